@@ -1,0 +1,31 @@
+# `make desk` and `make test` work on a fresh machine with Python 3.11+ and make:
+# they create .venv when it is missing and install the project and its plugins there.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
+STAMP  := $(VENV)/.installed
+DATA   ?= .dispatcher-data
+
+.PHONY: install desk test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dispatcher needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]' $(foreach p,$(PLUGINS),-e ./$(p))
+	touch $(STAMP)
+
+desk: $(STAMP)
+	$(BIN)/dispatcher desk --roster contacts.yaml --data $(DATA)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache

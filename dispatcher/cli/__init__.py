@@ -1,0 +1,59 @@
+"""The `dispatcher` command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from dispatcher import __version__
+from dispatcher.errors import DispatcherError
+
+
+class _UserError(click.ClickException):
+    """A `DispatcherError` shown as click shows its own: one line on stderr."""
+
+    def __init__(self, error: DispatcherError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class DispatcherGroup(click.Group):
+    """Turns a `DispatcherError` anywhere below into a one-line message and its exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except DispatcherError as error:
+            raise _UserError(error) from error
+
+
+@click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dispatcher")
+def cli() -> None:
+    """The night-shift dispatch desk of a 24-hour customer service centre."""
+
+
+def _register_commands() -> None:
+    """Each command group lives in its own module beside this one."""
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Entry point: a bug shows one line, not a traceback (DISPATCHER_DEBUG=1 shows it)."""
+    try:
+        cli.main(prog_name="dispatcher")
+    except SystemExit:
+        raise
+    except Exception as error:  # a bug: say so in one line
+        if os.environ.get("DISPATCHER_DEBUG"):
+            raise
+        click.echo(
+            f"Error: internal error ({type(error).__name__}: {error}); "
+            "run again with DISPATCHER_DEBUG=1 for details",
+            err=True,
+        )
+        sys.exit(3)

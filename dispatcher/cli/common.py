@@ -1,0 +1,111 @@
+"""What every `dispatcher` command shares: options, the store, output, and errors.
+
+Conventions: exit 0 ok, 1 a check found a problem, 2 bad input or configuration with a
+one-line reason on stderr. Every command that prints records takes `--json`.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dispatcher.store import DATA_ENV, Store, default_data_dir
+
+ROSTER_ENV = "DISPATCHER_ROSTER"
+
+
+def data_option(command: Callable) -> Callable:
+    """`--data DIR`: the data directory (else $DISPATCHER_DATA, else the user data folder)."""
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=DATA_ENV,
+        default=None,
+        help=f"Data directory (default: ${DATA_ENV}, else {default_data_dir()}).",
+    )(command)
+
+
+def roster_option(command: Callable) -> Callable:
+    """`--roster PATH`: the contacts file (else $DISPATCHER_ROSTER, else ./contacts.yaml)."""
+    return click.option(
+        "--roster",
+        "roster_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=ROSTER_ENV,
+        default=Path("contacts.yaml"),
+        show_default=True,
+        help=f"Roster file (or ${ROSTER_ENV}).",
+    )(command)
+
+
+def json_option(command: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(
+        command
+    )
+
+
+def actor_option(command: Callable) -> Callable:
+    """`--as NAME`: who makes the change (else the login name)."""
+    return click.option(
+        "--as",
+        "actor",
+        default=None,
+        metavar="NAME",
+        help="Who makes the change (default: your login name).",
+    )(command)
+
+
+def resolve_actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return os.environ.get("USER", "unknown")
+
+
+def open_store(data_dir: Path | None) -> Store:
+    return Store(data_dir or default_data_dir())
+
+
+def with_store(command: Callable) -> Callable:
+    """Open the store named by `--data` and pass it as `store`; close it afterwards."""
+
+    @data_option
+    @functools.wraps(command)
+    def wrapper(*args: Any, data_dir: Path | None, **kwargs: Any) -> Any:
+        with open_store(data_dir) as store:
+            return command(*args, store=store, **kwargs)
+
+    return wrapper
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, enums, datetimes and paths as plain JSON values."""
+    if hasattr(value, "to_dict"):
+        return to_jsonable(value.to_dict())
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))

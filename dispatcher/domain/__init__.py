@@ -1,0 +1,1 @@
+"""The domain: pure Python, no I/O, no asyncio, no Textual."""

@@ -1,0 +1,63 @@
+"""The roster's people and how to reach them.
+
+These types are the contract between the roster (which builds them from contacts.yaml), the
+call-out engine and the channel plugins (which reach them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ContactKind(StrEnum):
+    MOBILE = "mobile"  # SMS and voice
+    VOICE = "voice"  # voice only: desk phone, home phone
+    EMAIL = "email"
+
+
+PHONE_KINDS = frozenset({ContactKind.MOBILE, ContactKind.VOICE})
+
+
+class Role(StrEnum):
+    CASE_HANDLER = "case_handler"  # 现场CASE处理负责人
+    ENGINEERING_GM = "engineering_gm"  # 工程服务总经理
+    OVERALL_INTERFACE = "overall_interface"  # 总接口人
+    PRODUCT_LINE_INTERFACE = "product_line_interface"  # 产品线接口人
+    TAC_ENGINEER = "tac_engineer"
+    CSC_DISPATCHER = "csc_dispatcher"
+    CSQ = "csq"
+    DUTY_MANAGER = "duty_manager"
+
+
+@dataclass(frozen=True)
+class ContactMethod:
+    """One way to reach a person: a normalised E.164 number or an email address."""
+
+    kind: ContactKind
+    address: str
+    label: str = ""
+
+    @property
+    def reaches_by_phone(self) -> bool:
+        return self.kind in PHONE_KINDS
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    unit: str
+    name_zh: str = ""
+    roles: tuple[Role, ...] = ()
+    contacts: tuple[ContactMethod, ...] = ()
+    timezone: str = "UTC"
+    language: str = "en"  # "en" or "zh"
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def contacts_of(self, *kinds: ContactKind) -> tuple[ContactMethod, ...]:
+        return tuple(c for c in self.contacts if c.kind in kinds)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
