@@ -7,9 +7,17 @@ Anything else escaping to the user is a bug.
 
 
 class DispatcherError(Exception):
-    """Bad input or configuration, explained in one line."""
+    """Bad input or configuration, explained in one line.
+
+    Where one run finds several problems (a roster, an import file), `problems` holds one line
+    each; the command prints them all, then the summary.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 class NotFound(DispatcherError):

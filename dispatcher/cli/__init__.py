@@ -17,6 +17,12 @@ class _UserError(click.ClickException):
     def __init__(self, error: DispatcherError) -> None:
         super().__init__(str(error))
         self.exit_code = error.exit_code
+        self.problems = error.problems
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        for problem in self.problems:
+            click.echo(problem, err=True)
+        super().show(file)
 
 
 class DispatcherGroup(click.Group):
@@ -37,6 +43,10 @@ def cli() -> None:
 
 def _register_commands() -> None:
     """Each command group lives in its own module beside this one."""
+    from dispatcher.cli import desk, sr
+
+    cli.add_command(sr.sr)
+    cli.add_command(desk.desk)
 
 
 _register_commands()

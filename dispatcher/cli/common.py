@@ -109,3 +109,26 @@ def to_jsonable(value: Any) -> Any:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
+
+
+class TimeParam(click.ParamType):
+    """An ISO 8601 date or time; without a UTC offset it is local time."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' is not a time like 2026-11-24T03:10 or 2026-11-24", param, ctx)
+        return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+TIME = TimeParam()
+
+
+def now() -> datetime:
+    """The wall clock, timezone-aware."""
+    return datetime.now().astimezone()

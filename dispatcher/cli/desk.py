@@ -1,0 +1,34 @@
+"""`dispatcher desk`: the Textual dispatch desk."""
+
+from __future__ import annotations
+
+import locale
+import os
+from pathlib import Path
+
+import click
+
+from dispatcher.cli.common import roster_option, with_store
+from dispatcher.store import Store
+
+
+def default_language() -> str:
+    """Chinese when the environment's locale is Chinese, else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    code = locale.getlocale()[0] or ""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+@click.command()
+@roster_option
+@click.option("--lang", "language", type=click.Choice(["en", "zh"]), default=None,
+              help="Interface language (default: from the locale).")
+@with_store
+def desk(store: Store, roster_path: Path, language: str | None) -> None:
+    """Open the dispatch desk."""
+    from dispatcher.tui.app import DeskApp
+
+    DeskApp(store, language or default_language()).run()

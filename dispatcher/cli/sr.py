@@ -1,0 +1,340 @@
+"""`dispatcher sr`: register, list, show and move service requests through their lifecycle."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from dispatcher.cli.common import (
+    TIME,
+    actor_option,
+    echo_json,
+    json_option,
+    now,
+    resolve_actor,
+    with_store,
+)
+from dispatcher.domain.requests import (
+    CallbackOutcome,
+    Category,
+    Customer,
+    Event,
+    IntakeChannel,
+    Level,
+    Owner,
+    Reporter,
+    ServiceRequest,
+    Severity,
+    Status,
+    VipKind,
+    check_criteria,
+)
+from dispatcher.store import Store
+from dispatcher.store.requests import RequestFilter, RequestRepository
+from dispatcher.store.transfer import export_records, import_file
+
+CHANNEL = "cli"
+
+
+def _choice(enum: type) -> click.Choice:
+    return click.Choice([m.value for m in enum], case_sensitive=False)
+
+
+@click.group()
+def sr() -> None:
+    """Service requests: register, list, show, and move through their lifecycle."""
+
+
+@sr.command("new")
+@click.option("--summary", required=True, help="One line: what is wrong or wanted.")
+@click.option("--category", required=True, type=_choice(Category))
+@click.option("--severity", type=_choice(Severity),
+              help="Default: critical for an emergency, else minor.")
+@click.option("--description", default="")
+@click.option("--received", type=TIME, help="When the request came in (default: now).")
+@click.option("--intake", type=_choice(IntakeChannel), default="phone", show_default=True)
+@click.option("--reporter", "reporter_name", default="", help="Reporter's name.")
+@click.option("--reporter-phone", default="")
+@click.option("--reporter-email", default="")
+@click.option("--customer", default="", help="Operator or enterprise.")
+@click.option("--vip", type=_choice(VipKind), help="The customer is a VIP of this kind.")
+@click.option("--site", default="", help="Branch or overseas site.")
+@click.option("--product", default="")
+@click.option("--criterion", "criteria", multiple=True, metavar="ID",
+              help="Emergency criterion (1-12, or the product's own); repeatable.")
+@click.option("--owner-unit", default="")
+@click.option("--owner-person", default="")
+@click.option("--level", type=_choice(Level), default="L1", show_default=True)
+@actor_option
+@json_option
+@with_store
+def new(store: Store, actor: str | None, as_json: bool, received: datetime | None,
+        criteria: tuple[str, ...], severity: str | None, **fields: str) -> None:
+    """Register a new service request."""
+    criteria = tuple(c.strip().upper() for c in criteria)
+    check_criteria(criteria)
+    received = received or now()
+    severity = severity or ("critical" if criteria else "minor")
+
+    def build(sr_id: str) -> ServiceRequest:
+        return ServiceRequest(
+            id=sr_id,
+            received=received,
+            category=Category(fields["category"]),
+            summary=fields["summary"],
+            severity=Severity(severity),
+            intake=IntakeChannel(fields["intake"]),
+            reporter=Reporter(fields["reporter_name"], fields["reporter_phone"],
+                              fields["reporter_email"]),
+            customer=Customer(fields["customer"], VipKind(fields["vip"]) if fields["vip"] else None),
+            site=fields["site"],
+            product=fields["product"],
+            description=fields["description"],
+            criteria=criteria,
+            owner=Owner(fields["owner_unit"], fields["owner_person"]),
+            level=Level(fields["level"]),
+        )
+
+    request, _ = RequestRepository(store).register(received, build, now(), resolve_actor(actor),
+                                                   CHANNEL)
+    if as_json:
+        echo_json(request)
+        return
+    click.echo(request.id)
+    if request.is_emergency:
+        click.secho(f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
+                    fg="red", bold=True, err=True)
+
+
+@sr.command("list")
+@click.option("--open/--all", "only_open", default=True, help="Open requests only (default), or all.")
+@click.option("--emergency", is_flag=True, default=None, help="Emergencies only.")
+@click.option("--category", type=_choice(Category))
+@click.option("--status", type=_choice(Status))
+@click.option("--site", "--branch", "site", help="Branch or overseas site.")
+@click.option("--product")
+@click.option("--since", type=TIME, help="Received at or after this time.")
+@json_option
+@with_store
+def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
+    """List requests, oldest first."""
+    requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
+    if as_json:
+        echo_json(requests)
+        return
+    for request in requests:
+        click.echo(_line(request))
+    if not requests:
+        click.echo("no requests", err=True)
+
+
+def _line(request: ServiceRequest) -> str:
+    flag = "!" if request.is_emergency else " "
+    customer = request.customer.name + (" [VIP]" if request.customer.vip else "")
+    return (f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
+            f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
+            f"{customer:<24} {request.summary}")
+
+
+@sr.command("show")
+@click.argument("sr_id")
+@json_option
+@with_store
+def show(store: Store, sr_id: str, as_json: bool) -> None:
+    """Show a request and its whole timeline."""
+    repository = RequestRepository(store)
+    request, timeline = repository.get(sr_id), repository.timeline(sr_id)
+    if as_json:
+        echo_json({"request": request, "timeline": timeline})
+        return
+    click.echo(_details(request))
+    click.echo("timeline:")
+    for event in timeline:
+        click.echo("  " + _event_line(event))
+
+
+def _details(request: ServiceRequest) -> str:
+    rows = [
+        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")),
+        ("received", f"{request.received:%Y-%m-%d %H:%M %Z}"),
+        ("status", request.status.value),
+        ("category", request.category.value),
+        ("severity", request.severity.value),
+        ("level", request.level.value),
+        ("summary", request.summary),
+        ("description", request.description),
+        ("intake", request.intake.value),
+        ("reporter", " ".join(filter(None, (request.reporter.name, request.reporter.phone,
+                                            request.reporter.email)))),
+        ("customer", request.customer.name
+         + (f" (VIP: {request.customer.vip.value})" if request.customer.vip else "")),
+        ("site", request.site),
+        ("product", request.product),
+        ("criteria", ", ".join(request.criteria)),
+        ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+    ]
+    if request.red_flag:
+        closed = request.red_flag.closed
+        rows.append(("red flag", f"opened {request.red_flag.opened:%Y-%m-%d %H:%M}"
+                     + (f", closed {closed:%Y-%m-%d %H:%M}" if closed else ", OPEN")))
+    return "\n".join(f"{name + ':':<13}{value}" for name, value in rows if value)
+
+
+def _event_line(event: Event) -> str:
+    via = f" via {event.channel}" if event.channel else ""
+    text = f": {event.text}" if event.text else ""
+    return f"{event.at:%Y-%m-%d %H:%M:%S}  {event.kind}  by {event.actor}{via}{text}"
+
+
+def _change(store: Store, sr_id: str, as_json: bool,
+            action: Callable[[ServiceRequest], list[Event]]) -> None:
+    request, events = RequestRepository(store).change(sr_id, action)
+    if as_json:
+        echo_json({"request": request, "events": events})
+        return
+    for event in events:
+        click.echo(f"{request.id}  {_event_line(event)}")
+
+
+def _simple_move(name: str, method: str, doc: str) -> None:
+    """A lifecycle command that takes an SR id and an optional note."""
+
+    @sr.command(name, help=doc)
+    @click.argument("sr_id")
+    @click.option("--note", "text", default="", help="Why, or what was said.")
+    @actor_option
+    @json_option
+    @with_store
+    def command(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) -> None:
+        _change(store, sr_id, as_json,
+                lambda r: getattr(r, method)(now(), resolve_actor(actor), CHANNEL, text))
+
+
+_simple_move("dispatch", "dispatch", "Mark a request dispatched to its handler.")
+_simple_move("start", "start", "Mark an acknowledged request in progress.")
+_simple_move("restore", "restore", "Service restored (a workaround may remain).")
+_simple_move("resolve", "resolve", "Resolved: the request enters the callback queue; closes its Red Flag.")
+_simple_move("close", "close", "Close a request that was called back (回访).")
+_simple_move("escalate", "escalate", "Escalate to the next support level (L1 → L2 → L3).")
+
+
+@sr.command("ack")
+@click.argument("sr_id")
+@click.option("--by", default="", help="Who acknowledged, when recording it for them.")
+@click.option("--note", "text", default="")
+@actor_option
+@json_option
+@with_store
+def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json: bool) -> None:
+    """Acknowledge: someone owns the problem."""
+    _change(store, sr_id, as_json,
+            lambda r: r.acknowledge(now(), resolve_actor(actor), CHANNEL, text, by=by))
+
+
+@sr.command("note")
+@click.argument("sr_id")
+@click.argument("text")
+@actor_option
+@json_option
+@with_store
+def note(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) -> None:
+    """Add a note to a request's timeline."""
+    _change(store, sr_id, as_json, lambda r: r.note(now(), resolve_actor(actor), text, CHANNEL))
+
+
+@sr.command("assign")
+@click.argument("sr_id")
+@click.option("--unit", default="")
+@click.option("--person", default="")
+@click.option("--note", "text", default="")
+@actor_option
+@json_option
+@with_store
+def assign(store: Store, sr_id: str, unit: str, person: str, text: str, actor: str | None,
+           as_json: bool) -> None:
+    """Give a request a new owner (unit and person)."""
+    if not unit and not person:
+        raise click.UsageError("give --unit, --person or both")
+    _change(store, sr_id, as_json,
+            lambda r: r.assign(now(), resolve_actor(actor), Owner(unit, person), CHANNEL, text))
+
+
+@sr.command("declare")
+@click.argument("sr_id")
+@click.option("--criterion", "criteria", multiple=True, required=True, metavar="ID")
+@click.option("--note", "text", default="")
+@actor_option
+@json_option
+@with_store
+def declare(store: Store, sr_id: str, criteria: tuple[str, ...], text: str, actor: str | None,
+            as_json: bool) -> None:
+    """Add emergency criteria to a request; the first makes it an emergency with a Red Flag."""
+    criteria = tuple(c.strip().upper() for c in criteria)
+    check_criteria(criteria)
+    _change(store, sr_id, as_json,
+            lambda r: r.declare(now(), resolve_actor(actor), criteria, CHANNEL, text))
+
+
+@sr.command("callback")
+@click.argument("sr_id")
+@click.option("--outcome", type=_choice(CallbackOutcome), required=True)
+@click.option("--score", type=click.IntRange(1, 5), help="Satisfaction, 1 to 5.")
+@click.option("--words", default="", help="What the customer said.")
+@actor_option
+@json_option
+@with_store
+def callback(store: Store, sr_id: str, outcome: str, score: int | None, words: str,
+             actor: str | None, as_json: bool) -> None:
+    """Record a callback (回访) to the customer of a resolved request."""
+    _change(store, sr_id, as_json,
+            lambda r: r.record_callback(now(), resolve_actor(actor), CallbackOutcome(outcome),
+                                        score, words, CHANNEL))
+
+
+@sr.command("reopen")
+@click.argument("sr_id")
+@click.option("--reason", required=True)
+@actor_option
+@json_option
+@with_store
+def reopen(store: Store, sr_id: str, reason: str, actor: str | None, as_json: bool) -> None:
+    """Reopen a resolved request (e.g. after a failed callback)."""
+    _change(store, sr_id, as_json, lambda r: r.reopen(now(), resolve_actor(actor), reason, CHANNEL))
+
+
+@sr.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+@with_store
+def import_(store: Store, path: Path, as_json: bool) -> None:
+    """Import requests with their timelines from a JSON-lines file (all or nothing)."""
+    summary = import_file(path, RequestRepository(store))
+    if as_json:
+        echo_json(summary.__dict__)
+    else:
+        click.echo(f"imported {summary.requests} requests ({summary.open} open) "
+                   f"and {summary.events} events")
+
+
+@sr.command("export")
+@click.option("--open/--all", "only_open", default=False, help="Open requests only, or all (default).")
+@click.option("--since", type=TIME, help="Received at or after this time.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: standard output).")
+@with_store
+def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
+    """Export requests with their timelines as JSON lines (the import format)."""
+    request_filter = RequestFilter(include_closed=not only_open, since=since)
+    repository = RequestRepository(store)
+    if output is None:
+        export_records(repository, request_filter, sys.stdout)
+        return
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
+        count = export_records(repository, request_filter, out)
+    partial.replace(output)
+    click.echo(f"exported {count} requests to {output}", err=True)

@@ -1,0 +1,249 @@
+"""Service requests and their timelines in the store.
+
+Open SRs live in the live partition; a closed SR moves, with its whole timeline, to the archive
+partition of the month its id names (SR-20261124-… → "2026-11"), so opening the store reads
+only what is live. Document ids are derived from the readable ids, so an SR is found in O(1)
+in exactly one place, and its events are the doc ids just after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from dispatcher.domain.requests import (
+    ID_DAY_FACTOR,
+    Event,
+    ServiceRequest,
+    Status,
+    doc_id,
+    format_id,
+    id_day,
+)
+from dispatcher.errors import NotFound
+from dispatcher.store import Store
+
+REQUESTS = "requests"
+EVENTS = "events"
+DAY_COUNTERS = "sr_day_counters"
+EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
+
+
+def event_doc_id(sr_id: str, seq: int) -> int:
+    return doc_id(sr_id) * EVENT_ID_FACTOR + seq
+
+
+def period_of(sr_id: str) -> str:
+    return f"{id_day(sr_id):%Y-%m}"
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """What `sr list` and the board ask for; None means any."""
+
+    include_closed: bool = False
+    emergency: bool | None = None
+    category: str | None = None
+    status: str | None = None
+    site: str | None = None
+    product: str | None = None
+    since: datetime | None = None
+    drill: bool | None = None
+
+    def matches(self, sr: ServiceRequest) -> bool:
+        return (
+            (self.include_closed or sr.is_open)
+            and (self.emergency is None or sr.is_emergency == self.emergency)
+            and (self.category is None or sr.category.value == self.category)
+            and (self.status is None or sr.status.value == self.status)
+            and (self.site is None or sr.site.casefold() == self.site.casefold())
+            and (self.product is None or sr.product.casefold() == self.product.casefold())
+            and (self.since is None or sr.received >= self.since)
+            and (self.drill is None or sr.drill == self.drill)
+        )
+
+
+class RequestRepository:
+    """Reads and changes SRs; every change and its events are one commit."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._archive_stranded_closed()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def get(self, sr_id: str) -> ServiceRequest:
+        found = self._find(sr_id)
+        if found is None:
+            raise NotFound(f"no request {sr_id}")
+        return ServiceRequest.from_dict(found[1])
+
+    def timeline(self, sr_id: str) -> list[Event]:
+        found = self._find(sr_id)
+        if found is None:
+            raise NotFound(f"no request {sr_id}")
+        db, raw = found
+        ids = [event_doc_id(raw["id"], seq) for seq in range(1, raw["event_count"] + 1)]
+        return [Event.from_dict(doc) for doc in db.table(EVENTS).get(doc_ids=ids) or []]
+
+    def list(self, request_filter: RequestFilter = RequestFilter()) -> list[ServiceRequest]:
+        """Matching SRs, oldest first; archive partitions are read only when closed SRs count."""
+        found = [sr for sr in self._all_in(self.store.live) if request_filter.matches(sr)]
+        if request_filter.include_closed:
+            for period in self._periods_since(request_filter.since):
+                found += [sr for sr in self._all_in(self.store.archive(period))
+                          if request_filter.matches(sr)]
+        found.sort(key=lambda sr: (sr.received, sr.id))
+        return found
+
+    def _all_in(self, db: TinyDB) -> Iterator[ServiceRequest]:
+        for raw in db.table(REQUESTS).all():
+            yield ServiceRequest.from_dict(raw)
+
+    def _periods_since(self, since: datetime | None) -> list[str]:
+        periods = self.store.archive_periods()
+        if since is None:
+            return periods
+        return [p for p in periods if p >= f"{since:%Y-%m}"]
+
+    def _find(self, sr_id: str) -> tuple[TinyDB, dict] | None:
+        sr_id = sr_id.strip().upper()
+        key = doc_id(sr_id)
+        raw = self.store.live.table(REQUESTS).get(doc_id=key)
+        if raw is not None:
+            return self.store.live, raw
+        period = period_of(sr_id)
+        if period in self.store.archive_periods():
+            db = self.store.archive(period)
+            raw = db.table(REQUESTS).get(doc_id=key)
+            if raw is not None:
+                return db, raw
+        return None
+
+    # -- changing -----------------------------------------------------------------------
+
+    def register(self, received: datetime, build: Callable[[str], ServiceRequest],
+                 at: datetime, actor: str, channel: str) -> tuple[ServiceRequest, list[Event]]:
+        """Allocate the next id of the day the SR was received (local date), build it, save it."""
+        live = self.store.live
+        day = received.astimezone().date()
+        with self.store.atomic(live):
+            sr = build(format_id(day, self._next_number(live, day)))
+            events = sr.registered(at, actor, channel)
+            self._save(live, sr, events)
+        return sr, events
+
+    def change(self, sr_id: str, action: Callable[[ServiceRequest], list[Event]]
+               ) -> tuple[ServiceRequest, list[Event]]:
+        """Apply one domain change under the write lock, so no other process's change is lost."""
+        live = self.store.live
+        with self.store.atomic(live):
+            found = self._find(sr_id)
+            if found is None:
+                raise NotFound(f"no request {sr_id}")
+            db, raw = found
+            sr = ServiceRequest.from_dict(raw)
+            events = action(sr)
+            if db is live:
+                self._save(live, sr, events)
+            else:
+                with self.store.atomic(db):
+                    self._save(db, sr, events)
+        if sr.status is Status.CLOSED and db is live:
+            self._archive(sr.id)
+        return sr, events
+
+    def _next_number(self, db: TinyDB, day: date) -> int:
+        counters = db.table(DAY_COUNTERS)
+        key = int(f"{day:%Y%m%d}")
+        current = counters.get(doc_id=key)
+        number = (current["last"] if current else 0) + 1
+        counters.upsert(Document({"last": number}, doc_id=key))
+        return number
+
+    def _save(self, db: TinyDB, sr: ServiceRequest, events: Iterable[Event]) -> None:
+        db.table(REQUESTS).upsert(Document(sr.to_dict(), doc_id=doc_id(sr.id)))
+        db.table(EVENTS).insert_multiple(
+            Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events)
+
+    # -- archiving ----------------------------------------------------------------------
+
+    def _archive(self, sr_id: str) -> None:
+        """Copy a closed SR and its timeline to its month, then drop it from live.
+
+        Each half is one commit and both are idempotent, so a crash between them leaves a
+        closed SR in live that the next open finishes moving.
+        """
+        live = self.store.live
+        raw = live.table(REQUESTS).get(doc_id=doc_id(sr_id))
+        if raw is None:
+            return
+        event_ids = [event_doc_id(sr_id, seq) for seq in range(1, raw["event_count"] + 1)]
+        events = live.table(EVENTS).get(doc_ids=event_ids) or []
+        archive = self.store.archive(period_of(sr_id))
+        with self.store.atomic(archive):
+            archive.table(REQUESTS).upsert(Document(dict(raw), doc_id=doc_id(sr_id)))
+            existing = set(event_ids) & {d.doc_id for d in archive.table(EVENTS).get(doc_ids=event_ids) or []}
+            archive.table(EVENTS).insert_multiple(
+                Document(dict(e), doc_id=e.doc_id) for e in events if e.doc_id not in existing)
+        with self.store.atomic(live):
+            live.table(REQUESTS).remove(doc_ids=[doc_id(sr_id)])
+            present = [e.doc_id for e in events]
+            if present:
+                live.table(EVENTS).remove(doc_ids=present)
+
+    def _archive_stranded_closed(self) -> None:
+        table = self.store.live.table(REQUESTS)
+        for raw in table.search(lambda doc: doc.get("status") == Status.CLOSED.value):
+            self._archive(raw["id"])
+
+    # -- bulk ---------------------------------------------------------------------------
+
+    def existing_ids(self, sr_ids: Iterable[str]) -> set[str]:
+        """Which of these ids are already in the store (live or their archive month)."""
+        by_period: dict[str, list[str]] = {}
+        for sr_id in sr_ids:
+            by_period.setdefault(period_of(sr_id), []).append(sr_id)
+        live = self.store.live.table(REQUESTS)
+        periods = set(self.store.archive_periods())
+        found = set()
+        for period, ids in by_period.items():
+            tables = [live] + ([self.store.archive(period).table(REQUESTS)] if period in periods else [])
+            for sr_id in ids:
+                if any(t.get(doc_id=doc_id(sr_id)) is not None for t in tables):
+                    found.add(sr_id)
+        return found
+
+    def import_batch(self, requests: list[tuple[ServiceRequest, list[Event]]]) -> None:
+        """Save already-validated SRs with their timelines: open ones to live, closed ones to
+        their archive month, one commit per partition; raise each day's counter past them."""
+        by_db: dict[str, list[tuple[ServiceRequest, list[Event]]]] = {}
+        for sr, events in requests:
+            by_db.setdefault("" if sr.is_open else period_of(sr.id), []).append((sr, events))
+        for period, batch in sorted(by_db.items()):
+            db = self.store.live if not period else self.store.archive(period)
+            with self.store.atomic(db):
+                db.table(REQUESTS).insert_multiple(
+                    Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch)
+                db.table(EVENTS).insert_multiple(
+                    Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq))
+                    for _, events in batch for e in events)
+        live = self.store.live
+        highest: dict[int, int] = {}
+        for sr, _ in requests:
+            day, number = divmod(doc_id(sr.id), ID_DAY_FACTOR)
+            highest[day] = max(highest.get(day, 0), number)
+        with self.store.atomic(live):
+            counters = live.table(DAY_COUNTERS)
+            for day, number in highest.items():
+                current = counters.get(doc_id=day)
+                if current is None or current["last"] < number:
+                    counters.upsert(Document({"last": number}, doc_id=day))
+
+    def export(self, request_filter: RequestFilter) -> Iterator[tuple[ServiceRequest, list[Event]]]:
+        for sr in self.list(request_filter):
+            yield sr, self.timeline(sr.id)

@@ -1,0 +1,1 @@
+"""The Textual desk. Only this package imports textual."""

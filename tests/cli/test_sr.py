@@ -1,0 +1,151 @@
+"""`dispatcher sr` as a dispatcher uses it: every command, its JSON, and its refusals."""
+
+import json
+from datetime import datetime
+
+import pytest
+from click.testing import CliRunner
+
+from dispatcher.cli import cli
+
+TODAY = datetime.now().astimezone().strftime("%Y%m%d")
+
+
+@pytest.fixture
+def run(tmp_path):
+    runner = CliRunner()
+
+    def invoke(*args, ok=True):
+        result = runner.invoke(cli, [str(a) for a in args],
+                               env={"DISPATCHER_DATA": str(tmp_path / "data")})
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return invoke
+
+
+def new_emergency(run):
+    return run("sr", "new", "--summary", "Billing lost at the bank", "--category", "fault_support",
+               "--criterion", "7", "--criterion", "9", "--customer", "Bank of Example",
+               "--vip", "bank", "--site", "shanghai", "--product", "OCS-9000", "--as", "wang.fang",
+               "--json")
+
+
+def test_new_emergency_gets_a_readable_id_and_a_red_flag(run):
+    record = json.loads(new_emergency(run).output)
+    assert record["id"] == f"SR-{TODAY}-0001"
+    assert record["severity"] == "critical"
+    assert record["red_flag"]["closed"] is None
+    second = run("sr", "new", "--summary", "How do I back up", "--category", "consultation")
+    assert second.output.strip() == f"SR-{TODAY}-0002"
+
+
+def test_show_prints_the_request_and_its_timeline(run):
+    new_emergency(run)
+    shown = json.loads(run("sr", "show", f"SR-{TODAY}-0001", "--json").output)
+    kinds = [e["kind"] for e in shown["timeline"]]
+    assert kinds == ["registered", "red_flag_opened"]
+    assert shown["timeline"][0]["actor"] == "wang.fang"
+    text = run("sr", "show", f"sr-{TODAY}-0001").output
+    assert "EMERGENCY" in text and "red flag:" in text and "Bank of Example (VIP: bank)" in text
+
+
+def test_list_filters(run):
+    new_emergency(run)
+    run("sr", "new", "--summary", "Patch window", "--category", "planned_service", "--site", "beijing")
+    ids = lambda *f: [r["id"] for r in json.loads(run("sr", "list", "--json", *f).output)]
+    assert len(ids()) == 2
+    assert ids("--emergency") == [f"SR-{TODAY}-0001"]
+    assert ids("--category", "planned_service") == [f"SR-{TODAY}-0002"]
+    assert ids("--branch", "SHANGHAI") == [f"SR-{TODAY}-0001"]
+    assert ids("--product", "ocs-9000") == [f"SR-{TODAY}-0001"]
+    assert ids("--status", "acknowledged") == []
+    assert ids("--since", "2999-01-01") == []
+
+
+def test_a_request_goes_through_its_lifecycle_and_moves_to_the_archive(run):
+    new_emergency(run)
+    sr_id = f"SR-{TODAY}-0001"
+    run("sr", "ack", sr_id, "--by", "Li Wei")
+    run("sr", "escalate", sr_id)
+    run("sr", "note", sr_id, "TAC on the bridge")
+    run("sr", "resolve", sr_id)
+    refused = run("sr", "close", sr_id, ok=False)
+    assert refused.exit_code == 2
+    assert "never called back" in refused.output and "Traceback" not in refused.output
+    run("sr", "callback", sr_id, "--outcome", "reached", "--score", "4", "--words", "fine now")
+    run("sr", "close", sr_id)
+    assert json.loads(run("sr", "list", "--json").output) == []
+    closed = json.loads(run("sr", "list", "--all", "--json").output)
+    assert [r["status"] for r in closed] == ["closed"]
+    shown = json.loads(run("sr", "show", sr_id, "--json").output)
+    assert [e["kind"] for e in shown["timeline"]] == [
+        "registered", "red_flag_opened", "acknowledged", "escalated", "note", "resolved",
+        "red_flag_closed", "callback", "closed"]
+    assert shown["request"]["level"] == "L2"
+    assert shown["timeline"][2]["data"]["by"] == "Li Wei"
+    # a note is still possible on a closed request: corrections are new events
+    run("sr", "note", sr_id, "correction: customer was Bank of Example Pudong")
+    again = run("sr", "ack", sr_id, ok=False)
+    assert again.exit_code == 2 and "closed" in again.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (("sr", "show", "SR-20200101-0009"), "no request SR-20200101-0009"),
+    (("sr", "show", "nonsense"), "not a request id"),
+    (("sr", "new", "--summary", "x", "--category", "fault_support", "--criterion", "13"), "1-12"),
+    (("sr", "new", "--summary", "x", "--category", "gossip"), "gossip"),
+    (("sr", "new", "--summary", "x", "--category", "consultation", "--received", "yesterday"),
+     "not a time"),
+])
+def test_bad_input_is_one_line_and_exit_2(run, args, message):
+    result = run(*args, ok=False)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_export_then_import_into_another_store_keeps_everything(run, tmp_path):
+    new_emergency(run)
+    run("sr", "new", "--summary", "Second", "--category", "complaint")
+    sr_id = f"SR-{TODAY}-0001"
+    run("sr", "resolve", sr_id)
+    run("sr", "callback", sr_id, "--outcome", "reached", "--score", "5")
+    run("sr", "close", sr_id)
+    out = tmp_path / "history.jsonl"
+    run("sr", "export", "--output", out)
+    lines = out.read_text().splitlines()
+    assert len(lines) == 2
+    runner = CliRunner()
+    env = {"DISPATCHER_DATA": str(tmp_path / "other")}
+    imported = runner.invoke(cli, ["sr", "import", str(out)], env=env)
+    assert imported.exit_code == 0, imported.output
+    assert "imported 2 requests (1 open)" in imported.output
+    shown = json.loads(runner.invoke(cli, ["sr", "show", sr_id, "--json"], env=env).output)
+    original = json.loads(run("sr", "show", sr_id, "--json").output)
+    assert shown == original
+    # the day's counter moved past the imported ids
+    fresh = runner.invoke(cli, ["sr", "new", "--summary", "x", "--category", "consultation"], env=env)
+    assert fresh.output.strip() == f"SR-{TODAY}-0003"
+    # importing the same file again is refused and writes nothing
+    again = runner.invoke(cli, ["sr", "import", str(out)], env=env)
+    assert again.exit_code == 2 and "already in the store" in again.output
+
+
+def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path):
+    good = {"id": "SR-20261001-0001", "received": "2026-10-01T02:00:00+00:00",
+            "category": "consultation", "summary": "ok", "timeline": []}
+    bad_severity = dict(good, id="SR-20261001-0002", severity="catastrophic")
+    bad_event = dict(good, id="SR-20261001-0003", timeline=[{"at": "2026-10-01", "kind": "x"}])
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join([json.dumps(good), json.dumps(bad_severity), "{oops",
+                               json.dumps(bad_event)]) + "\n")
+    result = run("sr", "import", path, ok=False)
+    assert result.exit_code == 2
+    assert f"{path}:2: severity: 'catastrophic'" in result.output
+    assert f"{path}:3: (line): not JSON" in result.output
+    assert f"{path}:4: timeline[0].at: '2026-10-01' has no UTC offset" in result.output
+    assert f"{path}:4: timeline[0].actor: missing" in result.output
+    assert f"{path}: 4 problems; nothing was imported" in result.output
+    assert json.loads(run("sr", "list", "--all", "--json").output) == []
