@@ -1,0 +1,56 @@
+"""Two processes registering and changing requests in one data directory at the same time."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from dispatcher.store import Store
+from dispatcher.store.requests import RequestFilter, RequestRepository
+
+WRITER = textwrap.dedent("""
+    import sys
+    from datetime import datetime, timezone
+    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.store import Store
+    from dispatcher.store.requests import RequestRepository
+
+    data, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    repository = RequestRepository(Store(data))
+    at = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+    first, _ = repository.register(at, lambda i: ServiceRequest(i, at, Category.FAULT_SUPPORT, name),
+                                   at, name, "test")
+    shared = sys.argv[4]
+    for n in range(count):
+        repository.change(first.id, lambda r: r.note(at, name, f"{name} {n}"))
+        repository.change(shared, lambda r: r.note(at, name, f"{name} shared {n}"))
+    print(first.id)
+""")
+
+
+def test_two_processes_write_500_events_each_to_their_own_and_a_shared_request(tmp_path):
+    at_start = Store(tmp_path)
+    repository = RequestRepository(at_start)
+    from datetime import UTC, datetime
+
+    from dispatcher.domain.requests import Category, ServiceRequest
+    t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    shared, _ = repository.register(t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "s"),
+                                    t0, "desk", "test")
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name, "500", shared.id],
+                                stdout=subprocess.PIPE, text=True) for name in ("a", "b")]
+    own_ids = [w.communicate(timeout=300)[0].strip() for w in writers]
+    assert all(w.returncode == 0 for w in writers)
+    assert len(set(own_ids) | {shared.id}) == 3, "no request id used twice"
+
+    reopened = RequestRepository(Store(tmp_path))
+    for sr_id, name in zip(own_ids, "ab"):
+        texts = [e.text for e in reopened.timeline(sr_id) if e.kind == "note"]
+        assert texts == [f"{name} {n}" for n in range(500)]
+    shared_events = reopened.timeline(shared.id)
+    assert [e.seq for e in shared_events] == list(range(1, 1002))
+    for name in "ab":
+        texts = [e.text for e in shared_events if e.actor == name]
+        assert texts == [f"{name} shared {n}" for n in range(500)]
+    assert len(reopened.list(RequestFilter())) == 3
+    assert json.dumps([e.to_dict() for e in shared_events])  # every event is readable
