@@ -1,0 +1,105 @@
+"""SLA clocks: response, restore and resolve targets, measured from when an SR was received.
+
+A product line's BD sets the targets per severity. Each clock stops at its own event
+(acknowledged; restored, or resolved when there was no separate restore; resolved), is near
+breach once `NEAR_BREACH` of its time is used, and breached once its deadline passes unmet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from dispatcher.domain.requests import Event, ServiceRequest, Status
+
+NEAR_BREACH = 0.8
+
+
+class SlaKind(StrEnum):
+    RESPONSE = "response"
+    RESTORE = "restore"
+    RESOLVE = "resolve"
+
+
+class SlaState(StrEnum):
+    RUNNING = "running"
+    NEAR_BREACH = "near_breach"
+    BREACHED = "breached"
+    MET = "met"
+    MISSED = "missed"  # stopped, but after its deadline
+
+
+class SlaTargets(Protocol):
+    response: timedelta
+    restore: timedelta
+    resolve: timedelta
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    kind: SlaKind
+    started: datetime
+    deadline: datetime
+    stopped: datetime | None
+    state: SlaState
+
+    @property
+    def near_at(self) -> datetime:
+        return self.started + (self.deadline - self.started) * NEAR_BREACH
+
+    def remaining(self, now: datetime) -> timedelta:
+        return self.deadline - now
+
+
+# Which events stop each clock, and in which states the SR must still be for the stop to count
+# (a reopened SR has not been resolved, whatever its timeline says).
+_STOPS = {
+    SlaKind.RESPONSE: ({"acknowledged"}, None),
+    SlaKind.RESTORE: ({"restored", "resolved"},
+                      {Status.RESTORED, Status.RESOLVED, Status.CALLBACK, Status.CLOSED}),
+    SlaKind.RESOLVE: ({"resolved"}, {Status.RESOLVED, Status.CALLBACK, Status.CLOSED}),
+}
+
+
+def _stopped_at(kind: SlaKind, sr: ServiceRequest, timeline: Iterable[Event]) -> datetime | None:
+    kinds, states = _STOPS[kind]
+    if states is not None and sr.status not in states:
+        return None
+    stops = [e.at for e in timeline if e.kind in kinds]
+    if not stops:
+        return None
+    return stops[0] if states is None else max(stops)
+
+
+def sla_clocks(sr: ServiceRequest, timeline: list[Event], targets: SlaTargets,
+               now: datetime) -> list[SlaClock]:
+    """The three clocks of an SR at `now`."""
+    clocks = []
+    for kind in SlaKind:
+        deadline = sr.received + getattr(targets, kind.value)
+        stopped = _stopped_at(kind, sr, timeline)
+        if stopped is not None:
+            state = SlaState.MET if stopped <= deadline else SlaState.MISSED
+        elif now >= deadline:
+            state = SlaState.BREACHED
+        elif now >= sr.received + (deadline - sr.received) * NEAR_BREACH:
+            state = SlaState.NEAR_BREACH
+        else:
+            state = SlaState.RUNNING
+        clocks.append(SlaClock(kind, sr.received, deadline, stopped, state))
+    return clocks
+
+
+def next_deadline(clocks: list[SlaClock]) -> SlaClock | None:
+    """The running clock that ends first: what the board counts down to."""
+    running = [c for c in clocks if c.stopped is None]
+    return min(running, key=lambda c: c.deadline) if running else None
+
+
+def next_wakeup(clocks: list[SlaClock], now: datetime) -> datetime | None:
+    """When the engine must look at this SR again: the next near-breach or breach moment."""
+    moments = [t for c in clocks if c.stopped is None for t in (c.near_at, c.deadline) if t > now]
+    return min(moments) if moments else None

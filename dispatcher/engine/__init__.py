@@ -1,0 +1,1 @@
+"""The engine: the asyncio runtime behind the desk and `dispatcher engine`."""

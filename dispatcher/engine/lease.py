@@ -1,0 +1,85 @@
+"""The engine lease: one engine (timers, outbox) per data directory.
+
+The holder keeps an exclusive lock on `engine.lease` for as long as it runs and writes who it
+is into the file, so a second desk on the same data can say which process holds the engine.
+The operating system drops the lock when the holder dies, however it dies.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+LEASE_FILE = "engine.lease"
+
+
+@dataclass(frozen=True)
+class LeaseHolder:
+    pid: int
+    host: str
+    role: str  # "desk" or "engine"
+    since: str
+
+    def describe(self) -> str:
+        return f"{self.role} pid {self.pid} on {self.host} since {self.since}"
+
+
+class EngineLease:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / LEASE_FILE
+        self._held: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._held is not None
+
+    def acquire(self, role: str) -> bool:
+        """Take the lease if nobody holds it; True when this process now holds it."""
+        if self._held is not None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        me = LeaseHolder(os.getpid(), socket.gethostname(), role,
+                         datetime.now(UTC).isoformat(timespec="seconds"))
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(me.__dict__).encode(), 0)
+        os.fsync(fd)
+        self._held = fd
+        return True
+
+    def holder(self) -> LeaseHolder | None:
+        """Who holds the lease now, or None when nobody does."""
+        if self._held is not None:
+            return self._read()
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return self._read()
+        else:
+            return None
+        finally:
+            os.close(fd)
+
+    def _read(self) -> LeaseHolder | None:
+        try:
+            return LeaseHolder(**json.loads(self.path.read_text()))
+        except (OSError, ValueError, TypeError):
+            return LeaseHolder(0, "?", "unknown", "?")
+
+    def release(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None

@@ -1,0 +1,66 @@
+import asyncio
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+
+from dispatcher.engine.clock import ManualClock, ScaledClock
+from dispatcher.engine.lease import EngineLease
+
+T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+
+
+async def test_a_manual_clock_wakes_sleepers_in_time_order():
+    clock = ManualClock(T0)
+    woke: list[tuple[str, datetime]] = []
+
+    async def sleeper(name, minutes):
+        await clock.sleep_until(T0 + timedelta(minutes=minutes))
+        woke.append((name, clock.now()))
+
+    tasks = [asyncio.create_task(sleeper(n, m)) for n, m in (("b", 10), ("a", 5), ("c", 30))]
+    await asyncio.sleep(0)
+    await clock.advance(timedelta(minutes=12))
+    assert woke == [("a", T0 + timedelta(minutes=5)), ("b", T0 + timedelta(minutes=10))]
+    assert clock.now() == T0 + timedelta(minutes=12)
+    assert clock.next_wakeup == T0 + timedelta(minutes=30)
+    await clock.advance(timedelta(hours=1))
+    assert [n for n, _ in woke] == ["a", "b", "c"]
+    await asyncio.gather(*tasks)
+
+
+async def test_a_scaled_clock_runs_faster_than_real_time():
+    clock = ScaledClock(600, start=T0)
+    await clock.sleep_until(T0 + timedelta(seconds=60))  # 0.1 s of real time
+    assert clock.now() >= T0 + timedelta(seconds=60)
+    assert clock.now() < T0 + timedelta(seconds=600)
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from dispatcher.engine.lease import EngineLease
+    lease = EngineLease(sys.argv[1])
+    assert lease.acquire("engine")
+    print("held", flush=True)
+    time.sleep(60)
+""")
+
+
+def test_one_engine_per_data_directory_and_the_lease_frees_when_its_holder_dies(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        desk = EngineLease(tmp_path)
+        assert not desk.acquire("desk")
+        seen = desk.holder()
+        assert seen.pid == holder.pid and seen.role == "engine"
+        assert "engine pid" in seen.describe()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert desk.holder() is None
+    assert desk.acquire("desk") and desk.holder().pid != holder.pid
+    assert not EngineLease(tmp_path).acquire("engine")
+    desk.release()
+    assert EngineLease(tmp_path).holder() is None
