@@ -1,0 +1,171 @@
+"""A call-out run: one SR's progress through its chain, without I/O.
+
+A chain is a list of steps, repeated a set number of rounds. Each step pages its targets and
+waits for an acknowledgement; when the wait ends unanswered the next step starts, and after the
+last step of the last round the run is *exhausted*. A step whose targets resolve to nobody is
+skipped at once. An acknowledgement ends the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+
+
+class StepSpec(Protocol):
+    channels: Sequence[str]
+    wait_minutes: float
+
+
+class ChainShape(Protocol):
+    steps: Sequence[StepSpec]
+    repeat: int  # rounds in all, at least 1
+
+
+class RunState(StrEnum):
+    RUNNING = "running"
+    ACKNOWLEDGED = "acknowledged"
+    EXHAUSTED = "exhausted"
+    STOPPED = "stopped"  # stopped by hand (a drill aborted, an SR resolved without an ack)
+
+
+@dataclass(frozen=True)
+class Position:
+    round: int  # 0-based
+    step: int  # 0-based
+
+    def label(self) -> str:
+        return f"round {self.round + 1}, step {self.step + 1}"
+
+
+@dataclass(frozen=True)
+class CalloutRun:
+    sr: str
+    chain: str
+    started: datetime
+    position: Position
+    step_started: datetime
+    step_deadline: datetime
+    state: RunState = RunState.RUNNING
+    drill: bool = False
+    acknowledged_by: str = ""
+    acknowledged_at: datetime | None = None
+    acknowledged_via: str = ""
+
+    @property
+    def running(self) -> bool:
+        return self.state is RunState.RUNNING
+
+
+def start_run(sr: str, chain_id: str, chain: ChainShape, at: datetime,
+              drill: bool = False) -> CalloutRun:
+    first = Position(0, 0)
+    return CalloutRun(sr, chain_id, at, first, at, at + _wait(chain, first), drill=drill)
+
+
+def _wait(chain: ChainShape, position: Position) -> timedelta:
+    return timedelta(minutes=chain.steps[position.step].wait_minutes)
+
+
+def next_position(chain: ChainShape, position: Position) -> Position | None:
+    """The step after this one, into the next round if need be; None after the very last."""
+    if position.step + 1 < len(chain.steps):
+        return Position(position.round, position.step + 1)
+    if position.round + 1 < max(1, chain.repeat):
+        return Position(position.round + 1, 0)
+    return None
+
+
+def advance(run: CalloutRun, chain: ChainShape, at: datetime) -> CalloutRun:
+    """Move to the next step now (its wait ended, a dispatcher escalated, or it was empty)."""
+    if not run.running:
+        return run
+    following = next_position(chain, run.position)
+    if following is None:
+        return replace(run, state=RunState.EXHAUSTED, step_deadline=at)
+    return replace(run, position=following, step_started=at,
+                   step_deadline=at + _wait(chain, following))
+
+
+def acknowledge(run: CalloutRun, at: datetime, by: str, via: str) -> CalloutRun:
+    if not run.running:
+        return run
+    return replace(run, state=RunState.ACKNOWLEDGED, acknowledged_by=by, acknowledged_at=at,
+                   acknowledged_via=via)
+
+
+def stop(run: CalloutRun) -> CalloutRun:
+    return replace(run, state=RunState.STOPPED) if run.running else run
+
+
+def repage(run: CalloutRun, chain: ChainShape, at: datetime) -> CalloutRun:
+    """Page the current step again, with its full wait from now."""
+    if not run.running:
+        return run
+    return replace(run, step_started=at, step_deadline=at + _wait(chain, run.position))
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way to page a person: a channel and the contact method it uses."""
+
+    person: str
+    channel: str
+    contact: ContactMethod
+
+
+@dataclass
+class PersonRoutes:
+    """Every way to page one person in one step, in the order to try them.
+
+    The step's own channels come first (all of them are used at once, one contact each);
+    after a permanent failure the next route not yet tried takes its place at once.
+    """
+
+    person: Person
+    ordered: list[Route]
+    tried: set[Route] = field(default_factory=set)
+
+    def first_wave(self, step_channels: Sequence[str]) -> list[Route]:
+        wave: list[Route] = []
+        for channel in step_channels:
+            route = next((r for r in self.ordered if r.channel == channel and r not in self.tried),
+                         None)
+            if route is not None:
+                wave.append(route)
+                self.tried.add(route)
+        return wave
+
+    def replacement(self, failed: Route) -> Route | None:
+        """The route to use at once when `failed` failed permanently."""
+        self.tried.add(failed)
+        for route in self.ordered:
+            if route not in self.tried:
+                self.tried.add(route)
+                return route
+        return None
+
+
+# Which contact kinds each built-in channel reaches, in the order a person's methods are tried.
+CHANNEL_ORDER = ("voice", "sms", "email")
+
+
+def routes_for(person: Person, step_channels: Sequence[str],
+               reaches: dict[str, frozenset[ContactKind]]) -> PersonRoutes:
+    """All routes for a person: the step's channels first, then every other enabled channel."""
+    channels = list(step_channels) + [c for c in reaches if c not in step_channels]
+    ordered = [Route(person.id, channel, contact)
+               for channel in channels if channel in reaches
+               for contact in person.contacts if contact.kind in reaches[channel]]
+    return PersonRoutes(person, ordered)
+
+
+def unreachable(people: Iterable[Person], reaches: dict[str, frozenset[ContactKind]],
+                step_channels: Sequence[str]) -> list[Person]:
+    """People this step cannot page at all through the enabled channels."""
+    return [p for p in people if not routes_for(p, step_channels, reaches).ordered]
