@@ -11,6 +11,7 @@ The public surface every other layer uses:
     store.next_sequence("sr:20261124") # a counter that is unique across processes
     store.compact(db)                  # snapshot a partition now (it also happens by itself)
     store.refresh()                    # catch up with other processes now (reads do it anyway)
+    store.close_archive("2026-11")     # release a cached archive partition's memory
     store.close()
 
 Layout of a data directory (see `files.py` for the formats):
@@ -94,6 +95,13 @@ class Store:
             self._archives[period] = PartitionDB(Partition(directory, **self._options))
         return self._archives[period]
 
+    def close_archive(self, period: str) -> None:
+        """Drop an archive partition from memory (an importer writing a year does this after
+        each month). A later `archive(period)` opens it again."""
+        db = self._archives.pop(period, None)
+        if db is not None:
+            db.partition.close()
+
     def archive_periods(self) -> list[str]:
         """The months that have an archive partition holding data, oldest first."""
         root = self.data_dir / "archive"
@@ -108,7 +116,9 @@ class Store:
         """Every write to `db`'s tables in the block is one commit, under one lock hold.
 
         Nested blocks join the outer one. If the block raises, its changes are undone in
-        memory and nothing is written.
+        memory and nothing is written. Each partition commits on its own: a block on the live
+        partition does not cover writes to an archive; when nesting blocks of two partitions,
+        open the live one first, so that processes take the partition locks in one order.
         """
         with self._partition(db).writing():
             yield

@@ -209,3 +209,12 @@ def test_a_document_json_cannot_hold_is_refused_before_anything_is_written(
         store.live.table("events").insert({"at": datetime.datetime(2026, 11, 24)})
     assert store.live.table("events").all() == []
     assert (data_dir / "live" / "journal.0").stat().st_size == 0
+
+
+def test_a_closed_archive_is_released_and_opens_again(store: Store) -> None:
+    store.archive("2026-09").table("events").insert({"n": 1})
+    archive = store.archive("2026-09")
+    store.close_archive("2026-09")
+    with pytest.raises(StoreError, match="closed"):
+        archive.table("events").all()
+    assert store.archive("2026-09").table("events").all() == [{"n": 1}]
