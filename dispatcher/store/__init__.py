@@ -1,4 +1,4 @@
-"""The store: TinyDB databases in one data directory.
+"""The store: TinyDB databases in one data directory, kept in an append-only journal.
 
 The public surface every other layer uses:
 
@@ -9,27 +9,50 @@ The public surface every other layer uses:
     with store.atomic(db):             # every write to db's tables in the block is one commit
         ...
     store.next_sequence("sr:20261124") # a counter that is unique across processes
+    store.compact(db)                  # snapshot a partition now (it also happens by itself)
+    store.refresh()                    # catch up with other processes now (reads do it anyway)
+    store.close_archive("2026-11")     # release a cached archive partition's memory
     store.close()
 
-NOTE: this first version keeps each partition in one TinyDB JSON file behind a process lock;
-the durable journal storage replaces it behind the same surface.
+Layout of a data directory (see `files.py` for the formats):
+
+    live/                   the live partition, the only one read at open
+    archive/2026-11/        one directory per monthly archive partition
+        snapshot  journal.<generation>  lock
+
+Every write call returns after its journal line is fsynced; several processes may share the
+directory (each write takes the partition's file lock and first applies what the others
+appended; reads catch up with one fstat). Errors are `StoreError`, one line naming the file.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
+import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
 from tinydb import TinyDB
-from tinydb.storages import JSONStorage
+from tinydb.table import Document
 
 from dispatcher.errors import StoreError
+from dispatcher.store import files
+from dispatcher.store.partition import (
+    DEFAULT_COMPACT_MIN_BYTES,
+    DEFAULT_COMPACT_RATIO,
+    Partition,
+    reason,
+)
+from dispatcher.store.table import PartitionDB
 
 DATA_ENV = "DISPATCHER_DATA"
+SEQUENCES_TABLE = "_sequences"
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
+
+__all__ = ["DATA_ENV", "Store", "StoreError", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -41,58 +64,101 @@ def default_data_dir() -> Path:
 
 
 class Store:
-    """One data directory: a live partition and monthly archive partitions."""
+    """One data directory: a live partition and monthly archive partitions.
 
-    def __init__(self, data_dir: Path | str) -> None:
+    `compact_min_bytes` and `compact_ratio` set when a partition compacts by itself: once its
+    journal is larger than both `compact_min_bytes` and `compact_ratio` x its snapshot.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        compact_min_bytes: int = DEFAULT_COMPACT_MIN_BYTES,
+        compact_ratio: float = DEFAULT_COMPACT_RATIO,
+    ) -> None:
         self.data_dir = Path(data_dir)
+        self._options = {"compact_min_bytes": compact_min_bytes, "compact_ratio": compact_ratio}
         try:
             (self.data_dir / "archive").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create data directory {self.data_dir}: {exc.strerror}") from exc
-        self._lock_file = open(self.data_dir / "write.lock", "a+")
-        self._lock_depth = 0
-        self.live = TinyDB(self.data_dir / "live.json", storage=JSONStorage)
-        self._archives: dict[str, TinyDB] = {}
+            raise StoreError(f"cannot create data directory {self.data_dir}: {reason(exc)}") from None
+        self.live: TinyDB = PartitionDB(Partition(self.data_dir / "live", **self._options))
+        self._archives: dict[str, PartitionDB] = {}
 
     def archive(self, period: str) -> TinyDB:
-        """The archive partition of one month ("YYYY-MM"), created when first written."""
+        """The archive partition of one month ("YYYY-MM"), opened once and then cached."""
+        if not isinstance(period, str) or not _PERIOD.match(period):
+            raise StoreError(f"archive period must look like 2026-11, not {period!r}")
         if period not in self._archives:
-            self._archives[period] = TinyDB(self.data_dir / "archive" / f"{period}.json")
+            directory = self.data_dir / "archive" / period
+            self._archives[period] = PartitionDB(Partition(directory, **self._options))
         return self._archives[period]
 
+    def close_archive(self, period: str) -> None:
+        """Drop an archive partition from memory (an importer writing a year does this after
+        each month). A later `archive(period)` opens it again."""
+        db = self._archives.pop(period, None)
+        if db is not None:
+            db.partition.close()
+
     def archive_periods(self) -> list[str]:
-        return sorted(p.stem for p in (self.data_dir / "archive").glob("*.json"))
+        """The months that have an archive partition holding data, oldest first."""
+        root = self.data_dir / "archive"
+        try:
+            names = os.listdir(root)
+        except OSError as exc:
+            raise StoreError(f"cannot read {root}: {reason(exc)}") from None
+        return sorted(name for name in names if _PERIOD.match(name) and _has_data(root / name))
 
     @contextmanager
     def atomic(self, db: TinyDB | None = None) -> Iterator[None]:
-        """Hold the data directory's write lock; nested blocks join the outer one."""
-        if self._lock_depth == 0:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
-        self._lock_depth += 1
-        try:
+        """Every write to `db`'s tables in the block is one commit, under one lock hold.
+
+        Nested blocks join the outer one. If the block raises, its changes are undone in
+        memory and nothing is written. Each partition commits on its own: a block on the live
+        partition does not cover writes to an archive; when nesting blocks of two partitions,
+        open the live one first, so that processes take the partition locks in one order.
+        """
+        with self._partition(db).writing():
             yield
-        finally:
-            self._lock_depth -= 1
-            if self._lock_depth == 0:
-                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     def next_sequence(self, key: str, db: TinyDB | None = None) -> int:
-        """The next value of a named counter, starting at 1."""
-        db = db or self.live
-        counters = db.table("_sequences")
+        """The next value of a named counter, starting at 1, unique across processes."""
+        db = db if db is not None else self.live
+        counters = db.table(SEQUENCES_TABLE)
         with self.atomic(db):
-            doc = counters.get(doc_id=_counter_id(key))
+            doc_id = _counter_id(key)
+            while True:  # crc32 collisions between keys probe onwards
+                doc = counters.get(doc_id=doc_id)
+                if doc is None or doc.get("key") == key:
+                    break
+                doc_id += 1
             value = (doc["value"] if doc else 0) + 1
-            from tinydb.table import Document
-
-            counters.upsert(Document({"key": key, "value": value}, doc_id=_counter_id(key)))
+            counters.upsert(Document({"key": key, "value": value}, doc_id=doc_id))
         return value
 
+    def compact(self, db: TinyDB | None = None) -> None:
+        """Snapshot a partition now and start a new, empty journal generation."""
+        self._partition(db).compact()
+
+    def refresh(self, db: TinyDB | None = None) -> None:
+        """Catch up with other processes' writes now (reads do this by themselves)."""
+        dbs = [db] if db is not None else [self.live, *self._archives.values()]
+        for each in dbs:
+            partition = self._partition(each)
+            with partition.mutex:
+                partition.refresh()
+
     def close(self) -> None:
-        self.live.close()
-        for db in self._archives.values():
-            db.close()
-        self._lock_file.close()
+        for db in [self.live, *self._archives.values()]:
+            self._partition(db).close()
+
+    def _partition(self, db: TinyDB | None) -> Partition:
+        db = db if db is not None else self.live
+        if not isinstance(db, PartitionDB):
+            raise StoreError(f"{db!r} is not a database of the store at {self.data_dir}")
+        return db.partition
 
     def __enter__(self) -> "Store":
         return self
@@ -102,6 +168,16 @@ class Store:
 
 
 def _counter_id(key: str) -> int:
-    import zlib
-
     return zlib.crc32(key.encode()) + 1
+
+
+def _has_data(directory: Path) -> bool:
+    if (directory / files.SNAPSHOT).exists():
+        return True
+    try:
+        return any(
+            os.stat(directory / files.journal_name(g)).st_size > 0
+            for g in files.journal_generations(directory)
+        )
+    except OSError:
+        return False

@@ -1,0 +1,220 @@
+"""The journal and snapshot on disk: round trips, torn tails, corruption, compaction."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from tinydb import Query
+from tinydb.table import Document
+
+from dispatcher.errors import StoreError
+from dispatcher.store import Store
+
+SR = Query()
+
+
+def _fill(store: Store) -> None:
+    live = store.live
+    live.table("requests").insert(Document({"ref": "SR-1", "state": "open"}, doc_id=202611240001))
+    live.table("requests").insert(Document({"ref": "SR-2", "state": "open"}, doc_id=202611240002))
+    events = live.table("events")
+    for n in range(5):
+        events.insert({"sr": "SR-1", "kind": "note", "n": n, "text": "电话无人接听"})
+    live.table("requests").update({"state": "acknowledged"}, SR.ref == "SR-1")
+    events.remove(SR.n == 3)
+    live.table("outbox").insert({"to": "+15555550100"})
+    live.table("outbox").truncate()
+    live.table("scratch").insert({"x": 1})
+    live.drop_table("scratch")
+
+
+def _dump(store: Store) -> dict:
+    return {
+        name: {doc.doc_id: dict(doc) for doc in store.live.table(name).all()}
+        for name in sorted(store.live.tables())
+    }
+
+
+def test_every_kind_of_write_survives_a_reopen(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        _fill(store)
+        before = _dump(store)
+    with Store(data_dir) as store:
+        assert _dump(store) == before
+    assert set(before) == {"requests", "events", "outbox"}
+    assert before["requests"][202611240001]["state"] == "acknowledged"
+    assert sorted(before["events"]) == [1, 2, 3, 5]
+    assert before["outbox"] == {}
+
+
+def test_each_write_is_one_checksummed_line(store: Store, data_dir: Path) -> None:
+    store.live.table("events").insert({"n": 1})
+    store.live.table("events").insert({"n": 2})
+    lines = (data_dir / "live" / "journal.0").read_bytes().splitlines()
+    assert len(lines) == 2
+    crc, _, body = lines[0].partition(b" ")
+    assert len(crc) == 8 and body.startswith(b"{")
+
+
+def test_a_torn_last_line_is_dropped_and_truncated(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        store.live.table("events").insert({"n": 1})
+        store.live.table("events").insert({"n": 2})
+    journal = data_dir / "live" / "journal.0"
+    good = journal.read_bytes()
+    last = good.splitlines(keepends=True)[-1]
+    with open(journal, "ab") as handle:
+        handle.write(last[: len(last) // 2])  # a writer killed half way through a line
+    with Store(data_dir) as store:
+        assert [d["n"] for d in store.live.table("events").all()] == [1, 2]
+        assert journal.read_bytes() == good
+        store.live.table("events").insert({"n": 3})
+    with Store(data_dir) as store:
+        assert [d["n"] for d in store.live.table("events").all()] == [1, 2, 3]
+
+
+def test_a_bad_checksum_on_the_last_line_is_dropped(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        store.live.table("events").insert({"n": 1})
+        store.live.table("events").insert({"n": 2})
+    journal = data_dir / "live" / "journal.0"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    damaged = lines[1].replace(b'"n":2', b'"n":7')
+    journal.write_bytes(lines[0] + damaged)
+    with Store(data_dir) as store:
+        assert [d["n"] for d in store.live.table("events").all()] == [1]
+    assert journal.read_bytes() == lines[0]
+
+
+def test_a_damaged_line_in_the_middle_refuses_to_open(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        for n in range(4):
+            store.live.table("events").insert({"n": n})
+    journal = data_dir / "live" / "journal.0"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[1] = lines[1].replace(b'"n":1', b'"n":9')
+    journal.write_bytes(b"".join(lines))
+    with pytest.raises(StoreError) as caught:
+        Store(data_dir)
+    message = str(caught.value)
+    assert str(journal) in message and "line 2" in message and "\n" not in message
+    assert journal.read_bytes() == b"".join(lines)  # nothing was dropped
+
+
+def test_a_damaged_snapshot_refuses_to_open(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        store.live.table("events").insert({"n": 1})
+        store.compact()
+    snapshot = data_dir / "live" / "snapshot"
+    data = bytearray(snapshot.read_bytes())
+    data[-3] ^= 0x01
+    snapshot.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="snapshot is damaged"):
+        Store(data_dir)
+
+
+def test_a_data_dir_that_is_a_file_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "data"
+    path.write_text("not a directory")
+    with pytest.raises(StoreError, match=str(path)):
+        Store(path)
+
+
+def test_compaction_keeps_everything(data_dir: Path) -> None:
+    with Store(data_dir, compact_min_bytes=2_000, compact_ratio=0.5) as store:
+        _fill(store)
+        events = store.live.table("events")
+        for n in range(300):
+            events.insert({"n": 100 + n, "text": "x" * 40})
+        events.remove(SR.n == 150)
+        top = events.insert({"n": "top"})
+        events.remove(doc_ids=[top])
+        before = _dump(store)
+        generations = sorted((data_dir / "live").glob("journal.*"))
+        assert len(generations) == 1 and generations[0].name != "journal.0"
+        store.compact()
+        assert _dump(store) == before
+    with Store(data_dir) as store:
+        assert _dump(store) == before
+        # the highest id ever used is remembered, so a removed id is not handed out again
+        assert store.live.table("events").insert({"n": "next"}) == top + 1
+    assert not (data_dir / "live" / "snapshot.tmp").exists()
+
+
+def test_leftovers_of_an_interrupted_compaction_are_ignored(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        store.live.table("events").insert({"n": 1})
+        store.compact()
+        store.live.table("events").insert({"n": 2})
+    live = data_dir / "live"
+    (live / "snapshot.tmp").write_bytes(b"DSTORE1 2 half-writ")
+    (live / "journal.2").write_bytes(b"")
+    (live / "journal.0").write_bytes(b"stale generation")
+    with Store(data_dir) as store:
+        assert [d["n"] for d in store.live.table("events").all()] == [1, 2]
+    assert sorted(p.name for p in live.iterdir()) == ["journal.1", "lock", "snapshot"]
+
+
+def test_archives_open_on_demand_and_are_listed_when_they_hold_data(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        store.archive("2026-10").table("events").insert({"n": 1})
+        store.archive("2026-11")  # opened, never written
+        assert store.archive_periods() == ["2026-10"]
+        with pytest.raises(StoreError, match="2026-13"):
+            store.archive("2026-13")
+    # archives are not read at open: a damaged one does not stop the live partition
+    (data_dir / "archive" / "2026-10" / "journal.0").write_bytes(b"garbage\nmore garbage\n")
+    with Store(data_dir) as store:
+        store.live.table("events").insert({"n": 2})
+        with pytest.raises(StoreError, match="line 1"):
+            store.archive("2026-10")
+
+
+def test_a_failed_fsync_saves_nothing_and_keeps_memory_equal_to_disk(
+    store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dispatcher.store import files
+
+    events = store.live.table("events")
+    events.insert({"n": 1})
+    journal = data_dir / "live" / "journal.0"
+    size = journal.stat().st_size
+
+    def failing_sync(fd: int) -> None:
+        raise OSError(5, os.strerror(5))
+
+    monkeypatch.setattr(files, "sync_data", failing_sync)
+    with pytest.raises(StoreError) as caught:
+        with store.atomic():
+            events.insert({"n": 2})
+            store.live.table("requests").insert({"ref": "SR-9"})
+    assert str(caught.value) == (
+        f"cannot save to {journal}: input/output error; the change was not saved"
+    )
+    assert journal.stat().st_size == size
+    assert [d["n"] for d in events.all()] == [1]
+    assert store.live.table("requests").all() == []
+    monkeypatch.undo()
+    assert events.insert({"n": 3}) == 2
+
+
+def test_a_document_json_cannot_hold_is_refused_before_anything_is_written(
+    store: Store, data_dir: Path
+) -> None:
+    import datetime
+
+    with pytest.raises(TypeError):
+        store.live.table("events").insert({"at": datetime.datetime(2026, 11, 24)})
+    assert store.live.table("events").all() == []
+    assert (data_dir / "live" / "journal.0").stat().st_size == 0
+
+
+def test_a_closed_archive_is_released_and_opens_again(store: Store) -> None:
+    store.archive("2026-09").table("events").insert({"n": 1})
+    archive = store.archive("2026-09")
+    store.close_archive("2026-09")
+    with pytest.raises(StoreError, match="closed"):
+        archive.table("events").all()
+    assert store.archive("2026-09").table("events").all() == [{"n": 1}]
