@@ -218,9 +218,10 @@ class RequestRepository:
                     found.add(sr_id)
         return found
 
-    def import_batch(self, requests: list[tuple[ServiceRequest, list[Event]]]) -> None:
+    def import_batch(self, requests: list[tuple[ServiceRequest, list[Event]]]) -> set[str]:
         """Save already-validated SRs with their timelines: open ones to live, closed ones to
-        their archive month, one commit per partition; raise each day's counter past them."""
+        their archive month, one commit per partition; raise each day's counter past them.
+        Returns the archive months written."""
         by_db: dict[str, list[tuple[ServiceRequest, list[Event]]]] = {}
         for sr, events in requests:
             by_db.setdefault("" if sr.is_open else period_of(sr.id), []).append((sr, events))
@@ -243,6 +244,13 @@ class RequestRepository:
                 current = counters.get(doc_id=day)
                 if current is None or current["last"] < number:
                     counters.upsert(Document({"last": number}, doc_id=day))
+        return {period for period in by_db if period}
+
+    def release_archives(self, keep: set[str] = frozenset()) -> None:
+        """Free the memory of archive months opened by a bulk job, but those in `keep`."""
+        for period in self.store.archive_periods():
+            if period not in keep:
+                self.store.close_archive(period)
 
     def export(self, request_filter: RequestFilter) -> Iterator[tuple[ServiceRequest, list[Event]]]:
         for sr in self.list(request_filter):

@@ -167,6 +167,7 @@ def check_file(path: Path, repository: RequestRepository) -> int:
         total_errors += len(problems)
         errors += [f"{path}:{number}: {p}" for p in problems][: max(0, MAX_ERRORS_SHOWN - len(errors))]
     clashes = repository.existing_ids(seen)
+    repository.release_archives()
     for sr_id in sorted(clashes, key=seen.__getitem__):
         total_errors += 1
         if len(errors) < MAX_ERRORS_SHOWN:
@@ -188,10 +189,11 @@ def import_file(path: Path, repository: RequestRepository) -> ImportSummary:
         open_count += sr.is_open
         events += len(timeline)
         if len(batch) >= BATCH:
-            repository.import_batch(batch)
+            repository.release_archives(keep=repository.import_batch(batch))
             batch = []
     if batch:
         repository.import_batch(batch)
+    repository.release_archives()
     return ImportSummary(requests, open_count, events)
 
 
