@@ -37,6 +37,7 @@ def cli() -> None:
 
 def _register_commands() -> None:
     """Each command group lives in its own module beside this one."""
+    from dispatcher.cli.roster import roster_group; cli.add_command(roster_group)
 
 
 _register_commands()
