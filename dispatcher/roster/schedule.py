@@ -130,7 +130,8 @@ def _read_slots(node: Node, role: Role | None, org: Organisation) -> tuple[tuple
 
 def _read_member(node: Node, role: Role | None, org: Organisation) -> str | None:
     person = org.check_person(node)
-    if person and role and person in org.people and role not in org.people[person].roles:
+    known = person in org.people and person not in org.roles_unknown
+    if person and role and known and role not in org.people[person].roles:
         node.error(f"{person!r} does not hold the role {role.value!r} (add it to their roles)")
         return None
     return person

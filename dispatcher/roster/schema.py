@@ -60,6 +60,7 @@ class Organisation:
     unit_ids: Ids = field(default_factory=lambda: Ids("unit"))  # units and product lines
     product_ids: Ids = field(default_factory=lambda: Ids("product"))
     person_ids: Ids = field(default_factory=lambda: Ids("person"))
+    roles_unknown: set[str] = field(default_factory=set)  # people whose roles had a problem
 
     def check_unit(self, node: Node, placeholders: frozenset[str] = frozenset()) -> str | None:
         """A reference to a unit or product line (or an allowed placeholder)."""
@@ -105,12 +106,12 @@ def read_units(node: Node, org: Organisation) -> None:
         name_zh = fields["name_zh"].text() if "name_zh" in fields else ""
         sites = _read_sites(fields.get("sites"), kind)
         lines: list[str] = []
-        if "product_lines" in fields:
+        if "product_lines" in fields and kind is not None:
             if kind is not UnitKind.BD:
                 fields["product_lines"].error("only a unit of kind bd has product lines")
             else:
                 lines = [_read_product_line(line, unit_id or "", org) for line in fields["product_lines"].items() or []]
-        if "emergency_criteria" in fields:
+        if "emergency_criteria" in fields and kind is not None:
             if kind is not UnitKind.BD:
                 fields["emergency_criteria"].error("only a unit of kind bd adds emergency criteria")
             else:
@@ -122,7 +123,7 @@ def read_units(node: Node, org: Organisation) -> None:
 def _read_sites(node: Node | None, kind: UnitKind | None) -> tuple[str, ...]:
     if node is None:
         return ()
-    if kind not in (UnitKind.BRANCH, UnitKind.OVERSEAS_SITE):
+    if kind is not None and kind not in (UnitKind.BRANCH, UnitKind.OVERSEAS_SITE):
         node.error("only a branch or an overseas site covers sites")
         return ()
     return tuple(site for site in (item.text() for item in node.items() or []) if site)
@@ -187,10 +188,12 @@ def _read_criteria(node: Node, lines: list[str], org: Organisation) -> None:
             applies_to = []
             for product_node in fields["products"].items() or []:
                 product = product_node.text()
-                if product is not None and product not in bd_products:
-                    product_node.error(f"{product!r} is not a product of this BD")
-                elif product is not None:
+                if product in bd_products:
                     applies_to.append(product)
+                elif product is not None and product not in org.product_ids.seen:
+                    product_node.error(f"unknown product {product!r}")
+                elif product in org.products:
+                    product_node.error(f"{product!r} is not a product of this BD")
         if criterion_id and en and zh:
             for product in applies_to:
                 org.criteria[product] = org.criteria.get(product, ()) + (Criterion(criterion_id, en, zh),)
@@ -210,7 +213,10 @@ def read_people(node: Node, org: Organisation) -> dict[str, Node]:
         name = fields["name"].text() if "name" in fields else None
         unit = fields["unit"].text() if "unit" in fields else None
         name_zh = (fields["name_zh"].text() or "") if "name_zh" in fields else ""
+        problems_before = len(item.problems.lines)
         roles = _read_list(fields.get("roles"), lambda n: n.choice(Role))
+        if person_id and len(item.problems.lines) > problems_before:
+            org.roles_unknown.add(person_id)
         contacts = _read_list(fields.get("contacts"), read_contact)
         timezone = read_zone(fields["timezone"]) if "timezone" in fields else "UTC"
         language = "en"
