@@ -18,7 +18,7 @@ from dispatcher.domain.rotation import Override
 
 NOBODY = "no one on call"
 NO_PHONE = "no one on call has a phone number"
-HALF_A_YEAR = timedelta(days=182)
+SEASONS = tuple(timedelta(days=30 * month) for month in range(1, 12))  # samples across a year
 
 
 @dataclass(frozen=True)
@@ -121,15 +121,15 @@ def _with_dst_zone(roster: Roster, gap: Gap, spans: list[Span], index: int) -> G
             if left_zone == right_zone:
                 continue
             now = _offset_difference(left_zone, right_zone, gap.start)
-            later = _offset_difference(left_zone, right_zone, gap.start + HALF_A_YEAR)
-            if now != later:
+            if any(_offset_difference(left_zone, right_zone, gap.start + s) != now for s in SEASONS):
                 moving = left_zone if _observes_dst(left_zone, gap.start) else right_zone
                 return Gap(gap.unit, gap.role, gap.start, gap.end, gap.reason, str(moving))
     return gap
 
 
 def _observes_dst(zone: ZoneInfo, at: datetime) -> bool:
-    return at.astimezone(zone).utcoffset() != (at + HALF_A_YEAR).astimezone(zone).utcoffset()
+    offset = at.astimezone(zone).utcoffset()
+    return any((at + s).astimezone(zone).utcoffset() != offset for s in SEASONS)
 
 
 def _offset_difference(a: ZoneInfo, b: ZoneInfo, at: datetime) -> timedelta:
