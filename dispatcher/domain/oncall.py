@@ -172,12 +172,11 @@ class Roster:
     ) -> list[Span]:
         """The role's holders over [start, end) as consecutive spans, overrides applied;
         each boundary is a handoff or the edge of an override."""
-        relevant = tuple(
-            o
-            for o in self.overrides + tuple(overrides)
-            if o.end > start and o.start < end and o.applies_to(unit, role)
-        )
         shifts = [list(r.shifts(start, end)) for r in self.rotations_for(unit, role)]
+        relevant = _relevant_overrides(
+            self.overrides + tuple(overrides), unit, role, start, end,
+            {p for rotation in self.rotations_for(unit, role) for slot in rotation.slots for p in slot},
+        )
         cuts = {start, end}
         for rotation_shifts in shifts:
             cuts.update(s.start for s in rotation_shifts)
@@ -219,3 +218,19 @@ class Roster:
                 merged.append(span)
         index = next(i for i, span in enumerate(merged) if span.start <= at < span.end)
         return merged[index], (merged[index + 1] if index + 1 < len(merged) else None)
+
+
+def _relevant_overrides(
+    overrides: tuple[Override, ...], unit: str, role: Role, start: datetime, end: datetime, holders: set[str]
+) -> tuple[Override, ...]:
+    """The overrides that can change who holds this role in [start, end): those that add
+    someone to it, and those covering a person who can hold it (also one added by cover)."""
+    candidates = [o for o in overrides if o.end > start and o.start < end and o.applies_to(unit, role)]
+    holders = holders | {o.person for o in candidates if o.covers is None}
+    relevant: list[Override] = []
+    for override in sorted(candidates, key=lambda o: o.start):
+        if override.covers is None or override.covers in holders:
+            relevant.append(override)
+            holders.add(override.person)
+    keep = set(map(id, relevant))
+    return tuple(o for o in candidates if id(o) in keep)
