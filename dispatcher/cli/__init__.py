@@ -43,9 +43,10 @@ def cli() -> None:
 
 def _register_commands() -> None:
     """Each command group lives in its own module beside this one."""
-    from dispatcher.cli import desk, sr
+    from dispatcher.cli import desk, roster, sr
 
     cli.add_command(sr.sr)
+    cli.add_command(roster.roster_group)
     cli.add_command(desk.desk)
 
 

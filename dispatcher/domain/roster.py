@@ -7,7 +7,10 @@ call-out engine and the channel plugins (which reach them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
+
+from dispatcher.domain.requests import Severity
 
 
 class ContactKind(StrEnum):
@@ -61,3 +64,56 @@ class Person:
     @property
     def display_name(self) -> str:
         return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+
+class UnitKind(StrEnum):
+    CSC = "csc"  # 客户服务中心
+    BRANCH = "branch"  # 分公司
+    OVERSEAS_SITE = "overseas_site"
+    BD = "bd"  # 事业部
+    TAC = "tac"  # 技术支援中心
+    CSQ = "csq"  # 客户服务质量
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A department the desk reaches. Branches and overseas sites list the sites they cover."""
+
+    id: str
+    kind: UnitKind
+    name: str
+    name_zh: str = ""
+    sites: tuple[str, ...] = ()
+    product_lines: tuple[str, ...] = ()  # a BD's product line ids
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    """What a BD promises for one severity: time to respond, to restore service, to resolve."""
+
+    response: timedelta
+    restore: timedelta
+    resolve: timedelta
+
+
+@dataclass(frozen=True)
+class ProductLine:
+    """A BD's product line (产品线). Its id is addressed like a unit's id in rotations and chains,
+    so "the product line's interface person" is `(product_line.id, PRODUCT_LINE_INTERFACE)`."""
+
+    id: str
+    name: str
+    bd: str
+    name_zh: str = ""
+    sla: dict[Severity, SlaTarget] = field(default_factory=dict, compare=False, hash=False)
+    products: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product; one not handed over (未移交) gets L1 support from its BD, not the branch."""
+
+    id: str
+    name: str
+    product_line: str
+    handed_over: bool = True

@@ -1,0 +1,84 @@
+"""Roster bench: 2,000 people, 300 rotations, 500 overrides; `roster check --days 28` and one
+`oncall` lookup. Targets: check ≤ 1 s, lookup ≤ 5 ms."""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dispatcher.cli import cli
+from dispatcher.domain.coverage import check_coverage
+from dispatcher.domain.roster import Role
+from dispatcher.roster import load_roster
+
+PEOPLE, ROTATIONS, OVERRIDES = 2000, 300, 500
+ZONES = ["Asia/Shanghai", "Europe/London", "America/New_York"]
+
+
+def generate(rng: random.Random) -> str:
+    """A valid roster: 100 branches with 3 rotations each (case handlers, GMs, dispatch desk)."""
+    lines = ["units:"]
+    for b in range(ROTATIONS // 3):
+        lines += [f"  - {{id: br-{b}, kind: branch, name: Branch {b}, sites: [Site {b}]}}"]
+    lines.append("people:")
+    roles = [Role.CASE_HANDLER, Role.ENGINEERING_GM, Role.CSC_DISPATCHER]
+    for p in range(PEOPLE):
+        number = f"+1 212 555 {100 + p % 100:04d}"
+        lines.append(f"  - {{id: p{p}, name: Person {p}, unit: br-{p % 100}, roles: [{', '.join(roles)}], "
+                     f"timezone: {ZONES[p % 3]}, contacts: [{{kind: mobile, number: \"{number}\"}}]}}")
+    lines.append("rotations:")
+    for r in range(ROTATIONS):
+        branch, role = r // 3, roles[r % 3]
+        members = [f"p{branch + 100 * k}" for k in range(PEOPLE // 100)][: rng.randint(2, 6)]
+        lines.append(f"  - {{id: r{r}, unit: br-{branch}, role: {role.value}, timezone: {ZONES[r % 3]}, "
+                     f"repeat: daily, start: 2026-11-02, handoffs: [\"08:00\", \"20:00\"], people: [{', '.join(members)}]}}")
+    lines.append("overrides:")
+    start = datetime(2026, 11, 24, tzinfo=UTC)
+    for o in range(OVERRIDES):
+        branch = rng.randrange(ROTATIONS // 3)
+        begin = start + timedelta(hours=rng.randrange(28 * 24))
+        lines.append(f"  - {{person: p{branch + 100 * rng.randrange(20)}, covers: p{branch}, "
+                     f"from: \"{begin.isoformat()}\", to: \"{(begin + timedelta(hours=6)).isoformat()}\"}}")
+    lines.append("required:\n  - {unit: $branch, role: case_handler}\n  - {unit: $branch, role: engineering_gm}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "contacts.yaml"
+        path.write_text(generate(random.Random(7)))
+        began = time.perf_counter()
+        roster = load_roster(path)
+        loaded = time.perf_counter() - began
+
+        began = time.perf_counter()
+        result = CliRunner().invoke(cli, ["roster", "check", str(path), "--days", "28", "--from", "2026-11-24",
+                                          "--data", str(Path(folder) / "data")])
+        checked = time.perf_counter() - began
+
+        began = time.perf_counter()
+        start = datetime(2026, 11, 24, tzinfo=UTC)
+        check_coverage(roster, start, start + timedelta(days=28))
+        covered = time.perf_counter() - began
+
+        at = datetime(2026, 12, 3, 3, 17, tzinfo=UTC)
+        began = time.perf_counter()
+        on_call = roster.on_call("br-42", Role.CASE_HANDLER, at)
+        looked_up = time.perf_counter() - began
+
+    print(f"roster: {PEOPLE} people, {ROTATIONS} rotations, {OVERRIDES} overrides")
+    print(f"load and validate:             {loaded * 1000:8.1f} ms")
+    print(f"coverage over 28 days:         {covered * 1000:8.1f} ms")
+    print(f"roster check --days 28 (CLI):  {checked * 1000:8.1f} ms  (target ≤ 1000 ms, exit {result.exit_code})")
+    print(f"oncall lookup:                 {looked_up * 1000:8.3f} ms  (target ≤ 5 ms, {len(on_call)} on call)")
+    return 0 if result.exit_code in (0, 1) and checked <= 1.0 and looked_up <= 0.005 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

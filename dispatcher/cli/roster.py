@@ -1,0 +1,264 @@
+"""`dispatcher roster ...`: check 24×7 reachability, see who is on call, arrange cover."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import click
+
+from dispatcher.cli.common import (
+    ROSTER_ENV,
+    actor_option,
+    data_option,
+    echo_json,
+    json_option,
+    open_store,
+    resolve_actor,
+    roster_option,
+    with_store,
+)
+from dispatcher.domain.coverage import check_coverage
+from dispatcher.domain.oncall import Roster, Span
+from dispatcher.domain.roster import Role
+from dispatcher.domain.rotation import Override
+from dispatcher.errors import DispatcherError
+from dispatcher.roster import load_roster
+from dispatcher.roster.ical import pairs_of_person, shifts_calendar
+from dispatcher.roster.errors import RosterError
+from dispatcher.roster.overrides import OverrideRepository
+from dispatcher.store import default_data_dir
+
+ROLE = click.Choice([r.value for r in Role])
+
+
+@click.group("roster")
+def roster_group() -> None:
+    """The roster (contacts.yaml): who is on call, and can we reach them at every hour?"""
+
+
+def _parse_instant(value: str | None, option: str) -> datetime:
+    """An ISO date or date-time; without a UTC offset it is read as UTC. None means now."""
+    if value is None:
+        return datetime.now(UTC).replace(second=0, microsecond=0)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise DispatcherError(f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _load(path: Path) -> Roster:
+    """Load the roster; on problems print every line, then exit 2 with the count."""
+    try:
+        return load_roster(path)
+    except RosterError as error:
+        if len(error.errors) == 1:
+            raise
+        for line in error.errors:
+            click.echo(line, err=True)
+        raise DispatcherError(f"{path}: {len(error.errors)} problems; the roster cannot be used") from None
+
+
+def _check_unit(roster: Roster, unit: str) -> None:
+    """A unit or product line id; anything else is a NotFound (exit 2)."""
+    if unit not in roster.product_lines:
+        roster.unit(unit)
+
+
+def _stored_overrides(data_dir: Path | None) -> tuple[Override, ...]:
+    """Run-time overrides, if a data directory exists (a check never creates one)."""
+    if not (data_dir or default_data_dir()).is_dir():
+        return ()
+    with open_store(data_dir) as store:
+        return OverrideRepository(store).all()
+
+
+def _at(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@roster_group.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path), envvar=ROSTER_ENV)
+@click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366), help="How many days ahead.")
+@click.option("--from", "start", metavar="DATE", help="Start (ISO date or date-time; default now).")
+@data_option
+@json_option
+def check(path: Path | None, days: int, start: str | None, data_dir: Path | None, as_json: bool) -> None:
+    """Validate the roster and prove 24×7 reachability: exit 0 reachable, 1 gaps, 2 invalid.
+
+    A gap is a time when a required unit and role has no one on call, or no one on call with
+    a phone number. People on call without a mobile are warnings: a call reaches them, SMS not."""
+    roster = _load(path or Path("contacts.yaml"))
+    begin = _parse_instant(start, "--from")
+    report = check_coverage(roster, begin, begin + timedelta(days=days), _stored_overrides(data_dir))
+    if as_json:
+        echo_json(report)
+    else:
+        click.echo(f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
+                   f"{len(report.pairs)} required pairs, {_at(report.start)} to {_at(report.end)}")
+        for gap in report.gaps:
+            dst = f" (daylight-saving change in {gap.dst_zone})" if gap.dst_zone else ""
+            click.echo(f"GAP  {gap.unit} {gap.role.value}: {_at(gap.start)} to {_at(gap.end)}: {gap.reason}{dst}")
+        for warning in report.no_mobile:
+            click.echo(f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
+                       f"from {_at(warning.first_on_call)} but has no mobile (no SMS)")
+        click.echo("reachable at every minute" if report.reachable else f"{len(report.gaps)} gap(s)")
+    click.get_current_context().exit(0 if report.reachable else 1)
+
+
+@roster_group.command("oncall")
+@click.option("--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC).")
+@click.option("--unit", help="Only this unit or product line.")
+@click.option("--role", type=ROLE, help="Only this role.")
+@roster_option
+@data_option
+@json_option
+def oncall(at_text: str | None, unit: str | None, role: str | None, roster_path: Path,
+           data_dir: Path | None, as_json: bool) -> None:
+    """Who would be called now (or at --at), and who takes over next."""
+    roster = _load(roster_path)
+    at = _parse_instant(at_text, "--at")
+    if unit:
+        _check_unit(roster, unit)
+    overrides = _stored_overrides(data_dir)
+    pairs = dict.fromkeys((r.unit, r.role) for r in roster.rotations.values())
+    pairs.update(dict.fromkeys(roster.required_pairs()))
+    rows = []
+    for pair_unit, pair_role in pairs:
+        if (unit and pair_unit != unit) or (role and pair_role.value != role):
+            continue
+        now, following = roster.now_and_next(pair_unit, pair_role, at, overrides)
+        rows.append(_oncall_row(roster, pair_unit, pair_role, now, following))
+    if as_json:
+        echo_json({"at": at, "on_call": rows})
+        return
+    for row in rows:
+        people = "; ".join(f"{p['name']} {p['phone'] or '(no phone)'}" for p in row["people"]) or "NOBODY"
+        after = ", ".join(p["name"] for p in row["next"]["people"]) if row["next"] else ""
+        handoff = f" until {_at(row['until'])}, then {after or 'NOBODY'}" if row["next"] else ""
+        click.echo(f"{row['unit']:<14} {row['role']:<24} {people}{handoff}")
+
+
+def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Span | None) -> dict:
+    def person(person_id: str) -> dict:
+        p = roster.people[person_id]
+        phones = [c.address for c in p.contacts if c.reaches_by_phone]
+        return {"id": p.id, "name": p.display_name, "phone": phones[0] if phones else None,
+                "contacts": [{"kind": c.kind.value, "address": c.address} for c in p.contacts]}
+
+    return {
+        "unit": unit,
+        "role": role.value,
+        "since": now.start,
+        "until": now.end,
+        "people": [person(p) for p in now.people if p in roster.people],
+        "next": {"from": following.start, "people": [person(p) for p in following.people if p in roster.people]}
+        if following else None,
+    }
+
+
+@roster_group.group("override")
+def override_group() -> None:
+    """Cover arranged at run time: a person takes over another's shifts for a while."""
+
+
+@override_group.command("add")
+@click.option("--person", required=True, help="Who covers.")
+@click.option("--covers", help="Whose shifts are covered (omit to add PERSON to --unit/--role).")
+@click.option("--unit", help="Limit to this unit or product line.")
+@click.option("--role", type=ROLE, help="Limit to this role.")
+@click.option("--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC).")
+@click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset = UTC).")
+@click.option("--reason", default="", help="Why (shown in the desk and the handover report).")
+@roster_option
+@actor_option
+@with_store
+@json_option
+def override_add(person: str, covers: str | None, unit: str | None, role: str | None, start: str, end: str,
+                 reason: str, roster_path: Path, actor: str | None, store, as_json: bool) -> None:
+    """Add an override; it applies to `oncall`, `check` and the desk at once."""
+    roster = _load(roster_path)
+    roster.person(person)
+    if covers:
+        roster.person(covers)
+    elif not (unit and role):
+        raise DispatcherError("an override without --covers adds a person to a role: give --unit and --role")
+    if unit:
+        _check_unit(roster, unit)
+    override = Override("", person, _parse_instant(start, "--from"), _parse_instant(end, "--to"), covers,
+                        unit, Role(role) if role else None, reason, resolve_actor(actor))
+    stored = OverrideRepository(store).add(override)
+    if as_json:
+        echo_json(stored)
+    else:
+        click.echo(stored.id)
+
+
+@override_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include overrides that have ended.")
+@with_store
+@json_option
+def override_list(show_all: bool, store, as_json: bool) -> None:
+    """Run-time overrides, current and future (or all)."""
+    now = datetime.now(UTC)
+    overrides = [o for o in OverrideRepository(store).all() if show_all or o.end > now]
+    if as_json:
+        echo_json(overrides)
+        return
+    for o in overrides:
+        scope = " ".join(x for x in (o.unit, o.role.value if o.role else None) if x)
+        whom = f"covers {o.covers}" if o.covers else "added"
+        click.echo(f"{o.id}  {o.person} {whom} {scope}  {_at(o.start)} to {_at(o.end)}  {o.reason}".rstrip())
+
+
+@override_group.command("remove")
+@click.argument("override_id")
+@with_store
+@json_option
+def override_remove(override_id: str, store, as_json: bool) -> None:
+    """Remove a run-time override by id."""
+    removed = OverrideRepository(store).remove(override_id)
+    if as_json:
+        echo_json(removed)
+    else:
+        click.echo(f"removed {removed.id}")
+
+
+@roster_group.command("ical")
+@click.option("--unit", help="Shifts of this unit or product line (all its roles, or --role).")
+@click.option("--role", type=ROLE, help="With --unit: only this role.")
+@click.option("--person", help="The shifts of this person.")
+@click.option("--from", "start", metavar="DATE", help="Start (default today, 00:00 UTC).")
+@click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@roster_option
+@data_option
+def ical(unit: str | None, role: str | None, person: str | None, start: str | None, days: int,
+         output: Path | None, roster_path: Path, data_dir: Path | None) -> None:
+    """Write the shifts of a unit or a person as an iCalendar (.ics) file."""
+    if bool(unit) == bool(person):
+        raise DispatcherError("give exactly one of --unit or --person")
+    roster = _load(roster_path)
+    overrides = _stored_overrides(data_dir)
+    begin = _parse_instant(start, "--from") if start else datetime.combine(datetime.now(UTC).date(), time(), UTC)
+    end = begin + timedelta(days=days)
+    if person:
+        roster.person(person)
+        pairs = pairs_of_person(roster, person, overrides)
+    else:
+        _check_unit(roster, unit)
+        pairs = [(r.unit, r.role) for r in roster.rotations.values() if r.unit == unit]
+        pairs = list(dict.fromkeys(p for p in pairs if not role or p[1].value == role))
+    duties = [
+        (pair_unit, pair_role, span)
+        for pair_unit, pair_role in pairs
+        for span in roster.timeline(pair_unit, pair_role, begin, end, overrides)
+        if (person in span.people if person else span.people)
+    ]
+    data = shifts_calendar(roster, duties, f"On call: {person or unit}", datetime.now(UTC))
+    if output:
+        output.write_bytes(data)
+        click.echo(f"{output}: {len(duties)} shifts", err=True)
+    else:
+        click.echo(data.decode(), nl=False)

@@ -1,0 +1,101 @@
+"""Reading contacts.yaml into a `Roster`, with every problem reported as `file:line:col: path: message`.
+
+    roster = load_roster("contacts.yaml")     # raises RosterError listing every problem
+    roster.on_call("br-shanghai", Role.CASE_HANDLER, now)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
+
+from dispatcher.domain.oncall import DEFAULT_REQUIRED, Roster
+from dispatcher.roster.errors import Problems, RosterError
+from dispatcher.roster.nodes import Node
+from dispatcher.roster.schedule import read_chains, read_overrides, read_required, read_rotations
+from dispatcher.roster.schema import Organisation, read_people, read_units
+
+__all__ = ["Roster", "RosterError", "load_roster", "parse_roster"]
+
+TOP_LEVEL_REQUIRED = ("units", "people")
+TOP_LEVEL_OPTIONAL = ("rotations", "overrides", "required", "chains")
+
+
+class _TextDatesConstructor(RoundTripConstructor):
+    """Dates and times stay text, so the schema parses them itself (with their UTC offsets)."""
+
+
+_TextDatesConstructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def load_roster(path: str | Path) -> Roster:
+    """Read and validate a contacts file; `RosterError.errors` lists every problem in it."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RosterError([f"{path}:1:1: (file): cannot read the roster ({error.strerror})"]) from None
+    return parse_roster(data, str(path))
+
+
+def parse_roster(data: bytes, filename: str = "contacts.yaml") -> Roster:
+    problems = Problems(filename)
+    document = _parse_yaml(data, problems)
+    problems.raise_if_any()
+    root = Node(document, 0, 0, "", problems)
+    if document is None:
+        root.error("the file is empty; a roster needs units and people")
+        problems.raise_if_any()
+    fields = root.mapping(TOP_LEVEL_REQUIRED, TOP_LEVEL_OPTIONAL) or {}
+    org = Organisation()
+    if "units" in fields:
+        read_units(fields["units"], org)
+    unit_refs = read_people(fields["people"], org) if "people" in fields else {}
+    for unit_node in unit_refs.values():
+        org.check_unit(unit_node)
+    rotations = read_rotations(fields["rotations"], org) if "rotations" in fields else {}
+    overrides = read_overrides(fields["overrides"], org) if "overrides" in fields else ()
+    required = read_required(fields["required"], org) if "required" in fields else list(DEFAULT_REQUIRED)
+    chains = read_chains(fields["chains"], org) if "chains" in fields else {}
+    problems.raise_if_any()
+    return Roster(
+        units=org.units,
+        product_lines=org.product_lines,
+        products=org.products,
+        people=org.people,
+        rotations=rotations,
+        overrides=overrides,
+        required=required,
+        chains=chains,
+        criteria=org.criteria,
+        source=filename,
+    )
+
+
+def _parse_yaml(data: bytes, problems: Problems):
+    """The YAML document, or None after recording why it cannot be read."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start)
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1)
+        problems.add(line, column, "(file)", "not UTF-8 text; save the roster as UTF-8")
+        return None
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _TextDatesConstructor
+    try:
+        return yaml.load(text)
+    except Exception as error:  # ruamel raises many kinds; each becomes one line
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line, column = (mark.line, mark.column) if mark else _position(text, getattr(error, "position", 0))
+        reason = getattr(error, "problem", None) or getattr(error, "reason", None) or str(error)
+        problems.add(line, column, "(yaml)", f"not valid YAML: {reason}")
+        return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    offset = offset if isinstance(offset, int) else 0
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)

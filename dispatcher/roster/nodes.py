@@ -1,0 +1,148 @@
+"""Typed reading of a YAML document that remembers where each value came from.
+
+A `Node` is a value with its line, column and field path. Its readers return the value, or
+None after recording a problem, so validation carries on and reports everything at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from dispatcher.roster.errors import Problems
+
+IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$")
+CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    return repr(value)
+
+
+@dataclass
+class Node:
+    value: Any
+    line: int
+    column: int
+    path: str
+    problems: Problems
+
+    def error(self, message: str) -> None:
+        self.problems.add(self.line, self.column, self.path, message)
+
+    def _child(self, key: str | int, line: int, column: int) -> Node:
+        path = f"{self.path}[{key}]" if isinstance(key, int) else (f"{self.path}.{key}" if self.path else key)
+        value = self.value[key]
+        return Node(value, line, column, path, self.problems)
+
+    def mapping(self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict[str, Node] | None:
+        """The children of a mapping; unknown and missing keys are problems."""
+        if not isinstance(self.value, dict):
+            self.error(f"expected a mapping, got {describe(self.value)}")
+            return None
+        allowed = required + optional
+        children: dict[str, Node] = {}
+        for key in self.value:
+            key_line, key_column = self.value.lc.key(key)
+            if key not in allowed:
+                where = f"{self.path}.{key}" if self.path else str(key)
+                self.problems.add(
+                    key_line, key_column, where, f"unknown key (expected one of: {', '.join(allowed)})"
+                )
+                continue
+            # an empty value has no position of its own: point at its key
+            line, column = (key_line, key_column) if self.value[key] is None else self.value.lc.value(key)
+            children[key] = self._child(key, line, column)
+        for key in required:
+            if key not in self.value:
+                where = f"{self.path}.{key}" if self.path else key
+                self.problems.add(self.line, self.column, where, "missing (required)")
+        return children
+
+    def items(self) -> list[Node] | None:
+        if not isinstance(self.value, list):
+            self.error(f"expected a list, got {describe(self.value)}")
+            return None
+        return [self._child(index, *self.value.lc.item(index)) for index in range(len(self.value))]
+
+    def text(self) -> str | None:
+        if isinstance(self.value, str) and self.value.strip():
+            return str(self.value).strip()
+        self.error(f"expected text, got {describe(self.value)}")
+        return None
+
+    def ident(self) -> str | None:
+        value = self.text()
+        if value is not None and not IDENT.match(value):
+            self.error(f"{value!r} is not a valid id (letters, digits, '-', '_', '.')")
+            return None
+        return value
+
+    def integer(self, minimum: int = 0) -> int | None:
+        if isinstance(self.value, int) and not isinstance(self.value, bool) and self.value >= minimum:
+            return int(self.value)
+        self.error(f"expected a whole number ≥ {minimum}, got {describe(self.value)}")
+        return None
+
+    def boolean(self) -> bool | None:
+        if isinstance(self.value, bool):
+            return self.value
+        self.error(f"expected true or false, got {describe(self.value)}")
+        return None
+
+    def choice(self, enum: type[E]) -> E | None:
+        try:
+            return enum(self.value)
+        except (ValueError, TypeError):
+            self.error(f"{describe(self.value)} is not one of: {', '.join(e.value for e in enum)}")
+            return None
+
+    def duration(self) -> timedelta | None:
+        """A duration such as `15m`, `4h`, `1h30m` or `7d`."""
+        match = DURATION.match(str(self.value).strip()) if isinstance(self.value, str) else None
+        if not match or not any(match.groups()):
+            self.error(f"{describe(self.value)} is not a duration such as 15m, 4h, 1h30m or 7d")
+            return None
+        days, hours, minutes = (int(g or 0) for g in match.groups())
+        return timedelta(days=days, hours=hours, minutes=minutes)
+
+    def day(self) -> date | None:
+        try:
+            return date.fromisoformat(str(self.value))
+        except ValueError:
+            self.error(f"{describe(self.value)} is not a date (YYYY-MM-DD)")
+            return None
+
+    def clock(self) -> time | None:
+        match = CLOCK.match(self.value) if isinstance(self.value, str) else None
+        if not match:
+            self.error(f"{describe(self.value)} is not a time of day (HH:MM, 24-hour)")
+            return None
+        return time(int(match[1]), int(match[2]))
+
+    def instant(self) -> datetime | None:
+        """An ISO 8601 date and time with its UTC offset, e.g. 2026-12-24T20:00+08:00."""
+        try:
+            value = datetime.fromisoformat(str(self.value))
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            self.error(f"{describe(self.value)} is not a date and time with a UTC offset (2026-12-24T20:00+08:00)")
+            return None
+        return value

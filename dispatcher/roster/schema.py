@@ -1,0 +1,285 @@
+"""The organisation part of contacts.yaml: units, product lines, products, criteria, people.
+
+Phone numbers are normalised to E.164 with `phonenumbers`; a `mobile` must be a number that
+can receive SMS (MOBILE, or FIXED_LINE_OR_MOBILE where a country does not tell them apart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from phonenumbers import PhoneNumberType
+
+from dispatcher.domain.emergency import BASE_BY_ID, Criterion
+from dispatcher.domain.requests import Severity
+from dispatcher.domain.roster import (
+    ContactKind,
+    ContactMethod,
+    Person,
+    Product,
+    ProductLine,
+    Role,
+    SlaTarget,
+    Unit,
+    UnitKind,
+)
+from dispatcher.roster.nodes import Node
+
+SMS_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+LANGUAGES = ("en", "zh")
+
+
+class Ids:
+    """One id namespace; a second definition of an id is a problem that names the first."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.seen: dict[str, Node] = {}
+
+    def claim(self, node: Node) -> str | None:
+        value = node.ident()
+        if value is None:
+            return None
+        if value in self.seen:
+            node.error(f"duplicate {self.what} id {value!r} (first defined on line {self.seen[value].line + 1})")
+            return None
+        self.seen[value] = node
+        return value
+
+
+@dataclass
+class Organisation:
+    units: dict[str, Unit] = field(default_factory=dict)
+    product_lines: dict[str, ProductLine] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    criteria: dict[str, tuple[Criterion, ...]] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    unit_ids: Ids = field(default_factory=lambda: Ids("unit"))  # units and product lines
+    product_ids: Ids = field(default_factory=lambda: Ids("product"))
+    person_ids: Ids = field(default_factory=lambda: Ids("person"))
+    roles_unknown: set[str] = field(default_factory=set)  # people whose roles had a problem
+
+    def check_unit(self, node: Node, placeholders: frozenset[str] = frozenset()) -> str | None:
+        """A reference to a unit or product line (or an allowed placeholder)."""
+        unit = node.text()
+        if unit is None or unit in placeholders:
+            return unit
+        if unit not in self.unit_ids.seen:
+            also = f" or a placeholder ({', '.join(sorted(placeholders))})" if placeholders else ""
+            node.error(f"unknown unit {unit!r} (expected a unit or product line id{also})")
+            return None
+        return unit
+
+    def check_person(self, node: Node) -> str | None:
+        person = node.text()
+        if person is not None and person not in self.person_ids.seen:
+            node.error(f"unknown person {person!r}")
+            return None
+        return person
+
+
+def read_zone(node: Node) -> str | None:
+    name = node.text()
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        node.error(f"{name!r} is not a known IANA time zone (e.g. Asia/Shanghai)")
+        return None
+    return name
+
+
+def read_units(node: Node, org: Organisation) -> None:
+    for item in node.items() or []:
+        fields = item.mapping(
+            ("id", "kind", "name"), ("name_zh", "sites", "product_lines", "emergency_criteria")
+        )
+        if fields is None:
+            continue
+        unit_id = org.unit_ids.claim(fields["id"]) if "id" in fields else None
+        kind = fields["kind"].choice(UnitKind) if "kind" in fields else None
+        name = fields["name"].text() if "name" in fields else None
+        name_zh = fields["name_zh"].text() if "name_zh" in fields else ""
+        sites = _read_sites(fields.get("sites"), kind)
+        lines: list[str] = []
+        if "product_lines" in fields and kind is not None:
+            if kind is not UnitKind.BD:
+                fields["product_lines"].error("only a unit of kind bd has product lines")
+            else:
+                lines = [_read_product_line(line, unit_id or "", org) for line in fields["product_lines"].items() or []]
+        if "emergency_criteria" in fields and kind is not None:
+            if kind is not UnitKind.BD:
+                fields["emergency_criteria"].error("only a unit of kind bd adds emergency criteria")
+            else:
+                _read_criteria(fields["emergency_criteria"], [line for line in lines if line], org)
+        if unit_id and kind and name:
+            org.units[unit_id] = Unit(unit_id, kind, name, name_zh or "", sites, tuple(line for line in lines if line))
+
+
+def _read_sites(node: Node | None, kind: UnitKind | None) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    if kind is not None and kind not in (UnitKind.BRANCH, UnitKind.OVERSEAS_SITE):
+        node.error("only a branch or an overseas site covers sites")
+        return ()
+    return tuple(site for site in (item.text() for item in node.items() or []) if site)
+
+
+def _read_product_line(node: Node, bd: str, org: Organisation) -> str:
+    fields = node.mapping(("id", "name", "products"), ("name_zh", "sla"))
+    if fields is None:
+        return ""
+    line_id = org.unit_ids.claim(fields["id"]) if "id" in fields else None
+    name = fields["name"].text() if "name" in fields else None
+    sla = _read_sla(fields["sla"]) if "sla" in fields else {}
+    products: list[str] = []
+    for item in (fields["products"].items() or []) if "products" in fields else []:
+        product = item.mapping(("id", "name"), ("handed_over",))
+        if product is None:
+            continue
+        product_id = org.product_ids.claim(product["id"]) if "id" in product else None
+        product_name = product["name"].text() if "name" in product else None
+        handed_over = product["handed_over"].boolean() if "handed_over" in product else True
+        if product_id and product_name and handed_over is not None and line_id:
+            org.products[product_id] = Product(product_id, product_name, line_id, handed_over)
+            products.append(product_id)
+    if not line_id or not name:
+        return ""
+    name_zh = (fields["name_zh"].text() or "") if "name_zh" in fields else ""
+    org.product_lines[line_id] = ProductLine(line_id, name, bd, name_zh, sla, tuple(products))
+    return line_id
+
+
+def _read_sla(node: Node) -> dict[Severity, SlaTarget]:
+    targets: dict[Severity, SlaTarget] = {}
+    for severity, item in (node.mapping((), tuple(s.value for s in Severity)) or {}).items():
+        fields = item.mapping(("response", "restore", "resolve"))
+        if fields is None or len(fields) < 3:
+            continue
+        response, restore, resolve = (fields[k].duration() for k in ("response", "restore", "resolve"))
+        if response is None or restore is None or resolve is None:
+            continue
+        if not response <= restore <= resolve:
+            item.error("targets must not shrink: response ≤ restore ≤ resolve")
+            continue
+        targets[Severity(severity)] = SlaTarget(response, restore, resolve)
+    return targets
+
+
+def _read_criteria(node: Node, lines: list[str], org: Organisation) -> None:
+    ids = Ids("criterion")
+    bd_products = [p for line in lines for p in org.product_lines[line].products]
+    for item in node.items() or []:
+        fields = item.mapping(("id", "en", "zh"), ("products",))
+        if fields is None:
+            continue
+        criterion_id = ids.claim(fields["id"]) if "id" in fields else None
+        if criterion_id in BASE_BY_ID:
+            fields["id"].error(f"{criterion_id!r} is a base criterion id; a BD adds its own, e.g. 'CN-1'")
+            criterion_id = None
+        en = fields["en"].text() if "en" in fields else None
+        zh = fields["zh"].text() if "zh" in fields else None
+        applies_to = bd_products
+        if "products" in fields:
+            applies_to = []
+            for product_node in fields["products"].items() or []:
+                product = product_node.text()
+                if product in bd_products:
+                    applies_to.append(product)
+                elif product is not None and product not in org.product_ids.seen:
+                    product_node.error(f"unknown product {product!r}")
+                elif product in org.products:
+                    product_node.error(f"{product!r} is not a product of this BD")
+        if criterion_id and en and zh:
+            for product in applies_to:
+                org.criteria[product] = org.criteria.get(product, ()) + (Criterion(criterion_id, en, zh),)
+
+
+def read_people(node: Node, org: Organisation) -> dict[str, Node]:
+    """Read people; return the node of each person's unit for the cross-reference pass."""
+    ids = org.person_ids
+    unit_refs: dict[str, Node] = {}
+    for item in node.items() or []:
+        fields = item.mapping(
+            ("id", "name", "unit"), ("name_zh", "roles", "contacts", "timezone", "language")
+        )
+        if fields is None:
+            continue
+        person_id = ids.claim(fields["id"]) if "id" in fields else None
+        name = fields["name"].text() if "name" in fields else None
+        unit = fields["unit"].text() if "unit" in fields else None
+        name_zh = (fields["name_zh"].text() or "") if "name_zh" in fields else ""
+        problems_before = len(item.problems.lines)
+        roles = _read_list(fields.get("roles"), lambda n: n.choice(Role))
+        if person_id and len(item.problems.lines) > problems_before:
+            org.roles_unknown.add(person_id)
+        contacts = _read_list(fields.get("contacts"), read_contact)
+        timezone = read_zone(fields["timezone"]) if "timezone" in fields else "UTC"
+        language = "en"
+        if "language" in fields:
+            language = fields["language"].value
+            if language not in LANGUAGES:
+                fields["language"].error(f"{language!r} is not one of: {', '.join(LANGUAGES)}")
+        if person_id and name and unit and timezone:
+            org.people[person_id] = Person(person_id, name, unit, name_zh, roles, contacts, timezone, language)
+            unit_refs[person_id] = fields["unit"]
+    return unit_refs
+
+
+def _read_list(node: Node | None, read) -> tuple:
+    """Each item read by `read`, leaving out the ones that had a problem."""
+    if node is None:
+        return ()
+    return tuple(value for value in (read(item) for item in node.items() or []) if value)
+
+
+def read_contact(node: Node) -> ContactMethod | None:
+    fields = node.mapping(("kind",), ("number", "address", "label"))
+    if fields is None or "kind" not in fields:
+        return None
+    kind = fields["kind"].choice(ContactKind)
+    label = (fields["label"].text() or "") if "label" in fields else ""
+    if kind is None:
+        return None
+    wanted, unwanted = ("address", "number") if kind is ContactKind.EMAIL else ("number", "address")
+    if unwanted in fields:
+        fields[unwanted].error(f"a {kind.value} contact has a {wanted}, not a {unwanted}")
+    if wanted not in fields:
+        node.problems.add(node.line, node.column, f"{node.path}.{wanted}", "missing (required)")
+        return None
+    value_node = fields[wanted]
+    address = _read_email(value_node) if kind is ContactKind.EMAIL else _read_number(value_node, kind)
+    return ContactMethod(kind, address, label) if address else None
+
+
+def _read_email(node: Node) -> str | None:
+    address = node.text()
+    if address is None:
+        return None
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        node.error(f"{address!r} is not a valid email address ({error})")
+        return None
+
+
+def _read_number(node: Node, kind: ContactKind) -> str | None:
+    raw = node.value if isinstance(node.value, str) else None
+    if raw is None:
+        node.error(f"expected a phone number in quotes, such as '+1 212 555 0100', got {node.value!r}")
+        return None
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        node.error(f"{raw!r} is not a valid phone number (international form, starting with +)")
+        return None
+    if kind is ContactKind.MOBILE and phonenumbers.number_type(number) not in SMS_TYPES:
+        node.error(f"{raw!r} is not a mobile number, so it cannot receive SMS; list it as kind: voice")
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
