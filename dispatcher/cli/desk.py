@@ -28,7 +28,10 @@ def default_language() -> str:
               help="Interface language (default: from the locale).")
 @with_store
 def desk(store: Store, roster_path: Path, language: str | None) -> None:
-    """Open the dispatch desk."""
+    """Open the dispatch desk on a roster (checked first: a broken roster never opens)."""
+    from dispatcher.roster import load_roster
     from dispatcher.tui.app import DeskApp
 
-    DeskApp(store, language or default_language()).run()
+    roster = load_roster(roster_path)
+    DeskApp(store, language or default_language(),
+            subtitle=f"{roster_path.name}: {len(roster.people)} people").run()

@@ -16,6 +16,7 @@ from dispatcher.cli.common import (
     json_option,
     now,
     resolve_actor,
+    roster_option,
     with_store,
 )
 from dispatcher.domain.requests import (
@@ -33,6 +34,7 @@ from dispatcher.domain.requests import (
     VipKind,
     check_criteria,
 )
+from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
 from dispatcher.store.transfer import export_records, import_file
@@ -69,14 +71,20 @@ def sr() -> None:
 @click.option("--owner-unit", default="")
 @click.option("--owner-person", default="")
 @click.option("--level", type=_choice(Level), default="L1", show_default=True)
+@roster_option
 @actor_option
 @json_option
 @with_store
 def new(store: Store, actor: str | None, as_json: bool, received: datetime | None,
-        criteria: tuple[str, ...], severity: str | None, **fields: str) -> None:
-    """Register a new service request."""
+        criteria: tuple[str, ...], severity: str | None, roster_path: Path,
+        **fields: str) -> None:
+    """Register a new service request.
+
+    With a roster (`--roster`, or ./contacts.yaml when present) the site and product must be
+    the roster's, and a criterion beyond 1-12 must be one the product's BD added.
+    """
     criteria = tuple(c.strip().upper() for c in criteria)
-    check_criteria(criteria)
+    _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
     received = received or now()
     severity = severity or ("critical" if criteria else "minor")
 
@@ -108,6 +116,26 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
     if request.is_emergency:
         click.secho(f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
                     fg="red", bold=True, err=True)
+
+
+def _check_against_roster(roster_path: Path, site: str, product: str,
+                          criteria: tuple[str, ...]) -> None:
+    explicit = click.get_current_context().get_parameter_source("roster_path")
+    if not roster_path.exists() and explicit is click.core.ParameterSource.DEFAULT:
+        check_criteria(criteria)
+        return
+    from dispatcher.roster import load_roster
+
+    roster = load_roster(roster_path)
+    if site and roster.branch_for_site(site) is None:
+        raise DispatcherError(f"--site: no branch or overseas site in {roster_path} covers '{site}'")
+    extra: frozenset[str] = frozenset()
+    if product:
+        if product not in roster.products:
+            known = ", ".join(sorted(roster.products))
+            raise DispatcherError(f"--product: '{product}' is not in {roster_path} (known: {known})")
+        extra = frozenset(c.id for c in roster.extra_criteria(product))
+    check_criteria(criteria, extra)
 
 
 @sr.command("list")

@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,8 +12,12 @@ from dispatcher.cli import cli
 TODAY = datetime.now().astimezone().strftime("%Y%m%d")
 
 
+SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
+
+
 @pytest.fixture
-def run(tmp_path):
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./contacts.yaml: requests are checked against no roster
     runner = CliRunner()
 
     def invoke(*args, ok=True):
@@ -149,3 +154,29 @@ def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path
     assert f"{path}:4: timeline[0].actor: missing" in result.output
     assert f"{path}: 4 problems; nothing was imported" in result.output
     assert json.loads(run("sr", "list", "--all", "--json").output) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--site", "Atlantis"), "--site: no branch or overseas site"),
+    (("--product", "toaster"), "--product: 'toaster' is not in"),
+    (("--product", "msc-9000", "--criterion", "AS-1"), "unknown emergency criterion 'AS-1'"),
+])
+def test_with_a_roster_site_product_and_criteria_are_the_rosters(run, args, message):
+    result = run("sr", "new", "--summary", "x", "--category", "fault_support",
+                 "--roster", SAMPLE_ROSTER, *args, ok=False)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_a_product_line_criterion_makes_an_emergency(run):
+    record = json.loads(run("sr", "new", "--summary", "Calls failing", "--category", "fault_support",
+                            "--roster", SAMPLE_ROSTER, "--site", "jiangsu", "--product",
+                            "msc-9000", "--criterion", "cn-1", "--json").output)
+    assert record["criteria"] == ["CN-1"] and record["red_flag"] is not None
+
+
+def test_the_desk_refuses_a_broken_roster_before_opening(tmp_path):
+    broken = tmp_path / "contacts.yaml"
+    broken.write_text("units: [\n")
+    result = CliRunner().invoke(cli, ["desk", "--roster", str(broken), "--data", str(tmp_path / "d")])
+    assert result.exit_code == 2
+    assert f"{broken}:" in result.output and "Traceback" not in result.output
