@@ -65,4 +65,5 @@ def smtp_settings(smtp_server: Any) -> dict[str, str]:
         "SMTP_PASSWORD": smtp_server.password,
         "SMTP_FROM": "Dispatch Desk <desk@example.org>",
         "SMTP_TLS": smtp_server.tls,
+        "SMTP_CA_FILE": str(smtp_server.ca_file),
     }

@@ -104,7 +104,9 @@ class LoopbackSMTPServer:
         self.port = free_port()
         options = dict(
             hostname=self.host, port=self.port, authenticator=self._authenticate,
-            auth_require_tls=True, server_hostname="localhost", ready_timeout=10,
+            # over implicit TLS the whole session is encrypted, yet aiosmtpd only counts
+            # STARTTLS as TLS when offering AUTH
+            auth_require_tls=self.tls == "starttls", server_hostname="localhost", ready_timeout=10,
         )
         if self.tls == "starttls":
             self._controller = Controller(
