@@ -37,6 +37,10 @@ def cli() -> None:
 
 def _register_commands() -> None:
     """Each command group lives in its own module beside this one."""
+    from dispatcher.cli.plugins import notify_group, plugins_command
+
+    cli.add_command(plugins_command)
+    cli.add_command(notify_group)
 
 
 _register_commands()

@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -44,6 +44,9 @@ class PluginInfo:
     reason: str = ""
     hooks: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class ChannelInfo:
@@ -52,6 +55,9 @@ class ChannelInfo:
     enabled: bool
     reason: str = ""
     reaches: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
