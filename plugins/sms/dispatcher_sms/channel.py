@@ -35,6 +35,7 @@ TWILIO_MESSAGE_STATUS = {
     "canceled": DeliveryStatus.FAILED,
 }
 REPLY_WINDOW = timedelta(days=1)  # how far back a poll looks for replies
+REPLY_LIMIT = 200  # newest inbound messages read per poll; also bounds paging
 
 
 def sms_text(notification: Notification) -> str:
@@ -80,7 +81,7 @@ class SmsChannel(ChannelBase):
 
     async def _replies(self) -> tuple[Reply, ...]:
         messages = await self.twilio.client.messages.list_async(
-            to=self.config.from_number, date_sent_after=self._now() - REPLY_WINDOW, page_size=100
+            to=self.config.from_number, date_sent_after=self._now() - REPLY_WINDOW, limit=REPLY_LIMIT
         )
         replies = []
         for message in reversed(messages):  # Twilio lists newest first
