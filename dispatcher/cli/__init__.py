@@ -43,11 +43,13 @@ def cli() -> None:
 
 def _register_commands() -> None:
     """Each command group lives in its own module beside this one."""
-    from dispatcher.cli import desk, roster, sr
+    from dispatcher.cli import desk, plugins, roster, sr
 
     cli.add_command(sr.sr)
     cli.add_command(roster.roster_group)
     cli.add_command(desk.desk)
+    cli.add_command(plugins.plugins_command)
+    cli.add_command(plugins.notify_group)
 
 
 _register_commands()

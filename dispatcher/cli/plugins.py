@@ -1,0 +1,129 @@
+"""`dispatcher plugins` and `dispatcher notify test`: what is installed, and does it reach people."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+
+import click
+
+from dispatcher.cli.common import echo_json, json_option, roster_option, with_store
+from dispatcher.domain.roster import Person
+from dispatcher.errors import DispatcherError
+from dispatcher.plugins import Channel, Notification, PluginManager, Receipt
+
+
+@click.command("plugins")
+@json_option
+@with_store
+def plugins_command(store, as_json: bool) -> None:
+    """List installed plugins, their versions and hooks, and which channels are enabled."""
+    manager = PluginManager(store=store).load()
+    if as_json:
+        echo_json({"plugins": manager.plugins, "channels": manager.channel_infos})
+        return
+    for plugin in manager.plugins:
+        state = plugin.status if not plugin.reason else f"{plugin.status}: {plugin.reason}"
+        click.echo(f"{plugin.name} {plugin.version} ({plugin.distribution}) [{state}]")
+        if plugin.hooks:
+            click.echo(f"  hooks: {', '.join(plugin.hooks)}")
+    click.echo("channels:")
+    for channel in manager.channel_infos:
+        state = f"enabled, reaches {', '.join(channel.reaches)}" if channel.enabled else f"disabled: {channel.reason}"
+        click.echo(f"  {channel.name} (plugin {channel.plugin}): {state}")
+
+
+@dataclass(frozen=True)
+class ContactCheck:
+    contact: str
+    kind: str
+    channel: str
+    receipt: Receipt | None
+    skipped: str = ""
+
+    def to_dict(self) -> dict:
+        return {"contact": self.contact, "kind": self.kind, "channel": self.channel,
+                "receipt": self.receipt, "skipped": self.skipped}
+
+
+def notification_for_test(person: Person, contact, ack_code: str) -> Notification:
+    zh = person.language == "zh"
+    text = "调度台测试消息,无需处理。" if zh else "Test message from the dispatch desk; no action needed."
+    return Notification(
+        id=f"test-{secrets.token_hex(4)}", recipient=person, contact=contact, sr_id="TEST",
+        short_text=text, long_text=text, spoken_text=text, ack_code=ack_code, language=person.language,
+    )
+
+
+async def send_test_notifications(
+    person: Person, channels: dict[str, Channel], only: str | None = None
+) -> list[ContactCheck]:
+    """One test message through every channel that reaches each of the person's contacts.
+
+    The desk channel is used only when asked for by name: it verifies nothing about a contact.
+    """
+    outcomes: list[ContactCheck] = []
+    sends = []
+    for contact in person.contacts:
+        reaching = [
+            c for c in channels.values()
+            if contact.kind in c.reaches and (c.name == only if only else c.name != "desk")
+        ]
+        if not reaching:
+            outcomes.append(ContactCheck(contact.address, contact.kind.value, only or "-", None,
+                                        "no enabled channel reaches it"))
+        for channel in reaching:
+            sends.append((contact, channel))
+    ack_code = f"{secrets.randbelow(10**4):04d}"
+    receipts = await asyncio.gather(
+        *(channel.send(notification_for_test(person, contact, ack_code)) for contact, channel in sends)
+    )
+    for (contact, channel), receipt in zip(sends, receipts):
+        outcomes.append(ContactCheck(contact.address, contact.kind.value, channel.name, receipt))
+    return outcomes
+
+
+async def _notify(manager: PluginManager, person: Person, only: str | None) -> list[ContactCheck]:
+    try:
+        return await send_test_notifications(person, manager.channels, only)
+    finally:
+        await manager.aclose()
+
+
+@click.group("notify")
+def notify_group() -> None:
+    """Send notifications outside a call-out."""
+
+
+@notify_group.command("test")
+@click.argument("person_id", metavar="PERSON")
+@click.option("--channel", "channel_name", default=None, metavar="NAME", help="Only this channel.")
+@json_option
+@roster_option
+@with_store
+def notify_test(store, roster_path, person_id: str, channel_name: str | None, as_json: bool) -> None:
+    """Send a test message through each of PERSON's contact methods and report each outcome."""
+    from dispatcher.roster import load_roster
+
+    person = load_roster(roster_path).person(person_id)
+    manager = PluginManager(store=store).load()
+    if channel_name and channel_name not in manager.channels:
+        known = {c.name: c for c in manager.channel_infos}
+        reason = known[channel_name].reason if channel_name in known else "no such channel"
+        raise DispatcherError(f"channel {channel_name!r} cannot be used: {reason}")
+    outcomes = asyncio.run(_notify(manager, person, channel_name))
+    if as_json:
+        echo_json(outcomes)
+    else:
+        for outcome in outcomes:
+            if outcome.receipt is None:
+                result = f"skipped: {outcome.skipped}"
+            elif outcome.receipt.ok:
+                result = f"{outcome.receipt.status.value} ({outcome.receipt.provider_id})"
+            else:
+                receipt = outcome.receipt
+                result = f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
+            click.echo(f"{outcome.kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
+    if any(o.receipt is None or not o.receipt.ok for o in outcomes):
+        raise SystemExit(1)

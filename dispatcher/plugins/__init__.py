@@ -1,0 +1,39 @@
+"""The plugin contract: everything a channel or observer plugin imports comes from here.
+
+    from dispatcher.plugins import hookimpl, ChannelBase, Notification, Receipt, Failure
+
+The hooks are documented in `dispatcher.plugins.hookspecs`, the types in
+`dispatcher.plugins.contract`; `PluginManager` loads the plugins for the desk and the engine.
+"""
+
+from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.plugins.contract import (
+    CalloutEvent,
+    CalloutEventKind,
+    Channel,
+    ChannelBase,
+    DeliveryStatus,
+    Failure,
+    Health,
+    MissingSetting,
+    Notification,
+    PollResult,
+    Receipt,
+    Register,
+    Reply,
+    Settings,
+    StatusUpdate,
+    one_line,
+    parse_ack_code,
+    redact,
+)
+from dispatcher.plugins.hookspecs import hookimpl, hookspec
+from dispatcher.plugins.manager import BLOCK_ENV, ChannelInfo, PluginError, PluginInfo, PluginManager
+
+__all__ = [
+    "BLOCK_ENV", "CalloutEvent", "CalloutEventKind", "Channel", "ChannelBase", "ChannelInfo",
+    "ContactKind", "ContactMethod", "DeliveryStatus", "Failure", "Health", "MissingSetting",
+    "Notification", "Person", "PluginError", "PluginInfo", "PluginManager", "PollResult",
+    "Receipt", "Register", "Reply", "Settings", "StatusUpdate", "hookimpl", "hookspec",
+    "one_line", "parse_ack_code", "redact",
+]

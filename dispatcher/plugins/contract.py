@@ -1,0 +1,284 @@
+"""The types a channel plugin and the engine share: what to send, what came of it, what came back.
+
+A channel only talks to its provider. The engine owns retries, throttling, fallback and the
+record; it reads a `Receipt` to decide what to do next, and a `PollResult` to learn about
+acknowledgements (matched by `ack_code`) and delivery updates (matched by `provider_id`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+
+
+class DeliveryStatus(StrEnum):
+    """Where a message or call stands at the provider, in the engine's words."""
+
+    QUEUED = "queued"  # accepted by the provider, not yet handed on
+    SENT = "sent"  # handed to the carrier / mail server; a call is ringing
+    DELIVERED = "delivered"  # the handset or mailbox has it
+    ANSWERED = "answered"  # a call was picked up (in progress or completed)
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    FAILED = "failed"  # never reached the person
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL_STATUSES
+
+
+_FINAL_STATUSES = frozenset(
+    {
+        DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED, DeliveryStatus.BUSY,
+        DeliveryStatus.NO_ANSWER, DeliveryStatus.FAILED,
+    }
+)
+
+
+class Failure(StrEnum):
+    """Whether trying the same contact method again can help."""
+
+    PERMANENT = "permanent"  # wrong number, refused mailbox, bad credentials: move on at once
+    TRANSIENT = "transient"  # provider busy or unreachable: retry with backoff
+
+    @classmethod
+    def for_http_status(cls, status: int) -> Failure:
+        """Rate limits, timeouts and server errors pass; any other refusal will not."""
+        return cls.TRANSIENT if status in (408, 425, 429) or status >= 500 else cls.PERMANENT
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message to one contact method of one person, as the engine hands it to a channel.
+
+    `ack_code` is what the person answers with (an SMS reply "1234" or "ACK 1234", a key
+    press on a call); `short_text` fits an SMS, `long_text` is an email body and
+    `spoken_text` is read out on a call, all in `language` ("en" or "zh").
+    """
+
+    id: str
+    recipient: Person
+    contact: ContactMethod
+    sr_id: str
+    short_text: str
+    long_text: str
+    spoken_text: str
+    ack_code: str
+    language: str = "en"
+    drill: bool = False
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a channel's `send()` came to. `detail` is one line, with no secret in it."""
+
+    channel: str
+    status: DeliveryStatus
+    provider_id: str | None = None
+    failure: Failure | None = None
+    error_code: str | None = None
+    detail: str = ""
+    segments: int | None = None  # SMS only: how many parts the carrier bills
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @classmethod
+    def accepted(
+        cls, channel: str, provider_id: str | None, status: DeliveryStatus = DeliveryStatus.QUEUED,
+        *, detail: str = "", segments: int | None = None,
+    ) -> Receipt:
+        return cls(channel, status, provider_id, detail=detail, segments=segments)
+
+    @classmethod
+    def failed(
+        cls, channel: str, failure: Failure, detail: str, *, error_code: str | int | None = None,
+        provider_id: str | None = None, segments: int | None = None,
+    ) -> Receipt:
+        code = None if error_code is None else str(error_code)
+        return cls(channel, DeliveryStatus.FAILED, provider_id, failure, code, detail, segments)
+
+    def to_dict(self) -> dict:
+        return {
+            "channel": self.channel, "status": self.status.value, "ok": self.ok,
+            "provider_id": self.provider_id,
+            "failure": self.failure.value if self.failure else None,
+            "error_code": self.error_code, "detail": self.detail, "segments": self.segments,
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Something a person sent back: an SMS, a key press. `ack_code` is None if it held none."""
+
+    channel: str
+    ack_code: str | None
+    sender: str
+    text: str
+    provider_id: str
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A later state of something a channel sent, keyed by the `Receipt.provider_id`."""
+
+    channel: str
+    provider_id: str
+    status: DeliveryStatus
+    error_code: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one `poll()` found that was not reported before; each item is reported once."""
+
+    replies: tuple[Reply, ...] = ()
+    updates: tuple[StatusUpdate, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.replies or self.updates)
+
+
+@dataclass(frozen=True)
+class Health:
+    """The answer of `check()`: can this channel reach its provider with its credentials?"""
+
+    ok: bool
+    detail: str = ""
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """A way to reach people. `ChannelBase` gives the optional methods a do-nothing default."""
+
+    name: str
+    reaches: frozenset[ContactKind]
+
+    async def send(self, notification: Notification) -> Receipt:
+        """Hand one notification to the provider; never raises for a provider's failure."""
+        ...
+
+    async def poll(self) -> PollResult:
+        """Fetch replies and delivery updates that arrived since the last poll."""
+        ...
+
+    async def check(self) -> Health:
+        """Say whether the provider accepts this channel's credentials right now."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections; the channel may not be used afterwards."""
+        ...
+
+
+class ChannelBase:
+    """Defaults for the optional parts of `Channel`: nothing to poll, healthy, nothing to close."""
+
+    name: str = ""
+    reaches: frozenset[ContactKind] = frozenset()
+
+    async def send(self, notification: Notification) -> Receipt:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    async def poll(self) -> PollResult:
+        return PollResult()
+
+    async def check(self) -> Health:
+        return Health(True, "no check needed")
+
+    async def close(self) -> None:
+        return None
+
+
+class MissingSetting(Exception):
+    """A setting a plugin needs is not configured; its message is the reason shown to users."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration read from the environment, handed to `dispatcher_channels`.
+
+    `require` names what is missing in one line, so a plugin can pass it to
+    `register.disabled(...)` and `dispatcher plugins` shows why the channel is off.
+    """
+
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name, "")
+        return value if value.strip() else default
+
+    def require(self, *names: str) -> tuple[str, ...]:
+        missing = [name for name in names if self.get(name) is None]
+        if missing:
+            raise MissingSetting(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set")
+        return tuple(self.values[name].strip() for name in names)
+
+
+_ACK_CODE = re.compile(r"^\s*(?:ack|ok|确认)?[\s:#-]*(\d{4,8})\b", re.IGNORECASE)
+
+
+def parse_ack_code(text: str) -> str | None:
+    """The acknowledgement code at the start of a reply: "1234", "ACK 1234", "ack:1234"."""
+    match = _ACK_CODE.match(text or "")
+    return match.group(1) if match else None
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """`text` with every secret value replaced, for anything that may reach a log or screen."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A provider's message squeezed to one short line for a `Receipt.detail`."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class Register(Protocol):
+    """What `dispatcher_channels` receives to announce its channels."""
+
+    def __call__(self, channel: Channel) -> None:
+        """Make `channel` available to the engine and the `notify` command."""
+        ...
+
+    def disabled(self, name: str, reason: str) -> None:
+        """Announce a channel that cannot run here, and the one-line reason why."""
+        ...
+
+
+class CalloutEventKind(StrEnum):
+    CHAIN_STARTED = "chain_started"
+    STEP_REACHED = "step_reached"
+    NOTIFICATION_SENT = "notification_sent"
+    NOTIFICATION_FAILED = "notification_failed"
+    ACKNOWLEDGED = "acknowledged"
+    EXHAUSTED = "exhausted"  # the chain ran out of steps and repeats without an acknowledgement
+    DRILL_FINISHED = "drill_finished"
+
+
+@dataclass(frozen=True)
+class CalloutEvent:
+    """Something that happened in a call-out, as observers see it (ids, not live objects)."""
+
+    kind: CalloutEventKind
+    sr_id: str
+    at: datetime
+    drill: bool = False
+    step: int | None = None
+    person_id: str | None = None
+    channel: str | None = None
+    notification_id: str | None = None
+    detail: str = ""

@@ -1,0 +1,59 @@
+"""The built-in `desk` channel: the desk's own outbox, shown on screen, needing no credentials.
+
+A notification sent through it becomes a record in the store's `desk_outbox` table; the
+desk lists those records and the dispatcher relays them by hand. It reaches every kind of
+contact method, so a roster without any provider configured still works end to end.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from dispatcher.domain.roster import ContactKind
+from dispatcher.plugins.contract import ChannelBase, DeliveryStatus, Notification, Receipt
+from dispatcher.plugins.hookspecs import hookimpl
+
+DESK_OUTBOX_TABLE = "desk_outbox"
+
+
+class DeskChannel(ChannelBase):
+    name = "desk"
+    reaches = frozenset(ContactKind)
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    async def send(self, notification: Notification) -> Receipt:
+        table = self.store.live.table(DESK_OUTBOX_TABLE)
+        with self.store.atomic(self.store.live):
+            doc_id = table.insert(
+                {
+                    "notification_id": notification.id,
+                    "sr_id": notification.sr_id,
+                    "person_id": notification.recipient.id,
+                    "person": notification.recipient.display_name,
+                    "contact_kind": notification.contact.kind.value,
+                    "address": notification.contact.address,
+                    "text": notification.short_text,
+                    "ack_code": notification.ack_code,
+                    "language": notification.language,
+                    "drill": notification.drill,
+                    "at": datetime.now(UTC).isoformat(),
+                }
+            )
+        return Receipt.accepted(self.name, f"desk-{doc_id}", DeliveryStatus.DELIVERED)
+
+
+class DeskPlugin:
+    """Registered by the plugin manager beside the entry-point plugins."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    @hookimpl
+    def dispatcher_channels(self, register, settings) -> None:
+        if self.store is None:
+            register.disabled("desk", "needs an open data directory")
+        else:
+            register(DeskChannel(self.store))

@@ -1,0 +1,46 @@
+"""The hooks a dispatcher plugin may implement: the one module a plugin author reads.
+
+A plugin is a module (or object) with functions marked `@hookimpl`, named after the hooks
+below, made known through an entry point in the `dispatcher` group::
+
+    [project.entry-points.dispatcher]
+    webhook = "dispatcher_webhook"
+
+Hooks are synchronous and cheap: they *register* channels or *observe* events. Talking to a
+provider happens in a channel's `async send()`, which the engine calls, retries and records.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from dispatcher.plugins.contract import CalloutEvent, Register, Settings
+
+PROJECT = "dispatcher"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def dispatcher_channels(register: Register, settings: Settings) -> None:
+    """Register the channels this plugin provides.
+
+    Called once when the desk, the engine or a command loads plugins. Call
+    ``register(channel)`` for each `Channel` that can run with ``settings`` (the environment),
+    or ``register.disabled(name, reason)`` when a credential or endpoint is missing, so that
+    ``dispatcher plugins`` can say why. Build clients lazily: nothing may connect to a provider
+    here. The return value is ignored; an exception disables this plugin's channels only.
+    """
+
+
+@hookspec
+def dispatcher_callout_event(event: CalloutEvent) -> None:
+    """Observe a call-out: chain started, step reached, notification sent or failed,
+    acknowledged, chain exhausted, drill finished.
+
+    Called by the engine after the event is recorded, for every event, in order. Use it to
+    mirror events into another system (a ticket, a chat room, the CCI Red Flag register).
+    It must return quickly; an exception is logged and does not stop the call-out or the
+    other observers. The return value is ignored.
+    """

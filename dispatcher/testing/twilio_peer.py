@@ -1,0 +1,375 @@
+"""A stateful Twilio-compatible peer on 127.0.0.1, for testing channels with the real client.
+
+It speaks the parts of the 2010-04-01 REST API that the sms and voice channels use, with
+Twilio's JSON shapes (see tests/contracts for the published description):
+
+    POST /2010-04-01/Accounts/{sid}/Messages.json   GET .../Messages.json  GET .../Messages/{sid}.json
+    POST /2010-04-01/Accounts/{sid}/Calls.json      GET .../Calls.json     GET .../Calls/{sid}.json
+
+and lets a test play the carrier and the person: `advance()` moves every message and call one
+status on (sending signed status callbacks), `receive_sms()` makes a person reply,
+`press_key()` presses a key on a call's `<Gather>`, `reject()` and `script()` simulate
+carrier failures with Twilio's error codes, `fail_next()` makes the API itself fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import xml.etree.ElementTree as ElementTree
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+
+from aiohttp import BasicAuth, ClientSession, web
+
+from dispatcher.testing._loopback import LoopThread
+
+TEST_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+TEST_AUTH_TOKEN = "test-auth-token-" + "5ec2e7" * 3
+TEST_FROM = "+15550000000"
+API = "/2010-04-01/Accounts/{account}"
+
+# Final outcomes a test can script for a number, with the Twilio error code they carry.
+MESSAGE_OUTCOMES = {"delivered": None, "undelivered": 30003, "failed": 30005}
+CALL_OUTCOMES = {"completed": None, "busy": None, "no-answer": None, "failed": 32009}
+
+_MESSAGE_STEPS = ["queued", "sending", "sent", "delivered"]
+_CALL_STEPS = ["queued", "initiated", "ringing", "in-progress", "completed"]
+_GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
+)
+
+
+def twilio_signature(auth_token: str, url: str, params: dict[str, str]) -> str:
+    """`X-Twilio-Signature`: base64 HMAC-SHA1 of the URL followed by the sorted POST params."""
+    payload = url + "".join(key + params[key] for key in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _segments(body: str) -> int:
+    if set(body) <= _GSM7:
+        length, single, multi = len(body), 160, 153
+    else:
+        length, single, multi = len(body.encode("utf-16-le")) // 2, 70, 67
+    return 1 if length <= single else -(-length // multi)
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    body = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+    return web.json_response(body, status=status)
+
+
+class TwilioPeer:
+    """Start with `with TwilioPeer() as peer:` (or the `twilio_peer` fixture); `peer.url` is its base."""
+
+    def __init__(
+        self,
+        account_sid: str = TEST_ACCOUNT_SID,
+        auth_token: str = TEST_AUTH_TOKEN,
+        *,
+        clock: Any = None,
+        latency: float = 0.0,
+    ) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.clock = clock
+        self.latency = latency  # seconds each API answer waits, like a provider far away
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.calls: dict[str, dict[str, Any]] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []  # method, path, form
+        self.callbacks_sent: list[tuple[str, dict[str, str]]] = []
+        self._callback_urls: dict[str, str] = {}
+        self._rejections: dict[str, tuple[int, int, str]] = {}
+        self._outcomes: dict[str, str] = {}
+        self._failures: list[tuple[int, int, str]] = []
+        self._lock = threading.Lock()
+        self._loop = LoopThread("twilio-peer")
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> TwilioPeer:
+        self._loop.start()
+        self.url = self._loop.run(self._serve())
+        return self
+
+    async def _serve(self) -> str:
+        app = web.Application()
+        base = API.format(account="{account}")
+        app.router.add_get(base + ".json", self._fetch_account)
+        app.router.add_post(base + "/Messages.json", self._create_message)
+        app.router.add_get(base + "/Messages.json", self._list("messages"))
+        app.router.add_get(base + "/Messages/{sid}.json", self._fetch("messages"))
+        app.router.add_post(base + "/Calls.json", self._create_call)
+        app.router.add_get(base + "/Calls.json", self._list("calls"))
+        app.router.add_get(base + "/Calls/{sid}.json", self._fetch("calls"))
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            self._loop.run(self._runner.cleanup())
+            self._runner = None
+        self._loop.stop()
+
+    def __enter__(self) -> TwilioPeer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what a test scripts ---------------------------------------------------------------
+
+    def reject(self, number: str, code: int = 21211, message: str | None = None, status: int = 400) -> None:
+        """Refuse messages and calls to `number` at once, as Twilio does for an invalid 'To'."""
+        text = message or f"The 'To' number {number} is not a valid phone number."
+        with self._lock:
+            self._rejections[number] = (status, code, text)
+
+    def script(self, number: str, outcome: str) -> None:
+        """How messages or calls to `number` end: a key of MESSAGE_OUTCOMES or CALL_OUTCOMES."""
+        if outcome not in MESSAGE_OUTCOMES and outcome not in CALL_OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        with self._lock:
+            self._outcomes[number] = outcome
+
+    def fail_next(self, status: int = 500, count: int = 1, code: int | None = None) -> None:
+        """The next `count` API requests fail with HTTP `status` (500, 503 or 429)."""
+        twilio_code = code or (20429 if status == 429 else 20500)
+        message = "Too Many Requests" if status == 429 else "Internal Server Error"
+        with self._lock:
+            self._failures.extend([(status, twilio_code, message)] * count)
+
+    def receive_sms(self, sender: str, body: str, to: str = TEST_FROM) -> str:
+        """A person's reply arrives at `to`; it shows in the inbound message list."""
+        with self._lock:
+            sid = self._new_message(sender, to, body, "inbound")
+            self.messages[sid]["status"] = "received"
+            return sid
+
+    async def advance(self) -> None:
+        """Move every unfinished message and call one status on, sending status callbacks."""
+        with self._lock:
+            changed = [self._step_message(m) for m in self.messages.values()]
+            changed += [self._step_call(c) for c in self.calls.values()]
+        await self._loop.run_async(self._send_callbacks([c for c in changed if c]))
+
+    async def settle(self) -> None:
+        """Advance until every message and call has reached its final status."""
+        for _ in range(len(_CALL_STEPS)):
+            await self.advance()
+
+    async def press_key(self, call_sid: str, digits: str = "1") -> tuple[int, str]:
+        """Press `digits` on the call's `<Gather>`: a signed POST to its action URL.
+
+        Returns the receiver's HTTP status and body (the TwiML it answered with).
+        """
+        with self._lock:
+            call = self.calls[call_sid]
+            gather = ElementTree.fromstring(call["_twiml"]).find(".//Gather")
+            if gather is None or not gather.get("action"):
+                raise LookupError(f"call {call_sid} has no <Gather action=...> in its TwiML")
+            params = {
+                "AccountSid": self.account_sid, "CallSid": call_sid, "CallStatus": "in-progress",
+                "Digits": digits, "Direction": "outbound-api", "From": call["from"], "To": call["to"],
+            }
+        return await self._loop.run_async(self._post_signed(gather.get("action"), params))
+
+    # -- the HTTP API ----------------------------------------------------------------------
+
+    async def _guard(self, request: web.Request) -> tuple[web.Response | None, dict[str, str]]:
+        """Latency, scripted API failures and authentication, common to every request.
+
+        Returns the refusal to answer with (or None) and the request's form.
+        """
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        posted = await request.post() if request.method == "POST" else {}
+        form = {key: str(value) for key, value in posted.items()}
+        with self._lock:
+            self.requests.append((request.method, request.path, form))
+            failure = self._failures.pop(0) if self._failures else None
+        if failure:
+            return _error(*failure), form
+        try:
+            auth = BasicAuth.decode(request.headers.get("Authorization", ""))
+        except ValueError:
+            auth = None
+        if auth is None or (auth.login, auth.password) != (self.account_sid, self.auth_token) \
+                or request.match_info["account"] != self.account_sid:
+            return _error(401, 20003, "Authenticate"), form
+        return None, form
+
+    async def _create_message(self, request: web.Request) -> web.Response:
+        refused, form = await self._guard(request)
+        if refused is not None:
+            return refused
+        if not form.get("To") or not form.get("Body") or not form.get("From"):
+            return _error(400, 21604, "A 'To', 'From' and 'Body' are required.")
+        with self._lock:
+            if form["To"] in self._rejections:
+                return _error(*self._rejections[form["To"]])
+            sid = self._new_message(form["From"], form["To"], form["Body"], "outbound-api")
+            if form.get("StatusCallback"):
+                self._callback_urls[sid] = form["StatusCallback"]
+            return web.json_response(self._public(self.messages[sid]), status=201)
+
+    async def _create_call(self, request: web.Request) -> web.Response:
+        refused, form = await self._guard(request)
+        if refused is not None:
+            return refused
+        if not form.get("To") or not form.get("From") or not (form.get("Twiml") or form.get("Url")):
+            return _error(400, 21205, "A 'To', 'From' and 'Twiml' or 'Url' are required.")
+        with self._lock:
+            if form["To"] in self._rejections:
+                return _error(*self._rejections[form["To"]])
+            now = self._stamp()
+            sid = "CA" + secrets.token_hex(16)
+            self.calls[sid] = {
+                "sid": sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
+                "to": form["To"], "to_formatted": form["To"], "from": form["From"],
+                "from_formatted": form["From"], "status": "queued", "direction": "outbound-api",
+                "date_created": now, "date_updated": now, "start_time": None, "end_time": None,
+                "duration": None, "price": None, "price_unit": "USD", "answered_by": None,
+                "caller_name": None, "forwarded_from": None, "group_sid": None,
+                "parent_call_sid": None, "phone_number_sid": None, "queue_time": "0",
+                "trunk_sid": None, "annotation": None,
+                "uri": f"{API.format(account=self.account_sid)}/Calls/{sid}.json",
+                "subresource_uris": {}, "_twiml": form.get("Twiml", "<Response/>"),
+            }
+            if form.get("StatusCallback"):
+                self._callback_urls[sid] = form["StatusCallback"]
+            return web.json_response(self._public(self.calls[sid]), status=201)
+
+    async def _fetch_account(self, request: web.Request) -> web.Response:
+        refused, _ = await self._guard(request)
+        if refused is not None:
+            return refused
+        return web.json_response({
+            "sid": self.account_sid, "friendly_name": "loopback", "status": "active", "type": "Full",
+            "owner_account_sid": self.account_sid, "date_created": self._stamp(),
+            "date_updated": self._stamp(), "uri": API.format(account=self.account_sid) + ".json",
+            "subresource_uris": {},
+        })
+
+    def _fetch(self, kind: str):
+        async def handler(request: web.Request) -> web.Response:
+            refused, _ = await self._guard(request)
+            if refused is not None:
+                return refused
+            with self._lock:
+                record = getattr(self, kind).get(request.match_info["sid"])
+                if record is None:
+                    return _error(404, 20404, f"The requested resource {request.path} was not found")
+                return web.json_response(self._public(record))
+
+        return handler
+
+    def _list(self, kind: str):
+        async def handler(request: web.Request) -> web.Response:
+            refused, _ = await self._guard(request)
+            if refused is not None:
+                return refused
+            wanted = {k: v for k, v in request.query.items() if k in ("To", "From", "Status")}
+            with self._lock:
+                records = [
+                    self._public(r) for r in reversed(getattr(self, kind).values())
+                    if all(r[key.lower()] == value for key, value in wanted.items())
+                ]
+            uri = request.path_qs
+            return web.json_response({
+                kind: records, "start": 0, "end": max(len(records) - 1, 0), "page": 0,
+                "page_size": max(len(records), 50), "uri": uri, "first_page_uri": uri,
+                "next_page_uri": None, "previous_page_uri": None,
+            })
+
+        return handler
+
+    # -- state (called with the lock held) -------------------------------------------------
+
+    def _stamp(self) -> str:
+        now = self.clock.now() if self.clock is not None else datetime.now(UTC)
+        return format_datetime(now.astimezone(UTC), usegmt=True).replace("GMT", "+0000")
+
+    def _new_message(self, sender: str, to: str, body: str, direction: str) -> str:
+        now = self._stamp()
+        sid = "SM" + secrets.token_hex(16)
+        self.messages[sid] = {
+            "sid": sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
+            "body": body, "from": sender, "to": to, "direction": direction, "status": "queued",
+            "num_segments": str(_segments(body)), "num_media": "0", "error_code": None,
+            "error_message": None, "price": None, "price_unit": "USD",
+            "messaging_service_sid": None, "date_created": now, "date_updated": now,
+            "date_sent": now if direction == "inbound" else None,
+            "uri": f"{API.format(account=self.account_sid)}/Messages/{sid}.json",
+            "subresource_uris": {"media": f"{API.format(account=self.account_sid)}/Messages/{sid}/Media.json"},
+        }
+        return sid
+
+    def _step_message(self, message: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+        if message["direction"] != "outbound-api" or message["status"] not in _MESSAGE_STEPS[:-1]:
+            return None
+        outcome = self._outcomes.get(message["to"], "delivered")
+        following = _MESSAGE_STEPS[_MESSAGE_STEPS.index(message["status"]) + 1]
+        if following == "delivered" and outcome in MESSAGE_OUTCOMES:
+            following = outcome
+            message["error_code"] = MESSAGE_OUTCOMES[outcome]
+        message["status"] = following
+        message["date_updated"] = message["date_sent"] = self._stamp()
+        params = {"MessageSid": message["sid"], "MessageStatus": following, "To": message["to"],
+                  "From": message["from"], "AccountSid": self.account_sid}
+        if message["error_code"]:
+            params["ErrorCode"] = str(message["error_code"])
+        return self._callback(message["sid"], params)
+
+    def _step_call(self, call: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+        if call["status"] not in _CALL_STEPS[:-1]:
+            return None
+        outcome = self._outcomes.get(call["to"], "completed")
+        following = _CALL_STEPS[_CALL_STEPS.index(call["status"]) + 1]
+        if outcome == "failed" and following == "ringing":
+            following = "failed"
+        elif outcome in ("busy", "no-answer") and following == "in-progress":
+            following = outcome
+        now = self._stamp()
+        if following == "in-progress":
+            call["start_time"] = now
+        if following in ("completed", "busy", "no-answer", "failed"):
+            call["end_time"], call["duration"] = now, "0"
+        call["status"], call["date_updated"] = following, now
+        return self._callback(call["sid"], {
+            "CallSid": call["sid"], "CallStatus": following, "To": call["to"], "From": call["from"],
+            "AccountSid": self.account_sid, "Direction": "outbound-api",
+        })
+
+    def _callback(self, sid: str, params: dict[str, str]) -> tuple[str, dict[str, str]] | None:
+        url = self._callback_urls.get(sid)
+        return (url, params) if url else None
+
+    def _public(self, record: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if not k.startswith("_")}
+
+    # -- outgoing requests (on the peer's loop) --------------------------------------------
+
+    async def _send_callbacks(self, callbacks: list[tuple[str, dict[str, str]]]) -> None:
+        for url, params in callbacks:
+            await self._post_signed(url, params)
+
+    async def _post_signed(self, url: str, params: dict[str, str]) -> tuple[int, str]:
+        headers = {"X-Twilio-Signature": twilio_signature(self.auth_token, url, params)}
+        self.callbacks_sent.append((url, params))
+        async with ClientSession() as session:
+            async with session.post(url, data=params, headers=headers) as response:
+                return response.status, await response.text()

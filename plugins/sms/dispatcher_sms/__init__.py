@@ -1,0 +1,15 @@
+"""dispatcher's sms channel (Twilio Messages)."""
+
+from dispatcher.plugins import MissingSetting, hookimpl
+from dispatcher_sms.channel import SmsChannel
+from dispatcher_sms.twilio_api import TwilioConfig
+
+
+@hookimpl
+def dispatcher_channels(register, settings):
+    try:
+        config = TwilioConfig.from_settings(settings)
+    except MissingSetting as missing:
+        register.disabled("sms", str(missing))
+        return
+    register(SmsChannel(config))

@@ -1,0 +1,83 @@
+"""The Twilio client as this channel uses it: async, pointed at the configured base URL.
+
+Twilio's async client (`AsyncTwilioHttpClient`, the `*_async` methods) runs on aiohttp in the
+engine's own event loop, so hundreds of messages are in flight at once without threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import aiohttp
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.rest import Client
+
+from dispatcher.plugins import Failure, MissingSetting, Receipt, Settings, one_line, redact
+
+TWILIO_URL_ENV = "DISPATCHER_TWILIO_URL"
+
+
+@dataclass(frozen=True)
+class TwilioConfig:
+    account_sid: str
+    auth_token: str
+    from_number: str
+    base_url: str | None = None
+    timeout: float = 15.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TwilioConfig:
+        sid, token, sender = settings.require("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
+        base_url = settings.get(TWILIO_URL_ENV)
+        if base_url and not base_url.startswith(("http://", "https://")):
+            raise MissingSetting(f"{TWILIO_URL_ENV} must be an http:// or https:// URL")
+        return cls(sid, token, sender, base_url.rstrip("/") if base_url else None)
+
+    def __repr__(self) -> str:  # never show the token
+        return f"TwilioConfig(account_sid={self.account_sid!r}, from_number={self.from_number!r})"
+
+
+class TwilioSession:
+    """One Twilio client per event loop, created on first use (aiohttp needs a running loop)."""
+
+    def __init__(self, config: TwilioConfig) -> None:
+        self.config = config
+        self._client: Client | None = None
+        self._http: AsyncTwilioHttpClient | None = None
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            self._http = AsyncTwilioHttpClient(timeout=self.config.timeout)
+            self._client = Client(
+                self.config.account_sid, self.config.auth_token, http_client=self._http
+            )
+            if self.config.base_url:
+                self._client.api.base_url = self.config.base_url
+        return self._client
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+        self._client = self._http = None
+
+    def failed(self, channel: str, error: Exception, segments: int | None = None) -> Receipt:
+        """A Receipt for what went wrong talking to Twilio, with no secret in it."""
+        if isinstance(error, TwilioRestException):
+            failure = Failure.for_http_status(error.status)
+            detail, code = f"Twilio refused ({error.status}): {error.msg}", error.code
+        elif isinstance(error, (aiohttp.ClientError, OSError, asyncio.TimeoutError)):
+            failure, code = Failure.TRANSIENT, None
+            detail = f"cannot reach Twilio: {type(error).__name__} {error}".strip()
+        elif isinstance(error, TwilioException):
+            failure, code = Failure.TRANSIENT, None
+            detail = f"unexpected answer from Twilio: {error}"
+        else:
+            raise error
+        detail = self.redact(one_line(detail))
+        return Receipt.failed(channel, failure, detail, error_code=code, segments=segments)
+
+    def redact(self, text: str) -> str:
+        return redact(text, [self.config.auth_token])

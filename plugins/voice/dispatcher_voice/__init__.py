@@ -1,0 +1,18 @@
+"""dispatcher's voice channel (Twilio Calls), with an optional key-press receiver."""
+
+from dispatcher.plugins import MissingSetting, hookimpl
+from dispatcher_voice.channel import VoiceChannel
+from dispatcher_voice.receiver import ReceiverConfig, WebhookReceiver
+from dispatcher_voice.twilio_api import TwilioConfig
+
+
+@hookimpl
+def dispatcher_channels(register, settings):
+    try:
+        config = TwilioConfig.from_settings(settings)
+        receiver_config = ReceiverConfig.from_settings(settings)
+    except MissingSetting as missing:
+        register.disabled("voice", str(missing))
+        return
+    receiver = WebhookReceiver(receiver_config, config.auth_token) if receiver_config else None
+    register(VoiceChannel(config, receiver))

@@ -1,0 +1,128 @@
+"""The voice channel: a Twilio call that speaks the message with inline TwiML.
+
+Inline TwiML needs no public URL to place a call, and call outcomes (answered, busy,
+no-answer, failed) are read by polling. With the webhook receiver configured the message is
+wrapped in `<Gather>`: pressing 1 acknowledges, and Twilio also posts status callbacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from dispatcher.plugins import (
+    ChannelBase,
+    ContactKind,
+    DeliveryStatus,
+    Health,
+    Notification,
+    PollResult,
+    Receipt,
+    StatusUpdate,
+)
+from dispatcher_voice.receiver import WebhookReceiver
+from dispatcher_voice.twilio_api import TwilioConfig, TwilioSession
+
+TWILIO_CALL_STATUS = {
+    "queued": DeliveryStatus.QUEUED, "initiated": DeliveryStatus.QUEUED,
+    "ringing": DeliveryStatus.SENT, "in-progress": DeliveryStatus.ANSWERED,
+    "completed": DeliveryStatus.ANSWERED, "busy": DeliveryStatus.BUSY,
+    "no-answer": DeliveryStatus.NO_ANSWER, "failed": DeliveryStatus.FAILED,
+    "canceled": DeliveryStatus.FAILED,
+}
+TWILIO_FINAL = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
+
+# Amazon Polly voices through Twilio's <Say>: one per language the roster knows.
+VOICES = {"en": ("Polly.Joanna", "en-US"), "zh": ("Polly.Zhiyu", "cmn-CN")}
+WORDS = {
+    "en": {"drill": "This is a drill.", "press": "Press 1 to acknowledge.", "bye": "Goodbye."},
+    "zh": {"drill": "这是演练。", "press": "确认请按1。", "bye": "再见。"},
+}
+
+
+def call_twiml(notification: Notification, gather_url: str | None) -> str:
+    """The message spoken twice, in the recipient's language; inside a `<Gather>` if wanted."""
+    language = notification.language if notification.language in VOICES else "en"
+    voice, locale = VOICES[language]
+    words = WORDS[language]
+    text = f"{words['drill']} {notification.spoken_text}" if notification.drill else notification.spoken_text
+    response = VoiceResponse()
+    speaker = (
+        response.gather(num_digits=1, action=gather_url, method="POST", timeout=8)
+        if gather_url else response
+    )
+    speaker.say(text, voice=voice, language=locale)
+    speaker.pause(length=1)
+    speaker.say(text, voice=voice, language=locale)
+    if gather_url:
+        speaker.say(words["press"], voice=voice, language=locale)
+    response.say(words["bye"], voice=voice, language=locale)
+    return str(response)
+
+
+class VoiceChannel(ChannelBase):
+    name = "voice"
+    reaches = frozenset({ContactKind.MOBILE, ContactKind.VOICE})
+
+    def __init__(self, config: TwilioConfig, receiver: WebhookReceiver | None = None) -> None:
+        self.config = config
+        self.receiver = receiver
+        self.twilio = TwilioSession(config)
+        self._outstanding: dict[str, DeliveryStatus] = {}  # call sid -> last reported status
+
+    async def send(self, notification: Notification) -> Receipt:
+        options = {}
+        gather_url = None
+        if self.receiver is not None:
+            await self.receiver.start()
+            gather_url = self.receiver.gather_url(notification.ack_code)
+            options = {"status_callback": self.receiver.status_url, "status_callback_event": STATUS_EVENTS}
+        try:
+            call = await self.twilio.client.calls.create_async(
+                to=notification.contact.address, from_=self.config.from_number,
+                twiml=call_twiml(notification, gather_url), **options,
+            )
+        except Exception as error:
+            return self.twilio.failed(self.name, error)
+        status = TWILIO_CALL_STATUS.get(call.status, DeliveryStatus.QUEUED)
+        self._outstanding[call.sid] = status
+        return Receipt.accepted(self.name, call.sid, status)
+
+    async def poll(self) -> PollResult:
+        """Key presses and status callbacks from the receiver, then the calls still open."""
+        replies, callbacks = self.receiver.drain() if self.receiver is not None else ([], [])
+        updates = [u for sid, status in callbacks if (u := self._update(sid, status))]
+        sids = list(self._outstanding)
+        fetched = await asyncio.gather(
+            *(self.twilio.client.calls(sid).fetch_async() for sid in sids), return_exceptions=True
+        )
+        for sid, call in zip(sids, fetched):
+            if not isinstance(call, Exception) and (update := self._update(sid, call.status)):
+                updates.append(update)
+        return PollResult(replies=tuple(replies), updates=tuple(updates))
+
+    def _update(self, sid: str, twilio_status: str) -> StatusUpdate | None:
+        """A StatusUpdate if this call's status changed since it was last reported."""
+        if sid not in self._outstanding or twilio_status not in TWILIO_CALL_STATUS:
+            return None
+        status = TWILIO_CALL_STATUS[twilio_status]
+        changed = status != self._outstanding[sid]
+        self._outstanding[sid] = status
+        if twilio_status in TWILIO_FINAL:
+            del self._outstanding[sid]
+        return StatusUpdate(self.name, sid, status, detail=twilio_status) if changed else None
+
+    async def check(self) -> Health:
+        try:
+            await self.twilio.client.api.v2010.accounts(self.config.account_sid).fetch_async()
+        except Exception as error:
+            return Health(False, self.twilio.failed(self.name, error).detail)
+        receiver = f"; key presses at {self.receiver.config.public_url}" if self.receiver else ""
+        return Health(True, f"Twilio account {self.config.account_sid} answers{receiver}")
+
+    async def close(self) -> None:
+        if self.receiver is not None:
+            await self.receiver.close()
+        await self.twilio.close()

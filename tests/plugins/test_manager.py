@@ -1,0 +1,132 @@
+"""The plugin manager: loading, blocking, isolating broken plugins, observers, the guide."""
+
+import re
+import sys
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dispatcher.plugins import (
+    BLOCK_ENV, CalloutEvent, CalloutEventKind, PluginError, PluginManager, hookimpl, hookspecs,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class _EntryPoint:
+    """Stands in for an installed entry point whose module is `plugin`."""
+
+    def __init__(self, name, plugin):
+        self.name, self.value, self.dist, self._plugin = name, f"{name}_plugin", None, plugin
+
+    def load(self):
+        if isinstance(self._plugin, Exception):
+            raise self._plugin
+        return self._plugin
+
+
+@pytest.fixture
+def installed(monkeypatch):
+    """Install fake entry points beside the real ones for the test."""
+    from dispatcher.plugins import manager as manager_module
+
+    extra = []
+    real = manager_module.entry_points
+    monkeypatch.setattr(manager_module, "entry_points", lambda group: [*real(group=group), *extra])
+    return extra
+
+
+def test_the_installed_channels_load_through_their_entry_points():
+    names = {p.name: p for p in PluginManager(environ={}).load().plugins}
+
+    assert {"desk", "sms", "voice", "email"} <= set(names)
+    assert names["sms"].distribution == "dispatcher-sms" and names["sms"].status == "loaded"
+
+
+def test_a_plugin_can_be_blocked_from_the_environment():
+    manager = PluginManager(environ={BLOCK_ENV: "sms, voice"}).load()
+
+    states = {p.name: (p.status, p.reason) for p in manager.plugins}
+    assert states["sms"] == ("blocked", f"blocked by {BLOCK_ENV}")
+    assert states["voice"][0] == "blocked"
+    assert not {"sms", "voice"} & {c.name for c in manager.channel_infos}
+
+
+def test_a_plugin_that_cannot_import_or_register_is_left_out(installed):
+    class Exploding:
+        @hookimpl
+        def dispatcher_channels(self, register, settings):
+            raise RuntimeError("boom")
+
+    installed += [_EntryPoint("broken", ImportError("no module named chat_sdk")), _EntryPoint("exploding", Exploding())]
+
+    manager = PluginManager(environ={}).load()
+
+    states = {p.name: (p.status, p.reason) for p in manager.plugins}
+    assert states["broken"] == ("failed", "cannot import: ImportError: no module named chat_sdk")
+    assert states["exploding"] == ("failed", "dispatcher_channels failed: RuntimeError: boom")
+    assert states["sms"][0] == "loaded"
+
+
+def test_a_misspelt_hook_is_an_error_that_says_how_to_block_it(installed):
+    class Misspelt:
+        @hookimpl
+        def dispatcher_chanels(self, register, settings):
+            """A typo that would otherwise never run."""
+
+    installed.append(_EntryPoint("typo", Misspelt()))
+
+    with pytest.raises(PluginError, match=rf"plugin 'typo': unknown hook 'dispatcher_chanels'; .*{BLOCK_ENV}=typo"):
+        PluginManager(environ={}).load()
+    PluginManager(environ={BLOCK_ENV: "typo"}).load()
+
+
+def test_observers_see_events_and_one_failing_observer_does_not_stop_the_others(installed):
+    seen = []
+
+    class Failing:
+        @hookimpl
+        def dispatcher_callout_event(self, event):
+            raise RuntimeError("ticket system down")
+
+    class Recording:
+        @hookimpl
+        def dispatcher_callout_event(self, event):
+            seen.append(event.kind)
+
+    installed += [_EntryPoint("a_failing", Failing()), _EntryPoint("z_recording", Recording())]
+    manager = PluginManager(environ={}).load()
+    event = CalloutEvent(CalloutEventKind.ACKNOWLEDGED, "SR-1", datetime.now(UTC), person_id="li.wei")
+
+    manager.callout_event(event)
+
+    assert seen == [CalloutEventKind.ACKNOWLEDGED]
+
+
+def test_two_channels_with_one_name_keep_the_first(installed, twilio_settings):
+    from dispatcher_sms import SmsChannel, TwilioConfig
+    from dispatcher.plugins import Settings
+
+    class Impostor:
+        @hookimpl
+        def dispatcher_channels(self, register, settings):
+            register(SmsChannel(TwilioConfig.from_settings(Settings(twilio_settings))))
+
+    installed.append(_EntryPoint("zz_impostor", Impostor()))
+    manager = PluginManager(environ=twilio_settings).load()
+
+    infos = [(c.plugin, c.enabled) for c in manager.channel_infos if c.name == "sms"]
+    assert infos == [("sms", True), ("zz_impostor", False)]
+
+
+def test_every_hook_is_documented_in_the_guide():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = readme.split("## Channels and plugins", 1)[1]
+    hooks = [name for name in dir(hookspecs) if name.startswith("dispatcher_")]
+
+    assert hooks
+    for name in hooks:
+        assert re.search(rf"^#+ .*`{name}", guide, re.MULTILINE), f"{name} has no section in the guide"
+        assert getattr(hookspecs, name).__doc__.strip()
