@@ -11,7 +11,7 @@ from pathlib import Path
 from dispatcher.domain.oncall import DEFAULT_REQUIRED, Roster
 from dispatcher.roster.errors import Problems, RosterError
 from dispatcher.roster.nodes import Node
-from dispatcher.roster.reader import C_PARSER, YamlError, build, compose
+from dispatcher.roster.reader import C_PARSER, YamlError, load
 from dispatcher.roster.schedule import read_chains, read_overrides, read_required, read_rotations
 from dispatcher.roster.schema import Organisation, read_people, read_units
 
@@ -75,7 +75,7 @@ def _parse_yaml(data: bytes, problems: Problems):
         problems.add(line, column, "(file)", "not UTF-8 text; save the roster as UTF-8")
         return None
     try:
-        return build(compose(text))
+        return load(text)
     except (YamlError, RecursionError) as error:  # each becomes one line
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         if mark is not None:
