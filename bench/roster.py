@@ -1,9 +1,12 @@
 """Roster bench: 2,000 people, 300 rotations, 500 overrides; `roster check --days 28` and one
-`oncall` lookup. Targets: check ≤ 1 s, lookup ≤ 5 ms."""
+`oncall` lookup. Targets: check ≤ 1 s, lookup ≤ 5 ms. Prints `name: value` lines; exits 0 when
+both targets are met. `check_process_ms` (a fresh `dispatcher` process, imports included) is
+shown for reference."""
 
 from __future__ import annotations
 
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -16,6 +19,7 @@ from dispatcher.cli import cli
 from dispatcher.domain.coverage import check_coverage
 from dispatcher.domain.roster import Role
 from dispatcher.roster import load_roster
+from dispatcher.roster.reader import C_PARSER
 
 PEOPLE, ROTATIONS, OVERRIDES = 2000, 300, 500
 ZONES = ["Asia/Shanghai", "Europe/London", "America/New_York"]
@@ -72,13 +76,30 @@ def main() -> int:
         on_call = roster.on_call("br-42", Role.CASE_HANDLER, at)
         looked_up = time.perf_counter() - began
 
-    print(f"roster: {PEOPLE} people, {ROTATIONS} rotations, {OVERRIDES} overrides")
-    print(f"load and validate:             {loaded * 1000:8.1f} ms")
-    print(f"coverage over 28 days:         {covered * 1000:8.1f} ms")
-    print(f"roster check --days 28 (CLI):  {checked * 1000:8.1f} ms  (target ≤ 1000 ms, exit {result.exit_code})")
-    print(f"oncall lookup:                 {looked_up * 1000:8.3f} ms  (target ≤ 5 ms, {len(on_call)} on call)")
-    return 0 if result.exit_code in (0, 1) and checked <= 1.0 and looked_up <= 0.005 else 1
+        command = [sys.executable, "-c", "from dispatcher.cli import main; main()",
+                   "roster", "check", str(path), "--days", "28",
+                   "--from", "2026-11-24", "--data", str(Path(folder) / "data")]
+        began = time.perf_counter()
+        process = subprocess.run(command, capture_output=True, check=False)
+        process_time = time.perf_counter() - began
 
+    figures = {
+        "people": PEOPLE, "rotations": ROTATIONS, "overrides": OVERRIDES,
+        "yaml_parser": "libyaml" if C_PARSER else "pure-python",
+        "load_ms": f"{loaded * 1000:.1f}",
+        "coverage_28d_ms": f"{covered * 1000:.1f}",
+        "check_ms": f"{checked * 1000:.1f}",
+        "check_target_ms": 1000,
+        "check_exit": result.exit_code,
+        "check_process_ms": f"{process_time * 1000:.1f}",
+        "check_process_exit": process.returncode,
+        "lookup_ms": f"{looked_up * 1000:.3f}",
+        "lookup_target_ms": 5,
+        "on_call": len(on_call),
+    }
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    return 0 if result.exit_code in (0, 1) and checked <= 1.0 and looked_up <= 0.005 else 1
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
-
 from dispatcher.domain.oncall import DEFAULT_REQUIRED, Roster
 from dispatcher.roster.errors import Problems, RosterError
 from dispatcher.roster.nodes import Node
+from dispatcher.roster.reader import C_PARSER, YamlError, load
 from dispatcher.roster.schedule import read_chains, read_overrides, read_required, read_rotations
 from dispatcher.roster.schema import Organisation, read_people, read_units
 
@@ -21,13 +19,6 @@ __all__ = ["Roster", "RosterError", "load_roster", "parse_roster"]
 
 TOP_LEVEL_REQUIRED = ("units", "people")
 TOP_LEVEL_OPTIONAL = ("rotations", "overrides", "required", "chains")
-
-
-class _TextDatesConstructor(RoundTripConstructor):
-    """Dates and times stay text, so the schema parses them itself (with their UTC offsets)."""
-
-
-_TextDatesConstructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
 def load_roster(path: str | Path) -> Roster:
@@ -83,13 +74,17 @@ def _parse_yaml(data: bytes, problems: Problems):
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1)
         problems.add(line, column, "(file)", "not UTF-8 text; save the roster as UTF-8")
         return None
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _TextDatesConstructor
     try:
-        return yaml.load(text)
-    except Exception as error:  # ruamel raises many kinds; each becomes one line
+        return load(text)
+    except (YamlError, RecursionError) as error:  # each becomes one line
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line, column = (mark.line, mark.column) if mark else _position(text, getattr(error, "position", 0))
+        if mark is not None:
+            line, column = mark.line, mark.column
+        else:  # a reader error: libyaml counts its position in UTF-8 bytes, PyYAML in characters
+            position = getattr(error, "position", 0)
+            if isinstance(position, int) and C_PARSER:
+                position = len(text.encode()[:position].decode(errors="ignore"))
+            line, column = _position(text, position)
         reason = getattr(error, "problem", None) or getattr(error, "reason", None) or str(error)
         problems.add(line, column, "(yaml)", f"not valid YAML: {reason}")
         return None

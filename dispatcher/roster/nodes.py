@@ -59,7 +59,7 @@ class Node:
         allowed = required + optional
         children: dict[str, Node] = {}
         for key in self.value:
-            key_line, key_column = self.value.lc.key(key)
+            key_line, key_column = self.value.key_at[key]
             if key not in allowed:
                 where = f"{self.path}.{key}" if self.path else str(key)
                 self.problems.add(
@@ -67,7 +67,7 @@ class Node:
                 )
                 continue
             # an empty value has no position of its own: point at its key
-            line, column = (key_line, key_column) if self.value[key] is None else self.value.lc.value(key)
+            line, column = (key_line, key_column) if self.value[key] is None else self.value.value_at[key]
             children[key] = self._child(key, line, column)
         for key in required:
             if key not in self.value:
@@ -79,7 +79,7 @@ class Node:
         if not isinstance(self.value, list):
             self.error(f"expected a list, got {describe(self.value)}")
             return None
-        return [self._child(index, *self.value.lc.item(index)) for index in range(len(self.value))]
+        return [self._child(index, *at) for index, at in enumerate(self.value.at)]
 
     def text(self) -> str | None:
         if isinstance(self.value, str) and self.value.strip():
