@@ -2,12 +2,14 @@
 
 The public surface every other layer uses:
 
-    store = Store(data_dir)            # creates the directory; opens the live partition
+    store = Store(data_dir)            # creates the directory; reads nothing yet
     store.live                         # TinyDB of live records (open SRs, outbox, overrides...)
+    store.counters                     # TinyDB of small counters, loaded without live
     store.archive("2026-11")           # TinyDB of an archive partition, opened on demand
     store.archive_periods()            # ["2026-10", "2026-11", ...]
     with store.atomic(db):             # every write to db's tables in the block is one commit
         ...
+    store.append_new(db, {"events": [Document(..., doc_id=n)]})  # one commit of new documents
     store.next_sequence("sr:20261124") # a counter that is unique across processes
     store.compact(db)                  # snapshot a partition now (it also happens by itself)
     store.refresh()                    # catch up with other processes now (reads do it anyway)
@@ -16,10 +18,13 @@ The public surface every other layer uses:
 
 Layout of a data directory (see `files.py` for the formats):
 
-    live/                   the live partition, the only one read at open
+    live/                   the live partition
+    counters/               a tiny partition of counters (the day's SR numbers)
     archive/2026-11/        one directory per monthly archive partition
         snapshot  journal.<generation>  lock
 
+A partition is read from disk by the first read or write that needs its tables, so opening a
+store costs next to nothing and `append_new` + `counters` register an SR without reading live.
 Every write call returns after its journal line is fsynced; several processes may share the
 directory (each write takes the partition's file lock and first applies what the others
 appended; reads catch up with one fstat). Errors are `StoreError`, one line naming the file.
@@ -30,7 +35,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,6 +89,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create data directory {self.data_dir}: {reason(exc)}") from None
         self.live: TinyDB = PartitionDB(Partition(self.data_dir / "live", **self._options))
+        self.counters: TinyDB = PartitionDB(Partition(self.data_dir / "counters", **self._options))
         self._archives: dict[str, PartitionDB] = {}
 
     def archive(self, period: str) -> TinyDB:
@@ -123,6 +129,22 @@ class Store:
         with self._partition(db).writing():
             yield
 
+    def append_new(self, db: TinyDB | None, docs: Mapping[str, Iterable[Document]]) -> None:
+        """Insert documents into `db`'s tables as one commit; the caller guarantees that no
+        document with any of these doc ids exists. A partition this process has not loaded
+        stays unloaded: the commit is appended to its journal without reading the partition.
+        Documents need a doc_id (`Document(..., doc_id=n)`)."""
+        partition = self._partition(db)
+        changes: dict[str, dict[int, dict]] = {}
+        for name, documents in docs.items():
+            table = changes.setdefault(name, {})
+            for doc in documents:
+                doc_id = getattr(doc, "doc_id", None)
+                if not isinstance(doc_id, int):
+                    raise ValueError(f"append_new needs Documents with a doc_id, not {doc!r}")
+                table[doc_id] = dict(doc)
+        partition.append_new(changes)
+
     def next_sequence(self, key: str, db: TinyDB | None = None) -> int:
         """The next value of a named counter, starting at 1, unique across processes."""
         db = db if db is not None else self.live
@@ -144,14 +166,15 @@ class Store:
 
     def refresh(self, db: TinyDB | None = None) -> None:
         """Catch up with other processes' writes now (reads do this by themselves)."""
-        dbs = [db] if db is not None else [self.live, *self._archives.values()]
+        dbs = [db] if db is not None else [self.live, self.counters, *self._archives.values()]
         for each in dbs:
             partition = self._partition(each)
             with partition.mutex:
-                partition.refresh()
+                if partition.loaded:  # an unloaded partition reads everything on first use
+                    partition.refresh()
 
     def close(self) -> None:
-        for db in [self.live, *self._archives.values()]:
+        for db in [self.live, self.counters, *self._archives.values()]:
             self._partition(db).close()
 
     def _partition(self, db: TinyDB | None) -> Partition:

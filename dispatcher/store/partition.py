@@ -9,6 +9,11 @@ block that raised.
 
 Reads call `refresh()`: one fstat of the journal tells whether another process appended to it
 (the file grew) or compacted the partition (the file was unlinked).
+
+Opening a partition reads nothing: the snapshot and journal are loaded by the first read or
+write that needs the tables. `append_new()` adds documents with new doc ids as one commit
+without loading at all: under the file lock it reads only the snapshot's header and the
+journal's last line.
 """
 
 from __future__ import annotations
@@ -65,17 +70,12 @@ class Partition:
         self._snapshot_size = 0
         self._locked = False
         self._closed = False
+        self.loaded = False  # the tables are read on first use (`_ensure_loaded`)
         try:
             directory.mkdir(parents=True, exist_ok=True)
             self._lock_fd = os.open(directory / files.LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise StoreError(f"cannot open {directory}: {reason(exc)}") from None
-        try:
-            with self._file_lock():
-                self._load_locked()
-        except BaseException:
-            self.close()
-            raise
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -113,6 +113,12 @@ class Partition:
 
     # -- loading and catching up -------------------------------------------------------------
 
+    def _ensure_loaded(self) -> None:
+        """Read the partition now if this process has not yet (call with `mutex` held)."""
+        if not self.loaded:
+            with self._file_lock():
+                self._load_locked()
+
     def _load_locked(self) -> None:
         """Read the snapshot and replay its journal; tidy what a crashed compaction left."""
         try:
@@ -141,13 +147,21 @@ class Partition:
         self._fd, self._generation, self._pos, self._lineno = fd, generation, 0, 1
         self.tables, self.high, self._snapshot_size = tables, high, size
         self.version += 1
-        self._read_journal()
+        self.loaded = True
+        try:
+            self._read_journal()
+        except BaseException:
+            self.loaded = False  # the next use reads it all again
+            raise
 
     def refresh(self) -> None:
         """Catch up with other processes' commits (call with `mutex` held)."""
         self._check_open()
         if self._depth:
             return  # inside a write the file lock is held: nobody else can have written
+        if not self.loaded:
+            self._ensure_loaded()
+            return
         try:
             stat = os.fstat(self._fd)
         except OSError as exc:
@@ -159,16 +173,23 @@ class Partition:
 
     def _sync_locked(self) -> None:
         """Under the file lock: the snapshot's header says which generation is current."""
-        try:
-            current = files.read_header(self.snapshot_path) or 0
-        except files.BadSnapshot as exc:
-            raise StoreError(f"{self.snapshot_path} is damaged ({exc}); refusing to open it") from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.snapshot_path}: {reason(exc)}") from None
+        if not self.loaded:
+            self._load_locked()
+            return
+        current = self._current_generation()
         if current == self._generation:
             self._read_journal()
         elif not (current == self._generation + 1 and self._switch(current)):
             self._load_locked()
+
+    def _current_generation(self) -> int:
+        """The generation the snapshot's header names (0 without a snapshot)."""
+        try:
+            return files.read_header(self.snapshot_path) or 0
+        except files.BadSnapshot as exc:
+            raise StoreError(f"{self.snapshot_path} is damaged ({exc}); refusing to open it") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.snapshot_path}: {reason(exc)}") from None
 
     def _follow_generation(self) -> None:
         """The journal was unlinked: another process compacted. Move to the new generation."""
@@ -247,8 +268,12 @@ class Partition:
             finally:
                 self._unlock()
             return
+        self._truncate_torn(self._pos)
+
+    def _truncate_torn(self, offset: int) -> None:
+        """Under the lock: cut the journal back to `offset`, the end of its last good line."""
         try:
-            os.ftruncate(self._fd, self._pos)
+            os.ftruncate(self._fd, offset)
             os.fsync(self._fd)
         except OSError as exc:
             raise StoreError(
@@ -327,6 +352,95 @@ class Partition:
         finally:
             self._depth -= 1
             self.mutex.release()
+
+    def append_new(self, docs: dict[str, dict[int, dict]]) -> None:
+        """Insert documents whose doc ids the caller knows are new, as one commit.
+
+        When this process has loaded the partition, this is an ordinary write, so memory stays
+        equal to disk. Otherwise, under the file lock, only the snapshot's header and the
+        journal's last line are read: a torn tail is truncated as any writer would, the line
+        is appended and synced, and nothing is parsed. A journal grown past the compaction
+        threshold is loaded and compacted by the ordinary write path instead.
+        """
+        if not any(docs.values()):
+            return
+        with self.mutex:
+            self._check_open()
+            if not self.loaded and not self._depth:
+                payload = files.dumps({"t": {
+                    name: {"set": {int(doc_id): doc for doc_id, doc in table.items()}}
+                    for name, table in docs.items() if table}})
+                self._lock()
+                try:
+                    if self._append_unloaded_locked(payload):
+                        return
+                finally:
+                    self._unlock()
+            with self.writing():  # loads the partition if need be, and compacts when due
+                for name, table in docs.items():
+                    for doc_id, doc in table.items():
+                        self.put(name, int(doc_id), doc)
+
+    def _append_unloaded_locked(self, payload: bytes) -> bool:
+        """Append one commit to the current journal without loading; False if the journal is
+        due for compaction (the caller then writes through a loaded partition)."""
+        generation = self._current_generation()
+        path = self.directory / files.journal_name(generation)
+        try:
+            stat = os.fstat(self._fd) if self._fd >= 0 else None
+            if stat is None or stat.st_nlink == 0 or generation != self._generation:
+                created = not path.exists()
+                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+                if created:
+                    files.sync_directory(self.directory)
+                if self._fd >= 0:
+                    os.close(self._fd)
+                self._fd, self._generation = fd, generation
+            size = os.fstat(self._fd).st_size
+            self._snapshot_size = os.stat(self.snapshot_path).st_size if generation else 0
+        except OSError as exc:
+            raise StoreError(f"cannot open {path}: {reason(exc)}") from None
+        if size >= max(self._compact_min_bytes, self._compact_ratio * self._snapshot_size):
+            return False
+        start = self._last_line_start(size)
+        try:
+            buf = os.pread(self._fd, size - start, start)
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}: {reason(exc)}") from None
+        _, used, torn = files.scan(buf, 1)  # at most one complete line: never CorruptLine
+        if torn:
+            self._truncate_torn(start + used)
+        start += used
+        line = files.encode_line(payload)
+        try:
+            files.write_all(self._fd, line)
+            files.sync_data(self._fd)
+        except OSError as exc:
+            self._truncate_to(start)
+            raise StoreError(
+                f"cannot save to {path}: {reason(exc)}; the change was not saved"
+            ) from None
+        return True
+
+    def _last_line_start(self, size: int) -> int:
+        """The offset where the journal's last complete line begins (or its torn tail, if it
+        has no complete line), reading backwards from the end."""
+        path = self.journal_path
+        chunk = 64 * 1024
+        while True:
+            start = max(0, size - chunk)
+            try:
+                buf = os.pread(self._fd, size - start, start)
+            except OSError as exc:
+                raise StoreError(f"cannot read {path}: {reason(exc)}") from None
+            last = buf.rfind(b"\n")
+            if last >= 0:
+                before = buf.rfind(b"\n", 0, last)
+                if before >= 0:
+                    return start + before + 1
+            if start == 0:
+                return 0
+            chunk *= 4
 
     def table_for_write(self, name: str) -> dict[int, dict]:
         table = self.tables.get(name)

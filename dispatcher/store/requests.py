@@ -4,6 +4,10 @@ Open SRs live in the live partition; a closed SR moves, with its whole timeline,
 partition of the month its id names (SR-20261124-… → "2026-11"), so opening the store reads
 only what is live. Document ids are derived from the readable ids, so an SR is found in O(1)
 in exactly one place, and its events are the doc ids just after it.
+
+The day counters that number SRs live in the store's small `counters` partition, so `sr new`
+never reads the live partition: it allocates a number there, then appends the SR and its
+events to live with `Store.append_new`.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from dispatcher.domain.requests import (
     format_id,
     id_day,
 )
-from dispatcher.errors import NotFound
+from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
 
 REQUESTS = "requests"
 EVENTS = "events"
 DAY_COUNTERS = "sr_day_counters"
+COUNTERS_META = "meta"  # in the counters partition; doc 1 records the move of the day counters
 EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
 
 
@@ -72,17 +77,19 @@ class RequestRepository:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._archive_stranded_closed()
+        self._swept = False  # closed SRs stranded in live are moved by the first read of live
 
     # -- reading ------------------------------------------------------------------------
 
     def get(self, sr_id: str) -> ServiceRequest:
+        self._sweep()
         found = self._find(sr_id)
         if found is None:
             raise NotFound(f"no request {sr_id}")
         return ServiceRequest.from_dict(found[1])
 
     def timeline(self, sr_id: str) -> list[Event]:
+        self._sweep()
         found = self._find(sr_id)
         if found is None:
             raise NotFound(f"no request {sr_id}")
@@ -92,6 +99,7 @@ class RequestRepository:
 
     def list(self, request_filter: RequestFilter = RequestFilter()) -> list[ServiceRequest]:
         """Matching SRs, oldest first; archive partitions are read only when closed SRs count."""
+        self._sweep()
         found = [sr for sr in self._all_in(self.store.live) if request_filter.matches(sr)]
         if request_filter.include_closed:
             for period in self._periods_since(request_filter.since):
@@ -128,18 +136,45 @@ class RequestRepository:
 
     def register(self, received: datetime, build: Callable[[str], ServiceRequest],
                  at: datetime, actor: str, channel: str) -> tuple[ServiceRequest, list[Event]]:
-        """Allocate the next id of the day the SR was received (local date), build it, save it."""
-        live = self.store.live
+        """Allocate the next id of the day the SR was received (local date), build it, save it.
+
+        Two commits, neither of which reads the live partition: the number is allocated in the
+        counters partition (if `build` raises, it is not), then the SR and its events are
+        appended to live as new documents. A crash between the two leaves only an unused
+        number of the day: ids stay unique, and one may be skipped. When saving to live fails
+        (a full disk), the number is given back unless another SR has taken a later one.
+        """
         day = received.astimezone().date()
-        with self.store.atomic(live):
-            sr = build(format_id(day, self._next_number(live, day)))
+        with self.store.atomic(self.store.counters):
+            number = self._next_number(day)
+            sr = build(format_id(day, number))
             events = sr.registered(at, actor, channel)
-            self._save(live, sr, events)
+        try:
+            self.store.append_new(self.store.live, {
+                REQUESTS: [Document(sr.to_dict(), doc_id=doc_id(sr.id))],
+                EVENTS: [Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events],
+            })
+        except BaseException:
+            self._give_back(day, number)
+            raise
         return sr, events
+
+    def _give_back(self, day: date, number: int) -> None:
+        """Undo an allocation whose SR was not saved, if it is still the day's last one."""
+        key = int(f"{day:%Y%m%d}")
+        try:
+            with self.store.atomic(self.store.counters):
+                counters = self._day_counters()
+                current = counters.get(doc_id=key)
+                if current is not None and current["last"] == number:
+                    counters.upsert(Document({"last": number - 1}, doc_id=key))
+        except StoreError:
+            pass  # the number stays unused
 
     def change(self, sr_id: str, action: Callable[[ServiceRequest], list[Event]]
                ) -> tuple[ServiceRequest, list[Event]]:
         """Apply one domain change under the write lock, so no other process's change is lost."""
+        self._sweep()
         live = self.store.live
         with self.store.atomic(live):
             found = self._find(sr_id)
@@ -157,13 +192,28 @@ class RequestRepository:
             self._archive(sr.id)
         return sr, events
 
-    def _next_number(self, db: TinyDB, day: date) -> int:
-        counters = db.table(DAY_COUNTERS)
+    def _next_number(self, day: date) -> int:
+        """Inside `atomic(store.counters)`: the next number of the day."""
+        counters = self._day_counters()
         key = int(f"{day:%Y%m%d}")
         current = counters.get(doc_id=key)
         number = (current["last"] if current else 0) + 1
         counters.upsert(Document({"last": number}, doc_id=key))
         return number
+
+    def _day_counters(self):
+        """Inside `atomic(store.counters)`: the day counters table. Stores written before the
+        counters partition existed kept them in live; the first use copies them over once."""
+        counters = self.store.counters
+        meta = counters.table(COUNTERS_META)
+        table = counters.table(DAY_COUNTERS)
+        if meta.get(doc_id=1) is None:
+            for old in self.store.live.table(DAY_COUNTERS).all():
+                current = table.get(doc_id=old.doc_id)
+                if current is None or current["last"] < old["last"]:
+                    table.upsert(Document({"last": old["last"]}, doc_id=old.doc_id))
+            meta.upsert(Document({"day_counters_moved_from_live": True}, doc_id=1))
+        return table
 
     def _save(self, db: TinyDB, sr: ServiceRequest, events: Iterable[Event]) -> None:
         db.table(REQUESTS).upsert(Document(sr.to_dict(), doc_id=doc_id(sr.id)))
@@ -196,6 +246,13 @@ class RequestRepository:
             if present:
                 live.table(EVENTS).remove(doc_ids=present)
 
+    def _sweep(self) -> None:
+        """Once per repository, before its first read of live: finish moving closed SRs that a
+        crash left in live. `register` does not read live, so it does not sweep."""
+        if not self._swept:
+            self._swept = True
+            self._archive_stranded_closed()
+
     def _archive_stranded_closed(self) -> None:
         table = self.store.live.table(REQUESTS)
         for raw in table.search(lambda doc: doc.get("status") == Status.CLOSED.value):
@@ -205,6 +262,7 @@ class RequestRepository:
 
     def existing_ids(self, sr_ids: Iterable[str]) -> set[str]:
         """Which of these ids are already in the store (live or their archive month)."""
+        self._sweep()
         by_period: dict[str, list[str]] = {}
         for sr_id in sr_ids:
             by_period.setdefault(period_of(sr_id), []).append(sr_id)
@@ -221,7 +279,21 @@ class RequestRepository:
     def import_batch(self, requests: list[tuple[ServiceRequest, list[Event]]]) -> set[str]:
         """Save already-validated SRs with their timelines: open ones to live, closed ones to
         their archive month, one commit per partition; raise each day's counter past them.
-        Returns the archive months written."""
+        Returns the archive months written.
+
+        The counters are raised first, in their own commit: a crash after it leaves only
+        unused numbers, never a counter below an SR already saved."""
+        self._sweep()
+        highest: dict[int, int] = {}
+        for sr, _ in requests:
+            day, number = divmod(doc_id(sr.id), ID_DAY_FACTOR)
+            highest[day] = max(highest.get(day, 0), number)
+        with self.store.atomic(self.store.counters):
+            counters = self._day_counters()
+            for day, number in highest.items():
+                current = counters.get(doc_id=day)
+                if current is None or current["last"] < number:
+                    counters.upsert(Document({"last": number}, doc_id=day))
         by_db: dict[str, list[tuple[ServiceRequest, list[Event]]]] = {}
         for sr, events in requests:
             by_db.setdefault("" if sr.is_open else period_of(sr.id), []).append((sr, events))
@@ -233,17 +305,6 @@ class RequestRepository:
                 db.table(EVENTS).insert_multiple(
                     Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq))
                     for _, events in batch for e in events)
-        live = self.store.live
-        highest: dict[int, int] = {}
-        for sr, _ in requests:
-            day, number = divmod(doc_id(sr.id), ID_DAY_FACTOR)
-            highest[day] = max(highest.get(day, 0), number)
-        with self.store.atomic(live):
-            counters = live.table(DAY_COUNTERS)
-            for day, number in highest.items():
-                current = counters.get(doc_id=day)
-                if current is None or current["last"] < number:
-                    counters.upsert(Document({"last": number}, doc_id=day))
         return {period for period in by_db if period}
 
     def release_archives(self, keep: set[str] = frozenset()) -> None:

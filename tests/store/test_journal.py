@@ -88,7 +88,7 @@ def test_a_bad_checksum_on_the_last_line_is_dropped(data_dir: Path) -> None:
     assert journal.read_bytes() == lines[0]
 
 
-def test_a_damaged_line_in_the_middle_refuses_to_open(data_dir: Path) -> None:
+def test_a_damaged_line_in_the_middle_refuses_to_load(data_dir: Path) -> None:
     with Store(data_dir) as store:
         for n in range(4):
             store.live.table("events").insert({"n": n})
@@ -96,14 +96,16 @@ def test_a_damaged_line_in_the_middle_refuses_to_open(data_dir: Path) -> None:
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[1] = lines[1].replace(b'"n":1', b'"n":9')
     journal.write_bytes(b"".join(lines))
+    store = Store(data_dir)  # opening reads nothing
     with pytest.raises(StoreError) as caught:
-        Store(data_dir)
+        store.live.table("events").all()
+    store.close()
     message = str(caught.value)
     assert str(journal) in message and "line 2" in message and "\n" not in message
     assert journal.read_bytes() == b"".join(lines)  # nothing was dropped
 
 
-def test_a_damaged_snapshot_refuses_to_open(data_dir: Path) -> None:
+def test_a_damaged_snapshot_opens_but_refuses_to_load(data_dir: Path) -> None:
     with Store(data_dir) as store:
         store.live.table("events").insert({"n": 1})
         store.compact()
@@ -111,8 +113,18 @@ def test_a_damaged_snapshot_refuses_to_open(data_dir: Path) -> None:
     data = bytearray(snapshot.read_bytes())
     data[-3] ^= 0x01
     snapshot.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match="snapshot is damaged"):
-        Store(data_dir)
+    with Store(data_dir) as store:  # opening reads nothing
+        for access in (lambda: store.live.table("events").all(),
+                       lambda: store.live.table("events").insert({"n": 2})):
+            with pytest.raises(StoreError, match="snapshot is damaged") as caught:
+                access()
+            assert "\n" not in str(caught.value)
+    assert snapshot.read_bytes() == bytes(data)
+    # append_new reads only the header: a damaged header stops it too
+    snapshot.write_bytes(b"XSTORE1" + bytes(data)[7:])
+    with Store(data_dir) as store:
+        with pytest.raises(StoreError, match="snapshot is damaged"):
+            store.append_new(store.live, {"events": [Document({"n": 3}, doc_id=9)]})
 
 
 def test_a_data_dir_that_is_a_file_is_a_store_error(tmp_path: Path) -> None:
@@ -169,7 +181,7 @@ def test_archives_open_on_demand_and_are_listed_when_they_hold_data(data_dir: Pa
     with Store(data_dir) as store:
         store.live.table("events").insert({"n": 2})
         with pytest.raises(StoreError, match="line 1"):
-            store.archive("2026-10")
+            store.archive("2026-10").table("events").all()
 
 
 def test_a_failed_fsync_saves_nothing_and_keeps_memory_equal_to_disk(

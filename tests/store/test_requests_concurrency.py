@@ -54,3 +54,53 @@ def test_two_processes_write_500_events_each_to_their_own_and_a_shared_request(t
         assert texts == [f"{name} shared {n}" for n in range(500)]
     assert len(reopened.list(RequestFilter())) == 3
     assert json.dumps([e.to_dict() for e in shared_events])  # every event is readable
+
+
+REGISTRAR = textwrap.dedent("""
+    import sys
+    from datetime import datetime, timezone
+    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.store import Store
+    from dispatcher.store.requests import RequestRepository
+
+    data, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    at = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+    sys.stdin.readline()
+    for n in range(count):
+        store = Store(data)  # a fresh process-like store each time, as `sr new` is
+        sr, _ = RequestRepository(store).register(
+            at, lambda i: ServiceRequest(i, at, Category.CONSULTATION, f"{name} {n}"), at, name, "test")
+        assert not store.live.partition.loaded
+        store.close()
+        print(sr.id, flush=True)
+""")
+
+
+def test_two_processes_registering_at_once_never_share_an_id(tmp_path):
+    from datetime import UTC, datetime
+
+    from dispatcher.domain.requests import Category, ServiceRequest
+    t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    watcher = RequestRepository(Store(tmp_path))
+    watcher.register(t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "first"), t0, "d", "t")
+    assert len(watcher.list(RequestFilter())) == 1  # this process has live loaded
+    count = 60
+    writers = [subprocess.Popen([sys.executable, "-c", REGISTRAR, str(tmp_path), name, str(count)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for name in ("a", "b")]
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    ids = []
+    for writer in writers:
+        out, _ = writer.communicate(timeout=300)
+        assert writer.returncode == 0
+        ids += out.split()
+    assert len(ids) == len(set(ids)) == 2 * count
+    numbers = sorted(int(sr_id.rsplit("-", 1)[1]) for sr_id in ids)
+    assert numbers == list(range(2, 2 * count + 2))
+    summaries = {sr.summary for sr in watcher.list(RequestFilter())}  # seen by a loaded process
+    assert summaries == {"first"} | {f"{name} {n}" for name in "ab" for n in range(count)}
+    reopened = RequestRepository(Store(tmp_path))
+    assert {sr.id for sr in reopened.list(RequestFilter())} >= set(ids)
+    assert all(len(reopened.timeline(sr_id)) == 1 for sr_id in ids)
