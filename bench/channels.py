@@ -1,7 +1,7 @@
 """500 notifications (sms, voice, email) to the loopback peers: concurrent versus one at a time.
 
-The peers (the Twilio peer and the SMTP server) run in a process of their own, started and
-stopped here, so that they do not share an interpreter with the channels they answer; each
+The peers (the Twilio peer and the SMTP server) each run in a process of their own, started
+and stopped here, so that they do not share an interpreter with the channels they answer; each
 answers after the same fixed latency in both runs, as a distant provider would. Both runs send
 the same 500 notifications through the same channels, as production configures them (the
 email channel keeps its pool of logged-in connections). Prints `name: value` lines.
@@ -25,22 +25,30 @@ LATENCY = 0.02
 TARGET = 10.0
 
 
-def serve_peers(latency, to_bench, stop):
-    """The peers' process: start both on 127.0.0.1, say where they are, wait to be stopped."""
-    from dispatcher.testing.smtp_server import LoopbackSMTPServer
-    from dispatcher.testing.twilio_peer import TEST_FROM, TwilioPeer
+def serve_peer(kind, latency, to_bench, stop):
+    """One peer's process: start it on 127.0.0.1, say where it is, wait to be stopped."""
+    if kind == "twilio":
+        from dispatcher.testing.twilio_peer import TEST_FROM, TwilioPeer
 
-    logging.getLogger("mail.log").setLevel(logging.ERROR)
-    with TwilioPeer(latency=latency) as peer, LoopbackSMTPServer(latency=latency) as smtp:
-        to_bench.send({
-            "TWILIO_ACCOUNT_SID": peer.account_sid, "TWILIO_AUTH_TOKEN": peer.auth_token,
-            "TWILIO_FROM": TEST_FROM, "DISPATCHER_TWILIO_URL": peer.url,
-            "SMTP_HOST": smtp.host, "SMTP_PORT": str(smtp.port), "SMTP_USER": smtp.user,
-            "SMTP_PASSWORD": smtp.password, "SMTP_FROM": "desk@example.org",
-            "SMTP_TLS": smtp.tls, "SMTP_CA_FILE": str(smtp.ca_file),
-        })
-        stop.wait()
-        to_bench.send({"sms_and_calls": len(peer.requests), "mails": len(smtp.messages)})
+        with TwilioPeer(latency=latency) as peer:
+            to_bench.send({
+                "TWILIO_ACCOUNT_SID": peer.account_sid, "TWILIO_AUTH_TOKEN": peer.auth_token,
+                "TWILIO_FROM": TEST_FROM, "DISPATCHER_TWILIO_URL": peer.url,
+            })
+            stop.wait()
+            to_bench.send({"sms_and_calls": len(peer.requests)})
+    else:
+        from dispatcher.testing.smtp_server import LoopbackSMTPServer
+
+        logging.getLogger("mail.log").setLevel(logging.ERROR)
+        with LoopbackSMTPServer(latency=latency) as smtp:
+            to_bench.send({
+                "SMTP_HOST": smtp.host, "SMTP_PORT": str(smtp.port), "SMTP_USER": smtp.user,
+                "SMTP_PASSWORD": smtp.password, "SMTP_FROM": "desk@example.org",
+                "SMTP_TLS": smtp.tls, "SMTP_CA_FILE": str(smtp.ca_file),
+            })
+            stop.wait()
+            to_bench.send({"mails": len(smtp.messages)})
 
 
 async def timed(channel, notification):
@@ -81,22 +89,31 @@ def main():
     print(f"notifications: {COUNT}")
     print(f"peer_latency_ms: {LATENCY * 1000:.0f}")
     context = multiprocessing.get_context("spawn")
-    bench_end, peers_end = context.Pipe()
     stop = context.Event()
-    peers = context.Process(target=serve_peers, args=(LATENCY, peers_end, stop), name="loopback-peers")
-    peers.start()
+    peers = []
+    for kind in ("twilio", "smtp"):
+        bench_end, peer_end = context.Pipe()
+        process = context.Process(target=serve_peer, args=(kind, LATENCY, peer_end, stop), name=f"{kind}-peer")
+        process.start()
+        peers.append((process, bench_end))
+    answered = {}
     try:
-        if not bench_end.poll(60):
-            raise SystemExit("the loopback peers did not start")
-        speedup = asyncio.run(run(Settings(bench_end.recv())))
+        settings = {}
+        for _, bench_end in peers:
+            if not bench_end.poll(60):
+                raise SystemExit("a loopback peer did not start")
+            settings.update(bench_end.recv())
+        speedup = asyncio.run(run(Settings(settings)))
         stop.set()
-        answered = bench_end.recv() if bench_end.poll(30) else {}
+        for _, bench_end in peers:
+            answered.update(bench_end.recv() if bench_end.poll(30) else {})
     finally:
         stop.set()
-        peers.join(30)
-        if peers.is_alive():
-            peers.terminate()
-            peers.join()
+        for process, _ in peers:
+            process.join(30)
+            if process.is_alive():
+                process.terminate()
+                process.join()
     print(f"peer_sms_and_call_requests: {answered.get('sms_and_calls', '?')}")
     print(f"peer_mails: {answered.get('mails', '?')}")
     print(f"target_speedup: {TARGET:.0f}")
