@@ -113,17 +113,24 @@ def notify_test(store, roster_path, person_id: str, channel_name: str | None, as
         reason = known[channel_name].reason if channel_name in known else "no such channel"
         raise DispatcherError(f"channel {channel_name!r} cannot be used: {reason}")
     outcomes = asyncio.run(_notify(manager, person, channel_name))
+    disabled = [] if channel_name else [
+        {"channel": info.name, "plugin": info.plugin, "reason": info.reason}
+        for info in manager.channel_infos if not info.enabled
+    ]
     if as_json:
-        echo_json(outcomes)
+        echo_json({"person": person.id, "outcomes": outcomes, "disabled": disabled})
     else:
+        click.echo(f"{person.display_name} ({person.id}):")
         for outcome in outcomes:
             if outcome.receipt is None:
                 result = f"skipped: {outcome.skipped}"
             elif outcome.receipt.ok:
-                result = f"{outcome.receipt.status.value} ({outcome.receipt.provider_id})"
+                result = f"{outcome.receipt.status.value} ({outcome.receipt.provider_id or '-'})"
             else:
                 receipt = outcome.receipt
                 result = f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
-            click.echo(f"{outcome.kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
+            click.echo(f"  {outcome.kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
+        for channel in disabled:
+            click.echo(f"  channel {channel['channel']} disabled: {channel['reason']}")
     if any(o.receipt is None or not o.receipt.ok for o in outcomes):
         raise SystemExit(1)

@@ -58,7 +58,7 @@ class LoopbackSMTPServer:
 
     def __init__(
         self, tls: str = "starttls", *, user: str = TEST_SMTP_USER,
-        password: str = TEST_SMTP_PASSWORD, latency: float = 0.0,
+        password: str = TEST_SMTP_PASSWORD, latency: float = 0.0, idle_timeout: float = 300.0,
     ) -> None:
         if tls not in ("starttls", "implicit"):
             raise ValueError("tls is 'starttls' or 'implicit'")
@@ -66,11 +66,13 @@ class LoopbackSMTPServer:
         self.user = user
         self.password = password
         self.latency = latency  # seconds before a message is accepted, like a busy relay
+        self.idle_timeout = idle_timeout  # seconds of silence before the server hangs up
         self.host = "127.0.0.1"
         self.port = 0
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, tuple[str, ...]]] = []
         self.failed_logins = 0
+        self.logins = 0  # successful logins: one per connection a client opened
         self._refusals: dict[str, str] = {}
         self._lock = threading.Lock()
         self._ca = trustme.CA()
@@ -93,6 +95,8 @@ class LoopbackSMTPServer:
         if isinstance(auth_data, LoginPassword) and (
             auth_data.login.decode(), auth_data.password.decode()
         ) == (self.user, self.password):
+            with self._lock:
+                self.logins += 1
             return AuthResult(success=True)
         with self._lock:
             self.failed_logins += 1
@@ -107,6 +111,7 @@ class LoopbackSMTPServer:
             # over implicit TLS the whole session is encrypted, yet aiosmtpd only counts
             # STARTTLS as TLS when offering AUTH
             auth_require_tls=self.tls == "starttls", server_hostname="localhost", ready_timeout=10,
+            timeout=self.idle_timeout,
         )
         if self.tls == "starttls":
             self._controller = Controller(

@@ -7,7 +7,9 @@ acknowledgement code is in the body for the person to answer by SMS, call or des
 
 from __future__ import annotations
 
+import asyncio
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -32,6 +34,8 @@ from dispatcher.plugins import (
 
 SUBJECT_LIMIT = 60  # what a lock-screen notification shows of a subject
 TLS_MODES = {"starttls": 587, "implicit": 465}
+POOL_SIZE = 8  # logged-in connections kept open; mail servers cap one client's (Postfix: 50)
+IDLE_LIMIT = 30.0  # seconds an unused connection is kept; servers drop idle clients in minutes
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class SmtpConfig:
     tls: str = "starttls"
     ca_file: str | None = None  # a private CA for the server's certificate
     timeout: float = 20.0
+    pool_size: int = POOL_SIZE
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig:
@@ -56,7 +61,11 @@ class SmtpConfig:
             raise MissingSetting("SMTP_PORT must be a number")
         if "@" not in parseaddr(sender)[1]:
             raise MissingSetting("SMTP_FROM must be an email address")
-        return cls(host, int(port), user, password, sender, tls, settings.get("SMTP_CA_FILE"))
+        pool_size = settings.get("SMTP_POOL_SIZE") or str(POOL_SIZE)
+        if not pool_size.isdigit() or int(pool_size) < 1:
+            raise MissingSetting("SMTP_POOL_SIZE must be a whole number of 1 or more")
+        return cls(host, int(port), user, password, sender, tls, settings.get("SMTP_CA_FILE"),
+                   pool_size=int(pool_size))
 
     def __repr__(self) -> str:  # never show the password
         return f"SmtpConfig(host={self.host!r}, port={self.port}, user={self.user!r}, tls={self.tls!r})"
@@ -82,12 +91,24 @@ def mail_body(notification: Notification) -> str:
 
 
 class EmailChannel(ChannelBase):
+    """Sends over a small pool of logged-in connections (`SmtpConfig.pool_size`).
+
+    A call-out mails many people at once: each mail on a fresh connection would pay TCP, TLS,
+    EHLO and AUTH again, and open more connections than a server lets one client have. An
+    idle connection is reused while young; one the server has dropped meanwhile is replaced
+    and the mail sent again on a fresh connection, once.
+    """
+
     name = "email"
     reaches = frozenset({ContactKind.EMAIL})
 
     def __init__(self, config: SmtpConfig, clock: Any = None) -> None:
         self.config = config
         self.clock = clock
+        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []  # connection, last used (monotonic)
+        self._slots: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.connections_opened = 0
 
     def message(self, notification: Notification) -> EmailMessage:
         now = self.clock.now() if self.clock is not None else datetime.now(UTC)
@@ -110,11 +131,75 @@ class EmailChannel(ChannelBase):
 
     async def send(self, notification: Notification) -> Receipt:
         message = self.message(notification)
-        try:
-            await aiosmtplib.send(message, **self._connection())
-        except Exception as error:
-            return self.failed(error)
+        async with self._pool_slots():
+            try:
+                client, reused = await self._take()
+            except Exception as error:  # cannot connect, TLS or login refused
+                return self.failed(error)
+            try:
+                try:
+                    await client.send_message(message)
+                except (aiosmtplib.SMTPServerDisconnected, ConnectionError) if reused else ():
+                    client.close()  # dropped while idle: once more on a fresh connection
+                    client = await self._open()
+                    await client.send_message(message)
+            except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused) as error:
+                await self._give_back_after_refusal(client)
+                return self.failed(error)
+            except Exception as error:
+                client.close()
+                return self.failed(error)
+            self._idle.append((client, time.monotonic()))
         return Receipt.accepted(self.name, message["Message-ID"], DeliveryStatus.SENT)
+
+    def _pool_slots(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # connections belong to the loop that opened them
+            for client, _ in self._idle:
+                client.close()
+            self._idle.clear()
+            self._loop, self._slots = loop, asyncio.Semaphore(self.config.pool_size)
+        return self._slots
+
+    async def _take(self) -> tuple[aiosmtplib.SMTP, bool]:
+        """An idle logged-in connection young enough to trust, else a new one."""
+        while self._idle:
+            client, used = self._idle.pop()
+            if client.is_connected and time.monotonic() - used < IDLE_LIMIT:
+                return client, True
+            await self._quit(client)
+        return await self._open(), False
+
+    async def _open(self) -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(**self._connection())
+        self.connections_opened += 1
+        try:
+            await client.connect()  # TLS and login, as configured
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    async def _give_back_after_refusal(self, client: aiosmtplib.SMTP) -> None:
+        """A refused mail leaves the connection usable once its envelope is reset."""
+        try:
+            await client.rset()
+        except Exception:
+            client.close()
+            return
+        self._idle.append((client, time.monotonic()))
+
+    async def _quit(self, client: aiosmtplib.SMTP) -> None:
+        try:
+            if client.is_connected:
+                await client.quit(timeout=2)
+        except Exception:
+            pass
+        client.close()
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        await asyncio.gather(*(self._quit(client) for client, _ in idle))
 
     def failed(self, error: Exception) -> Receipt:
         """A Receipt for an SMTP failure: 5xx and TLS trouble are permanent, the rest transient."""

@@ -1,8 +1,10 @@
 """The email channel against a real SMTP server on 127.0.0.1 (STARTTLS or implicit TLS, AUTH)."""
 
+import asyncio
 import logging
 from email.utils import parsedate_to_datetime
 
+import aiosmtplib
 import pytest
 
 from dispatcher.domain.roster import ContactKind
@@ -129,3 +131,64 @@ def test_incomplete_settings_disable_the_channel(settings, reason):
     (info,) = [c for c in PluginManager(environ=settings).load().channel_infos if c.name == "email"]
 
     assert (info.enabled, info.reason) == (False, reason)
+
+
+async def test_mails_share_a_few_logged_in_connections(smtp_settings, smtp_server):
+    channel = channel_for({**smtp_settings, "SMTP_POOL_SIZE": "3"})
+
+    one_by_one = [await channel.send(mail(f"p{i}@example.org")) for i in range(5)]
+    together = await asyncio.gather(*(channel.send(mail(f"q{i}@example.org")) for i in range(20)))
+    await channel.close()
+
+    assert all(r.ok for r in one_by_one + list(together)) and len(smtp_server.messages) == 25
+    assert channel.connections_opened == smtp_server.logins <= 3
+
+
+async def test_a_refused_mailbox_leaves_the_connection_usable(smtp_settings, smtp_server):
+    smtp_server.refuse("gone@example.org")
+    channel = channel_for(smtp_settings)
+
+    refused = await channel.send(mail("gone@example.org"))
+    sent = await channel.send(mail())
+    await channel.close()
+
+    assert refused.failure is Failure.PERMANENT and sent.ok
+    assert smtp_server.envelopes == [("desk@example.org", (ADDRESS,))] and smtp_server.logins == 1
+
+
+async def test_a_connection_the_server_closed_while_idle_is_replaced():
+    with LoopbackSMTPServer(idle_timeout=0.2) as server:
+        channel = channel_for({
+            "SMTP_HOST": server.host, "SMTP_PORT": str(server.port), "SMTP_USER": server.user,
+            "SMTP_PASSWORD": server.password, "SMTP_FROM": "desk@example.org",
+            "SMTP_CA_FILE": str(server.ca_file),
+        })
+        first = await channel.send(mail())
+        await asyncio.sleep(0.6)  # the server hangs up on the idle connection
+        second = await channel.send(mail())
+        await channel.close()
+
+        assert first.ok and second.ok and len(server.messages) == 2
+        assert channel.connections_opened == server.logins == 2
+
+
+async def test_a_connection_found_dead_when_used_is_replaced_and_the_mail_sent_once(smtp_settings, smtp_server):
+    channel = channel_for(smtp_settings)
+    assert (await channel.send(mail())).ok
+    (stale, _), = channel._idle
+
+    async def dropped(*args, **kwargs):  # what a connection a NAT forgot answers
+        raise aiosmtplib.SMTPServerDisconnected("Server disconnected unexpectedly")
+
+    stale.send_message = dropped
+    receipt = await channel.send(mail())
+    await channel.close()
+
+    assert receipt.ok and len(smtp_server.messages) == 2 and channel.connections_opened == 2
+
+
+async def test_a_pool_size_must_be_a_number(smtp_settings):
+    (info,) = [c for c in PluginManager(environ={**smtp_settings, "SMTP_POOL_SIZE": "0"}).channel_infos
+               if c.name == "email"]
+
+    assert (info.enabled, info.reason) == (False, "SMTP_POOL_SIZE must be a whole number of 1 or more")

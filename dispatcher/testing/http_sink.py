@@ -1,0 +1,76 @@
+"""An HTTP receiver on 127.0.0.1 that records what is POSTed to it, for webhook-style channels.
+
+    with HttpSink() as sink:
+        ... post to sink.url ...
+        sink.answer(500)            # the following requests get HTTP 500
+        sink.requests[0].json()     # what arrived
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class HttpSink:
+    def __init__(self) -> None:
+        self.requests: list[ReceivedRequest] = []
+        self.status = 200
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    def answer(self, status: int) -> None:
+        """Answer every following request with HTTP `status`."""
+        self.status = status
+
+    def start(self) -> HttpSink:
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with sink._lock:
+                    sink.requests.append(ReceivedRequest("POST", self.path, dict(self.headers), body))
+                    status = sink.status
+                reply = b"ok" if status < 300 else b"not today"
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="http-sink", daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> HttpSink:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

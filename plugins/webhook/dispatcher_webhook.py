@@ -1,0 +1,61 @@
+"""A dispatcher channel in one file: each notification POSTed as JSON to DISPATCHER_WEBHOOK_URL.
+
+2xx is accepted; 429, 5xx and an unreachable server are transient; any other refusal is
+permanent. The URL often carries a chat robot's token, so it never appears in a receipt.
+"""
+
+import aiohttp
+
+from dispatcher.plugins import (
+    ChannelBase, ContactKind, DeliveryStatus, Failure, MissingSetting, Receipt, hookimpl, one_line, redact,
+)
+
+
+class WebhookChannel(ChannelBase):
+    name = "webhook"
+    reaches = frozenset({ContactKind.MOBILE, ContactKind.EMAIL})  # a robot can @mention either
+
+    def __init__(self, url, timeout=10.0):
+        self.url = url
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session = None  # made on first send, inside the engine's event loop
+
+    async def send(self, notification):
+        payload = {
+            "id": notification.id, "sr_id": notification.sr_id, "drill": notification.drill,
+            "person": {"id": notification.recipient.id, "name": notification.recipient.display_name},
+            "contact": {"kind": notification.contact.kind.value, "address": notification.contact.address},
+            "text": notification.short_text, "long_text": notification.long_text,
+            "ack_code": notification.ack_code, "language": notification.language,
+        }
+        try:
+            if self._session is None:
+                self._session = aiohttp.ClientSession(timeout=self.timeout)
+            async with self._session.post(self.url, json=payload) as response:
+                if response.status >= 300:
+                    detail = f"webhook refused (HTTP {response.status}): {await response.text()}"
+                    return self._failed(Failure.for_http_status(response.status), detail, response.status)
+        except (aiohttp.ClientError, OSError) as error:  # refused, reset, timed out
+            return self._failed(Failure.TRANSIENT, f"cannot reach the webhook: {type(error).__name__} {error}")
+        return Receipt.accepted(self.name, None, DeliveryStatus.SENT)
+
+    def _failed(self, failure, detail, code=None):
+        return Receipt.failed(self.name, failure, redact(one_line(detail), [self.url]), error_code=code)
+
+    async def close(self):
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+@hookimpl
+def dispatcher_channels(register, settings):
+    try:
+        (url,) = settings.require("DISPATCHER_WEBHOOK_URL")
+    except MissingSetting as missing:
+        register.disabled("webhook", str(missing))
+        return
+    if not url.startswith(("http://", "https://")):
+        register.disabled("webhook", "DISPATCHER_WEBHOOK_URL must be an http:// or https:// URL")
+        return
+    register(WebhookChannel(url))
