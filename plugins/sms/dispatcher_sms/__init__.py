@@ -2,7 +2,7 @@
 
 from dispatcher.plugins import MissingSetting, hookimpl
 from dispatcher_sms.channel import SmsChannel
-from dispatcher_sms.twilio_api import TwilioConfig
+from dispatcher_twilio import TwilioConfig
 
 
 @hookimpl

@@ -25,7 +25,7 @@ from dispatcher.plugins import (
     parse_ack_code,
 )
 from dispatcher_sms.segments import count_segments
-from dispatcher_sms.twilio_api import TwilioConfig, TwilioSession
+from dispatcher_twilio import TwilioConfig, TwilioSession
 
 TWILIO_MESSAGE_STATUS = {
     "accepted": DeliveryStatus.QUEUED, "scheduled": DeliveryStatus.QUEUED,

@@ -3,7 +3,7 @@
 from dispatcher.plugins import MissingSetting, hookimpl
 from dispatcher_voice.channel import VoiceChannel
 from dispatcher_voice.receiver import ReceiverConfig, WebhookReceiver
-from dispatcher_voice.twilio_api import TwilioConfig
+from dispatcher_twilio import TwilioConfig
 
 
 @hookimpl

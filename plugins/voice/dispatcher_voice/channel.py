@@ -22,7 +22,7 @@ from dispatcher.plugins import (
     StatusUpdate,
 )
 from dispatcher_voice.receiver import WebhookReceiver
-from dispatcher_voice.twilio_api import TwilioConfig, TwilioSession
+from dispatcher_twilio import TwilioConfig, TwilioSession
 
 TWILIO_CALL_STATUS = {
     "queued": DeliveryStatus.QUEUED, "initiated": DeliveryStatus.QUEUED,

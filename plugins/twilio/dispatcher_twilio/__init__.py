@@ -1,9 +1,9 @@
-"""The Twilio client as the voice channel uses it: async, pointed at the configured base URL.
-
-Each distribution stands alone, so this module is kept in step with dispatcher-sms's copy.
+"""The Twilio client as the sms and voice channels use it: async, pointed at the configured
+base URL, and turning Twilio's errors into Receipts with no secret in them.
 
 Twilio's async client (`AsyncTwilioHttpClient`, the `*_async` methods) runs on aiohttp in the
-engine's own event loop, so hundreds of calls are placed at once without threads.
+engine's own event loop, so hundreds of messages and calls are in flight at once without
+threads. A library for channel plugins, not a plugin: it registers no channel.
 """
 
 from __future__ import annotations
