@@ -80,6 +80,8 @@ class ManualClock:
 
     async def advance(self, delta: timedelta) -> None:
         """Move time forward, stopping at each sleeper's time so what it does comes in order."""
+        if delta < timedelta(0):
+            raise ValueError("time does not go backwards")
         target = self._now + delta
         while self._sleepers and self._sleepers[0][0] <= target:
             when, _, future = heapq.heappop(self._sleepers)

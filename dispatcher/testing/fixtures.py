@@ -2,7 +2,7 @@
 
     def test_my_channel(twilio_peer, twilio_settings): ...
     def test_my_mail(smtp_server, smtp_settings): ...
-    def test_later(controllable_clock): controllable_clock.advance(60)
+    async def test_later(controllable_clock): await controllable_clock.advance(timedelta(minutes=1))
 
 The peers start on 127.0.0.1 for one test and stop after it. Their libraries are imported
 only when a fixture is used, so this plugin costs nothing in a project that does not.
@@ -11,21 +11,24 @@ only when a fixture is used, so this plugin costs nothing in a project that does
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from dispatcher.testing.clock import ControllableClock
+from dispatcher.engine.clock import ManualClock
+
+NIGHT_START = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 3 a.m., when it matters
 
 
 @pytest.fixture
-def controllable_clock() -> ControllableClock:
-    """A clock at 03:00 UTC that moves only when the test calls `advance()`."""
-    return ControllableClock()
+def controllable_clock() -> ManualClock:
+    """The engine's own manual clock, at 03:00 UTC, moving only when the test calls `advance()`."""
+    return ManualClock(NIGHT_START)
 
 
 @pytest.fixture
-def twilio_peer(controllable_clock: ControllableClock) -> Iterator[Any]:
+def twilio_peer(controllable_clock: ManualClock) -> Iterator[Any]:
     """A started `TwilioPeer` whose timestamps follow `controllable_clock`."""
     from dispatcher.testing.twilio_peer import TwilioPeer
 

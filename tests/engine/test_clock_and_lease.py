@@ -4,6 +4,8 @@ import sys
 import textwrap
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from dispatcher.engine.clock import ManualClock, ScaledClock
 from dispatcher.engine.lease import EngineLease
 
@@ -27,6 +29,11 @@ async def test_a_manual_clock_wakes_sleepers_in_time_order():
     await clock.advance(timedelta(hours=1))
     assert [n for n, _ in woke] == ["a", "b", "c"]
     await asyncio.gather(*tasks)
+
+
+async def test_a_manual_clock_does_not_go_backwards():
+    with pytest.raises(ValueError, match="backwards"):
+        await ManualClock(T0).advance(timedelta(seconds=-1))
 
 
 async def test_a_scaled_clock_runs_faster_than_real_time():
