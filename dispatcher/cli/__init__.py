@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -25,8 +26,30 @@ class _UserError(click.ClickException):
         super().show(file)
 
 
+# Each command lives in its own module, imported only when that command runs, so a quick
+# `dispatcher sr new` does not pay for loading the roster, the plugins or the desk.
+COMMANDS = {
+    "sr": "dispatcher.cli.sr:sr",
+    "roster": "dispatcher.cli.roster:roster_group",
+    "desk": "dispatcher.cli.desk:desk",
+    "plugins": "dispatcher.cli.plugins:plugins_command",
+    "notify": "dispatcher.cli.plugins:notify_group",
+}
+
+
 class DispatcherGroup(click.Group):
-    """Turns a `DispatcherError` anywhere below into a one-line message and its exit code."""
+    """Loads commands on demand, and turns a `DispatcherError` anywhere below into a one-line
+    message and its exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -39,20 +62,6 @@ class DispatcherGroup(click.Group):
 @click.version_option(__version__, prog_name="dispatcher")
 def cli() -> None:
     """The night-shift dispatch desk of a 24-hour customer service centre."""
-
-
-def _register_commands() -> None:
-    """Each command group lives in its own module beside this one."""
-    from dispatcher.cli import desk, plugins, roster, sr
-
-    cli.add_command(sr.sr)
-    cli.add_command(roster.roster_group)
-    cli.add_command(desk.desk)
-    cli.add_command(plugins.plugins_command)
-    cli.add_command(plugins.notify_group)
-
-
-_register_commands()
 
 
 def main() -> None:
