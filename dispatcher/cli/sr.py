@@ -34,6 +34,8 @@ from dispatcher.domain.requests import (
     VipKind,
     check_criteria,
 )
+from dispatcher.domain.oncall import Roster
+from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -72,11 +74,13 @@ def sr() -> None:
 @click.option("--owner-person", default="")
 @click.option("--level", type=_choice(Level), default="L1", show_default=True)
 @roster_option
+@click.option("--dry-run", is_flag=True,
+              help="Show the routing and whom the chain will call; save nothing.")
 @actor_option
 @json_option
 @with_store
 def new(store: Store, actor: str | None, as_json: bool, received: datetime | None,
-        criteria: tuple[str, ...], severity: str | None, roster_path: Path,
+        criteria: tuple[str, ...], severity: str | None, roster_path: Path, dry_run: bool,
         **fields: str) -> None:
     """Register a new service request.
 
@@ -84,7 +88,14 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
     the roster's, and a criterion beyond 1-12 must be one the product's BD added.
     """
     criteria = tuple(c.strip().upper() for c in criteria)
-    _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
+    roster = _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
+    if dry_run:
+        if roster is None:
+            raise DispatcherError(f"--dry-run needs a roster; {roster_path} does not exist")
+        _show_routing(roster, Category(fields["category"]), Level(fields["level"]),
+                      fields["site"], fields["product"], bool(criteria), received or now(),
+                      as_json)
+        return
     received = received or now()
     severity = severity or ("critical" if criteria else "minor")
 
@@ -119,11 +130,12 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
 
 
 def _check_against_roster(roster_path: Path, site: str, product: str,
-                          criteria: tuple[str, ...]) -> None:
+                          criteria: tuple[str, ...]) -> Roster | None:
+    """The roster the request is checked against, or None when there is none to use."""
     explicit = click.get_current_context().get_parameter_source("roster_path")
     if not roster_path.exists() and explicit is click.core.ParameterSource.DEFAULT:
         check_criteria(criteria)
-        return
+        return None
     from dispatcher.roster import load_roster
 
     roster = load_roster(roster_path)
@@ -136,6 +148,35 @@ def _check_against_roster(roster_path: Path, site: str, product: str,
             raise DispatcherError(f"--product: '{product}' is not in {roster_path} (known: {known})")
         extra = frozenset(c.id for c in roster.extra_criteria(product))
     check_criteria(criteria, extra)
+    return roster
+
+
+def _show_routing(roster: Roster, category: Category, level: Level, site: str, product: str,
+                  emergency: bool, at: datetime, as_json: bool) -> None:
+    """Who will handle the request and whom its chain will call at `at`: "this will call: …"."""
+    routing = route(roster, category, level, site, product, emergency)
+    steps = [] if routing.chain is None else preview(roster, roster.chains[routing.chain], at,
+                                                     site, product)
+    if as_json:
+        echo_json({
+            "handler": routing.handler, "level": routing.level, "chain": routing.chain,
+            "why": routing.why, "at": at,
+            "steps": [{"step": s.number, "channels": s.channels, "wait_minutes": s.wait_minutes,
+                       "people": [{"id": p.id, "name": p.display_name} for p in s.people],
+                       "nobody_for": [describe_target(t) for t in s.nobody_for]}
+                      for s in steps],
+        })
+        return
+    click.echo(f"handler: {routing.handler or 'none'} ({routing.level.value}): {routing.why}")
+    if routing.chain is None:
+        return
+    click.echo(f"this will call ({routing.chain} chain, at {at:%Y-%m-%d %H:%M %Z}):")
+    for step in steps:
+        people = ", ".join(p.display_name for p in step.people) or "NOBODY: skipped at once"
+        click.echo(f"  step {step.number}: {people} by {', '.join(step.channels)}, "
+                   f"then wait {step.wait_minutes} min")
+        for target in step.nobody_for:
+            click.echo(f"    nobody on call for {describe_target(target)}")
 
 
 @sr.command("list")

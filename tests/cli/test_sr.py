@@ -180,3 +180,20 @@ def test_the_desk_refuses_a_broken_roster_before_opening(tmp_path):
     result = CliRunner().invoke(cli, ["desk", "--roster", str(broken), "--data", str(tmp_path / "d")])
     assert result.exit_code == 2
     assert f"{broken}:" in result.output and "Traceback" not in result.output
+
+
+def test_a_dry_run_shows_whom_the_chain_will_call_and_saves_nothing(run):
+    shown = run("sr", "new", "--summary", "Billing lost", "--category", "fault_support",
+                "--roster", SAMPLE_ROSTER, "--site", "Jiangsu", "--product", "msc-9000",
+                "--criterion", "7", "--received", "2026-11-25T03:00+00:00", "--dry-run")
+    assert "handler: br-shanghai (L1)" in shown.output
+    assert "this will call (emergency chain" in shown.output
+    assert "step 1:" in shown.output and "by voice, sms, email, then wait 10 min" in shown.output
+    as_json = json.loads(run("sr", "new", "--summary", "x", "--category", "technical_consultation",
+                             "--roster", SAMPLE_ROSTER, "--product", "otn-3800", "--dry-run",
+                             "--json").output)
+    assert as_json["handler"] == "pl-optical" and as_json["chain"] == "consultation"
+    assert as_json["steps"][0]["people"]
+    assert json.loads(run("sr", "list", "--all", "--json").output) == []
+    no_roster = run("sr", "new", "--summary", "x", "--category", "complaint", "--dry-run", ok=False)
+    assert no_roster.exit_code == 2 and "--dry-run needs a roster" in no_roster.output

@@ -1,0 +1,132 @@
+"""Who handles a service request, and whom its call-out will reach.
+
+The handling department follows the CSC's rules, by category:
+
+- consultation (咨询): the CSC itself;
+- complaint (投诉): the CSC, which runs the complaint process;
+- technical consultation (技术咨询): the product line's interface person;
+- planned service (计划性服务) and fault support (故障技术支持服务): at L1 the branch covering
+  the site, or the business division for a product not yet handed over (未移交); at L2 the TAC;
+  at L3 the business division.
+
+An emergency, whatever its category, runs the `emergency` chain; other requests run the calmer
+chain named for their category, when the roster has one. `preview` resolves a chain at an
+instant, so the dispatcher sees "this will call: …" before anything is saved or sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dispatcher.domain.chains import ChainSpec, PersonTarget, Target
+from dispatcher.domain.oncall import Roster
+from dispatcher.domain.requests import Category, Level
+from dispatcher.domain.roster import Person, UnitKind
+from dispatcher.domain.rotation import Override
+
+EMERGENCY_CHAIN = "emergency"
+
+# The calmer chain for each category; a roster without that chain pages nobody for it.
+CATEGORY_CHAINS: dict[Category, str] = {
+    Category.FAULT_SUPPORT: "fault",
+    Category.TECHNICAL_CONSULTATION: "consultation",
+    Category.PLANNED_SERVICE: "planned",
+    Category.COMPLAINT: "complaint",
+    Category.CONSULTATION: "consultation",
+}
+
+
+@dataclass(frozen=True)
+class Routing:
+    handler: str | None  # unit id of the handling department, None when the roster has none
+    level: Level
+    chain: str | None  # chain id in the roster, None when no chain applies
+    why: str  # one line a dispatcher can check
+
+
+@dataclass(frozen=True)
+class StepPreview:
+    number: int  # 1-based
+    channels: tuple[str, ...]
+    wait_minutes: int
+    people: tuple[Person, ...]
+    nobody_for: tuple[Target, ...]  # targets that resolve to nobody at that instant
+
+    @property
+    def skipped(self) -> bool:
+        """A step that reaches nobody is skipped at once."""
+        return not self.people
+
+
+def _unit_of_kind(roster: Roster, kind: UnitKind) -> str | None:
+    return next((u.id for u in roster.units.values() if u.kind is kind), None)
+
+
+def handler_for(roster: Roster, category: Category, level: Level, site: str,
+                product: str) -> tuple[str | None, str]:
+    """The handling unit and why, for a category at a support level."""
+    known_product = product in roster.products
+    if category in (Category.CONSULTATION, Category.COMPLAINT):
+        return _unit_of_kind(roster, UnitKind.CSC), f"{category.value} is handled by the CSC"
+    if category is Category.TECHNICAL_CONSULTATION:
+        if not known_product:
+            return None, "technical consultation needs a product of the roster"
+        line = roster.products[product].product_line
+        return line, f"technical consultation goes to product line {line}"
+    if level is Level.L2:
+        return _unit_of_kind(roster, UnitKind.TAC), "L2 support is the TAC"
+    if level is Level.L3:
+        if not known_product:
+            return None, "L3 support needs a product of the roster"
+        bd = roster.bd_for_product(product).id
+        return bd, f"L3 support is {bd}, the product's business division"
+    if known_product and not roster.products[product].handed_over:
+        bd = roster.bd_for_product(product).id
+        return bd, f"{product} is not handed over (未移交): L1 from {bd}"
+    branch = roster.branch_for_site(site) if site else None
+    if branch is None:
+        return None, f"no branch covers site '{site}'" if site else "no site given"
+    return branch.id, f"L1 from {branch.id}, which covers {site}"
+
+
+def route(roster: Roster, category: Category, level: Level, site: str, product: str,
+          emergency: bool) -> Routing:
+    handler, why = handler_for(roster, category, level, site, product)
+    wanted = EMERGENCY_CHAIN if emergency else CATEGORY_CHAINS[category]
+    chain = wanted if wanted in roster.chains else None
+    if chain is None:
+        why += f"; the roster has no '{wanted}' chain, so nobody is paged"
+    elif emergency:
+        why += "; an emergency: the emergency chain, every channel at once"
+    return Routing(handler, level, chain, why)
+
+
+def preview(roster: Roster, chain: ChainSpec, at: datetime, site: str, product: str,
+            overrides: tuple[Override, ...] = ()) -> list[StepPreview]:
+    """Each step of a chain as it would run at `at`: who, by which channels, how long.
+
+    For a product not handed over (未移交) the BD gives L1, so `$branch` targets reach nobody:
+    the product line's people stand in for the branch.
+    """
+    if product in roster.products and not roster.products[product].handed_over:
+        site = ""
+    steps = []
+    for number, step in enumerate(chain.steps, start=1):
+        people: list[Person] = []
+        nobody: list[Target] = []
+        for target in step.targets:
+            found = roster.resolve_target(target, at, site=site or None, product=product or None,
+                                          overrides=overrides)
+            if not found:
+                nobody.append(target)
+            people += [p for p in found if p not in people]
+        steps.append(StepPreview(number, step.channels, step.wait_minutes, tuple(people),
+                                 tuple(nobody)))
+    return steps
+
+
+def describe_target(target: Target) -> str:
+    if isinstance(target, PersonTarget):
+        return target.person
+    return f"{target.role.value} of {target.unit}"
