@@ -1,0 +1,129 @@
+"""The notification outbox in the store: every notification is a record before it is sent.
+
+A record's state moves as `dispatcher.domain.outbox.NEXT_STATES` allows; each change is one
+commit. After a crash, `due()` returns what was queued and due, and what was being sent when
+the process died (it is sent again: a page that may arrive twice beats one that never does).
+Nothing confirmed sent is ever due again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from tinydb.table import Document
+
+from dispatcher.domain.outbox import PENDING, DeliveryState, NEXT_STATES
+from dispatcher.errors import DispatcherError, NotFound
+from dispatcher.store import Store
+
+OUTBOX = "outbox"
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """One notification to one contact method, and where it stands."""
+
+    sr: str
+    person: str
+    channel: str
+    contact_kind: str
+    address: str
+    ack_code: str
+    purpose: str  # "page", "drill", "audit", "sla", ...
+    created: datetime
+    due: datetime
+    state: DeliveryState = DeliveryState.QUEUED
+    drill: bool = False
+    round: int = 0
+    step: int = 0
+    attempt: int = 0  # sends so far
+    provider_id: str = ""
+    provider_status: str = ""  # the channel's last word: sent, delivered, answered, busy, ...
+    failure: str = ""  # "permanent" or "transient" after a failed send
+    error_code: str = ""
+    detail: str = ""
+    updated: datetime | None = None
+    id: int = 0  # the store's document id, given when queued
+
+    def to_dict(self) -> dict[str, Any]:
+        raw = asdict(self)
+        del raw["id"]
+        raw["state"] = self.state.value
+        for key in ("created", "due", "updated"):
+            raw[key] = raw[key].isoformat() if raw[key] else None
+        return raw
+
+    @classmethod
+    def from_document(cls, doc: Document) -> "OutboxRecord":
+        raw = dict(doc)
+        raw["state"] = DeliveryState(raw["state"])
+        for key in ("created", "due", "updated"):
+            raw[key] = datetime.fromisoformat(raw[key]) if raw.get(key) else None
+        return cls(**raw, id=doc.doc_id)
+
+
+class OutboxRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table = store.live.table(OUTBOX)
+
+    def enqueue(self, records: list[OutboxRecord]) -> list[OutboxRecord]:
+        """Write new notifications, all in one commit, before any of them is sent."""
+        with self.store.atomic(self.store.live):
+            ids = self.table.insert_multiple(r.to_dict() for r in records)
+        return [replace(r, id=doc_id) for r, doc_id in zip(records, ids)]
+
+    def get(self, record_id: int) -> OutboxRecord:
+        doc = self.table.get(doc_id=record_id)
+        if doc is None:
+            raise NotFound(f"no notification {record_id} in the outbox")
+        return OutboxRecord.from_document(doc)
+
+    def move(self, record_id: int, state: DeliveryState, at: datetime, **changes: Any
+             ) -> OutboxRecord:
+        """Change a record's state (and fields) if the state machine allows it."""
+        with self.store.atomic(self.store.live):
+            record = self.get(record_id)
+            if state is not record.state and state not in NEXT_STATES[record.state]:
+                raise DispatcherError(
+                    f"notification {record_id} cannot go from {record.state.value} to {state.value}")
+            moved = replace(record, state=state, updated=at, **changes)
+            self.table.update(moved.to_dict(), doc_ids=[record_id])
+        return moved
+
+    def sending(self, record_id: int, at: datetime) -> OutboxRecord:
+        record = self.get(record_id)
+        return self.move(record_id, DeliveryState.SENDING, at, attempt=record.attempt + 1)
+
+    def retry_at(self, record_id: int, due: datetime, at: datetime, error_code: str,
+                 detail: str) -> OutboxRecord:
+        """A transient failure: queued again, due later."""
+        return self.move(record_id, DeliveryState.QUEUED, at, due=due, failure="transient",
+                         error_code=error_code, detail=detail)
+
+    def due(self, now: datetime) -> list[OutboxRecord]:
+        """What to send now, oldest first: queued and due, or interrupted while sending."""
+        found = [OutboxRecord.from_document(d) for d in self.table.all()
+                 if d["state"] in {s.value for s in PENDING}]
+        ready = [r for r in found if r.state is DeliveryState.SENDING or r.due <= now]
+        return sorted(ready, key=lambda r: (r.due, r.id))
+
+    def next_due(self) -> datetime | None:
+        """When the next queued record falls due: the engine's next outbox wakeup."""
+        queued = [datetime.fromisoformat(d["due"]) for d in self.table.all()
+                  if d["state"] == DeliveryState.QUEUED.value]
+        return min(queued) if queued else None
+
+    def by_provider_id(self, channel: str, provider_id: str) -> OutboxRecord | None:
+        found = self.table.search(lambda d: d["channel"] == channel and d["provider_id"] == provider_id)
+        return OutboxRecord.from_document(found[0]) if found else None
+
+    def by_ack_code(self, ack_code: str) -> list[OutboxRecord]:
+        return [OutboxRecord.from_document(d)
+                for d in self.table.search(lambda d: d["ack_code"] == ack_code)]
+
+    def for_sr(self, sr: str) -> list[OutboxRecord]:
+        return sorted((OutboxRecord.from_document(d)
+                       for d in self.table.search(lambda d: d["sr"] == sr)), key=lambda r: r.id)
