@@ -147,6 +147,26 @@ class Store:
 
     def next_sequence(self, key: str, db: TinyDB | None = None) -> int:
         """The next value of a named counter, starting at 1, unique across processes."""
+        with self._sequence(key, db) as (value, store_value):
+            store_value(value + 1)
+        return value + 1
+
+    def raise_sequence(self, key: str, at_least: int, db: TinyDB | None = None) -> None:
+        """Make sure the counter's next value is past `at_least` (values taken elsewhere,
+        e.g. by an import)."""
+        with self._sequence(key, db) as (value, store_value):
+            if value < at_least:
+                store_value(at_least)
+
+    def release_sequence(self, key: str, value: int, db: TinyDB | None = None) -> None:
+        """Give back a value that was never used, if nobody has taken a later one."""
+        with self._sequence(key, db) as (current, store_value):
+            if current == value:
+                store_value(value - 1)
+
+    @contextmanager
+    def _sequence(self, key: str, db: TinyDB | None):
+        """Inside one atomic block: a counter's current value and a way to set it."""
         db = db if db is not None else self.live
         counters = db.table(SEQUENCES_TABLE)
         with self.atomic(db):
@@ -156,9 +176,9 @@ class Store:
                 if doc is None or doc.get("key") == key:
                     break
                 doc_id += 1
-            value = (doc["value"] if doc else 0) + 1
-            counters.upsert(Document({"key": key, "value": value}, doc_id=doc_id))
-        return value
+            yield (doc["value"] if doc else 0,
+                   lambda value: counters.upsert(Document({"key": key, "value": value},
+                                                          doc_id=doc_id)))
 
     def compact(self, db: TinyDB | None = None) -> None:
         """Snapshot a partition now and start a new, empty journal generation."""

@@ -20,26 +20,29 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from dispatcher.domain.requests import (
-    ID_DAY_FACTOR,
     Event,
     ServiceRequest,
     Status,
     doc_id,
     format_id,
     id_day,
+    parse_id,
 )
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
 
 REQUESTS = "requests"
 EVENTS = "events"
-DAY_COUNTERS = "sr_day_counters"
-COUNTERS_META = "meta"  # in the counters partition; doc 1 records the move of the day counters
 EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
 
 
 def event_doc_id(sr_id: str, seq: int) -> int:
     return doc_id(sr_id) * EVENT_ID_FACTOR + seq
+
+
+def day_key(day: date) -> str:
+    """The name of the counter that numbers the SRs of one day."""
+    return f"sr:{day:%Y%m%d}"
 
 
 def period_of(sr_id: str) -> str:
@@ -145,8 +148,9 @@ class RequestRepository:
         (a full disk), the number is given back unless another SR has taken a later one.
         """
         day = received.astimezone().date()
-        with self.store.atomic(self.store.counters):
-            number = self._next_number(day)
+        counters = self.store.counters
+        with self.store.atomic(counters):
+            number = self.store.next_sequence(day_key(day), db=counters)
             sr = build(format_id(day, number))
             events = sr.registered(at, actor, channel)
         try:
@@ -155,21 +159,12 @@ class RequestRepository:
                 EVENTS: [Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events],
             })
         except BaseException:
-            self._give_back(day, number)
+            try:
+                self.store.release_sequence(day_key(day), number, db=counters)
+            except StoreError:
+                pass  # the number stays unused
             raise
         return sr, events
-
-    def _give_back(self, day: date, number: int) -> None:
-        """Undo an allocation whose SR was not saved, if it is still the day's last one."""
-        key = int(f"{day:%Y%m%d}")
-        try:
-            with self.store.atomic(self.store.counters):
-                counters = self._day_counters()
-                current = counters.get(doc_id=key)
-                if current is not None and current["last"] == number:
-                    counters.upsert(Document({"last": number - 1}, doc_id=key))
-        except StoreError:
-            pass  # the number stays unused
 
     def change(self, sr_id: str, action: Callable[[ServiceRequest], list[Event]]
                ) -> tuple[ServiceRequest, list[Event]]:
@@ -191,29 +186,6 @@ class RequestRepository:
         if sr.status is Status.CLOSED and db is live:
             self._archive(sr.id)
         return sr, events
-
-    def _next_number(self, day: date) -> int:
-        """Inside `atomic(store.counters)`: the next number of the day."""
-        counters = self._day_counters()
-        key = int(f"{day:%Y%m%d}")
-        current = counters.get(doc_id=key)
-        number = (current["last"] if current else 0) + 1
-        counters.upsert(Document({"last": number}, doc_id=key))
-        return number
-
-    def _day_counters(self):
-        """Inside `atomic(store.counters)`: the day counters table. Stores written before the
-        counters partition existed kept them in live; the first use copies them over once."""
-        counters = self.store.counters
-        meta = counters.table(COUNTERS_META)
-        table = counters.table(DAY_COUNTERS)
-        if meta.get(doc_id=1) is None:
-            for old in self.store.live.table(DAY_COUNTERS).all():
-                current = table.get(doc_id=old.doc_id)
-                if current is None or current["last"] < old["last"]:
-                    table.upsert(Document({"last": old["last"]}, doc_id=old.doc_id))
-            meta.upsert(Document({"day_counters_moved_from_live": True}, doc_id=1))
-        return table
 
     def _save(self, db: TinyDB, sr: ServiceRequest, events: Iterable[Event]) -> None:
         db.table(REQUESTS).upsert(Document(sr.to_dict(), doc_id=doc_id(sr.id)))
@@ -284,16 +256,14 @@ class RequestRepository:
         The counters are raised first, in their own commit: a crash after it leaves only
         unused numbers, never a counter below an SR already saved."""
         self._sweep()
-        highest: dict[int, int] = {}
+        highest: dict[date, int] = {}
         for sr, _ in requests:
-            day, number = divmod(doc_id(sr.id), ID_DAY_FACTOR)
+            day, number = parse_id(sr.id)
             highest[day] = max(highest.get(day, 0), number)
-        with self.store.atomic(self.store.counters):
-            counters = self._day_counters()
+        counters = self.store.counters
+        with self.store.atomic(counters):
             for day, number in highest.items():
-                current = counters.get(doc_id=day)
-                if current is None or current["last"] < number:
-                    counters.upsert(Document({"last": number}, doc_id=day))
+                self.store.raise_sequence(day_key(day), number, db=counters)
         by_db: dict[str, list[tuple[ServiceRequest, list[Event]]]] = {}
         for sr, events in requests:
             by_db.setdefault("" if sr.is_open else period_of(sr.id), []).append((sr, events))

@@ -12,7 +12,7 @@ from tinydb.table import Document
 from dispatcher.domain.requests import Category, ServiceRequest, doc_id
 from dispatcher.errors import StoreError
 from dispatcher.store import Store, files
-from dispatcher.store.requests import DAY_COUNTERS, RequestFilter, RequestRepository
+from dispatcher.store.requests import RequestFilter, RequestRepository
 
 AT = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
@@ -173,17 +173,6 @@ def test_register_reads_only_the_counters_partition(data_dir: Path) -> None:
         repository = RequestRepository(store)
         assert [sr.summary for sr in repository.list(RequestFilter())] == ["first", "second"]
         assert [e.kind for e in repository.timeline(second.id)] == ["registered"]
-
-
-def test_day_counters_kept_in_live_by_an_older_store_are_moved_once(data_dir: Path) -> None:
-    day = int(f"{AT.astimezone():%Y%m%d}")
-    with Store(data_dir) as store:
-        store.live.table(DAY_COUNTERS).upsert(Document({"last": 41}, doc_id=day))
-    with Store(data_dir) as store:
-        assert _register(RequestRepository(store), "x").id.endswith("-0042")
-    with Store(data_dir) as store:
-        assert _register(RequestRepository(store), "y").id.endswith("-0043")
-        assert not store.live.partition.loaded
 
 
 def test_a_closed_request_stranded_in_live_is_archived_by_the_first_read(data_dir: Path) -> None:

@@ -109,6 +109,20 @@ def test_next_sequence_counts_per_key_and_survives_reopen(data_dir: Path) -> Non
         assert store.next_sequence("sr:20261124") == 4
 
 
+def test_a_sequence_can_be_raised_past_values_taken_elsewhere_and_given_back(store: Store) -> None:
+    assert store.next_sequence("sr:20261124") == 1
+    store.raise_sequence("sr:20261124", 41)
+    store.raise_sequence("sr:20261124", 7)  # never lowers it
+    assert store.next_sequence("sr:20261124") == 42
+    store.release_sequence("sr:20261124", 42)  # 42 was never used: it is handed out again
+    assert store.next_sequence("sr:20261124") == 42
+    taken = store.next_sequence("sr:20261124")
+    store.release_sequence("sr:20261124", 42)  # a later value was taken: 42 stays spent
+    assert (taken, store.next_sequence("sr:20261124")) == (43, 44)
+    store.raise_sequence("sr:20261125", 3)
+    assert store.next_sequence("sr:20261125") == 4
+
+
 def test_queries_updates_and_operations(store: Store) -> None:
     events = store.live.table("events")
     events.insert_multiple({"sr": f"SR-{n % 3}", "n": n, "seen": 0} for n in range(9))
