@@ -65,6 +65,21 @@ def actor_option(command: Callable) -> Callable:
     )(command)
 
 
+def load_roster_for_command(path: Path):
+    """The roster at `path`; a broken one lists every problem, then says how many (exit 2)."""
+    from dispatcher.errors import DispatcherError
+    from dispatcher.roster import load_roster
+    from dispatcher.roster.errors import RosterError
+
+    try:
+        return load_roster(path)
+    except RosterError as error:
+        if len(error.errors) == 1:
+            raise
+        raise DispatcherError(f"{path}: {len(error.errors)} problems; the roster cannot be used",
+                              error.errors) from None
+
+
 def resolve_actor(actor: str | None) -> str:
     if actor:
         return actor

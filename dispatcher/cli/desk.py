@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dispatcher.cli.common import roster_option, with_store
+from dispatcher.cli.common import load_roster_for_command, roster_option, with_store
 from dispatcher.store import Store
 
 
@@ -29,9 +29,8 @@ def default_language() -> str:
 @with_store
 def desk(store: Store, roster_path: Path, language: str | None) -> None:
     """Open the dispatch desk on a roster (checked first: a broken roster never opens)."""
-    from dispatcher.roster import load_roster
     from dispatcher.tui.app import DeskApp
 
-    roster = load_roster(roster_path)
+    roster = load_roster_for_command(roster_path)
     DeskApp(store, language or default_language(),
             subtitle=f"{roster_path.name}: {len(roster.people)} people").run()

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 import click
 
-from dispatcher.cli.common import echo_json, json_option, roster_option, with_store
+from dispatcher.cli.common import (
+    echo_json,
+    json_option,
+    load_roster_for_command,
+    roster_option,
+    with_store,
+)
 from dispatcher.domain.roster import Person
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins import Channel, Notification, PluginManager, Receipt
@@ -104,9 +110,8 @@ def notify_group() -> None:
 @with_store
 def notify_test(store, roster_path, person_id: str, channel_name: str | None, as_json: bool) -> None:
     """Send a test message through each of PERSON's contact methods and report each outcome."""
-    from dispatcher.roster import load_roster
 
-    person = load_roster(roster_path).person(person_id)
+    person = load_roster_for_command(roster_path).person(person_id)
     manager = PluginManager(store=store).load()
     if channel_name and channel_name not in manager.channels:
         known = {c.name: c for c in manager.channel_infos}

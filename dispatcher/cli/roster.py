@@ -13,6 +13,7 @@ from dispatcher.cli.common import (
     data_option,
     echo_json,
     json_option,
+    load_roster_for_command,
     open_store,
     resolve_actor,
     roster_option,
@@ -23,9 +24,7 @@ from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
-from dispatcher.roster import load_roster
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar
-from dispatcher.roster.errors import RosterError
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
 
@@ -46,18 +45,6 @@ def _parse_instant(value: str | None, option: str) -> datetime:
     except ValueError:
         raise DispatcherError(f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)") from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def _load(path: Path) -> Roster:
-    """Load the roster; on problems print every line, then exit 2 with the count."""
-    try:
-        return load_roster(path)
-    except RosterError as error:
-        if len(error.errors) == 1:
-            raise
-        for line in error.errors:
-            click.echo(line, err=True)
-        raise DispatcherError(f"{path}: {len(error.errors)} problems; the roster cannot be used") from None
 
 
 def _check_unit(roster: Roster, unit: str) -> None:
@@ -89,7 +76,7 @@ def check(path: Path | None, days: int, start: str | None, data_dir: Path | None
 
     A gap is a time when a required unit and role has no one on call, or no one on call with
     a phone number. People on call without a mobile are warnings: a call reaches them, SMS not."""
-    roster = _load(path or Path("contacts.yaml"))
+    roster = load_roster_for_command(path or Path("contacts.yaml"))
     begin = _parse_instant(start, "--from")
     report = check_coverage(roster, begin, begin + timedelta(days=days), _stored_overrides(data_dir))
     if as_json:
@@ -117,7 +104,7 @@ def check(path: Path | None, days: int, start: str | None, data_dir: Path | None
 def oncall(at_text: str | None, unit: str | None, role: str | None, roster_path: Path,
            data_dir: Path | None, as_json: bool) -> None:
     """Who would be called now (or at --at), and who takes over next."""
-    roster = _load(roster_path)
+    roster = load_roster_for_command(roster_path)
     at = _parse_instant(at_text, "--at")
     if unit:
         _check_unit(roster, unit)
@@ -178,7 +165,7 @@ def override_group() -> None:
 def override_add(person: str, covers: str | None, unit: str | None, role: str | None, start: str, end: str,
                  reason: str, roster_path: Path, actor: str | None, store, as_json: bool) -> None:
     """Add an override; it applies to `oncall`, `check` and the desk at once."""
-    roster = _load(roster_path)
+    roster = load_roster_for_command(roster_path)
     roster.person(person)
     if covers:
         roster.person(covers)
@@ -239,7 +226,7 @@ def ical(unit: str | None, role: str | None, person: str | None, start: str | No
     """Write the shifts of a unit or a person as an iCalendar (.ics) file."""
     if bool(unit) == bool(person):
         raise DispatcherError("give exactly one of --unit or --person")
-    roster = _load(roster_path)
+    roster = load_roster_for_command(roster_path)
     overrides = _stored_overrides(data_dir)
     begin = _parse_instant(start, "--from") if start else datetime.combine(datetime.now(UTC).date(), time(), UTC)
     end = begin + timedelta(days=days)

@@ -14,6 +14,7 @@ from dispatcher.cli.common import (
     actor_option,
     echo_json,
     json_option,
+    load_roster_for_command,
     now,
     resolve_actor,
     roster_option,
@@ -136,9 +137,7 @@ def _check_against_roster(roster_path: Path, site: str, product: str,
     if not roster_path.exists() and explicit is click.core.ParameterSource.DEFAULT:
         check_criteria(criteria)
         return None
-    from dispatcher.roster import load_roster
-
-    roster = load_roster(roster_path)
+    roster = load_roster_for_command(roster_path)
     if site and roster.branch_for_site(site) is None:
         raise DispatcherError(f"--site: no branch or overseas site in {roster_path} covers '{site}'")
     extra: frozenset[str] = frozenset()

@@ -1,8 +1,6 @@
 """The plugin manager: loading, blocking, isolating broken plugins, observers, the guide."""
 
 import re
-import sys
-import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
