@@ -83,6 +83,10 @@ class Roster:
         except KeyError:
             raise NotFound(f"no product {product_id!r} in {self.source}") from None
 
+    def units_of(self, kind: UnitKind) -> list[Unit]:
+        """Every unit of one kind, in the roster's order."""
+        return [u for u in self.units.values() if u.kind is kind]
+
     def branch_for_site(self, site: str) -> Unit | None:
         """The branch or overseas site that covers a site or region (case-insensitive)."""
         return self._site_units.get(site.casefold())
@@ -117,8 +121,8 @@ class Roster:
         """`required` with placeholders expanded: `$branch` means every branch (not overseas
         sites), `$bd` every BD, `$product_line` every product line."""
         expansions = {
-            "$branch": [u.id for u in self.units.values() if u.kind is UnitKind.BRANCH],
-            "$bd": [u.id for u in self.units.values() if u.kind is UnitKind.BD],
+            "$branch": [u.id for u in self.units_of(UnitKind.BRANCH)],
+            "$bd": [u.id for u in self.units_of(UnitKind.BD)],
             "$product_line": list(self.product_lines),
         }
         pairs = [

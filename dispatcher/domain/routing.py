@@ -60,7 +60,8 @@ class StepPreview:
 
 
 def _unit_of_kind(roster: Roster, kind: UnitKind) -> str | None:
-    return next((u.id for u in roster.units.values() if u.kind is kind), None)
+    """The roster's unit of a kind it has one of (the CSC, the TAC)."""
+    return next((u.id for u in roster.units_of(kind)), None)
 
 
 def handler_for(roster: Roster, category: Category, level: Level, site: str,
