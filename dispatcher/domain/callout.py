@@ -151,9 +151,6 @@ class PersonRoutes:
         return None
 
 
-# Which contact kinds each built-in channel reaches, in the order a person's methods are tried.
-CHANNEL_ORDER = ("voice", "sms", "email")
-
 
 def routes_for(person: Person, step_channels: Sequence[str],
                reaches: dict[str, frozenset[ContactKind]]) -> PersonRoutes:
