@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from dispatcher.cli.common import load_roster_for_command, roster_option, with_store
+from dispatcher.cli.common import (
+    actor_option,
+    load_roster_for_command,
+    resolve_actor,
+    roster_option,
+    with_store,
+)
 from dispatcher.store import Store
 
 
@@ -26,11 +32,13 @@ def default_language() -> str:
 @roster_option
 @click.option("--lang", "language", type=click.Choice(["en", "zh"]), default=None,
               help="Interface language (default: from the locale).")
+@actor_option
 @with_store
-def desk(store: Store, roster_path: Path, language: str | None) -> None:
+def desk(store: Store, roster_path: Path, language: str | None, actor: str | None) -> None:
     """Open the dispatch desk on a roster (checked first: a broken roster never opens)."""
     from dispatcher.tui.app import DeskApp
+    from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
-    DeskApp(store, language or default_language(),
-            subtitle=f"{roster_path.name}: {len(roster.people)} people").run()
+    context = DeskContext(store, roster, resolve_actor(actor), roster_name=roster_path.name)
+    DeskApp(context, language or default_language()).run()

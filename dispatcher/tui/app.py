@@ -1,25 +1,86 @@
-"""The desk application: opens the store and shows the board."""
+"""The desk application: the screens, the app-wide keys, and the header's status."""
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.binding import Binding
+from dataclasses import replace
 
-from dispatcher.store import Store
-from dispatcher.store.requests import RequestRepository
+from textual import work
+from textual.app import App
+
+from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.status import DeskStatus, channel_health, drill_running, on_shift
 from dispatcher.tui.labels import labels
+from dispatcher.tui.palette import DeskCommands
 from dispatcher.tui.screens.board import BoardScreen
+from dispatcher.tui.screens.keys import KeysScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
+
+STATUS_SECONDS = 5.0
+HEALTH_SECONDS = 300.0
+NIGHT_THEMES = ("textual-dark", "nord", "gruvbox", "tokyo-night")
 
 
 class DeskApp(App):
-    BINDINGS = [Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave the desk")]
+    BINDINGS = bindings_for("app")
+    COMMANDS = App.COMMANDS | {DeskCommands}
 
-    def __init__(self, store: Store, language: str = "en", subtitle: str = "") -> None:
+    def __init__(self, desk: DeskContext, language: str = "en") -> None:
         super().__init__()
-        self.store = store
+        localize(self, language)
+        self.desk = desk
         self.language = language
+        self.status = DeskStatus()
         self.title = labels(language)["title"]
-        self.sub_title = subtitle
+        self.theme = NIGHT_THEMES[0]
 
     def on_mount(self) -> None:
-        self.push_screen(BoardScreen(RequestRepository(self.store), self.language))
+        self.push_screen(BoardScreen(self.desk, self.language))
+        self.read_status()
+        self.check_channels()
+        self.set_interval(STATUS_SECONDS, self.read_status)
+        self.set_interval(HEALTH_SECONDS, self.check_channels)
+
+    # -- status for every screen's header ------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="status")
+    def read_status(self) -> None:
+        desk, words = self.desk, labels(self.language)
+        holder = desk.lease().holder()
+        engine = holder.describe() if holder else words["engine.none"]
+        status = replace(self.status, shift=tuple(on_shift(desk.roster, desk.now(), self.language)),
+                         engine=engine, drill=drill_running(desk.store))
+        self.call_from_thread(self.show_status, status)
+
+    @work(thread=True, exclusive=True, group="health")
+    def check_channels(self) -> None:
+        found = tuple(channel_health(self.desk.store))
+        self.call_from_thread(lambda: self.show_status(replace(self.status, channels=found)))
+
+    def show_status(self, status: DeskStatus) -> None:
+        self.status = status
+        for screen in self.screen_stack:
+            for header in screen.query(DeskHeader):
+                header.show(status)
+
+    # -- app-wide actions --------------------------------------------------------------------
+
+    def action_show_keys(self) -> None:
+        self.push_screen(KeysScreen(self.language))
+
+    def action_next_theme(self) -> None:
+        current = NIGHT_THEMES.index(self.theme) if self.theme in NIGHT_THEMES else -1
+        self.theme = NIGHT_THEMES[(current + 1) % len(NIGHT_THEMES)]
+
+    def action_switch_language(self) -> None:
+        """Every screen again in the other language, back on the board."""
+        self.language = "en" if self.language == "zh" else "zh"
+        localize(self, self.language)
+        self.title = labels(self.language)["title"]
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(BoardScreen(self.desk, self.language))
+        self.read_status()
+
+    def action_quit_desk(self) -> None:
+        self.exit()

@@ -1,34 +1,108 @@
-from datetime import UTC, datetime
+"""The board as a dispatcher sees it: pinned emergencies, filters, search, other desks."""
 
-from textual.widgets import DataTable
+from __future__ import annotations
 
-from dispatcher.domain.requests import Category, ServiceRequest
-from dispatcher.store import Store
-from dispatcher.store.requests import RequestRepository
-from dispatcher.tui.app import DeskApp
+from datetime import timedelta
 
-T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+from dispatcher.tui.widgets.virtual_table import VirtualTable
 
 
-def register(repository, summary, criteria=()):
-    repository.register(T0, lambda sr_id: ServiceRequest(
-        sr_id, T0, Category.FAULT_SUPPORT, summary, criteria=criteria), T0, "desk", "phone")
+def shown_ids(app) -> list[str]:
+    return [row.sr.id for row in app.screen.query_one(VirtualTable).rows]
 
 
-async def test_the_board_pins_emergencies_on_top_and_sees_new_requests(tmp_path):
-    store = Store(tmp_path)
-    repository = RequestRepository(store)
-    register(repository, "slow web portal")
-    register(repository, "billing lost", criteria=("7",))
-    app = DeskApp(store, "zh")
-    async with app.run_test(size=(140, 30)) as pilot:
-        table = app.screen.query_one(DataTable)
-        assert table.row_count == 2
-        first = table.get_row_at(0)
-        assert "billing lost" in first[-1]
-        assert table.columns[table.ordered_columns[0].key].label.plain == "服务请求"
-        register(RequestRepository(Store(tmp_path)), "a third, from another desk")
-        await pilot.press("r")
-        assert table.row_count == 3
-        await pilot.press("q")
-    store.close()
+async def test_emergencies_are_pinned_on_top_in_red(make_app, night, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        emergency, fault, consultation = night
+        assert shown_ids(app) == [emergency.id, fault.id, consultation.id]
+        table = app.screen.query_one(VirtualTable)
+        cells, style = app.screen.render_row(table.rows[0])
+        assert cells[0].startswith("! ") and "★VIP" in cells[4]
+        assert style is not None and style.color.name == "red"
+
+
+async def test_filters_and_search_narrow_the_board(make_app, night, settle):
+    emergency, fault, consultation = night
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # emergencies
+        assert shown_ids(app) == [emergency.id]
+        assert "emergencies · 1 shown" in str(app.screen.query_one("#counts").render())
+        await pilot.press("f")  # SLA late or near: the fault is 5 h old, 30 min to respond
+        assert shown_ids(app) == [fault.id]
+        await pilot.press("f", "f", "f")  # nobody acknowledged, drills, back to all
+        assert len(shown_ids(app)) == 3
+        await pilot.press("slash")
+        await pilot.press(*"北京")
+        assert shown_ids(app) == [consultation.id]
+        await pilot.press("escape")
+        assert len(shown_ids(app)) == 3
+
+
+async def test_another_desk_s_request_shows_within_one_refresh(make_app, night, add_request,
+                                                               settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        added = add_request("Fire brigade lines silent", criteria=("10",), minutes_ago=1)
+        app.screen.action_refresh_board()  # what the two-second timer does
+        await settle(pilot)
+        assert shown_ids(app)[:2] == [night[0].id, added.id]
+
+
+async def test_a_breached_sla_flashes_until_the_request_is_opened(make_app, night, desk,
+                                                                  settle):
+    emergency, fault, _ = night
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        row = next(r for r in board.query_one(VirtualTable).rows if r.sr.id == fault.id)
+        styles = set()
+        for _ in range(2):
+            await desk.clock.advance(timedelta(seconds=1))
+            styles.add(board.render_row(row)[1])
+        assert any(s is not None and s.bgcolor is not None for s in styles)
+        assert "-" in str(board.render_row(row)[0][8])  # the countdown is past
+        board.seen.add(fault.id)
+        for _ in range(2):
+            await desk.clock.advance(timedelta(seconds=1))
+            assert board.render_row(row)[1] is None
+
+
+async def test_switching_language_relabels_the_board(make_app, night, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(VirtualTable).columns[0].label == "SR"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        assert table.columns[0].label == "服务请求"
+        assert app.screen.render_row(table.rows[0])[0][7] == "新建"
+        assert len(table.rows) == 3
+
+
+async def test_chinese_cells_keep_the_columns_aligned(make_app, night, settle):
+    """A Chinese character takes two terminal cells; every column still starts where its
+    header does."""
+    app = make_app("zh")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        lines = [table.render_line(y) for y in range(4)]  # the header and three rows
+        starts = []
+        offset = 0
+        for column in table.columns[:-1]:
+            starts.append(offset)
+            offset += column.width + 1
+        for strip in lines:
+            assert strip.cell_length == 160
+            for start, column in zip(starts[1:], table.columns[1:]):
+                before = strip.crop(start - 1, start).text
+                assert before == " ", (column.key, strip.text)
+        customer = lines[3].crop(starts[4], starts[5] - 1).text
+        assert customer.rstrip() == "北京示例联通"

@@ -1,68 +1,213 @@
-"""The board: every open request in one table, emergencies pinned on top."""
+"""The board: every open request in one table, emergencies pinned on top in red.
+
+The store is read in a worker thread every two seconds (another desk's changes show within
+that); the table draws only the rows on screen, and the countdowns and flashing tick once a
+second by repainting those rows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Input, Static
 
-from dispatcher.domain.requests import ServiceRequest
-from dispatcher.store.requests import RequestFilter, RequestRepository
-from dispatcher.tui.labels import labels
+from dispatcher.domain.requests import Status
+from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.board import BoardReader, BoardRow
+from dispatcher.tui.data.formats import clock_text
+from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.screens.detail import DetailScreen
+from dispatcher.tui.screens.new_request import NewRequestScreen
+from dispatcher.tui.screens.oncall import OnCallScreen
+from dispatcher.tui.screens.outbox import OutboxScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
+from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
-COLUMNS = ("id", "received", "status", "severity", "level", "category", "customer", "site",
-           "summary")
 REFRESH_SECONDS = 2.0
+PINNED = Style(color="red", bold=True)
+FLASH = Style(color="white", bgcolor="red", bold=True)
+NEAR = Style(color="yellow")
 
+FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
+    "all": lambda row, now: True,
+    "emergency": lambda row, now: row.pinned,
+    "late": lambda row, now: row.breached(now) or row.near(now),
+    "unowned": lambda row, now: row.sr.status in (Status.NEW, Status.DISPATCHED),
+    "drill": lambda row, now: row.sr.drill,
+}
 
-def board_order(requests: list[ServiceRequest]) -> list[ServiceRequest]:
-    """Emergencies first, then by time received."""
-    return sorted(requests, key=lambda r: (not r.is_emergency, r.received, r.id))
+WIDTHS = {"id": 18, "age": 6, "category": 14, "severity": 8, "customer": 20, "site": 10,
+          "owner": 16, "status": 8, "sla": 17, "summary": 20}
 
 
 class BoardScreen(Screen):
-    BINDINGS = [
-        Binding("r", "refresh_board", "Refresh", id="board.refresh",
-                tooltip="Read the store again now"),
-    ]
+    CSS_PATH = "board.tcss"
+    SCOPE = "board"
+    BINDINGS = bindings_for(SCOPE)
 
-    def __init__(self, repository: RequestRepository, language: str) -> None:
+    def __init__(self, desk: DeskContext, language: str) -> None:
         super().__init__()
-        self.repository = repository
+        localize(self, language)
+        self.desk = desk
+        self.language = language
         self.words = labels(language)
+        self.reader = BoardReader(desk.store, desk.roster)
+        self.all_rows: list[BoardRow] = []
+        self.filter = "all"
+        self.query_text = ""
+        self.seen: set[str] = set()  # SRs whose breach this dispatcher has looked at
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
-        yield Static(id="counts")
-        yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
+        yield DeskHeader(self.desk, self.words)
+        yield Static(self.words["loading"], id="counts")
+        yield Input(placeholder=self.words["search"], id="search")
+        yield VirtualTable(self._columns(), self.render_row, key=lambda row: row.sr.id,
+                           id="requests")
         yield Footer()
 
+    def _columns(self) -> list[Column]:
+        return [Column(key, self.words[key], width) for key, width in WIDTHS.items()]
+
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(self.words[column], key=column)
+        self.query_one(VirtualTable).focus()
         self.action_refresh_board()
         self.set_interval(REFRESH_SECONDS, self.action_refresh_board)
+        self.set_interval(1.0, self.tick)
+
+    # -- reading -----------------------------------------------------------------------------
 
     def action_refresh_board(self) -> None:
-        requests = board_order(self.repository.list(RequestFilter()))
-        table = self.query_one(DataTable)
-        table.clear()
-        for request in requests:
-            style = "bold red" if request.is_emergency else ""
-            cells = (
-                ("! " if request.is_emergency else "") + request.id,
-                f"{request.received:%m-%d %H:%M}",
-                request.status.value,
-                request.severity.value,
-                request.level.value,
-                request.category.value,
-                request.customer.name + (" ★VIP" if request.customer.vip else ""),
-                request.site,
-                request.summary,
-            )
-            table.add_row(*((f"[{style}]{c}[/]" if style else c) for c in cells), key=request.id)
-        emergencies = sum(r.is_emergency for r in requests)
-        self.query_one("#counts", Static).update(
-            f"{len(requests)} {self.words['open']} · {emergencies} {self.words['emergencies']}")
+        self.read_board(force=False)
+
+    @work(thread=True, exclusive=True, group="board-read")
+    def read_board(self, force: bool) -> None:
+        rows = self.reader.read(self.desk.now(), force=force)
+        if rows is not None:
+            self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[BoardRow]) -> None:
+        self.all_rows = rows
+        self.loaded = True
+        self.apply_filter()
+
+    def tick(self) -> None:
+        """Once a second: countdowns move and unseen breaches flash."""
+        self.query_one(VirtualTable).refresh()
+
+    # -- filtering ---------------------------------------------------------------------------
+
+    def apply_filter(self) -> None:
+        now = self.desk.now()
+        wanted = FILTERS[self.filter]
+        needle = self.query_text.casefold().strip()
+        shown = [row for row in self.all_rows
+                 if wanted(row, now) and (not needle or needle in row.search_text)]
+        self.query_one(VirtualTable).set_rows(shown)
+        emergencies = sum(row.pinned for row in self.all_rows)
+        words = self.words
+        counts = (f"{len(self.all_rows)} {words['open']} · {emergencies} {words['emergencies']}"
+                  f" · {words['filter']}: {words['filter.' + self.filter]}")
+        if needle or self.filter != "all":
+            counts += f" · {len(shown)} {words['shown']}"
+        if self.loaded and not self.all_rows:
+            counts += f"   {words['nothing']}"
+        self.query_one("#counts", Static).update(counts)
+
+    def action_next_filter(self) -> None:
+        names = list(FILTERS)
+        self.filter = names[(names.index(self.filter) + 1) % len(names)]
+        self.apply_filter()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-shown")
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.apply_filter()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.query_one(VirtualTable).focus()
+
+    def on_key(self, event) -> None:
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and search.has_focus:
+            search.value = ""
+            search.remove_class("-shown")
+            self.query_one(VirtualTable).focus()
+            event.stop()
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def render_row(self, row: BoardRow) -> tuple[list[Text | str], Style | None]:
+        sr, now, language = row.sr, self.desk.now(), self.language
+        breached = row.breached(now)
+        style = None
+        flash_on = int(now.timestamp()) % 2 == 0  # on and off with the desk's clock
+        if breached and sr.id not in self.seen and flash_on:
+            style = FLASH
+        elif row.pinned:
+            style = PINNED
+        deadline = row.deadline
+        sla: Text | str = ""
+        if deadline is not None:
+            sla = f"{name_of(deadline.kind, language)} {clock_text(deadline.deadline - now)}"
+            if style is not FLASH:  # red on the flashing red would vanish
+                sla = Text(sla, style="bold red" if breached else ("yellow" if row.near(now) else ""))
+        customer = ("★VIP " if sr.customer.vip else "") + sr.customer.name
+        owner = "/".join(part for part in (sr.owner.unit, sr.owner.person) if part)
+        cells: list[Text | str] = [
+            ("! " if row.pinned else "  ") + sr.id + (" D" if sr.drill else ""),
+            clock_text(now - sr.received).rsplit(":", 1)[0],
+            name_of(sr.category, language),
+            name_of(sr.severity, language),
+            customer,
+            sr.site,
+            f"{owner or '—'} {sr.level.value}",
+            name_of(sr.status, language),
+            sla,
+            sr.summary,
+        ]
+        return cells, style
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_open_request(self) -> None:
+        row = self.query_one(VirtualTable).current
+        if row is not None:
+            self.open_request(row.sr.id)
+
+    @on(VirtualTable.Chosen)
+    def row_chosen(self, event: VirtualTable.Chosen) -> None:
+        self.open_request(event.row.sr.id)
+
+    def open_request(self, sr_id: str) -> None:
+        self.seen.add(sr_id)
+        self.app.push_screen(DetailScreen(self.desk, self.language, sr_id))
+
+    def action_new_request(self) -> None:
+        def registered(sr_id: str | None) -> None:
+            if sr_id:
+                self.read_board(force=True)
+
+        self.app.push_screen(NewRequestScreen(self.desk, self.language), registered)
+
+    def action_on_call(self) -> None:
+        self.app.push_screen(OnCallScreen(self.desk, self.language))
+
+    def action_outbox(self) -> None:
+        self.app.push_screen(OutboxScreen(self.desk, self.language))
+
+    def on_screen_resume(self) -> None:
+        self.read_board(force=False)

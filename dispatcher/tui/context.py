@@ -1,0 +1,37 @@
+"""What every screen of one desk shares: the store, the roster, the clock, who sits there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from dispatcher.domain.oncall import Roster
+from dispatcher.domain.rotation import Override
+from dispatcher.engine.clock import Clock, SystemClock
+from dispatcher.engine.lease import EngineLease
+from dispatcher.roster.overrides import OverrideRepository
+from dispatcher.store import Store
+
+
+@dataclass
+class DeskContext:
+    store: Store
+    roster: Roster
+    actor: str
+    clock: Clock = field(default_factory=SystemClock)
+    zone: tzinfo | None = None  # the zone the desk shows local time in; None: the machine's
+    roster_name: str = "contacts.yaml"
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local(self, at: datetime) -> datetime:
+        return at.astimezone(self.zone)
+
+    def overrides(self) -> tuple[Override, ...]:
+        """Overrides arranged at run time (the roster file's own are in the roster)."""
+        return OverrideRepository(self.store).all()
+
+    def lease(self) -> EngineLease:
+        return EngineLease(Path(self.store.data_dir))

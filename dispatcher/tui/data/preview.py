@@ -1,0 +1,58 @@
+"""The new-request form's preview: who handles the request and whom its chain will call, in
+which order, by which channels — the same routing the engine will use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from dispatcher.domain.requests import Category, Level
+from dispatcher.domain.routing import describe_target, preview, route
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.labels import labels
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    category: Category
+    level: Level
+    site: str
+    product: str
+    criteria: tuple[str, ...]
+
+    @property
+    def emergency(self) -> bool:
+        return bool(self.criteria)
+
+
+def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language: str) -> Text:
+    words, roster = labels(language), desk.roster
+    routing = route(roster, draft.category, draft.level, draft.site, draft.product,
+                    draft.emergency)
+    text = Text()
+    text.append(f"{words['handler']}: ", style="bold")
+    text.append(f"{routing.handler or '—'} ({routing.level.value})\n")
+    text.append(f"{routing.why}\n\n", style="italic")
+    if routing.chain is None:
+        text.append(words["no_chain"], style="yellow")
+        return text
+    chain = roster.chains[routing.chain]
+    text.append(f"{words['chain']}: ", style="bold")
+    text.append(f"{chain.name} ×{chain.repeat}\n")
+    overrides = desk.overrides()
+    for step in preview(roster, chain, at, draft.site, draft.product, overrides):
+        text.append(f"{words['step']} {step.number} ", style="bold")
+        text.append(f"[{', '.join(step.channels)}] {words['wait']} {step.wait_minutes} "
+                    f"{words['min']}\n")
+        for person in step.people:
+            local = at.astimezone(ZoneInfo(person.timezone))
+            name = person.name_zh if language == "zh" and person.name_zh else person.name
+            text.append(f"   {name}  {person.unit}  {local:%H:%M} {local.tzname()}\n")
+        for target in step.nobody_for:
+            text.append(f"   {words['nobody']}: {describe_target(target)}\n", style="bold red")
+        if step.skipped:
+            text.append(f"   → {words['skipped']}\n", style="red")
+    return text

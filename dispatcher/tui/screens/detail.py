@@ -1,0 +1,230 @@
+"""Request detail: the whole record, its SLA clocks, the call-out progress per step, target
+and channel, and the timeline; the dispatcher's actions on it. Read again every two seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from dispatcher.domain.emergency import criteria_for
+from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.errors import DispatcherError
+from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.detail import RequestView, read_request
+from dispatcher.tui.data.formats import clock_text, pad
+from dispatcher.tui.data.operations import Operations
+from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.screens.prompt import PromptScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
+
+REFRESH_SECONDS = 2.0
+STATE_STYLES = {"failed": "bold red", "delivered": "green", "acknowledged": "bold green",
+                "queued": "yellow", "sending": "yellow", "cancelled": "dim"}
+
+
+class DetailScreen(Screen):
+    CSS_PATH = "detail.tcss"
+    SCOPE = "detail"
+    BINDINGS = bindings_for(SCOPE)
+
+    def __init__(self, desk: DeskContext, language: str, sr_id: str) -> None:
+        super().__init__()
+        localize(self, language)
+        self.desk = desk
+        self.language = language
+        self.words = labels(language)
+        self.sr_id = sr_id
+        self.view: RequestView | None = None
+
+    def compose(self) -> ComposeResult:
+        words = self.words
+        yield DeskHeader(self.desk, words)
+        with Horizontal():
+            with VerticalScroll(id="record"):
+                yield Static(id="summary")
+                yield Label(words["clocks"], classes="section")
+                yield Static(id="clocks")
+            with Vertical(id="right"):
+                yield Label(words["progress"], classes="section")
+                yield Static(id="callout")
+                progress = DataTable(id="progress", cursor_type="row")
+                progress.add_columns(words["when"], words["step"], words["person"],
+                                     words["channel"], words["address"], words["state"])
+                yield progress
+                yield Label(words["timeline"], classes="section")
+                timeline = DataTable(id="timeline", cursor_type="row")
+                timeline.add_columns(words["when"], words["who"], words["what"],
+                                     words["channel"])
+                yield timeline
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    @work(thread=True, exclusive=True, group="detail-read")
+    def reload(self) -> None:
+        try:
+            view = read_request(self.desk, self.sr_id)
+        except DispatcherError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.show, view)
+
+    def show(self, view: RequestView) -> None:
+        if self.view is not None and self.view.version == view.version:
+            self._show_clocks(view)
+            return
+        self.view = view
+        self._show_record(view)
+        self._show_clocks(view)
+        self._show_progress(view)
+        self._show_timeline(view)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def _local(self, at: datetime) -> str:
+        return f"{self.desk.local(at):%m-%d %H:%M:%S}"
+
+    def _show_record(self, view: RequestView) -> None:
+        sr, words, language = view.sr, self.words, self.language
+        text = Text()
+        text.append(f"{sr.id}  ", style="bold")
+        if sr.drill:
+            text.append(f" {words['drill']} ", style="bold reverse yellow")
+            text.append(" ")
+        if sr.is_emergency:
+            text.append(f" {words['emergencies']} ", style="bold reverse red")
+        text.append(f"\n{sr.summary}\n\n", style="bold")
+        rows = [
+            (words["status"], name_of(sr.status, language)),
+            (words["category"], name_of(sr.category, language)),
+            (words["severity"], name_of(sr.severity, language)),
+            (words["level"], sr.level.value),
+            (words["customer"], sr.customer.name + (
+                f" ★VIP {name_of(sr.customer.vip, language)}" if sr.customer.vip else "")),
+            (words["site"], sr.site),
+            (words["product"], sr.product),
+            (words["owner"], " / ".join(p for p in (sr.owner.unit, sr.owner.person) if p)),
+            (words["reporter"], " ".join(p for p in (sr.reporter.name, sr.reporter.phone,
+                                                     sr.reporter.email) if p)),
+            (words["received"], self._local(sr.received)),
+        ]
+        if sr.red_flag:
+            rows.append((words["red_flag"], self._local(sr.red_flag.opened)
+                         + ("" if sr.red_flag.is_open else " → " + self._local(sr.red_flag.closed))))
+        for label, value in rows:
+            text.append(f"{label}: ", style="bold")
+            text.append(f"{value or '—'}\n")
+        if sr.criteria:
+            text.append(f"\n{words['criteria']}:\n", style="bold red")
+            extra = self.desk.roster.criteria.get(sr.product, ())
+            known = {c.id: c for c in criteria_for(extra)}
+            for criterion in sr.criteria:
+                about = known[criterion].text(language) if criterion in known else ""
+                text.append(f" {criterion:>4} {about}\n", style="red")
+        if sr.description:
+            text.append(f"\n{words['description']}:\n", style="bold")
+            text.append(sr.description + "\n")
+        self.query_one("#summary", Static).update(text)
+
+    def _show_clocks(self, view: RequestView) -> None:
+        now = self.desk.now()
+        text = Text()
+        for clock in view.clocks:
+            late = clock.stopped is None and clock.deadline <= now
+            text.append(f"{pad(name_of(clock.kind, self.language), 9)}{self._local(clock.deadline)} ")
+            if clock.stopped is not None:
+                text.append(name_of("met" if clock.stopped <= clock.deadline else "missed",
+                                    self.language), style="green")
+            else:
+                text.append(clock_text(clock.deadline - now), style="bold red" if late else "")
+            text.append("\n")
+        self.query_one("#clocks", Static).update(text or "—")
+
+    def _show_progress(self, view: RequestView) -> None:
+        self.query_one("#callout", Static).update(view.callout_line(self.words, self.language))
+        table = self.query_one("#progress", DataTable)
+        table.clear()
+        for record in view.notifications:
+            state = record.state.value
+            table.add_row(self._local(record.created), f"{record.round + 1}.{record.step + 1}",
+                          view.person_name(record.person, self.language), record.channel,
+                          record.address,
+                          Text(name_of(record.provider_status or state, self.language),
+                               style=STATE_STYLES.get(state, "")))
+
+    def _show_timeline(self, view: RequestView) -> None:
+        table = self.query_one("#timeline", DataTable)
+        table.clear()
+        for event in view.timeline:
+            what = name_of(event.kind, self.language) + (f": {event.text}" if event.text else "")
+            if event.data.get("by"):
+                what += f" ({self.words['acknowledged_by']} {event.data['by']})"
+            table.add_row(self._local(event.at), event.actor, what, event.channel)
+        table.move_cursor(row=table.row_count - 1)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    @work(thread=True, group="detail-action")
+    def perform(self, done: str, change: Callable[[Operations], object]) -> None:
+        try:
+            change(Operations(self.desk))
+        except DispatcherError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{self.sr_id}: {done}")
+        self.reload()
+
+    def _ask(self, question: str, then: Callable[[str], None], value: str = "") -> None:
+        def answered(answer: str | None) -> None:
+            if answer:
+                then(answer)
+
+        self.app.push_screen(PromptScreen(question, value), answered)
+
+    def action_acknowledge(self) -> None:
+        self._ask(self.words["ack.who"], lambda by: self.perform(
+            "acknowledged", lambda ops: ops.acknowledge(self.sr_id, by)))
+
+    def action_note(self) -> None:
+        self._ask(self.words["note.text"], lambda text: self.perform(
+            "note", lambda ops: ops.note(self.sr_id, text)))
+
+    def action_reassign(self) -> None:
+        def reassign(answer: str) -> None:
+            unit, _, person = answer.partition(" ")
+            self.perform("reassigned", lambda ops: ops.reassign(self.sr_id, unit, person.strip()))
+
+        self._ask(self.words["reassign.unit"], reassign)
+
+    def action_raise_level(self) -> None:
+        self.perform("level raised", lambda ops: ops.raise_level(self.sr_id))
+
+    def action_resolve(self) -> None:
+        self._ask(self.words["resolve.text"], lambda text: self.perform(
+            "resolved", lambda ops: ops.resolve(self.sr_id, text)))
+
+    def action_callback(self) -> None:
+        def callback(answer: str) -> None:
+            outcome, _, score = answer.partition(" ")
+            try:
+                parsed = CallbackOutcome(outcome.strip().lower())
+                number = int(score) if score.strip() else None
+            except ValueError:
+                self.notify(f"{answer!r}: {self.words['callback.prompt']}", severity="error")
+                return
+            self.perform("callback", lambda ops: ops.callback(self.sr_id, parsed, number))
+
+        self._ask(self.words["callback.prompt"], callback)
+
+    def action_close_request(self) -> None:
+        self.perform("closed", lambda ops: ops.close(self.sr_id))

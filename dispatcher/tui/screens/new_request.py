@@ -1,0 +1,212 @@
+"""New request (`n`): every field of an SR, the emergency checklist, and a live preview of the
+routing and of whom the chain will call. Keyboard first: Tab moves, space ticks, ctrl+s saves.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
+
+from dispatcher.domain.emergency import criteria_for
+from dispatcher.domain.requests import (
+    Category,
+    Customer,
+    IntakeChannel,
+    Level,
+    Owner,
+    Reporter,
+    ServiceRequest,
+    Severity,
+    VipKind,
+)
+from dispatcher.errors import DispatcherError
+from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.operations import Operations
+from dispatcher.tui.data.preview import RequestDraft, chain_preview
+from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.widgets.desk_header import DeskHeader
+
+
+class NewRequestScreen(Screen[str | None]):
+    CSS_PATH = "new_request.tcss"
+    SCOPE = "form"
+    BINDINGS = bindings_for(SCOPE)
+
+    def __init__(self, desk: DeskContext, language: str) -> None:
+        super().__init__()
+        localize(self, language)
+        self.desk = desk
+        self.language = language
+        self.words = labels(language)
+        self.saving = False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _select(self, enum: type, default=None, blank: str | None = None, id: str = "") -> Select:
+        options = [(name_of(member, self.language), member.value) for member in enum]
+        if blank is None:
+            return Select(options, value=default.value, allow_blank=False, id=id)
+        return Select(options, prompt=blank, allow_blank=True, id=id)
+
+    def compose(self) -> ComposeResult:
+        words, roster = self.words, self.desk.roster
+        sites = sorted({site for unit in roster.units.values() for site in unit.sites})
+        products = [(f"{p.id} — {p.name}", p.id) for p in roster.products.values()]
+        yield DeskHeader(self.desk, words)
+        with Horizontal():
+            with VerticalScroll(id="form"):
+                yield Label(words["new.title"], classes="form-title")
+                yield Label(words["new.summary"])
+                yield Input(id="summary")
+                with Horizontal(classes="row"):
+                    yield self._field("new.category", self._select(Category, Category.FAULT_SUPPORT,
+                                                                   id="category"))
+                    yield self._field("new.intake", self._select(IntakeChannel, IntakeChannel.PHONE,
+                                                                 id="intake"))
+                    yield self._field("new.level", self._select(Level, Level.L1, id="level"))
+                with Horizontal(classes="row"):
+                    yield self._field("new.site", Select([(s, s) for s in sites],
+                                                         prompt=words["new.none"], id="site"))
+                    yield self._field("new.product", Select(products, prompt=words["new.none"],
+                                                            id="product"))
+                    yield self._field("new.severity", self._select(
+                        Severity, blank=words["new.severity.auto"], id="severity"))
+                with Horizontal(classes="row"):
+                    yield self._field("new.customer", Input(id="customer"))
+                    yield self._field("new.vip", self._select(VipKind, blank=words["new.vip.none"],
+                                                              id="vip"))
+                with Horizontal(classes="row"):
+                    yield self._field("new.reporter", Input(id="reporter"))
+                    yield self._field("new.reporter_phone", Input(id="reporter_phone"))
+                    yield self._field("new.reporter_email", Input(id="reporter_email"))
+                yield Label(words["new.criteria"])
+                yield SelectionList[str](*self._criteria_options(""), id="criteria")
+                yield Label(words["new.description"])
+                yield Input(id="description")
+                with Horizontal(classes="row"):
+                    yield self._field("new.owner_unit", Input(id="owner_unit"))
+                    yield self._field("new.owner_person", Input(id="owner_person"))
+                yield Checkbox(words["new.start_chain"], value=True, id="start_chain")
+                yield Static(id="form-error")
+            with VerticalScroll(id="preview-pane"):
+                yield Label(words["new.preview"], classes="form-title")
+                yield Static(id="emergency")
+                yield Static(id="preview")
+        yield Footer()
+
+    def _field(self, word: str, widget) -> Vertical:
+        return Vertical(Label(self.words[word]), widget, classes="field")
+
+    def _criteria_options(self, product: str) -> list[tuple[str, str]]:
+        extra = self.desk.roster.criteria.get(product, ()) if product else ()
+        return [(f"{c.id:>4}  {c.text(self.language)}", c.id) for c in criteria_for(extra)]
+
+    def on_mount(self) -> None:
+        self.query_one("#criteria", SelectionList).highlighted = 0
+        self.query_one("#summary", Input).focus()
+        self.update_preview()
+
+    # -- reading the form --------------------------------------------------------------------
+
+    def _value(self, selector: str) -> str:
+        widget = self.query_one(selector)
+        if isinstance(widget, Select):
+            return "" if widget.is_blank() else str(widget.value)
+        return widget.value.strip()
+
+    def draft(self) -> RequestDraft:
+        return RequestDraft(
+            category=Category(self._value("#category")),
+            level=Level(self._value("#level")),
+            site=self._value("#site"),
+            product=self._value("#product"),
+            criteria=tuple(self.query_one("#criteria", SelectionList).selected),
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def form_changed(self, event) -> None:
+        if isinstance(event, Select.Changed) and event.select.id == "product":
+            self._reload_criteria()
+        self.update_preview()
+
+    def _reload_criteria(self) -> None:
+        criteria = self.query_one("#criteria", SelectionList)
+        kept = set(criteria.selected)
+        criteria.clear_options()
+        options = self._criteria_options(self._value("#product"))
+        criteria.add_options([(label, value, value in kept) for label, value in options])
+        criteria.highlighted = 0
+
+    def update_preview(self) -> None:
+        draft = self.draft()
+        emergency = self.query_one("#emergency", Static)
+        emergency.update(self.words["new.emergency"] if draft.emergency
+                         else self.words["new.not_emergency"])
+        emergency.set_class(draft.emergency, "-emergency")
+        self.compute_preview(draft)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def compute_preview(self, draft: RequestDraft) -> None:
+        text = chain_preview(self.desk, draft, self.desk.now(), self.language)
+        self.app.call_from_thread(self.query_one("#preview", Static).update, text)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        summary = self._value("#summary")
+        if not summary:
+            self.query_one("#form-error", Static).update(self.words["new.summary_needed"])
+            self.query_one("#summary", Input).focus()
+            return
+        if self.saving:
+            return
+        self.saving = True
+        draft = self.draft()
+        received = self.desk.now()
+        severity = self._value("#severity") or ("critical" if draft.emergency else "minor")
+        fields = {name: self._value(f"#{name}") for name in (
+            "intake", "reporter", "reporter_phone", "reporter_email", "customer", "vip",
+            "description", "owner_unit", "owner_person")}
+
+        def build(sr_id: str) -> ServiceRequest:
+            return ServiceRequest(
+                id=sr_id, received=received, category=draft.category, summary=summary,
+                severity=Severity(severity), intake=IntakeChannel(fields["intake"]),
+                reporter=Reporter(fields["reporter"], fields["reporter_phone"],
+                                  fields["reporter_email"]),
+                customer=Customer(fields["customer"],
+                                  VipKind(fields["vip"]) if fields["vip"] else None),
+                site=draft.site, product=draft.product, description=fields["description"],
+                criteria=draft.criteria,
+                owner=Owner(fields["owner_unit"], fields["owner_person"]), level=draft.level,
+            )
+
+        start = draft.emergency or self.query_one("#start_chain", Checkbox).value
+        self.register(build, received, start)
+
+    @work(thread=True, exclusive=True, group="save")
+    def register(self, build, received, start_chain: bool) -> None:
+        try:
+            sr = Operations(self.desk).register(build, received, start_chain)
+        except DispatcherError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._saved, sr.id)
+
+    def _failed(self, message: str) -> None:
+        self.saving = False
+        self.query_one("#form-error", Static).update(message)
+        self.notify(message, severity="error")
+
+    def _saved(self, sr_id: str) -> None:
+        self.notify(f"{sr_id} {self.words['new.saved']}")
+        self.dismiss(sr_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,105 @@
+"""On call (`o`): who holds each required role now and next, with their local time; every
+reachability gap of the coming days in red; an override for tonight (`v`)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from dispatcher.domain.rotation import Override
+from dispatcher.errors import DispatcherError
+from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.oncall import OnCallView, read_on_call
+from dispatcher.tui.data.operations import Operations
+from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.screens.override import OverrideScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
+
+
+class OnCallScreen(Screen):
+    CSS_PATH = "oncall.tcss"
+    SCOPE = "oncall"
+    BINDINGS = bindings_for(SCOPE)
+
+    def __init__(self, desk: DeskContext, language: str) -> None:
+        super().__init__()
+        localize(self, language)
+        self.desk = desk
+        self.language = language
+        self.words = labels(language)
+
+    def compose(self) -> ComposeResult:
+        words = self.words
+        yield DeskHeader(self.desk, words)
+        yield Label(words["oncall.title"], classes="section")
+        table = DataTable(id="duties", cursor_type="row")
+        table.add_columns(words["unit"], words["role"], words["now"], words["until"],
+                          words["next"])
+        yield table
+        yield Label(words["gaps"], classes="section")
+        yield Static(id="gaps")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#duties", DataTable).focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="oncall-read")
+    def reload(self) -> None:
+        self.app.call_from_thread(self.show, read_on_call(self.desk))
+
+    def _names(self, view: OnCallView, ids: tuple[str, ...]) -> Text:
+        text = Text()
+        for number, person_id in enumerate(ids):
+            person = view.people.get(person_id)
+            if number:
+                text.append(", ")
+            if person is None:
+                text.append(person_id)
+                continue
+            local = view.at.astimezone(ZoneInfo(person.timezone))
+            name = person.name_zh if self.language == "zh" and person.name_zh else person.name
+            text.append(name)
+            text.append(f" {local:%H:%M}", style="dim")
+        return text or Text(self.words["nobody"], style="bold red")
+
+    def show(self, view: OnCallView) -> None:
+        table = self.query_one("#duties", DataTable)
+        table.clear()
+        for duty in view.duties:
+            following = duty.next
+            table.add_row(duty.unit, name_of(duty.role, self.language),
+                          self._names(view, duty.now.people),
+                          f"{self.desk.local(duty.now.end):%m-%d %H:%M}",
+                          self._names(view, following.people) if following else "—")
+        gaps = Text()
+        for gap in view.gaps:
+            gaps.append(f"{gap.unit} {name_of(gap.role, self.language)}: "
+                        f"{self.desk.local(gap.start):%m-%d %H:%M} → "
+                        f"{self.desk.local(gap.end):%m-%d %H:%M}  {gap.reason}"
+                        + (f" ({gap.dst_zone})" if gap.dst_zone else "") + "\n",
+                        style="bold red")
+        self.query_one("#gaps", Static).update(gaps or Text(self.words["no_gaps"], style="green"))
+
+    def action_add_override(self) -> None:
+        def chosen(override: Override | None) -> None:
+            if override is not None:
+                self.save_override(override)
+
+        self.app.push_screen(OverrideScreen(self.desk, self.language), chosen)
+
+    @work(thread=True, group="oncall-write")
+    def save_override(self, override: Override) -> None:
+        try:
+            stored = Operations(self.desk).add_override(override)
+        except DispatcherError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{stored.id}: {self.words['override.added']}")
+        self.reload()

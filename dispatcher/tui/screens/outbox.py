@@ -1,0 +1,80 @@
+"""Outbox: every notification of the night, live, with its state; a failed one can be sent
+again (`t`) or by another channel (`y`)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from dispatcher.domain.outbox import DeliveryState
+from dispatcher.store.outbox import OutboxRecord
+from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.outbox import read_outbox
+from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.widgets.desk_header import DeskHeader
+from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
+
+REFRESH_SECONDS = 2.0
+WIDTHS = {"id": 5, "created": 14, "sr": 18, "person": 16, "channel": 7, "address": 22,
+          "purpose": 8, "state": 10, "attempt": 4, "detail": 20}
+STATE_STYLES = {DeliveryState.FAILED: Style(color="red", bold=True),
+                DeliveryState.QUEUED: Style(color="yellow"),
+                DeliveryState.SENDING: Style(color="yellow"),
+                DeliveryState.DELIVERED: Style(color="green")}
+
+
+class OutboxScreen(Screen):
+    CSS_PATH = "outbox.tcss"
+    SCOPE = "outbox"
+    BINDINGS = bindings_for(SCOPE)
+
+    def __init__(self, desk: DeskContext, language: str) -> None:
+        super().__init__()
+        localize(self, language)
+        self.desk = desk
+        self.language = language
+        self.words = labels(language)
+        self.people = {p.id: p for p in desk.roster.people.values()}
+
+    def compose(self) -> ComposeResult:
+        words = self.words
+        heads = {"id": "#", "sr": words["id"], "person": words["person"]}
+        columns = [Column(key, heads.get(key) or words[key], width)
+                   for key, width in WIDTHS.items()]
+        yield DeskHeader(self.desk, words)
+        yield Static(words["outbox.title"], id="outbox-title")
+        yield VirtualTable(columns, self.render_row, key=lambda r: r.id, id="notifications")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualTable).focus()
+        self.reload()
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    @work(thread=True, exclusive=True, group="outbox-read")
+    def reload(self) -> None:
+        records = read_outbox(self.desk.store)
+        self.app.call_from_thread(self.show, records)
+
+    def show(self, records: list[OutboxRecord]) -> None:
+        failed = sum(r.state is DeliveryState.FAILED for r in records)
+        self.query_one("#outbox-title", Static).update(
+            f"{self.words['outbox.title']}: {len(records)} · {name_of('failed', self.language)} "
+            f"{failed}")
+        self.query_one(VirtualTable).set_rows(records)
+
+    def render_row(self, record: OutboxRecord):
+        person = self.people.get(record.person)
+        name = record.person if person is None else (
+            person.name_zh if self.language == "zh" and person.name_zh else person.name)
+        state = Text(name_of(record.state, self.language), style=STATE_STYLES.get(record.state, ""))
+        purpose = name_of(record.purpose, self.language) + (" D" if record.drill else "")
+        detail = " ".join(p for p in (record.provider_status, record.error_code, record.detail) if p)
+        cells = [str(record.id), f"{self.desk.local(record.created):%m-%d %H:%M:%S}", record.sr,
+                 name, record.channel, record.address, purpose, state, str(record.attempt), detail]
+        return cells, None

@@ -1,0 +1,62 @@
+"""The desk's header: local time and UTC, the shift, who runs the engine, channel health, and
+a DRILL banner while a drill runs."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from dispatcher.tui.data.status import DeskStatus
+
+
+class DeskHeader(Vertical):
+    DEFAULT_CSS = """
+    DeskHeader { height: auto; background: $panel; }
+    DeskHeader > #header-clock { text-style: bold; }
+    DeskHeader > #header-drill { display: none; background: $warning; color: $background;
+                                 text-style: bold; content-align: center middle; }
+    DeskHeader.-drill > #header-drill { display: block; }
+    """
+
+    def __init__(self, desk, words: dict[str, str]) -> None:
+        super().__init__()
+        self.desk = desk
+        self.words = words
+        self.status = DeskStatus()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header-clock")
+        yield Static(id="header-status")
+        yield Static(self.words["drill.banner"], id="header-drill")
+
+    def on_mount(self) -> None:
+        self.show(self.app.status)
+        self.tick()
+        self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        now = self.desk.now()
+        local = self.desk.local(now)
+        self.query_one("#header-clock", Static).update(
+            f"{self.words['title']}   {local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''} "
+            f"{self.words['local']} · {now.astimezone(UTC):%H:%M} UTC")
+
+    def show(self, status: DeskStatus) -> None:
+        self.status = status
+        self.set_class(status.drill, "-drill")
+        words = self.words
+        line = Text()
+        line.append(f"{words['shift']}: {', '.join(status.shift) or '—'}   ")
+        line.append(f"{words['engine']}: {status.engine or '—'}   ")
+        line.append(f"{words['channels']}:")
+        for health in status.channels:
+            mark, style = ("✓", "green") if health.ok else ("✗", "red")
+            line.append(f"  {health.name}")
+            line.append(mark, style=style)
+        line_widget = self.query_one("#header-status", Static)
+        line_widget.update(line)
+        line_widget.tooltip = "\n".join(f"{h.name}: {h.detail}" for h in status.channels) or None

@@ -1,0 +1,116 @@
+"""The desk under test: the sample roster, a store per test, a clock that stands still at
+02:30 in Shanghai (18:30 UTC), and helpers that register requests as other desks would."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
+from dispatcher.engine.clock import ManualClock
+from dispatcher.roster import load_roster
+from dispatcher.store import Store
+from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.app import DeskApp
+from dispatcher.tui.context import DeskContext
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SIZE = (160, 45)
+
+
+@pytest.fixture(autouse=True)
+def utc_machine(monkeypatch):
+    """SR ids take the machine's local date: pin it, so ids and snapshots are the same anywhere."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def no_credentials(monkeypatch):
+    """The channel health in the header must not depend on the machine's environment."""
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "SMTP_HOST",
+                 "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_TLS",
+                 "DISPATCHER_BLOCK_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def roster():
+    return load_roster(ROOT / "contacts.yaml")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "data") as opened:
+        yield opened
+
+
+@pytest.fixture
+def desk(store, roster):
+    return DeskContext(store, roster, "night-desk", clock=ManualClock(NOW), zone=SHANGHAI)
+
+
+@pytest.fixture
+def make_app(desk):
+    def make(language: str = "en") -> DeskApp:
+        return DeskApp(desk, language)
+    return make
+
+
+def register_request(store: Store, summary: str, *, minutes_ago: int = 30, criteria=(), site="Shanghai",
+             product="msc-9000", severity=Severity.MAJOR, customer="China Example Mobile",
+             vip=None, category=Category.FAULT_SUPPORT) -> ServiceRequest:
+    received = NOW - timedelta(minutes=minutes_ago)
+
+    def build(sr_id: str) -> ServiceRequest:
+        return ServiceRequest(sr_id, received, category, summary, severity=severity,
+                              customer=Customer(customer, vip), site=site, product=product,
+                              criteria=tuple(criteria))
+
+    sr, _ = RequestRepository(store).register(received, build, received, "phone-desk", "phone")
+    return sr
+
+
+@pytest.fixture
+def night(store):
+    """A night's board: a VIP emergency, a breached fault, a quiet consultation."""
+    return [
+        register_request(store, "Billing records lost for the whole province", minutes_ago=5,
+                 criteria=("7", "9"), product="bill-one", severity=Severity.CRITICAL,
+                 customer="Bank of Example", vip=VipKind.BANK),
+        register_request(store, "Slow web portal for enterprise users", minutes_ago=300,
+                 severity=Severity.MAJOR),
+        register_request(store, "How to export alarms to CSV", minutes_ago=45,
+                 category=Category.TECHNICAL_CONSULTATION, product="oss-view",
+                 severity=Severity.MINOR, site="Beijing", customer="北京示例联通"),
+    ]
+
+
+@pytest.fixture
+def add_request(store):
+    """Register a request as another desk would (a store of its own on the same data)."""
+    def add(summary: str, **fields) -> ServiceRequest:
+        with Store(store.data_dir) as other:
+            return register_request(other, summary, **fields)
+    return add
+
+
+async def _settle(pilot, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.fixture
+def settle():
+    """Let the workers finish and their results reach the screen."""
+    return _settle
