@@ -1,0 +1,165 @@
+"""The desk with 10,000 open SRs: launch to an interactive board, and key to screen updated.
+
+Fills a data directory with 10,000 open requests (one in ten an emergency), then starts the
+desk in a process of its own, headless at 160x45, and measures:
+
+- launch_s: from the first line of that process (before Textual or the desk is imported, the
+  store opened or the roster read) until the board shows all 10,000 rows;
+- move/filter/search key to screen updated, p50 and p99 in ms: a key event handed to the app
+  as the terminal driver would, until the board's table has painted a screenful of lines;
+- board_read_ms: the worker's periodic read when nothing changed, and after one other desk's
+  change (what keeps several desks in step every two seconds).
+
+Prints `name: value` lines. Targets: launch <= 1.5 s; key to update p99 <= 100 ms.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()
+
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ROSTER = ROOT / "contacts.yaml"
+OPEN_REQUESTS = int(os.environ.get("BENCH_DESK_REQUESTS", 10_000))
+PRESSES = 100
+LAUNCH_TARGET_S = 1.5
+KEY_TARGET_MS = 100.0
+
+
+def populate(data: Path) -> None:
+    from dispatcher.domain.requests import (
+        Category, Customer, ServiceRequest, Severity, format_id)
+    from dispatcher.store import Store
+    from dispatcher.store.requests import RequestRepository
+
+    rng = random.Random(2026)
+    sites = ["Shanghai", "Beijing", "Guangdong", "Jiangsu", "United Kingdom", "Hebei"]
+    products = ["msc-9000", "ims-core", "otn-3800", "olt-5000", "oss-view", "bill-one"]
+    now = datetime.now(UTC)
+    batch = []
+    for number in range(1, OPEN_REQUESTS + 1):
+        received = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 20))
+        sr = ServiceRequest(
+            format_id(received.astimezone().date(), number), received,
+            rng.choice(list(Category)), f"request {number}: {rng.choice(['alarm', 'outage', 'slow', '话单延迟'])}",
+            severity=rng.choice(list(Severity)), customer=Customer(f"Operator {number % 97}"),
+            site=rng.choice(sites), product=rng.choice(products),
+            criteria=("2",) if number % 10 == 0 else ())
+        batch.append((sr, sr.registered(received, "bench", "phone")))
+    with Store(data) as store:
+        RequestRepository(store).import_batch(batch)
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+async def run_desk(data: Path) -> dict[str, float]:
+    from textual import events
+
+    from dispatcher.roster import load_roster
+    from dispatcher.store import Store
+    from dispatcher.tui.app import DeskApp
+    from dispatcher.tui.context import DeskContext
+    from dispatcher.tui.widgets.virtual_table import VirtualTable
+
+    figures: dict[str, float] = {}
+    store = Store(data)
+    app = DeskApp(DeskContext(store, load_roster(ROSTER), "bench"), "en")
+    async with app.run_test(size=(160, 45)) as pilot:
+        while True:
+            tables = app.screen.query(VirtualTable)
+            if tables and len(tables.first().rows) == OPEN_REQUESTS:
+                break
+            await asyncio.sleep(0.005)
+        figures["launch_s"] = time.perf_counter() - STARTED
+        table = app.screen.query_one(VirtualTable)
+
+        painted: list[float] = []
+        draw = VirtualTable.render_line
+
+        def render_line(self, y):  # note when each line of the table is painted
+            strip = draw(self, y)
+            painted.append(time.perf_counter())
+            return strip
+
+        VirtualTable.render_line = render_line
+
+        async def timed(keys: list[str]) -> list[float]:
+            """Each key sent as the terminal would, until the table has painted a screenful."""
+            samples = []
+            for key in keys:
+                painted.clear()
+                char = key if len(key) == 1 else (" " if key == "space" else None)
+                event = events.Key(key, char)
+                event.set_sender(app)
+                began = time.perf_counter()
+                app._driver.send_message(event)
+                while len(painted) < table.size.height:
+                    await asyncio.sleep(0.0005)
+                samples.append((painted[-1] - began) * 1000)
+                await asyncio.sleep(0.02)
+            return samples
+
+        moves = await timed(["down"] * (PRESSES - 10) + ["pagedown"] * 5 + ["pageup"] * 5)
+        filters = await timed(["f"] * PRESSES)
+        await pilot.press("slash")
+        searches = await timed([*"request", "space", *"42"] + ["backspace"] * 10)
+        for name, samples in (("move", moves), ("filter", filters), ("search", searches)):
+            figures[f"{name}_p50_ms"] = statistics.median(samples)
+            figures[f"{name}_p99_ms"] = percentile(samples, 0.99)
+        assert table.rows, "the board lost its rows"
+        board = app.screen
+        began = time.perf_counter()
+        board.reader.read(app.desk.now())
+        figures["board_read_unchanged_ms"] = (time.perf_counter() - began) * 1000
+        with Store(data) as other:
+            from dispatcher.store.requests import RequestRepository
+
+            first = RequestRepository(other).list()[0]
+            RequestRepository(other).change(first.id, lambda sr: sr.note(
+                datetime.now(UTC), "bench", "another desk's note"))
+        began = time.perf_counter()
+        board.reader.read(app.desk.now())
+        figures["board_read_one_change_ms"] = (time.perf_counter() - began) * 1000
+    store.close()
+    return figures
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--desk":
+        for name, value in asyncio.run(run_desk(Path(sys.argv[2]))).items():
+            print(f"{name}: {value:.3f}" if name.endswith("_s") else f"{name}: {value:.1f}")
+        return
+    with tempfile.TemporaryDirectory() as work:
+        data = Path(work) / "data"
+        began = time.perf_counter()
+        populate(data)
+        print(f"open_requests: {OPEN_REQUESTS}")
+        print(f"populate_s: {time.perf_counter() - began:.2f}")
+        done = subprocess.run([sys.executable, __file__, "--desk", str(data)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"the desk failed:\n{done.stderr}")
+        print(done.stdout, end="")
+        figures = dict(line.split(": ") for line in done.stdout.splitlines())
+        launch = float(figures["launch_s"])
+        worst = max(float(figures[f"{n}_p99_ms"]) for n in ("move", "filter", "search"))
+        print(f"launch_target_met: {launch <= LAUNCH_TARGET_S}")
+        print(f"key_p99_target_met: {worst <= KEY_TARGET_MS}")
+
+
+if __name__ == "__main__":
+    main()
