@@ -36,9 +36,16 @@ def default_language() -> str:
 @with_store
 def desk(store: Store, roster_path: Path, language: str | None, actor: str | None) -> None:
     """Open the dispatch desk on a roster (checked first: a broken roster never opens)."""
+    from dispatcher.engine.runtime import EngineThread
+    from dispatcher.plugins.manager import PluginManager
     from dispatcher.tui.app import DeskApp
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
-    context = DeskContext(store, roster, resolve_actor(actor), roster_name=roster_path.name)
-    DeskApp(context, language or default_language()).run()
+    context = DeskContext(store, roster, resolve_actor(actor))
+    engine = EngineThread(store, roster, PluginManager(store=store), role="desk",
+                          clock=context.clock)
+    try:
+        DeskApp(context, language or default_language(), engine).run()
+    finally:
+        engine.stop()

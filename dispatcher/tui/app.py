@@ -7,12 +7,15 @@ from dataclasses import replace
 from textual import work
 from textual.app import App
 
+from dispatcher.engine.runtime import EngineThread
+from dispatcher.store.callouts import CalloutRepository
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.status import DeskStatus, channel_health, drill_running, on_shift
 from dispatcher.tui.labels import labels
 from dispatcher.tui.palette import DeskCommands
 from dispatcher.tui.screens.board import BoardScreen
+from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.keys import KeysScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
@@ -25,10 +28,12 @@ class DeskApp(App):
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {DeskCommands}
 
-    def __init__(self, desk: DeskContext, language: str = "en") -> None:
+    def __init__(self, desk: DeskContext, language: str = "en",
+                 engine: EngineThread | None = None) -> None:
         super().__init__()
         localize(self, language)
         self.desk = desk
+        self.engine = engine  # run here when no other process holds the lease
         self.language = language
         self.status = DeskStatus()
         self.title = labels(language)["title"]
@@ -36,6 +41,8 @@ class DeskApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self.desk, self.language))
+        if self.engine is not None:
+            self.start_engine()
         self.read_status()
         self.check_channels()
         self.set_interval(STATUS_SECONDS, self.read_status)
@@ -43,11 +50,23 @@ class DeskApp(App):
 
     # -- status for every screen's header ------------------------------------------------------
 
+    @work(thread=True, group="engine")
+    def start_engine(self) -> None:
+        self.engine.start()  # False: another process holds the lease; the header says who
+        self.read_status()
+
+    @property
+    def runs_engine(self) -> bool:
+        return self.engine is not None and self.engine.running
+
     @work(thread=True, exclusive=True, group="status")
     def read_status(self) -> None:
         desk, words = self.desk, labels(self.language)
-        holder = desk.lease().holder()
-        engine = holder.describe() if holder else words["engine.none"]
+        if self.runs_engine:
+            engine = words["engine.here"]
+        else:
+            holder = desk.lease().holder()
+            engine = holder.describe() if holder else words["engine.none"]
         status = replace(self.status, shift=tuple(on_shift(desk.roster, desk.now(), self.language)),
                          engine=engine, drill=drill_running(desk.store))
         self.call_from_thread(self.show_status, status)
@@ -83,4 +102,25 @@ class DeskApp(App):
         self.read_status()
 
     def action_quit_desk(self) -> None:
-        self.exit()
+        """Quit; while this desk runs the engine and chains run, ask first, naming them."""
+        if not self.runs_engine:
+            self.exit()
+            return
+        self.list_running_chains()
+
+    @work(thread=True, exclusive=True, group="quit")
+    def list_running_chains(self) -> None:
+        running = [f"{c.sr}  {c.chain}  {c.position_label()}"
+                   for c in CalloutRepository(self.desk.store).running()]
+        self.call_from_thread(self.confirm_quit, running)
+
+    def confirm_quit(self, running: list[str]) -> None:
+        if not running:
+            self.exit()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmQuitScreen(self.language, running), answered)

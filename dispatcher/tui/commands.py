@@ -63,6 +63,12 @@ COMMANDS: tuple[Command, ...] = (
       "立即重新读取", show=False),
     C("detail.ack", "a", "acknowledge", "Ack", "确认", "Acknowledge for someone who "
       "confirmed by phone", "代已电话确认的人确认"),
+    C("detail.escalate", "e", "escalate", "Escalate", "升级", "Page the next step of the chain "
+      "now", "立即呼叫呼叫链的下一步"),
+    C("detail.repage", "p", "repage", "Re-page", "重呼", "Page the current step again",
+      "再次呼叫当前步骤"),
+    C("detail.start", "s", "start_chain", "Start chain", "启动呼叫", "Start the request's "
+      "call-out chain now", "立即启动该请求的呼叫链"),
     C("detail.note", "m", "note", "Note", "备注", "Add a note to the timeline",
       "在时间线上添加备注"),
     C("detail.reassign", "r", "reassign", "Reassign", "改派", "Give the request to another "
@@ -81,6 +87,10 @@ COMMANDS: tuple[Command, ...] = (
       "tonight", "添加今晚的临时替班"),
     C("oncall.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board",
       "返回看板"),
+    C("outbox.retry", "t", "retry", "Retry", "重发", "Send a failed notification again",
+      "重发失败的通知"),
+    C("outbox.other", "y", "retry_other", "Other channel", "换通道", "Send it by another "
+      "channel", "改用其他通道发送"),
     C("outbox.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board",
       "返回看板"),
     C("form.save", "ctrl+s", "save", "Save", "保存", "Register the request (an emergency "

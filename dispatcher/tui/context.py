@@ -21,7 +21,6 @@ class DeskContext:
     actor: str
     clock: Clock = field(default_factory=SystemClock)
     zone: tzinfo | None = None  # the zone the desk shows local time in; None: the machine's
-    roster_name: str = "contacts.yaml"
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -12,6 +12,9 @@ import pytest
 
 from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
 from dispatcher.engine.clock import ManualClock
+from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.runtime import Engine
+from dispatcher.plugins.manager import PluginManager
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
@@ -81,12 +84,19 @@ def register_request(store: Store, summary: str, *, minutes_ago: int = 30, crite
 
 
 @pytest.fixture
-def night(store):
-    """A night's board: a VIP emergency, a breached fault, a quiet consultation."""
+async def night(store, roster, desk):
+    """A night's board: a VIP emergency whose chain paged its first step, a breached fault,
+    a quiet consultation."""
+    emergency = register_request(
+        store, "Billing records lost for the whole province", minutes_ago=5, criteria=("7", "9"),
+        product="bill-one", severity=Severity.CRITICAL, customer="Bank of Example",
+        vip=VipKind.BANK)
+    CalloutControl(store, roster).start(emergency.id, NOW - timedelta(minutes=4), "phone-desk")
+    engine = Engine(store, roster, PluginManager(store=store), desk.clock)
+    await engine.tick()
+    await engine.aclose()
     return [
-        register_request(store, "Billing records lost for the whole province", minutes_ago=5,
-                 criteria=("7", "9"), product="bill-one", severity=Severity.CRITICAL,
-                 customer="Bank of Example", vip=VipKind.BANK),
+        emergency,
         register_request(store, "Slow web portal for enterprise users", minutes_ago=300,
                  severity=Severity.MAJOR),
         register_request(store, "How to export alarms to CSV", minutes_ago=45,

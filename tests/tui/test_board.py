@@ -82,7 +82,7 @@ async def test_switching_language_relabels_the_board(make_app, night, settle):
         await settle(pilot)
         table = app.screen.query_one(VirtualTable)
         assert table.columns[0].label == "服务请求"
-        assert app.screen.render_row(table.rows[0])[0][7] == "新建"
+        assert app.screen.render_row(table.rows[0])[0][7] == "已派单"  # its chain paged
         assert len(table.rows) == 3
 
 

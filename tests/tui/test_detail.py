@@ -27,7 +27,7 @@ async def test_acknowledge_for_someone_who_confirmed_by_phone(make_app, night, s
         await pilot.press(*"Li Na", "enter")
         await settle(pilot)
         assert RequestRepository(store).get(emergency.id).status.value == "acknowledged"
-        assert "acknowledged (acknowledged by Li Na)" in timeline_text(app)
+        assert "acknowledged: acknowledged by Li Na phone" in timeline_text(app)
         clocks = str(app.screen.query_one("#clocks", Static).render())
         assert clocks.splitlines()[0].endswith("met")  # the response clock stopped in time
         await pilot.press("escape")
@@ -66,5 +66,5 @@ async def test_an_illegal_move_says_why_and_changes_nothing(make_app, night, sto
         await settle(pilot)
         await pilot.press("x")  # close before any callback
         await settle(pilot)
-        assert RequestRepository(store).get(night[0].id).status.value == "new"
+        assert RequestRepository(store).get(night[0].id).status.value == "dispatched"
         assert any("cannot close" in n.message for n in app._notifications)

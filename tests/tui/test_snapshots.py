@@ -14,6 +14,7 @@ async def settled(pilot) -> None:
     """Workers done, results on screen, no blinking cursor."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False

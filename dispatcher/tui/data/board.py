@@ -7,13 +7,15 @@ changes, so an unchanged SR keeps the row built for it before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from dispatcher.domain.callout import RunState
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaClock, next_deadline, sla_clocks
 from dispatcher.store import Store
+from dispatcher.store.callouts import CalloutRecord, CalloutRepository
 from dispatcher.store.requests import EVENTS, REQUESTS, event_doc_id
 
 # An SR still new or dispatched has no event that stops a clock yet, so its timeline is not read.
@@ -24,6 +26,19 @@ _NO_STOP_YET = (Status.NEW, Status.DISPATCHED)
 class BoardRow:
     sr: ServiceRequest
     clocks: tuple[SlaClock, ...]  # empty when the roster gives the product no SLA
+    callout: CalloutRecord | None = None
+
+    @property
+    def exhausted_unseen(self) -> bool:
+        """A chain that ran out flashes until a dispatcher has looked at it."""
+        return (self.callout is not None and self.callout.state is RunState.EXHAUSTED
+                and not self.callout.seen)
+
+    @property
+    def unowned(self) -> bool:
+        """Nobody has acknowledged yet: new or dispatched, or its chain still calling."""
+        return (self.sr.status in _NO_STOP_YET
+                or (self.callout is not None and self.callout.running))
 
     @property
     def pinned(self) -> bool:
@@ -70,6 +85,7 @@ class BoardReader:
             return None
         self._version = version
         fresh: dict[str, tuple[int, BoardRow]] = {}
+        callouts = {record.sr: record for record in CalloutRepository(self.store).all()}
         events = live.table(EVENTS)
         for raw in live.table(REQUESTS).all():
             if raw.get("status") == Status.CLOSED.value:
@@ -86,7 +102,8 @@ class BoardReader:
                 timeline = [Event.from_dict(doc) for doc in events.get(doc_ids=ids) or []]
             fresh[sr_id] = (count, BoardRow(sr, self._clocks(sr, timeline, now)))
         self._rows = fresh
-        return board_order([row for _, row in fresh.values()])
+        return board_order([replace(row, callout=callouts.get(sr_id))
+                            for sr_id, (_, row) in fresh.items()])
 
     def _clocks(self, sr: ServiceRequest, timeline: list[Event], now: datetime
                 ) -> tuple[SlaClock, ...]:

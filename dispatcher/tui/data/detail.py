@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+
+from dispatcher.domain.callout import RunState
 
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
+from dispatcher.store.callouts import CalloutRecord, CalloutRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import sla_targets
+from dispatcher.tui.data.formats import clock_text
+from dispatcher.tui.labels import name_of
 
 
 @dataclass(frozen=True)
@@ -19,19 +27,49 @@ class RequestView:
     clocks: tuple[SlaClock, ...]
     notifications: tuple[OutboxRecord, ...]
     people: dict[str, tuple[str, str]]  # person id → (name, Chinese name)
+    callout: CalloutRecord | None = None
 
     @property
     def version(self) -> tuple:
         """Changes when anything shown (but the ticking clocks) changes."""
-        return (self.sr.event_count,
+        return (self.sr.event_count, self.callout,
                 tuple((n.id, n.state, n.provider_status) for n in self.notifications))
+
+    def acknowledged(self, record: OutboxRecord) -> bool:
+        """The page this person answered: the chain was acknowledged by them."""
+        chain = self.callout
+        if chain is None or chain.state is not RunState.ACKNOWLEDGED:
+            return False
+        return chain.acknowledged_by in (record.person, *self.people.get(record.person, ()))
 
     def person_name(self, person_id: str, language: str) -> str:
         name, name_zh = self.people.get(person_id, (person_id, ""))
         return name_zh if language == "zh" and name_zh else name
 
-    def callout_line(self, words: dict[str, str], language: str) -> str:
-        return words["no_callout"] if not self.notifications else ""
+    def callout_text(self, words: dict[str, str], language: str, now: datetime) -> Text:
+        """The chain: where it stands, and each step reached so far, to whom."""
+        chain = self.callout
+        if chain is None:
+            return Text(words["no_callout"], style="dim")
+        text = Text()
+        text.append(f"{chain.chain} · ", style="bold")
+        state_style = {RunState.RUNNING: "yellow", RunState.ACKNOWLEDGED: "bold green"}
+        text.append(name_of(chain.state, language), style=state_style.get(chain.state, "bold red"))
+        text.append(f" · {chain.position_label()}")
+        if chain.running:
+            text.append(f" · {words['next']} {clock_text(chain.step_deadline - now)}")
+        elif chain.state is RunState.ACKNOWLEDGED:
+            text.append(f" · {words['acknowledged_by']} {chain.acknowledged_by} "
+                        f"({chain.acknowledged_via})")
+        elif chain.stopped_reason:
+            text.append(f" · {chain.stopped_reason}")
+        for step in chain.steps:
+            text.append(f"\n {step.round + 1}.{step.step + 1} {step.how:<9} ")
+            text.append(", ".join(self.person_name(p, language) for p in step.people))
+            text.append(f"  [{', '.join(step.channels)}]", style="dim")
+            for target in step.nobody_for:
+                text.append(f"  {words['nobody']}: {target}", style="bold red")
+        return text
 
 
 def read_request(desk: DeskContext, sr_id: str) -> RequestView:
@@ -42,4 +80,5 @@ def read_request(desk: DeskContext, sr_id: str) -> RequestView:
     clocks = () if targets is None else tuple(sla_clocks(sr, timeline, targets, desk.now()))
     notifications = tuple(OutboxRepository(desk.store).for_sr(sr.id))
     people = {p.id: (p.name, p.name_zh) for p in desk.roster.people.values()}
-    return RequestView(sr, tuple(timeline), clocks, notifications, people)
+    callout = CalloutRepository(desk.store).get(sr.id)
+    return RequestView(sr, tuple(timeline), clocks, notifications, people, callout)

@@ -11,7 +11,7 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.domain.roster import Role, UnitKind
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
-from dispatcher.store.requests import REQUESTS
+from dispatcher.store.callouts import CalloutRepository
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,8 @@ def on_shift(roster: Roster, at: datetime, language: str) -> list[str]:
 
 
 def drill_running(store: Store) -> bool:
-    """An open drill SR: its chain is being exercised now."""
-    return any(doc.get("drill") and doc.get("status") != "closed"
-               for doc in store.live.table(REQUESTS).all())
+    """A drill's chain is running now."""
+    return any(record.drill for record in CalloutRepository(store).running())
 
 
 def channel_health(store: Store, timeout: float = 10.0) -> list[ChannelHealth]:

@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from dispatcher.domain.requests import Status
+from dispatcher.domain.callout import RunState
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
+from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.labels import labels, name_of
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
@@ -39,12 +40,12 @@ FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
     "all": lambda row, now: True,
     "emergency": lambda row, now: row.pinned,
     "late": lambda row, now: row.breached(now) or row.near(now),
-    "unowned": lambda row, now: row.sr.status in (Status.NEW, Status.DISPATCHED),
+    "unowned": lambda row, now: row.unowned,
     "drill": lambda row, now: row.sr.drill,
 }
 
-WIDTHS = {"id": 18, "age": 6, "category": 14, "severity": 8, "customer": 20, "site": 10,
-          "owner": 16, "status": 8, "sla": 17, "summary": 20}
+WIDTHS = {"id": 18, "age": 6, "category": 12, "severity": 8, "customer": 16, "site": 10,
+          "owner": 12, "status": 10, "sla": 17, "callout": 20, "summary": 20}
 
 
 class BoardScreen(Screen):
@@ -155,7 +156,7 @@ class BoardScreen(Screen):
         breached = row.breached(now)
         style = None
         flash_on = int(now.timestamp()) % 2 == 0  # on and off with the desk's clock
-        if breached and sr.id not in self.seen and flash_on:
+        if ((breached and sr.id not in self.seen) or row.exhausted_unseen) and flash_on:
             style = FLASH
         elif row.pinned:
             style = PINNED
@@ -177,9 +178,34 @@ class BoardScreen(Screen):
             f"{owner or '—'} {sr.level.value}",
             name_of(sr.status, language),
             sla,
+            self.callout_cell(row, style is FLASH),
             sr.summary,
         ]
         return cells, style
+
+    def callout_cell(self, row: BoardRow, flashing: bool) -> Text | str:
+        """Where the chain stands: step, who was paged, or who acknowledged."""
+        record, language = row.callout, self.language
+        if record is None:
+            return ""
+        if record.state is RunState.ACKNOWLEDGED:
+            return Text(f"✓ {record.acknowledged_by}", style="green")
+        if record.state is not RunState.RUNNING:
+            text = name_of(record.state, language)
+            return text if flashing else Text(text, style="bold red")
+        last = record.steps[-1] if record.steps else None
+        position = f"{record.round + 1}.{record.step + 1}/{record.steps_total}"
+        if last is None:
+            return f"{position} …"
+        if last.skipped or not last.people:
+            return Text(f"{position} {self.words['nobody']}", style="" if flashing else "red")
+        return f"{position} → {', '.join(self.person_name(p) for p in last.people)}"
+
+    def person_name(self, person_id: str) -> str:
+        person = self.desk.roster.people.get(person_id)
+        if person is None:
+            return person_id
+        return person.name_zh if self.language == "zh" and person.name_zh else person.name
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -195,6 +221,14 @@ class BoardScreen(Screen):
     def open_request(self, sr_id: str) -> None:
         self.seen.add(sr_id)
         self.app.push_screen(DetailScreen(self.desk, self.language, sr_id))
+        row = next((r for r in self.all_rows if r.sr.id == sr_id), None)
+        if row is not None and row.exhausted_unseen:
+            self.mark_seen(sr_id)
+
+    @work(thread=True, group="board-seen")
+    def mark_seen(self, sr_id: str) -> None:
+        """Every desk stops flashing a chain that ran out once one dispatcher has seen it."""
+        Operations(self.desk).mark_seen(sr_id)
 
     def action_new_request(self) -> None:
         def registered(sr_id: str | None) -> None:

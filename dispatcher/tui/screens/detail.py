@@ -26,8 +26,9 @@ from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 2.0
-STATE_STYLES = {"failed": "bold red", "delivered": "green", "acknowledged": "bold green",
-                "queued": "yellow", "sending": "yellow", "cancelled": "dim"}
+STATE_STYLES = {"failed": "bold red", "delivered": "green", "answered": "green",
+                "acknowledged": "bold green", "queued": "yellow", "sending": "yellow",
+                "cancelled": "dim"}
 
 
 class DetailScreen(Screen):
@@ -82,6 +83,7 @@ class DetailScreen(Screen):
     def show(self, view: RequestView) -> None:
         if self.view is not None and self.view.version == view.version:
             self._show_clocks(view)
+            self._show_callout(view)
             return
         self.view = view
         self._show_record(view)
@@ -102,7 +104,7 @@ class DetailScreen(Screen):
             text.append(f" {words['drill']} ", style="bold reverse yellow")
             text.append(" ")
         if sr.is_emergency:
-            text.append(f" {words['emergencies']} ", style="bold reverse red")
+            text.append(f" {words['badge.emergency']} ", style="bold reverse red")
         text.append(f"\n{sr.summary}\n\n", style="bold")
         rows = [
             (words["status"], name_of(sr.status, language)),
@@ -150,24 +152,29 @@ class DetailScreen(Screen):
             text.append("\n")
         self.query_one("#clocks", Static).update(text or "—")
 
+    def _show_callout(self, view: RequestView) -> None:
+        self.query_one("#callout", Static).update(
+            view.callout_text(self.words, self.language, self.desk.now()))
+
     def _show_progress(self, view: RequestView) -> None:
-        self.query_one("#callout", Static).update(view.callout_line(self.words, self.language))
+        self._show_callout(view)
         table = self.query_one("#progress", DataTable)
         table.clear()
         for record in view.notifications:
-            state = record.state.value
+            state = "acknowledged" if view.acknowledged(record) else (
+                record.provider_status if record.provider_status == "answered"
+                else record.state.value)
             table.add_row(self._local(record.created), f"{record.round + 1}.{record.step + 1}",
                           view.person_name(record.person, self.language), record.channel,
-                          record.address,
-                          Text(name_of(record.provider_status or state, self.language),
-                               style=STATE_STYLES.get(state, "")))
+                          record.address, Text(name_of(state, self.language),
+                                               style=STATE_STYLES.get(state, "")))
 
     def _show_timeline(self, view: RequestView) -> None:
         table = self.query_one("#timeline", DataTable)
         table.clear()
         for event in view.timeline:
             what = name_of(event.kind, self.language) + (f": {event.text}" if event.text else "")
-            if event.data.get("by"):
+            if event.data.get("by") and event.data["by"] not in what:
                 what += f" ({self.words['acknowledged_by']} {event.data['by']})"
             table.add_row(self._local(event.at), event.actor, what, event.channel)
         table.move_cursor(row=table.row_count - 1)
@@ -194,6 +201,15 @@ class DetailScreen(Screen):
     def action_acknowledge(self) -> None:
         self._ask(self.words["ack.who"], lambda by: self.perform(
             "acknowledged", lambda ops: ops.acknowledge(self.sr_id, by)))
+
+    def action_escalate(self) -> None:
+        self.perform("escalated", lambda ops: ops.escalate(self.sr_id))
+
+    def action_repage(self) -> None:
+        self.perform("re-paged", lambda ops: ops.repage(self.sr_id))
+
+    def action_start_chain(self) -> None:
+        self.perform("chain started", lambda ops: ops.start_chain(self.sr_id))
 
     def action_note(self) -> None:
         self._ask(self.words["note.text"], lambda text: self.perform(

@@ -11,11 +11,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dispatcher.domain.outbox import DeliveryState
+from dispatcher.errors import DispatcherError
 from dispatcher.store.outbox import OutboxRecord
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.outbox import read_outbox
 from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
@@ -67,6 +70,34 @@ class OutboxScreen(Screen):
             f"{self.words['outbox.title']}: {len(records)} · {name_of('failed', self.language)} "
             f"{failed}")
         self.query_one(VirtualTable).set_rows(records)
+
+    def action_retry(self) -> None:
+        record = self.query_one(VirtualTable).current
+        if record is not None:
+            self.retry(record.id, None)
+
+    def action_retry_other(self) -> None:
+        record = self.query_one(VirtualTable).current
+        if record is None:
+            return
+
+        def chosen(channel: str | None) -> None:
+            if channel:
+                self.retry(record.id, channel)
+
+        channels = ", ".join(c for c in ("voice", "sms", "email", "desk") if c != record.channel)
+        self.app.push_screen(PromptScreen(f"{self.words['retry.channel']} ({channels})"), chosen)
+
+    @work(thread=True, group="outbox-write")
+    def retry(self, notification_id: int, channel: str | None) -> None:
+        try:
+            queued = Operations(self.desk).retry(notification_id, channel)
+        except DispatcherError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"#{notification_id} → #{queued.id} "
+                                  f"{queued.channel} {queued.address}")
+        self.reload()
 
     def render_row(self, record: OutboxRecord):
         person = self.people.get(record.person)

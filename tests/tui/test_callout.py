@@ -1,0 +1,158 @@
+"""The call-out from the desk: an emergency's chain starts on save, the board follows it step
+by step, and the dispatcher escalates, acknowledges, retries; quitting while this desk runs the
+engine asks first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from dispatcher.domain.callout import RunState
+from dispatcher.domain.outbox import DeliveryState
+from dispatcher.engine.runtime import Engine, EngineThread
+from dispatcher.plugins.manager import PluginManager
+from dispatcher.store.callouts import CalloutRepository
+from dispatcher.store.outbox import OutboxRepository
+from dispatcher.tui.app import DeskApp
+from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
+from dispatcher.tui.screens.detail import DetailScreen
+from dispatcher.tui.widgets.virtual_table import VirtualTable
+
+
+@pytest.fixture
+async def engine(store, roster, desk):
+    """The engine this desk would run, driven pass by pass."""
+    running = Engine(store, roster, PluginManager(store=store), desk.clock)
+    yield running
+    await running.aclose()
+
+
+def callout_cell(app, row_index: int = 0) -> str:
+    board = app.screen
+    row = board.query_one(VirtualTable).rows[row_index]
+    return str(board.render_row(row)[0][9])
+
+
+async def register_emergency(pilot) -> None:
+    await pilot.press("n")
+    await pilot.press(*"Core network down".replace(" ", "_"))
+    await pilot.press("tab", "tab", "tab", "tab", "enter", *"Shanghai", "enter")
+    await pilot.press("tab", "enter", *"msc", "enter", *["tab"] * 7, "space", "ctrl+s")
+
+
+async def test_the_chain_starts_on_save_and_the_board_follows_it(make_app, store, engine, desk,
+                                                                 settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await register_emergency(pilot)
+        await settle(pilot)
+        [chain] = CalloutRepository(store).all()
+        assert (chain.chain, chain.state, chain.step) == ("emergency", RunState.RUNNING, 0)
+        await engine.tick()  # step 1 is paged
+        app.screen.action_refresh_board()
+        await settle(pilot)
+        cell = callout_cell(app)
+        assert cell.startswith("1.1/3 → ") and "Li Na" in cell  # on the night shift
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("e")  # escalate: step 2 now
+        await settle(pilot)
+        await engine.tick()
+        app.screen.reload()
+        await settle(pilot)
+        chain = CalloutRepository(store).get(chain.sr)
+        assert (chain.step, chain.steps[-1].how) == (1, "escalated")
+        progress = str(app.screen.query_one("#callout").render())
+        assert "round 1, step 2" in progress and "He Ping" in progress  # bd-network's interface
+        await pilot.press("a", *"Li", "space", *"Na", "enter")
+        await settle(pilot)
+        chain = CalloutRepository(store).get(chain.sr)
+        assert (chain.state, chain.acknowledged_by, chain.acknowledged_via) == (
+            RunState.ACKNOWLEDGED, "Li Na", "phone")
+        queued = [r for r in OutboxRepository(store).for_sr(chain.sr)
+                  if r.state is DeliveryState.QUEUED]
+        assert not queued  # nothing more goes out once someone owns it
+        await pilot.press("escape")
+        await settle(pilot)
+        assert callout_cell(app) == "✓ Li Na"
+
+
+async def test_an_exhausted_chain_flashes_until_seen(make_app, store, engine, desk, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await register_emergency(pilot)
+        await settle(pilot)
+        [chain] = CalloutRepository(store).all()
+        for _ in range(9):  # three steps, three rounds
+            await desk.clock.advance(timedelta(minutes=16))
+            await engine.tick()
+        assert CalloutRepository(store).get(chain.sr).state is RunState.EXHAUSTED
+        app.screen.action_refresh_board()
+        await settle(pilot)
+        board = app.screen
+        row = board.query_one(VirtualTable).rows[0]
+        styles = set()
+        for _ in range(2):
+            await desk.clock.advance(timedelta(seconds=1))
+            styles.add(board.render_row(row)[1])
+        assert any(s is not None and s.bgcolor is not None for s in styles)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert CalloutRepository(store).get(chain.sr).seen  # every desk stops flashing it
+
+
+async def test_a_failed_page_sent_again_by_another_channel(make_app, store, engine, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await register_emergency(pilot)
+        await settle(pilot)
+        await engine.tick()
+        outbox = OutboxRepository(store)
+        page = outbox.all()[0]
+        [sms] = outbox.enqueue([replace(page, id=0, channel="sms", state=DeliveryState.QUEUED,
+                                        attempt=0, provider_id="", provider_status="")])
+        outbox.sending(sms.id, sms.created)
+        failed = outbox.move(sms.id, DeliveryState.FAILED, sms.created, failure="permanent",
+                             detail="number not in service")
+        await pilot.press("b")
+        await settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        table.cursor = next(i for i, r in enumerate(table.rows) if r.id == failed.id)
+        await pilot.press("y", *"email", "enter")
+        await settle(pilot)
+        again = [r for r in outbox.all() if f"was #{failed.id}" in r.detail]
+        assert [(r.channel, r.state) for r in again] == [("email", DeliveryState.QUEUED)]
+
+
+async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(desk, store, roster,
+                                                                         settle):
+    engine = EngineThread(store, roster, PluginManager(store=store), clock=desk.clock)
+    app = DeskApp(desk, "en", engine)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            assert engine.running and "this desk" in str(app.status.engine)
+            await register_emergency(pilot)
+            await settle(pilot)
+            [chain] = CalloutRepository(store).running()
+            await pilot.press("q")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmQuitScreen)
+            assert any(chain.sr in str(label.render()) for label in app.screen.query("Label"))
+            await pilot.press("n")
+            await settle(pilot)
+            assert not isinstance(app.screen, ConfirmQuitScreen) and app.is_running
+            await pilot.press("q")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+            assert not app.is_running
+    finally:
+        engine.stop()
+    assert not engine.running
