@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dispatcher.domain.requests import Category, ServiceRequest
+from dispatcher.engine.control import CalloutControl
+from dispatcher.tui.app import NIGHT_THEMES
+from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
 
@@ -48,7 +52,7 @@ async def test_another_desk_s_request_shows_within_one_refresh(make_app, night, 
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         added = add_request("Fire brigade lines silent", criteria=("10",), minutes_ago=1)
-        app.screen.action_refresh_board()  # what the two-second timer does
+        await pilot.pause(2.2)  # the board reads the store again every two seconds
         await settle(pilot)
         assert shown_ids(app)[:2] == [night[0].id, added.id]
 
@@ -106,3 +110,41 @@ async def test_chinese_cells_keep_the_columns_aligned(make_app, night, settle):
                 assert before == " ", (column.key, strip.text)
         customer = lines[3].crop(starts[4], starts[5] - 1).text
         assert customer.rstrip() == "北京示例联通"
+
+
+async def test_the_mouse_moves_the_cursor_and_opens_a_request(make_app, night, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        await pilot.click(VirtualTable, offset=(5, 3))  # the header line, then three rows
+        assert table.cursor == 2
+        await pilot.click(VirtualTable, offset=(5, 3))
+        await settle(pilot)
+        assert app.screen.sr_id == night[2].id
+
+
+async def test_a_running_drill_shows_the_banner(make_app, store, roster, desk, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one(DeskHeader)
+        assert not header.has_class("-drill")
+        now = desk.now()
+        CalloutControl(store, roster).register(now, lambda sr_id: ServiceRequest(
+            sr_id, now, Category.FAULT_SUPPORT, "drill: core down", site="Shanghai",
+            product="msc-9000", criteria=("1",), drill=True), now, "drill", "desk")
+        app.read_status()
+        await settle(pilot)
+        assert header.has_class("-drill")
+
+
+async def test_the_night_themes_cycle(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        seen = set()
+        for _ in range(len(NIGHT_THEMES)):
+            await pilot.press("ctrl+t")
+            seen.add(app.theme)
+        assert seen == set(NIGHT_THEMES)

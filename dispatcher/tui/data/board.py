@@ -91,19 +91,21 @@ class BoardReader:
             if raw.get("status") == Status.CLOSED.value:
                 continue
             sr_id, count = raw["id"], raw.get("event_count", 0)
+            callout = callouts.get(sr_id)
             known = self._rows.get(sr_id)
             if known is not None and known[0] == count:
-                fresh[sr_id] = known
+                row = known[1]
+                fresh[sr_id] = known if row.callout == callout else (
+                    count, replace(row, callout=callout))
                 continue
             sr = ServiceRequest.from_dict(raw)
             timeline: list[Event] = []
             if sr.status not in _NO_STOP_YET:
                 ids = [event_doc_id(sr_id, seq) for seq in range(1, count + 1)]
                 timeline = [Event.from_dict(doc) for doc in events.get(doc_ids=ids) or []]
-            fresh[sr_id] = (count, BoardRow(sr, self._clocks(sr, timeline, now)))
+            fresh[sr_id] = (count, BoardRow(sr, self._clocks(sr, timeline, now), callout))
         self._rows = fresh
-        return board_order([replace(row, callout=callouts.get(sr_id))
-                            for sr_id, (_, row) in fresh.items()])
+        return board_order([row for _, row in fresh.values()])
 
     def _clocks(self, sr: ServiceRequest, timeline: list[Event], now: datetime
                 ) -> tuple[SlaClock, ...]:
