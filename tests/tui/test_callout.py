@@ -4,6 +4,7 @@ engine asks first."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ import pytest
 
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.outbox import DeliveryState
+from dispatcher.engine.lease import EngineLease
 from dispatcher.engine.runtime import Engine, EngineThread
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store.callouts import CalloutRepository
@@ -156,3 +158,25 @@ async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(desk, 
     finally:
         engine.stop()
     assert not engine.running
+
+
+async def test_a_second_desk_leaves_the_engine_to_its_holder_and_quits_at_once(
+        desk, store, roster, settle):
+    holder = EngineLease(store.data_dir)
+    assert holder.acquire("engine")  # `dispatcher engine` runs elsewhere on this data
+    engine = EngineThread(store, roster, PluginManager(store=store), clock=desk.clock)
+    app = DeskApp(desk, "en", engine)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            assert not engine.running
+            assert f"engine pid {os.getpid()}" in app.status.engine
+            await register_emergency(pilot)  # the holder will page it: nothing to ask
+            await settle(pilot)
+            assert CalloutRepository(store).running()
+            await pilot.press("q")
+            await settle(pilot)
+            assert not app.is_running
+    finally:
+        engine.stop()
+        holder.release()

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from textual.widgets import DataTable, Static
 
 from dispatcher.domain.outbox import DeliveryState
+from dispatcher.engine.clock import ManualClock
+from dispatcher.roster import parse_roster
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.tui.app import DeskApp
 from dispatcher.tui.commands import COMMANDS
+from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -23,6 +28,7 @@ from dispatcher.tui.screens.outbox import OutboxScreen
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
 NOW = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def duty_row(app, unit: str, role: str) -> list[str]:
@@ -131,3 +137,22 @@ async def test_the_palette_runs_the_board_s_commands(make_app, settle):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, OnCallScreen)
+
+
+async def test_a_gap_in_the_roster_shows_in_red(store, settle):
+    text = (ROOT / "contacts.yaml").read_text()
+    holed = text.replace("people: [tac-han-xu, tac-song-jia, tac-yu-tao, tac-mark-liang]",
+                         "people: [tac-han-xu, null, tac-yu-tao, tac-mark-liang]")
+    assert holed != text
+    roster = parse_roster(holed.encode(), "contacts.yaml")
+    app = DeskApp(DeskContext(store, roster, "night-desk", clock=ManualClock(NOW),
+                              zone=ZoneInfo("Asia/Shanghai")))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        gaps = app.screen.query_one("#gaps", Static).render()
+        # the night shift nobody holds: from now (02:30) until the 08:00 handoff
+        assert "tac tac engineer: 11-25 02:30 → 11-25 08:00  no one on call" in str(gaps)
+        assert gaps.spans and all(span.style.bold and span.style.foreground.ansi == 1  # red
+                                  for span in gaps.spans)

@@ -50,9 +50,9 @@ def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language
         for person in step.people:
             local = at.astimezone(ZoneInfo(person.timezone))
             name = person.name_zh if language == "zh" and person.name_zh else person.name
-            text.append(f"   {name}  {person.unit}  {local:%H:%M} {local.tzname()}\n")
+            text.append(f" • {name}  {person.unit}  {local:%H:%M} {local.tzname()}\n")
         for target in step.nobody_for:
-            text.append(f"   {words['nobody']}: {describe_target(target)}\n", style="bold red")
+            text.append(f" • {words['nobody']}: {describe_target(target)}\n", style="bold red")
         if step.skipped:
-            text.append(f"   → {words['skipped']}\n", style="red")
+            text.append(f" → {words['skipped']}\n", style="red")
     return text
