@@ -34,6 +34,9 @@ COMMANDS = {
     "desk": "dispatcher.cli.desk:desk",
     "plugins": "dispatcher.cli.plugins:plugins_command",
     "notify": "dispatcher.cli.plugins:notify_group",
+    "complaint": "dispatcher.cli.complaint:complaint",
+    "planned": "dispatcher.cli.planned:planned",
+    "report": "dispatcher.cli.report:report",
 }
 
 
