@@ -24,6 +24,11 @@ UNKNOWN = "(unknown)"
 NONE = "(none)"
 MEASURES = {SlaKind.RESPONSE: "acknowledge", SlaKind.RESTORE: "restore", SlaKind.RESOLVE: "resolve"}
 UNIT_KINDS = ("branch", "br", "bd", "tac")  # BR: the overseas sites' regional units
+# The timeline events the measures read; a report may leave every other kind out.
+MEASURED_EVENTS = frozenset({
+    "acknowledged", "restored", "resolved", "reopened", "callback", "closed", "escalated",
+    "red_flag_opened", "red_flag_closed",
+})
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,7 @@ def _closed(item: Facts) -> Event | None:
 
 
 def _reopened_after_callback(item: Facts) -> int:
+    """Reopenings that followed a callback with no other measured event between."""
     pairs = zip(item.timeline, item.timeline[1:])
     return sum(first.kind == "callback" and second.kind == "reopened" for first, second in pairs)
 

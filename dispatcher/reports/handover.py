@@ -11,14 +11,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dispatcher.domain import metrics
+from dispatcher.domain.callout import RunState
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.planned import PlannedState
 from dispatcher.domain.requests import Status
 from dispatcher.domain.sla import SlaState
 from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
+from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
@@ -56,8 +59,9 @@ def handover_report(store: Store, roster: Roster, start: datetime, end: datetime
         _open_requests(open_items, end),
         Table("red_flags_open", "Red Flags open, oldest first", flags_open.columns,
               flags_open.rows),
+        _chains(store, {f.sr.id for f in open_items}, start),
         _breaches(items, start, end),
-        _callbacks_due(store, next_end),
+        _callbacks_due(store, end),
         _planned(store, end, next_end),
         _notes(items, start, end),
     )
@@ -80,6 +84,18 @@ def _open_requests(items: list[metrics.Facts], end: datetime) -> Table:
                         f.sr.summary) for f in ordered))
 
 
+def _chains(store: Store, open_ids: set[str], start: datetime) -> Table:
+    """Chains still running, and exhausted ones whose request is open or that ran out during
+    the shift: nobody acknowledged them, so the next shift must chase by hand."""
+    records = [r for r in CalloutRepository(store).all() if not r.drill and (
+        r.state is RunState.RUNNING or (r.state is RunState.EXHAUSTED and (
+            r.sr in open_ids or (r.updated is not None and r.updated >= start))))]
+    return Table("chains", "Call-out chains running or exhausted",
+                 ("sr", "chain", "state", "position", "started", "seen"),
+                 tuple((r.sr, r.chain, r.state.value, r.position_label(), _time(r.started),
+                        "yes" if r.seen else "NO") for r in records))
+
+
 def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Table:
     """Deadlines that passed unmet during the shift, from the engine's events and the clocks."""
     found: dict[tuple[str, str], tuple[str, str]] = {}
@@ -99,16 +115,16 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
                  tuple((sr, clock, *found[(sr, clock)]) for sr, clock in sorted(found)), keys=2)
 
 
-def _callbacks_due(store: Store, until: datetime) -> Table:
-    due = [item for item in callback_queue(store) if item.due < until]
-    return Table("callbacks_due", "Callbacks (回访) due before the next shift ends",
-                 ("subject", "kind", "due", "attempts", "customer", "contact"),
-                 tuple((i.subject, i.kind, _time(i.due), i.attempts, i.customer, i.contact)
-                       for i in due))
+def _callbacks_due(store: Store, end: datetime) -> Table:
+    return Table("callbacks_due", "Callbacks (回访) waiting, most overdue first",
+                 ("subject", "kind", "due", "overdue", "attempts", "customer", "contact"),
+                 tuple((i.subject, i.kind, _time(i.due), "yes" if i.overdue(end) else "no",
+                        i.attempts, i.customer, i.contact) for i in callback_queue(store)))
 
 
 def _planned(store: Store, start: datetime, end: datetime) -> Table:
-    works = PlannedRepository(store).between(start, end)
+    works = [w for w in PlannedRepository(store).between(start, end)
+             if w.state is not PlannedState.CANCELLED]
     return Table("planned_next", "Planned work in the next shift",
                  ("id", "kind", "start", "end", "site", "state", "title"),
                  tuple((w.id, w.kind.value, _time(w.start), _time(w.end), w.site, w.state.value,

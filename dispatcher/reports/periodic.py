@@ -18,7 +18,7 @@ from dispatcher.reports import Report
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
 from dispatcher.store.planned import PlannedRepository
-from dispatcher.store.requests import RequestFilter, RequestRepository
+from dispatcher.store.history import received_between
 
 KINDS = ("daily", "weekly", "monthly")
 TITLES = {"daily": "Daily service report", "weekly": "Weekly service report",
@@ -59,13 +59,9 @@ def period_bounds(kind: str, at: datetime, start: datetime | None = None,
 
 def service_report(store: Store, roster: Roster, kind: str, start: datetime, end: datetime,
                    now: datetime) -> Report:
-    repository = RequestRepository(store)
-    received = [sr for sr in repository.list(RequestFilter(include_closed=True, since=start,
-                                                           drill=False))
-                if sr.received < end]
-    older_open = [sr for sr in repository.list(RequestFilter(drill=False)) if sr.received < start]
-    items = [metrics.facts(sr, repository.timeline(sr.id), roster, now) for sr in received]
-    older = [metrics.facts(sr, repository.timeline(sr.id), roster, now) for sr in older_open]
+    received, older_open = received_between(store, start, end, metrics.MEASURED_EVENTS)
+    items = [metrics.facts(sr, timeline, roster, now) for sr, timeline in received]
+    older = [metrics.facts(sr, timeline, roster, now) for sr, timeline in older_open]
     complaints = {c.sr: c for c in ComplaintRepository(store).all()}
     cutovers = [p for p in PlannedRepository(store).all()
                 if p.kind is PlannedKind.CUTOVER and p.state is PlannedState.COMPLETED

@@ -39,21 +39,23 @@ class ComplaintRepository:
     def register(self, received: datetime, build: Callable[[str], ServiceRequest], at: datetime,
                  actor: str, channel: str, about: str, respond_by: datetime | None = None,
                  resolve_by: datetime | None = None) -> tuple[ServiceRequest, Complaint]:
-        """Register the complaint's request, then its record, linked to earlier ones."""
+        """Register the complaint's request and its record, linked to earlier ones, in one commit."""
+        earlier = self.all()
+        made: list[Complaint] = []
 
-        def checked(sr_id: str) -> ServiceRequest:
-            sr = build(sr_id)
+        def record(sr: ServiceRequest) -> tuple[list[Event], dict[str, list[Document]]]:
             if sr.category is not Category.COMPLAINT:
                 raise DispatcherError(f"a complaint is a request of category complaint, not {sr.category.value}")
-            new_complaint(sr.id, sr.received, sr.customer.name, about, [], respond_by, resolve_by)
-            return sr
+            made.append(new_complaint(sr.id, sr.received, sr.customer.name, about, earlier,
+                                      respond_by, resolve_by))
+            return [], {COMPLAINTS: [Document(made[0].to_dict(), doc_id=doc_id(sr.id))]}
 
-        sr, _ = self.requests.register(received, checked, at, actor, channel)
-        return sr, self.record(sr, about, respond_by, resolve_by)
+        sr, _ = self.requests.register(received, build, at, actor, channel, also=record)
+        return sr, made[0]
 
     def record(self, sr: ServiceRequest, about: str, respond_by: datetime | None = None,
                resolve_by: datetime | None = None) -> Complaint:
-        """The complaint record of a request already saved (registered or imported)."""
+        """The complaint record of a request already saved (e.g. imported with its history)."""
         if sr.category is not Category.COMPLAINT:
             raise DispatcherError(f"{sr.id} is a {sr.category.value} request, not a complaint")
         live = self.store.live
