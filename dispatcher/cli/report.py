@@ -16,7 +16,7 @@ from dispatcher.cli.common import (
 )
 from dispatcher.reports import Report
 from dispatcher.reports.periodic import KINDS, period_bounds, service_report
-from dispatcher.reports.render import FORMATS, render
+from dispatcher.reports.render import FORMATS, render, save
 from dispatcher.store import Store
 
 
@@ -32,18 +32,11 @@ def _output_options(command):
 
 
 def _emit(report: Report, fmt: str, as_json: bool, output: Path | None) -> None:
-    text = render(report, "json" if as_json else fmt)
+    fmt = "json" if as_json else fmt
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(render(report, fmt), nl=False)
         return
-    partial = output.with_name(output.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(output)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise click.BadParameter(f"cannot write {output}: {error.strerror}",
-                                 param_hint="--output") from None
+    save(report, fmt, output)
     click.echo(f"wrote {report.title.lower()} to {output}", err=True)
 
 

@@ -6,7 +6,10 @@ import csv
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+from dispatcher.errors import DispatcherError
 
 from dispatcher.reports import Report
 
@@ -15,6 +18,17 @@ FORMATS = ("md", "csv", "json")
 
 def render(report: Report, fmt: str) -> str:
     return {"md": markdown, "csv": as_csv, "json": as_json}[fmt](report)
+
+
+def save(report: Report, fmt: str, path: Path) -> None:
+    """Write the report whole or not at all: to a partial file first, then renamed."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(render(report, fmt), encoding="utf-8")
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise DispatcherError(f"cannot write {path}: {error.strerror}") from None
 
 
 def _cell(value: Any) -> str:

@@ -19,7 +19,8 @@ from textual.widgets import Footer, Header, Markdown
 from dispatcher.domain.oncall import Roster
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
-from dispatcher.reports.render import markdown
+from dispatcher.errors import DispatcherError
+from dispatcher.reports.render import markdown, save
 from dispatcher.store import Store
 
 TITLES = {"en": "Shift handover", "zh": "交接班"}
@@ -69,9 +70,14 @@ class HandoverScreen(Screen):
         if self.report is None:
             return
         folder = Path(self.store.data_dir) / "handover"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"handover-{self.report.end:%Y%m%d-%H%M}.md"
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(markdown(self.report), encoding="utf-8")
-        partial.replace(path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            save(self.report, "md", path)
+        except OSError as error:
+            self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
+            return
+        except DispatcherError as error:
+            self.notify(str(error), severity="error")
+            return
         self.notify(f"saved {path}")

@@ -22,7 +22,8 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.reports import Report
 from dispatcher.reports.charts import chart_series
 from dispatcher.reports.periodic import period_bounds, service_report
-from dispatcher.reports.render import FORMATS, render
+from dispatcher.errors import DispatcherError
+from dispatcher.reports.render import FORMATS, save
 from dispatcher.store import Store
 
 TITLES = {"en": "Service reports", "zh": "服务报表"}
@@ -98,11 +99,15 @@ class ReportsScreen(Screen):
         if self.report is None:
             return
         folder = Path(self.store.data_dir) / "reports"
-        folder.mkdir(parents=True, exist_ok=True)
         stem = f"{self.report.kind}-{self.report.start:%Y%m%d}"
-        for fmt in FORMATS:
-            path = folder / f"{stem}.{fmt}"
-            partial = path.with_name(path.name + ".partial")
-            partial.write_text(render(self.report, fmt), encoding="utf-8")
-            partial.replace(path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for fmt in FORMATS:
+                save(self.report, fmt, folder / f"{stem}.{fmt}")
+        except OSError as error:
+            self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
+            return
+        except DispatcherError as error:
+            self.notify(str(error), severity="error")
+            return
         self.notify(f"wrote {stem}.md, .csv and .json to {folder}")
