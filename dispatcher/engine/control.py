@@ -42,7 +42,7 @@ CODE_REUSE = timedelta(days=2)  # an ack code is not handed out again while this
 
 
 class CalloutControl:
-    def __init__(self, store: Store, roster: Roster, overrides: tuple[Override, ...] | None = None,
+    def __init__(self, store: Store, roster: Roster | None, overrides: tuple[Override, ...] | None = None,
                  reaches: Mapping[str, frozenset[ContactKind]] | None = None) -> None:
         self.store = store
         self.roster = roster
@@ -59,12 +59,16 @@ class CalloutControl:
         return OverrideRepository(self.store).all()
 
     def chain(self, chain_id: str) -> ChainSpec:
+        if self.roster is None:
+            raise DispatcherError(f"running chain '{chain_id}' needs a roster (--roster)")
         try:
             return self.roster.chains[chain_id]
         except KeyError:
             raise DispatcherError(f"{self.roster.source} has no chain '{chain_id}'") from None
 
     def routing(self, sr: ServiceRequest) -> Routing:
+        if self.roster is None:
+            raise DispatcherError(f"routing {sr.id} needs a roster (--roster)")
         return route(self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency)
 
     # -- starting ---------------------------------------------------------------------------
@@ -126,19 +130,20 @@ class CalloutControl:
 
     # -- changing a running chain -------------------------------------------------------------
 
-    def acknowledge(self, sr_id: str, at: datetime, actor: str, by: str, via: str = "desk"
-                    ) -> CalloutRecord | None:
-        """Someone owns the problem: the chain stops, and the SR is acknowledged."""
+    def acknowledge(self, sr_id: str, at: datetime, actor: str, by: str, via: str = "desk",
+                    note: str = "") -> CalloutRecord | None:
+        """Someone owns the problem: the SR is acknowledged, and its chain stops. Returns
+        the chain it stopped, or None when none was running."""
         with self.store.atomic(self.store.live):
             record = self.callouts.get(sr_id)
             running = record is not None and record.running
 
             def action(sr: ServiceRequest) -> list[Event]:
+                text = note or f"acknowledged by {by}"
                 if sr.status in (Status.NEW, Status.DISPATCHED):
-                    return sr.acknowledge(at, actor, via, f"acknowledged by {by}", by=by)
+                    return sr.acknowledge(at, actor, via, text, by=by)
                 if running:
-                    return sr.record(at, actor, "callout_acknowledged", f"acknowledged by {by}",
-                                     via, by=by, via=via)
+                    return sr.record(at, actor, "callout_acknowledged", text, via, by=by, via=via)
                 raise IllegalTransition(
                     f"cannot acknowledge {sr.id}: it is {sr.status.value} and no chain is running")
 
@@ -147,7 +152,7 @@ class CalloutControl:
                 record = record.with_run(acknowledge(record.run, at, by, via), at)
                 self.callouts.save(record)
                 self.outbox.cancel_queued(sr_id, at, f"acknowledged by {by}", PAGES)
-        return record
+        return record if running else None
 
     def escalate(self, sr_id: str, at: datetime, actor: str, channel: str = "desk"
                  ) -> CalloutRecord:

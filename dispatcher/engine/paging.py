@@ -36,7 +36,10 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         pages: list[OutboxRecord] = []
         paged: list[str] = []
         for person in found.people:
-            routes = routes_for(person, step.channels, control.reaches).first_wave(step.channels)
+            ways = routes_for(person, step.channels, control.reaches)
+            # None of the step's channels can reach them here (no credentials, say): the
+            # first other way, the desk's manual relay at worst, rather than nobody.
+            routes = ways.first_wave(step.channels) or ways.ordered[:1]
             if not routes:
                 nobody.append(f"{person.id} (no contact method for {', '.join(step.channels)})")
                 continue
