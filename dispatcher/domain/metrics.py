@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.planned import PlannedService
 from dispatcher.domain.requests import Event, Level, ServiceRequest, Severity
 from dispatcher.domain.roster import UnitKind
 from dispatcher.domain.sla import SlaClock, SlaKind, SlaState, sla_clocks, stopped_at
@@ -179,9 +181,9 @@ def _reopened_after_callback(item: Facts) -> int:
     return sum(first.kind == "callback" and second.kind == "reopened" for first, second in pairs)
 
 
-def callbacks(items: list[Facts], cutovers: list[Any]) -> Table:
+def callbacks(items: list[Facts], cutovers: list[PlannedService]) -> Table:
     """Callbacks before closure and satisfaction; `cutovers` are the period's completed
-    cutovers (PlannedService), whose satisfaction calls are counted apart."""
+    cutovers, whose satisfaction calls are counted apart."""
     closed = [e for f in items if (e := _closed(f)) is not None]
     without = sum(bool(e.data.get("without_callback")) for e in closed)
     attempts = [e for f in items for e in f.timeline if e.kind == "callback"]
@@ -208,8 +210,8 @@ def callbacks(items: list[Facts], cutovers: list[Any]) -> Table:
                  ("measure", "value"), rows)
 
 
-def complaints(items: list[Facts], records: dict[str, Any], now: datetime) -> Table:
-    """Complaint figures; `records` maps SR id to its `Complaint`."""
+def complaints(items: list[Facts], records: dict[str, Complaint], now: datetime) -> Table:
+    """Complaint figures; `records` maps SR id to its complaint record."""
     found = [(f, records[f.sr.id]) for f in items if f.sr.id in records]
     repeats = [c for _, c in found if c.is_repeat]
     resolved_in_time = sum(1 for f, c in found
@@ -262,7 +264,7 @@ def red_flags(items: list[Facts], start: datetime, end: datetime) -> tuple[Table
     return summary, listing
 
 
-def units(items: list[Facts], records: dict[str, Any]) -> Table:
+def units(items: list[Facts], records: dict[str, Complaint]) -> Table:
     """Service figures per unit that served the requests: branch, BR, BD, TAC."""
     served: dict[tuple[str, str], list[Facts]] = {}
     for item in items:

@@ -26,6 +26,9 @@ from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
 SHIFT = timedelta(hours=12)
+# Closed requests count (for their breaches and notes of the shift) when received at most this
+# long before the shift: older ones would mean opening older archive months every handover.
+CLOSED_LOOKBACK = timedelta(days=7)
 
 
 def shift_bounds(at: datetime, start: datetime | None = None,
@@ -46,11 +49,11 @@ def handover_report(store: Store, roster: Roster, start: datetime, end: datetime
                     now: datetime) -> Report:
     repository = RequestRepository(store)
     open_now = repository.list(RequestFilter(drill=False))
-    closed_in_shift = [sr for sr in repository.list(RequestFilter(include_closed=True, since=start,
-                                                                  drill=False))
-                       if not sr.is_open]
+    recently_closed = [sr for sr in repository.list(RequestFilter(
+        include_closed=True, since=start - CLOSED_LOOKBACK, drill=False)) if not sr.is_open]
     items = [metrics.facts(sr, repository.timeline(sr.id), roster, end)
-             for sr in open_now + closed_in_shift]
+             for sr in open_now + recently_closed]
+    repository.release_archives()  # a desk that made a handover must not keep months in memory
     open_items = [f for f in items if f.sr.is_open]
     _, flags_open = metrics.red_flags(open_items, start, end)
     next_end = end + (end - start)

@@ -57,5 +57,6 @@ def received_between(store: Store, start: datetime, end: datetime,
         closed = [sr for raw in db.table(REQUESTS).all()
                   if start <= (sr := ServiceRequest.from_dict(raw)).received < end and not sr.drill]
         received += _with_timelines(db, closed, kinds)
+        store.close_archive(month)  # a desk that made a report must not keep a month in memory
     received.sort(key=lambda pair: (pair[0].received, pair[0].id))
     return received, _with_timelines(store.live, older_open, kinds)

@@ -8,7 +8,14 @@ from click.testing import CliRunner
 
 from dispatcher.cli import cli
 from dispatcher.domain.planned import PlannedKind, PlannedService
-from dispatcher.domain.requests import Category, Customer, Reporter, ServiceRequest, Severity
+from dispatcher.domain.requests import (
+    CallbackOutcome,
+    Category,
+    Customer,
+    Reporter,
+    ServiceRequest,
+    Severity,
+)
 from dispatcher.engine.control import CalloutControl
 from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.reports.render import render
@@ -57,16 +64,25 @@ def night(data_dir):
         customer=Customer("China Example"), reporter=Reporter("Ma Li", "+12125550100")),
         START + timedelta(hours=4), "desk", "phone")
     requests.change(r1.id, lambda sr: sr.resolve(START + timedelta(hours=5), "desk"))
+    older = START - timedelta(days=2)
+    c1, _ = requests.register(older, lambda sr_id: ServiceRequest(
+        sr_id, older, Category.CONSULTATION, "licence question"), older, "desk", "phone")
+    requests.change(c1.id, lambda sr: sr.resolve(START - timedelta(days=1), "desk"))
+    requests.change(c1.id, lambda sr: sr.note(START + timedelta(hours=6), "li.na",
+                                              "customer confirmed by mail"))
+    requests.change(c1.id, lambda sr: sr.record_callback(
+        START + timedelta(hours=6), "li.na", CallbackOutcome.REACHED, 5))
+    requests.change(c1.id, lambda sr: sr.close(START + timedelta(hours=6), "li.na"))
     planned = PlannedRepository(store)
     for start, title in ((END + timedelta(hours=2), "MSC cutover"),
                          (END + timedelta(days=2), "later upgrade")):
         planned.add(start, lambda pid, s=start, t=title: PlannedService(
             pid, PlannedKind.CUTOVER, t, s, s + timedelta(hours=4), "Shanghai"))
-    return store, roster, (e1, e2, f1.id, r1.id)
+    return store, roster, (e1, e2, f1.id, r1.id, c1.id)
 
 
 def test_the_handover_lists_what_the_next_shift_takes_over(tmp_path):
-    store, roster, (e1, e2, f1, r1) = night(tmp_path / "data")
+    store, roster, (e1, e2, f1, r1, c1) = night(tmp_path / "data")
     report = json.loads(render(handover_report(store, roster, START, END, END), "json"))
     tables = {name: table["rows"] for name, table in report["tables"].items()}
     assert tables["open_by_state"] == [{"status": "new", "requests": 1},
@@ -91,14 +107,18 @@ def test_the_handover_lists_what_the_next_shift_takes_over(tmp_path):
          "attempts": 0, "customer": "China Example", "contact": "Ma Li +12125550100"}]
     assert [(r["title"], r["start"]) for r in tables["planned_next"]] == [
         ("MSC cutover", "2026-11-25T10:00+00:00")]
-    assert tables["notes"] == [{"at": "2026-11-24T23:00+00:00", "sr": f1, "by": "wang.fang",
-                                "note": "waiting for a spare board"}]
+    assert tables["notes"] == [
+        {"at": "2026-11-24T23:00+00:00", "sr": f1, "by": "wang.fang",
+         "note": "waiting for a spare board"},
+        # received two days before the shift, closed during it: its note is the shift's
+        {"at": "2026-11-25T02:00+00:00", "sr": c1, "by": "li.na",
+         "note": "customer confirmed by mail"}]
     assert "drill" not in json.dumps(report)
     store.close()
 
 
 def test_the_handover_prints_as_markdown_from_the_command_line(tmp_path):
-    store, _, (e1, _, _, _) = night(tmp_path / "data")
+    store, _, (e1, *_) = night(tmp_path / "data")
     store.close()
     result = CliRunner().invoke(cli, [
         "report", "handover", "--from", START.isoformat(), "--to", END.isoformat(),
