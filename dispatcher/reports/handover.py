@@ -15,7 +15,7 @@ from dispatcher.domain.callout import RunState
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedState
-from dispatcher.domain.requests import Status
+from dispatcher.domain.requests import ServiceRequest, Status
 from dispatcher.domain.sla import SlaState
 from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
@@ -65,7 +65,10 @@ def handover_report(store: Store, roster: Roster, start: datetime, end: datetime
         _chains(store, {f.sr.id for f in open_items}, start),
         _breaches(items, start, end),
         _callbacks_due(store, end),
-        _planned(store, end, next_end),
+        _planned(store, start, end, "planned_shift", "Planned work of the shift, and faults during it",
+                 [f.sr for f in items]),
+        _planned(store, end, next_end, "planned_next", "Planned work in the next shift",
+                 [f.sr for f in items]),
         _notes(items, start, end),
     )
     return Report("handover", "Shift handover", start, end, now, tables)
@@ -125,13 +128,16 @@ def _callbacks_due(store: Store, end: datetime) -> Table:
                         i.attempts, i.customer, i.contact) for i in callback_queue(store)))
 
 
-def _planned(store: Store, start: datetime, end: datetime) -> Table:
+def _planned(store: Store, start: datetime, end: datetime, name: str, title: str,
+             requests: list[ServiceRequest]) -> Table:
+    """Planned work whose window overlaps [start, end), and the faults reported during it."""
     works = [w for w in PlannedRepository(store).between(start, end)
              if w.state is not PlannedState.CANCELLED]
-    return Table("planned_next", "Planned work in the next shift",
-                 ("id", "kind", "start", "end", "site", "state", "title"),
+    return Table(name, title,
+                 ("id", "kind", "start", "end", "site", "state", "title", "faults_during"),
                  tuple((w.id, w.kind.value, _time(w.start), _time(w.end), w.site, w.state.value,
-                        w.title) for w in works))
+                        w.title, " ".join(sr.id for sr in w.linked_faults(requests)))
+                       for w in works))
 
 
 def _notes(items: list[metrics.Facts], start: datetime, end: datetime) -> Table:

@@ -75,7 +75,8 @@ def night(data_dir):
     requests.change(c1.id, lambda sr: sr.close(START + timedelta(hours=6), "li.na"))
     planned = PlannedRepository(store)
     for start, title in ((END + timedelta(hours=2), "MSC cutover"),
-                         (END + timedelta(days=2), "later upgrade")):
+                         (END + timedelta(days=2), "later upgrade"),
+                         (START + timedelta(minutes=30), "core patch tonight")):
         planned.add(start, lambda pid, s=start, t=title: PlannedService(
             pid, PlannedKind.CUTOVER, t, s, s + timedelta(hours=4), "Shanghai"))
     return store, roster, (e1, e2, f1.id, r1.id, c1.id)
@@ -107,6 +108,9 @@ def test_the_handover_lists_what_the_next_shift_takes_over(tmp_path):
          "attempts": 0, "customer": "China Example", "contact": "Ma Li +12125550100"}]
     assert [(r["title"], r["start"]) for r in tables["planned_next"]] == [
         ("MSC cutover", "2026-11-25T10:00+00:00")]
+    # tonight's work in Shanghai, 20:30 to 00:30: both emergencies there fell in its window
+    assert [(r["title"], r["faults_during"]) for r in tables["planned_shift"]] == [
+        ("core patch tonight", f"{e1} {e2}")]
     assert tables["notes"] == [
         {"at": "2026-11-24T23:00+00:00", "sr": f1, "by": "wang.fang",
          "note": "waiting for a spare board"},
@@ -128,7 +132,8 @@ def test_the_handover_prints_as_markdown_from_the_command_line(tmp_path):
     assert text.startswith("# Shift handover\n")
     for heading in ("Open requests by state", "Red Flags open, oldest first",
                     "Call-out chains running or exhausted", "SLA breaches of the shift",
-                    "Callbacks (回访) waiting, most overdue first", "Planned work in the next shift",
+                    "Callbacks (回访) waiting, most overdue first",
+                    "Planned work of the shift, and faults during it", "Planned work in the next shift",
                     "Notes of the shift"):
         assert f"\n## {heading}\n" in text
     assert f"| {e1} | fault_support" not in text  # rows carry the state, not the category
