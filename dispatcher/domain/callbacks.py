@@ -58,11 +58,12 @@ def request_callback(sr: ServiceRequest, timeline: list[Event]) -> CallbackDue |
     if sr.drill or sr.status is not Status.RESOLVED:
         return None
     resolved = [e for e in timeline if e.kind == "resolved"]
-    since = resolved[-1].at if resolved else sr.received
-    attempts = [e for e in timeline if e.kind == "callback" and e.seq > (resolved[-1].seq if resolved else 0)]
+    since, after = (resolved[-1].at, resolved[-1].seq) if resolved else (sr.received, 0)
+    attempts = [e for e in timeline if e.kind == "callback" and e.seq > after]
+    last = attempts[-1].data.get("outcome", "") if attempts else ""
     contact = " ".join(filter(None, (sr.reporter.name, sr.reporter.phone, sr.reporter.email)))
     return CallbackDue(sr.id, "request", sr.customer.name, contact, sr.summary, since,
-                       sr.callback_attempts, attempts[-1].data.get("outcome", "") if attempts else "")
+                       sr.callback_attempts, last)
 
 
 def queue_order(items: list[CallbackDue]) -> list[CallbackDue]:

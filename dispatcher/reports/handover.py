@@ -15,7 +15,7 @@ from dispatcher.domain.callout import RunState
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedState
-from dispatcher.domain.requests import ServiceRequest, Status
+from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaState
 from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
@@ -109,7 +109,7 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
         for event in item.timeline:
             if event.kind == "sla_breached" and start <= event.at < end:
                 clock = str(event.data.get("clock", ""))
-                found[(item.sr.id, clock)] = (str(event.data.get("deadline", _time(event.at))), "engine")
+                found[(item.sr.id, clock)] = (_deadline(event), "engine")
         for clock in item.clocks:
             missed = clock.state in (SlaState.BREACHED, SlaState.MISSED)
             if missed and start <= clock.deadline < end:
@@ -119,6 +119,14 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
     return Table("sla_breaches", "SLA breaches of the shift",
                  ("sr", "clock", "deadline", "seen_by"),
                  tuple((sr, clock, *found[(sr, clock)]) for sr, clock in sorted(found)), keys=2)
+
+
+def _deadline(event: Event) -> str:
+    """The deadline an engine's breach event names (the event's time if it names none)."""
+    try:
+        return _time(datetime.fromisoformat(str(event.data["deadline"])))
+    except (KeyError, ValueError):
+        return _time(event.at)
 
 
 def _callbacks_due(store: Store, end: datetime) -> Table:
