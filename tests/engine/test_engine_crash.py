@@ -41,7 +41,8 @@ def wait_for(condition, timeout: float, what: str) -> None:
 @pytest.mark.slow
 def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
     data = tmp_path / "data"
-    with TwilioPeer(latency=0.15) as peer, LoopbackSMTPServer(tls="starttls") as smtp:
+    # Mail answers slowly: the kill lands after texts and calls are confirmed, mid-mail.
+    with TwilioPeer(latency=0.05) as peer, LoopbackSMTPServer(tls="starttls", latency=2.0) as smtp:
         environ = {**os.environ, "TWILIO_ACCOUNT_SID": peer.account_sid,
                    "TWILIO_AUTH_TOKEN": peer.auth_token, "TWILIO_FROM": TEST_FROM,
                    "DISPATCHER_TWILIO_URL": peer.url, "SMTP_HOST": smtp.host,
