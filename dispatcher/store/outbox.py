@@ -104,11 +104,12 @@ class OutboxRepository:
                          error_code=error_code, detail=detail)
 
     def due(self, now: datetime) -> list[OutboxRecord]:
-        """What to send now, oldest first: queued and due, or interrupted while sending."""
+        """What to send now: queued and due, or interrupted while sending; real pages before
+        drill ones (a real emergency during a drill takes priority), then oldest first."""
         found = [OutboxRecord.from_document(d) for d in self.table.all()
                  if d["state"] in {s.value for s in PENDING}]
         ready = [r for r in found if r.state is DeliveryState.SENDING or r.due <= now]
-        return sorted(ready, key=lambda r: (r.due, r.id))
+        return sorted(ready, key=lambda r: (r.drill, r.due, r.id))
 
     def next_due(self) -> datetime | None:
         """When the next queued record falls due: the engine's next outbox wakeup."""
