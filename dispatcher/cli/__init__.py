@@ -34,6 +34,7 @@ COMMANDS = {
     "desk": "dispatcher.cli.desk:desk",
     "plugins": "dispatcher.cli.plugins:plugins_command",
     "notify": "dispatcher.cli.plugins:notify_group",
+    "drill": "dispatcher.cli.drill:drill_group",
 }
 
 
