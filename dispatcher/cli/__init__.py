@@ -34,6 +34,9 @@ COMMANDS = {
     "desk": "dispatcher.cli.desk:desk",
     "plugins": "dispatcher.cli.plugins:plugins_command",
     "notify": "dispatcher.cli.plugins:notify_group",
+    "engine": "dispatcher.cli.callout:engine_command",
+    "chain": "dispatcher.cli.callout:chain_group",
+    "outbox": "dispatcher.cli.callout:outbox_group",
     "drill": "dispatcher.cli.drill:drill_group",
 }
 

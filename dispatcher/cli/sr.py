@@ -37,6 +37,8 @@ from dispatcher.domain.requests import (
 )
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.routing import describe_target, preview, route
+from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -119,8 +121,14 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
             level=Level(fields["level"]),
         )
 
-    request, _ = RequestRepository(store).register(received, build, now(), resolve_actor(actor),
-                                                   CHANNEL)
+    if roster is None:
+        request, _ = RequestRepository(store).register(received, build, now(),
+                                                       resolve_actor(actor), CHANNEL)
+        chain = None
+    else:
+        request, routing = CalloutControl(store, roster).register(
+            received, build, now(), resolve_actor(actor), CHANNEL)
+        chain = routing.chain if routing else None
     if as_json:
         echo_json(request)
         return
@@ -128,6 +136,11 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
     if request.is_emergency:
         click.secho(f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
                     fg="red", bold=True, err=True)
+    if chain is not None:
+        click.echo(f"call-out: the {chain} chain started", err=True)
+        if EngineLease(store.data_dir).holder() is None:
+            click.secho("no engine runs on this data directory: nobody is paged until "
+                        "`dispatcher engine` or a desk runs", fg="yellow", err=True)
 
 
 def _check_against_roster(roster_path: Path, site: str, product: str,
@@ -300,9 +313,15 @@ _simple_move("escalate", "escalate", "Escalate to the next support level (L1 →
 @json_option
 @with_store
 def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json: bool) -> None:
-    """Acknowledge: someone owns the problem."""
-    _change(store, sr_id, as_json,
-            lambda r: r.acknowledge(now(), resolve_actor(actor), CHANNEL, text, by=by))
+    """Acknowledge: someone owns the problem. Its call-out chain stops."""
+    actor = resolve_actor(actor)
+    run = CalloutControl(store, None).acknowledge(sr_id, now(), actor, by or actor, CHANNEL, text)
+    request = RequestRepository(store).get(sr_id)
+    if as_json:
+        echo_json({"request": request, "callout": run})
+        return
+    click.echo(f"{request.id} acknowledged by {by or actor}"
+               + (f"; its {run.chain} chain stopped at {run.position_label()}" if run else ""))
 
 
 @sr.command("note")

@@ -152,10 +152,24 @@ class PersonRoutes:
 
 
 
+# After the step's own channels, a person's other ways are tried in this order: the phone,
+# then text, then mail, then any plugin's; the desk's manual relay last.
+FALLBACK_ORDER = ("voice", "sms", "email")
+MANUAL_CHANNEL = "desk"
+
+
+def _fallback_rank(channel: str) -> tuple[int, str]:
+    if channel in FALLBACK_ORDER:
+        return FALLBACK_ORDER.index(channel), channel
+    return (len(FALLBACK_ORDER) + (channel == MANUAL_CHANNEL), channel)
+
+
 def routes_for(person: Person, step_channels: Sequence[str],
                reaches: dict[str, frozenset[ContactKind]]) -> PersonRoutes:
-    """All routes for a person: the step's channels first, then every other enabled channel."""
-    channels = list(step_channels) + [c for c in reaches if c not in step_channels]
+    """All routes for a person: the step's channels first, then every other enabled channel
+    (see `FALLBACK_ORDER`)."""
+    others = sorted((c for c in reaches if c not in step_channels), key=_fallback_rank)
+    channels = list(step_channels) + others
     ordered = [Route(person.id, channel, contact)
                for channel in channels if channel in reaches
                for contact in person.contacts if contact.kind in reaches[channel]]

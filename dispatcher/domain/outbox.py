@@ -3,7 +3,7 @@
 Every notification is a record before it is sent. Its state moves
 
     queued → sending → sent → delivered
-                     ↘ failed        (permanent, or transient retries used up)
+       ↘ cancelled   ↘ failed        (permanent, or transient retries used up)
 
 A transient failure goes back to `queued` with a later due time (exponential backoff); a
 permanent one fails at once, and the engine moves to the person's next contact method.
@@ -23,16 +23,19 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     DELIVERED = "delivered"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # never sent: its chain ended first, or the same page just went
 
 
 # Which state may follow which; anything else is a bug in the caller.
 NEXT_STATES: dict[DeliveryState, frozenset[DeliveryState]] = {
-    DeliveryState.QUEUED: frozenset({DeliveryState.SENDING, DeliveryState.FAILED}),
+    DeliveryState.QUEUED: frozenset({DeliveryState.SENDING, DeliveryState.FAILED,
+                                     DeliveryState.CANCELLED}),
     DeliveryState.SENDING: frozenset({DeliveryState.SENT, DeliveryState.DELIVERED,
                                       DeliveryState.QUEUED, DeliveryState.FAILED}),
     DeliveryState.SENT: frozenset({DeliveryState.DELIVERED, DeliveryState.FAILED}),
     DeliveryState.DELIVERED: frozenset(),
     DeliveryState.FAILED: frozenset(),
+    DeliveryState.CANCELLED: frozenset(),
 }
 
 PENDING = frozenset({DeliveryState.QUEUED, DeliveryState.SENDING})

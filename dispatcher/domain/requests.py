@@ -102,6 +102,13 @@ _WHY_NOT = {
     ("acknowledge", Status.CLOSED): "it is closed",
 }
 
+# Timeline events the call-out engine writes; they leave the SR's state as it is.
+ENGINE_EVENTS = frozenset({
+    "callout_started", "step_reached", "step_skipped", "callout_escalated", "callout_repaged",
+    "page_sent", "page_delivered", "page_failed", "callout_acknowledged", "late_acknowledgement",
+    "callout_exhausted", "callout_stopped", "sla_near_breach", "sla_breached", "csq_notified",
+})
+
 SR_ID = re.compile(r"^SR-(\d{8})-(\d{4,})$")
 ID_DAY_FACTOR = 100_000  # doc id = YYYYMMDD * factor + number of the day
 
@@ -330,6 +337,14 @@ class ServiceRequest:
         if not text.strip():
             raise DispatcherError("a note needs text")
         return [self._event(at, actor, "note", text, channel, **data)]
+
+    def record(self, at: datetime, actor: str, kind: str, text: str = "", channel: str = "",
+               **data: Any) -> list[Event]:
+        """A call-out or SLA event (a page sent, a step reached, a breach): on the timeline,
+        the SR's state unchanged."""
+        if kind not in ENGINE_EVENTS:
+            raise ValueError(f"{kind!r} is not an engine event")
+        return [self._event(at, actor, kind, text, channel, **data)]
 
     def _open_red_flag(self, at: datetime, actor: str, channel: str) -> list[Event]:
         """CSQ's Red Flag for an emergency; a drill's made-up emergency never raises one."""

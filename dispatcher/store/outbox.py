@@ -31,7 +31,7 @@ class OutboxRecord:
     contact_kind: str
     address: str
     ack_code: str
-    purpose: str  # "page", "drill", "audit", "sla", ...
+    purpose: str  # "page", "repage", "drill_over", "sla", "csq", "audit"
     created: datetime
     due: datetime
     state: DeliveryState = DeliveryState.QUEUED
@@ -45,6 +45,11 @@ class OutboxRecord:
     error_code: str = ""
     detail: str = ""
     updated: datetime | None = None
+    # The rendered message, so a record can be sent, shown or retried on its own.
+    short_text: str = ""
+    long_text: str = ""
+    spoken_text: str = ""
+    language: str = "en"
     id: int = 0  # the store's document id, given when queued
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,13 +108,27 @@ class OutboxRepository:
         return self.move(record_id, DeliveryState.QUEUED, at, due=due, failure="transient",
                          error_code=error_code, detail=detail)
 
+    def all(self) -> list[OutboxRecord]:
+        return sorted((OutboxRecord.from_document(d) for d in self.table.all()), key=lambda r: r.id)
+
+    def pending(self) -> list[OutboxRecord]:
+        """Queued, or interrupted while sending."""
+        pending = {s.value for s in PENDING}
+        return [OutboxRecord.from_document(d) for d in self.table.all() if d["state"] in pending]
+
     def due(self, now: datetime) -> list[OutboxRecord]:
-        """What to send now: queued and due, or interrupted while sending; real pages before
-        drill ones (a real emergency during a drill takes priority), then oldest first."""
-        found = [OutboxRecord.from_document(d) for d in self.table.all()
-                 if d["state"] in {s.value for s in PENDING}]
-        ready = [r for r in found if r.state is DeliveryState.SENDING or r.due <= now]
+        """What to send now: queued and due, or interrupted while sending. Real pages come
+        before drill ones (a real emergency during a drill takes priority), then oldest first."""
+        ready = [r for r in self.pending() if r.state is DeliveryState.SENDING or r.due <= now]
         return sorted(ready, key=lambda r: (r.drill, r.due, r.id))
+
+    def cancel_queued(self, sr: str, at: datetime, why: str, purposes: frozenset[str]
+                      ) -> list[OutboxRecord]:
+        """Cancel an SR's queued notifications of these purposes (its chain ended)."""
+        with self.store.atomic(self.store.live):
+            queued = [r for r in self.for_sr(sr)
+                      if r.state is DeliveryState.QUEUED and r.purpose in purposes]
+            return [self.move(r.id, DeliveryState.CANCELLED, at, detail=why) for r in queued]
 
     def next_due(self) -> datetime | None:
         """When the next queued record falls due: the engine's next outbox wakeup."""

@@ -139,7 +139,9 @@ class RequestRepository:
     # -- changing -----------------------------------------------------------------------
 
     def register(self, received: datetime, build: Callable[[str], ServiceRequest],
-                 at: datetime, actor: str, channel: str) -> tuple[ServiceRequest, list[Event]]:
+                 at: datetime, actor: str, channel: str,
+                 also: Callable[[ServiceRequest], tuple[list[Event], dict[str, list[Document]]]]
+                 | None = None) -> tuple[ServiceRequest, list[Event]]:
         """Allocate the next id of the day the SR was received (local date), build it, save it.
 
         Two commits, neither of which reads the live partition: the number is allocated in the
@@ -147,6 +149,8 @@ class RequestRepository:
         appended to live as new documents. A crash between the two leaves only an unused
         number of the day: ids stay unique, and one may be skipped. When saving to live fails
         (a full disk), the number is given back unless another SR has taken a later one.
+        `also(sr)` may give more events, and new documents of other live tables (a call-out
+        run), to save in the same commit.
         """
         day = received.astimezone().date()
         counters = self.store.counters
@@ -154,10 +158,15 @@ class RequestRepository:
             number = self.store.next_sequence(day_key(day), db=counters)
             sr = build(format_id(day, number))
             events = sr.registered(at, actor, channel)
+            extra: dict[str, list[Document]] = {}
+            if also is not None:
+                more, extra = also(sr)
+                events += more
         try:
             self.store.append_new(self.store.live, {
                 REQUESTS: [Document(sr.to_dict(), doc_id=doc_id(sr.id))],
                 EVENTS: [Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events],
+                **extra,
             })
         except BaseException:
             try:

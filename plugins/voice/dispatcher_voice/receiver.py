@@ -8,6 +8,8 @@ Twilio called, so the receiver checks against `public_url`, not the address it l
 
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -47,6 +49,7 @@ class WebhookReceiver:
         self.config = config
         self._validator = RequestValidator(auth_token)
         self._runner: web.AppRunner | None = None
+        self._starting: asyncio.Future[None] | None = None
         self.replies: list[Reply] = []
         self.statuses: list[tuple[str, str]] = []  # call sid, Twilio call status
         self.refused = 0
@@ -59,20 +62,30 @@ class WebhookReceiver:
         return f"{self.config.public_url}/voice/status"
 
     async def start(self) -> None:
-        if self._runner is not None:
-            return
+        """Listen, once: calls placed at the same moment share one start."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._listen())
+        await asyncio.shield(self._starting)
+
+    async def _listen(self) -> None:
         app = web.Application()
         app.router.add_post("/voice/gather", self._gather)
         app.router.add_post("/voice/status", self._status)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, self.config.host, self.config.port).start()
+        try:
+            await web.TCPSite(runner, self.config.host, self.config.port).start()
+        except BaseException:
+            await runner.cleanup()
+            self._starting = None
+            raise
         self._runner = runner
 
     async def close(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self._starting = None
 
     def drain(self) -> tuple[list[Reply], list[tuple[str, str]]]:
         replies, statuses = self.replies, self.statuses

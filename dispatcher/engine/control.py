@@ -1,0 +1,318 @@
+"""Commands to the call-out: register and start, acknowledge, escalate, re-page, stop, retry.
+
+Synchronous and safe from any process (a command, a desk, a drill): each call is one commit
+on the live partition, changing the SR's timeline and its call-out run together. Whoever holds
+the engine lease notices the change on its next pass (within a second) and pages what the run
+now needs; nothing here talks to a provider.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from dispatcher.domain import messages
+from dispatcher.domain.callout import RunState, acknowledge, advance, repage, start_run, stop
+from dispatcher.domain.chains import ChainSpec
+from dispatcher.domain.oncall import Roster
+from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.requests import Event, ServiceRequest, Status
+from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.routing import Routing, route
+from dispatcher.domain.rotation import Override
+from dispatcher.errors import DispatcherError, IllegalTransition
+from dispatcher.roster.overrides import OverrideRepository
+from dispatcher.store import Store
+from dispatcher.store.callouts import CALLOUTS, CalloutRecord, CalloutRepository
+from dispatcher.store.outbox import OutboxRecord, OutboxRepository
+from dispatcher.store.requests import RequestRepository
+
+# What each built-in channel reaches, for commands that run without loading plugins.
+DEFAULT_REACHES: dict[str, frozenset[ContactKind]] = {
+    "voice": frozenset({ContactKind.MOBILE, ContactKind.VOICE}),
+    "sms": frozenset({ContactKind.MOBILE}),
+    "email": frozenset({ContactKind.EMAIL}),
+    "desk": frozenset(ContactKind),
+}
+PAGES = frozenset({"page", "repage"})  # the purposes an acknowledgement makes pointless
+ENGINE = "engine"  # the actor of what the engine does by itself
+CODE_REUSE = timedelta(days=2)  # an ack code is not handed out again while this recent
+
+
+class CalloutControl:
+    def __init__(self, store: Store, roster: Roster | None, overrides: tuple[Override, ...] | None = None,
+                 reaches: Mapping[str, frozenset[ContactKind]] | None = None) -> None:
+        self.store = store
+        self.roster = roster
+        self._overrides = overrides
+        self.reaches = dict(reaches) if reaches is not None else dict(DEFAULT_REACHES)
+        self.requests = RequestRepository(store)
+        self.callouts = CalloutRepository(store)
+        self.outbox = OutboxRepository(store)
+
+    def overrides(self) -> tuple[Override, ...]:
+        """Run-time overrides from the store (the roster's own are part of the roster)."""
+        if self._overrides is not None:
+            return self._overrides
+        return OverrideRepository(self.store).all()
+
+    def chain(self, chain_id: str) -> ChainSpec:
+        if self.roster is None:
+            raise DispatcherError(f"running chain '{chain_id}' needs a roster (--roster)")
+        try:
+            return self.roster.chains[chain_id]
+        except KeyError:
+            raise DispatcherError(f"{self.roster.source} has no chain '{chain_id}'") from None
+
+    def routing(self, sr: ServiceRequest) -> Routing:
+        if self.roster is None:
+            raise DispatcherError(f"routing {sr.id} needs a roster (--roster)")
+        return route(self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency)
+
+    # -- starting ---------------------------------------------------------------------------
+
+    def register(self, received: datetime, build: Callable[[str], ServiceRequest], at: datetime,
+                 actor: str, channel: str, *, chain: str | None = None, start_chain: bool = True
+                 ) -> tuple[ServiceRequest, Routing | None]:
+        """Register an SR and, when its routing (or `chain`) gives a chain, start it in the
+        same commit: the engine holder pages step 1 on its next pass."""
+        found: list[Routing] = []
+
+        def also(sr: ServiceRequest):
+            routing = self.routing(sr)
+            found.append(routing)
+            chain_id = chain or routing.chain
+            if not start_chain or chain_id is None:
+                return [], {}
+            record, events = self._begin(sr, chain_id, at, actor, channel)
+            return events, {CALLOUTS: [self.callouts.document(record)]}
+
+        sr, _ = self.requests.register(received, build, at, actor, channel, also=also)
+        return sr, found[0] if found else None
+
+    def start(self, sr_id: str, at: datetime, actor: str, chain: str | None = None,
+              channel: str = "desk") -> CalloutRecord:
+        """Start (or start again) an SR's chain."""
+        started: list[CalloutRecord] = []
+
+        def action(sr: ServiceRequest) -> list[Event]:
+            existing = self.callouts.get(sr.id)
+            if existing is not None and existing.running:
+                raise DispatcherError(
+                    f"the chain of {sr.id} is already running ({existing.position_label()})")
+            if sr.status not in (Status.NEW, Status.DISPATCHED, Status.ACKNOWLEDGED,
+                                 Status.IN_PROGRESS, Status.RESTORED):
+                raise IllegalTransition(f"cannot start a chain for {sr.id}: it is {sr.status.value}")
+            chain_id = chain or self.routing(sr).chain
+            if chain_id is None:
+                raise DispatcherError(f"no chain applies to {sr.id}: {self.routing(sr).why}")
+            record, events = self._begin(sr, chain_id, at, actor, channel)
+            started.append(record)
+            return events
+
+        with self.store.atomic(self.store.live):
+            self.requests.change(sr_id, action)
+            self.callouts.save(started[0])
+        return started[0]
+
+    def _begin(self, sr: ServiceRequest, chain_id: str, at: datetime, actor: str, channel: str
+               ) -> tuple[CalloutRecord, list[Event]]:
+        spec = self.chain(chain_id)
+        run = start_run(sr.id, chain_id, spec, at, drill=sr.drill)
+        record = CalloutRecord.begin(run, len(spec.steps), max(1, spec.repeat))
+        events = sr.record(at, actor, "callout_started", spec.name, channel, chain=chain_id,
+                           drill=sr.drill)
+        if sr.status is Status.NEW:
+            events += sr.dispatch(at, actor, channel, f"call-out chain {chain_id}")
+        return record, events
+
+    # -- changing a running chain -------------------------------------------------------------
+
+    def acknowledge(self, sr_id: str, at: datetime, actor: str, by: str, via: str = "desk",
+                    note: str = "") -> CalloutRecord | None:
+        """Someone owns the problem: the SR is acknowledged, and its chain stops. Returns
+        the chain it stopped, or None when none was running."""
+        with self.store.atomic(self.store.live):
+            record = self.callouts.get(sr_id)
+            running = record is not None and record.running
+
+            def action(sr: ServiceRequest) -> list[Event]:
+                text = note or f"acknowledged by {by}"
+                if sr.status in (Status.NEW, Status.DISPATCHED):
+                    return sr.acknowledge(at, actor, via, text, by=by)
+                if running:
+                    return sr.record(at, actor, "callout_acknowledged", text, via, by=by, via=via)
+                raise IllegalTransition(
+                    f"cannot acknowledge {sr.id}: it is {sr.status.value} and no chain is running")
+
+            self.requests.change(sr_id, action)
+            if running:
+                record = record.with_run(acknowledge(record.run, at, by, via), at)
+                self.callouts.save(record)
+                self.outbox.cancel_queued(sr_id, at, f"acknowledged by {by}", PAGES)
+        return record if running else None
+
+    def escalate(self, sr_id: str, at: datetime, actor: str, channel: str = "desk"
+                 ) -> CalloutRecord:
+        """Move the chain on to its next step now, without waiting."""
+        return self.move_on(sr_id, at, actor, "escalated", channel)
+
+    def move_on(self, sr_id: str, at: datetime, actor: str, how: str, channel: str = ""
+                ) -> CalloutRecord:
+        """The next step (its wait ended, or a dispatcher escalated); after the last step of
+        the last round the chain is exhausted, and flashes on the desk until seen."""
+        with self.store.atomic(self.store.live):
+            record = self._running(sr_id)
+            run = advance(record.run, self.chain(record.chain), at)
+            if run.state is RunState.EXHAUSTED:
+                record = record.with_run(run, at, how=how, seen=False)
+                kind, text = "callout_exhausted", (
+                    f"chain {record.chain} ran out after {record.repeat} round(s) without an "
+                    "acknowledgement")
+            else:
+                record = record.with_run(run, at, how=how)
+                kind = "callout_escalated" if how == "escalated" else "step_reached"
+                text = f"{record.position_label()} ({how})"
+            if how == "escalated" or kind == "callout_exhausted":
+                self.requests.change(sr_id, lambda sr: sr.record(at, actor, kind, text, channel))
+            self.callouts.save(record)
+        return record
+
+    def repage(self, sr_id: str, at: datetime, actor: str, channel: str = "desk"
+               ) -> CalloutRecord:
+        """Page the current step again now, and wait its full time from now."""
+        with self.store.atomic(self.store.live):
+            record = self._running(sr_id)
+            record = record.with_run(repage(record.run, self.chain(record.chain), at), at,
+                                     how="repaged", repages=record.repages + 1)
+            self.requests.change(sr_id, lambda sr: sr.record(
+                at, actor, "callout_repaged", record.position_label(), channel))
+            self.callouts.save(record)
+        return record
+
+    def stop(self, sr_id: str, at: datetime, actor: str, reason: str, channel: str = "desk"
+             ) -> CalloutRecord:
+        """Stop a chain (a drill aborted, an SR resolved without an acknowledgement). A drill's
+        stop tells everyone already paged that it is over."""
+        if not reason.strip():
+            raise DispatcherError(f"stopping the chain of {sr_id} needs a reason")
+        with self.store.atomic(self.store.live):
+            record = self._running(sr_id)
+            record = record.with_run(stop(record.run), at, stopped_reason=reason)
+            sr, _ = self.requests.change(sr_id, lambda sr: sr.record(
+                at, actor, "callout_stopped", reason, channel))
+            self.callouts.save(record)
+            self.outbox.cancel_queued(sr_id, at, f"chain stopped: {reason}", PAGES)
+            if record.drill:
+                self.outbox.enqueue(self._drill_over(sr, at, reason))
+        return record
+
+    def _drill_over(self, sr: ServiceRequest, at: datetime, reason: str) -> list[OutboxRecord]:
+        """One "the drill is over" message per person already paged, by the quiet channels
+        they were paged on (a call only where nothing else reached them)."""
+        paged: dict[str, list[OutboxRecord]] = {}
+        for record in self.outbox.for_sr(sr.id):
+            if record.purpose in PAGES and record.attempt > 0:
+                paged.setdefault(record.person, []).append(record)
+        notices = []
+        for person_id, records in paged.items():
+            quiet = [r for r in records if r.channel != "voice"] or records[:1]
+            seen: set[tuple[str, str]] = set()
+            for record in quiet:
+                if (record.channel, record.address) in seen:
+                    continue
+                seen.add((record.channel, record.address))
+                text = messages.drill_over(sr, record.language, reason)
+                notices.append(replace(
+                    record, id=0, purpose="drill_over", created=at, due=at,
+                    state=DeliveryState.QUEUED, attempt=0, provider_id="", provider_status="",
+                    failure="", error_code="", detail="", updated=None, short_text=text.short,
+                    long_text=text.long, spoken_text=text.spoken))
+        return notices
+
+    def _running(self, sr_id: str) -> CalloutRecord:
+        record = self.callouts.get(sr_id)
+        if record is None:
+            raise DispatcherError(f"{sr_id} has no call-out chain")
+        if not record.running:
+            raise IllegalTransition(f"the chain of {sr_id} is {record.state.value}, not running")
+        return record
+
+    # -- the outbox ---------------------------------------------------------------------------
+
+    def retry(self, notification_id: int, at: datetime, actor: str, channel: str | None = None
+              ) -> OutboxRecord:
+        """Send a failed (or cancelled) notification again, or by another channel."""
+        original = self.outbox.get(notification_id)
+        if original.state not in (DeliveryState.FAILED, DeliveryState.CANCELLED):
+            raise DispatcherError(f"notification {notification_id} is {original.state.value}; "
+                                  "only a failed or cancelled one can be sent again")
+        channel = channel or original.channel
+        contact = ContactMethod(ContactKind(original.contact_kind), original.address)
+        if channel != original.channel:
+            person = self.roster.person(original.person)
+            contact = self.contact_for(person, channel)
+        [queued] = self.outbox.enqueue([replace(
+            original, id=0, channel=channel, contact_kind=contact.kind.value,
+            address=contact.address, created=at, due=at, state=DeliveryState.QUEUED, attempt=0,
+            provider_id="", provider_status="", failure="", error_code="",
+            detail=f"sent again by {actor} (was #{notification_id})", updated=None)])
+        return queued
+
+    def contact_for(self, person: Person, channel: str) -> ContactMethod:
+        reaches = self.reaches.get(channel)
+        if reaches is None:
+            raise DispatcherError(f"no channel '{channel}' (known: {', '.join(sorted(self.reaches))})")
+        for contact in person.contacts:
+            if contact.kind in reaches:
+                return contact
+        raise DispatcherError(f"{person.display_name} has no contact method that {channel} reaches")
+
+    def ack_code(self, sr_id: str, person_id: str, at: datetime) -> str:
+        """The code a person answers with: the same for every page of one SR to one person,
+        and not in use by any other recent notification."""
+        in_use: set[str] = set()
+        since = at - CODE_REUSE
+        for doc in self.outbox.table.all():
+            if doc["sr"] == sr_id and doc["person"] == person_id:
+                return doc["ack_code"]
+            if datetime.fromisoformat(doc["created"]) >= since:
+                in_use.add(doc["ack_code"])
+        while True:
+            code = f"{1000 + secrets.randbelow(9000)}"
+            if code not in in_use:
+                return code
+
+    def enqueue_audit(self, people: Iterable[Person], at: datetime, actor: str) -> str:
+        """An "are you reachable" message to every contact method of each person; the
+        acknowledgements say which methods work. Returns the audit's id."""
+        day = at.astimezone().date()
+        audit_id = f"AUDIT-{day:%Y%m%d}-{self.store.next_sequence(f'audit:{day:%Y%m%d}')}"
+        records = []
+        for person in people:
+            code = self.ack_code(audit_id, person.id, at)
+            text = messages.reachability_check(audit_id, person.language)
+            for contact in person.contacts:
+                channel = self._audit_channel(contact.kind)
+                if channel is None:
+                    continue
+                records.append(OutboxRecord(
+                    sr=audit_id, person=person.id, channel=channel,
+                    contact_kind=contact.kind.value, address=contact.address, ack_code=code,
+                    purpose="audit", created=at, due=at, detail=f"audit by {actor}",
+                    short_text=text.short, long_text=text.long, spoken_text=text.spoken,
+                    language=person.language))
+        if not records:
+            raise DispatcherError("nobody to audit: no contact method any channel reaches")
+        self.outbox.enqueue(records)
+        return audit_id
+
+    def _audit_channel(self, kind: ContactKind) -> str | None:
+        """The channel that tests a contact method: a text for a mobile, a call for a landline."""
+        preferred = {ContactKind.MOBILE: "sms", ContactKind.VOICE: "voice",
+                     ContactKind.EMAIL: "email"}[kind]
+        if kind in self.reaches.get(preferred, frozenset()):
+            return preferred
+        return next((name for name, reaches in self.reaches.items() if kind in reaches), None)

@@ -1,0 +1,103 @@
+"""Paging a step: whom it reaches now, by which contact methods, and the fallback after a
+permanent failure. Synchronous store work, each call one commit, used by the engine holder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from dispatcher.domain import messages
+from dispatcher.domain.callout import routes_for
+from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.routing import describe_target, preview
+from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
+from dispatcher.store.callouts import CalloutRecord, StepLog
+from dispatcher.store.outbox import OutboxRecord
+
+
+def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecord | None:
+    """Queue the pages of a run's current step, log the step and put it on the timeline, all
+    in one commit. A step that reaches nobody is logged as skipped and the run moves on at
+    once; returns the run as it then stands (None when there was nothing to page)."""
+    store = control.store
+    with store.atomic(store.live):
+        record = control.callouts.get(sr_id)
+        if record is None or not record.needs_paging:
+            return None
+        sr = control.requests.get(sr_id)
+        spec = control.chain(record.chain)
+        step = spec.steps[record.step]
+        shown = preview(control.roster, spec, at, sr.site, sr.product, control.overrides())
+        found = shown[record.step]
+        nobody = [describe_target(t) for t in found.nobody_for]
+        label = record.position_label()
+        purpose = "repage" if record.how == "repaged" else "page"
+        pages: list[OutboxRecord] = []
+        paged: list[str] = []
+        for person in found.people:
+            ways = routes_for(person, step.channels, control.reaches)
+            # None of the step's channels can reach them here (no credentials, say): the
+            # first other way, the desk's manual relay at worst, rather than nobody.
+            routes = ways.first_wave(step.channels) or ways.ordered[:1]
+            if not routes:
+                nobody.append(f"{person.id} (no contact method for {', '.join(step.channels)})")
+                continue
+            paged.append(person.id)
+            code = control.ack_code(sr.id, person.id, at)
+            text = messages.page(sr, person.language, label)
+            pages += [OutboxRecord(
+                sr=sr.id, person=person.id, channel=route.channel,
+                contact_kind=route.contact.kind.value, address=route.contact.address,
+                ack_code=code, purpose=purpose, created=at, due=at, drill=sr.drill,
+                round=record.round, step=record.step, short_text=text.short,
+                long_text=text.long, spoken_text=text.spoken, language=person.language)
+                for route in routes]
+        log = StepLog(record.round, record.step, at, tuple(paged), tuple(step.channels),
+                      tuple(nobody), skipped=not paged, how=record.how)
+        record = replace(record, paged=record.step_key, steps=record.steps + (log,), updated=at)
+        if paged:
+            control.outbox.enqueue(pages)
+            text = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
+            if nobody:
+                text += f"; nobody for {', '.join(nobody)}"
+            kind = "step_reached"
+        else:
+            text = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
+            kind = "step_skipped"
+        control.requests.change(sr.id, lambda sr: sr.record(
+            at, ENGINE, kind, text, "", people=paged, channels=list(step.channels),
+            nobody_for=nobody, round=record.round + 1, step=record.step + 1, how=record.how))
+        control.callouts.save(record)
+        if not paged:
+            record = control.move_on(sr.id, at, ENGINE, "skipped")
+    return record
+
+
+def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> OutboxRecord | None:
+    """After a permanent failure, the person's next contact method not yet tried in this step,
+    queued at once (an SMS to a dead number becomes a call); None when none is left or the
+    chain has moved on."""
+    if failed.purpose not in PAGES:
+        return None
+    store = control.store
+    with store.atomic(store.live):
+        record = control.callouts.get(failed.sr)
+        if record is None or not record.running or (record.round, record.step) != (failed.round, failed.step):
+            return None
+        person = control.roster.people.get(failed.person)
+        if person is None:
+            return None
+        step = control.chain(record.chain).steps[record.step]
+        tried = {(r.channel, r.address) for r in control.outbox.for_sr(failed.sr)
+                 if r.person == failed.person and (r.round, r.step) == (failed.round, failed.step)}
+        for route in routes_for(person, step.channels, control.reaches).ordered:
+            if (route.channel, route.contact.address) not in tried:
+                [queued] = control.outbox.enqueue([replace(
+                    failed, id=0, channel=route.channel, contact_kind=route.contact.kind.value,
+                    address=route.contact.address, created=at, due=at, state=DeliveryState.QUEUED,
+                    attempt=0, provider_id="", provider_status="", failure="", error_code="",
+                    detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
+                    updated=None)])
+                return queued
+    return None

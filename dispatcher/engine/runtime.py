@@ -1,0 +1,482 @@
+"""The engine: one asyncio runtime that pages, chases, sends, listens and watches the clocks.
+
+Each pass (`tick`) does, in order: page the steps that runs reached and have not paged yet,
+move on the runs whose wait is over, send what the outbox has due (real pages before drill
+ones; within provider throttles; the same page not twice to one address within the window),
+poll the channels for replies and delivery updates, and look at SLA clocks and Red Flags.
+`run` repeats passes until told to stop, sleeping until the next thing falls due (and at most
+`idle_seconds`, so commands from other processes are picked up at once).
+
+Everything it decides is in the store before anything is sent, so a process killed at any
+moment resumes where it stopped: due notifications are sent, none confirmed sent is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dispatcher.domain.callout import RunState
+from dispatcher.domain.oncall import Roster
+from dispatcher.domain.outbox import (
+    DEFAULT_LIMITS,
+    DUPLICATE_WINDOW,
+    DeliveryState,
+    Limit,
+    PageKey,
+    RetryPolicy,
+    Throttle,
+    is_duplicate,
+    throttle_keys,
+)
+from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.engine.clock import Clock, SystemClock
+from dispatcher.engine.control import ENGINE, CalloutControl
+from dispatcher.engine.lease import EngineLease, LeaseHolder
+from dispatcher.engine.paging import fallback, page_step
+from dispatcher.engine.watch import Watcher
+from dispatcher.errors import DispatcherError
+from dispatcher.plugins.contract import (
+    CalloutEvent,
+    CalloutEventKind,
+    Channel,
+    DeliveryStatus,
+    Failure,
+    Notification,
+    Receipt,
+    Reply,
+    StatusUpdate,
+    one_line,
+)
+from dispatcher.plugins.manager import PluginManager
+from dispatcher.store import Store
+from dispatcher.store.callouts import CalloutRecord, Confirmation, confirm
+from dispatcher.store.outbox import OutboxRecord
+
+log = logging.getLogger(__name__)
+
+REPLIES = "replies"  # every reply once, so a restarted engine does not act on it again
+FINISHED = {RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
+            RunState.EXHAUSTED: CalloutEventKind.EXHAUSTED}
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    poll_seconds: float = 2.0  # how often channels are asked for replies and delivery updates
+    idle_seconds: float = 0.5  # the longest sleep: other processes' commands wait no longer
+    watch_seconds: float = 5.0  # how often SLA clocks and Red Flags are looked at
+    max_concurrent_sends: int = 64
+    retry: RetryPolicy = RetryPolicy()
+    limits: dict[str, Limit] | None = None
+
+
+class Engine:
+    def __init__(self, store: Store, roster: Roster, plugins: PluginManager, clock: Clock | None = None,
+                 *, settings: EngineSettings = EngineSettings(), poll_seconds: float | None = None) -> None:
+        self.store = store
+        self.roster = roster
+        self.plugins = plugins
+        self.clock = clock or SystemClock()
+        self.settings = settings
+        self.poll_every = timedelta(seconds=poll_seconds if poll_seconds is not None else settings.poll_seconds)
+        self.channels: dict[str, Channel] = plugins.channels
+        self.control = CalloutControl(store, roster,
+                                      reaches={n: c.reaches for n, c in self.channels.items()})
+        self.watcher = Watcher(self.control)
+        self.throttle = Throttle(settings.limits or DEFAULT_LIMITS)
+        self._deferred: dict[int, datetime] = {}  # outbox id -> when its throttle lets it go
+        self._last_page: dict[PageKey, datetime] = {}
+        self._next_poll: datetime | None = None
+        self._next_watch: datetime | None = None
+        self._observed: dict[str, RunState] = {}
+        self._sends = asyncio.Semaphore(settings.max_concurrent_sends)
+        self._remember_recent_sends()
+
+    # -- one pass -----------------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        now = self.clock.now()
+        self.store.refresh()
+        self._chase(now)
+        await self._send_due(self.clock.now())
+        now = self.clock.now()
+        if self._next_poll is None or now >= self._next_poll:
+            self._next_poll = now + self.poll_every
+            await self._poll(now)
+            self._chase(self.clock.now())
+        if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
+            self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
+            self.watcher.check(now)
+
+    def next_wakeup(self) -> datetime:
+        """When the next pass is needed: a step's wait ends, a notification falls due, a poll."""
+        moments = [self._next_poll or self.clock.now()]
+        moments += [r.step_deadline for r in self.control.callouts.running()]
+        moments += self._deferred.values()
+        queued = self.control.outbox.next_due()
+        if queued is not None:
+            moments.append(queued)
+        if self._next_watch is not None:
+            moments.append(self._next_watch)
+        return min(moments)
+
+    def _watch_due(self, now: datetime) -> bool:
+        wake = self.watcher.next_wakeup()
+        return wake is not None and wake <= now
+
+    # -- chains -------------------------------------------------------------------------------
+
+    def _chase(self, now: datetime) -> None:
+        """Page every reached step not yet paged; move on every run whose wait is over."""
+        for record in self.control.callouts.all():
+            self._observe(record, now)
+            if not record.running:
+                continue
+            while record is not None and record.running and (
+                    record.needs_paging or record.step_deadline <= now):
+                if record.needs_paging:
+                    started = record.round == 0 and record.step == 0 and not record.steps
+                    paged = page_step(self.control, record.sr, now)
+                    if paged is None:
+                        break
+                    if started:
+                        self._tell(CalloutEventKind.CHAIN_STARTED, record, now)
+                    last = paged.steps[-1] if paged.steps else None
+                    if last is not None and not last.skipped:
+                        self._tell(CalloutEventKind.STEP_REACHED, paged, now, step=last.step,
+                                   detail=", ".join(last.people))
+                    record = paged
+                else:
+                    record = self.control.move_on(record.sr, now, ENGINE, "timer")
+                self._observe(record, now)
+
+    def _observe(self, record: CalloutRecord, now: datetime) -> None:
+        """Tell observers when a run seen running has ended, whichever process ended it."""
+        before = self._observed.get(record.sr)
+        self._observed[record.sr] = record.state
+        if before is not RunState.RUNNING or record.running:
+            return
+        kind = FINISHED.get(record.state)
+        if kind is not None:
+            self._tell(kind, record, now, detail=record.acknowledged_by)
+        if record.drill:
+            self._tell(CalloutEventKind.DRILL_FINISHED, record, now, detail=record.state.value)
+
+    def _tell(self, kind: CalloutEventKind, record: CalloutRecord, at: datetime, **fields) -> None:
+        self.plugins.callout_event(CalloutEvent(kind, record.sr, at, record.drill, **fields))
+
+    # -- sending ------------------------------------------------------------------------------
+
+    async def _send_due(self, now: datetime) -> None:
+        sends = []
+        for record in self.control.outbox.due(now):
+            if self._deferred.get(record.id, now) > now:
+                continue
+            self._deferred.pop(record.id, None)
+            channel = self._ready(record, now)
+            if channel is not None:
+                sends.append(self._send(record, channel))
+        if sends:
+            await asyncio.gather(*sends)
+
+    def _ready(self, record: OutboxRecord, now: datetime) -> Channel | None:
+        """The channel to send `record` through now, or None after settling why not."""
+        outbox = self.control.outbox
+        if record.purpose in ("page", "repage"):
+            run = self.control.callouts.get(record.sr)
+            if run is None or not run.running:
+                if record.state is DeliveryState.SENDING:
+                    outbox.move(record.id, DeliveryState.QUEUED, now)
+                outbox.move(record.id, DeliveryState.CANCELLED, now,
+                            detail=f"not sent: the chain is {run.state.value if run else 'gone'}")
+                return None
+        channel = self.channels.get(record.channel)
+        if channel is None:
+            self._settle(record, Receipt.failed(record.channel, Failure.PERMANENT,
+                                                f"channel {record.channel} is not enabled here"), now)
+            return None
+        key = PageKey(record.sr, record.channel, record.address, record.purpose)
+        if record.state is DeliveryState.QUEUED and is_duplicate(key, self._last_page, now):
+            outbox.move(record.id, DeliveryState.CANCELLED, now,
+                        detail=f"the same message went to {record.address} less than "
+                               f"{int(DUPLICATE_WINDOW.total_seconds() // 60)} min ago")
+            return None
+        keys = throttle_keys(record.channel, record.address)
+        earliest = self.throttle.earliest(keys, now)
+        if earliest > now:
+            self._deferred[record.id] = earliest
+            return None
+        self.throttle.record(keys, now)
+        self._last_page[key] = now
+        return channel
+
+    async def _send(self, record: OutboxRecord, channel: Channel) -> None:
+        async with self._sends:
+            sending = self.control.outbox.sending(record.id, self.clock.now())
+            try:
+                receipt = await channel.send(self._notification(sending))
+            except Exception as error:  # a plugin's bug: retried like a provider hiccup
+                log.exception("channel %s: send failed", channel.name)
+                receipt = Receipt.failed(channel.name, Failure.TRANSIENT,
+                                         one_line(f"{type(error).__name__}: {error}"))
+        self._settle(sending, receipt, self.clock.now())
+
+    def _notification(self, record: OutboxRecord) -> Notification:
+        person = self.roster.people.get(record.person) or Person(record.person, record.person, "")
+        return Notification(
+            id=str(record.id), recipient=person,
+            contact=ContactMethod(ContactKind(record.contact_kind), record.address),
+            sr_id=record.sr, short_text=record.short_text, long_text=record.long_text,
+            spoken_text=record.spoken_text, ack_code=record.ack_code,
+            language=record.language, drill=record.drill)
+
+    def _settle(self, record: OutboxRecord, receipt: Receipt, at: datetime) -> None:
+        """Record what a send came to: sent or delivered, retried later, or failed (and then
+        the person's next contact method at once)."""
+        outbox = self.control.outbox
+        retry = self.settings.retry
+        with self.store.atomic(self.store.live):
+            if receipt.ok:
+                delivered = receipt.status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED)
+                moved = outbox.move(record.id, DeliveryState.DELIVERED if delivered else DeliveryState.SENT,
+                                    at, provider_id=receipt.provider_id or "",
+                                    provider_status=receipt.status.value, failure="",
+                                    detail=receipt.detail)
+                self._timeline(moved, at, "page_sent", f"{moved.channel} to {moved.person}")
+                if delivered:
+                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {receipt.status.value}")
+                self._tell_notification(CalloutEventKind.NOTIFICATION_SENT, moved, at)
+                return
+            transient = receipt.failure is Failure.TRANSIENT
+            if transient and not retry.gives_up_after(max(1, record.attempt)):
+                due = at + retry.delay(max(1, record.attempt))
+                moved = outbox.retry_at(record.id, due, at, receipt.error_code or "", receipt.detail)
+                self._timeline(moved, at, "page_failed",
+                               f"{moved.channel} to {moved.person}: {receipt.detail}; retry at {due:%H:%M:%S}",
+                               transient=True)
+                return
+            if record.state is DeliveryState.QUEUED:  # never reached a provider
+                record = outbox.move(record.id, DeliveryState.SENDING, at)
+            moved = outbox.move(record.id, DeliveryState.FAILED, at,
+                                failure=(receipt.failure or Failure.PERMANENT).value,
+                                error_code=receipt.error_code or "", detail=receipt.detail,
+                                provider_id=receipt.provider_id or record.provider_id,
+                                provider_status=receipt.status.value)
+            self._failed(moved, at)
+
+    def _failed(self, moved: OutboxRecord, at: datetime) -> None:
+        self._timeline(moved, at, "page_failed",
+                       f"{moved.channel} to {moved.person}: {moved.detail or moved.provider_status}")
+        self._tell_notification(CalloutEventKind.NOTIFICATION_FAILED, moved, at)
+        if moved.failure == Failure.PERMANENT.value:
+            instead = fallback(self.control, moved, at)
+            if instead is not None:
+                self._timeline(instead, at, "page_failed",
+                               f"{moved.person}: {moved.channel} failed for good; {instead.channel} "
+                               f"{instead.address} next", fallback=instead.id)
+
+    def _timeline(self, record: OutboxRecord, at: datetime, kind: str, text: str, **extra) -> None:
+        if record.purpose == "audit":
+            return
+        data = {"person": record.person, "address": record.address,
+                "notification": record.id, "purpose": record.purpose, **extra}
+        if record.error_code or kind == "page_failed":
+            data.update(error_code=record.error_code, detail=record.detail)
+        try:
+            self.control.requests.change(record.sr, lambda sr: sr.record(
+                at, ENGINE, kind, text, record.channel, **data))
+        except DispatcherError as error:  # the SR moved on (closed and archived): keep sending
+            log.warning("%s: %s", record.sr, error)
+
+    def _tell_notification(self, kind: CalloutEventKind, record: OutboxRecord, at: datetime) -> None:
+        self.plugins.callout_event(CalloutEvent(
+            kind, record.sr, at, record.drill, step=record.step, person_id=record.person,
+            channel=record.channel, notification_id=str(record.id),
+            detail=record.detail or record.provider_status))
+
+    def _remember_recent_sends(self) -> None:
+        """After a restart: the sends of the last quarter hour still count against throttles
+        and the duplicate window."""
+        now = self.clock.now()
+        window = max(DUPLICATE_WINDOW, timedelta(minutes=15))
+        for record in self.control.outbox.all():
+            if record.attempt and record.updated and now - record.updated < window:
+                self.throttle.record(throttle_keys(record.channel, record.address), record.updated)
+                key = PageKey(record.sr, record.channel, record.address, record.purpose)
+                self._last_page[key] = max(self._last_page.get(key, record.updated), record.updated)
+
+    # -- listening ----------------------------------------------------------------------------
+
+    async def _poll(self, now: datetime) -> None:
+        channels = list(self.channels.values())
+        results = await asyncio.gather(*(c.poll() for c in channels), return_exceptions=True)
+        for channel, result in zip(channels, results):
+            if isinstance(result, BaseException):
+                log.warning("channel %s: poll failed: %s", channel.name, one_line(str(result)))
+                continue
+            for update in result.updates:
+                self._on_update(update, now)
+            for reply in result.replies:
+                self._on_reply(reply, now)
+
+    def _on_update(self, update: StatusUpdate, at: datetime) -> None:
+        outbox = self.control.outbox
+        record = outbox.by_provider_id(update.channel, update.provider_id)
+        if record is None or record.state in (DeliveryState.FAILED, DeliveryState.CANCELLED):
+            return
+        status = update.status
+        with self.store.atomic(self.store.live):
+            if status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED):
+                first = record.state is not DeliveryState.DELIVERED
+                moved = outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
+                if first:
+                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {status.value}")
+            elif status in (DeliveryStatus.FAILED, DeliveryStatus.BUSY, DeliveryStatus.NO_ANSWER):
+                if record.state is DeliveryState.DELIVERED:
+                    outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
+                    return
+                failure = Failure.PERMANENT if status is DeliveryStatus.FAILED else Failure.TRANSIENT
+                moved = outbox.move(record.id, DeliveryState.FAILED, at, provider_status=status.value,
+                                    failure=failure.value, error_code=update.error_code or "",
+                                    detail=update.detail or status.value.replace("_", " "))
+                self._failed(moved, at)
+            elif record.state is DeliveryState.SENT:
+                outbox.move(record.id, DeliveryState.SENT, at, provider_status=status.value)
+
+    def _on_reply(self, reply: Reply, at: datetime) -> None:
+        table = self.store.live.table(REPLIES)
+        key = f"{reply.channel}|{reply.provider_id}|{reply.text}"
+        with self.store.atomic(self.store.live):
+            if table.search(lambda d: d["key"] == key):
+                return
+            matched = self._match(reply)
+            table.insert({"key": key, "channel": reply.channel, "sender": reply.sender,
+                          "text": reply.text, "ack_code": reply.ack_code, "at": at.isoformat(),
+                          "notification": matched.id if matched else None})
+            if matched is None:
+                log.info("reply on %s with no known code: %s", reply.channel, one_line(reply.text, 60))
+                return
+            confirm(self.store, Confirmation(matched.person, matched.channel, matched.address,
+                                             matched.contact_kind, at, matched.purpose))
+            if matched.purpose == "audit":
+                return
+            person = self.roster.people.get(matched.person)
+            by = person.display_name if person else matched.person
+            run = self.control.callouts.get(matched.sr)
+            try:
+                if run is not None and run.running or self._awaits_ack(matched.sr):
+                    self.control.acknowledge(matched.sr, at, ENGINE, by, via=reply.channel)
+                else:
+                    self.control.requests.change(matched.sr, lambda sr: sr.record(
+                        at, ENGINE, "late_acknowledgement", f"{by} acknowledged by {reply.channel}",
+                        reply.channel, by=by, via=reply.channel))
+            except DispatcherError as error:
+                log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
+
+    def _awaits_ack(self, sr_id: str) -> bool:
+        from dispatcher.domain.requests import Status
+
+        try:
+            return self.control.requests.get(sr_id).status in (Status.NEW, Status.DISPATCHED)
+        except DispatcherError:
+            return False
+
+    def _match(self, reply: Reply) -> OutboxRecord | None:
+        """The newest notification carrying the reply's code, to the address it came from if
+        any went there."""
+        if not reply.ack_code:
+            return None
+        found = self.control.outbox.by_ack_code(reply.ack_code)
+        from_sender = [r for r in found if r.address == reply.sender]
+        candidates = from_sender or found
+        return max(candidates, key=lambda r: r.id) if candidates else None
+
+    # -- running --------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Passes until `stop` is set. A failing pass (a full disk) is logged and tried again."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+                wake = min(self.next_wakeup(),
+                           self.clock.now() + timedelta(seconds=self.settings.idle_seconds))
+            except Exception as error:
+                log.error("engine pass failed: %s", one_line(str(error)), exc_info=not isinstance(error, DispatcherError))
+                wake = self.clock.now() + timedelta(seconds=1)
+            sleeper = asyncio.ensure_future(self.clock.sleep_until(wake))
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (sleeper, stopper):
+                task.cancel()
+
+    async def aclose(self) -> None:
+        await self.plugins.aclose()
+
+
+
+class EngineThread:
+    """The engine in a thread of its own, with its own event loop, so that a desk's screen
+    never waits on a provider or the disk. Only the holder of the data directory's engine
+    lease runs it; any other desk reads and writes through the store."""
+
+    def __init__(self, store: Store, roster: Roster, plugins: PluginManager, role: str = "desk",
+                 clock: Clock | None = None, settings: EngineSettings = EngineSettings()) -> None:
+        self.store = store
+        self.roster = roster
+        self.plugins = plugins
+        self.role = role
+        self.clock = clock
+        self.settings = settings
+        self.lease = EngineLease(store.data_dir)
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def holder(self) -> LeaseHolder | None:
+        return self.lease.holder()
+
+    def start(self) -> bool:
+        """Run the engine if no other process does; False when another holds the lease."""
+        if self.running:
+            return True
+        if not self.lease.acquire(self.role):
+            return False
+        self._thread = threading.Thread(target=self._main, name="dispatcher-engine", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout=10)
+        return True
+
+    def _main(self) -> None:
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            engine = Engine(self.store, self.roster, self.plugins, self.clock, settings=self.settings)
+            self._ready.set()
+            try:
+                await engine.run(self._stop)
+            finally:
+                await engine.aclose()
+
+        try:
+            asyncio.run(main())
+        except Exception:
+            log.exception("the engine stopped")
+        finally:
+            self._ready.set()
+            self.lease.release()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the pass under way, and give the lease back."""
+        if self._loop is not None and self._stop is not None and self.running:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None

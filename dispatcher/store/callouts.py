@@ -1,0 +1,211 @@
+"""Call-out runs in the store: where each SR's chain stands, and every step it reached.
+
+One document per SR whose chain has started, in the live partition, with a doc id derived
+from the SR's id. Any process may change a run (a desk acknowledges, a command escalates);
+the engine holder pages what a run's current step needs. `paged` names the step instance
+whose pages are already in the outbox, so after a crash the engine pages exactly the steps
+that were reached and not yet paged: the run and the step's notifications change in one
+commit.
+
+The `confirmations` table records, for each (person, channel, address), when a person last
+acknowledged through it: the proof that a contact method works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from tinydb import Query
+from tinydb.table import Document
+
+from dispatcher.domain.callout import CalloutRun, Position, RunState
+from dispatcher.domain.requests import doc_id
+from dispatcher.store import Store
+
+CALLOUTS = "callouts"
+CONFIRMATIONS = "confirmations"
+
+
+@dataclass(frozen=True)
+class StepLog:
+    """One step as it ran: whom it paged, through which channels, and how it was reached."""
+
+    round: int
+    step: int
+    at: datetime
+    people: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    nobody_for: tuple[str, ...] = ()  # targets that resolved to nobody
+    skipped: bool = False  # the step reached nobody and was skipped at once
+    how: str = "timer"  # "start", "timer", "escalated", "repaged"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"round": self.round, "step": self.step, "at": self.at.isoformat(),
+                "people": list(self.people), "channels": list(self.channels),
+                "nobody_for": list(self.nobody_for), "skipped": self.skipped, "how": self.how}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "StepLog":
+        return cls(raw["round"], raw["step"], datetime.fromisoformat(raw["at"]),
+                   tuple(raw.get("people", ())), tuple(raw.get("channels", ())),
+                   tuple(raw.get("nobody_for", ())), bool(raw.get("skipped")),
+                   raw.get("how", "timer"))
+
+
+@dataclass(frozen=True)
+class CalloutRecord:
+    sr: str
+    chain: str
+    started: datetime
+    round: int
+    step: int
+    step_started: datetime
+    step_deadline: datetime
+    steps_total: int
+    repeat: int
+    state: RunState = RunState.RUNNING
+    drill: bool = False
+    acknowledged_by: str = ""
+    acknowledged_at: datetime | None = None
+    acknowledged_via: str = ""
+    stopped_reason: str = ""
+    steps: tuple[StepLog, ...] = ()
+    paged: str = ""  # the step instance whose pages are queued (see `step_key`)
+    how: str = "start"  # how the current step was reached
+    repages: int = 0  # re-pages by hand so far: each makes the current step a new instance
+    seen: bool = True  # an exhausted chain flashes on the desk until a dispatcher saw it
+    updated: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.state is RunState.RUNNING
+
+    @property
+    def step_key(self) -> str:
+        """Names this instance of the current step: a re-page is a new instance."""
+        return f"{self.round}.{self.step}.{self.repages}@{self.step_started.isoformat()}"
+
+    @property
+    def needs_paging(self) -> bool:
+        return self.running and self.paged != self.step_key
+
+    def position_label(self) -> str:
+        return Position(self.round, self.step).label()
+
+    @property
+    def run(self) -> CalloutRun:
+        return CalloutRun(self.sr, self.chain, self.started, Position(self.round, self.step),
+                          self.step_started, self.step_deadline, self.state, self.drill,
+                          self.acknowledged_by, self.acknowledged_at, self.acknowledged_via)
+
+    def with_run(self, run: CalloutRun, at: datetime, **changes: Any) -> "CalloutRecord":
+        """This record moved to where `run` stands."""
+        return replace(self, round=run.position.round, step=run.position.step,
+                       step_started=run.step_started, step_deadline=run.step_deadline,
+                       state=run.state, acknowledged_by=run.acknowledged_by,
+                       acknowledged_at=run.acknowledged_at,
+                       acknowledged_via=run.acknowledged_via, updated=at, **changes)
+
+    @classmethod
+    def begin(cls, run: CalloutRun, steps_total: int, repeat: int) -> "CalloutRecord":
+        return cls(run.sr, run.chain, run.started, run.position.round, run.position.step,
+                   run.step_started, run.step_deadline, steps_total, repeat, run.state,
+                   run.drill, updated=run.started)
+
+    def to_dict(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "sr": self.sr, "chain": self.chain, "started": iso(self.started),
+            "round": self.round, "step": self.step, "step_started": iso(self.step_started),
+            "step_deadline": iso(self.step_deadline), "steps_total": self.steps_total,
+            "repeat": self.repeat, "state": self.state.value, "drill": self.drill,
+            "acknowledged_by": self.acknowledged_by,
+            "acknowledged_at": iso(self.acknowledged_at),
+            "acknowledged_via": self.acknowledged_via, "stopped_reason": self.stopped_reason,
+            "steps": [s.to_dict() for s in self.steps], "paged": self.paged, "how": self.how, "repages": self.repages,
+            "seen": self.seen, "updated": iso(self.updated),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "CalloutRecord":
+        def when(key: str) -> datetime | None:
+            return datetime.fromisoformat(raw[key]) if raw.get(key) else None
+
+        return cls(
+            sr=raw["sr"], chain=raw["chain"], started=when("started"), round=raw["round"],
+            step=raw["step"], step_started=when("step_started"),
+            step_deadline=when("step_deadline"), steps_total=raw["steps_total"],
+            repeat=raw["repeat"], state=RunState(raw["state"]), drill=bool(raw.get("drill")),
+            acknowledged_by=raw.get("acknowledged_by", ""),
+            acknowledged_at=when("acknowledged_at"),
+            acknowledged_via=raw.get("acknowledged_via", ""),
+            stopped_reason=raw.get("stopped_reason", ""),
+            steps=tuple(StepLog.from_dict(s) for s in raw.get("steps", ())),
+            paged=raw.get("paged", ""), how=raw.get("how", "timer"),
+            repages=int(raw.get("repages", 0)),
+            seen=bool(raw.get("seen", True)), updated=when("updated"),
+        )
+
+
+class CalloutRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table = store.live.table(CALLOUTS)
+
+    def get(self, sr_id: str) -> CalloutRecord | None:
+        raw = self.table.get(doc_id=doc_id(sr_id))
+        return CalloutRecord.from_dict(raw) if raw is not None else None
+
+    def all(self) -> list[CalloutRecord]:
+        return sorted((CalloutRecord.from_dict(d) for d in self.table.all()),
+                      key=lambda r: (r.started, r.sr))
+
+    def running(self) -> list[CalloutRecord]:
+        running = RunState.RUNNING.value
+        return sorted((CalloutRecord.from_dict(d) for d in self.table.all()
+                       if d["state"] == running), key=lambda r: (r.started, r.sr))
+
+    def save(self, record: CalloutRecord) -> None:
+        """Write a run (call inside the caller's atomic block on live)."""
+        self.table.upsert(Document(record.to_dict(), doc_id=doc_id(record.sr)))
+
+    def document(self, record: CalloutRecord) -> Document:
+        """A new run as a document for `Store.append_new`."""
+        return Document(record.to_dict(), doc_id=doc_id(record.sr))
+
+    def mark_seen(self, sr_id: str) -> None:
+        """A dispatcher has seen that this chain ran out: it stops flashing."""
+        with self.store.atomic(self.store.live):
+            record = self.get(sr_id)
+            if record is not None and not record.seen:
+                self.save(replace(record, seen=True))
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    person: str
+    channel: str
+    address: str
+    kind: str
+    at: datetime
+    purpose: str = field(default="page")
+
+
+def confirm(store: Store, confirmation: Confirmation) -> None:
+    """Record that a person acknowledged through a contact method (call inside a commit)."""
+    table = store.live.table(CONFIRMATIONS)
+    key = f"{confirmation.person}|{confirmation.channel}|{confirmation.address}"
+    table.upsert({"key": key, "person": confirmation.person, "channel": confirmation.channel,
+                  "address": confirmation.address, "kind": confirmation.kind,
+                  "at": confirmation.at.isoformat(), "purpose": confirmation.purpose},
+                 Query().key == key)
+
+
+def confirmations(store: Store) -> dict[tuple[str, str, str], datetime]:
+    """When each (person, channel, address) was last confirmed by an acknowledgement."""
+    return {(d["person"], d["channel"], d["address"]): datetime.fromisoformat(d["at"])
+            for d in store.live.table(CONFIRMATIONS).all()}
