@@ -1,0 +1,1 @@
+"""Reports from the store: handover, periodic and drill reports as Markdown, CSV or JSON."""
