@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -109,11 +110,89 @@ def run(scenario_id: str, dry: bool, at: datetime | None, span: timedelta | None
         checks = dry_run(roster, scenario, start, overrides, dead)
         _show_dry_run(roster, scenario, start, checks, as_json)
         click.get_current_context().exit(1 if any(c.problem for c in checks) else 0)
-    from dispatcher.cli.drill_live import run_live
-
     with open_store(data_dir) as store:
-        passed = run_live(store, roster, scenario, resolve_actor(actor), wait, as_json)
+        passed = _run_live(store, roster, scenario, resolve_actor(actor), wait, as_json)
     click.get_current_context().exit(0 if passed in (True, None) else 1)
+
+
+def _run_live(store: Store, roster: Roster, scenario, actor: str, wait: bool,
+              as_json: bool) -> bool | None:
+    """Start the drill; with `wait`, follow it (running the engine here when no desk or
+    `dispatcher engine` does) until its chain ends, then print its report. Ctrl-C aborts it."""
+    from dispatcher.engine.control import CalloutControl
+    from dispatcher.engine.drills import abort_drill, start_drill
+    from dispatcher.reports.drill import drill_report, report_markdown
+
+    control = CalloutControl(store, roster)
+    record = start_drill(control, scenario, now(), actor)
+    click.echo(f"DRILL {record.sr} started: {scenario.name}; every message says it is a drill",
+               err=True)
+    if not wait:
+        echo_json(record) if as_json else click.echo(record.sr)
+        return None
+    engine = _engine_here(store, roster)
+    try:
+        _follow(store, record.sr, quiet=as_json)
+    except KeyboardInterrupt:
+        abort_drill(control, record.sr, now(), actor)
+        click.echo(f"DRILL {record.sr} aborted; telling everyone paged that it is over", err=True)
+        if engine is not None:
+            _settle_outbox(store, record.sr)
+    finally:
+        if engine is not None:
+            engine.stop()
+    report = drill_report(store, roster, record.sr)
+    echo_json(report) if as_json else click.echo(report_markdown(report), nl=False)
+    return report.passed
+
+
+def _engine_here(store: Store, roster: Roster):
+    """An engine in this process when none holds the data directory; None when one does."""
+    from dispatcher.engine.runtime import EngineThread
+    from dispatcher.plugins import PluginManager
+
+    engine = EngineThread(store, roster, PluginManager(store=store).load(), role="drill")
+    if engine.start():
+        return engine
+    holder = engine.holder()
+    click.echo(f"the engine runs in {holder.describe() if holder else 'another process'}; "
+               "following the drill from here", err=True)
+    return None
+
+
+def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) -> None:
+    """Print each step of the drill as the engine reaches it, until its chain ends."""
+    from dispatcher.store.callouts import CalloutRepository
+
+    callouts = CalloutRepository(store)
+    shown = 0
+    while True:
+        store.refresh()
+        record = callouts.get(sr_id)
+        steps = record.steps if record else ()
+        for step in steps[shown:]:
+            if not quiet:
+                who = ", ".join(step.people) or "NOBODY (skipped)"
+                click.echo(f"{step.at:%H:%M:%S} round {step.round + 1}, step {step.step + 1}: "
+                           f"{who} by {', '.join(step.channels)}", err=True)
+        shown = len(steps)
+        if record is not None and not record.running:
+            return
+        time.sleep(poll_seconds)
+
+
+def _settle_outbox(store: Store, sr_id: str, limit_seconds: float = 30.0) -> None:
+    """Give this process's engine time to send what the drill still has queued (the notices
+    that it is over) before it stops."""
+    from dispatcher.store.outbox import OutboxRepository
+
+    outbox = OutboxRepository(store)
+    deadline = time.monotonic() + limit_seconds
+    while time.monotonic() < deadline:
+        store.refresh()
+        if not any(r.state.value in ("queued", "sending") for r in outbox.for_sr(sr_id)):
+            return
+        time.sleep(0.5)
 
 
 def _stored_state(data_dir: Path | None) -> tuple[tuple[Override, ...], frozenset[str]]:
@@ -215,10 +294,11 @@ def report_command(store: Store, drill_id: str, output_format: str, roster_path:
 def abort_command(store: Store, drill_id: str, roster_path: Path, actor: str | None,
                   as_json: bool) -> None:
     """Stop a drill now; everyone already paged is told the drill is over."""
+    from dispatcher.engine.control import CalloutControl
     from dispatcher.engine.drills import abort_drill
 
     roster = load_roster_for_command(roster_path)
-    record = abort_drill(store, roster, drill_id, now(), resolve_actor(actor))
+    record = abort_drill(CalloutControl(store, roster), drill_id, now(), resolve_actor(actor))
     if as_json:
         echo_json(record)
     else:

@@ -263,8 +263,8 @@ def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None) -> str:
         return "not reached: every page failed"
     if any(p.state in ("queued", "sending") for p in pages):
         return "being paged"
-    if not pages:
-        return "not reached: no page was sent"
+    if all(p.state == "cancelled" for p in pages):
+        return "not reached: no page went out before the chain ended"
     return "not reached: no answer"
 
 

@@ -140,7 +140,7 @@ def report_markdown(report: DrillReport) -> str:
             lines.append(f"| | | | **{person.verdict}**"
                          + ("; told the drill is over" if person.told_over else "") + " | |")
     lines += ["", "## What to fix", ""]
-    lines += [f"- {fix}" for fix in r.fixes] or ["- nothing: everyone paged was reached"]
+    lines += [f"- {fix}" for fix in r.fixes] or ["- nothing found in the roster or the numbers"]
     return "\n".join(lines) + "\n"
 
 

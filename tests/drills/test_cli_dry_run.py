@@ -86,3 +86,16 @@ def test_a_broken_scenario_file_names_file_line_and_field(roster_file: Path):
     assert lines[1].startswith(f"{scenarios}:6:27: scenarios[0].targets.reach_rate: '120%' is not a share")
     assert lines[2] == f"Error: {scenarios}: 2 problems; the scenarios cannot be used"
     assert "Traceback" not in result.output
+def test_the_sweep_counts_overrides_kept_in_the_store(roster_file: Path, tmp_path: Path):
+    data = str(tmp_path / "d")
+    added = CliRunner().invoke(cli, ["roster", "override", "add", "--person", "bob", "--unit", "br-sh",
+                                     "--role", "case_handler", "--from", "2026-11-29T22:00+08:00",
+                                     "--to", "2026-11-30T01:00+08:00", "--roster", str(roster_file),
+                                     "--data", data])
+    assert added.exit_code == 0, added.output
+    result = drill("run", "drill-pl-core", "--sweep", "7d", "--at", "2026-11-23T09:00+08:00",
+                   "--roster", str(roster_file), "--data", data)
+    assert result.exit_code == 0, result.output
+    assert "every hour reaches someone by phone" in result.output
+
+
