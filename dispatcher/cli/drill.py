@@ -130,7 +130,7 @@ def _run_live(store: Store, roster: Roster, scenario, actor: str, wait: bool,
     if not wait:
         echo_json(record) if as_json else click.echo(record.sr)
         return None
-    engine = _engine_here(store, roster)
+    engine = engine_here(store, roster)
     try:
         _follow(store, record.sr, quiet=as_json)
     except KeyboardInterrupt:
@@ -146,7 +146,7 @@ def _run_live(store: Store, roster: Roster, scenario, actor: str, wait: bool,
     return report.passed
 
 
-def _engine_here(store: Store, roster: Roster):
+def engine_here(store: Store, roster: Roster):
     """An engine in this process when none holds the data directory; None when one does."""
     from dispatcher.engine.runtime import EngineThread
     from dispatcher.plugins import PluginManager
