@@ -26,12 +26,13 @@ from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, d
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.routing import describe_target
 from dispatcher.domain.rotation import Override
-from dispatcher.roster.nodes import DURATION
+from dispatcher.errors import DispatcherError
 from dispatcher.roster.errors import RosterError
+from dispatcher.roster.nodes import DURATION
+from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.roster.scenarios import find_scenario, load_scenarios, scenarios_path
 from dispatcher.store import Store
 from dispatcher.store.outbox import OutboxRepository
-from dispatcher.roster.overrides import OverrideRepository
 
 
 class DurationParam(click.ParamType):
@@ -108,8 +109,10 @@ def run(scenario_id: str, dry: bool, at: datetime | None, span: timedelta | None
             _show_sweep(scenario, start, span, holes, as_json)
             click.get_current_context().exit(1 if holes else 0)
         checks = dry_run(roster, scenario, start, overrides, dead)
-        _show_dry_run(roster, scenario, start, checks, as_json)
+        _show_dry_run(scenario, start, checks, as_json)
         click.get_current_context().exit(1 if any(c.problem for c in checks) else 0)
+    if at is not None:
+        raise DispatcherError("--at applies to --dry-run and --sweep; a live drill runs now")
     with open_store(data_dir) as store:
         passed = _run_live(store, roster, scenario, resolve_actor(actor), wait, as_json)
     click.get_current_context().exit(0 if passed in (True, None) else 1)
@@ -206,8 +209,7 @@ def _stored_state(data_dir: Path | None) -> tuple[tuple[Override, ...], frozense
         return OverrideRepository(store).all(), dead_numbers(OutboxRepository(store).all())
 
 
-def _show_dry_run(roster: Roster, scenario, at: datetime, checks: list[StepCheck],
-                  as_json: bool) -> None:
+def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool) -> None:
     if as_json:
         echo_json({"scenario": scenario, "at": at, "steps": [{
             "step": c.preview.number, "channels": c.preview.channels,

@@ -242,7 +242,8 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
 
 def _details(request: ServiceRequest) -> str:
     rows = [
-        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")),
+        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")
+         + ("  DRILL (not a real request)" if request.drill else "")),
         ("received", f"{request.received:%Y-%m-%d %H:%M %Z}"),
         ("status", request.status.value),
         ("category", request.category.value),

@@ -21,6 +21,7 @@ WRONG_NUMBER_CODES = frozenset({"21211", "21217", "21401", "21421", "13223", "13
 NOT_MOBILE_CODES = frozenset({"21614", "30006"})
 # The timeline events of an acknowledgement: the first (the SR's own), one while the chain
 # still ran, one after it had ended (someone else had acknowledged first).
+UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
 ACK_EVENTS = ("acknowledged", "callout_acknowledged", "late_acknowledgement")
 DRILL_OVER = "drill_over"
 
@@ -259,7 +260,7 @@ def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None) -> str:
     rejected = [p for p in pages if p.failed and p.error_code in WRONG_NUMBER_CODES]
     if rejected:
         return f"not reached: wrong number {rejected[0].address} (carrier rejected it)"
-    if pages and all(p.failed for p in pages):
+    if pages and all(p.failed and p.provider_status not in UNANSWERED for p in pages):
         return "not reached: every page failed"
     if any(p.state in ("queued", "sending") for p in pages):
         return "being paged"
@@ -278,7 +279,7 @@ def _fixes(steps: list[StepOutcome], paged: list[PersonOutcome],
     for outcome in paged:
         # An unanswered or busy call is no fault of the number: "never acknowledged" says it.
         failed = {(p.address, p.error_code): p for p in outcome.pages
-                  if p.failed and p.provider_status not in ("busy", "no_answer")}
+                  if p.failed and p.provider_status not in UNANSWERED}
         for (address, code), page in failed.items():
             reason = ": ".join(x for x in (code, page.detail) if x)
             if code in WRONG_NUMBER_CODES:
@@ -293,8 +294,8 @@ def _fixes(steps: list[StepOutcome], paged: list[PersonOutcome],
         if person is not None and not person.contacts_of(ContactKind.MOBILE):
             fixes.append(f"{outcome.name} has no mobile number: SMS cannot reach them; add one")
         # The desk's relay shows a page to a dispatcher, not to the person.
-        delivered = any(p.state in ("sent", "delivered") and p.channel != "desk"
-                        for p in outcome.pages)
+        delivered = any((p.state in ("sent", "delivered") or p.provider_status in UNANSWERED)
+                        and p.channel != "desk" for p in outcome.pages)
         if outcome.acknowledged_at is None and delivered:
             fixes.append(f"{outcome.name} was paged but never acknowledged: check they know to "
                          "reply with the code or press 1")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from dispatcher.domain.chains import ChainSpec, RoleTarget
+from dispatcher.domain.chains import RoleTarget
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.requests import Category, Severity
 from dispatcher.domain.roster import PHONE_KINDS, Person

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from tinydb.table import Document
+
 from dispatcher.domain.drills import Scenario
 from dispatcher.domain.requests import doc_id
 from dispatcher.errors import NotFound
 from dispatcher.store import Store
-from tinydb.table import Document
 
 DRILLS = "drills"
 
