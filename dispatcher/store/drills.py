@@ -16,6 +16,7 @@ from dispatcher.domain.drills import Scenario
 from dispatcher.domain.requests import doc_id
 from dispatcher.errors import NotFound
 from dispatcher.store import Store
+from dispatcher.store.callouts import CalloutRepository
 
 DRILLS = "drills"
 
@@ -64,6 +65,11 @@ class DrillRepository:
         """Every drill, oldest first."""
         return sorted((DrillRecord.from_dict(d) for d in self.table.all()),
                       key=lambda r: (r.started, r.sr))
+
+    def running(self) -> list[DrillRecord]:
+        """The drills whose chain is still running: while there is one, the desk shows DRILL."""
+        running = {r.sr for r in CalloutRepository(self.store).running() if r.drill}
+        return [d for d in self.all() if d.sr in running]
 
     def aborted(self, sr_id: str, at: datetime, actor: str) -> DrillRecord:
         with self.store.atomic(self.store.live):

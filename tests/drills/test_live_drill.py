@@ -16,6 +16,7 @@ from dispatcher.cli import cli
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.drills import DrillTargets, builtin_scenarios
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
+from dispatcher.domain.requests import Category, ServiceRequest
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.engine.runtime import Engine, EngineSettings
@@ -74,6 +75,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     (scenario,) = builtin_scenarios(roster)
     scenario = replace(scenario, targets=DrillTargets(timedelta(minutes=5), 1, 1.0))
     drill = start_drill(control, scenario, clock.now(), "wang.fang")
+    assert DrillRepository(store).running() == [drill]  # the desk shows DRILL meanwhile
     await engine.tick()
     await engine.tick()  # Dan's fallbacks
 
@@ -97,6 +99,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     await later(engine, clock, minutes=30)  # the rest of the night: nothing more happens
 
     assert control.callouts.get(drill.sr).state is RunState.ACKNOWLEDGED
+    assert DrillRepository(store).running() == []
     report = drill_report(store, roster, drill.sr)
     people = {p.person: p for p in report.people}
     assert set(people) == {"ann", "ben", "cat", "dan"}  # step 2 was never needed
@@ -159,3 +162,28 @@ async def test_an_aborted_drill_tells_everyone_paged_that_it_is_over(desk, contr
     assert all(p.told_over for p in report.people)
     assert report.state == "stopped" and not report.passed
     assert "(aborted 2026-11-24 03:02:03 UTC)" in report_markdown(report)
+
+
+async def test_a_real_emergency_during_a_drill_is_paged_first(desk, controllable_clock, twilio_peer,
+                                                             twilio_settings):
+    store, roster, control, _ = desk
+    clock = controllable_clock
+    plugins = PluginManager(environ=twilio_settings, store=store).load()
+    engine = Engine(store, roster, plugins, clock)  # a long code's one SMS a second
+    (scenario,) = builtin_scenarios(roster)
+    start_drill(control, scenario, clock.now(), "wang.fang")
+    now = clock.now()
+    real, _ = control.register(now, lambda sr_id: ServiceRequest(
+        sr_id, now, Category.FAULT_SUPPORT, "MSC down for real", site="Shanghai", product="msc",
+        criteria=("1",)), now, "wang.fang", "phone")
+    await engine.tick()
+    texts = [m["body"] for m in twilio_peer.messages.values() if m["direction"] == "outbound-api"]
+    assert texts and all(real.id in t and not t.startswith("[DRILL]") for t in texts)
+    for _ in range(8):
+        await clock.advance(timedelta(seconds=1))
+        await engine.tick()
+    texts = [m["body"] for m in twilio_peer.messages.values() if m["direction"] == "outbound-api"]
+    firsts = [t.startswith("[DRILL]") for t in texts]
+    assert firsts == sorted(firsts) and firsts.count(True) == 4  # every real text before any drill one
+    await engine.aclose()
+
