@@ -275,7 +275,8 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
 @with_store
 def report_command(store: Store, drill_id: str, output_format: str, roster_path: Path) -> None:
     """The drill's report: per step and person, who was reached how and how fast; pass or
-    fail against the scenario's targets; what to fix. Exit 1 when the drill failed."""
+    fail against the scenario's targets; what to fix. Exit 1 when the drill is over and
+    failed."""
     from dispatcher.reports.drill import drill_report, report_markdown
 
     roster = load_roster_for_command(roster_path)
@@ -284,7 +285,7 @@ def report_command(store: Store, drill_id: str, output_format: str, roster_path:
         echo_json(report)
     else:
         click.echo(report_markdown(report), nl=False)
-    click.get_current_context().exit(0 if report.passed else 1)
+    click.get_current_context().exit(1 if report.state != "running" and not report.passed else 0)
 
 
 @drill_group.command("abort")

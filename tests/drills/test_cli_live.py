@@ -74,11 +74,14 @@ def test_a_drill_started_without_waiting_can_be_aborted(tmp_path, desk_roster):
     started = drill(tmp_path, desk_roster, "run", "drill-pl-core", "--no-wait", "--json")
     assert started.exit_code == 0, started.output
     sr_id = json.loads(started.stdout)["sr"]
+    running = drill(tmp_path, desk_roster, "report", sr_id)
+    assert running.exit_code == 0 and "call-out running." in running.output  # not failed yet
     aborted = drill(tmp_path, desk_roster, "abort", sr_id)
     assert aborted.exit_code == 0, aborted.output
     assert "drill aborted; everyone already paged is told it is over" in aborted.output
     again = drill(tmp_path, desk_roster, "abort", sr_id)
     assert again.exit_code == 2 and "was already aborted" in again.output
+    assert drill(tmp_path, desk_roster, "report", sr_id).exit_code == 1
     text = drill(tmp_path, desk_roster, "list")
     assert sr_id in text.output and "aborted" in text.output and "FAIL" in text.output
 

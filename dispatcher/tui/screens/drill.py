@@ -145,6 +145,7 @@ class DrillScreen(Screen):
         """Read the drill's records again and show them: step by step, person by person."""
         if self.drill is None:
             return
+        self.store.refresh(self.store.live)  # the engine may run in another process
         self.report = report = drill_report(self.store, self.roster, self.drill)
         table = self.query_one("#people", DataTable)
         table.clear()
