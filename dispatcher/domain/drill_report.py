@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from dispatcher.domain.drills import DrillTargets, TargetResult, judge
+from dispatcher.domain.drills import (
+    NOT_MOBILE_CODES,
+    WRONG_NUMBER_CODES,
+    DrillTargets,
+    TargetResult,
+    judge,
+)
 from dispatcher.domain.roster import ContactKind, Person
 
-# Twilio's words for a number that is wrong, and for one that cannot take SMS.
-WRONG_NUMBER_CODES = frozenset({"21211", "21217", "21401", "21421", "13223", "13224", "30005"})
-NOT_MOBILE_CODES = frozenset({"21614", "30006"})
+UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
 # The timeline events of an acknowledgement: the first (the SR's own), one while the chain
 # still ran, one after it had ended (someone else had acknowledged first).
-UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
 ACK_EVENTS = ("acknowledged", "callout_acknowledged", "late_acknowledgement")
 DRILL_OVER = "drill_over"
 

@@ -22,6 +22,11 @@ from dispatcher.domain.roster import PHONE_KINDS, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import EMERGENCY_CHAIN, StepPreview, describe_target, preview
 
+# Twilio's words for a number that is wrong (for calls and texts alike), and for one that
+# cannot take SMS (a call may still reach it).
+WRONG_NUMBER_CODES = frozenset({"21211", "21217", "21401", "21421", "13223", "13224", "30005"})
+NOT_MOBILE_CODES = frozenset({"21614", "30006"})
+
 NOBODY = "nobody"  # the step's targets resolve to no one
 NO_WORKING_PHONE = "no_working_phone"  # everyone it reaches lacks a working phone number
 HOUR = timedelta(hours=1)
@@ -115,19 +120,20 @@ class Sent(Protocol):
     contact_kind: str
     address: str
     state: str
-    failure: str
+    error_code: str
     id: int
 
 
 def dead_numbers(sent: Iterable[Sent]) -> frozenset[str]:
-    """Phone numbers whose last page failed permanently (the carrier refused the number)."""
+    """Phone numbers whose last outcome was the carrier refusing the number as wrong. A channel
+    that was not set up, or a number that only cannot take SMS, says nothing of the number."""
     last: dict[str, Sent] = {}
     for record in sorted(sent, key=lambda r: r.id):
-        if record.contact_kind in PHONE_KINDS and str(record.state) not in ("queued", "sending",
-                                                                             "cancelled"):
+        if record.contact_kind in PHONE_KINDS and str(record.state) in ("sent", "delivered",
+                                                                         "failed"):
             last[record.address] = record
     return frozenset(address for address, record in last.items()
-                     if str(record.state) == "failed" and record.failure == "permanent")
+                     if str(record.state) == "failed" and record.error_code in WRONG_NUMBER_CODES)
 
 
 def working_phones(person: Person, dead: frozenset[str] = frozenset()) -> list[str]:

@@ -62,3 +62,22 @@ def test_the_dry_run_lists_each_steps_people_and_flags_the_gap(roster):
     assert [p.id for p in at_gap[1].preview.people] == ["bob"]
     by_day = dry_run(roster, scenario_of(roster), local(24, 12))
     assert [[p.id for p in c.preview.people] for c in by_day] == [["alice"], ["bob"]]
+
+
+def test_a_number_is_dead_while_its_last_outcome_is_a_carrier_refusal():
+    from dispatcher.domain.drills import dead_numbers
+    from dispatcher.domain.outbox import DeliveryState
+    from dispatcher.store.outbox import OutboxRecord
+
+    def sent(address, state, record_id, code="", failure=""):
+        return OutboxRecord("SR-20261124-0001", "p", "sms", "mobile", address, "1", "page", MONDAY,
+                            MONDAY, state=DeliveryState(state), failure=failure, error_code=code,
+                            id=record_id)
+
+    records = [sent("+1", "failed", 1, "21211", "permanent"),  # refused: dead
+               sent("+2", "failed", 2, "21211", "permanent"), sent("+2", "delivered", 3),  # fixed since
+               sent("+3", "failed", 4, "", "permanent"),  # the channel was not set up here
+               sent("+4", "failed", 5, "30003", "transient"),  # phone off for a while
+               sent("+5", "delivered", 6), sent("+5", "failed", 7, "21614", "permanent"),  # no SMS
+               sent("+6", "delivered", 8), sent("+6", "failed", 9, "13224", "permanent")]
+    assert dead_numbers(records) == {"+1", "+6"}
