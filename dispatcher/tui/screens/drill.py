@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dispatcher.domain.drill_report import DrillReport
-from dispatcher.domain.drills import Scenario, builtin_scenarios, dry_run
+from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.routing import describe_target
 from dispatcher.engine.control import CalloutControl
@@ -23,6 +23,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.reports.drill import drill_report
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
+from dispatcher.store.outbox import OutboxRepository
 
 REFRESH_SECONDS = 1.0
 
@@ -86,10 +87,11 @@ class DrillScreen(Screen):
 
     def action_preview(self) -> None:
         scenario = self.scenario
-        if scenario is None:
+        if scenario is None or self.running:
             return
         at = self.now()
-        checks = dry_run(self.roster, scenario, at, OverrideRepository(self.store).all())
+        checks = dry_run(self.roster, scenario, at, OverrideRepository(self.store).all(),
+                         dead_numbers(OutboxRepository(self.store).all()))
         table = self.query_one("#people", DataTable)
         table.clear()
         for check in checks:
@@ -103,7 +105,8 @@ class DrillScreen(Screen):
                               "skipped at once")
         holes = [c.preview.number for c in checks if c.problem]
         self.query_one("#status", Static).update(
-            f"{scenario.name}: the {scenario.chain} chain at {at:%H:%M} UTC (dry run, nothing sent)")
+            f"{scenario.name}: the {scenario.chain} chain at {at.astimezone(UTC):%H:%M} UTC "
+            "(dry run, nothing sent)")
         self.query_one("#verdict", Static).update(
             f"[red]step(s) {', '.join(map(str, holes))} would reach no one by phone[/]" if holes
             else "every step reaches someone with a phone · press s to run the drill live")
