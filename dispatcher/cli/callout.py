@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from pathlib import Path
 
@@ -41,10 +42,11 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     directory. Only one engine runs per data directory; a desk opened later leaves the
     timers to it.
     """
-    from dispatcher.engine.runtime import Engine
+    from dispatcher.engine.runtime import Engine, EngineSettings
     from dispatcher.plugins import PluginManager
 
     roster = load_roster_for_command(roster_path)
+    settings = EngineSettings.from_environ(os.environ)
     lease = EngineLease(store.data_dir)
     if not lease.acquire("engine"):
         holder = lease.holder()
@@ -65,7 +67,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
-        engine = Engine(store, roster, plugins)
+        engine = Engine(store, roster, plugins, settings=settings)
         try:
             await engine.run(stop)
         finally:

@@ -20,7 +20,9 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
+    CALLBACK_ATTEMPTS,
     CallbackOutcome,
     Category,
     Customer,
@@ -302,7 +304,6 @@ _simple_move("dispatch", "dispatch", "Mark a request dispatched to its handler."
 _simple_move("start", "start", "Mark an acknowledged request in progress.")
 _simple_move("restore", "restore", "Service restored (a workaround may remain).")
 _simple_move("resolve", "resolve", "Resolved: the request enters the callback queue; closes its Red Flag.")
-_simple_move("close", "close", "Close a request that was called back (回访).")
 _simple_move("escalate", "escalate", "Escalate to the next support level (L1 → L2 → L3).")
 
 
@@ -370,19 +371,58 @@ def declare(store: Store, sr_id: str, criteria: tuple[str, ...], text: str, acto
 
 
 @sr.command("callback")
-@click.argument("sr_id")
-@click.option("--outcome", type=_choice(CallbackOutcome), required=True)
+@click.argument("subject", required=False, metavar="[SR_ID | PS_ID]")
+@click.option("--outcome", type=_choice(CallbackOutcome), help="Reached, not reached or refused.")
 @click.option("--score", type=click.IntRange(1, 5), help="Satisfaction, 1 to 5.")
 @click.option("--words", default="", help="What the customer said.")
+@click.option("--called", default="", help="Whom you called (name and number).")
+@click.option("--reopen", is_flag=True,
+              help="The customer is dissatisfied (score 1-2): reopen the request now.")
 @actor_option
 @json_option
 @with_store
-def callback(store: Store, sr_id: str, outcome: str, score: int | None, words: str,
-             actor: str | None, as_json: bool) -> None:
-    """Record a callback (回访) to the customer of a resolved request."""
-    _change(store, sr_id, as_json,
+def callback(store: Store, subject: str | None, outcome: str | None, score: int | None,
+             words: str, called: str, reopen: bool, actor: str | None, as_json: bool) -> None:
+    """The callback (回访) queue; with an id, record a callback to that customer.
+
+    Without an id: every resolved request and completed cutover waiting for a callback, the
+    most overdue first. With a request id, or a planned service id (PS-…) for the satisfaction
+    call after a cutover: record who was called, the outcome, the score and the customer's words.
+    """
+    from dispatcher.cli.callbacks import queue_lines, record_cutover_callback
+
+    if subject is None:
+        if outcome or score or words or called or reopen:
+            raise click.UsageError("give the SR or PS id whose callback you record")
+        queue_lines(store, as_json)
+        return
+    if outcome is None:
+        raise click.UsageError("Missing option '--outcome'.")
+    if is_planned_id(subject):
+        if reopen:
+            raise click.UsageError("--reopen applies to requests, not to a cutover's callback")
+        record_cutover_callback(store, subject, CallbackOutcome(outcome), score, words, called,
+                                resolve_actor(actor), as_json)
+        return
+    _change(store, subject, as_json,
             lambda r: r.record_callback(now(), resolve_actor(actor), CallbackOutcome(outcome),
-                                        score, words, CHANNEL))
+                                        score, words, CHANNEL, called=called, reopen=reopen))
+
+
+@sr.command("close")
+@click.argument("sr_id")
+@click.option("--note", "text", default="", help="Why, or what was said.")
+@click.option("--without-callback", "reason", default="", metavar="REASON",
+              help=f"Close with no reached callback, after {CALLBACK_ATTEMPTS} unanswered "
+                   "attempts: why none was possible.")
+@actor_option
+@json_option
+@with_store
+def close(store: Store, sr_id: str, text: str, reason: str, actor: str | None,
+          as_json: bool) -> None:
+    """Close a request that was called back (回访)."""
+    _change(store, sr_id, as_json,
+            lambda r: r.close(now(), resolve_actor(actor), CHANNEL, text, without_callback=reason))
 
 
 @sr.command("reopen")

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +34,7 @@ from dispatcher.domain.outbox import (
     is_duplicate,
     throttle_keys,
 )
+from dispatcher.domain.requests import OPEN_BEFORE_RESOLUTION, Status
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.control import ENGINE, CalloutControl
@@ -58,6 +61,7 @@ from dispatcher.store.outbox import OutboxRecord
 
 log = logging.getLogger(__name__)
 
+SMS_RATE_ENV = "DISPATCHER_SMS_PER_SECOND"
 REPLIES = "replies"  # every reply once, so a restarted engine does not act on it again
 FINISHED = {RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
             RunState.EXHAUSTED: CalloutEventKind.EXHAUSTED}
@@ -71,6 +75,21 @@ class EngineSettings:
     max_concurrent_sends: int = 64
     retry: RetryPolicy = RetryPolicy()
     limits: dict[str, Limit] | None = None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> "EngineSettings":
+        """`DISPATCHER_SMS_PER_SECOND`: what the SMS sender may send a second (a long code 1,
+        the default; a short code or a messaging service more)."""
+        raw = environ.get(SMS_RATE_ENV, "").strip()
+        if not raw:
+            return cls()
+        try:
+            rate = int(raw)
+            if rate < 1:
+                raise ValueError
+        except ValueError:
+            raise DispatcherError(f"{SMS_RATE_ENV} must be a whole number of 1 or more, not {raw!r}") from None
+        return cls(limits={**DEFAULT_LIMITS, "channel:sms": Limit(rate, timedelta(seconds=1))})
 
 
 class Engine:
@@ -135,6 +154,10 @@ class Engine:
             self._observe(record, now)
             if not record.running:
                 continue
+            if self._resolved(record.sr):
+                record = self.control.stop(record.sr, now, ENGINE, "the request was resolved", "")
+                self._observe(record, now)
+                continue
             while record is not None and record.running and (
                     record.needs_paging or record.step_deadline <= now):
                 if record.needs_paging:
@@ -152,6 +175,13 @@ class Engine:
                 else:
                     record = self.control.move_on(record.sr, now, ENGINE, "timer")
                 self._observe(record, now)
+
+    def _resolved(self, sr_id: str) -> bool:
+        """The SR was resolved (or closed) while its chain still ran."""
+        try:
+            return self.control.requests.get(sr_id).status not in OPEN_BEFORE_RESOLUTION
+        except DispatcherError:  # archived: closed
+            return True
 
     def _observe(self, record: CalloutRecord, now: datetime) -> None:
         """Tell observers when a run seen running has ended, whichever process ended it."""
@@ -299,10 +329,13 @@ class Engine:
 
     def _remember_recent_sends(self) -> None:
         """After a restart: the sends of the last quarter hour still count against throttles
-        and the duplicate window."""
+        and the duplicate window. One interrupted mid-send is sent again in its own place,
+        so it does not count twice."""
         now = self.clock.now()
         window = max(DUPLICATE_WINDOW, timedelta(minutes=15))
         for record in self.control.outbox.all():
+            if record.state is DeliveryState.SENDING:
+                continue
             if record.attempt and record.updated and now - record.updated < window:
                 self.throttle.record(throttle_keys(record.channel, record.address), record.updated)
                 key = PageKey(record.sr, record.channel, record.address, record.purpose)
@@ -377,8 +410,6 @@ class Engine:
                 log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
 
     def _awaits_ack(self, sr_id: str) -> bool:
-        from dispatcher.domain.requests import Status
-
         try:
             return self.control.requests.get(sr_id).status in (Status.NEW, Status.DISPATCHED)
         except DispatcherError:
@@ -423,13 +454,13 @@ class EngineThread:
     lease runs it; any other desk reads and writes through the store."""
 
     def __init__(self, store: Store, roster: Roster, plugins: PluginManager, role: str = "desk",
-                 clock: Clock | None = None, settings: EngineSettings = EngineSettings()) -> None:
+                 clock: Clock | None = None, settings: EngineSettings | None = None) -> None:
         self.store = store
         self.roster = roster
         self.plugins = plugins
         self.role = role
         self.clock = clock
-        self.settings = settings
+        self.settings = settings or EngineSettings.from_environ(os.environ)
         self.lease = EngineLease(store.data_dir)
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
