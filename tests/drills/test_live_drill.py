@@ -74,6 +74,9 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     twilio_peer.script(CAT, "no-answer")  # Cat's phone rings out
     (scenario,) = builtin_scenarios(roster)
     scenario = replace(scenario, targets=DrillTargets(timedelta(minutes=5), 1, 1.0))
+    now = clock.now()
+    real, _ = RequestRepository(store).register(now, lambda sr_id: ServiceRequest(
+        sr_id, now, Category.CONSULTATION, "Portal slow", site="Shanghai"), now, "wang.fang", "phone")
     drill = start_drill(control, scenario, clock.now(), "wang.fang")
     assert DrillRepository(store).running() == [drill]  # the desk shows DRILL meanwhile
     await engine.tick()
@@ -127,15 +130,30 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
         scenario, targets=DrillTargets(timedelta(minutes=5), 1, 0.5))))
     assert drill_report(store, roster, drill.sr).passed
 
-    # No trace in the service: not in the board's or sr list's requests, no Red Flag, no SLA
-    # or CSQ notice, nothing among the service's emergencies.
-    assert RequestRepository(store).list(RequestFilter(include_closed=True)) == []
+    # No trace in the service: not in sr list's requests, the handover or the day's service
+    # report; no Red Flag, no SLA or CSQ notice.
+    assert RequestRepository(store).list(RequestFilter(include_closed=True)) == [real]
+    for kind in ("handover", "daily"):
+        shown = CliRunner().invoke(cli, [
+            "report", kind, "--from", "2026-11-24T00:00+00:00", "--to", "2026-11-25T00:00+00:00",
+            "--json", "--roster", str(ROSTER), "--data", str(store.data_dir)])
+        assert shown.exit_code == 0, shown.output
+        assert drill.sr not in shown.output and "Drill Telecom" not in shown.output
+        tables = json.loads(shown.output)["tables"]
+        if kind == "daily":
+            volumes = {(r["dimension"], r["value"]): r["requests"] for r in tables["volumes"]["rows"]}
+            assert volumes[("total", "all")] == 1  # the real request alone
+            assert {r["measure"]: r["value"] for r in tables["red_flags"]["rows"]}["opened"] == 0
+            assert tables["sla"]["rows"] == []
+            assert {r["severity"] for r in tables["times"]["rows"]} == {"minor"}  # not the drill's critical
+        else:
+            assert real.id in shown.output
     sr = RequestRepository(store).get(drill.sr)
     assert sr.drill and sr.red_flag is None
     kinds = {e.kind for e in RequestRepository(store).timeline(drill.sr)}
     assert not kinds & {"red_flag_opened", "csq_notified", "sla_near_breach", "sla_breached"}
     listed = CliRunner().invoke(cli, ["sr", "list", "--all", "--json", "--data", str(store.data_dir)])
-    assert json.loads(listed.output) == []
+    assert [r["id"] for r in json.loads(listed.output)] == [real.id]
     history = drill_history(store, roster)
     assert [row.report.sr for row in history] == [drill.sr]
     assert "50%" in history_text(history)
