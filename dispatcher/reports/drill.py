@@ -124,6 +124,11 @@ def report_markdown(report: DrillReport) -> str:
     for step in r.steps:
         lines += ["", f"## {step.label.capitalize()}: {_when(step.at)}"
                   + (f", {step.how}" if step.how else "") + f", by {', '.join(step.channels)}", ""]
+        if step.people:
+            first = step.first_ack_after
+            lines.append(f"Reach rate {_rate(step.reach_rate)}; first acknowledgement "
+                         + (f"{_long(first)} after the step began." if first is not None else "none.")
+                         + "\n")
         for target in step.nobody_for:
             lines.append(f"Nobody on call for {target}.")
         if step.people:

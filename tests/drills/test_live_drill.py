@@ -124,6 +124,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     text = report_markdown(report)
     assert "**FAILED**" in text and "| Cat Silent | sms | +12125550103 | delivered |" in text
     assert "Reach rate: 50% (2 of 4 people paged acknowledged)" in text
+    assert "Reach rate 50%; first acknowledgement 2 min 6 s after the step began." in text
 
     # The same drill against gentler targets passes.
     DrillRepository(store).add(replace(drill, scenario=replace(
