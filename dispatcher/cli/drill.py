@@ -75,6 +75,9 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
     if as_json:
         echo_json(list(scenarios.values()))
         return
+    if not scenarios:
+        click.echo(f"no scenarios: {roster_path} has no emergency chain, and there is no "
+                   f"{scenarios_path(roster_path)}", err=True)
     for scenario in scenarios.values():
         click.echo(f"{scenario.id:<22} {scenario.chain:<10} {scenario.product:<10} "
                    f"{scenario.site or '-':<10} {scenario.name}  [{scenario.source}]")

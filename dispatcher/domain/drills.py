@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from dispatcher.domain.chains import RoleTarget
+from dispatcher.domain.chains import ChainSpec, RoleTarget
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.requests import Category, Severity
 from dispatcher.domain.roster import PHONE_KINDS, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import EMERGENCY_CHAIN, StepPreview, describe_target, preview
+from dispatcher.errors import DispatcherError
 
 # Twilio's words for a number that is wrong (for calls and texts alike), and for one that
 # cannot take SMS (a call may still reach it).
@@ -93,6 +94,8 @@ class Scenario:
 def builtin_scenarios(roster: Roster) -> list[Scenario]:
     """One scenario per product line: its first handed-over product (else its first) fails at
     a site of the branches in turn, under base criterion 1 (all processing capability lost)."""
+    if EMERGENCY_CHAIN not in roster.chains:
+        return []  # nothing to drill: the roster pages nobody for an emergency
     sites = [u.sites[0] for u in roster.units.values() if u.sites]
     scenarios = []
     for index, line in enumerate(roster.product_lines.values()):
@@ -156,11 +159,19 @@ class StepCheck:
         return None
 
 
+def chain_of(roster: Roster, scenario: Scenario) -> ChainSpec:
+    try:
+        return roster.chains[scenario.chain]
+    except KeyError:
+        raise DispatcherError(f"scenario {scenario.id}: {roster.source} has no chain "
+                              f"{scenario.chain!r}") from None
+
+
 def dry_run(roster: Roster, scenario: Scenario, at: datetime,
             overrides: tuple[Override, ...] = (), dead: frozenset[str] = frozenset()
             ) -> list[StepCheck]:
     """Who each step of the scenario's chain would page at `at`, and which step has a hole."""
-    chain = roster.chains[scenario.chain]
+    chain = chain_of(roster, scenario)
     return [StepCheck(step, tuple(p.id for p in step.people if not working_phones(p, dead)))
             for step in preview(roster, chain, at, scenario.site, scenario.product, overrides)]
 
@@ -218,7 +229,7 @@ def sweep(roster: Roster, scenario: Scenario, start: datetime, hours: int,
 def _changes(roster: Roster, scenario: Scenario, start: datetime, end: datetime,
              overrides: tuple[Override, ...]) -> set[datetime]:
     """The instants in [start, end) when someone the chain pages by role changes."""
-    chain = roster.chains[scenario.chain]
+    chain = chain_of(roster, scenario)
     product = scenario.product or None
     site = scenario.site or None
     if product in roster.products and not roster.products[product].handed_over:

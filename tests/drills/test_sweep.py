@@ -81,3 +81,11 @@ def test_a_number_is_dead_while_its_last_outcome_is_a_carrier_refusal():
                sent("+5", "delivered", 6), sent("+5", "failed", 7, "21614", "permanent"),  # no SMS
                sent("+6", "delivered", 8), sent("+6", "failed", 9, "13224", "permanent")]
     assert dead_numbers(records) == {"+1", "+6"}
+
+
+def test_a_roster_without_an_emergency_chain_has_no_built_in_scenario(roster_text):
+    from dispatcher.domain.drills import builtin_scenarios
+    from dispatcher.roster import parse_roster
+
+    calm = parse_roster(roster_text.replace("id: emergency", "id: fault").encode())
+    assert builtin_scenarios(calm) == []
