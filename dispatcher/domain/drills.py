@@ -71,10 +71,6 @@ class Scenario:
     targets: DrillTargets = field(default_factory=DrillTargets)
     source: str = "built-in"
 
-    @property
-    def summary(self) -> str:
-        return f"DRILL: {self.name}"
-
     def to_dict(self) -> dict:
         return {
             "id": self.id, "name": self.name, "customer": self.customer, "site": self.site,

@@ -20,13 +20,14 @@ ABORTED = "drill aborted"
 
 def start_drill(control: CalloutControl, scenario: Scenario, at: datetime, actor: str
                 ) -> DrillRecord:
-    """Register the drill's SR and start its chain; the engine pages step 1 within a second."""
+    """Register the drill's SR and start its chain; the engine pages step 1 within a second.
+    The SR is marked a drill, so every page says so (the channels add the mark)."""
     if scenario.chain not in control.roster.chains:
         raise DispatcherError(f"scenario {scenario.id}: the roster has no chain {scenario.chain!r}")
 
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(
-            id=sr_id, received=at, category=scenario.category, summary=scenario.summary,
+            id=sr_id, received=at, category=scenario.category, summary=scenario.name,
             severity=scenario.severity, intake=IntakeChannel.PHONE,
             customer=Customer(scenario.customer), site=scenario.site, product=scenario.product,
             description=f"Drill of scenario {scenario.id}: not a real emergency.",

@@ -83,9 +83,10 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     await engine.tick()  # Dan's fallbacks
 
     # Every message says it is a drill: the SMS, the first spoken sentence, the mail's subject.
-    for number in (ANN, BEN, CAT):
+    for person, number in (("ann", ANN), ("ben", BEN), ("cat", CAT)):
         (text,) = sms_to(twilio_peer, number)
-        assert text.startswith("[DRILL] ") and "Reply " in text
+        assert text.startswith("[DRILL] ") and text.count("DRILL") == 1
+        assert text.endswith(f"Reply {code_of(store, drill.sr, person)} to acknowledge")
     calls = {c["to"]: c for c in twilio_peer.calls.values()}
     assert "<Say" in calls[BEN]["_twiml"] and "This is a drill. " in calls[BEN]["_twiml"]
     assert calls[BEN]["_twiml"].index("This is a drill.") < calls[BEN]["_twiml"].index("Press 1")
