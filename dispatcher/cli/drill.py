@@ -202,7 +202,7 @@ def _settle_outbox(store: Store, sr_id: str, limit_seconds: float = 30.0) -> Non
 
 
 def _stored_state(data_dir: Path | None) -> tuple[tuple[Override, ...], frozenset[str]]:
-    """Run-time overrides and numbers that failed for good, if a data directory exists (a dry
+    """Run-time overrides and numbers the carrier refused, if a data directory exists (a dry
     run never creates one)."""
     from dispatcher.store import default_data_dir
 
