@@ -8,7 +8,7 @@ Nothing confirmed sent is ever due again.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -53,8 +53,7 @@ class OutboxRecord:
     id: int = 0  # the store's document id, given when queued
 
     def to_dict(self) -> dict[str, Any]:
-        raw = asdict(self)
-        del raw["id"]
+        raw = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
         raw["state"] = self.state.value
         for key in ("created", "due", "updated"):
             raw[key] = raw[key].isoformat() if raw[key] else None
@@ -101,6 +100,11 @@ class OutboxRepository:
     def sending(self, record_id: int, at: datetime) -> OutboxRecord:
         record = self.get(record_id)
         return self.move(record_id, DeliveryState.SENDING, at, attempt=record.attempt + 1)
+
+    def sending_many(self, record_ids: list[int], at: datetime) -> list[OutboxRecord]:
+        """Mark a batch as being sent, in one commit, before any of them is handed over."""
+        with self.store.atomic(self.store.live):
+            return [self.sending(record_id, at) for record_id in record_ids]
 
     def retry_at(self, record_id: int, due: datetime, at: datetime, error_code: str,
                  detail: str) -> OutboxRecord:
