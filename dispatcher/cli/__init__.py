@@ -40,6 +40,7 @@ COMMANDS = {
     "complaint": "dispatcher.cli.complaint:complaint",
     "planned": "dispatcher.cli.planned:planned",
     "report": "dispatcher.cli.report:report",
+    "drill": "dispatcher.cli.drill:drill_group",
 }
 
 

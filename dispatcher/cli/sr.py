@@ -201,6 +201,8 @@ def _show_routing(roster: Roster, category: Category, level: Level, site: str, p
 @click.option("--site", "--branch", "site", help="Branch or overseas site.")
 @click.option("--product")
 @click.option("--since", type=TIME, help="Received at or after this time.")
+@click.option("--drills", "drill", flag_value=True, default=False,
+              help="Drill requests only (they are left out otherwise).")
 @json_option
 @with_store
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
@@ -242,7 +244,8 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
 
 def _details(request: ServiceRequest) -> str:
     rows = [
-        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")),
+        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")
+         + ("  DRILL (not a real request)" if request.drill else "")),
         ("received", f"{request.received:%Y-%m-%d %H:%M %Z}"),
         ("status", request.status.value),
         ("category", request.category.value),
@@ -455,7 +458,7 @@ def import_(store: Store, path: Path, as_json: bool) -> None:
 @with_store
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""
-    request_filter = RequestFilter(include_closed=not only_open, since=since)
+    request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     repository = RequestRepository(store)
     if output is None:
         export_records(repository, request_filter, sys.stdout)

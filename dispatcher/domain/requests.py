@@ -384,6 +384,9 @@ class ServiceRequest:
         return [self._event(at, actor, kind, text, channel, **data)]
 
     def _open_red_flag(self, at: datetime, actor: str, channel: str) -> list[Event]:
+        """CSQ's Red Flag for an emergency; a drill's made-up emergency never raises one."""
+        if self.drill:
+            return []
         self.red_flag = RedFlag(opened=at)
         return [self._event(at, actor, "red_flag_opened",
                             "emergency criteria " + ", ".join(self.criteria), channel)]

@@ -1,7 +1,8 @@
 """Reports: the shift handover and the daily, weekly and monthly service reports.
 
 Each report is a `Report` of `dispatcher.domain.metrics.Table`s; `render` writes it as
-Markdown, CSV or JSON, and the desk draws the same tables. Drill records never count.
+Markdown, CSV or JSON, and the desk draws the same tables. Drill records never count in them;
+a drill has its own report (`dispatcher.reports.drill`).
 """
 
 from __future__ import annotations

@@ -51,7 +51,8 @@ def period_of(sr_id: str) -> str:
 
 @dataclass(frozen=True)
 class RequestFilter:
-    """What `sr list` and the board ask for; None means any."""
+    """What `sr list` and the board ask for; None means any. Drills stay out unless asked for:
+    they must never count in service figures."""
 
     include_closed: bool = False
     emergency: bool | None = None
@@ -60,7 +61,7 @@ class RequestFilter:
     site: str | None = None
     product: str | None = None
     since: datetime | None = None
-    drill: bool | None = None
+    drill: bool | None = False
 
     def matches(self, sr: ServiceRequest) -> bool:
         return (
