@@ -120,15 +120,15 @@ class Engine:
         now = self.clock.now()
         self.store.refresh()
         self._chase(now)
+        if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
+            self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
+            self.watcher.check(now)
         await self._send_due(self.clock.now())
         now = self.clock.now()
         if self._next_poll is None or now >= self._next_poll:
             self._next_poll = now + self.poll_every
             await self._poll(now)
             self._chase(self.clock.now())
-        if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
-            self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
-            self.watcher.check(now)
 
     def next_wakeup(self) -> datetime:
         """When the next pass is needed: a step's wait ends, a notification falls due, a poll."""
@@ -233,7 +233,7 @@ class Engine:
             self._settle(record, Receipt.failed(record.channel, Failure.PERMANENT,
                                                 f"channel {record.channel} is not enabled here"), now)
             return None
-        key = PageKey(record.sr, record.channel, record.address, record.purpose)
+        key = _page_key(record)
         if record.state is DeliveryState.QUEUED and is_duplicate(key, self._last_page, now):
             outbox.move(record.id, DeliveryState.CANCELLED, now,
                         detail=f"the same message went to {record.address} less than "
@@ -342,7 +342,7 @@ class Engine:
                 continue
             if record.attempt and record.updated and now - record.updated < window:
                 self.throttle.record(throttle_keys(record.channel, record.address), record.updated)
-                key = PageKey(record.sr, record.channel, record.address, record.purpose)
+                key = _page_key(record)
                 self._last_page[key] = max(self._last_page.get(key, record.updated), record.updated)
 
     # -- listening ----------------------------------------------------------------------------
@@ -526,3 +526,9 @@ def _each_request_in_turn(records: list[OutboxRecord]) -> list[OutboxRecord]:
         turn[record.sr] = turn.get(record.sr, -1) + 1
         ranked.append((record.drill, turn[record.sr], record.due, record.id, record))
     return [entry[-1] for entry in sorted(ranked, key=lambda e: e[:4])]
+
+
+def _page_key(record: OutboxRecord) -> PageKey:
+    """Two notifications are the same page when they say the same thing to the same address
+    about the same request (a Red Flag's closing is not its opening said again)."""
+    return PageKey(record.sr, record.channel, record.address, f"{record.purpose}|{record.short_text}")
