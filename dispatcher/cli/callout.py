@@ -13,6 +13,7 @@ import click
 from dispatcher.cli.common import (
     actor_option,
     echo_json,
+    echo_records,
     json_option,
     load_roster_for_command,
     now,
@@ -164,13 +165,7 @@ def outbox_group(ctx: click.Context, store: Store, sr_id: str | None, state: str
     control = CalloutControl(store, None)
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
-    if as_json:
-        echo_json(records)
-        return
-    for record in records:
-        click.echo(_outbox_line(record))
-    if not records:
-        click.echo("no notifications", err=True)
+    echo_records(records, as_json, _outbox_line, "no notifications")
 
 
 def _outbox_line(record: OutboxRecord) -> str:

@@ -132,6 +132,17 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
 
 
+def echo_records(records: list, as_json: bool, line: Callable[[Any], str], nothing: str) -> None:
+    """Records as JSON, or one line each; `nothing` on stderr when there are none."""
+    if as_json:
+        echo_json(records)
+        return
+    for record in records:
+        click.echo(line(record))
+    if not records:
+        click.echo(nothing, err=True)
+
+
 class TimeParam(click.ParamType):
     """An ISO 8601 date or time; without a UTC offset it is local time."""
 

@@ -13,6 +13,7 @@ from dispatcher.cli.common import (
     TIME,
     actor_option,
     echo_json,
+    echo_records,
     json_option,
     load_roster_for_command,
     now,
@@ -208,13 +209,7 @@ def _show_routing(roster: Roster, category: Category, level: Level, site: str, p
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
     """List requests, oldest first."""
     requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
-    if as_json:
-        echo_json(requests)
-        return
-    for request in requests:
-        click.echo(_line(request))
-    if not requests:
-        click.echo("no requests", err=True)
+    echo_records(requests, as_json, _line, "no requests")
 
 
 def _line(request: ServiceRequest) -> str:
