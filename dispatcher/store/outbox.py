@@ -16,7 +16,7 @@ from tinydb.table import Document
 
 from dispatcher.domain.outbox import PENDING, DeliveryState, NEXT_STATES
 from dispatcher.errors import DispatcherError, NotFound
-from dispatcher.store import Store
+from dispatcher.store import Store, archived_table
 
 OUTBOX = "outbox"
 
@@ -149,5 +149,9 @@ class OutboxRepository:
                 for d in self.table.search(lambda d: d["ack_code"] == ack_code)]
 
     def for_sr(self, sr: str) -> list[OutboxRecord]:
-        return sorted((OutboxRecord.from_document(d)
-                       for d in self.table.search(lambda d: d["sr"] == sr)), key=lambda r: r.id)
+        """An SR's notifications, from live or, once the SR is closed, its archive month."""
+        found = self.table.search(lambda d: d["sr"] == sr)
+        if not found:
+            archived = archived_table(self.store, sr, OUTBOX)
+            found = archived.search(lambda d: d["sr"] == sr) if archived is not None else []
+        return sorted((OutboxRecord.from_document(d) for d in found), key=lambda r: r.id)

@@ -154,3 +154,21 @@ def test_the_desk_runs_the_engine_in_a_thread_of_its_own(tmp_path):
     finally:
         thread.stop()
     assert not thread.running and EngineLease(tmp_path).holder() is None
+
+
+async def test_a_closed_request_takes_its_chain_and_notifications_to_the_archive(night):
+    from dispatcher.domain.requests import CallbackOutcome
+    from dispatcher.store.outbox import OUTBOX
+
+    sr = night.register(**FAULT)
+    await night.engine.tick()
+    sent = night.outbox(sr.id)
+    at, actor = night.clock.now(), "wang.fang"
+    night.control.acknowledge(sr.id, at, actor, by="Chen Jie")
+    for change in (lambda r: r.resolve(at, actor), lambda r: r.record_callback(
+            at, actor, CallbackOutcome.REACHED, 5), lambda r: r.close(at, actor)):
+        night.control.requests.change(sr.id, change)
+    assert night.store.live.table(OUTBOX).all() == []
+    assert night.store.live.table("callouts").all() == []
+    assert night.outbox(sr.id) == sent  # still found, in the archive
+    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
