@@ -219,8 +219,10 @@ class RequestRepository:
             return
         event_ids = [event_doc_id(sr_id, seq) for seq in range(1, raw["event_count"] + 1)]
         events = live.table(EVENTS).get(doc_ids=event_ids) or []
-        companions = {name: live.table(name).search(lambda d: d.get("sr") == sr_id)
-                      for name in COMPANIONS}
+        # A notification still to be sent (a Red Flag's closing notice) stays to be sent.
+        companions = {name: live.table(name).search(
+            lambda d: d.get("sr") == sr_id and d.get("state") not in ("queued", "sending"))
+            for name in COMPANIONS}
         archive = self.store.archive(period_of(sr_id))
         with self.store.atomic(archive):
             archive.table(REQUESTS).upsert(Document(dict(raw), doc_id=doc_id(sr_id)))
