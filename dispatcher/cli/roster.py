@@ -293,7 +293,7 @@ def audit(people_ids: tuple[str, ...], show_report: bool, days: int, wait: bool,
         click.echo(f"{len(answers)} message(s) to {len(people)} people; "
                    + (f"{len(silent)} did not answer: {', '.join(silent)}" if wait and silent
                       else "everyone answered" if wait else
-                      f"see `dispatcher roster audit --report` once they answer"), err=True)
+                      "see `dispatcher roster audit --report` once they answer"), err=True)
         if wait:
             for answer in answers:
                 click.echo(f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
