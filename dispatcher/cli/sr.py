@@ -95,15 +95,15 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
     """
     criteria = tuple(c.strip().upper() for c in criteria)
     roster = _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
+    severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
             raise DispatcherError(f"--dry-run needs a roster; {roster_path} does not exist")
         _show_routing(roster, Category(fields["category"]), Level(fields["level"]),
-                      fields["site"], fields["product"], bool(criteria), received or now(),
-                      as_json)
+                      fields["site"], fields["product"], bool(criteria), Severity(severity),
+                      received or now(), as_json)
         return
     received = received or now()
-    severity = severity or ("critical" if criteria else "minor")
 
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(
@@ -167,9 +167,9 @@ def _check_against_roster(roster_path: Path, site: str, product: str,
 
 
 def _show_routing(roster: Roster, category: Category, level: Level, site: str, product: str,
-                  emergency: bool, at: datetime, as_json: bool) -> None:
+                  emergency: bool, severity: Severity, at: datetime, as_json: bool) -> None:
     """Who will handle the request and whom its chain will call at `at`: "this will call: …"."""
-    routing = route(roster, category, level, site, product, emergency)
+    routing = route(roster, category, level, site, product, emergency, severity)
     steps = [] if routing.chain is None else preview(roster, roster.chains[routing.chain], at,
                                                      site, product)
     if as_json:

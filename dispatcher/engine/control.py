@@ -69,7 +69,8 @@ class CalloutControl:
     def routing(self, sr: ServiceRequest) -> Routing:
         if self.roster is None:
             raise DispatcherError(f"routing {sr.id} needs a roster (--roster)")
-        return route(self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency)
+        return route(self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency,
+                     sr.severity)
 
     # -- starting ---------------------------------------------------------------------------
 
