@@ -77,7 +77,8 @@ def year_of_requests(path: Path, end: datetime) -> None:
 
 def run(args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(DISPATCHER + args, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(DISPATCHER + args, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 

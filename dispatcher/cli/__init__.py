@@ -37,6 +37,10 @@ COMMANDS = {
     "engine": "dispatcher.cli.callout:engine_command",
     "chain": "dispatcher.cli.callout:chain_group",
     "outbox": "dispatcher.cli.callout:outbox_group",
+    "complaint": "dispatcher.cli.complaint:complaint",
+    "planned": "dispatcher.cli.planned:planned",
+    "report": "dispatcher.cli.report:report",
+    "drill": "dispatcher.cli.drill:drill_group",
 }
 
 

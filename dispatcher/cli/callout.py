@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import click
 from dispatcher.cli.common import (
     actor_option,
     echo_json,
+    echo_records,
     json_option,
     load_roster_for_command,
     now,
@@ -41,10 +43,11 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     directory. Only one engine runs per data directory; a desk opened later leaves the
     timers to it.
     """
-    from dispatcher.engine.runtime import Engine
+    from dispatcher.engine.runtime import Engine, EngineSettings
     from dispatcher.plugins import PluginManager
 
     roster = load_roster_for_command(roster_path)
+    settings = EngineSettings.from_environ(os.environ)
     lease = EngineLease(store.data_dir)
     if not lease.acquire("engine"):
         holder = lease.holder()
@@ -65,7 +68,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
-        engine = Engine(store, roster, plugins)
+        engine = Engine(store, roster, plugins, settings=settings)
         try:
             await engine.run(stop)
         finally:
@@ -162,13 +165,7 @@ def outbox_group(ctx: click.Context, store: Store, sr_id: str | None, state: str
     control = CalloutControl(store, None)
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
-    if as_json:
-        echo_json(records)
-        return
-    for record in records:
-        click.echo(_outbox_line(record))
-    if not records:
-        click.echo("no notifications", err=True)
+    echo_records(records, as_json, _outbox_line, "no notifications")
 
 
 def _outbox_line(record: OutboxRecord) -> str:

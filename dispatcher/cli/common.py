@@ -67,17 +67,23 @@ def actor_option(command: Callable) -> Callable:
 
 def load_roster_for_command(path: Path):
     """The roster at `path`; a broken one lists every problem, then says how many (exit 2)."""
-    from dispatcher.errors import DispatcherError
     from dispatcher.roster import load_roster
     from dispatcher.roster.errors import RosterError
 
     try:
         return load_roster(path)
     except RosterError as error:
-        if len(error.errors) == 1:
-            raise
-        raise DispatcherError(f"{path}: {len(error.errors)} problems; the roster cannot be used",
-                              error.errors) from None
+        raise every_problem(error, path, "the roster") from None
+
+
+def every_problem(error, path: Path, what: str):
+    """A file's problems to print one by one, then how many (one problem prints alone)."""
+    from dispatcher.errors import DispatcherError
+
+    if len(error.errors) == 1:
+        return error
+    return DispatcherError(f"{path}: {len(error.errors)} problems; {what} cannot be used",
+                           error.errors)
 
 
 def resolve_actor(actor: str | None) -> str:
@@ -124,6 +130,17 @@ def to_jsonable(value: Any) -> Any:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def echo_records(records: list, as_json: bool, line: Callable[[Any], str], nothing: str) -> None:
+    """Records as JSON, or one line each; `nothing` on stderr when there are none."""
+    if as_json:
+        echo_json(records)
+        return
+    for record in records:
+        click.echo(line(record))
+    if not records:
+        click.echo(nothing, err=True)
 
 
 class TimeParam(click.ParamType):

@@ -13,6 +13,7 @@ from dispatcher.cli.common import (
     TIME,
     actor_option,
     echo_json,
+    echo_records,
     json_option,
     load_roster_for_command,
     now,
@@ -20,7 +21,9 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
+    CALLBACK_ATTEMPTS,
     CallbackOutcome,
     Category,
     Customer,
@@ -92,15 +95,15 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
     """
     criteria = tuple(c.strip().upper() for c in criteria)
     roster = _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
+    severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
             raise DispatcherError(f"--dry-run needs a roster; {roster_path} does not exist")
         _show_routing(roster, Category(fields["category"]), Level(fields["level"]),
-                      fields["site"], fields["product"], bool(criteria), received or now(),
-                      as_json)
+                      fields["site"], fields["product"], bool(criteria), Severity(severity),
+                      received or now(), as_json)
         return
     received = received or now()
-    severity = severity or ("critical" if criteria else "minor")
 
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(
@@ -164,9 +167,9 @@ def _check_against_roster(roster_path: Path, site: str, product: str,
 
 
 def _show_routing(roster: Roster, category: Category, level: Level, site: str, product: str,
-                  emergency: bool, at: datetime, as_json: bool) -> None:
+                  emergency: bool, severity: Severity, at: datetime, as_json: bool) -> None:
     """Who will handle the request and whom its chain will call at `at`: "this will call: …"."""
-    routing = route(roster, category, level, site, product, emergency)
+    routing = route(roster, category, level, site, product, emergency, severity)
     steps = [] if routing.chain is None else preview(roster, roster.chains[routing.chain], at,
                                                      site, product)
     if as_json:
@@ -199,18 +202,14 @@ def _show_routing(roster: Roster, category: Category, level: Level, site: str, p
 @click.option("--site", "--branch", "site", help="Branch or overseas site.")
 @click.option("--product")
 @click.option("--since", type=TIME, help="Received at or after this time.")
+@click.option("--drills", "drill", flag_value=True, default=False,
+              help="Drill requests only (they are left out otherwise).")
 @json_option
 @with_store
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
     """List requests, oldest first."""
     requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
-    if as_json:
-        echo_json(requests)
-        return
-    for request in requests:
-        click.echo(_line(request))
-    if not requests:
-        click.echo("no requests", err=True)
+    echo_records(requests, as_json, _line, "no requests")
 
 
 def _line(request: ServiceRequest) -> str:
@@ -240,7 +239,8 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
 
 def _details(request: ServiceRequest) -> str:
     rows = [
-        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")),
+        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")
+         + ("  DRILL (not a real request)" if request.drill else "")),
         ("received", f"{request.received:%Y-%m-%d %H:%M %Z}"),
         ("status", request.status.value),
         ("category", request.category.value),
@@ -299,7 +299,6 @@ _simple_move("dispatch", "dispatch", "Mark a request dispatched to its handler."
 _simple_move("start", "start", "Mark an acknowledged request in progress.")
 _simple_move("restore", "restore", "Service restored (a workaround may remain).")
 _simple_move("resolve", "resolve", "Resolved: the request enters the callback queue; closes its Red Flag.")
-_simple_move("close", "close", "Close a request that was called back (回访).")
 _simple_move("escalate", "escalate", "Escalate to the next support level (L1 → L2 → L3).")
 
 
@@ -367,19 +366,58 @@ def declare(store: Store, sr_id: str, criteria: tuple[str, ...], text: str, acto
 
 
 @sr.command("callback")
-@click.argument("sr_id")
-@click.option("--outcome", type=_choice(CallbackOutcome), required=True)
+@click.argument("subject", required=False, metavar="[SR_ID | PS_ID]")
+@click.option("--outcome", type=_choice(CallbackOutcome), help="Reached, not reached or refused.")
 @click.option("--score", type=click.IntRange(1, 5), help="Satisfaction, 1 to 5.")
 @click.option("--words", default="", help="What the customer said.")
+@click.option("--called", default="", help="Whom you called (name and number).")
+@click.option("--reopen", is_flag=True,
+              help="The customer is dissatisfied (score 1-2): reopen the request now.")
 @actor_option
 @json_option
 @with_store
-def callback(store: Store, sr_id: str, outcome: str, score: int | None, words: str,
-             actor: str | None, as_json: bool) -> None:
-    """Record a callback (回访) to the customer of a resolved request."""
-    _change(store, sr_id, as_json,
+def callback(store: Store, subject: str | None, outcome: str | None, score: int | None,
+             words: str, called: str, reopen: bool, actor: str | None, as_json: bool) -> None:
+    """The callback (回访) queue; with an id, record a callback to that customer.
+
+    Without an id: every resolved request and completed cutover waiting for a callback, the
+    most overdue first. With a request id, or a planned service id (PS-…) for the satisfaction
+    call after a cutover: record who was called, the outcome, the score and the customer's words.
+    """
+    from dispatcher.cli.callbacks import queue_lines, record_cutover_callback
+
+    if subject is None:
+        if outcome or score or words or called or reopen:
+            raise click.UsageError("give the SR or PS id whose callback you record")
+        queue_lines(store, as_json)
+        return
+    if outcome is None:
+        raise click.UsageError("Missing option '--outcome'.")
+    if is_planned_id(subject):
+        if reopen:
+            raise click.UsageError("--reopen applies to requests, not to a cutover's callback")
+        record_cutover_callback(store, subject, CallbackOutcome(outcome), score, words, called,
+                                resolve_actor(actor), as_json)
+        return
+    _change(store, subject, as_json,
             lambda r: r.record_callback(now(), resolve_actor(actor), CallbackOutcome(outcome),
-                                        score, words, CHANNEL))
+                                        score, words, CHANNEL, called=called, reopen=reopen))
+
+
+@sr.command("close")
+@click.argument("sr_id")
+@click.option("--note", "text", default="", help="Why, or what was said.")
+@click.option("--without-callback", "reason", default="", metavar="REASON",
+              help=f"Close with no reached callback, after {CALLBACK_ATTEMPTS} unanswered "
+                   "attempts: why none was possible.")
+@actor_option
+@json_option
+@with_store
+def close(store: Store, sr_id: str, text: str, reason: str, actor: str | None,
+          as_json: bool) -> None:
+    """Close a request that was called back (回访)."""
+    _change(store, sr_id, as_json,
+            lambda r: r.close(now(), resolve_actor(actor), CHANNEL, text, without_callback=reason))
 
 
 @sr.command("reopen")
@@ -415,7 +453,7 @@ def import_(store: Store, path: Path, as_json: bool) -> None:
 @with_store
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""
-    request_filter = RequestFilter(include_closed=not only_open, since=since)
+    request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     repository = RequestRepository(store)
     if output is None:
         export_records(repository, request_filter, sys.stdout)

@@ -96,8 +96,16 @@ TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status, str]] = {
     "close": ((Status.CALLBACK,), Status.CLOSED, "closed"),
 }
 
+# The closure rule: a case closes after a reached callback (回访), or, when the customer could
+# not be reached in CALLBACK_ATTEMPTS tries, with the reason recorded. A score at or below
+# DISSATISFIED is a dissatisfied customer, whose callback may reopen the case.
+CALLBACK_ATTEMPTS = 3
+DISSATISFIED = 2
+
 _WHY_NOT = {
-    ("close", Status.RESOLVED): "it was never called back (回访); record a callback first",
+    ("close", Status.RESOLVED): "it was never called back (回访); record a callback first, or "
+                                f"after {CALLBACK_ATTEMPTS} unanswered attempts give the reason "
+                                "none was possible",
     ("close", Status.CLOSED): "it is already closed",
     ("acknowledge", Status.CLOSED): "it is closed",
 }
@@ -202,6 +210,7 @@ class ServiceRequest:
     status: Status = Status.NEW
     red_flag: RedFlag | None = None
     drill: bool = False
+    callback_attempts: int = 0  # callbacks recorded since the last resolution
     event_count: int = 0
 
     # -- derived ------------------------------------------------------------------------
@@ -266,9 +275,10 @@ class ServiceRequest:
         return events
 
     def record_callback(self, at: datetime, actor: str, outcome: CallbackOutcome,
-                        score: int | None = None, words: str = "",
-                        channel: str = "") -> list[Event]:
-        """A callback (回访) attempt; a reached customer makes the SR ready to close."""
+                        score: int | None = None, words: str = "", channel: str = "",
+                        called: str = "", reopen: bool = False) -> list[Event]:
+        """A callback (回访) attempt to `called`; a reached customer makes the SR ready to close,
+        and a dissatisfied one (score ≤ DISSATISFIED) may reopen it at once (`reopen`)."""
         if self.status not in (Status.RESOLVED, Status.CALLBACK):
             raise IllegalTransition(
                 f"cannot record a callback for {self.id}: it is {self.status.value}, "
@@ -277,25 +287,52 @@ class ServiceRequest:
             raise DispatcherError(f"callback score must be 1 to 5, not {score}")
         if outcome is not CallbackOutcome.REACHED and score is not None:
             raise DispatcherError("a satisfaction score needs a reached customer")
-        data: dict[str, Any] = {"outcome": outcome.value}
+        if reopen and (score is None or score > DISSATISFIED):
+            raise DispatcherError(
+                f"only a dissatisfied callback (score 1 to {DISSATISFIED}) reopens {self.id}")
+        self.callback_attempts += 1
+        data: dict[str, Any] = {"outcome": outcome.value, "attempt": self.callback_attempts}
         if score is not None:
             data["score"] = score
+        if called.strip():
+            data["called"] = called.strip()
         previous = self.status
         if outcome is CallbackOutcome.REACHED:
             self.status = Status.CALLBACK
         data.update({"from": previous.value, "to": self.status.value})
-        return [self._event(at, actor, "callback", words, channel, **data)]
+        events = [self._event(at, actor, "callback", words, channel, **data)]
+        if reopen:
+            events += self.reopen(at, actor, words.strip() or f"dissatisfied callback (score {score})",
+                                  channel)
+        return events
 
     def reopen(self, at: datetime, actor: str, reason: str, channel: str = "") -> list[Event]:
         if not reason.strip():
             raise DispatcherError(f"reopening {self.id} needs a reason")
         events = self._move("reopen", at, actor, channel, reason)
+        self.callback_attempts = 0  # the next resolution starts a new round of callbacks
         if self.is_emergency:
             events += self._open_red_flag(at, actor, channel)
         return events
 
-    def close(self, at: datetime, actor: str, channel: str = "", text: str = "") -> list[Event]:
-        return self._move("close", at, actor, channel, text)
+    def close(self, at: datetime, actor: str, channel: str = "", text: str = "",
+              without_callback: str = "") -> list[Event]:
+        """Close after a reached callback; or, with `without_callback` saying why none was
+        possible, after CALLBACK_ATTEMPTS unanswered attempts."""
+        if not without_callback.strip():
+            return self._move("close", at, actor, channel, text)
+        if self.status is not Status.RESOLVED:
+            reason = _WHY_NOT.get(("close", self.status), f"it is {self.status.value}")
+            raise IllegalTransition(f"cannot close {self.id} without a callback: {reason}")
+        if self.callback_attempts < CALLBACK_ATTEMPTS:
+            raise IllegalTransition(
+                f"cannot close {self.id} without a callback: {self.callback_attempts} of "
+                f"{CALLBACK_ATTEMPTS} callback attempts made")
+        previous, self.status = self.status, Status.CLOSED
+        return [self._event(at, actor, "closed", text, channel,
+                            **{"from": previous.value, "to": Status.CLOSED.value,
+                               "without_callback": without_callback.strip(),
+                               "attempts": self.callback_attempts})]
 
     def escalate(self, at: datetime, actor: str, channel: str = "", text: str = "") -> list[Event]:
         if self.status not in OPEN_BEFORE_RESOLUTION:
@@ -347,6 +384,9 @@ class ServiceRequest:
         return [self._event(at, actor, kind, text, channel, **data)]
 
     def _open_red_flag(self, at: datetime, actor: str, channel: str) -> list[Event]:
+        """CSQ's Red Flag for an emergency; a drill's made-up emergency never raises one."""
+        if self.drill:
+            return []
         self.red_flag = RedFlag(opened=at)
         return [self._event(at, actor, "red_flag_opened",
                             "emergency criteria " + ", ".join(self.criteria), channel)]
@@ -391,6 +431,7 @@ class ServiceRequest:
                 datetime.fromisoformat(flag["opened"]),
                 datetime.fromisoformat(flag["closed"]) if flag.get("closed") else None),
             drill=bool(raw.get("drill", False)),
+            callback_attempts=int(raw.get("callback_attempts", 0)),
             event_count=int(raw.get("event_count", 0)),
         )
 

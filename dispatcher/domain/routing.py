@@ -21,7 +21,7 @@ from datetime import datetime
 
 from dispatcher.domain.chains import ChainSpec, PersonTarget, Target
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Category, Level
+from dispatcher.domain.requests import Category, Level, Severity
 from dispatcher.domain.roster import Person, UnitKind
 from dispatcher.domain.rotation import Override
 
@@ -92,14 +92,22 @@ def handler_for(roster: Roster, category: Category, level: Level, site: str,
 
 
 def route(roster: Roster, category: Category, level: Level, site: str, product: str,
-          emergency: bool) -> Routing:
+          emergency: bool, severity: Severity | None = None) -> Routing:
+    """The handler, and the chain: `emergency` for an emergency; else the category's chain
+    for that severity when the roster has one (`fault-critical`), else the category's."""
     handler, why = handler_for(roster, category, level, site, product)
-    wanted = EMERGENCY_CHAIN if emergency else CATEGORY_CHAINS[category]
-    chain = wanted if wanted in roster.chains else None
+    if emergency:
+        wanted = [EMERGENCY_CHAIN]
+    else:
+        base = CATEGORY_CHAINS[category]
+        wanted = ([f"{base}-{severity.value}"] if severity is not None else []) + [base]
+    chain = next((c for c in wanted if c in roster.chains), None)
     if chain is None:
-        why += f"; the roster has no '{wanted}' chain, so nobody is paged"
+        why += f"; the roster has no '{wanted[-1]}' chain, so nobody is paged"
     elif emergency:
         why += "; an emergency: the emergency chain, every channel at once"
+    elif chain != wanted[-1]:
+        why += f"; the {chain} chain for a {severity.value} request"
     return Routing(handler, level, chain, why)
 
 

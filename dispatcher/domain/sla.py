@@ -64,14 +64,19 @@ _STOPS = {
 }
 
 
-def _stopped_at(kind: SlaKind, sr: ServiceRequest, timeline: Iterable[Event]) -> datetime | None:
+def stopped_at(kind: SlaKind, sr: ServiceRequest, timeline: Iterable[Event]) -> datetime | None:
+    """When a clock of the SR stopped (None while it runs): also what the reports measure."""
     kinds, states = _STOPS[kind]
     if states is not None and sr.status not in states:
         return None
-    stops = [e.at for e in timeline if e.kind in kinds]
+    stops = [e for e in timeline if e.kind in kinds]
     if not stops:
         return None
-    return stops[0] if states is None else max(stops)
+    if states is None:
+        return stops[0].at
+    # Service restored before the resolution stops the restore clock then, not at resolution.
+    restored = [e.at for e in stops if e.kind == "restored"]
+    return max(restored) if kind is SlaKind.RESTORE and restored else max(e.at for e in stops)
 
 
 def sla_clocks(sr: ServiceRequest, timeline: list[Event], targets: SlaTargets,
@@ -80,7 +85,7 @@ def sla_clocks(sr: ServiceRequest, timeline: list[Event], targets: SlaTargets,
     clocks = []
     for kind in SlaKind:
         deadline = sr.received + getattr(targets, kind.value)
-        stopped = _stopped_at(kind, sr, timeline)
+        stopped = stopped_at(kind, sr, timeline)
         if stopped is not None:
             state = SlaState.MET if stopped <= deadline else SlaState.MISSED
         elif now >= deadline:

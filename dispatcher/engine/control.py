@@ -69,7 +69,8 @@ class CalloutControl:
     def routing(self, sr: ServiceRequest) -> Routing:
         if self.roster is None:
             raise DispatcherError(f"routing {sr.id} needs a roster (--roster)")
-        return route(self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency)
+        return route(self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency,
+                     sr.severity)
 
     # -- starting ---------------------------------------------------------------------------
 
@@ -254,8 +255,10 @@ class CalloutControl:
         if channel != original.channel:
             person = self.roster.person(original.person)
             contact = self.contact_for(person, channel)
+        # A page sent again by hand is a re-page: the duplicate window does not hold it back.
+        purpose = "repage" if original.purpose in PAGES else original.purpose
         [queued] = self.outbox.enqueue([replace(
-            original, id=0, channel=channel, contact_kind=contact.kind.value,
+            original, id=0, purpose=purpose, channel=channel, contact_kind=contact.kind.value,
             address=contact.address, created=at, due=at, state=DeliveryState.QUEUED, attempt=0,
             provider_id="", provider_status="", failure="", error_code="",
             detail=f"sent again by {actor} (was #{notification_id})", updated=None)])

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,33 +34,32 @@ from dispatcher.domain.outbox import (
     is_duplicate,
     throttle_keys,
 )
+from dispatcher.domain.requests import OPEN_BEFORE_RESOLUTION
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.engine.lease import EngineLease, LeaseHolder
-from dispatcher.engine.paging import fallback, page_step
+from dispatcher.engine.outcomes import Outcomes
+from dispatcher.engine.paging import page_step
 from dispatcher.engine.watch import Watcher
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.contract import (
     CalloutEvent,
     CalloutEventKind,
     Channel,
-    DeliveryStatus,
     Failure,
     Notification,
     Receipt,
-    Reply,
-    StatusUpdate,
     one_line,
 )
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
-from dispatcher.store.callouts import CalloutRecord, Confirmation, confirm
+from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
 
 log = logging.getLogger(__name__)
 
-REPLIES = "replies"  # every reply once, so a restarted engine does not act on it again
+SMS_RATE_ENV = "DISPATCHER_SMS_PER_SECOND"
 FINISHED = {RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
             RunState.EXHAUSTED: CalloutEventKind.EXHAUSTED}
 
@@ -66,11 +67,26 @@ FINISHED = {RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
 @dataclass(frozen=True)
 class EngineSettings:
     poll_seconds: float = 2.0  # how often channels are asked for replies and delivery updates
-    idle_seconds: float = 0.5  # the longest sleep: other processes' commands wait no longer
+    idle_seconds: float = 0.2  # the longest sleep: other processes' commands wait no longer
     watch_seconds: float = 5.0  # how often SLA clocks and Red Flags are looked at
     max_concurrent_sends: int = 64
     retry: RetryPolicy = RetryPolicy()
     limits: dict[str, Limit] | None = None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> "EngineSettings":
+        """`DISPATCHER_SMS_PER_SECOND`: what the SMS sender may send a second (a long code 1,
+        the default; a short code or a messaging service more)."""
+        raw = environ.get(SMS_RATE_ENV, "").strip()
+        if not raw:
+            return cls()
+        try:
+            rate = int(raw)
+            if rate < 1:
+                raise ValueError
+        except ValueError:
+            raise DispatcherError(f"{SMS_RATE_ENV} must be a whole number of 1 or more, not {raw!r}") from None
+        return cls(limits={**DEFAULT_LIMITS, "channel:sms": Limit(rate, timedelta(seconds=1))})
 
 
 class Engine:
@@ -86,6 +102,7 @@ class Engine:
         self.control = CalloutControl(store, roster,
                                       reaches={n: c.reaches for n, c in self.channels.items()})
         self.watcher = Watcher(self.control)
+        self.outcomes = Outcomes(self.control, plugins, settings.retry)
         self.throttle = Throttle(settings.limits or DEFAULT_LIMITS)
         self._deferred: dict[int, datetime] = {}  # outbox id -> when its throttle lets it go
         self._last_page: dict[PageKey, datetime] = {}
@@ -101,15 +118,15 @@ class Engine:
         now = self.clock.now()
         self.store.refresh()
         self._chase(now)
+        if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
+            self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
+            self.watcher.check(now)
         await self._send_due(self.clock.now())
         now = self.clock.now()
         if self._next_poll is None or now >= self._next_poll:
             self._next_poll = now + self.poll_every
             await self._poll(now)
             self._chase(self.clock.now())
-        if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
-            self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
-            self.watcher.check(now)
 
     def next_wakeup(self) -> datetime:
         """When the next pass is needed: a step's wait ends, a notification falls due, a poll."""
@@ -135,6 +152,10 @@ class Engine:
             self._observe(record, now)
             if not record.running:
                 continue
+            if self._resolved(record.sr):
+                record = self.control.stop(record.sr, now, ENGINE, "the request was resolved", "")
+                self._observe(record, now)
+                continue
             while record is not None and record.running and (
                     record.needs_paging or record.step_deadline <= now):
                 if record.needs_paging:
@@ -152,6 +173,13 @@ class Engine:
                 else:
                     record = self.control.move_on(record.sr, now, ENGINE, "timer")
                 self._observe(record, now)
+
+    def _resolved(self, sr_id: str) -> bool:
+        """The SR was resolved (or closed) while its chain still ran."""
+        try:
+            return self.control.requests.get(sr_id).status not in OPEN_BEFORE_RESOLUTION
+        except DispatcherError:  # archived: closed
+            return True
 
     def _observe(self, record: CalloutRecord, now: datetime) -> None:
         """Tell observers when a run seen running has ended, whichever process ended it."""
@@ -171,16 +199,21 @@ class Engine:
     # -- sending ------------------------------------------------------------------------------
 
     async def _send_due(self, now: datetime) -> None:
-        sends = []
-        for record in self.control.outbox.due(now):
+        """Send everything due, each request's first notification before anyone's second,
+        all marked as being sent in one commit before the first is handed over."""
+        ready: list[tuple[OutboxRecord, Channel]] = []
+        for record in _each_request_in_turn(self.control.outbox.due(now)):
             if self._deferred.get(record.id, now) > now:
                 continue
             self._deferred.pop(record.id, None)
             channel = self._ready(record, now)
             if channel is not None:
-                sends.append(self._send(record, channel))
-        if sends:
-            await asyncio.gather(*sends)
+                ready.append((record, channel))
+        if not ready:
+            return
+        sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
+        await asyncio.gather(*(self._send(record, channel)
+                               for record, (_, channel) in zip(sending, ready)))
 
     def _ready(self, record: OutboxRecord, now: datetime) -> Channel | None:
         """The channel to send `record` through now, or None after settling why not."""
@@ -195,10 +228,10 @@ class Engine:
                 return None
         channel = self.channels.get(record.channel)
         if channel is None:
-            self._settle(record, Receipt.failed(record.channel, Failure.PERMANENT,
+            self.outcomes.settle(record, Receipt.failed(record.channel, Failure.PERMANENT,
                                                 f"channel {record.channel} is not enabled here"), now)
             return None
-        key = PageKey(record.sr, record.channel, record.address, record.purpose)
+        key = _page_key(record)
         if record.state is DeliveryState.QUEUED and is_duplicate(key, self._last_page, now):
             outbox.move(record.id, DeliveryState.CANCELLED, now,
                         detail=f"the same message went to {record.address} less than "
@@ -213,16 +246,15 @@ class Engine:
         self._last_page[key] = now
         return channel
 
-    async def _send(self, record: OutboxRecord, channel: Channel) -> None:
+    async def _send(self, sending: OutboxRecord, channel: Channel) -> None:
         async with self._sends:
-            sending = self.control.outbox.sending(record.id, self.clock.now())
             try:
                 receipt = await channel.send(self._notification(sending))
             except Exception as error:  # a plugin's bug: retried like a provider hiccup
                 log.exception("channel %s: send failed", channel.name)
                 receipt = Receipt.failed(channel.name, Failure.TRANSIENT,
                                          one_line(f"{type(error).__name__}: {error}"))
-        self._settle(sending, receipt, self.clock.now())
+        self.outcomes.settle(sending, receipt, self.clock.now())
 
     def _notification(self, record: OutboxRecord) -> Notification:
         person = self.roster.people.get(record.person) or Person(record.person, record.person, "")
@@ -233,79 +265,18 @@ class Engine:
             spoken_text=record.spoken_text, ack_code=record.ack_code,
             language=record.language, drill=record.drill)
 
-    def _settle(self, record: OutboxRecord, receipt: Receipt, at: datetime) -> None:
-        """Record what a send came to: sent or delivered, retried later, or failed (and then
-        the person's next contact method at once)."""
-        outbox = self.control.outbox
-        retry = self.settings.retry
-        with self.store.atomic(self.store.live):
-            if receipt.ok:
-                delivered = receipt.status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED)
-                moved = outbox.move(record.id, DeliveryState.DELIVERED if delivered else DeliveryState.SENT,
-                                    at, provider_id=receipt.provider_id or "",
-                                    provider_status=receipt.status.value, failure="",
-                                    detail=receipt.detail)
-                self._timeline(moved, at, "page_sent", f"{moved.channel} to {moved.person}")
-                if delivered:
-                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {receipt.status.value}")
-                self._tell_notification(CalloutEventKind.NOTIFICATION_SENT, moved, at)
-                return
-            transient = receipt.failure is Failure.TRANSIENT
-            if transient and not retry.gives_up_after(max(1, record.attempt)):
-                due = at + retry.delay(max(1, record.attempt))
-                moved = outbox.retry_at(record.id, due, at, receipt.error_code or "", receipt.detail)
-                self._timeline(moved, at, "page_failed",
-                               f"{moved.channel} to {moved.person}: {receipt.detail}; retry at {due:%H:%M:%S}",
-                               transient=True)
-                return
-            if record.state is DeliveryState.QUEUED:  # never reached a provider
-                record = outbox.move(record.id, DeliveryState.SENDING, at)
-            moved = outbox.move(record.id, DeliveryState.FAILED, at,
-                                failure=(receipt.failure or Failure.PERMANENT).value,
-                                error_code=receipt.error_code or "", detail=receipt.detail,
-                                provider_id=receipt.provider_id or record.provider_id,
-                                provider_status=receipt.status.value)
-            self._failed(moved, at)
-
-    def _failed(self, moved: OutboxRecord, at: datetime) -> None:
-        self._timeline(moved, at, "page_failed",
-                       f"{moved.channel} to {moved.person}: {moved.detail or moved.provider_status}")
-        self._tell_notification(CalloutEventKind.NOTIFICATION_FAILED, moved, at)
-        if moved.failure == Failure.PERMANENT.value:
-            instead = fallback(self.control, moved, at)
-            if instead is not None:
-                self._timeline(instead, at, "page_failed",
-                               f"{moved.person}: {moved.channel} failed for good; {instead.channel} "
-                               f"{instead.address} next", fallback=instead.id)
-
-    def _timeline(self, record: OutboxRecord, at: datetime, kind: str, text: str, **extra) -> None:
-        if record.purpose == "audit":
-            return
-        data = {"person": record.person, "address": record.address,
-                "notification": record.id, "purpose": record.purpose, **extra}
-        if record.error_code or kind == "page_failed":
-            data.update(error_code=record.error_code, detail=record.detail)
-        try:
-            self.control.requests.change(record.sr, lambda sr: sr.record(
-                at, ENGINE, kind, text, record.channel, **data))
-        except DispatcherError as error:  # the SR moved on (closed and archived): keep sending
-            log.warning("%s: %s", record.sr, error)
-
-    def _tell_notification(self, kind: CalloutEventKind, record: OutboxRecord, at: datetime) -> None:
-        self.plugins.callout_event(CalloutEvent(
-            kind, record.sr, at, record.drill, step=record.step, person_id=record.person,
-            channel=record.channel, notification_id=str(record.id),
-            detail=record.detail or record.provider_status))
-
     def _remember_recent_sends(self) -> None:
         """After a restart: the sends of the last quarter hour still count against throttles
-        and the duplicate window."""
+        and the duplicate window. One interrupted mid-send is sent again in its own place,
+        so it does not count twice."""
         now = self.clock.now()
         window = max(DUPLICATE_WINDOW, timedelta(minutes=15))
         for record in self.control.outbox.all():
+            if record.state is DeliveryState.SENDING:
+                continue
             if record.attempt and record.updated and now - record.updated < window:
                 self.throttle.record(throttle_keys(record.channel, record.address), record.updated)
-                key = PageKey(record.sr, record.channel, record.address, record.purpose)
+                key = _page_key(record)
                 self._last_page[key] = max(self._last_page.get(key, record.updated), record.updated)
 
     # -- listening ----------------------------------------------------------------------------
@@ -318,81 +289,9 @@ class Engine:
                 log.warning("channel %s: poll failed: %s", channel.name, one_line(str(result)))
                 continue
             for update in result.updates:
-                self._on_update(update, now)
+                self.outcomes.update(update, now)
             for reply in result.replies:
-                self._on_reply(reply, now)
-
-    def _on_update(self, update: StatusUpdate, at: datetime) -> None:
-        outbox = self.control.outbox
-        record = outbox.by_provider_id(update.channel, update.provider_id)
-        if record is None or record.state in (DeliveryState.FAILED, DeliveryState.CANCELLED):
-            return
-        status = update.status
-        with self.store.atomic(self.store.live):
-            if status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED):
-                first = record.state is not DeliveryState.DELIVERED
-                moved = outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
-                if first:
-                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {status.value}")
-            elif status in (DeliveryStatus.FAILED, DeliveryStatus.BUSY, DeliveryStatus.NO_ANSWER):
-                if record.state is DeliveryState.DELIVERED:
-                    outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
-                    return
-                failure = Failure.PERMANENT if status is DeliveryStatus.FAILED else Failure.TRANSIENT
-                moved = outbox.move(record.id, DeliveryState.FAILED, at, provider_status=status.value,
-                                    failure=failure.value, error_code=update.error_code or "",
-                                    detail=update.detail or status.value.replace("_", " "))
-                self._failed(moved, at)
-            elif record.state is DeliveryState.SENT:
-                outbox.move(record.id, DeliveryState.SENT, at, provider_status=status.value)
-
-    def _on_reply(self, reply: Reply, at: datetime) -> None:
-        table = self.store.live.table(REPLIES)
-        key = f"{reply.channel}|{reply.provider_id}|{reply.text}"
-        with self.store.atomic(self.store.live):
-            if table.search(lambda d: d["key"] == key):
-                return
-            matched = self._match(reply)
-            table.insert({"key": key, "channel": reply.channel, "sender": reply.sender,
-                          "text": reply.text, "ack_code": reply.ack_code, "at": at.isoformat(),
-                          "notification": matched.id if matched else None})
-            if matched is None:
-                log.info("reply on %s with no known code: %s", reply.channel, one_line(reply.text, 60))
-                return
-            confirm(self.store, Confirmation(matched.person, matched.channel, matched.address,
-                                             matched.contact_kind, at, matched.purpose))
-            if matched.purpose == "audit":
-                return
-            person = self.roster.people.get(matched.person)
-            by = person.display_name if person else matched.person
-            run = self.control.callouts.get(matched.sr)
-            try:
-                if run is not None and run.running or self._awaits_ack(matched.sr):
-                    self.control.acknowledge(matched.sr, at, ENGINE, by, via=reply.channel)
-                else:
-                    self.control.requests.change(matched.sr, lambda sr: sr.record(
-                        at, ENGINE, "late_acknowledgement", f"{by} acknowledged by {reply.channel}",
-                        reply.channel, by=by, via=reply.channel))
-            except DispatcherError as error:
-                log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
-
-    def _awaits_ack(self, sr_id: str) -> bool:
-        from dispatcher.domain.requests import Status
-
-        try:
-            return self.control.requests.get(sr_id).status in (Status.NEW, Status.DISPATCHED)
-        except DispatcherError:
-            return False
-
-    def _match(self, reply: Reply) -> OutboxRecord | None:
-        """The newest notification carrying the reply's code, to the address it came from if
-        any went there."""
-        if not reply.ack_code:
-            return None
-        found = self.control.outbox.by_ack_code(reply.ack_code)
-        from_sender = [r for r in found if r.address == reply.sender]
-        candidates = from_sender or found
-        return max(candidates, key=lambda r: r.id) if candidates else None
+                self.outcomes.reply(reply, now)
 
     # -- running --------------------------------------------------------------------------------
 
@@ -423,13 +322,13 @@ class EngineThread:
     lease runs it; any other desk reads and writes through the store."""
 
     def __init__(self, store: Store, roster: Roster, plugins: PluginManager, role: str = "desk",
-                 clock: Clock | None = None, settings: EngineSettings = EngineSettings()) -> None:
+                 clock: Clock | None = None, settings: EngineSettings | None = None) -> None:
         self.store = store
         self.roster = roster
         self.plugins = plugins
         self.role = role
         self.clock = clock
-        self.settings = settings
+        self.settings = settings or EngineSettings.from_environ(os.environ)
         self.lease = EngineLease(store.data_dir)
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -480,3 +379,20 @@ class EngineThread:
         if self._thread is not None:
             self._thread.join(timeout)
         self._thread = None
+
+
+def _each_request_in_turn(records: list[OutboxRecord]) -> list[OutboxRecord]:
+    """Records taken in turns, one per request: with fifty emergencies at once, each one's
+    first page goes out before any one's last. Real before drill stays first."""
+    turn: dict[str, int] = {}
+    ranked = []
+    for record in records:
+        turn[record.sr] = turn.get(record.sr, -1) + 1
+        ranked.append((record.drill, turn[record.sr], record.due, record.id, record))
+    return [entry[-1] for entry in sorted(ranked, key=lambda e: e[:4])]
+
+
+def _page_key(record: OutboxRecord) -> PageKey:
+    """Two notifications are the same page when they say the same thing to the same address
+    about the same request (a Red Flag's closing is not its opening said again)."""
+    return PageKey(record.sr, record.channel, record.address, f"{record.purpose}|{record.short_text}")

@@ -22,7 +22,7 @@ from tinydb.table import Document
 
 from dispatcher.domain.callout import CalloutRun, Position, RunState
 from dispatcher.domain.requests import doc_id
-from dispatcher.store import Store
+from dispatcher.store import Store, archived_table
 
 CALLOUTS = "callouts"
 CONFIRMATIONS = "confirmations"
@@ -157,7 +157,11 @@ class CalloutRepository:
         self.table = store.live.table(CALLOUTS)
 
     def get(self, sr_id: str) -> CalloutRecord | None:
+        """An SR's run, from live or, once the SR is closed, from its archive month."""
         raw = self.table.get(doc_id=doc_id(sr_id))
+        if raw is None:
+            archived = archived_table(self.store, sr_id, CALLOUTS)
+            raw = archived.get(doc_id=doc_id(sr_id)) if archived is not None else None
         return CalloutRecord.from_dict(raw) if raw is not None else None
 
     def all(self) -> list[CalloutRecord]:

@@ -8,7 +8,7 @@ Nothing confirmed sent is ever due again.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from tinydb.table import Document
 
 from dispatcher.domain.outbox import PENDING, DeliveryState, NEXT_STATES
 from dispatcher.errors import DispatcherError, NotFound
-from dispatcher.store import Store
+from dispatcher.store import Store, archived_table
 
 OUTBOX = "outbox"
 
@@ -53,8 +53,7 @@ class OutboxRecord:
     id: int = 0  # the store's document id, given when queued
 
     def to_dict(self) -> dict[str, Any]:
-        raw = asdict(self)
-        del raw["id"]
+        raw = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
         raw["state"] = self.state.value
         for key in ("created", "due", "updated"):
             raw[key] = raw[key].isoformat() if raw[key] else None
@@ -102,6 +101,11 @@ class OutboxRepository:
         record = self.get(record_id)
         return self.move(record_id, DeliveryState.SENDING, at, attempt=record.attempt + 1)
 
+    def sending_many(self, record_ids: list[int], at: datetime) -> list[OutboxRecord]:
+        """Mark a batch as being sent, in one commit, before any of them is handed over."""
+        with self.store.atomic(self.store.live):
+            return [self.sending(record_id, at) for record_id in record_ids]
+
     def retry_at(self, record_id: int, due: datetime, at: datetime, error_code: str,
                  detail: str) -> OutboxRecord:
         """A transient failure: queued again, due later."""
@@ -145,5 +149,9 @@ class OutboxRepository:
                 for d in self.table.search(lambda d: d["ack_code"] == ack_code)]
 
     def for_sr(self, sr: str) -> list[OutboxRecord]:
-        return sorted((OutboxRecord.from_document(d)
-                       for d in self.table.search(lambda d: d["sr"] == sr)), key=lambda r: r.id)
+        """An SR's notifications, from live or, once the SR is closed, its archive month."""
+        found = self.table.search(lambda d: d["sr"] == sr)
+        if not found:
+            archived = archived_table(self.store, sr, OUTBOX)
+            found = archived.search(lambda d: d["sr"] == sr) if archived is not None else []
+        return sorted((OutboxRecord.from_document(d) for d in found), key=lambda r: r.id)

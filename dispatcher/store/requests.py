@@ -34,6 +34,8 @@ from dispatcher.store import Store
 REQUESTS = "requests"
 EVENTS = "events"
 EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
+# Records of other live tables that belong to one SR (their "sr" field) and move with it.
+COMPANIONS = ("callouts", "outbox")
 
 
 def event_doc_id(sr_id: str, seq: int) -> int:
@@ -51,7 +53,8 @@ def period_of(sr_id: str) -> str:
 
 @dataclass(frozen=True)
 class RequestFilter:
-    """What `sr list` and the board ask for; None means any."""
+    """What `sr list` and the board ask for; None means any. Drills stay out unless asked for:
+    they must never count in service figures."""
 
     include_closed: bool = False
     emergency: bool | None = None
@@ -60,7 +63,7 @@ class RequestFilter:
     site: str | None = None
     product: str | None = None
     since: datetime | None = None
-    drill: bool | None = None
+    drill: bool | None = False
 
     def matches(self, sr: ServiceRequest) -> bool:
         return (
@@ -204,7 +207,8 @@ class RequestRepository:
     # -- archiving ----------------------------------------------------------------------
 
     def _archive(self, sr_id: str) -> None:
-        """Copy a closed SR and its timeline to its month, then drop it from live.
+        """Copy a closed SR, its timeline, its call-out run and its notifications to its
+        month, then drop them from live, so live holds only what is open.
 
         Each half is one commit and both are idempotent, so a crash between them leaves a
         closed SR in live that the next open finishes moving.
@@ -215,17 +219,27 @@ class RequestRepository:
             return
         event_ids = [event_doc_id(sr_id, seq) for seq in range(1, raw["event_count"] + 1)]
         events = live.table(EVENTS).get(doc_ids=event_ids) or []
+        # A notification still to be sent (a Red Flag's closing notice) stays to be sent.
+        companions = {name: live.table(name).search(
+            lambda d: d.get("sr") == sr_id and d.get("state") not in ("queued", "sending"))
+            for name in COMPANIONS}
         archive = self.store.archive(period_of(sr_id))
         with self.store.atomic(archive):
             archive.table(REQUESTS).upsert(Document(dict(raw), doc_id=doc_id(sr_id)))
             existing = set(event_ids) & {d.doc_id for d in archive.table(EVENTS).get(doc_ids=event_ids) or []}
             archive.table(EVENTS).insert_multiple(
                 Document(dict(e), doc_id=e.doc_id) for e in events if e.doc_id not in existing)
+            for name, docs in companions.items():
+                for doc in docs:
+                    archive.table(name).upsert(Document(dict(doc), doc_id=doc.doc_id))
         with self.store.atomic(live):
             live.table(REQUESTS).remove(doc_ids=[doc_id(sr_id)])
             present = [e.doc_id for e in events]
             if present:
                 live.table(EVENTS).remove(doc_ids=present)
+            for name, docs in companions.items():
+                if docs:
+                    live.table(name).remove(doc_ids=[d.doc_id for d in docs])
 
     def _sweep(self) -> None:
         """Once per repository, before its first read of live: finish moving closed SRs that a

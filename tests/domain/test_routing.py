@@ -58,3 +58,19 @@ def test_a_step_for_a_product_not_handed_over_has_no_branch_targets_and_says_whi
     first = steps[0]
     assert [t.role.value for t in first.nobody_for] == ["case_handler", "engineering_gm"]
     assert first.people and not first.skipped  # the product line's interface person
+
+
+def test_a_severity_of_its_own_gets_its_own_calmer_chain():
+    from dataclasses import replace
+
+    from dispatcher.domain.chains import ChainSpec
+    from dispatcher.domain.requests import Severity
+
+    roster = replace(ROSTER, chains={**ROSTER.chains, "fault-critical": ChainSpec(
+        "fault-critical", "Critical faults", ROSTER.chains["fault"].steps)})
+    critical = route(roster, Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", False,
+                     Severity.CRITICAL)
+    assert critical.chain == "fault-critical" and "for a critical request" in critical.why
+    minor = route(roster, Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", False,
+                  Severity.MINOR)
+    assert minor.chain == "fault"

@@ -147,5 +147,7 @@ async def test_acknowledging_at_the_desk_cancels_what_was_still_queued(night):
     sr = night.register()
     night.control.acknowledge(sr.id, night.clock.now(), "wang.fang", by="Chen Jie (phone)")
     await night.engine.tick()
-    assert night.peer.messages == {} and night.peer.calls == {}
+    assert night.peer.calls == {}
+    assert night.sms_to(CHEN) == night.sms_to(GAO) == night.sms_to(HE) == []
+    assert {r.state for r in night.outbox(sr.id) if r.purpose == "page"} <= {DeliveryState.CANCELLED}
     assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED

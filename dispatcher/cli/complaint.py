@@ -1,0 +1,174 @@
+"""`dispatcher complaint`: complaints (投诉), their deadlines, investigation and response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from dispatcher.cli.common import (
+    TIME,
+    actor_option,
+    echo_json,
+    json_option,
+    now,
+    resolve_actor,
+    with_store,
+)
+from dispatcher.domain.complaints import Complaint
+from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
+from dispatcher.store import Store
+from dispatcher.store.complaints import ComplaintRepository
+
+CHANNEL = "cli"
+
+
+@click.group()
+def complaint() -> None:
+    """Complaints: register, investigate, respond; repeats are linked and counted."""
+
+
+@complaint.command("new")
+@click.option("--customer", required=True, help="Who complains (operator or enterprise).")
+@click.option("--about", required=True,
+              help="What it is about; the same words link a repeat complaint to the first.")
+@click.option("--summary", required=True, help="One line: the complaint.")
+@click.option("--description", default="")
+@click.option("--received", type=TIME, help="When it came in (default: now).")
+@click.option("--reporter", "reporter_name", default="")
+@click.option("--reporter-phone", default="")
+@click.option("--site", default="")
+@click.option("--product", default="")
+@click.option("--owner-unit", default="csc", show_default=True)
+@click.option("--owner-person", default="", help="Who owns the complaint.")
+@click.option("--respond-by", type=TIME, help="Deadline to respond to the customer (default: 24 h).")
+@click.option("--resolve-by", type=TIME, help="Deadline to resolve (default: 7 days).")
+@actor_option
+@json_option
+@with_store
+def new(store: Store, customer: str, about: str, received: datetime | None,
+        respond_by: datetime | None, resolve_by: datetime | None, actor: str | None,
+        as_json: bool, **fields: str) -> None:
+    """Register a complaint: a request of category complaint and its complaint record."""
+    received = received or now()
+
+    def build(sr_id: str) -> ServiceRequest:
+        return ServiceRequest(
+            id=sr_id, received=received, category=Category.COMPLAINT, summary=fields["summary"],
+            description=fields["description"],
+            reporter=Reporter(fields["reporter_name"], fields["reporter_phone"]),
+            customer=Customer(customer), site=fields["site"], product=fields["product"],
+            owner=Owner(fields["owner_unit"], fields["owner_person"]))
+
+    sr, record = ComplaintRepository(store).register(
+        received, build, now(), resolve_actor(actor), CHANNEL, about, respond_by, resolve_by)
+    if as_json:
+        echo_json({"request": sr, "complaint": record})
+        return
+    click.echo(sr.id)
+    if record.is_repeat:
+        click.secho(f"REPEAT complaint no. {record.repeat_number + 1} from {record.customer} "
+                    f"about '{record.about}' (first: {record.repeat_of})", fg="yellow", err=True)
+
+
+@complaint.command("list")
+@click.option("--open/--all", "only_open", default=True,
+              help="Complaints whose request is open (default), or all.")
+@json_option
+@with_store
+def list_(store: Store, only_open: bool, as_json: bool) -> None:
+    """Complaints, oldest first, with their deadlines and repeats."""
+    repository = ComplaintRepository(store)
+    complaints = repository.all()
+    if only_open:
+        open_ids = {sr.id for sr in repository.requests.list()}
+        complaints = [c for c in complaints if c.sr in open_ids]
+    if as_json:
+        echo_json(complaints)
+        return
+    for record in complaints:
+        click.echo(_line(record, now()))
+    if not complaints:
+        click.echo("no complaints", err=True)
+
+
+def _line(record: Complaint, at: datetime) -> str:
+    if record.responded_at:
+        answer = "answered" + ("" if record.responded_on_time() else " LATE")
+    else:
+        answer = ("RESPONSE OVERDUE" if at > record.respond_by
+                  else f"respond by {record.respond_by.astimezone():%m-%d %H:%M}")
+    repeat = f"  repeat {record.repeat_number} of {record.repeat_of}" if record.is_repeat else ""
+    return (f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
+            f"resolve by {record.resolve_by.astimezone():%m-%d %H:%M}{repeat}")
+
+
+@complaint.command("show")
+@click.argument("sr_id")
+@json_option
+@with_store
+def show(store: Store, sr_id: str, as_json: bool) -> None:
+    """A complaint: its record, its request, and the callbacks on its timeline."""
+    repository = ComplaintRepository(store)
+    record = repository.get(sr_id)
+    request = repository.requests.get(record.sr)
+    callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == "callback"]
+    chain = [c.sr for c in repository.all()
+             if c.key == record.key and (c.sr == (record.repeat_of or record.sr) or
+                                         c.repeat_of == (record.repeat_of or record.sr))]
+    if as_json:
+        echo_json({"complaint": record, "request": request, "callbacks": callbacks,
+                   "chain": chain})
+        return
+    rows = [
+        ("complaint", record.sr), ("status", request.status.value), ("customer", record.customer),
+        ("about", record.about),
+        ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        ("received", f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
+        ("respond by", f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
+        ("resolve by", f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
+        ("investigation", record.investigation),
+        ("response", record.response + (f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
+                                        if record.responded_at else "")),
+        ("repeats", f"{len(chain)} complaints about this: {', '.join(chain)}" if len(chain) > 1 else ""),
+    ]
+    rows += [("callback", f"{e.at.astimezone():%Y-%m-%d %H:%M} {e.data.get('outcome')}"
+              + (f", score {e.data['score']}" if "score" in e.data else "")
+              + (f": {e.text}" if e.text else "")) for e in callbacks]
+    for name, value in rows:
+        if value:
+            click.echo(f"{name + ':':<15}{value}")
+
+
+@complaint.command("investigate")
+@click.argument("sr_id")
+@click.argument("note")
+@actor_option
+@json_option
+@with_store
+def investigate(store: Store, sr_id: str, note: str, actor: str | None, as_json: bool) -> None:
+    """Add to a complaint's investigation note (also a note on its timeline)."""
+    _change(store, sr_id, lambda c: c.investigate(note), note, "investigation", actor, as_json)
+
+
+@complaint.command("respond")
+@click.argument("sr_id")
+@click.argument("response")
+@actor_option
+@json_option
+@with_store
+def respond(store: Store, sr_id: str, response: str, actor: str | None, as_json: bool) -> None:
+    """Record the response given to the customer, now (checked against its deadline)."""
+    at = now()
+    _change(store, sr_id, lambda c: c.respond(at, response), response, "response", actor, as_json,
+            at)
+
+
+def _change(store: Store, sr_id: str, action, text: str, part: str, actor: str | None,
+            as_json: bool, at: datetime | None = None) -> None:
+    record, _ = ComplaintRepository(store).change(sr_id, action, at or now(),
+                                                  resolve_actor(actor), CHANNEL, text, part)
+    if as_json:
+        echo_json(record)
+    else:
+        click.echo(_line(record, now()))

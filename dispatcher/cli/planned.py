@@ -1,0 +1,143 @@
+"""`dispatcher planned`: planned services (计划性服务) and their windows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import click
+
+from dispatcher.cli.common import (
+    TIME,
+    echo_json,
+    json_option,
+    now,
+    with_store,
+)
+from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
+from dispatcher.store import Store
+from dispatcher.store.planned import PlannedRepository
+from dispatcher.store.requests import RequestFilter, RequestRepository
+
+NEXT_HOURS = 24
+
+
+@click.group()
+def planned() -> None:
+    """Planned services: go-live, expansion, inspection, patch, upgrade, cutover (割接)."""
+
+
+@planned.command("new")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in PlannedKind]))
+@click.option("--title", required=True, help="One line: the work.")
+@click.option("--start", required=True, type=TIME, help="The window opens.")
+@click.option("--end", required=True, type=TIME, help="The window closes.")
+@click.option("--site", default="", help="Branch or overseas site where the work is done.")
+@click.option("--product", default="")
+@click.option("--customer", default="", help="The operator the work is for.")
+@click.option("--contact", default="", help="Whom the satisfaction call after a cutover calls.")
+@json_option
+@with_store
+def new(store: Store, kind: str, start: datetime, end: datetime, as_json: bool,
+        **fields: str) -> None:
+    """Announce planned work and its window."""
+    if end <= start:
+        raise click.BadParameter("the window must end after it starts", param_hint="--end")
+    work = PlannedRepository(store).add(start, lambda planned_id: PlannedService(
+        planned_id, PlannedKind(kind), fields["title"], start, end, fields["site"],
+        fields["product"], fields["customer"], fields["contact"]))
+    if as_json:
+        echo_json(work)
+    else:
+        click.echo(work.id)
+
+
+@planned.command("list")
+@click.option("--from", "start", type=TIME, help="Windows overlapping from this time (default: now).")
+@click.option("--to", "end", type=TIME, help=f"… to this time (default: {NEXT_HOURS} h after --from).")
+@json_option
+@with_store
+def list_(store: Store, start: datetime | None, end: datetime | None, as_json: bool) -> None:
+    """Planned work in a time range (default: the next 24 hours), with faults during it."""
+    start = start or now()
+    end = end or start + timedelta(hours=NEXT_HOURS)
+    if end <= start:
+        raise click.BadParameter("must be after --from", param_hint="--to")
+    works = PlannedRepository(store).between(start, end)
+    faults = _faults(store, works)
+    if as_json:
+        echo_json([{"planned": w, "linked_faults": [sr.id for sr in faults[w.id]]} for w in works])
+        return
+    for work in works:
+        click.echo(_line(work, faults[work.id]))
+    if not works:
+        click.echo("no planned work in that time", err=True)
+
+
+def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
+    if not works:
+        return {}
+    earliest = min(w.start for w in works)
+    requests = RequestRepository(store).list(RequestFilter(include_closed=True, since=earliest,
+                                                           category="fault_support"))
+    return {w.id: w.linked_faults(requests) for w in works}
+
+
+def _line(work: PlannedService, faults: list) -> str:
+    linked = f"  FAULTS DURING WINDOW: {', '.join(sr.id for sr in faults)}" if faults else ""
+    return (f"{work.id}  {work.start.astimezone():%m-%d %H:%M}–{work.end.astimezone():%m-%d %H:%M}  "
+            f"{work.kind.value:<10} {work.state.value:<11} {work.site or '-'}  {work.title}{linked}")
+
+
+@planned.command("show")
+@click.argument("planned_id")
+@json_option
+@with_store
+def show(store: Store, planned_id: str, as_json: bool) -> None:
+    """One planned service, its callbacks and the faults reported during its window."""
+    work = PlannedRepository(store).get(planned_id)
+    faults = _faults(store, [work])[work.id]
+    if as_json:
+        echo_json({"planned": work, "linked_faults": [sr.id for sr in faults],
+                   "callback_due": work.callback_due()})
+        return
+    click.echo(_line(work, faults))
+    for attempt in work.callbacks:
+        click.echo(f"  callback {attempt.at.astimezone():%Y-%m-%d %H:%M} {attempt.outcome.value}"
+                   + (f", score {attempt.score}" if attempt.score is not None else "")
+                   + (f": {attempt.words}" if attempt.words else ""))
+    if (due := work.callback_due()) is not None:
+        click.echo(f"  satisfaction callback due by {due.due.astimezone():%Y-%m-%d %H:%M}")
+
+
+def _move(name: str, doc: str, action) -> None:
+    @planned.command(name, help=doc)
+    @click.argument("planned_id")
+    @json_option
+    @with_store
+    def command(store: Store, planned_id: str, as_json: bool) -> None:
+        work = PlannedRepository(store).change(planned_id, action)
+        if as_json:
+            echo_json(work)
+            return
+        click.echo(f"{work.id}  {work.state.value}")
+        if work.callback_due() is not None:
+            click.echo(f"{work.id}  satisfaction callback queued (dispatcher sr callback)")
+
+
+_move("start", "The work has started.", lambda w: w.begin(now()))
+_move("complete", "The work is complete; a cutover queues its satisfaction callback.",
+      lambda w: w.complete(now()))
+
+
+@planned.command("cancel")
+@click.argument("planned_id")
+@click.option("--reason", required=True)
+@json_option
+@with_store
+def cancel(store: Store, planned_id: str, reason: str, as_json: bool) -> None:
+    """Cancel planned work, saying why."""
+    work = PlannedRepository(store).change(planned_id, lambda w: w.cancel(reason))
+    if as_json:
+        echo_json(work)
+    else:
+        click.echo(f"{work.id}  {PlannedState.CANCELLED.value}")

@@ -1,0 +1,314 @@
+"""What a drill showed: per step and per person, who was paged when, through which channels,
+whether it arrived (and the provider's reason when not), who acknowledged when and how; the
+reach rate, the times to acknowledge, pass or fail, and what to fix.
+
+Built from the records the engine leaves (the call-out's step log, the outbox, the SR's
+timeline); no I/O here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from dispatcher.domain.drills import (
+    NOT_MOBILE_CODES,
+    WRONG_NUMBER_CODES,
+    DrillTargets,
+    TargetResult,
+    judge,
+)
+from dispatcher.domain.roster import ContactKind, Person
+
+UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
+# The timeline events of an acknowledgement: the first (the SR's own), one while the chain
+# still ran, one after it had ended (someone else had acknowledged first).
+ACK_EVENTS = ("acknowledged", "callout_acknowledged", "late_acknowledgement")
+DRILL_OVER = "drill_over"
+
+
+class StepLike(Protocol):
+    round: int
+    step: int
+    at: datetime
+    people: tuple[str, ...]
+    channels: tuple[str, ...]
+    nobody_for: tuple[str, ...]
+    skipped: bool
+
+
+class NotificationLike(Protocol):
+    id: int
+    person: str
+    channel: str
+    address: str
+    purpose: str
+    state: Any
+    provider_status: str
+    error_code: str
+    detail: str
+    round: int
+    step: int
+    created: datetime
+    updated: datetime | None
+
+
+class EventLike(Protocol):
+    kind: str
+    at: datetime
+    channel: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class Page:
+    """One notification of the drill and what came of it."""
+
+    channel: str
+    address: str
+    state: str  # queued, sending, sent, delivered, failed, cancelled
+    provider_status: str
+    error_code: str
+    detail: str
+    at: datetime
+
+    @property
+    def failed(self) -> bool:
+        return self.state == "failed"
+
+    def to_dict(self) -> dict:
+        return {"channel": self.channel, "address": self.address, "state": self.state,
+                "provider_status": self.provider_status, "error_code": self.error_code,
+                "detail": self.detail, "at": self.at}
+
+
+@dataclass(frozen=True)
+class PersonOutcome:
+    person: str
+    name: str
+    paged_at: datetime
+    pages: tuple[Page, ...]
+    acknowledged_at: datetime | None
+    acknowledged_via: str
+    verdict: str  # one line: "acknowledged by sms", "wrong number", "no answer", ...
+    told_over: bool  # was told the drill is over (after an abort)
+
+    @property
+    def time_to_ack(self) -> timedelta | None:
+        return None if self.acknowledged_at is None else self.acknowledged_at - self.paged_at
+
+    def to_dict(self) -> dict:
+        return {"person": self.person, "name": self.name, "paged_at": self.paged_at,
+                "pages": [p.to_dict() for p in self.pages],
+                "acknowledged_at": self.acknowledged_at, "acknowledged_via": self.acknowledged_via,
+                "seconds_to_ack": _seconds(self.time_to_ack), "verdict": self.verdict,
+                "told_drill_over": self.told_over}
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    ordinal: int  # 1-based position among the steps run (rounds counted)
+    label: str  # "round 1, step 2"
+    at: datetime
+    how: str
+    channels: tuple[str, ...]
+    people: tuple[PersonOutcome, ...]
+    nobody_for: tuple[str, ...]
+
+    @property
+    def reach_rate(self) -> float | None:
+        if not self.people:
+            return None
+        return sum(p.acknowledged_at is not None for p in self.people) / len(self.people)
+
+    @property
+    def first_ack_after(self) -> timedelta | None:
+        times = [p.acknowledged_at for p in self.people if p.acknowledged_at is not None]
+        return min(times) - self.at if times else None
+
+    def to_dict(self) -> dict:
+        return {"step": self.ordinal, "label": self.label, "at": self.at, "how": self.how,
+                "channels": list(self.channels), "nobody_for": list(self.nobody_for),
+                "reach_rate": self.reach_rate,
+                "seconds_to_first_ack": _seconds(self.first_ack_after),
+                "people": [p.to_dict() for p in self.people]}
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    person: str
+    name: str
+    at: datetime
+    via: str
+    after: timedelta  # since the drill started
+
+    def to_dict(self) -> dict:
+        return {"person": self.person, "name": self.name, "at": self.at, "via": self.via,
+                "seconds_after_start": _seconds(self.after)}
+
+
+@dataclass(frozen=True)
+class DrillReport:
+    sr: str
+    scenario: str
+    scenario_name: str
+    chain: str
+    started: datetime
+    state: str  # the call-out's state: running, acknowledged, exhausted, stopped
+    aborted: datetime | None
+    steps: tuple[StepOutcome, ...]
+    acknowledgements: tuple[Acknowledgement, ...]
+    results: tuple[TargetResult, ...]
+    fixes: tuple[str, ...]
+
+    @property
+    def people(self) -> list[PersonOutcome]:
+        """Everyone paged, once each (at the first step that paged them)."""
+        seen: dict[str, PersonOutcome] = {}
+        for step in self.steps:
+            for person in step.people:
+                seen.setdefault(person.person, person)
+        return list(seen.values())
+
+    @property
+    def reach_rate(self) -> float | None:
+        people = self.people
+        if not people:
+            return None
+        return sum(p.acknowledged_at is not None for p in people) / len(people)
+
+    @property
+    def first_ack_after(self) -> timedelta | None:
+        return self.acknowledgements[0].after if self.acknowledgements else None
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def to_dict(self) -> dict:
+        return {"drill": self.sr, "scenario": self.scenario, "scenario_name": self.scenario_name,
+                "chain": self.chain, "started": self.started, "state": self.state,
+                "aborted": self.aborted, "passed": self.passed, "reach_rate": self.reach_rate,
+                "seconds_to_first_ack": _seconds(self.first_ack_after),
+                "acknowledgements": [a.to_dict() for a in self.acknowledgements],
+                "targets": [r.to_dict() for r in self.results],
+                "steps": [s.to_dict() for s in self.steps], "fixes": list(self.fixes)}
+
+
+def build_report(sr: str, scenario: str, scenario_name: str, chain: str, targets: DrillTargets,
+                 started: datetime, state: str, aborted: datetime | None, steps_total: int,
+                 steps: Sequence[StepLike], notifications: Iterable[NotificationLike],
+                 events: Iterable[EventLike], people: Mapping[str, Person]) -> DrillReport:
+    """The report of one drill from its records; `people` are the roster's, for names and
+    contact methods (someone no longer in the roster is shown by id)."""
+    notifications = sorted(notifications, key=lambda n: n.id)
+    acks = _acknowledgements(events, started, people)
+    ack_of = {a.person: a for a in acks}
+    told_over = {n.person for n in notifications if n.purpose == DRILL_OVER}
+    pages = [n for n in notifications if n.purpose != DRILL_OVER]
+    outcomes = []
+    for log in steps:
+        ordinal = log.round * max(1, steps_total) + log.step + 1
+        step_people = []
+        for person_id in log.people:
+            mine = tuple(_page(n) for n in pages
+                         if n.person == person_id and (n.round, n.step) == (log.round, log.step))
+            ack = ack_of.get(person_id)
+            step_people.append(PersonOutcome(
+                person_id, _name(people, person_id), log.at, mine,
+                ack.at if ack else None, ack.via if ack else "",
+                _verdict(mine, ack), person_id in told_over))
+        outcomes.append(StepOutcome(ordinal, f"round {log.round + 1}, step {log.step + 1}", log.at,
+                                    getattr(log, "how", ""), tuple(log.channels),
+                                    tuple(step_people), tuple(log.nobody_for)))
+    first_step = None
+    if acks:
+        first_step = next((s.ordinal for s in outcomes
+                           if any(p.person == acks[0].person for p in s.people)), None)
+    report = DrillReport(sr, scenario, scenario_name, chain, started, state, aborted,
+                         tuple(outcomes), tuple(acks), (), ())
+    results = judge(targets, report.first_ack_after, first_step, report.reach_rate)
+    return DrillReport(sr, scenario, scenario_name, chain, started, state, aborted,
+                       tuple(outcomes), tuple(acks), tuple(results),
+                       tuple(_fixes(outcomes, report.people, people)))
+
+
+def _acknowledgements(events: Iterable[EventLike], started: datetime,
+                      people: Mapping[str, Person]) -> list[Acknowledgement]:
+    """The first acknowledgement of each person, in order. The timeline names who
+    acknowledged as the roster shows them (or by id)."""
+    by_name = {p.display_name: p.id for p in people.values()}
+    found: dict[str, Acknowledgement] = {}
+    for event in sorted(events, key=lambda e: e.at):
+        who = event.data.get("by") if event.kind in ACK_EVENTS else None
+        person = by_name.get(who, who)
+        if person and person not in found:
+            via = event.data.get("via") or event.channel
+            found[person] = Acknowledgement(person, _name(people, person), event.at, via,
+                                            event.at - started)
+    return list(found.values())
+
+
+def _page(notification: NotificationLike) -> Page:
+    return Page(notification.channel, notification.address, str(notification.state),
+                notification.provider_status, notification.error_code, notification.detail,
+                notification.created)
+
+
+def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None) -> str:
+    if ack is not None:
+        return f"acknowledged by {ack.via}" if ack.via else "acknowledged"
+    rejected = [p for p in pages if p.failed and p.error_code in WRONG_NUMBER_CODES]
+    if rejected:
+        return f"not reached: wrong number {rejected[0].address} (carrier rejected it)"
+    if pages and all(p.failed and p.provider_status not in UNANSWERED for p in pages):
+        return "not reached: every page failed"
+    if any(p.state in ("queued", "sending") for p in pages):
+        return "being paged"
+    if all(p.state == "cancelled" for p in pages):
+        return "not reached: no page went out before the chain ended"
+    return "not reached: no answer"
+
+
+def _fixes(steps: list[StepOutcome], paged: list[PersonOutcome],
+           people: Mapping[str, Person]) -> list[str]:
+    """What to change so the next drill (or night) reaches everyone."""
+    fixes: list[str] = []
+    for step in steps:
+        for target in step.nobody_for:
+            fixes.append(f"{step.label}: nobody on call for {target}: fill that rotation")
+    for outcome in paged:
+        # An unanswered or busy call is no fault of the number: "never acknowledged" says it.
+        failed = {(p.address, p.error_code): p for p in outcome.pages
+                  if p.failed and p.provider_status not in UNANSWERED}
+        for (address, code), page in failed.items():
+            reason = ": ".join(x for x in (code, page.detail) if x)
+            if code in WRONG_NUMBER_CODES:
+                fixes.append(f"{outcome.name}: {address} is a wrong number (the carrier rejected "
+                              f"it, {reason}): correct it in the roster")
+            elif code in NOT_MOBILE_CODES:
+                fixes.append(f"{outcome.name}: {address} cannot take SMS ({reason}): make it "
+                              "kind: voice and add a mobile")
+            else:
+                fixes.append(f"{outcome.name}: {page.channel} to {address} failed ({reason or 'no reason given'})")
+        person = people.get(outcome.person)
+        if person is not None and not person.contacts_of(ContactKind.MOBILE):
+            fixes.append(f"{outcome.name} has no mobile number: SMS cannot reach them; add one")
+        # The desk's relay shows a page to a dispatcher, not to the person.
+        delivered = any((p.state in ("sent", "delivered") or p.provider_status in UNANSWERED)
+                        and p.channel != "desk" for p in outcome.pages)
+        if outcome.acknowledged_at is None and delivered:
+            fixes.append(f"{outcome.name} was paged but never acknowledged: check they know to "
+                         "reply with the code or press 1")
+    return list(dict.fromkeys(fixes))
+
+
+def _name(people: Mapping[str, Person], person_id: str) -> str:
+    person = people.get(person_id)
+    return person.display_name if person else person_id
+
+
+def _seconds(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds()

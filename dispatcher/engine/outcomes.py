@@ -1,0 +1,177 @@
+"""What came of a notification: a send's receipt, a later delivery update, a person's reply.
+
+Each outcome is recorded in one commit with its timeline event: sent or delivered, retried
+later, failed (and then the person's next contact method at once), acknowledged. Observers
+hear of every notification sent or failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from dispatcher.domain.outbox import DeliveryState, RetryPolicy
+from dispatcher.domain.requests import Status
+from dispatcher.engine.control import ENGINE, CalloutControl
+from dispatcher.engine.paging import fallback
+from dispatcher.errors import DispatcherError
+from dispatcher.plugins.contract import (
+    CalloutEvent,
+    CalloutEventKind,
+    DeliveryStatus,
+    Failure,
+    Receipt,
+    Reply,
+    StatusUpdate,
+    one_line,
+)
+from dispatcher.plugins.manager import PluginManager
+from dispatcher.store.callouts import Confirmation, confirm
+from dispatcher.store.outbox import OutboxRecord
+
+log = logging.getLogger(__name__)
+
+REPLIES = "replies"  # every reply once, so a restarted engine does not act on it again
+
+
+class Outcomes:
+    def __init__(self, control: CalloutControl, plugins: PluginManager, retry: RetryPolicy) -> None:
+        self.control = control
+        self.store = control.store
+        self.roster = control.roster
+        self.plugins = plugins
+        self.retry = retry
+
+    def settle(self, record: OutboxRecord, receipt: Receipt, at: datetime) -> None:
+        """Record what a send came to: sent or delivered, retried later, or failed (and then
+        the person's next contact method at once)."""
+        outbox = self.control.outbox
+        retry = self.retry
+        with self.store.atomic(self.store.live):
+            if receipt.ok:
+                delivered = receipt.status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED)
+                moved = outbox.move(record.id, DeliveryState.DELIVERED if delivered else DeliveryState.SENT,
+                                    at, provider_id=receipt.provider_id or "",
+                                    provider_status=receipt.status.value, failure="",
+                                    detail=receipt.detail)
+                self._timeline(moved, at, "page_sent", f"{moved.channel} to {moved.person}")
+                if delivered:
+                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {receipt.status.value}")
+                self._tell_notification(CalloutEventKind.NOTIFICATION_SENT, moved, at)
+                return
+            transient = receipt.failure is Failure.TRANSIENT
+            if transient and not retry.gives_up_after(max(1, record.attempt)):
+                due = at + retry.delay(max(1, record.attempt))
+                moved = outbox.retry_at(record.id, due, at, receipt.error_code or "", receipt.detail)
+                self._timeline(moved, at, "page_failed",
+                               f"{moved.channel} to {moved.person}: {receipt.detail}; retry at {due:%H:%M:%S}",
+                               transient=True)
+                return
+            if record.state is DeliveryState.QUEUED:  # never reached a provider
+                record = outbox.move(record.id, DeliveryState.SENDING, at)
+            moved = outbox.move(record.id, DeliveryState.FAILED, at,
+                                failure=(receipt.failure or Failure.PERMANENT).value,
+                                error_code=receipt.error_code or "", detail=receipt.detail,
+                                provider_id=receipt.provider_id or record.provider_id,
+                                provider_status=receipt.status.value)
+            self._failed(moved, at)
+
+    def _failed(self, moved: OutboxRecord, at: datetime) -> None:
+        self._timeline(moved, at, "page_failed",
+                       f"{moved.channel} to {moved.person}: {moved.detail or moved.provider_status}")
+        self._tell_notification(CalloutEventKind.NOTIFICATION_FAILED, moved, at)
+        if moved.failure == Failure.PERMANENT.value:
+            instead = fallback(self.control, moved, at)
+            if instead is not None:
+                self._timeline(instead, at, "page_failed",
+                               f"{moved.person}: {moved.channel} failed for good; {instead.channel} "
+                               f"{instead.address} next", fallback=instead.id)
+
+    def _timeline(self, record: OutboxRecord, at: datetime, kind: str, text: str, **extra) -> None:
+        if record.purpose == "audit":
+            return
+        data = {"person": record.person, "address": record.address,
+                "notification": record.id, "purpose": record.purpose, **extra}
+        if record.error_code or kind == "page_failed":
+            data.update(error_code=record.error_code, detail=record.detail)
+        try:
+            self.control.requests.change(record.sr, lambda sr: sr.record(
+                at, ENGINE, kind, text, record.channel, **data))
+        except DispatcherError as error:  # the SR moved on (closed and archived): keep sending
+            log.warning("%s: %s", record.sr, error)
+
+    def _tell_notification(self, kind: CalloutEventKind, record: OutboxRecord, at: datetime) -> None:
+        self.plugins.callout_event(CalloutEvent(
+            kind, record.sr, at, record.drill, step=record.step, person_id=record.person,
+            channel=record.channel, notification_id=str(record.id),
+            detail=record.detail or record.provider_status))
+
+    def update(self, update: StatusUpdate, at: datetime) -> None:
+        outbox = self.control.outbox
+        record = outbox.by_provider_id(update.channel, update.provider_id)
+        if record is None or record.state in (DeliveryState.FAILED, DeliveryState.CANCELLED):
+            return
+        status = update.status
+        with self.store.atomic(self.store.live):
+            if status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED):
+                first = record.state is not DeliveryState.DELIVERED
+                moved = outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
+                if first:
+                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {status.value}")
+            elif status in (DeliveryStatus.FAILED, DeliveryStatus.BUSY, DeliveryStatus.NO_ANSWER):
+                if record.state is DeliveryState.DELIVERED:
+                    outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
+                    return
+                failure = Failure.PERMANENT if status is DeliveryStatus.FAILED else Failure.TRANSIENT
+                moved = outbox.move(record.id, DeliveryState.FAILED, at, provider_status=status.value,
+                                    failure=failure.value, error_code=update.error_code or "",
+                                    detail=update.detail or status.value.replace("_", " "))
+                self._failed(moved, at)
+            elif record.state is DeliveryState.SENT:
+                outbox.move(record.id, DeliveryState.SENT, at, provider_status=status.value)
+
+    def reply(self, reply: Reply, at: datetime) -> None:
+        table = self.store.live.table(REPLIES)
+        key = f"{reply.channel}|{reply.provider_id}|{reply.text}"
+        with self.store.atomic(self.store.live):
+            if table.search(lambda d: d["key"] == key):
+                return
+            matched = self._match(reply)
+            table.insert({"key": key, "channel": reply.channel, "sender": reply.sender,
+                          "text": reply.text, "ack_code": reply.ack_code, "at": at.isoformat(),
+                          "notification": matched.id if matched else None})
+            if matched is None:
+                log.info("reply on %s with no known code: %s", reply.channel, one_line(reply.text, 60))
+                return
+            confirm(self.store, Confirmation(matched.person, matched.channel, matched.address,
+                                             matched.contact_kind, at, matched.purpose))
+            if matched.purpose == "audit":
+                return
+            person = self.roster.people.get(matched.person)
+            by = person.display_name if person else matched.person
+            run = self.control.callouts.get(matched.sr)
+            try:
+                if run is not None and run.running or self._awaits_ack(matched.sr):
+                    self.control.acknowledge(matched.sr, at, ENGINE, by, via=reply.channel)
+                else:
+                    self.control.requests.change(matched.sr, lambda sr: sr.record(
+                        at, ENGINE, "late_acknowledgement", f"{by} acknowledged by {reply.channel}",
+                        reply.channel, by=by, via=reply.channel))
+            except DispatcherError as error:
+                log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
+
+    def _awaits_ack(self, sr_id: str) -> bool:
+        try:
+            return self.control.requests.get(sr_id).status in (Status.NEW, Status.DISPATCHED)
+        except DispatcherError:
+            return False
+
+    def _match(self, reply: Reply) -> OutboxRecord | None:
+        """The newest notification carrying the reply's code, to the address it came from if
+        any went there."""
+        if not reply.ack_code:
+            return None
+        found = self.control.outbox.by_ack_code(reply.ack_code)
+        from_sender = [r for r in found if r.address == reply.sender]
+        candidates = from_sender or found
+        return max(candidates, key=lambda r: r.id) if candidates else None

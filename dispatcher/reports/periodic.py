@@ -1,0 +1,80 @@
+"""The daily, weekly and monthly service reports: the measures the process names.
+
+A report covers the requests received in [start, end) (drills never count), as their records
+stand when it is made; Red Flags also count every older request still open. Periods are in
+local time: without dates, a daily report is yesterday, a weekly one last week (Monday to
+Monday), a monthly one last month.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dispatcher.domain import metrics
+from dispatcher.domain.oncall import Roster
+from dispatcher.domain.planned import PlannedKind, PlannedState
+from dispatcher.errors import DispatcherError
+from dispatcher.reports import Report
+from dispatcher.store import Store
+from dispatcher.store.complaints import ComplaintRepository
+from dispatcher.store.planned import PlannedRepository
+from dispatcher.store.history import received_between
+
+KINDS = ("daily", "weekly", "monthly")
+TITLES = {"daily": "Daily service report", "weekly": "Weekly service report",
+          "monthly": "Monthly service report"}
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    return moment.replace(year=moment.year + month // 12, month=month % 12 + 1)
+
+
+def _after(kind: str, start: datetime) -> datetime:
+    if kind == "monthly":
+        return _add_months(start, 1)
+    return start + timedelta(days=1 if kind == "daily" else 7)
+
+
+def period_bounds(kind: str, at: datetime, start: datetime | None = None,
+                  end: datetime | None = None) -> tuple[datetime, datetime]:
+    """The period a report covers: as given, or the last whole one before `at`."""
+    if start is None and end is None:
+        midnight = at.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        if kind == "daily":
+            return midnight - timedelta(days=1), midnight
+        if kind == "weekly":
+            monday = midnight - timedelta(days=midnight.weekday())
+            return monday - timedelta(days=7), monday
+        first = midnight.replace(day=1)
+        return _add_months(first, -1), first
+    if start is None:
+        assert end is not None
+        start = end - (_after(kind, end) - end)
+    end = end or _after(kind, start)
+    if end <= start:
+        raise DispatcherError("--to must be after --from")
+    return start, end
+
+
+def service_report(store: Store, roster: Roster, kind: str, start: datetime, end: datetime,
+                   now: datetime) -> Report:
+    received, older_open = received_between(store, start, end, metrics.MEASURED_EVENTS)
+    items = [metrics.facts(sr, timeline, roster, now) for sr, timeline in received]
+    older = [metrics.facts(sr, timeline, roster, now) for sr, timeline in older_open]
+    complaints = {c.sr: c for c in ComplaintRepository(store).all()}
+    cutovers = [p for p in PlannedRepository(store).all()
+                if p.kind is PlannedKind.CUTOVER and p.state is PlannedState.COMPLETED
+                and p.completed is not None and start <= p.completed < end]
+    flags, flags_open = metrics.red_flags(items + older, start, end)
+    tables = (
+        metrics.volumes(items),
+        metrics.times(items),
+        metrics.sla_compliance(items),
+        metrics.callbacks(items, cutovers),
+        metrics.complaints(items, complaints, now),
+        flags,
+        flags_open,
+        metrics.units(items, complaints),
+    )
+    return Report(kind, TITLES[kind], start, end, now, tables)

@@ -1,0 +1,53 @@
+"""Planned services in the store: one document each in the live partition.
+
+Ids read like requests' (PS-20261125-01, numbered per day of the window's start) and come from
+the store's named sequences, so two desks never hand out the same one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from tinydb.table import Document
+
+from dispatcher.domain.planned import PlannedService, format_planned_id, planned_doc_id
+from dispatcher.errors import NotFound
+from dispatcher.store import Store
+
+PLANNED = "planned"
+
+
+class PlannedRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, start: datetime, build: Callable[[str], PlannedService]) -> PlannedService:
+        day = start.astimezone().date()
+        number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
+        planned = build(format_planned_id(day, number))
+        self.store.live.table(PLANNED).insert(
+            Document(planned.to_dict(), doc_id=planned_doc_id(planned.id)))
+        return planned
+
+    def get(self, planned_id: str) -> PlannedService:
+        raw = self.store.live.table(PLANNED).get(doc_id=planned_doc_id(planned_id))
+        if raw is None:
+            raise NotFound(f"no planned service {planned_id}")
+        return PlannedService.from_dict(raw)
+
+    def all(self) -> list[PlannedService]:
+        found = [PlannedService.from_dict(raw) for raw in self.store.live.table(PLANNED).all()]
+        return sorted(found, key=lambda p: (p.start, p.id))
+
+    def between(self, start: datetime, end: datetime) -> list[PlannedService]:
+        """Work whose window overlaps [start, end)."""
+        return [p for p in self.all() if p.overlaps(start, end)]
+
+    def change(self, planned_id: str, action: Callable[[PlannedService], PlannedService]
+               ) -> PlannedService:
+        live = self.store.live
+        with self.store.atomic(live):
+            planned = action(self.get(planned_id))
+            live.table(PLANNED).upsert(Document(planned.to_dict(), doc_id=planned_doc_id(planned.id)))
+        return planned

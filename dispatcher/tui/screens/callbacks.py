@@ -1,0 +1,169 @@
+"""The callback queue (回访): everyone waiting for a call, the most overdue first.
+
+Resolved requests wait here until the customer is reached (a request cannot close before), and
+completed cutovers wait for their satisfaction call. Select a line and press `c` to record a
+call: who was called, the outcome, the score, the customer's words; a dissatisfied customer
+(score 1-2) can reopen the request at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static
+
+from dispatcher.domain.callbacks import CallbackDue
+from dispatcher.domain.planned import CallbackAttempt
+from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
+from dispatcher.errors import DispatcherError
+from dispatcher.store import Store
+from dispatcher.store.callbacks import callback_queue
+from dispatcher.store.planned import PlannedRepository
+from dispatcher.store.requests import RequestRepository
+
+REFRESH_SECONDS = 5.0
+CHANNEL = "desk"
+WORDS = {
+    "en": {"title": "Callback queue (回访)", "waiting": "waiting", "overdue": "overdue",
+           "columns": ("Subject", "Kind", "Due", "Tries", "Last", "Customer", "Contact", "Summary"),
+           "empty": "Nobody is waiting for a callback."},
+    "zh": {"title": "回访队列", "waiting": "待回访", "overdue": "已超期",
+           "columns": ("编号", "类型", "截止", "次数", "上次结果", "客户", "联系人", "摘要"),
+           "empty": "没有待回访的客户。"},
+}
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class CallbackDialog(ModalScreen[bool]):
+    """Record one call to the customer of a queue item; dismisses True once saved."""
+
+    CSS_PATH = "callbacks.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="callback.save", tooltip="Record this call"),
+        Binding("escape", "cancel", "Cancel", id="callback.cancel",
+                tooltip="Close without recording"),
+    ]
+
+    def __init__(self, store: Store, item: CallbackDue, actor: str) -> None:
+        super().__init__()
+        self.store = store
+        self.item = item
+        self.actor = actor
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="callback-form"):
+            yield Static(f"{self.item.subject}  {self.item.customer}  {self.item.summary}")
+            yield Input(self.item.contact, placeholder="Who was called", id="called")
+            yield Select([(o.value.replace("_", " "), o.value) for o in CallbackOutcome],
+                         value=CallbackOutcome.REACHED.value, allow_blank=False, id="outcome")
+            yield Input(placeholder="Satisfaction 1-5 (reached only)", id="score")
+            yield Input(placeholder="The customer's words", id="words")
+            yield Checkbox(f"Reopen: the customer is dissatisfied (score 1-{DISSATISFIED})",
+                           id="reopen", disabled=self.item.kind != "request")
+            yield Static(id="error")
+            with Horizontal():
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#cancel")
+    def cancelled(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            self._record()
+        except DispatcherError as error:
+            self.query_one("#error", Static).update(f"[b red]{error}[/]")
+            return
+        self.dismiss(True)
+
+    def _record(self) -> None:
+        score_text = self.query_one("#score", Input).value.strip()
+        if score_text and not score_text.isdigit():
+            raise DispatcherError(f"satisfaction must be a number 1 to 5, not '{score_text}'")
+        score = int(score_text) if score_text else None
+        outcome = CallbackOutcome(self.query_one("#outcome", Select).value)
+        words = self.query_one("#words", Input).value
+        called = self.query_one("#called", Input).value
+        at = _now()
+        if self.item.kind == "cutover":
+            attempt = CallbackAttempt(at, self.actor, outcome, score, words, called)
+            PlannedRepository(self.store).change(self.item.subject,
+                                                 lambda p: p.record_callback(attempt))
+            return
+        reopen = self.query_one("#reopen", Checkbox).value
+        RequestRepository(self.store).change(self.item.subject, lambda sr: sr.record_callback(
+            at, self.actor, outcome, score, words, CHANNEL, called=called, reopen=reopen))
+
+
+class CallbackQueueScreen(Screen):
+    BINDINGS = [
+        Binding("c", "record_callback", "Record call", id="callbacks.record",
+                tooltip="Record a call to the selected customer"),
+        Binding("r", "refresh_queue", "Refresh", id="callbacks.refresh",
+                tooltip="Read the queue again now"),
+        Binding("escape", "app.pop_screen", "Back", id="callbacks.back",
+                tooltip="Back to the previous screen"),
+    ]
+
+    def __init__(self, store: Store, actor: str, language: str = "en") -> None:
+        super().__init__()
+        self.store = store
+        self.actor = actor
+        self.words = WORDS.get(language, WORDS["en"])
+        self.items: dict[str, CallbackDue] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        yield Static(id="summary")
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.words["title"]
+        self.query_one(DataTable).add_columns(*self.words["columns"])
+        self.action_refresh_queue()
+        self.set_interval(REFRESH_SECONDS, self.action_refresh_queue)
+
+    def action_refresh_queue(self) -> None:
+        queue = callback_queue(self.store)
+        now = _now()
+        self.items = {item.subject: item for item in queue}
+        table = self.query_one(DataTable)
+        table.clear()
+        for item in queue:
+            late = item.overdue(now)
+            cells = (item.subject, item.kind, f"{item.due.astimezone():%m-%d %H:%M}",
+                     str(item.attempts), item.last_outcome or "-", item.customer or "-",
+                     item.contact or "-", item.summary)
+            table.add_row(*((f"[b red]{c}[/]" if late else c) for c in cells), key=item.subject)
+        overdue = sum(item.overdue(now) for item in queue)
+        self.query_one("#summary", Static).update(
+            f"{len(queue)} {self.words['waiting']} · {overdue} {self.words['overdue']}"
+            if queue else self.words["empty"])
+
+    def action_record_callback(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row < 0:
+            return
+        subject = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        item = self.items[subject]
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify(f"callback recorded for {item.subject}")
+                self.action_refresh_queue()
+
+        self.app.push_screen(CallbackDialog(self.store, item, self.actor), done)

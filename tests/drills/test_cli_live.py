@@ -1,0 +1,92 @@
+"""`dispatcher drill run` live, `drill report`, `drill list` and `drill abort` as a user runs
+them, with the desk's own channel (it needs no credentials)."""
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dispatcher.cli import cli
+from dispatcher.engine.control import CalloutControl
+from dispatcher.roster import parse_roster
+from dispatcher.store import Store
+from dispatcher.store.drills import DrillRepository
+from dispatcher.store.outbox import OutboxRepository
+
+NO_PROVIDERS = {"TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": "", "TWILIO_FROM": "",
+                "SMTP_HOST": "", "DISPATCHER_WEBHOOK_URL": "", "DISPATCHER_ROSTER": ""}
+
+
+def drill(tmp_path, roster, *args):
+    return CliRunner().invoke(cli, ["drill", *args, "--roster", str(roster),
+                                    "--data", str(tmp_path / "data")], env=NO_PROVIDERS)
+
+
+@pytest.fixture
+def desk_roster(tmp_path, roster_text) -> Path:
+    """The drills roster with its chain paged through the desk's own channel."""
+    path = tmp_path / "contacts.yaml"
+    path.write_text(roster_text.replace("channels: [voice, sms, email]", "channels: [desk]"))
+    return path
+
+
+def test_a_drill_run_here_follows_its_chain_until_acknowledged_and_prints_the_report(
+        tmp_path, desk_roster):
+    runner = ThreadPoolExecutor(1).submit(drill, tmp_path, desk_roster, "run", "drill-pl-core")
+    with Store(tmp_path / "data") as store:
+        control = CalloutControl(store, parse_roster(desk_roster.read_bytes()))
+        sr_id = wait_for(lambda: [d.sr for d in DrillRepository(store).all()
+                                  if _paged(store, d.sr)])[0]
+        control.acknowledge(sr_id, datetime.now(UTC), "wang.fang", by="Alice", via="desk")
+    result = runner.result(timeout=30)
+    assert result.exit_code == 0, result.output  # the drill passed its targets
+    assert f"DRILL {sr_id} started" in result.stderr
+    assert "round 1, step 1: alice by desk" in result.stderr
+    assert "**PASSED**" in result.stdout
+    assert "| Alice | desk | +12125550100 | delivered | by desk after " in result.stdout
+    report = json.loads(drill(tmp_path, desk_roster, "report", sr_id, "--format", "json").output)
+    assert report["state"] == "acknowledged" and report["reach_rate"] == 1.0
+    assert [s["label"] for s in report["steps"]] == ["round 1, step 1"]
+    listed = json.loads(drill(tmp_path, desk_roster, "list", "--json").output)
+    assert [(d["drill"], d["passed"]) for d in listed["drills"]] == [(sr_id, True)]
+
+
+def _paged(store, sr_id) -> bool:
+    store.refresh()
+    return any(r.state.value == "delivered" for r in OutboxRepository(store).for_sr(sr_id))
+
+
+def wait_for(found, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_a_drill_started_without_waiting_can_be_aborted(tmp_path, desk_roster):
+    started = drill(tmp_path, desk_roster, "run", "drill-pl-core", "--no-wait", "--json")
+    assert started.exit_code == 0, started.output
+    sr_id = json.loads(started.stdout)["sr"]
+    running = drill(tmp_path, desk_roster, "report", sr_id)
+    assert running.exit_code == 0 and "call-out running." in running.output  # not failed yet
+    aborted = drill(tmp_path, desk_roster, "abort", sr_id)
+    assert aborted.exit_code == 0, aborted.output
+    assert "drill aborted; everyone already paged is told it is over" in aborted.output
+    again = drill(tmp_path, desk_roster, "abort", sr_id)
+    assert again.exit_code == 2 and "was already aborted" in again.output
+    assert drill(tmp_path, desk_roster, "report", sr_id).exit_code == 1
+    text = drill(tmp_path, desk_roster, "list")
+    assert sr_id in text.output and "aborted" in text.output and "FAIL" in text.output
+
+
+def test_a_report_of_no_drill_is_one_line_and_exit_2(tmp_path, desk_roster):
+    result = drill(tmp_path, desk_roster, "report", "SR-20261124-0001")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: no drill SR-20261124-0001 (drill list shows them)"

@@ -1,0 +1,102 @@
+"""The drill screen in a small app of its own: pick a scenario, see the dry run, start the
+drill, follow it as the engine pages, abort it, read the verdict."""
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import DataTable, Static
+
+from dispatcher.domain.callout import RunState
+from dispatcher.domain.drills import builtin_scenarios
+from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.runtime import Engine
+from dispatcher.plugins.manager import PluginManager
+from dispatcher.roster import parse_roster
+from dispatcher.store import Store
+from dispatcher.store.drills import DrillRepository
+from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.screens.drill import DrillScreen
+
+ROSTER = (Path(__file__).parents[1] / "drills" / "drill_night.yaml").read_text().replace(
+    "channels: [voice, sms, email]", "channels: [desk]").replace("channels: [voice, sms]", "channels: [desk]")
+
+
+class DrillApp(App):
+    def __init__(self, screen: DrillScreen) -> None:
+        super().__init__()
+        self.drill_screen = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.drill_screen)
+
+
+def setting(tmp_path, clock):
+    store = Store(tmp_path)
+    roster = parse_roster(ROSTER.encode())
+    control = CalloutControl(store, roster)
+    engine = Engine(store, roster, PluginManager(environ={}, store=store).load(), clock)
+    (core,) = builtin_scenarios(roster)
+    scenarios = [core, replace(core, id="core-beijing", name="MSC down, second scenario")]
+    screen = DrillScreen(store, roster, control, scenarios, actor="wang.fang", now=clock.now)
+    return store, control, engine, screen
+
+
+def rows(screen) -> list[list[str]]:
+    table = screen.query_one("#people", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def text(screen, widget_id: str) -> str:
+    return str(screen.query_one(widget_id, Static).render())
+
+
+async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, controllable_clock):
+    store, control, engine, screen = setting(tmp_path, controllable_clock)
+    async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
+        await pilot.pause()
+        preview = rows(screen)
+        assert [r[1] for r in preview] == ["Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong", "Eve Line"]
+        assert all(r[3] == "would be paged" for r in preview)
+        assert "dry run, nothing sent" in text(screen, "#status")
+        assert DrillRepository(store).all() == []
+
+        await pilot.press("s")
+        (drill,) = DrillRepository(store).all()
+        assert RequestRepository(store).get(drill.sr).drill
+        assert f"DRILL  {drill.sr}" in text(screen, "#status")
+        await engine.tick()  # the engine pages step 1 through the desk
+        screen.refresh_progress()
+        assert [(r[0], r[1], r[2]) for r in rows(screen)] == [
+            ("round 1, step 1", name, "desk delivered") for name in ("Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong")]
+        assert "press a to abort" in text(screen, "#verdict")
+
+        await controllable_clock.advance(timedelta(minutes=3))
+        control.acknowledge(drill.sr, controllable_clock.now(), "wang.fang", by="Ann Sms", via="desk")
+        screen.refresh_progress()
+        assert rows(screen)[0][3] == "acknowledged by desk"
+        verdict = text(screen, "#verdict")
+        assert verdict.startswith("FAILED")  # three of four never acknowledged
+        assert "ok   first acknowledgement within 10 min: after 3 min" in verdict
+        assert "FAIL at least 100% of the people paged acknowledge: 25%" in verdict
+
+        await pilot.press("down")  # another scenario: the finished drill gives way to its preview
+        assert text(screen, "#status").startswith("MSC down, second scenario: ")
+        assert "dry run, nothing sent" in text(screen, "#status")
+    store.close()
+
+
+async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock):
+    store, control, engine, screen = setting(tmp_path, controllable_clock)
+    async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
+        await pilot.press("s")
+        await engine.tick()
+        await pilot.press("a")
+        (drill,) = DrillRepository(store).all()
+        assert drill.aborted is not None and drill.aborted_by == "wang.fang"
+        assert control.callouts.get(drill.sr).state is RunState.STOPPED
+        assert f"{drill.sr}" in text(screen, "#status") and "aborted" in text(screen, "#status")
+        await pilot.press("a")  # nothing left to abort: the screen says so, nothing changes
+        assert DrillRepository(store).get(drill.sr).aborted == drill.aborted
+    store.close()

@@ -1,0 +1,101 @@
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Markdown, Static
+from textual_plotext import PlotextPlot
+
+from dispatcher.domain.requests import Category, ServiceRequest, Severity
+from dispatcher.roster import load_roster
+from dispatcher.store import Store
+from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.screens.handover import HandoverScreen
+from dispatcher.tui.screens.reports import ReportsScreen
+
+SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
+
+
+class ScreenApp(App):
+    def __init__(self, screen):
+        super().__init__()
+        self.first = screen
+
+    def on_mount(self):
+        self.push_screen(self.first)
+
+
+def yesterday_noon():
+    return (datetime.now().astimezone() - timedelta(days=1)).replace(hour=12, minute=0, second=0,
+                                                                     microsecond=0)
+
+
+def register(repository, received, summary, category, product, site, drill=False, criteria=()):
+    sr, _ = repository.register(received, lambda sr_id: ServiceRequest(
+        sr_id, received, category, summary, severity=Severity.CRITICAL, product=product,
+        site=site, drill=drill, criteria=criteria), received, "desk", "phone")
+    return sr.id
+
+
+def yesterday(store):
+    repository = RequestRepository(store)
+    noon = yesterday_noon()
+    fault = register(repository, noon, "MSC down", Category.FAULT_SUPPORT, "msc-9000", "Shanghai")
+    repository.change(fault, lambda r: r.acknowledge(noon + timedelta(minutes=10), "li.na"))
+    repository.change(fault, lambda r: r.resolve(noon + timedelta(minutes=90), "li.na"))
+    register(repository, noon + timedelta(hours=1), "how to back up", Category.CONSULTATION,
+             "olt-5000", "Beijing")
+    register(repository, noon + timedelta(hours=2), "drill", Category.FAULT_SUPPORT, "msc-9000",
+             "Shanghai", drill=True)
+    return fault
+
+
+async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_path):
+    store = Store(tmp_path)
+    yesterday(store)
+    screen = ReportsScreen(store, load_roster(SAMPLE_ROSTER))
+    app = ScreenApp(screen)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        period = str(screen.query_one("#period", Static).render())
+        assert "Daily service report" in period and "2 requests (drills never count)" in period
+        drawn = [str(screen.query_one(f"#chart-{n}", PlotextPlot).render()) for n in range(4)]
+        assert "Requests by category" in drawn[0]
+        assert "consultation" in drawn[0] and "fault_support" in drawn[0]
+        assert "Time to resolve by severity" in drawn[1] and "critical" in drawn[1]
+        assert "SLA compliance by product line" in drawn[2] and "pl-core" in drawn[2]
+        assert "br-shanghai" in drawn[3] and "bd-network" in drawn[3]
+        await pilot.press("e")
+        written = sorted(p.name for p in (tmp_path / "reports").iterdir())
+        start = f"{yesterday_noon():%Y%m%d}"
+        assert written == [f"daily-{start}.csv", f"daily-{start}.json", f"daily-{start}.md"]
+        assert "volumes,total/all,requests,2" in (tmp_path / "reports" / f"daily-{start}.csv").read_text()
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Weekly service report" in str(screen.query_one("#period", Static).render())
+    store.close()
+
+
+async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path):
+    store = Store(tmp_path)
+    repository = RequestRepository(store)
+    now = datetime.now().astimezone()
+    sr_id = register(repository, now - timedelta(hours=2), "billing lost", Category.FAULT_SUPPORT,
+                     "bill-one", "Shanghai", criteria=("7",))
+    repository.change(sr_id, lambda r: r.note(now - timedelta(hours=1), "wang.fang",
+                                              "BD engineer on the bridge"))
+    screen = HandoverScreen(store, load_roster(SAMPLE_ROSTER))
+    app = ScreenApp(screen)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report is not None
+        text = screen.query_one(Markdown).source
+        assert text.startswith("# Shift handover")
+        assert f"| {sr_id} | new | critical | yes | 2.0 |" in text
+        assert "BD engineer on the bridge" in text
+        await pilot.press("s")
+        saved = list((tmp_path / "handover").iterdir())
+        assert len(saved) == 1 and saved[0].read_text() == text
+    store.close()
