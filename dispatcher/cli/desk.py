@@ -42,7 +42,7 @@ def desk(store: Store, roster_path: Path, language: str | None, actor: str | Non
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
-    context = DeskContext(store, roster, resolve_actor(actor))
+    context = DeskContext(store, roster, resolve_actor(actor), roster_path=roster_path)
     engine = EngineThread(store, roster, PluginManager(store=store), role="desk",
                           clock=context.clock)
     try:

@@ -61,6 +61,14 @@ COMMANDS: tuple[Command, ...] = (
       "今晚的所有通知"),
     C("board.refresh", "r", "refresh_board", "Refresh", "刷新", "Read the store again now",
       "立即重新读取", show=False),
+    C("board.callbacks", "k", "callbacks", "Callbacks", "回访", "The callback (回访) queue: "
+      "resolved requests waiting for their call", "回访队列:已解决、等待回访的请求"),
+    C("board.handover", "h", "handover", "Handover", "交接班", "The shift handover, printable "
+      "as Markdown", "交接班报告,可存为 Markdown"),
+    C("board.reports", "g", "reports", "Reports", "报表", "Service figures with charts; "
+      "export md, csv, json", "服务统计图表;导出 md、csv、json"),
+    C("board.drills", "d", "drills", "Drills", "演练", "Run or watch a drill of the call-out "
+      "chain", "运行或查看呼叫链演练"),
     C("detail.ack", "a", "acknowledge", "Ack", "确认", "Acknowledge for someone who "
       "confirmed by phone", "代已电话确认的人确认"),
     C("detail.escalate", "e", "escalate", "Escalate", "升级", "Page the next step of the chain "
@@ -93,6 +101,34 @@ COMMANDS: tuple[Command, ...] = (
       "channel", "改用其他通道发送"),
     C("outbox.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board",
       "返回看板"),
+    C("callbacks.record", "c", "record_callback", "Record call", "记录回访", "Record a call "
+      "to the selected customer", "记录对所选客户的回访"),
+    C("callbacks.refresh", "r", "refresh_queue", "Refresh", "刷新", "Read the queue again now",
+      "立即重新读取队列"),
+    C("callbacks.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board",
+      "返回看板"),
+    C("handover.refresh", "r", "refresh_handover", "Refresh", "刷新", "Build the handover "
+      "again now", "立即重新生成交接班报告"),
+    C("handover.save", "s", "save", "Save", "保存", "Save the handover as Markdown in the "
+      "data directory", "将交接班报告存为 Markdown"),
+    C("handover.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board",
+      "返回看板"),
+    C("reports.daily", "d", "period('daily')", "Day", "日报", "Yesterday's figures", "昨日统计"),
+    C("reports.weekly", "w", "period('weekly')", "Week", "周报", "Last week's figures",
+      "上周统计"),
+    C("reports.monthly", "m", "period('monthly')", "Month", "月报", "Last month's figures",
+      "上月统计"),
+    C("reports.export", "e", "export", "Export", "导出", "Write the report as md, csv and json",
+      "导出报表为 md、csv、json"),
+    C("reports.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board",
+      "返回看板"),
+    C("drill.start", "s", "start_drill", "Start drill", "开始演练", "Run the highlighted "
+      "scenario live: real people are paged, marked DRILL", "实际运行所选场景:真实呼叫,标记为演练"),
+    C("drill.abort", "a", "abort_drill", "Abort drill", "中止演练", "Stop the running drill; "
+      "everyone already paged is told it is over", "中止演练;已呼叫的人会收到演练结束通知"),
+    C("drill.preview", "p", "preview", "Preview", "预演", "Whom the chain would call now; "
+      "nothing is sent", "呼叫链此刻会呼叫谁;不发送任何消息"),
+    C("drill.back", "escape", "leave", "Back", "返回", "Back to the desk", "返回调度台"),
     C("form.save", "ctrl+s", "save", "Save", "保存", "Register the request (an emergency "
       "starts its chain)", "登记请求(紧急事件立即启动呼叫链)"),
     C("form.cancel", "escape", "cancel", "Cancel", "取消", "Leave without saving",

@@ -21,6 +21,7 @@ class DeskContext:
     actor: str
     clock: Clock = field(default_factory=SystemClock)
     zone: tzinfo | None = None  # the zone the desk shows local time in; None: the machine's
+    roster_path: Path | None = None  # where the roster came from: drill scenarios sit beside it
 
     def now(self) -> datetime:
         return self.clock.now()

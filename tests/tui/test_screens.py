@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +19,10 @@ from dispatcher.tui.app import DeskApp
 from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.board import BoardScreen
+from dispatcher.tui.screens.callbacks import CallbackQueueScreen
+from dispatcher.tui.screens.drill import DrillScreen
+from dispatcher.tui.screens.handover import HandoverScreen
+from dispatcher.tui.screens.reports import ReportsScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.keys import KeysScreen
@@ -115,7 +121,8 @@ async def test_question_mark_lists_every_key(make_app, settle):
 
 def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
     classes = [DeskApp, BoardScreen, NewRequestScreen, DetailScreen, OnCallScreen, OutboxScreen,
-               VirtualTable, KeysScreen, PromptScreen, OverrideScreen, ConfirmQuitScreen]
+               VirtualTable, KeysScreen, PromptScreen, OverrideScreen, ConfirmQuitScreen,
+               CallbackQueueScreen, HandoverScreen, ReportsScreen, DrillScreen]
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id and binding.tooltip, (cls.__name__, binding)
@@ -156,3 +163,32 @@ async def test_a_gap_in_the_roster_shows_in_red(store, settle):
         assert "tac tac engineer: 11-25 02:30 → 11-25 08:00  no one on call" in str(gaps)
         assert gaps.spans and all(span.style.bold and span.style.foreground.ansi == 1  # red
                                   for span in gaps.spans)
+
+
+@pytest.mark.parametrize("key, screen, words", [
+    ("k", CallbackQueueScreen, "Record call"),
+    ("h", HandoverScreen, "Save"),
+    ("g", ReportsScreen, "Export"),
+    ("d", DrillScreen, "Start drill"),
+])
+async def test_the_board_opens_the_shift_s_other_screens(make_app, settle, key, screen, words):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
+        assert words in {b.binding.description for b in app.active_bindings.values()}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_the_other_screens_speak_chinese_too(make_app, settle):
+    app = make_app("zh")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        described = {b.binding.description for b in app.active_bindings.values()}
+        assert {"开始演练", "中止演练"} <= described

@@ -19,16 +19,23 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from dispatcher.domain.callout import RunState
+from dispatcher.engine.control import CalloutControl
+from dispatcher.errors import DispatcherError
+from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.screens.callbacks import CallbackQueueScreen
 from dispatcher.tui.screens.detail import DetailScreen
+from dispatcher.tui.screens.drill import DrillScreen
+from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
+from dispatcher.tui.screens.reports import ReportsScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
@@ -247,6 +254,27 @@ class BoardScreen(Screen):
 
     def action_outbox(self) -> None:
         self.app.push_screen(OutboxScreen(self.desk, self.language))
+
+    def action_callbacks(self) -> None:
+        self.app.push_screen(CallbackQueueScreen(self.desk.store, self.desk.actor, self.language))
+
+    def action_handover(self) -> None:
+        self.app.push_screen(HandoverScreen(self.desk.store, self.desk.roster, self.language))
+
+    def action_reports(self) -> None:
+        self.app.push_screen(ReportsScreen(self.desk.store, self.desk.roster, self.language))
+
+    def action_drills(self) -> None:
+        desk = self.desk
+        try:
+            scenarios = (list(load_scenarios(desk.roster, desk.roster_path).values())
+                         if desk.roster_path is not None else None)
+        except DispatcherError as error:  # a broken drills.yaml: say where, stay on the board
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.app.push_screen(DrillScreen(
+            desk.store, desk.roster, CalloutControl(desk.store, desk.roster), scenarios,
+            actor=desk.actor, now=desk.now, language=self.language))
 
     def on_screen_resume(self) -> None:
         self.read_board(force=False)

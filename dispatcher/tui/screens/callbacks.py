@@ -22,6 +22,7 @@ from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
+from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
@@ -109,17 +110,12 @@ class CallbackDialog(ModalScreen[bool]):
 
 
 class CallbackQueueScreen(Screen):
-    BINDINGS = [
-        Binding("c", "record_callback", "Record call", id="callbacks.record",
-                tooltip="Record a call to the selected customer"),
-        Binding("r", "refresh_queue", "Refresh", id="callbacks.refresh",
-                tooltip="Read the queue again now"),
-        Binding("escape", "app.pop_screen", "Back", id="callbacks.back",
-                tooltip="Back to the previous screen"),
-    ]
+    SCOPE = "callbacks"
+    BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, store: Store, actor: str, language: str = "en") -> None:
         super().__init__()
+        localize(self, language)
         self.store = store
         self.actor = actor
         self.words = WORDS.get(language, WORDS["en"])

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
@@ -23,6 +22,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.reports.drill import drill_report
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
+from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.store.outbox import OutboxRepository
 
 REFRESH_SECONDS = 1.0
@@ -32,20 +32,14 @@ class DrillScreen(Screen):
     """A self-contained screen; the desk pushes it with its store, roster and control."""
 
     CSS_PATH = "drill.tcss"
-    BINDINGS = [
-        Binding("s", "start_drill", "Start drill", id="drill.start",
-                tooltip="Run the highlighted scenario live: real people are paged, marked DRILL"),
-        Binding("a", "abort_drill", "Abort drill", id="drill.abort",
-                tooltip="Stop the running drill; everyone already paged is told it is over"),
-        Binding("p", "preview", "Preview", id="drill.preview",
-                tooltip="Whom the chain would call now; nothing is sent"),
-        Binding("escape", "leave", "Back", id="drill.back", tooltip="Back to the desk"),
-    ]
+    SCOPE = "drill"
+    BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, store: Store, roster: Roster, control: CalloutControl,
                  scenarios: list[Scenario] | None = None, *, actor: str = "desk",
-                 now: Callable[[], datetime] | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, language: str = "en") -> None:
         super().__init__()
+        localize(self, language)
         self.store = store
         self.roster = roster
         self.control = control

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
@@ -22,22 +21,18 @@ from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.errors import DispatcherError
 from dispatcher.reports.render import markdown, save
 from dispatcher.store import Store
+from dispatcher.tui.commands import bindings_for, localize
 
 TITLES = {"en": "Shift handover", "zh": "交接班"}
 
 
 class HandoverScreen(Screen):
-    BINDINGS = [
-        Binding("r", "refresh_handover", "Refresh", id="handover.refresh",
-                tooltip="Build the handover again now"),
-        Binding("s", "save", "Save", id="handover.save",
-                tooltip="Save the handover as Markdown beside the data"),
-        Binding("escape", "app.pop_screen", "Back", id="handover.back",
-                tooltip="Back to the previous screen"),
-    ]
+    SCOPE = "handover"
+    BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, store: Store, roster: Roster, language: str = "en") -> None:
         super().__init__()
+        localize(self, language)
         self.store = store
         self.roster = roster
         self.language = language

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -25,26 +24,20 @@ from dispatcher.reports.periodic import period_bounds, service_report
 from dispatcher.errors import DispatcherError
 from dispatcher.reports.render import FORMATS, save
 from dispatcher.store import Store
+from dispatcher.tui.commands import bindings_for, localize
 
 TITLES = {"en": "Service reports", "zh": "服务报表"}
 
 
 class ReportsScreen(Screen):
     CSS_PATH = "reports.tcss"
-    BINDINGS = [
-        Binding("d", "period('daily')", "Day", id="reports.daily", tooltip="Yesterday's figures"),
-        Binding("w", "period('weekly')", "Week", id="reports.weekly", tooltip="Last week's figures"),
-        Binding("m", "period('monthly')", "Month", id="reports.monthly",
-                tooltip="Last month's figures"),
-        Binding("e", "export", "Export", id="reports.export",
-                tooltip="Write the report as Markdown, CSV and JSON beside the data"),
-        Binding("escape", "app.pop_screen", "Back", id="reports.back",
-                tooltip="Back to the previous screen"),
-    ]
+    SCOPE = "reports"
+    BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, store: Store, roster: Roster, language: str = "en",
                  kind: str = "daily") -> None:
         super().__init__()
+        localize(self, language)
         self.store = store
         self.roster = roster
         self.language = language
