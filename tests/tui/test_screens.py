@@ -192,3 +192,13 @@ async def test_the_other_screens_speak_chinese_too(make_app, settle):
         await settle(pilot)
         described = {b.binding.description for b in app.active_bindings.values()}
         assert {"开始演练", "中止演练"} <= described
+
+
+async def test_the_drill_screen_previews_in_chinese(make_app, settle):
+    app = make_app("zh")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        status = str(app.screen.query_one("#status").render())
+        assert "预演,不发送" in status

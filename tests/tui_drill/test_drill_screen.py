@@ -52,10 +52,16 @@ def text(screen, widget_id: str) -> str:
     return str(screen.query_one(widget_id, Static).render())
 
 
+async def settle(pilot) -> None:
+    """The screen reads the store in workers: let them finish and reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, controllable_clock):
     store, control, engine, screen = setting(tmp_path, controllable_clock)
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         preview = rows(screen)
         assert [r[1] for r in preview] == ["Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong", "Eve Line"]
         assert all(r[3] == "would be paged" for r in preview)
@@ -63,11 +69,13 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
         assert DrillRepository(store).all() == []
 
         await pilot.press("s")
+        await settle(pilot)
         (drill,) = DrillRepository(store).all()
         assert RequestRepository(store).get(drill.sr).drill
         assert f"DRILL  {drill.sr}" in text(screen, "#status")
         await engine.tick()  # the engine pages step 1 through the desk
         screen.refresh_progress()
+        await settle(pilot)
         assert [(r[0], r[1], r[2]) for r in rows(screen)] == [
             ("round 1, step 1", name, "desk delivered") for name in ("Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong")]
         assert "press a to abort" in text(screen, "#verdict")
@@ -75,6 +83,7 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
         await controllable_clock.advance(timedelta(minutes=3))
         control.acknowledge(drill.sr, controllable_clock.now(), "wang.fang", by="Ann Sms", via="desk")
         screen.refresh_progress()
+        await settle(pilot)
         assert rows(screen)[0][3] == "acknowledged by desk"
         verdict = text(screen, "#verdict")
         assert verdict.startswith("FAILED")  # three of four never acknowledged
@@ -82,6 +91,7 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
         assert "FAIL at least 100% of the people paged acknowledge: 25%" in verdict
 
         await pilot.press("down")  # another scenario: the finished drill gives way to its preview
+        await settle(pilot)
         assert text(screen, "#status").startswith("MSC down, second scenario: ")
         assert "dry run, nothing sent" in text(screen, "#status")
     store.close()
@@ -91,12 +101,17 @@ async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock):
     store, control, engine, screen = setting(tmp_path, controllable_clock)
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
         await pilot.press("s")
+        await settle(pilot)
         await engine.tick()
+        screen.refresh_progress()
+        await settle(pilot)
         await pilot.press("a")
+        await settle(pilot)
         (drill,) = DrillRepository(store).all()
         assert drill.aborted is not None and drill.aborted_by == "wang.fang"
         assert control.callouts.get(drill.sr).state is RunState.STOPPED
         assert f"{drill.sr}" in text(screen, "#status") and "aborted" in text(screen, "#status")
         await pilot.press("a")  # nothing left to abort: the screen says so, nothing changes
+        await settle(pilot)
         assert DrillRepository(store).get(drill.sr).aborted == drill.aborted
     store.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -26,6 +27,40 @@ from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.store.outbox import OutboxRepository
 
 REFRESH_SECONDS = 1.0
+WORDS = {
+    "en": {
+        "columns": ("step", "person", "pages", "result"), "no_phone": "NO WORKING PHONE",
+        "would_page": "would be paged", "nobody": "NOBODY", "skipped": "skipped at once",
+        "dry_run": "{name}: the {chain} chain at {at} UTC (dry run, nothing sent)",
+        "holes": "step(s) {steps} would reach no one by phone",
+        "no_holes": "every step reaches someone with a phone · press s to run the drill live",
+        "already": "a drill is already running", "pick": "pick a scenario",
+        "started": "DRILL {sr} started: {name}", "none_running": "no drill is running",
+        "aborted": "DRILL {sr} aborted; everyone paged is told it is over",
+        "reach": "reach", "drill": "DRILL",
+        "states": {"running": "running", "aborted": "aborted", "acknowledged": "acknowledged",
+                   "exhausted": "exhausted", "stopped": "stopped"},
+        "first_after": "first acknowledgement after {seconds} s · press a to abort",
+        "awaited": "first acknowledgement awaited · press a to abort",
+        "passed": "PASSED", "failed": "FAILED", "fix": "fix",
+    },
+    "zh": {
+        "columns": ("步骤", "人员", "呼叫", "结果"), "no_phone": "无可用电话",
+        "would_page": "将被呼叫", "nobody": "无人", "skipped": "立即跳过",
+        "dry_run": "{name}:{chain} 呼叫链,{at} UTC(预演,不发送)",
+        "holes": "第 {steps} 步无法通过电话找到任何人",
+        "no_holes": "每一步都能通过电话找到人 · 按 s 实际运行演练",
+        "already": "已有演练正在进行", "pick": "请选择场景",
+        "started": "演练 {sr} 已开始:{name}", "none_running": "没有正在进行的演练",
+        "aborted": "演练 {sr} 已中止;已呼叫的人会收到演练结束通知",
+        "reach": "到达率", "drill": "演练",
+        "states": {"running": "进行中", "aborted": "已中止", "acknowledged": "已确认",
+                   "exhausted": "已耗尽", "stopped": "已停止"},
+        "first_after": "首次确认用时 {seconds} 秒 · 按 a 中止",
+        "awaited": "等待首次确认 · 按 a 中止",
+        "passed": "通过", "failed": "未通过", "fix": "待改进",
+    },
+}
 
 
 class DrillScreen(Screen):
@@ -48,6 +83,7 @@ class DrillScreen(Screen):
         self.now = now or (lambda: datetime.now(UTC))
         self.drill: str | None = None  # the SR id of the drill this screen started or follows
         self.report: DrillReport | None = None
+        self.words = WORDS.get(language, WORDS["en"])
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,7 +97,7 @@ class DrillScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#people", DataTable).add_columns("step", "person", "pages", "result")
+        self.query_one("#people", DataTable).add_columns(*self.words["columns"])
         if self.scenarios:
             self.query_one(OptionList).highlighted = 0
         self.set_interval(REFRESH_SECONDS, self.refresh_progress)
@@ -83,34 +119,39 @@ class DrillScreen(Screen):
         scenario = self.scenario
         if scenario is None or self.running:
             return
-        at = self.now()
+        self.read_preview(scenario, self.now())
+
+    @work(thread=True, exclusive=True, group="drill")
+    def read_preview(self, scenario: Scenario, at: datetime) -> None:
         checks = dry_run(self.roster, scenario, at, OverrideRepository(self.store).all(),
                          dead_numbers(OutboxRepository(self.store).all()))
+        self.app.call_from_thread(self.show_preview, scenario, at, checks)
+
+    def show_preview(self, scenario: Scenario, at: datetime, checks) -> None:
+        words = self.words
         table = self.query_one("#people", DataTable)
         table.clear()
         for check in checks:
             step = check.preview
             for person in step.people:
-                phone = "NO WORKING PHONE" if person.id in check.no_phone else ""
-                table.add_row(str(step.number), person.display_name, ", ".join(step.channels),
-                              phone or "would be paged")
+                phone = words["no_phone"] if person.id in check.no_phone else words["would_page"]
+                table.add_row(str(step.number), person.display_name, ", ".join(step.channels), phone)
             for target in step.nobody_for:
-                table.add_row(str(step.number), f"[red]NOBODY: {describe_target(target)}[/]", "",
-                              "skipped at once")
+                table.add_row(str(step.number), f"[red]{words['nobody']}: {describe_target(target)}[/]",
+                              "", words["skipped"])
         holes = [c.preview.number for c in checks if c.problem]
-        self.query_one("#status", Static).update(
-            f"{scenario.name}: the {scenario.chain} chain at {at.astimezone(UTC):%H:%M} UTC "
-            "(dry run, nothing sent)")
+        self.query_one("#status", Static).update(words["dry_run"].format(
+            name=scenario.name, chain=scenario.chain, at=f"{at.astimezone(UTC):%H:%M}"))
         self.query_one("#verdict", Static).update(
-            f"[red]step(s) {', '.join(map(str, holes))} would reach no one by phone[/]" if holes
-            else "every step reaches someone with a phone · press s to run the drill live")
+            f"[red]{words['holes'].format(steps=', '.join(map(str, holes)))}[/]" if holes
+            else words["no_holes"])
 
     # -- live ------------------------------------------------------------------------------
 
     def action_start_drill(self) -> None:
         scenario = self.scenario
         if scenario is None or self.running:
-            self.notify("a drill is already running" if self.running else "pick a scenario",
+            self.notify(self.words["already"] if self.running else self.words["pick"],
                         severity="warning")
             return
         try:
@@ -119,19 +160,19 @@ class DrillScreen(Screen):
             self.notify(str(error), severity="error")
             return
         self.drill = record.sr
-        self.notify(f"DRILL {record.sr} started: {scenario.name}")
+        self.notify(self.words["started"].format(sr=record.sr, name=scenario.name))
         self.refresh_progress()
 
     def action_abort_drill(self) -> None:
         if not self.running:
-            self.notify("no drill is running", severity="warning")
+            self.notify(self.words["none_running"], severity="warning")
             return
         try:
             abort_drill(self.control, self.drill, self.now(), self.actor)
         except DispatcherError as error:
             self.notify(str(error), severity="error")
             return
-        self.notify(f"DRILL {self.drill} aborted; everyone paged is told it is over")
+        self.notify(self.words["aborted"].format(sr=self.drill))
         self.refresh_progress()
 
     @property
@@ -139,34 +180,44 @@ class DrillScreen(Screen):
         return self.report is not None and self.report.state == "running" and not self.report.aborted
 
     def refresh_progress(self) -> None:
-        """Read the drill's records again and show them: step by step, person by person."""
-        if self.drill is None:
-            return
-        self.store.refresh(self.store.live)  # the engine may run in another process
-        self.report = report = drill_report(self.store, self.roster, self.drill)
+        if self.drill is not None:
+            self.read_progress(self.drill)
+
+    @work(thread=True, exclusive=True, group="drill")
+    def read_progress(self, sr_id: str) -> None:
+        """Read the drill's records again (the engine may run in another process)."""
+        self.store.refresh(self.store.live)
+        report = drill_report(self.store, self.roster, sr_id)
+        self.app.call_from_thread(self.show_progress, report)
+
+    def show_progress(self, report: DrillReport) -> None:
+        """The drill step by step, person by person; the verdict once it is over."""
+        words = self.words
+        self.report = report
         table = self.query_one("#people", DataTable)
         table.clear()
         for step in report.steps:
             for target in step.nobody_for:
-                table.add_row(step.label, f"[red]NOBODY: {target}[/]", "", "skipped")
+                table.add_row(step.label, f"[red]{words['nobody']}: {target}[/]", "", words["skipped"])
             for person in step.people:
                 pages = ", ".join(f"{p.channel} {p.state}" + (f" ({p.error_code})" if p.error_code else "")
                                   for p in person.pages)
                 table.add_row(step.label, person.name, pages, person.verdict)
         state = "aborted" if report.aborted else report.state
         first = report.first_ack_after
-        reach = "" if report.reach_rate is None else f"; reach {report.reach_rate:.0%}"
+        reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"
         self.query_one("#status", Static).update(
-            f"[b reverse] DRILL [/] {report.sr} {report.scenario_name}: {state}{reach}")
+            f"[b reverse] {words['drill']} [/] {report.sr} {report.scenario_name}: "
+            f"{words['states'].get(state, state)}{reach}")
         if state == "running":
             self.query_one("#verdict", Static).update(
-                "first acknowledgement " + (f"after {int(first.total_seconds())} s" if first else
-                                            "awaited") + " · press a to abort")
+                words["first_after"].format(seconds=int(first.total_seconds())) if first
+                else words["awaited"])
             return
-        verdict = "[green]PASSED[/]" if report.passed else "[red]FAILED[/]"
+        verdict = f"[green]{words['passed']}[/]" if report.passed else f"[red]{words['failed']}[/]"
         lines = [verdict] + [f"{'ok  ' if t.passed else 'FAIL'} {t.wanted}: {t.got}"
                              for t in report.results]
-        lines += [f"fix: {fix}" for fix in report.fixes]
+        lines += [f"{words['fix']}: {fix}" for fix in report.fixes]
         self.query_one("#verdict", Static).update("\n".join(lines))
 
     def action_leave(self) -> None:
