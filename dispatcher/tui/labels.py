@@ -21,6 +21,7 @@ EN = {
     "filter.all": "all", "filter.emergency": "emergencies", "filter.late": "SLA late or near",
     "filter.unowned": "nobody acknowledged", "filter.drill": "drills",
     "loading": "Reading the store…", "nothing": "No open requests.",
+    "planned": "Planned work tonight",
     # header
     "local": "local", "shift": "shift", "engine": "engine", "engine.here": "this desk",
     "engine.none": "nobody (timers wait)", "channels": "channels", "drill.banner":
@@ -83,6 +84,7 @@ ZH = {
     "filter.all": "全部", "filter.emergency": "紧急事件", "filter.late": "SLA 超时或临近",
     "filter.unowned": "无人确认", "filter.drill": "演练",
     "loading": "正在读取…", "nothing": "没有未关闭的请求。",
+    "planned": "今晚计划性工作",
     "local": "本地", "shift": "值班", "engine": "引擎", "engine.here": "本调度台",
     "engine.none": "无(计时暂停)", "channels": "通道",
     "drill.banner": "演练进行中 — 所有消息均标注为演练",
@@ -129,6 +131,8 @@ ZH = {
 # The names of domain values (statuses, categories, roles, states) in Chinese; English shows
 # the value with underscores as spaces.
 ZH_VALUES = {
+    "go_live": "系统上线", "expansion": "扩容", "inspection": "巡检", "patch": "补丁",
+    "upgrade": "升版", "cutover": "割接",
     "new": "新建", "dispatched": "已派单", "acknowledged": "已确认", "in_progress": "处理中",
     "restored": "已恢复", "resolved": "已解决", "callback": "已回访", "closed": "已关闭",
     "consultation": "咨询", "complaint": "投诉", "technical_consultation": "技术咨询",

@@ -148,3 +148,20 @@ async def test_the_night_themes_cycle(make_app, settle):
             await pilot.press("ctrl+t")
             seen.add(app.theme)
         assert seen == set(NIGHT_THEMES)
+
+
+async def test_tonight_s_planned_work_shows_with_a_fault_during_its_window(store, make_app, settle):
+    from dispatcher.domain.planned import PlannedKind, PlannedService
+    from dispatcher.store.planned import PlannedRepository
+    from .conftest import NOW, register_request
+
+    PlannedRepository(store).add(NOW - timedelta(hours=1), lambda planned_id: PlannedService(
+        planned_id, PlannedKind.CUTOVER, "MSC-9000 core cutover", NOW - timedelta(hours=1),
+        NOW + timedelta(hours=3), site="Shanghai", product="msc-9000"))
+    fault = register_request(store, "Calls dropping after midnight", minutes_ago=20)
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        line = str(app.screen.query_one("#planned").render())
+        assert "Planned work tonight: " in line and "cutover MSC-9000 core cutover (Shanghai)" in line
+        assert f"← {fault.id}" in line

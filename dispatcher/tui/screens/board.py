@@ -27,6 +27,7 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.data.operations import Operations
+from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
 from dispatcher.tui.labels import labels, name_of
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -77,6 +78,7 @@ class BoardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.desk, self.words)
         yield Static(self.words["loading"], id="counts")
+        yield Static(id="planned")
         yield Input(placeholder=self.words["search"], id="search")
         yield VirtualTable(self._columns(), self.render_row, key=lambda row: row.sr.id,
                            id="requests")
@@ -98,9 +100,12 @@ class BoardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="board-read")
     def read_board(self, force: bool) -> None:
-        rows = self.reader.read(self.desk.now(), force=force)
+        now = self.desk.now()
+        rows = self.reader.read(now, force=force)
         if rows is not None:
+            planned = planned_tonight(self.desk.store, now, [row.sr for row in rows])
             self.app.call_from_thread(self.show_rows, rows)
+            self.app.call_from_thread(self.show_planned, planned)
 
     def show_rows(self, rows: list[BoardRow]) -> None:
         if not self.loaded:
@@ -110,6 +115,22 @@ class BoardScreen(Screen):
         self.all_rows = rows
         self.loaded = True
         self.apply_filter()
+
+    def show_planned(self, planned: list[PlannedTonight]) -> None:
+        """Tonight's planned work in one line; a fault during a window is named beside it."""
+        line = self.query_one("#planned", Static)
+        line.display = bool(planned)
+        parts = []
+        for item in planned:
+            work = item.work
+            window = (f"{self.desk.local(work.start):%H:%M}–{self.desk.local(work.end):%H:%M}")
+            text = f"{window} {name_of(work.kind, self.language)} {work.title}"
+            if work.site:
+                text += f" ({work.site})"
+            if item.faults:
+                text += f" [b red]← {', '.join(item.faults)}[/]"
+            parts.append(text)
+        line.update(f"{self.words['planned']}: " + " · ".join(parts))
 
     def tick(self) -> None:
         """Once a second: countdowns move and unseen breaches flash."""
