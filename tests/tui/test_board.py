@@ -137,6 +137,18 @@ async def test_a_running_drill_shows_the_banner(make_app, store, roster, desk, s
         app.read_status()
         await settle(pilot)
         assert header.has_class("-drill")
+        app.screen.read_board(force=True)
+        await settle(pilot)
+        (row,) = app.screen.all_rows
+        assert row.sr.drill and not row.pinned  # a made-up emergency is not pinned in red
+
+        sr_id = row.sr.id
+        CalloutControl(store, roster).stop(sr_id, desk.now(), "drill", "drill aborted")
+        app.read_status()
+        app.screen.read_board(force=True)
+        await settle(pilot)
+        assert not header.has_class("-drill")
+        assert app.screen.all_rows == []  # the drill is over: it leaves the board
 
 
 async def test_the_night_themes_cycle(make_app, settle):

@@ -42,7 +42,9 @@ class BoardRow:
 
     @property
     def pinned(self) -> bool:
-        """Emergencies and open Red Flags stay on top."""
+        """Emergencies and open Red Flags stay on top; a drill's made-up emergency does not."""
+        if self.sr.drill:
+            return False
         return self.sr.is_emergency or bool(self.sr.red_flag and self.sr.red_flag.is_open)
 
     @property
@@ -92,6 +94,9 @@ class BoardReader:
                 continue
             sr_id, count = raw["id"], raw.get("event_count", 0)
             callout = callouts.get(sr_id)
+            if raw.get("drill") and callout is not None and not callout.running:
+                continue  # a drill that is over leaves the board; its report stays
+
             known = self._rows.get(sr_id)
             if known is not None and known[0] == count:
                 row = known[1]
