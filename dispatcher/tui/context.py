@@ -22,6 +22,7 @@ class DeskContext:
     clock: Clock = field(default_factory=SystemClock)
     zone: tzinfo | None = None  # the zone the desk shows local time in; None: the machine's
     roster_path: Path | None = None  # where the roster came from: drill scenarios sit beside it
+    confirm_days: int = 30  # a phone no acknowledgement came through for longer shows on call
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from textual.widgets import DataTable, Static
 
 from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.roster import ContactKind, Role
 from dispatcher.engine.clock import ManualClock
 from dispatcher.roster import parse_roster
 from dispatcher.roster.overrides import OverrideRepository
@@ -202,3 +203,23 @@ async def test_the_drill_screen_previews_in_chinese(make_app, settle):
         await settle(pilot)
         status = str(app.screen.query_one("#status").render())
         assert "预演,不发送" in status
+
+
+async def test_on_call_lists_phones_no_acknowledgement_came_through(make_app, settle, store, roster):
+    from dispatcher.store.callouts import Confirmation, confirm
+
+    person = next(p for p in roster.people.values() if p.contacts_of(ContactKind.MOBILE)
+                  and Role.CASE_HANDLER in p.roles)
+    (mobile,) = person.contacts_of(ContactKind.MOBILE)[:1]
+    with store.atomic(store.live):
+        confirm(store, Confirmation(person.id, "sms", mobile.address, "mobile", NOW, "audit"))
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        table = app.screen.query_one("#unconfirmed", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows and all(r[2] == "never" for r in rows)
+        assert f"mobile {mobile.address}" not in [r[1] for r in rows]  # answered an audit
+        assert "in 30 days" in str(app.screen.query_one("#unconfirmed-title").render())

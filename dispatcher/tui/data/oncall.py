@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 from dispatcher.domain.coverage import Gap, check_coverage
 from dispatcher.domain.oncall import Span
+from dispatcher.domain.reachability import ContactStanding
 from dispatcher.domain.roster import Person, Role
+from dispatcher.store.reachability import unconfirmed_contacts
 from dispatcher.tui.context import DeskContext
 
 GAP_DAYS = 7
@@ -27,6 +29,7 @@ class OnCallView:
     duties: tuple[Duty, ...]
     gaps: tuple[Gap, ...]
     people: dict[str, Person]
+    unconfirmed: tuple[ContactStanding, ...] = ()  # phones no acknowledgement came through lately
 
 
 def read_on_call(desk: DeskContext) -> OnCallView:
@@ -37,4 +40,5 @@ def read_on_call(desk: DeskContext) -> OnCallView:
         current, following = roster.now_and_next(unit, role, at, overrides)
         duties.append(Duty(unit, role, current, following))
     report = check_coverage(roster, at, at + timedelta(days=GAP_DAYS), overrides)
-    return OnCallView(at, tuple(duties), report.gaps, dict(roster.people))
+    unconfirmed = unconfirmed_contacts(desk.store, roster, desk.confirm_days, at)
+    return OnCallView(at, tuple(duties), report.gaps, dict(roster.people), tuple(unconfirmed))

@@ -44,6 +44,11 @@ class OnCallScreen(Screen):
         yield table
         yield Label(words["gaps"], classes="section")
         yield Static(id="gaps")
+        yield Label(words["unconfirmed"].format(days=self.desk.confirm_days), classes="section",
+                    id="unconfirmed-title")
+        unconfirmed = DataTable(id="unconfirmed", cursor_type="row")
+        unconfirmed.add_columns(words["person"], words["contact"], words["last_confirmed"])
+        yield unconfirmed
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,6 +91,12 @@ class OnCallScreen(Screen):
                         + (f" ({gap.dst_zone})" if gap.dst_zone else "") + "\n",
                         style="bold red")
         self.query_one("#gaps", Static).update(gaps or Text(self.words["no_gaps"], style="green"))
+        unconfirmed = self.query_one("#unconfirmed", DataTable)
+        unconfirmed.clear()
+        for row in view.unconfirmed:
+            last = (f"{self.desk.local(row.last_confirmed):%Y-%m-%d %H:%M} ({row.via})"
+                    if row.last_confirmed else Text(self.words["never"], style="yellow"))
+            unconfirmed.add_row(row.name, f"{row.kind.value} {row.address}", last)
 
     def action_add_override(self) -> None:
         def chosen(override: Override | None) -> None:
