@@ -56,7 +56,7 @@ EN = {
     # on call
     "oncall.title": "On call", "unit": "Unit", "role": "Role", "now": "Now", "until": "Until",
     "unconfirmed": "Phones not confirmed by an acknowledgement in {days} days (roster audit)",
-    "person": "Person", "contact": "Contact method", "last_confirmed": "Last confirmed",
+    "contact": "Contact method", "last_confirmed": "Last confirmed",
     "never": "never",
     "next": "Next", "gaps": "Reachability gaps, next 7 days", "no_gaps": "No gaps: every "
         "required role is reachable by phone for the next 7 days.",
@@ -117,7 +117,7 @@ ZH = {
     "done": "完成",
     "oncall.title": "值班", "unit": "单位", "role": "角色", "now": "当前", "until": "至",
     "unconfirmed": "{days} 天内未经确认的电话(联系方式核查)",
-    "person": "人员", "contact": "联系方式", "last_confirmed": "最近确认", "never": "从未",
+    "contact": "联系方式", "last_confirmed": "最近确认", "never": "从未",
     "next": "下一班", "gaps": "未来 7 天的可达缺口",
     "no_gaps": "无缺口:未来 7 天每个必需角色都可电话联系。",
     "override.title": "今晚临时替班", "override.person": "替班人", "override.covers":

@@ -15,20 +15,20 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from dispatcher.domain.callout import RunState
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.scenarios import load_scenarios
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
-from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
@@ -57,17 +57,13 @@ WIDTHS = {"id": 18, "age": 6, "category": 12, "severity": 8, "customer": 16, "si
           "owner": 12, "status": 10, "sla": 17, "callout": 20, "summary": 20}
 
 
-class BoardScreen(Screen):
+class BoardScreen(DeskScreen):
     CSS_PATH = "board.tcss"
     SCOPE = "board"
     BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, desk: DeskContext, language: str) -> None:
-        super().__init__()
-        localize(self, language)
-        self.desk = desk
-        self.language = language
-        self.words = labels(language)
+        super().__init__(desk, language)
         self.reader = BoardReader(desk.store, desk.roster)
         self.all_rows: list[BoardRow] = []
         self.filter = "all"

@@ -10,18 +10,18 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.errors import DispatcherError
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.detail import RequestView, read_request
 from dispatcher.tui.data.formats import clock_text, pad
 from dispatcher.tui.data.operations import Operations
-from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
@@ -31,17 +31,13 @@ STATE_STYLES = {"failed": "bold red", "delivered": "green", "answered": "green",
                 "cancelled": "dim"}
 
 
-class DetailScreen(Screen):
+class DetailScreen(DeskScreen):
     CSS_PATH = "detail.tcss"
     SCOPE = "detail"
     BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, desk: DeskContext, language: str, sr_id: str) -> None:
-        super().__init__()
-        localize(self, language)
-        self.desk = desk
-        self.language = language
-        self.words = labels(language)
+        super().__init__(desk, language)
         self.sr_id = sr_id
         self.view: RequestView | None = None
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from dispatcher.domain.emergency import criteria_for
@@ -23,25 +22,22 @@ from dispatcher.domain.requests import (
     VipKind,
 )
 from dispatcher.errors import DispatcherError
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.preview import RequestDraft, chain_preview
-from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.labels import name_of
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
-class NewRequestScreen(Screen[str | None]):
+class NewRequestScreen(DeskScreen[str | None]):
     CSS_PATH = "new_request.tcss"
     SCOPE = "form"
     BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, desk: DeskContext, language: str) -> None:
-        super().__init__()
-        localize(self, language)
-        self.desk = desk
-        self.language = language
-        self.words = labels(language)
+        super().__init__(desk, language)
         self.saving = False
 
     # -- layout ------------------------------------------------------------------------------

@@ -8,31 +8,27 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.oncall import OnCallView, read_on_call
 from dispatcher.tui.data.operations import Operations
-from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.override import OverrideScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
-class OnCallScreen(Screen):
+class OnCallScreen(DeskScreen):
     CSS_PATH = "oncall.tcss"
     SCOPE = "oncall"
     BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, desk: DeskContext, language: str) -> None:
-        super().__init__()
-        localize(self, language)
-        self.desk = desk
-        self.language = language
-        self.words = labels(language)
+        super().__init__(desk, language)
 
     def compose(self) -> ComposeResult:
         words = self.words

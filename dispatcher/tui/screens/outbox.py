@@ -7,17 +7,17 @@ from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.errors import DispatcherError
 from dispatcher.store.outbox import OutboxRecord
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.outbox import read_outbox
-from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
@@ -31,17 +31,13 @@ STATE_STYLES = {DeliveryState.FAILED: Style(color="red", bold=True),
                 DeliveryState.DELIVERED: Style(color="green")}
 
 
-class OutboxScreen(Screen):
+class OutboxScreen(DeskScreen):
     CSS_PATH = "outbox.tcss"
     SCOPE = "outbox"
     BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, desk: DeskContext, language: str) -> None:
-        super().__init__()
-        localize(self, language)
-        self.desk = desk
-        self.language = language
-        self.words = labels(language)
+        super().__init__(desk, language)
         self.people = {p.id: p for p in desk.roster.people.values()}
 
     def compose(self) -> ComposeResult:
