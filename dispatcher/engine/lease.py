@@ -11,11 +11,14 @@ import fcntl
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 LEASE_FILE = "engine.lease"
+ACQUIRE_TRIES = 5  # a probe by `holder()` in another desk must not make a free lease look held
+ACQUIRE_PAUSE_SECONDS = 0.02
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,16 @@ class EngineLease:
         if self._held is not None:
             return True
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
+        for attempt in range(ACQUIRE_TRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                # Held, or only probed: `holder()` takes a shared lock for an instant.
+                if attempt == ACQUIRE_TRIES - 1:
+                    os.close(fd)
+                    return False
+                time.sleep(ACQUIRE_PAUSE_SECONDS)
         me = LeaseHolder(os.getpid(), socket.gethostname(), role,
                          datetime.now(UTC).isoformat(timespec="seconds"))
         os.ftruncate(fd, 0)

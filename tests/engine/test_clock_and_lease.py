@@ -71,3 +71,37 @@ def test_one_engine_per_data_directory_and_the_lease_frees_when_its_holder_dies(
     assert not EngineLease(tmp_path).acquire("engine")
     desk.release()
     assert EngineLease(tmp_path).holder() is None
+
+
+def test_another_desk_asking_who_holds_the_lease_does_not_keep_it_from_being_taken(tmp_path):
+    """A desk's status probe takes a shared lock for an instant; a free lease is still free."""
+    import fcntl
+    import os
+    import threading
+
+    from dispatcher.engine.lease import EngineLease
+
+    stop = threading.Event()
+    probe = tmp_path / "engine.lease"
+    probe.touch()
+
+    def probing() -> None:  # what `holder()` does, as often as it can
+        while not stop.is_set():
+            fd = os.open(probe, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass
+            finally:
+                os.close(fd)
+
+    prober = threading.Thread(target=probing)
+    prober.start()
+    try:
+        for _ in range(50):
+            lease = EngineLease(tmp_path)
+            assert lease.acquire("desk")
+            lease.release()
+    finally:
+        stop.set()
+        prober.join()
