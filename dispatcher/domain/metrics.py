@@ -109,7 +109,7 @@ def facts(sr: ServiceRequest, timeline: list[Event], roster: Roster, now: dateti
     reached_l2 = sr.level is not Level.L1 or any(e.kind == "escalated" for e in timeline)
     if tac is not None and reached_l2:
         units.append(("tac", tac))
-    target = line.sla.get(sr.severity) if line else None
+    target = roster.sla_for(sr.product, sr.severity)
     times = {kind: (stop - sr.received if (stop := stopped_at(kind, sr, timeline)) else None)
              for kind in SlaKind}
     clocks = tuple(sla_clocks(sr, timeline, target, now)) if target else ()

@@ -14,7 +14,16 @@ from datetime import datetime, timedelta
 
 from dispatcher.domain.chains import ChainSpec, PersonTarget, Target
 from dispatcher.domain.emergency import Criterion
-from dispatcher.domain.roster import Person, Product, ProductLine, Role, Unit, UnitKind
+from dispatcher.domain.requests import Severity
+from dispatcher.domain.roster import (
+    Person,
+    Product,
+    ProductLine,
+    Role,
+    SlaTarget,
+    Unit,
+    UnitKind,
+)
 from dispatcher.domain.rotation import Override, Rotation, apply_overrides
 from dispatcher.errors import NotFound
 
@@ -99,6 +108,12 @@ class Roster:
         if not self.product(product_id).handed_over:
             return self.bd_for_product(product_id)
         return self.branch_for_site(site)
+
+    def sla_for(self, product_id: str, severity: Severity) -> SlaTarget | None:
+        """What the product's line promises for a severity; None when the roster sets nothing."""
+        product = self.products.get(product_id)
+        line = self.product_lines.get(product.product_line) if product else None
+        return line.sla.get(severity) if line else None
 
     def extra_criteria(self, product_id: str) -> tuple[Criterion, ...]:
         """The emergency criteria the product's BD adds to the base definition."""

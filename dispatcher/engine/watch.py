@@ -14,7 +14,7 @@ import time
 from datetime import datetime
 
 from dispatcher.domain import messages
-from dispatcher.domain.requests import ServiceRequest, Severity
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
 from dispatcher.domain.routing import preview
 from dispatcher.domain.sla import SlaState, next_wakeup, sla_clocks
@@ -55,7 +55,7 @@ class Watcher:
         told = {(e.kind, e.data.get("clock") or e.data.get("flag")) for e in timeline}
         events: list[tuple[str, str, dict]] = []
         notices: list[OutboxRecord] = []
-        targets = self._targets(sr)
+        targets = self.control.roster.sla_for(sr.product, sr.severity)
         self._wake.pop(sr.id, None)
         if targets is not None:
             clocks = sla_clocks(sr, timeline, targets, now)
@@ -90,13 +90,6 @@ class Watcher:
                 sr, _ = self.control.requests.change(sr.id, lambda current: [
                     e for kind, text, data in events for e in current.record(now, ENGINE, kind, text, **data)])
         self._looked[sr.id] = sr.event_count
-
-    def _targets(self, sr: ServiceRequest):
-        product = self.control.roster.products.get(sr.product)
-        if product is None:
-            return None
-        line = self.control.roster.product_lines.get(product.product_line)
-        return line.sla.get(Severity(sr.severity)) if line else None
 
     def _owners(self, sr: ServiceRequest, now: datetime) -> list[Person]:
         """Who owns the request: its owner if one is named, else its chain's first step now."""

@@ -114,14 +114,6 @@ class BoardReader:
 
     def _clocks(self, sr: ServiceRequest, timeline: list[Event], now: datetime
                 ) -> tuple[SlaClock, ...]:
-        targets = sla_targets(self.roster, sr)
+        targets = self.roster.sla_for(sr.product, sr.severity)
         return () if targets is None else tuple(sla_clocks(sr, timeline, targets, now))
 
-
-def sla_targets(roster: Roster, sr: ServiceRequest):
-    """The product line's SLA for the SR's severity, or None when the roster sets none."""
-    product = roster.products.get(sr.product)
-    if product is None:
-        return None
-    line = roster.product_lines.get(product.product_line)
-    return None if line is None else line.sla.get(sr.severity)

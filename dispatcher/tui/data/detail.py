@@ -15,7 +15,6 @@ from dispatcher.store.callouts import CalloutRecord, CalloutRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.board import sla_targets
 from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.labels import name_of
 
@@ -76,7 +75,7 @@ def read_request(desk: DeskContext, sr_id: str) -> RequestView:
     repository = RequestRepository(desk.store)
     sr = repository.get(sr_id)
     timeline = repository.timeline(sr_id)
-    targets = sla_targets(desk.roster, sr)
+    targets = desk.roster.sla_for(sr.product, sr.severity)
     clocks = () if targets is None else tuple(sla_clocks(sr, timeline, targets, desk.now()))
     notifications = tuple(OutboxRepository(desk.store).for_sr(sr.id))
     people = {p.id: (p.name, p.name_zh) for p in desk.roster.people.values()}
