@@ -11,10 +11,9 @@ import logging
 from datetime import datetime
 
 from dispatcher.domain.outbox import DeliveryState, RetryPolicy
-from dispatcher.domain.requests import Status
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.engine.paging import fallback
-from dispatcher.errors import DispatcherError
+from dispatcher.errors import DispatcherError, IllegalTransition
 from dispatcher.plugins.contract import (
     CalloutEvent,
     CalloutEventKind,
@@ -149,22 +148,15 @@ class Outcomes:
                 return
             person = self.roster.people.get(matched.person)
             by = person.display_name if person else matched.person
-            run = self.control.callouts.get(matched.sr)
             try:
-                if run is not None and run.running or self._awaits_ack(matched.sr):
+                try:
                     self.control.acknowledge(matched.sr, at, ENGINE, by, via=reply.channel)
-                else:
+                except IllegalTransition:  # its chain had ended and someone owned it already
                     self.control.requests.change(matched.sr, lambda sr: sr.record(
                         at, ENGINE, "late_acknowledgement", f"{by} acknowledged by {reply.channel}",
                         reply.channel, by=by, via=reply.channel))
             except DispatcherError as error:
                 log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
-
-    def _awaits_ack(self, sr_id: str) -> bool:
-        try:
-            return self.control.requests.get(sr_id).status in (Status.NEW, Status.DISPATCHED)
-        except DispatcherError:
-            return False
 
     def _match(self, reply: Reply) -> OutboxRecord | None:
         """The newest notification carrying the reply's code, to the address it came from if
