@@ -40,7 +40,6 @@ from dispatcher.domain.requests import (
 )
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.routing import describe_target, preview, route
-from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
@@ -129,6 +128,8 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
                                                        resolve_actor(actor), CHANNEL)
         chain = None
     else:
+        from dispatcher.engine.control import CalloutControl  # with the roster's modules
+
         request, routing = CalloutControl(store, roster).register(
             received, build, now(), resolve_actor(actor), CHANNEL)
         chain = routing.chain if routing else None
@@ -312,6 +313,8 @@ _simple_move("escalate", "escalate", "Escalate to the next support level (L1 →
 def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json: bool) -> None:
     """Acknowledge: someone owns the problem. Its call-out chain stops."""
     actor = resolve_actor(actor)
+    from dispatcher.engine.control import CalloutControl
+
     run = CalloutControl(store, None).acknowledge(sr_id, now(), actor, by or actor, CHANNEL, text)
     request = RequestRepository(store).get(sr_id)
     if as_json:
