@@ -7,7 +7,7 @@ PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 STAMP  := $(VENV)/.installed
 DATA   ?= .dispatcher-data
 
-.PHONY: install desk test bench clean
+.PHONY: install desk test lint format bench clean
 
 install: $(STAMP)
 
@@ -23,6 +23,16 @@ desk: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# ruff's linter and formatter, and the import-linter contracts of the layers.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: $(STAMP)
 	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done

@@ -13,12 +13,13 @@ import multiprocessing
 import statistics
 import time
 
-from dispatcher.domain.roster import ContactKind
-from dispatcher.plugins import Settings
-from dispatcher.testing.builders import sample_notification
 from dispatcher_email import EmailChannel, SmtpConfig
 from dispatcher_sms import SmsChannel, TwilioConfig
 from dispatcher_voice import VoiceChannel
+
+from dispatcher.domain.roster import ContactKind
+from dispatcher.plugins import Settings
+from dispatcher.testing.builders import sample_notification
 
 COUNT = 500
 LATENCY = 0.02
@@ -31,10 +32,14 @@ def serve_peer(kind, latency, to_bench, stop):
         from dispatcher.testing.twilio_peer import TEST_FROM, TwilioPeer
 
         with TwilioPeer(latency=latency) as peer:
-            to_bench.send({
-                "TWILIO_ACCOUNT_SID": peer.account_sid, "TWILIO_AUTH_TOKEN": peer.auth_token,
-                "TWILIO_FROM": TEST_FROM, "DISPATCHER_TWILIO_URL": peer.url,
-            })
+            to_bench.send(
+                {
+                    "TWILIO_ACCOUNT_SID": peer.account_sid,
+                    "TWILIO_AUTH_TOKEN": peer.auth_token,
+                    "TWILIO_FROM": TEST_FROM,
+                    "DISPATCHER_TWILIO_URL": peer.url,
+                }
+            )
             stop.wait()
             to_bench.send({"sms_and_calls": len(peer.requests)})
     else:
@@ -42,11 +47,17 @@ def serve_peer(kind, latency, to_bench, stop):
 
         logging.getLogger("mail.log").setLevel(logging.ERROR)
         with LoopbackSMTPServer(latency=latency) as smtp:
-            to_bench.send({
-                "SMTP_HOST": smtp.host, "SMTP_PORT": str(smtp.port), "SMTP_USER": smtp.user,
-                "SMTP_PASSWORD": smtp.password, "SMTP_FROM": "desk@example.org",
-                "SMTP_TLS": smtp.tls, "SMTP_CA_FILE": str(smtp.ca_file),
-            })
+            to_bench.send(
+                {
+                    "SMTP_HOST": smtp.host,
+                    "SMTP_PORT": str(smtp.port),
+                    "SMTP_USER": smtp.user,
+                    "SMTP_PASSWORD": smtp.password,
+                    "SMTP_FROM": "desk@example.org",
+                    "SMTP_TLS": smtp.tls,
+                    "SMTP_CA_FILE": str(smtp.ca_file),
+                }
+            )
             stop.wait()
             to_bench.send({"mails": len(smtp.messages)})
 
@@ -62,9 +73,16 @@ async def run(settings):
     twilio = TwilioConfig.from_settings(settings)
     email = EmailChannel(SmtpConfig.from_settings(settings))
     channels = [SmsChannel(twilio), VoiceChannel(twilio), email]
-    work = [(channels[i % 3], sample_notification(
-        f"bench{i}@example.org" if i % 3 == 2 else f"+1555{i:07d}",
-        ContactKind.EMAIL if i % 3 == 2 else ContactKind.MOBILE)) for i in range(COUNT)]
+    work = [
+        (
+            channels[i % 3],
+            sample_notification(
+                f"bench{i}@example.org" if i % 3 == 2 else f"+1555{i:07d}",
+                ContactKind.EMAIL if i % 3 == 2 else ContactKind.MOBILE,
+            ),
+        )
+        for i in range(COUNT)
+    ]
     start = time.perf_counter()
     sequential = [await timed(c, n) for c, n in work]
     sequential_total = time.perf_counter() - start
@@ -93,7 +111,9 @@ def main():
     peers = []
     for kind in ("twilio", "smtp"):
         bench_end, peer_end = context.Pipe()
-        process = context.Process(target=serve_peer, args=(kind, LATENCY, peer_end, stop), name=f"{kind}-peer")
+        process = context.Process(
+            target=serve_peer, args=(kind, LATENCY, peer_end, stop), name=f"{kind}-peer"
+        )
         process.start()
         peers.append((process, bench_end))
     answered = {}

@@ -42,8 +42,7 @@ KEY_TARGET_MS = 100.0
 
 
 def populate(data: Path) -> None:
-    from dispatcher.domain.requests import (
-        Category, Customer, ServiceRequest, Severity, format_id)
+    from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, format_id
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
 
@@ -55,11 +54,16 @@ def populate(data: Path) -> None:
     for number in range(1, OPEN_REQUESTS + 1):
         received = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 20))
         sr = ServiceRequest(
-            format_id(received.astimezone().date(), number), received,
-            rng.choice(list(Category)), f"request {number}: {rng.choice(['alarm', 'outage', 'slow', '话单延迟'])}",
-            severity=rng.choice(list(Severity)), customer=Customer(f"Operator {number % 97}"),
-            site=rng.choice(sites), product=rng.choice(products),
-            criteria=("2",) if number % 10 == 0 else ())
+            format_id(received.astimezone().date(), number),
+            received,
+            rng.choice(list(Category)),
+            f"request {number}: {rng.choice(['alarm', 'outage', 'slow', '话单延迟'])}",
+            severity=rng.choice(list(Severity)),
+            customer=Customer(f"Operator {number % 97}"),
+            site=rng.choice(sites),
+            product=rng.choice(products),
+            criteria=("2",) if number % 10 == 0 else (),
+        )
         batch.append((sr, sr.registered(received, "bench", "phone")))
     with Store(data) as store:
         RequestRepository(store).import_batch(batch)
@@ -67,7 +71,7 @@ def populate(data: Path) -> None:
 
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def run_desk(data: Path) -> dict[str, float]:
@@ -164,8 +168,9 @@ async def run_desk(data: Path) -> dict[str, float]:
             from dispatcher.store.requests import RequestRepository
 
             first = RequestRepository(other).list()[0]
-            RequestRepository(other).change(first.id, lambda sr: sr.note(
-                datetime.now(UTC), "bench", "another desk's note"))
+            RequestRepository(other).change(
+                first.id, lambda sr: sr.note(datetime.now(UTC), "bench", "another desk's note")
+            )
         began = time.perf_counter()
         board.reader.read(app.desk.now())
         figures["board_read_one_change_ms"] = (time.perf_counter() - began) * 1000
@@ -186,8 +191,9 @@ def main() -> None:
         populate(data)
         print(f"open_requests: {OPEN_REQUESTS}")
         print(f"populate_s: {time.perf_counter() - began:.2f}")
-        done = subprocess.run([sys.executable, __file__, "--desk", str(data)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--desk", str(data)], capture_output=True, text=True
+        )
         if done.returncode:
             sys.exit(f"the desk failed:\n{done.stderr}")
         print(done.stdout, end="")

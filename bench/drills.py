@@ -36,9 +36,24 @@ def main() -> None:
         commands = []
         for _ in range(3):
             began = time.perf_counter()
-            subprocess.run([DISPATCHER, "drill", "run", scenarios[0].id, "--sweep", "7d",
-                            "--at", START.isoformat(), "--roster", str(SAMPLE), "--data", data],
-                           check=False, capture_output=True)
+            subprocess.run(
+                [
+                    DISPATCHER,
+                    "drill",
+                    "run",
+                    scenarios[0].id,
+                    "--sweep",
+                    "7d",
+                    "--at",
+                    START.isoformat(),
+                    "--roster",
+                    str(SAMPLE),
+                    "--data",
+                    data,
+                ],
+                check=False,
+                capture_output=True,
+            )
             commands.append(time.perf_counter() - began)
     command = statistics.median(commands)
     print(f"sweep_7d_command_s: {command:.2f}")

@@ -41,42 +41,66 @@ TARGET_SECONDS = 1.0
 def roster_yaml() -> str:
     """25 branches and 25 product lines, each role held around the clock by a rotation of
     several people; 500 people in all."""
-    lines = ["units:", "  - {id: csc, kind: csc, name: CSC}", "  - {id: csq, kind: csq, name: CSQ}",
-             "  - {id: tac, kind: tac, name: TAC}"]
-    lines += [f"  - {{id: br-{b}, kind: branch, name: Branch {b}, sites: [Site {b}]}}"
-              for b in range(BRANCHES)]
+    lines = [
+        "units:",
+        "  - {id: csc, kind: csc, name: CSC}",
+        "  - {id: csq, kind: csq, name: CSQ}",
+        "  - {id: tac, kind: tac, name: TAC}",
+    ]
+    lines += [
+        f"  - {{id: br-{b}, kind: branch, name: Branch {b}, sites: [Site {b}]}}"
+        for b in range(BRANCHES)
+    ]
     lines += ["  - id: bd-0", "    kind: bd", "    name: BD", "    product_lines:"]
     for n in range(LINES):
-        lines += [f"      - id: pl-{n}", f"        name: Line {n}",
-                  "        sla: {critical: {response: 15m, restore: 4h, resolve: 2d}, "
-                  "minor: {response: 8h, restore: 2d, resolve: 14d}}",
-                  f"        products: [{{id: prod-{n}, name: Product {n}}}]"]
-    slots = ([(f"br-{b}", "case_handler") for b in range(BRANCHES)]
-             + [(f"br-{b}", "engineering_gm") for b in range(BRANCHES)]
-             + [(f"pl-{n}", "product_line_interface") for n in range(LINES)]
-             + [("bd-0", "overall_interface"), ("tac", "tac_engineer"), ("csc", "duty_manager"),
-                ("csq", "csq")])
+        lines += [
+            f"      - id: pl-{n}",
+            f"        name: Line {n}",
+            "        sla: {critical: {response: 15m, restore: 4h, resolve: 2d}, "
+            "minor: {response: 8h, restore: 2d, resolve: 14d}}",
+            f"        products: [{{id: prod-{n}, name: Product {n}}}]",
+        ]
+    slots = (
+        [(f"br-{b}", "case_handler") for b in range(BRANCHES)]
+        + [(f"br-{b}", "engineering_gm") for b in range(BRANCHES)]
+        + [(f"pl-{n}", "product_line_interface") for n in range(LINES)]
+        + [
+            ("bd-0", "overall_interface"),
+            ("tac", "tac_engineer"),
+            ("csc", "duty_manager"),
+            ("csq", "csq"),
+        ]
+    )
     lines.append("people:")
     holders: dict[tuple[str, str], list[str]] = {slot: [] for slot in slots}
     for p in range(PEOPLE):
         unit, role = slots[p % len(slots)]
         holders[(unit, role)].append(f"p{p}")
-        lines.append(f"  - {{id: p{p}, name: Person {p}, unit: {unit}, roles: [{role}], "
-                     f"timezone: Asia/Shanghai, contacts: [{{kind: mobile, number: \"+1 212 555 {p:04d}\"}}, "
-                     f"{{kind: email, address: p{p}@example.org}}]}}")
+        lines.append(
+            f"  - {{id: p{p}, name: Person {p}, unit: {unit}, roles: [{role}], "
+            f'timezone: Asia/Shanghai, contacts: [{{kind: mobile, number: "+1 212 555 {p:04d}"}}, '
+            f"{{kind: email, address: p{p}@example.org}}]}}"
+        )
     lines.append("rotations:")
     for r, ((unit, role), people) in enumerate(holders.items()):
         handoffs = ", ".join(f'"day {d + 1} 08:00"' for d in range(len(people)))
-        lines.append(f"  - {{id: r{r}, unit: {unit}, role: {role}, timezone: Asia/Shanghai, "
-                     f"repeat: cycle, cycle_days: {len(people)}, start: 2026-11-02, "
-                     f"handoffs: [{handoffs}], people: [{', '.join(people)}]}}")
+        lines.append(
+            f"  - {{id: r{r}, unit: {unit}, role: {role}, timezone: Asia/Shanghai, "
+            f"repeat: cycle, cycle_days: {len(people)}, start: 2026-11-02, "
+            f"handoffs: [{handoffs}], people: [{', '.join(people)}]}}"
+        )
     lines += ["chains:", "  - id: emergency", "    name: Emergency", "    steps:"]
-    for targets in ("[{unit: $branch, role: case_handler}, {unit: $branch, role: engineering_gm}, "
-                    "{unit: $product_line, role: product_line_interface}]",
-                    "[{unit: $bd, role: overall_interface}, {unit: tac, role: tac_engineer}]",
-                    "[{unit: csc, role: duty_manager}]"):
-        lines += [f"      - targets: {targets}", "        channels: [voice, sms, email]",
-                  f"        wait_minutes: {STEP_WAIT}"]
+    for targets in (
+        "[{unit: $branch, role: case_handler}, {unit: $branch, role: engineering_gm}, "
+        "{unit: $product_line, role: product_line_interface}]",
+        "[{unit: $bd, role: overall_interface}, {unit: tac, role: tac_engineer}]",
+        "[{unit: csc, role: duty_manager}]",
+    ):
+        lines += [
+            f"      - targets: {targets}",
+            "        channels: [voice, sms, email]",
+            f"        wait_minutes: {STEP_WAIT}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -86,9 +110,15 @@ def other_requests(now: datetime) -> list[tuple[ServiceRequest, list[Event]]]:
     day = now.astimezone().date()
     for n in range(1, OTHERS + 1):
         received = now - timedelta(seconds=n % 3600)
-        sr = ServiceRequest(f"SR-{day:%Y%m%d}-{n + 1000:04d}", received, Category.FAULT_SUPPORT,
-                            f"Slow provisioning {n}", Severity.MINOR, site=f"Site {n % BRANCHES}",
-                            product=f"prod-{n % LINES}")
+        sr = ServiceRequest(
+            f"SR-{day:%Y%m%d}-{n + 1000:04d}",
+            received,
+            Category.FAULT_SUPPORT,
+            f"Slow provisioning {n}",
+            Severity.MINOR,
+            site=f"Site {n % BRANCHES}",
+            product=f"prod-{n % LINES}",
+        )
         batch.append((sr, sr.registered(received, "bench", "phone")))
     return batch
 
@@ -131,19 +161,43 @@ def run(folder: Path, environ: dict[str, str]) -> int:
     store = Store(data)
     RequestRepository(store).import_batch(other_requests(datetime.now(UTC)))
     engine = subprocess.Popen(
-        [sys.executable, "-c", "from dispatcher.cli import main; main()", "engine",
-         "--roster", str(roster_path), "--data", str(data)],
-        env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-c",
+            "from dispatcher.cli import main; main()",
+            "engine",
+            "--roster",
+            str(roster_path),
+            "--data",
+            str(data),
+        ],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         time.sleep(3)  # the engine has started and read the store
         control = CalloutControl(store, roster)
         registered: dict[str, datetime] = {}
         for n in range(EMERGENCIES):
             now = datetime.now(UTC)
-            sr, _ = control.register(now, lambda sr_id, now=now, n=n: ServiceRequest(
-                sr_id, now, Category.FAULT_SUPPORT, f"Billing down {n}", Severity.CRITICAL,
-                customer=Customer(f"Bank {n}", VipKind.BANK), site=f"Site {n % BRANCHES}",
-                product=f"prod-{n % LINES}", criteria=("7", "9")), now, "bench", "phone")
+            sr, _ = control.register(
+                now,
+                lambda sr_id, now=now, n=n: ServiceRequest(
+                    sr_id,
+                    now,
+                    Category.FAULT_SUPPORT,
+                    f"Billing down {n}",
+                    Severity.CRITICAL,
+                    customer=Customer(f"Bank {n}", VipKind.BANK),
+                    site=f"Site {n % BRANCHES}",
+                    product=f"prod-{n % LINES}",
+                    criteria=("7", "9"),
+                ),
+                now,
+                "bench",
+                "phone",
+            )
             registered[sr.id] = datetime.now(UTC)
         deadline = time.monotonic() + STEP_WAIT * 60 + 60
         while time.monotonic() < deadline:
@@ -171,7 +225,9 @@ def run(folder: Path, environ: dict[str, str]) -> int:
     burst = [t for t in sends if t < min(sends) + timedelta(seconds=STEP_WAIT * 30)]
     window = (max(burst) - min(burst)).total_seconds() if burst else 0.0
     figures = {
-        "emergencies": EMERGENCIES, "people": len(roster.people), "other_open_requests": OTHERS,
+        "emergencies": EMERGENCIES,
+        "people": len(roster.people),
+        "other_open_requests": OTHERS,
         "first_notification_p50_s": round(percentile(first, 0.5), 3),
         "first_notification_p99_s": round(percentile(first, 0.99), 3),
         "notifications_sent": len(sends),
@@ -183,8 +239,11 @@ def run(folder: Path, environ: dict[str, str]) -> int:
     }
     for name, value in figures.items():
         print(f"{name}: {value}")
-    met = (figures["first_notification_p99_s"] <= TARGET_SECONDS and len(lateness) == EMERGENCIES
-           and figures["timer_lateness_p99_s"] <= TARGET_SECONDS)
+    met = (
+        figures["first_notification_p99_s"] <= TARGET_SECONDS
+        and len(lateness) == EMERGENCIES
+        and figures["timer_lateness_p99_s"] <= TARGET_SECONDS
+    )
     print(f"targets_met: {'yes' if met else 'no'}")
     return 0 if met else 1
 

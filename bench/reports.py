@@ -23,7 +23,7 @@ import yaml
 if len(sys.argv) > 1:
     os.environ["BENCH_REQUESTS"] = sys.argv[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import store as year  # noqa: E402  bench/store.py: the year's builder
+import store as year
 
 TARGET_SECONDS = 3.0
 ROSTER = year.HERE.parent / "contacts.yaml"
@@ -65,8 +65,19 @@ def main() -> None:
     data = year_store()
     roster = roster_with_year_products()
     start, end = last_whole_month(data)
-    command = year.DISPATCHER + ["report", "monthly", "--from", start, "--to", end,
-                                 "--roster", str(roster), "--data", str(data)]
+    command = [
+        *year.DISPATCHER,
+        "report",
+        "monthly",
+        "--from",
+        start,
+        "--to",
+        end,
+        "--roster",
+        str(roster),
+        "--data",
+        str(data),
+    ]
     seconds = []
     for _ in range(3):
         began = time.perf_counter()

@@ -34,22 +34,30 @@ def generate(rng: random.Random) -> str:
     roles = [Role.CASE_HANDLER, Role.ENGINEERING_GM, Role.CSC_DISPATCHER]
     for p in range(PEOPLE):
         number = f"+1 212 555 {100 + p % 100:04d}"
-        lines.append(f"  - {{id: p{p}, name: Person {p}, unit: br-{p % 100}, roles: [{', '.join(roles)}], "
-                     f"timezone: {ZONES[p % 3]}, contacts: [{{kind: mobile, number: \"{number}\"}}]}}")
+        lines.append(
+            f"  - {{id: p{p}, name: Person {p}, unit: br-{p % 100}, roles: [{', '.join(roles)}], "
+            f'timezone: {ZONES[p % 3]}, contacts: [{{kind: mobile, number: "{number}"}}]}}'
+        )
     lines.append("rotations:")
     for r in range(ROTATIONS):
         branch, role = r // 3, roles[r % 3]
         members = [f"p{branch + 100 * k}" for k in range(PEOPLE // 100)][: rng.randint(2, 6)]
-        lines.append(f"  - {{id: r{r}, unit: br-{branch}, role: {role.value}, timezone: {ZONES[r % 3]}, "
-                     f"repeat: daily, start: 2026-11-02, handoffs: [\"08:00\", \"20:00\"], people: [{', '.join(members)}]}}")
+        lines.append(
+            f"  - {{id: r{r}, unit: br-{branch}, role: {role.value}, timezone: {ZONES[r % 3]}, "
+            f'repeat: daily, start: 2026-11-02, handoffs: ["08:00", "20:00"], people: [{", ".join(members)}]}}'
+        )
     lines.append("overrides:")
     start = datetime(2026, 11, 24, tzinfo=UTC)
-    for o in range(OVERRIDES):
+    for _o in range(OVERRIDES):
         branch = rng.randrange(ROTATIONS // 3)
         begin = start + timedelta(hours=rng.randrange(28 * 24))
-        lines.append(f"  - {{person: p{branch + 100 * rng.randrange(20)}, covers: p{branch}, "
-                     f"from: \"{begin.isoformat()}\", to: \"{(begin + timedelta(hours=6)).isoformat()}\"}}")
-    lines.append("required:\n  - {unit: $branch, role: case_handler}\n  - {unit: $branch, role: engineering_gm}")
+        lines.append(
+            f"  - {{person: p{branch + 100 * rng.randrange(20)}, covers: p{branch}, "
+            f'from: "{begin.isoformat()}", to: "{(begin + timedelta(hours=6)).isoformat()}"}}'
+        )
+    lines.append(
+        "required:\n  - {unit: $branch, role: case_handler}\n  - {unit: $branch, role: engineering_gm}"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -62,8 +70,20 @@ def main() -> int:
         loaded = time.perf_counter() - began
 
         began = time.perf_counter()
-        result = CliRunner().invoke(cli, ["roster", "check", str(path), "--days", "28", "--from", "2026-11-24",
-                                          "--data", str(Path(folder) / "data")])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "roster",
+                "check",
+                str(path),
+                "--days",
+                "28",
+                "--from",
+                "2026-11-24",
+                "--data",
+                str(Path(folder) / "data"),
+            ],
+        )
         checked = time.perf_counter() - began
 
         began = time.perf_counter()
@@ -76,15 +96,28 @@ def main() -> int:
         on_call = roster.on_call("br-42", Role.CASE_HANDLER, at)
         looked_up = time.perf_counter() - began
 
-        command = [sys.executable, "-c", "from dispatcher.cli import main; main()",
-                   "roster", "check", str(path), "--days", "28",
-                   "--from", "2026-11-24", "--data", str(Path(folder) / "data")]
+        command = [
+            sys.executable,
+            "-c",
+            "from dispatcher.cli import main; main()",
+            "roster",
+            "check",
+            str(path),
+            "--days",
+            "28",
+            "--from",
+            "2026-11-24",
+            "--data",
+            str(Path(folder) / "data"),
+        ]
         began = time.perf_counter()
         process = subprocess.run(command, capture_output=True, check=False)
         process_time = time.perf_counter() - began
 
     figures = {
-        "people": PEOPLE, "rotations": ROTATIONS, "overrides": OVERRIDES,
+        "people": PEOPLE,
+        "rotations": ROTATIONS,
+        "overrides": OVERRIDES,
         "yaml_parser": "libyaml" if C_PARSER else "pure-python",
         "load_ms": f"{loaded * 1000:.1f}",
         "coverage_28d_ms": f"{covered * 1000:.1f}",
@@ -100,6 +133,7 @@ def main() -> int:
     for name, value in figures.items():
         print(f"{name}: {value}")
     return 0 if result.exit_code in (0, 1) and checked <= 1.0 and looked_up <= 0.005 else 1
+
 
 if __name__ == "__main__":
     sys.exit(main())

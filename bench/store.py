@@ -27,8 +27,13 @@ EVENTS_PER_REQUEST = 20
 OPEN = REQUESTS // 50
 DISPATCHER = [str(Path(sys.executable).with_name("dispatcher"))]
 
-CATEGORIES = ["consultation", "complaint", "technical_consultation", "planned_service",
-              "fault_support"]
+CATEGORIES = [
+    "consultation",
+    "complaint",
+    "technical_consultation",
+    "planned_service",
+    "fault_support",
+]
 KINDS = ["note", "notification_sent", "notification_delivered", "note", "escalated"]
 
 
@@ -45,19 +50,41 @@ def year_of_requests(path: Path, end: datetime) -> None:
             per_day[day] = per_day.get(day, 0) + 1
             is_open = n >= REQUESTS - OPEN
             at = received
-            timeline = [{"at": at.isoformat(), "actor": "desk", "kind": "registered",
-                         "text": "registered", "channel": "phone", "data": {}}]
+            timeline = [
+                {
+                    "at": at.isoformat(),
+                    "actor": "desk",
+                    "kind": "registered",
+                    "text": "registered",
+                    "channel": "phone",
+                    "data": {},
+                }
+            ]
             for e in range(1, EVENTS_PER_REQUEST - (0 if is_open else 3)):
                 at += timedelta(minutes=rng.randint(1, 30))
-                timeline.append({"at": at.isoformat(), "actor": f"eng{rng.randint(1, 400)}",
-                                 "kind": KINDS[e % len(KINDS)],
-                                 "text": f"progress update {e} on site", "channel": "sms",
-                                 "data": {"step": e % 3}})
+                timeline.append(
+                    {
+                        "at": at.isoformat(),
+                        "actor": f"eng{rng.randint(1, 400)}",
+                        "kind": KINDS[e % len(KINDS)],
+                        "text": f"progress update {e} on site",
+                        "channel": "sms",
+                        "data": {"step": e % 3},
+                    }
+                )
             if not is_open:
                 for kind in ("resolved", "callback", "closed"):
                     at += timedelta(hours=1)
-                    timeline.append({"at": at.isoformat(), "actor": "desk", "kind": kind,
-                                     "text": "", "channel": "cli", "data": {}})
+                    timeline.append(
+                        {
+                            "at": at.isoformat(),
+                            "actor": "desk",
+                            "kind": kind,
+                            "text": "",
+                            "channel": "cli",
+                            "data": {},
+                        }
+                    )
             record = {
                 "id": f"SR-{day}-{per_day[day]:04d}",
                 "received": received.isoformat(),
@@ -77,8 +104,9 @@ def year_of_requests(path: Path, end: datetime) -> None:
 
 def run(args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(DISPATCHER + args, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        DISPATCHER + args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 
@@ -86,7 +114,8 @@ def sr_new_seconds(data: Path, runs: int = 9) -> float:
     env = dict(os.environ, DISPATCHER_DATA=str(data))
     return statistics.median(
         run(["sr", "new", "--summary", "bench", "--category", "consultation"], env)
-        for _ in range(runs))
+        for _ in range(runs)
+    )
 
 
 OPEN_PROBE = """
@@ -110,7 +139,9 @@ def append_latencies(data: Path, count: int = 500) -> list[float]:
     latencies = []
     for n in range(count):
         started = time.perf_counter()
-        repository.change(open_ids[n % len(open_ids)], lambda r: r.note(at, "bench", f"note {n}"))
+        repository.change(
+            open_ids[n % len(open_ids)], lambda r, n=n: r.note(at, "bench", f"note {n}")
+        )
         latencies.append(time.perf_counter() - started)
     repository.store.close()
     return latencies
@@ -123,8 +154,9 @@ def stock_tinydb_latencies(count: int = 200, size: int = 20_000) -> list[float]:
     with tempfile.TemporaryDirectory() as folder:
         db = TinyDB(Path(folder) / "db.json", storage=JSONStorage)
         table = db.table("events")
-        table.insert_multiple({"sr": f"SR-{n}", "kind": "note", "text": "x" * 80}
-                              for n in range(size))
+        table.insert_multiple(
+            {"sr": f"SR-{n}", "kind": "note", "text": "x" * 80} for n in range(size)
+        )
         latencies = []
         for n in range(count):
             started = time.perf_counter()
@@ -150,10 +182,17 @@ def main() -> None:
     env = dict(os.environ, DISPATCHER_DATA=str(data))
     print(f"store_import_seconds: {run(['sr', 'import', str(source)], env):.1f}")
     print(f"store_requests: {REQUESTS}")
-    print(f"store_events: {sum(len(json.loads(l)['timeline']) for l in source.open())}")
+    print(f"store_events: {sum(len(json.loads(line)['timeline']) for line in source.open())}")
 
-    opened = [subprocess.run([sys.executable, "-c", OPEN_PROBE, str(data)], check=True,
-                             capture_output=True, text=True).stdout.split() for _ in range(3)]
+    opened = [
+        subprocess.run(
+            [sys.executable, "-c", OPEN_PROBE, str(data)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        for _ in range(3)
+    ]
     print(f"store_open_seconds: {statistics.median(float(o[0]) for o in opened):.3f}")
     print(f"store_memory_after_open_mb: {max(int(o[1]) for o in opened) / 1024:.0f}")
 

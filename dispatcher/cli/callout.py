@@ -51,14 +51,21 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     lease = EngineLease(store.data_dir)
     if not lease.acquire("engine"):
         holder = lease.holder()
-        raise DispatcherError(f"the engine of {store.data_dir} already runs: "
-                              f"{holder.describe() if holder else 'another process'}")
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(message)s")
+        raise DispatcherError(
+            f"the engine of {store.data_dir} already runs: "
+            f"{holder.describe() if holder else 'another process'}"
+        )
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
     plugins = PluginManager(store=store).load()
     channels = sorted(plugins.channels)
-    click.echo(f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
-               f"channels {', '.join(channels) or 'none'}; Ctrl-C stops", err=True)
+    click.echo(
+        f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
+        f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
+        err=True,
+    )
     for info in plugins.channel_infos:
         if not info.enabled:
             click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
@@ -96,20 +103,26 @@ def _show(record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if as_json:
         echo_json(record)
         return
-    click.echo(f"{record.sr}  chain {record.chain}  {record.state.value}"
-               f"{'  DRILL' if record.drill else ''}  at {record.position_label()} of "
-               f"{record.steps_total} step(s) x {record.repeat}")
+    click.echo(
+        f"{record.sr}  chain {record.chain}  {record.state.value}"
+        f"{'  DRILL' if record.drill else ''}  at {record.position_label()} of "
+        f"{record.steps_total} step(s) x {record.repeat}"
+    )
     if record.running:
         click.echo(f"  next step at {record.step_deadline:%Y-%m-%d %H:%M:%S %Z}")
     if record.acknowledged_by:
-        click.echo(f"  acknowledged by {record.acknowledged_by} via {record.acknowledged_via} "
-                   f"at {record.acknowledged_at:%H:%M:%S}")
+        click.echo(
+            f"  acknowledged by {record.acknowledged_by} via {record.acknowledged_via} "
+            f"at {record.acknowledged_at:%H:%M:%S}"
+        )
     if record.stopped_reason:
         click.echo(f"  stopped: {record.stopped_reason}")
     for step in record.steps:
         who = ", ".join(step.people) or "NOBODY (skipped)"
-        click.echo(f"  {step.at:%H:%M:%S}  round {step.round + 1}, step {step.step + 1} ({step.how}): "
-                   f"{who} by {', '.join(step.channels)}")
+        click.echo(
+            f"  {step.at:%H:%M:%S}  round {step.round + 1}, step {step.step + 1} ({step.how}): "
+            f"{who} by {', '.join(step.channels)}"
+        )
         for target in step.nobody_for:
             click.echo(f"      nobody for {target}")
 
@@ -130,8 +143,9 @@ def _chain_action(name: str, doc: str, call) -> None:
     @actor_option
     @json_option
     @with_store
-    def command(store: Store, sr_id: str, roster_path: Path, actor: str | None, as_json: bool,
-                **options) -> None:
+    def command(
+        store: Store, sr_id: str, roster_path: Path, actor: str | None, as_json: bool, **options
+    ) -> None:
         control = _control(store, roster_path)
         record = call(control, sr_id.upper(), now(), resolve_actor(actor), **options)
         _show(record, as_json, sr_id)
@@ -139,15 +153,29 @@ def _chain_action(name: str, doc: str, call) -> None:
     return command
 
 
-start_command = _chain_action("start", "Start the SR's chain (the one its routing names, or --chain).",
-                              lambda c, sr, at, actor, chain: c.start(sr, at, actor, chain, CHANNEL))
-click.option("--chain", default=None, help="A chain of the roster instead of the routed one.")(start_command)
-_chain_action("next", "Escalate now: move the chain to its next step without waiting.",
-              lambda c, sr, at, actor: c.escalate(sr, at, actor, CHANNEL))
-_chain_action("repage", "Page the current step again, with its full wait from now.",
-              lambda c, sr, at, actor: c.repage(sr, at, actor, CHANNEL))
-stop_command = _chain_action("stop", "Stop the chain (a drill's stop tells everyone paged it is over).",
-                             lambda c, sr, at, actor, reason: c.stop(sr, at, actor, reason, CHANNEL))
+start_command = _chain_action(
+    "start",
+    "Start the SR's chain (the one its routing names, or --chain).",
+    lambda c, sr, at, actor, chain: c.start(sr, at, actor, chain, CHANNEL),
+)
+click.option("--chain", default=None, help="A chain of the roster instead of the routed one.")(
+    start_command
+)
+_chain_action(
+    "next",
+    "Escalate now: move the chain to its next step without waiting.",
+    lambda c, sr, at, actor: c.escalate(sr, at, actor, CHANNEL),
+)
+_chain_action(
+    "repage",
+    "Page the current step again, with its full wait from now.",
+    lambda c, sr, at, actor: c.repage(sr, at, actor, CHANNEL),
+)
+stop_command = _chain_action(
+    "stop",
+    "Stop the chain (a drill's stop tells everyone paged it is over).",
+    lambda c, sr, at, actor, reason: c.stop(sr, at, actor, reason, CHANNEL),
+)
 click.option("--reason", required=True, help="Why the chain stops.")(stop_command)
 
 
@@ -157,8 +185,9 @@ click.option("--reason", required=True, help="Why the chain stops.")(stop_comman
 @json_option
 @with_store
 @click.pass_context
-def outbox_group(ctx: click.Context, store: Store, sr_id: str | None, state: str | None,
-                 as_json: bool) -> None:
+def outbox_group(
+    ctx: click.Context, store: Store, sr_id: str | None, state: str | None, as_json: bool
+) -> None:
     """Every notification, with its state; `outbox retry ID` sends a failed one again."""
     if ctx.invoked_subcommand is not None:
         return
@@ -169,26 +198,41 @@ def outbox_group(ctx: click.Context, store: Store, sr_id: str | None, state: str
 
 
 def _outbox_line(record: OutboxRecord) -> str:
-    why = f"  {record.error_code} {record.detail}".rstrip() if record.detail or record.error_code else ""
-    return (f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} {record.purpose:<10}"
-            f"{'DRILL ' if record.drill else ''}{record.person:<14} {record.channel:<6} "
-            f"{record.address:<26} {record.state.value:<9} {record.provider_status}{why}")
+    why = (
+        f"  {record.error_code} {record.detail}".rstrip()
+        if record.detail or record.error_code
+        else ""
+    )
+    return (
+        f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} {record.purpose:<10}"
+        f"{'DRILL ' if record.drill else ''}{record.person:<14} {record.channel:<6} "
+        f"{record.address:<26} {record.state.value:<9} {record.provider_status}{why}"
+    )
 
 
 @outbox_group.command("retry")
 @click.argument("notification_id", type=int)
-@click.option("--channel", default=None, help="Send it by another channel (sms, voice, email, desk).")
+@click.option(
+    "--channel", default=None, help="Send it by another channel (sms, voice, email, desk)."
+)
 @roster_option
 @actor_option
 @json_option
 @with_store
-def outbox_retry(store: Store, notification_id: int, channel: str | None, roster_path: Path,
-                 actor: str | None, as_json: bool) -> None:
+def outbox_retry(
+    store: Store,
+    notification_id: int,
+    channel: str | None,
+    roster_path: Path,
+    actor: str | None,
+    as_json: bool,
+) -> None:
     """Send a failed or cancelled notification again, or by another channel."""
     roster = load_roster_for_command(roster_path) if channel else None
-    record = CalloutControl(store, roster).retry(notification_id, now(), resolve_actor(actor), channel)
+    record = CalloutControl(store, roster).retry(
+        notification_id, now(), resolve_actor(actor), channel
+    )
     if as_json:
         echo_json(record)
         return
     click.echo(_outbox_line(record))
-

@@ -82,8 +82,9 @@ def every_problem(error, path: Path, what: str):
 
     if len(error.errors) == 1:
         return error
-    return DispatcherError(f"{path}: {len(error.errors)} problems; {what} cannot be used",
-                           error.errors)
+    return DispatcherError(
+        f"{path}: {len(error.errors)} problems; {what} cannot be used", error.errors
+    )
 
 
 def resolve_actor(actor: str | None) -> str:

@@ -30,8 +30,11 @@ def complaint() -> None:
 
 @complaint.command("new")
 @click.option("--customer", required=True, help="Who complains (operator or enterprise).")
-@click.option("--about", required=True,
-              help="What it is about; the same words link a repeat complaint to the first.")
+@click.option(
+    "--about",
+    required=True,
+    help="What it is about; the same words link a repeat complaint to the first.",
+)
 @click.option("--summary", required=True, help="One line: the complaint.")
 @click.option("--description", default="")
 @click.option("--received", type=TIME, help="When it came in (default: now).")
@@ -41,39 +44,64 @@ def complaint() -> None:
 @click.option("--product", default="")
 @click.option("--owner-unit", default="csc", show_default=True)
 @click.option("--owner-person", default="", help="Who owns the complaint.")
-@click.option("--respond-by", type=TIME, help="Deadline to respond to the customer (default: 24 h).")
+@click.option(
+    "--respond-by", type=TIME, help="Deadline to respond to the customer (default: 24 h)."
+)
 @click.option("--resolve-by", type=TIME, help="Deadline to resolve (default: 7 days).")
 @actor_option
 @json_option
 @with_store
-def new(store: Store, customer: str, about: str, received: datetime | None,
-        respond_by: datetime | None, resolve_by: datetime | None, actor: str | None,
-        as_json: bool, **fields: str) -> None:
+def new(
+    store: Store,
+    customer: str,
+    about: str,
+    received: datetime | None,
+    respond_by: datetime | None,
+    resolve_by: datetime | None,
+    actor: str | None,
+    as_json: bool,
+    **fields: str,
+) -> None:
     """Register a complaint: a request of category complaint and its complaint record."""
     received = received or now()
 
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(
-            id=sr_id, received=received, category=Category.COMPLAINT, summary=fields["summary"],
+            id=sr_id,
+            received=received,
+            category=Category.COMPLAINT,
+            summary=fields["summary"],
             description=fields["description"],
             reporter=Reporter(fields["reporter_name"], fields["reporter_phone"]),
-            customer=Customer(customer), site=fields["site"], product=fields["product"],
-            owner=Owner(fields["owner_unit"], fields["owner_person"]))
+            customer=Customer(customer),
+            site=fields["site"],
+            product=fields["product"],
+            owner=Owner(fields["owner_unit"], fields["owner_person"]),
+        )
 
     sr, record = ComplaintRepository(store).register(
-        received, build, now(), resolve_actor(actor), CHANNEL, about, respond_by, resolve_by)
+        received, build, now(), resolve_actor(actor), CHANNEL, about, respond_by, resolve_by
+    )
     if as_json:
         echo_json({"request": sr, "complaint": record})
         return
     click.echo(sr.id)
     if record.is_repeat:
-        click.secho(f"REPEAT complaint no. {record.repeat_number + 1} from {record.customer} "
-                    f"about '{record.about}' (first: {record.repeat_of})", fg="yellow", err=True)
+        click.secho(
+            f"REPEAT complaint no. {record.repeat_number + 1} from {record.customer} "
+            f"about '{record.about}' (first: {record.repeat_of})",
+            fg="yellow",
+            err=True,
+        )
 
 
 @complaint.command("list")
-@click.option("--open/--all", "only_open", default=True,
-              help="Complaints whose request is open (default), or all.")
+@click.option(
+    "--open/--all",
+    "only_open",
+    default=True,
+    help="Complaints whose request is open (default), or all.",
+)
 @json_option
 @with_store
 def list_(store: Store, only_open: bool, as_json: bool) -> None:
@@ -96,11 +124,16 @@ def _line(record: Complaint, at: datetime) -> str:
     if record.responded_at:
         answer = "answered" + ("" if record.responded_on_time() else " LATE")
     else:
-        answer = ("RESPONSE OVERDUE" if at > record.respond_by
-                  else f"respond by {record.respond_by.astimezone():%m-%d %H:%M}")
+        answer = (
+            "RESPONSE OVERDUE"
+            if at > record.respond_by
+            else f"respond by {record.respond_by.astimezone():%m-%d %H:%M}"
+        )
     repeat = f"  repeat {record.repeat_number} of {record.repeat_of}" if record.is_repeat else ""
-    return (f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
-            f"resolve by {record.resolve_by.astimezone():%m-%d %H:%M}{repeat}")
+    return (
+        f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
+        f"resolve by {record.resolve_by.astimezone():%m-%d %H:%M}{repeat}"
+    )
 
 
 @complaint.command("show")
@@ -113,28 +146,51 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     record = repository.get(sr_id)
     request = repository.requests.get(record.sr)
     callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == "callback"]
-    chain = [c.sr for c in repository.all()
-             if c.key == record.key and (c.sr == (record.repeat_of or record.sr) or
-                                         c.repeat_of == (record.repeat_of or record.sr))]
+    chain = [
+        c.sr
+        for c in repository.all()
+        if c.key == record.key
+        and (
+            c.sr == (record.repeat_of or record.sr)
+            or c.repeat_of == (record.repeat_of or record.sr)
+        )
+    ]
     if as_json:
-        echo_json({"complaint": record, "request": request, "callbacks": callbacks,
-                   "chain": chain})
+        echo_json({"complaint": record, "request": request, "callbacks": callbacks, "chain": chain})
         return
     rows = [
-        ("complaint", record.sr), ("status", request.status.value), ("customer", record.customer),
+        ("complaint", record.sr),
+        ("status", request.status.value),
+        ("customer", record.customer),
         ("about", record.about),
         ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
         ("received", f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
         ("respond by", f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
         ("resolve by", f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
         ("investigation", record.investigation),
-        ("response", record.response + (f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
-                                        if record.responded_at else "")),
-        ("repeats", f"{len(chain)} complaints about this: {', '.join(chain)}" if len(chain) > 1 else ""),
+        (
+            "response",
+            record.response
+            + (
+                f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
+                if record.responded_at
+                else ""
+            ),
+        ),
+        (
+            "repeats",
+            f"{len(chain)} complaints about this: {', '.join(chain)}" if len(chain) > 1 else "",
+        ),
     ]
-    rows += [("callback", f"{e.at.astimezone():%Y-%m-%d %H:%M} {e.data.get('outcome')}"
-              + (f", score {e.data['score']}" if "score" in e.data else "")
-              + (f": {e.text}" if e.text else "")) for e in callbacks]
+    rows += [
+        (
+            "callback",
+            f"{e.at.astimezone():%Y-%m-%d %H:%M} {e.data.get('outcome')}"
+            + (f", score {e.data['score']}" if "score" in e.data else "")
+            + (f": {e.text}" if e.text else ""),
+        )
+        for e in callbacks
+    ]
     for name, value in rows:
         if value:
             click.echo(f"{name + ':':<15}{value}")
@@ -160,14 +216,24 @@ def investigate(store: Store, sr_id: str, note: str, actor: str | None, as_json:
 def respond(store: Store, sr_id: str, response: str, actor: str | None, as_json: bool) -> None:
     """Record the response given to the customer, now (checked against its deadline)."""
     at = now()
-    _change(store, sr_id, lambda c: c.respond(at, response), response, "response", actor, as_json,
-            at)
+    _change(
+        store, sr_id, lambda c: c.respond(at, response), response, "response", actor, as_json, at
+    )
 
 
-def _change(store: Store, sr_id: str, action, text: str, part: str, actor: str | None,
-            as_json: bool, at: datetime | None = None) -> None:
-    record, _ = ComplaintRepository(store).change(sr_id, action, at or now(),
-                                                  resolve_actor(actor), CHANNEL, text, part)
+def _change(
+    store: Store,
+    sr_id: str,
+    action,
+    text: str,
+    part: str,
+    actor: str | None,
+    as_json: bool,
+    at: datetime | None = None,
+) -> None:
+    record, _ = ComplaintRepository(store).change(
+        sr_id, action, at or now(), resolve_actor(actor), CHANNEL, text, part
+    )
     if as_json:
         echo_json(record)
     else:

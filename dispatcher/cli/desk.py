@@ -30,14 +30,25 @@ def default_language() -> str:
 
 @click.command()
 @roster_option
-@click.option("--lang", "language", type=click.Choice(["en", "zh"]), default=None,
-              help="Interface language (default: from the locale).")
-@click.option("--confirm-days", type=click.IntRange(min=1), default=30, show_default=True,
-              help="On call, list phones no acknowledgement came through for this many days.")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Interface language (default: from the locale).",
+)
+@click.option(
+    "--confirm-days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="On call, list phones no acknowledgement came through for this many days.",
+)
 @actor_option
 @with_store
-def desk(store: Store, roster_path: Path, language: str | None, actor: str | None,
-         confirm_days: int) -> None:
+def desk(
+    store: Store, roster_path: Path, language: str | None, actor: str | None, confirm_days: int
+) -> None:
     """Open the dispatch desk on a roster (checked first: a broken roster never opens)."""
     from dispatcher.engine.runtime import EngineThread
     from dispatcher.plugins.manager import PluginManager
@@ -45,10 +56,12 @@ def desk(store: Store, roster_path: Path, language: str | None, actor: str | Non
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
-    context = DeskContext(store, roster, resolve_actor(actor), roster_path=roster_path,
-                          confirm_days=confirm_days)
-    engine = EngineThread(store, roster, PluginManager(store=store), role="desk",
-                          clock=context.clock)
+    context = DeskContext(
+        store, roster, resolve_actor(actor), roster_path=roster_path, confirm_days=confirm_days
+    )
+    engine = EngineThread(
+        store, roster, PluginManager(store=store), role="desk", clock=context.clock
+    )
     try:
         DeskApp(context, language or default_language(), engine).run()
     finally:

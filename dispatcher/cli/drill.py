@@ -24,8 +24,8 @@ from dispatcher.cli.common import (
 )
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.routing import describe_target
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.routing import describe_target
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.errors import RosterError
 from dispatcher.roster.nodes import DURATION
@@ -45,8 +45,9 @@ class DurationParam(click.ParamType):
             return value
         match = DURATION.match(str(value).strip())
         if not match or not any(match.groups()) or match.group(3):
-            self.fail(f"'{value}' is not a duration in whole hours such as 7d, 24h or 2d12h",
-                      param, ctx)
+            self.fail(
+                f"'{value}' is not a duration in whole hours such as 7d, 24h or 2d12h", param, ctx
+            )
         days, hours = int(match.group(1) or 0), int(match.group(2) or 0)
         if not 1 <= days * 24 + hours <= 24 * 92:
             self.fail(f"'{value}' must be between 1h and 92d", param, ctx)
@@ -76,28 +77,52 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
         echo_json(list(scenarios.values()))
         return
     if not scenarios:
-        click.echo(f"no scenarios: {roster_path} has no emergency chain, and there is no "
-                   f"{scenarios_path(roster_path)}", err=True)
+        click.echo(
+            f"no scenarios: {roster_path} has no emergency chain, and there is no "
+            f"{scenarios_path(roster_path)}",
+            err=True,
+        )
     for scenario in scenarios.values():
-        click.echo(f"{scenario.id:<22} {scenario.chain:<10} {scenario.product:<10} "
-                   f"{scenario.site or '-':<10} {scenario.name}  [{scenario.source}]")
+        click.echo(
+            f"{scenario.id:<22} {scenario.chain:<10} {scenario.product:<10} "
+            f"{scenario.site or '-':<10} {scenario.name}  [{scenario.source}]"
+        )
 
 
 @drill_group.command("run")
 @click.argument("scenario_id", metavar="SCENARIO")
-@click.option("--dry-run", "dry", is_flag=True, help="Show whom each step would call; send nothing.")
+@click.option(
+    "--dry-run", "dry", is_flag=True, help="Show whom each step would call; send nothing."
+)
 @click.option("--at", type=TIME, help="Dry run or sweep from this time (default: now).")
-@click.option("--sweep", "span", type=DurationParam(), metavar="DURATION",
-              help="Dry-run every hour of this span (e.g. 7d) and list the hours with a hole.")
-@click.option("--wait/--no-wait", default=True, show_default=True,
-              help="Live drill: stay until the chain ends, running the engine if no desk does.")
+@click.option(
+    "--sweep",
+    "span",
+    type=DurationParam(),
+    metavar="DURATION",
+    help="Dry-run every hour of this span (e.g. 7d) and list the hours with a hole.",
+)
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    show_default=True,
+    help="Live drill: stay until the chain ends, running the engine if no desk does.",
+)
 @roster_option
 @actor_option
 @data_option
 @json_option
-def run(scenario_id: str, dry: bool, at: datetime | None, span: timedelta | None,
-        wait: bool, roster_path: Path, actor: str | None, data_dir: Path | None,
-        as_json: bool) -> None:
+def run(
+    scenario_id: str,
+    dry: bool,
+    at: datetime | None,
+    span: timedelta | None,
+    wait: bool,
+    roster_path: Path,
+    actor: str | None,
+    data_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Run a drill of SCENARIO: live by default, or --dry-run / --sweep 7d without sending.
 
     Exit 0 when the chain reaches someone with a working phone at every step (dry run, sweep)
@@ -121,8 +146,9 @@ def run(scenario_id: str, dry: bool, at: datetime | None, span: timedelta | None
     click.get_current_context().exit(0 if passed in (True, None) else 1)
 
 
-def _run_live(store: Store, roster: Roster, scenario, actor: str, wait: bool,
-              as_json: bool) -> bool | None:
+def _run_live(
+    store: Store, roster: Roster, scenario, actor: str, wait: bool, as_json: bool
+) -> bool | None:
     """Start the drill; with `wait`, follow it (running the engine here when no desk or
     `dispatcher engine` does) until its chain ends, then print its report. Ctrl-C aborts it."""
     from dispatcher.engine.control import CalloutControl
@@ -131,8 +157,9 @@ def _run_live(store: Store, roster: Roster, scenario, actor: str, wait: bool,
 
     control = CalloutControl(store, roster)
     record = start_drill(control, scenario, now(), actor)
-    click.echo(f"DRILL {record.sr} started: {scenario.name}; every message says it is a drill",
-               err=True)
+    click.echo(
+        f"DRILL {record.sr} started: {scenario.name}; every message says it is a drill", err=True
+    )
     if not wait:
         echo_json(record) if as_json else click.echo(record.sr)
         return None
@@ -161,8 +188,11 @@ def engine_here(store: Store, roster: Roster):
     if engine.start():
         return engine
     holder = engine.holder()
-    click.echo(f"the engine runs in {holder.describe() if holder else 'another process'}; "
-               "following the drill from here", err=True)
+    click.echo(
+        f"the engine runs in {holder.describe() if holder else 'another process'}; "
+        "following the drill from here",
+        err=True,
+    )
     return None
 
 
@@ -179,8 +209,11 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
         for step in steps[shown:]:
             if not quiet:
                 who = ", ".join(step.people) or "NOBODY (skipped)"
-                click.echo(f"{step.at:%H:%M:%S} round {step.round + 1}, step {step.step + 1}: "
-                           f"{who} by {', '.join(step.channels)}", err=True)
+                click.echo(
+                    f"{step.at:%H:%M:%S} round {step.round + 1}, step {step.step + 1}: "
+                    f"{who} by {', '.join(step.channels)}",
+                    err=True,
+                )
         shown = len(steps)
         if record is not None and not record.running:
             return
@@ -214,21 +247,42 @@ def _stored_state(data_dir: Path | None) -> tuple[tuple[Override, ...], frozense
 
 def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool) -> None:
     if as_json:
-        echo_json({"scenario": scenario, "at": at, "steps": [{
-            "step": c.preview.number, "channels": c.preview.channels,
-            "wait_minutes": c.preview.wait_minutes, "problem": c.problem,
-            "people": [{"id": p.id, "name": p.display_name,
-                        "contacts": [{"kind": m.kind.value, "address": m.address} for m in p.contacts],
-                        "working_phone": p.id not in c.no_phone} for p in c.preview.people],
-            "nobody_for": [describe_target(t) for t in c.preview.nobody_for],
-        } for c in checks]})
+        echo_json(
+            {
+                "scenario": scenario,
+                "at": at,
+                "steps": [
+                    {
+                        "step": c.preview.number,
+                        "channels": c.preview.channels,
+                        "wait_minutes": c.preview.wait_minutes,
+                        "problem": c.problem,
+                        "people": [
+                            {
+                                "id": p.id,
+                                "name": p.display_name,
+                                "contacts": [
+                                    {"kind": m.kind.value, "address": m.address} for m in p.contacts
+                                ],
+                                "working_phone": p.id not in c.no_phone,
+                            }
+                            for p in c.preview.people
+                        ],
+                        "nobody_for": [describe_target(t) for t in c.preview.nobody_for],
+                    }
+                    for c in checks
+                ],
+            }
+        )
         return
     click.echo(f"drill {scenario.id}: {scenario.name}")
     click.echo(f"{scenario.chain} chain at {at:%Y-%m-%d %H:%M %Z} (dry run: nothing is sent)")
     for check in checks:
         step = check.preview
-        click.echo(f"  step {step.number} by {', '.join(step.channels)}, "
-                   f"then wait {step.wait_minutes} min:")
+        click.echo(
+            f"  step {step.number} by {', '.join(step.channels)}, "
+            f"then wait {step.wait_minutes} min:"
+        )
         for person in step.people:
             ways = ", ".join(f"{m.kind.value} {m.address}" for m in person.contacts) or "no contact"
             flag = "  NO WORKING PHONE" if person.id in check.no_phone else ""
@@ -239,18 +293,24 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
             click.echo("    (this step reaches nobody and is skipped at once)")
 
 
-def _show_sweep(scenario, start: datetime, span: timedelta, holes: list[SweepHole],
-                as_json: bool) -> None:
+def _show_sweep(
+    scenario, start: datetime, span: timedelta, holes: list[SweepHole], as_json: bool
+) -> None:
     if as_json:
-        echo_json({"scenario": scenario.id, "from": start, "hours": int(span / HOUR),
-                   "holes": holes})
+        echo_json(
+            {"scenario": scenario.id, "from": start, "hours": int(span / HOUR), "holes": holes}
+        )
         return
     hours = sum(len(h.hours) for h in holes)
-    click.echo(f"drill {scenario.id}: {scenario.chain} chain swept hour by hour from "
-               f"{start:%Y-%m-%d %H:%M %Z} for {span.days}d{span.seconds // 3600}h")
+    click.echo(
+        f"drill {scenario.id}: {scenario.chain} chain swept hour by hour from "
+        f"{start:%Y-%m-%d %H:%M %Z} for {span.days}d{span.seconds // 3600}h"
+    )
     for hole in holes:
-        click.echo(f"  {hole.start:%a %Y-%m-%d %H:%M} to {hole.end:%a %H:%M %Z} "
-                   f"({len(hole.hours)} h) step {hole.step}: {hole.detail}")
+        click.echo(
+            f"  {hole.start:%a %Y-%m-%d %H:%M} to {hole.end:%a %H:%M %Z} "
+            f"({len(hole.hours)} h) step {hole.step}: {hole.detail}"
+        )
     click.echo(f"{hours} hour(s) with a hole" if holes else "every hour reaches someone by phone")
 
 
@@ -272,8 +332,9 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
 
 @drill_group.command("report")
 @click.argument("drill_id", metavar="ID")
-@click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
-              show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True
+)
 @roster_option
 @with_store
 def report_command(store: Store, drill_id: str, output_format: str, roster_path: Path) -> None:
@@ -297,8 +358,9 @@ def report_command(store: Store, drill_id: str, output_format: str, roster_path:
 @actor_option
 @json_option
 @with_store
-def abort_command(store: Store, drill_id: str, roster_path: Path, actor: str | None,
-                  as_json: bool) -> None:
+def abort_command(
+    store: Store, drill_id: str, roster_path: Path, actor: str | None, as_json: bool
+) -> None:
     """Stop a drill now; everyone already paged is told the drill is over."""
     from dispatcher.engine.control import CalloutControl
     from dispatcher.engine.drills import abort_drill

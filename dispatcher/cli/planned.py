@@ -37,14 +37,26 @@ def planned() -> None:
 @click.option("--contact", default="", help="Whom the satisfaction call after a cutover calls.")
 @json_option
 @with_store
-def new(store: Store, kind: str, start: datetime, end: datetime, as_json: bool,
-        **fields: str) -> None:
+def new(
+    store: Store, kind: str, start: datetime, end: datetime, as_json: bool, **fields: str
+) -> None:
     """Announce planned work and its window."""
     if end <= start:
         raise click.BadParameter("the window must end after it starts", param_hint="--end")
-    work = PlannedRepository(store).add(start, lambda planned_id: PlannedService(
-        planned_id, PlannedKind(kind), fields["title"], start, end, fields["site"],
-        fields["product"], fields["customer"], fields["contact"]))
+    work = PlannedRepository(store).add(
+        start,
+        lambda planned_id: PlannedService(
+            planned_id,
+            PlannedKind(kind),
+            fields["title"],
+            start,
+            end,
+            fields["site"],
+            fields["product"],
+            fields["customer"],
+            fields["contact"],
+        ),
+    )
     if as_json:
         echo_json(work)
     else:
@@ -52,8 +64,12 @@ def new(store: Store, kind: str, start: datetime, end: datetime, as_json: bool,
 
 
 @planned.command("list")
-@click.option("--from", "start", type=TIME, help="Windows overlapping from this time (default: now).")
-@click.option("--to", "end", type=TIME, help=f"… to this time (default: {NEXT_HOURS} h after --from).")
+@click.option(
+    "--from", "start", type=TIME, help="Windows overlapping from this time (default: now)."
+)
+@click.option(
+    "--to", "end", type=TIME, help=f"… to this time (default: {NEXT_HOURS} h after --from)."
+)
 @json_option
 @with_store
 def list_(store: Store, start: datetime | None, end: datetime | None, as_json: bool) -> None:
@@ -77,15 +93,18 @@ def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
     if not works:
         return {}
     earliest = min(w.start for w in works)
-    requests = RequestRepository(store).list(RequestFilter(include_closed=True, since=earliest,
-                                                           category="fault_support"))
+    requests = RequestRepository(store).list(
+        RequestFilter(include_closed=True, since=earliest, category="fault_support")
+    )
     return {w.id: w.linked_faults(requests) for w in works}
 
 
 def _line(work: PlannedService, faults: list) -> str:
     linked = f"  FAULTS DURING WINDOW: {', '.join(sr.id for sr in faults)}" if faults else ""
-    return (f"{work.id}  {work.start.astimezone():%m-%d %H:%M}–{work.end.astimezone():%m-%d %H:%M}  "
-            f"{work.kind.value:<10} {work.state.value:<11} {work.site or '-'}  {work.title}{linked}")
+    return (
+        f"{work.id}  {work.start.astimezone():%m-%d %H:%M}–{work.end.astimezone():%m-%d %H:%M}  "
+        f"{work.kind.value:<10} {work.state.value:<11} {work.site or '-'}  {work.title}{linked}"
+    )
 
 
 @planned.command("show")
@@ -97,14 +116,21 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
     work = PlannedRepository(store).get(planned_id)
     faults = _faults(store, [work])[work.id]
     if as_json:
-        echo_json({"planned": work, "linked_faults": [sr.id for sr in faults],
-                   "callback_due": work.callback_due()})
+        echo_json(
+            {
+                "planned": work,
+                "linked_faults": [sr.id for sr in faults],
+                "callback_due": work.callback_due(),
+            }
+        )
         return
     click.echo(_line(work, faults))
     for attempt in work.callbacks:
-        click.echo(f"  callback {attempt.at.astimezone():%Y-%m-%d %H:%M} {attempt.outcome.value}"
-                   + (f", score {attempt.score}" if attempt.score is not None else "")
-                   + (f": {attempt.words}" if attempt.words else ""))
+        click.echo(
+            f"  callback {attempt.at.astimezone():%Y-%m-%d %H:%M} {attempt.outcome.value}"
+            + (f", score {attempt.score}" if attempt.score is not None else "")
+            + (f": {attempt.words}" if attempt.words else "")
+        )
     if (due := work.callback_due()) is not None:
         click.echo(f"  satisfaction callback due by {due.due.astimezone():%Y-%m-%d %H:%M}")
 
@@ -125,8 +151,11 @@ def _move(name: str, doc: str, action) -> None:
 
 
 _move("start", "The work has started.", lambda w: w.begin(now()))
-_move("complete", "The work is complete; a cutover queues its satisfaction callback.",
-      lambda w: w.complete(now()))
+_move(
+    "complete",
+    "The work is complete; a cutover queues its satisfaction callback.",
+    lambda w: w.complete(now()),
+)
 
 
 @planned.command("cancel")

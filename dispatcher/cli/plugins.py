@@ -36,7 +36,11 @@ def plugins_command(store, as_json: bool) -> None:
             click.echo(f"  hooks: {', '.join(plugin.hooks)}")
     click.echo("channels:")
     for channel in manager.channel_infos:
-        state = f"enabled, reaches {', '.join(channel.reaches)}" if channel.enabled else f"disabled: {channel.reason}"
+        state = (
+            f"enabled, reaches {', '.join(channel.reaches)}"
+            if channel.enabled
+            else f"disabled: {channel.reason}"
+        )
         click.echo(f"  {channel.name} (plugin {channel.plugin}): {state}")
 
 
@@ -49,16 +53,32 @@ class ContactCheck:
     skipped: str = ""
 
     def to_dict(self) -> dict:
-        return {"contact": self.contact, "kind": self.kind, "channel": self.channel,
-                "receipt": self.receipt, "skipped": self.skipped}
+        return {
+            "contact": self.contact,
+            "kind": self.kind,
+            "channel": self.channel,
+            "receipt": self.receipt,
+            "skipped": self.skipped,
+        }
 
 
 def notification_for_test(person: Person, contact, ack_code: str) -> Notification:
     zh = person.language == "zh"
-    text = "调度台测试消息,无需处理。" if zh else "Test message from the dispatch desk; no action needed."
+    text = (
+        "调度台测试消息,无需处理。"
+        if zh
+        else "Test message from the dispatch desk; no action needed."
+    )
     return Notification(
-        id=f"test-{secrets.token_hex(4)}", recipient=person, contact=contact, sr_id="TEST",
-        short_text=text, long_text=text, spoken_text=text, ack_code=ack_code, language=person.language,
+        id=f"test-{secrets.token_hex(4)}",
+        recipient=person,
+        contact=contact,
+        sr_id="TEST",
+        short_text=text,
+        long_text=text,
+        spoken_text=text,
+        ack_code=ack_code,
+        language=person.language,
     )
 
 
@@ -73,19 +93,30 @@ async def send_test_notifications(
     sends = []
     for contact in person.contacts:
         reaching = [
-            c for c in channels.values()
+            c
+            for c in channels.values()
             if contact.kind in c.reaches and (c.name == only if only else c.name != "desk")
         ]
         if not reaching:
-            outcomes.append(ContactCheck(contact.address, contact.kind.value, only or "-", None,
-                                        "no enabled channel reaches it"))
+            outcomes.append(
+                ContactCheck(
+                    contact.address,
+                    contact.kind.value,
+                    only or "-",
+                    None,
+                    "no enabled channel reaches it",
+                )
+            )
         for channel in reaching:
             sends.append((contact, channel))
     ack_code = f"{secrets.randbelow(10**4):04d}"
     receipts = await asyncio.gather(
-        *(channel.send(notification_for_test(person, contact, ack_code)) for contact, channel in sends)
+        *(
+            channel.send(notification_for_test(person, contact, ack_code))
+            for contact, channel in sends
+        )
     )
-    for (contact, channel), receipt in zip(sends, receipts):
+    for (contact, channel), receipt in zip(sends, receipts, strict=False):
         outcomes.append(ContactCheck(contact.address, contact.kind.value, channel.name, receipt))
     return outcomes
 
@@ -108,7 +139,9 @@ def notify_group() -> None:
 @json_option
 @roster_option
 @with_store
-def notify_test(store, roster_path, person_id: str, channel_name: str | None, as_json: bool) -> None:
+def notify_test(
+    store, roster_path, person_id: str, channel_name: str | None, as_json: bool
+) -> None:
     """Send a test message through each of PERSON's contact methods and report each outcome."""
 
     person = load_roster_for_command(roster_path).person(person_id)
@@ -118,10 +151,15 @@ def notify_test(store, roster_path, person_id: str, channel_name: str | None, as
         reason = known[channel_name].reason if channel_name in known else "no such channel"
         raise DispatcherError(f"channel {channel_name!r} cannot be used: {reason}")
     outcomes = asyncio.run(_notify(manager, person, channel_name))
-    disabled = [] if channel_name else [
-        {"channel": info.name, "plugin": info.plugin, "reason": info.reason}
-        for info in manager.channel_infos if not info.enabled
-    ]
+    disabled = (
+        []
+        if channel_name
+        else [
+            {"channel": info.name, "plugin": info.plugin, "reason": info.reason}
+            for info in manager.channel_infos
+            if not info.enabled
+        ]
+    )
     if as_json:
         echo_json({"person": person.id, "outcomes": outcomes, "disabled": disabled})
     else:
@@ -133,7 +171,9 @@ def notify_test(store, roster_path, person_id: str, channel_name: str | None, as
                 result = f"{outcome.receipt.status.value} ({outcome.receipt.provider_id or '-'})"
             else:
                 receipt = outcome.receipt
-                result = f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
+                result = (
+                    f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
+                )
             click.echo(f"  {outcome.kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
         for channel in disabled:
             click.echo(f"  channel {channel['channel']} disabled: {channel['reason']}")

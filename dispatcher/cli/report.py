@@ -21,11 +21,22 @@ from dispatcher.store import Store
 
 
 def _output_options(command):
-    command = click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-                           help="Write to this file (default: standard output).")(command)
-    command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(command)
-    command = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md",
-                           show_default=True, help="Markdown, CSV (one figure a line) or JSON.")(command)
+    command = click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to this file (default: standard output).",
+    )(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
+        command
+    )
+    command = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="md",
+        show_default=True,
+        help="Markdown, CSV (one figure a line) or JSON.",
+    )(command)
     command = click.option("--to", "end", type=TIME, help="End of the period (exclusive).")(command)
     command = click.option("--from", "start", type=TIME, help="Start of the period.")(command)
     return roster_option(command)
@@ -48,8 +59,15 @@ def report() -> None:
 @report.command("handover")
 @_output_options
 @with_store
-def handover(store: Store, roster_path: Path, start: datetime | None, end: datetime | None,
-             fmt: str, as_json: bool, output: Path | None) -> None:
+def handover(
+    store: Store,
+    roster_path: Path,
+    start: datetime | None,
+    end: datetime | None,
+    fmt: str,
+    as_json: bool,
+    output: Path | None,
+) -> None:
     """The shift handover: open requests, Red Flags, chains, SLA breaches, callbacks due,
     the next shift's planned work and the notes of the shift (default: the last 12 hours)."""
     from dispatcher.reports.handover import handover_report, shift_bounds
@@ -64,13 +82,20 @@ def _periodic(kind: str, unit: str) -> None:
     @report.command(kind, help=f"The {kind} service report (default: the last whole {unit}).")
     @_output_options
     @with_store
-    def command(store: Store, roster_path: Path, start: datetime | None, end: datetime | None,
-                fmt: str, as_json: bool, output: Path | None) -> None:
+    def command(
+        store: Store,
+        roster_path: Path,
+        start: datetime | None,
+        end: datetime | None,
+        fmt: str,
+        as_json: bool,
+        output: Path | None,
+    ) -> None:
         roster = load_roster_for_command(roster_path)
         at = now()
         start, end = period_bounds(kind, at, start, end)
         _emit(service_report(store, roster, kind, start, end, at), fmt, as_json, output)
 
 
-for _kind, _unit in zip(KINDS, ("day", "week", "month")):
+for _kind, _unit in zip(KINDS, ("day", "week", "month"), strict=False):
     _periodic(_kind, _unit)

@@ -43,7 +43,9 @@ def _parse_instant(value: str | None, option: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise DispatcherError(f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)") from None
+        raise DispatcherError(
+            f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)"
+        ) from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
@@ -66,43 +68,71 @@ def _at(value: datetime) -> str:
 
 
 @roster_group.command("check")
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path), envvar=ROSTER_ENV)
-@click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366), help="How many days ahead.")
+@click.argument(
+    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), envvar=ROSTER_ENV
+)
+@click.option(
+    "--days",
+    default=28,
+    show_default=True,
+    type=click.IntRange(1, 366),
+    help="How many days ahead.",
+)
 @click.option("--from", "start", metavar="DATE", help="Start (ISO date or date-time; default now).")
 @data_option
 @json_option
-def check(path: Path | None, days: int, start: str | None, data_dir: Path | None, as_json: bool) -> None:
+def check(
+    path: Path | None, days: int, start: str | None, data_dir: Path | None, as_json: bool
+) -> None:
     """Validate the roster and prove 24×7 reachability: exit 0 reachable, 1 gaps, 2 invalid.
 
     A gap is a time when a required unit and role has no one on call, or no one on call with
     a phone number. People on call without a mobile are warnings: a call reaches them, SMS not."""
     roster = load_roster_for_command(path or Path("contacts.yaml"))
     begin = _parse_instant(start, "--from")
-    report = check_coverage(roster, begin, begin + timedelta(days=days), _stored_overrides(data_dir))
+    report = check_coverage(
+        roster, begin, begin + timedelta(days=days), _stored_overrides(data_dir)
+    )
     if as_json:
         echo_json(report)
     else:
-        click.echo(f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
-                   f"{len(report.pairs)} required pairs, {_at(report.start)} to {_at(report.end)}")
+        click.echo(
+            f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
+            f"{len(report.pairs)} required pairs, {_at(report.start)} to {_at(report.end)}"
+        )
         for gap in report.gaps:
             dst = f" (daylight-saving change in {gap.dst_zone})" if gap.dst_zone else ""
-            click.echo(f"GAP  {gap.unit} {gap.role.value}: {_at(gap.start)} to {_at(gap.end)}: {gap.reason}{dst}")
+            click.echo(
+                f"GAP  {gap.unit} {gap.role.value}: {_at(gap.start)} to {_at(gap.end)}: {gap.reason}{dst}"
+            )
         for warning in report.no_mobile:
-            click.echo(f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
-                       f"from {_at(warning.first_on_call)} but has no mobile (no SMS)")
-        click.echo("reachable at every minute" if report.reachable else f"{len(report.gaps)} gap(s)")
+            click.echo(
+                f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
+                f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
+            )
+        click.echo(
+            "reachable at every minute" if report.reachable else f"{len(report.gaps)} gap(s)"
+        )
     click.get_current_context().exit(0 if report.reachable else 1)
 
 
 @roster_group.command("oncall")
-@click.option("--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC).")
+@click.option(
+    "--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC)."
+)
 @click.option("--unit", help="Only this unit or product line.")
 @click.option("--role", type=ROLE, help="Only this role.")
 @roster_option
 @data_option
 @json_option
-def oncall(at_text: str | None, unit: str | None, role: str | None, roster_path: Path,
-           data_dir: Path | None, as_json: bool) -> None:
+def oncall(
+    at_text: str | None,
+    unit: str | None,
+    role: str | None,
+    roster_path: Path,
+    data_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Who would be called now (or at --at), and who takes over next."""
     roster = load_roster_for_command(roster_path)
     at = _parse_instant(at_text, "--at")
@@ -121,7 +151,10 @@ def oncall(at_text: str | None, unit: str | None, role: str | None, roster_path:
         echo_json({"at": at, "on_call": rows})
         return
     for row in rows:
-        people = "; ".join(f"{p['name']} {p['phone'] or '(no phone)'}" for p in row["people"]) or "NOBODY"
+        people = (
+            "; ".join(f"{p['name']} {p['phone'] or '(no phone)'}" for p in row["people"])
+            or "NOBODY"
+        )
         after = ", ".join(p["name"] for p in row["next"]["people"]) if row["next"] else ""
         handoff = f" until {_at(row['until'])}, then {after or 'NOBODY'}" if row["next"] else ""
         click.echo(f"{row['unit']:<14} {row['role']:<24} {people}{handoff}")
@@ -131,8 +164,12 @@ def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Spa
     def person(person_id: str) -> dict:
         p = roster.people[person_id]
         phones = [c.address for c in p.contacts if c.reaches_by_phone]
-        return {"id": p.id, "name": p.display_name, "phone": phones[0] if phones else None,
-                "contacts": [{"kind": c.kind.value, "address": c.address} for c in p.contacts]}
+        return {
+            "id": p.id,
+            "name": p.display_name,
+            "phone": phones[0] if phones else None,
+            "contacts": [{"kind": c.kind.value, "address": c.address} for c in p.contacts],
+        }
 
     return {
         "unit": unit,
@@ -140,8 +177,12 @@ def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Spa
         "since": now.start,
         "until": now.end,
         "people": [person(p) for p in now.people if p in roster.people],
-        "next": {"from": following.start, "people": [person(p) for p in following.people if p in roster.people]}
-        if following else None,
+        "next": {
+            "from": following.start,
+            "people": [person(p) for p in following.people if p in roster.people],
+        }
+        if following
+        else None,
     }
 
 
@@ -155,26 +196,50 @@ def override_group() -> None:
 @click.option("--covers", help="Whose shifts are covered (omit to add PERSON to --unit/--role).")
 @click.option("--unit", help="Limit to this unit or product line.")
 @click.option("--role", type=ROLE, help="Limit to this role.")
-@click.option("--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC).")
+@click.option(
+    "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
+)
 @click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset = UTC).")
 @click.option("--reason", default="", help="Why (shown in the desk and the handover report).")
 @roster_option
 @actor_option
 @with_store
 @json_option
-def override_add(person: str, covers: str | None, unit: str | None, role: str | None, start: str, end: str,
-                 reason: str, roster_path: Path, actor: str | None, store, as_json: bool) -> None:
+def override_add(
+    person: str,
+    covers: str | None,
+    unit: str | None,
+    role: str | None,
+    start: str,
+    end: str,
+    reason: str,
+    roster_path: Path,
+    actor: str | None,
+    store,
+    as_json: bool,
+) -> None:
     """Add an override; it applies to `oncall`, `check` and the desk at once."""
     roster = load_roster_for_command(roster_path)
     roster.person(person)
     if covers:
         roster.person(covers)
     elif not (unit and role):
-        raise DispatcherError("an override without --covers adds a person to a role: give --unit and --role")
+        raise DispatcherError(
+            "an override without --covers adds a person to a role: give --unit and --role"
+        )
     if unit:
         _check_unit(roster, unit)
-    override = Override("", person, _parse_instant(start, "--from"), _parse_instant(end, "--to"), covers,
-                        unit, Role(role) if role else None, reason, resolve_actor(actor))
+    override = Override(
+        "",
+        person,
+        _parse_instant(start, "--from"),
+        _parse_instant(end, "--to"),
+        covers,
+        unit,
+        Role(role) if role else None,
+        reason,
+        resolve_actor(actor),
+    )
     stored = OverrideRepository(store).add(override)
     if as_json:
         echo_json(stored)
@@ -196,7 +261,9 @@ def override_list(show_all: bool, store, as_json: bool) -> None:
     for o in overrides:
         scope = " ".join(x for x in (o.unit, o.role.value if o.role else None) if x)
         whom = f"covers {o.covers}" if o.covers else "added"
-        click.echo(f"{o.id}  {o.person} {whom} {scope}  {_at(o.start)} to {_at(o.end)}  {o.reason}".rstrip())
+        click.echo(
+            f"{o.id}  {o.person} {whom} {scope}  {_at(o.start)} to {_at(o.end)}  {o.reason}".rstrip()
+        )
 
 
 @override_group.command("remove")
@@ -218,17 +285,31 @@ def override_remove(override_id: str, store, as_json: bool) -> None:
 @click.option("--person", help="The shifts of this person.")
 @click.option("--from", "start", metavar="DATE", help="Start (default today, 00:00 UTC).")
 @click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
+)
 @roster_option
 @data_option
-def ical(unit: str | None, role: str | None, person: str | None, start: str | None, days: int,
-         output: Path | None, roster_path: Path, data_dir: Path | None) -> None:
+def ical(
+    unit: str | None,
+    role: str | None,
+    person: str | None,
+    start: str | None,
+    days: int,
+    output: Path | None,
+    roster_path: Path,
+    data_dir: Path | None,
+) -> None:
     """Write the shifts of a unit or a person as an iCalendar (.ics) file."""
     if bool(unit) == bool(person):
         raise DispatcherError("give exactly one of --unit or --person")
     roster = load_roster_for_command(roster_path)
     overrides = _stored_overrides(data_dir)
-    begin = _parse_instant(start, "--from") if start else datetime.combine(datetime.now(UTC).date(), time(), UTC)
+    begin = (
+        _parse_instant(start, "--from")
+        if start
+        else datetime.combine(datetime.now(UTC).date(), time(), UTC)
+    )
     end = begin + timedelta(days=days)
     if person:
         roster.person(person)
@@ -252,22 +333,53 @@ def ical(unit: str | None, role: str | None, person: str | None, start: str | No
 
 
 @roster_group.command("audit")
-@click.option("--people", "people_ids", multiple=True, metavar="ID",
-              help="Ask only this person (repeatable; default: every interface person and case handler).")
-@click.option("--report", "show_report", is_flag=True,
-              help="Send nothing: each contact method and its last acknowledgement.")
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366),
-              help="With --report: a method not confirmed for this many days counts as unconfirmed.")
-@click.option("--wait", is_flag=True,
-              help="Stay until everyone answered or --timeout passed, running the engine here when no desk does.")
-@click.option("--timeout", default=600, show_default=True, type=click.IntRange(1, 86400),
-              help="With --wait: seconds to wait.")
+@click.option(
+    "--people",
+    "people_ids",
+    multiple=True,
+    metavar="ID",
+    help="Ask only this person (repeatable; default: every interface person and case handler).",
+)
+@click.option(
+    "--report",
+    "show_report",
+    is_flag=True,
+    help="Send nothing: each contact method and its last acknowledgement.",
+)
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 366),
+    help="With --report: a method not confirmed for this many days counts as unconfirmed.",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Stay until everyone answered or --timeout passed, running the engine here when no desk does.",
+)
+@click.option(
+    "--timeout",
+    default=600,
+    show_default=True,
+    type=click.IntRange(1, 86400),
+    help="With --wait: seconds to wait.",
+)
 @roster_option
 @actor_option
 @with_store
 @json_option
-def audit(people_ids: tuple[str, ...], show_report: bool, days: int, wait: bool, timeout: int,
-          roster_path: Path, actor: str | None, store, as_json: bool) -> None:
+def audit(
+    people_ids: tuple[str, ...],
+    show_report: bool,
+    days: int,
+    wait: bool,
+    timeout: int,
+    roster_path: Path,
+    actor: str | None,
+    store,
+    as_json: bool,
+) -> None:
     """The reachability audit: ask each interface person and case handler "are you reachable?"
     on every contact method, and record who answers through which. Exit 1 when someone did not
     answer (--wait) or a method is unconfirmed (--report)."""
@@ -281,24 +393,40 @@ def audit(people_ids: tuple[str, ...], show_report: bool, days: int, wait: bool,
     from dispatcher.engine.control import CalloutControl
     from dispatcher.store.reachability import audit_answers
 
-    audit_id = CalloutControl(store, roster).enqueue_audit(people, datetime.now(UTC), resolve_actor(actor))
+    audit_id = CalloutControl(store, roster).enqueue_audit(
+        people, datetime.now(UTC), resolve_actor(actor)
+    )
     if wait:
         _await_audit(store, roster, audit_id, timeout)
     answers = audit_answers(store, audit_id)
     silent = sorted({a.person for a in answers} - {a.person for a in answers if a.confirmed_at})
     if as_json:
-        echo_json({"audit": audit_id, "messages": answers, "not_answered": silent if wait else None})
+        echo_json(
+            {"audit": audit_id, "messages": answers, "not_answered": silent if wait else None}
+        )
     else:
         click.echo(audit_id)
-        click.echo(f"{len(answers)} message(s) to {len(people)} people; "
-                   + (f"{len(silent)} did not answer: {', '.join(silent)}" if wait and silent
-                      else "everyone answered" if wait else
-                      "see `dispatcher roster audit --report` once they answer"), err=True)
+        click.echo(
+            f"{len(answers)} message(s) to {len(people)} people; "
+            + (
+                f"{len(silent)} did not answer: {', '.join(silent)}"
+                if wait and silent
+                else "everyone answered"
+                if wait
+                else "see `dispatcher roster audit --report` once they answer"
+            ),
+            err=True,
+        )
         if wait:
             for answer in answers:
-                click.echo(f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
-                           + (f"confirmed {_at(answer.confirmed_at)}" if answer.confirmed_at
-                              else answer.error or answer.state))
+                click.echo(
+                    f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
+                    + (
+                        f"confirmed {_at(answer.confirmed_at)}"
+                        if answer.confirmed_at
+                        else answer.error or answer.state
+                    )
+                )
     click.get_current_context().exit(1 if wait and silent else 0)
 
 
@@ -334,8 +462,14 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
         echo_json({"days": days, "contacts": rows, "unconfirmed": stale})
     else:
         for row in rows:
-            when = f"confirmed {_at(row.last_confirmed)} by {row.via}" if row.last_confirmed else "never confirmed"
+            when = (
+                f"confirmed {_at(row.last_confirmed)} by {row.via}"
+                if row.last_confirmed
+                else "never confirmed"
+            )
             flag = "  UNCONFIRMED" if row in stale else ""
             click.echo(f"{row.name:<24} {row.kind.value:<7} {row.address:<28} {when}{flag}")
-        click.echo(f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days")
+        click.echo(
+            f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
+        )
     click.get_current_context().exit(1 if stale else 0)

@@ -21,6 +21,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
     CALLBACK_ATTEMPTS,
@@ -38,7 +39,6 @@ from dispatcher.domain.requests import (
     VipKind,
     check_criteria,
 )
-from dispatcher.domain.oncall import Roster
 from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
@@ -61,8 +61,9 @@ def sr() -> None:
 @sr.command("new")
 @click.option("--summary", required=True, help="One line: what is wrong or wanted.")
 @click.option("--category", required=True, type=_choice(Category))
-@click.option("--severity", type=_choice(Severity),
-              help="Default: critical for an emergency, else minor.")
+@click.option(
+    "--severity", type=_choice(Severity), help="Default: critical for an emergency, else minor."
+)
 @click.option("--description", default="")
 @click.option("--received", type=TIME, help="When the request came in (default: now).")
 @click.option("--intake", type=_choice(IntakeChannel), default="phone", show_default=True)
@@ -73,20 +74,34 @@ def sr() -> None:
 @click.option("--vip", type=_choice(VipKind), help="The customer is a VIP of this kind.")
 @click.option("--site", default="", help="Branch or overseas site.")
 @click.option("--product", default="")
-@click.option("--criterion", "criteria", multiple=True, metavar="ID",
-              help="Emergency criterion (1-12, or the product's own); repeatable.")
+@click.option(
+    "--criterion",
+    "criteria",
+    multiple=True,
+    metavar="ID",
+    help="Emergency criterion (1-12, or the product's own); repeatable.",
+)
 @click.option("--owner-unit", default="")
 @click.option("--owner-person", default="")
 @click.option("--level", type=_choice(Level), default="L1", show_default=True)
 @roster_option
-@click.option("--dry-run", is_flag=True,
-              help="Show the routing and whom the chain will call; save nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show the routing and whom the chain will call; save nothing."
+)
 @actor_option
 @json_option
 @with_store
-def new(store: Store, actor: str | None, as_json: bool, received: datetime | None,
-        criteria: tuple[str, ...], severity: str | None, roster_path: Path, dry_run: bool,
-        **fields: str) -> None:
+def new(
+    store: Store,
+    actor: str | None,
+    as_json: bool,
+    received: datetime | None,
+    criteria: tuple[str, ...],
+    severity: str | None,
+    roster_path: Path,
+    dry_run: bool,
+    **fields: str,
+) -> None:
     """Register a new service request.
 
     With a roster (`--roster`, or ./contacts.yaml when present) the site and product must be
@@ -98,9 +113,17 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
     if dry_run:
         if roster is None:
             raise DispatcherError(f"--dry-run needs a roster; {roster_path} does not exist")
-        _show_routing(roster, Category(fields["category"]), Level(fields["level"]),
-                      fields["site"], fields["product"], bool(criteria), Severity(severity),
-                      received or now(), as_json)
+        _show_routing(
+            roster,
+            Category(fields["category"]),
+            Level(fields["level"]),
+            fields["site"],
+            fields["product"],
+            bool(criteria),
+            Severity(severity),
+            received or now(),
+            as_json,
+        )
         return
     received = received or now()
 
@@ -112,9 +135,12 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
             summary=fields["summary"],
             severity=Severity(severity),
             intake=IntakeChannel(fields["intake"]),
-            reporter=Reporter(fields["reporter_name"], fields["reporter_phone"],
-                              fields["reporter_email"]),
-            customer=Customer(fields["customer"], VipKind(fields["vip"]) if fields["vip"] else None),
+            reporter=Reporter(
+                fields["reporter_name"], fields["reporter_phone"], fields["reporter_email"]
+            ),
+            customer=Customer(
+                fields["customer"], VipKind(fields["vip"]) if fields["vip"] else None
+            ),
             site=fields["site"],
             product=fields["product"],
             description=fields["description"],
@@ -124,31 +150,42 @@ def new(store: Store, actor: str | None, as_json: bool, received: datetime | Non
         )
 
     if roster is None:
-        request, _ = RequestRepository(store).register(received, build, now(),
-                                                       resolve_actor(actor), CHANNEL)
+        request, _ = RequestRepository(store).register(
+            received, build, now(), resolve_actor(actor), CHANNEL
+        )
         chain = None
     else:
         from dispatcher.engine.control import CalloutControl  # with the roster's modules
 
         request, routing = CalloutControl(store, roster).register(
-            received, build, now(), resolve_actor(actor), CHANNEL)
+            received, build, now(), resolve_actor(actor), CHANNEL
+        )
         chain = routing.chain if routing else None
     if as_json:
         echo_json(request)
         return
     click.echo(request.id)
     if request.is_emergency:
-        click.secho(f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
-                    fg="red", bold=True, err=True)
+        click.secho(
+            f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
+            fg="red",
+            bold=True,
+            err=True,
+        )
     if chain is not None:
         click.echo(f"call-out: the {chain} chain started", err=True)
         if EngineLease(store.data_dir).holder() is None:
-            click.secho("no engine runs on this data directory: nobody is paged until "
-                        "`dispatcher engine` or a desk runs", fg="yellow", err=True)
+            click.secho(
+                "no engine runs on this data directory: nobody is paged until "
+                "`dispatcher engine` or a desk runs",
+                fg="yellow",
+                err=True,
+            )
 
 
-def _check_against_roster(roster_path: Path, site: str, product: str,
-                          criteria: tuple[str, ...]) -> Roster | None:
+def _check_against_roster(
+    roster_path: Path, site: str, product: str, criteria: tuple[str, ...]
+) -> Roster | None:
     """The roster the request is checked against, or None when there is none to use."""
     explicit = click.get_current_context().get_parameter_source("roster_path")
     if not roster_path.exists() and explicit is click.core.ParameterSource.DEFAULT:
@@ -156,32 +193,59 @@ def _check_against_roster(roster_path: Path, site: str, product: str,
         return None
     roster = load_roster_for_command(roster_path)
     if site and roster.branch_for_site(site) is None:
-        raise DispatcherError(f"--site: no branch or overseas site in {roster_path} covers '{site}'")
+        raise DispatcherError(
+            f"--site: no branch or overseas site in {roster_path} covers '{site}'"
+        )
     extra: frozenset[str] = frozenset()
     if product:
         if product not in roster.products:
             known = ", ".join(sorted(roster.products))
-            raise DispatcherError(f"--product: '{product}' is not in {roster_path} (known: {known})")
+            raise DispatcherError(
+                f"--product: '{product}' is not in {roster_path} (known: {known})"
+            )
         extra = frozenset(c.id for c in roster.extra_criteria(product))
     check_criteria(criteria, extra)
     return roster
 
 
-def _show_routing(roster: Roster, category: Category, level: Level, site: str, product: str,
-                  emergency: bool, severity: Severity, at: datetime, as_json: bool) -> None:
+def _show_routing(
+    roster: Roster,
+    category: Category,
+    level: Level,
+    site: str,
+    product: str,
+    emergency: bool,
+    severity: Severity,
+    at: datetime,
+    as_json: bool,
+) -> None:
     """Who will handle the request and whom its chain will call at `at`: "this will call: …"."""
     routing = route(roster, category, level, site, product, emergency, severity)
-    steps = [] if routing.chain is None else preview(roster, roster.chains[routing.chain], at,
-                                                     site, product)
+    steps = (
+        []
+        if routing.chain is None
+        else preview(roster, roster.chains[routing.chain], at, site, product)
+    )
     if as_json:
-        echo_json({
-            "handler": routing.handler, "level": routing.level, "chain": routing.chain,
-            "why": routing.why, "at": at,
-            "steps": [{"step": s.number, "channels": s.channels, "wait_minutes": s.wait_minutes,
-                       "people": [{"id": p.id, "name": p.display_name} for p in s.people],
-                       "nobody_for": [describe_target(t) for t in s.nobody_for]}
-                      for s in steps],
-        })
+        echo_json(
+            {
+                "handler": routing.handler,
+                "level": routing.level,
+                "chain": routing.chain,
+                "why": routing.why,
+                "at": at,
+                "steps": [
+                    {
+                        "step": s.number,
+                        "channels": s.channels,
+                        "wait_minutes": s.wait_minutes,
+                        "people": [{"id": p.id, "name": p.display_name} for p in s.people],
+                        "nobody_for": [describe_target(t) for t in s.nobody_for],
+                    }
+                    for s in steps
+                ],
+            }
+        )
         return
     click.echo(f"handler: {routing.handler or 'none'} ({routing.level.value}): {routing.why}")
     if routing.chain is None:
@@ -189,22 +253,31 @@ def _show_routing(roster: Roster, category: Category, level: Level, site: str, p
     click.echo(f"this will call ({routing.chain} chain, at {at:%Y-%m-%d %H:%M %Z}):")
     for step in steps:
         people = ", ".join(p.display_name for p in step.people) or "NOBODY: skipped at once"
-        click.echo(f"  step {step.number}: {people} by {', '.join(step.channels)}, "
-                   f"then wait {step.wait_minutes} min")
+        click.echo(
+            f"  step {step.number}: {people} by {', '.join(step.channels)}, "
+            f"then wait {step.wait_minutes} min"
+        )
         for target in step.nobody_for:
             click.echo(f"    nobody on call for {describe_target(target)}")
 
 
 @sr.command("list")
-@click.option("--open/--all", "only_open", default=True, help="Open requests only (default), or all.")
+@click.option(
+    "--open/--all", "only_open", default=True, help="Open requests only (default), or all."
+)
 @click.option("--emergency", is_flag=True, default=None, help="Emergencies only.")
 @click.option("--category", type=_choice(Category))
 @click.option("--status", type=_choice(Status))
 @click.option("--site", "--branch", "site", help="Branch or overseas site.")
 @click.option("--product")
 @click.option("--since", type=TIME, help="Received at or after this time.")
-@click.option("--drills", "drill", flag_value=True, default=False,
-              help="Drill requests only (they are left out otherwise).")
+@click.option(
+    "--drills",
+    "drill",
+    flag_value=True,
+    default=False,
+    help="Drill requests only (they are left out otherwise).",
+)
 @json_option
 @with_store
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
@@ -216,9 +289,11 @@ def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
 def _line(request: ServiceRequest) -> str:
     flag = "!" if request.is_emergency else " "
     customer = request.customer.name + (" [VIP]" if request.customer.vip else "")
-    return (f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
-            f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
-            f"{customer:<24} {request.summary}")
+    return (
+        f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
+        f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
+        f"{customer:<24} {request.summary}"
+    )
 
 
 @sr.command("show")
@@ -240,8 +315,12 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
 
 def _details(request: ServiceRequest) -> str:
     rows = [
-        ("id", request.id + ("  EMERGENCY" if request.is_emergency else "")
-         + ("  DRILL (not a real request)" if request.drill else "")),
+        (
+            "id",
+            request.id
+            + ("  EMERGENCY" if request.is_emergency else "")
+            + ("  DRILL (not a real request)" if request.drill else ""),
+        ),
         ("received", f"{request.received:%Y-%m-%d %H:%M %Z}"),
         ("status", request.status.value),
         ("category", request.category.value),
@@ -250,10 +329,19 @@ def _details(request: ServiceRequest) -> str:
         ("summary", request.summary),
         ("description", request.description),
         ("intake", request.intake.value),
-        ("reporter", " ".join(filter(None, (request.reporter.name, request.reporter.phone,
-                                            request.reporter.email)))),
-        ("customer", request.customer.name
-         + (f" (VIP: {request.customer.vip.value})" if request.customer.vip else "")),
+        (
+            "reporter",
+            " ".join(
+                filter(
+                    None, (request.reporter.name, request.reporter.phone, request.reporter.email)
+                )
+            ),
+        ),
+        (
+            "customer",
+            request.customer.name
+            + (f" (VIP: {request.customer.vip.value})" if request.customer.vip else ""),
+        ),
         ("site", request.site),
         ("product", request.product),
         ("criteria", ", ".join(request.criteria)),
@@ -261,8 +349,13 @@ def _details(request: ServiceRequest) -> str:
     ]
     if request.red_flag:
         closed = request.red_flag.closed
-        rows.append(("red flag", f"opened {request.red_flag.opened:%Y-%m-%d %H:%M}"
-                     + (f", closed {closed:%Y-%m-%d %H:%M}" if closed else ", OPEN")))
+        rows.append(
+            (
+                "red flag",
+                f"opened {request.red_flag.opened:%Y-%m-%d %H:%M}"
+                + (f", closed {closed:%Y-%m-%d %H:%M}" if closed else ", OPEN"),
+            )
+        )
     return "\n".join(f"{name + ':':<13}{value}" for name, value in rows if value)
 
 
@@ -272,8 +365,9 @@ def _event_line(event: Event) -> str:
     return f"{event.at:%Y-%m-%d %H:%M:%S}  {event.kind}  by {event.actor}{via}{text}"
 
 
-def _change(store: Store, sr_id: str, as_json: bool,
-            action: Callable[[ServiceRequest], list[Event]]) -> None:
+def _change(
+    store: Store, sr_id: str, as_json: bool, action: Callable[[ServiceRequest], list[Event]]
+) -> None:
     request, events = RequestRepository(store).change(sr_id, action)
     if as_json:
         echo_json({"request": request, "events": events})
@@ -292,14 +386,20 @@ def _simple_move(name: str, method: str, doc: str) -> None:
     @json_option
     @with_store
     def command(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) -> None:
-        _change(store, sr_id, as_json,
-                lambda r: getattr(r, method)(now(), resolve_actor(actor), CHANNEL, text))
+        _change(
+            store,
+            sr_id,
+            as_json,
+            lambda r: getattr(r, method)(now(), resolve_actor(actor), CHANNEL, text),
+        )
 
 
 _simple_move("dispatch", "dispatch", "Mark a request dispatched to its handler.")
 _simple_move("start", "start", "Mark an acknowledged request in progress.")
 _simple_move("restore", "restore", "Service restored (a workaround may remain).")
-_simple_move("resolve", "resolve", "Resolved: the request enters the callback queue; closes its Red Flag.")
+_simple_move(
+    "resolve", "resolve", "Resolved: the request enters the callback queue; closes its Red Flag."
+)
 _simple_move("escalate", "escalate", "Escalate to the next support level (L1 → L2 → L3).")
 
 
@@ -320,8 +420,10 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
     if as_json:
         echo_json({"request": request, "callout": run})
         return
-    click.echo(f"{request.id} acknowledged by {by or actor}"
-               + (f"; its {run.chain} chain stopped at {run.position_label()}" if run else ""))
+    click.echo(
+        f"{request.id} acknowledged by {by or actor}"
+        + (f"; its {run.chain} chain stopped at {run.position_label()}" if run else "")
+    )
 
 
 @sr.command("note")
@@ -343,13 +445,18 @@ def note(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) 
 @actor_option
 @json_option
 @with_store
-def assign(store: Store, sr_id: str, unit: str, person: str, text: str, actor: str | None,
-           as_json: bool) -> None:
+def assign(
+    store: Store, sr_id: str, unit: str, person: str, text: str, actor: str | None, as_json: bool
+) -> None:
     """Give a request a new owner (unit and person)."""
     if not unit and not person:
         raise click.UsageError("give --unit, --person or both")
-    _change(store, sr_id, as_json,
-            lambda r: r.assign(now(), resolve_actor(actor), Owner(unit, person), CHANNEL, text))
+    _change(
+        store,
+        sr_id,
+        as_json,
+        lambda r: r.assign(now(), resolve_actor(actor), Owner(unit, person), CHANNEL, text),
+    )
 
 
 @sr.command("declare")
@@ -359,13 +466,18 @@ def assign(store: Store, sr_id: str, unit: str, person: str, text: str, actor: s
 @actor_option
 @json_option
 @with_store
-def declare(store: Store, sr_id: str, criteria: tuple[str, ...], text: str, actor: str | None,
-            as_json: bool) -> None:
+def declare(
+    store: Store, sr_id: str, criteria: tuple[str, ...], text: str, actor: str | None, as_json: bool
+) -> None:
     """Add emergency criteria to a request; the first makes it an emergency with a Red Flag."""
     criteria = tuple(c.strip().upper() for c in criteria)
     check_criteria(criteria)
-    _change(store, sr_id, as_json,
-            lambda r: r.declare(now(), resolve_actor(actor), criteria, CHANNEL, text))
+    _change(
+        store,
+        sr_id,
+        as_json,
+        lambda r: r.declare(now(), resolve_actor(actor), criteria, CHANNEL, text),
+    )
 
 
 @sr.command("callback")
@@ -374,13 +486,25 @@ def declare(store: Store, sr_id: str, criteria: tuple[str, ...], text: str, acto
 @click.option("--score", type=click.IntRange(1, 5), help="Satisfaction, 1 to 5.")
 @click.option("--words", default="", help="What the customer said.")
 @click.option("--called", default="", help="Whom you called (name and number).")
-@click.option("--reopen", is_flag=True,
-              help="The customer is dissatisfied (score 1-2): reopen the request now.")
+@click.option(
+    "--reopen",
+    is_flag=True,
+    help="The customer is dissatisfied (score 1-2): reopen the request now.",
+)
 @actor_option
 @json_option
 @with_store
-def callback(store: Store, subject: str | None, outcome: str | None, score: int | None,
-             words: str, called: str, reopen: bool, actor: str | None, as_json: bool) -> None:
+def callback(
+    store: Store,
+    subject: str | None,
+    outcome: str | None,
+    score: int | None,
+    words: str,
+    called: str,
+    reopen: bool,
+    actor: str | None,
+    as_json: bool,
+) -> None:
     """The callback (回访) queue; with an id, record a callback to that customer.
 
     Without an id: every resolved request and completed cutover waiting for a callback, the
@@ -399,28 +523,58 @@ def callback(store: Store, subject: str | None, outcome: str | None, score: int 
     if is_planned_id(subject):
         if reopen:
             raise click.UsageError("--reopen applies to requests, not to a cutover's callback")
-        record_cutover_callback(store, subject, CallbackOutcome(outcome), score, words, called,
-                                resolve_actor(actor), as_json)
+        record_cutover_callback(
+            store,
+            subject,
+            CallbackOutcome(outcome),
+            score,
+            words,
+            called,
+            resolve_actor(actor),
+            as_json,
+        )
         return
-    _change(store, subject, as_json,
-            lambda r: r.record_callback(now(), resolve_actor(actor), CallbackOutcome(outcome),
-                                        score, words, CHANNEL, called=called, reopen=reopen))
+    _change(
+        store,
+        subject,
+        as_json,
+        lambda r: r.record_callback(
+            now(),
+            resolve_actor(actor),
+            CallbackOutcome(outcome),
+            score,
+            words,
+            CHANNEL,
+            called=called,
+            reopen=reopen,
+        ),
+    )
 
 
 @sr.command("close")
 @click.argument("sr_id")
 @click.option("--note", "text", default="", help="Why, or what was said.")
-@click.option("--without-callback", "reason", default="", metavar="REASON",
-              help=f"Close with no reached callback, after {CALLBACK_ATTEMPTS} unanswered "
-                   "attempts: why none was possible.")
+@click.option(
+    "--without-callback",
+    "reason",
+    default="",
+    metavar="REASON",
+    help=f"Close with no reached callback, after {CALLBACK_ATTEMPTS} unanswered "
+    "attempts: why none was possible.",
+)
 @actor_option
 @json_option
 @with_store
-def close(store: Store, sr_id: str, text: str, reason: str, actor: str | None,
-          as_json: bool) -> None:
+def close(
+    store: Store, sr_id: str, text: str, reason: str, actor: str | None, as_json: bool
+) -> None:
     """Close a request that was called back (回访)."""
-    _change(store, sr_id, as_json,
-            lambda r: r.close(now(), resolve_actor(actor), CHANNEL, text, without_callback=reason))
+    _change(
+        store,
+        sr_id,
+        as_json,
+        lambda r: r.close(now(), resolve_actor(actor), CHANNEL, text, without_callback=reason),
+    )
 
 
 @sr.command("reopen")
@@ -444,15 +598,22 @@ def import_(store: Store, path: Path, as_json: bool) -> None:
     if as_json:
         echo_json(summary.__dict__)
     else:
-        click.echo(f"imported {summary.requests} requests ({summary.open} open) "
-                   f"and {summary.events} events")
+        click.echo(
+            f"imported {summary.requests} requests ({summary.open} open) "
+            f"and {summary.events} events"
+        )
 
 
 @sr.command("export")
-@click.option("--open/--all", "only_open", default=False, help="Open requests only, or all (default).")
+@click.option(
+    "--open/--all", "only_open", default=False, help="Open requests only, or all (default)."
+)
 @click.option("--since", type=TIME, help="Received at or after this time.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
 @with_store
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""

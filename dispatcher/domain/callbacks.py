@@ -47,10 +47,18 @@ class CallbackDue:
         return now > self.due
 
     def to_dict(self) -> dict:
-        return {"subject": self.subject, "kind": self.kind, "customer": self.customer,
-                "contact": self.contact, "summary": self.summary, "since": self.since,
-                "due": self.due, "attempts": self.attempts, "last_outcome": self.last_outcome,
-                "may_close_without": self.may_close_without}
+        return {
+            "subject": self.subject,
+            "kind": self.kind,
+            "customer": self.customer,
+            "contact": self.contact,
+            "summary": self.summary,
+            "since": self.since,
+            "due": self.due,
+            "attempts": self.attempts,
+            "last_outcome": self.last_outcome,
+            "may_close_without": self.may_close_without,
+        }
 
 
 def request_callback(sr: ServiceRequest, timeline: list[Event]) -> CallbackDue | None:
@@ -62,8 +70,9 @@ def request_callback(sr: ServiceRequest, timeline: list[Event]) -> CallbackDue |
     attempts = [e for e in timeline if e.kind == "callback" and e.seq > after]
     last = attempts[-1].data.get("outcome", "") if attempts else ""
     contact = " ".join(filter(None, (sr.reporter.name, sr.reporter.phone, sr.reporter.email)))
-    return CallbackDue(sr.id, "request", sr.customer.name, contact, sr.summary, since,
-                       sr.callback_attempts, last)
+    return CallbackDue(
+        sr.id, "request", sr.customer.name, contact, sr.summary, since, sr.callback_attempts, last
+    )
 
 
 def queue_order(items: list[CallbackDue]) -> list[CallbackDue]:

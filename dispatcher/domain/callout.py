@@ -62,8 +62,9 @@ class CalloutRun:
         return self.state is RunState.RUNNING
 
 
-def start_run(sr: str, chain_id: str, chain: ChainShape, at: datetime,
-              drill: bool = False) -> CalloutRun:
+def start_run(
+    sr: str, chain_id: str, chain: ChainShape, at: datetime, drill: bool = False
+) -> CalloutRun:
     first = Position(0, 0)
     return CalloutRun(sr, chain_id, at, first, at, at + _wait(chain, first), drill=drill)
 
@@ -88,15 +89,21 @@ def advance(run: CalloutRun, chain: ChainShape, at: datetime) -> CalloutRun:
     following = next_position(chain, run.position)
     if following is None:
         return replace(run, state=RunState.EXHAUSTED, step_deadline=at)
-    return replace(run, position=following, step_started=at,
-                   step_deadline=at + _wait(chain, following))
+    return replace(
+        run, position=following, step_started=at, step_deadline=at + _wait(chain, following)
+    )
 
 
 def acknowledge(run: CalloutRun, at: datetime, by: str, via: str) -> CalloutRun:
     if not run.running:
         return run
-    return replace(run, state=RunState.ACKNOWLEDGED, acknowledged_by=by, acknowledged_at=at,
-                   acknowledged_via=via)
+    return replace(
+        run,
+        state=RunState.ACKNOWLEDGED,
+        acknowledged_by=by,
+        acknowledged_at=at,
+        acknowledged_via=via,
+    )
 
 
 def stop(run: CalloutRun) -> CalloutRun:
@@ -134,8 +141,9 @@ class PersonRoutes:
     def first_wave(self, step_channels: Sequence[str]) -> list[Route]:
         wave: list[Route] = []
         for channel in step_channels:
-            route = next((r for r in self.ordered if r.channel == channel and r not in self.tried),
-                         None)
+            route = next(
+                (r for r in self.ordered if r.channel == channel and r not in self.tried), None
+            )
             if route is not None:
                 wave.append(route)
                 self.tried.add(route)
@@ -151,7 +159,6 @@ class PersonRoutes:
         return None
 
 
-
 # After the step's own channels, a person's other ways are tried in this order: the phone,
 # then text, then mail, then any plugin's; the desk's manual relay last.
 FALLBACK_ORDER = ("voice", "sms", "email")
@@ -164,19 +171,27 @@ def _fallback_rank(channel: str) -> tuple[int, str]:
     return (len(FALLBACK_ORDER) + (channel == MANUAL_CHANNEL), channel)
 
 
-def routes_for(person: Person, step_channels: Sequence[str],
-               reaches: dict[str, frozenset[ContactKind]]) -> PersonRoutes:
+def routes_for(
+    person: Person, step_channels: Sequence[str], reaches: dict[str, frozenset[ContactKind]]
+) -> PersonRoutes:
     """All routes for a person: the step's channels first, then every other enabled channel
     (see `FALLBACK_ORDER`)."""
     others = sorted((c for c in reaches if c not in step_channels), key=_fallback_rank)
     channels = list(step_channels) + others
-    ordered = [Route(person.id, channel, contact)
-               for channel in channels if channel in reaches
-               for contact in person.contacts if contact.kind in reaches[channel]]
+    ordered = [
+        Route(person.id, channel, contact)
+        for channel in channels
+        if channel in reaches
+        for contact in person.contacts
+        if contact.kind in reaches[channel]
+    ]
     return PersonRoutes(person, ordered)
 
 
-def unreachable(people: Iterable[Person], reaches: dict[str, frozenset[ContactKind]],
-                step_channels: Sequence[str]) -> list[Person]:
+def unreachable(
+    people: Iterable[Person],
+    reaches: dict[str, frozenset[ContactKind]],
+    step_channels: Sequence[str],
+) -> list[Person]:
     """People this step cannot page at all through the enabled channels."""
     return [p for p in people if not routes_for(p, step_channels, reaches).ordered]

@@ -49,43 +49,64 @@ class Complaint:
     def responded_on_time(self) -> bool:
         return self.responded_at is not None and self.responded_at <= self.respond_by
 
-    def investigate(self, note: str) -> "Complaint":
+    def investigate(self, note: str) -> Complaint:
         if not note.strip():
             raise DispatcherError(f"the investigation note of {self.sr} needs text")
         text = note.strip() if not self.investigation else f"{self.investigation}\n{note.strip()}"
         return replace(self, investigation=text)
 
-    def respond(self, at: datetime, response: str) -> "Complaint":
+    def respond(self, at: datetime, response: str) -> Complaint:
         if not response.strip():
             raise DispatcherError(f"the response to {self.sr} needs text")
         if self.responded_at is not None:
-            raise IllegalTransition(f"{self.sr} was already answered at {self.responded_at:%Y-%m-%d %H:%M}")
+            raise IllegalTransition(
+                f"{self.sr} was already answered at {self.responded_at:%Y-%m-%d %H:%M}"
+            )
         return replace(self, response=response.strip(), responded_at=at)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sr": self.sr, "received": self.received.isoformat(), "customer": self.customer,
-                "about": self.about, "respond_by": self.respond_by.isoformat(),
-                "resolve_by": self.resolve_by.isoformat(), "investigation": self.investigation,
-                "response": self.response,
-                "responded_at": self.responded_at.isoformat() if self.responded_at else None,
-                "repeat_of": self.repeat_of, "repeat_number": self.repeat_number}
+        return {
+            "sr": self.sr,
+            "received": self.received.isoformat(),
+            "customer": self.customer,
+            "about": self.about,
+            "respond_by": self.respond_by.isoformat(),
+            "resolve_by": self.resolve_by.isoformat(),
+            "investigation": self.investigation,
+            "response": self.response,
+            "responded_at": self.responded_at.isoformat() if self.responded_at else None,
+            "repeat_of": self.repeat_of,
+            "repeat_number": self.repeat_number,
+        }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "Complaint":
+    def from_dict(cls, raw: dict[str, Any]) -> Complaint:
         return cls(
-            sr=raw["sr"], received=datetime.fromisoformat(raw["received"]),
-            customer=raw["customer"], about=raw["about"],
+            sr=raw["sr"],
+            received=datetime.fromisoformat(raw["received"]),
+            customer=raw["customer"],
+            about=raw["about"],
             respond_by=datetime.fromisoformat(raw["respond_by"]),
             resolve_by=datetime.fromisoformat(raw["resolve_by"]),
-            investigation=raw.get("investigation", ""), response=raw.get("response", ""),
-            responded_at=datetime.fromisoformat(raw["responded_at"]) if raw.get("responded_at") else None,
-            repeat_of=raw.get("repeat_of", ""), repeat_number=int(raw.get("repeat_number", 0)),
+            investigation=raw.get("investigation", ""),
+            response=raw.get("response", ""),
+            responded_at=datetime.fromisoformat(raw["responded_at"])
+            if raw.get("responded_at")
+            else None,
+            repeat_of=raw.get("repeat_of", ""),
+            repeat_number=int(raw.get("repeat_number", 0)),
         )
 
 
-def new_complaint(sr: str, received: datetime, customer: str, about: str,
-                  earlier: list[Complaint], respond_by: datetime | None = None,
-                  resolve_by: datetime | None = None) -> Complaint:
+def new_complaint(
+    sr: str,
+    received: datetime,
+    customer: str,
+    about: str,
+    earlier: list[Complaint],
+    respond_by: datetime | None = None,
+    resolve_by: datetime | None = None,
+) -> Complaint:
     """A complaint, linked to the first earlier one from the same customer about the same thing."""
     if not customer.strip():
         raise DispatcherError("a complaint needs the customer who complains")
@@ -94,9 +115,21 @@ def new_complaint(sr: str, received: datetime, customer: str, about: str,
     respond_by = respond_by or received + RESPOND_WITHIN
     resolve_by = resolve_by or received + RESOLVE_WITHIN
     if respond_by < received or resolve_by < respond_by:
-        raise DispatcherError("a complaint's deadlines must follow it: received ≤ respond by ≤ resolve by")
+        raise DispatcherError(
+            "a complaint's deadlines must follow it: received ≤ respond by ≤ resolve by"
+        )
     key = subject_key(customer, about)
-    chain = sorted((c for c in earlier if c.key == key and c.received <= received),
-                   key=lambda c: (c.received, c.sr))
-    return Complaint(sr, received, customer.strip(), about.strip(), respond_by, resolve_by,
-                     repeat_of=chain[0].sr if chain else "", repeat_number=len(chain))
+    chain = sorted(
+        (c for c in earlier if c.key == key and c.received <= received),
+        key=lambda c: (c.received, c.sr),
+    )
+    return Complaint(
+        sr,
+        received,
+        customer.strip(),
+        about.strip(),
+        respond_by,
+        resolve_by,
+        repeat_of=chain[0].sr if chain else "",
+        repeat_number=len(chain),
+    )

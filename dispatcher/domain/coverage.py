@@ -97,7 +97,9 @@ def check_coverage(
             for person_id in span.people:
                 person = roster.people.get(person_id)
                 if person and not person.contacts_of(ContactKind.MOBILE):
-                    no_mobile.setdefault((person_id, unit, role), NoMobile(person_id, unit, role, span.start))
+                    no_mobile.setdefault(
+                        (person_id, unit, role), NoMobile(person_id, unit, role, span.start)
+                    )
     return CoverageReport(start, end, pairs, tuple(_merge(gaps)), tuple(no_mobile.values()))
 
 
@@ -121,7 +123,9 @@ def _with_dst_zone(roster: Roster, gap: Gap, spans: list[Span], index: int) -> G
             if left_zone == right_zone:
                 continue
             now = _offset_difference(left_zone, right_zone, gap.start)
-            if any(_offset_difference(left_zone, right_zone, gap.start + s) != now for s in SEASONS):
+            if any(
+                _offset_difference(left_zone, right_zone, gap.start + s) != now for s in SEASONS
+            ):
                 moving = left_zone if _observes_dst(left_zone, gap.start) else right_zone
                 return Gap(gap.unit, gap.role, gap.start, gap.end, gap.reason, str(moving))
     return gap
@@ -140,8 +144,20 @@ def _merge(gaps: list[Gap]) -> list[Gap]:
     merged: list[Gap] = []
     for gap in gaps:
         last = merged[-1] if merged else None
-        if last and (last.unit, last.role, last.reason, last.end) == (gap.unit, gap.role, gap.reason, gap.start):
-            merged[-1] = Gap(last.unit, last.role, last.start, gap.end, last.reason, last.dst_zone or gap.dst_zone)
+        if last and (last.unit, last.role, last.reason, last.end) == (
+            gap.unit,
+            gap.role,
+            gap.reason,
+            gap.start,
+        ):
+            merged[-1] = Gap(
+                last.unit,
+                last.role,
+                last.start,
+                gap.end,
+                last.reason,
+                last.dst_zone or gap.dst_zone,
+            )
         else:
             merged.append(gap)
     return merged

@@ -79,9 +79,15 @@ class Page:
         return self.state == "failed"
 
     def to_dict(self) -> dict:
-        return {"channel": self.channel, "address": self.address, "state": self.state,
-                "provider_status": self.provider_status, "error_code": self.error_code,
-                "detail": self.detail, "at": self.at}
+        return {
+            "channel": self.channel,
+            "address": self.address,
+            "state": self.state,
+            "provider_status": self.provider_status,
+            "error_code": self.error_code,
+            "detail": self.detail,
+            "at": self.at,
+        }
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,17 @@ class PersonOutcome:
         return None if self.acknowledged_at is None else self.acknowledged_at - self.paged_at
 
     def to_dict(self) -> dict:
-        return {"person": self.person, "name": self.name, "paged_at": self.paged_at,
-                "pages": [p.to_dict() for p in self.pages],
-                "acknowledged_at": self.acknowledged_at, "acknowledged_via": self.acknowledged_via,
-                "seconds_to_ack": _seconds(self.time_to_ack), "verdict": self.verdict,
-                "told_drill_over": self.told_over}
+        return {
+            "person": self.person,
+            "name": self.name,
+            "paged_at": self.paged_at,
+            "pages": [p.to_dict() for p in self.pages],
+            "acknowledged_at": self.acknowledged_at,
+            "acknowledged_via": self.acknowledged_via,
+            "seconds_to_ack": _seconds(self.time_to_ack),
+            "verdict": self.verdict,
+            "told_drill_over": self.told_over,
+        }
 
 
 @dataclass(frozen=True)
@@ -129,11 +141,17 @@ class StepOutcome:
         return min(times) - self.at if times else None
 
     def to_dict(self) -> dict:
-        return {"step": self.ordinal, "label": self.label, "at": self.at, "how": self.how,
-                "channels": list(self.channels), "nobody_for": list(self.nobody_for),
-                "reach_rate": self.reach_rate,
-                "seconds_to_first_ack": _seconds(self.first_ack_after),
-                "people": [p.to_dict() for p in self.people]}
+        return {
+            "step": self.ordinal,
+            "label": self.label,
+            "at": self.at,
+            "how": self.how,
+            "channels": list(self.channels),
+            "nobody_for": list(self.nobody_for),
+            "reach_rate": self.reach_rate,
+            "seconds_to_first_ack": _seconds(self.first_ack_after),
+            "people": [p.to_dict() for p in self.people],
+        }
 
 
 @dataclass(frozen=True)
@@ -145,8 +163,13 @@ class Acknowledgement:
     after: timedelta  # since the drill started
 
     def to_dict(self) -> dict:
-        return {"person": self.person, "name": self.name, "at": self.at, "via": self.via,
-                "seconds_after_start": _seconds(self.after)}
+        return {
+            "person": self.person,
+            "name": self.name,
+            "at": self.at,
+            "via": self.via,
+            "seconds_after_start": _seconds(self.after),
+        }
 
 
 @dataclass(frozen=True)
@@ -188,19 +211,39 @@ class DrillReport:
         return all(r.passed for r in self.results)
 
     def to_dict(self) -> dict:
-        return {"drill": self.sr, "scenario": self.scenario, "scenario_name": self.scenario_name,
-                "chain": self.chain, "started": self.started, "state": self.state,
-                "aborted": self.aborted, "passed": self.passed, "reach_rate": self.reach_rate,
-                "seconds_to_first_ack": _seconds(self.first_ack_after),
-                "acknowledgements": [a.to_dict() for a in self.acknowledgements],
-                "targets": [r.to_dict() for r in self.results],
-                "steps": [s.to_dict() for s in self.steps], "fixes": list(self.fixes)}
+        return {
+            "drill": self.sr,
+            "scenario": self.scenario,
+            "scenario_name": self.scenario_name,
+            "chain": self.chain,
+            "started": self.started,
+            "state": self.state,
+            "aborted": self.aborted,
+            "passed": self.passed,
+            "reach_rate": self.reach_rate,
+            "seconds_to_first_ack": _seconds(self.first_ack_after),
+            "acknowledgements": [a.to_dict() for a in self.acknowledgements],
+            "targets": [r.to_dict() for r in self.results],
+            "steps": [s.to_dict() for s in self.steps],
+            "fixes": list(self.fixes),
+        }
 
 
-def build_report(sr: str, scenario: str, scenario_name: str, chain: str, targets: DrillTargets,
-                 started: datetime, state: str, aborted: datetime | None, steps_total: int,
-                 steps: Sequence[StepLike], notifications: Iterable[NotificationLike],
-                 events: Iterable[EventLike], people: Mapping[str, Person]) -> DrillReport:
+def build_report(
+    sr: str,
+    scenario: str,
+    scenario_name: str,
+    chain: str,
+    targets: DrillTargets,
+    started: datetime,
+    state: str,
+    aborted: datetime | None,
+    steps_total: int,
+    steps: Sequence[StepLike],
+    notifications: Iterable[NotificationLike],
+    events: Iterable[EventLike],
+    people: Mapping[str, Person],
+) -> DrillReport:
     """The report of one drill from its records; `people` are the roster's, for names and
     contact methods (someone no longer in the roster is shown by id)."""
     notifications = sorted(notifications, key=lambda n: n.id)
@@ -213,30 +256,72 @@ def build_report(sr: str, scenario: str, scenario_name: str, chain: str, targets
         ordinal = log.round * max(1, steps_total) + log.step + 1
         step_people = []
         for person_id in log.people:
-            mine = tuple(_page(n) for n in pages
-                         if n.person == person_id and (n.round, n.step) == (log.round, log.step))
+            mine = tuple(
+                _page(n)
+                for n in pages
+                if n.person == person_id and (n.round, n.step) == (log.round, log.step)
+            )
             ack = ack_of.get(person_id)
-            step_people.append(PersonOutcome(
-                person_id, _name(people, person_id), log.at, mine,
-                ack.at if ack else None, ack.via if ack else "",
-                _verdict(mine, ack), person_id in told_over))
-        outcomes.append(StepOutcome(ordinal, f"round {log.round + 1}, step {log.step + 1}", log.at,
-                                    getattr(log, "how", ""), tuple(log.channels),
-                                    tuple(step_people), tuple(log.nobody_for)))
+            step_people.append(
+                PersonOutcome(
+                    person_id,
+                    _name(people, person_id),
+                    log.at,
+                    mine,
+                    ack.at if ack else None,
+                    ack.via if ack else "",
+                    _verdict(mine, ack),
+                    person_id in told_over,
+                )
+            )
+        outcomes.append(
+            StepOutcome(
+                ordinal,
+                f"round {log.round + 1}, step {log.step + 1}",
+                log.at,
+                getattr(log, "how", ""),
+                tuple(log.channels),
+                tuple(step_people),
+                tuple(log.nobody_for),
+            )
+        )
     first_step = None
     if acks:
-        first_step = next((s.ordinal for s in outcomes
-                           if any(p.person == acks[0].person for p in s.people)), None)
-    report = DrillReport(sr, scenario, scenario_name, chain, started, state, aborted,
-                         tuple(outcomes), tuple(acks), (), ())
+        first_step = next(
+            (s.ordinal for s in outcomes if any(p.person == acks[0].person for p in s.people)), None
+        )
+    report = DrillReport(
+        sr,
+        scenario,
+        scenario_name,
+        chain,
+        started,
+        state,
+        aborted,
+        tuple(outcomes),
+        tuple(acks),
+        (),
+        (),
+    )
     results = judge(targets, report.first_ack_after, first_step, report.reach_rate)
-    return DrillReport(sr, scenario, scenario_name, chain, started, state, aborted,
-                       tuple(outcomes), tuple(acks), tuple(results),
-                       tuple(_fixes(outcomes, report.people, people)))
+    return DrillReport(
+        sr,
+        scenario,
+        scenario_name,
+        chain,
+        started,
+        state,
+        aborted,
+        tuple(outcomes),
+        tuple(acks),
+        tuple(results),
+        tuple(_fixes(outcomes, report.people, people)),
+    )
 
 
-def _acknowledgements(events: Iterable[EventLike], started: datetime,
-                      people: Mapping[str, Person]) -> list[Acknowledgement]:
+def _acknowledgements(
+    events: Iterable[EventLike], started: datetime, people: Mapping[str, Person]
+) -> list[Acknowledgement]:
     """The first acknowledgement of each person, in order. The timeline names who
     acknowledged as the roster shows them (or by id)."""
     by_name = {p.display_name: p.id for p in people.values()}
@@ -246,15 +331,22 @@ def _acknowledgements(events: Iterable[EventLike], started: datetime,
         person = by_name.get(who, who)
         if person and person not in found:
             via = event.data.get("via") or event.channel
-            found[person] = Acknowledgement(person, _name(people, person), event.at, via,
-                                            event.at - started)
+            found[person] = Acknowledgement(
+                person, _name(people, person), event.at, via, event.at - started
+            )
     return list(found.values())
 
 
 def _page(notification: NotificationLike) -> Page:
-    return Page(notification.channel, notification.address, str(notification.state),
-                notification.provider_status, notification.error_code, notification.detail,
-                notification.created)
+    return Page(
+        notification.channel,
+        notification.address,
+        str(notification.state),
+        notification.provider_status,
+        notification.error_code,
+        notification.detail,
+        notification.created,
+    )
 
 
 def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None) -> str:
@@ -272,8 +364,9 @@ def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None) -> str:
     return "not reached: no answer"
 
 
-def _fixes(steps: list[StepOutcome], paged: list[PersonOutcome],
-           people: Mapping[str, Person]) -> list[str]:
+def _fixes(
+    steps: list[StepOutcome], paged: list[PersonOutcome], people: Mapping[str, Person]
+) -> list[str]:
     """What to change so the next drill (or night) reaches everyone."""
     fixes: list[str] = []
     for step in steps:
@@ -281,27 +374,41 @@ def _fixes(steps: list[StepOutcome], paged: list[PersonOutcome],
             fixes.append(f"{step.label}: nobody on call for {target}: fill that rotation")
     for outcome in paged:
         # An unanswered or busy call is no fault of the number: "never acknowledged" says it.
-        failed = {(p.address, p.error_code): p for p in outcome.pages
-                  if p.failed and p.provider_status not in UNANSWERED}
+        failed = {
+            (p.address, p.error_code): p
+            for p in outcome.pages
+            if p.failed and p.provider_status not in UNANSWERED
+        }
         for (address, code), page in failed.items():
             reason = ": ".join(x for x in (code, page.detail) if x)
             if code in WRONG_NUMBER_CODES:
-                fixes.append(f"{outcome.name}: {address} is a wrong number (the carrier rejected "
-                              f"it, {reason}): correct it in the roster")
+                fixes.append(
+                    f"{outcome.name}: {address} is a wrong number (the carrier rejected "
+                    f"it, {reason}): correct it in the roster"
+                )
             elif code in NOT_MOBILE_CODES:
-                fixes.append(f"{outcome.name}: {address} cannot take SMS ({reason}): make it "
-                              "kind: voice and add a mobile")
+                fixes.append(
+                    f"{outcome.name}: {address} cannot take SMS ({reason}): make it "
+                    "kind: voice and add a mobile"
+                )
             else:
-                fixes.append(f"{outcome.name}: {page.channel} to {address} failed ({reason or 'no reason given'})")
+                fixes.append(
+                    f"{outcome.name}: {page.channel} to {address} failed ({reason or 'no reason given'})"
+                )
         person = people.get(outcome.person)
         if person is not None and not person.contacts_of(ContactKind.MOBILE):
             fixes.append(f"{outcome.name} has no mobile number: SMS cannot reach them; add one")
         # The desk's relay shows a page to a dispatcher, not to the person.
-        delivered = any((p.state in ("sent", "delivered") or p.provider_status in UNANSWERED)
-                        and p.channel != "desk" for p in outcome.pages)
+        delivered = any(
+            (p.state in ("sent", "delivered") or p.provider_status in UNANSWERED)
+            and p.channel != "desk"
+            for p in outcome.pages
+        )
         if outcome.acknowledged_at is None and delivered:
-            fixes.append(f"{outcome.name} was paged but never acknowledged: check they know to "
-                         "reply with the code or press 1")
+            fixes.append(
+                f"{outcome.name} was paged but never acknowledged: check they know to "
+                "reply with the code or press 1"
+            )
     return list(dict.fromkeys(fixes))
 
 

@@ -51,8 +51,11 @@ class DrillTargets:
     @classmethod
     def from_dict(cls, raw: dict) -> DrillTargets:
         minutes = raw.get("acknowledged_within_minutes")
-        return cls(None if minutes is None else timedelta(minutes=minutes),
-                   raw.get("acknowledged_by_step"), raw.get("reach_rate"))
+        return cls(
+            None if minutes is None else timedelta(minutes=minutes),
+            raw.get("acknowledged_by_step"),
+            raw.get("reach_rate"),
+        )
 
 
 @dataclass(frozen=True)
@@ -73,18 +76,34 @@ class Scenario:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "name": self.name, "customer": self.customer, "site": self.site,
-            "product": self.product, "criteria": list(self.criteria), "chain": self.chain,
-            "category": self.category.value, "severity": self.severity.value,
-            "targets": self.targets.to_dict(), "source": self.source,
+            "id": self.id,
+            "name": self.name,
+            "customer": self.customer,
+            "site": self.site,
+            "product": self.product,
+            "criteria": list(self.criteria),
+            "chain": self.chain,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "targets": self.targets.to_dict(),
+            "source": self.source,
         }
 
     @classmethod
     def from_dict(cls, raw: dict) -> Scenario:
-        return cls(raw["id"], raw["name"], raw["customer"], raw["site"], raw["product"],
-                   tuple(raw["criteria"]), raw["chain"], Category(raw["category"]),
-                   Severity(raw["severity"]), DrillTargets.from_dict(raw["targets"]),
-                   raw.get("source", ""))
+        return cls(
+            raw["id"],
+            raw["name"],
+            raw["customer"],
+            raw["site"],
+            raw["product"],
+            tuple(raw["criteria"]),
+            raw["chain"],
+            Category(raw["category"]),
+            Severity(raw["severity"]),
+            DrillTargets.from_dict(raw["targets"]),
+            raw.get("source", ""),
+        )
 
 
 def builtin_scenarios(roster: Roster) -> list[Scenario]:
@@ -100,13 +119,15 @@ def builtin_scenarios(roster: Roster) -> list[Scenario]:
             continue
         product = next((p for p in products if p.handed_over), products[0])
         site = sites[index % len(sites)] if sites and product.handed_over else ""
-        scenarios.append(Scenario(
-            id=f"drill-{line.id}",
-            name=f"{product.name} down" + (f" in {site}" if site else "") + f" ({line.name})",
-            customer="Drill Telecom (fictional)",
-            site=site,
-            product=product.id,
-        ))
+        scenarios.append(
+            Scenario(
+                id=f"drill-{line.id}",
+                name=f"{product.name} down" + (f" in {site}" if site else "") + f" ({line.name})",
+                customer="Drill Telecom (fictional)",
+                site=site,
+                product=product.id,
+            )
+        )
     return scenarios
 
 
@@ -128,11 +149,17 @@ def dead_numbers(sent: Iterable[Sent]) -> frozenset[str]:
     that was not set up, or a number that only cannot take SMS, says nothing of the number."""
     last: dict[str, Sent] = {}
     for record in sorted(sent, key=lambda r: r.id):
-        if record.contact_kind in PHONE_KINDS and str(record.state) in ("sent", "delivered",
-                                                                         "failed"):
+        if record.contact_kind in PHONE_KINDS and str(record.state) in (
+            "sent",
+            "delivered",
+            "failed",
+        ):
             last[record.address] = record
-    return frozenset(address for address, record in last.items()
-                     if str(record.state) == "failed" and record.error_code in WRONG_NUMBER_CODES)
+    return frozenset(
+        address
+        for address, record in last.items()
+        if str(record.state) == "failed" and record.error_code in WRONG_NUMBER_CODES
+    )
 
 
 def working_phones(person: Person, dead: frozenset[str] = frozenset()) -> list[str]:
@@ -159,17 +186,24 @@ def chain_of(roster: Roster, scenario: Scenario) -> ChainSpec:
     try:
         return roster.chains[scenario.chain]
     except KeyError:
-        raise DispatcherError(f"scenario {scenario.id}: {roster.source} has no chain "
-                              f"{scenario.chain!r}") from None
+        raise DispatcherError(
+            f"scenario {scenario.id}: {roster.source} has no chain {scenario.chain!r}"
+        ) from None
 
 
-def dry_run(roster: Roster, scenario: Scenario, at: datetime,
-            overrides: tuple[Override, ...] = (), dead: frozenset[str] = frozenset()
-            ) -> list[StepCheck]:
+def dry_run(
+    roster: Roster,
+    scenario: Scenario,
+    at: datetime,
+    overrides: tuple[Override, ...] = (),
+    dead: frozenset[str] = frozenset(),
+) -> list[StepCheck]:
     """Who each step of the scenario's chain would page at `at`, and which step has a hole."""
     chain = chain_of(roster, scenario)
-    return [StepCheck(step, tuple(p.id for p in step.people if not working_phones(p, dead)))
-            for step in preview(roster, chain, at, scenario.site, scenario.product, overrides)]
+    return [
+        StepCheck(step, tuple(p.id for p in step.people if not working_phones(p, dead)))
+        for step in preview(roster, chain, at, scenario.site, scenario.product, overrides)
+    ]
 
 
 @dataclass(frozen=True)
@@ -188,13 +222,24 @@ class SweepHole:
         return [self.start + i * HOUR for i in range(count)]
 
     def to_dict(self) -> dict:
-        return {"from": self.start, "to": self.end, "step": self.step, "problem": self.problem,
-                "detail": self.detail, "hours": self.hours}
+        return {
+            "from": self.start,
+            "to": self.end,
+            "step": self.step,
+            "problem": self.problem,
+            "detail": self.detail,
+            "hours": self.hours,
+        }
 
 
-def sweep(roster: Roster, scenario: Scenario, start: datetime, hours: int,
-          overrides: tuple[Override, ...] = (), dead: frozenset[str] = frozenset()
-          ) -> list[SweepHole]:
+def sweep(
+    roster: Roster,
+    scenario: Scenario,
+    start: datetime,
+    hours: int,
+    overrides: tuple[Override, ...] = (),
+    dead: frozenset[str] = frozenset(),
+) -> list[SweepHole]:
     """Every hour of [start, start + hours) in which a step of the chain would reach nobody,
     or only people with no working phone number; consecutive hours merge into one stretch.
 
@@ -215,15 +260,21 @@ def sweep(roster: Roster, scenario: Scenario, start: datetime, hours: int,
                 continue
             if problem == NOBODY:
                 detail = "nobody on call for " + ", ".join(
-                    describe_target(t) for t in check.preview.nobody_for)
+                    describe_target(t) for t in check.preview.nobody_for
+                )
             else:
                 detail = "no working phone: " + ", ".join(check.no_phone)
             found[key] = (problem, detail)
     return _merge(found)
 
 
-def _changes(roster: Roster, scenario: Scenario, start: datetime, end: datetime,
-             overrides: tuple[Override, ...]) -> set[datetime]:
+def _changes(
+    roster: Roster,
+    scenario: Scenario,
+    start: datetime,
+    end: datetime,
+    overrides: tuple[Override, ...],
+) -> set[datetime]:
     """The instants in [start, end) when someone the chain pages by role changes."""
     chain = chain_of(roster, scenario)
     product = scenario.product or None
@@ -248,8 +299,13 @@ def _merge(found: dict[tuple[int, datetime], tuple[str, str]]) -> list[SweepHole
     holes: list[SweepHole] = []
     for (step, hour), (problem, detail) in sorted(found.items()):
         last = holes[-1] if holes else None
-        if (last and last.step == step and last.end == hour and last.problem == problem
-                and last.detail == detail):
+        if (
+            last
+            and last.step == step
+            and last.end == hour
+            and last.problem == problem
+            and last.detail == detail
+        ):
             holes[-1] = SweepHole(last.start, hour + HOUR, step, problem, detail)
         else:
             holes.append(SweepHole(hour, hour + HOUR, step, problem, detail))
@@ -267,29 +323,44 @@ class TargetResult:
     passed: bool
 
     def to_dict(self) -> dict:
-        return {"target": self.name, "wanted": self.wanted, "got": self.got,
-                "passed": self.passed}
+        return {"target": self.name, "wanted": self.wanted, "got": self.got, "passed": self.passed}
 
 
-def judge(targets: DrillTargets, first_ack_after: timedelta | None, first_ack_step: int | None,
-          reach_rate: float | None) -> list[TargetResult]:
+def judge(
+    targets: DrillTargets,
+    first_ack_after: timedelta | None,
+    first_ack_step: int | None,
+    reach_rate: float | None,
+) -> list[TargetResult]:
     """Each target the scenario sets, against what the drill measured."""
     results = []
     if targets.acknowledged_within is not None:
-        results.append(TargetResult(
-            "acknowledged_within", f"first acknowledgement within {_duration(targets.acknowledged_within)}",
-            "never" if first_ack_after is None else f"after {_duration(first_ack_after)}",
-            first_ack_after is not None and first_ack_after <= targets.acknowledged_within))
+        results.append(
+            TargetResult(
+                "acknowledged_within",
+                f"first acknowledgement within {_duration(targets.acknowledged_within)}",
+                "never" if first_ack_after is None else f"after {_duration(first_ack_after)}",
+                first_ack_after is not None and first_ack_after <= targets.acknowledged_within,
+            )
+        )
     if targets.acknowledged_by_step is not None:
-        results.append(TargetResult(
-            "acknowledged_by_step", f"acknowledged at step {targets.acknowledged_by_step} or before",
-            "never" if first_ack_step is None else f"at step {first_ack_step}",
-            first_ack_step is not None and first_ack_step <= targets.acknowledged_by_step))
+        results.append(
+            TargetResult(
+                "acknowledged_by_step",
+                f"acknowledged at step {targets.acknowledged_by_step} or before",
+                "never" if first_ack_step is None else f"at step {first_ack_step}",
+                first_ack_step is not None and first_ack_step <= targets.acknowledged_by_step,
+            )
+        )
     if targets.reach_rate is not None:
-        results.append(TargetResult(
-            "reach_rate", f"at least {targets.reach_rate:.0%} of the people paged acknowledge",
-            "nobody paged" if reach_rate is None else f"{reach_rate:.0%}",
-            reach_rate is not None and reach_rate >= targets.reach_rate))
+        results.append(
+            TargetResult(
+                "reach_rate",
+                f"at least {targets.reach_rate:.0%} of the people paged acknowledge",
+                "nobody paged" if reach_rate is None else f"{reach_rate:.0%}",
+                reach_rate is not None and reach_rate >= targets.reach_rate,
+            )
+        )
     return results
 
 

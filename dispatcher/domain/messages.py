@@ -39,21 +39,27 @@ def page(sr: ServiceRequest, language: str, step_label: str) -> Message:
     if zh:
         what = "紧急事件" if sr.is_emergency else "服务请求"
         short = _cut(f"{sr.id} {what} {sr.severity.value}: {sr.summary} ({_where(sr, True)})")
-        long = (f"{what} {sr.id}\n摘要:{sr.summary}\n客户:{sr.customer.name or '-'}\n"
-                f"站点:{sr.site or '-'}  产品:{sr.product or '-'}  级别:{sr.severity.value}\n"
-                f"紧急事件条件:{', '.join(sr.criteria) or '-'}\n呼叫进度:{step_label}\n"
-                "请回复确认码或致电客户服务中心确认接手。")
+        long = (
+            f"{what} {sr.id}\n摘要:{sr.summary}\n客户:{sr.customer.name or '-'}\n"
+            f"站点:{sr.site or '-'}  产品:{sr.product or '-'}  级别:{sr.severity.value}\n"
+            f"紧急事件条件:{', '.join(sr.criteria) or '-'}\n呼叫进度:{step_label}\n"
+            "请回复确认码或致电客户服务中心确认接手。"
+        )
         spoken = f"{what}。{sr.customer.name or ''}。{sr.summary}。请确认接手。"
         return Message(short, long, spoken)
     what = "EMERGENCY" if sr.is_emergency else "Service request"
     short = _cut(f"{sr.id} {what} {sr.severity.value}: {sr.summary} ({_where(sr, False)})")
-    long = (f"{what} {sr.id}\nSummary: {sr.summary}\nCustomer: {sr.customer.name or '-'}"
-            f"{' (VIP ' + sr.customer.vip.value + ')' if sr.customer.vip else ''}\n"
-            f"Site: {sr.site or '-'}  Product: {sr.product or '-'}  Severity: {sr.severity.value}\n"
-            f"Emergency criteria: {', '.join(sr.criteria) or '-'}\nCall-out: {step_label}\n"
-            "Acknowledge with the code below, or call the CSC desk, to own this request.")
-    spoken = (f"{what} for {sr.customer.name or 'a customer'}. {sr.summary}. "
-              "Please acknowledge and call the service centre desk.")
+    long = (
+        f"{what} {sr.id}\nSummary: {sr.summary}\nCustomer: {sr.customer.name or '-'}"
+        f"{' (VIP ' + sr.customer.vip.value + ')' if sr.customer.vip else ''}\n"
+        f"Site: {sr.site or '-'}  Product: {sr.product or '-'}  Severity: {sr.severity.value}\n"
+        f"Emergency criteria: {', '.join(sr.criteria) or '-'}\nCall-out: {step_label}\n"
+        "Acknowledge with the code below, or call the CSC desk, to own this request."
+    )
+    spoken = (
+        f"{what} for {sr.customer.name or 'a customer'}. {sr.summary}. "
+        "Please acknowledge and call the service centre desk."
+    )
     return Message(short, long, spoken)
 
 
@@ -66,8 +72,9 @@ def drill_over(sr: ServiceRequest, language: str, reason: str) -> Message:
     return Message(text, f"{text}\nReason: {reason}", text)
 
 
-def sla_warning(sr: ServiceRequest, language: str, clock: str, breached: bool,
-                deadline: datetime) -> Message:
+def sla_warning(
+    sr: ServiceRequest, language: str, clock: str, breached: bool, deadline: datetime
+) -> Message:
     """An SLA clock near its deadline, or past it, to the people who own the request."""
     due = f"{deadline:%Y-%m-%d %H:%M} UTC"
     if language == "zh":
@@ -97,5 +104,8 @@ def reachability_check(audit_id: str, language: str) -> Message:
         text = f"{audit_id} 客户服务中心联系方式核查:请回复确认码,证明此联系方式可用。"
         return Message(text, text + "\n无需其他操作。", "客户服务中心联系方式核查。请确认。")
     text = f"{audit_id} Reachability check from the CSC desk: please acknowledge this message."
-    return Message(text, text + "\nNo other action is needed.",
-                   "This is a reachability check from the service centre desk. Please acknowledge.")
+    return Message(
+        text,
+        text + "\nNo other action is needed.",
+        "This is a reachability check from the service centre desk. Please acknowledge.",
+    )

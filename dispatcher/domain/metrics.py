@@ -27,10 +27,19 @@ NONE = "(none)"
 MEASURES = {SlaKind.RESPONSE: "acknowledge", SlaKind.RESTORE: "restore", SlaKind.RESOLVE: "resolve"}
 UNIT_KINDS = ("branch", "br", "bd", "tac")  # BR: the overseas sites' regional units
 # The timeline events the measures read; a report may leave every other kind out.
-MEASURED_EVENTS = frozenset({
-    "acknowledged", "restored", "resolved", "reopened", "callback", "closed", "escalated",
-    "red_flag_opened", "red_flag_closed",
-})
+MEASURED_EVENTS = frozenset(
+    {
+        "acknowledged",
+        "restored",
+        "resolved",
+        "reopened",
+        "callback",
+        "closed",
+        "escalated",
+        "red_flag_opened",
+        "red_flag_closed",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ class Table:
     keys: int = 1
 
     def records(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, row)) for row in self.rows]
+        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
 
 
 def nearest_rank(values: Iterable[float], percent: float) -> float | None:
@@ -86,11 +95,16 @@ class Facts:
 
     @property
     def scores(self) -> list[int]:
-        return [e.data["score"] for e in self.timeline
-                if e.kind == "callback" and isinstance(e.data.get("score"), int)]
+        return [
+            e.data["score"]
+            for e in self.timeline
+            if e.kind == "callback" and isinstance(e.data.get("score"), int)
+        ]
 
     def decided(self) -> list[SlaClock]:
-        return [c for c in self.clocks if c.state in (SlaState.MET, SlaState.MISSED, SlaState.BREACHED)]
+        return [
+            c for c in self.clocks if c.state in (SlaState.MET, SlaState.MISSED, SlaState.BREACHED)
+        ]
 
     def resolved_at(self) -> datetime | None:
         return stopped_at(SlaKind.RESOLVE, self.sr, self.timeline)
@@ -110,11 +124,20 @@ def facts(sr: ServiceRequest, timeline: list[Event], roster: Roster, now: dateti
     if tac is not None and reached_l2:
         units.append(("tac", tac))
     target = roster.sla_for(sr.product, sr.severity)
-    times = {kind: (stop - sr.received if (stop := stopped_at(kind, sr, timeline)) else None)
-             for kind in SlaKind}
+    times = {
+        kind: (stop - sr.received if (stop := stopped_at(kind, sr, timeline)) else None)
+        for kind in SlaKind
+    }
     clocks = tuple(sla_clocks(sr, timeline, target, now)) if target else ()
-    return Facts(sr, tuple(timeline), line.id if line else UNKNOWN,
-                 site_unit.id if site_unit else NONE, tuple(units), times, clocks)
+    return Facts(
+        sr,
+        tuple(timeline),
+        line.id if line else UNKNOWN,
+        site_unit.id if site_unit else NONE,
+        tuple(units),
+        times,
+        clocks,
+    )
 
 
 # -- the tables -----------------------------------------------------------------------------
@@ -122,16 +145,23 @@ def facts(sr: ServiceRequest, timeline: list[Event], roster: Roster, now: dateti
 
 def volumes(items: list[Facts]) -> Table:
     rows: list[tuple[Any, ...]] = [("total", "all", len(items))]
-    for dimension, value_of in (("category", lambda f: f.sr.category.value),
-                                ("channel", lambda f: f.sr.intake.value),
-                                ("product_line", lambda f: f.product_line),
-                                ("branch", lambda f: f.branch)):
+    for dimension, value_of in (
+        ("category", lambda f: f.sr.category.value),
+        ("channel", lambda f: f.sr.intake.value),
+        ("product_line", lambda f: f.product_line),
+        ("branch", lambda f: f.branch),
+    ):
         counts: dict[str, int] = {}
         for item in items:
             counts[value_of(item)] = counts.get(value_of(item), 0) + 1
         rows += [(dimension, value, counts[value]) for value in sorted(counts)]
-    return Table("volumes", "Requests by category, channel, product line and branch",
-                 ("dimension", "value", "requests"), tuple(rows), keys=2)
+    return Table(
+        "volumes",
+        "Requests by category, channel, product line and branch",
+        ("dimension", "value", "requests"),
+        tuple(rows),
+        keys=2,
+    )
 
 
 def _severities(items: list[Facts]) -> list[Severity]:
@@ -145,11 +175,22 @@ def times(items: list[Facts]) -> Table:
         group = [f for f in items if f.sr.severity is severity]
         for kind, measure in MEASURES.items():
             values = [minutes(f.times[kind]) for f in group if f.times[kind] is not None]
-            rows.append((severity.value, measure, len(values), nearest_rank(values, 50),
-                         nearest_rank(values, 90)))
-    return Table("times", "Time to acknowledge, restore and resolve by severity (minutes)",
-                 ("severity", "measure", "requests", "median_minutes", "p90_minutes"),
-                 tuple(rows), keys=2)
+            rows.append(
+                (
+                    severity.value,
+                    measure,
+                    len(values),
+                    nearest_rank(values, 50),
+                    nearest_rank(values, 90),
+                )
+            )
+    return Table(
+        "times",
+        "Time to acknowledge, restore and resolve by severity (minutes)",
+        ("severity", "measure", "requests", "median_minutes", "p90_minutes"),
+        tuple(rows),
+        keys=2,
+    )
 
 
 def sla_compliance(items: list[Facts]) -> Table:
@@ -163,11 +204,16 @@ def sla_compliance(items: list[Facts]) -> Table:
         for kind in SlaKind:
             clocks = [c for f in groups[(line, severity)] for c in f.decided() if c.kind is kind]
             met = sum(c.state is SlaState.MET for c in clocks)
-            rows.append((line, severity.value, kind.value, len(clocks), met,
-                         percent(met, len(clocks))))
-    return Table("sla", "SLA compliance by product line and severity",
-                 ("product_line", "severity", "clock", "decided", "met", "compliance_pct"),
-                 tuple(rows), keys=3)
+            rows.append(
+                (line, severity.value, kind.value, len(clocks), met, percent(met, len(clocks)))
+            )
+    return Table(
+        "sla",
+        "SLA compliance by product line and severity",
+        ("product_line", "severity", "clock", "decided", "met", "compliance_pct"),
+        tuple(rows),
+        keys=3,
+    )
 
 
 def _closed(item: Facts) -> Event | None:
@@ -177,7 +223,7 @@ def _closed(item: Facts) -> Event | None:
 
 def _reopened_after_callback(item: Facts) -> int:
     """Reopenings that followed a callback with no other measured event between."""
-    pairs = zip(item.timeline, item.timeline[1:])
+    pairs = zip(item.timeline, item.timeline[1:], strict=False)
     return sum(first.kind == "callback" and second.kind == "reopened" for first, second in pairs)
 
 
@@ -202,27 +248,33 @@ def callbacks(items: list[Facts], cutovers: list[PlannedService]) -> Table:
         ("dissatisfied", sum(s <= 2 for s in scores)),
         ("reopened_after_callback", sum(_reopened_after_callback(f) for f in items)),
         ("cutovers_completed", len(cutovers)),
-        ("cutovers_called_back", sum(any(a.outcome.value == "reached" for a in c.callbacks)
-                                     for c in cutovers)),
+        (
+            "cutovers_called_back",
+            sum(any(a.outcome.value == "reached" for a in c.callbacks) for c in cutovers),
+        ),
         ("cutover_mean_score", mean(cutover_scores)),
     )
-    return Table("callbacks", "Callbacks (回访) before closure and satisfaction",
-                 ("measure", "value"), rows)
+    return Table(
+        "callbacks", "Callbacks (回访) before closure and satisfaction", ("measure", "value"), rows
+    )
 
 
 def complaints(items: list[Facts], records: dict[str, Complaint], now: datetime) -> Table:
     """Complaint figures; `records` maps SR id to its complaint record."""
     found = [(f, records[f.sr.id]) for f in items if f.sr.id in records]
     repeats = [c for _, c in found if c.is_repeat]
-    resolved_in_time = sum(1 for f, c in found
-                           if (at := f.resolved_at()) is not None and at <= c.resolve_by)
+    resolved_in_time = sum(
+        1 for f, c in found if (at := f.resolved_at()) is not None and at <= c.resolve_by
+    )
     rows = (
         ("complaints", len(found)),
         ("repeat_complaints", len(repeats)),
         ("customers_with_repeats", len({c.key for c in repeats})),
         ("responded_on_time", sum(c.responded_on_time() for _, c in found)),
-        ("responded_late", sum(c.responded_at is not None and not c.responded_on_time()
-                               for _, c in found)),
+        (
+            "responded_late",
+            sum(c.responded_at is not None and not c.responded_on_time() for _, c in found),
+        ),
         ("response_overdue", sum(c.responded_at is None and now > c.respond_by for _, c in found)),
         ("resolved_on_time", resolved_in_time),
     )
@@ -244,23 +296,35 @@ def _flag_opened_at_end(item: Facts, end: datetime) -> datetime | None:
 
 def red_flags(items: list[Facts], start: datetime, end: datetime) -> tuple[Table, Table]:
     """Red Flags opened and closed in [start, end), open at its end and their age then."""
+
     def count(kind: str) -> int:
         return sum(1 for f in items for e in f.timeline if e.kind == kind and start <= e.at < end)
 
-    still_open = sorted(((f.sr.id, at) for f in items
-                         if (at := _flag_opened_at_end(f, end)) is not None),
-                        key=lambda pair: (pair[1], pair[0]))
+    still_open = sorted(
+        ((f.sr.id, at) for f in items if (at := _flag_opened_at_end(f, end)) is not None),
+        key=lambda pair: (pair[1], pair[0]),
+    )
     ages = [hours(end - at) for _, at in still_open]
-    summary = Table("red_flags", "Red Flags", ("measure", "value"), (
-        ("opened", count("red_flag_opened")),
-        ("closed", count("red_flag_closed")),
-        ("open_at_end", len(still_open)),
-        ("median_age_hours", nearest_rank(ages, 50)),
-        ("oldest_age_hours", max(ages) if ages else None),
-    ))
-    listing = Table("red_flags_open", "Red Flags open at the end, oldest first",
-                    ("sr", "opened", "age_hours"),
-                    tuple((sr_id, at.isoformat(), age) for (sr_id, at), age in zip(still_open, ages)))
+    summary = Table(
+        "red_flags",
+        "Red Flags",
+        ("measure", "value"),
+        (
+            ("opened", count("red_flag_opened")),
+            ("closed", count("red_flag_closed")),
+            ("open_at_end", len(still_open)),
+            ("median_age_hours", nearest_rank(ages, 50)),
+            ("oldest_age_hours", max(ages) if ages else None),
+        ),
+    )
+    listing = Table(
+        "red_flags_open",
+        "Red Flags open at the end, oldest first",
+        ("sr", "opened", "age_hours"),
+        tuple(
+            (sr_id, at.isoformat(), age) for (sr_id, at), age in zip(still_open, ages, strict=False)
+        ),
+    )
     return summary, listing
 
 
@@ -276,12 +340,33 @@ def units(items: list[Facts], records: dict[str, Complaint]) -> Table:
         restore = [minutes(t) for f in group if (t := f.times[SlaKind.RESTORE]) is not None]
         resolve = [minutes(t) for f in group if (t := f.times[SlaKind.RESOLVE]) is not None]
         decided = [c for f in group for c in f.decided()]
-        rows.append((kind, unit, len(group), len(resolve), nearest_rank(restore, 50),
-                     nearest_rank(resolve, 50),
-                     percent(sum(c.state is SlaState.MET for c in decided), len(decided)),
-                     mean([s for f in group for s in f.scores]),
-                     sum(f.sr.id in records for f in group)))
-    return Table("units", "Service of each unit (branch, BR, BD, TAC)",
-                 ("kind", "unit", "requests", "resolved", "restore_median_minutes",
-                  "resolve_median_minutes", "sla_compliance_pct", "mean_score", "complaints"),
-                 tuple(rows), keys=2)
+        rows.append(
+            (
+                kind,
+                unit,
+                len(group),
+                len(resolve),
+                nearest_rank(restore, 50),
+                nearest_rank(resolve, 50),
+                percent(sum(c.state is SlaState.MET for c in decided), len(decided)),
+                mean([s for f in group for s in f.scores]),
+                sum(f.sr.id in records for f in group),
+            )
+        )
+    return Table(
+        "units",
+        "Service of each unit (branch, BR, BD, TAC)",
+        (
+            "kind",
+            "unit",
+            "requests",
+            "resolved",
+            "restore_median_minutes",
+            "resolve_median_minutes",
+            "sla_compliance_pct",
+            "mean_score",
+            "complaints",
+        ),
+        tuple(rows),
+        keys=2,
+    )

@@ -7,6 +7,7 @@ product line by its id, so "the interface person of the core network line" is
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -120,7 +121,9 @@ class Roster:
         self.product(product_id)
         return self.criteria.get(product_id, ())
 
-    def resolve_unit(self, unit: str, *, site: str | None = None, product: str | None = None) -> str | None:
+    def resolve_unit(
+        self, unit: str, *, site: str | None = None, product: str | None = None
+    ) -> str | None:
         """A unit id, or a placeholder filled from an SR's site and product (None if unknown)."""
         if unit == "$branch":
             found = self.branch_for_site(site) if site else None
@@ -164,7 +167,9 @@ class Roster:
         self, unit: str, role: Role, at: datetime, overrides: tuple[Override, ...] = ()
     ) -> list[Person]:
         """Who holds the role for the unit (or product line) at that instant."""
-        return [self.people[p] for p in self.holder_ids(unit, role, at, overrides) if p in self.people]
+        return [
+            self.people[p] for p in self.holder_ids(unit, role, at, overrides) if p in self.people
+        ]
 
     def resolve_target(
         self,
@@ -193,8 +198,17 @@ class Roster:
         each boundary is a handoff or the edge of an override."""
         shifts = [list(r.shifts(start, end)) for r in self.rotations_for(unit, role)]
         relevant = _relevant_overrides(
-            self.overrides + tuple(overrides), unit, role, start, end,
-            {p for rotation in self.rotations_for(unit, role) for slot in rotation.slots for p in slot},
+            self.overrides + tuple(overrides),
+            unit,
+            role,
+            start,
+            end,
+            {
+                p
+                for rotation in self.rotations_for(unit, role)
+                for slot in rotation.slots
+                for p in slot
+            },
         )
         cuts = {start, end}
         for rotation_shifts in shifts:
@@ -204,12 +218,16 @@ class Roster:
         boundaries = sorted(c for c in cuts if start <= c <= end)
         starts = [[s.start for s in rotation_shifts] for rotation_shifts in shifts]
         spans: list[Span] = []
-        for left, right in zip(boundaries, boundaries[1:]):
+        for left, right in itertools.pairwise(boundaries):
             holders: list[str] = []
             rotations: list[str] = []
-            for rotation_shifts, shift_starts in zip(shifts, starts):
+            for rotation_shifts, shift_starts in zip(shifts, starts, strict=False):
                 index = bisect_right(shift_starts, left) - 1
-                if index >= 0 and left < rotation_shifts[index].end and rotation_shifts[index].people:
+                if (
+                    index >= 0
+                    and left < rotation_shifts[index].end
+                    and rotation_shifts[index].people
+                ):
                     holders.extend(rotation_shifts[index].people)
                     rotations.append(rotation_shifts[index].rotation)
             people = apply_overrides(tuple(holders), unit, role, left, relevant)
@@ -240,11 +258,18 @@ class Roster:
 
 
 def _relevant_overrides(
-    overrides: tuple[Override, ...], unit: str, role: Role, start: datetime, end: datetime, holders: set[str]
+    overrides: tuple[Override, ...],
+    unit: str,
+    role: Role,
+    start: datetime,
+    end: datetime,
+    holders: set[str],
 ) -> tuple[Override, ...]:
     """The overrides that can change who holds this role in [start, end): those that add
     someone to it, and those covering a person who can hold it (also one added by cover)."""
-    candidates = [o for o in overrides if o.end > start and o.start < end and o.applies_to(unit, role)]
+    candidates = [
+        o for o in overrides if o.end > start and o.start < end and o.applies_to(unit, role)
+    ]
     holders = holders | {o.person for o in candidates if o.covers is None}
     relevant: list[Override] = []
     for override in sorted(candidates, key=lambda o: o.start):

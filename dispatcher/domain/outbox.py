@@ -28,10 +28,12 @@ class DeliveryState(StrEnum):
 
 # Which state may follow which; anything else is a bug in the caller.
 NEXT_STATES: dict[DeliveryState, frozenset[DeliveryState]] = {
-    DeliveryState.QUEUED: frozenset({DeliveryState.SENDING, DeliveryState.FAILED,
-                                     DeliveryState.CANCELLED}),
-    DeliveryState.SENDING: frozenset({DeliveryState.SENT, DeliveryState.DELIVERED,
-                                      DeliveryState.QUEUED, DeliveryState.FAILED}),
+    DeliveryState.QUEUED: frozenset(
+        {DeliveryState.SENDING, DeliveryState.FAILED, DeliveryState.CANCELLED}
+    ),
+    DeliveryState.SENDING: frozenset(
+        {DeliveryState.SENT, DeliveryState.DELIVERED, DeliveryState.QUEUED, DeliveryState.FAILED}
+    ),
     DeliveryState.SENT: frozenset({DeliveryState.DELIVERED, DeliveryState.FAILED}),
     DeliveryState.DELIVERED: frozenset(),
     DeliveryState.FAILED: frozenset(),
@@ -132,8 +134,12 @@ class PageKey:
 DUPLICATE_WINDOW = timedelta(minutes=5)
 
 
-def is_duplicate(key: PageKey, sent_at: dict[PageKey, datetime], now: datetime,
-                 window: timedelta = DUPLICATE_WINDOW) -> bool:
+def is_duplicate(
+    key: PageKey,
+    sent_at: dict[PageKey, datetime],
+    now: datetime,
+    window: timedelta = DUPLICATE_WINDOW,
+) -> bool:
     """The same page already went to the same address within the window."""
     last = sent_at.get(key)
     return last is not None and now - last < window

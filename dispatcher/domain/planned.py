@@ -54,13 +54,25 @@ class CallbackAttempt:
     called: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"at": self.at.isoformat(), "actor": self.actor, "outcome": self.outcome.value,
-                "score": self.score, "words": self.words, "called": self.called}
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "outcome": self.outcome.value,
+            "score": self.score,
+            "words": self.words,
+            "called": self.called,
+        }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "CallbackAttempt":
-        return cls(datetime.fromisoformat(raw["at"]), raw["actor"], CallbackOutcome(raw["outcome"]),
-                   raw.get("score"), raw.get("words", ""), raw.get("called", ""))
+    def from_dict(cls, raw: dict[str, Any]) -> CallbackAttempt:
+        return cls(
+            datetime.fromisoformat(raw["at"]),
+            raw["actor"],
+            CallbackOutcome(raw["outcome"]),
+            raw.get("score"),
+            raw.get("words", ""),
+            raw.get("called", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -95,39 +107,46 @@ class PlannedService:
     def linked_faults(self, requests: list[ServiceRequest]) -> list[ServiceRequest]:
         """Real faults reported at this work's site (and product, when both name one) during
         its window: a fault during a cutover is most likely the cutover's."""
-        return [sr for sr in requests
-                if sr.category is Category.FAULT_SUPPORT and not sr.drill
-                and self.covers(sr.received)
-                and self.site and sr.site.casefold() == self.site.casefold()
-                and not (self.product and sr.product and sr.product != self.product)]
+        return [
+            sr
+            for sr in requests
+            if sr.category is Category.FAULT_SUPPORT
+            and not sr.drill
+            and self.covers(sr.received)
+            and self.site
+            and sr.site.casefold() == self.site.casefold()
+            and not (self.product and sr.product and sr.product != self.product)
+        ]
 
     # -- changes ---------------------------------------------------------------------------
 
-    def begin(self, at: datetime) -> "PlannedService":
+    def begin(self, at: datetime) -> PlannedService:
         self._require((PlannedState.PLANNED,), "start")
         return replace(self, state=PlannedState.IN_PROGRESS, started=at)
 
-    def complete(self, at: datetime) -> "PlannedService":
+    def complete(self, at: datetime) -> PlannedService:
         """Completed; a completed cutover queues its satisfaction callback."""
         self._require((PlannedState.PLANNED, PlannedState.IN_PROGRESS), "complete")
-        return replace(self, state=PlannedState.COMPLETED, completed=at,
-                       started=self.started or self.start)
+        return replace(
+            self, state=PlannedState.COMPLETED, completed=at, started=self.started or self.start
+        )
 
-    def cancel(self, reason: str) -> "PlannedService":
+    def cancel(self, reason: str) -> PlannedService:
         if not reason.strip():
             raise DispatcherError(f"cancelling {self.id} needs a reason")
         self._require((PlannedState.PLANNED, PlannedState.IN_PROGRESS), "cancel")
         return replace(self, state=PlannedState.CANCELLED, cancelled_reason=reason.strip())
 
-    def record_callback(self, attempt: CallbackAttempt) -> "PlannedService":
+    def record_callback(self, attempt: CallbackAttempt) -> PlannedService:
         if self.callback_due() is None:
-            raise IllegalTransition(f"{self.id} has no satisfaction callback waiting: "
-                                    + self._why_no_callback())
+            raise IllegalTransition(
+                f"{self.id} has no satisfaction callback waiting: " + self._why_no_callback()
+            )
         if attempt.score is not None and not 1 <= attempt.score <= 5:
             raise DispatcherError(f"callback score must be 1 to 5, not {attempt.score}")
         if attempt.outcome is not CallbackOutcome.REACHED and attempt.score is not None:
             raise DispatcherError("a satisfaction score needs a reached customer")
-        return replace(self, callbacks=self.callbacks + (attempt,))
+        return replace(self, callbacks=(*self.callbacks, attempt))
 
     def _require(self, states: tuple[PlannedState, ...], action: str) -> None:
         if self.state not in states:
@@ -151,9 +170,16 @@ class PlannedService:
             return None
         assert self.completed is not None
         last = self.callbacks[-1].outcome.value if self.callbacks else ""
-        return CallbackDue(self.id, "cutover", self.customer, self.contact,
-                           f"satisfaction call after cutover: {self.title}", self.completed,
-                           len(self.callbacks), last)
+        return CallbackDue(
+            self.id,
+            "cutover",
+            self.customer,
+            self.contact,
+            f"satisfaction call after cutover: {self.title}",
+            self.completed,
+            len(self.callbacks),
+            last,
+        )
 
     # -- records ---------------------------------------------------------------------------
 
@@ -161,24 +187,40 @@ class PlannedService:
         def time(value: datetime | None) -> str | None:
             return value.isoformat() if value else None
 
-        return {"id": self.id, "kind": self.kind.value, "title": self.title,
-                "start": time(self.start), "end": time(self.end), "site": self.site,
-                "product": self.product, "customer": self.customer, "contact": self.contact,
-                "state": self.state.value, "started": time(self.started),
-                "completed": time(self.completed), "cancelled_reason": self.cancelled_reason,
-                "callbacks": [a.to_dict() for a in self.callbacks]}
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "title": self.title,
+            "start": time(self.start),
+            "end": time(self.end),
+            "site": self.site,
+            "product": self.product,
+            "customer": self.customer,
+            "contact": self.contact,
+            "state": self.state.value,
+            "started": time(self.started),
+            "completed": time(self.completed),
+            "cancelled_reason": self.cancelled_reason,
+            "callbacks": [a.to_dict() for a in self.callbacks],
+        }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "PlannedService":
+    def from_dict(cls, raw: dict[str, Any]) -> PlannedService:
         def time(value: str | None) -> datetime | None:
             return datetime.fromisoformat(value) if value else None
 
         return cls(
-            id=raw["id"], kind=PlannedKind(raw["kind"]), title=raw["title"],
-            start=datetime.fromisoformat(raw["start"]), end=datetime.fromisoformat(raw["end"]),
-            site=raw.get("site", ""), product=raw.get("product", ""),
-            customer=raw.get("customer", ""), contact=raw.get("contact", ""),
-            state=PlannedState(raw.get("state", "planned")), started=time(raw.get("started")),
+            id=raw["id"],
+            kind=PlannedKind(raw["kind"]),
+            title=raw["title"],
+            start=datetime.fromisoformat(raw["start"]),
+            end=datetime.fromisoformat(raw["end"]),
+            site=raw.get("site", ""),
+            product=raw.get("product", ""),
+            customer=raw.get("customer", ""),
+            contact=raw.get("contact", ""),
+            state=PlannedState(raw.get("state", "planned")),
+            started=time(raw.get("started")),
             completed=time(raw.get("completed")),
             cancelled_reason=raw.get("cancelled_reason", ""),
             callbacks=tuple(CallbackAttempt.from_dict(a) for a in raw.get("callbacks", [])),

@@ -35,22 +35,35 @@ class ContactStanding:
     via: str  # the channel of that acknowledgement
 
     def to_dict(self) -> dict:
-        return {"person": self.person, "name": self.name, "kind": self.kind.value,
-                "address": self.address, "last_confirmed": self.last_confirmed, "via": self.via}
+        return {
+            "person": self.person,
+            "name": self.name,
+            "kind": self.kind.value,
+            "address": self.address,
+            "last_confirmed": self.last_confirmed,
+            "via": self.via,
+        }
 
 
-def standings(people: Iterable[Person],
-              confirmed: Mapping[tuple[str, str, str], datetime]) -> list[ContactStanding]:
+def standings(
+    people: Iterable[Person], confirmed: Mapping[tuple[str, str, str], datetime]
+) -> list[ContactStanding]:
     """Each contact method of each person with its last confirmation (`confirmed` is keyed by
     person, channel, address)."""
     rows = []
     for person in people:
         for contact in person.contacts:
-            found = [(at, channel) for (who, channel, address), at in confirmed.items()
-                     if who == person.id and address == contact.address]
+            found = [
+                (at, channel)
+                for (who, channel, address), at in confirmed.items()
+                if who == person.id and address == contact.address
+            ]
             at, via = max(found) if found else (None, "")
-            rows.append(ContactStanding(person.id, person.display_name, contact.kind,
-                                        contact.address, at, via))
+            rows.append(
+                ContactStanding(
+                    person.id, person.display_name, contact.kind, contact.address, at, via
+                )
+            )
     return rows
 
 
@@ -58,5 +71,8 @@ def unconfirmed(rows: Iterable[ContactStanding], days: int, now: datetime) -> li
     """The phone numbers with no acknowledgement in the last `days` days (or never). A mail
     cannot be answered with a code, and a night call-out reaches people by phone."""
     since = now - timedelta(days=days)
-    return [r for r in rows if r.kind in PHONE_KINDS
-            and (r.last_confirmed is None or r.last_confirmed < since)]
+    return [
+        r
+        for r in rows
+        if r.kind in PHONE_KINDS and (r.last_confirmed is None or r.last_confirmed < since)
+    ]

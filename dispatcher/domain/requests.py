@@ -104,18 +104,32 @@ DISSATISFIED = 2
 
 _WHY_NOT = {
     ("close", Status.RESOLVED): "it was never called back (回访); record a callback first, or "
-                                f"after {CALLBACK_ATTEMPTS} unanswered attempts give the reason "
-                                "none was possible",
+    f"after {CALLBACK_ATTEMPTS} unanswered attempts give the reason "
+    "none was possible",
     ("close", Status.CLOSED): "it is already closed",
     ("acknowledge", Status.CLOSED): "it is closed",
 }
 
 # Timeline events the call-out engine writes; they leave the SR's state as it is.
-ENGINE_EVENTS = frozenset({
-    "callout_started", "step_reached", "step_skipped", "callout_escalated", "callout_repaged",
-    "page_sent", "page_delivered", "page_failed", "callout_acknowledged", "late_acknowledgement",
-    "callout_exhausted", "callout_stopped", "sla_near_breach", "sla_breached", "csq_notified",
-})
+ENGINE_EVENTS = frozenset(
+    {
+        "callout_started",
+        "step_reached",
+        "step_skipped",
+        "callout_escalated",
+        "callout_repaged",
+        "page_sent",
+        "page_delivered",
+        "page_failed",
+        "callout_acknowledged",
+        "late_acknowledgement",
+        "callout_exhausted",
+        "callout_stopped",
+        "sla_near_breach",
+        "sla_breached",
+        "csq_notified",
+    }
+)
 
 SR_ID = re.compile(r"^SR-(\d{8})-(\d{4,})$")
 ID_DAY_FACTOR = 100_000  # doc id = YYYYMMDD * factor + number of the day
@@ -147,7 +161,7 @@ class Event:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "Event":
+    def from_dict(cls, raw: dict[str, Any]) -> Event:
         return cls(
             sr=raw["sr"],
             seq=int(raw["seq"]),
@@ -229,26 +243,46 @@ class ServiceRequest:
 
     # -- changes: each returns the timeline events it causes ----------------------------
 
-    def _event(self, at: datetime, actor: str, kind: str, text: str = "", channel: str = "",
-               **data: Any) -> Event:
+    def _event(
+        self, at: datetime, actor: str, kind: str, text: str = "", channel: str = "", **data: Any
+    ) -> Event:
         self.event_count += 1
         return Event(self.id, self.event_count, at, actor, kind, text, channel, data)
 
-    def _move(self, action: str, at: datetime, actor: str, channel: str, text: str = "",
-              **data: Any) -> list[Event]:
+    def _move(
+        self, action: str, at: datetime, actor: str, channel: str, text: str = "", **data: Any
+    ) -> list[Event]:
         allowed_from, target, kind = TRANSITIONS[action]
         if self.status not in allowed_from:
             reason = _WHY_NOT.get((action, self.status), f"it is {self.status.value}")
             raise IllegalTransition(f"cannot {action} {self.id}: {reason}")
         previous, self.status = self.status, target
-        return [self._event(at, actor, kind, text, channel,
-                            **{"from": previous.value, "to": target.value}, **data)]
+        return [
+            self._event(
+                at,
+                actor,
+                kind,
+                text,
+                channel,
+                **{"from": previous.value, "to": target.value},
+                **data,
+            )
+        ]
 
     def registered(self, at: datetime, actor: str, channel: str) -> list[Event]:
         """The events of a new SR: its registration, and its Red Flag if it is an emergency."""
-        events = [self._event(at, actor, "registered", self.summary, channel,
-                              category=self.category.value, severity=self.severity.value,
-                              criteria=list(self.criteria))]
+        events = [
+            self._event(
+                at,
+                actor,
+                "registered",
+                self.summary,
+                channel,
+                category=self.category.value,
+                severity=self.severity.value,
+                criteria=list(self.criteria),
+            )
+        ]
         if self.is_emergency:
             events += self._open_red_flag(at, actor, channel)
         return events
@@ -256,8 +290,9 @@ class ServiceRequest:
     def dispatch(self, at: datetime, actor: str, channel: str = "", text: str = "") -> list[Event]:
         return self._move("dispatch", at, actor, channel, text)
 
-    def acknowledge(self, at: datetime, actor: str, channel: str = "", text: str = "",
-                    by: str = "") -> list[Event]:
+    def acknowledge(
+        self, at: datetime, actor: str, channel: str = "", text: str = "", by: str = ""
+    ) -> list[Event]:
         """Someone owns the problem; `by` is who acknowledged when the actor records it for them."""
         return self._move("acknowledge", at, actor, channel, text, **({"by": by} if by else {}))
 
@@ -274,22 +309,32 @@ class ServiceRequest:
             events.append(self._event(at, actor, "red_flag_closed", "", channel))
         return events
 
-    def record_callback(self, at: datetime, actor: str, outcome: CallbackOutcome,
-                        score: int | None = None, words: str = "", channel: str = "",
-                        called: str = "", reopen: bool = False) -> list[Event]:
+    def record_callback(
+        self,
+        at: datetime,
+        actor: str,
+        outcome: CallbackOutcome,
+        score: int | None = None,
+        words: str = "",
+        channel: str = "",
+        called: str = "",
+        reopen: bool = False,
+    ) -> list[Event]:
         """A callback (回访) attempt to `called`; a reached customer makes the SR ready to close,
         and a dissatisfied one (score ≤ DISSATISFIED) may reopen it at once (`reopen`)."""
         if self.status not in (Status.RESOLVED, Status.CALLBACK):
             raise IllegalTransition(
                 f"cannot record a callback for {self.id}: it is {self.status.value}, "
-                "and callbacks follow resolution")
+                "and callbacks follow resolution"
+            )
         if score is not None and not 1 <= score <= 5:
             raise DispatcherError(f"callback score must be 1 to 5, not {score}")
         if outcome is not CallbackOutcome.REACHED and score is not None:
             raise DispatcherError("a satisfaction score needs a reached customer")
         if reopen and (score is None or score > DISSATISFIED):
             raise DispatcherError(
-                f"only a dissatisfied callback (score 1 to {DISSATISFIED}) reopens {self.id}")
+                f"only a dissatisfied callback (score 1 to {DISSATISFIED}) reopens {self.id}"
+            )
         self.callback_attempts += 1
         data: dict[str, Any] = {"outcome": outcome.value, "attempt": self.callback_attempts}
         if score is not None:
@@ -302,8 +347,9 @@ class ServiceRequest:
         data.update({"from": previous.value, "to": self.status.value})
         events = [self._event(at, actor, "callback", words, channel, **data)]
         if reopen:
-            events += self.reopen(at, actor, words.strip() or f"dissatisfied callback (score {score})",
-                                  channel)
+            events += self.reopen(
+                at, actor, words.strip() or f"dissatisfied callback (score {score})", channel
+            )
         return events
 
     def reopen(self, at: datetime, actor: str, reason: str, channel: str = "") -> list[Event]:
@@ -315,8 +361,14 @@ class ServiceRequest:
             events += self._open_red_flag(at, actor, channel)
         return events
 
-    def close(self, at: datetime, actor: str, channel: str = "", text: str = "",
-              without_callback: str = "") -> list[Event]:
+    def close(
+        self,
+        at: datetime,
+        actor: str,
+        channel: str = "",
+        text: str = "",
+        without_callback: str = "",
+    ) -> list[Event]:
         """Close after a reached callback; or, with `without_callback` saying why none was
         possible, after CALLBACK_ATTEMPTS unanswered attempts."""
         if not without_callback.strip():
@@ -327,12 +379,24 @@ class ServiceRequest:
         if self.callback_attempts < CALLBACK_ATTEMPTS:
             raise IllegalTransition(
                 f"cannot close {self.id} without a callback: {self.callback_attempts} of "
-                f"{CALLBACK_ATTEMPTS} callback attempts made")
+                f"{CALLBACK_ATTEMPTS} callback attempts made"
+            )
         previous, self.status = self.status, Status.CLOSED
-        return [self._event(at, actor, "closed", text, channel,
-                            **{"from": previous.value, "to": Status.CLOSED.value,
-                               "without_callback": without_callback.strip(),
-                               "attempts": self.callback_attempts})]
+        return [
+            self._event(
+                at,
+                actor,
+                "closed",
+                text,
+                channel,
+                **{
+                    "from": previous.value,
+                    "to": Status.CLOSED.value,
+                    "without_callback": without_callback.strip(),
+                    "attempts": self.callback_attempts,
+                },
+            )
+        ]
 
     def escalate(self, at: datetime, actor: str, channel: str = "", text: str = "") -> list[Event]:
         if self.status not in OPEN_BEFORE_RESOLUTION:
@@ -340,22 +404,44 @@ class ServiceRequest:
         levels = list(Level)
         index = levels.index(self.level)
         if index == len(levels) - 1:
-            raise IllegalTransition(f"cannot escalate {self.id}: it is already at {self.level.value}")
+            raise IllegalTransition(
+                f"cannot escalate {self.id}: it is already at {self.level.value}"
+            )
         previous, self.level = self.level, levels[index + 1]
-        return [self._event(at, actor, "escalated", text, channel,
-                            **{"from": previous.value, "to": self.level.value})]
+        return [
+            self._event(
+                at,
+                actor,
+                "escalated",
+                text,
+                channel,
+                **{"from": previous.value, "to": self.level.value},
+            )
+        ]
 
-    def assign(self, at: datetime, actor: str, owner: Owner, channel: str = "",
-               text: str = "") -> list[Event]:
+    def assign(
+        self, at: datetime, actor: str, owner: Owner, channel: str = "", text: str = ""
+    ) -> list[Event]:
         if not self.is_open:
             raise IllegalTransition(f"cannot reassign {self.id}: it is closed")
         previous, self.owner = self.owner, owner
-        return [self._event(at, actor, "assigned", text, channel,
-                            unit=owner.unit, person=owner.person,
-                            previous_unit=previous.unit, previous_person=previous.person)]
+        return [
+            self._event(
+                at,
+                actor,
+                "assigned",
+                text,
+                channel,
+                unit=owner.unit,
+                person=owner.person,
+                previous_unit=previous.unit,
+                previous_person=previous.person,
+            )
+        ]
 
-    def declare(self, at: datetime, actor: str, criteria: tuple[str, ...], channel: str = "",
-                text: str = "") -> list[Event]:
+    def declare(
+        self, at: datetime, actor: str, criteria: tuple[str, ...], channel: str = "", text: str = ""
+    ) -> list[Event]:
         """Add emergency criteria found after registration; the first one raises a Red Flag."""
         if not self.is_open:
             raise IllegalTransition(f"cannot change the criteria of {self.id}: it is closed")
@@ -369,14 +455,16 @@ class ServiceRequest:
             events += self._open_red_flag(at, actor, channel)
         return events
 
-    def note(self, at: datetime, actor: str, text: str, channel: str = "",
-             **data: Any) -> list[Event]:
+    def note(
+        self, at: datetime, actor: str, text: str, channel: str = "", **data: Any
+    ) -> list[Event]:
         if not text.strip():
             raise DispatcherError("a note needs text")
         return [self._event(at, actor, "note", text, channel, **data)]
 
-    def record(self, at: datetime, actor: str, kind: str, text: str = "", channel: str = "",
-               **data: Any) -> list[Event]:
+    def record(
+        self, at: datetime, actor: str, kind: str, text: str = "", channel: str = "", **data: Any
+    ) -> list[Event]:
         """A call-out or SLA event (a page sent, a step reached, a breach): on the timeline,
         the SR's state unchanged."""
         if kind not in ENGINE_EVENTS:
@@ -388,8 +476,15 @@ class ServiceRequest:
         if self.drill:
             return []
         self.red_flag = RedFlag(opened=at)
-        return [self._event(at, actor, "red_flag_opened",
-                            "emergency criteria " + ", ".join(self.criteria), channel)]
+        return [
+            self._event(
+                at,
+                actor,
+                "red_flag_opened",
+                "emergency criteria " + ", ".join(self.criteria),
+                channel,
+            )
+        ]
 
     # -- records ------------------------------------------------------------------------
 
@@ -397,17 +492,21 @@ class ServiceRequest:
         raw = asdict(self)
         raw["received"] = self.received.isoformat()
         raw["criteria"] = list(self.criteria)
-        raw["red_flag"] = None if self.red_flag is None else {
-            "opened": self.red_flag.opened.isoformat(),
-            "closed": self.red_flag.closed.isoformat() if self.red_flag.closed else None,
-        }
+        raw["red_flag"] = (
+            None
+            if self.red_flag is None
+            else {
+                "opened": self.red_flag.opened.isoformat(),
+                "closed": self.red_flag.closed.isoformat() if self.red_flag.closed else None,
+            }
+        )
         raw["customer"]["vip"] = self.customer.vip.value if self.customer.vip else None
         for key in ("category", "severity", "intake", "level", "status"):
             raw[key] = getattr(self, key).value
         return raw
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "ServiceRequest":
+    def from_dict(cls, raw: dict[str, Any]) -> ServiceRequest:
         flag = raw.get("red_flag")
         customer = raw.get("customer") or {}
         return cls(
@@ -418,8 +517,9 @@ class ServiceRequest:
             severity=Severity(raw.get("severity", "minor")),
             intake=IntakeChannel(raw.get("intake", "phone")),
             reporter=Reporter(**(raw.get("reporter") or {})),
-            customer=Customer(customer.get("name", ""),
-                              VipKind(customer["vip"]) if customer.get("vip") else None),
+            customer=Customer(
+                customer.get("name", ""), VipKind(customer["vip"]) if customer.get("vip") else None
+            ),
             site=raw.get("site", ""),
             product=raw.get("product", ""),
             description=raw.get("description", ""),
@@ -427,9 +527,12 @@ class ServiceRequest:
             owner=Owner(**(raw.get("owner") or {})),
             level=Level(raw.get("level", "L1")),
             status=Status(raw.get("status", "new")),
-            red_flag=None if not flag else RedFlag(
+            red_flag=None
+            if not flag
+            else RedFlag(
                 datetime.fromisoformat(flag["opened"]),
-                datetime.fromisoformat(flag["closed"]) if flag.get("closed") else None),
+                datetime.fromisoformat(flag["closed"]) if flag.get("closed") else None,
+            ),
             drill=bool(raw.get("drill", False)),
             callback_attempts=int(raw.get("callback_attempts", 0)),
             event_count=int(raw.get("event_count", 0)),
@@ -473,6 +576,9 @@ def check_criteria(criteria: tuple[str, ...], extra_ids: frozenset[str] | None =
         if extra_ids is not None and criterion not in extra_ids:
             known = ", ".join(sorted(extra_ids)) or "none"
             raise DispatcherError(
-                f"unknown emergency criterion '{criterion}' (base 1-12; this product's: {known})")
+                f"unknown emergency criterion '{criterion}' (base 1-12; this product's: {known})"
+            )
         if extra_ids is None and criterion.isdigit():
-            raise DispatcherError(f"unknown emergency criterion '{criterion}' (base criteria are 1-12)")
+            raise DispatcherError(
+                f"unknown emergency criterion '{criterion}' (base criteria are 1-12)"
+            )

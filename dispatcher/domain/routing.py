@@ -64,8 +64,9 @@ def _unit_of_kind(roster: Roster, kind: UnitKind) -> str | None:
     return next((u.id for u in roster.units_of(kind)), None)
 
 
-def handler_for(roster: Roster, category: Category, level: Level, site: str,
-                product: str) -> tuple[str | None, str]:
+def handler_for(
+    roster: Roster, category: Category, level: Level, site: str, product: str
+) -> tuple[str | None, str]:
     """The handling unit and why, for a category at a support level."""
     known_product = product in roster.products
     if category in (Category.CONSULTATION, Category.COMPLAINT):
@@ -91,8 +92,15 @@ def handler_for(roster: Roster, category: Category, level: Level, site: str,
     return branch.id, f"L1 from {branch.id}, which covers {site}"
 
 
-def route(roster: Roster, category: Category, level: Level, site: str, product: str,
-          emergency: bool, severity: Severity | None = None) -> Routing:
+def route(
+    roster: Roster,
+    category: Category,
+    level: Level,
+    site: str,
+    product: str,
+    emergency: bool,
+    severity: Severity | None = None,
+) -> Routing:
     """The handler, and the chain: `emergency` for an emergency; else the category's chain
     for that severity when the roster has one (`fault-critical`), else the category's."""
     handler, why = handler_for(roster, category, level, site, product)
@@ -111,8 +119,14 @@ def route(roster: Roster, category: Category, level: Level, site: str, product: 
     return Routing(handler, level, chain, why)
 
 
-def preview(roster: Roster, chain: ChainSpec, at: datetime, site: str, product: str,
-            overrides: tuple[Override, ...] = ()) -> list[StepPreview]:
+def preview(
+    roster: Roster,
+    chain: ChainSpec,
+    at: datetime,
+    site: str,
+    product: str,
+    overrides: tuple[Override, ...] = (),
+) -> list[StepPreview]:
     """Each step of a chain as it would run at `at`: who, by which channels, how long.
 
     For a product not handed over (未移交) the BD gives L1, so `$branch` targets reach nobody:
@@ -125,13 +139,15 @@ def preview(roster: Roster, chain: ChainSpec, at: datetime, site: str, product: 
         people: list[Person] = []
         nobody: list[Target] = []
         for target in step.targets:
-            found = roster.resolve_target(target, at, site=site or None, product=product or None,
-                                          overrides=overrides)
+            found = roster.resolve_target(
+                target, at, site=site or None, product=product or None, overrides=overrides
+            )
             if not found:
                 nobody.append(target)
             people += [p for p in found if p not in people]
-        steps.append(StepPreview(number, step.channels, step.wait_minutes, tuple(people),
-                                 tuple(nobody)))
+        steps.append(
+            StepPreview(number, step.channels, step.wait_minutes, tuple(people), tuple(nobody))
+        )
     return steps
 
 

@@ -58,8 +58,10 @@ class SlaClock:
 # (a reopened SR has not been resolved, whatever its timeline says).
 _STOPS = {
     SlaKind.RESPONSE: ({"acknowledged"}, None),
-    SlaKind.RESTORE: ({"restored", "resolved"},
-                      {Status.RESTORED, Status.RESOLVED, Status.CALLBACK, Status.CLOSED}),
+    SlaKind.RESTORE: (
+        {"restored", "resolved"},
+        {Status.RESTORED, Status.RESOLVED, Status.CALLBACK, Status.CLOSED},
+    ),
     SlaKind.RESOLVE: ({"resolved"}, {Status.RESOLVED, Status.CALLBACK, Status.CLOSED}),
 }
 
@@ -79,8 +81,9 @@ def stopped_at(kind: SlaKind, sr: ServiceRequest, timeline: Iterable[Event]) -> 
     return max(restored) if kind is SlaKind.RESTORE and restored else max(e.at for e in stops)
 
 
-def sla_clocks(sr: ServiceRequest, timeline: list[Event], targets: SlaTargets,
-               now: datetime) -> list[SlaClock]:
+def sla_clocks(
+    sr: ServiceRequest, timeline: list[Event], targets: SlaTargets, now: datetime
+) -> list[SlaClock]:
     """The three clocks of an SR at `now`."""
     clocks = []
     for kind in SlaKind:

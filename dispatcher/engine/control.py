@@ -20,8 +20,8 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
-from dispatcher.domain.routing import Routing, route
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.routing import Routing, route
 from dispatcher.errors import DispatcherError, IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
@@ -42,8 +42,13 @@ CODE_REUSE = timedelta(days=2)  # an ack code is not handed out again while this
 
 
 class CalloutControl:
-    def __init__(self, store: Store, roster: Roster | None, overrides: tuple[Override, ...] | None = None,
-                 reaches: Mapping[str, frozenset[ContactKind]] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        roster: Roster | None,
+        overrides: tuple[Override, ...] | None = None,
+        reaches: Mapping[str, frozenset[ContactKind]] | None = None,
+    ) -> None:
         self.store = store
         self.roster = roster
         self._overrides = overrides
@@ -69,14 +74,23 @@ class CalloutControl:
     def routing(self, sr: ServiceRequest) -> Routing:
         if self.roster is None:
             raise DispatcherError(f"routing {sr.id} needs a roster (--roster)")
-        return route(self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency,
-                     sr.severity)
+        return route(
+            self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency, sr.severity
+        )
 
     # -- starting ---------------------------------------------------------------------------
 
-    def register(self, received: datetime, build: Callable[[str], ServiceRequest], at: datetime,
-                 actor: str, channel: str, *, chain: str | None = None, start_chain: bool = True
-                 ) -> tuple[ServiceRequest, Routing | None]:
+    def register(
+        self,
+        received: datetime,
+        build: Callable[[str], ServiceRequest],
+        at: datetime,
+        actor: str,
+        channel: str,
+        *,
+        chain: str | None = None,
+        start_chain: bool = True,
+    ) -> tuple[ServiceRequest, Routing | None]:
         """Register an SR and, when its routing (or `chain`) gives a chain, start it in the
         same commit: the engine holder pages step 1 on its next pass."""
         found: list[Routing] = []
@@ -93,8 +107,9 @@ class CalloutControl:
         sr, _ = self.requests.register(received, build, at, actor, channel, also=also)
         return sr, found[0] if found else None
 
-    def start(self, sr_id: str, at: datetime, actor: str, chain: str | None = None,
-              channel: str = "desk") -> CalloutRecord:
+    def start(
+        self, sr_id: str, at: datetime, actor: str, chain: str | None = None, channel: str = "desk"
+    ) -> CalloutRecord:
         """Start (or start again) an SR's chain."""
         started: list[CalloutRecord] = []
 
@@ -102,10 +117,18 @@ class CalloutControl:
             existing = self.callouts.get(sr.id)
             if existing is not None and existing.running:
                 raise DispatcherError(
-                    f"the chain of {sr.id} is already running ({existing.position_label()})")
-            if sr.status not in (Status.NEW, Status.DISPATCHED, Status.ACKNOWLEDGED,
-                                 Status.IN_PROGRESS, Status.RESTORED):
-                raise IllegalTransition(f"cannot start a chain for {sr.id}: it is {sr.status.value}")
+                    f"the chain of {sr.id} is already running ({existing.position_label()})"
+                )
+            if sr.status not in (
+                Status.NEW,
+                Status.DISPATCHED,
+                Status.ACKNOWLEDGED,
+                Status.IN_PROGRESS,
+                Status.RESTORED,
+            ):
+                raise IllegalTransition(
+                    f"cannot start a chain for {sr.id}: it is {sr.status.value}"
+                )
             chain_id = chain or self.routing(sr).chain
             if chain_id is None:
                 raise DispatcherError(f"no chain applies to {sr.id}: {self.routing(sr).why}")
@@ -118,21 +141,24 @@ class CalloutControl:
             self.callouts.save(started[0])
         return started[0]
 
-    def _begin(self, sr: ServiceRequest, chain_id: str, at: datetime, actor: str, channel: str
-               ) -> tuple[CalloutRecord, list[Event]]:
+    def _begin(
+        self, sr: ServiceRequest, chain_id: str, at: datetime, actor: str, channel: str
+    ) -> tuple[CalloutRecord, list[Event]]:
         spec = self.chain(chain_id)
         run = start_run(sr.id, chain_id, spec, at, drill=sr.drill)
         record = CalloutRecord.begin(run, len(spec.steps), max(1, spec.repeat))
-        events = sr.record(at, actor, "callout_started", spec.name, channel, chain=chain_id,
-                           drill=sr.drill)
+        events = sr.record(
+            at, actor, "callout_started", spec.name, channel, chain=chain_id, drill=sr.drill
+        )
         if sr.status is Status.NEW:
             events += sr.dispatch(at, actor, channel, f"call-out chain {chain_id}")
         return record, events
 
     # -- changing a running chain -------------------------------------------------------------
 
-    def acknowledge(self, sr_id: str, at: datetime, actor: str, by: str, via: str = "desk",
-                    note: str = "") -> CalloutRecord | None:
+    def acknowledge(
+        self, sr_id: str, at: datetime, actor: str, by: str, via: str = "desk", note: str = ""
+    ) -> CalloutRecord | None:
         """Someone owns the problem: the SR is acknowledged, and its chain stops. Returns
         the chain it stopped, or None when none was running."""
         with self.store.atomic(self.store.live):
@@ -146,7 +172,8 @@ class CalloutControl:
                 if running:
                     return sr.record(at, actor, "callout_acknowledged", text, via, by=by, via=via)
                 raise IllegalTransition(
-                    f"cannot acknowledge {sr.id}: it is {sr.status.value} and no chain is running")
+                    f"cannot acknowledge {sr.id}: it is {sr.status.value} and no chain is running"
+                )
 
             self.requests.change(sr_id, action)
             if running:
@@ -155,13 +182,15 @@ class CalloutControl:
                 self.outbox.cancel_queued(sr_id, at, f"acknowledged by {by}", PAGES)
         return record if running else None
 
-    def escalate(self, sr_id: str, at: datetime, actor: str, channel: str = "desk"
-                 ) -> CalloutRecord:
+    def escalate(
+        self, sr_id: str, at: datetime, actor: str, channel: str = "desk"
+    ) -> CalloutRecord:
         """Move the chain on to its next step now, without waiting."""
         return self.move_on(sr_id, at, actor, "escalated", channel)
 
-    def move_on(self, sr_id: str, at: datetime, actor: str, how: str, channel: str = ""
-                ) -> CalloutRecord:
+    def move_on(
+        self, sr_id: str, at: datetime, actor: str, how: str, channel: str = ""
+    ) -> CalloutRecord:
         """The next step (its wait ended, or a dispatcher escalated); after the last step of
         the last round the chain is exhausted, and flashes on the desk until seen."""
         with self.store.atomic(self.store.live):
@@ -169,9 +198,13 @@ class CalloutControl:
             run = advance(record.run, self.chain(record.chain), at)
             if run.state is RunState.EXHAUSTED:
                 record = record.with_run(run, at, how=how, seen=False)
-                kind, text = "callout_exhausted", (
-                    f"chain {record.chain} ran out after {record.repeat} round(s) without an "
-                    "acknowledgement")
+                kind, text = (
+                    "callout_exhausted",
+                    (
+                        f"chain {record.chain} ran out after {record.repeat} round(s) without an "
+                        "acknowledgement"
+                    ),
+                )
             else:
                 record = record.with_run(run, at, how=how)
                 kind = "callout_escalated" if how == "escalated" else "step_reached"
@@ -181,20 +214,28 @@ class CalloutControl:
             self.callouts.save(record)
         return record
 
-    def repage(self, sr_id: str, at: datetime, actor: str, channel: str = "desk"
-               ) -> CalloutRecord:
+    def repage(self, sr_id: str, at: datetime, actor: str, channel: str = "desk") -> CalloutRecord:
         """Page the current step again now, and wait its full time from now."""
         with self.store.atomic(self.store.live):
             record = self._running(sr_id)
-            record = record.with_run(repage(record.run, self.chain(record.chain), at), at,
-                                     how="repaged", repages=record.repages + 1)
-            self.requests.change(sr_id, lambda sr: sr.record(
-                at, actor, "callout_repaged", record.position_label(), channel))
+            record = record.with_run(
+                repage(record.run, self.chain(record.chain), at),
+                at,
+                how="repaged",
+                repages=record.repages + 1,
+            )
+            self.requests.change(
+                sr_id,
+                lambda sr: sr.record(
+                    at, actor, "callout_repaged", record.position_label(), channel
+                ),
+            )
             self.callouts.save(record)
         return record
 
-    def stop(self, sr_id: str, at: datetime, actor: str, reason: str, channel: str = "desk"
-             ) -> CalloutRecord:
+    def stop(
+        self, sr_id: str, at: datetime, actor: str, reason: str, channel: str = "desk"
+    ) -> CalloutRecord:
         """Stop a chain (a drill aborted, an SR resolved without an acknowledgement). A drill's
         stop tells everyone already paged that it is over."""
         if not reason.strip():
@@ -202,8 +243,9 @@ class CalloutControl:
         with self.store.atomic(self.store.live):
             record = self._running(sr_id)
             record = record.with_run(stop(record.run), at, stopped_reason=reason)
-            sr, _ = self.requests.change(sr_id, lambda sr: sr.record(
-                at, actor, "callout_stopped", reason, channel))
+            sr, _ = self.requests.change(
+                sr_id, lambda sr: sr.record(at, actor, "callout_stopped", reason, channel)
+            )
             self.callouts.save(record)
             self.outbox.cancel_queued(sr_id, at, f"chain stopped: {reason}", PAGES)
             if record.drill:
@@ -218,7 +260,7 @@ class CalloutControl:
             if record.purpose in PAGES and record.attempt > 0:
                 paged.setdefault(record.person, []).append(record)
         notices = []
-        for person_id, records in paged.items():
+        for _person_id, records in paged.items():
             quiet = [r for r in records if r.channel != "voice"] or records[:1]
             seen: set[tuple[str, str]] = set()
             for record in quiet:
@@ -226,11 +268,26 @@ class CalloutControl:
                     continue
                 seen.add((record.channel, record.address))
                 text = messages.drill_over(sr, record.language, reason)
-                notices.append(replace(
-                    record, id=0, purpose="drill_over", created=at, due=at,
-                    state=DeliveryState.QUEUED, attempt=0, provider_id="", provider_status="",
-                    failure="", error_code="", detail="", updated=None, short_text=text.short,
-                    long_text=text.long, spoken_text=text.spoken))
+                notices.append(
+                    replace(
+                        record,
+                        id=0,
+                        purpose="drill_over",
+                        created=at,
+                        due=at,
+                        state=DeliveryState.QUEUED,
+                        attempt=0,
+                        provider_id="",
+                        provider_status="",
+                        failure="",
+                        error_code="",
+                        detail="",
+                        updated=None,
+                        short_text=text.short,
+                        long_text=text.long,
+                        spoken_text=text.spoken,
+                    )
+                )
         return notices
 
     def _running(self, sr_id: str) -> CalloutRecord:
@@ -243,13 +300,16 @@ class CalloutControl:
 
     # -- the outbox ---------------------------------------------------------------------------
 
-    def retry(self, notification_id: int, at: datetime, actor: str, channel: str | None = None
-              ) -> OutboxRecord:
+    def retry(
+        self, notification_id: int, at: datetime, actor: str, channel: str | None = None
+    ) -> OutboxRecord:
         """Send a failed (or cancelled) notification again, or by another channel."""
         original = self.outbox.get(notification_id)
         if original.state not in (DeliveryState.FAILED, DeliveryState.CANCELLED):
-            raise DispatcherError(f"notification {notification_id} is {original.state.value}; "
-                                  "only a failed or cancelled one can be sent again")
+            raise DispatcherError(
+                f"notification {notification_id} is {original.state.value}; "
+                "only a failed or cancelled one can be sent again"
+            )
         channel = channel or original.channel
         contact = ContactMethod(ContactKind(original.contact_kind), original.address)
         if channel != original.channel:
@@ -257,17 +317,36 @@ class CalloutControl:
             contact = self.contact_for(person, channel)
         # A page sent again by hand is a re-page: the duplicate window does not hold it back.
         purpose = "repage" if original.purpose in PAGES else original.purpose
-        [queued] = self.outbox.enqueue([replace(
-            original, id=0, purpose=purpose, channel=channel, contact_kind=contact.kind.value,
-            address=contact.address, created=at, due=at, state=DeliveryState.QUEUED, attempt=0,
-            provider_id="", provider_status="", failure="", error_code="",
-            detail=f"sent again by {actor} (was #{notification_id})", updated=None)])
+        [queued] = self.outbox.enqueue(
+            [
+                replace(
+                    original,
+                    id=0,
+                    purpose=purpose,
+                    channel=channel,
+                    contact_kind=contact.kind.value,
+                    address=contact.address,
+                    created=at,
+                    due=at,
+                    state=DeliveryState.QUEUED,
+                    attempt=0,
+                    provider_id="",
+                    provider_status="",
+                    failure="",
+                    error_code="",
+                    detail=f"sent again by {actor} (was #{notification_id})",
+                    updated=None,
+                )
+            ]
+        )
         return queued
 
     def contact_for(self, person: Person, channel: str) -> ContactMethod:
         reaches = self.reaches.get(channel)
         if reaches is None:
-            raise DispatcherError(f"no channel '{channel}' (known: {', '.join(sorted(self.reaches))})")
+            raise DispatcherError(
+                f"no channel '{channel}' (known: {', '.join(sorted(self.reaches))})"
+            )
         for contact in person.contacts:
             if contact.kind in reaches:
                 return contact
@@ -301,12 +380,24 @@ class CalloutControl:
                 channel = self._audit_channel(contact.kind)
                 if channel is None:
                     continue
-                records.append(OutboxRecord(
-                    sr=audit_id, person=person.id, channel=channel,
-                    contact_kind=contact.kind.value, address=contact.address, ack_code=code,
-                    purpose="audit", created=at, due=at, detail=f"audit by {actor}",
-                    short_text=text.short, long_text=text.long, spoken_text=text.spoken,
-                    language=person.language))
+                records.append(
+                    OutboxRecord(
+                        sr=audit_id,
+                        person=person.id,
+                        channel=channel,
+                        contact_kind=contact.kind.value,
+                        address=contact.address,
+                        ack_code=code,
+                        purpose="audit",
+                        created=at,
+                        due=at,
+                        detail=f"audit by {actor}",
+                        short_text=text.short,
+                        long_text=text.long,
+                        spoken_text=text.spoken,
+                        language=person.language,
+                    )
+                )
         if not records:
             raise DispatcherError("nobody to audit: no contact method any channel reaches")
         self.outbox.enqueue(records)
@@ -314,8 +405,11 @@ class CalloutControl:
 
     def _audit_channel(self, kind: ContactKind) -> str | None:
         """The channel that tests a contact method: a text for a mobile, a call for a landline."""
-        preferred = {ContactKind.MOBILE: "sms", ContactKind.VOICE: "voice",
-                     ContactKind.EMAIL: "email"}[kind]
+        preferred = {
+            ContactKind.MOBILE: "sms",
+            ContactKind.VOICE: "voice",
+            ContactKind.EMAIL: "email",
+        }[kind]
         if kind in self.reaches.get(preferred, frozenset()):
             return preferred
         return next((name for name, reaches in self.reaches.items() if kind in reaches), None)

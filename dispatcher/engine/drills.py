@@ -18,8 +18,9 @@ CHANNEL = "drill"
 ABORTED = "drill aborted"
 
 
-def start_drill(control: CalloutControl, scenario: Scenario, at: datetime, actor: str
-                ) -> DrillRecord:
+def start_drill(
+    control: CalloutControl, scenario: Scenario, at: datetime, actor: str
+) -> DrillRecord:
     """Register the drill's SR and start its chain; the engine pages step 1 within a second.
     The SR is marked a drill, so every page says so (the channels add the mark)."""
     if scenario.chain not in control.roster.chains:
@@ -27,11 +28,18 @@ def start_drill(control: CalloutControl, scenario: Scenario, at: datetime, actor
 
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(
-            id=sr_id, received=at, category=scenario.category, summary=scenario.name,
-            severity=scenario.severity, intake=IntakeChannel.PHONE,
-            customer=Customer(scenario.customer), site=scenario.site, product=scenario.product,
+            id=sr_id,
+            received=at,
+            category=scenario.category,
+            summary=scenario.name,
+            severity=scenario.severity,
+            intake=IntakeChannel.PHONE,
+            customer=Customer(scenario.customer),
+            site=scenario.site,
+            product=scenario.product,
             description=f"Drill of scenario {scenario.id}: not a real emergency.",
-            criteria=scenario.criteria, drill=True,
+            criteria=scenario.criteria,
+            drill=True,
         )
 
     request, _ = control.register(at, build, at, actor, CHANNEL, chain=scenario.chain)

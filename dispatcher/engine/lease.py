@@ -56,8 +56,9 @@ class EngineLease:
                     os.close(fd)
                     return False
                 time.sleep(ACQUIRE_PAUSE_SECONDS)
-        me = LeaseHolder(os.getpid(), socket.gethostname(), role,
-                         datetime.now(UTC).isoformat(timespec="seconds"))
+        me = LeaseHolder(
+            os.getpid(), socket.gethostname(), role, datetime.now(UTC).isoformat(timespec="seconds")
+        )
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(me.__dict__).encode(), 0)
         os.fsync(fd)

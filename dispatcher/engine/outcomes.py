@@ -49,61 +49,105 @@ class Outcomes:
         with self.store.atomic(self.store.live):
             if receipt.ok:
                 delivered = receipt.status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED)
-                moved = outbox.move(record.id, DeliveryState.DELIVERED if delivered else DeliveryState.SENT,
-                                    at, provider_id=receipt.provider_id or "",
-                                    provider_status=receipt.status.value, failure="",
-                                    detail=receipt.detail)
+                moved = outbox.move(
+                    record.id,
+                    DeliveryState.DELIVERED if delivered else DeliveryState.SENT,
+                    at,
+                    provider_id=receipt.provider_id or "",
+                    provider_status=receipt.status.value,
+                    failure="",
+                    detail=receipt.detail,
+                )
                 self._timeline(moved, at, "page_sent", f"{moved.channel} to {moved.person}")
                 if delivered:
-                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {receipt.status.value}")
+                    self._timeline(
+                        moved, at, "page_delivered", f"{moved.channel} {receipt.status.value}"
+                    )
                 self._tell_notification(CalloutEventKind.NOTIFICATION_SENT, moved, at)
                 return
             transient = receipt.failure is Failure.TRANSIENT
             if transient and not retry.gives_up_after(max(1, record.attempt)):
                 due = at + retry.delay(max(1, record.attempt))
-                moved = outbox.retry_at(record.id, due, at, receipt.error_code or "", receipt.detail)
-                self._timeline(moved, at, "page_failed",
-                               f"{moved.channel} to {moved.person}: {receipt.detail}; retry at {due:%H:%M:%S}",
-                               transient=True)
+                moved = outbox.retry_at(
+                    record.id, due, at, receipt.error_code or "", receipt.detail
+                )
+                self._timeline(
+                    moved,
+                    at,
+                    "page_failed",
+                    f"{moved.channel} to {moved.person}: {receipt.detail}; retry at {due:%H:%M:%S}",
+                    transient=True,
+                )
                 return
             if record.state is DeliveryState.QUEUED:  # never reached a provider
                 record = outbox.move(record.id, DeliveryState.SENDING, at)
-            moved = outbox.move(record.id, DeliveryState.FAILED, at,
-                                failure=(receipt.failure or Failure.PERMANENT).value,
-                                error_code=receipt.error_code or "", detail=receipt.detail,
-                                provider_id=receipt.provider_id or record.provider_id,
-                                provider_status=receipt.status.value)
+            moved = outbox.move(
+                record.id,
+                DeliveryState.FAILED,
+                at,
+                failure=(receipt.failure or Failure.PERMANENT).value,
+                error_code=receipt.error_code or "",
+                detail=receipt.detail,
+                provider_id=receipt.provider_id or record.provider_id,
+                provider_status=receipt.status.value,
+            )
             self._failed(moved, at)
 
     def _failed(self, moved: OutboxRecord, at: datetime) -> None:
-        self._timeline(moved, at, "page_failed",
-                       f"{moved.channel} to {moved.person}: {moved.detail or moved.provider_status}")
+        self._timeline(
+            moved,
+            at,
+            "page_failed",
+            f"{moved.channel} to {moved.person}: {moved.detail or moved.provider_status}",
+        )
         self._tell_notification(CalloutEventKind.NOTIFICATION_FAILED, moved, at)
         if moved.failure == Failure.PERMANENT.value:
             instead = fallback(self.control, moved, at)
             if instead is not None:
-                self._timeline(instead, at, "page_failed",
-                               f"{moved.person}: {moved.channel} failed for good; {instead.channel} "
-                               f"{instead.address} next", fallback=instead.id)
+                self._timeline(
+                    instead,
+                    at,
+                    "page_failed",
+                    f"{moved.person}: {moved.channel} failed for good; {instead.channel} "
+                    f"{instead.address} next",
+                    fallback=instead.id,
+                )
 
     def _timeline(self, record: OutboxRecord, at: datetime, kind: str, text: str, **extra) -> None:
         if record.purpose == "audit":
             return
-        data = {"person": record.person, "address": record.address,
-                "notification": record.id, "purpose": record.purpose, **extra}
+        data = {
+            "person": record.person,
+            "address": record.address,
+            "notification": record.id,
+            "purpose": record.purpose,
+            **extra,
+        }
         if record.error_code or kind == "page_failed":
             data.update(error_code=record.error_code, detail=record.detail)
         try:
-            self.control.requests.change(record.sr, lambda sr: sr.record(
-                at, ENGINE, kind, text, record.channel, **data))
+            self.control.requests.change(
+                record.sr, lambda sr: sr.record(at, ENGINE, kind, text, record.channel, **data)
+            )
         except DispatcherError as error:  # the SR moved on (closed and archived): keep sending
             log.warning("%s: %s", record.sr, error)
 
-    def _tell_notification(self, kind: CalloutEventKind, record: OutboxRecord, at: datetime) -> None:
-        self.plugins.callout_event(CalloutEvent(
-            kind, record.sr, at, record.drill, step=record.step, person_id=record.person,
-            channel=record.channel, notification_id=str(record.id),
-            detail=record.detail or record.provider_status))
+    def _tell_notification(
+        self, kind: CalloutEventKind, record: OutboxRecord, at: datetime
+    ) -> None:
+        self.plugins.callout_event(
+            CalloutEvent(
+                kind,
+                record.sr,
+                at,
+                record.drill,
+                step=record.step,
+                person_id=record.person,
+                channel=record.channel,
+                notification_id=str(record.id),
+                detail=record.detail or record.provider_status,
+            )
+        )
 
     def update(self, update: StatusUpdate, at: datetime) -> None:
         outbox = self.control.outbox
@@ -114,17 +158,29 @@ class Outcomes:
         with self.store.atomic(self.store.live):
             if status in (DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED):
                 first = record.state is not DeliveryState.DELIVERED
-                moved = outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
+                moved = outbox.move(
+                    record.id, DeliveryState.DELIVERED, at, provider_status=status.value
+                )
                 if first:
                     self._timeline(moved, at, "page_delivered", f"{moved.channel} {status.value}")
             elif status in (DeliveryStatus.FAILED, DeliveryStatus.BUSY, DeliveryStatus.NO_ANSWER):
                 if record.state is DeliveryState.DELIVERED:
-                    outbox.move(record.id, DeliveryState.DELIVERED, at, provider_status=status.value)
+                    outbox.move(
+                        record.id, DeliveryState.DELIVERED, at, provider_status=status.value
+                    )
                     return
-                failure = Failure.PERMANENT if status is DeliveryStatus.FAILED else Failure.TRANSIENT
-                moved = outbox.move(record.id, DeliveryState.FAILED, at, provider_status=status.value,
-                                    failure=failure.value, error_code=update.error_code or "",
-                                    detail=update.detail or status.value.replace("_", " "))
+                failure = (
+                    Failure.PERMANENT if status is DeliveryStatus.FAILED else Failure.TRANSIENT
+                )
+                moved = outbox.move(
+                    record.id,
+                    DeliveryState.FAILED,
+                    at,
+                    provider_status=status.value,
+                    failure=failure.value,
+                    error_code=update.error_code or "",
+                    detail=update.detail or status.value.replace("_", " "),
+                )
                 self._failed(moved, at)
             elif record.state is DeliveryState.SENT:
                 outbox.move(record.id, DeliveryState.SENT, at, provider_status=status.value)
@@ -136,14 +192,33 @@ class Outcomes:
             if table.search(lambda d: d["key"] == key):
                 return
             matched = self._match(reply)
-            table.insert({"key": key, "channel": reply.channel, "sender": reply.sender,
-                          "text": reply.text, "ack_code": reply.ack_code, "at": at.isoformat(),
-                          "notification": matched.id if matched else None})
+            table.insert(
+                {
+                    "key": key,
+                    "channel": reply.channel,
+                    "sender": reply.sender,
+                    "text": reply.text,
+                    "ack_code": reply.ack_code,
+                    "at": at.isoformat(),
+                    "notification": matched.id if matched else None,
+                }
+            )
             if matched is None:
-                log.info("reply on %s with no known code: %s", reply.channel, one_line(reply.text, 60))
+                log.info(
+                    "reply on %s with no known code: %s", reply.channel, one_line(reply.text, 60)
+                )
                 return
-            confirm(self.store, Confirmation(matched.person, matched.channel, matched.address,
-                                             matched.contact_kind, at, matched.purpose))
+            confirm(
+                self.store,
+                Confirmation(
+                    matched.person,
+                    matched.channel,
+                    matched.address,
+                    matched.contact_kind,
+                    at,
+                    matched.purpose,
+                ),
+            )
             if matched.purpose == "audit":
                 return
             person = self.roster.people.get(matched.person)
@@ -152,9 +227,18 @@ class Outcomes:
                 try:
                     self.control.acknowledge(matched.sr, at, ENGINE, by, via=reply.channel)
                 except IllegalTransition:  # its chain had ended and someone owned it already
-                    self.control.requests.change(matched.sr, lambda sr: sr.record(
-                        at, ENGINE, "late_acknowledgement", f"{by} acknowledged by {reply.channel}",
-                        reply.channel, by=by, via=reply.channel))
+                    self.control.requests.change(
+                        matched.sr,
+                        lambda sr: sr.record(
+                            at,
+                            ENGINE,
+                            "late_acknowledgement",
+                            f"{by} acknowledged by {reply.channel}",
+                            reply.channel,
+                            by=by,
+                            via=reply.channel,
+                        ),
+                    )
             except DispatcherError as error:
                 log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
 

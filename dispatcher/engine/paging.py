@@ -46,16 +46,38 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
             paged.append(person.id)
             code = control.ack_code(sr.id, person.id, at)
             text = messages.page(sr, person.language, label)
-            pages += [OutboxRecord(
-                sr=sr.id, person=person.id, channel=route.channel,
-                contact_kind=route.contact.kind.value, address=route.contact.address,
-                ack_code=code, purpose=purpose, created=at, due=at, drill=sr.drill,
-                round=record.round, step=record.step, short_text=text.short,
-                long_text=text.long, spoken_text=text.spoken, language=person.language)
-                for route in routes]
-        log = StepLog(record.round, record.step, at, tuple(paged), tuple(step.channels),
-                      tuple(nobody), skipped=not paged, how=record.how)
-        record = replace(record, paged=record.step_key, steps=record.steps + (log,), updated=at)
+            pages += [
+                OutboxRecord(
+                    sr=sr.id,
+                    person=person.id,
+                    channel=route.channel,
+                    contact_kind=route.contact.kind.value,
+                    address=route.contact.address,
+                    ack_code=code,
+                    purpose=purpose,
+                    created=at,
+                    due=at,
+                    drill=sr.drill,
+                    round=record.round,
+                    step=record.step,
+                    short_text=text.short,
+                    long_text=text.long,
+                    spoken_text=text.spoken,
+                    language=person.language,
+                )
+                for route in routes
+            ]
+        log = StepLog(
+            record.round,
+            record.step,
+            at,
+            tuple(paged),
+            tuple(step.channels),
+            tuple(nobody),
+            skipped=not paged,
+            how=record.how,
+        )
+        record = replace(record, paged=record.step_key, steps=(*record.steps, log), updated=at)
         if paged:
             control.outbox.enqueue(pages)
             text = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
@@ -65,9 +87,22 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         else:
             text = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
             kind = "step_skipped"
-        control.requests.change(sr.id, lambda sr: sr.record(
-            at, ENGINE, kind, text, "", people=paged, channels=list(step.channels),
-            nobody_for=nobody, round=record.round + 1, step=record.step + 1, how=record.how))
+        control.requests.change(
+            sr.id,
+            lambda sr: sr.record(
+                at,
+                ENGINE,
+                kind,
+                text,
+                "",
+                people=paged,
+                channels=list(step.channels),
+                nobody_for=nobody,
+                round=record.round + 1,
+                step=record.step + 1,
+                how=record.how,
+            ),
+        )
         control.callouts.save(record)
         if not paged:
             record = control.move_on(sr.id, at, ENGINE, "skipped")
@@ -83,21 +118,43 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
     store = control.store
     with store.atomic(store.live):
         record = control.callouts.get(failed.sr)
-        if record is None or not record.running or (record.round, record.step) != (failed.round, failed.step):
+        if (
+            record is None
+            or not record.running
+            or (record.round, record.step) != (failed.round, failed.step)
+        ):
             return None
         person = control.roster.people.get(failed.person)
         if person is None:
             return None
         step = control.chain(record.chain).steps[record.step]
-        tried = {(r.channel, r.address) for r in control.outbox.for_sr(failed.sr)
-                 if r.person == failed.person and (r.round, r.step) == (failed.round, failed.step)}
+        tried = {
+            (r.channel, r.address)
+            for r in control.outbox.for_sr(failed.sr)
+            if r.person == failed.person and (r.round, r.step) == (failed.round, failed.step)
+        }
         for route in routes_for(person, step.channels, control.reaches).ordered:
             if (route.channel, route.contact.address) not in tried:
-                [queued] = control.outbox.enqueue([replace(
-                    failed, id=0, channel=route.channel, contact_kind=route.contact.kind.value,
-                    address=route.contact.address, created=at, due=at, state=DeliveryState.QUEUED,
-                    attempt=0, provider_id="", provider_status="", failure="", error_code="",
-                    detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
-                    updated=None)])
+                [queued] = control.outbox.enqueue(
+                    [
+                        replace(
+                            failed,
+                            id=0,
+                            channel=route.channel,
+                            contact_kind=route.contact.kind.value,
+                            address=route.contact.address,
+                            created=at,
+                            due=at,
+                            state=DeliveryState.QUEUED,
+                            attempt=0,
+                            provider_id="",
+                            provider_status="",
+                            failure="",
+                            error_code="",
+                            detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
+                            updated=None,
+                        )
+                    ]
+                )
                 return queued
     return None

@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dispatcher.domain.callout import RunState
@@ -60,8 +60,10 @@ from dispatcher.store.outbox import OutboxRecord
 log = logging.getLogger(__name__)
 
 SMS_RATE_ENV = "DISPATCHER_SMS_PER_SECOND"
-FINISHED = {RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
-            RunState.EXHAUSTED: CalloutEventKind.EXHAUSTED}
+FINISHED = {
+    RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
+    RunState.EXHAUSTED: CalloutEventKind.EXHAUSTED,
+}
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,11 @@ class EngineSettings:
     idle_seconds: float = 0.2  # the longest sleep: other processes' commands wait no longer
     watch_seconds: float = 5.0  # how often SLA clocks and Red Flags are looked at
     max_concurrent_sends: int = 64
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     limits: dict[str, Limit] | None = None
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> "EngineSettings":
+    def from_environ(cls, environ: Mapping[str, str]) -> EngineSettings:
         """`DISPATCHER_SMS_PER_SECOND`: what the SMS sender may send a second (a long code 1,
         the default; a short code or a messaging service more)."""
         raw = environ.get(SMS_RATE_ENV, "").strip()
@@ -85,22 +87,35 @@ class EngineSettings:
             if rate < 1:
                 raise ValueError
         except ValueError:
-            raise DispatcherError(f"{SMS_RATE_ENV} must be a whole number of 1 or more, not {raw!r}") from None
+            raise DispatcherError(
+                f"{SMS_RATE_ENV} must be a whole number of 1 or more, not {raw!r}"
+            ) from None
         return cls(limits={**DEFAULT_LIMITS, "channel:sms": Limit(rate, timedelta(seconds=1))})
 
 
 class Engine:
-    def __init__(self, store: Store, roster: Roster, plugins: PluginManager, clock: Clock | None = None,
-                 *, settings: EngineSettings = EngineSettings(), poll_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        roster: Roster,
+        plugins: PluginManager,
+        clock: Clock | None = None,
+        *,
+        settings: EngineSettings = EngineSettings(),
+        poll_seconds: float | None = None,
+    ) -> None:
         self.store = store
         self.roster = roster
         self.plugins = plugins
         self.clock = clock or SystemClock()
         self.settings = settings
-        self.poll_every = timedelta(seconds=poll_seconds if poll_seconds is not None else settings.poll_seconds)
+        self.poll_every = timedelta(
+            seconds=poll_seconds if poll_seconds is not None else settings.poll_seconds
+        )
         self.channels: dict[str, Channel] = plugins.channels
-        self.control = CalloutControl(store, roster,
-                                      reaches={n: c.reaches for n, c in self.channels.items()})
+        self.control = CalloutControl(
+            store, roster, reaches={n: c.reaches for n, c in self.channels.items()}
+        )
         self.watcher = Watcher(self.control)
         self.outcomes = Outcomes(self.control, plugins, settings.retry)
         self.throttle = Throttle(settings.limits or DEFAULT_LIMITS)
@@ -156,8 +171,11 @@ class Engine:
                 record = self.control.stop(record.sr, now, ENGINE, "the request was resolved", "")
                 self._observe(record, now)
                 continue
-            while record is not None and record.running and (
-                    record.needs_paging or record.step_deadline <= now):
+            while (
+                record is not None
+                and record.running
+                and (record.needs_paging or record.step_deadline <= now)
+            ):
                 if record.needs_paging:
                     started = record.round == 0 and record.step == 0 and not record.steps
                     paged = page_step(self.control, record.sr, now)
@@ -167,8 +185,13 @@ class Engine:
                         self._tell(CalloutEventKind.CHAIN_STARTED, record, now)
                     last = paged.steps[-1] if paged.steps else None
                     if last is not None and not last.skipped:
-                        self._tell(CalloutEventKind.STEP_REACHED, paged, now, step=last.step,
-                                   detail=", ".join(last.people))
+                        self._tell(
+                            CalloutEventKind.STEP_REACHED,
+                            paged,
+                            now,
+                            step=last.step,
+                            detail=", ".join(last.people),
+                        )
                     record = paged
                 else:
                     record = self.control.move_on(record.sr, now, ENGINE, "timer")
@@ -212,8 +235,12 @@ class Engine:
         if not ready:
             return
         sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
-        await asyncio.gather(*(self._send(record, channel)
-                               for record, (_, channel) in zip(sending, ready)))
+        await asyncio.gather(
+            *(
+                self._send(record, channel)
+                for record, (_, channel) in zip(sending, ready, strict=False)
+            )
+        )
 
     def _ready(self, record: OutboxRecord, now: datetime) -> Channel | None:
         """The channel to send `record` through now, or None after settling why not."""
@@ -223,19 +250,34 @@ class Engine:
             if run is None or not run.running:
                 if record.state is DeliveryState.SENDING:
                     outbox.move(record.id, DeliveryState.QUEUED, now)
-                outbox.move(record.id, DeliveryState.CANCELLED, now,
-                            detail=f"not sent: the chain is {run.state.value if run else 'gone'}")
+                outbox.move(
+                    record.id,
+                    DeliveryState.CANCELLED,
+                    now,
+                    detail=f"not sent: the chain is {run.state.value if run else 'gone'}",
+                )
                 return None
         channel = self.channels.get(record.channel)
         if channel is None:
-            self.outcomes.settle(record, Receipt.failed(record.channel, Failure.PERMANENT,
-                                                f"channel {record.channel} is not enabled here"), now)
+            self.outcomes.settle(
+                record,
+                Receipt.failed(
+                    record.channel,
+                    Failure.PERMANENT,
+                    f"channel {record.channel} is not enabled here",
+                ),
+                now,
+            )
             return None
         key = _page_key(record)
         if record.state is DeliveryState.QUEUED and is_duplicate(key, self._last_page, now):
-            outbox.move(record.id, DeliveryState.CANCELLED, now,
-                        detail=f"the same message went to {record.address} less than "
-                               f"{int(DUPLICATE_WINDOW.total_seconds() // 60)} min ago")
+            outbox.move(
+                record.id,
+                DeliveryState.CANCELLED,
+                now,
+                detail=f"the same message went to {record.address} less than "
+                f"{int(DUPLICATE_WINDOW.total_seconds() // 60)} min ago",
+            )
             return None
         keys = throttle_keys(record.channel, record.address)
         earliest = self.throttle.earliest(keys, now)
@@ -252,18 +294,25 @@ class Engine:
                 receipt = await channel.send(self._notification(sending))
             except Exception as error:  # a plugin's bug: retried like a provider hiccup
                 log.exception("channel %s: send failed", channel.name)
-                receipt = Receipt.failed(channel.name, Failure.TRANSIENT,
-                                         one_line(f"{type(error).__name__}: {error}"))
+                receipt = Receipt.failed(
+                    channel.name, Failure.TRANSIENT, one_line(f"{type(error).__name__}: {error}")
+                )
         self.outcomes.settle(sending, receipt, self.clock.now())
 
     def _notification(self, record: OutboxRecord) -> Notification:
         person = self.roster.people.get(record.person) or Person(record.person, record.person, "")
         return Notification(
-            id=str(record.id), recipient=person,
+            id=str(record.id),
+            recipient=person,
             contact=ContactMethod(ContactKind(record.contact_kind), record.address),
-            sr_id=record.sr, short_text=record.short_text, long_text=record.long_text,
-            spoken_text=record.spoken_text, ack_code=record.ack_code,
-            language=record.language, drill=record.drill)
+            sr_id=record.sr,
+            short_text=record.short_text,
+            long_text=record.long_text,
+            spoken_text=record.spoken_text,
+            ack_code=record.ack_code,
+            language=record.language,
+            drill=record.drill,
+        )
 
     def _remember_recent_sends(self) -> None:
         """After a restart: the sends of the last quarter hour still count against throttles
@@ -284,7 +333,7 @@ class Engine:
     async def _poll(self, now: datetime) -> None:
         channels = list(self.channels.values())
         results = await asyncio.gather(*(c.poll() for c in channels), return_exceptions=True)
-        for channel, result in zip(channels, results):
+        for channel, result in zip(channels, results, strict=False):
             if isinstance(result, BaseException):
                 log.warning("channel %s: poll failed: %s", channel.name, one_line(str(result)))
                 continue
@@ -300,10 +349,16 @@ class Engine:
         while not stop.is_set():
             try:
                 await self.tick()
-                wake = min(self.next_wakeup(),
-                           self.clock.now() + timedelta(seconds=self.settings.idle_seconds))
+                wake = min(
+                    self.next_wakeup(),
+                    self.clock.now() + timedelta(seconds=self.settings.idle_seconds),
+                )
             except Exception as error:
-                log.error("engine pass failed: %s", one_line(str(error)), exc_info=not isinstance(error, DispatcherError))
+                log.error(
+                    "engine pass failed: %s",
+                    one_line(str(error)),
+                    exc_info=not isinstance(error, DispatcherError),
+                )
                 wake = self.clock.now() + timedelta(seconds=1)
             sleeper = asyncio.ensure_future(self.clock.sleep_until(wake))
             stopper = asyncio.ensure_future(stop.wait())
@@ -315,14 +370,20 @@ class Engine:
         await self.plugins.aclose()
 
 
-
 class EngineThread:
     """The engine in a thread of its own, with its own event loop, so that a desk's screen
     never waits on a provider or the disk. Only the holder of the data directory's engine
     lease runs it; any other desk reads and writes through the store."""
 
-    def __init__(self, store: Store, roster: Roster, plugins: PluginManager, role: str = "desk",
-                 clock: Clock | None = None, settings: EngineSettings | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        roster: Roster,
+        plugins: PluginManager,
+        role: str = "desk",
+        clock: Clock | None = None,
+        settings: EngineSettings | None = None,
+    ) -> None:
         self.store = store
         self.roster = roster
         self.plugins = plugins
@@ -357,7 +418,9 @@ class EngineThread:
         async def main() -> None:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
-            engine = Engine(self.store, self.roster, self.plugins, self.clock, settings=self.settings)
+            engine = Engine(
+                self.store, self.roster, self.plugins, self.clock, settings=self.settings
+            )
             self._ready.set()
             try:
                 await engine.run(self._stop)
@@ -395,4 +458,6 @@ def _each_request_in_turn(records: list[OutboxRecord]) -> list[OutboxRecord]:
 def _page_key(record: OutboxRecord) -> PageKey:
     """Two notifications are the same page when they say the same thing to the same address
     about the same request (a Red Flag's closing is not its opening said again)."""
-    return PageKey(record.sr, record.channel, record.address, f"{record.purpose}|{record.short_text}")
+    return PageKey(
+        record.sr, record.channel, record.address, f"{record.purpose}|{record.short_text}"
+    )

@@ -67,11 +67,23 @@ class Watcher:
                 if (kind, clock.kind.value) in told or ("sla_breached", clock.kind.value) in told:
                     continue
                 text = messages.sla_warning(sr, "en", clock.kind.value, breached, clock.deadline)
-                events.append((kind, text.short, {"clock": clock.kind.value,
-                                                  "deadline": clock.deadline.isoformat()}))
-                notices += self._notices(sr, self._owners(sr, now), "sla", now, LOUD if breached else QUIET,
-                                         lambda lang, c=clock, b=breached: messages.sla_warning(
-                                             sr, lang, c.kind.value, b, c.deadline))
+                events.append(
+                    (
+                        kind,
+                        text.short,
+                        {"clock": clock.kind.value, "deadline": clock.deadline.isoformat()},
+                    )
+                )
+                notices += self._notices(
+                    sr,
+                    self._owners(sr, now),
+                    "sla",
+                    now,
+                    LOUD if breached else QUIET,
+                    lambda lang, c=clock, b=breached: messages.sla_warning(
+                        sr, lang, c.kind.value, b, c.deadline
+                    ),
+                )
             wake = next_wakeup(clocks, now)
             if wake is not None:
                 self._wake[sr.id] = wake
@@ -79,16 +91,33 @@ class Watcher:
             for flag, happened in (("opened", True), ("closed", sr.red_flag.closed is not None)):
                 if happened and ("csq_notified", flag) not in told:
                     csq = self._csq(now)
-                    events.append(("csq_notified", f"Red Flag {flag}: told {', '.join(p.id for p in csq) or 'nobody (no CSQ on call)'}",
-                                   {"flag": flag, "people": [p.id for p in csq]}))
-                    notices += self._notices(sr, csq, "csq", now, QUIET,
-                                             lambda lang, o=(flag == "opened"): messages.red_flag_notice(sr, lang, o))
+                    events.append(
+                        (
+                            "csq_notified",
+                            f"Red Flag {flag}: told {', '.join(p.id for p in csq) or 'nobody (no CSQ on call)'}",
+                            {"flag": flag, "people": [p.id for p in csq]},
+                        )
+                    )
+                    notices += self._notices(
+                        sr,
+                        csq,
+                        "csq",
+                        now,
+                        QUIET,
+                        lambda lang, o=(flag == "opened"): messages.red_flag_notice(sr, lang, o),
+                    )
         if events:
             with self.control.store.atomic(self.control.store.live):
                 if notices:
                     self.control.outbox.enqueue(notices)
-                sr, _ = self.control.requests.change(sr.id, lambda current: [
-                    e for kind, text, data in events for e in current.record(now, ENGINE, kind, text, **data)])
+                sr, _ = self.control.requests.change(
+                    sr.id,
+                    lambda current: [
+                        e
+                        for kind, text, data in events
+                        for e in current.record(now, ENGINE, kind, text, **data)
+                    ],
+                )
         self._looked[sr.id] = sr.event_count
 
     def _owners(self, sr: ServiceRequest, now: datetime) -> list[Person]:
@@ -99,31 +128,60 @@ class Watcher:
         chain_id = self.control.routing(sr).chain
         if chain_id is None:
             return []
-        steps = preview(roster, roster.chains[chain_id], now, sr.site, sr.product,
-                        self.control.overrides())
+        steps = preview(
+            roster, roster.chains[chain_id], now, sr.site, sr.product, self.control.overrides()
+        )
         return list(steps[0].people) if steps else []
 
     def _csq(self, now: datetime) -> list[Person]:
         roster = self.control.roster
-        return [p for unit in roster.units_of(UnitKind.CSQ)
-                for p in roster.on_call(unit.id, Role.CSQ, now, self.control.overrides())]
+        return [
+            p
+            for unit in roster.units_of(UnitKind.CSQ)
+            for p in roster.on_call(unit.id, Role.CSQ, now, self.control.overrides())
+        ]
 
-    def _notices(self, sr: ServiceRequest, people: list[Person], purpose: str, now: datetime,
-                 channels: tuple[str, ...], render) -> list[OutboxRecord]:
+    def _notices(
+        self,
+        sr: ServiceRequest,
+        people: list[Person],
+        purpose: str,
+        now: datetime,
+        channels: tuple[str, ...],
+        render,
+    ) -> list[OutboxRecord]:
         records = []
         for person in people:
             code = self.control.ack_code(sr.id, person.id, now)
             text = render(person.language)
             for channel in channels:
                 reaches = self.control.reaches.get(channel, frozenset())
-                contact = next((c for c in person.contacts if c.kind in reaches
-                                and (channel != "voice" or c.kind is not ContactKind.EMAIL)), None)
+                contact = next(
+                    (
+                        c
+                        for c in person.contacts
+                        if c.kind in reaches
+                        and (channel != "voice" or c.kind is not ContactKind.EMAIL)
+                    ),
+                    None,
+                )
                 if contact is None:
                     continue
-                records.append(OutboxRecord(
-                    sr=sr.id, person=person.id, channel=channel, contact_kind=contact.kind.value,
-                    address=contact.address, ack_code=code, purpose=purpose, created=now,
-                    due=now, short_text=text.short, long_text=text.long,
-                    spoken_text=text.spoken, language=person.language))
+                records.append(
+                    OutboxRecord(
+                        sr=sr.id,
+                        person=person.id,
+                        channel=channel,
+                        contact_kind=contact.kind.value,
+                        address=contact.address,
+                        ack_code=code,
+                        purpose=purpose,
+                        created=now,
+                        due=now,
+                        short_text=text.short,
+                        long_text=text.long,
+                        spoken_text=text.spoken,
+                        language=person.language,
+                    )
+                )
         return records
-

@@ -28,12 +28,41 @@ from dispatcher.plugins.contract import (
     redact,
 )
 from dispatcher.plugins.hookspecs import hookimpl, hookspec
-from dispatcher.plugins.manager import BLOCK_ENV, ChannelInfo, PluginError, PluginInfo, PluginManager
+from dispatcher.plugins.manager import (
+    BLOCK_ENV,
+    ChannelInfo,
+    PluginError,
+    PluginInfo,
+    PluginManager,
+)
 
 __all__ = [
-    "BLOCK_ENV", "CalloutEvent", "CalloutEventKind", "Channel", "ChannelBase", "ChannelInfo",
-    "ContactKind", "ContactMethod", "DeliveryStatus", "Failure", "Health", "MissingSetting",
-    "Notification", "Person", "PluginError", "PluginInfo", "PluginManager", "PollResult",
-    "Receipt", "Register", "Reply", "Settings", "StatusUpdate", "hookimpl", "hookspec",
-    "one_line", "parse_ack_code", "redact",
+    "BLOCK_ENV",
+    "CalloutEvent",
+    "CalloutEventKind",
+    "Channel",
+    "ChannelBase",
+    "ChannelInfo",
+    "ContactKind",
+    "ContactMethod",
+    "DeliveryStatus",
+    "Failure",
+    "Health",
+    "MissingSetting",
+    "Notification",
+    "Person",
+    "PluginError",
+    "PluginInfo",
+    "PluginManager",
+    "PollResult",
+    "Receipt",
+    "Register",
+    "Reply",
+    "Settings",
+    "StatusUpdate",
+    "hookimpl",
+    "hookspec",
+    "one_line",
+    "parse_ack_code",
+    "redact",
 ]

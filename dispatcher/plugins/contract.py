@@ -35,8 +35,11 @@ class DeliveryStatus(StrEnum):
 
 _FINAL_STATUSES = frozenset(
     {
-        DeliveryStatus.DELIVERED, DeliveryStatus.ANSWERED, DeliveryStatus.BUSY,
-        DeliveryStatus.NO_ANSWER, DeliveryStatus.FAILED,
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.ANSWERED,
+        DeliveryStatus.BUSY,
+        DeliveryStatus.NO_ANSWER,
+        DeliveryStatus.FAILED,
     }
 )
 
@@ -92,25 +95,40 @@ class Receipt:
 
     @classmethod
     def accepted(
-        cls, channel: str, provider_id: str | None, status: DeliveryStatus = DeliveryStatus.QUEUED,
-        *, detail: str = "", segments: int | None = None,
+        cls,
+        channel: str,
+        provider_id: str | None,
+        status: DeliveryStatus = DeliveryStatus.QUEUED,
+        *,
+        detail: str = "",
+        segments: int | None = None,
     ) -> Receipt:
         return cls(channel, status, provider_id, detail=detail, segments=segments)
 
     @classmethod
     def failed(
-        cls, channel: str, failure: Failure, detail: str, *, error_code: str | int | None = None,
-        provider_id: str | None = None, segments: int | None = None,
+        cls,
+        channel: str,
+        failure: Failure,
+        detail: str,
+        *,
+        error_code: str | int | None = None,
+        provider_id: str | None = None,
+        segments: int | None = None,
     ) -> Receipt:
         code = None if error_code is None else str(error_code)
         return cls(channel, DeliveryStatus.FAILED, provider_id, failure, code, detail, segments)
 
     def to_dict(self) -> dict:
         return {
-            "channel": self.channel, "status": self.status.value, "ok": self.ok,
+            "channel": self.channel,
+            "status": self.status.value,
+            "ok": self.ok,
             "provider_id": self.provider_id,
             "failure": self.failure.value if self.failure else None,
-            "error_code": self.error_code, "detail": self.detail, "segments": self.segments,
+            "error_code": self.error_code,
+            "detail": self.detail,
+            "segments": self.segments,
         }
 
 
@@ -220,7 +238,9 @@ class Settings:
     def require(self, *names: str) -> tuple[str, ...]:
         missing = [name for name in names if self.get(name) is None]
         if missing:
-            raise MissingSetting(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set")
+            raise MissingSetting(
+                f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set"
+            )
         return tuple(self.values[name].strip() for name in names)
 
 

@@ -146,7 +146,9 @@ class PluginManager:
 
     def _register(self, name: str, plugin: object, distribution: str, version: str) -> None:
         if self._pm.is_blocked(name):
-            self._plugins[name] = PluginInfo(name, distribution, version, "blocked", f"blocked by {BLOCK_ENV}")
+            self._plugins[name] = PluginInfo(
+                name, distribution, version, "blocked", f"blocked by {BLOCK_ENV}"
+            )
             return
         self._pm.register(plugin, name=name)
         hooks = tuple(sorted(caller.name for caller in self._pm.get_hookcallers(plugin) or ()))
@@ -161,7 +163,9 @@ class PluginManager:
     def _collect_channels(self, plugin_name: str) -> None:
         registration = _Registration(plugin_name, self)
         try:
-            self._only("dispatcher_channels", plugin_name)(register=registration, settings=self.settings)
+            self._only("dispatcher_channels", plugin_name)(
+                register=registration, settings=self.settings
+            )
         except Exception as error:
             reason = one_line(f"dispatcher_channels failed: {type(error).__name__}: {error}")
             log.warning("plugin %s: %s", plugin_name, reason)
@@ -191,7 +195,9 @@ class PluginManager:
 
     @property
     def channel_infos(self) -> list[ChannelInfo]:
-        return sorted(self.load()._channel_infos.values(), key=lambda info: (info.name, info.plugin))
+        return sorted(
+            self.load()._channel_infos.values(), key=lambda info: (info.name, info.plugin)
+        )
 
     @property
     def channels(self) -> dict[str, Channel]:

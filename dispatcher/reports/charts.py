@@ -27,13 +27,28 @@ def chart_series(report: Report) -> list[Series]:
     lines = [line for line, (_, decided) in compliance.items() if decided]
     units = report.table("units").records()
     return [
-        Series("Requests by category", tuple(r["value"] for r in volumes),
-               (tuple(float(r["requests"]) for r in volumes),)),
-        Series("Time to resolve by severity (minutes)", tuple(r["severity"] for r in resolve),
-               (tuple(r["median_minutes"] or 0.0 for r in resolve),
-                tuple(r["p90_minutes"] or 0.0 for r in resolve)), ("median", "p90")),
-        Series("SLA compliance by product line (%)", tuple(lines),
-               (tuple(round(100 * compliance[l][0] / compliance[l][1], 1) for l in lines),)),
-        Series("Requests per unit", tuple(f"{r['kind']}:{r['unit']}" for r in units),
-               (tuple(float(r["requests"]) for r in units),)),
+        Series(
+            "Requests by category",
+            tuple(r["value"] for r in volumes),
+            (tuple(float(r["requests"]) for r in volumes),),
+        ),
+        Series(
+            "Time to resolve by severity (minutes)",
+            tuple(r["severity"] for r in resolve),
+            (
+                tuple(r["median_minutes"] or 0.0 for r in resolve),
+                tuple(r["p90_minutes"] or 0.0 for r in resolve),
+            ),
+            ("median", "p90"),
+        ),
+        Series(
+            "SLA compliance by product line (%)",
+            tuple(lines),
+            (tuple(round(100 * compliance[line][0] / compliance[line][1], 1) for line in lines),),
+        ),
+        Series(
+            "Requests per unit",
+            tuple(f"{r['kind']}:{r['unit']}" for r in units),
+            (tuple(float(r["requests"]) for r in units),),
+        ),
     ]

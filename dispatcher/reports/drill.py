@@ -21,20 +21,35 @@ from dispatcher.store.requests import RequestRepository
 
 def drill_report(store: Store, roster: Roster, sr_id: str) -> DrillReport:
     drill = DrillRepository(store).get(sr_id)
-    return _report(roster, drill, CalloutRepository(store), OutboxRepository(store),
-                   RequestRepository(store))
+    return _report(
+        roster, drill, CalloutRepository(store), OutboxRepository(store), RequestRepository(store)
+    )
 
 
-def _report(roster: Roster, drill: DrillRecord, callouts: CalloutRepository,
-            outbox: OutboxRepository, requests: RequestRepository) -> DrillReport:
+def _report(
+    roster: Roster,
+    drill: DrillRecord,
+    callouts: CalloutRepository,
+    outbox: OutboxRepository,
+    requests: RequestRepository,
+) -> DrillReport:
     callout = callouts.get(drill.sr)
     scenario = drill.scenario
     return build_report(
-        drill.sr, scenario.id, scenario.name, scenario.chain, scenario.targets,
+        drill.sr,
+        scenario.id,
+        scenario.name,
+        scenario.chain,
+        scenario.targets,
         callout.started if callout else drill.started,
-        callout.state.value if callout else "not started", drill.aborted,
-        callout.steps_total if callout else 0, callout.steps if callout else (),
-        outbox.for_sr(drill.sr), requests.timeline(drill.sr), roster.people)
+        callout.state.value if callout else "not started",
+        drill.aborted,
+        callout.steps_total if callout else 0,
+        callout.steps if callout else (),
+        outbox.for_sr(drill.sr),
+        requests.timeline(drill.sr),
+        roster.people,
+    )
 
 
 @dataclass(frozen=True)
@@ -43,18 +58,33 @@ class HistoryRow:
 
     def to_dict(self) -> dict:
         r = self.report
-        return {"drill": r.sr, "scenario": r.scenario, "started": r.started, "state": r.state,
-                "aborted": r.aborted, "passed": r.passed, "reach_rate": r.reach_rate,
-                "seconds_to_first_ack": (r.first_ack_after.total_seconds()
-                                         if r.first_ack_after is not None else None),
-                "people_paged": len(r.people), "acknowledged": len(r.acknowledgements)}
+        return {
+            "drill": r.sr,
+            "scenario": r.scenario,
+            "started": r.started,
+            "state": r.state,
+            "aborted": r.aborted,
+            "passed": r.passed,
+            "reach_rate": r.reach_rate,
+            "seconds_to_first_ack": (
+                r.first_ack_after.total_seconds() if r.first_ack_after is not None else None
+            ),
+            "people_paged": len(r.people),
+            "acknowledged": len(r.acknowledgements),
+        }
 
 
 def drill_history(store: Store, roster: Roster) -> list[HistoryRow]:
     """Every drill, oldest first, with its figures."""
-    callouts, outbox, requests = CalloutRepository(store), OutboxRepository(store), RequestRepository(store)
-    return [HistoryRow(_report(roster, drill, callouts, outbox, requests))
-            for drill in DrillRepository(store).all()]
+    callouts, outbox, requests = (
+        CalloutRepository(store),
+        OutboxRepository(store),
+        RequestRepository(store),
+    )
+    return [
+        HistoryRow(_report(roster, drill, callouts, outbox, requests))
+        for drill in DrillRepository(store).all()
+    ]
 
 
 def trend(rows: list[HistoryRow]) -> dict:
@@ -68,8 +98,10 @@ def trend(rows: list[HistoryRow]) -> dict:
     if rates and last.reach_rate is not None:
         result["reach_rate"] = {"last": last.reach_rate, "before": sum(rates) / len(rates)}
     if times and last.first_ack_after is not None:
-        result["seconds_to_first_ack"] = {"last": last.first_ack_after.total_seconds(),
-                                          "before": sum(times) / len(times)}
+        result["seconds_to_first_ack"] = {
+            "last": last.first_ack_after.total_seconds(),
+            "before": sum(times) / len(times),
+        }
     return result
 
 
@@ -77,23 +109,31 @@ def trend(rows: list[HistoryRow]) -> dict:
 
 
 def history_text(rows: list[HistoryRow]) -> str:
-    lines = [f"{'drill':<17} {'started':<20} {'scenario':<22} {'state':<12} "
-             f"{'reach':>6} {'1st ack':>10}  result"]
+    lines = [
+        f"{'drill':<17} {'started':<20} {'scenario':<22} {'state':<12} "
+        f"{'reach':>6} {'1st ack':>10}  result"
+    ]
     for row in rows:
         r = row.report
-        lines.append(f"{r.sr:<17} {_when(r.started):<20} {r.scenario:<22} {_state(r):<12} "
-                     f"{_rate(r.reach_rate):>6} {_long(r.first_ack_after):>10}  "
-                     f"{'pass' if r.passed else 'FAIL'}")
+        lines.append(
+            f"{r.sr:<17} {_when(r.started):<20} {r.scenario:<22} {_state(r):<12} "
+            f"{_rate(r.reach_rate):>6} {_long(r.first_ack_after):>10}  "
+            f"{'pass' if r.passed else 'FAIL'}"
+        )
     change = trend(rows)
     if "reach_rate" in change:
-        lines.append(f"trend: reach rate {_rate(change['reach_rate']['last'])} "
-                     f"(before: {_rate(change['reach_rate']['before'])} on average)")
+        lines.append(
+            f"trend: reach rate {_rate(change['reach_rate']['last'])} "
+            f"(before: {_rate(change['reach_rate']['before'])} on average)"
+        )
     if "seconds_to_first_ack" in change:
         last = timedelta(seconds=change["seconds_to_first_ack"]["last"])
         before = timedelta(seconds=change["seconds_to_first_ack"]["before"])
         faster = "faster" if last < before else "slower" if last > before else "as fast"
-        lines.append(f"trend: first acknowledgement after {_long(last)} "
-                     f"({faster} than the {_long(before)} before, on average)")
+        lines.append(
+            f"trend: first acknowledgement after {_long(last)} "
+            f"({faster} than the {_long(before)} before, on average)"
+        )
     return "\n".join(lines)
 
 
@@ -111,39 +151,65 @@ def report_markdown(report: DrillReport) -> str:
         "| target | wanted | got | result |",
         "| --- | --- | --- | --- |",
     ]
-    lines += [f"| {t.name} | {t.wanted} | {t.got} | {'pass' if t.passed else 'FAIL'} |"
-              for t in r.results]
+    lines += [
+        f"| {t.name} | {t.wanted} | {t.got} | {'pass' if t.passed else 'FAIL'} |" for t in r.results
+    ]
     paged = r.people
     acknowledged = sum(p.acknowledged_at is not None for p in paged)
-    lines += ["", f"Reach rate: {_rate(r.reach_rate)} ({acknowledged} of {len(paged)} people "
-              f"paged acknowledged); first acknowledgement: "
-              + (f"after {_long(r.first_ack_after)}." if r.first_ack_after is not None else "none."),
-              "", "## Acknowledgements", ""]
-    lines += [f"- {a.name} by {a.via or 'an unknown way'} at {_when(a.at)} "
-              f"({_long(a.after)} after the start)" for a in r.acknowledgements] or ["- nobody acknowledged"]
+    lines += [
+        "",
+        f"Reach rate: {_rate(r.reach_rate)} ({acknowledged} of {len(paged)} people "
+        f"paged acknowledged); first acknowledgement: "
+        + (f"after {_long(r.first_ack_after)}." if r.first_ack_after is not None else "none."),
+        "",
+        "## Acknowledgements",
+        "",
+    ]
+    lines += [
+        f"- {a.name} by {a.via or 'an unknown way'} at {_when(a.at)} "
+        f"({_long(a.after)} after the start)"
+        for a in r.acknowledgements
+    ] or ["- nobody acknowledged"]
     for step in r.steps:
-        lines += ["", f"## {step.label.capitalize()}: {_when(step.at)}"
-                  + (f", {step.how}" if step.how else "") + f", by {', '.join(step.channels)}", ""]
+        lines += [
+            "",
+            f"## {step.label.capitalize()}: {_when(step.at)}"
+            + (f", {step.how}" if step.how else "")
+            + f", by {', '.join(step.channels)}",
+            "",
+        ]
         if step.people:
             first = step.first_ack_after
-            lines.append(f"Reach rate {_rate(step.reach_rate)}; first acknowledgement "
-                         + (f"{_long(first)} after the step began." if first is not None else "none.")
-                         + "\n")
+            lines.append(
+                f"Reach rate {_rate(step.reach_rate)}; first acknowledgement "
+                + (f"{_long(first)} after the step began." if first is not None else "none.")
+                + "\n"
+            )
         for target in step.nobody_for:
             lines.append(f"Nobody on call for {target}.")
         if step.people:
-            lines += ["| person | channel | address | result | acknowledged |",
-                      "| --- | --- | --- | --- | --- |"]
+            lines += [
+                "| person | channel | address | result | acknowledged |",
+                "| --- | --- | --- | --- | --- |",
+            ]
         for person in step.people:
-            ack = (f"by {person.acknowledged_via} after {_long(person.time_to_ack)}"
-                   if person.acknowledged_at else "never")
+            ack = (
+                f"by {person.acknowledged_via} after {_long(person.time_to_ack)}"
+                if person.acknowledged_at
+                else "never"
+            )
             for page in person.pages or ():
-                lines.append(f"| {person.name} | {page.channel} | {page.address} | "
-                             f"{_page_result(page)} | {ack} |")
+                lines.append(
+                    f"| {person.name} | {page.channel} | {page.address} | "
+                    f"{_page_result(page)} | {ack} |"
+                )
             if not person.pages:
                 lines.append(f"| {person.name} | | | no page sent | {ack} |")
-            lines.append(f"| | | | **{person.verdict}**"
-                         + ("; told the drill is over" if person.told_over else "") + " | |")
+            lines.append(
+                f"| | | | **{person.verdict}**"
+                + ("; told the drill is over" if person.told_over else "")
+                + " | |"
+            )
     lines += ["", "## What to fix", ""]
     lines += [f"- {fix}" for fix in r.fixes] or ["- nothing found in the roster or the numbers"]
     return "\n".join(lines) + "\n"
@@ -153,7 +219,11 @@ def _page_result(page) -> str:
     if page.failed:
         reason = " ".join(x for x in (page.error_code, page.detail) if x)
         return f"failed ({reason})" if reason else "failed"
-    status = f" ({page.provider_status})" if page.provider_status and page.provider_status != page.state else ""
+    status = (
+        f" ({page.provider_status})"
+        if page.provider_status and page.provider_status != page.state
+        else ""
+    )
     return page.state + status
 
 

@@ -31,8 +31,9 @@ SHIFT = timedelta(hours=12)
 CLOSED_LOOKBACK = timedelta(days=7)
 
 
-def shift_bounds(at: datetime, start: datetime | None = None,
-                 end: datetime | None = None) -> tuple[datetime, datetime]:
+def shift_bounds(
+    at: datetime, start: datetime | None = None, end: datetime | None = None
+) -> tuple[datetime, datetime]:
     """The shift being handed over: as given, else the 12 hours up to `at`."""
     end = end or (start + SHIFT if start else at)
     start = start or end - SHIFT
@@ -45,14 +46,22 @@ def _time(moment: datetime) -> str:
     return moment.isoformat(timespec="minutes")
 
 
-def handover_report(store: Store, roster: Roster, start: datetime, end: datetime,
-                    now: datetime) -> Report:
+def handover_report(
+    store: Store, roster: Roster, start: datetime, end: datetime, now: datetime
+) -> Report:
     repository = RequestRepository(store)
     open_now = repository.list(RequestFilter(drill=False))
-    recently_closed = [sr for sr in repository.list(RequestFilter(
-        include_closed=True, since=start - CLOSED_LOOKBACK, drill=False)) if not sr.is_open]
-    items = [metrics.facts(sr, repository.timeline(sr.id), roster, end)
-             for sr in open_now + recently_closed]
+    recently_closed = [
+        sr
+        for sr in repository.list(
+            RequestFilter(include_closed=True, since=start - CLOSED_LOOKBACK, drill=False)
+        )
+        if not sr.is_open
+    ]
+    items = [
+        metrics.facts(sr, repository.timeline(sr.id), roster, end)
+        for sr in open_now + recently_closed
+    ]
     repository.release_archives()  # a desk that made a handover must not keep months in memory
     open_items = [f for f in items if f.sr.is_open]
     _, flags_open = metrics.red_flags(open_items, start, end)
@@ -60,15 +69,28 @@ def handover_report(store: Store, roster: Roster, start: datetime, end: datetime
     tables = (
         _open_by_state(open_items),
         _open_requests(open_items, end),
-        Table("red_flags_open", "Red Flags open, oldest first", flags_open.columns,
-              flags_open.rows),
+        Table(
+            "red_flags_open", "Red Flags open, oldest first", flags_open.columns, flags_open.rows
+        ),
         _chains(store, {f.sr.id for f in open_items}, start),
         _breaches(items, start, end),
         _callbacks_due(store, end),
-        _planned(store, start, end, "planned_shift", "Planned work of the shift, and faults during it",
-                 [f.sr for f in items]),
-        _planned(store, end, next_end, "planned_next", "Planned work in the next shift",
-                 [f.sr for f in items]),
+        _planned(
+            store,
+            start,
+            end,
+            "planned_shift",
+            "Planned work of the shift, and faults during it",
+            [f.sr for f in items],
+        ),
+        _planned(
+            store,
+            end,
+            next_end,
+            "planned_next",
+            "Planned work in the next shift",
+            [f.sr for f in items],
+        ),
         _notes(items, start, end),
     )
     return Report("handover", "Shift handover", start, end, now, tables)
@@ -76,30 +98,66 @@ def handover_report(store: Store, roster: Roster, start: datetime, end: datetime
 
 def _open_by_state(items: list[metrics.Facts]) -> Table:
     counts = {status: sum(f.sr.status is status for f in items) for status in Status}
-    return Table("open_by_state", "Open requests by state", ("status", "requests"),
-                 tuple((s.value, n) for s, n in counts.items() if n))
+    return Table(
+        "open_by_state",
+        "Open requests by state",
+        ("status", "requests"),
+        tuple((s.value, n) for s, n in counts.items() if n),
+    )
 
 
 def _open_requests(items: list[metrics.Facts], end: datetime) -> Table:
     ordered = sorted(items, key=lambda f: (not f.sr.is_emergency, f.sr.received, f.sr.id))
-    return Table("open_requests", "Open requests, emergencies first",
-                 ("sr", "status", "severity", "emergency", "age_hours", "owner", "summary"),
-                 tuple((f.sr.id, f.sr.status.value, f.sr.severity.value,
-                        "yes" if f.sr.is_emergency else "no", metrics.hours(end - f.sr.received),
-                        " / ".join(filter(None, (f.sr.owner.unit, f.sr.owner.person))),
-                        f.sr.summary) for f in ordered))
+    return Table(
+        "open_requests",
+        "Open requests, emergencies first",
+        ("sr", "status", "severity", "emergency", "age_hours", "owner", "summary"),
+        tuple(
+            (
+                f.sr.id,
+                f.sr.status.value,
+                f.sr.severity.value,
+                "yes" if f.sr.is_emergency else "no",
+                metrics.hours(end - f.sr.received),
+                " / ".join(filter(None, (f.sr.owner.unit, f.sr.owner.person))),
+                f.sr.summary,
+            )
+            for f in ordered
+        ),
+    )
 
 
 def _chains(store: Store, open_ids: set[str], start: datetime) -> Table:
     """Chains still running, and exhausted ones whose request is open or that ran out during
     the shift: nobody acknowledged them, so the next shift must chase by hand."""
-    records = [r for r in CalloutRepository(store).all() if not r.drill and (
-        r.state is RunState.RUNNING or (r.state is RunState.EXHAUSTED and (
-            r.sr in open_ids or (r.updated is not None and r.updated >= start))))]
-    return Table("chains", "Call-out chains running or exhausted",
-                 ("sr", "chain", "state", "position", "started", "seen"),
-                 tuple((r.sr, r.chain, r.state.value, r.position_label(), _time(r.started),
-                        "yes" if r.seen else "NO") for r in records))
+    records = [
+        r
+        for r in CalloutRepository(store).all()
+        if not r.drill
+        and (
+            r.state is RunState.RUNNING
+            or (
+                r.state is RunState.EXHAUSTED
+                and (r.sr in open_ids or (r.updated is not None and r.updated >= start))
+            )
+        )
+    ]
+    return Table(
+        "chains",
+        "Call-out chains running or exhausted",
+        ("sr", "chain", "state", "position", "started", "seen"),
+        tuple(
+            (
+                r.sr,
+                r.chain,
+                r.state.value,
+                r.position_label(),
+                _time(r.started),
+                "yes" if r.seen else "NO",
+            )
+            for r in records
+        ),
+    )
 
 
 def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Table:
@@ -116,9 +174,13 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
                 key = (item.sr.id, clock.kind.value)
                 source = "engine, clock" if key in found else "clock"
                 found[key] = (_time(clock.deadline), source)
-    return Table("sla_breaches", "SLA breaches of the shift",
-                 ("sr", "clock", "deadline", "seen_by"),
-                 tuple((sr, clock, *found[(sr, clock)]) for sr, clock in sorted(found)), keys=2)
+    return Table(
+        "sla_breaches",
+        "SLA breaches of the shift",
+        ("sr", "clock", "deadline", "seen_by"),
+        tuple((sr, clock, *found[(sr, clock)]) for sr, clock in sorted(found)),
+        keys=2,
+    )
 
 
 def _deadline(event: Event) -> str:
@@ -130,26 +192,72 @@ def _deadline(event: Event) -> str:
 
 
 def _callbacks_due(store: Store, end: datetime) -> Table:
-    return Table("callbacks_due", "Callbacks (回访) waiting, most overdue first",
-                 ("subject", "kind", "due", "overdue", "attempts", "customer", "contact"),
-                 tuple((i.subject, i.kind, _time(i.due), "yes" if i.overdue(end) else "no",
-                        i.attempts, i.customer, i.contact) for i in callback_queue(store)))
+    return Table(
+        "callbacks_due",
+        "Callbacks (回访) waiting, most overdue first",
+        ("subject", "kind", "due", "overdue", "attempts", "customer", "contact"),
+        tuple(
+            (
+                i.subject,
+                i.kind,
+                _time(i.due),
+                "yes" if i.overdue(end) else "no",
+                i.attempts,
+                i.customer,
+                i.contact,
+            )
+            for i in callback_queue(store)
+        ),
+    )
 
 
-def _planned(store: Store, start: datetime, end: datetime, name: str, title: str,
-             requests: list[ServiceRequest]) -> Table:
+def _planned(
+    store: Store,
+    start: datetime,
+    end: datetime,
+    name: str,
+    title: str,
+    requests: list[ServiceRequest],
+) -> Table:
     """Planned work whose window overlaps [start, end), and the faults reported during it."""
-    works = [w for w in PlannedRepository(store).between(start, end)
-             if w.state is not PlannedState.CANCELLED]
-    return Table(name, title,
-                 ("id", "kind", "start", "end", "site", "state", "title", "faults_during"),
-                 tuple((w.id, w.kind.value, _time(w.start), _time(w.end), w.site, w.state.value,
-                        w.title, " ".join(sr.id for sr in w.linked_faults(requests)))
-                       for w in works))
+    works = [
+        w
+        for w in PlannedRepository(store).between(start, end)
+        if w.state is not PlannedState.CANCELLED
+    ]
+    return Table(
+        name,
+        title,
+        ("id", "kind", "start", "end", "site", "state", "title", "faults_during"),
+        tuple(
+            (
+                w.id,
+                w.kind.value,
+                _time(w.start),
+                _time(w.end),
+                w.site,
+                w.state.value,
+                w.title,
+                " ".join(sr.id for sr in w.linked_faults(requests)),
+            )
+            for w in works
+        ),
+    )
 
 
 def _notes(items: list[metrics.Facts], start: datetime, end: datetime) -> Table:
-    notes = sorted(((e.at, f.sr.id, e.actor, e.text) for f in items for e in f.timeline
-                    if e.kind == "note" and start <= e.at < end), key=lambda n: (n[0], n[1]))
-    return Table("notes", "Notes of the shift", ("at", "sr", "by", "note"),
-                 tuple((_time(at), sr, actor, text) for at, sr, actor, text in notes))
+    notes = sorted(
+        (
+            (e.at, f.sr.id, e.actor, e.text)
+            for f in items
+            for e in f.timeline
+            if e.kind == "note" and start <= e.at < end
+        ),
+        key=lambda n: (n[0], n[1]),
+    )
+    return Table(
+        "notes",
+        "Notes of the shift",
+        ("at", "sr", "by", "note"),
+        tuple((_time(at), sr, actor, text) for at, sr, actor, text in notes),
+    )

@@ -17,12 +17,15 @@ from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
-from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.history import received_between
+from dispatcher.store.planned import PlannedRepository
 
 KINDS = ("daily", "weekly", "monthly")
-TITLES = {"daily": "Daily service report", "weekly": "Weekly service report",
-          "monthly": "Monthly service report"}
+TITLES = {
+    "daily": "Daily service report",
+    "weekly": "Weekly service report",
+    "monthly": "Monthly service report",
+}
 
 
 def _add_months(moment: datetime, months: int) -> datetime:
@@ -36,8 +39,9 @@ def _after(kind: str, start: datetime) -> datetime:
     return start + timedelta(days=1 if kind == "daily" else 7)
 
 
-def period_bounds(kind: str, at: datetime, start: datetime | None = None,
-                  end: datetime | None = None) -> tuple[datetime, datetime]:
+def period_bounds(
+    kind: str, at: datetime, start: datetime | None = None, end: datetime | None = None
+) -> tuple[datetime, datetime]:
     """The period a report covers: as given, or the last whole one before `at`."""
     if start is None and end is None:
         midnight = at.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -57,15 +61,21 @@ def period_bounds(kind: str, at: datetime, start: datetime | None = None,
     return start, end
 
 
-def service_report(store: Store, roster: Roster, kind: str, start: datetime, end: datetime,
-                   now: datetime) -> Report:
+def service_report(
+    store: Store, roster: Roster, kind: str, start: datetime, end: datetime, now: datetime
+) -> Report:
     received, older_open = received_between(store, start, end, metrics.MEASURED_EVENTS)
     items = [metrics.facts(sr, timeline, roster, now) for sr, timeline in received]
     older = [metrics.facts(sr, timeline, roster, now) for sr, timeline in older_open]
     complaints = {c.sr: c for c in ComplaintRepository(store).all()}
-    cutovers = [p for p in PlannedRepository(store).all()
-                if p.kind is PlannedKind.CUTOVER and p.state is PlannedState.COMPLETED
-                and p.completed is not None and start <= p.completed < end]
+    cutovers = [
+        p
+        for p in PlannedRepository(store).all()
+        if p.kind is PlannedKind.CUTOVER
+        and p.state is PlannedState.COMPLETED
+        and p.completed is not None
+        and start <= p.completed < end
+    ]
     flags, flags_open = metrics.red_flags(items + older, start, end)
     tables = (
         metrics.volumes(items),

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from dispatcher.errors import DispatcherError
-
 from dispatcher.reports import Report
 
 FORMATS = ("md", "csv", "json")
@@ -48,16 +47,22 @@ def _period(report: Report) -> str:
 
 
 def markdown(report: Report) -> str:
-    lines = [f"# {report.title}", "",
-             f"Period: {_period(report)} · generated {report.generated.isoformat(timespec='seconds')}"]
+    lines = [
+        f"# {report.title}",
+        "",
+        f"Period: {_period(report)} · generated {report.generated.isoformat(timespec='seconds')}",
+    ]
     for table in report.tables:
         lines += ["", f"## {table.title}", ""]
         if not table.rows:
             lines.append("_none_")
             continue
         lines.append("| " + " | ".join(table.columns) + " |")
-        lines.append("| " + " | ".join("---:" if _numeric(table, i) else "---"
-                                       for i in range(len(table.columns))) + " |")
+        lines.append(
+            "| "
+            + " | ".join("---:" if _numeric(table, i) else "---" for i in range(len(table.columns)))
+            + " |"
+        )
         lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in table.rows]
     return "\n".join(lines) + "\n"
 
@@ -73,26 +78,35 @@ def as_csv(report: Report) -> str:
     writer.writerow(("report", "period", "generated", report.generated.isoformat()))
     for table in report.tables:
         for row in table.rows:
-            key = "/".join(str(v) for v in row[:table.keys])
-            for column, value in zip(table.columns[table.keys:], row[table.keys:]):
+            key = "/".join(str(v) for v in row[: table.keys])
+            for column, value in zip(table.columns[table.keys :], row[table.keys :], strict=False):
                 writer.writerow((table.name, key, column, "" if value is None else value))
     return out.getvalue()
 
 
 def as_json(report: Report) -> str:
-    return json.dumps({
-        "report": report.kind,
-        "title": report.title,
-        "from": report.start.isoformat(),
-        "to": report.end.isoformat(),
-        "generated": report.generated.isoformat(),
-        "tables": {t.name: {"title": t.title, "columns": list(t.columns), "rows": t.records()}
-                   for t in report.tables},
-    }, ensure_ascii=False, indent=2, default=_default) + "\n"
+    return (
+        json.dumps(
+            {
+                "report": report.kind,
+                "title": report.title,
+                "from": report.start.isoformat(),
+                "to": report.end.isoformat(),
+                "generated": report.generated.isoformat(),
+                "tables": {
+                    t.name: {"title": t.title, "columns": list(t.columns), "rows": t.records()}
+                    for t in report.tables
+                },
+            },
+            ensure_ascii=False,
+            indent=2,
+            default=_default,
+        )
+        + "\n"
+    )
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON")
-

@@ -1,7 +1,7 @@
 """Reading contacts.yaml into a `Roster`, with every problem reported as `file:line:col: path: message`.
 
-    roster = load_roster("contacts.yaml")     # raises RosterError listing every problem
-    roster.on_call("br-shanghai", Role.CASE_HANDLER, now)
+roster = load_roster("contacts.yaml")     # raises RosterError listing every problem
+roster.on_call("br-shanghai", Role.CASE_HANDLER, now)
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def load_roster(path: str | Path) -> Roster:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise RosterError([f"{path}:1:1: (file): cannot read the roster ({error.strerror})"]) from None
+        raise RosterError(
+            [f"{path}:1:1: (file): cannot read the roster ({error.strerror})"]
+        ) from None
     return parse_roster(data, str(path))
 
 
@@ -48,7 +50,9 @@ def parse_roster(data: bytes, filename: str = "contacts.yaml") -> Roster:
         org.check_unit(unit_node)
     rotations = read_rotations(fields["rotations"], org) if "rotations" in fields else {}
     overrides = read_overrides(fields["overrides"], org) if "overrides" in fields else ()
-    required = read_required(fields["required"], org) if "required" in fields else list(DEFAULT_REQUIRED)
+    required = (
+        read_required(fields["required"], org) if "required" in fields else list(DEFAULT_REQUIRED)
+    )
     chains = read_chains(fields["chains"], org) if "chains" in fields else {}
     problems.raise_if_any()
     return Roster(

@@ -11,10 +11,14 @@ from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 
 
-def pairs_of_person(roster: Roster, person: str, overrides: tuple[Override, ...]) -> list[tuple[str, Role]]:
+def pairs_of_person(
+    roster: Roster, person: str, overrides: tuple[Override, ...]
+) -> list[tuple[str, Role]]:
     """Every (unit, role) the person may hold: through a rotation or an override."""
     pairs = [
-        (r.unit, r.role) for r in roster.rotations.values() if any(person in slot for slot in r.slots)
+        (r.unit, r.role)
+        for r in roster.rotations.values()
+        if any(person in slot for slot in r.slots)
     ]
     for override in roster.overrides + overrides:
         if override.person != person:
@@ -44,7 +48,9 @@ def shifts_calendar(
     calendar.add("x-wr-calname", title)
     for unit, role, span in duties:
         names = ", ".join(roster.people[p].display_name for p in span.people if p in roster.people)
-        unit_name = roster.units[unit].name if unit in roster.units else roster.product_lines[unit].name
+        unit_name = (
+            roster.units[unit].name if unit in roster.units else roster.product_lines[unit].name
+        )
         event = Event()
         event.add("uid", f"{unit}.{role.value}.{span.start:%Y%m%dT%H%M%SZ}@dispatcher")
         event.add("dtstamp", generated.astimezone(UTC))

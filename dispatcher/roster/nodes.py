@@ -47,11 +47,17 @@ class Node:
         self.problems.add(self.line, self.column, self.path, message)
 
     def _child(self, key: str | int, line: int, column: int) -> Node:
-        path = f"{self.path}[{key}]" if isinstance(key, int) else (f"{self.path}.{key}" if self.path else key)
+        path = (
+            f"{self.path}[{key}]"
+            if isinstance(key, int)
+            else (f"{self.path}.{key}" if self.path else key)
+        )
         value = self.value[key]
         return Node(value, line, column, path, self.problems)
 
-    def mapping(self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict[str, Node] | None:
+    def mapping(
+        self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+    ) -> dict[str, Node] | None:
         """The children of a mapping; unknown and missing keys are problems."""
         if not isinstance(self.value, dict):
             self.error(f"expected a mapping, got {describe(self.value)}")
@@ -63,11 +69,16 @@ class Node:
             if key not in allowed:
                 where = f"{self.path}.{key}" if self.path else str(key)
                 self.problems.add(
-                    key_line, key_column, where, f"unknown key (expected one of: {', '.join(allowed)})"
+                    key_line,
+                    key_column,
+                    where,
+                    f"unknown key (expected one of: {', '.join(allowed)})",
                 )
                 continue
             # an empty value has no position of its own: point at its key
-            line, column = (key_line, key_column) if self.value[key] is None else self.value.value_at[key]
+            line, column = (
+                (key_line, key_column) if self.value[key] is None else self.value.value_at[key]
+            )
             children[key] = self._child(key, line, column)
         for key in required:
             if key not in self.value:
@@ -95,7 +106,11 @@ class Node:
         return value
 
     def integer(self, minimum: int = 0) -> int | None:
-        if isinstance(self.value, int) and not isinstance(self.value, bool) and self.value >= minimum:
+        if (
+            isinstance(self.value, int)
+            and not isinstance(self.value, bool)
+            and self.value >= minimum
+        ):
             return int(self.value)
         self.error(f"expected a whole number ≥ {minimum}, got {describe(self.value)}")
         return None
@@ -143,6 +158,8 @@ class Node:
         except ValueError:
             value = None
         if value is None or value.tzinfo is None:
-            self.error(f"{describe(self.value)} is not a date and time with a UTC offset (2026-12-24T20:00+08:00)")
+            self.error(
+                f"{describe(self.value)} is not a date and time with a UTC offset (2026-12-24T20:00+08:00)"
+            )
             return None
         return value

@@ -30,7 +30,9 @@ class OverrideRepository:
         return stored
 
     def all(self) -> tuple[Override, ...]:
-        return tuple(sorted((_from_document(d) for d in self.table.all()), key=lambda o: (o.start, o.id)))
+        return tuple(
+            sorted((_from_document(d) for d in self.table.all()), key=lambda o: (o.start, o.id))
+        )
 
     def remove(self, override_id: str) -> Override:
         with self.store.atomic(self.store.live):

@@ -21,7 +21,7 @@ try:
 except ImportError:  # PyYAML built without libyaml: slower, same results
     from yaml import SafeLoader as _Base  # type: ignore[assignment]
 
-__all__ = ["Mapping", "Sequence", "YamlError", "load", "compose", "build", "C_PARSER"]
+__all__ = ["C_PARSER", "Mapping", "Sequence", "YamlError", "build", "compose", "load"]
 
 C_PARSER = _Base.__name__.startswith("C")
 YamlError = yaml.YAMLError
@@ -42,12 +42,20 @@ class _Loader(_Base):
 
 for _tag, _pattern, _first in (
     (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (FLOAT, r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    (
+        FLOAT,
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
         |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
         |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
         |[-+]?\.(?:inf|Inf|INF)
-        |\.(?:nan|NaN|NAN))$""", "-+0123456789."),
-    (INT, r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$", "-+0123456789"),
+        |\.(?:nan|NaN|NAN))$""",
+        "-+0123456789.",
+    ),
+    (
+        INT,
+        r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$",
+        "-+0123456789",
+    ),
     (MERGE, r"^(?:<<)$", "<"),
     (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
 ):
@@ -97,7 +105,9 @@ def _at(mark: Mark) -> tuple[int, int]:
 
 class _Builder:
     def __init__(self) -> None:
-        self.built: dict[int, Any] = {}  # an anchored collection is built once, however often it is used
+        self.built: dict[
+            int, Any
+        ] = {}  # an anchored collection is built once, however often it is used
 
     def value(self, node: Any) -> Any:
         if isinstance(node, ScalarNode):
@@ -122,8 +132,10 @@ class _Builder:
             if key in mapping:
                 first = mapping.key_at[key][0] + 1
                 raise MarkedYAMLError(
-                    "while constructing a mapping", node.start_mark,
-                    f"found duplicate key {_quoted(key)} (first on line {first})", key_node.start_mark,
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key {_quoted(key)} (first on line {first})",
+                    key_node.start_mark,
                 )
             mapping.key_at[key] = _at(key_node.start_mark)
             mapping.value_at[key] = _at(value_node.start_mark)
@@ -132,9 +144,12 @@ class _Builder:
             for other in source.value if isinstance(source, SequenceNode) else [source]:
                 values = self.value(other)
                 if not isinstance(values, Mapping):
-                    raise MarkedYAMLError("while merging a mapping", node.start_mark,
-                                          "expected a mapping (or a list of mappings) to merge",
-                                          other.start_mark)
+                    raise MarkedYAMLError(
+                        "while merging a mapping",
+                        node.start_mark,
+                        "expected a mapping (or a list of mappings) to merge",
+                        other.start_mark,
+                    )
                 for key, item in values.items():
                     if key not in mapping:
                         mapping[key] = item
@@ -145,7 +160,7 @@ class _Builder:
 
 def _scalar(node: ScalarNode) -> Any:
     tag, text = node.tag, node.value
-    if tag == STR or tag == MERGE:
+    if tag in (STR, MERGE):
         return text
     if tag == NULL:
         return None
@@ -167,8 +182,9 @@ def _scalar(node: ScalarNode) -> Any:
                 return float("-inf") if digits.startswith("-") else float("inf")
             return float("nan") if digits == ".nan" else float(digits)
     except ValueError:
-        raise MarkedYAMLError(None, None, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}",
-                              node.start_mark) from None
+        raise MarkedYAMLError(
+            None, None, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}", node.start_mark
+        ) from None
     return text  # dates and times (and any other tag) stay text
 
 

@@ -48,7 +48,9 @@ def load_scenarios(roster: Roster, roster_path: Path) -> dict[str, Scenario]:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise RosterError([f"{path}:1:1: (file): cannot read the scenarios ({error.strerror})"]) from None
+            raise RosterError(
+                [f"{path}:1:1: (file): cannot read the scenarios ({error.strerror})"]
+            ) from None
         scenarios.update((s.id, s) for s in parse_scenarios(data, roster, str(path)))
     return scenarios
 
@@ -87,17 +89,42 @@ def _read_scenario(node: Node, roster: Roster, ids: Ids, filename: str) -> Scena
     chain = fields["chain"].ident() if "chain" in fields else "emergency"
     if chain is not None and chain not in roster.chains:
         known = ", ".join(sorted(roster.chains)) or "none"
-        (fields["chain"] if "chain" in fields else node).error(
-            f"the roster has no chain {chain!r} (its chains: {known})")
+        (fields.get("chain", node)).error(
+            f"the roster has no chain {chain!r} (its chains: {known})"
+        )
         chain = None
-    category = fields["category"].choice(Category) if "category" in fields else Category.FAULT_SUPPORT
+    category = (
+        fields["category"].choice(Category) if "category" in fields else Category.FAULT_SUPPORT
+    )
     severity = fields["severity"].choice(Severity) if "severity" in fields else Severity.CRITICAL
     targets = _targets(fields["targets"]) if "targets" in fields else DrillTargets()
-    values = (scenario_id, name, customer, product, site, criteria, chain, category, severity, targets)
+    values = (
+        scenario_id,
+        name,
+        customer,
+        product,
+        site,
+        criteria,
+        chain,
+        category,
+        severity,
+        targets,
+    )
     if any(v is None for v in values):
         return None
-    return Scenario(scenario_id, name, customer, site, product, criteria, chain, category,
-                    severity, targets, source=filename)
+    return Scenario(
+        scenario_id,
+        name,
+        customer,
+        site,
+        product,
+        criteria,
+        chain,
+        category,
+        severity,
+        targets,
+        source=filename,
+    )
 
 
 def _product(node: Node, roster: Roster) -> str | None:
@@ -132,7 +159,9 @@ def _criteria(node: Node, roster: Roster, product: str | None) -> tuple[str, ...
         value = str(item.value).strip().upper() if isinstance(item.value, (str, int)) else None
         if value is None or (value not in BASE_BY_ID and value not in extra):
             own = ", ".join(sorted(extra)) or "none"
-            item.error(f"{item.value!r} is not an emergency criterion (base 1-12; this product's: {own})")
+            item.error(
+                f"{item.value!r} is not an emergency criterion (base 1-12; this product's: {own})"
+            )
             return None
         criteria.append(value)
     return tuple(criteria)
@@ -143,8 +172,11 @@ def _targets(node: Node) -> DrillTargets | None:
     if fields is None:
         return None
     defaults = DrillTargets()
-    within, step, rate = (defaults.acknowledged_within, defaults.acknowledged_by_step,
-                          defaults.reach_rate)
+    within, step, rate = (
+        defaults.acknowledged_within,
+        defaults.acknowledged_by_step,
+        defaults.reach_rate,
+    )
     ok = True
     if "acknowledged_within" in fields:
         field = fields["acknowledged_within"]
@@ -165,7 +197,11 @@ def _rate(node: Node) -> float | None:
     """`90%` or `0.9`."""
     value = node.value
     try:
-        rate = float(value[:-1]) / 100 if isinstance(value, str) and value.endswith("%") else float(value)
+        rate = (
+            float(value[:-1]) / 100
+            if isinstance(value, str) and value.endswith("%")
+            else float(value)
+        )
     except (TypeError, ValueError):
         rate = None
     if isinstance(value, bool) or rate is None or not 0 <= rate <= 1:

@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from dispatcher.domain.chains import PLACEHOLDERS, ChainSpec, ChainStep, PersonTarget, RoleTarget, Target
+from dispatcher.domain.chains import (
+    PLACEHOLDERS,
+    ChainSpec,
+    ChainStep,
+    PersonTarget,
+    RoleTarget,
+    Target,
+)
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Handoff, Override, Repeat, Rotation
 from dispatcher.roster.nodes import Node
@@ -24,7 +31,8 @@ def read_rotations(node: Node, org: Organisation) -> dict[str, Rotation]:
     nodes: dict[str, Node] = {}
     for item in node.items() or []:
         fields = item.mapping(
-            ("id", "unit", "role", "timezone", "repeat", "start", "handoffs", "people"), ("cycle_days",)
+            ("id", "unit", "role", "timezone", "repeat", "start", "handoffs", "people"),
+            ("cycle_days",),
         )
         if fields is None:
             continue
@@ -35,11 +43,17 @@ def read_rotations(node: Node, org: Organisation) -> dict[str, Rotation]:
         repeat = fields["repeat"].choice(Repeat) if "repeat" in fields else None
         start = fields["start"].day() if "start" in fields else None
         period = _read_period(fields, repeat)
-        handoffs = _read_handoffs(fields["handoffs"], repeat, start, period) if "handoffs" in fields else None
+        handoffs = (
+            _read_handoffs(fields["handoffs"], repeat, start, period)
+            if "handoffs" in fields
+            else None
+        )
         slots = _read_slots(fields["people"], role, org) if "people" in fields else None
         if None in (rotation_id, unit, role, zone, repeat, start, period, handoffs, slots):
             continue
-        rotations[rotation_id] = Rotation(rotation_id, unit, role, zone, repeat, start, handoffs, slots, period)
+        rotations[rotation_id] = Rotation(
+            rotation_id, unit, role, zone, repeat, start, handoffs, slots, period
+        )
         nodes[rotation_id] = item
     _check_overlaps(rotations, nodes)
     return rotations
@@ -49,8 +63,10 @@ def _read_period(fields: dict[str, Node], repeat: Repeat | None) -> int | None:
     if repeat is Repeat.CYCLE:
         if "cycle_days" not in fields:
             fields["repeat"].problems.add(
-                fields["repeat"].line, fields["repeat"].column,
-                fields["repeat"].path.replace(".repeat", ".cycle_days"), "missing (required for repeat: cycle)",
+                fields["repeat"].line,
+                fields["repeat"].column,
+                fields["repeat"].path.replace(".repeat", ".cycle_days"),
+                "missing (required for repeat: cycle)",
             )
             return None
         return fields["cycle_days"].integer(minimum=1)
@@ -60,7 +76,9 @@ def _read_period(fields: dict[str, Node], repeat: Repeat | None) -> int | None:
     return 7 if repeat is Repeat.WEEKLY else 1
 
 
-def _read_handoffs(node: Node, repeat: Repeat | None, start: date | None, period: int | None) -> tuple[Handoff, ...] | None:
+def _read_handoffs(
+    node: Node, repeat: Repeat | None, start: date | None, period: int | None
+) -> tuple[Handoff, ...] | None:
     items = node.items()
     if items is None or repeat is None or start is None or period is None:
         return None
@@ -93,17 +111,27 @@ def _read_handoff(node: Node, repeat: Repeat, start: date, period: int) -> Hando
         return Handoff((WEEKDAYS.index(day_words[0][:3]) - start.weekday()) % 7, clock)
     if repeat is Repeat.CYCLE and not day_words:
         return Handoff(0, clock)
-    if repeat is Repeat.CYCLE and len(day_words) == 2 and day_words[0] == "day" and day_words[1].isdigit():
-        if 1 <= int(day_words[1]) <= period:
-            return Handoff(int(day_words[1]) - 1, clock)
+    if (
+        repeat is Repeat.CYCLE
+        and len(day_words) == 2
+        and day_words[0] == "day"
+        and day_words[1].isdigit()
+    ) and 1 <= int(day_words[1]) <= period:
+        return Handoff(int(day_words[1]) - 1, clock)
     if repeat is Repeat.DAILY and not day_words:
         return Handoff(0, clock)
-    examples = {Repeat.DAILY: "'08:00'", Repeat.WEEKLY: "'mon 08:00'", Repeat.CYCLE: f"'08:00' or 'day 2 08:00' (day 1..{period})"}
+    examples = {
+        Repeat.DAILY: "'08:00'",
+        Repeat.WEEKLY: "'mon 08:00'",
+        Repeat.CYCLE: f"'08:00' or 'day 2 08:00' (day 1..{period})",
+    }
     node.error(f"{text!r} is not a {repeat.value} handoff; write {examples[repeat]}")
     return None
 
 
-def _read_slots(node: Node, role: Role | None, org: Organisation) -> tuple[tuple[str, ...], ...] | None:
+def _read_slots(
+    node: Node, role: Role | None, org: Organisation
+) -> tuple[tuple[str, ...], ...] | None:
     """`people`: in order; an item is a person, a list of people on call together, or null (off)."""
     items = node.items()
     if items is None:
@@ -159,7 +187,9 @@ def _check_overlaps(rotations: dict[str, Rotation], nodes: dict[str, Node]) -> N
                     break
 
 
-def _first_clash(a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]]) -> datetime | None:
+def _first_clash(
+    a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]]
+) -> datetime | None:
     i = j = 0
     while i < len(a) and j < len(b):
         start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
@@ -191,11 +221,23 @@ def read_overrides(node: Node, org: Organisation) -> tuple[Override, ...]:
             fields["to"].error("the override is empty: 'to' must be after 'from'")
             continue
         if "covers" not in fields and ("unit" not in fields or "role" not in fields):
-            item.error("an override without 'covers' adds a person to a role: give both 'unit' and 'role'")
+            item.error(
+                "an override without 'covers' adds a person to a role: give both 'unit' and 'role'"
+            )
             continue
         if override_id and person and start and end and ("covers" not in fields or covers):
             overrides.append(
-                Override(override_id, person, start.astimezone(UTC), end.astimezone(UTC), covers, unit, role, reason, "contacts.yaml")
+                Override(
+                    override_id,
+                    person,
+                    start.astimezone(UTC),
+                    end.astimezone(UTC),
+                    covers,
+                    unit,
+                    role,
+                    reason,
+                    "contacts.yaml",
+                )
             )
     return tuple(overrides)
 

@@ -44,7 +44,9 @@ class Ids:
         if value is None:
             return None
         if value in self.seen:
-            node.error(f"duplicate {self.what} id {value!r} (first defined on line {self.seen[value].line + 1})")
+            node.error(
+                f"duplicate {self.what} id {value!r} (first defined on line {self.seen[value].line + 1})"
+            )
             return None
         self.seen[value] = node
         return value
@@ -110,14 +112,19 @@ def read_units(node: Node, org: Organisation) -> None:
             if kind is not UnitKind.BD:
                 fields["product_lines"].error("only a unit of kind bd has product lines")
             else:
-                lines = [_read_product_line(line, unit_id or "", org) for line in fields["product_lines"].items() or []]
+                lines = [
+                    _read_product_line(line, unit_id or "", org)
+                    for line in fields["product_lines"].items() or []
+                ]
         if "emergency_criteria" in fields and kind is not None:
             if kind is not UnitKind.BD:
                 fields["emergency_criteria"].error("only a unit of kind bd adds emergency criteria")
             else:
                 _read_criteria(fields["emergency_criteria"], [line for line in lines if line], org)
         if unit_id and kind and name:
-            org.units[unit_id] = Unit(unit_id, kind, name, name_zh or "", sites, tuple(line for line in lines if line))
+            org.units[unit_id] = Unit(
+                unit_id, kind, name, name_zh or "", sites, tuple(line for line in lines if line)
+            )
 
 
 def _read_sites(node: Node | None, kind: UnitKind | None) -> tuple[str, ...]:
@@ -160,7 +167,9 @@ def _read_sla(node: Node) -> dict[Severity, SlaTarget]:
         fields = item.mapping(("response", "restore", "resolve"))
         if fields is None or len(fields) < 3:
             continue
-        response, restore, resolve = (fields[k].duration() for k in ("response", "restore", "resolve"))
+        response, restore, resolve = (
+            fields[k].duration() for k in ("response", "restore", "resolve")
+        )
         if response is None or restore is None or resolve is None:
             continue
         if not response <= restore <= resolve:
@@ -179,7 +188,9 @@ def _read_criteria(node: Node, lines: list[str], org: Organisation) -> None:
             continue
         criterion_id = ids.claim(fields["id"]) if "id" in fields else None
         if criterion_id in BASE_BY_ID:
-            fields["id"].error(f"{criterion_id!r} is a base criterion id; a BD adds its own, e.g. 'CN-1'")
+            fields["id"].error(
+                f"{criterion_id!r} is a base criterion id; a BD adds its own, e.g. 'CN-1'"
+            )
             criterion_id = None
         en = fields["en"].text() if "en" in fields else None
         zh = fields["zh"].text() if "zh" in fields else None
@@ -196,7 +207,10 @@ def _read_criteria(node: Node, lines: list[str], org: Organisation) -> None:
                     product_node.error(f"{product!r} is not a product of this BD")
         if criterion_id and en and zh:
             for product in applies_to:
-                org.criteria[product] = org.criteria.get(product, ()) + (Criterion(criterion_id, en, zh),)
+                org.criteria[product] = (
+                    *org.criteria.get(product, ()),
+                    Criterion(criterion_id, en, zh),
+                )
 
 
 def read_people(node: Node, org: Organisation) -> dict[str, Node]:
@@ -225,7 +239,9 @@ def read_people(node: Node, org: Organisation) -> dict[str, Node]:
             if language not in LANGUAGES:
                 fields["language"].error(f"{language!r} is not one of: {', '.join(LANGUAGES)}")
         if person_id and name and unit and timezone:
-            org.people[person_id] = Person(person_id, name, unit, name_zh, roles, contacts, timezone, language)
+            org.people[person_id] = Person(
+                person_id, name, unit, name_zh, roles, contacts, timezone, language
+            )
             unit_refs[person_id] = fields["unit"]
     return unit_refs
 
@@ -252,7 +268,9 @@ def read_contact(node: Node) -> ContactMethod | None:
         node.problems.add(node.line, node.column, f"{node.path}.{wanted}", "missing (required)")
         return None
     value_node = fields[wanted]
-    address = _read_email(value_node) if kind is ContactKind.EMAIL else _read_number(value_node, kind)
+    address = (
+        _read_email(value_node) if kind is ContactKind.EMAIL else _read_number(value_node, kind)
+    )
     return ContactMethod(kind, address, label) if address else None
 
 
@@ -270,7 +288,9 @@ def _read_email(node: Node) -> str | None:
 def _read_number(node: Node, kind: ContactKind) -> str | None:
     raw = node.value if isinstance(node.value, str) else None
     if raw is None:
-        node.error(f"expected a phone number in quotes, such as '+1 212 555 0100', got {node.value!r}")
+        node.error(
+            f"expected a phone number in quotes, such as '+1 212 555 0100', got {node.value!r}"
+        )
         return None
     try:
         number = phonenumbers.parse(raw, None)
@@ -280,6 +300,8 @@ def _read_number(node: Node, kind: ContactKind) -> str | None:
         node.error(f"{raw!r} is not a valid phone number (international form, starting with +)")
         return None
     if kind is ContactKind.MOBILE and phonenumbers.number_type(number) not in SMS_TYPES:
-        node.error(f"{raw!r} is not a mobile number, so it cannot receive SMS; list it as kind: voice")
+        node.error(
+            f"{raw!r} is not a mobile number, so it cannot receive SMS; list it as kind: voice"
+        )
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

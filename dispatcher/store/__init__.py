@@ -87,7 +87,9 @@ class Store:
         try:
             (self.data_dir / "archive").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create data directory {self.data_dir}: {reason(exc)}") from None
+            raise StoreError(
+                f"cannot create data directory {self.data_dir}: {reason(exc)}"
+            ) from None
         self.live: TinyDB = PartitionDB(Partition(self.data_dir / "live", **self._options))
         self.counters: TinyDB = PartitionDB(Partition(self.data_dir / "counters", **self._options))
         self._archives: dict[str, PartitionDB] = {}
@@ -176,9 +178,12 @@ class Store:
                 if doc is None or doc.get("key") == key:
                     break
                 doc_id += 1
-            yield (doc["value"] if doc else 0,
-                   lambda value: counters.upsert(Document({"key": key, "value": value},
-                                                          doc_id=doc_id)))
+            yield (
+                doc["value"] if doc else 0,
+                lambda value: counters.upsert(
+                    Document({"key": key, "value": value}, doc_id=doc_id)
+                ),
+            )
 
     def compact(self, db: TinyDB | None = None) -> None:
         """Snapshot a partition now and start a new, empty journal generation."""
@@ -203,7 +208,7 @@ class Store:
             raise StoreError(f"{db!r} is not a database of the store at {self.data_dir}")
         return db.partition
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -42,16 +42,29 @@ class StepLog:
     how: str = "timer"  # "start", "timer", "escalated", "repaged"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"round": self.round, "step": self.step, "at": self.at.isoformat(),
-                "people": list(self.people), "channels": list(self.channels),
-                "nobody_for": list(self.nobody_for), "skipped": self.skipped, "how": self.how}
+        return {
+            "round": self.round,
+            "step": self.step,
+            "at": self.at.isoformat(),
+            "people": list(self.people),
+            "channels": list(self.channels),
+            "nobody_for": list(self.nobody_for),
+            "skipped": self.skipped,
+            "how": self.how,
+        }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "StepLog":
-        return cls(raw["round"], raw["step"], datetime.fromisoformat(raw["at"]),
-                   tuple(raw.get("people", ())), tuple(raw.get("channels", ())),
-                   tuple(raw.get("nobody_for", ())), bool(raw.get("skipped")),
-                   raw.get("how", "timer"))
+    def from_dict(cls, raw: dict[str, Any]) -> StepLog:
+        return cls(
+            raw["round"],
+            raw["step"],
+            datetime.fromisoformat(raw["at"]),
+            tuple(raw.get("people", ())),
+            tuple(raw.get("channels", ())),
+            tuple(raw.get("nobody_for", ())),
+            bool(raw.get("skipped")),
+            raw.get("how", "timer"),
+        )
 
 
 @dataclass(frozen=True)
@@ -96,58 +109,108 @@ class CalloutRecord:
 
     @property
     def run(self) -> CalloutRun:
-        return CalloutRun(self.sr, self.chain, self.started, Position(self.round, self.step),
-                          self.step_started, self.step_deadline, self.state, self.drill,
-                          self.acknowledged_by, self.acknowledged_at, self.acknowledged_via)
+        return CalloutRun(
+            self.sr,
+            self.chain,
+            self.started,
+            Position(self.round, self.step),
+            self.step_started,
+            self.step_deadline,
+            self.state,
+            self.drill,
+            self.acknowledged_by,
+            self.acknowledged_at,
+            self.acknowledged_via,
+        )
 
-    def with_run(self, run: CalloutRun, at: datetime, **changes: Any) -> "CalloutRecord":
+    def with_run(self, run: CalloutRun, at: datetime, **changes: Any) -> CalloutRecord:
         """This record moved to where `run` stands."""
-        return replace(self, round=run.position.round, step=run.position.step,
-                       step_started=run.step_started, step_deadline=run.step_deadline,
-                       state=run.state, acknowledged_by=run.acknowledged_by,
-                       acknowledged_at=run.acknowledged_at,
-                       acknowledged_via=run.acknowledged_via, updated=at, **changes)
+        return replace(
+            self,
+            round=run.position.round,
+            step=run.position.step,
+            step_started=run.step_started,
+            step_deadline=run.step_deadline,
+            state=run.state,
+            acknowledged_by=run.acknowledged_by,
+            acknowledged_at=run.acknowledged_at,
+            acknowledged_via=run.acknowledged_via,
+            updated=at,
+            **changes,
+        )
 
     @classmethod
-    def begin(cls, run: CalloutRun, steps_total: int, repeat: int) -> "CalloutRecord":
-        return cls(run.sr, run.chain, run.started, run.position.round, run.position.step,
-                   run.step_started, run.step_deadline, steps_total, repeat, run.state,
-                   run.drill, updated=run.started)
+    def begin(cls, run: CalloutRun, steps_total: int, repeat: int) -> CalloutRecord:
+        return cls(
+            run.sr,
+            run.chain,
+            run.started,
+            run.position.round,
+            run.position.step,
+            run.step_started,
+            run.step_deadline,
+            steps_total,
+            repeat,
+            run.state,
+            run.drill,
+            updated=run.started,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:
             return value.isoformat() if value else None
 
         return {
-            "sr": self.sr, "chain": self.chain, "started": iso(self.started),
-            "round": self.round, "step": self.step, "step_started": iso(self.step_started),
-            "step_deadline": iso(self.step_deadline), "steps_total": self.steps_total,
-            "repeat": self.repeat, "state": self.state.value, "drill": self.drill,
+            "sr": self.sr,
+            "chain": self.chain,
+            "started": iso(self.started),
+            "round": self.round,
+            "step": self.step,
+            "step_started": iso(self.step_started),
+            "step_deadline": iso(self.step_deadline),
+            "steps_total": self.steps_total,
+            "repeat": self.repeat,
+            "state": self.state.value,
+            "drill": self.drill,
             "acknowledged_by": self.acknowledged_by,
             "acknowledged_at": iso(self.acknowledged_at),
-            "acknowledged_via": self.acknowledged_via, "stopped_reason": self.stopped_reason,
-            "steps": [s.to_dict() for s in self.steps], "paged": self.paged, "how": self.how, "repages": self.repages,
-            "seen": self.seen, "updated": iso(self.updated),
+            "acknowledged_via": self.acknowledged_via,
+            "stopped_reason": self.stopped_reason,
+            "steps": [s.to_dict() for s in self.steps],
+            "paged": self.paged,
+            "how": self.how,
+            "repages": self.repages,
+            "seen": self.seen,
+            "updated": iso(self.updated),
         }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "CalloutRecord":
+    def from_dict(cls, raw: dict[str, Any]) -> CalloutRecord:
         def when(key: str) -> datetime | None:
             return datetime.fromisoformat(raw[key]) if raw.get(key) else None
 
         return cls(
-            sr=raw["sr"], chain=raw["chain"], started=when("started"), round=raw["round"],
-            step=raw["step"], step_started=when("step_started"),
-            step_deadline=when("step_deadline"), steps_total=raw["steps_total"],
-            repeat=raw["repeat"], state=RunState(raw["state"]), drill=bool(raw.get("drill")),
+            sr=raw["sr"],
+            chain=raw["chain"],
+            started=when("started"),
+            round=raw["round"],
+            step=raw["step"],
+            step_started=when("step_started"),
+            step_deadline=when("step_deadline"),
+            steps_total=raw["steps_total"],
+            repeat=raw["repeat"],
+            state=RunState(raw["state"]),
+            drill=bool(raw.get("drill")),
             acknowledged_by=raw.get("acknowledged_by", ""),
             acknowledged_at=when("acknowledged_at"),
             acknowledged_via=raw.get("acknowledged_via", ""),
             stopped_reason=raw.get("stopped_reason", ""),
             steps=tuple(StepLog.from_dict(s) for s in raw.get("steps", ())),
-            paged=raw.get("paged", ""), how=raw.get("how", "timer"),
+            paged=raw.get("paged", ""),
+            how=raw.get("how", "timer"),
             repages=int(raw.get("repages", 0)),
-            seen=bool(raw.get("seen", True)), updated=when("updated"),
+            seen=bool(raw.get("seen", True)),
+            updated=when("updated"),
         )
 
 
@@ -165,13 +228,16 @@ class CalloutRepository:
         return CalloutRecord.from_dict(raw) if raw is not None else None
 
     def all(self) -> list[CalloutRecord]:
-        return sorted((CalloutRecord.from_dict(d) for d in self.table.all()),
-                      key=lambda r: (r.started, r.sr))
+        return sorted(
+            (CalloutRecord.from_dict(d) for d in self.table.all()), key=lambda r: (r.started, r.sr)
+        )
 
     def running(self) -> list[CalloutRecord]:
         running = RunState.RUNNING.value
-        return sorted((CalloutRecord.from_dict(d) for d in self.table.all()
-                       if d["state"] == running), key=lambda r: (r.started, r.sr))
+        return sorted(
+            (CalloutRecord.from_dict(d) for d in self.table.all() if d["state"] == running),
+            key=lambda r: (r.started, r.sr),
+        )
 
     def save(self, record: CalloutRecord) -> None:
         """Write a run (call inside the caller's atomic block on live)."""
@@ -203,13 +269,23 @@ def confirm(store: Store, confirmation: Confirmation) -> None:
     """Record that a person acknowledged through a contact method (call inside a commit)."""
     table = store.live.table(CONFIRMATIONS)
     key = f"{confirmation.person}|{confirmation.channel}|{confirmation.address}"
-    table.upsert({"key": key, "person": confirmation.person, "channel": confirmation.channel,
-                  "address": confirmation.address, "kind": confirmation.kind,
-                  "at": confirmation.at.isoformat(), "purpose": confirmation.purpose},
-                 Query().key == key)
+    table.upsert(
+        {
+            "key": key,
+            "person": confirmation.person,
+            "channel": confirmation.channel,
+            "address": confirmation.address,
+            "kind": confirmation.kind,
+            "at": confirmation.at.isoformat(),
+            "purpose": confirmation.purpose,
+        },
+        Query().key == key,
+    )
 
 
 def confirmations(store: Store) -> dict[tuple[str, str, str], datetime]:
     """When each (person, channel, address) was last confirmed by an acknowledgement."""
-    return {(d["person"], d["channel"], d["address"]): datetime.fromisoformat(d["at"])
-            for d in store.live.table(CONFIRMATIONS).all()}
+    return {
+        (d["person"], d["channel"], d["address"]): datetime.fromisoformat(d["at"])
+        for d in store.live.table(CONFIRMATIONS).all()
+    }

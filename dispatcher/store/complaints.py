@@ -36,25 +36,43 @@ class ComplaintRepository:
             raise NotFound(f"no complaint {sr_id}")
         return Complaint.from_dict(raw)
 
-    def register(self, received: datetime, build: Callable[[str], ServiceRequest], at: datetime,
-                 actor: str, channel: str, about: str, respond_by: datetime | None = None,
-                 resolve_by: datetime | None = None) -> tuple[ServiceRequest, Complaint]:
+    def register(
+        self,
+        received: datetime,
+        build: Callable[[str], ServiceRequest],
+        at: datetime,
+        actor: str,
+        channel: str,
+        about: str,
+        respond_by: datetime | None = None,
+        resolve_by: datetime | None = None,
+    ) -> tuple[ServiceRequest, Complaint]:
         """Register the complaint's request and its record, linked to earlier ones, in one commit."""
         earlier = self.all()
         made: list[Complaint] = []
 
         def record(sr: ServiceRequest) -> tuple[list[Event], dict[str, list[Document]]]:
             if sr.category is not Category.COMPLAINT:
-                raise DispatcherError(f"a complaint is a request of category complaint, not {sr.category.value}")
-            made.append(new_complaint(sr.id, sr.received, sr.customer.name, about, earlier,
-                                      respond_by, resolve_by))
+                raise DispatcherError(
+                    f"a complaint is a request of category complaint, not {sr.category.value}"
+                )
+            made.append(
+                new_complaint(
+                    sr.id, sr.received, sr.customer.name, about, earlier, respond_by, resolve_by
+                )
+            )
             return [], {COMPLAINTS: [Document(made[0].to_dict(), doc_id=doc_id(sr.id))]}
 
         sr, _ = self.requests.register(received, build, at, actor, channel, also=record)
         return sr, made[0]
 
-    def record(self, sr: ServiceRequest, about: str, respond_by: datetime | None = None,
-               resolve_by: datetime | None = None) -> Complaint:
+    def record(
+        self,
+        sr: ServiceRequest,
+        about: str,
+        respond_by: datetime | None = None,
+        resolve_by: datetime | None = None,
+    ) -> Complaint:
         """The complaint record of a request already saved (e.g. imported with its history)."""
         if sr.category is not Category.COMPLAINT:
             raise DispatcherError(f"{sr.id} is a {sr.category.value} request, not a complaint")
@@ -62,18 +80,30 @@ class ComplaintRepository:
         with self.store.atomic(live):
             if live.table(COMPLAINTS).get(doc_id=doc_id(sr.id)) is not None:
                 raise DispatcherError(f"{sr.id} already has its complaint record")
-            complaint = new_complaint(sr.id, sr.received, sr.customer.name, about, self.all(),
-                                      respond_by, resolve_by)
+            complaint = new_complaint(
+                sr.id, sr.received, sr.customer.name, about, self.all(), respond_by, resolve_by
+            )
             live.table(COMPLAINTS).insert(Document(complaint.to_dict(), doc_id=doc_id(sr.id)))
         return complaint
 
-    def change(self, sr_id: str, action: Callable[[Complaint], Complaint], at: datetime,
-               actor: str, channel: str, note: str, part: str) -> tuple[Complaint, list[Event]]:
+    def change(
+        self,
+        sr_id: str,
+        action: Callable[[Complaint], Complaint],
+        at: datetime,
+        actor: str,
+        channel: str,
+        note: str,
+        part: str,
+    ) -> tuple[Complaint, list[Event]]:
         """Change the record and leave a note of `part` on the request's timeline."""
         live = self.store.live
         with self.store.atomic(live):
             complaint = action(self.get(sr_id))
-            live.table(COMPLAINTS).upsert(Document(complaint.to_dict(), doc_id=doc_id(complaint.sr)))
+            live.table(COMPLAINTS).upsert(
+                Document(complaint.to_dict(), doc_id=doc_id(complaint.sr))
+            )
         _, events = self.requests.change(
-            complaint.sr, lambda r: r.note(at, actor, note, channel, complaint=part))
+            complaint.sr, lambda r: r.note(at, actor, note, channel, complaint=part)
+        )
         return complaint, events

@@ -32,17 +32,24 @@ class DrillRecord:
 
     def to_dict(self) -> dict:
         return {
-            "sr": self.sr, "scenario": self.scenario.to_dict(), "started": self.started.isoformat(),
-            "actor": self.actor, "aborted": self.aborted.isoformat() if self.aborted else None,
+            "sr": self.sr,
+            "scenario": self.scenario.to_dict(),
+            "started": self.started.isoformat(),
+            "actor": self.actor,
+            "aborted": self.aborted.isoformat() if self.aborted else None,
             "aborted_by": self.aborted_by,
         }
 
     @classmethod
     def from_dict(cls, raw: dict) -> DrillRecord:
-        return cls(raw["sr"], Scenario.from_dict(raw["scenario"]),
-                   datetime.fromisoformat(raw["started"]), raw["actor"],
-                   datetime.fromisoformat(raw["aborted"]) if raw.get("aborted") else None,
-                   raw.get("aborted_by", ""))
+        return cls(
+            raw["sr"],
+            Scenario.from_dict(raw["scenario"]),
+            datetime.fromisoformat(raw["started"]),
+            raw["actor"],
+            datetime.fromisoformat(raw["aborted"]) if raw.get("aborted") else None,
+            raw.get("aborted_by", ""),
+        )
 
 
 class DrillRepository:
@@ -63,8 +70,9 @@ class DrillRepository:
 
     def all(self) -> list[DrillRecord]:
         """Every drill, oldest first."""
-        return sorted((DrillRecord.from_dict(d) for d in self.table.all()),
-                      key=lambda r: (r.started, r.sr))
+        return sorted(
+            (DrillRecord.from_dict(d) for d in self.table.all()), key=lambda r: (r.started, r.sr)
+        )
 
     def running(self) -> list[DrillRecord]:
         """The drills whose chain is still running: while there is one, the desk shows DRILL."""

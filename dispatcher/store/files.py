@@ -50,8 +50,8 @@ def journal_generations(directory: Path) -> list[int]:
     """The generations of the journal files present in a partition directory."""
     found = []
     for name in os.listdir(directory):
-        if name.startswith(JOURNAL_PREFIX) and name[len(JOURNAL_PREFIX):].isdigit():
-            found.append(int(name[len(JOURNAL_PREFIX):]))
+        if name.startswith(JOURNAL_PREFIX) and name[len(JOURNAL_PREFIX) :].isdigit():
+            found.append(int(name[len(JOURNAL_PREFIX) :]))
     return sorted(found)
 
 

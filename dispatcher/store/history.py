@@ -41,8 +41,9 @@ def _with_timelines(db: TinyDB, requests: list[ServiceRequest], kinds: frozenset
     return [(sr, sorted(by_sr[sr.id], key=lambda e: e.seq)) for sr in requests]
 
 
-def received_between(store: Store, start: datetime, end: datetime,
-                     kinds: frozenset[str]) -> tuple[History, History]:
+def received_between(
+    store: Store, start: datetime, end: datetime, kinds: frozenset[str]
+) -> tuple[History, History]:
     """Real (non-drill) requests received in [start, end), and older ones still open, each
     with the events of its timeline whose kind is in `kinds`, oldest first."""
     live = RequestRepository(store).list(RequestFilter(drill=False))  # also tidies live
@@ -54,8 +55,11 @@ def received_between(store: Store, start: datetime, end: datetime,
         if month not in periods:
             continue
         db = store.archive(month)
-        closed = [sr for raw in db.table(REQUESTS).all()
-                  if start <= (sr := ServiceRequest.from_dict(raw)).received < end and not sr.drill]
+        closed = [
+            sr
+            for raw in db.table(REQUESTS).all()
+            if start <= (sr := ServiceRequest.from_dict(raw)).received < end and not sr.drill
+        ]
         received += _with_timelines(db, closed, kinds)
         store.close_archive(month)  # a desk that made a report must not keep a month in memory
     received.sort(key=lambda pair: (pair[0].received, pair[0].id))

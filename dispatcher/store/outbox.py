@@ -14,7 +14,7 @@ from typing import Any
 
 from tinydb.table import Document
 
-from dispatcher.domain.outbox import PENDING, DeliveryState, NEXT_STATES
+from dispatcher.domain.outbox import NEXT_STATES, PENDING, DeliveryState
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.store import Store, archived_table
 
@@ -60,7 +60,7 @@ class OutboxRecord:
         return raw
 
     @classmethod
-    def from_document(cls, doc: Document) -> "OutboxRecord":
+    def from_document(cls, doc: Document) -> OutboxRecord:
         raw = dict(doc)
         raw["state"] = DeliveryState(raw["state"])
         for key in ("created", "due", "updated"):
@@ -77,7 +77,7 @@ class OutboxRepository:
         """Write new notifications, all in one commit, before any of them is sent."""
         with self.store.atomic(self.store.live):
             ids = self.table.insert_multiple(r.to_dict() for r in records)
-        return [replace(r, id=doc_id) for r, doc_id in zip(records, ids)]
+        return [replace(r, id=doc_id) for r, doc_id in zip(records, ids, strict=False)]
 
     def get(self, record_id: int) -> OutboxRecord:
         doc = self.table.get(doc_id=record_id)
@@ -85,14 +85,16 @@ class OutboxRepository:
             raise NotFound(f"no notification {record_id} in the outbox")
         return OutboxRecord.from_document(doc)
 
-    def move(self, record_id: int, state: DeliveryState, at: datetime, **changes: Any
-             ) -> OutboxRecord:
+    def move(
+        self, record_id: int, state: DeliveryState, at: datetime, **changes: Any
+    ) -> OutboxRecord:
         """Change a record's state (and fields) if the state machine allows it."""
         with self.store.atomic(self.store.live):
             record = self.get(record_id)
             if state is not record.state and state not in NEXT_STATES[record.state]:
                 raise DispatcherError(
-                    f"notification {record_id} cannot go from {record.state.value} to {state.value}")
+                    f"notification {record_id} cannot go from {record.state.value} to {state.value}"
+                )
             moved = replace(record, state=state, updated=at, **changes)
             self.table.update(moved.to_dict(), doc_ids=[record_id])
         return moved
@@ -106,11 +108,19 @@ class OutboxRepository:
         with self.store.atomic(self.store.live):
             return [self.sending(record_id, at) for record_id in record_ids]
 
-    def retry_at(self, record_id: int, due: datetime, at: datetime, error_code: str,
-                 detail: str) -> OutboxRecord:
+    def retry_at(
+        self, record_id: int, due: datetime, at: datetime, error_code: str, detail: str
+    ) -> OutboxRecord:
         """A transient failure: queued again, due later."""
-        return self.move(record_id, DeliveryState.QUEUED, at, due=due, failure="transient",
-                         error_code=error_code, detail=detail)
+        return self.move(
+            record_id,
+            DeliveryState.QUEUED,
+            at,
+            due=due,
+            failure="transient",
+            error_code=error_code,
+            detail=detail,
+        )
 
     def all(self) -> list[OutboxRecord]:
         return sorted((OutboxRecord.from_document(d) for d in self.table.all()), key=lambda r: r.id)
@@ -126,27 +136,38 @@ class OutboxRepository:
         ready = [r for r in self.pending() if r.state is DeliveryState.SENDING or r.due <= now]
         return sorted(ready, key=lambda r: (r.drill, r.due, r.id))
 
-    def cancel_queued(self, sr: str, at: datetime, why: str, purposes: frozenset[str]
-                      ) -> list[OutboxRecord]:
+    def cancel_queued(
+        self, sr: str, at: datetime, why: str, purposes: frozenset[str]
+    ) -> list[OutboxRecord]:
         """Cancel an SR's queued notifications of these purposes (its chain ended)."""
         with self.store.atomic(self.store.live):
-            queued = [r for r in self.for_sr(sr)
-                      if r.state is DeliveryState.QUEUED and r.purpose in purposes]
+            queued = [
+                r
+                for r in self.for_sr(sr)
+                if r.state is DeliveryState.QUEUED and r.purpose in purposes
+            ]
             return [self.move(r.id, DeliveryState.CANCELLED, at, detail=why) for r in queued]
 
     def next_due(self) -> datetime | None:
         """When the next queued record falls due: the engine's next outbox wakeup."""
-        queued = [datetime.fromisoformat(d["due"]) for d in self.table.all()
-                  if d["state"] == DeliveryState.QUEUED.value]
+        queued = [
+            datetime.fromisoformat(d["due"])
+            for d in self.table.all()
+            if d["state"] == DeliveryState.QUEUED.value
+        ]
         return min(queued) if queued else None
 
     def by_provider_id(self, channel: str, provider_id: str) -> OutboxRecord | None:
-        found = self.table.search(lambda d: d["channel"] == channel and d["provider_id"] == provider_id)
+        found = self.table.search(
+            lambda d: d["channel"] == channel and d["provider_id"] == provider_id
+        )
         return OutboxRecord.from_document(found[0]) if found else None
 
     def by_ack_code(self, ack_code: str) -> list[OutboxRecord]:
-        return [OutboxRecord.from_document(d)
-                for d in self.table.search(lambda d: d["ack_code"] == ack_code)]
+        return [
+            OutboxRecord.from_document(d)
+            for d in self.table.search(lambda d: d["ack_code"] == ack_code)
+        ]
 
     def for_sr(self, sr: str) -> list[OutboxRecord]:
         """An SR's notifications, from live or, once the SR is closed, its archive month."""

@@ -23,7 +23,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from dispatcher.errors import StoreError
@@ -124,7 +124,9 @@ class Partition:
         try:
             snapshot = files.read_snapshot(self.snapshot_path)
         except files.BadSnapshot as exc:
-            raise StoreError(f"{self.snapshot_path} is damaged ({exc}); refusing to open it") from None
+            raise StoreError(
+                f"{self.snapshot_path} is damaged ({exc}); refusing to open it"
+            ) from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.snapshot_path}: {reason(exc)}") from None
         generation, tables, high, size = snapshot or (0, {}, {}, 0)
@@ -187,7 +189,9 @@ class Partition:
         try:
             return files.read_header(self.snapshot_path) or 0
         except files.BadSnapshot as exc:
-            raise StoreError(f"{self.snapshot_path} is damaged ({exc}); refusing to open it") from None
+            raise StoreError(
+                f"{self.snapshot_path} is damaged ({exc}); refusing to open it"
+            ) from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.snapshot_path}: {reason(exc)}") from None
 
@@ -214,10 +218,8 @@ class Partition:
         self._fd, self._generation, self._pos, self._lineno = fd, generation, 0, 1
         for stale in files.journal_generations(self.directory):
             if stale < generation:
-                try:
+                with suppress(OSError):
                     os.unlink(self.directory / files.journal_name(stale))
-                except OSError:
-                    pass
         self._read_journal()
         return True
 
@@ -367,9 +369,15 @@ class Partition:
         with self.mutex:
             self._check_open()
             if not self.loaded and not self._depth:
-                payload = files.dumps({"t": {
-                    name: {"set": {int(doc_id): doc for doc_id, doc in table.items()}}
-                    for name, table in docs.items() if table}})
+                payload = files.dumps(
+                    {
+                        "t": {
+                            name: {"set": {int(doc_id): doc for doc_id, doc in table.items()}}
+                            for name, table in docs.items()
+                            if table
+                        }
+                    }
+                )
                 self._lock()
                 try:
                     if self._append_unloaded_locked(payload):
@@ -596,11 +604,11 @@ class Partition:
             if fd >= 0:
                 os.close(fd)
             for leftover in (new_journal, directory / files.SNAPSHOT_TMP):
-                try:
+                with suppress(OSError):
                     leftover.unlink()
-                except OSError:
-                    pass
-            raise StoreError(f"cannot compact {directory}: {reason(exc)}; nothing was lost") from None
+            raise StoreError(
+                f"cannot compact {directory}: {reason(exc)}; nothing was lost"
+            ) from None
         old_journal = self.journal_path
         os.close(self._fd)
         self._fd, self._generation, self._pos, self._lineno = fd, generation, 0, 1

@@ -27,7 +27,8 @@ class PlannedRepository:
         number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
         planned = build(format_planned_id(day, number))
         self.store.live.table(PLANNED).insert(
-            Document(planned.to_dict(), doc_id=planned_doc_id(planned.id)))
+            Document(planned.to_dict(), doc_id=planned_doc_id(planned.id))
+        )
         return planned
 
     def get(self, planned_id: str) -> PlannedService:
@@ -44,10 +45,13 @@ class PlannedRepository:
         """Work whose window overlaps [start, end)."""
         return [p for p in self.all() if p.overlaps(start, end)]
 
-    def change(self, planned_id: str, action: Callable[[PlannedService], PlannedService]
-               ) -> PlannedService:
+    def change(
+        self, planned_id: str, action: Callable[[PlannedService], PlannedService]
+    ) -> PlannedService:
         live = self.store.live
         with self.store.atomic(live):
             planned = action(self.get(planned_id))
-            live.table(PLANNED).upsert(Document(planned.to_dict(), doc_id=planned_doc_id(planned.id)))
+            live.table(PLANNED).upsert(
+                Document(planned.to_dict(), doc_id=planned_doc_id(planned.id))
+            )
         return planned

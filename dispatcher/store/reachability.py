@@ -24,11 +24,14 @@ def contact_standings(store: Store, roster: Roster) -> list[ContactStanding]:
     return standings(audited_people(roster.people.values()), confirmations(store))
 
 
-def unconfirmed_contacts(store: Store, roster: Roster, days: int, now: datetime
-                         ) -> list[ContactStanding]:
+def unconfirmed_contacts(
+    store: Store, roster: Roster, days: int, now: datetime
+) -> list[ContactStanding]:
     rows = unconfirmed(contact_standings(store, roster), days, now)
-    return sorted(rows, key=lambda r: (r.last_confirmed is not None, r.last_confirmed or now,
-                                       r.person, r.address))
+    return sorted(
+        rows,
+        key=lambda r: (r.last_confirmed is not None, r.last_confirmed or now, r.person, r.address),
+    )
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,14 @@ class AuditAnswer:
     confirmed_at: datetime | None
 
     def to_dict(self) -> dict:
-        return {"person": self.person, "channel": self.channel, "address": self.address,
-                "state": self.state, "error": self.error, "confirmed_at": self.confirmed_at}
+        return {
+            "person": self.person,
+            "channel": self.channel,
+            "address": self.address,
+            "state": self.state,
+            "error": self.error,
+            "confirmed_at": self.confirmed_at,
+        }
 
 
 def audit_answers(store: Store, audit_id: str) -> list[AuditAnswer]:
@@ -53,9 +62,19 @@ def audit_answers(store: Store, audit_id: str) -> list[AuditAnswer]:
     answers = []
     for record in OutboxRepository(store).for_sr(audit_id):
         at = confirmed.get((record.person, record.channel, record.address))
-        error = ": ".join(x for x in (record.error_code, record.detail) if x) \
-            if record.state.value == "failed" else ""
-        answers.append(AuditAnswer(record.person, record.channel, record.address,
-                                   record.state.value, error,
-                                   at if at is not None and at >= record.created else None))
+        error = (
+            ": ".join(x for x in (record.error_code, record.detail) if x)
+            if record.state.value == "failed"
+            else ""
+        )
+        answers.append(
+            AuditAnswer(
+                record.person,
+                record.channel,
+                record.address,
+                record.state.value,
+                error,
+                at if at is not None and at >= record.created else None,
+            )
+        )
     return answers

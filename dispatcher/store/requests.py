@@ -12,6 +12,7 @@ events to live with `Store.append_new`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -109,8 +110,11 @@ class RequestRepository:
         found = [sr for sr in self._all_in(self.store.live) if request_filter.matches(sr)]
         if request_filter.include_closed:
             for period in self._periods_since(request_filter.since):
-                found += [sr for sr in self._all_in(self.store.archive(period))
-                          if request_filter.matches(sr)]
+                found += [
+                    sr
+                    for sr in self._all_in(self.store.archive(period))
+                    if request_filter.matches(sr)
+                ]
         found.sort(key=lambda sr: (sr.received, sr.id))
         return found
 
@@ -140,10 +144,16 @@ class RequestRepository:
 
     # -- changing -----------------------------------------------------------------------
 
-    def register(self, received: datetime, build: Callable[[str], ServiceRequest],
-                 at: datetime, actor: str, channel: str,
-                 also: Callable[[ServiceRequest], tuple[list[Event], dict[str, list[Document]]]]
-                 | None = None) -> tuple[ServiceRequest, list[Event]]:
+    def register(
+        self,
+        received: datetime,
+        build: Callable[[str], ServiceRequest],
+        at: datetime,
+        actor: str,
+        channel: str,
+        also: Callable[[ServiceRequest], tuple[list[Event], dict[str, list[Document]]]]
+        | None = None,
+    ) -> tuple[ServiceRequest, list[Event]]:
         """Allocate the next id of the day the SR was received (local date), build it, save it.
 
         Two commits, neither of which reads the live partition: the number is allocated in the
@@ -165,21 +175,25 @@ class RequestRepository:
                 more, extra = also(sr)
                 events += more
         try:
-            self.store.append_new(self.store.live, {
-                REQUESTS: [Document(sr.to_dict(), doc_id=doc_id(sr.id))],
-                EVENTS: [Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events],
-                **extra,
-            })
+            self.store.append_new(
+                self.store.live,
+                {
+                    REQUESTS: [Document(sr.to_dict(), doc_id=doc_id(sr.id))],
+                    EVENTS: [
+                        Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events
+                    ],
+                    **extra,
+                },
+            )
         except BaseException:
-            try:
+            with contextlib.suppress(StoreError):  # else the number stays unused
                 self.store.release_sequence(day_key(day), number, db=counters)
-            except StoreError:
-                pass  # the number stays unused
             raise
         return sr, events
 
-    def change(self, sr_id: str, action: Callable[[ServiceRequest], list[Event]]
-               ) -> tuple[ServiceRequest, list[Event]]:
+    def change(
+        self, sr_id: str, action: Callable[[ServiceRequest], list[Event]]
+    ) -> tuple[ServiceRequest, list[Event]]:
         """Apply one domain change under the write lock, so no other process's change is lost."""
         self._sweep()
         live = self.store.live
@@ -202,7 +216,8 @@ class RequestRepository:
     def _save(self, db: TinyDB, sr: ServiceRequest, events: Iterable[Event]) -> None:
         db.table(REQUESTS).upsert(Document(sr.to_dict(), doc_id=doc_id(sr.id)))
         db.table(EVENTS).insert_multiple(
-            Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events)
+            Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events
+        )
 
     # -- archiving ----------------------------------------------------------------------
 
@@ -220,15 +235,21 @@ class RequestRepository:
         event_ids = [event_doc_id(sr_id, seq) for seq in range(1, raw["event_count"] + 1)]
         events = live.table(EVENTS).get(doc_ids=event_ids) or []
         # A notification still to be sent (a Red Flag's closing notice) stays to be sent.
-        companions = {name: live.table(name).search(
-            lambda d: d.get("sr") == sr_id and d.get("state") not in ("queued", "sending"))
-            for name in COMPANIONS}
+        companions = {
+            name: live.table(name).search(
+                lambda d: d.get("sr") == sr_id and d.get("state") not in ("queued", "sending")
+            )
+            for name in COMPANIONS
+        }
         archive = self.store.archive(period_of(sr_id))
         with self.store.atomic(archive):
             archive.table(REQUESTS).upsert(Document(dict(raw), doc_id=doc_id(sr_id)))
-            existing = set(event_ids) & {d.doc_id for d in archive.table(EVENTS).get(doc_ids=event_ids) or []}
+            existing = set(event_ids) & {
+                d.doc_id for d in archive.table(EVENTS).get(doc_ids=event_ids) or []
+            }
             archive.table(EVENTS).insert_multiple(
-                Document(dict(e), doc_id=e.doc_id) for e in events if e.doc_id not in existing)
+                Document(dict(e), doc_id=e.doc_id) for e in events if e.doc_id not in existing
+            )
             for name, docs in companions.items():
                 for doc in docs:
                     archive.table(name).upsert(Document(dict(doc), doc_id=doc.doc_id))
@@ -265,7 +286,9 @@ class RequestRepository:
         periods = set(self.store.archive_periods())
         found = set()
         for period, ids in by_period.items():
-            tables = [live] + ([self.store.archive(period).table(REQUESTS)] if period in periods else [])
+            tables = [live] + (
+                [self.store.archive(period).table(REQUESTS)] if period in periods else []
+            )
             for sr_id in ids:
                 if any(t.get(doc_id=doc_id(sr_id)) is not None for t in tables):
                     found.add(sr_id)
@@ -294,10 +317,13 @@ class RequestRepository:
             db = self.store.live if not period else self.store.archive(period)
             with self.store.atomic(db):
                 db.table(REQUESTS).insert_multiple(
-                    Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch)
+                    Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch
+                )
                 db.table(EVENTS).insert_multiple(
                     Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq))
-                    for _, events in batch for e in events)
+                    for _, events in batch
+                    for e in events
+                )
         return {period for period in by_db if period}
 
     def release_archives(self, keep: set[str] = frozenset()) -> None:

@@ -56,8 +56,13 @@ class PartitionStorage(Storage):
 class JournalTable(Table):
     """A TinyDB table whose writes cost O(changed documents) and go to the journal."""
 
-    def __init__(self, storage: PartitionStorage, name: str, cache_size: int = 10,
-                 persist_empty: bool = False) -> None:
+    def __init__(
+        self,
+        storage: PartitionStorage,
+        name: str,
+        cache_size: int = 10,
+        persist_empty: bool = False,
+    ) -> None:
         super().__init__(storage, name, cache_size=cache_size)
         self._partition = storage.partition
         self._cache_version = -1
@@ -102,8 +107,9 @@ class JournalTable(Table):
                 self._query_cache[cond] = found[:]
             return found
 
-    def get(self, cond: QueryLike | None = None, doc_id: int | None = None,
-            doc_ids: list | None = None):
+    def get(
+        self, cond: QueryLike | None = None, doc_id: int | None = None, doc_ids: list | None = None
+    ):
         with self._partition.mutex:
             docs = self._docs()
             if doc_id is not None:
@@ -164,8 +170,9 @@ class JournalTable(Table):
                 doc_ids.append(doc_id)
         return doc_ids
 
-    def _matching(self, docs: dict[int, dict], cond: QueryLike | None,
-                  doc_ids: Iterable[int] | None) -> list[int]:
+    def _matching(
+        self, docs: dict[int, dict], cond: QueryLike | None, doc_ids: Iterable[int] | None
+    ) -> list[int]:
         if doc_ids is not None:
             return [doc_id for doc_id in dict.fromkeys(int(i) for i in doc_ids) if doc_id in docs]
         if cond is not None:
@@ -182,8 +189,12 @@ class JournalTable(Table):
         new.update(fields)
         return new
 
-    def update(self, fields: Mapping | Callable[[MutableMapping], None],
-               cond: QueryLike | None = None, doc_ids: Iterable[int] | None = None) -> list[int]:
+    def update(
+        self,
+        fields: Mapping | Callable[[MutableMapping], None],
+        cond: QueryLike | None = None,
+        doc_ids: Iterable[int] | None = None,
+    ) -> list[int]:
         partition = self._partition
         with partition.writing():
             docs = partition.tables.get(self.name, {})
@@ -208,16 +219,19 @@ class JournalTable(Table):
     def upsert(self, document: Mapping, cond: QueryLike | None = None) -> list[int]:
         doc_ids = [document.doc_id] if isinstance(document, Document) else None
         if doc_ids is None and cond is None:
-            raise ValueError("If you don't specify a search query, you must specify a doc_id. "
-                             "Hint: use a table.Document object.")
+            raise ValueError(
+                "If you don't specify a search query, you must specify a doc_id. "
+                "Hint: use a table.Document object."
+            )
         with self._partition.writing():
             updated = self.update(document, cond, doc_ids)
             if updated:
                 return updated
             return [self.insert(document)]
 
-    def remove(self, cond: QueryLike | None = None,
-               doc_ids: Iterable[int] | None = None) -> list[int]:
+    def remove(
+        self, cond: QueryLike | None = None, doc_ids: Iterable[int] | None = None
+    ) -> list[int]:
         if cond is None and doc_ids is None:
             raise RuntimeError("Use truncate() to remove all documents")
         partition = self._partition

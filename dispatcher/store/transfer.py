@@ -94,8 +94,9 @@ def record_errors(raw: Any) -> list[str]:
     for key in ("reporter", "customer", "owner"):
         if key in raw and not isinstance(raw[key], dict):
             errors.append(f"{key}: must be an object")
-    if "criteria" in raw and not (isinstance(raw["criteria"], list)
-                                  and all(isinstance(c, str) for c in raw["criteria"])):
+    if "criteria" in raw and not (
+        isinstance(raw["criteria"], list) and all(isinstance(c, str) for c in raw["criteria"])
+    ):
         errors.append("criteria: must be a list of criterion ids")
     timeline = raw.get("timeline", [])
     if not isinstance(timeline, list):
@@ -122,8 +123,10 @@ def record_errors(raw: Any) -> list[str]:
 def _parse(raw: dict[str, Any]) -> tuple[ServiceRequest, list[Event]]:
     timeline = raw.get("timeline", [])
     sr = ServiceRequest.from_dict({**raw, "event_count": len(timeline)})
-    events = [Event.from_dict({**event, "sr": sr.id, "seq": index})
-              for index, event in enumerate(timeline, start=1)]
+    events = [
+        Event.from_dict({**event, "sr": sr.id, "seq": index})
+        for index, event in enumerate(timeline, start=1)
+    ]
     return sr, events
 
 
@@ -165,7 +168,9 @@ def check_file(path: Path, repository: RequestRepository) -> int:
                 problems = [f"id: {sr_id} is also on line {seen[sr_id]}"]
             seen[sr_id] = number
         total_errors += len(problems)
-        errors += [f"{path}:{number}: {p}" for p in problems][: max(0, MAX_ERRORS_SHOWN - len(errors))]
+        errors += [f"{path}:{number}: {p}" for p in problems][
+            : max(0, MAX_ERRORS_SHOWN - len(errors))
+        ]
     clashes = repository.existing_ids(seen)
     repository.release_archives()
     for sr_id in sorted(clashes, key=seen.__getitem__):
@@ -197,8 +202,9 @@ def import_file(path: Path, repository: RequestRepository) -> ImportSummary:
     return ImportSummary(requests, open_count, events)
 
 
-def export_records(repository: RequestRepository, request_filter: RequestFilter,
-                   out: TextIO) -> int:
+def export_records(
+    repository: RequestRepository, request_filter: RequestFilter, out: TextIO
+) -> int:
     """Write matching SRs with their timelines as JSON lines; returns how many."""
     count = 0
     for sr, timeline in repository.export(request_filter):

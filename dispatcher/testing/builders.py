@@ -25,7 +25,11 @@ def sample_notification(
     """A notification to one contact method of a fictional on-call engineer."""
     zh = language == "zh"
     person = Person(
-        id="li.wei", name="Li Wei", name_zh="李伟", unit="bd-core", language=language,
+        id="li.wei",
+        name="Li Wei",
+        name_zh="李伟",
+        unit="bd-core",
+        language=language,
         contacts=(ContactMethod(kind, address),),
     )
     default_short = f"{sr_id} 紧急:核心网中断" if zh else f"{sr_id} EMERGENCY: core network down"
@@ -35,9 +39,14 @@ def sample_notification(
         contact=person.contacts[0],
         sr_id=sr_id,
         short_text=short_text or default_short,
-        long_text=long_text or ("核心网全部处理能力丢失,请立即处理。" if zh else
-                                "The core network lost all call processing. Please call the desk."),
-        spoken_text=spoken_text or ("紧急事件,核心网中断。" if zh else "Emergency. The core network is down."),
+        long_text=long_text
+        or (
+            "核心网全部处理能力丢失,请立即处理。"
+            if zh
+            else "The core network lost all call processing. Please call the desk."
+        ),
+        spoken_text=spoken_text
+        or ("紧急事件,核心网中断。" if zh else "Emergency. The core network is down."),
         ack_code=ack_code,
         language=language,
         drill=drill,

@@ -1,9 +1,9 @@
 """An HTTP receiver on 127.0.0.1 that records what is POSTed to it, for webhook-style channels.
 
-    with HttpSink() as sink:
-        ... post to sink.url ...
-        sink.answer(500)            # the following requests get HTTP 500
-        sink.requests[0].json()     # what arrived
+with HttpSink() as sink:
+    ... post to sink.url ...
+    sink.answer(500)            # the following requests get HTTP 500
+    sink.requests[0].json()     # what arrived
 """
 
 from __future__ import annotations
@@ -43,10 +43,12 @@ class HttpSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with sink._lock:
-                    sink.requests.append(ReceivedRequest("POST", self.path, dict(self.headers), body))
+                    sink.requests.append(
+                        ReceivedRequest("POST", self.path, dict(self.headers), body)
+                    )
                     status = sink.status
                 reply = b"ok" if status < 300 else b"not today"
                 self.send_response(status)
@@ -58,7 +60,9 @@ class HttpSink:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="http-sink", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="http-sink", daemon=True
+        )
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         return self

@@ -35,7 +35,9 @@ class _Handler:
     def __init__(self, server: LoopbackSMTPServer) -> None:
         self.server = server
 
-    async def handle_RCPT(self, smtp, session: Session, envelope: Envelope, address: str, options) -> str:
+    async def handle_RCPT(
+        self, smtp, session: Session, envelope: Envelope, address: str, options
+    ) -> str:
         with self.server._lock:
             answer = self.server._refusals.get(address.lower())
         if answer:
@@ -46,7 +48,9 @@ class _Handler:
     async def handle_DATA(self, smtp, session: Session, envelope: Envelope) -> str:
         if self.server.latency:
             await asyncio.sleep(self.server.latency)
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         with self.server._lock:
             self.server.messages.append(message)
             self.server.envelopes.append((envelope.mail_from, tuple(envelope.rcpt_tos)))
@@ -57,8 +61,13 @@ class LoopbackSMTPServer:
     """`with LoopbackSMTPServer(tls="starttls") as server:`; tls is "starttls" or "implicit"."""
 
     def __init__(
-        self, tls: str = "starttls", *, user: str = TEST_SMTP_USER,
-        password: str = TEST_SMTP_PASSWORD, latency: float = 0.0, idle_timeout: float = 300.0,
+        self,
+        tls: str = "starttls",
+        *,
+        user: str = TEST_SMTP_USER,
+        password: str = TEST_SMTP_PASSWORD,
+        latency: float = 0.0,
+        idle_timeout: float = 300.0,
     ) -> None:
         if tls not in ("starttls", "implicit"):
             raise ValueError("tls is 'starttls' or 'implicit'")
@@ -93,7 +102,8 @@ class LoopbackSMTPServer:
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         if isinstance(auth_data, LoginPassword) and (
-            auth_data.login.decode(), auth_data.password.decode()
+            auth_data.login.decode(),
+            auth_data.password.decode(),
         ) == (self.user, self.password):
             with self._lock:
                 self.logins += 1
@@ -106,13 +116,17 @@ class LoopbackSMTPServer:
         server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._ca.issue_cert("127.0.0.1", "localhost").configure_cert(server_context)
         self.port = free_port()
-        options = dict(
-            hostname=self.host, port=self.port, authenticator=self._authenticate,
+        options = {
+            "hostname": self.host,
+            "port": self.port,
+            "authenticator": self._authenticate,
             # over implicit TLS the whole session is encrypted, yet aiosmtpd only counts
             # STARTTLS as TLS when offering AUTH
-            auth_require_tls=self.tls == "starttls", server_hostname="localhost", ready_timeout=10,
-            timeout=self.idle_timeout,
-        )
+            "auth_require_tls": self.tls == "starttls",
+            "server_hostname": "localhost",
+            "ready_timeout": 10,
+            "timeout": self.idle_timeout,
+        }
         if self.tls == "starttls":
             self._controller = Controller(
                 _Handler(self), tls_context=server_context, require_starttls=True, **options

@@ -62,7 +62,12 @@ def _segments(body: str) -> int:
 
 
 def _error(status: int, code: int, message: str) -> web.Response:
-    body = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+    body = {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
     return web.json_response(body, status=status)
 
 
@@ -132,7 +137,9 @@ class TwilioPeer:
 
     # -- what a test scripts ---------------------------------------------------------------
 
-    def reject(self, number: str, code: int = 21211, message: str | None = None, status: int = 400) -> None:
+    def reject(
+        self, number: str, code: int = 21211, message: str | None = None, status: int = 400
+    ) -> None:
         """Refuse messages and calls to `number` at once, as Twilio does for an invalid 'To'."""
         text = message or f"The 'To' number {number} is not a valid phone number."
         with self._lock:
@@ -182,8 +189,13 @@ class TwilioPeer:
             if gather is None or not gather.get("action"):
                 raise LookupError(f"call {call_sid} has no <Gather action=...> in its TwiML")
             params = {
-                "AccountSid": self.account_sid, "CallSid": call_sid, "CallStatus": "in-progress",
-                "Digits": digits, "Direction": "outbound-api", "From": call["from"], "To": call["to"],
+                "AccountSid": self.account_sid,
+                "CallSid": call_sid,
+                "CallStatus": "in-progress",
+                "Digits": digits,
+                "Direction": "outbound-api",
+                "From": call["from"],
+                "To": call["to"],
             }
         return await self._loop.run_async(self._post_signed(gather.get("action"), params))
 
@@ -207,8 +219,11 @@ class TwilioPeer:
             auth = BasicAuth.decode(request.headers.get("Authorization", ""))
         except ValueError:
             auth = None
-        if auth is None or (auth.login, auth.password) != (self.account_sid, self.auth_token) \
-                or request.match_info["account"] != self.account_sid:
+        if (
+            auth is None
+            or (auth.login, auth.password) != (self.account_sid, self.auth_token)
+            or request.match_info["account"] != self.account_sid
+        ):
             return _error(401, 20003, "Authenticate"), form
         return None, form
 
@@ -238,16 +253,34 @@ class TwilioPeer:
             now = self._stamp()
             sid = "CA" + secrets.token_hex(16)
             self.calls[sid] = {
-                "sid": sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
-                "to": form["To"], "to_formatted": form["To"], "from": form["From"],
-                "from_formatted": form["From"], "status": "queued", "direction": "outbound-api",
-                "date_created": now, "date_updated": now, "start_time": None, "end_time": None,
-                "duration": None, "price": None, "price_unit": "USD", "answered_by": None,
-                "caller_name": None, "forwarded_from": None, "group_sid": None,
-                "parent_call_sid": None, "phone_number_sid": None, "queue_time": "0",
-                "trunk_sid": None, "annotation": None,
+                "sid": sid,
+                "account_sid": self.account_sid,
+                "api_version": "2010-04-01",
+                "to": form["To"],
+                "to_formatted": form["To"],
+                "from": form["From"],
+                "from_formatted": form["From"],
+                "status": "queued",
+                "direction": "outbound-api",
+                "date_created": now,
+                "date_updated": now,
+                "start_time": None,
+                "end_time": None,
+                "duration": None,
+                "price": None,
+                "price_unit": "USD",
+                "answered_by": None,
+                "caller_name": None,
+                "forwarded_from": None,
+                "group_sid": None,
+                "parent_call_sid": None,
+                "phone_number_sid": None,
+                "queue_time": "0",
+                "trunk_sid": None,
+                "annotation": None,
                 "uri": f"{API.format(account=self.account_sid)}/Calls/{sid}.json",
-                "subresource_uris": {}, "_twiml": form.get("Twiml", "<Response/>"),
+                "subresource_uris": {},
+                "_twiml": form.get("Twiml", "<Response/>"),
             }
             if form.get("StatusCallback"):
                 self._callback_urls[sid] = form["StatusCallback"]
@@ -257,12 +290,19 @@ class TwilioPeer:
         refused, _ = await self._guard(request)
         if refused is not None:
             return refused
-        return web.json_response({
-            "sid": self.account_sid, "friendly_name": "loopback", "status": "active", "type": "Full",
-            "owner_account_sid": self.account_sid, "date_created": self._stamp(),
-            "date_updated": self._stamp(), "uri": API.format(account=self.account_sid) + ".json",
-            "subresource_uris": {},
-        })
+        return web.json_response(
+            {
+                "sid": self.account_sid,
+                "friendly_name": "loopback",
+                "status": "active",
+                "type": "Full",
+                "owner_account_sid": self.account_sid,
+                "date_created": self._stamp(),
+                "date_updated": self._stamp(),
+                "uri": API.format(account=self.account_sid) + ".json",
+                "subresource_uris": {},
+            }
+        )
 
     def _fetch(self, kind: str):
         async def handler(request: web.Request) -> web.Response:
@@ -272,7 +312,9 @@ class TwilioPeer:
             with self._lock:
                 record = getattr(self, kind).get(request.match_info["sid"])
                 if record is None:
-                    return _error(404, 20404, f"The requested resource {request.path} was not found")
+                    return _error(
+                        404, 20404, f"The requested resource {request.path} was not found"
+                    )
                 return web.json_response(self._public(record))
 
         return handler
@@ -285,15 +327,24 @@ class TwilioPeer:
             wanted = {k: v for k, v in request.query.items() if k in ("To", "From", "Status")}
             with self._lock:
                 records = [
-                    self._public(r) for r in reversed(getattr(self, kind).values())
+                    self._public(r)
+                    for r in reversed(getattr(self, kind).values())
                     if all(r[key.lower()] == value for key, value in wanted.items())
                 ]
             uri = request.path_qs
-            return web.json_response({
-                kind: records, "start": 0, "end": max(len(records) - 1, 0), "page": 0,
-                "page_size": max(len(records), 50), "uri": uri, "first_page_uri": uri,
-                "next_page_uri": None, "previous_page_uri": None,
-            })
+            return web.json_response(
+                {
+                    kind: records,
+                    "start": 0,
+                    "end": max(len(records) - 1, 0),
+                    "page": 0,
+                    "page_size": max(len(records), 50),
+                    "uri": uri,
+                    "first_page_uri": uri,
+                    "next_page_uri": None,
+                    "previous_page_uri": None,
+                }
+            )
 
         return handler
 
@@ -307,14 +358,28 @@ class TwilioPeer:
         now = self._stamp()
         sid = "SM" + secrets.token_hex(16)
         self.messages[sid] = {
-            "sid": sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
-            "body": body, "from": sender, "to": to, "direction": direction, "status": "queued",
-            "num_segments": str(_segments(body)), "num_media": "0", "error_code": None,
-            "error_message": None, "price": None, "price_unit": "USD",
-            "messaging_service_sid": None, "date_created": now, "date_updated": now,
+            "sid": sid,
+            "account_sid": self.account_sid,
+            "api_version": "2010-04-01",
+            "body": body,
+            "from": sender,
+            "to": to,
+            "direction": direction,
+            "status": "queued",
+            "num_segments": str(_segments(body)),
+            "num_media": "0",
+            "error_code": None,
+            "error_message": None,
+            "price": None,
+            "price_unit": "USD",
+            "messaging_service_sid": None,
+            "date_created": now,
+            "date_updated": now,
             "date_sent": now if direction == "inbound" else None,
             "uri": f"{API.format(account=self.account_sid)}/Messages/{sid}.json",
-            "subresource_uris": {"media": f"{API.format(account=self.account_sid)}/Messages/{sid}/Media.json"},
+            "subresource_uris": {
+                "media": f"{API.format(account=self.account_sid)}/Messages/{sid}/Media.json"
+            },
         }
         return sid
 
@@ -328,8 +393,13 @@ class TwilioPeer:
             message["error_code"] = MESSAGE_OUTCOMES[outcome]
         message["status"] = following
         message["date_updated"] = message["date_sent"] = self._stamp()
-        params = {"MessageSid": message["sid"], "MessageStatus": following, "To": message["to"],
-                  "From": message["from"], "AccountSid": self.account_sid}
+        params = {
+            "MessageSid": message["sid"],
+            "MessageStatus": following,
+            "To": message["to"],
+            "From": message["from"],
+            "AccountSid": self.account_sid,
+        }
         if message["error_code"]:
             params["ErrorCode"] = str(message["error_code"])
         return self._callback(message["sid"], params)
@@ -349,10 +419,17 @@ class TwilioPeer:
         if following in ("completed", "busy", "no-answer", "failed"):
             call["end_time"], call["duration"] = now, "0"
         call["status"], call["date_updated"] = following, now
-        return self._callback(call["sid"], {
-            "CallSid": call["sid"], "CallStatus": following, "To": call["to"], "From": call["from"],
-            "AccountSid": self.account_sid, "Direction": "outbound-api",
-        })
+        return self._callback(
+            call["sid"],
+            {
+                "CallSid": call["sid"],
+                "CallStatus": following,
+                "To": call["to"],
+                "From": call["from"],
+                "AccountSid": self.account_sid,
+                "Direction": "outbound-api",
+            },
+        )
 
     def _callback(self, sid: str, params: dict[str, str]) -> tuple[str, dict[str, str]] | None:
         url = self._callback_urls.get(sid)
@@ -370,6 +447,8 @@ class TwilioPeer:
     async def _post_signed(self, url: str, params: dict[str, str]) -> tuple[int, str]:
         headers = {"X-Twilio-Signature": twilio_signature(self.auth_token, url, params)}
         self.callbacks_sent.append((url, params))
-        async with ClientSession() as session:
-            async with session.post(url, data=params, headers=headers) as response:
-                return response.status, await response.text()
+        async with (
+            ClientSession() as session,
+            session.post(url, data=params, headers=headers) as response,
+        ):
+            return response.status, await response.text()

@@ -28,8 +28,9 @@ class DeskApp(App):
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {DeskCommands}
 
-    def __init__(self, desk: DeskContext, language: str = "en",
-                 engine: EngineThread | None = None) -> None:
+    def __init__(
+        self, desk: DeskContext, language: str = "en", engine: EngineThread | None = None
+    ) -> None:
         super().__init__()
         localize(self, language)
         self.desk = desk
@@ -67,8 +68,12 @@ class DeskApp(App):
         else:
             holder = desk.lease().holder()
             engine = holder.describe() if holder else words["engine.none"]
-        status = replace(self.status, shift=tuple(on_shift(desk.roster, desk.now(), self.language)),
-                         engine=engine, drill=drill_running(desk.store))
+        status = replace(
+            self.status,
+            shift=tuple(on_shift(desk.roster, desk.now(), self.language)),
+            engine=engine,
+            drill=drill_running(desk.store),
+        )
         self.call_from_thread(self.show_status, status)
 
     @work(thread=True, exclusive=True, group="health")
@@ -110,8 +115,10 @@ class DeskApp(App):
 
     @work(thread=True, exclusive=True, group="quit")
     def list_running_chains(self) -> None:
-        running = [f"{c.sr}  {c.chain}  {c.position_label()}"
-                   for c in CalloutRepository(self.desk.store).running()]
+        running = [
+            f"{c.sr}  {c.chain}  {c.position_label()}"
+            for c in CalloutRepository(self.desk.store).running()
+        ]
         self.call_from_thread(self.confirm_quit, running)
 
     def confirm_quit(self, running: list[str]) -> None:

@@ -20,8 +20,9 @@ class DeskCommands(Provider):
     async def discover(self) -> Hits:
         language = self.app.language
         for command in self._commands():
-            yield DiscoveryHit(command.text(language), partial(self._run, command),
-                               help=command.tip(language))
+            yield DiscoveryHit(
+                command.text(language), partial(self._run, command), help=command.tip(language)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -30,6 +31,10 @@ class DeskCommands(Provider):
             for words in (command.text(language), command.tip(language)):
                 score = matcher.match(words)
                 if score > 0:
-                    yield Hit(score, matcher.highlight(words), partial(self._run, command),
-                              help=command.tip(language))
+                    yield Hit(
+                        score,
+                        matcher.highlight(words),
+                        partial(self._run, command),
+                        help=command.tip(language),
+                    )
                     break

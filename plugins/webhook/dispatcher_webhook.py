@@ -7,7 +7,15 @@ permanent. The URL often carries a chat robot's token, so it never appears in a 
 import aiohttp
 
 from dispatcher.plugins import (
-    ChannelBase, ContactKind, DeliveryStatus, Failure, MissingSetting, Receipt, hookimpl, one_line, redact,
+    ChannelBase,
+    ContactKind,
+    DeliveryStatus,
+    Failure,
+    MissingSetting,
+    Receipt,
+    hookimpl,
+    one_line,
+    redact,
 )
 
 
@@ -22,11 +30,21 @@ class WebhookChannel(ChannelBase):
 
     async def send(self, notification):
         payload = {
-            "id": notification.id, "sr_id": notification.sr_id, "drill": notification.drill,
-            "person": {"id": notification.recipient.id, "name": notification.recipient.display_name},
-            "contact": {"kind": notification.contact.kind.value, "address": notification.contact.address},
-            "text": notification.short_text, "long_text": notification.long_text,
-            "ack_code": notification.ack_code, "language": notification.language,
+            "id": notification.id,
+            "sr_id": notification.sr_id,
+            "drill": notification.drill,
+            "person": {
+                "id": notification.recipient.id,
+                "name": notification.recipient.display_name,
+            },
+            "contact": {
+                "kind": notification.contact.kind.value,
+                "address": notification.contact.address,
+            },
+            "text": notification.short_text,
+            "long_text": notification.long_text,
+            "ack_code": notification.ack_code,
+            "language": notification.language,
         }
         try:
             if self._session is None:
@@ -34,13 +52,19 @@ class WebhookChannel(ChannelBase):
             async with self._session.post(self.url, json=payload) as response:
                 if response.status >= 300:
                     detail = f"webhook refused (HTTP {response.status}): {await response.text()}"
-                    return self._failed(Failure.for_http_status(response.status), detail, response.status)
+                    return self._failed(
+                        Failure.for_http_status(response.status), detail, response.status
+                    )
         except (aiohttp.ClientError, OSError) as error:  # refused, reset, timed out
-            return self._failed(Failure.TRANSIENT, f"cannot reach the webhook: {type(error).__name__} {error}")
+            return self._failed(
+                Failure.TRANSIENT, f"cannot reach the webhook: {type(error).__name__} {error}"
+            )
         return Receipt.accepted(self.name, None, DeliveryStatus.SENT)
 
     def _failed(self, failure, detail, code=None):
-        return Receipt.failed(self.name, failure, redact(one_line(detail), [self.url]), error_code=code)
+        return Receipt.failed(
+            self.name, failure, redact(one_line(detail), [self.url]), error_code=code
+        )
 
     async def close(self):
         if self._session is not None:

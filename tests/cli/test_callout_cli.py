@@ -10,9 +10,26 @@ from click.testing import CliRunner
 from dispatcher.cli import cli
 
 ROSTER = Path(__file__).parents[1] / "engine" / "night.yaml"
-EMERGENCY = ["sr", "new", "--summary", "Billing records lost", "--category", "fault_support",
-             "--customer", "Bank of Example", "--vip", "bank", "--site", "Shanghai",
-             "--product", "ocs-9000", "--criterion", "7", "--roster", str(ROSTER)]
+EMERGENCY = [
+    "sr",
+    "new",
+    "--summary",
+    "Billing records lost",
+    "--category",
+    "fault_support",
+    "--customer",
+    "Bank of Example",
+    "--vip",
+    "bank",
+    "--site",
+    "Shanghai",
+    "--product",
+    "ocs-9000",
+    "--criterion",
+    "7",
+    "--roster",
+    str(ROSTER),
+]
 
 
 def run(data: Path, *args: str):
@@ -34,8 +51,14 @@ def test_a_chain_from_registration_to_acknowledgement(tmp_path):
 
     acked = run(tmp_path, "sr", "ack", sr_id, "--by", "Ji Hua")
     assert acked.exit_code == 0
-    assert f"{sr_id} acknowledged by Ji Hua; its emergency chain stopped at round 1, step 2" in acked.stdout
-    assert json.loads(run(tmp_path, "chain", "show", sr_id, "--json").stdout)["state"] == "acknowledged"
+    assert (
+        f"{sr_id} acknowledged by Ji Hua; its emergency chain stopped at round 1, step 2"
+        in acked.stdout
+    )
+    assert (
+        json.loads(run(tmp_path, "chain", "show", sr_id, "--json").stdout)["state"]
+        == "acknowledged"
+    )
 
     again = run(tmp_path, "chain", "next", sr_id, "--roster", str(ROSTER))
     assert again.exit_code == 2

@@ -21,8 +21,9 @@ def run(tmp_path, monkeypatch):
     runner = CliRunner()
 
     def invoke(*args, ok=True):
-        result = runner.invoke(cli, [str(a) for a in args],
-                               env={"DISPATCHER_DATA": str(tmp_path / "data")})
+        result = runner.invoke(
+            cli, [str(a) for a in args], env={"DISPATCHER_DATA": str(tmp_path / "data")}
+        )
         if ok:
             assert result.exit_code == 0, result.output
         return result
@@ -31,10 +32,29 @@ def run(tmp_path, monkeypatch):
 
 
 def new_emergency(run):
-    return run("sr", "new", "--summary", "Billing lost at the bank", "--category", "fault_support",
-               "--criterion", "7", "--criterion", "9", "--customer", "Bank of Example",
-               "--vip", "bank", "--site", "shanghai", "--product", "OCS-9000", "--as", "wang.fang",
-               "--json")
+    return run(
+        "sr",
+        "new",
+        "--summary",
+        "Billing lost at the bank",
+        "--category",
+        "fault_support",
+        "--criterion",
+        "7",
+        "--criterion",
+        "9",
+        "--customer",
+        "Bank of Example",
+        "--vip",
+        "bank",
+        "--site",
+        "shanghai",
+        "--product",
+        "OCS-9000",
+        "--as",
+        "wang.fang",
+        "--json",
+    )
 
 
 def test_new_emergency_gets_a_readable_id_and_a_red_flag(run):
@@ -58,8 +78,20 @@ def test_show_prints_the_request_and_its_timeline(run):
 
 def test_list_filters(run):
     new_emergency(run)
-    run("sr", "new", "--summary", "Patch window", "--category", "planned_service", "--site", "beijing")
-    ids = lambda *f: [r["id"] for r in json.loads(run("sr", "list", "--json", *f).output)]
+    run(
+        "sr",
+        "new",
+        "--summary",
+        "Patch window",
+        "--category",
+        "planned_service",
+        "--site",
+        "beijing",
+    )
+
+    def ids(*f):
+        return [r["id"] for r in json.loads(run("sr", "list", "--json", *f).output)]
+
     assert len(ids()) == 2
     assert ids("--emergency") == [f"SR-{TODAY}-0001"]
     assert ids("--category", "planned_service") == [f"SR-{TODAY}-0002"]
@@ -86,8 +118,16 @@ def test_a_request_goes_through_its_lifecycle_and_moves_to_the_archive(run):
     assert [r["status"] for r in closed] == ["closed"]
     shown = json.loads(run("sr", "show", sr_id, "--json").output)
     assert [e["kind"] for e in shown["timeline"]] == [
-        "registered", "red_flag_opened", "acknowledged", "escalated", "note", "resolved",
-        "red_flag_closed", "callback", "closed"]
+        "registered",
+        "red_flag_opened",
+        "acknowledged",
+        "escalated",
+        "note",
+        "resolved",
+        "red_flag_closed",
+        "callback",
+        "closed",
+    ]
     assert shown["request"]["level"] == "L2"
     assert shown["timeline"][2]["data"]["by"] == "Li Wei"
     # a note is still possible on a closed request: corrections are new events
@@ -96,14 +136,31 @@ def test_a_request_goes_through_its_lifecycle_and_moves_to_the_archive(run):
     assert again.exit_code == 2 and "closed" in again.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (("sr", "show", "SR-20200101-0009"), "no request SR-20200101-0009"),
-    (("sr", "show", "nonsense"), "not a request id"),
-    (("sr", "new", "--summary", "x", "--category", "fault_support", "--criterion", "13"), "1-12"),
-    (("sr", "new", "--summary", "x", "--category", "gossip"), "gossip"),
-    (("sr", "new", "--summary", "x", "--category", "consultation", "--received", "yesterday"),
-     "not a time"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("sr", "show", "SR-20200101-0009"), "no request SR-20200101-0009"),
+        (("sr", "show", "nonsense"), "not a request id"),
+        (
+            ("sr", "new", "--summary", "x", "--category", "fault_support", "--criterion", "13"),
+            "1-12",
+        ),
+        (("sr", "new", "--summary", "x", "--category", "gossip"), "gossip"),
+        (
+            (
+                "sr",
+                "new",
+                "--summary",
+                "x",
+                "--category",
+                "consultation",
+                "--received",
+                "yesterday",
+            ),
+            "not a time",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(run, args, message):
     result = run(*args, ok=False)
     assert result.exit_code == 2
@@ -131,7 +188,9 @@ def test_export_then_import_into_another_store_keeps_everything(run, tmp_path):
     original = json.loads(run("sr", "show", sr_id, "--json").output)
     assert shown == original
     # the day's counter moved past the imported ids
-    fresh = runner.invoke(cli, ["sr", "new", "--summary", "x", "--category", "consultation"], env=env)
+    fresh = runner.invoke(
+        cli, ["sr", "new", "--summary", "x", "--category", "consultation"], env=env
+    )
     assert fresh.output.strip() == f"SR-{TODAY}-0003"
     # importing the same file again is refused and writes nothing
     again = runner.invoke(cli, ["sr", "import", str(out)], env=env)
@@ -139,13 +198,20 @@ def test_export_then_import_into_another_store_keeps_everything(run, tmp_path):
 
 
 def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path):
-    good = {"id": "SR-20261001-0001", "received": "2026-10-01T02:00:00+00:00",
-            "category": "consultation", "summary": "ok", "timeline": []}
+    good = {
+        "id": "SR-20261001-0001",
+        "received": "2026-10-01T02:00:00+00:00",
+        "category": "consultation",
+        "summary": "ok",
+        "timeline": [],
+    }
     bad_severity = dict(good, id="SR-20261001-0002", severity="catastrophic")
     bad_event = dict(good, id="SR-20261001-0003", timeline=[{"at": "2026-10-01", "kind": "x"}])
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join([json.dumps(good), json.dumps(bad_severity), "{oops",
-                               json.dumps(bad_event)]) + "\n")
+    path.write_text(
+        "\n".join([json.dumps(good), json.dumps(bad_severity), "{oops", json.dumps(bad_event)])
+        + "\n"
+    )
     result = run("sr", "import", path, ok=False)
     assert result.exit_code == 2
     assert f"{path}:2: severity: 'catastrophic'" in result.output
@@ -156,42 +222,102 @@ def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path
     assert json.loads(run("sr", "list", "--all", "--json").output) == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--site", "Atlantis"), "--site: no branch or overseas site"),
-    (("--product", "toaster"), "--product: 'toaster' is not in"),
-    (("--product", "msc-9000", "--criterion", "AS-1"), "unknown emergency criterion 'AS-1'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--site", "Atlantis"), "--site: no branch or overseas site"),
+        (("--product", "toaster"), "--product: 'toaster' is not in"),
+        (("--product", "msc-9000", "--criterion", "AS-1"), "unknown emergency criterion 'AS-1'"),
+    ],
+)
 def test_with_a_roster_site_product_and_criteria_are_the_rosters(run, args, message):
-    result = run("sr", "new", "--summary", "x", "--category", "fault_support",
-                 "--roster", SAMPLE_ROSTER, *args, ok=False)
+    result = run(
+        "sr",
+        "new",
+        "--summary",
+        "x",
+        "--category",
+        "fault_support",
+        "--roster",
+        SAMPLE_ROSTER,
+        *args,
+        ok=False,
+    )
     assert result.exit_code == 2 and message in result.output
 
 
 def test_a_product_line_criterion_makes_an_emergency(run):
-    record = json.loads(run("sr", "new", "--summary", "Calls failing", "--category", "fault_support",
-                            "--roster", SAMPLE_ROSTER, "--site", "jiangsu", "--product",
-                            "msc-9000", "--criterion", "cn-1", "--json").output)
+    record = json.loads(
+        run(
+            "sr",
+            "new",
+            "--summary",
+            "Calls failing",
+            "--category",
+            "fault_support",
+            "--roster",
+            SAMPLE_ROSTER,
+            "--site",
+            "jiangsu",
+            "--product",
+            "msc-9000",
+            "--criterion",
+            "cn-1",
+            "--json",
+        ).output
+    )
     assert record["criteria"] == ["CN-1"] and record["red_flag"] is not None
 
 
 def test_the_desk_refuses_a_broken_roster_before_opening(tmp_path):
     broken = tmp_path / "contacts.yaml"
     broken.write_text("units: [\n")
-    result = CliRunner().invoke(cli, ["desk", "--roster", str(broken), "--data", str(tmp_path / "d")])
+    result = CliRunner().invoke(
+        cli, ["desk", "--roster", str(broken), "--data", str(tmp_path / "d")]
+    )
     assert result.exit_code == 2
     assert f"{broken}:" in result.output and "Traceback" not in result.output
 
 
 def test_a_dry_run_shows_whom_the_chain_will_call_and_saves_nothing(run):
-    shown = run("sr", "new", "--summary", "Billing lost", "--category", "fault_support",
-                "--roster", SAMPLE_ROSTER, "--site", "Jiangsu", "--product", "msc-9000",
-                "--criterion", "7", "--received", "2026-11-25T03:00+00:00", "--dry-run")
+    shown = run(
+        "sr",
+        "new",
+        "--summary",
+        "Billing lost",
+        "--category",
+        "fault_support",
+        "--roster",
+        SAMPLE_ROSTER,
+        "--site",
+        "Jiangsu",
+        "--product",
+        "msc-9000",
+        "--criterion",
+        "7",
+        "--received",
+        "2026-11-25T03:00+00:00",
+        "--dry-run",
+    )
     assert "handler: br-shanghai (L1)" in shown.output
     assert "this will call (emergency chain" in shown.output
     assert "step 1:" in shown.output and "by voice, sms, email, then wait 10 min" in shown.output
-    as_json = json.loads(run("sr", "new", "--summary", "x", "--category", "technical_consultation",
-                             "--roster", SAMPLE_ROSTER, "--product", "otn-3800", "--dry-run",
-                             "--json").output)
+    as_json = json.loads(
+        run(
+            "sr",
+            "new",
+            "--summary",
+            "x",
+            "--category",
+            "technical_consultation",
+            "--roster",
+            SAMPLE_ROSTER,
+            "--product",
+            "otn-3800",
+            "--dry-run",
+            "--json",
+        ).output
+    )
     assert as_json["handler"] == "pl-optical" and as_json["chain"] == "consultation"
     assert as_json["steps"][0]["people"]
     assert json.loads(run("sr", "list", "--all", "--json").output) == []

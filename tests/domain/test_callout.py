@@ -18,8 +18,11 @@ from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 PHONE = frozenset({ContactKind.MOBILE, ContactKind.VOICE})
-REACHES = {"voice": PHONE, "sms": frozenset({ContactKind.MOBILE}),
-           "email": frozenset({ContactKind.EMAIL})}
+REACHES = {
+    "voice": PHONE,
+    "sms": frozenset({ContactKind.MOBILE}),
+    "email": frozenset({ContactKind.EMAIL}),
+}
 
 
 @dataclass
@@ -79,7 +82,10 @@ def test_the_first_wave_uses_each_step_channel_once():
     routes = routes_for(person(MOBILE, DESK, MAIL), ("voice", "sms", "email"), REACHES)
     wave = routes.first_wave(("voice", "sms", "email"))
     assert [(r.channel, r.contact.address) for r in wave] == [
-        ("voice", "+15550100"), ("sms", "+15550100"), ("email", "li.wei@example.com")]
+        ("voice", "+15550100"),
+        ("sms", "+15550100"),
+        ("email", "li.wei@example.com"),
+    ]
 
 
 def test_a_permanent_sms_failure_switches_to_voice_at_once():
@@ -97,8 +103,10 @@ def test_people_with_no_route_are_named():
     assert unreachable([person(MAIL)], {"voice": PHONE}, ("voice",))
 
 
-@given(st.integers(min_value=1, max_value=4),
-       st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=5))
+@given(
+    st.integers(min_value=1, max_value=4),
+    st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=5),
+)
 def test_every_run_ends_after_steps_times_rounds_advances(rounds, waits):
     chain = Chain(tuple(Step(("sms",), w) for w in waits), repeat=rounds)
     run = start_run("SR-1", "c", chain, T0)

@@ -49,7 +49,7 @@ def test_a_throttle_never_lets_more_than_its_limit_through_any_window(offsets):
     keys = ["voice:+15550100"]
     sent = []
     for offset in sorted(offsets):
-        at = throttle.earliest(keys, max([T0 + timedelta(seconds=offset)] + sent[-1:]))
+        at = throttle.earliest(keys, max([T0 + timedelta(seconds=offset), *sent[-1:]]))
         throttle.record(keys, at)
         sent.append(at)
     for start in sent:

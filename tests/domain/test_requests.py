@@ -22,8 +22,9 @@ T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
 def make(criteria=()):
-    sr = ServiceRequest("SR-20261124-0042", T0, Category.FAULT_SUPPORT, "billing down",
-                        criteria=tuple(criteria))
+    sr = ServiceRequest(
+        "SR-20261124-0042", T0, Category.FAULT_SUPPORT, "billing down", criteria=tuple(criteria)
+    )
     sr.registered(T0, "desk", "phone")
     return sr
 
@@ -72,7 +73,7 @@ def test_acknowledging_a_closed_request_is_refused():
     sr.resolve(T0, "desk")
     sr.record_callback(T0, "desk", CallbackOutcome.REACHED, score=4)
     sr.close(T0, "desk")
-    with pytest.raises(IllegalTransition, match="cannot acknowledge .* it is closed"):
+    with pytest.raises(IllegalTransition, match=r"cannot acknowledge .* it is closed"):
         sr.acknowledge(T0, "desk")
 
 
@@ -91,7 +92,9 @@ def test_a_failed_callback_reopens_the_request_and_its_red_flag():
 
 
 def test_any_criterion_makes_an_emergency_with_a_red_flag_whatever_the_category():
-    sr = ServiceRequest("SR-20261124-0001", T0, Category.CONSULTATION, "media asking", criteria=("11",))
+    sr = ServiceRequest(
+        "SR-20261124-0001", T0, Category.CONSULTATION, "media asking", criteria=("11",)
+    )
     events = sr.registered(T0, "desk", "phone")
     assert sr.is_emergency
     assert [e.kind for e in events] == ["registered", "red_flag_opened"]
@@ -130,8 +133,22 @@ def test_a_record_survives_its_dict_form():
     assert ServiceRequest.from_dict(sr.to_dict()) == sr
 
 
-ACTIONS = st.sampled_from(["dispatch", "acknowledge", "start", "restore", "resolve", "escalate",
-                           "callback_ok", "callback_missed", "reopen", "close", "declare", "note"])
+ACTIONS = st.sampled_from(
+    [
+        "dispatch",
+        "acknowledge",
+        "start",
+        "restore",
+        "resolve",
+        "escalate",
+        "callback_ok",
+        "callback_missed",
+        "reopen",
+        "close",
+        "declare",
+        "note",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,16 +13,19 @@ ROSTER = load_roster(Path(__file__).resolve().parents[2] / "contacts.yaml")
 NIGHT = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("category, level, site, product, handler", [
-    (Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", "br-shanghai"),
-    (Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "epc-5g", "bd-network"),  # 未移交
-    (Category.FAULT_SUPPORT, Level.L2, "Jiangsu", "msc-9000", "tac"),
-    (Category.FAULT_SUPPORT, Level.L3, "Jiangsu", "msc-9000", "bd-network"),
-    (Category.PLANNED_SERVICE, Level.L1, "Guangdong", "otn-3800", "br-guangzhou"),
-    (Category.TECHNICAL_CONSULTATION, Level.L1, "Beijing", "otn-3800", "pl-optical"),
-    (Category.CONSULTATION, Level.L1, "Beijing", "", "csc"),
-    (Category.COMPLAINT, Level.L1, "Beijing", "", "csc"),
-])
+@pytest.mark.parametrize(
+    "category, level, site, product, handler",
+    [
+        (Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", "br-shanghai"),
+        (Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "epc-5g", "bd-network"),  # 未移交
+        (Category.FAULT_SUPPORT, Level.L2, "Jiangsu", "msc-9000", "tac"),
+        (Category.FAULT_SUPPORT, Level.L3, "Jiangsu", "msc-9000", "bd-network"),
+        (Category.PLANNED_SERVICE, Level.L1, "Guangdong", "otn-3800", "br-guangzhou"),
+        (Category.TECHNICAL_CONSULTATION, Level.L1, "Beijing", "otn-3800", "pl-optical"),
+        (Category.CONSULTATION, Level.L1, "Beijing", "", "csc"),
+        (Category.COMPLAINT, Level.L1, "Beijing", "", "csc"),
+    ],
+)
 def test_each_category_goes_to_its_department(category, level, site, product, handler):
     routing = route(ROSTER, category, level, site, product, emergency=False)
     assert routing.handler == handler, routing.why
@@ -46,8 +49,11 @@ def test_the_emergency_preview_names_who_is_called_at_3am_by_which_channels():
     steps = preview(ROSTER, ROSTER.chains["emergency"], NIGHT, "Jiangsu", "msc-9000")
     first = steps[0]
     assert first.channels == ("voice", "sms", "email") and first.wait_minutes == 10
-    expected = {p.id for t in ROSTER.chains["emergency"].steps[0].targets
-                for p in ROSTER.resolve_target(t, NIGHT, site="Jiangsu", product="msc-9000")}
+    expected = {
+        p.id
+        for t in ROSTER.chains["emergency"].steps[0].targets
+        for p in ROSTER.resolve_target(t, NIGHT, site="Jiangsu", product="msc-9000")
+    }
     assert {p.id for p in first.people} == expected
     assert {ROSTER.person(p.id).unit for p in first.people} >= {"br-shanghai"}
     assert not any(s.skipped for s in steps)
@@ -66,11 +72,20 @@ def test_a_severity_of_its_own_gets_its_own_calmer_chain():
     from dispatcher.domain.chains import ChainSpec
     from dispatcher.domain.requests import Severity
 
-    roster = replace(ROSTER, chains={**ROSTER.chains, "fault-critical": ChainSpec(
-        "fault-critical", "Critical faults", ROSTER.chains["fault"].steps)})
-    critical = route(roster, Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", False,
-                     Severity.CRITICAL)
+    roster = replace(
+        ROSTER,
+        chains={
+            **ROSTER.chains,
+            "fault-critical": ChainSpec(
+                "fault-critical", "Critical faults", ROSTER.chains["fault"].steps
+            ),
+        },
+    )
+    critical = route(
+        roster, Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", False, Severity.CRITICAL
+    )
     assert critical.chain == "fault-critical" and "for a critical request" in critical.why
-    minor = route(roster, Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", False,
-                  Severity.MINOR)
+    minor = route(
+        roster, Category.FAULT_SUPPORT, Level.L1, "Jiangsu", "msc-9000", False, Severity.MINOR
+    )
     assert minor.chain == "fault"

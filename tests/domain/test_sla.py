@@ -29,7 +29,9 @@ def states(sr, timeline, at):
 def test_clocks_run_then_near_breach_then_breach():
     sr, timeline = request()
     assert states(sr, timeline, T0 + timedelta(minutes=11))[SlaKind.RESPONSE] is SlaState.RUNNING
-    assert states(sr, timeline, T0 + timedelta(minutes=12))[SlaKind.RESPONSE] is SlaState.NEAR_BREACH
+    assert (
+        states(sr, timeline, T0 + timedelta(minutes=12))[SlaKind.RESPONSE] is SlaState.NEAR_BREACH
+    )
     assert states(sr, timeline, T0 + timedelta(minutes=15))[SlaKind.RESPONSE] is SlaState.BREACHED
 
 

@@ -22,23 +22,40 @@ ANN, DAN = "+12125550101", "+12125550104"
 
 
 def roster_cli(env, data, *args):
-    return CliRunner().invoke(cli, ["roster", *args, "--roster", str(ROSTER), "--data", str(data)],
-                              env=env)
+    return CliRunner().invoke(
+        cli, ["roster", *args, "--roster", str(ROSTER), "--data", str(data)], env=env
+    )
 
 
-def test_the_audit_records_who_answered_through_which_method(tmp_path, twilio_peer, smtp_server,
-                                                            twilio_settings, smtp_settings):
+def test_the_audit_records_who_answered_through_which_method(
+    tmp_path, twilio_peer, smtp_server, twilio_settings, smtp_settings
+):
     env = {**twilio_settings, **smtp_settings, "DISPATCHER_WEBHOOK_URL": ""}
     data = tmp_path / "data"
     twilio_peer.reject(DAN)
-    asked = ThreadPoolExecutor(1).submit(roster_cli, env, data, "audit", "--people", "ann",
-                                         "--people", "dan", "--wait", "--timeout", "6", "--json")
+    asked = ThreadPoolExecutor(1).submit(
+        roster_cli,
+        env,
+        data,
+        "audit",
+        "--people",
+        "ann",
+        "--people",
+        "dan",
+        "--wait",
+        "--timeout",
+        "6",
+        "--json",
+    )
     deadline = time.monotonic() + 6
     with Store(data) as store:
         while time.monotonic() < deadline:
             store.refresh()
-            sent = [r for r in OutboxRepository(store).all() if r.person == "ann" and r.channel == "sms"
-                    and r.attempt]
+            sent = [
+                r
+                for r in OutboxRepository(store).all()
+                if r.person == "ann" and r.channel == "sms" and r.attempt
+            ]
             if sent:
                 break
             time.sleep(0.1)
@@ -50,11 +67,17 @@ def test_the_audit_records_who_answered_through_which_method(tmp_path, twilio_pe
     by_method = {(m["person"], m["channel"]): m for m in report["messages"]}
     assert by_method[("ann", "sms")]["confirmed_at"] is not None
     assert by_method[("ann", "email")]["confirmed_at"] is None
-    assert by_method[("dan", "sms")]["state"] == "failed" and "21211" in by_method[("dan", "sms")]["error"]
-    assert any("Reachability check" in m["body"] for m in twilio_peer.messages.values()
-               if m["to"] == ANN)
+    assert (
+        by_method[("dan", "sms")]["state"] == "failed"
+        and "21211" in by_method[("dan", "sms")]["error"]
+    )
+    assert any(
+        "Reachability check" in m["body"] for m in twilio_peer.messages.values() if m["to"] == ANN
+    )
 
-    shown = roster_cli(env, data, "audit", "--report", "--people", "ann", "--people", "dan", "--json")
+    shown = roster_cli(
+        env, data, "audit", "--report", "--people", "ann", "--people", "dan", "--json"
+    )
     assert shown.exit_code == 1  # Dan's number was never confirmed
     stale = {(c["person"], c["kind"]) for c in json.loads(shown.output)["unconfirmed"]}
     assert stale == {("dan", "mobile")}  # Ann's mobile answered; a mail is never counted
@@ -65,11 +88,20 @@ def test_unconfirmed_contacts_lists_phone_numbers_not_confirmed_within_the_days(
     now = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     with Store(tmp_path) as store:
         with store.atomic(store.live):
-            confirm(store, Confirmation("ann", "sms", ANN, "mobile", now - timedelta(days=3), "audit"))
-            confirm(store, Confirmation("ben", "voice", "+12125550102", "mobile",
-                                        now - timedelta(days=40), "page"))
+            confirm(
+                store, Confirmation("ann", "sms", ANN, "mobile", now - timedelta(days=3), "audit")
+            )
+            confirm(
+                store,
+                Confirmation(
+                    "ben", "voice", "+12125550102", "mobile", now - timedelta(days=40), "page"
+                ),
+            )
         stale = unconfirmed_contacts(store, roster, 30, now)
     assert [(r.person, r.kind) for r in stale] == [
-        ("cat", ContactKind.MOBILE), ("dan", ContactKind.MOBILE), ("eve", ContactKind.MOBILE),
-        ("ben", ContactKind.MOBILE)]
+        ("cat", ContactKind.MOBILE),
+        ("dan", ContactKind.MOBILE),
+        ("eve", ContactKind.MOBILE),
+        ("ben", ContactKind.MOBILE),
+    ]
     assert stale[-1].last_confirmed == now - timedelta(days=40) and stale[-1].via == "voice"

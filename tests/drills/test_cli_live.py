@@ -17,13 +17,22 @@ from dispatcher.store import Store
 from dispatcher.store.drills import DrillRepository
 from dispatcher.store.outbox import OutboxRepository
 
-NO_PROVIDERS = {"TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": "", "TWILIO_FROM": "",
-                "SMTP_HOST": "", "DISPATCHER_WEBHOOK_URL": "", "DISPATCHER_ROSTER": ""}
+NO_PROVIDERS = {
+    "TWILIO_ACCOUNT_SID": "",
+    "TWILIO_AUTH_TOKEN": "",
+    "TWILIO_FROM": "",
+    "SMTP_HOST": "",
+    "DISPATCHER_WEBHOOK_URL": "",
+    "DISPATCHER_ROSTER": "",
+}
 
 
 def drill(tmp_path, roster, *args):
-    return CliRunner().invoke(cli, ["drill", *args, "--roster", str(roster),
-                                    "--data", str(tmp_path / "data")], env=NO_PROVIDERS)
+    return CliRunner().invoke(
+        cli,
+        ["drill", *args, "--roster", str(roster), "--data", str(tmp_path / "data")],
+        env=NO_PROVIDERS,
+    )
 
 
 @pytest.fixture
@@ -35,12 +44,14 @@ def desk_roster(tmp_path, roster_text) -> Path:
 
 
 def test_a_drill_run_here_follows_its_chain_until_acknowledged_and_prints_the_report(
-        tmp_path, desk_roster):
+    tmp_path, desk_roster
+):
     runner = ThreadPoolExecutor(1).submit(drill, tmp_path, desk_roster, "run", "drill-pl-core")
     with Store(tmp_path / "data") as store:
         control = CalloutControl(store, parse_roster(desk_roster.read_bytes()))
-        sr_id = wait_for(lambda: [d.sr for d in DrillRepository(store).all()
-                                  if _paged(store, d.sr)])[0]
+        sr_id = wait_for(
+            lambda: [d.sr for d in DrillRepository(store).all() if _paged(store, d.sr)]
+        )[0]
         control.acknowledge(sr_id, datetime.now(UTC), "wang.fang", by="Alice", via="desk")
     result = runner.result(timeout=30)
     assert result.exit_code == 0, result.output  # the drill passed its targets

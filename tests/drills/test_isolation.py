@@ -16,8 +16,15 @@ T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
 def register(store, summary, drill):
-    return RequestRepository(store).register(T0, lambda sr_id: ServiceRequest(
-        sr_id, T0, Category.FAULT_SUPPORT, summary, criteria=("1",), drill=drill), T0, "desk", "phone")
+    return RequestRepository(store).register(
+        T0,
+        lambda sr_id: ServiceRequest(
+            sr_id, T0, Category.FAULT_SUPPORT, summary, criteria=("1",), drill=drill
+        ),
+        T0,
+        "desk",
+        "phone",
+    )
 
 
 def test_a_drill_emergency_opens_no_red_flag(tmp_path):
@@ -40,18 +47,33 @@ def test_sr_list_and_the_boards_filter_leave_drills_out(tmp_path):
 
 
 def page(sr, due, drill):
-    return OutboxRecord(sr=sr, person="li-na", channel="sms", contact_kind="mobile",
-                        address="+12125550100", ack_code="4821", purpose="drill" if drill else "page",
-                        created=due, due=due, drill=drill)
+    return OutboxRecord(
+        sr=sr,
+        person="li-na",
+        channel="sms",
+        contact_kind="mobile",
+        address="+12125550100",
+        ack_code="4821",
+        purpose="drill" if drill else "page",
+        created=due,
+        due=due,
+        drill=drill,
+    )
 
 
 def test_a_real_page_is_sent_before_drill_pages_that_fell_due_earlier(tmp_path):
     with Store(tmp_path) as store:
         outbox = OutboxRepository(store)
-        outbox.enqueue([page("SR-20261124-0001", T0, drill=True),
-                        page("SR-20261124-0001", T0 + timedelta(seconds=1), drill=True),
-                        page("SR-20261124-0002", T0 + timedelta(seconds=5), drill=False)])
+        outbox.enqueue(
+            [
+                page("SR-20261124-0001", T0, drill=True),
+                page("SR-20261124-0001", T0 + timedelta(seconds=1), drill=True),
+                page("SR-20261124-0002", T0 + timedelta(seconds=5), drill=False),
+            ]
+        )
         due = outbox.due(T0 + timedelta(seconds=10))
-    assert [(r.sr, r.drill) for r in due] == [("SR-20261124-0002", False),
-                                              ("SR-20261124-0001", True),
-                                              ("SR-20261124-0001", True)]
+    assert [(r.sr, r.drill) for r in due] == [
+        ("SR-20261124-0002", False),
+        ("SR-20261124-0001", True),
+        ("SR-20261124-0001", True),
+    ]

@@ -33,18 +33,25 @@ ANN, BEN, CAT, DAN, EVE = (f"+121255501{n:02d}" for n in range(1, 6))
 
 
 @pytest.fixture
-async def desk(tmp_path, controllable_clock, twilio_peer, smtp_server, twilio_settings, smtp_settings):
+async def desk(
+    tmp_path, controllable_clock, twilio_peer, smtp_server, twilio_settings, smtp_settings
+):
     """The store, the roster, a control and an engine on the manual clock, the voice channel's
     key-press receiver listening."""
     port = free_port()
-    environ = {**twilio_settings, **smtp_settings,
-               "DISPATCHER_VOICE_WEBHOOK_URL": f"http://127.0.0.1:{port}",
-               "DISPATCHER_VOICE_WEBHOOK_LISTEN": f"127.0.0.1:{port}"}
+    environ = {
+        **twilio_settings,
+        **smtp_settings,
+        "DISPATCHER_VOICE_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+        "DISPATCHER_VOICE_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+    }
     store = Store(tmp_path / "data")
     roster = load_roster(ROSTER)
     plugins = PluginManager(environ=environ, store=store).load()
     limits = {**DEFAULT_LIMITS, "channel:sms": Limit(30, timedelta(seconds=1))}
-    engine = Engine(store, roster, plugins, controllable_clock, settings=EngineSettings(limits=limits))
+    engine = Engine(
+        store, roster, plugins, controllable_clock, settings=EngineSettings(limits=limits)
+    )
     yield store, roster, CalloutControl(store, roster), engine
     await engine.aclose()
     store.close()
@@ -56,8 +63,11 @@ async def later(engine, clock, minutes: float = 0) -> None:
 
 
 def sms_to(peer, number):
-    return [m["body"] for m in peer.messages.values()
-            if m["direction"] == "outbound-api" and m["to"] == number]
+    return [
+        m["body"]
+        for m in peer.messages.values()
+        if m["direction"] == "outbound-api" and m["to"] == number
+    ]
 
 
 def code_of(store, sr_id, person):
@@ -66,8 +76,9 @@ def code_of(store, sr_id, person):
     return next(r.ack_code for r in OutboxRepository(store).for_sr(sr_id) if r.person == person)
 
 
-async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clock, twilio_peer,
-                                                          smtp_server, tmp_path):
+async def test_a_live_drill_names_who_was_reached_and_how(
+    desk, controllable_clock, twilio_peer, smtp_server, tmp_path
+):
     store, roster, control, engine = desk
     clock = controllable_clock
     twilio_peer.reject(DAN)  # the carrier refuses Dan's number: Twilio error 21211
@@ -75,8 +86,15 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     (scenario,) = builtin_scenarios(roster)
     scenario = replace(scenario, targets=DrillTargets(timedelta(minutes=5), 1, 1.0))
     now = clock.now()
-    real, _ = RequestRepository(store).register(now, lambda sr_id: ServiceRequest(
-        sr_id, now, Category.CONSULTATION, "Portal slow", site="Shanghai"), now, "wang.fang", "phone")
+    real, _ = RequestRepository(store).register(
+        now,
+        lambda sr_id: ServiceRequest(
+            sr_id, now, Category.CONSULTATION, "Portal slow", site="Shanghai"
+        ),
+        now,
+        "wang.fang",
+        "phone",
+    )
     drill = start_drill(control, scenario, clock.now(), "wang.fang")
     assert DrillRepository(store).running() == [drill]  # the desk shows DRILL meanwhile
     await engine.tick()
@@ -111,15 +129,23 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     assert people["ben"].verdict == "acknowledged by voice"
     assert people["cat"].verdict == "not reached: no answer"
     assert people["dan"].verdict == f"not reached: wrong number {DAN} (carrier rejected it)"
-    assert [(a.person, a.via) for a in report.acknowledgements] == [("ann", "sms"), ("ben", "voice")]
+    assert [(a.person, a.via) for a in report.acknowledgements] == [
+        ("ann", "sms"),
+        ("ben", "voice"),
+    ]
     assert report.first_ack_after == timedelta(minutes=2, seconds=6)  # the pass after the reply
     dan_pages = {p.channel: p for p in people["dan"].pages}
     assert dan_pages["sms"].error_code == dan_pages["voice"].error_code == "21211"
     assert report.reach_rate == 0.5
     assert [(t.name, t.passed) for t in report.results] == [
-        ("acknowledged_within", True), ("acknowledged_by_step", True), ("reach_rate", False)]
+        ("acknowledged_within", True),
+        ("acknowledged_by_step", True),
+        ("reach_rate", False),
+    ]
     assert not report.passed
-    assert any(f"{DAN} is a wrong number (the carrier rejected it, 21211" in f for f in report.fixes)
+    assert any(
+        f"{DAN} is a wrong number (the carrier rejected it, 21211" in f for f in report.fixes
+    )
     assert any(f.startswith("Cat Silent was paged but never acknowledged") for f in report.fixes)
     assert not any(f.startswith("Dan Wrong was paged but never") for f in report.fixes)
     text = report_markdown(report)
@@ -128,41 +154,64 @@ async def test_a_live_drill_names_who_was_reached_and_how(desk, controllable_clo
     assert "Reach rate 50%; first acknowledgement 2 min 6 s after the step began." in text
 
     # The same drill against gentler targets passes.
-    DrillRepository(store).add(replace(drill, scenario=replace(
-        scenario, targets=DrillTargets(timedelta(minutes=5), 1, 0.5))))
+    DrillRepository(store).add(
+        replace(
+            drill, scenario=replace(scenario, targets=DrillTargets(timedelta(minutes=5), 1, 0.5))
+        )
+    )
     assert drill_report(store, roster, drill.sr).passed
 
     # No trace in the service: not in sr list's requests, the handover or the day's service
     # report; no Red Flag, no SLA or CSQ notice.
     assert RequestRepository(store).list(RequestFilter(include_closed=True)) == [real]
     for kind in ("handover", "daily"):
-        shown = CliRunner().invoke(cli, [
-            "report", kind, "--from", "2026-11-24T00:00+00:00", "--to", "2026-11-25T00:00+00:00",
-            "--json", "--roster", str(ROSTER), "--data", str(store.data_dir)])
+        shown = CliRunner().invoke(
+            cli,
+            [
+                "report",
+                kind,
+                "--from",
+                "2026-11-24T00:00+00:00",
+                "--to",
+                "2026-11-25T00:00+00:00",
+                "--json",
+                "--roster",
+                str(ROSTER),
+                "--data",
+                str(store.data_dir),
+            ],
+        )
         assert shown.exit_code == 0, shown.output
         assert drill.sr not in shown.output and "Drill Telecom" not in shown.output
         tables = json.loads(shown.output)["tables"]
         if kind == "daily":
-            volumes = {(r["dimension"], r["value"]): r["requests"] for r in tables["volumes"]["rows"]}
+            volumes = {
+                (r["dimension"], r["value"]): r["requests"] for r in tables["volumes"]["rows"]
+            }
             assert volumes[("total", "all")] == 1  # the real request alone
             assert {r["measure"]: r["value"] for r in tables["red_flags"]["rows"]}["opened"] == 0
             assert tables["sla"]["rows"] == []
-            assert {r["severity"] for r in tables["times"]["rows"]} == {"minor"}  # not the drill's critical
+            assert {r["severity"] for r in tables["times"]["rows"]} == {
+                "minor"
+            }  # not the drill's critical
         else:
             assert real.id in shown.output
     sr = RequestRepository(store).get(drill.sr)
     assert sr.drill and sr.red_flag is None
     kinds = {e.kind for e in RequestRepository(store).timeline(drill.sr)}
     assert not kinds & {"red_flag_opened", "csq_notified", "sla_near_breach", "sla_breached"}
-    listed = CliRunner().invoke(cli, ["sr", "list", "--all", "--json", "--data", str(store.data_dir)])
+    listed = CliRunner().invoke(
+        cli, ["sr", "list", "--all", "--json", "--data", str(store.data_dir)]
+    )
     assert [r["id"] for r in json.loads(listed.output)] == [real.id]
     history = drill_history(store, roster)
     assert [row.report.sr for row in history] == [drill.sr]
     assert "50%" in history_text(history)
 
 
-async def test_an_aborted_drill_tells_everyone_paged_that_it_is_over(desk, controllable_clock,
-                                                                   twilio_peer, smtp_server):
+async def test_an_aborted_drill_tells_everyone_paged_that_it_is_over(
+    desk, controllable_clock, twilio_peer, smtp_server
+):
     store, roster, control, engine = desk
     clock = controllable_clock
     (scenario,) = builtin_scenarios(roster)
@@ -184,8 +233,9 @@ async def test_an_aborted_drill_tells_everyone_paged_that_it_is_over(desk, contr
     assert "(aborted 2026-11-24 03:02:03 UTC)" in report_markdown(report)
 
 
-async def test_a_real_emergency_during_a_drill_is_paged_first(desk, controllable_clock, twilio_peer,
-                                                             twilio_settings):
+async def test_a_real_emergency_during_a_drill_is_paged_first(
+    desk, controllable_clock, twilio_peer, twilio_settings
+):
     store, roster, control, _ = desk
     clock = controllable_clock
     plugins = PluginManager(environ=twilio_settings, store=store).load()
@@ -193,9 +243,21 @@ async def test_a_real_emergency_during_a_drill_is_paged_first(desk, controllable
     (scenario,) = builtin_scenarios(roster)
     start_drill(control, scenario, clock.now(), "wang.fang")
     now = clock.now()
-    real, _ = control.register(now, lambda sr_id: ServiceRequest(
-        sr_id, now, Category.FAULT_SUPPORT, "MSC down for real", site="Shanghai", product="msc",
-        criteria=("1",)), now, "wang.fang", "phone")
+    real, _ = control.register(
+        now,
+        lambda sr_id: ServiceRequest(
+            sr_id,
+            now,
+            Category.FAULT_SUPPORT,
+            "MSC down for real",
+            site="Shanghai",
+            product="msc",
+            criteria=("1",),
+        ),
+        now,
+        "wang.fang",
+        "phone",
+    )
     await engine.tick()
     texts = [m["body"] for m in twilio_peer.messages.values() if m["direction"] == "outbound-api"]
     assert texts and all(real.id in t and not t.startswith("[DRILL]") for t in texts)
@@ -204,6 +266,7 @@ async def test_a_real_emergency_during_a_drill_is_paged_first(desk, controllable
         await engine.tick()
     texts = [m["body"] for m in twilio_peer.messages.values() if m["direction"] == "outbound-api"]
     firsts = [t.startswith("[DRILL]") for t in texts]
-    assert firsts == sorted(firsts) and firsts.count(True) == 4  # every real text before any drill one
+    assert (
+        firsts == sorted(firsts) and firsts.count(True) == 4
+    )  # every real text before any drill one
     await engine.aclose()
-

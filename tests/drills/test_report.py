@@ -15,30 +15,78 @@ from dispatcher.store.outbox import OutboxRecord
 T0 = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
 SR = "SR-20261124-0009"
 PEOPLE = {
-    "li": Person("li", "Li Na", "br", contacts=(ContactMethod(ContactKind.MOBILE, "+12125550100"),)),
+    "li": Person(
+        "li", "Li Na", "br", contacts=(ContactMethod(ContactKind.MOBILE, "+12125550100"),)
+    ),
     "wu": Person("wu", "Wu Bo", "br", contacts=(ContactMethod(ContactKind.VOICE, "+12125550188"),)),
 }
 
 
 def sent(person, channel, address, state, *, code="", detail="", provider_status="", step=0, id=1):
-    return OutboxRecord(SR, person, channel, "mobile", address, "1234", "page", T0, T0,
-                        state=DeliveryState(state), drill=True, step=step, error_code=code,
-                        detail=detail, provider_status=provider_status, id=id)
+    return OutboxRecord(
+        SR,
+        person,
+        channel,
+        "mobile",
+        address,
+        "1234",
+        "page",
+        T0,
+        T0,
+        state=DeliveryState(state),
+        drill=True,
+        step=step,
+        error_code=code,
+        detail=detail,
+        provider_status=provider_status,
+        id=id,
+    )
 
 
-def report(steps, notifications, events=(), targets=DrillTargets()):
-    return build_report(SR, "core", "Core down", "emergency", targets, T0, "exhausted", None, 2,
-                        steps, notifications, events, PEOPLE)
+def report(steps, notifications, events=(), targets=None):
+    return build_report(
+        SR,
+        "core",
+        "Core down",
+        "emergency",
+        targets or DrillTargets(),
+        T0,
+        "exhausted",
+        None,
+        2,
+        steps,
+        notifications,
+        events,
+        PEOPLE,
+    )
 
 
 def test_what_to_fix_names_the_number_the_roster_and_the_rotation():
-    steps = [StepLog(0, 0, T0, ("li", "wu"), ("sms", "voice"), ("case_handler of $branch",)),
-             StepLog(0, 1, T0 + timedelta(minutes=10), (), ("sms",), ("tac_engineer of tac",), True)]
-    records = [sent("li", "sms", "+12125550100", "failed", code="21614",
-                    detail="'To' number is not a valid mobile number", id=1),
-               sent("li", "voice", "+12125550100", "delivered", provider_status="answered", id=2),
-               sent("wu", "voice", "+12125550188", "failed", provider_status="no_answer",
-                    detail="no answer", id=3)]
+    steps = [
+        StepLog(0, 0, T0, ("li", "wu"), ("sms", "voice"), ("case_handler of $branch",)),
+        StepLog(0, 1, T0 + timedelta(minutes=10), (), ("sms",), ("tac_engineer of tac",), True),
+    ]
+    records = [
+        sent(
+            "li",
+            "sms",
+            "+12125550100",
+            "failed",
+            code="21614",
+            detail="'To' number is not a valid mobile number",
+            id=1,
+        ),
+        sent("li", "voice", "+12125550100", "delivered", provider_status="answered", id=2),
+        sent(
+            "wu",
+            "voice",
+            "+12125550188",
+            "failed",
+            provider_status="no_answer",
+            detail="no answer",
+            id=3,
+        ),
+    ]
     result = report(steps, records)
     assert result.fixes == (
         "round 1, step 1: nobody on call for case_handler of $branch: fill that rotation",
@@ -53,34 +101,68 @@ def test_what_to_fix_names_the_number_the_roster_and_the_rotation():
     assert result.reach_rate == 0 and not result.passed
     text = report_markdown(result)
     assert "Nobody on call for tac_engineer of tac." in text
-    assert "| Li Na | sms | +12125550100 | failed (21614 'To' number is not a valid mobile number) | never |" in text
+    assert (
+        "| Li Na | sms | +12125550100 | failed (21614 'To' number is not a valid mobile number) | never |"
+        in text
+    )
 
 
 def test_acknowledgements_are_matched_to_people_by_the_name_the_timeline_gives():
     steps = [StepLog(0, 0, T0, ("li", "wu"), ("sms",))]
-    records = [sent("li", "sms", "+12125550100", "delivered", id=1),
-               sent("wu", "voice", "+12125550188", "delivered", id=2)]
-    events = [Event(SR, 5, T0 + timedelta(minutes=4), "engine", "acknowledged", channel="sms",
-                    data={"by": "Li Na", "from": "dispatched", "to": "acknowledged"}),
-              Event(SR, 6, T0 + timedelta(minutes=12), "engine", "late_acknowledgement",
-                    channel="voice", data={"by": "Wu Bo", "via": "voice"})]
+    records = [
+        sent("li", "sms", "+12125550100", "delivered", id=1),
+        sent("wu", "voice", "+12125550188", "delivered", id=2),
+    ]
+    events = [
+        Event(
+            SR,
+            5,
+            T0 + timedelta(minutes=4),
+            "engine",
+            "acknowledged",
+            channel="sms",
+            data={"by": "Li Na", "from": "dispatched", "to": "acknowledged"},
+        ),
+        Event(
+            SR,
+            6,
+            T0 + timedelta(minutes=12),
+            "engine",
+            "late_acknowledgement",
+            channel="voice",
+            data={"by": "Wu Bo", "via": "voice"},
+        ),
+    ]
     result = report(steps, records, events, DrillTargets(timedelta(minutes=5), 1, 1.0))
     assert [(a.person, a.via, a.after) for a in result.acknowledgements] == [
-        ("li", "sms", timedelta(minutes=4)), ("wu", "voice", timedelta(minutes=12))]
+        ("li", "sms", timedelta(minutes=4)),
+        ("wu", "voice", timedelta(minutes=12)),
+    ]
     assert result.passed and result.reach_rate == 1.0
     assert result.steps[0].first_ack_after == timedelta(minutes=4)
 
 
 def test_the_drill_list_shows_the_trend():
     steps = [StepLog(0, 0, T0, ("li",), ("sms",))]
-    slow = report(steps, [sent("li", "sms", "+12125550100", "delivered")], [
-        Event(SR, 5, T0 + timedelta(minutes=9), "engine", "acknowledged", data={"by": "li"})])
+    slow = report(
+        steps,
+        [sent("li", "sms", "+12125550100", "delivered")],
+        [Event(SR, 5, T0 + timedelta(minutes=9), "engine", "acknowledged", data={"by": "li"})],
+    )
     none = report(steps, [sent("li", "sms", "+12125550100", "delivered")])
-    quick = report(steps, [sent("li", "sms", "+12125550100", "delivered")], [
-        Event(SR, 5, T0 + timedelta(minutes=3), "engine", "acknowledged", data={"by": "li"})])
+    quick = report(
+        steps,
+        [sent("li", "sms", "+12125550100", "delivered")],
+        [Event(SR, 5, T0 + timedelta(minutes=3), "engine", "acknowledged", data={"by": "li"})],
+    )
     rows = [HistoryRow(slow), HistoryRow(none), HistoryRow(quick)]
-    assert trend(rows) == {"reach_rate": {"last": 1.0, "before": 0.5},
-                           "seconds_to_first_ack": {"last": 180.0, "before": 540.0}}
+    assert trend(rows) == {
+        "reach_rate": {"last": 1.0, "before": 0.5},
+        "seconds_to_first_ack": {"last": 180.0, "before": 540.0},
+    }
     lines = history_text(rows).splitlines()
     assert lines[-2] == "trend: reach rate 100% (before: 50% on average)"
-    assert lines[-1] == "trend: first acknowledgement after 3 min 0 s (faster than the 9 min 0 s before, on average)"
+    assert (
+        lines[-1]
+        == "trend: first acknowledgement after 3 min 0 s (faster than the 9 min 0 s before, on average)"
+    )

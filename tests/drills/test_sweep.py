@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher.domain.drills import NO_WORKING_PHONE, NOBODY, dry_run, sweep
-from dispatcher.domain.rotation import Override
 from dispatcher.domain.roster import Role
+from dispatcher.domain.rotation import Override
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
@@ -34,7 +34,9 @@ def test_a_hole_shorter_than_an_hour_still_marks_its_hour(roster):
     email_only = Override("o", "carol", start, start + timedelta(minutes=20), covers="alice")
     holes = sweep(roster, scenario_of(roster), MONDAY, 7 * 24, overrides=(email_only,))
     assert [(h.step, h.problem, h.hours) for h in holes] == [
-        (1, NO_WORKING_PHONE, [local(25, 3)]), (1, NOBODY, [local(29, 22), local(29, 23), local(30, 0)])]
+        (1, NO_WORKING_PHONE, [local(25, 3)]),
+        (1, NOBODY, [local(29, 22), local(29, 23), local(30, 0)]),
+    ]
 
 
 def test_an_override_that_fills_an_hour_of_the_gap_shortens_it(roster):
@@ -46,8 +48,11 @@ def test_an_override_that_fills_an_hour_of_the_gap_shortens_it(roster):
 def test_people_with_no_working_phone_are_a_hole(roster):
     only_email = Override("o", "carol", local(24, 2), local(24, 4), covers="bob")
     holes = sweep(roster, scenario_of(roster), MONDAY, 7 * 24, overrides=(only_email,))
-    assert [(h.step, h.problem, h.hours) for h in holes][0] == (
-        2, NO_WORKING_PHONE, [local(24, 2), local(24, 3)])
+    assert next((h.step, h.problem, h.hours) for h in holes) == (
+        2,
+        NO_WORKING_PHONE,
+        [local(24, 2), local(24, 3)],
+    )
     assert holes[0].detail == "no working phone: carol"
 
 
@@ -70,16 +75,33 @@ def test_a_number_is_dead_while_its_last_outcome_is_a_carrier_refusal():
     from dispatcher.store.outbox import OutboxRecord
 
     def sent(address, state, record_id, code="", failure=""):
-        return OutboxRecord("SR-20261124-0001", "p", "sms", "mobile", address, "1", "page", MONDAY,
-                            MONDAY, state=DeliveryState(state), failure=failure, error_code=code,
-                            id=record_id)
+        return OutboxRecord(
+            "SR-20261124-0001",
+            "p",
+            "sms",
+            "mobile",
+            address,
+            "1",
+            "page",
+            MONDAY,
+            MONDAY,
+            state=DeliveryState(state),
+            failure=failure,
+            error_code=code,
+            id=record_id,
+        )
 
-    records = [sent("+1", "failed", 1, "21211", "permanent"),  # refused: dead
-               sent("+2", "failed", 2, "21211", "permanent"), sent("+2", "delivered", 3),  # fixed since
-               sent("+3", "failed", 4, "", "permanent"),  # the channel was not set up here
-               sent("+4", "failed", 5, "30003", "transient"),  # phone off for a while
-               sent("+5", "delivered", 6), sent("+5", "failed", 7, "21614", "permanent"),  # no SMS
-               sent("+6", "delivered", 8), sent("+6", "failed", 9, "13224", "permanent")]
+    records = [
+        sent("+1", "failed", 1, "21211", "permanent"),  # refused: dead
+        sent("+2", "failed", 2, "21211", "permanent"),
+        sent("+2", "delivered", 3),  # fixed since
+        sent("+3", "failed", 4, "", "permanent"),  # the channel was not set up here
+        sent("+4", "failed", 5, "30003", "transient"),  # phone off for a while
+        sent("+5", "delivered", 6),
+        sent("+5", "failed", 7, "21614", "permanent"),  # no SMS
+        sent("+6", "delivered", 8),
+        sent("+6", "failed", 9, "13224", "permanent"),
+    ]
     assert dead_numbers(records) == {"+1", "+6"}
 
 

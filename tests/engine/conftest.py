@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
 from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
 from dispatcher.engine.clock import ManualClock
 from dispatcher.engine.control import CalloutControl
-from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
 from dispatcher.engine.runtime import Engine, EngineSettings
 from dispatcher.plugins.contract import CalloutEvent
 from dispatcher.plugins.manager import PluginManager
@@ -24,10 +24,17 @@ NIGHT_ROSTER = Path(__file__).with_name("night.yaml")
 
 def billing_outage(sr_id: str, received: datetime, **changes) -> ServiceRequest:
     """A bank's billing outage in Shanghai: an emergency by criteria 7 and 9."""
-    fields = dict(id=sr_id, received=received, category=Category.FAULT_SUPPORT,
-                  summary="Billing records lost", severity=Severity.CRITICAL,
-                  customer=Customer("Bank of Example", VipKind.BANK), site="Shanghai",
-                  product="ocs-9000", criteria=("7", "9"))
+    fields = {
+        "id": sr_id,
+        "received": received,
+        "category": Category.FAULT_SUPPORT,
+        "summary": "Billing records lost",
+        "severity": Severity.CRITICAL,
+        "customer": Customer("Bank of Example", VipKind.BANK),
+        "site": "Shanghai",
+        "product": "ocs-9000",
+        "criteria": ("7", "9"),
+    }
     fields.update(changes)
     return ServiceRequest(**fields)
 
@@ -44,8 +51,9 @@ class Night:
 
     def register(self, **changes) -> ServiceRequest:
         now = self.clock.now()
-        sr, _ = self.control.register(now, lambda sr_id: billing_outage(sr_id, now, **changes),
-                                      now, "wang.fang", "phone")
+        sr, _ = self.control.register(
+            now, lambda sr_id: billing_outage(sr_id, now, **changes), now, "wang.fang", "phone"
+        )
         return sr
 
     async def pass_(self, minutes: float = 0) -> None:
@@ -60,8 +68,11 @@ class Night:
         return self.control.outbox.for_sr(sr_id)
 
     def sms_to(self, number: str) -> list[str]:
-        return [m["body"] for m in self.peer.messages.values()
-                if m["direction"] == "outbound-api" and m["to"] == number]
+        return [
+            m["body"]
+            for m in self.peer.messages.values()
+            if m["direction"] == "outbound-api" and m["to"] == number
+        ]
 
     def calls_to(self, number: str) -> list[dict]:
         return [c for c in self.peer.calls.values() if c["to"] == number]
@@ -73,9 +84,12 @@ class Night:
 @pytest.fixture
 def night_environ(twilio_settings, smtp_settings) -> dict[str, str]:
     port = free_port()
-    return {**twilio_settings, **smtp_settings,
-            "DISPATCHER_VOICE_WEBHOOK_URL": f"http://127.0.0.1:{port}",
-            "DISPATCHER_VOICE_WEBHOOK_LISTEN": f"127.0.0.1:{port}"}
+    return {
+        **twilio_settings,
+        **smtp_settings,
+        "DISPATCHER_VOICE_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+        "DISPATCHER_VOICE_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+    }
 
 
 @pytest.fixture
@@ -86,8 +100,9 @@ async def night(tmp_path, controllable_clock, twilio_peer, smtp_server, night_en
     # A messaging service sends many texts a second; a long code's one a second is tested
     # on its own.
     limits = {**DEFAULT_LIMITS, "channel:sms": Limit(30, timedelta(seconds=1))}
-    engine = Engine(store, roster, plugins, controllable_clock,
-                    settings=EngineSettings(limits=limits))
+    engine = Engine(
+        store, roster, plugins, controllable_clock, settings=EngineSettings(limits=limits)
+    )
     observed: list[CalloutEvent] = []
     plugins.callout_event = observed.append  # what observers are told, in order
     control = CalloutControl(store, roster)

@@ -53,15 +53,28 @@ async def test_an_emergency_is_chased_until_an_sms_reply_acknowledges_it(night):
     assert night.sms_to(LU) == []
 
     kinds = night.kinds(sr.id)
-    assert in_order(kinds, "registered", "red_flag_opened", "callout_started", "dispatched",
-                    "step_reached", "page_sent", "page_delivered", "step_reached", "page_sent",
-                    "acknowledged")
-    pages = [e for e in night.control.requests.timeline(sr.id)
-             if e.kind == "page_sent" and e.data["purpose"] == "page"]
+    assert in_order(
+        kinds,
+        "registered",
+        "red_flag_opened",
+        "callout_started",
+        "dispatched",
+        "step_reached",
+        "page_sent",
+        "page_delivered",
+        "step_reached",
+        "page_sent",
+        "acknowledged",
+    )
+    pages = [
+        e
+        for e in night.control.requests.timeline(sr.id)
+        if e.kind == "page_sent" and e.data["purpose"] == "page"
+    ]
     assert len(pages) == 8 + 4
     notices = [e for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"]
     assert notices[0].data["people"] == ["ma.csq"] and len(night.mail_to("ma@example.org")) == 1
-    assert kinds[-1] == "acknowledged" or "page_sent" not in kinds[kinds.index("acknowledged"):]
+    assert kinds[-1] == "acknowledged" or "page_sent" not in kinds[kinds.index("acknowledged") :]
     told = [e.kind for e in night.observed]
     assert told[0] is CalloutEventKind.CHAIN_STARTED
     assert told.count(CalloutEventKind.STEP_REACHED) == 2
@@ -77,7 +90,10 @@ async def test_a_key_press_acknowledges(night):
     await night.pass_()
     run = night.control.callouts.get(sr.id)
     assert (run.state, run.acknowledged_by, run.acknowledged_via) == (
-        RunState.ACKNOWLEDGED, "Gao Ming", "voice")
+        RunState.ACKNOWLEDGED,
+        "Gao Ming",
+        "voice",
+    )
 
 
 async def test_an_unanswered_chain_is_exhausted_and_says_so(night):
@@ -139,8 +155,9 @@ async def test_a_dispatcher_escalates_and_repages_by_hand(night):
     assert len(night.sms_to(JI)) == 2  # a re-page is not held back as a duplicate
     run = night.control.callouts.get(sr.id)
     assert [s.how for s in run.steps] == ["start", "escalated", "repaged"]
-    assert in_order(night.kinds(sr.id), "callout_escalated", "step_reached", "callout_repaged",
-                    "step_reached")
+    assert in_order(
+        night.kinds(sr.id), "callout_escalated", "step_reached", "callout_repaged", "step_reached"
+    )
 
 
 async def test_acknowledging_at_the_desk_cancels_what_was_still_queued(night):
@@ -149,5 +166,7 @@ async def test_acknowledging_at_the_desk_cancels_what_was_still_queued(night):
     await night.engine.tick()
     assert night.peer.calls == {}
     assert night.sms_to(CHEN) == night.sms_to(GAO) == night.sms_to(HE) == []
-    assert {r.state for r in night.outbox(sr.id) if r.purpose == "page"} <= {DeliveryState.CANCELLED}
+    assert {r.state for r in night.outbox(sr.id) if r.purpose == "page"} <= {
+        DeliveryState.CANCELLED
+    }
     assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED

@@ -54,8 +54,9 @@ HOLDER = textwrap.dedent("""
 
 
 def test_one_engine_per_data_directory_and_the_lease_frees_when_its_holder_dies(tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         desk = EngineLease(tmp_path)

@@ -26,8 +26,12 @@ ENGINE = [sys.executable, "-c", "from dispatcher.cli import main; main()", "engi
 
 
 def start_engine(data, environ):
-    return subprocess.Popen([*ENGINE, "--roster", str(NIGHT_ROSTER), "--data", str(data)],
-                            env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [*ENGINE, "--roster", str(NIGHT_ROSTER), "--data", str(data)],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for(condition, timeout: float, what: str) -> None:
@@ -43,21 +47,39 @@ def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
     data = tmp_path / "data"
     # Mail answers slowly: the kill lands after texts and calls are confirmed, mid-mail.
     with TwilioPeer(latency=0.05) as peer, LoopbackSMTPServer(tls="starttls", latency=2.0) as smtp:
-        environ = {**os.environ, "TWILIO_ACCOUNT_SID": peer.account_sid,
-                   "TWILIO_AUTH_TOKEN": peer.auth_token, "TWILIO_FROM": TEST_FROM,
-                   "DISPATCHER_TWILIO_URL": peer.url, "SMTP_HOST": smtp.host,
-                   "SMTP_PORT": str(smtp.port), "SMTP_USER": smtp.user,
-                   "SMTP_PASSWORD": smtp.password, "SMTP_FROM": "desk@example.org",
-                   "SMTP_TLS": smtp.tls, "SMTP_CA_FILE": str(smtp.ca_file),
-                   "DISPATCHER_SMS_PER_SECOND": "100"}
+        environ = {
+            **os.environ,
+            "TWILIO_ACCOUNT_SID": peer.account_sid,
+            "TWILIO_AUTH_TOKEN": peer.auth_token,
+            "TWILIO_FROM": TEST_FROM,
+            "DISPATCHER_TWILIO_URL": peer.url,
+            "SMTP_HOST": smtp.host,
+            "SMTP_PORT": str(smtp.port),
+            "SMTP_USER": smtp.user,
+            "SMTP_PASSWORD": smtp.password,
+            "SMTP_FROM": "desk@example.org",
+            "SMTP_TLS": smtp.tls,
+            "SMTP_CA_FILE": str(smtp.ca_file),
+            "DISPATCHER_SMS_PER_SECOND": "100",
+        }
         store = Store(data)
         control = CalloutControl(store, load_roster(NIGHT_ROSTER))
         # Registered 9 min 45 s ago: step 1 is due at once, step 2 a quarter minute later.
         from datetime import UTC, datetime
+
         at = datetime.now(UTC) - timedelta(minutes=9, seconds=45)
-        ids = [control.register(at, lambda sr_id, i=i: billing_outage(
-                   sr_id, at, summary=f"Billing records lost at exchange {i}"), at, "wang.fang",
-                   "phone")[0].id for i in range(EMERGENCIES)]
+        ids = [
+            control.register(
+                at,
+                lambda sr_id, i=i: billing_outage(
+                    sr_id, at, summary=f"Billing records lost at exchange {i}"
+                ),
+                at,
+                "wang.fang",
+                "phone",
+            )[0].id
+            for i in range(EMERGENCIES)
+        ]
         outbox = control.outbox
 
         def states() -> Counter:
@@ -66,25 +88,37 @@ def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
 
         engine = start_engine(data, environ)
         try:
-            wait_for(lambda: states()[DeliveryState.SENT] + states()[DeliveryState.DELIVERED] >= 10,
-                     30, "the first confirmed sends")
+            wait_for(
+                lambda: states()[DeliveryState.SENT] + states()[DeliveryState.DELIVERED] >= 10,
+                30,
+                "the first confirmed sends",
+            )
         finally:
             engine.send_signal(signal.SIGKILL)
             engine.wait()
         store.refresh()
         before = {r.id: r for r in outbox.all()}
-        confirmed = {i for i, r in before.items()
-                     if r.state in (DeliveryState.SENT, DeliveryState.DELIVERED)}
-        unfinished = {i for i, r in before.items() if r.state in (DeliveryState.QUEUED, DeliveryState.SENDING)}
+        confirmed = {
+            i for i, r in before.items() if r.state in (DeliveryState.SENT, DeliveryState.DELIVERED)
+        }
+        unfinished = {
+            i for i, r in before.items() if r.state in (DeliveryState.QUEUED, DeliveryState.SENDING)
+        }
         assert confirmed and unfinished, "the kill should land mid-chain"
 
         engine = start_engine(data, environ)
         try:
+
             def second_steps_paged() -> bool:
                 store.refresh()
                 runs = [control.callouts.get(sr_id) for sr_id in ids]
-                pending = [r for r in outbox.all() if r.state in (DeliveryState.QUEUED, DeliveryState.SENDING)]
+                pending = [
+                    r
+                    for r in outbox.all()
+                    if r.state in (DeliveryState.QUEUED, DeliveryState.SENDING)
+                ]
                 return all(len(run.steps) >= 2 for run in runs) and not pending
+
             wait_for(second_steps_paged, 60, "step 2 of every chain, and an empty outbox")
         finally:
             engine.send_signal(signal.SIGTERM)
@@ -94,21 +128,32 @@ def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
             """How many times the peers got this notification (its SR's own summary in it)."""
             summary = record.short_text.split(": ", 1)[1].split(" (")[0]
             if record.channel == "sms":
-                return sum(1 for m in peer.messages.values()
-                           if m["to"] == record.address and summary in m["body"])
+                return sum(
+                    1
+                    for m in peer.messages.values()
+                    if m["to"] == record.address and summary in m["body"]
+                )
             if record.channel == "voice":
-                return sum(1 for c in peer.calls.values()
-                           if c["to"] == record.address and f"{summary}." in c["_twiml"])
-            return sum(1 for m in smtp.messages
-                       if record.address in m["To"]
-                       and f"Summary: {summary}\r\n" in m.get_body(("plain",)).get_content())
+                return sum(
+                    1
+                    for c in peer.calls.values()
+                    if c["to"] == record.address and f"{summary}." in c["_twiml"]
+                )
+            return sum(
+                1
+                for m in smtp.messages
+                if record.address in m["To"]
+                and f"Summary: {summary}\r\n" in m.get_body(("plain",)).get_content()
+            )
 
         for record in outbox.all():
             if record.purpose != "page":
                 continue
             count = received(record)
             if record.id in confirmed:
-                assert count == 1, f"#{record.id} was confirmed sent before the kill, then sent again"
+                assert count == 1, (
+                    f"#{record.id} was confirmed sent before the kill, then sent again"
+                )
             else:
                 assert count >= 1, f"#{record.id} ({record.channel} {record.address}) was lost"
         assert all(len(control.callouts.get(sr_id).steps) >= 2 for sr_id in ids)

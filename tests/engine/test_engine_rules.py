@@ -21,7 +21,7 @@ from dispatcher.plugins.manager import PluginManager
 from .conftest import NIGHT_ROSTER
 
 CHEN = "+12125550101"
-FAULT = dict(criteria=(), severity=Severity.MINOR, category=Category.FAULT_SUPPORT)
+FAULT = {"criteria": (), "severity": Severity.MINOR, "category": Category.FAULT_SUPPORT}
 
 
 async def test_a_long_code_sends_one_text_a_second(night):
@@ -40,8 +40,9 @@ async def test_the_same_page_is_not_sent_twice_within_the_window(night):
     sr = night.register(**FAULT)
     await night.engine.tick()
     (sms,) = [r for r in night.outbox(sr.id) if r.channel == "sms"]
-    [again] = night.control.outbox.enqueue([replace(sms, id=0, state=DeliveryState.QUEUED,
-                                                    attempt=0, due=night.clock.now())])
+    [again] = night.control.outbox.enqueue(
+        [replace(sms, id=0, state=DeliveryState.QUEUED, attempt=0, due=night.clock.now())]
+    )
     await night.pass_(minutes=1)
     assert night.control.outbox.get(again.id).state is DeliveryState.CANCELLED
     assert len(night.sms_to(CHEN)) == 1
@@ -72,7 +73,9 @@ async def test_a_resolved_request_stops_its_chain_and_csq_hears_the_red_flag_clo
     await night.pass_(minutes=1)
     run = night.control.callouts.get(sr.id)
     assert run.state is RunState.STOPPED and "resolved" in run.stopped_reason
-    flags = [e.data["flag"] for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"]
+    flags = [
+        e.data["flag"] for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"
+    ]
     assert flags == ["opened", "closed"]
     assert any("Red Flag closed" in m["Subject"] for m in night.mail_to("ma@example.org"))
 
@@ -99,8 +102,9 @@ async def test_a_failed_text_is_sent_again_by_mail(night):
 async def test_an_audit_reply_confirms_the_contact_method(night):
     from dispatcher.store.callouts import confirmations
 
-    audit = night.control.enqueue_audit([night.control.roster.people["chen.case"]],
-                                        night.clock.now(), "wang.fang")
+    audit = night.control.enqueue_audit(
+        [night.control.roster.people["chen.case"]], night.clock.now(), "wang.fang"
+    )
     await night.engine.tick()
     (text,) = night.sms_to(CHEN)
     code = next(r.ack_code for r in night.control.outbox.for_sr(audit))
@@ -116,8 +120,9 @@ def test_a_second_engine_on_the_same_data_is_refused(tmp_path):
     lease = EngineLease(tmp_path)
     assert lease.acquire("desk")
     try:
-        result = CliRunner().invoke(cli, ["engine", "--roster", str(NIGHT_ROSTER),
-                                          "--data", str(tmp_path)])
+        result = CliRunner().invoke(
+            cli, ["engine", "--roster", str(NIGHT_ROSTER), "--data", str(tmp_path)]
+        )
     finally:
         lease.release()
     assert result.exit_code == 2
@@ -141,11 +146,15 @@ def test_the_desk_runs_the_engine_in_a_thread_of_its_own(tmp_path):
         from datetime import UTC, datetime
 
         now = datetime.now(UTC)
-        sr, _ = control.register(now, lambda sr_id: billing_outage(sr_id, now), now, "wang.fang", "phone")
+        sr, _ = control.register(
+            now, lambda sr_id: billing_outage(sr_id, now), now, "wang.fang", "phone"
+        )
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             store.refresh()
-            delivered = [r for r in control.outbox.for_sr(sr.id) if r.state is DeliveryState.DELIVERED]
+            delivered = [
+                r for r in control.outbox.for_sr(sr.id) if r.state is DeliveryState.DELIVERED
+            ]
             if len(delivered) == 3:
                 break
             time.sleep(0.05)
@@ -165,8 +174,11 @@ async def test_a_closed_request_takes_its_chain_and_notifications_to_the_archive
     sent = night.outbox(sr.id)
     at, actor = night.clock.now(), "wang.fang"
     night.control.acknowledge(sr.id, at, actor, by="Chen Jie")
-    for change in (lambda r: r.resolve(at, actor), lambda r: r.record_callback(
-            at, actor, CallbackOutcome.REACHED, 5), lambda r: r.close(at, actor)):
+    for change in (
+        lambda r: r.resolve(at, actor),
+        lambda r: r.record_callback(at, actor, CallbackOutcome.REACHED, 5),
+        lambda r: r.close(at, actor),
+    ):
         night.control.requests.change(sr.id, change)
     assert night.store.live.table(OUTBOX).all() == []
     assert night.store.live.table("callouts").all() == []

@@ -19,7 +19,9 @@ def test_plugins_lists_versions_hooks_and_why_a_channel_is_off(tmp_path, twilio_
     listing = json.loads(result.output)
     plugins = {p["name"]: p for p in listing["plugins"]}
     channels = {c["name"]: c for c in listing["channels"]}
-    assert plugins["sms"]["hooks"] == ["dispatcher_channels"] and plugins["sms"]["version"] == "0.1.0"
+    assert (
+        plugins["sms"]["hooks"] == ["dispatcher_channels"] and plugins["sms"]["version"] == "0.1.0"
+    )
     assert plugins["voice"]["status"] == "blocked"
     assert channels["sms"]["enabled"] and channels["sms"]["reaches"] == ["mobile"]
     assert not channels["email"]["enabled"] and "SMTP_HOST" in channels["email"]["reason"]
@@ -30,12 +32,18 @@ def test_plugins_in_text(tmp_path):
     result = CliRunner().invoke(cli, ["plugins", "--data", str(tmp_path)], env={"TWILIO_FROM": ""})
 
     assert result.exit_code == 0
-    assert "sms (plugin sms): disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM are not set" in result.output
+    assert (
+        "sms (plugin sms): disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM are not set"
+        in result.output
+    )
 
 
 def _person():
     return Person(
-        id="li.wei", name="Li Wei", unit="bd-core", language="zh",
+        id="li.wei",
+        name="Li Wei",
+        unit="bd-core",
+        language="zh",
         contacts=(
             ContactMethod(ContactKind.MOBILE, "+15551230001"),
             ContactMethod(ContactKind.EMAIL, "li.wei@example.org"),
@@ -57,7 +65,9 @@ async def test_notify_test_reaches_every_contact_method_and_reports_each(
 
     by_route = {(o.contact, o.channel): o.receipt for o in outcomes}
     assert set(by_route) == {
-        ("+15551230001", "sms"), ("+15551230001", "voice"), ("li.wei@example.org", "email"),
+        ("+15551230001", "sms"),
+        ("+15551230001", "voice"),
+        ("li.wei@example.org", "email"),
         ("+15551230009", "voice"),
     }
     assert all(by_route[route].ok for route in list(by_route)[:3])

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from dispatcher.plugins import (
-    BLOCK_ENV, CalloutEvent, CalloutEventKind, PluginError, PluginManager, hookimpl, hookspecs,
+    BLOCK_ENV,
+    CalloutEvent,
+    CalloutEventKind,
+    PluginError,
+    PluginManager,
+    hookimpl,
+    hookspecs,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +64,10 @@ def test_a_plugin_that_cannot_import_or_register_is_left_out(installed):
         def dispatcher_channels(self, register, settings):
             raise RuntimeError("boom")
 
-    installed += [_EntryPoint("broken", ImportError("no module named chat_sdk")), _EntryPoint("exploding", Exploding())]
+    installed += [
+        _EntryPoint("broken", ImportError("no module named chat_sdk")),
+        _EntryPoint("exploding", Exploding()),
+    ]
 
     manager = PluginManager(environ={}).load()
 
@@ -76,7 +85,9 @@ def test_a_misspelt_hook_is_an_error_that_says_how_to_block_it(installed):
 
     installed.append(_EntryPoint("typo", Misspelt()))
 
-    with pytest.raises(PluginError, match=rf"plugin 'typo': unknown hook 'dispatcher_chanels'; .*{BLOCK_ENV}=typo"):
+    with pytest.raises(
+        PluginError, match=rf"plugin 'typo': unknown hook 'dispatcher_chanels'; .*{BLOCK_ENV}=typo"
+    ):
         PluginManager(environ={}).load()
     PluginManager(environ={BLOCK_ENV: "typo"}).load()
 
@@ -96,7 +107,9 @@ def test_observers_see_events_and_one_failing_observer_does_not_stop_the_others(
 
     installed += [_EntryPoint("a_failing", Failing()), _EntryPoint("z_recording", Recording())]
     manager = PluginManager(environ={}).load()
-    event = CalloutEvent(CalloutEventKind.ACKNOWLEDGED, "SR-1", datetime.now(UTC), person_id="li.wei")
+    event = CalloutEvent(
+        CalloutEventKind.ACKNOWLEDGED, "SR-1", datetime.now(UTC), person_id="li.wei"
+    )
 
     manager.callout_event(event)
 
@@ -105,6 +118,7 @@ def test_observers_see_events_and_one_failing_observer_does_not_stop_the_others(
 
 def test_two_channels_with_one_name_keep_the_first(installed, twilio_settings):
     from dispatcher_sms import SmsChannel, TwilioConfig
+
     from dispatcher.plugins import Settings
 
     class Impostor:
@@ -126,5 +140,7 @@ def test_every_hook_is_documented_in_the_guide():
 
     assert hooks
     for name in hooks:
-        assert re.search(rf"^#+ .*`{name}", guide, re.MULTILINE), f"{name} has no section in the guide"
+        assert re.search(rf"^#+ .*`{name}", guide, re.MULTILINE), (
+            f"{name} has no section in the guide"
+        )
         assert getattr(hookspecs, name).__doc__.strip()

@@ -33,17 +33,27 @@ def test_every_contact_method_gets_a_test_message_and_the_report_names_each(
 
     assert result.exit_code == 0, result.output
     sms = [m for m in twilio_peer.messages.values() if m["direction"] == "outbound-api"]
-    assert [m["to"] for m in sms] == [MOBILE] and "调度台测试消息" in sms[0]["body"]  # she reads Chinese
+    assert [m["to"] for m in sms] == [MOBILE] and "调度台测试消息" in sms[0][
+        "body"
+    ]  # she reads Chinese
     assert sorted(c["to"] for c in twilio_peer.calls.values()) == [MOBILE, DESK_PHONE]
     (mail,) = smtp_server.messages
     assert mail["To"].addresses[0].addr_spec == EMAIL
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Li Na") and lines[0].endswith(f"({PERSON}):")
-    for contact, channel, status in [(MOBILE, "sms", "queued"), (MOBILE, "voice", "queued"),
-                                     (DESK_PHONE, "voice", "queued"), (EMAIL, "email", "sent")]:
-        assert any(contact in line and f" {channel} " in line and status in line for line in lines), (contact, channel)
+    for contact, channel, status in [
+        (MOBILE, "sms", "queued"),
+        (MOBILE, "voice", "queued"),
+        (DESK_PHONE, "voice", "queued"),
+        (EMAIL, "email", "sent"),
+    ]:
+        assert any(
+            contact in line and f" {channel} " in line and status in line for line in lines
+        ), (contact, channel)
     assert "  channel webhook disabled: DISPATCHER_WEBHOOK_URL is not set" in lines
-    assert env["TWILIO_AUTH_TOKEN"] not in result.output and env["SMTP_PASSWORD"] not in result.output
+    assert (
+        env["TWILIO_AUTH_TOKEN"] not in result.output and env["SMTP_PASSWORD"] not in result.output
+    )
 
 
 def test_the_json_report(tmp_path, env, twilio_peer, smtp_server):
@@ -55,12 +65,25 @@ def test_the_json_report(tmp_path, env, twilio_peer, smtp_server):
     report = json.loads(result.stdout)
     assert report["person"] == PERSON
     outcomes = {(o["contact"], o["channel"]): o["receipt"] for o in report["outcomes"]}
-    assert set(outcomes) == {(MOBILE, "sms"), (MOBILE, "voice"), (DESK_PHONE, "voice"), (EMAIL, "email")}
+    assert set(outcomes) == {
+        (MOBILE, "sms"),
+        (MOBILE, "voice"),
+        (DESK_PHONE, "voice"),
+        (EMAIL, "email"),
+    }
     assert outcomes[(MOBILE, "sms")]["provider_id"] in twilio_peer.messages
     assert outcomes[(EMAIL, "email")]["status"] == "sent"
     refused = outcomes[(DESK_PHONE, "voice")]
-    assert (refused["ok"], refused["failure"], refused["error_code"]) == (False, "permanent", "21211")
-    assert {"channel": "webhook", "plugin": "webhook", "reason": "DISPATCHER_WEBHOOK_URL is not set"} in report["disabled"]
+    assert (refused["ok"], refused["failure"], refused["error_code"]) == (
+        False,
+        "permanent",
+        "21211",
+    )
+    assert {
+        "channel": "webhook",
+        "plugin": "webhook",
+        "reason": "DISPATCHER_WEBHOOK_URL is not set",
+    } in report["disabled"]
 
 
 def test_an_unknown_person_is_one_line_and_exit_2(tmp_path, env, twilio_peer, smtp_server):
@@ -71,7 +94,9 @@ def test_an_unknown_person_is_one_line_and_exit_2(tmp_path, env, twilio_peer, sm
     assert not twilio_peer.requests and not smtp_server.messages
 
 
-def test_a_channel_without_credentials_is_reported_disabled_not_a_crash(tmp_path, env, twilio_peer, smtp_server):
+def test_a_channel_without_credentials_is_reported_disabled_not_a_crash(
+    tmp_path, env, twilio_peer, smtp_server
+):
     env = {**env, "SMTP_USER": "", "SMTP_PASSWORD": ""}
 
     text = notify(tmp_path, env, PERSON)
@@ -79,11 +104,24 @@ def test_a_channel_without_credentials_is_reported_disabled_not_a_crash(tmp_path
 
     assert text.exit_code == as_json.exit_code == 1
     assert isinstance(text.exception, SystemExit) and "Traceback" not in text.output
-    assert "  channel email disabled: SMTP_USER, SMTP_PASSWORD are not set" in text.stdout.splitlines()
-    assert any(EMAIL in line and "skipped: no enabled channel reaches it" in line for line in text.stdout.splitlines())
+    assert (
+        "  channel email disabled: SMTP_USER, SMTP_PASSWORD are not set" in text.stdout.splitlines()
+    )
+    assert any(
+        EMAIL in line and "skipped: no enabled channel reaches it" in line
+        for line in text.stdout.splitlines()
+    )
     report = json.loads(as_json.stdout)
-    assert {"channel": "email", "plugin": "email", "reason": "SMTP_USER, SMTP_PASSWORD are not set"} in report["disabled"]
-    reached = {(o["contact"], o["channel"]) for o in report["outcomes"] if o["receipt"] and o["receipt"]["ok"]}
+    assert {
+        "channel": "email",
+        "plugin": "email",
+        "reason": "SMTP_USER, SMTP_PASSWORD are not set",
+    } in report["disabled"]
+    reached = {
+        (o["contact"], o["channel"])
+        for o in report["outcomes"]
+        if o["receipt"] and o["receipt"]["ok"]
+    }
     assert reached == {(MOBILE, "sms"), (MOBILE, "voice"), (DESK_PHONE, "voice")}
     assert not smtp_server.messages
 

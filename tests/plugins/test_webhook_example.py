@@ -39,13 +39,17 @@ def build_wheel(source: Path, into: Path) -> Path:
         f"[{group}]\n" + "".join(f"{key} = {value}\n" for key, value in points.items())
         for group, points in project["entry-points"].items()
     )
-    files = {f"{module}.py": (source / f"{module}.py").read_bytes()
-             for module in pyproject["tool"]["setuptools"]["py-modules"]}
+    files = {
+        f"{module}.py": (source / f"{module}.py").read_bytes()
+        for module in pyproject["tool"]["setuptools"]["py-modules"]
+    }
     files[f"{info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
         + "".join(f"Requires-Dist: {dependency}\n" for dependency in project["dependencies"])
     ).encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     files[f"{info}/entry_points.txt"] = entry_points.encode()
     record = ""
     for path, data in files.items():
@@ -66,9 +70,21 @@ def site(tmp_path_factory):
     wheel = build_wheel(EXAMPLE, work)
     target = work / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--disable-pip-version-check", "--target", str(target), str(wheel)],
-        check=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        timeout=120,
     )
     return target
 
@@ -80,13 +96,24 @@ def sink():
 
 
 def dispatcher(site: Path, data: Path, *args: str, url: str = "") -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TWILIO_", "SMTP_", "DISPATCHER_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TWILIO_", "SMTP_", "DISPATCHER_"))
+    }
     env.update(PYTHONPATH=str(site), DISPATCHER_WEBHOOK_URL=url, DISPATCHER_DATA=str(data))
-    code = "import sys, dispatcher_webhook; print(dispatcher_webhook.__file__, file=sys.stderr); " \
-           "from dispatcher.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys, dispatcher_webhook; print(dispatcher_webhook.__file__, file=sys.stderr); "
+        "from dispatcher.cli import main; main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_the_example_is_the_readme_guide():
@@ -108,20 +135,27 @@ def test_installed_through_its_entry_point_it_is_listed(site, sink, tmp_path):
 
 def test_installed_it_sends_json_and_reports_a_500_as_transient(site, sink, tmp_path):
     url = sink.url + "/robot/send?access_token=s3cret"
-    sent = dispatcher(site, tmp_path, "notify", "test", PERSON, "--channel", "webhook", "--json", url=url)
+    sent = dispatcher(
+        site, tmp_path, "notify", "test", PERSON, "--channel", "webhook", "--json", url=url
+    )
 
     assert sent.returncode == 0, sent.stderr
     assert [r.path for r in sink.requests] == ["/robot/send?access_token=s3cret"] * 2
     bodies = sorted((r.json() for r in sink.requests), key=lambda b: b["contact"]["kind"])
     assert [b["contact"] for b in bodies] == [
-        {"kind": "email", "address": "wang.qiang@example.com"}, {"kind": "mobile", "address": "+14155550101"},
+        {"kind": "email", "address": "wang.qiang@example.com"},
+        {"kind": "mobile", "address": "+14155550101"},
     ]
-    assert all(b["person"]["id"] == PERSON and b["sr_id"] == "TEST" and b["ack_code"] for b in bodies)
+    assert all(
+        b["person"]["id"] == PERSON and b["sr_id"] == "TEST" and b["ack_code"] for b in bodies
+    )
     report = json.loads(sent.stdout)["outcomes"]
     assert [o["receipt"]["status"] for o in report] == ["sent", "sent"]
 
     sink.answer(500)
-    failed = dispatcher(site, tmp_path, "notify", "test", PERSON, "--channel", "webhook", "--json", url=url)
+    failed = dispatcher(
+        site, tmp_path, "notify", "test", PERSON, "--channel", "webhook", "--json", url=url
+    )
 
     assert failed.returncode == 1, failed.stderr
     receipts = [o["receipt"] for o in json.loads(failed.stdout)["outcomes"]]

@@ -40,10 +40,23 @@ def night(data_dir):
     requests = RequestRepository(store)
 
     def emergency(received, summary, drill=False):
-        sr, _ = control.register(received, lambda sr_id: ServiceRequest(
-            sr_id, received, Category.FAULT_SUPPORT, summary, severity=Severity.CRITICAL,
-            site="Shanghai", product="msc-9000", criteria=("1",), drill=drill), received, "desk",
-            "phone")
+        sr, _ = control.register(
+            received,
+            lambda sr_id: ServiceRequest(
+                sr_id,
+                received,
+                Category.FAULT_SUPPORT,
+                summary,
+                severity=Severity.CRITICAL,
+                site="Shanghai",
+                product="msc-9000",
+                criteria=("1",),
+                drill=drill,
+            ),
+            received,
+            "desk",
+            "phone",
+        )
         return sr.id
 
     e1 = emergency(START + timedelta(hours=1), "MSC down in Pudong")
@@ -51,34 +64,80 @@ def night(data_dir):
     emergency(START + timedelta(hours=3), "drill: core down", drill=True)
     for minutes in range(1, 10):
         control.escalate(e2, START + timedelta(hours=2, minutes=minutes), "desk")
-    requests.change(e2, lambda sr: sr.record(START + timedelta(hours=2, minutes=15), "engine",
-                                             "sla_breached", clock="response",
-                                             deadline=(START + timedelta(hours=2, minutes=15)).isoformat()))
-    f1, _ = requests.register(START - timedelta(hours=5), lambda sr_id: ServiceRequest(
-        sr_id, START - timedelta(hours=5), Category.FAULT_SUPPORT, "ONT flapping",
-        site="Beijing", product="olt-5000"), START - timedelta(hours=5), "desk", "phone")
-    requests.change(f1.id, lambda sr: sr.note(START + timedelta(hours=3), "wang.fang",
-                                              "waiting for a spare board"))
-    r1, _ = requests.register(START + timedelta(hours=4), lambda sr_id: ServiceRequest(
-        sr_id, START + timedelta(hours=4), Category.CONSULTATION, "backup question",
-        customer=Customer("China Example"), reporter=Reporter("Ma Li", "+12125550100")),
-        START + timedelta(hours=4), "desk", "phone")
+    requests.change(
+        e2,
+        lambda sr: sr.record(
+            START + timedelta(hours=2, minutes=15),
+            "engine",
+            "sla_breached",
+            clock="response",
+            deadline=(START + timedelta(hours=2, minutes=15)).isoformat(),
+        ),
+    )
+    f1, _ = requests.register(
+        START - timedelta(hours=5),
+        lambda sr_id: ServiceRequest(
+            sr_id,
+            START - timedelta(hours=5),
+            Category.FAULT_SUPPORT,
+            "ONT flapping",
+            site="Beijing",
+            product="olt-5000",
+        ),
+        START - timedelta(hours=5),
+        "desk",
+        "phone",
+    )
+    requests.change(
+        f1.id,
+        lambda sr: sr.note(START + timedelta(hours=3), "wang.fang", "waiting for a spare board"),
+    )
+    r1, _ = requests.register(
+        START + timedelta(hours=4),
+        lambda sr_id: ServiceRequest(
+            sr_id,
+            START + timedelta(hours=4),
+            Category.CONSULTATION,
+            "backup question",
+            customer=Customer("China Example"),
+            reporter=Reporter("Ma Li", "+12125550100"),
+        ),
+        START + timedelta(hours=4),
+        "desk",
+        "phone",
+    )
     requests.change(r1.id, lambda sr: sr.resolve(START + timedelta(hours=5), "desk"))
     older = START - timedelta(days=2)
-    c1, _ = requests.register(older, lambda sr_id: ServiceRequest(
-        sr_id, older, Category.CONSULTATION, "licence question"), older, "desk", "phone")
+    c1, _ = requests.register(
+        older,
+        lambda sr_id: ServiceRequest(sr_id, older, Category.CONSULTATION, "licence question"),
+        older,
+        "desk",
+        "phone",
+    )
     requests.change(c1.id, lambda sr: sr.resolve(START - timedelta(days=1), "desk"))
-    requests.change(c1.id, lambda sr: sr.note(START + timedelta(hours=6), "li.na",
-                                              "customer confirmed by mail"))
-    requests.change(c1.id, lambda sr: sr.record_callback(
-        START + timedelta(hours=6), "li.na", CallbackOutcome.REACHED, 5))
+    requests.change(
+        c1.id, lambda sr: sr.note(START + timedelta(hours=6), "li.na", "customer confirmed by mail")
+    )
+    requests.change(
+        c1.id,
+        lambda sr: sr.record_callback(
+            START + timedelta(hours=6), "li.na", CallbackOutcome.REACHED, 5
+        ),
+    )
     requests.change(c1.id, lambda sr: sr.close(START + timedelta(hours=6), "li.na"))
     planned = PlannedRepository(store)
-    for start, title in ((END + timedelta(hours=2), "MSC cutover"),
-                         (END + timedelta(days=2), "later upgrade"),
-                         (START + timedelta(minutes=30), "core patch tonight")):
-        planned.add(start, lambda pid, s=start, t=title: PlannedService(
-            pid, PlannedKind.CUTOVER, t, s, s + timedelta(hours=4), "Shanghai"))
+    for start, title in (
+        (END + timedelta(hours=2), "MSC cutover"),
+        (END + timedelta(days=2), "later upgrade"),
+        (START + timedelta(minutes=30), "core patch tonight"),
+    ):
+        planned.add(
+            start,
+            lambda pid, s=start, t=title: PlannedService(
+                pid, PlannedKind.CUTOVER, t, s, s + timedelta(hours=4), "Shanghai"
+            ),
+        )
     return store, roster, (e1, e2, f1.id, r1.id, c1.id)
 
 
@@ -86,37 +145,70 @@ def test_the_handover_lists_what_the_next_shift_takes_over(tmp_path):
     store, roster, (e1, e2, f1, r1, c1) = night(tmp_path / "data")
     report = json.loads(render(handover_report(store, roster, START, END, END), "json"))
     tables = {name: table["rows"] for name, table in report["tables"].items()}
-    assert tables["open_by_state"] == [{"status": "new", "requests": 1},
-                                       {"status": "dispatched", "requests": 2},
-                                       {"status": "resolved", "requests": 1}]
+    assert tables["open_by_state"] == [
+        {"status": "new", "requests": 1},
+        {"status": "dispatched", "requests": 2},
+        {"status": "resolved", "requests": 1},
+    ]
     assert [(r["sr"], r["emergency"], r["age_hours"]) for r in tables["open_requests"]] == [
-        (e1, "yes", 11.0), (e2, "yes", 10.0), (f1, "no", 17.0), (r1, "no", 8.0)]
+        (e1, "yes", 11.0),
+        (e2, "yes", 10.0),
+        (f1, "no", 17.0),
+        (r1, "no", 8.0),
+    ]
     assert tables["red_flags_open"] == [
         {"sr": e1, "opened": "2026-11-24T21:00:00+00:00", "age_hours": 11.0},
-        {"sr": e2, "opened": "2026-11-24T22:00:00+00:00", "age_hours": 10.0}]
+        {"sr": e2, "opened": "2026-11-24T22:00:00+00:00", "age_hours": 10.0},
+    ]
     assert [(r["sr"], r["state"], r["position"], r["seen"]) for r in tables["chains"]] == [
-        (e1, "running", "round 1, step 1", "yes"), (e2, "exhausted", "round 3, step 3", "NO")]
+        (e1, "running", "round 1, step 1", "yes"),
+        (e2, "exhausted", "round 3, step 3", "NO"),
+    ]
     # critical core SLA: respond in 15 min, restore in 4 h; both deadlines fell in the shift
     assert tables["sla_breaches"] == [
         {"sr": e1, "clock": "response", "deadline": "2026-11-24T21:15+00:00", "seen_by": "clock"},
         {"sr": e1, "clock": "restore", "deadline": "2026-11-25T01:00+00:00", "seen_by": "clock"},
-        {"sr": e2, "clock": "response", "deadline": "2026-11-24T22:15+00:00",
-         "seen_by": "engine, clock"},
-        {"sr": e2, "clock": "restore", "deadline": "2026-11-25T02:00+00:00", "seen_by": "clock"}]
+        {
+            "sr": e2,
+            "clock": "response",
+            "deadline": "2026-11-24T22:15+00:00",
+            "seen_by": "engine, clock",
+        },
+        {"sr": e2, "clock": "restore", "deadline": "2026-11-25T02:00+00:00", "seen_by": "clock"},
+    ]
     assert tables["callbacks_due"] == [
-        {"subject": r1, "kind": "request", "due": "2026-11-26T01:00+00:00", "overdue": "no",
-         "attempts": 0, "customer": "China Example", "contact": "Ma Li +12125550100"}]
+        {
+            "subject": r1,
+            "kind": "request",
+            "due": "2026-11-26T01:00+00:00",
+            "overdue": "no",
+            "attempts": 0,
+            "customer": "China Example",
+            "contact": "Ma Li +12125550100",
+        }
+    ]
     assert [(r["title"], r["start"]) for r in tables["planned_next"]] == [
-        ("MSC cutover", "2026-11-25T10:00+00:00")]
+        ("MSC cutover", "2026-11-25T10:00+00:00")
+    ]
     # tonight's work in Shanghai, 20:30 to 00:30: both emergencies there fell in its window
     assert [(r["title"], r["faults_during"]) for r in tables["planned_shift"]] == [
-        ("core patch tonight", f"{e1} {e2}")]
+        ("core patch tonight", f"{e1} {e2}")
+    ]
     assert tables["notes"] == [
-        {"at": "2026-11-24T23:00+00:00", "sr": f1, "by": "wang.fang",
-         "note": "waiting for a spare board"},
+        {
+            "at": "2026-11-24T23:00+00:00",
+            "sr": f1,
+            "by": "wang.fang",
+            "note": "waiting for a spare board",
+        },
         # received two days before the shift, closed during it: its note is the shift's
-        {"at": "2026-11-25T02:00+00:00", "sr": c1, "by": "li.na",
-         "note": "customer confirmed by mail"}]
+        {
+            "at": "2026-11-25T02:00+00:00",
+            "sr": c1,
+            "by": "li.na",
+            "note": "customer confirmed by mail",
+        },
+    ]
     assert "drill" not in json.dumps(report)
     store.close()
 
@@ -124,17 +216,34 @@ def test_the_handover_lists_what_the_next_shift_takes_over(tmp_path):
 def test_the_handover_prints_as_markdown_from_the_command_line(tmp_path):
     store, _, (e1, *_) = night(tmp_path / "data")
     store.close()
-    result = CliRunner().invoke(cli, [
-        "report", "handover", "--from", START.isoformat(), "--to", END.isoformat(),
-        "--roster", str(SAMPLE_ROSTER), "--data", str(tmp_path / "data")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "handover",
+            "--from",
+            START.isoformat(),
+            "--to",
+            END.isoformat(),
+            "--roster",
+            str(SAMPLE_ROSTER),
+            "--data",
+            str(tmp_path / "data"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     text = result.output
     assert text.startswith("# Shift handover\n")
-    for heading in ("Open requests by state", "Red Flags open, oldest first",
-                    "Call-out chains running or exhausted", "SLA breaches of the shift",
-                    "Callbacks (回访) waiting, most overdue first",
-                    "Planned work of the shift, and faults during it", "Planned work in the next shift",
-                    "Notes of the shift"):
+    for heading in (
+        "Open requests by state",
+        "Red Flags open, oldest first",
+        "Call-out chains running or exhausted",
+        "SLA breaches of the shift",
+        "Callbacks (回访) waiting, most overdue first",
+        "Planned work of the shift, and faults during it",
+        "Planned work in the next shift",
+        "Notes of the shift",
+    ):
         assert f"\n## {heading}\n" in text
     assert f"| {e1} | fault_support" not in text  # rows carry the state, not the category
     assert f"| {e1} | dispatched | critical | yes | 11.0 |" in text

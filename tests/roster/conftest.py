@@ -20,24 +20,48 @@ def person(person_id: str, *roles: Role, phone: bool = True, mobile: bool = True
     if phone:
         kind = ContactKind.MOBILE if mobile else ContactKind.VOICE
         contacts.insert(0, ContactMethod(kind, "+12125550100"))
-    return Person(person_id, person_id.title(), "br", roles=roles or (Role.CASE_HANDLER,), contacts=tuple(contacts))
+    return Person(
+        person_id,
+        person_id.title(),
+        "br",
+        roles=roles or (Role.CASE_HANDLER,),
+        contacts=tuple(contacts),
+    )
 
 
-def rotation(rotation_id="r", *, slots, handoffs=((0, 8, 0), (0, 20, 0)), zone="Asia/Shanghai",
-             repeat=Repeat.DAILY, period=1, start=date(2026, 11, 2), unit="br", role=Role.CASE_HANDLER) -> Rotation:
+def rotation(
+    rotation_id="r",
+    *,
+    slots,
+    handoffs=((0, 8, 0), (0, 20, 0)),
+    zone="Asia/Shanghai",
+    repeat=Repeat.DAILY,
+    period=1,
+    start=date(2026, 11, 2),
+    unit="br",
+    role=Role.CASE_HANDLER,
+) -> Rotation:
     from datetime import time
 
-    return Rotation(rotation_id, unit, role, zone, repeat, start,
-                    tuple(Handoff(d, time(h, m)) for d, h, m in handoffs),
-                    tuple(tuple(s) if isinstance(s, (list, tuple)) else ((s,) if s else ()) for s in slots),
-                    period)
+    return Rotation(
+        rotation_id,
+        unit,
+        role,
+        zone,
+        repeat,
+        start,
+        tuple(Handoff(d, time(h, m)) for d, h, m in handoffs),
+        tuple(tuple(s) if isinstance(s, (list, tuple)) else ((s,) if s else ()) for s in slots),
+        period,
+    )
 
 
 def small_roster(*rotations: Rotation, people=None, **kwargs) -> Roster:
     people = people or [person(p) for p in ("alice", "bob", "carol")]
     return Roster(
         units={"br": Unit("br", UnitKind.BRANCH, "Branch", sites=("Shanghai",))},
-        product_lines={}, products={},
+        product_lines={},
+        products={},
         people={p.id: p for p in people},
         rotations={r.id: r for r in rotations},
         required=[("br", Role.CASE_HANDLER)],

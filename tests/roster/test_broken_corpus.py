@@ -23,7 +23,9 @@ def test_a_broken_roster_exits_2_naming_line_and_field(path: Path, tmp_path: Pat
     expected_field = lines[0].removeprefix("# expect: ")
     marked_line = next(n for n, line in enumerate(lines, start=1) if line.endswith("# <-"))
 
-    result = CliRunner().invoke(cli, ["roster", "check", str(path), "--data", str(tmp_path / "none")])
+    result = CliRunner().invoke(
+        cli, ["roster", "check", str(path), "--data", str(tmp_path / "none")]
+    )
 
     assert result.exit_code == 2, result.output
     error_lines = result.stderr.strip().splitlines()

@@ -24,19 +24,36 @@ def test_check_of_the_sample_exits_0(tmp_path: Path):
 
 def test_check_with_a_gap_exits_1_and_reports_it_in_json(tmp_path: Path, base_text: str):
     roster = tmp_path / "gappy.yaml"
-    roster.write_text(base_text.replace("    people: [alice, bob]\n  - id: net-overall",
-                                        "    people: [alice, null]\n  - id: net-overall"))
-    result = run("check", str(roster), "--from", "2026-11-24", "--days", "2", "--json",
-                 "--data", str(tmp_path / "d"))
+    roster.write_text(
+        base_text.replace(
+            "    people: [alice, bob]\n  - id: net-overall",
+            "    people: [alice, null]\n  - id: net-overall",
+        )
+    )
+    result = run(
+        "check",
+        str(roster),
+        "--from",
+        "2026-11-24",
+        "--days",
+        "2",
+        "--json",
+        "--data",
+        str(tmp_path / "d"),
+    )
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["reachable"] is False
-    assert {(g["unit"], g["from"]) for g in report["gaps"]} >= {("br-sh", "2026-11-24T12:00:00+00:00")}
+    assert {(g["unit"], g["from"]) for g in report["gaps"]} >= {
+        ("br-sh", "2026-11-24T12:00:00+00:00")
+    }
 
 
 def test_several_problems_are_each_printed_then_exit_2(tmp_path: Path, base_text: str):
     roster = tmp_path / "bad.yaml"
-    roster.write_text(base_text.replace("kind: branch", "kind: office").replace("{person: alice}", "{person: x}"))
+    roster.write_text(
+        base_text.replace("kind: branch", "kind: office").replace("{person: alice}", "{person: x}")
+    )
     result = run("check", str(roster), "--data", str(tmp_path / "d"))
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
@@ -52,13 +69,30 @@ def test_oncall_and_an_override_that_changes_it(tmp_path: Path):
     assert [p["id"] for p in before["people"]] == ["sh-li-na"]
     assert before["until"] == "2026-11-25T00:00:00+00:00"
 
-    added = run("override", "add", "--person", "sh-wang-qiang", "--covers", "sh-li-na",
-                "--from", "2026-11-24T12:30", "--to", "2026-11-24T18:00", "--reason", "ill", "--as", "desk", *data)
+    added = run(
+        "override",
+        "add",
+        "--person",
+        "sh-wang-qiang",
+        "--covers",
+        "sh-li-na",
+        "--from",
+        "2026-11-24T12:30",
+        "--to",
+        "2026-11-24T18:00",
+        "--reason",
+        "ill",
+        "--as",
+        "desk",
+        *data,
+    )
     assert added.exit_code == 0, added.output
     override_id = added.output.strip()
     after = json.loads(run("oncall", *at, "--json", *data).output)["on_call"][0]
     assert [p["id"] for p in after["people"]] == ["sh-wang-qiang"]
-    listed = json.loads(run("override", "list", "--all", "--json", "--data", str(tmp_path / "d")).output)
+    listed = json.loads(
+        run("override", "list", "--all", "--json", "--data", str(tmp_path / "d")).output
+    )
     assert [(o["id"], o["created_by"]) for o in listed] == [(override_id, "desk")]
 
     assert run("override", "remove", override_id, "--data", str(tmp_path / "d")).exit_code == 0
@@ -69,17 +103,41 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path):
     data = ["--roster", str(SAMPLE), "--data", str(tmp_path / "d")]
     assert run("oncall", "--at", "tomorrow", *data).exit_code == 2
     assert run("oncall", "--unit", "br-mars", *data).exit_code == 2
-    result = run("override", "add", "--person", "nobody", "--covers", "sh-li-na", "--from", "2026-11-24",
-                 "--to", "2026-11-25", *data)
+    result = run(
+        "override",
+        "add",
+        "--person",
+        "nobody",
+        "--covers",
+        "sh-li-na",
+        "--from",
+        "2026-11-24",
+        "--to",
+        "2026-11-25",
+        *data,
+    )
     assert result.exit_code == 2 and "no person 'nobody'" in result.stderr
 
 
 def test_ical_of_a_person_lists_their_shifts(tmp_path: Path):
     out = tmp_path / "li-na.ics"
-    result = run("ical", "--person", "sh-li-na", "--from", "2026-11-24", "--days", "6", "-o", str(out),
-                 "--roster", str(SAMPLE), "--data", str(tmp_path / "d"))
+    result = run(
+        "ical",
+        "--person",
+        "sh-li-na",
+        "--from",
+        "2026-11-24",
+        "--days",
+        "6",
+        "-o",
+        str(out),
+        "--roster",
+        str(SAMPLE),
+        "--data",
+        str(tmp_path / "d"),
+    )
     assert result.exit_code == 0, result.output
-    events = [c for c in Calendar.from_ical(out.read_bytes()).walk("VEVENT")]
+    events = list(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
     assert len(events) == 4  # one 12-hour shift in three of a day-night cycle of three people
     assert all("Li Na" in str(e["SUMMARY"]) for e in events)
     assert all(e["DTEND"].dt - e["DTSTART"].dt == timedelta(hours=12) for e in events)

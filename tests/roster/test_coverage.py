@@ -22,21 +22,29 @@ def test_the_sample_is_reachable_at_every_minute_for_four_weeks():
 def test_an_off_slot_is_an_exact_gap():
     roster = small_roster(rotation(slots=["alice", None]))
     report = check_coverage(roster, utc(2026, 11, 2, 0), utc(2026, 11, 3, 0))
-    assert [(g.start, g.end, g.reason) for g in report.gaps] == [(utc(2026, 11, 2, 12), utc(2026, 11, 3, 0), NOBODY)]
+    assert [(g.start, g.end, g.reason) for g in report.gaps] == [
+        (utc(2026, 11, 2, 12), utc(2026, 11, 3, 0), NOBODY)
+    ]
 
 
 def test_someone_on_call_without_a_phone_is_a_gap_and_without_a_mobile_a_warning():
     people = [person("alice", phone=False), person("bob", mobile=False)]
     roster = small_roster(rotation(slots=["alice", "bob"]), people=people)
     report = check_coverage(roster, utc(2026, 11, 2, 0), utc(2026, 11, 3, 0))
-    assert [(g.start, g.end, g.reason) for g in report.gaps] == [(utc(2026, 11, 2, 0), utc(2026, 11, 2, 12), NO_PHONE)]
-    assert [(w.person, w.first_on_call) for w in report.no_mobile] == [("alice", utc(2026, 11, 2, 0)),
-                                                                      ("bob", utc(2026, 11, 2, 12))]
+    assert [(g.start, g.end, g.reason) for g in report.gaps] == [
+        (utc(2026, 11, 2, 0), utc(2026, 11, 2, 12), NO_PHONE)
+    ]
+    assert [(w.person, w.first_on_call) for w in report.no_mobile] == [
+        ("alice", utc(2026, 11, 2, 0)),
+        ("bob", utc(2026, 11, 2, 12)),
+    ]
 
 
 def test_an_override_can_close_a_gap():
     roster = small_roster(rotation(slots=["alice", None]))
-    fill = Override("o", "carol", utc(2026, 11, 2, 12), utc(2026, 11, 2, 18), unit="br", role=Role.CASE_HANDLER)
+    fill = Override(
+        "o", "carol", utc(2026, 11, 2, 12), utc(2026, 11, 2, 18), unit="br", role=Role.CASE_HANDLER
+    )
     report = check_coverage(roster, utc(2026, 11, 2, 0), utc(2026, 11, 3, 0), (fill,))
     assert [(g.start, g.end) for g in report.gaps] == [(utc(2026, 11, 2, 18), utc(2026, 11, 3, 0))]
 
@@ -67,23 +75,34 @@ def rosters(draw):
     rotations = []
     for index in range(draw(st.integers(1, 2))):
         times = sorted(set(draw(st.lists(clock, min_size=1, max_size=3))))
-        rotations.append(rotation(
-            f"r{index}",
-            slots=draw(st.lists(slot, min_size=1, max_size=4)),
-            handoffs=tuple((0, h, m) for h, m in times),
-            zone=draw(st.sampled_from(["Asia/Shanghai", "Europe/London", "America/New_York"])),
-            repeat=Repeat.DAILY,
-        ))
+        rotations.append(
+            rotation(
+                f"r{index}",
+                slots=draw(st.lists(slot, min_size=1, max_size=4)),
+                handoffs=tuple((0, h, m) for h, m in times),
+                zone=draw(st.sampled_from(["Asia/Shanghai", "Europe/London", "America/New_York"])),
+                repeat=Repeat.DAILY,
+            )
+        )
     overrides = []
     for index in range(draw(st.integers(0, 3))):
         start = utc(2027, 3, 27) + timedelta(minutes=30 * draw(st.integers(0, 200)))
         length = timedelta(minutes=30 * draw(st.integers(1, 20)))
         who = draw(st.sampled_from(["alice", "bob", "carol"]))
         if draw(st.booleans()):
-            overrides.append(Override(f"o{index}", who, start, start + length,
-                                      covers=draw(st.sampled_from(["alice", "bob", "carol"]))))
+            overrides.append(
+                Override(
+                    f"o{index}",
+                    who,
+                    start,
+                    start + length,
+                    covers=draw(st.sampled_from(["alice", "bob", "carol"])),
+                )
+            )
         else:
-            overrides.append(Override(f"o{index}", who, start, start + length, unit="br", role=Role.CASE_HANDLER))
+            overrides.append(
+                Override(f"o{index}", who, start, start + length, unit="br", role=Role.CASE_HANDLER)
+            )
     return small_roster(*rotations, people=people_pool), tuple(overrides)
 
 

@@ -37,19 +37,25 @@ def test_without_a_required_key_the_defaults_are_exactly_the_product_rules(base_
     roster = parse_roster(text.encode())
     assert roster.required == list(DEFAULT_REQUIRED)
     assert roster.required_pairs() == [
-        ("br-sh", Role.CASE_HANDLER), ("bd-net", Role.OVERALL_INTERFACE), ("pl-core", Role.PRODUCT_LINE_INTERFACE)
+        ("br-sh", Role.CASE_HANDLER),
+        ("bd-net", Role.OVERALL_INTERFACE),
+        ("pl-core", Role.PRODUCT_LINE_INTERFACE),
     ]
 
 
 def test_every_problem_is_reported_in_one_run(base_text):
-    text = (base_text.replace("kind: branch", "kind: office")
-            .replace('"+1 212 555 0100"', '"+1 555 0100"')
-            .replace("{person: alice}", "{person: alison}"))
+    text = (
+        base_text.replace("kind: branch", "kind: office")
+        .replace('"+1 212 555 0100"', '"+1 555 0100"')
+        .replace("{person: alice}", "{person: alison}")
+    )
     with pytest.raises(RosterError) as caught:
         parse_roster(text.encode(), "x.yaml")
     errors = caught.value.errors
     assert [e.split(": ")[1] for e in errors] == [
-        "units[1].kind", "people[0].contacts[0].number", "chains[0].steps[0].targets[1].person"
+        "units[1].kind",
+        "people[0].contacts[0].number",
+        "chains[0].steps[0].targets[1].person",
     ]
     assert str(caught.value) == errors[0] + " (and 2 more errors)"
 
@@ -60,19 +66,24 @@ def test_positions_are_one_based_line_and_column(base_text):
         parse_roster(text.encode(), "contacts.yaml")
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "alice@@" in t)
     column = text.splitlines()[line - 1].index("alice@@") + 1
-    assert caught.value.errors[0].startswith(f"contacts.yaml:{line}:{column}: people[0].contacts[1].address: ")
+    assert caught.value.errors[0].startswith(
+        f"contacts.yaml:{line}:{column}: people[0].contacts[1].address: "
+    )
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "the file is empty"),
-    (b"# only a comment\n", "the file is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8"),
-    (b"\x00\x01\x02binary", "not valid YAML"),
-    (b"- a\n- b\n", "expected a mapping"),
-    (b"just words", "expected a mapping"),
-    (b"units: [\n", "not valid YAML"),
-    (b"? [a, b]\n: c\n", "units"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "the file is empty"),
+        (b"# only a comment\n", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8"),
+        (b"\x00\x01\x02binary", "not valid YAML"),
+        (b"- a\n- b\n", "expected a mapping"),
+        (b"just words", "expected a mapping"),
+        (b"units: [\n", "not valid YAML"),
+        (b"? [a, b]\n: c\n", "units"),
+    ],
+)
 def test_garbage_gives_one_line_errors_not_tracebacks(data, message):
     with pytest.raises(RosterError) as caught:
         parse_roster(data, "bad.yaml")

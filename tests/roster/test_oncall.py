@@ -20,7 +20,9 @@ def test_an_override_splits_a_shift_in_three():
     cover = Override("o1", "carol", utc(2026, 11, 2, 3), utc(2026, 11, 2, 5), covers="alice")
     spans = roster.timeline("br", CASE, utc(2026, 11, 2, 0), utc(2026, 11, 2, 12), (cover,))
     assert [(s.start.hour, s.end.hour, s.people) for s in spans] == [
-        (0, 3, ("alice",)), (3, 5, ("carol",)), (5, 12, ("alice",))
+        (0, 3, ("alice",)),
+        (3, 5, ("carol",)),
+        (5, 12, ("alice",)),
     ]
     assert [p.id for p in roster.on_call("br", CASE, utc(2026, 11, 2, 4), (cover,))] == ["carol"]
     assert [p.id for p in roster.on_call("br", CASE, utc(2026, 11, 2, 5), (cover,))] == ["alice"]
@@ -28,8 +30,14 @@ def test_an_override_splits_a_shift_in_three():
 
 def test_an_override_for_another_role_leaves_this_one_alone():
     roster = small_roster(rotation(slots=["alice"]))
-    cover = Override("o1", "carol", utc(2026, 11, 2, 3), utc(2026, 11, 2, 5), covers="alice",
-                     role=Role.ENGINEERING_GM)
+    cover = Override(
+        "o1",
+        "carol",
+        utc(2026, 11, 2, 3),
+        utc(2026, 11, 2, 5),
+        covers="alice",
+        role=Role.ENGINEERING_GM,
+    )
     assert [p.id for p in roster.on_call("br", CASE, utc(2026, 11, 2, 4), (cover,))] == ["alice"]
 
 
@@ -43,7 +51,11 @@ def test_an_override_without_covers_adds_someone_to_an_empty_slot():
 def test_now_and_next_give_the_real_shift_start_and_the_handoff():
     roster = small_roster(rotation(slots=["alice", "bob"]))
     now, following = roster.now_and_next("br", CASE, utc(2026, 11, 10, 14))
-    assert (now.start, now.end, now.people) == (utc(2026, 11, 10, 12), utc(2026, 11, 11, 0), ("bob",))
+    assert (now.start, now.end, now.people) == (
+        utc(2026, 11, 10, 12),
+        utc(2026, 11, 11, 0),
+        ("bob",),
+    )
     assert following.people == ("alice",) and following.start == utc(2026, 11, 11, 0)
 
 
@@ -57,7 +69,9 @@ def test_sample_lookups():
     assert roster.l1_unit("msc-9000", "Shanghai").id == "br-shanghai"
     assert [c.id for c in roster.extra_criteria("msc-9000")] == ["CN-1"]
     assert roster.extra_criteria("olt-5000") == ()
-    assert roster.product_lines["pl-core"].sla[next(iter(roster.product_lines["pl-core"].sla))].response == timedelta(minutes=15)
+    assert roster.product_lines["pl-core"].sla[
+        next(iter(roster.product_lines["pl-core"].sla))
+    ].response == timedelta(minutes=15)
     with pytest.raises(NotFound):
         roster.person("nobody")
     with pytest.raises(NotFound):
@@ -73,7 +87,9 @@ def test_placeholders_resolve_from_the_service_request():
     assert roster.resolve_unit("$branch", site="Atlantis") is None
     step = roster.chains["emergency"].steps[0]
     assert step.channels == ("voice", "sms", "email")
-    resolved = [roster.resolve_target(t, at, site="Shanghai", product="msc-9000") for t in step.targets]
+    resolved = [
+        roster.resolve_target(t, at, site="Shanghai", product="msc-9000") for t in step.targets
+    ]
     assert all(len(people) == 1 for people in resolved)
     assert roster.resolve_target(RoleTarget("$branch", CASE), at, site="Atlantis") == []
     assert roster.resolve_target(PersonTarget("sh-li-na"), at)[0].name == "Li Na"

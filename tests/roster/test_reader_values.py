@@ -5,14 +5,21 @@ import yaml
 
 from dispatcher.roster import reader
 
-TEXT = "people:\n  - id: li-na\n    sms: no\n    handoff: 20:00\n    start: 2026-11-24\n    count: 3\n"
+TEXT = (
+    "people:\n  - id: li-na\n    sms: no\n    handoff: 20:00\n    start: 2026-11-24\n    count: 3\n"
+)
 
 
 def test_yes_no_clock_times_and_dates_stay_text():
     doc = reader.load(TEXT)
     person = doc["people"][0]
-    assert person == {"id": "li-na", "sms": "no", "handoff": "20:00", "start": "2026-11-24",
-                      "count": 3}
+    assert person == {
+        "id": "li-na",
+        "sms": "no",
+        "handoff": "20:00",
+        "start": "2026-11-24",
+        "count": 3,
+    }
     # positions are 0-based (line, column), as the YAML parser counts them
     assert doc["people"].at[0] == (1, 4)
     assert person.key_at["handoff"] == (3, 4) and person.value_at["handoff"] == (3, 13)

@@ -1,5 +1,6 @@
 """Rotations: handoffs at wall-clock times, across midnight, weeks and daylight-saving changes."""
 
+import itertools
 from datetime import date, timedelta
 
 from dispatcher.domain.rotation import Repeat
@@ -24,8 +25,13 @@ def test_the_pattern_extends_before_its_anchor():
 
 def test_a_weekly_handoff_holds_through_the_weekend():
     # anchored on a Wednesday: the first handoff is Monday 9 November, 09:00 local
-    r = rotation(slots=["alice", "bob"], handoffs=((5, 9, 0),), repeat=Repeat.WEEKLY, period=7,
-                 start=date(2026, 11, 4))
+    r = rotation(
+        slots=["alice", "bob"],
+        handoffs=((5, 9, 0),),
+        repeat=Repeat.WEEKLY,
+        period=7,
+        start=date(2026, 11, 4),
+    )
     assert r.holders_at(utc(2026, 11, 9, 1, 0)) == ("alice",)
     assert r.holders_at(utc(2026, 11, 15, 23, 0)) == ("alice",)  # Monday 07:00 local
     assert r.holders_at(utc(2026, 11, 16, 0, 59)) == ("alice",)
@@ -34,8 +40,12 @@ def test_a_weekly_handoff_holds_through_the_weekend():
 
 
 def test_a_cycle_of_days_with_off_slots():
-    r = rotation(slots=["alice", None, "bob", None], handoffs=((0, 8, 0), (1, 8, 0)), repeat=Repeat.CYCLE,
-                 period=2)
+    r = rotation(
+        slots=["alice", None, "bob", None],
+        handoffs=((0, 8, 0), (1, 8, 0)),
+        repeat=Repeat.CYCLE,
+        period=2,
+    )
     assert r.holders_at(utc(2026, 11, 2, 1, 0)) == ("alice",)
     assert r.holders_at(utc(2026, 11, 3, 1, 0)) == ()
     assert r.holders_at(utc(2026, 11, 4, 1, 0)) == ("bob",)
@@ -56,16 +66,20 @@ def test_handoffs_stay_at_local_time_across_daylight_saving():
 def test_a_handoff_in_the_skipped_hour_leaves_no_hole():
     r = rotation(slots=["alice", "bob"], handoffs=((0, 2, 30), (0, 14, 0)), zone="America/New_York")
     shifts = list(r.shifts(utc(2027, 3, 13, 0, 0), utc(2027, 3, 16, 0, 0)))
-    assert all(a.end == b.start for a, b in zip(shifts, shifts[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(shifts))
     assert all(s.end > s.start for s in shifts)
     # 02:30 does not exist on 14 March; the handoff happens at 03:30 EDT (07:30 UTC)
     assert utc(2027, 3, 14, 7, 30) in [s.start for s in shifts]
 
 
 def test_shifts_tile_the_window_without_gaps_or_overlaps():
-    r = rotation(slots=["alice", "bob", "carol"], handoffs=((0, 0, 0), (0, 8, 0), (0, 16, 0)), zone="Europe/London")
+    r = rotation(
+        slots=["alice", "bob", "carol"],
+        handoffs=((0, 0, 0), (0, 8, 0), (0, 16, 0)),
+        zone="Europe/London",
+    )
     start, end = utc(2027, 3, 20), utc(2027, 4, 10)
     shifts = list(r.shifts(start, end))
     assert shifts[0].start <= start < shifts[0].end
     assert shifts[-1].start < end <= shifts[-1].end
-    assert all(a.end == b.start for a, b in zip(shifts, shifts[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(shifts))

@@ -11,8 +11,9 @@ def run(tmp_path, monkeypatch):
     runner = CliRunner()
 
     def invoke(*args, ok=True):
-        result = runner.invoke(cli, [str(a) for a in args],
-                               env={"DISPATCHER_DATA": str(tmp_path / "data")})
+        result = runner.invoke(
+            cli, [str(a) for a in args], env={"DISPATCHER_DATA": str(tmp_path / "data")}
+        )
         if ok:
             assert result.exit_code == 0, result.output
         return result

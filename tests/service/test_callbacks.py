@@ -20,8 +20,13 @@ T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
 def resolved():
-    sr = ServiceRequest("SR-20261124-0001", T0, Category.FAULT_SUPPORT, "link down",
-                        reporter=Reporter("Ma Li", "+12125550100"))
+    sr = ServiceRequest(
+        "SR-20261124-0001",
+        T0,
+        Category.FAULT_SUPPORT,
+        "link down",
+        reporter=Reporter("Ma Li", "+12125550100"),
+    )
     timeline = sr.registered(T0, "desk", "phone") + sr.resolve(T0 + timedelta(hours=2), "desk")
     return sr, timeline
 
@@ -44,10 +49,17 @@ def test_closing_without_a_callback_needs_three_unanswered_tries_and_a_reason():
 
 def test_a_reached_callback_records_who_was_called_and_allows_closing():
     sr, _ = resolved()
-    event = sr.record_callback(T0, "desk", CallbackOutcome.REACHED, score=4, words="works now",
-                               called="Ma Li +12125550100")[0]
-    assert event.data == {"outcome": "reached", "attempt": 1, "score": 4,
-                          "called": "Ma Li +12125550100", "from": "resolved", "to": "callback"}
+    event = sr.record_callback(
+        T0, "desk", CallbackOutcome.REACHED, score=4, words="works now", called="Ma Li +12125550100"
+    )[0]
+    assert event.data == {
+        "outcome": "reached",
+        "attempt": 1,
+        "score": 4,
+        "called": "Ma Li +12125550100",
+        "from": "resolved",
+        "to": "callback",
+    }
     assert event.text == "works now"
     sr.close(T0, "desk")
     assert sr.status is Status.CLOSED
@@ -56,8 +68,9 @@ def test_a_reached_callback_records_who_was_called_and_allows_closing():
 def test_a_dissatisfied_callback_reopens_the_request_and_a_new_round_of_callbacks_starts():
     sr, _ = resolved()
     sr.record_callback(T0, "desk", CallbackOutcome.NOT_REACHED)
-    events = sr.record_callback(T0, "desk", CallbackOutcome.REACHED, score=2,
-                                words="still drops calls", reopen=True)
+    events = sr.record_callback(
+        T0, "desk", CallbackOutcome.REACHED, score=2, words="still drops calls", reopen=True
+    )
     assert [e.kind for e in events] == ["callback", "reopened"]
     assert events[1].text == "still drops calls"
     assert sr.status is Status.IN_PROGRESS and sr.callback_attempts == 0
@@ -81,9 +94,21 @@ def test_the_queue_holds_resolved_real_requests_with_their_tries():
 
 
 def test_sr_callback_lists_the_queue_records_callbacks_and_closes(run):
-    first = run("sr", "new", "--summary", "link down", "--category", "fault_support",
-                "--reporter", "Ma Li", "--reporter-phone", "+12125550100").output.strip()
-    second = run("sr", "new", "--summary", "backup question", "--category", "consultation").output.strip()
+    first = run(
+        "sr",
+        "new",
+        "--summary",
+        "link down",
+        "--category",
+        "fault_support",
+        "--reporter",
+        "Ma Li",
+        "--reporter-phone",
+        "+12125550100",
+    ).output.strip()
+    second = run(
+        "sr", "new", "--summary", "backup question", "--category", "consultation"
+    ).output.strip()
     run("sr", "resolve", first)
     queue = json.loads(run("sr", "callback", "--json").output)
     assert [item["subject"] for item in queue] == [first]
@@ -104,11 +129,25 @@ def test_sr_callback_lists_the_queue_records_callbacks_and_closes(run):
 def test_sr_callback_reopen_from_the_command_line(run):
     sr_id = run("sr", "new", "--summary", "slow", "--category", "fault_support").output.strip()
     run("sr", "resolve", sr_id)
-    not_dissatisfied = run("sr", "callback", sr_id, "--outcome", "reached", "--score", "4",
-                           "--reopen", ok=False)
-    assert not_dissatisfied.exit_code == 2 and "only a dissatisfied callback" in not_dissatisfied.output
-    run("sr", "callback", sr_id, "--outcome", "reached", "--score", "1", "--words", "no better",
-        "--reopen")
+    not_dissatisfied = run(
+        "sr", "callback", sr_id, "--outcome", "reached", "--score", "4", "--reopen", ok=False
+    )
+    assert (
+        not_dissatisfied.exit_code == 2
+        and "only a dissatisfied callback" in not_dissatisfied.output
+    )
+    run(
+        "sr",
+        "callback",
+        sr_id,
+        "--outcome",
+        "reached",
+        "--score",
+        "1",
+        "--words",
+        "no better",
+        "--reopen",
+    )
     record = json.loads(run("sr", "show", sr_id, "--json").output)
     assert record["request"]["status"] == "in_progress"
     assert [e["kind"] for e in record["timeline"]][-2:] == ["callback", "reopened"]

@@ -49,4 +49,3 @@ def spawn(tmp_path: Path):
         for stream in (child.stdout, child.stderr, child.stdin):
             if stream:
                 stream.close()
-

@@ -86,7 +86,11 @@ def _check(data_dir: Path, reports: list[str], sequences: list[int]) -> None:
             kind, i, *rest = report.split()
             i = int(i)
             if kind == "E":
-                assert events.get(doc_id=int(rest[0])) == {"i": i, "kind": "note", "text": "no answer"}
+                assert events.get(doc_id=int(rest[0])) == {
+                    "i": i,
+                    "kind": "note",
+                    "text": "no answer",
+                }
             elif kind == "A":
                 sr_id, ev, ob = map(int, rest)
                 request = requests.get(doc_id=sr_id)
@@ -144,5 +148,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(data_dir: Path, s
         sequences = round_sequences
     assert len(set(sequences)) == len(sequences)
     assert kills_in_compaction >= 3, kills_in_compaction
-    print(f"\n{len(reports)} acknowledged writes, {kills_in_compaction} kills mid-compaction, "
-          f"{time.monotonic() - started:.1f} s")
+    print(
+        f"\n{len(reports)} acknowledged writes, {kills_in_compaction} kills mid-compaction, "
+        f"{time.monotonic() - started:.1f} s"
+    )

@@ -114,17 +114,18 @@ def test_a_damaged_snapshot_opens_but_refuses_to_load(data_dir: Path) -> None:
     data[-3] ^= 0x01
     snapshot.write_bytes(bytes(data))
     with Store(data_dir) as store:  # opening reads nothing
-        for access in (lambda: store.live.table("events").all(),
-                       lambda: store.live.table("events").insert({"n": 2})):
+        for access in (
+            lambda: store.live.table("events").all(),
+            lambda: store.live.table("events").insert({"n": 2}),
+        ):
             with pytest.raises(StoreError, match="snapshot is damaged") as caught:
                 access()
             assert "\n" not in str(caught.value)
     assert snapshot.read_bytes() == bytes(data)
     # append_new reads only the header: a damaged header stops it too
     snapshot.write_bytes(b"XSTORE1" + bytes(data)[7:])
-    with Store(data_dir) as store:
-        with pytest.raises(StoreError, match="snapshot is damaged"):
-            store.append_new(store.live, {"events": [Document({"n": 3}, doc_id=9)]})
+    with Store(data_dir) as store, pytest.raises(StoreError, match="snapshot is damaged"):
+        store.append_new(store.live, {"events": [Document({"n": 3}, doc_id=9)]})
 
 
 def test_a_data_dir_that_is_a_file_is_a_store_error(tmp_path: Path) -> None:
@@ -198,10 +199,9 @@ def test_a_failed_fsync_saves_nothing_and_keeps_memory_equal_to_disk(
         raise OSError(5, os.strerror(5))
 
     monkeypatch.setattr(files, "sync_data", failing_sync)
-    with pytest.raises(StoreError) as caught:
-        with store.atomic():
-            events.insert({"n": 2})
-            store.live.table("requests").insert({"ref": "SR-9"})
+    with pytest.raises(StoreError) as caught, store.atomic():
+        events.insert({"n": 2})
+        store.live.table("requests").insert({"ref": "SR-9"})
     assert str(caught.value) == (
         f"cannot save to {journal}: input/output error; the change was not saved"
     )

@@ -31,7 +31,10 @@ def _events(data_dir: Path) -> list[int]:
 
 
 def _new(n: int) -> dict:
-    return {"events": [Document({"n": n}, doc_id=1000 + n)], "requests": [Document({"r": n}, doc_id=n)]}
+    return {
+        "events": [Document({"n": n}, doc_id=1000 + n)],
+        "requests": [Document({"r": n}, doc_id=n)],
+    }
 
 
 def _journal(data_dir: Path) -> Path:
@@ -56,7 +59,8 @@ def test_append_new_from_a_process_that_never_loaded_is_seen_elsewhere_and_after
     _fill(data_dir)
     watcher = Store(data_dir)
     assert len(watcher.live.table("events")) == 51
-    child = spawn("""
+    child = spawn(
+        """
         import sys
         from tinydb.table import Document
         from dispatcher.store import Store, files
@@ -64,7 +68,9 @@ def test_append_new_from_a_process_that_never_loaded_is_seen_elsewhere_and_after
         store = Store(sys.argv[1])
         store.append_new(store.live, {"events": [Document({"n": 500}, doc_id=500)]})
         print(store.live.partition.loaded)
-    """, str(data_dir))
+    """,
+        str(data_dir),
+    )
     out, err = child.communicate(timeout=60)
     assert child.returncode == 0, err
     assert out.strip() == "False"
@@ -96,7 +102,7 @@ def test_append_new_on_a_loaded_partition_keeps_memory_equal_to_disk(data_dir: P
     assert _events(data_dir) == sorted([-1, *range(51), 3])
 
 
-@pytest.mark.parametrize("tail", [b"0badc0de {\"t\":", b"00000000 {\"t\":{}}\n"])
+@pytest.mark.parametrize("tail", [b'0badc0de {"t":', b'00000000 {"t":{}}\n'])
 def test_append_new_after_a_torn_tail_truncates_it_first(data_dir: Path, tail: bytes) -> None:
     _fill(data_dir, compact=False)
     journal = _journal(data_dir)
@@ -155,9 +161,11 @@ def test_append_new_needs_doc_ids(store: Store) -> None:
 
 # -- the SR repository ---------------------------------------------------------------------------
 
+
 def _register(repository: RequestRepository, summary: str) -> ServiceRequest:
-    sr, _ = repository.register(AT, lambda i: ServiceRequest(i, AT, Category.COMPLAINT, summary),
-                                AT, "desk", "test")
+    sr, _ = repository.register(
+        AT, lambda i: ServiceRequest(i, AT, Category.COMPLAINT, summary), AT, "desk", "test"
+    )
     return sr
 
 

@@ -17,9 +17,17 @@ T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
 def page(person, channel="sms", due=T0, ack="4821"):
-    return OutboxRecord(sr="SR-20261124-0001", person=person, channel=channel,
-                        contact_kind="mobile", address="+12125550100", ack_code=ack,
-                        purpose="page", created=T0, due=due)
+    return OutboxRecord(
+        sr="SR-20261124-0001",
+        person=person,
+        channel=channel,
+        contact_kind="mobile",
+        address="+12125550100",
+        ack_code=ack,
+        purpose="page",
+        created=T0,
+        due=due,
+    )
 
 
 def test_records_move_only_as_the_state_machine_allows(tmp_path):
@@ -28,8 +36,9 @@ def test_records_move_only_as_the_state_machine_allows(tmp_path):
     assert record.id and outbox.get(record.id).state is DeliveryState.QUEUED
     sending = outbox.sending(record.id, T0)
     assert sending.attempt == 1
-    sent = outbox.move(record.id, DeliveryState.SENT, T0, provider_id="SM1",
-                       provider_status="queued")
+    sent = outbox.move(
+        record.id, DeliveryState.SENT, T0, provider_id="SM1", provider_status="queued"
+    )
     assert outbox.by_provider_id("sms", "SM1") == sent
     with pytest.raises(DispatcherError, match="cannot go from sent to queued"):
         outbox.move(record.id, DeliveryState.QUEUED, T0)
@@ -81,8 +90,9 @@ def test_after_a_crash_what_was_due_is_due_and_nothing_confirmed_sent_is(tmp_pat
     due = outbox.due(T0)
     assert [r.person for r in due] == ["interrupted", "waiting"]
     assert due[0].state is DeliveryState.SENDING and due[0].attempt == 1
-    assert [r.person for r in outbox.for_sr("SR-20261124-0001")
-            if r.state is DeliveryState.SENT] == ["confirmed"]
+    assert [
+        r.person for r in outbox.for_sr("SR-20261124-0001") if r.state is DeliveryState.SENT
+    ] == ["confirmed"]
 
 
 def test_a_record_survives_its_stored_form(tmp_path):

@@ -60,7 +60,7 @@ def test_two_processes_writing_at_once_lose_nothing_and_share_no_id(data_dir: Pa
     with Store(data_dir) as store:
         events = store.live.table("events")
         assert len(events) == 2 * count
-        for tag, result in zip("ab", results):
+        for tag, result in zip("ab", results, strict=False):
             assert [events.get(doc_id=i) for i in result["ids"]] == [
                 {"tag": tag, "k": k} for k in range(count)
             ]

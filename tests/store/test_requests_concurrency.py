@@ -34,17 +34,25 @@ def test_two_processes_write_500_events_each_to_their_own_and_a_shared_request(t
     from datetime import UTC, datetime
 
     from dispatcher.domain.requests import Category, ServiceRequest
+
     t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-    shared, _ = repository.register(t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "s"),
-                                    t0, "desk", "test")
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name, "500", shared.id],
-                                stdout=subprocess.PIPE, text=True) for name in ("a", "b")]
+    shared, _ = repository.register(
+        t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "s"), t0, "desk", "test"
+    )
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), name, "500", shared.id],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
     own_ids = [w.communicate(timeout=300)[0].strip() for w in writers]
     assert all(w.returncode == 0 for w in writers)
     assert len(set(own_ids) | {shared.id}) == 3, "no request id used twice"
 
     reopened = RequestRepository(Store(tmp_path))
-    for sr_id, name in zip(own_ids, "ab"):
+    for sr_id, name in zip(own_ids, "ab", strict=False):
         texts = [e.text for e in reopened.timeline(sr_id) if e.kind == "note"]
         assert texts == [f"{name} {n}" for n in range(500)]
     shared_events = reopened.timeline(shared.id)
@@ -80,14 +88,21 @@ def test_two_processes_registering_at_once_never_share_an_id(tmp_path):
     from datetime import UTC, datetime
 
     from dispatcher.domain.requests import Category, ServiceRequest
+
     t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     watcher = RequestRepository(Store(tmp_path))
     watcher.register(t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "first"), t0, "d", "t")
     assert len(watcher.list(RequestFilter())) == 1  # this process has live loaded
     count = 60
-    writers = [subprocess.Popen([sys.executable, "-c", REGISTRAR, str(tmp_path), name, str(count)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-               for name in ("a", "b")]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", REGISTRAR, str(tmp_path), name, str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
     for writer in writers:
         writer.stdin.write("go\n")
         writer.stdin.flush()

@@ -12,7 +12,6 @@ from tinydb.table import Document
 
 from dispatcher.store import Store
 
-
 Q = Query()
 
 
@@ -36,15 +35,14 @@ def test_an_atomic_block_that_raises_leaves_nothing(store: Store, data_dir: Path
     live = store.live
     sr = live.table("requests").insert({"ref": "SR-1", "state": "open"})
     live.table("events").insert({"n": 0})
-    with pytest.raises(RuntimeError):
-        with store.atomic():
-            live.table("requests").update({"state": "closed"}, doc_ids=[sr])
-            live.table("events").remove(Q.n == 0)
-            live.table("events").insert({"n": 1})
-            live.table("outbox").insert({"to": "a"})
-            live.table("requests").truncate()
-            live.drop_table("events")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.atomic():
+        live.table("requests").update({"state": "closed"}, doc_ids=[sr])
+        live.table("events").remove(Q.n == 0)
+        live.table("events").insert({"n": 1})
+        live.table("outbox").insert({"to": "a"})
+        live.table("requests").truncate()
+        live.drop_table("events")
+        raise RuntimeError("boom")
     assert live.table("requests").all() == [{"ref": "SR-1", "state": "open"}]
     assert live.table("events").all() == [{"n": 0}]
     assert "outbox" not in live.tables()
@@ -62,10 +60,9 @@ def test_nested_blocks_join_the_outer_one(store: Store, data_dir: Path) -> None:
         events.insert({"n": 1})
         with store.atomic(store.live):
             events.insert({"n": 2})
-        with pytest.raises(ValueError):
-            with store.atomic():
-                events.insert({"n": 3})
-                raise ValueError("inner block fails")
+        with pytest.raises(ValueError), store.atomic():
+            events.insert({"n": 3})
+            raise ValueError("inner block fails")
         events.insert({"n": 4})
     assert [d["n"] for d in events.all()] == [1, 2, 4]
     assert len(journal_lines(data_dir / "live")) == 1

@@ -40,9 +40,18 @@ def utc_machine(monkeypatch):
 @pytest.fixture(autouse=True)
 def no_credentials(monkeypatch):
     """The channel health in the header must not depend on the machine's environment."""
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "SMTP_HOST",
-                 "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_TLS",
-                 "DISPATCHER_BLOCK_PLUGINS"):
+    for name in (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_FROM",
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_USER",
+        "SMTP_PASSWORD",
+        "SMTP_FROM",
+        "SMTP_TLS",
+        "DISPATCHER_BLOCK_PLUGINS",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -66,18 +75,37 @@ def desk(store, roster):
 def make_app(desk):
     def make(language: str = "en") -> DeskApp:
         return DeskApp(desk, language)
+
     return make
 
 
-def register_request(store: Store, summary: str, *, minutes_ago: int = 30, criteria=(), site="Shanghai",
-             product="msc-9000", severity=Severity.MAJOR, customer="China Example Mobile",
-             vip=None, category=Category.FAULT_SUPPORT) -> ServiceRequest:
+def register_request(
+    store: Store,
+    summary: str,
+    *,
+    minutes_ago: int = 30,
+    criteria=(),
+    site="Shanghai",
+    product="msc-9000",
+    severity=Severity.MAJOR,
+    customer="China Example Mobile",
+    vip=None,
+    category=Category.FAULT_SUPPORT,
+) -> ServiceRequest:
     received = NOW - timedelta(minutes=minutes_ago)
 
     def build(sr_id: str) -> ServiceRequest:
-        return ServiceRequest(sr_id, received, category, summary, severity=severity,
-                              customer=Customer(customer, vip), site=site, product=product,
-                              criteria=tuple(criteria))
+        return ServiceRequest(
+            sr_id,
+            received,
+            category,
+            summary,
+            severity=severity,
+            customer=Customer(customer, vip),
+            site=site,
+            product=product,
+            criteria=tuple(criteria),
+        )
 
     sr, _ = RequestRepository(store).register(received, build, received, "phone-desk", "phone")
     return sr
@@ -88,29 +116,45 @@ async def night(store, roster, desk):
     """A night's board: a VIP emergency whose chain paged its first step, a breached fault,
     a quiet consultation."""
     emergency = register_request(
-        store, "Billing records lost for the whole province", minutes_ago=5, criteria=("7", "9"),
-        product="bill-one", severity=Severity.CRITICAL, customer="Bank of Example",
-        vip=VipKind.BANK)
+        store,
+        "Billing records lost for the whole province",
+        minutes_ago=5,
+        criteria=("7", "9"),
+        product="bill-one",
+        severity=Severity.CRITICAL,
+        customer="Bank of Example",
+        vip=VipKind.BANK,
+    )
     CalloutControl(store, roster).start(emergency.id, NOW - timedelta(minutes=4), "phone-desk")
     engine = Engine(store, roster, PluginManager(store=store), desk.clock)
     await engine.tick()
     await engine.aclose()
     return [
         emergency,
-        register_request(store, "Slow web portal for enterprise users", minutes_ago=300,
-                 severity=Severity.MAJOR),
-        register_request(store, "How to export alarms to CSV", minutes_ago=45,
-                 category=Category.TECHNICAL_CONSULTATION, product="oss-view",
-                 severity=Severity.MINOR, site="Beijing", customer="北京示例联通"),
+        register_request(
+            store, "Slow web portal for enterprise users", minutes_ago=300, severity=Severity.MAJOR
+        ),
+        register_request(
+            store,
+            "How to export alarms to CSV",
+            minutes_ago=45,
+            category=Category.TECHNICAL_CONSULTATION,
+            product="oss-view",
+            severity=Severity.MINOR,
+            site="Beijing",
+            customer="北京示例联通",
+        ),
     ]
 
 
 @pytest.fixture
 def add_request(store):
     """Register a request as another desk would (a store of its own on the same data)."""
+
     def add(summary: str, **fields) -> ServiceRequest:
         with Store(store.data_dir) as other:
             return register_request(other, summary, **fields)
+
     return add
 
 

@@ -46,8 +46,9 @@ async def test_filters_and_search_narrow_the_board(make_app, night, settle):
         assert len(shown_ids(app)) == 3
 
 
-async def test_another_desk_s_request_shows_within_one_refresh(make_app, night, add_request,
-                                                               settle):
+async def test_another_desk_s_request_shows_within_one_refresh(
+    make_app, night, add_request, settle
+):
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -57,9 +58,8 @@ async def test_another_desk_s_request_shows_within_one_refresh(make_app, night, 
         assert shown_ids(app)[:2] == [night[0].id, added.id]
 
 
-async def test_a_breached_sla_flashes_until_the_request_is_opened(make_app, night, desk,
-                                                                  settle):
-    emergency, fault, _ = night
+async def test_a_breached_sla_flashes_until_the_request_is_opened(make_app, night, desk, settle):
+    _emergency, fault, _ = night
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -105,7 +105,7 @@ async def test_chinese_cells_keep_the_columns_aligned(make_app, night, settle):
             offset += column.width + 1
         for strip in lines:
             assert strip.cell_length == 160
-            for start, column in zip(starts[1:], table.columns[1:]):
+            for start, column in zip(starts[1:], table.columns[1:], strict=False):
                 before = strip.crop(start - 1, start).text
                 assert before == " ", (column.key, strip.text)
         customer = lines[3].crop(starts[4], starts[5] - 1).text
@@ -131,9 +131,22 @@ async def test_a_running_drill_shows_the_banner(make_app, store, roster, desk, s
         header = app.screen.query_one(DeskHeader)
         assert not header.has_class("-drill")
         now = desk.now()
-        CalloutControl(store, roster).register(now, lambda sr_id: ServiceRequest(
-            sr_id, now, Category.FAULT_SUPPORT, "drill: core down", site="Shanghai",
-            product="msc-9000", criteria=("1",), drill=True), now, "drill", "desk")
+        CalloutControl(store, roster).register(
+            now,
+            lambda sr_id: ServiceRequest(
+                sr_id,
+                now,
+                Category.FAULT_SUPPORT,
+                "drill: core down",
+                site="Shanghai",
+                product="msc-9000",
+                criteria=("1",),
+                drill=True,
+            ),
+            now,
+            "drill",
+            "desk",
+        )
         app.read_status()
         await settle(pilot)
         assert header.has_class("-drill")
@@ -165,15 +178,27 @@ async def test_the_night_themes_cycle(make_app, settle):
 async def test_tonight_s_planned_work_shows_with_a_fault_during_its_window(store, make_app, settle):
     from dispatcher.domain.planned import PlannedKind, PlannedService
     from dispatcher.store.planned import PlannedRepository
+
     from .conftest import NOW, register_request
 
-    PlannedRepository(store).add(NOW - timedelta(hours=1), lambda planned_id: PlannedService(
-        planned_id, PlannedKind.CUTOVER, "MSC-9000 core cutover", NOW - timedelta(hours=1),
-        NOW + timedelta(hours=3), site="Shanghai", product="msc-9000"))
+    PlannedRepository(store).add(
+        NOW - timedelta(hours=1),
+        lambda planned_id: PlannedService(
+            planned_id,
+            PlannedKind.CUTOVER,
+            "MSC-9000 core cutover",
+            NOW - timedelta(hours=1),
+            NOW + timedelta(hours=3),
+            site="Shanghai",
+            product="msc-9000",
+        ),
+    )
     fault = register_request(store, "Calls dropping after midnight", minutes_ago=20)
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         line = str(app.screen.query_one("#planned").render())
-        assert "Planned work tonight: " in line and "cutover MSC-9000 core cutover (Shanghai)" in line
+        assert (
+            "Planned work tonight: " in line and "cutover MSC-9000 core cutover (Shanghai)" in line
+        )
         assert f"← {fault.id}" in line

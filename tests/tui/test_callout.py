@@ -44,8 +44,9 @@ async def register_emergency(pilot) -> None:
     await pilot.press("tab", "enter", *"msc", "enter", *["tab"] * 7, "space", "ctrl+s")
 
 
-async def test_the_chain_starts_on_save_and_the_board_follows_it(make_app, store, engine, desk,
-                                                                 settle):
+async def test_the_chain_starts_on_save_and_the_board_follows_it(
+    make_app, store, engine, desk, settle
+):
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -74,9 +75,13 @@ async def test_the_chain_starts_on_save_and_the_board_follows_it(make_app, store
         await settle(pilot)
         chain = CalloutRepository(store).get(chain.sr)
         assert (chain.state, chain.acknowledged_by, chain.acknowledged_via) == (
-            RunState.ACKNOWLEDGED, "Li Na", "phone")
-        queued = [r for r in OutboxRepository(store).for_sr(chain.sr)
-                  if r.state is DeliveryState.QUEUED]
+            RunState.ACKNOWLEDGED,
+            "Li Na",
+            "phone",
+        )
+        queued = [
+            r for r in OutboxRepository(store).for_sr(chain.sr) if r.state is DeliveryState.QUEUED
+        ]
         assert not queued  # nothing more goes out once someone owns it
         await pilot.press("escape")
         await settle(pilot)
@@ -117,11 +122,27 @@ async def test_a_failed_page_sent_again_by_another_channel(make_app, store, engi
         await engine.tick()
         outbox = OutboxRepository(store)
         page = outbox.all()[0]
-        [sms] = outbox.enqueue([replace(page, id=0, channel="sms", state=DeliveryState.QUEUED,
-                                        attempt=0, provider_id="", provider_status="")])
+        [sms] = outbox.enqueue(
+            [
+                replace(
+                    page,
+                    id=0,
+                    channel="sms",
+                    state=DeliveryState.QUEUED,
+                    attempt=0,
+                    provider_id="",
+                    provider_status="",
+                )
+            ]
+        )
         outbox.sending(sms.id, sms.created)
-        failed = outbox.move(sms.id, DeliveryState.FAILED, sms.created, failure="permanent",
-                             detail="number not in service")
+        failed = outbox.move(
+            sms.id,
+            DeliveryState.FAILED,
+            sms.created,
+            failure="permanent",
+            detail="number not in service",
+        )
         await pilot.press("b")
         await settle(pilot)
         table = app.screen.query_one(VirtualTable)
@@ -132,8 +153,9 @@ async def test_a_failed_page_sent_again_by_another_channel(make_app, store, engi
         assert [(r.channel, r.state) for r in again] == [("email", DeliveryState.QUEUED)]
 
 
-async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(desk, store, roster,
-                                                                         settle):
+async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(
+    desk, store, roster, settle
+):
     engine = EngineThread(store, roster, PluginManager(store=store), clock=desk.clock)
     app = DeskApp(desk, "en", engine)
     try:
@@ -161,7 +183,8 @@ async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(desk, 
 
 
 async def test_a_second_desk_leaves_the_engine_to_its_holder_and_quits_at_once(
-        desk, store, roster, settle):
+    desk, store, roster, settle
+):
     holder = EngineLease(store.data_dir)
     assert holder.acquire("engine")  # `dispatcher engine` runs elsewhere on this data
     engine = EngineThread(store, roster, PluginManager(store=store), clock=desk.clock)

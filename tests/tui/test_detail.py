@@ -32,8 +32,9 @@ async def test_acknowledge_for_someone_who_confirmed_by_phone(make_app, night, s
         assert clocks.splitlines()[0].endswith("met")  # the response clock stopped in time
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen.render_row(app.screen.query_one("#requests").rows[0])[0][7] == \
-            "acknowledged"
+        assert (
+            app.screen.render_row(app.screen.query_one("#requests").rows[0])[0][7] == "acknowledged"
+        )
 
 
 async def test_note_level_reassign_and_resolve(make_app, night, store, settle):
@@ -53,7 +54,11 @@ async def test_note_level_reassign_and_resolve(make_app, night, store, settle):
         await settle(pilot)
         sr = RequestRepository(store).get(fault.id)
         assert (sr.level.value, sr.owner.unit, sr.owner.person, sr.status.value) == (
-            "L2", "tac", "tac-han-xu", "resolved")
+            "L2",
+            "tac",
+            "tac-han-xu",
+            "resolved",
+        )
         text = timeline_text(app)
         assert "note: TAC_on_the_bridge" in text and "escalated" in text and "resolved" in text
 

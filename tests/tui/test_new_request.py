@@ -43,7 +43,11 @@ async def test_an_emergency_registered_with_the_keyboard_alone(make_app, store, 
         assert isinstance(app.screen, BoardScreen)
         [sr] = RequestRepository(store).list(RequestFilter())
         assert (sr.summary, sr.site, sr.product, sr.criteria) == (
-            "Core network down in Shanghai", "Shanghai", "msc-9000", ("1",))
+            "Core network down in Shanghai",
+            "Shanghai",
+            "msc-9000",
+            ("1",),
+        )
         assert sr.severity.value == "critical" and sr.red_flag is not None
         rows = app.screen.query_one(VirtualTable).rows
         assert [row.sr.id for row in rows] == [sr.id]

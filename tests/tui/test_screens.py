@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from dispatcher.domain.outbox import DeliveryState
@@ -21,17 +20,17 @@ from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
-from dispatcher.tui.screens.drill import DrillScreen
-from dispatcher.tui.screens.handover import HandoverScreen
-from dispatcher.tui.screens.reports import ReportsScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
+from dispatcher.tui.screens.drill import DrillScreen
+from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.keys import KeysScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
-from dispatcher.tui.screens.override import OverrideScreen
-from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
+from dispatcher.tui.screens.override import OverrideScreen
+from dispatcher.tui.screens.prompt import PromptScreen
+from dispatcher.tui.screens.reports import ReportsScreen
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
 NOW = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
@@ -55,7 +54,7 @@ async def test_on_call_shows_now_next_and_local_times(make_app, settle):
         await settle(pilot)
         assert isinstance(app.screen, OnCallScreen)
         # 02:30 in Shanghai: the night shift (20:00-08:00) of the Shanghai case handlers
-        unit, role, now, until, following = duty_row(app, "br-shanghai", "case handler")
+        _unit, _role, now, until, _following = duty_row(app, "br-shanghai", "case handler")
         assert now.endswith("02:30") and until == "11-25 08:00"
         london = duty_row(app, "ovs-london", "case handler")
         assert london[2].endswith("18:30")  # London's local time
@@ -78,19 +77,40 @@ async def test_an_override_for_tonight_changes_who_is_on_call(make_app, store, s
         await settle(pilot)
         [override] = OverrideRepository(store).all()
         assert (override.person, override.covers, override.created_by) == (
-            "sh-wang-qiang", "sh-li-na", "night-desk")
+            "sh-wang-qiang",
+            "sh-li-na",
+            "night-desk",
+        )
         assert override.end.astimezone(NOW.tzinfo) == datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
         assert duty_row(app, "br-shanghai", "case handler")[2].startswith("Wang Qiang")
 
 
 def failed_page(store) -> OutboxRecord:
     repository = OutboxRepository(store)
-    [record] = repository.enqueue([OutboxRecord(
-        sr="SR-20261124-0001", person="sh-li-na", channel="sms", contact_kind="mobile",
-        address="+12125550100", ack_code="4711", purpose="page", created=NOW, due=NOW)])
+    [record] = repository.enqueue(
+        [
+            OutboxRecord(
+                sr="SR-20261124-0001",
+                person="sh-li-na",
+                channel="sms",
+                contact_kind="mobile",
+                address="+12125550100",
+                ack_code="4711",
+                purpose="page",
+                created=NOW,
+                due=NOW,
+            )
+        ]
+    )
     repository.sending(record.id, NOW)
-    return repository.move(record.id, DeliveryState.FAILED, NOW + timedelta(seconds=2),
-                           failure="permanent", error_code="21211", detail="invalid number")
+    return repository.move(
+        record.id,
+        DeliveryState.FAILED,
+        NOW + timedelta(seconds=2),
+        failure="permanent",
+        error_code="21211",
+        detail="invalid number",
+    )
 
 
 async def test_the_outbox_lists_every_notification_with_its_state(make_app, store, settle):
@@ -121,9 +141,23 @@ async def test_question_mark_lists_every_key(make_app, settle):
 
 
 def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
-    classes = [DeskApp, BoardScreen, NewRequestScreen, DetailScreen, OnCallScreen, OutboxScreen,
-               VirtualTable, KeysScreen, PromptScreen, OverrideScreen, ConfirmQuitScreen,
-               CallbackQueueScreen, HandoverScreen, ReportsScreen, DrillScreen]
+    classes = [
+        DeskApp,
+        BoardScreen,
+        NewRequestScreen,
+        DetailScreen,
+        OnCallScreen,
+        OutboxScreen,
+        VirtualTable,
+        KeysScreen,
+        PromptScreen,
+        OverrideScreen,
+        ConfirmQuitScreen,
+        CallbackQueueScreen,
+        HandoverScreen,
+        ReportsScreen,
+        DrillScreen,
+    ]
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id and binding.tooltip, (cls.__name__, binding)
@@ -149,12 +183,17 @@ async def test_the_palette_runs_the_board_s_commands(make_app, settle):
 
 async def test_a_gap_in_the_roster_shows_in_red(store, settle):
     text = (ROOT / "contacts.yaml").read_text()
-    holed = text.replace("people: [tac-han-xu, tac-song-jia, tac-yu-tao, tac-mark-liang]",
-                         "people: [tac-han-xu, null, tac-yu-tao, tac-mark-liang]")
+    holed = text.replace(
+        "people: [tac-han-xu, tac-song-jia, tac-yu-tao, tac-mark-liang]",
+        "people: [tac-han-xu, null, tac-yu-tao, tac-mark-liang]",
+    )
     assert holed != text
     roster = parse_roster(holed.encode(), "contacts.yaml")
-    app = DeskApp(DeskContext(store, roster, "night-desk", clock=ManualClock(NOW),
-                              zone=ZoneInfo("Asia/Shanghai")))
+    app = DeskApp(
+        DeskContext(
+            store, roster, "night-desk", clock=ManualClock(NOW), zone=ZoneInfo("Asia/Shanghai")
+        )
+    )
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         await pilot.press("o")
@@ -162,16 +201,21 @@ async def test_a_gap_in_the_roster_shows_in_red(store, settle):
         gaps = app.screen.query_one("#gaps", Static).render()
         # the night shift nobody holds: from now (02:30) until the 08:00 handoff
         assert "tac tac engineer: 11-25 02:30 → 11-25 08:00  no one on call" in str(gaps)
-        assert gaps.spans and all(span.style.bold and span.style.foreground.ansi == 1  # red
-                                  for span in gaps.spans)
+        assert gaps.spans and all(
+            span.style.bold and span.style.foreground.ansi == 1  # red
+            for span in gaps.spans
+        )
 
 
-@pytest.mark.parametrize("key, screen, words", [
-    ("k", CallbackQueueScreen, "Record call"),
-    ("h", HandoverScreen, "Save"),
-    ("g", ReportsScreen, "Export"),
-    ("d", DrillScreen, "Start drill"),
-])
+@pytest.mark.parametrize(
+    "key, screen, words",
+    [
+        ("k", CallbackQueueScreen, "Record call"),
+        ("h", HandoverScreen, "Save"),
+        ("g", ReportsScreen, "Export"),
+        ("d", DrillScreen, "Start drill"),
+    ],
+)
 async def test_the_board_opens_the_shift_s_other_screens(make_app, settle, key, screen, words):
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
@@ -205,11 +249,16 @@ async def test_the_drill_screen_previews_in_chinese(make_app, settle):
         assert "预演,不发送" in status
 
 
-async def test_on_call_lists_phones_no_acknowledgement_came_through(make_app, settle, store, roster):
+async def test_on_call_lists_phones_no_acknowledgement_came_through(
+    make_app, settle, store, roster
+):
     from dispatcher.store.callouts import Confirmation, confirm
 
-    person = next(p for p in roster.people.values() if p.contacts_of(ContactKind.MOBILE)
-                  and Role.CASE_HANDLER in p.roles)
+    person = next(
+        p
+        for p in roster.people.values()
+        if p.contacts_of(ContactKind.MOBILE) and Role.CASE_HANDLER in p.roles
+    )
     (mobile,) = person.contacts_of(ContactKind.MOBILE)[:1]
     with store.atomic(store.live):
         confirm(store, Confirmation(person.id, "sms", mobile.address, "mobile", NOW, "audit"))

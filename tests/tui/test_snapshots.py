@@ -26,6 +26,7 @@ def shoot(snap_compare, app, *keys: str) -> bool:
         for key in keys:
             await pilot.press(key)
             await settled(pilot)
+
     return snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
@@ -37,8 +38,20 @@ def test_board(snap_compare, make_app, night, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_new_request_form(snap_compare, make_app, night, language):
     # an emergency ticked in the checklist: the preview shows whom the chain calls
-    keys = ["n", *"Core", *["tab"] * 4, "enter", *"Shanghai", "enter", "tab", "enter", *"msc",
-            "enter", *["tab"] * 7, "space"]
+    keys = [
+        "n",
+        *"Core",
+        *["tab"] * 4,
+        "enter",
+        *"Shanghai",
+        "enter",
+        "tab",
+        "enter",
+        *"msc",
+        "enter",
+        *["tab"] * 7,
+        "space",
+    ]
     assert shoot(snap_compare, make_app(language), *keys)
 
 

@@ -29,14 +29,19 @@ class Pane:
         self.name = f"desk-{uuid.uuid4().hex[:8]}"
         # a server of its own (no user configuration), a window of a fixed size
         self.tmux = [TMUX, "-L", self.name, "-f", "/dev/null"]
-        subprocess.run([*self.tmux, "new-session", "-d", "-s", self.name, "-x", "160",
-                        "-y", "45", *command], cwd=cwd, check=True)
-        subprocess.run([*self.tmux, "resize-window", "-t", self.name, "-x", "160", "-y", "45"],
-                       check=True)
+        subprocess.run(
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "160", "-y", "45", *command],
+            cwd=cwd,
+            check=True,
+        )
+        subprocess.run(
+            [*self.tmux, "resize-window", "-t", self.name, "-x", "160", "-y", "45"], check=True
+        )
 
     def text(self) -> str:
-        done = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
         return done.stdout
 
     def wait_for(self, wanted: str, timeout: float = 30.0) -> str:
@@ -58,8 +63,12 @@ class Pane:
         time.sleep(0.3)
 
     def alive(self) -> bool:
-        return subprocess.run([*self.tmux, "has-session", "-t", self.name],
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                [*self.tmux, "has-session", "-t", self.name], capture_output=True
+            ).returncode
+            == 0
+        )
 
     def kill(self) -> None:
         subprocess.run([*self.tmux, "kill-server"], capture_output=True)
@@ -72,8 +81,23 @@ def pane(tmp_path):
     def open_desk() -> Pane:
         dispatcher = Path(sys.executable).with_name("dispatcher")
         # without a terminal of its own, tmux hands the pane COLUMNS=80 LINES=24: drop them
-        command = ["env", "-u", "COLUMNS", "-u", "LINES", str(dispatcher), "desk", "--roster", "contacts.yaml", "--data",
-                   str(tmp_path / "data"), "--lang", "en", "--as", "terminal-test"]
+        command = [
+            "env",
+            "-u",
+            "COLUMNS",
+            "-u",
+            "LINES",
+            str(dispatcher),
+            "desk",
+            "--roster",
+            "contacts.yaml",
+            "--data",
+            str(tmp_path / "data"),
+            "--lang",
+            "en",
+            "--as",
+            "terminal-test",
+        ]
         opened.append(Pane(command, ROOT))
         return opened[-1]
 

@@ -19,8 +19,12 @@ from dispatcher.store.drills import DrillRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.screens.drill import DrillScreen
 
-ROSTER = (Path(__file__).parents[1] / "drills" / "drill_night.yaml").read_text().replace(
-    "channels: [voice, sms, email]", "channels: [desk]").replace("channels: [voice, sms]", "channels: [desk]")
+ROSTER = (
+    (Path(__file__).parents[1] / "drills" / "drill_night.yaml")
+    .read_text()
+    .replace("channels: [voice, sms, email]", "channels: [desk]")
+    .replace("channels: [voice, sms]", "channels: [desk]")
+)
 
 
 class DrillApp(App):
@@ -63,7 +67,13 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
         await settle(pilot)
         preview = rows(screen)
-        assert [r[1] for r in preview] == ["Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong", "Eve Line"]
+        assert [r[1] for r in preview] == [
+            "Ann Sms",
+            "Ben Key",
+            "Cat Silent",
+            "Dan Wrong",
+            "Eve Line",
+        ]
         assert all(r[3] == "would be paged" for r in preview)
         assert "dry run, nothing sent" in text(screen, "#status")
         assert DrillRepository(store).all() == []
@@ -77,11 +87,15 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
         screen.refresh_progress()
         await settle(pilot)
         assert [(r[0], r[1], r[2]) for r in rows(screen)] == [
-            ("round 1, step 1", name, "desk delivered") for name in ("Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong")]
+            ("round 1, step 1", name, "desk delivered")
+            for name in ("Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong")
+        ]
         assert "press a to abort" in text(screen, "#verdict")
 
         await controllable_clock.advance(timedelta(minutes=3))
-        control.acknowledge(drill.sr, controllable_clock.now(), "wang.fang", by="Ann Sms", via="desk")
+        control.acknowledge(
+            drill.sr, controllable_clock.now(), "wang.fang", by="Ann Sms", via="desk"
+        )
         screen.refresh_progress()
         await settle(pilot)
         assert rows(screen)[0][3] == "acknowledged by desk"

@@ -11,7 +11,6 @@ from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.screens.callbacks import CallbackDialog, CallbackQueueScreen
 
 
-
 class QueueApp(App):
     def __init__(self, store):
         super().__init__()
@@ -23,9 +22,19 @@ class QueueApp(App):
 
 def resolved_request(repository, summary, hours_ago):
     received = datetime.now(UTC) - timedelta(hours=hours_ago)
-    sr, _ = repository.register(received, lambda sr_id: ServiceRequest(
-        sr_id, received, Category.FAULT_SUPPORT, summary, reporter=Reporter("Ma Li", "+12125550100")),
-        received, "desk", "phone")
+    sr, _ = repository.register(
+        received,
+        lambda sr_id: ServiceRequest(
+            sr_id,
+            received,
+            Category.FAULT_SUPPORT,
+            summary,
+            reporter=Reporter("Ma Li", "+12125550100"),
+        ),
+        received,
+        "desk",
+        "phone",
+    )
     repository.change(sr.id, lambda r: r.resolve(received + timedelta(minutes=30), "desk"))
     return sr.id
 
@@ -41,9 +50,19 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
     overdue = resolved_request(requests, "link down since yesterday", hours_ago=48)
     fresh = resolved_request(requests, "slow portal", hours_ago=2)
     T0 = datetime.now(UTC) - timedelta(hours=30)
-    work = PlannedRepository(store).add(T0, lambda pid: PlannedService(
-        pid, PlannedKind.CUTOVER, "MSC swap", T0, T0 + timedelta(hours=4), "Shanghai",
-        customer="China Example", contact="Zhou Min"))
+    work = PlannedRepository(store).add(
+        T0,
+        lambda pid: PlannedService(
+            pid,
+            PlannedKind.CUTOVER,
+            "MSC swap",
+            T0,
+            T0 + timedelta(hours=4),
+            "Shanghai",
+            customer="China Example",
+            contact="Zhou Min",
+        ),
+    )
     PlannedRepository(store).change(work.id, lambda w: w.complete(T0 + timedelta(hours=3)))
     app = QueueApp(store)
     async with app.run_test(size=(150, 30)) as pilot:
@@ -51,7 +70,10 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
         table = screen.query_one(DataTable)
         assert table.row_count == 3
         assert [table.get_row_at(i)[0] for i in range(3)] == [
-            f"[b red]{overdue}[/]", f"[b red]{work.id}[/]", fresh]
+            f"[b red]{overdue}[/]",
+            f"[b red]{work.id}[/]",
+            fresh,
+        ]
         assert "3 waiting · 2 overdue" in str(screen.query_one("#summary", Static).render())
         # the most overdue request: reached, dissatisfied, reopened
         await pilot.press("c")
@@ -72,14 +94,19 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
         assert request.status is Status.IN_PROGRESS
         timeline = RequestRepository(Store(tmp_path)).timeline(overdue)
         assert [(e.kind, e.data.get("score"), e.data.get("called")) for e in timeline[-2:]] == [
-            ("callback", 2, "Ma Li +12125550100"), ("reopened", None, None)]
+            ("callback", 2, "Ma Li +12125550100"),
+            ("reopened", None, None),
+        ]
         # the cutover's satisfaction call: not reached
         await pilot.press("home", "c")
         app.screen.query_one("#outcome", Select).value = "not_reached"
         await pilot.click("#save")
         await pilot.pause()
         assert table.get_row_at(0)[3] == "[b red]1[/]"
-        assert PlannedRepository(Store(tmp_path)).get(work.id).callbacks[0].outcome.value == "not_reached"
+        assert (
+            PlannedRepository(Store(tmp_path)).get(work.id).callbacks[0].outcome.value
+            == "not_reached"
+        )
         # escape leaves the dialog without recording anything
         await pilot.press("c", "escape")
         assert app.screen is screen and table.row_count == 2

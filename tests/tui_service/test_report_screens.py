@@ -25,14 +25,29 @@ class ScreenApp(App):
 
 
 def yesterday_noon():
-    return (datetime.now().astimezone() - timedelta(days=1)).replace(hour=12, minute=0, second=0,
-                                                                     microsecond=0)
+    return (datetime.now().astimezone() - timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
 
 
 def register(repository, received, summary, category, product, site, drill=False, criteria=()):
-    sr, _ = repository.register(received, lambda sr_id: ServiceRequest(
-        sr_id, received, category, summary, severity=Severity.CRITICAL, product=product,
-        site=site, drill=drill, criteria=criteria), received, "desk", "phone")
+    sr, _ = repository.register(
+        received,
+        lambda sr_id: ServiceRequest(
+            sr_id,
+            received,
+            category,
+            summary,
+            severity=Severity.CRITICAL,
+            product=product,
+            site=site,
+            drill=drill,
+            criteria=criteria,
+        ),
+        received,
+        "desk",
+        "phone",
+    )
     return sr.id
 
 
@@ -42,10 +57,23 @@ def yesterday(store):
     fault = register(repository, noon, "MSC down", Category.FAULT_SUPPORT, "msc-9000", "Shanghai")
     repository.change(fault, lambda r: r.acknowledge(noon + timedelta(minutes=10), "li.na"))
     repository.change(fault, lambda r: r.resolve(noon + timedelta(minutes=90), "li.na"))
-    register(repository, noon + timedelta(hours=1), "how to back up", Category.CONSULTATION,
-             "olt-5000", "Beijing")
-    register(repository, noon + timedelta(hours=2), "drill", Category.FAULT_SUPPORT, "msc-9000",
-             "Shanghai", drill=True)
+    register(
+        repository,
+        noon + timedelta(hours=1),
+        "how to back up",
+        Category.CONSULTATION,
+        "olt-5000",
+        "Beijing",
+    )
+    register(
+        repository,
+        noon + timedelta(hours=2),
+        "drill",
+        Category.FAULT_SUPPORT,
+        "msc-9000",
+        "Shanghai",
+        drill=True,
+    )
     return fault
 
 
@@ -69,7 +97,10 @@ async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_p
         written = sorted(p.name for p in (tmp_path / "reports").iterdir())
         start = f"{yesterday_noon():%Y%m%d}"
         assert written == [f"daily-{start}.csv", f"daily-{start}.json", f"daily-{start}.md"]
-        assert "volumes,total/all,requests,2" in (tmp_path / "reports" / f"daily-{start}.csv").read_text()
+        assert (
+            "volumes,total/all,requests,2"
+            in (tmp_path / "reports" / f"daily-{start}.csv").read_text()
+        )
         await pilot.press("w")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -81,10 +112,18 @@ async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path):
     store = Store(tmp_path)
     repository = RequestRepository(store)
     now = datetime.now().astimezone()
-    sr_id = register(repository, now - timedelta(hours=2), "billing lost", Category.FAULT_SUPPORT,
-                     "bill-one", "Shanghai", criteria=("7",))
-    repository.change(sr_id, lambda r: r.note(now - timedelta(hours=1), "wang.fang",
-                                              "BD engineer on the bridge"))
+    sr_id = register(
+        repository,
+        now - timedelta(hours=2),
+        "billing lost",
+        Category.FAULT_SUPPORT,
+        "bill-one",
+        "Shanghai",
+        criteria=("7",),
+    )
+    repository.change(
+        sr_id, lambda r: r.note(now - timedelta(hours=1), "wang.fang", "BD engineer on the bridge")
+    )
     screen = HandoverScreen(store, load_roster(SAMPLE_ROSTER))
     app = ScreenApp(screen)
     async with app.run_test(size=(160, 60)) as pilot:

@@ -31,14 +31,16 @@ class BoardRow:
     @property
     def exhausted_unseen(self) -> bool:
         """A chain that ran out flashes until a dispatcher has looked at it."""
-        return (self.callout is not None and self.callout.state is RunState.EXHAUSTED
-                and not self.callout.seen)
+        return (
+            self.callout is not None
+            and self.callout.state is RunState.EXHAUSTED
+            and not self.callout.seen
+        )
 
     @property
     def unowned(self) -> bool:
         """Nobody has acknowledged yet: new or dispatched, or its chain still calling."""
-        return (self.sr.status in _NO_STOP_YET
-                or (self.callout is not None and self.callout.running))
+        return self.sr.status in _NO_STOP_YET or (self.callout is not None and self.callout.running)
 
     @property
     def pinned(self) -> bool:
@@ -60,8 +62,17 @@ class BoardRow:
     @property
     def search_text(self) -> str:
         sr = self.sr
-        return " ".join((sr.id, sr.customer.name, sr.site, sr.summary, sr.product,
-                         sr.owner.unit, sr.owner.person)).casefold()
+        return " ".join(
+            (
+                sr.id,
+                sr.customer.name,
+                sr.site,
+                sr.summary,
+                sr.product,
+                sr.owner.unit,
+                sr.owner.person,
+            )
+        ).casefold()
 
 
 def board_order(rows: list[BoardRow]) -> list[BoardRow]:
@@ -100,8 +111,9 @@ class BoardReader:
             known = self._rows.get(sr_id)
             if known is not None and known[0] == count:
                 row = known[1]
-                fresh[sr_id] = known if row.callout == callout else (
-                    count, replace(row, callout=callout))
+                fresh[sr_id] = (
+                    known if row.callout == callout else (count, replace(row, callout=callout))
+                )
                 continue
             sr = ServiceRequest.from_dict(raw)
             timeline: list[Event] = []
@@ -112,8 +124,8 @@ class BoardReader:
         self._rows = fresh
         return board_order([row for _, row in fresh.values()])
 
-    def _clocks(self, sr: ServiceRequest, timeline: list[Event], now: datetime
-                ) -> tuple[SlaClock, ...]:
+    def _clocks(
+        self, sr: ServiceRequest, timeline: list[Event], now: datetime
+    ) -> tuple[SlaClock, ...]:
         targets = self.roster.sla_for(sr.product, sr.severity)
         return () if targets is None else tuple(sla_clocks(sr, timeline, targets, now))
-

@@ -8,7 +8,6 @@ from datetime import datetime
 from rich.text import Text
 
 from dispatcher.domain.callout import RunState
-
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
@@ -31,8 +30,11 @@ class RequestView:
     @property
     def version(self) -> tuple:
         """Changes when anything shown (but the ticking clocks) changes."""
-        return (self.sr.event_count, self.callout,
-                tuple((n.id, n.state, n.provider_status) for n in self.notifications))
+        return (
+            self.sr.event_count,
+            self.callout,
+            tuple((n.id, n.state, n.provider_status) for n in self.notifications),
+        )
 
     def acknowledged(self, record: OutboxRecord) -> bool:
         """The page this person answered: the chain was acknowledged by them."""
@@ -58,8 +60,9 @@ class RequestView:
         if chain.running:
             text.append(f" · {words['next']} {clock_text(chain.step_deadline - now)}")
         elif chain.state is RunState.ACKNOWLEDGED:
-            text.append(f" · {words['acknowledged_by']} {chain.acknowledged_by} "
-                        f"({chain.acknowledged_via})")
+            text.append(
+                f" · {words['acknowledged_by']} {chain.acknowledged_by} ({chain.acknowledged_via})"
+            )
         elif chain.stopped_reason:
             text.append(f" · {chain.stopped_reason}")
         for step in chain.steps:

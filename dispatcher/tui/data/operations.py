@@ -27,19 +27,22 @@ class Operations:
         self.requests = RequestRepository(desk.store)
         self.control = CalloutControl(desk.store, desk.roster)
 
-    def _change(self, sr_id: str, action: Callable[[ServiceRequest, datetime], list[Event]]
-                ) -> ServiceRequest:
+    def _change(
+        self, sr_id: str, action: Callable[[ServiceRequest, datetime], list[Event]]
+    ) -> ServiceRequest:
         at = self.desk.now()
         sr, _ = self.requests.change(sr_id, lambda sr: action(sr, at))
         return sr
 
     # -- the call-out ------------------------------------------------------------------------
 
-    def register(self, build: Callable[[str], ServiceRequest], received: datetime,
-                 start_chain: bool = True) -> ServiceRequest:
+    def register(
+        self, build: Callable[[str], ServiceRequest], received: datetime, start_chain: bool = True
+    ) -> ServiceRequest:
         """Register; with `start_chain` its routed chain starts in the same commit."""
-        sr, _ = self.control.register(received, build, self.desk.now(), self.desk.actor,
-                                      CHANNEL, start_chain=start_chain)
+        sr, _ = self.control.register(
+            received, build, self.desk.now(), self.desk.actor, CHANNEL, start_chain=start_chain
+        )
         return sr
 
     def acknowledge(self, sr_id: str, by: str) -> CalloutRecord | None:
@@ -81,8 +84,10 @@ class Operations:
         return self._change(sr_id, lambda sr, at: sr.resolve(at, self.desk.actor, CHANNEL, text))
 
     def callback(self, sr_id: str, outcome: CallbackOutcome, score: int | None) -> ServiceRequest:
-        return self._change(sr_id, lambda sr, at: sr.record_callback(
-            at, self.desk.actor, outcome, score, channel=CHANNEL))
+        return self._change(
+            sr_id,
+            lambda sr, at: sr.record_callback(at, self.desk.actor, outcome, score, channel=CHANNEL),
+        )
 
     def close(self, sr_id: str) -> ServiceRequest:
         return self._change(sr_id, lambda sr, at: sr.close(at, self.desk.actor, CHANNEL))

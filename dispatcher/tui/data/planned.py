@@ -20,11 +20,14 @@ class PlannedTonight:
     faults: tuple[str, ...]  # ids of the faults reported during its window
 
 
-def planned_tonight(store: Store, now: datetime, open_requests: list[ServiceRequest]
-                    ) -> list[PlannedTonight]:
+def planned_tonight(
+    store: Store, now: datetime, open_requests: list[ServiceRequest]
+) -> list[PlannedTonight]:
     """Work not cancelled or done whose window overlaps [now, now + 12 h], in start order,
     with the open faults reported during it."""
-    works = [w for w in PlannedRepository(store).between(now, now + AHEAD)
-             if w.state not in (PlannedState.CANCELLED, PlannedState.COMPLETED)]
-    return [PlannedTonight(w, tuple(sr.id for sr in w.linked_faults(open_requests)))
-            for w in works]
+    works = [
+        w
+        for w in PlannedRepository(store).between(now, now + AHEAD)
+        if w.state not in (PlannedState.CANCELLED, PlannedState.COMPLETED)
+    ]
+    return [PlannedTonight(w, tuple(sr.id for sr in w.linked_faults(open_requests))) for w in works]

@@ -30,8 +30,7 @@ class RequestDraft:
 
 def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language: str) -> Text:
     words, roster = labels(language), desk.roster
-    routing = route(roster, draft.category, draft.level, draft.site, draft.product,
-                    draft.emergency)
+    routing = route(roster, draft.category, draft.level, draft.site, draft.product, draft.emergency)
     text = Text()
     text.append(f"{words['handler']}: ", style="bold")
     text.append(f"{routing.handler or '—'} ({routing.level.value})\n")
@@ -45,8 +44,9 @@ def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language
     overrides = desk.overrides()
     for step in preview(roster, chain, at, draft.site, draft.product, overrides):
         text.append(f"{words['step']} {step.number} ", style="bold")
-        text.append(f"[{', '.join(step.channels)}] {words['wait']} {step.wait_minutes} "
-                    f"{words['min']}\n")
+        text.append(
+            f"[{', '.join(step.channels)}] {words['wait']} {step.wait_minutes} {words['min']}\n"
+        )
         for person in step.people:
             local = at.astimezone(ZoneInfo(person.timezone))
             name = person.name_zh if language == "zh" and person.name_zh else person.name

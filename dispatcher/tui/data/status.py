@@ -26,8 +26,10 @@ def on_shift(roster: Roster, at: datetime, language: str) -> list[str]:
     csc = roster.units_of(UnitKind.CSC)
     if not csc:
         return []
-    return [p.name_zh if language == "zh" and p.name_zh else p.name
-            for p in roster.on_call(csc[0].id, Role.CSC_DISPATCHER, at)]
+    return [
+        p.name_zh if language == "zh" and p.name_zh else p.name
+        for p in roster.on_call(csc[0].id, Role.CSC_DISPATCHER, at)
+    ]
 
 
 def drill_running(store: Store) -> bool:
@@ -55,7 +57,9 @@ def channel_health(store: Store, timeout: float = 10.0) -> list[ChannelHealth]:
                     health = await asyncio.wait_for(channels[info.name].check(), timeout)
                     found.append(ChannelHealth(info.name, health.ok, health.detail))
                 except Exception as error:  # a channel's failure is shown, never raised
-                    found.append(ChannelHealth(info.name, False, str(error) or type(error).__name__))
+                    found.append(
+                        ChannelHealth(info.name, False, str(error) or type(error).__name__)
+                    )
         finally:
             await plugins.aclose()
         return found

@@ -23,13 +23,13 @@ from dispatcher.errors import DispatcherError
 from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
 from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
@@ -53,8 +53,19 @@ FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
     "drill": lambda row, now: row.sr.drill,
 }
 
-WIDTHS = {"id": 18, "age": 6, "category": 12, "severity": 8, "customer": 16, "site": 10,
-          "owner": 12, "status": 10, "sla": 17, "callout": 20, "summary": 20}
+WIDTHS = {
+    "id": 18,
+    "age": 6,
+    "category": 12,
+    "severity": 8,
+    "customer": 16,
+    "site": 10,
+    "owner": 12,
+    "status": 10,
+    "sla": 17,
+    "callout": 20,
+    "summary": 20,
+}
 
 
 class BoardScreen(DeskScreen):
@@ -76,8 +87,9 @@ class BoardScreen(DeskScreen):
         yield Static(self.words["loading"], id="counts")
         yield Static(id="planned")
         yield Input(placeholder=self.words["search"], id="search")
-        yield VirtualTable(self._columns(), self.render_row, key=lambda row: row.sr.id,
-                           id="requests")
+        yield VirtualTable(
+            self._columns(), self.render_row, key=lambda row: row.sr.id, id="requests"
+        )
         yield Footer()
 
     def _columns(self) -> list[Column]:
@@ -119,7 +131,7 @@ class BoardScreen(DeskScreen):
         parts = []
         for item in planned:
             work = item.work
-            window = (f"{self.desk.local(work.start):%H:%M}–{self.desk.local(work.end):%H:%M}")
+            window = f"{self.desk.local(work.start):%H:%M}–{self.desk.local(work.end):%H:%M}"
             text = f"{window} {name_of(work.kind, self.language)} {work.title}"
             if work.site:
                 text += f" ({work.site})"
@@ -138,13 +150,18 @@ class BoardScreen(DeskScreen):
         now = self.desk.now()
         wanted = FILTERS[self.filter]
         needle = self.query_text.casefold().strip()
-        shown = [row for row in self.all_rows
-                 if wanted(row, now) and (not needle or needle in row.search_text)]
+        shown = [
+            row
+            for row in self.all_rows
+            if wanted(row, now) and (not needle or needle in row.search_text)
+        ]
         self.query_one(VirtualTable).set_rows(shown)
         emergencies = sum(row.pinned for row in self.all_rows)
         words = self.words
-        counts = (f"{len(self.all_rows)} {words['open']} · {emergencies} {words['emergencies']}"
-                  f" · {words['filter']}: {words['filter.' + self.filter]}")
+        counts = (
+            f"{len(self.all_rows)} {words['open']} · {emergencies} {words['emergencies']}"
+            f" · {words['filter']}: {words['filter.' + self.filter]}"
+        )
         if needle or self.filter != "all":
             counts += f" · {len(shown)} {words['shown']}"
         if self.loaded and not self.all_rows:
@@ -194,7 +211,9 @@ class BoardScreen(DeskScreen):
         if deadline is not None:
             sla = f"{name_of(deadline.kind, language)} {clock_text(deadline.deadline - now)}"
             if style is not FLASH:  # red on the flashing red would vanish
-                sla = Text(sla, style="bold red" if breached else ("yellow" if row.near(now) else ""))
+                sla = Text(
+                    sla, style="bold red" if breached else ("yellow" if row.near(now) else "")
+                )
         customer = ("★VIP " if sr.customer.vip else "") + sr.customer.name
         owner = "/".join(part for part in (sr.owner.unit, sr.owner.person) if part)
         cells: list[Text | str] = [
@@ -284,14 +303,25 @@ class BoardScreen(DeskScreen):
     def action_drills(self) -> None:
         desk = self.desk
         try:
-            scenarios = (list(load_scenarios(desk.roster, desk.roster_path).values())
-                         if desk.roster_path is not None else None)
+            scenarios = (
+                list(load_scenarios(desk.roster, desk.roster_path).values())
+                if desk.roster_path is not None
+                else None
+            )
         except DispatcherError as error:  # a broken drills.yaml: say where, stay on the board
             self.notify(str(error), severity="error", timeout=10)
             return
-        self.app.push_screen(DrillScreen(
-            desk.store, desk.roster, CalloutControl(desk.store, desk.roster), scenarios,
-            actor=desk.actor, now=desk.now, language=self.language))
+        self.app.push_screen(
+            DrillScreen(
+                desk.store,
+                desk.roster,
+                CalloutControl(desk.store, desk.roster),
+                scenarios,
+                actor=desk.actor,
+                now=desk.now,
+                language=self.language,
+            )
+        )
 
     def on_screen_resume(self) -> None:
         self.read_board(force=False)

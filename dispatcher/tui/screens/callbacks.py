@@ -22,20 +22,28 @@ from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
-from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.commands import bindings_for, localize
 
 REFRESH_SECONDS = 5.0
 CHANNEL = "desk"
 WORDS = {
-    "en": {"title": "Callback queue (回访)", "waiting": "waiting", "overdue": "overdue",
-           "columns": ("Subject", "Kind", "Due", "Tries", "Last", "Customer", "Contact", "Summary"),
-           "empty": "Nobody is waiting for a callback."},
-    "zh": {"title": "回访队列", "waiting": "待回访", "overdue": "已超期",
-           "columns": ("编号", "类型", "截止", "次数", "上次结果", "客户", "联系人", "摘要"),
-           "empty": "没有待回访的客户。"},
+    "en": {
+        "title": "Callback queue (回访)",
+        "waiting": "waiting",
+        "overdue": "overdue",
+        "columns": ("Subject", "Kind", "Due", "Tries", "Last", "Customer", "Contact", "Summary"),
+        "empty": "Nobody is waiting for a callback.",
+    },
+    "zh": {
+        "title": "回访队列",
+        "waiting": "待回访",
+        "overdue": "已超期",
+        "columns": ("编号", "类型", "截止", "次数", "上次结果", "客户", "联系人", "摘要"),
+        "empty": "没有待回访的客户。",
+    },
 }
 
 
@@ -49,8 +57,9 @@ class CallbackDialog(ModalScreen[bool]):
     CSS_PATH = "callbacks.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="callback.save", tooltip="Record this call"),
-        Binding("escape", "cancel", "Cancel", id="callback.cancel",
-                tooltip="Close without recording"),
+        Binding(
+            "escape", "cancel", "Cancel", id="callback.cancel", tooltip="Close without recording"
+        ),
     ]
 
     def __init__(self, store: Store, item: CallbackDue, actor: str) -> None:
@@ -63,12 +72,19 @@ class CallbackDialog(ModalScreen[bool]):
         with Vertical(id="callback-form"):
             yield Static(f"{self.item.subject}  {self.item.customer}  {self.item.summary}")
             yield Input(self.item.contact, placeholder="Who was called", id="called")
-            yield Select([(o.value.replace("_", " "), o.value) for o in CallbackOutcome],
-                         value=CallbackOutcome.REACHED.value, allow_blank=False, id="outcome")
+            yield Select(
+                [(o.value.replace("_", " "), o.value) for o in CallbackOutcome],
+                value=CallbackOutcome.REACHED.value,
+                allow_blank=False,
+                id="outcome",
+            )
             yield Input(placeholder="Satisfaction 1-5 (reached only)", id="score")
             yield Input(placeholder="The customer's words", id="words")
-            yield Checkbox(f"Reopen: the customer is dissatisfied (score 1-{DISSATISFIED})",
-                           id="reopen", disabled=self.item.kind != "request")
+            yield Checkbox(
+                f"Reopen: the customer is dissatisfied (score 1-{DISSATISFIED})",
+                id="reopen",
+                disabled=self.item.kind != "request",
+            )
             yield Static(id="error")
             with Horizontal():
                 yield Button("Save", variant="primary", id="save")
@@ -101,12 +117,17 @@ class CallbackDialog(ModalScreen[bool]):
         at = _now()
         if self.item.kind == "cutover":
             attempt = CallbackAttempt(at, self.actor, outcome, score, words, called)
-            PlannedRepository(self.store).change(self.item.subject,
-                                                 lambda p: p.record_callback(attempt))
+            PlannedRepository(self.store).change(
+                self.item.subject, lambda p: p.record_callback(attempt)
+            )
             return
         reopen = self.query_one("#reopen", Checkbox).value
-        RequestRepository(self.store).change(self.item.subject, lambda sr: sr.record_callback(
-            at, self.actor, outcome, score, words, CHANNEL, called=called, reopen=reopen))
+        RequestRepository(self.store).change(
+            self.item.subject,
+            lambda sr: sr.record_callback(
+                at, self.actor, outcome, score, words, CHANNEL, called=called, reopen=reopen
+            ),
+        )
 
 
 class CallbackQueueScreen(Screen):
@@ -141,14 +162,23 @@ class CallbackQueueScreen(Screen):
         table.clear()
         for item in queue:
             late = item.overdue(now)
-            cells = (item.subject, item.kind, f"{item.due.astimezone():%m-%d %H:%M}",
-                     str(item.attempts), item.last_outcome or "-", item.customer or "-",
-                     item.contact or "-", item.summary)
+            cells = (
+                item.subject,
+                item.kind,
+                f"{item.due.astimezone():%m-%d %H:%M}",
+                str(item.attempts),
+                item.last_outcome or "-",
+                item.customer or "-",
+                item.contact or "-",
+                item.summary,
+            )
             table.add_row(*((f"[b red]{c}[/]" if late else c) for c in cells), key=item.subject)
         overdue = sum(item.overdue(now) for item in queue)
         self.query_one("#summary", Static).update(
             f"{len(queue)} {self.words['waiting']} · {overdue} {self.words['overdue']}"
-            if queue else self.words["empty"])
+            if queue
+            else self.words["empty"]
+        )
 
     def action_record_callback(self) -> None:
         table = self.query_one(DataTable)

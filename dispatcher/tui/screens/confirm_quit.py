@@ -16,8 +16,13 @@ class ConfirmQuitScreen(ModalScreen[bool]):
     CSS_PATH = "dialog.tcss"
     BINDINGS = [
         Binding("escape,n", "stay", "Stay", id="quit.stay", tooltip="Keep the desk open"),
-        Binding("y", "leave", "Quit", id="quit.leave", tooltip="Quit; the chains stop being "
-                "chased until an engine runs again"),
+        Binding(
+            "y",
+            "leave",
+            "Quit",
+            id="quit.leave",
+            tooltip="Quit; the chains stop being chased until an engine runs again",
+        ),
     ]
 
     def __init__(self, language: str, chains: list[str]) -> None:

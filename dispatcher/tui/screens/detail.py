@@ -17,18 +17,24 @@ from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.errors import DispatcherError
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.detail import RequestView, read_request
 from dispatcher.tui.data.formats import clock_text, pad
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 2.0
-STATE_STYLES = {"failed": "bold red", "delivered": "green", "answered": "green",
-                "acknowledged": "bold green", "queued": "yellow", "sending": "yellow",
-                "cancelled": "dim"}
+STATE_STYLES = {
+    "failed": "bold red",
+    "delivered": "green",
+    "answered": "green",
+    "acknowledged": "bold green",
+    "queued": "yellow",
+    "sending": "yellow",
+    "cancelled": "dim",
+}
 
 
 class DetailScreen(DeskScreen):
@@ -53,13 +59,18 @@ class DetailScreen(DeskScreen):
                 yield Label(words["progress"], classes="section")
                 yield Static(id="callout")
                 progress = DataTable(id="progress", cursor_type="row")
-                progress.add_columns(words["when"], words["step"], words["person"],
-                                     words["channel"], words["address"], words["state"])
+                progress.add_columns(
+                    words["when"],
+                    words["step"],
+                    words["person"],
+                    words["channel"],
+                    words["address"],
+                    words["state"],
+                )
                 yield progress
                 yield Label(words["timeline"], classes="section")
                 timeline = DataTable(id="timeline", cursor_type="row")
-                timeline.add_columns(words["when"], words["who"], words["what"],
-                                     words["channel"])
+                timeline.add_columns(words["when"], words["who"], words["what"], words["channel"])
                 yield timeline
         yield Footer()
 
@@ -107,18 +118,28 @@ class DetailScreen(DeskScreen):
             (words["category"], name_of(sr.category, language)),
             (words["severity"], name_of(sr.severity, language)),
             (words["level"], sr.level.value),
-            (words["customer"], sr.customer.name + (
-                f" ★VIP {name_of(sr.customer.vip, language)}" if sr.customer.vip else "")),
+            (
+                words["customer"],
+                sr.customer.name
+                + (f" ★VIP {name_of(sr.customer.vip, language)}" if sr.customer.vip else ""),
+            ),
             (words["site"], sr.site),
             (words["product"], sr.product),
             (words["owner"], " / ".join(p for p in (sr.owner.unit, sr.owner.person) if p)),
-            (words["reporter"], " ".join(p for p in (sr.reporter.name, sr.reporter.phone,
-                                                     sr.reporter.email) if p)),
+            (
+                words["reporter"],
+                " ".join(p for p in (sr.reporter.name, sr.reporter.phone, sr.reporter.email) if p),
+            ),
             (words["received"], self._local(sr.received)),
         ]
         if sr.red_flag:
-            rows.append((words["red_flag"], self._local(sr.red_flag.opened)
-                         + ("" if sr.red_flag.is_open else " → " + self._local(sr.red_flag.closed))))
+            rows.append(
+                (
+                    words["red_flag"],
+                    self._local(sr.red_flag.opened)
+                    + ("" if sr.red_flag.is_open else " → " + self._local(sr.red_flag.closed)),
+                )
+            )
         for label, value in rows:
             text.append(f"{label}: ", style="bold")
             text.append(f"{value or '—'}\n")
@@ -139,10 +160,14 @@ class DetailScreen(DeskScreen):
         text = Text()
         for clock in view.clocks:
             late = clock.stopped is None and clock.deadline <= now
-            text.append(f"{pad(name_of(clock.kind, self.language), 9)}{self._local(clock.deadline)} ")
+            text.append(
+                f"{pad(name_of(clock.kind, self.language), 9)}{self._local(clock.deadline)} "
+            )
             if clock.stopped is not None:
-                text.append(name_of("met" if clock.stopped <= clock.deadline else "missed",
-                                    self.language), style="green")
+                text.append(
+                    name_of("met" if clock.stopped <= clock.deadline else "missed", self.language),
+                    style="green",
+                )
             else:
                 text.append(clock_text(clock.deadline - now), style="bold red" if late else "")
             text.append("\n")
@@ -150,20 +175,31 @@ class DetailScreen(DeskScreen):
 
     def _show_callout(self, view: RequestView) -> None:
         self.query_one("#callout", Static).update(
-            view.callout_text(self.words, self.language, self.desk.now()))
+            view.callout_text(self.words, self.language, self.desk.now())
+        )
 
     def _show_progress(self, view: RequestView) -> None:
         self._show_callout(view)
         table = self.query_one("#progress", DataTable)
         table.clear()
         for record in view.notifications:
-            state = "acknowledged" if view.acknowledged(record) else (
-                record.provider_status if record.provider_status == "answered"
-                else record.state.value)
-            table.add_row(self._local(record.created), f"{record.round + 1}.{record.step + 1}",
-                          view.person_name(record.person, self.language), record.channel,
-                          record.address, Text(name_of(state, self.language),
-                                               style=STATE_STYLES.get(state, "")))
+            state = (
+                "acknowledged"
+                if view.acknowledged(record)
+                else (
+                    record.provider_status
+                    if record.provider_status == "answered"
+                    else record.state.value
+                )
+            )
+            table.add_row(
+                self._local(record.created),
+                f"{record.round + 1}.{record.step + 1}",
+                view.person_name(record.person, self.language),
+                record.channel,
+                record.address,
+                Text(name_of(state, self.language), style=STATE_STYLES.get(state, "")),
+            )
 
     def _show_timeline(self, view: RequestView) -> None:
         table = self.query_one("#timeline", DataTable)
@@ -195,8 +231,10 @@ class DetailScreen(DeskScreen):
         self.app.push_screen(PromptScreen(question, value), answered)
 
     def action_acknowledge(self) -> None:
-        self._ask(self.words["ack.who"], lambda by: self.perform(
-            "acknowledged", lambda ops: ops.acknowledge(self.sr_id, by)))
+        self._ask(
+            self.words["ack.who"],
+            lambda by: self.perform("acknowledged", lambda ops: ops.acknowledge(self.sr_id, by)),
+        )
 
     def action_escalate(self) -> None:
         self.perform("escalated", lambda ops: ops.escalate(self.sr_id))
@@ -208,8 +246,10 @@ class DetailScreen(DeskScreen):
         self.perform("chain started", lambda ops: ops.start_chain(self.sr_id))
 
     def action_note(self) -> None:
-        self._ask(self.words["note.text"], lambda text: self.perform(
-            "note", lambda ops: ops.note(self.sr_id, text)))
+        self._ask(
+            self.words["note.text"],
+            lambda text: self.perform("note", lambda ops: ops.note(self.sr_id, text)),
+        )
 
     def action_reassign(self) -> None:
         def reassign(answer: str) -> None:
@@ -222,8 +262,10 @@ class DetailScreen(DeskScreen):
         self.perform("level raised", lambda ops: ops.raise_level(self.sr_id))
 
     def action_resolve(self) -> None:
-        self._ask(self.words["resolve.text"], lambda text: self.perform(
-            "resolved", lambda ops: ops.resolve(self.sr_id, text)))
+        self._ask(
+            self.words["resolve.text"],
+            lambda text: self.perform("resolved", lambda ops: ops.resolve(self.sr_id, text)),
+        )
 
     def action_callback(self) -> None:
         def callback(answer: str) -> None:

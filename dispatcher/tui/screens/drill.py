@@ -23,42 +23,68 @@ from dispatcher.errors import DispatcherError
 from dispatcher.reports.drill import drill_report
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
-from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.store.outbox import OutboxRepository
+from dispatcher.tui.commands import bindings_for, localize
 
 REFRESH_SECONDS = 1.0
 WORDS = {
     "en": {
-        "columns": ("step", "person", "pages", "result"), "no_phone": "NO WORKING PHONE",
-        "would_page": "would be paged", "nobody": "NOBODY", "skipped": "skipped at once",
+        "columns": ("step", "person", "pages", "result"),
+        "no_phone": "NO WORKING PHONE",
+        "would_page": "would be paged",
+        "nobody": "NOBODY",
+        "skipped": "skipped at once",
         "dry_run": "{name}: the {chain} chain at {at} UTC (dry run, nothing sent)",
         "holes": "step(s) {steps} would reach no one by phone",
         "no_holes": "every step reaches someone with a phone · press s to run the drill live",
-        "already": "a drill is already running", "pick": "pick a scenario",
-        "started": "DRILL {sr} started: {name}", "none_running": "no drill is running",
+        "already": "a drill is already running",
+        "pick": "pick a scenario",
+        "started": "DRILL {sr} started: {name}",
+        "none_running": "no drill is running",
         "aborted": "DRILL {sr} aborted; everyone paged is told it is over",
-        "reach": "reach", "drill": "DRILL",
-        "states": {"running": "running", "aborted": "aborted", "acknowledged": "acknowledged",
-                   "exhausted": "exhausted", "stopped": "stopped"},
+        "reach": "reach",
+        "drill": "DRILL",
+        "states": {
+            "running": "running",
+            "aborted": "aborted",
+            "acknowledged": "acknowledged",
+            "exhausted": "exhausted",
+            "stopped": "stopped",
+        },
         "first_after": "first acknowledgement after {seconds} s · press a to abort",
         "awaited": "first acknowledgement awaited · press a to abort",
-        "passed": "PASSED", "failed": "FAILED", "fix": "fix",
+        "passed": "PASSED",
+        "failed": "FAILED",
+        "fix": "fix",
     },
     "zh": {
-        "columns": ("步骤", "人员", "呼叫", "结果"), "no_phone": "无可用电话",
-        "would_page": "将被呼叫", "nobody": "无人", "skipped": "立即跳过",
+        "columns": ("步骤", "人员", "呼叫", "结果"),
+        "no_phone": "无可用电话",
+        "would_page": "将被呼叫",
+        "nobody": "无人",
+        "skipped": "立即跳过",
         "dry_run": "{name}:{chain} 呼叫链,{at} UTC(预演,不发送)",
         "holes": "第 {steps} 步无法通过电话找到任何人",
         "no_holes": "每一步都能通过电话找到人 · 按 s 实际运行演练",
-        "already": "已有演练正在进行", "pick": "请选择场景",
-        "started": "演练 {sr} 已开始:{name}", "none_running": "没有正在进行的演练",
+        "already": "已有演练正在进行",
+        "pick": "请选择场景",
+        "started": "演练 {sr} 已开始:{name}",
+        "none_running": "没有正在进行的演练",
         "aborted": "演练 {sr} 已中止;已呼叫的人会收到演练结束通知",
-        "reach": "到达率", "drill": "演练",
-        "states": {"running": "进行中", "aborted": "已中止", "acknowledged": "已确认",
-                   "exhausted": "已耗尽", "stopped": "已停止"},
+        "reach": "到达率",
+        "drill": "演练",
+        "states": {
+            "running": "进行中",
+            "aborted": "已中止",
+            "acknowledged": "已确认",
+            "exhausted": "已耗尽",
+            "stopped": "已停止",
+        },
         "first_after": "首次确认用时 {seconds} 秒 · 按 a 中止",
         "awaited": "等待首次确认 · 按 a 中止",
-        "passed": "通过", "failed": "未通过", "fix": "待改进",
+        "passed": "通过",
+        "failed": "未通过",
+        "fix": "待改进",
     },
 }
 
@@ -70,9 +96,17 @@ class DrillScreen(Screen):
     SCOPE = "drill"
     BINDINGS = bindings_for(SCOPE)
 
-    def __init__(self, store: Store, roster: Roster, control: CalloutControl,
-                 scenarios: list[Scenario] | None = None, *, actor: str = "desk",
-                 now: Callable[[], datetime] | None = None, language: str = "en") -> None:
+    def __init__(
+        self,
+        store: Store,
+        roster: Roster,
+        control: CalloutControl,
+        scenarios: list[Scenario] | None = None,
+        *,
+        actor: str = "desk",
+        now: Callable[[], datetime] | None = None,
+        language: str = "en",
+    ) -> None:
         super().__init__()
         localize(self, language)
         self.store = store
@@ -88,8 +122,9 @@ class DrillScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            yield OptionList(*(Option(f"{s.id}\n  {s.name}", id=s.id) for s in self.scenarios),
-                             id="scenarios")
+            yield OptionList(
+                *(Option(f"{s.id}\n  {s.name}", id=s.id) for s in self.scenarios), id="scenarios"
+            )
             with Vertical():
                 yield Static(id="status")
                 yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
@@ -123,8 +158,13 @@ class DrillScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill")
     def read_preview(self, scenario: Scenario, at: datetime) -> None:
-        checks = dry_run(self.roster, scenario, at, OverrideRepository(self.store).all(),
-                         dead_numbers(OutboxRepository(self.store).all()))
+        checks = dry_run(
+            self.roster,
+            scenario,
+            at,
+            OverrideRepository(self.store).all(),
+            dead_numbers(OutboxRepository(self.store).all()),
+        )
         self.app.call_from_thread(self.show_preview, scenario, at, checks)
 
     def show_preview(self, scenario: Scenario, at: datetime, checks) -> None:
@@ -135,24 +175,36 @@ class DrillScreen(Screen):
             step = check.preview
             for person in step.people:
                 phone = words["no_phone"] if person.id in check.no_phone else words["would_page"]
-                table.add_row(str(step.number), person.display_name, ", ".join(step.channels), phone)
+                table.add_row(
+                    str(step.number), person.display_name, ", ".join(step.channels), phone
+                )
             for target in step.nobody_for:
-                table.add_row(str(step.number), f"[red]{words['nobody']}: {describe_target(target)}[/]",
-                              "", words["skipped"])
+                table.add_row(
+                    str(step.number),
+                    f"[red]{words['nobody']}: {describe_target(target)}[/]",
+                    "",
+                    words["skipped"],
+                )
         holes = [c.preview.number for c in checks if c.problem]
-        self.query_one("#status", Static).update(words["dry_run"].format(
-            name=scenario.name, chain=scenario.chain, at=f"{at.astimezone(UTC):%H:%M}"))
+        self.query_one("#status", Static).update(
+            words["dry_run"].format(
+                name=scenario.name, chain=scenario.chain, at=f"{at.astimezone(UTC):%H:%M}"
+            )
+        )
         self.query_one("#verdict", Static).update(
-            f"[red]{words['holes'].format(steps=', '.join(map(str, holes)))}[/]" if holes
-            else words["no_holes"])
+            f"[red]{words['holes'].format(steps=', '.join(map(str, holes)))}[/]"
+            if holes
+            else words["no_holes"]
+        )
 
     # -- live ------------------------------------------------------------------------------
 
     def action_start_drill(self) -> None:
         scenario = self.scenario
         if scenario is None or self.running:
-            self.notify(self.words["already"] if self.running else self.words["pick"],
-                        severity="warning")
+            self.notify(
+                self.words["already"] if self.running else self.words["pick"], severity="warning"
+            )
             return
         try:
             record = start_drill(self.control, scenario, self.now(), self.actor)
@@ -177,7 +229,9 @@ class DrillScreen(Screen):
 
     @property
     def running(self) -> bool:
-        return self.report is not None and self.report.state == "running" and not self.report.aborted
+        return (
+            self.report is not None and self.report.state == "running" and not self.report.aborted
+        )
 
     def refresh_progress(self) -> None:
         if self.drill is not None:
@@ -198,25 +252,33 @@ class DrillScreen(Screen):
         table.clear()
         for step in report.steps:
             for target in step.nobody_for:
-                table.add_row(step.label, f"[red]{words['nobody']}: {target}[/]", "", words["skipped"])
+                table.add_row(
+                    step.label, f"[red]{words['nobody']}: {target}[/]", "", words["skipped"]
+                )
             for person in step.people:
-                pages = ", ".join(f"{p.channel} {p.state}" + (f" ({p.error_code})" if p.error_code else "")
-                                  for p in person.pages)
+                pages = ", ".join(
+                    f"{p.channel} {p.state}" + (f" ({p.error_code})" if p.error_code else "")
+                    for p in person.pages
+                )
                 table.add_row(step.label, person.name, pages, person.verdict)
         state = "aborted" if report.aborted else report.state
         first = report.first_ack_after
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"
         self.query_one("#status", Static).update(
             f"[b reverse] {words['drill']} [/] {report.sr} {report.scenario_name}: "
-            f"{words['states'].get(state, state)}{reach}")
+            f"{words['states'].get(state, state)}{reach}"
+        )
         if state == "running":
             self.query_one("#verdict", Static).update(
-                words["first_after"].format(seconds=int(first.total_seconds())) if first
-                else words["awaited"])
+                words["first_after"].format(seconds=int(first.total_seconds()))
+                if first
+                else words["awaited"]
+            )
             return
         verdict = f"[green]{words['passed']}[/]" if report.passed else f"[red]{words['failed']}[/]"
-        lines = [verdict] + [f"{'ok  ' if t.passed else 'FAIL'} {t.wanted}: {t.got}"
-                             for t in report.results]
+        lines = [verdict] + [
+            f"{'ok  ' if t.passed else 'FAIL'} {t.wanted}: {t.got}" for t in report.results
+        ]
         lines += [f"{words['fix']}: {fix}" for fix in report.fixes]
         self.query_one("#verdict", Static).update("\n".join(lines))
 

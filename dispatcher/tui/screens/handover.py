@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from dispatcher.domain.oncall import Roster
+from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
-from dispatcher.errors import DispatcherError
 from dispatcher.reports.render import markdown, save
 from dispatcher.store import Store
 from dispatcher.tui.commands import bindings_for, localize

@@ -14,8 +14,15 @@ from dispatcher.tui.labels import labels
 
 class KeysScreen(ModalScreen[None]):
     CSS_PATH = "dialog.tcss"
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="keys.close",
-                        tooltip="Close the list of keys")]
+    BINDINGS = [
+        Binding(
+            "escape,question_mark,q",
+            "dismiss",
+            "Close",
+            id="keys.close",
+            tooltip="Close the list of keys",
+        )
+    ]
 
     def __init__(self, language: str) -> None:
         super().__init__()
@@ -28,6 +35,9 @@ class KeysScreen(ModalScreen[None]):
             table = DataTable(cursor_type="row")
             table.add_columns(words["key"], words["does"], "")
             for command in COMMANDS:
-                table.add_row(self.app.get_key_display(command.binding(self.language)),
-                              command.text(self.language), command.tip(self.language))
+                table.add_row(
+                    self.app.get_key_display(command.binding(self.language)),
+                    command.text(self.language),
+                    command.tip(self.language),
+                )
             yield table

@@ -24,10 +24,10 @@ from dispatcher.domain.requests import (
 from dispatcher.errors import DispatcherError
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.preview import RequestDraft, chain_preview
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
@@ -59,22 +59,31 @@ class NewRequestScreen(DeskScreen[str | None]):
                 yield Label(words["new.summary"])
                 yield Input(id="summary")
                 with Horizontal(classes="row"):
-                    yield self._field("new.category", self._select(Category, Category.FAULT_SUPPORT,
-                                                                   id="category"))
-                    yield self._field("new.intake", self._select(IntakeChannel, IntakeChannel.PHONE,
-                                                                 id="intake"))
+                    yield self._field(
+                        "new.category",
+                        self._select(Category, Category.FAULT_SUPPORT, id="category"),
+                    )
+                    yield self._field(
+                        "new.intake", self._select(IntakeChannel, IntakeChannel.PHONE, id="intake")
+                    )
                     yield self._field("new.level", self._select(Level, Level.L1, id="level"))
                 with Horizontal(classes="row"):
-                    yield self._field("new.site", Select([(s, s) for s in sites],
-                                                         prompt=words["new.none"], id="site"))
-                    yield self._field("new.product", Select(products, prompt=words["new.none"],
-                                                            id="product"))
-                    yield self._field("new.severity", self._select(
-                        Severity, blank=words["new.severity.auto"], id="severity"))
+                    yield self._field(
+                        "new.site",
+                        Select([(s, s) for s in sites], prompt=words["new.none"], id="site"),
+                    )
+                    yield self._field(
+                        "new.product", Select(products, prompt=words["new.none"], id="product")
+                    )
+                    yield self._field(
+                        "new.severity",
+                        self._select(Severity, blank=words["new.severity.auto"], id="severity"),
+                    )
                 with Horizontal(classes="row"):
                     yield self._field("new.customer", Input(id="customer"))
-                    yield self._field("new.vip", self._select(VipKind, blank=words["new.vip.none"],
-                                                              id="vip"))
+                    yield self._field(
+                        "new.vip", self._select(VipKind, blank=words["new.vip.none"], id="vip")
+                    )
                 with Horizontal(classes="row"):
                     yield self._field("new.reporter", Input(id="reporter"))
                     yield self._field("new.reporter_phone", Input(id="reporter_phone"))
@@ -142,8 +151,9 @@ class NewRequestScreen(DeskScreen[str | None]):
     def update_preview(self) -> None:
         draft = self.draft()
         emergency = self.query_one("#emergency", Static)
-        emergency.update(self.words["new.emergency"] if draft.emergency
-                         else self.words["new.not_emergency"])
+        emergency.update(
+            self.words["new.emergency"] if draft.emergency else self.words["new.not_emergency"]
+        )
         emergency.set_class(draft.emergency, "-emergency")
         self.compute_preview(draft)
 
@@ -166,21 +176,41 @@ class NewRequestScreen(DeskScreen[str | None]):
         draft = self.draft()
         received = self.desk.now()
         severity = self._value("#severity") or ("critical" if draft.emergency else "minor")
-        fields = {name: self._value(f"#{name}") for name in (
-            "intake", "reporter", "reporter_phone", "reporter_email", "customer", "vip",
-            "description", "owner_unit", "owner_person")}
+        fields = {
+            name: self._value(f"#{name}")
+            for name in (
+                "intake",
+                "reporter",
+                "reporter_phone",
+                "reporter_email",
+                "customer",
+                "vip",
+                "description",
+                "owner_unit",
+                "owner_person",
+            )
+        }
 
         def build(sr_id: str) -> ServiceRequest:
             return ServiceRequest(
-                id=sr_id, received=received, category=draft.category, summary=summary,
-                severity=Severity(severity), intake=IntakeChannel(fields["intake"]),
-                reporter=Reporter(fields["reporter"], fields["reporter_phone"],
-                                  fields["reporter_email"]),
-                customer=Customer(fields["customer"],
-                                  VipKind(fields["vip"]) if fields["vip"] else None),
-                site=draft.site, product=draft.product, description=fields["description"],
+                id=sr_id,
+                received=received,
+                category=draft.category,
+                summary=summary,
+                severity=Severity(severity),
+                intake=IntakeChannel(fields["intake"]),
+                reporter=Reporter(
+                    fields["reporter"], fields["reporter_phone"], fields["reporter_email"]
+                ),
+                customer=Customer(
+                    fields["customer"], VipKind(fields["vip"]) if fields["vip"] else None
+                ),
+                site=draft.site,
+                product=draft.product,
+                description=fields["description"],
                 criteria=draft.criteria,
-                owner=Owner(fields["owner_unit"], fields["owner_person"]), level=draft.level,
+                owner=Owner(fields["owner_unit"], fields["owner_person"]),
+                level=draft.level,
             )
 
         start = draft.emergency or self.query_one("#start_chain", Checkbox).value

@@ -14,10 +14,10 @@ from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.oncall import OnCallView, read_on_call
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.override import OverrideScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
@@ -35,13 +35,15 @@ class OnCallScreen(DeskScreen):
         yield DeskHeader(self.desk, words)
         yield Label(words["oncall.title"], classes="section")
         table = DataTable(id="duties", cursor_type="row")
-        table.add_columns(words["unit"], words["role"], words["now"], words["until"],
-                          words["next"])
+        table.add_columns(words["unit"], words["role"], words["now"], words["until"], words["next"])
         yield table
         yield Label(words["gaps"], classes="section")
         yield Static(id="gaps")
-        yield Label(words["unconfirmed"].format(days=self.desk.confirm_days), classes="section",
-                    id="unconfirmed-title")
+        yield Label(
+            words["unconfirmed"].format(days=self.desk.confirm_days),
+            classes="section",
+            id="unconfirmed-title",
+        )
         unconfirmed = DataTable(id="unconfirmed", cursor_type="row")
         unconfirmed.add_columns(words["person"], words["contact"], words["last_confirmed"])
         yield unconfirmed
@@ -75,23 +77,32 @@ class OnCallScreen(DeskScreen):
         table.clear()
         for duty in view.duties:
             following = duty.next
-            table.add_row(duty.unit, name_of(duty.role, self.language),
-                          self._names(view, duty.now.people),
-                          f"{self.desk.local(duty.now.end):%m-%d %H:%M}",
-                          self._names(view, following.people) if following else "—")
+            table.add_row(
+                duty.unit,
+                name_of(duty.role, self.language),
+                self._names(view, duty.now.people),
+                f"{self.desk.local(duty.now.end):%m-%d %H:%M}",
+                self._names(view, following.people) if following else "—",
+            )
         gaps = Text()
         for gap in view.gaps:
-            gaps.append(f"{gap.unit} {name_of(gap.role, self.language)}: "
-                        f"{self.desk.local(gap.start):%m-%d %H:%M} → "
-                        f"{self.desk.local(gap.end):%m-%d %H:%M}  {gap.reason}"
-                        + (f" ({gap.dst_zone})" if gap.dst_zone else "") + "\n",
-                        style="bold red")
+            gaps.append(
+                f"{gap.unit} {name_of(gap.role, self.language)}: "
+                f"{self.desk.local(gap.start):%m-%d %H:%M} → "
+                f"{self.desk.local(gap.end):%m-%d %H:%M}  {gap.reason}"
+                + (f" ({gap.dst_zone})" if gap.dst_zone else "")
+                + "\n",
+                style="bold red",
+            )
         self.query_one("#gaps", Static).update(gaps or Text(self.words["no_gaps"], style="green"))
         unconfirmed = self.query_one("#unconfirmed", DataTable)
         unconfirmed.clear()
         for row in view.unconfirmed:
-            last = (f"{self.desk.local(row.last_confirmed):%Y-%m-%d %H:%M} ({row.via})"
-                    if row.last_confirmed else Text(self.words["never"], style="yellow"))
+            last = (
+                f"{self.desk.local(row.last_confirmed):%Y-%m-%d %H:%M} ({row.via})"
+                if row.last_confirmed
+                else Text(self.words["never"], style="yellow")
+            )
             unconfirmed.add_row(row.name, f"{row.kind.value} {row.address}", last)
 
     def action_add_override(self) -> None:

@@ -14,21 +14,33 @@ from dispatcher.errors import DispatcherError
 from dispatcher.store.outbox import OutboxRecord
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.outbox import read_outbox
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
-WIDTHS = {"id": 5, "created": 14, "sr": 18, "person": 16, "channel": 7, "address": 22,
-          "purpose": 8, "state": 10, "attempt": 4, "detail": 20}
-STATE_STYLES = {DeliveryState.FAILED: Style(color="red", bold=True),
-                DeliveryState.QUEUED: Style(color="yellow"),
-                DeliveryState.SENDING: Style(color="yellow"),
-                DeliveryState.DELIVERED: Style(color="green")}
+WIDTHS = {
+    "id": 5,
+    "created": 14,
+    "sr": 18,
+    "person": 16,
+    "channel": 7,
+    "address": 22,
+    "purpose": 8,
+    "state": 10,
+    "attempt": 4,
+    "detail": 20,
+}
+STATE_STYLES = {
+    DeliveryState.FAILED: Style(color="red", bold=True),
+    DeliveryState.QUEUED: Style(color="yellow"),
+    DeliveryState.SENDING: Style(color="yellow"),
+    DeliveryState.DELIVERED: Style(color="green"),
+}
 
 
 class OutboxScreen(DeskScreen):
@@ -43,8 +55,9 @@ class OutboxScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         words = self.words
         heads = {"id": "#", "sr": words["id"], "person": words["person"]}
-        columns = [Column(key, heads.get(key) or words[key], width)
-                   for key, width in WIDTHS.items()]
+        columns = [
+            Column(key, heads.get(key) or words[key], width) for key, width in WIDTHS.items()
+        ]
         yield DeskHeader(self.desk, words)
         yield Static(words["outbox.title"], id="outbox-title")
         yield VirtualTable(columns, self.render_row, key=lambda r: r.id, id="notifications")
@@ -64,7 +77,8 @@ class OutboxScreen(DeskScreen):
         failed = sum(r.state is DeliveryState.FAILED for r in records)
         self.query_one("#outbox-title", Static).update(
             f"{self.words['outbox.title']}: {len(records)} · {name_of('failed', self.language)} "
-            f"{failed}")
+            f"{failed}"
+        )
         self.query_one(VirtualTable).set_rows(records)
 
     def action_retry(self) -> None:
@@ -91,17 +105,33 @@ class OutboxScreen(DeskScreen):
         except DispatcherError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.notify, f"#{notification_id} → #{queued.id} "
-                                  f"{queued.channel} {queued.address}")
+        self.app.call_from_thread(
+            self.notify, f"#{notification_id} → #{queued.id} {queued.channel} {queued.address}"
+        )
         self.reload()
 
     def render_row(self, record: OutboxRecord):
         person = self.people.get(record.person)
-        name = record.person if person is None else (
-            person.name_zh if self.language == "zh" and person.name_zh else person.name)
+        name = (
+            record.person
+            if person is None
+            else (person.name_zh if self.language == "zh" and person.name_zh else person.name)
+        )
         state = Text(name_of(record.state, self.language), style=STATE_STYLES.get(record.state, ""))
         purpose = name_of(record.purpose, self.language) + (" D" if record.drill else "")
-        detail = " ".join(p for p in (record.provider_status, record.error_code, record.detail) if p)
-        cells = [str(record.id), f"{self.desk.local(record.created):%m-%d %H:%M:%S}", record.sr,
-                 name, record.channel, record.address, purpose, state, str(record.attempt), detail]
+        detail = " ".join(
+            p for p in (record.provider_status, record.error_code, record.detail) if p
+        )
+        cells = [
+            str(record.id),
+            f"{self.desk.local(record.created):%m-%d %H:%M:%S}",
+            record.sr,
+            name,
+            record.channel,
+            record.address,
+            purpose,
+            state,
+            str(record.attempt),
+            detail,
+        ]
         return cells, None

@@ -29,8 +29,13 @@ def until_local(now: datetime, hhmm: str) -> datetime:
 class OverrideScreen(ModalScreen[Override | None]):
     CSS_PATH = "dialog.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss_none", "Cancel", id="override.cancel",
-                tooltip="Close without adding an override"),
+        Binding(
+            "escape",
+            "dismiss_none",
+            "Cancel",
+            id="override.cancel",
+            tooltip="Close without adding an override",
+        ),
         Binding("ctrl+s", "save", "Save", id="override.save", tooltip="Add the override"),
     ]
 
@@ -53,8 +58,9 @@ class OverrideScreen(ModalScreen[Override | None]):
             yield Label(words["override.unit"])
             yield Select(units, id="unit", prompt="—")
             yield Label(words["override.role"])
-            yield Select([(name_of(r, self.language), r.value) for r in Role], id="role",
-                         prompt="—")
+            yield Select(
+                [(name_of(r, self.language), r.value) for r in Role], id="role", prompt="—"
+            )
             yield Label(words["override.until"])
             yield Input(MORNING, id="until")
             yield Label(words["override.reason"])
@@ -81,9 +87,19 @@ class OverrideScreen(ModalScreen[Override | None]):
         except ValueError:
             error.update(f"{self.words['override.until']}: {self._value('#until')}")
             return
-        self.dismiss(Override(id="", person=person, start=now, end=end, covers=covers,
-                              unit=unit, role=Role(role) if role else None,
-                              reason=self._value("#reason") or "", created_by=self.desk.actor))
+        self.dismiss(
+            Override(
+                id="",
+                person=person,
+                start=now,
+                end=end,
+                covers=covers,
+                unit=unit,
+                role=Role(role) if role else None,
+                reason=self._value("#reason") or "",
+                created_by=self.desk.actor,
+            )
+        )
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

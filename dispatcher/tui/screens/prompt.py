@@ -12,8 +12,15 @@ from textual.widgets import Input, Label
 
 class PromptScreen(ModalScreen[str | None]):
     CSS_PATH = "dialog.tcss"
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="prompt.cancel",
-                        tooltip="Close without an answer")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "dismiss_none",
+            "Cancel",
+            id="prompt.cancel",
+            tooltip="Close without an answer",
+        )
+    ]
 
     def __init__(self, question: str, value: str = "") -> None:
         super().__init__()

@@ -18,10 +18,10 @@ from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from dispatcher.domain.oncall import Roster
+from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.reports.charts import chart_series
 from dispatcher.reports.periodic import period_bounds, service_report
-from dispatcher.errors import DispatcherError
 from dispatcher.reports.render import FORMATS, save
 from dispatcher.store import Store
 from dispatcher.tui.commands import bindings_for, localize
@@ -34,8 +34,9 @@ class ReportsScreen(Screen):
     SCOPE = "reports"
     BINDINGS = bindings_for(SCOPE)
 
-    def __init__(self, store: Store, roster: Roster, language: str = "en",
-                 kind: str = "daily") -> None:
+    def __init__(
+        self, store: Store, roster: Roster, language: str = "en", kind: str = "daily"
+    ) -> None:
         super().__init__()
         localize(self, language)
         self.store = store
@@ -73,7 +74,8 @@ class ReportsScreen(Screen):
         total = report.table("volumes").rows[0][2]
         self.query_one("#period", Static).update(
             f"{report.title}: {report.start:%Y-%m-%d %H:%M} to {report.end:%Y-%m-%d %H:%M} · "
-            f"{total} requests (drills never count)")
+            f"{total} requests (drills never count)"
+        )
         for n, series in enumerate(chart_series(report)):
             chart = self.query_one(f"#chart-{n}", PlotextPlot)
             plt = chart.plt
@@ -84,8 +86,11 @@ class ReportsScreen(Screen):
                 if len(series.values) == 1:
                     plt.bar(list(series.labels), list(series.values[0]))
                 else:
-                    plt.multiple_bar(list(series.labels), [list(v) for v in series.values],
-                                     labels=list(series.names))
+                    plt.multiple_bar(
+                        list(series.labels),
+                        [list(v) for v in series.values],
+                        labels=list(series.names),
+                    )
             chart.refresh()
 
     def action_export(self) -> None:

@@ -43,7 +43,8 @@ class DeskHeader(Vertical):
         local = self.desk.local(now)
         self.query_one("#header-clock", Static).update(
             f"{self.words['title']}   {local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''} "
-            f"{self.words['local']} · {now.astimezone(UTC):%H:%M} UTC")
+            f"{self.words['local']} · {now.astimezone(UTC):%H:%M} UTC"
+        )
 
     def show(self, status: DeskStatus) -> None:
         self.status = status

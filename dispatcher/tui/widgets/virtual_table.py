@@ -48,10 +48,17 @@ class VirtualTable(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up", "cursor(-1)", "Up", show=False, id="table.up", tooltip="Previous row"),
         Binding("down", "cursor(1)", "Down", show=False, id="table.down", tooltip="Next row"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up",
-                tooltip="One screen up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down",
-                tooltip="One screen down"),
+        Binding(
+            "pageup", "page(-1)", "Page up", show=False, id="table.page_up", tooltip="One screen up"
+        ),
+        Binding(
+            "pagedown",
+            "page(1)",
+            "Page down",
+            show=False,
+            id="table.page_down",
+            tooltip="One screen down",
+        ),
         Binding("home", "ends(0)", "First", show=False, id="table.first", tooltip="First row"),
         Binding("end", "ends(1)", "Last", show=False, id="table.last", tooltip="Last row"),
     ]
@@ -66,8 +73,14 @@ class VirtualTable(ScrollView, can_focus=True):
             self.table = table
             self.row = row
 
-    def __init__(self, columns: Sequence[Column], render_row: RowRenderer,
-                 key: Callable[[Any], Hashable] = id, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        render_row: RowRenderer,
+        key: Callable[[Any], Hashable] = id,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
         self.render_row = render_row
@@ -83,8 +96,10 @@ class VirtualTable(ScrollView, can_focus=True):
         position = 0
         if current is not None:
             wanted = self.row_key(current)
-            position = next((i for i, r in enumerate(rows) if self.row_key(r) == wanted),
-                            min(self.cursor, max(0, len(rows) - 1)))
+            position = next(
+                (i for i, r in enumerate(rows) if self.row_key(r) == wanted),
+                min(self.cursor, max(0, len(rows) - 1)),
+            )
         self.virtual_size = Size(self._total_width(), len(rows) + 1)
         self.cursor = position
         self.refresh()
@@ -155,11 +170,10 @@ class VirtualTable(ScrollView, can_focus=True):
             line_style += self.get_component_rich_style("virtual-table--cursor")
         return self._strip(cells, line_style, scroll_x, width)
 
-    def _strip(self, cells: Sequence[Text | str], style: Style, scroll_x: int,
-               width: int) -> Strip:
+    def _strip(self, cells: Sequence[Text | str], style: Style, scroll_x: int, width: int) -> Strip:
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         used = 0
-        for number, (column, cell) in enumerate(zip(self.columns, cells)):
+        for number, (column, cell) in enumerate(zip(self.columns, cells, strict=False)):
             text = cell if isinstance(cell, Text) else Text(str(cell))
             last = number == len(self.columns) - 1
             cell_width = max(column.width, width + scroll_x - used) if last else column.width

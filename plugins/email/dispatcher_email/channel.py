@@ -52,7 +52,9 @@ class SmtpConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig:
-        host, user, password, sender = settings.require("SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM")
+        host, user, password, sender = settings.require(
+            "SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM"
+        )
         tls = (settings.get("SMTP_TLS") or "starttls").lower()
         if tls not in TLS_MODES:
             raise MissingSetting("SMTP_TLS must be starttls or implicit")
@@ -64,8 +66,16 @@ class SmtpConfig:
         pool_size = settings.get("SMTP_POOL_SIZE") or str(POOL_SIZE)
         if not pool_size.isdigit() or int(pool_size) < 1:
             raise MissingSetting("SMTP_POOL_SIZE must be a whole number of 1 or more")
-        return cls(host, int(port), user, password, sender, tls, settings.get("SMTP_CA_FILE"),
-                   pool_size=int(pool_size))
+        return cls(
+            host,
+            int(port),
+            user,
+            password,
+            sender,
+            tls,
+            settings.get("SMTP_CA_FILE"),
+            pool_size=int(pool_size),
+        )
 
     def __repr__(self) -> str:  # never show the password
         return f"SmtpConfig(host={self.host!r}, port={self.port}, user={self.user!r}, tls={self.tls!r})"
@@ -73,12 +83,14 @@ class SmtpConfig:
 
 def subject_line(notification: Notification) -> str:
     """`short_text` cut at a word to fit a lock screen, a drill marked first."""
-    mark = ("【演练】" if notification.language == "zh" else "[DRILL] ") if notification.drill else ""
+    mark = (
+        ("【演练】" if notification.language == "zh" else "[DRILL] ") if notification.drill else ""
+    )
     text = mark + " ".join(notification.short_text.split())
     if len(text) <= SUBJECT_LIMIT:
         return text
     cut = text[: SUBJECT_LIMIT - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[len(mark):] else cut) + "…"
+    return (cut.rsplit(" ", 1)[0] if " " in cut[len(mark) :] else cut) + "…"
 
 
 def mail_body(notification: Notification) -> str:
@@ -86,8 +98,10 @@ def mail_body(notification: Notification) -> str:
         drill = "*** 演练,并非真实事件 ***\n\n" if notification.drill else ""
         return f"{drill}{notification.long_text}\n\n服务请求:{notification.sr_id}\n确认码:{notification.ack_code}\n"
     drill = "*** DRILL - not a real emergency ***\n\n" if notification.drill else ""
-    return (f"{drill}{notification.long_text}\n\nService request: {notification.sr_id}\n"
-            f"Acknowledgement code: {notification.ack_code}\n")
+    return (
+        f"{drill}{notification.long_text}\n\nService request: {notification.sr_id}\n"
+        f"Acknowledgement code: {notification.ack_code}\n"
+    )
 
 
 class EmailChannel(ChannelBase):
@@ -114,20 +128,28 @@ class EmailChannel(ChannelBase):
         now = self.clock.now() if self.clock is not None else datetime.now(UTC)
         message = EmailMessage()
         message["From"] = self.config.sender
-        message["To"] = formataddr((notification.recipient.display_name, notification.contact.address))
+        message["To"] = formataddr(
+            (notification.recipient.display_name, notification.contact.address)
+        )
         message["Subject"] = subject_line(notification)
         message["Date"] = format_datetime(now)
-        message["Message-ID"] = make_msgid("dispatcher", domain=parseaddr(self.config.sender)[1].split("@")[-1])
+        message["Message-ID"] = make_msgid(
+            "dispatcher", domain=parseaddr(self.config.sender)[1].split("@")[-1]
+        )
         message.set_content(mail_body(notification), charset="utf-8")
         return message
 
     def _connection(self) -> dict[str, Any]:
-        return dict(
-            hostname=self.config.host, port=self.config.port, username=self.config.user,
-            password=self.config.password, use_tls=self.config.tls == "implicit",
-            start_tls=self.config.tls == "starttls", cert_bundle=self.config.ca_file,
-            timeout=self.config.timeout,
-        )
+        return {
+            "hostname": self.config.host,
+            "port": self.config.port,
+            "username": self.config.user,
+            "password": self.config.password,
+            "use_tls": self.config.tls == "implicit",
+            "start_tls": self.config.tls == "starttls",
+            "cert_bundle": self.config.ca_file,
+            "timeout": self.config.timeout,
+        }
 
     async def send(self, notification: Notification) -> Receipt:
         message = self.message(notification)
@@ -136,11 +158,14 @@ class EmailChannel(ChannelBase):
                 client, reused = await self._take()
             except Exception as error:  # cannot connect, TLS or login refused
                 return self.failed(error)
+            dropped_while_idle = (
+                (aiosmtplib.SMTPServerDisconnected, ConnectionError) if reused else ()
+            )
             try:
                 try:
                     await client.send_message(message)
-                except (aiosmtplib.SMTPServerDisconnected, ConnectionError) if reused else ():
-                    client.close()  # dropped while idle: once more on a fresh connection
+                except dropped_while_idle:
+                    client.close()  # once more on a fresh connection
                     client = await self._open()
                     await client.send_message(message)
             except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused) as error:

@@ -6,13 +6,13 @@ from email.utils import parsedate_to_datetime
 
 import aiosmtplib
 import pytest
+from dispatcher_email import EmailChannel, SmtpConfig
+from dispatcher_email.channel import subject_line
 
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.smtp_server import LoopbackSMTPServer, free_port
-from dispatcher_email import EmailChannel, SmtpConfig
-from dispatcher_email.channel import subject_line
 
 ADDRESS = "li.wei@example.org"
 
@@ -25,7 +25,9 @@ def channel_for(settings, clock=None):
     return EmailChannel(SmtpConfig.from_settings(Settings(settings)), clock=clock)
 
 
-async def test_a_mail_is_sent_with_the_headers_a_mail_client_needs(smtp_settings, smtp_server, controllable_clock):
+async def test_a_mail_is_sent_with_the_headers_a_mail_client_needs(
+    smtp_settings, smtp_server, controllable_clock
+):
     receipt = await channel_for(smtp_settings, controllable_clock).send(mail())
 
     assert receipt.ok and receipt.status is DeliveryStatus.SENT
@@ -47,15 +49,21 @@ async def test_a_chinese_drill_mail_is_utf8_and_marked(smtp_settings, smtp_serve
     assert message["Subject"].startswith("【演练】")
     assert message.get_content_charset() == "utf-8"
     body = message.get_content()
-    assert body.startswith("*** 演练") and "核心网全部处理能力丢失" in body and "确认码:4821" in body
+    assert (
+        body.startswith("*** 演练") and "核心网全部处理能力丢失" in body and "确认码:4821" in body
+    )
 
 
 async def test_implicit_tls_works_too():
     with LoopbackSMTPServer(tls="implicit") as server:
         settings = {
-            "SMTP_HOST": server.host, "SMTP_PORT": str(server.port), "SMTP_USER": server.user,
-            "SMTP_PASSWORD": server.password, "SMTP_FROM": "desk@example.org",
-            "SMTP_TLS": "implicit", "SMTP_CA_FILE": str(server.ca_file),
+            "SMTP_HOST": server.host,
+            "SMTP_PORT": str(server.port),
+            "SMTP_USER": server.user,
+            "SMTP_PASSWORD": server.password,
+            "SMTP_FROM": "desk@example.org",
+            "SMTP_TLS": "implicit",
+            "SMTP_CA_FILE": str(server.ca_file),
         }
         receipt = await channel_for(settings).send(mail())
         assert receipt.ok and len(server.messages) == 1
@@ -123,8 +131,16 @@ def test_a_long_subject_is_cut_at_a_word_for_the_lock_screen():
     ("settings", "reason"),
     [
         ({}, "SMTP_HOST, SMTP_USER, SMTP_PASSWORD, SMTP_FROM are not set"),
-        ({"SMTP_HOST": "mail", "SMTP_USER": "u", "SMTP_PASSWORD": "p", "SMTP_FROM": "d@x.org", "SMTP_TLS": "none"},
-         "SMTP_TLS must be starttls or implicit"),
+        (
+            {
+                "SMTP_HOST": "mail",
+                "SMTP_USER": "u",
+                "SMTP_PASSWORD": "p",
+                "SMTP_FROM": "d@x.org",
+                "SMTP_TLS": "none",
+            },
+            "SMTP_TLS must be starttls or implicit",
+        ),
     ],
 )
 def test_incomplete_settings_disable_the_channel(settings, reason):
@@ -158,11 +174,16 @@ async def test_a_refused_mailbox_leaves_the_connection_usable(smtp_settings, smt
 
 async def test_a_connection_the_server_closed_while_idle_is_replaced():
     with LoopbackSMTPServer(idle_timeout=0.2) as server:
-        channel = channel_for({
-            "SMTP_HOST": server.host, "SMTP_PORT": str(server.port), "SMTP_USER": server.user,
-            "SMTP_PASSWORD": server.password, "SMTP_FROM": "desk@example.org",
-            "SMTP_CA_FILE": str(server.ca_file),
-        })
+        channel = channel_for(
+            {
+                "SMTP_HOST": server.host,
+                "SMTP_PORT": str(server.port),
+                "SMTP_USER": server.user,
+                "SMTP_PASSWORD": server.password,
+                "SMTP_FROM": "desk@example.org",
+                "SMTP_CA_FILE": str(server.ca_file),
+            }
+        )
         first = await channel.send(mail())
         await asyncio.sleep(0.6)  # the server hangs up on the idle connection
         second = await channel.send(mail())
@@ -172,10 +193,12 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced():
         assert channel.connections_opened == server.logins == 2
 
 
-async def test_a_connection_found_dead_when_used_is_replaced_and_the_mail_sent_once(smtp_settings, smtp_server):
+async def test_a_connection_found_dead_when_used_is_replaced_and_the_mail_sent_once(
+    smtp_settings, smtp_server
+):
     channel = channel_for(smtp_settings)
     assert (await channel.send(mail())).ok
-    (stale, _), = channel._idle
+    ((stale, _),) = channel._idle
 
     async def dropped(*args, **kwargs):  # what a connection a NAT forgot answers
         raise aiosmtplib.SMTPServerDisconnected("Server disconnected unexpectedly")
@@ -188,7 +211,13 @@ async def test_a_connection_found_dead_when_used_is_replaced_and_the_mail_sent_o
 
 
 async def test_a_pool_size_must_be_a_number(smtp_settings):
-    (info,) = [c for c in PluginManager(environ={**smtp_settings, "SMTP_POOL_SIZE": "0"}).channel_infos
-               if c.name == "email"]
+    (info,) = [
+        c
+        for c in PluginManager(environ={**smtp_settings, "SMTP_POOL_SIZE": "0"}).channel_infos
+        if c.name == "email"
+    ]
 
-    assert (info.enabled, info.reason) == (False, "SMTP_POOL_SIZE must be a whole number of 1 or more")
+    assert (info.enabled, info.reason) == (
+        False,
+        "SMTP_POOL_SIZE must be a whole number of 1 or more",
+    )

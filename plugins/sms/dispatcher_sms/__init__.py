@@ -1,8 +1,9 @@
 """dispatcher's sms channel (Twilio Messages)."""
 
+from dispatcher_twilio import TwilioConfig
+
 from dispatcher.plugins import MissingSetting, hookimpl
 from dispatcher_sms.channel import SmsChannel
-from dispatcher_twilio import TwilioConfig
 
 
 @hookimpl

@@ -12,6 +12,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from dispatcher_twilio import TwilioConfig, TwilioSession
+
 from dispatcher.plugins import (
     ChannelBase,
     ContactKind,
@@ -25,13 +27,17 @@ from dispatcher.plugins import (
     parse_ack_code,
 )
 from dispatcher_sms.segments import count_segments
-from dispatcher_twilio import TwilioConfig, TwilioSession
 
 TWILIO_MESSAGE_STATUS = {
-    "accepted": DeliveryStatus.QUEUED, "scheduled": DeliveryStatus.QUEUED,
-    "queued": DeliveryStatus.QUEUED, "sending": DeliveryStatus.SENT, "sent": DeliveryStatus.SENT,
-    "delivered": DeliveryStatus.DELIVERED, "read": DeliveryStatus.DELIVERED,
-    "undelivered": DeliveryStatus.FAILED, "failed": DeliveryStatus.FAILED,
+    "accepted": DeliveryStatus.QUEUED,
+    "scheduled": DeliveryStatus.QUEUED,
+    "queued": DeliveryStatus.QUEUED,
+    "sending": DeliveryStatus.SENT,
+    "sent": DeliveryStatus.SENT,
+    "delivered": DeliveryStatus.DELIVERED,
+    "read": DeliveryStatus.DELIVERED,
+    "undelivered": DeliveryStatus.FAILED,
+    "failed": DeliveryStatus.FAILED,
     "canceled": DeliveryStatus.FAILED,
 }
 REPLY_WINDOW = timedelta(days=1)  # how far back a poll looks for replies
@@ -81,32 +87,43 @@ class SmsChannel(ChannelBase):
 
     async def _replies(self) -> tuple[Reply, ...]:
         messages = await self.twilio.client.messages.list_async(
-            to=self.config.from_number, date_sent_after=self._now() - REPLY_WINDOW, limit=REPLY_LIMIT
+            to=self.config.from_number,
+            date_sent_after=self._now() - REPLY_WINDOW,
+            limit=REPLY_LIMIT,
         )
         replies = []
         for message in reversed(messages):  # Twilio lists newest first
             if message.direction != "inbound" or message.sid in self._seen_replies:
                 continue
             self._seen_replies.add(message.sid)
-            replies.append(Reply(
-                self.name, parse_ack_code(message.body), message.from_, message.body,
-                message.sid, message.date_sent,
-            ))
+            replies.append(
+                Reply(
+                    self.name,
+                    parse_ack_code(message.body),
+                    message.from_,
+                    message.body,
+                    message.sid,
+                    message.date_sent,
+                )
+            )
         return tuple(replies)
 
     async def _status_updates(self) -> tuple[StatusUpdate, ...]:
         sids = list(self._outstanding)
         fetched = await asyncio.gather(
-            *(self.twilio.client.messages(sid).fetch_async() for sid in sids), return_exceptions=True
+            *(self.twilio.client.messages(sid).fetch_async() for sid in sids),
+            return_exceptions=True,
         )
         updates = []
-        for sid, message in zip(sids, fetched):
+        for sid, message in zip(sids, fetched, strict=False):
             if isinstance(message, Exception):
                 continue  # asked again at the next poll
             status = TWILIO_MESSAGE_STATUS.get(message.status, DeliveryStatus.QUEUED)
             if status != self._outstanding[sid]:
                 code = str(message.error_code) if message.error_code else None
-                updates.append(StatusUpdate(self.name, sid, status, code, message.error_message or ""))
+                updates.append(
+                    StatusUpdate(self.name, sid, status, code, message.error_message or "")
+                )
             self._outstanding[sid] = status
             if status.is_final:
                 del self._outstanding[sid]

@@ -3,21 +3,23 @@
 import logging
 
 import pytest
+from dispatcher_sms import SmsChannel, TwilioConfig
+from dispatcher_sms.channel import sms_text
+from dispatcher_sms.segments import count_segments
 
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.smtp_server import free_port
 from dispatcher.testing.twilio_peer import TEST_FROM
-from dispatcher_sms import SmsChannel, TwilioConfig
-from dispatcher_sms.channel import sms_text
-from dispatcher_sms.segments import count_segments
 
 NUMBER = "+15551230001"
 
 
 @pytest.fixture
 async def sms(twilio_settings, controllable_clock):
-    channel = SmsChannel(TwilioConfig.from_settings(Settings(twilio_settings)), clock=controllable_clock)
+    channel = SmsChannel(
+        TwilioConfig.from_settings(Settings(twilio_settings)), clock=controllable_clock
+    )
     yield channel
     await channel.close()
 
@@ -58,10 +60,14 @@ async def test_a_provider_error_or_rate_limit_is_transient(sms, twilio_peer, sta
 
 
 async def test_a_refused_connection_is_transient():
-    settings = Settings({
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "a-token-of-32-characters-or-so-x", "TWILIO_FROM": TEST_FROM,
-        "DISPATCHER_TWILIO_URL": f"http://127.0.0.1:{free_port()}",
-    })
+    settings = Settings(
+        {
+            "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+            "TWILIO_AUTH_TOKEN": "a-token-of-32-characters-or-so-x",
+            "TWILIO_FROM": TEST_FROM,
+            "DISPATCHER_TWILIO_URL": f"http://127.0.0.1:{free_port()}",
+        }
+    )
     channel = SmsChannel(TwilioConfig.from_settings(settings))
     try:
         receipt = await channel.send(sample_notification(NUMBER))
@@ -112,12 +118,16 @@ async def test_an_undelivered_message_reports_the_carrier_error(sms, twilio_peer
     (update,) = (await sms.poll()).updates
 
     assert (update.provider_id, update.status, update.error_code) == (
-        receipt.provider_id, DeliveryStatus.FAILED, "30003"
+        receipt.provider_id,
+        DeliveryStatus.FAILED,
+        "30003",
     )
 
 
 async def test_a_chinese_message_counts_ucs2_segments(sms, twilio_peer):
-    notification = sample_notification(NUMBER, language="zh", short_text="紧急事件" * 20, drill=True)
+    notification = sample_notification(
+        NUMBER, language="zh", short_text="紧急事件" * 20, drill=True
+    )
 
     receipt = await sms.send(notification)
 
@@ -129,9 +139,16 @@ async def test_a_chinese_message_counts_ucs2_segments(sms, twilio_peer):
 @pytest.mark.parametrize(
     ("text", "segments"),
     [
-        ("a" * 160, 1), ("a" * 161, 2), ("a" * 306, 2), ("a" * 307, 3),
-        ("€" * 80, 1), ("€" * 81, 2),
-        ("紧" * 70, 1), ("紧" * 71, 2), ("紧" * 134, 2), ("紧" * 135, 3),
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("a" * 306, 2),
+        ("a" * 307, 3),
+        ("€" * 80, 1),
+        ("€" * 81, 2),
+        ("紧" * 70, 1),
+        ("紧" * 71, 2),
+        ("紧" * 134, 2),
+        ("紧" * 135, 3),
         ("a" * 69 + "😀", 2),
     ],
 )

@@ -31,7 +31,9 @@ class TwilioConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioConfig:
-        sid, token, sender = settings.require("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
+        sid, token, sender = settings.require(
+            "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"
+        )
         base_url = settings.get(TWILIO_URL_ENV)
         if base_url and not base_url.startswith(("http://", "https://")):
             raise MissingSetting(f"{TWILIO_URL_ENV} must be an http:// or https:// URL")

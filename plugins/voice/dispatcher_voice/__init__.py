@@ -1,9 +1,10 @@
 """dispatcher's voice channel (Twilio Calls), with an optional key-press receiver."""
 
+from dispatcher_twilio import TwilioConfig
+
 from dispatcher.plugins import MissingSetting, hookimpl
 from dispatcher_voice.channel import VoiceChannel
 from dispatcher_voice.receiver import ReceiverConfig, WebhookReceiver
-from dispatcher_twilio import TwilioConfig
 
 
 @hookimpl

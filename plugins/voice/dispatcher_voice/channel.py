@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from dispatcher_twilio import TwilioConfig, TwilioSession
 from twilio.twiml.voice_response import VoiceResponse
 
 from dispatcher.plugins import (
@@ -22,13 +23,16 @@ from dispatcher.plugins import (
     StatusUpdate,
 )
 from dispatcher_voice.receiver import WebhookReceiver
-from dispatcher_twilio import TwilioConfig, TwilioSession
 
 TWILIO_CALL_STATUS = {
-    "queued": DeliveryStatus.QUEUED, "initiated": DeliveryStatus.QUEUED,
-    "ringing": DeliveryStatus.SENT, "in-progress": DeliveryStatus.ANSWERED,
-    "completed": DeliveryStatus.ANSWERED, "busy": DeliveryStatus.BUSY,
-    "no-answer": DeliveryStatus.NO_ANSWER, "failed": DeliveryStatus.FAILED,
+    "queued": DeliveryStatus.QUEUED,
+    "initiated": DeliveryStatus.QUEUED,
+    "ringing": DeliveryStatus.SENT,
+    "in-progress": DeliveryStatus.ANSWERED,
+    "completed": DeliveryStatus.ANSWERED,
+    "busy": DeliveryStatus.BUSY,
+    "no-answer": DeliveryStatus.NO_ANSWER,
+    "failed": DeliveryStatus.FAILED,
     "canceled": DeliveryStatus.FAILED,
 }
 TWILIO_FINAL = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
@@ -47,11 +51,16 @@ def call_twiml(notification: Notification, gather_url: str | None) -> str:
     language = notification.language if notification.language in VOICES else "en"
     voice, locale = VOICES[language]
     words = WORDS[language]
-    text = f"{words['drill']} {notification.spoken_text}" if notification.drill else notification.spoken_text
+    text = (
+        f"{words['drill']} {notification.spoken_text}"
+        if notification.drill
+        else notification.spoken_text
+    )
     response = VoiceResponse()
     speaker = (
         response.gather(num_digits=1, action=gather_url, method="POST", timeout=8)
-        if gather_url else response
+        if gather_url
+        else response
     )
     speaker.say(text, voice=voice, language=locale)
     speaker.pause(length=1)
@@ -78,11 +87,16 @@ class VoiceChannel(ChannelBase):
         if self.receiver is not None:
             await self.receiver.start()
             gather_url = self.receiver.gather_url(notification.ack_code)
-            options = {"status_callback": self.receiver.status_url, "status_callback_event": STATUS_EVENTS}
+            options = {
+                "status_callback": self.receiver.status_url,
+                "status_callback_event": STATUS_EVENTS,
+            }
         try:
             call = await self.twilio.client.calls.create_async(
-                to=notification.contact.address, from_=self.config.from_number,
-                twiml=call_twiml(notification, gather_url), **options,
+                to=notification.contact.address,
+                from_=self.config.from_number,
+                twiml=call_twiml(notification, gather_url),
+                **options,
             )
         except Exception as error:
             return self.twilio.failed(self.name, error)
@@ -98,7 +112,7 @@ class VoiceChannel(ChannelBase):
         fetched = await asyncio.gather(
             *(self.twilio.client.calls(sid).fetch_async() for sid in sids), return_exceptions=True
         )
-        for sid, call in zip(sids, fetched):
+        for sid, call in zip(sids, fetched, strict=False):
             if not isinstance(call, Exception) and (update := self._update(sid, call.status)):
                 updates.append(update)
         return PollResult(replies=tuple(replies), updates=tuple(updates))

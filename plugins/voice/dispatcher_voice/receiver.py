@@ -9,7 +9,6 @@ Twilio called, so the receiver checks against `public_url`, not the address it l
 from __future__ import annotations
 
 import asyncio
-
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -107,10 +106,15 @@ class WebhookReceiver:
             return web.Response(status=403, text="forbidden")
         pressed = form.get("Digits", "")
         acknowledged = pressed == ACKNOWLEDGE_DIGIT
-        self.replies.append(Reply(
-            "voice", request.query.get("ack") if acknowledged else None, form.get("To", ""),
-            f"pressed {pressed}", form.get("CallSid", ""),
-        ))
+        self.replies.append(
+            Reply(
+                "voice",
+                request.query.get("ack") if acknowledged else None,
+                form.get("To", ""),
+                f"pressed {pressed}",
+                form.get("CallSid", ""),
+            )
+        )
         answer = VoiceResponse()
         answer.say("Acknowledged. Thank you." if acknowledged else "Not acknowledged. Goodbye.")
         return web.Response(text=str(answer), content_type="text/xml")

@@ -2,12 +2,12 @@
 
 import aiohttp
 import pytest
+from dispatcher_voice import ReceiverConfig, TwilioConfig, VoiceChannel, WebhookReceiver
 
 from dispatcher.plugins import DeliveryStatus, Failure, Settings
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.smtp_server import free_port
 from dispatcher.testing.twilio_peer import twilio_signature
-from dispatcher_voice import ReceiverConfig, TwilioConfig, VoiceChannel, WebhookReceiver
 
 NUMBER = "+15551230002"
 
@@ -23,7 +23,9 @@ async def voice(twilio_settings):
 async def voice_with_receiver(twilio_settings):
     port = free_port()
     config = TwilioConfig.from_settings(Settings(twilio_settings))
-    receiver = WebhookReceiver(ReceiverConfig(f"http://127.0.0.1:{port}", port=port), config.auth_token)
+    receiver = WebhookReceiver(
+        ReceiverConfig(f"http://127.0.0.1:{port}", port=port), config.auth_token
+    )
     channel = VoiceChannel(config, receiver)
     yield channel
     await channel.close()
@@ -39,7 +41,9 @@ async def test_a_call_speaks_the_message_twice_and_reports_it_answered(voice, tw
 
     await twilio_peer.settle()
     updates = (await voice.poll()).updates
-    assert [(u.provider_id, u.status) for u in updates] == [(receipt.provider_id, DeliveryStatus.ANSWERED)]
+    assert [(u.provider_id, u.status) for u in updates] == [
+        (receipt.provider_id, DeliveryStatus.ANSWERED)
+    ]
     fetches = len(twilio_peer.requests)
     assert not await voice.poll()
     assert len(twilio_peer.requests) == fetches  # a finished call is not asked about again
@@ -47,7 +51,11 @@ async def test_a_call_speaks_the_message_twice_and_reports_it_answered(voice, tw
 
 @pytest.mark.parametrize(
     ("outcome", "status"),
-    [("busy", DeliveryStatus.BUSY), ("no-answer", DeliveryStatus.NO_ANSWER), ("failed", DeliveryStatus.FAILED)],
+    [
+        ("busy", DeliveryStatus.BUSY),
+        ("no-answer", DeliveryStatus.NO_ANSWER),
+        ("failed", DeliveryStatus.FAILED),
+    ],
 )
 async def test_an_unanswered_call_reports_its_outcome(voice, twilio_peer, outcome, status):
     twilio_peer.script(NUMBER, outcome)
@@ -91,7 +99,10 @@ async def test_pressing_1_acknowledges_by_the_notifications_code(voice_with_rece
     assert status == 200 and "Acknowledged" in answer
     (reply,) = (await voice_with_receiver.poll()).replies
     assert (reply.channel, reply.ack_code, reply.sender, reply.provider_id) == (
-        "voice", "7315", NUMBER, receipt.provider_id
+        "voice",
+        "7315",
+        NUMBER,
+        receipt.provider_id,
     )
 
 
@@ -121,10 +132,19 @@ async def test_unsigned_and_forged_requests_are_refused(voice_with_receiver, twi
     receipt = await voice_with_receiver.send(sample_notification(NUMBER, ack_code="7315"))
     receiver = voice_with_receiver.receiver
     form = {"CallSid": receipt.provider_id, "Digits": "1", "To": NUMBER}
-    signed_for_other_code = twilio_signature(twilio_peer.auth_token, receiver.gather_url("7315"), form)
+    signed_for_other_code = twilio_signature(
+        twilio_peer.auth_token, receiver.gather_url("7315"), form
+    )
     attempts = [
         (receiver.gather_url("7315"), {}),
-        (receiver.gather_url("7315"), {"X-Twilio-Signature": twilio_signature("not-the-token", receiver.gather_url("7315"), form)}),
+        (
+            receiver.gather_url("7315"),
+            {
+                "X-Twilio-Signature": twilio_signature(
+                    "not-the-token", receiver.gather_url("7315"), form
+                )
+            },
+        ),
         (receiver.gather_url("9999"), {"X-Twilio-Signature": signed_for_other_code}),
         (receiver.status_url, {"X-Twilio-Signature": "Zm9yZ2Vk"}),
     ]
@@ -141,7 +161,9 @@ async def test_unsigned_and_forged_requests_are_refused(voice_with_receiver, twi
 def test_a_webhook_url_that_is_not_http_disables_the_channel(twilio_settings):
     from dispatcher.plugins import PluginManager
 
-    manager = PluginManager(environ={**twilio_settings, "DISPATCHER_VOICE_WEBHOOK_URL": "desk.example.org"}).load()
+    manager = PluginManager(
+        environ={**twilio_settings, "DISPATCHER_VOICE_WEBHOOK_URL": "desk.example.org"}
+    ).load()
 
     (info,) = [c for c in manager.channel_infos if c.name == "voice"]
     assert not info.enabled and "DISPATCHER_VOICE_WEBHOOK_URL" in info.reason

@@ -1,13 +1,13 @@
 """The webhook channel against a real HTTP receiver on 127.0.0.1."""
 
 import pytest
+from dispatcher_webhook import WebhookChannel
 
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.http_sink import HttpSink
 from dispatcher.testing.smtp_server import free_port
-from dispatcher_webhook import WebhookChannel
 
 
 @pytest.fixture
@@ -25,14 +25,18 @@ async def send(url, notification=None):
 
 
 async def test_the_notification_arrives_as_json(sink):
-    receipt = await send(sink.url + "/robot/send?access_token=s3cret", sample_notification(drill=True))
+    receipt = await send(
+        sink.url + "/robot/send?access_token=s3cret", sample_notification(drill=True)
+    )
 
     assert receipt.ok and receipt.status is DeliveryStatus.SENT
     (request,) = sink.requests
     assert request.path == "/robot/send?access_token=s3cret"
     assert request.headers["Content-Type"] == "application/json"
     body = request.json()
-    assert body["sr_id"] == "SR-20261124-0007" and body["ack_code"] == "4821" and body["drill"] is True
+    assert (
+        body["sr_id"] == "SR-20261124-0007" and body["ack_code"] == "4821" and body["drill"] is True
+    )
     assert body["person"] == {"id": "li.wei", "name": "Li Wei (李伟)"}
     assert body["contact"] == {"kind": "mobile", "address": "+15551230001"}
     assert body["text"] == "SR-20261124-0007 EMERGENCY: core network down"
@@ -40,8 +44,14 @@ async def test_the_notification_arrives_as_json(sink):
 
 @pytest.mark.parametrize(
     ("status", "failure"),
-    [(500, Failure.TRANSIENT), (503, Failure.TRANSIENT), (429, Failure.TRANSIENT),
-     (404, Failure.PERMANENT), (403, Failure.PERMANENT), (400, Failure.PERMANENT)],
+    [
+        (500, Failure.TRANSIENT),
+        (503, Failure.TRANSIENT),
+        (429, Failure.TRANSIENT),
+        (404, Failure.PERMANENT),
+        (403, Failure.PERMANENT),
+        (400, Failure.PERMANENT),
+    ],
 )
 async def test_refusals_are_transient_or_permanent(sink, status, failure):
     sink.answer(status)
@@ -60,7 +70,10 @@ async def test_a_refused_connection_is_transient():
 
 async def test_one_session_serves_many_sends(sink):
     channel = WebhookChannel(sink.url)
-    receipts = [await channel.send(sample_notification(f"a{i}@example.org", ContactKind.EMAIL)) for i in range(3)]
+    receipts = [
+        await channel.send(sample_notification(f"a{i}@example.org", ContactKind.EMAIL))
+        for i in range(3)
+    ]
     await channel.close()
 
     assert all(r.ok for r in receipts) and len(sink.requests) == 3
@@ -71,5 +84,8 @@ def test_without_a_url_the_channel_is_disabled_with_the_reason():
     assert not channels["webhook"].enabled
     assert channels["webhook"].reason == "DISPATCHER_WEBHOOK_URL is not set"
 
-    bad = {c.name: c for c in PluginManager(environ={"DISPATCHER_WEBHOOK_URL": "ftp://x"}).channel_infos}
+    bad = {
+        c.name: c
+        for c in PluginManager(environ={"DISPATCHER_WEBHOOK_URL": "ftp://x"}).channel_infos
+    }
     assert "http:// or https://" in bad["webhook"].reason
