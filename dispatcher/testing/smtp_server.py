@@ -48,10 +48,10 @@ class _Handler:
     async def handle_DATA(self, smtp, session: Session, envelope: Envelope) -> str:
         if self.server.latency:
             await asyncio.sleep(self.server.latency)
-        message = message_from_bytes(
-            envelope.original_content or envelope.content, policy=policy.default
-        )
+        raw = envelope.original_content or envelope.content
+        message = message_from_bytes(raw, policy=policy.default)
         with self.server._lock:
+            self.server.raw_messages.append(raw)
             self.server.messages.append(message)
             self.server.envelopes.append((envelope.mail_from, tuple(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
@@ -79,6 +79,7 @@ class LoopbackSMTPServer:
         self.host = "127.0.0.1"
         self.port = 0
         self.messages: list[EmailMessage] = []
+        self.raw_messages: list[bytes] = []  # as received on the wire, for header checks
         self.envelopes: list[tuple[str, tuple[str, ...]]] = []
         self.failed_logins = 0
         self.logins = 0  # successful logins: one per connection a client opened

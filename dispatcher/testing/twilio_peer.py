@@ -27,6 +27,7 @@ from typing import Any
 
 from aiohttp import BasicAuth, ClientSession, web
 
+from dispatcher.plugins.sizes import sms_parts
 from dispatcher.testing._loopback import LoopThread
 
 TEST_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -40,10 +41,6 @@ CALL_OUTCOMES = {"completed": None, "busy": None, "no-answer": None, "failed": 3
 
 _MESSAGE_STEPS = ["queued", "sending", "sent", "delivered"]
 _CALL_STEPS = ["queued", "initiated", "ringing", "in-progress", "completed"]
-_GSM7 = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
-)
 
 
 def twilio_signature(auth_token: str, url: str, params: dict[str, str]) -> str:
@@ -51,14 +48,6 @@ def twilio_signature(auth_token: str, url: str, params: dict[str, str]) -> str:
     payload = url + "".join(key + params[key] for key in sorted(params))
     digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
-
-
-def _segments(body: str) -> int:
-    if set(body) <= _GSM7:
-        length, single, multi = len(body), 160, 153
-    else:
-        length, single, multi = len(body.encode("utf-16-le")) // 2, 70, 67
-    return 1 if length <= single else -(-length // multi)
 
 
 def _error(status: int, code: int, message: str) -> web.Response:
@@ -366,7 +355,7 @@ class TwilioPeer:
             "to": to,
             "direction": direction,
             "status": "queued",
-            "num_segments": str(_segments(body)),
+            "num_segments": str(sms_parts(body)),
             "num_media": "0",
             "error_code": None,
             "error_message": None,

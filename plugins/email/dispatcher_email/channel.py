@@ -31,8 +31,9 @@ from dispatcher.plugins import (
     one_line,
     redact,
 )
+from dispatcher.plugins.sizes import cut_subject
+from dispatcher_email.headers import POLICY
 
-SUBJECT_LIMIT = 60  # what a lock-screen notification shows of a subject
 TLS_MODES = {"starttls": 587, "implicit": 465}
 POOL_SIZE = 8  # logged-in connections kept open; mail servers cap one client's (Postfix: 50)
 IDLE_LIMIT = 30.0  # seconds an unused connection is kept; servers drop idle clients in minutes
@@ -82,15 +83,11 @@ class SmtpConfig:
 
 
 def subject_line(notification: Notification) -> str:
-    """`short_text` cut at a word to fit a lock screen, a drill marked first."""
+    """`short_text` cut by characters to fit a lock screen (`cut_subject`), a drill marked first."""
     mark = (
         ("【演练】" if notification.language == "zh" else "[DRILL] ") if notification.drill else ""
     )
-    text = mark + " ".join(notification.short_text.split())
-    if len(text) <= SUBJECT_LIMIT:
-        return text
-    cut = text[: SUBJECT_LIMIT - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[len(mark) :] else cut) + "…"
+    return cut_subject(mark + notification.short_text)
 
 
 def mail_body(notification: Notification) -> str:
@@ -126,7 +123,7 @@ class EmailChannel(ChannelBase):
 
     def message(self, notification: Notification) -> EmailMessage:
         now = self.clock.now() if self.clock is not None else datetime.now(UTC)
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         message["From"] = self.config.sender
         message["To"] = formataddr(
             (notification.recipient.display_name, notification.contact.address)

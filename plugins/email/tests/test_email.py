@@ -7,7 +7,6 @@ from email.utils import parsedate_to_datetime
 import aiosmtplib
 import pytest
 from dispatcher_email import EmailChannel, SmtpConfig
-from dispatcher_email.channel import subject_line
 
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
@@ -116,15 +115,6 @@ async def test_a_wrong_password_is_permanent_and_never_shown(smtp_settings, smtp
 
 async def test_check_logs_in(smtp_settings):
     assert (await channel_for(smtp_settings).check()).ok
-
-
-def test_a_long_subject_is_cut_at_a_word_for_the_lock_screen():
-    text = "SR-1 EMERGENCY: " + "core network down in the north region " * 3
-
-    subject = subject_line(mail(short_text=text))
-
-    assert len(subject) <= 60 and subject.endswith("…")
-    assert text.startswith(subject[:-1]) and text[len(subject) - 1] == " "
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ import logging
 import pytest
 from dispatcher_sms import SmsChannel, TwilioConfig
 from dispatcher_sms.channel import sms_text
-from dispatcher_sms.segments import count_segments
 
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
+from dispatcher.plugins.sizes import SMS_MAX_PARTS
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.smtp_server import free_port
 from dispatcher.testing.twilio_peer import TEST_FROM
@@ -136,24 +136,18 @@ async def test_a_chinese_message_counts_ucs2_segments(sms, twilio_peer):
     assert receipt.segments == 2 == int(twilio_peer.messages[receipt.provider_id]["num_segments"])
 
 
-@pytest.mark.parametrize(
-    ("text", "segments"),
-    [
-        ("a" * 160, 1),
-        ("a" * 161, 2),
-        ("a" * 306, 2),
-        ("a" * 307, 3),
-        ("€" * 80, 1),
-        ("€" * 81, 2),
-        ("紧" * 70, 1),
-        ("紧" * 71, 2),
-        ("紧" * 134, 2),
-        ("紧" * 135, 3),
-        ("a" * 69 + "😀", 2),
-    ],
-)
-def test_segments_follow_gsm7_and_ucs2_limits(text, segments):
-    assert count_segments(text) == segments
+async def test_a_long_page_is_cut_to_the_part_cap_and_keeps_its_code(sms, twilio_peer):
+    notification = sample_notification(NUMBER, language="zh", short_text="计费话单丢失" * 100)
+
+    receipt = await sms.send(notification)
+
+    body = twilio_peer.messages[receipt.provider_id]["body"]
+    assert body.endswith("… 回复 4821 确认") and body.startswith("计费话单丢失")
+    assert (
+        receipt.segments
+        == SMS_MAX_PARTS
+        == int(twilio_peer.messages[receipt.provider_id]["num_segments"])
+    )
 
 
 def test_a_drill_is_marked_in_english():

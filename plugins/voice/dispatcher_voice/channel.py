@@ -8,6 +8,7 @@ wrapped in `<Gather>`: pressing 1 acknowledges, and Twilio also posts status cal
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from dispatcher_twilio import TwilioConfig, TwilioSession
 from twilio.twiml.voice_response import VoiceResponse
@@ -22,6 +23,7 @@ from dispatcher.plugins import (
     Receipt,
     StatusUpdate,
 )
+from dispatcher.plugins.sizes import TWIML_LIMIT, fit
 from dispatcher_voice.receiver import WebhookReceiver
 
 TWILIO_CALL_STATUS = {
@@ -47,15 +49,25 @@ WORDS = {
 
 
 def call_twiml(notification: Notification, gather_url: str | None) -> str:
-    """The message spoken twice, in the recipient's language; inside a `<Gather>` if wanted."""
+    """The message spoken twice, in the recipient's language; inside a `<Gather>` if wanted.
+
+    The spoken text is cut (`sizes.fit`) so that the whole TwiML stays within Twilio's
+    `TWIML_LIMIT` of 4,000 characters; a longer `Twiml` parameter fails the call.
+    """
     language = notification.language if notification.language in VOICES else "en"
-    voice, locale = VOICES[language]
     words = WORDS[language]
     text = (
         f"{words['drill']} {notification.spoken_text}"
         if notification.drill
         else notification.spoken_text
     )
+    render = partial(_twiml, language=language, gather_url=gather_url)
+    return render(fit(text, render, TWIML_LIMIT))
+
+
+def _twiml(text: str, language: str, gather_url: str | None) -> str:
+    voice, locale = VOICES[language]
+    words = WORDS[language]
     response = VoiceResponse()
     speaker = (
         response.gather(num_digits=1, action=gather_url, method="POST", timeout=8)
