@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import locale
-import os
 from pathlib import Path
 
 import click
@@ -15,17 +13,8 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.preferences import FILE_NAME, config_dir, desk_language
 from dispatcher.store import Store
-
-
-def default_language() -> str:
-    """Chinese when the environment's locale is Chinese, else English."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    code = locale.getlocale()[0] or ""
-    return "zh" if code.lower().startswith("zh") else "en"
 
 
 @click.command()
@@ -35,7 +24,7 @@ def default_language() -> str:
     "language",
     type=click.Choice(["en", "zh"]),
     default=None,
-    help="Interface language (default: from the locale).",
+    help="Interface language (default: the one last chosen at the desk, else from the locale).",
 )
 @click.option(
     "--confirm-days",
@@ -56,6 +45,11 @@ def desk(
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
+    path = config_dir() / FILE_NAME
+    if language is None:
+        language, problem = desk_language(path)
+        if problem:
+            click.echo(f"dispatcher: {problem}", err=True)
     context = DeskContext(
         store, roster, resolve_actor(actor), roster_path=roster_path, confirm_days=confirm_days
     )
@@ -63,6 +57,6 @@ def desk(
         store, roster, PluginManager(store=store), role="desk", clock=context.clock
     )
     try:
-        DeskApp(context, language or default_language(), engine).run()
+        DeskApp(context, language, engine, path).run()
     finally:
         engine.stop()

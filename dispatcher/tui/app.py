@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from textual import work
 from textual.app import App
 
 from dispatcher.engine.runtime import EngineThread
+from dispatcher.preferences import Preferences, PreferencesError
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
@@ -29,8 +31,13 @@ class DeskApp(App):
     COMMANDS = App.COMMANDS | {DeskCommands}
 
     def __init__(
-        self, desk: DeskContext, language: str = "en", engine: EngineThread | None = None
+        self,
+        desk: DeskContext,
+        language: str = "en",
+        engine: EngineThread | None = None,
+        preferences_path: Path | None = None,
     ) -> None:
+        """`preferences_path`: where the language and theme are remembered (None: nowhere)."""
         super().__init__()
         localize(self, language)
         self.desk = desk
@@ -38,9 +45,19 @@ class DeskApp(App):
         self.language = language
         self.status = DeskStatus()
         self.title = labels(language)["title"]
-        self.theme = NIGHT_THEMES[0]
+        self.preferences_path = preferences_path
+        self.preferences_problem = ""
+        try:
+            saved = Preferences.read(preferences_path) if preferences_path else Preferences()
+        except PreferencesError as error:
+            saved, self.preferences_problem = Preferences(), str(error)
+        self.preferences = saved.changed(language=language)
+        self.theme = saved.theme if saved.theme in self.available_themes else NIGHT_THEMES[0]
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
+        if self.preferences_problem:
+            self.notify(self.preferences_problem, severity="warning")
         self.push_screen(BoardScreen(self.desk, self.language))
         if self.engine is not None:
             self.start_engine()
@@ -105,6 +122,22 @@ class DeskApp(App):
             self.pop_screen()
         self.switch_screen(BoardScreen(self.desk, self.language))
         self.read_status()
+        self.remember(language=self.language)
+
+    def remember(self, **changes: str) -> None:
+        """Keep a changed language or theme for the next run (see `dispatcher.preferences`)."""
+        wanted = self.preferences.changed(**changes)
+        if wanted != self.preferences and self.preferences_path is not None:
+            self.preferences = wanted
+            self.save_preferences(wanted)
+
+    @work(thread=True, exclusive=True, group="preferences")
+    def save_preferences(self, preferences: Preferences) -> None:
+        try:
+            preferences.write(self.preferences_path)
+        except OSError as error:
+            problem = f"{self.preferences_path}: cannot be saved: {error.strerror or error}"
+            self.call_from_thread(self.notify, problem, severity="warning")
 
     def action_quit_desk(self) -> None:
         """Quit; while this desk runs the engine and chains run, ask first, naming them."""
