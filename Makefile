@@ -7,7 +7,7 @@ PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 STAMP  := $(VENV)/.installed
 DATA   ?= .dispatcher-data
 
-.PHONY: install desk test lint format bench clean
+.PHONY: install desk test lint format bench clean catalogue
 
 install: $(STAMP)
 
@@ -33,6 +33,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# After changing marked strings: refresh the Chinese catalogue's entries (new ones come empty,
+# and tests/i18n fails until each has its Chinese form).
+catalogue: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel -q extract --sort-by-file -k NC_:1c,2 -o build/dispatcher.pot dispatcher plugins
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i build/dispatcher.pot \
+		-d dispatcher/i18n/locale -D dispatcher -l zh
 
 bench: $(STAMP)
 	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done

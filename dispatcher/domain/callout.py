@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.i18n import translator
 
 
 class StepSpec(Protocol):
@@ -39,8 +40,10 @@ class Position:
     round: int  # 0-based
     step: int  # 0-based
 
-    def label(self) -> str:
-        return f"round {self.round + 1}, step {self.step + 1}"
+    def label(self, language: str = "en") -> str:
+        """ "round 2, step 1", or 第 2 轮第 1 步 in Chinese."""
+        text = translator(language).gettext("round {round}, step {step}")
+        return text.format(round=self.round + 1, step=self.step + 1)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Each message has three forms: `short` fits one SMS beside the channel's "Reply 1234 to
 acknowledge" (the SMS channel adds that, and the drill mark); `long` is an email body; `spoken`
 is read out twice on a call. The channels mark drills themselves (SMS prefix, first spoken
-sentence, email subject), so the texts here never do.
+sentence, email subject), so the texts here never do. Every word comes from the catalogue
+(`dispatcher.i18n`); values (severity, SLA clock) are named in the language too, so a Chinese
+page carries no English word but ids, names and product names.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dispatcher.domain.requests import ServiceRequest
+from dispatcher.i18n import name_of, translator
 
 SHORT_LIMIT = 110  # leaves room in one SMS for the reply instruction and a drill mark
 
@@ -28,84 +31,97 @@ def _cut(text: str, limit: int = SHORT_LIMIT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _where(sr: ServiceRequest, zh: bool) -> str:
+def _where(sr: ServiceRequest, language: str) -> str:
     parts = [sr.customer.name, sr.site, sr.product]
-    return ("，" if zh else ", ").join(p for p in parts if p)
+    return translator(language).gettext(", ").join(p for p in parts if p)
 
 
 def page(sr: ServiceRequest, language: str, step_label: str) -> Message:
-    """The call-out page: what is wrong, where, and that someone must own it."""
-    zh = language == "zh"
-    if zh:
-        what = "紧急事件" if sr.is_emergency else "服务请求"
-        short = _cut(f"{sr.id} {what} {sr.severity.value}: {sr.summary} ({_where(sr, True)})")
-        long = (
-            f"{what} {sr.id}\n摘要:{sr.summary}\n客户:{sr.customer.name or '-'}\n"
-            f"站点:{sr.site or '-'}  产品:{sr.product or '-'}  级别:{sr.severity.value}\n"
-            f"紧急事件条件:{', '.join(sr.criteria) or '-'}\n呼叫进度:{step_label}\n"
-            "请回复确认码或致电客户服务中心确认接手。"
+    """The call-out page: what is wrong, where, and that someone must own it.
+
+    `step_label` is where the chain stands, already in `language` (`Position.label`).
+    """
+    _ = translator(language).gettext
+    what = _("EMERGENCY") if sr.is_emergency else _("Service request")
+    severity = name_of(sr.severity, language)
+    vip = (
+        _(" (VIP {kind})").format(kind=name_of(sr.customer.vip, language))
+        if sr.customer.vip
+        else ""
+    )
+    short = _cut(
+        _("{sr} {what} {severity}: {summary} ({where})").format(
+            sr=sr.id, what=what, severity=severity, summary=sr.summary, where=_where(sr, language)
         )
-        spoken = f"{what}。{sr.customer.name or ''}。{sr.summary}。请确认接手。"
-        return Message(short, long, spoken)
-    what = "EMERGENCY" if sr.is_emergency else "Service request"
-    short = _cut(f"{sr.id} {what} {sr.severity.value}: {sr.summary} ({_where(sr, False)})")
-    long = (
-        f"{what} {sr.id}\nSummary: {sr.summary}\nCustomer: {sr.customer.name or '-'}"
-        f"{' (VIP ' + sr.customer.vip.value + ')' if sr.customer.vip else ''}\n"
-        f"Site: {sr.site or '-'}  Product: {sr.product or '-'}  Severity: {sr.severity.value}\n"
-        f"Emergency criteria: {', '.join(sr.criteria) or '-'}\nCall-out: {step_label}\n"
+    )
+    long = _(
+        "{what} {sr}\n"
+        "Summary: {summary}\n"
+        "Customer: {customer}{vip}\n"
+        "Site: {site}  Product: {product}  Severity: {severity}\n"
+        "Emergency criteria: {criteria}\n"
+        "Call-out: {step}\n"
         "Acknowledge with the code below, or call the CSC desk, to own this request."
+    ).format(
+        what=what,
+        sr=sr.id,
+        summary=sr.summary,
+        customer=sr.customer.name or "-",
+        vip=vip,
+        site=sr.site or "-",
+        product=sr.product or "-",
+        severity=severity,
+        criteria=", ".join(sr.criteria) or "-",
+        step=step_label,
     )
-    spoken = (
-        f"{what} for {sr.customer.name or 'a customer'}. {sr.summary}. "
-        "Please acknowledge and call the service centre desk."
-    )
+    spoken = _(
+        "{what} for {customer}. {summary}. Please acknowledge and call the service centre desk."
+    ).format(what=what, customer=sr.customer.name or _("a customer"), summary=sr.summary)
     return Message(short, long, spoken)
 
 
 def drill_over(sr: ServiceRequest, language: str, reason: str) -> Message:
     """Sent to everyone already paged when a drill ends early: nothing more to do."""
-    if language == "zh":
-        text = f"{sr.id} 演练已结束,无需处理。"
-        return Message(text, f"{text}\n原因:{reason}", text)
-    text = f"{sr.id} The drill is over. No action needed."
-    return Message(text, f"{text}\nReason: {reason}", text)
+    _ = translator(language).gettext
+    text = _("{sr} The drill is over. No action needed.").format(sr=sr.id)
+    return Message(text, text + "\n" + _("Reason: {reason}").format(reason=reason), text)
 
 
 def sla_warning(
     sr: ServiceRequest, language: str, clock: str, breached: bool, deadline: datetime
 ) -> Message:
     """An SLA clock near its deadline, or past it, to the people who own the request."""
-    due = f"{deadline:%Y-%m-%d %H:%M} UTC"
-    if language == "zh":
-        names = {"response": "响应", "restore": "恢复", "resolve": "解决"}
-        state = "已超时" if breached else "即将超时"
-        short = _cut(f"{sr.id} SLA {names.get(clock, clock)}{state}(期限 {due}):{sr.summary}")
-        return Message(short, f"{short}\n客户:{sr.customer.name or '-'}", short)
-    state = "BREACHED" if breached else "near breach"
-    short = _cut(f"{sr.id} SLA {clock} {state} (due {due}): {sr.summary}")
-    return Message(short, f"{short}\nCustomer: {sr.customer.name or '-'}", short)
+    _ = translator(language).gettext
+    state = _("BREACHED") if breached else _("near breach")
+    short = _cut(
+        _("{sr} SLA {clock} {state} (due {due} UTC): {summary}").format(
+            sr=sr.id,
+            clock=name_of(clock, language),
+            state=state,
+            due=f"{deadline:%Y-%m-%d %H:%M}",
+            summary=sr.summary,
+        )
+    )
+    customer = _("Customer: {customer}").format(customer=sr.customer.name or "-")
+    return Message(short, f"{short}\n{customer}", short)
 
 
 def red_flag_notice(sr: ServiceRequest, language: str, opened: bool) -> Message:
     """CSQ's notice that a Red Flag opened (an emergency) or closed (its SR resolved)."""
-    if language == "zh":
-        state = "红旗已开启" if opened else "红旗已关闭"
-        short = _cut(f"{sr.id} {state}:{sr.summary}")
-        return Message(short, f"{short}\n紧急事件条件:{', '.join(sr.criteria)}", short)
-    state = "Red Flag opened" if opened else "Red Flag closed"
-    short = _cut(f"{sr.id} {state}: {sr.summary}")
-    return Message(short, f"{short}\nEmergency criteria: {', '.join(sr.criteria)}", short)
+    _ = translator(language).gettext
+    state = _("Red Flag opened") if opened else _("Red Flag closed")
+    short = _cut(_("{sr} {state}: {summary}").format(sr=sr.id, state=state, summary=sr.summary))
+    criteria = _("Emergency criteria: {criteria}").format(criteria=", ".join(sr.criteria))
+    return Message(short, f"{short}\n{criteria}", short)
 
 
 def reachability_check(audit_id: str, language: str) -> Message:
     """The audit's "are you reachable" message; acknowledging it confirms the contact method."""
-    if language == "zh":
-        text = f"{audit_id} 客户服务中心联系方式核查:请回复确认码,证明此联系方式可用。"
-        return Message(text, text + "\n无需其他操作。", "客户服务中心联系方式核查。请确认。")
-    text = f"{audit_id} Reachability check from the CSC desk: please acknowledge this message."
+    _ = translator(language).gettext
+    text = _("{audit} Reachability check from the CSC desk: please acknowledge this message.")
+    text = text.format(audit=audit_id)
     return Message(
         text,
-        text + "\nNo other action is needed.",
-        "This is a reachability check from the service centre desk. Please acknowledge.",
+        text + "\n" + _("No other action is needed."),
+        _("This is a reachability check from the service centre desk. Please acknowledge."),
     )

@@ -55,7 +55,9 @@ class Person:
     roles: tuple[Role, ...] = ()
     contacts: tuple[ContactMethod, ...] = ()
     timezone: str = "UTC"
-    language: str = "en"  # "en" or "zh"
+    language: str = (
+        "en"  # "en" or "zh": of their pages (the roster: theirs, their unit's, the CSC's)
+    )
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def contacts_of(self, *kinds: ContactKind) -> tuple[ContactMethod, ...]:

@@ -45,7 +45,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 continue
             paged.append(person.id)
             code = control.ack_code(sr.id, person.id, at)
-            text = messages.page(sr, person.language, label)
+            text = messages.page(sr, person.language, record.position_label(person.language))
             pages += [
                 OutboxRecord(
                     sr=sr.id,

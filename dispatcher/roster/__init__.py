@@ -13,7 +13,7 @@ from dispatcher.roster.errors import Problems, RosterError
 from dispatcher.roster.nodes import Node
 from dispatcher.roster.reader import C_PARSER, YamlError, load
 from dispatcher.roster.schedule import read_chains, read_overrides, read_required, read_rotations
-from dispatcher.roster.schema import Organisation, read_people, read_units
+from dispatcher.roster.schema import Organisation, read_people, read_units, settle_languages
 
 __all__ = ["Roster", "RosterError", "load_roster", "parse_roster"]
 
@@ -48,6 +48,7 @@ def parse_roster(data: bytes, filename: str = "contacts.yaml") -> Roster:
     unit_refs = read_people(fields["people"], org) if "people" in fields else {}
     for unit_node in unit_refs.values():
         org.check_unit(unit_node)
+    settle_languages(org)
     rotations = read_rotations(fields["rotations"], org) if "rotations" in fields else {}
     overrides = read_overrides(fields["overrides"], org) if "overrides" in fields else ()
     required = (

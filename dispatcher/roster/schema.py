@@ -6,7 +6,7 @@ can receive SMS (MOBILE, or FIXED_LINE_OR_MOBILE where a country does not tell t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -58,6 +58,7 @@ class Organisation:
     product_lines: dict[str, ProductLine] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     criteria: dict[str, tuple[Criterion, ...]] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)  # unit id -> its page language
     people: dict[str, Person] = field(default_factory=dict)
     unit_ids: Ids = field(default_factory=lambda: Ids("unit"))  # units and product lines
     product_ids: Ids = field(default_factory=lambda: Ids("product"))
@@ -98,7 +99,8 @@ def read_zone(node: Node) -> str | None:
 def read_units(node: Node, org: Organisation) -> None:
     for item in node.items() or []:
         fields = item.mapping(
-            ("id", "kind", "name"), ("name_zh", "sites", "product_lines", "emergency_criteria")
+            ("id", "kind", "name"),
+            ("name_zh", "sites", "product_lines", "emergency_criteria", "language"),
         )
         if fields is None:
             continue
@@ -121,6 +123,8 @@ def read_units(node: Node, org: Organisation) -> None:
                 fields["emergency_criteria"].error("only a unit of kind bd adds emergency criteria")
             else:
                 _read_criteria(fields["emergency_criteria"], [line for line in lines if line], org)
+        if unit_id and "language" in fields:
+            org.languages[unit_id] = read_language(fields["language"])
         if unit_id and kind and name:
             org.units[unit_id] = Unit(
                 unit_id, kind, name, name_zh or "", sites, tuple(line for line in lines if line)
@@ -233,17 +237,32 @@ def read_people(node: Node, org: Organisation) -> dict[str, Node]:
             org.roles_unknown.add(person_id)
         contacts = _read_list(fields.get("contacts"), read_contact)
         timezone = read_zone(fields["timezone"]) if "timezone" in fields else "UTC"
-        language = "en"
-        if "language" in fields:
-            language = fields["language"].value
-            if language not in LANGUAGES:
-                fields["language"].error(f"{language!r} is not one of: {', '.join(LANGUAGES)}")
+        language = read_language(fields["language"]) if "language" in fields else ""
         if person_id and name and unit and timezone:
             org.people[person_id] = Person(
                 person_id, name, unit, name_zh, roles, contacts, timezone, language
             )
             unit_refs[person_id] = fields["unit"]
     return unit_refs
+
+
+def read_language(node: Node) -> str:
+    language = node.value
+    if language not in LANGUAGES:
+        node.error(f"{language!r} is not one of: {', '.join(LANGUAGES)}")
+        return ""
+    return language
+
+
+def settle_languages(org: Organisation) -> None:
+    """Each person's page language: their own `language`, else their unit's, else the CSC's
+    (the `language` of the unit of kind csc), else English."""
+    csc = next((u for u in org.units.values() if u.kind is UnitKind.CSC), None)
+    default = (org.languages.get(csc.id) if csc else None) or "en"
+    for person_id, person in org.people.items():
+        if not person.language:
+            language = org.languages.get(person.unit) or default
+            org.people[person_id] = replace(person, language=language)
 
 
 def _read_list(node: Node | None, read) -> tuple:

@@ -104,8 +104,8 @@ class CalloutRecord:
     def needs_paging(self) -> bool:
         return self.running and self.paged != self.step_key
 
-    def position_label(self) -> str:
-        return Position(self.round, self.step).label()
+    def position_label(self, language: str = "en") -> str:
+        return Position(self.round, self.step).label(language)
 
     @property
     def run(self) -> CalloutRun:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static
 from dispatcher.domain.callout import RunState
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import name_of, translator
 from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -27,7 +28,6 @@ from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
-from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -157,10 +157,16 @@ class BoardScreen(DeskScreen):
         ]
         self.query_one(VirtualTable).set_rows(shown)
         emergencies = sum(row.pinned for row in self.all_rows)
-        words = self.words
+        words, ngettext = self.words, translator(self.language).ngettext
         counts = (
-            f"{len(self.all_rows)} {words['open']} · {emergencies} {words['emergencies']}"
-            f" · {words['filter']}: {words['filter.' + self.filter]}"
+            ngettext("{count} open request", "{count} open requests", len(self.all_rows)).format(
+                count=len(self.all_rows)
+            )
+            + " · "
+            + ngettext("{count} emergency", "{count} emergencies", emergencies).format(
+                count=emergencies
+            )
+            + f" · {words['filter']}: {words['filter.' + self.filter]}"
         )
         if needle or self.filter != "all":
             counts += f" · {len(shown)} {words['shown']}"

@@ -21,6 +21,7 @@ from dispatcher.domain.callbacks import CallbackDue
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import translator
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
@@ -29,22 +30,27 @@ from dispatcher.tui.commands import bindings_for, localize
 
 REFRESH_SECONDS = 5.0
 CHANNEL = "desk"
-WORDS = {
-    "en": {
-        "title": "Callback queue (回访)",
-        "waiting": "waiting",
-        "overdue": "overdue",
-        "columns": ("Subject", "Kind", "Due", "Tries", "Last", "Customer", "Contact", "Summary"),
-        "empty": "Nobody is waiting for a callback.",
-    },
-    "zh": {
-        "title": "回访队列",
-        "waiting": "待回访",
-        "overdue": "已超期",
-        "columns": ("编号", "类型", "截止", "次数", "上次结果", "客户", "联系人", "摘要"),
-        "empty": "没有待回访的客户。",
-    },
-}
+
+
+def words_for(language: str) -> dict:
+    """This screen's words in `language`, from the catalogue."""
+    _ = translator(language).gettext
+    return {
+        "title": _("Callback queue (回访)"),
+        "waiting": _("waiting"),
+        "overdue": _("overdue"),
+        "columns": (
+            _("Subject"),
+            _("Kind"),
+            _("Due"),
+            _("Tries"),
+            _("Last"),
+            _("Customer"),
+            _("Contact"),
+            _("Summary"),
+        ),
+        "empty": _("Nobody is waiting for a callback."),
+    }
 
 
 def _now() -> datetime:
@@ -139,7 +145,7 @@ class CallbackQueueScreen(Screen):
         localize(self, language)
         self.store = store
         self.actor = actor
-        self.words = WORDS.get(language, WORDS["en"])
+        self.words = words_for(language)
         self.items: dict[str, CallbackDue] = {}
 
     def compose(self) -> ComposeResult:

@@ -15,12 +15,12 @@ from textual.widgets import DataTable, Footer, Label, Static
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import N_, name_of, translator
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, read_request
 from dispatcher.tui.data.formats import clock_text, pad
 from dispatcher.tui.data.operations import Operations
-from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
@@ -220,6 +220,7 @@ class DetailScreen(DeskScreen):
         except DispatcherError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
+        done = translator(self.language).gettext(done)
         self.app.call_from_thread(self.notify, f"{self.sr_id}: {done}")
         self.reload()
 
@@ -233,52 +234,59 @@ class DetailScreen(DeskScreen):
     def action_acknowledge(self) -> None:
         self._ask(
             self.words["ack.who"],
-            lambda by: self.perform("acknowledged", lambda ops: ops.acknowledge(self.sr_id, by)),
+            lambda by: self.perform(
+                N_("acknowledged"), lambda ops: ops.acknowledge(self.sr_id, by)
+            ),
         )
 
     def action_escalate(self) -> None:
-        self.perform("escalated", lambda ops: ops.escalate(self.sr_id))
+        self.perform(N_("escalated"), lambda ops: ops.escalate(self.sr_id))
 
     def action_repage(self) -> None:
-        self.perform("re-paged", lambda ops: ops.repage(self.sr_id))
+        self.perform(N_("re-paged"), lambda ops: ops.repage(self.sr_id))
 
     def action_start_chain(self) -> None:
-        self.perform("chain started", lambda ops: ops.start_chain(self.sr_id))
+        self.perform(N_("chain started"), lambda ops: ops.start_chain(self.sr_id))
 
     def action_note(self) -> None:
         self._ask(
             self.words["note.text"],
-            lambda text: self.perform("note", lambda ops: ops.note(self.sr_id, text)),
+            lambda text: self.perform(N_("note"), lambda ops: ops.note(self.sr_id, text)),
         )
 
     def action_reassign(self) -> None:
         def reassign(answer: str) -> None:
             unit, _, person = answer.partition(" ")
-            self.perform("reassigned", lambda ops: ops.reassign(self.sr_id, unit, person.strip()))
+            self.perform(
+                N_("reassigned"), lambda ops: ops.reassign(self.sr_id, unit, person.strip())
+            )
 
         self._ask(self.words["reassign.unit"], reassign)
 
     def action_raise_level(self) -> None:
-        self.perform("level raised", lambda ops: ops.raise_level(self.sr_id))
+        self.perform(N_("level raised"), lambda ops: ops.raise_level(self.sr_id))
 
     def action_resolve(self) -> None:
         self._ask(
             self.words["resolve.text"],
-            lambda text: self.perform("resolved", lambda ops: ops.resolve(self.sr_id, text)),
+            lambda text: self.perform(N_("resolved"), lambda ops: ops.resolve(self.sr_id, text)),
         )
 
     def action_callback(self) -> None:
         def callback(answer: str) -> None:
-            outcome, _, score = answer.partition(" ")
+            outcome, _, score = answer.strip().partition(" ")
+            named = {name_of(o, self.language): o for o in CallbackOutcome}
             try:
-                parsed = CallbackOutcome(outcome.strip().lower())
+                parsed = named.get(outcome) or CallbackOutcome(outcome.lower())
                 number = int(score) if score.strip() else None
             except ValueError:
-                self.notify(f"{answer!r}: {self.words['callback.prompt']}", severity="error")
+                self.notify(f"{answer!r}: {prompt}", severity="error")
                 return
-            self.perform("callback", lambda ops: ops.callback(self.sr_id, parsed, number))
+            self.perform(N_("callback"), lambda ops: ops.callback(self.sr_id, parsed, number))
 
-        self._ask(self.words["callback.prompt"], callback)
+        outcomes = "|".join(name_of(o, self.language) for o in CallbackOutcome)
+        prompt = self.words["callback.prompt"].format(outcomes=outcomes)
+        self._ask(prompt, callback)
 
     def action_close_request(self) -> None:
-        self.perform("closed", lambda ops: ops.close(self.sr_id))
+        self.perform(N_("closed"), lambda ops: ops.close(self.sr_id))

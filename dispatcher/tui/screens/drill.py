@@ -20,6 +20,7 @@ from dispatcher.domain.routing import describe_target
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import name_of, translator
 from dispatcher.reports.drill import drill_report
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
@@ -27,66 +28,32 @@ from dispatcher.store.outbox import OutboxRepository
 from dispatcher.tui.commands import bindings_for, localize
 
 REFRESH_SECONDS = 1.0
-WORDS = {
-    "en": {
-        "columns": ("step", "person", "pages", "result"),
-        "no_phone": "NO WORKING PHONE",
-        "would_page": "would be paged",
-        "nobody": "NOBODY",
-        "skipped": "skipped at once",
-        "dry_run": "{name}: the {chain} chain at {at} UTC (dry run, nothing sent)",
-        "holes": "step(s) {steps} would reach no one by phone",
-        "no_holes": "every step reaches someone with a phone · press s to run the drill live",
-        "already": "a drill is already running",
-        "pick": "pick a scenario",
-        "started": "DRILL {sr} started: {name}",
-        "none_running": "no drill is running",
-        "aborted": "DRILL {sr} aborted; everyone paged is told it is over",
-        "reach": "reach",
-        "drill": "DRILL",
-        "states": {
-            "running": "running",
-            "aborted": "aborted",
-            "acknowledged": "acknowledged",
-            "exhausted": "exhausted",
-            "stopped": "stopped",
-        },
-        "first_after": "first acknowledgement after {seconds} s · press a to abort",
-        "awaited": "first acknowledgement awaited · press a to abort",
-        "passed": "PASSED",
-        "failed": "FAILED",
-        "fix": "fix",
-    },
-    "zh": {
-        "columns": ("步骤", "人员", "呼叫", "结果"),
-        "no_phone": "无可用电话",
-        "would_page": "将被呼叫",
-        "nobody": "无人",
-        "skipped": "立即跳过",
-        "dry_run": "{name}:{chain} 呼叫链,{at} UTC(预演,不发送)",
-        "holes": "第 {steps} 步无法通过电话找到任何人",
-        "no_holes": "每一步都能通过电话找到人 · 按 s 实际运行演练",
-        "already": "已有演练正在进行",
-        "pick": "请选择场景",
-        "started": "演练 {sr} 已开始:{name}",
-        "none_running": "没有正在进行的演练",
-        "aborted": "演练 {sr} 已中止;已呼叫的人会收到演练结束通知",
-        "reach": "到达率",
-        "drill": "演练",
-        "states": {
-            "running": "进行中",
-            "aborted": "已中止",
-            "acknowledged": "已确认",
-            "exhausted": "已耗尽",
-            "stopped": "已停止",
-        },
-        "first_after": "首次确认用时 {seconds} 秒 · 按 a 中止",
-        "awaited": "等待首次确认 · 按 a 中止",
-        "passed": "通过",
-        "failed": "未通过",
-        "fix": "待改进",
-    },
-}
+
+
+def words_for(language: str) -> dict:
+    """This screen's words in `language`, from the catalogue."""
+    _ = translator(language).gettext
+    return {
+        "columns": (_("step"), _("person"), _("pages"), _("result")),
+        "no_phone": _("NO WORKING PHONE"),
+        "would_page": _("would be paged"),
+        "nobody": _("NOBODY"),
+        "skipped": _("skipped at once"),
+        "dry_run": _("{name}: the {chain} chain at {at} UTC (dry run, nothing sent)"),
+        "no_holes": _("every step reaches someone with a phone · press s to run the drill live"),
+        "already": _("a drill is already running"),
+        "pick": _("pick a scenario"),
+        "started": _("DRILL {sr} started: {name}"),
+        "none_running": _("no drill is running"),
+        "aborted": _("DRILL {sr} aborted; everyone paged is told it is over"),
+        "reach": _("reach"),
+        "drill": _("DRILL"),
+        "first_after": _("first acknowledgement after {seconds} s · press a to abort"),
+        "awaited": _("first acknowledgement awaited · press a to abort"),
+        "passed": _("PASSED"),
+        "failed": _("FAILED"),
+        "fix": _("fix"),
+    }
 
 
 class DrillScreen(Screen):
@@ -117,7 +84,8 @@ class DrillScreen(Screen):
         self.now = now or (lambda: datetime.now(UTC))
         self.drill: str | None = None  # the SR id of the drill this screen started or follows
         self.report: DrillReport | None = None
-        self.words = WORDS.get(language, WORDS["en"])
+        self.language = language
+        self.words = words_for(language)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -192,7 +160,15 @@ class DrillScreen(Screen):
             )
         )
         self.query_one("#verdict", Static).update(
-            f"[red]{words['holes'].format(steps=', '.join(map(str, holes)))}[/]"
+            "[red]"
+            + translator(self.language)
+            .ngettext(
+                "step {steps} would reach no one by phone",
+                "steps {steps} would reach no one by phone",
+                len(holes),
+            )
+            .format(steps=", ".join(map(str, holes)))
+            + "[/]"
             if holes
             else words["no_holes"]
         )
@@ -266,7 +242,7 @@ class DrillScreen(Screen):
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"
         self.query_one("#status", Static).update(
             f"[b reverse] {words['drill']} [/] {report.sr} {report.scenario_name}: "
-            f"{words['states'].get(state, state)}{reach}"
+            f"{name_of(state, self.language)}{reach}"
         )
         if state == "running":
             self.query_one("#verdict", Static).update(

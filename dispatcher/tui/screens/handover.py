@@ -17,13 +17,14 @@ from textual.widgets import Footer, Header, Markdown
 
 from dispatcher.domain.oncall import Roster
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import N_, translator
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.reports.render import markdown, save
 from dispatcher.store import Store
 from dispatcher.tui.commands import bindings_for, localize
 
-TITLES = {"en": "Shift handover", "zh": "交接班"}
+TITLE = N_("Shift handover")
 
 
 class HandoverScreen(Screen):
@@ -44,7 +45,7 @@ class HandoverScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = TITLES.get(self.language, TITLES["en"])
+        self.title = translator(self.language).gettext(TITLE)
         self.action_refresh_handover()
 
     def action_refresh_handover(self) -> None:

@@ -19,6 +19,7 @@ from textual_plotext import PlotextPlot
 
 from dispatcher.domain.oncall import Roster
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import N_, translator
 from dispatcher.reports import Report
 from dispatcher.reports.charts import chart_series
 from dispatcher.reports.periodic import period_bounds, service_report
@@ -26,7 +27,7 @@ from dispatcher.reports.render import FORMATS, save
 from dispatcher.store import Store
 from dispatcher.tui.commands import bindings_for, localize
 
-TITLES = {"en": "Service reports", "zh": "服务报表"}
+TITLE = N_("Service reports")
 
 
 class ReportsScreen(Screen):
@@ -54,7 +55,7 @@ class ReportsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = TITLES.get(self.language, TITLES["en"])
+        self.title = translator(self.language).gettext(TITLE)
         self.action_period(self.kind)
 
     def action_period(self, kind: str) -> None:
