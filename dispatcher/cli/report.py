@@ -14,13 +14,24 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.i18n import LANGUAGES, translator
+from dispatcher.preferences import desk_language
 from dispatcher.reports import Report
 from dispatcher.reports.periodic import KINDS, period_bounds, service_report
 from dispatcher.reports.render import FORMATS, render, save
+from dispatcher.reports.words import text
 from dispatcher.store import Store
 
 
 def _output_options(command):
+    command = click.option(
+        "--lang",
+        "language",
+        type=click.Choice(LANGUAGES),
+        default=None,
+        help="Language of titles, column heads and names (default: the desk's, else the "
+        "locale's); JSON keys stay English.",
+    )(command)
     command = click.option(
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -42,13 +53,20 @@ def _output_options(command):
     return roster_option(command)
 
 
-def _emit(report: Report, fmt: str, as_json: bool, output: Path | None) -> None:
+def _emit(
+    report: Report, fmt: str, as_json: bool, output: Path | None, language: str | None
+) -> None:
     fmt = "json" if as_json else fmt
+    if language is None:
+        language, problem = desk_language()
+        if problem:
+            click.echo(f"dispatcher: {problem}", err=True)
     if output is None:
-        click.echo(render(report, fmt), nl=False)
+        click.echo(render(report, fmt, language), nl=False)
         return
-    save(report, fmt, output)
-    click.echo(f"wrote {report.title.lower()} to {output}", err=True)
+    save(report, fmt, output, language)
+    wrote = translator(language).gettext("wrote {report} to {path}")
+    click.echo(wrote.format(report=text(report.title, language), path=output), err=True)
 
 
 @click.group()
@@ -67,6 +85,7 @@ def handover(
     fmt: str,
     as_json: bool,
     output: Path | None,
+    language: str | None,
 ) -> None:
     """The shift handover: open requests, Red Flags, chains, SLA breaches, callbacks due,
     the next shift's planned work and the notes of the shift (default: the last 12 hours)."""
@@ -75,7 +94,7 @@ def handover(
     roster = load_roster_for_command(roster_path)
     at = now()
     start, end = shift_bounds(at, start, end)
-    _emit(handover_report(store, roster, start, end, at), fmt, as_json, output)
+    _emit(handover_report(store, roster, start, end, at), fmt, as_json, output, language)
 
 
 def _periodic(kind: str, unit: str) -> None:
@@ -90,11 +109,13 @@ def _periodic(kind: str, unit: str) -> None:
         fmt: str,
         as_json: bool,
         output: Path | None,
+        language: str | None,
     ) -> None:
         roster = load_roster_for_command(roster_path)
         at = now()
         start, end = period_bounds(kind, at, start, end)
-        _emit(service_report(store, roster, kind, start, end, at), fmt, as_json, output)
+        report = service_report(store, roster, kind, start, end, at)
+        _emit(report, fmt, as_json, output, language)
 
 
 for _kind, _unit in zip(KINDS, ("day", "week", "month"), strict=False):

@@ -21,6 +21,7 @@ from dispatcher.domain.planned import PlannedService
 from dispatcher.domain.requests import Event, Level, ServiceRequest, Severity
 from dispatcher.domain.roster import UnitKind
 from dispatcher.domain.sla import SlaClock, SlaKind, SlaState, sla_clocks, stopped_at
+from dispatcher.i18n import N_
 
 UNKNOWN = "(unknown)"
 NONE = "(none)"
@@ -157,7 +158,7 @@ def volumes(items: list[Facts]) -> Table:
         rows += [(dimension, value, counts[value]) for value in sorted(counts)]
     return Table(
         "volumes",
-        "Requests by category, channel, product line and branch",
+        N_("Requests by category, channel, product line and branch"),
         ("dimension", "value", "requests"),
         tuple(rows),
         keys=2,
@@ -186,7 +187,7 @@ def times(items: list[Facts]) -> Table:
             )
     return Table(
         "times",
-        "Time to acknowledge, restore and resolve by severity (minutes)",
+        N_("Time to acknowledge, restore and resolve by severity (minutes)"),
         ("severity", "measure", "requests", "median_minutes", "p90_minutes"),
         tuple(rows),
         keys=2,
@@ -209,7 +210,7 @@ def sla_compliance(items: list[Facts]) -> Table:
             )
     return Table(
         "sla",
-        "SLA compliance by product line and severity",
+        N_("SLA compliance by product line and severity"),
         ("product_line", "severity", "clock", "decided", "met", "compliance_pct"),
         tuple(rows),
         keys=3,
@@ -255,7 +256,10 @@ def callbacks(items: list[Facts], cutovers: list[PlannedService]) -> Table:
         ("cutover_mean_score", mean(cutover_scores)),
     )
     return Table(
-        "callbacks", "Callbacks (回访) before closure and satisfaction", ("measure", "value"), rows
+        "callbacks",
+        N_("Callbacks (回访) before closure and satisfaction"),
+        ("measure", "value"),
+        rows,
     )
 
 
@@ -278,7 +282,7 @@ def complaints(items: list[Facts], records: dict[str, Complaint], now: datetime)
         ("response_overdue", sum(c.responded_at is None and now > c.respond_by for _, c in found)),
         ("resolved_on_time", resolved_in_time),
     )
-    return Table("complaints", "Complaints (投诉) and repeats", ("measure", "value"), rows)
+    return Table("complaints", N_("Complaints (投诉) and repeats"), ("measure", "value"), rows)
 
 
 def _flag_opened_at_end(item: Facts, end: datetime) -> datetime | None:
@@ -307,7 +311,7 @@ def red_flags(items: list[Facts], start: datetime, end: datetime) -> tuple[Table
     ages = [hours(end - at) for _, at in still_open]
     summary = Table(
         "red_flags",
-        "Red Flags",
+        N_("Red Flags"),
         ("measure", "value"),
         (
             ("opened", count("red_flag_opened")),
@@ -319,7 +323,7 @@ def red_flags(items: list[Facts], start: datetime, end: datetime) -> tuple[Table
     )
     listing = Table(
         "red_flags_open",
-        "Red Flags open at the end, oldest first",
+        N_("Red Flags open at the end, oldest first"),
         ("sr", "opened", "age_hours"),
         tuple(
             (sr_id, at.isoformat(), age) for (sr_id, at), age in zip(still_open, ages, strict=False)
@@ -355,7 +359,7 @@ def units(items: list[Facts], records: dict[str, Complaint]) -> Table:
         )
     return Table(
         "units",
-        "Service of each unit (branch, BR, BD, TAC)",
+        N_("Service of each unit (branch, BR, BD, TAC)"),
         (
             "kind",
             "unit",

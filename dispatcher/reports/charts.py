@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dispatcher.i18n import translator
 from dispatcher.reports import Report
+from dispatcher.reports.words import cell
 
 
 @dataclass(frozen=True)
@@ -16,7 +18,9 @@ class Series:
     names: tuple[str, ...] = ()
 
 
-def chart_series(report: Report) -> list[Series]:
+def chart_series(report: Report, language: str = "en") -> list[Series]:
+    """The charts' titles, labels and legends in `language`; the values as in the report."""
+    _ = translator(language).gettext
     volumes = [r for r in report.table("volumes").records() if r["dimension"] == "category"]
     resolve = [r for r in report.table("times").records() if r["measure"] == "resolve"]
     compliance: dict[str, list[int]] = {}
@@ -28,27 +32,27 @@ def chart_series(report: Report) -> list[Series]:
     units = report.table("units").records()
     return [
         Series(
-            "Requests by category",
-            tuple(r["value"] for r in volumes),
+            _("Requests by category"),
+            tuple(cell(r["value"], language) for r in volumes),
             (tuple(float(r["requests"]) for r in volumes),),
         ),
         Series(
-            "Time to resolve by severity (minutes)",
-            tuple(r["severity"] for r in resolve),
+            _("Time to resolve by severity (minutes)"),
+            tuple(cell(r["severity"], language) for r in resolve),
             (
                 tuple(r["median_minutes"] or 0.0 for r in resolve),
                 tuple(r["p90_minutes"] or 0.0 for r in resolve),
             ),
-            ("median", "p90"),
+            (_("median"), _("p90")),
         ),
         Series(
-            "SLA compliance by product line (%)",
+            _("SLA compliance by product line (%)"),
             tuple(lines),
             (tuple(round(100 * compliance[line][0] / compliance[line][1], 1) for line in lines),),
         ),
         Series(
-            "Requests per unit",
-            tuple(f"{r['kind']}:{r['unit']}" for r in units),
+            _("Requests per unit"),
+            tuple(f"{cell(r['kind'], language)}:{r['unit']}" for r in units),
             (tuple(float(r["requests"]) for r in units),),
         ),
     ]

@@ -18,6 +18,7 @@ from dispatcher.domain.planned import PlannedState
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaState
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import N_
 from dispatcher.reports import Report
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
@@ -70,7 +71,10 @@ def handover_report(
         _open_by_state(open_items),
         _open_requests(open_items, end),
         Table(
-            "red_flags_open", "Red Flags open, oldest first", flags_open.columns, flags_open.rows
+            "red_flags_open",
+            N_("Red Flags open, oldest first"),
+            flags_open.columns,
+            flags_open.rows,
         ),
         _chains(store, {f.sr.id for f in open_items}, start),
         _breaches(items, start, end),
@@ -80,7 +84,7 @@ def handover_report(
             start,
             end,
             "planned_shift",
-            "Planned work of the shift, and faults during it",
+            N_("Planned work of the shift, and faults during it"),
             [f.sr for f in items],
         ),
         _planned(
@@ -88,19 +92,19 @@ def handover_report(
             end,
             next_end,
             "planned_next",
-            "Planned work in the next shift",
+            N_("Planned work in the next shift"),
             [f.sr for f in items],
         ),
         _notes(items, start, end),
     )
-    return Report("handover", "Shift handover", start, end, now, tables)
+    return Report("handover", N_("Shift handover"), start, end, now, tables)
 
 
 def _open_by_state(items: list[metrics.Facts]) -> Table:
     counts = {status: sum(f.sr.status is status for f in items) for status in Status}
     return Table(
         "open_by_state",
-        "Open requests by state",
+        N_("Open requests by state"),
         ("status", "requests"),
         tuple((s.value, n) for s, n in counts.items() if n),
     )
@@ -110,7 +114,7 @@ def _open_requests(items: list[metrics.Facts], end: datetime) -> Table:
     ordered = sorted(items, key=lambda f: (not f.sr.is_emergency, f.sr.received, f.sr.id))
     return Table(
         "open_requests",
-        "Open requests, emergencies first",
+        N_("Open requests, emergencies first"),
         ("sr", "status", "severity", "emergency", "age_hours", "owner", "summary"),
         tuple(
             (
@@ -144,7 +148,7 @@ def _chains(store: Store, open_ids: set[str], start: datetime) -> Table:
     ]
     return Table(
         "chains",
-        "Call-out chains running or exhausted",
+        N_("Call-out chains running or exhausted"),
         ("sr", "chain", "state", "position", "started", "seen"),
         tuple(
             (
@@ -176,7 +180,7 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
                 found[key] = (_time(clock.deadline), source)
     return Table(
         "sla_breaches",
-        "SLA breaches of the shift",
+        N_("SLA breaches of the shift"),
         ("sr", "clock", "deadline", "seen_by"),
         tuple((sr, clock, *found[(sr, clock)]) for sr, clock in sorted(found)),
         keys=2,
@@ -194,7 +198,7 @@ def _deadline(event: Event) -> str:
 def _callbacks_due(store: Store, end: datetime) -> Table:
     return Table(
         "callbacks_due",
-        "Callbacks (回访) waiting, most overdue first",
+        N_("Callbacks (回访) waiting, most overdue first"),
         ("subject", "kind", "due", "overdue", "attempts", "customer", "contact"),
         tuple(
             (
@@ -257,7 +261,7 @@ def _notes(items: list[metrics.Facts], start: datetime, end: datetime) -> Table:
     )
     return Table(
         "notes",
-        "Notes of the shift",
+        N_("Notes of the shift"),
         ("at", "sr", "by", "note"),
         tuple((_time(at), sr, actor, text) for at, sr, actor, text in notes),
     )

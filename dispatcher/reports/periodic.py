@@ -14,6 +14,7 @@ from dispatcher.domain import metrics
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedKind, PlannedState
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import N_
 from dispatcher.reports import Report
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
@@ -22,9 +23,9 @@ from dispatcher.store.planned import PlannedRepository
 
 KINDS = ("daily", "weekly", "monthly")
 TITLES = {
-    "daily": "Daily service report",
-    "weekly": "Weekly service report",
-    "monthly": "Monthly service report",
+    "daily": N_("Daily service report"),
+    "weekly": N_("Weekly service report"),
+    "monthly": N_("Monthly service report"),
 }
 
 

@@ -1,4 +1,9 @@
-"""A report as Markdown (to print or paste), CSV (one figure a line) or JSON."""
+"""A report as Markdown (to print or paste), CSV (one figure a line) or JSON, in a language.
+
+Markdown is all in the reader's language (titles, column heads, measure and value names); CSV
+has its header row and column names in it, its table names and row keys stay the file's
+English keys; JSON keeps English keys and gives titles in the language. Figures never change.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import translator
 from dispatcher.reports import Report
+from dispatcher.reports.words import cell, column_title, text
 
 FORMATS = ("md", "csv", "json")
 
 
-def render(report: Report, fmt: str) -> str:
-    return {"md": markdown, "csv": as_csv, "json": as_json}[fmt](report)
+def render(report: Report, fmt: str, language: str = "en") -> str:
+    return {"md": markdown, "csv": as_csv, "json": as_json}[fmt](report, language)
 
 
-def save(report: Report, fmt: str, path: Path) -> None:
+def save(report: Report, fmt: str, path: Path, language: str = "en") -> None:
     """Write the report whole or not at all: to a partial file first, then renamed."""
     partial = path.with_name(path.name + ".partial")
     try:
-        partial.write_text(render(report, fmt), encoding="utf-8")
+        partial.write_text(render(report, fmt, language), encoding="utf-8")
         partial.replace(path)
     except OSError as error:
         partial.unlink(missing_ok=True)
@@ -42,36 +49,36 @@ def _numeric(table, column: int) -> bool:
     return bool(values) and all(isinstance(v, (int, float)) for v in values)
 
 
-def _period(report: Report) -> str:
-    return f"{report.start.isoformat(timespec='minutes')} to {report.end.isoformat(timespec='minutes')}"
-
-
-def markdown(report: Report) -> str:
-    lines = [
-        f"# {report.title}",
-        "",
-        f"Period: {_period(report)} · generated {report.generated.isoformat(timespec='seconds')}",
-    ]
+def markdown(report: Report, language: str = "en") -> str:
+    _ = translator(language).gettext
+    period = _("Period: {start} to {end} · generated {generated}").format(
+        start=report.start.isoformat(timespec="minutes"),
+        end=report.end.isoformat(timespec="minutes"),
+        generated=report.generated.isoformat(timespec="seconds"),
+    )
+    lines = [f"# {text(report.title, language)}", "", period]
     for table in report.tables:
-        lines += ["", f"## {table.title}", ""]
+        lines += ["", f"## {text(table.title, language)}", ""]
         if not table.rows:
-            lines.append("_none_")
+            lines.append(_("_none_"))
             continue
-        lines.append("| " + " | ".join(table.columns) + " |")
+        lines.append("| " + " | ".join(column_title(c, language) for c in table.columns) + " |")
         lines.append(
             "| "
             + " | ".join("---:" if _numeric(table, i) else "---" for i in range(len(table.columns)))
             + " |"
         )
-        lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in table.rows]
+        lines += [
+            "| " + " | ".join(_cell(cell(v, language)) for v in row) + " |" for row in table.rows
+        ]
     return "\n".join(lines) + "\n"
 
 
-def as_csv(report: Report) -> str:
+def as_csv(report: Report, language: str = "en") -> str:
     """One figure a line: table, the row's key (its key columns joined by '/'), field, value."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("table", "key", "field", "value"))
+    writer.writerow(tuple(column_title(c, language) for c in ("table", "key", "field", "value")))
     writer.writerow(("report", "period", "kind", report.kind))
     writer.writerow(("report", "period", "from", report.start.isoformat()))
     writer.writerow(("report", "period", "to", report.end.isoformat()))
@@ -80,21 +87,26 @@ def as_csv(report: Report) -> str:
         for row in table.rows:
             key = "/".join(str(v) for v in row[: table.keys])
             for column, value in zip(table.columns[table.keys :], row[table.keys :], strict=False):
-                writer.writerow((table.name, key, column, "" if value is None else value))
+                field = column_title(column, language)
+                writer.writerow((table.name, key, field, "" if value is None else value))
     return out.getvalue()
 
 
-def as_json(report: Report) -> str:
+def as_json(report: Report, language: str = "en") -> str:
     return (
         json.dumps(
             {
                 "report": report.kind,
-                "title": report.title,
+                "title": text(report.title, language),
                 "from": report.start.isoformat(),
                 "to": report.end.isoformat(),
                 "generated": report.generated.isoformat(),
                 "tables": {
-                    t.name: {"title": t.title, "columns": list(t.columns), "rows": t.records()}
+                    t.name: {
+                        "title": text(t.title, language),
+                        "columns": list(t.columns),
+                        "rows": t.records(),
+                    }
                     for t in report.tables
                 },
             },

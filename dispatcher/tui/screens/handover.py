@@ -60,7 +60,7 @@ class HandoverScreen(Screen):
 
     def show(self, report: Report) -> None:
         self.report = report
-        self.query_one(Markdown).update(markdown(report))
+        self.query_one(Markdown).update(markdown(report, self.language))
 
     def action_save(self) -> None:
         if self.report is None:
@@ -69,7 +69,7 @@ class HandoverScreen(Screen):
         path = folder / f"handover-{self.report.end:%Y%m%d-%H%M}.md"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            save(self.report, "md", path)
+            save(self.report, "md", path, self.language)
         except OSError as error:
             self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
             return

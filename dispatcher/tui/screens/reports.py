@@ -77,7 +77,7 @@ class ReportsScreen(Screen):
             f"{report.title}: {report.start:%Y-%m-%d %H:%M} to {report.end:%Y-%m-%d %H:%M} · "
             f"{total} requests (drills never count)"
         )
-        for n, series in enumerate(chart_series(report)):
+        for n, series in enumerate(chart_series(report, self.language)):
             chart = self.query_one(f"#chart-{n}", PlotextPlot)
             plt = chart.plt
             plt.clear_data()
@@ -102,7 +102,7 @@ class ReportsScreen(Screen):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for fmt in FORMATS:
-                save(self.report, fmt, folder / f"{stem}.{fmt}")
+                save(self.report, fmt, folder / f"{stem}.{fmt}", self.language)
         except OSError as error:
             self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
             return
