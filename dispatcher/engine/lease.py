@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dispatcher.i18n import local_time, name_of, translator
+
 LEASE_FILE = "engine.lease"
 ACQUIRE_TRIES = 5  # a probe by `holder()` in another desk must not make a free lease look held
 ACQUIRE_PAUSE_SECONDS = 0.02
@@ -28,8 +30,16 @@ class LeaseHolder:
     role: str  # "desk" or "engine"
     since: str
 
-    def describe(self) -> str:
-        return f"{self.role} pid {self.pid} on {self.host} since {self.since}"
+    def describe(self, language: str = "en") -> str:
+        """ "desk pid 4242 on night-1 since 24/11/2026, 18:30" (local time), in `language`."""
+        try:
+            since = local_time(datetime.fromisoformat(self.since).astimezone(), language)
+        except ValueError:  # written by another version: shown as it is
+            since = self.since
+        text = translator(language).gettext("{role} pid {pid} on {host} since {since}")
+        return text.format(
+            role=name_of(self.role, language), pid=self.pid, host=self.host, since=since
+        )
 
 
 class EngineLease:

@@ -8,6 +8,11 @@ checks that every enum value of the domain and the plugin contract is among them
 from dispatcher.i18n import NC_
 
 VALUE_NAMES = (
+    NC_("value", "start"),
+    NC_("value", "timer"),
+    NC_("value", "repaged"),
+    NC_("value", "desk"),
+    NC_("value", "engine"),
     NC_("value", "go live"),
     NC_("value", "expansion"),
     NC_("value", "inspection"),

@@ -21,6 +21,7 @@ class Command:
     en: str  # the words, in English: the message id of the catalogue
     tip_en: str
     show: bool = True  # in the footer
+    priority: bool = False  # before any focused widget's own binding of the key
 
     @property
     def scope(self) -> str:
@@ -38,6 +39,7 @@ class Command:
             self.action,
             self.text(language),
             show=self.show,
+            priority=self.priority,
             id=self.id,
             tooltip=self.tip(language),
         )
@@ -53,6 +55,15 @@ COMMANDS: tuple[Command, ...] = (
         N_("Leave the desk (asks first while this desk runs chains)"),
     ),
     C("app.keys", "question_mark", "app.show_keys", N_("Keys"), N_("Show every key")),
+    C(
+        "app.palette",
+        "ctrl+p",
+        "app.command_palette",
+        N_("palette"),
+        N_("Open the command palette"),
+        show=False,
+        priority=True,
+    ),
     C(
         "app.language",
         "ctrl+l",

@@ -24,7 +24,7 @@ PO_FILE = LOCALE_DIR / "zh" / "LC_MESSAGES" / "dispatcher.po"
 KEPT = {
     "SR", "SLA", "VIP", "CSC", "CSQ", "TAC", "BD", "BR", "CCI", "CASE", "UTC", "L", "Red",
     "Flag", "ctrl", "esc", "enter", "md", "csv", "json", "Markdown", "HH", "MM", "dispatcher",
-    "ACK", "English", "s", "a", "n", "q", "p", "e", "d", "w", "m", "r", "t", "o", "x", "c", "b", "f",
+    "ACK", "English", "pid", "s", "a", "n", "q", "p", "e", "d", "w", "m", "r", "t", "o", "x", "c", "b", "f",
 }  # fmt: skip
 
 

@@ -10,12 +10,13 @@ from rich.text import Text
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
+from dispatcher.i18n import name_of
+from dispatcher.i18n.phrases import phrase
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.formats import clock_text
-from dispatcher.tui.labels import name_of
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class RequestView:
         text.append(f"{chain.chain} · ", style="bold")
         state_style = {RunState.RUNNING: "yellow", RunState.ACKNOWLEDGED: "bold green"}
         text.append(name_of(chain.state, language), style=state_style.get(chain.state, "bold red"))
-        text.append(f" · {chain.position_label()}")
+        text.append(f" · {chain.position_label(language)}")
         if chain.running:
             text.append(f" · {words['next']} {clock_text(chain.step_deadline - now)}")
         elif chain.state is RunState.ACKNOWLEDGED:
@@ -64,13 +65,13 @@ class RequestView:
                 f" · {words['acknowledged_by']} {chain.acknowledged_by} ({chain.acknowledged_via})"
             )
         elif chain.stopped_reason:
-            text.append(f" · {chain.stopped_reason}")
+            text.append(f" · {phrase(chain.stopped_reason, language)}")
         for step in chain.steps:
-            text.append(f"\n {step.round + 1}.{step.step + 1} {step.how:<9} ")
+            text.append(f"\n {step.round + 1}.{step.step + 1} {name_of(step.how, language):<9} ")
             text.append(", ".join(self.person_name(p, language) for p in step.people))
             text.append(f"  [{', '.join(step.channels)}]", style="dim")
             for target in step.nobody_for:
-                text.append(f"  {words['nobody']}: {target}", style="bold red")
+                text.append(f"  {words['nobody']}: {phrase(target, language)}", style="bold red")
         return text
 
 

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from dispatcher.domain.requests import Category, Level
 from dispatcher.domain.routing import describe_target, preview, route
+from dispatcher.i18n.phrases import phrase
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.labels import labels
 
@@ -34,7 +35,7 @@ def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language
     text = Text()
     text.append(f"{words['handler']}: ", style="bold")
     text.append(f"{routing.handler or '—'} ({routing.level.value})\n")
-    text.append(f"{routing.why}\n\n", style="italic")
+    text.append(f"{phrase(routing.why, language)}\n\n", style="italic")
     if routing.chain is None:
         text.append(words["no_chain"], style="yellow")
         return text
@@ -52,7 +53,10 @@ def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language
             name = person.name_zh if language == "zh" and person.name_zh else person.name
             text.append(f" • {name}  {person.unit}  {local:%H:%M} {local.tzname()}\n")
         for target in step.nobody_for:
-            text.append(f" • {words['nobody']}: {describe_target(target)}\n", style="bold red")
+            text.append(
+                f" • {words['nobody']}: {phrase(describe_target(target), language)}\n",
+                style="bold red",
+            )
         if step.skipped:
             text.append(f" → {words['skipped']}\n", style="red")
     return text

@@ -14,8 +14,10 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_, name_of, translator
+from dispatcher.i18n.phrases import phrase
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, read_request
@@ -205,10 +207,12 @@ class DetailScreen(DeskScreen):
         table = self.query_one("#timeline", DataTable)
         table.clear()
         for event in view.timeline:
-            what = name_of(event.kind, self.language) + (f": {event.text}" if event.text else "")
+            said = phrase(event.text, self.language)
+            what = name_of(event.kind, self.language) + (f": {said}" if event.text else "")
             if event.data.get("by") and event.data["by"] not in what:
                 what += f" ({self.words['acknowledged_by']} {event.data['by']})"
-            table.add_row(self._local(event.at), event.actor, what, event.channel)
+            actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
+            table.add_row(self._local(event.at), actor, what, event.channel)
         table.move_cursor(row=table.row_count - 1)
 
     # -- actions -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator
+from dispatcher.i18n.phrases import phrase
 from dispatcher.reports.drill import drill_report
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
@@ -91,7 +92,11 @@ class DrillScreen(Screen):
         yield Header()
         with Horizontal():
             yield OptionList(
-                *(Option(f"{s.id}\n  {s.name}", id=s.id) for s in self.scenarios), id="scenarios"
+                *(
+                    Option(f"{s.id}\n  {phrase(s.name, self.language)}", id=s.id)
+                    for s in self.scenarios
+                ),
+                id="scenarios",
             )
             with Vertical():
                 yield Static(id="status")
@@ -149,14 +154,16 @@ class DrillScreen(Screen):
             for target in step.nobody_for:
                 table.add_row(
                     str(step.number),
-                    f"[red]{words['nobody']}: {describe_target(target)}[/]",
+                    f"[red]{words['nobody']}: {phrase(describe_target(target), self.language)}[/]",
                     "",
                     words["skipped"],
                 )
         holes = [c.preview.number for c in checks if c.problem]
         self.query_one("#status", Static).update(
             words["dry_run"].format(
-                name=scenario.name, chain=scenario.chain, at=f"{at.astimezone(UTC):%H:%M}"
+                name=phrase(scenario.name, self.language),
+                chain=scenario.chain,
+                at=f"{at.astimezone(UTC):%H:%M}",
             )
         )
         self.query_one("#verdict", Static).update(
@@ -188,7 +195,9 @@ class DrillScreen(Screen):
             self.notify(str(error), severity="error")
             return
         self.drill = record.sr
-        self.notify(self.words["started"].format(sr=record.sr, name=scenario.name))
+        self.notify(
+            self.words["started"].format(sr=record.sr, name=phrase(scenario.name, self.language))
+        )
         self.refresh_progress()
 
     def action_abort_drill(self) -> None:
@@ -241,7 +250,7 @@ class DrillScreen(Screen):
         first = report.first_ack_after
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"
         self.query_one("#status", Static).update(
-            f"[b reverse] {words['drill']} [/] {report.sr} {report.scenario_name}: "
+            f"[b reverse] {words['drill']} [/] {report.sr} {phrase(report.scenario_name, self.language)}: "
             f"{name_of(state, self.language)}{reach}"
         )
         if state == "running":

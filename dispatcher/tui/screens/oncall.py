@@ -103,7 +103,7 @@ class OnCallScreen(DeskScreen):
                 if row.last_confirmed
                 else Text(self.words["never"], style="yellow")
             )
-            unconfirmed.add_row(row.name, f"{row.kind.value} {row.address}", last)
+            unconfirmed.add_row(row.name, f"{name_of(row.kind, self.language)} {row.address}", last)
 
     def action_add_override(self) -> None:
         def chosen(override: Override | None) -> None:

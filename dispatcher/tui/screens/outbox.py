@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.errors import DispatcherError
+from dispatcher.reports.words import cell
 from dispatcher.store.outbox import OutboxRecord
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -120,7 +121,9 @@ class OutboxScreen(DeskScreen):
         state = Text(name_of(record.state, self.language), style=STATE_STYLES.get(record.state, ""))
         purpose = name_of(record.purpose, self.language) + (" D" if record.drill else "")
         detail = " ".join(
-            p for p in (record.provider_status, record.error_code, record.detail) if p
+            cell(p, self.language)
+            for p in (record.provider_status, record.error_code, record.detail)
+            if p
         )
         cells = [
             str(record.id),

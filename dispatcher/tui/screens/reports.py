@@ -73,9 +73,18 @@ class ReportsScreen(Screen):
     def show(self, report: Report) -> None:
         self.report = report
         total = report.table("volumes").rows[0][2]
+        period = translator(self.language).ngettext(
+            "{title}: {start} to {end} · {count} request (drills never count)",
+            "{title}: {start} to {end} · {count} requests (drills never count)",
+            total,
+        )
         self.query_one("#period", Static).update(
-            f"{report.title}: {report.start:%Y-%m-%d %H:%M} to {report.end:%Y-%m-%d %H:%M} · "
-            f"{total} requests (drills never count)"
+            period.format(
+                title=translator(self.language).gettext(report.title),
+                start=f"{report.start:%Y-%m-%d %H:%M}",
+                end=f"{report.end:%Y-%m-%d %H:%M}",
+                count=total,
+            )
         )
         for n, series in enumerate(chart_series(report, self.language)):
             chart = self.query_one(f"#chart-{n}", PlotextPlot)

@@ -1,0 +1,140 @@
+"""The English phrases the engine and the domain write into records, read in another language.
+
+Timeline events, chain step logs and routing reasons are stored as English text (they are the
+record, and the command line prints them). `phrase(text, language)` shows one in `language`:
+each known shape below is matched whole and re-said from the catalogue, its parts named where
+they are values (a role, a state, a step) and kept as they are where they are ids or names. A
+text of no known shape is shown unchanged, so nothing recorded is ever hidden.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dispatcher.i18n import N_, name_of, translator
+
+_STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
+
+
+def _values(text: str, language: str) -> str:
+    return ", ".join(name_of(part.strip(), language) for part in text.split(","))
+
+
+def _step(groups: dict[str, str], language: str) -> str:
+    text = translator(language).gettext("round {round}, step {step}")
+    return text.format(round=groups.pop("round"), step=groups.pop("step"))
+
+
+# (pattern, message, how each named part is said: values by name_of, the rest as written)
+PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
+    (re.compile(pattern), message, frozenset(values))
+    for pattern, message, values in (
+        (r"emergency criteria (?P<criteria>[\d, ]+)", N_("emergency criteria {criteria}"), ()),
+        (r"call-out chain (?P<chain>\S+)", N_("call-out chain {chain}"), ()),
+        (_STEP + r" \((?P<how>[a-z]+)\)", N_("{step} ({how})"), ("how",)),
+        (
+            _STEP + r": paging (?P<people>.+) by (?P<channels>[a-z, ]+)",
+            N_("{step}: paging {people} by {channels}"),
+            (),
+        ),
+        (
+            _STEP + r" reaches nobody \((?P<who>.*)\): skipped",
+            N_("{step} reaches nobody ({who}): skipped"),
+            (),
+        ),
+        (_STEP, N_("{step}"), ()),
+        (r"Red Flag opened: told (?P<who>.+)", N_("Red Flag opened: told {who}"), ()),
+        (r"Red Flag closed: told (?P<who>.+)", N_("Red Flag closed: told {who}"), ()),
+        (r"(?P<channel>[a-z]+) to (?P<who>[\w.-]+)", N_("{channel} to {who}"), ()),
+        (r"(?P<channel>[a-z]+) (?P<state>[a-z_]+)", N_("{channel}: {state}"), ("state",)),
+        (r"acknowledged by (?P<who>.+)", N_("acknowledged by {who}"), ()),
+        (
+            r"(?P<who>\S+) acknowledged by (?P<channel>[a-z]+)",
+            N_("{who} acknowledged by {channel}"),
+            (),
+        ),
+        (r"(?P<role>[a-z_]+) of (?P<unit>\S+)", N_("{role} of {unit}"), ("role",)),
+        (r"no site given", N_("no site given"), ()),
+        (
+            r"(?P<product>.+) down in (?P<site>.+) \((?P<line>[^()]+)\)",
+            N_("{product} down in {site} ({line})"),
+            (),
+        ),
+        (r"(?P<product>.+) down \((?P<line>[^()]+)\)", N_("{product} down ({line})"), ()),
+        (
+            r"(?P<category>[a-z_]+) is handled by the CSC",
+            N_("{category} is handled by the CSC"),
+            ("category",),
+        ),
+        (
+            r"technical consultation needs a product of the roster",
+            N_("technical consultation needs a product of the roster"),
+            (),
+        ),
+        (
+            r"technical consultation goes to product line (?P<line>\S+)",
+            N_("technical consultation goes to product line {line}"),
+            (),
+        ),
+        (r"L2 support is the TAC", N_("L2 support is the TAC"), ()),
+        (
+            r"L3 support needs a product of the roster",
+            N_("L3 support needs a product of the roster"),
+            (),
+        ),
+        (
+            r"L3 support is (?P<bd>\S+), the product's business division",
+            N_("L3 support is {bd}, the product's business division"),
+            (),
+        ),
+        (
+            r"(?P<product>\S+) is not handed over \(未移交\): L1 from (?P<bd>\S+)",
+            N_("{product} is not handed over (未移交): L1 from {bd}"),
+            (),
+        ),
+        (
+            r"the roster has no '(?P<chain>[^']+)' chain, so nobody is paged",
+            N_("the roster has no '{chain}' chain, so nobody is paged"),
+            (),
+        ),
+        (
+            r"an emergency: the emergency chain, every channel at once",
+            N_("an emergency: the emergency chain, every channel at once"),
+            (),
+        ),
+        (
+            r"the (?P<chain>\S+) chain for a (?P<severity>[a-z]+) request",
+            N_("the {chain} chain for a {severity} request"),
+            ("severity",),
+        ),
+        (r"no branch covers site '(?P<site>.+)'", N_("no branch covers site '{site}'"), ()),
+        (
+            r"(?P<level>L\d) from (?P<unit>\S+), which covers (?P<site>.+)",
+            N_("{level} from {unit}, which covers {site}"),
+            (),
+        ),
+    )
+)
+
+
+def phrase(text: str, language: str) -> str:
+    """`text` (an English phrase the engine or domain wrote) in `language`; unchanged if unknown."""
+    if language == "en":
+        return text
+    if "; " in text:  # clauses joined by the domain, each said on its own
+        joiner = translator(language).gettext("; ")
+        return joiner.join(phrase(part, language) for part in text.split("; "))
+    for pattern, message, values in PHRASES:
+        found = pattern.fullmatch(text)
+        if found is None:
+            continue
+        groups = {k: v for k, v in found.groupdict().items() if v is not None}
+        parts = {"step": _step(groups, language)} if "round" in groups else {}
+        for name, value in groups.items():
+            if name in values:
+                value = _values(value, language)
+            elif value.startswith("$"):  # a roster placeholder: the request's own unit
+                value = name_of(value[1:], language)
+            parts[name] = value
+        return translator(language).gettext(message).format(**parts)
+    return text

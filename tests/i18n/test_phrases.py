@@ -1,0 +1,27 @@
+"""Recorded English phrases read in Chinese, parts named where they are values, kept where ids."""
+
+import pytest
+
+from dispatcher.i18n.phrases import phrase
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("round 1, step 3 (escalated)", "第 1 轮第 3 步(升级)"),
+        ("desk to oss-jenny-qian", "经 desk 发给 oss-jenny-qian"),
+        ("desk delivered", "desk:已送达"),
+        ("acknowledged by Li Na", "由 Li Na 确认"),
+        ("case_handler of $branch", "分公司 的现场CASE处理负责人"),
+        ("emergency criteria 7, 9", "紧急事件条件 7, 9"),
+        (
+            "L1 from br-shanghai, which covers Shanghai; an emergency: the emergency chain, "
+            "every channel at once",
+            "L1 由负责 Shanghai 的 br-shanghai 处理;紧急事件:使用紧急呼叫链,所有通道同时呼叫",
+        ),
+        ("a note in the dispatcher's own words", "a note in the dispatcher's own words"),
+    ],
+)
+def test_known_phrases_are_said_in_chinese_and_others_kept(english, chinese):
+    assert phrase(english, "zh") == chinese
+    assert phrase(english, "en") == english
