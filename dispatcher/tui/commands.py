@@ -55,6 +55,8 @@ COMMANDS: tuple[Command, ...] = (
         N_("Leave the desk (asks first while this desk runs chains)"),
     ),
     C("app.keys", "question_mark", "app.show_keys", N_("Keys"), N_("Show every key")),
+    C("callback.save", "ctrl+s", "save", N_("Save"), N_("Record this call")),
+    C("callback.cancel", "escape", "cancel", N_("Cancel"), N_("Close without recording")),
     C(
         "app.palette",
         "ctrl+p",

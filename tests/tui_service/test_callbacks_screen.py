@@ -12,12 +12,13 @@ from dispatcher.tui.screens.callbacks import CallbackDialog, CallbackQueueScreen
 
 
 class QueueApp(App):
-    def __init__(self, store):
+    def __init__(self, store, language="en"):
         super().__init__()
         self.store = store
+        self.language = language
 
     def on_mount(self):
-        self.push_screen(CallbackQueueScreen(self.store, "wang.fang"))
+        self.push_screen(CallbackQueueScreen(self.store, "wang.fang", self.language))
 
 
 def resolved_request(repository, summary, hours_ago):
@@ -111,3 +112,25 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
         await pilot.press("c", "escape")
         assert app.screen is screen and table.row_count == 2
     store.close()
+
+
+async def test_an_unanswered_callback_reads_in_chinese_in_the_queue_and_the_dialog(tmp_path):
+    store = Store(tmp_path)
+    requests = RequestRepository(store)
+    sr_id = resolved_request(requests, "link down since yesterday", hours_ago=48)
+    app = QueueApp(store, "zh")
+    async with app.run_test(size=(150, 30)) as pilot:
+        table = app.screen.query_one(DataTable)
+        assert "服务请求" in table.get_row_at(0)[1]
+        await pilot.press("c")
+        dialog = app.screen
+        assert dialog.query_one("#called", Input).placeholder == "联系了谁"
+        dialog.query_one("#outcome", Select).value = "not_reached"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        row = app.screen.query_one(DataTable).get_row_at(0)
+        assert "未联系上" in row[4] and "not" not in row[4]
+    (event,) = [
+        e for e in RequestRepository(Store(tmp_path)).timeline(sr_id) if e.kind == "callback"
+    ]
+    assert event.data["outcome"] == "not_reached"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static
@@ -21,7 +21,7 @@ from dispatcher.domain.callbacks import CallbackDue
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
 from dispatcher.errors import DispatcherError
-from dispatcher.i18n import translator
+from dispatcher.i18n import name_of, translator
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
@@ -61,40 +61,38 @@ class CallbackDialog(ModalScreen[bool]):
     """Record one call to the customer of a queue item; dismisses True once saved."""
 
     CSS_PATH = "callbacks.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="callback.save", tooltip="Record this call"),
-        Binding(
-            "escape", "cancel", "Cancel", id="callback.cancel", tooltip="Close without recording"
-        ),
-    ]
+    BINDINGS = bindings_for("callback")
 
-    def __init__(self, store: Store, item: CallbackDue, actor: str) -> None:
+    def __init__(self, store: Store, item: CallbackDue, actor: str, language: str = "en") -> None:
         super().__init__()
+        localize(self, language)
         self.store = store
         self.item = item
         self.actor = actor
+        self.language = language
 
     def compose(self) -> ComposeResult:
+        _ = translator(self.language).gettext
         with Vertical(id="callback-form"):
-            yield Static(f"{self.item.subject}  {self.item.customer}  {self.item.summary}")
-            yield Input(self.item.contact, placeholder="Who was called", id="called")
+            yield Static(Text(f"{self.item.subject}  {self.item.customer}  {self.item.summary}"))
+            yield Input(self.item.contact, placeholder=_("Who was called"), id="called")
             yield Select(
-                [(o.value.replace("_", " "), o.value) for o in CallbackOutcome],
+                [(name_of(o, self.language), o.value) for o in CallbackOutcome],
                 value=CallbackOutcome.REACHED.value,
                 allow_blank=False,
                 id="outcome",
             )
-            yield Input(placeholder="Satisfaction 1-5 (reached only)", id="score")
-            yield Input(placeholder="The customer's words", id="words")
+            yield Input(placeholder=_("Satisfaction 1-5 (reached only)"), id="score")
+            yield Input(placeholder=_("The customer's words"), id="words")
             yield Checkbox(
-                f"Reopen: the customer is dissatisfied (score 1-{DISSATISFIED})",
+                _("Reopen: the customer is dissatisfied (score 1-{low})").format(low=DISSATISFIED),
                 id="reopen",
                 disabled=self.item.kind != "request",
             )
             yield Static(id="error")
             with Horizontal():
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -145,6 +143,7 @@ class CallbackQueueScreen(Screen):
         localize(self, language)
         self.store = store
         self.actor = actor
+        self.language = language
         self.words = words_for(language)
         self.items: dict[str, CallbackDue] = {}
 
@@ -170,10 +169,10 @@ class CallbackQueueScreen(Screen):
             late = item.overdue(now)
             cells = (
                 item.subject,
-                item.kind,
+                name_of(item.kind, self.language),
                 f"{item.due.astimezone():%m-%d %H:%M}",
                 str(item.attempts),
-                item.last_outcome or "-",
+                name_of(item.last_outcome, self.language) if item.last_outcome else "-",
                 item.customer or "-",
                 item.contact or "-",
                 item.summary,
@@ -198,4 +197,4 @@ class CallbackQueueScreen(Screen):
                 self.notify(f"callback recorded for {item.subject}")
                 self.action_refresh_queue()
 
-        self.app.push_screen(CallbackDialog(self.store, item, self.actor), done)
+        self.app.push_screen(CallbackDialog(self.store, item, self.actor, self.language), done)

@@ -204,11 +204,17 @@ class DetailScreen(DeskScreen):
             )
 
     def _show_timeline(self, view: RequestView) -> None:
+        _ = translator(self.language).gettext
         table = self.query_one("#timeline", DataTable)
         table.clear()
         for event in view.timeline:
             said = phrase(event.text, self.language)
             what = name_of(event.kind, self.language) + (f": {said}" if event.text else "")
+            if event.kind == "callback" and event.data.get("outcome"):  # an attempt, any outcome
+                outcome = name_of(event.data["outcome"], self.language)
+                what = _("callback (回访) {outcome}").format(outcome=outcome) + (
+                    f": {said}" if event.text else ""
+                )
             if event.data.get("by") and event.data["by"] not in what:
                 what += f" ({self.words['acknowledged_by']} {event.data['by']})"
             actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
