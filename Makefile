@@ -6,10 +6,12 @@ BIN    := $(VENV)/bin
 PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 STAMP  := $(VENV)/.installed
 DATA   ?= .dispatcher-data
+# The compiled Chinese catalogue (setup.py compiles it in builds; this keeps a clone's current).
+MO     := dispatcher/i18n/locale/zh/LC_MESSAGES/dispatcher.mo
 
 .PHONY: install desk test lint format bench clean catalogue
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dispatcher needs Python 3.11 or newer")'
@@ -18,10 +20,13 @@ $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(BIN)/python -m pip install --quiet -e '.[test]' $(foreach p,$(PLUGINS),-e ./$(p))
 	touch $(STAMP)
 
-desk: $(STAMP)
+$(MO): $(MO:.mo=.po) $(STAMP)
+	$(BIN)/pybabel -q compile -d dispatcher/i18n/locale -D dispatcher
+
+desk: $(STAMP) $(MO)
 	$(BIN)/dispatcher desk --roster contacts.yaml --data $(DATA)
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest
 
 # ruff's linter and formatter, and the import-linter contracts of the layers.

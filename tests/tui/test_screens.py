@@ -19,7 +19,7 @@ from dispatcher.tui.app import DeskApp
 from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.board import BoardScreen
-from dispatcher.tui.screens.callbacks import CallbackQueueScreen
+from dispatcher.tui.screens.callbacks import CallbackDialog, CallbackQueueScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
@@ -154,6 +154,7 @@ def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
         OverrideScreen,
         ConfirmQuitScreen,
         CallbackQueueScreen,
+        CallbackDialog,
         HandoverScreen,
         ReportsScreen,
         DrillScreen,

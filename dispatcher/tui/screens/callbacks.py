@@ -61,7 +61,8 @@ class CallbackDialog(ModalScreen[bool]):
     """Record one call to the customer of a queue item; dismisses True once saved."""
 
     CSS_PATH = "callbacks.tcss"
-    BINDINGS = bindings_for("callback")
+    SCOPE = "callback"
+    BINDINGS = bindings_for(SCOPE)
 
     def __init__(self, store: Store, item: CallbackDue, actor: str, language: str = "en") -> None:
         super().__init__()
