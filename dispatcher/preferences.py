@@ -25,7 +25,8 @@ from pathlib import Path
 
 import platformdirs
 
-LANGUAGES = ("en", "zh")
+from dispatcher.i18n import LANGUAGES
+
 FILE_NAME = "desk.toml"
 _THEME_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 

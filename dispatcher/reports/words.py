@@ -104,6 +104,9 @@ MEASURES = (
     NC_("value", "no"),
     NC_("value", "NO"),
     NC_("value", "request"),
+    NC_("value", "emergency"),
+    NC_("value", "fault"),
+    NC_("value", "fault-critical"),
 )
 _POSITION = re.compile(r"round (\d+), step (\d+)")
 

@@ -26,10 +26,10 @@ from dispatcher.domain.roster import (
     Unit,
     UnitKind,
 )
+from dispatcher.i18n import LANGUAGES
 from dispatcher.roster.nodes import Node
 
 SMS_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
-LANGUAGES = ("en", "zh")
 
 
 class Ids:

@@ -12,6 +12,7 @@ from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
 from dispatcher.i18n import name_of
 from dispatcher.i18n.phrases import phrase
+from dispatcher.reports.words import cell
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestRepository
@@ -54,7 +55,7 @@ class RequestView:
         if chain is None:
             return Text(words["no_callout"], style="dim")
         text = Text()
-        text.append(f"{chain.chain} · ", style="bold")
+        text.append(f"{cell(chain.chain, language)} · ", style="bold")
         state_style = {RunState.RUNNING: "yellow", RunState.ACKNOWLEDGED: "bold green"}
         text.append(name_of(chain.state, language), style=state_style.get(chain.state, "bold red"))
         text.append(f" · {chain.position_label(language)}")

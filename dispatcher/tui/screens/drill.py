@@ -23,6 +23,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator
 from dispatcher.i18n.phrases import phrase
 from dispatcher.reports.drill import drill_report
+from dispatcher.reports.words import cell
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
 from dispatcher.store.outbox import OutboxRepository
@@ -162,7 +163,7 @@ class DrillScreen(Screen):
         self.query_one("#status", Static).update(
             words["dry_run"].format(
                 name=phrase(scenario.name, self.language),
-                chain=scenario.chain,
+                chain=cell(scenario.chain, self.language),
                 at=f"{at.astimezone(UTC):%H:%M}",
             )
         )
