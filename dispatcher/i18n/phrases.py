@@ -4,7 +4,9 @@ Timeline events, chain step logs and routing reasons are stored as English text 
 record, and the command line prints them). `phrase(text, language)` shows one in `language`:
 each known shape below is matched whole and re-said from the catalogue, its parts named where
 they are values (a role, a state, a step) and kept as they are where they are ids or names. A
-text of no known shape is shown unchanged, so nothing recorded is ever hidden.
+text of no known shape is shown unchanged, so nothing recorded is ever hidden. Only texts the
+desk itself writes go through here (`RECORDED_KINDS` of the timeline): a dispatcher's note or a
+customer's words are shown as they were written, in whatever language.
 """
 
 from __future__ import annotations
@@ -13,6 +15,26 @@ import re
 
 from dispatcher.i18n import N_, name_of, translator
 
+# The timeline events whose text the engine or the desk composes (never a person's words).
+RECORDED_KINDS = frozenset(
+    {
+        "dispatched",
+        "red_flag_opened",
+        "red_flag_closed",
+        "callout_started",
+        "step_reached",
+        "step_skipped",
+        "callout_escalated",
+        "callout_repaged",
+        "page_sent",
+        "page_delivered",
+        "page_failed",
+        "callout_exhausted",
+        "sla_near_breach",
+        "sla_breached",
+        "csq_notified",
+    }
+)
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
 
 
@@ -46,7 +68,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
         (r"Red Flag opened: told (?P<who>.+)", N_("Red Flag opened: told {who}"), ()),
         (r"Red Flag closed: told (?P<who>.+)", N_("Red Flag closed: told {who}"), ()),
         (r"(?P<channel>[a-z]+) to (?P<who>[\w.-]+)", N_("{channel} to {who}"), ()),
-        (r"(?P<channel>[a-z]+) (?P<state>[a-z_]+)", N_("{channel}: {state}"), ("state",)),
+        (
+            r"(?P<channel>[a-z]+) (?P<state>queued|sent|delivered|answered|busy|no_answer|failed)",
+            N_("{channel}: {state}"),
+            ("state",),
+        ),
         (r"acknowledged by (?P<who>.+)", N_("acknowledged by {who}"), ()),
         (
             r"(?P<who>\S+) acknowledged by (?P<channel>[a-z]+)",

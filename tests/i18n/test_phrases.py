@@ -25,3 +25,10 @@ from dispatcher.i18n.phrases import phrase
 def test_known_phrases_are_said_in_chinese_and_others_kept(english, chinese):
     assert phrase(english, "zh") == chinese
     assert phrase(english, "en") == english
+
+
+def test_a_dispatchers_note_is_never_rephrased_on_the_timeline():
+    from dispatcher.i18n.phrases import RECORDED_KINDS
+
+    assert "note" not in RECORDED_KINDS and "callback" not in RECORDED_KINDS
+    assert phrase("customer happy", "zh") == "customer happy"

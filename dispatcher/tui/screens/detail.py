@@ -17,7 +17,7 @@ from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_, name_of, translator
-from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.phrases import RECORDED_KINDS, phrase
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, read_request
@@ -208,7 +208,8 @@ class DetailScreen(DeskScreen):
         table = self.query_one("#timeline", DataTable)
         table.clear()
         for event in view.timeline:
-            said = phrase(event.text, self.language)
+            recorded = event.kind in RECORDED_KINDS or event.text.startswith("acknowledged by ")
+            said = phrase(event.text, self.language) if recorded else event.text
             what = name_of(event.kind, self.language) + (f": {said}" if event.text else "")
             if event.kind == "callback" and event.data.get("outcome"):  # an attempt, any outcome
                 outcome = name_of(event.data["outcome"], self.language)
