@@ -195,7 +195,11 @@ class CallbackQueueScreen(Screen):
 
         def done(saved: bool | None) -> None:
             if saved:
-                self.notify(f"callback recorded for {item.subject}")
+                self.notify(
+                    translator(self.language)
+                    .gettext("callback recorded for {subject}")
+                    .format(subject=item.subject)
+                )
                 self.action_refresh_queue()
 
         self.app.push_screen(CallbackDialog(self.store, item, self.actor, self.language), done)

@@ -41,7 +41,7 @@ class HandoverScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
-        yield Markdown("Building the handover…", id="handover")
+        yield Markdown(translator(self.language).gettext("Building the handover…"), id="handover")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -71,9 +71,14 @@ class HandoverScreen(Screen):
             folder.mkdir(parents=True, exist_ok=True)
             save(self.report, "md", path, self.language)
         except OSError as error:
-            self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
+            self.notify(
+                translator(self.language)
+                .gettext("cannot write {folder}: {reason}")
+                .format(folder=folder, reason=error.strerror),
+                severity="error",
+            )
             return
         except DispatcherError as error:
             self.notify(str(error), severity="error")
             return
-        self.notify(f"saved {path}")
+        self.notify(translator(self.language).gettext("saved {path}").format(path=path))

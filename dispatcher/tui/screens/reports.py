@@ -113,9 +113,18 @@ class ReportsScreen(Screen):
             for fmt in FORMATS:
                 save(self.report, fmt, folder / f"{stem}.{fmt}", self.language)
         except OSError as error:
-            self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
+            self.notify(
+                translator(self.language)
+                .gettext("cannot write {folder}: {reason}")
+                .format(folder=folder, reason=error.strerror),
+                severity="error",
+            )
             return
         except DispatcherError as error:
             self.notify(str(error), severity="error")
             return
-        self.notify(f"wrote {stem}.md, .csv and .json to {folder}")
+        self.notify(
+            translator(self.language)
+            .gettext("wrote {stem}.md, .csv and .json to {folder}")
+            .format(stem=stem, folder=folder)
+        )
