@@ -7,13 +7,13 @@ acknowledgements (matched by `ack_code`) and delivery updates (matched by `provi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from dispatcher.domain.acks import parse_reply
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 
 
@@ -244,13 +244,11 @@ class Settings:
         return tuple(self.values[name].strip() for name in names)
 
 
-_ACK_CODE = re.compile(r"^\s*(?:ack|ok|确认)?[\s:#-]*(\d{4,8})\b", re.IGNORECASE)
-
-
 def parse_ack_code(text: str) -> str | None:
-    """The acknowledgement code at the start of a reply: "1234", "ACK 1234", "ack:1234"."""
-    match = _ACK_CODE.match(text or "")
-    return match.group(1) if match else None
+    """The acknowledgement code of a reply as people type it: "123456", "ACK 123456",
+    "ok:123456", "确认１２３４５６" (full-width folded by NFKC); None if it is not a code alone
+    or with acknowledging words. The rule is `dispatcher.domain.acks.parse_reply`."""
+    return parse_reply(text)
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
