@@ -29,6 +29,7 @@ _UNSAFE_CLASS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 )
 _UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
+_UNSAFE_SHOWN = re.compile(f"(?!\r\n)[{_UNSAFE_CLASS}]")  # CR LF ends a line like LF
 _UNSAFE_OR_BREAK = re.compile(f"[{_UNSAFE_CLASS}\t\n]")
 
 _NAMES = {
@@ -76,9 +77,9 @@ def check(value: str, field: str, *, multiline: bool = False) -> str:
 
 
 def escape(text: str) -> str:
-    """`text` for a terminal: tab and newline stay, every other control character becomes
-    its `\\uXXXX` form."""
-    return _UNSAFE.sub(lambda m: _code(m.group()), text)
+    """`text` for a terminal: tab, newline and CR LF stay, every other control character
+    becomes its `\\uXXXX` form."""
+    return _UNSAFE_SHOWN.sub(lambda m: _code(m.group()), text)
 
 
 def escape_line(text: str) -> str:
