@@ -7,6 +7,7 @@ acknowledgements (matched by `ack_code`) and delivery updates (matched by `provi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -221,7 +222,10 @@ class MissingSetting(Exception):
     """A setting a plugin needs is not configured; its message is the reason shown to users."""
 
 
-@dataclass(frozen=True)
+SECRET_NAME = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|_KEY|CREDENTIAL|WEBHOOK_URL", re.I)
+
+
+@dataclass(frozen=True, repr=False)
 class Settings:
     """Configuration read from the environment, handed to `dispatcher_channels`.
 
@@ -230,6 +234,18 @@ class Settings:
     """
 
     values: Mapping[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # the environment holds tokens and passwords: never show values
+        return f"Settings(<{len(self.values)} values, not shown>)"
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values whose names say they are secret (`SECRET_NAME`: ...TOKEN, ...PASSWORD,
+        ...SECRET, ...KEY, a webhook URL), for `redact`."""
+        return tuple(
+            value
+            for name, value in self.values.items()
+            if SECRET_NAME.search(name) and value.strip()
+        )
 
     def get(self, name: str, default: str | None = None) -> str | None:
         value = self.values.get(name, "")
