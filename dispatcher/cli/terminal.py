@@ -29,7 +29,11 @@ def check_typed(command: click.Command, name: str, args: list[str], parent: clic
     ctx = command.make_context(name, list(args), parent=parent, resilient_parsing=True)
     for param in command.params:
         values = ctx.params.get(param.name)
-        field = max(param.opts, key=len) if isinstance(param, click.Option) else param.name
+        field = (
+            max(param.opts, key=len)
+            if isinstance(param, click.Option)
+            else param.human_readable_name
+        )
         for value in values if isinstance(values, tuple | list) else [values]:
             if isinstance(value, str):
                 check(value, field, multiline=param.name in MULTILINE)
