@@ -4,11 +4,17 @@ replies typed on a Chinese keyboard in full-width mode acknowledge."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner
+
+from dispatcher.cli import cli
 from dispatcher.domain.acks import CODE_DIGITS, GuessLimit, parse_reply
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.engine.replies import REPLIES, STRIKES
+from dispatcher.testing.hostile import HOSTILE, assert_inert
 
 CHEN = "+12125550101"
 STRANGER = "+12125550199"  # never paged by anyone
@@ -113,3 +119,43 @@ def test_replies_are_read_as_typed_and_nothing_else_is_a_code():
     assert parse_reply("not 123456, call me") is None
     assert parse_reply("123456 789012") is None
     assert parse_reply("") is None and parse_reply(None) is None
+
+
+async def test_an_sms_body_with_control_sequences_is_kept_exact_and_shown_escaped(night):
+    sr = night.register()
+    await night.engine.tick()
+    body = " ".join(HOSTILE.values())
+    night.peer.receive_sms(CHEN, body)
+    await night.pass_()
+
+    [event] = [e for e in night.control.requests.timeline(sr.id) if e.kind == "reply_unmatched"]
+    assert event.data["reply"] == body  # the record keeps what was sent
+    runner = CliRunner()
+    env = {"DISPATCHER_DATA": str(night.store.data_dir)}
+    shown = runner.invoke(cli, ["sr", "show", sr.id], env=env)
+    assert shown.exit_code == 0 and "PWNED" in shown.output
+    assert_inert(shown.output)
+    as_json = runner.invoke(cli, ["sr", "show", sr.id, "--json"], env=env).output
+    assert_inert(as_json)
+    timeline = json.loads(as_json)["timeline"]
+    assert any(e["data"].get("reply") == body for e in timeline)
+
+
+async def test_replies_move_to_the_archive_with_their_request(night):
+    sr = night.register()
+    await night.engine.tick()
+    night.peer.receive_sms(STRANGER, f"ACK {code_of(night, sr.id, 'chen.case')}")
+    await night.pass_()
+    live = night.store.live.table(REPLIES)
+    assert [d["outcome"] for d in live.all() if d["sr"] == sr.id] == ["suspicious"]
+
+    at = night.clock.now()
+    night.control.stop(sr.id, at, "wang.fang", "handled by phone")
+    requests = night.control.requests
+    requests.change(sr.id, lambda r: r.resolve(at, "wang.fang", "desk", "restarted"))
+    requests.change(sr.id, lambda r: r.record_callback(at, "wang.fang", CallbackOutcome.REACHED, 5))
+    requests.change(sr.id, lambda r: r.close(at, "wang.fang", "desk"))
+
+    assert not [d for d in live.all() if d["sr"] == sr.id]
+    archived = night.store.archive(f"{sr.received.astimezone():%Y-%m}").table(REPLIES)
+    assert [d["sender"] for d in archived.all() if d["sr"] == sr.id] == [STRANGER]
