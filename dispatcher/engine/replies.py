@@ -19,7 +19,8 @@ Tables in the live partition, all found by document id, never by scanning histor
     replies        one document per reply (its id a hash of channel, provider id and text, so a
                    restarted engine does not act on a reply twice); those of a request move to
                    the archive with it, the others past `UNMATCHED_KEPT` to their month's archive
-    reply_strikes  failed replies per sender and per request (ids hashed from the key)
+    reply_strikes  failed replies per sender and per request (ids hashed from the key); those
+                   of a request move with it, a sender's are dropped once they no longer count
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ STRIKES = "reply_strikes"
 UNMATCHED_KEPT = 1000  # replies that concern no request, kept live; older ones are archived
 GUESS_LIMIT = GuessLimit()
 ARCHIVE_BATCH = 100  # archived at once when the live table passes UNMATCHED_KEPT
+STRIKES_KEPT = 2000  # past this, senders' strikes whose window and pause are over are dropped
 
 
 def key_id(key: str) -> int:
@@ -171,6 +173,8 @@ class ReplyBook:
             return  # a wrong key on a call that carried the code is no guess
         struck = sender.struck(at, self.limit.per_sender, self.limit)
         self._save(sender_key, struck)
+        if len(self.store.live.table(STRIKES)) > STRIKES_KEPT:
+            self._forget_expired(at)
         if struck.ignoring(at):
             until = f"{struck.ignored_until.astimezone():%H:%M}"
             log.warning("replies from %s ignored until %s", escape_line(reply.sender), until)
@@ -230,6 +234,18 @@ class ReplyBook:
     def _save(self, key: str, strikes: Strikes, sr: str = "") -> None:
         document = {"key": key, "sr": sr, **strikes.to_dict()}
         self.store.live.table(STRIKES).upsert(Document(document, doc_id=key_id(key)))
+
+    def _forget_expired(self, at: datetime) -> None:
+        """Drop senders' strikes that no longer count (their window and pause are over): a
+        counter, not a record; the replies themselves are kept."""
+        table = self.store.live.table(STRIKES)
+        expired = [
+            doc.doc_id
+            for doc in table.search(lambda d: not d["sr"])
+            if not (strikes := Strikes.from_dict(doc)).ignoring(at)
+            and (strikes.since is None or at - strikes.since >= self.limit.window)
+        ]
+        table.remove(doc_ids=expired)
 
     def _archive_unmatched(self) -> None:
         """Move the oldest replies that concern no request to the archive of their month,
