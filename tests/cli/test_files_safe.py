@@ -20,21 +20,6 @@ from dispatcher.store.transfer import MAX_LINE_BYTES
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def run(tmp_path):
-    runner = CliRunner()
-
-    def invoke(*args, ok=True):
-        result = runner.invoke(
-            cli, [str(a) for a in args], env={"DISPATCHER_DATA": str(tmp_path / "data")}
-        )
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    return invoke
-
-
 def refused(result, *words: str) -> str:
     assert result.exit_code == 2, result.output
     line = result.output.strip()

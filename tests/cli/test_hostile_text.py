@@ -24,22 +24,6 @@ IDS = list(HOSTILE)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args, ok=True):
-        result = runner.invoke(
-            cli, [str(a) for a in args], env={"DISPATCHER_DATA": str(tmp_path / "data")}
-        )
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    return invoke
-
-
 def one_line_refusal(result, field: str) -> None:
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
@@ -132,32 +116,14 @@ def plant(data: Path) -> str:
 def test_every_text_output_escapes_them_and_json_keeps_them(run, tmp_path):
     sr_id = plant(tmp_path / "data")
     every = " ".join(HOSTILE.values())
+    shift = ["--from", "2026-11-24T12:00:00+00:00", "--to", "2026-11-24T20:00:00+00:00"]
+    handover = ["report", "handover", *shift, "--roster", ROOT / "contacts.yaml"]
     outputs = {
         "sr list": run("sr", "list").output,
         "sr show": run("sr", "show", sr_id).output,
         "sr note echo": run("sr", "note", sr_id, "seen").output,
-        "report handover": run(
-            "report",
-            "handover",
-            "--from",
-            "2026-11-24T12:00:00+00:00",
-            "--to",
-            "2026-11-24T20:00:00+00:00",
-            "--roster",
-            ROOT / "contacts.yaml",
-        ).output,
-        "report handover csv": run(
-            "report",
-            "handover",
-            "--format",
-            "csv",
-            "--from",
-            "2026-11-24T12:00:00+00:00",
-            "--to",
-            "2026-11-24T20:00:00+00:00",
-            "--roster",
-            ROOT / "contacts.yaml",
-        ).output,
+        "report handover": run(*handover).output,
+        "report handover csv": run(*handover, "--format", "csv").output,
     }
     for command, output in outputs.items():
         assert "PWNED" in output or command == "sr note echo", command
@@ -168,35 +134,11 @@ def test_every_text_output_escapes_them_and_json_keeps_them(run, tmp_path):
     assert_inert(run("sr", "show", sr_id, "--json").output)
     assert shown["request"]["summary"] == every  # JSON keeps the data exact
     assert any(e["text"] == every for e in shown["timeline"])
-    handover = json.loads(
-        run(
-            "report",
-            "handover",
-            "--format",
-            "json",
-            "--from",
-            "2026-11-24T12:00:00+00:00",
-            "--to",
-            "2026-11-24T20:00:00+00:00",
-            "--roster",
-            ROOT / "contacts.yaml",
-        ).output
-    )
-    assert every in strings(handover)  # the report's JSON keeps it exact too
+    report = json.loads(run(*handover, "--format", "json").output)
+    assert every in strings(report)  # the report's JSON keeps it exact too
 
     out = tmp_path / "handover.md"
-    run(
-        "report",
-        "handover",
-        "--from",
-        "2026-11-24T12:00:00+00:00",
-        "--to",
-        "2026-11-24T20:00:00+00:00",
-        "--roster",
-        ROOT / "contacts.yaml",
-        "--output",
-        out,
-    )
+    run(*handover, "--output", out)
     assert_inert(out.read_text())
 
 
