@@ -135,7 +135,14 @@ class Receipt:
 
 @dataclass(frozen=True)
 class Reply:
-    """Something a person sent back: an SMS, a key press. `ack_code` is None if it held none."""
+    """Something a person sent back: an SMS, a key press. `ack_code` is None if it held none.
+
+    `sender` is the address it came from, written as the contact method is (E.164 for a phone,
+    the mail address): a code acknowledges only when `sender` is the address that was paged
+    with it, or when `provider_id` is that of the notification that carried it (a key press
+    on the call itself). Anything else is recorded as a suspicious reply and acknowledges
+    nothing (`dispatcher.engine.replies`).
+    """
 
     channel: str
     ack_code: str | None

@@ -7,6 +7,7 @@ from dataclasses import replace
 from textual import work
 from textual.app import App
 
+from dispatcher.domain.text import escape_line
 from dispatcher.engine.runtime import EngineThread
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.tui.commands import bindings_for, localize
@@ -39,6 +40,11 @@ class DeskApp(App):
         self.status = DeskStatus()
         self.title = labels(language)["title"]
         self.theme = NIGHT_THEMES[0]
+
+    def notify(self, message: str, *args, **kwargs) -> None:  # type: ignore[override]
+        """Every toast, as text: its message often quotes data (an id, a provider's error)."""
+        kwargs["markup"] = False
+        super().notify(escape_line(str(message)), *args, **kwargs)
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self.desk, self.language))

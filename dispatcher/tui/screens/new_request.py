@@ -231,7 +231,7 @@ class NewRequestScreen(DeskScreen[str | None]):
         self.saving = False
         message = escape_line(message)
         self.query_one("#form-error", Static).update(Text(message))
-        self.notify(message, severity="error", markup=False)
+        self.notify(message, severity="error")
 
     def _saved(self, sr_id: str) -> None:
         self.notify(f"{sr_id} {self.words['new.saved']}")
