@@ -76,14 +76,17 @@ class DispatcherGroup(click.Group):
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dispatcher")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """The night-shift dispatch desk of a 24-hour customer service centre."""
-    guard_output()
+    if ctx.invoked_subcommand != "desk":  # the desk escapes what it shows itself
+        guard_output()
 
 
 def main() -> None:
     """Entry point: a bug shows one line, not a traceback (DISPATCHER_DEBUG=1 shows it)."""
-    guard_output()
+    if sys.argv[1:2] != ["desk"]:  # the desk escapes what it shows itself (Textual's terminal)
+        guard_output()  # also for click's own usage errors, which quote what was typed
     try:
         cli.main(prog_name="dispatcher")
     except SystemExit:
