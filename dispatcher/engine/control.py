@@ -56,6 +56,7 @@ class CalloutControl:
         self.requests = RequestRepository(store)
         self.callouts = CalloutRepository(store)
         self.outbox = OutboxRepository(store)
+        self._issued: dict[tuple[str, str], str] = {}  # (sr, person) -> code not queued yet
 
     def overrides(self) -> tuple[Override, ...]:
         """Run-time overrides from the store (the roster's own are part of the roster)."""
@@ -354,16 +355,22 @@ class CalloutControl:
 
     def ack_code(self, sr_id: str, person_id: str, at: datetime) -> str:
         """The code a person answers with: the same for every page of one SR to one person,
-        and unique among live notifications (`dispatcher.domain.acks` says why six digits).
-        `at` is when it is issued; live notifications, not their age, decide what is taken."""
+        and unique among live notifications and the codes this control handed out that are
+        not queued yet (a step paging several people at once). `dispatcher.domain.acks` says
+        why six digits. `at` is when it is issued."""
         in_use: set[str] = set()
         for doc in self.outbox.table.all():
             if doc["sr"] == sr_id and doc["person"] == person_id:
                 return doc["ack_code"]
             in_use.add(doc["ack_code"])
+        self._issued = {key: code for key, code in self._issued.items() if code not in in_use}
+        if (sr_id, person_id) in self._issued:
+            return self._issued[sr_id, person_id]
+        in_use |= set(self._issued.values())
         while True:
             code = code_from(secrets.randbelow(CODE_COUNT))
             if code not in in_use:
+                self._issued[sr_id, person_id] = code
                 return code
 
     def enqueue_audit(self, people: Iterable[Person], at: datetime, actor: str) -> str:

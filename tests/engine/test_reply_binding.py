@@ -5,6 +5,7 @@ replies typed on a Chinese keyboard in full-width mode acknowledge."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,9 @@ from dispatcher.cli import cli
 from dispatcher.domain.acks import CODE_DIGITS, GuessLimit, parse_reply
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.replies import REPLIES, STRIKES
+from dispatcher.store import Store
 from dispatcher.testing.hostile import HOSTILE, assert_inert
 
 CHEN = "+12125550101"
@@ -159,3 +162,16 @@ async def test_replies_move_to_the_archive_with_their_request(night):
     assert not [d for d in live.all() if d["sr"] == sr.id]
     archived = night.store.archive(f"{sr.received.astimezone():%Y-%m}").table(REPLIES)
     assert [d["sender"] for d in archived.all() if d["sr"] == sr.id] == [STRANGER]
+
+
+def test_codes_are_unique_among_live_notifications_and_those_not_queued_yet(tmp_path, monkeypatch):
+    draws = iter([5, 5, 5, 6])
+    monkeypatch.setattr("dispatcher.engine.control.secrets.randbelow", lambda _n: next(draws))
+    with Store(tmp_path / "data") as store:
+        control = CalloutControl(store, None)
+        at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
+        first = control.ack_code("SR-20261124-0001", "a", at)
+        # a second person of the same step, before the first one's pages are queued
+        second = control.ack_code("SR-20261124-0001", "b", at)
+        assert (first, second) == ("100005", "100006")
+        assert control.ack_code("SR-20261124-0001", "a", at) == first  # the same, every page
