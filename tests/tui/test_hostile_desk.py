@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from dispatcher.domain.requests import Category, Customer, Reporter, ServiceRequest
 from dispatcher.domain.text import UnsafeText
@@ -20,6 +21,7 @@ from dispatcher.testing.hostile import HOSTILE
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.handover import HandoverScreen
+from dispatcher.tui.screens.new_request import NewRequestScreen
 
 from .conftest import NOW
 from .test_terminal import TMUX, Pane
@@ -95,6 +97,25 @@ async def test_the_board_the_detail_and_the_handover_show_it_escaped(make_app, s
         await settle(pilot, rounds=5)
         assert isinstance(app.screen, HandoverScreen)
         assert_nothing_acts(frame(app))
+
+
+async def test_a_control_character_pasted_into_a_form_is_refused_and_shown_escaped(
+    make_app, store, settle
+):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewRequestScreen)
+        summary = app.screen.query_one("#summary", Input)
+        summary.value = HOSTILE["OSC 52 clipboard, BEL"]
+        await settle(pilot)
+        assert summary.value == "\\u001b]52;c;UFdORUQgcm0gLXJmIH4=\\u0007PWNED"
+        toasts = [n.message for n in app._notifications]
+        assert any(t.startswith("summary: control character ESC") for t in toasts), toasts
+        assert_nothing_acts(frame(app))
+    assert RequestRepository(store).list() == []  # nothing saved by itself
 
 
 @pytest.mark.parametrize(("name", "text"), list(HOSTILE.items()), ids=list(HOSTILE))

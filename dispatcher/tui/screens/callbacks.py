@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 from dispatcher.domain.callbacks import CallbackDue
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
-from dispatcher.domain.text import escape_line
+from dispatcher.domain.text import check, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
@@ -116,8 +116,8 @@ class CallbackDialog(ModalScreen[bool]):
             raise DispatcherError(f"satisfaction must be a number 1 to 5, not '{score_text}'")
         score = int(score_text) if score_text else None
         outcome = CallbackOutcome(self.query_one("#outcome", Select).value)
-        words = self.query_one("#words", Input).value
-        called = self.query_one("#called", Input).value
+        words = check(self.query_one("#words", Input).value, "words", multiline=True)
+        called = check(self.query_one("#called", Input).value, "called")
         at = _now()
         if self.item.kind == "cutover":
             attempt = CallbackAttempt(at, self.actor, outcome, score, words, called)
