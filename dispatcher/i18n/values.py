@@ -8,6 +8,11 @@ checks that every enum value of the domain and the plugin contract is among them
 from dispatcher.i18n import NC_
 
 VALUE_NAMES = (
+    NC_("value", "suspicious reply"),
+    NC_("value", "reply unmatched"),
+    NC_("value", "reply refused"),
+    NC_("value", "replies ignored"),
+    NC_("value", "codes locked"),
     NC_("value", "start"),
     NC_("value", "timer"),
     NC_("value", "repaged"),

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App
+from textual.widgets import Input
 
+from dispatcher.domain.text import UnsafeText, check, escape_line, first_unsafe
 from dispatcher.engine.runtime import EngineThread
 from dispatcher.preferences import Preferences, PreferencesError
 from dispatcher.store.callouts import CalloutRepository
@@ -53,6 +55,22 @@ class DeskApp(App):
             saved, self.preferences_problem = Preferences(), str(error)
         self.preferences = saved.changed(language=language)
         self.theme = saved.theme if saved.theme in self.available_themes else NIGHT_THEMES[0]
+
+    def notify(self, message: str, *args, **kwargs) -> None:  # type: ignore[override]
+        """Every toast, as text: its message often quotes data (an id, a provider's error)."""
+        kwargs["markup"] = False
+        super().notify(escape_line(str(message)), *args, **kwargs)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A control character typed or pasted into any field is refused: shown escaped in
+        the field (never sent raw to the terminal) and named in a toast."""
+        if first_unsafe(event.value) is None:
+            return
+        try:
+            check(event.value, event.input.id or "field")
+        except UnsafeText as refused:
+            self.notify(str(refused), severity="error")
+        event.input.value = escape_line(event.value)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_, name_of, translator
@@ -114,7 +115,7 @@ class DetailScreen(DeskScreen):
             text.append(" ")
         if sr.is_emergency:
             text.append(f" {words['badge.emergency']} ", style="bold reverse red")
-        text.append(f"\n{sr.summary}\n\n", style="bold")
+        text.append(f"\n{escape_line(sr.summary)}\n\n", style="bold")
         rows = [
             (words["status"], name_of(sr.status, language)),
             (words["category"], name_of(sr.category, language)),
@@ -144,7 +145,7 @@ class DetailScreen(DeskScreen):
             )
         for label, value in rows:
             text.append(f"{label}: ", style="bold")
-            text.append(f"{value or '—'}\n")
+            text.append(f"{escape_line(value or '—')}\n")
         if sr.criteria:
             text.append(f"\n{words['criteria']}:\n", style="bold red")
             extra = self.desk.roster.criteria.get(sr.product, ())
@@ -154,7 +155,7 @@ class DetailScreen(DeskScreen):
                 text.append(f" {criterion:>4} {about}\n", style="red")
         if sr.description:
             text.append(f"\n{words['description']}:\n", style="bold")
-            text.append(sr.description + "\n")
+            text.append(escape(sr.description) + "\n")
         self.query_one("#summary", Static).update(text)
 
     def _show_clocks(self, view: RequestView) -> None:
@@ -197,9 +198,9 @@ class DetailScreen(DeskScreen):
             table.add_row(
                 self._local(record.created),
                 f"{record.round + 1}.{record.step + 1}",
-                view.person_name(record.person, self.language),
-                record.channel,
-                record.address,
+                escape_line(view.person_name(record.person, self.language)),
+                escape_line(record.channel),
+                escape_line(record.address),
                 Text(name_of(state, self.language), style=STATE_STYLES.get(state, "")),
             )
 
@@ -219,7 +220,12 @@ class DetailScreen(DeskScreen):
             if event.data.get("by") and event.data["by"] not in what:
                 what += f" ({self.words['acknowledged_by']} {event.data['by']})"
             actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
-            table.add_row(self._local(event.at), actor, what, event.channel)
+            table.add_row(
+                self._local(event.at),
+                escape_line(actor),
+                escape_line(what),
+                escape_line(event.channel),
+            )
         table.move_cursor(row=table.row_count - 1)
 
     # -- actions -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_, translator
 from dispatcher.reports import Report
@@ -60,7 +61,7 @@ class HandoverScreen(Screen):
 
     def show(self, report: Report) -> None:
         self.report = report
-        self.query_one(Markdown).update(markdown(report, self.language))
+        self.query_one(Markdown).update(escape(markdown(report, self.language)))
 
     def action_save(self) -> None:
         if self.report is None:
