@@ -123,7 +123,7 @@ def test_an_emergency_registered_in_a_real_terminal(pane, tmp_path):
     desk.keys(*["Tab"] * 7, "Space")  # the checklist: criterion 1
     desk.wait_for("EMERGENCY")
     desk.keys("C-s")
-    screen = desk.wait_for("1 emergencies")
+    screen = desk.wait_for("1 emergency ")  # one: singular
     assert "Core network down" in screen
     with Store(tmp_path / "data") as store:
         [sr] = RequestRepository(store).list(RequestFilter())
