@@ -5,14 +5,22 @@ Every notification is a record before it is sent. Its state moves
     queued → sending → sent → delivered
        ↘ cancelled   ↘ failed        (permanent, or transient retries used up)
 
-A transient failure goes back to `queued` with a later due time (exponential backoff); a
-permanent one fails at once, and the engine moves to the person's next contact method.
+A transient failure goes back to `queued` with a later due time (exponential backoff with
+jitter); a permanent one fails at once, and the engine moves to the person's next contact
+method. A throttled notification stays queued with a later due time: delayed, never dropped.
+
+Duplicates are defined by an idempotency key (`notification_key`): one trigger (a step of a
+round of a run, for one person, through one contact method, for one purpose) makes at most
+one notification, whichever process or replay asks for it again. A retry is the same record
+sent again; a new round, a new step, a re-page or a resend by hand is a new key.
 """
 
 from __future__ import annotations
 
+import random
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -23,7 +31,7 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     DELIVERED = "delivered"
     FAILED = "failed"
-    CANCELLED = "cancelled"  # never sent: its chain ended first, or the same page just went
+    CANCELLED = "cancelled"  # never sent: its chain ended first (the detail says why)
 
 
 # Which state may follow which; anything else is a bug in the caller.
@@ -45,16 +53,26 @@ PENDING = frozenset({DeliveryState.QUEUED, DeliveryState.SENDING})
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff for transient failures: first, first×factor, … up to `ceiling`."""
+    """Exponential backoff with jitter for transient failures: about `first`, first×factor,
+    … up to `ceiling`, each stretched by a random share of up to `jitter` (so that pages
+    failed together do not retry together, the provider's advice for 429s).
+
+    A page retries until its step's wait ends (the engine's rule); any other notification
+    retries `attempts` sends in all, the first included.
+    """
 
     first: timedelta = timedelta(seconds=15)
     factor: float = 2.0
     ceiling: timedelta = timedelta(minutes=4)
-    attempts: int = 5  # sends in all, the first included
+    attempts: int = 5
+    jitter: float = 0.2
+    random: Callable[[], float] = field(default=random.random, compare=False, repr=False)
 
     def delay(self, attempt: int) -> timedelta:
-        """How long to wait after the `attempt`-th send (1-based) failed transiently."""
-        return min(self.ceiling, self.first * (self.factor ** (attempt - 1)))
+        """How long to wait after the `attempt`-th send (1-based) failed transiently:
+        `base × (1 + jitter × u)` with u uniform in [0, 1)."""
+        base = min(self.ceiling, self.first * (self.factor ** (attempt - 1)))
+        return base * (1 + self.jitter * self.random())
 
     def gives_up_after(self, attempt: int) -> bool:
         return attempt >= self.attempts
@@ -94,6 +112,19 @@ class Throttle:
                 soonest = max(soonest, window[-limit.count] + limit.per)
         return soonest
 
+    def holding(self, keys: list[str], now: datetime) -> str:
+        """Which limit holds a send touching `keys` back at `now`, in words."""
+        for key in keys:
+            limit = self.limit_for(key)
+            if limit is None or self.earliest([key], now) <= now:
+                continue
+            per = f"{limit.per.total_seconds():g} s"
+            scope, _, name = key.partition(":")
+            if scope == "channel":
+                return f"the {name} provider's rate ({limit.count} per {per})"
+            return f"the limit of {limit.count} {scope} per {per} to {name}"
+        return "no limit"
+
     def record(self, keys: list[str], at: datetime) -> None:
         for key in keys:
             if self.limit_for(key) is not None:
@@ -121,25 +152,20 @@ DEFAULT_LIMITS = {
 }
 
 
-@dataclass(frozen=True)
-class PageKey:
-    """What makes two notifications the same page: same SR, same text, same address."""
-
-    sr: str
-    channel: str
-    address: str
-    purpose: str  # e.g. "page", "drill", "sla:response:near", "audit"
-
-
-DUPLICATE_WINDOW = timedelta(minutes=5)
-
-
-def is_duplicate(
-    key: PageKey,
-    sent_at: dict[PageKey, datetime],
-    now: datetime,
-    window: timedelta = DUPLICATE_WINDOW,
-) -> bool:
-    """The same page already went to the same address within the window."""
-    last = sent_at.get(key)
-    return last is not None and now - last < window
+def notification_key(
+    sr: str,
+    run: str,
+    round_: int,
+    step: int,
+    instance: str,
+    person: str,
+    channel: str,
+    address: str,
+    purpose: str,
+) -> str:
+    """The idempotency key of a notification: request, run, round, step (and its instance:
+    a re-page, a resend by hand), person, contact method (channel and address), purpose.
+    Two notifications with one key are one page; anything else is a page of its own."""
+    return "|".join(
+        (sr, run, str(round_), f"{step}{instance}", person, f"{channel}:{address}", purpose)
+    )

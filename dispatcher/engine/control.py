@@ -273,6 +273,7 @@ class CalloutControl:
                         record,
                         id=0,
                         purpose="drill_over",
+                        urgency="low",
                         created=at,
                         due=at,
                         state=DeliveryState.QUEUED,
@@ -315,7 +316,7 @@ class CalloutControl:
         if channel != original.channel:
             person = self.roster.person(original.person)
             contact = self.contact_for(person, channel)
-        # A page sent again by hand is a re-page: the duplicate window does not hold it back.
+        # A page sent again by hand is a re-page, with a key of its own.
         purpose = "repage" if original.purpose in PAGES else original.purpose
         [queued] = self.outbox.enqueue(
             [
@@ -335,6 +336,7 @@ class CalloutControl:
                     failure="",
                     error_code="",
                     detail=f"sent again by {actor} (was #{notification_id})",
+                    instance=f"{original.instance} again #{notification_id}",
                     updated=None,
                 )
             ]
@@ -389,6 +391,7 @@ class CalloutControl:
                         address=contact.address,
                         ack_code=code,
                         purpose="audit",
+                        urgency="low",
                         created=at,
                         due=at,
                         detail=f"audit by {actor}",
