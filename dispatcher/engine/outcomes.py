@@ -243,7 +243,9 @@ class Outcomes:
             by = person.display_name if person else matched.person
             try:
                 try:
-                    self.control.acknowledge(matched.sr, at, ENGINE, by, via=reply.channel)
+                    self.control.acknowledge(
+                        matched.sr, at, ENGINE, by, via=reply.channel, person=matched.person
+                    )
                 except IllegalTransition:  # its chain had ended and someone owned it already
                     self.control.requests.change(
                         matched.sr,

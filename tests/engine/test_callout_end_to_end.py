@@ -47,6 +47,11 @@ async def test_an_emergency_is_chased_until_an_sms_reply_acknowledges_it(night):
     assert (run.acknowledged_by, run.acknowledged_via) == ("Ji Hua", "sms")
     assert night.control.requests.get(sr.id).status is Status.ACKNOWLEDGED
 
+    await night.pass_()  # everyone else paged is told who took it, once, as they were reached
+    updates = [r for r in night.outbox(sr.id) if r.purpose == "status_update"]
+    assert sorted(r.person for r in updates) == ["chen.case", "gao.gm", "he.pl", "kong.tac"]
+    assert {r.state for r in updates} <= {DeliveryState.SENT, DeliveryState.DELIVERED}
+    assert "taken by Ji Hua" in night.sms_to(CHEN)[-1]
     sent = len(night.peer.messages) + len(night.peer.calls) + len(night.smtp.messages)
     await night.pass_(minutes=60)
     assert len(night.peer.messages) + len(night.peer.calls) + len(night.smtp.messages) == sent
@@ -74,11 +79,14 @@ async def test_an_emergency_is_chased_until_an_sms_reply_acknowledges_it(night):
     assert len(pages) == 8 + 4
     notices = [e for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"]
     assert notices[0].data["people"] == ["ma.csq"] and len(night.mail_to("ma@example.org")) == 1
-    assert kinds[-1] == "acknowledged" or "page_sent" not in kinds[kinds.index("acknowledged") :]
+    timeline = night.control.requests.timeline(sr.id)
+    after = timeline[kinds.index("acknowledged") :]
+    assert {e.data["purpose"] for e in after if e.kind == "page_sent"} == {"status_update"}
     told = [e.kind for e in night.observed]
     assert told[0] is CalloutEventKind.CHAIN_STARTED
     assert told.count(CalloutEventKind.STEP_REACHED) == 2
-    assert told[-1] is CalloutEventKind.ACKNOWLEDGED
+    acknowledged = told.index(CalloutEventKind.ACKNOWLEDGED)
+    assert set(told[acknowledged + 1 :]) <= {CalloutEventKind.NOTIFICATION_SENT}
 
 
 async def test_a_key_press_acknowledges(night):

@@ -8,6 +8,7 @@ Twilio peer and SMTP servers, on a manual clock at 03:00.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -72,6 +73,28 @@ async def test_a_person_named_in_two_consecutive_steps_is_paged_in_both(night):
     await night.pass_(minutes=1)
     assert len(night.sms_to(CHEN)) == 2
     assert [r.step for r in night.outbox(sr.id) if r.person == "chen.case"] == [0, 1]
+
+
+async def test_an_acknowledgement_tells_each_other_person_paged_who_took_it(night):
+    sr = start(night, "twice-named")  # not an emergency: this chain asks for status updates
+    await night.engine.run_once()
+    await night.pass_(minutes=1)
+    code = next(r.ack_code for r in night.outbox(sr.id) if r.person == "he.pl")
+    night.peer.receive_sms("+12125550103", code)
+    await night.pass_()
+    await night.pass_()
+    (update,) = [r for r in night.outbox(sr.id) if r.purpose == "status_update"]
+    assert (update.person, update.channel, update.state) == ("chen.case", "sms", DeliveryState.SENT)
+    assert night.sms_to(CHEN)[-1].startswith(f"{sr.id} taken by He Lin.")
+    assert len(night.sms_to("+12125550103")) == 1  # not told of their own acknowledgement
+
+
+def test_status_updates_are_on_for_emergencies_unless_a_chain_says_otherwise(night):
+    chains = night.control.roster.chains
+    assert chains["emergency"].tells_status(True) and not chains["fault"].tells_status(False)
+    assert chains["twice-named"].tells_status(False)
+    off = replace(chains["emergency"], status_updates=False)
+    assert not off.tells_status(True)
 
 
 async def test_a_dispatchers_escalation_into_a_new_round_and_a_repage_page_again(night):
