@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class DeliveryState(StrEnum):
@@ -169,3 +170,65 @@ def notification_key(
     return "|".join(
         (sr, run, str(round_), f"{step}{instance}", person, f"{channel}:{address}", purpose)
     )
+
+
+class NotificationLike(Protocol):
+    state: DeliveryState
+    purpose: str
+    round: int
+    step: int
+    created: datetime
+    due: datetime
+    updated: datetime | None
+    attempt: int
+    detail: str
+    error_code: str
+    provider_status: str
+
+
+class StepLike(Protocol):
+    round: int
+    step: int
+    at: datetime
+
+
+N = TypeVar("N", bound=NotificationLike)
+
+
+def describe(record: NotificationLike) -> str:
+    """What became of a notification, in one line for the chain log: sent or delivered
+    (when), delayed (until when, by what), waiting to retry (when, after what), failed
+    (why), cancelled (why). Times are UTC, HH:MM:SS."""
+    when = f"{record.updated:%H:%M:%S}" if record.updated else ""
+    why = " ".join(x for x in (record.error_code, record.detail) if x)
+    if record.state is DeliveryState.DELIVERED:
+        return f"delivered {when}"
+    if record.state is DeliveryState.SENT:
+        status = record.provider_status
+        return f"sent {when}" + (f" ({status})" if status and status != "sent" else "")
+    if record.state is DeliveryState.SENDING:
+        return "being handed to the provider"
+    if record.state is DeliveryState.QUEUED:
+        if record.attempt:
+            return f"retry at {record.due:%H:%M:%S} after: {why}"
+        if record.detail.startswith("delayed until"):
+            return record.detail
+        return f"queued for {record.due:%H:%M:%S}"
+    return f"{record.state.value} {when}: {why or 'no reason given'}"
+
+
+def pages_by_step(steps: Sequence[StepLike], records: Sequence[N]) -> list[list[N]]:
+    """Each logged step's pages (a re-paged step is logged again: its pages go to the newest
+    log of that step made before they were queued; a fallback goes with the step it stands in)."""
+    found: list[list[N]] = [[] for _ in steps]
+    for record in records:
+        if record.purpose not in ("page", "repage"):
+            continue
+        logs = [
+            i
+            for i, s in enumerate(steps)
+            if (s.round, s.step) == (record.round, record.step) and s.at <= record.created
+        ]
+        if logs:
+            found[logs[-1]].append(record)
+    return found

@@ -44,13 +44,15 @@ def engine_for(night, environ=None, **settings) -> Engine:
     plugins = night.engine.plugins
     if environ is not None:
         plugins = PluginManager(environ=environ, store=night.store).load()
-    limits = {**DEFAULT_LIMITS, "channel:sms": Limit(30, timedelta(seconds=1))}
+    settings.setdefault(
+        "limits", {**DEFAULT_LIMITS, "channel:sms": Limit(30, timedelta(seconds=1))}
+    )
     return Engine(
         night.store,
         night.control.roster,
         plugins,
         night.clock,
-        settings=EngineSettings(limits=limits, **settings),
+        settings=EngineSettings(**settings),
         poll_seconds=3600,  # one poll at the start: scripted peer failures hit sends only
     )
 
@@ -195,4 +197,32 @@ async def test_a_mail_server_that_never_answers_holds_up_no_text_call_or_timer(
     (mail,) = [r for r in night.outbox(sr.id) if r.channel == "email"]
     assert mail.state is DeliveryState.FAILED  # its step is over: no retry
     assert "send timed out after 1.5 s" in mail.detail and mail.error_code == "timeout"
+    await engine.aclose()
+
+
+async def test_chain_show_tells_per_contact_method_what_was_sent_delayed_and_failed(night):
+    from click.testing import CliRunner
+
+    from dispatcher.cli import cli
+
+    engine = engine_for(night, limits=DEFAULT_LIMITS)  # a long code: one text a second
+    await engine.run_once()
+    night.peer.reject("+12125550103", code=21211)  # He Lin's mobile: not a valid number
+    sr = start(night, "twice-named")
+    await engine.run_once()
+    await night.clock.advance(timedelta(minutes=1))
+    await engine.run_once()  # step 2: Chen's text goes, He's waits its second
+    shown = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(night.store.data_dir)])
+    lines = [line.strip() for line in shown.output.splitlines()]
+    assert "chen.case sms +12125550101: sent 03:00:00 (queued)" in lines
+    assert "chen.case sms +12125550101: sent 03:01:00 (queued)" in lines
+    assert (
+        "he.pl sms +12125550103: delayed until 03:01:01 by the sms provider's rate (1 per 1 s)"
+        in lines
+    )
+    await night.clock.advance(timedelta(seconds=1))
+    await engine.run_once()
+    shown = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(night.store.data_dir)])
+    failed = [line for line in shown.output.splitlines() if "he.pl sms" in line]
+    assert len(failed) == 1 and "failed 03:01:01: 21211" in failed[0]
     await engine.aclose()

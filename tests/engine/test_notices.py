@@ -42,9 +42,7 @@ def relayed(store, **match) -> list[dict]:
 async def test_the_red_flag_notice_and_an_sla_breach_are_on_the_desks_outbox(desk_only):
     store, control, engine, clock = desk_only
     now = clock.now()
-    sr, _ = control.register(
-        now, lambda sr_id: billing_outage(sr_id, now), now, "wang.fang", "phone"
-    )
+    control.register(now, lambda sr_id: billing_outage(sr_id, now), now, "wang.fang", "phone")
     await engine.run_once()
     await engine.run_once()
     (csq,) = relayed(store, person_id="ma.csq")

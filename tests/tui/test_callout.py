@@ -82,7 +82,9 @@ async def test_the_chain_starts_on_save_and_the_board_follows_it(
         queued = [
             r for r in OutboxRepository(store).for_sr(chain.sr) if r.state is DeliveryState.QUEUED
         ]
-        assert not queued  # nothing more goes out once someone owns it
+        # No page goes out once someone owns it; the others paged are told who took it.
+        assert {r.purpose for r in queued} == {"status_update"}
+        assert "sh-li-na" not in {r.person for r in queued}
         await pilot.press("escape")
         await settle(pilot)
         assert callout_cell(app) == "✓ Li Na"
