@@ -288,7 +288,7 @@ def _read_step(node: Node, org: Organisation) -> ChainStep | None:
             return None
     if wait is None or not all(targets) or not all(channels):
         return None
-    lines = tuple(c.line for c in fields["channels"].items() or [])
+    lines = tuple(c.line + 1 for c in fields["channels"].items() or [])  # as editors count
     return ChainStep(tuple(targets), tuple(channels), wait, lines)
 
 
