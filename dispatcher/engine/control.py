@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from dispatcher.domain import messages
@@ -340,24 +339,14 @@ class CalloutControl:
         purpose = "repage" if original.purpose in PAGES else original.purpose
         [queued] = self.outbox.enqueue(
             [
-                replace(
-                    original,
-                    id=0,
+                original.fresh(
+                    at,
                     purpose=purpose,
                     channel=channel,
                     contact_kind=contact.kind.value,
                     address=contact.address,
-                    created=at,
-                    due=at,
-                    state=DeliveryState.QUEUED,
-                    attempt=0,
-                    provider_id="",
-                    provider_status="",
-                    failure="",
-                    error_code="",
                     detail=f"sent again by {actor} (was #{notification_id})",
                     instance=f"{original.instance} again #{notification_id}",
-                    updated=None,
                 )
             ]
         )
@@ -443,21 +432,10 @@ def _told(
 ) -> OutboxRecord:
     """A message about a page to the same person, channel and address."""
     said = text.get(page.language, text["en"])
-    return replace(
-        page,
-        id=0,
+    return page.fresh(
+        at,
         purpose=purpose,
         urgency=urgency,
-        created=at,
-        due=at,
-        state=DeliveryState.QUEUED,
-        attempt=0,
-        provider_id="",
-        provider_status="",
-        failure="",
-        error_code="",
-        detail="",
-        updated=None,
         short_text=said.short,
         long_text=said.long,
         spoken_text=said.spoken,

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
-from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.routing import describe_target, preview
 from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
 from dispatcher.store.callouts import CalloutRecord, StepLog
@@ -140,22 +139,13 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
             if (route.channel, route.contact.address) not in tried:
                 [queued] = control.outbox.enqueue(
                     [
-                        replace(
-                            failed,
-                            id=0,
+                        failed.fresh(
+                            at,
                             channel=route.channel,
                             contact_kind=route.contact.kind.value,
                             address=route.contact.address,
-                            created=at,
-                            due=at,
-                            state=DeliveryState.QUEUED,
-                            attempt=0,
-                            provider_id="",
-                            provider_status="",
-                            failure="",
-                            error_code="",
-                            detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
-                            updated=None,
+                            detail=f"instead of {failed.channel} {failed.address}, "
+                            "which failed permanently",
                         )
                     ]
                 )

@@ -22,39 +22,30 @@ import os
 import threading
 from datetime import datetime, timedelta
 
-from dispatcher.domain.callout import RunState
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import DEFAULT_LIMITS, DeliveryState, Throttle, throttle_keys
-from dispatcher.domain.requests import OPEN_BEFORE_RESOLUTION
+from dispatcher.engine.chase import Chaser
 from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.compose import notification_for
-from dispatcher.engine.control import ENGINE, CalloutControl
+from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease, LeaseHolder
 from dispatcher.engine.outcomes import Outcomes
-from dispatcher.engine.paging import page_step
 from dispatcher.engine.sending import FaultCount, Sender
 from dispatcher.engine.settings import EngineSettings
 from dispatcher.engine.watch import Watcher
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.contract import (
-    CalloutEvent,
-    CalloutEventKind,
     Failure,
     Receipt,
     one_line,
 )
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
-from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.channel_health import record_faults
 from dispatcher.store.outbox import OutboxRecord
 
 log = logging.getLogger(__name__)
 
-FINISHED = {
-    RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
-    RunState.EXHAUSTED: CalloutEventKind.EXHAUSTED,
-}
 BUILT_IN = "desk"  # the plugin whose channels run on the engine's own loop
 THROTTLE_MEMORY = timedelta(minutes=15)  # the longest window of the default limits
 
@@ -84,6 +75,7 @@ class Engine:
             store, roster, reaches={n: c.reaches for n, c in self.channels.items()}
         )
         self.watcher = Watcher(self.control)
+        self.chaser = Chaser(self.control, plugins)
         self.outcomes = Outcomes(self.control, plugins, settings.retry)
         self.throttle = Throttle(settings.limits or DEFAULT_LIMITS)
         self.sender = Sender(
@@ -95,10 +87,10 @@ class Engine:
             on_health=self._record_health,
         )
         self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
+        self._receipts: list[tuple[OutboxRecord, Receipt, datetime]] = []  # to record
         self._polling: asyncio.Task[None] | None = None
         self._next_poll: datetime | None = None
         self._next_watch: datetime | None = None
-        self._observed: dict[str, RunState] = {}
         self._remember_recent_sends()
 
     # -- one pass -----------------------------------------------------------------------------
@@ -106,7 +98,7 @@ class Engine:
     async def tick(self) -> None:
         now = self.clock.now()
         self.store.refresh()
-        self._chase(now)
+        self.chaser.chase(now)
         if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
             self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
             self.watcher.check(now)
@@ -149,66 +141,6 @@ class Engine:
     def _watch_due(self, now: datetime) -> bool:
         wake = self.watcher.next_wakeup()
         return wake is not None and wake <= now
-
-    # -- chains -------------------------------------------------------------------------------
-
-    def _chase(self, now: datetime) -> None:
-        """Page every reached step not yet paged; move on every run whose wait is over."""
-        for record in self.control.callouts.all():
-            self._observe(record, now)
-            if not record.running:
-                continue
-            if self._resolved(record.sr):
-                record = self.control.stop(record.sr, now, ENGINE, "the request was resolved", "")
-                self._observe(record, now)
-                continue
-            while (
-                record is not None
-                and record.running
-                and (record.needs_paging or record.step_deadline <= now)
-            ):
-                if record.needs_paging:
-                    started = record.round == 0 and record.step == 0 and not record.steps
-                    paged = page_step(self.control, record.sr, now)
-                    if paged is None:
-                        break
-                    if started:
-                        self._tell(CalloutEventKind.CHAIN_STARTED, record, now)
-                    last = paged.steps[-1] if paged.steps else None
-                    if last is not None and not last.skipped:
-                        self._tell(
-                            CalloutEventKind.STEP_REACHED,
-                            paged,
-                            now,
-                            step=last.step,
-                            detail=", ".join(last.people),
-                        )
-                    record = paged
-                else:
-                    record = self.control.move_on(record.sr, now, ENGINE, "timer")
-                self._observe(record, now)
-
-    def _resolved(self, sr_id: str) -> bool:
-        """The SR was resolved (or closed) while its chain still ran."""
-        try:
-            return self.control.requests.get(sr_id).status not in OPEN_BEFORE_RESOLUTION
-        except DispatcherError:  # archived: closed
-            return True
-
-    def _observe(self, record: CalloutRecord, now: datetime) -> None:
-        """Tell observers when a run seen running has ended, whichever process ended it."""
-        before = self._observed.get(record.sr)
-        self._observed[record.sr] = record.state
-        if before is not RunState.RUNNING or record.running:
-            return
-        kind = FINISHED.get(record.state)
-        if kind is not None:
-            self._tell(kind, record, now, detail=record.acknowledged_by)
-        if record.drill:
-            self._tell(CalloutEventKind.DRILL_FINISHED, record, now, detail=record.state.value)
-
-    def _tell(self, kind: CalloutEventKind, record: CalloutRecord, at: datetime, **fields) -> None:
-        self.plugins.callout_event(CalloutEvent(kind, record.sr, at, record.drill, **fields))
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -266,10 +198,29 @@ class Engine:
 
     async def _send(self, sending: OutboxRecord, channel: str) -> None:
         receipt = await self.sender.send(channel, notification_for(sending, self.roster.people))
+        self._receipts.append((sending, receipt, self.clock.now()))
+        await asyncio.sleep(0)  # the other sends ending now add theirs: one commit for all
+        self._record_receipts()
+
+    def _record_receipts(self) -> None:
+        """Record every receipt that came in, in one commit; if that fails, one by one, so
+        one bad record spoils no other (one that cannot be recorded stays `sending` and goes
+        again: a page that may arrive twice beats one that never does)."""
+        batch, self._receipts = self._receipts, []
+        if not batch:
+            return
         try:
-            self.outcomes.settle(sending, receipt, self.clock.now())
-        except Exception as error:  # a full disk: the record stays sending and goes again
-            log.error("notification %s: outcome not recorded: %s", sending.id, one_line(str(error)))
+            with self.store.atomic(self.store.live):
+                for record, receipt, at in batch:
+                    self.outcomes.settle(record, receipt, at)
+            return
+        except Exception as error:
+            log.error("receipts not recorded together: %s", one_line(str(error)))
+        for record, receipt, at in batch:
+            try:
+                self.outcomes.settle(record, receipt, at)
+            except Exception as error:  # a full disk
+                log.error("notification %s: outcome not recorded: %s", record.id, error)
 
     def _record_health(self, count: FaultCount) -> None:
         record_faults(

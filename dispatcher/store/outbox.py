@@ -59,6 +59,25 @@ class OutboxRecord:
     key: str = ""  # the idempotency key, given when queued
     id: int = 0  # the store's document id, given when queued
 
+    def fresh(self, at: datetime, **changes: Any) -> OutboxRecord:
+        """A new notification like this one, queued at `at` and not yet tried (a fallback,
+        a resend, a message about this page), with `changes` applied."""
+        cleared = {
+            "id": 0,
+            "created": at,
+            "due": at,
+            "state": DeliveryState.QUEUED,
+            "attempt": 0,
+            "provider_id": "",
+            "provider_status": "",
+            "failure": "",
+            "error_code": "",
+            "detail": "",
+            "updated": None,
+            "key": "",
+        }
+        return replace(self, **{**cleared, **changes})
+
     def keyed(self) -> OutboxRecord:
         """This record with its idempotency key."""
         purpose = f"{self.purpose}:{self.topic}" if self.topic else self.purpose

@@ -13,7 +13,20 @@ from dispatcher.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "contacts.yaml"
-NO_CREDENTIALS = dict.fromkeys(("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "DISPATCHER_WEBHOOK_URL", "DISPATCHER_BLOCK_PLUGINS"), "")
+NO_CREDENTIALS = dict.fromkeys(
+    (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_FROM",
+        "SMTP_HOST",
+        "SMTP_USER",
+        "SMTP_PASSWORD",
+        "SMTP_FROM",
+        "DISPATCHER_WEBHOOK_URL",
+        "DISPATCHER_BLOCK_PLUGINS",
+    ),
+    "",
+)
 
 
 def misspelt(tmp_path: Path) -> tuple[Path, int]:
