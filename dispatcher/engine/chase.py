@@ -6,6 +6,7 @@ pass; what it queues is sent by the engine.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from dispatcher.domain.callout import RunState
@@ -29,9 +30,14 @@ class Chaser:
         self.plugins = plugins
         self._observed: dict[str, RunState] = {}
 
-    def chase(self, now: datetime) -> None:
-        """Page every reached step not yet paged; move on every run whose wait is over."""
+    def chase(self, now: datetime, budget: float | None = None) -> bool:
+        """Page every reached step not yet paged; move on every run whose wait is over.
+        With a `budget` (seconds of work), stop once it is spent, between two requests:
+        True means some are left for the next call (so what is queued can go out first)."""
+        deadline = None if budget is None else time.monotonic() + budget
         for record in self.control.callouts.all():
+            if deadline is not None and time.monotonic() > deadline:
+                return True
             self._observe(record, now)
             if not record.running:
                 continue
@@ -64,6 +70,7 @@ class Chaser:
                 else:
                     record = self.control.move_on(record.sr, now, ENGINE, "timer")
                 self._observe(record, now)
+        return False
 
     def _resolved(self, sr_id: str) -> bool:
         """The SR was resolved (or closed) while its chain still ran."""

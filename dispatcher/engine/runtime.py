@@ -47,7 +47,10 @@ from dispatcher.store.outbox import OutboxRecord
 log = logging.getLogger(__name__)
 
 BUILT_IN = "desk"  # the plugin whose channels run on the engine's own loop
-THROTTLE_MEMORY = timedelta(minutes=15)  # the longest window of the default limits
+THROTTLE_MEMORY = timedelta(minutes=15)
+# Paging fifty emergencies at once takes a while (a commit each): their pages go out in
+# slices, each request's as soon as it is paged, not all after the last one is.
+CHASE_SLICE_SECONDS = 0.05  # the longest window of the default limits
 
 
 class Engine:
@@ -98,7 +101,9 @@ class Engine:
     async def tick(self) -> None:
         now = self.clock.now()
         self.store.refresh()
-        self.chaser.chase(now)
+        while self.chaser.chase(now, CHASE_SLICE_SECONDS):
+            self._send_due(self.clock.now())  # the requests paged so far go out at once
+            await asyncio.sleep(0)  # and reach their channels while the rest are paged
         if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
             self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
             self.watcher.check(now)

@@ -65,3 +65,25 @@ def test_without_credentials_the_check_passes_on_the_desk_relay_and_says_so(tmp_
     assert result.exit_code == 0, result.output
     assert "NOTE channel sms is disabled here: TWILIO_ACCOUNT_SID" in result.output
     assert "every step falls back to the desk's relay" in result.output
+
+
+def test_a_chains_status_updates_must_be_true_or_false(tmp_path):
+    import pytest
+
+    from dispatcher.roster import load_roster
+    from dispatcher.roster.errors import RosterError
+
+    text = (ROOT / "tests" / "engine" / "night.yaml").read_text()
+    path = tmp_path / "contacts.yaml"
+    path.write_text(text.replace("status_updates: true", "status_updates: maybe"))
+    line = next(
+        n for n, row in enumerate(path.read_text().splitlines(), 1) if "status_updates" in row
+    )
+    with pytest.raises(RosterError) as raised:
+        load_roster(path)
+    assert raised.value.errors == [
+        f"{path}:{line}:21: chains[3].status_updates: expected true or false, got 'maybe'"
+    ]
+    assert (
+        load_roster(ROOT / "tests" / "engine" / "night.yaml").chains["twice-named"].status_updates
+    )
