@@ -202,7 +202,14 @@ class Engine:
         return record.channel
 
     async def _send(self, sending: OutboxRecord, channel: str) -> None:
-        receipt = await self.sender.send(channel, notification_for(sending, self.roster.people))
+        try:
+            notification = notification_for(sending, self.roster.people)
+        except Exception as error:  # a record this version cannot read: say so, send no more
+            receipt = Receipt.failed(
+                channel, Failure.PERMANENT, one_line(f"cannot compose notification: {error}")
+            )
+        else:
+            receipt = await self.sender.send(channel, notification)
         self._receipts.append((sending, receipt, self.clock.now()))
         await asyncio.sleep(0)  # the other sends ending now add theirs: one commit for all
         self._record_receipts()

@@ -226,3 +226,14 @@ async def test_chain_show_tells_per_contact_method_what_was_sent_delayed_and_fai
     failed = [line for line in shown.output.splitlines() if "he.pl sms" in line]
     assert len(failed) == 1 and "failed 03:01:01: 21211" in failed[0]
     await engine.aclose()
+
+
+async def test_a_request_that_cannot_be_chased_holds_up_no_other(night):
+    broken = start(night, "sms-thrice")
+    with night.store.atomic(night.store.live):  # its chain left the roster
+        night.control.callouts.save(replace(night.control.callouts.get(broken.id), chain="gone"))
+    fine = start(night, "twice-named")
+    await night.engine.run_once()
+    assert len(night.sms_to(CHEN)) == 1
+    assert [r.sr for r in night.control.outbox.all()] == [fine.id]
+    assert night.control.callouts.get(broken.id).needs_paging  # tried again next pass
