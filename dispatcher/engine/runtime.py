@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 BUILT_IN = "desk"  # the plugin whose channels run on the engine's own loop
 THROTTLE_MEMORY = timedelta(minutes=15)
+RECORD_CHUNK = 25  # receipts or poll results recorded in one commit before timers get a turn
 # Paging fifty emergencies at once takes a while (a commit each): their pages go out in
 # slices, each request's as soon as it is paged, not all after the last one is.
 CHASE_SLICE_SECONDS = 0.05  # the longest window of the default limits
@@ -88,6 +89,7 @@ class Engine:
             timeouts=settings.send_timeouts,
             concurrency=settings.max_concurrent_sends,
             on_health=self._record_health,
+            now=self.clock.now,
         )
         self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
         self._receipts: list[tuple[OutboxRecord, Receipt, datetime]] = []  # to record
@@ -153,15 +155,16 @@ class Engine:
         """Start a send for everything due, each request's first notification before anyone's
         second, all marked as being sent in one commit before the first is handed over."""
         ready: list[tuple[OutboxRecord, str]] = []
-        for record in _each_request_in_turn(self.control.outbox.due(now)):
-            if record.id in self._inflight:
-                continue
-            channel = self._ready(record, now)
-            if channel is not None:
-                ready.append((record, channel))
-        if not ready:
-            return
-        sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
+        with self.store.atomic(self.store.live):  # one commit: delays, cancellations, claims
+            for record in _each_request_in_turn(self.control.outbox.due(now)):
+                if record.id in self._inflight:
+                    continue
+                channel = self._ready(record, now)
+                if channel is not None:
+                    ready.append((record, channel))
+            if not ready:
+                return
+            sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
         for record, (_, channel) in zip(sending, ready, strict=True):
             task = asyncio.create_task(self._send(record, channel))
             self._inflight[record.id] = task
@@ -208,31 +211,39 @@ class Engine:
             receipt = Receipt.failed(
                 channel, Failure.PERMANENT, one_line(f"cannot compose notification: {error}")
             )
+            at = self.clock.now()
         else:
-            receipt = await self.sender.send(channel, notification)
-        self._receipts.append((sending, receipt, self.clock.now()))
-        await asyncio.sleep(0)  # the other sends ending now add theirs: one commit for all
-        self._record_receipts()
+            receipt, at = await self.sender.send_stamped(channel, notification)
+        entry = (sending, receipt, at)
+        self._receipts.append(entry)
+        await asyncio.sleep(0)  # the other sends ending now add theirs: recorded together
+        while any(e is entry for e in self._receipts):  # or another send recorded it first
+            chunk = self._receipts[:RECORD_CHUNK]
+            del self._receipts[:RECORD_CHUNK]
+            await self._record(
+                [lambda r=r, c=c, t=t: self.outcomes.settle(r, c, t) for r, c, t in chunk],
+                "receipt",
+            )
 
-    def _record_receipts(self) -> None:
-        """Record every receipt that came in, in one commit; if that fails, one by one, so
-        one bad record spoils no other (one that cannot be recorded stays `sending` and goes
-        again: a page that may arrive twice beats one that never does)."""
-        batch, self._receipts = self._receipts, []
-        if not batch:
-            return
-        try:
-            with self.store.atomic(self.store.live):
-                for record, receipt, at in batch:
-                    self.outcomes.settle(record, receipt, at)
-            return
-        except Exception as error:
-            log.error("receipts not recorded together: %s", one_line(str(error)))
-        for record, receipt, at in batch:
-            try:
-                self.outcomes.settle(record, receipt, at)
-            except Exception as error:  # a full disk
-                log.error("notification %s: outcome not recorded: %s", record.id, error)
+    async def _record(self, changes: list, what: str) -> None:
+        """Store changes, `RECORD_CHUNK` to a commit, each change a savepoint of its own (one
+        that fails is logged and undone alone; a receipt not recorded leaves its record
+        `sending`, to go again), yielding between commits so that timers keep their time."""
+        live = self.store.live
+        for start in range(0, len(changes), RECORD_CHUNK):
+            with self.store.atomic(live):
+                for change in changes[start : start + RECORD_CHUNK]:
+                    try:
+                        with self.store.atomic(live):
+                            change()
+                    except Exception as error:  # a bug in one must not lose the others
+                        log.error(
+                            "%s not recorded: %s",
+                            what,
+                            one_line(str(error)),
+                            exc_info=not isinstance(error, DispatcherError),
+                        )
+            await asyncio.sleep(0)
 
     def _record_health(self, count: FaultCount) -> None:
         record_faults(
@@ -263,13 +274,12 @@ class Engine:
             names = list(self.channels)
             results = await asyncio.gather(*(self.sender.poll(name) for name in names))
             now = self.clock.now()
-            for result in results:
-                if result is None:
-                    continue
-                for update in result.updates:
-                    self.outcomes.update(update, now)
-                for reply in result.replies:
-                    self.outcomes.reply(reply, now)
+            found = [r for r in results if r is not None]
+            await self._record(
+                [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates]
+                + [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
+                "poll result",
+            )
         except Exception as error:  # a full disk: asked again at the next poll
             log.error("poll not recorded: %s", one_line(str(error)))
         finally:

@@ -24,6 +24,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from dispatcher.plugins.contract import (
@@ -136,12 +137,14 @@ class Sender:
         timeouts: Mapping[str, float] | None = None,
         concurrency: int = 64,
         on_health: Callable[[FaultCount], None] | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.channels = dict(channels)
         self.default_timeout = default_timeout
         self.timeouts = dict(timeouts or {})
         self.concurrency = concurrency
         self.on_health = on_health
+        self.now = now  # the engine's clock, for when a channel answered
         self.faults = {name: FaultCount(name) for name in self.channels}
         self._runners: dict[str, InlineRunner | WorkerRunner] = {
             name: InlineRunner() if name in inline else WorkerRunner(name) for name in self.channels
@@ -154,16 +157,24 @@ class Sender:
     async def send(self, channel: str, notification: Notification) -> Receipt:
         """What handing `notification` to `channel` came to; never raises, never takes
         longer than the channel's bound (waiting for a free slot included)."""
+        receipt, _ = await self.send_stamped(channel, notification)
+        return receipt
+
+    async def send_stamped(
+        self, channel: str, notification: Notification
+    ) -> tuple[Receipt, datetime]:
+        """`send`, and when the channel answered, read from `now` on the channel's own
+        worker the moment its `send` returned (not when the engine got round to it)."""
         timeout = self.timeout_for(channel)
         try:
-            result = await asyncio.wait_for(self._send(channel, notification), timeout)
+            result, at = await asyncio.wait_for(self._send(channel, notification), timeout)
         except TimeoutError:
             return self._fault(
                 channel,
                 Failure.TRANSIENT,
                 f"channel {channel}: send timed out after {timeout:g} s",
                 "timeout",
-            )
+            ), self.now()
         except Exception as error:
             # A network error the plugin forgot to catch may pass; any other bug will not,
             # and the person's next contact method is paged at once.
@@ -172,21 +183,26 @@ class Sender:
                 channel,
                 failure,
                 f"channel {channel}: send raised {type(error).__name__}: {error}",
-            )
+            ), self.now()
         if not isinstance(result, Receipt):
             return self._fault(
                 channel,
                 Failure.PERMANENT,
                 f"channel {channel}: send returned {type(result).__name__}, not a Receipt",
-            )
+            ), at
         self._healthy(channel)
-        return result
+        return result, at
 
-    async def _send(self, channel: str, notification: Notification) -> Any:
+    async def _send(self, channel: str, notification: Notification) -> tuple[Any, datetime]:
         slots = self._slots.setdefault(channel, asyncio.Semaphore(self.concurrency))
+        target = self.channels[channel]
+
+        async def timed() -> tuple[Any, datetime]:  # on the channel's worker
+            result = await _call(lambda: target.send(notification))
+            return result, self.now()
+
         async with slots:
-            target = self.channels[channel]
-            return await self._runners[channel].submit(lambda: target.send(notification))
+            return await self._runners[channel].submit(timed)
 
     async def poll(self, channel: str) -> PollResult | None:
         """The channel's replies and updates, or None (logged) when its poll failed."""
