@@ -310,6 +310,8 @@ def run(folder: Path, environ: dict[str, str], chaos: bool = False) -> int:
             "transient_failures": len(retried),
             "transient_delivered_within_step": len(within),
         }
+        for record in [r for r in retried if r not in within][:3]:  # why, for the reader
+            print(f"{prefix}late_transient: {record.state.value} {record.detail}")
         met = met and not claimed and len(within) == len(retried) > 0
     figures["target_seconds"] = target
     for name, value in figures.items():

@@ -47,11 +47,11 @@ from dispatcher.store.outbox import OutboxRecord
 log = logging.getLogger(__name__)
 
 BUILT_IN = "desk"  # the plugin whose channels run on the engine's own loop
-THROTTLE_MEMORY = timedelta(minutes=15)
+THROTTLE_MEMORY = timedelta(minutes=15)  # the longest window of the default limits
 RECORD_CHUNK = 25  # receipts or poll results recorded in one commit before timers get a turn
 # Paging fifty emergencies at once takes a while (a commit each): their pages go out in
 # slices, each request's as soon as it is paged, not all after the last one is.
-CHASE_SLICE_SECONDS = 0.05  # the longest window of the default limits
+CHASE_SLICE_SECONDS = 0.05
 
 
 class Engine:
