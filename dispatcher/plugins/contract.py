@@ -218,7 +218,12 @@ class Channel(Protocol):
     reaches: frozenset[ContactKind]
 
     async def send(self, notification: Notification) -> Receipt:
-        """Hand one notification to the provider; never raises for a provider's failure."""
+        """Hand one notification to the provider; never raises for a provider's failure.
+
+        Deliver the engine's ready texts as they are. The engine runs a plugin channel on a
+        thread with its own event loop (`poll`, `check` and `close` too) and bounds each send
+        in time; a send that raises, returns something else or runs over is recorded as a
+        fault of this channel."""
         ...
 
     async def poll(self) -> PollResult:
