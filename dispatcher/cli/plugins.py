@@ -93,10 +93,7 @@ def notification_for_test(person: Person, contact, ack_code: str) -> Notificatio
         ack_code=ack_code,
         drill=False,
         language=person.language,
-        sms_text=texts.sms_text,
-        subject=texts.subject,
-        body=texts.body,
-        spoken_text=texts.spoken_text,
+        **texts.fields(),
     )
 
 

@@ -9,7 +9,7 @@ channel sends it, the email channel sends `subject` and `body`, the voice channe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
@@ -54,6 +54,10 @@ class ReadyTexts:
     subject: str
     body: str
     spoken_text: str
+
+    def fields(self) -> dict[str, str]:
+        """The texts as `Notification` keyword arguments."""
+        return asdict(self)
 
 
 def compose(
@@ -109,10 +113,7 @@ def notification_for(record: OutboxRecord, people: Mapping[str, Person]) -> Noti
         ack_code=record.ack_code,
         drill=record.drill,
         language=record.language,
-        sms_text=texts.sms_text,
-        subject=texts.subject,
-        body=texts.body,
-        spoken_text=texts.spoken_text,
+        **texts.fields(),
     )
 
 

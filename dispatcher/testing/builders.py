@@ -60,8 +60,5 @@ def sample_notification(
         ack_code=ack_code,
         drill=drill,
         language=language,
-        sms_text=texts.sms_text,
-        subject=texts.subject,
-        body=texts.body,
-        spoken_text=texts.spoken_text,
+        **texts.fields(),
     )
