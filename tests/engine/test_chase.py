@@ -168,19 +168,19 @@ async def test_a_mail_server_that_never_answers_holds_up_no_text_call_or_timer(
     night, night_environ, silent_mail
 ):
     environ = {**night_environ, "SMTP_HOST": silent_mail.host, "SMTP_PORT": str(silent_mail.port)}
-    engine = engine_for(night, environ, send_timeouts={"email": 1.5})
+    engine = engine_for(night, environ, send_timeouts={"email": 3.0})
     sr = start(night, "all-at-once")
     began = time.monotonic()
     await engine.tick()
-    assert time.monotonic() - began < 1.0  # the pass never waited on a send
+    assert time.monotonic() - began < 2.0  # the pass never waited on a send
 
     def step_one_out() -> bool:
         night.store.refresh()
         states = {(r.channel, r.state) for r in night.outbox(sr.id)}
         return {("sms", DeliveryState.SENT), ("voice", DeliveryState.SENT)} <= states
 
-    while not step_one_out():
-        assert time.monotonic() - began < 1.0, "texts and calls waited on the mail"
+    while not step_one_out() or engine.sends_in_flight > 1:
+        assert time.monotonic() - began < 2.0, "texts and calls waited on the mail"
         await engine.settle(timeout=0.02)
     mails = [r for r in night.outbox(sr.id) if r.channel == "email"]
     assert [r.state for r in mails] == [DeliveryState.SENDING]  # still hanging
@@ -189,14 +189,14 @@ async def test_a_mail_server_that_never_answers_holds_up_no_text_call_or_timer(
     await night.clock.advance(timedelta(minutes=2))
     began = time.monotonic()
     await engine.tick()  # step 2 fires on time, the mail still hanging
-    assert time.monotonic() - began < 1.0
+    assert time.monotonic() - began < 2.0
     run = night.control.callouts.get(sr.id)
     assert (run.step, run.step_started) == (1, night.clock.now())
     await engine.settle()
     assert len(night.sms_to(JI)) == 1
     (mail,) = [r for r in night.outbox(sr.id) if r.channel == "email"]
     assert mail.state is DeliveryState.FAILED  # its step is over: no retry
-    assert "send timed out after 1.5 s" in mail.detail and mail.error_code == "timeout"
+    assert "send timed out after 3 s" in mail.detail and mail.error_code == "timeout"
     await engine.aclose()
 
 

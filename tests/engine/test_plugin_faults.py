@@ -101,9 +101,9 @@ async def test_broken_channels_are_named_and_the_others_deliver_on_time(
     )
     began = time.monotonic()
     await engine.tick()
-    assert time.monotonic() - began < 1.0
+    assert time.monotonic() - began < 2.0
     while not night.sms_to("+12125550101"):
-        assert time.monotonic() - began < 1.0, "the text waited on a broken channel"
+        assert time.monotonic() - began < 2.0, "the text waited on a broken channel"
         await engine.settle(timeout=0.02)
     await engine.settle()
     by_channel = {r.channel: r for r in night.outbox(sr.id)}
