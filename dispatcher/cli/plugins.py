@@ -16,6 +16,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import Person
 from dispatcher.engine.compose import compose
@@ -129,7 +130,7 @@ async def send_test_notifications(
             )
         for channel in reaching:
             sends.append((contact, channel))
-    ack_code = f"{secrets.randbelow(10**4):04d}"
+    ack_code = code_from(secrets.randbelow(CODE_COUNT))
     # Each send bounded and contained as in the engine: a channel that raises or hangs is
     # reported as failed, and every other channel's result is still shown.
     sender = Sender(channels, inline={"desk"}, default_timeout=settings.send_timeout)

@@ -28,6 +28,7 @@ from dispatcher.plugins.chain_check import check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
+from dispatcher.store.paths import write_output
 
 ROLE = click.Choice([r.value for r in Role])
 
@@ -330,7 +331,7 @@ def ical(
     ]
     data = shifts_calendar(roster, duties, f"On call: {person or unit}", datetime.now(UTC))
     if output:
-        output.write_bytes(data)
+        write_output(output, lambda out: out.write(data.decode()))
         click.echo(f"{output}: {len(duties)} shifts", err=True)
     else:
         click.echo(data.decode(), nl=False)
