@@ -1,11 +1,11 @@
 """What a notification says, in the recipient's language: a page, an SLA warning, a CSQ notice.
 
-Each message has three forms: `short` fits one SMS beside the channel's "Reply 1234 to
-acknowledge" (the SMS channel adds that, and the drill mark); `long` is an email body; `spoken`
-is read out twice on a call. The channels mark drills themselves (SMS prefix, first spoken
-sentence, email subject), so the texts here never do. Every word comes from the catalogue
-(`dispatcher.i18n`); values (severity, SLA clock) are named in the language too, so a Chinese
-page carries no English word but ids, names and product names.
+Each message has three forms: `short` fits one SMS beside "Reply 1234 to acknowledge" and a
+drill mark; `long` is an email body; `spoken` is read out twice on a call. The engine adds
+the code and the drill mark to every form (`dispatcher.engine.compose`), so the texts here
+never do. Every word comes from the catalogue (`dispatcher.i18n`); values (severity, SLA
+clock) are named in the language too, so a Chinese page carries no English word but ids,
+names and product names.
 """
 
 from __future__ import annotations
@@ -85,6 +85,14 @@ def drill_over(sr: ServiceRequest, language: str, reason: str) -> Message:
     _ = translator(language).gettext
     text = _("{sr} The drill is over. No action needed.").format(sr=sr.id)
     return Message(text, text + "\n" + _("Reason: {reason}").format(reason=reason), text)
+
+
+def status_update(sr: ServiceRequest, language: str, by: str) -> Message:
+    """Sent to everyone else already paged when someone acknowledged: the site is covered."""
+    _ = translator(language).gettext
+    text = _cut(_("{sr} taken by {by}. You need not act or come.").format(sr=sr.id, by=by))
+    summary = _("Summary: {summary}").format(summary=sr.summary)
+    return Message(text, f"{text}\n{summary}", text)
 
 
 def sla_warning(

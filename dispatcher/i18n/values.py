@@ -8,6 +8,12 @@ checks that every enum value of the domain and the plugin contract is among them
 from dispatcher.i18n import NC_
 
 VALUE_NAMES = (
+    NC_("value", "high"),
+    NC_("value", "low"),
+    NC_("value", "normal"),
+    NC_("value", "notice"),
+    NC_("value", "status update"),
+    NC_("value", "test"),
     NC_("value", "suspicious reply"),
     NC_("value", "reply unmatched"),
     NC_("value", "reply refused"),

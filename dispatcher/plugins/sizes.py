@@ -28,6 +28,7 @@ GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 GSM7_SINGLE, GSM7_PART = 160, 153  # septets
 UCS2_SINGLE, UCS2_PART = 70, 67  # UTF-16 code units
 TWIML_LIMIT = 4000  # characters of the `Twiml` parameter of Twilio's Calls resource
+SPOKEN_LIMIT = 1200  # characters of a message's spoken form: twice over, within the TwiML limit
 SMS_MAX_PARTS = 4  # parts one page may take; a longer text is cut, its tail kept
 SUBJECT_LIMIT = 60  # characters of a subject a phone's lock screen shows
 ELLIPSIS = "…"

@@ -71,7 +71,7 @@ async def night_in_languages(tmp_path, controllable_clock, twilio_peer, smtp_ser
 async def test_pages_go_out_in_each_recipients_language(night_in_languages):
     night = night_in_languages
     night.register()
-    await night.engine.tick()
+    await night.engine.run_once()
 
     (english,) = night.sms_to(CHEN)
     (gao,) = night.sms_to(GAO)

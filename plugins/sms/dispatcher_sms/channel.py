@@ -26,7 +26,7 @@ from dispatcher.plugins import (
     StatusUpdate,
     parse_ack_code,
 )
-from dispatcher.plugins.sizes import SMS_MAX_PARTS, fit_sms, sms_parts
+from dispatcher.plugins.sizes import sms_parts
 
 TWILIO_MESSAGE_STATUS = {
     "accepted": DeliveryStatus.QUEUED,
@@ -44,18 +44,6 @@ REPLY_WINDOW = timedelta(days=1)  # how far back a poll looks for replies
 REPLY_LIMIT = 200  # newest inbound messages read per poll; also bounds paging
 
 
-def sms_text(notification: Notification, max_parts: int = SMS_MAX_PARTS) -> str:
-    """The message as sent: drill mark, the engine's short text, how to acknowledge; the
-    short text cut so that the whole takes at most `max_parts` parts, the code kept."""
-    if notification.language == "zh":
-        drill = "【演练】" if notification.drill else ""
-        tail = f" 回复 {notification.ack_code} 确认"
-    else:
-        drill = "[DRILL] " if notification.drill else ""
-        tail = f" Reply {notification.ack_code} to acknowledge"
-    return fit_sms(drill + notification.short_text, tail, max_parts)
-
-
 class SmsChannel(ChannelBase):
     name = "sms"
     reaches = frozenset({ContactKind.MOBILE})
@@ -71,7 +59,7 @@ class SmsChannel(ChannelBase):
         return self.clock.now() if self.clock is not None else datetime.now(UTC)
 
     async def send(self, notification: Notification) -> Receipt:
-        body = sms_text(notification)
+        body = notification.sms_text  # composed by the engine: code and drill mark in it
         segments = sms_parts(body)
         try:
             message = await self.twilio.client.messages.create_async(

@@ -4,7 +4,6 @@ import logging
 
 import pytest
 from dispatcher_sms import SmsChannel, TwilioConfig
-from dispatcher_sms.channel import sms_text
 
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
 from dispatcher.plugins.sizes import SMS_MAX_PARTS
@@ -150,8 +149,14 @@ async def test_a_long_page_is_cut_to_the_part_cap_and_keeps_its_code(sms, twilio
     )
 
 
-def test_a_drill_is_marked_in_english():
-    assert sms_text(sample_notification(drill=True)).startswith("[DRILL] ")
+async def test_the_engines_text_goes_as_it_is_with_its_drill_mark_and_code(sms, twilio_peer):
+    notification = sample_notification(NUMBER, drill=True)
+
+    receipt = await sms.send(notification)
+
+    body = twilio_peer.messages[receipt.provider_id]["body"]
+    assert body == notification.sms_text
+    assert body.startswith("[DRILL] ") and body.endswith("Reply 4821 to acknowledge")
 
 
 def test_missing_credentials_disable_the_channel_with_the_reason():

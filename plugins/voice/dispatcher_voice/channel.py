@@ -43,26 +43,22 @@ STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 # Amazon Polly voices through Twilio's <Say>: one per language the roster knows.
 VOICES = {"en": ("Polly.Joanna", "en-US"), "zh": ("Polly.Zhiyu", "cmn-CN")}
 WORDS = {
-    "en": {"drill": "This is a drill.", "press": "Press 1 to acknowledge.", "bye": "Goodbye."},
-    "zh": {"drill": "这是演练。", "press": "确认请按1。", "bye": "再见。"},
+    "en": {"press": "Press 1 to acknowledge.", "bye": "Goodbye."},
+    "zh": {"press": "确认请按1。", "bye": "再见。"},
 }
 
 
 def call_twiml(notification: Notification, gather_url: str | None) -> str:
-    """The message spoken twice, in the recipient's language; inside a `<Gather>` if wanted.
+    """The engine's spoken text (drill and code already in it) said twice, in the
+    recipient's language; inside a `<Gather>` if wanted.
 
-    The spoken text is cut (`sizes.fit`) so that the whole TwiML stays within Twilio's
-    `TWIML_LIMIT` of 4,000 characters; a longer `Twiml` parameter fails the call.
+    The engine keeps the spoken text short (`sizes.SPOKEN_LIMIT`); should escaping still make
+    the TwiML longer than Twilio's `TWIML_LIMIT` of 4,000 characters (a longer `Twiml`
+    parameter fails the call), the text is cut (`sizes.fit`) so the call is placed.
     """
     language = notification.language if notification.language in VOICES else "en"
-    words = WORDS[language]
-    text = (
-        f"{words['drill']} {notification.spoken_text}"
-        if notification.drill
-        else notification.spoken_text
-    )
     render = partial(_twiml, language=language, gather_url=gather_url)
-    return render(fit(text, render, TWIML_LIMIT))
+    return render(fit(notification.spoken_text, render, TWIML_LIMIT))
 
 
 def _twiml(text: str, language: str, gather_url: str | None) -> str:
