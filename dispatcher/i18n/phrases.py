@@ -13,28 +13,20 @@ from __future__ import annotations
 
 import re
 
+from dispatcher.domain.requests import ENGINE_EVENTS
 from dispatcher.i18n import N_, name_of, translator
 
 # The timeline events whose text the engine or the desk composes (never a person's words).
-RECORDED_KINDS = frozenset(
-    {
-        "dispatched",
-        "red_flag_opened",
-        "red_flag_closed",
-        "callout_started",
-        "step_reached",
-        "step_skipped",
-        "callout_escalated",
-        "callout_repaged",
-        "page_sent",
-        "page_delivered",
-        "page_failed",
-        "callout_exhausted",
-        "sla_near_breach",
-        "sla_breached",
-        "csq_notified",
-    }
+# A note, a stop reason or a reply's own words are a person's, never re-said.
+PEOPLES_WORDS = frozenset(
+    {"callout_acknowledged", "late_acknowledgement", "callout_stopped", "suspicious_reply"}
+    | {"reply_unmatched", "reply_refused", "replies_ignored", "codes_locked"}
 )
+RECORDED_KINDS = (ENGINE_EVENTS - PEOPLES_WORDS) | {
+    "dispatched",
+    "red_flag_opened",
+    "red_flag_closed",
+}
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
 
 
