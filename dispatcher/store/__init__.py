@@ -45,12 +45,10 @@ from tinydb.table import Document
 
 from dispatcher.errors import StoreError
 from dispatcher.store import files
-from dispatcher.store.partition import (
-    DEFAULT_COMPACT_MIN_BYTES,
-    DEFAULT_COMPACT_RATIO,
-    Partition,
-    reason,
-)
+from dispatcher.store.compaction import DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_RATIO, Policy
+from dispatcher.store.damage import Damage, warning
+from dispatcher.store.journal import reason
+from dispatcher.store.partition import Partition
 from dispatcher.store.table import PartitionDB
 
 DATA_ENV = "DISPATCHER_DATA"
@@ -83,15 +81,15 @@ class Store:
         compact_ratio: float = DEFAULT_COMPACT_RATIO,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self._options = {"compact_min_bytes": compact_min_bytes, "compact_ratio": compact_ratio}
+        self._policy = Policy(compact_min_bytes, compact_ratio)
         try:
             (self.data_dir / "archive").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(
                 f"cannot create data directory {self.data_dir}: {reason(exc)}"
             ) from None
-        self.live: TinyDB = PartitionDB(Partition(self.data_dir / "live", **self._options))
-        self.counters: TinyDB = PartitionDB(Partition(self.data_dir / "counters", **self._options))
+        self.live: TinyDB = PartitionDB(self._open("live"))
+        self.counters: TinyDB = PartitionDB(self._open("counters"))
         self._archives: dict[str, PartitionDB] = {}
 
     def archive(self, period: str) -> TinyDB:
@@ -99,9 +97,11 @@ class Store:
         if not isinstance(period, str) or not _PERIOD.match(period):
             raise StoreError(f"archive period must look like 2026-11, not {period!r}")
         if period not in self._archives:
-            directory = self.data_dir / "archive" / period
-            self._archives[period] = PartitionDB(Partition(directory, **self._options))
+            self._archives[period] = PartitionDB(self._open(f"archive/{period}"))
         return self._archives[period]
+
+    def _open(self, label: str) -> Partition:
+        return Partition(self.data_dir / label, label=label, policy=self._policy)
 
     def close_archive(self, period: str) -> None:
         """Drop an archive partition from memory (an importer writing a year does this after
@@ -198,9 +198,33 @@ class Store:
                 if partition.loaded:  # an unloaded partition reads everything on first use
                     partition.refresh()
 
+    def damage(self) -> list[Damage]:
+        """The damage this process has found in the partitions it read, and what the damage
+        notice (`DAMAGED`, written by any process that found damage) lists."""
+        found = {d.describe(): d for p in self._partitions() for d in p.damage}
+        for line in _read_notice(self.data_dir):
+            where, _, why = line.partition(": ")
+            file, _, lineno = where.partition(" line ")
+            damage = Damage(file, int(lineno) if lineno.isdigit() else None, why)
+            found.setdefault(damage.describe(), damage)
+        return list(found.values())
+
+    def damage_warning(self) -> str | None:
+        """One line naming what is damaged, or None: for every command and the desk."""
+        found = self.damage()
+        return warning(found) if found else None
+
     def close(self) -> None:
-        for db in [self.live, self.counters, *self._archives.values()]:
-            self._partition(db).close()
+        """Close every partition; damage found meanwhile goes into the damage notice, so
+        that every later command names it, whatever it reads."""
+        found = [d for p in self._partitions() for d in p.damage]
+        if found:
+            _write_notice(self.data_dir, [d.describe() for d in self.damage()])
+        for partition in self._partitions():
+            partition.close()
+
+    def _partitions(self) -> list[Partition]:
+        return [self._partition(db) for db in (self.live, self.counters, *self._archives.values())]
 
     def _partition(self, db: TinyDB | None) -> Partition:
         db = db if db is not None else self.live
@@ -226,6 +250,27 @@ def archived_table(store: Store, sr_id: str, name: str):
     if period not in store.archive_periods():
         return None
     return store.archive(period).table(name)
+
+
+DAMAGE_NOTICE = "DAMAGED"
+
+
+def _read_notice(data_dir: Path) -> list[str]:
+    try:
+        text = (data_dir / DAMAGE_NOTICE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _write_notice(data_dir: Path, lines: list[str]) -> None:
+    """Best effort: the notice is a convenience; the damage itself stays where it is."""
+    tmp = data_dir / (DAMAGE_NOTICE + ".tmp")
+    try:
+        tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        os.replace(tmp, data_dir / DAMAGE_NOTICE)
+    except OSError:
+        pass
 
 
 def _counter_id(key: str) -> int:
