@@ -17,6 +17,7 @@ from dispatcher.cli.common import (
     json_option,
     load_roster_for_command,
     now,
+    progress_bar,
     resolve_actor,
     roster_option,
     with_store,
@@ -44,7 +45,7 @@ from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
-from dispatcher.store.transfer import export_records, import_file
+from dispatcher.store.transfer import export_lines, import_file
 
 CHANNEL = "cli"
 
@@ -590,17 +591,33 @@ def reopen(store: Store, sr_id: str, reason: str, actor: str | None, as_json: bo
 
 @sr.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Complete an import that was interrupted: skip requests already imported "
+    "identically, refuse ones that differ.",
+)
 @json_option
 @with_store
-def import_(store: Store, path: Path, as_json: bool) -> None:
-    """Import requests with their timelines from a JSON-lines file (all or nothing)."""
-    summary = import_file(path, RequestRepository(store))
+def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
+    """Import requests with their timelines from a JSON-lines file.
+
+    Every line is checked first; one wrong line, or an id already in the store, imports
+    nothing. If an import is interrupted, run it again with --resume to complete it.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from None
+    with progress_bar(2 * size, "checking and importing") as done:  # the file is read twice
+        summary = import_file(path, RequestRepository(store), resume, done, done)
     if as_json:
         echo_json(summary.__dict__)
     else:
         click.echo(
             f"imported {summary.requests} requests ({summary.open} open) "
             f"and {summary.events} events"
+            + (f"; {summary.skipped} were already imported" if summary.skipped else "")
         )
 
 
@@ -618,12 +635,17 @@ def import_(store: Store, path: Path, as_json: bool) -> None:
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
-    repository = RequestRepository(store)
-    if output is None:
-        export_records(repository, request_filter, sys.stdout)
-        return
-    partial = output.with_name(output.name + ".partial")
-    with partial.open("w", encoding="utf-8") as out:
-        count = export_records(repository, request_filter, out)
-    partial.replace(output)
+    count, lines = export_lines(RequestRepository(store), request_filter)
+    with progress_bar(count, "exporting") as done:
+        if output is None:
+            for line in lines:
+                sys.stdout.write(line)
+                done(1)
+            return
+        partial = output.with_name(output.name + ".partial")
+        with partial.open("w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(line)
+                done(1)
+        partial.replace(output)
     click.echo(f"exported {count} requests to {output}", err=True)

@@ -53,7 +53,7 @@ from dispatcher.store.table import PartitionDB
 
 DATA_ENV = "DISPATCHER_DATA"
 SEQUENCES_TABLE = "_sequences"
-_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
+PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 
 __all__ = ["DATA_ENV", "Store", "StoreError", "default_data_dir"]
 
@@ -94,11 +94,15 @@ class Store:
 
     def archive(self, period: str) -> TinyDB:
         """The archive partition of one month ("YYYY-MM"), opened once and then cached."""
-        if not isinstance(period, str) or not _PERIOD.match(period):
+        if not isinstance(period, str) or not PERIOD.match(period):
             raise StoreError(f"archive period must look like 2026-11, not {period!r}")
         if period not in self._archives:
             self._archives[period] = PartitionDB(self._open(f"archive/{period}"))
         return self._archives[period]
+
+    def holds_data(self, label: str) -> bool:
+        """Whether a partition ("live", "counters", "archive/2026-11") has anything on disk."""
+        return _has_data(self.data_dir / label)
 
     def _open(self, label: str) -> Partition:
         return Partition(self.data_dir / label, label=label, policy=self._policy)
@@ -117,7 +121,7 @@ class Store:
             names = os.listdir(root)
         except OSError as exc:
             raise StoreError(f"cannot read {root}: {reason(exc)}") from None
-        return sorted(name for name in names if _PERIOD.match(name) and _has_data(root / name))
+        return sorted(name for name in names if PERIOD.match(name) and _has_data(root / name))
 
     @contextmanager
     def atomic(self, db: TinyDB | None = None) -> Iterator[None]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dispatcher.errors import StoreError
 from dispatcher.store import files, snapshots
-from dispatcher.store.journal import Journal, reason, store_errors
+from dispatcher.store.journal import reason, store_errors
 from dispatcher.store.undo import Tables
 
 DEFAULT_COMPACT_MIN_BYTES = 8 * 1024 * 1024

@@ -52,7 +52,7 @@ class DuplicateId(StoreError, ValueError):
 
 
 def refusal(damage: list[Damage]) -> str:
-    """"the store is damaged at live/journal.0 line 5; run `dispatcher store repair`"."""
+    """ "the store is damaged at live/journal.0 line 5; run `dispatcher store repair`"."""
     more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
     return f"the store is damaged at {damage[0].where}{more}; {REPAIR_HINT}"
 

@@ -16,7 +16,6 @@ documents without loading, after `snapshots.quick_check` and a checksum pass ove
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +38,7 @@ class Partition(LoggedTables):
         directory: Path,
         *,
         label: str | None = None,
-        policy: compaction.Policy = compaction.Policy(),
+        policy: compaction.Policy | None = None,
     ) -> None:
         super().__init__()
         self.directory = directory
@@ -47,7 +46,7 @@ class Partition(LoggedTables):
         self.mutex = threading.RLock()
         self.damage: list[Damage] = []
         self.loaded = False  # the tables are read on first use (`_ensure_loaded`)
-        self._policy = policy
+        self._policy = policy or compaction.Policy()
         self._compact_retry_at = 0
         self._depth = 0
         self._journal: Journal | None = None
@@ -96,8 +95,10 @@ class Partition(LoggedTables):
 
     def _sync_locked(self) -> None:
         """Under the file lock: catch up, reloading if the snapshot changed meanwhile."""
-        if not self.loaded or self._journal.unlinked() or self._header() != (
-            self._snapshot_generation
+        if (
+            not self.loaded
+            or self._journal.unlinked()
+            or self._header() != (self._snapshot_generation)
         ):
             self._load_locked()
         else:

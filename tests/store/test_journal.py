@@ -106,7 +106,7 @@ def test_a_complete_bad_line_is_damage_reads_go_on_and_writes_refuse(
             f"the store is damaged at live/journal.0 line {index + 1}; "
             "run `dispatcher store repair`"
         )
-        with pytest.raises(StoreError, match="damaged at live/journal.0"):
+        with pytest.raises(StoreError, match=r"damaged at live/journal\.0"):
             store.append_new(store.live, {"events": [Document({"n": 3}, doc_id=99)]})
     assert journal.read_bytes() == damaged  # nothing was dropped or truncated
     with Store(data_dir) as store:  # a process that never read live refuses a blind append

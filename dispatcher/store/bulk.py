@@ -1,0 +1,88 @@
+"""Bulk reads and writes of requests for an import: which ids exist, whether a stored request
+is the one a file holds, and saving a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from tinydb.table import Document
+
+from dispatcher.domain.requests import Event, ServiceRequest, doc_id, parse_id
+from dispatcher.errors import NotFound
+from dispatcher.store.requests import (
+    EVENTS,
+    REQUESTS,
+    RequestRepository,
+    day_key,
+    event_doc_id,
+    period_of,
+)
+
+Batch = list[tuple[ServiceRequest, list[Event]]]
+
+
+def existing_ids(repository: RequestRepository, sr_ids: Iterable[str]) -> set[str]:
+    """Which of these ids are already in the store (live or their archive month)."""
+    store = repository.store
+    repository.sweep()
+    by_period: dict[str, list[str]] = {}
+    for sr_id in sr_ids:
+        by_period.setdefault(period_of(sr_id), []).append(sr_id)
+    live = store.live.table(REQUESTS)
+    periods = set(store.archive_periods())
+    found = set()
+    for period, ids in by_period.items():
+        tables = [live] + ([store.archive(period).table(REQUESTS)] if period in periods else [])
+        for sr_id in ids:
+            if any(t.get(doc_id=doc_id(sr_id)) is not None for t in tables):
+                found.add(sr_id)
+        store.close_archive(period)
+    return found
+
+
+def same_as_stored(repository: RequestRepository, sr: ServiceRequest, events: list[Event]) -> bool:
+    """Whether the store holds exactly this request with exactly this timeline."""
+    try:
+        stored = repository.get(sr.id)
+        timeline = repository.timeline(sr.id)
+    except NotFound:
+        return False
+    return stored.to_dict() == sr.to_dict() and [e.to_dict() for e in timeline] == [
+        e.to_dict() for e in events
+    ]
+
+
+def save_batch(repository: RequestRepository, requests: Batch) -> set[str]:
+    """Save already-validated SRs with their timelines: open ones to live, closed ones to
+    their archive month, one commit per partition; raise each day's counter past them.
+    Returns the archive months written. An id already in a partition is refused
+    (`DuplicateId`) and that partition's commit saves nothing.
+
+    The counters are raised first, in their own commit: a crash after it leaves only
+    unused numbers, never a counter below an SR already saved."""
+    store = repository.store
+    repository.sweep()
+    highest: dict[date, int] = {}
+    for sr, _ in requests:
+        day, number = parse_id(sr.id)
+        highest[day] = max(highest.get(day, 0), number)
+    counters = store.counters
+    with store.atomic(counters):
+        for day, number in highest.items():
+            store.raise_sequence(day_key(day), number, db=counters)
+    by_db: dict[str, Batch] = {}
+    for sr, events in requests:
+        by_db.setdefault("" if sr.is_open else period_of(sr.id), []).append((sr, events))
+    for period, batch in sorted(by_db.items()):
+        db = store.live if not period else store.archive(period)
+        with store.atomic(db):
+            db.table(REQUESTS).insert_multiple(
+                Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch
+            )
+            db.table(EVENTS).insert_multiple(
+                Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq))
+                for _, events in batch
+                for e in events
+            )
+    return {period for period in by_db if period}
