@@ -9,7 +9,6 @@ from datetime import date
 from tinydb.table import Document
 
 from dispatcher.domain.requests import Event, ServiceRequest, doc_id, parse_id
-from dispatcher.errors import NotFound
 from dispatcher.store.requests import (
     EVENTS,
     REQUESTS,
@@ -41,16 +40,27 @@ def existing_ids(repository: RequestRepository, sr_ids: Iterable[str]) -> set[st
     return found
 
 
-def same_as_stored(repository: RequestRepository, sr: ServiceRequest, events: list[Event]) -> bool:
-    """Whether the store holds exactly this request with exactly this timeline."""
-    try:
-        stored = repository.get(sr.id)
-        timeline = repository.timeline(sr.id)
-    except NotFound:
-        return False
-    return stored.to_dict() == sr.to_dict() and [e.to_dict() for e in timeline] == [
-        e.to_dict() for e in events
-    ]
+def differing(repository: RequestRepository, batch: Batch) -> set[str]:
+    """The ids of the batch whose stored request or timeline is not exactly the batch's
+    (or that are not stored at all). Each partition is read once per batch."""
+    store = repository.store
+    repository.sweep()
+    periods = set(store.archive_periods())
+    live = store.live
+    found = set()
+    for sr, events in batch:
+        period = period_of(sr.id)
+        key = doc_id(sr.id)
+        db = live
+        if live.table(REQUESTS).get(doc_id=key) is None and period in periods:
+            db = store.archive(period)
+        stored = db.table(REQUESTS).get(doc_id=key)
+        wanted = [event_doc_id(sr.id, e.seq) for e in events]
+        timeline = db.table(EVENTS).get(doc_ids=wanted) or []
+        if stored != sr.to_dict() or [dict(e) for e in timeline] != [e.to_dict() for e in events]:
+            found.add(sr.id)
+    repository.release_archives()
+    return found
 
 
 def save_batch(repository: RequestRepository, requests: Batch) -> set[str]:

@@ -43,6 +43,8 @@ MAX_DATA_BYTES = 16 * 1024
 
 
 def _control(value: str, block: bool) -> bool:
+    if value.isprintable():
+        return False
     allowed = "\n\t" if block else ""
     return any(
         unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed and ch != "\u200d"
@@ -127,7 +129,7 @@ def fields(spec: dict[str, tuple[Check, Any]], *, nullable: bool = False):
         out = {}
         for name in value:
             if name not in spec:
-                problems.append(f"{prefix}{_name(name)}: unknown field")
+                problems.append(f"{where or '(record)'}: unknown field {_name(name)}")
         for name, (field_check, default) in spec.items():
             if name in value:
                 out[name] = field_check(value[name], prefix + name, problems)

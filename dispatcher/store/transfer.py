@@ -19,7 +19,7 @@ from typing import Any
 
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.errors import DispatcherError
-from dispatcher.store.bulk import existing_ids, same_as_stored
+from dispatcher.store.bulk import differing, existing_ids
 from dispatcher.store.import_schema import check_record
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
@@ -133,6 +133,25 @@ def check_file(
     return clashes
 
 
+def _refuse_differing(path: Path, repository: RequestRepository, skip: set[str]) -> None:
+    """With resume: every record already in the store must be there exactly as in the file."""
+    problems = _Problems(path)
+    batch: dict[str, tuple[int, tuple[ServiceRequest, list[Event]]]] = {}
+
+    def compare() -> None:
+        for sr_id in sorted(differing(repository, [pair for _, pair in batch.values()])):
+            problems.add(batch[sr_id][0], f"id: {sr_id} is in the store with other contents")
+        batch.clear()
+
+    for number, record, _ in _records(path, _no_progress):
+        if record["id"] in skip:
+            batch[record["id"]] = (number, _parse(record))
+            if len(batch) >= BATCH:
+                compare()
+    compare()
+    problems.raise_any()
+
+
 def import_file(
     path: Path,
     repository: RequestRepository,
@@ -143,12 +162,7 @@ def import_file(
     """Check the whole file, then write it in batches (each batch one commit per partition)."""
     skip = check_file(path, repository, resume, check_progress)
     if skip:
-        problems = _Problems(path)
-        for number, record, _ in _records(path, _no_progress):
-            if record["id"] in skip and not same_as_stored(repository, *_parse(record)):
-                problems.add(number, f"id: {record['id']} is in the store with other contents")
-        repository.release_archives()
-        problems.raise_any()
+        _refuse_differing(path, repository, skip)
     batch: list[tuple[ServiceRequest, list[Event]]] = []
     requests = open_count = events = 0
     for _, record, _ in _records(path, progress):
