@@ -95,23 +95,11 @@ class Partition(LoggedTables):
 
     def _sync_locked(self) -> None:
         """Under the file lock: catch up, reloading if the snapshot changed meanwhile."""
-        if (
-            not self.loaded
-            or self._journal.unlinked()
-            or self._header() != (self._snapshot_generation)
-        ):
+        current = snapshots.current_generation(self.directory)
+        if not self.loaded or self._journal.unlinked() or current != self._snapshot_generation:
             self._load_locked()
         else:
             self._read_journal()
-
-    def _header(self) -> int | None:
-        try:
-            header = files.read_header(self.directory / files.SNAPSHOT)
-        except files.BadSnapshot:
-            return -1  # never equal: the reload reports it
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.directory / files.SNAPSHOT}: {exc}") from None
-        return header[0] if header else None
 
     def _read_journal(self) -> None:
         """Apply the complete journal lines past `_pos`; a damaged one is noted in `damage`
@@ -150,10 +138,6 @@ class Partition(LoggedTables):
             self._end(mark, failed=True)
             raise
         self._end(mark, failed=False)
-
-    @property
-    def in_write(self) -> bool:
-        return self._depth > 0
 
     def _begin(self) -> int:
         self.mutex.acquire()
@@ -268,9 +252,9 @@ class Partition(LoggedTables):
     # -- compaction --------------------------------------------------------------------------
 
     def _maybe_compact(self) -> None:
-        if not self._policy.due(self._pos, self._snapshot_size):
-            return
-        if self._pos < self._compact_retry_at:
+        if self._pos < self._compact_retry_at or not self._policy.due(
+            self._pos, self._snapshot_size
+        ):
             return
         try:
             self._compact_locked()

@@ -156,6 +156,18 @@ def _expect(text: str, pos: int, token: str) -> int:
     return pos + len(token)
 
 
+def current_generation(directory: Path) -> int | None:
+    """The generation the snapshot's header names: None without a snapshot, -1 for a header
+    that is not one (never equal to a loaded generation, so the caller reloads and reports)."""
+    path = directory / files.SNAPSHOT
+    with store_errors(f"cannot read {path}"):
+        try:
+            header = files.read_header(path)
+        except files.BadSnapshot:
+            return -1
+    return header[0] if header else None
+
+
 @dataclass
 class Quick:
     generation: int  # of the journal to append to
