@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import data_option, echo_json, progress_bar
-from dispatcher.store import default_data_dir
+from dispatcher.store import default_data_dir, write_notice
 from dispatcher.store.check import check_store, partition_labels
 from dispatcher.store.repair import repair_store
 
@@ -25,11 +25,13 @@ def check_command(data_dir: Path | None, as_json: bool) -> None:
     """Verify every partition: checksums, ids, sequences, references between tables.
 
     Exit 0 when all is well, 1 when something is damaged or inconsistent, 2 when there is no
-    data directory to check. Nothing is changed.
+    data directory to check. No record is changed; the damage notice that every command
+    repeats is set to what the check found.
     """
     data_dir = data_dir or default_data_dir()
     with progress_bar(len(partition_labels(data_dir)), "checking") as done:
         report = check_store(data_dir, done)
+    write_notice(data_dir, [f.line() for f in report.findings if f.damage])
     if as_json:
         echo_json(
             {

@@ -223,7 +223,7 @@ class Store:
         that every later command names it, whatever it reads."""
         found = [d for p in self._partitions() for d in p.damage]
         if found:
-            _write_notice(self.data_dir, [d.describe() for d in self.damage()])
+            write_notice(self.data_dir, [d.describe() for d in self.damage()])
         for partition in self._partitions():
             partition.close()
 
@@ -267,12 +267,16 @@ def _read_notice(data_dir: Path) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-def _write_notice(data_dir: Path, lines: list[str]) -> None:
-    """Best effort: the notice is a convenience; the damage itself stays where it is."""
-    tmp = data_dir / (DAMAGE_NOTICE + ".tmp")
+def write_notice(data_dir: Path, lines: list[str]) -> None:
+    """Set the damage notice to `lines` ("live/journal.0 line 5: checksum mismatch"), or
+    remove it when there are none. Best effort: the notice only repeats what the files show."""
+    notice, tmp = data_dir / DAMAGE_NOTICE, data_dir / (DAMAGE_NOTICE + ".tmp")
     try:
+        if not lines:
+            notice.unlink(missing_ok=True)
+            return
         tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        os.replace(tmp, data_dir / DAMAGE_NOTICE)
+        os.replace(tmp, notice)
     except OSError:
         pass
 

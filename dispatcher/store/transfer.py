@@ -20,6 +20,7 @@ from typing import Any
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.errors import DispatcherError
 from dispatcher.store.bulk import differing, existing_ids
+from dispatcher.store.damage import StoreDamaged
 from dispatcher.store.import_schema import check_record
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
@@ -124,6 +125,9 @@ def check_file(
             seen.setdefault(record["id"], number)
     problems.raise_any()
     clashes = existing_ids(repository, seen)
+    damage = repository.store.damage()
+    if damage:  # refused before the first batch, not part-way through
+        raise StoreDamaged(damage)
     if clashes and not resume:
         for sr_id in sorted(clashes, key=seen.__getitem__):
             problems.add(seen[sr_id], f"id: {sr_id} is already in the store")
