@@ -10,6 +10,7 @@ from tinydb.table import Document
 
 from dispatcher.domain.requests import Event, ServiceRequest, doc_id, parse_id
 from dispatcher.store.requests import (
+    EVENT_ID_FACTOR,
     EVENTS,
     REQUESTS,
     RequestRepository,
@@ -91,8 +92,9 @@ def save_batch(repository: RequestRepository, requests: Batch) -> set[str]:
                 Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch
             )
             db.table(EVENTS).insert_multiple(
-                Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq))
-                for _, events in batch
+                Document(e.to_dict(), doc_id=base + e.seq)
+                for sr, events in batch
+                for base in (doc_id(sr.id) * EVENT_ID_FACTOR,)
                 for e in events
             )
     return {period for period in by_db if period}

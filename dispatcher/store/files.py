@@ -151,15 +151,23 @@ def header_generation(data: bytes) -> int | None:
         return None
 
 
-def parse_snapshot(data: bytes) -> tuple[int, dict, dict]:
-    """(generation, tables, high-water doc_ids) of a snapshot's bytes; BadSnapshot if its
-    header, length or checksum do not match its body."""
+def verify_snapshot(data: bytes) -> int:
+    """The generation of a snapshot's bytes whose header, length and checksum match its body;
+    BadSnapshot otherwise."""
     header, _, body = data.partition(b"\n")
     generation, size = _header(header + b"\n")
     if len(data) != size:
         raise BadSnapshot(f"truncated: {len(data)} of {size} bytes")
     if zlib.crc32(body) != int(header.split()[2], 16):
         raise BadSnapshot("checksum mismatch")
+    return generation
+
+
+def parse_snapshot(data: bytes) -> tuple[int, dict, dict]:
+    """(generation, tables, high-water doc_ids) of a snapshot's bytes; BadSnapshot if its
+    header, length or checksum do not match its body, or the body is not a snapshot."""
+    generation = verify_snapshot(data)
+    body = data[data.find(b"\n") + 1 :]
     try:
         value = json.loads(body)
         tables = {

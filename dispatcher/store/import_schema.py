@@ -11,7 +11,6 @@ checked; text may not hold control characters (multi-line fields may hold newlin
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -177,29 +176,31 @@ def criterion(value: Any, where: str, problems: Problems) -> Any:
 
 
 def event_data(value: Any, where: str, problems: Problems) -> Any:
-    """An object of plain values: keys are identifiers, text is one line."""
+    """An object of plain values: keys are identifiers, text is one line; at most about
+    MAX_DATA_BYTES of keys and text."""
     if not isinstance(value, dict):
         problems.append(f"{where}: must be an object, not {_kind(value)}")
-        return value
-    if len(json.dumps(value, ensure_ascii=False)) > MAX_DATA_BYTES:
+    elif value and _plain(value, where, problems) > MAX_DATA_BYTES:
         problems.append(f"{where}: larger than {MAX_DATA_BYTES} bytes")
-        return value
-    _plain(value, where, problems)
     return value
 
 
-def _plain(value: Any, where: str, problems: Problems) -> None:
+def _plain(value: Any, where: str, problems: Problems) -> int:
+    """Check one value of an event's data; returns about how many bytes it holds."""
+    if isinstance(value, str):
+        text(1000)(value, where, problems)
+        return len(value) + 2
     if isinstance(value, dict):
+        size = 2
         for key, each in value.items():
             if not _KEY.match(key):
                 problems.append(f"{where}: key {_name(key)} is not an identifier")
             else:
-                _plain(each, f"{where}.{key}", problems)
-    elif isinstance(value, list):
-        for index, each in enumerate(value):
-            _plain(each, f"{where}[{index}]", problems)
-    elif isinstance(value, str):
-        text(1000)(value, where, problems)
+                size += len(key) + 3 + _plain(each, f"{where}.{key}", problems)
+        return size
+    if isinstance(value, list):
+        return 2 + sum(_plain(each, f"{where}[{i}]", problems) for i, each in enumerate(value))
+    return 8  # null, a boolean or a number
 
 
 LINE = text(200)
@@ -244,6 +245,15 @@ RECORD = fields(
         "timeline": (listing(EVENT, 10_000), []),
     }
 )
+
+
+def normalise_checked(raw: dict) -> dict:
+    """The normalised form of a record that `check_record` accepted (the file is read again
+    to write it): its id in its one spelling and its criteria in upper case; times and
+    defaults are normalised when the record becomes a `ServiceRequest`."""
+    raw["id"] = format_id(*parse_id(raw["id"]))
+    raw["criteria"] = [c.strip().upper() for c in raw.get("criteria", [])]
+    return raw
 
 
 def check_record(raw: Any) -> tuple[dict | None, Problems]:

@@ -21,7 +21,7 @@ from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.errors import DispatcherError
 from dispatcher.store.bulk import differing, existing_ids
 from dispatcher.store.damage import StoreDamaged
-from dispatcher.store.import_schema import check_record
+from dispatcher.store.import_schema import check_record, normalise_checked
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
 BATCH = 2_000
@@ -61,8 +61,11 @@ def _parse(record: dict[str, Any]) -> tuple[ServiceRequest, list[Event]]:
     return sr, events
 
 
-def _records(path: Path, progress: Progress) -> Iterator[tuple[int, dict | None, list[str]]]:
-    """(line number, normalised record or None, problems) for every non-blank line."""
+def _records(
+    path: Path, progress: Progress, checked: bool = False
+) -> Iterator[tuple[int, dict | None, list[str]]]:
+    """(line number, normalised record or None, problems) for every non-blank line; when the
+    file was `checked` already, records are only normalised."""
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -88,8 +91,10 @@ def _records(path: Path, progress: Progress) -> Iterator[tuple[int, dict | None,
             except json.JSONDecodeError as error:
                 yield number, None, [f"(line): not JSON ({error.msg} at column {error.colno})"]
                 continue
-            record, problems = check_record(raw)
-            yield number, record, problems
+            if checked:
+                yield number, normalise_checked(raw), []
+            else:
+                yield number, *check_record(raw)
 
 
 class _Problems:
@@ -137,6 +142,14 @@ def check_file(
     return clashes
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from error
+    return stat.st_size, stat.st_mtime_ns
+
+
 def _refuse_differing(path: Path, repository: RequestRepository, skip: set[str]) -> None:
     """With resume: every record already in the store must be there exactly as in the file."""
     problems = _Problems(path)
@@ -147,7 +160,7 @@ def _refuse_differing(path: Path, repository: RequestRepository, skip: set[str])
             problems.add(batch[sr_id][0], f"id: {sr_id} is in the store with other contents")
         batch.clear()
 
-    for number, record, _ in _records(path, _no_progress):
+    for number, record, _ in _records(path, _no_progress, checked=True):
         if record["id"] in skip:
             batch[record["id"]] = (number, _parse(record))
             if len(batch) >= BATCH:
@@ -164,12 +177,15 @@ def import_file(
     check_progress: Progress = _no_progress,
 ) -> ImportSummary:
     """Check the whole file, then write it in batches (each batch one commit per partition)."""
+    checked = _stamp(path)
     skip = check_file(path, repository, resume, check_progress)
     if skip:
         _refuse_differing(path, repository, skip)
+    if _stamp(path) != checked:
+        raise DispatcherError(f"{path}: changed while it was checked; nothing was imported")
     batch: list[tuple[ServiceRequest, list[Event]]] = []
     requests = open_count = events = 0
-    for _, record, _ in _records(path, progress):
+    for _, record, _ in _records(path, progress, checked=True):
         if record["id"] in skip:
             continue
         sr, timeline = _parse(record)

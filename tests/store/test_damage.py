@@ -250,3 +250,12 @@ async def test_the_desk_opens_on_a_damaged_store_and_shows_the_warning(tmp_path:
             shown = [row.sr.id for row in app.screen.query_one(VirtualTable).rows]
             assert shown == [_id(1), _id(3)]  # the readable requests
     assert _files(data) == before
+
+
+def test_store_check_of_a_sound_store_and_of_no_store(run, tmp_path: Path) -> None:
+    _new(run, "request 1")
+    checked = run("store", "check", "--json")
+    assert checked.exit_code == 0, checked.output
+    assert '"findings": []' in checked.stdout
+    missing = run("store", "check", data=tmp_path / "nowhere")
+    assert missing.exit_code == 2 and "no data directory" in missing.stderr
