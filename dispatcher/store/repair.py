@@ -2,7 +2,8 @@
 report of exactly what was lost. The damaged directory is only read (under each partition's
 lock, shared), never changed.
 
-In the copy, each partition is one verified snapshot (written through `compaction`). A request
+In the copy, a damaged or inconsistent partition is one verified snapshot (written through
+`compaction`); a sound one is its snapshot and journal copied as they were read. A request
 whose timeline lost events gets, at each lost position, a `record_lost` event saying so, so a
 timeline comes back whole or visibly incomplete, never silently shorter. Events whose request
 record is lost are kept in the `lost_and_found` table and named in the report. Every day
@@ -11,6 +12,7 @@ counter is raised past the highest id present.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +20,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dispatcher.errors import DispatcherError
-from dispatcher.store import DAMAGE_NOTICE, Store, compaction
-from dispatcher.store.check import LOST_AND_FOUND, partition_labels, read_partition, readable_id
+from dispatcher.store import DAMAGE_NOTICE, Store, compaction, files
+from dispatcher.store.check import (
+    LOST_AND_FOUND,
+    partition_labels,
+    read_partition,
+    readable_id,
+    shared_lock,
+)
 from dispatcher.store.damage import Damage
 from dispatcher.store.requests import EVENT_ID_FACTOR, EVENTS, REQUESTS
 from dispatcher.store.sequences import numbered_ids
+from dispatcher.store.snapshots import Image
 
 REPORT_NAME = "REPAIR-REPORT.txt"
 LOST_KIND = "record_lost"
@@ -66,17 +75,22 @@ def repair_store(
     report = RepairReport(data_dir, target)
     highest: dict[str, int] = {}
     for label in labels:
-        image = read_partition(data_dir, label)
-        report.recovered += sum(len(t) for t in image.tables.values())
-        for damage in image.damage:
-            report.lost.append(_lost_line(damage))
-        _mark_gaps(image.tables, image.damage, now, report)
-        for key, number in numbered_ids(image.tables, label.startswith("archive/")):
-            highest[key] = max(highest.get(key, 0), number)
-        directory = target / label
-        directory.mkdir(parents=True)
-        compaction.install_snapshot(directory, 1, image.tables, image.high)
-        progress(1)
+        with shared_lock(data_dir / label):  # the files copied are the files read
+            image = read_partition(data_dir, label)
+            report.recovered += sum(len(t) for t in image.tables.values())
+            for damage in image.damage:
+                report.lost.append(_lost_line(damage))
+            lost_before = len(report.lost)
+            _mark_gaps(image.tables, image.damage, now, report)
+            for key, number in numbered_ids(image.tables, label.startswith("archive/")):
+                highest[key] = max(highest.get(key, 0), number)
+            directory = target / label
+            directory.mkdir(parents=True)
+            if image.damage or len(report.lost) > lost_before:
+                compaction.install_snapshot(directory, 1, image.tables, image.high)
+            else:  # sound and consistent: its files, as they were read
+                _copy_partition(data_dir / label, directory, image)
+            progress(1)
     for path in data_dir.iterdir():
         if path.is_file() and path.name not in (DAMAGE_NOTICE, f"{DAMAGE_NOTICE}.tmp"):
             shutil.copy2(path, target / path.name)
@@ -85,6 +99,24 @@ def repair_store(
             store.raise_sequence(key, number, db=store.counters)
     (target / REPORT_NAME).write_text("\n".join(report.lines()) + "\n", encoding="utf-8")
     return report
+
+
+def _copy_partition(source: Path, directory: Path, image: Image) -> None:
+    """Copy a sound partition's snapshot and current journal (up to its last complete
+    line), fsynced: the same records in the same files, without serialising them again."""
+    names = [files.journal_name(image.current)]
+    if image.generation is not None:
+        names.append(files.SNAPSHOT)
+    for name in names:
+        with open(source / name, "rb") as reading:
+            data = reading.read(image.pos if name != files.SNAPSHOT else -1)
+        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            files.write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    files.sync_directory(directory)
 
 
 def _lost_line(damage: Damage) -> str:
