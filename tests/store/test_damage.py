@@ -245,6 +245,7 @@ async def test_the_desk_opens_on_a_damaged_store_and_shows_the_warning(tmp_path:
                 await pilot.app.workers.wait_for_complete()
                 await pilot.pause()
             warning = str(app.screen.query_one("#header-damage", Static).render())
+            assert warning.startswith("STORE DAMAGED")
             assert "live/journal.0 line 2" in warning and REPAIR in warning
             assert app.screen.query_one("#header-damage").display
             shown = [row.sr.id for row in app.screen.query_one(VirtualTable).rows]

@@ -54,7 +54,10 @@ class DeskHeader(Vertical):
         self.status = status
         self.set_class(status.drill, "-drill")
         self.set_class(bool(status.damage), "-damaged")
-        self.query_one("#header-damage", Static).update(status.damage)
+        if status.damage:
+            self.query_one("#header-damage", Static).update(
+                f"{self.words['store.damaged']}: {status.damage}"
+            )
         words = self.words
         line = Text()
         line.append(f"{words['shift']}: {', '.join(status.shift) or '—'}   ")
