@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from dispatcher.cli.terminal import styled
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
 ROSTER_ENV = "DISPATCHER_ROSTER"
@@ -108,7 +109,7 @@ def open_store(data_dir: Path | None) -> Iterator[Store]:
         finally:
             line = store.damage_warning()
             if line:
-                click.secho(f"warning: {line}", fg="yellow", err=True)
+                styled(f"warning: {line}", fg="yellow", err=True)
 
 
 def with_store(command: Callable) -> Callable:

@@ -22,6 +22,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.terminal import styled
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
@@ -44,6 +45,7 @@ from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
+from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
 from dispatcher.store.transfer import export_lines, import_file
 
@@ -167,7 +169,7 @@ def new(
         return
     click.echo(request.id)
     if request.is_emergency:
-        click.secho(
+        styled(
             f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
             fg="red",
             bold=True,
@@ -176,7 +178,7 @@ def new(
     if chain is not None:
         click.echo(f"call-out: the {chain} chain started", err=True)
         if EngineLease(store.data_dir).holder() is None:
-            click.secho(
+            styled(
                 "no engine runs on this data directory: nobody is paged until "
                 "`dispatcher engine` or a desk runs",
                 fg="yellow",
@@ -637,15 +639,14 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     count, lines = export_lines(RequestRepository(store), request_filter)
     with progress_bar(count, "exporting") as done:
-        if output is None:
-            for line in lines:
-                sys.stdout.write(line)
-                done(1)
-            return
-        partial = output.with_name(output.name + ".partial")
-        with partial.open("w", encoding="utf-8") as out:
+
+        def write(out) -> None:
             for line in lines:
                 out.write(line)
                 done(1)
-        partial.replace(output)
+
+        if output is None:
+            write(sys.stdout)
+            return
+        write_output(output, write)
     click.echo(f"exported {count} requests to {output}", err=True)

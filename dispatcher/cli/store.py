@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import data_option, echo_json, progress_bar
-from dispatcher.store import default_data_dir, write_notice
+from dispatcher.store import default_data_dir
 from dispatcher.store.check import check_store, partition_labels
+from dispatcher.store.damage import write_notice
 from dispatcher.store.repair import repair_store
 
 

@@ -32,6 +32,7 @@ appended; reads catch up with one fstat). Errors are `StoreError`, one line nami
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import zlib
@@ -46,7 +47,7 @@ from tinydb.table import Document
 from dispatcher.errors import StoreError
 from dispatcher.store import files
 from dispatcher.store.compaction import DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_RATIO, Policy
-from dispatcher.store.damage import Damage, warning
+from dispatcher.store.damage import Damage, read_notice, warning, write_notice
 from dispatcher.store.journal import reason
 from dispatcher.store.partition import Partition
 from dispatcher.store.table import PartitionDB
@@ -83,7 +84,11 @@ class Store:
         self.data_dir = Path(data_dir)
         self._policy = Policy(compact_min_bytes, compact_ratio)
         try:
-            (self.data_dir / "archive").mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(mode=files.DIR_MODE, parents=True, exist_ok=True)
+            if os.stat(self.data_dir).st_mode & 0o077:  # made by an older version, or by hand
+                with contextlib.suppress(PermissionError):  # not ours: leave it as it is
+                    os.chmod(self.data_dir, files.DIR_MODE)
+            (self.data_dir / "archive").mkdir(mode=files.DIR_MODE, exist_ok=True)
         except OSError as exc:
             raise StoreError(
                 f"cannot create data directory {self.data_dir}: {reason(exc)}"
@@ -206,7 +211,7 @@ class Store:
         """The damage this process has found in the partitions it read, and what the damage
         notice (`DAMAGED`, written by any process that found damage) lists."""
         found = {d.describe(): d for p in self._partitions() for d in p.damage}
-        for line in _read_notice(self.data_dir):
+        for line in read_notice(self.data_dir):
             where, _, why = line.partition(": ")
             file, _, lineno = where.partition(" line ")
             damage = Damage(file, int(lineno) if lineno.isdigit() else None, why)
@@ -254,31 +259,6 @@ def archived_table(store: Store, sr_id: str, name: str):
     if period not in store.archive_periods():
         return None
     return store.archive(period).table(name)
-
-
-DAMAGE_NOTICE = "DAMAGED"
-
-
-def _read_notice(data_dir: Path) -> list[str]:
-    try:
-        text = (data_dir / DAMAGE_NOTICE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    return [line for line in text.splitlines() if line.strip()]
-
-
-def write_notice(data_dir: Path, lines: list[str]) -> None:
-    """Set the damage notice to `lines` ("live/journal.0 line 5: checksum mismatch"), or
-    remove it when there are none. Best effort: the notice only repeats what the files show."""
-    notice, tmp = data_dir / DAMAGE_NOTICE, data_dir / (DAMAGE_NOTICE + ".tmp")
-    try:
-        if not lines:
-            notice.unlink(missing_ok=True)
-            return
-        tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        os.replace(tmp, notice)
-    except OSError:
-        pass
 
 
 def _counter_id(key: str) -> int:

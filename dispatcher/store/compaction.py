@@ -45,7 +45,7 @@ def install_snapshot(directory: Path, generation: int, tables: Tables, high: dic
                 raise ValueError(f"{new_journal.name} already holds commits")
             new_journal.unlink()  # empty: what an interrupted compaction created
         size = snapshots.write_verified(directory, generation, tables, high)
-        os.close(os.open(new_journal, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644))
+        os.close(os.open(new_journal, os.O_RDWR | os.O_CREAT | os.O_EXCL, files.FILE_MODE))
         created = True
         files.sync_directory(directory)
         os.replace(directory / files.SNAPSHOT_TMP, directory / files.SNAPSHOT)

@@ -10,10 +10,13 @@ every recoverable record into a new directory. Nothing damaged is ever deleted o
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from dispatcher.errors import StoreError
+from dispatcher.store import files
 
 REPAIR_HINT = "run `dispatcher store repair`"
 _DOC_KEY = re.compile(rb'"(\d{1,20})":\{')
@@ -79,3 +82,31 @@ def ids_in_line(body: bytes) -> tuple[tuple[str, int], ...]:
         return tuple(found)
     except (ValueError, KeyError, TypeError, AttributeError):
         return tuple(("?", int(key)) for key in _DOC_KEY.findall(body))
+
+
+DAMAGE_NOTICE = "DAMAGED"
+
+
+def read_notice(data_dir: Path) -> list[str]:
+    """The lines of the damage notice (`DAMAGED` in the data directory), if any."""
+    try:
+        text = (data_dir / DAMAGE_NOTICE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def write_notice(data_dir: Path, lines: list[str]) -> None:
+    """Set the damage notice to `lines` ("live/journal.0 line 5: checksum mismatch"), or
+    remove it when there are none. Best effort: the notice only repeats what the files show."""
+    notice, tmp = data_dir / DAMAGE_NOTICE, data_dir / (DAMAGE_NOTICE + ".tmp")
+    try:
+        if not lines:
+            notice.unlink(missing_ok=True)
+            return
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, files.FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("".join(line + "\n" for line in lines))
+        os.replace(tmp, notice)
+    except OSError:
+        pass

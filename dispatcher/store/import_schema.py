@@ -6,13 +6,13 @@ which the position gives). `check_record` returns the record normalised (ids in 
 spelling, SR-20261124-0042; criteria in upper case; defaults filled in) or `field: reason`
 problems, one per field. Types are strict (`"drill": "false"` is not a boolean, a site is
 text, not a number); enumerations, time formats (ISO 8601 with a UTC offset) and lengths are
-checked; text may not hold control characters (multi-line fields may hold newlines and tabs).
+checked; text may not hold control characters (`domain.text.check`; multi-line fields may hold
+newlines and tabs).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -29,6 +29,7 @@ from dispatcher.domain.requests import (
     format_id,
     parse_id,
 )
+from dispatcher.domain.text import UnsafeText, check
 from dispatcher.errors import DispatcherError
 
 Problems = list[str]
@@ -39,16 +40,16 @@ _CRITERION = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}\Z")
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 MAX_DATA_BYTES = 16 * 1024
+MULTILINE = frozenset({"words", "note", "text"})  # keys of event data that may hold newlines
 
 
-def _control(value: str, block: bool) -> bool:
-    if value.isprintable():
-        return False
-    allowed = "\n\t" if block else ""
-    return any(
-        unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed and ch != "\u200d"
-        for ch in value
-    )
+def _unsafe(value: str, where: str, multiline: bool, problems: Problems) -> bool:
+    try:
+        check(value, where, multiline=multiline)
+    except UnsafeText as unsafe:
+        problems.append(str(unsafe))
+        return True
+    return False
 
 
 def text(most: int, *, least: int = 0, block: bool = False, pattern: re.Pattern | None = None):
@@ -59,8 +60,8 @@ def text(most: int, *, least: int = 0, block: bool = False, pattern: re.Pattern 
             problems.append(f"{where}: must not be empty" if least == 1 else f"{where}: too short")
         elif len(value) > most:
             problems.append(f"{where}: longer than {most} characters")
-        elif _control(value, block):
-            problems.append(f"{where}: holds control characters")
+        elif not value.isprintable() and _unsafe(value, where, block, problems):
+            pass
         elif pattern is not None and not pattern.match(value):
             problems.append(f"{where}: not in the expected form")
         return value
@@ -188,7 +189,8 @@ def event_data(value: Any, where: str, problems: Problems) -> Any:
 def _plain(value: Any, where: str, problems: Problems) -> int:
     """Check one value of an event's data; returns about how many bytes it holds."""
     if isinstance(value, str):
-        text(1000)(value, where, problems)
+        multiline = where.rsplit(".", 1)[-1] in MULTILINE
+        text(1000, block=multiline)(value, where, problems)
         return len(value) + 2
     if isinstance(value, dict):
         size = 2

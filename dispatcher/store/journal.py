@@ -43,7 +43,7 @@ class Journal:
         with store_errors(f"cannot open {self.path}"):
             created = create and not self.path.exists()
             flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT if create else 0)
-            self.fd = os.open(self.path, flags, 0o644)
+            self.fd = os.open(self.path, flags, files.FILE_MODE)
             if created:
                 files.sync_directory(directory)
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dispatcher.store import files
 from dispatcher.store.journal import store_errors
 
 
@@ -17,7 +18,7 @@ class FileLock:
         self.path = path
         self.locked = False
         with store_errors(f"cannot open {path.parent}"):
-            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
 
     def acquire(self) -> None:
         with store_errors(f"cannot lock {self.path}"):

@@ -56,7 +56,7 @@ class Partition(LoggedTables):
         self._snapshot_size = 0
         self._closed = False
         with store_errors(f"cannot open {directory}"):
-            directory.mkdir(parents=True, exist_ok=True)
+            directory.mkdir(mode=files.DIR_MODE, parents=True, exist_ok=True)
         self._lock = FileLock(directory / files.LOCK)
 
     # -- loading and catching up -------------------------------------------------------------

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dispatcher.errors import DispatcherError
-from dispatcher.store import DAMAGE_NOTICE, Store, compaction, files
+from dispatcher.store import Store, compaction, files
 from dispatcher.store.check import (
     LOST_AND_FOUND,
     partition_labels,
@@ -28,7 +28,7 @@ from dispatcher.store.check import (
     readable_id,
     shared_lock,
 )
-from dispatcher.store.damage import Damage
+from dispatcher.store.damage import DAMAGE_NOTICE, Damage
 from dispatcher.store.requests import EVENT_ID_FACTOR, EVENTS, REQUESTS
 from dispatcher.store.sequences import numbered_ids
 from dispatcher.store.snapshots import Image
@@ -73,6 +73,8 @@ def repair_store(
     if target.exists():
         raise DispatcherError(f"{target}: already exists; name a new directory with --into")
     report = RepairReport(data_dir, target)
+    target.mkdir(mode=files.DIR_MODE)
+    (target / "archive").mkdir(mode=files.DIR_MODE)
     highest: dict[str, int] = {}
     for label in labels:
         with shared_lock(data_dir / label):  # the files copied are the files read
@@ -85,7 +87,7 @@ def repair_store(
             for key, number in numbered_ids(image.tables, label.startswith("archive/")):
                 highest[key] = max(highest.get(key, 0), number)
             directory = target / label
-            directory.mkdir(parents=True)
+            directory.mkdir(mode=files.DIR_MODE, parents=True)
             if image.damage or len(report.lost) > lost_before:
                 compaction.install_snapshot(directory, 1, image.tables, image.high)
             else:  # sound and consistent: its files, as they were read
@@ -97,7 +99,9 @@ def repair_store(
     with Store(target) as store, store.atomic(store.counters):
         for key, number in highest.items():
             store.raise_sequence(key, number, db=store.counters)
-    (target / REPORT_NAME).write_text("\n".join(report.lines()) + "\n", encoding="utf-8")
+    fd = os.open(target / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(report.lines()) + "\n")
     return report
 
 
@@ -110,7 +114,7 @@ def _copy_partition(source: Path, directory: Path, image: Image) -> None:
     for name in names:
         with open(source / name, "rb") as reading:
             data = reading.read(image.pos if name != files.SNAPSHOT else -1)
-        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
         try:
             files.write_all(fd, data)
             os.fsync(fd)

@@ -22,11 +22,12 @@ from dispatcher.errors import DispatcherError
 from dispatcher.store.bulk import differing, existing_ids
 from dispatcher.store.damage import StoreDamaged
 from dispatcher.store.import_schema import check_record, normalise_checked
+from dispatcher.store.paths import open_input
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
 BATCH = 2_000
 MAX_ERRORS_SHOWN = 20
-MAX_LINE_BYTES = 4 * 1024 * 1024
+MAX_LINE_BYTES = 4_000_000  # one SR with a long timeline fits many times over
 Progress = Callable[[int], None]  # told how many more bytes (or records) are done
 
 
@@ -66,11 +67,7 @@ def _records(
 ) -> Iterator[tuple[int, dict | None, list[str]]]:
     """(line number, normalised record or None, problems) for every non-blank line; when the
     file was `checked` already, records are only normalised."""
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from error
-    with handle:
+    with open_input(path) as handle:  # only a regular file
         number = 0
         while line := handle.readline(MAX_LINE_BYTES + 1):
             number += 1
@@ -79,7 +76,7 @@ def _records(
                 while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
                     progress(len(rest))
                 progress(len(rest))
-                yield number, None, [f"(line): longer than {MAX_LINE_BYTES} bytes"]
+                yield number, None, [f"(line): longer than {MAX_LINE_BYTES:,} bytes"]
                 continue
             if not line.strip():
                 continue

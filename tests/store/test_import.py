@@ -66,7 +66,7 @@ def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
         ({"summary": None}, "summary: must be text, not null"),
         ({"summary": ""}, "summary: must not be empty"),
         ({"category": ["fault_support"]}, "category: must be one of consultation"),
-        ({"summary": "bell \x07 and escape \x1b[2J"}, "summary: holds control characters"),
+        ({"summary": "bell \x07 and escape \x1b[2J"}, "summary: control character BEL"),
         ({"criteria": ["13"]}, "criteria[0]: base criteria are 1-12"),
         ({"callback_attempts": True}, "callback_attempts: must be a whole number"),
         ({"event_count": 3}, "(record): unknown field 'event_count'"),
