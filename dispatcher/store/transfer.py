@@ -52,7 +52,7 @@ class ImportSummary:
 
 
 def _parse(record: dict[str, Any]) -> tuple[ServiceRequest, list[Event]]:
-    timeline = record["timeline"]
+    timeline = record.get("timeline", [])
     fields = {k: v for k, v in record.items() if k != "timeline"}
     sr = ServiceRequest.from_dict({**fields, "event_count": len(timeline)})
     events = [

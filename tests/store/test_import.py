@@ -94,11 +94,17 @@ def test_ids_are_normalised_so_zero_padding_cannot_hide_a_duplicate(tmp_path: Pa
         assert not store.holds_data("counters")  # no counter was raised either
 
 
-def test_an_imported_id_is_stored_in_its_one_spelling(tmp_path: Path) -> None:
-    _, result = _import(tmp_path, _record(7, id="sr-20261123-00007"))
+def test_an_imported_id_is_stored_in_its_one_spelling_and_defaults_are_filled(
+    tmp_path: Path,
+) -> None:
+    bare = {k: v for k, v in _record(8).items() if k in ("id", "received", "category", "summary")}
+    _, result = _import(tmp_path, _record(7, id="sr-20261123-00007"), bare)
     assert result.exit_code == 0, result.output
     with Store(tmp_path / "data") as store:
-        assert RequestRepository(store).get("SR-20261123-0007").id == "SR-20261123-0007"
+        repository = RequestRepository(store)
+        assert repository.get("SR-20261123-0007").id == "SR-20261123-0007"
+        assert repository.get("SR-20261123-0008").severity.value == "minor"
+        assert repository.timeline("SR-20261123-0008") == []
 
 
 # -- the fuzz: whatever is accepted renders everywhere; whatever is refused says where ------
