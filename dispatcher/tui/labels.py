@@ -46,6 +46,7 @@ EN = {
     "engine.none": N_("nobody (timers wait)"),
     "channels": N_("channels"),
     "drill.banner": N_("DRILL RUNNING — every message is marked as a drill"),
+    "store.damaged": N_("STORE DAMAGED — changes cannot be saved"),
     "new.title": N_("New service request"),
     "new.summary": N_("Summary (one line)"),
     "new.description": N_("Description"),
