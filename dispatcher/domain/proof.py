@@ -1,0 +1,269 @@
+"""The proof of the chains: every request the desk can receive reaches someone at every step,
+at every minute of the horizon.
+
+For every routing input (each site × each product, as an emergency and as each category and
+severity) the roster's routing picks a chain; each step of that chain must reach at least one
+named person with a contact method that an enabled channel (the desk's manual relay at
+worst) reaches. Time is cut at every handoff and override edge of the roles a step names, so
+the people a step pages are constant between two cuts: the step is resolved once per stretch,
+by `routing.resolve_step`, the function the engine pages through. Inputs whose steps name the
+same units and roles share one computation, and one hole is reported once for all of them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dispatcher.domain.callout import routes_for
+from dispatcher.domain.chains import ChainStep, PersonTarget
+from dispatcher.domain.oncall import Roster, Span
+from dispatcher.domain.recurrence import runs
+from dispatcher.domain.requests import Category, Level, Severity
+from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
+from dispatcher.domain.rotation import Override
+from dispatcher.domain.routing import describe_target, resolve_step, route
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class RoutingInput:
+    """What routing reads from a request: its site, product, emergency flag, category and
+    severity (the last two are None for an emergency, whose chain does not depend on them)."""
+
+    site: str
+    product: str
+    category: Category | None = None
+    severity: Severity | None = None
+
+    @property
+    def emergency(self) -> bool:
+        return self.category is None
+
+    def to_dict(self) -> dict:
+        return {
+            "site": self.site,
+            "product": self.product,
+            "emergency": self.emergency,
+            "category": self.category.value if self.category else None,
+            "severity": self.severity.value if self.severity else None,
+        }
+
+
+@dataclass(frozen=True)
+class ChainHole:
+    """Stretches during which one step of one chain reaches nobody, for some inputs."""
+
+    chain: str
+    step: int  # 1-based
+    inputs: tuple[RoutingInput, ...]
+    intervals: tuple[Interval, ...]
+    nobody_for: tuple[str, ...]  # the targets that reached nobody, described
+    zone: str  # the zone its recurrence is told in: the step's first rotation's
+
+    def who(self) -> str:
+        """ "emergency chain, bill-one at Shanghai" for the inputs it concerns."""
+        products = ", ".join(dict.fromkeys(i.product for i in self.inputs))
+        sites = ", ".join(dict.fromkeys(i.site for i in self.inputs))
+        kinds = dict.fromkeys(
+            f"{i.category.value} {i.severity.value}" for i in self.inputs if i.category
+        )
+        text = f"{self.chain} chain, {products} at {sites}"
+        return text + (f" ({'; '.join(kinds)})" if kinds else "")
+
+    def describe(self, start: datetime, end: datetime) -> list[str]:
+        """One line per recurrence: "<who>: step N reaches nobody — every day …"."""
+        why = f" ({', '.join(self.nobody_for)})" if self.nobody_for else ""
+        return [
+            f"{self.who()}: step {self.step} reaches nobody{why} — {run.describe()}"
+            for run in runs(list(self.intervals), self.zone, start, end)
+        ]
+
+    def to_dict(self) -> dict:
+        return {
+            "chain": self.chain,
+            "step": self.step,
+            "inputs": [i.to_dict() for i in self.inputs],
+            "nobody_for": list(self.nobody_for),
+            "zone": self.zone,
+            "intervals": [{"from": a, "to": b} for a, b in self.intervals],
+        }
+
+
+@dataclass(frozen=True)
+class ChainProof:
+    start: datetime
+    end: datetime
+    inputs: int  # routing inputs proven
+    holes: tuple[ChainHole, ...]
+    unrouted: tuple[tuple[str, str], ...] = ()  # (category, severity) that select no chain
+
+    @property
+    def proven(self) -> bool:
+        return not self.holes
+
+    def to_dict(self) -> dict:
+        return {
+            "from": self.start,
+            "to": self.end,
+            "inputs": self.inputs,
+            "proven": self.proven,
+            "holes": [h.to_dict() for h in self.holes],
+            "unrouted": [{"category": c, "severity": s} for c, s in self.unrouted],
+        }
+
+
+@dataclass
+class Timelines:
+    """Every (unit, role) timeline over the horizon, computed once and looked up by instant."""
+
+    roster: Roster
+    start: datetime
+    end: datetime
+    overrides: tuple[Override, ...] = ()
+    _spans: dict[tuple[str, Role], tuple[list[Span], list[datetime]]] = field(default_factory=dict)
+
+    def spans(self, unit: str, role: Role) -> list[Span]:
+        return self._load(unit, role)[0]
+
+    def holders(self, unit: str, role: Role, at: datetime) -> tuple[str, ...]:
+        spans, starts = self._load(unit, role)
+        index = bisect_right(starts, at) - 1
+        return spans[index].people if index >= 0 and at < spans[index].end else ()
+
+    def _load(self, unit: str, role: Role) -> tuple[list[Span], list[datetime]]:
+        key = (unit, role)
+        if key not in self._spans:
+            spans = self.roster.timeline(unit, role, self.start, self.end, self.overrides)
+            self._spans[key] = (spans, [s.start for s in spans])
+        return self._spans[key]
+
+
+def routing_inputs(roster: Roster) -> tuple[dict[str, list[RoutingInput]], list[tuple[str, str]]]:
+    """Every input by the chain it selects, and the (category, severity) pairs with no chain."""
+    sites = [
+        site
+        for unit in roster.units.values()
+        if unit.kind in (UnitKind.BRANCH, UnitKind.OVERSEAS_SITE)
+        for site in unit.sites
+    ]
+    by_chain: dict[str, list[RoutingInput]] = {}
+    unrouted: list[tuple[str, str]] = []
+    kinds: list[tuple[Category | None, Severity | None]] = [(None, None)]
+    kinds += [(c, s) for c in Category for s in Severity]
+    for category, severity in kinds:
+        # The chain depends on the emergency flag, the category and the severity alone.
+        chain = route(
+            roster,
+            category or Category.FAULT_SUPPORT,
+            Level.L1,
+            "",
+            "",
+            emergency=category is None,
+            severity=severity,
+        ).chain
+        if chain is None:
+            unrouted.append((str(category), str(severity)))
+            continue
+        by_chain.setdefault(chain, []).extend(
+            RoutingInput(site, product, category, severity)
+            for product in roster.products
+            for site in sites
+        )
+    return by_chain, unrouted
+
+
+def prove_chains(
+    roster: Roster,
+    start: datetime,
+    end: datetime,
+    reaches: Mapping[str, frozenset[ContactKind]],
+    overrides: tuple[Override, ...] = (),
+) -> ChainProof:
+    """Every stretch of [start, end) in which a step of a chain reaches nobody, for any input.
+
+    `reaches` maps each enabled channel (the desk relay included) to the contact kinds it
+    reaches; a person counts as reached when one of their contact methods is among them,
+    exactly as the engine picks routes (`callout.routes_for`)."""
+    timelines = Timelines(roster, start, end, overrides)
+    by_chain, unrouted = routing_inputs(roster)
+    found: dict[tuple, tuple[list[RoutingInput], list[Interval], tuple[str, ...]]] = {}
+    for chain_id, inputs in by_chain.items():
+        chain = roster.chains[chain_id]
+        for number, step in enumerate(chain.steps, start=1):
+            for given in inputs:
+                key = (chain_id, number, _step_key(roster, step, given))
+                if key not in found:
+                    holes, nobody = _step_holes(roster, step, given, timelines, reaches)
+                    found[key] = ([], holes, nobody)
+                found[key][0].append(given)
+    holes = [
+        ChainHole(chain, number, tuple(inputs), tuple(intervals), nobody, _zone(roster, key))
+        for (chain, number, key), (inputs, intervals, nobody) in found.items()
+        if intervals
+    ]
+    holes.sort(key=lambda h: (h.intervals[0][0], h.chain, h.step))
+    count = sum(len(inputs) for inputs in by_chain.values())
+    return ChainProof(start, end, count, tuple(holes), tuple(unrouted))
+
+
+def _step_key(roster: Roster, step: ChainStep, given: RoutingInput) -> tuple:
+    """What the step's people depend on for this input: its targets with units filled in."""
+    return tuple(
+        t
+        if isinstance(t, PersonTarget)
+        else (roster.resolve_unit(t.unit, site=given.site, product=given.product), t.role)
+        for t in step.targets
+    )
+
+
+def _step_holes(
+    roster: Roster,
+    step: ChainStep,
+    given: RoutingInput,
+    timelines: Timelines,
+    reaches: Mapping[str, frozenset[ContactKind]],
+) -> tuple[list[Interval], tuple[str, ...]]:
+    """The stretches in which the step reaches nobody reachable, and the targets to blame."""
+    cuts = {timelines.start, timelines.end}
+    for unit, role in _pairs(_step_key(roster, step, given)):
+        cuts.update(span.start for span in timelines.spans(unit, role))
+    bounds = sorted(c for c in cuts if timelines.start <= c <= timelines.end)
+    holes: list[Interval] = []
+    blamed: dict[str, None] = {}
+    for left, right in itertools.pairwise(bounds):
+        people, nobody = resolve_step(
+            roster,
+            step,
+            given.site,
+            given.product,
+            lambda unit, role, at=left: timelines.holders(unit, role, at),
+        )
+        if any(_reached(person, step, reaches) for person in people):
+            continue
+        blamed.update(dict.fromkeys(map(describe_target, nobody)))
+        blamed.update(dict.fromkeys(f"{p.id} has no contact a channel reaches" for p in people))
+        if holes and holes[-1][1] == left:
+            holes[-1] = (holes[-1][0], right)
+        else:
+            holes.append((left, right))
+    return holes, tuple(blamed)
+
+
+def _reached(person: Person, step: ChainStep, reaches: Mapping[str, frozenset]) -> bool:
+    return bool(routes_for(person, step.channels, reaches).ordered)
+
+
+def _pairs(key: tuple) -> list[tuple[str, Role]]:
+    return [k for k in key if not isinstance(k, PersonTarget) and k[0] is not None]
+
+
+def _zone(roster: Roster, key: tuple) -> str:
+    for unit, role in _pairs(key):
+        for rotation in roster.rotations_for(unit, role):
+            return rotation.timezone
+    return "UTC"
