@@ -19,10 +19,11 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.domain.coverage import check_coverage
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
+from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar
 from dispatcher.roster.overrides import OverrideRepository
@@ -73,47 +74,50 @@ def _at(value: datetime) -> str:
 )
 @click.option(
     "--days",
-    default=28,
-    show_default=True,
-    type=click.IntRange(1, 366),
-    help="How many days ahead.",
+    type=click.IntRange(1, 731),
+    help="How many days ahead (default: one year, so both daylight-saving seasons).",
 )
 @click.option("--from", "start", metavar="DATE", help="Start (ISO date or date-time; default now).")
 @data_option
 @json_option
 def check(
-    path: Path | None, days: int, start: str | None, data_dir: Path | None, as_json: bool
+    path: Path | None, days: int | None, start: str | None, data_dir: Path | None, as_json: bool
 ) -> None:
-    """Validate the roster and prove 24×7 reachability: exit 0 reachable, 1 gaps, 2 invalid.
+    """Validate the roster and prove it: exit 0 proven, 1 problems found, 2 invalid.
 
-    A gap is a time when a required unit and role has no one on call, or no one on call with
-    a phone number. People on call without a mobile are warnings: a call reaches them, SMS not."""
+    Proves every required unit and role, and every chain for every request that selects it
+    (each site, product, category and severity, and as an emergency): at every minute, each
+    step reaches someone with a contact method a channel reaches. Rotation overlaps and
+    overrides that cover nobody are reported on the same horizon."""
     roster = load_roster_for_command(path or Path("contacts.yaml"))
     begin = _parse_instant(start, "--from")
-    report = check_coverage(
-        roster, begin, begin + timedelta(days=days), _stored_overrides(data_dir)
-    )
+    end = begin + timedelta(days=days) if days else one_year_from(begin)
+    verdict = check_roster(roster, begin, end, DEFAULT_REACHES, _stored_overrides(data_dir))
     if as_json:
-        echo_json(report)
+        echo_json(verdict)
     else:
+        _print_verdict(roster, verdict)
+    click.get_current_context().exit(0 if verdict.proven else 1)
+
+
+def _print_verdict(roster: Roster, verdict: RosterVerdict) -> None:
+    click.echo(
+        f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
+        f"{len(verdict.coverage.pairs)} required pairs, {len(roster.chains)} chains for "
+        f"{verdict.chains.inputs} routing inputs, {_at(verdict.start)} to {_at(verdict.end)}"
+    )
+    for line in verdict.problems():
+        click.echo(line)
+    for warning in verdict.coverage.no_mobile:
         click.echo(
-            f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
-            f"{len(report.pairs)} required pairs, {_at(report.start)} to {_at(report.end)}"
+            f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
+            f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
         )
-        for gap in report.gaps:
-            dst = f" (daylight-saving change in {gap.dst_zone})" if gap.dst_zone else ""
-            click.echo(
-                f"GAP  {gap.unit} {gap.role.value}: {_at(gap.start)} to {_at(gap.end)}: {gap.reason}{dst}"
-            )
-        for warning in report.no_mobile:
-            click.echo(
-                f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
-                f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
-            )
-        click.echo(
-            "reachable at every minute" if report.reachable else f"{len(report.gaps)} gap(s)"
-        )
-    click.get_current_context().exit(0 if report.reachable else 1)
+    if verdict.chains.unrouted:
+        kinds = sorted({category for category, _ in verdict.chains.unrouted})
+        click.echo(f"NOTE no chain for {', '.join(kinds)} requests: the desk pages nobody for them")
+    problems = len(verdict.problems())
+    click.echo("reachable at every minute" if verdict.proven else f"{problems} problem(s)")
 
 
 @roster_group.command("oncall")

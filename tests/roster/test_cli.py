@@ -43,8 +43,8 @@ def test_check_with_a_gap_exits_1_and_reports_it_in_json(tmp_path: Path, base_te
     )
     assert result.exit_code == 1
     report = json.loads(result.output)
-    assert report["reachable"] is False
-    assert {(g["unit"], g["from"]) for g in report["gaps"]} >= {
+    assert report["proven"] is False and report["coverage"]["reachable"] is False
+    assert {(g["unit"], g["from"]) for g in report["coverage"]["gaps"]} >= {
         ("br-sh", "2026-11-24T12:00:00+00:00")
     }
 
