@@ -16,7 +16,7 @@ from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.roster import load_roster, parse_roster
 from dispatcher.roster.errors import RosterError
 
-from .conftest import SAMPLE, person, rotation, small_roster, utc
+from .conftest import SAMPLE, rotation, small_roster, utc
 
 # bill-one the only product of its line, Shanghai the only site of its branch, and nobody
 # on call 00:00-08:00 Shanghai time for the branch's case handlers, its GMs and the line.
@@ -148,8 +148,12 @@ def test_someone_on_call_whom_no_channel_reaches_is_a_hole():
     assert "sh-li-na has no contact a channel reaches" in hole.nobody_for
 
 
-SHANGHAI_DAY = dict(slots=["alice", None], zone="Asia/Shanghai", handoffs=((0, 8, 0), (0, 20, 0)))
-LONDON_LATE = dict(slots=[None, "bob"], zone="Europe/London", handoffs=((0, 0, 0), (0, 12, 0)))
+SHANGHAI_DAY = {
+    "slots": ["alice", None],
+    "zone": "Asia/Shanghai",
+    "handoffs": ((0, 8, 0), (0, 20, 0)),
+}
+LONDON_LATE = {"slots": [None, "bob"], "zone": "Europe/London", "handoffs": ((0, 0, 0), (0, 12, 0))}
 
 
 def overlap_verdict(anchor: date) -> list[str]:
