@@ -25,7 +25,7 @@ from dispatcher.domain.rotation import Override
 from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
 from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.errors import DispatcherError
-from dispatcher.roster.ical import pairs_of_person, shifts_calendar
+from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
 
@@ -304,7 +304,8 @@ def ical(
     roster_path: Path,
     data_dir: Path | None,
 ) -> None:
-    """Write the shifts of a unit or a person as an iCalendar (.ics) file."""
+    """Write the shifts of a unit or a person as an iCalendar (.ics) file: shifts crossing
+    the window's edges whole, each with a UID that stays the same in every export."""
     if bool(unit) == bool(person):
         raise DispatcherError("give exactly one of --unit or --person")
     roster = load_roster_for_command(roster_path)
@@ -323,12 +324,12 @@ def ical(
         pairs = [(r.unit, r.role) for r in roster.rotations.values() if r.unit == unit]
         pairs = list(dict.fromkeys(p for p in pairs if not role or p[1].value == role))
     duties = [
-        (pair_unit, pair_role, span)
+        duty
         for pair_unit, pair_role in pairs
-        for span in roster.timeline(pair_unit, pair_role, begin, end, overrides)
-        if (person in span.people if person else span.people)
+        for duty in whole_duties(roster, pair_unit, pair_role, begin, end, overrides, person)
     ]
-    data = shifts_calendar(roster, duties, f"On call: {person or unit}", datetime.now(UTC))
+    title = f"On call: {person or unit}"
+    data = shifts_calendar(roster, duties, title, datetime.now(UTC), person)
     if output:
         output.write_bytes(data)
         click.echo(f"{output}: {len(duties)} shifts", err=True)

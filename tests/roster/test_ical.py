@@ -1,0 +1,65 @@
+"""The calendar export (finding 4): shifts crossing the window's edges are whole, and one
+shift exported twice keeps one UID, so a subscribed calendar updates instead of duplicating."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from dispatcher.cli import cli
+
+from .conftest import SAMPLE
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def export(tmp_path: Path, start: str, days: str, *who: str) -> list:
+    out = tmp_path / f"{start}-{days}.ics"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "roster",
+            "ical",
+            *who,
+            "--from",
+            start,
+            "--days",
+            days,
+            "-o",
+            str(out),
+            "--roster",
+            str(SAMPLE),
+            "--data",
+            str(tmp_path / "d"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    calendar = Calendar.from_ical(out.read_bytes())
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    return list(calendar.walk("VEVENT"))
+
+
+def test_a_24_hour_shift_crossing_the_window_is_exported_whole(tmp_path: Path):
+    # London's case handlers hand over at 08:00 London time, 24 hours each.
+    events = export(tmp_path, "2026-11-24", "2", "--unit", "ovs-london", "--role", "case_handler")
+    spans = [(e["DTSTART"].dt, e["DTEND"].dt) for e in events]
+    assert spans == [
+        (datetime(2026, 11, d, 8, tzinfo=LONDON), datetime(2026, 11, d + 1, 8, tzinfo=LONDON))
+        for d in (23, 24, 25)
+    ]
+    assert all(e["DTSTART"].params["TZID"] == "Europe/London" for e in events)
+    assert all(e["SEQUENCE"] == 0 and e["DTSTAMP"].dt.tzinfo is not None for e in events)
+
+
+def test_one_shift_exported_twice_keeps_its_uid(tmp_path: Path):
+    first = export(tmp_path, "2026-11-24", "3", "--person", "uk-tom-gao")
+    second = export(tmp_path, "2026-11-25T13:00", "5", "--person", "uk-tom-gao")
+    by_uid = {str(e["UID"]): (e["DTSTART"].dt, e["DTEND"].dt) for e in first}
+    again = {str(e["UID"]): (e["DTSTART"].dt, e["DTEND"].dt) for e in second}
+    shared = set(by_uid) & set(again)
+    assert shared and all(by_uid[u] == again[u] for u in shared)
+    [uid] = shared
+    assert uid == "uk-case.uk-tom-gao.20261125T080000Z@dispatcher"
+    assert by_uid[uid][1] - by_uid[uid][0] == timedelta(hours=24)
