@@ -155,9 +155,7 @@ def shifts_calendar(
         event.add("sequence", duty.overrides)
         event.add("dtstart", duty.start.astimezone(zone))
         event.add("dtend", duty.end.astimezone(zone))
-        event.add(
-            "summary", f"On call: {duty.role.value} for {unit_name} — {names or 'NOBODY'}"
-        )
+        event.add("summary", f"On call: {duty.role.value} for {unit_name} — {names or 'NOBODY'}")
         event.add("description", "\n".join(_contact_lines(roster, duty.people)))
         calendar.add_component(event)
     calendar.add_missing_timezones()
