@@ -257,14 +257,13 @@ def _relevant_overrides(
         o for o in overrides if o.end > start and o.start < end and o.applies_to(unit, role)
     ]
     holders = holders | {o.person for o in candidates if o.covers is None}
-    relevant: list[Override] = []
-    pending = sorted(candidates, key=lambda o: (o.start, o.id))
+    keep: set[int] = set()
+    pending = candidates
     while True:  # a cover of someone who is on call only through another override counts too
         found = [o for o in pending if o.covers is None or o.covers in holders]
         if not found:
             break
-        relevant += found
+        keep.update(map(id, found))
         holders |= {o.person for o in found}
-        pending = [o for o in pending if o not in found]
-    keep = set(map(id, relevant))
+        pending = [o for o in pending if id(o) not in keep]
     return tuple(o for o in candidates if id(o) in keep)

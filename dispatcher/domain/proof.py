@@ -12,9 +12,11 @@ same units and roles share one computation, and one hole is reported once for al
 
 from __future__ import annotations
 
+import functools
+import heapq
 import itertools
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -190,6 +192,7 @@ def prove_chains(
     reaches; a person counts as reached when one of their contact methods is among them,
     exactly as the engine picks routes (`callout.routes_for`)."""
     timelines = Timelines(roster, start, end, overrides)
+    reached = reach_test(reaches)
     by_chain, unrouted = routing_inputs(roster)
     found: dict[tuple, tuple[list[RoutingInput], list[Interval], tuple[str, ...]]] = {}
     for chain_id, inputs in by_chain.items():
@@ -198,7 +201,7 @@ def prove_chains(
             for given in inputs:
                 key = (chain_id, number, _step_key(roster, step, given))
                 if key not in found:
-                    holes, nobody = _step_holes(roster, step, given, timelines, reaches)
+                    holes, nobody = _step_holes(roster, step, given, timelines, reached)
                     found[key] = ([], holes, nobody)
                 found[key][0].append(given)
     holes = [
@@ -226,27 +229,41 @@ def _step_holes(
     step: ChainStep,
     given: RoutingInput,
     timelines: Timelines,
-    reaches: Mapping[str, frozenset[ContactKind]],
+    reached: Callable[[Person, tuple[str, ...]], bool],
 ) -> tuple[list[Interval], tuple[str, ...]]:
-    """The stretches in which the step reaches nobody reachable, and the targets to blame."""
-    cuts = {timelines.start, timelines.end}
-    for unit, role in _pairs(_step_key(roster, step, given)):
-        cuts.update(span.start for span in timelines.spans(unit, role))
-    bounds = sorted(c for c in cuts if timelines.start <= c <= timelines.end)
+    """The stretches in which the step reaches nobody reachable, and the targets to blame.
+
+    One sweep over the handoffs of the roles the step names: between two of them every role
+    has the same holders, and the step is resolved once for each combination of holders met.
+    """
+    pairs = list(dict.fromkeys(_pairs(_step_key(roster, step, given))))
+    slot = {pair: index for index, pair in enumerate(pairs)}
+    changes = list(
+        heapq.merge(
+            *(
+                [(span.start, index, span.people) for span in timelines.spans(*pair)]
+                for index, pair in enumerate(pairs)
+            ),
+            key=lambda change: change[0],
+        )
+    )
+    current: list[tuple[str, ...]] = [()] * len(pairs)
+    seen: dict[tuple, tuple[str, ...] | None] = {}  # holders -> None, or what to blame
     holes: list[Interval] = []
     blamed: dict[str, None] = {}
+    bounds = [timelines.start, *(at for at, _, _ in changes if at > timelines.start)]
+    bounds = [*dict.fromkeys(bounds), timelines.end]
+    position = 0
     for left, right in itertools.pairwise(bounds):
-        people, nobody = resolve_step(
-            roster,
-            step,
-            given.site,
-            given.product,
-            lambda unit, role, at=left: timelines.holders(unit, role, at),
-        )
-        if any(_reached(person, step, reaches) for person in people):
+        while position < len(changes) and changes[position][0] <= left:
+            current[changes[position][1]] = changes[position][2]
+            position += 1
+        holders = tuple(current)
+        if holders not in seen:
+            seen[holders] = _blame(roster, step, given, reached, slot, holders)
+        if seen[holders] is None:
             continue
-        blamed.update(dict.fromkeys(map(describe_target, nobody)))
-        blamed.update(dict.fromkeys(f"{p.id} has no contact a channel reaches" for p in people))
+        blamed.update(dict.fromkeys(seen[holders]))
         if holes and holes[-1][1] == left:
             holes[-1] = (holes[-1][0], right)
         else:
@@ -254,8 +271,35 @@ def _step_holes(
     return holes, tuple(blamed)
 
 
-def _reached(person: Person, step: ChainStep, reaches: Mapping[str, frozenset]) -> bool:
-    return bool(routes_for(person, step.channels, reaches).ordered)
+def _blame(
+    roster: Roster,
+    step: ChainStep,
+    given: RoutingInput,
+    reached: Callable[[Person, tuple[str, ...]], bool],
+    slot: dict[tuple[str, Role], int],
+    holders: tuple[tuple[str, ...], ...],
+) -> tuple[str, ...] | None:
+    """None when the step, resolved with these holders, reaches someone; else why not."""
+    people, nobody = resolve_step(
+        roster, step, given.site, given.product, lambda unit, role: holders[slot[(unit, role)]]
+    )
+    if any(reached(person, step.channels) for person in people):
+        return None
+    return (
+        *map(describe_target, nobody),
+        *(f"{p.id} has no contact a channel reaches" for p in people),
+    )
+
+
+def reach_test(reaches: Mapping[str, frozenset[ContactKind]]) -> Callable[[Person, tuple], bool]:
+    """Whether a step with these channels reaches a person, as the engine pages: a route
+    through an enabled channel (`callout.routes_for`); remembered per person and channels."""
+
+    @functools.cache
+    def reached(person: Person, channels: tuple[str, ...]) -> bool:
+        return bool(routes_for(person, channels, reaches).ordered)
+
+    return reached
 
 
 def _pairs(key: tuple) -> list[tuple[str, Role]]:

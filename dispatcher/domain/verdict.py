@@ -121,17 +121,34 @@ def idle_overrides(
     """Overrides in [start, end) that cover someone who is on call at no instant of their
     window, for no unit and role they apply to (through a rotation or another override)."""
     every = roster.overrides + overrides
-    pairs = list(dict.fromkeys((r.unit, r.role) for r in roster.rotations.values()))
-    pairs += [(o.unit, o.role) for o in every if o.covers is None and o.unit and o.role]
+    holds: dict[str, set[tuple[str, Role]]] = {}  # who can hold which pairs
+    for rotation in roster.rotations.values():
+        for slot in rotation.slots:
+            for person in slot:
+                holds.setdefault(person, set()).add((rotation.unit, rotation.role))
+    for override in every:
+        if override.covers is None and override.unit and override.role:
+            holds.setdefault(override.person, set()).add((override.unit, override.role))
+    for _ in every:  # a coverer can hold whatever the person they cover holds
+        grown = False
+        for o in every:
+            if o.covers is not None and not holds.get(o.covers, set()) <= holds.get(
+                o.person, set()
+            ):
+                holds.setdefault(o.person, set()).update(holds[o.covers])
+                grown = True
+        if not grown:
+            break
     plain = replace(roster, overrides=())  # each override is weighed against the others
     idle = []
     for override in every:
         if override.covers is None or override.end <= start or override.start >= end:
             continue
-        others = tuple(o for o in every if o is not override)
+        # Without it and the other covers of the same person, which it would stack with.
+        others = tuple(o for o in every if o.covers != override.covers)
         covered = any(
             override.covers in span.people
-            for unit, role in dict.fromkeys(pairs)
+            for unit, role in holds.get(override.covers, ())
             if override.applies_to(unit, role)
             for span in plain.timeline(unit, role, override.start, override.end, others)
         )
