@@ -23,17 +23,37 @@ SAMPLE = Path(__file__).resolve().parents[2] / "contacts.yaml"
 
 
 @pytest.fixture
-async def sample_engine(tmp_path, controllable_clock, twilio_peer, smtp_server, night_environ):
-    store = Store(tmp_path / "data")
-    roster = load_roster(SAMPLE)
-    plugins = PluginManager(environ=night_environ, store=store).load()
-    limits = {**DEFAULT_LIMITS, "channel:sms": Limit(30, timedelta(seconds=1))}
-    engine = Engine(
-        store, roster, plugins, controllable_clock, settings=EngineSettings(limits=limits)
+async def engine_for(tmp_path, controllable_clock, twilio_peer, smtp_server, night_environ):
+    """Build an engine on a roster file, with the real channels pointed at the peers."""
+    made = []
+
+    def make(path: Path):
+        store = Store(tmp_path / "data")
+        roster = load_roster(path)
+        plugins = PluginManager(environ=night_environ, store=store).load()
+        limits = {**DEFAULT_LIMITS, "channel:sms": Limit(30, timedelta(seconds=1))}
+        engine = Engine(
+            store, roster, plugins, controllable_clock, settings=EngineSettings(limits=limits)
+        )
+        made.append((engine, store))
+        return roster, CalloutControl(store, roster), engine
+
+    yield make
+    for engine, store in made:
+        await engine.aclose()
+        store.close()
+
+
+@pytest.fixture
+def sample_engine(engine_for):
+    return engine_for(SAMPLE)
+
+
+def register(control, clock, **changes):
+    now = clock.now()
+    return control.register(
+        now, lambda sr_id: billing_outage(sr_id, now, **changes), now, "wang.fang", "phone"
     )
-    yield roster, CalloutControl(store, roster), engine
-    await engine.aclose()
-    store.close()
 
 
 def mobile(person) -> str:
@@ -46,13 +66,7 @@ async def test_bill_one_at_shanghai_pages_the_branch_case_handler_and_gm_at_step
     roster, control, engine = sample_engine
     now = controllable_clock.now()
     assert not roster.products["bill-one"].handed_over
-    sr, routing = control.register(
-        now,
-        lambda sr_id: billing_outage(sr_id, now, site="Shanghai", product="bill-one"),
-        now,
-        "wang.fang",
-        "phone",
-    )
+    sr, routing = register(control, controllable_clock, site="Shanghai", product="bill-one")
     assert routing.chain == "emergency" and routing.handler == "bd-access"
     await engine.tick()
 
@@ -68,3 +82,28 @@ async def test_bill_one_at_shanghai_pages_the_branch_case_handler_and_gm_at_step
     [step] = control.callouts.get(sr.id).steps
     assert set(step.people) == {case_handler.id, gm.id, line.id}
     assert step.nobody_for == () and not step.skipped
+
+
+async def test_a_desk_phone_extension_is_dialled_once_the_engines_call_connects(
+    engine_for, controllable_clock, twilio_peer, tmp_path
+):
+    # Emily Chen (on call at 03:00 UTC) is reached by voice at her desk, extension 77.
+    path = tmp_path / "contacts.yaml"
+    path.write_text(
+        SAMPLE.read_text().replace(
+            '      - {kind: mobile, number: "+1 646 555 0102"}',
+            '      - {kind: voice, number: "+1 212 555 0190 ext. 77"}\n'
+            '      - {kind: mobile, number: "+1 646 555 0102"}',
+        )
+    )
+    roster, control, engine = engine_for(path)
+    assert [
+        p.id for p in roster.on_call("br-shanghai", Role.CASE_HANDLER, controllable_clock.now())
+    ] == ["sh-emily-chen"]
+    register(control, controllable_clock, site="Shanghai", product="msc-9000")
+    await engine.tick()
+
+    [call] = [c for c in twilio_peer.calls.values() if c["to"] == "+12125550190"]
+    assert call["_send_digits"] == "ww77"
+    texted = {m["to"] for m in twilio_peer.messages.values()}
+    assert "+16465550102" in texted  # her mobile still gets the text
