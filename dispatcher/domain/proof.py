@@ -23,7 +23,7 @@ from datetime import datetime
 from dispatcher.domain.callout import routes_for
 from dispatcher.domain.chains import ChainStep, PersonTarget
 from dispatcher.domain.oncall import Roster, Span
-from dispatcher.domain.recurrence import runs
+from dispatcher.domain.recurrence import changing_zones, runs
 from dispatcher.domain.requests import Category, Level, Severity
 from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
 from dispatcher.domain.rotation import Override
@@ -66,6 +66,7 @@ class ChainHole:
     intervals: tuple[Interval, ...]
     nobody_for: tuple[str, ...]  # the targets that reached nobody, described
     zone: str  # the zone its recurrence is told in: the step's first rotation's
+    zones: tuple[str, ...] = ()  # every zone of the step's rotations
 
     def who(self) -> str:
         """ "emergency chain, bill-one at Shanghai" for the inputs it concerns."""
@@ -80,10 +81,14 @@ class ChainHole:
     def describe(self, start: datetime, end: datetime) -> list[str]:
         """One line per recurrence: "<who>: step N reaches nobody — every day …"."""
         why = f" ({', '.join(self.nobody_for)})" if self.nobody_for else ""
-        return [
-            f"{self.who()}: step {self.step} reaches nobody{why} — {run.describe()}"
-            for run in runs(list(self.intervals), self.zone, start, end)
-        ]
+        lines = []
+        for run in runs(list(self.intervals), self.zone, start, end):
+            zones = changing_zones(run, self.zones)
+            dst = f" (daylight-saving change in {', '.join(zones)})" if zones else ""
+            lines.append(
+                f"{self.who()}: step {self.step} reaches nobody{why} — {run.describe()}{dst}"
+            )
+        return lines
 
     def to_dict(self) -> dict:
         return {
@@ -205,7 +210,7 @@ def prove_chains(
                     found[key] = ([], holes, nobody)
                 found[key][0].append(given)
     holes = [
-        ChainHole(chain, number, tuple(inputs), tuple(intervals), nobody, _zone(roster, key))
+        ChainHole(chain, number, tuple(inputs), tuple(intervals), nobody, *_zones(roster, key))
         for (chain, number, key), (inputs, intervals, nobody) in found.items()
         if intervals
     ]
@@ -306,8 +311,13 @@ def _pairs(key: tuple) -> list[tuple[str, Role]]:
     return [k for k in key if not isinstance(k, PersonTarget) and k[0] is not None]
 
 
-def _zone(roster: Roster, key: tuple) -> str:
-    for unit, role in _pairs(key):
-        for rotation in roster.rotations_for(unit, role):
-            return rotation.timezone
-    return "UTC"
+def _zones(roster: Roster, key: tuple) -> tuple[str, tuple[str, ...]]:
+    """The zone to tell a hole in (the step's first rotation's, else UTC), and every zone."""
+    zones = tuple(
+        dict.fromkeys(
+            rotation.timezone
+            for unit, role in _pairs(key)
+            for rotation in roster.rotations_for(unit, role)
+        )
+    )
+    return (zones[0] if zones else "UTC"), zones

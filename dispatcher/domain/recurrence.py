@@ -9,8 +9,9 @@ daily hole stays one run all year; a hole that exists only in summer is its own 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DAY = timedelta(days=1)
@@ -32,7 +33,7 @@ class Run:
         first, last = self.intervals[0], self.intervals[-1]
         start, end = first[0].astimezone(zone), first[1].astimezone(zone)
         if self.every == 0:
-            if end - start >= DAY or (end.date() != start.date() and end.time() != _midnight()):
+            if end - start >= DAY or (end.date() != start.date() and end.time() != time()):
                 return f"from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} {self.zone}"
             return f"on {start:%Y-%m-%d} {_clock(start, end)} {self.zone}"
         head = "every day" if self.every == 1 else f"every {WEEKDAY_NAMES[start.weekday()]}"
@@ -53,12 +54,8 @@ class Run:
         }
 
 
-def _midnight():
-    return datetime.min.time()
-
-
 def _clock(start: datetime, end: datetime) -> str:
-    finish = "24:00" if end.time() == _midnight() and end.date() > start.date() else f"{end:%H:%M}"
+    finish = "24:00" if end.time() == time() and end.date() > start.date() else f"{end:%H:%M}"
     return f"{start:%H:%M}–{finish}"
 
 
@@ -114,6 +111,25 @@ def _run(
     open_start = members[0][0] - step < start
     open_end = members[-1][1] + step > end
     return Run(tuple(members), zone, every, open_start, open_end)
+
+
+def changing_zones(run: Run, zones: Iterable[str]) -> list[str]:
+    """The zones whose UTC offset changes where a repeating run starts or stops inside the
+    horizon: the daylight-saving changes that open or close it."""
+    if run.every == 0:
+        return []
+    edges = [] if run.open_start else [run.intervals[0][0]]
+    edges += [] if run.open_end else [run.intervals[-1][1]]
+    near = timedelta(days=run.every + 1)
+    return [
+        zone
+        for zone in sorted(set(zones))
+        if any(
+            (edge - near).astimezone(ZoneInfo(zone)).utcoffset()
+            != (edge + near).astimezone(ZoneInfo(zone)).utcoffset()
+            for edge in edges
+        )
+    ]
 
 
 def describe(

@@ -2,6 +2,7 @@
 the rotations), each with the values a person reads."""
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -216,3 +217,30 @@ def test_every_summer_gap_is_labelled_with_the_zone_that_causes_it_even_the_last
     ]
     winter = check_coverage(roster, utc(2027, 1, 1), utc(2027, 1, 4))
     assert winter.gaps == ()
+
+
+def test_a_chain_hole_that_comes_with_summer_time_names_the_zone_that_causes_it():
+    from dispatcher.domain.chains import ChainSpec, ChainStep, RoleTarget
+    from dispatcher.domain.roster import Product, ProductLine, Unit, UnitKind
+
+    step = ChainStep((RoleTarget("$branch", Role.CASE_HANDLER),), ("sms",), 5)
+    roster = small_roster(
+        rotation("sh-day", **SHANGHAI_DAY),
+        rotation("uk-late", **LONDON_LATE),
+        chains={"emergency": ChainSpec("emergency", "Emergency", (step,))},
+    )
+    roster = replace(
+        roster,
+        units={**roster.units, "bd": Unit("bd", UnitKind.BD, "BD", product_lines=("pl",))},
+        product_lines={"pl": ProductLine("pl", "Line", "bd", products=("p",))},
+        products={"p": Product("p", "P", "pl")},
+    )
+    start = utc(2027, 1, 1)
+    end = start + timedelta(days=365)
+    proof = prove_chains(roster, start, end, DEFAULT_REACHES)
+    [hole] = [h for h in proof.holes if h.chain == "emergency"]
+    assert hole.describe(start, end) == [
+        "emergency chain, p at Shanghai: step 1 reaches nobody (case_handler of $branch) — "
+        "every day 07:00–08:00 Asia/Shanghai, from 2027-03-29 to 2027-10-31 "
+        "(daylight-saving change in Europe/London)"
+    ]
