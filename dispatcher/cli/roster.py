@@ -113,8 +113,8 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict) -> None:
             f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
             f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
         )
-    if verdict.chains.unrouted:
-        kinds = sorted({category for category, _ in verdict.chains.unrouted})
+    kinds = sorted({c for c, _ in verdict.chains.unrouted if c != "emergency"})
+    if kinds:
         click.echo(f"NOTE no chain for {', '.join(kinds)} requests: the desk pages nobody for them")
     problems = len(verdict.problems())
     click.echo("reachable at every minute" if verdict.proven else f"{problems} problem(s)")

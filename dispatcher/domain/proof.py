@@ -110,8 +110,13 @@ class ChainProof:
     unrouted: tuple[tuple[str, str], ...] = ()  # (category, severity) that select no chain
 
     @property
+    def emergencies_unrouted(self) -> bool:
+        """The roster has no emergency chain: no emergency pages anyone."""
+        return any(category == "emergency" for category, _ in self.unrouted)
+
+    @property
     def proven(self) -> bool:
-        return not self.holes
+        return not self.holes and not self.emergencies_unrouted
 
     def to_dict(self) -> dict:
         return {
@@ -174,7 +179,7 @@ def routing_inputs(roster: Roster) -> tuple[dict[str, list[RoutingInput]], list[
             severity=severity,
         ).chain
         if chain is None:
-            unrouted.append((str(category), str(severity)))
+            unrouted.append((str(category or "emergency"), str(severity or "")))
             continue
         by_chain.setdefault(chain, []).extend(
             RoutingInput(site, product, category, severity)

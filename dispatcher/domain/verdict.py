@@ -44,11 +44,15 @@ class RosterVerdict:
     @property
     def proven(self) -> bool:
         """Nothing to report: exit 0."""
-        return not (self.coverage.gaps or self.chains.holes or self.overlaps or self.idle_overrides)
+        return self.chains.proven and not (
+            self.coverage.gaps or self.overlaps or self.idle_overrides
+        )
 
     def problems(self) -> list[str]:
         """One line per problem and recurrence, the way a person reads it."""
         lines = [f"GAP  {line}" for line in self._gap_lines()]
+        if self.chains.emergencies_unrouted:
+            lines.append("HOLE the roster has no 'emergency' chain: an emergency pages nobody")
         lines += [
             f"HOLE {line}" for hole in self.chains.holes for line in hole.describe(*self._span)
         ]

@@ -244,3 +244,11 @@ def test_a_chain_hole_that_comes_with_summer_time_names_the_zone_that_causes_it(
         "every day 07:00–08:00 Asia/Shanghai, from 2027-03-29 to 2027-10-31 "
         "(daylight-saving change in Europe/London)"
     ]
+
+
+def test_a_roster_without_an_emergency_chain_is_not_proven(tmp_path: Path):
+    path = tmp_path / "contacts.yaml"
+    path.write_text(SAMPLE.read_text().replace("  - id: emergency\n", "  - id: urgent\n"))
+    result = run("check", str(path), "--days", "2", "--data", str(tmp_path / "d"))
+    assert result.exit_code == 1, result.output
+    assert "HOLE the roster has no 'emergency' chain: an emergency pages nobody" in result.output
