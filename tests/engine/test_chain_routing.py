@@ -4,17 +4,20 @@ product line, through the real channels and the loopback peers."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
 from dispatcher.domain.roster import ContactKind, Role
+from dispatcher.domain.rotation import Override
+from dispatcher.engine.clock import ManualClock
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.runtime import Engine, EngineSettings
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.roster import load_roster
+from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
 
 from .conftest import billing_outage
@@ -27,14 +30,12 @@ async def engine_for(tmp_path, controllable_clock, twilio_peer, smtp_server, nig
     """Build an engine on a roster file, with the real channels pointed at the peers."""
     made = []
 
-    def make(path: Path):
+    def make(path: Path, clock=controllable_clock):
         store = Store(tmp_path / "data")
         roster = load_roster(path)
         plugins = PluginManager(environ=night_environ, store=store).load()
         limits = {**DEFAULT_LIMITS, "channel:sms": Limit(30, timedelta(seconds=1))}
-        engine = Engine(
-            store, roster, plugins, controllable_clock, settings=EngineSettings(limits=limits)
-        )
+        engine = Engine(store, roster, plugins, clock, settings=EngineSettings(limits=limits))
         made.append((engine, store))
         return roster, CalloutControl(store, roster), engine
 
@@ -107,3 +108,22 @@ async def test_a_desk_phone_extension_is_dialled_once_the_engines_call_connects(
     assert call["_send_digits"] == "ww77"
     texted = {m["to"] for m in twilio_peer.messages.values()}
     assert "+16465550102" in texted  # her mobile still gets the text
+
+
+async def test_a_cover_added_at_run_time_stacks_on_the_files_cover(engine_for, twilio_peer):
+    # The file: Emily Chen covers Li Na on Christmas Eve night (12:00-24:00 UTC). At run time
+    # Wang Qiang covers Emily 14:00-15:00 UTC: at 14:30 the engine pages Wang Qiang.
+    at = datetime(2026, 12, 24, 14, 30, tzinfo=UTC)
+    roster, control, engine = engine_for(SAMPLE, ManualClock(at))
+    assert [o.id for o in roster.overrides] == ["xmas-cover"]
+    OverrideRepository(control.store).add(
+        Override("", "sh-wang-qiang", at.replace(minute=0), at.replace(hour=15), "sh-emily-chen")
+    )
+    sr, _ = register(control, ManualClock(at), site="Shanghai", product="msc-9000")
+    await engine.tick()
+
+    [step] = control.callouts.get(sr.id).steps
+    assert "sh-wang-qiang" in step.people
+    assert not {"sh-li-na", "sh-emily-chen"} & set(step.people)
+    wang = mobile(roster.people["sh-wang-qiang"])
+    assert wang in {c["to"] for c in twilio_peer.calls.values()}
