@@ -22,7 +22,7 @@ from dispatcher.cli.common import (
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
-from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
+from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
 from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
@@ -244,7 +244,14 @@ def override_add(
         reason,
         resolve_actor(actor),
     )
-    stored = OverrideRepository(store).add(override)
+    repository = OverrideRepository(store)
+    stored = repository.add(override)
+    if stored in idle_overrides(roster, repository.all(), stored.start, stored.end):
+        click.echo(
+            f"WARN {stored.covers} is not on call between {_at(stored.start)} and "
+            f"{_at(stored.end)}: {stored.person} covers nobody",
+            err=True,
+        )
     if as_json:
         echo_json(stored)
     else:
