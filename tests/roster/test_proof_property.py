@@ -22,10 +22,10 @@ from dispatcher.domain.roster import (
     Unit,
     UnitKind,
 )
-from dispatcher.domain.rotation import Override, Repeat
+from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import preview
 
-from .conftest import rotation, utc
+from .conftest import daily_rotations, utc
 
 START = utc(2027, 3, 26)  # London's spring change and Sydney's autumn one inside
 DAYS = 10
@@ -46,23 +46,11 @@ REACHES = [
 ]
 names = st.sampled_from(sorted(PEOPLE))
 slot = st.one_of(st.none(), names, st.lists(names, min_size=1, max_size=2, unique=True))
-clock = st.tuples(st.integers(0, 23), st.sampled_from([0, 30]))
 
 
 @st.composite
 def cases(draw):
-    rotations = []
-    for index in range(draw(st.integers(1, 3))):
-        times = sorted(set(draw(st.lists(clock, min_size=1, max_size=3))))
-        rotations.append(
-            rotation(
-                f"r{index}",
-                slots=draw(st.lists(slot, min_size=1, max_size=4)),
-                handoffs=tuple((0, h, m) for h, m in times),
-                zone=draw(st.sampled_from(ZONES)),
-                repeat=Repeat.DAILY,
-            )
-        )
+    rotations = draw(daily_rotations(slot, ZONES, 3))
     overrides = []
     for index in range(draw(st.integers(0, 5))):
         start = START + timedelta(minutes=30 * draw(st.integers(0, 48 * DAYS)))
