@@ -37,7 +37,8 @@ def export(tmp_path: Path, start: str, days: str, *who: str) -> list:
     )
     assert result.exit_code == 0, result.output
     calendar = Calendar.from_ical(out.read_bytes())
-    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    zones = {str(e["DTSTART"].params["TZID"]) for e in calendar.walk("VEVENT")}
+    assert sorted(str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")) == sorted(zones)
     return list(calendar.walk("VEVENT"))
 
 
@@ -63,3 +64,11 @@ def test_one_shift_exported_twice_keeps_its_uid(tmp_path: Path):
     [uid] = shared
     assert uid == "uk-case.uk-tom-gao.20261125T080000Z@dispatcher"
     assert by_uid[uid][1] - by_uid[uid][0] == timedelta(hours=24)
+
+
+def test_ical_of_a_person_lists_their_shifts(tmp_path: Path):
+    events = export(tmp_path, "2026-11-24", "6", "--person", "sh-li-na")
+    assert len(events) == 4  # one 12-hour shift in three of a day-night cycle of three people
+    assert all("Li Na" in str(e["SUMMARY"]) for e in events)
+    assert all(e["DTEND"].dt - e["DTSTART"].dt == timedelta(hours=12) for e in events)
+    assert {str(e["DTSTART"].params["TZID"]) for e in events} == {"Asia/Shanghai"}
