@@ -67,16 +67,23 @@ class ChainHole:
     nobody_for: tuple[str, ...]  # the targets that reached nobody, described
     zone: str  # the zone its recurrence is told in: the step's first rotation's
     zones: tuple[str, ...] = ()  # every zone of the step's rotations
+    every_product: bool = False  # it concerns every product of the roster
+    every_site: bool = False  # and every site
 
     def who(self) -> str:
-        """ "emergency chain, bill-one at Shanghai" for the inputs it concerns."""
+        """ "emergency chain, bill-one at Shanghai" for the inputs it concerns; "every
+        product" or "every site" when it concerns all of them."""
         products = ", ".join(dict.fromkeys(i.product for i in self.inputs))
         sites = ", ".join(dict.fromkeys(i.site for i in self.inputs))
-        kinds = dict.fromkeys(
-            f"{i.category.value} {i.severity.value}" for i in self.inputs if i.category
-        )
+        severities: dict[str, dict[str, None]] = {}
+        for given in self.inputs:
+            if given.category and given.severity:
+                severities.setdefault(given.category.value, {})[given.severity.value] = None
+        kinds = "; ".join(f"{c}: {', '.join(s)}" for c, s in severities.items())
+        products = "every product" if self.every_product else products
+        sites = "every site" if self.every_site else sites
         text = f"{self.chain} chain, {products} at {sites}"
-        return text + (f" ({'; '.join(kinds)})" if kinds else "")
+        return text + (f" ({kinds})" if kinds else "")
 
     def describe(self, start: datetime, end: datetime) -> list[str]:
         """One line per recurrence: "<who>: step N reaches nobody — every day …"."""
@@ -214,8 +221,18 @@ def prove_chains(
                     holes, nobody = _step_holes(roster, step, given, timelines, reached)
                     found[key] = ([], holes, nobody)
                 found[key][0].append(given)
+    sites = {i.site for inputs in by_chain.values() for i in inputs}
     holes = [
-        ChainHole(chain, number, tuple(inputs), tuple(intervals), nobody, *_zones(roster, key))
+        ChainHole(
+            chain,
+            number,
+            tuple(inputs),
+            tuple(intervals),
+            nobody,
+            *_zones(roster, key),
+            every_product={i.product for i in inputs} == set(roster.products),
+            every_site={i.site for i in inputs} == sites,
+        )
         for (chain, number, key), (inputs, intervals, nobody) in found.items()
         if intervals
     ]
