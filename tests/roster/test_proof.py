@@ -240,7 +240,8 @@ def test_a_chain_hole_that_comes_with_summer_time_names_the_zone_that_causes_it(
     proof = prove_chains(roster, start, end, DEFAULT_REACHES)
     [hole] = [h for h in proof.holes if h.chain == "emergency"]
     assert hole.describe(start, end) == [
-        "emergency chain, p at Shanghai: step 1 reaches nobody (case_handler of $branch) — "
+        "emergency chain, every product at every site: step 1 reaches nobody "
+        "(case_handler of $branch) — "
         "every day 07:00–08:00 Asia/Shanghai, from 2027-03-29 to 2027-10-31 "
         "(daylight-saving change in Europe/London)"
     ]
