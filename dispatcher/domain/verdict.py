@@ -92,6 +92,7 @@ class RosterVerdict:
             "from": self.start,
             "to": self.end,
             "proven": self.proven,
+            "problems": self.problems(),
             "coverage": self.coverage,
             "chains": self.chains,
             "overlaps": list(self.overlaps),

@@ -110,6 +110,8 @@ def test_json_lists_every_hole_with_its_intervals(tmp_path: Path):
     )
     assert result.exit_code == 1
     report = json.loads(result.output)
+    assert report["proven"] is False
+    assert any(line.startswith("HOLE emergency chain") for line in report["problems"])
     [hole] = [h for h in report["chains"]["holes"] if h["chain"] == "emergency"]
     assert hole["step"] == 1
     assert hole["inputs"] == [
