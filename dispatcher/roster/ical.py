@@ -10,6 +10,7 @@ that shaped the shift, so an added cover raises it.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -74,16 +75,17 @@ def whole_duties(
     overrides: tuple[Override, ...] = (),
     person: str | None = None,
 ) -> list[Duty]:
-    """The shifts of (unit, role) that overlap [start, end), each whole: the window widens
-    until the first and the last begin and end inside it. With `person`, only that person's
-    shifts, consecutive stretches on call joined into one."""
+    """The shifts of (unit, role) that overlap [start, end), each whole, from its handoff to
+    the next (an override's edge inside a shift cuts it): the window widens until the first
+    and the last begin and end inside it. With `person`, only that person's shifts."""
     rotations = roster.rotations_for(unit, role)
     step = timedelta(days=max((r.period_days for r in rotations), default=1))
     low, high = start - step, end + step
     every = roster.overrides + overrides
     for _ in range(MAX_WIDENING):
         spans = roster.timeline(unit, role, low, high, overrides)
-        duties = _join(unit, role, spans, person, every)
+        handoffs = {s.start for r in rotations for s in r.shifts(low, high)}
+        duties = _join(unit, role, _split(spans, handoffs), handoffs, person, every)
         inside = [d for d in duties if d.end > start and d.start < end]
         cut_low = bool(inside) and inside[0].start <= low
         cut_high = bool(inside) and inside[-1].end >= high
@@ -93,13 +95,25 @@ def whole_duties(
     return inside
 
 
+def _split(spans: list[Span], handoffs: set[datetime]) -> list[Span]:
+    """The spans cut at every handoff: the timeline joins shifts that have the same people."""
+    cut: list[Span] = []
+    for span in spans:
+        edges = sorted({span.start, span.end} | {h for h in handoffs if span.start < h < span.end})
+        cut += [Span(a, b, span.people, span.rotations) for a, b in itertools.pairwise(edges)]
+    return cut
+
+
 def _join(
     unit: str,
     role: Role,
     spans: list[Span],
+    handoffs: set[datetime],
     person: str | None,
     overrides: tuple[Override, ...],
 ) -> list[Duty]:
+    """Consecutive spans of one shift as one duty: of the same people, or, with `person`,
+    holding that person; a handoff always starts a new duty."""
     duties: list[Duty] = []
     for span in spans:
         if person is not None and person not in span.people:
@@ -108,7 +122,7 @@ def _join(
             continue
         rotation = span.rotations[0] if span.rotations else ""
         last = duties[-1] if duties else None
-        joined = last is not None and last.end == span.start
+        joined = last is not None and last.end == span.start and span.start not in handoffs
         if joined and (person is not None or last.people == span.people):
             duties[-1] = Duty(
                 unit, role, last.start, span.end, last.people, last.rotation or rotation, 0

@@ -72,3 +72,36 @@ def test_ical_of_a_person_lists_their_shifts(tmp_path: Path):
     assert all("Li Na" in str(e["SUMMARY"]) for e in events)
     assert all(e["DTEND"].dt - e["DTSTART"].dt == timedelta(hours=12) for e in events)
     assert {str(e["DTSTART"].params["TZID"]) for e in events} == {"Asia/Shanghai"}
+
+
+def test_a_one_person_rotation_is_exported_shift_by_shift(tmp_path: Path):
+    # Every week the same GM: each weekly shift is its own event, from its own handoff.
+    path = tmp_path / "contacts.yaml"
+    path.write_text(
+        SAMPLE.read_text().replace(
+            'handoffs: ["mon 09:00"], people: [sh-zhou-min, sh-sun-hao]}',
+            'handoffs: ["mon 09:00"], people: [sh-zhou-min]}',
+        )
+    )
+    out = tmp_path / "gm.ics"
+    args = ["--unit", "br-shanghai", "--role", "engineering_gm", "--days", "14", "-o", str(out)]
+    result = CliRunner().invoke(
+        cli,
+        [
+            "roster",
+            "ical",
+            *args,
+            "--from",
+            "2026-11-24",
+            "--roster",
+            str(path),
+            "--data",
+            str(tmp_path / "d"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    starts = [e["DTSTART"].dt.isoformat() for e in events]
+    assert starts == [f"2026-11-{d}T09:00:00+08:00" for d in (23, 30)] + [
+        "2026-12-07T09:00:00+08:00"
+    ]
