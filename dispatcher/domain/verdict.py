@@ -32,7 +32,6 @@ def one_year_from(start: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class RosterVerdict:
-    roster: str  # the roster's source, for the heading
     start: datetime
     end: datetime
     coverage: CoverageReport
@@ -109,7 +108,6 @@ def check_roster(
 ) -> RosterVerdict:
     """The whole verdict over [start, end); `overrides` are the run-time ones."""
     return RosterVerdict(
-        roster.source,
         start,
         end,
         check_coverage(roster, start, end, overrides),
