@@ -56,15 +56,6 @@ def generate(rng: random.Random) -> str:
             f"  - {{id: r{r}, unit: br-{branch}, role: {role.value}, timezone: {ZONES[r % 3]}, "
             f'repeat: daily, start: 2026-11-02, handoffs: ["08:00", "20:00"], people: [{", ".join(members)}]}}'
         )
-    lines.append("overrides:")
-    start = datetime(2026, 11, 24, tzinfo=UTC)
-    for _o in range(OVERRIDES):
-        branch = rng.randrange(ROTATIONS // 3)
-        begin = start + timedelta(hours=rng.randrange(28 * 24))
-        lines.append(
-            f"  - {{person: p{branch + 100 * rng.randrange(20)}, covers: p{branch}, "
-            f'from: "{begin.isoformat()}", to: "{(begin + timedelta(hours=6)).isoformat()}"}}'
-        )
     lines.append(
         "required:\n  - {unit: $branch, role: case_handler}\n  - {unit: $branch, role: engineering_gm}"
     )
@@ -130,16 +121,17 @@ def generate_full(rng: random.Random) -> str:
     return "\n".join([*units, *people, *rotations, *required, "chains:", chains])
 
 
-def with_cover(text: str, rng: random.Random) -> str:
-    """`text` and 500 overrides over the year, each covering a case handler on call then."""
+def with_cover(
+    text: str, rng: random.Random, rotations: list[str], start: datetime, days: int
+) -> str:
+    """`text` and 500 overrides in [start, start + days), each covering for six hours the one
+    on call then in one of `rotations` (case handlers) by another person of that rotation."""
     roster = parse_roster(text.encode())
     lines = ["overrides:"]
-    start = datetime(2026, 12, 1, tzinfo=UTC)
     for o in range(OVERRIDES):
-        unit = f"br-{rng.randrange(BRANCHES)}"
-        begin = start + timedelta(hours=rng.randrange(365 * 24))
-        [covered] = roster.holder_ids(unit, Role.CASE_HANDLER, begin)
-        rotation = roster.rotations[f"{unit}-case_handler"]
+        rotation = roster.rotations[rng.choice(rotations)]
+        begin = start + timedelta(hours=rng.randrange(days * 24))
+        [covered] = roster.holder_ids(rotation.unit, rotation.role, begin)
         coverer = rng.choice([p for (p,) in rotation.slots if p != covered])
         lines.append(
             f"  - {{id: o{o}, person: {coverer}, covers: {covered}, "
@@ -159,7 +151,11 @@ def prove_year(roster) -> tuple[float, RosterVerdict]:
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "contacts.yaml"
-        path.write_text(generate(random.Random(7)))
+        rng = random.Random(7)
+        cases = [f"r{r}" for r in range(0, ROTATIONS, 3)]
+        path.write_text(
+            with_cover(generate(rng), rng, cases, datetime(2026, 11, 24, tzinfo=UTC), 28)
+        )
         began = time.perf_counter()
         roster = load_roster(path)
         loaded = time.perf_counter() - began
@@ -211,7 +207,10 @@ def main() -> int:
 
         full = Path(folder) / "large.yaml"
         rng = random.Random(11)
-        full.write_text(with_cover(generate_full(rng), rng))
+        cases = [f"br-{b}-case_handler" for b in range(BRANCHES)]
+        full.write_text(
+            with_cover(generate_full(rng), rng, cases, datetime(2026, 12, 1, tzinfo=UTC), 365)
+        )
         sample_seconds, sample = prove_year(load_roster(SAMPLE))
         began = time.perf_counter()
         large = load_roster(full)
