@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dispatcher.domain.callout import routes_for
-from dispatcher.domain.chains import ChainStep, PersonTarget
+from dispatcher.domain.chains import ChainStep, PersonTarget, Target
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.recurrence import changing_zones, runs
 from dispatcher.domain.requests import Category, Level, Severity
@@ -313,9 +313,17 @@ def _blame(
     if any(reached(person, step.channels) for person in people):
         return None
     return (
-        *map(describe_target, nobody),
+        *(_named(roster, target, given) for target in nobody),
         *(f"{p.id} has no contact a channel reaches" for p in people),
     )
+
+
+def _named(roster: Roster, target: Target, given: RoutingInput) -> str:
+    """ "case_handler of br-shanghai" for `{unit: $branch, role: case_handler}` at Shanghai."""
+    if isinstance(target, PersonTarget):
+        return describe_target(target)
+    unit = roster.resolve_unit(target.unit, site=given.site, product=given.product)
+    return f"{target.role.value} of {unit or target.unit + ' (none)'}"
 
 
 def reach_test(reaches: Mapping[str, frozenset[ContactKind]]) -> Callable[[Person, tuple], bool]:

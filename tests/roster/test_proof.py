@@ -64,7 +64,7 @@ def test_a_chain_hole_is_told_once_grouped_by_how_it_recurs(tmp_path: Path):
     emergency = [line for line in lines if line.startswith("HOLE emergency chain")]
     assert emergency == [
         "HOLE emergency chain, bill-one at Shanghai: step 1 reaches nobody (case_handler of "
-        "$branch, engineering_gm of $branch, product_line_interface of $product_line) — "
+        "br-shanghai, engineering_gm of br-shanghai, product_line_interface of pl-oss) — "
         "every day 00:00–08:00 Asia/Shanghai"
     ]
     assert (
@@ -243,7 +243,7 @@ def test_a_chain_hole_that_comes_with_summer_time_names_the_zone_that_causes_it(
     [hole] = [h for h in proof.holes if h.chain == "emergency"]
     assert hole.describe(start, end) == [
         "emergency chain, every product at every site: step 1 reaches nobody "
-        "(case_handler of $branch) — "
+        "(case_handler of br) — "
         "every day 07:00–08:00 Asia/Shanghai, from 2027-03-29 to 2027-10-31 "
         "(daylight-saving change in Europe/London)"
     ]
