@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -138,27 +137,20 @@ class ChainProof:
 
 @dataclass
 class Timelines:
-    """Every (unit, role) timeline over the horizon, computed once and looked up by instant."""
+    """Every (unit, role) timeline over the horizon, each computed once (`Roster.timeline`)."""
 
     roster: Roster
     start: datetime
     end: datetime
     overrides: tuple[Override, ...] = ()
-    _spans: dict[tuple[str, Role], tuple[list[Span], list[datetime]]] = field(default_factory=dict)
+    _spans: dict[tuple[str, Role], list[Span]] = field(default_factory=dict)
 
     def spans(self, unit: str, role: Role) -> list[Span]:
-        return self._load(unit, role)[0]
-
-    def holders(self, unit: str, role: Role, at: datetime) -> tuple[str, ...]:
-        spans, starts = self._load(unit, role)
-        index = bisect_right(starts, at) - 1
-        return spans[index].people if index >= 0 and at < spans[index].end else ()
-
-    def _load(self, unit: str, role: Role) -> tuple[list[Span], list[datetime]]:
         key = (unit, role)
         if key not in self._spans:
-            spans = self.roster.timeline(unit, role, self.start, self.end, self.overrides)
-            self._spans[key] = (spans, [s.start for s in spans])
+            self._spans[key] = self.roster.timeline(
+                unit, role, self.start, self.end, self.overrides
+            )
         return self._spans[key]
 
 
