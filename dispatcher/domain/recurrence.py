@@ -46,13 +46,6 @@ class Run:
             text += f"{',' if self.open_start else ''} to {until.isoformat()}"
         return text
 
-    def to_dict(self) -> dict:
-        return {
-            "text": self.describe(),
-            "every_days": self.every,
-            "intervals": [{"from": a, "to": b} for a, b in self.intervals],
-        }
-
 
 def _clock(start: datetime, end: datetime) -> str:
     finish = "24:00" if end.time() == time() and end.date() > start.date() else f"{end:%H:%M}"
@@ -130,10 +123,3 @@ def changing_zones(run: Run, zones: Iterable[str]) -> list[str]:
             for edge in edges
         )
     ]
-
-
-def describe(
-    intervals: list[tuple[datetime, datetime]], zone: str, start: datetime, end: datetime
-) -> str:
-    """All runs in one line, separated by "; "."""
-    return "; ".join(run.describe() for run in runs(intervals, zone, start, end))
