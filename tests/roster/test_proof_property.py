@@ -3,7 +3,9 @@ stacked in random order, some in the file and some at run time), the proof's hol
 the minutes at which a request's step 1, resolved as the engine pages it (`preview`, then
 `routes_for` over the enabled channels), reaches nobody."""
 
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from dispatcher.domain.callout import routes_for
 from dispatcher.domain.chains import ChainSpec, ChainStep, PersonTarget, RoleTarget
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.proof import prove_chains
+from dispatcher.domain.requests import Category, ServiceRequest
 from dispatcher.domain.roster import (
     ContactKind,
     ContactMethod,
@@ -24,6 +27,9 @@ from dispatcher.domain.roster import (
 )
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import preview
+from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.paging import page_step
+from dispatcher.store import Store
 
 from .conftest import daily_rotations, utc
 
@@ -101,3 +107,37 @@ def test_the_proofs_holes_are_exactly_the_minutes_the_engine_reaches_nobody(case
         reached = [p for p in step.people if routes_for(p, ("sms",), reaches).ordered]
         in_hole = any(a <= at < b for a, b in intervals)
         assert in_hole == (not reached), (at, [p.id for p in step.people], intervals)
+
+
+@settings(max_examples=25, deadline=None)
+@given(cases(), st.lists(st.integers(0, DAYS * 24 * 60 - 1), min_size=1, max_size=4))
+def test_a_registered_emergency_skips_step_1_exactly_in_the_proofs_holes(case, minutes):
+    """The same, through the engine's paging: an emergency registered at each minute, its
+    step 1 paged by `page_step`, is skipped exactly when the minute lies in a hole."""
+    roster, at_run_time, reaches = case
+    proof = prove_chains(roster, START, START + timedelta(days=DAYS), reaches, at_run_time)
+    intervals = next((h.intervals for h in proof.holes if h.step == 1), ())
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder)) as store:
+        control = CalloutControl(store, roster, overrides=at_run_time, reaches=reaches)
+        for minute in minutes:
+            at = START + timedelta(minutes=minute)
+            sr, routing = control.register(
+                at,
+                lambda sr_id, at=at: ServiceRequest(
+                    sr_id,
+                    at,
+                    Category.FAULT_SUPPORT,
+                    "Core down",
+                    site="Shanghai",
+                    product="p",
+                    criteria=("1",),
+                ),
+                at,
+                "desk",
+                "phone",
+            )
+            assert routing.chain == "emergency"
+            page_step(control, sr.id, at)
+            [logged] = control.callouts.get(sr.id).steps[:1]
+            in_hole = any(a <= at < b for a, b in intervals)
+            assert logged.skipped == in_hole, (at, logged, intervals)
