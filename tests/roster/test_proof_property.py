@@ -117,10 +117,15 @@ def test_a_registered_emergency_skips_step_1_exactly_in_the_proofs_holes(case, m
     roster, at_run_time, reaches = case
     proof = prove_chains(roster, START, START + timedelta(days=DAYS), reaches, at_run_time)
     intervals = next((h.intervals for h in proof.holes if h.step == 1), ())
+    # the drawn minutes, and both sides of every hole's and override's edges
+    edges = [t for i in intervals for t in i] + [
+        t for o in roster.overrides + at_run_time for t in (o.start, o.end)
+    ]
+    probes = [START + timedelta(minutes=m) for m in minutes]
+    probes += [t + d for t in edges[:8] for d in (timedelta(minutes=-1), timedelta())]
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder)) as store:
         control = CalloutControl(store, roster, overrides=at_run_time, reaches=reaches)
-        for minute in minutes:
-            at = START + timedelta(minutes=minute)
+        for at in (p for p in probes if START <= p < START + timedelta(days=DAYS)):
             sr, routing = control.register(
                 at,
                 lambda sr_id, at=at: ServiceRequest(
