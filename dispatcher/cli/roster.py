@@ -28,6 +28,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
+from dispatcher.store.paths import write_output
 
 ROLE = click.Choice([r.value for r in Role])
 
@@ -338,7 +339,7 @@ def ical(
     title = f"On call: {person or unit}"
     data = shifts_calendar(roster, duties, title, datetime.now(UTC), person)
     if output:
-        output.write_bytes(data)
+        write_output(output, lambda out: out.write(data.decode()))
         click.echo(f"{output}: {len(duties)} shifts", err=True)
     else:
         click.echo(data.decode(), nl=False)
