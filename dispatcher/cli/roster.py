@@ -25,6 +25,7 @@ from dispatcher.domain.rotation import Override
 from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
 from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.errors import DispatcherError
+from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
@@ -91,17 +92,18 @@ def check(
     step reaches someone with a contact method a channel reaches. Rotation overlaps and
     overrides that cover nobody are reported on the same horizon."""
     roster = load_roster_for_command(path or Path("contacts.yaml"))
+    channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
     begin = _parse_instant(start, "--from")
     end = begin + timedelta(days=days) if days else one_year_from(begin)
     verdict = check_roster(roster, begin, end, DEFAULT_REACHES, _stored_overrides(data_dir))
     if as_json:
         echo_json(verdict)
     else:
-        _print_verdict(roster, verdict)
+        _print_verdict(roster, verdict, channels)
     click.get_current_context().exit(0 if verdict.proven else 1)
 
 
-def _print_verdict(roster: Roster, verdict: RosterVerdict) -> None:
+def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChannels) -> None:
     click.echo(
         f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
         f"{len(verdict.coverage.pairs)} required pairs, {len(roster.chains)} chains for "
@@ -117,6 +119,8 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict) -> None:
     kinds = sorted({c for c, _ in verdict.chains.unrouted if c != "emergency"})
     if kinds:
         click.echo(f"NOTE no chain for {', '.join(kinds)} requests: the desk pages nobody for them")
+    for note in channels.notes:
+        click.echo(f"NOTE {note}")
     problems = len(verdict.problems())
     click.echo("reachable at every minute" if verdict.proven else f"{problems} problem(s)")
 
