@@ -69,7 +69,7 @@ async def test_bill_one_at_shanghai_pages_the_branch_case_handler_and_gm_at_step
     assert not roster.products["bill-one"].handed_over
     sr, routing = register(control, controllable_clock, site="Shanghai", product="bill-one")
     assert routing.chain == "emergency" and routing.handler == "bd-access"
-    await engine.tick()
+    await engine.run_once()
 
     [case_handler] = roster.on_call("br-shanghai", Role.CASE_HANDLER, now)
     [gm] = roster.on_call("br-shanghai", Role.ENGINEERING_GM, now)
@@ -102,7 +102,7 @@ async def test_a_desk_phone_extension_is_dialled_once_the_engines_call_connects(
         p.id for p in roster.on_call("br-shanghai", Role.CASE_HANDLER, controllable_clock.now())
     ] == ["sh-emily-chen"]
     register(control, controllable_clock, site="Shanghai", product="msc-9000")
-    await engine.tick()
+    await engine.run_once()
 
     [call] = [c for c in twilio_peer.calls.values() if c["to"] == "+12125550190"]
     assert call["_send_digits"] == "ww77"
@@ -120,7 +120,7 @@ async def test_a_cover_added_at_run_time_stacks_on_the_files_cover(engine_for, t
         Override("", "sh-wang-qiang", at.replace(minute=0), at.replace(hour=15), "sh-emily-chen")
     )
     sr, _ = register(control, ManualClock(at), site="Shanghai", product="msc-9000")
-    await engine.tick()
+    await engine.run_once()
 
     [step] = control.callouts.get(sr.id).steps
     assert "sh-wang-qiang" in step.people
