@@ -397,7 +397,17 @@ COMMANDS: tuple[Command, ...] = (
         "Whom the chain would call now; nothing is sent",
         "呼叫链此刻会呼叫谁;不发送任何消息",
     ),
+    C(
+        "drill.report",
+        "r",
+        "show_report",
+        "Report",
+        "报告",
+        "The drill's whole report, the same as `dispatcher drill report`",
+        "演练完整报告,与 `dispatcher drill report` 相同",
+    ),
     C("drill.back", "escape", "leave", "Back", "返回", "Back to the desk", "返回调度台"),
+    C("view.back", "escape", "app.pop_screen", "Back", "返回", "Back", "返回"),
     C(
         "form.save",
         "ctrl+s",

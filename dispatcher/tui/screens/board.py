@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Input, Static
 
 from dispatcher.domain.callout import RunState
-from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for
@@ -311,17 +310,7 @@ class BoardScreen(DeskScreen):
         except DispatcherError as error:  # a broken drills.yaml: say where, stay on the board
             self.notify(str(error), severity="error", timeout=10)
             return
-        self.app.push_screen(
-            DrillScreen(
-                desk.store,
-                desk.roster,
-                CalloutControl(desk.store, desk.roster),
-                scenarios,
-                actor=desk.actor,
-                now=desk.now,
-                language=self.language,
-            )
-        )
+        self.app.push_screen(DrillScreen(desk, self.language, scenarios))
 
     def on_screen_resume(self) -> None:
         self.read_board(force=False)
