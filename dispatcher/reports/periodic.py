@@ -25,6 +25,8 @@ TITLES = {
     "daily": "Daily service report",
     "weekly": "Weekly service report",
     "monthly": "Monthly service report",
+    "shift": "Service report: this shift",
+    "today": "Service report: today so far",
 }
 
 

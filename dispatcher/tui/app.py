@@ -90,7 +90,7 @@ class DeskApp(App):
     # -- app-wide actions --------------------------------------------------------------------
 
     def action_show_keys(self) -> None:
-        self.push_screen(KeysScreen(self.language))
+        self.push_screen(KeysScreen(self.language, getattr(self.screen, "SCOPE", "board")))
 
     def action_next_theme(self) -> None:
         current = NIGHT_THEMES.index(self.theme) if self.theme in NIGHT_THEMES else -1

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from dispatcher.tui import labels_shift as shift
+
 EN = {
     "title": "dispatcher — night desk",
     # board columns
@@ -380,7 +382,7 @@ ZH_VALUES = {
     "csq_notified": "已通知 CSQ",
 }
 
-LABELS = {"en": EN, "zh": ZH}
+LABELS = {"en": EN | shift.EN, "zh": ZH | shift.ZH}
 
 
 def labels(language: str) -> dict[str, str]:

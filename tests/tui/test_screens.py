@@ -20,7 +20,9 @@ from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
+from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
+from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
@@ -157,6 +159,8 @@ def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
         HandoverScreen,
         ReportsScreen,
         DrillScreen,
+        TextViewScreen,
+        ConfirmScreen,
     ]
     for cls in classes:
         for binding in cls.BINDINGS:

@@ -291,13 +291,13 @@ class BoardScreen(DeskScreen):
         self.app.push_screen(OutboxScreen(self.desk, self.language))
 
     def action_callbacks(self) -> None:
-        self.app.push_screen(CallbackQueueScreen(self.desk.store, self.desk.actor, self.language))
+        self.app.push_screen(CallbackQueueScreen(self.desk, self.language))
 
     def action_handover(self) -> None:
-        self.app.push_screen(HandoverScreen(self.desk.store, self.desk.roster, self.language))
+        self.app.push_screen(HandoverScreen(self.desk, self.language))
 
     def action_reports(self) -> None:
-        self.app.push_screen(ReportsScreen(self.desk.store, self.desk.roster, self.language))
+        self.app.push_screen(ReportsScreen(self.desk, self.language))
 
     def action_drills(self) -> None:
         desk = self.desk
