@@ -20,6 +20,7 @@ from dispatcher.domain.drills import (
     TargetResult,
     judge,
 )
+from dispatcher.domain.names import person_named
 from dispatcher.domain.roster import ContactKind, Person
 
 UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
@@ -349,17 +350,6 @@ def _acknowledgements(
                 person, _name(people, person), event.at, via, event.at - started
             )
     return list(found.values())
-
-
-def person_named(people: Mapping[str, Person], name: str) -> str:
-    """The id of the roster person `name` names (id, name, Chinese name, or both as the roster
-    shows them; case and spaces ignored), or `name` itself when it names nobody."""
-    wanted = " ".join(name.split()).casefold()
-    for person in people.values():
-        names = (person.id, person.name, person.name_zh, person.display_name)
-        if wanted in {" ".join(n.split()).casefold() for n in names if n}:
-            return person.id
-    return name
 
 
 def _page(notification: NotificationLike) -> Page:

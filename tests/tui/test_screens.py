@@ -22,7 +22,6 @@ from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
-from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
@@ -33,6 +32,7 @@ from dispatcher.tui.screens.outbox import OutboxScreen
 from dispatcher.tui.screens.override import OverrideScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.reports import ReportsScreen
+from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
 NOW = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)

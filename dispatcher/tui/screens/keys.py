@@ -4,13 +4,12 @@ palette."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
-
-from rich.text import Text
 
 from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.labels import labels
