@@ -32,6 +32,7 @@ from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
+from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
@@ -283,6 +284,9 @@ class BoardScreen(DeskScreen):
                 self.read_board(force=True)
 
         self.app.push_screen(NewRequestScreen(self.desk, self.language), registered)
+
+    def action_history(self) -> None:
+        self.app.push_screen(HistoryScreen(self.desk, self.language, self.query_text.strip()))
 
     def action_on_call(self) -> None:
         self.app.push_screen(OnCallScreen(self.desk, self.language))
