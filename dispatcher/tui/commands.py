@@ -338,6 +338,15 @@ COMMANDS: tuple[Command, ...] = (
         "Add an override for tonight",
         "添加今晚的临时替班",
     ),
+    C(
+        "oncall.end",
+        "e",
+        "end_override",
+        "End override",
+        "结束替班",
+        "End the selected override now (one not begun is removed)",
+        "立即结束所选替班(尚未开始的直接删除)",
+    ),
     C("oncall.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board", "返回看板"),
     C(
         "outbox.show",
