@@ -16,6 +16,7 @@ from dispatcher.tui.labels import labels
 from dispatcher.tui.palette import DeskCommands
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.keys import KeysScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
@@ -97,13 +98,21 @@ class DeskApp(App):
         self.theme = NIGHT_THEMES[(current + 1) % len(NIGHT_THEMES)]
 
     def action_switch_language(self) -> None:
-        """Every screen again in the other language, back on the board."""
+        """Every screen again in the other language, the dispatcher staying where they are
+        (a dialog open is closed; a half-typed request keeps its language until saved)."""
+        if any(getattr(s, "KEEPS_TYPING", False) for s in self.screen_stack):
+            self.notify(labels(self.language)["language.later"], severity="warning")
+            return
         self.language = "en" if self.language == "zh" else "zh"
         localize(self, self.language)
         self.title = labels(self.language)["title"]
+        stack = [s for s in self.screen_stack[1:] if isinstance(s, DeskScreen)]
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(BoardScreen(self.desk, self.language))
+        remade = [s.in_language(self.language) for s in stack]
+        self.switch_screen(remade[0] if remade else BoardScreen(self.desk, self.language))
+        for screen in remade[1:]:
+            self.push_screen(screen)
         self.read_status()
 
     def action_quit_desk(self) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from dispatcher.domain.callout import RunState
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.scenarios import load_scenarios
-from dispatcher.tui.commands import bindings_for
+from dispatcher.tui.commands import bindings_for, commands_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
@@ -41,6 +41,7 @@ from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
+NEW_KEY = next(c.key for c in commands_for("board") if c.id == "board.new")
 PINNED = Style(color="red", bold=True)
 FLASH = Style(color="white", bgcolor="red", bold=True)
 NEAR = Style(color="yellow")
@@ -81,6 +82,7 @@ class BoardScreen(DeskScreen):
         self.query_text = ""
         self.seen: set[str] = set()  # SRs whose breach this dispatcher has looked at
         self.loaded = False
+        self.typed_ahead: list[str] | None = None  # keys typed after `n`, before the form
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.desk, self.words)
@@ -188,6 +190,17 @@ class BoardScreen(DeskScreen):
         self.query_one(VirtualTable).focus()
 
     def on_key(self, event) -> None:
+        if self.typed_ahead is not None:
+            # Between `n` and the form's first paint every key is the request's, not the
+            # board's: kept for the form, never taken as a board key.
+            if event.is_printable and event.character:
+                self.typed_ahead.append(event.character)
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == NEW_KEY and not self.query_one("#search", Input).has_focus:
+            self.typed_ahead = []
+            return
         search = self.query_one("#search", Input)
         if event.key == "escape" and search.has_focus:
             search.value = ""
@@ -283,7 +296,17 @@ class BoardScreen(DeskScreen):
             if sr_id:
                 self.read_board(force=True)
 
-        self.app.push_screen(NewRequestScreen(self.desk, self.language), registered)
+        if self.typed_ahead is None:  # from the palette: nothing typed ahead
+            self.typed_ahead = []
+        self.app.push_screen(
+            NewRequestScreen(self.desk, self.language, typed_ahead=self.take_typed_ahead),
+            registered,
+        )
+
+    def take_typed_ahead(self) -> str:
+        """What was typed between `n` and the form; the board's keys are its own again."""
+        typed, self.typed_ahead = "".join(self.typed_ahead or ()), None
+        return typed
 
     def action_history(self) -> None:
         self.app.push_screen(HistoryScreen(self.desk, self.language, self.query_text.strip()))
@@ -317,4 +340,5 @@ class BoardScreen(DeskScreen):
         self.app.push_screen(DrillScreen(desk, self.language, scenarios))
 
     def on_screen_resume(self) -> None:
+        self.typed_ahead = None  # back on the board: its keys are its own
         self.read_board(force=False)
