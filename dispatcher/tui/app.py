@@ -11,7 +11,15 @@ from dispatcher.engine.runtime import EngineThread
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.status import DeskStatus, channel_health, drill_running, on_shift
+from dispatcher.tui.data.status import (
+    CHECK_SECONDS,
+    ChannelHealth,
+    DeskStatus,
+    channel_health,
+    drill_running,
+    on_shift,
+    overdue,
+)
 from dispatcher.tui.labels import labels
 from dispatcher.tui.palette import DeskCommands
 from dispatcher.tui.screens.board import BoardScreen
@@ -22,6 +30,7 @@ from dispatcher.tui.widgets.desk_header import DeskHeader
 
 STATUS_SECONDS = 5.0
 HEALTH_SECONDS = 300.0
+HEALTH_BOUND = CHECK_SECONDS + 3.0  # loading the plugins, then the slowest check
 NIGHT_THEMES = ("textual-dark", "nord", "gruvbox", "tokyo-night")
 
 
@@ -79,8 +88,19 @@ class DeskApp(App):
 
     @work(thread=True, exclusive=True, group="health")
     def check_channels(self) -> None:
-        found = tuple(channel_health(self.desk.store))
-        self.call_from_thread(lambda: self.show_status(replace(self.status, channels=found)))
+        """Each channel's health as its check ends; a check that never ends still shows,
+        as not answering, once its bound has passed (see `health_overdue`)."""
+        self.call_from_thread(self.set_timer, HEALTH_BOUND, self.health_overdue)
+
+        def heard(found: tuple[ChannelHealth, ...]) -> None:
+            self.call_from_thread(lambda: self.show_status(replace(self.status, channels=found)))
+
+        channel_health(self.desk.store, progress=heard)
+
+    def health_overdue(self) -> None:
+        channels = self.status.channels
+        if channels is None or any(h.ok is None for h in channels):
+            self.show_status(replace(self.status, channels=overdue(channels, HEALTH_BOUND)))
 
     def show_status(self, status: DeskStatus) -> None:
         self.status = status

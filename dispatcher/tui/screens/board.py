@@ -327,6 +327,11 @@ class BoardScreen(DeskScreen):
         self.app.push_screen(ReportsScreen(self.desk, self.language))
 
     def action_drills(self) -> None:
+        self.open_drills()
+
+    @work(thread=True, exclusive=True, group="board-drills")
+    def open_drills(self) -> None:
+        """The drill scenarios beside the roster are read here, off the UI thread."""
         desk = self.desk
         try:
             scenarios = (
@@ -335,9 +340,9 @@ class BoardScreen(DeskScreen):
                 else None
             )
         except DispatcherError as error:  # a broken drills.yaml: say where, stay on the board
-            self.notify(str(error), severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
             return
-        self.app.push_screen(DrillScreen(desk, self.language, scenarios))
+        self.app.call_from_thread(self.app.push_screen, DrillScreen(desk, self.language, scenarios))
 
     def on_screen_resume(self) -> None:
         self.typed_ahead = None  # back on the board: its keys are its own
