@@ -38,7 +38,7 @@ from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
 from dispatcher.tui.screens.reports import ReportsScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
-from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
+from dispatcher.tui.widgets.virtual_table import GAP, Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
 NEW_KEY = next(c.key for c in commands_for("board") if c.id == "board.new")
@@ -55,7 +55,7 @@ FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
 }
 
 WIDTHS = {
-    "id": 18,
+    "id": 20,  # "! SR-20261130-0001 D": the whole id, its emergency mark and drill mark
     "age": 6,
     "category": 12,
     "severity": 8,
@@ -67,6 +67,29 @@ WIDTHS = {
     "callout": 20,
     "summary": 20,
 }
+# What a narrow terminal keeps (80 columns: the id, severity, status, call-out and summary),
+# then what it adds as the width allows, most useful first; wide terminals widen two columns.
+KEPT = ("id", "severity", "status", "callout", "summary")
+ADDED = ("sla", "owner", "age", "customer", "category", "site")
+WIDER = {"customer": 28, "category": 22, "summary": 40}
+SUMMARY_AT_LEAST = 16
+
+
+def board_columns(width: int) -> list[str]:
+    """The columns that fit `width` cells, in the board's order, with their widths."""
+    widths = {key: WIDTHS[key] for key in KEPT}
+
+    def used() -> int:
+        return sum(widths.values()) + GAP * (len(widths) - 1)
+
+    widths["summary"] = SUMMARY_AT_LEAST
+    for key in ADDED:
+        if used() + WIDTHS[key] + GAP <= width:
+            widths[key] = WIDTHS[key]
+    for key, wide in WIDER.items():
+        if key in widths and used() + wide - widths[key] <= width:
+            widths[key] = wide
+    return {key: widths[key] for key in WIDTHS if key in widths}
 
 
 class BoardScreen(DeskScreen):
@@ -94,8 +117,14 @@ class BoardScreen(DeskScreen):
         )
         yield Footer()
 
-    def _columns(self) -> list[Column]:
-        return [Column(key, self.words[key], width) for key, width in WIDTHS.items()]
+    def _columns(self, width: int = 160) -> list[Column]:
+        return [Column(key, self.words[key], w) for key, w in board_columns(width).items()]
+
+    def on_resize(self, event) -> None:
+        table = self.query_one(VirtualTable)
+        wanted = self._columns(event.size.width)
+        if [(c.key, c.width) for c in wanted] != [(c.key, c.width) for c in table.columns]:
+            table.set_columns(wanted)
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
@@ -160,8 +189,10 @@ class BoardScreen(DeskScreen):
         self.query_one(VirtualTable).set_rows(shown)
         emergencies = sum(row.pinned for row in self.all_rows)
         words = self.words
+        total = len(self.all_rows)
         counts = (
-            f"{len(self.all_rows)} {words['open']} · {emergencies} {words['emergencies']}"
+            f"{total} {words['open.one' if total == 1 else 'open']} · "
+            f"{emergencies} {words['emergencies.one' if emergencies == 1 else 'emergencies']}"
             f" · {words['filter']}: {words['filter.' + self.filter]}"
         )
         if needle or self.filter != "all":
@@ -229,20 +260,20 @@ class BoardScreen(DeskScreen):
                 )
         customer = ("★VIP " if sr.customer.vip else "") + sr.customer.name
         owner = "/".join(part for part in (sr.owner.unit, sr.owner.person) if part)
-        cells: list[Text | str] = [
-            ("! " if row.pinned else "  ") + sr.id + (" D" if sr.drill else ""),
-            clock_text(now - sr.received).rsplit(":", 1)[0],
-            name_of(sr.category, language),
-            name_of(sr.severity, language),
-            customer,
-            sr.site,
-            f"{owner or '—'} {sr.level.value}",
-            name_of(sr.status, language),
-            sla,
-            self.callout_cell(row, style is FLASH),
-            sr.summary,
-        ]
-        return cells, style
+        cells: dict[str, Text | str] = {
+            "id": ("! " if row.pinned else "  ") + sr.id + (" D" if sr.drill else ""),
+            "age": clock_text(now - sr.received).rsplit(":", 1)[0],
+            "category": name_of(sr.category, language),
+            "severity": name_of(sr.severity, language),
+            "customer": customer,
+            "site": sr.site,
+            "owner": f"{owner or '—'} {sr.level.value}",
+            "status": name_of(sr.status, language),
+            "sla": sla,
+            "callout": self.callout_cell(row, style is FLASH),
+            "summary": sr.summary,
+        }
+        return [cells[column.key] for column in self.query_one(VirtualTable).columns], style
 
     def callout_cell(self, row: BoardRow, flashing: bool) -> Text | str:
         """Where the chain stands: step, who was paged, or who acknowledged."""
