@@ -40,9 +40,7 @@ def fake_plugins(channels: dict[str, Channel]):
     return Plugins
 
 
-def test_a_check_that_never_answers_is_bounded_and_the_others_are_not_held_up(
-    monkeypatch, store
-):
+def test_a_check_that_never_answers_is_bounded_and_the_others_are_not_held_up(monkeypatch, store):
     monkeypatch.setattr(
         status,
         "PluginManager",
@@ -71,9 +69,7 @@ async def test_the_header_says_checking_until_the_checks_end(monkeypatch, make_a
         assert "desk✓" in str(header.render()) and "sms✗" in str(header.render())
 
 
-async def test_checks_that_say_nothing_in_time_show_as_not_answering(
-    monkeypatch, make_app, settle
-):
+async def test_checks_that_say_nothing_in_time_show_as_not_answering(monkeypatch, make_app, settle):
     monkeypatch.setattr(status, "CHECK_SECONDS", 0.1)
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:

@@ -18,9 +18,7 @@ def line_text(table, y: int) -> str:
     return "".join(segment.text for segment in table.render_line(y))
 
 
-async def test_at_80_by_24_the_id_severity_status_callout_and_summary_show(
-    make_app, night, settle
-):
+async def test_at_80_by_24_the_id_severity_status_callout_and_summary_show(make_app, night, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -1,9 +1,11 @@
 """History: closed requests, found in the archive months by id, customer, phone or text.
 
 A closed request leaves the live partition for the archive month its id names, so the board
-and its search no longer see it. Here every archive month is scanned, newest first, on the raw
-documents (a request is built only when it matches); each month is dropped from memory after
-its scan unless `keep` holds it, so a year of history costs one month's memory at a time.
+and its search no longer see it. `HistoryIndex.load` reads every archive month once, newest
+first, keeping of each closed request only its document and the text searched (each month is
+dropped from memory once read, timelines and all); a search is then a scan of those texts,
+and a request is built only when it matches. The history screen loads its index when it
+opens, so a request closed after that shows when the screen is opened again.
 """
 
 from __future__ import annotations
@@ -45,42 +47,48 @@ def _texts(raw: dict[str, Any]) -> str:
     ).casefold()
 
 
-def matcher(query: str):
-    """A test on a raw request document: every word of the query in its id, customer, reporter,
-    site, product, summary or description; a phone number matches whatever its spacing."""
-    words = query.casefold().split()
-    digits = _NOT_DIGITS.sub("", query)
-    phone = len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 2
-
-    def matches(raw: dict[str, Any]) -> bool:
-        if phone:
-            reporter = raw.get("reporter") or {}
-            if digits in _NOT_DIGITS.sub("", str(reporter.get("phone", ""))):
-                return True
-        text = _texts(raw)
-        return all(word in text for word in words)
-
-    return matches
+def _phone_digits(raw: dict[str, Any]) -> str:
+    return _NOT_DIGITS.sub("", str((raw.get("reporter") or {}).get("phone", "")))
 
 
-def search_history(store: Store, query: str, keep: bool = False) -> Found:
-    """Closed, non-drill requests matching `query`, newest first, at most LIMIT."""
-    if not query.strip():
-        return Found((), False)
-    matches = matcher(query)
-    found: list[ServiceRequest] = []
-    more = False
-    for period in reversed(store.archive_periods()):
-        db = store.archive(period)
-        hits = [raw for raw in db.table(REQUESTS).all() if not raw.get("drill") and matches(raw)]
-        if not keep:
-            store.close_archive(period)
-        hits.sort(key=lambda raw: (raw["received"], raw["id"]), reverse=True)
-        for raw in hits:
-            if len(found) == LIMIT:
-                more = True
-                break
-            found.append(ServiceRequest.from_dict(raw))
-        if more:
-            break
-    return Found(tuple(found), more)
+class HistoryIndex:
+    """The closed requests of every archive month, newest first, ready to search."""
+
+    def __init__(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
+        self.entries = entries  # (text searched, reporter's phone digits, document)
+
+    @classmethod
+    def load(cls, store: Store) -> HistoryIndex:
+        entries: list[tuple[str, str, dict[str, Any]]] = []
+        for period in reversed(store.archive_periods()):
+            month = [
+                (_texts(raw), _phone_digits(raw), raw)
+                for raw in store.archive(period).table(REQUESTS).all()
+                if not raw.get("drill")
+            ]
+            store.close_archive(period)  # its timelines are not kept in memory
+            month.sort(key=lambda entry: (entry[2]["received"], entry[2]["id"]), reverse=True)
+            entries += month
+        return cls(entries)
+
+    def search(self, query: str) -> Found:
+        """Closed, non-drill requests matching `query`, newest first, at most LIMIT: every word
+        of the query in the id, customer, reporter, site, product, summary or description; a
+        phone number whatever its spacing."""
+        words = query.casefold().split()
+        if not words:
+            return Found((), False)
+        digits = _NOT_DIGITS.sub("", query)
+        phone = len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 2
+        found: list[ServiceRequest] = []
+        for text, phone_digits, raw in self.entries:
+            if (phone and digits in phone_digits) or all(word in text for word in words):
+                if len(found) == LIMIT:
+                    return Found(tuple(found), True)
+                found.append(ServiceRequest.from_dict(raw))
+        return Found(tuple(found), False)
+
+
+def search_history(store: Store, query: str) -> Found:
+    """One search, reading the archive for it (the history screen keeps its index)."""
+    return HistoryIndex.load(store).search(query)

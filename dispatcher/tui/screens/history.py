@@ -1,5 +1,6 @@
 """History: closed requests found by id, customer, phone or text across every archive month;
-Enter opens one read only. The search runs in a worker (a year of months is read)."""
+Enter opens one read only. The archive is read once, in a worker, as the screen opens; each
+search then runs over what was read."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.history import Found, search_history
+from dispatcher.tui.data.history import Found, HistoryIndex
 from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -28,6 +29,7 @@ class HistoryScreen(DeskScreen):
         super().__init__(desk, language)
         self.query_text = query
         self.found: Found | None = None
+        self.index: HistoryIndex | None = None
 
     def compose(self) -> ComposeResult:
         words = self.words
@@ -43,8 +45,7 @@ class HistoryScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#history-query", Input).focus()
-        if self.query_text:
-            self.search(self.query_text)
+        self.search(self.query_text)
 
     @on(Input.Submitted, "#history-query")
     def submitted(self, event: Input.Submitted) -> None:
@@ -56,8 +57,18 @@ class HistoryScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="history")
     def read(self, query: str) -> None:
-        found = search_history(self.desk.store, query)
+        if self.index is None:
+            self.index = HistoryIndex.load(self.desk.store)
+        if not query.strip():
+            self.app.call_from_thread(self.ready, len(self.index.entries))
+            return
+        found = self.index.search(query)
         self.app.call_from_thread(self.show, found)
+
+    def ready(self, count: int) -> None:
+        self.query_one("#history-count", Static).update(
+            self.words["history.ready"].format(count=count)
+        )
 
     def show(self, found: Found) -> None:
         self.found = found
