@@ -52,7 +52,6 @@ class NewRequestScreen(DeskScreen[str | None]):
     CSS_PATH = "new_request.tcss"
     SCOPE = "form"
     BINDINGS = bindings_for(SCOPE)
-    AUTO_FOCUS = "#summary"
     KEEPS_TYPING = True
 
     def __init__(
