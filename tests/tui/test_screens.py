@@ -32,6 +32,7 @@ from dispatcher.tui.screens.outbox import OutboxScreen
 from dispatcher.tui.screens.override import OverrideScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.reports import ReportsScreen
+from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
@@ -161,6 +162,7 @@ def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
         DrillScreen,
         TextViewScreen,
         ConfirmScreen,
+        HistoryScreen,
     ]
     for cls in classes:
         for binding in cls.BINDINGS:
