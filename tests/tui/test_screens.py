@@ -25,6 +25,7 @@ from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
+from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.keys import KeysScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
@@ -32,7 +33,6 @@ from dispatcher.tui.screens.outbox import OutboxScreen
 from dispatcher.tui.screens.override import OverrideScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.reports import ReportsScreen
-from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 

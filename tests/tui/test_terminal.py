@@ -147,12 +147,18 @@ def test_an_emergency_registered_in_a_real_terminal(pane, tmp_path):
 
 def register_emergency(desk: Pane, summary: str, customer: str, down: list[str]) -> str:
     """The new-request form filled by keyboard, each step waited for on the screen; `down`
-    moves the checklist's cursor to the criterion ticked. Returns the board after saving."""
+    moves the checklist's cursor to the criterion ticked. Returns the board after saving.
+
+    The customer is typed before any list is opened: a list that closes gives its field the
+    focus back a moment later, which a loaded machine lets a following Tab overtake."""
     desk.keys("n")
     desk.wait_for("Emergency checklist")
     desk.type(summary)
     desk.wait_for(summary)
-    desk.keys("Tab", "Tab", "Tab", "Tab", "Enter")  # the site list
+    desk.keys(*["Tab"] * 7)  # category, intake, level, site, product, severity → customer
+    desk.type(customer)
+    desk.wait_for(customer)
+    desk.keys("BTab", "BTab", "BTab", "Enter")  # back to the site list
     desk.wait_for("Tianjin")
     desk.type("Shanghai")
     desk.keys("Enter")
@@ -163,29 +169,20 @@ def register_emergency(desk: Pane, summary: str, customer: str, down: list[str])
     desk.keys("Enter")
     desk.wait_for("msc-9000 — MSC 9000")
     desk.wait_for("pl-core")  # the preview: the product's line is paged at step 3
-    desk.keys("Tab", "Tab")  # severity → customer
-    desk.type(customer)
-    desk.wait_for(customer)
-    desk.keys(*["Tab"] * 5)  # vip, reporter, phone, email → the checklist
-    checklist_focused(desk)
+    desk.keys(*["Tab"] * 7)  # severity, customer, vip, reporter, phone, email → the checklist
     desk.keys(*down, "Space")
+    for _ in range(2):
+        try:
+            desk.wait_for("EMERGENCY", timeout=5)
+            break
+        except AssertionError:
+            # A closing list hands its field the focus back a moment late; on a loaded machine
+            # a Tab can overtake it, leaving the focus one field short (the email, where the
+            # space typed is trimmed on saving): one more Tab reaches the checklist.
+            desk.keys("Tab", *down, "Space")
     desk.wait_for("EMERGENCY")
     desk.keys("C-s")
     return desk.wait_for("1 emergency ·")
-
-
-def checklist_focused(desk: Pane) -> None:
-    """The checklist has the focus once the footer shows its keys only (the app's keys go);
-    a Tab the loaded terminal lost is sent again."""
-    for _ in range(3):
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            footer = desk.text().rstrip().splitlines()[-1]
-            if "Save" in footer and "Quit" not in footer:
-                return
-            time.sleep(0.1)
-        desk.keys("Tab")
-    raise AssertionError(f"the checklist never had the focus:\n{desk.text()}")
 
 
 def paged(data: Path, sr_id: str) -> list[str]:

@@ -132,6 +132,10 @@ class NewRequestScreen(DeskScreen[str | None]):
         return [(f"{c.id:>4}  {c.text(self.language)}", c.id) for c in criteria_for(extra)]
 
     def on_mount(self) -> None:
+        # Tab goes field to field: the scrolling panes are never a stop of their own (the
+        # form scrolls to the field in focus), whatever the length of the preview.
+        for pane in self.query(VerticalScroll):
+            pane.can_focus = False
         self.query_one("#criteria", SelectionList).highlighted = 0
         summary = self.query_one("#summary", Input)
         summary.focus()
