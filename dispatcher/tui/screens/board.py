@@ -127,7 +127,8 @@ class BoardScreen(DeskScreen):
             table.set_columns(wanted)
 
     def on_mount(self) -> None:
-        self.query_one(VirtualTable).focus()
+        self.table = self.query_one(VirtualTable)  # drawn row by row: found once
+        self.table.focus()
         self.action_refresh_board()
         self.set_interval(REFRESH_SECONDS, self.action_refresh_board)
         self.set_interval(1.0, self.tick)
@@ -273,7 +274,7 @@ class BoardScreen(DeskScreen):
             "callout": self.callout_cell(row, style is FLASH),
             "summary": sr.summary,
         }
-        return [cells[column.key] for column in self.query_one(VirtualTable).columns], style
+        return [cells[column.key] for column in self.table.columns], style
 
     def callout_cell(self, row: BoardRow, flashing: bool) -> Text | str:
         """Where the chain stands: step, who was paged, or who acknowledged."""
