@@ -21,6 +21,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.terminal import EscapingFormatter
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
@@ -55,10 +56,9 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
             f"the engine of {store.data_dir} already runs: "
             f"{holder.describe() if holder else 'another process'}"
         )
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     plugins = PluginManager(store=store).load()
     channels = sorted(plugins.channels)
     click.echo(

@@ -3,6 +3,7 @@
 with HttpSink() as sink:
     ... post to sink.url ...
     sink.answer(500)            # the following requests get HTTP 500
+    sink.answer(404, echo=True) # ... with the request's path in the body, as many servers do
     sink.requests[0].json()     # what arrived
 """
 
@@ -13,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,17 @@ class HttpSink:
     def __init__(self) -> None:
         self.requests: list[ReceivedRequest] = []
         self.status = 200
+        self.echo = False
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
 
-    def answer(self, status: int) -> None:
-        """Answer every following request with HTTP `status`."""
+    def answer(self, status: int, echo: bool = False) -> None:
+        """Answer every following request with HTTP `status`; with `echo`, a refusal's body
+        quotes the request's path (raw and percent-decoded), as many servers' 404 pages do."""
         self.status = status
+        self.echo = echo
 
     def start(self) -> HttpSink:
         sink = self
@@ -49,8 +54,10 @@ class HttpSink:
                     sink.requests.append(
                         ReceivedRequest("POST", self.path, dict(self.headers), body)
                     )
-                    status = sink.status
+                    status, echo = sink.status, sink.echo
                 reply = b"ok" if status < 300 else b"not today"
+                if status >= 300 and echo:
+                    reply = f"no route {self.path} ({unquote(self.path)})".encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()

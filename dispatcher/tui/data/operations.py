@@ -21,6 +21,7 @@ from dispatcher.domain.requests import (
 )
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import EMERGENCY_CHAIN, preview, route
+from dispatcher.domain.text import check
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
@@ -64,14 +65,21 @@ class Operations:
     def register(
         self, build: Callable[[str], ServiceRequest], received: datetime, start_chain: bool = True
     ) -> ServiceRequest:
-        """Register; with `start_chain` its routed chain starts in the same commit."""
+        """Register; with `start_chain` its routed chain starts in the same commit. A typed
+        field holding a control character is refused (`UnsafeText`, naming the field)."""
         sr, _ = self.control.register(
-            received, build, self.desk.now(), self.desk.actor, CHANNEL, start_chain=start_chain
+            received,
+            lambda sr_id: _typed(build(sr_id)),
+            self.desk.now(),
+            self.desk.actor,
+            CHANNEL,
+            start_chain=start_chain,
         )
         return sr
 
     def acknowledge(self, sr_id: str, by: str) -> CalloutRecord | None:
         """For someone who confirmed by phone: the SR is theirs, its chain stops."""
+        check(by, "by")
         return self.control.acknowledge(sr_id, self.desk.now(), self.desk.actor, by, via="phone")
 
     def escalate(self, sr_id: str) -> CalloutRecord:
@@ -92,10 +100,11 @@ class Operations:
     # -- the request -------------------------------------------------------------------------
 
     def note(self, sr_id: str, text: str) -> ServiceRequest:
+        check(text, "note", multiline=True)
         return self._change(sr_id, lambda sr, at: sr.note(at, self.desk.actor, text, CHANNEL))
 
     def reassign(self, sr_id: str, unit: str, person: str) -> ServiceRequest:
-        owner = Owner(unit, person)
+        owner = Owner(check(unit, "unit"), check(person, "person"))
         return self._change(sr_id, lambda sr, at: sr.assign(at, self.desk.actor, owner, CHANNEL))
 
     def level_plan(self, sr_id: str) -> LevelPlan:
@@ -177,6 +186,7 @@ class Operations:
 
     def resolve(self, sr_id: str, text: str) -> ServiceRequest:
         """Resolved: a chain still running has nobody left to find, so it stops first."""
+        check(text, "resolution", multiline=True)
         chain = CalloutRepository(self.desk.store).get(sr_id)
         if chain is not None and chain.running:
             self.control.stop(sr_id, self.desk.now(), self.desk.actor, f"resolved: {text}")
@@ -199,4 +209,23 @@ class Operations:
         )
 
     def add_override(self, override: Override) -> Override:
+        check(override.reason, "reason")
         return OverrideRepository(self.desk.store).add(override)
+
+
+def _typed(sr: ServiceRequest) -> ServiceRequest:
+    """`sr` as the form gave it, if no typed field holds a control character."""
+    for field, value in (
+        ("summary", sr.summary),
+        ("reporter", sr.reporter.name),
+        ("reporter_phone", sr.reporter.phone),
+        ("reporter_email", sr.reporter.email),
+        ("customer", sr.customer.name),
+        ("site", sr.site),
+        ("product", sr.product),
+        ("owner_unit", sr.owner.unit),
+        ("owner_person", sr.owner.person),
+    ):
+        check(value, field)
+    check(sr.description, "description", multiline=True)
+    return sr

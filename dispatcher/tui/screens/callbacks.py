@@ -9,6 +9,7 @@ worker threads; times are the desk's.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Select, 
 from dispatcher.domain.callbacks import CallbackDue
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
+from dispatcher.domain.text import check, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
@@ -68,7 +70,9 @@ class CallbackDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="callback-form"):
-            yield Static(f"{self.item.subject}  {self.item.customer}  {self.item.summary}")
+            yield Static(
+                Text(escape_line(f"{self.item.subject}  {self.item.customer}  {self.item.summary}"))
+            )
             yield Input(self.item.contact, placeholder="Who was called", id="called")
             yield Select(
                 [(o.value.replace("_", " "), o.value) for o in CallbackOutcome],
@@ -101,16 +105,22 @@ class CallbackDialog(ModalScreen[bool]):
         if score_text and not score_text.isdigit():
             self.failed(f"satisfaction must be a number 1 to 5, not '{score_text}'")
             return
+        try:
+            words = check(self.query_one("#words", Input).value, "words", multiline=True)
+            called = check(self.query_one("#called", Input).value, "called")
+        except DispatcherError as error:
+            self.failed(str(error))
+            return
         self.record(
             int(score_text) if score_text else None,
             CallbackOutcome(self.query_one("#outcome", Select).value),
-            self.query_one("#words", Input).value,
-            self.query_one("#called", Input).value,
+            words,
+            called,
             self.query_one("#reopen", Checkbox).value,
         )
 
     def failed(self, message: str) -> None:
-        self.query_one("#error", Static).update(f"[b red]{message}[/]")
+        self.query_one("#error", Static).update(Text(escape_line(message), style="bold red"))
 
     @work(thread=True, exclusive=True, group="callback-record")
     def record(
@@ -189,7 +199,8 @@ class CallbackQueueScreen(DeskScreen):
                 item.contact or "-",
                 item.summary,
             )
-            table.add_row(*((f"[b red]{c}[/]" if late else c) for c in cells), key=item.subject)
+            shown = (escape_line(c) for c in cells)
+            table.add_row(*((f"[b red]{c}[/]" if late else c) for c in shown), key=item.subject)
         overdue = sum(item.overdue(now) for item in queue)
         self.query_one("#summary", Static).update(
             f"{len(queue)} {self.words['waiting']} · {overdue} {self.words['overdue']}"

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
+from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
@@ -66,7 +67,7 @@ class HandoverScreen(DeskScreen):
             f"{self.words['handover.title']}: {local(report.start):%m-%d %H:%M} – "
             f"{local(report.end):%m-%d %H:%M %Z}"
         )
-        self.query_one(Markdown).update(markdown(report))
+        self.query_one(Markdown).update(escape(markdown(report)))
 
     def action_save(self) -> None:
         if self.report is not None:

@@ -4,10 +4,12 @@ search then runs over what was read."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Static
 
+from dispatcher.domain.text import escape_line
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.history import Found, HistoryIndex
@@ -79,8 +81,8 @@ class HistoryScreen(DeskScreen):
                 sr.id,
                 f"{self.desk.local(sr.received):%Y-%m-%d %H:%M}",
                 name_of(sr.status, self.language),
-                sr.customer.name,
-                sr.summary,
+                Text(escape_line(sr.customer.name)),  # text from outside stays text
+                Text(escape_line(sr.summary)),
                 key=sr.id,
             )
         count = len(found.requests)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +26,7 @@ from dispatcher.domain.requests import (
     Severity,
     VipKind,
 )
+from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -273,7 +275,8 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     def _failed(self, message: str) -> None:
         self.saving = False
-        self.query_one("#form-error", Static).update(message)
+        message = escape_line(message)
+        self.query_one("#form-error", Static).update(Text(message))
         self.notify(message, severity="error")
 
     def _saved(self, sr_id: str) -> None:

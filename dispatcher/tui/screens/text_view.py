@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
+from dispatcher.domain.text import escape
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.desk_screen import DeskScreen
@@ -30,7 +31,7 @@ class TextViewScreen(DeskScreen):
         yield DeskHeader(self.desk, self.words)
         yield Static(self.heading, id="view-title")
         with VerticalScroll(id="view"):
-            yield Markdown(self.markdown)
+            yield Markdown(escape(self.markdown))  # text from outside stays text
         yield Footer()
 
     def on_mount(self) -> None:

@@ -62,6 +62,23 @@ async def test_refusals_are_transient_or_permanent(sink, status, failure):
     assert f"HTTP {status}" in receipt.detail and "s3cret" not in receipt.detail
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/robot/send?access_token=s3cretT0ken",
+        "/hooks/T0000/B0000/s3cretT0ken",
+        "/robot/send?access_token=s3cret%2FT0ken",
+    ],
+)
+async def test_a_server_echoing_the_path_never_puts_the_token_in_the_receipt(sink, url):
+    sink.answer(404, echo=True)
+
+    receipt = await send(sink.url + url)
+
+    assert receipt.failure is Failure.PERMANENT and "no route" in receipt.detail
+    assert "s3cret" not in receipt.detail and "T0ken" not in receipt.detail
+
+
 async def test_a_refused_connection_is_transient():
     receipt = await send(f"http://127.0.0.1:{free_port()}/hook")
 

@@ -1,3 +1,5 @@
+"""Fixtures every test directory shares."""
+
 import pytest
 from click.testing import CliRunner
 
