@@ -15,6 +15,7 @@ from dispatcher.domain.roster import Role, UnitKind
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRepository
+from dispatcher.store.channel_health import ChannelFaults, channel_faults
 
 CHECK_SECONDS = 5.0  # one channel's check; past it the channel shows as not answering
 
@@ -49,12 +50,15 @@ def channel_health(
 ) -> list[ChannelHealth]:
     """Every channel: disabled ones with their reason, enabled ones after `check()`, each
     check bounded by `timeout` seconds and all run at once; `progress` hears the whole list
-    first with the checks pending (ok None), then again as each one ends.
+    first with the checks pending (ok None), then again as each one ends. A channel the
+    engine saw fault several times in a row is unhealthy whatever `check()` says
+    (`dispatcher.store.channel_health`).
 
     Runs its own event loop and its own plugin manager, so it is safe in a worker thread and
     never shares a provider connection with the engine.
     """
     plugins = PluginManager(store=store)
+    faults = channel_faults(store)
 
     async def check_all() -> list[ChannelHealth]:
         channels = plugins.channels
@@ -67,7 +71,7 @@ def channel_health(
 
         def tell() -> None:
             if progress is not None:
-                progress(tuple(found))
+                progress(tuple(_with_engine_faults(found, faults)))
 
         async def check(index: int) -> None:
             name = found[index].name
@@ -87,7 +91,24 @@ def channel_health(
             await plugins.aclose()
         return found
 
-    return asyncio.run(check_all())
+    return _with_engine_faults(asyncio.run(check_all()), faults)
+
+
+def _with_engine_faults(
+    found: list[ChannelHealth], faults: dict[str, ChannelFaults]
+) -> list[ChannelHealth]:
+    """A channel the engine saw fault several times in a row is unhealthy, whatever its
+    own check says (it may answer a check and still fail every send)."""
+    return [
+        ChannelHealth(
+            h.name,
+            False,
+            f"{faults[h.name].in_a_row} faults in a row; last: {faults[h.name].last}",
+        )
+        if h.name in faults and faults[h.name].unhealthy
+        else h
+        for h in found
+    ]
 
 
 def overdue(
