@@ -128,3 +128,4 @@ class DeskStatus:
     engine: str = ""
     drill: bool = False
     channels: tuple[ChannelHealth, ...] | None = None  # None: not heard of yet
+    damage: str = ""  # the store's damage warning (`Store.damage_warning`), or ""
