@@ -22,7 +22,11 @@ def chart_series(report: Report, language: str = "en") -> list[Series]:
     """The charts' titles, labels and legends in `language`; the values as in the report."""
     _ = translator(language).gettext
     volumes = [r for r in report.table("volumes").records() if r["dimension"] == "category"]
-    resolve = [r for r in report.table("times").records() if r["measure"] == "resolve"]
+    resolve = [  # a severity with nothing resolved yet has no time to draw
+        r
+        for r in report.table("times").records()
+        if r["measure"] == "resolve" and r["median_minutes"] is not None
+    ]
     compliance: dict[str, list[int]] = {}
     for row in report.table("sla").records():
         totals = compliance.setdefault(row["product_line"], [0, 0])

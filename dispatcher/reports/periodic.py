@@ -26,6 +26,8 @@ TITLES = {
     "daily": N_("Daily service report"),
     "weekly": N_("Weekly service report"),
     "monthly": N_("Monthly service report"),
+    "shift": N_("Service report: this shift"),
+    "today": N_("Service report: today so far"),
 }
 
 
@@ -67,7 +69,13 @@ def service_report(
 ) -> Report:
     received, older_open = received_between(store, start, end, metrics.MEASURED_EVENTS)
     items = [metrics.facts(sr, timeline, roster, now) for sr, timeline in received]
-    older = [metrics.facts(sr, timeline, roster, now) for sr, timeline in older_open]
+    # Older open requests count only for their Red Flags: one without a Red Flag has no
+    # red_flag_opened event, so only those are worked out (10,000 open cost 3 s otherwise).
+    older = [
+        metrics.facts(sr, timeline, roster, now)
+        for sr, timeline in older_open
+        if sr.red_flag is not None
+    ]
     complaints = {c.sr: c for c in ComplaintRepository(store).all()}
     cutovers = [
         p

@@ -68,6 +68,18 @@ COLUMNS = (
     NC_("column", "table"),
     NC_("column", "key"),
     NC_("column", "field"),
+    NC_("column", "status now"),
+    NC_("column", "during the shift"),
+    NC_("column", "closed"),
+    NC_("column", "now"),
+    NC_("column", "person"),
+    NC_("column", "channel"),
+    NC_("column", "page"),
+    NC_("column", "drill"),
+    NC_("column", "scenario"),
+    NC_("column", "reach rate"),
+    NC_("column", "acknowledged"),
+    NC_("column", "result"),
 )
 MEASURES = (
     NC_("value", "total"),
@@ -107,8 +119,15 @@ MEASURES = (
     NC_("value", "emergency"),
     NC_("value", "fault"),
     NC_("value", "fault-critical"),
+    NC_("value", "open"),
+    NC_("value", "updated"),
+    NC_("value", "passed"),
+    NC_("value", "FAILED"),
 )
 _POSITION = re.compile(r"round (\d+), step (\d+)")
+# what a shift did to a request (`dispatcher.reports.shift`): "opened; status_changed new→assigned"
+_MOVE = r"[a-z_]+(?: [a-z_]+→[a-z_]+)?"
+_MOVES = re.compile(rf"{_MOVE}(?:; {_MOVE})+|[a-z_]+ [a-z_]+→[a-z_]+")
 
 
 def column_title(name: str, language: str) -> str:
@@ -125,6 +144,8 @@ def cell(value: Any, language: str) -> Any:
     if position := _POSITION.fullmatch(value):  # a chain's place (`Position.label`)
         round_, step = (int(n) - 1 for n in position.groups())
         return Position(round_, step).label(language)
+    if _MOVES.fullmatch(value):  # each value of the moves named, the arrows kept
+        return re.sub(r"[a-z_]+", lambda word: cell(word.group(), language), value)
     spoken = value.replace("_", " ")
     named = translator(language).pgettext(VALUE, spoken)
     return value if named == spoken else named

@@ -3,7 +3,6 @@ and channel, and the timeline; the dispatcher's actions on it. Read again every 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -13,19 +12,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
-from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.domain.requests import Status
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
-from dispatcher.i18n import N_, name_of, translator
+from dispatcher.i18n import name_of
 from dispatcher.i18n.phrases import RECORDED_KINDS, phrase
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.detail import RequestView, read_request
+from dispatcher.tui.data.detail import RequestView, event_details, read_request
 from dispatcher.tui.data.formats import clock_text, pad
-from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.screens.desk_screen import DeskScreen
-from dispatcher.tui.screens.prompt import PromptScreen
+from dispatcher.tui.screens.detail_actions import DetailActions
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 2.0
@@ -40,7 +38,7 @@ STATE_STYLES = {
 }
 
 
-class DetailScreen(DeskScreen):
+class DetailScreen(DetailActions, DeskScreen):
     CSS_PATH = "detail.tcss"
     SCOPE = "detail"
     BINDINGS = bindings_for(SCOPE)
@@ -115,6 +113,8 @@ class DetailScreen(DeskScreen):
             text.append(" ")
         if sr.is_emergency:
             text.append(f" {words['badge.emergency']} ", style="bold reverse red")
+        if sr.status is Status.CLOSED:
+            text.append(f" {words['readonly']} ", style="bold reverse")
         text.append(f"\n{escape_line(sr.summary)}\n\n", style="bold")
         rows = [
             (words["status"], name_of(sr.status, language)),
@@ -211,20 +211,17 @@ class DetailScreen(DeskScreen):
             )
 
     def _show_timeline(self, view: RequestView) -> None:
-        _ = translator(self.language).gettext
         table = self.query_one("#timeline", DataTable)
         table.clear()
         for event in view.timeline:
-            recorded = event.kind in RECORDED_KINDS or event.text.startswith("acknowledged by ")
-            said = phrase(event.text, self.language) if recorded else event.text
-            what = name_of(event.kind, self.language) + (f": {said}" if event.text else "")
-            if event.kind == "callback" and event.data.get("outcome"):  # an attempt, any outcome
-                outcome = name_of(event.data["outcome"], self.language)
-                what = _("callback (回访) {outcome}").format(outcome=outcome) + (
-                    f": {said}" if event.text else ""
-                )
-            if event.data.get("by") and event.data["by"] not in what:
-                what += f" ({self.words['acknowledged_by']} {event.data['by']})"
+            what = name_of(event.kind, self.language)
+            details = event_details(event, self.language, view.people)
+            if details:
+                what += f" {details}"
+            by = str(event.data.get("by", ""))
+            if event.text and event.text not in what and not (by and by in event.text):
+                recorded = event.kind in RECORDED_KINDS or event.text.startswith("acknowledged by ")
+                what += f": {phrase(event.text, self.language) if recorded else event.text}"
             actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
             table.add_row(
                 self._local(event.at),
@@ -233,83 +230,3 @@ class DetailScreen(DeskScreen):
                 escape_line(event.channel),
             )
         table.move_cursor(row=table.row_count - 1)
-
-    # -- actions -----------------------------------------------------------------------------
-
-    @work(thread=True, group="detail-action")
-    def perform(self, done: str, change: Callable[[Operations], object]) -> None:
-        try:
-            change(Operations(self.desk))
-        except DispatcherError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        done = translator(self.language).gettext(done)
-        self.app.call_from_thread(self.notify, f"{self.sr_id}: {done}")
-        self.reload()
-
-    def _ask(self, question: str, then: Callable[[str], None], value: str = "") -> None:
-        def answered(answer: str | None) -> None:
-            if answer:
-                then(answer)
-
-        self.app.push_screen(PromptScreen(question, value), answered)
-
-    def action_acknowledge(self) -> None:
-        self._ask(
-            self.words["ack.who"],
-            lambda by: self.perform(
-                N_("acknowledged"), lambda ops: ops.acknowledge(self.sr_id, by)
-            ),
-        )
-
-    def action_escalate(self) -> None:
-        self.perform(N_("escalated"), lambda ops: ops.escalate(self.sr_id))
-
-    def action_repage(self) -> None:
-        self.perform(N_("re-paged"), lambda ops: ops.repage(self.sr_id))
-
-    def action_start_chain(self) -> None:
-        self.perform(N_("chain started"), lambda ops: ops.start_chain(self.sr_id))
-
-    def action_note(self) -> None:
-        self._ask(
-            self.words["note.text"],
-            lambda text: self.perform(N_("note"), lambda ops: ops.note(self.sr_id, text)),
-        )
-
-    def action_reassign(self) -> None:
-        def reassign(answer: str) -> None:
-            unit, _, person = answer.partition(" ")
-            self.perform(
-                N_("reassigned"), lambda ops: ops.reassign(self.sr_id, unit, person.strip())
-            )
-
-        self._ask(self.words["reassign.unit"], reassign)
-
-    def action_raise_level(self) -> None:
-        self.perform(N_("level raised"), lambda ops: ops.raise_level(self.sr_id))
-
-    def action_resolve(self) -> None:
-        self._ask(
-            self.words["resolve.text"],
-            lambda text: self.perform(N_("resolved"), lambda ops: ops.resolve(self.sr_id, text)),
-        )
-
-    def action_callback(self) -> None:
-        def callback(answer: str) -> None:
-            outcome, _, score = answer.strip().partition(" ")
-            named = {name_of(o, self.language): o for o in CallbackOutcome}
-            try:
-                parsed = named.get(outcome) or CallbackOutcome(outcome.lower())
-                number = int(score) if score.strip() else None
-            except ValueError:
-                self.notify(f"{answer!r}: {prompt}", severity="error")
-                return
-            self.perform(N_("callback"), lambda ops: ops.callback(self.sr_id, parsed, number))
-
-        outcomes = "|".join(name_of(o, self.language) for o in CallbackOutcome)
-        prompt = self.words["callback.prompt"].format(outcomes=outcomes)
-        self._ask(prompt, callback)
-
-    def action_close_request(self) -> None:
-        self.perform(N_("closed"), lambda ops: ops.close(self.sr_id))
