@@ -293,10 +293,10 @@ class Engine:
             try:
                 receipt = await channel.send(self._notification(sending))
             except Exception as error:  # a plugin's bug: retried like a provider hiccup
-                log.exception("channel %s: send failed", channel.name)
-                receipt = Receipt.failed(
-                    channel.name, Failure.TRANSIENT, one_line(f"{type(error).__name__}: {error}")
-                )
+                # Its message may quote a credential: kept redacted, and no traceback logged.
+                detail = self.plugins.redact(one_line(f"{type(error).__name__}: {error}"))
+                log.error("channel %s: send failed: %s", channel.name, detail)
+                receipt = Receipt.failed(channel.name, Failure.TRANSIENT, detail)
         self.outcomes.settle(sending, receipt, self.clock.now())
 
     def _notification(self, record: OutboxRecord) -> Notification:
