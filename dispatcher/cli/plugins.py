@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import click
@@ -18,7 +19,7 @@ from dispatcher.cli.common import (
 from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.roster import Person
 from dispatcher.errors import DispatcherError
-from dispatcher.plugins import Channel, Notification, PluginManager, Receipt
+from dispatcher.plugins import Channel, Failure, Notification, PluginManager, Receipt, one_line
 
 
 @click.command("plugins")
@@ -84,11 +85,16 @@ def notification_for_test(person: Person, contact, ack_code: str) -> Notificatio
 
 
 async def send_test_notifications(
-    person: Person, channels: dict[str, Channel], only: str | None = None
+    person: Person,
+    channels: dict[str, Channel],
+    only: str | None = None,
+    redact: Callable[[str], str] = str,
 ) -> list[ContactCheck]:
     """One test message through every channel that reaches each of the person's contacts.
 
     The desk channel is used only when asked for by name: it verifies nothing about a contact.
+    A channel that raises (a plugin's bug) is a failed receipt whose detail is the exception's
+    message passed through `redact` (it may quote a credential).
     """
     outcomes: list[ContactCheck] = []
     sends = []
@@ -115,16 +121,20 @@ async def send_test_notifications(
         *(
             channel.send(notification_for_test(person, contact, ack_code))
             for contact, channel in sends
-        )
+        ),
+        return_exceptions=True,
     )
     for (contact, channel), receipt in zip(sends, receipts, strict=False):
+        if isinstance(receipt, Exception):
+            detail = redact(one_line(f"{type(receipt).__name__}: {receipt}"))
+            receipt = Receipt.failed(channel.name, Failure.TRANSIENT, detail)
         outcomes.append(ContactCheck(contact.address, contact.kind.value, channel.name, receipt))
     return outcomes
 
 
 async def _notify(manager: PluginManager, person: Person, only: str | None) -> list[ContactCheck]:
     try:
-        return await send_test_notifications(person, manager.channels, only)
+        return await send_test_notifications(person, manager.channels, only, manager.redact)
     finally:
         await manager.aclose()
 
