@@ -32,7 +32,7 @@ from datetime import datetime
 
 from tinydb.table import Document
 
-from dispatcher.domain.acks import GuessLimit, Strikes, same_address
+from dispatcher.domain.acks import GuessLimit, Strikes, canonical_address, same_address
 from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.errors import DispatcherError
@@ -78,7 +78,7 @@ class ReplyBook:
         doc_id = key_id(f"{reply.channel}|{reply.provider_id}|{reply.text}")
         if replies.get(doc_id=doc_id) is not None:
             return None
-        sender_key = f"sender|{reply.channel}|{''.join(reply.sender.split()).casefold()}"
+        sender_key = f"sender|{reply.channel}|{canonical_address(reply.sender)}"
         sender = self._strikes(sender_key)
         if sender.ignoring(at):
             self._save(sender_key, sender.dropped())
