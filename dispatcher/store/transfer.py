@@ -27,7 +27,7 @@ from dispatcher.domain.requests import (
     VipKind,
     parse_id,
 )
-from dispatcher.domain.text import UnsafeText, check
+from dispatcher.domain.text import UnsafeText, check, escape
 from dispatcher.errors import DispatcherError
 from dispatcher.store.paths import open_input
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -232,7 +232,9 @@ def import_file(path: Path, repository: RequestRepository) -> ImportSummary:
 def export_records(
     repository: RequestRepository, request_filter: RequestFilter, out: TextIO
 ) -> int:
-    """Write matching SRs with their timelines as JSON lines; returns how many."""
+    """Write matching SRs with their timelines as JSON lines; returns how many. Control
+    characters JSON leaves raw (C1, bidirectional) are written as \\uXXXX: the same data, and
+    inert when the file is shown in a terminal."""
     count = 0
     for sr, timeline in repository.export(request_filter):
         record = sr.to_dict()
@@ -241,6 +243,6 @@ def export_records(
             {k: v for k, v in event.to_dict().items() if k not in ("sr", "seq")}
             for event in timeline
         ]
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(escape(json.dumps(record, ensure_ascii=False)) + "\n")  # inert, same data
         count += 1
     return count
