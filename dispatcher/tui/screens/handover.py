@@ -22,6 +22,7 @@ from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.reports.render import markdown, save
 from dispatcher.store import Store
+from dispatcher.store.files import DIR_MODE
 from dispatcher.tui.commands import bindings_for, localize
 
 TITLES = {"en": "Shift handover", "zh": "交接班"}
@@ -68,7 +69,7 @@ class HandoverScreen(Screen):
         folder = Path(self.store.data_dir) / "handover"
         path = folder / f"handover-{self.report.end:%Y%m%d-%H%M}.md"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)  # private, as the data
             save(self.report, "md", path)
         except OSError as error:
             self.notify(f"cannot write {folder}: {error.strerror}", severity="error")

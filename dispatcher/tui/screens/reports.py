@@ -24,6 +24,7 @@ from dispatcher.reports.charts import chart_series
 from dispatcher.reports.periodic import period_bounds, service_report
 from dispatcher.reports.render import FORMATS, save
 from dispatcher.store import Store
+from dispatcher.store.files import DIR_MODE
 from dispatcher.tui.commands import bindings_for, localize
 
 TITLES = {"en": "Service reports", "zh": "服务报表"}
@@ -99,7 +100,7 @@ class ReportsScreen(Screen):
         folder = Path(self.store.data_dir) / "reports"
         stem = f"{self.report.kind}-{self.report.start:%Y%m%d}"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)  # private, as the data
             for fmt in FORMATS:
                 save(self.report, fmt, folder / f"{stem}.{fmt}")
         except OSError as error:
