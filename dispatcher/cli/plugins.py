@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,9 +18,13 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.domain.acks import CODE_COUNT, code_from
+from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import Person
+from dispatcher.engine.compose import compose
+from dispatcher.engine.sending import Sender
+from dispatcher.engine.settings import EngineSettings
 from dispatcher.errors import DispatcherError
-from dispatcher.plugins import Channel, Failure, Notification, PluginManager, Receipt, one_line
+from dispatcher.plugins import Channel, Notification, PluginManager, Purpose, Receipt, Urgency
 
 
 @click.command("plugins")
@@ -65,22 +70,32 @@ class ContactCheck:
 
 
 def notification_for_test(person: Person, contact, ack_code: str) -> Notification:
+    """A test message (purpose `test`) composed by the engine like any other."""
     zh = person.language == "zh"
     text = (
         "调度台测试消息,无需处理。"
         if zh
         else "Test message from the dispatch desk; no action needed."
     )
+    texts = compose(
+        Message(text, text, text),
+        sr_id="TEST",
+        purpose=Purpose.TEST,
+        ack_code=ack_code,
+        drill=False,
+        language=person.language,
+    )
     return Notification(
         id=f"test-{secrets.token_hex(4)}",
         recipient=person,
         contact=contact,
         sr_id="TEST",
-        short_text=text,
-        long_text=text,
-        spoken_text=text,
+        purpose=Purpose.TEST,
+        urgency=Urgency.LOW,
         ack_code=ack_code,
+        drill=False,
         language=person.language,
+        **texts.fields(),
     )
 
 
@@ -88,14 +103,16 @@ async def send_test_notifications(
     person: Person,
     channels: dict[str, Channel],
     only: str | None = None,
+    settings: EngineSettings | None = None,
     redact: Callable[[str], str] = str,
 ) -> list[ContactCheck]:
     """One test message through every channel that reaches each of the person's contacts.
 
     The desk channel is used only when asked for by name: it verifies nothing about a contact.
-    A channel that raises (a plugin's bug) is a failed receipt whose detail is the exception's
-    message passed through `redact` (it may quote a credential).
+    Every channel is closed afterwards. What a failing channel said passes through `redact`
+    (a plugin's exception may quote a credential).
     """
+    settings = settings or EngineSettings()
     outcomes: list[ContactCheck] = []
     sends = []
     for contact in person.contacts:
@@ -117,26 +134,26 @@ async def send_test_notifications(
         for channel in reaching:
             sends.append((contact, channel))
     ack_code = code_from(secrets.randbelow(CODE_COUNT))
-    receipts = await asyncio.gather(
-        *(
-            channel.send(notification_for_test(person, contact, ack_code))
-            for contact, channel in sends
-        ),
-        return_exceptions=True,
-    )
+    # Each send bounded and contained as in the engine: a channel that raises or hangs is
+    # reported as failed, and every other channel's result is still shown.
+    sender = Sender(channels, inline={"desk"}, default_timeout=settings.send_timeout, redact=redact)
+    try:
+        receipts = await asyncio.gather(
+            *(
+                sender.send(channel.name, notification_for_test(person, contact, ack_code))
+                for contact, channel in sends
+            )
+        )
+    finally:
+        await sender.aclose()
     for (contact, channel), receipt in zip(sends, receipts, strict=False):
-        if isinstance(receipt, Exception):
-            detail = redact(one_line(f"{type(receipt).__name__}: {receipt}"))
-            receipt = Receipt.failed(channel.name, Failure.TRANSIENT, detail)
         outcomes.append(ContactCheck(contact.address, contact.kind.value, channel.name, receipt))
     return outcomes
 
 
 async def _notify(manager: PluginManager, person: Person, only: str | None) -> list[ContactCheck]:
-    try:
-        return await send_test_notifications(person, manager.channels, only, manager.redact)
-    finally:
-        await manager.aclose()
+    settings = EngineSettings.from_environ(os.environ)
+    return await send_test_notifications(person, manager.channels, only, settings, manager.redact)
 
 
 @click.group("notify")

@@ -77,6 +77,9 @@ class _Registration:
         self.manager._add_disabled(self.plugin, name, reason)
 
 
+REDACT_MIN = 4  # characters
+
+
 class PluginManager:
     """The installed plugins, their channels, and the observer hooks, for one process."""
 
@@ -93,8 +96,10 @@ class PluginManager:
 
     def redact(self, text: str) -> str:
         """`text` (a plugin's reason, an exception's message) with every secret setting
-        replaced (`Settings.secrets`): what a plugin says may quote its credentials."""
-        return redact(text, self.settings.secrets())
+        replaced (`Settings.secrets`): what a plugin says may quote its credentials. Values
+        shorter than `REDACT_MIN` are left: replacing every "p" of a test password "p" would
+        garble the text, and so short a value is no secret to hide."""
+        return redact(text, [s for s in self.settings.secrets() if len(s) >= REDACT_MIN])
 
     @property
     def blocked(self) -> frozenset[str]:
