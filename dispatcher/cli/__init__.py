@@ -43,6 +43,7 @@ COMMANDS = {
     "planned": "dispatcher.cli.planned:planned",
     "report": "dispatcher.cli.report:report",
     "drill": "dispatcher.cli.drill:drill_group",
+    "store": "dispatcher.cli.store:store_group",
 }
 
 
