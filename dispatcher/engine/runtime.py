@@ -90,6 +90,7 @@ class Engine:
             concurrency=settings.max_concurrent_sends,
             on_health=self._record_health,
             now=self.clock.now,
+            redact=plugins.redact,
         )
         self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
         self._receipts: list[tuple[OutboxRecord, Receipt, datetime]] = []  # to record

@@ -77,6 +77,9 @@ class _Registration:
         self.manager._add_disabled(self.plugin, name, reason)
 
 
+REDACT_MIN = 4  # characters
+
+
 class PluginManager:
     """The installed plugins, their channels, and the observer hooks, for one process."""
 
@@ -90,6 +93,13 @@ class PluginManager:
         self._channels: dict[str, Channel] = {}
         self._channel_infos: dict[str, ChannelInfo] = {}
         self._loaded = False
+
+    def redact(self, text: str) -> str:
+        """`text` (a plugin's reason, an exception's message) with every secret setting
+        replaced (`Settings.secrets`): what a plugin says may quote its credentials. Values
+        shorter than `REDACT_MIN` are left: replacing every "p" of a test password "p" would
+        garble the text, and so short a value is no secret to hide."""
+        return redact(text, [s for s in self.settings.secrets() if len(s) >= REDACT_MIN])
 
     @property
     def blocked(self) -> frozenset[str]:
@@ -137,7 +147,7 @@ class PluginManager:
         try:
             plugin = entry_point.load()
         except Exception as error:  # a third party's bug must not stop the desk
-            reason = one_line(f"cannot import: {type(error).__name__}: {error}")
+            reason = self.redact(one_line(f"cannot import: {type(error).__name__}: {error}"))
             log.warning("plugin %s: %s", entry_point.name, reason)
             self._plugins[entry_point.name] = PluginInfo(
                 entry_point.name, distribution, version, "failed", reason
@@ -168,7 +178,9 @@ class PluginManager:
                 register=registration, settings=self.settings
             )
         except Exception as error:
-            reason = one_line(f"dispatcher_channels failed: {type(error).__name__}: {error}")
+            reason = self.redact(
+                one_line(f"dispatcher_channels failed: {type(error).__name__}: {error}")
+            )
             log.warning("plugin %s: %s", plugin_name, reason)
             info = self._plugins[plugin_name]
             self._plugins[plugin_name] = PluginInfo(
@@ -188,7 +200,9 @@ class PluginManager:
 
     def _add_disabled(self, plugin: str, name: str, reason: str) -> None:
         if name not in self._channel_infos:
-            self._channel_infos[name] = ChannelInfo(name, plugin, False, one_line(reason))
+            self._channel_infos[name] = ChannelInfo(
+                name, plugin, False, self.redact(one_line(reason))
+            )
 
     @property
     def plugins(self) -> list[PluginInfo]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+from base64 import b64decode
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -40,7 +41,8 @@ class HttpSink:
 
     def answer(self, status: int, echo: bool = False) -> None:
         """Answer every following request with HTTP `status`; with `echo`, a refusal's body
-        quotes the request's path (raw and percent-decoded), as many servers' 404 pages do."""
+        quotes the request's path (raw and percent-decoded), as many servers' 404 pages do, and
+        the user name of its basic authentication, as APIs keyed by it do."""
         self.status = status
         self.echo = echo
 
@@ -58,6 +60,10 @@ class HttpSink:
                 reply = b"ok" if status < 300 else b"not today"
                 if status >= 300 and echo:
                     reply = f"no route {self.path} ({unquote(self.path)})".encode()
+                    auth = self.headers.get("Authorization", "")
+                    if auth.startswith("Basic "):  # "invalid API key <user>", as APIs say
+                        user = b64decode(auth[6:]).decode().partition(":")[0]
+                        reply += f"; invalid API key {user}".encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Input, Static
 
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for, commands_for
@@ -160,17 +161,17 @@ class BoardScreen(DeskScreen):
         """Tonight's planned work in one line; a fault during a window is named beside it."""
         line = self.query_one("#planned", Static)
         line.display = bool(planned)
-        parts = []
-        for item in planned:
+        text = Text(f"{self.words['planned']}: ")  # titles are data: Text, never markup
+        for number, item in enumerate(planned):
             work = item.work
             window = f"{self.desk.local(work.start):%H:%M}–{self.desk.local(work.end):%H:%M}"
-            text = f"{window} {name_of(work.kind, self.language)} {work.title}"
+            text.append(" · " if number else "")
+            text.append(escape_line(f"{window} {name_of(work.kind, self.language)} {work.title}"))
             if work.site:
-                text += f" ({work.site})"
+                text.append(escape_line(f" ({work.site})"))
             if item.faults:
-                text += f" [b red]← {', '.join(item.faults)}[/]"
-            parts.append(text)
-        line.update(f"{self.words['planned']}: " + " · ".join(parts))
+                text.append(escape_line(f" ← {', '.join(item.faults)}"), style="bold red")
+        line.update(text)
 
     def tick(self) -> None:
         """Once a second: countdowns move and unseen breaches flash."""

@@ -83,6 +83,16 @@ async def test_a_server_echoing_the_path_never_puts_the_token_in_the_receipt(sin
     assert "s3cret" not in receipt.detail and "T0ken" not in receipt.detail
 
 
+@pytest.mark.parametrize("userinfo", ["s3cretT0ken@", "s3cretT0ken:@", "api:s3cretT0ken@"])
+async def test_a_token_in_the_url_s_user_name_never_reaches_the_receipt(sink, userinfo):
+    sink.answer(401, echo=True)
+
+    receipt = await send(sink.url.replace("://", f"://{userinfo}") + "/hook")
+
+    assert receipt.failure is Failure.PERMANENT and "invalid API key" in receipt.detail
+    assert "s3cret" not in receipt.detail and "T0ken" not in receipt.detail
+
+
 async def test_a_refused_connection_is_transient():
     receipt = await send(f"http://127.0.0.1:{free_port()}/hook")
 
@@ -110,3 +120,12 @@ def test_without_a_url_the_channel_is_disabled_with_the_reason():
         for c in PluginManager(environ={"DISPATCHER_WEBHOOK_URL": "ftp://x"}).channel_infos
     }
     assert "http:// or https://" in bad["webhook"].reason
+
+
+@pytest.mark.parametrize("url", ["http://s3cret@[::1/hook", "https://host:99999999/s3cret"])
+def test_a_url_that_cannot_be_parsed_disables_the_channel_without_quoting_it(url):
+    infos = {
+        c.name: c for c in PluginManager(environ={"DISPATCHER_WEBHOOK_URL": url}).channel_infos
+    }
+    assert not infos["webhook"].enabled and "not a valid URL" in infos["webhook"].reason
+    assert "s3cret" not in infos["webhook"].reason
