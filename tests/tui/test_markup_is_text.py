@@ -54,7 +54,7 @@ async def test_the_callback_queue_shows_markup_as_typed(store, make_app, settle)
     app = make_app()
     async with app.run_test(size=(200, 45)) as pilot:
         await settle(pilot)
-        app.push_screen(CallbackQueueScreen(store, "wang.fang"))
+        app.push_screen(CallbackQueueScreen(app.desk, "en"))
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         row = [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(0)]
