@@ -6,6 +6,7 @@ The hooks are documented in `dispatcher.plugins.hookspecs`, the types in
 `dispatcher.plugins.contract`; `PluginManager` loads the plugins for the desk and the engine.
 """
 
+from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 from dispatcher.plugins.contract import (
     CalloutEvent,
@@ -21,6 +22,7 @@ from dispatcher.plugins.contract import (
     Receipt,
     Register,
     Reply,
+    Setting,
     Settings,
     StatusUpdate,
     one_line,
@@ -29,14 +31,15 @@ from dispatcher.plugins.contract import (
 )
 from dispatcher.plugins.hookspecs import hookimpl, hookspec
 from dispatcher.plugins.manager import (
+    ALLOW_ENV,
     BLOCK_ENV,
     ChannelInfo,
-    PluginError,
     PluginInfo,
     PluginManager,
 )
 
 __all__ = [
+    "ALLOW_ENV",
     "BLOCK_ENV",
     "CalloutEvent",
     "CalloutEventKind",
@@ -48,16 +51,17 @@ __all__ = [
     "DeliveryStatus",
     "Failure",
     "Health",
+    "Limit",
     "MissingSetting",
     "Notification",
     "Person",
-    "PluginError",
     "PluginInfo",
     "PluginManager",
     "PollResult",
     "Receipt",
     "Register",
     "Reply",
+    "Setting",
     "Settings",
     "StatusUpdate",
     "hookimpl",

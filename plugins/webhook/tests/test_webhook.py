@@ -5,15 +5,8 @@ from dispatcher_webhook import WebhookChannel
 
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager
+from dispatcher.testing import free_port
 from dispatcher.testing.builders import sample_notification
-from dispatcher.testing.http_sink import HttpSink
-from dispatcher.testing.smtp_server import free_port
-
-
-@pytest.fixture
-def sink():
-    with HttpSink() as sink:
-        yield sink
 
 
 async def send(url, notification=None):
@@ -24,13 +17,13 @@ async def send(url, notification=None):
         await channel.close()
 
 
-async def test_the_notification_arrives_as_json(sink):
+async def test_the_notification_arrives_as_json(http_peer):
     receipt = await send(
-        sink.url + "/robot/send?access_token=s3cret", sample_notification(drill=True)
+        http_peer.url + "/robot/send?access_token=s3cret", sample_notification(drill=True)
     )
 
     assert receipt.ok and receipt.status is DeliveryStatus.SENT
-    (request,) = sink.requests
+    (request,) = http_peer.requests
     assert request.path == "/robot/send?access_token=s3cret"
     assert request.headers["Content-Type"] == "application/json"
     body = request.json()
@@ -53,10 +46,10 @@ async def test_the_notification_arrives_as_json(sink):
         (400, Failure.PERMANENT),
     ],
 )
-async def test_refusals_are_transient_or_permanent(sink, status, failure):
-    sink.answer(status)
+async def test_refusals_are_transient_or_permanent(http_peer, status, failure):
+    http_peer.answer(status)
 
-    receipt = await send(sink.url + "/hook?token=s3cret")
+    receipt = await send(http_peer.url + "/hook?token=s3cret")
 
     assert (receipt.failure, receipt.error_code) == (failure, str(status))
     assert f"HTTP {status}" in receipt.detail and "s3cret" not in receipt.detail
@@ -68,15 +61,15 @@ async def test_a_refused_connection_is_transient():
     assert receipt.failure is Failure.TRANSIENT and "cannot reach the webhook" in receipt.detail
 
 
-async def test_one_session_serves_many_sends(sink):
-    channel = WebhookChannel(sink.url)
+async def test_one_session_serves_many_sends(http_peer):
+    channel = WebhookChannel(http_peer.url)
     receipts = [
         await channel.send(sample_notification(f"a{i}@example.org", ContactKind.EMAIL))
         for i in range(3)
     ]
     await channel.close()
 
-    assert all(r.ok for r in receipts) and len(sink.requests) == 3
+    assert all(r.ok for r in receipts) and len(http_peer.requests) == 3
 
 
 def test_without_a_url_the_channel_is_disabled_with_the_reason():
