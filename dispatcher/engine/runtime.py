@@ -118,7 +118,8 @@ class Engine:
         )
         self.watcher = Watcher(self.control)
         self.outcomes = Outcomes(self.control, plugins, settings.retry)
-        self.throttle = Throttle(settings.limits or DEFAULT_LIMITS)
+        # The limits channels declare, then the engine's own (which win where both set one).
+        self.throttle = Throttle({**plugins.limits(), **(settings.limits or DEFAULT_LIMITS)})
         self._deferred: dict[int, datetime] = {}  # outbox id -> when its throttle lets it go
         self._last_page: dict[PageKey, datetime] = {}
         self._next_poll: datetime | None = None

@@ -255,8 +255,8 @@ class PluginManager:
             )
             if returned:
                 raise _Broken(
-                    f"dispatcher_channels returned {returned[0]!r} instead of calling"
-                    " register(channel)"
+                    f"dispatcher_channels returned a {type(returned[0]).__name__} instead of"
+                    " calling register(channel)"
                 )
             if registration.problems:
                 raise _Broken(registration.problems[0])

@@ -4,8 +4,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from dispatcher.plugins import (
     BLOCK_ENV,
     CalloutEvent,
@@ -16,29 +14,6 @@ from dispatcher.plugins import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class _EntryPoint:
-    """Stands in for an installed entry point whose module is `plugin`."""
-
-    def __init__(self, name, plugin):
-        self.name, self.value, self.dist, self._plugin = name, f"{name}_plugin", None, plugin
-
-    def load(self):
-        if isinstance(self._plugin, Exception):
-            raise self._plugin
-        return self._plugin
-
-
-@pytest.fixture
-def installed(monkeypatch):
-    """Install fake entry points beside the real ones for the test."""
-    from dispatcher.plugins import manager as manager_module
-
-    extra = []
-    real = manager_module.entry_points
-    monkeypatch.setattr(manager_module, "entry_points", lambda group: [*real(group=group), *extra])
-    return extra
 
 
 def test_the_installed_channels_load_through_their_entry_points():
@@ -63,10 +38,8 @@ def test_a_plugin_that_cannot_import_or_register_is_left_out(installed):
         def dispatcher_channels(self, register, settings):
             raise RuntimeError("boom")
 
-    installed += [
-        _EntryPoint("broken", ImportError("no module named chat_sdk")),
-        _EntryPoint("exploding", Exploding()),
-    ]
+    installed.add("broken", ImportError("no module named chat_sdk"))
+    installed.add("exploding", Exploding())
 
     manager = PluginManager(environ={}).load()
 
@@ -82,7 +55,7 @@ def test_a_misspelt_hook_disables_its_plugin_only(installed):
         def dispatcher_chanels(self, register, settings):
             """A typo that would otherwise never run."""
 
-    installed.append(_EntryPoint("typo", Misspelt()))
+    installed.add("typo", Misspelt())
 
     states = {p.name: (p.status, p.reason) for p in PluginManager(environ={}).load().plugins}
 
@@ -108,7 +81,8 @@ def test_observers_see_events_and_one_failing_observer_does_not_stop_the_others(
         def dispatcher_callout_event(self, event):
             seen.append(event.kind)
 
-    installed += [_EntryPoint("a_failing", Failing()), _EntryPoint("z_recording", Recording())]
+    installed.add("a_failing", Failing())
+    installed.add("z_recording", Recording())
     manager = PluginManager(environ={}).load()
     event = CalloutEvent(
         CalloutEventKind.ACKNOWLEDGED, "SR-1", datetime.now(UTC), person_id="li.wei"
@@ -129,7 +103,7 @@ def test_two_channels_with_one_name_keep_the_first(installed, twilio_settings):
         def dispatcher_channels(self, register, settings):
             register(SmsChannel(TwilioConfig.from_settings(Settings(twilio_settings))))
 
-    installed.append(_EntryPoint("zz_impostor", Impostor()))
+    installed.add("zz_impostor", Impostor())
     manager = PluginManager(environ=twilio_settings).load()
 
     infos = [(c.plugin, c.enabled) for c in manager.channel_infos if c.name == "sms"]
