@@ -25,7 +25,14 @@ from dispatcher import __version__
 from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import hookspecs
-from dispatcher.plugins.contract import CalloutEvent, Channel, Setting, Settings, one_line
+from dispatcher.plugins.contract import (
+    CalloutEvent,
+    CalloutEventKind,
+    Channel,
+    Setting,
+    Settings,
+    one_line,
+)
 from dispatcher.plugins.desk import DeskPlugin
 from dispatcher.plugins.validation import channel_problem, declarations_problem, hook_problem
 
@@ -78,6 +85,28 @@ class SettingInfo:
             return f"{self.name}: unset"
         shown = "".join(ch if ch.isprintable() else "?" for ch in self.value)
         return f"{self.name}={shown}{'' if self.set else ' (default)'}"
+
+
+_LOGGED_WHERE_RECORDED = frozenset(
+    {CalloutEventKind.NOTIFICATION_SENT, CalloutEventKind.NOTIFICATION_FAILED}
+)
+
+
+def describe_event(event: CalloutEvent) -> str:
+    """One log line for a call-out event: "SR-… acknowledged (drill): step 2, person …"."""
+    parts = [
+        f"{name} {value}"
+        for name, value in (
+            ("step", event.step),
+            ("person", event.person_id),
+            ("via", event.channel),
+        )
+        if value is not None
+    ]
+    if event.detail:
+        parts.append(event.detail)
+    drill = " (drill)" if event.drill else ""
+    return f"{event.sr_id} {event.kind.value}{drill}: {', '.join(parts) or '-'}"
 
 
 def describe_limit(limit: Limit) -> str:
@@ -341,7 +370,10 @@ class PluginManager:
         return [c for c in self.channels.values() if kind in c.reaches]
 
     def callout_event(self, event: CalloutEvent) -> None:
-        """Tell every observer about `event`; one observer's exception does not stop the rest."""
+        """Log `event` (a notification's own outcome is logged where it is recorded), then
+        tell every observer; one observer's exception does not stop the rest."""
+        if event.kind not in _LOGGED_WHERE_RECORDED:
+            log.info("%s", describe_event(event))
         for name, info in self.load()._plugins.items():
             if "dispatcher_callout_event" not in info.hooks or info.status != "loaded":
                 continue
