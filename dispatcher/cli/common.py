@@ -171,7 +171,7 @@ def now() -> datetime:
 def start_logging(data_dir: Path, *, echo: bool = False) -> None:
     """Log to the data directory's file at the level `--log-level` chose (see `logfile`),
     and to stderr as well with `echo`; the first line names the command."""
-    from dispatcher.cli.logfile import start_log_file
+    from dispatcher.logfile import start_log_file
 
     context = click.get_current_context()
     level = context.find_root().meta.get("log_level", "info")

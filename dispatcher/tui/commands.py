@@ -184,6 +184,16 @@ COMMANDS: tuple[Command, ...] = (
         "运行或查看呼叫链演练",
     ),
     C(
+        "board.log",
+        "l",
+        "log",
+        "Log",
+        "日志",
+        "Tonight's log: pages, deliveries, acknowledgements, failures",
+        "今晚的日志:呼叫、送达、确认、失败",
+    ),
+    C("log.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board", "返回看板"),
+    C(
         "detail.ack",
         "a",
         "acknowledge",

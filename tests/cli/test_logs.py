@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
-from dispatcher.cli.logfile import log_path
+from dispatcher.logfile import log_path
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "twilio-token-" + "6b1d" * 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from dispatcher.cli.logfile import log_path, start_log_file
+from dispatcher.logfile import log_path, start_log_file
 
 CHEN = "+12125550101"
 

@@ -1,5 +1,8 @@
 """The log an operator reads in the morning: `<data dir>/logs/dispatcher.log`, rotated.
 
+Written here (`start_log_file`), read here too (`tail`, `read_appended`) for
+`dispatcher logs` and the desk's log screen.
+
 `start_log_file` configures the standard `logging` package (through `logging.config`) for the
 desk, the engine and a live drill: one line per record, `time level process logger: message`,
 in UTC, rotated at 5 MB with five old files kept (`dispatcher.log.1` … `.5`). Every line goes
@@ -109,3 +112,38 @@ def start_log_file(
         }
     )
     return path
+
+
+def printable(line: str) -> str:
+    """`line` without its end, every character a terminal would act on replaced by "?"."""
+    return "".join(ch if ch.isprintable() else "?" for ch in line.rstrip("\n"))
+
+
+def tail(path: Path, lines: int) -> tuple[list[str], int]:
+    """The last `lines` lines of the log at `path`, printable, and the offset of its end;
+    no lines and offset 0 when there is no log yet."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], 0
+    text = data.decode("utf-8", errors="replace").splitlines()
+    return [printable(line) for line in (text[-lines:] if lines else [])], len(data)
+
+
+def read_appended(path: Path, offset: int) -> tuple[list[str], int]:
+    """The complete lines written to `path` after `offset`, printable, and the new offset; a
+    file shorter than `offset` was rotated and is read from its start."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return [], 0
+    if size < offset:
+        offset = 0
+    if size == offset:
+        return [], offset
+    with path.open("rb") as file:
+        file.seek(offset)
+        data = file.read()
+    complete = data.rfind(b"\n") + 1  # a line still being written waits for its end
+    text = data[:complete].decode("utf-8", errors="replace").splitlines()
+    return [printable(line) for line in text], offset + complete
