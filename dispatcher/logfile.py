@@ -7,8 +7,9 @@ Written here (`start_log_file`), read here too (`tail`, `read_appended`) for
 desk, the engine and a live drill: one line per record, `time level process logger: message`,
 in UTC, rotated at 5 MB with five old files kept (`dispatcher.log.1` … `.5`). Every line goes
 through `SafeText`: the value of any secret in the environment (a token, a password, a URL
-carrying credentials) is replaced by `***`, and control characters a caller or a provider
-sent are replaced, so neither a secret nor a terminal escape reaches the file.
+carrying credentials; values of eight characters or more) is replaced by `***`, newlines in a
+message are written as `\\n` and other control characters as `?`, so neither a secret, a forged
+line nor a terminal escape reaches the file.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def environment_secrets(environ: Mapping[str, str]) -> list[str]:
     found = {
         value.strip()
         for name, value in environ.items()
-        if len(value.strip()) >= 4
+        if len(value.strip()) >= 8  # shorter values ("true", "auto") would mask ordinary words
         and (_SECRET_NAME.search(name) or _URL_WITH_CREDENTIALS.search(value.strip()))
     }
     return sorted(found, key=len, reverse=True)
@@ -65,7 +66,8 @@ class SafeText(logging.Filter):
             text = text.replace(secret, "***")
             if record.exc_text:
                 record.exc_text = record.exc_text.replace(secret, "***")
-        record.msg, record.args = _CONTROL.sub("?", text), ()
+        # One record, one line: a newline someone sent cannot forge the next record.
+        record.msg, record.args = _CONTROL.sub("?", text.replace("\n", "\\n")), ()
         return True
 
 
