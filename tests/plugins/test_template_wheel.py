@@ -21,44 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "plugins" / "template"
 PIP = ("-m", "pip", "--disable-pip-version-check", "--no-input")
 
-ROSTER = """
-units:
-  - {id: csc, kind: csc, name: Customer Service Centre}
-  - {id: br-sh, kind: branch, name: Shanghai Branch, sites: [Shanghai]}
-  - id: bd-net
-    kind: bd
-    name: Network BD
-    product_lines:
-      - id: pl-core
-        name: Core Network
-        products:
-          - {id: msc, name: MSC}
-people:
-  - id: alice
-    name: Alice
-    unit: br-sh
-    roles: [case_handler]
-    contacts:
-      - {kind: mobile, number: "+1 212 555 0100"}
-  - id: bob
-    name: Bob
-    unit: pl-core
-    roles: [product_line_interface]
-    contacts:
-      - {kind: mobile, number: "+1 415 555 0101"}
-rotations:
-  - {id: sh-case, unit: br-sh, role: case_handler, timezone: Asia/Shanghai, repeat: daily,
-     start: 2026-11-02, handoffs: ["08:00"], people: [alice]}
-  - {id: core-if, unit: pl-core, role: product_line_interface, timezone: Asia/Shanghai,
-     repeat: daily, start: 2026-11-02, handoffs: ["08:00"], people: [bob]}
-required:
-  - {unit: $branch, role: case_handler}
-chains:
-  - id: emergency
-    steps:
-      - targets: [{unit: $branch, role: case_handler}]
-        channels: [push]
-        wait_minutes: 10
+# The drills' roster (four case handlers at once, then the product line's interface person),
+# every step paged through the plugin; a scenario that asks one acknowledgement in 10 minutes.
+DRILL_ROSTER = ROOT / "tests" / "drills" / "drill_night.yaml"
+SCENARIO = """
+scenarios:
+  - id: push-night
+    name: Softswitch down, paged by push
+    site: Shanghai
+    product: msc
+    targets: {acknowledged_within: 10m, acknowledged_by_step: 1, reach_rate: none}
 """
 
 
@@ -166,7 +138,10 @@ def wait_for_page(http_peer, drill: subprocess.Popen, seconds: float = 120.0) ->
 
 def test_a_drill_pages_through_it(venv, tmp_path, http_peer):
     roster = tmp_path / "contacts.yaml"
-    roster.write_text(ROSTER)
+    roster.write_text(
+        re.sub(r"channels: \[[a-z, ]+\]", "channels: [push]", DRILL_ROSTER.read_text())
+    )
+    (tmp_path / "drills.yaml").write_text(SCENARIO)
     data = tmp_path / "data"
     env = clean_environment(PUSH_TOPIC_URL=f"{http_peer.url}/night-duty")
     dispatcher = venv / "bin" / "dispatcher"
@@ -176,7 +151,7 @@ def test_a_drill_pages_through_it(venv, tmp_path, http_peer):
     assert re.search(r"^  push \(plugin push\): enabled", listing.stdout, re.MULTILINE)
 
     drill = subprocess.Popen(
-        [str(p) for p in (dispatcher, "drill", "run", "drill-pl-core", *common, "--as", "lead")],
+        [str(p) for p in (dispatcher, "drill", "run", "push-night", *common, "--as", "lead")],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -184,15 +159,20 @@ def test_a_drill_pages_through_it(venv, tmp_path, http_peer):
         text=True,
     )
     try:
-        (page,) = wait_for_page(http_peer, drill)
+        page = wait_for_page(http_peer, drill)[0]
         text = page.body.decode()
-        assert text.startswith("[DRILL] SR-") and "For Alice: code " in text
+        assert text.startswith("[DRILL] SR-") and re.search(
+            r"\nFor [A-Z]\w+ \w+: code \d{4}$", text
+        )
         sr_id = text.removeprefix("[DRILL] ").split()[0]
-        run(dispatcher, "sr", "ack", sr_id, "--by", "Alice", "--data", data, env=env, cwd=tmp_path)
+        run(
+            dispatcher, "sr", "ack", sr_id, "--by", "Ann Sms", "--data", data, env=env, cwd=tmp_path
+        )
         out, err = drill.communicate(timeout=120)
     finally:
         if drill.poll() is None:
             drill.kill()
             drill.communicate()
     assert drill.returncode == 0, f"{out}\n{err}"
-    assert "**PASSED**" in out and "| Alice | push | +12125550100 |" in out
+    assert "**PASSED**" in out and "| Ann Sms | push | +12125550101 |" in out
+    assert len(http_peer.requests) >= 4  # the whole first step, through the plugin
