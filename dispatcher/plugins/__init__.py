@@ -30,13 +30,8 @@ from dispatcher.plugins.contract import (
     redact,
 )
 from dispatcher.plugins.hookspecs import hookimpl, hookspec
-from dispatcher.plugins.manager import (
-    ALLOW_ENV,
-    BLOCK_ENV,
-    ChannelInfo,
-    PluginInfo,
-    PluginManager,
-)
+from dispatcher.plugins.info import ChannelInfo, PluginInfo, SettingInfo
+from dispatcher.plugins.manager import ALLOW_ENV, BLOCK_ENV, PluginManager
 
 __all__ = [
     "ALLOW_ENV",
@@ -62,6 +57,7 @@ __all__ = [
     "Register",
     "Reply",
     "Setting",
+    "SettingInfo",
     "Settings",
     "StatusUpdate",
     "hookimpl",

@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -25,15 +25,16 @@ from dispatcher import __version__
 from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import hookspecs
-from dispatcher.plugins.contract import (
-    CalloutEvent,
-    CalloutEventKind,
-    Channel,
-    Setting,
-    Settings,
-    one_line,
-)
+from dispatcher.plugins.contract import CalloutEvent, Channel, Settings, one_line
 from dispatcher.plugins.desk import DeskPlugin
+from dispatcher.plugins.info import (
+    LOGGED_WHERE_RECORDED,
+    ChannelInfo,
+    PluginInfo,
+    SettingInfo,
+    describe_event,
+    describe_limit,
+)
 from dispatcher.plugins.validation import channel_problem, declarations_problem, hook_problem
 
 BLOCK_ENV = "DISPATCHER_BLOCK_PLUGINS"  # comma-separated plugin names not to load
@@ -46,86 +47,6 @@ log = logging.getLogger(__name__)
 
 class _Broken(Exception):
     """A plugin failed a check; the message is the one-line reason shown for it."""
-
-
-@dataclass(frozen=True)
-class PluginInfo:
-    name: str
-    distribution: str
-    version: str
-    status: str  # "loaded", "blocked" or "failed"
-    reason: str = ""
-    hooks: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class SettingInfo:
-    """A setting a channel declares, as `dispatcher plugins` shows it: a secret's value never,
-    only whether it is set."""
-
-    name: str
-    secret: bool
-    set: bool
-    value: str | None  # None for a secret, or an unset setting without a default
-    description: str = ""
-
-    @classmethod
-    def of(cls, setting: Setting, settings: Settings) -> SettingInfo:
-        given = settings.get(setting.name)
-        value = None if setting.secret else (given or setting.default)
-        return cls(setting.name, setting.secret, given is not None, value, setting.description)
-
-    def describe(self) -> str:
-        if self.secret:
-            return f"{self.name} (secret): {'set' if self.set else 'unset'}"
-        if self.value is None:
-            return f"{self.name}: unset"
-        shown = "".join(ch if ch.isprintable() else "?" for ch in self.value)
-        return f"{self.name}={shown}{'' if self.set else ' (default)'}"
-
-
-_LOGGED_WHERE_RECORDED = frozenset(
-    {CalloutEventKind.NOTIFICATION_SENT, CalloutEventKind.NOTIFICATION_FAILED}
-)
-
-
-def describe_event(event: CalloutEvent) -> str:
-    """One log line for a call-out event: "SR-… acknowledged (drill): step 2, person …"."""
-    parts = [
-        f"{name} {value}"
-        for name, value in (
-            ("step", event.step),
-            ("person", event.person_id),
-            ("via", event.channel),
-        )
-        if value is not None
-    ]
-    if event.detail:
-        parts.append(event.detail)
-    drill = " (drill)" if event.drill else ""
-    return f"{event.sr_id} {event.kind.value}{drill}: {', '.join(parts) or '-'}"
-
-
-def describe_limit(limit: Limit) -> str:
-    """ "20 per 60 s" for a Limit."""
-    return f"{limit.count} per {limit.per.total_seconds():g} s"
-
-
-@dataclass(frozen=True)
-class ChannelInfo:
-    name: str
-    plugin: str
-    enabled: bool
-    reason: str = ""
-    reaches: tuple[str, ...] = ()
-    settings: tuple[SettingInfo, ...] = ()
-    limits: dict[str, str] = field(default_factory=dict)  # "channel"/"address" -> "20 per 60 s"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -372,7 +293,7 @@ class PluginManager:
     def callout_event(self, event: CalloutEvent) -> None:
         """Log `event` (a notification's own outcome is logged where it is recorded), then
         tell every observer; one observer's exception does not stop the rest."""
-        if event.kind not in _LOGGED_WHERE_RECORDED:
+        if event.kind not in LOGGED_WHERE_RECORDED:
             log.info("%s", describe_event(event))
         for name, info in self.load()._plugins.items():
             if "dispatcher_callout_event" not in info.hooks or info.status != "loaded":
