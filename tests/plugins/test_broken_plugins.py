@@ -95,7 +95,8 @@ async def test_the_desk_opens_beside_the_broken_plugins(broken, tmp_path, monkey
                     await pilot.pause(0.05)
                 assert isinstance(app.screen, BoardScreen)
                 channels = {c.name: c for c in app.status.channels}
-                assert channels["pager"].ok and "desk" in channels
+                assert "pager" in channels and "desk" in channels, channels
+                assert channels["pager"].ok
                 assert engine.running
         finally:
             engine.stop()
