@@ -7,9 +7,10 @@ Written here (`start_log_file`), read here too (`tail`, `read_appended`) for
 desk, the engine and a live drill: one line per record, `time level process logger: message`,
 in UTC, rotated at 5 MB with five old files kept (`dispatcher.log.1` … `.5`). Every line goes
 through `SafeText`: the value of any secret in the environment (a token, a password, a URL
-carrying credentials; values of eight characters or more) is replaced by `***`, newlines in a
-message are written as `\\n` and other control characters as `?`, so neither a secret, a forged
-line nor a terminal escape reaches the file.
+carrying credentials; values of eight characters or more) is replaced by `***`, and every
+control character of a message, newlines included, is written in its `\\uXXXX` form
+(`dispatcher.domain.text`), so neither a secret, a forged line nor a terminal escape reaches
+the file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from dispatcher.domain.text import escape_line
+
 LOG_FOLDER = "logs"
 LOG_NAME = "dispatcher.log"
 LEVELS = ("debug", "info", "warning", "error")
@@ -29,7 +32,6 @@ BACKUPS = 5
 # Environment variables whose values are secrets: credentials, and URLs that carry a token.
 _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|AUTH|KEY|SID|CREDENTIAL", re.IGNORECASE)
 _URL_WITH_CREDENTIALS = re.compile(r"^\w+://[^/\s]*@|[?&](access_token|token|key|sig\w*)=", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def log_path(data_dir: Path) -> Path:
@@ -67,7 +69,7 @@ class SafeText(logging.Filter):
             if record.exc_text:
                 record.exc_text = record.exc_text.replace(secret, "***")
         # One record, one line: a newline someone sent cannot forge the next record.
-        record.msg, record.args = _CONTROL.sub("?", text.replace("\n", "\\n")), ()
+        record.msg, record.args = escape_line(text), ()
         return True
 
 
@@ -117,8 +119,8 @@ def start_log_file(
 
 
 def printable(line: str) -> str:
-    """`line` without its end, every character a terminal would act on replaced by "?"."""
-    return "".join(ch if ch.isprintable() else "?" for ch in line.rstrip("\n"))
+    """`line` without its end, every control character in its `\\uXXXX` form."""
+    return escape_line(line.rstrip("\n"))
 
 
 def tail(path: Path, lines: int) -> tuple[list[str], int]:

@@ -1,9 +1,12 @@
-"""For every test: commands that start the log file (desk, engine, live drills) reconfigure
-the process's logging; put it back afterwards, closing the file they opened."""
+"""Fixtures every test directory shares; and for every test, the process's logging put back
+afterwards (the desk, the engine and live drills start the log file), the file closed."""
 
 import logging
 
 import pytest
+from click.testing import CliRunner
+
+from dispatcher.cli import cli
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +20,20 @@ def logging_restored():
     root.handlers[:] = handlers
     root.setLevel(levels[0])
     ours.setLevel(levels[1])
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """`dispatcher …` on a fresh data directory, as a dispatcher types it."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args, ok=True):
+        result = runner.invoke(
+            cli, [str(a) for a in args], env={"DISPATCHER_DATA": str(tmp_path / "data")}
+        )
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return invoke

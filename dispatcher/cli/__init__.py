@@ -9,6 +9,8 @@ import sys
 import click
 
 from dispatcher import __version__
+from dispatcher.cli.terminal import check_typed, guard_output
+from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 
 
@@ -16,9 +18,9 @@ class _UserError(click.ClickException):
     """A `DispatcherError` shown as click shows its own: one line on stderr."""
 
     def __init__(self, error: DispatcherError) -> None:
-        super().__init__(str(error))
+        super().__init__(escape(str(error)))
         self.exit_code = error.exit_code
-        self.problems = error.problems
+        self.problems = [escape(problem) for problem in error.problems]
 
     def show(self, file=None) -> None:  # type: ignore[override]
         for problem in self.problems:
@@ -59,6 +61,13 @@ class DispatcherGroup(click.Group):
         module, attribute = target.split(":")
         return getattr(importlib.import_module(module), attribute)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """The command to run, after refusing control characters in what was typed."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not ctx.resilient_parsing:
+            check_typed(command, name, rest, ctx)
+        return name, command, rest
+
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
@@ -80,10 +89,14 @@ class DispatcherGroup(click.Group):
 def cli(ctx: click.Context, log_level: str) -> None:
     """The night-shift dispatch desk of a 24-hour customer service centre."""
     ctx.meta["log_level"] = log_level.lower()
+    if ctx.invoked_subcommand != "desk":  # the desk escapes what it shows itself
+        guard_output()
 
 
 def main() -> None:
     """Entry point: a bug shows one line, not a traceback (DISPATCHER_DEBUG=1 shows it)."""
+    if sys.argv[1:2] != ["desk"]:  # the desk escapes what it shows itself (Textual's terminal)
+        guard_output()  # also for click's own usage errors, which quote what was typed
     try:
         cli.main(prog_name="dispatcher")
     except SystemExit:

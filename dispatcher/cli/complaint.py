@@ -15,6 +15,7 @@ from dispatcher.cli.common import (
     resolve_actor,
     with_store,
 )
+from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
 from dispatcher.store import Store
@@ -87,7 +88,7 @@ def new(
         return
     click.echo(sr.id)
     if record.is_repeat:
-        click.secho(
+        styled(
             f"REPEAT complaint no. {record.repeat_number + 1} from {record.customer} "
             f"about '{record.about}' (first: {record.repeat_of})",
             fg="yellow",

@@ -15,6 +15,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.roster import Person
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins import Channel, Notification, PluginManager, Receipt
@@ -117,7 +118,7 @@ async def send_test_notifications(
             )
         for channel in reaching:
             sends.append((contact, channel))
-    ack_code = f"{secrets.randbelow(10**4):04d}"
+    ack_code = code_from(secrets.randbelow(CODE_COUNT))
     receipts = await asyncio.gather(
         *(
             channel.send(notification_for_test(person, contact, ack_code))

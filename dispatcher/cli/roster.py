@@ -27,6 +27,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
+from dispatcher.store.paths import write_output
 
 ROLE = click.Choice([r.value for r in Role])
 
@@ -326,7 +327,7 @@ def ical(
     ]
     data = shifts_calendar(roster, duties, f"On call: {person or unit}", datetime.now(UTC))
     if output:
-        output.write_bytes(data)
+        write_output(output, lambda out: out.write(data.decode()))
         click.echo(f"{output}: {len(duties)} shifts", err=True)
     else:
         click.echo(data.decode(), nl=False)

@@ -21,6 +21,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.terminal import styled
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
@@ -43,6 +44,7 @@ from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
+from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
 from dispatcher.store.transfer import export_records, import_file
 
@@ -166,7 +168,7 @@ def new(
         return
     click.echo(request.id)
     if request.is_emergency:
-        click.secho(
+        styled(
             f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
             fg="red",
             bold=True,
@@ -175,7 +177,7 @@ def new(
     if chain is not None:
         click.echo(f"call-out: the {chain} chain started", err=True)
         if EngineLease(store.data_dir).holder() is None:
-            click.secho(
+            styled(
                 "no engine runs on this data directory: nobody is paged until "
                 "`dispatcher engine` or a desk runs",
                 fg="yellow",
@@ -622,8 +624,5 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
     if output is None:
         export_records(repository, request_filter, sys.stdout)
         return
-    partial = output.with_name(output.name + ".partial")
-    with partial.open("w", encoding="utf-8") as out:
-        count = export_records(repository, request_filter, out)
-    partial.replace(output)
+    count = write_output(output, lambda out: export_records(repository, request_filter, out))
     click.echo(f"exported {count} requests to {output}", err=True)

@@ -128,6 +128,12 @@ ENGINE_EVENTS = frozenset(
         "sla_near_breach",
         "sla_breached",
         "csq_notified",
+        # replies that acknowledged nothing (dispatcher.engine.replies)
+        "suspicious_reply",
+        "reply_unmatched",
+        "reply_refused",
+        "replies_ignored",
+        "codes_locked",
     }
 )
 

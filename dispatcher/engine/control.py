@@ -11,9 +11,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from dispatcher.domain import messages
+from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.callout import RunState, acknowledge, advance, repage, start_run, stop
 from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.oncall import Roster
@@ -38,7 +39,6 @@ DEFAULT_REACHES: dict[str, frozenset[ContactKind]] = {
 }
 PAGES = frozenset({"page", "repage"})  # the purposes an acknowledgement makes pointless
 ENGINE = "engine"  # the actor of what the engine does by itself
-CODE_REUSE = timedelta(days=2)  # an ack code is not handed out again while this recent
 
 
 class CalloutControl:
@@ -56,6 +56,7 @@ class CalloutControl:
         self.requests = RequestRepository(store)
         self.callouts = CalloutRepository(store)
         self.outbox = OutboxRepository(store)
+        self._issued: dict[tuple[str, str], str] = {}  # (sr, person) -> code not queued yet
 
     def overrides(self) -> tuple[Override, ...]:
         """Run-time overrides from the store (the roster's own are part of the roster)."""
@@ -354,17 +355,22 @@ class CalloutControl:
 
     def ack_code(self, sr_id: str, person_id: str, at: datetime) -> str:
         """The code a person answers with: the same for every page of one SR to one person,
-        and not in use by any other recent notification."""
+        and unique among live notifications and the codes this control handed out that are
+        not queued yet (a step paging several people at once). `dispatcher.domain.acks` says
+        why six digits. `at` is when it is issued."""
         in_use: set[str] = set()
-        since = at - CODE_REUSE
         for doc in self.outbox.table.all():
             if doc["sr"] == sr_id and doc["person"] == person_id:
                 return doc["ack_code"]
-            if datetime.fromisoformat(doc["created"]) >= since:
-                in_use.add(doc["ack_code"])
+            in_use.add(doc["ack_code"])
+        self._issued = {key: code for key, code in self._issued.items() if code not in in_use}
+        if (sr_id, person_id) in self._issued:
+            return self._issued[sr_id, person_id]
+        in_use |= set(self._issued.values())
         while True:
-            code = f"{1000 + secrets.randbelow(9000)}"
+            code = code_from(secrets.randbelow(CODE_COUNT))
             if code not in in_use:
+                self._issued[sr_id, person_id] = code
                 return code
 
     def enqueue_audit(self, people: Iterable[Person], at: datetime, actor: str) -> str:

@@ -11,8 +11,10 @@ import logging
 from datetime import datetime
 
 from dispatcher.domain.outbox import DeliveryState, RetryPolicy
+from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.engine.paging import fallback
+from dispatcher.engine.replies import ReplyBook
 from dispatcher.errors import DispatcherError, IllegalTransition
 from dispatcher.plugins.contract import (
     CalloutEvent,
@@ -30,8 +32,6 @@ from dispatcher.store.outbox import OutboxRecord
 
 log = logging.getLogger(__name__)
 
-REPLIES = "replies"  # every reply once, so a restarted engine does not act on it again
-
 
 class Outcomes:
     def __init__(self, control: CalloutControl, plugins: PluginManager, retry: RetryPolicy) -> None:
@@ -40,6 +40,7 @@ class Outcomes:
         self.roster = control.roster
         self.plugins = plugins
         self.retry = retry
+        self.replies = ReplyBook(control)
 
     def settle(self, record: OutboxRecord, receipt: Receipt, at: datetime) -> None:
         """Record what a send came to: sent or delivered, retried later, or failed (and then
@@ -187,28 +188,19 @@ class Outcomes:
                 outbox.move(record.id, DeliveryState.SENT, at, provider_status=status.value)
 
     def reply(self, reply: Reply, at: datetime) -> None:
-        table = self.store.live.table(REPLIES)
-        key = f"{reply.channel}|{reply.provider_id}|{reply.text}"
+        """Act on a reply that acknowledges (see `dispatcher.engine.replies` for which do)."""
         with self.store.atomic(self.store.live):
-            if table.search(lambda d: d["key"] == key):
+            verdict = self.replies.judge(reply, at)
+            if verdict is None or verdict.outcome != "acknowledged":
+                if verdict is not None and verdict.outcome != "ignored":
+                    log.info(
+                        "reply on %s %s: %s",
+                        reply.channel,
+                        verdict.outcome.replace("_", " "),
+                        escape_line(one_line(reply.text, 60)),
+                    )
                 return
-            matched = self._match(reply)
-            table.insert(
-                {
-                    "key": key,
-                    "channel": reply.channel,
-                    "sender": reply.sender,
-                    "text": reply.text,
-                    "ack_code": reply.ack_code,
-                    "at": at.isoformat(),
-                    "notification": matched.id if matched else None,
-                }
-            )
-            if matched is None:
-                log.info(
-                    "reply on %s with no known code: %s", reply.channel, one_line(reply.text, 60)
-                )
-                return
+            matched = verdict.notification
             confirm(
                 self.store,
                 Confirmation(
@@ -249,13 +241,3 @@ class Outcomes:
                     )
             except DispatcherError as error:
                 log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
-
-    def _match(self, reply: Reply) -> OutboxRecord | None:
-        """The newest notification carrying the reply's code, to the address it came from if
-        any went there."""
-        if not reply.ack_code:
-            return None
-        found = self.control.outbox.by_ack_code(reply.ack_code)
-        from_sender = [r for r in found if r.address == reply.sender]
-        candidates = from_sender or found
-        return max(candidates, key=lambda r: r.id) if candidates else None

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from dispatcher.domain.acks import parse_reply
 from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 
@@ -135,7 +136,14 @@ class Receipt:
 
 @dataclass(frozen=True)
 class Reply:
-    """Something a person sent back: an SMS, a key press. `ack_code` is None if it held none."""
+    """Something a person sent back: an SMS, a key press. `ack_code` is None if it held none.
+
+    `sender` is the address it came from, written as the contact method is (E.164 for a phone,
+    the mail address): a code acknowledges only when `sender` is the address that was paged
+    with it, or when `provider_id` is that of the notification that carried it (a key press
+    on the call itself). Anything else is recorded as a suspicious reply and acknowledges
+    nothing (`dispatcher.engine.replies`).
+    """
 
     channel: str
     ack_code: str | None
@@ -248,7 +256,10 @@ class MissingSetting(Exception):
     """A setting a plugin needs is not configured; its message is the reason shown to users."""
 
 
-@dataclass(frozen=True)
+SECRET_NAME = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|_KEY|CREDENTIAL|WEBHOOK_URL", re.I)
+
+
+@dataclass(frozen=True, repr=False)
 class Settings:
     """Configuration read from the environment, handed to `dispatcher_channels`.
 
@@ -257,6 +268,18 @@ class Settings:
     """
 
     values: Mapping[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # the environment holds tokens and passwords: never show values
+        return f"Settings(<{len(self.values)} values, not shown>)"
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values whose names say they are secret (`SECRET_NAME`: ...TOKEN, ...PASSWORD,
+        ...SECRET, ...KEY, a webhook URL), for `redact`."""
+        return tuple(
+            value
+            for name, value in self.values.items()
+            if SECRET_NAME.search(name) and value.strip()
+        )
 
     def get(self, name: str, default: str | None = None) -> str | None:
         value = self.values.get(name, "")
@@ -284,13 +307,11 @@ class Settings:
         return tuple(self.values[name].strip() for name in names)
 
 
-_ACK_CODE = re.compile(r"^\s*(?:ack|ok|确认)?[\s:#-]*(\d{4,8})\b", re.IGNORECASE)
-
-
 def parse_ack_code(text: str) -> str | None:
-    """The acknowledgement code at the start of a reply: "1234", "ACK 1234", "ack:1234"."""
-    match = _ACK_CODE.match(text or "")
-    return match.group(1) if match else None
+    """The acknowledgement code of a reply as people type it: "123456", "ACK 123456",
+    "ok:123456", "确认１２３４５６" (full-width folded by NFKC); None if it is not a code alone
+    or with acknowledging words. The rule is `dispatcher.domain.acks.parse_reply`."""
+    return parse_reply(text)
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from dispatcher.domain.outbox import Limit
+from dispatcher.domain.text import escape_line
 from dispatcher.plugins.contract import CalloutEvent, CalloutEventKind, Setting, Settings
 
 
@@ -43,8 +44,7 @@ class SettingInfo:
             return f"{self.name} (secret): {'set' if self.set else 'unset'}"
         if self.value is None:
             return f"{self.name}: unset"
-        shown = "".join(ch if ch.isprintable() else "?" for ch in self.value)
-        return f"{self.name}={shown}{'' if self.set else ' (default)'}"
+        return f"{self.name}={escape_line(self.value)}{'' if self.set else ' (default)'}"
 
 
 LOGGED_WHERE_RECORDED = frozenset(

@@ -25,7 +25,7 @@ from dispatcher import __version__
 from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import hookspecs
-from dispatcher.plugins.contract import CalloutEvent, Channel, Settings, one_line
+from dispatcher.plugins.contract import CalloutEvent, Channel, Settings, one_line, redact
 from dispatcher.plugins.desk import DeskPlugin
 from dispatcher.plugins.info import (
     LOGGED_WHERE_RECORDED,
@@ -111,7 +111,8 @@ class PluginManager:
             return self
         self._loaded = True
         if self.environ.get(TRACE_ENV):
-            self._pm.trace.root.setwriter(sys.stderr.write)
+            secrets = self.settings.secrets()
+            self._pm.trace.root.setwriter(lambda text: sys.stderr.write(redact(text, secrets)))
             self._pm.enable_tracing()
         for name in self.blocked:
             self._pm.set_blocked(name)

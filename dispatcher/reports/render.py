@@ -9,25 +9,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dispatcher.errors import DispatcherError
+from dispatcher.domain.text import escape
 from dispatcher.reports import Report
+from dispatcher.store.paths import write_output
 
 FORMATS = ("md", "csv", "json")
 
 
 def render(report: Report, fmt: str) -> str:
-    return {"md": markdown, "csv": as_csv, "json": as_json}[fmt](report)
+    """The report as text; control characters from its data are escaped (`\\uXXXX`, which in
+    JSON is the same character), so a report shown in a terminal cannot drive it."""
+    return escape({"md": markdown, "csv": as_csv, "json": as_json}[fmt](report))
 
 
 def save(report: Report, fmt: str, path: Path) -> None:
-    """Write the report whole or not at all: to a partial file first, then renamed."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(render(report, fmt), encoding="utf-8")
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise DispatcherError(f"cannot write {path}: {error.strerror}") from None
+    """Write the report whole or not at all, private (0600), never through a symbolic link
+    (`dispatcher.store.paths.write_output`)."""
+    write_output(path, lambda out: out.write(render(report, fmt)))
 
 
 def _cell(value: Any) -> str:

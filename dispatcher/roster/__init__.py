@@ -9,14 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from dispatcher.domain.oncall import DEFAULT_REQUIRED, Roster
+from dispatcher.errors import DispatcherError
 from dispatcher.roster.errors import Problems, RosterError
 from dispatcher.roster.nodes import Node
 from dispatcher.roster.reader import C_PARSER, YamlError, load
 from dispatcher.roster.schedule import read_chains, read_overrides, read_required, read_rotations
 from dispatcher.roster.schema import Organisation, read_people, read_units
+from dispatcher.store.paths import read_input
 
 __all__ = ["Roster", "RosterError", "load_roster", "parse_roster"]
 
+MAX_FILE_BYTES = 64_000_000  # a roster or drills.yaml: only a regular file, at most this
 TOP_LEVEL_REQUIRED = ("units", "people")
 TOP_LEVEL_OPTIONAL = ("rotations", "overrides", "required", "chains")
 
@@ -25,11 +28,10 @@ def load_roster(path: str | Path) -> Roster:
     """Read and validate a contacts file; `RosterError.errors` lists every problem in it."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RosterError(
-            [f"{path}:1:1: (file): cannot read the roster ({error.strerror})"]
-        ) from None
+        data = read_input(path, MAX_FILE_BYTES)
+    except DispatcherError as error:
+        reason = str(error).removeprefix(f"{path}: ")
+        raise RosterError([f"{path}:1:1: (file): cannot read the roster ({reason})"]) from None
     return parse_roster(data, str(path))
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from dispatcher.domain.text import UnsafeText, check
 from dispatcher.roster.errors import Problems
 
 IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -93,8 +94,15 @@ class Node:
         return [self._child(index, *at) for index, at in enumerate(self.value.at)]
 
     def text(self) -> str | None:
+        """One line of text: a control character (CR and LF included, which would break the
+        mail headers a name or an address ends up in) is a problem."""
         if isinstance(self.value, str) and self.value.strip():
-            return str(self.value).strip()
+            value = str(self.value).strip()
+            try:
+                return check(value, "text")
+            except UnsafeText as unsafe:
+                self.error(str(unsafe).removeprefix("text: "))
+                return None
         self.error(f"expected text, got {describe(self.value)}")
         return None
 

@@ -95,7 +95,10 @@ def compose(text: str) -> Any:
 
 
 def build(node: Any) -> Any:
-    """Plain values from a node tree; a duplicate key or a bad explicit tag raises `YamlError`."""
+    """Plain values from a node tree; a duplicate key, a list or mapping as a key, or a bad
+    explicit tag raises `YamlError`. An anchored collection is built once however often it is
+    used, and keys are scalars, so an alias bomb (`&k1 [*k0, *k0]` nine levels deep) costs
+    the size of its text, not of its expansion."""
     return _Builder().value(node) if node is not None else None
 
 
@@ -128,7 +131,14 @@ class _Builder:
             if key_node.tag == MERGE:
                 merged.append(value_node)
                 continue
-            key = _hashable(self.value(key_node))
+            if not isinstance(key_node, ScalarNode):  # `? *list : 1`: a key must stay small
+                raise MarkedYAMLError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "a key must be text or a number, not a list or a mapping",
+                    key_node.start_mark,
+                )
+            key = _scalar(key_node)
             if key in mapping:
                 first = mapping.key_at[key][0] + 1
                 raise MarkedYAMLError(
@@ -186,15 +196,6 @@ def _scalar(node: ScalarNode) -> Any:
             None, None, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}", node.start_mark
         ) from None
     return text  # dates and times (and any other tag) stay text
-
-
-def _hashable(key: Any) -> Any:
-    """A complex key (`? [a, b]`) as a tuple, so it can be a dict key and be reported."""
-    if isinstance(key, list):
-        return tuple(_hashable(item) for item in key)
-    if isinstance(key, dict):
-        return tuple((k, _hashable(v)) for k, v in key.items())
-    return key
 
 
 def _quoted(key: Any) -> str:

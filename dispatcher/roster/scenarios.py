@@ -23,11 +23,12 @@ from dispatcher.domain.drills import DrillTargets, Scenario, builtin_scenarios
 from dispatcher.domain.emergency import BASE_BY_ID
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.requests import Category, Severity
-from dispatcher.errors import NotFound
-from dispatcher.roster import _parse_yaml
+from dispatcher.errors import DispatcherError, NotFound
+from dispatcher.roster import MAX_FILE_BYTES, _parse_yaml
 from dispatcher.roster.errors import Problems, RosterError
-from dispatcher.roster.nodes import Node
+from dispatcher.roster.nodes import Node, describe
 from dispatcher.roster.schema import Ids
+from dispatcher.store.paths import read_input
 
 FILENAME = "drills.yaml"
 SCENARIO_REQUIRED = ("id", "name", "site", "product")
@@ -46,10 +47,11 @@ def load_scenarios(roster: Roster, roster_path: Path) -> dict[str, Scenario]:
     path = scenarios_path(roster_path)
     if path.is_file():
         try:
-            data = path.read_bytes()
-        except OSError as error:
+            data = read_input(path, MAX_FILE_BYTES)
+        except DispatcherError as error:
+            reason = str(error).removeprefix(f"{path}: ")
             raise RosterError(
-                [f"{path}:1:1: (file): cannot read the scenarios ({error.strerror})"]
+                [f"{path}:1:1: (file): cannot read the scenarios ({reason})"]
             ) from None
         scenarios.update((s.id, s) for s in parse_scenarios(data, roster, str(path)))
     return scenarios
@@ -160,7 +162,8 @@ def _criteria(node: Node, roster: Roster, product: str | None) -> tuple[str, ...
         if value is None or (value not in BASE_BY_ID and value not in extra):
             own = ", ".join(sorted(extra)) or "none"
             item.error(
-                f"{item.value!r} is not an emergency criterion (base 1-12; this product's: {own})"
+                f"{describe(item.value)} is not an emergency criterion "
+                f"(base 1-12; this product's: {own})"
             )
             return None
         criteria.append(value)
@@ -205,6 +208,6 @@ def _rate(node: Node) -> float | None:
     except (TypeError, ValueError):
         rate = None
     if isinstance(value, bool) or rate is None or not 0 <= rate <= 1:
-        node.error(f"{value!r} is not a share such as 100% or 0.9")
+        node.error(f"{describe(value)} is not a share such as 100% or 0.9")
         return None
     return rate

@@ -26,7 +26,7 @@ from dispatcher.domain.roster import (
     Unit,
     UnitKind,
 )
-from dispatcher.roster.nodes import Node
+from dispatcher.roster.nodes import Node, describe
 
 SMS_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 LANGUAGES = ("en", "zh")
@@ -289,7 +289,8 @@ def _read_number(node: Node, kind: ContactKind) -> str | None:
     raw = node.value if isinstance(node.value, str) else None
     if raw is None:
         node.error(
-            f"expected a phone number in quotes, such as '+1 212 555 0100', got {node.value!r}"
+            "expected a phone number in quotes, such as '+1 212 555 0100', "
+            f"got {describe(node.value)}"
         )
         return None
     try:

@@ -32,6 +32,7 @@ appended; reads catch up with one fstat). Errors are `StoreError`, one line nami
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import zlib
@@ -85,7 +86,11 @@ class Store:
         self.data_dir = Path(data_dir)
         self._options = {"compact_min_bytes": compact_min_bytes, "compact_ratio": compact_ratio}
         try:
-            (self.data_dir / "archive").mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(mode=files.DIR_MODE, parents=True, exist_ok=True)
+            if os.stat(self.data_dir).st_mode & 0o077:  # made by an older version, or by hand
+                with contextlib.suppress(PermissionError):  # not ours: leave it as it is
+                    os.chmod(self.data_dir, files.DIR_MODE)
+            (self.data_dir / "archive").mkdir(mode=files.DIR_MODE, exist_ok=True)
         except OSError as exc:
             raise StoreError(
                 f"cannot create data directory {self.data_dir}: {reason(exc)}"

@@ -142,11 +142,17 @@ def read_snapshot(path: Path) -> tuple[int, dict, dict, int] | None:
     return int(parts[1]), tables, high, len(data)
 
 
+# The journals hold customers' names and numbers: only their owner may read them, whatever
+# the umask (a umask only takes bits away, so these are the modes files and folders get).
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
 def write_snapshot(directory: Path, generation: int, tables: dict, high: dict) -> int:
     """Write `snapshot.tmp` and fsync it; the caller renames it into place. Returns its size."""
     body = dumps({"tables": tables, "high": high})
     header = b"%s %d %08x %d\n" % (_MAGIC, generation, zlib.crc32(body), len(body))
-    fd = os.open(directory / SNAPSHOT_TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(directory / SNAPSHOT_TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         write_all(fd, header)
         write_all(fd, body)

@@ -72,8 +72,8 @@ class Partition:
         self._closed = False
         self.loaded = False  # the tables are read on first use (`_ensure_loaded`)
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            self._lock_fd = os.open(directory / files.LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            directory.mkdir(mode=files.DIR_MODE, parents=True, exist_ok=True)
+            self._lock_fd = os.open(directory / files.LOCK, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
         except OSError as exc:
             raise StoreError(f"cannot open {directory}: {reason(exc)}") from None
 
@@ -139,7 +139,7 @@ class Partition:
                 tmp.unlink()
             path = self.directory / files.journal_name(generation)
             created = not path.exists()
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, files.FILE_MODE)
             if created:
                 files.sync_directory(self.directory)
         except OSError as exc:
@@ -398,7 +398,7 @@ class Partition:
             stat = os.fstat(self._fd) if self._fd >= 0 else None
             if stat is None or stat.st_nlink == 0 or generation != self._generation:
                 created = not path.exists()
-                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, files.FILE_MODE)
                 if created:
                     files.sync_directory(self.directory)
                 if self._fd >= 0:
@@ -598,7 +598,9 @@ class Partition:
         fd = -1
         try:
             size = files.write_snapshot(directory, generation, self.tables, self.high)
-            fd = os.open(new_journal, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o644)
+            fd = os.open(
+                new_journal, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, files.FILE_MODE
+            )
             os.replace(directory / files.SNAPSHOT_TMP, self.snapshot_path)
         except OSError as exc:
             if fd >= 0:

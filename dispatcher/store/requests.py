@@ -36,7 +36,7 @@ REQUESTS = "requests"
 EVENTS = "events"
 EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
 # Records of other live tables that belong to one SR (their "sr" field) and move with it.
-COMPANIONS = ("callouts", "outbox")
+COMPANIONS = ("callouts", "outbox", "replies", "reply_strikes")
 
 
 def event_doc_id(sr_id: str, seq: int) -> int:

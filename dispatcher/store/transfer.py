@@ -27,10 +27,14 @@ from dispatcher.domain.requests import (
     VipKind,
     parse_id,
 )
+from dispatcher.domain.text import UnsafeText, check
 from dispatcher.errors import DispatcherError
+from dispatcher.store.paths import open_input
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
 BATCH = 2_000
+MAX_LINE_BYTES = 4_000_000  # one SR with a long timeline fits many times over
+MULTILINE = frozenset({"description", "text", "words", "note"})  # fields that may hold newlines
 MAX_ERRORS_SHOWN = 20
 
 
@@ -112,12 +116,29 @@ def record_errors(raw: Any) -> list[str]:
                 errors.append(f"{where}.{key}: missing")
         if "at" in event and (problem := _check_time(event["at"])):
             errors.append(f"{where}.at: {problem}")
+    errors += _unsafe_text(raw)
     if not errors:
         try:
             _parse(raw)
         except (KeyError, TypeError, ValueError) as error:
             errors.append(f"(record): {error}")
     return errors
+
+
+def _unsafe_text(value: Any, field: str = "") -> list[str]:
+    """A `field: reason` for each text holding a control character (`domain.text.check`)."""
+    if isinstance(value, str):
+        name = field.rsplit(".", 1)[-1].split("[", 1)[0]
+        try:
+            check(value, field, multiline=name in MULTILINE)
+        except UnsafeText as unsafe:
+            return [str(unsafe)]
+        return []
+    if isinstance(value, dict):
+        return [e for k, v in value.items() for e in _unsafe_text(v, f"{field}.{k}".strip("."))]
+    if isinstance(value, list):
+        return [e for i, v in enumerate(value) for e in _unsafe_text(v, f"{field}[{i}]")]
+    return []
 
 
 def _parse(raw: dict[str, Any]) -> tuple[ServiceRequest, list[Event]]:
@@ -131,21 +152,27 @@ def _parse(raw: dict[str, Any]) -> tuple[ServiceRequest, list[Event]]:
 
 
 def _records(path: Path) -> Iterator[tuple[int, Any]]:
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as error:
-        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from error
-    with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as error:
-                    yield number, _BadJson(f"not JSON ({error.msg} at column {error.colno})")
-        except UnicodeDecodeError as error:
-            raise DispatcherError(f"{path}: not UTF-8 text ({error.reason})") from error
+    """(line number, parsed JSON) of each non-blank line; a line over `MAX_LINE_BYTES` or not
+    JSON comes as a `_BadJson`. Only a regular file is read (`open_input`)."""
+    with open_input(path) as handle:
+        number = 0
+        while line := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(line) > MAX_LINE_BYTES:
+                yield number, _BadJson(f"longer than {MAX_LINE_BYTES:,} bytes")
+                while line and not line.endswith(b"\n"):  # skip the rest, a bounded read each
+                    line = handle.readline(MAX_LINE_BYTES + 1)
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise DispatcherError(f"{path}:{number}: not UTF-8 text ({error.reason})") from None
+            if not text.strip():
+                continue
+            try:
+                yield number, json.loads(text)
+            except json.JSONDecodeError as error:
+                yield number, _BadJson(f"not JSON ({error.msg} at column {error.colno})")
 
 
 @dataclass(frozen=True)

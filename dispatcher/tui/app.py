@@ -6,7 +6,9 @@ from dataclasses import replace
 
 from textual import work
 from textual.app import App
+from textual.widgets import Input
 
+from dispatcher.domain.text import UnsafeText, check, escape_line, first_unsafe
 from dispatcher.engine.runtime import EngineThread
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.tui.commands import bindings_for, localize
@@ -39,6 +41,22 @@ class DeskApp(App):
         self.status = DeskStatus()
         self.title = labels(language)["title"]
         self.theme = NIGHT_THEMES[0]
+
+    def notify(self, message: str, *args, **kwargs) -> None:  # type: ignore[override]
+        """Every toast, as text: its message often quotes data (an id, a provider's error)."""
+        kwargs["markup"] = False
+        super().notify(escape_line(str(message)), *args, **kwargs)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A control character typed or pasted into any field is refused: shown escaped in
+        the field (never sent raw to the terminal) and named in a toast."""
+        if first_unsafe(event.value) is None:
+            return
+        try:
+            check(event.value, event.input.id or "field")
+        except UnsafeText as refused:
+            self.notify(str(refused), severity="error")
+        event.input.value = escape_line(event.value)
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self.desk, self.language))

@@ -378,6 +378,11 @@ ZH_VALUES = {
     "sla_near_breach": "SLA 临近超时",
     "sla_breached": "SLA 超时",
     "csq_notified": "已通知 CSQ",
+    "suspicious_reply": "可疑回复(非被呼叫号码)",
+    "reply_unmatched": "回复无确认码",
+    "reply_refused": "回复被拒(确认码已锁定)",
+    "replies_ignored": "该号码的回复已忽略",
+    "codes_locked": "短信确认码已锁定",
 }
 
 LABELS = {"en": EN, "zh": ZH}

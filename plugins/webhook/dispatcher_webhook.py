@@ -4,6 +4,8 @@
 permanent. The URL often carries a chat robot's token, so it never appears in a receipt.
 """
 
+from urllib.parse import parse_qsl, quote, urlsplit
+
 import aiohttp
 
 from dispatcher.plugins import (
@@ -63,13 +65,26 @@ class WebhookChannel(ChannelBase):
 
     def _failed(self, failure, detail, code=None):
         return Receipt.failed(
-            self.name, failure, redact(one_line(detail), [self.url]), error_code=code
+            self.name, failure, redact(one_line(detail), url_secrets(self.url)), error_code=code
         )
 
     async def close(self):
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def url_secrets(url):
+    """Every part of `url` that may carry its token, longest first: the whole URL, its path
+    with and without the query, each path segment and query value of 6 or more characters
+    (a server may echo any of them), and a password in it."""
+    parts = urlsplit(url)
+    pieces = [url, parts.path + ("?" + parts.query if parts.query else ""), parts.path]
+    pieces += [segment for segment in parts.path.split("/") if len(segment) >= 6]
+    for _name, value in parse_qsl(parts.query, keep_blank_values=True):
+        pieces += [value, quote(value, safe="")]
+    pieces.append(parts.password)
+    return sorted({p for p in pieces if p and len(p) >= 6}, key=len, reverse=True)
 
 
 @hookimpl

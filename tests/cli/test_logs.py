@@ -45,7 +45,7 @@ def test_the_last_lines_are_shown_with_control_characters_replaced(tmp_path):
 
     result = CliRunner().invoke(cli, ["logs", "-n", "2", "--data", str(tmp_path)])
 
-    assert result.exit_code == 0 and result.output == "two\nthree ?[31mred\n"
+    assert result.exit_code == 0 and result.output == "two\nthree \\u001b[31mred\n"
 
 
 def dispatcher(*args, env):
@@ -96,7 +96,9 @@ def test_the_engine_logs_to_the_data_directory_and_logs_follow_shows_it(tmp_path
         assert "engine" in lines.get(timeout=30)  # the last line: it is following now
         with path.open("a", encoding="utf-8") as log:
             log.write("2026-11-24T03:00:00Z INFO 1 test: appended\x1b[2J later\n")
-        assert lines.get(timeout=30) == "2026-11-24T03:00:00Z INFO 1 test: appended?[2J later\n"
+        assert (
+            lines.get(timeout=30) == "2026-11-24T03:00:00Z INFO 1 test: appended\\u001b[2J later\n"
+        )
     finally:
         for process in (engine, follower):
             if process is not None and process.poll() is None:

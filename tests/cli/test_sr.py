@@ -15,22 +15,6 @@ TODAY = datetime.now().astimezone().strftime("%Y%m%d")
 SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # no ./contacts.yaml: requests are checked against no roster
-    runner = CliRunner()
-
-    def invoke(*args, ok=True):
-        result = runner.invoke(
-            cli, [str(a) for a in args], env={"DISPATCHER_DATA": str(tmp_path / "data")}
-        )
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    return invoke
-
-
 def new_emergency(run):
     return run(
         "sr",

@@ -20,7 +20,9 @@ async def test_the_log_holds_the_emergency_and_no_secret(night, night_environ):
     await night.peer.settle()
     await night.pass_()
     code = next(r.ack_code for r in night.outbox(sr.id) if r.person == "chen.case")
-    night.peer.receive_sms(CHEN, f"ACK {code}\x1b[2J")
+    night.peer.receive_sms(CHEN, "where is the \x1b[2Jcode?")  # no code: logged, escaped
+    await night.pass_()
+    night.peer.receive_sms(CHEN, f"ACK {code}")
     logging.getLogger("dispatcher.test").warning(
         "from outside: %s", "a\n2026-01-01T00:00:00Z INFO forged"
     )
@@ -44,5 +46,5 @@ async def test_the_log_holds_the_emergency_and_no_secret(night, night_environ):
     for name in ("TWILIO_AUTH_TOKEN", "SMTP_PASSWORD"):
         assert night_environ[name] not in text
     assert "token in a message: ***" in text and "\x1b" not in text
-    assert "from outside: a\\n2026-01-01T00:00:00Z INFO forged" in text
+    assert "from outside: a\\u000a2026-01-01T00:00:00Z INFO forged" in text
     assert not any(line.startswith("2026-01-01") for line in text.splitlines())

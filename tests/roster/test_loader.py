@@ -81,7 +81,7 @@ def test_positions_are_one_based_line_and_column(base_text):
         (b"- a\n- b\n", "expected a mapping"),
         (b"just words", "expected a mapping"),
         (b"units: [\n", "not valid YAML"),
-        (b"? [a, b]\n: c\n", "units"),
+        (b"? [a, b]\n: c\n", "a key must be text or a number"),
     ],
 )
 def test_garbage_gives_one_line_errors_not_tracebacks(data, message):

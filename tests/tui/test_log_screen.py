@@ -32,7 +32,7 @@ async def test_l_shows_the_log_and_what_is_written_next(make_app, settle, desk):
         await settle(pilot)
         assert isinstance(app.screen, LogScreen) and app.screen.title == "Log"
         await wait_for_text(pilot, app, "SR-1 page_sent: sms to chen")
-        assert any("SR-1 reply ?[2J from +1" in line for line in shown(app))
+        assert any("SR-1 reply \\u001b[2J from +1" in line for line in shown(app))
         assert not any("\x1b" in line for line in shown(app))
 
         with path.open("a", encoding="utf-8") as log:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from dispatcher.domain.requests import CallbackOutcome, Event, Owner, ServiceRequest
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.text import check
 from dispatcher.engine.control import CalloutControl
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
@@ -39,14 +40,21 @@ class Operations:
     def register(
         self, build: Callable[[str], ServiceRequest], received: datetime, start_chain: bool = True
     ) -> ServiceRequest:
-        """Register; with `start_chain` its routed chain starts in the same commit."""
+        """Register; with `start_chain` its routed chain starts in the same commit. A typed
+        field holding a control character is refused (`UnsafeText`, naming the field)."""
         sr, _ = self.control.register(
-            received, build, self.desk.now(), self.desk.actor, CHANNEL, start_chain=start_chain
+            received,
+            lambda sr_id: _typed(build(sr_id)),
+            self.desk.now(),
+            self.desk.actor,
+            CHANNEL,
+            start_chain=start_chain,
         )
         return sr
 
     def acknowledge(self, sr_id: str, by: str) -> CalloutRecord | None:
         """For someone who confirmed by phone: the SR is theirs, its chain stops."""
+        check(by, "by")
         return self.control.acknowledge(sr_id, self.desk.now(), self.desk.actor, by, via="phone")
 
     def escalate(self, sr_id: str) -> CalloutRecord:
@@ -67,10 +75,11 @@ class Operations:
     # -- the request -------------------------------------------------------------------------
 
     def note(self, sr_id: str, text: str) -> ServiceRequest:
+        check(text, "note", multiline=True)
         return self._change(sr_id, lambda sr, at: sr.note(at, self.desk.actor, text, CHANNEL))
 
     def reassign(self, sr_id: str, unit: str, person: str) -> ServiceRequest:
-        owner = Owner(unit, person)
+        owner = Owner(check(unit, "unit"), check(person, "person"))
         return self._change(sr_id, lambda sr, at: sr.assign(at, self.desk.actor, owner, CHANNEL))
 
     def raise_level(self, sr_id: str) -> ServiceRequest:
@@ -78,6 +87,7 @@ class Operations:
 
     def resolve(self, sr_id: str, text: str) -> ServiceRequest:
         """Resolved: a chain still running has nobody left to find, so it stops first."""
+        check(text, "resolution", multiline=True)
         chain = CalloutRepository(self.desk.store).get(sr_id)
         if chain is not None and chain.running:
             self.control.stop(sr_id, self.desk.now(), self.desk.actor, f"resolved: {text}")
@@ -93,4 +103,23 @@ class Operations:
         return self._change(sr_id, lambda sr, at: sr.close(at, self.desk.actor, CHANNEL))
 
     def add_override(self, override: Override) -> Override:
+        check(override.reason, "reason")
         return OverrideRepository(self.desk.store).add(override)
+
+
+def _typed(sr: ServiceRequest) -> ServiceRequest:
+    """`sr` as the form gave it, if no typed field holds a control character."""
+    for field, value in (
+        ("summary", sr.summary),
+        ("reporter", sr.reporter.name),
+        ("reporter_phone", sr.reporter.phone),
+        ("reporter_email", sr.reporter.email),
+        ("customer", sr.customer.name),
+        ("site", sr.site),
+        ("product", sr.product),
+        ("owner_unit", sr.owner.unit),
+        ("owner_person", sr.owner.person),
+    ):
+        check(value, field)
+    check(sr.description, "description", multiline=True)
+    return sr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 from dispatcher.domain.callbacks import CallbackDue
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
+from dispatcher.domain.text import check, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
@@ -70,7 +72,9 @@ class CallbackDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="callback-form"):
-            yield Static(f"{self.item.subject}  {self.item.customer}  {self.item.summary}")
+            yield Static(
+                Text(escape_line(f"{self.item.subject}  {self.item.customer}  {self.item.summary}"))
+            )
             yield Input(self.item.contact, placeholder="Who was called", id="called")
             yield Select(
                 [(o.value.replace("_", " "), o.value) for o in CallbackOutcome],
@@ -102,7 +106,7 @@ class CallbackDialog(ModalScreen[bool]):
         try:
             self._record()
         except DispatcherError as error:
-            self.query_one("#error", Static).update(f"[b red]{error}[/]")
+            self.query_one("#error", Static).update(Text(escape_line(str(error)), style="bold red"))
             return
         self.dismiss(True)
 
@@ -112,8 +116,8 @@ class CallbackDialog(ModalScreen[bool]):
             raise DispatcherError(f"satisfaction must be a number 1 to 5, not '{score_text}'")
         score = int(score_text) if score_text else None
         outcome = CallbackOutcome(self.query_one("#outcome", Select).value)
-        words = self.query_one("#words", Input).value
-        called = self.query_one("#called", Input).value
+        words = check(self.query_one("#words", Input).value, "words", multiline=True)
+        called = check(self.query_one("#called", Input).value, "called")
         at = _now()
         if self.item.kind == "cutover":
             attempt = CallbackAttempt(at, self.actor, outcome, score, words, called)
@@ -172,7 +176,8 @@ class CallbackQueueScreen(Screen):
                 item.contact or "-",
                 item.summary,
             )
-            table.add_row(*((f"[b red]{c}[/]" if late else c) for c in cells), key=item.subject)
+            shown = (escape_line(c) for c in cells)
+            table.add_row(*((f"[b red]{c}[/]" if late else c) for c in shown), key=item.subject)
         overdue = sum(item.overdue(now) for item in queue)
         self.query_one("#summary", Static).update(
             f"{len(queue)} {self.words['waiting']} · {overdue} {self.words['overdue']}"

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.domain.text import escape, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -112,7 +113,7 @@ class DetailScreen(DeskScreen):
             text.append(" ")
         if sr.is_emergency:
             text.append(f" {words['badge.emergency']} ", style="bold reverse red")
-        text.append(f"\n{sr.summary}\n\n", style="bold")
+        text.append(f"\n{escape_line(sr.summary)}\n\n", style="bold")
         rows = [
             (words["status"], name_of(sr.status, language)),
             (words["category"], name_of(sr.category, language)),
@@ -142,7 +143,7 @@ class DetailScreen(DeskScreen):
             )
         for label, value in rows:
             text.append(f"{label}: ", style="bold")
-            text.append(f"{value or '—'}\n")
+            text.append(f"{escape_line(value or '—')}\n")
         if sr.criteria:
             text.append(f"\n{words['criteria']}:\n", style="bold red")
             extra = self.desk.roster.criteria.get(sr.product, ())
@@ -152,7 +153,7 @@ class DetailScreen(DeskScreen):
                 text.append(f" {criterion:>4} {about}\n", style="red")
         if sr.description:
             text.append(f"\n{words['description']}:\n", style="bold")
-            text.append(sr.description + "\n")
+            text.append(escape(sr.description) + "\n")
         self.query_one("#summary", Static).update(text)
 
     def _show_clocks(self, view: RequestView) -> None:
@@ -195,9 +196,9 @@ class DetailScreen(DeskScreen):
             table.add_row(
                 self._local(record.created),
                 f"{record.round + 1}.{record.step + 1}",
-                view.person_name(record.person, self.language),
-                record.channel,
-                record.address,
+                escape_line(view.person_name(record.person, self.language)),
+                escape_line(record.channel),
+                escape_line(record.address),
                 Text(name_of(state, self.language), style=STATE_STYLES.get(state, "")),
             )
 
@@ -208,7 +209,12 @@ class DetailScreen(DeskScreen):
             what = name_of(event.kind, self.language) + (f": {event.text}" if event.text else "")
             if event.data.get("by") and event.data["by"] not in what:
                 what += f" ({self.words['acknowledged_by']} {event.data['by']})"
-            table.add_row(self._local(event.at), event.actor, what, event.channel)
+            table.add_row(
+                self._local(event.at),
+                escape_line(event.actor),
+                escape_line(what),
+                escape_line(event.channel),
+            )
         table.move_cursor(row=table.row_count - 1)
 
     # -- actions -----------------------------------------------------------------------------

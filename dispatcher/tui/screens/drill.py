@@ -17,6 +17,7 @@ from dispatcher.domain.drill_report import DrillReport
 from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.routing import describe_target
+from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.errors import DispatcherError
@@ -260,7 +261,9 @@ class DrillScreen(Screen):
                     f"{p.channel} {p.state}" + (f" ({p.error_code})" if p.error_code else "")
                     for p in person.pages
                 )
-                table.add_row(step.label, person.name, pages, person.verdict)
+                table.add_row(
+                    step.label, escape_line(person.name), escape_line(pages), person.verdict
+                )
         state = "aborted" if report.aborted else report.state
         first = report.first_ack_after
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
@@ -59,7 +60,7 @@ class HandoverScreen(Screen):
 
     def show(self, report: Report) -> None:
         self.report = report
-        self.query_one(Markdown).update(markdown(report))
+        self.query_one(Markdown).update(escape(markdown(report)))
 
     def action_save(self) -> None:
         if self.report is None:

@@ -4,6 +4,7 @@ routing and of whom the chain will call. Keyboard first: Tab moves, space ticks,
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,6 +22,7 @@ from dispatcher.domain.requests import (
     Severity,
     VipKind,
 )
+from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -227,7 +229,8 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     def _failed(self, message: str) -> None:
         self.saving = False
-        self.query_one("#form-error", Static).update(message)
+        message = escape_line(message)
+        self.query_one("#form-error", Static).update(Text(message))
         self.notify(message, severity="error")
 
     def _saved(self, sr_id: str) -> None:

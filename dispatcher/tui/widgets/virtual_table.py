@@ -24,6 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from dispatcher.domain.text import escape_line, first_unsafe
+
 GAP = 1  # blank cells between columns
 
 
@@ -175,6 +177,8 @@ class VirtualTable(ScrollView, can_focus=True):
         used = 0
         for number, (column, cell) in enumerate(zip(self.columns, cells, strict=False)):
             text = cell if isinstance(cell, Text) else Text(str(cell))
+            if first_unsafe(text.plain) is not None:  # data from outside: shown, never obeyed
+                text = Text(escape_line(text.plain), style=text.style)
             last = number == len(self.columns) - 1
             cell_width = max(column.width, width + scroll_x - used) if last else column.width
             text = text.copy()

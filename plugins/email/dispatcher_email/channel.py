@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
@@ -43,7 +43,7 @@ class SmtpConfig:
     host: str
     port: int
     user: str
-    password: str
+    password: str = field(repr=False)  # never in a repr, a trace or a log
     sender: str
     tls: str = "starttls"
     ca_file: str | None = None  # a private CA for the server's certificate

@@ -1,11 +1,13 @@
 """The webhook channel against a real HTTP receiver on 127.0.0.1."""
 
+from urllib.parse import unquote
+
 import pytest
 from dispatcher_webhook import WebhookChannel
 
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager
-from dispatcher.testing import free_port
+from dispatcher.testing import Answer, free_port
 from dispatcher.testing.builders import sample_notification
 
 
@@ -53,6 +55,24 @@ async def test_refusals_are_transient_or_permanent(http_peer, status, failure):
 
     assert (receipt.failure, receipt.error_code) == (failure, str(status))
     assert f"HTTP {status}" in receipt.detail and "s3cret" not in receipt.detail
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/robot/send?access_token=s3cretT0ken",
+        "/hooks/T0000/B0000/s3cretT0ken",
+        "/robot/send?access_token=s3cret%2FT0ken",
+    ],
+)
+async def test_a_server_echoing_the_path_never_puts_the_token_in_the_receipt(http_peer, url):
+    # as many servers' 404 pages do: the request's path, raw and percent-decoded
+    http_peer.respond_with(lambda r: Answer(404, f"no route {r.path} ({unquote(r.path)})"))
+
+    receipt = await send(http_peer.url + url)
+
+    assert receipt.failure is Failure.PERMANENT and "no route" in receipt.detail
+    assert "s3cret" not in receipt.detail and "T0ken" not in receipt.detail
 
 
 async def test_a_refused_connection_is_transient():

@@ -1,0 +1,265 @@
+"""Replies people send back, judged: which acknowledge, which are suspicious, which are guesses.
+
+A code acknowledges only from where it was sent (promise 3): a reply on the very call or
+conversation that carried it (a key press on the call, matched by the provider's id), or a
+reply whose sender is an address that was paged with that code (an SMS from the paged E.164
+number, a plugin's reply from the identity it paged). The right code from anywhere else is a
+*suspicious reply*: it goes on the request's timeline, where the desk shows it, and
+acknowledges nothing.
+
+Guessing is limited (`dispatcher.domain.acks.GuessLimit`): each reply that acknowledges nothing
+strikes its sender, and the requests it concerns (the one whose code it carried, or those the
+sender was paged for). A sender at its limit is ignored for a while; a request at its limit
+refuses typed codes for a while (a key press on the call and the desk still acknowledge). Both
+are told to the desk on the timelines concerned, or, when a sender concerns no request, on
+every request whose chain is running.
+
+Tables in the live partition, all found by document id, never by scanning history:
+
+    replies        one document per reply (its id a hash of channel, provider id and text, so a
+                   restarted engine does not act on a reply twice); those of a request move to
+                   the archive with it, the others past `UNMATCHED_KEPT` to their month's archive
+    reply_strikes  failed replies per sender and per request (ids hashed from the key); those
+                   of a request move with it, a sender's are dropped once they no longer count
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from tinydb.table import Document
+
+from dispatcher.domain.acks import GuessLimit, Strikes, same_address
+from dispatcher.domain.text import escape_line
+from dispatcher.engine.control import ENGINE, CalloutControl
+from dispatcher.errors import DispatcherError
+from dispatcher.plugins.contract import Reply, one_line
+from dispatcher.store.outbox import OutboxRecord
+
+log = logging.getLogger(__name__)
+
+REPLIES = "replies"
+STRIKES = "reply_strikes"
+UNMATCHED_KEPT = 1000  # replies that concern no request, kept live; older ones are archived
+GUESS_LIMIT = GuessLimit()
+ARCHIVE_BATCH = 100  # archived at once when the live table passes UNMATCHED_KEPT
+STRIKES_KEPT = 2000  # past this, senders' strikes whose window and pause are over are dropped
+
+
+def key_id(key: str) -> int:
+    """A document id for a key: 63 bits of its BLAKE2b hash (collisions need ~3e9 keys)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a reply came to: `acknowledged` (with the notification), `suspicious`, `wrong_code`,
+    `no_code`, `refused` (its request refuses typed codes now) or `ignored` (its sender is)."""
+
+    outcome: str
+    notification: OutboxRecord | None = None
+    concerns: tuple[str, ...] = ()  # the SR ids the reply concerns
+
+
+class ReplyBook:
+    def __init__(self, control: CalloutControl, limit: GuessLimit = GUESS_LIMIT) -> None:
+        self.control = control
+        self.store = control.store
+        self.limit = limit
+
+    def judge(self, reply: Reply, at: datetime) -> Verdict | None:
+        """Record one reply and say what it came to; None if it was seen before. Call inside
+        an atomic block on the live partition."""
+        live = self.store.live
+        replies = live.table(REPLIES)
+        doc_id = key_id(f"{reply.channel}|{reply.provider_id}|{reply.text}")
+        if replies.get(doc_id=doc_id) is not None:
+            return None
+        sender_key = f"sender|{reply.channel}|{''.join(reply.sender.split()).casefold()}"
+        sender = self._strikes(sender_key)
+        if sender.ignoring(at):
+            self._save(sender_key, sender.dropped())
+            log.info(
+                "reply from %s ignored until %s", escape_line(reply.sender), sender.ignored_until
+            )
+            return Verdict("ignored")
+        verdict = self._verdict(reply, at)
+        replies.insert(
+            Document(
+                {
+                    "sr": verdict.concerns[0] if verdict.concerns else "",
+                    "channel": reply.channel,
+                    "provider_id": reply.provider_id,
+                    "sender": reply.sender,
+                    "text": reply.text,
+                    "ack_code": reply.ack_code,
+                    "at": at.isoformat(),
+                    "outcome": verdict.outcome,
+                    "notification": verdict.notification.id if verdict.notification else None,
+                },
+                doc_id=doc_id,
+            )
+        )
+        if verdict.outcome != "acknowledged":
+            self._failed(reply, verdict, sender_key, sender, at)
+        if not verdict.concerns and len(replies) > UNMATCHED_KEPT:
+            self._archive_unmatched()
+        return verdict
+
+    def _verdict(self, reply: Reply, at: datetime) -> Verdict:
+        code = reply.ack_code
+        outbox = self.control.outbox
+        if not code:
+            return Verdict("no_code", concerns=self._paged_for(reply.sender))
+        carried = outbox.by_provider_id(reply.channel, reply.provider_id)
+        if carried is not None and carried.ack_code == code:  # a key press on the call itself
+            return Verdict("acknowledged", carried, (carried.sr,))
+        found = outbox.by_ack_code(code)
+        bound = [r for r in found if same_address(r.address, reply.sender)]
+        if bound:
+            newest = max(bound, key=lambda r: r.id)
+            if self._strikes(f"sr|{newest.sr}").ignoring(at):
+                return Verdict("refused", newest, (newest.sr,))
+            return Verdict("acknowledged", newest, (newest.sr,))
+        if found:
+            paged = max(found, key=lambda r: r.id)
+            return Verdict("suspicious", paged, (paged.sr,))
+        return Verdict("wrong_code", concerns=self._paged_for(reply.sender))
+
+    def _paged_for(self, sender: str) -> tuple[str, ...]:
+        """The live requests whose running chains paged this address."""
+        running = {record.sr for record in self.control.callouts.running()}
+        paged = self.control.outbox.table.search(
+            lambda d: d["sr"] in running and same_address(d["address"], sender)
+        )
+        return tuple(sorted({d["sr"] for d in paged}))
+
+    def _failed(
+        self, reply: Reply, verdict: Verdict, sender_key: str, sender: Strikes, at: datetime
+    ) -> None:
+        """Strike the sender and the requests concerned; tell the desk what it must know."""
+        said = one_line(reply.text, 60)
+        if verdict.outcome == "suspicious":
+            paged = verdict.notification
+            self._tell(
+                verdict.concerns,
+                at,
+                "suspicious_reply",
+                f"{reply.sender} sent the code paged to {paged.person} ({paged.address}) by "
+                f"{reply.channel}: not a paged address, nothing acknowledged",
+                reply,
+            )
+        elif verdict.outcome == "refused":
+            self._tell(
+                verdict.concerns,
+                at,
+                "reply_refused",
+                f"{reply.sender} sent a code while typed codes are refused: nothing "
+                "acknowledged; acknowledge by the desk",
+                reply,
+            )
+        elif verdict.concerns:
+            self._tell(
+                verdict.concerns,
+                at,
+                "reply_unmatched",
+                f"{reply.sender} replied by {reply.channel} with no code of this request: {said}",
+                reply,
+            )
+        if verdict.outcome == "no_code" and reply.channel == "voice":
+            return  # a wrong key on a call that carried the code is no guess
+        struck = sender.struck(at, self.limit.per_sender, self.limit)
+        self._save(sender_key, struck)
+        if len(self.store.live.table(STRIKES)) > STRIKES_KEPT:
+            self._forget_expired(at)
+        if struck.ignoring(at):
+            until = f"{struck.ignored_until.astimezone():%H:%M}"
+            log.warning("replies from %s ignored until %s", escape_line(reply.sender), until)
+            self._tell(
+                verdict.concerns or self._running(),
+                at,
+                "replies_ignored",
+                f"{reply.sender} sent {self.limit.per_sender} replies by {reply.channel} that "
+                f"acknowledged nothing; its replies are ignored until {until}",
+                reply,
+            )
+        for sr_id in verdict.concerns:
+            key = f"sr|{sr_id}"
+            before = self._strikes(key)
+            if before.ignoring(at):
+                continue
+            after = before.struck(at, self.limit.per_request, self.limit)
+            self._save(key, after, sr=sr_id)
+            if after.ignoring(at):
+                until = f"{after.ignored_until.astimezone():%H:%M}"
+                self._tell(
+                    (sr_id,),
+                    at,
+                    "codes_locked",
+                    f"{self.limit.per_request} replies failed against this request; codes "
+                    f"typed by text are refused until {until} (a key press on the call or the "
+                    "desk still acknowledges)",
+                    reply,
+                )
+
+    def _tell(
+        self, sr_ids: tuple[str, ...], at: datetime, kind: str, text: str, reply: Reply
+    ) -> None:
+        for sr_id in sr_ids:
+            try:
+                self.control.requests.change(
+                    sr_id,
+                    lambda sr, sr_id=sr_id: sr.record(
+                        at,
+                        ENGINE,
+                        kind,
+                        text,
+                        reply.channel,
+                        sender=reply.sender,
+                        reply=reply.text,
+                    ),
+                )
+            except DispatcherError as error:  # an audit's id, or an SR archived meanwhile
+                log.info("%s: %s", escape_line(sr_id), error)
+
+    def _running(self) -> tuple[str, ...]:
+        return tuple(sorted({record.sr for record in self.control.callouts.running()}))
+
+    def _strikes(self, key: str) -> Strikes:
+        return Strikes.from_dict(self.store.live.table(STRIKES).get(doc_id=key_id(key)))
+
+    def _save(self, key: str, strikes: Strikes, sr: str = "") -> None:
+        document = {"key": key, "sr": sr, **strikes.to_dict()}
+        self.store.live.table(STRIKES).upsert(Document(document, doc_id=key_id(key)))
+
+    def _forget_expired(self, at: datetime) -> None:
+        """Drop senders' strikes that no longer count (their window and pause are over): a
+        counter, not a record; the replies themselves are kept."""
+        table = self.store.live.table(STRIKES)
+        expired = [
+            doc.doc_id
+            for doc in table.search(lambda d: not d["sr"])
+            if not (strikes := Strikes.from_dict(doc)).ignoring(at)
+            and (strikes.since is None or at - strikes.since >= self.limit.window)
+        ]
+        table.remove(doc_ids=expired)
+
+    def _archive_unmatched(self) -> None:
+        """Move the oldest replies that concern no request to the archive of their month,
+        keeping `UNMATCHED_KEPT` live (the live partition stays bounded; nothing is lost)."""
+        live = self.store.live.table(REPLIES)
+        unmatched = sorted(live.search(lambda d: not d["sr"]), key=lambda d: d["at"])
+        surplus = unmatched[: max(0, len(unmatched) - UNMATCHED_KEPT + ARCHIVE_BATCH)]
+        by_month: dict[str, list[Document]] = {}
+        for doc in surplus:
+            by_month.setdefault(doc["at"][:7], []).append(doc)
+        for period, docs in by_month.items():
+            archive = self.store.archive(period)
+            with self.store.atomic(archive):
+                for doc in docs:
+                    archive.table(REPLIES).upsert(Document(dict(doc), doc_id=doc.doc_id))
+        if surplus:
+            live.remove(doc_ids=[doc.doc_id for doc in surplus])

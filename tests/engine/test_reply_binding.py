@@ -1,0 +1,177 @@
+"""Only the people paged can acknowledge (promise 3): the engine against the loopback Twilio
+peer, on a manual clock. The right code from elsewhere is suspicious; guesses are limited;
+replies typed on a Chinese keyboard in full-width mode acknowledge."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from dispatcher.cli import cli
+from dispatcher.domain.acks import CODE_DIGITS, GuessLimit, parse_reply
+from dispatcher.domain.callout import RunState
+from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.replies import REPLIES, STRIKES
+from dispatcher.store import Store
+from dispatcher.testing.hostile import HOSTILE, assert_inert
+
+CHEN = "+12125550101"
+STRANGER = "+12125550199"  # never paged by anyone
+
+
+def code_of(night, sr_id: str, person: str) -> str:
+    return next(r.ack_code for r in night.outbox(sr_id) if r.person == person)
+
+
+def to_full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "0" <= c <= "9" else c for c in text)
+
+
+async def test_the_right_code_from_a_number_never_paged_acknowledges_nothing(night):
+    sr = night.register()
+    await night.engine.tick()
+    code = code_of(night, sr.id, "chen.case")
+    assert len(code) == CODE_DIGITS
+
+    night.peer.receive_sms(STRANGER, f"ACK {code}")
+    await night.pass_()
+
+    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    suspicious = [e for e in night.control.requests.timeline(sr.id) if e.kind == "suspicious_reply"]
+    assert len(suspicious) == 1
+    assert suspicious[0].data["sender"] == STRANGER and STRANGER in suspicious[0].text
+    assert "acknowledged" not in night.kinds(sr.id)
+
+    await night.pass_(minutes=11)  # the chain keeps chasing: step 2 is paged
+    assert len(night.sms_to("+12125550104")) == 1
+
+    night.peer.receive_sms(CHEN, code)  # the paged number: that acknowledges
+    await night.pass_()
+    run = night.control.callouts.get(sr.id)
+    assert (run.state, run.acknowledged_by) == (RunState.ACKNOWLEDGED, "Chen Jie")
+
+
+async def test_twenty_wrong_codes_from_one_number_are_ignored_past_the_limit(night):
+    limit = GuessLimit()
+    sr = night.register()
+    await night.engine.tick()
+    real = code_of(night, sr.id, "chen.case")
+    wrong = [c for c in (str(100000 + n) for n in range(40)) if c != real][:20]
+    for guess in wrong:
+        night.peer.receive_sms(STRANGER, f"ACK {guess}")
+    night.peer.receive_sms(STRANGER, f"ACK {real}")  # even a hit comes too late
+    await night.pass_()
+
+    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    kept = [r for r in night.store.live.table(REPLIES).all() if r["sender"] == STRANGER]
+    assert len(kept) == limit.per_sender  # the rest were dropped unread, not stored
+    strikes = [s for s in night.store.live.table(STRIKES).all() if STRANGER in s["key"]]
+    assert strikes[0]["ignored"] == 21 - limit.per_sender and strikes[0]["ignored_until"]
+    told = [e for e in night.control.requests.timeline(sr.id) if e.kind == "replies_ignored"]
+    assert len(told) == 1 and STRANGER in told[0].text
+    assert "suspicious_reply" not in night.kinds(sr.id)
+
+    # Half an hour on, the sender is heard again (and still cannot acknowledge).
+    await night.pass_(minutes=31)
+    night.peer.receive_sms(STRANGER, f"ACK {real}")
+    await night.pass_()
+    assert "suspicious_reply" in night.kinds(sr.id)
+    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+
+
+async def test_failed_codes_from_paged_numbers_lock_the_requests_typed_codes(night):
+    sr = night.register()
+    await night.engine.tick()
+    code = code_of(night, sr.id, "chen.case")
+    # Three paged numbers (forged, say) guess ten times between them, none reaching its own
+    # limit of five: the request's limit of ten is reached.
+    guessers = ["+12125550102"] * 4 + ["+12125550103"] * 4 + [CHEN] * 2
+    assert len(guessers) == GuessLimit().per_request
+    for n, number in enumerate(guessers):
+        night.peer.receive_sms(number, f"{200000 + n}")
+    await night.pass_()
+    assert "codes_locked" in night.kinds(sr.id)
+
+    night.peer.receive_sms(CHEN, code)  # refused while locked; the desk is told
+    await night.pass_()
+    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    assert "reply_refused" in night.kinds(sr.id)
+
+
+@pytest.mark.parametrize(
+    "typed", ["{code}", "确认{code}", "收到 {code}!", " ok：{code} ", "{code}好"]
+)
+async def test_full_width_and_chinese_replies_from_the_paged_number_acknowledge(night, typed):
+    sr = night.register()
+    await night.engine.tick()
+    code = code_of(night, sr.id, "chen.case")
+    night.peer.receive_sms(CHEN, to_full_width(typed.format(code=code)))
+    await night.pass_()
+    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+
+
+def test_replies_are_read_as_typed_and_nothing_else_is_a_code():
+    assert parse_reply("１２３４") == "1234"
+    assert parse_reply("确认１２３４") == "1234"
+    assert parse_reply("ＡＣＫ　１２３４５６。") == "123456"
+    assert parse_reply("Ack-123456") == parse_reply("okay 123456 ok") == "123456"
+    assert parse_reply("not 123456, call me") is None
+    assert parse_reply("123456 789012") is None
+    assert parse_reply("") is None and parse_reply(None) is None
+
+
+async def test_an_sms_body_with_control_sequences_is_kept_exact_and_shown_escaped(night):
+    sr = night.register()
+    await night.engine.tick()
+    body = " ".join(HOSTILE.values())
+    night.peer.receive_sms(CHEN, body)
+    await night.pass_()
+
+    [event] = [e for e in night.control.requests.timeline(sr.id) if e.kind == "reply_unmatched"]
+    assert event.data["reply"] == body  # the record keeps what was sent
+    runner = CliRunner()
+    env = {"DISPATCHER_DATA": str(night.store.data_dir)}
+    shown = runner.invoke(cli, ["sr", "show", sr.id], env=env)
+    assert shown.exit_code == 0 and "PWNED" in shown.output
+    assert_inert(shown.output)
+    as_json = runner.invoke(cli, ["sr", "show", sr.id, "--json"], env=env).output
+    assert_inert(as_json)
+    timeline = json.loads(as_json)["timeline"]
+    assert any(e["data"].get("reply") == body for e in timeline)
+
+
+async def test_replies_move_to_the_archive_with_their_request(night):
+    sr = night.register()
+    await night.engine.tick()
+    night.peer.receive_sms(STRANGER, f"ACK {code_of(night, sr.id, 'chen.case')}")
+    await night.pass_()
+    live = night.store.live.table(REPLIES)
+    assert [d["outcome"] for d in live.all() if d["sr"] == sr.id] == ["suspicious"]
+
+    at = night.clock.now()
+    night.control.stop(sr.id, at, "wang.fang", "handled by phone")
+    requests = night.control.requests
+    requests.change(sr.id, lambda r: r.resolve(at, "wang.fang", "desk", "restarted"))
+    requests.change(sr.id, lambda r: r.record_callback(at, "wang.fang", CallbackOutcome.REACHED, 5))
+    requests.change(sr.id, lambda r: r.close(at, "wang.fang", "desk"))
+
+    assert not [d for d in live.all() if d["sr"] == sr.id]
+    archived = night.store.archive(f"{sr.received.astimezone():%Y-%m}").table(REPLIES)
+    assert [d["sender"] for d in archived.all() if d["sr"] == sr.id] == [STRANGER]
+
+
+def test_codes_are_unique_among_live_notifications_and_those_not_queued_yet(tmp_path, monkeypatch):
+    draws = iter([5, 5, 5, 6])
+    monkeypatch.setattr("dispatcher.engine.control.secrets.randbelow", lambda _n: next(draws))
+    with Store(tmp_path / "data") as store:
+        control = CalloutControl(store, None)
+        at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
+        first = control.ack_code("SR-20261124-0001", "a", at)
+        # a second person of the same step, before the first one's pages are queued
+        second = control.ack_code("SR-20261124-0001", "b", at)
+        assert (first, second) == ("100005", "100006")
+        assert control.ack_code("SR-20261124-0001", "a", at) == first  # the same, every page
