@@ -74,11 +74,15 @@ class SafeText(logging.Filter):
 
 
 def start_log_file(
-    data_dir: Path, level: str, environ: Mapping[str, str], *, echo: bool = False
+    data_dir: Path,
+    level: str,
+    environ: Mapping[str, str],
+    *,
+    echo: logging.Formatter | None = None,
 ) -> Path:
     """Send this process's records at `level` or above ("debug", "info", "warning",
-    "error") to the data directory's log file, and to stderr too with `echo`; returns the
-    file's path. The libraries' records below warnings are left out."""
+    "error") to the data directory's log file, and to stderr too, formatted by `echo`, when
+    given; returns the file's path. The libraries' records below warnings are left out."""
     path = log_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     handlers: dict = {
@@ -92,10 +96,10 @@ def start_log_file(
             "filters": ["safe"],
         }
     }
-    if echo:
+    if echo is not None:
         handlers["stderr"] = {
             "class": "logging.StreamHandler",
-            "formatter": "line",
+            "formatter": "echo",
             "filters": ["safe"],
         }
     logging.config.dictConfig(
@@ -108,7 +112,8 @@ def start_log_file(
                     "()": UtcFormatter,
                     "fmt": "%(asctime)sZ %(levelname)s %(process)d %(name)s: %(message)s",
                     "datefmt": "%Y-%m-%dT%H:%M:%S",
-                }
+                },
+                "echo": {"()": lambda: echo},
             },
             "handlers": handlers,
             "loggers": {"dispatcher": {"level": level.upper()}},

@@ -170,10 +170,13 @@ def now() -> datetime:
 
 def start_logging(data_dir: Path, *, echo: bool = False) -> None:
     """Log to the data directory's file at the level `--log-level` chose (see `logfile`),
-    and to stderr as well with `echo`; the first line names the command."""
+    and to stderr as well (escaped for the terminal) with `echo`; the first line names the
+    command."""
+    from dispatcher.cli.terminal import EscapingFormatter
     from dispatcher.logfile import start_log_file
 
     context = click.get_current_context()
     level = context.find_root().meta.get("log_level", "info")
-    start_log_file(data_dir, level, os.environ, echo=echo)
+    formatter = EscapingFormatter("%(asctime)s %(levelname)s %(message)s") if echo else None
+    start_log_file(data_dir, level, os.environ, echo=formatter)
     logging.getLogger("dispatcher.cli").info("%s started", context.command_path)
