@@ -2,6 +2,7 @@
 the desk and the engine run (the corpus is in conftest.py)."""
 
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,10 +90,10 @@ async def test_the_desk_opens_beside_the_broken_plugins(broken, tmp_path, monkey
         try:
             async with app.run_test(size=(160, 45)) as pilot:
                 await pilot.pause()
-                for _ in range(200):  # the channel check runs in a worker
-                    if app.status.channels and engine.running:
-                        break
-                    await pilot.pause(0.05)
+                deadline = time.monotonic() + 60  # the channel check runs in a worker
+                while not (app.status.channels and engine.running):
+                    assert time.monotonic() < deadline, "no channel check within 60 s"
+                    await pilot.pause(0.1)
                 assert isinstance(app.screen, BoardScreen)
                 channels = {c.name: c for c in app.status.channels}
                 assert "pager" in channels and "desk" in channels, channels
