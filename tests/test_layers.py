@@ -1,4 +1,4 @@
-"""The layers of ARCHITECTURE.md, enforced: import-linter checks the contracts in pyproject.toml."""
+"""The layers of docs/ARCHITECTURE.md, enforced: import-linter checks the contracts in pyproject.toml."""
 
 import shutil
 import subprocess

@@ -22,7 +22,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
-from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
@@ -98,11 +98,16 @@ def _control(store: Store, roster_path: Path) -> CalloutControl:
     return CalloutControl(store, load_roster_for_command(roster_path))
 
 
-def _show(record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
+def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if record is None:
         raise DispatcherError(f"{sr_id} has no call-out chain")
+    pages = pages_by_step(record.steps, control.outbox.for_sr(record.sr))
     if as_json:
-        echo_json(record)
+        steps = [
+            {**step.to_dict(), "pages": [_page(p) for p in step_pages]}
+            for step, step_pages in zip(record.steps, pages, strict=True)
+        ]
+        echo_json({**record.to_dict(), "steps": steps})
         return
     click.echo(
         f"{record.sr}  chain {record.chain}  {record.state.value}"
@@ -118,14 +123,27 @@ def _show(record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
         )
     if record.stopped_reason:
         click.echo(f"  stopped: {record.stopped_reason}")
-    for step in record.steps:
+    for step, step_pages in zip(record.steps, pages, strict=True):
         who = ", ".join(step.people) or "NOBODY (skipped)"
         click.echo(
             f"  {step.at:%H:%M:%S}  round {step.round + 1}, step {step.step + 1} ({step.how}): "
             f"{who} by {', '.join(step.channels)}"
         )
+        for page in step_pages:
+            click.echo(f"      {page.person} {page.channel} {page.address}: {describe(page)}")
         for target in step.nobody_for:
             click.echo(f"      nobody for {target}")
+
+
+def _page(page: OutboxRecord) -> dict:
+    return {
+        "id": page.id,
+        "person": page.person,
+        "channel": page.channel,
+        "address": page.address,
+        "state": page.state.value,
+        "result": describe(page),
+    }
 
 
 @chain_group.command("show")
@@ -134,7 +152,8 @@ def _show(record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
 @with_store
 def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
     """Where the chain stands and every step it reached."""
-    _show(CalloutControl(store, None).callouts.get(sr_id.upper()), as_json, sr_id)
+    control = CalloutControl(store, None)
+    _show(control, control.callouts.get(sr_id.upper()), as_json, sr_id)
 
 
 def _chain_action(name: str, doc: str, call) -> None:
@@ -149,7 +168,7 @@ def _chain_action(name: str, doc: str, call) -> None:
     ) -> None:
         control = _control(store, roster_path)
         record = call(control, sr_id.upper(), now(), resolve_actor(actor), **options)
-        _show(record, as_json, sr_id)
+        _show(control, record, as_json, sr_id)
 
     return command
 

@@ -28,6 +28,7 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import describe_target
 from dispatcher.errors import DispatcherError
+from dispatcher.plugins.chain_check import check_installed_channels
 from dispatcher.roster.errors import RosterError
 from dispatcher.roster.nodes import DURATION
 from dispatcher.roster.overrides import OverrideRepository
@@ -137,8 +138,12 @@ def run(
             holes = sweep(roster, scenario, start, int(span / HOUR), overrides, dead)
             _show_sweep(scenario, start, span, holes, as_json)
             click.get_current_context().exit(1 if holes else 0)
+        channels = check_installed_channels(roster, [scenario.chain])  # unknown: exit 2
         checks = dry_run(roster, scenario, start, overrides, dead)
         _show_dry_run(scenario, start, checks, as_json)
+        if not as_json:
+            for note in channels.notes:
+                click.echo(f"note: {note}")
         click.get_current_context().exit(1 if any(c.problem for c in checks) else 0)
     if at is not None:
         raise DispatcherError("--at applies to --dry-run and --sweep; a live drill runs now")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -16,9 +17,13 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.domain.acks import CODE_COUNT, code_from
+from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import Person
+from dispatcher.engine.compose import compose
+from dispatcher.engine.sending import Sender
+from dispatcher.engine.settings import EngineSettings
 from dispatcher.errors import DispatcherError
-from dispatcher.plugins import Channel, Notification, PluginManager, Receipt
+from dispatcher.plugins import Channel, Notification, PluginManager, Purpose, Receipt, Urgency
 
 
 @click.command("plugins")
@@ -72,32 +77,47 @@ class ContactCheck:
 
 
 def notification_for_test(person: Person, contact, ack_code: str) -> Notification:
+    """A test message (purpose `test`) composed by the engine like any other."""
     zh = person.language == "zh"
     text = (
         "调度台测试消息,无需处理。"
         if zh
         else "Test message from the dispatch desk; no action needed."
     )
+    texts = compose(
+        Message(text, text, text),
+        sr_id="TEST",
+        purpose=Purpose.TEST,
+        ack_code=ack_code,
+        drill=False,
+        language=person.language,
+    )
     return Notification(
         id=f"test-{secrets.token_hex(4)}",
         recipient=person,
         contact=contact,
         sr_id="TEST",
-        short_text=text,
-        long_text=text,
-        spoken_text=text,
+        purpose=Purpose.TEST,
+        urgency=Urgency.LOW,
         ack_code=ack_code,
+        drill=False,
         language=person.language,
+        **texts.fields(),
     )
 
 
 async def send_test_notifications(
-    person: Person, channels: dict[str, Channel], only: str | None = None
+    person: Person,
+    channels: dict[str, Channel],
+    only: str | None = None,
+    settings: EngineSettings | None = None,
 ) -> list[ContactCheck]:
     """One test message through every channel that reaches each of the person's contacts.
 
     The desk channel is used only when asked for by name: it verifies nothing about a contact.
+    Every channel is closed afterwards.
     """
+    settings = settings or EngineSettings()
     outcomes: list[ContactCheck] = []
     sends = []
     for contact in person.contacts:
@@ -119,22 +139,26 @@ async def send_test_notifications(
         for channel in reaching:
             sends.append((contact, channel))
     ack_code = code_from(secrets.randbelow(CODE_COUNT))
-    receipts = await asyncio.gather(
-        *(
-            channel.send(notification_for_test(person, contact, ack_code))
-            for contact, channel in sends
+    # Each send bounded and contained as in the engine: a channel that raises or hangs is
+    # reported as failed, and every other channel's result is still shown.
+    sender = Sender(channels, inline={"desk"}, default_timeout=settings.send_timeout)
+    try:
+        receipts = await asyncio.gather(
+            *(
+                sender.send(channel.name, notification_for_test(person, contact, ack_code))
+                for contact, channel in sends
+            )
         )
-    )
+    finally:
+        await sender.aclose()
     for (contact, channel), receipt in zip(sends, receipts, strict=False):
         outcomes.append(ContactCheck(contact.address, contact.kind.value, channel.name, receipt))
     return outcomes
 
 
 async def _notify(manager: PluginManager, person: Person, only: str | None) -> list[ContactCheck]:
-    try:
-        return await send_test_notifications(person, manager.channels, only)
-    finally:
-        await manager.aclose()
+    settings = EngineSettings.from_environ(os.environ)
+    return await send_test_notifications(person, manager.channels, only, settings)
 
 
 @click.group("notify")

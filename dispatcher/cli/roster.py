@@ -24,6 +24,7 @@ from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
+from dispatcher.plugins.chain_check import check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
@@ -90,6 +91,7 @@ def check(
     A gap is a time when a required unit and role has no one on call, or no one on call with
     a phone number. People on call without a mobile are warnings: a call reaches them, SMS not."""
     roster = load_roster_for_command(path or Path("contacts.yaml"))
+    channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
     begin = _parse_instant(start, "--from")
     report = check_coverage(
         roster, begin, begin + timedelta(days=days), _stored_overrides(data_dir)
@@ -111,6 +113,8 @@ def check(
                 f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
                 f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
             )
+        for note in channels.notes:
+            click.echo(f"NOTE {note}")
         click.echo(
             "reachable at every minute" if report.reachable else f"{len(report.gaps)} gap(s)"
         )

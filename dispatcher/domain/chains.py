@@ -10,7 +10,7 @@ a placeholder that the call-out engine fills from the service request:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dispatcher.domain.roster import Role
 
@@ -42,6 +42,7 @@ class ChainStep:
     targets: tuple[Target, ...]
     channels: tuple[str, ...]  # channel names: voice, sms, email, desk, or a plugin's
     wait_minutes: int  # how long to wait for an acknowledgement before the next step
+    lines: tuple[int, ...] = field(default=(), compare=False)  # each channel's line in the file
 
     def to_dict(self) -> dict:
         return {
@@ -57,11 +58,18 @@ class ChainSpec:
     name: str
     steps: tuple[ChainStep, ...]
     repeat: int = 1  # how many times the whole chain runs before it is exhausted
+    # Tell everyone already paged who acknowledged: None means on for emergencies only.
+    status_updates: bool | None = None
+
+    def tells_status(self, emergency: bool) -> bool:
+        """Whether an acknowledgement sends status updates for a request of this kind."""
+        return emergency if self.status_updates is None else self.status_updates
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
             "name": self.name,
             "repeat": self.repeat,
+            "status_updates": self.status_updates,
             "steps": [s.to_dict() for s in self.steps],
         }

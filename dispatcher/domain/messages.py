@@ -1,9 +1,9 @@
 """What a notification says, in the recipient's language: a page, an SLA warning, a CSQ notice.
 
-Each message has three forms: `short` fits one SMS beside the channel's "Reply 1234 to
-acknowledge" (the SMS channel adds that, and the drill mark); `long` is an email body; `spoken`
-is read out twice on a call. The channels mark drills themselves (SMS prefix, first spoken
-sentence, email subject), so the texts here never do.
+Each message has three forms: `short` fits one SMS beside "Reply 1234 to acknowledge" and a
+drill mark; `long` is an email body; `spoken` is read out twice on a call. The engine adds
+the code and the drill mark to every form (`dispatcher.engine.compose`), so the texts here
+never do.
 """
 
 from __future__ import annotations
@@ -70,6 +70,15 @@ def drill_over(sr: ServiceRequest, language: str, reason: str) -> Message:
         return Message(text, f"{text}\n原因:{reason}", text)
     text = f"{sr.id} The drill is over. No action needed."
     return Message(text, f"{text}\nReason: {reason}", text)
+
+
+def status_update(sr: ServiceRequest, language: str, by: str) -> Message:
+    """Sent to everyone else already paged when someone acknowledged: the site is covered."""
+    if language == "zh":
+        text = _cut(f"{sr.id} 已由 {by} 接手,无需前往。")
+        return Message(text, f"{text}\n摘要:{sr.summary}", text)
+    text = _cut(f"{sr.id} taken by {by}. You need not act or come.")
+    return Message(text, f"{text}\nSummary: {sr.summary}", text)
 
 
 def sla_warning(

@@ -5,16 +5,25 @@ Every notification is a record before it is sent. Its state moves
     queued → sending → sent → delivered
        ↘ cancelled   ↘ failed        (permanent, or transient retries used up)
 
-A transient failure goes back to `queued` with a later due time (exponential backoff); a
-permanent one fails at once, and the engine moves to the person's next contact method.
+A transient failure goes back to `queued` with a later due time (exponential backoff with
+jitter); a permanent one fails at once, and the engine moves to the person's next contact
+method. A throttled notification stays queued with a later due time: delayed, never dropped.
+
+Duplicates are defined by an idempotency key (`notification_key`): one trigger (a step of a
+round of a run, for one person, through one contact method, for one purpose) makes at most
+one notification, whichever process or replay asks for it again. A retry is the same record
+sent again; a new round, a new step, a re-page or a resend by hand is a new key.
 """
 
 from __future__ import annotations
 
+import random
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class DeliveryState(StrEnum):
@@ -23,7 +32,7 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     DELIVERED = "delivered"
     FAILED = "failed"
-    CANCELLED = "cancelled"  # never sent: its chain ended first, or the same page just went
+    CANCELLED = "cancelled"  # never sent: its chain ended first (the detail says why)
 
 
 # Which state may follow which; anything else is a bug in the caller.
@@ -45,16 +54,26 @@ PENDING = frozenset({DeliveryState.QUEUED, DeliveryState.SENDING})
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff for transient failures: first, first×factor, … up to `ceiling`."""
+    """Exponential backoff with jitter for transient failures: about `first`, first×factor,
+    … up to `ceiling`, each stretched by a random share of up to `jitter` (so that pages
+    failed together do not retry together, the provider's advice for 429s).
+
+    A page retries until its step's wait ends (the engine's rule); any other notification
+    retries `attempts` sends in all, the first included.
+    """
 
     first: timedelta = timedelta(seconds=15)
     factor: float = 2.0
     ceiling: timedelta = timedelta(minutes=4)
-    attempts: int = 5  # sends in all, the first included
+    attempts: int = 5
+    jitter: float = 0.2
+    random: Callable[[], float] = field(default=random.random, compare=False, repr=False)
 
     def delay(self, attempt: int) -> timedelta:
-        """How long to wait after the `attempt`-th send (1-based) failed transiently."""
-        return min(self.ceiling, self.first * (self.factor ** (attempt - 1)))
+        """How long to wait after the `attempt`-th send (1-based) failed transiently:
+        `base × (1 + jitter × u)` with u uniform in [0, 1)."""
+        base = min(self.ceiling, self.first * (self.factor ** (attempt - 1)))
+        return base * (1 + self.jitter * self.random())
 
     def gives_up_after(self, attempt: int) -> bool:
         return attempt >= self.attempts
@@ -94,6 +113,19 @@ class Throttle:
                 soonest = max(soonest, window[-limit.count] + limit.per)
         return soonest
 
+    def holding(self, keys: list[str], now: datetime) -> str:
+        """Which limit holds a send touching `keys` back at `now`, in words."""
+        for key in keys:
+            limit = self.limit_for(key)
+            if limit is None or self.earliest([key], now) <= now:
+                continue
+            per = f"{limit.per.total_seconds():g} s"
+            scope, _, name = key.partition(":")
+            if scope == "channel":
+                return f"the {name} provider's rate ({limit.count} per {per})"
+            return f"the limit of {limit.count} {scope} per {per} to {name}"
+        return "no limit"
+
     def record(self, keys: list[str], at: datetime) -> None:
         for key in keys:
             if self.limit_for(key) is not None:
@@ -121,25 +153,82 @@ DEFAULT_LIMITS = {
 }
 
 
-@dataclass(frozen=True)
-class PageKey:
-    """What makes two notifications the same page: same SR, same text, same address."""
+def notification_key(
+    sr: str,
+    run: str,
+    round_: int,
+    step: int,
+    instance: str,
+    person: str,
+    channel: str,
+    address: str,
+    purpose: str,
+) -> str:
+    """The idempotency key of a notification: request, run, round, step (and its instance:
+    a re-page, a resend by hand), person, contact method (channel and address), purpose.
+    Two notifications with one key are one page; anything else is a page of its own."""
+    return "|".join(
+        (sr, run, str(round_), f"{step}{instance}", person, f"{channel}:{address}", purpose)
+    )
 
-    sr: str
-    channel: str
-    address: str
-    purpose: str  # e.g. "page", "drill", "sla:response:near", "audit"
+
+class NotificationLike(Protocol):
+    state: DeliveryState
+    purpose: str
+    round: int
+    step: int
+    created: datetime
+    due: datetime
+    updated: datetime | None
+    attempt: int
+    detail: str
+    error_code: str
+    provider_status: str
 
 
-DUPLICATE_WINDOW = timedelta(minutes=5)
+class StepLike(Protocol):
+    round: int
+    step: int
+    at: datetime
 
 
-def is_duplicate(
-    key: PageKey,
-    sent_at: dict[PageKey, datetime],
-    now: datetime,
-    window: timedelta = DUPLICATE_WINDOW,
-) -> bool:
-    """The same page already went to the same address within the window."""
-    last = sent_at.get(key)
-    return last is not None and now - last < window
+N = TypeVar("N", bound=NotificationLike)
+
+
+def describe(record: NotificationLike) -> str:
+    """What became of a notification, in one line for the chain log: sent or delivered
+    (when), delayed (until when, by what), waiting to retry (when, after what), failed
+    (why), cancelled (why). Times are UTC, HH:MM:SS."""
+    when = f"{record.updated:%H:%M:%S}" if record.updated else ""
+    why = " ".join(x for x in (record.error_code, record.detail) if x)
+    if record.state is DeliveryState.DELIVERED:
+        return f"delivered {when}"
+    if record.state is DeliveryState.SENT:
+        status = record.provider_status
+        return f"sent {when}" + (f" ({status})" if status and status != "sent" else "")
+    if record.state is DeliveryState.SENDING:
+        return "being handed to the provider"
+    if record.state is DeliveryState.QUEUED:
+        if record.attempt:
+            return f"retry at {record.due:%H:%M:%S} after: {why}"
+        if record.detail.startswith("delayed until"):
+            return record.detail
+        return f"queued for {record.due:%H:%M:%S}"
+    return f"{record.state.value} {when}: {why or 'no reason given'}"
+
+
+def pages_by_step(steps: Sequence[StepLike], records: Sequence[N]) -> list[list[N]]:
+    """Each logged step's pages (a re-paged step is logged again: its pages go to the newest
+    log of that step made before they were queued; a fallback goes with the step it stands in)."""
+    found: list[list[N]] = [[] for _ in steps]
+    for record in records:
+        if record.purpose not in ("page", "repage"):
+            continue
+        logs = [
+            i
+            for i, s in enumerate(steps)
+            if (s.round, s.step) == (record.round, record.step) and s.at <= record.created
+        ]
+        if logs:
+            found[logs[-1]].append(record)
+    return found

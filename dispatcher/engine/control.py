@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 
 from dispatcher.domain import messages
@@ -158,10 +157,19 @@ class CalloutControl:
     # -- changing a running chain -------------------------------------------------------------
 
     def acknowledge(
-        self, sr_id: str, at: datetime, actor: str, by: str, via: str = "desk", note: str = ""
+        self,
+        sr_id: str,
+        at: datetime,
+        actor: str,
+        by: str,
+        via: str = "desk",
+        note: str = "",
+        person: str = "",
     ) -> CalloutRecord | None:
-        """Someone owns the problem: the SR is acknowledged, and its chain stops. Returns
-        the chain it stopped, or None when none was running."""
+        """Someone owns the problem: the SR is acknowledged, and its chain stops; everyone
+        else paged in the run is told who took it when the chain says so (`person` is the
+        roster id of who acknowledged, when known). Returns the chain it stopped, or None
+        when none was running."""
         with self.store.atomic(self.store.live):
             record = self.callouts.get(sr_id)
             running = record is not None and record.running
@@ -176,11 +184,15 @@ class CalloutControl:
                     f"cannot acknowledge {sr.id}: it is {sr.status.value} and no chain is running"
                 )
 
-            self.requests.change(sr_id, action)
+            sr, _ = self.requests.change(sr_id, action)
             if running:
                 record = record.with_run(acknowledge(record.run, at, by, via), at)
                 self.callouts.save(record)
                 self.outbox.cancel_queued(sr_id, at, f"acknowledged by {by}", PAGES)
+                if self.roster is not None and self.chain(record.chain).tells_status(
+                    sr.is_emergency
+                ):
+                    self.outbox.enqueue(self._status_updates(sr, record, at, by, person))
         return record if running else None
 
     def escalate(
@@ -256,40 +268,48 @@ class CalloutControl:
     def _drill_over(self, sr: ServiceRequest, at: datetime, reason: str) -> list[OutboxRecord]:
         """One "the drill is over" message per person already paged, by the quiet channels
         they were paged on (a call only where nothing else reached them)."""
-        paged: dict[str, list[OutboxRecord]] = {}
-        for record in self.outbox.for_sr(sr.id):
-            if record.purpose in PAGES and record.attempt > 0:
-                paged.setdefault(record.person, []).append(record)
+        text = {lang: messages.drill_over(sr, lang, reason) for lang in ("en", "zh")}
         notices = []
-        for _person_id, records in paged.items():
+        for records in self._paged(sr.id).values():
             quiet = [r for r in records if r.channel != "voice"] or records[:1]
             seen: set[tuple[str, str]] = set()
             for record in quiet:
-                if (record.channel, record.address) in seen:
-                    continue
-                seen.add((record.channel, record.address))
-                text = messages.drill_over(sr, record.language, reason)
-                notices.append(
-                    replace(
-                        record,
-                        id=0,
-                        purpose="drill_over",
-                        created=at,
-                        due=at,
-                        state=DeliveryState.QUEUED,
-                        attempt=0,
-                        provider_id="",
-                        provider_status="",
-                        failure="",
-                        error_code="",
-                        detail="",
-                        updated=None,
-                        short_text=text.short,
-                        long_text=text.long,
-                        spoken_text=text.spoken,
-                    )
-                )
+                if (record.channel, record.address) not in seen:
+                    seen.add((record.channel, record.address))
+                    notices.append(_told(record, at, "drill_over", "low", text))
         return notices
+
+    def _status_updates(
+        self, sr: ServiceRequest, run: CalloutRecord, at: datetime, by: str, person: str
+    ) -> list[OutboxRecord]:
+        """One "taken by …" message to each other person already paged in this run, on the
+        channel that reached them (delivered before sent, a text or mail before a call)."""
+        text = {lang: messages.status_update(sr, lang, by) for lang in ("en", "zh")}
+        updates = []
+        for person_id, records in self._paged(sr.id, run.started.isoformat()).items():
+            named = self.roster.people.get(person_id) if self.roster else None
+            if person_id == person or (
+                named is not None and by in (named.display_name, named.name)
+            ):
+                continue
+            reached = [
+                r for r in records if r.state in (DeliveryState.SENT, DeliveryState.DELIVERED)
+            ]
+            if reached:
+                best = min(
+                    reached,
+                    key=lambda r: (r.state is not DeliveryState.DELIVERED, r.channel == "voice"),
+                )
+                updates.append(_told(best, at, "status_update", "normal", text))
+        return updates
+
+    def _paged(self, sr_id: str, run: str | None = None) -> dict[str, list[OutboxRecord]]:
+        """The pages handed to a provider for a request (in one run), by person."""
+        paged: dict[str, list[OutboxRecord]] = {}
+        for record in self.outbox.for_sr(sr_id):
+            if record.purpose in PAGES and record.attempt > 0 and run in (None, record.run):
+                paged.setdefault(record.person, []).append(record)
+        return paged
 
     def _running(self, sr_id: str) -> CalloutRecord:
         record = self.callouts.get(sr_id)
@@ -316,27 +336,18 @@ class CalloutControl:
         if channel != original.channel:
             person = self.roster.person(original.person)
             contact = self.contact_for(person, channel)
-        # A page sent again by hand is a re-page: the duplicate window does not hold it back.
+        # A page sent again by hand is a re-page, with a key of its own.
         purpose = "repage" if original.purpose in PAGES else original.purpose
         [queued] = self.outbox.enqueue(
             [
-                replace(
-                    original,
-                    id=0,
+                original.fresh(
+                    at,
                     purpose=purpose,
                     channel=channel,
                     contact_kind=contact.kind.value,
                     address=contact.address,
-                    created=at,
-                    due=at,
-                    state=DeliveryState.QUEUED,
-                    attempt=0,
-                    provider_id="",
-                    provider_status="",
-                    failure="",
-                    error_code="",
                     detail=f"sent again by {actor} (was #{notification_id})",
-                    updated=None,
+                    instance=f"{original.instance} again #{notification_id}",
                 )
             ]
         )
@@ -395,6 +406,7 @@ class CalloutControl:
                         address=contact.address,
                         ack_code=code,
                         purpose="audit",
+                        urgency="low",
                         created=at,
                         due=at,
                         detail=f"audit by {actor}",
@@ -419,3 +431,18 @@ class CalloutControl:
         if kind in self.reaches.get(preferred, frozenset()):
             return preferred
         return next((name for name, reaches in self.reaches.items() if kind in reaches), None)
+
+
+def _told(
+    page: OutboxRecord, at: datetime, purpose: str, urgency: str, text: dict[str, messages.Message]
+) -> OutboxRecord:
+    """A message about a page to the same person, channel and address."""
+    said = text.get(page.language, text["en"])
+    return page.fresh(
+        at,
+        purpose=purpose,
+        urgency=urgency,
+        short_text=said.short,
+        long_text=said.long,
+        spoken_text=said.spoken,
+    )

@@ -8,11 +8,12 @@ hear of every notification sent or failed.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from dispatcher.domain.outbox import DeliveryState, RetryPolicy
 from dispatcher.domain.text import escape_line
-from dispatcher.engine.control import ENGINE, CalloutControl
+from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
 from dispatcher.engine.paging import fallback
 from dispatcher.engine.replies import ReplyBook
 from dispatcher.errors import DispatcherError, IllegalTransition
@@ -66,20 +67,23 @@ class Outcomes:
                     )
                 self._tell_notification(CalloutEventKind.NOTIFICATION_SENT, moved, at)
                 return
-            transient = receipt.failure is Failure.TRANSIENT
-            if transient and not retry.gives_up_after(max(1, record.attempt)):
+            if receipt.failure is Failure.TRANSIENT:
                 due = at + retry.delay(max(1, record.attempt))
-                moved = outbox.retry_at(
-                    record.id, due, at, receipt.error_code or "", receipt.detail
-                )
-                self._timeline(
-                    moved,
-                    at,
-                    "page_failed",
-                    f"{moved.channel} to {moved.person}: {receipt.detail}; retry at {due:%H:%M:%S}",
-                    transient=True,
-                )
-                return
+                why = self._no_retry(record, due)
+                if why is None:
+                    moved = outbox.retry_at(
+                        record.id, due, at, receipt.error_code or "", receipt.detail
+                    )
+                    self._timeline(
+                        moved,
+                        at,
+                        "page_failed",
+                        f"{moved.channel} to {moved.person}: {receipt.detail}; "
+                        f"retry at {due:%H:%M:%S}",
+                        transient=True,
+                    )
+                    return
+                receipt = replace(receipt, detail=f"{receipt.detail} ({why})")
             if record.state is DeliveryState.QUEUED:  # never reached a provider
                 record = outbox.move(record.id, DeliveryState.SENDING, at)
             moved = outbox.move(
@@ -93,6 +97,20 @@ class Outcomes:
                 provider_status=receipt.status.value,
             )
             self._failed(moved, at)
+
+    def _no_retry(self, record: OutboxRecord, due: datetime) -> str | None:
+        """Why a transient failure is final, or None when it is retried at `due`. A page
+        retries until its step's wait ends; any other notice `RetryPolicy.attempts` times."""
+        if record.purpose not in PAGES:
+            if self.retry.gives_up_after(max(1, record.attempt)):
+                return f"gave up after {record.attempt} attempts"
+            return None
+        run = self.control.callouts.get(record.sr)
+        if run is None or not run.running or (run.round, run.step) != (record.round, record.step):
+            return "its step is over"
+        if due >= run.step_deadline:
+            return f"no retry before its step ends at {run.step_deadline:%H:%M:%S}"
+        return None
 
     def _failed(self, moved: OutboxRecord, at: datetime) -> None:
         self._timeline(
@@ -225,7 +243,9 @@ class Outcomes:
             )
             try:
                 try:
-                    self.control.acknowledge(matched.sr, at, ENGINE, by, via=reply.channel)
+                    self.control.acknowledge(
+                        matched.sr, at, ENGINE, by, via=reply.channel, person=matched.person
+                    )
                 except IllegalTransition:  # its chain had ended and someone owned it already
                     self.control.requests.change(
                         matched.sr,

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
-from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.routing import describe_target, preview
 from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
 from dispatcher.store.callouts import CalloutRecord, StepLog
@@ -60,6 +59,9 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     drill=sr.drill,
                     round=record.round,
                     step=record.step,
+                    run=record.started.isoformat(),
+                    instance=f".{record.repages}" if record.repages else "",
+                    urgency="emergency" if sr.is_emergency else "high",
                     short_text=text.short,
                     long_text=text.long,
                     spoken_text=text.spoken,
@@ -137,22 +139,13 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
             if (route.channel, route.contact.address) not in tried:
                 [queued] = control.outbox.enqueue(
                     [
-                        replace(
-                            failed,
-                            id=0,
+                        failed.fresh(
+                            at,
                             channel=route.channel,
                             contact_kind=route.contact.kind.value,
                             address=route.contact.address,
-                            created=at,
-                            due=at,
-                            state=DeliveryState.QUEUED,
-                            attempt=0,
-                            provider_id="",
-                            provider_status="",
-                            failure="",
-                            error_code="",
-                            detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
-                            updated=None,
+                            detail=f"instead of {failed.channel} {failed.address}, "
+                            "which failed permanently",
                         )
                     ]
                 )

@@ -1,11 +1,14 @@
 """The engine: one asyncio runtime that pages, chases, sends, listens and watches the clocks.
 
 Each pass (`tick`) does, in order: page the steps that runs reached and have not paged yet,
-move on the runs whose wait is over, send what the outbox has due (real pages before drill
-ones; within provider throttles; the same page not twice to one address within the window),
-poll the channels for replies and delivery updates, and look at SLA clocks and Red Flags.
-`run` repeats passes until told to stop, sleeping until the next thing falls due (and at most
-`idle_seconds`, so commands from other processes are picked up at once).
+move on the runs whose wait is over, look at SLA clocks and Red Flags, start a send for each
+notification due (real pages before drill ones, each request's first before anyone's
+second; a throttled one is delayed, never dropped), and start a poll of the channels for
+replies and delivery updates when one is due. A pass never waits for a send or a poll: each
+is a task of its own under a time bound (`dispatcher.engine.sending`), so a provider that
+hangs holds up neither another page nor a step timer. `run` repeats passes until told to
+stop, sleeping until the next thing falls due (and at most `idle_seconds`, so commands from
+other processes are picked up at once).
 
 Everything it decides is in the store before anything is sent, so a process killed at any
 moment resumes where it stopped: due notifications are sent, none confirmed sent is sent again.
@@ -17,80 +20,38 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from dispatcher.domain.callout import RunState
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.outbox import (
-    DEFAULT_LIMITS,
-    DUPLICATE_WINDOW,
-    DeliveryState,
-    Limit,
-    PageKey,
-    RetryPolicy,
-    Throttle,
-    is_duplicate,
-    throttle_keys,
-)
-from dispatcher.domain.requests import OPEN_BEFORE_RESOLUTION
-from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.outbox import DEFAULT_LIMITS, DeliveryState, Throttle, throttle_keys
+from dispatcher.engine.chase import Chaser
 from dispatcher.engine.clock import Clock, SystemClock
-from dispatcher.engine.control import ENGINE, CalloutControl
+from dispatcher.engine.compose import notification_for
+from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease, LeaseHolder
 from dispatcher.engine.outcomes import Outcomes
-from dispatcher.engine.paging import page_step
+from dispatcher.engine.sending import FaultCount, Sender
+from dispatcher.engine.settings import EngineSettings
 from dispatcher.engine.watch import Watcher
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.contract import (
-    CalloutEvent,
-    CalloutEventKind,
-    Channel,
     Failure,
-    Notification,
     Receipt,
     one_line,
 )
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
-from dispatcher.store.callouts import CalloutRecord
+from dispatcher.store.channel_health import record_faults
 from dispatcher.store.outbox import OutboxRecord
 
 log = logging.getLogger(__name__)
 
-SMS_RATE_ENV = "DISPATCHER_SMS_PER_SECOND"
-FINISHED = {
-    RunState.ACKNOWLEDGED: CalloutEventKind.ACKNOWLEDGED,
-    RunState.EXHAUSTED: CalloutEventKind.EXHAUSTED,
-}
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    poll_seconds: float = 2.0  # how often channels are asked for replies and delivery updates
-    idle_seconds: float = 0.2  # the longest sleep: other processes' commands wait no longer
-    watch_seconds: float = 5.0  # how often SLA clocks and Red Flags are looked at
-    max_concurrent_sends: int = 64
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    limits: dict[str, Limit] | None = None
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> EngineSettings:
-        """`DISPATCHER_SMS_PER_SECOND`: what the SMS sender may send a second (a long code 1,
-        the default; a short code or a messaging service more)."""
-        raw = environ.get(SMS_RATE_ENV, "").strip()
-        if not raw:
-            return cls()
-        try:
-            rate = int(raw)
-            if rate < 1:
-                raise ValueError
-        except ValueError:
-            raise DispatcherError(
-                f"{SMS_RATE_ENV} must be a whole number of 1 or more, not {raw!r}"
-            ) from None
-        return cls(limits={**DEFAULT_LIMITS, "channel:sms": Limit(rate, timedelta(seconds=1))})
+BUILT_IN = "desk"  # the plugin whose channels run on the engine's own loop
+THROTTLE_MEMORY = timedelta(minutes=15)  # the longest window of the default limits
+RECORD_CHUNK = 25  # receipts or poll results recorded in one commit before timers get a turn
+# Paging fifty emergencies at once takes a while (a commit each): their pages go out in
+# slices, each request's as soon as it is paged, not all after the last one is.
+CHASE_SLICE_SECONDS = 0.05
 
 
 class Engine:
@@ -101,9 +62,10 @@ class Engine:
         plugins: PluginManager,
         clock: Clock | None = None,
         *,
-        settings: EngineSettings = EngineSettings(),
+        settings: EngineSettings | None = None,
         poll_seconds: float | None = None,
     ) -> None:
+        settings = settings or EngineSettings()
         self.store = store
         self.roster = roster
         self.plugins = plugins
@@ -112,20 +74,29 @@ class Engine:
         self.poll_every = timedelta(
             seconds=poll_seconds if poll_seconds is not None else settings.poll_seconds
         )
-        self.channels: dict[str, Channel] = plugins.channels
+        self.channels = plugins.channels
         self.control = CalloutControl(
             store, roster, reaches={n: c.reaches for n, c in self.channels.items()}
         )
         self.watcher = Watcher(self.control)
+        self.chaser = Chaser(self.control, plugins)
         self.outcomes = Outcomes(self.control, plugins, settings.retry)
         # The limits channels declare, then the engine's own (which win where both set one).
         self.throttle = Throttle({**plugins.limits(), **(settings.limits or DEFAULT_LIMITS)})
-        self._deferred: dict[int, datetime] = {}  # outbox id -> when its throttle lets it go
-        self._last_page: dict[PageKey, datetime] = {}
+        self.sender = Sender(
+            self.channels,
+            inline={i.name for i in plugins.channel_infos if i.plugin == BUILT_IN and i.enabled},
+            default_timeout=settings.send_timeout,
+            timeouts=settings.send_timeouts,
+            concurrency=settings.max_concurrent_sends,
+            on_health=self._record_health,
+            now=self.clock.now,
+        )
+        self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
+        self._receipts: list[tuple[OutboxRecord, Receipt, datetime]] = []  # to record
+        self._polling: asyncio.Task[None] | None = None
         self._next_poll: datetime | None = None
         self._next_watch: datetime | None = None
-        self._observed: dict[str, RunState] = {}
-        self._sends = asyncio.Semaphore(settings.max_concurrent_sends)
         self._remember_recent_sends()
 
     # -- one pass -----------------------------------------------------------------------------
@@ -133,22 +104,37 @@ class Engine:
     async def tick(self) -> None:
         now = self.clock.now()
         self.store.refresh()
-        self._chase(now)
+        while self.chaser.chase(now, CHASE_SLICE_SECONDS):
+            self._send_due(self.clock.now())  # the requests paged so far go out at once
+            await asyncio.sleep(0)  # and reach their channels while the rest are paged
         if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
             self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
             self.watcher.check(now)
-        await self._send_due(self.clock.now())
+        self._send_due(self.clock.now())
         now = self.clock.now()
-        if self._next_poll is None or now >= self._next_poll:
+        if (self._next_poll is None or now >= self._next_poll) and self._polling is None:
             self._next_poll = now + self.poll_every
-            await self._poll(now)
-            self._chase(self.clock.now())
+            self._polling = asyncio.create_task(self._poll())
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Wait (at most `timeout` real seconds) until every send and poll under way is
+        recorded: for commands, tests and benches that need a pass's outcome."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while tasks := [*self._inflight.values(), *([self._polling] if self._polling else [])]:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return
+            await asyncio.wait(tasks, timeout=remaining)
+
+    async def run_once(self) -> None:
+        """One pass, then wait until what it started is recorded."""
+        await self.tick()
+        await self.settle()
 
     def next_wakeup(self) -> datetime:
         """When the next pass is needed: a step's wait ends, a notification falls due, a poll."""
         moments = [self._next_poll or self.clock.now()]
         moments += [r.step_deadline for r in self.control.callouts.running()]
-        moments += self._deferred.values()
         queued = self.control.outbox.next_due()
         if queued is not None:
             moments.append(queued)
@@ -156,94 +142,36 @@ class Engine:
             moments.append(self._next_watch)
         return min(moments)
 
+    @property
+    def sends_in_flight(self) -> int:
+        return len(self._inflight)
+
     def _watch_due(self, now: datetime) -> bool:
         wake = self.watcher.next_wakeup()
         return wake is not None and wake <= now
 
-    # -- chains -------------------------------------------------------------------------------
-
-    def _chase(self, now: datetime) -> None:
-        """Page every reached step not yet paged; move on every run whose wait is over."""
-        for record in self.control.callouts.all():
-            self._observe(record, now)
-            if not record.running:
-                continue
-            if self._resolved(record.sr):
-                record = self.control.stop(record.sr, now, ENGINE, "the request was resolved", "")
-                self._observe(record, now)
-                continue
-            while (
-                record is not None
-                and record.running
-                and (record.needs_paging or record.step_deadline <= now)
-            ):
-                if record.needs_paging:
-                    started = record.round == 0 and record.step == 0 and not record.steps
-                    paged = page_step(self.control, record.sr, now)
-                    if paged is None:
-                        break
-                    if started:
-                        self._tell(CalloutEventKind.CHAIN_STARTED, record, now)
-                    last = paged.steps[-1] if paged.steps else None
-                    if last is not None and not last.skipped:
-                        self._tell(
-                            CalloutEventKind.STEP_REACHED,
-                            paged,
-                            now,
-                            step=last.step,
-                            detail=", ".join(last.people),
-                        )
-                    record = paged
-                else:
-                    record = self.control.move_on(record.sr, now, ENGINE, "timer")
-                self._observe(record, now)
-
-    def _resolved(self, sr_id: str) -> bool:
-        """The SR was resolved (or closed) while its chain still ran."""
-        try:
-            return self.control.requests.get(sr_id).status not in OPEN_BEFORE_RESOLUTION
-        except DispatcherError:  # archived: closed
-            return True
-
-    def _observe(self, record: CalloutRecord, now: datetime) -> None:
-        """Tell observers when a run seen running has ended, whichever process ended it."""
-        before = self._observed.get(record.sr)
-        self._observed[record.sr] = record.state
-        if before is not RunState.RUNNING or record.running:
-            return
-        kind = FINISHED.get(record.state)
-        if kind is not None:
-            self._tell(kind, record, now, detail=record.acknowledged_by)
-        if record.drill:
-            self._tell(CalloutEventKind.DRILL_FINISHED, record, now, detail=record.state.value)
-
-    def _tell(self, kind: CalloutEventKind, record: CalloutRecord, at: datetime, **fields) -> None:
-        self.plugins.callout_event(CalloutEvent(kind, record.sr, at, record.drill, **fields))
-
     # -- sending ------------------------------------------------------------------------------
 
-    async def _send_due(self, now: datetime) -> None:
-        """Send everything due, each request's first notification before anyone's second,
-        all marked as being sent in one commit before the first is handed over."""
-        ready: list[tuple[OutboxRecord, Channel]] = []
-        for record in _each_request_in_turn(self.control.outbox.due(now)):
-            if self._deferred.get(record.id, now) > now:
-                continue
-            self._deferred.pop(record.id, None)
-            channel = self._ready(record, now)
-            if channel is not None:
-                ready.append((record, channel))
-        if not ready:
-            return
-        sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
-        await asyncio.gather(
-            *(
-                self._send(record, channel)
-                for record, (_, channel) in zip(sending, ready, strict=False)
-            )
-        )
+    def _send_due(self, now: datetime) -> None:
+        """Start a send for everything due, each request's first notification before anyone's
+        second, all marked as being sent in one commit before the first is handed over."""
+        ready: list[tuple[OutboxRecord, str]] = []
+        with self.store.atomic(self.store.live):  # one commit: delays, cancellations, claims
+            for record in _each_request_in_turn(self.control.outbox.due(now)):
+                if record.id in self._inflight:
+                    continue
+                channel = self._ready(record, now)
+                if channel is not None:
+                    ready.append((record, channel))
+            if not ready:
+                return
+            sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
+        for record, (_, channel) in zip(sending, ready, strict=True):
+            task = asyncio.create_task(self._send(record, channel))
+            self._inflight[record.id] = task
+            task.add_done_callback(lambda _, key=record.id: self._inflight.pop(key, None))
 
-    def _ready(self, record: OutboxRecord, now: datetime) -> Channel | None:
+    def _ready(self, record: OutboxRecord, now: datetime) -> str | None:
         """The channel to send `record` through now, or None after settling why not."""
         outbox = self.control.outbox
         if record.purpose in ("page", "repage"):
@@ -258,8 +186,7 @@ class Engine:
                     detail=f"not sent: the chain is {run.state.value if run else 'gone'}",
                 )
                 return None
-        channel = self.channels.get(record.channel)
-        if channel is None:
+        if record.channel not in self.channels:
             self.outcomes.settle(
                 record,
                 Receipt.failed(
@@ -270,78 +197,94 @@ class Engine:
                 now,
             )
             return None
-        key = _page_key(record)
-        if record.state is DeliveryState.QUEUED and is_duplicate(key, self._last_page, now):
-            outbox.move(
-                record.id,
-                DeliveryState.CANCELLED,
-                now,
-                detail=f"the same message went to {record.address} less than "
-                f"{int(DUPLICATE_WINDOW.total_seconds() // 60)} min ago",
-            )
-            return None
         keys = throttle_keys(record.channel, record.address)
         earliest = self.throttle.earliest(keys, now)
         if earliest > now:
-            self._deferred[record.id] = earliest
+            outbox.delay(record.id, earliest, now, self.throttle.holding(keys, now))
             return None
         self.throttle.record(keys, now)
-        self._last_page[key] = now
-        return channel
+        return record.channel
 
-    async def _send(self, sending: OutboxRecord, channel: Channel) -> None:
-        async with self._sends:
-            try:
-                receipt = await channel.send(self._notification(sending))
-            except Exception as error:  # a plugin's bug: retried like a provider hiccup
-                log.exception("channel %s: send failed", channel.name)
-                receipt = Receipt.failed(
-                    channel.name, Failure.TRANSIENT, one_line(f"{type(error).__name__}: {error}")
-                )
-        self.outcomes.settle(sending, receipt, self.clock.now())
+    async def _send(self, sending: OutboxRecord, channel: str) -> None:
+        try:
+            notification = notification_for(sending, self.roster.people)
+        except Exception as error:  # a record this version cannot read: say so, send no more
+            receipt = Receipt.failed(
+                channel, Failure.PERMANENT, one_line(f"cannot compose notification: {error}")
+            )
+            at = self.clock.now()
+        else:
+            receipt, at = await self.sender.send_stamped(channel, notification)
+        entry = (sending, receipt, at)
+        self._receipts.append(entry)
+        await asyncio.sleep(0)  # the other sends ending now add theirs: recorded together
+        while any(e is entry for e in self._receipts):  # or another send recorded it first
+            chunk = self._receipts[:RECORD_CHUNK]
+            del self._receipts[:RECORD_CHUNK]
+            await self._record(
+                [lambda r=r, c=c, t=t: self.outcomes.settle(r, c, t) for r, c, t in chunk],
+                "receipt",
+            )
 
-    def _notification(self, record: OutboxRecord) -> Notification:
-        person = self.roster.people.get(record.person) or Person(record.person, record.person, "")
-        return Notification(
-            id=str(record.id),
-            recipient=person,
-            contact=ContactMethod(ContactKind(record.contact_kind), record.address),
-            sr_id=record.sr,
-            short_text=record.short_text,
-            long_text=record.long_text,
-            spoken_text=record.spoken_text,
-            ack_code=record.ack_code,
-            language=record.language,
-            drill=record.drill,
+    async def _record(self, changes: list, what: str) -> None:
+        """Store changes, `RECORD_CHUNK` to a commit, each change a savepoint of its own (one
+        that fails is logged and undone alone; a receipt not recorded leaves its record
+        `sending`, to go again), yielding between commits so that timers keep their time."""
+        live = self.store.live
+        for start in range(0, len(changes), RECORD_CHUNK):
+            with self.store.atomic(live):
+                for change in changes[start : start + RECORD_CHUNK]:
+                    try:
+                        with self.store.atomic(live):
+                            change()
+                    except Exception as error:  # a bug in one must not lose the others
+                        log.error(
+                            "%s not recorded: %s",
+                            what,
+                            one_line(str(error)),
+                            exc_info=not isinstance(error, DispatcherError),
+                        )
+            await asyncio.sleep(0)
+
+    def _record_health(self, count: FaultCount) -> None:
+        record_faults(
+            self.store,
+            count.channel,
+            count.in_a_row,
+            count.last,
+            self.clock.now(),
+            not count.healthy,
         )
 
     def _remember_recent_sends(self) -> None:
-        """After a restart: the sends of the last quarter hour still count against throttles
-        and the duplicate window. One interrupted mid-send is sent again in its own place,
-        so it does not count twice."""
+        """After a restart: the sends of the last quarter hour still count against throttles.
+        One interrupted mid-send is sent again in its own place, so it does not count twice."""
         now = self.clock.now()
-        window = max(DUPLICATE_WINDOW, timedelta(minutes=15))
         for record in self.control.outbox.all():
             if record.state is DeliveryState.SENDING:
                 continue
-            if record.attempt and record.updated and now - record.updated < window:
+            if record.attempt and record.updated and now - record.updated < THROTTLE_MEMORY:
                 self.throttle.record(throttle_keys(record.channel, record.address), record.updated)
-                key = _page_key(record)
-                self._last_page[key] = max(self._last_page.get(key, record.updated), record.updated)
 
     # -- listening ----------------------------------------------------------------------------
 
-    async def _poll(self, now: datetime) -> None:
-        channels = list(self.channels.values())
-        results = await asyncio.gather(*(c.poll() for c in channels), return_exceptions=True)
-        for channel, result in zip(channels, results, strict=False):
-            if isinstance(result, BaseException):
-                log.warning("channel %s: poll failed: %s", channel.name, one_line(str(result)))
-                continue
-            for update in result.updates:
-                self.outcomes.update(update, now)
-            for reply in result.replies:
-                self.outcomes.reply(reply, now)
+    async def _poll(self) -> None:
+        """Ask every channel at once for replies and updates, each on its own worker under
+        its bound, and record what came back."""
+        try:
+            names = list(self.channels)
+            results = await asyncio.gather(*(self.sender.poll(name) for name in names))
+            now = self.clock.now()
+            found = [r for r in results if r is not None]
+            await self._record(
+                [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates]
+                + [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
+                "poll result",
+            )
+        except Exception as error:  # a full disk: asked again at the next poll
+            log.error("poll not recorded: %s", one_line(str(error)))
+        finally:
+            self._polling = None
 
     # -- running --------------------------------------------------------------------------------
 
@@ -368,7 +311,10 @@ class Engine:
                 task.cancel()
 
     async def aclose(self) -> None:
-        await self.plugins.aclose()
+        """Let the sends under way end (each within its bound), then close every channel."""
+        bounds = [self.settings.send_timeout, *self.settings.send_timeouts.values()]
+        await self.settle(timeout=max(bounds))
+        await self.sender.aclose()
 
 
 class EngineThread:
@@ -454,11 +400,3 @@ def _each_request_in_turn(records: list[OutboxRecord]) -> list[OutboxRecord]:
         turn[record.sr] = turn.get(record.sr, -1) + 1
         ranked.append((record.drill, turn[record.sr], record.due, record.id, record))
     return [entry[-1] for entry in sorted(ranked, key=lambda e: e[:4])]
-
-
-def _page_key(record: OutboxRecord) -> PageKey:
-    """Two notifications are the same page when they say the same thing to the same address
-    about the same request (a Red Flag's closing is not its opening said again)."""
-    return PageKey(
-        record.sr, record.channel, record.address, f"{record.purpose}|{record.short_text}"
-    )

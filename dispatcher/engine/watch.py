@@ -14,6 +14,7 @@ import time
 from datetime import datetime
 
 from dispatcher.domain import messages
+from dispatcher.domain.callout import routes_for
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
 from dispatcher.domain.routing import preview
@@ -77,7 +78,7 @@ class Watcher:
                 notices += self._notices(
                     sr,
                     self._owners(sr, now),
-                    "sla",
+                    f"sla:{clock.kind.value}:{'breach' if breached else 'near'}",
                     now,
                     LOUD if breached else QUIET,
                     lambda lang, c=clock, b=breached: messages.sla_warning(
@@ -101,7 +102,7 @@ class Watcher:
                     notices += self._notices(
                         sr,
                         csq,
-                        "csq",
+                        f"red_flag:{flag}",
                         now,
                         QUIET,
                         lambda lang, o=(flag == "opened"): messages.red_flag_notice(sr, lang, o),
@@ -145,43 +146,55 @@ class Watcher:
         self,
         sr: ServiceRequest,
         people: list[Person],
-        purpose: str,
+        topic: str,
         now: datetime,
         channels: tuple[str, ...],
         render,
     ) -> list[OutboxRecord]:
+        """One notice per person through each of `channels` that reaches them; where none
+        does (only the desk's channel here), their first other way, the desk's relay at
+        worst: a notice is never dropped for want of a provider."""
         records = []
+        reaches = self.control.reaches
         for person in people:
             code = self.control.ack_code(sr.id, person.id, now)
             text = render(person.language)
-            for channel in channels:
-                reaches = self.control.reaches.get(channel, frozenset())
-                contact = next(
-                    (
-                        c
-                        for c in person.contacts
-                        if c.kind in reaches
-                        and (channel != "voice" or c.kind is not ContactKind.EMAIL)
-                    ),
-                    None,
-                )
-                if contact is None:
-                    continue
-                records.append(
-                    OutboxRecord(
-                        sr=sr.id,
-                        person=person.id,
-                        channel=channel,
-                        contact_kind=contact.kind.value,
-                        address=contact.address,
-                        ack_code=code,
-                        purpose=purpose,
-                        created=now,
-                        due=now,
-                        short_text=text.short,
-                        long_text=text.long,
-                        spoken_text=text.spoken,
-                        language=person.language,
+            ways = [
+                (channel, contact)
+                for channel in channels
+                if (
+                    contact := next(
+                        (
+                            c
+                            for c in person.contacts
+                            if c.kind in reaches.get(channel, frozenset())
+                            and (channel != "voice" or c.kind is not ContactKind.EMAIL)
+                        ),
+                        None,
                     )
                 )
+                is not None
+            ]
+            if not ways:
+                ways = [(r.channel, r.contact) for r in routes_for(person, (), reaches).ordered[:1]]
+            records += [
+                OutboxRecord(
+                    sr=sr.id,
+                    person=person.id,
+                    channel=channel,
+                    contact_kind=contact.kind.value,
+                    address=contact.address,
+                    ack_code=code,
+                    purpose="notice",
+                    topic=topic,
+                    urgency="high" if topic.endswith(":breach") else "normal",
+                    created=now,
+                    due=now,
+                    short_text=text.short,
+                    long_text=text.long,
+                    spoken_text=text.spoken,
+                    language=person.language,
+                )
+                for channel, contact in ways
+            ]
         return records

@@ -54,29 +54,65 @@ class Failure(StrEnum):
 
     @classmethod
     def for_http_status(cls, status: int) -> Failure:
-        """Rate limits, timeouts and server errors pass; any other refusal will not."""
+        """Rate limits, timeouts and server errors pass; any other refusal will not
+        (RFC 9110 §15: 408 Request Timeout, 425 Too Early, 429 Too Many Requests, 5xx)."""
         return cls.TRANSIENT if status in (408, 425, 429) or status >= 500 else cls.PERMANENT
+
+    @classmethod
+    def for_smtp_code(cls, code: int) -> Failure:
+        """RFC 5321 §4.2.1: a 4yz reply is a transient negative completion (try later);
+        a 5yz reply is permanent."""
+        return cls.TRANSIENT if 400 <= code < 500 else cls.PERMANENT
+
+
+class Purpose(StrEnum):
+    """Why a notification is sent: a channel may treat a page and a notice differently."""
+
+    PAGE = "page"  # a call-out step pages the person: acknowledge to own the request
+    REPAGE = "repage"  # the same, asked for again by a dispatcher
+    NOTICE = "notice"  # for information: a Red Flag opened or closed, an SLA near its breach
+    AUDIT = "audit"  # "are you reachable": acknowledging confirms the contact method
+    TEST = "test"  # `dispatcher notify test`
+    DRILL_OVER = "drill_over"  # a drill ended: nothing more to do
+    STATUS_UPDATE = "status_update"  # someone else acknowledged: you need not come
+
+
+class Urgency(StrEnum):
+    """How urgent a notification is, for channels that can say so (priority, sound)."""
+
+    EMERGENCY = "emergency"  # a page for an emergency (紧急事件)
+    HIGH = "high"  # a page for any other request; an SLA breach
+    NORMAL = "normal"  # notices and status updates
+    LOW = "low"  # tests, audits, a drill's end
 
 
 @dataclass(frozen=True)
 class Notification:
     """One message to one contact method of one person, as the engine hands it to a channel.
 
+    The engine composes every text (`dispatcher.engine.compose`) in the recipient's
+    `language` ("en" or "zh"), each already holding the acknowledgement code (where the
+    purpose takes one) and the drill marker (when `drill`): a channel delivers them as they
+    are and adds neither. `sms_text` is the short form (an SMS, a chat line, the desk's
+    relay); `subject` and `body` are a mail's; `spoken_text` is read out on a call.
+
     `ack_code` is what the person answers with (an SMS reply "1234" or "ACK 1234", a key
-    press on a call); `short_text` fits an SMS, `long_text` is an email body and
-    `spoken_text` is read out on a call, all in `language` ("en" or "zh").
+    press on a call), for a channel that reads replies itself.
     """
 
     id: str
     recipient: Person
     contact: ContactMethod
     sr_id: str
-    short_text: str
-    long_text: str
-    spoken_text: str
+    purpose: Purpose
+    urgency: Urgency
     ack_code: str
-    language: str = "en"
-    drill: bool = False
+    drill: bool
+    language: str
+    sms_text: str
+    subject: str
+    body: str
+    spoken_text: str
 
 
 @dataclass(frozen=True)
@@ -191,7 +227,12 @@ class Channel(Protocol):
     reaches: frozenset[ContactKind]
 
     async def send(self, notification: Notification) -> Receipt:
-        """Hand one notification to the provider; never raises for a provider's failure."""
+        """Hand one notification to the provider; never raises for a provider's failure.
+
+        Deliver the engine's ready texts as they are. The engine runs a plugin channel on a
+        thread with its own event loop (`poll`, `check` and `close` too) and bounds each send
+        in time; a send that raises, returns something else or runs over is recorded as a
+        fault of this channel."""
         ...
 
     async def poll(self) -> PollResult:

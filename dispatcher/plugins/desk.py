@@ -1,7 +1,8 @@
 """The built-in `desk` channel: the desk's own outbox, shown on screen, needing no credentials.
 
 A notification sent through it becomes a record in the store's `desk_outbox` table; the
-desk lists those records and the dispatcher relays them by hand. It reaches every kind of
+desk lists those records and the dispatcher relays them by hand, reading out the engine's
+ready `sms_text` (which holds the code and the drill marker). It reaches every kind of
 contact method, so a roster without any provider configured still works end to end.
 """
 
@@ -35,7 +36,9 @@ class DeskChannel(ChannelBase):
                     "person": notification.recipient.display_name,
                     "contact_kind": notification.contact.kind.value,
                     "address": notification.contact.address,
-                    "text": notification.short_text,
+                    "text": notification.sms_text,
+                    "purpose": notification.purpose.value,
+                    "urgency": notification.urgency.value,
                     "ack_code": notification.ack_code,
                     "language": notification.language,
                     "drill": notification.drill,

@@ -219,6 +219,8 @@ def _page_result(page) -> str:
     if page.failed:
         reason = " ".join(x for x in (page.error_code, page.detail) if x)
         return f"failed ({reason})" if reason else "failed"
+    if page.state in ("queued", "cancelled") and page.detail:  # delayed, or never sent: why
+        return f"{page.state} ({page.detail})"
     status = (
         f" ({page.provider_status})"
         if page.provider_status and page.provider_status != page.state

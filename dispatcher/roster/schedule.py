@@ -259,7 +259,7 @@ def read_chains(node: Node, org: Organisation) -> dict[str, ChainSpec]:
     ids = Ids("chain")
     chains: dict[str, ChainSpec] = {}
     for item in node.items() or []:
-        fields = item.mapping(("id", "steps"), ("name", "repeat"))
+        fields = item.mapping(("id", "steps"), ("name", "repeat", "status_updates"))
         if fields is None:
             continue
         chain_id = ids.claim(fields["id"]) if "id" in fields else None
@@ -269,8 +269,9 @@ def read_chains(node: Node, org: Organisation) -> dict[str, ChainSpec]:
         if "steps" in fields and fields["steps"].value == []:
             fields["steps"].error("a chain needs at least one step")
         steps = [_read_step(step, org) for step in step_nodes]
+        updates = fields["status_updates"].boolean() if "status_updates" in fields else None
         if chain_id and name and repeat and steps and all(steps):
-            chains[chain_id] = ChainSpec(chain_id, name, tuple(steps), repeat)
+            chains[chain_id] = ChainSpec(chain_id, name, tuple(steps), repeat, updates)
     return chains
 
 
@@ -287,7 +288,8 @@ def _read_step(node: Node, org: Organisation) -> ChainStep | None:
             return None
     if wait is None or not all(targets) or not all(channels):
         return None
-    return ChainStep(tuple(targets), tuple(channels), wait)
+    lines = tuple(c.line + 1 for c in fields["channels"].items() or [])  # as editors count
+    return ChainStep(tuple(targets), tuple(channels), wait, lines)
 
 
 def _read_target(node: Node, org: Organisation) -> Target | None:

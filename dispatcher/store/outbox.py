@@ -3,7 +3,9 @@
 A record's state moves as `dispatcher.domain.outbox.NEXT_STATES` allows; each change is one
 commit. After a crash, `due()` returns what was queued and due, and what was being sent when
 the process died (it is sent again: a page that may arrive twice beats one that never does).
-Nothing confirmed sent is ever due again.
+Nothing confirmed sent is ever due again. Each record carries its idempotency key
+(`dispatcher.domain.outbox.notification_key`); queuing a record whose key is already in the
+outbox queues nothing, so one trigger never pages twice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from tinydb.table import Document
 
-from dispatcher.domain.outbox import NEXT_STATES, PENDING, DeliveryState
+from dispatcher.domain.outbox import NEXT_STATES, PENDING, DeliveryState, notification_key
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.store import Store, archived_table
 
@@ -31,7 +33,7 @@ class OutboxRecord:
     contact_kind: str
     address: str
     ack_code: str
-    purpose: str  # "page", "repage", "drill_over", "sla", "csq", "audit"
+    purpose: str  # page, repage, notice, audit, test, drill_over, status_update
     created: datetime
     due: datetime
     state: DeliveryState = DeliveryState.QUEUED
@@ -50,7 +52,47 @@ class OutboxRecord:
     long_text: str = ""
     spoken_text: str = ""
     language: str = "en"
+    urgency: str = "normal"  # emergency, high, normal, low (`plugins.contract.Urgency`)
+    topic: str = ""  # what a notice is about: "sla:response:near", "red_flag:opened", ...
+    run: str = ""  # the call-out run a page belongs to: when the run started
+    instance: str = ""  # what makes it one of several alike: ".2" a second re-page, ...
+    key: str = ""  # the idempotency key, given when queued
     id: int = 0  # the store's document id, given when queued
+
+    def fresh(self, at: datetime, **changes: Any) -> OutboxRecord:
+        """A new notification like this one, queued at `at` and not yet tried (a fallback,
+        a resend, a message about this page), with `changes` applied."""
+        cleared = {
+            "id": 0,
+            "created": at,
+            "due": at,
+            "state": DeliveryState.QUEUED,
+            "attempt": 0,
+            "provider_id": "",
+            "provider_status": "",
+            "failure": "",
+            "error_code": "",
+            "detail": "",
+            "updated": None,
+            "key": "",
+        }
+        return replace(self, **{**cleared, **changes})
+
+    def keyed(self) -> OutboxRecord:
+        """This record with its idempotency key."""
+        purpose = f"{self.purpose}:{self.topic}" if self.topic else self.purpose
+        key = notification_key(
+            self.sr,
+            self.run,
+            self.round,
+            self.step,
+            self.instance,
+            self.person,
+            self.channel,
+            self.address,
+            purpose,
+        )
+        return replace(self, key=key)
 
     def to_dict(self) -> dict[str, Any]:
         raw = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
@@ -74,10 +116,24 @@ class OutboxRepository:
         self.table = store.live.table(OUTBOX)
 
     def enqueue(self, records: list[OutboxRecord]) -> list[OutboxRecord]:
-        """Write new notifications, all in one commit, before any of them is sent."""
+        """Write new notifications, all in one commit, before any of them is sent. A record
+        whose idempotency key is already in the outbox is not queued again: the one there is
+        returned in its place (so the answer lines up with `records`)."""
+        keyed = [r.keyed() for r in records]
         with self.store.atomic(self.store.live):
-            ids = self.table.insert_multiple(r.to_dict() for r in records)
-        return [replace(r, id=doc_id) for r, doc_id in zip(records, ids, strict=False)]
+            srs = {r.sr for r in keyed}
+            existing = {d["key"]: d for d in self.table.all() if d["sr"] in srs and d.get("key")}
+            fresh: list[OutboxRecord] = []
+            for record in keyed:
+                if record.key not in existing:
+                    existing[record.key] = None  # also once within this batch
+                    fresh.append(record)
+            ids = iter(self.table.insert_multiple(r.to_dict() for r in fresh))
+            queued = {r.key: replace(r, id=next(ids)) for r in fresh}
+        return [
+            queued[r.key] if r.key in queued else OutboxRecord.from_document(existing[r.key])
+            for r in keyed
+        ]
 
     def get(self, record_id: int) -> OutboxRecord:
         doc = self.table.get(doc_id=record_id)
@@ -120,6 +176,17 @@ class OutboxRepository:
             failure="transient",
             error_code=error_code,
             detail=detail,
+        )
+
+    def delay(self, record_id: int, until: datetime, at: datetime, why: str) -> OutboxRecord:
+        """A queued record held back (a provider's rate, a person's call limit): still
+        queued, due later, and the detail says until when and why."""
+        return self.move(
+            record_id,
+            DeliveryState.QUEUED,
+            at,
+            due=until,
+            detail=f"delayed until {until:%H:%M:%S} by {why}",
         )
 
     def all(self) -> list[OutboxRecord]:

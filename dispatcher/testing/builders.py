@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from itertools import count
 
+from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
-from dispatcher.plugins.contract import Notification
+from dispatcher.engine.compose import compose
+from dispatcher.plugins.contract import Notification, Purpose, Urgency
 
 _ids = count(1)
 
@@ -21,8 +23,10 @@ def sample_notification(
     long_text: str | None = None,
     spoken_text: str | None = None,
     sr_id: str = "SR-20261124-0007",
+    purpose: Purpose = Purpose.PAGE,
 ) -> Notification:
-    """A notification to one contact method of a fictional on-call engineer."""
+    """A notification to one contact method of a fictional on-call engineer, its ready texts
+    composed by the engine from the short, long and spoken message given (or defaults)."""
     zh = language == "zh"
     person = Person(
         id="li.wei",
@@ -33,21 +37,28 @@ def sample_notification(
         contacts=(ContactMethod(kind, address),),
     )
     default_short = f"{sr_id} 紧急:核心网中断" if zh else f"{sr_id} EMERGENCY: core network down"
-    return Notification(
-        id=f"n-{next(_ids)}",
-        recipient=person,
-        contact=person.contacts[0],
-        sr_id=sr_id,
-        short_text=short_text or default_short,
-        long_text=long_text
+    message = Message(
+        short_text or default_short,
+        long_text
         or (
             "核心网全部处理能力丢失,请立即处理。"
             if zh
             else "The core network lost all call processing. Please call the desk."
         ),
-        spoken_text=spoken_text
-        or ("紧急事件,核心网中断。" if zh else "Emergency. The core network is down."),
+        spoken_text or ("紧急事件,核心网中断。" if zh else "Emergency. The core network is down."),
+    )
+    texts = compose(
+        message, sr_id=sr_id, purpose=purpose, ack_code=ack_code, drill=drill, language=language
+    )
+    return Notification(
+        id=f"n-{next(_ids)}",
+        recipient=person,
+        contact=person.contacts[0],
+        sr_id=sr_id,
+        purpose=purpose,
+        urgency=Urgency.EMERGENCY if purpose in (Purpose.PAGE, Purpose.REPAGE) else Urgency.LOW,
         ack_code=ack_code,
-        language=language,
         drill=drill,
+        language=language,
+        **texts.fields(),
     )

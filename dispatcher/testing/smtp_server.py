@@ -9,6 +9,8 @@ with a permanent (5xx) or temporary (4xx) error; `messages` holds what was accep
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import ssl
 import tempfile
 import threading
@@ -142,3 +144,40 @@ class LoopbackSMTPServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class SilentServer:
+    """A server on 127.0.0.1 that accepts every connection and never says a word: the mail
+    server that hangs (no SMTP greeting, no reply), for testing time bounds.
+
+        with SilentServer() as silent: ...  # silent.host, silent.port, silent.accepted
+    """
+
+    def __init__(self) -> None:
+        self.host = "127.0.0.1"
+        self._socket = socket.create_server((self.host, 0))
+        self.port = self._socket.getsockname()[1]
+        self.accepted = 0
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, name="silent-server", daemon=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:  # closed by stop()
+                return
+            self.accepted += 1
+            self._held.append(connection)
+
+    def __enter__(self) -> SilentServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self._socket.close()
+        for connection in self._held:
+            connection.close()
+        self._thread.join(5)

@@ -1,7 +1,8 @@
 """A dispatcher channel in one file: each notification POSTed as JSON to DISPATCHER_WEBHOOK_URL.
 
-2xx is accepted; 429, 5xx and an unreachable server are transient; any other refusal is
-permanent. The URL often carries a chat robot's token, so it never appears in a receipt.
+The engine's ready texts go as they are (code and drill mark already in them). 2xx is
+accepted; 429, 5xx and an unreachable server are transient; any other refusal is permanent.
+The URL often carries a chat robot's token, so it never appears in a receipt.
 """
 
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -43,8 +44,11 @@ class WebhookChannel(ChannelBase):
                 "kind": notification.contact.kind.value,
                 "address": notification.contact.address,
             },
-            "text": notification.short_text,
-            "long_text": notification.long_text,
+            "purpose": notification.purpose.value,
+            "urgency": notification.urgency.value,
+            "text": notification.sms_text,
+            "subject": notification.subject,
+            "body": notification.body,
             "ack_code": notification.ack_code,
             "language": notification.language,
         }

@@ -46,7 +46,7 @@ def test_sr_list_and_the_boards_filter_leave_drills_out(tmp_path):
     assert [r["summary"] for r in json.loads(drills.output)] == ["DRILL: core down"]
 
 
-def page(sr, due, drill):
+def page(sr, due, drill, step=0):
     return OutboxRecord(
         sr=sr,
         person="li-na",
@@ -54,10 +54,11 @@ def page(sr, due, drill):
         contact_kind="mobile",
         address="+12125550100",
         ack_code="4821",
-        purpose="drill" if drill else "page",
+        purpose="page",
         created=due,
         due=due,
         drill=drill,
+        step=step,
     )
 
 
@@ -67,7 +68,7 @@ def test_a_real_page_is_sent_before_drill_pages_that_fell_due_earlier(tmp_path):
         outbox.enqueue(
             [
                 page("SR-20261124-0001", T0, drill=True),
-                page("SR-20261124-0001", T0 + timedelta(seconds=1), drill=True),
+                page("SR-20261124-0001", T0 + timedelta(seconds=1), drill=True, step=1),
                 page("SR-20261124-0002", T0 + timedelta(seconds=5), drill=False),
             ]
         )

@@ -59,7 +59,7 @@ async def desk(
 
 async def later(engine, clock, minutes: float = 0) -> None:
     await clock.advance(timedelta(minutes=minutes, seconds=3))
-    await engine.tick()
+    await engine.run_once()
 
 
 def sms_to(peer, number):
@@ -97,8 +97,8 @@ async def test_a_live_drill_names_who_was_reached_and_how(
     )
     drill = start_drill(control, scenario, clock.now(), "wang.fang")
     assert DrillRepository(store).running() == [drill]  # the desk shows DRILL meanwhile
-    await engine.tick()
-    await engine.tick()  # Dan's fallbacks
+    await engine.run_once()
+    await engine.run_once()  # Dan's fallbacks
 
     # Every message says it is a drill: the SMS, the first spoken sentence, the mail's subject.
     for person, number in (("ann", ANN), ("ben", BEN), ("cat", CAT)):
@@ -216,7 +216,7 @@ async def test_an_aborted_drill_tells_everyone_paged_that_it_is_over(
     clock = controllable_clock
     (scenario,) = builtin_scenarios(roster)
     drill = start_drill(control, scenario, clock.now(), "wang.fang")
-    await engine.tick()
+    await engine.run_once()
     await twilio_peer.settle()
     await later(engine, clock, minutes=2)
     abort_drill(control, drill.sr, clock.now(), "wang.fang")
@@ -258,12 +258,12 @@ async def test_a_real_emergency_during_a_drill_is_paged_first(
         "wang.fang",
         "phone",
     )
-    await engine.tick()
+    await engine.run_once()
     texts = [m["body"] for m in twilio_peer.messages.values() if m["direction"] == "outbound-api"]
     assert texts and all(real.id in t and not t.startswith("[DRILL]") for t in texts)
     for _ in range(8):
         await clock.advance(timedelta(seconds=1))
-        await engine.tick()
+        await engine.run_once()
     texts = [m["body"] for m in twilio_peer.messages.values() if m["direction"] == "outbound-api"]
     firsts = [t.startswith("[DRILL]") for t in texts]
     assert (

@@ -59,7 +59,7 @@ class Night:
     async def pass_(self, minutes: float = 0) -> None:
         """Let time pass, then one engine pass (with a poll: more than its interval went by)."""
         await self.clock.advance(timedelta(minutes=minutes, seconds=3))
-        await self.engine.tick()
+        await self.engine.run_once()
 
     def kinds(self, sr_id: str) -> list[str]:
         return [e.kind for e in self.control.requests.timeline(sr_id)]

@@ -22,7 +22,7 @@ def in_order(kinds: list[str], *expected: str) -> bool:
 
 async def test_an_emergency_is_chased_until_an_sms_reply_acknowledges_it(night):
     sr = night.register()
-    await night.engine.tick()
+    await night.engine.run_once()
 
     # Step 1: the branch case handler, the engineering GM and the product line's interface
     # person, by voice, SMS and email at once.
@@ -47,6 +47,11 @@ async def test_an_emergency_is_chased_until_an_sms_reply_acknowledges_it(night):
     assert (run.acknowledged_by, run.acknowledged_via) == ("Ji Hua", "sms")
     assert night.control.requests.get(sr.id).status is Status.ACKNOWLEDGED
 
+    await night.pass_()  # everyone else paged is told who took it, once, as they were reached
+    updates = [r for r in night.outbox(sr.id) if r.purpose == "status_update"]
+    assert sorted(r.person for r in updates) == ["chen.case", "gao.gm", "he.pl", "kong.tac"]
+    assert {r.state for r in updates} <= {DeliveryState.SENT, DeliveryState.DELIVERED}
+    assert "taken by Ji Hua" in night.sms_to(CHEN)[-1]
     sent = len(night.peer.messages) + len(night.peer.calls) + len(night.smtp.messages)
     await night.pass_(minutes=60)
     assert len(night.peer.messages) + len(night.peer.calls) + len(night.smtp.messages) == sent
@@ -74,16 +79,19 @@ async def test_an_emergency_is_chased_until_an_sms_reply_acknowledges_it(night):
     assert len(pages) == 8 + 4
     notices = [e for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"]
     assert notices[0].data["people"] == ["ma.csq"] and len(night.mail_to("ma@example.org")) == 1
-    assert kinds[-1] == "acknowledged" or "page_sent" not in kinds[kinds.index("acknowledged") :]
+    timeline = night.control.requests.timeline(sr.id)
+    after = timeline[kinds.index("acknowledged") :]
+    assert {e.data["purpose"] for e in after if e.kind == "page_sent"} == {"status_update"}
     told = [e.kind for e in night.observed]
     assert told[0] is CalloutEventKind.CHAIN_STARTED
     assert told.count(CalloutEventKind.STEP_REACHED) == 2
-    assert told[-1] is CalloutEventKind.ACKNOWLEDGED
+    acknowledged = told.index(CalloutEventKind.ACKNOWLEDGED)
+    assert set(told[acknowledged + 1 :]) <= {CalloutEventKind.NOTIFICATION_SENT}
 
 
 async def test_a_key_press_acknowledges(night):
     sr = night.register()
-    await night.engine.tick()
+    await night.engine.run_once()
     (call,) = night.calls_to(GAO)
     status, answer = await night.peer.press_key(call["sid"], "1")
     assert status == 200 and "Acknowledged" in answer
@@ -98,7 +106,7 @@ async def test_a_key_press_acknowledges(night):
 
 async def test_an_unanswered_chain_is_exhausted_and_says_so(night):
     sr = night.register()
-    await night.engine.tick()
+    await night.engine.run_once()
     for _ in range(2 * 3):  # two rounds of three steps
         await night.pass_(minutes=15)
     run = night.control.callouts.get(sr.id)
@@ -114,7 +122,7 @@ async def test_a_step_that_reaches_nobody_is_skipped_at_once(night):
     # but the product line's interface person is still paged; the fault chain's only step,
     # the branch case handler, reaches nobody at all.
     sr = night.register(site="Beijing", criteria=(), category=Category.FAULT_SUPPORT)
-    await night.engine.tick()
+    await night.engine.run_once()
     run = night.control.callouts.get(sr.id)
     assert run.steps[0].skipped and "case_handler of $branch" in run.steps[0].nobody_for
     assert run.state is RunState.EXHAUSTED
@@ -125,8 +133,8 @@ async def test_a_step_that_reaches_nobody_is_skipped_at_once(night):
 async def test_an_sms_that_fails_for_good_becomes_a_call_at_once(night):
     night.peer.reject(CHEN)  # the carrier refuses the number
     sr = night.register(criteria=())  # a fault, not an emergency: SMS and email
-    await night.engine.tick()
-    await night.engine.tick()  # the fallback is due at once
+    await night.engine.run_once()
+    await night.engine.run_once()  # the fallback is due at once
     records = {(r.channel, r.address): r for r in night.outbox(sr.id)}
     assert records[("sms", CHEN)].state is DeliveryState.FAILED
     assert records[("sms", CHEN)].failure == "permanent"
@@ -135,7 +143,7 @@ async def test_an_sms_that_fails_for_good_becomes_a_call_at_once(night):
     call = records[("voice", CHEN)]
     assert call.attempt == 1 and call.state is DeliveryState.FAILED
     assert call.id > records[("sms", CHEN)].id
-    await night.engine.tick()
+    await night.engine.run_once()
     relay = {(r.channel, r.address): r for r in night.outbox(sr.id)}[("desk", CHEN)]
     assert relay.state is DeliveryState.DELIVERED
     assert len(night.mail_to("chen@example.org")) == 1
@@ -145,13 +153,13 @@ async def test_an_sms_that_fails_for_good_becomes_a_call_at_once(night):
 
 async def test_a_dispatcher_escalates_and_repages_by_hand(night):
     sr = night.register()
-    await night.engine.tick()
+    await night.engine.run_once()
     now = night.clock.now()
     night.control.escalate(sr.id, now, "wang.fang")
-    await night.engine.tick()
+    await night.engine.run_once()
     assert len(night.sms_to(JI)) == 1
     night.control.repage(sr.id, night.clock.now(), "wang.fang")
-    await night.engine.tick()
+    await night.engine.run_once()
     assert len(night.sms_to(JI)) == 2  # a re-page is not held back as a duplicate
     run = night.control.callouts.get(sr.id)
     assert [s.how for s in run.steps] == ["start", "escalated", "repaged"]
@@ -163,7 +171,7 @@ async def test_a_dispatcher_escalates_and_repages_by_hand(night):
 async def test_acknowledging_at_the_desk_cancels_what_was_still_queued(night):
     sr = night.register()
     night.control.acknowledge(sr.id, night.clock.now(), "wang.fang", by="Chen Jie (phone)")
-    await night.engine.tick()
+    await night.engine.run_once()
     assert night.peer.calls == {}
     assert night.sms_to(CHEN) == night.sms_to(GAO) == night.sms_to(HE) == []
     assert {r.state for r in night.outbox(sr.id) if r.purpose == "page"} <= {

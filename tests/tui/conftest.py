@@ -128,7 +128,7 @@ async def night(store, roster, desk):
     )
     CalloutControl(store, roster).start(emergency.id, NOW - timedelta(minutes=4), "phone-desk")
     engine = Engine(store, roster, PluginManager(store=store), desk.clock)
-    await engine.tick()
+    await engine.run_once()
     await engine.aclose()
     return [
         emergency,

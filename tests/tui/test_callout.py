@@ -54,7 +54,7 @@ async def test_the_chain_starts_on_save_and_the_board_follows_it(
         await settle(pilot)
         [chain] = CalloutRepository(store).all()
         assert (chain.chain, chain.state, chain.step) == ("emergency", RunState.RUNNING, 0)
-        await engine.tick()  # step 1 is paged
+        await engine.run_once()  # step 1 is paged
         app.screen.action_refresh_board()
         await settle(pilot)
         cell = callout_cell(app)
@@ -64,7 +64,7 @@ async def test_the_chain_starts_on_save_and_the_board_follows_it(
         assert isinstance(app.screen, DetailScreen)
         await pilot.press("e")  # escalate: step 2 now
         await settle(pilot)
-        await engine.tick()
+        await engine.run_once()
         app.screen.reload()
         await settle(pilot)
         chain = CalloutRepository(store).get(chain.sr)
@@ -82,7 +82,9 @@ async def test_the_chain_starts_on_save_and_the_board_follows_it(
         queued = [
             r for r in OutboxRepository(store).for_sr(chain.sr) if r.state is DeliveryState.QUEUED
         ]
-        assert not queued  # nothing more goes out once someone owns it
+        # No page goes out once someone owns it; the others paged are told who took it.
+        assert {r.purpose for r in queued} == {"status_update"}
+        assert "sh-li-na" not in {r.person for r in queued}
         await pilot.press("escape")
         await settle(pilot)
         assert callout_cell(app) == "✓ Li Na"
@@ -97,7 +99,7 @@ async def test_an_exhausted_chain_flashes_until_seen(make_app, store, engine, de
         [chain] = CalloutRepository(store).all()
         for _ in range(9):  # three steps, three rounds
             await desk.clock.advance(timedelta(minutes=16))
-            await engine.tick()
+            await engine.run_once()
         assert CalloutRepository(store).get(chain.sr).state is RunState.EXHAUSTED
         app.screen.action_refresh_board()
         await settle(pilot)
@@ -119,7 +121,7 @@ async def test_a_failed_page_sent_again_by_another_channel(make_app, store, engi
         await settle(pilot)
         await register_emergency(pilot)
         await settle(pilot)
-        await engine.tick()
+        await engine.run_once()
         outbox = OutboxRepository(store)
         page = outbox.all()[0]
         [sms] = outbox.enqueue(

@@ -83,7 +83,7 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
         (drill,) = DrillRepository(store).all()
         assert RequestRepository(store).get(drill.sr).drill
         assert f"DRILL  {drill.sr}" in text(screen, "#status")
-        await engine.tick()  # the engine pages step 1 through the desk
+        await engine.run_once()  # the engine pages step 1 through the desk
         screen.refresh_progress()
         await settle(pilot)
         assert [(r[0], r[1], r[2]) for r in rows(screen)] == [
@@ -116,7 +116,7 @@ async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock):
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
         await pilot.press("s")
         await settle(pilot)
-        await engine.tick()
+        await engine.run_once()
         screen.refresh_progress()
         await settle(pilot)
         await pilot.press("a")

@@ -12,6 +12,7 @@ from dispatcher.domain.roster import Role, UnitKind
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRepository
+from dispatcher.store.channel_health import ChannelFaults, channel_faults
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,9 @@ def drill_running(store: Store) -> bool:
 
 
 def channel_health(store: Store, timeout: float = 10.0) -> list[ChannelHealth]:
-    """Every channel: disabled ones with their reason, enabled ones after `check()`.
+    """Every channel: disabled ones with their reason, enabled ones after `check()`, and
+    unhealthy whatever `check()` says when the engine saw its sends fault several times in
+    a row (`dispatcher.store.channel_health`).
 
     Runs its own event loop and its own plugin manager, so it is safe in a worker thread and
     never shares a provider connection with the engine.
@@ -64,7 +67,24 @@ def channel_health(store: Store, timeout: float = 10.0) -> list[ChannelHealth]:
             await plugins.aclose()
         return found
 
-    return asyncio.run(check_all())
+    return _with_engine_faults(asyncio.run(check_all()), channel_faults(store))
+
+
+def _with_engine_faults(
+    found: list[ChannelHealth], faults: dict[str, ChannelFaults]
+) -> list[ChannelHealth]:
+    """A channel the engine saw fault several times in a row is unhealthy, whatever its
+    own check says (it may answer a check and still fail every send)."""
+    return [
+        ChannelHealth(
+            h.name,
+            False,
+            f"{faults[h.name].in_a_row} faults in a row; last: {faults[h.name].last}",
+        )
+        if h.name in faults and faults[h.name].unhealthy
+        else h
+        for h in found
+    ]
 
 
 @dataclass(frozen=True)

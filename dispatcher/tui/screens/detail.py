@@ -193,13 +193,19 @@ class DetailScreen(DeskScreen):
                     else record.state.value
                 )
             )
+            # What became of it and why: a delay, a retry, a failure, a cancellation.
+            cell = Text(name_of(state, self.language), style=STATE_STYLES.get(state, ""))
+            if record.detail and record.state.value in ("queued", "failed", "cancelled"):
+                cell.append(f" {escape_line(record.detail)}", style="dim")
             table.add_row(
                 self._local(record.created),
-                f"{record.round + 1}.{record.step + 1}",
+                f"{record.round + 1}.{record.step + 1}"
+                if record.purpose in ("page", "repage")
+                else name_of(record.purpose, self.language),
                 escape_line(view.person_name(record.person, self.language)),
                 escape_line(record.channel),
                 escape_line(record.address),
-                Text(name_of(state, self.language), style=STATE_STYLES.get(state, "")),
+                cell,
             )
 
     def _show_timeline(self, view: RequestView) -> None:

@@ -1,8 +1,8 @@
 """The email channel: one plain-text UTF-8 mail per notification, over TLS, logged in.
 
-The subject leads with what matters and stays short enough for a phone's lock screen; a
-drill says so in the subject and the first line. Mail gives no reply channel here: the
-acknowledgement code is in the body for the person to answer by SMS, call or desk.
+The engine composes the subject and body (a drill marked in both, the acknowledgement code
+in the body); the subject is cut to fit a phone's lock screen. Mail gives no reply channel
+here: the person answers with the code by SMS, call or desk.
 """
 
 from __future__ import annotations
@@ -82,26 +82,12 @@ class SmtpConfig:
 
 
 def subject_line(notification: Notification) -> str:
-    """`short_text` cut at a word to fit a lock screen, a drill marked first."""
-    mark = (
-        ("【演练】" if notification.language == "zh" else "[DRILL] ") if notification.drill else ""
-    )
-    text = mark + " ".join(notification.short_text.split())
+    """The engine's subject (drill mark first) cut at a word to fit a lock screen."""
+    text = " ".join(notification.subject.split())
     if len(text) <= SUBJECT_LIMIT:
         return text
     cut = text[: SUBJECT_LIMIT - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[len(mark) :] else cut) + "…"
-
-
-def mail_body(notification: Notification) -> str:
-    if notification.language == "zh":
-        drill = "*** 演练,并非真实事件 ***\n\n" if notification.drill else ""
-        return f"{drill}{notification.long_text}\n\n服务请求:{notification.sr_id}\n确认码:{notification.ack_code}\n"
-    drill = "*** DRILL - not a real emergency ***\n\n" if notification.drill else ""
-    return (
-        f"{drill}{notification.long_text}\n\nService request: {notification.sr_id}\n"
-        f"Acknowledgement code: {notification.ack_code}\n"
-    )
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 class EmailChannel(ChannelBase):
@@ -136,7 +122,7 @@ class EmailChannel(ChannelBase):
         message["Message-ID"] = make_msgid(
             "dispatcher", domain=parseaddr(self.config.sender)[1].split("@")[-1]
         )
-        message.set_content(mail_body(notification), charset="utf-8")
+        message.set_content(notification.body, charset="utf-8")
         return message
 
     def _connection(self) -> dict[str, Any]:
@@ -247,8 +233,7 @@ class EmailChannel(ChannelBase):
             return self._receipt(Failure.PERMANENT, detail, None)
         else:
             raise error
-        failure = Failure.TRANSIENT if 400 <= code < 500 else Failure.PERMANENT
-        return self._receipt(failure, detail, code)
+        return self._receipt(Failure.for_smtp_code(code), detail, code)
 
     def _receipt(self, failure: Failure, detail: str, code: int | None) -> Receipt:
         detail = redact(one_line(detail), [self.config.password])

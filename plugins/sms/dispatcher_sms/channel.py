@@ -44,15 +44,6 @@ REPLY_WINDOW = timedelta(days=1)  # how far back a poll looks for replies
 REPLY_LIMIT = 200  # newest inbound messages read per poll; also bounds paging
 
 
-def sms_text(notification: Notification) -> str:
-    """The message as sent: drill mark, the engine's short text, how to acknowledge."""
-    if notification.language == "zh":
-        drill = "【演练】" if notification.drill else ""
-        return f"{drill}{notification.short_text} 回复 {notification.ack_code} 确认"
-    drill = "[DRILL] " if notification.drill else ""
-    return f"{drill}{notification.short_text} Reply {notification.ack_code} to acknowledge"
-
-
 class SmsChannel(ChannelBase):
     name = "sms"
     reaches = frozenset({ContactKind.MOBILE})
@@ -68,7 +59,7 @@ class SmsChannel(ChannelBase):
         return self.clock.now() if self.clock is not None else datetime.now(UTC)
 
     async def send(self, notification: Notification) -> Receipt:
-        body = sms_text(notification)
+        body = notification.sms_text  # composed by the engine: code and drill mark in it
         segments = count_segments(body)
         try:
             message = await self.twilio.client.messages.create_async(

@@ -4,7 +4,6 @@ import logging
 
 import pytest
 from dispatcher_sms import SmsChannel, TwilioConfig
-from dispatcher_sms.channel import sms_text
 from dispatcher_sms.segments import count_segments
 
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
@@ -156,8 +155,14 @@ def test_segments_follow_gsm7_and_ucs2_limits(text, segments):
     assert count_segments(text) == segments
 
 
-def test_a_drill_is_marked_in_english():
-    assert sms_text(sample_notification(drill=True)).startswith("[DRILL] ")
+async def test_the_engines_text_goes_as_it_is_with_its_drill_mark_and_code(sms, twilio_peer):
+    notification = sample_notification(NUMBER, drill=True)
+
+    receipt = await sms.send(notification)
+
+    body = twilio_peer.messages[receipt.provider_id]["body"]
+    assert body == notification.sms_text
+    assert body.startswith("[DRILL] ") and body.endswith("Reply 4821 to acknowledge")
 
 
 def test_missing_credentials_disable_the_channel_with_the_reason():

@@ -20,6 +20,18 @@ from dispatcher.plugins import Failure, MissingSetting, Receipt, Settings, one_l
 
 TWILIO_URL_ENV = "DISPATCHER_TWILIO_URL"
 
+# Twilio error codes that mean "try later" whatever the HTTP status says
+# (https://www.twilio.com/docs/api/errors): 20429 Too Many Requests, 20500 Internal Server
+# Error, 20503 Service Unavailable, 14107 SMS send rate limit exceeded, 30001 Queue overflow.
+TRY_LATER_CODES = frozenset({20429, 20500, 20503, 14107, 30001})
+
+
+def failure_for(status: int, code: int | None) -> Failure:
+    """Transient for Twilio's "try later" codes, else as the HTTP status says."""
+    if code in TRY_LATER_CODES:
+        return Failure.TRANSIENT
+    return Failure.for_http_status(status)
+
 
 @dataclass(frozen=True)
 class TwilioConfig:
@@ -70,7 +82,7 @@ class TwilioSession:
     def failed(self, channel: str, error: Exception, segments: int | None = None) -> Receipt:
         """A Receipt for what went wrong talking to Twilio, with no secret in it."""
         if isinstance(error, TwilioRestException):
-            failure = Failure.for_http_status(error.status)
+            failure = failure_for(error.status, error.code)
             detail, code = f"Twilio refused ({error.status}): {error.msg}", error.code
         elif isinstance(error, (aiohttp.ClientError, OSError, asyncio.TimeoutError)):
             failure, code = Failure.TRANSIENT, None

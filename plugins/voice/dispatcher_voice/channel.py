@@ -41,21 +41,18 @@ STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 # Amazon Polly voices through Twilio's <Say>: one per language the roster knows.
 VOICES = {"en": ("Polly.Joanna", "en-US"), "zh": ("Polly.Zhiyu", "cmn-CN")}
 WORDS = {
-    "en": {"drill": "This is a drill.", "press": "Press 1 to acknowledge.", "bye": "Goodbye."},
-    "zh": {"drill": "这是演练。", "press": "确认请按1。", "bye": "再见。"},
+    "en": {"press": "Press 1 to acknowledge.", "bye": "Goodbye."},
+    "zh": {"press": "确认请按1。", "bye": "再见。"},
 }
 
 
 def call_twiml(notification: Notification, gather_url: str | None) -> str:
-    """The message spoken twice, in the recipient's language; inside a `<Gather>` if wanted."""
+    """The engine's spoken text (drill and code already in it) said twice, in the
+    recipient's language; inside a `<Gather>` if wanted."""
     language = notification.language if notification.language in VOICES else "en"
     voice, locale = VOICES[language]
     words = WORDS[language]
-    text = (
-        f"{words['drill']} {notification.spoken_text}"
-        if notification.drill
-        else notification.spoken_text
-    )
+    text = notification.spoken_text
     response = VoiceResponse()
     speaker = (
         response.gather(num_digits=1, action=gather_url, method="POST", timeout=8)

@@ -36,7 +36,12 @@ async def test_a_call_speaks_the_message_twice_and_reports_it_answered(voice, tw
 
     assert receipt.ok and receipt.status is DeliveryStatus.QUEUED
     twiml = twilio_peer.calls[receipt.provider_id]["_twiml"]
-    assert twiml.count("Emergency. The core network is down.</Say>") == 2
+    assert (
+        twiml.count(
+            "Emergency. The core network is down. Your acknowledgement code is 4 8 2 1.</Say>"
+        )
+        == 2
+    )
     assert 'voice="Polly.Joanna"' in twiml and "<Gather" not in twiml
 
     await twilio_peer.settle()
@@ -76,7 +81,7 @@ async def test_a_mandarin_message_is_spoken_in_mandarin(voice, twilio_peer):
 
     twiml = twilio_peer.calls[receipt.provider_id]["_twiml"]
     assert 'language="cmn-CN"' in twiml and 'voice="Polly.Zhiyu"' in twiml
-    assert twiml.count("这是演练。 紧急事件,核心网中断。</Say>") == 2
+    assert twiml.count("这是演练。紧急事件,核心网中断。确认码 4 8 2 1。</Say>") == 2
 
 
 async def test_an_invalid_number_is_permanent_and_a_server_error_transient(voice, twilio_peer):

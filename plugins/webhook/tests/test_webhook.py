@@ -34,7 +34,11 @@ async def test_the_notification_arrives_as_json(http_peer):
     )
     assert body["person"] == {"id": "li.wei", "name": "Li Wei (李伟)"}
     assert body["contact"] == {"kind": "mobile", "address": "+15551230001"}
-    assert body["text"] == "SR-20261124-0007 EMERGENCY: core network down"
+    assert body["text"] == (
+        "[DRILL] SR-20261124-0007 EMERGENCY: core network down Reply 4821 to acknowledge"
+    )
+    assert (body["purpose"], body["urgency"]) == ("page", "emergency")
+    assert body["body"].startswith("*** DRILL") and "4821" in body["body"]
 
 
 @pytest.mark.parametrize(
