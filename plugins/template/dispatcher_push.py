@@ -52,11 +52,8 @@ class PushChannel(ChannelBase):
         self._session = None  # made on first use, inside the engine's event loop
 
     async def send(self, notification):
-        drill = "[DRILL] " if notification.drill else ""
-        text = (
-            f"{drill}{notification.short_text}\n"
-            f"For {notification.recipient.display_name}: code {notification.ack_code}"
-        )
+        # The engine's short text already holds the code and the drill marker: add neither.
+        text = f"{notification.sms_text}\nFor {notification.recipient.display_name}"
         try:
             async with self._client().post(
                 self.url, data=text.encode("utf-8"), headers=self.headers

@@ -65,8 +65,10 @@ async def test_the_engine_keeps_paging_through_the_working_channels(
         engine = Engine(store, roster, plugins, controllable_clock)
         try:
             await engine.tick()
+            await engine.settle()
             await controllable_clock.advance(timedelta(seconds=3))
             await engine.tick()
+            await engine.settle()
         finally:
             await engine.aclose()
         sent = [r for r in control.outbox.for_sr(sr.id) if r.state.value in ("sent", "delivered")]

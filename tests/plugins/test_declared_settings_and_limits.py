@@ -86,12 +86,15 @@ async def test_the_engine_keeps_a_channel_to_its_declared_limit(
         engine = Engine(store, roster, plugins, clock)
         try:
             await engine.tick()
+            await engine.settle()
             first = list(pager.sent)
             await clock.advance(timedelta(seconds=30))
             await engine.tick()
+            await engine.settle()
             within_the_minute = list(pager.sent)
             await clock.advance(timedelta(seconds=31))
             await engine.tick()
+            await engine.settle()
         finally:
             await engine.aclose()
 

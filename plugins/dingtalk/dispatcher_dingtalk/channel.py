@@ -14,7 +14,8 @@ errcode. 130101 ("send too fast": a robot sends at most 20 messages a minute, an
 held back for ten minutes) and -1 (system busy) pass, so they are transient, as are HTTP 429,
 5xx and an unreachable host; 310000 (signature, timestamp, keyword or IP check failed),
 300001 and 300005 (no such token) and every other code are permanent. A group robot reads no
-replies: the person acknowledges by SMS, by a call or at the desk.
+replies: the person acknowledges by SMS, by a call or at the desk. The texts are the engine's
+(`Notification.sms_text`, or `subject` and `body` for markdown), sent as they are.
 """
 
 from __future__ import annotations
@@ -119,32 +120,22 @@ _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~"})
 
 
 def message(notification: Notification, msgtype: str = "text") -> dict:
-    """The robot message for one notification: drill mark, the engine's texts, the code to
-    acknowledge with, and the @-mention of the paged person."""
-    zh = notification.language == "zh"
-    drill = ("【演练】" if zh else "[DRILL] ") if notification.drill else ""
-    code = notification.ack_code
-    how = (
-        f"确认码 {code}:短信回复或告知调度台"
-        if zh
-        else f"Code {code}: reply by SMS or tell the desk to acknowledge"
-    )
+    """The robot message for one notification: the engine's ready texts (which already hold
+    the code and the drill marker) and the @-mention of the paged person."""
     at = mention(notification.contact.address)
     who = f"{notification.recipient.display_name} @{at}"
     if msgtype == "markdown":
-        title = one_line(f"{drill}{notification.short_text}", 60)
+        title = one_line(notification.subject, 60)
         text = "\n\n".join(
             [
                 f"#### {title.translate(_MARKDOWN_SPECIAL)}",
-                notification.long_text.translate(_MARKDOWN_SPECIAL),
-                how.translate(_MARKDOWN_SPECIAL),
+                notification.body.strip().translate(_MARKDOWN_SPECIAL),
                 who,
             ]
         )
         body: dict = {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
     else:
-        content = f"{drill}{notification.short_text}\n{how}\n{who}"
-        body = {"msgtype": "text", "text": {"content": content}}
+        body = {"msgtype": "text", "text": {"content": f"{notification.sms_text}\n{who}"}}
     body["at"] = {"atMobiles": [at], "isAtAll": False}
     return body
 

@@ -33,8 +33,7 @@ async def test_a_signed_text_message_mentions_the_paged_person(robot, robot_sett
     assert body["msgtype"] == "text"
     assert body["at"] == {"atMobiles": ["13812345678"], "isAtAll": False}
     assert body["text"]["content"] == (
-        "SR-20261124-0007 EMERGENCY: core network down\n"
-        "Code 4821: reply by SMS or tell the desk to acknowledge\n"
+        "SR-20261124-0007 EMERGENCY: core network down Reply 4821 to acknowledge\n"
         "Li Wei (李伟) @13812345678"
     )
 
@@ -53,7 +52,8 @@ async def test_a_markdown_message_in_chinese_marks_a_drill_and_escapes_markup(
     assert body["markdown"]["title"] == "【演练】SR-20261124-0007 紧急:核心网中断"
     text = body["markdown"]["text"]
     assert "核心网中断 \\[详情\\]\\(http://x\\.example\\)" in text
-    assert "确认码 4821" in text and text.endswith("李伟) @+14155550101")
+    assert "演练" in text.split("\n\n")[1]  # the engine's drill marker, in the body
+    assert "确认码:4821" in text and text.endswith("李伟) @+14155550101")
     assert body["at"]["atMobiles"] == ["+14155550101"]
 
 

@@ -24,7 +24,8 @@ async def test_a_page_reaches_the_topic_and_refusals_are_classified(http_peer):
         request.route == "/night-duty" and request.headers["Authorization"] == "Bearer t0ken-9f2c"
     )
     assert request.body.decode() == (
-        "[DRILL] SR-20261124-0007 EMERGENCY: core network down\nFor Li Wei (李伟): code 4821"
+        "[DRILL] SR-20261124-0007 EMERGENCY: core network down Reply 4821 to acknowledge\n"
+        "For Li Wei (李伟)"
     )
 
     http_peer.answer(503, "busy", delay=0.2, times=1)  # a slow, then failing, service
