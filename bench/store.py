@@ -1,8 +1,10 @@
-"""A year of one service centre in the store: import, open, append, `sr new`, memory.
+"""A year of one service centre in the store: import, open, append, `sr new`, memory, and
+`store check` / `store repair` over the whole year.
 
 Builds 100,000 SRs (about 2,000 open) with 2,000,000 timeline events as a JSON-lines file,
 imports it with `dispatcher sr import`, then measures. Prints one `name: value` a line.
-Targets: append p99 <= 5 ms; open <= 2 s; `sr new` at a year <= 1.25 x empty; memory <= 300 MB.
+Targets: import <= 60 s; append p99 <= 5 ms; open <= 2 s; `sr new` at a year <= 1.25 x empty;
+memory <= 300 MB; `store check` <= 30 s; `store repair` <= 30 s.
 The generated data is kept in bench/.data (git-ignored) and reused when present.
 """
 
@@ -102,10 +104,15 @@ def year_of_requests(path: Path, end: datetime) -> None:
             out.write(json.dumps(record) + "\n")
 
 
-def run(args: list[str], env: dict[str, str]) -> float:
+def run(args: list[str], env: dict[str, str], timeout: float = 600) -> float:
     started = time.perf_counter()
     subprocess.run(
-        DISPATCHER + args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        DISPATCHER + args,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=timeout,
     )
     return time.perf_counter() - started
 
@@ -190,6 +197,7 @@ def main() -> None:
             check=True,
             capture_output=True,
             text=True,
+            timeout=120,
         ).stdout.split()
         for _ in range(3)
     ]
@@ -206,6 +214,12 @@ def main() -> None:
     print(f"sr_new_empty_seconds: {at_empty:.3f}")
     print(f"sr_new_year_seconds: {at_year:.3f}")
     print(f"sr_new_year_over_empty_ratio: {at_year / at_empty:.2f}")
+
+    print(f"store_check_seconds: {run(['store', 'check'], env):.1f}")
+    copy = WORK / "year-store-repaired"
+    shutil.rmtree(copy, ignore_errors=True)
+    print(f"store_repair_seconds: {run(['store', 'repair', '--into', str(copy)], env):.1f}")
+    shutil.rmtree(copy, ignore_errors=True)
 
     stock = stock_tinydb_latencies()
     print(f"stock_tinydb_append_p50_ms_at_20000: {percentile(stock, 0.50) * 1000:.2f}")

@@ -44,6 +44,7 @@ COMMANDS = {
     "report": "dispatcher.cli.report:report",
     "drill": "dispatcher.cli.drill:drill_group",
     "logs": "dispatcher.cli.logs:logs_command",
+    "store": "dispatcher.cli.store:store_group",
 }
 
 

@@ -11,7 +11,9 @@ import getpass
 import json
 import logging
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any
 
 import click
 
+from dispatcher.cli.terminal import styled
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
 ROSTER_ENV = "DISPATCHER_ROSTER"
@@ -97,8 +100,17 @@ def resolve_actor(actor: str | None) -> str:
         return os.environ.get("USER", "unknown")
 
 
-def open_store(data_dir: Path | None) -> Store:
-    return Store(data_dir or default_data_dir())
+@contextmanager
+def open_store(data_dir: Path | None) -> Iterator[Store]:
+    """The store of `--data`, closed afterwards. While it is damaged, every command ends with
+    one warning line on stderr naming the file and line (`dispatcher store check` for all)."""
+    with Store(data_dir or default_data_dir()) as store:
+        try:
+            yield store
+        finally:
+            line = store.damage_warning()
+            if line:
+                styled(f"warning: {line}", fg="yellow", err=True)
 
 
 def with_store(command: Callable) -> Callable:
@@ -111,6 +123,17 @@ def with_store(command: Callable) -> Callable:
             return command(*args, store=store, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr while stderr is a terminal, nothing on a pipe: yields the
+    function to call with how much more is done."""
+    if not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def to_jsonable(value: Any) -> Any:

@@ -17,6 +17,7 @@ from dispatcher.cli.common import (
     json_option,
     load_roster_for_command,
     now,
+    progress_bar,
     resolve_actor,
     roster_option,
     with_store,
@@ -46,7 +47,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
-from dispatcher.store.transfer import export_records, import_file
+from dispatcher.store.transfer import export_lines, import_file
 
 CHANNEL = "cli"
 
@@ -592,17 +593,33 @@ def reopen(store: Store, sr_id: str, reason: str, actor: str | None, as_json: bo
 
 @sr.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Complete an import that was interrupted: skip requests already imported "
+    "identically, refuse ones that differ.",
+)
 @json_option
 @with_store
-def import_(store: Store, path: Path, as_json: bool) -> None:
-    """Import requests with their timelines from a JSON-lines file (all or nothing)."""
-    summary = import_file(path, RequestRepository(store))
+def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
+    """Import requests with their timelines from a JSON-lines file.
+
+    Every line is checked first; one wrong line, or an id already in the store, imports
+    nothing. If an import is interrupted, run it again with --resume to complete it.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from None
+    with progress_bar(2 * size, "checking and importing") as done:  # the file is read twice
+        summary = import_file(path, RequestRepository(store), resume, done, done)
     if as_json:
         echo_json(summary.__dict__)
     else:
         click.echo(
             f"imported {summary.requests} requests ({summary.open} open) "
             f"and {summary.events} events"
+            + (f"; {summary.skipped} were already imported" if summary.skipped else "")
         )
 
 
@@ -620,9 +637,16 @@ def import_(store: Store, path: Path, as_json: bool) -> None:
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
-    repository = RequestRepository(store)
-    if output is None:
-        export_records(repository, request_filter, sys.stdout)
-        return
-    count = write_output(output, lambda out: export_records(repository, request_filter, out))
+    count, lines = export_lines(RequestRepository(store), request_filter)
+    with progress_bar(count, "exporting") as done:
+
+        def write(out) -> None:
+            for line in lines:
+                out.write(line)
+                done(1)
+
+        if output is None:
+            write(sys.stdout)
+            return
+        write_output(output, write)
     click.echo(f"exported {count} requests to {output}", err=True)

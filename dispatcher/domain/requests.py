@@ -12,7 +12,7 @@ correction is a new event. This module does no I/O and reads no clock: callers p
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -495,21 +495,41 @@ class ServiceRequest:
     # -- records ------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        raw = asdict(self)
-        raw["received"] = self.received.isoformat()
-        raw["criteria"] = list(self.criteria)
-        raw["red_flag"] = (
-            None
-            if self.red_flag is None
+        """The request as plain JSON values, fields in declaration order."""
+        flag = self.red_flag
+        return {
+            "id": self.id,
+            "received": self.received.isoformat(),
+            "category": self.category.value,
+            "summary": self.summary,
+            "severity": self.severity.value,
+            "intake": self.intake.value,
+            "reporter": {
+                "name": self.reporter.name,
+                "phone": self.reporter.phone,
+                "email": self.reporter.email,
+            },
+            "customer": {
+                "name": self.customer.name,
+                "vip": self.customer.vip.value if self.customer.vip else None,
+            },
+            "site": self.site,
+            "product": self.product,
+            "description": self.description,
+            "criteria": list(self.criteria),
+            "owner": {"unit": self.owner.unit, "person": self.owner.person},
+            "level": self.level.value,
+            "status": self.status.value,
+            "red_flag": None
+            if flag is None
             else {
-                "opened": self.red_flag.opened.isoformat(),
-                "closed": self.red_flag.closed.isoformat() if self.red_flag.closed else None,
-            }
-        )
-        raw["customer"]["vip"] = self.customer.vip.value if self.customer.vip else None
-        for key in ("category", "severity", "intake", "level", "status"):
-            raw[key] = getattr(self, key).value
-        return raw
+                "opened": flag.opened.isoformat(),
+                "closed": flag.closed.isoformat() if flag.closed else None,
+            },
+            "drill": self.drill,
+            "callback_attempts": self.callback_attempts,
+            "event_count": self.event_count,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ServiceRequest:
@@ -555,7 +575,8 @@ def parse_id(sr_id: str) -> tuple[date, int]:
     if not match:
         raise DispatcherError(f"'{sr_id}' is not a request id like SR-20261124-0042")
     try:
-        day = datetime.strptime(match.group(1), "%Y%m%d").date()
+        digits = match.group(1)
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         raise DispatcherError(f"'{sr_id}' does not name a real date") from None
     number = int(match.group(2))
@@ -571,7 +592,7 @@ def id_day(sr_id: str) -> date:
 def doc_id(sr_id: str) -> int:
     """The SR's document id in the store, derived from its readable id."""
     day, number = parse_id(sr_id)
-    return int(f"{day:%Y%m%d}") * ID_DAY_FACTOR + number
+    return (day.year * 10_000 + day.month * 100 + day.day) * ID_DAY_FACTOR + number
 
 
 def check_criteria(criteria: tuple[str, ...], extra_ids: frozenset[str] | None = None) -> None:

@@ -46,17 +46,15 @@ from tinydb.table import Document
 
 from dispatcher.errors import StoreError
 from dispatcher.store import files
-from dispatcher.store.partition import (
-    DEFAULT_COMPACT_MIN_BYTES,
-    DEFAULT_COMPACT_RATIO,
-    Partition,
-    reason,
-)
+from dispatcher.store.compaction import DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_RATIO, Policy
+from dispatcher.store.damage import Damage, read_notice, warning, write_notice
+from dispatcher.store.journal import reason
+from dispatcher.store.partition import Partition
 from dispatcher.store.table import PartitionDB
 
 DATA_ENV = "DISPATCHER_DATA"
 SEQUENCES_TABLE = "_sequences"
-_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
+PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 
 __all__ = ["DATA_ENV", "Store", "StoreError", "default_data_dir"]
 
@@ -84,7 +82,7 @@ class Store:
         compact_ratio: float = DEFAULT_COMPACT_RATIO,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self._options = {"compact_min_bytes": compact_min_bytes, "compact_ratio": compact_ratio}
+        self._policy = Policy(compact_min_bytes, compact_ratio)
         try:
             self.data_dir.mkdir(mode=files.DIR_MODE, parents=True, exist_ok=True)
             if os.stat(self.data_dir).st_mode & 0o077:  # made by an older version, or by hand
@@ -95,18 +93,24 @@ class Store:
             raise StoreError(
                 f"cannot create data directory {self.data_dir}: {reason(exc)}"
             ) from None
-        self.live: TinyDB = PartitionDB(Partition(self.data_dir / "live", **self._options))
-        self.counters: TinyDB = PartitionDB(Partition(self.data_dir / "counters", **self._options))
+        self.live: TinyDB = PartitionDB(self._open("live"))
+        self.counters: TinyDB = PartitionDB(self._open("counters"))
         self._archives: dict[str, PartitionDB] = {}
 
     def archive(self, period: str) -> TinyDB:
         """The archive partition of one month ("YYYY-MM"), opened once and then cached."""
-        if not isinstance(period, str) or not _PERIOD.match(period):
+        if not isinstance(period, str) or not PERIOD.match(period):
             raise StoreError(f"archive period must look like 2026-11, not {period!r}")
         if period not in self._archives:
-            directory = self.data_dir / "archive" / period
-            self._archives[period] = PartitionDB(Partition(directory, **self._options))
+            self._archives[period] = PartitionDB(self._open(f"archive/{period}"))
         return self._archives[period]
+
+    def holds_data(self, label: str) -> bool:
+        """Whether a partition ("live", "counters", "archive/2026-11") has anything on disk."""
+        return _has_data(self.data_dir / label)
+
+    def _open(self, label: str) -> Partition:
+        return Partition(self.data_dir / label, label=label, policy=self._policy)
 
     def close_archive(self, period: str) -> None:
         """Drop an archive partition from memory (an importer writing a year does this after
@@ -122,7 +126,7 @@ class Store:
             names = os.listdir(root)
         except OSError as exc:
             raise StoreError(f"cannot read {root}: {reason(exc)}") from None
-        return sorted(name for name in names if _PERIOD.match(name) and _has_data(root / name))
+        return sorted(name for name in names if PERIOD.match(name) and _has_data(root / name))
 
     @contextmanager
     def atomic(self, db: TinyDB | None = None) -> Iterator[None]:
@@ -203,9 +207,33 @@ class Store:
                 if partition.loaded:  # an unloaded partition reads everything on first use
                     partition.refresh()
 
+    def damage(self) -> list[Damage]:
+        """The damage this process has found in the partitions it read, and what the damage
+        notice (`DAMAGED`, written by any process that found damage) lists."""
+        found = {d.describe(): d for p in self._partitions() for d in p.damage}
+        for line in read_notice(self.data_dir):
+            where, _, why = line.partition(": ")
+            file, _, lineno = where.partition(" line ")
+            damage = Damage(file, int(lineno) if lineno.isdigit() else None, why)
+            found.setdefault(damage.describe(), damage)
+        return list(found.values())
+
+    def damage_warning(self) -> str | None:
+        """One line naming what is damaged, or None: for every command and the desk."""
+        found = self.damage()
+        return warning(found) if found else None
+
     def close(self) -> None:
-        for db in [self.live, self.counters, *self._archives.values()]:
-            self._partition(db).close()
+        """Close every partition; damage found meanwhile goes into the damage notice, so
+        that every later command names it, whatever it reads."""
+        found = [d for p in self._partitions() for d in p.damage]
+        if found:
+            write_notice(self.data_dir, [d.describe() for d in self.damage()])
+        for partition in self._partitions():
+            partition.close()
+
+    def _partitions(self) -> list[Partition]:
+        return [self._partition(db) for db in (self.live, self.counters, *self._archives.values())]
 
     def _partition(self, db: TinyDB | None) -> Partition:
         db = db if db is not None else self.live

@@ -10,7 +10,8 @@ A partition directory holds:
     lock            the write lock (flock) of the partition
     snapshot.tmp    a snapshot being written; never read
 
-This module only encodes, decodes and syncs; `partition.py` decides what to do with them.
+This module only encodes, decodes and syncs; `snapshots.py`, `journal.py` and `partition.py`
+decide what to do with them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +36,26 @@ class BadSnapshot(Exception):
     """A snapshot file whose header or checksum does not match its body."""
 
 
-class CorruptLine(Exception):
-    """A journal line that fails its checksum and is not the last line of the file."""
+@dataclass(frozen=True)
+class BadLine:
+    """A complete journal line (it ends in a newline) that fails its checksum or does not
+    decode: damage, never a torn write. `raw` is the line without its newline."""
 
-    def __init__(self, lineno: int) -> None:
-        super().__init__(lineno)
-        self.lineno = lineno
+    lineno: int
+    reason: str
+    raw: bytes
+
+
+@dataclass
+class Scan:
+    """What `scan` found in a run of journal bytes: the good commits with their line numbers,
+    the damaged lines, how many bytes the complete lines span, and whether an unterminated
+    last line (a torn write, the only thing that may be dropped) follows them."""
+
+    commits: list[tuple[int, dict]] = field(default_factory=list)
+    bad: list[BadLine] = field(default_factory=list)
+    used: int = 0
+    torn: bool = False
 
 
 def journal_name(generation: int) -> str:
@@ -63,73 +79,95 @@ def encode_line(payload: bytes) -> bytes:
     return b"%08x " % zlib.crc32(payload) + payload + b"\n"
 
 
-def _decode_line(raw: bytes) -> dict | None:
-    """The commit in one journal line (without its newline), or None if it is damaged."""
+def _decode_line(raw: bytes, parse: bool) -> dict | str:
+    """The commit in one journal line (without its newline), or why it is damaged. Without
+    `parse` only the checksum is verified (the commit is then an empty dict)."""
     if len(raw) < 10 or raw[8:9] != b" ":
-        return None
+        return "not a journal line"
     try:
         crc = int(raw[:8], 16)
     except ValueError:
-        return None
+        return "not a journal line"
     body = raw[9:]
     if zlib.crc32(body) != crc:
-        return None
+        return "checksum mismatch"
+    if not parse:
+        return {}
     try:
         value = json.loads(body)
     except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+        return "not JSON"
+    return value if isinstance(value, dict) else "not a commit"
 
 
-def scan(buf: bytes, first_lineno: int) -> tuple[list[dict], int, bool]:
+def scan(buf: bytes, first_lineno: int, parse: bool = True) -> Scan:
     """Decode the journal bytes `buf`, whose first line is line `first_lineno` of the file.
 
-    Returns the commits, how many bytes of `buf` they span, and whether a torn tail follows
-    them (an incomplete last line, or a last complete line that fails its checksum). A damaged
-    line with complete lines after it raises CorruptLine: acknowledged data lies beyond it.
+    Every complete line is either a commit or damage (`Scan.bad`); only bytes after the last
+    newline are a torn write. Without `parse`, lines are only checked against their checksums.
     """
+    found = Scan()
     lines = buf.split(b"\n")
-    tail = lines.pop()
-    commits: list[dict] = []
-    used = 0
-    last = len(lines) - 1
+    found.torn = bool(lines.pop())
     for index, raw in enumerate(lines):
-        commit = _decode_line(raw)
-        if commit is None:
-            if index == last:
-                return commits, used, True
-            raise CorruptLine(first_lineno + index)
-        commits.append(commit)
-        used += len(raw) + 1
-    return commits, used, bool(tail)
+        commit = _decode_line(raw, parse)
+        if isinstance(commit, str):
+            found.bad.append(BadLine(first_lineno + index, commit, raw))
+        else:
+            found.commits.append((first_lineno + index, commit))
+        found.used += len(raw) + 1
+    return found
 
 
-def read_header(path: Path) -> int | None:
-    """The generation named by a snapshot's header, or None when there is no snapshot."""
+def read_header(path: Path) -> tuple[int, int] | None:
+    """(generation, the file size the header promises) of a snapshot, or None when there is
+    no snapshot file. Raises BadSnapshot for a header that is not one."""
     try:
         with open(path, "rb") as handle:
             line = handle.readline(80)
     except FileNotFoundError:
         return None
+    return _header(line)
+
+
+def _header(line: bytes) -> tuple[int, int]:
     parts = line.split()
-    if len(parts) != 4 or parts[0] != _MAGIC or not parts[1].isdigit():
+    if (
+        len(parts) != 4
+        or parts[0] != _MAGIC
+        or not parts[1].isdigit()
+        or not parts[3].isdigit()
+        or not line.endswith(b"\n")
+    ):
         raise BadSnapshot("bad header")
-    return int(parts[1])
+    return int(parts[1]), len(line) + int(parts[3])
 
 
-def read_snapshot(path: Path) -> tuple[int, dict, dict, int] | None:
-    """(generation, tables, high-water doc_ids, file size) of a snapshot, or None if absent."""
+def header_generation(data: bytes) -> int | None:
+    """The generation a snapshot's bytes name, if at least their header is readable."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
+        return _header(data[: data.find(b"\n") + 1])[0]
+    except BadSnapshot:
         return None
+
+
+def verify_snapshot(data: bytes) -> int:
+    """The generation of a snapshot's bytes whose header, length and checksum match its body;
+    BadSnapshot otherwise."""
     header, _, body = data.partition(b"\n")
-    parts = header.split()
-    if len(parts) != 4 or parts[0] != _MAGIC or not parts[1].isdigit():
-        raise BadSnapshot("bad header")
-    if len(body) != int(parts[3]) or zlib.crc32(body) != int(parts[2], 16):
+    generation, size = _header(header + b"\n")
+    if len(data) != size:
+        raise BadSnapshot(f"truncated: {len(data)} of {size} bytes")
+    if zlib.crc32(body) != int(header.split()[2], 16):
         raise BadSnapshot("checksum mismatch")
+    return generation
+
+
+def parse_snapshot(data: bytes) -> tuple[int, dict, dict]:
+    """(generation, tables, high-water doc_ids) of a snapshot's bytes; BadSnapshot if its
+    header, length or checksum do not match its body, or the body is not a snapshot."""
+    generation = verify_snapshot(data)
+    body = data[data.find(b"\n") + 1 :]
     try:
         value = json.loads(body)
         tables = {
@@ -139,7 +177,7 @@ def read_snapshot(path: Path) -> tuple[int, dict, dict, int] | None:
         high = {name: int(n) for name, n in value.get("high", {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BadSnapshot("unreadable body") from exc
-    return int(parts[1]), tables, high, len(data)
+    return generation, tables, high
 
 
 # The journals hold customers' names and numbers: only their owner may read them, whatever

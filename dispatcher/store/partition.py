@@ -1,160 +1,84 @@
 """One partition: its tables in memory, kept equal to its snapshot and journal on disk.
 
-Writes run between `begin()` and `end()` (see `writing()`): the first one takes the
-partition's file lock and catches up with what other processes appended; every change to the
-in-memory tables goes through `put`/`delete`/`clear`/`drop`, which keep an undo log; the
-outermost `end()` turns the undo log into one journal line, appends and fsyncs it, and
-releases the lock. On an exception the undo log restores memory, back to the savepoint of the
-block that raised.
+Writes run between `begin` and `end` (see `writing()`): the first one takes the partition's
+file lock, catches up with what other processes appended and refuses if the partition is
+damaged; every change to the tables goes through `put`/`delete`/`clear`/`drop`, which keep
+the undo log (`undo.py`); the outermost end turns the log into one journal line, appends and
+fsyncs it (`journal.py`), compacts when due (`compaction.py`) and releases the lock.
 
 Reads call `refresh()`: one fstat of the journal tells whether another process appended to it
-(the file grew) or compacted the partition (the file was unlinked).
-
-Opening a partition reads nothing: the snapshot and journal are loaded by the first read or
-write that needs the tables. `append_new()` adds documents with new doc ids as one commit
-without loading at all: under the file lock it reads only the snapshot's header and the
-journal's last line.
+(the file grew) or compacted the partition (the file was unlinked). Opening reads nothing: the
+tables are loaded (`snapshots.load`) by the first read or write that needs them. Damage found
+on the way is kept in `damage`; reads go on with what could be read. `append_new()` adds new
+documents without loading, after `snapshots.quick_check` and a checksum pass over the journal.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from dispatcher.errors import StoreError
-from dispatcher.store import files
-
-_DOC, _CREATE, _CLEAR, _DROP = "doc", "create", "clear", "drop"
-_MISSING = object()
-
-DEFAULT_COMPACT_MIN_BYTES = 8 * 1024 * 1024
-DEFAULT_COMPACT_RATIO = 1.0
+from dispatcher.store import compaction, files, snapshots
+from dispatcher.store.damage import Damage, DuplicateId, StoreDamaged, ids_in_line
+from dispatcher.store.journal import Journal, store_errors
+from dispatcher.store.lock import FileLock
+from dispatcher.store.undo import LoggedTables, apply_commit
 
 
-def reason(exc: OSError) -> str:
-    """An OSError as the lower-case phrase a one-line message needs."""
-    if exc.errno:
-        return os.strerror(exc.errno).lower()
-    return str(exc) or type(exc).__name__
-
-
-class Partition:
-    """The tables of one partition directory, shared by every process that opens it."""
+class Partition(LoggedTables):
+    """The tables of one partition directory, shared by every process that opens it.
+    `label` names it in messages ("live", "archive/2026-11")."""
 
     def __init__(
         self,
         directory: Path,
         *,
-        compact_min_bytes: int = DEFAULT_COMPACT_MIN_BYTES,
-        compact_ratio: float = DEFAULT_COMPACT_RATIO,
+        label: str | None = None,
+        policy: compaction.Policy | None = None,
     ) -> None:
+        super().__init__()
         self.directory = directory
-        self.tables: dict[str, dict[int, dict]] = {}
-        self.high: dict[str, int] = {}  # highest doc_id ever used per table, since its truncation
-        self.version = 0  # bumped on every change in memory; tables drop query caches on it
+        self.label = label or directory.name
         self.mutex = threading.RLock()
-        self._compact_min_bytes = compact_min_bytes
-        self._compact_ratio = compact_ratio
+        self.damage: list[Damage] = []
+        self.loaded = False  # the tables are read on first use (`_ensure_loaded`)
+        self._policy = policy or compaction.Policy()
         self._compact_retry_at = 0
         self._depth = 0
-        self._undo: list[tuple] = []
-        self._fd = -1
-        self._generation = 0
+        self._journal: Journal | None = None
+        self._snapshot_generation: int | None = None
         self._pos = 0  # bytes of the journal applied to memory
         self._lineno = 1  # line number of the next journal line
         self._snapshot_size = 0
-        self._locked = False
         self._closed = False
-        self.loaded = False  # the tables are read on first use (`_ensure_loaded`)
-        try:
+        with store_errors(f"cannot open {directory}"):
             directory.mkdir(mode=files.DIR_MODE, parents=True, exist_ok=True)
-            self._lock_fd = os.open(directory / files.LOCK, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
-        except OSError as exc:
-            raise StoreError(f"cannot open {directory}: {reason(exc)}") from None
-
-    # -- paths -------------------------------------------------------------------------------
-
-    @property
-    def journal_path(self) -> Path:
-        return self.directory / files.journal_name(self._generation)
-
-    @property
-    def snapshot_path(self) -> Path:
-        return self.directory / files.SNAPSHOT
-
-    # -- the file lock -----------------------------------------------------------------------
-
-    @contextmanager
-    def _file_lock(self) -> Iterator[None]:
-        if self._locked:
-            yield
-            return
-        self._lock()
-        try:
-            yield
-        finally:
-            self._unlock()
-
-    def _lock(self) -> None:
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-        except OSError as exc:
-            raise StoreError(f"cannot lock {self.directory / files.LOCK}: {reason(exc)}") from None
-        self._locked = True
-
-    def _unlock(self) -> None:
-        self._locked = False
-        fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        self._lock = FileLock(directory / files.LOCK)
 
     # -- loading and catching up -------------------------------------------------------------
 
     def _ensure_loaded(self) -> None:
         """Read the partition now if this process has not yet (call with `mutex` held)."""
         if not self.loaded:
-            with self._file_lock():
+            with self._lock.held():
                 self._load_locked()
 
     def _load_locked(self) -> None:
-        """Read the snapshot and replay its journal; tidy what a crashed compaction left."""
-        try:
-            snapshot = files.read_snapshot(self.snapshot_path)
-        except files.BadSnapshot as exc:
-            raise StoreError(
-                f"{self.snapshot_path} is damaged ({exc}); refusing to open it"
-            ) from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.snapshot_path}: {reason(exc)}") from None
-        generation, tables, high, size = snapshot or (0, {}, {}, 0)
-        try:
-            for stale in files.journal_generations(self.directory):
-                if stale != generation:
-                    os.unlink(self.directory / files.journal_name(stale))
-            tmp = self.directory / files.SNAPSHOT_TMP
-            if tmp.exists():
-                tmp.unlink()
-            path = self.directory / files.journal_name(generation)
-            created = not path.exists()
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, files.FILE_MODE)
-            if created:
-                files.sync_directory(self.directory)
-        except OSError as exc:
-            raise StoreError(f"cannot open {self.directory}: {reason(exc)}") from None
-        if self._fd >= 0:
-            os.close(self._fd)
-        self._fd, self._generation, self._pos, self._lineno = fd, generation, 0, 1
-        self.tables, self.high, self._snapshot_size = tables, high, size
+        image = snapshots.load(self.directory, self.label)
+        journal = Journal(self.directory, image.current)
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = journal
+        self._snapshot_generation = image.generation
+        self._pos, self._lineno, self._snapshot_size = image.pos, image.lineno, image.snapshot_size
+        self.tables, self.high, self.damage = image.tables, image.high, image.damage
         self.version += 1
         self.loaded = True
-        try:
-            self._read_journal()
-        except BaseException:
-            self.loaded = False  # the next use reads it all again
-            raise
+        self._read_journal()  # what was appended between reading the file and opening it
 
     def refresh(self) -> None:
         """Catch up with other processes' commits (call with `mutex` held)."""
@@ -163,146 +87,44 @@ class Partition:
             return  # inside a write the file lock is held: nobody else can have written
         if not self.loaded:
             self._ensure_loaded()
-            return
-        try:
-            stat = os.fstat(self._fd)
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.journal_path}: {reason(exc)}") from None
-        if stat.st_nlink == 0:
-            self._follow_generation()
-        elif stat.st_size > self._pos:
+        elif self._journal.unlinked():  # another process compacted: read the new pair
+            with self._lock.held():
+                self._load_locked()
+        elif self._journal.size() > self._pos:
             self._read_journal()
 
     def _sync_locked(self) -> None:
-        """Under the file lock: the snapshot's header says which generation is current."""
-        if not self.loaded:
+        """Under the file lock: catch up, reloading if the snapshot changed meanwhile."""
+        current = snapshots.current_generation(self.directory)
+        if not self.loaded or self._journal.unlinked() or current != self._snapshot_generation:
             self._load_locked()
-            return
-        current = self._current_generation()
-        if current == self._generation:
+        else:
             self._read_journal()
-        elif not (current == self._generation + 1 and self._switch(current)):
-            self._load_locked()
 
-    def _current_generation(self) -> int:
-        """The generation the snapshot's header names (0 without a snapshot)."""
-        try:
-            return files.read_header(self.snapshot_path) or 0
-        except files.BadSnapshot as exc:
-            raise StoreError(
-                f"{self.snapshot_path} is damaged ({exc}); refusing to open it"
-            ) from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.snapshot_path}: {reason(exc)}") from None
-
-    def _follow_generation(self) -> None:
-        """The journal was unlinked: another process compacted. Move to the new generation."""
-        try:
-            current = files.read_header(self.snapshot_path) or 0
-        except (files.BadSnapshot, OSError):
-            current = -1
-        if current == self._generation + 1 and self._switch(current):
+    def _read_journal(self) -> None:
+        """Apply the complete journal lines past `_pos`; a damaged one is noted in `damage`
+        (after a second look under the file lock) and skipped, never dropped from the file."""
+        journal = self._journal
+        size = journal.size()
+        if size <= self._pos:
             return
-        with self._file_lock():
-            self._load_locked()
-
-    def _switch(self, generation: int) -> bool:
-        """Finish the old journal, whose end the new snapshot covers, then open the new one."""
-        self._read_journal(final=True)
-        try:
-            fd = os.open(self.directory / files.journal_name(generation), os.O_RDWR | os.O_APPEND)
-            self._snapshot_size = os.stat(self.snapshot_path).st_size
-        except OSError:
-            return False  # compacted again meanwhile: the caller reloads
-        os.close(self._fd)
-        self._fd, self._generation, self._pos, self._lineno = fd, generation, 0, 1
-        for stale in files.journal_generations(self.directory):
-            if stale < generation:
-                with suppress(OSError):
-                    os.unlink(self.directory / files.journal_name(stale))
-        self._read_journal()
-        return True
-
-    def _read_journal(self, final: bool = False) -> None:
-        """Apply the journal lines past `_pos`; drop a torn tail (truncate it if locked)."""
-        path = self.journal_path
-        try:
-            size = os.fstat(self._fd).st_size
-            if size <= self._pos:
-                return
-            buf = os.pread(self._fd, size - self._pos, self._pos)
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {reason(exc)}") from None
-        try:
-            commits, used, torn = files.scan(buf, self._lineno)
-        except files.CorruptLine as exc:
-            if not self._locked and not final:
-                with self._file_lock():  # confirm with no writer mid-append
-                    self._sync_locked()
-                return
-            raise StoreError(
-                f"{path}: line {exc.lineno} is damaged and later lines follow it; refusing to open it"
-            ) from None
-        for offset, commit in enumerate(commits):
-            try:
-                self._apply(commit)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                raise StoreError(
-                    f"{path}: line {self._lineno + offset} is not a valid commit; refusing to open it"
-                ) from None
-        self._pos += used
-        self._lineno += len(commits)
-        if commits:
-            self.version += 1
-        if torn and not final:
-            self._drop_torn_tail()
-
-    def _drop_torn_tail(self) -> None:
-        """Truncate an incomplete last line, but only under the lock: it may be mid-write."""
-        if not self._locked:
-            try:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                return  # a writer holds the lock; the line may be in progress
-            self._locked = True
-            try:
+        found = files.scan(journal.read(self._pos, size), self._lineno)
+        if found.bad and not self._lock.locked:
+            with self._lock.held():  # confirm with no writer mid-append
                 self._sync_locked()
-            finally:
-                self._unlock()
             return
-        self._truncate_torn(self._pos)
-
-    def _truncate_torn(self, offset: int) -> None:
-        """Under the lock: cut the journal back to `offset`, the end of its last good line."""
-        try:
-            os.ftruncate(self._fd, offset)
-            os.fsync(self._fd)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot repair {self.journal_path}: {reason(exc)}; its last line is torn"
-            ) from None
-
-    def _apply(self, commit: dict) -> None:
-        for name, change in commit["t"].items():
-            if change.get("drop"):
-                self.tables.pop(name, None)
-                self.high.pop(name, None)
-                continue
-            table = self.tables.get(name)
-            if table is None or change.get("clear"):
-                table = self.tables[name] = {}
-                self.high[name] = 0
-            for doc_id in change.get("del", ()):
-                table.pop(doc_id, None)
-            sets = change.get("set")
-            if sets:
-                high = self.high.get(name, 0)
-                for key, doc in sets.items():
-                    doc_id = int(key)
-                    table[doc_id] = doc
-                    if doc_id > high:
-                        high = doc_id
-                self.high[name] = high
+        name = f"{self.label}/{journal.path.name}"
+        for lineno, commit in found.commits:
+            try:
+                apply_commit(self.tables, self.high, commit)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                self.damage.append(Damage(name, lineno, "not a valid commit"))
+        for bad in found.bad:
+            self.damage.append(Damage(name, bad.lineno, bad.reason, ids_in_line(bad.raw[9:])))
+        self._pos += found.used
+        self._lineno += len(found.commits) + len(found.bad)
+        if found.commits:
+            self.version += 1
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -317,26 +139,24 @@ class Partition:
             raise
         self._end(mark, failed=False)
 
-    @property
-    def in_write(self) -> bool:
-        return self._depth > 0
-
     def _begin(self) -> int:
         self.mutex.acquire()
         try:
             self._check_open()
             if self._depth == 0:
-                self._lock()
+                self._lock.acquire()
                 try:
                     self._sync_locked()
+                    if self.damage:
+                        raise StoreDamaged(self.damage)
                 except BaseException:
-                    self._unlock()
+                    self._lock.release()
                     raise
         except BaseException:
             self.mutex.release()
             raise
         self._depth += 1
-        return len(self._undo)
+        return self._undo.mark()
 
     def _end(self, mark: int, failed: bool) -> None:
         try:
@@ -350,19 +170,20 @@ class Partition:
                         self._maybe_compact()
                 finally:
                     self._undo.clear()
-                    self._unlock()
+                    self._lock.release()
         finally:
             self._depth -= 1
             self.mutex.release()
 
     def append_new(self, docs: dict[str, dict[int, dict]]) -> None:
-        """Insert documents whose doc ids the caller knows are new, as one commit.
+        """Insert new documents as one commit; DuplicateId if any id is taken.
 
-        When this process has loaded the partition, this is an ordinary write, so memory stays
-        equal to disk. Otherwise, under the file lock, only the snapshot's header and the
-        journal's last line are read: a torn tail is truncated as any writer would, the line
-        is appended and synced, and nothing is parsed. A journal grown past the compaction
-        threshold is loaded and compacted by the ordinary write path instead.
+        When this process has loaded the partition, this is an ordinary write. Otherwise,
+        under the file lock, the snapshot's header and size and every journal line's checksum
+        are verified (StoreDamaged if anything is wrong), a torn tail is cut as any writer
+        would, and the line is appended and synced; no document is parsed. The caller
+        guarantees that the ids are new (a sequence it owns). A journal due for compaction is
+        loaded and compacted by the ordinary write path instead.
         """
         if not any(docs.values()):
             return
@@ -370,190 +191,56 @@ class Partition:
             self._check_open()
             if not self.loaded and not self._depth:
                 payload = files.dumps(
-                    {
-                        "t": {
-                            name: {"set": {int(doc_id): doc for doc_id, doc in table.items()}}
-                            for name, table in docs.items()
-                            if table
-                        }
-                    }
+                    {"t": {name: {"set": table} for name, table in docs.items() if table}}
                 )
-                self._lock()
-                try:
+                with self._lock.held():
                     if self._append_unloaded_locked(payload):
                         return
-                finally:
-                    self._unlock()
             with self.writing():  # loads the partition if need be, and compacts when due
                 for name, table in docs.items():
+                    existing = self.tables.get(name, {})
                     for doc_id, doc in table.items():
+                        if int(doc_id) in existing:
+                            raise DuplicateId(
+                                f"{self.label}/{name}: document {doc_id} already exists; "
+                                "an id is never reused"
+                            )
                         self.put(name, int(doc_id), doc)
 
     def _append_unloaded_locked(self, payload: bytes) -> bool:
-        """Append one commit to the current journal without loading; False if the journal is
-        due for compaction (the caller then writes through a loaded partition)."""
-        generation = self._current_generation()
-        path = self.directory / files.journal_name(generation)
-        try:
-            stat = os.fstat(self._fd) if self._fd >= 0 else None
-            if stat is None or stat.st_nlink == 0 or generation != self._generation:
-                created = not path.exists()
-                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, files.FILE_MODE)
-                if created:
-                    files.sync_directory(self.directory)
-                if self._fd >= 0:
-                    os.close(self._fd)
-                self._fd, self._generation = fd, generation
-            size = os.fstat(self._fd).st_size
-            self._snapshot_size = os.stat(self.snapshot_path).st_size if generation else 0
-        except OSError as exc:
-            raise StoreError(f"cannot open {path}: {reason(exc)}") from None
-        if size >= max(self._compact_min_bytes, self._compact_ratio * self._snapshot_size):
+        quick = snapshots.quick_check(self.directory, self.label)
+        if quick.damage:
+            self.damage = quick.damage
+            raise StoreDamaged(quick.damage)
+        journal = self._journal
+        if journal is None or journal.generation != quick.generation or journal.unlinked():
+            if journal is not None:
+                journal.close()
+            journal = self._journal = Journal(self.directory, quick.generation)
+        self._snapshot_size = quick.snapshot_size
+        if self._policy.due(journal.size(), quick.snapshot_size):
             return False
-        start = self._last_line_start(size)
-        try:
-            buf = os.pread(self._fd, size - start, start)
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {reason(exc)}") from None
-        _, used, torn = files.scan(buf, 1)  # at most one complete line: never CorruptLine
-        if torn:
-            self._truncate_torn(start + used)
-        start += used
-        line = files.encode_line(payload)
-        try:
-            files.write_all(self._fd, line)
-            files.sync_data(self._fd)
-        except OSError as exc:
-            self._truncate_to(start)
-            raise StoreError(
-                f"cannot save to {path}: {reason(exc)}; the change was not saved"
-            ) from None
+        bad = journal.append_if_sound(files.encode_line(payload))
+        if bad:
+            name = f"{self.label}/{journal.path.name}"
+            self.damage = [Damage(name, line.lineno, line.reason) for line in bad]
+            raise StoreDamaged(self.damage)
         return True
-
-    def _last_line_start(self, size: int) -> int:
-        """The offset where the journal's last complete line begins (or its torn tail, if it
-        has no complete line), reading backwards from the end."""
-        path = self.journal_path
-        chunk = 64 * 1024
-        while True:
-            start = max(0, size - chunk)
-            try:
-                buf = os.pread(self._fd, size - start, start)
-            except OSError as exc:
-                raise StoreError(f"cannot read {path}: {reason(exc)}") from None
-            last = buf.rfind(b"\n")
-            if last >= 0:
-                before = buf.rfind(b"\n", 0, last)
-                if before >= 0:
-                    return start + before + 1
-            if start == 0:
-                return 0
-            chunk *= 4
-
-    def table_for_write(self, name: str) -> dict[int, dict]:
-        table = self.tables.get(name)
-        if table is None:
-            table = self.tables[name] = {}
-            self.high[name] = 0
-            self._undo.append((_CREATE, name))
-        return table
-
-    def put(self, name: str, doc_id: int, doc: dict) -> None:
-        table = self.table_for_write(name)
-        high = self.high[name]
-        self._undo.append((_DOC, name, doc_id, table.get(doc_id, _MISSING), high))
-        table[doc_id] = doc
-        if doc_id > high:
-            self.high[name] = doc_id
-        self.version += 1
-
-    def delete(self, name: str, doc_id: int) -> None:
-        old = self.tables[name].pop(doc_id)
-        self._undo.append((_DOC, name, doc_id, old, self.high[name]))
-        self.version += 1
-
-    def clear(self, name: str) -> None:
-        old = self.tables.get(name)
-        if old is None:
-            self.table_for_write(name)
-            return
-        self._undo.append((_CLEAR, name, old, self.high[name]))
-        self.tables[name] = {}
-        self.high[name] = 0
-        self.version += 1
-
-    def drop(self, name: str) -> None:
-        old = self.tables.pop(name, None)
-        if old is not None:
-            self._undo.append((_DROP, name, old, self.high.pop(name, 0)))
-            self.version += 1
-
-    def _rollback(self, mark: int) -> None:
-        undo = self._undo
-        while len(undo) > mark:
-            entry = undo.pop()
-            kind, name = entry[0], entry[1]
-            if kind is _DOC:
-                _, _, doc_id, old, high = entry
-                if old is _MISSING:
-                    self.tables[name].pop(doc_id, None)
-                else:
-                    self.tables[name][doc_id] = old
-                self.high[name] = high
-            elif kind is _CREATE:
-                self.tables.pop(name, None)
-                self.high.pop(name, None)
-            else:
-                self.tables[name] = entry[2]
-                self.high[name] = entry[3]
-        self.version += 1
-
-    def _changes(self) -> dict:
-        """The undo log as one commit: per table, the final state of what it touched."""
-        touched: dict[str, dict[int, None]] = {}
-        reset: set[str] = set()
-        for entry in self._undo:
-            ids = touched.setdefault(entry[1], {})
-            if entry[0] is _DOC:
-                ids[entry[2]] = None
-            elif entry[0] is not _CREATE:
-                reset.add(entry[1])
-        changes: dict[str, dict] = {}
-        for name, ids in touched.items():
-            table = self.tables.get(name)
-            if table is None:
-                changes[name] = {"drop": 1}
-                continue
-            change: dict = {}
-            if name in reset:
-                change["clear"] = 1
-            removed = [doc_id for doc_id in ids if doc_id not in table]
-            if removed and name not in reset:
-                change["del"] = removed
-            sets = {doc_id: table[doc_id] for doc_id in ids if doc_id in table}
-            if sets:
-                change["set"] = sets
-            changes[name] = change
-        return changes
 
     def _commit(self) -> None:
         try:
-            payload = files.dumps({"t": self._changes()})
+            payload = files.dumps(self._undo.commit(self.tables))
         except (TypeError, ValueError):
             self._rollback(0)
             raise
-        line = files.encode_line(payload)
-        start = self._pos
+        journal = self._journal
         try:
-            files.write_all(self._fd, line)
-            files.sync_data(self._fd)
-        except OSError as exc:
-            self._truncate_to(start)
+            if journal.size() > self._pos:  # an unterminated tail: `_sync_locked` read the rest
+                journal.cut_torn_tail(self._pos)
+            self._pos = journal.append(files.encode_line(payload))
+        except StoreError:
             self._rollback(0)
-            raise StoreError(
-                f"cannot save to {self.journal_path}: {reason(exc)}; the change was not saved"
-            ) from None
-        self._pos = start + len(line)
+            raise
         self._lineno += 1
         # From now on memory holds the documents exactly as a replay would read them back,
         # sharing nothing with the objects the caller passed in.
@@ -562,24 +249,18 @@ class Partition:
             for key, doc in change.get("set", {}).items():
                 table[int(key)] = doc
 
-    def _truncate_to(self, offset: int) -> None:
-        try:
-            os.ftruncate(self._fd, offset)
-            os.fsync(self._fd)
-        except OSError:
-            pass  # the next writer finds the torn tail under the lock and truncates it
-
     # -- compaction --------------------------------------------------------------------------
 
     def _maybe_compact(self) -> None:
-        threshold = max(self._compact_min_bytes, self._compact_ratio * self._snapshot_size)
-        if self._pos < threshold or self._pos < self._compact_retry_at:
+        if self._pos < self._compact_retry_at or not self._policy.due(
+            self._pos, self._snapshot_size
+        ):
             return
         try:
             self._compact_locked()
         except StoreError:
             # The commit itself is safe in the journal; try again after more growth.
-            self._compact_retry_at = self._pos + self._compact_min_bytes
+            self._compact_retry_at = self._pos + self._policy.min_bytes
 
     def compact(self) -> None:
         """Write a snapshot of the partition now and start a new, empty journal."""
@@ -587,41 +268,21 @@ class Partition:
             self._check_open()
             if self._depth:
                 raise StoreError(f"cannot compact {self.directory} inside an atomic block")
-            with self._file_lock():
+            with self._lock.held():
                 self._sync_locked()
+                if self.damage:
+                    raise StoreDamaged(self.damage)
                 self._compact_locked()
 
     def _compact_locked(self) -> None:
-        directory = self.directory
-        generation = self._generation + 1
-        new_journal = directory / files.journal_name(generation)
-        fd = -1
-        try:
-            size = files.write_snapshot(directory, generation, self.tables, self.high)
-            fd = os.open(
-                new_journal, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, files.FILE_MODE
-            )
-            os.replace(directory / files.SNAPSHOT_TMP, self.snapshot_path)
-        except OSError as exc:
-            if fd >= 0:
-                os.close(fd)
-            for leftover in (new_journal, directory / files.SNAPSHOT_TMP):
-                with suppress(OSError):
-                    leftover.unlink()
-            raise StoreError(
-                f"cannot compact {directory}: {reason(exc)}; nothing was lost"
-            ) from None
-        old_journal = self.journal_path
-        os.close(self._fd)
-        self._fd, self._generation, self._pos, self._lineno = fd, generation, 0, 1
-        self._snapshot_size = size
+        generation = self._journal.generation + 1
+        size = compaction.install_snapshot(self.directory, generation, self.tables, self.high)
+        self._journal.close()
+        self._journal = Journal(self.directory, generation, create=False)
+        self._snapshot_generation = generation
+        self._pos, self._lineno, self._snapshot_size = 0, 1, size
         self._compact_retry_at = 0
-        try:
-            files.sync_directory(directory)
-            old_journal.unlink()
-            files.sync_directory(directory)
-        except OSError as exc:
-            raise StoreError(f"cannot compact {directory}: {reason(exc)}") from None
+        compaction.drop_superseded(self.directory, generation)
 
     # -- closing -----------------------------------------------------------------------------
 
@@ -634,7 +295,6 @@ class Partition:
             if self._closed:
                 return
             self._closed = True
-            for fd in (self._fd, getattr(self, "_lock_fd", -1)):
-                if fd >= 0:
-                    os.close(fd)
-            self._fd = -1
+            if self._journal is not None:
+                self._journal.close()
+            self._lock.close()

@@ -14,6 +14,7 @@ from tinydb.table import Document
 from dispatcher.domain.planned import PlannedService, format_planned_id, planned_doc_id
 from dispatcher.errors import NotFound
 from dispatcher.store import Store
+from dispatcher.store.sequences import ensure_counters
 
 PLANNED = "planned"
 
@@ -24,6 +25,7 @@ class PlannedRepository:
 
     def add(self, start: datetime, build: Callable[[str], PlannedService]) -> PlannedService:
         day = start.astimezone().date()
+        ensure_counters(self.store)
         number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
         planned = build(format_planned_id(day, number))
         self.store.live.table(PLANNED).insert(

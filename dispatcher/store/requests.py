@@ -27,10 +27,10 @@ from dispatcher.domain.requests import (
     doc_id,
     format_id,
     id_day,
-    parse_id,
 )
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
+from dispatcher.store.sequences import ensure_counters
 
 REQUESTS = "requests"
 EVENTS = "events"
@@ -89,14 +89,14 @@ class RequestRepository:
     # -- reading ------------------------------------------------------------------------
 
     def get(self, sr_id: str) -> ServiceRequest:
-        self._sweep()
+        self.sweep()
         found = self._find(sr_id)
         if found is None:
             raise NotFound(f"no request {sr_id}")
         return ServiceRequest.from_dict(found[1])
 
     def timeline(self, sr_id: str) -> list[Event]:
-        self._sweep()
+        self.sweep()
         found = self._find(sr_id)
         if found is None:
             raise NotFound(f"no request {sr_id}")
@@ -106,7 +106,7 @@ class RequestRepository:
 
     def list(self, request_filter: RequestFilter = RequestFilter()) -> list[ServiceRequest]:
         """Matching SRs, oldest first; archive partitions are read only when closed SRs count."""
-        self._sweep()
+        self.sweep()
         found = [sr for sr in self._all_in(self.store.live) if request_filter.matches(sr)]
         if request_filter.include_closed:
             for period in self._periods_since(request_filter.since):
@@ -166,6 +166,7 @@ class RequestRepository:
         """
         day = received.astimezone().date()
         counters = self.store.counters
+        ensure_counters(self.store)
         with self.store.atomic(counters):
             number = self.store.next_sequence(day_key(day), db=counters)
             sr = build(format_id(day, number))
@@ -195,7 +196,7 @@ class RequestRepository:
         self, sr_id: str, action: Callable[[ServiceRequest], list[Event]]
     ) -> tuple[ServiceRequest, list[Event]]:
         """Apply one domain change under the write lock, so no other process's change is lost."""
-        self._sweep()
+        self.sweep()
         live = self.store.live
         with self.store.atomic(live):
             found = self._find(sr_id)
@@ -262,7 +263,7 @@ class RequestRepository:
                 if docs:
                     live.table(name).remove(doc_ids=[d.doc_id for d in docs])
 
-    def _sweep(self) -> None:
+    def sweep(self) -> None:
         """Once per repository, before its first read of live: finish moving closed SRs that a
         crash left in live. `register` does not read live, so it does not sweep."""
         if not self._swept:
@@ -276,62 +277,15 @@ class RequestRepository:
 
     # -- bulk ---------------------------------------------------------------------------
 
-    def existing_ids(self, sr_ids: Iterable[str]) -> set[str]:
-        """Which of these ids are already in the store (live or their archive month)."""
-        self._sweep()
-        by_period: dict[str, list[str]] = {}
-        for sr_id in sr_ids:
-            by_period.setdefault(period_of(sr_id), []).append(sr_id)
-        live = self.store.live.table(REQUESTS)
-        periods = set(self.store.archive_periods())
-        found = set()
-        for period, ids in by_period.items():
-            tables = [live] + (
-                [self.store.archive(period).table(REQUESTS)] if period in periods else []
-            )
-            for sr_id in ids:
-                if any(t.get(doc_id=doc_id(sr_id)) is not None for t in tables):
-                    found.add(sr_id)
-        return found
-
     def import_batch(self, requests: list[tuple[ServiceRequest, list[Event]]]) -> set[str]:
-        """Save already-validated SRs with their timelines: open ones to live, closed ones to
-        their archive month, one commit per partition; raise each day's counter past them.
-        Returns the archive months written.
+        """Save already-validated SRs with their timelines (`bulk.save_batch`); returns the
+        archive months written."""
+        from dispatcher.store.bulk import save_batch
 
-        The counters are raised first, in their own commit: a crash after it leaves only
-        unused numbers, never a counter below an SR already saved."""
-        self._sweep()
-        highest: dict[date, int] = {}
-        for sr, _ in requests:
-            day, number = parse_id(sr.id)
-            highest[day] = max(highest.get(day, 0), number)
-        counters = self.store.counters
-        with self.store.atomic(counters):
-            for day, number in highest.items():
-                self.store.raise_sequence(day_key(day), number, db=counters)
-        by_db: dict[str, list[tuple[ServiceRequest, list[Event]]]] = {}
-        for sr, events in requests:
-            by_db.setdefault("" if sr.is_open else period_of(sr.id), []).append((sr, events))
-        for period, batch in sorted(by_db.items()):
-            db = self.store.live if not period else self.store.archive(period)
-            with self.store.atomic(db):
-                db.table(REQUESTS).insert_multiple(
-                    Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch
-                )
-                db.table(EVENTS).insert_multiple(
-                    Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq))
-                    for _, events in batch
-                    for e in events
-                )
-        return {period for period in by_db if period}
+        return save_batch(self, requests)
 
     def release_archives(self, keep: set[str] = frozenset()) -> None:
         """Free the memory of archive months opened by a bulk job, but those in `keep`."""
         for period in self.store.archive_periods():
             if period not in keep:
                 self.store.close_archive(period)
-
-    def export(self, request_filter: RequestFilter) -> Iterator[tuple[ServiceRequest, list[Event]]]:
-        for sr in self.list(request_filter):
-            yield sr, self.timeline(sr.id)

@@ -1,9 +1,14 @@
-"""TinyDB's interface over a partition: a Storage, a Table subclass and a TinyDB subclass.
+"""TinyDB's interface over a partition, through its documented extension points only: a custom
+`Storage`, a `Table` subclass given as `table_class`, TinyDB's `Document` as the document class
+and `int` as the document id class.
 
-Stock `Table` funnels every write through `_update_table`, which reads the whole database from
-the storage, converts every key of the table, and writes the whole database back. Here every
-write method changes only the documents it touches, through the partition (which logs them for
-the journal and for rollback), and reads look documents up in memory by integer doc_id.
+Stock `Table` funnels every write through its private `_update_table`, which reads the whole
+database from the storage, converts every key of the table, and writes the whole database back.
+Here every public method is overridden: writes change only the documents they touch, through the
+partition (which logs them for the journal and for rollback), and reads look documents up in
+memory by integer doc_id. No private method of TinyDB is overridden or called; a stock method
+this class does not override still works, through the storage's whole-database `read`/`write`.
+`tests/store/test_tinydb_contract.py` pins the behaviour of TinyDB that this relies on.
 
 Documents handed out are shallow copies, as with TinyDB's MemoryStorage: change them through
 the table's write methods, never by mutating nested values of a returned document.
@@ -12,7 +17,6 @@ the table's write methods, never by mutating nested values of a returned documen
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
@@ -21,6 +25,7 @@ from tinydb.queries import QueryLike
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from dispatcher.store.damage import DuplicateId
 from dispatcher.store.partition import Partition
 
 
@@ -65,6 +70,8 @@ class JournalTable(Table):
     ) -> None:
         super().__init__(storage, name, cache_size=cache_size)
         self._partition = storage.partition
+        self._results: dict[QueryLike, list[Document]] = {}  # query cache, per partition version
+        self._results_size = cache_size
         self._cache_version = -1
         if persist_empty:
             with self._partition.writing():
@@ -77,13 +84,12 @@ class JournalTable(Table):
         partition = self._partition
         partition.refresh()
         if self._cache_version != partition.version:
-            self._query_cache.clear()
+            self._results.clear()
             self._cache_version = partition.version
         return partition.tables.get(self.name, {})
 
-    def _read_table(self) -> dict[str, Mapping]:
-        with self._partition.mutex:
-            return {str(doc_id): doc for doc_id, doc in self._docs().items()}
+    def clear_cache(self) -> None:
+        self._results.clear()
 
     def all(self) -> list[Document]:
         with self._partition.mutex:
@@ -99,12 +105,14 @@ class JournalTable(Table):
     def search(self, cond: QueryLike) -> list[Document]:
         with self._partition.mutex:
             docs = self._docs()
-            cached = self._query_cache.get(cond)
+            cached = self._results.get(cond)
             if cached is not None:
                 return cached[:]
             found = [Document(doc, doc_id) for doc_id, doc in docs.items() if cond(doc)]
             if getattr(cond, "is_cacheable", lambda: True)():
-                self._query_cache[cond] = found[:]
+                if len(self._results) >= self._results_size:
+                    self._results.pop(next(iter(self._results)))
+                self._results[cond] = found[:]
             return found
 
     def get(
@@ -133,8 +141,9 @@ class JournalTable(Table):
             return self.get(cond) is not None
         raise RuntimeError("You have to pass either cond or doc_id")
 
-    def _get_next_id(self) -> int:
-        """Only meaningful inside a write: the file lock makes the id unique across processes."""
+    def next_doc_id(self) -> int:
+        """Only meaningful inside a write: the file lock makes the id unique across processes,
+        and the high-water mark keeps a removed document's id from being handed out again."""
         return self._partition.high.get(self.name, 0) + 1
 
     # -- writing -----------------------------------------------------------------------------
@@ -143,9 +152,12 @@ class JournalTable(Table):
         if isinstance(document, Document):
             doc_id = int(document.doc_id)
             if doc_id in docs:
-                raise ValueError(f"Document with ID {doc_id} already exists")
+                raise DuplicateId(
+                    f"{self._partition.label}/{self.name}: document {doc_id} already exists; "
+                    "an id is never reused"
+                )
             return doc_id
-        return self._get_next_id()
+        return self.next_doc_id()
 
     def insert(self, document: Mapping) -> int:
         if not isinstance(document, Mapping):
@@ -244,21 +256,6 @@ class JournalTable(Table):
     def truncate(self) -> None:
         with self._partition.writing():
             self._partition.clear(self.name)
-
-    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
-        """Stock TinyDB's generic write path, kept for any method not overridden above:
-        O(N), it diffs a deep copy of the table after the updater ran."""
-        partition = self._partition
-        with partition.writing():
-            docs = partition.table_for_write(self.name)
-            work = json.loads(json.dumps({str(k): v for k, v in docs.items()}))
-            work = {int(k): v for k, v in work.items()}
-            updater(work)
-            for doc_id in [i for i in docs if i not in work]:
-                partition.delete(self.name, doc_id)
-            for doc_id, doc in work.items():
-                if docs.get(doc_id) != doc:
-                    partition.put(self.name, int(doc_id), dict(doc))
 
 
 class PartitionDB(TinyDB):

@@ -91,6 +91,7 @@ class DeskApp(App):
             shift=tuple(on_shift(desk.roster, desk.now(), self.language)),
             engine=engine,
             drill=drill_running(desk.store),
+            damage=desk.store.damage_warning() or "",
         )
         self.call_from_thread(self.show_status, status)
 

@@ -46,6 +46,7 @@ EN = {
     "engine.none": "nobody (timers wait)",
     "channels": "channels",
     "drill.banner": "DRILL RUNNING — every message is marked as a drill",
+    "store.damaged": "STORE DAMAGED — changes cannot be saved",
     # form
     "new.title": "New service request",
     "new.summary": "Summary (one line)",
@@ -189,6 +190,7 @@ ZH = {
     "engine.none": "无(计时暂停)",
     "channels": "通道",
     "drill.banner": "演练进行中 — 所有消息均标注为演练",
+    "store.damaged": "数据存储已损坏 — 更改无法保存",
     "new.title": "新建服务请求",
     "new.summary": "摘要(一行)",
     "new.description": "描述",

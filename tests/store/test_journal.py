@@ -58,7 +58,7 @@ def test_each_write_is_one_checksummed_line(store: Store, data_dir: Path) -> Non
     assert len(crc) == 8 and body.startswith(b"{")
 
 
-def test_a_torn_last_line_is_dropped_and_truncated(data_dir: Path) -> None:
+def test_a_torn_last_line_is_ignored_by_reads_and_cut_by_the_next_write(data_dir: Path) -> None:
     with Store(data_dir) as store:
         store.live.table("events").insert({"n": 1})
         store.live.table("events").insert({"n": 2})
@@ -67,45 +67,56 @@ def test_a_torn_last_line_is_dropped_and_truncated(data_dir: Path) -> None:
     last = good.splitlines(keepends=True)[-1]
     with open(journal, "ab") as handle:
         handle.write(last[: len(last) // 2])  # a writer killed half way through a line
+    torn = journal.read_bytes()
     with Store(data_dir) as store:
         assert [d["n"] for d in store.live.table("events").all()] == [1, 2]
-        assert journal.read_bytes() == good
+        assert store.damage() == []
+        assert journal.read_bytes() == torn  # a read changes no file
         store.live.table("events").insert({"n": 3})
+        assert journal.read_bytes().startswith(good)
     with Store(data_dir) as store:
         assert [d["n"] for d in store.live.table("events").all()] == [1, 2, 3]
 
 
-def test_a_bad_checksum_on_the_last_line_is_dropped(data_dir: Path) -> None:
-    with Store(data_dir) as store:
-        store.live.table("events").insert({"n": 1})
-        store.live.table("events").insert({"n": 2})
-    journal = data_dir / "live" / "journal.0"
+def _damage_line(journal: Path, index: int) -> bytes:
     lines = journal.read_bytes().splitlines(keepends=True)
-    damaged = lines[1].replace(b'"n":2', b'"n":7')
-    journal.write_bytes(lines[0] + damaged)
-    with Store(data_dir) as store:
-        assert [d["n"] for d in store.live.table("events").all()] == [1]
-    assert journal.read_bytes() == lines[0]
+    lines[index] = lines[index].replace(b'"n":', b'"m":', 1)
+    journal.write_bytes(b"".join(lines))
+    return b"".join(lines)
 
 
-def test_a_damaged_line_in_the_middle_refuses_to_load(data_dir: Path) -> None:
+@pytest.mark.parametrize("index", [1, 3], ids=["middle", "last"])
+def test_a_complete_bad_line_is_damage_reads_go_on_and_writes_refuse(
+    data_dir: Path, index: int
+) -> None:
     with Store(data_dir) as store:
         for n in range(4):
             store.live.table("events").insert({"n": n})
     journal = data_dir / "live" / "journal.0"
-    lines = journal.read_bytes().splitlines(keepends=True)
-    lines[1] = lines[1].replace(b'"n":1', b'"n":9')
-    journal.write_bytes(b"".join(lines))
-    store = Store(data_dir)  # opening reads nothing
-    with pytest.raises(StoreError) as caught:
-        store.live.table("events").all()
-    store.close()
-    message = str(caught.value)
-    assert str(journal) in message and "line 2" in message and "\n" not in message
-    assert journal.read_bytes() == b"".join(lines)  # nothing was dropped
+    damaged = _damage_line(journal, index)
+    with Store(data_dir) as store:
+        assert [d["n"] for d in store.live.table("events").all()] == [
+            n for n in range(4) if n != index
+        ]
+        assert [d.where for d in store.damage()] == [f"live/journal.0 line {index + 1}"]
+        assert store.damage()[0].doc_ids == (("events", index + 1),)
+        with pytest.raises(StoreError) as caught:
+            store.live.table("events").insert({"n": 9})
+        assert str(caught.value) == (
+            f"the store is damaged at live/journal.0 line {index + 1}; "
+            "run `dispatcher store repair`"
+        )
+        with pytest.raises(StoreError, match=r"damaged at live/journal\.0"):
+            store.append_new(store.live, {"events": [Document({"n": 3}, doc_id=99)]})
+    assert journal.read_bytes() == damaged  # nothing was dropped or truncated
+    with Store(data_dir) as store:  # a process that never read live refuses a blind append
+        with pytest.raises(StoreError, match=f"line {index + 1}"):
+            store.append_new(store.live, {"events": [Document({"n": 3}, doc_id=99)]})
+        assert "live/journal.0" in store.damage_warning()
+    assert journal.read_bytes() == damaged
 
 
-def test_a_damaged_snapshot_opens_but_refuses_to_load(data_dir: Path) -> None:
+def test_a_damaged_snapshot_keeps_what_it_can_and_refuses_writes(data_dir: Path) -> None:
     with Store(data_dir) as store:
         store.live.table("events").insert({"n": 1})
         store.compact()
@@ -114,17 +125,15 @@ def test_a_damaged_snapshot_opens_but_refuses_to_load(data_dir: Path) -> None:
     data[-3] ^= 0x01
     snapshot.write_bytes(bytes(data))
     with Store(data_dir) as store:  # opening reads nothing
-        for access in (
-            lambda: store.live.table("events").all(),
-            lambda: store.live.table("events").insert({"n": 2}),
-        ):
-            with pytest.raises(StoreError, match="snapshot is damaged") as caught:
-                access()
-            assert "\n" not in str(caught.value)
+        assert len(store.live.table("events").all()) == 1  # salvaged, unverified
+        assert store.damage()[0].describe() == "live/snapshot: checksum mismatch"
+        with pytest.raises(StoreError, match="damaged at live/snapshot") as caught:
+            store.live.table("events").insert({"n": 2})
+        assert "\n" not in str(caught.value)
     assert snapshot.read_bytes() == bytes(data)
-    # append_new reads only the header: a damaged header stops it too
+    # append_new reads only the header and size: a damaged header stops it too
     snapshot.write_bytes(b"XSTORE1" + bytes(data)[7:])
-    with Store(data_dir) as store, pytest.raises(StoreError, match="snapshot is damaged"):
+    with Store(data_dir) as store, pytest.raises(StoreError, match="damaged at live/snapshot"):
         store.append_new(store.live, {"events": [Document({"n": 3}, doc_id=9)]})
 
 
@@ -167,7 +176,13 @@ def test_leftovers_of_an_interrupted_compaction_are_ignored(data_dir: Path) -> N
     (live / "journal.0").write_bytes(b"stale generation")
     with Store(data_dir) as store:
         assert [d["n"] for d in store.live.table("events").all()] == [1, 2]
-    assert sorted(p.name for p in live.iterdir()) == ["journal.1", "lock", "snapshot"]
+        assert store.damage() == []
+        # only the next compaction, after its snapshot is in place, removes what it supersedes
+        assert (live / "journal.0").exists()
+        store.compact()
+    assert sorted(p.name for p in live.iterdir()) == ["journal.2", "lock", "snapshot"]
+    with Store(data_dir) as store:
+        assert [d["n"] for d in store.live.table("events").all()] == [1, 2]
 
 
 def test_archives_open_on_demand_and_are_listed_when_they_hold_data(data_dir: Path) -> None:
@@ -181,8 +196,13 @@ def test_archives_open_on_demand_and_are_listed_when_they_hold_data(data_dir: Pa
     (data_dir / "archive" / "2026-10" / "journal.0").write_bytes(b"garbage\nmore garbage\n")
     with Store(data_dir) as store:
         store.live.table("events").insert({"n": 2})
+        assert store.archive("2026-10").table("events").all() == []
+        assert [d.where for d in store.damage()] == [
+            "archive/2026-10/journal.0 line 1",
+            "archive/2026-10/journal.0 line 2",
+        ]
         with pytest.raises(StoreError, match="line 1"):
-            store.archive("2026-10").table("events").all()
+            store.archive("2026-10").table("events").insert({"n": 3})
 
 
 def test_a_failed_fsync_saves_nothing_and_keeps_memory_equal_to_disk(

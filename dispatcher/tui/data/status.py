@@ -93,3 +93,4 @@ class DeskStatus:
     engine: str = ""
     drill: bool = False
     channels: tuple[ChannelHealth, ...] = ()
+    damage: str = ""  # the store's damage warning (`Store.damage_warning`), or ""

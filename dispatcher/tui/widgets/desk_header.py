@@ -1,5 +1,5 @@
 """The desk's header: local time and UTC, the shift, who runs the engine, channel health, and
-a DRILL banner while a drill runs."""
+a DRILL banner while a drill runs, and the store's damage warning while it is damaged."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ class DeskHeader(Vertical):
     DeskHeader > #header-drill { display: none; background: $warning; color: $background;
                                  text-style: bold; content-align: center middle; }
     DeskHeader.-drill > #header-drill { display: block; }
+    DeskHeader > #header-damage { display: none; background: $error; color: $text;
+                                  text-style: bold; }
+    DeskHeader.-damaged > #header-damage { display: block; }
     """
 
     def __init__(self, desk, words: dict[str, str]) -> None:
@@ -32,6 +35,7 @@ class DeskHeader(Vertical):
         yield Static(id="header-clock")
         yield Static(id="header-status")
         yield Static(self.words["drill.banner"], id="header-drill")
+        yield Static(id="header-damage", markup=False)
 
     def on_mount(self) -> None:
         self.show(self.app.status)
@@ -49,6 +53,11 @@ class DeskHeader(Vertical):
     def show(self, status: DeskStatus) -> None:
         self.status = status
         self.set_class(status.drill, "-drill")
+        self.set_class(bool(status.damage), "-damaged")
+        if status.damage:
+            self.query_one("#header-damage", Static).update(
+                f"{self.words['store.damaged']}: {status.damage}"
+            )
         words = self.words
         line = Text()
         line.append(f"{words['shift']}: {', '.join(status.shift) or '—'}   ")

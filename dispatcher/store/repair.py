@@ -1,0 +1,165 @@
+"""`dispatcher store repair`: every recoverable record copied into a new data directory, and a
+report of exactly what was lost. The damaged directory is only read (under each partition's
+lock, shared), never changed.
+
+In the copy, a damaged or inconsistent partition is one verified snapshot (written through
+`compaction`); a sound one is its snapshot and journal copied as they were read. A request
+whose timeline lost events gets, at each lost position, a `record_lost` event saying so, so a
+timeline comes back whole or visibly incomplete, never silently shorter. Events whose request
+record is lost are kept in the `lost_and_found` table and named in the report. Every day
+counter is raised past the highest id present.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dispatcher.errors import DispatcherError
+from dispatcher.store import Store, compaction, files
+from dispatcher.store.check import (
+    LOST_AND_FOUND,
+    partition_labels,
+    read_partition,
+    readable_id,
+    shared_lock,
+)
+from dispatcher.store.damage import DAMAGE_NOTICE, Damage
+from dispatcher.store.requests import EVENT_ID_FACTOR, EVENTS, REQUESTS
+from dispatcher.store.sequences import numbered_ids
+from dispatcher.store.snapshots import Image
+
+REPORT_NAME = "REPAIR-REPORT.txt"
+LOST_KIND = "record_lost"
+REPAIR_ACTOR = "dispatcher store repair"
+
+
+@dataclass
+class RepairReport:
+    source: Path
+    target: Path
+    recovered: int = 0
+    lost: list[str] = field(default_factory=list)  # one line per loss, naming file, line, ids
+
+    def lines(self) -> list[str]:
+        return [
+            f"repair of {self.source}",
+            f"recovered {self.recovered} records into {self.target}",
+            *(f"lost: {line}" for line in self.lost),
+            f"{len(self.lost)} losses; the damaged directory is untouched. Check the copy with "
+            f"`dispatcher store check --data {self.target}`, then put it in place of {self.source}",
+        ]
+
+
+def default_target(data_dir: Path, now: datetime) -> Path:
+    return data_dir.with_name(f"{data_dir.name}.repaired-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}")
+
+
+def repair_store(
+    data_dir: Path,
+    target: Path,
+    progress: Callable[[int], None] = lambda done: None,
+    now: datetime | None = None,
+) -> RepairReport:
+    """Copy what can be read from `data_dir` into `target` (default: beside it, named
+    `<name>.repaired-<UTC time>`); `progress` is told 1 per partition copied."""
+    labels = partition_labels(data_dir)
+    now = now or datetime.now(UTC)
+    target = target or default_target(data_dir, now)
+    if target.exists():
+        raise DispatcherError(f"{target}: already exists; name a new directory with --into")
+    report = RepairReport(data_dir, target)
+    target.mkdir(mode=files.DIR_MODE)
+    (target / "archive").mkdir(mode=files.DIR_MODE)
+    highest: dict[str, int] = {}
+    for label in labels:
+        with shared_lock(data_dir / label):  # the files copied are the files read
+            image = read_partition(data_dir, label)
+            report.recovered += sum(len(t) for t in image.tables.values())
+            for damage in image.damage:
+                report.lost.append(_lost_line(damage))
+            lost_before = len(report.lost)
+            _mark_gaps(image.tables, image.damage, now, report)
+            for key, number in numbered_ids(image.tables, label.startswith("archive/")):
+                highest[key] = max(highest.get(key, 0), number)
+            directory = target / label
+            directory.mkdir(mode=files.DIR_MODE, parents=True)
+            if image.damage or len(report.lost) > lost_before:
+                compaction.install_snapshot(directory, 1, image.tables, image.high)
+            else:  # sound and consistent: its files, as they were read
+                _copy_partition(data_dir / label, directory, image)
+            progress(1)
+    for path in data_dir.iterdir():
+        if path.is_file() and path.name not in (DAMAGE_NOTICE, f"{DAMAGE_NOTICE}.tmp"):
+            shutil.copy2(path, target / path.name)
+    with Store(target) as store, store.atomic(store.counters):
+        for key, number in highest.items():
+            store.raise_sequence(key, number, db=store.counters)
+    fd = os.open(target / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(report.lines()) + "\n")
+    return report
+
+
+def _copy_partition(source: Path, directory: Path, image: Image) -> None:
+    """Copy a sound partition's snapshot and current journal (up to its last complete
+    line), fsynced: the same records in the same files, without serialising them again."""
+    names = [files.journal_name(image.current)]
+    if image.generation is not None:
+        names.append(files.SNAPSHOT)
+    for name in names:
+        with open(source / name, "rb") as reading:
+            data = reading.read(image.pos if name != files.SNAPSHOT else -1)
+        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
+        try:
+            files.write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    files.sync_directory(directory)
+
+
+def _lost_line(damage: Damage) -> str:
+    ids = ", ".join(readable_id(table, key) for table, key in damage.doc_ids)
+    held = f"; it held {ids}" if ids else "; what it held cannot be read"
+    return f"{damage.where} ({damage.reason}){held}"
+
+
+def _mark_gaps(
+    tables: dict[str, dict[int, dict]], damage: list[Damage], now: datetime, report: RepairReport
+) -> None:
+    """A `record_lost` event at every lost position of a timeline; events without their
+    request to `lost_and_found`."""
+    requests, events = tables.get(REQUESTS, {}), tables.setdefault(EVENTS, {})
+    places = ", ".join(d.where for d in damage) or "an earlier write"
+    for key, raw in requests.items():
+        at = raw.get("received") or now.isoformat()
+        for seq in range(1, int(raw.get("event_count", 0)) + 1):
+            event = events.get(key * EVENT_ID_FACTOR + seq)
+            if event is not None:
+                at = event.get("at", at)
+                continue
+            events[key * EVENT_ID_FACTOR + seq] = {
+                "sr": raw["id"],
+                "seq": seq,
+                "at": at,
+                "actor": REPAIR_ACTOR,
+                "kind": LOST_KIND,
+                "text": f"this event was lost to damage at {places}",
+                "channel": "",
+                "data": {},
+            }
+            report.lost.append(f"{raw['id']} event {seq}: marked as lost in its timeline")
+    orphans = [k for k in events if k // EVENT_ID_FACTOR not in requests]
+    for key in orphans:
+        tables.setdefault(LOST_AND_FOUND, {})[key] = events.pop(key)
+    for owner in sorted({k // EVENT_ID_FACTOR for k in orphans}):
+        count = sum(1 for k in orphans if k // EVENT_ID_FACTOR == owner)
+        report.lost.append(
+            f"{readable_id(REQUESTS, owner)}: its request record is lost; its {count} events "
+            f"are kept in {LOST_AND_FOUND}"
+        )

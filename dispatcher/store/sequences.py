@@ -1,0 +1,57 @@
+"""The day counters that number requests (`sr:YYYYMMDD`) and planned services (`ps:…`),
+recovered from the ids present when they are lost or behind.
+
+Both kinds of id give their document id as YYYYMMDD x ID_DAY_FACTOR + the number of the day,
+so the highest number of each day can be read off the doc ids alone. A counter below it would
+hand out an id that exists: `dispatcher store check` reports that, `dispatcher store repair`
+raises it, and a store whose `counters/` partition is gone gets every counter back, from the
+ids present, before the next id is handed out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dispatcher.domain.requests import ID_DAY_FACTOR
+from dispatcher.store import Store
+
+# The numbered tables: (counter prefix, table), and whether archives hold the table too.
+NUMBERED = (("sr", "requests", True), ("ps", "planned", False))
+
+
+def key_of(prefix: str, doc_id: int) -> tuple[str, int]:
+    """The counter key and the number of the day a numbered document's doc id encodes."""
+    return f"{prefix}:{doc_id // ID_DAY_FACTOR}", doc_id % ID_DAY_FACTOR
+
+
+def numbered_ids(tables: dict[str, dict[int, dict]], archive: bool) -> Iterator[tuple[str, int]]:
+    """(counter key, number) of every numbered document in one partition's tables."""
+    for prefix, table, in_archives in NUMBERED:
+        if in_archives or not archive:
+            for doc_id in tables.get(table, {}):
+                yield key_of(prefix, doc_id)
+
+
+def highest_present(store: Store) -> dict[str, int]:
+    """The highest number of each counter key among the documents of every partition."""
+    highest: dict[str, int] = {}
+    labels = [(store.live, False)] + [(p, True) for p in store.archive_periods()]
+    for db_or_period, archive in labels:
+        db = store.archive(db_or_period) if archive else db_or_period
+        tables = {name: {d.doc_id: d for d in db.table(name).all()} for _, name, _ in NUMBERED}
+        for key, number in numbered_ids(tables, archive):
+            highest[key] = max(highest.get(key, 0), number)
+        if archive:
+            store.close_archive(db_or_period)
+    return highest
+
+
+def ensure_counters(store: Store) -> None:
+    """Before an id is handed out: if the counters partition holds nothing while the store
+    holds records (it was lost), raise every counter past the ids present, in one commit."""
+    if store.holds_data("counters") or not (store.holds_data("live") or store.archive_periods()):
+        return
+    highest = highest_present(store)
+    with store.atomic(store.counters):
+        for key, number in highest.items():
+            store.raise_sequence(key, number, db=store.counters)

@@ -1,0 +1,275 @@
+"""`sr import`: the schema refuses what would break the product later, with one line per
+problem, and an import killed part-way is absent, complete, or completed by `--resume`."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from dispatcher.cli import cli
+from dispatcher.domain.requests import format_id, parse_id
+from dispatcher.store import Store
+from dispatcher.store.requests import RequestFilter, RequestRepository
+
+ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
+DAY = "2026-11-23"
+
+
+def _record(n: int = 1, **fields) -> dict:
+    record = {
+        "id": f"SR-20261123-{n:04d}",
+        "received": f"{DAY}T20:{n % 60:02d}:00+00:00",
+        "category": "fault_support",
+        "summary": f"link down at site {n}",
+        "status": "in_progress",
+        "criteria": ["1"] if n % 3 == 0 else [],
+        "timeline": [
+            {"at": f"{DAY}T20:{n % 60:02d}:00+00:00", "actor": "desk", "kind": "registered"},
+            {"at": f"{DAY}T21:00:00+00:00", "actor": "eng1", "kind": "note", "text": "on site"},
+        ],
+    }
+    record.update(fields)
+    return record
+
+
+def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records),
+        encoding="utf-8",
+    )
+    env = {"DISPATCHER_DATA": str(data or tmp_path / "data")}
+    return path, CliRunner().invoke(cli, ["sr", "import", str(path)], env=env)
+
+
+@pytest.mark.parametrize(
+    "fields, problem",
+    [
+        ({"customer": {"name": None}}, "customer.name: must be text, not null"),
+        ({"drill": "false"}, "drill: must be true or false, not text"),
+        ({"site": 12}, "site: must be text, not a number"),
+        ({"summary": 42}, "summary: must be text, not a number"),
+        ({"summary": ["a"]}, "summary: must be text, not a list"),
+        ({"summary": None}, "summary: must be text, not null"),
+        ({"summary": ""}, "summary: must not be empty"),
+        ({"category": ["fault_support"]}, "category: must be one of consultation"),
+        ({"summary": "bell \x07 and escape \x1b[2J"}, "summary: control character BEL"),
+        ({"criteria": ["13"]}, "criteria[0]: base criteria are 1-12"),
+        ({"callback_attempts": True}, "callback_attempts: must be a whole number"),
+        ({"event_count": 3}, "(record): unknown field 'event_count'"),
+        ({"received": "2026-11-23T20:00:00"}, "received: has no UTC offset"),
+    ],
+)
+def test_wrong_types_are_refused_with_file_line_field_and_nothing_is_written(
+    tmp_path: Path, fields: dict, problem: str
+) -> None:
+    path, result = _import(tmp_path, _record(1), _record(2, **fields))
+    assert result.exit_code == 2
+    assert f"{path}:2: {problem}" in result.stderr
+    assert "Traceback" not in result.output and "\x1b" not in result.output
+    with Store(tmp_path / "data") as store:
+        assert RequestRepository(store).list(RequestFilter(include_closed=True)) == []
+
+
+def test_ids_are_normalised_so_zero_padding_cannot_hide_a_duplicate(tmp_path: Path) -> None:
+    path, result = _import(
+        tmp_path, _record(1, id="sr-20261123-00001"), _record(2, id="SR-20261123-0001")
+    )
+    assert result.exit_code == 2
+    assert f"{path}:2: id: SR-20261123-0001 is also on line 1" in result.stderr
+    with Store(tmp_path / "data") as store:
+        assert not store.holds_data("counters")  # no counter was raised either
+
+
+def test_an_imported_id_is_stored_in_its_one_spelling_and_defaults_are_filled(
+    tmp_path: Path,
+) -> None:
+    bare = {k: v for k, v in _record(8).items() if k in ("id", "received", "category", "summary")}
+    _, result = _import(tmp_path, _record(7, id="sr-20261123-00007"), bare)
+    assert result.exit_code == 0, result.output
+    with Store(tmp_path / "data") as store:
+        repository = RequestRepository(store)
+        assert repository.get("SR-20261123-0007").id == "SR-20261123-0007"
+        assert repository.get("SR-20261123-0008").severity.value == "minor"
+        assert repository.timeline("SR-20261123-0008") == []
+
+
+# -- the fuzz: whatever is accepted renders everywhere; whatever is refused says where ------
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+FIELDS = [
+    "id", "received", "category", "summary", "severity", "intake", "reporter", "customer",
+    "site", "product", "description", "criteria", "owner", "level", "status", "red_flag",
+    "drill", "callback_attempts", "timeline",
+]  # fmt: skip
+GOOD_VALUES = {
+    "severity": st.sampled_from(["critical", "major", "minor", "info"]),
+    "status": st.sampled_from(["new", "dispatched", "acknowledged", "resolved", "closed"]),
+    "customer": st.fixed_dictionaries(
+        {"name": st.text(max_size=20), "vip": st.sampled_from([None, "bank", "government"])}
+    ),
+    "red_flag": st.sampled_from(
+        [
+            None,
+            {"opened": f"{DAY}T20:05:00+00:00", "closed": None},
+            {"opened": f"{DAY}T20:05:00+08:00"},
+        ]
+    ),
+    "drill": st.booleans(),
+    "criteria": st.lists(st.sampled_from(["1", "9", "12", "AS-1"]), max_size=3),
+    "description": st.text(max_size=40),
+    "site": st.sampled_from(["shanghai", "", "北京"]),
+}
+
+
+@st.composite
+def records(draw) -> dict:
+    record = _record(draw(st.integers(1, 9999)))
+    for name, values in GOOD_VALUES.items():
+        if draw(st.booleans()):
+            record[name] = draw(values)
+    for name in draw(st.lists(st.sampled_from(FIELDS), max_size=2)):
+        if draw(st.booleans()):
+            record[name] = draw(JSON)
+        else:
+            record.pop(name, None)
+    return record
+
+
+PROBLEM = re.compile(r"^\S+:1: [\w.\[\]()]+: \S.*$")
+
+
+@settings(
+    max_examples=int(os.environ.get("IMPORT_FUZZ_EXAMPLES", 40)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(record=records())
+def test_every_accepted_record_renders_and_every_refused_one_says_where(record: dict) -> None:
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"DISPATCHER_DATA": str(Path(folder) / "data")}
+        path = Path(folder) / "in.jsonl"
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        result = runner.invoke(cli, ["sr", "import", str(path)], env=env)
+        event("refused" if result.exit_code == 2 else "accepted")
+        if result.exit_code == 2:
+            lines = result.stderr.splitlines()
+            assert lines[-1].startswith(f"Error: {path}: ") and "nothing was imported" in lines[-1]
+            assert lines[:-1] and all(PROBLEM.match(line) for line in lines[:-1]), lines
+            return
+        assert result.exit_code == 0, result.output
+        sr_id = format_id(*parse_id(record["id"]))
+        window = ["--from", f"{DAY}T00:00:00+00:00", "--to", "2026-11-25T00:00:00+00:00"]
+        for args in (
+            ["sr", "list", "--all"],
+            ["sr", "list", "--all", "--drills"],
+            ["sr", "show", sr_id],
+            ["sr", "show", sr_id, "--json"],
+            ["report", "handover", "--roster", str(ROSTER), *window],
+            ["report", "daily", "--roster", str(ROSTER), *window],
+            ["report", "weekly", "--roster", str(ROSTER), "--format", "csv", *window],
+            ["report", "monthly", "--roster", str(ROSTER), "--format", "json", *window],
+        ):
+            shown = runner.invoke(cli, args, env=env)
+            assert shown.exit_code == 0, (args, shown.output)
+
+
+# -- killed part-way: absent, complete, or completed by --resume ---------------------------
+
+REQUESTS = 20_000
+
+
+def _big_file(path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(REQUESTS):
+            day = 1 + n // 2000  # ten days of October and November, 2,000 requests a day
+            month, day = (10, day) if day <= 5 else (11, day)
+            received = f"2026-{month:02d}-{day:02d}T{n % 24:02d}:00:00+00:00"
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"SR-2026{month:02d}{day:02d}-{n % 2000 + 1:04d}",
+                        "received": received,
+                        "category": "consultation",
+                        "summary": f"request {n}",
+                        "status": "closed" if n % 10 else "in_progress",
+                        "timeline": [{"at": received, "actor": "desk", "kind": "registered"}],
+                    }
+                )
+                + "\n"
+            )
+
+
+def _count(data: Path) -> int:
+    with Store(data) as store:
+        repository = RequestRepository(store)
+        return len(repository.list(RequestFilter(include_closed=True, drill=None)))
+
+
+def _dispatcher(*args: str, data: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("dispatcher")), *args],
+        env={**os.environ, "DISPATCHER_DATA": str(data)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_an_import_killed_at_random_is_absent_complete_or_completed_by_resume(tmp_path: Path):
+    source = tmp_path / "year.jsonl"
+    _big_file(source)
+    started = time.monotonic()
+    whole = _dispatcher("sr", "import", str(source), data=tmp_path / "whole")
+    assert whole.wait(timeout=300) == 0, whole.stderr.read()
+    whole.stdout.close(), whole.stderr.close()
+    duration = time.monotonic() - started
+    assert _count(tmp_path / "whole") == REQUESTS
+    rng = random.Random(14)
+    outcomes = []
+    for round_ in range(10):
+        data = tmp_path / f"round-{round_}"
+        child = _dispatcher("sr", "import", str(source), data=data)
+        time.sleep(rng.uniform(0.2, duration))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        child.stdout.close(), child.stderr.close()
+        found = _count(data)
+        if found in (0, REQUESTS):
+            outcomes.append("absent" if found == 0 else "complete")
+            continue
+        again = _dispatcher("sr", "import", str(source), data=data)
+        _, refused = again.communicate(timeout=300)
+        assert again.returncode == 2 and "--resume" in refused
+        resumed = _dispatcher("sr", "import", "--resume", str(source), data=data)
+        said, errors = resumed.communicate(timeout=300)
+        assert resumed.returncode == 0, errors
+        assert f"{found} were already imported" in said
+        assert _count(data) == REQUESTS
+        outcomes.append(f"resumed after {found}")
+    print(f"\nimport of {REQUESTS}: {duration:.1f} s whole; kills: {outcomes}")
