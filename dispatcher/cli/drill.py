@@ -356,7 +356,7 @@ def report_command(store: Store, drill_id: str, output_format: str, roster_path:
         echo_json(report)
     else:
         click.echo(report_markdown(report), nl=False)
-    click.get_current_context().exit(1 if report.state != "running" and not report.passed else 0)
+    click.get_current_context().exit(1 if report.failed else 0)
 
 
 @drill_group.command("abort")

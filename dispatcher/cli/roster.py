@@ -19,13 +19,14 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.domain.coverage import check_coverage
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
+from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.errors import DispatcherError
-from dispatcher.plugins.chain_check import check_installed_channels
-from dispatcher.roster.ical import pairs_of_person, shifts_calendar
+from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels
+from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
 from dispatcher.store.paths import write_output
@@ -75,50 +76,53 @@ def _at(value: datetime) -> str:
 )
 @click.option(
     "--days",
-    default=28,
-    show_default=True,
-    type=click.IntRange(1, 366),
-    help="How many days ahead.",
+    type=click.IntRange(1, 731),
+    help="How many days ahead (default: one year, so both daylight-saving seasons).",
 )
 @click.option("--from", "start", metavar="DATE", help="Start (ISO date or date-time; default now).")
 @data_option
 @json_option
 def check(
-    path: Path | None, days: int, start: str | None, data_dir: Path | None, as_json: bool
+    path: Path | None, days: int | None, start: str | None, data_dir: Path | None, as_json: bool
 ) -> None:
-    """Validate the roster and prove 24×7 reachability: exit 0 reachable, 1 gaps, 2 invalid.
+    """Validate the roster and prove it: exit 0 proven, 1 problems found, 2 invalid.
 
-    A gap is a time when a required unit and role has no one on call, or no one on call with
-    a phone number. People on call without a mobile are warnings: a call reaches them, SMS not."""
+    Proves every required unit and role, and every chain for every request that selects it
+    (each site, product, category and severity, and as an emergency): at every minute, each
+    step reaches someone with a contact method a channel reaches. Rotation overlaps and
+    overrides that cover nobody are reported on the same horizon."""
     roster = load_roster_for_command(path or Path("contacts.yaml"))
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
     begin = _parse_instant(start, "--from")
-    report = check_coverage(
-        roster, begin, begin + timedelta(days=days), _stored_overrides(data_dir)
-    )
+    end = begin + timedelta(days=days) if days else one_year_from(begin)
+    verdict = check_roster(roster, begin, end, DEFAULT_REACHES, _stored_overrides(data_dir))
     if as_json:
-        echo_json(report)
+        echo_json(verdict)
     else:
+        _print_verdict(roster, verdict, channels)
+    click.get_current_context().exit(0 if verdict.proven else 1)
+
+
+def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChannels) -> None:
+    click.echo(
+        f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
+        f"{len(verdict.coverage.pairs)} required pairs, {len(roster.chains)} chains for "
+        f"{verdict.chains.inputs} routing inputs, {_at(verdict.start)} to {_at(verdict.end)}"
+    )
+    for line in verdict.problems():
+        click.echo(line)
+    for warning in verdict.coverage.no_mobile:
         click.echo(
-            f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
-            f"{len(report.pairs)} required pairs, {_at(report.start)} to {_at(report.end)}"
+            f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
+            f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
         )
-        for gap in report.gaps:
-            dst = f" (daylight-saving change in {gap.dst_zone})" if gap.dst_zone else ""
-            click.echo(
-                f"GAP  {gap.unit} {gap.role.value}: {_at(gap.start)} to {_at(gap.end)}: {gap.reason}{dst}"
-            )
-        for warning in report.no_mobile:
-            click.echo(
-                f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
-                f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
-            )
-        for note in channels.notes:
-            click.echo(f"NOTE {note}")
-        click.echo(
-            "reachable at every minute" if report.reachable else f"{len(report.gaps)} gap(s)"
-        )
-    click.get_current_context().exit(0 if report.reachable else 1)
+    kinds = sorted({c for c, _ in verdict.chains.unrouted if c != "emergency"})
+    if kinds:
+        click.echo(f"NOTE no chain for {', '.join(kinds)} requests: the desk pages nobody for them")
+    for note in channels.notes:
+        click.echo(f"NOTE {note}")
+    problems = len(verdict.problems())
+    click.echo("reachable at every minute" if verdict.proven else f"{problems} problem(s)")
 
 
 @roster_group.command("oncall")
@@ -245,7 +249,14 @@ def override_add(
         reason,
         resolve_actor(actor),
     )
-    stored = OverrideRepository(store).add(override)
+    repository = OverrideRepository(store)
+    stored = repository.add(override)
+    if stored in idle_overrides(roster, repository.all(), stored.start, stored.end):
+        click.echo(
+            f"WARN {stored.covers} is not on call between {_at(stored.start)} and "
+            f"{_at(stored.end)}: {stored.person} covers nobody",
+            err=True,
+        )
     if as_json:
         echo_json(stored)
     else:
@@ -305,7 +316,8 @@ def ical(
     roster_path: Path,
     data_dir: Path | None,
 ) -> None:
-    """Write the shifts of a unit or a person as an iCalendar (.ics) file."""
+    """Write the shifts of a unit or a person as an iCalendar (.ics) file: shifts crossing
+    the window's edges whole, each with a UID that stays the same in every export."""
     if bool(unit) == bool(person):
         raise DispatcherError("give exactly one of --unit or --person")
     roster = load_roster_for_command(roster_path)
@@ -324,12 +336,12 @@ def ical(
         pairs = [(r.unit, r.role) for r in roster.rotations.values() if r.unit == unit]
         pairs = list(dict.fromkeys(p for p in pairs if not role or p[1].value == role))
     duties = [
-        (pair_unit, pair_role, span)
+        duty
         for pair_unit, pair_role in pairs
-        for span in roster.timeline(pair_unit, pair_role, begin, end, overrides)
-        if (person in span.people if person else span.people)
+        for duty in whole_duties(roster, pair_unit, pair_role, begin, end, overrides, person)
     ]
-    data = shifts_calendar(roster, duties, f"On call: {person or unit}", datetime.now(UTC))
+    title = f"On call: {person or unit}"
+    data = shifts_calendar(roster, duties, title, datetime.now(UTC), person)
     if output:
         write_output(output, lambda out: out.write(data.decode()))
         click.echo(f"{output}: {len(duties)} shifts", err=True)

@@ -8,17 +8,20 @@ the season. People on call without a mobile (no SMS) are listed as warnings, not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dispatcher.domain.oncall import Roster, Span
+from dispatcher.domain.oncall import INSTANT, Roster, Span
+from dispatcher.domain.recurrence import runs
 from dispatcher.domain.roster import ContactKind, Role
-from dispatcher.domain.rotation import Override
+from dispatcher.domain.rotation import Override, Rotation
 
 NOBODY = "no one on call"
 NO_PHONE = "no one on call has a phone number"
-SEASONS = tuple(timedelta(days=30 * month) for month in range(1, 12))  # samples across a year
+SEASONS = tuple(timedelta(days=30 * month) for month in range(-11, 12) if month)  # a year around
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class Gap:
     start: datetime
     end: datetime
     reason: str
-    dst_zone: str | None = None  # the zone whose daylight-saving change opens this gap
+    dst_zone: str | None = None  # the zones whose daylight-saving change opens it (", ")
 
     def to_dict(self) -> dict:
         return {
@@ -89,18 +92,18 @@ def check_coverage(
     no_mobile: dict[tuple[str, str, Role], NoMobile] = {}
     for unit, role in pairs:
         spans = roster.timeline(unit, role, start, end, overrides)
-        for index, span in enumerate(spans):
+        for span in spans:
             reason = _unreachable_reason(roster, span)
             if reason:
-                gap = Gap(unit, role, span.start, span.end, reason)
-                gaps.append(_with_dst_zone(roster, gap, spans, index))
+                gaps.append(Gap(unit, role, span.start, span.end, reason))
             for person_id in span.people:
                 person = roster.people.get(person_id)
                 if person and not person.contacts_of(ContactKind.MOBILE):
                     no_mobile.setdefault(
                         (person_id, unit, role), NoMobile(person_id, unit, role, span.start)
                     )
-    return CoverageReport(start, end, pairs, tuple(_merge(gaps)), tuple(no_mobile.values()))
+    gaps = [_with_dst_zone(roster, gap, gap.unit, gap.role) for gap in _merge(gaps)]
+    return CoverageReport(start, end, pairs, tuple(gaps), tuple(no_mobile.values()))
 
 
 def _unreachable_reason(roster: Roster, span: Span) -> str | None:
@@ -112,23 +115,36 @@ def _unreachable_reason(roster: Roster, span: Span) -> str | None:
     return None
 
 
-def _with_dst_zone(roster: Roster, gap: Gap, spans: list[Span], index: int) -> Gap:
-    """Name the zone if the rotations on either side of the gap drift apart with the seasons."""
-    before = spans[index - 1].rotations if index > 0 else ()
-    after = spans[index + 1].rotations if index + 1 < len(spans) else ()
-    for left in before:
-        for right in after:
-            left_zone = ZoneInfo(roster.rotations[left].timezone)
-            right_zone = ZoneInfo(roster.rotations[right].timezone)
-            if left_zone == right_zone:
-                continue
-            now = _offset_difference(left_zone, right_zone, gap.start)
-            if any(
-                _offset_difference(left_zone, right_zone, gap.start + s) != now for s in SEASONS
-            ):
-                moving = left_zone if _observes_dst(left_zone, gap.start) else right_zone
-                return Gap(gap.unit, gap.role, gap.start, gap.end, gap.reason, str(moving))
-    return gap
+def _with_dst_zone(roster: Roster, gap: Gap, unit: str, role: Role) -> Gap:
+    """Name the zones whose daylight-saving change opens the gap: the shift that ends at the
+    gap and the one that starts after it (looked up beyond the horizon when need be) belong to
+    rotations in zones whose offset difference moves with the seasons."""
+    before = {
+        r.timezone
+        for r in roster.rotations_for(unit, role)
+        for s in r.shifts(gap.start - INSTANT, gap.start)
+        if s.end == gap.start and s.people
+    }
+    after = {
+        r.timezone
+        for r in roster.rotations_for(unit, role)
+        for s in r.shifts(gap.end, gap.end + INSTANT)
+        if s.start == gap.end and s.people
+    }
+    zones = sorted({z for a in before for b in after for z in seasonal_zones(a, b, gap.start)})
+    return replace(gap, dst_zone=", ".join(zones) or None)
+
+
+def seasonal_zones(first: str, second: str, at: datetime) -> tuple[str, ...]:
+    """The zones, of two, whose daylight-saving change makes their offset difference at `at`
+    differ from another time of the year; () when the difference never moves."""
+    a, b = ZoneInfo(first), ZoneInfo(second)
+    if a == b:
+        return ()
+    now = _offset_difference(a, b, at)
+    if all(_offset_difference(a, b, at + s) == now for s in SEASONS):
+        return ()
+    return tuple(z for z in (first, second) if _observes_dst(ZoneInfo(z), at))
 
 
 def _observes_dst(zone: ZoneInfo, at: datetime) -> bool:
@@ -150,14 +166,79 @@ def _merge(gaps: list[Gap]) -> list[Gap]:
             gap.reason,
             gap.start,
         ):
-            merged[-1] = Gap(
-                last.unit,
-                last.role,
-                last.start,
-                gap.end,
-                last.reason,
-                last.dst_zone or gap.dst_zone,
-            )
+            merged[-1] = replace(last, end=gap.end)
         else:
             merged.append(gap)
     return merged
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two rotations for the same unit and role with someone on call at once."""
+
+    unit: str
+    role: Role
+    first: Rotation
+    second: Rotation
+    intervals: tuple[tuple[datetime, datetime], ...]
+
+    def describe(self, start: datetime, end: datetime) -> list[str]:
+        """One line per recurrence, a daylight-saving one naming the zones that cause it."""
+        lines = []
+        for run in runs(list(self.intervals), self.first.timezone, start, end):
+            zones = seasonal_zones(self.first.timezone, self.second.timezone, run.intervals[0][0])
+            dst = f" (daylight-saving change in {', '.join(zones)})" if zones else ""
+            lines.append(f"{run.describe()}{dst}")
+        return lines
+
+    def to_dict(self) -> dict:
+        return {
+            "unit": self.unit,
+            "role": self.role.value,
+            "rotations": [self.first.id, self.second.id],
+            "intervals": [{"from": a, "to": b} for a, b in self.intervals],
+        }
+
+
+def rotation_overlaps(
+    rotations: Iterable[Rotation], start: datetime, end: datetime
+) -> list[Overlap]:
+    """Every stretch of [start, end) in which two rotations for the same unit and role both
+    have someone on call; a check over a whole year sees both daylight-saving seasons, so the
+    verdict does not depend on the rotations' anchor dates."""
+    groups: dict[tuple[str, Role], list[Rotation]] = defaultdict(list)
+    for rotation in rotations:
+        groups[(rotation.unit, rotation.role)].append(rotation)
+    found: list[Overlap] = []
+    for (unit, role), group in groups.items():
+        if len(group) < 2:
+            continue
+        busy = {r.id: [(s.start, s.end) for s in r.shifts(start, end) if s.people] for r in group}
+        for later_index, later in enumerate(group):
+            for earlier in group[:later_index]:
+                clashes = _clashes(busy[earlier.id], busy[later.id], start, end)
+                if clashes:
+                    found.append(Overlap(unit, role, earlier, later, tuple(clashes)))
+    return found
+
+
+def _clashes(
+    a: list[tuple[datetime, datetime]],
+    b: list[tuple[datetime, datetime]],
+    start: datetime,
+    end: datetime,
+) -> list[tuple[datetime, datetime]]:
+    found: list[tuple[datetime, datetime]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        left, right = max(a[i][0], b[j][0], start), min(a[i][1], b[j][1], end)
+        if left < right:
+            if found and found[-1][1] == left:
+                found[-1] = (found[-1][0], right)
+            else:
+                found.append((left, right))
+        if a[i][1] <= b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return found

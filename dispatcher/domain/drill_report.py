@@ -20,6 +20,7 @@ from dispatcher.domain.drills import (
     TargetResult,
     judge,
 )
+from dispatcher.domain.names import person_named
 from dispatcher.domain.roster import ContactKind, Person
 
 UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
@@ -27,6 +28,7 @@ UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
 # still ran, one after it had ended (someone else had acknowledged first).
 ACK_EVENTS = ("acknowledged", "callout_acknowledged", "late_acknowledgement")
 DRILL_OVER = "drill_over"
+WAITING = "paged, waiting for an answer"
 
 
 class StepLike(Protocol):
@@ -210,6 +212,16 @@ class DrillReport:
     def passed(self) -> bool:
         return all(r.passed for r in self.results)
 
+    @property
+    def over(self) -> bool:
+        """The chain has ended (acknowledged, exhausted, stopped, aborted): the verdict is final."""
+        return self.state != "running" or self.aborted is not None
+
+    @property
+    def failed(self) -> bool:
+        """Over and short of a target: what `drill report` exits 1 on."""
+        return self.over and not self.passed
+
     def to_dict(self) -> dict:
         return {
             "drill": self.sr,
@@ -248,6 +260,9 @@ def build_report(
     contact methods (someone no longer in the roster is shown by id)."""
     notifications = sorted(notifications, key=lambda n: n.id)
     acks = _acknowledgements(events, started, people)
+    running = state == "running" and aborted is None
+    steps = list(steps)
+    current = (steps[-1].round, steps[-1].step) if steps and running else None
     ack_of = {a.person: a for a in acks}
     told_over = {n.person for n in notifications if n.purpose == DRILL_OVER}
     pages = [n for n in notifications if n.purpose != DRILL_OVER]
@@ -270,7 +285,7 @@ def build_report(
                     mine,
                     ack.at if ack else None,
                     ack.via if ack else "",
-                    _verdict(mine, ack),
+                    _verdict(mine, ack, waiting=(log.round, log.step) == current),
                     person_id in told_over,
                 )
             )
@@ -315,20 +330,20 @@ def build_report(
         tuple(outcomes),
         tuple(acks),
         tuple(results),
-        tuple(_fixes(outcomes, report.people, people)),
+        tuple(_fixes(outcomes, report.people, people, results if report.over else ())),
     )
 
 
 def _acknowledgements(
     events: Iterable[EventLike], started: datetime, people: Mapping[str, Person]
 ) -> list[Acknowledgement]:
-    """The first acknowledgement of each person, in order. The timeline names who
-    acknowledged as the roster shows them (or by id)."""
-    by_name = {p.display_name: p.id for p in people.values()}
+    """The first acknowledgement of each person, in order, from every path that records one
+    (the desk, the command line, an SMS reply, a key press). The timeline names who
+    acknowledged as the roster shows them, by id, or by a name a dispatcher typed."""
     found: dict[str, Acknowledgement] = {}
     for event in sorted(events, key=lambda e: e.at):
         who = event.data.get("by") if event.kind in ACK_EVENTS else None
-        person = by_name.get(who, who)
+        person = person_named(people, who) if who else None
         if person and person not in found:
             via = event.data.get("via") or event.channel
             found[person] = Acknowledgement(
@@ -349,9 +364,13 @@ def _page(notification: NotificationLike) -> Page:
     )
 
 
-def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None) -> str:
+def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None, waiting: bool = False) -> str:
+    """One line per person; "not reached" only once the step's wait is over (`waiting`
+    is the running chain's current step)."""
     if ack is not None:
         return f"acknowledged by {ack.via}" if ack.via else "acknowledged"
+    if waiting:
+        return "being paged" if any(p.state in ("queued", "sending") for p in pages) else WAITING
     rejected = [p for p in pages if p.failed and p.error_code in WRONG_NUMBER_CODES]
     if rejected:
         return f"not reached: wrong number {rejected[0].address} (carrier rejected it)"
@@ -365,9 +384,14 @@ def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None) -> str:
 
 
 def _fixes(
-    steps: list[StepOutcome], paged: list[PersonOutcome], people: Mapping[str, Person]
+    steps: list[StepOutcome],
+    paged: list[PersonOutcome],
+    people: Mapping[str, Person],
+    results: Sequence[TargetResult] = (),
 ) -> list[str]:
-    """What to change so the next drill (or night) reaches everyone."""
+    """What to change so the next drill (or night) reaches everyone; a target missed with no
+    fault found in the roster or the numbers is named, so a failed drill never reads "nothing
+    to fix"."""
     fixes: list[str] = []
     for step in steps:
         for target in step.nobody_for:
@@ -409,6 +433,13 @@ def _fixes(
                 f"{outcome.name} was paged but never acknowledged: check they know to "
                 "reply with the code or press 1"
             )
+    if not fixes:
+        fixes += [
+            f"target missed: {r.wanted} (got {r.got}); nothing wrong found in the roster or "
+            "the numbers: ask the people paged why they did not answer"
+            for r in results
+            if not r.passed
+        ]
     return list(dict.fromkeys(fixes))
 
 

@@ -279,8 +279,6 @@ def _changes(
     chain = chain_of(roster, scenario)
     product = scenario.product or None
     site = scenario.site or None
-    if product in roster.products and not roster.products[product].handed_over:
-        site = None
     changes: set[datetime] = set()
     for step in chain.steps:
         for target in step.targets:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from dispatcher.domain.chains import ChainSpec, PersonTarget, Target
+from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.emergency import Criterion
 from dispatcher.domain.requests import Severity
 from dispatcher.domain.roster import (
@@ -28,6 +28,7 @@ from dispatcher.domain.roster import (
 from dispatcher.domain.rotation import Override, Rotation, apply_overrides
 from dispatcher.errors import NotFound
 
+INSTANT = timedelta(microseconds=1)
 DEFAULT_REQUIRED = (
     ("$branch", Role.CASE_HANDLER),
     ("$bd", Role.OVERALL_INTERFACE),
@@ -158,10 +159,10 @@ class Roster:
     def holder_ids(
         self, unit: str, role: Role, at: datetime, overrides: tuple[Override, ...] = ()
     ) -> tuple[str, ...]:
-        holders: list[str] = []
-        for rotation in self.rotations_for(unit, role):
-            holders.extend(rotation.holders_at(at))
-        return apply_overrides(tuple(holders), unit, role, at, self.overrides + tuple(overrides))
+        """Who holds the role at that instant: the span of `timeline` holding `at`, so the
+        desk, the engine and the proof of the chains read one answer."""
+        spans = self.timeline(unit, role, at, at + INSTANT, overrides)
+        return spans[0].people if spans else ()
 
     def on_call(
         self, unit: str, role: Role, at: datetime, overrides: tuple[Override, ...] = ()
@@ -170,21 +171,6 @@ class Roster:
         return [
             self.people[p] for p in self.holder_ids(unit, role, at, overrides) if p in self.people
         ]
-
-    def resolve_target(
-        self,
-        target: Target,
-        at: datetime,
-        *,
-        site: str | None = None,
-        product: str | None = None,
-        overrides: tuple[Override, ...] = (),
-    ) -> list[Person]:
-        """The people a chain target means at that instant; empty when it resolves to nobody."""
-        if isinstance(target, PersonTarget):
-            return [self.people[target.person]] if target.person in self.people else []
-        unit = self.resolve_unit(target.unit, site=site, product=product)
-        return self.on_call(unit, target.role, at, overrides) if unit else []
 
     def timeline(
         self,
@@ -271,10 +257,13 @@ def _relevant_overrides(
         o for o in overrides if o.end > start and o.start < end and o.applies_to(unit, role)
     ]
     holders = holders | {o.person for o in candidates if o.covers is None}
-    relevant: list[Override] = []
-    for override in sorted(candidates, key=lambda o: o.start):
-        if override.covers is None or override.covers in holders:
-            relevant.append(override)
-            holders.add(override.person)
-    keep = set(map(id, relevant))
+    keep: set[int] = set()
+    pending = candidates
+    while True:  # a cover of someone who is on call only through another override counts too
+        found = [o for o in pending if o.covers is None or o.covers in holders]
+        if not found:
+            break
+        keep.update(map(id, found))
+        holders |= {o.person for o in found}
+        pending = [o for o in pending if id(o) not in keep]
     return tuple(o for o in candidates if id(o) in keep)

@@ -20,6 +20,7 @@ class ContactKind(StrEnum):
 
 
 PHONE_KINDS = frozenset({ContactKind.MOBILE, ContactKind.VOICE})
+EXTENSION = ";ext="  # RFC 3966's mark of an extension, after an E.164 number
 
 
 class Role(StrEnum):
@@ -35,7 +36,12 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class ContactMethod:
-    """One way to reach a person: a normalised E.164 number or an email address."""
+    """One way to reach a person: a normalised E.164 number or an email address.
+
+    A desk or home phone behind a switchboard keeps its extension in the address, as RFC 3966
+    writes it ("+12125550199;ext=4321"), so it survives every record the address is copied
+    into; the voice channel dials `number` and then the `extension` once the call connects.
+    """
 
     kind: ContactKind
     address: str
@@ -44,6 +50,16 @@ class ContactMethod:
     @property
     def reaches_by_phone(self) -> bool:
         return self.kind in PHONE_KINDS
+
+    @property
+    def number(self) -> str:
+        """The address without its extension: what a call or an SMS is sent to."""
+        return self.address.partition(EXTENSION)[0]
+
+    @property
+    def extension(self) -> str:
+        """The digits to dial once a call connects; "" when there are none."""
+        return self.address.partition(EXTENSION)[2]
 
 
 @dataclass(frozen=True)

@@ -125,14 +125,30 @@ class Override:
 def apply_overrides(
     holders: tuple[str, ...], unit: str, role: Role, at: datetime, overrides: tuple[Override, ...]
 ) -> tuple[str, ...]:
-    """The holders once the overrides active at `at` for this unit and role are applied."""
-    result = list(holders)
-    for override in overrides:
-        if not (override.active_at(at) and override.applies_to(unit, role)):
-            continue
-        if override.covers is None:
-            if override.unit is not None and override.role is not None:
-                result.append(override.person)
-        else:
-            result = [override.person if p == override.covers else p for p in result]
-    return tuple(dict.fromkeys(result))
+    """The holders once the overrides active at `at` for this unit and role are applied.
+
+    Overrides form a stack, whatever their order and source (the file or the store): an
+    override without `covers` adds its person; a holder covered by someone is replaced by the
+    coverer, who may be covered in turn (A covered by B, B covered by C: C holds). When two
+    overrides cover the same person at once, the innermost wins: the later start, then the
+    earlier end, then the smaller id. A cycle of covers stops where it would repeat.
+    """
+    active = [o for o in overrides if o.active_at(at) and o.applies_to(unit, role)]
+    result = list(holders) + [
+        o.person for o in active if o.covers is None and o.unit is not None and o.role is not None
+    ]
+    ordered = sorted(active, key=lambda o: o.id, reverse=True)
+    ordered.sort(key=lambda o: (o.start, -o.end.timestamp()))  # the innermost last: it wins
+    cover: dict[str, Override] = {}
+    for override in ordered:
+        if override.covers is not None:
+            cover[override.covers] = override
+    return tuple(dict.fromkeys(_covered(person, cover) for person in result))
+
+
+def _covered(person: str, cover: dict[str, Override]) -> str:
+    seen = {person}
+    while person in cover and cover[person].person not in seen:
+        person = cover[person].person
+        seen.add(person)
+    return person

@@ -16,13 +16,14 @@ instant, so the dispatcher sees "this will call: …" before anything is saved o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from dispatcher.domain.chains import ChainSpec, PersonTarget, Target
+from dispatcher.domain.chains import ChainSpec, ChainStep, PersonTarget, Target
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.requests import Category, Level, Severity
-from dispatcher.domain.roster import Person, UnitKind
+from dispatcher.domain.roster import Person, Role, UnitKind
 from dispatcher.domain.rotation import Override
 
 EMERGENCY_CHAIN = "emergency"
@@ -119,6 +120,35 @@ def route(
     return Routing(handler, level, chain, why)
 
 
+HolderLookup = Callable[[str, Role], tuple[str, ...]]
+"""Who holds a role for a unit at the instant being resolved: `(unit, role) -> person ids`."""
+
+
+def resolve_step(
+    roster: Roster, step: ChainStep, site: str, product: str, holders: HolderLookup
+) -> tuple[tuple[Person, ...], tuple[Target, ...]]:
+    """The people one step pages and the targets that reach nobody, at one instant.
+
+    The one resolution of chain targets: the engine's paging (through `preview`) and the
+    proof of the chains (`dispatcher.domain.proof`) both call it. Placeholders are filled by
+    `Roster.resolve_unit` from the request's site and product (`$branch` from the site
+    always, whoever gives L1); `holders` says who holds a role at that instant.
+    """
+    people: list[Person] = []
+    nobody: list[Target] = []
+    for target in step.targets:
+        if isinstance(target, PersonTarget):
+            ids: tuple[str, ...] = (target.person,)
+        else:
+            unit = roster.resolve_unit(target.unit, site=site or None, product=product or None)
+            ids = holders(unit, target.role) if unit else ()
+        found = [roster.people[p] for p in ids if p in roster.people]
+        if not found:
+            nobody.append(target)
+        people += [p for p in found if p not in people]
+    return tuple(people), tuple(nobody)
+
+
 def preview(
     roster: Roster,
     chain: ChainSpec,
@@ -129,25 +159,17 @@ def preview(
 ) -> list[StepPreview]:
     """Each step of a chain as it would run at `at`: who, by which channels, how long.
 
-    For a product not handed over (未移交) the BD gives L1, so `$branch` targets reach nobody:
-    the product line's people stand in for the branch.
+    `$branch` is the branch or overseas site covering the site in every case: for a product
+    not handed over (未移交) the BD's people give L1 beside it, the branch still recovers.
     """
-    if product in roster.products and not roster.products[product].handed_over:
-        site = ""
+
+    def holders(unit: str, role: Role) -> tuple[str, ...]:
+        return roster.holder_ids(unit, role, at, overrides)
+
     steps = []
     for number, step in enumerate(chain.steps, start=1):
-        people: list[Person] = []
-        nobody: list[Target] = []
-        for target in step.targets:
-            found = roster.resolve_target(
-                target, at, site=site or None, product=product or None, overrides=overrides
-            )
-            if not found:
-                nobody.append(target)
-            people += [p for p in found if p not in people]
-        steps.append(
-            StepPreview(number, step.channels, step.wait_minutes, tuple(people), tuple(nobody))
-        )
+        people, nobody = resolve_step(roster, step, site, product, holders)
+        steps.append(StepPreview(number, step.channels, step.wait_minutes, people, nobody))
     return steps
 
 

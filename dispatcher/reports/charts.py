@@ -18,7 +18,11 @@ class Series:
 
 def chart_series(report: Report) -> list[Series]:
     volumes = [r for r in report.table("volumes").records() if r["dimension"] == "category"]
-    resolve = [r for r in report.table("times").records() if r["measure"] == "resolve"]
+    resolve = [  # a severity with nothing resolved yet has no time to draw
+        r
+        for r in report.table("times").records()
+        if r["measure"] == "resolve" and r["median_minutes"] is not None
+    ]
     compliance: dict[str, list[int]] = {}
     for row in report.table("sla").records():
         totals = compliance.setdefault(row["product_line"], [0, 0])

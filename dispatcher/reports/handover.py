@@ -1,9 +1,13 @@
-"""The shift handover: what the next shift takes over, printable as Markdown.
+"""The shift handover: what the shift did and what the next shift takes over, printable as
+Markdown.
 
-Open requests by state, Red Flags and their age, call-out chains running or exhausted, SLA
-breaches of the shift (the engine's `sla_breached` events, and the clocks themselves, so the
-report is right where no engine ran), callbacks due, the planned work of the next shift and
-the notes written during the shift. Drills never appear.
+Every request touched in the shift (opened, changed or closed, so an emergency opened and
+closed within the night is there), the Red Flags opened and closed, open requests by state,
+Red Flags open and their age, call-out chains running or exhausted, pages nobody answered,
+SLA breaches of the shift (the engine's `sla_breached` events, and the clocks themselves, so
+the report is right where no engine ran), the drills run with their reach rate, callbacks
+due, the planned work of the next shift and the notes written during the shift. Drill
+requests never count as service.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dispatcher.domain.planned import PlannedState
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaState
 from dispatcher.errors import DispatcherError
-from dispatcher.reports import Report
+from dispatcher.reports import Report, shift
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.callouts import CalloutRepository
@@ -66,14 +70,19 @@ def handover_report(
     open_items = [f for f in items if f.sr.is_open]
     _, flags_open = metrics.red_flags(open_items, start, end)
     next_end = end + (end - start)
+    during = shift.touched(items, start, end)
     tables = (
+        shift.requests_touched(during, start, end),
+        shift.red_flags_of_shift(during, start, end),
         _open_by_state(open_items),
         _open_requests(open_items, end),
         Table(
             "red_flags_open", "Red Flags open, oldest first", flags_open.columns, flags_open.rows
         ),
         _chains(store, {f.sr.id for f in open_items}, start),
+        shift.pages_unanswered(store, roster, during, start, end),
         _breaches(items, start, end),
+        shift.drills_run(store, roster, start, end),
         _callbacks_due(store, end),
         _planned(
             store,

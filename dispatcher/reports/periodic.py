@@ -25,6 +25,8 @@ TITLES = {
     "daily": "Daily service report",
     "weekly": "Weekly service report",
     "monthly": "Monthly service report",
+    "shift": "Service report: this shift",
+    "today": "Service report: today so far",
 }
 
 
@@ -66,7 +68,13 @@ def service_report(
 ) -> Report:
     received, older_open = received_between(store, start, end, metrics.MEASURED_EVENTS)
     items = [metrics.facts(sr, timeline, roster, now) for sr, timeline in received]
-    older = [metrics.facts(sr, timeline, roster, now) for sr, timeline in older_open]
+    # Older open requests count only for their Red Flags: one without a Red Flag has no
+    # red_flag_opened event, so only those are worked out (10,000 open cost 3 s otherwise).
+    older = [
+        metrics.facts(sr, timeline, roster, now)
+        for sr, timeline in older_open
+        if sr.red_flag is not None
+    ]
     complaints = {c.sr: c for c in ComplaintRepository(store).all()}
     cutovers = [
         p

@@ -34,6 +34,22 @@ class OverrideRepository:
             sorted((_from_document(d) for d in self.table.all()), key=lambda o: (o.start, o.id))
         )
 
+    def end(self, override_id: str, at: datetime) -> Override:
+        """End an override at `at`: it keeps its record, its end moved to `at` (one not yet
+        begun is removed). Returns it as it now stands."""
+        with self.store.atomic(self.store.live):
+            documents = self.table.search(Query().id == override_id)
+            if not documents:
+                raise NotFound(f"no override {override_id!r}")
+            found = _from_document(documents[0])
+            if found.end <= at:
+                raise DispatcherError(f"override {override_id} has already ended")
+            if found.start >= at:
+                self.table.remove(Query().id == override_id)
+                return replace(found, end=found.start)
+            self.table.update({"to": at.isoformat()}, Query().id == override_id)
+        return replace(found, end=at)
+
     def remove(self, override_id: str) -> Override:
         with self.store.atomic(self.store.live):
             documents = self.table.search(Query().id == override_id)

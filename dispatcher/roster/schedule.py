@@ -5,8 +5,7 @@ Read after the organisation, so every reference to a person or a unit is checked
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dispatcher.domain.chains import (
     PLACEHOLDERS,
@@ -16,13 +15,14 @@ from dispatcher.domain.chains import (
     RoleTarget,
     Target,
 )
+from dispatcher.domain.coverage import rotation_overlaps
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Handoff, Override, Repeat, Rotation
 from dispatcher.roster.nodes import Node
 from dispatcher.roster.schema import Ids, Organisation, read_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-OVERLAP_HORIZON = timedelta(days=70)
+OVERLAP_HORIZON = timedelta(days=366)
 
 
 def read_rotations(node: Node, org: Organisation) -> dict[str, Rotation]:
@@ -166,40 +166,22 @@ def _read_member(node: Node, role: Role | None, org: Organisation) -> str | None
 
 
 def _check_overlaps(rotations: dict[str, Rotation], nodes: dict[str, Node]) -> None:
-    """Rotations for the same unit and role must not both have someone on call at once."""
-    groups: dict[tuple[str, Role], list[Rotation]] = defaultdict(list)
-    for rotation in rotations.values():
-        groups[(rotation.unit, rotation.role)].append(rotation)
-    for group in groups.values():
-        if len(group) < 2:
+    """Rotations for the same unit and role must not both have someone on call at once, at
+    any time of a whole year from the later anchor (both daylight-saving seasons)."""
+    if not rotations:
+        return
+    start = datetime.combine(max(r.start for r in rotations.values()), time(), tzinfo=UTC)
+    end = start + OVERLAP_HORIZON
+    reported: set[str] = set()
+    for overlap in rotation_overlaps(rotations.values(), start, end):
+        if overlap.second.id in reported:
             continue
-        start = datetime.combine(max(r.start for r in group), datetime.min.time(), tzinfo=UTC)
-        end = start + OVERLAP_HORIZON
-        busy = {r.id: [(s.start, s.end) for s in r.shifts(start, end) if s.people] for r in group}
-        for later_index, later in enumerate(group):
-            for earlier in group[:later_index]:
-                clash = _first_clash(busy[earlier.id], busy[later.id])
-                if clash:
-                    nodes[later.id].error(
-                        f"overlaps rotation {earlier.id!r} for the same unit and role from "
-                        f"{clash.isoformat()}; put people on call together in one slot instead"
-                    )
-                    break
-
-
-def _first_clash(
-    a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]]
-) -> datetime | None:
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if start < end:
-            return start
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return None
+        reported.add(overlap.second.id)
+        nodes[overlap.second.id].error(
+            f"overlaps rotation {overlap.first.id!r} for the same unit and role "
+            f"{'; '.join(overlap.describe(start, end))}; put people on call together in one "
+            "slot instead"
+        )
 
 
 def read_overrides(node: Node, org: Organisation) -> tuple[Override, ...]:

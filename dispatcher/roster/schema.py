@@ -16,6 +16,7 @@ from phonenumbers import PhoneNumberType
 from dispatcher.domain.emergency import BASE_BY_ID, Criterion
 from dispatcher.domain.requests import Severity
 from dispatcher.domain.roster import (
+    EXTENSION,
     ContactKind,
     ContactMethod,
     Person,
@@ -254,7 +255,7 @@ def _read_list(node: Node | None, read) -> tuple:
 
 
 def read_contact(node: Node) -> ContactMethod | None:
-    fields = node.mapping(("kind",), ("number", "address", "label"))
+    fields = node.mapping(("kind",), ("number", "address", "label", "ext"))
     if fields is None or "kind" not in fields:
         return None
     kind = fields["kind"].choice(ContactKind)
@@ -268,9 +269,13 @@ def read_contact(node: Node) -> ContactMethod | None:
         node.problems.add(node.line, node.column, f"{node.path}.{wanted}", "missing (required)")
         return None
     value_node = fields[wanted]
-    address = (
-        _read_email(value_node) if kind is ContactKind.EMAIL else _read_number(value_node, kind)
-    )
+    if kind is ContactKind.EMAIL:
+        if "ext" in fields:
+            fields["ext"].error("an email contact has no extension")
+            return None
+        address = _read_email(value_node)
+    else:
+        address = _read_number(value_node, kind, fields.get("ext"))
     return ContactMethod(kind, address, label) if address else None
 
 
@@ -285,7 +290,10 @@ def _read_email(node: Node) -> str | None:
         return None
 
 
-def _read_number(node: Node, kind: ContactKind) -> str | None:
+def _read_number(node: Node, kind: ContactKind, ext: Node | None = None) -> str | None:
+    """An E.164 number; with an extension (an `ext` field, or written in the number as
+    "ext. 4321"), the number and ";ext=" and its digits. A mobile with an extension is refused:
+    a text cannot dial one."""
     raw = node.value if isinstance(node.value, str) else None
     if raw is None:
         node.error(
@@ -300,9 +308,32 @@ def _read_number(node: Node, kind: ContactKind) -> str | None:
     if number is None or not phonenumbers.is_valid_number(number):
         node.error(f"{raw!r} is not a valid phone number (international form, starting with +)")
         return None
+    in_number = number.extension or ""
+    extension = _read_extension(ext, in_number, node) if ext else in_number
+    if extension is None:
+        return None
+    if kind is ContactKind.MOBILE and extension:
+        (ext or node).error(
+            f"a mobile number cannot have an extension (SMS cannot dial {extension}); "
+            "list it as kind: voice"
+        )
+        return None
     if kind is ContactKind.MOBILE and phonenumbers.number_type(number) not in SMS_TYPES:
         node.error(
             f"{raw!r} is not a mobile number, so it cannot receive SMS; list it as kind: voice"
         )
         return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164}{EXTENSION}{extension}" if extension else e164
+
+
+def _read_extension(node: Node, in_number: str, number: Node) -> str | None:
+    """`ext`: 1 to 30 digits (Twilio dials at most 32 keys, two of them pauses)."""
+    text = str(node.value) if isinstance(node.value, (str, int)) else None
+    if text is None or not (text.isdigit() and text.isascii() and 1 <= len(text) <= 30):
+        node.error(f"expected an extension of 1 to 30 digits in quotes, got {node.value!r}")
+        return None
+    if in_number and in_number != text:
+        number.error(f"the number's extension {in_number} differs from ext {text}")
+        return None
+    return text

@@ -247,6 +247,9 @@ class TwilioPeer:
             return refused
         if not form.get("To") or not form.get("From") or not (form.get("Twiml") or form.get("Url")):
             return _error(400, 21205, "A 'To', 'From' and 'Twiml' or 'Url' are required.")
+        digits = form.get("SendDigits", "")
+        if len(digits) > 32 or set(digits) - set("0123456789ABCD#*wW"):
+            return _error(400, 21205, "SendDigits: at most 32 of 0-9, A-D, #, *, w, W.")
         with self._lock:
             if form["To"] in self._rejections:
                 return _error(*self._rejections[form["To"]])
@@ -281,6 +284,7 @@ class TwilioPeer:
                 "uri": f"{API.format(account=self.account_sid)}/Calls/{sid}.json",
                 "subresource_uris": {},
                 "_twiml": form.get("Twiml", "<Response/>"),
+                "_send_digits": form.get("SendDigits"),  # keys dialled once it connects
             }
             if form.get("StatusCallback"):
                 self._callback_urls[sid] = form["StatusCallback"]

@@ -13,16 +13,26 @@ from dispatcher.engine.runtime import EngineThread
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.status import DeskStatus, channel_health, drill_running, on_shift
+from dispatcher.tui.data.status import (
+    CHECK_SECONDS,
+    ChannelHealth,
+    DeskStatus,
+    channel_health,
+    drill_running,
+    on_shift,
+    overdue,
+)
 from dispatcher.tui.labels import labels
 from dispatcher.tui.palette import DeskCommands
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.keys import KeysScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 STATUS_SECONDS = 5.0
 HEALTH_SECONDS = 300.0
+HEALTH_BOUND = CHECK_SECONDS + 3.0  # loading the plugins, then the slowest check
 NIGHT_THEMES = ("textual-dark", "nord", "gruvbox", "tokyo-night")
 
 
@@ -97,8 +107,19 @@ class DeskApp(App):
 
     @work(thread=True, exclusive=True, group="health")
     def check_channels(self) -> None:
-        found = tuple(channel_health(self.desk.store))
-        self.call_from_thread(lambda: self.show_status(replace(self.status, channels=found)))
+        """Each channel's health as its check ends; a check that never ends still shows,
+        as not answering, once its bound has passed (see `health_overdue`)."""
+        self.call_from_thread(self.set_timer, HEALTH_BOUND, self.health_overdue)
+
+        def heard(found: tuple[ChannelHealth, ...]) -> None:
+            self.call_from_thread(lambda: self.show_status(replace(self.status, channels=found)))
+
+        channel_health(self.desk.store, progress=heard)
+
+    def health_overdue(self) -> None:
+        channels = self.status.channels
+        if channels is None or any(h.ok is None for h in channels):
+            self.show_status(replace(self.status, channels=overdue(channels, HEALTH_BOUND)))
 
     def show_status(self, status: DeskStatus) -> None:
         self.status = status
@@ -109,20 +130,28 @@ class DeskApp(App):
     # -- app-wide actions --------------------------------------------------------------------
 
     def action_show_keys(self) -> None:
-        self.push_screen(KeysScreen(self.language))
+        self.push_screen(KeysScreen(self.language, getattr(self.screen, "SCOPE", "board")))
 
     def action_next_theme(self) -> None:
         current = NIGHT_THEMES.index(self.theme) if self.theme in NIGHT_THEMES else -1
         self.theme = NIGHT_THEMES[(current + 1) % len(NIGHT_THEMES)]
 
     def action_switch_language(self) -> None:
-        """Every screen again in the other language, back on the board."""
+        """Every screen again in the other language, the dispatcher staying where they are
+        (a dialog open is closed; a half-typed request keeps its language until saved)."""
+        if any(getattr(s, "KEEPS_TYPING", False) for s in self.screen_stack):
+            self.notify(labels(self.language)["language.later"], severity="warning")
+            return
         self.language = "en" if self.language == "zh" else "zh"
         localize(self, self.language)
         self.title = labels(self.language)["title"]
+        stack = [s for s in self.screen_stack[1:] if isinstance(s, DeskScreen)]
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(BoardScreen(self.desk, self.language))
+        remade = [s.in_language(self.language) for s in stack]
+        self.switch_screen(remade[0] if remade else BoardScreen(self.desk, self.language))
+        for screen in remade[1:]:
+            self.push_screen(screen)
         self.read_status()
 
     def action_quit_desk(self) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from dispatcher.tui import labels_shift as shift
+
 EN = {
     "title": "dispatcher — night desk",
     # board columns
@@ -390,7 +392,7 @@ ZH_VALUES = {
     "codes_locked": "短信确认码已锁定",
 }
 
-LABELS = {"en": EN, "zh": ZH}
+LABELS = {"en": EN | shift.EN, "zh": ZH | shift.ZH}
 
 
 def labels(language: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from dispatcher.domain.requests import Category, Level
+from dispatcher.domain.roster import Role
 from dispatcher.domain.routing import preview, route
 from dispatcher.roster import load_roster
 
@@ -51,19 +52,26 @@ def test_the_emergency_preview_names_who_is_called_at_3am_by_which_channels():
     assert first.channels == ("voice", "sms", "email") and first.wait_minutes == 10
     expected = {
         p.id
-        for t in ROSTER.chains["emergency"].steps[0].targets
-        for p in ROSTER.resolve_target(t, NIGHT, site="Jiangsu", product="msc-9000")
+        for unit, role in (
+            ("br-shanghai", Role.CASE_HANDLER),
+            ("br-shanghai", Role.ENGINEERING_GM),
+            ("pl-core", Role.PRODUCT_LINE_INTERFACE),
+        )
+        for p in ROSTER.on_call(unit, role, NIGHT)
     }
     assert {p.id for p in first.people} == expected
     assert {ROSTER.person(p.id).unit for p in first.people} >= {"br-shanghai"}
     assert not any(s.skipped for s in steps)
 
 
-def test_a_step_for_a_product_not_handed_over_has_no_branch_targets_and_says_which():
+def test_a_product_not_handed_over_still_pages_the_branch_covering_the_site():
+    # The BD gives L1 for epc-5g (未移交), but the Shanghai branch carries out the recovery:
+    # its case handler and engineering GM are paged at step 1 beside the product line.
     steps = preview(ROSTER, ROSTER.chains["emergency"], NIGHT, "Jiangsu", "epc-5g")
     first = steps[0]
-    assert [t.role.value for t in first.nobody_for] == ["case_handler", "engineering_gm"]
-    assert first.people and not first.skipped  # the product line's interface person
+    assert first.nobody_for == ()
+    units = [ROSTER.person(p.id).unit for p in first.people]
+    assert units == ["br-shanghai", "br-shanghai", "pl-core"]
 
 
 def test_a_severity_of_its_own_gets_its_own_calmer_chain():

@@ -1,6 +1,7 @@
 """`dispatcher drill run` live, `drill report`, `drill list` and `drill abort` as a user runs
 them, with the desk's own channel (it needs no credentials)."""
 
+import asyncio
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -101,3 +102,49 @@ def test_a_report_of_no_drill_is_one_line_and_exit_2(tmp_path, desk_roster):
     result = drill(tmp_path, desk_roster, "report", "SR-20261124-0001")
     assert result.exit_code == 2
     assert result.output.strip() == "Error: no drill SR-20261124-0001 (drill list shows them)"
+
+
+def engine_pass(store, roster_path) -> None:
+    """One pass of the engine, as a desk holding the lease makes every second."""
+    from dispatcher.engine.clock import SystemClock
+    from dispatcher.engine.runtime import Engine
+    from dispatcher.plugins.manager import PluginManager
+
+    async def tick() -> None:
+        plugins = PluginManager(environ=NO_PROVIDERS, store=store).load()
+        engine = Engine(store, parse_roster(roster_path.read_bytes()), plugins, SystemClock())
+        await engine.tick()
+        await engine.aclose()
+
+    asyncio.run(tick())
+
+
+def test_drill_report_counts_an_acknowledgement_typed_at_the_desk_and_exits_1_on_failure(
+    tmp_path, desk_roster
+):
+    """The desk records who confirmed by phone as the dispatcher typed it; the report counts
+    it whatever the form of the name, and a drill over and short of its targets exits 1."""
+    started = drill(tmp_path, desk_roster, "run", "drill-pl-core", "--no-wait", "--json")
+    first = json.loads(started.stdout)["sr"]
+    with Store(tmp_path / "data") as store:
+        control = CalloutControl(store, parse_roster(desk_roster.read_bytes()))
+        engine_pass(store, desk_roster)  # step 1 paged
+        control.acknowledge(first, datetime.now(UTC), "wang.fang", by="ALICE", via="phone")
+    passed = drill(tmp_path, desk_roster, "report", first, "--format", "json")
+    assert passed.exit_code == 0, passed.output
+    report = json.loads(passed.output)
+    assert report["reach_rate"] == 1.0 and report["passed"]
+    assert [(a["person"], a["via"]) for a in report["acknowledgements"]] == [("alice", "phone")]
+
+    started = drill(tmp_path, desk_roster, "run", "drill-pl-core", "--no-wait", "--json")
+    second = json.loads(started.stdout)["sr"]
+    with Store(tmp_path / "data") as store:
+        control = CalloutControl(store, parse_roster(desk_roster.read_bytes()))
+        engine_pass(store, desk_roster)
+        control.escalate(second, datetime.now(UTC), "wang.fang")  # step 2: Bob, by hand
+        engine_pass(store, desk_roster)
+        control.acknowledge(second, datetime.now(UTC), "wang.fang", by="bob", via="phone")
+    failed = drill(tmp_path, desk_roster, "report", second)
+    assert failed.exit_code == 1, failed.output
+    assert "**FAILED**" in failed.output and "call-out acknowledged" in failed.output
+    assert "nothing found" not in failed.output

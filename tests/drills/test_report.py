@@ -166,3 +166,64 @@ def test_the_drill_list_shows_the_trend():
         lines[-1]
         == "trend: first acknowledgement after 3 min 0 s (faster than the 9 min 0 s before, on average)"
     )
+
+
+def _desk_ack(by: str, after: timedelta) -> Event:
+    """What the desk writes when a dispatcher records an acknowledgement taken by phone."""
+    return Event(
+        SR,
+        4,
+        T0 + after,
+        "wang.fang",
+        "acknowledged",
+        f"acknowledged by {by}",
+        "phone",
+        {"by": by, "from": "dispatched", "to": "acknowledged"},
+    )
+
+
+def test_an_acknowledgement_typed_at_the_desk_counts_whatever_form_of_the_name():
+    steps = [StepLog(0, 0, T0, ("li", "wu"), ("desk",))]
+    records = [
+        sent("li", "desk", "+12125550100", "delivered", id=1),
+        sent("wu", "desk", "+12125550188", "delivered", id=2),
+    ]
+    targets = DrillTargets(timedelta(minutes=10), 1, 0.5)
+    for typed in ("li na", "Li  Na", "li", "LI"):
+        events = [_desk_ack(typed, timedelta(seconds=14))]
+        result = build_report(
+            SR, "core", "Core down", "emergency", targets, T0, "acknowledged", None, 2,
+            steps, records, events, PEOPLE,
+        )  # fmt: skip
+        assert [(a.person, a.via) for a in result.acknowledgements] == [("li", "phone")]
+        assert result.reach_rate == 0.5 and result.passed
+        text = report_markdown(result)
+        assert "| Li Na | desk | +12125550100 | delivered | by phone after 14 s |" in text
+        assert "**PASSED**" in text
+
+
+def test_not_reached_only_once_the_wait_of_the_step_is_over():
+    steps = [StepLog(0, 0, T0, ("li", "wu"), ("desk",))]
+    records = [
+        sent("li", "desk", "+12125550100", "delivered", id=1),
+        sent("wu", "desk", "+12125550188", "queued", id=2),
+    ]
+    running = build_report(
+        SR, "core", "Core down", "emergency", DrillTargets(), T0, "running", None, 2,
+        steps, records, [], PEOPLE,
+    )  # fmt: skip
+    assert [p.verdict for p in running.people] == ["paged, waiting for an answer", "being paged"]
+    assert not running.failed  # still running: no verdict yet
+    over = report(steps, records, [], DrillTargets(timedelta(minutes=10), 1, 1.0))
+    assert over.people[0].verdict == "not reached: no answer"
+    assert over.failed
+
+
+def test_a_failed_drill_never_says_there_is_nothing_to_fix():
+    steps = [StepLog(0, 0, T0, ("li",), ("desk",))]
+    records = [sent("li", "desk", "+12125550100", "delivered", id=1)]
+    result = report(steps, records, [], DrillTargets(timedelta(minutes=10), 1, 1.0))
+    text = report_markdown(result)
+    assert "**FAILED**" in text
+    assert "nothing found" not in text
+    assert "- target missed: first acknowledgement within 10 min (got never)" in text

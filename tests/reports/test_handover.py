@@ -209,8 +209,75 @@ def test_the_handover_lists_what_the_next_shift_takes_over(tmp_path):
             "note": "customer confirmed by mail",
         },
     ]
-    assert "drill" not in json.dumps(report)
+    assert "drill: core down" not in json.dumps(report)  # a drill's request is no service
+    assert [(r["sr"], r["status_now"]) for r in tables["requests_touched"]] == [
+        (e1, "dispatched"),
+        (e2, "dispatched"),
+        (c1, "closed"),
+        (f1, "new"),
+        (r1, "resolved"),
+    ]
+    assert [(r["sr"], r["now"]) for r in tables["red_flags_shift"]] == [(e1, "open"), (e2, "open")]
     store.close()
+
+
+def test_an_emergency_opened_and_closed_in_the_shift_and_a_drill_are_handed_over(tmp_path):
+    """Promise 2: the night's emergency, its Red Flag opened and closed, and the drill run with
+    its reach rate are in the handover, though nothing of them is open any more."""
+    from dispatcher.domain.drills import builtin_scenarios
+    from dispatcher.engine.drills import start_drill
+
+    data = tmp_path / "data"
+    store = Store(data)
+    roster = load_roster(SAMPLE_ROSTER)
+    control = CalloutControl(store, roster, overrides=())
+    requests = RequestRepository(store)
+    at = START + timedelta(hours=1)
+    sr, _ = control.register(
+        at,
+        lambda sr_id: ServiceRequest(
+            sr_id, at, Category.FAULT_SUPPORT, "Billing lost province-wide",
+            severity=Severity.CRITICAL, site="Shanghai", product="msc-9000", criteria=("7",),
+        ),
+        at, "desk", "phone",
+    )  # fmt: skip
+    control.acknowledge(sr.id, at + timedelta(minutes=3), "desk", by="Li Wei", via="phone")
+    requests.change(sr.id, lambda r: r.resolve(at + timedelta(hours=2), "desk", "desk", "fixed"))
+    requests.change(
+        sr.id,
+        lambda r: r.record_callback(at + timedelta(hours=3), "desk", CallbackOutcome.REACHED, 4),
+    )
+    requests.change(sr.id, lambda r: r.close(at + timedelta(hours=3), "desk"))
+    scenario = builtin_scenarios(roster)[0]
+    drill = start_drill(control, scenario, START + timedelta(hours=5), "desk")
+    report = json.loads(render(handover_report(store, roster, START, END, END), "json"))
+    tables = {name: table["rows"] for name, table in report["tables"].items()}
+    assert [(r["sr"], r["emergency"], r["status_now"]) for r in tables["requests_touched"]] == [
+        (sr.id, "yes", "closed")
+    ]
+    assert "opened" in tables["requests_touched"][0]["during_the_shift"]
+    assert "closed" in tables["requests_touched"][0]["during_the_shift"]
+    assert tables["red_flags_shift"] == [
+        {
+            "sr": sr.id,
+            "opened": "2026-11-24T21:00+00:00",
+            "closed": "2026-11-24T23:00+00:00",
+            "now": "closed",
+            "summary": "Billing lost province-wide",
+        }
+    ]
+    assert [(r["drill"], r["state"], r["reach_rate"]) for r in tables["drills"]] == [
+        (drill.sr, "running", "-")
+    ]
+    store.close()
+    result = CliRunner().invoke(
+        cli,
+        ["report", "handover", "--data", str(data), "--roster", str(SAMPLE_ROSTER),
+         "--from", START.isoformat(), "--to", END.isoformat()],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sr.id in result.output and "Red Flags opened or closed in the shift" in result.output
+    assert drill.sr in result.output
 
 
 def test_the_handover_prints_as_markdown_from_the_command_line(tmp_path):

@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person, Role, Unit, UnitKind
@@ -72,3 +73,25 @@ def small_roster(*rotations: Rotation, people=None, **kwargs) -> Roster:
 @pytest.fixture
 def base_text() -> str:
     return (HERE / "base.yaml").read_text()
+
+
+CLOCK = st.tuples(st.integers(0, 23), st.sampled_from([0, 30]))
+
+
+@st.composite
+def daily_rotations(draw, slot, zones, most: int) -> list[Rotation]:
+    """1 to `most` daily rotations of unit br, each with 1 to 3 handoffs on the half hour,
+    1 to 4 slots drawn from `slot`, in a zone drawn from `zones`."""
+    rotations = []
+    for index in range(draw(st.integers(1, most))):
+        times = sorted(set(draw(st.lists(CLOCK, min_size=1, max_size=3))))
+        rotations.append(
+            rotation(
+                f"r{index}",
+                slots=draw(st.lists(slot, min_size=1, max_size=4)),
+                handoffs=tuple((0, h, m) for h, m in times),
+                zone=draw(st.sampled_from(zones)),
+                repeat=Repeat.DAILY,
+            )
+        )
+    return rotations

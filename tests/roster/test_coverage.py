@@ -7,10 +7,10 @@ from hypothesis import strategies as st
 
 from dispatcher.domain.coverage import NO_PHONE, NOBODY, check_coverage
 from dispatcher.domain.roster import Role
-from dispatcher.domain.rotation import Override, Repeat
+from dispatcher.domain.rotation import Override
 from dispatcher.roster import load_roster
 
-from .conftest import SAMPLE, person, rotation, small_roster, utc
+from .conftest import SAMPLE, daily_rotations, person, rotation, small_roster, utc
 
 
 def test_the_sample_is_reachable_at_every_minute_for_four_weeks():
@@ -67,23 +67,13 @@ def test_a_follow_the_sun_handoff_opens_a_gap_when_london_changes_to_summer_time
 
 people_pool = [person("alice"), person("bob", phone=False), person("carol", mobile=False)]
 slot = st.sampled_from([None, "alice", "bob", "carol", ("bob", "carol")])
-clock = st.tuples(st.integers(0, 23), st.sampled_from([0, 30]))
 
 
 @st.composite
 def rosters(draw):
-    rotations = []
-    for index in range(draw(st.integers(1, 2))):
-        times = sorted(set(draw(st.lists(clock, min_size=1, max_size=3))))
-        rotations.append(
-            rotation(
-                f"r{index}",
-                slots=draw(st.lists(slot, min_size=1, max_size=4)),
-                handoffs=tuple((0, h, m) for h, m in times),
-                zone=draw(st.sampled_from(["Asia/Shanghai", "Europe/London", "America/New_York"])),
-                repeat=Repeat.DAILY,
-            )
-        )
+    rotations = draw(
+        daily_rotations(slot, ["Asia/Shanghai", "Europe/London", "America/New_York"], 2)
+    )
     overrides = []
     for index in range(draw(st.integers(0, 3))):
         start = utc(2027, 3, 27) + timedelta(minutes=30 * draw(st.integers(0, 200)))

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from dispatcher.domain.chains import PersonTarget, RoleTarget
+from dispatcher.domain.chains import ChainStep, PersonTarget, RoleTarget
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.routing import resolve_step
 from dispatcher.errors import NotFound
 from dispatcher.roster import load_roster
 
@@ -87,9 +88,12 @@ def test_placeholders_resolve_from_the_service_request():
     assert roster.resolve_unit("$branch", site="Atlantis") is None
     step = roster.chains["emergency"].steps[0]
     assert step.channels == ("voice", "sms", "email")
-    resolved = [
-        roster.resolve_target(t, at, site="Shanghai", product="msc-9000") for t in step.targets
-    ]
-    assert all(len(people) == 1 for people in resolved)
-    assert roster.resolve_target(RoleTarget("$branch", CASE), at, site="Atlantis") == []
-    assert roster.resolve_target(PersonTarget("sh-li-na"), at)[0].name == "Li Na"
+
+    def holders(unit, role):
+        return roster.holder_ids(unit, role, at)
+
+    people, nobody = resolve_step(roster, step, "Shanghai", "msc-9000", holders)
+    assert len(people) == 3 and nobody == ()
+    lost = ChainStep((RoleTarget("$branch", CASE), PersonTarget("sh-li-na")), ("sms",), 5)
+    people, nobody = resolve_step(roster, lost, "Atlantis", "", holders)
+    assert [p.name for p in people] == ["Li Na"] and nobody == (RoleTarget("$branch", CASE),)

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
 from dispatcher.engine.clock import ManualClock
@@ -161,7 +162,10 @@ def add_request(store):
 
 async def _settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker gave way to a newer one: wait again
+            continue
         await pilot.pause()
 
 

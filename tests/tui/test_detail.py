@@ -27,7 +27,8 @@ async def test_acknowledge_for_someone_who_confirmed_by_phone(make_app, night, s
         await pilot.press(*"Li Na", "enter")
         await settle(pilot)
         assert RequestRepository(store).get(emergency.id).status.value == "acknowledged"
-        assert "acknowledged: acknowledged by Li Na phone" in timeline_text(app)
+        # the name typed is checked against the roster and recorded as the roster shows it
+        assert "acknowledged dispatched → acknowledged · Li Na (李娜) phone" in timeline_text(app)
         clocks = str(app.screen.query_one("#clocks", Static).render())
         assert clocks.splitlines()[0].endswith("met")  # the response clock stopped in time
         await pilot.press("escape")
@@ -46,7 +47,9 @@ async def test_note_level_reassign_and_resolve(make_app, night, store, settle):
         await settle(pilot)
         await pilot.press("m", *"TAC on the bridge".replace(" ", "_"), "enter")
         await settle(pilot)
-        await pilot.press("l")
+        await pilot.press("l")  # asks first, naming the new owner
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         await pilot.press("r", *"tac", "space", *"tac-han-xu", "enter")
         await settle(pilot)
@@ -60,7 +63,8 @@ async def test_note_level_reassign_and_resolve(make_app, night, store, settle):
             "resolved",
         )
         text = timeline_text(app)
-        assert "note: TAC_on_the_bridge" in text and "escalated" in text and "resolved" in text
+        assert "note: TAC_on_the_bridge" in text and "escalated L1 → L2" in text
+        assert "resolved" in text
 
 
 async def test_an_illegal_move_says_why_and_changes_nothing(make_app, night, store, settle):

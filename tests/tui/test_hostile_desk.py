@@ -156,7 +156,7 @@ def test_in_a_real_terminal_no_sequence_from_the_data_reaches_it(tmp_path):
         desk.keys("Enter")
         desk.wait_for("\\u001b]52;c;")  # the detail, with the sequence shown as text
         desk.keys("Escape")
-        desk.wait_for("open requests")  # the board again (an ESC then h at once is Alt+h)
+        desk.wait_for("1 open request ")  # the board again (an ESC then h at once is Alt+h)
         desk.keys("h")
         desk.wait_for("Shift handover")
         deadline = time.monotonic() + 5

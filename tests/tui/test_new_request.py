@@ -30,7 +30,9 @@ async def test_an_emergency_registered_with_the_keyboard_alone(make_app, store, 
         await pilot.press("enter")
         await type_text(pilot, "msc")
         await pilot.press("enter")
-        for _ in range(7):  # severity, customer, vip, reporter, phone, email → checklist
+        await pilot.press("tab", "tab")  # severity → customer
+        await type_text(pilot, "China Example Mobile")
+        for _ in range(5):  # vip, reporter, phone, email → checklist
             await pilot.press("tab")
         await pilot.press("space")  # 1: all processing capability lost
         await settle(pilot)

@@ -20,10 +20,12 @@ from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen
+from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
+from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.keys import KeysScreen
 from dispatcher.tui.screens.log import LogScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
@@ -32,6 +34,7 @@ from dispatcher.tui.screens.outbox import OutboxScreen
 from dispatcher.tui.screens.override import OverrideScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.reports import ReportsScreen
+from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
 NOW = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
@@ -158,6 +161,9 @@ def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
         HandoverScreen,
         ReportsScreen,
         DrillScreen,
+        TextViewScreen,
+        ConfirmScreen,
+        HistoryScreen,
         LogScreen,
     ]
     for cls in classes:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.drills import builtin_scenarios
@@ -17,6 +17,9 @@ from dispatcher.roster import parse_roster
 from dispatcher.store import Store
 from dispatcher.store.drills import DrillRepository
 from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.status import DeskStatus
+from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.drill import DrillScreen
 
 ROSTER = (
@@ -28,6 +31,8 @@ ROSTER = (
 
 
 class DrillApp(App):
+    status = DeskStatus()  # what the desk's header shows
+
     def __init__(self, screen: DrillScreen) -> None:
         super().__init__()
         self.drill_screen = screen
@@ -43,7 +48,8 @@ def setting(tmp_path, clock):
     engine = Engine(store, roster, PluginManager(environ={}, store=store).load(), clock)
     (core,) = builtin_scenarios(roster)
     scenarios = [core, replace(core, id="core-beijing", name="MSC down, second scenario")]
-    screen = DrillScreen(store, roster, control, scenarios, actor="wang.fang", now=clock.now)
+    desk = DeskContext(store, roster, "wang.fang", clock=clock)
+    screen = DrillScreen(desk, "en", scenarios)
     return store, control, engine, screen
 
 
@@ -78,7 +84,19 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
         assert "dry run, nothing sent" in text(screen, "#status")
         assert DrillRepository(store).all() == []
 
-        await pilot.press("s")
+        await pilot.press("s")  # real people would be paged: the screen names them, asks first
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        asked = " ".join(str(label.render()) for label in pilot.app.screen.query(Label))
+        assert (
+            "Run MSC Softswitch down in Shanghai (Core Network) LIVE?" in asked
+            and "Ann Sms" in asked
+            and "Eve Line" in asked
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert DrillRepository(store).all() == []  # not confirmed: nothing started
+        await pilot.press("s", "y")
         await settle(pilot)
         (drill,) = DrillRepository(store).all()
         assert RequestRepository(store).get(drill.sr).drill
@@ -114,7 +132,8 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
 async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock):
     store, control, engine, screen = setting(tmp_path, controllable_clock)
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
-        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("s", "y")
         await settle(pilot)
         await engine.run_once()
         screen.refresh_progress()

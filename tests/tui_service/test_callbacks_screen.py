@@ -1,23 +1,32 @@
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
 
 from dispatcher.domain.planned import PlannedKind, PlannedService
 from dispatcher.domain.requests import Category, Reporter, ServiceRequest, Status
+from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.status import DeskStatus
 from dispatcher.tui.screens.callbacks import CallbackDialog, CallbackQueueScreen
+
+SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
 
 
 class QueueApp(App):
+    status = DeskStatus()  # what the desk's header shows
+
     def __init__(self, store):
         super().__init__()
         self.store = store
 
     def on_mount(self):
-        self.push_screen(CallbackQueueScreen(self.store, "wang.fang"))
+        desk = DeskContext(self.store, load_roster(SAMPLE_ROSTER), "wang.fang")
+        self.push_screen(CallbackQueueScreen(desk))
 
 
 def resolved_request(repository, summary, hours_ago):

@@ -6,9 +6,12 @@ from textual.widgets import Markdown, Static
 from textual_plotext import PlotextPlot
 
 from dispatcher.domain.requests import Category, ServiceRequest, Severity
+from dispatcher.engine.clock import ManualClock
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.status import DeskStatus
 from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.reports import ReportsScreen
 
@@ -16,12 +19,18 @@ SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
 
 
 class ScreenApp(App):
+    status = DeskStatus()  # what the desk's header shows
+
     def __init__(self, screen):
         super().__init__()
         self.first = screen
 
     def on_mount(self):
         self.push_screen(self.first)
+
+
+def desk_at(store, now):
+    return DeskContext(store, load_roster(SAMPLE_ROSTER), "wang.fang", clock=ManualClock(now))
 
 
 def yesterday_noon():
@@ -80,7 +89,7 @@ def yesterday(store):
 async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_path):
     store = Store(tmp_path)
     yesterday(store)
-    screen = ReportsScreen(store, load_roster(SAMPLE_ROSTER))
+    screen = ReportsScreen(desk_at(store, datetime.now().astimezone()), "en", kind="daily")
     app = ScreenApp(screen)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.workers.wait_for_complete()
@@ -124,7 +133,7 @@ async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path):
     repository.change(
         sr_id, lambda r: r.note(now - timedelta(hours=1), "wang.fang", "BD engineer on the bridge")
     )
-    screen = HandoverScreen(store, load_roster(SAMPLE_ROSTER))
+    screen = HandoverScreen(desk_at(store, now), "en")
     app = ScreenApp(screen)
     async with app.run_test(size=(160, 60)) as pilot:
         await app.workers.wait_for_complete()
@@ -137,4 +146,60 @@ async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path):
         await pilot.press("s")
         saved = list((tmp_path / "handover").iterdir())
         assert len(saved) == 1 and saved[0].read_text() == text
+    store.close()
+
+
+async def test_the_report_screen_opens_on_this_shift_and_says_no_data(tmp_path):
+    """Tonight is visible at once; a chart with nothing to draw says so instead of a blank box."""
+    store = Store(tmp_path)
+    now = datetime.now().astimezone()
+    register(
+        RequestRepository(store),
+        now - timedelta(hours=1),
+        "MSC down",
+        Category.FAULT_SUPPORT,
+        "msc-9000",
+        "Shanghai",
+    )
+    screen = ReportsScreen(desk_at(store, now), "en")
+    async with ScreenApp(screen).run_test(size=(160, 50)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        period = str(screen.query_one("#period", Static).render())
+        assert "Service report: this shift" in period and "1 requests" in period
+        drawn = [str(screen.query_one(f"#chart-{n}", PlotextPlot).render()) for n in range(4)]
+        assert "fault_support" in drawn[0]
+        assert "no data" in drawn[1]  # nothing resolved yet: no times to draw
+        await pilot.press("t")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Service report: today so far" in str(screen.query_one("#period", Static).render())
+    store.close()
+
+
+async def test_the_handover_scrolls_by_keyboard(tmp_path):
+    store = Store(tmp_path)
+    repository = RequestRepository(store)
+    now = datetime.now().astimezone()
+    for n in range(30):
+        register(
+            repository,
+            now - timedelta(hours=2, minutes=n),
+            f"fault {n}",
+            Category.FAULT_SUPPORT,
+            "msc-9000",
+            "Shanghai",
+        )
+    screen = HandoverScreen(desk_at(store, now), "en")
+    async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        scroller = screen.query_one("#handover-scroll")
+        assert scroller.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroller.scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroller.scroll_y == scroller.max_scroll_y > 0
     store.close()

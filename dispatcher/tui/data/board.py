@@ -127,5 +127,7 @@ class BoardReader:
     def _clocks(
         self, sr: ServiceRequest, timeline: list[Event], now: datetime
     ) -> tuple[SlaClock, ...]:
+        if sr.drill:  # a drill is never watched: no SLA clock runs for it
+            return ()
         targets = self.roster.sla_for(sr.product, sr.severity)
         return () if targets is None else tuple(sla_clocks(sr, timeline, targets, now))

@@ -84,3 +84,44 @@ def read_request(desk: DeskContext, sr_id: str) -> RequestView:
     people = {p.id: (p.name, p.name_zh) for p in desk.roster.people.values()}
     callout = CalloutRepository(desk.store).get(sr.id)
     return RequestView(sr, tuple(timeline), clocks, notifications, people, callout)
+
+
+def event_details(event: Event, language: str, people: dict[str, tuple[str, str]]) -> str:
+    """What a timeline entry changed, beyond its kind: from → to (state, level, owner), who
+    acknowledged and through what, the callback's outcome and score, the reason given."""
+    data = event.data
+
+    def name(person_id: str) -> str:
+        found = people.get(person_id)
+        if found is None:
+            return person_id
+        return found[1] if language == "zh" and found[1] else found[0]
+
+    parts: list[str] = []
+    if event.kind == "assigned":
+        before = "/".join(
+            p for p in (data.get("previous_unit", ""), name(data.get("previous_person", ""))) if p
+        )
+        after = "/".join(p for p in (data.get("unit", ""), name(data.get("person", ""))) if p)
+        parts.append(f"{before or '—'} → {after or '—'}")
+    elif "from" in data and "to" in data:
+        parts.append(
+            f"{name_of(str(data['from']), language)} → {name_of(str(data['to']), language)}"
+        )
+    if data.get("by"):
+        parts.append(f"{data['by']}" + (f" ({data['via']})" if data.get("via") else ""))
+    if "outcome" in data:
+        parts.append(name_of(str(data["outcome"]), language))
+    if "attempt" in data:
+        parts.append(f"#{data['attempt']}")
+    if "score" in data:
+        parts.append(f"{data['score']}/5")
+    if data.get("called"):
+        parts.append(str(data["called"]))
+    if data.get("without_callback"):
+        parts.append(f"{data['without_callback']} ({data.get('attempts', 0)}×)")
+    if data.get("criteria") and event.kind != "registered":
+        parts.append(", ".join(map(str, data["criteria"])))
+    if data.get("chain") and event.kind == "callout_started":
+        parts.append(str(data["chain"]))
+    return " · ".join(parts)

@@ -7,12 +7,23 @@ the engine lease (this desk or another) pages what they ask for on its next pass
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from dispatcher.domain.requests import CallbackOutcome, Event, Owner, ServiceRequest
+from dispatcher.domain.callout import Position, next_position
+from dispatcher.domain.requests import (
+    CallbackOutcome,
+    Event,
+    Level,
+    Owner,
+    ServiceRequest,
+    check_criteria,
+)
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.routing import EMERGENCY_CHAIN, preview, route
 from dispatcher.domain.text import check
 from dispatcher.engine.control import CalloutControl
+from dispatcher.errors import IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
 from dispatcher.store.outbox import OutboxRecord
@@ -20,6 +31,20 @@ from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.context import DeskContext
 
 CHANNEL = "desk"
+
+
+@dataclass(frozen=True)
+class LevelPlan:
+    """What raising a request's support level does, for the dispatcher to confirm: the new
+    level, the owner the routing gives it, and whom the call-out pages (by display name)."""
+
+    sr: str
+    level: Level
+    next: Level
+    owner: Owner
+    chain: str | None
+    restart: bool  # no chain running: the level's chain starts again from its first step
+    paged: tuple[str, ...]
 
 
 class Operations:
@@ -82,8 +107,82 @@ class Operations:
         owner = Owner(check(unit, "unit"), check(person, "person"))
         return self._change(sr_id, lambda sr, at: sr.assign(at, self.desk.actor, owner, CHANNEL))
 
-    def raise_level(self, sr_id: str) -> ServiceRequest:
-        return self._change(sr_id, lambda sr, at: sr.escalate(at, self.desk.actor, CHANNEL))
+    def level_plan(self, sr_id: str) -> LevelPlan:
+        """What `raise_level` will do now; raises when the request cannot go up a level."""
+        sr = self.requests.get(sr_id)
+        levels = list(Level)
+        if sr.level is levels[-1]:
+            raise IllegalTransition(f"cannot escalate {sr.id}: it is already at {sr.level.value}")
+        following = levels[levels.index(sr.level) + 1]
+        roster = self.desk.roster
+        routing = route(
+            roster, sr.category, following, sr.site, sr.product, sr.is_emergency, sr.severity
+        )
+        owner = Owner(routing.handler or sr.owner.unit, "")
+        running = CalloutRepository(self.desk.store).get(sr.id)
+        running = running if running is not None and running.running else None
+        chain = running.chain if running else routing.chain
+        paged: tuple[str, ...] = ()
+        if chain is not None and chain in roster.chains:
+            spec = roster.chains[chain]
+            position = (
+                next_position(spec, Position(running.round, running.step))
+                if running
+                else Position(0, 0)
+            )
+            if position is not None:
+                steps = preview(
+                    roster, spec, self.desk.now(), sr.site, sr.product, self.desk.overrides()
+                )
+                paged = tuple(p.display_name for p in steps[position.step].people)
+        return LevelPlan(sr.id, sr.level, following, owner, chain, running is None, paged)
+
+    def raise_level(self, plan: LevelPlan) -> ServiceRequest:
+        """Up one level, owned by the level's handler, and the call-out pages on: the next step
+        of a running chain now, or the level's chain again from its start."""
+
+        def change(sr: ServiceRequest, at: datetime) -> list[Event]:
+            events = sr.escalate(at, self.desk.actor, CHANNEL, f"to {plan.owner.unit}")
+            if plan.owner != sr.owner:
+                events += sr.assign(at, self.desk.actor, plan.owner, CHANNEL)
+            return events
+
+        sr = self._change(plan.sr, change)
+        if plan.chain is not None and plan.paged:
+            if plan.restart:
+                self.control.start(plan.sr, self.desk.now(), self.desk.actor, plan.chain)
+            else:
+                self.escalate(plan.sr)
+        return sr
+
+    def start_work(self, sr_id: str) -> ServiceRequest:
+        return self._change(sr_id, lambda sr, at: sr.start(at, self.desk.actor, CHANNEL))
+
+    def restore(self, sr_id: str, text: str) -> ServiceRequest:
+        return self._change(sr_id, lambda sr, at: sr.restore(at, self.desk.actor, CHANNEL, text))
+
+    def reopen(self, sr_id: str, reason: str) -> ServiceRequest:
+        return self._change(sr_id, lambda sr, at: sr.reopen(at, self.desk.actor, reason, CHANNEL))
+
+    def declare(self, sr_id: str, criteria: tuple[str, ...]) -> ServiceRequest:
+        """Emergency criteria found after registration: the Red Flag opens, and the emergency
+        chain starts (in place of a calmer chain still running)."""
+        sr, roster = self.requests.get(sr_id), self.desk.roster
+        extra = (
+            frozenset(c.id for c in roster.extra_criteria(sr.product))
+            if sr.product in roster.products
+            else None
+        )
+        check_criteria(criteria, extra)
+        sr = self._change(sr_id, lambda sr, at: sr.declare(at, self.desk.actor, criteria, CHANNEL))
+        running = CalloutRepository(self.desk.store).get(sr_id)
+        if running is not None and running.running:
+            if running.chain == EMERGENCY_CHAIN:
+                return sr
+            self.control.stop(sr_id, self.desk.now(), self.desk.actor, "declared an emergency")
+        if EMERGENCY_CHAIN in self.desk.roster.chains:
+            self.control.start(sr_id, self.desk.now(), self.desk.actor, EMERGENCY_CHAIN)
+        return sr
 
     def resolve(self, sr_id: str, text: str) -> ServiceRequest:
         """Resolved: a chain still running has nobody left to find, so it stops first."""
@@ -99,8 +198,15 @@ class Operations:
             lambda sr, at: sr.record_callback(at, self.desk.actor, outcome, score, channel=CHANNEL),
         )
 
-    def close(self, sr_id: str) -> ServiceRequest:
-        return self._change(sr_id, lambda sr, at: sr.close(at, self.desk.actor, CHANNEL))
+    def close(self, sr_id: str, without_callback: str = "") -> ServiceRequest:
+        """Close after a reached callback; or, with the reason none was possible, after the
+        unanswered tries the closure rule asks for."""
+        return self._change(
+            sr_id,
+            lambda sr, at: sr.close(
+                at, self.desk.actor, CHANNEL, without_callback=without_callback
+            ),
+        )
 
     def add_override(self, override: Override) -> Override:
         check(override.reason, "reason")

@@ -18,10 +18,9 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Input, Static
 
 from dispatcher.domain.callout import RunState
-from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.scenarios import load_scenarios
-from dispatcher.tui.commands import bindings_for
+from dispatcher.tui.commands import bindings_for, commands_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
@@ -33,15 +32,17 @@ from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
+from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.log import LogScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
 from dispatcher.tui.screens.reports import ReportsScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
-from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
+from dispatcher.tui.widgets.virtual_table import GAP, Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
+NEW_KEY = next(c.key for c in commands_for("board") if c.id == "board.new")
 PINNED = Style(color="red", bold=True)
 FLASH = Style(color="white", bgcolor="red", bold=True)
 NEAR = Style(color="yellow")
@@ -55,7 +56,7 @@ FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
 }
 
 WIDTHS = {
-    "id": 18,
+    "id": 20,  # "! SR-20261130-0001 D": the whole id, its emergency mark and drill mark
     "age": 6,
     "category": 12,
     "severity": 8,
@@ -67,6 +68,29 @@ WIDTHS = {
     "callout": 20,
     "summary": 20,
 }
+# What a narrow terminal keeps (80 columns: the id, severity, status, call-out and summary),
+# then what it adds as the width allows, most useful first; wide terminals widen two columns.
+KEPT = ("id", "severity", "status", "callout", "summary")
+ADDED = ("sla", "owner", "age", "customer", "category", "site")
+WIDER = {"customer": 28, "category": 22, "summary": 40}
+SUMMARY_AT_LEAST = 16
+
+
+def board_columns(width: int) -> list[str]:
+    """The columns that fit `width` cells, in the board's order, with their widths."""
+    widths = {key: WIDTHS[key] for key in KEPT}
+
+    def used() -> int:
+        return sum(widths.values()) + GAP * (len(widths) - 1)
+
+    widths["summary"] = SUMMARY_AT_LEAST
+    for key in ADDED:
+        if used() + WIDTHS[key] + GAP <= width:
+            widths[key] = WIDTHS[key]
+    for key, wide in WIDER.items():
+        if key in widths and used() + wide - widths[key] <= width:
+            widths[key] = wide
+    return {key: widths[key] for key in WIDTHS if key in widths}
 
 
 class BoardScreen(DeskScreen):
@@ -82,6 +106,7 @@ class BoardScreen(DeskScreen):
         self.query_text = ""
         self.seen: set[str] = set()  # SRs whose breach this dispatcher has looked at
         self.loaded = False
+        self.typed_ahead: list[str] | None = None  # keys typed after `n`, before the form
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.desk, self.words)
@@ -93,11 +118,18 @@ class BoardScreen(DeskScreen):
         )
         yield Footer()
 
-    def _columns(self) -> list[Column]:
-        return [Column(key, self.words[key], width) for key, width in WIDTHS.items()]
+    def _columns(self, width: int = 160) -> list[Column]:
+        return [Column(key, self.words[key], w) for key, w in board_columns(width).items()]
+
+    def on_resize(self, event) -> None:
+        table = self.query_one(VirtualTable)
+        wanted = self._columns(event.size.width)
+        if [(c.key, c.width) for c in wanted] != [(c.key, c.width) for c in table.columns]:
+            table.set_columns(wanted)
 
     def on_mount(self) -> None:
-        self.query_one(VirtualTable).focus()
+        self.table = self.query_one(VirtualTable)  # drawn row by row: found once
+        self.table.focus()
         self.action_refresh_board()
         self.set_interval(REFRESH_SECONDS, self.action_refresh_board)
         self.set_interval(1.0, self.tick)
@@ -159,8 +191,10 @@ class BoardScreen(DeskScreen):
         self.query_one(VirtualTable).set_rows(shown)
         emergencies = sum(row.pinned for row in self.all_rows)
         words = self.words
+        total = len(self.all_rows)
         counts = (
-            f"{len(self.all_rows)} {words['open']} · {emergencies} {words['emergencies']}"
+            f"{total} {words['open.one' if total == 1 else 'open']} · "
+            f"{emergencies} {words['emergencies.one' if emergencies == 1 else 'emergencies']}"
             f" · {words['filter']}: {words['filter.' + self.filter]}"
         )
         if needle or self.filter != "all":
@@ -189,6 +223,17 @@ class BoardScreen(DeskScreen):
         self.query_one(VirtualTable).focus()
 
     def on_key(self, event) -> None:
+        if self.typed_ahead is not None:
+            # Between `n` and the form's first paint every key is the request's, not the
+            # board's: kept for the form, never taken as a board key.
+            if event.is_printable and event.character:
+                self.typed_ahead.append(event.character)
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == NEW_KEY and not self.query_one("#search", Input).has_focus:
+            self.typed_ahead = []
+            return
         search = self.query_one("#search", Input)
         if event.key == "escape" and search.has_focus:
             search.value = ""
@@ -217,20 +262,20 @@ class BoardScreen(DeskScreen):
                 )
         customer = ("★VIP " if sr.customer.vip else "") + sr.customer.name
         owner = "/".join(part for part in (sr.owner.unit, sr.owner.person) if part)
-        cells: list[Text | str] = [
-            ("! " if row.pinned else "  ") + sr.id + (" D" if sr.drill else ""),
-            clock_text(now - sr.received).rsplit(":", 1)[0],
-            name_of(sr.category, language),
-            name_of(sr.severity, language),
-            customer,
-            sr.site,
-            f"{owner or '—'} {sr.level.value}",
-            name_of(sr.status, language),
-            sla,
-            self.callout_cell(row, style is FLASH),
-            sr.summary,
-        ]
-        return cells, style
+        cells: dict[str, Text | str] = {
+            "id": ("! " if row.pinned else "  ") + sr.id + (" D" if sr.drill else ""),
+            "age": clock_text(now - sr.received).rsplit(":", 1)[0],
+            "category": name_of(sr.category, language),
+            "severity": name_of(sr.severity, language),
+            "customer": customer,
+            "site": sr.site,
+            "owner": f"{owner or '—'} {sr.level.value}",
+            "status": name_of(sr.status, language),
+            "sla": sla,
+            "callout": self.callout_cell(row, style is FLASH),
+            "summary": sr.summary,
+        }
+        return [cells[column.key] for column in self.table.columns], style
 
     def callout_cell(self, row: BoardRow, flashing: bool) -> Text | str:
         """Where the chain stands: step, who was paged, or who acknowledged."""
@@ -284,7 +329,20 @@ class BoardScreen(DeskScreen):
             if sr_id:
                 self.read_board(force=True)
 
-        self.app.push_screen(NewRequestScreen(self.desk, self.language), registered)
+        if self.typed_ahead is None:  # from the palette: nothing typed ahead
+            self.typed_ahead = []
+        self.app.push_screen(
+            NewRequestScreen(self.desk, self.language, typed_ahead=self.take_typed_ahead),
+            registered,
+        )
+
+    def take_typed_ahead(self) -> str:
+        """What was typed between `n` and the form; the board's keys are its own again."""
+        typed, self.typed_ahead = "".join(self.typed_ahead or ()), None
+        return typed
+
+    def action_history(self) -> None:
+        self.app.push_screen(HistoryScreen(self.desk, self.language, self.query_text.strip()))
 
     def action_on_call(self) -> None:
         self.app.push_screen(OnCallScreen(self.desk, self.language))
@@ -293,18 +351,23 @@ class BoardScreen(DeskScreen):
         self.app.push_screen(OutboxScreen(self.desk, self.language))
 
     def action_callbacks(self) -> None:
-        self.app.push_screen(CallbackQueueScreen(self.desk.store, self.desk.actor, self.language))
+        self.app.push_screen(CallbackQueueScreen(self.desk, self.language))
 
     def action_handover(self) -> None:
-        self.app.push_screen(HandoverScreen(self.desk.store, self.desk.roster, self.language))
+        self.app.push_screen(HandoverScreen(self.desk, self.language))
 
     def action_log(self) -> None:
         self.app.push_screen(LogScreen(self.desk, self.language))
 
     def action_reports(self) -> None:
-        self.app.push_screen(ReportsScreen(self.desk.store, self.desk.roster, self.language))
+        self.app.push_screen(ReportsScreen(self.desk, self.language))
 
     def action_drills(self) -> None:
+        self.open_drills()
+
+    @work(thread=True, exclusive=True, group="board-drills")
+    def open_drills(self) -> None:
+        """The drill scenarios beside the roster are read here, off the UI thread."""
         desk = self.desk
         try:
             scenarios = (
@@ -313,19 +376,10 @@ class BoardScreen(DeskScreen):
                 else None
             )
         except DispatcherError as error:  # a broken drills.yaml: say where, stay on the board
-            self.notify(str(error), severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
             return
-        self.app.push_screen(
-            DrillScreen(
-                desk.store,
-                desk.roster,
-                CalloutControl(desk.store, desk.roster),
-                scenarios,
-                actor=desk.actor,
-                now=desk.now,
-                language=self.language,
-            )
-        )
+        self.app.call_from_thread(self.app.push_screen, DrillScreen(desk, self.language, scenarios))
 
     def on_screen_resume(self) -> None:
+        self.typed_ahead = None  # back on the board: its keys are its own
         self.read_board(force=False)

@@ -3,31 +3,32 @@
 Resolved requests wait here until the customer is reached (a request cannot close before), and
 completed cutovers wait for their satisfaction call. Select a line and press `c` to record a
 call: who was called, the outcome, the score, the customer's words; a dissatisfied customer
-(score 1-2) can reopen the request at once.
+(score 1-2) can reopen the request at once. The queue is read, and calls are recorded, in
+worker threads; times are the desk's.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Select, Static
 
 from dispatcher.domain.callbacks import CallbackDue
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
 from dispatcher.domain.text import check, escape_line
 from dispatcher.errors import DispatcherError
-from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 5.0
 CHANNEL = "desk"
@@ -49,10 +50,6 @@ WORDS = {
 }
 
 
-def _now() -> datetime:
-    return datetime.now().astimezone()
-
-
 class CallbackDialog(ModalScreen[bool]):
     """Record one call to the customer of a queue item; dismisses True once saved."""
 
@@ -64,11 +61,12 @@ class CallbackDialog(ModalScreen[bool]):
         ),
     ]
 
-    def __init__(self, store: Store, item: CallbackDue, actor: str) -> None:
+    def __init__(self, desk: DeskContext, item: CallbackDue) -> None:
         super().__init__()
-        self.store = store
+        self.desk = desk
+        self.store = desk.store
         self.item = item
-        self.actor = actor
+        self.actor = desk.actor
 
     def compose(self) -> ComposeResult:
         with Vertical(id="callback-form"):
@@ -103,29 +101,48 @@ class CallbackDialog(ModalScreen[bool]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        try:
-            self._record()
-        except DispatcherError as error:
-            self.query_one("#error", Static).update(Text(escape_line(str(error)), style="bold red"))
-            return
-        self.dismiss(True)
-
-    def _record(self) -> None:
         score_text = self.query_one("#score", Input).value.strip()
         if score_text and not score_text.isdigit():
-            raise DispatcherError(f"satisfaction must be a number 1 to 5, not '{score_text}'")
-        score = int(score_text) if score_text else None
-        outcome = CallbackOutcome(self.query_one("#outcome", Select).value)
-        words = check(self.query_one("#words", Input).value, "words", multiline=True)
-        called = check(self.query_one("#called", Input).value, "called")
-        at = _now()
+            self.failed(f"satisfaction must be a number 1 to 5, not '{score_text}'")
+            return
+        try:
+            words = check(self.query_one("#words", Input).value, "words", multiline=True)
+            called = check(self.query_one("#called", Input).value, "called")
+        except DispatcherError as error:
+            self.failed(str(error))
+            return
+        self.record(
+            int(score_text) if score_text else None,
+            CallbackOutcome(self.query_one("#outcome", Select).value),
+            words,
+            called,
+            self.query_one("#reopen", Checkbox).value,
+        )
+
+    def failed(self, message: str) -> None:
+        self.query_one("#error", Static).update(Text(escape_line(message), style="bold red"))
+
+    @work(thread=True, exclusive=True, group="callback-record")
+    def record(
+        self, score: int | None, outcome: CallbackOutcome, words: str, called: str, reopen: bool
+    ) -> None:
+        try:
+            self._record(score, outcome, words, called, reopen)
+        except DispatcherError as error:
+            self.app.call_from_thread(self.failed, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, True)
+
+    def _record(
+        self, score: int | None, outcome: CallbackOutcome, words: str, called: str, reopen: bool
+    ) -> None:
+        at = self.desk.now()
         if self.item.kind == "cutover":
             attempt = CallbackAttempt(at, self.actor, outcome, score, words, called)
             PlannedRepository(self.store).change(
                 self.item.subject, lambda p: p.record_callback(attempt)
             )
             return
-        reopen = self.query_one("#reopen", Checkbox).value
         RequestRepository(self.store).change(
             self.item.subject,
             lambda sr: sr.record_callback(
@@ -134,33 +151,39 @@ class CallbackDialog(ModalScreen[bool]):
         )
 
 
-class CallbackQueueScreen(Screen):
+class CallbackQueueScreen(DeskScreen):
     SCOPE = "callbacks"
     BINDINGS = bindings_for(SCOPE)
 
-    def __init__(self, store: Store, actor: str, language: str = "en") -> None:
-        super().__init__()
-        localize(self, language)
-        self.store = store
-        self.actor = actor
+    def __init__(self, desk: DeskContext, language: str = "en") -> None:
+        super().__init__(desk, language)
+        self.desk_words = self.words
         self.words = WORDS.get(language, WORDS["en"])
         self.items: dict[str, CallbackDue] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield DeskHeader(self.desk, self.desk_words)
+        yield Static(self.words["title"], id="queue-title")
         yield Static(id="summary")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.words["title"]
         self.query_one(DataTable).add_columns(*self.words["columns"])
         self.action_refresh_queue()
         self.set_interval(REFRESH_SECONDS, self.action_refresh_queue)
 
     def action_refresh_queue(self) -> None:
-        queue = callback_queue(self.store)
-        now = _now()
+        self.read_queue()
+
+    @work(thread=True, exclusive=True, group="callbacks-read")
+    def read_queue(self) -> None:
+        self.desk.store.refresh(self.desk.store.live)
+        queue = callback_queue(self.desk.store)
+        self.app.call_from_thread(self.show_queue, queue)
+
+    def show_queue(self, queue: list[CallbackDue]) -> None:
+        now = self.desk.now()
         self.items = {item.subject: item for item in queue}
         table = self.query_one(DataTable)
         table.clear()
@@ -169,7 +192,7 @@ class CallbackQueueScreen(Screen):
             cells = (
                 item.subject,
                 item.kind,
-                f"{item.due.astimezone():%m-%d %H:%M}",
+                f"{self.desk.local(item.due):%m-%d %H:%M}",
                 str(item.attempts),
                 item.last_outcome or "-",
                 item.customer or "-",
@@ -197,4 +220,4 @@ class CallbackQueueScreen(Screen):
                 self.notify(f"callback recorded for {item.subject}")
                 self.action_refresh_queue()
 
-        self.app.push_screen(CallbackDialog(self.store, item, self.actor), done)
+        self.app.push_screen(CallbackDialog(self.desk, item), done)

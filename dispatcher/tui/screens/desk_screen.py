@@ -15,7 +15,24 @@ Result = TypeVar("Result")
 
 class DeskScreen(Screen[Result]):
     """A screen of one desk, in one language: its bindings (from the desk's one list, by the
-    subclass's `SCOPE`) carry that language's words."""
+    subclass's `SCOPE`) carry that language's words. Every subclass takes `(desk, language,
+    ...)`, so `in_language` can build the same screen again in the other language."""
+
+    KEEPS_TYPING = False  # a form: switching the language would lose what was typed
+
+    def __new__(cls, *args, **kwargs):
+        screen = super().__new__(cls)
+        screen._made_with = (args, kwargs)
+        return screen
+
+    def in_language(self, language: str) -> DeskScreen:
+        """The same screen, built again with `language`."""
+        args, kwargs = self._made_with
+        if "language" in kwargs:
+            kwargs = {**kwargs, "language": language}
+        else:
+            args = (args[0], language, *args[2:])
+        return type(self)(*args, **kwargs)
 
     def __init__(self, desk: DeskContext, language: str) -> None:
         super().__init__()

@@ -3,7 +3,6 @@ and channel, and the timeline; the dispatcher's actions on it. Read again every 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -13,17 +12,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
-from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.domain.requests import Status
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.detail import RequestView, read_request
+from dispatcher.tui.data.detail import RequestView, event_details, read_request
 from dispatcher.tui.data.formats import clock_text, pad
-from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.desk_screen import DeskScreen
-from dispatcher.tui.screens.prompt import PromptScreen
+from dispatcher.tui.screens.detail_actions import DetailActions
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 2.0
@@ -38,7 +36,7 @@ STATE_STYLES = {
 }
 
 
-class DetailScreen(DeskScreen):
+class DetailScreen(DetailActions, DeskScreen):
     CSS_PATH = "detail.tcss"
     SCOPE = "detail"
     BINDINGS = bindings_for(SCOPE)
@@ -113,6 +111,8 @@ class DetailScreen(DeskScreen):
             text.append(" ")
         if sr.is_emergency:
             text.append(f" {words['badge.emergency']} ", style="bold reverse red")
+        if sr.status is Status.CLOSED:
+            text.append(f" {words['readonly']} ", style="bold reverse")
         text.append(f"\n{escape_line(sr.summary)}\n\n", style="bold")
         rows = [
             (words["status"], name_of(sr.status, language)),
@@ -212,9 +212,13 @@ class DetailScreen(DeskScreen):
         table = self.query_one("#timeline", DataTable)
         table.clear()
         for event in view.timeline:
-            what = name_of(event.kind, self.language) + (f": {event.text}" if event.text else "")
-            if event.data.get("by") and event.data["by"] not in what:
-                what += f" ({self.words['acknowledged_by']} {event.data['by']})"
+            what = name_of(event.kind, self.language)
+            details = event_details(event, self.language, view.people)
+            if details:
+                what += f" {details}"
+            by = str(event.data.get("by", ""))
+            if event.text and event.text not in what and not (by and by in event.text):
+                what += f": {event.text}"
             table.add_row(
                 self._local(event.at),
                 escape_line(event.actor),
@@ -222,75 +226,3 @@ class DetailScreen(DeskScreen):
                 escape_line(event.channel),
             )
         table.move_cursor(row=table.row_count - 1)
-
-    # -- actions -----------------------------------------------------------------------------
-
-    @work(thread=True, group="detail-action")
-    def perform(self, done: str, change: Callable[[Operations], object]) -> None:
-        try:
-            change(Operations(self.desk))
-        except DispatcherError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"{self.sr_id}: {done}")
-        self.reload()
-
-    def _ask(self, question: str, then: Callable[[str], None], value: str = "") -> None:
-        def answered(answer: str | None) -> None:
-            if answer:
-                then(answer)
-
-        self.app.push_screen(PromptScreen(question, value), answered)
-
-    def action_acknowledge(self) -> None:
-        self._ask(
-            self.words["ack.who"],
-            lambda by: self.perform("acknowledged", lambda ops: ops.acknowledge(self.sr_id, by)),
-        )
-
-    def action_escalate(self) -> None:
-        self.perform("escalated", lambda ops: ops.escalate(self.sr_id))
-
-    def action_repage(self) -> None:
-        self.perform("re-paged", lambda ops: ops.repage(self.sr_id))
-
-    def action_start_chain(self) -> None:
-        self.perform("chain started", lambda ops: ops.start_chain(self.sr_id))
-
-    def action_note(self) -> None:
-        self._ask(
-            self.words["note.text"],
-            lambda text: self.perform("note", lambda ops: ops.note(self.sr_id, text)),
-        )
-
-    def action_reassign(self) -> None:
-        def reassign(answer: str) -> None:
-            unit, _, person = answer.partition(" ")
-            self.perform("reassigned", lambda ops: ops.reassign(self.sr_id, unit, person.strip()))
-
-        self._ask(self.words["reassign.unit"], reassign)
-
-    def action_raise_level(self) -> None:
-        self.perform("level raised", lambda ops: ops.raise_level(self.sr_id))
-
-    def action_resolve(self) -> None:
-        self._ask(
-            self.words["resolve.text"],
-            lambda text: self.perform("resolved", lambda ops: ops.resolve(self.sr_id, text)),
-        )
-
-    def action_callback(self) -> None:
-        def callback(answer: str) -> None:
-            outcome, _, score = answer.partition(" ")
-            try:
-                parsed = CallbackOutcome(outcome.strip().lower())
-                number = int(score) if score.strip() else None
-            except ValueError:
-                self.notify(f"{answer!r}: {self.words['callback.prompt']}", severity="error")
-                return
-            self.perform("callback", lambda ops: ops.callback(self.sr_id, parsed, number))
-
-        self._ask(self.words["callback.prompt"], callback)
-
-    def action_close_request(self) -> None:
-        self.perform("closed", lambda ops: ops.close(self.sr_id))

@@ -1,31 +1,36 @@
 """The drill screen: pick a scenario, see whom its chain would call now (nothing is sent), run it
-live, follow who is reached, abort it, and read its report."""
+live (after a confirmation), follow who is reached, abort it, and read its report: the same
+report, with the same figures, as `dispatcher drill report`. Every store read and write runs
+in a worker; the time is the desk's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dispatcher.domain.drill_report import DrillReport
 from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
-from dispatcher.domain.oncall import Roster
 from dispatcher.domain.routing import describe_target
 from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.errors import DispatcherError
-from dispatcher.reports.drill import drill_report
+from dispatcher.reports.drill import drill_report, report_markdown
 from dispatcher.roster.overrides import OverrideRepository
-from dispatcher.store import Store
+from dispatcher.store.callouts import CalloutRepository
+from dispatcher.store.drills import DrillRepository
 from dispatcher.store.outbox import OutboxRepository
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.confirm import ConfirmScreen
+from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.screens.text_view import TextViewScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 1.0
 WORDS = {
@@ -35,7 +40,7 @@ WORDS = {
         "would_page": "would be paged",
         "nobody": "NOBODY",
         "skipped": "skipped at once",
-        "dry_run": "{name}: the {chain} chain at {at} UTC (dry run, nothing sent)",
+        "dry_run": "{name}: the {chain} chain at {at} (dry run, nothing sent)",
         "holes": "step(s) {steps} would reach no one by phone",
         "no_holes": "every step reaches someone with a phone · press s to run the drill live",
         "already": "a drill is already running",
@@ -57,6 +62,12 @@ WORDS = {
         "passed": "PASSED",
         "failed": "FAILED",
         "fix": "fix",
+        "confirm": "Run {name} LIVE?",
+        "confirm.body": "Real people are paged now (every message marked DRILL):",
+        "confirm.yes": "Page them",
+        "confirm.no": "Not now",
+        "report": "Drill report",
+        "no_report": "no drill to report on yet",
     },
     "zh": {
         "columns": ("步骤", "人员", "呼叫", "结果"),
@@ -64,7 +75,7 @@ WORDS = {
         "would_page": "将被呼叫",
         "nobody": "无人",
         "skipped": "立即跳过",
-        "dry_run": "{name}:{chain} 呼叫链,{at} UTC(预演,不发送)",
+        "dry_run": "{name}:{chain} 呼叫链,{at}(预演,不发送)",
         "holes": "第 {steps} 步无法通过电话找到任何人",
         "no_holes": "每一步都能通过电话找到人 · 按 s 实际运行演练",
         "already": "已有演练正在进行",
@@ -86,42 +97,40 @@ WORDS = {
         "passed": "通过",
         "failed": "未通过",
         "fix": "待改进",
+        "confirm": "实际运行 {name}?",
+        "confirm.body": "将立即呼叫以下真实人员(每条消息标记为演练):",
+        "confirm.yes": "开始呼叫",
+        "confirm.no": "暂不",
+        "report": "演练报告",
+        "no_report": "尚无可报告的演练",
     },
 }
 
 
-class DrillScreen(Screen):
-    """A self-contained screen; the desk pushes it with its store, roster and control."""
+class DrillScreen(DeskScreen):
+    """The desk pushes it with its own context; scenarios default to the built-in ones."""
 
     CSS_PATH = "drill.tcss"
     SCOPE = "drill"
     BINDINGS = bindings_for(SCOPE)
 
     def __init__(
-        self,
-        store: Store,
-        roster: Roster,
-        control: CalloutControl,
-        scenarios: list[Scenario] | None = None,
-        *,
-        actor: str = "desk",
-        now: Callable[[], datetime] | None = None,
-        language: str = "en",
+        self, desk: DeskContext, language: str, scenarios: list[Scenario] | None = None
     ) -> None:
-        super().__init__()
-        localize(self, language)
-        self.store = store
-        self.roster = roster
-        self.control = control
-        self.scenarios = scenarios if scenarios is not None else builtin_scenarios(roster)
-        self.actor = actor
-        self.now = now or (lambda: datetime.now(UTC))
+        super().__init__(desk, language)
+        self.store = desk.store
+        self.roster = desk.roster
+        self.control = CalloutControl(desk.store, desk.roster)
+        self.scenarios = scenarios if scenarios is not None else builtin_scenarios(desk.roster)
+        self.actor = desk.actor
+        self.now = desk.now
         self.drill: str | None = None  # the SR id of the drill this screen started or follows
         self.report: DrillReport | None = None
+        self.desk_words = self.words
         self.words = WORDS.get(language, WORDS["en"])
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield DeskHeader(self.desk, self.desk_words)
         with Horizontal():
             yield OptionList(
                 *(Option(f"{s.id}\n  {s.name}", id=s.id) for s in self.scenarios), id="scenarios"
@@ -136,7 +145,16 @@ class DrillScreen(Screen):
         self.query_one("#people", DataTable).add_columns(*self.words["columns"])
         if self.scenarios:
             self.query_one(OptionList).highlighted = 0
+        self.follow_running()
         self.set_interval(REFRESH_SECONDS, self.refresh_progress)
+
+    @work(thread=True, exclusive=True, group="drill")
+    def follow_running(self) -> None:
+        """A drill still running (started here before, or by another desk) is followed."""
+        running = [r.sr for r in CalloutRepository(self.store).running() if r.drill]
+        if running:
+            self.app.call_from_thread(setattr, self, "drill", running[-1])
+            self._progress(running[-1])
 
     @property
     def scenario(self) -> Scenario | None:
@@ -189,7 +207,7 @@ class DrillScreen(Screen):
         holes = [c.preview.number for c in checks if c.problem]
         self.query_one("#status", Static).update(
             words["dry_run"].format(
-                name=scenario.name, chain=scenario.chain, at=f"{at.astimezone(UTC):%H:%M}"
+                name=scenario.name, chain=scenario.chain, at=f"{self.desk.local(at):%H:%M %Z}"
             )
         )
         self.query_one("#verdict", Static).update(
@@ -201,32 +219,78 @@ class DrillScreen(Screen):
     # -- live ------------------------------------------------------------------------------
 
     def action_start_drill(self) -> None:
+        """Real people are paged: the screen names them and asks first."""
         scenario = self.scenario
         if scenario is None or self.running:
             self.notify(
                 self.words["already"] if self.running else self.words["pick"], severity="warning"
             )
             return
+        words = self.words
+        table = self.query_one("#people", DataTable)
+        people = sorted({str(table.get_row_at(i)[1]) for i in range(table.row_count)} - {""})
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start_live(scenario)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                words["confirm"].format(name=scenario.name),
+                words["confirm.body"],
+                people,
+                words["confirm.yes"],
+                words["confirm.no"],
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="drill")
+    def start_live(self, scenario: Scenario) -> None:
         try:
             record = start_drill(self.control, scenario, self.now(), self.actor)
         except DispatcherError as error:
-            self.notify(str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.drill = record.sr
-        self.notify(self.words["started"].format(sr=record.sr, name=scenario.name))
-        self.refresh_progress()
+        self.app.call_from_thread(setattr, self, "drill", record.sr)
+        self.app.call_from_thread(
+            self.notify, self.words["started"].format(sr=record.sr, name=scenario.name)
+        )
+        self._progress(record.sr)
 
     def action_abort_drill(self) -> None:
         if not self.running:
             self.notify(self.words["none_running"], severity="warning")
             return
+        self.abort(self.drill)
+
+    @work(thread=True, exclusive=True, group="drill")
+    def abort(self, sr_id: str) -> None:
         try:
-            abort_drill(self.control, self.drill, self.now(), self.actor)
+            abort_drill(self.control, sr_id, self.now(), self.actor)
         except DispatcherError as error:
-            self.notify(str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.notify(self.words["aborted"].format(sr=self.drill))
-        self.refresh_progress()
+        self.app.call_from_thread(self.notify, self.words["aborted"].format(sr=sr_id))
+        self._progress(sr_id)
+
+    def action_show_report(self) -> None:
+        """The whole report of the drill on screen (or else the last one run)."""
+        self.read_report(self.drill)
+
+    @work(thread=True, exclusive=True, group="drill-report")
+    def read_report(self, sr_id: str | None) -> None:
+        if sr_id is None:
+            drills = DrillRepository(self.store).all()
+            if not drills:
+                self.app.call_from_thread(self.notify, self.words["no_report"], severity="warning")
+                return
+            sr_id = drills[-1].sr
+        text = report_markdown(drill_report(self.store, self.roster, sr_id))
+        self.app.call_from_thread(
+            self.app.push_screen,
+            TextViewScreen(self.desk, self.language, f"{self.words['report']} {sr_id}", text),
+        )
 
     @property
     def running(self) -> bool:
@@ -240,7 +304,11 @@ class DrillScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill")
     def read_progress(self, sr_id: str) -> None:
-        """Read the drill's records again (the engine may run in another process)."""
+        self._progress(sr_id)
+
+    def _progress(self, sr_id: str) -> None:
+        """In a worker: read the drill's records again (the engine may run in another
+        process) and show them."""
         self.store.refresh(self.store.live)
         report = drill_report(self.store, self.roster, sr_id)
         self.app.call_from_thread(self.show_progress, report)
@@ -271,7 +339,7 @@ class DrillScreen(Screen):
             f"[b reverse] {words['drill']} [/] {report.sr} {report.scenario_name}: "
             f"{words['states'].get(state, state)}{reach}"
         )
-        if state == "running":
+        if not report.over:
             self.query_one("#verdict", Static).update(
                 words["first_after"].format(seconds=int(first.total_seconds()))
                 if first

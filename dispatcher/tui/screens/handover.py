@@ -1,79 +1,91 @@
 """The shift handover on the desk: the same Markdown `dispatcher report handover` prints.
 
-Open requests by state, Red Flags and their age, chains running or exhausted, SLA breaches of
-the shift, callbacks waiting, the next shift's planned work and the notes of the shift. `s`
-saves it beside the data to print or mail. Built in a worker thread.
+Every request touched in the shift, Red Flags opened and closed, open requests by state, Red
+Flags open and their age, chains running or exhausted, pages nobody answered, SLA breaches,
+drills run with their reach rate, callbacks waiting, the next shift's planned work and the
+notes of the shift. The shift is the 12 hours up to the desk's clock. Built and saved in
+workers; the arrows, Page Up/Down and Home/End scroll it. `s` saves it beside the data.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Markdown, Static
 
-from dispatcher.domain.oncall import Roster
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.reports.render import markdown, save
-from dispatcher.store import Store
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
 
-TITLES = {"en": "Shift handover", "zh": "交接班"}
 
-
-class HandoverScreen(Screen):
+class HandoverScreen(DeskScreen):
     SCOPE = "handover"
     BINDINGS = bindings_for(SCOPE)
+    DEFAULT_CSS = """
+    HandoverScreen #handover-title { text-style: bold; padding: 0 1; }
+    HandoverScreen #handover-scroll { height: 1fr; }
+    """
 
-    def __init__(self, store: Store, roster: Roster, language: str = "en") -> None:
-        super().__init__()
-        localize(self, language)
-        self.store = store
-        self.roster = roster
-        self.language = language
+    def __init__(self, desk: DeskContext, language: str) -> None:
+        super().__init__(desk, language)
         self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
-        yield Markdown("Building the handover…", id="handover")
+        yield DeskHeader(self.desk, self.words)
+        yield Static(self.words["handover.building"], id="handover-title")
+        with VerticalScroll(id="handover-scroll"):
+            yield Markdown(id="handover")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = TITLES.get(self.language, TITLES["en"])
+        self.query_one("#handover-scroll", VerticalScroll).focus()
         self.action_refresh_handover()
 
     def action_refresh_handover(self) -> None:
         self.build()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, group="handover")
     def build(self) -> None:
-        now = datetime.now().astimezone()
+        now = self.desk.now()
         start, end = shift_bounds(now)
-        report = handover_report(self.store, self.roster, start, end, now)
+        report = handover_report(self.desk.store, self.desk.roster, start, end, now)
         self.app.call_from_thread(self.show, report)
 
     def show(self, report: Report) -> None:
         self.report = report
+        local = self.desk.local
+        self.query_one("#handover-title", Static).update(
+            f"{self.words['handover.title']}: {local(report.start):%m-%d %H:%M} – "
+            f"{local(report.end):%m-%d %H:%M %Z}"
+        )
         self.query_one(Markdown).update(escape(markdown(report)))
 
     def action_save(self) -> None:
-        if self.report is None:
-            return
-        folder = Path(self.store.data_dir) / "handover"
-        path = folder / f"handover-{self.report.end:%Y%m%d-%H%M}.md"
+        if self.report is not None:
+            self.write(self.report)
+
+    @work(thread=True, group="handover-save")
+    def write(self, report: Report) -> None:
+        folder = Path(self.desk.store.data_dir) / "handover"
+        path = folder / f"handover-{report.end:%Y%m%d-%H%M}.md"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            save(self.report, "md", path)
+            save(report, "md", path)
         except OSError as error:
-            self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
+            self.app.call_from_thread(
+                self.notify, f"cannot write {folder}: {error.strerror}", severity="error"
+            )
             return
         except DispatcherError as error:
-            self.notify(str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.notify(f"saved {path}")
+        self.app.call_from_thread(self.notify, f"saved {path}")

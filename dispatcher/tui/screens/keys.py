@@ -1,7 +1,10 @@
-"""`?`: every key of the desk, from the same list as the bindings and the palette."""
+"""`?`: every key of the desk, grouped by screen (the screen in front first, then the keys
+that work everywhere, then the other screens), from the same list as the bindings and the
+palette."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +13,13 @@ from textual.widgets import DataTable, Label
 
 from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.labels import labels
+
+
+def scope_order(first: str) -> list[str]:
+    """Every scope of the command list once: `first`, the app's, then the others in order."""
+    scopes = list(dict.fromkeys(c.scope for c in COMMANDS))
+    head = [s for s in (first, "app") if s in scopes]
+    return head + [s for s in scopes if s not in head]
 
 
 class KeysScreen(ModalScreen[None]):
@@ -24,9 +34,10 @@ class KeysScreen(ModalScreen[None]):
         )
     ]
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, scope: str = "board") -> None:
         super().__init__()
         self.language = language
+        self.scope = scope
 
     def compose(self) -> ComposeResult:
         words = labels(self.language)
@@ -34,10 +45,13 @@ class KeysScreen(ModalScreen[None]):
             yield Label(words["keys.title"])
             table = DataTable(cursor_type="row")
             table.add_columns(words["key"], words["does"], "")
-            for command in COMMANDS:
-                table.add_row(
-                    self.app.get_key_display(command.binding(self.language)),
-                    command.text(self.language),
-                    command.tip(self.language),
-                )
+            for scope in scope_order(self.scope):
+                title = words.get(f"scope.{scope}", scope)
+                table.add_row(Text(title, style="bold reverse"), "", "")
+                for command in (c for c in COMMANDS if c.scope == scope):
+                    table.add_row(
+                        self.app.get_key_display(command.binding(self.language)),
+                        command.text(self.language),
+                        command.tip(self.language),
+                    )
             yield table

@@ -1,8 +1,12 @@
 """New request (`n`): every field of an SR, the emergency checklist, and a live preview of the
 routing and of whom the chain will call. Keyboard first: Tab moves, space ticks, ctrl+s saves.
+The summary has the focus from the first key (nothing typed right after `n` is lost); Escape
+asks before throwing away what was typed; an emergency needs its site, customer and product.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -29,18 +33,35 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.preview import RequestDraft, chain_preview
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
+
+TYPED = (
+    "summary",
+    "customer",
+    "reporter",
+    "reporter_phone",
+    "reporter_email",
+    "description",
+    "owner_unit",
+    "owner_person",
+)
+EMERGENCY_NEEDS = ("site", "customer", "product")
 
 
 class NewRequestScreen(DeskScreen[str | None]):
     CSS_PATH = "new_request.tcss"
     SCOPE = "form"
     BINDINGS = bindings_for(SCOPE)
+    KEEPS_TYPING = True
 
-    def __init__(self, desk: DeskContext, language: str) -> None:
+    def __init__(
+        self, desk: DeskContext, language: str, typed_ahead: Callable[[], str] | None = None
+    ) -> None:
         super().__init__(desk, language)
         self.saving = False
+        self.typed_ahead = typed_ahead  # what was typed after `n`, before this form was up
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -113,9 +134,24 @@ class NewRequestScreen(DeskScreen[str | None]):
         return [(f"{c.id:>4}  {c.text(self.language)}", c.id) for c in criteria_for(extra)]
 
     def on_mount(self) -> None:
+        # Tab goes field to field: the scrolling panes are never a stop of their own (the
+        # form scrolls to the field in focus), whatever the length of the preview.
+        for pane in self.query(VerticalScroll):
+            pane.can_focus = False
         self.query_one("#criteria", SelectionList).highlighted = 0
-        self.query_one("#summary", Input).focus()
+        summary = self.query_one("#summary", Input)
+        summary.focus()
+        if self.typed_ahead is not None:
+            summary.insert_text_at_cursor(self.typed_ahead())
         self.update_preview()
+
+    def on_key(self, event) -> None:
+        """A key that reaches the form while nothing has the focus yet goes to the summary."""
+        if self.focused is None and event.is_printable and event.character:
+            summary = self.query_one("#summary", Input)
+            summary.focus()
+            summary.insert_text_at_cursor(event.character)
+            event.stop()
 
     # -- reading the form --------------------------------------------------------------------
 
@@ -166,16 +202,26 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     # -- saving ------------------------------------------------------------------------------
 
+    def _refuse(self, message: str, focus: str) -> None:
+        """Say in one line what is missing, where the eye is (a notice) and in the form."""
+        self.query_one("#form-error", Static).update(message)
+        self.notify(message, severity="error")
+        self.query_one(f"#{focus}").focus()
+
     def action_save(self) -> None:
         summary = self._value("#summary")
         if not summary:
-            self.query_one("#form-error", Static).update(self.words["new.summary_needed"])
-            self.query_one("#summary", Input).focus()
+            self._refuse(self.words["summary.needed"], "summary")
+            return
+        draft = self.draft()
+        missing = [name for name in EMERGENCY_NEEDS if not self._value(f"#{name}")]
+        if draft.emergency and missing:
+            fields = ", ".join(self.words[f"new.{name}"] for name in missing)
+            self._refuse(self.words["emergency.needs"].format(fields=fields), missing[0])
             return
         if self.saving:
             return
         self.saving = True
-        draft = self.draft()
         received = self.desk.now()
         severity = self._value("#severity") or ("critical" if draft.emergency else "minor")
         fields = {
@@ -237,5 +283,29 @@ class NewRequestScreen(DeskScreen[str | None]):
         self.notify(f"{sr_id} {self.words['new.saved']}")
         self.dismiss(sr_id)
 
+    def typed(self) -> bool:
+        return any(self._value(f"#{name}") for name in TYPED) or bool(
+            self.query_one("#criteria", SelectionList).selected
+        )
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Leave; when something was typed, only after the dispatcher says to throw it away."""
+        if not self.typed():
+            self.dismiss(None)
+            return
+        words = self.words
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                words["discard.title"],
+                words["discard.body"],
+                [],
+                words["discard.yes"],
+                words["discard.no"],
+            ),
+            answered,
+        )

@@ -1,5 +1,6 @@
-"""On call (`o`): who holds each required role now and next, with their local time; every
-reachability gap of the coming days in red; an override for tonight (`v`)."""
+"""On call (`o`): who holds each role now (with their phone and local time) and who takes
+over at the handover time; every reachability gap of the coming days in red; the overrides
+not yet ended, one added (`v`) or ended now (`e`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
+from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.oncall import OnCallView, read_on_call
@@ -29,6 +31,7 @@ class OnCallScreen(DeskScreen):
 
     def __init__(self, desk: DeskContext, language: str) -> None:
         super().__init__(desk, language)
+        self.overrides: dict[str, Override] = {}
 
     def compose(self) -> ComposeResult:
         words = self.words
@@ -37,6 +40,12 @@ class OnCallScreen(DeskScreen):
         table = DataTable(id="duties", cursor_type="row")
         table.add_columns(words["unit"], words["role"], words["now"], words["until"], words["next"])
         yield table
+        yield Label(words["overrides"], classes="section")
+        overrides = DataTable(id="overrides", cursor_type="row")
+        overrides.add_columns(
+            "#", words["person"], words["covers"], words["from"], words["until"], words["reason"],
+        )  # fmt: skip
+        yield overrides
         yield Label(words["gaps"], classes="section")
         yield Static(id="gaps")
         yield Label(
@@ -57,7 +66,8 @@ class OnCallScreen(DeskScreen):
     def reload(self) -> None:
         self.app.call_from_thread(self.show, read_on_call(self.desk))
 
-    def _names(self, view: OnCallView, ids: tuple[str, ...]) -> Text:
+    def _names(self, view: OnCallView, ids: tuple[str, ...], now: bool = True) -> Text:
+        """Names with their phone; those on call now with their own local time too."""
         text = Text()
         for number, person_id in enumerate(ids):
             person = view.people.get(person_id)
@@ -66,10 +76,14 @@ class OnCallScreen(DeskScreen):
             if person is None:
                 text.append(person_id)
                 continue
-            local = view.at.astimezone(ZoneInfo(person.timezone))
             name = person.name_zh if self.language == "zh" and person.name_zh else person.name
             text.append(name)
-            text.append(f" {local:%H:%M}", style="dim")
+            phone = view.phone(person_id)
+            text.append(f" {phone}" if phone else f" ({self.words['no_phone']})",
+                        style="" if phone else "bold red")  # fmt: skip
+            if now:
+                local = view.at.astimezone(ZoneInfo(person.timezone))
+                text.append(f" {local:%H:%M}", style="dim")
         return text or Text(self.words["nobody"], style="bold red")
 
     def show(self, view: OnCallView) -> None:
@@ -82,8 +96,9 @@ class OnCallScreen(DeskScreen):
                 name_of(duty.role, self.language),
                 self._names(view, duty.now.people),
                 f"{self.desk.local(duty.now.end):%m-%d %H:%M}",
-                self._names(view, following.people) if following else "—",
+                self._next(view, following) if following else "—",
             )
+        self._show_overrides(view)
         gaps = Text()
         for gap in view.gaps:
             gaps.append(
@@ -104,6 +119,47 @@ class OnCallScreen(DeskScreen):
                 else Text(self.words["never"], style="yellow")
             )
             unconfirmed.add_row(row.name, f"{row.kind.value} {row.address}", last)
+
+    def _next(self, view: OnCallView, following) -> Text:
+        """Who takes over, from the handover time (the desk's clock)."""
+        text = Text(f"{self.desk.local(following.start):%m-%d %H:%M} ", style="dim")
+        return text + self._names(view, following.people, now=False)
+
+    def _show_overrides(self, view: OnCallView) -> None:
+        table = self.query_one("#overrides", DataTable)
+        table.clear()
+        self.overrides = {o.id: o for o in view.overrides}
+        for o in view.overrides:
+            scope = o.covers or ""
+            if o.unit or o.role:
+                scope += f" [{o.unit or ''} {name_of(o.role, self.language) if o.role else ''}]"
+            table.add_row(
+                o.id,
+                self._names(view, (o.person,), now=False),
+                scope.strip() or "—",
+                f"{self.desk.local(o.start):%m-%d %H:%M}",
+                f"{self.desk.local(o.end):%m-%d %H:%M}",
+                o.reason,
+                key=o.id,
+            )
+
+    def action_end_override(self) -> None:
+        table = self.query_one("#overrides", DataTable)
+        if not table.row_count:
+            self.notify(self.words["no_overrides"], severity="warning")
+            return
+        override_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        self.end_override(str(override_id))
+
+    @work(thread=True, group="oncall-write")
+    def end_override(self, override_id: str) -> None:
+        try:
+            ended = OverrideRepository(self.desk.store).end(override_id, self.desk.now())
+        except DispatcherError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{ended.id}: {self.words['override.end']}")
+        self.reload()
 
     def action_add_override(self) -> None:
         def chosen(override: Override | None) -> None:

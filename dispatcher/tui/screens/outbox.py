@@ -1,11 +1,12 @@
-"""Outbox: every notification of the night, live, with its state; a failed one can be sent
-again (`t`) or by another channel (`y`)."""
+"""Outbox: every notification of the night, live, with its state; Enter shows a page's text
+(SMS, mail, speech) and its deliveries; a failed one can be sent again (`t`) or by another
+channel (`y`)."""
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
@@ -19,6 +20,7 @@ from dispatcher.tui.data.outbox import read_outbox
 from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
+from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
@@ -81,6 +83,21 @@ class OutboxScreen(DeskScreen):
         )
         self.query_one(VirtualTable).set_rows(records)
 
+    def action_show_page(self) -> None:
+        record = self.query_one(VirtualTable).current
+        if record is not None:
+            self.show_page(record)
+
+    @on(VirtualTable.Chosen)
+    def chosen(self, event: VirtualTable.Chosen) -> None:
+        self.show_page(event.row)
+
+    def show_page(self, record: OutboxRecord) -> None:
+        title = f"#{record.id} {record.sr} → {record.address}"
+        self.app.push_screen(
+            TextViewScreen(self.desk, self.language, title, page_text(record, self.desk.local))
+        )
+
     def action_retry(self) -> None:
         record = self.query_one(VirtualTable).current
         if record is not None:
@@ -135,3 +152,42 @@ class OutboxScreen(DeskScreen):
             detail,
         ]
         return cells, None
+
+
+def _fenced(text: str) -> str:
+    """Text from a roster or a provider, shown as text (never as Markdown)."""
+    return "```text\n" + text.replace("```", "ʼʼʼ") + "\n```"
+
+
+def page_text(record: OutboxRecord, local) -> str:
+    """One notification: what it said in each form, and what became of it."""
+    error = " ".join(p for p in (record.error_code, record.detail) if p)
+    lines = [
+        f"**{record.purpose}** · {record.channel} · {record.contact_kind} {record.address} · "
+        f"round {record.round + 1}, step {record.step + 1}" + (" · DRILL" if record.drill else ""),
+        "",
+    ]
+    for label, text in (
+        ("SMS", record.short_text),
+        ("Mail", record.long_text),
+        ("Speech", record.spoken_text),
+    ):
+        if text:
+            lines += [f"### {label}", "", _fenced(text), ""]
+    if not (record.short_text or record.long_text or record.spoken_text):
+        lines += ["_no text was stored with this notification_", ""]
+    lines += [
+        "### Deliveries",
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| state | {record.state.value} |",
+        f"| provider's word | {record.provider_status or '—'} |",
+        f"| sends | {record.attempt} |",
+        f"| provider id | {record.provider_id or '—'} |",
+        f"| error | {error.replace('|', '/') or '—'} |",
+        f"| queued | {local(record.created):%Y-%m-%d %H:%M:%S} |",
+        f"| last change | "
+        f"{f'{local(record.updated):%Y-%m-%d %H:%M:%S}' if record.updated else '—'} |",
+    ]
+    return "\n".join(lines)

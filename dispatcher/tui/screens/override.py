@@ -1,8 +1,11 @@
-"""An override for tonight: someone takes over from now until a time of the morning."""
+"""An override for tonight: someone takes over from now until a time of the morning, typed
+in the covered person's own zone (the person taking over's, when nobody is covered): 08:00
+for Shanghai staff is 08:00 in Shanghai, whatever zone the desk shows."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,8 +22,11 @@ from dispatcher.tui.labels import labels, name_of
 MORNING = "08:00"
 
 
-def until_local(now: datetime, hhmm: str) -> datetime:
-    """The next time the desk's clock shows `hhmm` after `now` (tomorrow if already past)."""
+def until_local(now: datetime, hhmm: str, zone: tzinfo | None = None) -> datetime:
+    """The next time a clock of `zone` (default: `now`'s) shows `hhmm` after `now` (tomorrow
+    if already past)."""
+    if zone is not None:
+        now = now.astimezone(zone)
     wanted = time.fromisoformat(hhmm)
     end = now.replace(hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0)
     return end if end > now else end + timedelta(days=1)
@@ -61,7 +67,7 @@ class OverrideScreen(ModalScreen[Override | None]):
             yield Select(
                 [(name_of(r, self.language), r.value) for r in Role], id="role", prompt="—"
             )
-            yield Label(words["override.until"])
+            yield Label(words["override.until"], id="until-label")
             yield Input(MORNING, id="until")
             yield Label(words["override.reason"])
             yield Input(id="reason")
@@ -73,6 +79,21 @@ class OverrideScreen(ModalScreen[Override | None]):
             return None if widget.is_blank() else str(widget.value)
         return widget.value.strip() or None
 
+    def zone(self) -> tzinfo | None:
+        """The covered person's zone; the person taking over's when nobody is covered."""
+        for selector in ("#covers", "#person"):
+            person = self.desk.roster.people.get(self._value(selector) or "")
+            if person is not None:
+                return ZoneInfo(person.timezone)
+        return self.desk.zone
+
+    @on(Select.Changed)
+    def chosen(self) -> None:
+        zone = self.zone()
+        self.query_one("#until-label", Label).update(
+            self.words["override.until.zone"].format(zone=str(zone) if zone else "local")
+        )
+
     @on(Input.Submitted)
     def action_save(self) -> None:
         person, covers = self._value("#person"), self._value("#covers")
@@ -83,7 +104,7 @@ class OverrideScreen(ModalScreen[Override | None]):
             return
         now = self.desk.local(self.desk.now())
         try:
-            end = until_local(now, self._value("#until") or MORNING)
+            end = until_local(now, self._value("#until") or MORNING, self.zone())
         except ValueError:
             error.update(f"{self.words['override.until']}: {self._value('#until')}")
             return

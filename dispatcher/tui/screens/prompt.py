@@ -1,4 +1,5 @@
-"""A one-line question in a dialog: Enter answers, Escape cancels (answer None)."""
+"""A one-line question in a dialog: Enter answers, Escape cancels (answer None). With
+`choices`, typing completes from them (the right arrow takes the completion)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
 
@@ -22,15 +24,17 @@ class PromptScreen(ModalScreen[str | None]):
         )
     ]
 
-    def __init__(self, question: str, value: str = "") -> None:
+    def __init__(self, question: str, value: str = "", choices: list[str] | None = None) -> None:
         super().__init__()
         self.question = question
         self.value = value
+        self.choices = choices
 
     def compose(self) -> ComposeResult:
+        suggester = SuggestFromList(self.choices, case_sensitive=False) if self.choices else None
         with Vertical(classes="dialog"):
             yield Label(self.question)
-            yield Input(self.value, id="answer")
+            yield Input(self.value, id="answer", suggester=suggester)
 
     @on(Input.Submitted)
     def answered(self, event: Input.Submitted) -> None:

@@ -1,8 +1,10 @@
-"""The report screen: the service report of the last day, week or month, as charts.
+"""The report screen: the service report of this shift (the default: tonight is visible), of
+today so far, or of the last day, week or month, as charts; an empty chart says "no data".
 
 The figures come from the same report `dispatcher report daily|weekly|monthly` writes, and
-`e` exports it beside the data (Markdown, CSV and JSON). The report is built in a worker
-thread, so a month over a large store never freezes the desk.
+`e` exports it beside the data (Markdown, CSV and JSON). Periods follow the desk's clock and
+zone. The report is built and exported in worker threads, so a month over a large store never
+freezes the desk.
 """
 
 from __future__ import annotations
@@ -13,40 +15,46 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
-from dispatcher.domain.oncall import Roster
 from dispatcher.errors import DispatcherError
 from dispatcher.reports import Report
 from dispatcher.reports.charts import chart_series
+from dispatcher.reports.handover import shift_bounds
 from dispatcher.reports.periodic import period_bounds, service_report
 from dispatcher.reports.render import FORMATS, save
-from dispatcher.store import Store
-from dispatcher.tui.commands import bindings_for, localize
+from dispatcher.tui.commands import bindings_for
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_header import DeskHeader
 
-TITLES = {"en": "Service reports", "zh": "服务报表"}
+
+def bounds(kind: str, now: datetime, zone) -> tuple[datetime, datetime]:
+    """The period of `kind` at `now`, in the desk's zone: "shift" is the 12 hours up to now,
+    "today" from the desk's local midnight to now, the others the last whole one."""
+    local = now.astimezone(zone)
+    if kind == "shift":
+        return shift_bounds(local)
+    if kind == "today":
+        return local.replace(hour=0, minute=0, second=0, microsecond=0), local
+    return period_bounds(kind, local)
 
 
-class ReportsScreen(Screen):
+class ReportsScreen(DeskScreen):
     CSS_PATH = "reports.tcss"
     SCOPE = "reports"
     BINDINGS = bindings_for(SCOPE)
 
-    def __init__(
-        self, store: Store, roster: Roster, language: str = "en", kind: str = "daily"
-    ) -> None:
-        super().__init__()
-        localize(self, language)
-        self.store = store
-        self.roster = roster
-        self.language = language
+    def __init__(self, desk: DeskContext, language: str = "en", kind: str = "shift") -> None:
+        super().__init__(desk, language)
+        self.store = desk.store
+        self.roster = desk.roster
         self.kind = kind
         self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield DeskHeader(self.desk, self.words)
         yield Static(id="period")
         with Grid(id="charts"):
             for n in range(4):
@@ -54,7 +62,6 @@ class ReportsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = TITLES.get(self.language, TITLES["en"])
         self.action_period(self.kind)
 
     def action_period(self, kind: str) -> None:
@@ -64,8 +71,8 @@ class ReportsScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def build(self, kind: str) -> None:
-        now = datetime.now().astimezone()
-        start, end = period_bounds(kind, now)
+        now = self.desk.now()
+        start, end = bounds(kind, now, self.desk.zone)
         report = service_report(self.store, self.roster, kind, start, end, now)
         self.app.call_from_thread(self.show, report)
 
@@ -81,7 +88,7 @@ class ReportsScreen(Screen):
             plt = chart.plt
             plt.clear_data()
             plt.clear_figure()
-            plt.title(series.title)
+            plt.title(series.title if series.labels else f"{series.title}: {self.words['no_data']}")
             if series.labels:
                 if len(series.values) == 1:
                     plt.bar(list(series.labels), list(series.values[0]))
@@ -94,18 +101,23 @@ class ReportsScreen(Screen):
             chart.refresh()
 
     def action_export(self) -> None:
-        if self.report is None:
-            return
+        if self.report is not None:
+            self.export(self.report)
+
+    @work(thread=True, group="reports-export")
+    def export(self, report: Report) -> None:
         folder = Path(self.store.data_dir) / "reports"
-        stem = f"{self.report.kind}-{self.report.start:%Y%m%d}"
+        stem = f"{report.kind}-{report.start:%Y%m%d}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for fmt in FORMATS:
-                save(self.report, fmt, folder / f"{stem}.{fmt}")
+                save(report, fmt, folder / f"{stem}.{fmt}")
         except OSError as error:
-            self.notify(f"cannot write {folder}: {error.strerror}", severity="error")
+            self.app.call_from_thread(
+                self.notify, f"cannot write {folder}: {error.strerror}", severity="error"
+            )
             return
         except DispatcherError as error:
-            self.notify(str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.notify(f"wrote {stem}.md, .csv and .json to {folder}")
+        self.app.call_from_thread(self.notify, f"wrote {stem}.md, .csv and .json to {folder}")

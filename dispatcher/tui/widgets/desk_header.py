@@ -63,10 +63,15 @@ class DeskHeader(Vertical):
         line.append(f"{words['shift']}: {', '.join(status.shift) or '—'}   ")
         line.append(f"{words['engine']}: {status.engine or '—'}   ")
         line.append(f"{words['channels']}:")
-        for health in status.channels:
-            mark, style = ("✓", "green") if health.ok else ("✗", "red")
+        channels = status.channels
+        if channels is None:
+            line.append(f" {words['checking']}", style="dim")
+        for health in channels or ():
+            mark, style = (
+                ("…", "dim") if health.ok is None else ("✓", "green") if health.ok else ("✗", "red")
+            )
             line.append(f"  {health.name}")
             line.append(mark, style=style)
         line_widget = self.query_one("#header-status", Static)
         line_widget.update(line)
-        line_widget.tooltip = "\n".join(f"{h.name}: {h.detail}" for h in status.channels) or None
+        line_widget.tooltip = "\n".join(f"{h.name}: {h.detail}" for h in channels or ()) or None

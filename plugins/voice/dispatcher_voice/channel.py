@@ -88,9 +88,12 @@ class VoiceChannel(ChannelBase):
                 "status_callback": self.receiver.status_url,
                 "status_callback_event": STATUS_EVENTS,
             }
+        if notification.contact.extension:
+            # Once the switchboard answers: a one-second pause ("ww"), then the extension.
+            options["send_digits"] = f"ww{notification.contact.extension}"
         try:
             call = await self.twilio.client.calls.create_async(
-                to=notification.contact.address,
+                to=notification.contact.number,
                 from_=self.config.from_number,
                 twiml=call_twiml(notification, gather_url),
                 **options,

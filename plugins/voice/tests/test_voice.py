@@ -172,3 +172,20 @@ def test_a_webhook_url_that_is_not_http_disables_the_channel(twilio_settings):
 
     (info,) = [c for c in manager.channel_infos if c.name == "voice"]
     assert not info.enabled and "DISPATCHER_VOICE_WEBHOOK_URL" in info.reason
+
+
+async def test_a_desk_phone_behind_a_switchboard_gets_its_extension_dialled(voice, twilio_peer):
+    from dispatcher.domain.roster import ContactKind
+
+    notification = sample_notification("+12125550199;ext=4321", ContactKind.VOICE)
+    receipt = await voice.send(notification)
+
+    assert receipt.ok
+    call = twilio_peer.calls[receipt.provider_id]
+    assert call["to"] == "+12125550199"  # the switchboard is called ...
+    assert call["_send_digits"] == "ww4321"  # ... and the extension dialled once it answers
+
+
+async def test_a_number_without_an_extension_sends_no_digits(voice, twilio_peer):
+    receipt = await voice.send(sample_notification(NUMBER))
+    assert twilio_peer.calls[receipt.provider_id]["_send_digits"] is None

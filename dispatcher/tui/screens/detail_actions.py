@@ -1,0 +1,206 @@
+"""The detail screen's actions: every lifecycle move the command line has, each run in a
+worker through `Operations` (one commit each), names and units checked against the roster
+with completion, and a confirmation before a level is raised. A closed request is read only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import work
+
+from dispatcher.domain.requests import CALLBACK_ATTEMPTS, CallbackOutcome, Status
+from dispatcher.errors import DispatcherError
+from dispatcher.tui.data.names import check_owner, check_person, owner_choices, person_choices
+from dispatcher.tui.data.operations import LevelPlan, Operations
+from dispatcher.tui.screens.confirm import ConfirmScreen
+from dispatcher.tui.screens.prompt import PromptScreen
+
+READ_ONLY_ALLOWED = {"pop_screen"}  # what a closed request still offers: going back
+
+
+class DetailActions:
+    """Mixed into `DetailScreen`, which provides `desk`, `sr_id`, `view`, `words`, `reload`."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A closed request (found in history) is read only: no action but back."""
+        view = self.view
+        if view is not None and view.sr.status is Status.CLOSED:
+            return action in READ_ONLY_ALLOWED
+        return True
+
+    @work(thread=True, group="detail-action")
+    def perform(self, done: str, change: Callable[[Operations], object]) -> None:
+        try:
+            change(Operations(self.desk))
+        except DispatcherError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{self.sr_id}: {done}")
+        self.reload()
+
+    def _ask(
+        self,
+        question: str,
+        then: Callable[[str], None],
+        value: str = "",
+        choices: list[str] | None = None,
+    ) -> None:
+        def answered(answer: str | None) -> None:
+            if answer:
+                then(answer)
+
+        self.app.push_screen(PromptScreen(question, value, choices), answered)
+
+    def _checked(self, check: Callable[[], object]) -> object | None:
+        """The checked value, or None after saying in one line what is wrong."""
+        try:
+            return check()
+        except DispatcherError as error:
+            self.notify(str(error), severity="error")
+            return None
+
+    # -- the call-out ------------------------------------------------------------------------
+
+    def action_acknowledge(self) -> None:
+        roster = self.desk.roster
+
+        def acknowledge(answer: str) -> None:
+            person = self._checked(lambda: check_person(roster, answer, self.words))
+            if person is not None:
+                by = person.display_name
+                self.perform(f"acknowledged by {by}", lambda ops: ops.acknowledge(self.sr_id, by))
+
+        self._ask(self.words["ack.who"], acknowledge, choices=person_choices(roster))
+
+    def action_escalate(self) -> None:
+        self.perform("escalated", lambda ops: ops.escalate(self.sr_id))
+
+    def action_repage(self) -> None:
+        self.perform("re-paged", lambda ops: ops.repage(self.sr_id))
+
+    def action_start_chain(self) -> None:
+        self.perform("chain started", lambda ops: ops.start_chain(self.sr_id))
+
+    # -- the request -------------------------------------------------------------------------
+
+    def action_note(self) -> None:
+        self._ask(
+            self.words["note.text"],
+            lambda text: self.perform("note", lambda ops: ops.note(self.sr_id, text)),
+        )
+
+    def action_reassign(self) -> None:
+        roster = self.desk.roster
+
+        def reassign(answer: str) -> None:
+            owner = self._checked(lambda: check_owner(roster, answer, self.words))
+            if owner is not None:
+                self.perform(
+                    "reassigned",
+                    lambda ops: ops.reassign(self.sr_id, owner.unit, owner.person),
+                )
+
+        self._ask(self.words["reassign.unit"], reassign, choices=owner_choices(roster))
+
+    def action_raise_level(self) -> None:
+        """Names the new level, the new owner and whom the call-out pages, then asks."""
+        self.plan_level()
+
+    @work(thread=True, exclusive=True, group="detail-level")
+    def plan_level(self) -> None:
+        try:
+            plan = Operations(self.desk).level_plan(self.sr_id)
+        except DispatcherError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.confirm_level, plan)
+
+    def confirm_level(self, plan: LevelPlan) -> None:
+        words = self.words
+        levels = {"level": plan.level.value, "next": plan.next.value}
+        paged = ", ".join(plan.paged) if plan.paged else words["level.nobody"].format(**levels)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.perform(
+                    f"{plan.level.value} → {plan.next.value}",
+                    lambda ops: ops.raise_level(plan),
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(
+                words["level.confirm"].format(sr=plan.sr, **levels),
+                words["level.body"].format(owner=plan.owner.unit or "—", level_people=paged),
+                list(plan.paged),
+                words["level.yes"],
+                words["level.no"].format(**levels),
+                danger=False,
+            ),
+            answered,
+        )
+
+    def action_start_work(self) -> None:
+        self.perform(self.words["start.done"], lambda ops: ops.start_work(self.sr_id))
+
+    def action_restore(self) -> None:
+        self._ask(
+            self.words["restore.text"],
+            lambda text: self.perform("restored", lambda ops: ops.restore(self.sr_id, text)),
+        )
+
+    def action_declare(self) -> None:
+        def declare(answer: str) -> None:
+            criteria = tuple(c.upper() for c in answer.replace(",", " ").split())
+            self.perform(
+                f"emergency ({', '.join(criteria)})",
+                lambda ops: ops.declare(self.sr_id, criteria),
+            )
+
+        self._ask(self.words["declare.text"], declare)
+
+    def action_resolve(self) -> None:
+        self._ask(
+            self.words["resolve.text"],
+            lambda text: self.perform("resolved", lambda ops: ops.resolve(self.sr_id, text)),
+        )
+
+    def action_callback(self) -> None:
+        def callback(answer: str) -> None:
+            outcome, _, score = answer.partition(" ")
+            try:
+                parsed = CallbackOutcome(outcome.strip().lower())
+                number = int(score) if score.strip() else None
+            except ValueError:
+                self.notify(f"{answer!r}: {self.words['callback.prompt']}", severity="error")
+                return
+            self.perform("callback", lambda ops: ops.callback(self.sr_id, parsed, number))
+
+        self._ask(self.words["callback.prompt"], callback)
+
+    def action_reopen(self) -> None:
+        self._ask(
+            self.words["reopen.text"],
+            lambda reason: self.perform("reopened", lambda ops: ops.reopen(self.sr_id, reason)),
+        )
+
+    def action_close_request(self) -> None:
+        """After a reached callback it closes; after the unanswered tries the closure rule
+        asks for, it asks why none was possible; before that it says what is missing."""
+        view = self.view
+        if view is None or view.sr.status is not Status.RESOLVED:
+            self.perform("closed", lambda ops: ops.close(self.sr_id))
+            return
+        attempts = view.sr.callback_attempts
+        if attempts < CALLBACK_ATTEMPTS:
+            self.notify(
+                self.words["close.needs"].format(attempts=attempts, needed=CALLBACK_ATTEMPTS),
+                severity="warning",
+            )
+            return
+        self._ask(
+            self.words["close.reason"].format(attempts=attempts),
+            lambda reason: self.perform(
+                "closed without a callback", lambda ops: ops.close(self.sr_id, reason)
+            ),
+        )
