@@ -93,7 +93,11 @@ async def test_the_desk_opens_beside_the_broken_plugins(broken, tmp_path, monkey
             async with app.run_test(size=(160, 45)) as pilot:
                 await pilot.pause()
                 deadline = time.monotonic() + 60  # the channel check runs in a worker
-                while not (app.status.channels and engine.running):
+                while not (
+                    engine.running
+                    and app.status.channels
+                    and all(c.ok is not None for c in app.status.channels)  # not "checking…"
+                ):
                     assert time.monotonic() < deadline, "no channel check within 60 s"
                     await pilot.pause(0.1)
                 assert isinstance(app.screen, BoardScreen)
