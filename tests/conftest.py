@@ -1,9 +1,25 @@
-"""Fixtures every test directory shares."""
+"""Fixtures every test directory shares; and for every test, the process's logging put back
+afterwards (the desk, the engine and live drills start the log file), the file closed."""
+
+import logging
 
 import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def logging_restored():
+    root, ours = logging.getLogger(), logging.getLogger("dispatcher")
+    handlers, levels = list(root.handlers), (root.level, ours.level)
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(levels[0])
+    ours.setLevel(levels[1])
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from dispatcher.cli.common import (
     load_roster_for_command,
     resolve_actor,
     roster_option,
+    start_logging,
     with_store,
 )
 from dispatcher.store import Store
@@ -56,6 +57,7 @@ def desk(
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
+    start_logging(store.data_dir)
     context = DeskContext(
         store, roster, resolve_actor(actor), roster_path=roster_path, confirm_days=confirm_days
     )

@@ -31,7 +31,10 @@ from dispatcher.plugins import Channel, Notification, PluginManager, Purpose, Re
 @json_option
 @with_store
 def plugins_command(store, as_json: bool) -> None:
-    """List installed plugins, their versions and hooks, and which channels are enabled."""
+    """List installed plugins, their versions and hooks, and which channels are enabled.
+
+    A plugin disabled at load says why; each channel shows the settings it reads (a secret
+    only as set or unset) and the rate limits the engine keeps it to."""
     manager = PluginManager(store=store).load()
     if as_json:
         echo_json({"plugins": manager.plugins, "channels": manager.channel_infos})
@@ -49,6 +52,11 @@ def plugins_command(store, as_json: bool) -> None:
             else f"disabled: {channel.reason}"
         )
         click.echo(f"  {channel.name} (plugin {channel.plugin}): {state}")
+        if channel.settings:
+            click.echo(f"    settings: {'; '.join(s.describe() for s in channel.settings)}")
+        if channel.limits:
+            limits = [f"{limit} per {scope}" for scope, limit in channel.limits.items()]
+            click.echo(f"    limits: {'; '.join(limits)}")
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,17 @@ COMMANDS: tuple[Command, ...] = (
         "按编号、客户、电话或内容查找已关闭请求;只读打开",
     ),
     C(
+        "board.log",
+        "l",
+        "log",
+        "Log",
+        "日志",
+        "Tonight's log: pages, deliveries, acknowledgements, failures",
+        "今晚的日志:呼叫、送达、确认、失败",
+        show=False,  # listed by ? and the palette; the board's footer is full
+    ),
+    C("log.back", "escape", "app.pop_screen", "Back", "返回", "Back to the board", "返回看板"),
+    C(
         "history.search",
         "slash",
         "focus_search",

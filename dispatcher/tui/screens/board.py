@@ -34,6 +34,7 @@ from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.history import HistoryScreen
+from dispatcher.tui.screens.log import LogScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
@@ -355,6 +356,9 @@ class BoardScreen(DeskScreen):
 
     def action_handover(self) -> None:
         self.app.push_screen(HandoverScreen(self.desk, self.language))
+
+    def action_log(self) -> None:
+        self.app.push_screen(LogScreen(self.desk, self.language))
 
     def action_reports(self) -> None:
         self.app.push_screen(ReportsScreen(self.desk, self.language))
