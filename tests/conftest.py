@@ -1,4 +1,7 @@
-"""Fixtures every test directory shares."""
+"""Fixtures every test directory shares; and for every test, the process's logging put back
+afterwards (the desk, the engine and live drills start the log file), the file closed."""
+
+import logging
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +13,19 @@ from dispatcher.cli import cli
 def own_config_folder(tmp_path_factory, monkeypatch):
     """Every test reads and writes the desk's remembered settings in a folder of its own."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(autouse=True)
+def logging_restored():
+    root, ours = logging.getLogger(), logging.getLogger("dispatcher")
+    handlers, levels = list(root.handlers), (root.level, ours.level)
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(levels[0])
+    ours.setLevel(levels[1])
 
 
 @pytest.fixture

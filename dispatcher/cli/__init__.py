@@ -43,6 +43,7 @@ COMMANDS = {
     "planned": "dispatcher.cli.planned:planned",
     "report": "dispatcher.cli.report:report",
     "drill": "dispatcher.cli.drill:drill_group",
+    "logs": "dispatcher.cli.logs:logs_command",
     "store": "dispatcher.cli.store:store_group",
 }
 
@@ -77,9 +78,18 @@ class DispatcherGroup(click.Group):
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dispatcher")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="info",
+    show_default=True,
+    envvar="DISPATCHER_LOG_LEVEL",
+    help="What the desk, the engine and live drills write to <data dir>/logs/dispatcher.log.",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, log_level: str) -> None:
     """The night-shift dispatch desk of a 24-hour customer service centre."""
+    ctx.meta["log_level"] = log_level.lower()
     if ctx.invoked_subcommand != "desk":  # the desk escapes what it shows itself
         guard_output()
 

@@ -19,9 +19,9 @@ from dispatcher.cli.common import (
     now,
     resolve_actor,
     roster_option,
+    start_logging,
     with_store,
 )
-from dispatcher.cli.terminal import EscapingFormatter
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
@@ -31,11 +31,12 @@ from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
 
 CHANNEL = "cli"
+log = logging.getLogger(__name__)
 
 
 @click.command("engine")
 @roster_option
-@click.option("-v", "--verbose", is_flag=True, help="Log every send and reply.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the log on stderr too.")
 @with_store
 def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     """Run the call-out engine headless until stopped (Ctrl-C or SIGTERM).
@@ -56,9 +57,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
             f"the engine of {store.data_dir} already runs: "
             f"{holder.describe() if holder else 'another process'}"
         )
-    handler = logging.StreamHandler()
-    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(message)s"))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()
     channels = sorted(plugins.channels)
     click.echo(
@@ -76,6 +75,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
         engine = Engine(store, roster, plugins, settings=settings)
+        log.info("engine running on %s; channels %s", store.data_dir, ", ".join(channels) or "none")
         try:
             await engine.run(stop)
         finally:
@@ -85,6 +85,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
         asyncio.run(main())
     finally:
         lease.release()
+    log.info("engine stopped")
     click.echo("engine: stopped", err=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -188,3 +189,17 @@ TIME = TimeParam()
 def now() -> datetime:
     """The wall clock, timezone-aware."""
     return datetime.now().astimezone()
+
+
+def start_logging(data_dir: Path, *, echo: bool = False) -> None:
+    """Log to the data directory's file at the level `--log-level` chose (see `logfile`),
+    and to stderr as well (escaped for the terminal) with `echo`; the first line names the
+    command."""
+    from dispatcher.cli.terminal import EscapingFormatter
+    from dispatcher.logfile import start_log_file
+
+    context = click.get_current_context()
+    level = context.find_root().meta.get("log_level", "info")
+    formatter = EscapingFormatter("%(asctime)s %(levelname)s %(message)s") if echo else None
+    start_log_file(data_dir, level, os.environ, echo=formatter)
+    logging.getLogger("dispatcher.cli").info("%s started", context.command_path)

@@ -11,6 +11,7 @@ from dispatcher.cli.common import (
     load_roster_for_command,
     resolve_actor,
     roster_option,
+    start_logging,
     with_store,
 )
 from dispatcher.preferences import FILE_NAME, config_dir, desk_language
@@ -45,6 +46,7 @@ def desk(
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
+    start_logging(store.data_dir)
     path = config_dir() / FILE_NAME
     if language is None:
         language, problem = desk_language(path)

@@ -20,6 +20,7 @@ from dispatcher.cli.common import (
     open_store,
     resolve_actor,
     roster_option,
+    start_logging,
     with_store,
 )
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
@@ -147,6 +148,7 @@ def run(
     if at is not None:
         raise DispatcherError("--at applies to --dry-run and --sweep; a live drill runs now")
     with open_store(data_dir) as store:
+        start_logging(store.data_dir)
         passed = _run_live(store, roster, scenario, resolve_actor(actor), wait, as_json)
     click.get_current_context().exit(0 if passed in (True, None) else 1)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import click
@@ -30,7 +31,10 @@ from dispatcher.plugins import Channel, Notification, PluginManager, Purpose, Re
 @json_option
 @with_store
 def plugins_command(store, as_json: bool) -> None:
-    """List installed plugins, their versions and hooks, and which channels are enabled."""
+    """List installed plugins, their versions and hooks, and which channels are enabled.
+
+    A plugin disabled at load says why; each channel shows the settings it reads (a secret
+    only as set or unset) and the rate limits the engine keeps it to."""
     manager = PluginManager(store=store).load()
     if as_json:
         echo_json({"plugins": manager.plugins, "channels": manager.channel_infos})
@@ -48,6 +52,11 @@ def plugins_command(store, as_json: bool) -> None:
             else f"disabled: {channel.reason}"
         )
         click.echo(f"  {channel.name} (plugin {channel.plugin}): {state}")
+        if channel.settings:
+            click.echo(f"    settings: {'; '.join(s.describe() for s in channel.settings)}")
+        if channel.limits:
+            limits = [f"{limit} per {scope}" for scope, limit in channel.limits.items()]
+            click.echo(f"    limits: {'; '.join(limits)}")
 
 
 @dataclass(frozen=True)
@@ -103,11 +112,13 @@ async def send_test_notifications(
     channels: dict[str, Channel],
     only: str | None = None,
     settings: EngineSettings | None = None,
+    redact: Callable[[str], str] = str,
 ) -> list[ContactCheck]:
     """One test message through every channel that reaches each of the person's contacts.
 
     The desk channel is used only when asked for by name: it verifies nothing about a contact.
-    Every channel is closed afterwards.
+    Every channel is closed afterwards. What a failing channel said passes through `redact`
+    (a plugin's exception may quote a credential).
     """
     settings = settings or EngineSettings()
     outcomes: list[ContactCheck] = []
@@ -133,7 +144,7 @@ async def send_test_notifications(
     ack_code = code_from(secrets.randbelow(CODE_COUNT))
     # Each send bounded and contained as in the engine: a channel that raises or hangs is
     # reported as failed, and every other channel's result is still shown.
-    sender = Sender(channels, inline={"desk"}, default_timeout=settings.send_timeout)
+    sender = Sender(channels, inline={"desk"}, default_timeout=settings.send_timeout, redact=redact)
     try:
         receipts = await asyncio.gather(
             *(
@@ -150,7 +161,7 @@ async def send_test_notifications(
 
 async def _notify(manager: PluginManager, person: Person, only: str | None) -> list[ContactCheck]:
     settings = EngineSettings.from_environ(os.environ)
-    return await send_test_notifications(person, manager.channels, only, settings)
+    return await send_test_notifications(person, manager.channels, only, settings, manager.redact)
 
 
 @click.group("notify")

@@ -135,6 +135,7 @@ class Outcomes:
     def _timeline(self, record: OutboxRecord, at: datetime, kind: str, text: str, **extra) -> None:
         if record.purpose == "audit":
             return
+        log.info("%s %s%s: %s", record.sr, kind, " (drill)" if record.drill else "", text)
         data = {
             "person": record.person,
             "address": record.address,
@@ -233,6 +234,13 @@ class Outcomes:
                 return
             person = self.roster.people.get(matched.person)
             by = person.display_name if person else matched.person
+            log.info(
+                "%s reply on %s from %s acknowledges for %s",
+                matched.sr,
+                reply.channel,
+                one_line(reply.sender, 40),
+                by,
+            )
             try:
                 try:
                     self.control.acknowledge(

@@ -7,12 +7,13 @@ number, a plugin's reply from the identity it paged). The right code from anywhe
 *suspicious reply*: it goes on the request's timeline, where the desk shows it, and
 acknowledges nothing.
 
-Guessing is limited (`dispatcher.domain.acks.GuessLimit`): each reply that acknowledges nothing
-strikes its sender, and the requests it concerns (the one whose code it carried, or those the
-sender was paged for). A sender at its limit is ignored for a while; a request at its limit
-refuses typed codes for a while (a key press on the call and the desk still acknowledge). Both
-are told to the desk on the timelines concerned, or, when a sender concerns no request, on
-every request whose chain is running.
+Guessing is limited (`dispatcher.domain.acks.GuessLimit`): each reply with a code that
+acknowledges nothing strikes its sender, and the requests it concerns (the one whose code it
+carried, or those the sender was paged for); a reply without a code is no guess. A sender
+at its limit is ignored for a while; a request at its limit refuses typed codes for a while (a
+key press on the call and the desk still acknowledge). Both are told to the desk on the
+timelines concerned, or, when a sender concerns no request, on every request whose chain is
+running.
 
 Tables in the live partition, all found by document id, never by scanning history:
 
@@ -32,7 +33,7 @@ from datetime import datetime
 
 from tinydb.table import Document
 
-from dispatcher.domain.acks import GuessLimit, Strikes, same_address
+from dispatcher.domain.acks import GuessLimit, Strikes, canonical_address, same_address
 from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.errors import DispatcherError
@@ -78,7 +79,7 @@ class ReplyBook:
         doc_id = key_id(f"{reply.channel}|{reply.provider_id}|{reply.text}")
         if replies.get(doc_id=doc_id) is not None:
             return None
-        sender_key = f"sender|{reply.channel}|{''.join(reply.sender.split()).casefold()}"
+        sender_key = f"sender|{reply.channel}|{canonical_address(reply.sender)}"
         sender = self._strikes(sender_key)
         if sender.ignoring(at):
             self._save(sender_key, sender.dropped())
@@ -169,8 +170,8 @@ class ReplyBook:
                 f"{reply.sender} replied by {reply.channel} with no code of this request: {said}",
                 reply,
             )
-        if verdict.outcome == "no_code" and reply.channel == "voice":
-            return  # a wrong key on a call that carried the code is no guess
+        if verdict.outcome == "no_code":  # words ("on my way") or a wrong key on the call:
+            return  # no code, so no guess; striking them would mute the engineers who answer
         struck = sender.struck(at, self.limit.per_sender, self.limit)
         self._save(sender_key, struck)
         if len(self.store.live.table(STRIKES)) > STRIKES_KEPT:

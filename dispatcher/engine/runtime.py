@@ -81,7 +81,8 @@ class Engine:
         self.watcher = Watcher(self.control)
         self.chaser = Chaser(self.control, plugins)
         self.outcomes = Outcomes(self.control, plugins, settings.retry)
-        self.throttle = Throttle(settings.limits or DEFAULT_LIMITS)
+        # The limits channels declare, then the engine's own (which win where both set one).
+        self.throttle = Throttle({**plugins.limits(), **(settings.limits or DEFAULT_LIMITS)})
         self.sender = Sender(
             self.channels,
             inline={i.name for i in plugins.channel_infos if i.plugin == BUILT_IN and i.enabled},
@@ -90,6 +91,7 @@ class Engine:
             concurrency=settings.max_concurrent_sends,
             on_health=self._record_health,
             now=self.clock.now,
+            redact=plugins.redact,
         )
         self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
         self._receipts: list[tuple[OutboxRecord, Receipt, datetime]] = []  # to record

@@ -138,8 +138,10 @@ class Sender:
         concurrency: int = 64,
         on_health: Callable[[FaultCount], None] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        redact: Callable[[str], str] = str,
     ) -> None:
         self.channels = dict(channels)
+        self.redact = redact  # a plugin's exception may quote a credential
         self.default_timeout = default_timeout
         self.timeouts = dict(timeouts or {})
         self.concurrency = concurrency
@@ -214,7 +216,7 @@ class Sender:
             log.warning("channel %s: poll timed out after %g s", channel, timeout)
             return None
         except Exception as error:
-            log.warning("channel %s: poll failed: %s", channel, one_line(str(error)))
+            log.warning("channel %s: poll failed: %s", channel, self.redact(one_line(str(error))))
             return None
         if not isinstance(result, PollResult):
             log.warning("channel %s: poll returned %s", channel, type(result).__name__)
@@ -227,12 +229,12 @@ class Sender:
             try:
                 await asyncio.wait_for(self._runners[name].submit(target.close), CLOSE_SECONDS)
             except Exception as error:
-                log.warning("channel %s: close failed: %s", name, one_line(str(error)))
+                log.warning("channel %s: close failed: %s", name, self.redact(one_line(str(error))))
         for runner in self._runners.values():
             runner.stop()
 
     def _fault(self, channel: str, failure: Failure, detail: str, code: str = "fault") -> Receipt:
-        detail = one_line(detail)
+        detail = self.redact(one_line(detail))
         log.warning("%s", detail)
         count = self.faults.setdefault(channel, FaultCount(channel))
         count.in_a_row += 1

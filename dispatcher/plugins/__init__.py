@@ -6,6 +6,7 @@ The hooks are documented in `dispatcher.plugins.hookspecs`, the types in
 `dispatcher.plugins.contract`; `PluginManager` loads the plugins for the desk and the engine.
 """
 
+from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 from dispatcher.plugins.contract import (
     CalloutEvent,
@@ -22,6 +23,7 @@ from dispatcher.plugins.contract import (
     Receipt,
     Register,
     Reply,
+    Setting,
     Settings,
     StatusUpdate,
     Urgency,
@@ -30,15 +32,11 @@ from dispatcher.plugins.contract import (
     redact,
 )
 from dispatcher.plugins.hookspecs import hookimpl, hookspec
-from dispatcher.plugins.manager import (
-    BLOCK_ENV,
-    ChannelInfo,
-    PluginError,
-    PluginInfo,
-    PluginManager,
-)
+from dispatcher.plugins.info import ChannelInfo, PluginInfo, SettingInfo
+from dispatcher.plugins.manager import ALLOW_ENV, BLOCK_ENV, PluginManager
 
 __all__ = [
+    "ALLOW_ENV",
     "BLOCK_ENV",
     "CalloutEvent",
     "CalloutEventKind",
@@ -50,10 +48,10 @@ __all__ = [
     "DeliveryStatus",
     "Failure",
     "Health",
+    "Limit",
     "MissingSetting",
     "Notification",
     "Person",
-    "PluginError",
     "PluginInfo",
     "PluginManager",
     "PollResult",
@@ -61,6 +59,8 @@ __all__ = [
     "Receipt",
     "Register",
     "Reply",
+    "Setting",
+    "SettingInfo",
     "Settings",
     "StatusUpdate",
     "Urgency",

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from dispatcher.domain.acks import parse_reply
+from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 
 
@@ -247,11 +248,37 @@ class Channel(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable a channel reads, as `dispatcher plugins` shows it.
+
+    A `secret` one (a token, a password, a URL carrying a token) is shown only as set or
+    unset, and a channel keeps it out of every receipt and log line. `default` is used when
+    the variable is unset or blank; a `required` one without a default disables the channel.
+    """
+
+    name: str
+    description: str = ""
+    secret: bool = False
+    default: str | None = None
+    required: bool = True
+
+
 class ChannelBase:
-    """Defaults for the optional parts of `Channel`: nothing to poll, healthy, nothing to close."""
+    """Defaults for the optional parts of `Channel`: nothing to poll, healthy, nothing to close.
+
+    Optional declarations, read by `dispatcher plugins` and the engine:
+    `settings` (the `Setting`s the channel reads), `channel_limit` (at most so many sends
+    through the whole channel in a window: the provider's rate limit) and `address_limit`
+    (at most so many to one address in a window). The engine holds a send back until its
+    limits allow it; a held page waits, it is never dropped.
+    """
 
     name: str = ""
     reaches: frozenset[ContactKind] = frozenset()
+    settings: tuple[Setting, ...] = ()
+    channel_limit: Limit | None = None
+    address_limit: Limit | None = None
 
     async def send(self, notification: Notification) -> Receipt:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -299,6 +326,19 @@ class Settings:
         value = self.values.get(name, "")
         return value if value.strip() else default
 
+    def read(self, *declared: Setting) -> tuple[str | None, ...]:
+        """The values of `declared` settings in order, defaults applied; `MissingSetting`
+        names every required one that is unset."""
+        values = tuple(self.get(setting.name, setting.default) for setting in declared)
+        missing = [
+            s.name for s, value in zip(declared, values, strict=True) if s.required and not value
+        ]
+        if missing:
+            raise MissingSetting(
+                f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set"
+            )
+        return tuple(value.strip() if value else value for value in values)
+
     def require(self, *names: str) -> tuple[str, ...]:
         missing = [name for name in names if self.get(name) is None]
         if missing:
@@ -336,8 +376,10 @@ class Register(Protocol):
         """Make `channel` available to the engine and the `notify` command."""
         ...
 
-    def disabled(self, name: str, reason: str) -> None:
-        """Announce a channel that cannot run here, and the one-line reason why."""
+    def disabled(self, name: str | type, reason: str) -> None:
+        """Announce a channel that cannot run here, and the one-line reason why. Given the
+        channel's class instead of its name, `dispatcher plugins` also shows the settings
+        and limits the class declares."""
         ...
 
 

@@ -28,9 +28,11 @@ def dispatcher_channels(register: Register, settings: Settings) -> None:
 
     Called once when the desk, the engine or a command loads plugins. Call
     ``register(channel)`` for each `Channel` that can run with ``settings`` (the environment),
-    or ``register.disabled(name, reason)`` when a credential or endpoint is missing, so that
-    ``dispatcher plugins`` can say why. Build clients lazily: nothing may connect to a provider
-    here. The return value is ignored; an exception disables this plugin's channels only.
+    or ``register.disabled(name_or_channel_class, reason)`` when a credential or endpoint is
+    missing, so that ``dispatcher plugins`` can say why. Build clients lazily: nothing may
+    connect to a provider here. Return nothing: a hook that returns channels, registers
+    something that is not a `Channel`, or raises is disabled with the reason, and the other
+    plugins load.
     """
 
 

@@ -1,8 +1,12 @@
 """Loading plugins: entry points of the `dispatcher` group beside the built-in ones.
 
 A small typed facade over pluggy. One broken plugin never takes the desk down: a plugin that
-fails to import, or whose `dispatcher_channels` raises, is listed with the reason and left
-out; a misspelt hook is an error that names the plugin and how to block it.
+fails to import, implements a hook that does not exist or asks it for arguments it does not
+give, registers a channel that is not one (see `dispatcher.plugins.validation`), returns
+channels instead of registering them, or whose `dispatcher_channels` raises, is disabled:
+listed with a one-line reason naming what is wrong, its channels left out, every other plugin
+loaded. `DISPATCHER_BLOCK_PLUGINS` names plugins not to load; `DISPATCHER_ALLOW_PLUGINS`, when
+set, names the only entry-point plugins to load (the built-in desk channel loads unless blocked).
 """
 
 from __future__ import annotations
@@ -11,70 +15,70 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
 
 from dispatcher import __version__
+from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind
-from dispatcher.errors import DispatcherError
 from dispatcher.plugins import hookspecs
 from dispatcher.plugins.contract import CalloutEvent, Channel, Settings, one_line, redact
 from dispatcher.plugins.desk import DeskPlugin
+from dispatcher.plugins.info import (
+    LOGGED_WHERE_RECORDED,
+    ChannelInfo,
+    PluginInfo,
+    SettingInfo,
+    describe_event,
+    describe_limit,
+)
+from dispatcher.plugins.validation import channel_problem, declarations_problem, hook_problem
 
 BLOCK_ENV = "DISPATCHER_BLOCK_PLUGINS"  # comma-separated plugin names not to load
+ALLOW_ENV = "DISPATCHER_ALLOW_PLUGINS"  # if set: the only entry-point plugins to load
 TRACE_ENV = "DISPATCHER_TRACE_HOOKS"  # set to 1 to print every hook call on stderr
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 
 log = logging.getLogger(__name__)
 
 
-class PluginError(DispatcherError):
-    """A plugin cannot be used as installed (for example a misspelt hook)."""
-
-
-@dataclass(frozen=True)
-class PluginInfo:
-    name: str
-    distribution: str
-    version: str
-    status: str  # "loaded", "blocked" or "failed"
-    reason: str = ""
-    hooks: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ChannelInfo:
-    name: str
-    plugin: str
-    enabled: bool
-    reason: str = ""
-    reaches: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+class _Broken(Exception):
+    """A plugin failed a check; the message is the one-line reason shown for it."""
 
 
 @dataclass
 class _Registration:
-    """The `register` object handed to one plugin's `dispatcher_channels`."""
+    """The `register` object handed to one plugin's `dispatcher_channels`: it holds what the
+    plugin registers until the hook returned and every channel passed its checks."""
 
     plugin: str
-    manager: PluginManager
-    seen: list[str] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+    disabled_channels: list[tuple[str, str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     def __call__(self, channel: Channel) -> None:
-        if not isinstance(channel, Channel):
-            raise TypeError(f"{channel!r} is not a dispatcher Channel")
-        self.manager._add_channel(self.plugin, channel)
+        problem = channel_problem(channel)
+        if problem:
+            self.problems.append(problem)
+        else:
+            self.channels.append(channel)
 
-    def disabled(self, name: str, reason: str) -> None:
-        self.manager._add_disabled(self.plugin, name, reason)
+    def disabled(self, name: str | type, reason: str) -> None:
+        declared_by = None if isinstance(name, str) else name
+        label = name if isinstance(name, str) else getattr(name, "name", "")
+        problem = declared_by and declarations_problem(f"channel {label!r}", declared_by)
+        if problem:
+            self.problems.append(problem)
+        elif not isinstance(label, str) or not label:
+            self.problems.append(f"register.disabled() needs a channel name, not {name!r}")
+        else:
+            self.disabled_channels.append((label, str(reason), declared_by))
+
+
+REDACT_MIN = 4  # characters
 
 
 class PluginManager:
@@ -91,13 +95,28 @@ class PluginManager:
         self._channel_infos: dict[str, ChannelInfo] = {}
         self._loaded = False
 
-    @property
-    def blocked(self) -> frozenset[str]:
-        names = self.environ.get(BLOCK_ENV, "").replace(" ", ",").split(",")
+    def redact(self, text: str) -> str:
+        """`text` (a plugin's reason, an exception's message) with every secret setting
+        replaced (`Settings.secrets`): what a plugin says may quote its credentials. Values
+        shorter than `REDACT_MIN` are left: replacing every "p" of a test password "p" would
+        garble the text, and so short a value is no secret to hide."""
+        return redact(text, [s for s in self.settings.secrets() if len(s) >= REDACT_MIN])
+
+    def _names(self, variable: str) -> frozenset[str]:
+        names = self.environ.get(variable, "").replace(" ", ",").split(",")
         return frozenset(name for name in names if name)
 
+    @property
+    def blocked(self) -> frozenset[str]:
+        return self._names(BLOCK_ENV)
+
+    @property
+    def allowed(self) -> frozenset[str] | None:
+        """The entry-point plugins `DISPATCHER_ALLOW_PLUGINS` allows; None when it is unset."""
+        return self._names(ALLOW_ENV) if ALLOW_ENV in self.environ else None
+
     def load(self) -> PluginManager:
-        """Register built-ins and entry points, check hooks, collect channels. Idempotent."""
+        """Register built-ins and entry points, check each, collect channels. Idempotent."""
         if self._loaded:
             return self
         self._loaded = True
@@ -110,40 +129,43 @@ class PluginManager:
         self._register("desk", DeskPlugin(self._store), "dispatcher (built in)", __version__)
         for entry_point in entry_points(group=ENTRY_POINT_GROUP):
             self._load_entry_point(entry_point)
-        try:
-            self._pm.check_pending()
-        except pluggy.PluginValidationError as error:
-            name = self._pm.get_name(error.plugin) or "?"
-            problem = str(error).split(" in plugin ")[0]
-            raise PluginError(
-                f"plugin {name!r}: {problem}; fix it or block it with {BLOCK_ENV}={name}"
-            ) from None
         for name in list(self._plugins):
             if self._plugins[name].status == "loaded":
                 self._collect_channels(name)
         return self
 
+    def _refused(self, name: str) -> str | None:
+        if self._pm.is_blocked(name):
+            return f"blocked by {BLOCK_ENV}"
+        allowed = self.allowed
+        if allowed is not None and name not in allowed:
+            return f"not in {ALLOW_ENV}"
+        return None
+
     def _load_entry_point(self, entry_point: Any) -> None:
         dist = entry_point.dist
         distribution = dist.name if dist else entry_point.value
         version = dist.version if dist else "?"
-        if self._pm.is_blocked(entry_point.name):
-            self._plugins[entry_point.name] = PluginInfo(
-                entry_point.name, distribution, version, "blocked", f"blocked by {BLOCK_ENV}"
-            )
-            return
         if entry_point.name in self._plugins:
+            return
+        refused = self._refused(entry_point.name)
+        if refused:
+            self._plugins[entry_point.name] = PluginInfo(
+                entry_point.name, distribution, version, "blocked", refused
+            )
             return
         try:
             plugin = entry_point.load()
         except Exception as error:  # a third party's bug must not stop the desk
             reason = one_line(f"cannot import: {type(error).__name__}: {error}")
-            log.warning("plugin %s: %s", entry_point.name, reason)
-            self._plugins[entry_point.name] = PluginInfo(
-                entry_point.name, distribution, version, "failed", reason
-            )
+            self._fail(entry_point.name, distribution, version, reason)
             return
         self._register(entry_point.name, plugin, distribution, version)
+
+    def _fail(self, name: str, distribution: str, version: str, reason: str) -> None:
+        reason = self.redact(reason)  # an exception's text may quote a credential
+        log.warning("plugin %s disabled: %s", name, reason)
+        self._plugins[name] = PluginInfo(name, distribution, version, "failed", reason)
 
     def _register(self, name: str, plugin: object, distribution: str, version: str) -> None:
         if self._pm.is_blocked(name):
@@ -151,9 +173,32 @@ class PluginManager:
                 name, distribution, version, "blocked", f"blocked by {BLOCK_ENV}"
             )
             return
-        self._pm.register(plugin, name=name)
-        hooks = tuple(sorted(caller.name for caller in self._pm.get_hookcallers(plugin) or ()))
+        try:
+            hooks = self._check_hooks(plugin)
+            self._pm.register(plugin, name=name)
+        except _Broken as broken:
+            self._fail(name, distribution, version, one_line(str(broken)))
+            return
+        except Exception as error:  # pluggy's own refusal, or a plugin object that misbehaves
+            self._fail(name, distribution, version, one_line(f"{type(error).__name__}: {error}"))
+            return
         self._plugins[name] = PluginInfo(name, distribution, version, "loaded", hooks=hooks)
+
+    def _check_hooks(self, plugin: object) -> tuple[str, ...]:
+        """The hooks `plugin` implements, after checking each against its hookspec."""
+        hooks = []
+        for attribute in dir(plugin):
+            if self._pm.parse_hookimpl_opts(plugin, attribute) is None:
+                continue
+            problem = hook_problem(attribute, getattr(plugin, attribute))
+            if problem:
+                raise _Broken(problem)
+            hooks.append(attribute)
+        if not hooks:
+            raise _Broken(
+                "implements no dispatcher hook (mark its functions with dispatcher.plugins.hookimpl)"
+            )
+        return tuple(sorted(hooks))
 
     def _only(self, hook_name: str, plugin_name: str) -> Any:
         """A caller of one hook that reaches only one plugin, so its failure stays its own."""
@@ -162,33 +207,83 @@ class PluginManager:
         return self._pm.subset_hook_caller(hook_name, remove_plugins=others)
 
     def _collect_channels(self, plugin_name: str) -> None:
-        registration = _Registration(plugin_name, self)
+        info = self._plugins[plugin_name]
+        if "dispatcher_channels" not in info.hooks:
+            return
+        registration = _Registration(plugin_name)
         try:
-            self._only("dispatcher_channels", plugin_name)(
+            returned = self._only("dispatcher_channels", plugin_name)(
                 register=registration, settings=self.settings
             )
+            if returned:
+                raise _Broken(
+                    f"dispatcher_channels returned a {type(returned[0]).__name__} instead of"
+                    " calling register(channel)"
+                )
+            if registration.problems:
+                raise _Broken(registration.problems[0])
         except Exception as error:
-            reason = one_line(f"dispatcher_channels failed: {type(error).__name__}: {error}")
-            log.warning("plugin %s: %s", plugin_name, reason)
             info = self._plugins[plugin_name]
-            self._plugins[plugin_name] = PluginInfo(
-                info.name, info.distribution, info.version, "failed", reason, info.hooks
+            reason = (
+                str(error)
+                if isinstance(error, _Broken)
+                else (f"dispatcher_channels failed: {type(error).__name__}: {error}")
             )
+            self._pm.unregister(name=plugin_name)
+            self._fail(plugin_name, info.distribution, info.version, one_line(reason))
+            return
+        for channel in registration.channels:
+            self._add_channel(plugin_name, channel)
+        for name, reason, declared_by in registration.disabled_channels:
+            self._add_disabled(plugin_name, name, reason, declared_by)
+
+    def _declared(self, channel: Any) -> dict[str, Any]:
+        limits = {
+            scope: describe_limit(limit)
+            for scope in ("channel", "address")
+            if (limit := getattr(channel, f"{scope}_limit", None)) is not None
+        }
+        settings = tuple(
+            SettingInfo.of(setting, self.settings) for setting in getattr(channel, "settings", ())
+        )
+        return {"settings": settings, "limits": limits}
 
     def _add_channel(self, plugin: str, channel: Channel) -> None:
         reaches = tuple(sorted(kind.value for kind in channel.reaches))
+        declared = self._declared(channel)
         if channel.name in self._channel_infos:
             owner = self._channel_infos[channel.name].plugin
             self._channel_infos[f"{channel.name}@{plugin}"] = ChannelInfo(
-                channel.name, plugin, False, f"name already taken by plugin {owner!r}", reaches
+                channel.name,
+                plugin,
+                False,
+                f"name already taken by plugin {owner!r}",
+                reaches,
+                **declared,
             )
             return
         self._channels[channel.name] = channel
-        self._channel_infos[channel.name] = ChannelInfo(channel.name, plugin, True, "", reaches)
+        self._channel_infos[channel.name] = ChannelInfo(
+            channel.name, plugin, True, "", reaches, **declared
+        )
 
-    def _add_disabled(self, plugin: str, name: str, reason: str) -> None:
+    def _add_disabled(self, plugin: str, name: str, reason: str, declared_by: Any) -> None:
         if name not in self._channel_infos:
-            self._channel_infos[name] = ChannelInfo(name, plugin, False, one_line(reason))
+            declared = self._declared(declared_by) if declared_by is not None else {}
+            self._channel_infos[name] = ChannelInfo(
+                name, plugin, False, self.redact(one_line(reason)), **declared
+            )
+
+    def limits(self) -> dict[str, Limit]:
+        """The limits the enabled channels declare, keyed as the engine's throttle keys them:
+        `channel:<name>` for the whole channel, `<name>` for one address on it."""
+        found: dict[str, Limit] = {}
+        for name, channel in self.channels.items():
+            if (limit := getattr(channel, "channel_limit", None)) is not None:
+                found[f"channel:{name}"] = limit
+            if (limit := getattr(channel, "address_limit", None)) is not None:
+                found[name] = limit
+        return found
 
     @property
     def plugins(self) -> list[PluginInfo]:
@@ -209,7 +304,10 @@ class PluginManager:
         return [c for c in self.channels.values() if kind in c.reaches]
 
     def callout_event(self, event: CalloutEvent) -> None:
-        """Tell every observer about `event`; one observer's exception does not stop the rest."""
+        """Log `event` (a notification's own outcome is logged where it is recorded), then
+        tell every observer; one observer's exception does not stop the rest."""
+        if event.kind not in LOGGED_WHERE_RECORDED:
+            log.info("%s", describe_event(event))
         for name, info in self.load()._plugins.items():
             if "dispatcher_callout_event" not in info.hooks or info.status != "loaded":
                 continue

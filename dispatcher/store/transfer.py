@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dispatcher.domain.requests import Event, ServiceRequest
+from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 from dispatcher.store.bulk import differing, existing_ids
 from dispatcher.store.damage import StoreDamaged
@@ -202,7 +203,9 @@ def import_file(
 def export_lines(
     repository: RequestRepository, request_filter: RequestFilter
 ) -> tuple[int, Iterator[str]]:
-    """How many SRs match, and their JSON lines (with timelines), each read when it is due."""
+    """How many SRs match, and their JSON lines (with timelines), each read when it is due.
+    Control characters JSON leaves raw (C1, bidirectional) are written as \\uXXXX: the same
+    data, and inert when the file is shown in a terminal."""
     requests = repository.list(request_filter)
 
     def lines() -> Iterator[str]:
@@ -213,6 +216,6 @@ def export_lines(
                 {k: v for k, v in event.to_dict().items() if k not in ("sr", "seq")}
                 for event in repository.timeline(sr.id)
             ]
-            yield json.dumps(record, ensure_ascii=False) + "\n"
+            yield escape(json.dumps(record, ensure_ascii=False)) + "\n"
 
     return len(requests), lines()

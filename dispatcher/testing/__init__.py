@@ -1,11 +1,28 @@
 """Test helpers for channel plugin authors: real peers on 127.0.0.1 and a controllable clock.
 
-- `dispatcher.testing.twilio_peer.TwilioPeer`: a stateful Twilio-compatible REST peer.
-- `dispatcher.testing.smtp_server.LoopbackSMTPServer`: aiosmtpd with STARTTLS/TLS and AUTH.
-- `dispatcher.engine.clock.ManualClock` (the `controllable_clock` fixture): the engine's own
-  clock, moving only when a test says so.
+Install with `pip install "dispatcher[testing]"` (it brings pytest and pytest-asyncio too).
+pytest then loads the fixtures of `dispatcher.testing.fixtures` by itself:
 
-With `dispatcher[testing]` installed, pytest picks up the fixtures in
-`dispatcher.testing.fixtures` by itself (`twilio_peer`, `twilio_settings`, `smtp_server`,
-`smtp_settings`, `controllable_clock`).
+- `http_peer`: an `HttpPeer` that records requests, answers chosen statuses after chosen
+  delays and serves GETs for polling (`dispatcher.testing.http_peer`).
+- `twilio_peer`, `twilio_settings`: a stateful Twilio-compatible REST peer and the
+  environment that points the sms and voice channels at it.
+- `smtp_server`, `smtp_settings`: aiosmtpd with STARTTLS and AUTH, and its environment.
+- `controllable_clock`: the engine's `ManualClock` at 03:00 UTC, moving only on `advance()`.
+
+and, imported from here:
+
+- `sample_notification(address, kind, *, language, drill, ack_code, ...)`: a `Notification`
+  to a fictional on-call engineer, every field filled the way the engine fills it.
+- `free_port()`: a TCP port on 127.0.0.1 nothing listens on (a refused connection).
+- `HttpPeer`, `Answer`, `ReceivedRequest`: the HTTP peer outside a fixture.
+
+Async tests need pytest-asyncio's auto mode (`asyncio_mode = "auto"` under
+`[tool.pytest.ini_options]`), as `plugins/template/pyproject.toml` shows.
 """
+
+from dispatcher.testing._loopback import free_port
+from dispatcher.testing.builders import sample_notification
+from dispatcher.testing.http_peer import Answer, HttpPeer, ReceivedRequest
+
+__all__ = ["Answer", "HttpPeer", "ReceivedRequest", "free_port", "sample_notification"]

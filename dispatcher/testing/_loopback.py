@@ -1,13 +1,22 @@
-"""A background event loop in a thread, so a peer keeps answering while a test blocks."""
+"""A background event loop in a thread, so a peer keeps answering while a test blocks; a free port."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a refused connection,
+    or a server that must be told its port before it starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class LoopThread:

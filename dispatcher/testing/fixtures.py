@@ -1,5 +1,6 @@
 """pytest fixtures for plugin authors, loaded through the `pytest11` entry point `dispatcher`.
 
+    async def test_my_push(http_peer): http_peer.answer(503); ...
     def test_my_channel(twilio_peer, twilio_settings): ...
     def test_my_mail(smtp_server, smtp_settings): ...
     async def test_later(controllable_clock): await controllable_clock.advance(timedelta(minutes=1))
@@ -25,6 +26,17 @@ NIGHT_START = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 3 a.m., when it matter
 def controllable_clock() -> ManualClock:
     """The engine's own manual clock, at 03:00 UTC, moving only when the test calls `advance()`."""
     return ManualClock(NIGHT_START)
+
+
+@pytest.fixture
+def http_peer() -> Iterator[Any]:
+    """A started `HttpPeer` (see `dispatcher.testing.http_peer`): `url`, `requests`,
+    `answer(status, body, delay=, times=)`, `serve(path, body)`, `respond_with(fn)`,
+    `wait_for(count)`."""
+    from dispatcher.testing.http_peer import HttpPeer
+
+    with HttpPeer() as peer:
+        yield peer
 
 
 @pytest.fixture

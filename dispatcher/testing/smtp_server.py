@@ -22,14 +22,10 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
+from dispatcher.testing._loopback import free_port
+
 TEST_SMTP_USER = "desk@example.org"
 TEST_SMTP_PASSWORD = "smtp-test-password-" + "a7f3" * 4
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class _Handler:

@@ -142,6 +142,15 @@ COMMANDS: tuple[Command, ...] = (
         N_("History"),
         N_("Find closed requests by id, customer, phone or text; open one read only"),
     ),
+    C(
+        "board.log",
+        "l",
+        "log",
+        N_("Log"),
+        N_("Tonight's log: pages, deliveries, acknowledgements, failures"),
+        show=False,  # listed by ? and the palette; the board's footer is full
+    ),
+    C("log.back", "escape", "app.pop_screen", N_("Back"), N_("Back to the board")),
     C("history.search", "slash", "focus_search", N_("Search"), N_("Type what to find, then Enter")),
     C("history.back", "escape", "app.pop_screen", N_("Back"), N_("Back to the board")),
     C(

@@ -81,13 +81,13 @@ class WebhookChannel(ChannelBase):
 def url_secrets(url):
     """Every part of `url` that may carry its token, longest first: the whole URL, its path
     with and without the query, each path segment and query value of 6 or more characters
-    (a server may echo any of them), and a password in it."""
+    (a server may echo any of them), and a user name and password in it."""
     parts = urlsplit(url)
     pieces = [url, parts.path + ("?" + parts.query if parts.query else ""), parts.path]
     pieces += [segment for segment in parts.path.split("/") if len(segment) >= 6]
     for _name, value in parse_qsl(parts.query, keep_blank_values=True):
         pieces += [value, quote(value, safe="")]
-    pieces.append(parts.password)
+    pieces += [parts.username, parts.password]  # an API key is often the user name
     return sorted({p for p in pieces if p and len(p) >= 6}, key=len, reverse=True)
 
 
@@ -100,5 +100,13 @@ def dispatcher_channels(register, settings):
         return
     if not url.startswith(("http://", "https://")):
         register.disabled("webhook", "DISPATCHER_WEBHOOK_URL must be an http:// or https:// URL")
+        return
+    try:  # a bad host or port would fail every send; the reason never quotes the URL
+        parts = urlsplit(url)  # .port raises ValueError past 65535
+        valid = bool(parts.hostname) and parts.port in (None, *range(1, 65536))
+    except ValueError:
+        valid = False
+    if not valid:
+        register.disabled("webhook", "DISPATCHER_WEBHOOK_URL is not a valid URL (host or port)")
         return
     register(WebhookChannel(url))

@@ -159,3 +159,14 @@ def test_log_lines_escape_them():
         line = formatter.format(record)
         assert "PWNED" in line
         assert_inert(line)
+
+
+def test_an_export_file_is_inert_and_imports_back_exact(run, tmp_path):
+    """`sr export --output` is read with cat and less as often as it is imported: C1 and
+    bidirectional controls (which JSON leaves raw) are written as \\uXXXX, the same data."""
+    sr_id = plant(tmp_path / "data")
+    out = tmp_path / "export.jsonl"
+    run("sr", "export", "--all", "--output", out)
+    assert_inert(out.read_text(encoding="utf-8"))
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["id"] == sr_id and record["summary"] == " ".join(HOSTILE.values())

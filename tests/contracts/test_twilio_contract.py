@@ -13,8 +13,8 @@ from dispatcher_sms import SmsChannel, TwilioConfig
 from dispatcher_voice import VoiceChannel
 
 from dispatcher.plugins import Settings
+from dispatcher.testing import free_port
 from dispatcher.testing.builders import sample_notification
-from dispatcher.testing.smtp_server import free_port
 from dispatcher.testing.twilio_peer import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_FROM
 
 PRISM_VERSION = "5.16.0"

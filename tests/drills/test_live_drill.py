@@ -26,7 +26,7 @@ from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.drills import DrillRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository
-from dispatcher.testing.smtp_server import free_port
+from dispatcher.testing import free_port
 
 ROSTER = Path(__file__).with_name("drill_night.yaml")
 ANN, BEN, CAT, DAN, EVE = (f"+121255501{n:02d}" for n in range(1, 6))

@@ -17,7 +17,7 @@ from dispatcher.plugins.contract import CalloutEvent
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
-from dispatcher.testing.smtp_server import free_port
+from dispatcher.testing import free_port
 
 NIGHT_ROSTER = Path(__file__).with_name("night.yaml")
 

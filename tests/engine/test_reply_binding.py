@@ -175,3 +175,40 @@ def test_codes_are_unique_among_live_notifications_and_those_not_queued_yet(tmp_
         second = control.ack_code("SR-20261124-0001", "b", at)
         assert (first, second) == ("100005", "100006")
         assert control.ack_code("SR-20261124-0001", "a", at) == first  # the same, every page
+
+
+async def test_a_sender_is_one_sender_however_its_number_is_written(night):
+    """The guessing limit counts a paged number once, in half-width, full-width or spaced
+    form: the same forms that `same_address` takes for the paged number."""
+    sr = night.register()
+    await night.engine.tick()
+    real = code_of(night, sr.id, "chen.case")
+    forms = [CHEN, to_full_width(CHEN), "+1 212 555 0101", "＋1 212 555 0101", CHEN]
+    wrong = [c for c in (str(300000 + n) for n in range(20)) if c != real]
+    for form, guess in zip(forms * 2, wrong, strict=False):
+        night.peer.receive_sms(form, guess)
+    await night.pass_()
+    judged = [r for r in night.store.live.table(REPLIES).all() if r["outcome"] != "acknowledged"]
+    assert len(judged) == GuessLimit().per_sender  # the sixth on, in any form, is ignored
+    strikes = [s for s in night.store.live.table(STRIKES).all() if s["key"].startswith("sender|")]
+    assert len(strikes) == 1 and strikes[0]["ignored"] == 10 - GuessLimit().per_sender
+
+
+async def test_replies_without_a_code_are_no_guesses_and_mute_nobody(night):
+    """Engineers answer pages in words ("on my way", "who else is on it?"): a reply holding no
+    code cannot hit one, so it counts against neither its sender nor the request. Each is
+    still shown on the timeline, and the code typed after them acknowledges."""
+    sr = night.register()
+    await night.engine.tick()
+    code = code_of(night, sr.id, "chen.case")
+    chatter = ["on my way", "calling the bridge", "who else is on it?", "5 min", "ok", "收到"]
+    for text in chatter * 2:
+        night.peer.receive_sms(CHEN, text)
+    await night.pass_()
+    assert night.kinds(sr.id).count("reply_unmatched") == len(chatter) * 2
+    assert "replies_ignored" not in night.kinds(sr.id)
+    assert "codes_locked" not in night.kinds(sr.id)
+
+    night.peer.receive_sms(CHEN, f"ACK {code}")
+    await night.pass_()
+    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED

@@ -131,3 +131,21 @@ def test_asking_for_a_disabled_channel_is_exit_2_with_its_reason(tmp_path, env):
 
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: channel 'sms' cannot be used: TWILIO_FROM is not set"
+
+
+def test_a_channel_that_raises_is_one_failed_line_with_no_secret(
+    tmp_path, env, twilio_peer, smtp_server, monkeypatch
+):
+    from dispatcher_sms.channel import SmsChannel
+
+    async def leaky_send(self, notification):
+        raise RuntimeError(f"proxy refused AC:{env['TWILIO_AUTH_TOKEN']}")
+
+    monkeypatch.setattr(SmsChannel, "send", leaky_send)
+    result = notify(tmp_path, env, PERSON)
+
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    [line] = [line for line in result.stdout.splitlines() if " sms " in line]
+    assert "FAILED" in line and "proxy refused" in line
+    assert env["TWILIO_AUTH_TOKEN"] not in result.output
+    assert any(" email " in line and "sent" in line for line in result.stdout.splitlines())

@@ -21,8 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from dispatcher.testing.http_sink import HttpSink
-
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plugins" / "webhook"
 PERSON = "sh-wang-qiang"  # mobile and email in the sample roster
@@ -89,12 +87,6 @@ def site(tmp_path_factory):
     return target
 
 
-@pytest.fixture
-def sink():
-    with HttpSink() as sink:
-        yield sink
-
-
 def dispatcher(site: Path, data: Path, *args: str, url: str = "") -> subprocess.CompletedProcess:
     env = {
         key: value
@@ -121,8 +113,8 @@ def test_the_example_is_the_readme_guide():
     assert (EXAMPLE / "dispatcher_webhook.py").read_text().strip() in readme
 
 
-def test_installed_through_its_entry_point_it_is_listed(site, sink, tmp_path):
-    result = dispatcher(site, tmp_path, "plugins", "--json", url=sink.url + "/hook")
+def test_installed_through_its_entry_point_it_is_listed(site, http_peer, tmp_path):
+    result = dispatcher(site, tmp_path, "plugins", "--json", url=http_peer.url + "/hook")
 
     assert result.returncode == 0, result.stderr
     assert result.stderr.startswith(str(site))  # the installed copy, not a source tree
@@ -133,15 +125,15 @@ def test_installed_through_its_entry_point_it_is_listed(site, sink, tmp_path):
     assert channel["enabled"] and channel["reaches"] == ["email", "mobile"]
 
 
-def test_installed_it_sends_json_and_reports_a_500_as_transient(site, sink, tmp_path):
-    url = sink.url + "/robot/send?access_token=s3cret"
+def test_installed_it_sends_json_and_reports_a_500_as_transient(site, http_peer, tmp_path):
+    url = http_peer.url + "/robot/send?access_token=s3cret"
     sent = dispatcher(
         site, tmp_path, "notify", "test", PERSON, "--channel", "webhook", "--json", url=url
     )
 
     assert sent.returncode == 0, sent.stderr
-    assert [r.path for r in sink.requests] == ["/robot/send?access_token=s3cret"] * 2
-    bodies = sorted((r.json() for r in sink.requests), key=lambda b: b["contact"]["kind"])
+    assert [r.path for r in http_peer.requests] == ["/robot/send?access_token=s3cret"] * 2
+    bodies = sorted((r.json() for r in http_peer.requests), key=lambda b: b["contact"]["kind"])
     assert [b["contact"] for b in bodies] == [
         {"kind": "email", "address": "wang.qiang@example.com"},
         {"kind": "mobile", "address": "+14155550101"},
@@ -152,7 +144,7 @@ def test_installed_it_sends_json_and_reports_a_500_as_transient(site, sink, tmp_
     report = json.loads(sent.stdout)["outcomes"]
     assert [o["receipt"]["status"] for o in report] == ["sent", "sent"]
 
-    sink.answer(500)
+    http_peer.answer(500)
     failed = dispatcher(
         site, tmp_path, "notify", "test", PERSON, "--channel", "webhook", "--json", url=url
     )

@@ -27,6 +27,7 @@ from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.keys import KeysScreen
+from dispatcher.tui.screens.log import LogScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
@@ -164,6 +165,7 @@ def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
         TextViewScreen,
         ConfirmScreen,
         HistoryScreen,
+        LogScreen,
     ]
     for cls in classes:
         for binding in cls.BINDINGS:

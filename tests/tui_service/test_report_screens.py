@@ -1,6 +1,9 @@
+import os
+import stat
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.app import App
 from textual.widgets import Markdown, Static
 from textual_plotext import PlotextPlot
@@ -86,6 +89,19 @@ def yesterday(store):
     return fault
 
 
+@pytest.fixture(autouse=True)
+def umask_022():
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def private(folder) -> bool:
+    """The folder is 0700 and every file in it 0600."""
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+    return stat.S_IMODE(folder.stat().st_mode) == 0o700 and modes == {0o600}
+
+
 async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_path):
     store = Store(tmp_path)
     yesterday(store)
@@ -106,6 +122,7 @@ async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_p
         written = sorted(p.name for p in (tmp_path / "reports").iterdir())
         start = f"{yesterday_noon():%Y%m%d}"
         assert written == [f"daily-{start}.csv", f"daily-{start}.json", f"daily-{start}.md"]
+        assert private(tmp_path / "reports")  # customers' names: private under umask 022
         assert (
             "volumes,total/all,requests,2"
             in (tmp_path / "reports" / f"daily-{start}.csv").read_text()
@@ -146,6 +163,7 @@ async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path):
         await pilot.press("s")
         saved = list((tmp_path / "handover").iterdir())
         assert len(saved) == 1 and saved[0].read_text() == text
+        assert private(tmp_path / "handover")
     store.close()
 
 

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Input, Static
 
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator
 from dispatcher.roster.scenarios import load_scenarios
@@ -33,6 +34,7 @@ from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.drill import DrillScreen
 from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.history import HistoryScreen
+from dispatcher.tui.screens.log import LogScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
@@ -160,17 +162,17 @@ class BoardScreen(DeskScreen):
         """Tonight's planned work in one line; a fault during a window is named beside it."""
         line = self.query_one("#planned", Static)
         line.display = bool(planned)
-        parts = []
-        for item in planned:
+        text = Text(f"{self.words['planned']}: ")  # titles are data: Text, never markup
+        for number, item in enumerate(planned):
             work = item.work
             window = f"{self.desk.local(work.start):%H:%M}–{self.desk.local(work.end):%H:%M}"
-            text = f"{window} {name_of(work.kind, self.language)} {work.title}"
+            text.append(" · " if number else "")
+            text.append(escape_line(f"{window} {name_of(work.kind, self.language)} {work.title}"))
             if work.site:
-                text += f" ({work.site})"
+                text.append(escape_line(f" ({work.site})"))
             if item.faults:
-                text += f" [b red]← {', '.join(item.faults)}[/]"
-            parts.append(text)
-        line.update(f"{self.words['planned']}: " + " · ".join(parts))
+                text.append(escape_line(f" ← {', '.join(item.faults)}"), style="bold red")
+        line.update(text)
 
     def tick(self) -> None:
         """Once a second: countdowns move and unseen breaches flash."""
@@ -358,6 +360,9 @@ class BoardScreen(DeskScreen):
 
     def action_handover(self) -> None:
         self.app.push_screen(HandoverScreen(self.desk, self.language))
+
+    def action_log(self) -> None:
+        self.app.push_screen(LogScreen(self.desk, self.language))
 
     def action_reports(self) -> None:
         self.app.push_screen(ReportsScreen(self.desk, self.language))

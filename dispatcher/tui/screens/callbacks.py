@@ -203,8 +203,8 @@ class CallbackQueueScreen(DeskScreen):
                 item.contact or "-",
                 item.summary,
             )
-            shown = (escape_line(c) for c in cells)
-            table.add_row(*((f"[b red]{c}[/]" if late else c) for c in shown), key=item.subject)
+            style = "bold red" if late else ""  # cells are data: Text, never markup
+            table.add_row(*(Text(escape_line(c), style=style) for c in cells), key=item.subject)
         overdue = sum(item.overdue(now) for item in queue)
         self.query_one("#summary", Static).update(
             f"{len(queue)} {self.words['waiting']} · {overdue} {self.words['overdue']}"

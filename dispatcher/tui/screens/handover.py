@@ -22,6 +22,7 @@ from dispatcher.i18n import translator
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.reports.render import markdown, save
+from dispatcher.store.files import DIR_MODE
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.desk_screen import DeskScreen
@@ -79,7 +80,7 @@ class HandoverScreen(DeskScreen):
         folder = Path(self.desk.store.data_dir) / "handover"
         path = folder / f"handover-{report.end:%Y%m%d-%H%M}.md"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)  # private, as the data
             save(report, "md", path, self.language)
         except OSError as error:
             self.app.call_from_thread(

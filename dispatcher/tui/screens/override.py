@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
+from dispatcher.domain.text import escape_line
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.labels import labels, name_of
 
@@ -106,7 +108,9 @@ class OverrideScreen(ModalScreen[Override | None]):
         try:
             end = until_local(now, self._value("#until") or MORNING, self.zone())
         except ValueError:
-            error.update(f"{self.words['override.until']}: {self._value('#until')}")
+            error.update(
+                Text(escape_line(f"{self.words['override.until']}: {self._value('#until')}"))
+            )
             return
         self.dismiss(
             Override(

@@ -25,6 +25,7 @@ from dispatcher.reports.charts import chart_series
 from dispatcher.reports.handover import shift_bounds
 from dispatcher.reports.periodic import TITLES, period_bounds, service_report
 from dispatcher.reports.render import FORMATS, save
+from dispatcher.store.files import DIR_MODE
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.desk_screen import DeskScreen
@@ -121,7 +122,7 @@ class ReportsScreen(DeskScreen):
         folder = Path(self.store.data_dir) / "reports"
         stem = f"{report.kind}-{report.start:%Y%m%d}"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)  # private, as the data
             for fmt in FORMATS:
                 save(report, fmt, folder / f"{stem}.{fmt}", self.language)
         except OSError as error:

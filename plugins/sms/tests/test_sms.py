@@ -7,8 +7,8 @@ from dispatcher_sms import SmsChannel, TwilioConfig
 
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
 from dispatcher.plugins.sizes import SMS_MAX_PARTS
+from dispatcher.testing import free_port
 from dispatcher.testing.builders import sample_notification
-from dispatcher.testing.smtp_server import free_port
 from dispatcher.testing.twilio_peer import TEST_FROM
 
 NUMBER = "+15551230001"

@@ -5,8 +5,8 @@ import pytest
 from dispatcher_voice import ReceiverConfig, TwilioConfig, VoiceChannel, WebhookReceiver
 
 from dispatcher.plugins import DeliveryStatus, Failure, Settings
+from dispatcher.testing import free_port
 from dispatcher.testing.builders import sample_notification
-from dispatcher.testing.smtp_server import free_port
 from dispatcher.testing.twilio_peer import twilio_signature
 
 NUMBER = "+15551230002"

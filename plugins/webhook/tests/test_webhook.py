@@ -1,19 +1,15 @@
 """The webhook channel against a real HTTP receiver on 127.0.0.1."""
 
+from base64 import b64decode
+from urllib.parse import unquote
+
 import pytest
 from dispatcher_webhook import WebhookChannel
 
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager
+from dispatcher.testing import Answer, free_port
 from dispatcher.testing.builders import sample_notification
-from dispatcher.testing.http_sink import HttpSink
-from dispatcher.testing.smtp_server import free_port
-
-
-@pytest.fixture
-def sink():
-    with HttpSink() as sink:
-        yield sink
 
 
 async def send(url, notification=None):
@@ -24,13 +20,13 @@ async def send(url, notification=None):
         await channel.close()
 
 
-async def test_the_notification_arrives_as_json(sink):
+async def test_the_notification_arrives_as_json(http_peer):
     receipt = await send(
-        sink.url + "/robot/send?access_token=s3cret", sample_notification(drill=True)
+        http_peer.url + "/robot/send?access_token=s3cret", sample_notification(drill=True)
     )
 
     assert receipt.ok and receipt.status is DeliveryStatus.SENT
-    (request,) = sink.requests
+    (request,) = http_peer.requests
     assert request.path == "/robot/send?access_token=s3cret"
     assert request.headers["Content-Type"] == "application/json"
     body = request.json()
@@ -57,10 +53,10 @@ async def test_the_notification_arrives_as_json(sink):
         (400, Failure.PERMANENT),
     ],
 )
-async def test_refusals_are_transient_or_permanent(sink, status, failure):
-    sink.answer(status)
+async def test_refusals_are_transient_or_permanent(http_peer, status, failure):
+    http_peer.answer(status)
 
-    receipt = await send(sink.url + "/hook?token=s3cret")
+    receipt = await send(http_peer.url + "/hook?token=s3cret")
 
     assert (receipt.failure, receipt.error_code) == (failure, str(status))
     assert f"HTTP {status}" in receipt.detail and "s3cret" not in receipt.detail
@@ -74,12 +70,28 @@ async def test_refusals_are_transient_or_permanent(sink, status, failure):
         "/robot/send?access_token=s3cret%2FT0ken",
     ],
 )
-async def test_a_server_echoing_the_path_never_puts_the_token_in_the_receipt(sink, url):
-    sink.answer(404, echo=True)
+async def test_a_server_echoing_the_path_never_puts_the_token_in_the_receipt(http_peer, url):
+    # as many servers' 404 pages do: the request's path, raw and percent-decoded
+    http_peer.respond_with(lambda r: Answer(404, f"no route {r.path} ({unquote(r.path)})"))
 
-    receipt = await send(sink.url + url)
+    receipt = await send(http_peer.url + url)
 
     assert receipt.failure is Failure.PERMANENT and "no route" in receipt.detail
+    assert "s3cret" not in receipt.detail and "T0ken" not in receipt.detail
+
+
+@pytest.mark.parametrize("userinfo", ["s3cretT0ken@", "s3cretT0ken:@", "api:s3cretT0ken@"])
+async def test_a_token_in_the_url_s_user_name_never_reaches_the_receipt(http_peer, userinfo):
+    def invalid_key(request):  # "invalid API key <user>", as APIs keyed by a user name say
+        auth = request.headers.get("Authorization", "")
+        user = b64decode(auth.removeprefix("Basic ")).decode().partition(":")[0]
+        return Answer(401, f"invalid API key {user}")
+
+    http_peer.respond_with(invalid_key)
+
+    receipt = await send(http_peer.url.replace("://", f"://{userinfo}") + "/hook")
+
+    assert receipt.failure is Failure.PERMANENT and "invalid API key" in receipt.detail
     assert "s3cret" not in receipt.detail and "T0ken" not in receipt.detail
 
 
@@ -89,15 +101,15 @@ async def test_a_refused_connection_is_transient():
     assert receipt.failure is Failure.TRANSIENT and "cannot reach the webhook" in receipt.detail
 
 
-async def test_one_session_serves_many_sends(sink):
-    channel = WebhookChannel(sink.url)
+async def test_one_session_serves_many_sends(http_peer):
+    channel = WebhookChannel(http_peer.url)
     receipts = [
         await channel.send(sample_notification(f"a{i}@example.org", ContactKind.EMAIL))
         for i in range(3)
     ]
     await channel.close()
 
-    assert all(r.ok for r in receipts) and len(sink.requests) == 3
+    assert all(r.ok for r in receipts) and len(http_peer.requests) == 3
 
 
 def test_without_a_url_the_channel_is_disabled_with_the_reason():
@@ -110,3 +122,12 @@ def test_without_a_url_the_channel_is_disabled_with_the_reason():
         for c in PluginManager(environ={"DISPATCHER_WEBHOOK_URL": "ftp://x"}).channel_infos
     }
     assert "http:// or https://" in bad["webhook"].reason
+
+
+@pytest.mark.parametrize("url", ["http://s3cret@[::1/hook", "https://host:99999999/s3cret"])
+def test_a_url_that_cannot_be_parsed_disables_the_channel_without_quoting_it(url):
+    infos = {
+        c.name: c for c in PluginManager(environ={"DISPATCHER_WEBHOOK_URL": url}).channel_infos
+    }
+    assert not infos["webhook"].enabled and "not a valid URL" in infos["webhook"].reason
+    assert "s3cret" not in infos["webhook"].reason

@@ -1,0 +1,88 @@
+"""What `dispatcher plugins` and the log say about plugins, channels and call-out events."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from dispatcher.domain.outbox import Limit
+from dispatcher.domain.text import escape_line
+from dispatcher.plugins.contract import CalloutEvent, CalloutEventKind, Setting, Settings
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    distribution: str
+    version: str
+    status: str  # "loaded", "blocked" or "failed"
+    reason: str = ""
+    hooks: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """A setting a channel declares, as `dispatcher plugins` shows it: a secret's value never,
+    only whether it is set."""
+
+    name: str
+    secret: bool
+    set: bool
+    value: str | None  # None for a secret, or an unset setting without a default
+    description: str = ""
+
+    @classmethod
+    def of(cls, setting: Setting, settings: Settings) -> SettingInfo:
+        given = settings.get(setting.name)
+        value = None if setting.secret else (given or setting.default)
+        return cls(setting.name, setting.secret, given is not None, value, setting.description)
+
+    def describe(self) -> str:
+        if self.secret:
+            return f"{self.name} (secret): {'set' if self.set else 'unset'}"
+        if self.value is None:
+            return f"{self.name}: unset"
+        return f"{self.name}={escape_line(self.value)}{'' if self.set else ' (default)'}"
+
+
+LOGGED_WHERE_RECORDED = frozenset(
+    {CalloutEventKind.NOTIFICATION_SENT, CalloutEventKind.NOTIFICATION_FAILED}
+)
+
+
+def describe_event(event: CalloutEvent) -> str:
+    """One log line for a call-out event: "SR-… acknowledged (drill): step 2, person …"."""
+    parts = [
+        f"{name} {value}"
+        for name, value in (
+            ("step", event.step),
+            ("person", event.person_id),
+            ("via", event.channel),
+        )
+        if value is not None
+    ]
+    if event.detail:
+        parts.append(event.detail)
+    drill = " (drill)" if event.drill else ""
+    return f"{event.sr_id} {event.kind.value}{drill}: {', '.join(parts) or '-'}"
+
+
+def describe_limit(limit: Limit) -> str:
+    """A Limit as `dispatcher plugins` shows it: "20 per 60 s"."""
+    return f"{limit.count} per {limit.per.total_seconds():g} s"
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    name: str
+    plugin: str
+    enabled: bool
+    reason: str = ""
+    reaches: tuple[str, ...] = ()
+    settings: tuple[SettingInfo, ...] = ()
+    limits: dict[str, str] = field(default_factory=dict)  # "channel"/"address" -> "20 per 60 s"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
