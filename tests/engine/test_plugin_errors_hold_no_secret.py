@@ -39,17 +39,24 @@ def test_a_plugin_that_fails_to_start_with_a_secret_shows_it_redacted(monkeypatc
     secret = "hunter2-SECRET-9f8e"
     manager = PluginManager(environ={"DISPATCHER_CHAT_TOKEN": secret})
 
-    class Leaky:
+    class Leaky:  # fails whole: the reason quotes the token
+        from dispatcher.plugins import hookimpl
+
+        @hookimpl
+        def dispatcher_channels(self, register, settings):
+            raise ValueError(f"cannot log in with {settings.get('DISPATCHER_CHAT_TOKEN')}")
+
+    class Refused:  # disables its channel with a reason that quotes the token
         from dispatcher.plugins import hookimpl
 
         @hookimpl
         def dispatcher_channels(self, register, settings):
             register.disabled("chat", f"token {secret} refused")
-            raise ValueError(f"cannot log in with {settings.get('DISPATCHER_CHAT_TOKEN')}")
 
     manager.load()
-    manager._register("leaky", Leaky(), "leaky", "1")
-    manager._collect_channels("leaky")
+    for name, plugin in (("leaky", Leaky()), ("refused", Refused())):
+        manager._register(name, plugin, name, "1")
+        manager._collect_channels(name)
     shown = [str(info) for info in manager.plugins] + [str(i) for i in manager.channel_infos]
     assert any("cannot log in" in s for s in shown) and any("refused" in s for s in shown)
     assert not [s for s in shown if secret in s]
