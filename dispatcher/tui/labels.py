@@ -213,6 +213,7 @@ EN = {
     "scope.drill": N_("Drills"),
     "scope.form": N_("New request"),
     "scope.view": N_("Report view"),
+    "scope.log": N_("Log"),
     "scope.history": N_("History"),
 }
 
