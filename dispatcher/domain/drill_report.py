@@ -9,7 +9,7 @@ timeline); no I/O here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -319,18 +319,10 @@ def build_report(
         (),
     )
     results = judge(targets, report.first_ack_after, first_step, report.reach_rate)
-    return DrillReport(
-        sr,
-        scenario,
-        scenario_name,
-        chain,
-        started,
-        state,
-        aborted,
-        tuple(outcomes),
-        tuple(acks),
-        tuple(results),
-        tuple(_fixes(outcomes, report.people, people, results if report.over else ())),
+    return replace(
+        report,
+        results=tuple(results),
+        fixes=tuple(_fixes(outcomes, report.people, people, results if report.over else ())),
     )
 
 
