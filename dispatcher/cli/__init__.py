@@ -9,18 +9,21 @@ import sys
 import click
 
 from dispatcher import __version__
+from dispatcher.cli.language import install_click_translation, language, language_option, say
 from dispatcher.cli.terminal import check_typed, guard_output
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 
 
 class _UserError(click.ClickException):
     """A `DispatcherError` shown as click shows its own: one line on stderr."""
 
     def __init__(self, error: DispatcherError) -> None:
-        super().__init__(escape(str(error)))
+        lang = language()  # a line the domain composed in English is said in the run's language
+        super().__init__(escape(said(str(error), lang)))
         self.exit_code = error.exit_code
-        self.problems = [escape(problem) for problem in error.problems]
+        self.problems = [escape(said(problem, lang)) for problem in error.problems]
 
     def show(self, file=None) -> None:  # type: ignore[override]
         for problem in self.problems:
@@ -52,6 +55,10 @@ class DispatcherGroup(click.Group):
     """Loads commands on demand, and turns a `DispatcherError` anywhere below into a one-line
     message and its exit code."""
 
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        install_click_translation()  # click's usage errors in the run's language
+        return super().main(*args, **kwargs)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
@@ -78,6 +85,7 @@ class DispatcherGroup(click.Group):
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dispatcher")
+@language_option
 @click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
@@ -105,9 +113,10 @@ def main() -> None:
     except Exception as error:  # a bug: say so in one line
         if os.environ.get("DISPATCHER_DEBUG"):
             raise
-        click.echo(
-            f"Error: internal error ({type(error).__name__}: {error}); "
-            "run again with DISPATCHER_DEBUG=1 for details",
-            err=True,
+        message = say(
+            "internal error ({kind}: {error}); run again with DISPATCHER_DEBUG=1 for details",
+            kind=type(error).__name__,
+            error=error,
         )
+        click.echo(say("Error: {message}", message=message), err=True)
         sys.exit(3)

@@ -22,10 +22,12 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.cli.language import language, say, value
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.phrases import phrase
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
@@ -54,20 +56,29 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     if not lease.acquire("engine"):
         holder = lease.holder()
         raise DispatcherError(
-            f"the engine of {store.data_dir} already runs: "
-            f"{holder.describe() if holder else 'another process'}"
+            say(
+                "the engine of {path} already runs: {holder}",
+                path=store.data_dir,
+                holder=holder.describe(language()) if holder else say("another process"),
+            )
         )
     start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()
     channels = sorted(plugins.channels)
     click.echo(
-        f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
-        f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
+        say(
+            "engine: {path}, roster {roster} ({people} people), channels {channels}; Ctrl-C stops",
+            path=store.data_dir,
+            roster=roster_path,
+            people=len(roster.people),
+            channels=", ".join(channels) or say("none"),
+        ),
         err=True,
     )
     for info in plugins.channel_infos:
         if not info.enabled:
-            click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
+            said = say("engine: channel {name} off: {reason}", name=info.name, reason=info.reason)
+            click.echo(said, err=True)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -86,7 +97,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     finally:
         lease.release()
     log.info("engine stopped")
-    click.echo("engine: stopped", err=True)
+    click.echo(say("engine: stopped"), err=True)
 
 
 @click.group("chain")
@@ -100,7 +111,7 @@ def _control(store: Store, roster_path: Path) -> CalloutControl:
 
 def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if record is None:
-        raise DispatcherError(f"{sr_id} has no call-out chain")
+        raise DispatcherError(say("{sr} has no call-out chain", sr=sr_id))
     pages = pages_by_step(record.steps, control.outbox.for_sr(record.sr))
     if as_json:
         steps = [
@@ -109,30 +120,52 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         ]
         echo_json({**record.to_dict(), "steps": steps})
         return
+    lang = language()
     click.echo(
-        f"{record.sr}  chain {record.chain}  {record.state.value}"
-        f"{'  DRILL' if record.drill else ''}  at {record.position_label()} of "
-        f"{record.steps_total} step(s) x {record.repeat}"
+        say(
+            "{sr}  chain {chain}  {state}{drill}  at {position} of {steps} step(s) x {repeat}",
+            sr=record.sr,
+            chain=record.chain,
+            state=value(record.state),
+            drill="  " + say("DRILL") if record.drill else "",
+            position=phrase(record.position_label(), lang),
+            steps=record.steps_total,
+            repeat=record.repeat,
+        )
     )
     if record.running:
-        click.echo(f"  next step at {record.step_deadline:%Y-%m-%d %H:%M:%S %Z}")
+        deadline = f"{record.step_deadline:%Y-%m-%d %H:%M:%S %Z}"
+        click.echo("  " + say("next step at {at}", at=deadline))
     if record.acknowledged_by:
         click.echo(
-            f"  acknowledged by {record.acknowledged_by} via {record.acknowledged_via} "
-            f"at {record.acknowledged_at:%H:%M:%S}"
+            "  "
+            + say(
+                "acknowledged by {who} via {channel} at {at}",
+                who=record.acknowledged_by,
+                channel=record.acknowledged_via,
+                at=f"{record.acknowledged_at:%H:%M:%S}",
+            )
         )
     if record.stopped_reason:
-        click.echo(f"  stopped: {record.stopped_reason}")
+        click.echo("  " + say("stopped: {reason}", reason=record.stopped_reason))
     for step, step_pages in zip(record.steps, pages, strict=True):
-        who = ", ".join(step.people) or "NOBODY (skipped)"
+        who = ", ".join(step.people) or say("NOBODY (skipped)")
+        position = say("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
         click.echo(
-            f"  {step.at:%H:%M:%S}  round {step.round + 1}, step {step.step + 1} ({step.how}): "
-            f"{who} by {', '.join(step.channels)}"
+            f"  {step.at:%H:%M:%S}  "
+            + say(
+                "{position} ({how}): {who} by {channels}",
+                position=position,
+                how=value(step.how),
+                who=who,
+                channels=", ".join(step.channels),
+            )
         )
         for page in step_pages:
-            click.echo(f"      {page.person} {page.channel} {page.address}: {describe(page)}")
+            result = phrase(describe(page), lang)
+            click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
-            click.echo(f"      nobody for {target}")
+            click.echo("      " + say("nobody for {who}", who=phrase(target, lang)))
 
 
 def _page(page: OutboxRecord) -> dict:
@@ -214,7 +247,7 @@ def outbox_group(
     control = CalloutControl(store, None)
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
-    echo_records(records, as_json, _outbox_line, "no notifications")
+    echo_records(records, as_json, _outbox_line, say("no notifications"))
 
 
 def _outbox_line(record: OutboxRecord) -> str:
@@ -224,9 +257,10 @@ def _outbox_line(record: OutboxRecord) -> str:
         else ""
     )
     return (
-        f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} {record.purpose:<10}"
-        f"{'DRILL ' if record.drill else ''}{record.person:<14} {record.channel:<6} "
-        f"{record.address:<26} {record.state.value:<9} {record.provider_status}{why}"
+        f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} "
+        f"{value(record.purpose):<10}{say('DRILL') + ' ' if record.drill else ''}"
+        f"{record.person:<14} {record.channel:<6} "
+        f"{record.address:<26} {value(record.state):<9} {record.provider_status}{why}"
     )
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from typing import Any
 
 import click
 
+from dispatcher.cli.language import say
 from dispatcher.cli.terminal import styled
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
@@ -77,18 +79,23 @@ def load_roster_for_command(path: Path):
     try:
         return load_roster(path)
     except RosterError as error:
-        raise every_problem(error, path, "the roster") from None
+        raise every_problem(error, path) from None
 
 
-def every_problem(error, path: Path, what: str):
-    """A file's problems to print one by one, then how many (one problem prints alone)."""
+def every_problem(error, path: Path, scenarios: bool = False):
+    """A file's problems (of the roster, or of its drill scenarios) to print one by one, then
+    how many (one problem prints alone)."""
     from dispatcher.errors import DispatcherError
 
     if len(error.errors) == 1:
         return error
-    return DispatcherError(
-        f"{path}: {len(error.errors)} problems; {what} cannot be used", error.errors
+    count = len(error.errors)
+    summary = (
+        say("{path}: {count} problems; the scenarios cannot be used", path=path, count=count)
+        if scenarios
+        else say("{path}: {count} problems; the roster cannot be used", path=path, count=count)
     )
+    return DispatcherError(summary, error.errors)
 
 
 def resolve_actor(actor: str | None) -> str:
@@ -110,7 +117,7 @@ def open_store(data_dir: Path | None) -> Iterator[Store]:
         finally:
             line = store.damage_warning()
             if line:
-                styled(f"warning: {line}", fg="yellow", err=True)
+                styled(say("warning: {problem}", problem=line), fg="yellow", err=True)
 
 
 def with_store(command: Callable) -> Callable:
@@ -157,6 +164,12 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
 
 
+def labelled(label: str, text: str, width: int = 13) -> str:
+    """`label:` padded to `width` terminal columns (a Han character takes two), then `text`."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label) + 1
+    return f"{label}:{' ' * max(1, width - columns)}{text}"
+
+
 def echo_records(records: list, as_json: bool, line: Callable[[Any], str], nothing: str) -> None:
     """Records as JSON, or one line each; `nothing` on stderr when there are none."""
     if as_json:
@@ -179,7 +192,11 @@ class TimeParam(click.ParamType):
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"'{value}' is not a time like 2026-11-24T03:10 or 2026-11-24", param, ctx)
+            self.fail(
+                say("'{value}' is not a time like 2026-11-24T03:10 or 2026-11-24", value=value),
+                param,
+                ctx,
+            )
         return parsed if parsed.tzinfo else parsed.astimezone()
 
 

@@ -11,10 +11,12 @@ from dispatcher.cli.common import (
     actor_option,
     echo_json,
     json_option,
+    labelled,
     now,
     resolve_actor,
     with_store,
 )
+from dispatcher.cli.language import say, value
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
@@ -89,8 +91,13 @@ def new(
     click.echo(sr.id)
     if record.is_repeat:
         styled(
-            f"REPEAT complaint no. {record.repeat_number + 1} from {record.customer} "
-            f"about '{record.about}' (first: {record.repeat_of})",
+            say(
+                "REPEAT complaint no. {number} from {customer} about '{about}' (first: {first})",
+                number=record.repeat_number + 1,
+                customer=record.customer,
+                about=record.about,
+                first=record.repeat_of,
+            ),
             fg="yellow",
             err=True,
         )
@@ -118,23 +125,26 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
     for record in complaints:
         click.echo(_line(record, now()))
     if not complaints:
-        click.echo("no complaints", err=True)
+        click.echo(say("no complaints"), err=True)
 
 
 def _line(record: Complaint, at: datetime) -> str:
     if record.responded_at:
-        answer = "answered" + ("" if record.responded_on_time() else " LATE")
+        answer = say("answered") if record.responded_on_time() else say("answered LATE")
     else:
         answer = (
-            "RESPONSE OVERDUE"
+            say("RESPONSE OVERDUE")
             if at > record.respond_by
-            else f"respond by {record.respond_by.astimezone():%m-%d %H:%M}"
+            else say("respond by {at}", at=f"{record.respond_by.astimezone():%m-%d %H:%M}")
         )
-    repeat = f"  repeat {record.repeat_number} of {record.repeat_of}" if record.is_repeat else ""
-    return (
-        f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
-        f"resolve by {record.resolve_by.astimezone():%m-%d %H:%M}{repeat}"
+    repeat = (
+        "  "
+        + say("repeat {number} of {first}", number=record.repeat_number, first=record.repeat_of)
+        if record.is_repeat
+        else ""
     )
+    resolve = say("resolve by {at}", at=f"{record.resolve_by.astimezone():%m-%d %H:%M}")
+    return f"{record.sr}  {record.customer}  '{record.about}'  {answer}  {resolve}{repeat}"
 
 
 @complaint.command("show")
@@ -160,17 +170,17 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
         echo_json({"complaint": record, "request": request, "callbacks": callbacks, "chain": chain})
         return
     rows = [
-        ("complaint", record.sr),
-        ("status", request.status.value),
-        ("customer", record.customer),
-        ("about", record.about),
-        ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
-        ("received", f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
-        ("respond by", f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
-        ("resolve by", f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
-        ("investigation", record.investigation),
+        (say("complaint"), record.sr),
+        (say("status"), value(request.status)),
+        (say("customer"), record.customer),
+        (say("about"), record.about),
+        (say("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        (say("received"), f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
+        (say("respond by"), f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
+        (say("resolve by"), f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
+        (say("investigation"), record.investigation),
         (
-            "response",
+            say("response"),
             record.response
             + (
                 f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
@@ -179,22 +189,24 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
             ),
         ),
         (
-            "repeats",
-            f"{len(chain)} complaints about this: {', '.join(chain)}" if len(chain) > 1 else "",
+            say("repeats"),
+            say("{count} complaints about this: {ids}", count=len(chain), ids=", ".join(chain))
+            if len(chain) > 1
+            else "",
         ),
     ]
     rows += [
         (
-            "callback",
-            f"{e.at.astimezone():%Y-%m-%d %H:%M} {e.data.get('outcome')}"
-            + (f", score {e.data['score']}" if "score" in e.data else "")
+            say("callback"),
+            f"{e.at.astimezone():%Y-%m-%d %H:%M} {value(str(e.data.get('outcome')))}"
+            + (say(", score {score}", score=e.data["score"]) if "score" in e.data else "")
             + (f": {e.text}" if e.text else ""),
         )
         for e in callbacks
     ]
-    for name, value in rows:
-        if value:
-            click.echo(f"{name + ':':<15}{value}")
+    for name, text in rows:
+        if text:
+            click.echo(labelled(name, text, 15))
 
 
 @complaint.command("investigate")

@@ -17,6 +17,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.language import language, say, value
 from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import Person
@@ -24,6 +25,7 @@ from dispatcher.engine.compose import compose
 from dispatcher.engine.sending import Sender
 from dispatcher.engine.settings import EngineSettings
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.phrases import phrase
 from dispatcher.plugins import Channel, Notification, PluginManager, Purpose, Receipt, Urgency
 
 
@@ -40,23 +42,34 @@ def plugins_command(store, as_json: bool) -> None:
         echo_json({"plugins": manager.plugins, "channels": manager.channel_infos})
         return
     for plugin in manager.plugins:
-        state = plugin.status if not plugin.reason else f"{plugin.status}: {plugin.reason}"
+        state = value(plugin.status)
+        state = f"{state}: {plugin.reason}" if plugin.reason else state
         click.echo(f"{plugin.name} {plugin.version} ({plugin.distribution}) [{state}]")
         if plugin.hooks:
-            click.echo(f"  hooks: {', '.join(plugin.hooks)}")
-    click.echo("channels:")
+            click.echo("  " + say("hooks: {hooks}", hooks=", ".join(plugin.hooks)))
+    click.echo(say("channels:"))
     for channel in manager.channel_infos:
         state = (
-            f"enabled, reaches {', '.join(channel.reaches)}"
+            say("enabled, reaches {kinds}", kinds=", ".join(value(k) for k in channel.reaches))
             if channel.enabled
-            else f"disabled: {channel.reason}"
+            else say("disabled: {reason}", reason=channel.reason)
         )
-        click.echo(f"  {channel.name} (plugin {channel.plugin}): {state}")
+        said = say(
+            "{name} (plugin {plugin}): {state}",
+            name=channel.name,
+            plugin=channel.plugin,
+            state=state,
+        )
+        click.echo("  " + said)
         if channel.settings:
-            click.echo(f"    settings: {'; '.join(s.describe() for s in channel.settings)}")
+            settings = "; ".join(s.describe(language()) for s in channel.settings)
+            click.echo("    " + say("settings: {settings}", settings=settings))
         if channel.limits:
-            limits = [f"{limit} per {scope}" for scope, limit in channel.limits.items()]
-            click.echo(f"    limits: {'; '.join(limits)}")
+            limits = "; ".join(
+                say("{limit} per {scope}", limit=phrase(limit, language()), scope=value(scope))
+                for scope, limit in channel.limits.items()
+            )
+            click.echo("    " + say("limits: {limits}", limits=limits))
 
 
 @dataclass(frozen=True)
@@ -136,7 +149,7 @@ async def send_test_notifications(
                     contact.kind.value,
                     only or "-",
                     None,
-                    "no enabled channel reaches it",
+                    say("no enabled channel reaches it"),
                 )
             )
         for channel in reaching:
@@ -184,8 +197,10 @@ def notify_test(
     manager = PluginManager(store=store).load()
     if channel_name and channel_name not in manager.channels:
         known = {c.name: c for c in manager.channel_infos}
-        reason = known[channel_name].reason if channel_name in known else "no such channel"
-        raise DispatcherError(f"channel {channel_name!r} cannot be used: {reason}")
+        reason = known[channel_name].reason if channel_name in known else say("no such channel")
+        raise DispatcherError(
+            say("channel {name!r} cannot be used: {reason}", name=channel_name, reason=reason)
+        )
     outcomes = asyncio.run(_notify(manager, person, channel_name))
     disabled = (
         []
@@ -202,16 +217,26 @@ def notify_test(
         click.echo(f"{person.display_name} ({person.id}):")
         for outcome in outcomes:
             if outcome.receipt is None:
-                result = f"skipped: {outcome.skipped}"
+                result = say("skipped: {reason}", reason=outcome.skipped)
             elif outcome.receipt.ok:
-                result = f"{outcome.receipt.status.value} ({outcome.receipt.provider_id or '-'})"
+                status, provider_id = outcome.receipt.status, outcome.receipt.provider_id
+                result = f"{value(status)} ({provider_id or '-'})"
             else:
                 receipt = outcome.receipt
-                result = (
-                    f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
+                result = say(
+                    "FAILED {failure} {code}: {detail}",
+                    failure=value(receipt.failure),
+                    code=receipt.error_code or "",
+                    detail=receipt.detail,
                 )
-            click.echo(f"  {outcome.kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
+            kind = value(outcome.kind)
+            click.echo(f"  {kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
         for channel in disabled:
-            click.echo(f"  channel {channel['channel']} disabled: {channel['reason']}")
+            said = say(
+                "channel {name} disabled: {reason}",
+                name=channel["channel"],
+                reason=channel["reason"],
+            )
+            click.echo("  " + said)
     if any(o.receipt is None or not o.receipt.ok for o in outcomes):
         raise SystemExit(1)

@@ -19,12 +19,14 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.language import language, say, say_n, value
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
 from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
 from dispatcher.roster.overrides import OverrideRepository
@@ -47,7 +49,11 @@ def _parse_instant(value: str | None, option: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise DispatcherError(
-            f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)"
+            say(
+                "{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)",
+                option=option,
+                value=value,
+            )
         ) from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
@@ -104,25 +110,51 @@ def check(
 
 
 def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChannels) -> None:
+    lang = language()
     click.echo(
-        f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
-        f"{len(verdict.coverage.pairs)} required pairs, {len(roster.chains)} chains for "
-        f"{verdict.chains.inputs} routing inputs, {_at(verdict.start)} to {_at(verdict.end)}"
+        say(
+            "{path}: {people} people, {rotations} rotations, {pairs} required pairs, "
+            "{chains} chains for {inputs} routing inputs, {start} to {end}",
+            path=roster.source,
+            people=len(roster.people),
+            rotations=len(roster.rotations),
+            pairs=len(verdict.coverage.pairs),
+            chains=len(roster.chains),
+            inputs=verdict.chains.inputs,
+            start=_at(verdict.start),
+            end=_at(verdict.end),
+        )
     )
     for line in verdict.problems():
-        click.echo(line)
+        click.echo(said(line, lang))
     for warning in verdict.coverage.no_mobile:
         click.echo(
-            f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
-            f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
+            say(
+                "WARN {person} is on call as {role} for {unit} from {at} but has no mobile "
+                "(no SMS)",
+                person=warning.person,
+                role=value(warning.role),
+                unit=warning.unit,
+                at=_at(warning.first_on_call),
+            )
         )
     kinds = sorted({c for c, _ in verdict.chains.unrouted if c != "emergency"})
     if kinds:
-        click.echo(f"NOTE no chain for {', '.join(kinds)} requests: the desk pages nobody for them")
+        kinds_said = ", ".join(value(k) for k in kinds)
+        click.echo(
+            say(
+                "NOTE no chain for {kinds} requests: the desk pages nobody for them",
+                kinds=kinds_said,
+            )
+        )
     for note in channels.notes:
-        click.echo(f"NOTE {note}")
+        click.echo(say("NOTE {note}", note=said(note, lang)))
     problems = len(verdict.problems())
-    click.echo("reachable at every minute" if verdict.proven else f"{problems} problem(s)")
+    click.echo(
+        say("reachable at every minute")
+        if verdict.proven
+        else say_n("{count} problem", "{count} problems", problems, count=problems)
+    )
 
 
 @roster_group.command("oncall")
@@ -160,13 +192,16 @@ def oncall(
         echo_json({"at": at, "on_call": rows})
         return
     for row in rows:
-        people = (
-            "; ".join(f"{p['name']} {p['phone'] or '(no phone)'}" for p in row["people"])
-            or "NOBODY"
-        )
+        people = "; ".join(
+            f"{p['name']} {p['phone'] or say('(no phone)')}" for p in row["people"]
+        ) or say("NOBODY")
         after = ", ".join(p["name"] for p in row["next"]["people"]) if row["next"] else ""
-        handoff = f" until {_at(row['until'])}, then {after or 'NOBODY'}" if row["next"] else ""
-        click.echo(f"{row['unit']:<14} {row['role']:<24} {people}{handoff}")
+        handoff = (
+            " " + say("until {at}, then {who}", at=_at(row["until"]), who=after or say("NOBODY"))
+            if row["next"]
+            else ""
+        )
+        click.echo(f"{row['unit']:<14} {value(row['role']):<24} {people}{handoff}")
 
 
 def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Span | None) -> dict:
@@ -234,7 +269,7 @@ def override_add(
         roster.person(covers)
     elif not (unit and role):
         raise DispatcherError(
-            "an override without --covers adds a person to a role: give --unit and --role"
+            say("an override without --covers adds a person to a role: give --unit and --role")
         )
     if unit:
         _check_unit(roster, unit)
@@ -253,8 +288,13 @@ def override_add(
     stored = repository.add(override)
     if stored in idle_overrides(roster, repository.all(), stored.start, stored.end):
         click.echo(
-            f"WARN {stored.covers} is not on call between {_at(stored.start)} and "
-            f"{_at(stored.end)}: {stored.person} covers nobody",
+            say(
+                "WARN {covers} is not on call between {start} and {end}: {person} covers nobody",
+                covers=stored.covers,
+                start=_at(stored.start),
+                end=_at(stored.end),
+                person=stored.person,
+            ),
             err=True,
         )
     if as_json:
@@ -275,11 +315,10 @@ def override_list(show_all: bool, store, as_json: bool) -> None:
         echo_json(overrides)
         return
     for o in overrides:
-        scope = " ".join(x for x in (o.unit, o.role.value if o.role else None) if x)
-        whom = f"covers {o.covers}" if o.covers else "added"
-        click.echo(
-            f"{o.id}  {o.person} {whom} {scope}  {_at(o.start)} to {_at(o.end)}  {o.reason}".rstrip()
-        )
+        scope = " ".join(x for x in (o.unit, value(o.role) if o.role else None) if x)
+        whom = say("covers {person}", person=o.covers) if o.covers else say("added")
+        span = say("{start} to {end}", start=_at(o.start), end=_at(o.end))
+        click.echo(f"{o.id}  {o.person} {whom} {scope}  {span}  {o.reason}".rstrip())
 
 
 @override_group.command("remove")
@@ -292,7 +331,7 @@ def override_remove(override_id: str, store, as_json: bool) -> None:
     if as_json:
         echo_json(removed)
     else:
-        click.echo(f"removed {removed.id}")
+        click.echo(say("removed {id}", id=removed.id))
 
 
 @roster_group.command("ical")
@@ -319,7 +358,7 @@ def ical(
     """Write the shifts of a unit or a person as an iCalendar (.ics) file: shifts crossing
     the window's edges whole, each with a UID that stays the same in every export."""
     if bool(unit) == bool(person):
-        raise DispatcherError("give exactly one of --unit or --person")
+        raise DispatcherError(say("give exactly one of --unit or --person"))
     roster = load_roster_for_command(roster_path)
     overrides = _stored_overrides(data_dir)
     begin = (
@@ -344,7 +383,8 @@ def ical(
     data = shifts_calendar(roster, duties, title, datetime.now(UTC), person)
     if output:
         write_output(output, lambda out: out.write(data.decode()))
-        click.echo(f"{output}: {len(duties)} shifts", err=True)
+        said_shifts = say_n("{count} shift", "{count} shifts", len(duties), count=len(duties))
+        click.echo(f"{output}: {said_shifts}", err=True)
     else:
         click.echo(data.decode(), nl=False)
 
@@ -423,25 +463,25 @@ def audit(
         )
     else:
         click.echo(audit_id)
-        click.echo(
-            f"{len(answers)} message(s) to {len(people)} people; "
-            + (
-                f"{len(silent)} did not answer: {', '.join(silent)}"
-                if wait and silent
-                else "everyone answered"
-                if wait
-                else "see `dispatcher roster audit --report` once they answer"
-            ),
-            err=True,
+        outcome = (
+            say("{count} did not answer: {ids}", count=len(silent), ids=", ".join(silent))
+            if wait and silent
+            else say("everyone answered")
+            if wait
+            else say("see `dispatcher roster audit --report` once they answer")
         )
+        sent = say(
+            "{messages} message(s) to {people} people", messages=len(answers), people=len(people)
+        )
+        click.echo(f"{sent}; {outcome}", err=True)
         if wait:
             for answer in answers:
                 click.echo(
                     f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
                     + (
-                        f"confirmed {_at(answer.confirmed_at)}"
+                        say("confirmed {at}", at=_at(answer.confirmed_at))
                         if answer.confirmed_at
-                        else answer.error or answer.state
+                        else answer.error or value(answer.state)
                     )
                 )
     click.get_current_context().exit(1 if wait and silent else 0)
@@ -480,13 +520,18 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
     else:
         for row in rows:
             when = (
-                f"confirmed {_at(row.last_confirmed)} by {row.via}"
+                say("confirmed {at} by {channel}", at=_at(row.last_confirmed), channel=row.via)
                 if row.last_confirmed
-                else "never confirmed"
+                else say("never confirmed")
             )
-            flag = "  UNCONFIRMED" if row in stale else ""
-            click.echo(f"{row.name:<24} {row.kind.value:<7} {row.address:<28} {when}{flag}")
+            flag = "  " + say("UNCONFIRMED") if row in stale else ""
+            click.echo(f"{row.name:<24} {value(row.kind):<7} {row.address:<28} {when}{flag}")
         click.echo(
-            f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
+            say(
+                "{stale} of {count} contact method(s) not confirmed within {days} days",
+                stale=len(stale),
+                count=len(rows),
+                days=days,
+            )
         )
     click.get_current_context().exit(1 if stale else 0)

@@ -15,6 +15,7 @@ from dispatcher.cli.common import (
     echo_json,
     echo_records,
     json_option,
+    labelled,
     load_roster_for_command,
     now,
     progress_bar,
@@ -22,6 +23,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.language import language, say, say_n, value
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
@@ -44,6 +46,7 @@ from dispatcher.domain.requests import (
 from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.phrases import RECORDED_KINDS, phrase
 from dispatcher.store import Store
 from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -115,7 +118,9 @@ def new(
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
-            raise DispatcherError(f"--dry-run needs a roster; {roster_path} does not exist")
+            raise DispatcherError(
+                say("--dry-run needs a roster; {path} does not exist", path=roster_path)
+            )
         _show_routing(
             roster,
             Category(fields["category"]),
@@ -170,17 +175,22 @@ def new(
     click.echo(request.id)
     if request.is_emergency:
         styled(
-            f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
+            say(
+                "EMERGENCY (criteria {criteria}): Red Flag opened",
+                criteria=", ".join(request.criteria),
+            ),
             fg="red",
             bold=True,
             err=True,
         )
     if chain is not None:
-        click.echo(f"call-out: the {chain} chain started", err=True)
+        click.echo(say("call-out: the {chain} chain started", chain=chain), err=True)
         if EngineLease(store.data_dir).holder() is None:
             styled(
-                "no engine runs on this data directory: nobody is paged until "
-                "`dispatcher engine` or a desk runs",
+                say(
+                    "no engine runs on this data directory: nobody is paged until "
+                    "`dispatcher engine` or a desk runs"
+                ),
                 fg="yellow",
                 err=True,
             )
@@ -197,14 +207,23 @@ def _check_against_roster(
     roster = load_roster_for_command(roster_path)
     if site and roster.branch_for_site(site) is None:
         raise DispatcherError(
-            f"--site: no branch or overseas site in {roster_path} covers '{site}'"
+            say(
+                "--site: no branch or overseas site in {path} covers '{site}'",
+                path=roster_path,
+                site=site,
+            )
         )
     extra: frozenset[str] = frozenset()
     if product:
         if product not in roster.products:
             known = ", ".join(sorted(roster.products))
             raise DispatcherError(
-                f"--product: '{product}' is not in {roster_path} (known: {known})"
+                say(
+                    "--product: '{product}' is not in {path} (known: {known})",
+                    product=product,
+                    path=roster_path,
+                    known=known,
+                )
             )
         extra = frozenset(c.id for c in roster.extra_criteria(product))
     check_criteria(criteria, extra)
@@ -250,18 +269,38 @@ def _show_routing(
             }
         )
         return
-    click.echo(f"handler: {routing.handler or 'none'} ({routing.level.value}): {routing.why}")
+    click.echo(
+        say(
+            "handler: {handler} ({level}): {why}",
+            handler=routing.handler or say("none"),
+            level=routing.level.value,
+            why=phrase(routing.why, language()),
+        )
+    )
     if routing.chain is None:
         return
-    click.echo(f"this will call ({routing.chain} chain, at {at:%Y-%m-%d %H:%M %Z}):")
+    click.echo(
+        say(
+            "this will call ({chain} chain, at {at}):",
+            chain=routing.chain,
+            at=f"{at:%Y-%m-%d %H:%M %Z}",
+        )
+    )
     for step in steps:
-        people = ", ".join(p.display_name for p in step.people) or "NOBODY: skipped at once"
+        people = ", ".join(p.display_name for p in step.people) or say("NOBODY: skipped at once")
         click.echo(
-            f"  step {step.number}: {people} by {', '.join(step.channels)}, "
-            f"then wait {step.wait_minutes} min"
+            "  "
+            + say(
+                "step {number}: {people} by {channels}, then wait {minutes} min",
+                number=step.number,
+                people=people,
+                channels=", ".join(step.channels),
+                minutes=step.wait_minutes,
+            )
         )
         for target in step.nobody_for:
-            click.echo(f"    nobody on call for {describe_target(target)}")
+            who = phrase(describe_target(target), language())
+            click.echo("    " + say("nobody on call for {who}", who=who))
 
 
 @sr.command("list")
@@ -286,15 +325,15 @@ def _show_routing(
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
     """List requests, oldest first."""
     requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
-    echo_records(requests, as_json, _line, "no requests")
+    echo_records(requests, as_json, _line, say("no requests"))
 
 
 def _line(request: ServiceRequest) -> str:
     flag = "!" if request.is_emergency else " "
     customer = request.customer.name + (" [VIP]" if request.customer.vip else "")
     return (
-        f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
-        f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
+        f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  {value(request.status):<12} "
+        f"{value(request.severity):<8} {request.level.value} {value(request.category):<22} "
         f"{customer:<24} {request.summary}"
     )
 
@@ -311,29 +350,27 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
         echo_json({"request": request, "timeline": timeline})
         return
     click.echo(_details(request))
-    click.echo("timeline:")
+    click.echo(say("timeline:"))
     for event in timeline:
         click.echo("  " + _event_line(event))
 
 
 def _details(request: ServiceRequest) -> str:
+    marks = [say("EMERGENCY")] if request.is_emergency else []
+    if request.drill:
+        marks.append(say("DRILL (not a real request)"))
     rows = [
+        (say("id"), "  ".join(filter(None, (request.id, *marks)))),
+        (say("received"), f"{request.received:%Y-%m-%d %H:%M %Z}"),
+        (say("status"), value(request.status)),
+        (say("category"), value(request.category)),
+        (say("severity"), value(request.severity)),
+        (say("level"), request.level.value),
+        (say("summary"), request.summary),
+        (say("description"), request.description),
+        (say("intake"), value(request.intake)),
         (
-            "id",
-            request.id
-            + ("  EMERGENCY" if request.is_emergency else "")
-            + ("  DRILL (not a real request)" if request.drill else ""),
-        ),
-        ("received", f"{request.received:%Y-%m-%d %H:%M %Z}"),
-        ("status", request.status.value),
-        ("category", request.category.value),
-        ("severity", request.severity.value),
-        ("level", request.level.value),
-        ("summary", request.summary),
-        ("description", request.description),
-        ("intake", request.intake.value),
-        (
-            "reporter",
+            say("reporter"),
             " ".join(
                 filter(
                     None, (request.reporter.name, request.reporter.phone, request.reporter.email)
@@ -341,31 +378,49 @@ def _details(request: ServiceRequest) -> str:
             ),
         ),
         (
-            "customer",
+            say("customer"),
             request.customer.name
-            + (f" (VIP: {request.customer.vip.value})" if request.customer.vip else ""),
+            + (
+                " " + say("(VIP: {kind})", kind=value(request.customer.vip))
+                if request.customer.vip
+                else ""
+            ),
         ),
-        ("site", request.site),
-        ("product", request.product),
-        ("criteria", ", ".join(request.criteria)),
-        ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        (say("site"), request.site),
+        (say("product"), request.product),
+        (say("criteria"), ", ".join(request.criteria)),
+        (say("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
     ]
     if request.red_flag:
-        closed = request.red_flag.closed
+        opened, closed = request.red_flag.opened, request.red_flag.closed
         rows.append(
             (
-                "red flag",
-                f"opened {request.red_flag.opened:%Y-%m-%d %H:%M}"
-                + (f", closed {closed:%Y-%m-%d %H:%M}" if closed else ", OPEN"),
+                say("red flag"),
+                say(
+                    "opened {opened}, closed {closed}",
+                    opened=f"{opened:%Y-%m-%d %H:%M}",
+                    closed=f"{closed:%Y-%m-%d %H:%M}",
+                )
+                if closed
+                else say("opened {opened}, OPEN", opened=f"{opened:%Y-%m-%d %H:%M}"),
             )
         )
-    return "\n".join(f"{name + ':':<13}{value}" for name, value in rows if value)
+    return "\n".join(labelled(name, text) for name, text in rows if text)
 
 
 def _event_line(event: Event) -> str:
-    via = f" via {event.channel}" if event.channel else ""
-    text = f": {event.text}" if event.text else ""
-    return f"{event.at:%Y-%m-%d %H:%M:%S}  {event.kind}  by {event.actor}{via}{text}"
+    """One timeline event: time, what happened, by whom, through what, and its text; a text
+    the desk composed is said in the run's language, a person's words as they were written."""
+    text = event.text
+    if text and event.kind in RECORDED_KINDS:
+        text = phrase(text, language())
+    by = (
+        say("by {actor} via {channel}", actor=event.actor, channel=event.channel)
+        if event.channel
+        else say("by {actor}", actor=event.actor)
+    )
+    line = f"{event.at:%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
+    return f"{line}: {text}" if text else line
 
 
 def _change(
@@ -423,9 +478,17 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
     if as_json:
         echo_json({"request": request, "callout": run})
         return
+    if run is None:
+        click.echo(say("{sr} acknowledged by {who}", sr=request.id, who=by or actor))
+        return
     click.echo(
-        f"{request.id} acknowledged by {by or actor}"
-        + (f"; its {run.chain} chain stopped at {run.position_label()}" if run else "")
+        say(
+            "{sr} acknowledged by {who}; its {chain} chain stopped at {position}",
+            sr=request.id,
+            who=by or actor,
+            chain=run.chain,
+            position=phrase(run.position_label(), language()),
+        )
     )
 
 
@@ -453,7 +516,7 @@ def assign(
 ) -> None:
     """Give a request a new owner (unit and person)."""
     if not unit and not person:
-        raise click.UsageError("give --unit, --person or both")
+        raise click.UsageError(say("give --unit, --person or both"))
     _change(
         store,
         sr_id,
@@ -518,14 +581,14 @@ def callback(
 
     if subject is None:
         if outcome or score or words or called or reopen:
-            raise click.UsageError("give the SR or PS id whose callback you record")
+            raise click.UsageError(say("give the SR or PS id whose callback you record"))
         queue_lines(store, as_json)
         return
     if outcome is None:
-        raise click.UsageError("Missing option '--outcome'.")
+        raise click.UsageError(say("Missing option") + " '--outcome'.")
     if is_planned_id(subject):
         if reopen:
-            raise click.UsageError("--reopen applies to requests, not to a cutover's callback")
+            raise click.UsageError(say("--reopen applies to requests, not to a cutover's callback"))
         record_cutover_callback(
             store,
             subject,
@@ -610,17 +673,25 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from None
-    with progress_bar(2 * size, "checking and importing") as done:  # the file is read twice
+        raise DispatcherError(
+            say("{path}: cannot read: {reason}", path=path, reason=error.strerror)
+        ) from None
+    with progress_bar(2 * size, say("checking and importing")) as done:  # the file is read twice
         summary = import_file(path, RequestRepository(store), resume, done, done)
     if as_json:
         echo_json(summary.__dict__)
     else:
-        click.echo(
-            f"imported {summary.requests} requests ({summary.open} open) "
-            f"and {summary.events} events"
-            + (f"; {summary.skipped} were already imported" if summary.skipped else "")
+        said = say_n(
+            "imported {count} request ({open} open) and {events} events",
+            "imported {count} requests ({open} open) and {events} events",
+            summary.requests,
+            count=summary.requests,
+            open=summary.open,
+            events=summary.events,
         )
+        if summary.skipped:
+            said += say("; {count} were already imported", count=summary.skipped)
+        click.echo(said)
 
 
 @sr.command("export")
@@ -638,7 +709,7 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
     """Export requests with their timelines as JSON lines (the import format)."""
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     count, lines = export_lines(RequestRepository(store), request_filter)
-    with progress_bar(count, "exporting") as done:
+    with progress_bar(count, say("exporting")) as done:
 
         def write(out) -> None:
             for line in lines:
@@ -649,4 +720,11 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
             write(sys.stdout)
             return
         write_output(output, write)
-    click.echo(f"exported {count} requests to {output}", err=True)
+    said = say_n(
+        "exported {count} request to {path}",
+        "exported {count} requests to {path}",
+        count,
+        count=count,
+        path=output,
+    )
+    click.echo(said, err=True)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from dispatcher.domain.outbox import Limit
 from dispatcher.domain.text import escape_line
+from dispatcher.i18n import translator
 from dispatcher.plugins.contract import CalloutEvent, CalloutEventKind, Setting, Settings
 
 
@@ -39,12 +40,17 @@ class SettingInfo:
         value = None if setting.secret else (given or setting.default)
         return cls(setting.name, setting.secret, given is not None, value, setting.description)
 
-    def describe(self) -> str:
+    def describe(self, language: str = "en") -> str:
+        """ "SMTP_HOST=mail.example (default)", "TWILIO_AUTH_TOKEN (secret): set", in
+        `language`; a secret's value is never shown."""
+        _ = translator(language).gettext
         if self.secret:
-            return f"{self.name} (secret): {'set' if self.set else 'unset'}"
+            state = _("set") if self.set else _("unset")
+            return _("{name} (secret): {state}").format(name=self.name, state=state)
         if self.value is None:
-            return f"{self.name}: unset"
-        return f"{self.name}={escape_line(self.value)}{'' if self.set else ' (default)'}"
+            return _("{name}: unset").format(name=self.name)
+        shown = f"{self.name}={escape_line(self.value)}"
+        return shown if self.set else _("{setting} (default)").format(setting=shown)
 
 
 LOGGED_WHERE_RECORDED = frozenset(

@@ -1,0 +1,138 @@
+"""Lines the domain, the roster and the plugins compose in English, said in another language.
+
+Problems found in a file, a proof's findings, what became of a page and a drill's verdicts are
+built in English where they are found (they are also the JSON, the logs and the record). The
+command line and the reports show them to a reader through `said(text, language)`: each shape
+below is the English template the source formats, matched whole (a `{field}` matches any text,
+a `{field!r}` a quoted one) and re-said from the catalogue. Fields keep what they matched
+(ids, names, addresses, numbers, a provider's words), except the fields in `VALUES`, which
+are domain values named by `name_of`, and `position`, a chain position said by `phrase`.
+A problem located in a file (`path:line[:column]: field: message`) keeps its location and
+says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from dispatcher.i18n import N_, name_of, translator
+from dispatcher.i18n.phrases import phrase
+
+VALUES = frozenset({"state", "role", "kind", "outcome", "how", "severity", "roles"})
+
+SHAPES = (
+    # what became of a page (dispatcher.domain.outbox.describe)
+    N_("delivered {time}"),
+    N_("sent {time}"),
+    N_("sent {time} ({status})"),
+    N_("being handed to the provider"),
+    N_("retry at {time} after: {why}"),
+    N_("delayed until {time} by {why}"),
+    N_("queued for {time}"),
+    N_("{state} {time}: {why}"),
+    N_("{state} {time}: no reason given"),
+    # a drill's verdicts and fixes (dispatcher.domain.drill_report)
+    N_("acknowledged by {channel}"),
+    N_("acknowledged"),
+    N_("being paged"),
+    N_("paged, waiting for an answer"),
+    N_("not reached: wrong number {address} (carrier rejected it)"),
+    N_("not reached: every page failed"),
+    N_("not reached: no page went out before the chain ended"),
+    N_("not reached: no answer"),
+    N_("{position}: nobody on call for {target}: fill that rotation"),
+    N_(
+        "{name}: {address} is a wrong number (the carrier rejected it, {reason}): correct it in the roster"
+    ),
+    N_("{name}: {address} cannot take SMS ({reason}): make it kind: voice and add a mobile"),
+    N_("{name}: {channel} to {address} failed ({reason})"),
+    N_("{name}: {channel} to {address} failed (no reason given)"),
+    N_("{name} has no mobile number: SMS cannot reach them; add one"),
+    N_(
+        "{name} was paged but never acknowledged: check they know to reply with the code or press 1"
+    ),
+    N_(
+        "target missed: {wanted} (got {got}); nothing wrong found in the roster or the "
+        "numbers: ask the people paged why they did not answer"
+    ),
+    # the chain check (dispatcher.plugins.chain_check)
+    N_("{count} step channels are not installed here"),
+    N_("{channel}: no such channel"),
+    N_("{channel}: no such channel; did you mean {nearest}?"),
+    N_("channel {name} is disabled here: {why}"),
+    N_(
+        "no provider channel is enabled here: every step falls back to the desk's relay "
+        "(pages shown on the desk, read out by the dispatcher)"
+    ),
+    N_("{steps}: no channel of the step is enabled here; its pages go through the desk's relay"),
+    # a rate limit (dispatcher.plugins.info.describe_limit)
+    N_("{count} per {seconds} s"),
+    # the roster's own problems (dispatcher.roster)
+    N_("missing (required)"),
+    N_("unknown person {person!r}"),
+    N_("unknown product {product!r}"),
+    N_("the file is empty; a roster needs units and people"),
+    N_("not UTF-8 text; save the roster as UTF-8"),
+    N_("not valid YAML: {reason}"),
+    N_("expected a mapping, got {what}"),
+    N_("expected a list, got {what}"),
+    N_("expected text, got {what}"),
+    N_("expected true or false, got {what}"),
+    N_("{value!r} is not a valid id (letters, digits, '-', '_', '.')"),
+    N_("{what} is not one of: {choices}"),
+    N_("{what} is not a duration such as 15m, 4h, 1h30m or 7d"),
+    N_("{what} is not a date (YYYY-MM-DD)"),
+    N_("{what} is not a time of day (HH:MM, 24-hour)"),
+    N_("{value!r} is not a valid phone number (international form, starting with +)"),
+    N_("{person!r} does not hold the role {role!r} (add it to their roles)"),
+    N_("a chain needs at least one step"),
+    N_("a rotation needs at least one handoff"),
+    N_("the rotation is empty: it names no one"),
+    # the roster's proof (dispatcher.domain.verdict)
+    N_("HOLE the roster has no 'emergency' chain: an emergency pages nobody"),
+)
+
+_FIELD = re.compile(r"\{(\w+)(![rs])?\}")
+_LOCATED = re.compile(r"(?P<where>\S+?:\d+(?::\d+)?: (?:\S+: )?)(?P<message>.+)")
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each shape as a pattern, the one with most fixed text first (the most specific)."""
+    built = []
+    for shape in SHAPES:
+        parts, at = [], 0
+        for found in _FIELD.finditer(shape):
+            parts.append(re.escape(shape[at : found.start()]))
+            name, conversion = found.group(1), found.group(2)
+            parts.append(f"(?P<{name}>'[^']*'|\"[^\"]*\")" if conversion else f"(?P<{name}>.+?)")
+            at = found.end()
+        parts.append(re.escape(shape[at:]))
+        built.append((re.compile("".join(parts), re.S), shape))
+    return tuple(sorted(built, key=lambda item: -len(_FIELD.sub("", item[1]))))
+
+
+def said(text: str, language: str) -> str:
+    """`text` (an English line of a known shape) in `language`; unchanged when unknown."""
+    if language == "en" or not text:
+        return text
+    for pattern, shape in _patterns():
+        found = pattern.fullmatch(text)
+        if found is None:
+            continue
+        fields = {}
+        for name, value in found.groupdict().items():
+            if name in VALUES:
+                value = ", ".join(name_of(part.strip(), language) for part in value.split(","))
+            elif name == "position":
+                value = phrase(value, language)
+            fields[name] = value
+        message = _FIELD.sub(lambda m: "{" + m.group(1) + "}", translator(language).gettext(shape))
+        return message.format(**fields)
+    located = _LOCATED.fullmatch(text)
+    if located and located.group("message") != text:
+        message = said(located.group("message"), language)
+        if message != located.group("message"):
+            return located.group("where") + message
+    return phrase(text, language)
