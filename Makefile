@@ -43,7 +43,7 @@ format: $(STAMP)
 # and tests/i18n fails until each has its Chinese form).
 catalogue: $(STAMP)
 	mkdir -p build
-	$(BIN)/pybabel -q extract --sort-by-file -k NC_:1c,2 -k NN_:1,2 -k say -k say_n:1,2 -o build/dispatcher.pot dispatcher plugins
+	$(BIN)/pybabel -q extract --sort-by-file -k NC_:1c,2 -k NN_:1,2 -k tr -k tr_n:1,2 -o build/dispatcher.pot dispatcher plugins
 	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i build/dispatcher.pot \
 		-d dispatcher/i18n/locale -D dispatcher -l zh
 

@@ -9,7 +9,7 @@ import sys
 import click
 
 from dispatcher import __version__
-from dispatcher.cli.language import install_click_translation, language, language_option, say
+from dispatcher.cli.language import install_click_translation, language, language_option, tr
 from dispatcher.cli.terminal import check_typed, guard_output
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
@@ -113,10 +113,10 @@ def main() -> None:
     except Exception as error:  # a bug: say so in one line
         if os.environ.get("DISPATCHER_DEBUG"):
             raise
-        message = say(
+        message = tr(
             "internal error ({kind}: {error}); run again with DISPATCHER_DEBUG=1 for details",
             kind=type(error).__name__,
             error=error,
         )
-        click.echo(say("Error: {message}", message=message), err=True)
+        click.echo(tr("Error: {message}", message=message), err=True)
         sys.exit(3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dispatcher.cli.common import echo_json, now
-from dispatcher.cli.language import say, say_n, value
+from dispatcher.cli.language import tr, tr_n, value
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.store import Store
@@ -21,9 +21,9 @@ def queue_lines(store: Store, as_json: bool) -> None:
     at = now()
     for item in queue:
         due = f"{item.due.astimezone():%Y-%m-%d %H:%M}"
-        due = say("OVERDUE due {at}", at=due) if item.overdue(at) else say("due {at}", at=due)
+        due = tr("OVERDUE due {at}", at=due) if item.overdue(at) else tr("due {at}", at=due)
         tries = (
-            say_n(
+            tr_n(
                 "{count} try, last {outcome}",
                 "{count} tries, last {outcome}",
                 item.attempts,
@@ -31,16 +31,16 @@ def queue_lines(store: Store, as_json: bool) -> None:
                 outcome=value(item.last_outcome),
             )
             if item.attempts
-            else say("not tried")
+            else tr("not tried")
         )
         if item.may_close_without and item.kind == "request":
-            tries += say("; may close with a reason")
+            tries += tr("; may close with a reason")
         click.echo(
             f"{item.subject}  {due}  "
             f"{item.customer or '-'}  {item.contact or '-'}  ({tries})  {item.summary}"
         )
     if not queue:
-        click.echo(say("nobody is waiting for a callback"), err=True)
+        click.echo(tr("nobody is waiting for a callback"), err=True)
 
 
 def record_cutover_callback(
@@ -58,8 +58,8 @@ def record_cutover_callback(
     if as_json:
         echo_json(planned)
         return
-    said = say("callback {outcome}", outcome=value(outcome))
+    said = tr("callback {outcome}", outcome=value(outcome))
     if score is not None:
-        said += say(", score {score}", score=score)
-    left = say("done") if planned.callback_due() is None else say("still in the queue")
+        said += tr(", score {score}", score=score)
+    left = tr("done") if planned.callback_due() is None else tr("still in the queue")
     click.echo(f"{planned.id}  {said}; {left}")

@@ -22,7 +22,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
-from dispatcher.cli.language import language, say, value
+from dispatcher.cli.language import language, tr, value
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
@@ -56,28 +56,28 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     if not lease.acquire("engine"):
         holder = lease.holder()
         raise DispatcherError(
-            say(
+            tr(
                 "the engine of {path} already runs: {holder}",
                 path=store.data_dir,
-                holder=holder.describe(language()) if holder else say("another process"),
+                holder=holder.describe(language()) if holder else tr("another process"),
             )
         )
     start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()
     channels = sorted(plugins.channels)
     click.echo(
-        say(
+        tr(
             "engine: {path}, roster {roster} ({people} people), channels {channels}; Ctrl-C stops",
             path=store.data_dir,
             roster=roster_path,
             people=len(roster.people),
-            channels=", ".join(channels) or say("none"),
+            channels=", ".join(channels) or tr("none"),
         ),
         err=True,
     )
     for info in plugins.channel_infos:
         if not info.enabled:
-            said = say("engine: channel {name} off: {reason}", name=info.name, reason=info.reason)
+            said = tr("engine: channel {name} off: {reason}", name=info.name, reason=info.reason)
             click.echo(said, err=True)
 
     async def main() -> None:
@@ -97,7 +97,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     finally:
         lease.release()
     log.info("engine stopped")
-    click.echo(say("engine: stopped"), err=True)
+    click.echo(tr("engine: stopped"), err=True)
 
 
 @click.group("chain")
@@ -111,7 +111,7 @@ def _control(store: Store, roster_path: Path) -> CalloutControl:
 
 def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if record is None:
-        raise DispatcherError(say("{sr} has no call-out chain", sr=sr_id))
+        raise DispatcherError(tr("{sr} has no call-out chain", sr=sr_id))
     pages = pages_by_step(record.steps, control.outbox.for_sr(record.sr))
     if as_json:
         steps = [
@@ -122,12 +122,12 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         return
     lang = language()
     click.echo(
-        say(
+        tr(
             "{sr}  chain {chain}  {state}{drill}  at {position} of {steps} step(s) x {repeat}",
             sr=record.sr,
             chain=record.chain,
             state=value(record.state),
-            drill="  " + say("DRILL") if record.drill else "",
+            drill="  " + tr("DRILL") if record.drill else "",
             position=phrase(record.position_label(), lang),
             steps=record.steps_total,
             repeat=record.repeat,
@@ -135,25 +135,25 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
     )
     if record.running:
         deadline = f"{record.step_deadline:%Y-%m-%d %H:%M:%S %Z}"
-        click.echo("  " + say("next step at {at}", at=deadline))
+        click.echo("  " + tr("next step at {at}", at=deadline))
     if record.acknowledged_by:
         click.echo(
             "  "
-            + say(
+            + tr(
                 "acknowledged by {who} via {channel} at {at}",
                 who=record.acknowledged_by,
                 channel=record.acknowledged_via,
-                at=f"{record.acknowledged_at:%H:%M:%S}",
+                at=format(record.acknowledged_at, "%H:%M:%S"),
             )
         )
     if record.stopped_reason:
-        click.echo("  " + say("stopped: {reason}", reason=record.stopped_reason))
+        click.echo("  " + tr("stopped: {reason}", reason=record.stopped_reason))
     for step, step_pages in zip(record.steps, pages, strict=True):
-        who = ", ".join(step.people) or say("NOBODY (skipped)")
-        position = say("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
+        who = ", ".join(step.people) or tr("NOBODY (skipped)")
+        position = tr("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
         click.echo(
             f"  {step.at:%H:%M:%S}  "
-            + say(
+            + tr(
                 "{position} ({how}): {who} by {channels}",
                 position=position,
                 how=value(step.how),
@@ -165,7 +165,7 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             result = phrase(describe(page), lang)
             click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
-            click.echo("      " + say("nobody for {who}", who=phrase(target, lang)))
+            click.echo("      " + tr("nobody for {who}", who=phrase(target, lang)))
 
 
 def _page(page: OutboxRecord) -> dict:
@@ -247,7 +247,7 @@ def outbox_group(
     control = CalloutControl(store, None)
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
-    echo_records(records, as_json, _outbox_line, say("no notifications"))
+    echo_records(records, as_json, _outbox_line, tr("no notifications"))
 
 
 def _outbox_line(record: OutboxRecord) -> str:
@@ -258,7 +258,7 @@ def _outbox_line(record: OutboxRecord) -> str:
     )
     return (
         f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} "
-        f"{value(record.purpose):<10}{say('DRILL') + ' ' if record.drill else ''}"
+        f"{value(record.purpose):<10}{tr('DRILL') + ' ' if record.drill else ''}"
         f"{record.person:<14} {record.channel:<6} "
         f"{record.address:<26} {value(record.state):<9} {record.provider_status}{why}"
     )

@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from dispatcher.cli.language import say
+from dispatcher.cli.language import tr
 from dispatcher.cli.terminal import styled
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
@@ -91,9 +91,9 @@ def every_problem(error, path: Path, scenarios: bool = False):
         return error
     count = len(error.errors)
     summary = (
-        say("{path}: {count} problems; the scenarios cannot be used", path=path, count=count)
+        tr("{path}: {count} problems; the scenarios cannot be used", path=path, count=count)
         if scenarios
-        else say("{path}: {count} problems; the roster cannot be used", path=path, count=count)
+        else tr("{path}: {count} problems; the roster cannot be used", path=path, count=count)
     )
     return DispatcherError(summary, error.errors)
 
@@ -117,7 +117,7 @@ def open_store(data_dir: Path | None) -> Iterator[Store]:
         finally:
             line = store.damage_warning()
             if line:
-                styled(say("warning: {problem}", problem=line), fg="yellow", err=True)
+                styled(tr("warning: {problem}", problem=line), fg="yellow", err=True)
 
 
 def with_store(command: Callable) -> Callable:
@@ -193,7 +193,7 @@ class TimeParam(click.ParamType):
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(
-                say("'{value}' is not a time like 2026-11-24T03:10 or 2026-11-24", value=value),
+                tr("'{value}' is not a time like 2026-11-24T03:10 or 2026-11-24", value=value),
                 param,
                 ctx,
             )

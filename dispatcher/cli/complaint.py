@@ -16,7 +16,7 @@ from dispatcher.cli.common import (
     resolve_actor,
     with_store,
 )
-from dispatcher.cli.language import say, value
+from dispatcher.cli.language import tr, value
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
@@ -91,7 +91,7 @@ def new(
     click.echo(sr.id)
     if record.is_repeat:
         styled(
-            say(
+            tr(
                 "REPEAT complaint no. {number} from {customer} about '{about}' (first: {first})",
                 number=record.repeat_number + 1,
                 customer=record.customer,
@@ -125,25 +125,24 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
     for record in complaints:
         click.echo(_line(record, now()))
     if not complaints:
-        click.echo(say("no complaints"), err=True)
+        click.echo(tr("no complaints"), err=True)
 
 
 def _line(record: Complaint, at: datetime) -> str:
     if record.responded_at:
-        answer = say("answered") if record.responded_on_time() else say("answered LATE")
+        answer = tr("answered") if record.responded_on_time() else tr("answered LATE")
     else:
         answer = (
-            say("RESPONSE OVERDUE")
+            tr("RESPONSE OVERDUE")
             if at > record.respond_by
-            else say("respond by {at}", at=f"{record.respond_by.astimezone():%m-%d %H:%M}")
+            else tr("respond by {at}", at=format(record.respond_by.astimezone(), "%m-%d %H:%M"))
         )
     repeat = (
-        "  "
-        + say("repeat {number} of {first}", number=record.repeat_number, first=record.repeat_of)
+        "  " + tr("repeat {number} of {first}", number=record.repeat_number, first=record.repeat_of)
         if record.is_repeat
         else ""
     )
-    resolve = say("resolve by {at}", at=f"{record.resolve_by.astimezone():%m-%d %H:%M}")
+    resolve = tr("resolve by {at}", at=format(record.resolve_by.astimezone(), "%m-%d %H:%M"))
     return f"{record.sr}  {record.customer}  '{record.about}'  {answer}  {resolve}{repeat}"
 
 
@@ -170,17 +169,17 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
         echo_json({"complaint": record, "request": request, "callbacks": callbacks, "chain": chain})
         return
     rows = [
-        (say("complaint"), record.sr),
-        (say("status"), value(request.status)),
-        (say("customer"), record.customer),
-        (say("about"), record.about),
-        (say("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
-        (say("received"), f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
-        (say("respond by"), f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
-        (say("resolve by"), f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
-        (say("investigation"), record.investigation),
+        (tr("complaint"), record.sr),
+        (tr("status"), value(request.status)),
+        (tr("customer"), record.customer),
+        (tr("about"), record.about),
+        (tr("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        (tr("received"), f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
+        (tr("respond by"), f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
+        (tr("resolve by"), f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
+        (tr("investigation"), record.investigation),
         (
-            say("response"),
+            tr("response"),
             record.response
             + (
                 f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
@@ -189,17 +188,17 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
             ),
         ),
         (
-            say("repeats"),
-            say("{count} complaints about this: {ids}", count=len(chain), ids=", ".join(chain))
+            tr("repeats"),
+            tr("{count} complaints about this: {ids}", count=len(chain), ids=", ".join(chain))
             if len(chain) > 1
             else "",
         ),
     ]
     rows += [
         (
-            say("callback"),
+            tr("callback"),
             f"{e.at.astimezone():%Y-%m-%d %H:%M} {value(str(e.data.get('outcome')))}"
-            + (say(", score {score}", score=e.data["score"]) if "score" in e.data else "")
+            + (tr(", score {score}", score=e.data["score"]) if "score" in e.data else "")
             + (f": {e.text}" if e.text else ""),
         )
         for e in callbacks

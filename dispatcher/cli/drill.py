@@ -23,7 +23,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
-from dispatcher.cli.language import language, say, value
+from dispatcher.cli.language import language, tr, value
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
@@ -52,7 +52,7 @@ class DurationParam(click.ParamType):
         match = DURATION.match(str(value).strip())
         if not match or not any(match.groups()) or match.group(3):
             self.fail(
-                say(
+                tr(
                     "'{value}' is not a duration in whole hours such as 7d, 24h or 2d12h",
                     value=value,
                 ),
@@ -61,7 +61,7 @@ class DurationParam(click.ParamType):
             )
         days, hours = int(match.group(1) or 0), int(match.group(2) or 0)
         if not 1 <= days * 24 + hours <= 24 * 92:
-            self.fail(say("'{value}' must be between 1h and 92d", value=value), param, ctx)
+            self.fail(tr("'{value}' must be between 1h and 92d", value=value), param, ctx)
         return timedelta(days=days, hours=hours)
 
 
@@ -89,7 +89,7 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
         return
     if not scenarios:
         click.echo(
-            say(
+            tr(
                 "no scenarios: {roster} has no emergency chain, and there is no {scenarios}",
                 roster=roster_path,
                 scenarios=scenarios_path(roster_path),
@@ -156,10 +156,10 @@ def run(
         _show_dry_run(scenario, start, checks, as_json)
         if not as_json:
             for note in channels.notes:
-                click.echo(say("note: {note}", note=said(note, language())))
+                click.echo(tr("note: {note}", note=said(note, language())))
         click.get_current_context().exit(1 if any(c.problem for c in checks) else 0)
     if at is not None:
-        raise DispatcherError(say("--at applies to --dry-run and --sweep; a live drill runs now"))
+        raise DispatcherError(tr("--at applies to --dry-run and --sweep; a live drill runs now"))
     with open_store(data_dir) as store:
         start_logging(store.data_dir)
         passed = _run_live(store, roster, scenario, resolve_actor(actor), wait, as_json)
@@ -178,7 +178,7 @@ def _run_live(
     control = CalloutControl(store, roster)
     record = start_drill(control, scenario, now(), actor)
     click.echo(
-        say(
+        tr(
             "DRILL {sr} started: {name}; every message says it is a drill",
             sr=record.sr,
             name=phrase(scenario.name, language()),
@@ -193,7 +193,7 @@ def _run_live(
         _follow(store, record.sr, quiet=as_json)
     except KeyboardInterrupt:
         abort_drill(control, record.sr, now(), actor)
-        said_aborted = say(
+        said_aborted = tr(
             "DRILL {sr} aborted; telling everyone paged that it is over", sr=record.sr
         )
         click.echo(said_aborted, err=True)
@@ -217,9 +217,9 @@ def engine_here(store: Store, roster: Roster):
         return engine
     holder = engine.holder()
     click.echo(
-        say(
+        tr(
             "the engine runs in {holder}; following the drill from here",
-            holder=holder.describe(language()) if holder else say("another process"),
+            holder=holder.describe(language()) if holder else tr("another process"),
         ),
         err=True,
     )
@@ -238,11 +238,11 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
         steps = record.steps if record else ()
         for step in steps[shown:]:
             if not quiet:
-                who = ", ".join(step.people) or say("NOBODY (skipped)")
-                position = say(
+                who = ", ".join(step.people) or tr("NOBODY (skipped)")
+                position = tr(
                     "round {round}, step {step}", round=step.round + 1, step=step.step + 1
                 )
-                said_step = say(
+                said_step = tr(
                     "{position}: {who} by {channels}",
                     position=position,
                     who=who,
@@ -311,19 +311,19 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
         )
         return
     lang = language()
-    click.echo(say("drill {id}: {name}", id=scenario.id, name=phrase(scenario.name, lang)))
+    click.echo(tr("drill {id}: {name}", id=scenario.id, name=phrase(scenario.name, lang)))
     click.echo(
-        say(
+        tr(
             "{chain} chain at {at} (dry run: nothing is sent)",
             chain=scenario.chain,
-            at=f"{at:%Y-%m-%d %H:%M %Z}",
+            at=format(at, "%Y-%m-%d %H:%M %Z"),
         )
     )
     for check in checks:
         step = check.preview
         click.echo(
             "  "
-            + say(
+            + tr(
                 "step {number} by {channels}, then wait {minutes} min:",
                 number=step.number,
                 channels=", ".join(step.channels),
@@ -332,13 +332,13 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
         )
         for person in step.people:
             ways = ", ".join(f"{value(m.kind)} {m.address}" for m in person.contacts)
-            flag = "  " + say("NO WORKING PHONE") if person.id in check.no_phone else ""
-            click.echo(f"    {person.display_name}: {ways or say('no contact')}{flag}")
+            flag = "  " + tr("NO WORKING PHONE") if person.id in check.no_phone else ""
+            click.echo(f"    {person.display_name}: {ways or tr('no contact')}{flag}")
         for target in step.nobody_for:
             who = phrase(describe_target(target), lang)
-            click.echo("    " + say("NOBODY on call for {who}", who=who))
+            click.echo("    " + tr("NOBODY on call for {who}", who=who))
         if not step.people:
-            click.echo("    " + say("(this step reaches nobody and is skipped at once)"))
+            click.echo("    " + tr("(this step reaches nobody and is skipped at once)"))
 
 
 def _show_sweep(
@@ -351,30 +351,30 @@ def _show_sweep(
         return
     hours = sum(len(h.hours) for h in holes)
     click.echo(
-        say(
+        tr(
             "drill {id}: {chain} chain swept hour by hour from {start} for {span}",
             id=scenario.id,
             chain=scenario.chain,
-            start=f"{start:%Y-%m-%d %H:%M %Z}",
+            start=format(start, "%Y-%m-%d %H:%M %Z"),
             span=f"{span.days}d{span.seconds // 3600}h",
         )
     )
     for hole in holes:
         click.echo(
             "  "
-            + say(
+            + tr(
                 "{start} to {end} ({hours} h) step {step}: {detail}",
-                start=f"{hole.start:%Y-%m-%d %H:%M}",
-                end=f"{hole.end:%H:%M %Z}",
+                start=format(hole.start, "%Y-%m-%d %H:%M"),
+                end=format(hole.end, "%H:%M %Z"),
                 hours=len(hole.hours),
                 step=hole.step,
                 detail=said(hole.detail, language()),
             )
         )
     click.echo(
-        say("{count} hour(s) with a hole", count=hours)
+        tr("{count} hour(s) with a hole", count=hours)
         if holes
-        else say("every hour reaches someone by phone")
+        else tr("every hour reaches someone by phone")
     )
 
 
@@ -391,7 +391,7 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
     if as_json:
         echo_json({"drills": rows, "trend": trend(rows)})
         return
-    click.echo(history_text(rows, language()) if rows else say("no drills yet"))
+    click.echo(history_text(rows, language()) if rows else tr("no drills yet"))
 
 
 @drill_group.command("report")
@@ -444,5 +444,5 @@ def abort_command(
         echo_json(record)
     else:
         click.echo(
-            say("{sr}: drill aborted; everyone already paged is told it is over", sr=record.sr)
+            tr("{sr}: drill aborted; everyone already paged is told it is over", sr=record.sr)
         )

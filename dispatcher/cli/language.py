@@ -4,11 +4,11 @@ The language is, first to last: `dispatcher --lang en|zh`, `DISPATCHER_LANG`, th
 chosen at the desk (`dispatcher.preferences`), the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
 It holds for one run of the command; `report` and `drill report` may still choose their own.
 
-    say("{sr} acknowledged by {who}", sr=..., who=...)     # a message in the chosen language
-    say_n("{count} request", "{count} requests", n, count=n)
+    tr("{sr} acknowledged by {who}", sr=..., who=...)     # a message in the chosen language
+    tr_n("{count} request", "{count} requests", n, count=n)
     value(Status.RESOLVED)                                 # a domain value's name: 已解决
 
-`say` and `say_n` are extraction keywords (`dispatcher.i18n.KEYWORDS`, `make catalogue`), so every
+`tr` and `tr_n` are extraction keywords (`dispatcher.i18n.KEYWORDS`, `make catalogue`), so every
 message they show is in the catalogue and `tests/i18n` fails when one lacks its Chinese form.
 
 Click's own messages (usage errors, "Missing option", "Try … for help.") come through click's
@@ -49,12 +49,12 @@ def language() -> str:
     return _chosen[0] if _chosen else choose(None)
 
 
-def say(message: str, **fields: object) -> str:
+def tr(message: str, **fields: object) -> str:
     """`message` (its English text, the catalogue's id) in this run's language, with `fields`."""
     return translator(language()).gettext(message).format(**fields)
 
 
-def say_n(singular: str, plural: str, count: int, **fields: object) -> str:
+def tr_n(singular: str, plural: str, count: int, **fields: object) -> str:
     """The singular or plural form for `count`, in this run's language, with `fields`."""
     return translator(language()).ngettext(singular, plural, count).format(**fields)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import data_option, default_data_dir
-from dispatcher.cli.language import say
+from dispatcher.cli.language import tr
 from dispatcher.errors import DispatcherError
 from dispatcher.logfile import log_path, read_appended, tail
 
@@ -25,7 +25,7 @@ def logs_command(lines: int, follow: bool, data_dir: Path | None) -> None:
     path = log_path(data_dir or default_data_dir())
     if not path.is_file() and not follow:
         raise DispatcherError(
-            say("no log yet at {path}: the desk or the engine writes it", path=path)
+            tr("no log yet at {path}: the desk or the engine writes it", path=path)
         )
     shown, offset = tail(path, lines)
     for line in shown:

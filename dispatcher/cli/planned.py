@@ -13,7 +13,7 @@ from dispatcher.cli.common import (
     now,
     with_store,
 )
-from dispatcher.cli.language import say, value
+from dispatcher.cli.language import tr, value
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
 from dispatcher.store import Store
 from dispatcher.store.planned import PlannedRepository
@@ -43,7 +43,7 @@ def new(
 ) -> None:
     """Announce planned work and its window."""
     if end <= start:
-        raise click.BadParameter(say("the window must end after it starts"), param_hint="--end")
+        raise click.BadParameter(tr("the window must end after it starts"), param_hint="--end")
     work = PlannedRepository(store).add(
         start,
         lambda planned_id: PlannedService(
@@ -78,7 +78,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     start = start or now()
     end = end or start + timedelta(hours=NEXT_HOURS)
     if end <= start:
-        raise click.BadParameter(say("must be after --from"), param_hint="--to")
+        raise click.BadParameter(tr("must be after --from"), param_hint="--to")
     works = PlannedRepository(store).between(start, end)
     faults = _faults(store, works)
     if as_json:
@@ -87,7 +87,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     for work in works:
         click.echo(_line(work, faults[work.id]))
     if not works:
-        click.echo(say("no planned work in that time"), err=True)
+        click.echo(tr("no planned work in that time"), err=True)
 
 
 def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
@@ -102,7 +102,7 @@ def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
 
 def _line(work: PlannedService, faults: list) -> str:
     linked = ", ".join(sr.id for sr in faults)
-    linked = "  " + say("FAULTS DURING WINDOW: {ids}", ids=linked) if faults else ""
+    linked = "  " + tr("FAULTS DURING WINDOW: {ids}", ids=linked) if faults else ""
     return (
         f"{work.id}  {work.start.astimezone():%m-%d %H:%M}–{work.end.astimezone():%m-%d %H:%M}  "
         f"{value(work.kind):<10} {value(work.state):<11} {work.site or '-'}  {work.title}{linked}"
@@ -130,17 +130,17 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
     for attempt in work.callbacks:
         click.echo(
             "  "
-            + say(
+            + tr(
                 "callback {at} {outcome}",
-                at=f"{attempt.at.astimezone():%Y-%m-%d %H:%M}",
+                at=format(attempt.at.astimezone(), "%Y-%m-%d %H:%M"),
                 outcome=value(attempt.outcome),
             )
-            + (say(", score {score}", score=attempt.score) if attempt.score is not None else "")
+            + (tr(", score {score}", score=attempt.score) if attempt.score is not None else "")
             + (f": {attempt.words}" if attempt.words else "")
         )
     if (due := work.callback_due()) is not None:
         at = f"{due.due.astimezone():%Y-%m-%d %H:%M}"
-        click.echo("  " + say("satisfaction callback due by {at}", at=at))
+        click.echo("  " + tr("satisfaction callback due by {at}", at=at))
 
 
 def _move(name: str, doc: str, action) -> None:
@@ -155,7 +155,7 @@ def _move(name: str, doc: str, action) -> None:
             return
         click.echo(f"{work.id}  {value(work.state)}")
         if work.callback_due() is not None:
-            queued = say("satisfaction callback queued (dispatcher sr callback)")
+            queued = tr("satisfaction callback queued (dispatcher sr callback)")
             click.echo(f"{work.id}  {queued}")
 
 

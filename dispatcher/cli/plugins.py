@@ -17,7 +17,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.cli.language import language, say, value
+from dispatcher.cli.language import language, tr, value
 from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import Person
@@ -46,15 +46,15 @@ def plugins_command(store, as_json: bool) -> None:
         state = f"{state}: {plugin.reason}" if plugin.reason else state
         click.echo(f"{plugin.name} {plugin.version} ({plugin.distribution}) [{state}]")
         if plugin.hooks:
-            click.echo("  " + say("hooks: {hooks}", hooks=", ".join(plugin.hooks)))
-    click.echo(say("channels:"))
+            click.echo("  " + tr("hooks: {hooks}", hooks=", ".join(plugin.hooks)))
+    click.echo(tr("channels:"))
     for channel in manager.channel_infos:
         state = (
-            say("enabled, reaches {kinds}", kinds=", ".join(value(k) for k in channel.reaches))
+            tr("enabled, reaches {kinds}", kinds=", ".join(value(k) for k in channel.reaches))
             if channel.enabled
-            else say("disabled: {reason}", reason=channel.reason)
+            else tr("disabled: {reason}", reason=channel.reason)
         )
-        said = say(
+        said = tr(
             "{name} (plugin {plugin}): {state}",
             name=channel.name,
             plugin=channel.plugin,
@@ -63,13 +63,13 @@ def plugins_command(store, as_json: bool) -> None:
         click.echo("  " + said)
         if channel.settings:
             settings = "; ".join(s.describe(language()) for s in channel.settings)
-            click.echo("    " + say("settings: {settings}", settings=settings))
+            click.echo("    " + tr("settings: {settings}", settings=settings))
         if channel.limits:
             limits = "; ".join(
-                say("{limit} per {scope}", limit=phrase(limit, language()), scope=value(scope))
+                tr("{limit} per {scope}", limit=phrase(limit, language()), scope=value(scope))
                 for scope, limit in channel.limits.items()
             )
-            click.echo("    " + say("limits: {limits}", limits=limits))
+            click.echo("    " + tr("limits: {limits}", limits=limits))
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ async def send_test_notifications(
                     contact.kind.value,
                     only or "-",
                     None,
-                    say("no enabled channel reaches it"),
+                    tr("no enabled channel reaches it"),
                 )
             )
         for channel in reaching:
@@ -197,9 +197,9 @@ def notify_test(
     manager = PluginManager(store=store).load()
     if channel_name and channel_name not in manager.channels:
         known = {c.name: c for c in manager.channel_infos}
-        reason = known[channel_name].reason if channel_name in known else say("no such channel")
+        reason = known[channel_name].reason if channel_name in known else tr("no such channel")
         raise DispatcherError(
-            say("channel {name!r} cannot be used: {reason}", name=channel_name, reason=reason)
+            tr("channel {name!r} cannot be used: {reason}", name=channel_name, reason=reason)
         )
     outcomes = asyncio.run(_notify(manager, person, channel_name))
     disabled = (
@@ -217,13 +217,13 @@ def notify_test(
         click.echo(f"{person.display_name} ({person.id}):")
         for outcome in outcomes:
             if outcome.receipt is None:
-                result = say("skipped: {reason}", reason=outcome.skipped)
+                result = tr("skipped: {reason}", reason=outcome.skipped)
             elif outcome.receipt.ok:
                 status, provider_id = outcome.receipt.status, outcome.receipt.provider_id
                 result = f"{value(status)} ({provider_id or '-'})"
             else:
                 receipt = outcome.receipt
-                result = say(
+                result = tr(
                     "FAILED {failure} {code}: {detail}",
                     failure=value(receipt.failure),
                     code=receipt.error_code or "",
@@ -232,7 +232,7 @@ def notify_test(
             kind = value(outcome.kind)
             click.echo(f"  {kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
         for channel in disabled:
-            said = say(
+            said = tr(
                 "channel {name} disabled: {reason}",
                 name=channel["channel"],
                 reason=channel["reason"],

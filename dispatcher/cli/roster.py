@@ -19,7 +19,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.cli.language import language, say, say_n, value
+from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
@@ -49,7 +49,7 @@ def _parse_instant(value: str | None, option: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise DispatcherError(
-            say(
+            tr(
                 "{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)",
                 option=option,
                 value=value,
@@ -112,7 +112,7 @@ def check(
 def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChannels) -> None:
     lang = language()
     click.echo(
-        say(
+        tr(
             "{path}: {people} people, {rotations} rotations, {pairs} required pairs, "
             "{chains} chains for {inputs} routing inputs, {start} to {end}",
             path=roster.source,
@@ -129,7 +129,7 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
         click.echo(said(line, lang))
     for warning in verdict.coverage.no_mobile:
         click.echo(
-            say(
+            tr(
                 "WARN {person} is on call as {role} for {unit} from {at} but has no mobile "
                 "(no SMS)",
                 person=warning.person,
@@ -142,18 +142,18 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
     if kinds:
         kinds_said = ", ".join(value(k) for k in kinds)
         click.echo(
-            say(
+            tr(
                 "NOTE no chain for {kinds} requests: the desk pages nobody for them",
                 kinds=kinds_said,
             )
         )
     for note in channels.notes:
-        click.echo(say("NOTE {note}", note=said(note, lang)))
+        click.echo(tr("NOTE {note}", note=said(note, lang)))
     problems = len(verdict.problems())
     click.echo(
-        say("reachable at every minute")
+        tr("reachable at every minute")
         if verdict.proven
-        else say_n("{count} problem", "{count} problems", problems, count=problems)
+        else tr_n("{count} problem", "{count} problems", problems, count=problems)
     )
 
 
@@ -193,11 +193,11 @@ def oncall(
         return
     for row in rows:
         people = "; ".join(
-            f"{p['name']} {p['phone'] or say('(no phone)')}" for p in row["people"]
-        ) or say("NOBODY")
+            f"{p['name']} {p['phone'] or tr('(no phone)')}" for p in row["people"]
+        ) or tr("NOBODY")
         after = ", ".join(p["name"] for p in row["next"]["people"]) if row["next"] else ""
         handoff = (
-            " " + say("until {at}, then {who}", at=_at(row["until"]), who=after or say("NOBODY"))
+            " " + tr("until {at}, then {who}", at=_at(row["until"]), who=after or tr("NOBODY"))
             if row["next"]
             else ""
         )
@@ -269,7 +269,7 @@ def override_add(
         roster.person(covers)
     elif not (unit and role):
         raise DispatcherError(
-            say("an override without --covers adds a person to a role: give --unit and --role")
+            tr("an override without --covers adds a person to a role: give --unit and --role")
         )
     if unit:
         _check_unit(roster, unit)
@@ -288,7 +288,7 @@ def override_add(
     stored = repository.add(override)
     if stored in idle_overrides(roster, repository.all(), stored.start, stored.end):
         click.echo(
-            say(
+            tr(
                 "WARN {covers} is not on call between {start} and {end}: {person} covers nobody",
                 covers=stored.covers,
                 start=_at(stored.start),
@@ -316,8 +316,8 @@ def override_list(show_all: bool, store, as_json: bool) -> None:
         return
     for o in overrides:
         scope = " ".join(x for x in (o.unit, value(o.role) if o.role else None) if x)
-        whom = say("covers {person}", person=o.covers) if o.covers else say("added")
-        span = say("{start} to {end}", start=_at(o.start), end=_at(o.end))
+        whom = tr("covers {person}", person=o.covers) if o.covers else tr("added")
+        span = tr("{start} to {end}", start=_at(o.start), end=_at(o.end))
         click.echo(f"{o.id}  {o.person} {whom} {scope}  {span}  {o.reason}".rstrip())
 
 
@@ -331,7 +331,7 @@ def override_remove(override_id: str, store, as_json: bool) -> None:
     if as_json:
         echo_json(removed)
     else:
-        click.echo(say("removed {id}", id=removed.id))
+        click.echo(tr("removed {id}", id=removed.id))
 
 
 @roster_group.command("ical")
@@ -358,7 +358,7 @@ def ical(
     """Write the shifts of a unit or a person as an iCalendar (.ics) file: shifts crossing
     the window's edges whole, each with a UID that stays the same in every export."""
     if bool(unit) == bool(person):
-        raise DispatcherError(say("give exactly one of --unit or --person"))
+        raise DispatcherError(tr("give exactly one of --unit or --person"))
     roster = load_roster_for_command(roster_path)
     overrides = _stored_overrides(data_dir)
     begin = (
@@ -383,7 +383,7 @@ def ical(
     data = shifts_calendar(roster, duties, title, datetime.now(UTC), person)
     if output:
         write_output(output, lambda out: out.write(data.decode()))
-        said_shifts = say_n("{count} shift", "{count} shifts", len(duties), count=len(duties))
+        said_shifts = tr_n("{count} shift", "{count} shifts", len(duties), count=len(duties))
         click.echo(f"{output}: {said_shifts}", err=True)
     else:
         click.echo(data.decode(), nl=False)
@@ -464,13 +464,13 @@ def audit(
     else:
         click.echo(audit_id)
         outcome = (
-            say("{count} did not answer: {ids}", count=len(silent), ids=", ".join(silent))
+            tr("{count} did not answer: {ids}", count=len(silent), ids=", ".join(silent))
             if wait and silent
-            else say("everyone answered")
+            else tr("everyone answered")
             if wait
-            else say("see `dispatcher roster audit --report` once they answer")
+            else tr("see `dispatcher roster audit --report` once they answer")
         )
-        sent = say(
+        sent = tr(
             "{messages} message(s) to {people} people", messages=len(answers), people=len(people)
         )
         click.echo(f"{sent}; {outcome}", err=True)
@@ -479,7 +479,7 @@ def audit(
                 click.echo(
                     f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
                     + (
-                        say("confirmed {at}", at=_at(answer.confirmed_at))
+                        tr("confirmed {at}", at=_at(answer.confirmed_at))
                         if answer.confirmed_at
                         else answer.error or value(answer.state)
                     )
@@ -520,14 +520,14 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
     else:
         for row in rows:
             when = (
-                say("confirmed {at} by {channel}", at=_at(row.last_confirmed), channel=row.via)
+                tr("confirmed {at} by {channel}", at=_at(row.last_confirmed), channel=row.via)
                 if row.last_confirmed
-                else say("never confirmed")
+                else tr("never confirmed")
             )
-            flag = "  " + say("UNCONFIRMED") if row in stale else ""
+            flag = "  " + tr("UNCONFIRMED") if row in stale else ""
             click.echo(f"{row.name:<24} {value(row.kind):<7} {row.address:<28} {when}{flag}")
         click.echo(
-            say(
+            tr(
                 "{stale} of {count} contact method(s) not confirmed within {days} days",
                 stale=len(stale),
                 count=len(rows),

@@ -23,7 +23,7 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.cli.language import language, say, say_n, value
+from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
@@ -119,7 +119,7 @@ def new(
     if dry_run:
         if roster is None:
             raise DispatcherError(
-                say("--dry-run needs a roster; {path} does not exist", path=roster_path)
+                tr("--dry-run needs a roster; {path} does not exist", path=roster_path)
             )
         _show_routing(
             roster,
@@ -175,7 +175,7 @@ def new(
     click.echo(request.id)
     if request.is_emergency:
         styled(
-            say(
+            tr(
                 "EMERGENCY (criteria {criteria}): Red Flag opened",
                 criteria=", ".join(request.criteria),
             ),
@@ -184,10 +184,10 @@ def new(
             err=True,
         )
     if chain is not None:
-        click.echo(say("call-out: the {chain} chain started", chain=chain), err=True)
+        click.echo(tr("call-out: the {chain} chain started", chain=chain), err=True)
         if EngineLease(store.data_dir).holder() is None:
             styled(
-                say(
+                tr(
                     "no engine runs on this data directory: nobody is paged until "
                     "`dispatcher engine` or a desk runs"
                 ),
@@ -207,7 +207,7 @@ def _check_against_roster(
     roster = load_roster_for_command(roster_path)
     if site and roster.branch_for_site(site) is None:
         raise DispatcherError(
-            say(
+            tr(
                 "--site: no branch or overseas site in {path} covers '{site}'",
                 path=roster_path,
                 site=site,
@@ -218,7 +218,7 @@ def _check_against_roster(
         if product not in roster.products:
             known = ", ".join(sorted(roster.products))
             raise DispatcherError(
-                say(
+                tr(
                     "--product: '{product}' is not in {path} (known: {known})",
                     product=product,
                     path=roster_path,
@@ -270,9 +270,9 @@ def _show_routing(
         )
         return
     click.echo(
-        say(
+        tr(
             "handler: {handler} ({level}): {why}",
-            handler=routing.handler or say("none"),
+            handler=routing.handler or tr("none"),
             level=routing.level.value,
             why=phrase(routing.why, language()),
         )
@@ -280,17 +280,17 @@ def _show_routing(
     if routing.chain is None:
         return
     click.echo(
-        say(
+        tr(
             "this will call ({chain} chain, at {at}):",
             chain=routing.chain,
-            at=f"{at:%Y-%m-%d %H:%M %Z}",
+            at=format(at, "%Y-%m-%d %H:%M %Z"),
         )
     )
     for step in steps:
-        people = ", ".join(p.display_name for p in step.people) or say("NOBODY: skipped at once")
+        people = ", ".join(p.display_name for p in step.people) or tr("NOBODY: skipped at once")
         click.echo(
             "  "
-            + say(
+            + tr(
                 "step {number}: {people} by {channels}, then wait {minutes} min",
                 number=step.number,
                 people=people,
@@ -300,7 +300,7 @@ def _show_routing(
         )
         for target in step.nobody_for:
             who = phrase(describe_target(target), language())
-            click.echo("    " + say("nobody on call for {who}", who=who))
+            click.echo("    " + tr("nobody on call for {who}", who=who))
 
 
 @sr.command("list")
@@ -325,7 +325,7 @@ def _show_routing(
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
     """List requests, oldest first."""
     requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
-    echo_records(requests, as_json, _line, say("no requests"))
+    echo_records(requests, as_json, _line, tr("no requests"))
 
 
 def _line(request: ServiceRequest) -> str:
@@ -350,27 +350,27 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
         echo_json({"request": request, "timeline": timeline})
         return
     click.echo(_details(request))
-    click.echo(say("timeline:"))
+    click.echo(tr("timeline:"))
     for event in timeline:
         click.echo("  " + _event_line(event))
 
 
 def _details(request: ServiceRequest) -> str:
-    marks = [say("EMERGENCY")] if request.is_emergency else []
+    marks = [tr("EMERGENCY")] if request.is_emergency else []
     if request.drill:
-        marks.append(say("DRILL (not a real request)"))
+        marks.append(tr("DRILL (not a real request)"))
     rows = [
-        (say("id"), "  ".join(filter(None, (request.id, *marks)))),
-        (say("received"), f"{request.received:%Y-%m-%d %H:%M %Z}"),
-        (say("status"), value(request.status)),
-        (say("category"), value(request.category)),
-        (say("severity"), value(request.severity)),
-        (say("level"), request.level.value),
-        (say("summary"), request.summary),
-        (say("description"), request.description),
-        (say("intake"), value(request.intake)),
+        (tr("id"), "  ".join(filter(None, (request.id, *marks)))),
+        (tr("received"), f"{request.received:%Y-%m-%d %H:%M %Z}"),
+        (tr("status"), value(request.status)),
+        (tr("category"), value(request.category)),
+        (tr("severity"), value(request.severity)),
+        (tr("level"), request.level.value),
+        (tr("summary"), request.summary),
+        (tr("description"), request.description),
+        (tr("intake"), value(request.intake)),
         (
-            say("reporter"),
+            tr("reporter"),
             " ".join(
                 filter(
                     None, (request.reporter.name, request.reporter.phone, request.reporter.email)
@@ -378,34 +378,33 @@ def _details(request: ServiceRequest) -> str:
             ),
         ),
         (
-            say("customer"),
+            tr("customer"),
             request.customer.name
             + (
-                " " + say("(VIP: {kind})", kind=value(request.customer.vip))
+                " " + tr("(VIP: {kind})", kind=value(request.customer.vip))
                 if request.customer.vip
                 else ""
             ),
         ),
-        (say("site"), request.site),
-        (say("product"), request.product),
-        (say("criteria"), ", ".join(request.criteria)),
-        (say("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        (tr("site"), request.site),
+        (tr("product"), request.product),
+        (tr("criteria"), ", ".join(request.criteria)),
+        (tr("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
     ]
     if request.red_flag:
-        opened, closed = request.red_flag.opened, request.red_flag.closed
-        rows.append(
-            (
-                say("red flag"),
-                say(
-                    "opened {opened}, closed {closed}",
-                    opened=f"{opened:%Y-%m-%d %H:%M}",
-                    closed=f"{closed:%Y-%m-%d %H:%M}",
-                )
-                if closed
-                else say("opened {opened}, OPEN", opened=f"{opened:%Y-%m-%d %H:%M}"),
-            )
+        opened = f"{request.red_flag.opened:%Y-%m-%d %H:%M}"
+        closed = request.red_flag.closed
+        flag = (
+            tr("opened {opened}, OPEN", opened=opened)
+            if closed is None
+            else tr("opened {opened}, closed {closed}", opened=opened, closed=_minute(closed))
         )
+        rows.append((tr("red flag"), flag))
     return "\n".join(labelled(name, text) for name, text in rows if text)
+
+
+def _minute(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M}"
 
 
 def _event_line(event: Event) -> str:
@@ -415,9 +414,9 @@ def _event_line(event: Event) -> str:
     if text and event.kind in RECORDED_KINDS:
         text = phrase(text, language())
     by = (
-        say("by {actor} via {channel}", actor=event.actor, channel=event.channel)
+        tr("by {actor} via {channel}", actor=event.actor, channel=event.channel)
         if event.channel
-        else say("by {actor}", actor=event.actor)
+        else tr("by {actor}", actor=event.actor)
     )
     line = f"{event.at:%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
     return f"{line}: {text}" if text else line
@@ -479,10 +478,10 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
         echo_json({"request": request, "callout": run})
         return
     if run is None:
-        click.echo(say("{sr} acknowledged by {who}", sr=request.id, who=by or actor))
+        click.echo(tr("{sr} acknowledged by {who}", sr=request.id, who=by or actor))
         return
     click.echo(
-        say(
+        tr(
             "{sr} acknowledged by {who}; its {chain} chain stopped at {position}",
             sr=request.id,
             who=by or actor,
@@ -516,7 +515,7 @@ def assign(
 ) -> None:
     """Give a request a new owner (unit and person)."""
     if not unit and not person:
-        raise click.UsageError(say("give --unit, --person or both"))
+        raise click.UsageError(tr("give --unit, --person or both"))
     _change(
         store,
         sr_id,
@@ -581,14 +580,14 @@ def callback(
 
     if subject is None:
         if outcome or score or words or called or reopen:
-            raise click.UsageError(say("give the SR or PS id whose callback you record"))
+            raise click.UsageError(tr("give the SR or PS id whose callback you record"))
         queue_lines(store, as_json)
         return
     if outcome is None:
-        raise click.UsageError(say("Missing option") + " '--outcome'.")
+        raise click.UsageError(tr("Missing option") + " '--outcome'.")
     if is_planned_id(subject):
         if reopen:
-            raise click.UsageError(say("--reopen applies to requests, not to a cutover's callback"))
+            raise click.UsageError(tr("--reopen applies to requests, not to a cutover's callback"))
         record_cutover_callback(
             store,
             subject,
@@ -674,14 +673,14 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
         size = path.stat().st_size
     except OSError as error:
         raise DispatcherError(
-            say("{path}: cannot read: {reason}", path=path, reason=error.strerror)
+            tr("{path}: cannot read: {reason}", path=path, reason=error.strerror)
         ) from None
-    with progress_bar(2 * size, say("checking and importing")) as done:  # the file is read twice
+    with progress_bar(2 * size, tr("checking and importing")) as done:  # the file is read twice
         summary = import_file(path, RequestRepository(store), resume, done, done)
     if as_json:
         echo_json(summary.__dict__)
     else:
-        said = say_n(
+        said = tr_n(
             "imported {count} request ({open} open) and {events} events",
             "imported {count} requests ({open} open) and {events} events",
             summary.requests,
@@ -690,7 +689,7 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
             events=summary.events,
         )
         if summary.skipped:
-            said += say("; {count} were already imported", count=summary.skipped)
+            said += tr("; {count} were already imported", count=summary.skipped)
         click.echo(said)
 
 
@@ -709,7 +708,7 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
     """Export requests with their timelines as JSON lines (the import format)."""
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     count, lines = export_lines(RequestRepository(store), request_filter)
-    with progress_bar(count, say("exporting")) as done:
+    with progress_bar(count, tr("exporting")) as done:
 
         def write(out) -> None:
             for line in lines:
@@ -720,7 +719,7 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
             write(sys.stdout)
             return
         write_output(output, write)
-    said = say_n(
+    said = tr_n(
         "exported {count} request to {path}",
         "exported {count} requests to {path}",
         count,

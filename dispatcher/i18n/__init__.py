@@ -48,8 +48,8 @@ def NC_(context: str, message: str) -> str:
 
 
 # What Babel's extraction must know besides its defaults (the Makefile's `-k` say the same):
-# `NC_`, and the command line's `say`/`say_n` (dispatcher.cli.language).
-KEYWORDS = {"NC_": ((1, "c"), 2), "NN_": (1, 2), "say": None, "say_n": (1, 2)}
+# `NC_`, and the command line's `tr`/`tr_n` (dispatcher.cli.language).
+KEYWORDS = {"NC_": ((1, "c"), 2), "NN_": (1, 2), "tr": None, "tr_n": (1, 2)}
 
 
 @cache

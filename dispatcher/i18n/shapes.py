@@ -6,7 +6,8 @@ command line and the reports show them to a reader through `said(text, language)
 below is the English template the source formats, matched whole (a `{field}` matches any text,
 a `{field!r}` a quoted one) and re-said from the catalogue. Fields keep what they matched
 (ids, names, addresses, numbers, a provider's words), except the fields in `VALUES`, which
-are domain values named by `name_of`, and `position`, a chain position said by `phrase`.
+are domain values named by `name_of`, `position`, a chain position said by `phrase`, and
+`span`, a duration of its own shape ("5 min 30 s").
 A problem located in a file (`path:line[:column]: field: message`) keeps its location and
 says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
 """
@@ -56,6 +57,16 @@ SHAPES = (
         "target missed: {wanted} (got {got}); nothing wrong found in the roster or the "
         "numbers: ask the people paged why they did not answer"
     ),
+    N_("first acknowledgement within {span}"),
+    N_("after {span}"),
+    N_("never"),
+    N_("acknowledged at step {step} or before"),
+    N_("at step {step}"),
+    N_("at least {rate} of the people paged acknowledge"),
+    N_("nobody paged"),
+    N_("{minutes} min {seconds} s"),
+    N_("{minutes} min"),
+    N_("{seconds} s"),
     # the chain check (dispatcher.plugins.chain_check)
     N_("{count} step channels are not installed here"),
     N_("{channel}: no such channel"),
@@ -127,6 +138,8 @@ def said(text: str, language: str) -> str:
                 value = ", ".join(name_of(part.strip(), language) for part in value.split(","))
             elif name == "position":
                 value = phrase(value, language)
+            elif name == "span":
+                value = said(value, language)
             fields[name] = value
         message = _FIELD.sub(lambda m: "{" + m.group(1) + "}", translator(language).gettext(shape))
         return message.format(**fields)

@@ -133,4 +133,11 @@ VALUE_NAMES = (
     NC_("value", "permanent"),
     NC_("value", "transient"),
     NC_("value", "planned"),
+    NC_("value", "not started"),
+    NC_("value", "loaded"),
+    NC_("value", "blocked"),
+    NC_("value", "enabled"),
+    NC_("value", "disabled"),
+    NC_("value", "channel"),
+    NC_("value", "address"),
 )

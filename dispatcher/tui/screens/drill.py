@@ -264,7 +264,7 @@ class DrillScreen(DeskScreen):
                 self.app.call_from_thread(self.notify, self.words["no_report"], severity="warning")
                 return
             sr_id = drills[-1].sr
-        text = report_markdown(drill_report(self.store, self.roster, sr_id))
+        text = report_markdown(drill_report(self.store, self.roster, sr_id), self.language)
         self.app.call_from_thread(
             self.app.push_screen,
             TextViewScreen(self.desk, self.language, f"{self.words['report']} {sr_id}", text),
