@@ -350,13 +350,14 @@ def _show_sweep(
         )
         return
     hours = sum(len(h.hours) for h in holes)
+    swept = f"{span.days}d{span.seconds // 3600}h"
     click.echo(
         tr(
             "drill {id}: {chain} chain swept hour by hour from {start} for {span}",
             id=scenario.id,
             chain=scenario.chain,
             start=format(start, "%Y-%m-%d %H:%M %Z"),
-            span=f"{span.days}d{span.seconds // 3600}h",
+            span=swept,
         )
     )
     for hole in holes:

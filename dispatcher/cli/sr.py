@@ -46,7 +46,7 @@ from dispatcher.domain.requests import (
 from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
-from dispatcher.i18n.phrases import RECORDED_KINDS, phrase
+from dispatcher.i18n.phrases import composed, phrase
 from dispatcher.store import Store
 from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -411,7 +411,7 @@ def _event_line(event: Event) -> str:
     """One timeline event: time, what happened, by whom, through what, and its text; a text
     the desk composed is said in the run's language, a person's words as they were written."""
     text = event.text
-    if text and event.kind in RECORDED_KINDS:
+    if text and composed(event.kind, text):
         text = phrase(text, language())
     by = (
         tr("by {actor} via {channel}", actor=event.actor, channel=event.channel)
