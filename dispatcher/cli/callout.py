@@ -256,9 +256,10 @@ def _outbox_line(record: OutboxRecord) -> str:
         if record.detail or record.error_code
         else ""
     )
+    drill = tr("DRILL") + " " if record.drill else ""
     return (
         f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} "
-        f"{value(record.purpose):<10}{tr('DRILL') + ' ' if record.drill else ''}"
+        f"{value(record.purpose):<10}{drill}"
         f"{record.person:<14} {record.channel:<6} "
         f"{record.address:<26} {value(record.state):<9} {record.provider_status}{why}"
     )

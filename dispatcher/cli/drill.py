@@ -23,7 +23,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
-from dispatcher.cli.language import language, tr, value
+from dispatcher.cli.language import language, tr, value, weekday
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
@@ -333,7 +333,8 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
         for person in step.people:
             ways = ", ".join(f"{value(m.kind)} {m.address}" for m in person.contacts)
             flag = "  " + tr("NO WORKING PHONE") if person.id in check.no_phone else ""
-            click.echo(f"    {person.display_name}: {ways or tr('no contact')}{flag}")
+            ways = ways or tr("no contact")
+            click.echo(f"    {person.display_name}: {ways}{flag}")
         for target in step.nobody_for:
             who = phrase(describe_target(target), lang)
             click.echo("    " + tr("NOBODY on call for {who}", who=who))
@@ -365,8 +366,8 @@ def _show_sweep(
             "  "
             + tr(
                 "{start} to {end} ({hours} h) step {step}: {detail}",
-                start=format(hole.start, "%Y-%m-%d %H:%M"),
-                end=format(hole.end, "%H:%M %Z"),
+                start=weekday(hole.start) + format(hole.start, " %Y-%m-%d %H:%M"),
+                end=weekday(hole.end) + format(hole.end, " %H:%M %Z"),
                 hours=len(hole.hours),
                 step=hole.step,
                 detail=said(hole.detail, language()),

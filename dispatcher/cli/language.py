@@ -20,11 +20,13 @@ text of those that a user meets is marked in `dispatcher.cli.click_words`.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from enum import Enum
 
 import click
+from babel.dates import format_date
 
-from dispatcher.i18n import LANGUAGES, name_of, translator
+from dispatcher.i18n import LANGUAGES, LOCALES, name_of, translator
 
 LANGUAGE_ENV = "DISPATCHER_LANG"
 
@@ -49,19 +51,24 @@ def language() -> str:
     return _chosen[0] if _chosen else choose(None)
 
 
-def tr(message: str, **fields: object) -> str:
+def tr(message: str, /, **fields: object) -> str:
     """`message` (its English text, the catalogue's id) in this run's language, with `fields`."""
     return translator(language()).gettext(message).format(**fields)
 
 
-def tr_n(singular: str, plural: str, count: int, **fields: object) -> str:
-    """The singular or plural form for `count`, in this run's language, with `fields`."""
-    return translator(language()).ngettext(singular, plural, count).format(**fields)
+def tr_n(singular: str, plural: str, n: int, /, **fields: object) -> str:
+    """The singular or plural form for the count `n`, in this run's language, with `fields`."""
+    return translator(language()).ngettext(singular, plural, n).format(**fields)
 
 
 def value(item: Enum | str) -> str:
     """A domain value (a status, a role, a state) as people read it in this run's language."""
     return name_of(item, language())
+
+
+def weekday(at: datetime) -> str:
+    """The short name of `at`'s day of the week in this run's language: Sun, 周日."""
+    return format_date(at, "EEE", locale=LOCALES.get(language(), LOCALES["en"]))
 
 
 def _click_gettext(message: str) -> str:

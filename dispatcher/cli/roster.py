@@ -191,10 +191,11 @@ def oncall(
     if as_json:
         echo_json({"at": at, "on_call": rows})
         return
+    no_phone = tr("(no phone)")
     for row in rows:
-        people = "; ".join(
-            f"{p['name']} {p['phone'] or tr('(no phone)')}" for p in row["people"]
-        ) or tr("NOBODY")
+        people = "; ".join(f"{p['name']} {p['phone'] or no_phone}" for p in row["people"]) or tr(
+            "NOBODY"
+        )
         after = ", ".join(p["name"] for p in row["next"]["people"]) if row["next"] else ""
         handoff = (
             " " + tr("until {at}, then {who}", at=_at(row["until"]), who=after or tr("NOBODY"))

@@ -44,6 +44,7 @@ from dispatcher.domain.requests import (
     check_criteria,
 )
 from dispatcher.domain.routing import describe_target, preview, route
+from dispatcher.engine.control import ENGINE
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import composed, phrase
@@ -413,10 +414,11 @@ def _event_line(event: Event) -> str:
     text = event.text
     if text and composed(event.kind, text):
         text = phrase(text, language())
+    actor = value(event.actor) if event.actor == ENGINE else event.actor  # else a person's name
     by = (
-        tr("by {actor} via {channel}", actor=event.actor, channel=event.channel)
+        tr("by {actor} via {channel}", actor=actor, channel=value(event.channel))
         if event.channel
-        else tr("by {actor}", actor=event.actor)
+        else tr("by {actor}", actor=actor)
     )
     line = f"{event.at:%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
     return f"{line}: {text}" if text else line

@@ -7,7 +7,7 @@ below is the English template the source formats, matched whole (a `{field}` mat
 a `{field!r}` a quoted one) and re-said from the catalogue. Fields keep what they matched
 (ids, names, addresses, numbers, a provider's words), except the fields in `VALUES`, which
 are domain values named by `name_of`, `position`, a chain position said by `phrase`, and
-`span`, a duration of its own shape ("5 min 30 s").
+`span`, `wanted` and `got`, each a line of its own shape ("5 min 30 s", "after 5 min").
 A problem located in a file (`path:line[:column]: field: message`) keeps its location and
 says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
 """
@@ -20,7 +20,7 @@ from functools import cache
 from dispatcher.i18n import N_, name_of, translator
 from dispatcher.i18n.phrases import phrase
 
-VALUES = frozenset({"state", "role", "kind", "outcome", "how", "severity", "roles"})
+VALUES = frozenset({"state", "role", "kind", "outcome", "how", "severity", "roles", "action"})
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -100,6 +100,29 @@ SHAPES = (
     N_("a chain needs at least one step"),
     N_("a rotation needs at least one handoff"),
     N_("the rotation is empty: it names no one"),
+    # records asked for and moves refused (dispatcher.domain, dispatcher.store, the engine)
+    N_("no request {sr}"),
+    N_("no drill {sr} (drill list shows them)"),
+    N_("no complaint {sr}"),
+    N_("no planned service {id}"),
+    N_("no notification {id} in the outbox"),
+    N_("no person {person!r} in {path}"),
+    N_("no unit {unit!r} in {path}"),
+    N_("no product {product!r} in {path}"),
+    N_("no override {id!r}"),
+    N_("no drill scenario {id!r} (known: {known})"),
+    N_("drill {sr} was already aborted at {time}"),
+    N_("'{sr}' is not a request id like SR-20261124-0042"),
+    N_("unknown emergency criterion '{criterion}' (base criteria are 1-12)"),
+    N_("unknown emergency criterion '{criterion}' (base 1-12; this product's: {known})"),
+    N_("cannot {action} {sr}: it is {state}"),
+    N_("cannot {action} {sr}: it is already closed"),
+    N_("cannot escalate {sr}: it is already at {level}"),
+    N_("cannot close {sr} without a callback: {count} of {total} callback attempts made"),
+    N_("cannot acknowledge {sr}: it is {state} and no chain is running"),
+    N_("the chain of {sr} is {state}, not running"),
+    N_("the chain of {sr} is already running ({position})"),
+    N_("a note needs text"),
     # the roster's proof (dispatcher.domain.verdict)
     N_("HOLE the roster has no 'emergency' chain: an emergency pages nobody"),
 )
@@ -138,7 +161,7 @@ def said(text: str, language: str) -> str:
                 value = ", ".join(name_of(part.strip(), language) for part in value.split(","))
             elif name == "position":
                 value = phrase(value, language)
-            elif name == "span":
+            elif name in ("span", "wanted", "got"):  # a shape of its own: "after 5 min"
                 value = said(value, language)
             fields[name] = value
         message = _FIELD.sub(lambda m: "{" + m.group(1) + "}", translator(language).gettext(shape))

@@ -134,6 +134,12 @@ VALUE_NAMES = (
     NC_("value", "transient"),
     NC_("value", "planned"),
     NC_("value", "not started"),
+    NC_("value", "cli"),
+    # the moves of a request's lifecycle, as refusals name them ("cannot close …")
+    NC_("value", "dispatch"),
+    NC_("value", "acknowledge"),
+    NC_("value", "reopen"),
+    NC_("value", "close"),
     NC_("value", "loaded"),
     NC_("value", "blocked"),
     NC_("value", "enabled"),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from dispatcher.domain.drill_report import DrillReport, build_report
 from dispatcher.domain.oncall import Roster
-from dispatcher.i18n import NC_, name_of, translator
+from dispatcher.i18n import N_, NC_, name_of, translator
 from dispatcher.i18n.phrases import phrase
 from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
@@ -112,6 +112,34 @@ def trend(rows: list[HistoryRow]) -> dict:
 # In the reader's language: the words from the catalogue, the verdicts, fixes and page results
 # the domain composed re-said by `said`; ids, names, addresses and numbers as they are.
 
+# The report's own words (its column heads and verdicts), looked up where they are shown.
+WORDS = (
+    N_("drill"),
+    N_("started"),
+    N_("scenario"),
+    N_("state"),
+    N_("reach"),
+    N_("1st ack"),
+    N_("result"),
+    N_("pass"),
+    N_("FAIL"),
+    N_("PASSED"),
+    N_("FAILED"),
+    N_("target"),
+    N_("wanted"),
+    N_("got"),
+    N_("person"),
+    N_("channel"),
+    N_("address"),
+    N_("acknowledged"),
+    N_("no page sent"),
+)
+
+
+def _words(language: str) -> dict[str, str]:
+    return {word: translator(language).gettext(word) for word in WORDS}
+
+
 TARGET = "target"  # the message context of the drill targets' names (their JSON keys)
 TARGETS = (
     NC_("target", "acknowledged_within"),
@@ -121,17 +149,17 @@ TARGETS = (
 
 
 def history_text(rows: list[HistoryRow], language: str = "en") -> str:
-    _ = translator(language).gettext
+    _, w = translator(language).gettext, _words(language)
     lines = [
-        f"{_('drill'):<17} {_('started'):<20} {_('scenario'):<22} {_('state'):<12} "
-        f"{_('reach'):>6} {_('1st ack'):>10}  {_('result')}"
+        f"{w['drill']:<17} {w['started']:<20} {w['scenario']:<22} {w['state']:<12} "
+        f"{w['reach']:>6} {w['1st ack']:>10}  {w['result']}"
     ]
     for row in rows:
         r = row.report
         lines.append(
             f"{r.sr:<17} {_when(r.started):<20} {r.scenario:<22} {_state(r, language):<12} "
             f"{_rate(r.reach_rate):>6} {_long(r.first_ack_after, language):>10}  "
-            f"{_('pass') if r.passed else _('FAIL')}"
+            f"{w['pass'] if r.passed else w['FAIL']}"
         )
     change = trend(rows)
     if "reach_rate" in change:
@@ -162,7 +190,7 @@ def history_text(rows: list[HistoryRow], language: str = "en") -> str:
 
 def report_markdown(report: DrillReport, language: str = "en") -> str:
     """The drill's report as Markdown in `language` ("en" or "zh"), figure for figure the same."""
-    _ = translator(language).gettext
+    _, w = translator(language).gettext, _words(language)
     r = report
     aborted = " " + _("(aborted {at})").format(at=_when(r.aborted)) if r.aborted else ""
     lines = [
@@ -178,14 +206,14 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
             aborted=aborted,
         ),
         "",
-        f"**{_('PASSED') if r.passed else _('FAILED')}**",
+        f"**{w['PASSED'] if r.passed else w['FAILED']}**",
         "",
-        f"| {_('target')} | {_('wanted')} | {_('got')} | {_('result')} |",
+        f"| {w['target']} | {w['wanted']} | {w['got']} | {w['result']} |",
         "| --- | --- | --- | --- |",
     ]
     lines += [
         f"| {_target(t.name, language)} | {said(t.wanted, language)} | {said(t.got, language)} | "
-        f"{_('pass') if t.passed else _('FAIL')} |"
+        f"{w['pass'] if t.passed else w['FAIL']} |"
         for t in r.results
     ]
     paged = r.people
@@ -238,8 +266,8 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
             lines.append(_("Nobody on call for {who}.").format(who=phrase(target, language)))
         if step.people:
             lines += [
-                f"| {_('person')} | {_('channel')} | {_('address')} | {_('result')} "
-                f"| {_('acknowledged')} |",
+                f"| {w['person']} | {w['channel']} | {w['address']} | {w['result']} "
+                f"| {w['acknowledged']} |",
                 "| --- | --- | --- | --- | --- |",
             ]
         for person in step.people:
@@ -256,7 +284,7 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
                     f"{_page_result(page, language)} | {ack} |"
                 )
             if not person.pages:
-                lines.append(f"| {person.name} | | | {_('no page sent')} | {ack} |")
+                lines.append(f"| {person.name} | | | {w['no page sent']} | {ack} |")
             told = "; " + _("told the drill is over") if person.told_over else ""
             lines.append(f"| | | | **{said(person.verdict, language)}**{told} | |")
     lines += ["", _("## What to fix"), ""]

@@ -20,6 +20,9 @@ _NOT_WORDS = re.compile(
     r"|--?[A-Za-z][\w-]*"  # an option name
     r"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"  # an environment variable
     r"|[A-Za-z0-9:+.-]*\d[A-Za-z0-9:+.-]*"  # a number, a time, a duration like 2d12h
+    r"|\S+@\S+"  # an e-mail address
+    r"|(?:[\w.-]*/)+[\w.-]*"  # a file's path
+    r"|\w+(?:\[\d+\])?(?:\.\w+(?:\[\d+\])?)+"  # a key's path in a file: chains.x.steps[0]
 )
 
 
