@@ -58,8 +58,8 @@ def record_cutover_callback(
     if as_json:
         echo_json(planned)
         return
-    said = tr("callback {outcome}", outcome=value(outcome))
+    line = tr("callback {outcome}", outcome=value(outcome))
     if score is not None:
-        said += tr(", score {score}", score=score)
+        line += tr(", score {score}", score=score)
     left = tr("done") if planned.callback_due() is None else tr("still in the queue")
-    click.echo(f"{planned.id}  {said}; {left}")
+    click.echo(f"{planned.id}  {line}; {left}")

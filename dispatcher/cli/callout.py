@@ -28,6 +28,7 @@ from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
@@ -77,8 +78,9 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     )
     for info in plugins.channel_infos:
         if not info.enabled:
-            said = tr("engine: channel {name} off: {reason}", name=info.name, reason=info.reason)
-            click.echo(said, err=True)
+            reason = said(info.reason, language())
+            line = tr("engine: channel {name} off: {reason}", name=info.name, reason=reason)
+            click.echo(line, err=True)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -162,7 +164,7 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             )
         )
         for page in step_pages:
-            result = phrase(describe(page), lang)
+            result = said(describe(page), lang)
             click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
             click.echo("      " + tr("nobody for {who}", who=phrase(target, lang)))

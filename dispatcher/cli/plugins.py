@@ -25,7 +25,7 @@ from dispatcher.engine.compose import compose
 from dispatcher.engine.sending import Sender
 from dispatcher.engine.settings import EngineSettings
 from dispatcher.errors import DispatcherError
-from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.plugins import Channel, Notification, PluginManager, Purpose, Receipt, Urgency
 
 
@@ -43,7 +43,7 @@ def plugins_command(store, as_json: bool) -> None:
         return
     for plugin in manager.plugins:
         state = value(plugin.status)
-        state = f"{state}: {plugin.reason}" if plugin.reason else state
+        state = f"{state}: {said(plugin.reason, language())}" if plugin.reason else state
         click.echo(f"{plugin.name} {plugin.version} ({plugin.distribution}) [{state}]")
         if plugin.hooks:
             click.echo("  " + tr("hooks: {hooks}", hooks=", ".join(plugin.hooks)))
@@ -52,21 +52,23 @@ def plugins_command(store, as_json: bool) -> None:
         state = (
             tr("enabled, reaches {kinds}", kinds=", ".join(value(k) for k in channel.reaches))
             if channel.enabled
-            else tr("disabled: {reason}", reason=channel.reason)
+            else tr("disabled: {reason}", reason=said(channel.reason, language()))
         )
-        said = tr(
+        line = tr(
             "{name} (plugin {plugin}): {state}",
             name=channel.name,
             plugin=channel.plugin,
             state=state,
         )
-        click.echo("  " + said)
+        click.echo("  " + line)
         if channel.settings:
             settings = "; ".join(s.describe(language()) for s in channel.settings)
             click.echo("    " + tr("settings: {settings}", settings=settings))
         if channel.limits:
             limits = "; ".join(
-                tr("{limit} per {scope}", limit=phrase(limit, language()), scope=value(scope))
+                tr("{limit} per address", limit=said(limit, language()))
+                if scope == "address"
+                else tr("{limit} per channel", limit=said(limit, language()))
                 for scope, limit in channel.limits.items()
             )
             click.echo("    " + tr("limits: {limits}", limits=limits))
@@ -232,11 +234,11 @@ def notify_test(
             kind = value(outcome.kind)
             click.echo(f"  {kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
         for channel in disabled:
-            said = tr(
+            line = tr(
                 "channel {name} disabled: {reason}",
                 name=channel["channel"],
-                reason=channel["reason"],
+                reason=said(channel["reason"], language()),
             )
-            click.echo("  " + said)
+            click.echo("  " + line)
     if any(o.receipt is None or not o.receipt.ok for o in outcomes):
         raise SystemExit(1)

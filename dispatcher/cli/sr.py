@@ -682,7 +682,7 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     if as_json:
         echo_json(summary.__dict__)
     else:
-        said = tr_n(
+        line = tr_n(
             "imported {count} request ({open} open) and {events} events",
             "imported {count} requests ({open} open) and {events} events",
             summary.requests,
@@ -691,8 +691,8 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
             events=summary.events,
         )
         if summary.skipped:
-            said += tr("; {count} were already imported", count=summary.skipped)
-        click.echo(said)
+            line += tr("; {count} were already imported", count=summary.skipped)
+        click.echo(line)
 
 
 @sr.command("export")
@@ -721,11 +721,11 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
             write(sys.stdout)
             return
         write_output(output, write)
-    said = tr_n(
+    line = tr_n(
         "exported {count} request to {path}",
         "exported {count} requests to {path}",
         count,
         count=count,
         path=output,
     )
-    click.echo(said, err=True)
+    click.echo(line, err=True)

@@ -7,7 +7,8 @@ below is the English template the source formats, matched whole (a `{field}` mat
 a `{field!r}` a quoted one) and re-said from the catalogue. Fields keep what they matched
 (ids, names, addresses, numbers, a provider's words), except the fields in `VALUES`, which
 are domain values named by `name_of`, `position`, a chain position said by `phrase`, and
-`span`, `wanted` and `got`, each a line of its own shape ("5 min 30 s", "after 5 min").
+`span`, `wanted`, `got`, `why` and `reason`, each perhaps a line of a shape of its own
+("5 min 30 s", "SMTP_HOST is not set"), else kept as it is (a provider's words).
 A problem located in a file (`path:line[:column]: field: message`) keeps its location and
 says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
 """
@@ -77,6 +78,9 @@ SHAPES = (
         "(pages shown on the desk, read out by the dispatcher)"
     ),
     N_("{steps}: no channel of the step is enabled here; its pages go through the desk's relay"),
+    # a channel's settings (dispatcher.plugins.contract)
+    N_("{names} is not set"),
+    N_("{names} are not set"),
     # a rate limit (dispatcher.plugins.info.describe_limit)
     N_("{count} per {seconds} s"),
     # the roster's own problems (dispatcher.roster)
@@ -161,7 +165,7 @@ def said(text: str, language: str) -> str:
                 value = ", ".join(name_of(part.strip(), language) for part in value.split(","))
             elif name == "position":
                 value = phrase(value, language)
-            elif name in ("span", "wanted", "got"):  # a shape of its own: "after 5 min"
+            elif name in ("span", "wanted", "got", "why", "reason"):  # a shape of its own
                 value = said(value, language)
             fields[name] = value
         message = _FIELD.sub(lambda m: "{" + m.group(1) + "}", translator(language).gettext(shape))
