@@ -420,7 +420,8 @@ def _event_line(event: Event) -> str:
         if event.channel
         else tr("by {actor}", actor=actor)
     )
-    line = f"{event.at:%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
+    kind = event.kind if language() == "en" else value(event.kind)  # English: the kind's id
+    line = f"{event.at:%Y-%m-%d %H:%M:%S}  {kind}  {by}"
     return f"{line}: {text}" if text else line
 
 

@@ -135,6 +135,10 @@ VALUE_NAMES = (
     NC_("value", "planned"),
     NC_("value", "not started"),
     NC_("value", "cli"),
+    NC_("value", "callout escalated"),
+    NC_("value", "callout repaged"),
+    NC_("value", "late acknowledgement"),
+    NC_("value", "record lost"),
     # the moves of a request's lifecycle, as refusals name them ("cannot close …")
     NC_("value", "dispatch"),
     NC_("value", "acknowledge"),
