@@ -6,9 +6,10 @@ command line and the reports show them to a reader through `said(text, language)
 below is the English template the source formats, matched whole (a `{field}` matches any text,
 a `{field!r}` a quoted one) and re-said from the catalogue. Fields keep what they matched
 (ids, names, addresses, numbers, a provider's words), except the fields in `VALUES`, which
-are domain values named by `name_of`, `position`, a chain position said by `phrase`, and
-`span`, `wanted`, `got`, `why` and `reason`, each perhaps a line of a shape of its own
-("5 min 30 s", "SMTP_HOST is not set"), else kept as it is (a provider's words).
+are domain values named by `name_of`; `position` and `targets`, a chain position and the
+targets nobody covers, said by `phrase`; `kinds`, categories and their severities; and those in
+`NESTED`, each perhaps a line of a shape of its own ("5 min 30 s", "SMTP_HOST is not set",
+"every Sunday 22:00–01:00 Asia/Shanghai"), else kept as it is (a provider's words).
 A problem located in a file (`path:line[:column]: field: message`) keeps its location and
 says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
 """
@@ -21,7 +22,11 @@ from functools import cache
 from dispatcher.i18n import N_, name_of, translator
 from dispatcher.i18n.phrases import phrase
 
-VALUES = frozenset({"state", "role", "kind", "outcome", "how", "severity", "roles", "action"})
+VALUES = frozenset(
+    {"state", "role", "kind", "outcome", "how", "severity", "roles", "action", "weekday"}
+)
+# Fields that are lines of a shape of their own (a duration, a reason, a recurrence, ...).
+NESTED = frozenset({"span", "wanted", "got", "why", "reason", "when", "who", "products", "sites"})
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -127,8 +132,33 @@ SHAPES = (
     N_("the chain of {sr} is {state}, not running"),
     N_("the chain of {sr} is already running ({position})"),
     N_("a note needs text"),
-    # the roster's proof (dispatcher.domain.verdict)
+    # the roster's proof (dispatcher.domain.verdict, proof, coverage, recurrence)
     N_("HOLE the roster has no 'emergency' chain: an emergency pages nobody"),
+    N_("GAP  {unit} {role}: {reason} — {when}"),
+    N_("GAP  {unit} {role}: {reason} — {when} (daylight-saving change in {zones})"),
+    N_("HOLE {who}: step {step} reaches nobody — {when}"),
+    N_("HOLE {who}: step {step} reaches nobody ({targets}) — {when}"),
+    N_("HOLE {who}: step {step} reaches nobody — {when} (daylight-saving change in {zones})"),
+    N_(
+        "HOLE {who}: step {step} reaches nobody ({targets}) — {when} (daylight-saving change "
+        "in {zones})"
+    ),
+    N_("no one on call"),
+    N_("no one on call has a phone number"),
+    N_("{chain} chain, {products} at {sites}"),
+    N_("{chain} chain, {products} at {sites} ({kinds})"),
+    N_("every product"),
+    N_("every site"),
+    N_("from {start} to {end} {zone}"),
+    N_("on {date} {clock} {zone}"),
+    N_("every day {clock} {zone}"),
+    N_("every day {clock} {zone}, from {since}"),
+    N_("every day {clock} {zone}, to {until}"),
+    N_("every day {clock} {zone}, from {since} to {until}"),
+    N_("every {weekday} {clock} {zone}"),
+    N_("every {weekday} {clock} {zone}, from {since}"),
+    N_("every {weekday} {clock} {zone}, to {until}"),
+    N_("every {weekday} {clock} {zone}, from {since} to {until}"),
 )
 
 _FIELD = re.compile(r"\{(\w+)(![rs])?\}")
@@ -151,6 +181,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(sorted(built, key=lambda item: -len(_FIELD.sub("", item[1]))))
 
 
+def _kinds(text: str, language: str) -> str:
+    category, _, severities = text.partition(": ")
+    named = ", ".join(name_of(s, language) for s in severities.split(", ") if s)
+    return f"{name_of(category, language)}: {named}" if named else name_of(category, language)
+
+
 def said(text: str, language: str) -> str:
     """`text` (an English line of a known shape) in `language`; unchanged when unknown."""
     if language == "en" or not text:
@@ -165,8 +201,12 @@ def said(text: str, language: str) -> str:
                 value = ", ".join(name_of(part.strip(), language) for part in value.split(","))
             elif name == "position":
                 value = phrase(value, language)
-            elif name in ("span", "wanted", "got", "why", "reason"):  # a shape of its own
+            elif name in NESTED:
                 value = said(value, language)
+            elif name == "targets":  # "case_handler of br-x, duty_manager of csc"
+                value = ", ".join(phrase(part, language) for part in value.split(", "))
+            elif name == "kinds":  # "fault_support: critical, major; complaint: minor"
+                value = "; ".join(_kinds(part, language) for part in value.split("; "))
             fields[name] = value
         message = _FIELD.sub(lambda m: "{" + m.group(1) + "}", translator(language).gettext(shape))
         return message.format(**fields)

@@ -179,6 +179,17 @@ def test_a_broken_roster_is_reported_in_chinese_with_its_file_line_and_field(run
     assert_chinese(english, chinese, given_words(SAMPLE) | {"emial"})
 
 
+def test_the_proof_of_a_roster_with_a_hole_reads_in_chinese(run, drill_roster):
+    english, chinese, code = both(
+        run, "roster", "check", drill_roster, "--from", "2026-11-23", "--days", "14"
+    )
+    assert code == 1  # the Sunday night gap
+    assert "GAP  br-sh case_handler: no one on call — every Sunday 22:00–01:00" in english
+    assert "缺口 br-sh 的现场CASE处理负责人:无人值班 — 每周日 22:00–01:00" in chinese
+    zone = {"Asia", "Shanghai"}  # the rotation's time zone, an IANA name
+    assert_chinese(english, chinese, given_words(drill_roster) | zone)
+
+
 def test_usage_errors_are_click_messages_in_chinese(run):
     english, chinese, code = both(run, "sr", "new", "--category", "consultation")
     assert code == 2
