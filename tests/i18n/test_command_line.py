@@ -15,19 +15,13 @@ from click.testing import CliRunner
 from dispatcher.cli import cli
 from dispatcher.roster import parse_roster
 from tests.drills.conftest import ROSTER as DRILL_ROSTER
+from tests.drills.test_cli_live import NO_PROVIDERS as DRILL_ENV
 from tests.i18n.english import english_words
+from tests.tui.test_chinese_screens import given_words as roster_words
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "contacts.yaml"
-NO_PROVIDERS = {
-    "TWILIO_ACCOUNT_SID": "",
-    "TWILIO_AUTH_TOKEN": "",
-    "TWILIO_FROM": "",
-    "SMTP_HOST": "",
-    "DISPATCHER_WEBHOOK_URL": "",
-    "DISPATCHER_ROSTER": "",
-    "DISPATCHER_LANG": "",
-}
+NO_PROVIDERS = {**DRILL_ENV, "DISPATCHER_LANG": ""}  # no credentials, no language given
 # A figure: a number, a time, an id with a digit; compared in order between the two languages.
 ACTOR = "wang.fang"  # who types the commands: a name, kept as it is
 FIGURE = re.compile(r"(?:SR|PS)-[\d-]+|\d[\d:.%+-]*")
@@ -35,20 +29,12 @@ CHANNELS = {"sms", "voice", "email", "desk", "webhook", "dingtalk"}  # the chann
 
 
 def given_words(*rosters: Path, texts: tuple[str, ...] = ()) -> set[str]:
-    """Words that come from the rosters and the requests: names, ids, sites, products, chains."""
-    found = [*texts]
+    """Words that come from the rosters (names, ids, sites, products, chains), from `texts`
+    (what the requests say) and from who typed the commands."""
+    words = {w for text in (*texts, ACTOR) for w in re.findall(r"[A-Za-z]+", text)}
     for path in rosters:
-        roster = parse_roster(path.read_bytes(), str(path))
-        found.append(str(path))
-        for person in roster.people.values():
-            found += [person.id, person.name, person.unit]
-        for unit in roster.units.values():
-            found += [unit.id, unit.name, *unit.sites]
-        found += [*roster.products, *roster.product_lines, *roster.chains]
-        found += [chain.name for chain in roster.chains.values()]
-        found += [product.name for product in roster.products.values()]
-        found += [line.name for line in roster.product_lines.values()]
-    return {w for text in (*found, ACTOR) for w in re.findall(r"[A-Za-z]+", text)}
+        words |= roster_words(parse_roster(path.read_bytes(), str(path)), [])
+    return words
 
 
 @pytest.fixture
