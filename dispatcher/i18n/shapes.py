@@ -23,10 +23,24 @@ from dispatcher.i18n import N_, name_of, translator
 from dispatcher.i18n.phrases import phrase
 
 VALUES = frozenset(
-    {"state", "role", "kind", "outcome", "how", "severity", "roles", "action", "weekday"}
+    {
+        "state",
+        "role",
+        "kind",
+        "outcome",
+        "how",
+        "severity",
+        "roles",
+        "action",
+        "weekday",
+        "scope",
+        "status",
+    }
 )
 # Fields that are lines of a shape of their own (a duration, a reason, a recurrence, ...).
-NESTED = frozenset({"span", "wanted", "got", "why", "reason", "when", "who", "products", "sites"})
+NESTED = frozenset(
+    {"span", "wanted", "got", "why", "reason", "when", "who", "products", "sites", "limit"}
+)
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -38,6 +52,9 @@ SHAPES = (
     N_("delayed until {time} by {why}"),
     N_("queued for {time}"),
     N_("{state} {time}: {why}"),
+    N_("the {channel} provider's rate ({limit})"),
+    N_("not sent: the chain is {state}"),
+    N_("the limit of {count} {scope} per {seconds} s to {name}"),
     N_("{state} {time}: no reason given"),
     # a drill's verdicts and fixes (dispatcher.domain.drill_report)
     N_("acknowledged by {channel}"),
