@@ -40,7 +40,7 @@ VALUES = frozenset(
 # Fields that are lines of a shape of their own (a duration, a reason, a recurrence, ...).
 NESTED = frozenset(
     {"span", "wanted", "got", "why", "reason", "when", "who", "products", "sites", "limit"}
-)
+)  # `why` is also a routing reason: `said` ends with `phrase`, which knows those
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -149,6 +149,31 @@ SHAPES = (
     N_("the chain of {sr} is {state}, not running"),
     N_("the chain of {sr} is already running ({position})"),
     N_("a note needs text"),
+    N_("the investigation note of {sr} needs text"),
+    N_("the response to {sr} needs text"),
+    N_("{sr} was already answered at {time}"),
+    N_("a complaint needs the customer who complains"),
+    N_("a complaint needs what it is about"),
+    N_("a complaint's deadlines must follow it: received ≤ respond by ≤ resolve by"),
+    N_("{id}: the window must end after it starts"),
+    N_("cancelling {id} needs a reason"),
+    N_("{id} has no satisfaction callback waiting: {reason}"),
+    N_("callback score must be 1 to 5, not {score}"),
+    N_("a satisfaction score needs a reached customer"),
+    N_("'{id}' is not a planned service id like PS-20261125-01"),
+    N_("cannot record a callback for {sr}: it is {state}, and callbacks follow resolution"),
+    N_("only a dissatisfied callback (score 1 to {score}) reopens {sr}"),
+    N_("reopening {sr} needs a reason"),
+    N_("cannot escalate {sr}: it is {state}"),
+    N_("cannot reassign {sr}: it is closed"),
+    N_("cannot change the criteria of {sr}: it is closed"),
+    N_("{sr} already has criteria {criteria}"),
+    N_("'{sr}' does not name a real date"),
+    N_("'{sr}' has a number out of range"),
+    N_("stopping the chain of {sr} needs a reason"),
+    N_("no chain applies to {sr}: {why}"),
+    N_("{path} has no chain '{chain}'"),
+    N_("cannot start a chain for {sr}: it is {state}"),
     # the roster's proof (dispatcher.domain.verdict, proof, coverage, recurrence)
     N_("HOLE the roster has no 'emergency' chain: an emergency pages nobody"),
     N_("GAP  {unit} {role}: {reason} — {when}"),

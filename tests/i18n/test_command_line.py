@@ -111,6 +111,21 @@ def test_requests_and_their_chain_read_in_chinese_figure_by_figure(run):
     assert "时间线:" in chinese and "紧急事件条件 1" in chinese
 
 
+def test_refusals_of_the_store_and_the_lifecycle_read_in_chinese(run):
+    code, created = run("en", "sr", "new", "--summary", "x", "--category", "consultation")
+    assert code == 0, created
+    sr_id = created.split()[0]
+    for args, english_says in (
+        (("sr", "close", sr_id), "cannot close"),
+        (("sr", "show", "SR-20991231-9999"), "no request"),
+        (("sr", "show", "SR-1"), "is not a request id"),
+        (("sr", "note", sr_id, " "), "a note needs text"),
+    ):
+        english, chinese, code = both(run, *args)
+        assert code == 2 and english_says in english, english
+        assert_chinese(english, chinese, set())
+
+
 def test_a_new_request_says_what_it_started_in_chinese(run):
     args = ("sr", "new", "--summary", "core down", "--category", "fault_support",
             "--criterion", "2", "--site", "Shanghai", "--product", "bill-one", "--roster", SAMPLE)  # fmt: skip
