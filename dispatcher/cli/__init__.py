@@ -9,7 +9,14 @@ import sys
 import click
 
 from dispatcher import __version__
-from dispatcher.cli.language import install_click_translation, language, language_option, tr
+from dispatcher.cli.language import (
+    choose,
+    given_language,
+    install_click_translation,
+    language,
+    language_option,
+    tr,
+)
 from dispatcher.cli.terminal import check_typed, guard_output
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
@@ -55,9 +62,10 @@ class DispatcherGroup(click.Group):
     """Loads commands on demand, and turns a `DispatcherError` anywhere below into a one-line
     message and its exit code."""
 
-    def main(self, *args, **kwargs):  # type: ignore[override]
+    def main(self, args=None, *rest, **kwargs):  # type: ignore[override]
         install_click_translation()  # click's usage errors in the run's language
-        return super().main(*args, **kwargs)
+        choose(given_language(list(sys.argv[1:] if args is None else args)))
+        return super().main(args, *rest, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -46,6 +46,17 @@ def choose(language: str | None) -> str:
     return language
 
 
+def given_language(args: list[str]) -> str | None:
+    """The language an argument list asks for with `--lang X` or `--lang=X`, read before click
+    parses it, so that a usage error in the same line is already in that language."""
+    for at, arg in enumerate(args):
+        if arg == "--lang" and at + 1 < len(args):
+            return args[at + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
 def language() -> str:
     """The language of this run (chosen from the environment when no `--lang` was parsed)."""
     return _chosen[0] if _chosen else choose(None)

@@ -202,6 +202,8 @@ def test_usage_errors_are_click_messages_in_chinese(run):
     assert_chinese(english, chinese, set())
     english, chinese, code = both(run, "sr", "lsit")
     assert code == 2 and "没有命令 'lsit'" in chinese
+    english, chinese, code = both(run, "--bogus", "sr", "list")  # before --lang is read
+    assert code == 2 and "没有选项 '--bogus'" in chinese
 
 
 def test_the_language_comes_from_the_environment_then_the_desk_then_the_locale(
