@@ -6,7 +6,7 @@ It holds for one run of the command; `report` and `drill report` may still choos
 
     tr("{sr} acknowledged by {who}", sr=..., who=...)     # a message in the chosen language
     tr_n("{count} request", "{count} requests", n, count=n)
-    value(Status.RESOLVED)                                 # a domain value's name: 已解决
+    value(Status.IN_PROGRESS)                              # in_progress, or 处理中
 
 `tr` and `tr_n` are extraction keywords (`dispatcher.i18n.KEYWORDS`, `make catalogue`), so every
 message they show is in the catalogue and `tests/i18n` fails when one lacks its Chinese form.
@@ -73,7 +73,10 @@ def tr_n(singular: str, plural: str, n: int, /, **fields: object) -> str:
 
 
 def value(item: Enum | str) -> str:
-    """A domain value (a status, a role, a state) as people read it in this run's language."""
+    """A domain value (a status, a role, a state) in this run's language: in English as it is
+    typed in options and JSON (`in_progress`), in Chinese by its name (处理中)."""
+    if language() == "en":
+        return str(item.value if isinstance(item, Enum) else item)
     return name_of(item, language())
 
 

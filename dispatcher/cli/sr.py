@@ -420,8 +420,7 @@ def _event_line(event: Event) -> str:
         if event.channel
         else tr("by {actor}", actor=actor)
     )
-    kind = event.kind if language() == "en" else value(event.kind)  # English: the kind's id
-    line = f"{event.at:%Y-%m-%d %H:%M:%S}  {kind}  {by}"
+    line = f"{event.at:%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
     return f"{line}: {text}" if text else line
 
 
