@@ -44,7 +44,6 @@ from dispatcher.domain.requests import (
     check_criteria,
 )
 from dispatcher.domain.routing import describe_target, preview, route
-from dispatcher.engine.control import ENGINE
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import composed, phrase
@@ -414,7 +413,9 @@ def _event_line(event: Event) -> str:
     text = event.text
     if text and composed(event.kind, text):
         text = phrase(text, language())
-    actor = value(event.actor) if event.actor == ENGINE else event.actor  # else a person's name
+    # The engine acts under its own name (dispatcher.engine.control.ENGINE, not imported here:
+    # `sr` loads no engine); anyone else is a person, named as they are.
+    actor = value(event.actor) if event.actor == "engine" else event.actor
     by = (
         tr("by {actor} via {channel}", actor=actor, channel=value(event.channel))
         if event.channel
