@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -24,6 +23,7 @@ import click
 
 from dispatcher.cli.language import tr
 from dispatcher.cli.terminal import styled
+from dispatcher.domain.text import columns
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
 ROSTER_ENV = "DISPATCHER_ROSTER"
@@ -166,8 +166,7 @@ def echo_json(value: Any) -> None:
 
 def labelled(label: str, text: str, width: int = 13) -> str:
     """`label:` padded to `width` terminal columns (a Han character takes two), then `text`."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label) + 1
-    return f"{label}:{' ' * max(1, width - columns)}{text}"
+    return f"{label}:{' ' * max(1, width - columns(label) - 1)}{text}"
 
 
 def echo_records(records: list, as_json: bool, line: Callable[[Any], str], nothing: str) -> None:

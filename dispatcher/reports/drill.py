@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from dispatcher.domain.drill_report import DrillReport, build_report
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.text import columns
 from dispatcher.i18n import N_, NC_, name_of, translator
 from dispatcher.i18n.phrases import phrase
 from dispatcher.i18n.shapes import said
@@ -151,14 +152,15 @@ TARGETS = (
 def history_text(rows: list[HistoryRow], language: str = "en") -> str:
     _, w = translator(language).gettext, _words(language)
     lines = [
-        f"{w['drill']:<17} {w['started']:<20} {w['scenario']:<22} {w['state']:<12} "
-        f"{w['reach']:>6} {w['1st ack']:>10}  {w['result']}"
+        f"{_fit(w['drill'], 17)} {_fit(w['started'], 23)} {_fit(w['scenario'], 22)} "
+        f"{_fit(w['state'], 12)} {_fit(w['reach'], 6, right=True)} "
+        f"{_fit(w['1st ack'], 10, right=True)}  {w['result']}"
     ]
     for row in rows:
         r = row.report
         lines.append(
-            f"{r.sr:<17} {_when(r.started):<20} {r.scenario:<22} {_state(r, language):<12} "
-            f"{_rate(r.reach_rate):>6} {_long(r.first_ack_after, language):>10}  "
+            f"{r.sr:<17} {_when(r.started):<23} {r.scenario:<22} {_fit(_state(r, language), 12)} "
+            f"{_rate(r.reach_rate):>6} {_fit(_long(r.first_ack_after, language), 10, right=True)}  "
             f"{w['pass'] if r.passed else w['FAIL']}"
         )
     change = trend(rows)
@@ -292,6 +294,12 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
         "- " + _("nothing found in the roster or the numbers")
     ]
     return "\n".join(lines) + "\n"
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` terminal columns (a Han character takes two)."""
+    pad = " " * max(0, width - columns(text))
+    return pad + text if right else text + pad
 
 
 def _target(name: str, language: str) -> str:
