@@ -39,7 +39,7 @@ VALUES = frozenset(
 )
 # Fields that are lines of a shape of their own (a duration, a reason, a recurrence, ...).
 NESTED = frozenset(
-    {"span", "wanted", "got", "why", "reason", "when", "who", "products", "sites", "limit"}
+    {"span", "wanted", "got", "why", "reason", "when", "who", "products", "sites", "limit", "what"}
 )  # `why` is also a routing reason: `said` ends with `phrase`, which knows those
 
 SHAPES = (
@@ -174,6 +174,46 @@ SHAPES = (
     N_("no chain applies to {sr}: {why}"),
     N_("{path} has no chain '{chain}'"),
     N_("cannot start a chain for {sr}: it is {state}"),
+    # an import file's problems (dispatcher.store.transfer, import_schema), after FILE:LINE: field:
+    N_("{path}: {total} problems; nothing was imported"),
+    N_("{path}: {total} problems (the first {count} above); nothing was imported"),
+    N_(
+        "{path}: {total} problems; nothing was imported; if an import of this file was "
+        "interrupted, run it again with --resume"
+    ),
+    N_(
+        "{path}: {total} problems (the first {count} above); nothing was imported; if an "
+        "import of this file was interrupted, run it again with --resume"
+    ),
+    N_("longer than {count} bytes"),
+    N_("not UTF-8 text ({reason})"),
+    N_("not JSON ({reason} at column {column})"),
+    N_("{id} is also on line {line}"),
+    N_("{id} is already in the store"),
+    N_("{id} is in the store with other contents"),
+    N_("must be text, not {what}"),
+    N_("must not be empty"),
+    N_("too short"),
+    N_("longer than {count} characters"),
+    N_("not in the expected form"),
+    N_("must be one of {choices}"),
+    N_("must be an ISO 8601 time like 2026-11-24T03:10:00+08:00"),
+    N_("not an ISO 8601 time"),
+    N_("has no UTC offset"),
+    N_("must be true or false, not {what}"),
+    N_("must be a whole number from 0 to {count}"),
+    N_("must be an object, not {what}"),
+    N_("unknown field {name}"),
+    N_("missing"),
+    N_("must be a list, not {what}"),
+    N_("more than {count} items"),
+    N_("must be a request id like SR-20261124-0042"),
+    N_("null"),
+    N_("a boolean"),
+    N_("a number"),
+    N_("text"),
+    N_("a list"),
+    N_("an object"),
     # the roster's proof (dispatcher.domain.verdict, proof, coverage, recurrence)
     N_("HOLE the roster has no 'emergency' chain: an emergency pages nobody"),
     N_("GAP  {unit} {role}: {reason} — {when}"),
@@ -216,7 +256,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         for found in _FIELD.finditer(shape):
             parts.append(re.escape(shape[at : found.start()]))
             name, conversion = found.group(1), found.group(2)
-            parts.append(f"(?P<{name}>'[^']*'|\"[^\"]*\")" if conversion else f"(?P<{name}>.+?)")
+            if conversion:  # a quoted text
+                parts.append(f"(?P<{name}>'[^']*'|\"[^\"]*\")")
+            elif name in VALUES:  # a value's name: words
+                parts.append(f"(?P<{name}>[\\w ,-]+?)")
+            else:
+                parts.append(f"(?P<{name}>.+?)")
             at = found.end()
         parts.append(re.escape(shape[at:]))
         built.append((re.compile("".join(parts), re.S), shape))
@@ -233,6 +278,11 @@ def said(text: str, language: str) -> str:
     """`text` (an English line of a known shape) in `language`; unchanged when unknown."""
     if language == "en" or not text:
         return text
+    located = _LOCATED.fullmatch(text)  # `path:line[:column]: field: message`
+    if located:
+        message = said(located.group("message"), language)
+        if message != located.group("message"):
+            return located.group("where") + message
     for pattern, shape in _patterns():
         found = pattern.fullmatch(text)
         if found is None:
@@ -252,9 +302,4 @@ def said(text: str, language: str) -> str:
             fields[name] = value
         message = _FIELD.sub(lambda m: "{" + m.group(1) + "}", translator(language).gettext(shape))
         return message.format(**fields)
-    located = _LOCATED.fullmatch(text)
-    if located and located.group("message") != text:
-        message = said(located.group("message"), language)
-        if message != located.group("message"):
-            return located.group("where") + message
     return phrase(text, language)

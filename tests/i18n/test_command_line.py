@@ -126,6 +126,17 @@ def test_refusals_of_the_store_and_the_lifecycle_read_in_chinese(run):
         assert_chinese(english, chinese, set())
 
 
+def test_a_wrong_import_file_is_told_line_by_line_in_chinese(run, tmp_path):
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text('not json\n{"id": "SR-20261124-0001", "summary": 5}\n')
+    english, chinese, code = both(run, "sr", "import", wrong)
+    assert code == 2 and "summary: must be text, not a number" in english
+    assert f"{wrong}:2: summary: 必须是文本,不能是数字" in chinese
+    fields = {"line", "received", "category", "summary"}  # the file's field names
+    said_by_json = {"Expecting", "value"}  # Python's JSON reader, quoted as it said it
+    assert_chinese(english, chinese, fields | said_by_json)
+
+
 def test_a_new_request_says_what_it_started_in_chinese(run):
     args = ("sr", "new", "--summary", "core down", "--category", "fault_support",
             "--criterion", "2", "--site", "Shanghai", "--product", "bill-one", "--roster", SAMPLE)  # fmt: skip
