@@ -76,18 +76,6 @@ class Journal:
             ) from None
         return start + len(line)
 
-    def append_if_sound(self, line: bytes) -> list[files.BadLine]:
-        """Append `line` if every complete line already there passes its checksum (cutting a
-        torn tail first); else append nothing and return the damaged lines."""
-        size = self.size()
-        found = files.scan(self.read(0, size), 1, parse=False)
-        if found.bad:
-            return found.bad
-        if found.torn:
-            self.cut_torn_tail(found.used)
-        self.append(line)
-        return []
-
     def cut_torn_tail(self, end_of_last_line: int) -> None:
         """Under the file lock: drop an unterminated last line, which only a writer killed
         mid-append leaves. The caller has read every byte before it as complete lines."""

@@ -182,8 +182,12 @@ class Partition(LoggedTables):
         under the file lock, the snapshot's header and size and every journal line's checksum
         are verified (StoreDamaged if anything is wrong), a torn tail is cut as any writer
         would, and the line is appended and synced; no document is parsed. The caller
-        guarantees that the ids are new (a sequence it owns). A journal due for compaction is
-        loaded and compacted by the ordinary write path instead.
+        guarantees that the ids are new (a sequence it owns), and that is checked cheaply: an
+        id at or below its table's high-water mark in the snapshot, or one the journal
+        already names, sends the append down the ordinary path, which loads the partition and
+        refuses an id that exists (counters restored from an old copy would otherwise
+        overwrite a request). A journal due for compaction is loaded and compacted by the
+        ordinary write path instead.
         """
         if not any(docs.values()):
             return
@@ -194,7 +198,7 @@ class Partition(LoggedTables):
                     {"t": {name: {"set": table} for name, table in docs.items() if table}}
                 )
                 with self._lock.held():
-                    if self._append_unloaded_locked(payload):
+                    if self._append_unloaded_locked(payload, docs):
                         return
             with self.writing():  # loads the partition if need be, and compacts when due
                 for name, table in docs.items():
@@ -207,7 +211,7 @@ class Partition(LoggedTables):
                             )
                         self.put(name, int(doc_id), doc)
 
-    def _append_unloaded_locked(self, payload: bytes) -> bool:
+    def _append_unloaded_locked(self, payload: bytes, docs: dict[str, dict[int, dict]]) -> bool:
         quick = snapshots.quick_check(self.directory, self.label)
         if quick.damage:
             self.damage = quick.damage
@@ -218,13 +222,20 @@ class Partition(LoggedTables):
                 journal.close()
             journal = self._journal = Journal(self.directory, quick.generation)
         self._snapshot_size = quick.snapshot_size
-        if self._policy.due(journal.size(), quick.snapshot_size):
+        size = journal.size()
+        if self._policy.due(size, quick.snapshot_size):
             return False
-        bad = journal.append_if_sound(files.encode_line(payload))
-        if bad:
+        written = journal.read(0, size)
+        found = files.scan(written, 1, parse=False)
+        if found.bad:
             name = f"{self.label}/{journal.path.name}"
-            self.damage = [Damage(name, line.lineno, line.reason) for line in bad]
+            self.damage = [Damage(name, line.lineno, line.reason) for line in found.bad]
             raise StoreDamaged(self.damage)
+        if not _surely_new(docs, files.read_high(self.directory / files.SNAPSHOT), written):
+            return False
+        if found.torn:
+            journal.cut_torn_tail(found.used)
+        journal.append(files.encode_line(payload))
         return True
 
     def _commit(self) -> None:
@@ -298,3 +309,18 @@ class Partition(LoggedTables):
             if self._journal is not None:
                 self._journal.close()
             self._lock.close()
+
+
+def _surely_new(
+    docs: dict[str, dict[int, dict]], high: dict[str, int] | None, journal: bytes
+) -> bool:
+    """Whether every id in `docs` is above its table's high-water mark in the snapshot and
+    appears nowhere in the journal (as a key `"<id>":`), so that it cannot exist. False is
+    only "not sure": the caller then loads the partition and looks."""
+    if high is None:
+        return False
+    return all(
+        int(doc_id) > high.get(name, 0) and b'"%d":' % int(doc_id) not in journal
+        for name, table in docs.items()
+        for doc_id in table
+    )
