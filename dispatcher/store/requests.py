@@ -95,6 +95,15 @@ class RequestRepository:
             raise NotFound(f"no request {sr_id}")
         return ServiceRequest.from_dict(found[1])
 
+    def status(self, sr_id: str) -> Status:
+        """An SR's status alone, without reading the whole request: the engine asks it of
+        every running chain on each pass. NotFound as `get`."""
+        self.sweep()
+        found = self._find(sr_id)
+        if found is None:
+            raise NotFound(f"no request {sr_id}")
+        return Status(found[1]["status"])
+
     def timeline(self, sr_id: str) -> list[Event]:
         self.sweep()
         found = self._find(sr_id)
