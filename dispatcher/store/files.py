@@ -207,6 +207,21 @@ def read_high(path: Path) -> dict[str, int] | None:
         return None
 
 
+def surely_new(
+    docs: dict[str, dict[int, dict]], high: dict[str, int] | None, journal: bytes
+) -> bool:
+    """Whether every id in `docs` is above its table's high-water mark in the snapshot and
+    appears nowhere in the journal (as a key `"<id>":`), so that it cannot exist. False is
+    only "not sure": the caller then loads the partition and looks."""
+    if high is None:
+        return False
+    return all(
+        int(doc_id) > high.get(name, 0) and b'"%d":' % int(doc_id) not in journal
+        for name, table in docs.items()
+        for doc_id in table
+    )
+
+
 # The journals hold customers' names and numbers: only their owner may read them, whatever
 # the umask (a umask only takes bits away, so these are the modes files and folders get).
 FILE_MODE = 0o600

@@ -9,7 +9,7 @@ write (see `damage.py`), both under the partition's file lock.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -75,6 +75,22 @@ class Journal:
                 f"cannot save to {self.path}: {reason(exc)}; the change was not saved"
             ) from None
         return start + len(line)
+
+    def append_if_sound(
+        self, line: bytes, fresh: Callable[[bytes], bool]
+    ) -> list[files.BadLine] | None:
+        """Append `line` if every complete line already there passes its checksum (cutting a
+        torn tail first) and `fresh(what is there)` holds. Appends nothing and returns the
+        damaged lines if any, or None if not `fresh`; [] once appended."""
+        found = files.scan(written := self.read(0, self.size()), 1, parse=False)
+        if found.bad:
+            return found.bad
+        if not fresh(written):
+            return None
+        if found.torn:
+            self.cut_torn_tail(found.used)
+        self.append(line)
+        return []
 
     def cut_torn_tail(self, end_of_last_line: int) -> None:
         """Under the file lock: drop an unterminated last line, which only a writer killed

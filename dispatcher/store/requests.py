@@ -302,7 +302,7 @@ class RequestRepository:
         archive months written."""
         from dispatcher.store.bulk import save_batch
 
-        return save_batch(self, requests)
+        return save_batch(self, [(sr, [e.to_dict() for e in events]) for sr, events in requests])
 
     def release_archives(self, keep: set[str] = frozenset()) -> None:
         """Free the memory of archive months opened by a bulk job, but those in `keep`."""
