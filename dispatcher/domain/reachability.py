@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dispatcher.domain.roster import PHONE_KINDS, ContactKind, Person, Role
+from dispatcher.domain.roster import PHONE_KINDS, Person, Role
 
 # Those the process requires reachable 24 hours: interface persons and case handlers.
 AUDITED_ROLES = frozenset({Role.CASE_HANDLER, Role.OVERALL_INTERFACE, Role.PRODUCT_LINE_INTERFACE})
@@ -29,7 +29,7 @@ class ContactStanding:
 
     person: str
     name: str
-    kind: ContactKind
+    kind: str
     address: str
     last_confirmed: datetime | None
     via: str  # the channel of that acknowledgement
@@ -38,7 +38,7 @@ class ContactStanding:
         return {
             "person": self.person,
             "name": self.name,
-            "kind": self.kind.value,
+            "kind": self.kind,
             "address": self.address,
             "last_confirmed": self.last_confirmed,
             "via": self.via,

@@ -75,6 +75,32 @@ def describe_limit(limit: Limit) -> str:
 
 
 @dataclass(frozen=True)
+class KindInfo:
+    """A contact kind a roster may use here, as `dispatcher plugins` shows it."""
+
+    name: str
+    plugin: str  # "" for a built-in kind
+    description: str = ""
+    example: str = ""
+
+    def describe(self) -> str:
+        owner = f"plugin {self.plugin}" if self.plugin else "built in"
+        text = f"{self.description}, " if self.description else ""
+        example = f"e.g. {escape_line(self.example)}" if self.example else ""
+        return f"{self.name} ({owner}): {escape_line(text)}{example}".rstrip(": ")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+BUILT_IN_KIND_INFOS = (
+    KindInfo("email", "", "a mail address", "li.wei@example.org"),
+    KindInfo("mobile", "", "a mobile number for texts and calls (E.164)", "+8613800138000"),
+    KindInfo("voice", "", "a number for calls only, with an extension", "+862155550100;ext=42"),
+)
+
+
+@dataclass(frozen=True)
 class ChannelInfo:
     name: str
     plugin: str

@@ -2,6 +2,9 @@
 
 Phone numbers are normalised to E.164 with `phonenumbers`; a `mobile` must be a number that
 can receive SMS (MOBILE, or FIXED_LINE_OR_MOBILE where a country does not tell them apart).
+A contact method of a kind a plugin declares (`dispatcher.domain.contact_kinds`) has an
+`address`, checked and normalised by that kind's validator; a kind no installed plugin
+declares is a problem of the roster.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import PhoneNumberType
 
+from dispatcher.domain.contact_kinds import KIND_NAME, ContactKinds, ContactKindSpec
 from dispatcher.domain.emergency import BASE_BY_ID, Criterion
 from dispatcher.domain.requests import Severity
 from dispatcher.domain.roster import (
+    BUILT_IN_KINDS,
     EXTENSION,
+    PHONE_KINDS,
     ContactKind,
     ContactMethod,
     Person,
@@ -65,6 +71,7 @@ class Organisation:
     product_ids: Ids = field(default_factory=lambda: Ids("product"))
     person_ids: Ids = field(default_factory=lambda: Ids("person"))
     roles_unknown: set[str] = field(default_factory=set)  # people whose roles had a problem
+    kinds: ContactKinds = field(default_factory=ContactKinds)  # the contact kinds installed
 
     def check_unit(self, node: Node, placeholders: frozenset[str] = frozenset()) -> str | None:
         """A reference to a unit or product line (or an allowed placeholder)."""
@@ -236,7 +243,7 @@ def read_people(node: Node, org: Organisation) -> dict[str, Node]:
         roles = _read_list(fields.get("roles"), lambda n: n.choice(Role))
         if person_id and len(item.problems.lines) > problems_before:
             org.roles_unknown.add(person_id)
-        contacts = _read_list(fields.get("contacts"), read_contact)
+        contacts = _read_list(fields.get("contacts"), lambda n: read_contact(n, org.kinds))
         timezone = read_zone(fields["timezone"]) if "timezone" in fields else "UTC"
         language = read_language(fields["language"]) if "language" in fields else ""
         if person_id and name and unit and timezone:
@@ -273,29 +280,76 @@ def _read_list(node: Node | None, read) -> tuple:
     return tuple(value for value in (read(item) for item in node.items() or []) if value)
 
 
-def read_contact(node: Node) -> ContactMethod | None:
+def read_contact(node: Node, kinds: ContactKinds | None = None) -> ContactMethod | None:
+    """One contact method: a built-in kind read as below, or a kind `kinds` declares."""
     fields = node.mapping(("kind",), ("number", "address", "label", "ext"))
     if fields is None or "kind" not in fields:
         return None
-    kind = fields["kind"].choice(ContactKind)
+    kind = _read_kind(fields["kind"], kinds or ContactKinds())
     label = (fields["label"].text() or "") if "label" in fields else ""
     if kind is None:
         return None
-    wanted, unwanted = ("address", "number") if kind is ContactKind.EMAIL else ("number", "address")
+    name = kind.name if isinstance(kind, ContactKindSpec) else kind.value
+    wanted, unwanted = ("number", "address") if kind in PHONE_KINDS else ("address", "number")
     if unwanted in fields:
-        fields[unwanted].error(f"a {kind.value} contact has a {wanted}, not a {unwanted}")
+        fields[unwanted].error(f"a {name} contact has a {wanted}, not a {unwanted}")
+    if "ext" in fields and name not in PHONE_KINDS:
+        fields["ext"].error(f"a{'n' if name[0] in 'aeiou' else ''} {name} contact has no extension")
+        return None
     if wanted not in fields:
         node.problems.add(node.line, node.column, f"{node.path}.{wanted}", "missing (required)")
         return None
     value_node = fields[wanted]
+    if isinstance(kind, ContactKindSpec):
+        address = _read_declared(value_node, kind)
+        return ContactMethod(kind.name, address, label) if address else None
     if kind is ContactKind.EMAIL:
-        if "ext" in fields:
-            fields["ext"].error("an email contact has no extension")
-            return None
         address = _read_email(value_node)
     else:
         address = _read_number(value_node, kind, fields.get("ext"))
     return ContactMethod(kind, address, label) if address else None
+
+
+def _read_kind(node: Node, kinds: ContactKinds) -> ContactKind | ContactKindSpec | None:
+    """A built-in kind, or the declaration of a kind an installed plugin provides."""
+    name = node.value
+    if isinstance(name, str) and name in BUILT_IN_KINDS:
+        return ContactKind(name)
+    if not isinstance(name, str) or not KIND_NAME.fullmatch(name):
+        node.error(f"{describe(name)} is not a contact kind (mobile, voice, email or a plugin's)")
+        return None
+    spec = kinds.spec(name)
+    if spec is None:
+        node.error(f"kind {name}: no installed plugin provides it")
+    return spec
+
+
+def _read_declared(node: Node, kind: ContactKindSpec) -> str | None:
+    """An address of a plugin's kind, as its validator normalises it."""
+    address = node.text()
+    if address is None:
+        return None
+    try:
+        normalised = kind.validate(address)
+    except ValueError as error:
+        node.error(f"kind {kind.name}: {_short(error)}")
+        return None
+    except Exception as error:  # a plugin's bug: one line naming it, never a traceback
+        node.error(
+            f"kind {kind.name}: the validator of plugin {kind.plugin or '?'} failed ({_short(error)})"
+        )
+        return None
+    if not isinstance(normalised, str) or not normalised.strip():
+        node.error(
+            f"kind {kind.name}: the validator of plugin {kind.plugin or '?'} returned no address"
+        )
+        return None
+    return normalised
+
+
+def _short(error: Exception, limit: int = 200) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _read_email(node: Node) -> str | None:
