@@ -474,7 +474,7 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
 
     now = datetime.now(UTC)
     rows = [r for r in contact_standings(store, roster) if r.person in people]
-    stale = unconfirmed(rows, days, now)
+    stale = unconfirmed(rows, days, now, roster.answering_kinds)
     if as_json:
         echo_json({"days": days, "contacts": rows, "unconfirmed": stale})
     else:

@@ -38,13 +38,17 @@ class ContactKindSpec:
     says in one line why the text is not an address of this kind; the roster reports it with
     file, line and field. It must be pure and quick: no network, no files. `example` is an
     address `validate` accepts, checked when the plugin loads and shown by
-    `dispatcher plugins`; `description` says what an address is ("a ntfy topic the person
-    subscribes to"). `plugin` is filled in by the plugin manager."""
+    `dispatcher plugins`; `description` says what an address is ("an ntfy topic the person
+    subscribes to"). `acknowledges` says a person can answer a page through it (their reply
+    comes back from the address, as an SMS does): the reachability audit then expects each
+    such contact method to be confirmed, as it expects a phone. `plugin` is filled in by the
+    plugin manager."""
 
     name: str
     validate: AddressValidator
     example: str
     description: str = ""
+    acknowledges: bool = False
     plugin: str = ""
 
 

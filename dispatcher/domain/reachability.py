@@ -67,12 +67,19 @@ def standings(
     return rows
 
 
-def unconfirmed(rows: Iterable[ContactStanding], days: int, now: datetime) -> list[ContactStanding]:
-    """The phone numbers with no acknowledgement in the last `days` days (or never). A mail
-    cannot be answered with a code, and a night call-out reaches people by phone."""
+def unconfirmed(
+    rows: Iterable[ContactStanding],
+    days: int,
+    now: datetime,
+    answering: frozenset[str] = PHONE_KINDS,
+) -> list[ContactStanding]:
+    """The contact methods a person can acknowledge through (`answering`: phones, and the
+    plugins' kinds that say so, `Roster.answering_kinds`) with no acknowledgement in the last
+    `days` days (or never). A mail cannot be answered with a code, and a night call-out
+    reaches people by phone."""
     since = now - timedelta(days=days)
     return [
         r
         for r in rows
-        if r.kind in PHONE_KINDS and (r.last_confirmed is None or r.last_confirmed < since)
+        if r.kind in answering and (r.last_confirmed is None or r.last_confirmed < since)
     ]

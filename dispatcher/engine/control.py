@@ -49,7 +49,7 @@ DEFAULT_REACHES: dict[str, frozenset[str]] = {
 def default_reaches(roster: Roster | None) -> dict[str, frozenset[str]]:
     """`DEFAULT_REACHES`, the desk's relay reaching every kind `roster` uses (a plugin's kind
     included), as an engine's desk channel reaches every installed kind."""
-    used = frozenset(c.kind for p in roster.people.values() for c in p.contacts) if roster else ()
+    used = {c.kind for p in roster.people.values() for c in p.contacts} if roster else set()
     return {**DEFAULT_REACHES, MANUAL_CHANNEL: DEFAULT_REACHES[MANUAL_CHANNEL] | used}
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dispatcher.domain.contact_kinds import ContactKinds
 from dispatcher.domain.oncall import DEFAULT_REQUIRED, Roster
+from dispatcher.domain.roster import PHONE_KINDS
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.errors import Problems, RosterError
 from dispatcher.roster.nodes import Node
@@ -75,7 +76,14 @@ def parse_roster(
         chains=chains,
         criteria=org.criteria,
         source=filename,
+        answering_kinds=_answering_kinds(org),
     )
+
+
+def _answering_kinds(org: Organisation) -> frozenset[str]:
+    """Phones, and the plugins' kinds the roster uses that a person can acknowledge through."""
+    used = {c.kind for person in org.people.values() for c in person.contacts}
+    return PHONE_KINDS | {k for k in used if (spec := org.kinds.spec(k)) and spec.acknowledges}
 
 
 def _parse_yaml(data: bytes, problems: Problems):

@@ -292,9 +292,9 @@ def read_contact(node: Node, kinds: ContactKinds | None = None) -> ContactMethod
     name = kind.name if isinstance(kind, ContactKindSpec) else kind.value
     wanted, unwanted = ("number", "address") if kind in PHONE_KINDS else ("address", "number")
     if unwanted in fields:
-        fields[unwanted].error(f"a {name} contact has a {wanted}, not a {unwanted}")
+        fields[unwanted].error(f"{_a(name)} contact has {_a(wanted)}, not {_a(unwanted)}")
     if "ext" in fields and name not in PHONE_KINDS:
-        fields["ext"].error(f"a{'n' if name[0] in 'aeiou' else ''} {name} contact has no extension")
+        fields["ext"].error(f"{_a(name)} contact has no extension")
         return None
     if wanted not in fields:
         node.problems.add(node.line, node.column, f"{node.path}.{wanted}", "missing (required)")
@@ -345,6 +345,11 @@ def _read_declared(node: Node, kind: ContactKindSpec) -> str | None:
         )
         return None
     return normalised
+
+
+def _a(word: str) -> str:
+    """`word` with its indefinite article, as a kind's name is read: "an email", "a mobile"."""
+    return f"an {word}" if word[:1] in tuple("aeiou") else f"a {word}"
 
 
 def _short(error: Exception, limit: int = 200) -> str:

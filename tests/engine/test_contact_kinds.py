@@ -55,7 +55,10 @@ def ntfy_topic(address: str) -> str:
     return topic
 
 
-NTFY = ContactKindSpec("ntfy", ntfy_topic, example="csc-li-wei", description="an ntfy topic")
+# A person answers on their topic, so the audit expects each topic confirmed.
+NTFY = ContactKindSpec(
+    "ntfy", ntfy_topic, example="csc-li-wei", description="an ntfy topic", acknowledges=True
+)
 
 
 class NtfyChannel(ChannelBase):
@@ -252,7 +255,7 @@ async def test_an_emergency_pages_the_ntfy_topic_and_a_reply_there_acknowledges(
     }
     assert (rows["ntfy"].address, rows["ntfy"].via) == ("csc-chen", "ntfy")
     assert rows["ntfy"].last_confirmed is not None and rows["mobile"].last_confirmed is None
-    stale = unconfirmed(rows.values(), 30, engine.clock.now())
+    stale = unconfirmed(rows.values(), 30, engine.clock.now(), engine.roster.answering_kinds)
     assert [(r.kind, r.address) for r in stale] == [("mobile", CHEN_MOBILE)]
 
     # The audit report on the command line says the same, reading the roster with the kind.
@@ -270,9 +273,14 @@ async def test_an_emergency_pages_the_ntfy_topic_and_a_reply_there_acknowledges(
     )
     (ntfy_line,) = [line for line in result.output.splitlines() if "csc-chen" in line]
     assert "csc-chen" in ntfy_line and "confirmed" in ntfy_line and "by ntfy" in ntfy_line
-    assert "never confirmed" in next(
-        line for line in result.output.splitlines() if CHEN_MOBILE in line
+    lines = result.output.splitlines()
+    assert next(line for line in lines if CHEN_MOBILE in line).endswith(
+        "never confirmed  UNCONFIRMED"
     )
+    # He Lin's topic was never answered: it counts, as a phone would.
+    assert next(line for line in lines if "csc-he" in line).endswith("UNCONFIRMED")
+    assert lines[-1] == "2 of 3 contact method(s) not confirmed within 30 days"
+    assert result.exit_code == 1
 
 
 async def test_a_drill_report_shows_the_topic_that_reached_the_person(engine, http_peer):
