@@ -78,6 +78,17 @@ def installed_kinds():
     return ContactKinds(find=lambda: PluginManager().load().contact_kinds().declared)
 
 
+def installed_reaches(store: Store, roster) -> dict[str, frozenset[str]]:
+    """What each channel reaches, for a command that picks a page's channel itself (an audit,
+    a retry by another channel): the built-in channels, and every channel enabled here (a
+    plugin's, reaching its own kinds)."""
+    from dispatcher.engine.control import default_reaches
+    from dispatcher.plugins import PluginManager
+
+    enabled = PluginManager(store=store).load().channels
+    return {**default_reaches(roster), **{name: c.reaches for name, c in enabled.items()}}
+
+
 def load_roster_for_command(path: Path):
     """The roster at `path`, its contact methods of any installed kind; a broken one lists
     every problem, then says how many (exit 2)."""

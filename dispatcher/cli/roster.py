@@ -12,6 +12,7 @@ from dispatcher.cli.common import (
     actor_option,
     data_option,
     echo_json,
+    installed_reaches,
     json_option,
     load_roster_for_command,
     open_store,
@@ -410,9 +411,9 @@ def audit(
     from dispatcher.engine.control import CalloutControl
     from dispatcher.store.reachability import audit_answers
 
-    audit_id = CalloutControl(store, roster).enqueue_audit(
-        people, datetime.now(UTC), resolve_actor(actor)
-    )
+    audit_id = CalloutControl(
+        store, roster, reaches=installed_reaches(store, roster)
+    ).enqueue_audit(people, datetime.now(UTC), resolve_actor(actor))
     if wait:
         _await_audit(store, roster, audit_id, timeout)
     answers = audit_answers(store, audit_id)

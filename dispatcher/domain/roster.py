@@ -53,6 +53,11 @@ class ContactMethod:
     address: str
     label: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind in BUILT_IN_KINDS and not isinstance(self.kind, ContactKind):
+            # "mobile" read back from a record is the member, as plugins compare it
+            object.__setattr__(self, "kind", ContactKind(self.kind))
+
     @property
     def reaches_by_phone(self) -> bool:
         return self.kind in PHONE_KINDS

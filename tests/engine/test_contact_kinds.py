@@ -249,6 +249,9 @@ async def test_an_emergency_pages_the_ntfy_topic_and_a_reply_there_acknowledges(
         "ntfy",
     )
 
+    shown = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(tmp_path / "data")])
+    assert "chen.case ntfy csc-chen: " in shown.output and CHEN_MOBILE not in shown.output
+
     # The acknowledgement confirms the topic, not the phone.
     rows = {
         r.kind: r for r in contact_standings(engine.store, engine.roster) if r.person == "chen.case"
@@ -357,3 +360,30 @@ def test_roster_check_accepts_the_kind_once_installed_and_refuses_a_bad_topic(
         f"{roster_file}:25:31: people[1].contacts[0].address: kind ntfy: "
         '"he lin\'s phone" is not an ntfy topic (1 to 64 letters, digits, - or _)'
     ) in refused.output
+
+
+async def test_the_audit_asks_through_the_topic_and_an_answer_there_confirms_it(
+    engine, http_peer, tmp_path, roster_file
+):
+    data = ["--roster", str(roster_file), "--data", str(tmp_path / "data")]
+    env = {"NTFY_URL": http_peer.url}
+    asked = CliRunner().invoke(cli, ["roster", "audit", "--people", "he.pl", *data], env=env)
+    assert asked.exit_code == 0, asked.output
+    audit_id = asked.output.split()[0]
+    engine.store.refresh()
+    (message,) = CalloutControl(engine.store, engine.roster).outbox.for_sr(audit_id)
+    assert (message.channel, message.contact_kind, message.address) == ("ntfy", "ntfy", "csc-he")
+
+    # The command queued it at the wall clock's time: the engine's clock catches up with it.
+    await later(engine, minutes=max(0, (message.due - engine.clock.now()).total_seconds() / 60))
+    (question,) = posts_to(http_peer, "csc-he")
+    assert audit_id in question
+    http_peer.serve(
+        "/csc-he/json",
+        json.dumps({"id": "he-1", "event": "message", "message": message.ack_code}),
+    )
+    await later(engine)
+
+    report = CliRunner().invoke(cli, ["roster", "audit", "--report", "--people", "he.pl", *data])
+    (line,) = [line for line in report.output.splitlines() if "csc-he" in line]
+    assert "by ntfy" in line and "UNCONFIRMED" not in line and report.exit_code == 0
