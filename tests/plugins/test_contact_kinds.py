@@ -118,3 +118,22 @@ def test_a_validator_that_fails_is_one_line_naming_its_plugin():
         "c.yaml:8:32: people[0].contacts[0].address: kind wecom: the validator of plugin"
         " wecom_kinds failed ('config')"
     ]
+
+
+def test_the_plugins_are_asked_only_for_a_kind_that_is_not_built_in():
+    asked = []
+
+    def find():
+        asked.append(1)
+        return [WECOM]
+
+    built_in = (
+        ROSTER.split("      - {kind: wecom")[0] + "      - {kind: email, address: li@example.org}\n"
+    )
+    parse_roster(built_in.encode(), "contacts.yaml", ContactKinds(find=find))
+    assert asked == []
+
+    kinds = ContactKinds(find=find)
+    parse_roster(ROSTER.split("      - {kind: wecom, number")[0].encode(), "contacts.yaml", kinds)
+    assert asked == [1] and kinds.installed("wecom") and not kinds.installed("ntfy")
+    assert asked == [1]  # asked once
