@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -41,12 +41,8 @@ from dispatcher.plugins.info import (
     describe_event,
     describe_limit,
 )
-from dispatcher.plugins.validation import (
-    channel_problem,
-    declarations_problem,
-    hook_problem,
-    kind_problem,
-)
+from dispatcher.plugins.registration import ChannelRegistration, KindRegistration
+from dispatcher.plugins.validation import hook_problem
 
 BLOCK_ENV = "DISPATCHER_BLOCK_PLUGINS"  # comma-separated plugin names not to load
 ALLOW_ENV = "DISPATCHER_ALLOW_PLUGINS"  # if set: the only entry-point plugins to load
@@ -58,51 +54,6 @@ log = logging.getLogger(__name__)
 
 class _Broken(Exception):
     """A plugin failed a check; the message is the one-line reason shown for it."""
-
-
-@dataclass
-class _Registration:
-    """The `register` object handed to one plugin's `dispatcher_channels`: it holds what the
-    plugin registers until the hook returned and every channel passed its checks."""
-
-    plugin: str
-    kinds: frozenset[str] = BUILT_IN_KINDS  # the contact kinds installed: what may be reached
-    channels: list[Channel] = field(default_factory=list)
-    disabled_channels: list[tuple[str, str, Any]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def __call__(self, channel: Channel) -> None:
-        problem = channel_problem(channel, self.kinds)
-        if problem:
-            self.problems.append(problem)
-        else:
-            self.channels.append(channel)
-
-    def disabled(self, name: str | type, reason: str) -> None:
-        declared_by = None if isinstance(name, str) else name
-        label = name if isinstance(name, str) else getattr(name, "name", "")
-        problem = declared_by and declarations_problem(f"channel {label!r}", declared_by)
-        if problem:
-            self.problems.append(problem)
-        elif not isinstance(label, str) or not label:
-            self.problems.append(f"register.disabled() needs a channel name, not {name!r}")
-        else:
-            self.disabled_channels.append((label, str(reason), declared_by))
-
-
-@dataclass
-class _KindRegistration:
-    """The `register` object handed to one plugin's `dispatcher_contact_kinds`."""
-
-    kinds: list[ContactKindSpec] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def __call__(self, kind: ContactKindSpec) -> None:
-        problem = kind_problem(kind)
-        if problem:
-            self.problems.append(problem)
-        else:
-            self.kinds.append(kind)
 
 
 REDACT_MIN = 4  # characters
@@ -245,7 +196,7 @@ class PluginManager:
     def _collect_kinds(self, plugin_name: str) -> None:
         if "dispatcher_contact_kinds" not in self._plugins[plugin_name].hooks:
             return
-        registration = _KindRegistration()
+        registration = KindRegistration()
         try:
             returned = self._only("dispatcher_contact_kinds", plugin_name)(register=registration)
         except Exception as error:
@@ -276,7 +227,7 @@ class PluginManager:
         info = self._plugins[plugin_name]
         if "dispatcher_channels" not in info.hooks:
             return
-        registration = _Registration(plugin_name, self.kind_names)
+        registration = ChannelRegistration(plugin_name, self.kind_names)
         try:
             returned = self._only("dispatcher_channels", plugin_name)(
                 register=registration, settings=self.settings
