@@ -85,9 +85,9 @@ class KindInfo:
 
     def describe(self) -> str:
         owner = f"plugin {self.plugin}" if self.plugin else "built in"
-        text = f"{self.description}, " if self.description else ""
-        example = f"e.g. {escape_line(self.example)}" if self.example else ""
-        return f"{self.name} ({owner}): {escape_line(text)}{example}".rstrip(": ")
+        said = [escape_line(self.description)] if self.description else []
+        said += [f"e.g. {escape_line(self.example)}"] if self.example else []
+        return f"{self.name} ({owner})" + (f": {', '.join(said)}" if said else "")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -96,7 +96,7 @@ class KindInfo:
 BUILT_IN_KIND_INFOS = (
     KindInfo("email", "", "a mail address", "li.wei@example.org"),
     KindInfo("mobile", "", "a mobile number for texts and calls (E.164)", "+8613800138000"),
-    KindInfo("voice", "", "a number for calls only, with an extension", "+862155550100;ext=42"),
+    KindInfo("voice", "", "a number for calls only, an extension allowed", "+862155550100;ext=42"),
 )
 
 
