@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from dispatcher.domain.outbox import Limit
+from dispatcher.domain.roster import ContactKind
 from dispatcher.domain.text import escape_line
 from dispatcher.plugins.contract import CalloutEvent, CalloutEventKind, Setting, Settings
 
@@ -94,9 +95,16 @@ class KindInfo:
 
 
 BUILT_IN_KIND_INFOS = (
-    KindInfo("email", "", "a mail address", "li.wei@example.org"),
-    KindInfo("mobile", "", "a mobile number for texts and calls (E.164)", "+8613800138000"),
-    KindInfo("voice", "", "a number for calls only, an extension allowed", "+862155550100;ext=42"),
+    KindInfo(ContactKind.EMAIL, "", "a mail address", "li.wei@example.org"),
+    KindInfo(
+        ContactKind.MOBILE, "", "a mobile number for texts and calls (E.164)", "+8613800138000"
+    ),
+    KindInfo(
+        ContactKind.VOICE,
+        "",
+        "a number for calls only, an extension allowed",
+        "+862155550100;ext=42",
+    ),
 )
 
 
