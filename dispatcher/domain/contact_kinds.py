@@ -79,16 +79,8 @@ class ContactKinds:
             self._look_further()
         return self._specs.get(name)
 
-    def installed(self, name: str) -> bool:
-        return name in BUILT_IN_KINDS or self.spec(name) is not None
-
     @property
     def declared(self) -> tuple[ContactKindSpec, ...]:
         """Every declared kind (looking further first), by name."""
         self._look_further()
         return tuple(self._specs[name] for name in sorted(self._specs))
-
-    @property
-    def names(self) -> frozenset[str]:
-        """Every installed kind's name, the built-in ones included."""
-        return frozenset(BUILT_IN_KINDS) | {spec.name for spec in self.declared}

@@ -135,5 +135,5 @@ def test_the_plugins_are_asked_only_for_a_kind_that_is_not_built_in():
 
     kinds = ContactKinds(find=find)
     parse_roster(ROSTER.split("      - {kind: wecom, number")[0].encode(), "contacts.yaml", kinds)
-    assert asked == [1] and kinds.installed("wecom") and not kinds.installed("ntfy")
+    assert asked == [1] and kinds.spec("wecom") == WECOM and kinds.spec("ntfy") is None
     assert asked == [1]  # asked once
