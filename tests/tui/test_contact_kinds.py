@@ -19,9 +19,15 @@ NTFY = ContactKindSpec("ntfy", str.lower, example="csc-li-na", acknowledges=True
 LI_NA_MOBILE = "+12125550100"
 
 
-def unconfirmed_rows(app) -> list[list[str]]:
-    table = app.screen.query_one("#unconfirmed", DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+async def unconfirmed_contacts(desk: DeskContext, settle) -> list[str]:
+    """The contact column of the on-call screen's list of methods nobody confirmed lately."""
+    app = DeskApp(desk, "en")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        table = app.screen.query_one("#unconfirmed", DataTable)
+        return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 
 async def test_on_call_shows_the_topic_and_an_answer_there_confirms_only_it(store, settle):
@@ -35,20 +41,10 @@ async def test_on_call_shows_the_topic_and_an_answer_there_confirms_only_it(stor
     roster = parse_roster(text.encode(), "contacts.yaml", ContactKinds([NTFY]))
     desk = DeskContext(store, roster, "night-desk", clock=ManualClock(NOW), zone=SHANGHAI)
 
-    app = DeskApp(desk, "en")
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("o")
-        await settle(pilot)
-        contacts = [row[1] for row in unconfirmed_rows(app)]
-        assert "ntfy csc-li-na" in contacts and f"mobile {LI_NA_MOBILE}" in contacts
+    contacts = await unconfirmed_contacts(desk, settle)
+    assert "ntfy csc-li-na" in contacts and f"mobile {LI_NA_MOBILE}" in contacts
 
     with store.atomic(store.live):  # Li Na answered a page on her topic
         confirm(store, Confirmation("sh-li-na", "ntfy", "csc-li-na", "ntfy", NOW, "page"))
-    app = DeskApp(desk, "en")
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("o")
-        await settle(pilot)
-        contacts = [row[1] for row in unconfirmed_rows(app)]
-        assert "ntfy csc-li-na" not in contacts and f"mobile {LI_NA_MOBILE}" in contacts
+    contacts = await unconfirmed_contacts(desk, settle)
+    assert "ntfy csc-li-na" not in contacts and f"mobile {LI_NA_MOBILE}" in contacts
