@@ -51,7 +51,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     sr=sr.id,
                     person=person.id,
                     channel=route.channel,
-                    contact_kind=route.contact.kind.value,
+                    contact_kind=route.contact.kind,
                     address=route.contact.address,
                     ack_code=code,
                     purpose=purpose,
@@ -143,7 +143,7 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
                         failed.fresh(
                             at,
                             channel=route.channel,
-                            contact_kind=route.contact.kind.value,
+                            contact_kind=route.contact.kind,
                             address=route.contact.address,
                             detail=f"instead of {failed.channel} {failed.address}, "
                             "which failed permanently",
