@@ -297,7 +297,7 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
                                 "id": p.id,
                                 "name": p.display_name,
                                 "contacts": [
-                                    {"kind": m.kind.value, "address": m.address} for m in p.contacts
+                                    {"kind": m.kind, "address": m.address} for m in p.contacts
                                 ],
                                 "working_phone": p.id not in c.no_phone,
                             }

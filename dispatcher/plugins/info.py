@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from dispatcher.domain.outbox import Limit
+from dispatcher.domain.roster import ContactKind
 from dispatcher.domain.text import escape_line
-from dispatcher.i18n import translator
+from dispatcher.i18n import N_, translator
 from dispatcher.plugins.contract import CalloutEvent, CalloutEventKind, Setting, Settings
 
 
@@ -78,6 +79,44 @@ def describe_event(event: CalloutEvent) -> str:
 def describe_limit(limit: Limit) -> str:
     """A Limit as `dispatcher plugins` shows it: "20 per 60 s"."""
     return f"{limit.count} per {limit.per.total_seconds():g} s"
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """A contact kind a roster may use here, as `dispatcher plugins` shows it."""
+
+    name: str
+    plugin: str  # "" for a built-in kind
+    description: str = ""
+    example: str = ""
+
+    def describe(self, language: str = "en") -> str:
+        """ "push (plugin template): a topic, e.g. …" in `language`; a plugin's own description
+        as the plugin gives it, a built-in kind's from the catalogue."""
+        _ = translator(language).gettext
+        owner = _("plugin {plugin}").format(plugin=self.plugin) if self.plugin else _("built in")
+        description = self.description if self.plugin else _(self.description)
+        said = [escape_line(description)] if description else []
+        if self.example:
+            said.append(_("e.g. {example}").format(example=escape_line(self.example)))
+        return f"{self.name} ({owner})" + (f": {', '.join(said)}" if said else "")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+BUILT_IN_KIND_INFOS = (
+    KindInfo(ContactKind.EMAIL, "", N_("a mail address"), "li.wei@example.org"),
+    KindInfo(
+        ContactKind.MOBILE, "", N_("a mobile number for texts and calls (E.164)"), "+8613800138000"
+    ),
+    KindInfo(
+        ContactKind.VOICE,
+        "",
+        N_("a number for calls only, an extension allowed"),
+        "+862155550100;ext=42",
+    ),
+)
 
 
 @dataclass(frozen=True)
