@@ -123,6 +123,20 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
         ),
         (r"acknowledge by the desk", N_("acknowledge by the desk"), ()),
         (
+            r"(?P<sender>\S+) sent the code paged to it while its replies are ignored \(until "
+            r"(?P<until>[^)]+)\): nothing acknowledged",
+            N_(
+                "{sender} sent the code paged to it while its replies are ignored (until "
+                "{until}): nothing acknowledged"
+            ),
+            (),
+        ),
+        (
+            r"phone them and acknowledge by the desk",
+            N_("phone them and acknowledge by the desk"),
+            (),
+        ),
+        (
             r"(?P<sender>\S+) replied by (?P<channel>[a-z]+) with no code of this request: "
             r"(?P<said>.*)",
             N_("{sender} replied by {channel} with no code of this request: {said}"),
