@@ -125,6 +125,6 @@ def language_option(command: click.Command) -> click.Command:
         is_eager=True,
         expose_value=False,
         callback=chosen,
-        help="Language of everything printed (default: the desk's, else the locale's); "
-        "JSON keys stay English.",
+        help="Language of everything printed (default: $DISPATCHER_LANG, else the desk's, else "
+        "the locale's); JSON keys stay English.",
     )(command)
