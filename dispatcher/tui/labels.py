@@ -183,7 +183,7 @@ EN = {
     "history.search": N_("Search closed requests: id, customer, phone, text… (Enter)"),
     "history.found": N_("{count} closed requests found"),
     "history.none": N_("No closed request matches."),
-    "history.ready": N_("{count} closed requests in the archive: type, then Enter"),
+    "history.ready": N_("Type, then Enter: the archive is searched newest month first"),
     "history.searching": N_("Searching the archive…"),
     "text": N_("Text"),
     "deliveries": N_("Deliveries"),
