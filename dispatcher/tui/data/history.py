@@ -3,15 +3,17 @@
 A closed request leaves the live partition for the archive month its id names, so the board
 and its search no longer see it. A search reads the archive months newest first and stops at
 `LIMIT` matches, so a recent request is found after one month is read; each month is read
-only when a search first needs it, and kept (its documents and the text searched, not its
-timelines) until its files change, so the next search over it reads nothing. Nothing is read
-when the history screen opens.
+only when a search first needs it (or when the desk warms the index in a worker after
+launch), and kept (its documents and the text searched, not its timelines) until its files
+change, so the next search over it reads nothing. Nothing is read when the history screen
+opens.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,12 +64,23 @@ class HistoryIndex:
         self.store = store
         # month -> (its files' sizes and times, entries newest first)
         self._months: dict[str, tuple[tuple, list[Entry]]] = {}
+        self._reading = threading.Lock()  # one thread reads (and closes) an archive month
+
+    def warm(self) -> None:
+        """Read every month not read yet (the desk does this in a worker after launch, so
+        its first search reads nothing)."""
+        for period in self.months():
+            self._month(period)
 
     def months(self) -> list[str]:
         """The archive months, newest first."""
         return list(reversed(self.store.archive_periods()))
 
     def _month(self, period: str) -> list[Entry]:
+        with self._reading:
+            return self._read_month(period)
+
+    def _read_month(self, period: str) -> list[Entry]:
         folder = Path(self.store.data_dir) / "archive" / period
         with os.scandir(folder) as found:
             signature = tuple(

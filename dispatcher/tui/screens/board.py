@@ -8,7 +8,6 @@ second by repainting those rows.
 from __future__ import annotations
 
 import gc
-import importlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -31,27 +30,12 @@ from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
+from dispatcher.tui.screens.later import LATER, later
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import GAP, Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
-# The screens a key opens, imported in a worker once the board shows its rows rather than at
-# launch: their widgets (Markdown, charts) cost a loaded machine about a second of launch.
-LATER = {
-    name: (f"dispatcher.tui.screens.{name}", screen)
-    for name, screen in (
-        ("callbacks", "CallbackQueueScreen"), ("drill", "DrillScreen"),
-        ("handover", "HandoverScreen"), ("history", "HistoryScreen"), ("log", "LogScreen"),
-        ("oncall", "OnCallScreen"), ("outbox", "OutboxScreen"), ("reports", "ReportsScreen"),
-    )
-}  # fmt: skip
-
-
-def later(name: str) -> type[DeskScreen]:
-    """One of the `LATER` screens (imported now if the worker has not yet)."""
-    module, screen = LATER[name]
-    return getattr(importlib.import_module(module), screen)
 
 
 NEW_KEY = next(c.key for c in commands_for("board") if c.id == "board.new")
@@ -367,8 +351,12 @@ class BoardScreen(DeskScreen):
 
     @work(thread=True, group="board-screens")
     def import_screens(self) -> None:
+        """After launch, off the UI thread: the screens a key opens, then the history index
+        (a year of archived requests), kept out of the collector's full passes as rows are."""
         for name in LATER:
             later(name)
+        self.desk.history().warm()
+        gc.freeze()
 
     def action_history(self) -> None:
         self.app.push_screen(later("history")(self.desk, self.language, self.query_text.strip()))
