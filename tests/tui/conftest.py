@@ -75,7 +75,10 @@ def desk(store, roster):
 @pytest.fixture
 def make_app(desk):
     def make(language: str = "en") -> DeskApp:
-        return DeskApp(desk, language)
+        app = DeskApp(desk, language)
+        # a toast a test reads must not expire first on a slow machine (5 s by default)
+        app.NOTIFICATION_TIMEOUT = 3600
+        return app
 
     return make
 

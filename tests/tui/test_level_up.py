@@ -23,7 +23,7 @@ from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.detail import DetailScreen
 
 from .conftest import NOW, register_request
-from .test_lifecycle import timeline_text
+from .test_lifecycle import open_row, timeline_text
 
 
 @pytest.fixture
@@ -89,11 +89,7 @@ async def test_level_up_pages_the_step_aimed_at_the_new_levels_unit(
 
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, DetailScreen)
-
+        await open_row(pilot, settle, 0)
         question = await raise_level(pilot, settle)
         assert f"Raise {sr.id} from L1 to L2?" in question
         assert "pages step 2 of emergency, the step for tac" in question
@@ -140,9 +136,7 @@ async def test_a_chain_that_ended_starts_again_at_the_step_for_the_new_level(
 
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_row(pilot, settle, 0)
         question = await raise_level(pilot, settle)
         assert "pages step 2 of fault-critical, the step for tac" in question
         await engine.run_once()
