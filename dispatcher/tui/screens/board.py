@@ -50,8 +50,9 @@ FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
     "unowned": lambda row, now: row.unowned,
     "drill": lambda row, now: row.sr.drill,
 }
-# Filters whose rows change only when the store does: worked out with each read, in the worker.
-STEADY = ("all", "emergency", "unowned", "drill")
+# Filters worked out with each read, in the worker: their rows change only when the store does,
+# but "late", which gains rows as time passes (see `BoardScreen.late_until`).
+STEADY = ("all", "emergency", "late", "unowned", "drill")
 
 WIDTHS = {
     "id": 20,  # "! SR-20261130-0001 D": the whole id, its emergency mark and drill mark
@@ -101,6 +102,7 @@ class BoardScreen(DeskScreen):
         self.reader = BoardReader(desk.store, desk.roster)
         self.all_rows: list[BoardRow] = []
         self.steady: dict[str, list[BoardRow]] = {}  # the rows of each `STEADY` filter
+        self.late_until: datetime | None = None  # when the next clock nears its deadline
         self.filter = "all"
         self.query_text = ""
         self.seen: set[str] = set()  # SRs whose breach this dispatcher has looked at
@@ -145,18 +147,25 @@ class BoardScreen(DeskScreen):
         if rows is not None:
             planned = planned_tonight(self.desk.store, now, [row.sr for row in rows])
             steady = {name: [r for r in rows if FILTERS[name](r, now)] for name in STEADY}
+            nearing = (c.near_at for r in rows for c in r.clocks if c.stopped is None)
+            late_until = min((at for at in nearing if at > now), default=None)
             for row in rows:
                 _ = row.search_text  # worked out here, not on the first key of a search
-            self.app.call_from_thread(self.show_rows, rows, steady)
+            self.app.call_from_thread(self.show_rows, rows, steady, late_until)
             self.app.call_from_thread(self.show_planned, planned)
 
-    def show_rows(self, rows: list[BoardRow], steady: dict[str, list[BoardRow]]) -> None:
+    def show_rows(
+        self,
+        rows: list[BoardRow],
+        steady: dict[str, list[BoardRow]],
+        late_until: datetime | None = None,
+    ) -> None:
         if not self.loaded:
             # The store's documents and these rows live as long as the desk: keep them out of
             # the collector's full passes, which otherwise stall keys for 100+ ms at 10,000 rows.
             gc.freeze()
             self.import_screens()
-        self.all_rows, self.steady = rows, steady
+        self.all_rows, self.steady, self.late_until = rows, steady, late_until
         self.loaded = True
         self.apply_filter()
 
@@ -185,7 +194,8 @@ class BoardScreen(DeskScreen):
     def apply_filter(self) -> None:
         now = self.desk.now()
         needle = self.query_text.casefold().strip()
-        if self.filter in self.steady:
+        stale = self.filter == "late" and self.late_until is not None and now >= self.late_until
+        if self.filter in self.steady and not stale:
             shown = self.steady[self.filter]
         else:
             wanted = FILTERS[self.filter]
