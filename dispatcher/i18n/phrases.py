@@ -53,6 +53,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
         (r"call-out chain (?P<chain>\S+)", N_("call-out chain {chain}"), ()),
         (_STEP + r" \((?P<how>[a-z]+)\)", N_("{step} ({how})"), ("how",)),
         (
+            _STEP + r" \(escalated: (?P<level>L\d), step for (?P<unit>\S+)\)",
+            N_("{step} (escalated to {level}: the step for {unit})"),
+            (),
+        ),
+        (
             _STEP + r": paging (?P<people>.+) by (?P<channels>[a-z, ]+)",
             N_("{step}: paging {people} by {channels}"),
             (),
