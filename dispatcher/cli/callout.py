@@ -11,17 +11,20 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import (
+    Choice,
     actor_option,
     echo_json,
     echo_records,
     json_option,
     load_roster_for_command,
     now,
+    required_text,
     resolve_actor,
     roster_option,
     start_logging,
     with_store,
 )
+from dispatcher.cli.terminal import cell
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
@@ -196,12 +199,14 @@ stop_command = _chain_action(
     "Stop the chain (a drill's stop tells everyone paged it is over).",
     lambda c, sr, at, actor, reason: c.stop(sr, at, actor, reason, CHANNEL),
 )
-click.option("--reason", required=True, help="Why the chain stops.")(stop_command)
+click.option("--reason", required=True, callback=required_text, help="Why the chain stops.")(
+    stop_command
+)
 
 
 @click.group("outbox", invoke_without_command=True)
 @click.option("--sr", "sr_id", default=None, help="Only this request's notifications.")
-@click.option("--state", type=click.Choice([s.value for s in DeliveryState]), default=None)
+@click.option("--state", type=Choice(DeliveryState), default=None)
 @json_option
 @with_store
 @click.pass_context
@@ -223,11 +228,19 @@ def _outbox_line(record: OutboxRecord) -> str:
         if record.detail or record.error_code
         else ""
     )
-    return (
-        f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} {record.purpose:<10}"
-        f"{'DRILL ' if record.drill else ''}{record.person:<14} {record.channel:<6} "
-        f"{record.address:<26} {record.state.value:<9} {record.provider_status}{why}"
+    columns = (
+        (f"#{record.id}", 6),
+        (f"{record.created:%m-%d %H:%M:%S}", 15),
+        (record.sr, 17),
+        (record.purpose, 13),
+        ("DRILL" if record.drill else "", 5),
+        (record.person, 16),
+        (record.channel, 8),
+        (record.address, 26),
+        (record.state.value, 9),
     )
+    line = " ".join(cell(text, width) for text, width in columns)
+    return f"{line} {record.provider_status}{why}".rstrip()
 
 
 @outbox_group.command("retry")

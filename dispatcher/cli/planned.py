@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     echo_json,
     json_option,
+    names_for_command,
     now,
+    required_text,
+    roster_option,
     with_store,
 )
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
@@ -27,20 +32,35 @@ def planned() -> None:
 
 
 @planned.command("new")
-@click.option("--kind", required=True, type=click.Choice([k.value for k in PlannedKind]))
-@click.option("--title", required=True, help="One line: the work.")
+@click.option("--kind", required=True, type=Choice(PlannedKind))
+@click.option("--title", required=True, callback=required_text, help="One line: the work.")
 @click.option("--start", required=True, type=TIME, help="The window opens.")
 @click.option("--end", required=True, type=TIME, help="The window closes.")
-@click.option("--site", default="", help="Branch or overseas site where the work is done.")
-@click.option("--product", default="")
+@click.option("--site", default="", help="The site where the work is done.")
+@click.option("--product", default="", help="Product id or name.")
 @click.option("--customer", default="", help="The operator the work is for.")
-@click.option("--contact", default="", help="Whom the satisfaction call after a cutover calls.")
+@click.option(
+    "--contact",
+    default="",
+    help="Whom the satisfaction call after a cutover calls (name and number, stored as E.164).",
+)
+@roster_option
 @json_option
 @with_store
 def new(
-    store: Store, kind: str, start: datetime, end: datetime, as_json: bool, **fields: str
+    store: Store,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    roster_path: Path,
+    as_json: bool,
+    **fields: str,
 ) -> None:
     """Announce planned work and its window."""
+    names = names_for_command(roster_path)
+    fields["site"] = names("site", fields["site"], "--site")
+    fields["product"] = names("product", fields["product"], "--product")
+    fields["contact"] = names.phones_in(fields["contact"], "--contact")
     if end <= start:
         raise click.BadParameter("the window must end after it starts", param_hint="--end")
     work = PlannedRepository(store).add(
@@ -160,7 +180,7 @@ _move(
 
 @planned.command("cancel")
 @click.argument("planned_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, callback=required_text)
 @json_option
 @with_store
 def cancel(store: Store, planned_id: str, reason: str, as_json: bool) -> None:

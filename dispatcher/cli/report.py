@@ -9,6 +9,7 @@ import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     load_roster_for_command,
     now,
     roster_option,
@@ -27,7 +28,7 @@ def _output_options(command):
     command = click.option(
         "--lang",
         "language",
-        type=click.Choice(LANGUAGES),
+        type=Choice(LANGUAGES),
         default=None,
         help="Language of titles, column heads and names (default: the desk's, else the "
         "locale's); JSON keys stay English.",
@@ -43,7 +44,7 @@ def _output_options(command):
     command = click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=Choice(FORMATS),
         default="md",
         show_default=True,
         help="Markdown, CSV (one figure a line) or JSON.",

@@ -11,18 +11,21 @@ import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     actor_option,
     echo_json,
     echo_records,
     json_option,
-    load_roster_for_command,
+    names_for_command,
     now,
     progress_bar,
+    required_text,
     resolve_actor,
     roster_option,
     with_store,
 )
-from dispatcher.cli.terminal import styled
+from dispatcher.cli.names import PHONE_HELP, Names
+from dispatcher.cli.terminal import cell, styled
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
@@ -52,31 +55,29 @@ from dispatcher.store.transfer import export_lines, import_file
 CHANNEL = "cli"
 
 
-def _choice(enum: type) -> click.Choice:
-    return click.Choice([m.value for m in enum], case_sensitive=False)
-
-
 @click.group()
 def sr() -> None:
     """Service requests: register, list, show, and move through their lifecycle."""
 
 
 @sr.command("new")
-@click.option("--summary", required=True, help="One line: what is wrong or wanted.")
-@click.option("--category", required=True, type=_choice(Category))
 @click.option(
-    "--severity", type=_choice(Severity), help="Default: critical for an emergency, else minor."
+    "--summary", required=True, callback=required_text, help="One line: what is wrong or wanted."
+)
+@click.option("--category", required=True, type=Choice(Category))
+@click.option(
+    "--severity", type=Choice(Severity), help="Default: critical for an emergency, else minor."
 )
 @click.option("--description", default="")
 @click.option("--received", type=TIME, help="When the request came in (default: now).")
-@click.option("--intake", type=_choice(IntakeChannel), default="phone", show_default=True)
+@click.option("--intake", type=Choice(IntakeChannel), default="phone", show_default=True)
 @click.option("--reporter", "reporter_name", default="", help="Reporter's name.")
-@click.option("--reporter-phone", default="")
+@click.option("--reporter-phone", default="", help=PHONE_HELP)
 @click.option("--reporter-email", default="")
 @click.option("--customer", default="", help="Operator or enterprise.")
-@click.option("--vip", type=_choice(VipKind), help="The customer is a VIP of this kind.")
-@click.option("--site", default="", help="Branch or overseas site.")
-@click.option("--product", default="")
+@click.option("--vip", type=Choice(VipKind), help="The customer is a VIP of this kind.")
+@click.option("--site", default="", help="The site (a region a branch or overseas site covers).")
+@click.option("--product", default="", help="Product id or name.")
 @click.option(
     "--criterion",
     "criteria",
@@ -84,9 +85,9 @@ def sr() -> None:
     metavar="ID",
     help="Emergency criterion (1-12, or the product's own); repeatable.",
 )
-@click.option("--owner-unit", default="")
-@click.option("--owner-person", default="")
-@click.option("--level", type=_choice(Level), default="L1", show_default=True)
+@click.option("--owner-unit", default="", help="Unit or product line (id or name).")
+@click.option("--owner-person", default="", help="Person (id or name).")
+@click.option("--level", type=Choice(Level), default="L1", show_default=True)
 @roster_option
 @click.option(
     "--dry-run", is_flag=True, help="Show the routing and whom the chain will call; save nothing."
@@ -111,7 +112,11 @@ def new(
     the roster's, and a criterion beyond 1-12 must be one the product's BD added.
     """
     criteria = tuple(c.strip().upper() for c in criteria)
-    roster = _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
+    names = names_for_command(roster_path)
+    roster = names.roster
+    resolve_fields(names, fields)
+    extra = roster.extra_criteria(fields["product"]) if roster and fields["product"] else ()
+    check_criteria(criteria, frozenset(c.id for c in extra))
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
@@ -186,29 +191,14 @@ def new(
             )
 
 
-def _check_against_roster(
-    roster_path: Path, site: str, product: str, criteria: tuple[str, ...]
-) -> Roster | None:
-    """The roster the request is checked against, or None when there is none to use."""
-    explicit = click.get_current_context().get_parameter_source("roster_path")
-    if not roster_path.exists() and explicit is click.core.ParameterSource.DEFAULT:
-        check_criteria(criteria)
-        return None
-    roster = load_roster_for_command(roster_path)
-    if site and roster.branch_for_site(site) is None:
-        raise DispatcherError(
-            f"--site: no branch or overseas site in {roster_path} covers '{site}'"
-        )
-    extra: frozenset[str] = frozenset()
-    if product:
-        if product not in roster.products:
-            known = ", ".join(sorted(roster.products))
-            raise DispatcherError(
-                f"--product: '{product}' is not in {roster_path} (known: {known})"
-            )
-        extra = frozenset(c.id for c in roster.extra_criteria(product))
-    check_criteria(criteria, extra)
-    return roster
+def resolve_fields(names: Names, fields: dict[str, str]) -> None:
+    """The roster's ids for the names `sr new` and `complaint new` take, and the reporter's
+    phone as E.164, in place."""
+    fields["site"] = names("site", fields["site"], "--site")
+    fields["product"] = names("product", fields["product"], "--product")
+    fields["owner_unit"] = names("unit", fields["owner_unit"], "--owner-unit")
+    fields["owner_person"] = names("person", fields["owner_person"], "--owner-person")
+    fields["reporter_phone"] = names.phone(fields["reporter_phone"], "--reporter-phone")
 
 
 def _show_routing(
@@ -269,10 +259,15 @@ def _show_routing(
     "--open/--all", "only_open", default=True, help="Open requests only (default), or all."
 )
 @click.option("--emergency", is_flag=True, default=None, help="Emergencies only.")
-@click.option("--category", type=_choice(Category))
-@click.option("--status", type=_choice(Status))
-@click.option("--site", "--branch", "site", help="Branch or overseas site.")
-@click.option("--product")
+@click.option("--category", type=Choice(Category))
+@click.option("--status", type=Choice(Status))
+@click.option(
+    "--branch", help="Requests from the sites of this branch or overseas site (id or name)."
+)
+@click.option("--site", help="Requests from this site.")
+@click.option("--product", help="Product id or name.")
+@click.option("--unit", help="Owned by this unit or product line (id or name).")
+@click.option("--person", help="Owned by this person (id or name).")
 @click.option("--since", type=TIME, help="Received at or after this time.")
 @click.option(
     "--drills",
@@ -281,12 +276,55 @@ def _show_routing(
     default=False,
     help="Drill requests only (they are left out otherwise).",
 )
+@roster_option
 @json_option
 @with_store
-def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
-    """List requests, oldest first."""
-    requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
+def list_(
+    store: Store,
+    only_open: bool,
+    as_json: bool,
+    roster_path: Path,
+    branch: str | None,
+    unit: str | None,
+    person: str | None,
+    **filters,
+) -> None:
+    """List requests, oldest first. Names are the roster's, as ids or as people type them."""
+    names = names_for_command(roster_path)
+    for what in ("site", "product"):
+        if filters[what]:
+            filters[what] = names(what, filters[what], f"--{what}")
+    wanted = {
+        "branch": names("branch", branch, "--branch") if branch else None,
+        "unit": names("unit", unit, "--unit") if unit else None,
+        "person": names("person", person, "--person") if person else None,
+    }
+    requests = [
+        r
+        for r in RequestRepository(store).list(
+            RequestFilter(include_closed=not only_open, **filters)
+        )
+        if _owned_and_placed(r, names, **wanted)
+    ]
     echo_records(requests, as_json, _line, "no requests")
+
+
+def _owned_and_placed(
+    request: ServiceRequest, names: Names, branch: str | None, unit: str | None, person: str | None
+) -> bool:
+    """Whether `request` is from `branch`'s sites and owned by `unit` and `person` (None: any).
+    Without a roster a branch is matched as a site."""
+    if branch is not None:
+        if names.roster is None:
+            at = request.site.casefold() == branch.casefold()
+        else:
+            covering = names.roster.branch_for_site(request.site)
+            at = covering is not None and covering.id == branch
+        if not at:
+            return False
+    return (unit is None or request.owner.unit == unit) and (
+        person is None or request.owner.person == person
+    )
 
 
 def _line(request: ServiceRequest) -> str:
@@ -295,7 +333,7 @@ def _line(request: ServiceRequest) -> str:
     return (
         f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
         f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
-        f"{customer:<24} {request.summary}"
+        f"{cell(customer, 24)} {request.summary}"
     )
 
 
@@ -431,7 +469,7 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
 
 @sr.command("note")
 @click.argument("sr_id")
-@click.argument("text")
+@click.argument("text", callback=required_text)
 @actor_option
 @json_option
 @with_store
@@ -442,18 +480,28 @@ def note(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) 
 
 @sr.command("assign")
 @click.argument("sr_id")
-@click.option("--unit", default="")
-@click.option("--person", default="")
+@click.option("--unit", default="", help="Unit or product line (id or name).")
+@click.option("--person", default="", help="Person (id or name).")
 @click.option("--note", "text", default="")
+@roster_option
 @actor_option
 @json_option
 @with_store
 def assign(
-    store: Store, sr_id: str, unit: str, person: str, text: str, actor: str | None, as_json: bool
+    store: Store,
+    sr_id: str,
+    unit: str,
+    person: str,
+    text: str,
+    roster_path: Path,
+    actor: str | None,
+    as_json: bool,
 ) -> None:
     """Give a request a new owner (unit and person)."""
-    if not unit and not person:
-        raise click.UsageError("give --unit, --person or both")
+    if not unit.strip() and not person.strip():
+        raise DispatcherError("give --unit, --person or both")
+    names = names_for_command(roster_path)
+    unit, person = names("unit", unit, "--unit"), names("person", person, "--person")
     _change(
         store,
         sr_id,
@@ -485,15 +533,18 @@ def declare(
 
 @sr.command("callback")
 @click.argument("subject", required=False, metavar="[SR_ID | PS_ID]")
-@click.option("--outcome", type=_choice(CallbackOutcome), help="Reached, not reached or refused.")
+@click.option("--outcome", type=Choice(CallbackOutcome), help="Reached, not reached or refused.")
 @click.option("--score", type=click.IntRange(1, 5), help="Satisfaction, 1 to 5.")
 @click.option("--words", default="", help="What the customer said.")
-@click.option("--called", default="", help="Whom you called (name and number).")
+@click.option(
+    "--called", default="", help="Whom you called (name and number; the number stored as E.164)."
+)
 @click.option(
     "--reopen",
     is_flag=True,
     help="The customer is dissatisfied (score 1-2): reopen the request now.",
 )
+@roster_option
 @actor_option
 @json_option
 @with_store
@@ -505,6 +556,7 @@ def callback(
     words: str,
     called: str,
     reopen: bool,
+    roster_path: Path,
     actor: str | None,
     as_json: bool,
 ) -> None:
@@ -522,7 +574,8 @@ def callback(
         queue_lines(store, as_json)
         return
     if outcome is None:
-        raise click.UsageError("Missing option '--outcome'.")
+        raise DispatcherError("--outcome: required with an id (reached, not_reached or refused)")
+    called = names_for_command(roster_path).phones_in(called, "--called")
     if is_planned_id(subject):
         if reopen:
             raise click.UsageError("--reopen applies to requests, not to a cutover's callback")
@@ -582,7 +635,7 @@ def close(
 
 @sr.command("reopen")
 @click.argument("sr_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, callback=required_text)
 @actor_option
 @json_option
 @with_store
