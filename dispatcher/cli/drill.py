@@ -23,6 +23,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.cli.terminal import cell
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
@@ -85,10 +86,10 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
             err=True,
         )
     for scenario in scenarios.values():
-        click.echo(
-            f"{scenario.id:<22} {scenario.chain:<10} {scenario.product:<10} "
-            f"{scenario.site or '-':<10} {scenario.name}  [{scenario.source}]"
-        )
+        columns = ((scenario.id, 22), (scenario.chain, 10), (scenario.product, 10))
+        columns += ((scenario.site or "-", 14),)
+        line = " ".join(cell(text, width) for text, width in columns)
+        click.echo(f"{line} {scenario.name}  [{scenario.source}]")
 
 
 @drill_group.command("run")
