@@ -74,6 +74,18 @@ class DispatcherGroup(click.Group):
             return super().invoke(ctx)
         except DispatcherError as error:
             raise _UserError(error) from error
+        except click.UsageError as error:  # a missing option, a bad choice: one line too
+            raise _UsageLine(error) from error
+
+
+class _UsageLine(click.ClickException):
+    """click's usage error in one line, naming the help that lists every option."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        command = error.ctx.command_path if error.ctx else "dispatcher"
+        message = " ".join(error.format_message().split())
+        super().__init__(f"{message} ({command} --help lists the options)")
+        self.exit_code = error.exit_code
 
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,6 +10,7 @@ import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     actor_option,
     data_option,
     echo_json,
@@ -341,11 +342,14 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
 @drill_group.command("report")
 @click.argument("drill_id", metavar="ID")
 @click.option(
-    "--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True
+    "--format", "output_format", type=Choice(["md", "json"]), default="md", show_default=True
 )
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @roster_option
 @with_store
-def report_command(store: Store, drill_id: str, output_format: str, roster_path: Path) -> None:
+def report_command(
+    store: Store, drill_id: str, output_format: str, as_json: bool, roster_path: Path
+) -> None:
     """The drill's report: per step and person, who was reached how and how fast; pass or
     fail against the scenario's targets; what to fix. Exit 1 when the drill is over and
     failed."""
@@ -353,7 +357,7 @@ def report_command(store: Store, drill_id: str, output_format: str, roster_path:
 
     roster = load_roster_for_command(roster_path)
     report = drill_report(store, roster, drill_id)
-    if output_format == "json":
+    if as_json or output_format == "json":
         echo_json(report)
     else:
         click.echo(report_markdown(report), nl=False)

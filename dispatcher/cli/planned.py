@@ -19,6 +19,7 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
+from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -62,7 +63,7 @@ def new(
     fields["product"] = names("product", fields["product"], "--product")
     fields["contact"] = names.phones_in(fields["contact"], "--contact")
     if end <= start:
-        raise click.BadParameter("the window must end after it starts", param_hint="--end")
+        raise DispatcherError("--end: the window must end after it starts")
     work = PlannedRepository(store).add(
         start,
         lambda planned_id: PlannedService(
@@ -97,7 +98,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     start = start or now()
     end = end or start + timedelta(hours=NEXT_HOURS)
     if end <= start:
-        raise click.BadParameter("must be after --from", param_hint="--to")
+        raise DispatcherError("--to: must be after --from")
     works = PlannedRepository(store).between(start, end)
     faults = _faults(store, works)
     if as_json:

@@ -34,6 +34,7 @@ def _output_options(command):
         "locale's); JSON keys stay English.",
     )(command)
     command = click.option(
+        "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Write to this file (default: standard output).",

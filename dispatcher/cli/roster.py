@@ -360,10 +360,11 @@ def ical(
 
 @roster_group.command("audit")
 @click.option(
+    "--person",
     "--people",
     "people_ids",
     multiple=True,
-    metavar="ID",
+    metavar="PERSON",
     help="Ask only this person (repeatable; default: every interface person and case handler).",
 )
 @click.option(

@@ -570,7 +570,7 @@ def callback(
 
     if subject is None:
         if outcome or score or words or called or reopen:
-            raise click.UsageError("give the SR or PS id whose callback you record")
+            raise DispatcherError("give the SR or PS id whose callback you record")
         queue_lines(store, as_json)
         return
     if outcome is None:
@@ -578,7 +578,7 @@ def callback(
     called = names_for_command(roster_path).phones_in(called, "--called")
     if is_planned_id(subject):
         if reopen:
-            raise click.UsageError("--reopen applies to requests, not to a cutover's callback")
+            raise DispatcherError("--reopen applies to requests, not to a cutover's callback")
         record_cutover_callback(
             store,
             subject,
@@ -682,6 +682,7 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
 )
 @click.option("--since", type=TIME, help="Received at or after this time.")
 @click.option(
+    "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output).",
