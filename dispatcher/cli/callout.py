@@ -24,6 +24,11 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_chains,
+    complete_channels,
+    complete_requests,
+)
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
@@ -150,7 +155,7 @@ def _page(page: OutboxRecord) -> dict:
 
 
 @chain_group.command("show")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @json_option
 @with_store
 def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
@@ -161,7 +166,7 @@ def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
 
 def _chain_action(name: str, doc: str, call) -> None:
     @chain_group.command(name, help=doc)
-    @click.argument("sr_id")
+    @click.argument("sr_id", shell_complete=complete_requests)
     @roster_option
     @actor_option
     @json_option
@@ -181,9 +186,12 @@ start_command = _chain_action(
     "Start the SR's chain (the one its routing names, or --chain).",
     lambda c, sr, at, actor, chain: c.start(sr, at, actor, chain, CHANNEL),
 )
-click.option("--chain", default=None, help="A chain of the roster instead of the routed one.")(
-    start_command
-)
+click.option(
+    "--chain",
+    default=None,
+    shell_complete=complete_chains,
+    help="A chain of the roster instead of the routed one.",
+)(start_command)
 _chain_action(
     "next",
     "Escalate now: move the chain to its next step without waiting.",
@@ -205,7 +213,13 @@ click.option("--reason", required=True, callback=required_text, help="Why the ch
 
 
 @click.group("outbox", invoke_without_command=True)
-@click.option("--sr", "sr_id", default=None, help="Only this request's notifications.")
+@click.option(
+    "--sr",
+    "sr_id",
+    default=None,
+    shell_complete=complete_requests,
+    help="Only this request's notifications.",
+)
 @click.option("--state", type=Choice(DeliveryState), default=None)
 @json_option
 @with_store
@@ -246,7 +260,10 @@ def _outbox_line(record: OutboxRecord) -> str:
 @outbox_group.command("retry")
 @click.argument("notification_id", type=int)
 @click.option(
-    "--channel", default=None, help="Send it by another channel (sms, voice, email, desk)."
+    "--channel",
+    default=None,
+    shell_complete=complete_channels,
+    help="Send it by another channel (sms, voice, email, desk, or a plugin's).",
 )
 @roster_option
 @actor_option

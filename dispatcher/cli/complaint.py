@@ -19,6 +19,13 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_people,
+    complete_products,
+    complete_requests,
+    complete_sites,
+    complete_units,
+)
 from dispatcher.cli.names import PHONE_HELP
 from dispatcher.cli.sr import resolve_fields
 from dispatcher.cli.terminal import styled
@@ -53,12 +60,26 @@ def complaint() -> None:
 @click.option("--received", type=TIME, help="When it came in (default: now).")
 @click.option("--reporter", "reporter_name", default="")
 @click.option("--reporter-phone", default="", help=PHONE_HELP)
-@click.option("--site", default="", help="The site (a region a branch or overseas site covers).")
-@click.option("--product", default="", help="Product id or name.")
 @click.option(
-    "--owner-unit", default="csc", show_default=True, help="Unit or product line (id or name)."
+    "--site",
+    default="",
+    shell_complete=complete_sites,
+    help="The site (a region a branch or overseas site covers).",
 )
-@click.option("--owner-person", default="", help="Who owns the complaint (id or name).")
+@click.option("--product", default="", shell_complete=complete_products, help="Product id or name.")
+@click.option(
+    "--owner-unit",
+    default="csc",
+    show_default=True,
+    shell_complete=complete_units,
+    help="Unit or product line (id or name).",
+)
+@click.option(
+    "--owner-person",
+    default="",
+    shell_complete=complete_people,
+    help="Who owns the complaint (id or name).",
+)
 @click.option(
     "--respond-by", type=TIME, help="Deadline to respond to the customer (default: 24 h)."
 )
@@ -159,7 +180,7 @@ def _line(record: Complaint, at: datetime) -> str:
 
 
 @complaint.command("show")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @json_option
 @with_store
 def show(store: Store, sr_id: str, as_json: bool) -> None:
@@ -219,7 +240,7 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
 
 
 @complaint.command("investigate")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.argument("note", callback=required_text)
 @actor_option
 @json_option
@@ -230,7 +251,7 @@ def investigate(store: Store, sr_id: str, note: str, actor: str | None, as_json:
 
 
 @complaint.command("respond")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.argument("response", callback=required_text)
 @actor_option
 @json_option

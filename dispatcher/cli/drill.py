@@ -24,6 +24,10 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_drills,
+    complete_scenarios,
+)
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
 from dispatcher.domain.oncall import Roster
@@ -94,7 +98,7 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
 
 
 @drill_group.command("run")
-@click.argument("scenario_id", metavar="SCENARIO")
+@click.argument("scenario_id", metavar="SCENARIO", shell_complete=complete_scenarios)
 @click.option(
     "--dry-run", "dry", is_flag=True, help="Show whom each step would call; send nothing."
 )
@@ -340,7 +344,7 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
 
 
 @drill_group.command("report")
-@click.argument("drill_id", metavar="ID")
+@click.argument("drill_id", metavar="ID", shell_complete=complete_drills)
 @click.option(
     "--format", "output_format", type=Choice(["md", "json"]), default="md", show_default=True
 )
@@ -365,7 +369,7 @@ def report_command(
 
 
 @drill_group.command("abort")
-@click.argument("drill_id", metavar="ID")
+@click.argument("drill_id", metavar="ID", shell_complete=complete_drills)
 @roster_option
 @actor_option
 @json_option

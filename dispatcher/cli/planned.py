@@ -18,6 +18,11 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_planned,
+    complete_products,
+    complete_sites,
+)
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
@@ -37,8 +42,10 @@ def planned() -> None:
 @click.option("--title", required=True, callback=required_text, help="One line: the work.")
 @click.option("--start", required=True, type=TIME, help="The window opens.")
 @click.option("--end", required=True, type=TIME, help="The window closes.")
-@click.option("--site", default="", help="The site where the work is done.")
-@click.option("--product", default="", help="Product id or name.")
+@click.option(
+    "--site", default="", shell_complete=complete_sites, help="The site where the work is done."
+)
+@click.option("--product", default="", shell_complete=complete_products, help="Product id or name.")
 @click.option("--customer", default="", help="The operator the work is for.")
 @click.option(
     "--contact",
@@ -129,7 +136,7 @@ def _line(work: PlannedService, faults: list) -> str:
 
 
 @planned.command("show")
-@click.argument("planned_id")
+@click.argument("planned_id", shell_complete=complete_planned)
 @json_option
 @with_store
 def show(store: Store, planned_id: str, as_json: bool) -> None:
@@ -158,7 +165,7 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
 
 def _move(name: str, doc: str, action) -> None:
     @planned.command(name, help=doc)
-    @click.argument("planned_id")
+    @click.argument("planned_id", shell_complete=complete_planned)
     @json_option
     @with_store
     def command(store: Store, planned_id: str, as_json: bool) -> None:
@@ -180,7 +187,7 @@ _move(
 
 
 @planned.command("cancel")
-@click.argument("planned_id")
+@click.argument("planned_id", shell_complete=complete_planned)
 @click.option("--reason", required=True, callback=required_text)
 @json_option
 @with_store

@@ -17,6 +17,10 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_channels,
+    complete_people,
+)
 from dispatcher.cli.names import Names
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.acks import CODE_COUNT, code_from
@@ -172,8 +176,15 @@ def notify_group() -> None:
 
 
 @notify_group.command("test")
-@click.argument("person_id", metavar="PERSON")
-@click.option("--channel", "channel_name", default=None, metavar="NAME", help="Only this channel.")
+@click.argument("person_id", metavar="PERSON", shell_complete=complete_people)
+@click.option(
+    "--channel",
+    "channel_name",
+    default=None,
+    metavar="NAME",
+    shell_complete=complete_channels,
+    help="Only this channel.",
+)
 @json_option
 @roster_option
 @with_store

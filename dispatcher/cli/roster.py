@@ -19,6 +19,10 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_people,
+    complete_units,
+)
 from dispatcher.cli.names import Names
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.oncall import Roster, Span
@@ -139,7 +143,7 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
 @click.option(
     "--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC)."
 )
-@click.option("--unit", help="Only this unit or product line.")
+@click.option("--unit", shell_complete=complete_units, help="Only this unit or product line.")
 @click.option("--role", type=ROLE, help="Only this role.")
 @roster_option
 @data_option
@@ -210,9 +214,13 @@ def override_group() -> None:
 
 
 @override_group.command("add")
-@click.option("--person", required=True, help="Who covers.")
-@click.option("--covers", help="Whose shifts are covered (omit to add PERSON to --unit/--role).")
-@click.option("--unit", help="Limit to this unit or product line.")
+@click.option("--person", required=True, shell_complete=complete_people, help="Who covers.")
+@click.option(
+    "--covers",
+    shell_complete=complete_people,
+    help="Whose shifts are covered (omit to add PERSON to --unit/--role).",
+)
+@click.option("--unit", shell_complete=complete_units, help="Limit to this unit or product line.")
 @click.option("--role", type=ROLE, help="Limit to this role.")
 @click.option(
     "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
@@ -304,9 +312,13 @@ def override_remove(override_id: str, store, as_json: bool) -> None:
 
 
 @roster_group.command("ical")
-@click.option("--unit", help="Shifts of this unit or product line (all its roles, or --role).")
+@click.option(
+    "--unit",
+    shell_complete=complete_units,
+    help="Shifts of this unit or product line (all its roles, or --role).",
+)
 @click.option("--role", type=ROLE, help="With --unit: only this role.")
-@click.option("--person", help="The shifts of this person.")
+@click.option("--person", shell_complete=complete_people, help="The shifts of this person.")
 @click.option("--from", "start", metavar="DATE", help="Start (default today, 00:00 UTC).")
 @click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366))
 @click.option(
@@ -363,6 +375,7 @@ def ical(
     "--person",
     "--people",
     "people_ids",
+    shell_complete=complete_people,
     multiple=True,
     metavar="PERSON",
     help="Ask only this person (repeatable; default: every interface person and case handler).",

@@ -24,6 +24,15 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_branches,
+    complete_callback_subjects,
+    complete_people,
+    complete_products,
+    complete_requests,
+    complete_sites,
+    complete_units,
+)
 from dispatcher.cli.names import PHONE_HELP, Names
 from dispatcher.cli.terminal import cell, styled
 from dispatcher.domain.oncall import Roster
@@ -76,8 +85,13 @@ def sr() -> None:
 @click.option("--reporter-email", default="")
 @click.option("--customer", default="", help="Operator or enterprise.")
 @click.option("--vip", type=Choice(VipKind), help="The customer is a VIP of this kind.")
-@click.option("--site", default="", help="The site (a region a branch or overseas site covers).")
-@click.option("--product", default="", help="Product id or name.")
+@click.option(
+    "--site",
+    default="",
+    shell_complete=complete_sites,
+    help="The site (a region a branch or overseas site covers).",
+)
+@click.option("--product", default="", shell_complete=complete_products, help="Product id or name.")
 @click.option(
     "--criterion",
     "criteria",
@@ -85,8 +99,15 @@ def sr() -> None:
     metavar="ID",
     help="Emergency criterion (1-12, or the product's own); repeatable.",
 )
-@click.option("--owner-unit", default="", help="Unit or product line (id or name).")
-@click.option("--owner-person", default="", help="Person (id or name).")
+@click.option(
+    "--owner-unit",
+    default="",
+    shell_complete=complete_units,
+    help="Unit or product line (id or name).",
+)
+@click.option(
+    "--owner-person", default="", shell_complete=complete_people, help="Person (id or name)."
+)
 @click.option("--level", type=Choice(Level), default="L1", show_default=True)
 @roster_option
 @click.option(
@@ -262,12 +283,16 @@ def _show_routing(
 @click.option("--category", type=Choice(Category))
 @click.option("--status", type=Choice(Status))
 @click.option(
-    "--branch", help="Requests from the sites of this branch or overseas site (id or name)."
+    "--branch",
+    shell_complete=complete_branches,
+    help="Requests from the sites of this branch or overseas site (id or name).",
 )
-@click.option("--site", help="Requests from this site.")
-@click.option("--product", help="Product id or name.")
-@click.option("--unit", help="Owned by this unit or product line (id or name).")
-@click.option("--person", help="Owned by this person (id or name).")
+@click.option("--site", shell_complete=complete_sites, help="Requests from this site.")
+@click.option("--product", shell_complete=complete_products, help="Product id or name.")
+@click.option(
+    "--unit", shell_complete=complete_units, help="Owned by this unit or product line (id or name)."
+)
+@click.option("--person", shell_complete=complete_people, help="Owned by this person (id or name).")
 @click.option("--since", type=TIME, help="Received at or after this time.")
 @click.option(
     "--drills",
@@ -338,7 +363,7 @@ def _line(request: ServiceRequest) -> str:
 
 
 @sr.command("show")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @json_option
 @with_store
 def show(store: Store, sr_id: str, as_json: bool) -> None:
@@ -421,7 +446,7 @@ def _simple_move(name: str, method: str, doc: str) -> None:
     """A lifecycle command that takes an SR id and an optional note."""
 
     @sr.command(name, help=doc)
-    @click.argument("sr_id")
+    @click.argument("sr_id", shell_complete=complete_requests)
     @click.option("--note", "text", default="", help="Why, or what was said.")
     @actor_option
     @json_option
@@ -445,7 +470,7 @@ _simple_move("escalate", "escalate", "Escalate to the next support level (L1 →
 
 
 @sr.command("ack")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.option("--by", default="", help="Who acknowledged, when recording it for them.")
 @click.option("--note", "text", default="")
 @actor_option
@@ -468,7 +493,7 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
 
 
 @sr.command("note")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.argument("text", callback=required_text)
 @actor_option
 @json_option
@@ -479,9 +504,11 @@ def note(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) 
 
 
 @sr.command("assign")
-@click.argument("sr_id")
-@click.option("--unit", default="", help="Unit or product line (id or name).")
-@click.option("--person", default="", help="Person (id or name).")
+@click.argument("sr_id", shell_complete=complete_requests)
+@click.option(
+    "--unit", default="", shell_complete=complete_units, help="Unit or product line (id or name)."
+)
+@click.option("--person", default="", shell_complete=complete_people, help="Person (id or name).")
 @click.option("--note", "text", default="")
 @roster_option
 @actor_option
@@ -511,7 +538,7 @@ def assign(
 
 
 @sr.command("declare")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.option("--criterion", "criteria", multiple=True, required=True, metavar="ID")
 @click.option("--note", "text", default="")
 @actor_option
@@ -532,7 +559,12 @@ def declare(
 
 
 @sr.command("callback")
-@click.argument("subject", required=False, metavar="[SR_ID | PS_ID]")
+@click.argument(
+    "subject",
+    required=False,
+    metavar="[SR_ID | PS_ID]",
+    shell_complete=complete_callback_subjects,
+)
 @click.option("--outcome", type=Choice(CallbackOutcome), help="Reached, not reached or refused.")
 @click.option("--score", type=click.IntRange(1, 5), help="Satisfaction, 1 to 5.")
 @click.option("--words", default="", help="What the customer said.")
@@ -608,7 +640,7 @@ def callback(
 
 
 @sr.command("close")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.option("--note", "text", default="", help="Why, or what was said.")
 @click.option(
     "--without-callback",
@@ -634,7 +666,7 @@ def close(
 
 
 @sr.command("reopen")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.option("--reason", required=True, callback=required_text)
 @actor_option
 @json_option
