@@ -68,20 +68,20 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()
     channels = sorted(plugins.channels)
-    click.echo(
-        f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
-        f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
-        err=True,
-    )
-    for info in plugins.channel_infos:
-        if not info.enabled:
-            click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
+        click.echo(  # said once Ctrl-C does stop it cleanly
+            f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
+            f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
+            err=True,
+        )
+        for info in plugins.channel_infos:
+            if not info.enabled:
+                click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
         engine = Engine(store, roster, plugins, settings=settings)
         log.info("engine running on %s; channels %s", store.data_dir, ", ".join(channels) or "none")
         try:
