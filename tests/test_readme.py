@@ -12,11 +12,13 @@ Rules the README keeps so that this holds:
 """
 
 import os
+import queue
 import re
 import shlex
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,12 +151,19 @@ def _until_interrupted(args: list[str], env: dict, cwd: Path) -> tuple[int, str]
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout])
+    reader.start()
     try:
-        first = process.stdout.readline()  # blocks until a line or the end
+        first = lines.get(timeout=60)  # its first line, or the test fails naming the command
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
+        process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    return process.returncode, first + rest
+    reader.join(timeout=10)  # the pipe closes once the process is gone
+    rest = []
+    while not lines.empty():
+        rest.append(lines.get())
+    return process.returncode, first + "".join(rest)
