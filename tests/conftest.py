@@ -43,3 +43,19 @@ def run(tmp_path, monkeypatch):
         return result
 
     return invoke
+
+
+@pytest.fixture
+def quiet_environ() -> dict[str, str]:
+    """Settings under which no provider channel is configured: pages go to the desk's own
+    relay and nothing leaves the machine, whatever the shell running the tests has set."""
+    return {
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": "",
+        "TWILIO_FROM": "",
+        "SMTP_HOST": "",
+        "DISPATCHER_WEBHOOK_URL": "",
+        "DINGTALK_WEBHOOK_URL": "",
+        "PUSH_TOPIC_URL": "",
+        "DISPATCHER_ROSTER": "",
+    }

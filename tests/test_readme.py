@@ -5,6 +5,7 @@ Rules the README keeps so that this holds:
 - a command's expected exit status is 0, unless its comment says "exit N";
 - a command whose comment says "until Ctrl-C" runs in a process of its own, is interrupted
   once it has printed its first line, and must then exit 0;
+- no provider is configured (`quiet_environ`): nothing leaves the machine;
 - ids are placeholders the test fills in from what earlier commands printed: `SR-…` (and
   `PS-…`) is the request (planned work) seen last, and an id written in full, such as
   `SR-20261124-0042`, `PS-20261125-01` or `ovr-1`, is the first one printed that no other
@@ -33,16 +34,6 @@ IDS = {  # family: (an id as printed, the README's "the last one")
     "request": (re.compile(r"SR-\d{8}-\d{4}"), "SR-…"),
     "planned": (re.compile(r"PS-\d{8}-\d{2}"), "PS-…"),
     "override": (re.compile(r"ovr-\d+"), None),
-}
-QUIET = {  # no provider is configured: nothing leaves this machine
-    "TWILIO_ACCOUNT_SID": "",
-    "TWILIO_AUTH_TOKEN": "",
-    "TWILIO_FROM": "",
-    "SMTP_HOST": "",
-    "DISPATCHER_WEBHOOK_URL": "",
-    "DINGTALK_WEBHOOK_URL": "",
-    "PUSH_TOPIC_URL": "",
-    "DISPATCHER_ROSTER": "",
 }
 
 
@@ -121,10 +112,10 @@ def _readme() -> str:
 
 
 @pytest.mark.slow
-def test_every_readme_example_runs_against_the_sample_roster(tmp_path, monkeypatch):
+def test_every_readme_example_runs_against_the_sample_roster(tmp_path, monkeypatch, quiet_environ):
     (tmp_path / "contacts.yaml").write_bytes((ROOT / "contacts.yaml").read_bytes())
     monkeypatch.chdir(tmp_path)
-    env = {**QUIET, "DISPATCHER_DATA": str(tmp_path / "data"), "COLUMNS": "120"}
+    env = {**quiet_environ, "DISPATCHER_DATA": str(tmp_path / "data"), "COLUMNS": "120"}
     ids = Ids()
     for example in readme_examples(_readme()):
         command = ids.fill(example.text)

@@ -20,13 +20,10 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.cli.completion import (
-    complete_people,
-    complete_products,
     complete_requests,
-    complete_sites,
-    complete_units,
 )
 from dispatcher.cli.names import PHONE_HELP
+from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.sr import resolve_fields
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
@@ -59,27 +56,9 @@ def complaint() -> None:
 @click.option("--description", default="")
 @click.option("--received", type=TIME, help="When it came in (default: now).")
 @click.option("--reporter", "reporter_name", default="")
+@request_place_options
+@owner_options("csc")
 @click.option("--reporter-phone", default="", help=PHONE_HELP)
-@click.option(
-    "--site",
-    default="",
-    shell_complete=complete_sites,
-    help="The site (a region a branch or overseas site covers).",
-)
-@click.option("--product", default="", shell_complete=complete_products, help="Product id or name.")
-@click.option(
-    "--owner-unit",
-    default="csc",
-    show_default=True,
-    shell_complete=complete_units,
-    help="Unit or product line (id or name).",
-)
-@click.option(
-    "--owner-person",
-    default="",
-    shell_complete=complete_people,
-    help="Who owns the complaint (id or name).",
-)
 @click.option(
     "--respond-by", type=TIME, help="Deadline to respond to the customer (default: 24 h)."
 )

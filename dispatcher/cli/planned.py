@@ -20,9 +20,8 @@ from dispatcher.cli.common import (
 )
 from dispatcher.cli.completion import (
     complete_planned,
-    complete_products,
-    complete_sites,
 )
+from dispatcher.cli.options import request_place_options
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
@@ -42,10 +41,7 @@ def planned() -> None:
 @click.option("--title", required=True, callback=required_text, help="One line: the work.")
 @click.option("--start", required=True, type=TIME, help="The window opens.")
 @click.option("--end", required=True, type=TIME, help="The window closes.")
-@click.option(
-    "--site", default="", shell_complete=complete_sites, help="The site where the work is done."
-)
-@click.option("--product", default="", shell_complete=complete_products, help="Product id or name.")
+@request_place_options
 @click.option("--customer", default="", help="The operator the work is for.")
 @click.option(
     "--contact",

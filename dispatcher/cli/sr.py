@@ -34,6 +34,7 @@ from dispatcher.cli.completion import (
     complete_units,
 )
 from dispatcher.cli.names import PHONE_HELP, Names
+from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import cell, styled
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
@@ -81,17 +82,10 @@ def sr() -> None:
 @click.option("--received", type=TIME, help="When the request came in (default: now).")
 @click.option("--intake", type=Choice(IntakeChannel), default="phone", show_default=True)
 @click.option("--reporter", "reporter_name", default="", help="Reporter's name.")
-@click.option("--reporter-phone", default="", help=PHONE_HELP)
 @click.option("--reporter-email", default="")
 @click.option("--customer", default="", help="Operator or enterprise.")
 @click.option("--vip", type=Choice(VipKind), help="The customer is a VIP of this kind.")
-@click.option(
-    "--site",
-    default="",
-    shell_complete=complete_sites,
-    help="The site (a region a branch or overseas site covers).",
-)
-@click.option("--product", default="", shell_complete=complete_products, help="Product id or name.")
+@request_place_options
 @click.option(
     "--criterion",
     "criteria",
@@ -99,15 +93,8 @@ def sr() -> None:
     metavar="ID",
     help="Emergency criterion (1-12, or the product's own); repeatable.",
 )
-@click.option(
-    "--owner-unit",
-    default="",
-    shell_complete=complete_units,
-    help="Unit or product line (id or name).",
-)
-@click.option(
-    "--owner-person", default="", shell_complete=complete_people, help="Person (id or name)."
-)
+@owner_options()
+@click.option("--reporter-phone", default="", help=PHONE_HELP)
 @click.option("--level", type=Choice(Level), default="L1", show_default=True)
 @roster_option
 @click.option(

@@ -15,20 +15,10 @@ from dispatcher.roster import load_roster
 from dispatcher.store import Store
 
 SAMPLE = Path(__file__).resolve().parents[2] / "contacts.yaml"
-NO_PROVIDERS = {
-    "TWILIO_ACCOUNT_SID": "",
-    "TWILIO_AUTH_TOKEN": "",
-    "TWILIO_FROM": "",
-    "SMTP_HOST": "",
-    "DISPATCHER_WEBHOOK_URL": "",
-    "DINGTALK_WEBHOOK_URL": "",
-    "PUSH_TOPIC_URL": "",
-    "DISPATCHER_ROSTER": "",
-}
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
+def run(tmp_path, monkeypatch, quiet_environ):
     """`dispatcher …` in a folder holding the sample roster as ./contacts.yaml."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "contacts.yaml").write_bytes(SAMPLE.read_bytes())
@@ -38,7 +28,7 @@ def run(tmp_path, monkeypatch):
         result = runner.invoke(
             cli,
             [str(a) for a in args],
-            env={**NO_PROVIDERS, "DISPATCHER_DATA": str(tmp_path / "d")},
+            env={**quiet_environ, "DISPATCHER_DATA": str(tmp_path / "d")},
         )
         assert result.exit_code == code, result.output
         return result
@@ -205,7 +195,7 @@ def test_a_repeat_complaint_is_announced_and_listed_with_one_number(run):
     assert f"repeat 2 of {first}" in listed and "no." not in second.stderr
 
 
-def test_listings_stay_aligned_with_drill_rows_and_wide_characters(run, tmp_path):
+def test_listings_stay_aligned_with_drill_rows_and_wide_characters(run, tmp_path, quiet_environ):
     new(
         run,
         "--customer",
@@ -217,7 +207,7 @@ def test_listings_stay_aligned_with_drill_rows_and_wide_characters(run, tmp_path
     )
     new(run, "--customer", "Bank of Example")
     run("drill", "run", "drill-pl-core", "--no-wait")
-    _engine_pass(tmp_path / "d", SAMPLE)
+    _engine_pass(tmp_path / "d", SAMPLE, quiet_environ)
     rows = run("outbox").stdout.splitlines()
     assert any(" DRILL " in r for r in rows) and any(" DRILL " not in r for r in rows)
     state_at = {r.index(" delivered ") for r in rows}
@@ -230,7 +220,7 @@ def test_listings_stay_aligned_with_drill_rows_and_wide_characters(run, tmp_path
     assert len(summary_at) == 1, listed
 
 
-def _engine_pass(data: Path, roster_path: Path) -> None:
+def _engine_pass(data: Path, roster_path: Path, environ: dict) -> None:
     """One pass of the engine with only the desk's own channel: it pages what is due."""
     from dispatcher.engine.clock import SystemClock
     from dispatcher.engine.runtime import Engine
@@ -238,7 +228,7 @@ def _engine_pass(data: Path, roster_path: Path) -> None:
 
     async def tick() -> None:
         with Store(data) as store:
-            plugins = PluginManager(environ=NO_PROVIDERS, store=store).load()
+            plugins = PluginManager(environ=environ, store=store).load()
             engine = Engine(store, load_roster(roster_path), plugins, SystemClock())
             await engine.tick()
             await engine.aclose()
