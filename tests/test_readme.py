@@ -3,6 +3,7 @@ against the sample roster (`contacts.yaml`) in a fresh data directory, exits as 
 
 Rules the README keeps so that this holds:
 - a command's expected exit status is 0, unless its comment says "exit N";
+- the desk runs on a pseudo-terminal and is quit once it has drawn itself;
 - a command whose comment says "until Ctrl-C" runs in a process of its own, is interrupted
   once it has printed its first line, and must then exit 0;
 - no provider is configured (`quiet_environ`): nothing leaves the machine;
@@ -12,14 +13,20 @@ Rules the README keeps so that this holds:
   id of the README stands for yet.
 """
 
+import fcntl
 import os
+import pty
 import queue
 import re
+import select
 import shlex
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,8 +128,8 @@ def test_every_readme_example_runs_against_the_sample_roster(tmp_path, monkeypat
         command = ids.fill(example.text)
         where = f"README.md:{example.line}: {command}"
         if shlex.split(command)[1] == "desk":
-            continue  # a full-screen program: the desk tests drive it with Textual's Pilot
-        if example.until_interrupted:
+            code, output = _in_a_terminal(shlex.split(command)[1:], env, tmp_path)
+        elif example.until_interrupted:
             code, output = _until_interrupted(shlex.split(command)[1:], env, tmp_path)
         else:
             result = CliRunner().invoke(cli, shlex.split(command)[1:], env=env)
@@ -130,6 +137,42 @@ def test_every_readme_example_runs_against_the_sample_roster(tmp_path, monkeypat
             assert not isinstance(result.exception, Exception) or code in (1, 2), where
         assert code == example.exit_code, f"{where}\nexit {code}:\n{output}\n{ids.seen}"
         ids.learn(output)
+
+
+def _in_a_terminal(args: list[str], env: dict, cwd: Path) -> tuple[int, str]:
+    """Run the full-screen desk on a pseudo-terminal of 120x40 and quit it (ctrl+q, again
+    every 2 s until it has), reading its screen all along so it never blocks writing."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from dispatcher.cli import main; main()", *args],
+        env={**os.environ, **env, "TERM": "xterm-256color"},
+        cwd=cwd,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
+    screen, asked = b"", 0.0
+    deadline = time.monotonic() + 90
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            if b"dispatcher" in screen and time.monotonic() > asked + 2:
+                os.write(master, b"\x11")  # ctrl+q, once the desk has drawn itself
+                asked = time.monotonic()
+            if select.select([master], [], [], 0.2)[0]:
+                try:
+                    screen += os.read(master, 65536)
+                except OSError:  # the desk closed the terminal
+                    break
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    return process.returncode, screen.decode(errors="replace")[-2000:]
 
 
 def _until_interrupted(args: list[str], env: dict, cwd: Path) -> tuple[int, str]:
