@@ -27,6 +27,7 @@ from dispatcher.cli.common import (
 from dispatcher.cli.completion import (
     complete_chains,
     complete_channels,
+    complete_notifications,
     complete_requests,
 )
 from dispatcher.cli.terminal import cell
@@ -212,6 +213,20 @@ click.option("--reason", required=True, callback=required_text, help="Why the ch
 )
 
 
+class NotificationId(click.ParamType):
+    """A notification's number as `outbox` lists it: `12` or `#12`."""
+
+    name = "ID"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().removeprefix("#")
+        if not text.isdigit():
+            self.fail(f"'{value}' is not a notification number such as 12 or #12", param, ctx)
+        return int(text)
+
+
 @click.group("outbox", invoke_without_command=True)
 @click.option(
     "--sr",
@@ -258,7 +273,7 @@ def _outbox_line(record: OutboxRecord) -> str:
 
 
 @outbox_group.command("retry")
-@click.argument("notification_id", type=int)
+@click.argument("notification_id", type=NotificationId(), shell_complete=complete_notifications)
 @click.option(
     "--channel",
     default=None,

@@ -20,6 +20,7 @@ from click.shell_completion import CompletionItem
 
 from dispatcher.cli.common import ROSTER_ENV
 from dispatcher.domain.names import name_table
+from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.text import escape
 
 Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
@@ -128,6 +129,21 @@ def complete_drills(ctx: click.Context, param: click.Parameter, typed: str):
             return []
         drills = DrillRepository(store).all()
         return _items(((d.sr, d.scenario.name) for d in reversed(drills)), typed.upper())
+
+
+def complete_notifications(ctx: click.Context, param: click.Parameter, typed: str):
+    """Notifications that can be sent again (failed or cancelled), newest first."""
+    from dispatcher.store.outbox import OutboxRepository
+
+    with _store(ctx) as store:
+        if store is None:
+            return []
+        again = [r for r in OutboxRepository(store).all() if r.state in RESENDABLE]
+        pairs = ((str(r.id), f"{r.sr} {r.person} {r.channel} {r.state.value}") for r in again)
+        return _items(reversed(list(pairs)), typed.lstrip("#"))
+
+
+RESENDABLE = (DeliveryState.FAILED, DeliveryState.CANCELLED)  # what `outbox retry` takes
 
 
 def complete_scenarios(ctx: click.Context, param: click.Parameter, typed: str):

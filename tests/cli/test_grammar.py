@@ -212,6 +212,9 @@ def test_listings_stay_aligned_with_drill_rows_and_wide_characters(run, tmp_path
     assert any(" DRILL " in r for r in rows) and any(" DRILL " not in r for r in rows)
     state_at = {r.index(" delivered ") for r in rows}
     assert len(state_at) == 1, rows  # the state column starts at one place on every row
+    number = rows[0].split()[0]  # "#1": `outbox retry` takes it as listed
+    again = run("outbox", "retry", number, code=2)
+    assert f"notification {number[1:]} is delivered; only a failed" in again.output
     listed = run("sr", "list", "--all", "--drills").stdout.splitlines()
     listed += run("sr", "list").stdout.splitlines()
     summary_at = {
