@@ -190,6 +190,7 @@ start_command = _chain_action(
 click.option(
     "--chain",
     default=None,
+    metavar="CHAIN",
     shell_complete=complete_chains,
     help="A chain of the roster instead of the routed one.",
 )(start_command)
@@ -232,6 +233,7 @@ class NotificationId(click.ParamType):
     "--sr",
     "sr_id",
     default=None,
+    metavar="SR_ID",
     shell_complete=complete_requests,
     help="Only this request's notifications.",
 )
@@ -277,6 +279,7 @@ def _outbox_line(record: OutboxRecord) -> str:
 @click.option(
     "--channel",
     default=None,
+    metavar="CHANNEL",
     shell_complete=complete_channels,
     help="Send it by another channel (sms, voice, email, desk, or a plugin's).",
 )

@@ -18,11 +18,16 @@ from dispatcher.cli.completion import (
 def request_place_options(command: Callable) -> Callable:
     """`--site` and `--product` of a new request or planned work (roster names)."""
     command = click.option(
-        "--product", default="", shell_complete=complete_products, help="Product id or name."
+        "--product",
+        default="",
+        metavar="PRODUCT",
+        shell_complete=complete_products,
+        help="Product id or name.",
     )(command)
     return click.option(
         "--site",
         default="",
+        metavar="SITE",
         shell_complete=complete_sites,
         help="The site (a region a branch or overseas site covers).",
     )(command)
@@ -35,6 +40,7 @@ def owner_options(default_unit: str = "") -> Callable[[Callable], Callable]:
         command = click.option(
             "--owner-person",
             default="",
+            metavar="PERSON",
             shell_complete=complete_people,
             help="Who owns it (id or name).",
         )(command)
@@ -42,6 +48,7 @@ def owner_options(default_unit: str = "") -> Callable[[Callable], Callable]:
             "--owner-unit",
             default=default_unit,
             show_default=bool(default_unit),
+            metavar="UNIT",
             shell_complete=complete_units,
             help="Unit or product line (id or name).",
         )(command)

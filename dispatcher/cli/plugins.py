@@ -181,7 +181,7 @@ def notify_group() -> None:
     "--channel",
     "channel_name",
     default=None,
-    metavar="NAME",
+    metavar="CHANNEL",
     shell_complete=complete_channels,
     help="Only this channel.",
 )

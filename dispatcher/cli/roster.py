@@ -143,7 +143,9 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
 @click.option(
     "--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC)."
 )
-@click.option("--unit", shell_complete=complete_units, help="Only this unit or product line.")
+@click.option(
+    "--unit", metavar="UNIT", shell_complete=complete_units, help="Only this unit or product line."
+)
 @click.option("--role", type=ROLE, help="Only this role.")
 @roster_option
 @data_option
@@ -214,13 +216,21 @@ def override_group() -> None:
 
 
 @override_group.command("add")
-@click.option("--person", required=True, shell_complete=complete_people, help="Who covers.")
+@click.option(
+    "--person", required=True, metavar="PERSON", shell_complete=complete_people, help="Who covers."
+)
 @click.option(
     "--covers",
+    metavar="PERSON",
     shell_complete=complete_people,
     help="Whose shifts are covered (omit to add PERSON to --unit/--role).",
 )
-@click.option("--unit", shell_complete=complete_units, help="Limit to this unit or product line.")
+@click.option(
+    "--unit",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Limit to this unit or product line.",
+)
 @click.option("--role", type=ROLE, help="Limit to this role.")
 @click.option(
     "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
@@ -314,11 +324,14 @@ def override_remove(override_id: str, store, as_json: bool) -> None:
 @roster_group.command("ical")
 @click.option(
     "--unit",
+    metavar="UNIT",
     shell_complete=complete_units,
     help="Shifts of this unit or product line (all its roles, or --role).",
 )
 @click.option("--role", type=ROLE, help="With --unit: only this role.")
-@click.option("--person", shell_complete=complete_people, help="The shifts of this person.")
+@click.option(
+    "--person", metavar="PERSON", shell_complete=complete_people, help="The shifts of this person."
+)
 @click.option("--from", "start", metavar="DATE", help="Start (default today, 00:00 UTC).")
 @click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366))
 @click.option(

@@ -271,15 +271,28 @@ def _show_routing(
 @click.option("--status", type=Choice(Status))
 @click.option(
     "--branch",
+    metavar="BRANCH",
     shell_complete=complete_branches,
     help="Requests from the sites of this branch or overseas site (id or name).",
 )
-@click.option("--site", shell_complete=complete_sites, help="Requests from this site.")
-@click.option("--product", shell_complete=complete_products, help="Product id or name.")
 @click.option(
-    "--unit", shell_complete=complete_units, help="Owned by this unit or product line (id or name)."
+    "--site", metavar="SITE", shell_complete=complete_sites, help="Requests from this site."
 )
-@click.option("--person", shell_complete=complete_people, help="Owned by this person (id or name).")
+@click.option(
+    "--product", metavar="PRODUCT", shell_complete=complete_products, help="Product id or name."
+)
+@click.option(
+    "--unit",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Owned by this unit or product line (id or name).",
+)
+@click.option(
+    "--person",
+    metavar="PERSON",
+    shell_complete=complete_people,
+    help="Owned by this person (id or name).",
+)
 @click.option("--since", type=TIME, help="Received at or after this time.")
 @click.option(
     "--drills",
@@ -493,9 +506,19 @@ def note(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) 
 @sr.command("assign")
 @click.argument("sr_id", shell_complete=complete_requests)
 @click.option(
-    "--unit", default="", shell_complete=complete_units, help="Unit or product line (id or name)."
+    "--unit",
+    default="",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Unit or product line (id or name).",
 )
-@click.option("--person", default="", shell_complete=complete_people, help="Person (id or name).")
+@click.option(
+    "--person",
+    default="",
+    metavar="PERSON",
+    shell_complete=complete_people,
+    help="Person (id or name).",
+)
 @click.option("--note", "text", default="")
 @roster_option
 @actor_option
