@@ -16,9 +16,9 @@ from pathlib import Path
 
 from dispatcher.domain.names import Ambiguous, find_named, name_table, nearest_names
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.phones import e164, numbers_in
 from dispatcher.domain.roster import UnitKind
 from dispatcher.errors import DispatcherError
+from dispatcher.roster.phones import e164, numbers_in
 
 WHAT = {
     "person": "person",
