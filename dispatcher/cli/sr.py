@@ -315,7 +315,8 @@ def list_(
     **filters,
 ) -> None:
     """List requests, oldest first. Names are the roster's, as ids or as people type them."""
-    names = names_for_command(roster_path)
+    named = branch or unit or person or filters["site"] or filters["product"]
+    names = names_for_command(roster_path) if named else Names(None)  # the roster when needed
     for what in ("site", "product"):
         if filters[what]:
             filters[what] = names(what, filters[what], f"--{what}")
