@@ -77,7 +77,7 @@ def required_text(ctx: click.Context, param: click.Parameter, value: str | None)
         name = (
             max(param.opts, key=len)
             if isinstance(param, click.Option)
-            else param.human_readable_name
+            else f"'{param.human_readable_name}'"  # as click names an argument
         )
         raise DispatcherError(f"{name}: must not be empty")
     return value.strip() if value is not None else None

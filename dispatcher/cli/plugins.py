@@ -194,7 +194,7 @@ def notify_test(
     """Send a test message through each of PERSON's contact methods and report each outcome."""
 
     roster = load_roster_for_command(roster_path)
-    person = roster.person(Names(roster, roster_path)("person", person_id, "PERSON"))
+    person = roster.person(Names(roster, roster_path)("person", person_id, "'PERSON'"))
     manager = PluginManager(store=store).load()
     if channel_name and channel_name not in manager.channels:
         known = {c.name: c for c in manager.channel_infos}

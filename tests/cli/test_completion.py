@@ -54,7 +54,16 @@ def requests(tmp_path) -> list[str]:
     for summary in ("Billing records lost", "Core down"):
         result = runner.invoke(
             cli,
-            ["sr", "new", "--summary", summary, "--category", "consultation", "--roster", SAMPLE],
+            [
+                "sr",
+                "new",
+                "--summary",
+                summary,
+                "--category",
+                "consultation",
+                "--roster",
+                str(SAMPLE),
+            ],
             env={"DISPATCHER_DATA": str(tmp_path / "data")},
         )
         assert result.exit_code == 0, result.output

@@ -82,7 +82,7 @@ def _ids(result) -> list[str]:
         ),
         (
             ("notify", "test", "Li Nna"),
-            "Error: PERSON: no person 'Li Nna' in contacts.yaml; nearest: Li Na (李娜) (sh-li-na)",
+            "Error: 'PERSON': no person 'Li Nna' in contacts.yaml; nearest: Li Na (李娜) (sh-li-na)",
         ),
     ],
 )
@@ -171,7 +171,7 @@ def test_phones_are_stored_as_e164_in_the_cscs_region_and_refused_when_invalid(r
         (("sr", "new", "--summary", " ", "--category", "consultation"), "--summary"),
         (("complaint", "new", "--customer", "", "--about", "a", "--summary", "s"), "--customer"),
         (("planned", "cancel", "PS-20261201-01", "--reason", ""), "--reason"),
-        (("sr", "note", "SR-20261201-0001", "  "), "TEXT"),
+        (("sr", "note", "SR-20261201-0001", "  "), "'TEXT'"),
     ],
 )
 def test_required_text_given_blank_is_refused_in_one_line(run, args, line, tmp_path):

@@ -91,7 +91,7 @@ def test_an_unknown_person_is_one_line_and_exit_2(tmp_path, env, twilio_peer, sm
 
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"Error: PERSON: no person 'nobody' in {ROSTER}; ")
+    assert line.startswith(f"Error: 'PERSON': no person 'nobody' in {ROSTER}; ")
     assert not twilio_peer.requests and not smtp_server.messages
 
 
