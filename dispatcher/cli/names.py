@@ -9,16 +9,12 @@ stored as E.164, read in the region of the roster's CSC when typed without a cou
 
 from __future__ import annotations
 
-from collections import Counter
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from dispatcher.domain.names import Ambiguous, find_named, name_table, nearest_names
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.roster import UnitKind
 from dispatcher.errors import DispatcherError
-from dispatcher.roster.phones import e164, numbers_in
+from dispatcher.roster.phones import csc_region, e164, numbers_in
 
 WHAT = {
     "person": "person",
@@ -84,24 +80,6 @@ class Names:
         if self.region:
             return f" (international form starting with +, or a number of {self.region})"
         return " (international form, starting with +)"
-
-
-def csc_region(roster: Roster) -> str | None:
-    """The ISO 3166 region of the CSC: that of the time zone most of the CSC unit's people
-    keep (tzdata's zone.tab), or None."""
-    csc = {u.id for u in roster.units_of(UnitKind.CSC)}
-    zones = Counter(p.timezone for p in roster.people.values() if p.unit in csc)
-    if not zones:
-        return None
-    return _zone_regions().get(zones.most_common(1)[0][0])
-
-
-@cache
-def _zone_regions() -> dict[str, str]:
-    """IANA zone → ISO 3166 region, from the zone.tab the tzdata package ships."""
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {row[2]: row[0] for row in rows if len(row) >= 3}
 
 
 PHONE_HELP = "Phone number, stored as E.164 (without +: a number of the CSC's country)."

@@ -5,7 +5,14 @@ A number with an extension keeps it after ";ext=" (RFC 3966), as the roster stor
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import cache
+from importlib import resources
+
 import phonenumbers
+
+from dispatcher.domain.oncall import Roster
+from dispatcher.domain.roster import UnitKind
 
 EXTENSION = ";ext="
 
@@ -41,3 +48,21 @@ def numbers_in(text: str, region: str | None = None) -> list[tuple[str, str | No
         )
         for match in found
     ]
+
+
+def csc_region(roster: Roster) -> str | None:
+    """The ISO 3166 region of the CSC: that of the time zone most of the CSC unit's people
+    keep (tzdata's zone.tab), or None."""
+    csc = {u.id for u in roster.units_of(UnitKind.CSC)}
+    zones = Counter(p.timezone for p in roster.people.values() if p.unit in csc)
+    if not zones:
+        return None
+    return _zone_regions().get(zones.most_common(1)[0][0])
+
+
+@cache
+def _zone_regions() -> dict[str, str]:
+    """IANA zone → ISO 3166 region, from the zone.tab the tzdata package ships."""
+    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {row[2]: row[0] for row in rows if len(row) >= 3}
