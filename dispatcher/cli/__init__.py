@@ -101,7 +101,9 @@ class _UsageLine(click.ClickException):
     def __init__(self, error: click.UsageError) -> None:
         command = error.ctx.command_path if error.ctx else "dispatcher"
         message = " ".join(error.format_message().split())
-        super().__init__(f"{message} ({command} --help lists the options)")
+        super().__init__(
+            tr("{message} ({command} --help lists the options)", message=message, command=command)
+        )
         self.exit_code = error.exit_code
 
 

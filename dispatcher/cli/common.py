@@ -81,7 +81,7 @@ def required_text(ctx: click.Context, param: click.Parameter, value: str | None)
             if isinstance(param, click.Option)
             else f"'{param.human_readable_name}'"  # as click names an argument
         )
-        raise DispatcherError(f"{name}: must not be empty")
+        raise DispatcherError(tr("{name}: must not be empty", name=name))
     return value.strip() if value is not None else None
 
 

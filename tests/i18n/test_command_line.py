@@ -119,7 +119,7 @@ def test_refusals_of_the_store_and_the_lifecycle_read_in_chinese(run):
         (("sr", "close", sr_id), "cannot close"),
         (("sr", "show", "SR-20991231-9999"), "no request"),
         (("sr", "show", "SR-1"), "is not a request id"),
-        (("sr", "note", sr_id, " "), "a note needs text"),
+        (("sr", "note", sr_id, " "), "must not be empty"),
     ):
         english, chinese, code = both(run, *args)
         assert code == 2 and english_says in english, english
@@ -206,7 +206,7 @@ def test_usage_errors_are_click_messages_in_chinese(run):
     english, chinese, code = both(run, "sr", "new", "--category", "consultation")
     assert code == 2
     assert "Missing option '--summary'" in english and "缺少选项 '--summary'" in chinese
-    assert "Usage:" in english and "用法:" in chinese
+    assert "--help lists the options" in english and "列出所有选项" in chinese
     assert_chinese(english, chinese, set())
     english, chinese, code = both(run, "sr", "list", "--status", "bogus")
     assert code == 2 and "不是" in chinese
