@@ -369,11 +369,9 @@ class CalloutControl:
         and unique among live notifications and the codes this control handed out that are
         not queued yet (a step paging several people at once). `dispatcher.domain.acks` says
         why six digits. `at` is when it is issued."""
-        in_use: set[str] = set()
-        for doc in self.outbox.table.all():
-            if doc["sr"] == sr_id and doc["person"] == person_id:
-                return doc["ack_code"]
-            in_use.add(doc["ack_code"])
+        given, in_use = self.outbox.ack_codes(sr_id, person_id)
+        if given is not None:
+            return given
         self._issued = {key: code for key, code in self._issued.items() if code not in in_use}
         if (sr_id, person_id) in self._issued:
             return self._issued[sr_id, person_id]

@@ -21,7 +21,6 @@ from dispatcher.domain.routing import preview
 from dispatcher.domain.sla import SlaState, next_wakeup, sla_clocks
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.store.outbox import OutboxRecord
-from dispatcher.store.requests import REQUESTS
 
 PASS_BUDGET_SECONDS = 0.03  # the longest one pass may spend, so timers stay on time
 QUIET = ("sms", "email")  # a near breach and a CSQ notice are texts and mails
@@ -40,16 +39,13 @@ class Watcher:
     def check(self, now: datetime) -> None:
         """Look at the open requests that need it, oldest change first, within the budget."""
         deadline = time.monotonic() + PASS_BUDGET_SECONDS
-        for raw in self.control.store.live.table(REQUESTS).all():
-            sr_id = raw["id"]
-            if raw.get("drill") or raw.get("status") == "closed":
-                continue
-            wake = self._wake.get(sr_id)
-            if self._looked.get(sr_id) == raw["event_count"] and (wake is None or now < wake):
+        for found in self.control.requests.changed_since(self._looked, drills=False):
+            wake = self._wake.get(found.id)
+            if not found.changed and (wake is None or now < wake):
                 continue
             if time.monotonic() > deadline:
                 return
-            self._look(ServiceRequest.from_dict(raw), now)
+            self._look(found.request(), now)
 
     def _look(self, sr: ServiceRequest, now: datetime) -> None:
         timeline = self.control.requests.timeline(sr.id)

@@ -247,6 +247,11 @@ class CalloutRepository:
         """A new run as a document for `Store.append_new`."""
         return Document(record.to_dict(), doc_id=doc_id(record.sr))
 
+    def moving_with(self, sr_id: str) -> dict[str, list[Document]]:
+        """A closed request's run, which moves to its archive month with it."""
+        raw = self.table.get(doc_id=doc_id(sr_id))
+        return {CALLOUTS: [raw] if raw is not None else []}
+
     def mark_seen(self, sr_id: str) -> None:
         """A dispatcher has seen that this chain ran out: it stops flashing."""
         with self.store.atomic(self.store.live):

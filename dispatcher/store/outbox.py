@@ -16,7 +16,14 @@ from typing import Any
 
 from tinydb.table import Document
 
-from dispatcher.domain.outbox import NEXT_STATES, PENDING, DeliveryState, notification_key
+from dispatcher.domain.acks import same_address
+from dispatcher.domain.outbox import (
+    NEXT_STATES,
+    PENDING,
+    DeliveryState,
+    Purpose,
+    notification_key,
+)
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.store import Store, archived_table
 
@@ -33,7 +40,7 @@ class OutboxRecord:
     contact_kind: str
     address: str
     ack_code: str
-    purpose: str  # page, repage, notice, audit, test, drill_over, status_update
+    purpose: Purpose
     created: datetime
     due: datetime
     state: DeliveryState = DeliveryState.QUEUED
@@ -105,6 +112,9 @@ class OutboxRecord:
     def from_document(cls, doc: Document) -> OutboxRecord:
         raw = dict(doc)
         raw["state"] = DeliveryState(raw["state"])
+        # A purpose this version does not know stays its string (it is sent as a notice).
+        if raw["purpose"] in Purpose._value2member_map_:
+            raw["purpose"] = Purpose(raw["purpose"])
         for key in ("created", "due", "updated"):
             raw[key] = datetime.fromisoformat(raw[key]) if raw.get(key) else None
         return cls(**raw, id=doc.doc_id)
@@ -134,6 +144,13 @@ class OutboxRepository:
             queued[r.key] if r.key in queued else OutboxRecord.from_document(existing[r.key])
             for r in keyed
         ]
+
+    def again(self, record: OutboxRecord, at: datetime, **changes: Any) -> OutboxRecord:
+        """Queue a new notification like `record` (`OutboxRecord.fresh`: a fallback, a resend,
+        a message about a page), with `changes` applied; returns it as queued, or the one
+        already queued with its key."""
+        [queued] = self.enqueue([record.fresh(at, **changes)])
+        return queued
 
     def get(self, record_id: int) -> OutboxRecord:
         doc = self.table.get(doc_id=record_id)
@@ -223,6 +240,30 @@ class OutboxRepository:
             if d["state"] == DeliveryState.QUEUED.value
         ]
         return min(queued) if queued else None
+
+    def ack_codes(self, sr: str, person: str) -> tuple[str | None, set[str]]:
+        """The code `person` was paged with for `sr` (None when none yet), else every code
+        in the live outbox (an audit's too): a new code must differ from all of them."""
+        in_use: set[str] = set()
+        for doc in self.table.all():
+            if doc["sr"] == sr and doc["person"] == person:
+                return doc["ack_code"], in_use
+            in_use.add(doc["ack_code"])
+        return None, in_use
+
+    def requests_paging(self, address: str, among: set[str]) -> tuple[str, ...]:
+        """Which of the requests `among` had a notification to `address` (`same_address`:
+        one number however it is written), sorted."""
+        paged = self.table.search(
+            lambda d: d["sr"] in among and same_address(d["address"], address)
+        )
+        return tuple(sorted({d["sr"] for d in paged}))
+
+    def moving_with(self, sr: str) -> dict[str, list[Document]]:
+        """A closed request's notifications, which move to its archive month with it; one
+        still to be sent (a Red Flag's closing notice) stays live until it is sent."""
+        pending = {s.value for s in PENDING}
+        return {OUTBOX: self.table.search(lambda d: d["sr"] == sr and d["state"] not in pending)}
 
     def by_provider_id(self, channel: str, provider_id: str) -> OutboxRecord | None:
         found = self.table.search(

@@ -13,12 +13,13 @@ events to live with `Store.append_new`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document
+from tinydb.table import Document, Table
 
 from dispatcher.domain.requests import (
     Event,
@@ -30,13 +31,17 @@ from dispatcher.domain.requests import (
 )
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
+from dispatcher.store.callouts import CALLOUTS, CalloutRepository
+from dispatcher.store.outbox import OUTBOX, OutboxRepository
+from dispatcher.store.replies import REPLIES, STRIKES, ReplyRepository
 from dispatcher.store.sequences import ensure_counters
 
 REQUESTS = "requests"
 EVENTS = "events"
 EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
-# Records of other live tables that belong to one SR (their "sr" field) and move with it.
-COMPANIONS = ("callouts", "outbox", "replies", "reply_strikes")
+# Tables of other repositories whose records belong to one SR (their "sr" field); each
+# repository's `moving_with` says which of them move to the archive with it.
+COMPANIONS = (CALLOUTS, OUTBOX, REPLIES, STRIKES)
 
 
 def event_doc_id(sr_id: str, seq: int) -> int:
@@ -79,6 +84,27 @@ class RequestFilter:
         )
 
 
+@dataclass(frozen=True)
+class OpenRequest:
+    """An open SR as `RequestRepository.changed_since` finds it: read cheaply, and built into
+    a `ServiceRequest` (and its timeline read) only when the caller asks."""
+
+    id: str
+    event_count: int  # moves with each of the SR's changes
+    drill: bool
+    changed: bool  # its event count differs from the one the caller knew
+    _document: Mapping[str, Any] = field(repr=False, compare=False)
+    _events: Table = field(repr=False, compare=False)
+
+    def request(self) -> ServiceRequest:
+        return ServiceRequest.from_dict(self._document)
+
+    def timeline(self) -> list[Event]:
+        """Its events, oldest first, as they were when it was found."""
+        ids = [event_doc_id(self.id, seq) for seq in range(1, self.event_count + 1)]
+        return [Event.from_dict(doc) for doc in self._events.get(doc_ids=ids) or []]
+
+
 class RequestRepository:
     """Reads and changes SRs; every change and its events are one commit."""
 
@@ -117,6 +143,30 @@ class RequestRepository:
                 ]
         found.sort(key=lambda sr: (sr.received, sr.id))
         return found
+
+    def live_version(self) -> int:
+        """The live partition's version, read afresh: it moves on every commit to it, by this
+        process or another, so an unchanged version means nothing live changed."""
+        live = self.store.live
+        self.store.refresh(live)
+        return live.partition.version
+
+    def changed_since(self, known: Mapping[str, int], drills: bool = True) -> Iterator[OpenRequest]:
+        """Every open SR of the live partition (drills too unless `drills` is False), in the
+        order of their ids, each saying whether it changed since `known` (SR id -> the event
+        count the caller saw; an SR it does not name has changed). Costs a look at each live
+        document; nothing is built until asked. Does not sweep: a closed SR left in live is
+        skipped, not moved."""
+        live = self.store.live
+        events = live.table(EVENTS)
+        for raw in live.table(REQUESTS).all():
+            if raw.get("status") == Status.CLOSED.value:
+                continue
+            drill = bool(raw.get("drill"))
+            if drill and not drills:
+                continue
+            sr_id, count = raw["id"], raw.get("event_count", 0)
+            yield OpenRequest(sr_id, count, drill, known.get(sr_id) != count, raw, events)
 
     def _all_in(self, db: TinyDB) -> Iterator[ServiceRequest]:
         for raw in db.table(REQUESTS).all():
@@ -235,12 +285,11 @@ class RequestRepository:
             return
         event_ids = [event_doc_id(sr_id, seq) for seq in range(1, raw["event_count"] + 1)]
         events = live.table(EVENTS).get(doc_ids=event_ids) or []
-        # A notification still to be sent (a Red Flag's closing notice) stays to be sent.
+        # What other repositories keep of the SR, each saying what moves with it.
         companions = {
-            name: live.table(name).search(
-                lambda d: d.get("sr") == sr_id and d.get("state") not in ("queued", "sending")
-            )
-            for name in COMPANIONS
+            **CalloutRepository(self.store).moving_with(sr_id),
+            **OutboxRepository(self.store).moving_with(sr_id),
+            **ReplyRepository(self.store).moving_with(sr_id),
         }
         archive = self.store.archive(period_of(sr_id))
         with self.store.atomic(archive):

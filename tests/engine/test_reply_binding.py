@@ -15,8 +15,8 @@ from dispatcher.domain.acks import CODE_DIGITS, GuessLimit, parse_reply
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.engine.control import CalloutControl
-from dispatcher.engine.replies import REPLIES, STRIKES
 from dispatcher.store import Store
+from dispatcher.store.replies import REPLIES, STRIKES
 from dispatcher.testing.hostile import HOSTILE, assert_inert
 
 CHEN = "+12125550101"

@@ -16,7 +16,7 @@ from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaClock, next_deadline, sla_clocks
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
-from dispatcher.store.requests import EVENTS, REQUESTS, event_doc_id
+from dispatcher.store.requests import RequestRepository
 
 # An SR still new or dispatched has no event that stops a clock yet, so its timeline is not read.
 _NO_STOP_YET = (Status.NEW, Status.DISPATCHED)
@@ -86,40 +86,33 @@ class BoardReader:
     def __init__(self, store: Store, roster: Roster) -> None:
         self.store = store
         self.roster = roster
+        self.requests = RequestRepository(store)
         self._rows: dict[str, tuple[int, BoardRow]] = {}
         self._version = -1
 
     def read(self, now: datetime, force: bool = False) -> list[BoardRow] | None:
         """Every open SR's row in board order, or None when nothing changed since last time."""
-        live = self.store.live
-        self.store.refresh(live)
-        version = live.partition.version
+        version = self.requests.live_version()
         if version == self._version and not force:
             return None
         self._version = version
         fresh: dict[str, tuple[int, BoardRow]] = {}
         callouts = {record.sr: record for record in CalloutRepository(self.store).all()}
-        events = live.table(EVENTS)
-        for raw in live.table(REQUESTS).all():
-            if raw.get("status") == Status.CLOSED.value:
-                continue
-            sr_id, count = raw["id"], raw.get("event_count", 0)
+        known = {sr_id: count for sr_id, (count, _) in self._rows.items()}
+        for found in self.requests.changed_since(known):
+            sr_id, count = found.id, found.event_count
             callout = callouts.get(sr_id)
-            if raw.get("drill") and callout is not None and not callout.running:
+            if found.drill and callout is not None and not callout.running:
                 continue  # a drill that is over leaves the board; its report stays
-
-            known = self._rows.get(sr_id)
-            if known is not None and known[0] == count:
-                row = known[1]
+            if not found.changed:
+                kept = self._rows[sr_id]
+                row = kept[1]
                 fresh[sr_id] = (
-                    known if row.callout == callout else (count, replace(row, callout=callout))
+                    kept if row.callout == callout else (count, replace(row, callout=callout))
                 )
                 continue
-            sr = ServiceRequest.from_dict(raw)
-            timeline: list[Event] = []
-            if sr.status not in _NO_STOP_YET:
-                ids = [event_doc_id(sr_id, seq) for seq in range(1, count + 1)]
-                timeline = [Event.from_dict(doc) for doc in events.get(doc_ids=ids) or []]
+            sr = found.request()
+            timeline = found.timeline() if sr.status not in _NO_STOP_YET else []
             fresh[sr_id] = (count, BoardRow(sr, self._clocks(sr, timeline, now), callout))
         self._rows = fresh
         return board_order([row for _, row in fresh.values()])
