@@ -194,7 +194,7 @@ def notification_key(
 
 class NotificationLike(Protocol):
     state: DeliveryState
-    purpose: str
+    purpose: Purpose
     round: int
     step: int
     created: datetime

@@ -17,11 +17,12 @@ from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.callout import RunState, acknowledge, advance, repage, start_run, stop
 from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import Routing, route
+from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError, IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
@@ -36,7 +37,6 @@ DEFAULT_REACHES: dict[str, frozenset[ContactKind]] = {
     "email": frozenset({ContactKind.EMAIL}),
     "desk": frozenset(ContactKind),
 }
-PAGES = frozenset({"page", "repage"})  # the purposes an acknowledgement makes pointless
 ENGINE = "engine"  # the actor of what the engine does by itself
 
 
@@ -148,7 +148,7 @@ class CalloutControl:
         run = start_run(sr.id, chain_id, spec, at, drill=sr.drill)
         record = CalloutRecord.begin(run, len(spec.steps), max(1, spec.repeat))
         events = sr.record(
-            at, actor, "callout_started", spec.name, channel, chain=chain_id, drill=sr.drill
+            at, actor, EventKind.CALLOUT_STARTED, spec.name, channel, chain=chain_id, drill=sr.drill
         )
         if sr.status is Status.NEW:
             events += sr.dispatch(at, actor, channel, f"call-out chain {chain_id}")
@@ -179,7 +179,9 @@ class CalloutControl:
                 if sr.status in (Status.NEW, Status.DISPATCHED):
                     return sr.acknowledge(at, actor, via, text, by=by)
                 if running:
-                    return sr.record(at, actor, "callout_acknowledged", text, via, by=by, via=via)
+                    return sr.record(
+                        at, actor, EventKind.CALLOUT_ACKNOWLEDGED, text, via, by=by, via=via
+                    )
                 raise IllegalTransition(
                     f"cannot acknowledge {sr.id}: it is {sr.status.value} and no chain is running"
                 )
@@ -212,7 +214,7 @@ class CalloutControl:
             if run.state is RunState.EXHAUSTED:
                 record = record.with_run(run, at, how=how, seen=False)
                 kind, text = (
-                    "callout_exhausted",
+                    EventKind.CALLOUT_EXHAUSTED,
                     (
                         f"chain {record.chain} ran out after {record.repeat} round(s) without an "
                         "acknowledgement"
@@ -220,9 +222,9 @@ class CalloutControl:
                 )
             else:
                 record = record.with_run(run, at, how=how)
-                kind = "callout_escalated" if how == "escalated" else "step_reached"
+                kind = EventKind.CALLOUT_ESCALATED if how == "escalated" else EventKind.STEP_REACHED
                 text = f"{record.position_label()} ({how})"
-            if how == "escalated" or kind == "callout_exhausted":
+            if how == "escalated" or kind == EventKind.CALLOUT_EXHAUSTED:
                 self.requests.change(sr_id, lambda sr: sr.record(at, actor, kind, text, channel))
             self.callouts.save(record)
         return record
@@ -240,7 +242,7 @@ class CalloutControl:
             self.requests.change(
                 sr_id,
                 lambda sr: sr.record(
-                    at, actor, "callout_repaged", record.position_label(), channel
+                    at, actor, EventKind.CALLOUT_REPAGED, record.position_label(), channel
                 ),
             )
             self.callouts.save(record)
@@ -257,7 +259,7 @@ class CalloutControl:
             record = self._running(sr_id)
             record = record.with_run(stop(record.run), at, stopped_reason=reason)
             sr, _ = self.requests.change(
-                sr_id, lambda sr: sr.record(at, actor, "callout_stopped", reason, channel)
+                sr_id, lambda sr: sr.record(at, actor, EventKind.CALLOUT_STOPPED, reason, channel)
             )
             self.callouts.save(record)
             self.outbox.cancel_queued(sr_id, at, f"chain stopped: {reason}", PAGES)
@@ -276,7 +278,7 @@ class CalloutControl:
             for record in quiet:
                 if (record.channel, record.address) not in seen:
                     seen.add((record.channel, record.address))
-                    notices.append(_told(record, at, "drill_over", "low", text))
+                    notices.append(_told(record, at, Purpose.DRILL_OVER, "low", text))
         return notices
 
     def _status_updates(
@@ -300,7 +302,7 @@ class CalloutControl:
                     reached,
                     key=lambda r: (r.state is not DeliveryState.DELIVERED, r.channel == "voice"),
                 )
-                updates.append(_told(best, at, "status_update", "normal", text))
+                updates.append(_told(best, at, Purpose.STATUS_UPDATE, "normal", text))
         return updates
 
     def _paged(self, sr_id: str, run: str | None = None) -> dict[str, list[OutboxRecord]]:
@@ -337,7 +339,7 @@ class CalloutControl:
             person = self.roster.person(original.person)
             contact = self.contact_for(person, channel)
         # A page sent again by hand is a re-page, with a key of its own.
-        purpose = "repage" if original.purpose in PAGES else original.purpose
+        purpose = Purpose.REPAGE if original.purpose in PAGES else original.purpose
         [queued] = self.outbox.enqueue(
             [
                 original.fresh(
@@ -403,7 +405,7 @@ class CalloutControl:
                         contact_kind=contact.kind.value,
                         address=contact.address,
                         ack_code=code,
-                        purpose="audit",
+                        purpose=Purpose.AUDIT,
                         urgency="low",
                         created=at,
                         due=at,
@@ -432,7 +434,11 @@ class CalloutControl:
 
 
 def _told(
-    page: OutboxRecord, at: datetime, purpose: str, urgency: str, text: dict[str, messages.Message]
+    page: OutboxRecord,
+    at: datetime,
+    purpose: Purpose,
+    urgency: str,
+    text: dict[str, messages.Message],
 ) -> OutboxRecord:
     """A message about a page to the same person, channel and address."""
     said = text.get(page.language, text["en"])

@@ -9,8 +9,10 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
+from dispatcher.domain.outbox import PAGES, Purpose
 from dispatcher.domain.routing import describe_target, preview
-from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
+from dispatcher.domain.timeline import EventKind
+from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.store.callouts import CalloutRecord, StepLog
 from dispatcher.store.outbox import OutboxRecord
 
@@ -31,7 +33,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         found = shown[record.step]
         nobody = [describe_target(t) for t in found.nobody_for]
         label = record.position_label()
-        purpose = "repage" if record.how == "repaged" else "page"
+        purpose = Purpose.REPAGE if record.how == "repaged" else Purpose.PAGE
         pages: list[OutboxRecord] = []
         paged: list[str] = []
         for person in found.people:
@@ -85,10 +87,10 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
             text = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
             if nobody:
                 text += f"; nobody for {', '.join(nobody)}"
-            kind = "step_reached"
+            kind = EventKind.STEP_REACHED
         else:
             text = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
-            kind = "step_skipped"
+            kind = EventKind.STEP_SKIPPED
         control.requests.change(
             sr.id,
             lambda sr: sr.record(

@@ -26,6 +26,7 @@ from datetime import datetime
 
 from dispatcher.domain.acks import GuessLimit, Strikes, canonical_address, same_address
 from dispatcher.domain.text import escape_line
+from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.contract import Reply, one_line
@@ -120,7 +121,7 @@ class ReplyBook:
             self._tell(
                 verdict.concerns,
                 at,
-                "suspicious_reply",
+                EventKind.SUSPICIOUS_REPLY,
                 f"{reply.sender} sent the code paged to {paged.person} ({paged.address}) by "
                 f"{reply.channel}: not a paged address, nothing acknowledged",
                 reply,
@@ -129,7 +130,7 @@ class ReplyBook:
             self._tell(
                 verdict.concerns,
                 at,
-                "reply_refused",
+                EventKind.REPLY_REFUSED,
                 f"{reply.sender} sent a code while typed codes are refused: nothing "
                 "acknowledged; acknowledge by the desk",
                 reply,
@@ -138,7 +139,7 @@ class ReplyBook:
             self._tell(
                 verdict.concerns,
                 at,
-                "reply_unmatched",
+                EventKind.REPLY_UNMATCHED,
                 f"{reply.sender} replied by {reply.channel} with no code of this request: {said}",
                 reply,
             )
@@ -153,7 +154,7 @@ class ReplyBook:
             self._tell(
                 verdict.concerns or self._running(),
                 at,
-                "replies_ignored",
+                EventKind.REPLIES_IGNORED,
                 f"{reply.sender} sent {self.limit.per_sender} replies by {reply.channel} that "
                 f"acknowledged nothing; its replies are ignored until {until}",
                 reply,
@@ -170,7 +171,7 @@ class ReplyBook:
                 self._tell(
                     (sr_id,),
                     at,
-                    "codes_locked",
+                    EventKind.CODES_LOCKED,
                     f"{self.limit.per_request} replies failed against this request; codes "
                     f"typed by text are refused until {until} (a key press on the call or the "
                     "desk still acknowledges)",
@@ -178,7 +179,7 @@ class ReplyBook:
                 )
 
     def _tell(
-        self, sr_ids: tuple[str, ...], at: datetime, kind: str, text: str, reply: Reply
+        self, sr_ids: tuple[str, ...], at: datetime, kind: EventKind, text: str, reply: Reply
     ) -> None:
         for sr_id in sr_ids:
             try:

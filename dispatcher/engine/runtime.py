@@ -23,7 +23,7 @@ import threading
 from datetime import datetime, timedelta
 
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.outbox import DEFAULT_LIMITS, DeliveryState, Throttle, throttle_keys
+from dispatcher.domain.outbox import DEFAULT_LIMITS, PAGES, DeliveryState, Throttle, throttle_keys
 from dispatcher.engine.chase import Chaser
 from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.compose import notification_for
@@ -175,7 +175,7 @@ class Engine:
     def _ready(self, record: OutboxRecord, now: datetime) -> str | None:
         """The channel to send `record` through now, or None after settling why not."""
         outbox = self.control.outbox
-        if record.purpose in ("page", "repage"):
+        if record.purpose in PAGES:
             run = self.control.callouts.get(record.sr)
             if run is None or not run.running:
                 if record.state is DeliveryState.SENDING:

@@ -15,10 +15,12 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
+from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
 from dispatcher.domain.routing import preview
 from dispatcher.domain.sla import SlaState, next_wakeup, sla_clocks
+from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.store.outbox import OutboxRecord
 
@@ -50,7 +52,7 @@ class Watcher:
     def _look(self, sr: ServiceRequest, now: datetime) -> None:
         timeline = self.control.requests.timeline(sr.id)
         told = {(e.kind, e.data.get("clock") or e.data.get("flag")) for e in timeline}
-        events: list[tuple[str, str, dict]] = []
+        events: list[tuple[EventKind, str, dict]] = []
         notices: list[OutboxRecord] = []
         targets = self.control.roster.sla_for(sr.product, sr.severity)
         self._wake.pop(sr.id, None)
@@ -60,8 +62,11 @@ class Watcher:
                 breached = clock.state is SlaState.BREACHED
                 if not breached and clock.state is not SlaState.NEAR_BREACH:
                     continue
-                kind = "sla_breached" if breached else "sla_near_breach"
-                if (kind, clock.kind.value) in told or ("sla_breached", clock.kind.value) in told:
+                kind = EventKind.SLA_BREACHED if breached else EventKind.SLA_NEAR_BREACH
+                if (kind, clock.kind.value) in told or (
+                    EventKind.SLA_BREACHED,
+                    clock.kind.value,
+                ) in told:
                     continue
                 text = messages.sla_warning(sr, "en", clock.kind.value, breached, clock.deadline)
                 events.append(
@@ -86,11 +91,11 @@ class Watcher:
                 self._wake[sr.id] = wake
         if sr.red_flag is not None:
             for flag, happened in (("opened", True), ("closed", sr.red_flag.closed is not None)):
-                if happened and ("csq_notified", flag) not in told:
+                if happened and (EventKind.CSQ_NOTIFIED, flag) not in told:
                     csq = self._csq(now)
                     events.append(
                         (
-                            "csq_notified",
+                            EventKind.CSQ_NOTIFIED,
                             f"Red Flag {flag}: told {', '.join(p.id for p in csq) or 'nobody (no CSQ on call)'}",
                             {"flag": flag, "people": [p.id for p in csq]},
                         )
@@ -181,7 +186,7 @@ class Watcher:
                     contact_kind=contact.kind.value,
                     address=contact.address,
                     ack_code=code,
-                    purpose="notice",
+                    purpose=Purpose.NOTICE,
                     topic=topic,
                     urgency="high" if topic.endswith(":breach") else "normal",
                     created=now,

@@ -13,19 +13,27 @@ from __future__ import annotations
 
 import re
 
-from dispatcher.domain.requests import ENGINE_EVENTS
+from dispatcher.domain.timeline import ENGINE_EVENTS, EventKind
 from dispatcher.i18n import N_, name_of, translator
 
 # The timeline events whose text the engine or the desk composes (never a person's words).
 # A note, a stop reason or a reply's own words are a person's, never re-said.
 PEOPLES_WORDS = frozenset(
-    {"callout_acknowledged", "late_acknowledgement", "callout_stopped", "suspicious_reply"}
-    | {"reply_unmatched", "reply_refused", "replies_ignored", "codes_locked"}
+    {
+        EventKind.CALLOUT_ACKNOWLEDGED,
+        EventKind.LATE_ACKNOWLEDGEMENT,
+        EventKind.CALLOUT_STOPPED,
+        EventKind.SUSPICIOUS_REPLY,
+        EventKind.REPLY_UNMATCHED,
+        EventKind.REPLY_REFUSED,
+        EventKind.REPLIES_IGNORED,
+        EventKind.CODES_LOCKED,
+    }
 )
 RECORDED_KINDS = (ENGINE_EVENTS - PEOPLES_WORDS) | {
-    "dispatched",
-    "red_flag_opened",
-    "red_flag_closed",
+    EventKind.DISPATCHED,
+    EventKind.RED_FLAG_OPENED,
+    EventKind.RED_FLAG_CLOSED,
 }
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
 

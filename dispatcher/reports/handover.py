@@ -21,6 +21,7 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedState
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaState
+from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_
 from dispatcher.reports import Report, shift
@@ -178,7 +179,7 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
     found: dict[tuple[str, str], tuple[str, str]] = {}
     for item in items:
         for event in item.timeline:
-            if event.kind == "sla_breached" and start <= event.at < end:
+            if event.kind == EventKind.SLA_BREACHED and start <= event.at < end:
                 clock = str(event.data.get("clock", ""))
                 found[(item.sr.id, clock)] = (_deadline(event), "engine")
         for clock in item.clocks:
@@ -264,7 +265,7 @@ def _notes(items: list[metrics.Facts], start: datetime, end: datetime) -> Table:
             (e.at, f.sr.id, e.actor, e.text)
             for f in items
             for e in f.timeline
-            if e.kind == "note" and start <= e.at < end
+            if e.kind == EventKind.NOTE and start <= e.at < end
         ),
         key=lambda n: (n[0], n[1]),
     )

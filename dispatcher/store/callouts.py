@@ -13,7 +13,7 @@ acknowledged through it: the proof that a contact method works.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from tinydb import Query
 from tinydb.table import Document
 
 from dispatcher.domain.callout import CalloutRun, Position, RunState
+from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.requests import doc_id
 from dispatcher.store import Store, archived_table
 
@@ -267,7 +268,7 @@ class Confirmation:
     address: str
     kind: str
     at: datetime
-    purpose: str = field(default="page")
+    purpose: Purpose = Purpose.PAGE  # of the notification acknowledged
 
 
 def confirm(store: Store, confirmation: Confirmation) -> None:
@@ -282,7 +283,7 @@ def confirm(store: Store, confirmation: Confirmation) -> None:
             "address": confirmation.address,
             "kind": confirmation.kind,
             "at": confirmation.at.isoformat(),
-            "purpose": confirmation.purpose,
+            "purpose": str(confirmation.purpose),
         },
         Query().key == key,
     )

@@ -104,6 +104,7 @@ class OutboxRecord:
     def to_dict(self) -> dict[str, Any]:
         raw = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
         raw["state"] = self.state.value
+        raw["purpose"] = str(self.purpose)
         for key in ("created", "due", "updated"):
             raw[key] = raw[key].isoformat() if raw[key] else None
         return raw

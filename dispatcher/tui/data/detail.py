@@ -10,6 +10,7 @@ from rich.text import Text
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
+from dispatcher.domain.timeline import EventKind
 from dispatcher.i18n import name_of
 from dispatcher.i18n.phrases import phrase
 from dispatcher.reports.words import cell
@@ -100,7 +101,7 @@ def event_details(event: Event, language: str, people: dict[str, tuple[str, str]
         return found[1] if language == "zh" and found[1] else found[0]
 
     parts: list[str] = []
-    if event.kind == "assigned":
+    if event.kind == EventKind.ASSIGNED:
         before = "/".join(
             p for p in (data.get("previous_unit", ""), name(data.get("previous_person", ""))) if p
         )
@@ -122,8 +123,8 @@ def event_details(event: Event, language: str, people: dict[str, tuple[str, str]
         parts.append(str(data["called"]))
     if data.get("without_callback"):
         parts.append(f"{data['without_callback']} ({data.get('attempts', 0)}×)")
-    if data.get("criteria") and event.kind != "registered":
+    if data.get("criteria") and event.kind != EventKind.REGISTERED:
         parts.append(", ".join(map(str, data["criteria"])))
-    if data.get("chain") and event.kind == "callout_started":
+    if data.get("chain") and event.kind == EventKind.CALLOUT_STARTED:
         parts.append(str(data["chain"]))
     return " · ".join(parts)
