@@ -110,16 +110,16 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         echo_json({**record.to_dict(), "steps": steps})
         return
     click.echo(
-        f"{record.sr}  chain {record.chain}  {record.state.value}"
-        f"{'  DRILL' if record.drill else ''}  at {record.position_label()} of "
+        f"{record.sr}  chain {record.run.chain}  {record.run.state.value}"
+        f"{'  DRILL' if record.run.drill else ''}  at {record.position_label()} of "
         f"{record.steps_total} step(s) x {record.repeat}"
     )
     if record.running:
-        click.echo(f"  next step at {record.step_deadline:%Y-%m-%d %H:%M:%S %Z}")
-    if record.acknowledged_by:
+        click.echo(f"  next step at {record.run.step_deadline:%Y-%m-%d %H:%M:%S %Z}")
+    if record.run.acknowledged_by:
         click.echo(
-            f"  acknowledged by {record.acknowledged_by} via {record.acknowledged_via} "
-            f"at {record.acknowledged_at:%H:%M:%S}"
+            f"  acknowledged by {record.run.acknowledged_by} via {record.run.acknowledged_via} "
+            f"at {record.run.acknowledged_at:%H:%M:%S}"
         )
     if record.stopped_reason:
         click.echo(f"  stopped: {record.stopped_reason}")

@@ -425,7 +425,7 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
         return
     click.echo(
         f"{request.id} acknowledged by {by or actor}"
-        + (f"; its {run.chain} chain stopped at {run.position_label()}" if run else "")
+        + (f"; its {run.run.chain} chain stopped at {run.position_label()}" if run else "")
     )
 
 

@@ -23,6 +23,7 @@ from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import Routing, route
 from dispatcher.domain.timeline import EventKind
+from dispatcher.engine.notices import tell_drill_over, tell_status
 from dispatcher.errors import DispatcherError, IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
@@ -191,10 +192,11 @@ class CalloutControl:
                 record = record.with_run(acknowledge(record.run, at, by, via), at)
                 self.callouts.save(record)
                 self.outbox.cancel_queued(sr_id, at, f"acknowledged by {by}", PAGES)
-                if self.roster is not None and self.chain(record.chain).tells_status(
+                if self.roster is not None and self.chain(record.run.chain).tells_status(
                     sr.is_emergency
                 ):
-                    self.outbox.enqueue(self._status_updates(sr, record, at, by, person))
+                    run = record.run.started.isoformat()
+                    tell_status(self.outbox, self.roster.people, sr, run, at, by, person)
         return record if running else None
 
     def escalate(
@@ -210,13 +212,13 @@ class CalloutControl:
         the last round the chain is exhausted, and flashes on the desk until seen."""
         with self.store.atomic(self.store.live):
             record = self._running(sr_id)
-            run = advance(record.run, self.chain(record.chain), at)
+            run = advance(record.run, self.chain(record.run.chain), at)
             if run.state is RunState.EXHAUSTED:
                 record = record.with_run(run, at, how=how, seen=False)
                 kind, text = (
                     EventKind.CALLOUT_EXHAUSTED,
                     (
-                        f"chain {record.chain} ran out after {record.repeat} round(s) without an "
+                        f"chain {record.run.chain} ran out after {record.repeat} round(s) without an "
                         "acknowledgement"
                     ),
                 )
@@ -234,7 +236,7 @@ class CalloutControl:
         with self.store.atomic(self.store.live):
             record = self._running(sr_id)
             record = record.with_run(
-                repage(record.run, self.chain(record.chain), at),
+                repage(record.run, self.chain(record.run.chain), at),
                 at,
                 how="repaged",
                 repages=record.repages + 1,
@@ -263,62 +265,18 @@ class CalloutControl:
             )
             self.callouts.save(record)
             self.outbox.cancel_queued(sr_id, at, f"chain stopped: {reason}", PAGES)
-            if record.drill:
-                self.outbox.enqueue(self._drill_over(sr, at, reason))
+            if record.run.drill:
+                tell_drill_over(self.outbox, sr, at, reason)
         return record
-
-    def _drill_over(self, sr: ServiceRequest, at: datetime, reason: str) -> list[OutboxRecord]:
-        """One "the drill is over" message per person already paged, by the quiet channels
-        they were paged on (a call only where nothing else reached them)."""
-        text = {lang: messages.drill_over(sr, lang, reason) for lang in ("en", "zh")}
-        notices = []
-        for records in self._paged(sr.id).values():
-            quiet = [r for r in records if r.channel != "voice"] or records[:1]
-            seen: set[tuple[str, str]] = set()
-            for record in quiet:
-                if (record.channel, record.address) not in seen:
-                    seen.add((record.channel, record.address))
-                    notices.append(_told(record, at, Purpose.DRILL_OVER, "low", text))
-        return notices
-
-    def _status_updates(
-        self, sr: ServiceRequest, run: CalloutRecord, at: datetime, by: str, person: str
-    ) -> list[OutboxRecord]:
-        """One "taken by …" message to each other person already paged in this run, on the
-        channel that reached them (delivered before sent, a text or mail before a call)."""
-        text = {lang: messages.status_update(sr, lang, by) for lang in ("en", "zh")}
-        updates = []
-        for person_id, records in self._paged(sr.id, run.started.isoformat()).items():
-            named = self.roster.people.get(person_id) if self.roster else None
-            if person_id == person or (
-                named is not None and by in (named.display_name, named.name)
-            ):
-                continue
-            reached = [
-                r for r in records if r.state in (DeliveryState.SENT, DeliveryState.DELIVERED)
-            ]
-            if reached:
-                best = min(
-                    reached,
-                    key=lambda r: (r.state is not DeliveryState.DELIVERED, r.channel == "voice"),
-                )
-                updates.append(_told(best, at, Purpose.STATUS_UPDATE, "normal", text))
-        return updates
-
-    def _paged(self, sr_id: str, run: str | None = None) -> dict[str, list[OutboxRecord]]:
-        """The pages handed to a provider for a request (in one run), by person."""
-        paged: dict[str, list[OutboxRecord]] = {}
-        for record in self.outbox.for_sr(sr_id):
-            if record.purpose in PAGES and record.attempt > 0 and run in (None, record.run):
-                paged.setdefault(record.person, []).append(record)
-        return paged
 
     def _running(self, sr_id: str) -> CalloutRecord:
         record = self.callouts.get(sr_id)
         if record is None:
             raise DispatcherError(f"{sr_id} has no call-out chain")
         if not record.running:
-            raise IllegalTransition(f"the chain of {sr_id} is {record.state.value}, not running")
+            raise IllegalTransition(
+                f"the chain of {sr_id} is {record.run.state.value}, not running"
+            )
         return record
 
     # -- the outbox ---------------------------------------------------------------------------
@@ -340,20 +298,16 @@ class CalloutControl:
             contact = self.contact_for(person, channel)
         # A page sent again by hand is a re-page, with a key of its own.
         purpose = Purpose.REPAGE if original.purpose in PAGES else original.purpose
-        [queued] = self.outbox.enqueue(
-            [
-                original.fresh(
-                    at,
-                    purpose=purpose,
-                    channel=channel,
-                    contact_kind=contact.kind.value,
-                    address=contact.address,
-                    detail=f"sent again by {actor} (was #{notification_id})",
-                    instance=f"{original.instance} again #{notification_id}",
-                )
-            ]
+        return self.outbox.again(
+            original,
+            at,
+            purpose=purpose,
+            channel=channel,
+            contact_kind=contact.kind.value,
+            address=contact.address,
+            detail=f"sent again by {actor} (was #{notification_id})",
+            instance=f"{original.instance} again #{notification_id}",
         )
-        return queued
 
     def contact_for(self, person: Person, channel: str) -> ContactMethod:
         reaches = self.reaches.get(channel)
@@ -431,22 +385,3 @@ class CalloutControl:
         if kind in self.reaches.get(preferred, frozenset()):
             return preferred
         return next((name for name, reaches in self.reaches.items() if kind in reaches), None)
-
-
-def _told(
-    page: OutboxRecord,
-    at: datetime,
-    purpose: Purpose,
-    urgency: str,
-    text: dict[str, messages.Message],
-) -> OutboxRecord:
-    """A message about a page to the same person, channel and address."""
-    said = text.get(page.language, text["en"])
-    return page.fresh(
-        at,
-        purpose=purpose,
-        urgency=urgency,
-        short_text=said.short,
-        long_text=said.long,
-        spoken_text=said.spoken,
-    )

@@ -110,10 +110,14 @@ class Outcomes:
                 return f"gave up after {record.attempt} attempts"
             return None
         run = self.control.callouts.get(record.sr)
-        if run is None or not run.running or (run.round, run.step) != (record.round, record.step):
+        if (
+            run is None
+            or not run.running
+            or (run.run.position.round, run.run.position.step) != (record.round, record.step)
+        ):
             return "its step is over"
-        if due >= run.step_deadline:
-            return f"no retry before its step ends at {run.step_deadline:%H:%M:%S}"
+        if due >= run.run.step_deadline:
+            return f"no retry before its step ends at {run.run.step_deadline:%H:%M:%S}"
         return None
 
     def _failed(self, moved: OutboxRecord, at: datetime) -> None:

@@ -27,10 +27,10 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         if record is None or not record.needs_paging:
             return None
         sr = control.requests.get(sr_id)
-        spec = control.chain(record.chain)
-        step = spec.steps[record.step]
+        spec = control.chain(record.run.chain)
+        step = spec.steps[record.run.position.step]
         shown = preview(control.roster, spec, at, sr.site, sr.product, control.overrides())
-        found = shown[record.step]
+        found = shown[record.run.position.step]
         nobody = [describe_target(t) for t in found.nobody_for]
         label = record.position_label()
         purpose = Purpose.REPAGE if record.how == "repaged" else Purpose.PAGE
@@ -59,9 +59,9 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     created=at,
                     due=at,
                     drill=sr.drill,
-                    round=record.round,
-                    step=record.step,
-                    run=record.started.isoformat(),
+                    round=record.run.position.round,
+                    step=record.run.position.step,
+                    run=record.run.started.isoformat(),
                     instance=f".{record.repages}" if record.repages else "",
                     urgency="emergency" if sr.is_emergency else "high",
                     short_text=text.short,
@@ -72,8 +72,8 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 for route in routes
             ]
         log = StepLog(
-            record.round,
-            record.step,
+            record.run.position.round,
+            record.run.position.step,
             at,
             tuple(paged),
             tuple(step.channels),
@@ -102,8 +102,8 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 people=paged,
                 channels=list(step.channels),
                 nobody_for=nobody,
-                round=record.round + 1,
-                step=record.step + 1,
+                round=record.run.position.round + 1,
+                step=record.run.position.step + 1,
                 how=record.how,
             ),
         )
@@ -125,13 +125,13 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
         if (
             record is None
             or not record.running
-            or (record.round, record.step) != (failed.round, failed.step)
+            or (record.run.position.round, record.run.position.step) != (failed.round, failed.step)
         ):
             return None
         person = control.roster.people.get(failed.person)
         if person is None:
             return None
-        step = control.chain(record.chain).steps[record.step]
+        step = control.chain(record.run.chain).steps[record.run.position.step]
         tried = {
             (r.channel, r.address)
             for r in control.outbox.for_sr(failed.sr)
@@ -139,17 +139,12 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
         }
         for route in routes_for(person, step.channels, control.reaches).ordered:
             if (route.channel, route.contact.address) not in tried:
-                [queued] = control.outbox.enqueue(
-                    [
-                        failed.fresh(
-                            at,
-                            channel=route.channel,
-                            contact_kind=route.contact.kind.value,
-                            address=route.contact.address,
-                            detail=f"instead of {failed.channel} {failed.address}, "
-                            "which failed permanently",
-                        )
-                    ]
+                return control.outbox.again(
+                    failed,
+                    at,
+                    channel=route.channel,
+                    contact_kind=route.contact.kind.value,
+                    address=route.contact.address,
+                    detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
                 )
-                return queued
     return None

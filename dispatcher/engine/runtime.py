@@ -135,7 +135,7 @@ class Engine:
     def next_wakeup(self) -> datetime:
         """When the next pass is needed: a step's wait ends, a notification falls due, a poll."""
         moments = [self._next_poll or self.clock.now()]
-        moments += [r.step_deadline for r in self.control.callouts.running()]
+        moments += [r.run.step_deadline for r in self.control.callouts.running()]
         queued = self.control.outbox.next_due()
         if queued is not None:
             moments.append(queued)
@@ -184,7 +184,7 @@ class Engine:
                     record.id,
                     DeliveryState.CANCELLED,
                     now,
-                    detail=f"not sent: the chain is {run.state.value if run else 'gone'}",
+                    detail=f"not sent: the chain is {run.run.state.value if run else 'gone'}",
                 )
                 return None
         if record.channel not in self.channels:

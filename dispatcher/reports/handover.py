@@ -147,11 +147,11 @@ def _chains(store: Store, open_ids: set[str], start: datetime) -> Table:
     records = [
         r
         for r in CalloutRepository(store).all()
-        if not r.drill
+        if not r.run.drill
         and (
-            r.state is RunState.RUNNING
+            r.run.state is RunState.RUNNING
             or (
-                r.state is RunState.EXHAUSTED
+                r.run.state is RunState.EXHAUSTED
                 and (r.sr in open_ids or (r.updated is not None and r.updated >= start))
             )
         )
@@ -163,10 +163,10 @@ def _chains(store: Store, open_ids: set[str], start: datetime) -> Table:
         tuple(
             (
                 r.sr,
-                r.chain,
-                r.state.value,
+                r.run.chain,
+                r.run.state.value,
                 r.position_label(),
-                _time(r.started),
+                _time(r.run.started),
                 "yes" if r.seen else "NO",
             )
             for r in records

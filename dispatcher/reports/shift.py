@@ -109,7 +109,7 @@ def pages_unanswered(
     rows = []
     for item in items:
         chain = callouts.get(item.sr.id)
-        answered = chain is not None and chain.state is RunState.ACKNOWLEDGED
+        answered = chain is not None and chain.run.state is RunState.ACKNOWLEDGED
         for page in outbox.for_sr(item.sr.id):
             if page.purpose not in PAGES or not _in(page.created, start, end):
                 continue
@@ -123,7 +123,7 @@ def pages_unanswered(
                     person.display_name if person else page.person,
                     page.channel,
                     page.state.value + (f" ({page.error_code})" if page.error_code else ""),
-                    chain.state.value if chain else "",
+                    chain.run.state.value if chain else "",
                 )
             )
     return Table(

@@ -74,7 +74,7 @@ async def test_a_resolved_request_stops_its_chain_and_csq_hears_the_red_flag_clo
     await night.pass_(minutes=1)
     await night.pass_(minutes=1)
     run = night.control.callouts.get(sr.id)
-    assert run.state is RunState.STOPPED and "resolved" in run.stopped_reason
+    assert run.run.state is RunState.STOPPED and "resolved" in run.stopped_reason
     flags = [
         e.data["flag"] for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"
     ]
@@ -185,4 +185,4 @@ async def test_a_closed_request_takes_its_chain_and_notifications_to_the_archive
     assert night.store.live.table(OUTBOX).all() == []
     assert night.store.live.table("callouts").all() == []
     assert night.outbox(sr.id) == sent  # still found, in the archive
-    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+    assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED

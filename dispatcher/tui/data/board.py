@@ -33,7 +33,7 @@ class BoardRow:
         """A chain that ran out flashes until a dispatcher has looked at it."""
         return (
             self.callout is not None
-            and self.callout.state is RunState.EXHAUSTED
+            and self.callout.run.state is RunState.EXHAUSTED
             and not self.callout.seen
         )
 

@@ -121,12 +121,12 @@ class Operations:
         owner = Owner(routing.handler or sr.owner.unit, "")
         running = CalloutRepository(self.desk.store).get(sr.id)
         running = running if running is not None and running.running else None
-        chain = running.chain if running else routing.chain
+        chain = running.run.chain if running else routing.chain
         paged: tuple[str, ...] = ()
         if chain is not None and chain in roster.chains:
             spec = roster.chains[chain]
             position = (
-                next_position(spec, Position(running.round, running.step))
+                next_position(spec, Position(running.run.position.round, running.run.position.step))
                 if running
                 else Position(0, 0)
             )
@@ -177,7 +177,7 @@ class Operations:
         sr = self._change(sr_id, lambda sr, at: sr.declare(at, self.desk.actor, criteria, CHANNEL))
         running = CalloutRepository(self.desk.store).get(sr_id)
         if running is not None and running.running:
-            if running.chain == EMERGENCY_CHAIN:
+            if running.run.chain == EMERGENCY_CHAIN:
                 return sr
             self.control.stop(sr_id, self.desk.now(), self.desk.actor, "declared an emergency")
         if EMERGENCY_CHAIN in self.desk.roster.chains:
