@@ -51,7 +51,6 @@ class Verdict:
 class ReplyBook:
     def __init__(self, control: CalloutControl, limit: GuessLimit = GUESS_LIMIT) -> None:
         self.control = control
-        self.store = control.store
         self.kept = ReplyRepository(control.store)
         self.limit = limit
 

@@ -41,10 +41,11 @@ class Watcher:
     def check(self, now: datetime) -> None:
         """Look at the open requests that need it, oldest change first, within the budget."""
         deadline = time.monotonic() + PASS_BUDGET_SECONDS
-        for found in self.control.requests.changed_since(self._looked, drills=False):
-            wake = self._wake.get(found.id)
-            if not found.changed and (wake is None or now < wake):
-                continue
+        woken = {sr_id for sr_id, wake in self._wake.items() if wake <= now}
+        known = self._looked
+        if woken:  # a request whose SLA moment has come is looked at as if it had changed
+            known = {sr_id: n for sr_id, n in known.items() if sr_id not in woken}
+        for found in self.control.requests.changed_since(known, drills=False).changed:
             if time.monotonic() > deadline:
                 return
             self._look(found.request(), now)

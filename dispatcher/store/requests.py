@@ -86,13 +86,11 @@ class RequestFilter:
 
 @dataclass(frozen=True)
 class OpenRequest:
-    """An open SR as `RequestRepository.changed_since` finds it: read cheaply, and built into
-    a `ServiceRequest` (and its timeline read) only when the caller asks."""
+    """An open SR that changed, as `RequestRepository.changed_since` finds it: built into a
+    `ServiceRequest` (and its timeline read) only when the caller asks."""
 
     id: str
     event_count: int  # moves with each of the SR's changes
-    drill: bool
-    changed: bool  # its event count differs from the one the caller knew
     _document: Mapping[str, Any] = field(repr=False, compare=False)
     _events: Table = field(repr=False, compare=False)
 
@@ -103,6 +101,14 @@ class OpenRequest:
         """Its events, oldest first, as they were when it was found."""
         ids = [event_doc_id(self.id, seq) for seq in range(1, self.event_count + 1)]
         return [Event.from_dict(doc) for doc in self._events.get(doc_ids=ids) or []]
+
+
+@dataclass(frozen=True)
+class OpenChanges:
+    """The open SRs of the live partition against what a caller knew of them."""
+
+    unchanged: list[str]  # ids whose event count is the one the caller knew
+    changed: list[OpenRequest]  # the others (new to the caller, or changed), by id
 
 
 class RequestRepository:
@@ -151,22 +157,23 @@ class RequestRepository:
         self.store.refresh(live)
         return live.partition.version
 
-    def changed_since(self, known: Mapping[str, int], drills: bool = True) -> Iterator[OpenRequest]:
-        """Every open SR of the live partition (drills too unless `drills` is False), in the
-        order of their ids, each saying whether it changed since `known` (SR id -> the event
-        count the caller saw; an SR it does not name has changed). Costs a look at each live
-        document; nothing is built until asked. Does not sweep: a closed SR left in live is
-        skipped, not moved."""
+    def changed_since(self, known: Mapping[str, int], drills: bool = True) -> OpenChanges:
+        """The open SRs of the live partition (drills too unless `drills` is False), split by
+        whether they changed since `known` (SR id -> the event count the caller saw; an SR it
+        does not name has changed). Costs a look at each live document; an SR is built only
+        when asked. Does not sweep: a closed SR left in live is skipped, not moved."""
         live = self.store.live
         events = live.table(EVENTS)
+        found = OpenChanges([], [])
         for raw in live.table(REQUESTS).all():
-            if raw.get("status") == Status.CLOSED.value:
-                continue
-            drill = bool(raw.get("drill"))
-            if drill and not drills:
+            if raw.get("status") == Status.CLOSED.value or (not drills and raw.get("drill")):
                 continue
             sr_id, count = raw["id"], raw.get("event_count", 0)
-            yield OpenRequest(sr_id, count, drill, known.get(sr_id) != count, raw, events)
+            if known.get(sr_id) == count:
+                found.unchanged.append(sr_id)
+            else:
+                found.changed.append(OpenRequest(sr_id, count, raw, events))
+        return found
 
     def _all_in(self, db: TinyDB) -> Iterator[ServiceRequest]:
         for raw in db.table(REQUESTS).all():

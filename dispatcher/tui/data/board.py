@@ -75,6 +75,11 @@ class BoardRow:
         ).casefold()
 
 
+def _over(sr: ServiceRequest, callout: CalloutRecord | None) -> bool:
+    """A drill that is over leaves the board; its report stays."""
+    return sr.drill and callout is not None and not callout.running
+
+
 def board_order(rows: list[BoardRow]) -> list[BoardRow]:
     """Emergencies and Red Flags first, then by time received."""
     return sorted(rows, key=lambda r: (not r.pinned, r.sr.received, r.sr.id))
@@ -98,22 +103,26 @@ class BoardReader:
         self._version = version
         fresh: dict[str, tuple[int, BoardRow]] = {}
         callouts = {record.sr: record for record in CalloutRepository(self.store).all()}
-        known = {sr_id: count for sr_id, (count, _) in self._rows.items()}
-        for found in self.requests.changed_since(known):
-            sr_id, count = found.id, found.event_count
+        open_now = self.requests.changed_since(
+            {sr_id: count for sr_id, (count, _) in self._rows.items()}
+        )
+        for sr_id in open_now.unchanged:
+            count, row = kept = self._rows[sr_id]
             callout = callouts.get(sr_id)
-            if found.drill and callout is not None and not callout.running:
-                continue  # a drill that is over leaves the board; its report stays
-            if not found.changed:
-                kept = self._rows[sr_id]
-                row = kept[1]
+            if not _over(row.sr, callout):
                 fresh[sr_id] = (
                     kept if row.callout == callout else (count, replace(row, callout=callout))
                 )
-                continue
+        for found in open_now.changed:
             sr = found.request()
+            callout = callouts.get(sr.id)
+            if _over(sr, callout):
+                continue
             timeline = found.timeline() if sr.status not in _NO_STOP_YET else []
-            fresh[sr_id] = (count, BoardRow(sr, self._clocks(sr, timeline, now), callout))
+            fresh[sr.id] = (
+                found.event_count,
+                BoardRow(sr, self._clocks(sr, timeline, now), callout),
+            )
         self._rows = fresh
         return board_order([row for _, row in fresh.values()])
 
