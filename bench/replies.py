@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dispatcher.domain.acks import CODE_COUNT, code_from
+from dispatcher.domain.outbox import Purpose
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.replies import ReplyBook
 from dispatcher.plugins.contract import Reply
@@ -61,7 +62,7 @@ def main() -> None:
                     contact_kind="mobile",
                     address=f"+1212555{n:04d}",
                     ack_code=code_from(n * 4_000 % CODE_COUNT),
-                    purpose="page",
+                    purpose=Purpose.PAGE,
                     created=AT,
                     due=AT,
                 )

@@ -10,7 +10,7 @@ from datetime import datetime
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
 from dispatcher.domain.outbox import PAGES, Purpose
-from dispatcher.domain.routing import describe_target, preview
+from dispatcher.domain.routing import describe_target, preview_step
 from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.store.callouts import CalloutRecord, StepLog
@@ -29,8 +29,15 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         sr = control.requests.get(sr_id)
         spec = control.chain(record.run.chain)
         step = spec.steps[record.run.position.step]
-        shown = preview(control.roster, spec, at, sr.site, sr.product, control.overrides())
-        found = shown[record.run.position.step]
+        found = preview_step(
+            control.roster,
+            spec,
+            record.run.position.step + 1,
+            at,
+            sr.site,
+            sr.product,
+            control.overrides(),
+        )
         nobody = [describe_target(t) for t in found.nobody_for]
         label = record.position_label()
         purpose = Purpose.REPAGE if record.how == "repaged" else Purpose.PAGE
@@ -52,7 +59,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     sr=sr.id,
                     person=person.id,
                     channel=route.channel,
-                    contact_kind=route.contact.kind.value,
+                    contact_kind=route.contact.kind,
                     address=route.contact.address,
                     ack_code=code,
                     purpose=purpose,
@@ -143,7 +150,7 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
                     failed,
                     at,
                     channel=route.channel,
-                    contact_kind=route.contact.kind.value,
+                    contact_kind=route.contact.kind,
                     address=route.contact.address,
                     detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
                 )

@@ -11,6 +11,7 @@ from dispatcher.errors import DispatcherError
 
 SMS_RATE_ENV = "DISPATCHER_SMS_PER_SECOND"
 SEND_TIMEOUT_ENV = "DISPATCHER_SEND_TIMEOUT"  # seconds; `_<CHANNEL>` for one channel's own
+SENDS_AT_ONCE_ENV = "DISPATCHER_SENDS_AT_ONCE"  # sends one channel has under way at most
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class EngineSettings:
         """`DISPATCHER_SMS_PER_SECOND`: what the SMS sender may send a second (a long code 1,
         the default; a short code or a messaging service more). `DISPATCHER_SEND_TIMEOUT`:
         seconds a send may take (20); `DISPATCHER_SEND_TIMEOUT_EMAIL` and the like, one
-        channel's own. Raises `DispatcherError` naming the variable for a bad value."""
+        channel's own. `DISPATCHER_SENDS_AT_ONCE`: sends one channel has under way at most
+        (the rest wait their turn, first pages first). Raises `DispatcherError` naming the variable for a bad value."""
         changes: dict = {}
         raw = environ.get(SMS_RATE_ENV, "").strip()
         if raw:
@@ -38,6 +40,9 @@ class EngineSettings:
                 **DEFAULT_LIMITS,
                 "channel:sms": Limit(int(rate), timedelta(seconds=1)),
             }
+        raw = environ.get(SENDS_AT_ONCE_ENV, "").strip()
+        if raw:
+            changes["max_concurrent_sends"] = int(_number(SENDS_AT_ONCE_ENV, raw, whole=True))
         timeouts = {}
         for name, value in environ.items():
             if name == SEND_TIMEOUT_ENV and value.strip():

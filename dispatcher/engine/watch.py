@@ -170,7 +170,7 @@ class Watcher:
                             c
                             for c in person.contacts
                             if c.kind in reaches.get(channel, frozenset())
-                            and (channel != "voice" or c.kind is not ContactKind.EMAIL)
+                            and (channel != "voice" or c.kind != ContactKind.EMAIL)
                         ),
                         None,
                     )
@@ -184,7 +184,7 @@ class Watcher:
                     sr=sr.id,
                     person=person.id,
                     channel=channel,
-                    contact_kind=contact.kind.value,
+                    contact_kind=contact.kind,
                     address=contact.address,
                     ack_code=code,
                     purpose=Purpose.NOTICE,

@@ -133,7 +133,8 @@ class OutboxRepository:
         keyed = [r.keyed() for r in records]
         with self.store.atomic(self.store.live):
             srs = {r.sr for r in keyed}
-            existing = {d["key"]: d for d in self.table.all() if d["sr"] in srs and d.get("key")}
+            found = self.table.search(lambda d: d["sr"] in srs and bool(d.get("key")))
+            existing = {d["key"]: d for d in found}
             fresh: list[OutboxRecord] = []
             for record in keyed:
                 if record.key not in existing:
@@ -213,7 +214,8 @@ class OutboxRepository:
     def pending(self) -> list[OutboxRecord]:
         """Queued, or interrupted while sending."""
         pending = {s.value for s in PENDING}
-        return [OutboxRecord.from_document(d) for d in self.table.all() if d["state"] in pending]
+        found = self.table.search(lambda d: d["state"] in pending)  # copies only these
+        return [OutboxRecord.from_document(d) for d in found]
 
     def due(self, now: datetime) -> list[OutboxRecord]:
         """What to send now: queued and due, or interrupted while sending. Real pages come
@@ -235,22 +237,8 @@ class OutboxRepository:
 
     def next_due(self) -> datetime | None:
         """When the next queued record falls due: the engine's next outbox wakeup."""
-        queued = [
-            datetime.fromisoformat(d["due"])
-            for d in self.table.all()
-            if d["state"] == DeliveryState.QUEUED.value
-        ]
-        return min(queued) if queued else None
-
-    def ack_codes(self, sr: str, person: str) -> tuple[str | None, set[str]]:
-        """The code `person` was paged with for `sr` (None when none yet), else every code
-        in the live outbox (an audit's too): a new code must differ from all of them."""
-        in_use: set[str] = set()
-        for doc in self.table.all():
-            if doc["sr"] == sr and doc["person"] == person:
-                return doc["ack_code"], in_use
-            in_use.add(doc["ack_code"])
-        return None, in_use
+        queued = self.table.search(lambda d: d["state"] == DeliveryState.QUEUED.value)
+        return min((datetime.fromisoformat(d["due"]) for d in queued), default=None)
 
     def requests_paging(self, address: str, among: set[str]) -> tuple[str, ...]:
         """Which of the requests `among` had a notification to `address` (`same_address`:
@@ -271,6 +259,17 @@ class OutboxRepository:
             lambda d: d["channel"] == channel and d["provider_id"] == provider_id
         )
         return OutboxRecord.from_document(found[0]) if found else None
+
+    def code_for(self, sr: str, person: str) -> str | None:
+        """The acknowledgement code a person's notifications about an SR carry, if any."""
+        found = self.table.search(
+            lambda d: d["sr"] == sr and d["person"] == person and bool(d.get("ack_code"))
+        )
+        return found[0]["ack_code"] if found else None
+
+    def codes_in_use(self) -> set[str]:
+        """Every acknowledgement code the live outbox holds."""
+        return {code for code in self.table.column("ack_code") if code}
 
     def by_ack_code(self, ack_code: str) -> list[OutboxRecord]:
         return [

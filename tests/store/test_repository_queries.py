@@ -73,9 +73,9 @@ def test_codes_in_use_and_the_code_a_person_was_paged_with(store):
     outbox = OutboxRepository(store)
     outbox.enqueue([notification("SR-20261124-0001", "li.na", "111111")])
     outbox.enqueue([notification("AUDIT-20261124-1", "wang.fang", "222222")])
-    assert outbox.ack_codes("SR-20261124-0001", "li.na")[0] == "111111"
-    given, in_use = outbox.ack_codes("SR-20261124-0001", "wang.fang")
-    assert given is None and in_use == {"111111", "222222"}
+    assert outbox.code_for("SR-20261124-0001", "li.na") == "111111"
+    assert outbox.code_for("SR-20261124-0001", "wang.fang") is None
+    assert outbox.codes_in_use() == {"111111", "222222"}
 
 
 def test_a_closed_requests_notifications_move_with_it_but_one_still_to_send(store):
