@@ -3,16 +3,16 @@
 Synchronous and safe from any process (a command, a desk, a drill): each call is one commit
 on the live partition, changing the SR's timeline and its call-out run together. Whoever holds
 the engine lease notices the change on its next pass (within a second) and pages what the run
-now needs; nothing here talks to a provider.
+now needs; nothing here talks to a provider. The reachability audit is
+`dispatcher.engine.audit`.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from dispatcher.domain import messages
 from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.callout import (
     MANUAL_CHANNEL,
@@ -55,8 +55,6 @@ def default_reaches(roster: Roster | None) -> dict[str, frozenset[str]]:
     return {**DEFAULT_REACHES, MANUAL_CHANNEL: DEFAULT_REACHES[MANUAL_CHANNEL] | used}
 
 
-# The channel an audit prefers for a built-in kind: a text, a call, a mail.
-AUDIT_CHANNELS = {ContactKind.MOBILE: "sms", ContactKind.VOICE: "voice", ContactKind.EMAIL: "email"}
 ENGINE = "engine"  # the actor of what the engine does by itself
 
 
@@ -357,52 +355,3 @@ class CalloutControl:
             if code not in in_use:
                 self._issued[sr_id, person_id] = code
                 return code
-
-    def enqueue_audit(self, people: Iterable[Person], at: datetime, actor: str) -> str:
-        """An "are you reachable" message to every contact method of each person; the
-        acknowledgements say which methods work. Returns the audit's id."""
-        day = at.astimezone().date()
-        audit_id = f"AUDIT-{day:%Y%m%d}-{self.store.next_sequence(f'audit:{day:%Y%m%d}')}"
-        records = []
-        for person in people:
-            code = self.ack_code(audit_id, person.id, at)
-            text = messages.reachability_check(audit_id, person.language)
-            for contact in person.contacts:
-                channel = self._audit_channel(contact.kind)
-                if channel is None:
-                    continue
-                records.append(
-                    OutboxRecord(
-                        sr=audit_id,
-                        person=person.id,
-                        channel=channel,
-                        contact_kind=contact.kind,
-                        address=contact.address,
-                        ack_code=code,
-                        purpose=Purpose.AUDIT,
-                        urgency="low",
-                        created=at,
-                        due=at,
-                        detail=f"audit by {actor}",
-                        short_text=text.short,
-                        long_text=text.long,
-                        spoken_text=text.spoken,
-                        language=person.language,
-                    )
-                )
-        if not records:
-            raise DispatcherError("nobody to audit: no contact method any channel reaches")
-        self.outbox.enqueue(records)
-        return audit_id
-
-    def _audit_channel(self, kind: str) -> str | None:
-        """The channel that tests a contact method: a text for a mobile, a call for a landline,
-        a mail for a mail address; for a plugin's kind, a channel of a plugin that reaches it;
-        the desk's relay only when nothing else does."""
-        preferred = AUDIT_CHANNELS.get(kind)
-        if preferred is not None and kind in self.reaches.get(preferred, frozenset()):
-            return preferred
-        reaching = sorted(name for name, reaches in self.reaches.items() if kind in reaches)
-        return next(
-            (name for name in reaching if name != MANUAL_CHANNEL), reaching[0] if reaching else None
-        )

@@ -102,10 +102,11 @@ async def test_a_failed_text_is_sent_again_by_mail(night):
 
 
 async def test_an_audit_reply_confirms_the_contact_method(night):
+    from dispatcher.engine.audit import enqueue_audit
     from dispatcher.store.callouts import confirmations
 
-    audit = night.control.enqueue_audit(
-        [night.control.roster.people["chen.case"]], night.clock.now(), "wang.fang"
+    audit = enqueue_audit(
+        night.control, [night.control.roster.people["chen.case"]], night.clock.now(), "wang.fang"
     )
     await night.engine.run_once()
     (text,) = night.sms_to(CHEN)
