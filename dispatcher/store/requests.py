@@ -98,7 +98,7 @@ class OpenRequest:
         return ServiceRequest.from_dict(self._document)
 
     def timeline(self) -> list[Event]:
-        """Its events, oldest first, as they were when it was found."""
+        """Its events, oldest first: the `event_count` it was found with."""
         ids = [event_doc_id(self.id, seq) for seq in range(1, self.event_count + 1)]
         return [Event.from_dict(doc) for doc in self._events.get(doc_ids=ids) or []]
 
