@@ -66,8 +66,34 @@ class ReplyBook:
             log.info(
                 "reply from %s ignored until %s", escape_line(reply.sender), sender.ignored_until
             )
+            self._tell_own_code_ignored(reply, sender, at)
             return Verdict("ignored")
         verdict = self._verdict(reply, at)
+        self._keep(reply, verdict, verdict.outcome, at)
+        if verdict.outcome != "acknowledged":
+            self._failed(reply, verdict, sender_key, sender, at)
+        return verdict
+
+    def _tell_own_code_ignored(self, reply: Reply, sender: Strikes, at: datetime) -> None:
+        """A sender whose replies are ignored sent the code paged to that very address (an
+        engineer who mistyped five times, then got it right): nothing is acknowledged, but the
+        desk is told, once per reply, so that it phones them. Other ignored replies stay unread."""
+        verdict = self._verdict(reply, at)
+        if verdict.outcome != "acknowledged":
+            return
+        self._keep(reply, verdict, "ignored", at)
+        until = f"{sender.ignored_until.astimezone():%H:%M}"
+        self._tell(
+            verdict.concerns,
+            at,
+            EventKind.REPLY_REFUSED,
+            f"{reply.sender} sent the code paged to it while its replies are ignored (until "
+            f"{until}): nothing acknowledged; phone them and acknowledge by the desk",
+            reply,
+        )
+
+    def _keep(self, reply: Reply, verdict: Verdict, outcome: str, at: datetime) -> None:
+        """Store a reply read, by its key: a reply polled again is then seen before."""
         self.kept.add(
             ReplyEntry(
                 sr=verdict.concerns[0] if verdict.concerns else "",
@@ -77,13 +103,10 @@ class ReplyBook:
                 text=reply.text,
                 ack_code=reply.ack_code,
                 at=at,
-                outcome=verdict.outcome,
+                outcome=outcome,
                 notification=verdict.notification.id if verdict.notification else None,
             )
         )
-        if verdict.outcome != "acknowledged":
-            self._failed(reply, verdict, sender_key, sender, at)
-        return verdict
 
     def _verdict(self, reply: Reply, at: datetime) -> Verdict:
         code = reply.ack_code

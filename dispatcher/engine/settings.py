@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit, RetryPolicy
+from dispatcher.engine.sending import SENDS_AT_ONCE
 from dispatcher.errors import DispatcherError
 
 SMS_RATE_ENV = "DISPATCHER_SMS_PER_SECOND"
@@ -19,7 +20,7 @@ class EngineSettings:
     poll_seconds: float = 2.0  # how often channels are asked for replies and delivery updates
     idle_seconds: float = 0.2  # the longest sleep: other processes' commands wait no longer
     watch_seconds: float = 5.0  # how often SLA clocks and Red Flags are looked at
-    max_concurrent_sends: int = 64  # per channel
+    max_concurrent_sends: int = SENDS_AT_ONCE  # per channel (`engine.sending`)
     send_timeout: float = 20.0  # seconds one send may take before it counts as failed
     send_timeouts: Mapping[str, float] = field(default_factory=dict)  # a channel's own bound
     retry: RetryPolicy = field(default_factory=RetryPolicy)

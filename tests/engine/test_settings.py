@@ -22,7 +22,7 @@ def test_sends_at_once_per_channel_come_from_the_environment():
     from dispatcher.engine.settings import EngineSettings
     from dispatcher.errors import DispatcherError
 
-    assert EngineSettings.from_environ({}).max_concurrent_sends == 64
+    assert EngineSettings.from_environ({}).max_concurrent_sends == 8
     settings = EngineSettings.from_environ({"DISPATCHER_SENDS_AT_ONCE": "8"})
     assert settings.max_concurrent_sends == 8
     with pytest.raises(DispatcherError, match="DISPATCHER_SENDS_AT_ONCE must be a whole number"):
