@@ -2,7 +2,7 @@
 people asked about; each acknowledgement proves its method works (`store.callouts.confirm`).
 
 Like the commands of `engine.control`, it only queues notifications, in one commit; the engine
-holder sends them. The codes are the control's (`CalloutControl.ack_code`), one per person,
+holder sends them. The codes are the control's (`CalloutControl.codes`), one per person,
 under the audit's id.
 """
 
@@ -33,7 +33,7 @@ def enqueue_audit(
     audit_id = f"AUDIT-{day:%Y%m%d}-{control.store.next_sequence(f'audit:{day:%Y%m%d}')}"
     records = []
     for person in people:
-        code = control.ack_code(audit_id, person.id, at)
+        code = control.codes.ack_code(audit_id, person.id, at)
         text = messages.reachability_check(audit_id, person.language)
         for contact in person.contacts:
             channel = audit_channel(control.reaches, contact.kind)

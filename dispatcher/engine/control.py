@@ -9,16 +9,15 @@ now needs; nothing here talks to a provider. The reachability audit is
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.callout import (
     MANUAL_CHANNEL,
     RunState,
     acknowledge,
     advance,
+    move_to,
     repage,
     start_run,
     stop,
@@ -31,6 +30,7 @@ from dispatcher.domain.roster import BUILT_IN_KINDS, ContactKind, ContactMethod,
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import Routing, route
 from dispatcher.domain.timeline import EventKind
+from dispatcher.engine.codes import CodeBook
 from dispatcher.engine.notices import tell_drill_over, tell_status
 from dispatcher.errors import DispatcherError, IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
@@ -73,7 +73,7 @@ class CalloutControl:
         self.requests = RequestRepository(store)
         self.callouts = CalloutRepository(store)
         self.outbox = OutboxRepository(store)
-        self._issued: dict[tuple[str, str], str] = {}  # (sr, person) -> code not queued yet
+        self.codes = CodeBook(self.outbox)
 
     def overrides(self) -> tuple[Override, ...]:
         """Run-time overrides from the store (the roster's own are part of the roster)."""
@@ -126,9 +126,16 @@ class CalloutControl:
         return sr, found[0] if found else None
 
     def start(
-        self, sr_id: str, at: datetime, actor: str, chain: str | None = None, channel: str = "desk"
+        self,
+        sr_id: str,
+        at: datetime,
+        actor: str,
+        chain: str | None = None,
+        channel: str = "desk",
+        step: int = 0,
     ) -> CalloutRecord:
-        """Start (or start again) an SR's chain."""
+        """Start (or start again) an SR's chain, from its first step or from `step` (0-based:
+        a raised level starts at the step aimed at the level's unit)."""
         started: list[CalloutRecord] = []
 
         def action(sr: ServiceRequest) -> list[Event]:
@@ -150,7 +157,7 @@ class CalloutControl:
             chain_id = chain or self.routing(sr).chain
             if chain_id is None:
                 raise DispatcherError(f"no chain applies to {sr.id}: {self.routing(sr).why}")
-            record, events = self._begin(sr, chain_id, at, actor, channel)
+            record, events = self._begin(sr, chain_id, at, actor, channel, step)
             started.append(record)
             return events
 
@@ -160,10 +167,16 @@ class CalloutControl:
         return started[0]
 
     def _begin(
-        self, sr: ServiceRequest, chain_id: str, at: datetime, actor: str, channel: str
+        self,
+        sr: ServiceRequest,
+        chain_id: str,
+        at: datetime,
+        actor: str,
+        channel: str,
+        step: int = 0,
     ) -> tuple[CalloutRecord, list[Event]]:
         spec = self.chain(chain_id)
-        run = start_run(sr.id, chain_id, spec, at, drill=sr.drill)
+        run = start_run(sr.id, chain_id, spec, at, drill=sr.drill, step=step)
         record = CalloutRecord.begin(run, len(spec.steps), max(1, spec.repeat))
         events = sr.record(
             at, actor, EventKind.CALLOUT_STARTED, spec.name, channel, chain=chain_id, drill=sr.drill
@@ -221,6 +234,41 @@ class CalloutControl:
     ) -> CalloutRecord:
         """Move the chain on to its next step now, without waiting."""
         return self.move_on(sr_id, at, actor, "escalated", channel)
+
+    def escalate_to(
+        self, sr_id: str, step: int, at: datetime, actor: str, why: str, channel: str = "desk"
+    ) -> CalloutRecord:
+        """Page `step` (0-based) of the current round now: the step the chain aims at a raised
+        level's unit, ahead or behind. A step already paged in this round is paged again as a
+        new instance (as a re-page is), so its pages are not taken for the earlier ones."""
+        with self.store.atomic(self.store.live):
+            record = self._running(sr_id)
+            position = record.run.position
+            before = (position.round + 1, position.step + 1)
+            again = any(s.round == position.round and s.step == step for s in record.steps)
+            record = record.with_run(
+                move_to(record.run, self.chain(record.run.chain), step, at),
+                at,
+                how="escalated",
+                repages=record.repages + again,
+            )
+            text = f"{record.position_label()} (escalated: {why})"
+            self.requests.change(
+                sr_id,
+                lambda sr: sr.record(
+                    at,
+                    actor,
+                    EventKind.CALLOUT_ESCALATED,
+                    text,
+                    channel,
+                    previous_round=before[0],
+                    previous_step=before[1],
+                    round=record.run.position.round + 1,
+                    step=step + 1,
+                ),
+            )
+            self.callouts.save(record)
+        return record
 
     def move_on(
         self, sr_id: str, at: datetime, actor: str, how: str, channel: str = ""
@@ -336,22 +384,3 @@ class CalloutControl:
             if contact.kind in reaches:
                 return contact
         raise DispatcherError(f"{person.display_name} has no contact method that {channel} reaches")
-
-    def ack_code(self, sr_id: str, person_id: str, at: datetime) -> str:
-        """The code a person answers with: the same for every page of one SR to one person,
-        and unique among live notifications and the codes this control handed out that are
-        not queued yet (a step paging several people at once). `dispatcher.domain.acks` says
-        why six digits. `at` is when it is issued."""
-        code = self.outbox.code_for(sr_id, person_id)
-        if code:
-            return code
-        in_use = self.outbox.codes_in_use()
-        self._issued = {key: code for key, code in self._issued.items() if code not in in_use}
-        if (sr_id, person_id) in self._issued:
-            return self._issued[sr_id, person_id]
-        in_use |= set(self._issued.values())
-        while True:
-            code = code_from(secrets.randbelow(CODE_COUNT))
-            if code not in in_use:
-                self._issued[sr_id, person_id] = code
-                return code

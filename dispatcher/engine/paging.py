@@ -52,7 +52,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 nobody.append(f"{person.id} (no contact method for {', '.join(step.channels)})")
                 continue
             paged.append(person.id)
-            code = control.ack_code(sr.id, person.id, at)
+            code = control.codes.ack_code(sr.id, person.id, at)
             text = messages.page(sr, person.language, record.position_label(person.language))
             pages += [
                 OutboxRecord(

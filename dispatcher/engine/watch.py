@@ -45,7 +45,7 @@ class Watcher:
         known = self._looked
         if woken:  # a request whose SLA moment has come is looked at as if it had changed
             known = {sr_id: n for sr_id, n in known.items() if sr_id not in woken}
-        for found in self.control.requests.changed_since(known, drills=False).changed:
+        for found in self.control.requests.open_changes(known, drills=False).changed:
             if time.monotonic() > deadline:
                 return
             self._look(found.request(), now)
@@ -159,7 +159,7 @@ class Watcher:
         records = []
         reaches = self.control.reaches
         for person in people:
-            code = self.control.ack_code(sr.id, person.id, now)
+            code = self.control.codes.ack_code(sr.id, person.id, now)
             text = render(person.language)
             ways = [
                 (channel, contact)

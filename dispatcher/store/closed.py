@@ -1,15 +1,18 @@
 """Closed requests of the archive months, read cheaply for a search by the desk's history.
 
-Each month is read once and dropped from memory (timelines and all); of each closed request
+A month is read at once and dropped from memory (timelines and all); of each closed request
 only its id, when it was received, the words a search looks in and the reporter's phone
 digits are kept, with its document, so that a `ServiceRequest` is built only for a match.
+`month_signature` tells a reader that kept a month whether it must read it again.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from dispatcher.domain.requests import ServiceRequest
@@ -58,15 +61,20 @@ def _closed(raw: Mapping[str, Any]) -> ClosedRequest:
     return ClosedRequest(raw["id"], raw["received"], words, phone, raw)
 
 
-def closed_by_month(store: Store) -> Iterator[list[ClosedRequest]]:
-    """The closed real (non-drill) requests of each archive month, newest month first, each
-    month newest first; a month is dropped from memory once read."""
-    for period in reversed(store.archive_periods()):
-        month = [
-            _closed(raw)
-            for raw in store.archive(period).table(REQUESTS).all()
-            if not raw.get("drill")
-        ]
-        store.close_archive(period)  # its timelines are not kept in memory
-        month.sort(key=lambda closed: (closed.received, closed.id), reverse=True)
-        yield month
+def month_signature(store: Store, period: str) -> tuple[tuple[str, int, int], ...]:
+    """The names, sizes and modification times of an archive month's files: it changes when
+    anything is written to the month (another request closed into it)."""
+    folder = Path(store.data_dir) / "archive" / period
+    with os.scandir(folder) as found:
+        return tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in found))
+
+
+def closed_in(store: Store, period: str) -> list[ClosedRequest]:
+    """The closed real (non-drill) requests of one archive month, newest first; the month is
+    dropped from memory once read (its timelines are not kept)."""
+    month = [
+        _closed(raw) for raw in store.archive(period).table(REQUESTS).all() if not raw.get("drill")
+    ]
+    store.close_archive(period)
+    month.sort(key=lambda closed: (closed.received, closed.id), reverse=True)
+    return month

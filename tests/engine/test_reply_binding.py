@@ -170,11 +170,11 @@ def test_codes_are_unique_among_live_notifications_and_those_not_queued_yet(tmp_
     with Store(tmp_path / "data") as store:
         control = CalloutControl(store, None)
         at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
-        first = control.ack_code("SR-20261124-0001", "a", at)
+        first = control.codes.ack_code("SR-20261124-0001", "a", at)
         # a second person of the same step, before the first one's pages are queued
-        second = control.ack_code("SR-20261124-0001", "b", at)
+        second = control.codes.ack_code("SR-20261124-0001", "b", at)
         assert (first, second) == ("100005", "100006")
-        assert control.ack_code("SR-20261124-0001", "a", at) == first  # the same, every page
+        assert control.codes.ack_code("SR-20261124-0001", "a", at) == first  # the same, every page
 
 
 async def test_a_sender_is_one_sender_however_its_number_is_written(night):

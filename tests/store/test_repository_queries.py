@@ -43,7 +43,7 @@ def test_open_requests_changed_since_what_a_reader_knew(store):
     first, second = register(requests, "billing down"), register(requests, "slow")
     drill = register(requests, "a drill", drill=True)
 
-    found = requests.changed_since({})
+    found = requests.open_changes({})
     assert found.unchanged == [] and [o.id for o in found.changed] == [
         first.id,
         second.id,
@@ -54,7 +54,7 @@ def test_open_requests_changed_since_what_a_reader_knew(store):
 
     known = {o.id: o.event_count for o in found.changed}
     requests.change(second.id, lambda sr: sr.note(T0, "desk", "called the customer"))
-    found = requests.changed_since(known, drills=False)
+    found = requests.open_changes(known, drills=False)
     assert found.unchanged == [first.id]
     assert [(o.id, o.event_count) for o in found.changed] == [(second.id, 2)]
 
@@ -65,7 +65,7 @@ def test_open_requests_changed_since_what_a_reader_knew(store):
     reached = CallbackOutcome.REACHED
     requests.change(first.id, lambda sr: sr.record_callback(T0, "desk", reached, 5))
     requests.change(first.id, lambda sr: sr.close(T0, "desk"))
-    found = requests.changed_since({**known, second.id: 2})
+    found = requests.open_changes({**known, second.id: 2})
     assert found.unchanged == [second.id, drill.id] and found.changed == []
 
 

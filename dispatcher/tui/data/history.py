@@ -1,20 +1,22 @@
 """History: closed requests, found in the archive months by id, customer, phone or text.
 
 A closed request leaves the live partition for the archive month its id names, so the board
-and its search no longer see it. `HistoryIndex.load` reads every archive month once, newest
-first (`store.closed.closed_by_month`: of each closed request only the words searched and its
-document are kept); a search is then a scan of those words, and a request is built only when
-it matches. The history screen loads its index when it opens, so a request closed after that
-shows when the screen is opened again.
+and its search no longer see it. A search reads the archive months newest first and stops at
+`LIMIT` matches, so a recent request is found after one month is read; each month is read
+only when a search first needs it (or when the desk warms the index in a worker after
+launch), and kept (its documents and the text searched, not its timelines) until its files
+change, so the next search over it reads nothing. Nothing is read when the history screen
+opens.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.store import Store
-from dispatcher.store.closed import ClosedRequest, closed_by_month, digits
+from dispatcher.store.closed import ClosedRequest, closed_in, digits, month_signature
 
 LIMIT = 200  # matches shown; a search that finds more says so
 
@@ -26,33 +28,57 @@ class Found:
 
 
 class HistoryIndex:
-    """The closed requests of every archive month, newest first, ready to search."""
+    """The closed requests of each archive month, read when a search first needs the month
+    and read again once the month's files change (another request closed into it)."""
 
-    def __init__(self, entries: list[ClosedRequest]) -> None:
-        self.entries = entries
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        # month -> (its files' signature, its closed requests newest first)
+        self._months: dict[str, tuple[tuple, list[ClosedRequest]]] = {}
+        self._reading = threading.Lock()  # one thread reads (and closes) an archive month
 
-    @classmethod
-    def load(cls, store: Store) -> HistoryIndex:
-        return cls([closed for month in closed_by_month(store) for closed in month])
+    def warm(self) -> None:
+        """Read every month not read yet (the desk does this in a worker after launch, so
+        its first search reads nothing)."""
+        for period in self.months():
+            self._month(period)
+
+    def months(self) -> list[str]:
+        """The archive months, newest first."""
+        return list(reversed(self.store.archive_periods()))
+
+    def _month(self, period: str) -> list[ClosedRequest]:
+        with self._reading:
+            return self._read_month(period)
+
+    def _read_month(self, period: str) -> list[ClosedRequest]:
+        signature = month_signature(self.store, period)
+        known = self._months.get(period)
+        if known is not None and known[0] == signature:
+            return known[1]
+        entries = closed_in(self.store, period)
+        self._months[period] = (signature, entries)
+        return entries
 
     def search(self, query: str) -> Found:
         """Closed, non-drill requests matching `query`, newest first, at most LIMIT: every word
         of the query in the id, customer, reporter, site, product, summary or description; a
-        phone number whatever its spacing."""
+        phone number whatever its spacing. Months are read newest first until LIMIT match."""
         words = query.casefold().split()
         if not words:
             return Found((), False)
         wanted = digits(query)
         phone = len(wanted) >= 4 and len(wanted) >= len(query.replace(" ", "")) - 2
         found: list[ServiceRequest] = []
-        for entry in self.entries:
-            if (phone and wanted in entry.phone_digits) or all(w in entry.words for w in words):
-                if len(found) == LIMIT:
-                    return Found(tuple(found), True)
-                found.append(entry.request())
+        for period in self.months():
+            for entry in self._month(period):
+                if (phone and wanted in entry.phone_digits) or all(w in entry.words for w in words):
+                    if len(found) == LIMIT:
+                        return Found(tuple(found), True)
+                    found.append(entry.request())
         return Found(tuple(found), False)
 
 
 def search_history(store: Store, query: str) -> Found:
-    """One search, reading the archive for it (the history screen keeps its index)."""
-    return HistoryIndex.load(store).search(query)
+    """One search, reading the months it needs (the desk keeps its `HistoryIndex`)."""
+    return HistoryIndex(store).search(query)
