@@ -20,7 +20,11 @@ from dispatcher.errors import DispatcherError
 from dispatcher.store.outbox import OutboxRecord
 
 # The channel an audit prefers for a built-in kind: a text, a call, a mail.
-AUDIT_CHANNELS = {ContactKind.MOBILE: "sms", ContactKind.VOICE: "voice", ContactKind.EMAIL: "email"}
+AUDIT_CHANNELS: dict[str, str] = {
+    ContactKind.MOBILE: "sms",
+    ContactKind.VOICE: "voice",
+    ContactKind.EMAIL: "email",
+}
 
 
 def enqueue_audit(

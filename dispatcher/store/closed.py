@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,13 +33,13 @@ class ClosedRequest:
     words: str  # id, customer, reporter (name, phone, mail), site, product, summary,
     # description: casefolded, space-separated
     phone_digits: str  # the reporter's phone, digits only
-    _document: Mapping[str, Any] = field(repr=False, compare=False)
+    _document: dict[str, Any] = field(repr=False, compare=False)
 
     def request(self) -> ServiceRequest:
         return ServiceRequest.from_dict(self._document)
 
 
-def _closed(raw: Mapping[str, Any]) -> ClosedRequest:
+def _closed(raw: dict[str, Any]) -> ClosedRequest:
     customer = raw.get("customer") or {}
     reporter = raw.get("reporter") or {}
     words = " ".join(

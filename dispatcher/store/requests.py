@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Document
 
 from dispatcher.domain.requests import (
     Event,
@@ -35,6 +35,9 @@ from dispatcher.store.callouts import CALLOUTS, CalloutRepository
 from dispatcher.store.outbox import OUTBOX, OutboxRepository
 from dispatcher.store.replies import REPLIES, STRIKES, ReplyRepository
 from dispatcher.store.sequences import numbered
+
+if TYPE_CHECKING:
+    from dispatcher.store.open_requests import OpenChanges
 
 REQUESTS = "requests"
 EVENTS = "events"
@@ -90,52 +93,6 @@ class RequestFilter:
             and (self.since is None or sr.received >= self.since)
             and (self.drill is None or sr.drill == self.drill)
         )
-
-
-@dataclass(frozen=True)
-class OpenRequest:
-    """An open SR that changed, as `RequestRepository.open_changes` finds it: built into a
-    `ServiceRequest` (and its timeline read) only when the caller asks."""
-
-    id: str
-    event_count: int  # moves with each of the SR's changes
-    _document: Mapping[str, Any] = field(repr=False, compare=False)
-    _events: Table = field(repr=False, compare=False)
-
-    def request(self) -> ServiceRequest:
-        return ServiceRequest.from_dict(self._document)
-
-    def timeline(self) -> list[Event]:
-        """Its events, oldest first: the `event_count` it was found with."""
-        ids = [event_doc_id(self.id, seq) for seq in range(1, self.event_count + 1)]
-        return [Event.from_dict(doc) for doc in self._events.get(doc_ids=ids) or []]
-
-
-@dataclass(frozen=True)
-class OpenChanges:
-    """The open SRs of the live partition against what a caller knew of them."""
-
-    unchanged: list[str]  # ids whose event count is the one the caller knew
-    changed: list[OpenRequest]  # the others (new to the caller, or changed), by id
-
-
-class _Split:
-    """A search condition for `open_changes`: true for an open SR that changed; notes the
-    ids of the unchanged ones as it goes, so its answer is never cached."""
-
-    def __init__(self, known: Mapping[str, int], drills: bool, unchanged: list[str]) -> None:
-        self.known, self.drills, self.unchanged = known, drills, unchanged
-
-    def __call__(self, raw: Mapping[str, Any]) -> bool:
-        if raw.get("status") == Status.CLOSED.value or (not self.drills and raw.get("drill")):
-            return False
-        if self.known.get(raw["id"]) == raw.get("event_count", 0):
-            self.unchanged.append(raw["id"])
-            return False
-        return True
-
-    def is_cacheable(self) -> bool:
-        return False
 
 
 class RequestRepository:
@@ -196,18 +153,11 @@ class RequestRepository:
     def open_changes(self, known: Mapping[str, int], drills: bool = True) -> OpenChanges:
         """The open SRs of the live partition (drills too unless `drills` is False), split by
         whether they changed since `known` (SR id -> the event count the caller saw; an SR it
-        does not name has changed). Only the changed ones are copied out of the store, and an
-        SR is built only when asked: of 10,000 open, a look usually copies a handful. Does not
-        sweep: a closed SR left in live is skipped, not moved."""
-        live = self.store.live
-        events = live.table(EVENTS)
-        unchanged: list[str] = []
-        split = _Split(known, drills, unchanged)
-        changed = [
-            OpenRequest(raw["id"], raw.get("event_count", 0), raw, events)
-            for raw in live.table(REQUESTS).search(split)
-        ]
-        return OpenChanges(unchanged, changed)
+        does not name has changed): what the board and the engine's SLA watch ask on each
+        look (`store.open_requests`). Does not sweep: a closed SR left in live is skipped."""
+        from dispatcher.store.open_requests import open_changes
+
+        return open_changes(self.store, known, drills)
 
     def changed_since(self, since: datetime, drill: bool | None = False) -> list[ServiceRequest]:
         """Every SR with a timeline event at or after `since`, whatever its age: open ones from

@@ -166,7 +166,7 @@ async def test_replies_move_to_the_archive_with_their_request(night):
 
 def test_codes_are_unique_among_live_notifications_and_those_not_queued_yet(tmp_path, monkeypatch):
     draws = iter([5, 5, 5, 6])
-    monkeypatch.setattr("dispatcher.engine.control.secrets.randbelow", lambda _n: next(draws))
+    monkeypatch.setattr("dispatcher.engine.codes.secrets.randbelow", lambda _n: next(draws))
     with Store(tmp_path / "data") as store:
         control = CalloutControl(store, None)
         at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
