@@ -138,25 +138,25 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         tr(
             "{sr}  chain {chain}  {state}{drill}  at {position} of {steps} step(s) x {repeat}",
             sr=record.sr,
-            chain=record.chain,
-            state=value(record.state),
-            drill="  " + tr("DRILL") if record.drill else "",
+            chain=record.run.chain,
+            state=value(record.run.state),
+            drill="  " + tr("DRILL") if record.run.drill else "",
             position=phrase(record.position_label(), lang),
             steps=record.steps_total,
             repeat=record.repeat,
         )
     )
     if record.running:
-        deadline = f"{record.step_deadline:%Y-%m-%d %H:%M:%S %Z}"
+        deadline = f"{record.run.step_deadline:%Y-%m-%d %H:%M:%S %Z}"
         click.echo("  " + tr("next step at {at}", at=deadline))
-    if record.acknowledged_by:
+    if record.run.acknowledged_by:
         click.echo(
             "  "
             + tr(
                 "acknowledged by {who} via {channel} at {at}",
-                who=record.acknowledged_by,
-                channel=record.acknowledged_via,
-                at=format(record.acknowledged_at, "%H:%M:%S"),
+                who=record.run.acknowledged_by,
+                channel=record.run.acknowledged_via,
+                at=format(record.run.acknowledged_at, "%H:%M:%S"),
             )
         )
     if record.stopped_reason:

@@ -30,6 +30,7 @@ from dispatcher.cli.sr import resolve_fields
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
+from dispatcher.domain.timeline import EventKind
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
 
@@ -172,7 +173,7 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     repository = ComplaintRepository(store)
     record = repository.get(sr_id)
     request = repository.requests.get(record.sr)
-    callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == "callback"]
+    callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == EventKind.CALLBACK]
     chain = [
         c.sr
         for c in repository.all()

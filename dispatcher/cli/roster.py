@@ -493,12 +493,12 @@ def audit(
     if show_report:
         _audit_report(store, roster, {p.id for p in people}, days, as_json)
         return
+    from dispatcher.engine.audit import enqueue_audit
     from dispatcher.engine.control import CalloutControl
     from dispatcher.store.reachability import audit_answers
 
-    audit_id = CalloutControl(
-        store, roster, reaches=installed_reaches(store, roster)
-    ).enqueue_audit(people, datetime.now(UTC), resolve_actor(actor))
+    control = CalloutControl(store, roster, reaches=installed_reaches(store, roster))
+    audit_id = enqueue_audit(control, people, datetime.now(UTC), resolve_actor(actor))
     if wait:
         _await_audit(store, roster, audit_id, timeout)
     answers = audit_answers(store, audit_id)

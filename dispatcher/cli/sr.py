@@ -544,7 +544,7 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
             "{sr} acknowledged by {who}; its {chain} chain stopped at {position}",
             sr=request.id,
             who=by or actor,
-            chain=run.chain,
+            chain=run.run.chain,
             position=phrase(run.position_label(), language()),
         )
     )

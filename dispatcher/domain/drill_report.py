@@ -21,13 +21,18 @@ from dispatcher.domain.drills import (
     judge,
 )
 from dispatcher.domain.names import person_named
+from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.roster import ContactKind, Person
+from dispatcher.domain.timeline import EventKind
 
 UNANSWERED = ("busy", "no_answer")  # a call that rang: the number works
 # The timeline events of an acknowledgement: the first (the SR's own), one while the chain
 # still ran, one after it had ended (someone else had acknowledged first).
-ACK_EVENTS = ("acknowledged", "callout_acknowledged", "late_acknowledgement")
-DRILL_OVER = "drill_over"
+ACK_EVENTS = (
+    EventKind.ACKNOWLEDGED,
+    EventKind.CALLOUT_ACKNOWLEDGED,
+    EventKind.LATE_ACKNOWLEDGEMENT,
+)
 WAITING = "paged, waiting for an answer"
 
 
@@ -46,7 +51,7 @@ class NotificationLike(Protocol):
     person: str
     channel: str
     address: str
-    purpose: str
+    purpose: Purpose
     state: Any
     provider_status: str
     error_code: str
@@ -264,8 +269,8 @@ def build_report(
     steps = list(steps)
     current = (steps[-1].round, steps[-1].step) if steps and running else None
     ack_of = {a.person: a for a in acks}
-    told_over = {n.person for n in notifications if n.purpose == DRILL_OVER}
-    pages = [n for n in notifications if n.purpose != DRILL_OVER]
+    told_over = {n.person for n in notifications if n.purpose == Purpose.DRILL_OVER}
+    pages = [n for n in notifications if n.purpose != Purpose.DRILL_OVER]
     outcomes = []
     for log in steps:
         ordinal = log.round * max(1, steps_total) + log.step + 1

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 
-from dispatcher.domain.requests import ENGINE_EVENTS
+from dispatcher.domain.timeline import ENGINE_EVENTS, EventKind
 from dispatcher.i18n import N_, name_of, translator
 
 # The timeline events whose text the engine or the desk composes (never a person's words).
 # A note or a stop reason is a person's, never re-said; an acknowledgement's text is a note when
 # one was given (`composed` tells); a reply's own words inside a composed text are kept as sent.
-PEOPLES_WORDS = frozenset({"callout_acknowledged", "callout_stopped"})
+PEOPLES_WORDS = frozenset({EventKind.CALLOUT_ACKNOWLEDGED, EventKind.CALLOUT_STOPPED})
 RECORDED_KINDS = (ENGINE_EVENTS - PEOPLES_WORDS) | {
-    "dispatched",
-    "red_flag_opened",
-    "red_flag_closed",
+    EventKind.DISPATCHED,
+    EventKind.RED_FLAG_OPENED,
+    EventKind.RED_FLAG_CLOSED,
 }
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
 

@@ -63,7 +63,7 @@ async def test_three_rounds_with_nobody_answering_send_exactly_three_texts(night
     for _ in range(3):
         await night.pass_(minutes=1)
     assert len(night.sms_to(CHEN)) == 3
-    assert night.control.callouts.get(sr.id).state is RunState.EXHAUSTED
+    assert night.control.callouts.get(sr.id).run.state is RunState.EXHAUSTED
     texts = [r for r in night.outbox(sr.id) if r.channel == "sms"]
     assert [(r.round, r.state) for r in texts] == [(n, DeliveryState.SENT) for n in range(3)]
     assert len({r.key for r in texts}) == 3
@@ -190,8 +190,8 @@ async def test_a_mail_server_that_never_answers_holds_up_no_text_call_or_timer(
     began = time.monotonic()
     await engine.tick()  # step 2 fires on time, the mail still hanging
     assert time.monotonic() - began < 2.0
-    run = night.control.callouts.get(sr.id)
-    assert (run.step, run.step_started) == (1, night.clock.now())
+    run = night.control.callouts.get(sr.id).run
+    assert (run.position.step, run.step_started) == (1, night.clock.now())
     await engine.settle()
     assert len(night.sms_to(JI)) == 1
     (mail,) = [r for r in night.outbox(sr.id) if r.channel == "email"]
@@ -231,7 +231,8 @@ async def test_chain_show_tells_per_contact_method_what_was_sent_delayed_and_fai
 async def test_a_request_that_cannot_be_chased_holds_up_no_other(night):
     broken = start(night, "sms-thrice")
     with night.store.atomic(night.store.live):  # its chain left the roster
-        night.control.callouts.save(replace(night.control.callouts.get(broken.id), chain="gone"))
+        record = night.control.callouts.get(broken.id)
+        night.control.callouts.save(replace(record, run=replace(record.run, chain="gone")))
     fine = start(night, "twice-named")
     await night.engine.run_once()
     assert len(night.sms_to(CHEN)) == 1

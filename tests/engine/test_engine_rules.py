@@ -74,7 +74,7 @@ async def test_a_resolved_request_stops_its_chain_and_csq_hears_the_red_flag_clo
     await night.pass_(minutes=1)
     await night.pass_(minutes=1)
     run = night.control.callouts.get(sr.id)
-    assert run.state is RunState.STOPPED and "resolved" in run.stopped_reason
+    assert run.run.state is RunState.STOPPED and "resolved" in run.stopped_reason
     flags = [
         e.data["flag"] for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"
     ]
@@ -102,10 +102,11 @@ async def test_a_failed_text_is_sent_again_by_mail(night):
 
 
 async def test_an_audit_reply_confirms_the_contact_method(night):
+    from dispatcher.engine.audit import enqueue_audit
     from dispatcher.store.callouts import confirmations
 
-    audit = night.control.enqueue_audit(
-        [night.control.roster.people["chen.case"]], night.clock.now(), "wang.fang"
+    audit = enqueue_audit(
+        night.control, [night.control.roster.people["chen.case"]], night.clock.now(), "wang.fang"
     )
     await night.engine.run_once()
     (text,) = night.sms_to(CHEN)
@@ -185,4 +186,4 @@ async def test_a_closed_request_takes_its_chain_and_notifications_to_the_archive
     assert night.store.live.table(OUTBOX).all() == []
     assert night.store.live.table("callouts").all() == []
     assert night.outbox(sr.id) == sent  # still found, in the archive
-    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+    assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED

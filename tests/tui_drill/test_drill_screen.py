@@ -138,7 +138,7 @@ async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock, 
         await settle(pilot)
         (drill,) = DrillRepository(store).all()
         assert drill.aborted is not None and drill.aborted_by == "wang.fang"
-        assert control.callouts.get(drill.sr).state is RunState.STOPPED
+        assert control.callouts.get(drill.sr).run.state is RunState.STOPPED
         assert f"{drill.sr}" in text(screen, "#status") and "aborted" in text(screen, "#status")
         await pilot.press("a")  # nothing left to abort: the screen says so, nothing changes
         await settle(pilot)

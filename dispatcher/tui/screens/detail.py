@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
+from dispatcher.domain.outbox import PAGES
 from dispatcher.domain.requests import Status
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
@@ -202,7 +203,7 @@ class DetailScreen(DetailActions, DeskScreen):
             table.add_row(
                 self._local(record.created),
                 f"{record.round + 1}.{record.step + 1}"
-                if record.purpose in ("page", "repage")
+                if record.purpose in PAGES
                 else name_of(record.purpose, self.language),
                 escape_line(view.person_name(record.person, self.language)),
                 escape_line(record.channel),

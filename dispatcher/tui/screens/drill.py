@@ -118,7 +118,7 @@ class DrillScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="drill")
     def follow_running(self) -> None:
         """A drill still running (started here before, or by another desk) is followed."""
-        running = [r.sr for r in CalloutRepository(self.store).running() if r.drill]
+        running = [r.sr for r in CalloutRepository(self.store).running() if r.run.drill]
         if running:
             self.app.call_from_thread(setattr, self, "drill", running[-1])
             self._progress(running[-1])
