@@ -9,7 +9,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
 from dispatcher.engine.clock import ManualClock
@@ -19,6 +18,7 @@ from dispatcher.plugins.manager import PluginManager
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
+from dispatcher.testing.waiting import settle_workers
 from dispatcher.tui.app import DeskApp
 from dispatcher.tui.context import DeskContext
 
@@ -160,16 +160,7 @@ def add_request(store):
     return add
 
 
-async def _settle(pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker gave way to a newer one: wait again
-            continue
-        await pilot.pause()
-
-
 @pytest.fixture
 def settle():
     """Let the workers finish and their results reach the screen."""
-    return _settle
+    return settle_workers
