@@ -36,6 +36,9 @@ from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 1.0
+# Reads of the store run in the exclusive group "drill" (a newer read replaces an older one);
+# starting and aborting a drill run in "drill-write", which no read cancels: the 1 s refresh
+# must never cancel an abort the dispatcher asked for.
 
 
 def words_for(language: str) -> dict:
@@ -222,7 +225,7 @@ class DrillScreen(DeskScreen):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="drill")
+    @work(thread=True, group="drill-write")
     def start_live(self, scenario: Scenario) -> None:
         try:
             record = start_drill(self.control, scenario, self.now(), self.actor)
@@ -242,7 +245,7 @@ class DrillScreen(DeskScreen):
             return
         self.abort(self.drill)
 
-    @work(thread=True, exclusive=True, group="drill")
+    @work(thread=True, group="drill-write")
     def abort(self, sr_id: str) -> None:
         try:
             abort_drill(self.control, sr_id, self.now(), self.actor)
