@@ -9,65 +9,34 @@ import click
 
 from dispatcher.cli.common import (
     ROSTER_ENV,
-    actor_option,
     data_option,
     echo_json,
     json_option,
     load_roster_for_command,
-    open_store,
-    resolve_actor,
     roster_option,
-    with_store,
+)
+from dispatcher.cli.roster_audit import audit
+from dispatcher.cli.roster_overrides import override_group
+from dispatcher.cli.roster_values import (
+    ROLE,
+    check_unit,
+    parse_instant,
+    stored_overrides,
+    utc_minute,
 )
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
-from dispatcher.domain.rotation import Override
-from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
+from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
 from dispatcher.engine.control import DEFAULT_REACHES
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
-from dispatcher.roster.overrides import OverrideRepository
-from dispatcher.store import default_data_dir
 from dispatcher.store.paths import write_output
-
-ROLE = click.Choice([r.value for r in Role])
 
 
 @click.group("roster")
 def roster_group() -> None:
     """The roster (contacts.yaml): who is on call, and can we reach them at every hour?"""
-
-
-def _parse_instant(value: str | None, option: str) -> datetime:
-    """An ISO date or date-time; without a UTC offset it is read as UTC. None means now."""
-    if value is None:
-        return datetime.now(UTC).replace(second=0, microsecond=0)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise DispatcherError(
-            f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)"
-        ) from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def _check_unit(roster: Roster, unit: str) -> None:
-    """A unit or product line id; anything else is a NotFound (exit 2)."""
-    if unit not in roster.product_lines:
-        roster.unit(unit)
-
-
-def _stored_overrides(data_dir: Path | None) -> tuple[Override, ...]:
-    """Run-time overrides, if a data directory exists (a check never creates one)."""
-    if not (data_dir or default_data_dir()).is_dir():
-        return ()
-    with open_store(data_dir) as store:
-        return OverrideRepository(store).all()
-
-
-def _at(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @roster_group.command("check")
@@ -93,9 +62,9 @@ def check(
     overrides that cover nobody are reported on the same horizon."""
     roster = load_roster_for_command(path or Path("contacts.yaml"))
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
-    begin = _parse_instant(start, "--from")
+    begin = parse_instant(start, "--from")
     end = begin + timedelta(days=days) if days else one_year_from(begin)
-    verdict = check_roster(roster, begin, end, DEFAULT_REACHES, _stored_overrides(data_dir))
+    verdict = check_roster(roster, begin, end, DEFAULT_REACHES, stored_overrides(data_dir))
     if as_json:
         echo_json(verdict)
     else:
@@ -107,14 +76,14 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
     click.echo(
         f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
         f"{len(verdict.coverage.pairs)} required pairs, {len(roster.chains)} chains for "
-        f"{verdict.chains.inputs} routing inputs, {_at(verdict.start)} to {_at(verdict.end)}"
+        f"{verdict.chains.inputs} routing inputs, {utc_minute(verdict.start)} to {utc_minute(verdict.end)}"
     )
     for line in verdict.problems():
         click.echo(line)
     for warning in verdict.coverage.no_mobile:
         click.echo(
             f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
-            f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
+            f"from {utc_minute(warning.first_on_call)} but has no mobile (no SMS)"
         )
     kinds = sorted({c for c, _ in verdict.chains.unrouted if c != "emergency"})
     if kinds:
@@ -144,10 +113,10 @@ def oncall(
 ) -> None:
     """Who would be called now (or at --at), and who takes over next."""
     roster = load_roster_for_command(roster_path)
-    at = _parse_instant(at_text, "--at")
+    at = parse_instant(at_text, "--at")
     if unit:
-        _check_unit(roster, unit)
-    overrides = _stored_overrides(data_dir)
+        check_unit(roster, unit)
+    overrides = stored_overrides(data_dir)
     pairs = dict.fromkeys((r.unit, r.role) for r in roster.rotations.values())
     pairs.update(dict.fromkeys(roster.required_pairs()))
     rows = []
@@ -165,7 +134,9 @@ def oncall(
             or "NOBODY"
         )
         after = ", ".join(p["name"] for p in row["next"]["people"]) if row["next"] else ""
-        handoff = f" until {_at(row['until'])}, then {after or 'NOBODY'}" if row["next"] else ""
+        handoff = (
+            f" until {utc_minute(row['until'])}, then {after or 'NOBODY'}" if row["next"] else ""
+        )
         click.echo(f"{row['unit']:<14} {row['role']:<24} {people}{handoff}")
 
 
@@ -195,106 +166,6 @@ def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Spa
     }
 
 
-@roster_group.group("override")
-def override_group() -> None:
-    """Cover arranged at run time: a person takes over another's shifts for a while."""
-
-
-@override_group.command("add")
-@click.option("--person", required=True, help="Who covers.")
-@click.option("--covers", help="Whose shifts are covered (omit to add PERSON to --unit/--role).")
-@click.option("--unit", help="Limit to this unit or product line.")
-@click.option("--role", type=ROLE, help="Limit to this role.")
-@click.option(
-    "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
-)
-@click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset = UTC).")
-@click.option("--reason", default="", help="Why (shown in the desk and the handover report).")
-@roster_option
-@actor_option
-@with_store
-@json_option
-def override_add(
-    person: str,
-    covers: str | None,
-    unit: str | None,
-    role: str | None,
-    start: str,
-    end: str,
-    reason: str,
-    roster_path: Path,
-    actor: str | None,
-    store,
-    as_json: bool,
-) -> None:
-    """Add an override; it applies to `oncall`, `check` and the desk at once."""
-    roster = load_roster_for_command(roster_path)
-    roster.person(person)
-    if covers:
-        roster.person(covers)
-    elif not (unit and role):
-        raise DispatcherError(
-            "an override without --covers adds a person to a role: give --unit and --role"
-        )
-    if unit:
-        _check_unit(roster, unit)
-    override = Override(
-        "",
-        person,
-        _parse_instant(start, "--from"),
-        _parse_instant(end, "--to"),
-        covers,
-        unit,
-        Role(role) if role else None,
-        reason,
-        resolve_actor(actor),
-    )
-    repository = OverrideRepository(store)
-    stored = repository.add(override)
-    if stored in idle_overrides(roster, repository.all(), stored.start, stored.end):
-        click.echo(
-            f"WARN {stored.covers} is not on call between {_at(stored.start)} and "
-            f"{_at(stored.end)}: {stored.person} covers nobody",
-            err=True,
-        )
-    if as_json:
-        echo_json(stored)
-    else:
-        click.echo(stored.id)
-
-
-@override_group.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Include overrides that have ended.")
-@with_store
-@json_option
-def override_list(show_all: bool, store, as_json: bool) -> None:
-    """Run-time overrides, current and future (or all)."""
-    now = datetime.now(UTC)
-    overrides = [o for o in OverrideRepository(store).all() if show_all or o.end > now]
-    if as_json:
-        echo_json(overrides)
-        return
-    for o in overrides:
-        scope = " ".join(x for x in (o.unit, o.role.value if o.role else None) if x)
-        whom = f"covers {o.covers}" if o.covers else "added"
-        click.echo(
-            f"{o.id}  {o.person} {whom} {scope}  {_at(o.start)} to {_at(o.end)}  {o.reason}".rstrip()
-        )
-
-
-@override_group.command("remove")
-@click.argument("override_id")
-@with_store
-@json_option
-def override_remove(override_id: str, store, as_json: bool) -> None:
-    """Remove a run-time override by id."""
-    removed = OverrideRepository(store).remove(override_id)
-    if as_json:
-        echo_json(removed)
-    else:
-        click.echo(f"removed {removed.id}")
-
-
 @roster_group.command("ical")
 @click.option("--unit", help="Shifts of this unit or product line (all its roles, or --role).")
 @click.option("--role", type=ROLE, help="With --unit: only this role.")
@@ -321,9 +192,9 @@ def ical(
     if bool(unit) == bool(person):
         raise DispatcherError("give exactly one of --unit or --person")
     roster = load_roster_for_command(roster_path)
-    overrides = _stored_overrides(data_dir)
+    overrides = stored_overrides(data_dir)
     begin = (
-        _parse_instant(start, "--from")
+        parse_instant(start, "--from")
         if start
         else datetime.combine(datetime.now(UTC).date(), time(), UTC)
     )
@@ -332,7 +203,7 @@ def ical(
         roster.person(person)
         pairs = pairs_of_person(roster, person, overrides)
     else:
-        _check_unit(roster, unit)
+        check_unit(roster, unit)
         pairs = [(r.unit, r.role) for r in roster.rotations.values() if r.unit == unit]
         pairs = list(dict.fromkeys(p for p in pairs if not role or p[1].value == role))
     duties = [
@@ -349,144 +220,6 @@ def ical(
         click.echo(data.decode(), nl=False)
 
 
-@roster_group.command("audit")
-@click.option(
-    "--people",
-    "people_ids",
-    multiple=True,
-    metavar="ID",
-    help="Ask only this person (repeatable; default: every interface person and case handler).",
-)
-@click.option(
-    "--report",
-    "show_report",
-    is_flag=True,
-    help="Send nothing: each contact method and its last acknowledgement.",
-)
-@click.option(
-    "--days",
-    default=30,
-    show_default=True,
-    type=click.IntRange(1, 366),
-    help="With --report: a method not confirmed for this many days counts as unconfirmed.",
-)
-@click.option(
-    "--wait",
-    is_flag=True,
-    help="Stay until everyone answered or --timeout passed, running the engine here when no desk does.",
-)
-@click.option(
-    "--timeout",
-    default=600,
-    show_default=True,
-    type=click.IntRange(1, 86400),
-    help="With --wait: seconds to wait.",
-)
-@roster_option
-@actor_option
-@with_store
-@json_option
-def audit(
-    people_ids: tuple[str, ...],
-    show_report: bool,
-    days: int,
-    wait: bool,
-    timeout: int,
-    roster_path: Path,
-    actor: str | None,
-    store,
-    as_json: bool,
-) -> None:
-    """The reachability audit: ask each interface person and case handler "are you reachable?"
-    on every contact method, and record who answers through which. Exit 1 when someone did not
-    answer (--wait) or a method is unconfirmed (--report)."""
-    from dispatcher.domain.reachability import audited_people
-
-    roster = load_roster_for_command(roster_path)
-    people = [roster.person(p) for p in people_ids] or audited_people(roster.people.values())
-    if show_report:
-        _audit_report(store, roster, {p.id for p in people}, days, as_json)
-        return
-    from dispatcher.engine.control import CalloutControl
-    from dispatcher.store.reachability import audit_answers
-
-    audit_id = CalloutControl(store, roster).enqueue_audit(
-        people, datetime.now(UTC), resolve_actor(actor)
-    )
-    if wait:
-        _await_audit(store, roster, audit_id, timeout)
-    answers = audit_answers(store, audit_id)
-    silent = sorted({a.person for a in answers} - {a.person for a in answers if a.confirmed_at})
-    if as_json:
-        echo_json(
-            {"audit": audit_id, "messages": answers, "not_answered": silent if wait else None}
-        )
-    else:
-        click.echo(audit_id)
-        click.echo(
-            f"{len(answers)} message(s) to {len(people)} people; "
-            + (
-                f"{len(silent)} did not answer: {', '.join(silent)}"
-                if wait and silent
-                else "everyone answered"
-                if wait
-                else "see `dispatcher roster audit --report` once they answer"
-            ),
-            err=True,
-        )
-        if wait:
-            for answer in answers:
-                click.echo(
-                    f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
-                    + (
-                        f"confirmed {_at(answer.confirmed_at)}"
-                        if answer.confirmed_at
-                        else answer.error or answer.state
-                    )
-                )
-    click.get_current_context().exit(1 if wait and silent else 0)
-
-
-def _await_audit(store, roster, audit_id: str, timeout: int) -> None:
-    import time
-
-    from dispatcher.cli.drill import engine_here
-    from dispatcher.store.reachability import audit_answers
-
-    engine = engine_here(store, roster)
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            store.refresh()
-            answers = audit_answers(store, audit_id)
-            answered = {a.person for a in answers if a.confirmed_at}
-            if {a.person for a in answers} <= answered:
-                return
-            time.sleep(1)
-    finally:
-        if engine is not None:
-            engine.stop()
-
-
-def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: bool) -> None:
-    from dispatcher.domain.reachability import unconfirmed
-    from dispatcher.store.reachability import contact_standings
-
-    now = datetime.now(UTC)
-    rows = [r for r in contact_standings(store, roster) if r.person in people]
-    stale = unconfirmed(rows, days, now)
-    if as_json:
-        echo_json({"days": days, "contacts": rows, "unconfirmed": stale})
-    else:
-        for row in rows:
-            when = (
-                f"confirmed {_at(row.last_confirmed)} by {row.via}"
-                if row.last_confirmed
-                else "never confirmed"
-            )
-            flag = "  UNCONFIRMED" if row in stale else ""
-            click.echo(f"{row.name:<24} {row.kind.value:<7} {row.address:<28} {when}{flag}")
-        click.echo(
-            f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
-        )
-    click.get_current_context().exit(1 if stale else 0)
+# The override group and the audit live in modules of their own.
+roster_group.add_command(override_group)
+roster_group.add_command(audit)

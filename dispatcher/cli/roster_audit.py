@@ -1,0 +1,164 @@
+"""`dispatcher roster audit`: ask every interface person and case handler whether each of
+their contact methods reaches them, and report which are confirmed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from dispatcher.cli.common import (
+    actor_option,
+    echo_json,
+    json_option,
+    load_roster_for_command,
+    resolve_actor,
+    roster_option,
+    with_store,
+)
+from dispatcher.cli.roster_values import utc_minute
+from dispatcher.domain.oncall import Roster
+
+
+@click.command("audit")
+@click.option(
+    "--people",
+    "people_ids",
+    multiple=True,
+    metavar="ID",
+    help="Ask only this person (repeatable; default: every interface person and case handler).",
+)
+@click.option(
+    "--report",
+    "show_report",
+    is_flag=True,
+    help="Send nothing: each contact method and its last acknowledgement.",
+)
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 366),
+    help="With --report: a method not confirmed for this many days counts as unconfirmed.",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Stay until everyone answered or --timeout passed, running the engine here when no desk does.",
+)
+@click.option(
+    "--timeout",
+    default=600,
+    show_default=True,
+    type=click.IntRange(1, 86400),
+    help="With --wait: seconds to wait.",
+)
+@roster_option
+@actor_option
+@with_store
+@json_option
+def audit(
+    people_ids: tuple[str, ...],
+    show_report: bool,
+    days: int,
+    wait: bool,
+    timeout: int,
+    roster_path: Path,
+    actor: str | None,
+    store,
+    as_json: bool,
+) -> None:
+    """The reachability audit: ask each interface person and case handler "are you reachable?"
+    on every contact method, and record who answers through which. Exit 1 when someone did not
+    answer (--wait) or a method is unconfirmed (--report)."""
+    from dispatcher.domain.reachability import audited_people
+
+    roster = load_roster_for_command(roster_path)
+    people = [roster.person(p) for p in people_ids] or audited_people(roster.people.values())
+    if show_report:
+        _audit_report(store, roster, {p.id for p in people}, days, as_json)
+        return
+    from dispatcher.engine.control import CalloutControl
+    from dispatcher.store.reachability import audit_answers
+
+    audit_id = CalloutControl(store, roster).enqueue_audit(
+        people, datetime.now(UTC), resolve_actor(actor)
+    )
+    if wait:
+        _await_audit(store, roster, audit_id, timeout)
+    answers = audit_answers(store, audit_id)
+    silent = sorted({a.person for a in answers} - {a.person for a in answers if a.confirmed_at})
+    if as_json:
+        echo_json(
+            {"audit": audit_id, "messages": answers, "not_answered": silent if wait else None}
+        )
+    else:
+        click.echo(audit_id)
+        click.echo(
+            f"{len(answers)} message(s) to {len(people)} people; "
+            + (
+                f"{len(silent)} did not answer: {', '.join(silent)}"
+                if wait and silent
+                else "everyone answered"
+                if wait
+                else "see `dispatcher roster audit --report` once they answer"
+            ),
+            err=True,
+        )
+        if wait:
+            for answer in answers:
+                click.echo(
+                    f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
+                    + (
+                        f"confirmed {utc_minute(answer.confirmed_at)}"
+                        if answer.confirmed_at
+                        else answer.error or answer.state
+                    )
+                )
+    click.get_current_context().exit(1 if wait and silent else 0)
+
+
+def _await_audit(store, roster, audit_id: str, timeout: int) -> None:
+    import time
+
+    from dispatcher.cli.drill import engine_here
+    from dispatcher.store.reachability import audit_answers
+
+    engine = engine_here(store, roster)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            store.refresh()
+            answers = audit_answers(store, audit_id)
+            answered = {a.person for a in answers if a.confirmed_at}
+            if {a.person for a in answers} <= answered:
+                return
+            time.sleep(1)
+    finally:
+        if engine is not None:
+            engine.stop()
+
+
+def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: bool) -> None:
+    from dispatcher.domain.reachability import unconfirmed
+    from dispatcher.store.reachability import contact_standings
+
+    now = datetime.now(UTC)
+    rows = [r for r in contact_standings(store, roster) if r.person in people]
+    stale = unconfirmed(rows, days, now)
+    if as_json:
+        echo_json({"days": days, "contacts": rows, "unconfirmed": stale})
+    else:
+        for row in rows:
+            when = (
+                f"confirmed {utc_minute(row.last_confirmed)} by {row.via}"
+                if row.last_confirmed
+                else "never confirmed"
+            )
+            flag = "  UNCONFIRMED" if row in stale else ""
+            click.echo(f"{row.name:<24} {row.kind.value:<7} {row.address:<28} {when}{flag}")
+        click.echo(
+            f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
+        )
+    click.get_current_context().exit(1 if stale else 0)

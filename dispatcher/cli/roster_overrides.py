@@ -1,0 +1,124 @@
+"""`dispatcher roster override ...`: cover arranged at run time, added, listed and removed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from dispatcher.cli.common import (
+    actor_option,
+    echo_json,
+    json_option,
+    load_roster_for_command,
+    resolve_actor,
+    roster_option,
+    with_store,
+)
+from dispatcher.cli.roster_values import ROLE, check_unit, parse_instant, utc_minute
+from dispatcher.domain.roster import Role
+from dispatcher.domain.rotation import Override
+from dispatcher.domain.verdict import idle_overrides
+from dispatcher.errors import DispatcherError
+from dispatcher.roster.overrides import OverrideRepository
+
+
+@click.group("override")
+def override_group() -> None:
+    """Cover arranged at run time: a person takes over another's shifts for a while."""
+
+
+@override_group.command("add")
+@click.option("--person", required=True, help="Who covers.")
+@click.option("--covers", help="Whose shifts are covered (omit to add PERSON to --unit/--role).")
+@click.option("--unit", help="Limit to this unit or product line.")
+@click.option("--role", type=ROLE, help="Limit to this role.")
+@click.option(
+    "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
+)
+@click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset = UTC).")
+@click.option("--reason", default="", help="Why (shown in the desk and the handover report).")
+@roster_option
+@actor_option
+@with_store
+@json_option
+def override_add(
+    person: str,
+    covers: str | None,
+    unit: str | None,
+    role: str | None,
+    start: str,
+    end: str,
+    reason: str,
+    roster_path: Path,
+    actor: str | None,
+    store,
+    as_json: bool,
+) -> None:
+    """Add an override; it applies to `oncall`, `check` and the desk at once."""
+    roster = load_roster_for_command(roster_path)
+    roster.person(person)
+    if covers:
+        roster.person(covers)
+    elif not (unit and role):
+        raise DispatcherError(
+            "an override without --covers adds a person to a role: give --unit and --role"
+        )
+    if unit:
+        check_unit(roster, unit)
+    override = Override(
+        "",
+        person,
+        parse_instant(start, "--from"),
+        parse_instant(end, "--to"),
+        covers,
+        unit,
+        Role(role) if role else None,
+        reason,
+        resolve_actor(actor),
+    )
+    repository = OverrideRepository(store)
+    stored = repository.add(override)
+    if stored in idle_overrides(roster, repository.all(), stored.start, stored.end):
+        click.echo(
+            f"WARN {stored.covers} is not on call between {utc_minute(stored.start)} and "
+            f"{utc_minute(stored.end)}: {stored.person} covers nobody",
+            err=True,
+        )
+    if as_json:
+        echo_json(stored)
+    else:
+        click.echo(stored.id)
+
+
+@override_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include overrides that have ended.")
+@with_store
+@json_option
+def override_list(show_all: bool, store, as_json: bool) -> None:
+    """Run-time overrides, current and future (or all)."""
+    now = datetime.now(UTC)
+    overrides = [o for o in OverrideRepository(store).all() if show_all or o.end > now]
+    if as_json:
+        echo_json(overrides)
+        return
+    for o in overrides:
+        scope = " ".join(x for x in (o.unit, o.role.value if o.role else None) if x)
+        whom = f"covers {o.covers}" if o.covers else "added"
+        click.echo(
+            f"{o.id}  {o.person} {whom} {scope}  {utc_minute(o.start)} to {utc_minute(o.end)}  {o.reason}".rstrip()
+        )
+
+
+@override_group.command("remove")
+@click.argument("override_id")
+@with_store
+@json_option
+def override_remove(override_id: str, store, as_json: bool) -> None:
+    """Remove a run-time override by id."""
+    removed = OverrideRepository(store).remove(override_id)
+    if as_json:
+        echo_json(removed)
+    else:
+        click.echo(f"removed {removed.id}")
