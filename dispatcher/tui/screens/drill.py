@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from dispatcher.domain.drill_report import DrillReport
+from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
 from dispatcher.domain.routing import describe_target
 from dispatcher.domain.text import escape_line
