@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from dispatcher.testing.waiting import settle_workers
+
 SIZE = (160, 45)
 SIZES = {"80x24": (80, 24), "160x45": SIZE}
 LANGUAGES = ["en", "zh"]
@@ -15,9 +17,8 @@ LANGUAGES = ["en", "zh"]
 async def settled(pilot) -> None:
     """Workers done, results on screen, no blinking cursor."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await settle_workers(pilot)
         await pilot.wait_for_scheduled_animations()
-        await pilot.pause()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
 
