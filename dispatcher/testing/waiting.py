@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -25,23 +25,33 @@ DEFAULT_TIMEOUT = 30.0  # seconds: generous, since a loaded machine is slow, not
 POLL_INTERVAL = 0.02  # seconds between two looks at the condition
 
 
-def _look(condition: Callable[[], T]) -> tuple[T | None, AssertionError | None]:
-    try:
-        return condition(), None
-    except AssertionError as error:
-        return None, error
+class _Watch(Generic[T]):
+    """One wait: looks at `condition` until `timeout` seconds from now."""
 
+    def __init__(
+        self,
+        condition: Callable[[], T],
+        what: str,
+        timeout: float,
+        describe: Callable[[], str] | None,
+    ) -> None:
+        self.condition, self.what, self.timeout, self.describe = condition, what, timeout, describe
+        self.deadline = time.monotonic() + timeout
 
-def _failure(
-    what: str,
-    timeout: float,
-    last: Any,
-    error: AssertionError | None,
-    describe: Callable[[], str] | None,
-) -> AssertionError:
-    seen = f"the last check failed: {error}" if error is not None else f"last seen: {last!r}"
-    extra = f"\n{describe()}" if describe is not None else ""
-    return AssertionError(f"not within {timeout:g} s: {what} ({seen}){extra}")
+    def look(self) -> T | None:
+        """The condition's value if truthy, else None; `AssertionError` once the time is up."""
+        error: AssertionError | None = None
+        try:
+            value = self.condition()
+        except AssertionError as failed:
+            value, error = None, failed
+        if value:
+            return value
+        if time.monotonic() < self.deadline:
+            return None
+        seen = f"the last check failed: {error}" if error is not None else f"last seen: {value!r}"
+        extra = f"\n{self.describe()}" if self.describe is not None else ""
+        raise AssertionError(f"not within {self.timeout:g} s: {self.what} ({seen}){extra}")
 
 
 def wait_for(
@@ -56,14 +66,10 @@ def wait_for(
 
     For threads, processes and files: the calling thread sleeps `interval` s between looks.
     """
-    deadline = time.monotonic() + timeout
-    while True:
-        value, error = _look(condition)
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise _failure(what, timeout, value, error, describe)
+    watch = _Watch(condition, what, timeout, describe)
+    while (value := watch.look()) is None:
         time.sleep(interval)
+    return value
 
 
 async def wait_for_async(
@@ -75,14 +81,10 @@ async def wait_for_async(
     describe: Callable[[], str] | None = None,
 ) -> T:
     """`wait_for` inside an event loop: other tasks run between looks."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value, error = _look(condition)
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise _failure(what, timeout, value, error, describe)
+    watch = _Watch(condition, what, timeout, describe)
+    while (value := watch.look()) is None:
         await asyncio.sleep(interval)
+    return value
 
 
 async def pilot_wait_for(
@@ -97,15 +99,11 @@ async def pilot_wait_for(
     """`wait_for` for a Textual app under `App.run_test()`: between looks the app's workers
     finish (one cancelled because a newer one replaced it is no failure) and the screen handles
     its messages, so the condition reads what a user would see next."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value, error = _look(condition)
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise _failure(what, timeout, value, error, describe)
-        await settle_workers(pilot, timeout=max(deadline - time.monotonic(), interval))
+    watch = _Watch(condition, what, timeout, describe)
+    while (value := watch.look()) is None:
+        await settle_workers(pilot, timeout=max(watch.deadline - time.monotonic(), interval))
         await pilot.pause(interval)
+    return value
 
 
 async def settle_workers(pilot: Any, *, timeout: float = DEFAULT_TIMEOUT) -> None:
