@@ -84,11 +84,20 @@ class Pane:
         before = self.cursor()
         self.keys(*["Tab"] * count)
 
-        def landed(screen: str) -> bool:
-            footer = screen.rstrip("\n").rsplit("\n", 1)[-1]
-            return (NOT_TYPING not in footer) == to_text_field and self.cursor() != before
+        def landed() -> bool:
+            # the cursor read on both sides of the screen: the footer is of the same moment
+            cursor = self.cursor()
+            footer = self.text().rstrip("\n").rsplit("\n", 1)[-1]
+            typing = NOT_TYPING not in footer
+            return typing == to_text_field and before != cursor == self.cursor()
 
-        self.wait_until(landed, f"the focus {count} fields on")
+        wait_for(
+            landed,
+            timeout=SCREEN_TIMEOUT,
+            interval=0.05,
+            what=f"the focus {count} fields on",
+            describe=lambda: f"the pane shows:\n{self.text()}",
+        )
 
     def keys(self, *keys: str) -> None:
         """One group of keys, sent at once; the caller then waits for what they did. A bare
