@@ -76,9 +76,29 @@ def desk(store, roster):
 @pytest.fixture
 def make_app(desk):
     def make(language: str = "en") -> DeskApp:
-        return DeskApp(desk, language)
+        return keeping_notices(DeskApp(desk, language))
 
     return make
+
+
+def keeping_notices(app: DeskApp) -> DeskApp:
+    """The app, keeping every notice it shows in `app.notices_shown`: a toast leaves the screen
+    after a few seconds, which a loaded machine can outlast before the test reads it."""
+    shown: list[str] = []
+    show = app.notify
+
+    def notify(message, *args, **kwargs):
+        shown.append(str(message))
+        return show(message, *args, **kwargs)
+
+    app.notify = notify
+    app.notices_shown = shown
+    return app
+
+
+def notices(app: DeskApp) -> str:
+    """Every notice the app (made by `make_app`) has shown, one a line."""
+    return "\n".join(app.notices_shown)
 
 
 def register_request(

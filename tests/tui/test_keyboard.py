@@ -13,9 +13,7 @@ from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 
-
-def notices(app) -> str:
-    return "\n".join(n.message for n in app._notifications)
+from .conftest import notices
 
 
 async def test_keys_typed_right_after_n_are_kept(make_app, settle):

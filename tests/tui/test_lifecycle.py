@@ -12,14 +12,12 @@ from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.detail import DetailScreen
 
+from .conftest import notices
+
 
 def timeline_text(app) -> str:
     table = app.screen.query_one("#timeline", DataTable)
     return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))
-
-
-def notices(app) -> str:
-    return "\n".join(n.message for n in app._notifications)
 
 
 async def open_row(pilot, settle, downs: int) -> None:
