@@ -7,20 +7,29 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from dispatcher.testing.waiting import settle_workers
+from dispatcher.testing.waiting import pilot_wait_for, settle_workers
 
 SIZE = (160, 45)
 SIZES = {"80x24": (80, 24), "160x45": SIZE}
 LANGUAGES = ["en", "zh"]
+STILL_LOOKS = 3  # the same picture this many looks in a row (0.05 s apart) is a still one
 
 
 async def settled(pilot) -> None:
-    """Workers done, results on screen, no blinking cursor."""
+    """Workers done, results on screen, no blinking cursor, and the picture no longer changing
+    (a table sizes its columns on a later pass, which a loaded machine can put off)."""
     for _ in range(3):
         await settle_workers(pilot)
         await pilot.wait_for_scheduled_animations()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
+    pictures: list[str] = []
+
+    def unchanged() -> bool:
+        pictures.append(pilot.app.export_screenshot())
+        return len(pictures) >= STILL_LOOKS and len(set(pictures[-STILL_LOOKS:])) == 1
+
+    await pilot_wait_for(pilot, unchanged, timeout=30, interval=0.05, what="the picture still")
 
 
 def shoot(snap_compare, app, *keys: str | tuple[str, ...], size=SIZE) -> bool:
