@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
+from dispatcher.testing.waiting import settle_workers
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +44,10 @@ def run(tmp_path, monkeypatch):
         return result
 
     return invoke
+
+
+@pytest.fixture
+def settle():
+    """A desk under `run_test`: let its workers finish and their results reach the screen.
+    A worker cancelled by a newer one of its group is waited past, not raised."""
+    return settle_workers

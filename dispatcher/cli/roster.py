@@ -27,7 +27,7 @@ from dispatcher.cli.roster_values import (
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
-from dispatcher.engine.control import DEFAULT_REACHES
+from dispatcher.engine.control import default_reaches
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
@@ -64,7 +64,7 @@ def check(
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
     begin = parse_instant(start, "--from")
     end = begin + timedelta(days=days) if days else one_year_from(begin)
-    verdict = check_roster(roster, begin, end, DEFAULT_REACHES, stored_overrides(data_dir))
+    verdict = check_roster(roster, begin, end, default_reaches(roster), stored_overrides(data_dir))
     if as_json:
         echo_json(verdict)
     else:
@@ -148,7 +148,7 @@ def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Spa
             "id": p.id,
             "name": p.display_name,
             "phone": phones[0] if phones else None,
-            "contacts": [{"kind": c.kind.value, "address": c.address} for c in p.contacts],
+            "contacts": [{"kind": c.kind, "address": c.address} for c in p.contacts],
         }
 
     return {

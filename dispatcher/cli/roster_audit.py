@@ -11,6 +11,7 @@ import click
 from dispatcher.cli.common import (
     actor_option,
     echo_json,
+    installed_reaches,
     json_option,
     load_roster_for_command,
     resolve_actor,
@@ -82,9 +83,9 @@ def audit(
     from dispatcher.engine.control import CalloutControl
     from dispatcher.store.reachability import audit_answers
 
-    audit_id = CalloutControl(store, roster).enqueue_audit(
-        people, datetime.now(UTC), resolve_actor(actor)
-    )
+    audit_id = CalloutControl(
+        store, roster, reaches=installed_reaches(store, roster)
+    ).enqueue_audit(people, datetime.now(UTC), resolve_actor(actor))
     if wait:
         _await_audit(store, roster, audit_id, timeout)
     answers = audit_answers(store, audit_id)
@@ -146,7 +147,7 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
 
     now = datetime.now(UTC)
     rows = [r for r in contact_standings(store, roster) if r.person in people]
-    stale = unconfirmed(rows, days, now)
+    stale = unconfirmed(rows, days, now, roster.answering_kinds)
     if as_json:
         echo_json({"days": days, "contacts": rows, "unconfirmed": stale})
     else:
@@ -157,7 +158,7 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
                 else "never confirmed"
             )
             flag = "  UNCONFIRMED" if row in stale else ""
-            click.echo(f"{row.name:<24} {row.kind.value:<7} {row.address:<28} {when}{flag}")
+            click.echo(f"{row.name:<24} {row.kind:<7} {row.address:<28} {when}{flag}")
         click.echo(
             f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
         )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.roster import ContactMethod, Person
 from dispatcher.i18n import translator
 
 
@@ -66,9 +66,11 @@ class CalloutRun:
 
 
 def start_run(
-    sr: str, chain_id: str, chain: ChainShape, at: datetime, drill: bool = False
+    sr: str, chain_id: str, chain: ChainShape, at: datetime, drill: bool = False, step: int = 0
 ) -> CalloutRun:
-    first = Position(0, 0)
+    """A run from `step` (0-based) of its first round: the first step, unless a raised level
+    starts the chain at the step aimed at the level's unit."""
+    first = Position(0, step)
     return CalloutRun(sr, chain_id, at, first, at, at + _wait(chain, first), drill=drill)
 
 
@@ -94,6 +96,17 @@ def advance(run: CalloutRun, chain: ChainShape, at: datetime) -> CalloutRun:
         return replace(run, state=RunState.EXHAUSTED, step_deadline=at)
     return replace(
         run, position=following, step_started=at, step_deadline=at + _wait(chain, following)
+    )
+
+
+def move_to(run: CalloutRun, chain: ChainShape, step: int, at: datetime) -> CalloutRun:
+    """Move to `step` (0-based) of the current round now, with its full wait from now: a
+    dispatcher raised the level and the chain aims that step at the level's unit."""
+    if not run.running:
+        return run
+    position = Position(run.position.round, step)
+    return replace(
+        run, position=position, step_started=at, step_deadline=at + _wait(chain, position)
     )
 
 
@@ -175,7 +188,7 @@ def _fallback_rank(channel: str) -> tuple[int, str]:
 
 
 def routes_for(
-    person: Person, step_channels: Sequence[str], reaches: dict[str, frozenset[ContactKind]]
+    person: Person, step_channels: Sequence[str], reaches: dict[str, frozenset[str]]
 ) -> PersonRoutes:
     """All routes for a person: the step's channels first, then every other enabled channel
     (see `FALLBACK_ORDER`)."""
@@ -193,7 +206,7 @@ def routes_for(
 
 def unreachable(
     people: Iterable[Person],
-    reaches: dict[str, frozenset[ContactKind]],
+    reaches: dict[str, frozenset[str]],
     step_channels: Sequence[str],
 ) -> list[Person]:
     """People this step cannot page at all through the enabled channels."""

@@ -18,7 +18,6 @@ from dispatcher.plugins.manager import PluginManager
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
-from dispatcher.testing.waiting import settle_workers
 from dispatcher.tui.app import DeskApp
 from dispatcher.tui.context import DeskContext
 
@@ -76,29 +75,12 @@ def desk(store, roster):
 @pytest.fixture
 def make_app(desk):
     def make(language: str = "en") -> DeskApp:
-        return keeping_notices(DeskApp(desk, language))
+        app = DeskApp(desk, language)
+        # a toast a test reads must not expire first on a slow machine (5 s by default)
+        app.NOTIFICATION_TIMEOUT = 3600
+        return app
 
     return make
-
-
-def keeping_notices(app: DeskApp) -> DeskApp:
-    """The app, keeping every notice it shows in `app.notices_shown`: a toast leaves the screen
-    after a few seconds, which a loaded machine can outlast before the test reads it."""
-    shown: list[str] = []
-    show = app.notify
-
-    def notify(message, *args, **kwargs):
-        shown.append(str(message))
-        return show(message, *args, **kwargs)
-
-    app.notify = notify
-    app.notices_shown = shown
-    return app
-
-
-def notices(app: DeskApp) -> str:
-    """Every notice the app (made by `make_app`) has shown, one a line."""
-    return "\n".join(app.notices_shown)
 
 
 def register_request(
@@ -178,9 +160,3 @@ def add_request(store):
             return register_request(other, summary, **fields)
 
     return add
-
-
-@pytest.fixture
-def settle():
-    """Let the workers finish and their results reach the screen."""
-    return settle_workers

@@ -7,8 +7,6 @@ from textual.widgets import DataTable, Static
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.screens.detail import DetailScreen
 
-from .conftest import notices
-
 
 def timeline_text(app) -> str:
     table = app.screen.query_one("#timeline", DataTable)
@@ -78,4 +76,4 @@ async def test_an_illegal_move_says_why_and_changes_nothing(make_app, night, sto
         await pilot.press("x")  # close before any callback
         await settle(pilot)
         assert RequestRepository(store).get(night[0].id).status.value == "dispatched"
-        assert "cannot close" in notices(app)
+        assert any("cannot close" in n.message for n in app._notifications)

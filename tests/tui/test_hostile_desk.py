@@ -23,7 +23,7 @@ from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 
-from .conftest import NOW, notices
+from .conftest import NOW
 from .tmux_pane import TMUX, Pane
 
 EVERY = " ".join(HOSTILE.values())
@@ -114,7 +114,7 @@ async def test_a_control_character_pasted_into_a_form_is_refused_and_shown_escap
         summary.value = HOSTILE["OSC 52 clipboard, BEL"]
         await settle(pilot)
         assert summary.value == "\\u001b]52;c;UFdORUQgcm0gLXJmIH4=\\u0007PWNED"
-        toasts = notices(app).splitlines()
+        toasts = [n.message for n in app._notifications]
         assert any(t.startswith("summary: control character ESC") for t in toasts), toasts
         assert_nothing_acts(frame(app))
     assert RequestRepository(store).list() == []  # nothing saved by itself

@@ -13,7 +13,9 @@ from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.screens.oncall import OnCallScreen
 
-from .conftest import notices
+
+def notices(app) -> str:
+    return "\n".join(n.message for n in app._notifications)
 
 
 async def test_keys_typed_right_after_n_are_kept(make_app, settle):

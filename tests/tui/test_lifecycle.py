@@ -12,12 +12,14 @@ from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.detail import DetailScreen
 
-from .conftest import notices
-
 
 def timeline_text(app) -> str:
     table = app.screen.query_one("#timeline", DataTable)
     return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))
+
+
+def notices(app) -> str:
+    return "\n".join(n.message for n in app._notifications)
 
 
 async def open_row(pilot, settle, downs: int) -> None:
@@ -58,7 +60,7 @@ async def test_a_name_is_completed_from_the_roster(make_app, night, store, settl
         assert RequestRepository(store).get(night[1].id).status.value == "acknowledged"
 
 
-async def test_level_up_asks_names_the_owner_and_pages_the_next_step(
+async def test_level_up_asks_names_the_owner_and_pages_the_tacs_step(
     make_app, night, store, settle
 ):
     emergency = night[0]
@@ -81,7 +83,7 @@ async def test_level_up_asks_names_the_owner_and_pages_the_next_step(
         sr = RequestRepository(store).get(emergency.id)
         assert (sr.level.value, sr.owner.unit) == ("L2", "tac")
         chain = CalloutRepository(store).get(emergency.id)
-        assert chain.state is RunState.RUNNING and chain.step == 1  # paged on to step 2
+        assert chain.state is RunState.RUNNING and chain.step == 1  # step 2, the TAC's
         text = timeline_text(app)
         assert "escalated L1 → L2" in text and "assigned — → tac" in text
 

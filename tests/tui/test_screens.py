@@ -194,7 +194,7 @@ async def test_the_palette_runs_the_board_s_commands(make_app, settle):
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"on call")
-        await pilot_wait_for(  # the palette searches as it is typed
+        await pilot_wait_for(  # the palette searches as it is typed, in a task of its own
             pilot,
             lambda: "on call" in palette_choice(app).lower(),
             what="the palette's search found the on-call screen",

@@ -19,7 +19,6 @@ from dispatcher.roster import parse_roster
 from dispatcher.store import Store
 from dispatcher.store.drills import DrillRepository
 from dispatcher.store.requests import RequestRepository
-from dispatcher.testing.waiting import settle_workers
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.status import DeskStatus
 from dispatcher.tui.screens import drill as drill_screen
@@ -66,13 +65,9 @@ def text(screen, widget_id: str) -> str:
     return str(screen.query_one(widget_id, Static).render())
 
 
-async def settle(pilot) -> None:
-    """The screen reads the store in workers (its 1 s refresh among them, each read replacing
-    the one before): let them finish and reach the screen."""
-    await settle_workers(pilot)
-
-
-async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, controllable_clock):
+async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(
+    tmp_path, controllable_clock, settle
+):
     store, control, engine, screen = setting(tmp_path, controllable_clock)
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
         await settle(pilot)
@@ -133,7 +128,7 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
     store.close()
 
 
-async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock):
+async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock, settle):
     store, control, engine, screen = setting(tmp_path, controllable_clock)
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
         await settle(pilot)
@@ -155,7 +150,7 @@ async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock):
 
 
 async def test_the_refresh_never_cancels_an_abort_under_way(
-    tmp_path, controllable_clock, monkeypatch
+    tmp_path, controllable_clock, monkeypatch, settle
 ):
     """The screen re-reads the drill every second: a read that starts while the abort is
     being written must not cancel it (it did, in the same exclusive group of workers)."""
