@@ -8,22 +8,20 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import (
-    ROSTER_ENV,
     data_option,
     echo_json,
     json_option,
     load_roster_for_command,
     roster_option,
 )
+from dispatcher.cli.completion import (
+    complete_people,
+    complete_units,
+)
+from dispatcher.cli.names import Names
 from dispatcher.cli.roster_audit import audit
 from dispatcher.cli.roster_overrides import override_group
-from dispatcher.cli.roster_values import (
-    ROLE,
-    check_unit,
-    parse_instant,
-    stored_overrides,
-    utc_minute,
-)
+from dispatcher.cli.roster_values import ROLE, parse_instant, stored_overrides, utc_minute
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
@@ -40,19 +38,23 @@ def roster_group() -> None:
 
 
 @roster_group.command("check")
-@click.argument(
-    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), envvar=ROSTER_ENV
-)
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--days",
     type=click.IntRange(1, 731),
     help="How many days ahead (default: one year, so both daylight-saving seasons).",
 )
 @click.option("--from", "start", metavar="DATE", help="Start (ISO date or date-time; default now).")
+@roster_option
 @data_option
 @json_option
 def check(
-    path: Path | None, days: int | None, start: str | None, data_dir: Path | None, as_json: bool
+    path: Path | None,
+    days: int | None,
+    start: str | None,
+    roster_path: Path,
+    data_dir: Path | None,
+    as_json: bool,
 ) -> None:
     """Validate the roster and prove it: exit 0 proven, 1 problems found, 2 invalid.
 
@@ -60,7 +62,7 @@ def check(
     (each site, product, category and severity, and as an emergency): at every minute, each
     step reaches someone with a contact method a channel reaches. Rotation overlaps and
     overrides that cover nobody are reported on the same horizon."""
-    roster = load_roster_for_command(path or Path("contacts.yaml"))
+    roster = load_roster_for_command(_one_roster(path, roster_path))
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
     begin = parse_instant(start, "--from")
     end = begin + timedelta(days=days) if days else one_year_from(begin)
@@ -70,6 +72,16 @@ def check(
     else:
         _print_verdict(roster, verdict, channels)
     click.get_current_context().exit(0 if verdict.proven else 1)
+
+
+def _one_roster(path: Path | None, roster_path: Path) -> Path:
+    """PATH, a shortcut for --roster; both given, they must agree."""
+    source = click.get_current_context().get_parameter_source("roster_path")
+    if path is None:
+        return roster_path
+    if source is not click.core.ParameterSource.DEFAULT and path != roster_path:
+        raise DispatcherError(f"give the roster once: PATH {path} or --roster {roster_path}")
+    return path
 
 
 def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChannels) -> None:
@@ -98,7 +110,9 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
 @click.option(
     "--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC)."
 )
-@click.option("--unit", help="Only this unit or product line.")
+@click.option(
+    "--unit", metavar="UNIT", shell_complete=complete_units, help="Only this unit or product line."
+)
 @click.option("--role", type=ROLE, help="Only this role.")
 @roster_option
 @data_option
@@ -114,8 +128,7 @@ def oncall(
     """Who would be called now (or at --at), and who takes over next."""
     roster = load_roster_for_command(roster_path)
     at = parse_instant(at_text, "--at")
-    if unit:
-        check_unit(roster, unit)
+    unit = Names(roster, roster_path)("unit", unit or "", "--unit") or None
     overrides = stored_overrides(data_dir)
     pairs = dict.fromkeys((r.unit, r.role) for r in roster.rotations.values())
     pairs.update(dict.fromkeys(roster.required_pairs()))
@@ -167,9 +180,16 @@ def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Spa
 
 
 @roster_group.command("ical")
-@click.option("--unit", help="Shifts of this unit or product line (all its roles, or --role).")
+@click.option(
+    "--unit",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Shifts of this unit or product line (all its roles, or --role).",
+)
 @click.option("--role", type=ROLE, help="With --unit: only this role.")
-@click.option("--person", help="The shifts of this person.")
+@click.option(
+    "--person", metavar="PERSON", shell_complete=complete_people, help="The shifts of this person."
+)
 @click.option("--from", "start", metavar="DATE", help="Start (default today, 00:00 UTC).")
 @click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366))
 @click.option(
@@ -199,11 +219,12 @@ def ical(
         else datetime.combine(datetime.now(UTC).date(), time(), UTC)
     )
     end = begin + timedelta(days=days)
+    names = Names(roster, roster_path)
     if person:
-        roster.person(person)
+        person = names("person", person, "--person")
         pairs = pairs_of_person(roster, person, overrides)
     else:
-        check_unit(roster, unit)
+        unit = names("unit", unit, "--unit")
         pairs = [(r.unit, r.role) for r in roster.rotations.values() if r.unit == unit]
         pairs = list(dict.fromkeys(p for p in pairs if not role or p[1].value == role))
     duties = [

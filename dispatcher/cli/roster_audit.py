@@ -18,16 +18,21 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import complete_people
+from dispatcher.cli.names import Names
 from dispatcher.cli.roster_values import utc_minute
+from dispatcher.cli.terminal import cell
 from dispatcher.domain.oncall import Roster
 
 
 @click.command("audit")
 @click.option(
+    "--person",
     "--people",
     "people_ids",
+    shell_complete=complete_people,
     multiple=True,
-    metavar="ID",
+    metavar="PERSON",
     help="Ask only this person (repeatable; default: every interface person and case handler).",
 )
 @click.option(
@@ -76,7 +81,9 @@ def audit(
     from dispatcher.domain.reachability import audited_people
 
     roster = load_roster_for_command(roster_path)
-    people = [roster.person(p) for p in people_ids] or audited_people(roster.people.values())
+    names = Names(roster, roster_path)
+    people = [roster.person(names("person", p, "--people")) for p in people_ids]
+    people = people or audited_people(roster.people.values())
     if show_report:
         _audit_report(store, roster, {p.id for p in people}, days, as_json)
         return
@@ -110,7 +117,8 @@ def audit(
         if wait:
             for answer in answers:
                 click.echo(
-                    f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
+                    f"  {cell(answer.person, 16)} {cell(answer.channel, 8)} "
+                    f"{cell(answer.address, 28)} "
                     + (
                         f"confirmed {utc_minute(answer.confirmed_at)}"
                         if answer.confirmed_at
@@ -158,7 +166,8 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
                 else "never confirmed"
             )
             flag = "  UNCONFIRMED" if row in stale else ""
-            click.echo(f"{row.name:<24} {row.kind:<7} {row.address:<28} {when}{flag}")
+            columns = ((row.name, 24), (str(row.kind), 8), (row.address, 28))
+            click.echo(" ".join(cell(t, w) for t, w in columns) + f" {when}{flag}")
         click.echo(
             f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
         )

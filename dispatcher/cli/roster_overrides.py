@@ -16,7 +16,9 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.cli.roster_values import ROLE, check_unit, parse_instant, utc_minute
+from dispatcher.cli.completion import complete_people, complete_units
+from dispatcher.cli.names import Names
+from dispatcher.cli.roster_values import ROLE, parse_instant, utc_minute
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.verdict import idle_overrides
@@ -30,9 +32,21 @@ def override_group() -> None:
 
 
 @override_group.command("add")
-@click.option("--person", required=True, help="Who covers.")
-@click.option("--covers", help="Whose shifts are covered (omit to add PERSON to --unit/--role).")
-@click.option("--unit", help="Limit to this unit or product line.")
+@click.option(
+    "--person", required=True, metavar="PERSON", shell_complete=complete_people, help="Who covers."
+)
+@click.option(
+    "--covers",
+    metavar="PERSON",
+    shell_complete=complete_people,
+    help="Whose shifts are covered (omit to add PERSON to --unit/--role).",
+)
+@click.option(
+    "--unit",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Limit to this unit or product line.",
+)
 @click.option("--role", type=ROLE, help="Limit to this role.")
 @click.option(
     "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
@@ -58,15 +72,14 @@ def override_add(
 ) -> None:
     """Add an override; it applies to `oncall`, `check` and the desk at once."""
     roster = load_roster_for_command(roster_path)
-    roster.person(person)
-    if covers:
-        roster.person(covers)
-    elif not (unit and role):
+    names = Names(roster, roster_path)
+    person = names("person", person, "--person")
+    covers = names("person", covers or "", "--covers") or None
+    unit = names("unit", unit or "", "--unit") or None
+    if not covers and not (unit and role):
         raise DispatcherError(
             "an override without --covers adds a person to a role: give --unit and --role"
         )
-    if unit:
-        check_unit(roster, unit)
     override = Override(
         "",
         person,

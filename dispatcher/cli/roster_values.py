@@ -1,22 +1,19 @@
-"""What the `dispatcher roster` commands read from their options: a role, an instant, a unit,
-and the run-time overrides of a data directory; and how they print an instant."""
+"""What the `dispatcher roster` commands read from their options: a role, an instant, and
+the run-time overrides of a data directory; and how they print an instant."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
-
-from dispatcher.cli.common import open_store
-from dispatcher.domain.oncall import Roster
+from dispatcher.cli.common import Choice, open_store
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
 
-ROLE = click.Choice([r.value for r in Role])
+ROLE = Choice(Role)
 
 
 def parse_instant(value: str | None, option: str) -> datetime:
@@ -30,12 +27,6 @@ def parse_instant(value: str | None, option: str) -> datetime:
             f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)"
         ) from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def check_unit(roster: Roster, unit: str) -> None:
-    """A unit or product line id; anything else is a NotFound (exit 2)."""
-    if unit not in roster.product_lines:
-        roster.unit(unit)
 
 
 def stored_overrides(data_dir: Path | None) -> tuple[Override, ...]:
