@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from dispatcher.domain.drill_report import DrillReport, build_report
+from dispatcher.domain.drill_outcomes import DrillReport
+from dispatcher.domain.drill_report import build_report
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.text import columns
 from dispatcher.i18n import N_, NC_, name_of, translator

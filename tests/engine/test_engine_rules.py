@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from dispatcher.engine.lease import EngineLease
 from dispatcher.engine.runtime import Engine, EngineSettings, EngineThread
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.manager import PluginManager
+from dispatcher.testing.waiting import wait_for
 
 from .conftest import NIGHT_ROSTER
 
@@ -152,15 +152,13 @@ def test_the_desk_runs_the_engine_in_a_thread_of_its_own(tmp_path):
         sr, _ = control.register(
             now, lambda sr_id: billing_outage(sr_id, now), now, "wang.fang", "phone"
         )
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
+
+        def delivered() -> list:
             store.refresh()
-            delivered = [
-                r for r in control.outbox.for_sr(sr.id) if r.state is DeliveryState.DELIVERED
-            ]
-            if len(delivered) == 3:
-                break
-            time.sleep(0.05)
+            return [r for r in control.outbox.for_sr(sr.id) if r.state is DeliveryState.DELIVERED]
+
+        wait_for(lambda: len(delivered()) == 3, timeout=30, what="three pages delivered")
+        delivered = delivered()
         assert {r.person for r in delivered} == {"chen.case", "gao.gm", "he.pl"}
         assert {r.channel for r in delivered} == {"desk"}
     finally:

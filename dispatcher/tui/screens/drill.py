@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from dispatcher.domain.drill_report import DrillReport
+from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
 from dispatcher.domain.routing import describe_target
 from dispatcher.domain.text import escape_line
@@ -36,6 +36,9 @@ from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 1.0
+# Reads of the store run in the exclusive group "drill" (a newer read replaces an older one);
+# starting and aborting a drill run in "drill-write", which no read cancels: the 1 s refresh
+# must never cancel an abort the dispatcher asked for.
 
 
 def words_for(language: str) -> dict:
@@ -222,7 +225,7 @@ class DrillScreen(DeskScreen):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="drill")
+    @work(thread=True, group="drill-write")
     def start_live(self, scenario: Scenario) -> None:
         try:
             record = start_drill(self.control, scenario, self.now(), self.actor)
@@ -242,7 +245,7 @@ class DrillScreen(DeskScreen):
             return
         self.abort(self.drill)
 
-    @work(thread=True, exclusive=True, group="drill")
+    @work(thread=True, group="drill-write")
     def abort(self, sr_id: str) -> None:
         try:
             abort_drill(self.control, sr_id, self.now(), self.actor)
