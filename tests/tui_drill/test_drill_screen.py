@@ -175,5 +175,5 @@ async def test_the_refresh_never_cancels_an_abort_under_way(
         assert abort.state is WorkerState.SUCCESS
         (drill,) = DrillRepository(store).all()
         assert drill.aborted is not None
-        assert control.callouts.get(drill.sr).state is RunState.STOPPED
+        assert control.callouts.get(drill.sr).run.state is RunState.STOPPED
     store.close()
