@@ -61,7 +61,7 @@ class EventLike(Protocol):
     kind: str
     at: datetime
     channel: str
-    data: dict
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Page:
     def failed(self) -> bool:
         return self.state == "failed"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "channel": self.channel,
             "address": self.address,
@@ -107,7 +107,7 @@ class PersonOutcome:
     def time_to_ack(self) -> timedelta | None:
         return None if self.acknowledged_at is None else self.acknowledged_at - self.paged_at
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "person": self.person,
             "name": self.name,
@@ -142,7 +142,7 @@ class StepOutcome:
         times = [p.acknowledged_at for p in self.people if p.acknowledged_at is not None]
         return min(times) - self.at if times else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "step": self.ordinal,
             "label": self.label,
@@ -164,7 +164,7 @@ class Acknowledgement:
     via: str
     after: timedelta  # since the drill started
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "person": self.person,
             "name": self.name,
@@ -222,7 +222,7 @@ class DrillReport:
         """Over and short of a target: what `drill report` exits 1 on."""
         return self.over and not self.passed
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "drill": self.sr,
             "scenario": self.scenario,
