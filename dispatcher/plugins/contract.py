@@ -157,7 +157,7 @@ class Receipt:
         code = None if error_code is None else str(error_code)
         return cls(channel, DeliveryStatus.FAILED, provider_id, failure, code, detail, segments)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | bool | None]:
         return {
             "channel": self.channel,
             "status": self.status.value,
