@@ -24,8 +24,11 @@ from dispatcher.plugins import (
     Health,
     Limit,
     MissingSetting,
+    Notification,
     Receipt,
+    Register,
     Setting,
+    Settings,
     hookimpl,
     one_line,
     redact,
@@ -42,16 +45,20 @@ class PushChannel(ChannelBase):
     settings = (TOPIC_URL, TOKEN, PRIORITY)
     channel_limit = Limit(60, timedelta(minutes=1))  # the service's limit for one topic
 
-    def __init__(self, url, token=None, priority="5", timeout=10.0):
+    def __init__(
+        self, url: str, token: str | None = None, priority: str = "5", timeout: float = 10.0
+    ) -> None:
         self.url = url
         self.headers = {"Priority": priority, "Tags": "rotating_light"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         self.secrets = [url, token]
         self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session = None  # made on first use, inside the engine's event loop
+        self._session: aiohttp.ClientSession | None = (
+            None  # made on first use, inside the engine's event loop
+        )
 
-    async def send(self, notification):
+    async def send(self, notification: Notification) -> Receipt:
         # The engine's short text already holds the code and the drill marker: add neither.
         text = f"{notification.sms_text}\nFor {notification.recipient.display_name}"
         try:
@@ -68,7 +75,7 @@ class PushChannel(ChannelBase):
             return self._failed(Failure.TRANSIENT, f"cannot reach the push service: {error!r}")
         return Receipt.accepted(self.name, message_id, DeliveryStatus.SENT)
 
-    async def check(self):
+    async def check(self) -> Health:
         """Can the topic be read with these credentials? (a GET of its recent messages)"""
         try:
             async with self._client().get(
@@ -79,28 +86,29 @@ class PushChannel(ChannelBase):
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             return Health(False, self._clean(f"cannot reach the push service: {error!r}"))
 
-    def _client(self):
+    def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
         return self._session
 
-    def _clean(self, detail):
+    def _clean(self, detail: str) -> str:
         return redact(one_line(detail), self.secrets)  # no token or topic in a receipt
 
-    def _failed(self, failure, detail, code=None):
+    def _failed(self, failure: Failure, detail: str, code: int | None = None) -> Receipt:
         return Receipt.failed(self.name, failure, self._clean(detail), error_code=code)
 
-    async def close(self):
+    async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
 
 
 @hookimpl
-def dispatcher_channels(register, settings):
+def dispatcher_channels(register: Register, settings: Settings) -> None:
     try:
         url, token, priority = settings.read(*PushChannel.settings)
     except MissingSetting as missing:
         register.disabled(PushChannel, str(missing))  # `dispatcher plugins` shows why
         return
+    assert url is not None and priority is not None  # read(): required, and defaulted
     register(PushChannel(url, token, priority))
