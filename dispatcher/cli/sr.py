@@ -285,7 +285,7 @@ def _show_routing(
 @with_store
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
     """List requests, oldest first."""
-    requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
+    requests = RequestRepository(store).matching(RequestFilter(include_closed=not only_open, **filters))
     echo_records(requests, as_json, _line, "no requests")
 
 

@@ -55,10 +55,10 @@ def handover_report(
     store: Store, roster: Roster, start: datetime, end: datetime, now: datetime
 ) -> Report:
     repository = RequestRepository(store)
-    open_now = repository.list(RequestFilter(drill=False))
+    open_now = repository.matching(RequestFilter(drill=False))
     recently_closed = [
         sr
-        for sr in repository.list(
+        for sr in repository.matching(
             RequestFilter(include_closed=True, since=start - CLOSED_LOOKBACK, drill=False)
         )
         if not sr.is_open

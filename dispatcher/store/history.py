@@ -1,6 +1,6 @@
 """Bulk reads for the reports: requests received in a time range, with their timelines.
 
-`RequestRepository.list` reads every archive month from `since` on, and `timeline` finds each
+`RequestRepository.matching` reads every archive month from `since` on, and `timeline` finds each
 request on its own; over a year of records a monthly report would open months it does not need
 and copy every event of every request. Here each partition is read once: the live one, and
 only the archive months whose ids can name a request received in the range (ids carry the
@@ -46,7 +46,7 @@ def received_between(
 ) -> tuple[History, History]:
     """Real (non-drill) requests received in [start, end), and older ones still open, each
     with the events of its timeline whose kind is in `kinds`, oldest first."""
-    live = RequestRepository(store).list(RequestFilter(drill=False))  # also tidies live
+    live = RequestRepository(store).matching(RequestFilter(drill=False))  # also tidies live
     in_range = [sr for sr in live if start <= sr.received < end]
     older_open = [sr for sr in live if sr.received < start]
     received = _with_timelines(store.live, in_range, kinds)
