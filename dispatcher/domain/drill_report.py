@@ -32,36 +32,66 @@ WAITING = "paged, waiting for an answer"
 
 
 class StepLike(Protocol):
-    round: int
-    step: int
-    at: datetime
-    people: tuple[str, ...]
-    channels: tuple[str, ...]
-    nobody_for: tuple[str, ...]
-    skipped: bool
+    """A step of the run as the report reads it (the store's frozen `StepLog`)."""
+
+    @property
+    def round(self) -> int: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def people(self) -> tuple[str, ...]: ...
+    @property
+    def channels(self) -> tuple[str, ...]: ...
+    @property
+    def nobody_for(self) -> tuple[str, ...]: ...
+    @property
+    def skipped(self) -> bool: ...
 
 
 class NotificationLike(Protocol):
-    id: int
-    person: str
-    channel: str
-    address: str
-    purpose: str
-    state: Any
-    provider_status: str
-    error_code: str
-    detail: str
-    round: int
-    step: int
-    created: datetime
-    updated: datetime | None
+    """A notification as the report reads it (the store's frozen `OutboxRecord`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def person(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def state(self) -> Any: ...
+    @property
+    def provider_status(self) -> str: ...
+    @property
+    def error_code(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def round(self) -> int: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime | None: ...
 
 
 class EventLike(Protocol):
-    kind: str
-    at: datetime
-    channel: str
-    data: dict[str, Any]
+    """A timeline event as the report reads it (the frozen `requests.Event`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

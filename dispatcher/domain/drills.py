@@ -137,11 +137,16 @@ def builtin_scenarios(roster: Roster) -> list[Scenario]:
 class Sent(Protocol):
     """What the sweep reads of a sent notification (an outbox record)."""
 
-    contact_kind: str
-    address: str
-    state: str
-    error_code: str
-    id: int
+    @property
+    def contact_kind(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def error_code(self) -> str: ...
+    @property
+    def id(self) -> int: ...
 
 
 def dead_numbers(sent: Iterable[Sent]) -> frozenset[str]:
