@@ -82,12 +82,12 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         record = replace(record, paged=record.step_key, steps=(*record.steps, log), updated=at)
         if paged:
             control.outbox.enqueue(pages)
-            text = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
+            line = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
             if nobody:
-                text += f"; nobody for {', '.join(nobody)}"
+                line += f"; nobody for {', '.join(nobody)}"
             kind = "step_reached"
         else:
-            text = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
+            line = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
             kind = "step_skipped"
         control.requests.change(
             sr.id,
@@ -95,14 +95,14 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 at,
                 ENGINE,
                 kind,
-                text,
+                line,
                 "",
                 people=paged,
                 channels=list(step.channels),
                 nobody_for=nobody,
-                round=record.round + 1,
-                step=record.step + 1,
-                how=record.how,
+                round=log.round + 1,
+                step=log.step + 1,
+                how=log.how,
             ),
         )
         control.callouts.save(record)

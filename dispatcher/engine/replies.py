@@ -145,6 +145,7 @@ class ReplyBook:
         said = one_line(reply.text, 60)
         if verdict.outcome == "suspicious":
             paged = verdict.notification
+            assert paged is not None  # a suspicious reply carries the code of a notification
             self._tell(
                 verdict.concerns,
                 at,
@@ -176,7 +177,7 @@ class ReplyBook:
         self._save(sender_key, struck)
         if len(self.store.live.table(STRIKES)) > STRIKES_KEPT:
             self._forget_expired(at)
-        if struck.ignoring(at):
+        if struck.ignoring(at) and struck.ignored_until is not None:
             until = f"{struck.ignored_until.astimezone():%H:%M}"
             log.warning("replies from %s ignored until %s", escape_line(reply.sender), until)
             self._tell(
@@ -194,7 +195,7 @@ class ReplyBook:
                 continue
             after = before.struck(at, self.limit.per_request, self.limit)
             self._save(key, after, sr=sr_id)
-            if after.ignoring(at):
+            if after.ignoring(at) and after.ignored_until is not None:
                 until = f"{after.ignored_until.astimezone():%H:%M}"
                 self._tell(
                     (sr_id,),
@@ -213,7 +214,7 @@ class ReplyBook:
             try:
                 self.control.requests.change(
                     sr_id,
-                    lambda sr, sr_id=sr_id: sr.record(
+                    lambda sr: sr.record(
                         at,
                         ENGINE,
                         kind,
