@@ -62,16 +62,19 @@ for _tag, _pattern, _first in (
     _Loader.add_implicit_resolver(_tag, re.compile(_pattern, re.X), list(_first))
 
 
-class Mapping(dict):
+class Mapping(dict[Any, Any]):
     """A mapping with the (line, column) of each key and of each value."""
 
     __slots__ = ("key_at", "value_at")
+    key_at: dict[Any, tuple[int, int]]
+    value_at: dict[Any, tuple[int, int]]
 
 
-class Sequence(list):
+class Sequence(list[Any]):
     """A list with the (line, column) of each item."""
 
     __slots__ = ("at",)
+    at: list[tuple[int, int]]
 
 
 def load(text: str) -> Any:
