@@ -179,8 +179,8 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
     for item in items:
         for event in item.timeline:
             if event.kind == "sla_breached" and start <= event.at < end:
-                clock = str(event.data.get("clock", ""))
-                found[(item.sr.id, clock)] = (_deadline(event), "engine")
+                kind = str(event.data.get("clock", ""))
+                found[(item.sr.id, kind)] = (_deadline(event), "engine")
         for clock in item.clocks:
             missed = clock.state in (SlaState.BREACHED, SlaState.MISSED)
             if missed and start <= clock.deadline < end:
