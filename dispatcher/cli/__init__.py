@@ -19,7 +19,8 @@ class _UserError(click.ClickException):
 
     def __init__(self, error: DispatcherError) -> None:
         super().__init__(escape(str(error)))
-        self.exit_code = error.exit_code
+        # click declares exit_code a class variable, yet reads it from the instance
+        self.exit_code = error.exit_code  # type: ignore[misc]
         self.problems = [escape(problem) for problem in error.problems]
 
     def show(self, file=None) -> None:  # type: ignore[override]
@@ -65,7 +66,7 @@ class DispatcherGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         """The command to run, after refusing control characters in what was typed."""
         name, command, rest = super().resolve_command(ctx, args)
-        if command is not None and not ctx.resilient_parsing:
+        if command is not None and name is not None and not ctx.resilient_parsing:
             check_typed(command, name, rest, ctx)
         return name, command, rest
 

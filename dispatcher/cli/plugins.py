@@ -201,12 +201,12 @@ def notify_test(
     else:
         click.echo(f"{person.display_name} ({person.id}):")
         for outcome in outcomes:
-            if outcome.receipt is None:
+            receipt = outcome.receipt
+            if receipt is None:
                 result = f"skipped: {outcome.skipped}"
-            elif outcome.receipt.ok:
-                result = f"{outcome.receipt.status.value} ({outcome.receipt.provider_id or '-'})"
+            elif receipt.failure is None:  # accepted
+                result = f"{receipt.status.value} ({receipt.provider_id or '-'})"
             else:
-                receipt = outcome.receipt
                 result = (
                     f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
                 )

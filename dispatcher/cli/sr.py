@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 
 import click
@@ -52,7 +53,7 @@ from dispatcher.store.transfer import export_lines, import_file
 CHANNEL = "cli"
 
 
-def _choice(enum: type) -> click.Choice:
+def _choice(enum: type[Enum]) -> click.Choice:
     return click.Choice([m.value for m in enum], case_sensitive=False)
 
 
@@ -285,7 +286,9 @@ def _show_routing(
 @with_store
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
     """List requests, oldest first."""
-    requests = RequestRepository(store).matching(RequestFilter(include_closed=not only_open, **filters))
+    requests = RequestRepository(store).matching(
+        RequestFilter(include_closed=not only_open, **filters)
+    )
     echo_records(requests, as_json, _line, "no requests")
 
 
