@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from dispatcher.domain import outbox
 from dispatcher.domain.drills import (
     NOT_MOBILE_CODES,
     WRONG_NUMBER_CODES,
@@ -31,15 +32,10 @@ DRILL_OVER = "drill_over"
 WAITING = "paged, waiting for an answer"
 
 
-class StepLike(Protocol):
-    """A step of the run as the report reads it (the store's frozen `StepLog`)."""
+class StepLike(outbox.StepLike, Protocol):
+    """A step of the run as the report reads it: when, and whom it paged how (the store's
+    frozen `StepLog`)."""
 
-    @property
-    def round(self) -> int: ...
-    @property
-    def step(self) -> int: ...
-    @property
-    def at(self) -> datetime: ...
     @property
     def people(self) -> tuple[str, ...]: ...
     @property
@@ -50,8 +46,9 @@ class StepLike(Protocol):
     def skipped(self) -> bool: ...
 
 
-class NotificationLike(Protocol):
-    """A notification as the report reads it (the store's frozen `OutboxRecord`)."""
+class NotificationLike(outbox.NotificationLike, Protocol):
+    """A notification as the report reads it: what the chain log reads, and where it went
+    (the store's frozen `OutboxRecord`)."""
 
     @property
     def id(self) -> int: ...
@@ -61,24 +58,6 @@ class NotificationLike(Protocol):
     def channel(self) -> str: ...
     @property
     def address(self) -> str: ...
-    @property
-    def purpose(self) -> str: ...
-    @property
-    def state(self) -> Any: ...
-    @property
-    def provider_status(self) -> str: ...
-    @property
-    def error_code(self) -> str: ...
-    @property
-    def detail(self) -> str: ...
-    @property
-    def round(self) -> int: ...
-    @property
-    def step(self) -> int: ...
-    @property
-    def created(self) -> datetime: ...
-    @property
-    def updated(self) -> datetime | None: ...
 
 
 class EventLike(Protocol):
