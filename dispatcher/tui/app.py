@@ -88,7 +88,7 @@ class DeskApp(App):
             self.notify(self.preferences_problem, severity="warning")
         self.push_screen(BoardScreen(self.desk, self.language))
         if self.engine is not None:
-            self.start_engine()
+            self.start_engine(self.engine)
         self.read_status()
         self.check_channels()
         self.set_interval(STATUS_SECONDS, self.read_status)
@@ -97,8 +97,8 @@ class DeskApp(App):
     # -- status for every screen's header ------------------------------------------------------
 
     @work(thread=True, group="engine")
-    def start_engine(self) -> None:
-        self.engine.start()  # False: another process holds the lease; the header says who
+    def start_engine(self, engine: EngineThread) -> None:
+        engine.start()  # False: another process holds the lease; the header says who
         self.read_status()
 
     @property
