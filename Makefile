@@ -29,10 +29,11 @@ desk: $(STAMP) $(MO)
 test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest
 
-# ruff's linter and formatter, and the import-linter contracts of the layers.
+# ruff's linter and formatter, mypy (see [tool.mypy]), and the import-linter contracts of the layers.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
@@ -51,4 +52,4 @@ bench: $(STAMP)
 	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) $(DATA) .pytest_cache
+	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache
