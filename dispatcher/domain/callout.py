@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.roster import ContactMethod, Person
 from dispatcher.i18n import translator
 
 
@@ -184,7 +184,7 @@ def _fallback_rank(channel: str) -> tuple[int, str]:
 
 
 def routes_for(
-    person: Person, step_channels: Sequence[str], reaches: Mapping[str, frozenset[ContactKind]]
+    person: Person, step_channels: Sequence[str], reaches: Mapping[str, frozenset[str]]
 ) -> PersonRoutes:
     """All routes for a person: the step's channels first, then every other enabled channel
     (see `FALLBACK_ORDER`)."""
@@ -202,7 +202,7 @@ def routes_for(
 
 def unreachable(
     people: Iterable[Person],
-    reaches: Mapping[str, frozenset[ContactKind]],
+    reaches: Mapping[str, frozenset[str]],
     step_channels: Sequence[str],
 ) -> list[Person]:
     """People this step cannot page at all through the enabled channels."""

@@ -14,7 +14,7 @@ from tinydb.table import Document
 from dispatcher.domain.planned import PlannedService, format_planned_id, planned_doc_id
 from dispatcher.errors import NotFound
 from dispatcher.store import Store
-from dispatcher.store.sequences import ensure_counters
+from dispatcher.store.sequences import numbered
 
 PLANNED = "planned"
 
@@ -25,13 +25,16 @@ class PlannedRepository:
 
     def add(self, start: datetime, build: Callable[[str], PlannedService]) -> PlannedService:
         day = start.astimezone().date()
-        ensure_counters(self.store)
-        number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
-        planned = build(format_planned_id(day, number))
-        self.store.live.table(PLANNED).insert(
-            Document(planned.to_dict(), doc_id=planned_doc_id(planned.id))
-        )
-        return planned
+
+        def allocate() -> PlannedService:
+            number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
+            planned = build(format_planned_id(day, number))
+            self.store.live.table(PLANNED).insert(
+                Document(planned.to_dict(), doc_id=planned_doc_id(planned.id))
+            )
+            return planned
+
+        return numbered(self.store, allocate)
 
     def get(self, planned_id: str) -> PlannedService:
         raw = self.store.live.table(PLANNED).get(doc_id=planned_doc_id(planned_id))
