@@ -32,9 +32,8 @@ class WebhookChannel(ChannelBase):
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         self.url = url
         self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = (
-            None  # made on first send, inside the engine's event loop
-        )
+        # made on first send, inside the engine's event loop
+        self._session: aiohttp.ClientSession | None = None
 
     async def send(self, notification: Notification) -> Receipt:
         payload = {
