@@ -263,6 +263,12 @@ class PartitionDB(TinyDB):
     def __init__(self, partition: Partition) -> None:
         super().__init__(partition, storage=PartitionStorage)
 
+    def table(self, name: str, **kwargs: Any) -> JournalTable:
+        """The named table: TinyDB makes it of `table_class`."""
+        table = super().table(name, **kwargs)
+        assert isinstance(table, JournalTable)
+        return table
+
     @property
     def partition(self) -> Partition:
         return self.storage.partition  # type: ignore[attr-defined]
