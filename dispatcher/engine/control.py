@@ -54,7 +54,11 @@ def default_reaches(roster: Roster | None) -> dict[str, frozenset[str]]:
 
 
 # The channel an audit prefers for a built-in kind: a text, a call, a mail.
-AUDIT_CHANNELS = {ContactKind.MOBILE: "sms", ContactKind.VOICE: "voice", ContactKind.EMAIL: "email"}
+AUDIT_CHANNELS: dict[str, str] = {
+    ContactKind.MOBILE: "sms",
+    ContactKind.VOICE: "voice",
+    ContactKind.EMAIL: "email",
+}
 PAGES = frozenset({"page", "repage"})  # the purposes an acknowledgement makes pointless
 ENGINE = "engine"  # the actor of what the engine does by itself
 

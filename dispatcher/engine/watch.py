@@ -11,7 +11,9 @@ that changed or whose next SLA moment has come, within a time budget, and goes o
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
@@ -41,11 +43,11 @@ class Watcher:
         """Look at the open requests that need it, oldest change first, within the budget."""
         deadline = time.monotonic() + PASS_BUDGET_SECONDS
 
-        def needs_a_look(raw: dict) -> bool:
-            if raw.get("drill") or raw.get("status") == "closed":
+        def needs_a_look(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
+            if value.get("drill") or value.get("status") == "closed":
                 return False
-            wake = self._wake.get(raw["id"])
-            unchanged = self._looked.get(raw["id"]) == raw["event_count"]
+            wake = self._wake.get(value["id"])
+            unchanged = self._looked.get(value["id"]) == value["event_count"]
             return not unchanged or (wake is not None and now >= wake)
 
         # Only the requests that need a look are copied out of the store: of 10,000 open,
