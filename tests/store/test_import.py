@@ -297,7 +297,7 @@ def test_an_import_compacts_each_partition_it_leaves_open_once(tmp_path: Path, m
     archives = [d.name for d in written if d.parent.name == "archive"]
     assert archives == ["2026-11"]  # once, for the month still open at the end
     with Store(tmp_path / "data") as store:
-        listed = RequestRepository(store).list(RequestFilter(include_closed=True))
+        listed = RequestRepository(store).matching(RequestFilter(include_closed=True))
         assert len(listed) == 10
 
 
