@@ -23,7 +23,7 @@ class _UserError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
         self.problems = [escape(problem) for problem in error.problems]
 
-    def show(self, file=None) -> None:  # type: ignore[override]
+    def show(self, file=None) -> None:
         for problem in self.problems:
             click.echo(problem, err=True)
         super().show(file)
@@ -70,7 +70,7 @@ class DispatcherGroup(click.Group):
             check_typed(command, name, rest, ctx)
         return name, command, rest
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except DispatcherError as error:

@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 try:
     from yaml import CSafeLoader as _Base
 except ImportError:  # PyYAML built without libyaml: slower, same results
+    # PyYAML's stubs type its C and pure-Python loaders apart; both load the same way
     from yaml import SafeLoader as _Base  # type: ignore[assignment]
 
 __all__ = ["C_PARSER", "Mapping", "Sequence", "YamlError", "build", "compose", "load"]

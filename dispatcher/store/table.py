@@ -271,7 +271,9 @@ class PartitionDB(TinyDB):
 
     @property
     def partition(self) -> Partition:
-        return self.storage.partition  # type: ignore[attr-defined]
+        storage = self.storage
+        assert isinstance(storage, PartitionStorage)  # the storage __init__ gave TinyDB
+        return storage.partition
 
     def close(self) -> None:
         """Closing is the Store's job (`Store.close()`); a TinyDB handle cannot close it."""

@@ -66,7 +66,7 @@ class DeskApp(App):
         self.preferences = saved.changed(language=language)
         self.theme = saved.theme if saved.theme in self.available_themes else NIGHT_THEMES[0]
 
-    def notify(self, message: str, *args, **kwargs) -> None:  # type: ignore[override]
+    def notify(self, message: str, *args, **kwargs) -> None:
         """Every toast, as text: its message often quotes data (an id, a provider's error)."""
         kwargs["markup"] = False
         super().notify(escape_line(str(message)), *args, **kwargs)
