@@ -10,7 +10,9 @@ events of the kinds a report measures are read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -65,8 +67,8 @@ def _received(db: TinyDB, start: datetime, end: datetime) -> list[ServiceRequest
     """A partition's real requests received in [start, end), oldest first: only those
     documents are built (building all of 10,000 open requests costs about a second)."""
 
-    def wanted(raw: dict) -> bool:
-        return not raw.get("drill") and start <= datetime.fromisoformat(raw["received"]) < end
+    def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
+        return not value.get("drill") and start <= datetime.fromisoformat(value["received"]) < end
 
     found = [ServiceRequest.from_dict(raw) for raw in db.table(REQUESTS).search(wanted)]
     return sorted(found, key=lambda sr: (sr.received, sr.id))
@@ -76,11 +78,11 @@ def _live_flagged_before(store: Store, start: datetime) -> list[ServiceRequest]:
     """Open requests received before `start` that have a Red Flag: of the older open ones,
     only their Red Flags count in a report."""
 
-    def wanted(raw: dict) -> bool:
+    def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
         return (
-            bool(raw.get("red_flag"))
-            and not raw.get("drill")
-            and datetime.fromisoformat(raw["received"]) < start
+            bool(value.get("red_flag"))
+            and not value.get("drill")
+            and datetime.fromisoformat(value["received"]) < start
         )
 
     found = [ServiceRequest.from_dict(raw) for raw in store.live.table(REQUESTS).search(wanted)]
