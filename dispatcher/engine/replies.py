@@ -106,6 +106,7 @@ class ReplyBook:
         if verdict.outcome != "acknowledged":
             return
         self._keep(reply, verdict, "ignored", at, doc_id)
+        assert sender.ignored_until is not None  # only an ignored sender's replies come here
         until = f"{sender.ignored_until.astimezone():%H:%M}"
         self._tell(
             verdict.concerns,
