@@ -89,7 +89,7 @@ class HistoryIndex:
         known = self._months.get(period)
         if known is not None and known[0] == signature:
             return known[1]
-        entries = [
+        entries: list[Entry] = [
             (_texts(raw), _phone_digits(raw), raw)
             for raw in self.store.archive(period).table(REQUESTS).all()
             if not raw.get("drill")
