@@ -9,6 +9,7 @@ import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     load_roster_for_command,
     now,
     roster_option,
@@ -27,12 +28,13 @@ def _output_options(command):
     command = click.option(
         "--lang",
         "language",
-        type=click.Choice(LANGUAGES),
+        type=Choice(LANGUAGES),
         default=None,
         help="Language of titles, column heads and names (default: the desk's, else the "
         "locale's); JSON keys stay English.",
     )(command)
     command = click.option(
+        "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Write to this file (default: standard output).",
@@ -43,7 +45,7 @@ def _output_options(command):
     command = click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=Choice(FORMATS),
         default="md",
         show_default=True,
         help="Markdown, CSV (one figure a line) or JSON.",
