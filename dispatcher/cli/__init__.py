@@ -88,7 +88,8 @@ class _UsageLine(click.ClickException):
         command = error.ctx.command_path if error.ctx else "dispatcher"
         message = " ".join(error.format_message().split())
         super().__init__(f"{message} ({command} --help lists the options)")
-        self.exit_code = error.exit_code
+        # click declares exit_code a class variable, yet reads it from the instance
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})

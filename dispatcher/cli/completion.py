@@ -36,7 +36,7 @@ def _items(pairs: Iterable[tuple[str, str]], typed: str) -> list[CompletionItem]
     return [CompletionItem(value, help=help_text) for value, help_text in seen.items()]
 
 
-def _param(ctx: click.Context, name: str):
+def _param(ctx: click.Context | None, name: str):
     """A parameter's value on this command or a parent (`outbox --data D retry …`)."""
     while ctx is not None:
         if ctx.params.get(name) is not None:
