@@ -32,11 +32,14 @@ from dispatcher.cli.completion import (
     complete_notifications,
     complete_requests,
 )
+from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
@@ -65,8 +68,11 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     if not lease.acquire("engine"):
         holder = lease.holder()
         raise DispatcherError(
-            f"the engine of {store.data_dir} already runs: "
-            f"{holder.describe() if holder else 'another process'}"
+            tr(
+                "the engine of {path} already runs: {holder}",
+                path=store.data_dir,
+                holder=holder.describe(language()) if holder else tr("another process"),
+            )
         )
     start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()
@@ -78,13 +84,21 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
         click.echo(  # said once Ctrl-C does stop it cleanly
-            f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
-            f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
+            tr(
+                "engine: {path}, roster {roster} ({people} people), channels {channels}; "
+                "Ctrl-C stops",
+                path=store.data_dir,
+                roster=roster_path,
+                people=len(roster.people),
+                channels=", ".join(channels) or tr("none"),
+            ),
             err=True,
         )
         for info in plugins.channel_infos:
             if not info.enabled:
-                click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
+                reason = said(info.reason, language())
+                line = tr("engine: channel {name} off: {reason}", name=info.name, reason=reason)
+                click.echo(line, err=True)
         engine = Engine(store, roster, plugins, settings=settings)
         log.info("engine running on %s; channels %s", store.data_dir, ", ".join(channels) or "none")
         try:
@@ -97,7 +111,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     finally:
         lease.release()
     log.info("engine stopped")
-    click.echo("engine: stopped", err=True)
+    click.echo(tr("engine: stopped"), err=True)
 
 
 @click.group("chain")
@@ -111,7 +125,7 @@ def _control(store: Store, roster_path: Path) -> CalloutControl:
 
 def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if record is None:
-        raise DispatcherError(f"{sr_id} has no call-out chain")
+        raise DispatcherError(tr("{sr} has no call-out chain", sr=sr_id))
     pages = pages_by_step(record.steps, control.outbox.for_sr(record.sr))
     if as_json:
         steps = [
@@ -120,30 +134,52 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         ]
         echo_json({**record.to_dict(), "steps": steps})
         return
+    lang = language()
     click.echo(
-        f"{record.sr}  chain {record.chain}  {record.state.value}"
-        f"{'  DRILL' if record.drill else ''}  at {record.position_label()} of "
-        f"{record.steps_total} step(s) x {record.repeat}"
+        tr(
+            "{sr}  chain {chain}  {state}{drill}  at {position} of {steps} step(s) x {repeat}",
+            sr=record.sr,
+            chain=record.run.chain,
+            state=value(record.run.state),
+            drill="  " + tr("DRILL") if record.run.drill else "",
+            position=phrase(record.position_label(), lang),
+            steps=record.steps_total,
+            repeat=record.repeat,
+        )
     )
     if record.running:
-        click.echo(f"  next step at {record.step_deadline:%Y-%m-%d %H:%M:%S %Z}")
-    if record.acknowledged_by:
+        deadline = f"{record.run.step_deadline:%Y-%m-%d %H:%M:%S %Z}"
+        click.echo("  " + tr("next step at {at}", at=deadline))
+    if record.run.acknowledged_by:
         click.echo(
-            f"  acknowledged by {record.acknowledged_by} via {record.acknowledged_via} "
-            f"at {record.acknowledged_at:%H:%M:%S}"
+            "  "
+            + tr(
+                "acknowledged by {who} via {channel} at {at}",
+                who=record.run.acknowledged_by,
+                channel=record.run.acknowledged_via,
+                at=format(record.run.acknowledged_at, "%H:%M:%S"),
+            )
         )
     if record.stopped_reason:
-        click.echo(f"  stopped: {record.stopped_reason}")
+        click.echo("  " + tr("stopped: {reason}", reason=record.stopped_reason))
     for step, step_pages in zip(record.steps, pages, strict=True):
-        who = ", ".join(step.people) or "NOBODY (skipped)"
+        who = ", ".join(step.people) or tr("NOBODY (skipped)")
+        position = tr("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
         click.echo(
-            f"  {step.at:%H:%M:%S}  round {step.round + 1}, step {step.step + 1} ({step.how}): "
-            f"{who} by {', '.join(step.channels)}"
+            f"  {step.at:%H:%M:%S}  "
+            + tr(
+                "{position} ({how}): {who} by {channels}",
+                position=position,
+                how=value(step.how),
+                who=who,
+                channels=", ".join(step.channels),
+            )
         )
         for page in step_pages:
-            click.echo(f"      {page.person} {page.channel} {page.address}: {describe(page)}")
+            result = said(describe(page), lang)
+            click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
-            click.echo(f"      nobody for {target}")
+            click.echo("      " + tr("nobody for {who}", who=phrase(target, lang)))
 
 
 def _page(page: OutboxRecord) -> dict:
@@ -226,7 +262,11 @@ class NotificationId(click.ParamType):
             return value
         text = str(value).strip().removeprefix("#")
         if not text.isdigit():
-            self.fail(f"'{value}' is not a notification number such as 12 or #12", param, ctx)
+            self.fail(
+                tr("'{value}' is not a notification number such as 12 or #12", value=value),
+                param,
+                ctx,
+            )
         return int(text)
 
 
@@ -252,7 +292,7 @@ def outbox_group(
     control = CalloutControl(store, None)
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
-    echo_records(records, as_json, _outbox_line, "no notifications")
+    echo_records(records, as_json, _outbox_line, tr("no notifications"))
 
 
 def _outbox_line(record: OutboxRecord) -> str:
@@ -265,12 +305,12 @@ def _outbox_line(record: OutboxRecord) -> str:
         (f"#{record.id}", 6),
         (f"{record.created:%m-%d %H:%M:%S}", 15),
         (record.sr, 17),
-        (record.purpose, 13),
-        ("DRILL" if record.drill else "", 5),
+        (value(record.purpose), 13),
+        (tr("DRILL") if record.drill else "", 5),
         (record.person, 16),
         (record.channel, 8),
         (record.address, 26),
-        (record.state.value, 9),
+        (value(record.state), 9),
     )
     line = " ".join(cell(text, width) for text, width in columns)
     return f"{line} {record.provider_status}{why}".rstrip()

@@ -12,6 +12,7 @@ from dispatcher.cli.common import (
     actor_option,
     echo_json,
     json_option,
+    labelled,
     names_for_command,
     now,
     required_text,
@@ -22,12 +23,14 @@ from dispatcher.cli.common import (
 from dispatcher.cli.completion import (
     complete_requests,
 )
+from dispatcher.cli.language import tr, value
 from dispatcher.cli.names import PHONE_HELP
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.sr import resolve_fields
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
+from dispatcher.domain.timeline import EventKind
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
 
@@ -106,7 +109,12 @@ def new(
     click.echo(sr.id)
     if record.is_repeat:
         styled(
-            f"REPEAT complaint: {_repeat(record)} from {record.customer} about '{record.about}'",
+            tr(
+                "REPEAT complaint: {repeat} from {customer} about '{about}'",
+                repeat=_repeat(record),
+                customer=record.customer,
+                about=record.about,
+            ),
             fg="yellow",
             err=True,
         )
@@ -134,28 +142,26 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
     for record in complaints:
         click.echo(_line(record, now()))
     if not complaints:
-        click.echo("no complaints", err=True)
+        click.echo(tr("no complaints"), err=True)
 
 
 def _repeat(record: Complaint) -> str:
     """ "repeat 2 of SR-…": the same words where a repeat is announced and where it is listed."""
-    return f"repeat {record.number} of {record.repeat_of}"
+    return tr("repeat {number} of {first}", number=record.number, first=record.repeat_of)
 
 
 def _line(record: Complaint, at: datetime) -> str:
     if record.responded_at:
-        answer = "answered" + ("" if record.responded_on_time() else " LATE")
+        answer = tr("answered") if record.responded_on_time() else tr("answered LATE")
     else:
         answer = (
-            "RESPONSE OVERDUE"
+            tr("RESPONSE OVERDUE")
             if at > record.respond_by
-            else f"respond by {record.respond_by.astimezone():%m-%d %H:%M}"
+            else tr("respond by {at}", at=format(record.respond_by.astimezone(), "%m-%d %H:%M"))
         )
     repeat = f"  {_repeat(record)}" if record.is_repeat else ""
-    return (
-        f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
-        f"resolve by {record.resolve_by.astimezone():%m-%d %H:%M}{repeat}"
-    )
+    resolve = tr("resolve by {at}", at=format(record.resolve_by.astimezone(), "%m-%d %H:%M"))
+    return f"{record.sr}  {record.customer}  '{record.about}'  {answer}  {resolve}{repeat}"
 
 
 @complaint.command("show")
@@ -167,7 +173,7 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     repository = ComplaintRepository(store)
     record = repository.get(sr_id)
     request = repository.requests.get(record.sr)
-    callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == "callback"]
+    callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == EventKind.CALLBACK]
     chain = [
         c.sr
         for c in repository.all()
@@ -181,17 +187,17 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
         echo_json({"complaint": record, "request": request, "callbacks": callbacks, "chain": chain})
         return
     rows = [
-        ("complaint", record.sr),
-        ("status", request.status.value),
-        ("customer", record.customer),
-        ("about", record.about),
-        ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
-        ("received", f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
-        ("respond by", f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
-        ("resolve by", f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
-        ("investigation", record.investigation),
+        (tr("complaint"), record.sr),
+        (tr("status"), value(request.status)),
+        (tr("customer"), record.customer),
+        (tr("about"), record.about),
+        (tr("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        (tr("received"), f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
+        (tr("respond by"), f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
+        (tr("resolve by"), f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
+        (tr("investigation"), record.investigation),
         (
-            "response",
+            tr("response"),
             record.response
             + (
                 f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
@@ -200,22 +206,24 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
             ),
         ),
         (
-            "repeats",
-            f"{len(chain)} complaints about this: {', '.join(chain)}" if len(chain) > 1 else "",
+            tr("repeats"),
+            tr("{count} complaints about this: {ids}", count=len(chain), ids=", ".join(chain))
+            if len(chain) > 1
+            else "",
         ),
     ]
     rows += [
         (
-            "callback",
-            f"{e.at.astimezone():%Y-%m-%d %H:%M} {e.data.get('outcome')}"
-            + (f", score {e.data['score']}" if "score" in e.data else "")
+            tr("callback"),
+            f"{e.at.astimezone():%Y-%m-%d %H:%M} {value(str(e.data.get('outcome')))}"
+            + (tr(", score {score}", score=e.data["score"]) if "score" in e.data else "")
             + (f": {e.text}" if e.text else ""),
         )
         for e in callbacks
     ]
-    for name, value in rows:
-        if value:
-            click.echo(f"{name + ':':<15}{value}")
+    for name, text in rows:
+        if text:
+            click.echo(labelled(name, text, 15))
 
 
 @complaint.command("investigate")

@@ -15,6 +15,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.cli.language import language as run_language
 from dispatcher.i18n import LANGUAGES
 from dispatcher.preferences import FILE_NAME, config_dir, desk_language
 from dispatcher.store import Store
@@ -50,8 +51,9 @@ def desk(
     roster = load_roster_for_command(roster_path)
     start_logging(store.data_dir)
     path = config_dir() / FILE_NAME
-    if language is None:
-        language, problem = desk_language(path)
+    if language is None:  # the command line's: `dispatcher --lang`, DISPATCHER_LANG, remembered
+        problem = desk_language(path)[1]
+        language = run_language()
         if problem:
             click.echo(f"dispatcher: {problem}", err=True)
     context = DeskContext(

@@ -21,6 +21,7 @@ from dispatcher.cli.common import (
 from dispatcher.cli.completion import (
     complete_planned,
 )
+from dispatcher.cli.language import tr, value
 from dispatcher.cli.options import request_place_options
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
 from dispatcher.errors import DispatcherError
@@ -66,7 +67,7 @@ def new(
     fields["product"] = names("product", fields["product"], "--product")
     fields["contact"] = names.phones_in(fields["contact"], "--contact")
     if end <= start:
-        raise DispatcherError("--end: the window must end after it starts")
+        raise DispatcherError(tr("--end: the window must end after it starts"))
     work = PlannedRepository(store).add(
         start,
         lambda planned_id: PlannedService(
@@ -101,7 +102,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     start = start or now()
     end = end or start + timedelta(hours=NEXT_HOURS)
     if end <= start:
-        raise DispatcherError("--to: must be after --from")
+        raise DispatcherError(tr("--to: must be after --from"))
     works = PlannedRepository(store).between(start, end)
     faults = _faults(store, works)
     if as_json:
@@ -110,7 +111,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     for work in works:
         click.echo(_line(work, faults[work.id]))
     if not works:
-        click.echo("no planned work in that time", err=True)
+        click.echo(tr("no planned work in that time"), err=True)
 
 
 def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
@@ -124,10 +125,11 @@ def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
 
 
 def _line(work: PlannedService, faults: list) -> str:
-    linked = f"  FAULTS DURING WINDOW: {', '.join(sr.id for sr in faults)}" if faults else ""
+    linked = ", ".join(sr.id for sr in faults)
+    linked = "  " + tr("FAULTS DURING WINDOW: {ids}", ids=linked) if faults else ""
     return (
         f"{work.id}  {work.start.astimezone():%m-%d %H:%M}–{work.end.astimezone():%m-%d %H:%M}  "
-        f"{work.kind.value:<10} {work.state.value:<11} {work.site or '-'}  {work.title}{linked}"
+        f"{value(work.kind):<10} {value(work.state):<11} {work.site or '-'}  {work.title}{linked}"
     )
 
 
@@ -151,12 +153,18 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
     click.echo(_line(work, faults))
     for attempt in work.callbacks:
         click.echo(
-            f"  callback {attempt.at.astimezone():%Y-%m-%d %H:%M} {attempt.outcome.value}"
-            + (f", score {attempt.score}" if attempt.score is not None else "")
+            "  "
+            + tr(
+                "callback {at} {outcome}",
+                at=format(attempt.at.astimezone(), "%Y-%m-%d %H:%M"),
+                outcome=value(attempt.outcome),
+            )
+            + (tr(", score {score}", score=attempt.score) if attempt.score is not None else "")
             + (f": {attempt.words}" if attempt.words else "")
         )
     if (due := work.callback_due()) is not None:
-        click.echo(f"  satisfaction callback due by {due.due.astimezone():%Y-%m-%d %H:%M}")
+        at = f"{due.due.astimezone():%Y-%m-%d %H:%M}"
+        click.echo("  " + tr("satisfaction callback due by {at}", at=at))
 
 
 def _move(name: str, doc: str, action) -> None:
@@ -169,9 +177,10 @@ def _move(name: str, doc: str, action) -> None:
         if as_json:
             echo_json(work)
             return
-        click.echo(f"{work.id}  {work.state.value}")
+        click.echo(f"{work.id}  {value(work.state)}")
         if work.callback_due() is not None:
-            click.echo(f"{work.id}  satisfaction callback queued (dispatcher sr callback)")
+            queued = tr("satisfaction callback queued (dispatcher sr callback)")
+            click.echo(f"{work.id}  {queued}")
 
 
 _move("start", "The work has started.", lambda w: w.begin(now()))
@@ -193,4 +202,4 @@ def cancel(store: Store, planned_id: str, reason: str, as_json: bool) -> None:
     if as_json:
         echo_json(work)
     else:
-        click.echo(f"{work.id}  {PlannedState.CANCELLED.value}")
+        click.echo(f"{work.id}  {value(PlannedState.CANCELLED)}")
