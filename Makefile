@@ -34,10 +34,11 @@ test: $(STAMP) $(MO)
 test-stress: $(STAMP) $(MO)
 	$(BIN)/python tests/stress.py --runs 3
 
-# ruff's linter and formatter, and the import-linter contracts of the layers.
+# ruff's linter and formatter, mypy (see [tool.mypy]), and the import-linter contracts of the layers.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
@@ -56,4 +57,4 @@ bench: $(STAMP)
 	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) $(DATA) .pytest_cache
+	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache

@@ -243,7 +243,7 @@ async def run_desk(data: Path) -> dict[str, float]:
         with Store(data) as other:
             from dispatcher.store.requests import RequestRepository
 
-            first = RequestRepository(other).list()[0]
+            first = RequestRepository(other).matching()[0]
             RequestRepository(other).change(
                 first.id, lambda sr: sr.note(datetime.now(UTC), "bench", "another desk's note")
             )

@@ -131,7 +131,7 @@ started = time.perf_counter()
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository, RequestFilter
 store = Store(sys.argv[1])
-RequestRepository(store).list(RequestFilter())
+RequestRepository(store).matching(RequestFilter())
 print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -141,7 +141,7 @@ def append_latencies(data: Path, count: int = 500) -> list[float]:
     from dispatcher.store.requests import RequestFilter, RequestRepository
 
     repository = RequestRepository(Store(data))
-    open_ids = [sr.id for sr in repository.list(RequestFilter())]
+    open_ids = [sr.id for sr in repository.matching(RequestFilter())]
     at = datetime.now(UTC)
     latencies = []
     for n in range(count):

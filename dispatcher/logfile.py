@@ -50,7 +50,7 @@ def environment_secrets(environ: Mapping[str, str]) -> list[str]:
 
 
 class UtcFormatter(logging.Formatter):
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)
 
 
 class SafeText(logging.Filter):

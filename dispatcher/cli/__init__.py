@@ -31,10 +31,11 @@ class _UserError(click.ClickException):
     def __init__(self, error: DispatcherError) -> None:
         lang = language()  # a line the domain composed in English is said in the run's language
         super().__init__(escape(said(str(error), lang)))
-        self.exit_code = error.exit_code
+        # click declares exit_code a class variable, yet reads it from the instance
+        self.exit_code = error.exit_code  # type: ignore[misc]
         self.problems = [escape(said(problem, lang)) for problem in error.problems]
 
-    def show(self, file=None) -> None:  # type: ignore[override]
+    def show(self, file=None) -> None:
         for problem in self.problems:
             click.echo(problem, err=True)
         super().show(file)
@@ -82,11 +83,11 @@ class DispatcherGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         """The command to run, after refusing control characters in what was typed."""
         name, command, rest = super().resolve_command(ctx, args)
-        if command is not None and not ctx.resilient_parsing:
+        if command is not None and name is not None and not ctx.resilient_parsing:
             check_typed(command, name, rest, ctx)
         return name, command, rest
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except DispatcherError as error:
@@ -104,7 +105,8 @@ class _UsageLine(click.ClickException):
         super().__init__(
             tr("{message} ({command} --help lists the options)", message=message, command=command)
         )
-        self.exit_code = error.exit_code
+        # click declares exit_code a class variable, yet reads it from the instance
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -202,7 +203,7 @@ def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
     _show(control, control.callouts.get(sr_id.upper()), as_json, sr_id)
 
 
-def _chain_action(name: str, doc: str, call) -> None:
+def _chain_action(name: str, doc: str, call: Callable[..., CalloutRecord | None]) -> click.Command:
     @chain_group.command(name, help=doc)
     @click.argument("sr_id", shell_complete=complete_requests)
     @roster_option

@@ -134,7 +134,7 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
     repository = ComplaintRepository(store)
     complaints = repository.all()
     if only_open:
-        open_ids = {sr.id for sr in repository.requests.list()}
+        open_ids = {sr.id for sr in repository.requests.matching()}
         complaints = [c for c in complaints if c.sr in open_ids]
     if as_json:
         echo_json(complaints)

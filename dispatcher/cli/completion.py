@@ -36,7 +36,7 @@ def _items(pairs: Iterable[tuple[str, str]], typed: str) -> list[CompletionItem]
     return [CompletionItem(value, help=help_text) for value, help_text in seen.items()]
 
 
-def _param(ctx: click.Context, name: str):
+def _param(ctx: click.Context | None, name: str):
     """A parameter's value on this command or a parent (`outbox --data D retry …`)."""
     while ctx is not None:
         if ctx.params.get(name) is not None:
@@ -102,7 +102,7 @@ def complete_requests(ctx: click.Context, param: click.Parameter, typed: str):
     with _store(ctx) as store:
         if store is None:
             return []
-        found = RequestRepository(store).list(RequestFilter(drill=None))
+        found = RequestRepository(store).matching(RequestFilter(drill=None))
         return _items(((r.id, r.summary) for r in reversed(found)), typed.upper())
 
 

@@ -103,7 +103,11 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
             err=True,
         )
     for scenario in scenarios.values():
-        columns = ((scenario.id, 22), (scenario.chain, 10), (scenario.product, 10))
+        columns: tuple[tuple[str, int], ...] = (
+            (scenario.id, 22),
+            (scenario.chain, 10),
+            (scenario.product, 10),
+        )
         columns += ((scenario.site or "-", 14),)
         line = " ".join(cell(text, width) for text, width in columns)
         name = phrase(scenario.name, language())

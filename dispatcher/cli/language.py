@@ -20,13 +20,18 @@ text of those that a user meets is marked in `dispatcher.cli.click_words`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
+from typing import Any, TypeVar
 
 import click
 from babel.dates import format_date
 
 from dispatcher.i18n import LANGUAGES, LOCALES, name_of, translator
+
+# what a click option decorates: the command's function, or a command already made
+_Decorated = TypeVar("_Decorated", bound=Callable[..., Any] | click.Command)
 
 LANGUAGE_ENV = "DISPATCHER_LANG"
 
@@ -109,7 +114,7 @@ def install_click_translation() -> None:
             module.ngettext = _click_ngettext  # type: ignore[attr-defined]
 
 
-def language_option(command: click.Command) -> click.Command:
+def language_option(command: _Decorated) -> _Decorated:
     """The global `--lang en|zh` (or `DISPATCHER_LANG`), parsed before anything it may have to
     say: the run's language is fixed as soon as the option is read."""
 

@@ -118,7 +118,7 @@ def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
     if not works:
         return {}
     earliest = min(w.start for w in works)
-    requests = RequestRepository(store).list(
+    requests = RequestRepository(store).matching(
         RequestFilter(include_closed=True, since=earliest, category="fault_support")
     )
     return {w.id: w.linked_faults(requests) for w in works}

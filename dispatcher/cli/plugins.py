@@ -242,13 +242,12 @@ def notify_test(
     else:
         click.echo(f"{person.display_name} ({person.id}):")
         for outcome in outcomes:
-            if outcome.receipt is None:
+            receipt = outcome.receipt
+            if receipt is None:
                 result = tr("skipped: {reason}", reason=outcome.skipped)
-            elif outcome.receipt.ok:
-                status, provider_id = outcome.receipt.status, outcome.receipt.provider_id
-                result = f"{value(status)} ({provider_id or '-'})"
+            elif receipt.failure is None:  # accepted (`receipt.ok`)
+                result = f"{value(receipt.status)} ({receipt.provider_id or '-'})"
             else:
-                receipt = outcome.receipt
                 result = tr(
                     "FAILED {failure} {code}: {detail}",
                     failure=value(receipt.failure),

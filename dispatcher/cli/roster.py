@@ -413,6 +413,7 @@ def ical(
         person = names("person", person, "--person")
         pairs = pairs_of_person(roster, person, overrides)
     else:
+        assert unit is not None  # exactly one of --unit and --person, checked above
         unit = names("unit", unit, "--unit")
         pairs = [(r.unit, r.role) for r in roster.rotations.values() if r.unit == unit]
         pairs = list(dict.fromkeys(p for p in pairs if not role or p[1].value == role))

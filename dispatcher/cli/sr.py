@@ -357,7 +357,7 @@ def list_(
     }
     requests = [
         r
-        for r in RequestRepository(store).list(
+        for r in RequestRepository(store).matching(
             RequestFilter(include_closed=not only_open, **filters)
         )
         if _owned_and_placed(r, names, **wanted)

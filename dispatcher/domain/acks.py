@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 CODE_DIGITS = 6
 CODE_FIRST = 10 ** (CODE_DIGITS - 1)  # codes never start with 0: some phones drop it
@@ -98,7 +99,7 @@ class Strikes:
     def dropped(self) -> Strikes:
         return Strikes(self.count, self.since, self.ignored_until, self.ignored + 1)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "count": self.count,
             "since": self.since.isoformat() if self.since else None,
@@ -107,7 +108,7 @@ class Strikes:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict | None) -> Strikes:
+    def from_dict(cls, raw: dict[str, Any] | None) -> Strikes:
         if not raw:
             return cls()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatcher.domain.requests import (
     CALLBACK_ATTEMPTS,
@@ -47,7 +48,7 @@ class CallbackDue:
     def overdue(self, now: datetime) -> bool:
         return now > self.due
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "subject": self.subject,
             "kind": self.kind,

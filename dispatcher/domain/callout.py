@@ -8,7 +8,7 @@ skipped at once. An acknowledgement ends the run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,13 +19,22 @@ from dispatcher.i18n import translator
 
 
 class StepSpec(Protocol):
-    channels: Sequence[str]
-    wait_minutes: float
+    """A step as a run walks it (the roster's frozen `ChainStep`): read-only."""
+
+    @property
+    def channels(self) -> Sequence[str]: ...
+    @property
+    def wait_minutes(self) -> float: ...
 
 
 class ChainShape(Protocol):
-    steps: Sequence[StepSpec]
-    repeat: int  # rounds in all, at least 1
+    """A chain as a run walks it (the roster's frozen `ChainSpec`): read-only."""
+
+    @property
+    def steps(self) -> Sequence[StepSpec]: ...
+    @property
+    def repeat(self) -> int:
+        """Rounds in all, at least 1."""
 
 
 class RunState(StrEnum):
@@ -188,7 +197,7 @@ def _fallback_rank(channel: str) -> tuple[int, str]:
 
 
 def routes_for(
-    person: Person, step_channels: Sequence[str], reaches: dict[str, frozenset[str]]
+    person: Person, step_channels: Sequence[str], reaches: Mapping[str, frozenset[str]]
 ) -> PersonRoutes:
     """All routes for a person: the step's channels first, then every other enabled channel
     (see `FALLBACK_ORDER`)."""
@@ -206,7 +215,7 @@ def routes_for(
 
 def unreachable(
     people: Iterable[Person],
-    reaches: dict[str, frozenset[str]],
+    reaches: Mapping[str, frozenset[str]],
     step_channels: Sequence[str],
 ) -> list[Person]:
     """People this step cannot page at all through the enabled channels."""

@@ -11,6 +11,7 @@ a placeholder that the call-out engine fills from the service request:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from dispatcher.domain.roster import Role
 
@@ -21,7 +22,7 @@ PLACEHOLDERS = frozenset({"$branch", "$bd", "$product_line"})
 class PersonTarget:
     person: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"person": self.person}
 
 
@@ -30,7 +31,7 @@ class RoleTarget:
     unit: str  # a unit id, a product line id, or one of PLACEHOLDERS
     role: Role
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "role": self.role.value}
 
 
@@ -44,7 +45,7 @@ class ChainStep:
     wait_minutes: int  # how long to wait for an acknowledgement before the next step
     lines: tuple[int, ...] = field(default=(), compare=False)  # each channel's line in the file
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "targets": [t.to_dict() for t in self.targets],
             "channels": list(self.channels),
@@ -65,7 +66,7 @@ class ChainSpec:
         """Whether an acknowledgement sends status updates for a request of this kind."""
         return emergency if self.status_updates is None else self.status_updates
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,

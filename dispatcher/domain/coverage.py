@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dispatcher.domain.oncall import INSTANT, Roster, Span
@@ -33,7 +34,7 @@ class Gap:
     reason: str
     dst_zone: str | None = None  # the zones whose daylight-saving change opens it (", ")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "unit": self.unit,
             "role": self.role.value,
@@ -51,7 +52,7 @@ class NoMobile:
     role: Role
     first_on_call: datetime
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "person": self.person,
             "unit": self.unit,
@@ -72,7 +73,7 @@ class CoverageReport:
     def reachable(self) -> bool:
         return not self.gaps
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.start,
             "to": self.end,
@@ -153,7 +154,13 @@ def _observes_dst(zone: ZoneInfo, at: datetime) -> bool:
 
 
 def _offset_difference(a: ZoneInfo, b: ZoneInfo, at: datetime) -> timedelta:
-    return at.astimezone(a).utcoffset() - at.astimezone(b).utcoffset()
+    return _utc_offset(at, a) - _utc_offset(at, b)
+
+
+def _utc_offset(at: datetime, zone: ZoneInfo) -> timedelta:
+    offset = at.astimezone(zone).utcoffset()
+    assert offset is not None  # astimezone() always gives an aware time
+    return offset
 
 
 def _merge(gaps: list[Gap]) -> list[Gap]:
@@ -191,7 +198,7 @@ class Overlap:
             lines.append(f"{run.describe()}{dst}")
         return lines
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "unit": self.unit,
             "role": self.role.value,

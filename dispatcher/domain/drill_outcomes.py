@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatcher.domain.drills import TargetResult
 
@@ -27,7 +28,7 @@ class Page:
     def failed(self) -> bool:
         return self.state == "failed"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "channel": self.channel,
             "address": self.address,
@@ -54,7 +55,7 @@ class PersonOutcome:
     def time_to_ack(self) -> timedelta | None:
         return None if self.acknowledged_at is None else self.acknowledged_at - self.paged_at
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "person": self.person,
             "name": self.name,
@@ -89,7 +90,7 @@ class StepOutcome:
         times = [p.acknowledged_at for p in self.people if p.acknowledged_at is not None]
         return min(times) - self.at if times else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "step": self.ordinal,
             "label": self.label,
@@ -111,7 +112,7 @@ class Acknowledgement:
     via: str
     after: timedelta  # since the drill started
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "person": self.person,
             "name": self.name,
@@ -169,7 +170,7 @@ class DrillReport:
         """Over and short of a target: what `drill report` exits 1 on."""
         return self.over and not self.passed
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "drill": self.sr,
             "scenario": self.scenario,

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from dispatcher.domain import outbox
 from dispatcher.domain.drill_outcomes import (
     Acknowledgement,
     DrillReport,
@@ -43,37 +44,45 @@ ACK_EVENTS = (
 WAITING = "paged, waiting for an answer"
 
 
-class StepLike(Protocol):
-    round: int
-    step: int
-    at: datetime
-    people: tuple[str, ...]
-    channels: tuple[str, ...]
-    nobody_for: tuple[str, ...]
-    skipped: bool
+class StepLike(outbox.StepLike, Protocol):
+    """A step of the run as the report reads it: when, and whom it paged how (the store's
+    frozen `StepLog`)."""
+
+    @property
+    def people(self) -> tuple[str, ...]: ...
+    @property
+    def channels(self) -> tuple[str, ...]: ...
+    @property
+    def nobody_for(self) -> tuple[str, ...]: ...
+    @property
+    def skipped(self) -> bool: ...
 
 
-class NotificationLike(Protocol):
-    id: int
-    person: str
-    channel: str
-    address: str
-    purpose: Purpose
-    state: Any
-    provider_status: str
-    error_code: str
-    detail: str
-    round: int
-    step: int
-    created: datetime
-    updated: datetime | None
+class NotificationLike(outbox.NotificationLike, Protocol):
+    """A notification as the report reads it: what the chain log reads, and where it went
+    (the store's frozen `OutboxRecord`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def person(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def address(self) -> str: ...
 
 
 class EventLike(Protocol):
-    kind: str
-    at: datetime
-    channel: str
-    data: dict
+    """A timeline event as the report reads it (the frozen `requests.Event`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
 
 
 def build_report(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from dispatcher.domain.chains import ChainSpec, RoleTarget
 from dispatcher.domain.oncall import Roster
@@ -41,7 +41,7 @@ class DrillTargets:
     acknowledged_by_step: int | None = 1  # ... by someone paged at this step (1-based) or before
     reach_rate: float | None = 1.0  # share of the people paged who acknowledged
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "acknowledged_within_minutes": _minutes(self.acknowledged_within),
             "acknowledged_by_step": self.acknowledged_by_step,
@@ -49,7 +49,7 @@ class DrillTargets:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict) -> DrillTargets:
+    def from_dict(cls, raw: dict[str, Any]) -> DrillTargets:
         minutes = raw.get("acknowledged_within_minutes")
         return cls(
             None if minutes is None else timedelta(minutes=minutes),
@@ -74,7 +74,7 @@ class Scenario:
     targets: DrillTargets = field(default_factory=DrillTargets)
     source: str = "built-in"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -90,7 +90,7 @@ class Scenario:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict) -> Scenario:
+    def from_dict(cls, raw: dict[str, Any]) -> Scenario:
         return cls(
             raw["id"],
             raw["name"],
@@ -137,11 +137,16 @@ def builtin_scenarios(roster: Roster) -> list[Scenario]:
 class Sent(Protocol):
     """What the sweep reads of a sent notification (an outbox record)."""
 
-    contact_kind: str
-    address: str
-    state: str
-    error_code: str
-    id: int
+    @property
+    def contact_kind(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def error_code(self) -> str: ...
+    @property
+    def id(self) -> int: ...
 
 
 def dead_numbers(sent: Iterable[Sent]) -> frozenset[str]:
@@ -221,7 +226,7 @@ class SweepHole:
         count = int((self.end - self.start) / HOUR)
         return [self.start + i * HOUR for i in range(count)]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.start,
             "to": self.end,
@@ -320,7 +325,7 @@ class TargetResult:
     got: str
     passed: bool
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"target": self.name, "wanted": self.wanted, "got": self.got, "passed": self.passed}
 
 

@@ -10,7 +10,7 @@ the lower middle value of an even count, and every figure is a value that was me
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -147,12 +147,13 @@ def facts(sr: ServiceRequest, timeline: list[Event], roster: Roster, now: dateti
 
 def volumes(items: list[Facts]) -> Table:
     rows: list[tuple[Any, ...]] = [("total", "all", len(items))]
-    for dimension, value_of in (
+    dimensions: tuple[tuple[str, Callable[[Facts], str]], ...] = (
         ("category", lambda f: f.sr.category.value),
         ("channel", lambda f: f.sr.intake.value),
         ("product_line", lambda f: f.product_line),
         ("branch", lambda f: f.branch),
-    ):
+    )
+    for dimension, value_of in dimensions:
         counts: dict[str, int] = {}
         for item in items:
             counts[value_of(item)] = counts.get(value_of(item), 0) + 1
@@ -176,7 +177,7 @@ def times(items: list[Facts]) -> Table:
     for severity in _severities(items):
         group = [f for f in items if f.sr.severity is severity]
         for kind, measure in MEASURES.items():
-            values = [minutes(f.times[kind]) for f in group if f.times[kind] is not None]
+            values = [minutes(t) for f in group if (t := f.times[kind]) is not None]
             rows.append(
                 (
                     severity.value,
@@ -340,8 +341,8 @@ def units(items: list[Facts], records: dict[str, Complaint]) -> Table:
     """Service figures per unit that served the requests: branch, BR, BD, TAC."""
     served: dict[tuple[str, str], list[Facts]] = {}
     for item in items:
-        for unit in item.units:
-            served.setdefault(unit, []).append(item)
+        for key in item.units:
+            served.setdefault(key, []).append(item)
     rows = []
     for kind, unit in sorted(served, key=lambda k: (UNIT_KINDS.index(k[0]), k[1])):
         group = served[(kind, unit)]

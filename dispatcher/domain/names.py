@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Mapping
 
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.roster import Person
+from dispatcher.domain.roster import Person, ProductLine, Unit
 
 
 def _key(text: str) -> str:
@@ -64,7 +64,7 @@ def name_table(roster: Roster, what: str) -> list[tuple[str, tuple[str, ...]]]:
     if what == "person":
         return [(p.id, names_of(p)) for p in roster.people.values()]
     if what == "unit":
-        named = [*roster.units.values(), *roster.product_lines.values()]
+        named: list[Unit | ProductLine] = [*roster.units.values(), *roster.product_lines.values()]
         return [(u.id, _names(u.id, u.name, u.name_zh)) for u in named]
     branches = [u for u in roster.units.values() if u.kind.value in ("branch", "overseas_site")]
     if what == "branch":

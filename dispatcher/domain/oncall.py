@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.emergency import Criterion
@@ -46,7 +47,7 @@ class Span:
     people: tuple[str, ...]
     rotations: tuple[str, ...] = ()  # the rotations whose shifts cover this span
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"from": self.start, "to": self.end, "people": list(self.people)}
 
 

@@ -193,23 +193,41 @@ def notification_key(
 
 
 class NotificationLike(Protocol):
-    state: DeliveryState
-    purpose: Purpose
-    round: int
-    step: int
-    created: datetime
-    due: datetime
-    updated: datetime | None
-    attempt: int
-    detail: str
-    error_code: str
-    provider_status: str
+    """What the chain log reads of a notification (the store's frozen `OutboxRecord`)."""
+
+    @property
+    def state(self) -> DeliveryState: ...
+    @property
+    def purpose(self) -> Purpose: ...
+    @property
+    def round(self) -> int: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def due(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime | None: ...
+    @property
+    def attempt(self) -> int: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def error_code(self) -> str: ...
+    @property
+    def provider_status(self) -> str: ...
 
 
 class StepLike(Protocol):
-    round: int
-    step: int
-    at: datetime
+    """What the chain log reads of a step (the store's frozen `StepLog`)."""
+
+    @property
+    def round(self) -> int: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
 
 
 N = TypeVar("N", bound=NotificationLike)

@@ -18,6 +18,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from dispatcher.domain.callout import routes_for
 from dispatcher.domain.chains import ChainStep, PersonTarget, Target
@@ -45,7 +46,7 @@ class RoutingInput:
     def emergency(self) -> bool:
         return self.category is None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "site": self.site,
             "product": self.product,
@@ -96,7 +97,7 @@ class ChainHole:
             )
         return lines
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "chain": self.chain,
             "step": self.step,
@@ -124,7 +125,7 @@ class ChainProof:
     def proven(self) -> bool:
         return not self.holes and not self.emergencies_unrouted
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.start,
             "to": self.end,
@@ -203,15 +204,17 @@ def prove_chains(
     timelines = Timelines(roster, start, end, overrides)
     reached = reach_test(reaches)
     by_chain, unrouted = routing_inputs(roster)
-    found: dict[tuple, tuple[list[RoutingInput], list[Interval], tuple[str, ...]]] = {}
+    found: dict[
+        tuple[str, int, StepKey], tuple[list[RoutingInput], list[Interval], tuple[str, ...]]
+    ] = {}
     for chain_id, inputs in by_chain.items():
         chain = roster.chains[chain_id]
         for number, step in enumerate(chain.steps, start=1):
             for given in inputs:
                 key = (chain_id, number, _step_key(roster, step, given))
                 if key not in found:
-                    holes, nobody = _step_holes(roster, step, given, timelines, reached)
-                    found[key] = ([], holes, nobody)
+                    step_holes, nobody = _step_holes(roster, step, given, timelines, reached)
+                    found[key] = ([], step_holes, nobody)
                 found[key][0].append(given)
     sites = {i.site for inputs in by_chain.values() for i in inputs}
     holes = [
@@ -233,7 +236,11 @@ def prove_chains(
     return ChainProof(start, end, count, tuple(holes), tuple(unrouted))
 
 
-def _step_key(roster: Roster, step: ChainStep, given: RoutingInput) -> tuple:
+# What a step's people depend on: its person targets, and (unit or None, role) for the others.
+StepKey = tuple[PersonTarget | tuple[str | None, Role], ...]
+
+
+def _step_key(roster: Roster, step: ChainStep, given: RoutingInput) -> StepKey:
     """What the step's people depend on for this input: its targets with units filled in."""
     return tuple(
         t
@@ -267,7 +274,9 @@ def _step_holes(
         )
     )
     current: list[tuple[str, ...]] = [()] * len(pairs)
-    seen: dict[tuple, tuple[str, ...] | None] = {}  # holders -> None, or what to blame
+    seen: dict[
+        tuple[tuple[str, ...], ...], tuple[str, ...] | None
+    ] = {}  # holders -> None, or what to blame
     holes: list[Interval] = []
     blamed: dict[str, None] = {}
     bounds = [timelines.start, *(at for at, _, _ in changes if at > timelines.start)]
@@ -280,9 +289,10 @@ def _step_holes(
         holders = tuple(current)
         if holders not in seen:
             seen[holders] = _blame(roster, step, given, reached, slot, holders)
-        if seen[holders] is None:
+        blame = seen[holders]
+        if blame is None:
             continue
-        blamed.update(dict.fromkeys(seen[holders]))
+        blamed.update(dict.fromkeys(blame))
         if holes and holes[-1][1] == left:
             holes[-1] = (holes[-1][0], right)
         else:
@@ -318,7 +328,9 @@ def _named(roster: Roster, target: Target, given: RoutingInput) -> str:
     return f"{target.role.value} of {unit or target.unit + ' (none)'}"
 
 
-def reach_test(reaches: Mapping[str, frozenset[str]]) -> Callable[[Person, tuple], bool]:
+def reach_test(
+    reaches: Mapping[str, frozenset[str]],
+) -> Callable[[Person, tuple[str, ...]], bool]:
     """Whether a step with these channels reaches a person, as the engine pages: a route
     through an enabled channel (`callout.routes_for`); remembered per person and channels."""
 
@@ -329,11 +341,19 @@ def reach_test(reaches: Mapping[str, frozenset[str]]) -> Callable[[Person, tuple
     return reached
 
 
-def _pairs(key: tuple) -> list[tuple[str, Role]]:
-    return [k for k in key if not isinstance(k, PersonTarget) and k[0] is not None]
+def _pairs(key: StepKey) -> list[tuple[str, Role]]:
+    """The (unit, role) targets of a step key whose unit is known."""
+    pairs = []
+    for target in key:
+        if isinstance(target, PersonTarget):
+            continue
+        unit, role = target
+        if unit is not None:
+            pairs.append((unit, role))
+    return pairs
 
 
-def _zones(roster: Roster, key: tuple) -> tuple[str, tuple[str, ...]]:
+def _zones(roster: Roster, key: StepKey) -> tuple[str, tuple[str, ...]]:
     """The zone to tell a hole in (the step's first rotation's, else UTC), and every zone."""
     zones = tuple(
         dict.fromkeys(

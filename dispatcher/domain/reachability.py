@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatcher.domain.roster import PHONE_KINDS, Person, Role
 
@@ -34,7 +35,7 @@ class ContactStanding:
     last_confirmed: datetime | None
     via: str  # the channel of that acknowledgement
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "person": self.person,
             "name": self.name,

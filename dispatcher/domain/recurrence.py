@@ -57,7 +57,7 @@ def runs(
 ) -> list[Run]:
     """`intervals` (sorted, disjoint, inside [start, end)) grouped into runs, in time order."""
     tz = ZoneInfo(zone)
-    groups: dict[tuple, list[tuple[datetime, datetime]]] = {}
+    groups: dict[tuple[time, time, int, bool], list[tuple[datetime, datetime]]] = {}
     for interval in intervals:
         a, b = interval[0].astimezone(tz), interval[1].astimezone(tz)
         groups.setdefault((a.time(), b.time(), (b.date() - a.date()).days, b - a < DAY), []).append(

@@ -85,7 +85,7 @@ class Person:
     language: str = (
         "en"  # "en" or "zh": of their pages (the roster: theirs, their unit's, the CSC's)
     )
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     def contacts_of(self, *kinds: str) -> tuple[ContactMethod, ...]:
         return tuple(c for c in self.contacts if c.kind in kinds)

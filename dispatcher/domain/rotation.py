@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dispatcher.domain.roster import Role
@@ -108,7 +109,7 @@ class Override:
     def applies_to(self, unit: str, role: Role) -> bool:
         return (self.unit is None or self.unit == unit) and (self.role is None or self.role == role)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "person": self.person,

@@ -115,7 +115,7 @@ def route(
         why += f"; the roster has no '{wanted[-1]}' chain, so nobody is paged"
     elif emergency:
         why += "; an emergency: the emergency chain, every channel at once"
-    elif chain != wanted[-1]:
+    elif chain != wanted[-1] and severity is not None:
         why += f"; the {chain} chain for a {severity.value} request"
     return Routing(handler, level, chain, why)
 

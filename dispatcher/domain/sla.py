@@ -34,9 +34,14 @@ class SlaState(StrEnum):
 
 
 class SlaTargets(Protocol):
-    response: timedelta
-    restore: timedelta
-    resolve: timedelta
+    """What the clocks measure against (the roster's `SlaTarget`); read-only, as it is frozen."""
+
+    @property
+    def response(self) -> timedelta: ...
+    @property
+    def restore(self) -> timedelta: ...
+    @property
+    def resolve(self) -> timedelta: ...
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatcher.domain.coverage import CoverageReport, Gap, Overlap, check_coverage
 from dispatcher.domain.coverage import rotation_overlaps as find_overlaps
@@ -69,7 +70,7 @@ class RosterVerdict:
         return lines
 
     def _gap_lines(self) -> list[str]:
-        by_pair: dict[tuple, list[Gap]] = {}
+        by_pair: dict[tuple[str, Role, str], list[Gap]] = {}
         for gap in self.coverage.gaps:
             by_pair.setdefault((gap.unit, gap.role, gap.reason), []).append(gap)
         lines = []
@@ -77,7 +78,7 @@ class RosterVerdict:
             labels = {(g.start, g.end): g.dst_zone for g in found}
             intervals = [(g.start, g.end) for g in found]
             for run in runs(intervals, self.zones.get((unit, role), "UTC"), *self._span):
-                zones = sorted({labels[i] for i in run.intervals if labels[i]})
+                zones = sorted({zone for i in run.intervals if (zone := labels[i])})
                 dst = f" (daylight-saving change in {', '.join(zones)})" if zones else ""
                 lines.append(f"{unit} {role.value}: {reason} — {run.describe()}{dst}")
         return lines
@@ -86,7 +87,7 @@ class RosterVerdict:
     def _span(self) -> tuple[datetime, datetime]:
         return self.start, self.end
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.start,
             "to": self.end,

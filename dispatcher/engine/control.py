@@ -67,13 +67,25 @@ class CalloutControl:
         reaches: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.store = store
-        self.roster = roster
+        self._roster = roster
         self._overrides = overrides
         self.reaches = dict(reaches) if reaches is not None else default_reaches(roster)
         self.requests = RequestRepository(store)
         self.callouts = CalloutRepository(store)
         self.outbox = OutboxRepository(store)
         self.codes = CodeBook(self.outbox)
+
+    @property
+    def roster(self) -> Roster:
+        """The roster, for what pages, routes or names people; `DispatcherError` when the
+        command was given none (acknowledging and stopping need none)."""
+        if self._roster is None:
+            raise DispatcherError("this needs a roster (--roster)")
+        return self._roster
+
+    @property
+    def has_roster(self) -> bool:
+        return self._roster is not None
 
     def overrides(self) -> tuple[Override, ...]:
         """Run-time overrides from the store (the roster's own are part of the roster)."""
@@ -82,7 +94,7 @@ class CalloutControl:
         return OverrideRepository(self.store).all()
 
     def chain(self, chain_id: str) -> ChainSpec:
-        if self.roster is None:
+        if not self.has_roster:
             raise DispatcherError(f"running chain '{chain_id}' needs a roster (--roster)")
         try:
             return self.roster.chains[chain_id]
@@ -90,7 +102,7 @@ class CalloutControl:
             raise DispatcherError(f"{self.roster.source} has no chain '{chain_id}'") from None
 
     def routing(self, sr: ServiceRequest) -> Routing:
-        if self.roster is None:
+        if not self.has_roster:
             raise DispatcherError(f"routing {sr.id} needs a roster (--roster)")
         return route(
             self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency, sr.severity
@@ -218,13 +230,11 @@ class CalloutControl:
                 )
 
             sr, _ = self.requests.change(sr_id, action)
-            if running:
+            if running and record is not None:
                 record = record.with_run(acknowledge(record.run, at, by, via), at)
                 self.callouts.save(record)
                 self.outbox.cancel_queued(sr_id, at, f"acknowledged by {by}", PAGES)
-                if self.roster is not None and self.chain(record.run.chain).tells_status(
-                    sr.is_emergency
-                ):
+                if self.has_roster and self.chain(record.run.chain).tells_status(sr.is_emergency):
                     run = record.run.started.isoformat()
                     tell_status(self.outbox, self.roster.people, sr, run, at, by, person)
         return record if running else None

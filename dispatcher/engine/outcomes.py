@@ -231,6 +231,7 @@ class Outcomes:
                     )
                 return
             matched = verdict.notification
+            assert matched is not None  # an acknowledging reply names its notification
             confirm(
                 self.store,
                 Confirmation(

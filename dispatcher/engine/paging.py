@@ -91,12 +91,12 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         record = replace(record, paged=record.step_key, steps=(*record.steps, log), updated=at)
         if paged:
             control.outbox.enqueue(pages)
-            text = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
+            line = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
             if nobody:
-                text += f"; nobody for {', '.join(nobody)}"
+                line += f"; nobody for {', '.join(nobody)}"
             kind = EventKind.STEP_REACHED
         else:
-            text = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
+            line = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
             kind = EventKind.STEP_SKIPPED
         control.requests.change(
             sr.id,
@@ -104,14 +104,14 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 at,
                 ENGINE,
                 kind,
-                text,
+                line,
                 "",
                 people=paged,
                 channels=list(step.channels),
                 nobody_for=nobody,
-                round=record.run.position.round + 1,
-                step=record.run.position.step + 1,
-                how=record.how,
+                round=log.round + 1,
+                step=log.step + 1,
+                how=log.how,
             ),
         )
         control.callouts.save(record)

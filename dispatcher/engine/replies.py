@@ -82,6 +82,7 @@ class ReplyBook:
         if verdict.outcome != "acknowledged":
             return
         self._keep(reply, verdict, "ignored", at)
+        assert sender.ignored_until is not None  # only an ignored sender's replies come here
         until = f"{sender.ignored_until.astimezone():%H:%M}"
         self._tell(
             verdict.concerns,
@@ -140,6 +141,7 @@ class ReplyBook:
         said = one_line(reply.text, 60)
         if verdict.outcome == "suspicious":
             paged = verdict.notification
+            assert paged is not None  # a suspicious reply carries the code of a notification
             self._tell(
                 verdict.concerns,
                 at,
@@ -170,7 +172,7 @@ class ReplyBook:
         struck = sender.struck(at, self.limit.per_sender, self.limit)
         self.kept.save_strikes(sender_key, struck)
         self.kept.forget_expired(at, self.limit.window)
-        if struck.ignoring(at):
+        if struck.ignoring(at) and struck.ignored_until is not None:
             until = f"{struck.ignored_until.astimezone():%H:%M}"
             log.warning("replies from %s ignored until %s", escape_line(reply.sender), until)
             self._tell(
@@ -188,7 +190,7 @@ class ReplyBook:
                 continue
             after = before.struck(at, self.limit.per_request, self.limit)
             self.kept.save_strikes(key, after, sr=sr_id)
-            if after.ignoring(at):
+            if after.ignoring(at) and after.ignored_until is not None:
                 until = f"{after.ignored_until.astimezone():%H:%M}"
                 self._tell(
                     (sr_id,),
@@ -207,7 +209,7 @@ class ReplyBook:
             try:
                 self.control.requests.change(
                     sr_id,
-                    lambda sr, sr_id=sr_id: sr.record(
+                    lambda sr: sr.record(
                         at,
                         ENGINE,
                         kind,

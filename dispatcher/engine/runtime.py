@@ -172,7 +172,11 @@ class Engine:
         for record, (_, channel) in zip(sending, ready, strict=True):
             task = asyncio.create_task(self._send(record, channel, self._turns.priority(record)))
             self._inflight[record.id] = task
-            task.add_done_callback(lambda _, key=record.id: self._inflight.pop(key, None))
+
+            def forget(_: asyncio.Task[None], key: int = record.id) -> None:
+                self._inflight.pop(key, None)
+
+            task.add_done_callback(forget)
 
     def _ready(self, record: OutboxRecord, now: datetime) -> str | None:
         """The channel to send `record` through now, or None after settling why not."""

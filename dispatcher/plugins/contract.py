@@ -16,7 +16,8 @@ from typing import Protocol, runtime_checkable
 
 from dispatcher.domain.acks import parse_reply
 from dispatcher.domain.contact_kinds import ContactKindSpec
-from dispatcher.domain.outbox import Limit, Purpose
+from dispatcher.domain.outbox import Limit
+from dispatcher.domain.outbox import Purpose as Purpose  # re-exported for plugins
 from dispatcher.domain.roster import ContactMethod, Person
 
 
@@ -150,7 +151,7 @@ class Receipt:
         code = None if error_code is None else str(error_code)
         return cls(channel, DeliveryStatus.FAILED, provider_id, failure, code, detail, segments)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | bool | None]:
         return {
             "channel": self.channel,
             "status": self.status.value,

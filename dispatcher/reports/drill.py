@@ -255,12 +255,14 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
         by = _("by {channels}").format(channels=", ".join(step.channels))
         lines += ["", f"## {heading}: {_when(step.at)}{how}, {by}", ""]
         if step.people:
-            first = step.first_ack_after
+            first_after = step.first_ack_after
             lines.append(
                 _("Reach rate {rate}; first acknowledgement {first}").format(
                     rate=_rate(step.reach_rate),
-                    first=_("{span} after the step began.").format(span=_long(first, language))
-                    if first is not None
+                    first=_("{span} after the step began.").format(
+                        span=_long(first_after, language)
+                    )
+                    if first_after is not None
                     else _("none."),
                 )
                 + "\n"

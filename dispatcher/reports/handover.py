@@ -53,7 +53,7 @@ def handover_report(
     store: Store, roster: Roster, start: datetime, end: datetime, now: datetime
 ) -> Report:
     repository = RequestRepository(store)
-    open_now = repository.list(RequestFilter(drill=False))
+    open_now = repository.matching(RequestFilter(drill=False))
     # closed ones touched in the shift, however long before it they were received
     recently_closed = [sr for sr in repository.changed_since(start) if not sr.is_open]
     items = [
@@ -172,8 +172,8 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
     for item in items:
         for event in item.timeline:
             if event.kind == EventKind.SLA_BREACHED and start <= event.at < end:
-                clock = str(event.data.get("clock", ""))
-                found[(item.sr.id, clock)] = (_deadline(event), "engine")
+                kind = str(event.data.get("clock", ""))
+                found[(item.sr.id, kind)] = (_deadline(event), "engine")
         for clock in item.clocks:
             missed = clock.state in (SlaState.BREACHED, SlaState.MISSED)
             if missed and start <= clock.deadline < end:

@@ -122,8 +122,12 @@ def _join(
             continue
         rotation = span.rotations[0] if span.rotations else ""
         last = duties[-1] if duties else None
-        joined = last is not None and last.end == span.start and span.start not in handoffs
-        if joined and (person is not None or last.people == span.people):
+        if (
+            last is not None
+            and last.end == span.start
+            and span.start not in handoffs
+            and (person is not None or last.people == span.people)
+        ):
             duties[-1] = Duty(
                 unit, role, last.start, span.end, last.people, last.rotation or rotation, 0
             )

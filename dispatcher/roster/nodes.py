@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from dispatcher.domain.text import UnsafeText, check
 from dispatcher.roster.errors import Problems
+from dispatcher.roster.reader import Mapping as YamlMapping
+from dispatcher.roster.reader import Sequence as YamlSequence
 
 IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$")
@@ -60,7 +62,7 @@ class Node:
         self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
     ) -> dict[str, Node] | None:
         """The children of a mapping; unknown and missing keys are problems."""
-        if not isinstance(self.value, dict):
+        if not isinstance(self.value, YamlMapping):
             self.error(f"expected a mapping, got {describe(self.value)}")
             return None
         allowed = required + optional
@@ -88,7 +90,7 @@ class Node:
         return children
 
     def items(self) -> list[Node] | None:
-        if not isinstance(self.value, list):
+        if not isinstance(self.value, YamlSequence):
             self.error(f"expected a list, got {describe(self.value)}")
             return None
         return [self._child(index, *at) for index, at in enumerate(self.value.at)]

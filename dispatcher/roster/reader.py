@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 try:
     from yaml import CSafeLoader as _Base
 except ImportError:  # PyYAML built without libyaml: slower, same results
+    # PyYAML's stubs type its C and pure-Python loaders apart; both load the same way
     from yaml import SafeLoader as _Base  # type: ignore[assignment]
 
 __all__ = ["C_PARSER", "Mapping", "Sequence", "YamlError", "build", "compose", "load"]
@@ -62,16 +63,19 @@ for _tag, _pattern, _first in (
     _Loader.add_implicit_resolver(_tag, re.compile(_pattern, re.X), list(_first))
 
 
-class Mapping(dict):
+class Mapping(dict[Any, Any]):
     """A mapping with the (line, column) of each key and of each value."""
 
     __slots__ = ("key_at", "value_at")
+    key_at: dict[Any, tuple[int, int]]
+    value_at: dict[Any, tuple[int, int]]
 
 
-class Sequence(list):
+class Sequence(list[Any]):
     """A list with the (line, column) of each item."""
 
     __slots__ = ("at",)
+    at: list[tuple[int, int]]
 
 
 def load(text: str) -> Any:

@@ -100,19 +100,18 @@ def _read_scenario(node: Node, roster: Roster, ids: Ids, filename: str) -> Scena
     )
     severity = fields["severity"].choice(Severity) if "severity" in fields else Severity.CRITICAL
     targets = _targets(fields["targets"]) if "targets" in fields else DrillTargets()
-    values = (
-        scenario_id,
-        name,
-        customer,
-        product,
-        site,
-        criteria,
-        chain,
-        category,
-        severity,
-        targets,
-    )
-    if any(v is None for v in values):
+    if (
+        scenario_id is None
+        or name is None
+        or customer is None
+        or product is None
+        or site is None
+        or criteria is None
+        or chain is None
+        or category is None
+        or severity is None
+        or targets is None
+    ):
         return None
     return Scenario(
         scenario_id,

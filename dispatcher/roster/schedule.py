@@ -49,7 +49,17 @@ def read_rotations(node: Node, org: Organisation) -> dict[str, Rotation]:
             else None
         )
         slots = _read_slots(fields["people"], role, org) if "people" in fields else None
-        if None in (rotation_id, unit, role, zone, repeat, start, period, handoffs, slots):
+        if (
+            rotation_id is None
+            or unit is None
+            or role is None
+            or zone is None
+            or repeat is None
+            or start is None
+            or period is None
+            or handoffs is None
+            or slots is None
+        ):
             continue
         rotations[rotation_id] = Rotation(
             rotation_id, unit, role, zone, repeat, start, handoffs, slots, period
@@ -251,9 +261,10 @@ def read_chains(node: Node, org: Organisation) -> dict[str, ChainSpec]:
         if "steps" in fields and fields["steps"].value == []:
             fields["steps"].error("a chain needs at least one step")
         steps = [_read_step(step, org) for step in step_nodes]
+        read_steps = tuple(s for s in steps if s is not None)
         updates = fields["status_updates"].boolean() if "status_updates" in fields else None
-        if chain_id and name and repeat and steps and all(steps):
-            chains[chain_id] = ChainSpec(chain_id, name, tuple(steps), repeat, updates)
+        if chain_id and name and repeat and steps and len(read_steps) == len(steps):
+            chains[chain_id] = ChainSpec(chain_id, name, read_steps, repeat, updates)
     return chains
 
 
@@ -268,10 +279,12 @@ def _read_step(node: Node, org: Organisation) -> ChainStep | None:
         if fields[key].value == []:
             fields[key].error(f"a step needs at least one of its {key}")
             return None
-    if wait is None or not all(targets) or not all(channels):
+    read_targets = tuple(t for t in targets if t is not None)
+    read_channels = tuple(c for c in channels if c is not None)
+    if wait is None or len(read_targets) < len(targets) or len(read_channels) < len(channels):
         return None
     lines = tuple(c.line + 1 for c in fields["channels"].items() or [])  # as editors count
-    return ChainStep(tuple(targets), tuple(channels), wait, lines)
+    return ChainStep(read_targets, read_channels, wait, lines)
 
 
 def _read_target(node: Node, org: Organisation) -> Target | None:

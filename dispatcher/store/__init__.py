@@ -93,8 +93,8 @@ class Store:
             raise StoreError(
                 f"cannot create data directory {self.data_dir}: {reason(exc)}"
             ) from None
-        self.live: TinyDB = PartitionDB(self._open("live"))
-        self.counters: TinyDB = PartitionDB(self._open("counters"))
+        self.live = PartitionDB(self._open("live"))
+        self.counters = PartitionDB(self._open("counters"))
         self._archives: dict[str, PartitionDB] = {}
 
     def archive(self, period: str) -> TinyDB:

@@ -12,7 +12,7 @@ def callback_queue(store: Store) -> list[CallbackDue]:
     """Everyone waiting for a callback, the most overdue first (drills never wait)."""
     repository = RequestRepository(store)
     items = []
-    for sr in repository.list(RequestFilter(status="resolved", drill=False)):
+    for sr in repository.matching(RequestFilter(status="resolved", drill=False)):
         item = request_callback(sr, repository.timeline(sr.id))
         if item is not None:
             items.append(item)

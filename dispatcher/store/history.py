@@ -1,6 +1,6 @@
 """Bulk reads for the reports: requests received in a time range, with their timelines.
 
-`RequestRepository.list` reads every archive month from `since` on, and `timeline` finds each
+`RequestRepository.matching` reads every archive month from `since` on, and `timeline` finds each
 request on its own; over a year of records a monthly report would open months it does not need
 and copy every event of every request. Here each partition is read once: the live one, and
 only the archive months whose ids can name a request received in the range (ids carry the
@@ -10,7 +10,9 @@ events of the kinds a report measures are read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -65,8 +67,8 @@ def _received(db: TinyDB, start: datetime, end: datetime) -> list[ServiceRequest
     """A partition's real requests received in [start, end), oldest first: only those
     documents are built (building all of 10,000 open requests costs about a second)."""
 
-    def wanted(raw: dict) -> bool:
-        return not raw.get("drill") and start <= datetime.fromisoformat(raw["received"]) < end
+    def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
+        return not value.get("drill") and start <= datetime.fromisoformat(value["received"]) < end
 
     found = [ServiceRequest.from_dict(raw) for raw in db.table(REQUESTS).search(wanted)]
     return sorted(found, key=lambda sr: (sr.received, sr.id))
@@ -76,11 +78,11 @@ def _live_flagged_before(store: Store, start: datetime) -> list[ServiceRequest]:
     """Open requests received before `start` that have a Red Flag: of the older open ones,
     only their Red Flags count in a report."""
 
-    def wanted(raw: dict) -> bool:
+    def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
         return (
-            bool(raw.get("red_flag"))
-            and not raw.get("drill")
-            and datetime.fromisoformat(raw["received"]) < start
+            bool(value.get("red_flag"))
+            and not value.get("drill")
+            and datetime.fromisoformat(value["received"]) < start
         )
 
     found = [ServiceRequest.from_dict(raw) for raw in store.live.table(REQUESTS).search(wanted)]

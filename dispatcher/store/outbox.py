@@ -135,13 +135,12 @@ class OutboxRepository:
             srs = {r.sr for r in keyed}
             found = self.table.search(lambda d: d["sr"] in srs and bool(d.get("key")))
             existing = {d["key"]: d for d in found}
-            fresh: list[OutboxRecord] = []
+            fresh: dict[str, OutboxRecord] = {}  # also once within this batch
             for record in keyed:
-                if record.key not in existing:
-                    existing[record.key] = None  # also once within this batch
-                    fresh.append(record)
-            ids = iter(self.table.insert_multiple(r.to_dict() for r in fresh))
-            queued = {r.key: replace(r, id=next(ids)) for r in fresh}
+                if record.key not in existing and record.key not in fresh:
+                    fresh[record.key] = record
+            ids = iter(self.table.insert_multiple(r.to_dict() for r in fresh.values()))
+            queued = {key: replace(r, id=next(ids)) for key, r in fresh.items()}
         return [
             queued[r.key] if r.key in queued else OutboxRecord.from_document(existing[r.key])
             for r in keyed

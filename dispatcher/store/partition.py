@@ -87,16 +87,20 @@ class Partition(LoggedTables):
             return  # inside a write the file lock is held: nobody else can have written
         if not self.loaded:
             self._ensure_loaded()
-        elif self._journal.unlinked():  # another process compacted: read the new pair
+        elif self._loaded_journal.unlinked():  # another process compacted: read the new pair
             with self._lock.held():
                 self._load_locked()
-        elif self._journal.size() > self._pos:
+        elif self._loaded_journal.size() > self._pos:
             self._read_journal()
 
     def _sync_locked(self) -> None:
         """Under the file lock: catch up, reloading if the snapshot changed meanwhile."""
         current = snapshots.current_generation(self.directory)
-        if not self.loaded or self._journal.unlinked() or current != self._snapshot_generation:
+        if (
+            not self.loaded
+            or self._loaded_journal.unlinked()
+            or current != self._snapshot_generation
+        ):
             self._load_locked()
         else:
             self._read_journal()
@@ -104,7 +108,7 @@ class Partition(LoggedTables):
     def _read_journal(self) -> None:
         """Apply the complete journal lines past `_pos`; a damaged one is noted in `damage`
         (after a second look under the file lock) and skipped, never dropped from the file."""
-        journal = self._journal
+        journal = self._loaded_journal
         size = journal.size()
         if size <= self._pos:
             return
@@ -233,7 +237,7 @@ class Partition(LoggedTables):
         except (TypeError, ValueError):
             self._rollback(0)
             raise
-        journal = self._journal
+        journal = self._loaded_journal
         try:
             if journal.size() > self._pos:  # an unterminated tail: `_sync_locked` read the rest
                 journal.cut_torn_tail(self._pos)
@@ -245,9 +249,10 @@ class Partition(LoggedTables):
         # From now on memory holds the documents exactly as a replay would read them back,
         # sharing nothing with the objects the caller passed in.
         for name, change in json.loads(payload)["t"].items():
-            table = self.tables[name] if "set" in change else None
-            for key, doc in change.get("set", {}).items():
-                table[int(key)] = doc
+            if "set" in change:
+                table = self.tables[name]
+                for key, doc in change["set"].items():
+                    table[int(key)] = doc
 
     # -- compaction --------------------------------------------------------------------------
 
@@ -275,9 +280,10 @@ class Partition(LoggedTables):
                     self._compact_locked()
 
     def _compact_locked(self) -> None:
-        generation = self._journal.generation + 1
+        journal = self._loaded_journal
+        generation = journal.generation + 1
         size = compaction.install_snapshot(self.directory, generation, self.tables, self.high)
-        self._journal.close()
+        journal.close()
         self._journal = Journal(self.directory, generation, create=False)
         self._snapshot_generation = generation
         self._pos, self._lineno, self._snapshot_size = 0, 1, size
@@ -285,6 +291,12 @@ class Partition(LoggedTables):
         compaction.drop_superseded(self.directory, generation)
 
     # -- closing -----------------------------------------------------------------------------
+
+    @property
+    def _loaded_journal(self) -> Journal:
+        """The journal `_load_locked` opened (the partition is loaded)."""
+        assert self._journal is not None, f"{self.label} is not loaded"
+        return self._journal
 
     def _check_open(self) -> None:
         if self._closed:

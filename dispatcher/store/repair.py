@@ -61,7 +61,7 @@ def default_target(data_dir: Path, now: datetime) -> Path:
 
 def repair_store(
     data_dir: Path,
-    target: Path,
+    target: Path | None,
     progress: Callable[[int], None] = lambda done: None,
     now: datetime | None = None,
 ) -> RepairReport:

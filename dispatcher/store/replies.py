@@ -44,7 +44,7 @@ class ReplyEntry:
     provider_id: str
     sender: str
     text: str
-    ack_code: str
+    ack_code: str | None  # the code the reply carried, None for none
     at: datetime
     outcome: str
     notification: int | None = None

@@ -13,7 +13,7 @@ events to live with `Store.append_new`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -129,7 +129,7 @@ class RequestRepository:
         ids = [event_doc_id(raw["id"], seq) for seq in range(1, raw["event_count"] + 1)]
         return [Event.from_dict(doc) for doc in db.table(EVENTS).get(doc_ids=ids) or []]
 
-    def list(self, request_filter: RequestFilter = RequestFilter()) -> list[ServiceRequest]:
+    def matching(self, request_filter: RequestFilter = RequestFilter()) -> list[ServiceRequest]:
         """Matching SRs, oldest first; archive partitions are read only when closed SRs count."""
         self.sweep()
         found = [sr for sr in self._all_in(self.store.live) if request_filter.matches(sr)]
@@ -377,7 +377,7 @@ class RequestRepository:
 
         return save_batch(self, [(sr, [e.to_dict() for e in events]) for sr, events in requests])
 
-    def release_archives(self, keep: set[str] = frozenset()) -> None:
+    def release_archives(self, keep: Set[str] = frozenset()) -> None:
         """Free the memory of archive months opened by a bulk job, but those in `keep`."""
         for period in self.store.archive_periods():
             if period not in keep:

@@ -10,7 +10,7 @@ ids present, before the next id is handed out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
 from dispatcher.domain import planned, requests
@@ -32,7 +32,9 @@ def key_of(prefix: str, doc_id: int) -> tuple[str, int]:
     return f"{prefix}:{doc_id // factor}", doc_id % factor
 
 
-def numbered_ids(tables: dict[str, dict[int, dict]], archive: bool) -> Iterator[tuple[str, int]]:
+def numbered_ids(
+    tables: Mapping[str, Mapping[int, object]], archive: bool
+) -> Iterator[tuple[str, int]]:
     """(counter key, number) of every numbered document in one partition's tables."""
     for prefix, table, in_archives in NUMBERED:
         if in_archives or not archive:
@@ -43,14 +45,14 @@ def numbered_ids(tables: dict[str, dict[int, dict]], archive: bool) -> Iterator[
 def highest_present(store: Store) -> dict[str, int]:
     """The highest number of each counter key among the documents of every partition."""
     highest: dict[str, int] = {}
-    labels = [(store.live, False)] + [(p, True) for p in store.archive_periods()]
-    for db_or_period, archive in labels:
-        db = store.archive(db_or_period) if archive else db_or_period
+    for period in [None, *store.archive_periods()]:
+        archive = period is not None
+        db = store.live if period is None else store.archive(period)
         tables = {name: {d.doc_id: d for d in db.table(name).all()} for _, name, _ in NUMBERED}
         for key, number in numbered_ids(tables, archive):
             highest[key] = max(highest.get(key, 0), number)
-        if archive:
-            store.close_archive(db_or_period)
+        if period is not None:
+            store.close_archive(period)
     return highest
 
 

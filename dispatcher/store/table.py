@@ -35,7 +35,9 @@ class PartitionStorage(Storage):
     def __init__(self, partition: Partition) -> None:
         self.partition = partition
 
-    def read(self) -> dict[str, dict[int, Any]]:
+    # TinyDB types a storage's document ids as JSON's string keys; the partition keeps the
+    # int ids its tables use, and TinyDB's table management reads only the table names.
+    def read(self) -> dict[str, dict[int, Any]]:  # type: ignore[override]
         partition = self.partition
         with partition.mutex:
             partition.refresh()
@@ -62,11 +64,13 @@ class JournalTable(Table):
 
     def __init__(
         self,
-        storage: PartitionStorage,
+        storage: Storage,
         name: str,
         cache_size: int = 10,
         persist_empty: bool = False,
     ) -> None:
+        if not isinstance(storage, PartitionStorage):  # TinyDB passes its storage: ours
+            raise TypeError("a JournalTable belongs to a PartitionDB")
         super().__init__(storage, name, cache_size=cache_size)
         self._partition = storage.partition
         self._results: dict[QueryLike, list[Document]] = {}  # query cache, per partition version
@@ -259,9 +263,17 @@ class PartitionDB(TinyDB):
     def __init__(self, partition: Partition) -> None:
         super().__init__(partition, storage=PartitionStorage)
 
+    def table(self, name: str, **kwargs: Any) -> JournalTable:
+        """The named table: TinyDB makes it of `table_class`."""
+        table = super().table(name, **kwargs)
+        assert isinstance(table, JournalTable)
+        return table
+
     @property
     def partition(self) -> Partition:
-        return self.storage.partition  # type: ignore[attr-defined]
+        storage = self.storage
+        assert isinstance(storage, PartitionStorage)  # the storage __init__ gave TinyDB
+        return storage.partition
 
     def close(self) -> None:
         """Closing is the Store's job (`Store.close()`); a TinyDB handle cannot close it."""

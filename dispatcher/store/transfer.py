@@ -66,7 +66,7 @@ def _parse(record: dict[str, Any]) -> tuple[ServiceRequest, list[dict]]:
 
 def _records(
     path: Path, progress: Progress, checked: bool = False
-) -> Iterator[tuple[int, dict | None, list[str]]]:
+) -> Iterator[tuple[int, dict[str, Any] | None, list[str]]]:
     """(line number, normalised record or None, problems) for every non-blank line; when the
     file was `checked` already, records are only normalised."""
     with open_input(path) as handle:  # only a regular file
@@ -98,7 +98,8 @@ def _records(
 
 class _Problems:
     def __init__(self, path: Path) -> None:
-        self.path, self.shown, self.total = path, [], 0
+        self.path, self.total = path, 0
+        self.shown: list[str] = []
 
     def add(self, number: int, problem: str) -> None:
         self.total += 1
@@ -160,6 +161,7 @@ def _refuse_differing(path: Path, repository: RequestRepository, skip: set[str])
         batch.clear()
 
     for number, record, _ in _records(path, _no_progress, checked=True):
+        assert record is not None  # checked: every line is a record
         if record["id"] in skip:
             batch[record["id"]] = (number, _parse(record))
             if len(batch) >= BATCH:
@@ -186,6 +188,7 @@ def import_file(
     requests = open_count = events = 0
     with repository.store.bulk_load():
         for _, record, _ in _records(path, progress, checked=True):
+            assert record is not None  # checked: every line is a record
             if record["id"] in skip:
                 continue
             sr, timeline = _parse(record)
@@ -208,7 +211,7 @@ def export_lines(
     """How many SRs match, and their JSON lines (with timelines), each read when it is due.
     Control characters JSON leaves raw (C1, bidirectional) are written as \\uXXXX: the same
     data, and inert when the file is shown in a terminal."""
-    requests = repository.list(request_filter)
+    requests = repository.matching(request_filter)
 
     def lines() -> Iterator[str]:
         for sr in requests:

@@ -16,7 +16,8 @@ def free_port() -> int:
     or a server that must be told its port before it starts)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class LoopThread:

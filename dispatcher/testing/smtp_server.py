@@ -36,7 +36,7 @@ class _Handler:
         self.server = server
 
     async def handle_RCPT(
-        self, smtp, session: Session, envelope: Envelope, address: str, options
+        self, smtp: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         with self.server._lock:
             answer = self.server._refusals.get(address.lower())
@@ -45,10 +45,13 @@ class _Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, smtp, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(self, smtp: SMTP, session: Session, envelope: Envelope) -> str:
         if self.server.latency:
             await asyncio.sleep(self.server.latency)
         raw = envelope.original_content or envelope.content
+        # aiosmtpd keeps bytes (the controller is not asked to decode_data), and DATA comes
+        # only after MAIL FROM
+        assert isinstance(raw, bytes) and envelope.mail_from is not None
         message = message_from_bytes(raw, policy=policy.default)
         with self.server._lock:
             self.server.raw_messages.append(raw)
@@ -127,7 +130,9 @@ class LoopbackSMTPServer:
     def defer(self, address: str, reply: str = "451 4.3.0 Mailbox temporarily unavailable") -> None:
         self.refuse(address, reply)
 
-    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: object
+    ) -> AuthResult:
         if isinstance(auth_data, LoginPassword) and (
             auth_data.login.decode(),
             auth_data.password.decode(),
@@ -143,25 +148,24 @@ class LoopbackSMTPServer:
         server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._ca.issue_cert("127.0.0.1", "localhost").configure_cert(server_context)
         self.port = free_port()
-        options = {
-            "hostname": self.host,
-            "port": self.port,
-            "authenticator": self._authenticate,
+        starttls = self.tls == "starttls"
+        self._controller = _Controller(
+            self,
+            _Handler(self),
+            hostname=self.host,
+            port=self.port,
+            # implicit TLS wraps the connection; STARTTLS upgrades a plain one on request
+            ssl_context=None if starttls else server_context,
+            tls_context=server_context if starttls else None,
+            require_starttls=starttls,
+            authenticator=self._authenticate,
             # over implicit TLS the whole session is encrypted, yet aiosmtpd only counts
             # STARTTLS as TLS when offering AUTH
-            "auth_require_tls": self.tls == "starttls",
-            "server_hostname": "localhost",
-            "ready_timeout": 10,
-            "timeout": self.idle_timeout,
-        }
-        if self.tls == "starttls":
-            self._controller = _Controller(
-                self, _Handler(self), tls_context=server_context, require_starttls=True, **options
-            )
-        else:
-            self._controller = _Controller(
-                self, _Handler(self), ssl_context=server_context, **options
-            )
+            auth_require_tls=starttls,
+            server_hostname="localhost",
+            ready_timeout=10,
+            timeout=self.idle_timeout,
+        )
         self._controller.start()
         return self
 

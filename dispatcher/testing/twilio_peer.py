@@ -26,6 +26,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from aiohttp import BasicAuth, ClientSession, web
+from aiohttp.typedefs import Handler
 
 from dispatcher.plugins.sizes import sms_parts
 from dispatcher.testing._loopback import LoopThread
@@ -175,7 +176,8 @@ class TwilioPeer:
         with self._lock:
             call = self.calls[call_sid]
             gather = ElementTree.fromstring(call["_twiml"]).find(".//Gather")
-            if gather is None or not gather.get("action"):
+            action = None if gather is None else gather.get("action")
+            if not action:
                 raise LookupError(f"call {call_sid} has no <Gather action=...> in its TwiML")
             params = {
                 "AccountSid": self.account_sid,
@@ -186,7 +188,7 @@ class TwilioPeer:
                 "From": call["from"],
                 "To": call["to"],
             }
-        return await self._loop.run_async(self._post_signed(gather.get("action"), params))
+        return await self._loop.run_async(self._post_signed(action, params))
 
     # -- the HTTP API ----------------------------------------------------------------------
 
@@ -297,7 +299,7 @@ class TwilioPeer:
             }
         )
 
-    def _fetch(self, kind: str):
+    def _fetch(self, kind: str) -> Handler:
         async def handler(request: web.Request) -> web.Response:
             refused, _ = await self._guard(request)
             if refused is not None:
@@ -312,7 +314,7 @@ class TwilioPeer:
 
         return handler
 
-    def _list(self, kind: str):
+    def _list(self, kind: str) -> Handler:
         async def handler(request: web.Request) -> web.Response:
             refused, _ = await self._guard(request)
             if refused is not None:

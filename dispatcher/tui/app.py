@@ -66,7 +66,7 @@ class DeskApp(App):
         self.preferences = saved.changed(language=language)
         self.theme = saved.theme if saved.theme in self.available_themes else NIGHT_THEMES[0]
 
-    def notify(self, message: str, *args, **kwargs) -> None:  # type: ignore[override]
+    def notify(self, message: str, *args, **kwargs) -> None:
         """Every toast, as text: its message often quotes data (an id, a provider's error)."""
         kwargs["markup"] = False
         super().notify(escape_line(str(message)), *args, **kwargs)
@@ -88,7 +88,7 @@ class DeskApp(App):
             self.notify(self.preferences_problem, severity="warning")
         self.push_screen(BoardScreen(self.desk, self.language))
         if self.engine is not None:
-            self.start_engine()
+            self.start_engine(self.engine)
         self.read_status()
         self.check_channels()
         self.set_interval(STATUS_SECONDS, self.read_status)
@@ -97,8 +97,8 @@ class DeskApp(App):
     # -- status for every screen's header ------------------------------------------------------
 
     @work(thread=True, group="engine")
-    def start_engine(self) -> None:
-        self.engine.start()  # False: another process holds the lease; the header says who
+    def start_engine(self, engine: EngineThread) -> None:
+        engine.start()  # False: another process holds the lease; the header says who
         self.read_status()
 
     @property

@@ -5,7 +5,7 @@ lists the same commands, and `?` shows them.
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.dom import DOMNode
 
 from dispatcher.tui.command_list import COMMANDS, Command
@@ -15,7 +15,7 @@ def commands_for(scope: str) -> list[Command]:
     return [c for c in COMMANDS if c.scope == scope]
 
 
-def bindings_for(scope: str, language: str = "en") -> list[Binding]:
+def bindings_for(scope: str, language: str = "en") -> list[BindingType]:
     return [c.binding(language) for c in commands_for(scope)]
 
 

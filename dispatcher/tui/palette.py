@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dispatcher.tui.commands import Command, commands_for
+
+
+@runtime_checkable
+class LanguageHolder(Protocol):
+    """What the palette reads of its app: the desk's language (`DeskApp.language`)."""
+
+    language: str
 
 
 class DeskCommands(Provider):
@@ -17,8 +25,13 @@ class DeskCommands(Provider):
     async def _run(self, command: Command) -> None:
         await self.screen.run_action(command.action)
 
+    def _language(self) -> str:
+        app = self.app
+        assert isinstance(app, LanguageHolder), "the palette's commands are the desk's"
+        return app.language
+
     async def discover(self) -> Hits:
-        language = self.app.language
+        language = self._language()
         for command in self._commands():
             yield DiscoveryHit(
                 command.text(language), partial(self._run, command), help=command.tip(language)
@@ -26,7 +39,7 @@ class DeskCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        language = self.app.language
+        language = self._language()
         for command in self._commands():
             for words in (command.text(language), command.tip(language)):
                 score = matcher.match(words)

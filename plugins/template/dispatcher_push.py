@@ -29,8 +29,12 @@ from dispatcher.plugins import (
     Health,
     Limit,
     MissingSetting,
+    Notification,
     Receipt,
+    Register,
+    RegisterKind,
     Setting,
+    Settings,
     hookimpl,
     one_line,
     redact,
@@ -42,7 +46,7 @@ PRIORITY = Setting("PUSH_PRIORITY", "1 (lowest) to 5 (urgent)", default="5")
 TOPIC = re.compile(r"[-_A-Za-z0-9]{1,64}")  # the topic names ntfy accepts
 
 
-def topic(address):
+def topic(address: str) -> str:
     """A push topic as the roster lists it: 1 to 64 letters, digits, - or _ (ntfy's rule).
     Raises ValueError saying why, which the roster reports with file, line and field."""
     if not TOPIC.fullmatch(address):
@@ -61,16 +65,19 @@ class PushChannel(ChannelBase):
     settings = (SERVER_URL, TOKEN, PRIORITY)
     channel_limit = Limit(60, timedelta(minutes=1))  # the service's limit for one client
 
-    def __init__(self, url, token=None, priority="5", timeout=10.0):
+    def __init__(
+        self, url: str, token: str | None = None, priority: str = "5", timeout: float = 10.0
+    ) -> None:
         self.url = url.rstrip("/")
         self.headers = {"Priority": priority, "Tags": "rotating_light"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         self.secrets = [token]
         self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session = None  # made on first use, inside the engine's event loop
+        # made on first use, inside the engine's event loop
+        self._session: aiohttp.ClientSession | None = None
 
-    async def send(self, notification):
+    async def send(self, notification: Notification) -> Receipt:
         # The engine's short text already holds the code and the drill marker: add neither.
         text = f"{notification.sms_text}\nFor {notification.recipient.display_name}"
         url = f"{self.url}/{notification.contact.address}"  # the person's topic
@@ -88,7 +95,7 @@ class PushChannel(ChannelBase):
             return self._failed(Failure.TRANSIENT, f"cannot reach the push service: {error!r}")
         return Receipt.accepted(self.name, message_id, DeliveryStatus.SENT)
 
-    async def check(self):
+    async def check(self) -> Health:
         """Does the server answer, with these credentials? (ntfy's health endpoint)"""
         try:
             async with self._client().get(
@@ -99,33 +106,34 @@ class PushChannel(ChannelBase):
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             return Health(False, self._clean(f"cannot reach the push service: {error!r}"))
 
-    def _client(self):
+    def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
         return self._session
 
-    def _clean(self, detail):
+    def _clean(self, detail: str) -> str:
         return redact(one_line(detail), self.secrets)  # no token in a receipt
 
-    def _failed(self, failure, detail, code=None):
+    def _failed(self, failure: Failure, detail: str, code: int | None = None) -> Receipt:
         return Receipt.failed(self.name, failure, self._clean(detail), error_code=code)
 
-    async def close(self):
+    async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
 
 
 @hookimpl
-def dispatcher_contact_kinds(register):
+def dispatcher_contact_kinds(register: RegisterKind) -> None:
     register(PUSH)  # whatever the settings: a roster may list topics before the server is set
 
 
 @hookimpl
-def dispatcher_channels(register, settings):
+def dispatcher_channels(register: Register, settings: Settings) -> None:
     try:
         url, token, priority = settings.read(*PushChannel.settings)
     except MissingSetting as missing:
         register.disabled(PushChannel, str(missing))  # `dispatcher plugins` shows why
         return
+    assert url is not None and priority is not None  # read(): required, and defaulted
     register(PushChannel(url, token, priority))

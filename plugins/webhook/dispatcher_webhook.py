@@ -15,7 +15,10 @@ from dispatcher.plugins import (
     DeliveryStatus,
     Failure,
     MissingSetting,
+    Notification,
     Receipt,
+    Register,
+    Settings,
     hookimpl,
     one_line,
     redact,
@@ -26,12 +29,13 @@ class WebhookChannel(ChannelBase):
     name = "webhook"
     reaches = frozenset({ContactKind.MOBILE, ContactKind.EMAIL})  # a robot can @mention either
 
-    def __init__(self, url, timeout=10.0):
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
         self.url = url
         self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session = None  # made on first send, inside the engine's event loop
+        # made on first send, inside the engine's event loop
+        self._session: aiohttp.ClientSession | None = None
 
-    async def send(self, notification):
+    async def send(self, notification: Notification) -> Receipt:
         payload = {
             "id": notification.id,
             "sr_id": notification.sr_id,
@@ -67,23 +71,27 @@ class WebhookChannel(ChannelBase):
             )
         return Receipt.accepted(self.name, None, DeliveryStatus.SENT)
 
-    def _failed(self, failure, detail, code=None):
+    def _failed(self, failure: Failure, detail: str, code: int | None = None) -> Receipt:
         return Receipt.failed(
             self.name, failure, redact(one_line(detail), url_secrets(self.url)), error_code=code
         )
 
-    async def close(self):
+    async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
 
 
-def url_secrets(url):
+def url_secrets(url: str) -> list[str]:
     """Every part of `url` that may carry its token, longest first: the whole URL, its path
     with and without the query, each path segment and query value of 6 or more characters
     (a server may echo any of them), and a user name and password in it."""
     parts = urlsplit(url)
-    pieces = [url, parts.path + ("?" + parts.query if parts.query else ""), parts.path]
+    pieces: list[str | None] = [
+        url,
+        parts.path + ("?" + parts.query if parts.query else ""),
+        parts.path,
+    ]
     pieces += [segment for segment in parts.path.split("/") if len(segment) >= 6]
     for _name, value in parse_qsl(parts.query, keep_blank_values=True):
         pieces += [value, quote(value, safe="")]
@@ -92,7 +100,7 @@ def url_secrets(url):
 
 
 @hookimpl
-def dispatcher_channels(register, settings):
+def dispatcher_channels(register: Register, settings: Settings) -> None:
     try:
         (url,) = settings.require("DISPATCHER_WEBHOOK_URL")
     except MissingSetting as missing:

@@ -39,7 +39,9 @@ def test_sr_list_and_the_boards_filter_leave_drills_out(tmp_path):
     with Store(tmp_path) as store:
         register(store, "DRILL: core down", drill=True)
         register(store, "core down", drill=False)
-        assert [r.summary for r in RequestRepository(store).list(RequestFilter())] == ["core down"]
+        assert [r.summary for r in RequestRepository(store).matching(RequestFilter())] == [
+            "core down"
+        ]
     listed = CliRunner().invoke(cli, ["sr", "list", "--json", "--data", str(tmp_path)])
     assert [r["summary"] for r in json.loads(listed.output)] == ["core down"]
     drills = CliRunner().invoke(cli, ["sr", "list", "--drills", "--json", "--data", str(tmp_path)])

@@ -164,7 +164,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(
     # No trace in the service: not in sr list's requests, the day's service report or the
     # handover's service tables (the handover lists it among the drills run, apart); no Red
     # Flag, no SLA or CSQ notice.
-    assert RequestRepository(store).list(RequestFilter(include_closed=True)) == [real]
+    assert RequestRepository(store).matching(RequestFilter(include_closed=True)) == [real]
     for kind in ("handover", "daily"):
         shown = CliRunner().invoke(
             cli,

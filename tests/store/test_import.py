@@ -83,7 +83,7 @@ def test_wrong_types_are_refused_with_file_line_field_and_nothing_is_written(
     assert f"{path}:2: {problem}" in result.stderr
     assert "Traceback" not in result.output and "\x1b" not in result.output
     with Store(tmp_path / "data") as store:
-        assert RequestRepository(store).list(RequestFilter(include_closed=True)) == []
+        assert RequestRepository(store).matching(RequestFilter(include_closed=True)) == []
 
 
 def test_ids_are_normalised_so_zero_padding_cannot_hide_a_duplicate(tmp_path: Path) -> None:
@@ -229,7 +229,7 @@ def _big_file(path: Path) -> None:
 def _count(data: Path) -> int:
     with Store(data) as store:
         repository = RequestRepository(store)
-        return len(repository.list(RequestFilter(include_closed=True, drill=None)))
+        return len(repository.matching(RequestFilter(include_closed=True, drill=None)))
 
 
 def _bytes(data: Path) -> int:
@@ -323,7 +323,7 @@ def test_an_import_compacts_each_month_once(tmp_path: Path, monkeypatch) -> None
     archives = [d.name for d in written if d.parent.name == "archive"]
     assert archives == ["2026-10", "2026-11"]
     with Store(tmp_path / "data") as store:
-        listed = RequestRepository(store).list(RequestFilter(include_closed=True))
+        listed = RequestRepository(store).matching(RequestFilter(include_closed=True))
         assert len(listed) == 17
 
 

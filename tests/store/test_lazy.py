@@ -179,7 +179,7 @@ def test_register_reads_only_the_counters_partition(data_dir: Path) -> None:
     assert first.id.endswith("-0001") and second.id.endswith("-0002")
     with Store(data_dir) as store:
         repository = RequestRepository(store)
-        assert [sr.summary for sr in repository.list(RequestFilter())] == ["first", "second"]
+        assert [sr.summary for sr in repository.matching(RequestFilter())] == ["first", "second"]
         assert [e.kind for e in repository.timeline(second.id)] == ["registered"]
 
 
@@ -191,6 +191,6 @@ def test_a_closed_request_stranded_in_live_is_archived_by_the_first_read(data_di
         repository = RequestRepository(store)
         _register(repository, "new")
         assert not store.live.partition.loaded
-        assert [r.summary for r in repository.list(RequestFilter())] == ["new"]
+        assert [r.summary for r in repository.matching(RequestFilter())] == ["new"]
         assert repository.get(sr.id).summary == "stranded"
         assert json.dumps(repository.get(sr.id).to_dict())

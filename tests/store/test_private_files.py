@@ -42,7 +42,7 @@ def test_the_data_directory_and_its_files_are_private(tmp_path, umask_022):
         assert runner.invoke(cli, args, env=env).exit_code == 0
     with Store(data) as store:
         store.compact(store.live)  # a snapshot too
-        assert RequestRepository(store).list()
+        assert RequestRepository(store).matching()
     found = modes(data)
     assert any(name.startswith("live/") for name in found)
     for name, mode in found.items():

@@ -60,7 +60,7 @@ def test_two_processes_write_500_events_each_to_their_own_and_a_shared_request(t
     for name in "ab":
         texts = [e.text for e in shared_events if e.actor == name]
         assert texts == [f"{name} shared {n}" for n in range(500)]
-    assert len(reopened.list(RequestFilter())) == 3
+    assert len(reopened.matching(RequestFilter())) == 3
     assert json.dumps([e.to_dict() for e in shared_events])  # every event is readable
 
 
@@ -92,7 +92,7 @@ def test_two_processes_registering_at_once_never_share_an_id(tmp_path):
     t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     watcher = RequestRepository(Store(tmp_path))
     watcher.register(t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "first"), t0, "d", "t")
-    assert len(watcher.list(RequestFilter())) == 1  # this process has live loaded
+    assert len(watcher.matching(RequestFilter())) == 1  # this process has live loaded
     count = 60
     writers = [
         subprocess.Popen(
@@ -114,8 +114,8 @@ def test_two_processes_registering_at_once_never_share_an_id(tmp_path):
     assert len(ids) == len(set(ids)) == 2 * count
     numbers = sorted(int(sr_id.rsplit("-", 1)[1]) for sr_id in ids)
     assert numbers == list(range(2, 2 * count + 2))
-    summaries = {sr.summary for sr in watcher.list(RequestFilter())}  # seen by a loaded process
+    summaries = {sr.summary for sr in watcher.matching(RequestFilter())}  # seen by a loaded process
     assert summaries == {"first"} | {f"{name} {n}" for name in "ab" for n in range(count)}
     reopened = RequestRepository(Store(tmp_path))
-    assert {sr.id for sr in reopened.list(RequestFilter())} >= set(ids)
+    assert {sr.id for sr in reopened.matching(RequestFilter())} >= set(ids)
     assert all(len(reopened.timeline(sr_id)) == 1 for sr_id in ids)

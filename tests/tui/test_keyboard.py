@@ -68,7 +68,7 @@ async def test_ctrl_s_says_what_is_missing(make_app, store, settle):
         await settle(pilot)
         assert "An emergency needs Site, Customer (operator / enterprise), Product" in notices(app)
         assert isinstance(app.screen, NewRequestScreen)
-        assert RequestRepository(store).list(RequestFilter()) == []
+        assert RequestRepository(store).matching(RequestFilter()) == []
 
 
 async def test_ctrl_l_keeps_the_dispatcher_on_their_screen(make_app, night, settle):

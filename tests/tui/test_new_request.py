@@ -43,7 +43,7 @@ async def test_an_emergency_registered_with_the_keyboard_alone(make_app, store, 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
-        [sr] = RequestRepository(store).list(RequestFilter())
+        [sr] = RequestRepository(store).matching(RequestFilter())
         assert (sr.summary, sr.site, sr.product, sr.criteria) == (
             "Core network down in Shanghai",
             "Shanghai",

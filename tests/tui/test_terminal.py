@@ -67,7 +67,7 @@ def test_an_emergency_registered_in_a_real_terminal(pane, tmp_path):
     screen = register_emergency(desk, "Core network down in Shanghai", "China Example", [])
     assert "Core network down" in screen
     with Store(tmp_path / "data") as store:
-        [sr] = RequestRepository(store).list(RequestFilter())
+        [sr] = RequestRepository(store).matching(RequestFilter())
     assert (sr.criteria, sr.site, sr.product) == (("1",), "Shanghai", "msc-9000")
     assert f"! {sr.id}" in screen
     assert "engine: this desk" in screen
@@ -150,7 +150,7 @@ def test_a_whole_night_in_a_real_terminal(pane, tmp_path):
     assert registered.returncode == 0, registered.stderr
     desk.wait_for("1 emergency ·")
     with Store(data) as store:
-        [sr] = RequestRepository(store).list(RequestFilter())
+        [sr] = RequestRepository(store).matching(RequestFilter())
     assert sr.is_emergency and sr.red_flag is not None
 
     desk.keys("Enter")  # the emergency, pinned on top

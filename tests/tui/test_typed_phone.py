@@ -26,9 +26,9 @@ async def test_a_reporters_phone_is_refused_when_invalid_and_kept_as_e164(make_a
         await settle(pilot)
         assert "+1 555 0100 is not a phone number" in notices(app)
         assert isinstance(app.screen, NewRequestScreen)
-        assert RequestRepository(store).list(RequestFilter()) == []
+        assert RequestRepository(store).matching(RequestFilter()) == []
         phone.value = "138 0013 8000"  # the sample's CSC keeps Shanghai's zone: a number of CN
         await pilot.press("ctrl+s")
         await settle(pilot)
-        (saved,) = RequestRepository(store).list(RequestFilter())
+        (saved,) = RequestRepository(store).matching(RequestFilter())
         assert saved.reporter.phone == "+8613800138000"

@@ -110,9 +110,9 @@ def event_details(event: Event, language: str, people: dict[str, tuple[str, str]
         after = "/".join(p for p in (data.get("unit", ""), name(data.get("person", ""))) if p)
         parts.append(f"{before or '—'} → {after or '—'}")
     elif "previous_step" in data and "step" in data:  # a raised level paged its step
-        before = Position(int(data["previous_round"]) - 1, int(data["previous_step"]) - 1)
-        after = Position(int(data["round"]) - 1, int(data["step"]) - 1)
-        parts.append(f"{before.label(language)} → {after.label(language)}")
+        was = Position(int(data["previous_round"]) - 1, int(data["previous_step"]) - 1)
+        now = Position(int(data["round"]) - 1, int(data["step"]) - 1)
+        parts.append(f"{was.label(language)} → {now.label(language)}")
     elif "from" in data and "to" in data:
         parts.append(
             f"{name_of(str(data['from']), language)} → {name_of(str(data['to']), language)}"

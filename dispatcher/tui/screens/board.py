@@ -75,7 +75,7 @@ WIDER = {"customer": 28, "category": 22, "summary": 40}
 SUMMARY_AT_LEAST = 16
 
 
-def board_columns(width: int) -> list[str]:
+def board_columns(width: int) -> dict[str, int]:
     """The columns that fit `width` cells, in the board's order, with their widths."""
     widths = {key: WIDTHS[key] for key in KEPT}
 

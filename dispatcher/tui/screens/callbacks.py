@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Select, Static
 
@@ -117,7 +118,7 @@ class CallbackDialog(ModalScreen[bool]):
             return
         self.record(
             int(score_text) if score_text else None,
-            CallbackOutcome(self.query_one("#outcome", Select).value),
+            CallbackOutcome(str(self.query_one("#outcome", Select).value)),
             words,
             called,
             self.query_one("#reopen", Checkbox).value,
@@ -216,7 +217,8 @@ class CallbackQueueScreen(DeskScreen):
         table = self.query_one(DataTable)
         if not self.items or table.cursor_row < 0:
             return
-        subject = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        subject = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        assert subject is not None  # every row is added with its request's id as its key
         item = self.items[subject]
 
         def done(saved: bool | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.screen import Screen
 
@@ -19,6 +19,7 @@ class DeskScreen(Screen[Result]):
     ...)`, so `in_language` can build the same screen again in the other language."""
 
     KEEPS_TYPING = False  # a form: switching the language would lose what was typed
+    _made_with: tuple[tuple[Any, ...], dict[str, Any]]  # the arguments it was built with
 
     def __new__(cls, *args, **kwargs):
         screen = super().__new__(cls)

@@ -23,7 +23,6 @@ from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, event_details, read_request
 from dispatcher.tui.data.formats import clock_text, pad
-from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail_actions import DetailActions
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
@@ -39,7 +38,7 @@ STATE_STYLES = {
 }
 
 
-class DetailScreen(DetailActions, DeskScreen):
+class DetailScreen(DetailActions):
     CSS_PATH = "detail.tcss"
     SCOPE = "detail"
     BINDINGS = bindings_for(SCOPE)
@@ -60,7 +59,7 @@ class DetailScreen(DetailActions, DeskScreen):
             with Vertical(id="right"):
                 yield Label(words["progress"], classes="section")
                 yield Static(id="callout")
-                progress = DataTable(id="progress", cursor_type="row")
+                progress: DataTable[str | Text] = DataTable(id="progress", cursor_type="row")
                 progress.add_columns(
                     words["when"],
                     words["step"],
@@ -71,7 +70,7 @@ class DetailScreen(DetailActions, DeskScreen):
                 )
                 yield progress
                 yield Label(words["timeline"], classes="section")
-                timeline = DataTable(id="timeline", cursor_type="row")
+                timeline: DataTable[str] = DataTable(id="timeline", cursor_type="row")
                 timeline.add_columns(words["when"], words["who"], words["what"], words["channel"])
                 yield timeline
         yield Footer()
@@ -141,7 +140,11 @@ class DetailScreen(DetailActions, DeskScreen):
                 (
                     words["red_flag"],
                     self._local(sr.red_flag.opened)
-                    + ("" if sr.red_flag.is_open else " → " + self._local(sr.red_flag.closed)),
+                    + (
+                        ""
+                        if sr.red_flag.closed is None  # still open
+                        else " → " + self._local(sr.red_flag.closed)
+                    ),
                 )
             )
         for label, value in rows:

@@ -6,23 +6,30 @@ with completion, and a confirmation before a level is raised. A closed request i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual import work
 
 from dispatcher.domain.requests import CALLBACK_ATTEMPTS, CallbackOutcome, Status
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_, name_of, translator
+from dispatcher.tui.data.detail import RequestView
 from dispatcher.tui.data.names import check_owner, check_person, owner_choices, person_choices
 from dispatcher.tui.data.operations import LevelPlan, Operations
 from dispatcher.tui.screens.confirm import ConfirmScreen
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 
+T = TypeVar("T")
 READ_ONLY_ALLOWED = {"pop_screen"}  # what a closed request still offers: going back
 
 
-class DetailActions:
-    """Mixed into `DetailScreen`, which provides `desk`, `sr_id`, `view`, `words`, `language`,
-    `reload`."""
+class DetailActions(DeskScreen[None]):
+    """The base of `DetailScreen`, which provides `sr_id`, `view` and `reload`."""
+
+    sr_id: str
+    view: RequestView | None
+    reload: Callable[[], object]  # a worker: show the request as it now stands
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A closed request (found in history) is read only: no action but back."""
@@ -45,7 +52,7 @@ class DetailActions:
     def _ask(
         self,
         question: str,
-        then: Callable[[str], None],
+        then: Callable[[str], object],
         value: str = "",
         choices: list[str] | None = None,
     ) -> None:
@@ -55,7 +62,7 @@ class DetailActions:
 
         self.app.push_screen(PromptScreen(question, value, choices), answered)
 
-    def _checked(self, check: Callable[[], object]) -> object | None:
+    def _checked(self, check: Callable[[], T]) -> T | None:
         """The checked value, or None after saying in one line what is wrong."""
         try:
             return check()

@@ -37,7 +37,9 @@ class HistoryScreen(DeskScreen):
         yield DeskHeader(self.desk, words)
         yield Input(self.query_text, placeholder=words["history.search"], id="history-query")
         yield Static(id="history-count")
-        table = DataTable(id="history-results", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str | Text] = DataTable(
+            id="history-results", cursor_type="row", zebra_stripes=True
+        )
         table.add_columns(
             words["id"], words["received"], words["status"], words["customer"], words["summary"]
         )

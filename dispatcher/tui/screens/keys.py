@@ -43,7 +43,7 @@ class KeysScreen(ModalScreen[None]):
         words = labels(self.language)
         with Vertical(classes="dialog"):
             yield Label(words["keys.title"])
-            table = DataTable(cursor_type="row")
+            table: DataTable[str | Text] = DataTable(cursor_type="row")
             table.add_columns(words["key"], words["does"], "")
             for scope in scope_order(self.scope):
                 title = words.get(f"scope.{scope}", scope)

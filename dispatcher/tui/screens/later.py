@@ -5,6 +5,8 @@ of launch."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import Any
 
 from dispatcher.tui.screens.desk_screen import DeskScreen
 
@@ -18,7 +20,8 @@ LATER = {
 }  # fmt: skip
 
 
-def later(name: str) -> type[DeskScreen]:
-    """One of the `LATER` screens (imported now if the worker has not yet)."""
+def later(name: str) -> Callable[..., DeskScreen[Any]]:
+    """One of the `LATER` screens (imported now if the worker has not yet): its class, which
+    takes `(desk, language, ...)`."""
     module, screen = LATER[name]
     return getattr(importlib.import_module(module), screen)

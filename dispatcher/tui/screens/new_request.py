@@ -7,6 +7,7 @@ asks before throwing away what was typed; an emergency needs its site, customer 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 
 from rich.text import Text
 from textual import on, work
@@ -66,11 +67,14 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     # -- layout ------------------------------------------------------------------------------
 
-    def _select(self, enum: type, default=None, blank: str | None = None, id: str = "") -> Select:
+    def _select(
+        self, enum: type[Enum], default: Enum | None = None, blank: str | None = None, id: str = ""
+    ) -> Select[str]:
         options = [(name_of(member, self.language), member.value) for member in enum]
-        if blank is None:
-            return Select(options, value=default.value, allow_blank=False, id=id)
-        return Select(options, prompt=blank, allow_blank=True, id=id)
+        if blank is not None:
+            return Select(options, prompt=blank, allow_blank=True, id=id)
+        assert default is not None  # a select with no blank line starts on its default
+        return Select(options, value=default.value, allow_blank=False, id=id)
 
     def compose(self) -> ComposeResult:
         words, roster = self.words, self.desk.roster
@@ -160,6 +164,7 @@ class NewRequestScreen(DeskScreen[str | None]):
         widget = self.query_one(selector)
         if isinstance(widget, Select):
             return "" if widget.is_blank() else str(widget.value)
+        assert isinstance(widget, Input)  # the form's text fields are selects and inputs
         return widget.value.strip()
 
     def draft(self) -> RequestDraft:
@@ -231,7 +236,7 @@ class NewRequestScreen(DeskScreen[str | None]):
         self.saving = True
         received = self.desk.now()
         severity = self._value("#severity") or ("critical" if draft.emergency else "minor")
-        fields = {
+        values = {
             name: self._value(f"#{name}")
             for name in (
                 "intake",
@@ -253,20 +258,20 @@ class NewRequestScreen(DeskScreen[str | None]):
                 category=draft.category,
                 summary=summary,
                 severity=Severity(severity),
-                intake=IntakeChannel(fields["intake"]),
+                intake=IntakeChannel(values["intake"]),
                 reporter=Reporter(
-                    fields["reporter"],
-                    e164(fields["reporter_phone"], region) or "",
-                    fields["reporter_email"],
+                    values["reporter"],
+                    e164(values["reporter_phone"], region) or "",
+                    values["reporter_email"],
                 ),
                 customer=Customer(
-                    fields["customer"], VipKind(fields["vip"]) if fields["vip"] else None
+                    values["customer"], VipKind(values["vip"]) if values["vip"] else None
                 ),
                 site=draft.site,
                 product=draft.product,
-                description=fields["description"],
+                description=values["description"],
                 criteria=draft.criteria,
-                owner=Owner(fields["owner_unit"], fields["owner_person"]),
+                owner=Owner(values["owner_unit"], values["owner_person"]),
                 level=draft.level,
             )
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.rotation import Override
@@ -37,11 +38,11 @@ class OnCallScreen(DeskScreen):
         words = self.words
         yield DeskHeader(self.desk, words)
         yield Label(words["oncall.title"], classes="section")
-        table = DataTable(id="duties", cursor_type="row")
+        table: DataTable[str | Text] = DataTable(id="duties", cursor_type="row")
         table.add_columns(words["unit"], words["role"], words["now"], words["until"], words["next"])
         yield table
         yield Label(words["overrides"], classes="section")
-        overrides = DataTable(id="overrides", cursor_type="row")
+        overrides: DataTable[str | Text] = DataTable(id="overrides", cursor_type="row")
         overrides.add_columns(
             "#", words["person"], words["covers"], words["from"], words["until"], words["reason"],
         )  # fmt: skip
@@ -53,7 +54,7 @@ class OnCallScreen(DeskScreen):
             classes="section",
             id="unconfirmed-title",
         )
-        unconfirmed = DataTable(id="unconfirmed", cursor_type="row")
+        unconfirmed: DataTable[str] = DataTable(id="unconfirmed", cursor_type="row")
         unconfirmed.add_columns(words["person"], words["contact"], words["last_confirmed"])
         yield unconfirmed
         yield Footer()
@@ -148,7 +149,7 @@ class OnCallScreen(DeskScreen):
         if not table.row_count:
             self.notify(self.words["no_overrides"], severity="warning")
             return
-        override_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        override_id = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         self.end_override(str(override_id))
 
     @work(thread=True, group="oncall-write")

@@ -79,6 +79,7 @@ class OverrideScreen(ModalScreen[Override | None]):
         widget = self.query_one(selector)
         if isinstance(widget, Select):
             return None if widget.is_blank() else str(widget.value)
+        assert isinstance(widget, Input)  # the form's fields are selects and inputs
         return widget.value.strip() or None
 
     def zone(self) -> tzinfo | None:

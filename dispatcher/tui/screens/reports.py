@@ -109,7 +109,8 @@ class ReportsScreen(DeskScreen):
                 if len(series.values) == 1:
                     plt.bar(list(series.labels), list(series.values[0]))
                 else:
-                    plt.multiple_bar(
+                    # textual-plotext's stub names the keyword `label`; its code takes `labels`
+                    plt.multiple_bar(  # type: ignore[call-arg]
                         list(series.labels),
                         [list(v) for v in series.values],
                         labels=list(series.names),

@@ -4,6 +4,7 @@ a DRILL banner while a drill runs, and the store's damage warning while it is da
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +12,13 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from dispatcher.tui.data.status import DeskStatus
+
+
+@runtime_checkable
+class StatusHolder(Protocol):
+    """What a header reads of its app when it appears: the desk's status (`DeskApp.status`)."""
+
+    status: DeskStatus
 
 
 class DeskHeader(Vertical):
@@ -38,7 +46,9 @@ class DeskHeader(Vertical):
         yield Static(id="header-damage", markup=False)
 
     def on_mount(self) -> None:
-        self.show(self.app.status)
+        app = self.app
+        assert isinstance(app, StatusHolder), "a DeskHeader lives in an app with a desk status"
+        self.show(app.status)
         self.tick()
         self.set_interval(1.0, self.tick)
 

@@ -161,7 +161,7 @@ class VirtualTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
-            cells = [Text(c.label) for c in self.columns]
+            cells: Sequence[Text | str] = [Text(c.label) for c in self.columns]
             return self._strip(cells, base + header, scroll_x, width)
         index = scroll_y + y - 1
         if index >= len(self.rows):

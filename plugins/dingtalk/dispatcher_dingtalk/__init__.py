@@ -1,13 +1,13 @@
 """dispatcher's DingTalk (钉钉) channel: a duty group's custom robot @-mentions the paged person."""
 
-from dispatcher.plugins import MissingSetting, hookimpl
+from dispatcher.plugins import MissingSetting, Register, Settings, hookimpl
 from dispatcher_dingtalk.channel import DingTalkChannel, DingTalkConfig, sign
 
 __all__ = ["DingTalkChannel", "DingTalkConfig", "dispatcher_channels", "sign"]
 
 
 @hookimpl
-def dispatcher_channels(register, settings):
+def dispatcher_channels(register: Register, settings: Settings) -> None:
     try:
         config = DingTalkConfig.from_settings(settings)
     except (MissingSetting, ValueError) as problem:

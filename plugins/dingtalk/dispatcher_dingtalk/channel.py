@@ -46,6 +46,7 @@ from dispatcher.plugins import (
     Notification,
     Receipt,
     Setting,
+    Settings,
     one_line,
     redact,
 )
@@ -99,10 +100,11 @@ class DingTalkConfig:
         return f"DingTalkConfig(url=***, secret={'***' if self.secret else None}, msgtype={self.msgtype!r})"
 
     @classmethod
-    def from_settings(cls, settings) -> DingTalkConfig:
+    def from_settings(cls, settings: Settings) -> DingTalkConfig:
         """From the environment; `MissingSetting` or `ValueError` say in one line what is
         wrong, naming the variable and never its value."""
         url, secret, msgtype = settings.read(URL_SETTING, SECRET_SETTING, MSGTYPE_SETTING)
+        assert url is not None and msgtype is not None  # read(): required, and defaulted
         parts = urlsplit(url)
         loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
         if parts.scheme != "https" and not loopback:
@@ -123,7 +125,7 @@ def mention(address: str) -> str:
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~"})
 
 
-def message(notification: Notification, msgtype: str = "text") -> dict:
+def message(notification: Notification, msgtype: str = "text") -> dict[str, object]:
     """The robot message for one notification: the engine's ready texts (which already hold
     the code and the drill marker) and the @-mention of the paged person."""
     at = mention(notification.contact.address)
@@ -137,7 +139,10 @@ def message(notification: Notification, msgtype: str = "text") -> dict:
                 who,
             ]
         )
-        body: dict = {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+        body: dict[str, object] = {
+            "msgtype": "markdown",
+            "markdown": {"title": title, "text": text},
+        }
     else:
         body = {"msgtype": "text", "text": {"content": f"{notification.sms_text}\n{who}"}}
     body["at"] = {"atMobiles": [at], "isAtAll": False}

@@ -163,7 +163,8 @@ class EmailChannel(ChannelBase):
 
     def _pool_slots(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:  # connections belong to the loop that opened them
+        # connections belong to the loop that opened them (no slots yet: no loop yet either)
+        if self._loop is not loop or self._slots is None:
             for client, _ in self._idle:
                 client.close()
             self._idle.clear()

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import base64
 from email import policy as email_policy
-from email.headerregistry import HeaderRegistry, UnstructuredHeader
-from email.policy import EmailPolicy
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
+from email.policy import Policy
 
 ENCODED_WORD_LIMIT = 75  # RFC 2047 §2
 _FRAME = len("=?utf-8?b??=")
@@ -42,10 +42,13 @@ def _word(data: bytes) -> str:
     return f"=?utf-8?b?{base64.b64encode(data).decode('ascii')}?="
 
 
-class SubjectHeader(UnstructuredHeader):
-    """An unstructured header whose non-ASCII text folds into correct encoded words."""
+class SubjectHeader(UnstructuredHeader, BaseHeader):
+    """An unstructured header whose non-ASCII text folds into correct encoded words.
 
-    def fold(self, *, policy: EmailPolicy) -> str:
+    The registry makes every header class a `BaseHeader` (it derives one from the class and
+    `BaseHeader`); naming the base here gives the same order of bases, and `fold` its types."""
+
+    def fold(self, *, policy: Policy) -> str:
         text = str(self)
         if text.isascii():
             return super().fold(policy=policy)

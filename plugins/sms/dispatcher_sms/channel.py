@@ -107,7 +107,7 @@ class SmsChannel(ChannelBase):
         )
         updates = []
         for sid, message in zip(sids, fetched, strict=False):
-            if isinstance(message, Exception):
+            if isinstance(message, BaseException):
                 continue  # asked again at the next poll
             status = TWILIO_MESSAGE_STATUS.get(message.status, DeliveryStatus.QUEUED)
             if status != self._outstanding[sid]:

@@ -2,13 +2,13 @@
 
 from dispatcher_twilio import TwilioConfig
 
-from dispatcher.plugins import MissingSetting, hookimpl
+from dispatcher.plugins import MissingSetting, Register, Settings, hookimpl
 from dispatcher_voice.channel import VoiceChannel
 from dispatcher_voice.receiver import ReceiverConfig, WebhookReceiver
 
 
 @hookimpl
-def dispatcher_channels(register, settings):
+def dispatcher_channels(register: Register, settings: Settings) -> None:
     try:
         config = TwilioConfig.from_settings(settings)
         receiver_config = ReceiverConfig.from_settings(settings)

@@ -124,7 +124,7 @@ class VoiceChannel(ChannelBase):
             *(self.twilio.client.calls(sid).fetch_async() for sid in sids), return_exceptions=True
         )
         for sid, call in zip(sids, fetched, strict=False):
-            if not isinstance(call, Exception) and (update := self._update(sid, call.status)):
+            if not isinstance(call, BaseException) and (update := self._update(sid, call.status)):
                 updates.append(update)
         return PollResult(replies=tuple(replies), updates=tuple(updates))
 
