@@ -107,7 +107,11 @@ async def test_level_up_pages_the_step_aimed_at_the_new_levels_unit(
         assert texts_to(twilio_peer, duty) == 0
 
         chain = CalloutRepository(store).get(sr.id)
-        assert (chain.run.state, chain.run.position.round, chain.run.position.step) == (RunState.RUNNING, 0, 1)
+        assert (chain.run.state, chain.run.position.round, chain.run.position.step) == (
+            RunState.RUNNING,
+            0,
+            1,
+        )
         changed = RequestRepository(store).get(sr.id)
         assert (changed.level.value, changed.owner.unit) == ("L3", "bd-network")
         app.screen.reload()
@@ -142,7 +146,11 @@ async def test_a_chain_that_ended_starts_again_at_the_step_for_the_new_level(
         await engine.run_once()
 
     chain = CalloutRepository(store).get(sr.id)
-    assert (chain.run.chain, chain.run.state, chain.run.position.step) == ("fault-critical", RunState.RUNNING, 1)
+    assert (chain.run.chain, chain.run.state, chain.run.position.step) == (
+        "fault-critical",
+        RunState.RUNNING,
+        1,
+    )
     assert texts_to(twilio_peer, tac) == 1
     assert texts_to(twilio_peer, branch) == 1  # the branch was not paged again
     assert RequestRepository(store).get(sr.id).owner.unit == "tac"
