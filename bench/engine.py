@@ -63,7 +63,7 @@ def roster_yaml(channels: str = "[voice, sms, email]") -> str:
     several people; 500 people in all."""
     lines = [
         "units:",
-        "  - {id: csc, kind: csc, name: CSC}",
+        "  - {id: csc, kind: csc, zone: Asia/Shanghai, name: CSC}",
         "  - {id: csq, kind: csq, name: CSQ}",
         "  - {id: tac, kind: tac, name: TAC}",
     ]

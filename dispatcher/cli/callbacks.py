@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from dispatcher.cli.common import echo_json, now
+from dispatcher.cli.common import command_zone, echo_json, now
+from dispatcher.domain.localtime import local
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.store import Store
@@ -17,7 +18,10 @@ def queue_lines(store: Store, as_json: bool) -> None:
     if as_json:
         echo_json(queue)
         return
-    at = now()
+    if not queue:
+        click.echo("nobody is waiting for a callback", err=True)
+        return
+    at, zone = now(), command_zone(store)
     for item in queue:
         late = "OVERDUE " if item.overdue(at) else ""
         tries = f"{item.attempts} tries, last {item.last_outcome}" if item.attempts else "not tried"
@@ -25,11 +29,9 @@ def queue_lines(store: Store, as_json: bool) -> None:
             "; may close with a reason" if item.may_close_without and item.kind == "request" else ""
         )
         click.echo(
-            f"{item.subject}  {late}due {item.due.astimezone():%Y-%m-%d %H:%M}  "
+            f"{item.subject}  {late}due {local(item.due, zone):%Y-%m-%d %H:%M}  "
             f"{item.customer or '-'}  {item.contact or '-'}  ({tries}{waiver})  {item.summary}"
         )
-    if not queue:
-        click.echo("nobody is waiting for a callback", err=True)
 
 
 def record_cutover_callback(

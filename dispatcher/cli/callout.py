@@ -55,7 +55,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
         holder = lease.holder()
         raise DispatcherError(
             f"the engine of {store.data_dir} already runs: "
-            f"{holder.describe() if holder else 'another process'}"
+            f"{holder.describe(roster.zone) if holder else 'another process'}"
         )
     start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()

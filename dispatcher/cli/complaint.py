@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     TIME,
     actor_option,
+    command_zone,
+    csc_time,
     echo_json,
     json_option,
     now,
@@ -17,6 +20,7 @@ from dispatcher.cli.common import (
 )
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
+from dispatcher.domain.localtime import local
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
@@ -64,7 +68,9 @@ def new(
     **fields: str,
 ) -> None:
     """Register a complaint: a request of category complaint and its complaint record."""
-    received = received or now()
+    zone = command_zone(store)
+    received = csc_time(received, zone) or now()
+    respond_by, resolve_by = csc_time(respond_by, zone), csc_time(resolve_by, zone)
 
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(
@@ -81,7 +87,15 @@ def new(
         )
 
     sr, record = ComplaintRepository(store).register(
-        received, build, now(), resolve_actor(actor), CHANNEL, about, respond_by, resolve_by
+        received,
+        build,
+        now(),
+        resolve_actor(actor),
+        CHANNEL,
+        about,
+        respond_by,
+        resolve_by,
+        zone=zone,
     )
     if as_json:
         echo_json({"request": sr, "complaint": record})
@@ -115,25 +129,27 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
     if as_json:
         echo_json(complaints)
         return
-    for record in complaints:
-        click.echo(_line(record, now()))
     if not complaints:
         click.echo("no complaints", err=True)
+        return
+    zone = command_zone(store)
+    for record in complaints:
+        click.echo(_line(record, now(), zone))
 
 
-def _line(record: Complaint, at: datetime) -> str:
+def _line(record: Complaint, at: datetime, zone: ZoneInfo) -> str:
     if record.responded_at:
         answer = "answered" + ("" if record.responded_on_time() else " LATE")
     else:
         answer = (
             "RESPONSE OVERDUE"
             if at > record.respond_by
-            else f"respond by {record.respond_by.astimezone():%m-%d %H:%M}"
+            else f"respond by {local(record.respond_by, zone):%m-%d %H:%M}"
         )
     repeat = f"  repeat {record.repeat_number} of {record.repeat_of}" if record.is_repeat else ""
     return (
         f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
-        f"resolve by {record.resolve_by.astimezone():%m-%d %H:%M}{repeat}"
+        f"resolve by {local(record.resolve_by, zone):%m-%d %H:%M}{repeat}"
     )
 
 
@@ -159,21 +175,22 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     if as_json:
         echo_json({"complaint": record, "request": request, "callbacks": callbacks, "chain": chain})
         return
+    zone = command_zone(store)
     rows = [
         ("complaint", record.sr),
         ("status", request.status.value),
         ("customer", record.customer),
         ("about", record.about),
         ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
-        ("received", f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
-        ("respond by", f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
-        ("resolve by", f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
+        ("received", f"{local(record.received, zone):%Y-%m-%d %H:%M}"),
+        ("respond by", f"{local(record.respond_by, zone):%Y-%m-%d %H:%M}"),
+        ("resolve by", f"{local(record.resolve_by, zone):%Y-%m-%d %H:%M}"),
         ("investigation", record.investigation),
         (
             "response",
             record.response
             + (
-                f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
+                f" ({local(record.responded_at, zone):%Y-%m-%d %H:%M})"
                 if record.responded_at
                 else ""
             ),
@@ -186,7 +203,7 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     rows += [
         (
             "callback",
-            f"{e.at.astimezone():%Y-%m-%d %H:%M} {e.data.get('outcome')}"
+            f"{local(e.at, zone):%Y-%m-%d %H:%M} {e.data.get('outcome')}"
             + (f", score {e.data['score']}" if "score" in e.data else "")
             + (f": {e.text}" if e.text else ""),
         )
@@ -238,4 +255,4 @@ def _change(
     if as_json:
         echo_json(record)
     else:
-        click.echo(_line(record, now()))
+        click.echo(_line(record, now(), command_zone(store)))

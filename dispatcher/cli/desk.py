@@ -8,6 +8,7 @@ import click
 
 from dispatcher.cli.common import (
     actor_option,
+    command_zone,
     load_roster_for_command,
     resolve_actor,
     roster_option,
@@ -46,6 +47,7 @@ def desk(
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
+    command_zone(store, roster)  # a store whose dates are in another zone: one line, no desk
     start_logging(store.data_dir)
     path = config_dir() / FILE_NAME
     if language is None:

@@ -11,6 +11,7 @@ import click
 from dispatcher.cli.common import (
     TIME,
     actor_option,
+    csc_time,
     data_option,
     echo_json,
     every_problem,
@@ -24,6 +25,7 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
+from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import describe_target
@@ -131,7 +133,7 @@ def run(
     or the drill passes its targets; 1 when it does not."""
     roster, scenarios = _scenarios(roster_path)
     scenario = find_scenario(scenarios, scenario_id)
-    start = at or now()
+    start = local(csc_time(at, roster.zone) or now(), roster.zone)  # shown in the CSC's time
     if span is not None or dry:
         overrides, dead = _stored_state(data_dir)
         if span is not None:
@@ -196,7 +198,7 @@ def engine_here(store: Store, roster: Roster):
         return engine
     holder = engine.holder()
     click.echo(
-        f"the engine runs in {holder.describe() if holder else 'another process'}; "
+        f"the engine runs in {holder.describe(roster.zone) if holder else 'another process'}; "
         "following the drill from here",
         err=True,
     )

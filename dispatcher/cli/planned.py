@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     TIME,
+    command_zone,
+    csc_time,
     echo_json,
     json_option,
     now,
     with_store,
 )
+from dispatcher.domain.localtime import local, wall_time
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
 from dispatcher.store import Store
 from dispatcher.store.planned import PlannedRepository
@@ -41,6 +45,8 @@ def new(
     store: Store, kind: str, start: datetime, end: datetime, as_json: bool, **fields: str
 ) -> None:
     """Announce planned work and its window."""
+    zone = command_zone(store)
+    start, end = wall_time(start, zone), wall_time(end, zone)
     if end <= start:
         raise click.BadParameter("the window must end after it starts", param_hint="--end")
     work = PlannedRepository(store).add(
@@ -56,6 +62,7 @@ def new(
             fields["customer"],
             fields["contact"],
         ),
+        zone,
     )
     if as_json:
         echo_json(work)
@@ -74,8 +81,9 @@ def new(
 @with_store
 def list_(store: Store, start: datetime | None, end: datetime | None, as_json: bool) -> None:
     """Planned work in a time range (default: the next 24 hours), with faults during it."""
-    start = start or now()
-    end = end or start + timedelta(hours=NEXT_HOURS)
+    zone = command_zone(store)
+    start = csc_time(start, zone) or now()
+    end = csc_time(end, zone) or start + timedelta(hours=NEXT_HOURS)
     if end <= start:
         raise click.BadParameter("must be after --from", param_hint="--to")
     works = PlannedRepository(store).between(start, end)
@@ -84,7 +92,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
         echo_json([{"planned": w, "linked_faults": [sr.id for sr in faults[w.id]]} for w in works])
         return
     for work in works:
-        click.echo(_line(work, faults[work.id]))
+        click.echo(_line(work, faults[work.id], zone))
     if not works:
         click.echo("no planned work in that time", err=True)
 
@@ -99,10 +107,11 @@ def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
     return {w.id: w.linked_faults(requests) for w in works}
 
 
-def _line(work: PlannedService, faults: list) -> str:
+def _line(work: PlannedService, faults: list, zone: ZoneInfo) -> str:
     linked = f"  FAULTS DURING WINDOW: {', '.join(sr.id for sr in faults)}" if faults else ""
+    start, end = local(work.start, zone), local(work.end, zone)
     return (
-        f"{work.id}  {work.start.astimezone():%m-%d %H:%M}–{work.end.astimezone():%m-%d %H:%M}  "
+        f"{work.id}  {start:%m-%d %H:%M}–{end:%m-%d %H:%M}  "
         f"{work.kind.value:<10} {work.state.value:<11} {work.site or '-'}  {work.title}{linked}"
     )
 
@@ -124,15 +133,16 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
             }
         )
         return
-    click.echo(_line(work, faults))
+    zone = command_zone(store)
+    click.echo(_line(work, faults, zone))
     for attempt in work.callbacks:
         click.echo(
-            f"  callback {attempt.at.astimezone():%Y-%m-%d %H:%M} {attempt.outcome.value}"
+            f"  callback {local(attempt.at, zone):%Y-%m-%d %H:%M} {attempt.outcome.value}"
             + (f", score {attempt.score}" if attempt.score is not None else "")
             + (f": {attempt.words}" if attempt.words else "")
         )
     if (due := work.callback_due()) is not None:
-        click.echo(f"  satisfaction callback due by {due.due.astimezone():%Y-%m-%d %H:%M}")
+        click.echo(f"  satisfaction callback due by {local(due.due, zone):%Y-%m-%d %H:%M}")
 
 
 def _move(name: str, doc: str, action) -> None:

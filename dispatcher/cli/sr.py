@@ -6,12 +6,15 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     TIME,
     actor_option,
+    command_zone,
+    csc_time,
     echo_json,
     echo_records,
     json_option,
@@ -23,6 +26,7 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.cli.terminal import styled
+from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
@@ -112,6 +116,7 @@ def new(
     """
     criteria = tuple(c.strip().upper() for c in criteria)
     roster = _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
+    received = csc_time(received, command_zone(store, roster))
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
@@ -154,7 +159,7 @@ def new(
 
     if roster is None:
         request, _ = RequestRepository(store).register(
-            received, build, now(), resolve_actor(actor), CHANNEL
+            received, build, now(), resolve_actor(actor), CHANNEL, zone=None
         )
         chain = None
     else:
@@ -253,7 +258,9 @@ def _show_routing(
     click.echo(f"handler: {routing.handler or 'none'} ({routing.level.value}): {routing.why}")
     if routing.chain is None:
         return
-    click.echo(f"this will call ({routing.chain} chain, at {at:%Y-%m-%d %H:%M %Z}):")
+    click.echo(
+        f"this will call ({routing.chain} chain, at {local(at, roster.zone):%Y-%m-%d %H:%M %Z}):"
+    )
     for step in steps:
         people = ", ".join(p.display_name for p in step.people) or "NOBODY: skipped at once"
         click.echo(
@@ -284,16 +291,19 @@ def _show_routing(
 @json_option
 @with_store
 def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
-    """List requests, oldest first."""
+    """List requests, oldest first; times are the CSC's local ones."""
+    zone = command_zone(store)
+    filters["since"] = csc_time(filters["since"], zone)
     requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
-    echo_records(requests, as_json, _line, "no requests")
+    echo_records(requests, as_json, lambda sr: _line(sr, zone), "no requests")
 
 
-def _line(request: ServiceRequest) -> str:
+def _line(request: ServiceRequest, zone: ZoneInfo) -> str:
     flag = "!" if request.is_emergency else " "
     customer = request.customer.name + (" [VIP]" if request.customer.vip else "")
+    received = local(request.received, zone)
     return (
-        f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
+        f"{flag} {request.id}  {received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
         f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
         f"{customer:<24} {request.summary}"
     )
@@ -310,13 +320,14 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     if as_json:
         echo_json({"request": request, "timeline": timeline})
         return
-    click.echo(_details(request))
+    zone = command_zone(store)
+    click.echo(_details(request, zone))
     click.echo("timeline:")
     for event in timeline:
-        click.echo("  " + _event_line(event))
+        click.echo("  " + _event_line(event, zone))
 
 
-def _details(request: ServiceRequest) -> str:
+def _details(request: ServiceRequest, zone: ZoneInfo) -> str:
     rows = [
         (
             "id",
@@ -324,7 +335,7 @@ def _details(request: ServiceRequest) -> str:
             + ("  EMERGENCY" if request.is_emergency else "")
             + ("  DRILL (not a real request)" if request.drill else ""),
         ),
-        ("received", f"{request.received:%Y-%m-%d %H:%M %Z}"),
+        ("received", f"{local(request.received, zone):%Y-%m-%d %H:%M %Z}"),
         ("status", request.status.value),
         ("category", request.category.value),
         ("severity", request.severity.value),
@@ -362,10 +373,10 @@ def _details(request: ServiceRequest) -> str:
     return "\n".join(f"{name + ':':<13}{value}" for name, value in rows if value)
 
 
-def _event_line(event: Event) -> str:
+def _event_line(event: Event, zone: ZoneInfo) -> str:
     via = f" via {event.channel}" if event.channel else ""
     text = f": {event.text}" if event.text else ""
-    return f"{event.at:%Y-%m-%d %H:%M:%S}  {event.kind}  by {event.actor}{via}{text}"
+    return f"{local(event.at, zone):%Y-%m-%d %H:%M:%S}  {event.kind}  by {event.actor}{via}{text}"
 
 
 def _change(
@@ -375,8 +386,9 @@ def _change(
     if as_json:
         echo_json({"request": request, "events": events})
         return
+    zone = command_zone(store)
     for event in events:
-        click.echo(f"{request.id}  {_event_line(event)}")
+        click.echo(f"{request.id}  {_event_line(event, zone)}")
 
 
 def _simple_move(name: str, method: str, doc: str) -> None:
@@ -636,6 +648,7 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
 @with_store
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""
+    since = csc_time(since, command_zone(store)) if since else None
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     count, lines = export_lines(RequestRepository(store), request_filter)
     with progress_bar(count, "exporting") as done:

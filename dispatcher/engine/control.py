@@ -11,11 +11,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from dispatcher.domain import messages
 from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.callout import RunState, acknowledge, advance, repage, start_run, stop
 from dispatcher.domain.chains import ChainSpec
+from dispatcher.domain.localtime import local_day
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.requests import Event, ServiceRequest, Status
@@ -28,6 +30,7 @@ from dispatcher.store import Store
 from dispatcher.store.callouts import CALLOUTS, CalloutRecord, CalloutRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestRepository
+from dispatcher.store.zone import csc_zone
 
 # What each built-in channel reaches, for commands that run without loading plugins.
 DEFAULT_REACHES: dict[str, frozenset[ContactKind]] = {
@@ -56,6 +59,16 @@ class CalloutControl:
         self.callouts = CalloutRepository(store)
         self.outbox = OutboxRepository(store)
         self._issued: dict[tuple[str, str], str] = {}  # (sr, person) -> code not queued yet
+
+    @property
+    def roster_zone(self) -> ZoneInfo | None:
+        """The roster's CSC zone, None without a roster (the store's recorded one then holds:
+        `dispatcher.store.zone`)."""
+        return self.roster.zone if self.roster is not None else None
+
+    def zone(self) -> ZoneInfo:
+        """The CSC's zone of this control's local times: the roster's, else the store's."""
+        return csc_zone(self.store, self.roster_zone)
 
     def overrides(self) -> tuple[Override, ...]:
         """Run-time overrides from the store (the roster's own are part of the roster)."""
@@ -104,7 +117,9 @@ class CalloutControl:
             record, events = self._begin(sr, chain_id, at, actor, channel)
             return events, {CALLOUTS: [self.callouts.document(record)]}
 
-        sr, _ = self.requests.register(received, build, at, actor, channel, also=also)
+        sr, _ = self.requests.register(
+            received, build, at, actor, channel, also=also, zone=self.roster_zone
+        )
         return sr, found[0] if found else None
 
     def start(
@@ -387,7 +402,7 @@ class CalloutControl:
     def enqueue_audit(self, people: Iterable[Person], at: datetime, actor: str) -> str:
         """An "are you reachable" message to every contact method of each person; the
         acknowledgements say which methods work. Returns the audit's id."""
-        day = at.astimezone().date()
+        day = local_day(at, csc_zone(self.store, self.roster_zone, record=True))
         audit_id = f"AUDIT-{day:%Y%m%d}-{self.store.next_sequence(f'audit:{day:%Y%m%d}')}"
         records = []
         for person in people:

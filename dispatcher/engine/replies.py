@@ -34,6 +34,7 @@ from datetime import datetime
 from tinydb.table import Document
 
 from dispatcher.domain.acks import GuessLimit, Strikes, canonical_address, same_address
+from dispatcher.domain.localtime import local
 from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.errors import DispatcherError
@@ -177,7 +178,7 @@ class ReplyBook:
         if len(self.store.live.table(STRIKES)) > STRIKES_KEPT:
             self._forget_expired(at)
         if struck.ignoring(at):
-            until = f"{struck.ignored_until.astimezone():%H:%M}"
+            until = f"{local(struck.ignored_until, self.control.zone()):%H:%M}"
             log.warning("replies from %s ignored until %s", escape_line(reply.sender), until)
             self._tell(
                 verdict.concerns or self._running(),
@@ -195,7 +196,7 @@ class ReplyBook:
             after = before.struck(at, self.limit.per_request, self.limit)
             self._save(key, after, sr=sr_id)
             if after.ignoring(at):
-                until = f"{after.ignored_until.astimezone():%H:%M}"
+                until = f"{local(after.ignored_until, self.control.zone()):%H:%M}"
                 self._tell(
                     (sr_id,),
                     at,

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from dispatcher.domain import metrics
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.localtime import local
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedState
@@ -54,6 +55,8 @@ def _time(moment: datetime) -> str:
 def handover_report(
     store: Store, roster: Roster, start: datetime, end: datetime, now: datetime
 ) -> Report:
+    zone = roster.zone  # the period and the times shown are the CSC's local ones
+    start, end, now = local(start, zone), local(end, zone), local(now, zone)
     repository = RequestRepository(store)
     open_now = repository.list(RequestFilter(drill=False))
     recently_closed = [

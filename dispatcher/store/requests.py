@@ -16,10 +16,12 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from dispatcher.domain.localtime import local_day
 from dispatcher.domain.requests import (
     Event,
     ServiceRequest,
@@ -31,6 +33,7 @@ from dispatcher.domain.requests import (
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
 from dispatcher.store.sequences import ensure_counters
+from dispatcher.store.zone import csc_zone, recorded_zone
 
 REQUESTS = "requests"
 EVENTS = "events"
@@ -124,9 +127,10 @@ class RequestRepository:
 
     def _periods_since(self, since: datetime | None) -> list[str]:
         periods = self.store.archive_periods()
-        if since is None:
+        zone = recorded_zone(self.store) if since is not None else None
+        if since is None or zone is None:  # a store that recorded no zone yet: every month
             return periods
-        return [p for p in periods if p >= f"{since:%Y-%m}"]
+        return [p for p in periods if p >= f"{local_day(since, zone):%Y-%m}"]
 
     def _find(self, sr_id: str) -> tuple[TinyDB, dict] | None:
         sr_id = sr_id.strip().upper()
@@ -153,8 +157,12 @@ class RequestRepository:
         channel: str,
         also: Callable[[ServiceRequest], tuple[list[Event], dict[str, list[Document]]]]
         | None = None,
+        *,
+        zone: ZoneInfo | None,
     ) -> tuple[ServiceRequest, list[Event]]:
-        """Allocate the next id of the day the SR was received (local date), build it, save it.
+        """Allocate the next id of the day the SR was received (the CSC's local date), build
+        it, save it. `zone` is the roster's CSC zone, None without a roster; the store records
+        it, or refuses it when its ids are numbered in another (`dispatcher.store.zone`).
 
         Two commits, neither of which reads the live partition: the number is allocated in the
         counters partition (if `build` raises, it is not), then the SR and its events are
@@ -164,7 +172,7 @@ class RequestRepository:
         `also(sr)` may give more events, and new documents of other live tables (a call-out
         run), to save in the same commit.
         """
-        day = received.astimezone().date()
+        day = local_day(received, csc_zone(self.store, zone, record=True))
         counters = self.store.counters
         ensure_counters(self.store)
         with self.store.atomic(counters):

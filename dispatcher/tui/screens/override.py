@@ -81,8 +81,9 @@ class OverrideScreen(ModalScreen[Override | None]):
             return None if widget.is_blank() else str(widget.value)
         return widget.value.strip() or None
 
-    def zone(self) -> tzinfo | None:
-        """The covered person's zone; the person taking over's when nobody is covered."""
+    def zone(self) -> tzinfo:
+        """The covered person's zone; the person taking over's when nobody is covered; the
+        CSC's when nobody is chosen yet."""
         for selector in ("#covers", "#person"):
             person = self.desk.roster.people.get(self._value(selector) or "")
             if person is not None:
@@ -93,7 +94,7 @@ class OverrideScreen(ModalScreen[Override | None]):
     def chosen(self) -> None:
         zone = self.zone()
         self.query_one("#until-label", Label).update(
-            self.words["override.until.zone"].format(zone=str(zone) if zone else "local")
+            self.words["override.until.zone"].format(zone=str(zone))
         )
 
     @on(Input.Submitted)
