@@ -58,8 +58,8 @@ def csc_zone(store: Store, given: ZoneInfo | None, *, record: bool = False) -> Z
     if recorded is None and given is None:
         raise StoreZoneError(
             f"{store.data_dir}: the CSC's time zone is unknown, so no local date can be "
-            "taken: this store has recorded none yet; use the roster (--roster), whose csc "
-            "unit names it, once"
+            "taken: this store has recorded none yet; use the roster (--roster) once, whose "
+            "csc unit names it, or record it with `dispatcher store zone ZONE`"
         )
     if recorded is not None and given is not None and recorded.key != given.key:
         raise StoreZoneError(

@@ -109,7 +109,9 @@ def register_request(
             criteria=tuple(criteria),
         )
 
-    sr, _ = RequestRepository(store).register(received, build, received, "phone-desk", "phone")
+    sr, _ = RequestRepository(store).register(
+        received, build, received, "phone-desk", "phone", zone=ZoneInfo("Asia/Shanghai")
+    )
     return sr
 
 
