@@ -7,11 +7,13 @@ import logging
 import os
 import signal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     actor_option,
+    command_zone,
     echo_json,
     echo_records,
     json_option,
@@ -22,6 +24,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
@@ -114,19 +117,21 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         f"{'  DRILL' if record.drill else ''}  at {record.position_label()} of "
         f"{record.steps_total} step(s) x {record.repeat}"
     )
+    zone = command_zone(control.store, control.roster)
     if record.running:
-        click.echo(f"  next step at {record.step_deadline:%Y-%m-%d %H:%M:%S %Z}")
-    if record.acknowledged_by:
+        click.echo(f"  next step at {local(record.step_deadline, zone):%Y-%m-%d %H:%M:%S %Z}")
+    if record.acknowledged_by and record.acknowledged_at:
         click.echo(
             f"  acknowledged by {record.acknowledged_by} via {record.acknowledged_via} "
-            f"at {record.acknowledged_at:%H:%M:%S}"
+            f"at {local(record.acknowledged_at, zone):%H:%M:%S}"
         )
     if record.stopped_reason:
         click.echo(f"  stopped: {record.stopped_reason}")
     for step, step_pages in zip(record.steps, pages, strict=True):
         who = ", ".join(step.people) or "NOBODY (skipped)"
         click.echo(
-            f"  {step.at:%H:%M:%S}  round {step.round + 1}, step {step.step + 1} ({step.how}): "
+            f"  {local(step.at, zone):%H:%M:%S}  round {step.round + 1}, step {step.step + 1} "
+            f"({step.how}): "
             f"{who} by {', '.join(step.channels)}"
         )
         for page in step_pages:
@@ -214,17 +219,20 @@ def outbox_group(
     control = CalloutControl(store, None)
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
-    echo_records(records, as_json, _outbox_line, "no notifications")
+    zone = command_zone(store)
+    echo_records(records, as_json, lambda r: _outbox_line(r, zone), "no notifications")
 
 
-def _outbox_line(record: OutboxRecord) -> str:
+def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
+    """One notification, its time in the CSC's `zone`."""
+    created = local(record.created, zone)
     why = (
         f"  {record.error_code} {record.detail}".rstrip()
         if record.detail or record.error_code
         else ""
     )
     return (
-        f"#{record.id:<5} {record.created:%m-%d %H:%M:%S}  {record.sr:<17} {record.purpose:<10}"
+        f"#{record.id:<5} {created:%m-%d %H:%M:%S}  {record.sr:<17} {record.purpose:<10}"
         f"{'DRILL ' if record.drill else ''}{record.person:<14} {record.channel:<6} "
         f"{record.address:<26} {record.state.value:<9} {record.provider_status}{why}"
     )
@@ -255,4 +263,4 @@ def outbox_retry(
     if as_json:
         echo_json(record)
         return
-    click.echo(_outbox_line(record))
+    click.echo(_outbox_line(record, command_zone(store, roster)))

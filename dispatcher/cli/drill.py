@@ -11,6 +11,7 @@ import click
 from dispatcher.cli.common import (
     TIME,
     actor_option,
+    command_zone,
     csc_time,
     data_option,
     echo_json,
@@ -209,7 +210,7 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
     """Print each step of the drill as the engine reaches it, until its chain ends."""
     from dispatcher.store.callouts import CalloutRepository
 
-    callouts = CalloutRepository(store)
+    callouts, zone = CalloutRepository(store), command_zone(store)
     shown = 0
     while True:
         store.refresh()
@@ -219,7 +220,7 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
             if not quiet:
                 who = ", ".join(step.people) or "NOBODY (skipped)"
                 click.echo(
-                    f"{step.at:%H:%M:%S} round {step.round + 1}, step {step.step + 1}: "
+                    f"{local(step.at, zone):%H:%M:%S} round {step.round + 1}, step {step.step + 1}: "
                     f"{who} by {', '.join(step.channels)}",
                     err=True,
                 )
