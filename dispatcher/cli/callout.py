@@ -16,6 +16,7 @@ from dispatcher.cli.common import (
     command_zone,
     echo_json,
     echo_records,
+    installed_reaches,
     json_option,
     load_roster_for_command,
     now,
@@ -257,7 +258,8 @@ def outbox_retry(
 ) -> None:
     """Send a failed or cancelled notification again, or by another channel."""
     roster = load_roster_for_command(roster_path) if channel else None
-    record = CalloutControl(store, roster).retry(
+    reaches = installed_reaches(store, roster) if roster else None
+    record = CalloutControl(store, roster, reaches=reaches).retry(
         notification_id, now(), resolve_actor(actor), channel
     )
     if as_json:

@@ -74,13 +74,34 @@ def actor_option(command: Callable) -> Callable:
     )(command)
 
 
+def installed_kinds():
+    """The contact kinds a roster may use here: the built-in ones, and those the installed
+    plugins declare (loaded only when a roster names a kind that is not built in)."""
+    from dispatcher.domain.contact_kinds import ContactKinds
+    from dispatcher.plugins import PluginManager
+
+    return ContactKinds(find=lambda: PluginManager().load().contact_kinds().declared)
+
+
+def installed_reaches(store: Store, roster) -> dict[str, frozenset[str]]:
+    """What each channel reaches, for a command that picks a page's channel itself (an audit,
+    a retry by another channel): the built-in channels, and every channel enabled here (a
+    plugin's, reaching its own kinds)."""
+    from dispatcher.engine.control import default_reaches
+    from dispatcher.plugins import PluginManager
+
+    enabled = PluginManager(store=store).load().channels
+    return {**default_reaches(roster), **{name: c.reaches for name, c in enabled.items()}}
+
+
 def load_roster_for_command(path: Path):
-    """The roster at `path`; a broken one lists every problem, then says how many (exit 2)."""
+    """The roster at `path`, its contact methods of any installed kind; a broken one lists
+    every problem, then says how many (exit 2)."""
     from dispatcher.roster import load_roster
     from dispatcher.roster.errors import RosterError
 
     try:
-        return load_roster(path)
+        return load_roster(path, installed_kinds())
     except RosterError as error:
         raise every_problem(error, path, "the roster") from None
 

@@ -272,7 +272,7 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
                                 "id": p.id,
                                 "name": p.display_name,
                                 "contacts": [
-                                    {"kind": m.kind.value, "address": m.address} for m in p.contacts
+                                    {"kind": m.kind, "address": m.address} for m in p.contacts
                                 ],
                                 "working_phone": p.id not in c.no_phone,
                             }
@@ -294,7 +294,7 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
             f"then wait {step.wait_minutes} min:"
         )
         for person in step.people:
-            ways = ", ".join(f"{m.kind.value} {m.address}" for m in person.contacts) or "no contact"
+            ways = ", ".join(f"{m.kind} {m.address}" for m in person.contacts) or "no contact"
             flag = "  NO WORKING PHONE" if person.id in check.no_phone else ""
             click.echo(f"    {person.display_name}: {ways}{flag}")
         for target in step.nobody_for:

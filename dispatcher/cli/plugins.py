@@ -34,10 +34,17 @@ def plugins_command(store, as_json: bool) -> None:
     """List installed plugins, their versions and hooks, and which channels are enabled.
 
     A plugin disabled at load says why; each channel shows the settings it reads (a secret
-    only as set or unset) and the rate limits the engine keeps it to."""
+    only as set or unset) and the rate limits the engine keeps it to; then the contact kinds
+    a roster may use here, built in or declared by a plugin."""
     manager = PluginManager(store=store).load()
     if as_json:
-        echo_json({"plugins": manager.plugins, "channels": manager.channel_infos})
+        echo_json(
+            {
+                "plugins": manager.plugins,
+                "channels": manager.channel_infos,
+                "kinds": manager.kind_infos,
+            }
+        )
         return
     for plugin in manager.plugins:
         state = plugin.status if not plugin.reason else f"{plugin.status}: {plugin.reason}"
@@ -57,6 +64,9 @@ def plugins_command(store, as_json: bool) -> None:
         if channel.limits:
             limits = [f"{limit} per {scope}" for scope, limit in channel.limits.items()]
             click.echo(f"    limits: {'; '.join(limits)}")
+    click.echo("contact kinds:")
+    for kind in manager.kind_infos:
+        click.echo(f"  {kind.describe()}")
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,7 @@ async def send_test_notifications(
             outcomes.append(
                 ContactCheck(
                     contact.address,
-                    contact.kind.value,
+                    contact.kind,
                     only or "-",
                     None,
                     "no enabled channel reaches it",
@@ -155,7 +165,7 @@ async def send_test_notifications(
     finally:
         await sender.aclose()
     for (contact, channel), receipt in zip(sends, receipts, strict=False):
-        outcomes.append(ContactCheck(contact.address, contact.kind.value, channel.name, receipt))
+        outcomes.append(ContactCheck(contact.address, contact.kind, channel.name, receipt))
     return outcomes
 
 

@@ -12,6 +12,7 @@ from dispatcher.cli.common import (
     actor_option,
     data_option,
     echo_json,
+    installed_reaches,
     json_option,
     load_roster_for_command,
     open_store,
@@ -23,7 +24,7 @@ from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
-from dispatcher.engine.control import DEFAULT_REACHES
+from dispatcher.engine.control import default_reaches
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
@@ -95,7 +96,7 @@ def check(
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
     begin = _parse_instant(start, "--from")
     end = begin + timedelta(days=days) if days else one_year_from(begin)
-    verdict = check_roster(roster, begin, end, DEFAULT_REACHES, _stored_overrides(data_dir))
+    verdict = check_roster(roster, begin, end, default_reaches(roster), _stored_overrides(data_dir))
     if as_json:
         echo_json(verdict)
     else:
@@ -177,7 +178,7 @@ def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Spa
             "id": p.id,
             "name": p.display_name,
             "phone": phones[0] if phones else None,
-            "contacts": [{"kind": c.kind.value, "address": c.address} for c in p.contacts],
+            "contacts": [{"kind": c.kind, "address": c.address} for c in p.contacts],
         }
 
     return {
@@ -410,9 +411,9 @@ def audit(
     from dispatcher.engine.control import CalloutControl
     from dispatcher.store.reachability import audit_answers
 
-    audit_id = CalloutControl(store, roster).enqueue_audit(
-        people, datetime.now(UTC), resolve_actor(actor)
-    )
+    audit_id = CalloutControl(
+        store, roster, reaches=installed_reaches(store, roster)
+    ).enqueue_audit(people, datetime.now(UTC), resolve_actor(actor))
     if wait:
         _await_audit(store, roster, audit_id, timeout)
     answers = audit_answers(store, audit_id)
@@ -474,7 +475,7 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
 
     now = datetime.now(UTC)
     rows = [r for r in contact_standings(store, roster) if r.person in people]
-    stale = unconfirmed(rows, days, now)
+    stale = unconfirmed(rows, days, now, roster.answering_kinds)
     if as_json:
         echo_json({"days": days, "contacts": rows, "unconfirmed": stale})
     else:
@@ -485,7 +486,7 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
                 else "never confirmed"
             )
             flag = "  UNCONFIRMED" if row in stale else ""
-            click.echo(f"{row.name:<24} {row.kind.value:<7} {row.address:<28} {when}{flag}")
+            click.echo(f"{row.name:<24} {row.kind:<7} {row.address:<28} {when}{flag}")
         click.echo(
             f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
         )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.roster import ContactMethod, Person
 from dispatcher.i18n import translator
 
 
@@ -175,7 +175,7 @@ def _fallback_rank(channel: str) -> tuple[int, str]:
 
 
 def routes_for(
-    person: Person, step_channels: Sequence[str], reaches: dict[str, frozenset[ContactKind]]
+    person: Person, step_channels: Sequence[str], reaches: dict[str, frozenset[str]]
 ) -> PersonRoutes:
     """All routes for a person: the step's channels first, then every other enabled channel
     (see `FALLBACK_ORDER`)."""
@@ -193,7 +193,7 @@ def routes_for(
 
 def unreachable(
     people: Iterable[Person],
-    reaches: dict[str, frozenset[ContactKind]],
+    reaches: dict[str, frozenset[str]],
     step_channels: Sequence[str],
 ) -> list[Person]:
     """People this step cannot page at all through the enabled channels."""

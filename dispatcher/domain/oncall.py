@@ -18,6 +18,7 @@ from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.emergency import Criterion
 from dispatcher.domain.requests import Severity
 from dispatcher.domain.roster import (
+    PHONE_KINDS,
     Person,
     Product,
     ProductLine,
@@ -62,6 +63,9 @@ class Roster:
     chains: dict[str, ChainSpec] = field(default_factory=dict)
     criteria: dict[str, tuple[Criterion, ...]] = field(default_factory=dict)  # by product id
     source: str = "contacts.yaml"
+    # The kinds a person can acknowledge through: phones, and plugins' kinds that say so
+    # (`ContactKindSpec.acknowledges`); the reachability audit expects them confirmed.
+    answering_kinds: frozenset[str] = PHONE_KINDS
 
     def __post_init__(self) -> None:
         by_role: dict[tuple[str, Role], list[Rotation]] = defaultdict(list)

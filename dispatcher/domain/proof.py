@@ -24,7 +24,7 @@ from dispatcher.domain.chains import ChainStep, PersonTarget, Target
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.recurrence import changing_zones, runs
 from dispatcher.domain.requests import Category, Level, Severity
-from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
+from dispatcher.domain.roster import Person, Role, UnitKind
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import describe_target, resolve_step, route
 
@@ -192,7 +192,7 @@ def prove_chains(
     roster: Roster,
     start: datetime,
     end: datetime,
-    reaches: Mapping[str, frozenset[ContactKind]],
+    reaches: Mapping[str, frozenset[str]],
     overrides: tuple[Override, ...] = (),
 ) -> ChainProof:
     """Every stretch of [start, end) in which a step of a chain reaches nobody, for any input.
@@ -318,7 +318,7 @@ def _named(roster: Roster, target: Target, given: RoutingInput) -> str:
     return f"{target.role.value} of {unit or target.unit + ' (none)'}"
 
 
-def reach_test(reaches: Mapping[str, frozenset[ContactKind]]) -> Callable[[Person, tuple], bool]:
+def reach_test(reaches: Mapping[str, frozenset[str]]) -> Callable[[Person, tuple], bool]:
     """Whether a step with these channels reaches a person, as the engine pages: a route
     through an enabled channel (`callout.routes_for`); remembered per person and channels."""
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dispatcher.domain.roster import PHONE_KINDS, ContactKind, Person, Role
+from dispatcher.domain.roster import PHONE_KINDS, Person, Role
 
 # Those the process requires reachable 24 hours: interface persons and case handlers.
 AUDITED_ROLES = frozenset({Role.CASE_HANDLER, Role.OVERALL_INTERFACE, Role.PRODUCT_LINE_INTERFACE})
@@ -29,7 +29,7 @@ class ContactStanding:
 
     person: str
     name: str
-    kind: ContactKind
+    kind: str
     address: str
     last_confirmed: datetime | None
     via: str  # the channel of that acknowledgement
@@ -38,7 +38,7 @@ class ContactStanding:
         return {
             "person": self.person,
             "name": self.name,
-            "kind": self.kind.value,
+            "kind": self.kind,
             "address": self.address,
             "last_confirmed": self.last_confirmed,
             "via": self.via,
@@ -67,12 +67,19 @@ def standings(
     return rows
 
 
-def unconfirmed(rows: Iterable[ContactStanding], days: int, now: datetime) -> list[ContactStanding]:
-    """The phone numbers with no acknowledgement in the last `days` days (or never). A mail
-    cannot be answered with a code, and a night call-out reaches people by phone."""
+def unconfirmed(
+    rows: Iterable[ContactStanding],
+    days: int,
+    now: datetime,
+    answering: frozenset[str] = PHONE_KINDS,
+) -> list[ContactStanding]:
+    """The contact methods a person can acknowledge through (`answering`: phones, and the
+    plugins' kinds that say so, `Roster.answering_kinds`) with no acknowledgement in the last
+    `days` days (or never). A mail cannot be answered with a code, and a night call-out
+    reaches people by phone."""
     since = now - timedelta(days=days)
     return [
         r
         for r in rows
-        if r.kind in PHONE_KINDS and (r.last_confirmed is None or r.last_confirmed < since)
+        if r.kind in answering and (r.last_confirmed is None or r.last_confirmed < since)
     ]

@@ -14,11 +14,16 @@ from dispatcher.domain.requests import Severity
 
 
 class ContactKind(StrEnum):
+    """The built-in contact kinds. A contact method's `kind` may also be a kind a plugin
+    declares (`dispatcher.domain.contact_kinds`): a plain name such as "ntfy"; compare kinds
+    with `==`, never `is`."""
+
     MOBILE = "mobile"  # SMS and voice
     VOICE = "voice"  # voice only: desk phone, home phone
     EMAIL = "email"
 
 
+BUILT_IN_KINDS = frozenset(ContactKind)
 PHONE_KINDS = frozenset({ContactKind.MOBILE, ContactKind.VOICE})
 EXTENSION = ";ext="  # RFC 3966's mark of an extension, after an E.164 number
 
@@ -36,16 +41,22 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class ContactMethod:
-    """One way to reach a person: a normalised E.164 number or an email address.
+    """One way to reach a person: a normalised E.164 number, an email address, or an address
+    of a kind a plugin declares (a push topic, a chat account), as its validator wrote it.
 
     A desk or home phone behind a switchboard keeps its extension in the address, as RFC 3966
     writes it ("+12125550199;ext=4321"), so it survives every record the address is copied
     into; the voice channel dials `number` and then the `extension` once the call connects.
     """
 
-    kind: ContactKind
+    kind: str  # a `ContactKind`, or the name of a kind a plugin declares
     address: str
     label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind in BUILT_IN_KINDS and not isinstance(self.kind, ContactKind):
+            # "mobile" read back from a record is the member, as plugins compare it
+            object.__setattr__(self, "kind", ContactKind(self.kind))
 
     @property
     def reaches_by_phone(self) -> bool:
@@ -76,7 +87,7 @@ class Person:
     )
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
-    def contacts_of(self, *kinds: ContactKind) -> tuple[ContactMethod, ...]:
+    def contacts_of(self, *kinds: str) -> tuple[ContactMethod, ...]:
         return tuple(c for c in self.contacts if c.kind in kinds)
 
     @property

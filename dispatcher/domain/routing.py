@@ -163,14 +163,29 @@ def preview(
     not handed over (未移交) the BD's people give L1 beside it, the branch still recovers.
     """
 
+    return [
+        preview_step(roster, chain, number, at, site, product, overrides)
+        for number in range(1, len(chain.steps) + 1)
+    ]
+
+
+def preview_step(
+    roster: Roster,
+    chain: ChainSpec,
+    number: int,
+    at: datetime,
+    site: str,
+    product: str,
+    overrides: tuple[Override, ...] = (),
+) -> StepPreview:
+    """Step `number` (1-based) of `preview` alone: what the engine needs as it pages it."""
+
     def holders(unit: str, role: Role) -> tuple[str, ...]:
         return roster.holder_ids(unit, role, at, overrides)
 
-    steps = []
-    for number, step in enumerate(chain.steps, start=1):
-        people, nobody = resolve_step(roster, step, site, product, holders)
-        steps.append(StepPreview(number, step.channels, step.wait_minutes, people, nobody))
-    return steps
+    step = chain.steps[number - 1]
+    people, nobody = resolve_step(roster, step, site, product, holders)
+    return StepPreview(number, step.channels, step.wait_minutes, people, nobody)
 
 
 def describe_target(target: Target) -> str:

@@ -16,7 +16,7 @@ from dispatcher.domain.coverage import rotation_overlaps as find_overlaps
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.proof import ChainProof, prove_chains
 from dispatcher.domain.recurrence import runs
-from dispatcher.domain.roster import ContactKind, Role
+from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 
 YEAR = timedelta(days=365)
@@ -103,7 +103,7 @@ def check_roster(
     roster: Roster,
     start: datetime,
     end: datetime,
-    reaches: Mapping[str, frozenset[ContactKind]],
+    reaches: Mapping[str, frozenset[str]],
     overrides: tuple[Override, ...] = (),
 ) -> RosterVerdict:
     """The whole verdict over [start, end); `overrides` are the run-time ones."""

@@ -100,7 +100,7 @@ class Chaser:
     def _resolved(self, sr_id: str) -> bool:
         """The SR was resolved (or closed) while its chain still ran."""
         try:
-            return self.control.requests.get(sr_id).status not in OPEN_BEFORE_RESOLUTION
+            return self.control.requests.status(sr_id) not in OPEN_BEFORE_RESOLUTION
         except DispatcherError:  # archived: closed
             return True
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from dispatcher.domain.messages import Message
-from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.roster import ContactMethod, Person
 from dispatcher.i18n import translator
 from dispatcher.plugins.contract import Notification, Purpose, Urgency
 from dispatcher.plugins.sizes import SPOKEN_LIMIT, cut, fit_sms
@@ -86,7 +86,7 @@ def notification_for(record: OutboxRecord, people: Mapping[str, Person]) -> Noti
     return Notification(
         id=str(record.id),
         recipient=person,
-        contact=ContactMethod(ContactKind(record.contact_kind), record.address),
+        contact=ContactMethod(record.contact_kind, record.address),
         sr_id=record.sr,
         purpose=purpose,
         urgency=_member(Urgency, record.urgency, Urgency.NORMAL),

@@ -15,13 +15,21 @@ from zoneinfo import ZoneInfo
 
 from dispatcher.domain import messages
 from dispatcher.domain.acks import CODE_COUNT, code_from
-from dispatcher.domain.callout import RunState, acknowledge, advance, repage, start_run, stop
+from dispatcher.domain.callout import (
+    MANUAL_CHANNEL,
+    RunState,
+    acknowledge,
+    advance,
+    repage,
+    start_run,
+    stop,
+)
 from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.localtime import local_day
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.requests import Event, ServiceRequest, Status
-from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.roster import BUILT_IN_KINDS, ContactKind, ContactMethod, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import Routing, route
 from dispatcher.errors import DispatcherError, IllegalTransition
@@ -33,12 +41,23 @@ from dispatcher.store.requests import RequestRepository
 from dispatcher.store.zone import csc_zone
 
 # What each built-in channel reaches, for commands that run without loading plugins.
-DEFAULT_REACHES: dict[str, frozenset[ContactKind]] = {
+DEFAULT_REACHES: dict[str, frozenset[str]] = {
     "voice": frozenset({ContactKind.MOBILE, ContactKind.VOICE}),
     "sms": frozenset({ContactKind.MOBILE}),
     "email": frozenset({ContactKind.EMAIL}),
-    "desk": frozenset(ContactKind),
+    MANUAL_CHANNEL: BUILT_IN_KINDS,  # the desk's own relay reaches every kind
 }
+
+
+def default_reaches(roster: Roster | None) -> dict[str, frozenset[str]]:
+    """`DEFAULT_REACHES`, the desk's relay reaching every kind `roster` uses (a plugin's kind
+    included), as an engine's desk channel reaches every installed kind."""
+    used = {c.kind for p in roster.people.values() for c in p.contacts} if roster else set()
+    return {**DEFAULT_REACHES, MANUAL_CHANNEL: DEFAULT_REACHES[MANUAL_CHANNEL] | used}
+
+
+# The channel an audit prefers for a built-in kind: a text, a call, a mail.
+AUDIT_CHANNELS = {ContactKind.MOBILE: "sms", ContactKind.VOICE: "voice", ContactKind.EMAIL: "email"}
 PAGES = frozenset({"page", "repage"})  # the purposes an acknowledgement makes pointless
 ENGINE = "engine"  # the actor of what the engine does by itself
 
@@ -49,12 +68,12 @@ class CalloutControl:
         store: Store,
         roster: Roster | None,
         overrides: tuple[Override, ...] | None = None,
-        reaches: Mapping[str, frozenset[ContactKind]] | None = None,
+        reaches: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.store = store
         self.roster = roster
         self._overrides = overrides
-        self.reaches = dict(reaches) if reaches is not None else dict(DEFAULT_REACHES)
+        self.reaches = dict(reaches) if reaches is not None else default_reaches(roster)
         self.requests = RequestRepository(store)
         self.callouts = CalloutRepository(store)
         self.outbox = OutboxRepository(store)
@@ -347,7 +366,7 @@ class CalloutControl:
                 "only a failed or cancelled one can be sent again"
             )
         channel = channel or original.channel
-        contact = ContactMethod(ContactKind(original.contact_kind), original.address)
+        contact = ContactMethod(original.contact_kind, original.address)
         if channel != original.channel:
             person = self.roster.person(original.person)
             contact = self.contact_for(person, channel)
@@ -359,7 +378,7 @@ class CalloutControl:
                     at,
                     purpose=purpose,
                     channel=channel,
-                    contact_kind=contact.kind.value,
+                    contact_kind=contact.kind,
                     address=contact.address,
                     detail=f"sent again by {actor} (was #{notification_id})",
                     instance=f"{original.instance} again #{notification_id}",
@@ -384,11 +403,10 @@ class CalloutControl:
         and unique among live notifications and the codes this control handed out that are
         not queued yet (a step paging several people at once). `dispatcher.domain.acks` says
         why six digits. `at` is when it is issued."""
-        in_use: set[str] = set()
-        for doc in self.outbox.table.all():
-            if doc["sr"] == sr_id and doc["person"] == person_id:
-                return doc["ack_code"]
-            in_use.add(doc["ack_code"])
+        code = self.outbox.code_for(sr_id, person_id)
+        if code:
+            return code
+        in_use = self.outbox.codes_in_use()
         self._issued = {key: code for key, code in self._issued.items() if code not in in_use}
         if (sr_id, person_id) in self._issued:
             return self._issued[sr_id, person_id]
@@ -417,7 +435,7 @@ class CalloutControl:
                         sr=audit_id,
                         person=person.id,
                         channel=channel,
-                        contact_kind=contact.kind.value,
+                        contact_kind=contact.kind,
                         address=contact.address,
                         ack_code=code,
                         purpose="audit",
@@ -436,16 +454,17 @@ class CalloutControl:
         self.outbox.enqueue(records)
         return audit_id
 
-    def _audit_channel(self, kind: ContactKind) -> str | None:
-        """The channel that tests a contact method: a text for a mobile, a call for a landline."""
-        preferred = {
-            ContactKind.MOBILE: "sms",
-            ContactKind.VOICE: "voice",
-            ContactKind.EMAIL: "email",
-        }[kind]
-        if kind in self.reaches.get(preferred, frozenset()):
+    def _audit_channel(self, kind: str) -> str | None:
+        """The channel that tests a contact method: a text for a mobile, a call for a landline,
+        a mail for a mail address; for a plugin's kind, a channel of a plugin that reaches it;
+        the desk's relay only when nothing else does."""
+        preferred = AUDIT_CHANNELS.get(kind)
+        if preferred is not None and kind in self.reaches.get(preferred, frozenset()):
             return preferred
-        return next((name for name, reaches in self.reaches.items() if kind in reaches), None)
+        reaching = sorted(name for name, reaches in self.reaches.items() if kind in reaches)
+        return next(
+            (name for name in reaching if name != MANUAL_CHANNEL), reaching[0] if reaching else None
+        )
 
 
 def _told(

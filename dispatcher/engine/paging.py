@@ -9,7 +9,7 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
-from dispatcher.domain.routing import describe_target, preview
+from dispatcher.domain.routing import describe_target, preview_step
 from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
 from dispatcher.store.callouts import CalloutRecord, StepLog
 from dispatcher.store.outbox import OutboxRecord
@@ -27,8 +27,9 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         sr = control.requests.get(sr_id)
         spec = control.chain(record.chain)
         step = spec.steps[record.step]
-        shown = preview(control.roster, spec, at, sr.site, sr.product, control.overrides())
-        found = shown[record.step]
+        found = preview_step(
+            control.roster, spec, record.step + 1, at, sr.site, sr.product, control.overrides()
+        )
         nobody = [describe_target(t) for t in found.nobody_for]
         label = record.position_label()
         purpose = "repage" if record.how == "repaged" else "page"
@@ -50,7 +51,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     sr=sr.id,
                     person=person.id,
                     channel=route.channel,
-                    contact_kind=route.contact.kind.value,
+                    contact_kind=route.contact.kind,
                     address=route.contact.address,
                     ack_code=code,
                     purpose=purpose,
@@ -142,7 +143,7 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
                         failed.fresh(
                             at,
                             channel=route.channel,
-                            contact_kind=route.contact.kind.value,
+                            contact_kind=route.contact.kind,
                             address=route.contact.address,
                             detail=f"instead of {failed.channel} {failed.address}, "
                             "which failed permanently",

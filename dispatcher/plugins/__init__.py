@@ -6,6 +6,7 @@ The hooks are documented in `dispatcher.plugins.hookspecs`, the types in
 `dispatcher.plugins.contract`; `PluginManager` loads the plugins for the desk and the engine.
 """
 
+from dispatcher.domain.contact_kinds import ContactKindSpec
 from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
 from dispatcher.plugins.contract import (
@@ -22,6 +23,7 @@ from dispatcher.plugins.contract import (
     Purpose,
     Receipt,
     Register,
+    RegisterKind,
     Reply,
     Setting,
     Settings,
@@ -32,7 +34,7 @@ from dispatcher.plugins.contract import (
     redact,
 )
 from dispatcher.plugins.hookspecs import hookimpl, hookspec
-from dispatcher.plugins.info import ChannelInfo, PluginInfo, SettingInfo
+from dispatcher.plugins.info import ChannelInfo, KindInfo, PluginInfo, SettingInfo
 from dispatcher.plugins.manager import ALLOW_ENV, BLOCK_ENV, PluginManager
 
 __all__ = [
@@ -44,10 +46,12 @@ __all__ = [
     "ChannelBase",
     "ChannelInfo",
     "ContactKind",
+    "ContactKindSpec",
     "ContactMethod",
     "DeliveryStatus",
     "Failure",
     "Health",
+    "KindInfo",
     "Limit",
     "MissingSetting",
     "Notification",
@@ -58,6 +62,7 @@ __all__ = [
     "Purpose",
     "Receipt",
     "Register",
+    "RegisterKind",
     "Reply",
     "Setting",
     "SettingInfo",

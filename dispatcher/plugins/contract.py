@@ -15,8 +15,9 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from dispatcher.domain.acks import parse_reply
+from dispatcher.domain.contact_kinds import ContactKindSpec
 from dispatcher.domain.outbox import Limit
-from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.roster import ContactMethod, Person
 
 
 class DeliveryStatus(StrEnum):
@@ -175,9 +176,10 @@ class Reply:
     """Something a person sent back: an SMS, a key press. `ack_code` is None if it held none.
 
     `sender` is the address it came from, written as the contact method is (E.164 for a phone,
-    the mail address): a code acknowledges only when `sender` is the address that was paged
-    with it, or when `provider_id` is that of the notification that carried it (a key press
-    on the call itself). Anything else is recorded as a suspicious reply and acknowledges
+    the mail address, a plugin kind's address as its validator returns it): a code
+    acknowledges only when `sender` is the address that was paged with it, or when
+    `provider_id` is that of the notification that carried it (a key press on the call
+    itself). Anything else is recorded as a suspicious reply and acknowledges
     nothing (`dispatcher.engine.replies`).
     """
 
@@ -221,10 +223,15 @@ class Health:
 
 @runtime_checkable
 class Channel(Protocol):
-    """A way to reach people. `ChannelBase` gives the optional methods a do-nothing default."""
+    """A way to reach people. `ChannelBase` gives the optional methods a do-nothing default.
+
+    `reaches` names the contact kinds whose addresses it sends to: built-in ones
+    (`ContactKind.MOBILE`, "voice", "email") or kinds a plugin declares through
+    `dispatcher_contact_kinds` ("ntfy"). A chain step naming this channel pages each of the
+    person's contact methods of those kinds, and `Notification.contact` is one of them."""
 
     name: str
-    reaches: frozenset[ContactKind]
+    reaches: frozenset[str]
 
     async def send(self, notification: Notification) -> Receipt:
         """Hand one notification to the provider; never raises for a provider's failure.
@@ -275,7 +282,7 @@ class ChannelBase:
     """
 
     name: str = ""
-    reaches: frozenset[ContactKind] = frozenset()
+    reaches: frozenset[str] = frozenset()
     settings: tuple[Setting, ...] = ()
     channel_limit: Limit | None = None
     address_limit: Limit | None = None
@@ -380,6 +387,14 @@ class Register(Protocol):
         """Announce a channel that cannot run here, and the one-line reason why. Given the
         channel's class instead of its name, `dispatcher plugins` also shows the settings
         and limits the class declares."""
+        ...
+
+
+class RegisterKind(Protocol):
+    """What `dispatcher_contact_kinds` receives to declare its kinds."""
+
+    def __call__(self, kind: ContactKindSpec) -> None:
+        """Let rosters hold contact methods of `kind`, checked with its validator."""
         ...
 
 

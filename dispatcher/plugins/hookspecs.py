@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pluggy
 
-from dispatcher.plugins.contract import CalloutEvent, Register, Settings
+from dispatcher.plugins.contract import CalloutEvent, Register, RegisterKind, Settings
 
 PROJECT = "dispatcher"
 
@@ -33,6 +33,21 @@ def dispatcher_channels(register: Register, settings: Settings) -> None:
     connect to a provider here. Return nothing: a hook that returns channels, registers
     something that is not a `Channel`, or raises is disabled with the reason, and the other
     plugins load.
+    """
+
+
+@hookspec
+def dispatcher_contact_kinds(register: RegisterKind) -> None:
+    """Declare the kinds of contact method this plugin's channels reach, beyond the built-in
+    `mobile`, `voice` and `email`.
+
+    Called once when plugins load, before `dispatcher_channels`, whatever the settings (a
+    roster may list a contact method of a kind whose channel is not configured here; the
+    desk's relay still reaches it). Call ``register(ContactKindSpec(name, validate,
+    example=..., description=...))`` for each kind: ``validate(address)`` returns the address
+    normalised or raises `ValueError` saying why it is not one, and must accept ``example``.
+    A kind's name is a lower-case word, not a built-in one; the first plugin to declare a
+    name owns it. A bad declaration disables the plugin with the reason. Return nothing.
     """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from dispatcher.domain.outbox import Limit
+from dispatcher.domain.roster import ContactKind
 from dispatcher.domain.text import escape_line
 from dispatcher.plugins.contract import CalloutEvent, CalloutEventKind, Setting, Settings
 
@@ -72,6 +73,39 @@ def describe_event(event: CalloutEvent) -> str:
 def describe_limit(limit: Limit) -> str:
     """A Limit as `dispatcher plugins` shows it: "20 per 60 s"."""
     return f"{limit.count} per {limit.per.total_seconds():g} s"
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """A contact kind a roster may use here, as `dispatcher plugins` shows it."""
+
+    name: str
+    plugin: str  # "" for a built-in kind
+    description: str = ""
+    example: str = ""
+
+    def describe(self) -> str:
+        owner = f"plugin {self.plugin}" if self.plugin else "built in"
+        said = [escape_line(self.description)] if self.description else []
+        said += [f"e.g. {escape_line(self.example)}"] if self.example else []
+        return f"{self.name} ({owner})" + (f": {', '.join(said)}" if said else "")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+BUILT_IN_KIND_INFOS = (
+    KindInfo(ContactKind.EMAIL, "", "a mail address", "li.wei@example.org"),
+    KindInfo(
+        ContactKind.MOBILE, "", "a mobile number for texts and calls (E.164)", "+8613800138000"
+    ),
+    KindInfo(
+        ContactKind.VOICE,
+        "",
+        "a number for calls only, an extension allowed",
+        "+862155550100;ext=42",
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,11 @@ fails to import, implements a hook that does not exist or asks it for arguments 
 give, registers a channel that is not one (see `dispatcher.plugins.validation`), returns
 channels instead of registering them, or whose `dispatcher_channels` raises, is disabled:
 listed with a one-line reason naming what is wrong, its channels left out, every other plugin
-loaded. `DISPATCHER_BLOCK_PLUGINS` names plugins not to load; `DISPATCHER_ALLOW_PLUGINS`, when
-set, names the only entry-point plugins to load (the built-in desk channel loads unless blocked).
+loaded. Contact kinds (`dispatcher_contact_kinds`) are collected from every loaded plugin
+before any channel, so a channel may reach a kind another plugin declares; a channel reaching
+a kind nobody declares disables its plugin. `DISPATCHER_BLOCK_PLUGINS` names plugins not to
+load; `DISPATCHER_ALLOW_PLUGINS`, when set, names the only entry-point plugins to load (the
+built-in desk channel loads unless blocked).
 """
 
 from __future__ import annotations
@@ -15,27 +18,31 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
 
 from dispatcher import __version__
+from dispatcher.domain.contact_kinds import ContactKinds, ContactKindSpec
 from dispatcher.domain.outbox import Limit
-from dispatcher.domain.roster import ContactKind
+from dispatcher.domain.roster import BUILT_IN_KINDS
 from dispatcher.plugins import hookspecs
 from dispatcher.plugins.contract import CalloutEvent, Channel, Settings, one_line, redact
 from dispatcher.plugins.desk import DeskPlugin
 from dispatcher.plugins.info import (
+    BUILT_IN_KIND_INFOS,
     LOGGED_WHERE_RECORDED,
     ChannelInfo,
+    KindInfo,
     PluginInfo,
     SettingInfo,
     describe_event,
     describe_limit,
 )
-from dispatcher.plugins.validation import channel_problem, declarations_problem, hook_problem
+from dispatcher.plugins.registration import ChannelRegistration, KindRegistration
+from dispatcher.plugins.validation import hook_problem
 
 BLOCK_ENV = "DISPATCHER_BLOCK_PLUGINS"  # comma-separated plugin names not to load
 ALLOW_ENV = "DISPATCHER_ALLOW_PLUGINS"  # if set: the only entry-point plugins to load
@@ -47,35 +54,6 @@ log = logging.getLogger(__name__)
 
 class _Broken(Exception):
     """A plugin failed a check; the message is the one-line reason shown for it."""
-
-
-@dataclass
-class _Registration:
-    """The `register` object handed to one plugin's `dispatcher_channels`: it holds what the
-    plugin registers until the hook returned and every channel passed its checks."""
-
-    plugin: str
-    channels: list[Channel] = field(default_factory=list)
-    disabled_channels: list[tuple[str, str, Any]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def __call__(self, channel: Channel) -> None:
-        problem = channel_problem(channel)
-        if problem:
-            self.problems.append(problem)
-        else:
-            self.channels.append(channel)
-
-    def disabled(self, name: str | type, reason: str) -> None:
-        declared_by = None if isinstance(name, str) else name
-        label = name if isinstance(name, str) else getattr(name, "name", "")
-        problem = declared_by and declarations_problem(f"channel {label!r}", declared_by)
-        if problem:
-            self.problems.append(problem)
-        elif not isinstance(label, str) or not label:
-            self.problems.append(f"register.disabled() needs a channel name, not {name!r}")
-        else:
-            self.disabled_channels.append((label, str(reason), declared_by))
 
 
 REDACT_MIN = 4  # characters
@@ -93,6 +71,7 @@ class PluginManager:
         self._plugins: dict[str, PluginInfo] = {}
         self._channels: dict[str, Channel] = {}
         self._channel_infos: dict[str, ChannelInfo] = {}
+        self._kinds: dict[str, ContactKindSpec] = {}
         self._loaded = False
 
     def redact(self, text: str) -> str:
@@ -126,12 +105,14 @@ class PluginManager:
             self._pm.enable_tracing()
         for name in self.blocked:
             self._pm.set_blocked(name)
-        self._register("desk", DeskPlugin(self._store), "dispatcher (built in)", __version__)
+        desk = DeskPlugin(self._store, lambda: self.kind_names)
+        self._register("desk", desk, "dispatcher (built in)", __version__)
         for entry_point in entry_points(group=ENTRY_POINT_GROUP):
             self._load_entry_point(entry_point)
-        for name in list(self._plugins):
-            if self._plugins[name].status == "loaded":
-                self._collect_channels(name)
+        for collect in (self._collect_kinds, self._collect_channels):
+            for name in list(self._plugins):
+                if self._plugins[name].status == "loaded":
+                    collect(name)
         return self
 
     def _refused(self, name: str) -> str | None:
@@ -206,11 +187,47 @@ class PluginManager:
         others = [p for p in self._pm.get_plugins() if p is not target]
         return self._pm.subset_hook_caller(hook_name, remove_plugins=others)
 
+    def _disable(self, plugin_name: str, reason: str) -> None:
+        """Unregister a loaded plugin that failed a hook, keeping the reason."""
+        info = self._plugins[plugin_name]
+        self._pm.unregister(name=plugin_name)
+        self._fail(plugin_name, info.distribution, info.version, one_line(reason))
+
+    def _collect_kinds(self, plugin_name: str) -> None:
+        if "dispatcher_contact_kinds" not in self._plugins[plugin_name].hooks:
+            return
+        registration = KindRegistration()
+        try:
+            returned = self._only("dispatcher_contact_kinds", plugin_name)(register=registration)
+        except Exception as error:
+            self._disable(
+                plugin_name, f"dispatcher_contact_kinds failed: {type(error).__name__}: {error}"
+            )
+            return
+        if returned:
+            registration.problems.append(
+                f"dispatcher_contact_kinds returned a {type(returned[0]).__name__} instead of"
+                " calling register(kind)"
+            )
+        if registration.problems:
+            self._disable(plugin_name, registration.problems[0])
+            return
+        for kind in registration.kinds:
+            if kind.name in self._kinds:  # the first plugin to declare a kind owns it
+                log.info(
+                    "plugin %s: kind %s is declared by plugin %s already; theirs is used",
+                    plugin_name,
+                    kind.name,
+                    self._kinds[kind.name].plugin,
+                )
+                continue
+            self._kinds[kind.name] = replace(kind, plugin=plugin_name)
+
     def _collect_channels(self, plugin_name: str) -> None:
         info = self._plugins[plugin_name]
         if "dispatcher_channels" not in info.hooks:
             return
-        registration = _Registration(plugin_name)
+        registration = ChannelRegistration(plugin_name, self.kind_names)
         try:
             returned = self._only("dispatcher_channels", plugin_name)(
                 register=registration, settings=self.settings
@@ -223,14 +240,12 @@ class PluginManager:
             if registration.problems:
                 raise _Broken(registration.problems[0])
         except Exception as error:
-            info = self._plugins[plugin_name]
             reason = (
                 str(error)
                 if isinstance(error, _Broken)
                 else (f"dispatcher_channels failed: {type(error).__name__}: {error}")
             )
-            self._pm.unregister(name=plugin_name)
-            self._fail(plugin_name, info.distribution, info.version, one_line(reason))
+            self._disable(plugin_name, reason)
             return
         for channel in registration.channels:
             self._add_channel(plugin_name, channel)
@@ -249,7 +264,7 @@ class PluginManager:
         return {"settings": settings, "limits": limits}
 
     def _add_channel(self, plugin: str, channel: Channel) -> None:
-        reaches = tuple(sorted(kind.value for kind in channel.reaches))
+        reaches = tuple(sorted(str(kind) for kind in channel.reaches))
         declared = self._declared(channel)
         if channel.name in self._channel_infos:
             owner = self._channel_infos[channel.name].plugin
@@ -300,8 +315,26 @@ class PluginManager:
         """The enabled channels by name."""
         return dict(self.load()._channels)
 
-    def channels_reaching(self, kind: ContactKind) -> list[Channel]:
+    def channels_reaching(self, kind: str) -> list[Channel]:
         return [c for c in self.channels.values() if kind in c.reaches]
+
+    @property
+    def kind_names(self) -> frozenset[str]:
+        """Every contact kind installed here: the built-in ones and those plugins declare."""
+        return BUILT_IN_KINDS | frozenset(self.load()._kinds)
+
+    def contact_kinds(self) -> ContactKinds:
+        """The contact kinds the loaded plugins declare, for reading a roster."""
+        return ContactKinds(self.load()._kinds.values())
+
+    @property
+    def kind_infos(self) -> list[KindInfo]:
+        """The built-in kinds and the declared ones, by name, for `dispatcher plugins`."""
+        declared = [
+            KindInfo(k.name, k.plugin, k.description, k.example)
+            for k in self.load()._kinds.values()
+        ]
+        return sorted([*BUILT_IN_KIND_INFOS, *declared], key=lambda info: info.name)
 
     def callout_event(self, event: CalloutEvent) -> None:
         """Log `event` (a notification's own outcome is logged where it is recorded), then

@@ -5,8 +5,11 @@ reason instead of failing later in the middle of a call-out (or taking the desk 
 
 - `hook_problem`: every function marked `@hookimpl` is named after a hook of
   `dispatcher.plugins.hookspecs` and asks only for arguments that hook gives;
-- `channel_problem`: what `register(channel)` receives has a non-empty `name`, `reaches` made
-  of `ContactKind` members, async `send`, `poll`, `check` and `close`, and well-formed
+- `kind_problem`: what `register(kind)` of `dispatcher_contact_kinds` receives is a
+  `ContactKindSpec` with a lower-case name that is not built in, and a validator that
+  accepts its own example;
+- `channel_problem`: what `register(channel)` receives has a non-empty `name`, `reaches` a set
+  of installed contact kinds, async `send`, `poll`, `check` and `close`, and well-formed
   `settings` and limits.
 """
 
@@ -18,8 +21,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dispatcher.domain.contact_kinds import KIND_NAME, ContactKindSpec
 from dispatcher.domain.outbox import Limit
-from dispatcher.domain.roster import ContactKind
+from dispatcher.domain.roster import BUILT_IN_KINDS
 from dispatcher.plugins import hookspecs
 from dispatcher.plugins.contract import Setting
 
@@ -55,20 +59,42 @@ def hook_problem(name: str, implementation: Callable[..., Any]) -> str | None:
     return None
 
 
-def channel_problem(channel: Any) -> str | None:
-    """Why `channel` cannot be registered as a `Channel`; None when it can."""
+def kind_problem(kind: Any) -> str | None:
+    """Why `kind` cannot be declared as a contact kind; None when it can."""
+    if not isinstance(kind, ContactKindSpec):
+        return f"dispatcher_contact_kinds registered a {type(kind).__name__}, not a ContactKindSpec"
+    label = f"kind {kind.name!r}"
+    if not isinstance(kind.name, str) or not KIND_NAME.fullmatch(kind.name):
+        return f"{label}: a kind's name is a lower-case word (letters, digits, _ -) of 1 to 32"
+    if kind.name in BUILT_IN_KINDS:
+        return f"{label} is built in: reach it (reaches = {{{kind.name!r}}}) without declaring it"
+    if not callable(kind.validate):
+        return f"{label}: validate must be a function of an address, not {kind.validate!r}"
+    try:
+        kind.validate(kind.example)
+    except Exception as error:  # a plugin's validator refusing its own example is its bug
+        return f"{label}: validate refuses its own example {kind.example!r} ({error})"
+    return None
+
+
+def channel_problem(channel: Any, kinds: frozenset[str] = BUILT_IN_KINDS) -> str | None:
+    """Why `channel` cannot be registered as a `Channel` where the contact kinds `kinds` are
+    installed; None when it can."""
     name = getattr(channel, "name", None)
     label = f"channel {name!r}" if isinstance(name, str) and name else f"{type(channel).__name__}"
     if not isinstance(name, str) or not CHANNEL_NAME.fullmatch(name):
         return f"{label}: name must be a non-empty lower-case word (letters, digits, _ . -), not {name!r}"
     reaches = getattr(channel, "reaches", None)
     if not isinstance(reaches, (set, frozenset)) or not reaches:
-        return f"{label}: reaches must be a non-empty frozenset of ContactKind, not {reaches!r}"
-    strays = sorted(repr(kind) for kind in reaches if not isinstance(kind, ContactKind))
+        return f"{label}: reaches must be a non-empty frozenset of contact kinds, not {reaches!r}"
+    strays = sorted(repr(kind) for kind in reaches if not isinstance(kind, str))
     if strays:
+        return f"{label}: reaches holds {', '.join(strays)}, not contact kind names"
+    unknown = sorted(kind for kind in reaches if kind not in kinds)
+    if unknown:
         return (
-            f"{label}: reaches holds {', '.join(strays)}, not ContactKind members"
-            f" (write ContactKind.MOBILE, not 'mobile')"
+            f"{label}: reaches kind {', '.join(map(repr, unknown))}, which no installed plugin"
+            " declares (declare it with dispatcher_contact_kinds)"
         )
     for method in CHANNEL_METHODS:
         member = getattr(channel, method, None)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dispatcher.domain.contact_kinds import ContactKinds
 from dispatcher.domain.oncall import DEFAULT_REQUIRED, Roster
+from dispatcher.domain.roster import PHONE_KINDS
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.errors import Problems, RosterError
 from dispatcher.roster.nodes import Node
@@ -24,18 +26,23 @@ TOP_LEVEL_REQUIRED = ("units", "people")
 TOP_LEVEL_OPTIONAL = ("rotations", "overrides", "required", "chains")
 
 
-def load_roster(path: str | Path) -> Roster:
-    """Read and validate a contacts file; `RosterError.errors` lists every problem in it."""
+def load_roster(path: str | Path, kinds: ContactKinds | None = None) -> Roster:
+    """Read and validate a contacts file; `RosterError.errors` lists every problem in it.
+
+    `kinds` are the contact kinds installed beside the built-in ones (the plugin manager's
+    `contact_kinds()`); without it a contact method of a plugin's kind is a problem."""
     path = Path(path)
     try:
         data = read_input(path, MAX_FILE_BYTES)
     except DispatcherError as error:
         reason = str(error).removeprefix(f"{path}: ")
         raise RosterError([f"{path}:1:1: (file): cannot read the roster ({reason})"]) from None
-    return parse_roster(data, str(path))
+    return parse_roster(data, str(path), kinds)
 
 
-def parse_roster(data: bytes, filename: str = "contacts.yaml") -> Roster:
+def parse_roster(
+    data: bytes, filename: str = "contacts.yaml", kinds: ContactKinds | None = None
+) -> Roster:
     problems = Problems(filename)
     document = _parse_yaml(data, problems)
     problems.raise_if_any()
@@ -44,7 +51,7 @@ def parse_roster(data: bytes, filename: str = "contacts.yaml") -> Roster:
         root.error("the file is empty; a roster needs units and people")
         problems.raise_if_any()
     fields = root.mapping(TOP_LEVEL_REQUIRED, TOP_LEVEL_OPTIONAL) or {}
-    org = Organisation()
+    org = Organisation(kinds=kinds or ContactKinds())
     if "units" in fields:
         read_units(fields["units"], org)
     unit_refs = read_people(fields["people"], org) if "people" in fields else {}
@@ -69,7 +76,14 @@ def parse_roster(data: bytes, filename: str = "contacts.yaml") -> Roster:
         chains=chains,
         criteria=org.criteria,
         source=filename,
+        answering_kinds=_answering_kinds(org),
     )
+
+
+def _answering_kinds(org: Organisation) -> frozenset[str]:
+    """Phones, and the plugins' kinds the roster uses that a person can acknowledge through."""
+    used = {c.kind for person in org.people.values() for c in person.contacts}
+    return PHONE_KINDS | {k for k in used if (spec := org.kinds.spec(k)) and spec.acknowledges}
 
 
 def _parse_yaml(data: bytes, problems: Problems):

@@ -1,7 +1,6 @@
 """The organisation part of contacts.yaml: units, product lines, products, criteria, people.
 
-Phone numbers are normalised to E.164 with `phonenumbers`; a `mobile` must be a number that
-can receive SMS (MOBILE, or FIXED_LINE_OR_MOBILE where a country does not tell them apart).
+A person's contact methods are read by `dispatcher.roster.contacts`.
 """
 
 from __future__ import annotations
@@ -9,16 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from phonenumbers import PhoneNumberType
-
+from dispatcher.domain.contact_kinds import ContactKinds
 from dispatcher.domain.emergency import BASE_BY_ID, Criterion
 from dispatcher.domain.requests import Severity
 from dispatcher.domain.roster import (
-    EXTENSION,
-    ContactKind,
-    ContactMethod,
     Person,
     Product,
     ProductLine,
@@ -28,9 +21,8 @@ from dispatcher.domain.roster import (
     UnitKind,
 )
 from dispatcher.i18n import LANGUAGES
-from dispatcher.roster.nodes import Node, describe
-
-SMS_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+from dispatcher.roster.contacts import read_contact
+from dispatcher.roster.nodes import Node
 
 
 class Ids:
@@ -65,6 +57,7 @@ class Organisation:
     product_ids: Ids = field(default_factory=lambda: Ids("product"))
     person_ids: Ids = field(default_factory=lambda: Ids("person"))
     roles_unknown: set[str] = field(default_factory=set)  # people whose roles had a problem
+    kinds: ContactKinds = field(default_factory=ContactKinds)  # the contact kinds installed
 
     def check_unit(self, node: Node, placeholders: frozenset[str] = frozenset()) -> str | None:
         """A reference to a unit or product line (or an allowed placeholder)."""
@@ -270,7 +263,7 @@ def read_people(node: Node, org: Organisation) -> dict[str, Node]:
         roles = _read_list(fields.get("roles"), lambda n: n.choice(Role))
         if person_id and len(item.problems.lines) > problems_before:
             org.roles_unknown.add(person_id)
-        contacts = _read_list(fields.get("contacts"), read_contact)
+        contacts = _read_list(fields.get("contacts"), lambda n: read_contact(n, org.kinds))
         timezone = read_zone(fields["timezone"]) if "timezone" in fields else "UTC"
         language = read_language(fields["language"]) if "language" in fields else ""
         if person_id and name and unit and timezone:
@@ -305,88 +298,3 @@ def _read_list(node: Node | None, read) -> tuple:
     if node is None:
         return ()
     return tuple(value for value in (read(item) for item in node.items() or []) if value)
-
-
-def read_contact(node: Node) -> ContactMethod | None:
-    fields = node.mapping(("kind",), ("number", "address", "label", "ext"))
-    if fields is None or "kind" not in fields:
-        return None
-    kind = fields["kind"].choice(ContactKind)
-    label = (fields["label"].text() or "") if "label" in fields else ""
-    if kind is None:
-        return None
-    wanted, unwanted = ("address", "number") if kind is ContactKind.EMAIL else ("number", "address")
-    if unwanted in fields:
-        fields[unwanted].error(f"a {kind.value} contact has a {wanted}, not a {unwanted}")
-    if wanted not in fields:
-        node.problems.add(node.line, node.column, f"{node.path}.{wanted}", "missing (required)")
-        return None
-    value_node = fields[wanted]
-    if kind is ContactKind.EMAIL:
-        if "ext" in fields:
-            fields["ext"].error("an email contact has no extension")
-            return None
-        address = _read_email(value_node)
-    else:
-        address = _read_number(value_node, kind, fields.get("ext"))
-    return ContactMethod(kind, address, label) if address else None
-
-
-def _read_email(node: Node) -> str | None:
-    address = node.text()
-    if address is None:
-        return None
-    try:
-        return validate_email(address, check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        node.error(f"{address!r} is not a valid email address ({error})")
-        return None
-
-
-def _read_number(node: Node, kind: ContactKind, ext: Node | None = None) -> str | None:
-    """An E.164 number; with an extension (an `ext` field, or written in the number as
-    "ext. 4321"), the number and ";ext=" and its digits. A mobile with an extension is refused:
-    a text cannot dial one."""
-    raw = node.value if isinstance(node.value, str) else None
-    if raw is None:
-        node.error(
-            "expected a phone number in quotes, such as '+1 212 555 0100', "
-            f"got {describe(node.value)}"
-        )
-        return None
-    try:
-        number = phonenumbers.parse(raw, None)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        node.error(f"{raw!r} is not a valid phone number (international form, starting with +)")
-        return None
-    in_number = number.extension or ""
-    extension = _read_extension(ext, in_number, node) if ext else in_number
-    if extension is None:
-        return None
-    if kind is ContactKind.MOBILE and extension:
-        (ext or node).error(
-            f"a mobile number cannot have an extension (SMS cannot dial {extension}); "
-            "list it as kind: voice"
-        )
-        return None
-    if kind is ContactKind.MOBILE and phonenumbers.number_type(number) not in SMS_TYPES:
-        node.error(
-            f"{raw!r} is not a mobile number, so it cannot receive SMS; list it as kind: voice"
-        )
-        return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164}{EXTENSION}{extension}" if extension else e164
-
-
-def _read_extension(node: Node, in_number: str, number: Node) -> str | None:
-    """`ext`: 1 to 30 digits (Twilio dials at most 32 keys, two of them pauses)."""
-    text = str(node.value) if isinstance(node.value, (str, int)) else None
-    if text is None or not (text.isdigit() and text.isascii() and 1 <= len(text) <= 30):
-        node.error(f"expected an extension of 1 to 30 digits in quotes, got {node.value!r}")
-        return None
-    if in_number and in_number != text:
-        number.error(f"the number's extension {in_number} differs from ext {text}")
-        return None
-    return text

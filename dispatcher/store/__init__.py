@@ -194,6 +194,21 @@ class Store:
                 ),
             )
 
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Partitions grow their journals without compacting in the block; at its end each
+        one still open is compacted once, if due. An import of a year so writes each month's
+        snapshot once, not again after every batch; a month closed meanwhile keeps its
+        journal until its next write compacts it (reading a journal costs what a snapshot does)."""
+        self._policy.held = True
+        try:
+            yield
+        finally:
+            self._policy.held = False
+            for partition in self._partitions():
+                with contextlib.suppress(StoreError):  # the commits are safe in the journals
+                    partition.compact(if_due=True)
+
     def compact(self, db: TinyDB | None = None) -> None:
         """Snapshot a partition now and start a new, empty journal generation."""
         self._partition(db).compact()

@@ -8,7 +8,7 @@ from datetime import date
 
 from tinydb.table import Document
 
-from dispatcher.domain.requests import Event, ServiceRequest, doc_id, parse_id
+from dispatcher.domain.requests import ServiceRequest, doc_id, parse_id
 from dispatcher.store.requests import (
     EVENT_ID_FACTOR,
     EVENTS,
@@ -19,7 +19,8 @@ from dispatcher.store.requests import (
     period_of,
 )
 
-Batch = list[tuple[ServiceRequest, list[Event]]]
+# Requests with their timelines as stored documents (`Event.to_dict` / `Event.canonical`).
+Batch = list[tuple[ServiceRequest, list[dict]]]
 
 
 def existing_ids(repository: RequestRepository, sr_ids: Iterable[str]) -> set[str]:
@@ -56,9 +57,9 @@ def differing(repository: RequestRepository, batch: Batch) -> set[str]:
         if live.table(REQUESTS).get(doc_id=key) is None and period in periods:
             db = store.archive(period)
         stored = db.table(REQUESTS).get(doc_id=key)
-        wanted = [event_doc_id(sr.id, e.seq) for e in events]
+        wanted = [event_doc_id(sr.id, e["seq"]) for e in events]
         timeline = db.table(EVENTS).get(doc_ids=wanted) or []
-        if stored != sr.to_dict() or [dict(e) for e in timeline] != [e.to_dict() for e in events]:
+        if stored != sr.to_dict() or [dict(e) for e in timeline] != events:
             found.add(sr.id)
     repository.release_archives()
     return found
@@ -92,7 +93,7 @@ def save_batch(repository: RequestRepository, requests: Batch) -> set[str]:
                 Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch
             )
             db.table(EVENTS).insert_multiple(
-                Document(e.to_dict(), doc_id=base + e.seq)
+                Document(e, doc_id=base + e["seq"])
                 for sr, events in batch
                 for base in (doc_id(sr.id) * EVENT_ID_FACTOR,)
                 for e in events

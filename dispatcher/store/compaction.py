@@ -23,15 +23,17 @@ DEFAULT_COMPACT_MIN_BYTES = 8 * 1024 * 1024
 DEFAULT_COMPACT_RATIO = 1.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class Policy:
-    """Compact once the journal is larger than both `min_bytes` and `ratio` x the snapshot."""
+    """Compact once the journal is larger than both `min_bytes` and `ratio` x the snapshot,
+    unless compaction is `held` (a bulk load, `Store.bulk_load`)."""
 
     min_bytes: int = DEFAULT_COMPACT_MIN_BYTES
     ratio: float = DEFAULT_COMPACT_RATIO
+    held: bool = False
 
     def due(self, journal_bytes: int, snapshot_bytes: int) -> bool:
-        return journal_bytes >= max(self.min_bytes, self.ratio * snapshot_bytes)
+        return not self.held and journal_bytes >= max(self.min_bytes, self.ratio * snapshot_bytes)
 
 
 def install_snapshot(directory: Path, generation: int, tables: Tables, high: dict) -> int:

@@ -180,6 +180,48 @@ def parse_snapshot(data: bytes) -> tuple[int, dict, dict]:
     return generation, tables, high
 
 
+HIGH_TAIL = 4096  # bytes at a snapshot's end that hold its high-water marks
+
+
+def read_high(path: Path) -> dict[str, int] | None:
+    """The high-water doc ids (`{table: highest doc_id}`) that end a snapshot's body, read
+    from its last bytes alone; {} when there is no snapshot, None when they cannot be read
+    there (the caller then reads the whole partition)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            end = handle.tell()
+            handle.seek(max(0, end - HIGH_TAIL))
+            tail = handle.read()
+    except FileNotFoundError:
+        return {}
+    except OSError:
+        return None
+    start = tail.rfind(b',"high":{')
+    if start < 0 or not tail.endswith(b"}}"):
+        return None
+    try:
+        high = json.loads(tail[start + len(b',"high":') : -1])
+        return {str(name): int(n) for name, n in high.items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def surely_new(
+    docs: dict[str, dict[int, dict]], high: dict[str, int] | None, journal: bytes
+) -> bool:
+    """Whether every id in `docs` is above its table's high-water mark in the snapshot and
+    appears nowhere in the journal (as a key `"<id>":`), so that it cannot exist. False is
+    only "not sure": the caller then loads the partition and looks."""
+    if high is None:
+        return False
+    return all(
+        int(doc_id) > high.get(name, 0) and b'"%d":' % int(doc_id) not in journal
+        for name, table in docs.items()
+        for doc_id in table
+    )
+
+
 # The journals hold customers' names and numbers: only their owner may read them, whatever
 # the umask (a umask only takes bits away, so these are the modes files and folders get).
 FILE_MODE = 0o600

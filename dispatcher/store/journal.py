@@ -9,7 +9,7 @@ write (see `damage.py`), both under the partition's file lock.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -76,13 +76,17 @@ class Journal:
             ) from None
         return start + len(line)
 
-    def append_if_sound(self, line: bytes) -> list[files.BadLine]:
+    def append_if_sound(
+        self, line: bytes, fresh: Callable[[bytes], bool]
+    ) -> list[files.BadLine] | None:
         """Append `line` if every complete line already there passes its checksum (cutting a
-        torn tail first); else append nothing and return the damaged lines."""
-        size = self.size()
-        found = files.scan(self.read(0, size), 1, parse=False)
+        torn tail first) and `fresh(what is there)` holds. Appends nothing and returns the
+        damaged lines if any, or None if not `fresh`; [] once appended."""
+        found = files.scan(written := self.read(0, self.size()), 1, parse=False)
         if found.bad:
             return found.bad
+        if not fresh(written):
+            return None
         if found.torn:
             self.cut_torn_tail(found.used)
         self.append(line)

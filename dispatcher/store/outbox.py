@@ -122,7 +122,8 @@ class OutboxRepository:
         keyed = [r.keyed() for r in records]
         with self.store.atomic(self.store.live):
             srs = {r.sr for r in keyed}
-            existing = {d["key"]: d for d in self.table.all() if d["sr"] in srs and d.get("key")}
+            found = self.table.search(lambda d: d["sr"] in srs and bool(d.get("key")))
+            existing = {d["key"]: d for d in found}
             fresh: list[OutboxRecord] = []
             for record in keyed:
                 if record.key not in existing:
@@ -195,7 +196,8 @@ class OutboxRepository:
     def pending(self) -> list[OutboxRecord]:
         """Queued, or interrupted while sending."""
         pending = {s.value for s in PENDING}
-        return [OutboxRecord.from_document(d) for d in self.table.all() if d["state"] in pending]
+        found = self.table.search(lambda d: d["state"] in pending)  # copies only these
+        return [OutboxRecord.from_document(d) for d in found]
 
     def due(self, now: datetime) -> list[OutboxRecord]:
         """What to send now: queued and due, or interrupted while sending. Real pages come
@@ -217,18 +219,25 @@ class OutboxRepository:
 
     def next_due(self) -> datetime | None:
         """When the next queued record falls due: the engine's next outbox wakeup."""
-        queued = [
-            datetime.fromisoformat(d["due"])
-            for d in self.table.all()
-            if d["state"] == DeliveryState.QUEUED.value
-        ]
-        return min(queued) if queued else None
+        queued = self.table.search(lambda d: d["state"] == DeliveryState.QUEUED.value)
+        return min((datetime.fromisoformat(d["due"]) for d in queued), default=None)
 
     def by_provider_id(self, channel: str, provider_id: str) -> OutboxRecord | None:
         found = self.table.search(
             lambda d: d["channel"] == channel and d["provider_id"] == provider_id
         )
         return OutboxRecord.from_document(found[0]) if found else None
+
+    def code_for(self, sr: str, person: str) -> str | None:
+        """The acknowledgement code a person's notifications about an SR carry, if any."""
+        found = self.table.search(
+            lambda d: d["sr"] == sr and d["person"] == person and bool(d.get("ack_code"))
+        )
+        return found[0]["ack_code"] if found else None
+
+    def codes_in_use(self) -> set[str]:
+        """Every acknowledgement code the live outbox holds."""
+        return {code for code in self.table.column("ack_code") if code}
 
     def by_ack_code(self, ack_code: str) -> list[OutboxRecord]:
         return [

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dispatcher.errors import StoreError
 from dispatcher.store import compaction, files, snapshots
-from dispatcher.store.damage import Damage, DuplicateId, StoreDamaged, ids_in_line
+from dispatcher.store.damage import Damage, StoreDamaged, ids_in_line
 from dispatcher.store.journal import Journal, store_errors
 from dispatcher.store.lock import FileLock
 from dispatcher.store.undo import LoggedTables, apply_commit
@@ -178,12 +178,12 @@ class Partition(LoggedTables):
     def append_new(self, docs: dict[str, dict[int, dict]]) -> None:
         """Insert new documents as one commit; DuplicateId if any id is taken.
 
-        When this process has loaded the partition, this is an ordinary write. Otherwise,
-        under the file lock, the snapshot's header and size and every journal line's checksum
-        are verified (StoreDamaged if anything is wrong), a torn tail is cut as any writer
-        would, and the line is appended and synced; no document is parsed. The caller
-        guarantees that the ids are new (a sequence it owns). A journal due for compaction is
-        loaded and compacted by the ordinary write path instead.
+        When this process has not loaded the partition, under the file lock the snapshot's
+        header and size and every journal line's checksum are verified (StoreDamaged if
+        anything is wrong), a torn tail is cut, and the line is appended and synced, with no
+        document parsed, if every id is surely new (`files.surely_new`: above the snapshot's
+        high-water mark, named nowhere in the journal). Otherwise, or when compaction is due,
+        the ordinary write path loads the partition and refuses an id that exists.
         """
         if not any(docs.values()):
             return
@@ -194,20 +194,14 @@ class Partition(LoggedTables):
                     {"t": {name: {"set": table} for name, table in docs.items() if table}}
                 )
                 with self._lock.held():
-                    if self._append_unloaded_locked(payload):
+                    if self._append_unloaded_locked(payload, docs):
                         return
             with self.writing():  # loads the partition if need be, and compacts when due
                 for name, table in docs.items():
-                    existing = self.tables.get(name, {})
                     for doc_id, doc in table.items():
-                        if int(doc_id) in existing:
-                            raise DuplicateId(
-                                f"{self.label}/{name}: document {doc_id} already exists; "
-                                "an id is never reused"
-                            )
-                        self.put(name, int(doc_id), doc)
+                        self.put_new(name, int(doc_id), doc, self.label)
 
-    def _append_unloaded_locked(self, payload: bytes) -> bool:
+    def _append_unloaded_locked(self, payload: bytes, docs: dict[str, dict[int, dict]]) -> bool:
         quick = snapshots.quick_check(self.directory, self.label)
         if quick.damage:
             self.damage = quick.damage
@@ -220,7 +214,13 @@ class Partition(LoggedTables):
         self._snapshot_size = quick.snapshot_size
         if self._policy.due(journal.size(), quick.snapshot_size):
             return False
-        bad = journal.append_if_sound(files.encode_line(payload))
+        snapshot = self.directory / files.SNAPSHOT
+        bad = journal.append_if_sound(
+            files.encode_line(payload),
+            lambda written: files.surely_new(docs, files.read_high(snapshot), written),
+        )
+        if bad is None:
+            return False
         if bad:
             name = f"{self.label}/{journal.path.name}"
             self.damage = [Damage(name, line.lineno, line.reason) for line in bad]
@@ -252,27 +252,27 @@ class Partition(LoggedTables):
     # -- compaction --------------------------------------------------------------------------
 
     def _maybe_compact(self) -> None:
-        if self._pos < self._compact_retry_at or not self._policy.due(
-            self._pos, self._snapshot_size
-        ):
-            return
-        try:
-            self._compact_locked()
-        except StoreError:
-            # The commit itself is safe in the journal; try again after more growth.
-            self._compact_retry_at = self._pos + self._policy.min_bytes
+        if self._pos >= self._compact_retry_at and self._policy.due(self._pos, self._snapshot_size):
+            try:
+                self._compact_locked()
+            except StoreError:  # the commit is safe in the journal: again after more growth
+                self._compact_retry_at = self._pos + self._policy.min_bytes
 
-    def compact(self) -> None:
-        """Write a snapshot of the partition now and start a new, empty journal."""
+    def compact(self, if_due: bool = False) -> None:
+        """Write a snapshot of the partition now and start a new, empty journal; with
+        `if_due`, only if this process wrote it and its journal has grown past the policy."""
         with self.mutex:
             self._check_open()
             if self._depth:
                 raise StoreError(f"cannot compact {self.directory} inside an atomic block")
+            if if_due and not self.loaded:
+                return
             with self._lock.held():
                 self._sync_locked()
                 if self.damage:
                     raise StoreDamaged(self.damage)
-                self._compact_locked()
+                if not if_due or self._policy.due(self._pos, self._snapshot_size):
+                    self._compact_locked()
 
     def _compact_locked(self) -> None:
         generation = self._journal.generation + 1

@@ -16,7 +16,7 @@ from dispatcher.domain.localtime import local_day
 from dispatcher.domain.planned import PlannedService, format_planned_id, planned_doc_id
 from dispatcher.errors import NotFound
 from dispatcher.store import Store
-from dispatcher.store.sequences import ensure_counters
+from dispatcher.store.sequences import numbered
 from dispatcher.store.zone import csc_zone
 
 PLANNED = "planned"
@@ -32,13 +32,16 @@ class PlannedRepository:
         """Number the work by the CSC's local date of its start (`zone`: the roster's CSC
         zone, None without a roster: see `dispatcher.store.zone`), build it, save it."""
         day = local_day(start, csc_zone(self.store, zone, record=True))
-        ensure_counters(self.store)
-        number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
-        planned = build(format_planned_id(day, number))
-        self.store.live.table(PLANNED).insert(
-            Document(planned.to_dict(), doc_id=planned_doc_id(planned.id))
-        )
-        return planned
+
+        def allocate() -> PlannedService:
+            number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
+            planned = build(format_planned_id(day, number))
+            self.store.live.table(PLANNED).insert(
+                Document(planned.to_dict(), doc_id=planned_doc_id(planned.id))
+            )
+            return planned
+
+        return numbered(self.store, allocate)
 
     def get(self, planned_id: str) -> PlannedService:
         raw = self.store.live.table(PLANNED).get(doc_id=planned_doc_id(planned_id))

@@ -27,7 +27,7 @@ def contact_standings(store: Store, roster: Roster) -> list[ContactStanding]:
 def unconfirmed_contacts(
     store: Store, roster: Roster, days: int, now: datetime
 ) -> list[ContactStanding]:
-    rows = unconfirmed(contact_standings(store, roster), days, now)
+    rows = unconfirmed(contact_standings(store, roster), days, now, roster.answering_kinds)
     return sorted(
         rows,
         key=lambda r: (r.last_confirmed is not None, r.last_confirmed or now, r.person, r.address),

@@ -32,7 +32,7 @@ from dispatcher.domain.requests import (
 )
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
-from dispatcher.store.sequences import ensure_counters
+from dispatcher.store.sequences import numbered
 from dispatcher.store.zone import csc_zone, recorded_zone
 
 REQUESTS = "requests"
@@ -97,6 +97,15 @@ class RequestRepository:
         if found is None:
             raise NotFound(f"no request {sr_id}")
         return ServiceRequest.from_dict(found[1])
+
+    def status(self, sr_id: str) -> Status:
+        """An SR's status alone, without reading the whole request: the engine asks it of
+        every running chain on each pass. NotFound as `get`."""
+        self.sweep()
+        found = self._find(sr_id)
+        if found is None:
+            raise NotFound(f"no request {sr_id}")
+        return Status(found[1]["status"])
 
     def timeline(self, sr_id: str) -> list[Event]:
         self.sweep()
@@ -170,11 +179,22 @@ class RequestRepository:
         number of the day: ids stay unique, and one may be skipped. When saving to live fails
         (a full disk), the number is given back unless another SR has taken a later one.
         `also(sr)` may give more events, and new documents of other live tables (a call-out
-        run), to save in the same commit.
+        run), to save in the same commit. A number found taken already (the counters were
+        behind the ids present) recovers the counters and tries once more (`numbered`).
         """
         day = local_day(received, csc_zone(self.store, zone, record=True))
+        return numbered(self.store, lambda: self._register(day, build, at, actor, channel, also))
+
+    def _register(
+        self,
+        day: date,
+        build: Callable[[str], ServiceRequest],
+        at: datetime,
+        actor: str,
+        channel: str,
+        also: Callable[[ServiceRequest], tuple[list[Event], dict[str, list[Document]]]] | None,
+    ) -> tuple[ServiceRequest, list[Event]]:
         counters = self.store.counters
-        ensure_counters(self.store)
         with self.store.atomic(counters):
             number = self.store.next_sequence(day_key(day), db=counters)
             sr = build(format_id(day, number))
@@ -290,7 +310,7 @@ class RequestRepository:
         archive months written."""
         from dispatcher.store.bulk import save_batch
 
-        return save_batch(self, requests)
+        return save_batch(self, [(sr, [e.to_dict() for e in events]) for sr, events in requests])
 
     def release_archives(self, keep: set[str] = frozenset()) -> None:
         """Free the memory of archive months opened by a bulk job, but those in `keep`."""

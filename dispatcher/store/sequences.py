@@ -10,10 +10,14 @@ ids present, before the next id is handed out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from dispatcher.domain.requests import ID_DAY_FACTOR
 from dispatcher.store import Store
+from dispatcher.store.damage import DuplicateId
+
+T = TypeVar("T")
 
 # The numbered tables: (counter prefix, table), and whether archives hold the table too.
 NUMBERED = (("sr", "requests", True), ("ps", "planned", False))
@@ -51,7 +55,25 @@ def ensure_counters(store: Store) -> None:
     holds records (it was lost), raise every counter past the ids present, in one commit."""
     if store.holds_data("counters") or not (store.holds_data("live") or store.archive_periods()):
         return
+    recover_counters(store)
+
+
+def recover_counters(store: Store) -> None:
+    """Raise every counter past the highest id present, in one commit: for counters lost, or
+    found behind when an id they handed out already exists (`DuplicateId`)."""
     highest = highest_present(store)
     with store.atomic(store.counters):
         for key, number in highest.items():
             store.raise_sequence(key, number, db=store.counters)
+
+
+def numbered(store: Store, allocate: Callable[[], T]) -> T:
+    """`allocate()` (take a number, save the document under it), once more after recovering
+    the counters if the number was taken already: the counters were behind the ids present
+    (an old copy restored). The refused attempt saved nothing, so trying again is safe."""
+    ensure_counters(store)
+    try:
+        return allocate()
+    except DuplicateId:
+        recover_counters(store)
+        return allocate()

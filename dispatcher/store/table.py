@@ -25,7 +25,6 @@ from tinydb.queries import QueryLike
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from dispatcher.store.damage import DuplicateId
 from dispatcher.store.partition import Partition
 
 
@@ -91,6 +90,12 @@ class JournalTable(Table):
     def clear_cache(self) -> None:
         self._results.clear()
 
+    def column(self, field: str) -> list[Any]:
+        """The value of `field` (None where absent) in every document, copying none of them:
+        for a scan that needs one field of all (the acknowledgement codes in use)."""
+        with self._partition.mutex:
+            return [doc.get(field) for doc in self._docs().values()]
+
     def all(self) -> list[Document]:
         with self._partition.mutex:
             return [Document(doc, doc_id) for doc_id, doc in self._docs().items()]
@@ -148,37 +153,25 @@ class JournalTable(Table):
 
     # -- writing -----------------------------------------------------------------------------
 
-    def _new_doc_id(self, document: Mapping, docs: dict[int, dict]) -> int:
-        if isinstance(document, Document):
-            doc_id = int(document.doc_id)
-            if doc_id in docs:
-                raise DuplicateId(
-                    f"{self._partition.label}/{self.name}: document {doc_id} already exists; "
-                    "an id is never reused"
-                )
-            return doc_id
-        return self.next_doc_id()
-
     def insert(self, document: Mapping) -> int:
-        if not isinstance(document, Mapping):
-            raise ValueError("Document is not a Mapping")
-        partition = self._partition
-        with partition.writing():
-            docs = partition.table_for_write(self.name)
-            doc_id = self._new_doc_id(document, docs)
-            partition.put(self.name, doc_id, dict(document))
-        return doc_id
+        return self.insert_multiple([document])[0]
 
     def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
+        """A `Document` keeps its doc_id (DuplicateId if taken); any other mapping gets the
+        next one."""
         partition = self._partition
         doc_ids = []
         with partition.writing():
-            docs = partition.table_for_write(self.name)
+            partition.table_for_write(self.name)
             for document in documents:
                 if not isinstance(document, Mapping):
                     raise ValueError("Document is not a Mapping")
-                doc_id = self._new_doc_id(document, docs)
-                partition.put(self.name, doc_id, dict(document))
+                if isinstance(document, Document):
+                    doc_id = int(document.doc_id)
+                    partition.put_new(self.name, doc_id, dict(document), partition.label)
+                else:
+                    doc_id = self.next_doc_id()
+                    partition.put(self.name, doc_id, dict(document))
                 doc_ids.append(doc_id)
         return doc_ids
 

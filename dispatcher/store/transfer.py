@@ -20,7 +20,7 @@ from typing import Any
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
-from dispatcher.store.bulk import differing, existing_ids
+from dispatcher.store.bulk import Batch, differing, existing_ids, save_batch
 from dispatcher.store.damage import StoreDamaged
 from dispatcher.store.import_schema import check_record, normalise_checked
 from dispatcher.store.paths import open_input
@@ -52,12 +52,13 @@ class ImportSummary:
     skipped: int = 0  # already in the store, identical (with resume)
 
 
-def _parse(record: dict[str, Any]) -> tuple[ServiceRequest, list[Event]]:
+def _parse(record: dict[str, Any]) -> tuple[ServiceRequest, list[dict]]:
+    """The request, and its timeline as stored documents."""
     timeline = record.get("timeline", [])
     fields = {k: v for k, v in record.items() if k != "timeline"}
     sr = ServiceRequest.from_dict({**fields, "event_count": len(timeline)})
     events = [
-        Event.from_dict({**event, "sr": sr.id, "seq": index})
+        Event.canonical({**event, "sr": sr.id, "seq": index})
         for index, event in enumerate(timeline, start=1)
     ]
     return sr, events
@@ -151,7 +152,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _refuse_differing(path: Path, repository: RequestRepository, skip: set[str]) -> None:
     """With resume: every record already in the store must be there exactly as in the file."""
     problems = _Problems(path)
-    batch: dict[str, tuple[int, tuple[ServiceRequest, list[Event]]]] = {}
+    batch: dict[str, tuple[int, tuple[ServiceRequest, list[dict]]]] = {}
 
     def compare() -> None:
         for sr_id in sorted(differing(repository, [pair for _, pair in batch.values()])):
@@ -181,21 +182,22 @@ def import_file(
         _refuse_differing(path, repository, skip)
     if _stamp(path) != checked:
         raise DispatcherError(f"{path}: changed while it was checked; nothing was imported")
-    batch: list[tuple[ServiceRequest, list[Event]]] = []
+    batch: Batch = []
     requests = open_count = events = 0
-    for _, record, _ in _records(path, progress, checked=True):
-        if record["id"] in skip:
-            continue
-        sr, timeline = _parse(record)
-        batch.append((sr, timeline))
-        requests += 1
-        open_count += sr.is_open
-        events += len(timeline)
-        if len(batch) >= BATCH:
-            repository.release_archives(keep=repository.import_batch(batch))
-            batch = []
-    if batch:
-        repository.import_batch(batch)
+    with repository.store.bulk_load():
+        for _, record, _ in _records(path, progress, checked=True):
+            if record["id"] in skip:
+                continue
+            sr, timeline = _parse(record)
+            batch.append((sr, timeline))
+            requests += 1
+            open_count += sr.is_open
+            events += len(timeline)
+            if len(batch) >= BATCH:
+                repository.release_archives(keep=save_batch(repository, batch))
+                batch = []
+        if batch:
+            save_batch(repository, batch)
     repository.release_archives()
     return ImportSummary(requests, open_count, events, len(skip))
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dispatcher.store.damage import DuplicateId
+
 Tables = dict[str, dict[int, dict]]
 
 
@@ -126,6 +128,15 @@ class LoggedTables:
             self.high[name] = 0
             self._undo.record(TableCreated(name))
         return table
+
+    def put_new(self, name: str, doc_id: int, doc: dict, label: str) -> None:
+        """`put` a document whose id must be new to its table (`label` names the partition);
+        DuplicateId if the id is taken: an id is never reused."""
+        if doc_id in self.tables.get(name, {}):
+            raise DuplicateId(
+                f"{label}/{name}: document {doc_id} already exists; an id is never reused"
+            )
+        self.put(name, doc_id, doc)
 
     def put(self, name: str, doc_id: int, doc: dict) -> None:
         table = self.table_for_write(name)

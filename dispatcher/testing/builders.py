@@ -14,7 +14,7 @@ _ids = count(1)
 
 def sample_notification(
     address: str = "+15551230001",
-    kind: ContactKind = ContactKind.MOBILE,
+    kind: str = ContactKind.MOBILE,
     *,
     language: str = "en",
     drill: bool = False,

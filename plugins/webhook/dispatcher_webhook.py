@@ -41,7 +41,7 @@ class WebhookChannel(ChannelBase):
                 "name": notification.recipient.display_name,
             },
             "contact": {
-                "kind": notification.contact.kind.value,
+                "kind": str(notification.contact.kind),
                 "address": notification.contact.address,
             },
             "purpose": notification.purpose.value,

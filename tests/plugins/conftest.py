@@ -3,7 +3,7 @@
 import pytest
 
 from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
-from dispatcher.plugins import ChannelBase, ContactKind, Receipt, hookimpl
+from dispatcher.plugins import ChannelBase, ContactKind, ContactKindSpec, Receipt, hookimpl
 
 
 class FakeEntryPoint:
@@ -66,7 +66,26 @@ class ExtraArgument:
 
 class StringKinds(GoodChannel):
     name = "strings"
-    reaches = frozenset({"mobile"})
+    reaches = "mobile"  # one string, not a set of kinds
+
+
+class UndeclaredKind(GoodChannel):
+    name = "wecom"
+    reaches = frozenset({"wecom"})  # a kind no plugin declares
+
+
+def declaring(*kinds):
+    class Plugin:
+        @hookimpl
+        def dispatcher_contact_kinds(self, register):
+            for kind in kinds:
+                register(kind)
+
+    return Plugin()
+
+
+def _refuses_everything(address):
+    raise ValueError("no address is good enough")
 
 
 class NoSend:  # not derived from ChannelBase, and send() forgotten
@@ -121,8 +140,24 @@ BROKEN = {
     ),
     "string_kinds": (
         registering(StringKinds()),
-        "channel 'strings': reaches holds 'mobile', not ContactKind members"
-        " (write ContactKind.MOBILE, not 'mobile')",
+        "channel 'strings': reaches must be a non-empty frozenset of contact kinds, not 'mobile'",
+    ),
+    "undeclared_kind": (
+        registering(UndeclaredKind()),
+        "channel 'wecom': reaches kind 'wecom', which no installed plugin declares"
+        " (declare it with dispatcher_contact_kinds)",
+    ),
+    "built_in_kind": (
+        declaring(ContactKindSpec("mobile", str, example="+8613800138000")),
+        "kind 'mobile' is built in: reach it (reaches = {'mobile'}) without declaring it",
+    ),
+    "bad_validator": (
+        declaring(ContactKindSpec("pager", _refuses_everything, example="4711")),
+        "kind 'pager': validate refuses its own example '4711' (no address is good enough)",
+    ),
+    "not_a_kind": (
+        declaring("ntfy"),
+        "dispatcher_contact_kinds registered a str, not a ContactKindSpec",
     ),
     "no_send": (
         registering(NoSend()),

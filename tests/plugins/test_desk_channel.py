@@ -14,7 +14,7 @@ async def test_the_desk_channel_records_the_notification_in_the_store(tmp_path):
 
         (record,) = store.live.table(DESK_OUTBOX_TABLE).all()
     assert receipt.ok and receipt.status is DeliveryStatus.DELIVERED
-    assert desk.reaches == frozenset(ContactKind)
+    assert desk.reaches == frozenset(ContactKind) | {"push"}  # and the template's kind
     assert (record["person_id"], record["ack_code"], record["drill"]) == ("li.wei", "4821", True)
 
 

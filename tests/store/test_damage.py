@@ -184,6 +184,32 @@ def test_lost_counters_never_reuse_an_id(run, tmp_path: Path) -> None:
     assert run("store", "check").exit_code == 0
 
 
+@pytest.mark.parametrize("compacted", [False, True], ids=["journal", "snapshot"])
+def test_counters_behind_never_overwrite_a_request(run, tmp_path: Path, compacted: bool) -> None:
+    """An old copy of counters/ put back: the next id is past every id present, and the
+    requests that hold the numbers the counters would hand out again stay whole."""
+    data = tmp_path / "data"
+    _new(run, "request 1")
+    old_counters = tmp_path / "counters-after-1"
+    shutil.copytree(data / "counters", old_counters)
+    second = _new(run, "request 2")
+    assert run("sr", "note", second, "engineer on site").exit_code == 0
+    _new(run, "request 3")
+    if compacted:
+        with Store(data) as store:
+            store.live.partition.compact()
+    shutil.rmtree(data / "counters")
+    shutil.copytree(old_counters, data / "counters")
+
+    assert _new(run, "request 4") == _id(4)
+    assert _new(run, "request 5") == _id(5)
+    shown = run("sr", "show", second)
+    assert "request 2" in shown.stdout and "engineer on site" in shown.stdout
+    listed = run("sr", "list").stdout
+    assert all(f"request {n}" in listed for n in range(1, 6))
+    assert run("store", "check").exit_code == 0
+
+
 def test_a_damaged_counter_refuses_new_ids_and_repair_recovers_the_sequence(run, tmp_path: Path):
     data = tmp_path / "data"
     for n in range(1, 4):

@@ -273,3 +273,43 @@ def test_an_import_killed_at_random_is_absent_complete_or_completed_by_resume(tm
         assert _count(data) == REQUESTS
         outcomes.append(f"resumed after {found}")
     print(f"\nimport of {REQUESTS}: {duration:.1f} s whole; kills: {outcomes}")
+
+
+def test_an_import_compacts_each_partition_it_leaves_open_once(tmp_path: Path, monkeypatch) -> None:
+    """Batch after batch into one archive month: the journal grows, and the month's snapshot
+    is written once, at the end, holding every record (not rewritten after every batch)."""
+    from dispatcher.store import compaction, transfer
+
+    monkeypatch.setattr(transfer, "BATCH", 3)
+    written: list[Path] = []
+    real = compaction.install_snapshot
+    monkeypatch.setattr(
+        compaction,
+        "install_snapshot",
+        lambda directory, *rest: written.append(directory) or real(directory, *rest),
+    )
+    records = [_record(n, status="closed") for n in range(1, 11)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with Store(tmp_path / "data", compact_min_bytes=1) as store:
+        summary = transfer.import_file(path, RequestRepository(store))
+    assert summary.requests == 10
+    archives = [d.name for d in written if d.parent.name == "archive"]
+    assert archives == ["2026-11"]  # once, for the month still open at the end
+    with Store(tmp_path / "data") as store:
+        listed = RequestRepository(store).list(RequestFilter(include_closed=True))
+        assert len(listed) == 10
+
+
+@given(
+    at=st.datetimes(timezones=st.timezones()),
+    text=st.text(max_size=20),
+    data=st.dictionaries(st.sampled_from(["step", "clock"]), st.integers() | st.text(max_size=5)),
+    seq=st.integers(min_value=1, max_value=10_000),
+)
+def test_an_imported_event_is_stored_as_the_event_would_store_itself(at, text, data, seq) -> None:
+    from dispatcher.domain.requests import Event
+
+    raw = {"sr": "SR-20261123-0001", "seq": seq, "at": at.isoformat(), "actor": "desk"}
+    raw |= {"kind": "note", "text": text, "data": data}
+    assert Event.canonical(raw) == Event.from_dict(raw).to_dict()

@@ -14,7 +14,11 @@ errcode. 130101 ("send too fast": a robot sends at most 20 messages a minute, an
 held back for ten minutes) and -1 (system busy) pass, so they are transient, as are HTTP 429,
 5xx and an unreachable host; 310000 (signature, timestamp, keyword or IP check failed),
 300001 and 300005 (no such token) and every other code are permanent. A group robot reads no
-replies: the person acknowledges by SMS, by a call or at the desk. The texts are the engine's
+replies: the person acknowledges by SMS, by a call or at the desk. The channel reaches the
+built-in `mobile` kind and declares no kind of its own: DingTalk mentions a member by the
+mobile number their account is registered with, the work mobile the roster lists, so that
+number is the true address of the mention, and a robot that reads no replies can never
+confirm it in the reachability audit. The texts are the engine's
 (`Notification.sms_text`, or `subject` and `body` for markdown), sent as they are.
 """
 
