@@ -3,7 +3,7 @@ today so far, or of the last day, week or month, as charts; an empty chart says 
 
 The figures come from the same report `dispatcher report daily|weekly|monthly` writes, and
 `e` exports it beside the data (Markdown, CSV and JSON). Periods follow the desk's clock and
-zone. The report is built and exported in worker threads, so a month over a large store never
+the CSC's zone (the roster's). The report is built and exported in worker threads, so a month over a large store never
 freezes the desk.
 """
 
