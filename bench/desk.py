@@ -12,10 +12,14 @@ does, and measures:
 - board_read_ms: the worker's periodic read when nothing changed, and after one other desk's
   change (what keeps several desks in step every two seconds); how often the board took new
   rows while keys were timed, and the longest garbage-collector pause meanwhile;
-- reports_open_ms, oncall_open_ms: a key on the board until that screen shows its figures;
-- history_load_ms: `y` on the board until the history screen has read a year of archived
-  requests (100 a day, in twelve archive months), which it does once as it opens;
-- history_search_ms: then a query (Enter) until the closed requests it finds are listed.
+- reports_open_ms, oncall_open_ms: a key on the board, sent as the terminal driver would,
+  until that screen is shown (the report screen says "working…" until its figures come);
+  reports_figures_ms, oncall_figures_ms: until its figures are on it;
+- history_open_ms: `y` on the board until the history screen takes a query (it reads nothing
+  as it opens);
+- history_search_ms: a query (Enter) until the closed requests it finds are listed, over a
+  year of archived requests (100 a day, in thirteen archive months), each month read when a
+  query first needs it: history_first_search_ms is the first query, which reads them.
 
 Every wait is bounded: a desk that never shows what is waited for fails the bench with the
 name of what it waited for, instead of hanging.
@@ -207,10 +211,10 @@ async def run_desk(data: Path) -> dict[str, float]:
         reads = 0
         show_rows = app.screen.show_rows
 
-        def counted(rows):  # how often the board took new rows while keys were timed
+        def counted(*rows):  # how often the board took new rows while keys were timed
             nonlocal reads
             reads += 1
-            show_rows(rows)
+            show_rows(*rows)
 
         app.screen.show_rows = counted
         gc_pauses: list[tuple[float, int]] = []
@@ -258,6 +262,7 @@ async def run_desk(data: Path) -> dict[str, float]:
 
 async def time_screens(app, pilot) -> dict[str, float]:
     """The report and on-call screens opened from the board, and a history search."""
+    from textual import events
     from textual.widgets import DataTable, Input
 
     from dispatcher.tui.screens.board import BoardScreen
@@ -269,39 +274,35 @@ async def time_screens(app, pilot) -> dict[str, float]:
     await pilot.press("escape")  # out of the board's search, whose box has the keys
     await until(lambda: not app.screen.query_one("#search", Input).has_focus, "the board's keys")
 
-    def shows(screen_type, ready) -> bool:
-        return isinstance(app.screen, screen_type) and ready(app.screen)
+    def press(key: str) -> None:
+        """The key as the terminal driver hands it to the app (no test harness waits)."""
+        event = events.Key(key, key if len(key) == 1 else {"enter": "\r"}.get(key))
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+    def shown(screen_type) -> bool:
+        return isinstance(app.screen, screen_type) and app.screen.is_mounted
 
     for name, key, screen_type, ready in (
-        (
-            "reports_open_ms",
-            "g",
-            ReportsScreen,
-            lambda s: s.report is not None,
-        ),
-        (
-            "oncall_open_ms",
-            "o",
-            OnCallScreen,
-            lambda s: s.query_one("#duties", DataTable).row_count > 0,
-        ),
+        ("reports", "g", ReportsScreen, lambda s: s.report is not None),
+        ("oncall", "o", OnCallScreen, lambda s: s.query_one("#duties", DataTable).row_count > 0),
     ):
-        samples = []
+        opened, filled = [], []
         for _ in range(3):
             began = time.perf_counter()
-            await pilot.press(key)
-            await until(lambda t=screen_type, r=ready: shows(t, r), f"{name} to show its figures")
-            samples.append((time.perf_counter() - began) * 1000)
+            press(key)
+            await until(lambda t=screen_type: shown(t), f"the {name} screen")
+            opened.append((time.perf_counter() - began) * 1000)
+            await until(lambda r=ready: r(app.screen), f"the {name} screen's figures")
+            filled.append((time.perf_counter() - began) * 1000)
             await pilot.press("escape")
             await until(lambda: isinstance(app.screen, BoardScreen), "the board again")
-        figures[name] = statistics.median(samples)
+        figures[f"{name}_open_ms"] = statistics.median(opened)
+        figures[f"{name}_figures_ms"] = statistics.median(filled)
     began = time.perf_counter()
-    await pilot.press("y")
-    await until(
-        lambda: isinstance(app.screen, HistoryScreen) and app.screen.index is not None,
-        "the history screen to read the archive",
-    )
-    figures["history_load_ms"] = (time.perf_counter() - began) * 1000
+    press("y")
+    await until(lambda: shown(HistoryScreen), "the history screen")
+    figures["history_open_ms"] = (time.perf_counter() - began) * 1000
     samples = []
     n = min(42, ARCHIVED_PER_DAY)
     for query in (f"5555 {n:04d}", f"operator {n % 97}", f"closed 200/{n}"):
@@ -310,11 +311,16 @@ async def time_screens(app, pilot) -> dict[str, float]:
         box.value = query
         box.focus()
         history.found = None
+        table = history.query_one("#history-results", DataTable)
         began = time.perf_counter()
-        await pilot.press("enter")
-        await until(lambda h=history: h.found is not None, f"history to find {query!r}")
+        press("enter")
+        await until(
+            lambda h=history, t=table: h.found is not None and t.row_count == len(h.found.requests),
+            f"history to list what {query!r} finds",
+        )
         samples.append((time.perf_counter() - began) * 1000)
         assert history.found.requests, f"history found nothing for {query!r}"
+    figures["history_first_search_ms"] = samples[0]
     figures["history_search_ms"] = statistics.median(samples)
     figures["history_search_max_ms"] = max(samples)
     return figures
@@ -355,8 +361,13 @@ def main() -> None:
         print(f"key_p99_target_met: {worst <= KEY_TARGET_MS}")
         screens = max(float(figures[n]) for n in ("reports_open_ms", "oncall_open_ms"))
         print(f"screen_open_target_met: {screens <= SCREEN_TARGET_MS}")
+        filled = max(float(figures[n]) for n in ("reports_figures_ms", "oncall_figures_ms"))
+        print(f"screen_figures_target_met: {filled <= SCREEN_TARGET_MS}")
         history = float(figures["history_search_ms"])
         print(f"history_search_target_met: {history <= HISTORY_TARGET_MS}")
+        first = float(figures["history_first_search_ms"])
+        print(f"history_first_search_target_met: {first <= HISTORY_TARGET_MS}")
+        print(f"load_average: {os.getloadavg()[0]:.2f}")  # the machine may be shared
 
 
 if __name__ == "__main__":

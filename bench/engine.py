@@ -15,7 +15,8 @@ mail server accepting connections and never answering (each send bounded at 5 s)
 webhook failing half its requests (503 to each notification's first try). It prints the same figures for the healthy
 channels (texts and calls), with `chaos_` before each name, and `claimed_not_sent` (outbox
 records left "sending" once the engine stopped), the hanging mails failed by their time
-bound, and the transient failures delivered within their step. Targets: first notification
+bound (and those still held back by a person's mail limit, never attempted), and the
+transient failures delivered within their step. Targets: first notification
 p99 ≤ 0.5 s and timer lateness p99 ≤ 1 s while mail hangs; 0 claimed but not sent; every
 transient failure delivered within its step.
 """
@@ -306,6 +307,10 @@ def run(folder: Path, environ: dict[str, str], chaos: bool = False) -> int:
         figures |= {
             "claimed_not_sent": len(claimed),
             "hanging_mails_timed_out": sum(r.error_code == "timeout" for r in mails),
+            # the rest wait on a person's mail limit (the same step-2 people for every chain)
+            "hanging_mails_held_by_limits": sum(
+                r.state is DeliveryState.QUEUED and r.detail.startswith("delayed") for r in mails
+            ),
             "hanging_mails": len(mails),
             "transient_failures": len(retried),
             "transient_delivered_within_step": len(within),

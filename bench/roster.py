@@ -164,21 +164,10 @@ def main() -> int:
         roster = load_roster(path)
         loaded = time.perf_counter() - began
 
+        check_args = ["roster", "check", str(path), "--days", "28", "--from", "2026-11-24"]
+        check_args += ["--data", str(Path(folder) / "data")]
         began = time.perf_counter()
-        result = CliRunner().invoke(
-            cli,
-            [
-                "roster",
-                "check",
-                str(path),
-                "--days",
-                "28",
-                "--from",
-                "2026-11-24",
-                "--data",
-                str(Path(folder) / "data"),
-            ],
-        )
+        result = CliRunner().invoke(cli, check_args)
         checked = time.perf_counter() - began
 
         began = time.perf_counter()
@@ -191,20 +180,7 @@ def main() -> int:
         on_call = roster.on_call("br-42", Role.CASE_HANDLER, at)
         looked_up = time.perf_counter() - began
 
-        command = [
-            sys.executable,
-            "-c",
-            "from dispatcher.cli import main; main()",
-            "roster",
-            "check",
-            str(path),
-            "--days",
-            "28",
-            "--from",
-            "2026-11-24",
-            "--data",
-            str(Path(folder) / "data"),
-        ]
+        command = [sys.executable, "-c", "from dispatcher.cli import main; main()", *check_args]
         began = time.perf_counter()
         process = subprocess.run(command, capture_output=True, check=False)
         process_time = time.perf_counter() - began

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from click.testing import CliRunner
+from textual.worker import WorkerCancelled
 
 from dispatcher.cli import cli
 
@@ -48,3 +49,19 @@ def run(tmp_path, monkeypatch):
 
     invoke("store", "zone", CSC_ZONE)
     return invoke
+
+
+async def _settle(pilot, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker gave way to a newer one: wait again
+            continue
+        await pilot.pause()
+
+
+@pytest.fixture
+def settle():
+    """A desk under `run_test`: let its workers finish and their results reach the screen.
+    A worker cancelled by a newer one of its group is waited past, not raised."""
+    return _settle

@@ -66,9 +66,11 @@ class CalloutRun:
 
 
 def start_run(
-    sr: str, chain_id: str, chain: ChainShape, at: datetime, drill: bool = False
+    sr: str, chain_id: str, chain: ChainShape, at: datetime, drill: bool = False, step: int = 0
 ) -> CalloutRun:
-    first = Position(0, 0)
+    """A run from `step` (0-based) of its first round: the first step, unless a raised level
+    starts the chain at the step aimed at the level's unit."""
+    first = Position(0, step)
     return CalloutRun(sr, chain_id, at, first, at, at + _wait(chain, first), drill=drill)
 
 
@@ -94,6 +96,17 @@ def advance(run: CalloutRun, chain: ChainShape, at: datetime) -> CalloutRun:
         return replace(run, state=RunState.EXHAUSTED, step_deadline=at)
     return replace(
         run, position=following, step_started=at, step_deadline=at + _wait(chain, following)
+    )
+
+
+def move_to(run: CalloutRun, chain: ChainShape, step: int, at: datetime) -> CalloutRun:
+    """Move to `step` (0-based) of the current round now, with its full wait from now: a
+    dispatcher raised the level and the chain aims that step at the level's unit."""
+    if not run.running:
+        return run
+    position = Position(run.position.round, step)
+    return replace(
+        run, position=position, step_started=at, step_deadline=at + _wait(chain, position)
     )
 
 

@@ -188,6 +188,35 @@ def preview_step(
     return StepPreview(number, step.channels, step.wait_minutes, people, nobody)
 
 
+def step_for_unit(
+    roster: Roster, chain: ChainSpec, unit: str, site: str, product: str
+) -> int | None:
+    """The 0-based index of the step a chain aims at `unit` (the handler of a support level),
+    for a request's site and product; None when no step is aimed at it.
+
+    A step is aimed at a unit when one of its targets is a role of that unit (a placeholder
+    filled by `Roster.resolve_unit`) or a person of it. Failing that, a step aimed at one of
+    the unit's product lines counts as the business division's own (the L3 rule of
+    `handler_for`). The first such step in the chain's order wins.
+    """
+
+    def aimed(target: Target) -> str | None:
+        if isinstance(target, PersonTarget):
+            person = roster.people.get(target.person)
+            return person.unit if person else None
+        return roster.resolve_unit(target.unit, site=site or None, product=product or None)
+
+    def owner_of(resolved: str | None) -> str | None:
+        line = roster.product_lines.get(resolved or "")
+        return line.bd if line is not None else None
+
+    for matches in (lambda found: found == unit, lambda found: owner_of(found) == unit):
+        for index, step in enumerate(chain.steps):
+            if any(matches(aimed(target)) for target in step.targets):
+                return index
+    return None
+
+
 def describe_target(target: Target) -> str:
     if isinstance(target, PersonTarget):
         return target.person

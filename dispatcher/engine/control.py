@@ -20,6 +20,7 @@ from dispatcher.domain.callout import (
     RunState,
     acknowledge,
     advance,
+    move_to,
     repage,
     start_run,
     stop,
@@ -142,9 +143,16 @@ class CalloutControl:
         return sr, found[0] if found else None
 
     def start(
-        self, sr_id: str, at: datetime, actor: str, chain: str | None = None, channel: str = "desk"
+        self,
+        sr_id: str,
+        at: datetime,
+        actor: str,
+        chain: str | None = None,
+        channel: str = "desk",
+        step: int = 0,
     ) -> CalloutRecord:
-        """Start (or start again) an SR's chain."""
+        """Start (or start again) an SR's chain, from its first step or from `step` (0-based:
+        a raised level starts at the step aimed at the level's unit)."""
         started: list[CalloutRecord] = []
 
         def action(sr: ServiceRequest) -> list[Event]:
@@ -166,7 +174,7 @@ class CalloutControl:
             chain_id = chain or self.routing(sr).chain
             if chain_id is None:
                 raise DispatcherError(f"no chain applies to {sr.id}: {self.routing(sr).why}")
-            record, events = self._begin(sr, chain_id, at, actor, channel)
+            record, events = self._begin(sr, chain_id, at, actor, channel, step)
             started.append(record)
             return events
 
@@ -176,10 +184,16 @@ class CalloutControl:
         return started[0]
 
     def _begin(
-        self, sr: ServiceRequest, chain_id: str, at: datetime, actor: str, channel: str
+        self,
+        sr: ServiceRequest,
+        chain_id: str,
+        at: datetime,
+        actor: str,
+        channel: str,
+        step: int = 0,
     ) -> tuple[CalloutRecord, list[Event]]:
         spec = self.chain(chain_id)
-        run = start_run(sr.id, chain_id, spec, at, drill=sr.drill)
+        run = start_run(sr.id, chain_id, spec, at, drill=sr.drill, step=step)
         record = CalloutRecord.begin(run, len(spec.steps), max(1, spec.repeat))
         events = sr.record(
             at, actor, "callout_started", spec.name, channel, chain=chain_id, drill=sr.drill
@@ -234,6 +248,40 @@ class CalloutControl:
     ) -> CalloutRecord:
         """Move the chain on to its next step now, without waiting."""
         return self.move_on(sr_id, at, actor, "escalated", channel)
+
+    def escalate_to(
+        self, sr_id: str, step: int, at: datetime, actor: str, why: str, channel: str = "desk"
+    ) -> CalloutRecord:
+        """Page `step` (0-based) of the current round now: the step the chain aims at a raised
+        level's unit, ahead or behind. A step already paged in this round is paged again as a
+        new instance (as a re-page is), so its pages are not taken for the earlier ones."""
+        with self.store.atomic(self.store.live):
+            record = self._running(sr_id)
+            before = (record.round + 1, record.step + 1)
+            again = any(s.round == record.round and s.step == step for s in record.steps)
+            record = record.with_run(
+                move_to(record.run, self.chain(record.chain), step, at),
+                at,
+                how="escalated",
+                repages=record.repages + again,
+            )
+            text = f"{record.position_label()} (escalated: {why})"
+            self.requests.change(
+                sr_id,
+                lambda sr: sr.record(
+                    at,
+                    actor,
+                    "callout_escalated",
+                    text,
+                    channel,
+                    previous_round=before[0],
+                    previous_step=before[1],
+                    round=record.round + 1,
+                    step=step + 1,
+                ),
+            )
+            self.callouts.save(record)
+        return record
 
     def move_on(
         self, sr_id: str, at: datetime, actor: str, how: str, channel: str = ""

@@ -87,9 +87,41 @@ class ReplyBook:
             log.info(
                 "reply from %s ignored until %s", escape_line(reply.sender), sender.ignored_until
             )
+            self._tell_own_code_ignored(reply, sender, at, doc_id)
             return Verdict("ignored")
         verdict = self._verdict(reply, at)
-        replies.insert(
+        self._keep(reply, verdict, verdict.outcome, at, doc_id)
+        if verdict.outcome != "acknowledged":
+            self._failed(reply, verdict, sender_key, sender, at)
+        if not verdict.concerns and len(replies) > UNMATCHED_KEPT:
+            self._archive_unmatched()
+        return verdict
+
+    def _tell_own_code_ignored(
+        self, reply: Reply, sender: Strikes, at: datetime, doc_id: int
+    ) -> None:
+        """A sender whose replies are ignored sent the code paged to that very address (an
+        engineer who mistyped five times, then got it right): nothing is acknowledged, but the
+        desk is told, once per reply, so that it phones them. Other ignored replies stay unread."""
+        verdict = self._verdict(reply, at)
+        if verdict.outcome != "acknowledged":
+            return
+        self._keep(reply, verdict, "ignored", at, doc_id)
+        until = f"{sender.ignored_until.astimezone():%H:%M}"
+        self._tell(
+            verdict.concerns,
+            at,
+            "reply_refused",
+            f"{reply.sender} sent the code paged to it while its replies are ignored (until "
+            f"{until}): nothing acknowledged; phone them and acknowledge by the desk",
+            reply,
+        )
+
+    def _keep(
+        self, reply: Reply, verdict: Verdict, outcome: str, at: datetime, doc_id: int
+    ) -> None:
+        """Store a reply read, by its key: a reply polled again is then seen before."""
+        self.store.live.table(REPLIES).insert(
             Document(
                 {
                     "sr": verdict.concerns[0] if verdict.concerns else "",
@@ -99,17 +131,12 @@ class ReplyBook:
                     "text": reply.text,
                     "ack_code": reply.ack_code,
                     "at": at.isoformat(),
-                    "outcome": verdict.outcome,
+                    "outcome": outcome,
                     "notification": verdict.notification.id if verdict.notification else None,
                 },
                 doc_id=doc_id,
             )
         )
-        if verdict.outcome != "acknowledged":
-            self._failed(reply, verdict, sender_key, sender, at)
-        if not verdict.concerns and len(replies) > UNMATCHED_KEPT:
-            self._archive_unmatched()
-        return verdict
 
     def _verdict(self, reply: Reply, at: datetime) -> Verdict:
         code = reply.ack_code

@@ -30,8 +30,9 @@ from dispatcher.engine.compose import notification_for
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease, LeaseHolder
 from dispatcher.engine.outcomes import Outcomes
-from dispatcher.engine.sending import FaultCount, Sender
+from dispatcher.engine.sending import FaultCount, Priority, Sender
 from dispatcher.engine.settings import EngineSettings
+from dispatcher.engine.turns import Turns, each_request_in_turn
 from dispatcher.engine.watch import Watcher
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.contract import (
@@ -94,6 +95,7 @@ class Engine:
             redact=plugins.redact,
         )
         self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
+        self._turns = Turns()
         self._receipts: list[tuple[OutboxRecord, Receipt, datetime]] = []  # to record
         self._polling: asyncio.Task[None] | None = None
         self._next_poll: datetime | None = None
@@ -158,7 +160,7 @@ class Engine:
         second, all marked as being sent in one commit before the first is handed over."""
         ready: list[tuple[OutboxRecord, str]] = []
         with self.store.atomic(self.store.live):  # one commit: delays, cancellations, claims
-            for record in _each_request_in_turn(self.control.outbox.due(now)):
+            for record in each_request_in_turn(self.control.outbox.due(now)):
                 if record.id in self._inflight:
                     continue
                 channel = self._ready(record, now)
@@ -168,7 +170,7 @@ class Engine:
                 return
             sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
         for record, (_, channel) in zip(sending, ready, strict=True):
-            task = asyncio.create_task(self._send(record, channel))
+            task = asyncio.create_task(self._send(record, channel, self._turns.priority(record)))
             self._inflight[record.id] = task
             task.add_done_callback(lambda _, key=record.id: self._inflight.pop(key, None))
 
@@ -206,7 +208,7 @@ class Engine:
         self.throttle.record(keys, now)
         return record.channel
 
-    async def _send(self, sending: OutboxRecord, channel: str) -> None:
+    async def _send(self, sending: OutboxRecord, channel: str, priority: Priority) -> None:
         try:
             notification = notification_for(sending, self.roster.people)
         except Exception as error:  # a record this version cannot read: say so, send no more
@@ -215,7 +217,7 @@ class Engine:
             )
             at = self.clock.now()
         else:
-            receipt, at = await self.sender.send_stamped(channel, notification)
+            receipt, at = await self.sender.send_stamped(channel, notification, priority)
         entry = (sending, receipt, at)
         self._receipts.append(entry)
         await asyncio.sleep(0)  # the other sends ending now add theirs: recorded together
@@ -390,14 +392,3 @@ class EngineThread:
         if self._thread is not None:
             self._thread.join(timeout)
         self._thread = None
-
-
-def _each_request_in_turn(records: list[OutboxRecord]) -> list[OutboxRecord]:
-    """Records taken in turns, one per request: with fifty emergencies at once, each one's
-    first page goes out before any one's last. Real before drill stays first."""
-    turn: dict[str, int] = {}
-    ranked = []
-    for record in records:
-        turn[record.sr] = turn.get(record.sr, -1) + 1
-        ranked.append((record.drill, turn[record.sr], record.due, record.id, record))
-    return [entry[-1] for entry in sorted(ranked, key=lambda e: e[:4])]

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit, RetryPolicy
+from dispatcher.engine.sending import SENDS_AT_ONCE
 from dispatcher.errors import DispatcherError
 
 SMS_RATE_ENV = "DISPATCHER_SMS_PER_SECOND"
 SEND_TIMEOUT_ENV = "DISPATCHER_SEND_TIMEOUT"  # seconds; `_<CHANNEL>` for one channel's own
+SENDS_AT_ONCE_ENV = "DISPATCHER_SENDS_AT_ONCE"  # sends one channel has under way at most
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,7 @@ class EngineSettings:
     poll_seconds: float = 2.0  # how often channels are asked for replies and delivery updates
     idle_seconds: float = 0.2  # the longest sleep: other processes' commands wait no longer
     watch_seconds: float = 5.0  # how often SLA clocks and Red Flags are looked at
-    max_concurrent_sends: int = 64  # per channel
+    max_concurrent_sends: int = SENDS_AT_ONCE  # per channel (`engine.sending`)
     send_timeout: float = 20.0  # seconds one send may take before it counts as failed
     send_timeouts: Mapping[str, float] = field(default_factory=dict)  # a channel's own bound
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -29,7 +31,8 @@ class EngineSettings:
         """`DISPATCHER_SMS_PER_SECOND`: what the SMS sender may send a second (a long code 1,
         the default; a short code or a messaging service more). `DISPATCHER_SEND_TIMEOUT`:
         seconds a send may take (20); `DISPATCHER_SEND_TIMEOUT_EMAIL` and the like, one
-        channel's own. Raises `DispatcherError` naming the variable for a bad value."""
+        channel's own. `DISPATCHER_SENDS_AT_ONCE`: sends one channel has under way at most
+        (the rest wait their turn, first pages first). Raises `DispatcherError` naming the variable for a bad value."""
         changes: dict = {}
         raw = environ.get(SMS_RATE_ENV, "").strip()
         if raw:
@@ -38,6 +41,9 @@ class EngineSettings:
                 **DEFAULT_LIMITS,
                 "channel:sms": Limit(int(rate), timedelta(seconds=1)),
             }
+        raw = environ.get(SENDS_AT_ONCE_ENV, "").strip()
+        if raw:
+            changes["max_concurrent_sends"] = int(_number(SENDS_AT_ONCE_ENV, raw, whole=True))
         timeouts = {}
         for name, value in environ.items():
             if name == SEND_TIMEOUT_ENV and value.strip():

@@ -32,9 +32,6 @@ from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
 SHIFT = timedelta(hours=12)
-# Closed requests count (for their breaches and notes of the shift) when received at most this
-# long before the shift: older ones would mean opening older archive months every handover.
-CLOSED_LOOKBACK = timedelta(days=7)
 
 
 def shift_bounds(
@@ -59,13 +56,8 @@ def handover_report(
     start, end, now = local(start, zone), local(end, zone), local(now, zone)
     repository = RequestRepository(store)
     open_now = repository.list(RequestFilter(drill=False))
-    recently_closed = [
-        sr
-        for sr in repository.list(
-            RequestFilter(include_closed=True, since=start - CLOSED_LOOKBACK, drill=False)
-        )
-        if not sr.is_open
-    ]
+    # closed ones touched in the shift, however long before it they were received
+    recently_closed = [sr for sr in repository.changed_since(start) if not sr.is_open]
     items = [
         metrics.facts(sr, repository.timeline(sr.id), roster, end)
         for sr in open_now + recently_closed

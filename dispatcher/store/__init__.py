@@ -117,6 +117,9 @@ class Store:
         each month). A later `archive(period)` opens it again."""
         db = self._archives.pop(period, None)
         if db is not None:
+            if self._policy.held:  # a bulk load is done with this month: compacted once
+                with contextlib.suppress(StoreError):  # the commits are safe in the journal
+                    db.partition.compact(if_due=True)
             db.partition.close()
 
     def archive_periods(self) -> list[str]:
@@ -196,10 +199,9 @@ class Store:
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Partitions grow their journals without compacting in the block; at its end each
-        one still open is compacted once, if due. An import of a year so writes each month's
-        snapshot once, not again after every batch; a month closed meanwhile keeps its
-        journal until its next write compacts it (reading a journal costs what a snapshot does)."""
+        """Partitions grow their journals without compacting in the block; each is compacted
+        once, if due, when it is closed (`close_archive`) or the block ends. An import of a
+        year so writes each month's snapshot once, not again after every batch."""
         self._policy.held = True
         try:
             yield

@@ -33,7 +33,11 @@ class Policy:
     held: bool = False
 
     def due(self, journal_bytes: int, snapshot_bytes: int) -> bool:
-        return not self.held and journal_bytes >= max(self.min_bytes, self.ratio * snapshot_bytes)
+        return not self.held and self.grown(journal_bytes, snapshot_bytes)
+
+    def grown(self, journal_bytes: int, snapshot_bytes: int) -> bool:
+        """The journal has outgrown the snapshot, held or not."""
+        return journal_bytes >= max(self.min_bytes, self.ratio * snapshot_bytes)
 
 
 def install_snapshot(directory: Path, generation: int, tables: Tables, high: dict) -> int:

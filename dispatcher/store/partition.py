@@ -271,7 +271,7 @@ class Partition(LoggedTables):
                 self._sync_locked()
                 if self.damage:
                     raise StoreDamaged(self.damage)
-                if not if_due or self._policy.due(self._pos, self._snapshot_size):
+                if not if_due or self._policy.grown(self._pos, self._snapshot_size):
                     self._compact_locked()
 
     def _compact_locked(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tinydb import TinyDB
@@ -40,6 +40,10 @@ EVENTS = "events"
 EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
 # Records of other live tables that belong to one SR (their "sr" field) and move with it.
 COMPANIONS = ("callouts", "outbox", "replies", "reply_strikes")
+# In live, one small document per archived SR changed lately (closed, or changed once closed):
+# its month and when, so "changed since" opens only the months that hold such SRs.
+ARCHIVE_CHANGES = "archive_changes"
+ARCHIVE_CHANGES_KEPT = timedelta(days=62)
 
 
 def event_doc_id(sr_id: str, seq: int) -> int:
@@ -49,6 +53,10 @@ def event_doc_id(sr_id: str, seq: int) -> int:
 def day_key(day: date) -> str:
     """The name of the counter that numbers the SRs of one day."""
     return f"sr:{day:%Y%m%d}"
+
+
+def _at(doc: dict) -> datetime:
+    return datetime.fromisoformat(doc["at"])
 
 
 def period_of(sr_id: str) -> str:
@@ -127,6 +135,32 @@ class RequestRepository:
                     for sr in self._all_in(self.store.archive(period))
                     if request_filter.matches(sr)
                 ]
+        found.sort(key=lambda sr: (sr.received, sr.id))
+        return found
+
+    def changed_since(self, since: datetime, drill: bool | None = False) -> list[ServiceRequest]:
+        """Every SR with a timeline event at or after `since`, whatever its age: open ones from
+        live, closed ones from the archive months that hold them, oldest first.
+
+        An archived SR is found through `ARCHIVE_CHANGES` (the months of SRs closed, or changed
+        once closed, in the last `ARCHIVE_CHANGES_KEPT`) and through the months from `since`
+        on (an import's closed SRs); so an SR received long before a shift and closed in it is
+        there. Older than that, only SRs received since `since`'s month are found."""
+        self.sweep()
+
+        def changed_in(db: TinyDB) -> list[ServiceRequest]:
+            wanted = {d["sr"] for d in db.table(EVENTS).all() if _at(d) >= since}
+            return [
+                ServiceRequest.from_dict(d) for d in db.table(REQUESTS).all() if d["id"] in wanted
+            ]
+
+        live = self.store.live
+        found = changed_in(live)
+        moved = live.table(ARCHIVE_CHANGES).search(lambda d: _at(d) >= since)
+        periods = set(self._periods_since(since)) | {d["period"] for d in moved}
+        for period in sorted(periods & set(self.store.archive_periods())):
+            found += changed_in(self.store.archive(period))
+        found = [sr for sr in found if drill is None or sr.drill == drill]
         found.sort(key=lambda sr: (sr.received, sr.id))
         return found
 
@@ -238,6 +272,7 @@ class RequestRepository:
             else:
                 with self.store.atomic(db):
                     self._save(db, sr, events)
+                self._note_archive_change(sr.id, events)
         if sr.status is Status.CLOSED and db is live:
             self._archive(sr.id)
         return sr, events
@@ -283,6 +318,7 @@ class RequestRepository:
                 for doc in docs:
                     archive.table(name).upsert(Document(dict(doc), doc_id=doc.doc_id))
         with self.store.atomic(live):
+            self._note_archive_change(sr_id, [Event.from_dict(e) for e in events])
             live.table(REQUESTS).remove(doc_ids=[doc_id(sr_id)])
             present = [e.doc_id for e in events]
             if present:
@@ -290,6 +326,20 @@ class RequestRepository:
             for name, docs in companions.items():
                 if docs:
                     live.table(name).remove(doc_ids=[d.doc_id for d in docs])
+
+    def _note_archive_change(self, sr_id: str, events: list[Event]) -> None:
+        """In live's commit: this archived SR changed at its last event (see `changed_since`);
+        notes older than `ARCHIVE_CHANGES_KEPT` before it are dropped."""
+        if not events:
+            return
+        at = max(e.at for e in events)
+        table = self.store.live.table(ARCHIVE_CHANGES)
+        stale = at - ARCHIVE_CHANGES_KEPT
+        old = [d.doc_id for d in table.search(lambda d: _at(d) < stale)]
+        if old:
+            table.remove(doc_ids=old)
+        note = {"sr": sr_id, "period": period_of(sr_id), "at": at.isoformat()}
+        table.upsert(Document(note, doc_id=doc_id(sr_id)))
 
     def sweep(self) -> None:
         """Once per repository, before its first read of live: finish moving closed SRs that a

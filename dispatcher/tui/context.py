@@ -14,6 +14,7 @@ from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.lease import EngineLease
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
+from dispatcher.tui.data.history import HistoryIndex
 
 
 @dataclass
@@ -24,6 +25,7 @@ class DeskContext:
     clock: Clock = field(default_factory=SystemClock)
     roster_path: Path | None = None  # where the roster came from: drill scenarios sit beside it
     confirm_days: int = 30  # a phone no acknowledgement came through for longer shows on call
+    _history: HistoryIndex | None = field(default=None, init=False, repr=False)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -40,6 +42,12 @@ class DeskContext:
     def overrides(self) -> tuple[Override, ...]:
         """Overrides arranged at run time (the roster file's own are in the roster)."""
         return OverrideRepository(self.store).all()
+
+    def history(self) -> HistoryIndex:
+        """The archive months this desk's history searches have read (see `HistoryIndex`)."""
+        if self._history is None:
+            self._history = HistoryIndex(self.store)
+        return self._history
 
     def lease(self) -> EngineLease:
         return EngineLease(Path(self.store.data_dir))

@@ -162,8 +162,17 @@ EN = {
         "It was never called back: record a callback first ({attempts} of {needed} tries made)"
     ),
     "level.confirm": N_("Raise {sr} from {level} to {next}?"),
-    "level.body": N_("The owner becomes {owner}; the call-out pages {level_people}."),
-    "level.nobody": N_("nobody: the routing names no one for {next}"),
+    "level.body": N_(
+        "The owner becomes {owner}; the call-out pages step {step} of {chain}, the step for "
+        "{owner}."
+    ),
+    "level.next": N_(
+        "The owner becomes {owner}; {chain} has no step for {owner}, so the call-out pages "
+        "its next step, step {step}."
+    ),
+    "level.nobody": N_(
+        "The owner becomes {owner}; nobody is paged: the routing names no one for {next}."
+    ),
     "level.yes": N_("Raise and page"),
     "level.no": N_("Keep {level}"),
     "unknown.person": N_("'{name}' is not in the roster: pick a name from the list"),
@@ -174,7 +183,7 @@ EN = {
     "history.search": N_("Search closed requests: id, customer, phone, text… (Enter)"),
     "history.found": N_("{count} closed requests found"),
     "history.none": N_("No closed request matches."),
-    "history.ready": N_("{count} closed requests in the archive: type, then Enter"),
+    "history.ready": N_("Type, then Enter: the archive is searched newest month first"),
     "history.searching": N_("Searching the archive…"),
     "text": N_("Text"),
     "deliveries": N_("Deliveries"),

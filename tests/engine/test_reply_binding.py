@@ -213,3 +213,31 @@ async def test_replies_without_a_code_are_no_guesses_and_mute_nobody(night):
     night.peer.receive_sms(CHEN, f"ACK {code}")
     await night.pass_()
     assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+
+
+async def test_an_engineer_muted_by_mistypes_who_sends_the_right_code_is_shown_to_the_desk(night):
+    """Five wrong codes mute the paged engineer; the right one after that acknowledges
+    nothing, but the desk is told (once per reply) to phone them."""
+    sr = night.register()
+    await night.engine.tick()
+    real = code_of(night, sr.id, "chen.case")
+    wrong = [c for c in (str(300000 + n) for n in range(10)) if c != real][
+        : GuessLimit().per_sender
+    ]
+    for guess in wrong:
+        night.peer.receive_sms(CHEN, guess)
+    await night.pass_()
+    assert "replies_ignored" in night.kinds(sr.id)
+
+    night.peer.receive_sms(CHEN, real)
+    await night.pass_()
+    await night.pass_()  # polled again: told once
+    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    told = [e for e in night.control.requests.timeline(sr.id) if e.kind == "reply_refused"]
+    assert len(told) == 1 and "phone them" in told[0].text and CHEN in told[0].text
+
+    night.peer.receive_sms(CHEN, "ACK 999999")  # a wrong one while muted stays unread
+    await night.pass_()
+    assert (
+        len([e for e in night.control.requests.timeline(sr.id) if e.kind == "reply_refused"]) == 1
+    )

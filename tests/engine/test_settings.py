@@ -16,3 +16,74 @@ def test_send_bounds_come_from_the_environment_per_channel():
     assert EngineSettings.from_environ({}).send_timeout == 20.0
     with pytest.raises(DispatcherError, match="DISPATCHER_SEND_TIMEOUT_SMS must be a number"):
         EngineSettings.from_environ({"DISPATCHER_SEND_TIMEOUT_SMS": "soon"})
+
+
+def test_sends_at_once_per_channel_come_from_the_environment():
+    from dispatcher.engine.settings import EngineSettings
+    from dispatcher.errors import DispatcherError
+
+    assert EngineSettings.from_environ({}).max_concurrent_sends == 8
+    settings = EngineSettings.from_environ({"DISPATCHER_SENDS_AT_ONCE": "8"})
+    assert settings.max_concurrent_sends == 8
+    with pytest.raises(DispatcherError, match="DISPATCHER_SENDS_AT_ONCE must be a whole number"):
+        EngineSettings.from_environ({"DISPATCHER_SENDS_AT_ONCE": "0"})
+
+
+async def test_sends_beyond_the_channels_slots_go_in_the_order_they_were_started():
+    """With one slot, a channel is handed the notifications in the order the engine started
+    them (first pages of every request first), never out of turn."""
+    import asyncio
+
+    from dispatcher.engine.sending import Sender
+    from dispatcher.plugins.contract import Receipt
+    from dispatcher.testing import sample_notification
+
+    handed: list[str] = []
+    under_way = [0, 0]  # now, at most
+
+    class Slow:
+        name = "slow"
+
+        async def send(self, notification):
+            handed.append(notification.contact.address)
+            under_way[0] += 1
+            under_way[1] = max(under_way)
+            await asyncio.sleep(0.01)
+            under_way[0] -= 1
+            return Receipt.accepted("slow", provider_id=notification.contact.address)
+
+    sender = Sender({"slow": Slow()}, inline={"slow"}, concurrency=1)
+    addresses = [f"+1555000{n:04d}" for n in range(6)]
+    await asyncio.gather(*(sender.send("slow", sample_notification(a)) for a in addresses))
+    assert handed == addresses and under_way[1] == 1
+
+
+async def test_a_waiting_send_of_higher_priority_goes_before_those_that_came_earlier():
+    """All slots taken: a request's first page (priority 0) is handed over before the ninth
+    pages of requests queued before it, and a wait that times out hands its slot on."""
+    import asyncio
+
+    from dispatcher.engine.sending import Slots
+
+    slots = Slots(1)
+    await slots.acquire((0, 0))  # a send under way
+    order: list[str] = []
+
+    async def wait(name: str, priority: tuple[int, int]) -> None:
+        await slots.acquire(priority)
+        order.append(name)
+        await asyncio.sleep(0)
+        slots.release()
+
+    late = [asyncio.create_task(wait(f"ninth-{n}", (0, 8))) for n in range(3)]
+    await asyncio.sleep(0)
+    gave_up = asyncio.create_task(asyncio.wait_for(slots.acquire((0, 0)), 0.001))
+    await asyncio.sleep(0.01)
+    assert gave_up.done() and isinstance(gave_up.exception(), TimeoutError)
+    first = asyncio.create_task(wait("first", (0, 0)))
+    drill = asyncio.create_task(wait("drill", (1, 0)))
+    await asyncio.sleep(0)
+    slots.release()  # the send under way ends
+    await asyncio.gather(*late, first, drill)
+    assert order == ["first", "ninth-0", "ninth-1", "ninth-2", "drill"]
+    assert slots.free == 1

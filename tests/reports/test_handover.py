@@ -324,3 +324,46 @@ def test_the_handover_prints_as_markdown_from_the_command_line(tmp_path):
 def test_the_shift_defaults_to_the_last_twelve_hours():
     assert shift_bounds(END) == (START, END)
     assert shift_bounds(END, start=START) == (START, END)
+
+
+def test_a_request_received_weeks_before_the_shift_and_closed_in_it_is_handed_over(tmp_path):
+    """The handover is built from every request touched in the shift, whatever its age: an
+    emergency received 40 days before (in another archive month) and closed tonight is there
+    with its Red Flag; one closed the week before is not."""
+    store = Store(tmp_path / "data")
+    roster = load_roster(SAMPLE_ROSTER)
+    requests = RequestRepository(store)
+
+    def emergency(received: datetime, summary: str) -> str:
+        sr, _ = requests.register(
+            received,
+            lambda sr_id: ServiceRequest(
+                sr_id, received, Category.FAULT_SUPPORT, summary, severity=Severity.CRITICAL,
+                site="Shanghai", product="msc-9000", criteria=("1",),
+            ),
+            received, "desk", "phone", zone=ZoneInfo("Asia/Shanghai"),
+        )  # fmt: skip
+        return sr.id
+
+    def close(sr_id: str, at: datetime) -> None:
+        requests.change(sr_id, lambda r: r.resolve(at - timedelta(hours=2), "desk", "desk", "ok"))
+        requests.change(sr_id, lambda r: r.record_callback(at, "desk", CallbackOutcome.REACHED, 5))
+        requests.change(sr_id, lambda r: r.close(at, "desk"))
+
+    old = emergency(START - timedelta(days=40), "Transit exchange alarms since October")
+    earlier = emergency(START - timedelta(days=20), "Closed last week")
+    close(earlier, START - timedelta(days=7))
+    close(old, START + timedelta(hours=3))
+    assert old.startswith("SR-202610") and requests.get(old).status.value == "closed"
+    store.close()
+
+    store = Store(tmp_path / "data")  # as the next desk or command opens it
+    report = json.loads(render(handover_report(store, roster, START, END, END), "json"))
+    tables = {name: table["rows"] for name, table in report["tables"].items()}
+    assert [(r["sr"], r["status_now"]) for r in tables["requests_touched"]] == [(old, "closed")]
+    assert "closed" in tables["requests_touched"][0]["during_the_shift"]
+    assert [(r["sr"], r["closed"], r["now"]) for r in tables["red_flags_shift"]] == [
+        (old, "2026-11-24T21:00+00:00", "closed")  # the Red Flag closes on resolution
+    ]
+    assert [sr.id for sr in RequestRepository(store).changed_since(START)] == [old]
+    store.close()

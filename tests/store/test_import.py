@@ -275,9 +275,9 @@ def test_an_import_killed_at_random_is_absent_complete_or_completed_by_resume(tm
     print(f"\nimport of {REQUESTS}: {duration:.1f} s whole; kills: {outcomes}")
 
 
-def test_an_import_compacts_each_partition_it_leaves_open_once(tmp_path: Path, monkeypatch) -> None:
-    """Batch after batch into one archive month: the journal grows, and the month's snapshot
-    is written once, at the end, holding every record (not rewritten after every batch)."""
+def test_an_import_compacts_each_month_once(tmp_path: Path, monkeypatch) -> None:
+    """Batch after batch into two archive months: each month's snapshot is written once, the
+    first as the import is done with it, the last at the end (not after every batch)."""
     from dispatcher.store import compaction, transfer
 
     monkeypatch.setattr(transfer, "BATCH", 3)
@@ -288,17 +288,21 @@ def test_an_import_compacts_each_partition_it_leaves_open_once(tmp_path: Path, m
         "install_snapshot",
         lambda directory, *rest: written.append(directory) or real(directory, *rest),
     )
-    records = [_record(n, status="closed") for n in range(1, 11)]
+    october = [
+        _record(n, status="closed", id=f"SR-20261023-{n:04d}", received="2026-10-23T20:00:00+00:00")
+        for n in range(1, 8)
+    ]
+    records = october + [_record(n, status="closed") for n in range(1, 11)]
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     with Store(tmp_path / "data", compact_min_bytes=1) as store:
         summary = transfer.import_file(path, RequestRepository(store))
-    assert summary.requests == 10
+    assert summary.requests == 17
     archives = [d.name for d in written if d.parent.name == "archive"]
-    assert archives == ["2026-11"]  # once, for the month still open at the end
+    assert archives == ["2026-10", "2026-11"]
     with Store(tmp_path / "data") as store:
         listed = RequestRepository(store).list(RequestFilter(include_closed=True))
-        assert len(listed) == 10
+        assert len(listed) == 17
 
 
 @given(

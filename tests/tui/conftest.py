@@ -8,7 +8,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
 from dispatcher.engine.clock import ManualClock
@@ -65,7 +64,10 @@ def desk(store, roster):
 @pytest.fixture
 def make_app(desk):
     def make(language: str = "en") -> DeskApp:
-        return DeskApp(desk, language)
+        app = DeskApp(desk, language)
+        # a toast a test reads must not expire first on a slow machine (5 s by default)
+        app.NOTIFICATION_TIMEOUT = 3600
+        return app
 
     return make
 
@@ -149,18 +151,3 @@ def add_request(store):
             return register_request(other, summary, **fields)
 
     return add
-
-
-async def _settle(pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker gave way to a newer one: wait again
-            continue
-        await pilot.pause()
-
-
-@pytest.fixture
-def settle():
-    """Let the workers finish and their results reach the screen."""
-    return _settle

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Markdown, Static
 
 from dispatcher.domain.requests import CallbackOutcome, Reporter
 from dispatcher.store.requests import RequestRepository
-from dispatcher.tui.data.history import search_history
+from dispatcher.tui.data.history import HistoryIndex, search_history
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
@@ -82,3 +82,24 @@ async def test_the_outbox_shows_a_page_s_text_and_deliveries(make_app, night, se
         text = app.screen.query_one(Markdown).source
         assert "### SMS" in text and first.short_text.splitlines()[0] in text
         assert "### Deliveries" in text and f"| state | {first.state.value} |" in text
+
+
+def closed(store, summary: str) -> str:
+    sr = register_request(store, summary)
+    requests = RequestRepository(store)
+    requests.change(sr.id, lambda r: r.resolve(NOW, "night-desk", "desk", "fixed"))
+    requests.change(
+        sr.id, lambda r: r.record_callback(NOW, "night-desk", CallbackOutcome.REACHED, 4)
+    )
+    requests.change(sr.id, lambda r: r.close(NOW, "night-desk"))
+    return sr.id
+
+
+def test_a_month_the_index_has_read_is_read_again_once_a_request_closes_into_it(store):
+    """The desk keeps the months it read; a request closed afterwards is still found."""
+    index = HistoryIndex(store)
+    first = closed(store, "E1 link down at Pudong")
+    assert [r.id for r in index.search("pudong").requests] == [first]
+    second = closed(store, "Second E1 down at Pudong")
+    assert [r.id for r in index.search("pudong").requests] == [second, first]
+    assert [r.id for r in index.search("second").requests] == [second]

@@ -60,7 +60,7 @@ async def test_a_name_is_completed_from_the_roster(make_app, night, store, settl
         assert RequestRepository(store).get(night[1].id).status.value == "acknowledged"
 
 
-async def test_level_up_asks_names_the_owner_and_pages_the_next_step(
+async def test_level_up_asks_names_the_owner_and_pages_the_tacs_step(
     make_app, night, store, settle
 ):
     emergency = night[0]
@@ -83,7 +83,7 @@ async def test_level_up_asks_names_the_owner_and_pages_the_next_step(
         sr = RequestRepository(store).get(emergency.id)
         assert (sr.level.value, sr.owner.unit) == ("L2", "tac")
         chain = CalloutRepository(store).get(emergency.id)
-        assert chain.state is RunState.RUNNING and chain.step == 1  # paged on to step 2
+        assert chain.state is RunState.RUNNING and chain.step == 1  # step 2, the TAC's
         text = timeline_text(app)
         assert "escalated L1 → L2" in text and "assigned — → tac" in text
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.roster import ContactKind, Role
@@ -183,7 +184,15 @@ async def test_the_palette_runs_the_board_s_commands(make_app, settle):
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"on call")
-        await pilot.pause(0.3)  # the palette searches as it is typed
+        # the palette searches as it is typed, in a task of its own: until it offers On call
+        results = app.screen.query_one(OptionList)
+        deadline = time.monotonic() + 30
+        while not (
+            results.highlighted is not None
+            and "On call" in str(results.get_option_at_index(results.highlighted).prompt)
+        ):
+            assert time.monotonic() < deadline, "the palette never offered On call"
+            await pilot.pause()
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, OnCallScreen)

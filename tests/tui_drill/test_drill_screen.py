@@ -62,13 +62,9 @@ def text(screen, widget_id: str) -> str:
     return str(screen.query_one(widget_id, Static).render())
 
 
-async def settle(pilot) -> None:
-    """The screen reads the store in workers: let them finish and reach the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, controllable_clock):
+async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(
+    tmp_path, controllable_clock, settle
+):
     store, control, engine, screen = setting(tmp_path, controllable_clock)
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
         await settle(pilot)
@@ -129,7 +125,7 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(tmp_path, c
     store.close()
 
 
-async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock):
+async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock, settle):
     store, control, engine, screen = setting(tmp_path, controllable_clock)
     async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
         await settle(pilot)

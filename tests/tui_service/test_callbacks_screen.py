@@ -56,7 +56,7 @@ async def fill(pilot, selector, text):
     await pilot.pause()
 
 
-async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path):
+async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path, settle):
     store = Store(tmp_path)
     requests = RequestRepository(store)
     overdue = resolved_request(requests, "link down since yesterday", hours_ago=48)
@@ -79,6 +79,7 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
     PlannedRepository(store).change(work.id, lambda w: w.complete(T0 + timedelta(hours=3)))
     app = QueueApp(store)
     async with app.run_test(size=(150, 30)) as pilot:
+        await settle(pilot)  # the queue is read in a worker
         screen = app.screen
         table = screen.query_one(DataTable)
         assert table.row_count == 3
@@ -101,7 +102,7 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
         await fill(pilot, "#words", "calls still drop")
         dialog.query_one("#reopen").value = True
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # recorded in a worker, then the queue read again
         assert app.screen is screen
         assert table.row_count == 2
         request = RequestRepository(Store(tmp_path)).get(overdue)
@@ -115,7 +116,7 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
         await pilot.press("home", "c")
         app.screen.query_one("#outcome", Select).value = "not_reached"
         await pilot.click("#save")
-        await pilot.pause()
+        await settle(pilot)
         assert table.get_row_at(0)[3].plain == "1"
         assert (
             PlannedRepository(Store(tmp_path)).get(work.id).callbacks[0].outcome.value
@@ -127,12 +128,15 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
     store.close()
 
 
-async def test_an_unanswered_callback_reads_in_chinese_in_the_queue_and_the_dialog(tmp_path):
+async def test_an_unanswered_callback_reads_in_chinese_in_the_queue_and_the_dialog(
+    tmp_path, settle
+):
     store = Store(tmp_path)
     requests = RequestRepository(store)
     sr_id = resolved_request(requests, "link down since yesterday", hours_ago=48)
     app = QueueApp(store, "zh")
     async with app.run_test(size=(150, 30)) as pilot:
+        await settle(pilot)  # the queue is read in a worker
         table = app.screen.query_one(DataTable)
         assert "服务请求" in table.get_row_at(0)[1]
         await pilot.press("c")
@@ -140,7 +144,7 @@ async def test_an_unanswered_callback_reads_in_chinese_in_the_queue_and_the_dial
         assert dialog.query_one("#called", Input).placeholder == "联系了谁"
         dialog.query_one("#outcome", Select).value = "not_reached"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # recorded in a worker, then the queue read again
         row = app.screen.query_one(DataTable).get_row_at(0)
         assert "未联系上" in row[4] and "not" not in row[4]
     (event,) = [

@@ -107,14 +107,13 @@ def private(folder) -> bool:
     return stat.S_IMODE(folder.stat().st_mode) == 0o700 and modes == {0o600}
 
 
-async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_path):
+async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_path, settle):
     store = Store(tmp_path)
     yesterday(store)
     screen = ReportsScreen(desk_at(store, datetime.now(SHANGHAI)), "en", kind="daily")
     app = ScreenApp(screen)
     async with app.run_test(size=(160, 50)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         period = str(screen.query_one("#period", Static).render())
         assert "Daily service report" in period and "2 requests (drills never count)" in period
         drawn = [str(screen.query_one(f"#chart-{n}", PlotextPlot).render()) for n in range(4)]
@@ -124,6 +123,7 @@ async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_p
         assert "SLA compliance by product line" in drawn[2] and "pl-core" in drawn[2]
         assert "br-shanghai" in drawn[3] and "bd-network" in drawn[3]
         await pilot.press("e")
+        await settle(pilot)  # the export runs in a worker
         written = sorted(p.name for p in (tmp_path / "reports").iterdir())
         start = f"{yesterday_noon():%Y%m%d}"
         assert written == [f"daily-{start}.csv", f"daily-{start}.json", f"daily-{start}.md"]
@@ -133,13 +133,12 @@ async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_p
             in (tmp_path / "reports" / f"daily-{start}.csv").read_text()
         )
         await pilot.press("w")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Weekly service report" in str(screen.query_one("#period", Static).render())
     store.close()
 
 
-async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path):
+async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path, settle):
     store = Store(tmp_path)
     repository = RequestRepository(store)
     now = datetime.now(SHANGHAI)
@@ -158,21 +157,21 @@ async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path):
     screen = HandoverScreen(desk_at(store, now), "en")
     app = ScreenApp(screen)
     async with app.run_test(size=(160, 60)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert screen.report is not None
         text = screen.query_one(Markdown).source
         assert text.startswith("# Shift handover")
         assert f"| {sr_id} | new | critical | yes | 2.0 |" in text
         assert "BD engineer on the bridge" in text
         await pilot.press("s")
+        await settle(pilot)  # saved in a worker
         saved = list((tmp_path / "handover").iterdir())
         assert len(saved) == 1 and saved[0].read_text() == text
         assert private(tmp_path / "handover")
     store.close()
 
 
-async def test_the_report_screen_opens_on_this_shift_and_says_no_data(tmp_path):
+async def test_the_report_screen_opens_on_this_shift_and_says_no_data(tmp_path, settle):
     """Tonight is visible at once; a chart with nothing to draw says so instead of a blank box."""
     store = Store(tmp_path)
     now = datetime.now(SHANGHAI)
@@ -186,21 +185,19 @@ async def test_the_report_screen_opens_on_this_shift_and_says_no_data(tmp_path):
     )
     screen = ReportsScreen(desk_at(store, now), "en")
     async with ScreenApp(screen).run_test(size=(160, 50)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         period = str(screen.query_one("#period", Static).render())
         assert "Service report: this shift" in period and "1 request " in period
         drawn = [str(screen.query_one(f"#chart-{n}", PlotextPlot).render()) for n in range(4)]
         assert "fault_support" in drawn[0]
         assert "no data" in drawn[1]  # nothing resolved yet: no times to draw
         await pilot.press("t")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Service report: today so far" in str(screen.query_one("#period", Static).render())
     store.close()
 
 
-async def test_the_handover_scrolls_by_keyboard(tmp_path):
+async def test_the_handover_scrolls_by_keyboard(tmp_path, settle):
     store = Store(tmp_path)
     repository = RequestRepository(store)
     now = datetime.now(SHANGHAI)
@@ -215,14 +212,13 @@ async def test_the_handover_scrolls_by_keyboard(tmp_path):
         )
     screen = HandoverScreen(desk_at(store, now), "en")
     async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         scroller = screen.query_one("#handover-scroll")
         assert scroller.scroll_y == 0
         await pilot.press("pagedown")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()  # a scroll may animate
         assert scroller.scroll_y > 0
         await pilot.press("end")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         assert scroller.scroll_y == scroller.max_scroll_y > 0
     store.close()

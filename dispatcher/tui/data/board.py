@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.oncall import Roster
@@ -59,7 +60,7 @@ class BoardRow:
     def near(self, now: datetime) -> bool:
         return any(c.stopped is None and c.near_at <= now < c.deadline for c in self.clocks)
 
-    @property
+    @cached_property
     def search_text(self) -> str:
         sr = self.sr
         return " ".join(

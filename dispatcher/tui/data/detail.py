@@ -7,7 +7,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from dispatcher.domain.callout import RunState
+from dispatcher.domain.callout import Position, RunState
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
 from dispatcher.i18n import name_of
@@ -106,6 +106,10 @@ def event_details(event: Event, language: str, people: dict[str, tuple[str, str]
         )
         after = "/".join(p for p in (data.get("unit", ""), name(data.get("person", ""))) if p)
         parts.append(f"{before or '—'} → {after or '—'}")
+    elif "previous_step" in data and "step" in data:  # a raised level paged its step
+        before = Position(int(data["previous_round"]) - 1, int(data["previous_step"]) - 1)
+        after = Position(int(data["round"]) - 1, int(data["step"]) - 1)
+        parts.append(f"{before.label(language)} → {after.label(language)}")
     elif "from" in data and "to" in data:
         parts.append(
             f"{name_of(str(data['from']), language)} → {name_of(str(data['to']), language)}"

@@ -1,17 +1,21 @@
 """History: closed requests, found in the archive months by id, customer, phone or text.
 
 A closed request leaves the live partition for the archive month its id names, so the board
-and its search no longer see it. `HistoryIndex.load` reads every archive month once, newest
-first, keeping of each closed request only its document and the text searched (each month is
-dropped from memory once read, timelines and all); a search is then a scan of those texts,
-and a request is built only when it matches. The history screen loads its index when it
-opens, so a request closed after that shows when the screen is opened again.
+and its search no longer see it. A search reads the archive months newest first and stops at
+`LIMIT` matches, so a recent request is found after one month is read; each month is read
+only when a search first needs it (or when the desk warms the index in a worker after
+launch), and kept (its documents and the text searched, not its timelines) until its files
+change, so the next search over it reads nothing. Nothing is read when the history screen
+opens.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dispatcher.domain.requests import ServiceRequest
@@ -20,6 +24,7 @@ from dispatcher.store.requests import REQUESTS
 
 LIMIT = 200  # matches shown; a search that finds more says so
 _NOT_DIGITS = re.compile(r"\D")
+Entry = tuple[str, str, dict[str, Any]]  # (text searched, reporter's phone digits, document)
 
 
 @dataclass(frozen=True)
@@ -52,43 +57,67 @@ def _phone_digits(raw: dict[str, Any]) -> str:
 
 
 class HistoryIndex:
-    """The closed requests of every archive month, newest first, ready to search."""
+    """The closed requests of each archive month, read when a search first needs the month
+    and read again once the month's files change (another request closed into it)."""
 
-    def __init__(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
-        self.entries = entries  # (text searched, reporter's phone digits, document)
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        # month -> (its files' sizes and times, entries newest first)
+        self._months: dict[str, tuple[tuple, list[Entry]]] = {}
+        self._reading = threading.Lock()  # one thread reads (and closes) an archive month
 
-    @classmethod
-    def load(cls, store: Store) -> HistoryIndex:
-        entries: list[tuple[str, str, dict[str, Any]]] = []
-        for period in reversed(store.archive_periods()):
-            month = [
-                (_texts(raw), _phone_digits(raw), raw)
-                for raw in store.archive(period).table(REQUESTS).all()
-                if not raw.get("drill")
-            ]
-            store.close_archive(period)  # its timelines are not kept in memory
-            month.sort(key=lambda entry: (entry[2]["received"], entry[2]["id"]), reverse=True)
-            entries += month
-        return cls(entries)
+    def warm(self) -> None:
+        """Read every month not read yet (the desk does this in a worker after launch, so
+        its first search reads nothing)."""
+        for period in self.months():
+            self._month(period)
+
+    def months(self) -> list[str]:
+        """The archive months, newest first."""
+        return list(reversed(self.store.archive_periods()))
+
+    def _month(self, period: str) -> list[Entry]:
+        with self._reading:
+            return self._read_month(period)
+
+    def _read_month(self, period: str) -> list[Entry]:
+        folder = Path(self.store.data_dir) / "archive" / period
+        with os.scandir(folder) as found:
+            signature = tuple(
+                sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in found)
+            )
+        known = self._months.get(period)
+        if known is not None and known[0] == signature:
+            return known[1]
+        entries = [
+            (_texts(raw), _phone_digits(raw), raw)
+            for raw in self.store.archive(period).table(REQUESTS).all()
+            if not raw.get("drill")
+        ]
+        self.store.close_archive(period)  # its timelines are not kept in memory
+        entries.sort(key=lambda entry: (entry[2]["received"], entry[2]["id"]), reverse=True)
+        self._months[period] = (signature, entries)
+        return entries
 
     def search(self, query: str) -> Found:
         """Closed, non-drill requests matching `query`, newest first, at most LIMIT: every word
         of the query in the id, customer, reporter, site, product, summary or description; a
-        phone number whatever its spacing."""
+        phone number whatever its spacing. Months are read newest first until LIMIT match."""
         words = query.casefold().split()
         if not words:
             return Found((), False)
         digits = _NOT_DIGITS.sub("", query)
         phone = len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 2
         found: list[ServiceRequest] = []
-        for text, phone_digits, raw in self.entries:
-            if (phone and digits in phone_digits) or all(word in text for word in words):
-                if len(found) == LIMIT:
-                    return Found(tuple(found), True)
-                found.append(ServiceRequest.from_dict(raw))
+        for period in self.months():
+            for text, phone_digits, raw in self._month(period):
+                if (phone and digits in phone_digits) or all(word in text for word in words):
+                    if len(found) == LIMIT:
+                        return Found(tuple(found), True)
+                    found.append(ServiceRequest.from_dict(raw))
         return Found(tuple(found), False)
 
 
 def search_history(store: Store, query: str) -> Found:
-    """One search, reading the archive for it (the history screen keeps its index)."""
-    return HistoryIndex.load(store).search(query)
+    """One search, reading the months it needs (the desk keeps its `HistoryIndex`)."""
+    return HistoryIndex(store).search(query)

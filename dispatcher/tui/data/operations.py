@@ -20,7 +20,7 @@ from dispatcher.domain.requests import (
     check_criteria,
 )
 from dispatcher.domain.rotation import Override
-from dispatcher.domain.routing import EMERGENCY_CHAIN, preview, route
+from dispatcher.domain.routing import EMERGENCY_CHAIN, preview, route, step_for_unit
 from dispatcher.domain.text import check
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import IllegalTransition
@@ -36,15 +36,18 @@ CHANNEL = "desk"
 @dataclass(frozen=True)
 class LevelPlan:
     """What raising a request's support level does, for the dispatcher to confirm: the new
-    level, the owner the routing gives it, and whom the call-out pages (by display name)."""
+    level, the owner the routing gives it, the step of the chain it pages (0-based) and whom
+    that step pages (by display name)."""
 
     sr: str
     level: Level
     next: Level
     owner: Owner
     chain: str | None
-    restart: bool  # no chain running: the level's chain starts again from its first step
+    restart: bool  # no chain running: the level's chain starts again at `step`
     paged: tuple[str, ...]
+    step: int | None = None  # None: nothing to page
+    aimed: bool = True  # the chain aims `step` at the owner; False: no step is, the next one
 
 
 class Operations:
@@ -122,24 +125,33 @@ class Operations:
         running = CalloutRepository(self.desk.store).get(sr.id)
         running = running if running is not None and running.running else None
         chain = running.chain if running else routing.chain
-        paged: tuple[str, ...] = ()
-        if chain is not None and chain in roster.chains:
-            spec = roster.chains[chain]
+        if chain is None or chain not in roster.chains:
+            return LevelPlan(sr.id, sr.level, following, owner, chain, running is None, ())
+        spec = roster.chains[chain]
+        step = step_for_unit(roster, spec, owner.unit, sr.site, sr.product)
+        aimed = step is not None
+        if step is None:  # no step for the unit: the chain pages on as an escalation does
             position = (
                 next_position(spec, Position(running.round, running.step))
                 if running
                 else Position(0, 0)
             )
-            if position is not None:
-                steps = preview(
-                    roster, spec, self.desk.now(), sr.site, sr.product, self.desk.overrides()
-                )
-                paged = tuple(p.display_name for p in steps[position.step].people)
-        return LevelPlan(sr.id, sr.level, following, owner, chain, running is None, paged)
+            step = position.step if position is not None else None
+        paged: tuple[str, ...] = ()
+        if step is not None:
+            steps = preview(
+                roster, spec, self.desk.now(), sr.site, sr.product, self.desk.overrides()
+            )
+            paged = tuple(p.display_name for p in steps[step].people)
+        return LevelPlan(
+            sr.id, sr.level, following, owner, chain, running is None, paged, step, aimed
+        )
 
     def raise_level(self, plan: LevelPlan) -> ServiceRequest:
-        """Up one level, owned by the level's handler, and the call-out pages on: the next step
-        of a running chain now, or the level's chain again from its start."""
+        """Up one level, owned by the level's handler, and the call-out pages the step its
+        chain aims at that handler (or, when none is, its next step): a running chain moves
+        there now, a chain that ended starts again there. The timeline says level from → to,
+        owner from → to, and the step paged."""
 
         def change(sr: ServiceRequest, at: datetime) -> list[Event]:
             events = sr.escalate(at, self.desk.actor, CHANNEL, f"to {plan.owner.unit}")
@@ -148,11 +160,16 @@ class Operations:
             return events
 
         sr = self._change(plan.sr, change)
-        if plan.chain is not None and plan.paged:
-            if plan.restart:
-                self.control.start(plan.sr, self.desk.now(), self.desk.actor, plan.chain)
-            else:
-                self.escalate(plan.sr)
+        if plan.chain is None or plan.step is None or not plan.paged:
+            return sr
+        at, actor = self.desk.now(), self.desk.actor
+        if plan.restart:
+            self.control.start(plan.sr, at, actor, plan.chain, step=plan.step)
+        elif plan.aimed:
+            why = f"{plan.next.value}, step for {plan.owner.unit}"
+            self.control.escalate_to(plan.sr, plan.step, at, actor, why, CHANNEL)
+        else:
+            self.escalate(plan.sr)
         return sr
 
     def start_work(self, sr_id: str) -> ServiceRequest:

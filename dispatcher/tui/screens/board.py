@@ -28,21 +28,16 @@ from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
-from dispatcher.tui.screens.callbacks import CallbackQueueScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
-from dispatcher.tui.screens.drill import DrillScreen
-from dispatcher.tui.screens.handover import HandoverScreen
-from dispatcher.tui.screens.history import HistoryScreen
-from dispatcher.tui.screens.log import LogScreen
+from dispatcher.tui.screens.later import LATER, later
 from dispatcher.tui.screens.new_request import NewRequestScreen
-from dispatcher.tui.screens.oncall import OnCallScreen
-from dispatcher.tui.screens.outbox import OutboxScreen
-from dispatcher.tui.screens.reports import ReportsScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import GAP, Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
+
+
 NEW_KEY = next(c.key for c in commands_for("board") if c.id == "board.new")
 PINNED = Style(color="red", bold=True)
 FLASH = Style(color="white", bgcolor="red", bold=True)
@@ -55,6 +50,9 @@ FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
     "unowned": lambda row, now: row.unowned,
     "drill": lambda row, now: row.sr.drill,
 }
+# Filters worked out with each read, in the worker: their rows change only when the store does,
+# but "late", which gains rows as time passes (see `BoardScreen.late_until`).
+STEADY = ("all", "emergency", "late", "unowned", "drill")
 
 WIDTHS = {
     "id": 20,  # "! SR-20261130-0001 D": the whole id, its emergency mark and drill mark
@@ -103,6 +101,8 @@ class BoardScreen(DeskScreen):
         super().__init__(desk, language)
         self.reader = BoardReader(desk.store, desk.roster)
         self.all_rows: list[BoardRow] = []
+        self.steady: dict[str, list[BoardRow]] = {}  # the rows of each `STEADY` filter
+        self.late_until: datetime | None = None  # when the next clock nears its deadline
         self.filter = "all"
         self.query_text = ""
         self.seen: set[str] = set()  # SRs whose breach this dispatcher has looked at
@@ -146,15 +146,26 @@ class BoardScreen(DeskScreen):
         rows = self.reader.read(now, force=force)
         if rows is not None:
             planned = planned_tonight(self.desk.store, now, [row.sr for row in rows])
-            self.app.call_from_thread(self.show_rows, rows)
+            steady = {name: [r for r in rows if FILTERS[name](r, now)] for name in STEADY}
+            nearing = (c.near_at for r in rows for c in r.clocks if c.stopped is None)
+            late_until = min((at for at in nearing if at > now), default=None)
+            for row in rows:
+                _ = row.search_text  # worked out here, not on the first key of a search
+            self.app.call_from_thread(self.show_rows, rows, steady, late_until)
             self.app.call_from_thread(self.show_planned, planned)
 
-    def show_rows(self, rows: list[BoardRow]) -> None:
+    def show_rows(
+        self,
+        rows: list[BoardRow],
+        steady: dict[str, list[BoardRow]],
+        late_until: datetime | None = None,
+    ) -> None:
         if not self.loaded:
             # The store's documents and these rows live as long as the desk: keep them out of
             # the collector's full passes, which otherwise stall keys for 100+ ms at 10,000 rows.
             gc.freeze()
-        self.all_rows = rows
+            self.import_screens()
+        self.all_rows, self.steady, self.late_until = rows, steady, late_until
         self.loaded = True
         self.apply_filter()
 
@@ -182,15 +193,17 @@ class BoardScreen(DeskScreen):
 
     def apply_filter(self) -> None:
         now = self.desk.now()
-        wanted = FILTERS[self.filter]
         needle = self.query_text.casefold().strip()
-        shown = [
-            row
-            for row in self.all_rows
-            if wanted(row, now) and (not needle or needle in row.search_text)
-        ]
+        stale = self.filter == "late" and self.late_until is not None and now >= self.late_until
+        if self.filter in self.steady and not stale:
+            shown = self.steady[self.filter]
+        else:
+            wanted = FILTERS[self.filter]
+            shown = [row for row in self.all_rows if wanted(row, now)]
+        if needle:
+            shown = [row for row in shown if needle in row.search_text]
         self.query_one(VirtualTable).set_rows(shown)
-        emergencies = sum(row.pinned for row in self.all_rows)
+        emergencies = len(self.steady.get("emergency", ()))
         words, ngettext = self.words, translator(self.language).ngettext
         counts = (
             ngettext("{count} open request", "{count} open requests", len(self.all_rows)).format(
@@ -346,26 +359,35 @@ class BoardScreen(DeskScreen):
         typed, self.typed_ahead = "".join(self.typed_ahead or ()), None
         return typed
 
+    @work(thread=True, group="board-screens")
+    def import_screens(self) -> None:
+        """After launch, off the UI thread: the screens a key opens, then the history index
+        (a year of archived requests), kept out of the collector's full passes as rows are."""
+        for name in LATER:
+            later(name)
+        self.desk.history().warm()
+        gc.freeze()
+
     def action_history(self) -> None:
-        self.app.push_screen(HistoryScreen(self.desk, self.language, self.query_text.strip()))
+        self.app.push_screen(later("history")(self.desk, self.language, self.query_text.strip()))
 
     def action_on_call(self) -> None:
-        self.app.push_screen(OnCallScreen(self.desk, self.language))
+        self.app.push_screen(later("oncall")(self.desk, self.language))
 
     def action_outbox(self) -> None:
-        self.app.push_screen(OutboxScreen(self.desk, self.language))
+        self.app.push_screen(later("outbox")(self.desk, self.language))
 
     def action_callbacks(self) -> None:
-        self.app.push_screen(CallbackQueueScreen(self.desk, self.language))
+        self.app.push_screen(later("callbacks")(self.desk, self.language))
 
     def action_handover(self) -> None:
-        self.app.push_screen(HandoverScreen(self.desk, self.language))
+        self.app.push_screen(later("handover")(self.desk, self.language))
 
     def action_log(self) -> None:
-        self.app.push_screen(LogScreen(self.desk, self.language))
+        self.app.push_screen(later("log")(self.desk, self.language))
 
     def action_reports(self) -> None:
-        self.app.push_screen(ReportsScreen(self.desk, self.language))
+        self.app.push_screen(later("reports")(self.desk, self.language))
 
     def action_drills(self) -> None:
         self.open_drills()
@@ -383,7 +405,8 @@ class BoardScreen(DeskScreen):
         except DispatcherError as error:  # a broken drills.yaml: say where, stay on the board
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
             return
-        self.app.call_from_thread(self.app.push_screen, DrillScreen(desk, self.language, scenarios))
+        drills = later("drill")(desk, self.language, scenarios)
+        self.app.call_from_thread(self.app.push_screen, drills)
 
     def on_screen_resume(self) -> None:
         self.typed_ahead = None  # back on the board: its keys are its own

@@ -123,7 +123,7 @@ class DetailActions:
     def confirm_level(self, plan: LevelPlan) -> None:
         words = self.words
         levels = {"level": plan.level.value, "next": plan.next.value}
-        paged = ", ".join(plan.paged) if plan.paged else words["level.nobody"].format(**levels)
+        body = "level.nobody" if not plan.paged else "level.body" if plan.aimed else "level.next"
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -135,7 +135,12 @@ class DetailActions:
         self.app.push_screen(
             ConfirmScreen(
                 words["level.confirm"].format(sr=plan.sr, **levels),
-                words["level.body"].format(owner=plan.owner.unit or "—", level_people=paged),
+                words[body].format(
+                    owner=plan.owner.unit or "—",
+                    step=(plan.step or 0) + 1,
+                    chain=plan.chain or "—",
+                    **levels,
+                ),
                 list(plan.paged),
                 words["level.yes"],
                 words["level.no"].format(**levels),

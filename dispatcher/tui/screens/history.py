@@ -1,6 +1,6 @@
 """History: closed requests found by id, customer, phone or text across every archive month;
-Enter opens one read only. The archive is read once, in a worker, as the screen opens; each
-search then runs over what was read."""
+Enter opens one read only. Nothing is read as the screen opens: each search runs in a worker,
+reading the archive months newest first as it needs them (see `HistoryIndex`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from dispatcher.domain.text import escape_line
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.history import Found, HistoryIndex
+from dispatcher.tui.data.history import Found
 from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -31,7 +31,6 @@ class HistoryScreen(DeskScreen):
         super().__init__(desk, language)
         self.query_text = query
         self.found: Found | None = None
-        self.index: HistoryIndex | None = None
 
     def compose(self) -> ComposeResult:
         words = self.words
@@ -47,30 +46,25 @@ class HistoryScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#history-query", Input).focus()
-        self.search(self.query_text)
+        if self.query_text.strip():
+            self.search(self.query_text)
+        else:
+            self.query_one("#history-count", Static).update(self.words["history.ready"])
 
     @on(Input.Submitted, "#history-query")
     def submitted(self, event: Input.Submitted) -> None:
         self.search(event.value)
 
     def search(self, query: str) -> None:
+        if not query.strip():
+            return
         self.query_one("#history-count", Static).update(self.words["history.searching"])
         self.read(query)
 
     @work(thread=True, exclusive=True, group="history")
     def read(self, query: str) -> None:
-        if self.index is None:
-            self.index = HistoryIndex.load(self.desk.store)
-        if not query.strip():
-            self.app.call_from_thread(self.ready, len(self.index.entries))
-            return
-        found = self.index.search(query)
+        found = self.desk.history().search(query)
         self.app.call_from_thread(self.show, found)
-
-    def ready(self, count: int) -> None:
-        self.query_one("#history-count", Static).update(
-            self.words["history.ready"].format(count=count)
-        )
 
     def show(self, found: Found) -> None:
         self.found = found

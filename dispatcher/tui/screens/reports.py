@@ -3,8 +3,8 @@ today so far, or of the last day, week or month, as charts; an empty chart says 
 
 The figures come from the same report `dispatcher report daily|weekly|monthly` writes, and
 `e` exports it beside the data (Markdown, CSV and JSON). Periods follow the desk's clock and
-the CSC's zone (the roster's). The report is built and exported in worker threads, so a month over a large store never
-freezes the desk.
+the CSC's zone (the roster's). The screen shows at once, saying "working…"; the report is
+then built and exported in worker threads, so a month over a large store never freezes the desk.
 """
 
 from __future__ import annotations
@@ -59,20 +59,23 @@ class ReportsScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.desk, self.words)
-        yield Static(id="period")
+        yield Static(self._working(self.kind), id="period")
         with Grid(id="charts"):
             for n in range(4):
                 yield PlotextPlot(id=f"chart-{n}")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.action_period(self.kind)
+        # the screen first, saying "working…"; then the figures, built in a worker
+        self.call_after_refresh(self.build, self.kind)
+
+    def _working(self, kind: str) -> str:
+        _ = translator(self.language).gettext
+        return _("{title}: working…").format(title=_(TITLES[kind]))
 
     def action_period(self, kind: str) -> None:
         self.kind = kind
-        _ = translator(self.language).gettext
-        working = _("{title}: working…").format(title=_(TITLES[kind]))
-        self.query_one("#period", Static).update(working)
+        self.query_one("#period", Static).update(self._working(kind))
         self.build(kind)
 
     @work(thread=True, exclusive=True)

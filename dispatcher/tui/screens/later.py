@@ -1,0 +1,24 @@
+"""The screens a key on the board opens, imported once the board shows its rows (in a worker)
+rather than at launch: their widgets (Markdown, charts) cost a loaded machine about a second
+of launch."""
+
+from __future__ import annotations
+
+import importlib
+
+from dispatcher.tui.screens.desk_screen import DeskScreen
+
+LATER = {
+    name: (f"dispatcher.tui.screens.{name}", screen)
+    for name, screen in (
+        ("callbacks", "CallbackQueueScreen"), ("drill", "DrillScreen"),
+        ("handover", "HandoverScreen"), ("history", "HistoryScreen"), ("log", "LogScreen"),
+        ("oncall", "OnCallScreen"), ("outbox", "OutboxScreen"), ("reports", "ReportsScreen"),
+    )
+}  # fmt: skip
+
+
+def later(name: str) -> type[DeskScreen]:
+    """One of the `LATER` screens (imported now if the worker has not yet)."""
+    module, screen = LATER[name]
+    return getattr(importlib.import_module(module), screen)
