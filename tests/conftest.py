@@ -65,3 +65,19 @@ def settle():
     """A desk under `run_test`: let its workers finish and their results reach the screen.
     A worker cancelled by a newer one of its group is waited past, not raised."""
     return _settle
+
+
+@pytest.fixture
+def quiet_environ() -> dict[str, str]:
+    """Settings under which no provider channel is configured: pages go to the desk's own
+    relay and nothing leaves the machine, whatever the shell running the tests has set."""
+    return {
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": "",
+        "TWILIO_FROM": "",
+        "SMTP_HOST": "",
+        "DISPATCHER_WEBHOOK_URL": "",
+        "DINGTALK_WEBHOOK_URL": "",
+        "PUSH_TOPIC_URL": "",
+        "DISPATCHER_ROSTER": "",
+    }

@@ -13,6 +13,8 @@ from dispatcher.cli.terminal import check_typed, guard_output
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 
+COMPLETE_ENV = "_DISPATCHER_COMPLETE"  # set by the shell while it asks click for completions
+
 
 class _UserError(click.ClickException):
     """A `DispatcherError` shown as click shows its own: one line on stderr."""
@@ -74,6 +76,18 @@ class DispatcherGroup(click.Group):
             return super().invoke(ctx)
         except DispatcherError as error:
             raise _UserError(error) from error
+        except click.UsageError as error:  # a missing option, a bad choice: one line too
+            raise _UsageLine(error) from error
+
+
+class _UsageLine(click.ClickException):
+    """click's usage error in one line, naming the help that lists every option."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        command = error.ctx.command_path if error.ctx else "dispatcher"
+        message = " ".join(error.format_message().split())
+        super().__init__(f"{message} ({command} --help lists the options)")
+        self.exit_code = error.exit_code
 
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,7 +110,9 @@ def cli(ctx: click.Context, log_level: str) -> None:
 
 def main() -> None:
     """Entry point: a bug shows one line, not a traceback (DISPATCHER_DEBUG=1 shows it)."""
-    if sys.argv[1:2] != ["desk"]:  # the desk escapes what it shows itself (Textual's terminal)
+    # The desk escapes what it shows itself (Textual's terminal); shell completion writes
+    # bytes, its candidates escaped one by one (`dispatcher.cli.completion`).
+    if sys.argv[1:2] != ["desk"] and COMPLETE_ENV not in os.environ:
         guard_output()  # also for click's own usage errors, which quote what was typed
     try:
         cli.main(prog_name="dispatcher")

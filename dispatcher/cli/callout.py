@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from dispatcher.cli.common import (
+    Choice,
     actor_option,
     command_zone,
     echo_json,
@@ -20,11 +21,19 @@ from dispatcher.cli.common import (
     json_option,
     load_roster_for_command,
     now,
+    required_text,
     resolve_actor,
     roster_option,
     start_logging,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_chains,
+    complete_channels,
+    complete_notifications,
+    complete_requests,
+)
+from dispatcher.cli.terminal import cell
 from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
@@ -64,20 +73,20 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()
     channels = sorted(plugins.channels)
-    click.echo(
-        f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
-        f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
-        err=True,
-    )
-    for info in plugins.channel_infos:
-        if not info.enabled:
-            click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
+        click.echo(  # said once Ctrl-C does stop it cleanly
+            f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
+            f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
+            err=True,
+        )
+        for info in plugins.channel_infos:
+            if not info.enabled:
+                click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
         engine = Engine(store, roster, plugins, settings=settings)
         log.info("engine running on %s; channels %s", store.data_dir, ", ".join(channels) or "none")
         try:
@@ -153,7 +162,7 @@ def _page(page: OutboxRecord) -> dict:
 
 
 @chain_group.command("show")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @json_option
 @with_store
 def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
@@ -164,7 +173,7 @@ def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
 
 def _chain_action(name: str, doc: str, call) -> None:
     @chain_group.command(name, help=doc)
-    @click.argument("sr_id")
+    @click.argument("sr_id", shell_complete=complete_requests)
     @roster_option
     @actor_option
     @json_option
@@ -184,9 +193,13 @@ start_command = _chain_action(
     "Start the SR's chain (the one its routing names, or --chain).",
     lambda c, sr, at, actor, chain: c.start(sr, at, actor, chain, CHANNEL),
 )
-click.option("--chain", default=None, help="A chain of the roster instead of the routed one.")(
-    start_command
-)
+click.option(
+    "--chain",
+    default=None,
+    metavar="CHAIN",
+    shell_complete=complete_chains,
+    help="A chain of the roster instead of the routed one.",
+)(start_command)
 _chain_action(
     "next",
     "Escalate now: move the chain to its next step without waiting.",
@@ -202,12 +215,35 @@ stop_command = _chain_action(
     "Stop the chain (a drill's stop tells everyone paged it is over).",
     lambda c, sr, at, actor, reason: c.stop(sr, at, actor, reason, CHANNEL),
 )
-click.option("--reason", required=True, help="Why the chain stops.")(stop_command)
+click.option("--reason", required=True, callback=required_text, help="Why the chain stops.")(
+    stop_command
+)
+
+
+class NotificationId(click.ParamType):
+    """A notification's number as `outbox` lists it: `12` or `#12`."""
+
+    name = "ID"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().removeprefix("#")
+        if not text.isdigit():
+            self.fail(f"'{value}' is not a notification number such as 12 or #12", param, ctx)
+        return int(text)
 
 
 @click.group("outbox", invoke_without_command=True)
-@click.option("--sr", "sr_id", default=None, help="Only this request's notifications.")
-@click.option("--state", type=click.Choice([s.value for s in DeliveryState]), default=None)
+@click.option(
+    "--sr",
+    "sr_id",
+    default=None,
+    metavar="SR_ID",
+    shell_complete=complete_requests,
+    help="Only this request's notifications.",
+)
+@click.option("--state", type=Choice(DeliveryState), default=None)
 @json_option
 @with_store
 @click.pass_context
@@ -232,17 +268,29 @@ def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
         if record.detail or record.error_code
         else ""
     )
-    return (
-        f"#{record.id:<5} {created:%m-%d %H:%M:%S}  {record.sr:<17} {record.purpose:<10}"
-        f"{'DRILL ' if record.drill else ''}{record.person:<14} {record.channel:<6} "
-        f"{record.address:<26} {record.state.value:<9} {record.provider_status}{why}"
+    columns = (
+        (f"#{record.id}", 6),
+        (f"{created:%m-%d %H:%M:%S}", 15),
+        (record.sr, 17),
+        (record.purpose, 13),
+        ("DRILL" if record.drill else "", 5),
+        (record.person, 16),
+        (record.channel, 8),
+        (record.address, 26),
+        (record.state.value, 9),
     )
+    line = " ".join(cell(text, width) for text, width in columns)
+    return f"{line} {record.provider_status}{why}".rstrip()
 
 
 @outbox_group.command("retry")
-@click.argument("notification_id", type=int)
+@click.argument("notification_id", type=NotificationId(), shell_complete=complete_notifications)
 @click.option(
-    "--channel", default=None, help="Send it by another channel (sms, voice, email, desk)."
+    "--channel",
+    default=None,
+    metavar="CHANNEL",
+    shell_complete=complete_channels,
+    help="Send it by another channel (sms, voice, email, desk, or a plugin's).",
 )
 @roster_option
 @actor_option

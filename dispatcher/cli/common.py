@@ -57,6 +57,51 @@ def roster_option(command: Callable) -> Callable:
     )(command)
 
 
+def names_for_command(roster_path: Path):
+    """`Names` over the roster at `roster_path`; names are taken as typed when no roster was
+    asked for (`--roster`, $DISPATCHER_ROSTER) and none is at the default path."""
+    from dispatcher.cli.names import Names
+
+    roster = optional_roster(roster_path)
+    return Names(roster, roster_path)
+
+
+def optional_roster(roster_path: Path):
+    """The roster at `roster_path`, or None when none was asked for and the default is absent."""
+    source = click.get_current_context().get_parameter_source("roster_path")
+    if source is click.core.ParameterSource.DEFAULT and not roster_path.exists():
+        return None
+    return load_roster_for_command(roster_path)
+
+
+def required_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: a required text option given blank is refused (one line, exit 2)."""
+    if value is not None and not value.strip():
+        from dispatcher.errors import DispatcherError
+
+        name = (
+            max(param.opts, key=len)
+            if isinstance(param, click.Option)
+            else f"'{param.human_readable_name}'"  # as click names an argument
+        )
+        raise DispatcherError(f"{name}: must not be empty")
+    return value.strip() if value is not None else None
+
+
+class Choice(click.Choice):
+    """One of fixed words, typed in any case, shown and passed on as written (`L1|L2|L3`,
+    default `L1`), never lower-cased for display as click's case-insensitive choice is."""
+
+    def __init__(self, choices) -> None:
+        super().__init__([getattr(c, "value", c) for c in choices], case_sensitive=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, str):
+            folded = value.casefold()
+            value = next((c for c in self.choices if str(c).casefold() == folded), value)
+        return super().convert(value, param, ctx)
+
+
 def json_option(command: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(
         command

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
@@ -14,10 +15,19 @@ from dispatcher.cli.common import (
     csc_time,
     echo_json,
     json_option,
+    names_for_command,
     now,
+    required_text,
     resolve_actor,
+    roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_requests,
+)
+from dispatcher.cli.names import PHONE_HELP
+from dispatcher.cli.options import owner_options, request_place_options
+from dispatcher.cli.sr import resolve_fields
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.localtime import local
@@ -34,25 +44,30 @@ def complaint() -> None:
 
 
 @complaint.command("new")
-@click.option("--customer", required=True, help="Who complains (operator or enterprise).")
+@click.option(
+    "--customer",
+    required=True,
+    callback=required_text,
+    help="Who complains (operator or enterprise).",
+)
 @click.option(
     "--about",
     required=True,
+    callback=required_text,
     help="What it is about; the same words link a repeat complaint to the first.",
 )
-@click.option("--summary", required=True, help="One line: the complaint.")
+@click.option("--summary", required=True, callback=required_text, help="One line: the complaint.")
 @click.option("--description", default="")
 @click.option("--received", type=TIME, help="When it came in (default: now).")
 @click.option("--reporter", "reporter_name", default="")
-@click.option("--reporter-phone", default="")
-@click.option("--site", default="")
-@click.option("--product", default="")
-@click.option("--owner-unit", default="csc", show_default=True)
-@click.option("--owner-person", default="", help="Who owns the complaint.")
+@request_place_options
+@owner_options("csc")
+@click.option("--reporter-phone", default="", help=PHONE_HELP)
 @click.option(
     "--respond-by", type=TIME, help="Deadline to respond to the customer (default: 24 h)."
 )
 @click.option("--resolve-by", type=TIME, help="Deadline to resolve (default: 7 days).")
+@roster_option
 @actor_option
 @json_option
 @with_store
@@ -63,12 +78,15 @@ def new(
     received: datetime | None,
     respond_by: datetime | None,
     resolve_by: datetime | None,
+    roster_path: Path,
     actor: str | None,
     as_json: bool,
     **fields: str,
 ) -> None:
     """Register a complaint: a request of category complaint and its complaint record."""
-    zone = command_zone(store)
+    names = names_for_command(roster_path)
+    resolve_fields(names, fields)
+    zone = command_zone(store, names.roster)
     received = csc_time(received, zone) or now()
     respond_by, resolve_by = csc_time(respond_by, zone), csc_time(resolve_by, zone)
 
@@ -103,8 +121,7 @@ def new(
     click.echo(sr.id)
     if record.is_repeat:
         styled(
-            f"REPEAT complaint no. {record.repeat_number + 1} from {record.customer} "
-            f"about '{record.about}' (first: {record.repeat_of})",
+            f"REPEAT complaint: {_repeat(record)} from {record.customer} about '{record.about}'",
             fg="yellow",
             err=True,
         )
@@ -137,6 +154,11 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
         click.echo(_line(record, now(), zone))
 
 
+def _repeat(record: Complaint) -> str:
+    """ "repeat 2 of SR-…": the same words where a repeat is announced and where it is listed."""
+    return f"repeat {record.number} of {record.repeat_of}"
+
+
 def _line(record: Complaint, at: datetime, zone: ZoneInfo) -> str:
     if record.responded_at:
         answer = "answered" + ("" if record.responded_on_time() else " LATE")
@@ -146,7 +168,7 @@ def _line(record: Complaint, at: datetime, zone: ZoneInfo) -> str:
             if at > record.respond_by
             else f"respond by {local(record.respond_by, zone):%m-%d %H:%M}"
         )
-    repeat = f"  repeat {record.repeat_number} of {record.repeat_of}" if record.is_repeat else ""
+    repeat = f"  {_repeat(record)}" if record.is_repeat else ""
     return (
         f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
         f"resolve by {local(record.resolve_by, zone):%m-%d %H:%M}{repeat}"
@@ -154,7 +176,7 @@ def _line(record: Complaint, at: datetime, zone: ZoneInfo) -> str:
 
 
 @complaint.command("show")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @json_option
 @with_store
 def show(store: Store, sr_id: str, as_json: bool) -> None:
@@ -215,8 +237,8 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
 
 
 @complaint.command("investigate")
-@click.argument("sr_id")
-@click.argument("note")
+@click.argument("sr_id", shell_complete=complete_requests)
+@click.argument("note", callback=required_text)
 @actor_option
 @json_option
 @with_store
@@ -226,8 +248,8 @@ def investigate(store: Store, sr_id: str, note: str, actor: str | None, as_json:
 
 
 @complaint.command("respond")
-@click.argument("sr_id")
-@click.argument("response")
+@click.argument("sr_id", shell_complete=complete_requests)
+@click.argument("response", callback=required_text)
 @actor_option
 @json_option
 @with_store

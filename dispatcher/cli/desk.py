@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import (
+    Choice,
     actor_option,
     command_zone,
     load_roster_for_command,
@@ -15,6 +16,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.i18n import LANGUAGES
 from dispatcher.preferences import FILE_NAME, config_dir, desk_language
 from dispatcher.store import Store
 
@@ -24,7 +26,7 @@ from dispatcher.store import Store
 @click.option(
     "--lang",
     "language",
-    type=click.Choice(["en", "zh"]),
+    type=Choice(LANGUAGES),
     default=None,
     help="Interface language (default: the one last chosen at the desk, else from the locale).",
 )

@@ -10,6 +10,7 @@ import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     actor_option,
     command_zone,
     csc_time,
@@ -25,6 +26,11 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_drills,
+    complete_scenarios,
+)
+from dispatcher.cli.terminal import cell
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
 from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
@@ -88,14 +94,14 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
             err=True,
         )
     for scenario in scenarios.values():
-        click.echo(
-            f"{scenario.id:<22} {scenario.chain:<10} {scenario.product:<10} "
-            f"{scenario.site or '-':<10} {scenario.name}  [{scenario.source}]"
-        )
+        columns = ((scenario.id, 22), (scenario.chain, 10), (scenario.product, 10))
+        columns += ((scenario.site or "-", 14),)
+        line = " ".join(cell(text, width) for text, width in columns)
+        click.echo(f"{line} {scenario.name}  [{scenario.source}]")
 
 
 @drill_group.command("run")
-@click.argument("scenario_id", metavar="SCENARIO")
+@click.argument("scenario_id", metavar="SCENARIO", shell_complete=complete_scenarios)
 @click.option(
     "--dry-run", "dry", is_flag=True, help="Show whom each step would call; send nothing."
 )
@@ -341,13 +347,16 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
 
 
 @drill_group.command("report")
-@click.argument("drill_id", metavar="ID")
+@click.argument("drill_id", metavar="ID", shell_complete=complete_drills)
 @click.option(
-    "--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True
+    "--format", "output_format", type=Choice(["md", "json"]), default="md", show_default=True
 )
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @roster_option
 @with_store
-def report_command(store: Store, drill_id: str, output_format: str, roster_path: Path) -> None:
+def report_command(
+    store: Store, drill_id: str, output_format: str, as_json: bool, roster_path: Path
+) -> None:
     """The drill's report: per step and person, who was reached how and how fast; pass or
     fail against the scenario's targets; what to fix. Exit 1 when the drill is over and
     failed."""
@@ -355,7 +364,7 @@ def report_command(store: Store, drill_id: str, output_format: str, roster_path:
 
     roster = load_roster_for_command(roster_path)
     report = drill_report(store, roster, drill_id)
-    if output_format == "json":
+    if as_json or output_format == "json":
         echo_json(report)
     else:
         click.echo(report_markdown(report), nl=False)
@@ -363,7 +372,7 @@ def report_command(store: Store, drill_id: str, output_format: str, roster_path:
 
 
 @drill_group.command("abort")
-@click.argument("drill_id", metavar="ID")
+@click.argument("drill_id", metavar="ID", shell_complete=complete_drills)
 @roster_option
 @actor_option
 @json_option

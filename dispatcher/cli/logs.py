@@ -24,10 +24,10 @@ def logs_command(lines: int, follow: bool, data_dir: Path | None) -> None:
     path = log_path(data_dir or default_data_dir())
     if not path.is_file() and not follow:
         raise DispatcherError(f"no log yet at {path}: the desk or the engine writes it")
-    shown, offset = tail(path, lines)
-    for line in shown:
-        click.echo(line)
-    try:
+    try:  # Ctrl-C ends it quietly, whenever it comes
+        shown, offset = tail(path, lines)
+        for line in shown:
+            click.echo(line)
         while follow:
             time.sleep(POLL_SECONDS)
             appended, offset = read_appended(path, offset)

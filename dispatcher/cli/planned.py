@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     command_zone,
     csc_time,
     echo_json,
     json_option,
+    names_for_command,
     now,
+    required_text,
+    roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_planned,
+)
+from dispatcher.cli.options import request_place_options
 from dispatcher.domain.localtime import local, wall_time
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
+from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -31,24 +41,38 @@ def planned() -> None:
 
 
 @planned.command("new")
-@click.option("--kind", required=True, type=click.Choice([k.value for k in PlannedKind]))
-@click.option("--title", required=True, help="One line: the work.")
+@click.option("--kind", required=True, type=Choice(PlannedKind))
+@click.option("--title", required=True, callback=required_text, help="One line: the work.")
 @click.option("--start", required=True, type=TIME, help="The window opens.")
 @click.option("--end", required=True, type=TIME, help="The window closes.")
-@click.option("--site", default="", help="Branch or overseas site where the work is done.")
-@click.option("--product", default="")
+@request_place_options
 @click.option("--customer", default="", help="The operator the work is for.")
-@click.option("--contact", default="", help="Whom the satisfaction call after a cutover calls.")
+@click.option(
+    "--contact",
+    default="",
+    help="Whom the satisfaction call after a cutover calls (name and number, stored as E.164).",
+)
+@roster_option
 @json_option
 @with_store
 def new(
-    store: Store, kind: str, start: datetime, end: datetime, as_json: bool, **fields: str
+    store: Store,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    roster_path: Path,
+    as_json: bool,
+    **fields: str,
 ) -> None:
     """Announce planned work and its window."""
-    zone = command_zone(store)
+    names = names_for_command(roster_path)
+    fields["site"] = names("site", fields["site"], "--site")
+    fields["product"] = names("product", fields["product"], "--product")
+    fields["contact"] = names.phones_in(fields["contact"], "--contact")
+    zone = command_zone(store, names.roster)
     start, end = wall_time(start, zone), wall_time(end, zone)
     if end <= start:
-        raise click.BadParameter("the window must end after it starts", param_hint="--end")
+        raise DispatcherError("--end: the window must end after it starts")
     work = PlannedRepository(store).add(
         start,
         lambda planned_id: PlannedService(
@@ -85,7 +109,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     start = csc_time(start, zone) or now()
     end = csc_time(end, zone) or start + timedelta(hours=NEXT_HOURS)
     if end <= start:
-        raise click.BadParameter("must be after --from", param_hint="--to")
+        raise DispatcherError("--to: must be after --from")
     works = PlannedRepository(store).between(start, end)
     faults = _faults(store, works)
     if as_json:
@@ -117,7 +141,7 @@ def _line(work: PlannedService, faults: list, zone: ZoneInfo) -> str:
 
 
 @planned.command("show")
-@click.argument("planned_id")
+@click.argument("planned_id", shell_complete=complete_planned)
 @json_option
 @with_store
 def show(store: Store, planned_id: str, as_json: bool) -> None:
@@ -147,7 +171,7 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
 
 def _move(name: str, doc: str, action) -> None:
     @planned.command(name, help=doc)
-    @click.argument("planned_id")
+    @click.argument("planned_id", shell_complete=complete_planned)
     @json_option
     @with_store
     def command(store: Store, planned_id: str, as_json: bool) -> None:
@@ -169,8 +193,8 @@ _move(
 
 
 @planned.command("cancel")
-@click.argument("planned_id")
-@click.option("--reason", required=True)
+@click.argument("planned_id", shell_complete=complete_planned)
+@click.option("--reason", required=True, callback=required_text)
 @json_option
 @with_store
 def cancel(store: Store, planned_id: str, reason: str, as_json: bool) -> None:

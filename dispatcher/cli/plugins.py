@@ -17,6 +17,12 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_channels,
+    complete_people,
+)
+from dispatcher.cli.names import Names
+from dispatcher.cli.terminal import cell
 from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import Person
@@ -180,8 +186,15 @@ def notify_group() -> None:
 
 
 @notify_group.command("test")
-@click.argument("person_id", metavar="PERSON")
-@click.option("--channel", "channel_name", default=None, metavar="NAME", help="Only this channel.")
+@click.argument("person_id", metavar="PERSON", shell_complete=complete_people)
+@click.option(
+    "--channel",
+    "channel_name",
+    default=None,
+    metavar="CHANNEL",
+    shell_complete=complete_channels,
+    help="Only this channel.",
+)
 @json_option
 @roster_option
 @with_store
@@ -190,7 +203,8 @@ def notify_test(
 ) -> None:
     """Send a test message through each of PERSON's contact methods and report each outcome."""
 
-    person = load_roster_for_command(roster_path).person(person_id)
+    roster = load_roster_for_command(roster_path)
+    person = roster.person(Names(roster, roster_path)("person", person_id, "'PERSON'"))
     manager = PluginManager(store=store).load()
     if channel_name and channel_name not in manager.channels:
         known = {c.name: c for c in manager.channel_infos}
@@ -220,7 +234,8 @@ def notify_test(
                 result = (
                     f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
                 )
-            click.echo(f"  {outcome.kind:6} {outcome.contact:28} {outcome.channel:8} {result}")
+            columns = ((outcome.kind, 8), (outcome.contact, 28), (outcome.channel, 8))
+            click.echo("  " + " ".join(cell(t, w) for t, w in columns) + f" {result}")
         for channel in disabled:
             click.echo(f"  channel {channel['channel']} disabled: {channel['reason']}")
     if any(o.receipt is None or not o.receipt.ok for o in outcomes):

@@ -9,6 +9,7 @@ import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     command_zone,
     csc_time,
     load_roster_for_command,
@@ -29,12 +30,13 @@ def _output_options(command):
     command = click.option(
         "--lang",
         "language",
-        type=click.Choice(LANGUAGES),
+        type=Choice(LANGUAGES),
         default=None,
         help="Language of titles, column heads and names (default: the desk's, else the "
         "locale's); JSON keys stay English.",
     )(command)
     command = click.option(
+        "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Write to this file (default: standard output).",
@@ -45,7 +47,7 @@ def _output_options(command):
     command = click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=Choice(FORMATS),
         default="md",
         show_default=True,
         help="Markdown, CSV (one figure a line) or JSON.",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import (
-    ROSTER_ENV,
+    Choice,
     actor_option,
     data_option,
     echo_json,
@@ -20,6 +20,12 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.completion import (
+    complete_people,
+    complete_units,
+)
+from dispatcher.cli.names import Names
+from dispatcher.cli.terminal import cell
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
@@ -32,7 +38,7 @@ from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import default_data_dir
 from dispatcher.store.paths import write_output
 
-ROLE = click.Choice([r.value for r in Role])
+ROLE = Choice(Role)
 
 
 @click.group("roster")
@@ -53,12 +59,6 @@ def _parse_instant(value: str | None, option: str) -> datetime:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _check_unit(roster: Roster, unit: str) -> None:
-    """A unit or product line id; anything else is a NotFound (exit 2)."""
-    if unit not in roster.product_lines:
-        roster.unit(unit)
-
-
 def _stored_overrides(data_dir: Path | None) -> tuple[Override, ...]:
     """Run-time overrides, if a data directory exists (a check never creates one)."""
     if not (data_dir or default_data_dir()).is_dir():
@@ -72,19 +72,23 @@ def _at(value: datetime) -> str:
 
 
 @roster_group.command("check")
-@click.argument(
-    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), envvar=ROSTER_ENV
-)
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--days",
     type=click.IntRange(1, 731),
     help="How many days ahead (default: one year, so both daylight-saving seasons).",
 )
 @click.option("--from", "start", metavar="DATE", help="Start (ISO date or date-time; default now).")
+@roster_option
 @data_option
 @json_option
 def check(
-    path: Path | None, days: int | None, start: str | None, data_dir: Path | None, as_json: bool
+    path: Path | None,
+    days: int | None,
+    start: str | None,
+    roster_path: Path,
+    data_dir: Path | None,
+    as_json: bool,
 ) -> None:
     """Validate the roster and prove it: exit 0 proven, 1 problems found, 2 invalid.
 
@@ -92,7 +96,7 @@ def check(
     (each site, product, category and severity, and as an emergency): at every minute, each
     step reaches someone with a contact method a channel reaches. Rotation overlaps and
     overrides that cover nobody are reported on the same horizon."""
-    roster = load_roster_for_command(path or Path("contacts.yaml"))
+    roster = load_roster_for_command(_one_roster(path, roster_path))
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
     begin = _parse_instant(start, "--from")
     end = begin + timedelta(days=days) if days else one_year_from(begin)
@@ -102,6 +106,16 @@ def check(
     else:
         _print_verdict(roster, verdict, channels)
     click.get_current_context().exit(0 if verdict.proven else 1)
+
+
+def _one_roster(path: Path | None, roster_path: Path) -> Path:
+    """PATH, a shortcut for --roster; both given, they must agree."""
+    source = click.get_current_context().get_parameter_source("roster_path")
+    if path is None:
+        return roster_path
+    if source is not click.core.ParameterSource.DEFAULT and path != roster_path:
+        raise DispatcherError(f"give the roster once: PATH {path} or --roster {roster_path}")
+    return path
 
 
 def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChannels) -> None:
@@ -130,7 +144,9 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
 @click.option(
     "--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC)."
 )
-@click.option("--unit", help="Only this unit or product line.")
+@click.option(
+    "--unit", metavar="UNIT", shell_complete=complete_units, help="Only this unit or product line."
+)
 @click.option("--role", type=ROLE, help="Only this role.")
 @roster_option
 @data_option
@@ -146,8 +162,7 @@ def oncall(
     """Who would be called now (or at --at), and who takes over next."""
     roster = load_roster_for_command(roster_path)
     at = _parse_instant(at_text, "--at")
-    if unit:
-        _check_unit(roster, unit)
+    unit = Names(roster, roster_path)("unit", unit or "", "--unit") or None
     overrides = _stored_overrides(data_dir)
     pairs = dict.fromkeys((r.unit, r.role) for r in roster.rotations.values())
     pairs.update(dict.fromkeys(roster.required_pairs()))
@@ -202,9 +217,21 @@ def override_group() -> None:
 
 
 @override_group.command("add")
-@click.option("--person", required=True, help="Who covers.")
-@click.option("--covers", help="Whose shifts are covered (omit to add PERSON to --unit/--role).")
-@click.option("--unit", help="Limit to this unit or product line.")
+@click.option(
+    "--person", required=True, metavar="PERSON", shell_complete=complete_people, help="Who covers."
+)
+@click.option(
+    "--covers",
+    metavar="PERSON",
+    shell_complete=complete_people,
+    help="Whose shifts are covered (omit to add PERSON to --unit/--role).",
+)
+@click.option(
+    "--unit",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Limit to this unit or product line.",
+)
 @click.option("--role", type=ROLE, help="Limit to this role.")
 @click.option(
     "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
@@ -230,15 +257,14 @@ def override_add(
 ) -> None:
     """Add an override; it applies to `oncall`, `check` and the desk at once."""
     roster = load_roster_for_command(roster_path)
-    roster.person(person)
-    if covers:
-        roster.person(covers)
-    elif not (unit and role):
+    names = Names(roster, roster_path)
+    person = names("person", person, "--person")
+    covers = names("person", covers or "", "--covers") or None
+    unit = names("unit", unit or "", "--unit") or None
+    if not covers and not (unit and role):
         raise DispatcherError(
             "an override without --covers adds a person to a role: give --unit and --role"
         )
-    if unit:
-        _check_unit(roster, unit)
     override = Override(
         "",
         person,
@@ -297,9 +323,16 @@ def override_remove(override_id: str, store, as_json: bool) -> None:
 
 
 @roster_group.command("ical")
-@click.option("--unit", help="Shifts of this unit or product line (all its roles, or --role).")
+@click.option(
+    "--unit",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Shifts of this unit or product line (all its roles, or --role).",
+)
 @click.option("--role", type=ROLE, help="With --unit: only this role.")
-@click.option("--person", help="The shifts of this person.")
+@click.option(
+    "--person", metavar="PERSON", shell_complete=complete_people, help="The shifts of this person."
+)
 @click.option("--from", "start", metavar="DATE", help="Start (default today, 00:00 UTC).")
 @click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366))
 @click.option(
@@ -329,11 +362,12 @@ def ical(
         else datetime.combine(datetime.now(UTC).date(), time(), UTC)
     )
     end = begin + timedelta(days=days)
+    names = Names(roster, roster_path)
     if person:
-        roster.person(person)
+        person = names("person", person, "--person")
         pairs = pairs_of_person(roster, person, overrides)
     else:
-        _check_unit(roster, unit)
+        unit = names("unit", unit, "--unit")
         pairs = [(r.unit, r.role) for r in roster.rotations.values() if r.unit == unit]
         pairs = list(dict.fromkeys(p for p in pairs if not role or p[1].value == role))
     duties = [
@@ -352,10 +386,12 @@ def ical(
 
 @roster_group.command("audit")
 @click.option(
+    "--person",
     "--people",
     "people_ids",
+    shell_complete=complete_people,
     multiple=True,
-    metavar="ID",
+    metavar="PERSON",
     help="Ask only this person (repeatable; default: every interface person and case handler).",
 )
 @click.option(
@@ -404,7 +440,9 @@ def audit(
     from dispatcher.domain.reachability import audited_people
 
     roster = load_roster_for_command(roster_path)
-    people = [roster.person(p) for p in people_ids] or audited_people(roster.people.values())
+    names = Names(roster, roster_path)
+    people = [roster.person(names("person", p, "--people")) for p in people_ids]
+    people = people or audited_people(roster.people.values())
     if show_report:
         _audit_report(store, roster, {p.id for p in people}, days, as_json)
         return
@@ -438,7 +476,8 @@ def audit(
         if wait:
             for answer in answers:
                 click.echo(
-                    f"  {answer.person:<16} {answer.channel:<6} {answer.address:<28} "
+                    f"  {cell(answer.person, 16)} {cell(answer.channel, 8)} "
+                    f"{cell(answer.address, 28)} "
                     + (
                         f"confirmed {_at(answer.confirmed_at)}"
                         if answer.confirmed_at
@@ -486,7 +525,8 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
                 else "never confirmed"
             )
             flag = "  UNCONFIRMED" if row in stale else ""
-            click.echo(f"{row.name:<24} {row.kind:<7} {row.address:<28} {when}{flag}")
+            columns = ((row.name, 24), (str(row.kind), 8), (row.address, 28))
+            click.echo(" ".join(cell(t, w) for t, w in columns) + f" {when}{flag}")
         click.echo(
             f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
         )

@@ -12,20 +12,33 @@ import click
 
 from dispatcher.cli.common import (
     TIME,
+    Choice,
     actor_option,
     command_zone,
     csc_time,
     echo_json,
     echo_records,
     json_option,
-    load_roster_for_command,
+    names_for_command,
     now,
     progress_bar,
+    required_text,
     resolve_actor,
     roster_option,
     with_store,
 )
-from dispatcher.cli.terminal import styled
+from dispatcher.cli.completion import (
+    complete_branches,
+    complete_callback_subjects,
+    complete_people,
+    complete_products,
+    complete_requests,
+    complete_sites,
+    complete_units,
+)
+from dispatcher.cli.names import PHONE_HELP, Names
+from dispatcher.cli.options import owner_options, request_place_options
+from dispatcher.cli.terminal import cell, styled
 from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
@@ -56,31 +69,27 @@ from dispatcher.store.transfer import export_lines, import_file
 CHANNEL = "cli"
 
 
-def _choice(enum: type) -> click.Choice:
-    return click.Choice([m.value for m in enum], case_sensitive=False)
-
-
 @click.group()
 def sr() -> None:
     """Service requests: register, list, show, and move through their lifecycle."""
 
 
 @sr.command("new")
-@click.option("--summary", required=True, help="One line: what is wrong or wanted.")
-@click.option("--category", required=True, type=_choice(Category))
 @click.option(
-    "--severity", type=_choice(Severity), help="Default: critical for an emergency, else minor."
+    "--summary", required=True, callback=required_text, help="One line: what is wrong or wanted."
+)
+@click.option("--category", required=True, type=Choice(Category))
+@click.option(
+    "--severity", type=Choice(Severity), help="Default: critical for an emergency, else minor."
 )
 @click.option("--description", default="")
 @click.option("--received", type=TIME, help="When the request came in (default: now).")
-@click.option("--intake", type=_choice(IntakeChannel), default="phone", show_default=True)
+@click.option("--intake", type=Choice(IntakeChannel), default="phone", show_default=True)
 @click.option("--reporter", "reporter_name", default="", help="Reporter's name.")
-@click.option("--reporter-phone", default="")
 @click.option("--reporter-email", default="")
 @click.option("--customer", default="", help="Operator or enterprise.")
-@click.option("--vip", type=_choice(VipKind), help="The customer is a VIP of this kind.")
-@click.option("--site", default="", help="Branch or overseas site.")
-@click.option("--product", default="")
+@click.option("--vip", type=Choice(VipKind), help="The customer is a VIP of this kind.")
+@request_place_options
 @click.option(
     "--criterion",
     "criteria",
@@ -88,9 +97,9 @@ def sr() -> None:
     metavar="ID",
     help="Emergency criterion (1-12, or the product's own); repeatable.",
 )
-@click.option("--owner-unit", default="")
-@click.option("--owner-person", default="")
-@click.option("--level", type=_choice(Level), default="L1", show_default=True)
+@owner_options()
+@click.option("--reporter-phone", default="", help=PHONE_HELP)
+@click.option("--level", type=Choice(Level), default="L1", show_default=True)
 @roster_option
 @click.option(
     "--dry-run", is_flag=True, help="Show the routing and whom the chain will call; save nothing."
@@ -115,7 +124,11 @@ def new(
     the roster's, and a criterion beyond 1-12 must be one the product's BD added.
     """
     criteria = tuple(c.strip().upper() for c in criteria)
-    roster = _check_against_roster(roster_path, fields["site"], fields["product"], criteria)
+    names = names_for_command(roster_path)
+    roster = names.roster
+    resolve_fields(names, fields)
+    extra = roster.extra_criteria(fields["product"]) if roster and fields["product"] else ()
+    check_criteria(criteria, frozenset(c.id for c in extra))
     received = csc_time(received, command_zone(store, roster))
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
@@ -191,29 +204,14 @@ def new(
             )
 
 
-def _check_against_roster(
-    roster_path: Path, site: str, product: str, criteria: tuple[str, ...]
-) -> Roster | None:
-    """The roster the request is checked against, or None when there is none to use."""
-    explicit = click.get_current_context().get_parameter_source("roster_path")
-    if not roster_path.exists() and explicit is click.core.ParameterSource.DEFAULT:
-        check_criteria(criteria)
-        return None
-    roster = load_roster_for_command(roster_path)
-    if site and roster.branch_for_site(site) is None:
-        raise DispatcherError(
-            f"--site: no branch or overseas site in {roster_path} covers '{site}'"
-        )
-    extra: frozenset[str] = frozenset()
-    if product:
-        if product not in roster.products:
-            known = ", ".join(sorted(roster.products))
-            raise DispatcherError(
-                f"--product: '{product}' is not in {roster_path} (known: {known})"
-            )
-        extra = frozenset(c.id for c in roster.extra_criteria(product))
-    check_criteria(criteria, extra)
-    return roster
+def resolve_fields(names: Names, fields: dict[str, str]) -> None:
+    """The roster's ids for the names `sr new` and `complaint new` take, and the reporter's
+    phone as E.164, in place."""
+    fields["site"] = names("site", fields["site"], "--site")
+    fields["product"] = names("product", fields["product"], "--product")
+    fields["owner_unit"] = names("unit", fields["owner_unit"], "--owner-unit")
+    fields["owner_person"] = names("person", fields["owner_person"], "--owner-person")
+    fields["reporter_phone"] = names.phone(fields["reporter_phone"], "--reporter-phone")
 
 
 def _show_routing(
@@ -276,10 +274,32 @@ def _show_routing(
     "--open/--all", "only_open", default=True, help="Open requests only (default), or all."
 )
 @click.option("--emergency", is_flag=True, default=None, help="Emergencies only.")
-@click.option("--category", type=_choice(Category))
-@click.option("--status", type=_choice(Status))
-@click.option("--site", "--branch", "site", help="Branch or overseas site.")
-@click.option("--product")
+@click.option("--category", type=Choice(Category))
+@click.option("--status", type=Choice(Status))
+@click.option(
+    "--branch",
+    metavar="BRANCH",
+    shell_complete=complete_branches,
+    help="Requests from the sites of this branch or overseas site (id or name).",
+)
+@click.option(
+    "--site", metavar="SITE", shell_complete=complete_sites, help="Requests from this site."
+)
+@click.option(
+    "--product", metavar="PRODUCT", shell_complete=complete_products, help="Product id or name."
+)
+@click.option(
+    "--unit",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Owned by this unit or product line (id or name).",
+)
+@click.option(
+    "--person",
+    metavar="PERSON",
+    shell_complete=complete_people,
+    help="Owned by this person (id or name).",
+)
 @click.option("--since", type=TIME, help="Received at or after this time.")
 @click.option(
     "--drills",
@@ -288,14 +308,59 @@ def _show_routing(
     default=False,
     help="Drill requests only (they are left out otherwise).",
 )
+@roster_option
 @json_option
 @with_store
-def list_(store: Store, only_open: bool, as_json: bool, **filters) -> None:
-    """List requests, oldest first; times are the CSC's local ones."""
-    zone = command_zone(store)
+def list_(
+    store: Store,
+    only_open: bool,
+    as_json: bool,
+    roster_path: Path,
+    branch: str | None,
+    unit: str | None,
+    person: str | None,
+    **filters,
+) -> None:
+    """List requests, oldest first. Names are the roster's, as ids or as people type them;
+    times are the CSC's local ones."""
+    named = branch or unit or person or filters["site"] or filters["product"]
+    names = names_for_command(roster_path) if named else Names(None)  # the roster when needed
+    for what in ("site", "product"):
+        if filters[what]:
+            filters[what] = names(what, filters[what], f"--{what}")
+    wanted = {
+        "branch": names("branch", branch, "--branch") if branch else None,
+        "unit": names("unit", unit, "--unit") if unit else None,
+        "person": names("person", person, "--person") if person else None,
+    }
+    zone = command_zone(store, names.roster)
     filters["since"] = csc_time(filters["since"], zone)
-    requests = RequestRepository(store).list(RequestFilter(include_closed=not only_open, **filters))
+    requests = [
+        r
+        for r in RequestRepository(store).list(
+            RequestFilter(include_closed=not only_open, **filters)
+        )
+        if _owned_and_placed(r, names, **wanted)
+    ]
     echo_records(requests, as_json, lambda sr: _line(sr, zone), "no requests")
+
+
+def _owned_and_placed(
+    request: ServiceRequest, names: Names, branch: str | None, unit: str | None, person: str | None
+) -> bool:
+    """Whether `request` is from `branch`'s sites and owned by `unit` and `person` (None: any).
+    Without a roster a branch is matched as a site."""
+    if branch is not None:
+        if names.roster is None:
+            at = request.site.casefold() == branch.casefold()
+        else:
+            covering = names.roster.branch_for_site(request.site)
+            at = covering is not None and covering.id == branch
+        if not at:
+            return False
+    return (unit is None or request.owner.unit == unit) and (
+        person is None or request.owner.person == person
+    )
 
 
 def _line(request: ServiceRequest, zone: ZoneInfo) -> str:
@@ -305,12 +370,12 @@ def _line(request: ServiceRequest, zone: ZoneInfo) -> str:
     return (
         f"{flag} {request.id}  {received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
         f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
-        f"{customer:<24} {request.summary}"
+        f"{cell(customer, 24)} {request.summary}"
     )
 
 
 @sr.command("show")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @json_option
 @with_store
 def show(store: Store, sr_id: str, as_json: bool) -> None:
@@ -395,7 +460,7 @@ def _simple_move(name: str, method: str, doc: str) -> None:
     """A lifecycle command that takes an SR id and an optional note."""
 
     @sr.command(name, help=doc)
-    @click.argument("sr_id")
+    @click.argument("sr_id", shell_complete=complete_requests)
     @click.option("--note", "text", default="", help="Why, or what was said.")
     @actor_option
     @json_option
@@ -419,7 +484,7 @@ _simple_move("escalate", "escalate", "Escalate to the next support level (L1 →
 
 
 @sr.command("ack")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.option("--by", default="", help="Who acknowledged, when recording it for them.")
 @click.option("--note", "text", default="")
 @actor_option
@@ -442,8 +507,8 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
 
 
 @sr.command("note")
-@click.argument("sr_id")
-@click.argument("text")
+@click.argument("sr_id", shell_complete=complete_requests)
+@click.argument("text", callback=required_text)
 @actor_option
 @json_option
 @with_store
@@ -453,19 +518,41 @@ def note(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) 
 
 
 @sr.command("assign")
-@click.argument("sr_id")
-@click.option("--unit", default="")
-@click.option("--person", default="")
+@click.argument("sr_id", shell_complete=complete_requests)
+@click.option(
+    "--unit",
+    default="",
+    metavar="UNIT",
+    shell_complete=complete_units,
+    help="Unit or product line (id or name).",
+)
+@click.option(
+    "--person",
+    default="",
+    metavar="PERSON",
+    shell_complete=complete_people,
+    help="Person (id or name).",
+)
 @click.option("--note", "text", default="")
+@roster_option
 @actor_option
 @json_option
 @with_store
 def assign(
-    store: Store, sr_id: str, unit: str, person: str, text: str, actor: str | None, as_json: bool
+    store: Store,
+    sr_id: str,
+    unit: str,
+    person: str,
+    text: str,
+    roster_path: Path,
+    actor: str | None,
+    as_json: bool,
 ) -> None:
     """Give a request a new owner (unit and person)."""
-    if not unit and not person:
-        raise click.UsageError("give --unit, --person or both")
+    if not unit.strip() and not person.strip():
+        raise DispatcherError("give --unit, --person or both")
+    names = names_for_command(roster_path)
+    unit, person = names("unit", unit, "--unit"), names("person", person, "--person")
     _change(
         store,
         sr_id,
@@ -475,7 +562,7 @@ def assign(
 
 
 @sr.command("declare")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.option("--criterion", "criteria", multiple=True, required=True, metavar="ID")
 @click.option("--note", "text", default="")
 @actor_option
@@ -496,16 +583,24 @@ def declare(
 
 
 @sr.command("callback")
-@click.argument("subject", required=False, metavar="[SR_ID | PS_ID]")
-@click.option("--outcome", type=_choice(CallbackOutcome), help="Reached, not reached or refused.")
+@click.argument(
+    "subject",
+    required=False,
+    metavar="[SR_ID | PS_ID]",
+    shell_complete=complete_callback_subjects,
+)
+@click.option("--outcome", type=Choice(CallbackOutcome), help="Reached, not reached or refused.")
 @click.option("--score", type=click.IntRange(1, 5), help="Satisfaction, 1 to 5.")
 @click.option("--words", default="", help="What the customer said.")
-@click.option("--called", default="", help="Whom you called (name and number).")
+@click.option(
+    "--called", default="", help="Whom you called (name and number; the number stored as E.164)."
+)
 @click.option(
     "--reopen",
     is_flag=True,
     help="The customer is dissatisfied (score 1-2): reopen the request now.",
 )
+@roster_option
 @actor_option
 @json_option
 @with_store
@@ -517,6 +612,7 @@ def callback(
     words: str,
     called: str,
     reopen: bool,
+    roster_path: Path,
     actor: str | None,
     as_json: bool,
 ) -> None:
@@ -530,14 +626,15 @@ def callback(
 
     if subject is None:
         if outcome or score or words or called or reopen:
-            raise click.UsageError("give the SR or PS id whose callback you record")
+            raise DispatcherError("give the SR or PS id whose callback you record")
         queue_lines(store, as_json)
         return
     if outcome is None:
-        raise click.UsageError("Missing option '--outcome'.")
+        raise DispatcherError("--outcome: required with an id (reached, not_reached or refused)")
+    called = names_for_command(roster_path).phones_in(called, "--called")
     if is_planned_id(subject):
         if reopen:
-            raise click.UsageError("--reopen applies to requests, not to a cutover's callback")
+            raise DispatcherError("--reopen applies to requests, not to a cutover's callback")
         record_cutover_callback(
             store,
             subject,
@@ -567,7 +664,7 @@ def callback(
 
 
 @sr.command("close")
-@click.argument("sr_id")
+@click.argument("sr_id", shell_complete=complete_requests)
 @click.option("--note", "text", default="", help="Why, or what was said.")
 @click.option(
     "--without-callback",
@@ -593,8 +690,8 @@ def close(
 
 
 @sr.command("reopen")
-@click.argument("sr_id")
-@click.option("--reason", required=True)
+@click.argument("sr_id", shell_complete=complete_requests)
+@click.option("--reason", required=True, callback=required_text)
 @actor_option
 @json_option
 @with_store
@@ -641,6 +738,7 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
 )
 @click.option("--since", type=TIME, help="Received at or after this time.")
 @click.option(
+    "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output).",

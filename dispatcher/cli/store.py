@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from dispatcher.cli.common import data_option, echo_json, open_store, progress_bar
+from dispatcher.cli.common import data_option, echo_json, json_option, open_store, progress_bar
 from dispatcher.store import default_data_dir
 from dispatcher.store.check import check_store, partition_labels
 from dispatcher.store.damage import write_notice
@@ -23,7 +23,7 @@ def store_group() -> None:
 
 @store_group.command("check")
 @data_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 def check_command(data_dir: Path | None, as_json: bool) -> None:
     """Verify every partition: checksums, ids, sequences, references between tables.
 

@@ -17,6 +17,7 @@ import sys
 from typing import TextIO
 
 import click
+from rich.cells import cell_len, set_cell_size
 
 from dispatcher.domain.text import check, escape
 
@@ -89,6 +90,15 @@ def styled(text: str, err: bool = False, **style) -> None:
     stream = sys.stderr if err else sys.stdout
     raw = stream.raw if isinstance(stream, EscapingWriter) else stream
     click.secho(escape(text), file=raw, **style)
+
+
+def cell(text: object, width: int) -> str:
+    """`text` escaped and fitted to `width` terminal columns (a Chinese character takes two):
+    padded, or cut with "…", so the columns of a listing stay aligned whatever a row holds."""
+    text = escape(str(text))
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
 
 
 class EscapingFormatter(logging.Formatter):

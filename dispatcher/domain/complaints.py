@@ -43,6 +43,12 @@ class Complaint:
         return bool(self.repeat_of)
 
     @property
+    def number(self) -> int:
+        """Which complaint of its chain this is, the first being 1: the command line and the
+        desk say "repeat 2" for the first repeat, the second complaint about one thing."""
+        return self.repeat_number + 1
+
+    @property
     def key(self) -> tuple[str, str]:
         return subject_key(self.customer, self.about)
 

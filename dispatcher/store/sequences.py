@@ -1,8 +1,8 @@
 """The day counters that number requests (`sr:YYYYMMDD`) and planned services (`ps:…`),
 recovered from the ids present when they are lost or behind.
 
-Both kinds of id give their document id as YYYYMMDD x ID_DAY_FACTOR + the number of the day,
-so the highest number of each day can be read off the doc ids alone. A counter below it would
+Both kinds of id give their document id as YYYYMMDD x their kind's ID_DAY_FACTOR + the number
+of the day, so the highest number of each day can be read off the doc ids alone. A counter below it would
 hand out an id that exists: `dispatcher store check` reports that, `dispatcher store repair`
 raises it, and a store whose `counters/` partition is gone gets every counter back, from the
 ids present, before the next id is handed out.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from dispatcher.domain.requests import ID_DAY_FACTOR
+from dispatcher.domain import planned, requests
 from dispatcher.store import Store
 from dispatcher.store.damage import DuplicateId
 
@@ -21,11 +21,15 @@ T = TypeVar("T")
 
 # The numbered tables: (counter prefix, table), and whether archives hold the table too.
 NUMBERED = (("sr", "requests", True), ("ps", "planned", False))
+# How each kind's doc id holds its day: SR-20261124-0042 is 20261124 x 100,000 + 42,
+# PS-20261125-01 is 20261125 x 1,000 + 1.
+DAY_FACTOR = {"sr": requests.ID_DAY_FACTOR, "ps": planned.ID_DAY_FACTOR}
 
 
 def key_of(prefix: str, doc_id: int) -> tuple[str, int]:
     """The counter key and the number of the day a numbered document's doc id encodes."""
-    return f"{prefix}:{doc_id // ID_DAY_FACTOR}", doc_id % ID_DAY_FACTOR
+    factor = DAY_FACTOR[prefix]
+    return f"{prefix}:{doc_id // factor}", doc_id % factor
 
 
 def numbered_ids(tables: dict[str, dict[int, dict]], archive: bool) -> Iterator[tuple[str, int]]:

@@ -191,6 +191,10 @@ EN = {
     "emergency.needs": N_(
         "An emergency needs {fields}: the chain and the Red Flag depend on them."
     ),
+    "phone.invalid": N_(
+        "{phone} is not a phone number: type it with + and the country code, or as a number "
+        "of {region}."
+    ),
     "discard.title": N_("Throw away this request?"),
     "discard.body": N_("What you typed is lost."),
     "discard.yes": N_("Throw away"),

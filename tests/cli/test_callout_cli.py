@@ -68,7 +68,7 @@ def test_a_chain_from_registration_to_acknowledgement(tmp_path):
 def test_chain_commands_explain_what_they_cannot_do(tmp_path):
     sr_id = run(tmp_path, *EMERGENCY).stdout.strip()
     no_reason = run(tmp_path, "chain", "stop", sr_id, "--roster", str(ROSTER), "--reason", " ")
-    assert no_reason.exit_code == 2 and "needs a reason" in no_reason.stderr
+    assert no_reason.exit_code == 2 and "--reason: must not be empty" in no_reason.stderr
     unknown = run(tmp_path, "chain", "show", "SR-20261124-0999")
     assert unknown.exit_code == 2 and "SR-20261124-0999 has no call-out chain" in unknown.stderr
     missing = run(tmp_path, "outbox", "retry", "7")

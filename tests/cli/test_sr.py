@@ -211,8 +211,8 @@ def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("--site", "Atlantis"), "--site: no branch or overseas site"),
-        (("--product", "toaster"), "--product: 'toaster' is not in"),
+        (("--site", "Atlantis"), "--site: no site 'Atlantis' in"),
+        (("--product", "toaster"), "--product: no product 'toaster' in"),
         (("--product", "msc-9000", "--criterion", "AS-1"), "unknown emergency criterion 'AS-1'"),
     ],
 )

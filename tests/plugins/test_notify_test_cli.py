@@ -90,7 +90,8 @@ def test_an_unknown_person_is_one_line_and_exit_2(tmp_path, env, twilio_peer, sm
     result = notify(tmp_path, env, "nobody")
 
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [f"Error: no person 'nobody' in {ROSTER}"]
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"Error: 'PERSON': no person 'nobody' in {ROSTER}; ")
     assert not twilio_peer.requests and not smtp_server.messages
 
 

@@ -1,4 +1,4 @@
-"""The README's one-file example channel, installed the way a third party installs a plugin.
+"""The plugin guide's one-file example channel, installed the way a third party installs a plugin.
 
 Its distribution (plugins/webhook) becomes a wheel, pip installs that wheel with no index into
 a throwaway folder, and `dispatcher` runs in a subprocess with that folder on its path: the
@@ -108,9 +108,9 @@ def dispatcher(site: Path, data: Path, *args: str, url: str = "") -> subprocess.
     )
 
 
-def test_the_example_is_the_readme_guide():
-    readme = (ROOT / "README.md").read_text()
-    assert (EXAMPLE / "dispatcher_webhook.py").read_text().strip() in readme
+def test_the_example_is_the_plugin_guides():
+    guide = (ROOT / "docs" / "PLUGINS.md").read_text()
+    assert (EXAMPLE / "dispatcher_webhook.py").read_text().strip() in guide
 
 
 def test_installed_through_its_entry_point_it_is_listed(site, http_peer, tmp_path):

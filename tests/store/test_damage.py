@@ -291,3 +291,25 @@ def test_store_check_of_a_sound_store_and_of_no_store(run, tmp_path: Path) -> No
     assert '"findings": []' in checked.stdout
     missing = run("store", "check", data=tmp_path / "nowhere")
     assert missing.exit_code == 2 and "no data directory" in missing.stderr
+
+
+def test_a_store_with_planned_work_checks_sound(run, tmp_path: Path) -> None:
+    """Planned-work ids number their day by thousands, requests by hundred thousands: the
+    check reads each kind's counter from its own doc ids."""
+    for day in ("2026-11-25", "2026-11-25", "2026-12-02"):
+        work = run(
+            "planned",
+            "new",
+            "--kind",
+            "patch",
+            "--title",
+            "t",
+            "--start",
+            f"{day}T22:00",
+            "--end",
+            f"{day}T23:00",
+        )
+        assert work.exit_code == 0, work.output
+    checked = run("store", "check")
+    assert checked.exit_code == 0, checked.output
+    assert "no problems" in checked.output

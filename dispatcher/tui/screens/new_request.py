@@ -28,6 +28,7 @@ from dispatcher.domain.requests import (
 )
 from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
+from dispatcher.roster.phones import csc_region, e164
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.operations import Operations
@@ -219,6 +220,12 @@ class NewRequestScreen(DeskScreen[str | None]):
             fields = ", ".join(self.words[f"new.{name}"] for name in missing)
             self._refuse(self.words["emergency.needs"].format(fields=fields), missing[0])
             return
+        phone = self._value("#reporter_phone")
+        region = csc_region(self.desk.roster)
+        if phone and e164(phone, region) is None:  # stored as E.164, as the command line does
+            message = self.words["phone.invalid"].format(phone=phone, region=region or "+")
+            self._refuse(message, "reporter_phone")
+            return
         if self.saving:
             return
         self.saving = True
@@ -248,7 +255,9 @@ class NewRequestScreen(DeskScreen[str | None]):
                 severity=Severity(severity),
                 intake=IntakeChannel(fields["intake"]),
                 reporter=Reporter(
-                    fields["reporter"], fields["reporter_phone"], fields["reporter_email"]
+                    fields["reporter"],
+                    e164(fields["reporter_phone"], region) or "",
+                    fields["reporter_email"],
                 ),
                 customer=Customer(
                     fields["customer"], VipKind(fields["vip"]) if fields["vip"] else None

@@ -1,0 +1,85 @@
+"""The names typed on the command line, resolved against the roster by every command alike.
+
+A person is found by id, name or Chinese name; a unit or product line by id, name or Chinese
+name; a branch by id, name or a site it covers; a site as the roster spells it (any case); a
+product by id or name (`dispatcher.domain.names.name_table`). A name the roster does not hold
+is refused with one line naming the option and the nearest names (exit 2). Phone numbers are
+stored as E.164, read in the region of the roster's CSC when typed without a country code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dispatcher.domain.names import Ambiguous, find_named, name_table, nearest_names
+from dispatcher.domain.oncall import Roster
+from dispatcher.errors import DispatcherError
+from dispatcher.roster.phones import csc_region, e164, numbers_in
+
+WHAT = {
+    "person": "person",
+    "unit": "unit or product line",
+    "branch": "branch, overseas site or site",
+    "site": "site",
+    "product": "product",
+}
+
+
+class Names:
+    """Resolves what was typed for option `--x` against `roster`; without a roster (none at
+    the default path) a name is taken as typed, and a phone must be in international form."""
+
+    def __init__(self, roster: Roster | None, source: Path | str = "") -> None:
+        self.roster = roster
+        self.source = str(source or (roster.source if roster else ""))
+        self.region = csc_region(roster) if roster else None
+
+    def __call__(self, what: str, typed: str, option: str) -> str:
+        """The roster's id for `typed` (its spelling, for a site); "" stays ""."""
+        typed = typed.strip()
+        if not typed or self.roster is None:
+            return typed
+        table = name_table(self.roster, what)
+        try:
+            found = find_named(table, typed)
+        except Ambiguous as many:
+            raise DispatcherError(
+                f"{option}: '{typed}' names {len(many.ids)} in {self.source} "
+                f"({', '.join(many.ids)}); give the id"
+            ) from None
+        if found is not None:
+            return found
+        near = nearest_names(table, typed)
+        hint = (
+            f"nearest: {', '.join(near)}"
+            if near
+            else f"known: {', '.join(sorted(i for i, _ in table)[:6])}, …"
+        )
+        raise DispatcherError(f"{option}: no {WHAT[what]} '{typed}' in {self.source}; {hint}")
+
+    def phone(self, typed: str, option: str) -> str:
+        """`typed` as E.164 ("" stays ""); one line naming the option when it is no number."""
+        typed = typed.strip()
+        if not typed:
+            return ""
+        number = e164(typed, self.region)
+        if number is None:
+            raise DispatcherError(f"{option}: '{typed}' is not a valid phone number{self._form}")
+        return number
+
+    def phones_in(self, text: str, option: str) -> str:
+        """`text` ("Ma Li 138 0013 8000") with every phone number in it written as E.164."""
+        for raw, number in numbers_in(text, self.region):
+            if number is None:
+                raise DispatcherError(f"{option}: '{raw}' is not a valid phone number{self._form}")
+            text = text.replace(raw, number, 1)
+        return text
+
+    @property
+    def _form(self) -> str:
+        if self.region:
+            return f" (international form starting with +, or a number of {self.region})"
+        return " (international form, starting with +)"
+
+
+PHONE_HELP = "Phone number, stored as E.164 (without +: a number of the CSC's country)."
