@@ -9,7 +9,7 @@ DATA   ?= .dispatcher-data
 # The compiled Chinese catalogue (setup.py compiles it in builds; this keeps a clone's current).
 MO     := dispatcher/i18n/locale/zh/LC_MESSAGES/dispatcher.mo
 
-.PHONY: install desk test lint format bench clean catalogue
+.PHONY: install desk test test-stress lint format bench clean catalogue
 
 install: $(STAMP) $(MO)
 
@@ -29,6 +29,11 @@ desk: $(STAMP) $(MO)
 test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest
 
+# The suite three times in a row while a busy loop per core keeps the machine loaded: the
+# tests wait on what they observe, never on a fixed time (tests/stress.py).
+test-stress: $(STAMP) $(MO)
+	$(BIN)/python tests/stress.py --runs 3
+
 # ruff's linter and formatter, and the import-linter contracts of the layers.
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -43,7 +48,7 @@ format: $(STAMP)
 # and tests/i18n fails until each has its Chinese form).
 catalogue: $(STAMP)
 	mkdir -p build
-	$(BIN)/pybabel -q extract --sort-by-file -k NC_:1c,2 -o build/dispatcher.pot dispatcher plugins
+	$(BIN)/pybabel -q extract --sort-by-file -k NC_:1c,2 -k NN_:1,2 -k tr -k tr_n:1,2 -o build/dispatcher.pot dispatcher plugins
 	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i build/dispatcher.pot \
 		-d dispatcher/i18n/locale -D dispatcher -l zh
 

@@ -274,7 +274,7 @@ def run(folder: Path, environ: dict[str, str], chaos: bool = False) -> int:
         first.append((min(first_healthy) - at).total_seconds())
         run = control.callouts.get(sr_id)
         if len(run.steps) >= 2:
-            due = run.started + timedelta(minutes=STEP_WAIT)  # step 1's wait ends
+            due = run.run.started + timedelta(minutes=STEP_WAIT)  # step 1's wait ends
             lateness.append(max(0.0, (run.steps[1].at - due).total_seconds()))
     # The rate of the first steps' burst: step 2 comes a minute later by design.
     burst = [t for t in sends if t < min(sends) + timedelta(seconds=STEP_WAIT * 30)]

@@ -17,12 +17,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dispatcher.domain.acks import CODE_COUNT, code_from
+from dispatcher.domain.outbox import Purpose
 from dispatcher.engine.control import CalloutControl
-from dispatcher.engine.replies import REPLIES, ReplyBook
+from dispatcher.engine.replies import ReplyBook
 from dispatcher.plugins.contract import Reply
 from dispatcher.roster import RosterError, parse_roster
 from dispatcher.store import Store
 from dispatcher.store.outbox import OutboxRecord
+from dispatcher.store.replies import REPLIES
 
 LIVE_PAGES, ATTACK, SAMPLE = 200, 5_000, 200
 AT = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
@@ -60,7 +62,7 @@ def main() -> None:
                     contact_kind="mobile",
                     address=f"+1212555{n:04d}",
                     ack_code=code_from(n * 4_000 % CODE_COUNT),
-                    purpose="page",
+                    purpose=Purpose.PAGE,
                     created=AT,
                     due=AT,
                 )

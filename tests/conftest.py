@@ -5,9 +5,9 @@ import logging
 
 import pytest
 from click.testing import CliRunner
-from textual.worker import WorkerCancelled
 
 from dispatcher.cli import cli
+from dispatcher.testing.waiting import settle_workers
 
 
 @pytest.fixture(autouse=True)
@@ -51,20 +51,11 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
-async def _settle(pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker gave way to a newer one: wait again
-            continue
-        await pilot.pause()
-
-
 @pytest.fixture
 def settle():
     """A desk under `run_test`: let its workers finish and their results reach the screen.
     A worker cancelled by a newer one of its group is waited past, not raised."""
-    return _settle
+    return settle_workers
 
 
 @pytest.fixture

@@ -9,9 +9,18 @@ import sys
 import click
 
 from dispatcher import __version__
+from dispatcher.cli.language import (
+    choose,
+    given_language,
+    install_click_translation,
+    language,
+    language_option,
+    tr,
+)
 from dispatcher.cli.terminal import check_typed, guard_output
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 
 COMPLETE_ENV = "_DISPATCHER_COMPLETE"  # set by the shell while it asks click for completions
 
@@ -20,9 +29,10 @@ class _UserError(click.ClickException):
     """A `DispatcherError` shown as click shows its own: one line on stderr."""
 
     def __init__(self, error: DispatcherError) -> None:
-        super().__init__(escape(str(error)))
+        lang = language()  # a line the domain composed in English is said in the run's language
+        super().__init__(escape(said(str(error), lang)))
         self.exit_code = error.exit_code
-        self.problems = [escape(problem) for problem in error.problems]
+        self.problems = [escape(said(problem, lang)) for problem in error.problems]
 
     def show(self, file=None) -> None:  # type: ignore[override]
         for problem in self.problems:
@@ -53,6 +63,11 @@ COMMANDS = {
 class DispatcherGroup(click.Group):
     """Loads commands on demand, and turns a `DispatcherError` anywhere below into a one-line
     message and its exit code."""
+
+    def main(self, args=None, *rest, **kwargs):  # type: ignore[override]
+        install_click_translation()  # click's usage errors in the run's language
+        choose(given_language(list(sys.argv[1:] if args is None else args)))
+        return super().main(args, *rest, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -86,12 +101,15 @@ class _UsageLine(click.ClickException):
     def __init__(self, error: click.UsageError) -> None:
         command = error.ctx.command_path if error.ctx else "dispatcher"
         message = " ".join(error.format_message().split())
-        super().__init__(f"{message} ({command} --help lists the options)")
+        super().__init__(
+            tr("{message} ({command} --help lists the options)", message=message, command=command)
+        )
         self.exit_code = error.exit_code
 
 
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dispatcher")
+@language_option
 @click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
@@ -121,9 +139,10 @@ def main() -> None:
     except Exception as error:  # a bug: say so in one line
         if os.environ.get("DISPATCHER_DEBUG"):
             raise
-        click.echo(
-            f"Error: internal error ({type(error).__name__}: {error}); "
-            "run again with DISPATCHER_DEBUG=1 for details",
-            err=True,
+        message = tr(
+            "internal error ({kind}: {error}); run again with DISPATCHER_DEBUG=1 for details",
+            kind=type(error).__name__,
+            error=error,
         )
+        click.echo(tr("Error: {message}", message=message), err=True)
         sys.exit(3)

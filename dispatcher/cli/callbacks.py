@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from dispatcher.cli.common import command_zone, echo_json, now
+from dispatcher.cli.language import tr, tr_n, value
 from dispatcher.domain.localtime import local
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import CallbackOutcome
@@ -19,18 +20,28 @@ def queue_lines(store: Store, as_json: bool) -> None:
         echo_json(queue)
         return
     if not queue:
-        click.echo("nobody is waiting for a callback", err=True)
+        click.echo(tr("nobody is waiting for a callback"), err=True)
         return
     at, zone = now(), command_zone(store)
     for item in queue:
-        late = "OVERDUE " if item.overdue(at) else ""
-        tries = f"{item.attempts} tries, last {item.last_outcome}" if item.attempts else "not tried"
-        waiver = (
-            "; may close with a reason" if item.may_close_without and item.kind == "request" else ""
+        due = f"{local(item.due, zone):%Y-%m-%d %H:%M}"
+        due = tr("OVERDUE due {at}", at=due) if item.overdue(at) else tr("due {at}", at=due)
+        tries = (
+            tr_n(
+                "{count} try, last {outcome}",
+                "{count} tries, last {outcome}",
+                item.attempts,
+                count=item.attempts,
+                outcome=value(item.last_outcome),
+            )
+            if item.attempts
+            else tr("not tried")
         )
+        if item.may_close_without and item.kind == "request":
+            tries += tr("; may close with a reason")
         click.echo(
-            f"{item.subject}  {late}due {local(item.due, zone):%Y-%m-%d %H:%M}  "
-            f"{item.customer or '-'}  {item.contact or '-'}  ({tries}{waiver})  {item.summary}"
+            f"{item.subject}  {due}  "
+            f"{item.customer or '-'}  {item.contact or '-'}  ({tries})  {item.summary}"
         )
 
 
@@ -49,9 +60,8 @@ def record_cutover_callback(
     if as_json:
         echo_json(planned)
         return
-    left = "done" if planned.callback_due() is None else "still in the queue"
-    click.echo(
-        f"{planned.id}  callback {outcome.value}"
-        + (f", score {score}" if score is not None else "")
-        + f"; {left}"
-    )
+    line = tr("callback {outcome}", outcome=value(outcome))
+    if score is not None:
+        line += tr(", score {score}", score=score)
+    left = tr("done") if planned.callback_due() is None else tr("still in the queue")
+    click.echo(f"{planned.id}  {line}; {left}")

@@ -33,12 +33,15 @@ from dispatcher.cli.completion import (
     complete_notifications,
     complete_requests,
 )
+from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
@@ -67,8 +70,13 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     if not lease.acquire("engine"):
         holder = lease.holder()
         raise DispatcherError(
-            f"the engine of {store.data_dir} already runs: "
-            f"{holder.describe(roster.zone) if holder else 'another process'}"
+            tr(
+                "the engine of {path} already runs: {holder}",
+                path=store.data_dir,
+                holder=holder.describe(roster.zone, language())
+                if holder
+                else tr("another process"),
+            )
         )
     start_logging(store.data_dir, echo=verbose)
     plugins = PluginManager(store=store).load()
@@ -80,13 +88,21 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
         click.echo(  # said once Ctrl-C does stop it cleanly
-            f"engine: {store.data_dir}, roster {roster_path} ({len(roster.people)} people), "
-            f"channels {', '.join(channels) or 'none'}; Ctrl-C stops",
+            tr(
+                "engine: {path}, roster {roster} ({people} people), channels {channels}; "
+                "Ctrl-C stops",
+                path=store.data_dir,
+                roster=roster_path,
+                people=len(roster.people),
+                channels=", ".join(channels) or tr("none"),
+            ),
             err=True,
         )
         for info in plugins.channel_infos:
             if not info.enabled:
-                click.echo(f"engine: channel {info.name} off: {info.reason}", err=True)
+                reason = said(info.reason, language())
+                line = tr("engine: channel {name} off: {reason}", name=info.name, reason=reason)
+                click.echo(line, err=True)
         engine = Engine(store, roster, plugins, settings=settings)
         log.info("engine running on %s; channels %s", store.data_dir, ", ".join(channels) or "none")
         try:
@@ -99,7 +115,7 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
     finally:
         lease.release()
     log.info("engine stopped")
-    click.echo("engine: stopped", err=True)
+    click.echo(tr("engine: stopped"), err=True)
 
 
 @click.group("chain")
@@ -113,7 +129,7 @@ def _control(store: Store, roster_path: Path) -> CalloutControl:
 
 def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if record is None:
-        raise DispatcherError(f"{sr_id} has no call-out chain")
+        raise DispatcherError(tr("{sr} has no call-out chain", sr=sr_id))
     pages = pages_by_step(record.steps, control.outbox.for_sr(record.sr))
     if as_json:
         steps = [
@@ -122,32 +138,53 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         ]
         echo_json({**record.to_dict(), "steps": steps})
         return
+    lang = language()
     click.echo(
-        f"{record.sr}  chain {record.chain}  {record.state.value}"
-        f"{'  DRILL' if record.drill else ''}  at {record.position_label()} of "
-        f"{record.steps_total} step(s) x {record.repeat}"
+        tr(
+            "{sr}  chain {chain}  {state}{drill}  at {position} of {steps} step(s) x {repeat}",
+            sr=record.sr,
+            chain=record.run.chain,
+            state=value(record.run.state),
+            drill="  " + tr("DRILL") if record.run.drill else "",
+            position=phrase(record.position_label(), lang),
+            steps=record.steps_total,
+            repeat=record.repeat,
+        )
     )
     zone = command_zone(control.store, control.roster)
     if record.running:
-        click.echo(f"  next step at {local(record.step_deadline, zone):%Y-%m-%d %H:%M:%S %Z}")
-    if record.acknowledged_by and record.acknowledged_at:
+        deadline = f"{local(record.run.step_deadline, zone):%Y-%m-%d %H:%M:%S %Z}"
+        click.echo("  " + tr("next step at {at}", at=deadline))
+    if record.run.acknowledged_by and record.run.acknowledged_at:
         click.echo(
-            f"  acknowledged by {record.acknowledged_by} via {record.acknowledged_via} "
-            f"at {local(record.acknowledged_at, zone):%H:%M:%S}"
+            "  "
+            + tr(
+                "acknowledged by {who} via {channel} at {at}",
+                who=record.run.acknowledged_by,
+                channel=record.run.acknowledged_via,
+                at=format(local(record.run.acknowledged_at, zone), "%H:%M:%S"),
+            )
         )
     if record.stopped_reason:
-        click.echo(f"  stopped: {record.stopped_reason}")
+        click.echo("  " + tr("stopped: {reason}", reason=record.stopped_reason))
     for step, step_pages in zip(record.steps, pages, strict=True):
-        who = ", ".join(step.people) or "NOBODY (skipped)"
+        who = ", ".join(step.people) or tr("NOBODY (skipped)")
+        position = tr("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
         click.echo(
-            f"  {local(step.at, zone):%H:%M:%S}  round {step.round + 1}, step {step.step + 1} "
-            f"({step.how}): "
-            f"{who} by {', '.join(step.channels)}"
+            f"  {local(step.at, zone):%H:%M:%S}  "
+            + tr(
+                "{position} ({how}): {who} by {channels}",
+                position=position,
+                how=value(step.how),
+                who=who,
+                channels=", ".join(step.channels),
+            )
         )
         for page in step_pages:
-            click.echo(f"      {page.person} {page.channel} {page.address}: {describe(page)}")
+            result = said(describe(page), lang)
+            click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
-            click.echo(f"      nobody for {target}")
+            click.echo("      " + tr("nobody for {who}", who=phrase(target, lang)))
 
 
 def _page(page: OutboxRecord) -> dict:
@@ -230,7 +267,11 @@ class NotificationId(click.ParamType):
             return value
         text = str(value).strip().removeprefix("#")
         if not text.isdigit():
-            self.fail(f"'{value}' is not a notification number such as 12 or #12", param, ctx)
+            self.fail(
+                tr("'{value}' is not a notification number such as 12 or #12", value=value),
+                param,
+                ctx,
+            )
         return int(text)
 
 
@@ -257,7 +298,7 @@ def outbox_group(
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
     zone = command_zone(store)
-    echo_records(records, as_json, lambda r: _outbox_line(r, zone), "no notifications")
+    echo_records(records, as_json, lambda r: _outbox_line(r, zone), tr("no notifications"))
 
 
 def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
@@ -272,12 +313,12 @@ def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
         (f"#{record.id}", 6),
         (f"{created:%m-%d %H:%M:%S}", 15),
         (record.sr, 17),
-        (record.purpose, 13),
-        ("DRILL" if record.drill else "", 5),
+        (value(record.purpose), 13),
+        (tr("DRILL") if record.drill else "", 5),
         (record.person, 16),
         (record.channel, 8),
         (record.address, 26),
-        (record.state.value, 9),
+        (value(record.state), 9),
     )
     line = " ".join(cell(text, width) for text, width in columns)
     return f"{line} {record.provider_status}{why}".rstrip()

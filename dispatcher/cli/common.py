@@ -22,8 +22,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from dispatcher.cli.language import tr
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.localtime import wall_time
+from dispatcher.domain.text import columns
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
 if TYPE_CHECKING:
@@ -84,7 +86,7 @@ def required_text(ctx: click.Context, param: click.Parameter, value: str | None)
             if isinstance(param, click.Option)
             else f"'{param.human_readable_name}'"  # as click names an argument
         )
-        raise DispatcherError(f"{name}: must not be empty")
+        raise DispatcherError(tr("{name}: must not be empty", name=name))
     return value.strip() if value is not None else None
 
 
@@ -148,18 +150,23 @@ def load_roster_for_command(path: Path):
     try:
         return load_roster(path, installed_kinds())
     except RosterError as error:
-        raise every_problem(error, path, "the roster") from None
+        raise every_problem(error, path) from None
 
 
-def every_problem(error, path: Path, what: str):
-    """A file's problems to print one by one, then how many (one problem prints alone)."""
+def every_problem(error, path: Path, scenarios: bool = False):
+    """A file's problems (of the roster, or of its drill scenarios) to print one by one, then
+    how many (one problem prints alone)."""
     from dispatcher.errors import DispatcherError
 
     if len(error.errors) == 1:
         return error
-    return DispatcherError(
-        f"{path}: {len(error.errors)} problems; {what} cannot be used", error.errors
+    count = len(error.errors)
+    summary = (
+        tr("{path}: {count} problems; the scenarios cannot be used", path=path, count=count)
+        if scenarios
+        else tr("{path}: {count} problems; the roster cannot be used", path=path, count=count)
     )
+    return DispatcherError(summary, error.errors)
 
 
 def resolve_actor(actor: str | None) -> str:
@@ -181,7 +188,7 @@ def open_store(data_dir: Path | None) -> Iterator[Store]:
         finally:
             line = store.damage_warning()
             if line:
-                styled(f"warning: {line}", fg="yellow", err=True)
+                styled(tr("warning: {problem}", problem=line), fg="yellow", err=True)
 
 
 def with_store(command: Callable) -> Callable:
@@ -228,6 +235,11 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
 
 
+def labelled(label: str, text: str, width: int = 13) -> str:
+    """`label:` padded to `width` terminal columns (a Han character takes two), then `text`."""
+    return f"{label}:{' ' * max(1, width - columns(label) - 1)}{text}"
+
+
 def echo_records(records: list, as_json: bool, line: Callable[[Any], str], nothing: str) -> None:
     """Records as JSON, or one line each; `nothing` on stderr when there are none."""
     if as_json:
@@ -251,7 +263,11 @@ class TimeParam(click.ParamType):
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"'{value}' is not a time like 2026-11-24T03:10 or 2026-11-24", param, ctx)
+            self.fail(
+                tr("'{value}' is not a time like 2026-11-24T03:10 or 2026-11-24", value=value),
+                param,
+                ctx,
+            )
         return parsed
 
 

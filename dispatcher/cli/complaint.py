@@ -15,6 +15,7 @@ from dispatcher.cli.common import (
     csc_time,
     echo_json,
     json_option,
+    labelled,
     names_for_command,
     now,
     required_text,
@@ -25,6 +26,7 @@ from dispatcher.cli.common import (
 from dispatcher.cli.completion import (
     complete_requests,
 )
+from dispatcher.cli.language import tr, value
 from dispatcher.cli.names import PHONE_HELP
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.sr import resolve_fields
@@ -32,6 +34,7 @@ from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.localtime import local
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
+from dispatcher.domain.timeline import EventKind
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
 
@@ -121,7 +124,12 @@ def new(
     click.echo(sr.id)
     if record.is_repeat:
         styled(
-            f"REPEAT complaint: {_repeat(record)} from {record.customer} about '{record.about}'",
+            tr(
+                "REPEAT complaint: {repeat} from {customer} about '{about}'",
+                repeat=_repeat(record),
+                customer=record.customer,
+                about=record.about,
+            ),
             fg="yellow",
             err=True,
         )
@@ -147,7 +155,7 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
         echo_json(complaints)
         return
     if not complaints:
-        click.echo("no complaints", err=True)
+        click.echo(tr("no complaints"), err=True)
         return
     zone = command_zone(store)
     for record in complaints:
@@ -156,23 +164,21 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
 
 def _repeat(record: Complaint) -> str:
     """ "repeat 2 of SR-…": the same words where a repeat is announced and where it is listed."""
-    return f"repeat {record.number} of {record.repeat_of}"
+    return tr("repeat {number} of {first}", number=record.number, first=record.repeat_of)
 
 
 def _line(record: Complaint, at: datetime, zone: ZoneInfo) -> str:
     if record.responded_at:
-        answer = "answered" + ("" if record.responded_on_time() else " LATE")
+        answer = tr("answered") if record.responded_on_time() else tr("answered LATE")
     else:
         answer = (
-            "RESPONSE OVERDUE"
+            tr("RESPONSE OVERDUE")
             if at > record.respond_by
-            else f"respond by {local(record.respond_by, zone):%m-%d %H:%M}"
+            else tr("respond by {at}", at=format(local(record.respond_by, zone), "%m-%d %H:%M"))
         )
     repeat = f"  {_repeat(record)}" if record.is_repeat else ""
-    return (
-        f"{record.sr}  {record.customer}  '{record.about}'  {answer}  "
-        f"resolve by {local(record.resolve_by, zone):%m-%d %H:%M}{repeat}"
-    )
+    resolve = tr("resolve by {at}", at=format(local(record.resolve_by, zone), "%m-%d %H:%M"))
+    return f"{record.sr}  {record.customer}  '{record.about}'  {answer}  {resolve}{repeat}"
 
 
 @complaint.command("show")
@@ -184,7 +190,7 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     repository = ComplaintRepository(store)
     record = repository.get(sr_id)
     request = repository.requests.get(record.sr)
-    callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == "callback"]
+    callbacks = [e for e in repository.requests.timeline(record.sr) if e.kind == EventKind.CALLBACK]
     chain = [
         c.sr
         for c in repository.all()
@@ -199,17 +205,17 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
         return
     zone = command_zone(store)
     rows = [
-        ("complaint", record.sr),
-        ("status", request.status.value),
-        ("customer", record.customer),
-        ("about", record.about),
-        ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
-        ("received", f"{local(record.received, zone):%Y-%m-%d %H:%M}"),
-        ("respond by", f"{local(record.respond_by, zone):%Y-%m-%d %H:%M}"),
-        ("resolve by", f"{local(record.resolve_by, zone):%Y-%m-%d %H:%M}"),
-        ("investigation", record.investigation),
+        (tr("complaint"), record.sr),
+        (tr("status"), value(request.status)),
+        (tr("customer"), record.customer),
+        (tr("about"), record.about),
+        (tr("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        (tr("received"), f"{local(record.received, zone):%Y-%m-%d %H:%M}"),
+        (tr("respond by"), f"{local(record.respond_by, zone):%Y-%m-%d %H:%M}"),
+        (tr("resolve by"), f"{local(record.resolve_by, zone):%Y-%m-%d %H:%M}"),
+        (tr("investigation"), record.investigation),
         (
-            "response",
+            tr("response"),
             record.response
             + (
                 f" ({local(record.responded_at, zone):%Y-%m-%d %H:%M})"
@@ -218,22 +224,24 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
             ),
         ),
         (
-            "repeats",
-            f"{len(chain)} complaints about this: {', '.join(chain)}" if len(chain) > 1 else "",
+            tr("repeats"),
+            tr("{count} complaints about this: {ids}", count=len(chain), ids=", ".join(chain))
+            if len(chain) > 1
+            else "",
         ),
     ]
     rows += [
         (
-            "callback",
-            f"{local(e.at, zone):%Y-%m-%d %H:%M} {e.data.get('outcome')}"
-            + (f", score {e.data['score']}" if "score" in e.data else "")
+            tr("callback"),
+            f"{local(e.at, zone):%Y-%m-%d %H:%M} {value(str(e.data.get('outcome')))}"
+            + (tr(", score {score}", score=e.data["score"]) if "score" in e.data else "")
             + (f": {e.text}" if e.text else ""),
         )
         for e in callbacks
     ]
-    for name, value in rows:
-        if value:
-            click.echo(f"{name + ':':<15}{value}")
+    for name, text in rows:
+        if text:
+            click.echo(labelled(name, text, 15))
 
 
 @complaint.command("investigate")

@@ -16,6 +16,7 @@ from dispatcher.cli.common import (
     start_logging,
     with_store,
 )
+from dispatcher.cli.language import language as run_language
 from dispatcher.i18n import LANGUAGES
 from dispatcher.preferences import FILE_NAME, config_dir, desk_language
 from dispatcher.store import Store
@@ -52,8 +53,9 @@ def desk(
     command_zone(store, roster)  # a store whose dates are in another zone: one line, no desk
     start_logging(store.data_dir)
     path = config_dir() / FILE_NAME
-    if language is None:
-        language, problem = desk_language(path)
+    if language is None:  # the command line's: `dispatcher --lang`, DISPATCHER_LANG, remembered
+        problem = desk_language(path)[1]
+        language = run_language()
         if problem:
             click.echo(f"dispatcher: {problem}", err=True)
     context = DeskContext(

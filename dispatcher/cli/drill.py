@@ -30,6 +30,7 @@ from dispatcher.cli.completion import (
     complete_drills,
     complete_scenarios,
 )
+from dispatcher.cli.language import language, tr, value, weekday
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
 from dispatcher.domain.localtime import local
@@ -37,6 +38,9 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import describe_target
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import LANGUAGES
+from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.plugins.chain_check import check_installed_channels
 from dispatcher.roster.errors import RosterError
 from dispatcher.roster.nodes import DURATION
@@ -57,11 +61,16 @@ class DurationParam(click.ParamType):
         match = DURATION.match(str(value).strip())
         if not match or not any(match.groups()) or match.group(3):
             self.fail(
-                f"'{value}' is not a duration in whole hours such as 7d, 24h or 2d12h", param, ctx
+                tr(
+                    "'{value}' is not a duration in whole hours such as 7d, 24h or 2d12h",
+                    value=value,
+                ),
+                param,
+                ctx,
             )
         days, hours = int(match.group(1) or 0), int(match.group(2) or 0)
         if not 1 <= days * 24 + hours <= 24 * 92:
-            self.fail(f"'{value}' must be between 1h and 92d", param, ctx)
+            self.fail(tr("'{value}' must be between 1h and 92d", value=value), param, ctx)
         return timedelta(days=days, hours=hours)
 
 
@@ -75,7 +84,7 @@ def _scenarios(roster_path: Path):
     try:
         return roster, load_scenarios(roster, roster_path)
     except RosterError as error:
-        raise every_problem(error, scenarios_path(roster_path), "the scenarios") from None
+        raise every_problem(error, scenarios_path(roster_path), scenarios=True) from None
 
 
 @drill_group.command("scenarios")
@@ -89,15 +98,19 @@ def scenarios_command(roster_path: Path, as_json: bool) -> None:
         return
     if not scenarios:
         click.echo(
-            f"no scenarios: {roster_path} has no emergency chain, and there is no "
-            f"{scenarios_path(roster_path)}",
+            tr(
+                "no scenarios: {roster} has no emergency chain, and there is no {scenarios}",
+                roster=roster_path,
+                scenarios=scenarios_path(roster_path),
+            ),
             err=True,
         )
     for scenario in scenarios.values():
         columns = ((scenario.id, 22), (scenario.chain, 10), (scenario.product, 10))
         columns += ((scenario.site or "-", 14),)
         line = " ".join(cell(text, width) for text, width in columns)
-        click.echo(f"{line} {scenario.name}  [{scenario.source}]")
+        name = phrase(scenario.name, language())
+        click.echo(f"{line} {name}  [{scenario.source}]")
 
 
 @drill_group.command("run")
@@ -152,10 +165,10 @@ def run(
         _show_dry_run(scenario, start, checks, as_json)
         if not as_json:
             for note in channels.notes:
-                click.echo(f"note: {note}")
+                click.echo(tr("note: {note}", note=said(note, language())))
         click.get_current_context().exit(1 if any(c.problem for c in checks) else 0)
     if at is not None:
-        raise DispatcherError("--at applies to --dry-run and --sweep; a live drill runs now")
+        raise DispatcherError(tr("--at applies to --dry-run and --sweep; a live drill runs now"))
     with open_store(data_dir) as store:
         start_logging(store.data_dir)
         passed = _run_live(store, roster, scenario, resolve_actor(actor), wait, as_json)
@@ -174,7 +187,12 @@ def _run_live(
     control = CalloutControl(store, roster)
     record = start_drill(control, scenario, now(), actor)
     click.echo(
-        f"DRILL {record.sr} started: {scenario.name}; every message says it is a drill", err=True
+        tr(
+            "DRILL {sr} started: {name}; every message says it is a drill",
+            sr=record.sr,
+            name=phrase(scenario.name, language()),
+        ),
+        err=True,
     )
     if not wait:
         echo_json(record) if as_json else click.echo(record.sr)
@@ -184,14 +202,17 @@ def _run_live(
         _follow(store, record.sr, quiet=as_json)
     except KeyboardInterrupt:
         abort_drill(control, record.sr, now(), actor)
-        click.echo(f"DRILL {record.sr} aborted; telling everyone paged that it is over", err=True)
+        said_aborted = tr(
+            "DRILL {sr} aborted; telling everyone paged that it is over", sr=record.sr
+        )
+        click.echo(said_aborted, err=True)
         if engine is not None:
             _settle_outbox(store, record.sr)
     finally:
         if engine is not None:
             engine.stop()
     report = drill_report(store, roster, record.sr)
-    echo_json(report) if as_json else click.echo(report_markdown(report), nl=False)
+    echo_json(report) if as_json else click.echo(report_markdown(report, language()), nl=False)
     return report.passed
 
 
@@ -205,8 +226,10 @@ def engine_here(store: Store, roster: Roster):
         return engine
     holder = engine.holder()
     click.echo(
-        f"the engine runs in {holder.describe(roster.zone) if holder else 'another process'}; "
-        "following the drill from here",
+        tr(
+            "the engine runs in {holder}; following the drill from here",
+            holder=holder.describe(roster.zone, language()) if holder else tr("another process"),
+        ),
         err=True,
     )
     return None
@@ -224,12 +247,17 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
         steps = record.steps if record else ()
         for step in steps[shown:]:
             if not quiet:
-                who = ", ".join(step.people) or "NOBODY (skipped)"
-                click.echo(
-                    f"{local(step.at, zone):%H:%M:%S} round {step.round + 1}, step {step.step + 1}: "
-                    f"{who} by {', '.join(step.channels)}",
-                    err=True,
+                who = ", ".join(step.people) or tr("NOBODY (skipped)")
+                position = tr(
+                    "round {round}, step {step}", round=step.round + 1, step=step.step + 1
                 )
+                said_step = tr(
+                    "{position}: {who} by {channels}",
+                    position=position,
+                    who=who,
+                    channels=", ".join(step.channels),
+                )
+                click.echo(f"{local(step.at, zone):%H:%M:%S} {said_step}", err=True)
         shown = len(steps)
         if record is not None and not record.running:
             return
@@ -291,22 +319,36 @@ def _show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool
             }
         )
         return
-    click.echo(f"drill {scenario.id}: {scenario.name}")
-    click.echo(f"{scenario.chain} chain at {at:%Y-%m-%d %H:%M %Z} (dry run: nothing is sent)")
+    lang = language()
+    click.echo(tr("drill {id}: {name}", id=scenario.id, name=phrase(scenario.name, lang)))
+    click.echo(
+        tr(
+            "{chain} chain at {at} (dry run: nothing is sent)",
+            chain=scenario.chain,
+            at=format(at, "%Y-%m-%d %H:%M %Z"),
+        )
+    )
     for check in checks:
         step = check.preview
         click.echo(
-            f"  step {step.number} by {', '.join(step.channels)}, "
-            f"then wait {step.wait_minutes} min:"
+            "  "
+            + tr(
+                "step {number} by {channels}, then wait {minutes} min:",
+                number=step.number,
+                channels=", ".join(step.channels),
+                minutes=step.wait_minutes,
+            )
         )
         for person in step.people:
-            ways = ", ".join(f"{m.kind} {m.address}" for m in person.contacts) or "no contact"
-            flag = "  NO WORKING PHONE" if person.id in check.no_phone else ""
+            ways = ", ".join(f"{value(m.kind)} {m.address}" for m in person.contacts)
+            flag = "  " + tr("NO WORKING PHONE") if person.id in check.no_phone else ""
+            ways = ways or tr("no contact")
             click.echo(f"    {person.display_name}: {ways}{flag}")
         for target in step.nobody_for:
-            click.echo(f"    NOBODY on call for {describe_target(target)}")
+            who = phrase(describe_target(target), lang)
+            click.echo("    " + tr("NOBODY on call for {who}", who=who))
         if not step.people:
-            click.echo("    (this step reaches nobody and is skipped at once)")
+            click.echo("    " + tr("(this step reaches nobody and is skipped at once)"))
 
 
 def _show_sweep(
@@ -318,16 +360,33 @@ def _show_sweep(
         )
         return
     hours = sum(len(h.hours) for h in holes)
+    swept = f"{span.days}d{span.seconds // 3600}h"
     click.echo(
-        f"drill {scenario.id}: {scenario.chain} chain swept hour by hour from "
-        f"{start:%Y-%m-%d %H:%M %Z} for {span.days}d{span.seconds // 3600}h"
+        tr(
+            "drill {id}: {chain} chain swept hour by hour from {start} for {span}",
+            id=scenario.id,
+            chain=scenario.chain,
+            start=format(start, "%Y-%m-%d %H:%M %Z"),
+            span=swept,
+        )
     )
     for hole in holes:
         click.echo(
-            f"  {hole.start:%a %Y-%m-%d %H:%M} to {hole.end:%a %H:%M %Z} "
-            f"({len(hole.hours)} h) step {hole.step}: {hole.detail}"
+            "  "
+            + tr(
+                "{start} to {end} ({hours} h) step {step}: {detail}",
+                start=weekday(hole.start) + format(hole.start, " %Y-%m-%d %H:%M"),
+                end=weekday(hole.end) + format(hole.end, " %H:%M %Z"),
+                hours=len(hole.hours),
+                step=hole.step,
+                detail=said(hole.detail, language()),
+            )
         )
-    click.echo(f"{hours} hour(s) with a hole" if holes else "every hour reaches someone by phone")
+    click.echo(
+        tr("{count} hour(s) with a hole", count=hours)
+        if holes
+        else tr("every hour reaches someone by phone")
+    )
 
 
 @drill_group.command("list")
@@ -343,7 +402,7 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
     if as_json:
         echo_json({"drills": rows, "trend": trend(rows)})
         return
-    click.echo(history_text(rows) if rows else "no drills yet")
+    click.echo(history_text(rows, language()) if rows else tr("no drills yet"))
 
 
 @drill_group.command("report")
@@ -352,10 +411,22 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
     "--format", "output_format", type=Choice(["md", "json"]), default="md", show_default=True
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--lang",
+    "report_language",
+    type=Choice(LANGUAGES),
+    default=None,
+    help="Language of the report (default: the command line's); JSON keys stay English.",
+)
 @roster_option
 @with_store
 def report_command(
-    store: Store, drill_id: str, output_format: str, as_json: bool, roster_path: Path
+    store: Store,
+    drill_id: str,
+    output_format: str,
+    as_json: bool,
+    report_language: str | None,
+    roster_path: Path,
 ) -> None:
     """The drill's report: per step and person, who was reached how and how fast; pass or
     fail against the scenario's targets; what to fix. Exit 1 when the drill is over and
@@ -367,7 +438,7 @@ def report_command(
     if as_json or output_format == "json":
         echo_json(report)
     else:
-        click.echo(report_markdown(report), nl=False)
+        click.echo(report_markdown(report, report_language or language()), nl=False)
     click.get_current_context().exit(1 if report.failed else 0)
 
 
@@ -389,4 +460,6 @@ def abort_command(
     if as_json:
         echo_json(record)
     else:
-        click.echo(f"{record.sr}: drill aborted; everyone already paged is told it is over")
+        click.echo(
+            tr("{sr}: drill aborted; everyone already paged is told it is over", sr=record.sr)
+        )

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import data_option, default_data_dir
+from dispatcher.cli.language import tr
 from dispatcher.errors import DispatcherError
 from dispatcher.logfile import log_path, read_appended, tail
 
@@ -23,7 +24,9 @@ def logs_command(lines: int, follow: bool, data_dir: Path | None) -> None:
     acknowledgements, failures) in <data dir>/logs/dispatcher.log; --follow until Ctrl-C."""
     path = log_path(data_dir or default_data_dir())
     if not path.is_file() and not follow:
-        raise DispatcherError(f"no log yet at {path}: the desk or the engine writes it")
+        raise DispatcherError(
+            tr("no log yet at {path}: the desk or the engine writes it", path=path)
+        )
     try:  # Ctrl-C ends it quietly, whenever it comes
         shown, offset = tail(path, lines)
         for line in shown:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dispatcher.cli.language import tr, value
 from dispatcher.domain.names import Ambiguous, find_named, name_table, nearest_names
 from dispatcher.domain.oncall import Roster
 from dispatcher.errors import DispatcherError
@@ -44,18 +45,33 @@ class Names:
             found = find_named(table, typed)
         except Ambiguous as many:
             raise DispatcherError(
-                f"{option}: '{typed}' names {len(many.ids)} in {self.source} "
-                f"({', '.join(many.ids)}); give the id"
+                tr(
+                    "{option}: '{typed}' names {count} in {path} ({ids}); give the id",
+                    option=option,
+                    typed=typed,
+                    count=len(many.ids),
+                    path=self.source,
+                    ids=", ".join(many.ids),
+                )
             ) from None
         if found is not None:
             return found
         near = nearest_names(table, typed)
         hint = (
-            f"nearest: {', '.join(near)}"
+            tr("nearest: {names}", names=", ".join(near))
             if near
-            else f"known: {', '.join(sorted(i for i, _ in table)[:6])}, …"
+            else tr("known: {names}, …", names=", ".join(sorted(i for i, _ in table)[:6]))
         )
-        raise DispatcherError(f"{option}: no {WHAT[what]} '{typed}' in {self.source}; {hint}")
+        raise DispatcherError(
+            tr(
+                "{option}: no {what} '{typed}' in {path}; {hint}",
+                option=option,
+                what=value(WHAT[what]),
+                typed=typed,
+                path=self.source,
+                hint=hint,
+            )
+        )
 
     def phone(self, typed: str, option: str) -> str:
         """`typed` as E.164 ("" stays ""); one line naming the option when it is no number."""
@@ -64,14 +80,20 @@ class Names:
             return ""
         number = e164(typed, self.region)
         if number is None:
-            raise DispatcherError(f"{option}: '{typed}' is not a valid phone number{self._form}")
+            raise DispatcherError(
+                tr("{option}: '{typed}' is not a valid phone number", option=option, typed=typed)
+                + self._form
+            )
         return number
 
     def phones_in(self, text: str, option: str) -> str:
         """`text` ("Ma Li 138 0013 8000") with every phone number in it written as E.164."""
         for raw, number in numbers_in(text, self.region):
             if number is None:
-                raise DispatcherError(f"{option}: '{raw}' is not a valid phone number{self._form}")
+                raise DispatcherError(
+                    tr("{option}: '{typed}' is not a valid phone number", option=option, typed=raw)
+                    + self._form
+                )
             text = text.replace(raw, number, 1)
         return text
 

@@ -24,6 +24,7 @@ from dispatcher.cli.common import (
 from dispatcher.cli.completion import (
     complete_planned,
 )
+from dispatcher.cli.language import tr, value
 from dispatcher.cli.options import request_place_options
 from dispatcher.domain.localtime import local, wall_time
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
@@ -72,7 +73,7 @@ def new(
     zone = command_zone(store, names.roster)
     start, end = wall_time(start, zone), wall_time(end, zone)
     if end <= start:
-        raise DispatcherError("--end: the window must end after it starts")
+        raise DispatcherError(tr("--end: the window must end after it starts"))
     work = PlannedRepository(store).add(
         start,
         lambda planned_id: PlannedService(
@@ -109,7 +110,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     start = csc_time(start, zone) or now()
     end = csc_time(end, zone) or start + timedelta(hours=NEXT_HOURS)
     if end <= start:
-        raise DispatcherError("--to: must be after --from")
+        raise DispatcherError(tr("--to: must be after --from"))
     works = PlannedRepository(store).between(start, end)
     faults = _faults(store, works)
     if as_json:
@@ -118,7 +119,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
     for work in works:
         click.echo(_line(work, faults[work.id], zone))
     if not works:
-        click.echo("no planned work in that time", err=True)
+        click.echo(tr("no planned work in that time"), err=True)
 
 
 def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
@@ -132,11 +133,12 @@ def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
 
 
 def _line(work: PlannedService, faults: list, zone: ZoneInfo) -> str:
-    linked = f"  FAULTS DURING WINDOW: {', '.join(sr.id for sr in faults)}" if faults else ""
+    linked = ", ".join(sr.id for sr in faults)
+    linked = "  " + tr("FAULTS DURING WINDOW: {ids}", ids=linked) if faults else ""
     start, end = local(work.start, zone), local(work.end, zone)
     return (
         f"{work.id}  {start:%m-%d %H:%M}–{end:%m-%d %H:%M}  "
-        f"{work.kind.value:<10} {work.state.value:<11} {work.site or '-'}  {work.title}{linked}"
+        f"{value(work.kind):<10} {value(work.state):<11} {work.site or '-'}  {work.title}{linked}"
     )
 
 
@@ -161,12 +163,18 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
     click.echo(_line(work, faults, zone))
     for attempt in work.callbacks:
         click.echo(
-            f"  callback {local(attempt.at, zone):%Y-%m-%d %H:%M} {attempt.outcome.value}"
-            + (f", score {attempt.score}" if attempt.score is not None else "")
+            "  "
+            + tr(
+                "callback {at} {outcome}",
+                at=format(local(attempt.at, zone), "%Y-%m-%d %H:%M"),
+                outcome=value(attempt.outcome),
+            )
+            + (tr(", score {score}", score=attempt.score) if attempt.score is not None else "")
             + (f": {attempt.words}" if attempt.words else "")
         )
     if (due := work.callback_due()) is not None:
-        click.echo(f"  satisfaction callback due by {local(due.due, zone):%Y-%m-%d %H:%M}")
+        at = f"{local(due.due, zone):%Y-%m-%d %H:%M}"
+        click.echo("  " + tr("satisfaction callback due by {at}", at=at))
 
 
 def _move(name: str, doc: str, action) -> None:
@@ -179,9 +187,10 @@ def _move(name: str, doc: str, action) -> None:
         if as_json:
             echo_json(work)
             return
-        click.echo(f"{work.id}  {work.state.value}")
+        click.echo(f"{work.id}  {value(work.state)}")
         if work.callback_due() is not None:
-            click.echo(f"{work.id}  satisfaction callback queued (dispatcher sr callback)")
+            queued = tr("satisfaction callback queued (dispatcher sr callback)")
+            click.echo(f"{work.id}  {queued}")
 
 
 _move("start", "The work has started.", lambda w: w.begin(now()))
@@ -203,4 +212,4 @@ def cancel(store: Store, planned_id: str, reason: str, as_json: bool) -> None:
     if as_json:
         echo_json(work)
     else:
-        click.echo(f"{work.id}  {PlannedState.CANCELLED.value}")
+        click.echo(f"{work.id}  {value(PlannedState.CANCELLED)}")

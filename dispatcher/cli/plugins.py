@@ -21,6 +21,7 @@ from dispatcher.cli.completion import (
     complete_channels,
     complete_people,
 )
+from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.names import Names
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.acks import CODE_COUNT, code_from
@@ -30,6 +31,7 @@ from dispatcher.engine.compose import compose
 from dispatcher.engine.sending import Sender
 from dispatcher.engine.settings import EngineSettings
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 from dispatcher.plugins import Channel, Notification, PluginManager, Purpose, Receipt, Urgency
 
 
@@ -53,26 +55,39 @@ def plugins_command(store, as_json: bool) -> None:
         )
         return
     for plugin in manager.plugins:
-        state = plugin.status if not plugin.reason else f"{plugin.status}: {plugin.reason}"
+        state = value(plugin.status)
+        state = f"{state}: {said(plugin.reason, language())}" if plugin.reason else state
         click.echo(f"{plugin.name} {plugin.version} ({plugin.distribution}) [{state}]")
         if plugin.hooks:
-            click.echo(f"  hooks: {', '.join(plugin.hooks)}")
-    click.echo("channels:")
+            click.echo("  " + tr("hooks: {hooks}", hooks=", ".join(plugin.hooks)))
+    click.echo(tr("channels:"))
     for channel in manager.channel_infos:
         state = (
-            f"enabled, reaches {', '.join(channel.reaches)}"
+            tr("enabled, reaches {kinds}", kinds=", ".join(value(k) for k in channel.reaches))
             if channel.enabled
-            else f"disabled: {channel.reason}"
+            else tr("disabled: {reason}", reason=said(channel.reason, language()))
         )
-        click.echo(f"  {channel.name} (plugin {channel.plugin}): {state}")
+        line = tr(
+            "{name} (plugin {plugin}): {state}",
+            name=channel.name,
+            plugin=channel.plugin,
+            state=state,
+        )
+        click.echo("  " + line)
         if channel.settings:
-            click.echo(f"    settings: {'; '.join(s.describe() for s in channel.settings)}")
+            settings = "; ".join(s.describe(language()) for s in channel.settings)
+            click.echo("    " + tr("settings: {settings}", settings=settings))
         if channel.limits:
-            limits = [f"{limit} per {scope}" for scope, limit in channel.limits.items()]
-            click.echo(f"    limits: {'; '.join(limits)}")
-    click.echo("contact kinds:")
+            limits = "; ".join(
+                tr("{limit} per address", limit=said(limit, language()))
+                if scope == "address"
+                else tr("{limit} per channel", limit=said(limit, language()))
+                for scope, limit in channel.limits.items()
+            )
+            click.echo("    " + tr("limits: {limits}", limits=limits))
+    click.echo(tr("contact kinds:"))
     for kind in manager.kind_infos:
-        click.echo(f"  {kind.describe()}")
+        click.echo(f"  {kind.describe(language())}")
 
 
 @dataclass(frozen=True)
@@ -152,7 +167,7 @@ async def send_test_notifications(
                     contact.kind,
                     only or "-",
                     None,
-                    "no enabled channel reaches it",
+                    tr("no enabled channel reaches it"),
                 )
             )
         for channel in reaching:
@@ -208,8 +223,10 @@ def notify_test(
     manager = PluginManager(store=store).load()
     if channel_name and channel_name not in manager.channels:
         known = {c.name: c for c in manager.channel_infos}
-        reason = known[channel_name].reason if channel_name in known else "no such channel"
-        raise DispatcherError(f"channel {channel_name!r} cannot be used: {reason}")
+        reason = known[channel_name].reason if channel_name in known else tr("no such channel")
+        raise DispatcherError(
+            tr("channel {name!r} cannot be used: {reason}", name=channel_name, reason=reason)
+        )
     outcomes = asyncio.run(_notify(manager, person, channel_name))
     disabled = (
         []
@@ -226,17 +243,26 @@ def notify_test(
         click.echo(f"{person.display_name} ({person.id}):")
         for outcome in outcomes:
             if outcome.receipt is None:
-                result = f"skipped: {outcome.skipped}"
+                result = tr("skipped: {reason}", reason=outcome.skipped)
             elif outcome.receipt.ok:
-                result = f"{outcome.receipt.status.value} ({outcome.receipt.provider_id or '-'})"
+                status, provider_id = outcome.receipt.status, outcome.receipt.provider_id
+                result = f"{value(status)} ({provider_id or '-'})"
             else:
                 receipt = outcome.receipt
-                result = (
-                    f"FAILED {receipt.failure.value} {receipt.error_code or ''}: {receipt.detail}"
+                result = tr(
+                    "FAILED {failure} {code}: {detail}",
+                    failure=value(receipt.failure),
+                    code=receipt.error_code or "",
+                    detail=receipt.detail,
                 )
-            columns = ((outcome.kind, 8), (outcome.contact, 28), (outcome.channel, 8))
+            columns = ((value(outcome.kind), 8), (outcome.contact, 28), (outcome.channel, 8))
             click.echo("  " + " ".join(cell(t, w) for t, w in columns) + f" {result}")
         for channel in disabled:
-            click.echo(f"  channel {channel['channel']} disabled: {channel['reason']}")
+            line = tr(
+                "channel {name} disabled: {reason}",
+                name=channel["channel"],
+                reason=said(channel["reason"], language()),
+            )
+            click.echo("  " + line)
     if any(o.receipt is None or not o.receipt.ok for o in outcomes):
         raise SystemExit(1)

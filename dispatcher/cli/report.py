@@ -17,8 +17,8 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
+from dispatcher.cli.language import language as run_language
 from dispatcher.i18n import LANGUAGES, translator
-from dispatcher.preferences import desk_language
 from dispatcher.reports import Report
 from dispatcher.reports.periodic import KINDS, period_bounds, service_report
 from dispatcher.reports.render import FORMATS, render, save
@@ -32,8 +32,8 @@ def _output_options(command):
         "language",
         type=Choice(LANGUAGES),
         default=None,
-        help="Language of titles, column heads and names (default: the desk's, else the "
-        "locale's); JSON keys stay English.",
+        help="Language of titles, column heads and names (default: the command line's, "
+        "`dispatcher --lang`); JSON keys stay English.",
     )(command)
     command = click.option(
         "-o",
@@ -61,10 +61,7 @@ def _emit(
     report: Report, fmt: str, as_json: bool, output: Path | None, language: str | None
 ) -> None:
     fmt = "json" if as_json else fmt
-    if language is None:
-        language, problem = desk_language()
-        if problem:
-            click.echo(f"dispatcher: {problem}", err=True)
+    language = language or run_language()
     if output is None:
         click.echo(render(report, fmt, language), nl=False)
         return

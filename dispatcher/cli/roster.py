@@ -24,6 +24,7 @@ from dispatcher.cli.completion import (
     complete_people,
     complete_units,
 )
+from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.cli.names import Names
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.oncall import Roster, Span
@@ -32,6 +33,7 @@ from dispatcher.domain.rotation import Override
 from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
 from dispatcher.engine.control import default_reaches
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
 from dispatcher.roster.overrides import OverrideRepository
@@ -54,7 +56,11 @@ def _parse_instant(value: str | None, option: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise DispatcherError(
-            f"{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)"
+            tr(
+                "{option} {value!r} is not an ISO date or date-time (2026-11-24T22:00+08:00)",
+                option=option,
+                value=value,
+            )
         ) from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
@@ -114,30 +120,62 @@ def _one_roster(path: Path | None, roster_path: Path) -> Path:
     if path is None:
         return roster_path
     if source is not click.core.ParameterSource.DEFAULT and path != roster_path:
-        raise DispatcherError(f"give the roster once: PATH {path} or --roster {roster_path}")
+        raise DispatcherError(
+            tr(
+                "give the roster once: PATH {path} or --roster {roster}",
+                path=path,
+                roster=roster_path,
+            )
+        )
     return path
 
 
 def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChannels) -> None:
+    lang = language()
     click.echo(
-        f"{roster.source}: {len(roster.people)} people, {len(roster.rotations)} rotations, "
-        f"{len(verdict.coverage.pairs)} required pairs, {len(roster.chains)} chains for "
-        f"{verdict.chains.inputs} routing inputs, {_at(verdict.start)} to {_at(verdict.end)}"
+        tr(
+            "{path}: {people} people, {rotations} rotations, {pairs} required pairs, "
+            "{chains} chains for {inputs} routing inputs, {start} to {end}",
+            path=roster.source,
+            people=len(roster.people),
+            rotations=len(roster.rotations),
+            pairs=len(verdict.coverage.pairs),
+            chains=len(roster.chains),
+            inputs=verdict.chains.inputs,
+            start=_at(verdict.start),
+            end=_at(verdict.end),
+        )
     )
     for line in verdict.problems():
-        click.echo(line)
+        click.echo(said(line, lang))
     for warning in verdict.coverage.no_mobile:
         click.echo(
-            f"WARN {warning.person} is on call as {warning.role.value} for {warning.unit} "
-            f"from {_at(warning.first_on_call)} but has no mobile (no SMS)"
+            tr(
+                "WARN {person} is on call as {role} for {unit} from {at} but has no mobile "
+                "(no SMS)",
+                person=warning.person,
+                role=value(warning.role),
+                unit=warning.unit,
+                at=_at(warning.first_on_call),
+            )
         )
     kinds = sorted({c for c, _ in verdict.chains.unrouted if c != "emergency"})
     if kinds:
-        click.echo(f"NOTE no chain for {', '.join(kinds)} requests: the desk pages nobody for them")
+        kinds_said = ", ".join(value(k) for k in kinds)
+        click.echo(
+            tr(
+                "NOTE no chain for {kinds} requests: the desk pages nobody for them",
+                kinds=kinds_said,
+            )
+        )
     for note in channels.notes:
-        click.echo(f"NOTE {note}")
+        click.echo(tr("NOTE {note}", note=said(note, lang)))
     problems = len(verdict.problems())
-    click.echo("reachable at every minute" if verdict.proven else f"{problems} problem(s)")
+    click.echo(
+        tr("reachable at every minute")
+        if verdict.proven
+        else tr_n("{count} problem", "{count} problems", problems, count=problems)
+    )
 
 
 @roster_group.command("oncall")
@@ -175,14 +213,18 @@ def oncall(
     if as_json:
         echo_json({"at": at, "on_call": rows})
         return
+    no_phone = tr("(no phone)")
     for row in rows:
-        people = (
-            "; ".join(f"{p['name']} {p['phone'] or '(no phone)'}" for p in row["people"])
-            or "NOBODY"
+        people = "; ".join(f"{p['name']} {p['phone'] or no_phone}" for p in row["people"]) or tr(
+            "NOBODY"
         )
         after = ", ".join(p["name"] for p in row["next"]["people"]) if row["next"] else ""
-        handoff = f" until {_at(row['until'])}, then {after or 'NOBODY'}" if row["next"] else ""
-        click.echo(f"{row['unit']:<14} {row['role']:<24} {people}{handoff}")
+        handoff = (
+            " " + tr("until {at}, then {who}", at=_at(row["until"]), who=after or tr("NOBODY"))
+            if row["next"]
+            else ""
+        )
+        click.echo(f"{row['unit']:<14} {value(row['role']):<24} {people}{handoff}")
 
 
 def _oncall_row(roster: Roster, unit: str, role: Role, now: Span, following: Span | None) -> dict:
@@ -263,7 +305,7 @@ def override_add(
     unit = names("unit", unit or "", "--unit") or None
     if not covers and not (unit and role):
         raise DispatcherError(
-            "an override without --covers adds a person to a role: give --unit and --role"
+            tr("an override without --covers adds a person to a role: give --unit and --role")
         )
     override = Override(
         "",
@@ -280,8 +322,13 @@ def override_add(
     stored = repository.add(override)
     if stored in idle_overrides(roster, repository.all(), stored.start, stored.end):
         click.echo(
-            f"WARN {stored.covers} is not on call between {_at(stored.start)} and "
-            f"{_at(stored.end)}: {stored.person} covers nobody",
+            tr(
+                "WARN {covers} is not on call between {start} and {end}: {person} covers nobody",
+                covers=stored.covers,
+                start=_at(stored.start),
+                end=_at(stored.end),
+                person=stored.person,
+            ),
             err=True,
         )
     if as_json:
@@ -302,11 +349,10 @@ def override_list(show_all: bool, store, as_json: bool) -> None:
         echo_json(overrides)
         return
     for o in overrides:
-        scope = " ".join(x for x in (o.unit, o.role.value if o.role else None) if x)
-        whom = f"covers {o.covers}" if o.covers else "added"
-        click.echo(
-            f"{o.id}  {o.person} {whom} {scope}  {_at(o.start)} to {_at(o.end)}  {o.reason}".rstrip()
-        )
+        scope = " ".join(x for x in (o.unit, value(o.role) if o.role else None) if x)
+        whom = tr("covers {person}", person=o.covers) if o.covers else tr("added")
+        span = tr("{start} to {end}", start=_at(o.start), end=_at(o.end))
+        click.echo(f"{o.id}  {o.person} {whom} {scope}  {span}  {o.reason}".rstrip())
 
 
 @override_group.command("remove")
@@ -319,7 +365,7 @@ def override_remove(override_id: str, store, as_json: bool) -> None:
     if as_json:
         echo_json(removed)
     else:
-        click.echo(f"removed {removed.id}")
+        click.echo(tr("removed {id}", id=removed.id))
 
 
 @roster_group.command("ical")
@@ -353,7 +399,7 @@ def ical(
     """Write the shifts of a unit or a person as an iCalendar (.ics) file: shifts crossing
     the window's edges whole, each with a UID that stays the same in every export."""
     if bool(unit) == bool(person):
-        raise DispatcherError("give exactly one of --unit or --person")
+        raise DispatcherError(tr("give exactly one of --unit or --person"))
     roster = load_roster_for_command(roster_path)
     overrides = _stored_overrides(data_dir)
     begin = (
@@ -379,7 +425,8 @@ def ical(
     data = shifts_calendar(roster, duties, title, datetime.now(UTC), person)
     if output:
         write_output(output, lambda out: out.write(data.decode()))
-        click.echo(f"{output}: {len(duties)} shifts", err=True)
+        said_shifts = tr_n("{count} shift", "{count} shifts", len(duties), count=len(duties))
+        click.echo(f"{output}: {said_shifts}", err=True)
     else:
         click.echo(data.decode(), nl=False)
 
@@ -446,12 +493,12 @@ def audit(
     if show_report:
         _audit_report(store, roster, {p.id for p in people}, days, as_json)
         return
+    from dispatcher.engine.audit import enqueue_audit
     from dispatcher.engine.control import CalloutControl
     from dispatcher.store.reachability import audit_answers
 
-    audit_id = CalloutControl(
-        store, roster, reaches=installed_reaches(store, roster)
-    ).enqueue_audit(people, datetime.now(UTC), resolve_actor(actor))
+    control = CalloutControl(store, roster, reaches=installed_reaches(store, roster))
+    audit_id = enqueue_audit(control, people, datetime.now(UTC), resolve_actor(actor))
     if wait:
         _await_audit(store, roster, audit_id, timeout)
     answers = audit_answers(store, audit_id)
@@ -462,26 +509,26 @@ def audit(
         )
     else:
         click.echo(audit_id)
-        click.echo(
-            f"{len(answers)} message(s) to {len(people)} people; "
-            + (
-                f"{len(silent)} did not answer: {', '.join(silent)}"
-                if wait and silent
-                else "everyone answered"
-                if wait
-                else "see `dispatcher roster audit --report` once they answer"
-            ),
-            err=True,
+        outcome = (
+            tr("{count} did not answer: {ids}", count=len(silent), ids=", ".join(silent))
+            if wait and silent
+            else tr("everyone answered")
+            if wait
+            else tr("see `dispatcher roster audit --report` once they answer")
         )
+        sent = tr(
+            "{messages} message(s) to {people} people", messages=len(answers), people=len(people)
+        )
+        click.echo(f"{sent}; {outcome}", err=True)
         if wait:
             for answer in answers:
                 click.echo(
                     f"  {cell(answer.person, 16)} {cell(answer.channel, 8)} "
                     f"{cell(answer.address, 28)} "
                     + (
-                        f"confirmed {_at(answer.confirmed_at)}"
+                        tr("confirmed {at}", at=_at(answer.confirmed_at))
                         if answer.confirmed_at
-                        else answer.error or answer.state
+                        else answer.error or value(answer.state)
                     )
                 )
     click.get_current_context().exit(1 if wait and silent else 0)
@@ -520,14 +567,19 @@ def _audit_report(store, roster: Roster, people: set[str], days: int, as_json: b
     else:
         for row in rows:
             when = (
-                f"confirmed {_at(row.last_confirmed)} by {row.via}"
+                tr("confirmed {at} by {channel}", at=_at(row.last_confirmed), channel=row.via)
                 if row.last_confirmed
-                else "never confirmed"
+                else tr("never confirmed")
             )
-            flag = "  UNCONFIRMED" if row in stale else ""
-            columns = ((row.name, 24), (str(row.kind), 8), (row.address, 28))
+            flag = "  " + tr("UNCONFIRMED") if row in stale else ""
+            columns = ((row.name, 24), (value(row.kind), 8), (row.address, 28))
             click.echo(" ".join(cell(t, w) for t, w in columns) + f" {when}{flag}")
         click.echo(
-            f"{len(stale)} of {len(rows)} contact method(s) not confirmed within {days} days"
+            tr(
+                "{stale} of {count} contact method(s) not confirmed within {days} days",
+                stale=len(stale),
+                count=len(rows),
+                days=days,
+            )
         )
     click.get_current_context().exit(1 if stale else 0)

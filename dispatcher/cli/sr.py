@@ -19,6 +19,7 @@ from dispatcher.cli.common import (
     echo_json,
     echo_records,
     json_option,
+    labelled,
     names_for_command,
     now,
     progress_bar,
@@ -36,6 +37,7 @@ from dispatcher.cli.completion import (
     complete_sites,
     complete_units,
 )
+from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.cli.names import PHONE_HELP, Names
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import cell, styled
@@ -61,6 +63,7 @@ from dispatcher.domain.requests import (
 from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.phrases import composed, phrase
 from dispatcher.store import Store
 from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -133,7 +136,9 @@ def new(
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
-            raise DispatcherError(f"--dry-run needs a roster; {roster_path} does not exist")
+            raise DispatcherError(
+                tr("--dry-run needs a roster; {path} does not exist", path=roster_path)
+            )
         _show_routing(
             roster,
             Category(fields["category"]),
@@ -188,17 +193,22 @@ def new(
     click.echo(request.id)
     if request.is_emergency:
         styled(
-            f"EMERGENCY (criteria {', '.join(request.criteria)}): Red Flag opened",
+            tr(
+                "EMERGENCY (criteria {criteria}): Red Flag opened",
+                criteria=", ".join(request.criteria),
+            ),
             fg="red",
             bold=True,
             err=True,
         )
     if chain is not None:
-        click.echo(f"call-out: the {chain} chain started", err=True)
+        click.echo(tr("call-out: the {chain} chain started", chain=chain), err=True)
         if EngineLease(store.data_dir).holder() is None:
             styled(
-                "no engine runs on this data directory: nobody is paged until "
-                "`dispatcher engine` or a desk runs",
+                tr(
+                    "no engine runs on this data directory: nobody is paged until "
+                    "`dispatcher engine` or a desk runs"
+                ),
                 fg="yellow",
                 err=True,
             )
@@ -253,20 +263,38 @@ def _show_routing(
             }
         )
         return
-    click.echo(f"handler: {routing.handler or 'none'} ({routing.level.value}): {routing.why}")
+    click.echo(
+        tr(
+            "handler: {handler} ({level}): {why}",
+            handler=routing.handler or tr("none"),
+            level=routing.level.value,
+            why=phrase(routing.why, language()),
+        )
+    )
     if routing.chain is None:
         return
     click.echo(
-        f"this will call ({routing.chain} chain, at {local(at, roster.zone):%Y-%m-%d %H:%M %Z}):"
+        tr(
+            "this will call ({chain} chain, at {at}):",
+            chain=routing.chain,
+            at=format(local(at, roster.zone), "%Y-%m-%d %H:%M %Z"),
+        )
     )
     for step in steps:
-        people = ", ".join(p.display_name for p in step.people) or "NOBODY: skipped at once"
+        people = ", ".join(p.display_name for p in step.people) or tr("NOBODY: skipped at once")
         click.echo(
-            f"  step {step.number}: {people} by {', '.join(step.channels)}, "
-            f"then wait {step.wait_minutes} min"
+            "  "
+            + tr(
+                "step {number}: {people} by {channels}, then wait {minutes} min",
+                number=step.number,
+                people=people,
+                channels=", ".join(step.channels),
+                minutes=step.wait_minutes,
+            )
         )
         for target in step.nobody_for:
-            click.echo(f"    nobody on call for {describe_target(target)}")
+            who = phrase(describe_target(target), language())
+            click.echo("    " + tr("nobody on call for {who}", who=who))
 
 
 @sr.command("list")
@@ -342,7 +370,7 @@ def list_(
         )
         if _owned_and_placed(r, names, **wanted)
     ]
-    echo_records(requests, as_json, lambda sr: _line(sr, zone), "no requests")
+    echo_records(requests, as_json, lambda sr: _line(sr, zone), tr("no requests"))
 
 
 def _owned_and_placed(
@@ -368,8 +396,9 @@ def _line(request: ServiceRequest, zone: ZoneInfo) -> str:
     customer = request.customer.name + (" [VIP]" if request.customer.vip else "")
     received = local(request.received, zone)
     return (
-        f"{flag} {request.id}  {received:%Y-%m-%d %H:%M}  {request.status.value:<12} "
-        f"{request.severity.value:<8} {request.level.value} {request.category.value:<22} "
+        f"{flag} {request.id}  {received:%Y-%m-%d %H:%M}  "
+        f"{cell(value(request.status), 12)} {cell(value(request.severity), 8)} "
+        f"{request.level.value} {cell(value(request.category), 22)} "
         f"{cell(customer, 24)} {request.summary}"
     )
 
@@ -387,29 +416,27 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
         return
     zone = command_zone(store)
     click.echo(_details(request, zone))
-    click.echo("timeline:")
+    click.echo(tr("timeline:"))
     for event in timeline:
         click.echo("  " + _event_line(event, zone))
 
 
 def _details(request: ServiceRequest, zone: ZoneInfo) -> str:
+    marks = [tr("EMERGENCY")] if request.is_emergency else []
+    if request.drill:
+        marks.append(tr("DRILL (not a real request)"))
     rows = [
+        (tr("id"), "  ".join(filter(None, (request.id, *marks)))),
+        (tr("received"), f"{local(request.received, zone):%Y-%m-%d %H:%M %Z}"),
+        (tr("status"), value(request.status)),
+        (tr("category"), value(request.category)),
+        (tr("severity"), value(request.severity)),
+        (tr("level"), request.level.value),
+        (tr("summary"), request.summary),
+        (tr("description"), request.description),
+        (tr("intake"), value(request.intake)),
         (
-            "id",
-            request.id
-            + ("  EMERGENCY" if request.is_emergency else "")
-            + ("  DRILL (not a real request)" if request.drill else ""),
-        ),
-        ("received", f"{local(request.received, zone):%Y-%m-%d %H:%M %Z}"),
-        ("status", request.status.value),
-        ("category", request.category.value),
-        ("severity", request.severity.value),
-        ("level", request.level.value),
-        ("summary", request.summary),
-        ("description", request.description),
-        ("intake", request.intake.value),
-        (
-            "reporter",
+            tr("reporter"),
             " ".join(
                 filter(
                     None, (request.reporter.name, request.reporter.phone, request.reporter.email)
@@ -417,31 +444,52 @@ def _details(request: ServiceRequest, zone: ZoneInfo) -> str:
             ),
         ),
         (
-            "customer",
+            tr("customer"),
             request.customer.name
-            + (f" (VIP: {request.customer.vip.value})" if request.customer.vip else ""),
+            + (
+                " " + tr("(VIP: {kind})", kind=value(request.customer.vip))
+                if request.customer.vip
+                else ""
+            ),
         ),
-        ("site", request.site),
-        ("product", request.product),
-        ("criteria", ", ".join(request.criteria)),
-        ("owner", " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
+        (tr("site"), request.site),
+        (tr("product"), request.product),
+        (tr("criteria"), ", ".join(request.criteria)),
+        (tr("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
     ]
     if request.red_flag:
+        opened = _minute(request.red_flag.opened, zone)
         closed = request.red_flag.closed
-        rows.append(
-            (
-                "red flag",
-                f"opened {request.red_flag.opened:%Y-%m-%d %H:%M}"
-                + (f", closed {closed:%Y-%m-%d %H:%M}" if closed else ", OPEN"),
-            )
+        flag = (
+            tr("opened {opened}, OPEN", opened=opened)
+            if closed is None
+            else tr("opened {opened}, closed {closed}", opened=opened, closed=_minute(closed, zone))
         )
-    return "\n".join(f"{name + ':':<13}{value}" for name, value in rows if value)
+        rows.append((tr("red flag"), flag))
+    return "\n".join(labelled(name, text) for name, text in rows if text)
+
+
+def _minute(at: datetime, zone: ZoneInfo) -> str:
+    return f"{local(at, zone):%Y-%m-%d %H:%M}"
 
 
 def _event_line(event: Event, zone: ZoneInfo) -> str:
-    via = f" via {event.channel}" if event.channel else ""
-    text = f": {event.text}" if event.text else ""
-    return f"{local(event.at, zone):%Y-%m-%d %H:%M:%S}  {event.kind}  by {event.actor}{via}{text}"
+    """One timeline event: time (in the CSC's `zone`), what happened, by whom, through what,
+    and its text; a text the desk composed is said in the run's language, a person's words as
+    they were written."""
+    text = event.text
+    if text and composed(event.kind, text):
+        text = phrase(text, language())
+    # The engine acts under its own name (dispatcher.engine.control.ENGINE, not imported here:
+    # `sr` loads no engine); anyone else is a person, named as they are.
+    actor = value(event.actor) if event.actor == "engine" else event.actor
+    by = (
+        tr("by {actor} via {channel}", actor=actor, channel=value(event.channel))
+        if event.channel
+        else tr("by {actor}", actor=actor)
+    )
+    line = f"{local(event.at, zone):%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
+    return f"{line}: {text}" if text else line
 
 
 def _change(
@@ -500,9 +548,17 @@ def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json
     if as_json:
         echo_json({"request": request, "callout": run})
         return
+    if run is None:
+        click.echo(tr("{sr} acknowledged by {who}", sr=request.id, who=by or actor))
+        return
     click.echo(
-        f"{request.id} acknowledged by {by or actor}"
-        + (f"; its {run.chain} chain stopped at {run.position_label()}" if run else "")
+        tr(
+            "{sr} acknowledged by {who}; its {chain} chain stopped at {position}",
+            sr=request.id,
+            who=by or actor,
+            chain=run.run.chain,
+            position=phrase(run.position_label(), language()),
+        )
     )
 
 
@@ -550,7 +606,7 @@ def assign(
 ) -> None:
     """Give a request a new owner (unit and person)."""
     if not unit.strip() and not person.strip():
-        raise DispatcherError("give --unit, --person or both")
+        raise DispatcherError(tr("give --unit, --person or both"))
     names = names_for_command(roster_path)
     unit, person = names("unit", unit, "--unit"), names("person", person, "--person")
     _change(
@@ -626,15 +682,17 @@ def callback(
 
     if subject is None:
         if outcome or score or words or called or reopen:
-            raise DispatcherError("give the SR or PS id whose callback you record")
+            raise DispatcherError(tr("give the SR or PS id whose callback you record"))
         queue_lines(store, as_json)
         return
     if outcome is None:
-        raise DispatcherError("--outcome: required with an id (reached, not_reached or refused)")
+        raise DispatcherError(
+            tr("--outcome: required with an id (reached, not_reached or refused)")
+        )
     called = names_for_command(roster_path).phones_in(called, "--called")
     if is_planned_id(subject):
         if reopen:
-            raise DispatcherError("--reopen applies to requests, not to a cutover's callback")
+            raise DispatcherError(tr("--reopen applies to requests, not to a cutover's callback"))
         record_cutover_callback(
             store,
             subject,
@@ -719,17 +777,25 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from None
-    with progress_bar(2 * size, "checking and importing") as done:  # the file is read twice
+        raise DispatcherError(
+            tr("{path}: cannot read: {reason}", path=path, reason=error.strerror)
+        ) from None
+    with progress_bar(2 * size, tr("checking and importing")) as done:  # the file is read twice
         summary = import_file(path, RequestRepository(store), resume, done, done)
     if as_json:
         echo_json(summary.__dict__)
     else:
-        click.echo(
-            f"imported {summary.requests} requests ({summary.open} open) "
-            f"and {summary.events} events"
-            + (f"; {summary.skipped} were already imported" if summary.skipped else "")
+        line = tr_n(
+            "imported {count} request ({open} open) and {events} events",
+            "imported {count} requests ({open} open) and {events} events",
+            summary.requests,
+            count=summary.requests,
+            open=summary.open,
+            events=summary.events,
         )
+        if summary.skipped:
+            line += tr("; {count} were already imported", count=summary.skipped)
+        click.echo(line)
 
 
 @sr.command("export")
@@ -749,7 +815,7 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
     since = csc_time(since, command_zone(store)) if since else None
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     count, lines = export_lines(RequestRepository(store), request_filter)
-    with progress_bar(count, "exporting") as done:
+    with progress_bar(count, tr("exporting")) as done:
 
         def write(out) -> None:
             for line in lines:
@@ -760,4 +826,11 @@ def export(store: Store, only_open: bool, since: datetime | None, output: Path |
             write(sys.stdout)
             return
         write_output(output, write)
-    click.echo(f"exported {count} requests to {output}", err=True)
+    line = tr_n(
+        "exported {count} request to {path}",
+        "exported {count} requests to {path}",
+        count,
+        count=count,
+        path=output,
+    )
+    click.echo(line, err=True)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from dispatcher.cli.common import data_option, echo_json, json_option, open_store, progress_bar
+from dispatcher.cli.language import tr, tr_n
 from dispatcher.store import default_data_dir
 from dispatcher.store.check import check_store, partition_labels
 from dispatcher.store.damage import write_notice
@@ -32,7 +33,7 @@ def check_command(data_dir: Path | None, as_json: bool) -> None:
     repeats is set to what the check found.
     """
     data_dir = data_dir or default_data_dir()
-    with progress_bar(len(partition_labels(data_dir)), "checking") as done:
+    with progress_bar(len(partition_labels(data_dir)), tr("checking")) as done:
         report = check_store(data_dir, done)
     write_notice(data_dir, [f.line() for f in report.findings if f.damage])
     if as_json:
@@ -50,9 +51,24 @@ def check_command(data_dir: Path | None, as_json: bool) -> None:
     else:
         for finding in report.findings:
             click.echo(finding.line())
+        problems = (
+            tr_n(
+                "{count} problem",
+                "{count} problems",
+                len(report.findings),
+                count=len(report.findings),
+            )
+            if report.findings
+            else tr("no problems")
+        )
         click.echo(
-            f"{data_dir}: {len(report.partitions)} partitions, {report.documents} documents, "
-            + (f"{len(report.findings)} problems" if report.findings else "no problems"),
+            tr(
+                "{path}: {partitions} partitions, {documents} documents, {problems}",
+                path=data_dir,
+                partitions=len(report.partitions),
+                documents=report.documents,
+                problems=problems,
+            ),
             err=bool(report.findings),
         )
     if report.exit_code:
@@ -74,7 +90,7 @@ def repair_command(data_dir: Path | None, into: Path | None) -> None:
     events are marked where they did.
     """
     data_dir = data_dir or default_data_dir()
-    with progress_bar(len(partition_labels(data_dir)), "repairing") as done:
+    with progress_bar(len(partition_labels(data_dir)), tr("repairing")) as done:
         report = repair_store(data_dir, into, done)
     for line in report.lines():
         click.echo(line)

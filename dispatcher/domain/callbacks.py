@@ -17,6 +17,7 @@ from dispatcher.domain.requests import (
     ServiceRequest,
     Status,
 )
+from dispatcher.domain.timeline import EventKind
 
 CALLBACK_WITHIN = timedelta(hours=24)
 
@@ -65,9 +66,9 @@ def request_callback(sr: ServiceRequest, timeline: list[Event]) -> CallbackDue |
     """The callback a resolved, real request is waiting for; None for any other request."""
     if sr.drill or sr.status is not Status.RESOLVED:
         return None
-    resolved = [e for e in timeline if e.kind == "resolved"]
+    resolved = [e for e in timeline if e.kind == EventKind.RESOLVED]
     since, after = (resolved[-1].at, resolved[-1].seq) if resolved else (sr.received, 0)
-    attempts = [e for e in timeline if e.kind == "callback" and e.seq > after]
+    attempts = [e for e in timeline if e.kind == EventKind.CALLBACK and e.seq > after]
     last = attempts[-1].data.get("outcome", "") if attempts else ""
     contact = " ".join(filter(None, (sr.reporter.name, sr.reporter.phone, sr.reporter.email)))
     return CallbackDue(

@@ -21,6 +21,7 @@ from dispatcher.domain.planned import PlannedService
 from dispatcher.domain.requests import Event, Level, ServiceRequest, Severity
 from dispatcher.domain.roster import UnitKind
 from dispatcher.domain.sla import SlaClock, SlaKind, SlaState, sla_clocks, stopped_at
+from dispatcher.domain.timeline import EventKind
 from dispatcher.i18n import N_
 
 UNKNOWN = "(unknown)"
@@ -30,15 +31,15 @@ UNIT_KINDS = ("branch", "br", "bd", "tac")  # BR: the overseas sites' regional u
 # The timeline events the measures read; a report may leave every other kind out.
 MEASURED_EVENTS = frozenset(
     {
-        "acknowledged",
-        "restored",
-        "resolved",
-        "reopened",
-        "callback",
-        "closed",
-        "escalated",
-        "red_flag_opened",
-        "red_flag_closed",
+        EventKind.ACKNOWLEDGED,
+        EventKind.RESTORED,
+        EventKind.RESOLVED,
+        EventKind.REOPENED,
+        EventKind.CALLBACK,
+        EventKind.CLOSED,
+        EventKind.ESCALATED,
+        EventKind.RED_FLAG_OPENED,
+        EventKind.RED_FLAG_CLOSED,
     }
 )
 
@@ -99,7 +100,7 @@ class Facts:
         return [
             e.data["score"]
             for e in self.timeline
-            if e.kind == "callback" and isinstance(e.data.get("score"), int)
+            if e.kind == EventKind.CALLBACK and isinstance(e.data.get("score"), int)
         ]
 
     def decided(self) -> list[SlaClock]:
@@ -121,7 +122,7 @@ def facts(sr: ServiceRequest, timeline: list[Event], roster: Roster, now: dateti
     if line is not None:
         units.append(("bd", line.bd))
     tac = next((u.id for u in roster.units_of(UnitKind.TAC)), None)
-    reached_l2 = sr.level is not Level.L1 or any(e.kind == "escalated" for e in timeline)
+    reached_l2 = sr.level is not Level.L1 or any(e.kind == EventKind.ESCALATED for e in timeline)
     if tac is not None and reached_l2:
         units.append(("tac", tac))
     target = roster.sla_for(sr.product, sr.severity)
@@ -218,14 +219,17 @@ def sla_compliance(items: list[Facts]) -> Table:
 
 
 def _closed(item: Facts) -> Event | None:
-    closes = [e for e in item.timeline if e.kind == "closed"]
+    closes = [e for e in item.timeline if e.kind == EventKind.CLOSED]
     return closes[-1] if closes and not item.sr.is_open else None
 
 
 def _reopened_after_callback(item: Facts) -> int:
     """Reopenings that followed a callback with no other measured event between."""
     pairs = zip(item.timeline, item.timeline[1:], strict=False)
-    return sum(first.kind == "callback" and second.kind == "reopened" for first, second in pairs)
+    return sum(
+        first.kind == EventKind.CALLBACK and second.kind == EventKind.REOPENED
+        for first, second in pairs
+    )
 
 
 def callbacks(items: list[Facts], cutovers: list[PlannedService]) -> Table:
@@ -233,7 +237,7 @@ def callbacks(items: list[Facts], cutovers: list[PlannedService]) -> Table:
     cutovers, whose satisfaction calls are counted apart."""
     closed = [e for f in items if (e := _closed(f)) is not None]
     without = sum(bool(e.data.get("without_callback")) for e in closed)
-    attempts = [e for f in items for e in f.timeline if e.kind == "callback"]
+    attempts = [e for f in items for e in f.timeline if e.kind == EventKind.CALLBACK]
     scores = [s for f in items for s in f.scores]
     cutover_scores = [a.score for c in cutovers for a in c.callbacks if a.score is not None]
     rows = (
@@ -291,9 +295,9 @@ def _flag_opened_at_end(item: Facts, end: datetime) -> datetime | None:
     for event in item.timeline:
         if event.at > end:
             continue
-        if event.kind == "red_flag_opened":
+        if event.kind == EventKind.RED_FLAG_OPENED:
             opened = event.at
-        elif event.kind == "red_flag_closed":
+        elif event.kind == EventKind.RED_FLAG_CLOSED:
             opened = None
     return opened
 
@@ -301,7 +305,7 @@ def _flag_opened_at_end(item: Facts, end: datetime) -> datetime | None:
 def red_flags(items: list[Facts], start: datetime, end: datetime) -> tuple[Table, Table]:
     """Red Flags opened and closed in [start, end), open at its end and their age then."""
 
-    def count(kind: str) -> int:
+    def count(kind: EventKind) -> int:
         return sum(1 for f in items for e in f.timeline if e.kind == kind and start <= e.at < end)
 
     still_open = sorted(
@@ -314,8 +318,8 @@ def red_flags(items: list[Facts], start: datetime, end: datetime) -> tuple[Table
         N_("Red Flags"),
         ("measure", "value"),
         (
-            ("opened", count("red_flag_opened")),
-            ("closed", count("red_flag_closed")),
+            ("opened", count(EventKind.RED_FLAG_OPENED)),
+            ("closed", count(EventKind.RED_FLAG_CLOSED)),
             ("open_at_end", len(still_open)),
             ("median_age_hours", nearest_rank(ages, 50)),
             ("oldest_age_hours", max(ages) if ages else None),

@@ -26,6 +26,26 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 
+class Purpose(StrEnum):
+    """Why a notification is sent: a channel may treat a page and a notice differently.
+
+    Stored as its value, and a `StrEnum`: each member compares equal to its string
+    (`Purpose.PAGE == "page"`), so code written against the strings keeps working.
+    """
+
+    PAGE = "page"  # a call-out step pages the person: acknowledge to own the request
+    REPAGE = "repage"  # the same, asked for again by a dispatcher
+    NOTICE = "notice"  # for information: a Red Flag opened or closed, an SLA near its breach
+    AUDIT = "audit"  # "are you reachable": acknowledging confirms the contact method
+    TEST = "test"  # `dispatcher notify test`
+    DRILL_OVER = "drill_over"  # a drill ended: nothing more to do
+    STATUS_UPDATE = "status_update"  # someone else acknowledged: you need not come
+
+
+# The purposes of a call-out's pages: those an acknowledgement or a stop makes pointless.
+PAGES = frozenset({Purpose.PAGE, Purpose.REPAGE})
+
+
 class DeliveryState(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -174,7 +194,7 @@ def notification_key(
 
 class NotificationLike(Protocol):
     state: DeliveryState
-    purpose: str
+    purpose: Purpose
     round: int
     step: int
     created: datetime
@@ -222,7 +242,7 @@ def pages_by_step(steps: Sequence[StepLike], records: Sequence[N]) -> list[list[
     log of that step made before they were queued; a fallback goes with the step it stands in)."""
     found: list[list[N]] = [[] for _ in steps]
     for record in records:
-        if record.purpose not in ("page", "repage"):
+        if record.purpose not in PAGES:
             continue
         logs = [
             i

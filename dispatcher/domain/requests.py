@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from dispatcher.domain.emergency import BASE_BY_ID
+from dispatcher.domain.timeline import ENGINE_EVENTS, EventKind, kind_of
 from dispatcher.errors import DispatcherError, IllegalTransition
 
 
@@ -86,14 +87,14 @@ OPEN_BEFORE_RESOLUTION = (
 
 # The moves the process allows: action → (states it may start from, state it leads to,
 # the kind of the timeline event it leaves).
-TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status, str]] = {
-    "dispatch": ((Status.NEW,), Status.DISPATCHED, "dispatched"),
-    "acknowledge": ((Status.NEW, Status.DISPATCHED), Status.ACKNOWLEDGED, "acknowledged"),
-    "start": ((Status.ACKNOWLEDGED,), Status.IN_PROGRESS, "started"),
-    "restore": ((Status.ACKNOWLEDGED, Status.IN_PROGRESS), Status.RESTORED, "restored"),
-    "resolve": (OPEN_BEFORE_RESOLUTION, Status.RESOLVED, "resolved"),
-    "reopen": ((Status.RESOLVED, Status.CALLBACK), Status.IN_PROGRESS, "reopened"),
-    "close": ((Status.CALLBACK,), Status.CLOSED, "closed"),
+TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status, EventKind]] = {
+    "dispatch": ((Status.NEW,), Status.DISPATCHED, EventKind.DISPATCHED),
+    "acknowledge": ((Status.NEW, Status.DISPATCHED), Status.ACKNOWLEDGED, EventKind.ACKNOWLEDGED),
+    "start": ((Status.ACKNOWLEDGED,), Status.IN_PROGRESS, EventKind.STARTED),
+    "restore": ((Status.ACKNOWLEDGED, Status.IN_PROGRESS), Status.RESTORED, EventKind.RESTORED),
+    "resolve": (OPEN_BEFORE_RESOLUTION, Status.RESOLVED, EventKind.RESOLVED),
+    "reopen": ((Status.RESOLVED, Status.CALLBACK), Status.IN_PROGRESS, EventKind.REOPENED),
+    "close": ((Status.CALLBACK,), Status.CLOSED, EventKind.CLOSED),
 }
 
 # The closure rule: a case closes after a reached callback (回访), or, when the customer could
@@ -110,33 +111,6 @@ _WHY_NOT = {
     ("acknowledge", Status.CLOSED): "it is closed",
 }
 
-# Timeline events the call-out engine writes; they leave the SR's state as it is.
-ENGINE_EVENTS = frozenset(
-    {
-        "callout_started",
-        "step_reached",
-        "step_skipped",
-        "callout_escalated",
-        "callout_repaged",
-        "page_sent",
-        "page_delivered",
-        "page_failed",
-        "callout_acknowledged",
-        "late_acknowledgement",
-        "callout_exhausted",
-        "callout_stopped",
-        "sla_near_breach",
-        "sla_breached",
-        "csq_notified",
-        # replies that acknowledged nothing (dispatcher.engine.replies)
-        "suspicious_reply",
-        "reply_unmatched",
-        "reply_refused",
-        "replies_ignored",
-        "codes_locked",
-    }
-)
-
 SR_ID = re.compile(r"^SR-(\d{8})-(\d{4,})$")
 ID_DAY_FACTOR = 100_000  # doc id = YYYYMMDD * factor + number of the day
 
@@ -149,7 +123,7 @@ class Event:
     seq: int
     at: datetime
     actor: str
-    kind: str
+    kind: EventKind | str  # a string only for a kind this version does not know (`kind_of`)
     text: str = ""
     channel: str = ""
     data: dict[str, Any] = field(default_factory=dict)
@@ -160,7 +134,7 @@ class Event:
             "seq": self.seq,
             "at": self.at.isoformat(),
             "actor": self.actor,
-            "kind": self.kind,
+            "kind": str(self.kind),
             "text": self.text,
             "channel": self.channel,
             "data": self.data,
@@ -173,7 +147,7 @@ class Event:
             seq=int(raw["seq"]),
             at=datetime.fromisoformat(raw["at"]),
             actor=raw["actor"],
-            kind=raw["kind"],
+            kind=kind_of(raw["kind"]),
             text=raw.get("text", ""),
             channel=raw.get("channel", ""),
             data=dict(raw.get("data") or {}),
@@ -265,7 +239,13 @@ class ServiceRequest:
     # -- changes: each returns the timeline events it causes ----------------------------
 
     def _event(
-        self, at: datetime, actor: str, kind: str, text: str = "", channel: str = "", **data: Any
+        self,
+        at: datetime,
+        actor: str,
+        kind: EventKind,
+        text: str = "",
+        channel: str = "",
+        **data: Any,
     ) -> Event:
         self.event_count += 1
         return Event(self.id, self.event_count, at, actor, kind, text, channel, data)
@@ -296,7 +276,7 @@ class ServiceRequest:
             self._event(
                 at,
                 actor,
-                "registered",
+                EventKind.REGISTERED,
                 self.summary,
                 channel,
                 category=self.category.value,
@@ -327,7 +307,7 @@ class ServiceRequest:
         events = self._move("resolve", at, actor, channel, text)
         if self.red_flag and self.red_flag.is_open:
             self.red_flag = replace(self.red_flag, closed=at)
-            events.append(self._event(at, actor, "red_flag_closed", "", channel))
+            events.append(self._event(at, actor, EventKind.RED_FLAG_CLOSED, "", channel))
         return events
 
     def record_callback(
@@ -366,7 +346,7 @@ class ServiceRequest:
         if outcome is CallbackOutcome.REACHED:
             self.status = Status.CALLBACK
         data.update({"from": previous.value, "to": self.status.value})
-        events = [self._event(at, actor, "callback", words, channel, **data)]
+        events = [self._event(at, actor, EventKind.CALLBACK, words, channel, **data)]
         if reopen:
             events += self.reopen(
                 at, actor, words.strip() or f"dissatisfied callback (score {score})", channel
@@ -407,7 +387,7 @@ class ServiceRequest:
             self._event(
                 at,
                 actor,
-                "closed",
+                EventKind.CLOSED,
                 text,
                 channel,
                 **{
@@ -433,7 +413,7 @@ class ServiceRequest:
             self._event(
                 at,
                 actor,
-                "escalated",
+                EventKind.ESCALATED,
                 text,
                 channel,
                 **{"from": previous.value, "to": self.level.value},
@@ -450,7 +430,7 @@ class ServiceRequest:
             self._event(
                 at,
                 actor,
-                "assigned",
+                EventKind.ASSIGNED,
                 text,
                 channel,
                 unit=owner.unit,
@@ -471,7 +451,9 @@ class ServiceRequest:
             raise DispatcherError(f"{self.id} already has criteria {', '.join(criteria)}")
         was_emergency = self.is_emergency
         self.criteria = self.criteria + new
-        events = [self._event(at, actor, "criteria_added", text, channel, criteria=list(new))]
+        events = [
+            self._event(at, actor, EventKind.CRITERIA_ADDED, text, channel, criteria=list(new))
+        ]
         if not was_emergency and self.status in OPEN_BEFORE_RESOLUTION:
             events += self._open_red_flag(at, actor, channel)
         return events
@@ -481,10 +463,16 @@ class ServiceRequest:
     ) -> list[Event]:
         if not text.strip():
             raise DispatcherError("a note needs text")
-        return [self._event(at, actor, "note", text, channel, **data)]
+        return [self._event(at, actor, EventKind.NOTE, text, channel, **data)]
 
     def record(
-        self, at: datetime, actor: str, kind: str, text: str = "", channel: str = "", **data: Any
+        self,
+        at: datetime,
+        actor: str,
+        kind: EventKind,
+        text: str = "",
+        channel: str = "",
+        **data: Any,
     ) -> list[Event]:
         """A call-out or SLA event (a page sent, a step reached, a breach): on the timeline,
         the SR's state unchanged."""
@@ -501,7 +489,7 @@ class ServiceRequest:
             self._event(
                 at,
                 actor,
-                "red_flag_opened",
+                EventKind.RED_FLAG_OPENED,
                 "emergency criteria " + ", ".join(self.criteria),
                 channel,
             )

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from dispatcher.domain.requests import Event, ServiceRequest, Status
+from dispatcher.domain.timeline import EventKind
 
 NEAR_BREACH = 0.8
 
@@ -57,12 +58,12 @@ class SlaClock:
 # Which events stop each clock, and in which states the SR must still be for the stop to count
 # (a reopened SR has not been resolved, whatever its timeline says).
 _STOPS = {
-    SlaKind.RESPONSE: ({"acknowledged"}, None),
+    SlaKind.RESPONSE: ({EventKind.ACKNOWLEDGED}, None),
     SlaKind.RESTORE: (
-        {"restored", "resolved"},
+        {EventKind.RESTORED, EventKind.RESOLVED},
         {Status.RESTORED, Status.RESOLVED, Status.CALLBACK, Status.CLOSED},
     ),
-    SlaKind.RESOLVE: ({"resolved"}, {Status.RESOLVED, Status.CALLBACK, Status.CLOSED}),
+    SlaKind.RESOLVE: ({EventKind.RESOLVED}, {Status.RESOLVED, Status.CALLBACK, Status.CLOSED}),
 }
 
 
@@ -77,7 +78,7 @@ def stopped_at(kind: SlaKind, sr: ServiceRequest, timeline: Iterable[Event]) -> 
     if states is None:
         return stops[0].at
     # Service restored before the resolution stops the restore clock then, not at resolution.
-    restored = [e.at for e in stops if e.kind == "restored"]
+    restored = [e.at for e in stops if e.kind == EventKind.RESTORED]
     return max(restored) if kind is SlaKind.RESTORE and restored else max(e.at for e in stops)
 
 

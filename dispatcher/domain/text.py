@@ -17,6 +17,7 @@ how it looks, never the data it holds.
 from __future__ import annotations
 
 import re
+from unicodedata import east_asian_width
 
 from dispatcher.errors import DispatcherError
 
@@ -85,3 +86,9 @@ def escape(text: str) -> str:
 def escape_line(text: str) -> str:
     """`text` for one cell or one line: tab and newline are escaped too."""
     return _UNSAFE_OR_BREAK.sub(lambda m: _code(m.group()), text)
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: a wide character (Han, full-width) two, any
+    other one (Unicode's East Asian Width)."""
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)

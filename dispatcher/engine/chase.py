@@ -74,10 +74,14 @@ class Chaser:
         while (
             record is not None
             and record.running
-            and (record.needs_paging or record.step_deadline <= now)
+            and (record.needs_paging or record.run.step_deadline <= now)
         ):
             if record.needs_paging:
-                started = record.round == 0 and record.step == 0 and not record.steps
+                started = (
+                    record.run.position.round == 0
+                    and record.run.position.step == 0
+                    and not record.steps
+                )
                 paged = page_step(self.control, record.sr, now)
                 if paged is None:
                     break
@@ -107,14 +111,14 @@ class Chaser:
     def _observe(self, record: CalloutRecord, now: datetime) -> None:
         """Tell observers when a run seen running has ended, whichever process ended it."""
         before = self._observed.get(record.sr)
-        self._observed[record.sr] = record.state
+        self._observed[record.sr] = record.run.state
         if before is not RunState.RUNNING or record.running:
             return
-        kind = FINISHED.get(record.state)
+        kind = FINISHED.get(record.run.state)
         if kind is not None:
-            self._tell(kind, record, now, detail=record.acknowledged_by)
-        if record.drill:
-            self._tell(CalloutEventKind.DRILL_FINISHED, record, now, detail=record.state.value)
+            self._tell(kind, record, now, detail=record.run.acknowledged_by)
+        if record.run.drill:
+            self._tell(CalloutEventKind.DRILL_FINISHED, record, now, detail=record.run.state.value)
 
     def _tell(self, kind: CalloutEventKind, record: CalloutRecord, at: datetime, **fields) -> None:
-        self._heard.append(CalloutEvent(kind, record.sr, at, record.drill, **fields))
+        self._heard.append(CalloutEvent(kind, record.sr, at, record.run.drill, **fields))

@@ -3,18 +3,16 @@
 Synchronous and safe from any process (a command, a desk, a drill): each call is one commit
 on the live partition, changing the SR's timeline and its call-out run together. Whoever holds
 the engine lease notices the change on its next pass (within a second) and pages what the run
-now needs; nothing here talks to a provider.
+now needs; nothing here talks to a provider. The reachability audit is
+`dispatcher.engine.audit`.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from dispatcher.domain import messages
-from dispatcher.domain.acks import CODE_COUNT, code_from
 from dispatcher.domain.callout import (
     MANUAL_CHANNEL,
     RunState,
@@ -26,13 +24,15 @@ from dispatcher.domain.callout import (
     stop,
 )
 from dispatcher.domain.chains import ChainSpec
-from dispatcher.domain.localtime import local_day
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.roster import BUILT_IN_KINDS, ContactKind, ContactMethod, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import Routing, route
+from dispatcher.domain.timeline import EventKind
+from dispatcher.engine.codes import CodeBook
+from dispatcher.engine.notices import tell_drill_over, tell_status
 from dispatcher.errors import DispatcherError, IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
@@ -57,9 +57,6 @@ def default_reaches(roster: Roster | None) -> dict[str, frozenset[str]]:
     return {**DEFAULT_REACHES, MANUAL_CHANNEL: DEFAULT_REACHES[MANUAL_CHANNEL] | used}
 
 
-# The channel an audit prefers for a built-in kind: a text, a call, a mail.
-AUDIT_CHANNELS = {ContactKind.MOBILE: "sms", ContactKind.VOICE: "voice", ContactKind.EMAIL: "email"}
-PAGES = frozenset({"page", "repage"})  # the purposes an acknowledgement makes pointless
 ENGINE = "engine"  # the actor of what the engine does by itself
 
 
@@ -78,7 +75,7 @@ class CalloutControl:
         self.requests = RequestRepository(store)
         self.callouts = CalloutRepository(store)
         self.outbox = OutboxRepository(store)
-        self._issued: dict[tuple[str, str], str] = {}  # (sr, person) -> code not queued yet
+        self.codes = CodeBook(self.outbox)
 
     @property
     def roster_zone(self) -> ZoneInfo | None:
@@ -196,7 +193,7 @@ class CalloutControl:
         run = start_run(sr.id, chain_id, spec, at, drill=sr.drill, step=step)
         record = CalloutRecord.begin(run, len(spec.steps), max(1, spec.repeat))
         events = sr.record(
-            at, actor, "callout_started", spec.name, channel, chain=chain_id, drill=sr.drill
+            at, actor, EventKind.CALLOUT_STARTED, spec.name, channel, chain=chain_id, drill=sr.drill
         )
         if sr.status is Status.NEW:
             events += sr.dispatch(at, actor, channel, f"call-out chain {chain_id}")
@@ -227,7 +224,9 @@ class CalloutControl:
                 if sr.status in (Status.NEW, Status.DISPATCHED):
                     return sr.acknowledge(at, actor, via, text, by=by)
                 if running:
-                    return sr.record(at, actor, "callout_acknowledged", text, via, by=by, via=via)
+                    return sr.record(
+                        at, actor, EventKind.CALLOUT_ACKNOWLEDGED, text, via, by=by, via=via
+                    )
                 raise IllegalTransition(
                     f"cannot acknowledge {sr.id}: it is {sr.status.value} and no chain is running"
                 )
@@ -237,10 +236,11 @@ class CalloutControl:
                 record = record.with_run(acknowledge(record.run, at, by, via), at)
                 self.callouts.save(record)
                 self.outbox.cancel_queued(sr_id, at, f"acknowledged by {by}", PAGES)
-                if self.roster is not None and self.chain(record.chain).tells_status(
+                if self.roster is not None and self.chain(record.run.chain).tells_status(
                     sr.is_emergency
                 ):
-                    self.outbox.enqueue(self._status_updates(sr, record, at, by, person))
+                    run = record.run.started.isoformat()
+                    tell_status(self.outbox, self.roster.people, sr, run, at, by, person)
         return record if running else None
 
     def escalate(
@@ -257,10 +257,11 @@ class CalloutControl:
         new instance (as a re-page is), so its pages are not taken for the earlier ones."""
         with self.store.atomic(self.store.live):
             record = self._running(sr_id)
-            before = (record.round + 1, record.step + 1)
-            again = any(s.round == record.round and s.step == step for s in record.steps)
+            position = record.run.position
+            before = (position.round + 1, position.step + 1)
+            again = any(s.round == position.round and s.step == step for s in record.steps)
             record = record.with_run(
-                move_to(record.run, self.chain(record.chain), step, at),
+                move_to(record.run, self.chain(record.run.chain), step, at),
                 at,
                 how="escalated",
                 repages=record.repages + again,
@@ -271,12 +272,12 @@ class CalloutControl:
                 lambda sr: sr.record(
                     at,
                     actor,
-                    "callout_escalated",
+                    EventKind.CALLOUT_ESCALATED,
                     text,
                     channel,
                     previous_round=before[0],
                     previous_step=before[1],
-                    round=record.round + 1,
+                    round=record.run.position.round + 1,
                     step=step + 1,
                 ),
             )
@@ -290,21 +291,21 @@ class CalloutControl:
         the last round the chain is exhausted, and flashes on the desk until seen."""
         with self.store.atomic(self.store.live):
             record = self._running(sr_id)
-            run = advance(record.run, self.chain(record.chain), at)
+            run = advance(record.run, self.chain(record.run.chain), at)
             if run.state is RunState.EXHAUSTED:
                 record = record.with_run(run, at, how=how, seen=False)
                 kind, text = (
-                    "callout_exhausted",
+                    EventKind.CALLOUT_EXHAUSTED,
                     (
-                        f"chain {record.chain} ran out after {record.repeat} round(s) without an "
+                        f"chain {record.run.chain} ran out after {record.repeat} round(s) without an "
                         "acknowledgement"
                     ),
                 )
             else:
                 record = record.with_run(run, at, how=how)
-                kind = "callout_escalated" if how == "escalated" else "step_reached"
+                kind = EventKind.CALLOUT_ESCALATED if how == "escalated" else EventKind.STEP_REACHED
                 text = f"{record.position_label()} ({how})"
-            if how == "escalated" or kind == "callout_exhausted":
+            if how == "escalated" or kind == EventKind.CALLOUT_EXHAUSTED:
                 self.requests.change(sr_id, lambda sr: sr.record(at, actor, kind, text, channel))
             self.callouts.save(record)
         return record
@@ -314,7 +315,7 @@ class CalloutControl:
         with self.store.atomic(self.store.live):
             record = self._running(sr_id)
             record = record.with_run(
-                repage(record.run, self.chain(record.chain), at),
+                repage(record.run, self.chain(record.run.chain), at),
                 at,
                 how="repaged",
                 repages=record.repages + 1,
@@ -322,7 +323,7 @@ class CalloutControl:
             self.requests.change(
                 sr_id,
                 lambda sr: sr.record(
-                    at, actor, "callout_repaged", record.position_label(), channel
+                    at, actor, EventKind.CALLOUT_REPAGED, record.position_label(), channel
                 ),
             )
             self.callouts.save(record)
@@ -339,66 +340,22 @@ class CalloutControl:
             record = self._running(sr_id)
             record = record.with_run(stop(record.run), at, stopped_reason=reason)
             sr, _ = self.requests.change(
-                sr_id, lambda sr: sr.record(at, actor, "callout_stopped", reason, channel)
+                sr_id, lambda sr: sr.record(at, actor, EventKind.CALLOUT_STOPPED, reason, channel)
             )
             self.callouts.save(record)
             self.outbox.cancel_queued(sr_id, at, f"chain stopped: {reason}", PAGES)
-            if record.drill:
-                self.outbox.enqueue(self._drill_over(sr, at, reason))
+            if record.run.drill:
+                tell_drill_over(self.outbox, sr, at, reason)
         return record
-
-    def _drill_over(self, sr: ServiceRequest, at: datetime, reason: str) -> list[OutboxRecord]:
-        """One "the drill is over" message per person already paged, by the quiet channels
-        they were paged on (a call only where nothing else reached them)."""
-        text = {lang: messages.drill_over(sr, lang, reason) for lang in ("en", "zh")}
-        notices = []
-        for records in self._paged(sr.id).values():
-            quiet = [r for r in records if r.channel != "voice"] or records[:1]
-            seen: set[tuple[str, str]] = set()
-            for record in quiet:
-                if (record.channel, record.address) not in seen:
-                    seen.add((record.channel, record.address))
-                    notices.append(_told(record, at, "drill_over", "low", text))
-        return notices
-
-    def _status_updates(
-        self, sr: ServiceRequest, run: CalloutRecord, at: datetime, by: str, person: str
-    ) -> list[OutboxRecord]:
-        """One "taken by …" message to each other person already paged in this run, on the
-        channel that reached them (delivered before sent, a text or mail before a call)."""
-        text = {lang: messages.status_update(sr, lang, by) for lang in ("en", "zh")}
-        updates = []
-        for person_id, records in self._paged(sr.id, run.started.isoformat()).items():
-            named = self.roster.people.get(person_id) if self.roster else None
-            if person_id == person or (
-                named is not None and by in (named.display_name, named.name)
-            ):
-                continue
-            reached = [
-                r for r in records if r.state in (DeliveryState.SENT, DeliveryState.DELIVERED)
-            ]
-            if reached:
-                best = min(
-                    reached,
-                    key=lambda r: (r.state is not DeliveryState.DELIVERED, r.channel == "voice"),
-                )
-                updates.append(_told(best, at, "status_update", "normal", text))
-        return updates
-
-    def _paged(self, sr_id: str, run: str | None = None) -> dict[str, list[OutboxRecord]]:
-        """The pages handed to a provider for a request (in one run), by person."""
-        paged: dict[str, list[OutboxRecord]] = {}
-        for record in self.outbox.for_sr(sr_id):
-            if record.purpose in PAGES and record.attempt > 0 and run in (None, record.run):
-                paged.setdefault(record.person, []).append(record)
-        return paged
 
     def _running(self, sr_id: str) -> CalloutRecord:
         record = self.callouts.get(sr_id)
         if record is None:
             raise DispatcherError(f"{sr_id} has no call-out chain")
         if not record.running:
-            raise IllegalTransition(f"the chain of {sr_id} is {record.state.value}, not running")
+            raise IllegalTransition(
+                f"the chain of {sr_id} is {record.run.state.value}, not running"
+            )
         return record
 
     # -- the outbox ---------------------------------------------------------------------------
@@ -419,21 +376,17 @@ class CalloutControl:
             person = self.roster.person(original.person)
             contact = self.contact_for(person, channel)
         # A page sent again by hand is a re-page, with a key of its own.
-        purpose = "repage" if original.purpose in PAGES else original.purpose
-        [queued] = self.outbox.enqueue(
-            [
-                original.fresh(
-                    at,
-                    purpose=purpose,
-                    channel=channel,
-                    contact_kind=contact.kind,
-                    address=contact.address,
-                    detail=f"sent again by {actor} (was #{notification_id})",
-                    instance=f"{original.instance} again #{notification_id}",
-                )
-            ]
+        purpose = Purpose.REPAGE if original.purpose in PAGES else original.purpose
+        return self.outbox.again(
+            original,
+            at,
+            purpose=purpose,
+            channel=channel,
+            contact_kind=contact.kind,
+            address=contact.address,
+            detail=f"sent again by {actor} (was #{notification_id})",
+            instance=f"{original.instance} again #{notification_id}",
         )
-        return queued
 
     def contact_for(self, person: Person, channel: str) -> ContactMethod:
         reaches = self.reaches.get(channel)
@@ -445,86 +398,3 @@ class CalloutControl:
             if contact.kind in reaches:
                 return contact
         raise DispatcherError(f"{person.display_name} has no contact method that {channel} reaches")
-
-    def ack_code(self, sr_id: str, person_id: str, at: datetime) -> str:
-        """The code a person answers with: the same for every page of one SR to one person,
-        and unique among live notifications and the codes this control handed out that are
-        not queued yet (a step paging several people at once). `dispatcher.domain.acks` says
-        why six digits. `at` is when it is issued."""
-        code = self.outbox.code_for(sr_id, person_id)
-        if code:
-            return code
-        in_use = self.outbox.codes_in_use()
-        self._issued = {key: code for key, code in self._issued.items() if code not in in_use}
-        if (sr_id, person_id) in self._issued:
-            return self._issued[sr_id, person_id]
-        in_use |= set(self._issued.values())
-        while True:
-            code = code_from(secrets.randbelow(CODE_COUNT))
-            if code not in in_use:
-                self._issued[sr_id, person_id] = code
-                return code
-
-    def enqueue_audit(self, people: Iterable[Person], at: datetime, actor: str) -> str:
-        """An "are you reachable" message to every contact method of each person; the
-        acknowledgements say which methods work. Returns the audit's id."""
-        day = local_day(at, csc_zone(self.store, self.roster_zone, record=True))
-        audit_id = f"AUDIT-{day:%Y%m%d}-{self.store.next_sequence(f'audit:{day:%Y%m%d}')}"
-        records = []
-        for person in people:
-            code = self.ack_code(audit_id, person.id, at)
-            text = messages.reachability_check(audit_id, person.language)
-            for contact in person.contacts:
-                channel = self._audit_channel(contact.kind)
-                if channel is None:
-                    continue
-                records.append(
-                    OutboxRecord(
-                        sr=audit_id,
-                        person=person.id,
-                        channel=channel,
-                        contact_kind=contact.kind,
-                        address=contact.address,
-                        ack_code=code,
-                        purpose="audit",
-                        urgency="low",
-                        created=at,
-                        due=at,
-                        detail=f"audit by {actor}",
-                        short_text=text.short,
-                        long_text=text.long,
-                        spoken_text=text.spoken,
-                        language=person.language,
-                    )
-                )
-        if not records:
-            raise DispatcherError("nobody to audit: no contact method any channel reaches")
-        self.outbox.enqueue(records)
-        return audit_id
-
-    def _audit_channel(self, kind: str) -> str | None:
-        """The channel that tests a contact method: a text for a mobile, a call for a landline,
-        a mail for a mail address; for a plugin's kind, a channel of a plugin that reaches it;
-        the desk's relay only when nothing else does."""
-        preferred = AUDIT_CHANNELS.get(kind)
-        if preferred is not None and kind in self.reaches.get(preferred, frozenset()):
-            return preferred
-        reaching = sorted(name for name, reaches in self.reaches.items() if kind in reaches)
-        return next(
-            (name for name in reaching if name != MANUAL_CHANNEL), reaching[0] if reaching else None
-        )
-
-
-def _told(
-    page: OutboxRecord, at: datetime, purpose: str, urgency: str, text: dict[str, messages.Message]
-) -> OutboxRecord:
-    """A message about a page to the same person, channel and address."""
-    said = text.get(page.language, text["en"])
-    return page.fresh(
-        at,
-        purpose=purpose,
-        urgency=urgency,
-        short_text=said.short,
-        long_text=said.long,
-        spoken_text=said.spoken,
-    )

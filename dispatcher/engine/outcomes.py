@@ -11,9 +11,10 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from dispatcher.domain.outbox import DeliveryState, RetryPolicy
+from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose, RetryPolicy
 from dispatcher.domain.text import escape_line
-from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
+from dispatcher.domain.timeline import EventKind
+from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.engine.paging import fallback
 from dispatcher.engine.replies import ReplyBook
 from dispatcher.errors import DispatcherError, IllegalTransition
@@ -60,10 +61,13 @@ class Outcomes:
                     failure="",
                     detail=receipt.detail,
                 )
-                self._timeline(moved, at, "page_sent", f"{moved.channel} to {moved.person}")
+                self._timeline(moved, at, EventKind.PAGE_SENT, f"{moved.channel} to {moved.person}")
                 if delivered:
                     self._timeline(
-                        moved, at, "page_delivered", f"{moved.channel} {receipt.status.value}"
+                        moved,
+                        at,
+                        EventKind.PAGE_DELIVERED,
+                        f"{moved.channel} {receipt.status.value}",
                     )
                 self._tell_notification(CalloutEventKind.NOTIFICATION_SENT, moved, at)
                 return
@@ -77,7 +81,7 @@ class Outcomes:
                     self._timeline(
                         moved,
                         at,
-                        "page_failed",
+                        EventKind.PAGE_FAILED,
                         f"{moved.channel} to {moved.person}: {receipt.detail}; "
                         f"retry at {due:%H:%M:%S}",
                         transient=True,
@@ -106,17 +110,21 @@ class Outcomes:
                 return f"gave up after {record.attempt} attempts"
             return None
         run = self.control.callouts.get(record.sr)
-        if run is None or not run.running or (run.round, run.step) != (record.round, record.step):
+        if (
+            run is None
+            or not run.running
+            or (run.run.position.round, run.run.position.step) != (record.round, record.step)
+        ):
             return "its step is over"
-        if due >= run.step_deadline:
-            return f"no retry before its step ends at {run.step_deadline:%H:%M:%S}"
+        if due >= run.run.step_deadline:
+            return f"no retry before its step ends at {run.run.step_deadline:%H:%M:%S}"
         return None
 
     def _failed(self, moved: OutboxRecord, at: datetime) -> None:
         self._timeline(
             moved,
             at,
-            "page_failed",
+            EventKind.PAGE_FAILED,
             f"{moved.channel} to {moved.person}: {moved.detail or moved.provider_status}",
         )
         self._tell_notification(CalloutEventKind.NOTIFICATION_FAILED, moved, at)
@@ -126,24 +134,26 @@ class Outcomes:
                 self._timeline(
                     instead,
                     at,
-                    "page_failed",
+                    EventKind.PAGE_FAILED,
                     f"{moved.person}: {moved.channel} failed for good; {instead.channel} "
                     f"{instead.address} next",
                     fallback=instead.id,
                 )
 
-    def _timeline(self, record: OutboxRecord, at: datetime, kind: str, text: str, **extra) -> None:
-        if record.purpose == "audit":
+    def _timeline(
+        self, record: OutboxRecord, at: datetime, kind: EventKind, text: str, **extra
+    ) -> None:
+        if record.purpose == Purpose.AUDIT:
             return
         log.info("%s %s%s: %s", record.sr, kind, " (drill)" if record.drill else "", text)
         data = {
             "person": record.person,
             "address": record.address,
             "notification": record.id,
-            "purpose": record.purpose,
+            "purpose": str(record.purpose),
             **extra,
         }
-        if record.error_code or kind == "page_failed":
+        if record.error_code or kind == EventKind.PAGE_FAILED:
             data.update(error_code=record.error_code, detail=record.detail)
         try:
             self.control.requests.change(
@@ -182,7 +192,9 @@ class Outcomes:
                     record.id, DeliveryState.DELIVERED, at, provider_status=status.value
                 )
                 if first:
-                    self._timeline(moved, at, "page_delivered", f"{moved.channel} {status.value}")
+                    self._timeline(
+                        moved, at, EventKind.PAGE_DELIVERED, f"{moved.channel} {status.value}"
+                    )
             elif status in (DeliveryStatus.FAILED, DeliveryStatus.BUSY, DeliveryStatus.NO_ANSWER):
                 if record.state is DeliveryState.DELIVERED:
                     outbox.move(
@@ -230,7 +242,7 @@ class Outcomes:
                     matched.purpose,
                 ),
             )
-            if matched.purpose == "audit":
+            if matched.purpose == Purpose.AUDIT:
                 return
             person = self.roster.people.get(matched.person)
             by = person.display_name if person else matched.person
@@ -252,7 +264,7 @@ class Outcomes:
                         lambda sr: sr.record(
                             at,
                             ENGINE,
-                            "late_acknowledgement",
+                            EventKind.LATE_ACKNOWLEDGEMENT,
                             f"{by} acknowledged by {reply.channel}",
                             reply.channel,
                             by=by,

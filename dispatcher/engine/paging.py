@@ -9,8 +9,10 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
+from dispatcher.domain.outbox import PAGES, Purpose
 from dispatcher.domain.routing import describe_target, preview_step
-from dispatcher.engine.control import ENGINE, PAGES, CalloutControl
+from dispatcher.domain.timeline import EventKind
+from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.store.callouts import CalloutRecord, StepLog
 from dispatcher.store.outbox import OutboxRecord
 
@@ -25,14 +27,20 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         if record is None or not record.needs_paging:
             return None
         sr = control.requests.get(sr_id)
-        spec = control.chain(record.chain)
-        step = spec.steps[record.step]
+        spec = control.chain(record.run.chain)
+        step = spec.steps[record.run.position.step]
         found = preview_step(
-            control.roster, spec, record.step + 1, at, sr.site, sr.product, control.overrides()
+            control.roster,
+            spec,
+            record.run.position.step + 1,
+            at,
+            sr.site,
+            sr.product,
+            control.overrides(),
         )
         nobody = [describe_target(t) for t in found.nobody_for]
         label = record.position_label()
-        purpose = "repage" if record.how == "repaged" else "page"
+        purpose = Purpose.REPAGE if record.how == "repaged" else Purpose.PAGE
         pages: list[OutboxRecord] = []
         paged: list[str] = []
         for person in found.people:
@@ -44,7 +52,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 nobody.append(f"{person.id} (no contact method for {', '.join(step.channels)})")
                 continue
             paged.append(person.id)
-            code = control.ack_code(sr.id, person.id, at)
+            code = control.codes.ack_code(sr.id, person.id, at)
             text = messages.page(sr, person.language, record.position_label(person.language))
             pages += [
                 OutboxRecord(
@@ -58,9 +66,9 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     created=at,
                     due=at,
                     drill=sr.drill,
-                    round=record.round,
-                    step=record.step,
-                    run=record.started.isoformat(),
+                    round=record.run.position.round,
+                    step=record.run.position.step,
+                    run=record.run.started.isoformat(),
                     instance=f".{record.repages}" if record.repages else "",
                     urgency="emergency" if sr.is_emergency else "high",
                     short_text=text.short,
@@ -71,8 +79,8 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 for route in routes
             ]
         log = StepLog(
-            record.round,
-            record.step,
+            record.run.position.round,
+            record.run.position.step,
             at,
             tuple(paged),
             tuple(step.channels),
@@ -86,10 +94,10 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
             text = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
             if nobody:
                 text += f"; nobody for {', '.join(nobody)}"
-            kind = "step_reached"
+            kind = EventKind.STEP_REACHED
         else:
             text = f"{label} reaches nobody ({', '.join(nobody)}): skipped"
-            kind = "step_skipped"
+            kind = EventKind.STEP_SKIPPED
         control.requests.change(
             sr.id,
             lambda sr: sr.record(
@@ -101,8 +109,8 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 people=paged,
                 channels=list(step.channels),
                 nobody_for=nobody,
-                round=record.round + 1,
-                step=record.step + 1,
+                round=record.run.position.round + 1,
+                step=record.run.position.step + 1,
                 how=record.how,
             ),
         )
@@ -124,13 +132,13 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
         if (
             record is None
             or not record.running
-            or (record.round, record.step) != (failed.round, failed.step)
+            or (record.run.position.round, record.run.position.step) != (failed.round, failed.step)
         ):
             return None
         person = control.roster.people.get(failed.person)
         if person is None:
             return None
-        step = control.chain(record.chain).steps[record.step]
+        step = control.chain(record.run.chain).steps[record.run.position.step]
         tried = {
             (r.channel, r.address)
             for r in control.outbox.for_sr(failed.sr)
@@ -138,17 +146,12 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
         }
         for route in routes_for(person, step.channels, control.reaches).ordered:
             if (route.channel, route.contact.address) not in tried:
-                [queued] = control.outbox.enqueue(
-                    [
-                        failed.fresh(
-                            at,
-                            channel=route.channel,
-                            contact_kind=route.contact.kind,
-                            address=route.contact.address,
-                            detail=f"instead of {failed.channel} {failed.address}, "
-                            "which failed permanently",
-                        )
-                    ]
+                return control.outbox.again(
+                    failed,
+                    at,
+                    channel=route.channel,
+                    contact_kind=route.contact.kind,
+                    address=route.contact.address,
+                    detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
                 )
-                return queued
     return None

@@ -15,45 +15,28 @@ key press on the call and the desk still acknowledge). Both are told to the desk
 timelines concerned, or, when a sender concerns no request, on every request whose chain is
 running.
 
-Tables in the live partition, all found by document id, never by scanning history:
-
-    replies        one document per reply (its id a hash of channel, provider id and text, so a
-                   restarted engine does not act on a reply twice); those of a request move to
-                   the archive with it, the others past `UNMATCHED_KEPT` to their month's archive
-    reply_strikes  failed replies per sender and per request (ids hashed from the key); those
-                   of a request move with it, a sender's are dropped once they no longer count
+The replies and the strikes are kept by `dispatcher.store.replies.ReplyRepository`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from tinydb.table import Document
-
 from dispatcher.domain.acks import GuessLimit, Strikes, canonical_address, same_address
 from dispatcher.domain.localtime import local
 from dispatcher.domain.text import escape_line
+from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.contract import Reply, one_line
 from dispatcher.store.outbox import OutboxRecord
+from dispatcher.store.replies import ReplyEntry, ReplyRepository
 
 log = logging.getLogger(__name__)
 
-REPLIES = "replies"
-STRIKES = "reply_strikes"
-UNMATCHED_KEPT = 1000  # replies that concern no request, kept live; older ones are archived
 GUESS_LIMIT = GuessLimit()
-ARCHIVE_BATCH = 100  # archived at once when the live table passes UNMATCHED_KEPT
-STRIKES_KEPT = 2000  # past this, senders' strikes whose window and pause are over are dropped
-
-
-def key_id(key: str) -> int:
-    """A document id for a key: 63 bits of its BLAKE2b hash (collisions need ~3e9 keys)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1
 
 
 @dataclass(frozen=True)
@@ -69,72 +52,60 @@ class Verdict:
 class ReplyBook:
     def __init__(self, control: CalloutControl, limit: GuessLimit = GUESS_LIMIT) -> None:
         self.control = control
-        self.store = control.store
+        self.kept = ReplyRepository(control.store)
         self.limit = limit
 
     def judge(self, reply: Reply, at: datetime) -> Verdict | None:
         """Record one reply and say what it came to; None if it was seen before. Call inside
         an atomic block on the live partition."""
-        live = self.store.live
-        replies = live.table(REPLIES)
-        doc_id = key_id(f"{reply.channel}|{reply.provider_id}|{reply.text}")
-        if replies.get(doc_id=doc_id) is not None:
+        if self.kept.seen(reply.channel, reply.provider_id, reply.text):
             return None
         sender_key = f"sender|{reply.channel}|{canonical_address(reply.sender)}"
-        sender = self._strikes(sender_key)
+        sender = self.kept.strikes(sender_key)
         if sender.ignoring(at):
-            self._save(sender_key, sender.dropped())
+            self.kept.save_strikes(sender_key, sender.dropped())
             log.info(
                 "reply from %s ignored until %s", escape_line(reply.sender), sender.ignored_until
             )
-            self._tell_own_code_ignored(reply, sender, at, doc_id)
+            self._tell_own_code_ignored(reply, sender, at)
             return Verdict("ignored")
         verdict = self._verdict(reply, at)
-        self._keep(reply, verdict, verdict.outcome, at, doc_id)
+        self._keep(reply, verdict, verdict.outcome, at)
         if verdict.outcome != "acknowledged":
             self._failed(reply, verdict, sender_key, sender, at)
-        if not verdict.concerns and len(replies) > UNMATCHED_KEPT:
-            self._archive_unmatched()
         return verdict
 
-    def _tell_own_code_ignored(
-        self, reply: Reply, sender: Strikes, at: datetime, doc_id: int
-    ) -> None:
+    def _tell_own_code_ignored(self, reply: Reply, sender: Strikes, at: datetime) -> None:
         """A sender whose replies are ignored sent the code paged to that very address (an
         engineer who mistyped five times, then got it right): nothing is acknowledged, but the
         desk is told, once per reply, so that it phones them. Other ignored replies stay unread."""
         verdict = self._verdict(reply, at)
         if verdict.outcome != "acknowledged":
             return
-        self._keep(reply, verdict, "ignored", at, doc_id)
-        until = f"{sender.ignored_until.astimezone():%H:%M}"
+        self._keep(reply, verdict, "ignored", at)
+        until = f"{local(sender.ignored_until, self.control.zone()):%H:%M}"
         self._tell(
             verdict.concerns,
             at,
-            "reply_refused",
+            EventKind.REPLY_REFUSED,
             f"{reply.sender} sent the code paged to it while its replies are ignored (until "
             f"{until}): nothing acknowledged; phone them and acknowledge by the desk",
             reply,
         )
 
-    def _keep(
-        self, reply: Reply, verdict: Verdict, outcome: str, at: datetime, doc_id: int
-    ) -> None:
+    def _keep(self, reply: Reply, verdict: Verdict, outcome: str, at: datetime) -> None:
         """Store a reply read, by its key: a reply polled again is then seen before."""
-        self.store.live.table(REPLIES).insert(
-            Document(
-                {
-                    "sr": verdict.concerns[0] if verdict.concerns else "",
-                    "channel": reply.channel,
-                    "provider_id": reply.provider_id,
-                    "sender": reply.sender,
-                    "text": reply.text,
-                    "ack_code": reply.ack_code,
-                    "at": at.isoformat(),
-                    "outcome": outcome,
-                    "notification": verdict.notification.id if verdict.notification else None,
-                },
-                doc_id=doc_id,
+        self.kept.add(
+            ReplyEntry(
+                sr=verdict.concerns[0] if verdict.concerns else "",
+                channel=reply.channel,
+                provider_id=reply.provider_id,
+                sender=reply.sender,
+                text=reply.text,
+                ack_code=reply.ack_code,
+                at=at,
+                outcome=outcome,
+                notification=verdict.notification.id if verdict.notification else None,
             )
         )
 
@@ -150,7 +121,7 @@ class ReplyBook:
         bound = [r for r in found if same_address(r.address, reply.sender)]
         if bound:
             newest = max(bound, key=lambda r: r.id)
-            if self._strikes(f"sr|{newest.sr}").ignoring(at):
+            if self.kept.strikes(f"sr|{newest.sr}").ignoring(at):
                 return Verdict("refused", newest, (newest.sr,))
             return Verdict("acknowledged", newest, (newest.sr,))
         if found:
@@ -161,10 +132,7 @@ class ReplyBook:
     def _paged_for(self, sender: str) -> tuple[str, ...]:
         """The live requests whose running chains paged this address."""
         running = {record.sr for record in self.control.callouts.running()}
-        paged = self.control.outbox.table.search(
-            lambda d: d["sr"] in running and same_address(d["address"], sender)
-        )
-        return tuple(sorted({d["sr"] for d in paged}))
+        return self.control.outbox.requests_paging(sender, running)
 
     def _failed(
         self, reply: Reply, verdict: Verdict, sender_key: str, sender: Strikes, at: datetime
@@ -176,7 +144,7 @@ class ReplyBook:
             self._tell(
                 verdict.concerns,
                 at,
-                "suspicious_reply",
+                EventKind.SUSPICIOUS_REPLY,
                 f"{reply.sender} sent the code paged to {paged.person} ({paged.address}) by "
                 f"{reply.channel}: not a paged address, nothing acknowledged",
                 reply,
@@ -185,7 +153,7 @@ class ReplyBook:
             self._tell(
                 verdict.concerns,
                 at,
-                "reply_refused",
+                EventKind.REPLY_REFUSED,
                 f"{reply.sender} sent a code while typed codes are refused: nothing "
                 "acknowledged; acknowledge by the desk",
                 reply,
@@ -194,40 +162,39 @@ class ReplyBook:
             self._tell(
                 verdict.concerns,
                 at,
-                "reply_unmatched",
+                EventKind.REPLY_UNMATCHED,
                 f"{reply.sender} replied by {reply.channel} with no code of this request: {said}",
                 reply,
             )
         if verdict.outcome == "no_code":  # words ("on my way") or a wrong key on the call:
             return  # no code, so no guess; striking them would mute the engineers who answer
         struck = sender.struck(at, self.limit.per_sender, self.limit)
-        self._save(sender_key, struck)
-        if len(self.store.live.table(STRIKES)) > STRIKES_KEPT:
-            self._forget_expired(at)
+        self.kept.save_strikes(sender_key, struck)
+        self.kept.forget_expired(at, self.limit.window)
         if struck.ignoring(at):
             until = f"{local(struck.ignored_until, self.control.zone()):%H:%M}"
             log.warning("replies from %s ignored until %s", escape_line(reply.sender), until)
             self._tell(
                 verdict.concerns or self._running(),
                 at,
-                "replies_ignored",
+                EventKind.REPLIES_IGNORED,
                 f"{reply.sender} sent {self.limit.per_sender} replies by {reply.channel} that "
                 f"acknowledged nothing; its replies are ignored until {until}",
                 reply,
             )
         for sr_id in verdict.concerns:
             key = f"sr|{sr_id}"
-            before = self._strikes(key)
+            before = self.kept.strikes(key)
             if before.ignoring(at):
                 continue
             after = before.struck(at, self.limit.per_request, self.limit)
-            self._save(key, after, sr=sr_id)
+            self.kept.save_strikes(key, after, sr=sr_id)
             if after.ignoring(at):
                 until = f"{local(after.ignored_until, self.control.zone()):%H:%M}"
                 self._tell(
                     (sr_id,),
                     at,
-                    "codes_locked",
+                    EventKind.CODES_LOCKED,
                     f"{self.limit.per_request} replies failed against this request; codes "
                     f"typed by text are refused until {until} (a key press on the call or the "
                     "desk still acknowledges)",
@@ -235,7 +202,7 @@ class ReplyBook:
                 )
 
     def _tell(
-        self, sr_ids: tuple[str, ...], at: datetime, kind: str, text: str, reply: Reply
+        self, sr_ids: tuple[str, ...], at: datetime, kind: EventKind, text: str, reply: Reply
     ) -> None:
         for sr_id in sr_ids:
             try:
@@ -256,39 +223,3 @@ class ReplyBook:
 
     def _running(self) -> tuple[str, ...]:
         return tuple(sorted({record.sr for record in self.control.callouts.running()}))
-
-    def _strikes(self, key: str) -> Strikes:
-        return Strikes.from_dict(self.store.live.table(STRIKES).get(doc_id=key_id(key)))
-
-    def _save(self, key: str, strikes: Strikes, sr: str = "") -> None:
-        document = {"key": key, "sr": sr, **strikes.to_dict()}
-        self.store.live.table(STRIKES).upsert(Document(document, doc_id=key_id(key)))
-
-    def _forget_expired(self, at: datetime) -> None:
-        """Drop senders' strikes that no longer count (their window and pause are over): a
-        counter, not a record; the replies themselves are kept."""
-        table = self.store.live.table(STRIKES)
-        expired = [
-            doc.doc_id
-            for doc in table.search(lambda d: not d["sr"])
-            if not (strikes := Strikes.from_dict(doc)).ignoring(at)
-            and (strikes.since is None or at - strikes.since >= self.limit.window)
-        ]
-        table.remove(doc_ids=expired)
-
-    def _archive_unmatched(self) -> None:
-        """Move the oldest replies that concern no request to the archive of their month,
-        keeping `UNMATCHED_KEPT` live (the live partition stays bounded; nothing is lost)."""
-        live = self.store.live.table(REPLIES)
-        unmatched = sorted(live.search(lambda d: not d["sr"]), key=lambda d: d["at"])
-        surplus = unmatched[: max(0, len(unmatched) - UNMATCHED_KEPT + ARCHIVE_BATCH)]
-        by_month: dict[str, list[Document]] = {}
-        for doc in surplus:
-            by_month.setdefault(doc["at"][:7], []).append(doc)
-        for period, docs in by_month.items():
-            archive = self.store.archive(period)
-            with self.store.atomic(archive):
-                for doc in docs:
-                    archive.table(REPLIES).upsert(Document(dict(doc), doc_id=doc.doc_id))
-        if surplus:
-            live.remove(doc_ids=[doc.doc_id for doc in surplus])

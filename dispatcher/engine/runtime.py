@@ -23,7 +23,7 @@ import threading
 from datetime import datetime, timedelta
 
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.outbox import DEFAULT_LIMITS, DeliveryState, Throttle, throttle_keys
+from dispatcher.domain.outbox import DEFAULT_LIMITS, PAGES, DeliveryState, Throttle, throttle_keys
 from dispatcher.engine.chase import Chaser
 from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.compose import notification_for
@@ -137,7 +137,7 @@ class Engine:
     def next_wakeup(self) -> datetime:
         """When the next pass is needed: a step's wait ends, a notification falls due, a poll."""
         moments = [self._next_poll or self.clock.now()]
-        moments += [r.step_deadline for r in self.control.callouts.running()]
+        moments += [r.run.step_deadline for r in self.control.callouts.running()]
         queued = self.control.outbox.next_due()
         if queued is not None:
             moments.append(queued)
@@ -177,7 +177,7 @@ class Engine:
     def _ready(self, record: OutboxRecord, now: datetime) -> str | None:
         """The channel to send `record` through now, or None after settling why not."""
         outbox = self.control.outbox
-        if record.purpose in ("page", "repage"):
+        if record.purpose in PAGES:
             run = self.control.callouts.get(record.sr)
             if run is None or not run.running:
                 if record.state is DeliveryState.SENDING:
@@ -186,7 +186,7 @@ class Engine:
                     record.id,
                     DeliveryState.CANCELLED,
                     now,
-                    detail=f"not sent: the chain is {run.state.value if run else 'gone'}",
+                    detail=f"not sent: the chain is {run.run.state.value if run else 'gone'}",
                 )
                 return None
         if record.channel not in self.channels:

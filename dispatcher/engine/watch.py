@@ -15,13 +15,14 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
+from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
 from dispatcher.domain.routing import preview
 from dispatcher.domain.sla import SlaState, next_wakeup, sla_clocks
+from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.store.outbox import OutboxRecord
-from dispatcher.store.requests import REQUESTS
 
 PASS_BUDGET_SECONDS = 0.03  # the longest one pass may spend, so timers stay on time
 QUIET = ("sms", "email")  # a near breach and a CSQ notice are texts and mails
@@ -40,25 +41,19 @@ class Watcher:
     def check(self, now: datetime) -> None:
         """Look at the open requests that need it, oldest change first, within the budget."""
         deadline = time.monotonic() + PASS_BUDGET_SECONDS
-
-        def needs_a_look(raw: dict) -> bool:
-            if raw.get("drill") or raw.get("status") == "closed":
-                return False
-            wake = self._wake.get(raw["id"])
-            unchanged = self._looked.get(raw["id"]) == raw["event_count"]
-            return not unchanged or (wake is not None and now >= wake)
-
-        # Only the requests that need a look are copied out of the store: of 10,000 open,
-        # a pass usually finds a handful.
-        for raw in self.control.store.live.table(REQUESTS).search(needs_a_look):
+        woken = {sr_id for sr_id, wake in self._wake.items() if wake <= now}
+        known = self._looked
+        if woken:  # a request whose SLA moment has come is looked at as if it had changed
+            known = {sr_id: n for sr_id, n in known.items() if sr_id not in woken}
+        for found in self.control.requests.open_changes(known, drills=False).changed:
             if time.monotonic() > deadline:
                 return
-            self._look(ServiceRequest.from_dict(raw), now)
+            self._look(found.request(), now)
 
     def _look(self, sr: ServiceRequest, now: datetime) -> None:
         timeline = self.control.requests.timeline(sr.id)
         told = {(e.kind, e.data.get("clock") or e.data.get("flag")) for e in timeline}
-        events: list[tuple[str, str, dict]] = []
+        events: list[tuple[EventKind, str, dict]] = []
         notices: list[OutboxRecord] = []
         targets = self.control.roster.sla_for(sr.product, sr.severity)
         self._wake.pop(sr.id, None)
@@ -68,8 +63,11 @@ class Watcher:
                 breached = clock.state is SlaState.BREACHED
                 if not breached and clock.state is not SlaState.NEAR_BREACH:
                     continue
-                kind = "sla_breached" if breached else "sla_near_breach"
-                if (kind, clock.kind.value) in told or ("sla_breached", clock.kind.value) in told:
+                kind = EventKind.SLA_BREACHED if breached else EventKind.SLA_NEAR_BREACH
+                if (kind, clock.kind.value) in told or (
+                    EventKind.SLA_BREACHED,
+                    clock.kind.value,
+                ) in told:
                     continue
                 text = messages.sla_warning(sr, "en", clock.kind.value, breached, clock.deadline)
                 events.append(
@@ -94,11 +92,11 @@ class Watcher:
                 self._wake[sr.id] = wake
         if sr.red_flag is not None:
             for flag, happened in (("opened", True), ("closed", sr.red_flag.closed is not None)):
-                if happened and ("csq_notified", flag) not in told:
+                if happened and (EventKind.CSQ_NOTIFIED, flag) not in told:
                     csq = self._csq(now)
                     events.append(
                         (
-                            "csq_notified",
+                            EventKind.CSQ_NOTIFIED,
                             f"Red Flag {flag}: told {', '.join(p.id for p in csq) or 'nobody (no CSQ on call)'}",
                             {"flag": flag, "people": [p.id for p in csq]},
                         )
@@ -161,7 +159,7 @@ class Watcher:
         records = []
         reaches = self.control.reaches
         for person in people:
-            code = self.control.ack_code(sr.id, person.id, now)
+            code = self.control.codes.ack_code(sr.id, person.id, now)
             text = render(person.language)
             ways = [
                 (channel, contact)
@@ -189,7 +187,7 @@ class Watcher:
                     contact_kind=contact.kind,
                     address=contact.address,
                     ack_code=code,
-                    purpose="notice",
+                    purpose=Purpose.NOTICE,
                     topic=topic,
                     urgency="high" if topic.endswith(":breach") else "normal",
                     created=now,

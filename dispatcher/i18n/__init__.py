@@ -37,12 +37,19 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """`N_` for a message with a plural form (Babel keyword spec `NN_:1,2`)."""
+    return singular, plural
+
+
 def NC_(context: str, message: str) -> str:
     """`N_` with a message context (Babel keyword spec `NC_:1c,2`)."""
     return message
 
 
-KEYWORDS = {"NC_": ((1, "c"), 2)}  # what Babel's extraction must know besides its defaults
+# What Babel's extraction must know besides its defaults (the Makefile's `-k` say the same):
+# `NC_`, and the command line's `tr`/`tr_n` (dispatcher.cli.language).
+KEYWORDS = {"NC_": ((1, "c"), 2), "NN_": (1, 2), "tr": None, "tr_n": (1, 2)}
 
 
 @cache

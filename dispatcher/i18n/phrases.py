@@ -13,21 +13,27 @@ from __future__ import annotations
 
 import re
 
-from dispatcher.domain.requests import ENGINE_EVENTS
+from dispatcher.domain.timeline import ENGINE_EVENTS, EventKind
 from dispatcher.i18n import N_, name_of, translator
 
 # The timeline events whose text the engine or the desk composes (never a person's words).
-# A note, a stop reason or a reply's own words are a person's, never re-said.
-PEOPLES_WORDS = frozenset(
-    {"callout_acknowledged", "late_acknowledgement", "callout_stopped", "suspicious_reply"}
-    | {"reply_unmatched", "reply_refused", "replies_ignored", "codes_locked"}
-)
+# A note or a stop reason is a person's, never re-said; an acknowledgement's text is a note when
+# one was given (`composed` tells); a reply's own words inside a composed text are kept as sent.
+PEOPLES_WORDS = frozenset({EventKind.CALLOUT_ACKNOWLEDGED, EventKind.CALLOUT_STOPPED})
 RECORDED_KINDS = (ENGINE_EVENTS - PEOPLES_WORDS) | {
-    "dispatched",
-    "red_flag_opened",
-    "red_flag_closed",
+    EventKind.DISPATCHED,
+    EventKind.RED_FLAG_OPENED,
+    EventKind.RED_FLAG_CLOSED,
 }
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
+
+
+def composed(kind: str, text: str) -> bool:
+    """Whether a timeline text of `kind` was composed by the desk or the engine (and so is said
+    in the reader's language), not written by a person."""
+    return kind in RECORDED_KINDS or (
+        kind == "callout_acknowledged" and text.startswith("acknowledged by ")
+    )
 
 
 def _values(text: str, language: str) -> str:
@@ -47,6 +53,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
         (r"call-out chain (?P<chain>\S+)", N_("call-out chain {chain}"), ()),
         (_STEP + r" \((?P<how>[a-z]+)\)", N_("{step} ({how})"), ("how",)),
         (
+            _STEP + r" \(escalated: (?P<level>L\d), step for (?P<unit>\S+)\)",
+            N_("{step} (escalated to {level}: the step for {unit})"),
+            (),
+        ),
+        (
             _STEP + r": paging (?P<people>.+) by (?P<channels>[a-z, ]+)",
             N_("{step}: paging {people} by {channels}"),
             (),
@@ -57,9 +68,110 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
             (),
         ),
         (_STEP, N_("{step}"), ()),
+        (
+            r"Red Flag opened: told nobody \(no CSQ on call\)",
+            N_("Red Flag opened: told nobody (no CSQ on call)"),
+            (),
+        ),
+        (
+            r"Red Flag closed: told nobody \(no CSQ on call\)",
+            N_("Red Flag closed: told nobody (no CSQ on call)"),
+            (),
+        ),
         (r"Red Flag opened: told (?P<who>.+)", N_("Red Flag opened: told {who}"), ()),
         (r"Red Flag closed: told (?P<who>.+)", N_("Red Flag closed: told {who}"), ()),
         (r"(?P<channel>[a-z]+) to (?P<who>[\w.-]+)", N_("{channel} to {who}"), ()),
+        (
+            r"(?P<channel>[a-z]+) to (?P<who>[\w.-]+): (?P<detail>.+)",
+            N_("{channel} to {who}: {detail}"),
+            (),
+        ),
+        (r"retry at (?P<time>[\d:]+)", N_("retry at {time}"), ()),
+        (
+            r"(?P<who>[\w.-]+): (?P<channel>[a-z]+) failed for good",
+            N_("{who}: {channel} failed for good"),
+            (),
+        ),
+        (r"(?P<channel>[a-z]+) (?P<address>\S+) next", N_("{channel} {address} next"), ()),
+        (r"nobody for (?P<targets>.+)", N_("nobody for {targets}"), ()),
+        (
+            r"chain (?P<chain>\S+) ran out after (?P<rounds>\d+) round\(s\) without an "
+            r"acknowledgement",
+            N_("chain {chain} ran out after {rounds} round(s) without an acknowledgement"),
+            (),
+        ),
+        (
+            r"(?P<sr>\S+) SLA (?P<clock>[a-z]+) near breach \(due (?P<due>[^)]+) UTC\): "
+            r"(?P<summary>.*)",
+            N_("{sr} SLA {clock} near breach (due {due} UTC): {summary}"),
+            ("clock",),
+        ),
+        (
+            r"(?P<sr>\S+) SLA (?P<clock>[a-z]+) BREACHED \(due (?P<due>[^)]+) UTC\): "
+            r"(?P<summary>.*)",
+            N_("{sr} SLA {clock} BREACHED (due {due} UTC): {summary}"),
+            ("clock",),
+        ),
+        (
+            r"(?P<sender>\S+) sent the code paged to (?P<person>\S+) \((?P<address>[^)]*)\) by "
+            r"(?P<channel>[a-z]+): not a paged address, nothing acknowledged",
+            N_(
+                "{sender} sent the code paged to {person} ({address}) by {channel}: not a paged "
+                "address, nothing acknowledged"
+            ),
+            (),
+        ),
+        (
+            r"(?P<sender>\S+) sent a code while typed codes are refused: nothing acknowledged",
+            N_("{sender} sent a code while typed codes are refused: nothing acknowledged"),
+            (),
+        ),
+        (r"acknowledge by the desk", N_("acknowledge by the desk"), ()),
+        (
+            r"(?P<sender>\S+) sent the code paged to it while its replies are ignored \(until "
+            r"(?P<until>[^)]+)\): nothing acknowledged",
+            N_(
+                "{sender} sent the code paged to it while its replies are ignored (until "
+                "{until}): nothing acknowledged"
+            ),
+            (),
+        ),
+        (
+            r"phone them and acknowledge by the desk",
+            N_("phone them and acknowledge by the desk"),
+            (),
+        ),
+        (
+            r"(?P<sender>\S+) replied by (?P<channel>[a-z]+) with no code of this request: "
+            r"(?P<said>.*)",
+            N_("{sender} replied by {channel} with no code of this request: {said}"),
+            (),
+        ),
+        (
+            r"(?P<sender>\S+) sent (?P<count>\d+) replies by (?P<channel>[a-z]+) that "
+            r"acknowledged nothing",
+            N_("{sender} sent {count} replies by {channel} that acknowledged nothing"),
+            (),
+        ),
+        (
+            r"its replies are ignored until (?P<until>.+)",
+            N_("its replies are ignored until {until}"),
+            (),
+        ),
+        (
+            r"(?P<count>\d+) replies failed against this request",
+            N_("{count} replies failed against this request"),
+            (),
+        ),
+        (
+            r"codes typed by text are refused until (?P<until>.+) \(a key press on the call or "
+            r"the desk still acknowledges\)",
+            N_(
+                "codes typed by text are refused until {until} (a key press on the call or the "
+                "desk still acknowledges)"
+            ),
+            (),
+        ),
         (
             r"(?P<channel>[a-z]+) (?P<state>queued|sent|delivered|answered|busy|no_answer|failed)",
             N_("{channel}: {state}"),
@@ -153,6 +265,8 @@ def phrase(text: str, language: str) -> str:
                 value = _values(value, language)
             elif value.startswith("$"):  # a roster placeholder: the request's own unit
                 value = name_of(value[1:], language)
+            elif name == "targets":  # "case_handler of br-x, duty_manager of csc"
+                value = ", ".join(phrase(part, language) for part in value.split(", "))
             parts[name] = value
         return translator(language).gettext(message).format(**parts)
     return text

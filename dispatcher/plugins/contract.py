@@ -16,7 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from dispatcher.domain.acks import parse_reply
 from dispatcher.domain.contact_kinds import ContactKindSpec
-from dispatcher.domain.outbox import Limit
+from dispatcher.domain.outbox import Limit, Purpose
 from dispatcher.domain.roster import ContactMethod, Person
 
 
@@ -66,18 +66,6 @@ class Failure(StrEnum):
         return cls.TRANSIENT if 400 <= code < 500 else cls.PERMANENT
 
 
-class Purpose(StrEnum):
-    """Why a notification is sent: a channel may treat a page and a notice differently."""
-
-    PAGE = "page"  # a call-out step pages the person: acknowledge to own the request
-    REPAGE = "repage"  # the same, asked for again by a dispatcher
-    NOTICE = "notice"  # for information: a Red Flag opened or closed, an SLA near its breach
-    AUDIT = "audit"  # "are you reachable": acknowledging confirms the contact method
-    TEST = "test"  # `dispatcher notify test`
-    DRILL_OVER = "drill_over"  # a drill ended: nothing more to do
-    STATUS_UPDATE = "status_update"  # someone else acknowledged: you need not come
-
-
 class Urgency(StrEnum):
     """How urgent a notification is, for channels that can say so (priority, sound)."""
 
@@ -96,6 +84,10 @@ class Notification:
     purpose takes one) and the drill marker (when `drill`): a channel delivers them as they
     are and adds neither. `sms_text` is the short form (an SMS, a chat line, the desk's
     relay); `subject` and `body` are a mail's; `spoken_text` is read out on a call.
+
+    `purpose` is a `Purpose`, a `StrEnum` defined in `dispatcher.domain.outbox` and importable
+    from here: it compares equal to its string (`notification.purpose == "page"`), and
+    `.value` is that string.
 
     `ack_code` is what the person answers with (an SMS reply "1234" or "ACK 1234", a key
     press on a call), for a channel that reads replies itself.

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import ContactKind
 from dispatcher.domain.text import escape_line
+from dispatcher.i18n import N_, translator
 from dispatcher.plugins.contract import CalloutEvent, CalloutEventKind, Setting, Settings
 
 
@@ -40,12 +41,17 @@ class SettingInfo:
         value = None if setting.secret else (given or setting.default)
         return cls(setting.name, setting.secret, given is not None, value, setting.description)
 
-    def describe(self) -> str:
+    def describe(self, language: str = "en") -> str:
+        """ "SMTP_HOST=mail.example (default)", "TWILIO_AUTH_TOKEN (secret): set", in
+        `language`; a secret's value is never shown."""
+        _ = translator(language).gettext
         if self.secret:
-            return f"{self.name} (secret): {'set' if self.set else 'unset'}"
+            state = _("set") if self.set else _("unset")
+            return _("{name} (secret): {state}").format(name=self.name, state=state)
         if self.value is None:
-            return f"{self.name}: unset"
-        return f"{self.name}={escape_line(self.value)}{'' if self.set else ' (default)'}"
+            return _("{name}: unset").format(name=self.name)
+        shown = f"{self.name}={escape_line(self.value)}"
+        return shown if self.set else _("{setting} (default)").format(setting=shown)
 
 
 LOGGED_WHERE_RECORDED = frozenset(
@@ -84,10 +90,15 @@ class KindInfo:
     description: str = ""
     example: str = ""
 
-    def describe(self) -> str:
-        owner = f"plugin {self.plugin}" if self.plugin else "built in"
-        said = [escape_line(self.description)] if self.description else []
-        said += [f"e.g. {escape_line(self.example)}"] if self.example else []
+    def describe(self, language: str = "en") -> str:
+        """ "push (plugin template): a topic, e.g. …" in `language`; a plugin's own description
+        as the plugin gives it, a built-in kind's from the catalogue."""
+        _ = translator(language).gettext
+        owner = _("plugin {plugin}").format(plugin=self.plugin) if self.plugin else _("built in")
+        description = self.description if self.plugin else _(self.description)
+        said = [escape_line(description)] if description else []
+        if self.example:
+            said.append(_("e.g. {example}").format(example=escape_line(self.example)))
         return f"{self.name} ({owner})" + (f": {', '.join(said)}" if said else "")
 
     def to_dict(self) -> dict:
@@ -95,14 +106,14 @@ class KindInfo:
 
 
 BUILT_IN_KIND_INFOS = (
-    KindInfo(ContactKind.EMAIL, "", "a mail address", "li.wei@example.org"),
+    KindInfo(ContactKind.EMAIL, "", N_("a mail address"), "li.wei@example.org"),
     KindInfo(
-        ContactKind.MOBILE, "", "a mobile number for texts and calls (E.164)", "+8613800138000"
+        ContactKind.MOBILE, "", N_("a mobile number for texts and calls (E.164)"), "+8613800138000"
     ),
     KindInfo(
         ContactKind.VOICE,
         "",
-        "a number for calls only, an extension allowed",
+        N_("a number for calls only, an extension allowed"),
         "+862155550100;ext=42",
     ),
 )

@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from dispatcher.domain.drill_report import DrillReport, build_report
+from dispatcher.domain.drill_outcomes import DrillReport
+from dispatcher.domain.drill_report import build_report
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.text import columns
+from dispatcher.i18n import N_, NC_, name_of, translator
+from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.drills import DrillRecord, DrillRepository
@@ -41,8 +46,8 @@ def _report(
         scenario.name,
         scenario.chain,
         scenario.targets,
-        callout.started if callout else drill.started,
-        callout.state.value if callout else "not started",
+        callout.run.started if callout else drill.started,
+        callout.run.state.value if callout else "not started",
         drill.aborted,
         callout.steps_total if callout else 0,
         callout.steps if callout else (),
@@ -106,131 +111,219 @@ def trend(rows: list[HistoryRow]) -> dict:
 
 
 # -- text ---------------------------------------------------------------------------------
+# In the reader's language: the words from the catalogue, the verdicts, fixes and page results
+# the domain composed re-said by `said`; ids, names, addresses and numbers as they are.
+
+# The report's own words (its column heads and verdicts), looked up where they are shown.
+WORDS = (
+    N_("drill"),
+    N_("started"),
+    N_("scenario"),
+    N_("state"),
+    N_("reach"),
+    N_("1st ack"),
+    N_("result"),
+    N_("pass"),
+    N_("FAIL"),
+    N_("PASSED"),
+    N_("FAILED"),
+    N_("target"),
+    N_("wanted"),
+    N_("got"),
+    N_("person"),
+    N_("channel"),
+    N_("address"),
+    N_("acknowledged"),
+    N_("no page sent"),
+)
 
 
-def history_text(rows: list[HistoryRow]) -> str:
+def _words(language: str) -> dict[str, str]:
+    return {word: translator(language).gettext(word) for word in WORDS}
+
+
+TARGET = "target"  # the message context of the drill targets' names (their JSON keys)
+TARGETS = (
+    NC_("target", "acknowledged_within"),
+    NC_("target", "acknowledged_by_step"),
+    NC_("target", "reach_rate"),
+)
+
+
+def history_text(rows: list[HistoryRow], language: str = "en") -> str:
+    _, w = translator(language).gettext, _words(language)
     lines = [
-        f"{'drill':<17} {'started':<20} {'scenario':<22} {'state':<12} "
-        f"{'reach':>6} {'1st ack':>10}  result"
+        f"{_fit(w['drill'], 17)} {_fit(w['started'], 23)} {_fit(w['scenario'], 22)} "
+        f"{_fit(w['state'], 12)} {_fit(w['reach'], 6, right=True)} "
+        f"{_fit(w['1st ack'], 10, right=True)}  {w['result']}"
     ]
     for row in rows:
         r = row.report
         lines.append(
-            f"{r.sr:<17} {_when(r.started):<20} {r.scenario:<22} {_state(r):<12} "
-            f"{_rate(r.reach_rate):>6} {_long(r.first_ack_after):>10}  "
-            f"{'pass' if r.passed else 'FAIL'}"
+            f"{r.sr:<17} {_when(r.started):<23} {r.scenario:<22} {_fit(_state(r, language), 12)} "
+            f"{_rate(r.reach_rate):>6} {_fit(_long(r.first_ack_after, language), 10, right=True)}  "
+            f"{w['pass'] if r.passed else w['FAIL']}"
         )
     change = trend(rows)
     if "reach_rate" in change:
         lines.append(
-            f"trend: reach rate {_rate(change['reach_rate']['last'])} "
-            f"(before: {_rate(change['reach_rate']['before'])} on average)"
+            _("trend: reach rate {last} (before: {before} on average)").format(
+                last=_rate(change["reach_rate"]["last"]),
+                before=_rate(change["reach_rate"]["before"]),
+            )
         )
     if "seconds_to_first_ack" in change:
         last = timedelta(seconds=change["seconds_to_first_ack"]["last"])
         before = timedelta(seconds=change["seconds_to_first_ack"]["before"])
-        faster = "faster" if last < before else "slower" if last > before else "as fast"
-        lines.append(
-            f"trend: first acknowledgement after {_long(last)} "
-            f"({faster} than the {_long(before)} before, on average)"
-        )
+        if last < before:
+            text = _(
+                "trend: first acknowledgement after {last} (faster than the {before} before, on average)"
+            )
+        elif last > before:
+            text = _(
+                "trend: first acknowledgement after {last} (slower than the {before} before, on average)"
+            )
+        else:
+            text = _(
+                "trend: first acknowledgement after {last} (as fast as the {before} before, on average)"
+            )
+        lines.append(text.format(last=_long(last, language), before=_long(before, language)))
     return "\n".join(lines)
 
 
-def report_markdown(report: DrillReport) -> str:
+def report_markdown(report: DrillReport, language: str = "en") -> str:
+    """The drill's report as Markdown in `language` ("en" or "zh"), figure for figure the same."""
+    _, w = translator(language).gettext, _words(language)
     r = report
-    verdict = "PASSED" if r.passed else "FAILED"
+    aborted = " " + _("(aborted {at})").format(at=_when(r.aborted)) if r.aborted else ""
     lines = [
-        f"# Drill {r.sr}: {r.scenario_name}",
+        _("# Drill {sr}: {name}").format(sr=r.sr, name=phrase(r.scenario_name, language)),
         "",
-        f"Scenario `{r.scenario}`, chain `{r.chain}`, started {_when(r.started)}; "
-        f"call-out {_state(r)}" + (f" (aborted {_when(r.aborted)})" if r.aborted else "") + ".",
+        _(
+            "Scenario `{scenario}`, chain `{chain}`, started {started}; call-out {state}{aborted}."
+        ).format(
+            scenario=r.scenario,
+            chain=r.chain,
+            started=_when(r.started),
+            state=_state(r, language),
+            aborted=aborted,
+        ),
         "",
-        f"**{verdict}**",
+        f"**{w['PASSED'] if r.passed else w['FAILED']}**",
         "",
-        "| target | wanted | got | result |",
+        f"| {w['target']} | {w['wanted']} | {w['got']} | {w['result']} |",
         "| --- | --- | --- | --- |",
     ]
     lines += [
-        f"| {t.name} | {t.wanted} | {t.got} | {'pass' if t.passed else 'FAIL'} |" for t in r.results
+        f"| {_target(t.name, language)} | {said(t.wanted, language)} | {said(t.got, language)} | "
+        f"{w['pass'] if t.passed else w['FAIL']} |"
+        for t in r.results
     ]
     paged = r.people
     acknowledged = sum(p.acknowledged_at is not None for p in paged)
+    first = (
+        _("after {span}.").format(span=_long(r.first_ack_after, language))
+        if r.first_ack_after is not None
+        else _("none.")
+    )
     lines += [
         "",
-        f"Reach rate: {_rate(r.reach_rate)} ({acknowledged} of {len(paged)} people "
-        f"paged acknowledged); first acknowledgement: "
-        + (f"after {_long(r.first_ack_after)}." if r.first_ack_after is not None else "none."),
+        _(
+            "Reach rate: {rate} ({acknowledged} of {paged} people paged acknowledged); "
+            "first acknowledgement: {first}"
+        ).format(
+            rate=_rate(r.reach_rate), acknowledged=acknowledged, paged=len(paged), first=first
+        ),
         "",
-        "## Acknowledgements",
+        _("## Acknowledgements"),
         "",
     ]
     lines += [
-        f"- {a.name} by {a.via or 'an unknown way'} at {_when(a.at)} "
-        f"({_long(a.after)} after the start)"
+        "- "
+        + _("{name} by {via} at {at} ({after} after the start)").format(
+            name=a.name,
+            via=a.via or _("an unknown way"),
+            at=_when(a.at),
+            after=_long(a.after, language),
+        )
         for a in r.acknowledgements
-    ] or ["- nobody acknowledged"]
+    ] or ["- " + _("nobody acknowledged")]
     for step in r.steps:
-        lines += [
-            "",
-            f"## {step.label.capitalize()}: {_when(step.at)}"
-            + (f", {step.how}" if step.how else "")
-            + f", by {', '.join(step.channels)}",
-            "",
-        ]
+        heading = phrase(step.label, language)
+        heading = heading[:1].upper() + heading[1:]
+        how = f", {name_of(step.how, language)}" if step.how else ""
+        by = _("by {channels}").format(channels=", ".join(step.channels))
+        lines += ["", f"## {heading}: {_when(step.at)}{how}, {by}", ""]
         if step.people:
             first = step.first_ack_after
             lines.append(
-                f"Reach rate {_rate(step.reach_rate)}; first acknowledgement "
-                + (f"{_long(first)} after the step began." if first is not None else "none.")
+                _("Reach rate {rate}; first acknowledgement {first}").format(
+                    rate=_rate(step.reach_rate),
+                    first=_("{span} after the step began.").format(span=_long(first, language))
+                    if first is not None
+                    else _("none."),
+                )
                 + "\n"
             )
         for target in step.nobody_for:
-            lines.append(f"Nobody on call for {target}.")
+            lines.append(_("Nobody on call for {who}.").format(who=phrase(target, language)))
         if step.people:
             lines += [
-                "| person | channel | address | result | acknowledged |",
+                f"| {w['person']} | {w['channel']} | {w['address']} | {w['result']} "
+                f"| {w['acknowledged']} |",
                 "| --- | --- | --- | --- | --- |",
             ]
         for person in step.people:
             ack = (
-                f"by {person.acknowledged_via} after {_long(person.time_to_ack)}"
+                _("by {channel} after {span}").format(
+                    channel=person.acknowledged_via, span=_long(person.time_to_ack, language)
+                )
                 if person.acknowledged_at
-                else "never"
+                else _("never")
             )
             for page in person.pages or ():
                 lines.append(
                     f"| {person.name} | {page.channel} | {page.address} | "
-                    f"{_page_result(page)} | {ack} |"
+                    f"{_page_result(page, language)} | {ack} |"
                 )
             if not person.pages:
-                lines.append(f"| {person.name} | | | no page sent | {ack} |")
-            lines.append(
-                f"| | | | **{person.verdict}**"
-                + ("; told the drill is over" if person.told_over else "")
-                + " | |"
-            )
-    lines += ["", "## What to fix", ""]
-    lines += [f"- {fix}" for fix in r.fixes] or ["- nothing found in the roster or the numbers"]
+                lines.append(f"| {person.name} | | | {w['no page sent']} | {ack} |")
+            told = "; " + _("told the drill is over") if person.told_over else ""
+            lines.append(f"| | | | **{said(person.verdict, language)}**{told} | |")
+    lines += ["", _("## What to fix"), ""]
+    lines += [f"- {said(fix, language)}" for fix in r.fixes] or [
+        "- " + _("nothing found in the roster or the numbers")
+    ]
     return "\n".join(lines) + "\n"
 
 
-def _page_result(page) -> str:
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` terminal columns (a Han character takes two)."""
+    pad = " " * max(0, width - columns(text))
+    return pad + text if right else text + pad
+
+
+def _target(name: str, language: str) -> str:
+    return translator(language).pgettext(TARGET, name)
+
+
+def _page_result(page, language: str) -> str:
+    _ = translator(language).gettext
+    state = name_of(page.state, language)
     if page.failed:
         reason = " ".join(x for x in (page.error_code, page.detail) if x)
-        return f"failed ({reason})" if reason else "failed"
+        return _("{state} ({reason})").format(state=state, reason=reason) if reason else state
     if page.state in ("queued", "cancelled") and page.detail:  # delayed, or never sent: why
-        return f"{page.state} ({page.detail})"
-    status = (
-        f" ({page.provider_status})"
-        if page.provider_status and page.provider_status != page.state
-        else ""
-    )
-    return page.state + status
+        detail = said(page.detail, language)
+        return _("{state} ({reason})").format(state=state, reason=detail)
+    if page.provider_status and page.provider_status != page.state:
+        status = name_of(page.provider_status, language)
+        return _("{state} ({reason})").format(state=state, reason=status)
+    return state
 
 
-def _state(report: DrillReport) -> str:
-    return "aborted" if report.aborted else report.state
+def _state(report: DrillReport, language: str) -> str:
+    return name_of("aborted" if report.aborted else report.state, language)
 
 
 def _when(at: datetime | None) -> str:
@@ -241,9 +334,12 @@ def _rate(rate: float | None) -> str:
     return "-" if rate is None else f"{rate:.0%}"
 
 
-def _long(value: timedelta | None) -> str:
+def _long(value: timedelta | None, language: str = "en") -> str:
     if value is None:
         return "-"
     seconds = int(value.total_seconds())
     minutes, seconds = divmod(seconds, 60)
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    _ = translator(language).gettext
+    if minutes:
+        return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=seconds)
+    return _("{seconds} s").format(seconds=seconds)

@@ -22,6 +22,7 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedState
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaState
+from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_
 from dispatcher.reports import Report, shift
@@ -141,11 +142,11 @@ def _chains(store: Store, open_ids: set[str], start: datetime) -> Table:
     records = [
         r
         for r in CalloutRepository(store).all()
-        if not r.drill
+        if not r.run.drill
         and (
-            r.state is RunState.RUNNING
+            r.run.state is RunState.RUNNING
             or (
-                r.state is RunState.EXHAUSTED
+                r.run.state is RunState.EXHAUSTED
                 and (r.sr in open_ids or (r.updated is not None and r.updated >= start))
             )
         )
@@ -157,10 +158,10 @@ def _chains(store: Store, open_ids: set[str], start: datetime) -> Table:
         tuple(
             (
                 r.sr,
-                r.chain,
-                r.state.value,
+                r.run.chain,
+                r.run.state.value,
                 r.position_label(),
-                _time(r.started),
+                _time(r.run.started),
                 "yes" if r.seen else "NO",
             )
             for r in records
@@ -173,7 +174,7 @@ def _breaches(items: list[metrics.Facts], start: datetime, end: datetime) -> Tab
     found: dict[tuple[str, str], tuple[str, str]] = {}
     for item in items:
         for event in item.timeline:
-            if event.kind == "sla_breached" and start <= event.at < end:
+            if event.kind == EventKind.SLA_BREACHED and start <= event.at < end:
                 clock = str(event.data.get("clock", ""))
                 found[(item.sr.id, clock)] = (_deadline(event), "engine")
         for clock in item.clocks:
@@ -259,7 +260,7 @@ def _notes(items: list[metrics.Facts], start: datetime, end: datetime) -> Table:
             (e.at, f.sr.id, e.actor, e.text)
             for f in items
             for e in f.timeline
-            if e.kind == "note" and start <= e.at < end
+            if e.kind == EventKind.NOTE and start <= e.at < end
         ),
         key=lambda n: (n[0], n[1]),
     )

@@ -15,14 +15,14 @@ from dispatcher.domain import metrics
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.outbox import PAGES
+from dispatcher.domain.timeline import EventKind
 from dispatcher.i18n import N_
 from dispatcher.reports.drill import drill_report
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.drills import DrillRepository
 from dispatcher.store.outbox import OutboxRepository
-
-PAGES = ("page", "repage")
 
 
 def _time(moment: datetime | None) -> str:
@@ -48,9 +48,9 @@ def requests_touched(items: list[metrics.Facts], start: datetime, end: datetime)
         for event in item.timeline:
             if not _in(event.at, start, end):
                 continue
-            if event.kind == "registered":
+            if event.kind == EventKind.REGISTERED:
                 moves.append("opened")
-            elif event.kind == "closed":
+            elif event.kind == EventKind.CLOSED:
                 moves.append("closed")
             elif "to" in event.data and "from" in event.data:
                 moves.append(f"{event.kind} {event.data['from']}→{event.data['to']}")
@@ -78,8 +78,8 @@ def red_flags_of_shift(items: list[metrics.Facts], start: datetime, end: datetim
         flag = item.sr.red_flag
         if flag is None:
             continue
-        opened = [e.at for e in item.timeline if e.kind == "red_flag_opened"]
-        closed = [e.at for e in item.timeline if e.kind == "red_flag_closed"]
+        opened = [e.at for e in item.timeline if e.kind == EventKind.RED_FLAG_OPENED]
+        closed = [e.at for e in item.timeline if e.kind == EventKind.RED_FLAG_CLOSED]
         if not any(_in(at, start, end) for at in opened + closed):
             continue
         rows.append(
@@ -109,7 +109,7 @@ def pages_unanswered(
     rows = []
     for item in items:
         chain = callouts.get(item.sr.id)
-        answered = chain is not None and chain.state is RunState.ACKNOWLEDGED
+        answered = chain is not None and chain.run.state is RunState.ACKNOWLEDGED
         for page in outbox.for_sr(item.sr.id):
             if page.purpose not in PAGES or not _in(page.created, start, end):
                 continue
@@ -123,7 +123,7 @@ def pages_unanswered(
                     person.display_name if person else page.person,
                     page.channel,
                     page.state.value + (f" ({page.error_code})" if page.error_code else ""),
-                    chain.state.value if chain else "",
+                    chain.run.state.value if chain else "",
                 )
             )
     return Table(

@@ -13,7 +13,7 @@ acknowledged through it: the proof that a contact method works.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from tinydb import Query
 from tinydb.table import Document
 
 from dispatcher.domain.callout import CalloutRun, Position, RunState
+from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.requests import doc_id
 from dispatcher.store import Store, archived_table
 
@@ -69,20 +70,13 @@ class StepLog:
 
 @dataclass(frozen=True)
 class CalloutRecord:
-    sr: str
-    chain: str
-    started: datetime
-    round: int
-    step: int
-    step_started: datetime
-    step_deadline: datetime
+    """An SR's call-out run (`domain.callout.CalloutRun`: where the chain stands) and what the
+    store keeps beside it: the chain's size, the step log, which step instance is paged, how
+    the current step was reached, and whether a dispatcher saw that it ran out."""
+
+    run: CalloutRun
     steps_total: int
-    repeat: int
-    state: RunState = RunState.RUNNING
-    drill: bool = False
-    acknowledged_by: str = ""
-    acknowledged_at: datetime | None = None
-    acknowledged_via: str = ""
+    repeat: int  # rounds in all
     stopped_reason: str = ""
     steps: tuple[StepLog, ...] = ()
     paged: str = ""  # the step instance whose pages are queued (see `step_key`)
@@ -92,89 +86,55 @@ class CalloutRecord:
     updated: datetime | None = None
 
     @property
+    def sr(self) -> str:
+        """The SR's id, which names the record (its document id derives from it)."""
+        return self.run.sr
+
+    @property
     def running(self) -> bool:
-        return self.state is RunState.RUNNING
+        return self.run.running
 
     @property
     def step_key(self) -> str:
         """Names this instance of the current step: a re-page is a new instance."""
-        return f"{self.round}.{self.step}.{self.repages}@{self.step_started.isoformat()}"
+        run = self.run
+        return f"{run.position.round}.{run.position.step}.{self.repages}@{run.step_started.isoformat()}"
 
     @property
     def needs_paging(self) -> bool:
         return self.running and self.paged != self.step_key
 
     def position_label(self, language: str = "en") -> str:
-        return Position(self.round, self.step).label(language)
-
-    @property
-    def run(self) -> CalloutRun:
-        return CalloutRun(
-            self.sr,
-            self.chain,
-            self.started,
-            Position(self.round, self.step),
-            self.step_started,
-            self.step_deadline,
-            self.state,
-            self.drill,
-            self.acknowledged_by,
-            self.acknowledged_at,
-            self.acknowledged_via,
-        )
+        return self.run.position.label(language)
 
     def with_run(self, run: CalloutRun, at: datetime, **changes: Any) -> CalloutRecord:
         """This record moved to where `run` stands."""
-        return replace(
-            self,
-            round=run.position.round,
-            step=run.position.step,
-            step_started=run.step_started,
-            step_deadline=run.step_deadline,
-            state=run.state,
-            acknowledged_by=run.acknowledged_by,
-            acknowledged_at=run.acknowledged_at,
-            acknowledged_via=run.acknowledged_via,
-            updated=at,
-            **changes,
-        )
+        return replace(self, run=run, updated=at, **changes)
 
     @classmethod
     def begin(cls, run: CalloutRun, steps_total: int, repeat: int) -> CalloutRecord:
-        return cls(
-            run.sr,
-            run.chain,
-            run.started,
-            run.position.round,
-            run.position.step,
-            run.step_started,
-            run.step_deadline,
-            steps_total,
-            repeat,
-            run.state,
-            run.drill,
-            updated=run.started,
-        )
+        return cls(run, steps_total, repeat, updated=run.started)
 
     def to_dict(self) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:
             return value.isoformat() if value else None
 
+        run = self.run
         return {
-            "sr": self.sr,
-            "chain": self.chain,
-            "started": iso(self.started),
-            "round": self.round,
-            "step": self.step,
-            "step_started": iso(self.step_started),
-            "step_deadline": iso(self.step_deadline),
+            "sr": run.sr,
+            "chain": run.chain,
+            "started": iso(run.started),
+            "round": run.position.round,
+            "step": run.position.step,
+            "step_started": iso(run.step_started),
+            "step_deadline": iso(run.step_deadline),
             "steps_total": self.steps_total,
             "repeat": self.repeat,
-            "state": self.state.value,
-            "drill": self.drill,
-            "acknowledged_by": self.acknowledged_by,
-            "acknowledged_at": iso(self.acknowledged_at),
-            "acknowledged_via": self.acknowledged_via,
+            "state": run.state.value,
+            "drill": run.drill,
+            "acknowledged_by": run.acknowledged_by,
+            "acknowledged_at": iso(run.acknowledged_at),
+            "acknowledged_via": run.acknowledged_via,
             "stopped_reason": self.stopped_reason,
             "steps": [s.to_dict() for s in self.steps],
             "paged": self.paged,
@@ -189,21 +149,23 @@ class CalloutRecord:
         def when(key: str) -> datetime | None:
             return datetime.fromisoformat(raw[key]) if raw.get(key) else None
 
-        return cls(
+        run = CalloutRun(
             sr=raw["sr"],
             chain=raw["chain"],
-            started=when("started"),
-            round=raw["round"],
-            step=raw["step"],
-            step_started=when("step_started"),
-            step_deadline=when("step_deadline"),
-            steps_total=raw["steps_total"],
-            repeat=raw["repeat"],
+            started=datetime.fromisoformat(raw["started"]),
+            position=Position(raw["round"], raw["step"]),
+            step_started=datetime.fromisoformat(raw["step_started"]),
+            step_deadline=datetime.fromisoformat(raw["step_deadline"]),
             state=RunState(raw["state"]),
             drill=bool(raw.get("drill")),
             acknowledged_by=raw.get("acknowledged_by", ""),
             acknowledged_at=when("acknowledged_at"),
             acknowledged_via=raw.get("acknowledged_via", ""),
+        )
+        return cls(
+            run=run,
+            steps_total=raw["steps_total"],
+            repeat=raw["repeat"],
             stopped_reason=raw.get("stopped_reason", ""),
             steps=tuple(StepLog.from_dict(s) for s in raw.get("steps", ())),
             paged=raw.get("paged", ""),
@@ -229,14 +191,15 @@ class CalloutRepository:
 
     def all(self) -> list[CalloutRecord]:
         return sorted(
-            (CalloutRecord.from_dict(d) for d in self.table.all()), key=lambda r: (r.started, r.sr)
+            (CalloutRecord.from_dict(d) for d in self.table.all()),
+            key=lambda r: (r.run.started, r.sr),
         )
 
     def running(self) -> list[CalloutRecord]:
         running = RunState.RUNNING.value
         return sorted(
             (CalloutRecord.from_dict(d) for d in self.table.all() if d["state"] == running),
-            key=lambda r: (r.started, r.sr),
+            key=lambda r: (r.run.started, r.sr),
         )
 
     def save(self, record: CalloutRecord) -> None:
@@ -246,6 +209,11 @@ class CalloutRepository:
     def document(self, record: CalloutRecord) -> Document:
         """A new run as a document for `Store.append_new`."""
         return Document(record.to_dict(), doc_id=doc_id(record.sr))
+
+    def moving_with(self, sr_id: str) -> dict[str, list[Document]]:
+        """A closed request's run, which moves to its archive month with it."""
+        raw = self.table.get(doc_id=doc_id(sr_id))
+        return {CALLOUTS: [raw] if raw is not None else []}
 
     def mark_seen(self, sr_id: str) -> None:
         """A dispatcher has seen that this chain ran out: it stops flashing."""
@@ -262,7 +230,7 @@ class Confirmation:
     address: str
     kind: str
     at: datetime
-    purpose: str = field(default="page")
+    purpose: Purpose = Purpose.PAGE  # of the notification acknowledged
 
 
 def confirm(store: Store, confirmation: Confirmation) -> None:
@@ -277,7 +245,7 @@ def confirm(store: Store, confirmation: Confirmation) -> None:
             "address": confirmation.address,
             "kind": confirmation.kind,
             "at": confirmation.at.isoformat(),
-            "purpose": confirmation.purpose,
+            "purpose": str(confirmation.purpose),
         },
         Query().key == key,
     )

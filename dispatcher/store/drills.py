@@ -76,7 +76,7 @@ class DrillRepository:
 
     def running(self) -> list[DrillRecord]:
         """The drills whose chain is still running: while there is one, the desk shows DRILL."""
-        running = {r.sr for r in CalloutRepository(self.store).running() if r.drill}
+        running = {r.sr for r in CalloutRepository(self.store).running() if r.run.drill}
         return [d for d in self.all() if d.sr in running]
 
     def aborted(self, sr_id: str, at: datetime, actor: str) -> DrillRecord:

@@ -16,7 +16,14 @@ from typing import Any
 
 from tinydb.table import Document
 
-from dispatcher.domain.outbox import NEXT_STATES, PENDING, DeliveryState, notification_key
+from dispatcher.domain.acks import same_address
+from dispatcher.domain.outbox import (
+    NEXT_STATES,
+    PENDING,
+    DeliveryState,
+    Purpose,
+    notification_key,
+)
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.store import Store, archived_table
 
@@ -33,7 +40,7 @@ class OutboxRecord:
     contact_kind: str
     address: str
     ack_code: str
-    purpose: str  # page, repage, notice, audit, test, drill_over, status_update
+    purpose: Purpose
     created: datetime
     due: datetime
     state: DeliveryState = DeliveryState.QUEUED
@@ -97,6 +104,7 @@ class OutboxRecord:
     def to_dict(self) -> dict[str, Any]:
         raw = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
         raw["state"] = self.state.value
+        raw["purpose"] = str(self.purpose)
         for key in ("created", "due", "updated"):
             raw[key] = raw[key].isoformat() if raw[key] else None
         return raw
@@ -105,6 +113,9 @@ class OutboxRecord:
     def from_document(cls, doc: Document) -> OutboxRecord:
         raw = dict(doc)
         raw["state"] = DeliveryState(raw["state"])
+        # A purpose this version does not know stays its string (it is sent as a notice).
+        if raw["purpose"] in Purpose._value2member_map_:
+            raw["purpose"] = Purpose(raw["purpose"])
         for key in ("created", "due", "updated"):
             raw[key] = datetime.fromisoformat(raw[key]) if raw.get(key) else None
         return cls(**raw, id=doc.doc_id)
@@ -135,6 +146,13 @@ class OutboxRepository:
             queued[r.key] if r.key in queued else OutboxRecord.from_document(existing[r.key])
             for r in keyed
         ]
+
+    def again(self, record: OutboxRecord, at: datetime, **changes: Any) -> OutboxRecord:
+        """Queue a new notification like `record` (`OutboxRecord.fresh`: a fallback, a resend,
+        a message about a page), with `changes` applied; returns it as queued, or the one
+        already queued with its key."""
+        [queued] = self.enqueue([record.fresh(at, **changes)])
+        return queued
 
     def get(self, record_id: int) -> OutboxRecord:
         doc = self.table.get(doc_id=record_id)
@@ -221,6 +239,20 @@ class OutboxRepository:
         """When the next queued record falls due: the engine's next outbox wakeup."""
         queued = self.table.search(lambda d: d["state"] == DeliveryState.QUEUED.value)
         return min((datetime.fromisoformat(d["due"]) for d in queued), default=None)
+
+    def requests_paging(self, address: str, among: set[str]) -> tuple[str, ...]:
+        """Which of the requests `among` had a notification to `address` (`same_address`:
+        one number however it is written), sorted."""
+        paged = self.table.search(
+            lambda d: d["sr"] in among and same_address(d["address"], address)
+        )
+        return tuple(sorted({d["sr"] for d in paged}))
+
+    def moving_with(self, sr: str) -> dict[str, list[Document]]:
+        """A closed request's notifications, which move to its archive month with it; one
+        still to be sent (a Red Flag's closing notice) stays live until it is sent."""
+        pending = {s.value for s in PENDING}
+        return {OUTBOX: self.table.search(lambda d: d["sr"] == sr and d["state"] not in pending)}
 
     def by_provider_id(self, channel: str, provider_id: str) -> OutboxRecord | None:
         found = self.table.search(

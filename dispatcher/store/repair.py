@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store, compaction, files
 from dispatcher.store.check import (
@@ -34,7 +35,6 @@ from dispatcher.store.sequences import numbered_ids
 from dispatcher.store.snapshots import Image
 
 REPORT_NAME = "REPAIR-REPORT.txt"
-LOST_KIND = "record_lost"
 REPAIR_ACTOR = "dispatcher store repair"
 
 
@@ -148,7 +148,7 @@ def _mark_gaps(
                 "seq": seq,
                 "at": at,
                 "actor": REPAIR_ACTOR,
-                "kind": LOST_KIND,
+                "kind": EventKind.RECORD_LOST.value,
                 "text": f"this event was lost to damage at {places}",
                 "channel": "",
                 "data": {},

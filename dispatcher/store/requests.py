@@ -13,9 +13,10 @@ events to live with `Store.append_new`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tinydb import TinyDB
@@ -32,14 +33,21 @@ from dispatcher.domain.requests import (
 )
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
+from dispatcher.store.callouts import CALLOUTS, CalloutRepository
+from dispatcher.store.outbox import OUTBOX, OutboxRepository
+from dispatcher.store.replies import REPLIES, STRIKES, ReplyRepository
 from dispatcher.store.sequences import numbered
 from dispatcher.store.zone import csc_zone, recorded_zone
+
+if TYPE_CHECKING:
+    from dispatcher.store.open_requests import OpenChanges
 
 REQUESTS = "requests"
 EVENTS = "events"
 EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
-# Records of other live tables that belong to one SR (their "sr" field) and move with it.
-COMPANIONS = ("callouts", "outbox", "replies", "reply_strikes")
+# Tables of other repositories whose records belong to one SR (their "sr" field); each
+# repository's `moving_with` says which of them move to the archive with it.
+COMPANIONS = (CALLOUTS, OUTBOX, REPLIES, STRIKES)
 # In live, one small document per archived SR changed lately (closed, or changed once closed):
 # its month and when, so "changed since" opens only the months that hold such SRs.
 ARCHIVE_CHANGES = "archive_changes"
@@ -137,6 +145,22 @@ class RequestRepository:
                 ]
         found.sort(key=lambda sr: (sr.received, sr.id))
         return found
+
+    def live_version(self) -> int:
+        """The live partition's version, read afresh: it moves on every commit to it, by this
+        process or another, so an unchanged version means nothing live changed."""
+        live = self.store.live
+        self.store.refresh(live)
+        return live.partition.version
+
+    def open_changes(self, known: Mapping[str, int], drills: bool = True) -> OpenChanges:
+        """The open SRs of the live partition (drills too unless `drills` is False), split by
+        whether they changed since `known` (SR id -> the event count the caller saw; an SR it
+        does not name has changed): what the board and the engine's SLA watch ask on each
+        look (`store.open_requests`). Does not sweep: a closed SR left in live is skipped."""
+        from dispatcher.store.open_requests import open_changes
+
+        return open_changes(self.store, known, drills)
 
     def changed_since(self, since: datetime, drill: bool | None = False) -> list[ServiceRequest]:
         """Every SR with a timeline event at or after `since`, whatever its age: open ones from
@@ -298,12 +322,11 @@ class RequestRepository:
             return
         event_ids = [event_doc_id(sr_id, seq) for seq in range(1, raw["event_count"] + 1)]
         events = live.table(EVENTS).get(doc_ids=event_ids) or []
-        # A notification still to be sent (a Red Flag's closing notice) stays to be sent.
+        # What other repositories keep of the SR, each saying what moves with it.
         companions = {
-            name: live.table(name).search(
-                lambda d: d.get("sr") == sr_id and d.get("state") not in ("queued", "sending")
-            )
-            for name in COMPANIONS
+            **CalloutRepository(self.store).moving_with(sr_id),
+            **OutboxRepository(self.store).moving_with(sr_id),
+            **ReplyRepository(self.store).moving_with(sr_id),
         }
         archive = self.store.archive(period_of(sr_id))
         with self.store.atomic(archive):

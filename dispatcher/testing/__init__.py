@@ -17,6 +17,9 @@ and, imported from here:
 - `free_port()`: a TCP port on 127.0.0.1 nothing listens on (a refused connection).
 - `HttpPeer`, `Answer`, `ReceivedRequest`: the HTTP peer outside a fixture.
 
+and, from `dispatcher.testing.waiting`, bounded waits on a condition instead of fixed sleeps:
+`wait_for`, `wait_for_async`, and `pilot_wait_for` / `settle_workers` for a Textual Pilot.
+
 Async tests need pytest-asyncio's auto mode (`asyncio_mode = "auto"` under
 `[tool.pytest.ini_options]`), as `plugins/template/pyproject.toml` shows.
 """

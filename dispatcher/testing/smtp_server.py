@@ -3,7 +3,9 @@
 Its certificate comes from a throwaway CA (trustme); `client_tls_context()` trusts it, and
 `ca_file` is that CA as a PEM file for clients configured through the environment
 (`SSL_CERT_FILE`). `refuse()` and `defer()` make the server answer RCPT TO for an address
-with a permanent (5xx) or temporary (4xx) error; `messages` holds what was accepted.
+with a permanent (5xx) or temporary (4xx) error; `messages` holds what was accepted, and
+`connections_closed` counts the logged-in sessions that ended (the client quit, or it sat idle
+past `idle_timeout` and the server hung up).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from dispatcher.testing._loopback import free_port
 
@@ -54,6 +57,31 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+class _CountingSMTP(SMTP):
+    """aiosmtpd's session, counting the logged-in connections that ended (either side hung
+    up; aiosmtpd's own readiness probe never logs in)."""
+
+    def __init__(self, server: LoopbackSMTPServer, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._server = server
+
+    def connection_lost(self, error: Exception | None) -> None:
+        logged_in = self.session is not None and self.session.authenticated
+        super().connection_lost(error)
+        if logged_in:
+            with self._server._lock:
+                self._server.connections_closed += 1
+
+
+class _Controller(Controller):
+    def __init__(self, server: LoopbackSMTPServer, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._server = server
+
+    def factory(self) -> SMTP:
+        return _CountingSMTP(self._server, self.handler, **self.SMTP_kwargs)
+
+
 class LoopbackSMTPServer:
     """`with LoopbackSMTPServer(tls="starttls") as server:`; tls is "starttls" or "implicit"."""
 
@@ -80,6 +108,7 @@ class LoopbackSMTPServer:
         self.envelopes: list[tuple[str, tuple[str, ...]]] = []
         self.failed_logins = 0
         self.logins = 0  # successful logins: one per connection a client opened
+        self.connections_closed = 0  # logged in, then closed by either side
         self._refusals: dict[str, str] = {}
         self._lock = threading.Lock()
         self._ca = trustme.CA()
@@ -126,11 +155,13 @@ class LoopbackSMTPServer:
             "timeout": self.idle_timeout,
         }
         if self.tls == "starttls":
-            self._controller = Controller(
-                _Handler(self), tls_context=server_context, require_starttls=True, **options
+            self._controller = _Controller(
+                self, _Handler(self), tls_context=server_context, require_starttls=True, **options
             )
         else:
-            self._controller = Controller(_Handler(self), ssl_context=server_context, **options)
+            self._controller = _Controller(
+                self, _Handler(self), ssl_context=server_context, **options
+            )
         self._controller.start()
         return self
 

@@ -197,7 +197,7 @@ class DeskApp(App):
     @work(thread=True, exclusive=True, group="quit")
     def list_running_chains(self) -> None:
         running = [
-            f"{c.sr}  {c.chain}  {c.position_label()}"
+            f"{c.sr}  {c.run.chain}  {c.position_label()}"
             for c in CalloutRepository(self.desk.store).running()
         ]
         self.call_from_thread(self.confirm_quit, running)

@@ -96,11 +96,11 @@ from pathlib import Path
 from dispatcher.roster import load_roster
 from dispatcher.roster.errors import RosterError
 resource.setrlimit(resource.RLIMIT_AS, (400_000_000, 400_000_000))
-start = time.monotonic()
+start = time.process_time()  # the CPU it burns: a loaded machine's waits do not count
 try:
     load_roster(Path(sys.argv[1]))
 except RosterError as error:
-    print(f"{time.monotonic() - start:.3f}", error, sep="\\n")
+    print(f"{time.process_time() - start:.3f}", error, sep="\\n")
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(peak)
 """

@@ -6,26 +6,16 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
 from dispatcher.logfile import log_path
+from dispatcher.testing.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "twilio-token-" + "6b1d" * 6
-
-
-def wait_until(found, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = found()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s")
 
 
 def test_without_a_log_one_line_says_where_it_would_be(tmp_path):
@@ -88,7 +78,10 @@ def test_the_engine_logs_to_the_data_directory_and_logs_follow_shows_it(tmp_path
     follower = None
     try:
         path = log_path(tmp_path)
-        wait_until(lambda: path.is_file() and "engine running on" in path.read_text())
+        wait_for(
+            lambda: path.is_file() and "engine running on" in path.read_text(),
+            what="the engine's first line in the log",
+        )
         engine.send_signal(signal.SIGTERM)
         assert engine.wait(timeout=30) == 0, engine.stderr.read()
         follower = dispatcher("logs", "--follow", "-n", "1", "--data", str(tmp_path), env=env)

@@ -4,7 +4,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import aiohttp
@@ -16,6 +15,7 @@ from dispatcher.plugins import Settings
 from dispatcher.testing import free_port
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.twilio_peer import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_FROM
+from dispatcher.testing.waiting import wait_for
 
 PRISM_VERSION = "5.16.0"
 SPEC = Path(__file__).with_name("twilio_api_v2010_messages_calls.json")
@@ -49,16 +49,15 @@ def _prism() -> Path:
 
 
 def _wait_for(port: int, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("prism exited before listening")
+    def listening() -> bool:
+        assert process.poll() is None, "prism exited before listening"
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("prism did not start listening")
+            return False
+        return True
+
+    wait_for(listening, timeout=seconds, interval=0.2, what="prism listening")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ them, with the desk's own channel (it needs no credentials)."""
 
 import asyncio
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from dispatcher.roster import parse_roster
 from dispatcher.store import Store
 from dispatcher.store.drills import DrillRepository
 from dispatcher.store.outbox import OutboxRepository
+from dispatcher.testing.waiting import wait_for
 
 NO_PROVIDERS = {
     "TWILIO_ACCOUNT_SID": "",
@@ -51,7 +51,8 @@ def test_a_drill_run_here_follows_its_chain_until_acknowledged_and_prints_the_re
     with Store(tmp_path / "data") as store:
         control = CalloutControl(store, parse_roster(desk_roster.read_bytes()))
         sr_id = wait_for(
-            lambda: [d.sr for d in DrillRepository(store).all() if _paged(store, d.sr)]
+            lambda: [d.sr for d in DrillRepository(store).all() if _paged(store, d.sr)],
+            what="the drill's first page delivered",
         )[0]
         control.acknowledge(sr_id, datetime.now(UTC), "wang.fang", by="Alice", via="desk")
     result = runner.result(timeout=30)
@@ -70,16 +71,6 @@ def test_a_drill_run_here_follows_its_chain_until_acknowledged_and_prints_the_re
 def _paged(store, sr_id) -> bool:
     store.refresh()
     return any(r.state.value == "delivered" for r in OutboxRepository(store).for_sr(sr_id))
-
-
-def wait_for(found, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = found()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def test_a_drill_started_without_waiting_can_be_aborted(tmp_path, desk_roster):

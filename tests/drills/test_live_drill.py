@@ -122,7 +122,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(
     await later(engine, clock, minutes=1)
     await later(engine, clock, minutes=30)  # the rest of the night: nothing more happens
 
-    assert control.callouts.get(drill.sr).state is RunState.ACKNOWLEDGED
+    assert control.callouts.get(drill.sr).run.state is RunState.ACKNOWLEDGED
     assert DrillRepository(store).running() == []
     report = drill_report(store, roster, drill.sr)
     people = {p.person: p for p in report.people}

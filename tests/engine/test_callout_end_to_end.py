@@ -42,7 +42,7 @@ async def test_an_emergency_is_chased_until_an_sms_reply_acknowledges_it(night):
     night.peer.receive_sms(JI, f"ACK {code}")
     await night.pass_()
 
-    run = night.control.callouts.get(sr.id)
+    run = night.control.callouts.get(sr.id).run
     assert run.state is RunState.ACKNOWLEDGED
     assert (run.acknowledged_by, run.acknowledged_via) == ("Ji Hua", "sms")
     assert night.control.requests.get(sr.id).status is Status.ACKNOWLEDGED
@@ -96,7 +96,7 @@ async def test_a_key_press_acknowledges(night):
     status, answer = await night.peer.press_key(call["sid"], "1")
     assert status == 200 and "Acknowledged" in answer
     await night.pass_()
-    run = night.control.callouts.get(sr.id)
+    run = night.control.callouts.get(sr.id).run
     assert (run.state, run.acknowledged_by, run.acknowledged_via) == (
         RunState.ACKNOWLEDGED,
         "Gao Ming",
@@ -110,7 +110,7 @@ async def test_an_unanswered_chain_is_exhausted_and_says_so(night):
     for _ in range(2 * 3):  # two rounds of three steps
         await night.pass_(minutes=15)
     run = night.control.callouts.get(sr.id)
-    assert run.state is RunState.EXHAUSTED and not run.seen
+    assert run.run.state is RunState.EXHAUSTED and not run.seen
     assert [(s.round, s.step) for s in run.steps] == [(r, s) for r in range(2) for s in range(3)]
     assert "callout_exhausted" in night.kinds(sr.id)
     assert len(night.calls_to(LU)) == 2  # the duty manager, once a round
@@ -125,7 +125,7 @@ async def test_a_step_that_reaches_nobody_is_skipped_at_once(night):
     await night.engine.run_once()
     run = night.control.callouts.get(sr.id)
     assert run.steps[0].skipped and "case_handler of $branch" in run.steps[0].nobody_for
-    assert run.state is RunState.EXHAUSTED
+    assert run.run.state is RunState.EXHAUSTED
     assert "step_skipped" in night.kinds(sr.id)
     assert night.outbox(sr.id) == []
 
@@ -177,4 +177,4 @@ async def test_acknowledging_at_the_desk_cancels_what_was_still_queued(night):
     assert {r.state for r in night.outbox(sr.id) if r.purpose == "page"} <= {
         DeliveryState.CANCELLED
     }
-    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+    assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED

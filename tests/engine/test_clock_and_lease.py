@@ -49,7 +49,7 @@ HOLDER = textwrap.dedent("""
     lease = EngineLease(sys.argv[1])
     assert lease.acquire("engine")
     print("held", flush=True)
-    time.sleep(60)
+    time.sleep(60)  # holds the lease until the test kills it
 """)
 
 

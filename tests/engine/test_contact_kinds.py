@@ -242,7 +242,7 @@ async def test_an_emergency_pages_the_ntfy_topic_and_a_reply_there_acknowledges(
         json.dumps({"id": "reply-1", "event": "message", "message": f"ACK {record.ack_code}"}),
     )
     await later(engine)
-    run = control.callouts.get(sr.id)
+    run = control.callouts.get(sr.id).run
     assert (run.state, run.acknowledged_by, run.acknowledged_via) == (
         RunState.ACKNOWLEDGED,
         "Chen Jie",

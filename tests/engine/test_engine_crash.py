@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.testing.smtp_server import LoopbackSMTPServer
 from dispatcher.testing.twilio_peer import TEST_FROM, TwilioPeer
+from dispatcher.testing.waiting import wait_for
 
 from .conftest import NIGHT_ROSTER, billing_outage
 
@@ -34,19 +34,11 @@ def start_engine(data, environ):
     )
 
 
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.01)
-
-
 @pytest.mark.slow
 def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
     data = tmp_path / "data"
-    # Mail answers slowly: the kill lands after texts and calls are confirmed, mid-mail.
-    with TwilioPeer(latency=0.05) as peer, LoopbackSMTPServer(tls="starttls", latency=2.0) as smtp:
+    # Mail is held until the kill, which lands after texts and calls are confirmed, mid-mail.
+    with TwilioPeer(latency=0.05) as peer, LoopbackSMTPServer(tls="starttls", latency=120) as smtp:
         environ = {
             **os.environ,
             "TWILIO_ACCOUNT_SID": peer.account_sid,
@@ -90,8 +82,8 @@ def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
         try:
             wait_for(
                 lambda: states()[DeliveryState.SENT] + states()[DeliveryState.DELIVERED] >= 10,
-                30,
-                "the first confirmed sends",
+                timeout=60,
+                what="the first confirmed sends",
             )
         finally:
             engine.send_signal(signal.SIGKILL)
@@ -105,6 +97,7 @@ def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
             i for i, r in before.items() if r.state in (DeliveryState.QUEUED, DeliveryState.SENDING)
         }
         assert confirmed and unfinished, "the kill should land mid-chain"
+        smtp.latency = 0.05  # the mail server answers again
 
         engine = start_engine(data, environ)
         try:
@@ -119,7 +112,9 @@ def test_a_killed_engine_resumes_where_it_stopped(tmp_path):
                 ]
                 return all(len(run.steps) >= 2 for run in runs) and not pending
 
-            wait_for(second_steps_paged, 60, "step 2 of every chain, and an empty outbox")
+            wait_for(
+                second_steps_paged, timeout=90, what="step 2 of every chain, and an empty outbox"
+            )
         finally:
             engine.send_signal(signal.SIGTERM)
             assert engine.wait(timeout=20) == 0, engine.stderr.read().decode()

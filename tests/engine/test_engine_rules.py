@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from dispatcher.engine.lease import EngineLease
 from dispatcher.engine.runtime import Engine, EngineSettings, EngineThread
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.manager import PluginManager
+from dispatcher.testing.waiting import wait_for
 
 from .conftest import NIGHT_ROSTER
 
@@ -74,7 +74,7 @@ async def test_a_resolved_request_stops_its_chain_and_csq_hears_the_red_flag_clo
     await night.pass_(minutes=1)
     await night.pass_(minutes=1)
     run = night.control.callouts.get(sr.id)
-    assert run.state is RunState.STOPPED and "resolved" in run.stopped_reason
+    assert run.run.state is RunState.STOPPED and "resolved" in run.stopped_reason
     flags = [
         e.data["flag"] for e in night.control.requests.timeline(sr.id) if e.kind == "csq_notified"
     ]
@@ -102,10 +102,11 @@ async def test_a_failed_text_is_sent_again_by_mail(night):
 
 
 async def test_an_audit_reply_confirms_the_contact_method(night):
+    from dispatcher.engine.audit import enqueue_audit
     from dispatcher.store.callouts import confirmations
 
-    audit = night.control.enqueue_audit(
-        [night.control.roster.people["chen.case"]], night.clock.now(), "wang.fang"
+    audit = enqueue_audit(
+        night.control, [night.control.roster.people["chen.case"]], night.clock.now(), "wang.fang"
     )
     await night.engine.run_once()
     (text,) = night.sms_to(CHEN)
@@ -151,15 +152,13 @@ def test_the_desk_runs_the_engine_in_a_thread_of_its_own(tmp_path):
         sr, _ = control.register(
             now, lambda sr_id: billing_outage(sr_id, now), now, "wang.fang", "phone"
         )
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
+
+        def delivered() -> list:
             store.refresh()
-            delivered = [
-                r for r in control.outbox.for_sr(sr.id) if r.state is DeliveryState.DELIVERED
-            ]
-            if len(delivered) == 3:
-                break
-            time.sleep(0.05)
+            return [r for r in control.outbox.for_sr(sr.id) if r.state is DeliveryState.DELIVERED]
+
+        wait_for(lambda: len(delivered()) == 3, timeout=30, what="three pages delivered")
+        delivered = delivered()
         assert {r.person for r in delivered} == {"chen.case", "gao.gm", "he.pl"}
         assert {r.channel for r in delivered} == {"desk"}
     finally:
@@ -185,4 +184,4 @@ async def test_a_closed_request_takes_its_chain_and_notifications_to_the_archive
     assert night.store.live.table(OUTBOX).all() == []
     assert night.store.live.table("callouts").all() == []
     assert night.outbox(sr.id) == sent  # still found, in the archive
-    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+    assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 
-from dispatcher.engine.replies import REPLIES
 from dispatcher.plugins.manager import PluginManager
+from dispatcher.store.replies import REPLIES
 
 
 async def test_a_send_that_raises_with_a_secret_stores_and_logs_it_redacted(

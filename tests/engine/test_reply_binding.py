@@ -15,8 +15,8 @@ from dispatcher.domain.acks import CODE_DIGITS, GuessLimit, parse_reply
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.engine.control import CalloutControl
-from dispatcher.engine.replies import REPLIES, STRIKES
 from dispatcher.store import Store
+from dispatcher.store.replies import REPLIES, STRIKES
 from dispatcher.store.requests import period_of
 from dispatcher.testing.hostile import HOSTILE, assert_inert
 
@@ -41,7 +41,7 @@ async def test_the_right_code_from_a_number_never_paged_acknowledges_nothing(nig
     night.peer.receive_sms(STRANGER, f"ACK {code}")
     await night.pass_()
 
-    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    assert night.control.callouts.get(sr.id).run.state is RunState.RUNNING
     suspicious = [e for e in night.control.requests.timeline(sr.id) if e.kind == "suspicious_reply"]
     assert len(suspicious) == 1
     assert suspicious[0].data["sender"] == STRANGER and STRANGER in suspicious[0].text
@@ -52,7 +52,7 @@ async def test_the_right_code_from_a_number_never_paged_acknowledges_nothing(nig
 
     night.peer.receive_sms(CHEN, code)  # the paged number: that acknowledges
     await night.pass_()
-    run = night.control.callouts.get(sr.id)
+    run = night.control.callouts.get(sr.id).run
     assert (run.state, run.acknowledged_by) == (RunState.ACKNOWLEDGED, "Chen Jie")
 
 
@@ -67,7 +67,7 @@ async def test_twenty_wrong_codes_from_one_number_are_ignored_past_the_limit(nig
     night.peer.receive_sms(STRANGER, f"ACK {real}")  # even a hit comes too late
     await night.pass_()
 
-    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    assert night.control.callouts.get(sr.id).run.state is RunState.RUNNING
     kept = [r for r in night.store.live.table(REPLIES).all() if r["sender"] == STRANGER]
     assert len(kept) == limit.per_sender  # the rest were dropped unread, not stored
     strikes = [s for s in night.store.live.table(STRIKES).all() if STRANGER in s["key"]]
@@ -81,7 +81,7 @@ async def test_twenty_wrong_codes_from_one_number_are_ignored_past_the_limit(nig
     night.peer.receive_sms(STRANGER, f"ACK {real}")
     await night.pass_()
     assert "suspicious_reply" in night.kinds(sr.id)
-    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    assert night.control.callouts.get(sr.id).run.state is RunState.RUNNING
 
 
 async def test_failed_codes_from_paged_numbers_lock_the_requests_typed_codes(night):
@@ -99,7 +99,7 @@ async def test_failed_codes_from_paged_numbers_lock_the_requests_typed_codes(nig
 
     night.peer.receive_sms(CHEN, code)  # refused while locked; the desk is told
     await night.pass_()
-    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    assert night.control.callouts.get(sr.id).run.state is RunState.RUNNING
     assert "reply_refused" in night.kinds(sr.id)
 
 
@@ -112,7 +112,7 @@ async def test_full_width_and_chinese_replies_from_the_paged_number_acknowledge(
     code = code_of(night, sr.id, "chen.case")
     night.peer.receive_sms(CHEN, to_full_width(typed.format(code=code)))
     await night.pass_()
-    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+    assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED
 
 
 def test_replies_are_read_as_typed_and_nothing_else_is_a_code():
@@ -167,15 +167,15 @@ async def test_replies_move_to_the_archive_with_their_request(night):
 
 def test_codes_are_unique_among_live_notifications_and_those_not_queued_yet(tmp_path, monkeypatch):
     draws = iter([5, 5, 5, 6])
-    monkeypatch.setattr("dispatcher.engine.control.secrets.randbelow", lambda _n: next(draws))
+    monkeypatch.setattr("dispatcher.engine.codes.secrets.randbelow", lambda _n: next(draws))
     with Store(tmp_path / "data") as store:
         control = CalloutControl(store, None)
         at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
-        first = control.ack_code("SR-20261124-0001", "a", at)
+        first = control.codes.ack_code("SR-20261124-0001", "a", at)
         # a second person of the same step, before the first one's pages are queued
-        second = control.ack_code("SR-20261124-0001", "b", at)
+        second = control.codes.ack_code("SR-20261124-0001", "b", at)
         assert (first, second) == ("100005", "100006")
-        assert control.ack_code("SR-20261124-0001", "a", at) == first  # the same, every page
+        assert control.codes.ack_code("SR-20261124-0001", "a", at) == first  # the same, every page
 
 
 async def test_a_sender_is_one_sender_however_its_number_is_written(night):
@@ -212,7 +212,7 @@ async def test_replies_without_a_code_are_no_guesses_and_mute_nobody(night):
 
     night.peer.receive_sms(CHEN, f"ACK {code}")
     await night.pass_()
-    assert night.control.callouts.get(sr.id).state is RunState.ACKNOWLEDGED
+    assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED
 
 
 async def test_an_engineer_muted_by_mistypes_who_sends_the_right_code_is_shown_to_the_desk(night):
@@ -232,7 +232,7 @@ async def test_an_engineer_muted_by_mistypes_who_sends_the_right_code_is_shown_t
     night.peer.receive_sms(CHEN, real)
     await night.pass_()
     await night.pass_()  # polled again: told once
-    assert night.control.callouts.get(sr.id).state is RunState.RUNNING
+    assert night.control.callouts.get(sr.id).run.state is RunState.RUNNING
     told = [e for e in night.control.requests.timeline(sr.id) if e.kind == "reply_refused"]
     assert len(told) == 1 and "phone them" in told[0].text and CHEN in told[0].text
 

@@ -19,6 +19,17 @@ from dispatcher.i18n.phrases import phrase
             "every channel at once",
             "L1 由负责 Shanghai 的 br-shanghai 处理;紧急事件:使用紧急呼叫链,所有通道同时呼叫",
         ),
+        (
+            "+12125550101 sent the code paged to it while its replies are ignored (until 03:40): "
+            "nothing acknowledged; phone them and acknowledge by the desk",
+            "+12125550101 发来了呼叫它的确认码,但其回复在 03:40 之前被忽略:未确认任何请求;"
+            "请给其打电话并通过值班台确认",
+        ),
+        ("round 1, step 2 (escalated: L2, step for tac)", "第 1 轮第 2 步(升级到 L2:tac 的那一步)"),
+        (
+            "chain night ran out after 2 round(s) without an acknowledgement",
+            "呼叫链 night 已呼叫 2 轮,无人确认",
+        ),
         ("a note in the dispatcher's own words", "a note in the dispatcher's own words"),
     ],
 )

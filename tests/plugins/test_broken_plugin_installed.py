@@ -5,10 +5,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from dispatcher.logfile import log_path
+from dispatcher.testing.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = '''
@@ -71,11 +71,15 @@ def test_plugins_and_engine_run_beside_an_installed_broken_plugin(tmp_path):
     )
     try:
         log = log_path(data)
-        deadline = time.monotonic() + 60
-        while not (log.is_file() and "engine running on" in log.read_text()):
-            assert engine.poll() is None, engine.communicate()
-            assert time.monotonic() < deadline, "the engine did not start"
-            time.sleep(0.1)
+        wait_for(
+            lambda: (
+                (log.is_file() and "engine running on" in log.read_text())
+                or engine.poll() is not None
+            ),
+            timeout=60,
+            what="the engine started",
+        )
+        assert engine.poll() is None, engine.communicate()
         engine.send_signal(signal.SIGTERM)
         _, err = engine.communicate(timeout=30)
     finally:

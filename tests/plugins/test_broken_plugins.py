@@ -2,7 +2,6 @@
 the desk and the engine run (the corpus is in conftest.py)."""
 
 import json
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from dispatcher.engine.runtime import Engine, EngineThread
 from dispatcher.plugins import ALLOW_ENV, PluginManager
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
+from dispatcher.testing.waiting import pilot_wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NIGHT_ROSTER = ROOT / "tests" / "engine" / "night.yaml"
@@ -91,15 +91,16 @@ async def test_the_desk_opens_beside_the_broken_plugins(broken, tmp_path, monkey
         app = DeskApp(context, "en", engine)
         try:
             async with app.run_test(size=(160, 45)) as pilot:
-                await pilot.pause()
-                deadline = time.monotonic() + 60  # the channel check runs in a worker
-                while not (
-                    engine.running
-                    and app.status.channels
-                    and all(c.ok is not None for c in app.status.channels)  # not "checking…"
-                ):
-                    assert time.monotonic() < deadline, "no channel check within 60 s"
-                    await pilot.pause(0.1)
+                await pilot_wait_for(  # the channel check runs in a worker
+                    pilot,
+                    lambda: (
+                        engine.running
+                        and app.status.channels
+                        and all(c.ok is not None for c in app.status.channels)
+                    ),  # not "checking…"
+                    timeout=60,
+                    what="the engine running and every channel checked",
+                )
                 assert isinstance(app.screen, BoardScreen)
                 channels = {c.name: c for c in app.status.channels}
                 assert "pager" in channels and "desk" in channels, channels

@@ -9,12 +9,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 from dispatcher.plugins.contract import Settings
 from dispatcher.testing.smtp_server import free_port
+from dispatcher.testing.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DISPATCHER = Path(sys.executable).with_name("dispatcher")
@@ -80,15 +80,18 @@ def test_no_command_prints_logs_or_stores_a_secret(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # until the engine has tried every channel
+
+        def tried() -> set[str]:
             listed = run("outbox", "--sr", sr_id, "--json")
-            tried = {r["channel"] for r in json.loads(listed) if r["attempt"] > 0}
-            if {"sms", "voice", "email"} <= tried:
-                break
-            time.sleep(0.5)
-        else:
-            raise AssertionError(f"the engine never tried every channel: {listed}")
+            return {r["channel"] for r in json.loads(listed) if r["attempt"] > 0}
+
+        wait_for(
+            lambda: {"sms", "voice", "email"} <= tried(),
+            timeout=60,
+            interval=0.5,
+            what="the engine tried every channel",
+            describe=lambda: f"tried: {sorted(tried())}",
+        )
     finally:
         engine.send_signal(signal.SIGTERM)
         outputs["engine -v"] = engine.communicate(timeout=30)[0]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from dispatcher.testing.waiting import wait_for
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,14 +128,15 @@ def test_its_tests_pass_where_it_is_installed(venv, tmp_path):
 
 def wait_for_page(http_peer, drill: subprocess.Popen, seconds: float = 120.0) -> list:
     """The first request the peer received, or the drill's own output if it ended first."""
-    for _ in range(int(seconds)):
-        try:
-            return http_peer.wait_for(1, timeout=1.0)
-        except TimeoutError:
-            if drill.poll() is not None:
-                out, err = drill.communicate()
-                raise AssertionError(f"the drill ended before paging:\n{out}\n{err}") from None
-    raise TimeoutError(f"no page in {seconds} s")
+    wait_for(
+        lambda: http_peer.requests or drill.poll() is not None,
+        timeout=seconds,
+        what="the drill's first page at the peer",
+    )
+    if not http_peer.requests:
+        out, err = drill.communicate()
+        raise AssertionError(f"the drill ended before paging:\n{out}\n{err}")
+    return list(http_peer.requests)
 
 
 def with_push_topics(roster: str) -> str:

@@ -12,33 +12,63 @@ import pytest
 from tinydb import Query
 
 from dispatcher.store import Store
+from dispatcher.testing.waiting import wait_for
 
 Q = Query()
 SR_BASE = 202600000000
 
 WRITER = """
-import os, sys, time
+import os, sys, threading
 from tinydb import Query
 from tinydb.table import Document
-from dispatcher.store import Store, files
+from dispatcher.store import Store, compaction, files
 
-data_dir, start, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+data_dir, start, stop_at = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 Q = Query()
 
-# Stretch compaction out so that kills land inside it: announce it, pause between its steps.
-def stretched(function, announce=False):
+# Compaction stopped at the named point of its first run: the writer says where it stands and
+# waits there for the SIGKILL, so that the kill lands exactly there.
+phase = []
+
+def stop(point):
+    if point == stop_at:
+        print(f"compacting: {point}", flush=True)
+        threading.Event().wait(120)
+        sys.exit(f"not killed at {point}")
+
+def within(name, function):
     def run(*args, **kwargs):
-        if announce:
-            print("compacting", flush=True)
-        time.sleep(pause)
-        result = function(*args, **kwargs)
-        time.sleep(pause)
-        return result
+        phase.append(name)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            phase.pop()
     return run
 
-files.write_snapshot = stretched(files.write_snapshot, announce=True)
-files.sync_directory = stretched(files.sync_directory)
-os.replace = stretched(os.replace)
+write_snapshot, sync_directory, replace = files.write_snapshot, files.sync_directory, os.replace
+
+def write_snapshot_then_stop(*args, **kwargs):
+    size = write_snapshot(*args, **kwargs)
+    stop("snapshot written")
+    return size
+
+def stop_then_sync(directory):
+    if phase == ["install"] and (directory / files.SNAPSHOT_TMP).exists():
+        stop("new journal created")
+    if phase == ["drop"]:
+        stop("old journal unlinked")
+    sync_directory(directory)
+
+def replace_then_stop(source, target):
+    replace(source, target)
+    if phase == ["install"]:
+        stop("snapshot renamed")
+
+compaction.install_snapshot = within("install", compaction.install_snapshot)
+compaction.drop_superseded = within("drop", compaction.drop_superseded)
+files.write_snapshot = write_snapshot_then_stop
+files.sync_directory = stop_then_sync
+os.replace = replace_then_stop
 
 store = Store(data_dir, compact_min_bytes=3000, compact_ratio=0.0)
 live = store.live
@@ -111,44 +141,71 @@ def _check(data_dir: Path, reports: list[str], sequences: list[int]) -> None:
             assert counter[0]["value"] >= max(sequences)
 
 
+def _wait_until_due(child, lines: list[str], point: str, count: int) -> None:
+    """Until the writer stands at `point` of a compaction, or (no point) has acknowledged
+    `count` writes: the moment of the kill."""
+    if point:
+        wanted = f"compacting: {point}\n"
+        wait_for(
+            lambda: wanted in lines or child.poll() is not None,
+            timeout=60,
+            what=f"the writer stopped at {point}",
+        )
+    else:  # anywhere, most likely between or inside ordinary writes
+        wait_for(
+            lambda: len(lines) >= count or child.poll() is not None,
+            timeout=60,
+            what=f"{count} writes acknowledged",
+        )
+
+
+# The points where a kill lands inside a compaction, in its order, and what the partition's
+# directory holds there: `snapshot.tmp` or not; the new journal beside the old one or not (an
+# older journal a kill left behind may be there too, until a compaction completes).
+COMPACTION_POINTS = {
+    "snapshot written": (True, False),
+    "new journal created": (True, True),
+    "snapshot renamed": (False, True),
+    "old journal unlinked": (False, False),
+}
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_loses_no_acknowledged_write(data_dir: Path, spawn) -> None:
+    """Odd rounds kill the writer stopped at each point of a compaction in turn; even rounds
+    after a random number of acknowledged writes."""
     rng = random.Random(20261124)
-    pause = 0.01
+    points = list(COMPACTION_POINTS)
     reports: list[str] = []
     sequences: list[int] = []
     kills_in_compaction = 0
     started = time.monotonic()
     for round_ in range(32):
-        child = spawn(WRITER, str(data_dir), str(round_ * 100_000), str(pause))
+        point = points[(round_ // 2) % len(points)] if round_ % 2 else ""
+        child = spawn(WRITER, str(data_dir), str(round_ * 100_000), point)
         lines: list[str] = []
         reader = _collect(child, lines)
-        if round_ % 2:  # kill inside a compaction
-            deadline = time.monotonic() + 10
-            while not any(line == "compacting\n" for line in lines[5:]):
-                assert child.poll() is None, child.stderr.read()
-                assert time.monotonic() < deadline, "the writer never compacted"
-                time.sleep(0.002)
-            time.sleep(rng.uniform(0, 5 * pause))
-        else:  # kill anywhere, most likely between or inside ordinary writes
-            deadline = time.monotonic() + rng.uniform(0.05, 0.5)
-            while time.monotonic() < deadline or len(lines) < 3:
-                assert child.poll() is None, child.stderr.read()
-                time.sleep(0.002)
+        _wait_until_due(child, lines, point, rng.randint(3, 300))
+        assert child.poll() is None, child.stderr.read()
         child.send_signal(signal.SIGKILL)
         child.wait()
         reader.join()
         assert child.returncode == -signal.SIGKILL, child.stderr.read()
         live = data_dir / "live"
         assert not (data_dir / "DAMAGED").exists()
-        if (live / "snapshot.tmp").exists() or len(list(live.glob("journal.*"))) > 1:
+        if point:
             kills_in_compaction += 1
-        acknowledged = [line for line in lines if line.endswith("\n") and line != "compacting\n"]
-        reports.extend(acknowledged)
+            tmp, both_journals = COMPACTION_POINTS[point]
+            assert (live / "snapshot.tmp").exists() == tmp, point
+            assert both_journals <= (len(list(live.glob("journal.*"))) >= 2), point
+        acknowledged = [line for line in lines if not line.startswith("compacting")]
+        assert all(line.endswith("\n") for line in acknowledged[:-1])
+        reports.extend(line for line in acknowledged if line.endswith("\n"))
         round_sequences: list[int] = []
         _check(data_dir, reports, round_sequences)
         sequences = round_sequences
     assert len(set(sequences)) == len(sequences)
+    assert kills_in_compaction == 16
     print(
         f"\n{len(reports)} acknowledged writes, {kills_in_compaction} kills mid-compaction, "
         f"{time.monotonic() - started:.1f} s"

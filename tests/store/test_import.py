@@ -3,6 +3,7 @@ problem, and an import killed part-way is absent, complete, or completed by `--r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -23,6 +24,7 @@ from dispatcher.cli import cli
 from dispatcher.domain.requests import format_id, parse_id
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
+from dispatcher.testing.waiting import wait_for
 
 ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
 DAY = "2026-11-23"
@@ -230,6 +232,25 @@ def _count(data: Path) -> int:
         return len(repository.list(RequestFilter(include_closed=True, drill=None)))
 
 
+def _bytes(data: Path) -> int:
+    """What a data directory holds, in bytes (files come and go as the import writes)."""
+    total = 0
+    for path in data.rglob("*"):
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size if path.is_file() else 0
+    return total
+
+
+def _kill_after(child: subprocess.Popen, data: Path, size: float) -> None:
+    """SIGKILL `child` once `data` holds `size` bytes, or at once if it has ended."""
+    wait_for(
+        lambda: _bytes(data) >= size or child.poll() is not None,
+        timeout=300,
+        what=f"the import wrote {size:.0f} bytes",
+    )
+    child.send_signal(signal.SIGKILL)
+
+
 def _dispatcher(*args: str, data: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [str(Path(sys.executable).with_name("dispatcher")), *args],
@@ -250,13 +271,14 @@ def test_an_import_killed_at_random_is_absent_complete_or_completed_by_resume(tm
     whole.stdout.close(), whole.stderr.close()
     duration = time.monotonic() - started
     assert _count(tmp_path / "whole") == REQUESTS
+    written = _bytes(tmp_path / "whole")
     rng = random.Random(14)
     outcomes = []
     for round_ in range(10):
         data = tmp_path / f"round-{round_}"
         child = _dispatcher("sr", "import", str(source), data=data)
-        time.sleep(rng.uniform(0.2, duration))
-        child.send_signal(signal.SIGKILL)
+        # killed once it has written a random share of what the whole import writes (or ended)
+        _kill_after(child, data, rng.uniform(0.0, 1.1) * written)
         child.wait(timeout=60)
         child.stdout.close(), child.stderr.close()
         found = _count(data)

@@ -54,7 +54,11 @@ async def test_the_chain_starts_on_save_and_the_board_follows_it(
         await register_emergency(pilot)
         await settle(pilot)
         [chain] = CalloutRepository(store).all()
-        assert (chain.chain, chain.state, chain.step) == ("emergency", RunState.RUNNING, 0)
+        assert (chain.run.chain, chain.run.state, chain.run.position.step) == (
+            "emergency",
+            RunState.RUNNING,
+            0,
+        )
         await engine.run_once()  # step 1 is paged
         app.screen.action_refresh_board()
         await settle(pilot)
@@ -69,13 +73,13 @@ async def test_the_chain_starts_on_save_and_the_board_follows_it(
         app.screen.reload()
         await settle(pilot)
         chain = CalloutRepository(store).get(chain.sr)
-        assert (chain.step, chain.steps[-1].how) == (1, "escalated")
+        assert (chain.run.position.step, chain.steps[-1].how) == (1, "escalated")
         progress = str(app.screen.query_one("#callout").render())
         assert "round 1, step 2" in progress and "He Ping" in progress  # bd-network's interface
         await pilot.press("a", *"Li", "space", *"Na", "enter")
         await settle(pilot)
         chain = CalloutRepository(store).get(chain.sr)
-        assert (chain.state, chain.acknowledged_by, chain.acknowledged_via) == (
+        assert (chain.run.state, chain.run.acknowledged_by, chain.run.acknowledged_via) == (
             RunState.ACKNOWLEDGED,
             "Li Na (李娜)",  # as the roster shows her: the name typed was checked against it
             "phone",
@@ -101,7 +105,7 @@ async def test_an_exhausted_chain_flashes_until_seen(make_app, store, engine, de
         for _ in range(9):  # three steps, three rounds
             await desk.clock.advance(timedelta(minutes=16))
             await engine.run_once()
-        assert CalloutRepository(store).get(chain.sr).state is RunState.EXHAUSTED
+        assert CalloutRepository(store).get(chain.sr).run.state is RunState.EXHAUSTED
         app.screen.action_refresh_board()
         await settle(pilot)
         board = app.screen

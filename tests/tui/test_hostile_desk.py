@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,13 +18,14 @@ from dispatcher.domain.text import UnsafeText
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
 from dispatcher.testing.hostile import HOSTILE
+from dispatcher.testing.waiting import pilot_wait_for, wait_for
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.handover import HandoverScreen
 from dispatcher.tui.screens.new_request import NewRequestScreen
 
 from .conftest import NOW
-from .test_terminal import TMUX, Pane
+from .tmux_pane import TMUX, Pane
 
 EVERY = " ".join(HOSTILE.values())
 # Sequences of the corpus that would act if they reached the terminal whole; Textual's own
@@ -97,8 +97,10 @@ async def test_the_board_the_detail_and_the_handover_show_it_escaped(make_app, s
         assert "\\u001b]52;c;" in detail  # shown as text
 
         await pilot.press("escape", "h")
-        await settle(pilot, rounds=5)
-        assert isinstance(app.screen, HandoverScreen)
+        await pilot_wait_for(
+            pilot, lambda: isinstance(app.screen, HandoverScreen), what="the handover open"
+        )
+        await settle(pilot)
         assert_nothing_acts(frame(app))
 
 
@@ -162,11 +164,11 @@ def test_in_a_real_terminal_no_sequence_from_the_data_reaches_it(tmp_path):
         desk.wait_for("1 open request ")  # the board again (an ESC then h at once is Alt+h)
         desk.keys("h")
         desk.wait_for("Shift handover")
-        deadline = time.monotonic() + 5
-        while (
-            "u001b]0;PWNED" not in raw.read_text(errors="replace") and time.monotonic() < deadline
-        ):
-            time.sleep(0.2)
+        wait_for(
+            lambda: "u001b]0;PWNED" in raw.read_text(errors="replace"),
+            timeout=30,
+            what="the handover written to the terminal",
+        )
         title = subprocess.run(
             [*desk.tmux, "display-message", "-p", "-t", desk.name, "#{pane_title}"],
             capture_output=True,

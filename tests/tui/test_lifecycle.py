@@ -83,7 +83,9 @@ async def test_level_up_asks_names_the_owner_and_pages_the_tacs_step(
         sr = RequestRepository(store).get(emergency.id)
         assert (sr.level.value, sr.owner.unit) == ("L2", "tac")
         chain = CalloutRepository(store).get(emergency.id)
-        assert chain.state is RunState.RUNNING and chain.step == 1  # step 2, the TAC's
+        assert (
+            chain.run.state is RunState.RUNNING and chain.run.position.step == 1
+        )  # step 2, the TAC's
         text = timeline_text(app)
         assert "escalated L1 → L2" in text and "assigned — → tac" in text
 
@@ -137,7 +139,7 @@ async def test_declare_an_emergency_on_an_existing_request(make_app, night, stor
         sr = RequestRepository(store).get(fault.id)
         assert sr.criteria == ("2", "12") and sr.red_flag is not None and sr.red_flag.is_open
         chain = CalloutRepository(store).get(fault.id)
-        assert chain.chain == "emergency" and chain.running
+        assert chain.run.chain == "emergency" and chain.running
         assert "red flag opened" in timeline_text(app)
 
 

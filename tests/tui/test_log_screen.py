@@ -1,6 +1,7 @@
 """The desk's log screen: the end of the log file, new lines as the engine writes them."""
 
 from dispatcher.logfile import log_path
+from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.log import LogScreen
 
@@ -9,12 +10,13 @@ def shown(app) -> list[str]:
     return [strip.text for strip in app.screen.query_one("#log").lines]
 
 
-async def wait_for_text(pilot, app, text, tries=200):
-    for _ in range(tries):
-        if any(text in line for line in shown(app)):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{text!r} not shown: {shown(app)}")
+async def wait_for_text(pilot, app, text):
+    await pilot_wait_for(
+        pilot,
+        lambda: any(text in line for line in shown(app)),
+        what=f"{text!r} shown",
+        describe=lambda: f"shown: {shown(app)}",
+    )
 
 
 async def test_l_shows_the_log_and_what_is_written_next(make_app, settle, desk):

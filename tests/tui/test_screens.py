@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static
+from textual.command import CommandList
+from textual.widgets import DataTable, Static
 
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.roster import ContactKind, Role
@@ -15,6 +15,7 @@ from dispatcher.engine.clock import ManualClock
 from dispatcher.roster import parse_roster
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
+from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.app import DeskApp
 from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.context import DeskContext
@@ -177,6 +178,14 @@ def test_every_binding_has_an_id_and_a_tooltip_and_an_action():
     assert {command.scope for command in COMMANDS} == scoped
 
 
+def palette_choice(app) -> str:
+    """The command the palette's Enter would run: its highlighted one."""
+    commands = app.screen.query_one(CommandList)
+    if commands.highlighted is None:
+        return ""
+    return str(commands.get_option_at_index(commands.highlighted).prompt)
+
+
 async def test_the_palette_runs_the_board_s_commands(make_app, settle):
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
@@ -184,15 +193,11 @@ async def test_the_palette_runs_the_board_s_commands(make_app, settle):
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"on call")
-        # the palette searches as it is typed, in a task of its own: until it offers On call
-        results = app.screen.query_one(OptionList)
-        deadline = time.monotonic() + 30
-        while not (
-            results.highlighted is not None
-            and "On call" in str(results.get_option_at_index(results.highlighted).prompt)
-        ):
-            assert time.monotonic() < deadline, "the palette never offered On call"
-            await pilot.pause()
+        await pilot_wait_for(  # the palette searches as it is typed, in a task of its own
+            pilot,
+            lambda: "on call" in palette_choice(app).lower(),
+            what="the palette's search found the on-call screen",
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, OnCallScreen)

@@ -5,11 +5,8 @@ Every step waits for what the screen shows, never for a fixed time."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -20,76 +17,16 @@ from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.drills import DrillRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository
+from dispatcher.testing.waiting import wait_for
+
+from .tmux_pane import TMUX, Pane
 
 ROOT = Path(__file__).resolve().parents[2]
-TMUX = shutil.which("tmux")
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)"),
 ]
-
-
-class Pane:
-    def __init__(self, command: list[str], cwd: Path) -> None:
-        self.name = f"desk-{uuid.uuid4().hex[:8]}"
-        # a server of its own (no user configuration), a window of a fixed size
-        self.tmux = [TMUX, "-L", self.name, "-f", "/dev/null"]
-        subprocess.run(
-            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "160", "-y", "45", *command],
-            cwd=cwd,
-            check=True,
-        )
-        subprocess.run(
-            [*self.tmux, "resize-window", "-t", self.name, "-x", "160", "-y", "45"], check=True
-        )
-
-    def text(self) -> str:
-        done = subprocess.run(
-            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return done.stdout
-
-    def wait_for(self, wanted: str, timeout: float = 30.0) -> str:
-        """The pane's text once it shows `wanted` (polled); fails with the pane after `timeout`."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.text()
-            if wanted in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{wanted!r} never appeared; the pane shows:\n{self.text()}")
-
-    def wait_gone(self, unwanted: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.text()
-            if unwanted not in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{unwanted!r} never went; the pane shows:\n{self.text()}")
-
-    # Keys go at a typist's pace (a terminal's escape sequences must not run together);
-    # what they did is always waited for on the screen.
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.15)
-
-    def type(self, text: str) -> None:
-        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", text], check=True)
-        time.sleep(0.3)
-
-    def alive(self) -> bool:
-        return (
-            subprocess.run(
-                [*self.tmux, "has-session", "-t", self.name], capture_output=True
-            ).returncode
-            == 0
-        )
-
-    def kill(self) -> None:
-        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
@@ -139,62 +76,48 @@ def test_an_emergency_registered_in_a_real_terminal(pane, tmp_path):
     desk.wait_for("These chains will stop being chased")  # it asks, naming the chain
     assert sr.id in desk.text()
     desk.keys("y")
-    deadline = time.monotonic() + 10
-    while desk.alive() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not desk.alive()
+    wait_for(lambda: not desk.alive(), timeout=30, what="the desk quit")
 
 
 def register_emergency(desk: Pane, summary: str, customer: str, down: list[str]) -> str:
-    """The new-request form filled by keyboard, each step waited for on the screen; `down`
-    moves the checklist's cursor to the criterion ticked. Returns the board after saving.
+    """The new-request form filled by keyboard, each field echoed before the next key group;
+    `down` moves the checklist's cursor to the criterion ticked. Returns the board after saving.
 
-    The customer is typed before any list is opened: a list that closes gives its field the
-    focus back a moment later, which a loaded machine lets a following Tab overtake."""
+    Every text field and the checklist come before the lists: a list that closes hands its
+    field the focus back a moment later, so after each list the test waits for the form's
+    footer (the field focused again) before its next key, and no Tab follows the last list."""
     desk.keys("n")
     desk.wait_for("Emergency checklist")
-    desk.type(summary)
-    desk.wait_for(summary)
-    desk.keys(*["Tab"] * 7)  # category, intake, level, site, product, severity → customer
-    desk.type(customer)
-    desk.wait_for(customer)
-    desk.keys("BTab", "BTab", "BTab", "Enter")  # back to the site list
+    desk.enter_text(summary)  # the summary has the focus from the first key
+    desk.tab(7, to_text_field=True)  # category, intake, level, site, product, severity → customer
+    desk.enter_text(customer)
+    desk.tab(5, to_text_field=False)  # vip, reporter, phone, email → the checklist
+    desk.keys(*down, "Space")
+    desk.wait_for("EMERGENCY")
+    desk.keys(*["BTab"] * 8, "Enter")  # back to the site list, opened
     desk.wait_for("Tianjin")
-    desk.type("Shanghai")
-    desk.keys("Enter")
-    desk.wait_for("L1 from br-shanghai")  # the preview follows the form
+    desk.choose("Shanghai", "L1 from br-shanghai")  # the preview follows the form
     desk.keys("Tab", "Enter")  # the product list
     desk.wait_for("ims-core — IMS Core")
-    desk.type("msc")
-    desk.keys("Enter")
+    desk.choose("msc", "pl-core")  # the preview: the product's line is paged at step 3
     desk.wait_for("msc-9000 — MSC 9000")
-    desk.wait_for("pl-core")  # the preview: the product's line is paged at step 3
-    desk.keys(*["Tab"] * 7)  # severity, customer, vip, reporter, phone, email → the checklist
-    desk.keys(*down, "Space")
-    for _ in range(2):
-        try:
-            desk.wait_for("EMERGENCY", timeout=5)
-            break
-        except AssertionError:
-            # A closing list hands its field the focus back a moment late; on a loaded machine
-            # a Tab can overtake it, leaving the focus one field short (the email, where the
-            # space typed is trimmed on saving): one more Tab reaches the checklist.
-            desk.keys("Tab", *down, "Space")
-    desk.wait_for("EMERGENCY")
     desk.keys("C-s")
     return desk.wait_for("1 emergency ·")
 
 
 def paged(data: Path, sr_id: str) -> list[str]:
     """The people the chain's first step reached, as the store has it."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def first_step() -> list[str]:
         with Store(data) as store:
             record = CalloutRepository(store).get(sr_id)
-        if record is not None and record.steps and record.steps[0].people:
-            return list(record.steps[0].people)
-        time.sleep(0.1)
-    raise AssertionError(f"the chain of {sr_id} paged nobody")
+        return list(record.steps[0].people) if record is not None and record.steps else []
+
+    return wait_for(first_step, timeout=30, what=f"the chain of {sr_id} paged someone")
+
+
+def body(screen: str) -> list[str]:
+    return screen.splitlines()[2:]
 
 
 def scroll_until(desk: Pane, wanted: str, pages: int = 12) -> str:
@@ -204,9 +127,8 @@ def scroll_until(desk: Pane, wanted: str, pages: int = 12) -> str:
         if wanted in screen:
             return screen
         desk.keys("PageDown")
-        deadline = time.monotonic() + 10
-        while desk.text() == screen and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # the header's clock ticks: the page has moved when the lines below it have
+        desk.wait_until(lambda now, before=screen: body(now) != body(before), "the next page")
     return desk.wait_for(wanted, timeout=1)
 
 

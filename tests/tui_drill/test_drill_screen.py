@@ -1,12 +1,14 @@
 """The drill screen in a small app of its own: pick a scenario, see the dry run, start the
 drill, follow it as the engine pages, abort it, read the verdict."""
 
+import threading
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from textual.app import App
 from textual.widgets import DataTable, Label, Static
+from textual.worker import WorkerState
 
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.drills import builtin_scenarios
@@ -19,6 +21,7 @@ from dispatcher.store.drills import DrillRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.status import DeskStatus
+from dispatcher.tui.screens import drill as drill_screen
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.drill import DrillScreen
 
@@ -138,9 +141,39 @@ async def test_a_drill_is_aborted_from_the_screen(tmp_path, controllable_clock, 
         await settle(pilot)
         (drill,) = DrillRepository(store).all()
         assert drill.aborted is not None and drill.aborted_by == "wang.fang"
-        assert control.callouts.get(drill.sr).state is RunState.STOPPED
+        assert control.callouts.get(drill.sr).run.state is RunState.STOPPED
         assert f"{drill.sr}" in text(screen, "#status") and "aborted" in text(screen, "#status")
         await pilot.press("a")  # nothing left to abort: the screen says so, nothing changes
         await settle(pilot)
         assert DrillRepository(store).get(drill.sr).aborted == drill.aborted
+    store.close()
+
+
+async def test_the_refresh_never_cancels_an_abort_under_way(
+    tmp_path, controllable_clock, monkeypatch, settle
+):
+    """The screen re-reads the drill every second: a read that starts while the abort is
+    being written must not cancel it (it did, in the same exclusive group of workers)."""
+    store, control, engine, screen = setting(tmp_path, controllable_clock)
+    writing, real_abort = threading.Event(), drill_screen.abort_drill
+
+    def abort_once_let(*args):
+        writing.wait(30)  # held until the refresh has started
+        return real_abort(*args)
+
+    monkeypatch.setattr(drill_screen, "abort_drill", abort_once_let)
+    async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "y")
+        await settle(pilot)
+        await engine.run_once()
+        await pilot.press("a")
+        [abort] = [w for w in pilot.app.workers if w.name == "abort"]
+        screen.refresh_progress()  # the refresh's tick, while the abort is under way
+        writing.set()
+        await settle(pilot)
+        assert abort.state is WorkerState.SUCCESS
+        (drill,) = DrillRepository(store).all()
+        assert drill.aborted is not None
+        assert control.callouts.get(drill.sr).state is RunState.STOPPED
     store.close()

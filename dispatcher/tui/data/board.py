@@ -17,7 +17,7 @@ from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.domain.sla import SlaClock, next_deadline, sla_clocks
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
-from dispatcher.store.requests import EVENTS, REQUESTS, event_doc_id
+from dispatcher.store.requests import RequestRepository
 
 # An SR still new or dispatched has no event that stops a clock yet, so its timeline is not read.
 _NO_STOP_YET = (Status.NEW, Status.DISPATCHED)
@@ -34,7 +34,7 @@ class BoardRow:
         """A chain that ran out flashes until a dispatcher has looked at it."""
         return (
             self.callout is not None
-            and self.callout.state is RunState.EXHAUSTED
+            and self.callout.run.state is RunState.EXHAUSTED
             and not self.callout.seen
         )
 
@@ -76,6 +76,11 @@ class BoardRow:
         ).casefold()
 
 
+def _over(sr: ServiceRequest, callout: CalloutRecord | None) -> bool:
+    """A drill that is over leaves the board; its report stays."""
+    return sr.drill and callout is not None and not callout.running
+
+
 def board_order(rows: list[BoardRow]) -> list[BoardRow]:
     """Emergencies and Red Flags first, then by time received."""
     return sorted(rows, key=lambda r: (not r.pinned, r.sr.received, r.sr.id))
@@ -87,41 +92,38 @@ class BoardReader:
     def __init__(self, store: Store, roster: Roster) -> None:
         self.store = store
         self.roster = roster
+        self.requests = RequestRepository(store)
         self._rows: dict[str, tuple[int, BoardRow]] = {}
         self._version = -1
 
     def read(self, now: datetime, force: bool = False) -> list[BoardRow] | None:
         """Every open SR's row in board order, or None when nothing changed since last time."""
-        live = self.store.live
-        self.store.refresh(live)
-        version = live.partition.version
+        version = self.requests.live_version()
         if version == self._version and not force:
             return None
         self._version = version
         fresh: dict[str, tuple[int, BoardRow]] = {}
         callouts = {record.sr: record for record in CalloutRepository(self.store).all()}
-        events = live.table(EVENTS)
-        for raw in live.table(REQUESTS).all():
-            if raw.get("status") == Status.CLOSED.value:
-                continue
-            sr_id, count = raw["id"], raw.get("event_count", 0)
+        open_now = self.requests.open_changes(
+            {sr_id: count for sr_id, (count, _) in self._rows.items()}
+        )
+        for sr_id in open_now.unchanged:
+            count, row = kept = self._rows[sr_id]
             callout = callouts.get(sr_id)
-            if raw.get("drill") and callout is not None and not callout.running:
-                continue  # a drill that is over leaves the board; its report stays
-
-            known = self._rows.get(sr_id)
-            if known is not None and known[0] == count:
-                row = known[1]
+            if not _over(row.sr, callout):
                 fresh[sr_id] = (
-                    known if row.callout == callout else (count, replace(row, callout=callout))
+                    kept if row.callout == callout else (count, replace(row, callout=callout))
                 )
+        for found in open_now.changed:
+            sr = found.request()
+            callout = callouts.get(sr.id)
+            if _over(sr, callout):
                 continue
-            sr = ServiceRequest.from_dict(raw)
-            timeline: list[Event] = []
-            if sr.status not in _NO_STOP_YET:
-                ids = [event_doc_id(sr_id, seq) for seq in range(1, count + 1)]
-                timeline = [Event.from_dict(doc) for doc in events.get(doc_ids=ids) or []]
-            fresh[sr_id] = (count, BoardRow(sr, self._clocks(sr, timeline, now), callout))
+            timeline = found.timeline() if sr.status not in _NO_STOP_YET else []
+            fresh[sr.id] = (
+                found.event_count,
+                BoardRow(sr, self._clocks(sr, timeline, now), callout),
+            )
         self._rows = fresh
         return board_order([row for _, row in fresh.values()])
 

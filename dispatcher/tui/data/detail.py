@@ -10,6 +10,7 @@ from rich.text import Text
 from dispatcher.domain.callout import Position, RunState
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
+from dispatcher.domain.timeline import EventKind
 from dispatcher.i18n import name_of
 from dispatcher.i18n.phrases import phrase
 from dispatcher.reports.words import cell
@@ -41,9 +42,9 @@ class RequestView:
     def acknowledged(self, record: OutboxRecord) -> bool:
         """The page this person answered: the chain was acknowledged by them."""
         chain = self.callout
-        if chain is None or chain.state is not RunState.ACKNOWLEDGED:
+        if chain is None or chain.run.state is not RunState.ACKNOWLEDGED:
             return False
-        return chain.acknowledged_by in (record.person, *self.people.get(record.person, ()))
+        return chain.run.acknowledged_by in (record.person, *self.people.get(record.person, ()))
 
     def person_name(self, person_id: str, language: str) -> str:
         name, name_zh = self.people.get(person_id, (person_id, ""))
@@ -55,15 +56,17 @@ class RequestView:
         if chain is None:
             return Text(words["no_callout"], style="dim")
         text = Text()
-        text.append(f"{cell(chain.chain, language)} · ", style="bold")
+        text.append(f"{cell(chain.run.chain, language)} · ", style="bold")
         state_style = {RunState.RUNNING: "yellow", RunState.ACKNOWLEDGED: "bold green"}
-        text.append(name_of(chain.state, language), style=state_style.get(chain.state, "bold red"))
+        text.append(
+            name_of(chain.run.state, language), style=state_style.get(chain.run.state, "bold red")
+        )
         text.append(f" · {chain.position_label(language)}")
         if chain.running:
-            text.append(f" · {words['next']} {clock_text(chain.step_deadline - now)}")
-        elif chain.state is RunState.ACKNOWLEDGED:
+            text.append(f" · {words['next']} {clock_text(chain.run.step_deadline - now)}")
+        elif chain.run.state is RunState.ACKNOWLEDGED:
             text.append(
-                f" · {words['acknowledged_by']} {chain.acknowledged_by} ({chain.acknowledged_via})"
+                f" · {words['acknowledged_by']} {chain.run.acknowledged_by} ({chain.run.acknowledged_via})"
             )
         elif chain.stopped_reason:
             text.append(f" · {phrase(chain.stopped_reason, language)}")
@@ -100,7 +103,7 @@ def event_details(event: Event, language: str, people: dict[str, tuple[str, str]
         return found[1] if language == "zh" and found[1] else found[0]
 
     parts: list[str] = []
-    if event.kind == "assigned":
+    if event.kind == EventKind.ASSIGNED:
         before = "/".join(
             p for p in (data.get("previous_unit", ""), name(data.get("previous_person", ""))) if p
         )
@@ -126,8 +129,8 @@ def event_details(event: Event, language: str, people: dict[str, tuple[str, str]
         parts.append(str(data["called"]))
     if data.get("without_callback"):
         parts.append(f"{data['without_callback']} ({data.get('attempts', 0)}×)")
-    if data.get("criteria") and event.kind != "registered":
+    if data.get("criteria") and event.kind != EventKind.REGISTERED:
         parts.append(", ".join(map(str, data["criteria"])))
-    if data.get("chain") and event.kind == "callout_started":
+    if data.get("chain") and event.kind == EventKind.CALLOUT_STARTED:
         parts.append(str(data["chain"]))
     return " · ".join(parts)

@@ -124,7 +124,7 @@ class Operations:
         owner = Owner(routing.handler or sr.owner.unit, "")
         running = CalloutRepository(self.desk.store).get(sr.id)
         running = running if running is not None and running.running else None
-        chain = running.chain if running else routing.chain
+        chain = running.run.chain if running else routing.chain
         if chain is None or chain not in roster.chains:
             return LevelPlan(sr.id, sr.level, following, owner, chain, running is None, ())
         spec = roster.chains[chain]
@@ -132,7 +132,7 @@ class Operations:
         aimed = step is not None
         if step is None:  # no step for the unit: the chain pages on as an escalation does
             position = (
-                next_position(spec, Position(running.round, running.step))
+                next_position(spec, Position(running.run.position.round, running.run.position.step))
                 if running
                 else Position(0, 0)
             )
@@ -194,7 +194,7 @@ class Operations:
         sr = self._change(sr_id, lambda sr, at: sr.declare(at, self.desk.actor, criteria, CHANNEL))
         running = CalloutRepository(self.desk.store).get(sr_id)
         if running is not None and running.running:
-            if running.chain == EMERGENCY_CHAIN:
+            if running.run.chain == EMERGENCY_CHAIN:
                 return sr
             self.control.stop(sr_id, self.desk.now(), self.desk.actor, "declared an emergency")
         if EMERGENCY_CHAIN in self.desk.roster.chains:

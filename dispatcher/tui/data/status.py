@@ -40,7 +40,7 @@ def on_shift(roster: Roster, at: datetime, language: str) -> list[str]:
 
 def drill_running(store: Store) -> bool:
     """A drill's chain is running now."""
-    return any(record.drill for record in CalloutRepository(store).running())
+    return any(record.run.drill for record in CalloutRepository(store).running())
 
 
 def channel_health(

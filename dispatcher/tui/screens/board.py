@@ -300,13 +300,15 @@ class BoardScreen(DeskScreen):
         record, language = row.callout, self.language
         if record is None:
             return ""
-        if record.state is RunState.ACKNOWLEDGED:
-            return Text(f"✓ {record.acknowledged_by}", style="green")
-        if record.state is not RunState.RUNNING:
-            text = name_of(record.state, language)
+        if record.run.state is RunState.ACKNOWLEDGED:
+            return Text(f"✓ {record.run.acknowledged_by}", style="green")
+        if record.run.state is not RunState.RUNNING:
+            text = name_of(record.run.state, language)
             return text if flashing else Text(text, style="bold red")
         last = record.steps[-1] if record.steps else None
-        position = f"{record.round + 1}.{record.step + 1}/{record.steps_total}"
+        position = (
+            f"{record.run.position.round + 1}.{record.run.position.step + 1}/{record.steps_total}"
+        )
         if last is None:
             return f"{position} …"
         if last.skipped or not last.people:

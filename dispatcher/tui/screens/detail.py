@@ -12,12 +12,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
+from dispatcher.domain.outbox import PAGES
 from dispatcher.domain.requests import Status
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of
-from dispatcher.i18n.phrases import RECORDED_KINDS, phrase
+from dispatcher.i18n.phrases import composed, phrase
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, event_details, read_request
@@ -202,7 +203,7 @@ class DetailScreen(DetailActions, DeskScreen):
             table.add_row(
                 self._local(record.created),
                 f"{record.round + 1}.{record.step + 1}"
-                if record.purpose in ("page", "repage")
+                if record.purpose in PAGES
                 else name_of(record.purpose, self.language),
                 escape_line(view.person_name(record.person, self.language)),
                 escape_line(record.channel),
@@ -220,7 +221,7 @@ class DetailScreen(DetailActions, DeskScreen):
                 what += f" {details}"
             by = str(event.data.get("by", ""))
             if event.text and event.text not in what and not (by and by in event.text):
-                recorded = event.kind in RECORDED_KINDS or event.text.startswith("acknowledged by ")
+                recorded = composed(event.kind, event.text)
                 what += f": {phrase(event.text, self.language) if recorded else event.text}"
             actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
             table.add_row(

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from dispatcher.domain.drill_report import DrillReport
+from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
 from dispatcher.domain.routing import describe_target
 from dispatcher.domain.text import escape_line
@@ -36,6 +36,9 @@ from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 1.0
+# Reads of the store run in the exclusive group "drill" (a newer read replaces an older one);
+# starting and aborting a drill run in "drill-write", which no read cancels: the 1 s refresh
+# must never cancel an abort the dispatcher asked for.
 
 
 def words_for(language: str) -> dict:
@@ -118,7 +121,7 @@ class DrillScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="drill")
     def follow_running(self) -> None:
         """A drill still running (started here before, or by another desk) is followed."""
-        running = [r.sr for r in CalloutRepository(self.store).running() if r.drill]
+        running = [r.sr for r in CalloutRepository(self.store).running() if r.run.drill]
         if running:
             self.app.call_from_thread(setattr, self, "drill", running[-1])
             self._progress(running[-1])
@@ -222,7 +225,7 @@ class DrillScreen(DeskScreen):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="drill")
+    @work(thread=True, group="drill-write")
     def start_live(self, scenario: Scenario) -> None:
         try:
             record = start_drill(self.control, scenario, self.now(), self.actor)
@@ -242,7 +245,7 @@ class DrillScreen(DeskScreen):
             return
         self.abort(self.drill)
 
-    @work(thread=True, exclusive=True, group="drill")
+    @work(thread=True, group="drill-write")
     def abort(self, sr_id: str) -> None:
         try:
             abort_drill(self.control, sr_id, self.now(), self.actor)
@@ -264,7 +267,7 @@ class DrillScreen(DeskScreen):
                 self.app.call_from_thread(self.notify, self.words["no_report"], severity="warning")
                 return
             sr_id = drills[-1].sr
-        text = report_markdown(drill_report(self.store, self.roster, sr_id))
+        text = report_markdown(drill_report(self.store, self.roster, sr_id), self.language)
         self.app.call_from_thread(
             self.app.push_screen,
             TextViewScreen(self.desk, self.language, f"{self.words['report']} {sr_id}", text),

@@ -12,6 +12,7 @@ from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import DeliveryStatus, Failure, PluginManager, Settings
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.smtp_server import LoopbackSMTPServer, free_port
+from dispatcher.testing.waiting import wait_for_async
 
 ADDRESS = "li.wei@example.org"
 
@@ -175,7 +176,11 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced():
             }
         )
         first = await channel.send(mail())
-        await asyncio.sleep(0.6)  # the server hangs up on the idle connection
+        await wait_for_async(
+            lambda: server.connections_closed == 1,
+            timeout=30,
+            what="the server hung up on the idle connection",
+        )
         second = await channel.send(mail())
         await channel.close()
 
