@@ -112,7 +112,8 @@ def zone_command(name: str | None, data_dir: Path | None) -> None:
         zone = ZoneInfo(name) if name else None
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(
-            f"{name!r} is not a known IANA time zone (e.g. Asia/Shanghai)", param_hint="ZONE"
+            tr("'{name}' is not a known IANA time zone (e.g. Asia/Shanghai)", name=name),
+            param_hint="ZONE",
         ) from None
     with open_store(data_dir) as store:
         click.echo(csc_zone(store, zone, record=True).key)

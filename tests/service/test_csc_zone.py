@@ -28,6 +28,7 @@ NIGHT = textwrap.dedent("""
     from click.testing import CliRunner
     from dispatcher.cli import cli
     from dispatcher.engine.clock import ManualClock
+    from dispatcher.engine.audit import enqueue_audit
     from dispatcher.engine.control import CalloutControl
     from dispatcher.roster import load_roster
     from dispatcher.store import Store
@@ -72,7 +73,7 @@ NIGHT = textwrap.dedent("""
     roster = load_roster(roster_path)
     at = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 00:30 on 1 December at the CSC
     with Store(data) as store:
-        audit = CalloutControl(store, roster).enqueue_audit(
+        audit = enqueue_audit(CalloutControl(store, roster),
             [roster.person("csc-jiang-hong")], at, "night-desk"
         )
         months = store.archive_periods()
