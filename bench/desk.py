@@ -44,9 +44,11 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSTER = ROOT / "contacts.yaml"
+CSC_ZONE = ZoneInfo("Asia/Shanghai")  # the sample roster's csc zone: the day in an SR id
 OPEN_REQUESTS = int(os.environ.get("BENCH_DESK_REQUESTS", 10_000))
 ARCHIVED_PER_DAY = int(os.environ.get("BENCH_DESK_ARCHIVED_PER_DAY", 100))
 PRESSES = 100
@@ -72,6 +74,7 @@ async def until(condition, what: str, seconds: float = WAIT_S, step: float = 0.0
 
 
 def populate(data: Path) -> None:
+    from dispatcher.domain.localtime import local_day
     from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, format_id
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
@@ -84,7 +87,7 @@ def populate(data: Path) -> None:
     for number in range(1, OPEN_REQUESTS + 1):
         received = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 20))
         sr = ServiceRequest(
-            format_id(received.astimezone().date(), number),
+            format_id(local_day(received, CSC_ZONE), number),
             received,
             rng.choice(list(Category)),
             f"request {number}: {rng.choice(['alarm', 'outage', 'slow', '话单延迟'])}",

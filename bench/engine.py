@@ -36,9 +36,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from channels import serve_peer  # bench/channels.py: the peers in processes of their own
 
+from dispatcher.domain.localtime import local_day
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.requests import Category, Customer, Event, ServiceRequest, Severity, VipKind
 from dispatcher.engine.control import CalloutControl
@@ -64,7 +66,7 @@ def roster_yaml(channels: str = "[voice, sms, email]") -> str:
     several people; 500 people in all."""
     lines = [
         "units:",
-        "  - {id: csc, kind: csc, name: CSC}",
+        "  - {id: csc, kind: csc, zone: Asia/Shanghai, name: CSC}",
         "  - {id: csq, kind: csq, name: CSQ}",
         "  - {id: tac, kind: tac, name: TAC}",
     ]
@@ -128,7 +130,7 @@ def roster_yaml(channels: str = "[voice, sms, email]") -> str:
 def other_requests(now: datetime) -> list[tuple[ServiceRequest, list[Event]]]:
     """10,000 open minor faults received in the last hour, each with its registration."""
     batch = []
-    day = now.astimezone().date()
+    day = local_day(now, ZoneInfo("Asia/Shanghai"))  # the CSC zone of the generated roster
     for n in range(1, OTHERS + 1):
         received = now - timedelta(seconds=n % 3600)
         sr = ServiceRequest(

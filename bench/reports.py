@@ -56,8 +56,8 @@ def roster_with_year_products() -> Path:
 def last_whole_month(data: Path) -> tuple[str, str]:
     """The month before the newest archive month (the newest is the year's unfinished one)."""
     months = sorted(p.name for p in (data / "archive").iterdir())
-    first = datetime.strptime(months[-2], "%Y-%m").astimezone()
-    following = datetime.strptime(months[-1], "%Y-%m").astimezone()
+    first = datetime.strptime(months[-2], "%Y-%m")  # no offset: the CSC's wall clock
+    following = datetime.strptime(months[-1], "%Y-%m")
     return first.isoformat(), following.isoformat()
 
 

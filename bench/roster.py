@@ -64,7 +64,11 @@ def generate(rng: random.Random) -> str:
 
 def generate_full(rng: random.Random) -> str:
     """A valid roster of 2,000 people with every kind of unit, and the sample's chains."""
-    units = ["units:", "  - {id: csc, kind: csc, name: CSC}", "  - {id: tac, kind: tac, name: TAC}"]
+    units = [
+        "units:",
+        "  - {id: csc, kind: csc, zone: Asia/Shanghai, name: CSC}",
+        "  - {id: tac, kind: tac, name: TAC}",
+    ]
     units.append("  - {id: csq, kind: csq, name: CSQ}")
     units += [
         f"  - {{id: br-{b}, kind: branch, name: Branch {b}, sites: [Site {b}a, Site {b}b]}}"

@@ -29,9 +29,13 @@ def logging_restored():
     ours.setLevel(levels[1])
 
 
+CSC_ZONE = "Asia/Shanghai"  # the sample roster's csc zone
+
+
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    """`dispatcher …` on a fresh data directory, as a dispatcher types it."""
+    """`dispatcher …` on a fresh data directory, as a dispatcher types it; the directory's
+    CSC zone is the sample roster's, as if a command with the roster had run first."""
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
 
@@ -43,6 +47,7 @@ def run(tmp_path, monkeypatch):
             assert result.exit_code == 0, result.output
         return result
 
+    invoke("store", "zone", CSC_ZONE)
     return invoke
 
 

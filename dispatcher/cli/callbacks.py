@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from dispatcher.cli.common import echo_json, now
+from dispatcher.cli.common import command_zone, echo_json, now
 from dispatcher.cli.language import tr, tr_n, value
+from dispatcher.domain.localtime import local
 from dispatcher.domain.planned import CallbackAttempt
 from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.store import Store
@@ -18,9 +19,12 @@ def queue_lines(store: Store, as_json: bool) -> None:
     if as_json:
         echo_json(queue)
         return
-    at = now()
+    if not queue:
+        click.echo(tr("nobody is waiting for a callback"), err=True)
+        return
+    at, zone = now(), command_zone(store)
     for item in queue:
-        due = f"{item.due.astimezone():%Y-%m-%d %H:%M}"
+        due = f"{local(item.due, zone):%Y-%m-%d %H:%M}"
         due = tr("OVERDUE due {at}", at=due) if item.overdue(at) else tr("due {at}", at=due)
         tries = (
             tr_n(
@@ -39,8 +43,6 @@ def queue_lines(store: Store, as_json: bool) -> None:
             f"{item.subject}  {due}  "
             f"{item.customer or '-'}  {item.contact or '-'}  ({tries})  {item.summary}"
         )
-    if not queue:
-        click.echo(tr("nobody is waiting for a callback"), err=True)
 
 
 def record_cutover_callback(

@@ -8,12 +8,14 @@ import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     Choice,
     actor_option,
+    command_zone,
     echo_json,
     echo_records,
     installed_reaches,
@@ -34,6 +36,7 @@ from dispatcher.cli.completion import (
 )
 from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.terminal import cell
+from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
@@ -71,7 +74,9 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
             tr(
                 "the engine of {path} already runs: {holder}",
                 path=store.data_dir,
-                holder=holder.describe(language()) if holder else tr("another process"),
+                holder=holder.describe(roster.zone, language())
+                if holder
+                else tr("another process"),
             )
         )
     start_logging(store.data_dir, echo=verbose)
@@ -147,17 +152,18 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             repeat=record.repeat,
         )
     )
+    zone = command_zone(control.store, control.roster)
     if record.running:
-        deadline = f"{record.run.step_deadline:%Y-%m-%d %H:%M:%S %Z}"
+        deadline = f"{local(record.run.step_deadline, zone):%Y-%m-%d %H:%M:%S %Z}"
         click.echo("  " + tr("next step at {at}", at=deadline))
-    if record.run.acknowledged_by:
+    if record.run.acknowledged_by and record.run.acknowledged_at:
         click.echo(
             "  "
             + tr(
                 "acknowledged by {who} via {channel} at {at}",
                 who=record.run.acknowledged_by,
                 channel=record.run.acknowledged_via,
-                at=format(record.run.acknowledged_at, "%H:%M:%S"),
+                at=format(local(record.run.acknowledged_at, zone), "%H:%M:%S"),
             )
         )
     if record.stopped_reason:
@@ -166,7 +172,7 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
         who = ", ".join(step.people) or tr("NOBODY (skipped)")
         position = tr("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
         click.echo(
-            f"  {step.at:%H:%M:%S}  "
+            f"  {local(step.at, zone):%H:%M:%S}  "
             + tr(
                 "{position} ({how}): {who} by {channels}",
                 position=position,
@@ -292,10 +298,13 @@ def outbox_group(
     control = CalloutControl(store, None)
     records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
     records = [r for r in records if state is None or r.state.value == state]
-    echo_records(records, as_json, _outbox_line, tr("no notifications"))
+    zone = command_zone(store)
+    echo_records(records, as_json, lambda r: _outbox_line(r, zone), tr("no notifications"))
 
 
-def _outbox_line(record: OutboxRecord) -> str:
+def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
+    """One notification, its time in the CSC's `zone`."""
+    created = local(record.created, zone)
     why = (
         f"  {record.error_code} {record.detail}".rstrip()
         if record.detail or record.error_code
@@ -303,7 +312,7 @@ def _outbox_line(record: OutboxRecord) -> str:
     )
     columns = (
         (f"#{record.id}", 6),
-        (f"{record.created:%m-%d %H:%M:%S}", 15),
+        (f"{created:%m-%d %H:%M:%S}", 15),
         (record.sr, 17),
         (value(record.purpose), 13),
         (tr("DRILL") if record.drill else "", 5),
@@ -346,4 +355,4 @@ def outbox_retry(
     if as_json:
         echo_json(record)
         return
-    click.echo(_outbox_line(record))
+    click.echo(_outbox_line(record, command_zone(store, roster)))

@@ -14,17 +14,22 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.language import tr
 from dispatcher.cli.terminal import styled
+from dispatcher.domain.localtime import wall_time
 from dispatcher.domain.text import columns
 from dispatcher.store import DATA_ENV, Store, default_data_dir
+
+if TYPE_CHECKING:
+    from dispatcher.domain.oncall import Roster
 
 ROSTER_ENV = "DISPATCHER_ROSTER"
 
@@ -247,7 +252,8 @@ def echo_records(records: list, as_json: bool, line: Callable[[Any], str], nothi
 
 
 class TimeParam(click.ParamType):
-    """An ISO 8601 date or time; without a UTC offset it is local time."""
+    """An ISO 8601 date or time. Without a UTC offset it is the CSC's wall clock: it stays
+    naive here, and the command reads it in the CSC's zone with `csc_time`."""
 
     name = "TIME"
 
@@ -262,15 +268,33 @@ class TimeParam(click.ParamType):
                 param,
                 ctx,
             )
-        return parsed if parsed.tzinfo else parsed.astimezone()
+        return parsed
 
 
 TIME = TimeParam()
 
 
+def csc_time(at: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A `TIME` option's value in the CSC's `zone` (one typed without an offset is the CSC's
+    wall clock, never the machine's); None stays None."""
+    return None if at is None else wall_time(at, zone)
+
+
+def command_zone(store: Store, roster: Roster | None = None) -> ZoneInfo:
+    """The CSC's zone for a command: its roster's; else the one the store recorded; else that
+    of the roster at hand ($DISPATCHER_ROSTER, or ./contacts.yaml when present). One line
+    (`StoreZoneError`) when none is known, or when the roster's and the store's differ."""
+    from dispatcher.store.zone import csc_zone, recorded_zone
+
+    if roster is None and recorded_zone(store) is None:
+        at_hand = Path(os.environ.get(ROSTER_ENV) or "contacts.yaml")
+        roster = load_roster_for_command(at_hand) if at_hand.is_file() else None
+    return csc_zone(store, roster.zone if roster is not None else None)
+
+
 def now() -> datetime:
-    """The wall clock, timezone-aware."""
-    return datetime.now().astimezone()
+    """The wall clock, in UTC: a local time is taken in the CSC's zone, never the machine's."""
+    return datetime.now(UTC)
 
 
 def start_logging(data_dir: Path, *, echo: bool = False) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     TIME,
     actor_option,
+    command_zone,
+    csc_time,
     echo_json,
     json_option,
     labelled,
@@ -29,6 +32,7 @@ from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.sr import resolve_fields
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.complaints import Complaint
+from dispatcher.domain.localtime import local
 from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
 from dispatcher.domain.timeline import EventKind
 from dispatcher.store import Store
@@ -83,8 +87,11 @@ def new(
     **fields: str,
 ) -> None:
     """Register a complaint: a request of category complaint and its complaint record."""
-    resolve_fields(names_for_command(roster_path), fields)
-    received = received or now()
+    names = names_for_command(roster_path)
+    resolve_fields(names, fields)
+    zone = command_zone(store, names.roster)
+    received = csc_time(received, zone) or now()
+    respond_by, resolve_by = csc_time(respond_by, zone), csc_time(resolve_by, zone)
 
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(
@@ -101,7 +108,15 @@ def new(
         )
 
     sr, record = ComplaintRepository(store).register(
-        received, build, now(), resolve_actor(actor), CHANNEL, about, respond_by, resolve_by
+        received,
+        build,
+        now(),
+        resolve_actor(actor),
+        CHANNEL,
+        about,
+        respond_by,
+        resolve_by,
+        zone=zone,
     )
     if as_json:
         echo_json({"request": sr, "complaint": record})
@@ -139,10 +154,12 @@ def list_(store: Store, only_open: bool, as_json: bool) -> None:
     if as_json:
         echo_json(complaints)
         return
-    for record in complaints:
-        click.echo(_line(record, now()))
     if not complaints:
         click.echo(tr("no complaints"), err=True)
+        return
+    zone = command_zone(store)
+    for record in complaints:
+        click.echo(_line(record, now(), zone))
 
 
 def _repeat(record: Complaint) -> str:
@@ -150,17 +167,17 @@ def _repeat(record: Complaint) -> str:
     return tr("repeat {number} of {first}", number=record.number, first=record.repeat_of)
 
 
-def _line(record: Complaint, at: datetime) -> str:
+def _line(record: Complaint, at: datetime, zone: ZoneInfo) -> str:
     if record.responded_at:
         answer = tr("answered") if record.responded_on_time() else tr("answered LATE")
     else:
         answer = (
             tr("RESPONSE OVERDUE")
             if at > record.respond_by
-            else tr("respond by {at}", at=format(record.respond_by.astimezone(), "%m-%d %H:%M"))
+            else tr("respond by {at}", at=format(local(record.respond_by, zone), "%m-%d %H:%M"))
         )
     repeat = f"  {_repeat(record)}" if record.is_repeat else ""
-    resolve = tr("resolve by {at}", at=format(record.resolve_by.astimezone(), "%m-%d %H:%M"))
+    resolve = tr("resolve by {at}", at=format(local(record.resolve_by, zone), "%m-%d %H:%M"))
     return f"{record.sr}  {record.customer}  '{record.about}'  {answer}  {resolve}{repeat}"
 
 
@@ -186,21 +203,22 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     if as_json:
         echo_json({"complaint": record, "request": request, "callbacks": callbacks, "chain": chain})
         return
+    zone = command_zone(store)
     rows = [
         (tr("complaint"), record.sr),
         (tr("status"), value(request.status)),
         (tr("customer"), record.customer),
         (tr("about"), record.about),
         (tr("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
-        (tr("received"), f"{record.received.astimezone():%Y-%m-%d %H:%M}"),
-        (tr("respond by"), f"{record.respond_by.astimezone():%Y-%m-%d %H:%M}"),
-        (tr("resolve by"), f"{record.resolve_by.astimezone():%Y-%m-%d %H:%M}"),
+        (tr("received"), f"{local(record.received, zone):%Y-%m-%d %H:%M}"),
+        (tr("respond by"), f"{local(record.respond_by, zone):%Y-%m-%d %H:%M}"),
+        (tr("resolve by"), f"{local(record.resolve_by, zone):%Y-%m-%d %H:%M}"),
         (tr("investigation"), record.investigation),
         (
             tr("response"),
             record.response
             + (
-                f" ({record.responded_at.astimezone():%Y-%m-%d %H:%M})"
+                f" ({local(record.responded_at, zone):%Y-%m-%d %H:%M})"
                 if record.responded_at
                 else ""
             ),
@@ -215,7 +233,7 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     rows += [
         (
             tr("callback"),
-            f"{e.at.astimezone():%Y-%m-%d %H:%M} {value(str(e.data.get('outcome')))}"
+            f"{local(e.at, zone):%Y-%m-%d %H:%M} {value(str(e.data.get('outcome')))}"
             + (tr(", score {score}", score=e.data["score"]) if "score" in e.data else "")
             + (f": {e.text}" if e.text else ""),
         )
@@ -267,4 +285,4 @@ def _change(
     if as_json:
         echo_json(record)
     else:
-        click.echo(_line(record, now()))
+        click.echo(_line(record, now(), command_zone(store)))

@@ -9,6 +9,7 @@ import click
 from dispatcher.cli.common import (
     Choice,
     actor_option,
+    command_zone,
     load_roster_for_command,
     resolve_actor,
     roster_option,
@@ -49,6 +50,7 @@ def desk(
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
+    command_zone(store, roster)  # a store whose dates are in another zone: one line, no desk
     start_logging(store.data_dir)
     path = config_dir() / FILE_NAME
     if language is None:  # the command line's: `dispatcher --lang`, DISPATCHER_LANG, remembered

@@ -12,6 +12,8 @@ from dispatcher.cli.common import (
     TIME,
     Choice,
     actor_option,
+    command_zone,
+    csc_time,
     data_option,
     echo_json,
     every_problem,
@@ -31,6 +33,7 @@ from dispatcher.cli.completion import (
 from dispatcher.cli.language import language, tr, value, weekday
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers, dry_run, sweep
+from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import describe_target
@@ -154,7 +157,7 @@ def run(
     or the drill passes its targets; 1 when it does not."""
     roster, scenarios = _scenarios(roster_path)
     scenario = find_scenario(scenarios, scenario_id)
-    start = at or now()
+    start = local(csc_time(at, roster.zone) or now(), roster.zone)  # shown in the CSC's time
     if span is not None or dry:
         overrides, dead = _stored_state(data_dir)
         if span is not None:
@@ -229,7 +232,7 @@ def engine_here(store: Store, roster: Roster):
     click.echo(
         tr(
             "the engine runs in {holder}; following the drill from here",
-            holder=holder.describe(language()) if holder else tr("another process"),
+            holder=holder.describe(roster.zone, language()) if holder else tr("another process"),
         ),
         err=True,
     )
@@ -240,7 +243,7 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
     """Print each step of the drill as the engine reaches it, until its chain ends."""
     from dispatcher.store.callouts import CalloutRepository
 
-    callouts = CalloutRepository(store)
+    callouts, zone = CalloutRepository(store), command_zone(store)
     shown = 0
     while True:
         store.refresh()
@@ -258,7 +261,7 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
                     who=who,
                     channels=", ".join(step.channels),
                 )
-                click.echo(f"{step.at:%H:%M:%S} {said_step}", err=True)
+                click.echo(f"{local(step.at, zone):%H:%M:%S} {said_step}", err=True)
         shown = len(steps)
         if record is not None and not record.running:
             return

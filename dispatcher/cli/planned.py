@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from dispatcher.cli.common import (
     TIME,
     Choice,
+    command_zone,
+    csc_time,
     echo_json,
     json_option,
     names_for_command,
@@ -23,6 +26,7 @@ from dispatcher.cli.completion import (
 )
 from dispatcher.cli.language import tr, value
 from dispatcher.cli.options import request_place_options
+from dispatcher.domain.localtime import local, wall_time
 from dispatcher.domain.planned import PlannedKind, PlannedService, PlannedState
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
@@ -66,6 +70,8 @@ def new(
     fields["site"] = names("site", fields["site"], "--site")
     fields["product"] = names("product", fields["product"], "--product")
     fields["contact"] = names.phones_in(fields["contact"], "--contact")
+    zone = command_zone(store, names.roster)
+    start, end = wall_time(start, zone), wall_time(end, zone)
     if end <= start:
         raise DispatcherError(tr("--end: the window must end after it starts"))
     work = PlannedRepository(store).add(
@@ -81,6 +87,7 @@ def new(
             fields["customer"],
             fields["contact"],
         ),
+        zone,
     )
     if as_json:
         echo_json(work)
@@ -99,8 +106,9 @@ def new(
 @with_store
 def list_(store: Store, start: datetime | None, end: datetime | None, as_json: bool) -> None:
     """Planned work in a time range (default: the next 24 hours), with faults during it."""
-    start = start or now()
-    end = end or start + timedelta(hours=NEXT_HOURS)
+    zone = command_zone(store)
+    start = csc_time(start, zone) or now()
+    end = csc_time(end, zone) or start + timedelta(hours=NEXT_HOURS)
     if end <= start:
         raise DispatcherError(tr("--to: must be after --from"))
     works = PlannedRepository(store).between(start, end)
@@ -109,7 +117,7 @@ def list_(store: Store, start: datetime | None, end: datetime | None, as_json: b
         echo_json([{"planned": w, "linked_faults": [sr.id for sr in faults[w.id]]} for w in works])
         return
     for work in works:
-        click.echo(_line(work, faults[work.id]))
+        click.echo(_line(work, faults[work.id], zone))
     if not works:
         click.echo(tr("no planned work in that time"), err=True)
 
@@ -124,11 +132,12 @@ def _faults(store: Store, works: list[PlannedService]) -> dict[str, list]:
     return {w.id: w.linked_faults(requests) for w in works}
 
 
-def _line(work: PlannedService, faults: list) -> str:
+def _line(work: PlannedService, faults: list, zone: ZoneInfo) -> str:
     linked = ", ".join(sr.id for sr in faults)
     linked = "  " + tr("FAULTS DURING WINDOW: {ids}", ids=linked) if faults else ""
+    start, end = local(work.start, zone), local(work.end, zone)
     return (
-        f"{work.id}  {work.start.astimezone():%m-%d %H:%M}–{work.end.astimezone():%m-%d %H:%M}  "
+        f"{work.id}  {start:%m-%d %H:%M}–{end:%m-%d %H:%M}  "
         f"{value(work.kind):<10} {value(work.state):<11} {work.site or '-'}  {work.title}{linked}"
     )
 
@@ -150,20 +159,21 @@ def show(store: Store, planned_id: str, as_json: bool) -> None:
             }
         )
         return
-    click.echo(_line(work, faults))
+    zone = command_zone(store)
+    click.echo(_line(work, faults, zone))
     for attempt in work.callbacks:
         click.echo(
             "  "
             + tr(
                 "callback {at} {outcome}",
-                at=format(attempt.at.astimezone(), "%Y-%m-%d %H:%M"),
+                at=format(local(attempt.at, zone), "%Y-%m-%d %H:%M"),
                 outcome=value(attempt.outcome),
             )
             + (tr(", score {score}", score=attempt.score) if attempt.score is not None else "")
             + (f": {attempt.words}" if attempt.words else "")
         )
     if (due := work.callback_due()) is not None:
-        at = f"{due.due.astimezone():%Y-%m-%d %H:%M}"
+        at = f"{local(due.due, zone):%Y-%m-%d %H:%M}"
         click.echo("  " + tr("satisfaction callback due by {at}", at=at))
 
 

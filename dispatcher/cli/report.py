@@ -10,6 +10,8 @@ import click
 from dispatcher.cli.common import (
     TIME,
     Choice,
+    command_zone,
+    csc_time,
     load_roster_for_command,
     now,
     roster_option,
@@ -92,7 +94,8 @@ def handover(
 
     roster = load_roster_for_command(roster_path)
     at = now()
-    start, end = shift_bounds(at, start, end)
+    zone = command_zone(store, roster)
+    start, end = shift_bounds(at, csc_time(start, zone), csc_time(end, zone))
     _emit(handover_report(store, roster, start, end, at), fmt, as_json, output, language)
 
 
@@ -112,7 +115,7 @@ def _periodic(kind: str, unit: str) -> None:
     ) -> None:
         roster = load_roster_for_command(roster_path)
         at = now()
-        start, end = period_bounds(kind, at, start, end)
+        start, end = period_bounds(kind, at, command_zone(store, roster), start, end)
         report = service_report(store, roster, kind, start, end, at)
         _emit(report, fmt, as_json, output, language)
 

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -13,6 +14,8 @@ from dispatcher.cli.common import (
     TIME,
     Choice,
     actor_option,
+    command_zone,
+    csc_time,
     echo_json,
     echo_records,
     json_option,
@@ -38,6 +41,7 @@ from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.cli.names import PHONE_HELP, Names
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import cell, styled
+from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
@@ -128,6 +132,7 @@ def new(
     resolve_fields(names, fields)
     extra = roster.extra_criteria(fields["product"]) if roster and fields["product"] else ()
     check_criteria(criteria, frozenset(c.id for c in extra))
+    received = csc_time(received, command_zone(store, roster))
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
@@ -172,7 +177,7 @@ def new(
 
     if roster is None:
         request, _ = RequestRepository(store).register(
-            received, build, now(), resolve_actor(actor), CHANNEL
+            received, build, now(), resolve_actor(actor), CHANNEL, zone=None
         )
         chain = None
     else:
@@ -272,7 +277,7 @@ def _show_routing(
         tr(
             "this will call ({chain} chain, at {at}):",
             chain=routing.chain,
-            at=format(at, "%Y-%m-%d %H:%M %Z"),
+            at=format(local(at, roster.zone), "%Y-%m-%d %H:%M %Z"),
         )
     )
     for step in steps:
@@ -344,7 +349,8 @@ def list_(
     person: str | None,
     **filters,
 ) -> None:
-    """List requests, oldest first. Names are the roster's, as ids or as people type them."""
+    """List requests, oldest first. Names are the roster's, as ids or as people type them;
+    times are the CSC's local ones."""
     named = branch or unit or person or filters["site"] or filters["product"]
     names = names_for_command(roster_path) if named else Names(None)  # the roster when needed
     for what in ("site", "product"):
@@ -355,6 +361,8 @@ def list_(
         "unit": names("unit", unit, "--unit") if unit else None,
         "person": names("person", person, "--person") if person else None,
     }
+    zone = command_zone(store, names.roster)
+    filters["since"] = csc_time(filters["since"], zone)
     requests = [
         r
         for r in RequestRepository(store).matching(
@@ -362,7 +370,7 @@ def list_(
         )
         if _owned_and_placed(r, names, **wanted)
     ]
-    echo_records(requests, as_json, _line, tr("no requests"))
+    echo_records(requests, as_json, lambda sr: _line(sr, zone), tr("no requests"))
 
 
 def _owned_and_placed(
@@ -383,11 +391,12 @@ def _owned_and_placed(
     )
 
 
-def _line(request: ServiceRequest) -> str:
+def _line(request: ServiceRequest, zone: ZoneInfo) -> str:
     flag = "!" if request.is_emergency else " "
     customer = request.customer.name + (" [VIP]" if request.customer.vip else "")
+    received = local(request.received, zone)
     return (
-        f"{flag} {request.id}  {request.received:%Y-%m-%d %H:%M}  "
+        f"{flag} {request.id}  {received:%Y-%m-%d %H:%M}  "
         f"{cell(value(request.status), 12)} {cell(value(request.severity), 8)} "
         f"{request.level.value} {cell(value(request.category), 22)} "
         f"{cell(customer, 24)} {request.summary}"
@@ -405,19 +414,20 @@ def show(store: Store, sr_id: str, as_json: bool) -> None:
     if as_json:
         echo_json({"request": request, "timeline": timeline})
         return
-    click.echo(_details(request))
+    zone = command_zone(store)
+    click.echo(_details(request, zone))
     click.echo(tr("timeline:"))
     for event in timeline:
-        click.echo("  " + _event_line(event))
+        click.echo("  " + _event_line(event, zone))
 
 
-def _details(request: ServiceRequest) -> str:
+def _details(request: ServiceRequest, zone: ZoneInfo) -> str:
     marks = [tr("EMERGENCY")] if request.is_emergency else []
     if request.drill:
         marks.append(tr("DRILL (not a real request)"))
     rows = [
         (tr("id"), "  ".join(filter(None, (request.id, *marks)))),
-        (tr("received"), f"{request.received:%Y-%m-%d %H:%M %Z}"),
+        (tr("received"), f"{local(request.received, zone):%Y-%m-%d %H:%M %Z}"),
         (tr("status"), value(request.status)),
         (tr("category"), value(request.category)),
         (tr("severity"), value(request.severity)),
@@ -448,24 +458,25 @@ def _details(request: ServiceRequest) -> str:
         (tr("owner"), " / ".join(filter(None, (request.owner.unit, request.owner.person)))),
     ]
     if request.red_flag:
-        opened = f"{request.red_flag.opened:%Y-%m-%d %H:%M}"
+        opened = _minute(request.red_flag.opened, zone)
         closed = request.red_flag.closed
         flag = (
             tr("opened {opened}, OPEN", opened=opened)
             if closed is None
-            else tr("opened {opened}, closed {closed}", opened=opened, closed=_minute(closed))
+            else tr("opened {opened}, closed {closed}", opened=opened, closed=_minute(closed, zone))
         )
         rows.append((tr("red flag"), flag))
     return "\n".join(labelled(name, text) for name, text in rows if text)
 
 
-def _minute(at: datetime) -> str:
-    return f"{at:%Y-%m-%d %H:%M}"
+def _minute(at: datetime, zone: ZoneInfo) -> str:
+    return f"{local(at, zone):%Y-%m-%d %H:%M}"
 
 
-def _event_line(event: Event) -> str:
-    """One timeline event: time, what happened, by whom, through what, and its text; a text
-    the desk composed is said in the run's language, a person's words as they were written."""
+def _event_line(event: Event, zone: ZoneInfo) -> str:
+    """One timeline event: time (in the CSC's `zone`), what happened, by whom, through what,
+    and its text; a text the desk composed is said in the run's language, a person's words as
+    they were written."""
     text = event.text
     if text and composed(event.kind, text):
         text = phrase(text, language())
@@ -477,7 +488,7 @@ def _event_line(event: Event) -> str:
         if event.channel
         else tr("by {actor}", actor=actor)
     )
-    line = f"{event.at:%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
+    line = f"{local(event.at, zone):%Y-%m-%d %H:%M:%S}  {value(event.kind)}  {by}"
     return f"{line}: {text}" if text else line
 
 
@@ -488,8 +499,9 @@ def _change(
     if as_json:
         echo_json({"request": request, "events": events})
         return
+    zone = command_zone(store)
     for event in events:
-        click.echo(f"{request.id}  {_event_line(event)}")
+        click.echo(f"{request.id}  {_event_line(event, zone)}")
 
 
 def _simple_move(name: str, method: str, doc: str) -> None:
@@ -800,6 +812,7 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
 @with_store
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""
+    since = csc_time(since, command_zone(store)) if since else None
     request_filter = RequestFilter(include_closed=not only_open, since=since, drill=None)
     count, lines = export_lines(RequestRepository(store), request_filter)
     with progress_bar(count, tr("exporting")) as done:

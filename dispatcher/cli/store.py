@@ -1,13 +1,15 @@
 """`dispatcher store check` and `dispatcher store repair`: find damage, and copy every record
-that can be recovered into a new data directory, leaving the damaged one untouched."""
+that can be recovered into a new data directory, leaving the damaged one untouched;
+`dispatcher store zone`: the CSC's time zone the store's local dates are in."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from dispatcher.cli.common import data_option, echo_json, json_option, progress_bar
+from dispatcher.cli.common import data_option, echo_json, json_option, open_store, progress_bar
 from dispatcher.cli.language import tr, tr_n
 from dispatcher.store import default_data_dir
 from dispatcher.store.check import check_store, partition_labels
@@ -17,7 +19,7 @@ from dispatcher.store.repair import repair_store
 
 @click.group("store")
 def store_group() -> None:
-    """The data directory: check it, repair it into a copy."""
+    """The data directory: check it, repair it into a copy, its CSC time zone."""
 
 
 @store_group.command("check")
@@ -92,3 +94,26 @@ def repair_command(data_dir: Path | None, into: Path | None) -> None:
         report = repair_store(data_dir, into, done)
     for line in report.lines():
         click.echo(line)
+
+
+@store_group.command("zone")
+@click.argument("name", metavar="[ZONE]", required=False)
+@data_option
+def zone_command(name: str | None, data_dir: Path | None) -> None:
+    """The CSC's time zone the store's local dates (SR ids, archive months) are in.
+
+    Without ZONE, print it. With ZONE (an IANA name such as Asia/Shanghai), record it in a
+    store that has none yet; the first command run with the roster records the roster's csc
+    zone by itself. A store keeps one zone: another is refused (exit 2).
+    """
+    from dispatcher.store.zone import csc_zone
+
+    try:
+        zone = ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            tr("'{name}' is not a known IANA time zone (e.g. Asia/Shanghai)", name=name),
+            param_hint="ZONE",
+        ) from None
+    with open_store(data_dir) as store:
+        click.echo(csc_zone(store, zone, record=True).key)

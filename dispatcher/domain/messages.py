@@ -11,7 +11,7 @@ names and product names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.i18n import name_of, translator
@@ -106,7 +106,7 @@ def sla_warning(
             sr=sr.id,
             clock=name_of(clock, language),
             state=state,
-            due=f"{deadline:%Y-%m-%d %H:%M}",
+            due=f"{deadline.astimezone(UTC):%Y-%m-%d %H:%M}",  # as the text says: UTC
             summary=sr.summary,
         )
     )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.emergency import Criterion
@@ -98,6 +99,20 @@ class Roster:
             return self.products[product_id]
         except KeyError:
             raise NotFound(f"no product {product_id!r} in {self.source}") from None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The CSC's time zone: the `zone` of the roster's unit of kind csc. Every "local" date
+        (an SR id's day, a report's day, an archive month, a shift) is a date in this zone,
+        never the machine's. Raises `NotFound` (one line) when the roster names none; a
+        roster read from a file always does (`roster check` refuses one without it)."""
+        csc = next((u for u in self.units_of(UnitKind.CSC) if u.zone), None)
+        if csc is None:
+            raise NotFound(
+                f"{self.source}: the unit of kind csc has no zone, so no local date can be "
+                "known (add e.g. zone: Asia/Shanghai to it)"
+            )
+        return ZoneInfo(csc.zone)
 
     def units_of(self, kind: UnitKind) -> list[Unit]:
         """Every unit of one kind, in the roster's order."""

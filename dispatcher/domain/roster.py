@@ -114,6 +114,7 @@ class Unit:
     name_zh: str = ""
     sites: tuple[str, ...] = ()
     product_lines: tuple[str, ...] = ()  # a BD's product line ids
+    zone: str = ""  # the csc unit's IANA zone: the zone of every local date (see `Roster.zone`)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import MANUAL_CHANNEL
+from dispatcher.domain.localtime import local_day
 from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.roster import ContactKind, Person
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.store.outbox import OutboxRecord
+from dispatcher.store.zone import csc_zone
 
 # The channel an audit prefers for a built-in kind: a text, a call, a mail.
 AUDIT_CHANNELS: dict[str, str] = {
@@ -33,7 +35,7 @@ def enqueue_audit(
     """Queue the audit of `people`'s contact methods, each through the channel that tests it
     (`audit_channel`); returns the audit's id (AUDIT-YYYYMMDD-N). Raises DispatcherError when
     no channel reaches any of their contact methods."""
-    day = at.astimezone().date()
+    day = local_day(at, csc_zone(control.store, control.roster_zone, record=True))
     audit_id = f"AUDIT-{day:%Y%m%d}-{control.store.next_sequence(f'audit:{day:%Y%m%d}')}"
     records = []
     for person in people:

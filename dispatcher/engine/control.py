@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from dispatcher.domain.callout import (
     MANUAL_CHANNEL,
@@ -38,6 +39,7 @@ from dispatcher.store import Store
 from dispatcher.store.callouts import CALLOUTS, CalloutRecord, CalloutRepository
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestRepository
+from dispatcher.store.zone import csc_zone
 
 # What each built-in channel reaches, for commands that run without loading plugins.
 DEFAULT_REACHES: dict[str, frozenset[str]] = {
@@ -87,6 +89,16 @@ class CalloutControl:
     def has_roster(self) -> bool:
         return self._roster is not None
 
+    @property
+    def roster_zone(self) -> ZoneInfo | None:
+        """The roster's CSC zone, None without a roster (the store's recorded one then holds:
+        `dispatcher.store.zone`)."""
+        return self._roster.zone if self._roster is not None else None
+
+    def zone(self) -> ZoneInfo:
+        """The CSC's zone of this control's local times: the roster's, else the store's."""
+        return csc_zone(self.store, self.roster_zone)
+
     def overrides(self) -> tuple[Override, ...]:
         """Run-time overrides from the store (the roster's own are part of the roster)."""
         if self._overrides is not None:
@@ -134,7 +146,9 @@ class CalloutControl:
             record, events = self._begin(sr, chain_id, at, actor, channel)
             return events, {CALLOUTS: [self.callouts.document(record)]}
 
-        sr, _ = self.requests.register(received, build, at, actor, channel, also=also)
+        sr, _ = self.requests.register(
+            received, build, at, actor, channel, also=also, zone=self.roster_zone
+        )
         return sr, found[0] if found else None
 
     def start(

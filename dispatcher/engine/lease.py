@@ -13,9 +13,10 @@ import os
 import socket
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from dispatcher.domain.localtime import local
 from dispatcher.i18n import local_time, name_of, translator
 
 LEASE_FILE = "engine.lease"
@@ -30,10 +31,11 @@ class LeaseHolder:
     role: str  # "desk" or "engine"
     since: str
 
-    def describe(self, language: str = "en") -> str:
-        """ "desk pid 4242 on night-1 since 24/11/2026, 18:30" (local time), in `language`."""
+    def describe(self, zone: tzinfo, language: str = "en") -> str:
+        """ "desk pid 4242 on night-1 since 24/11/2026, 18:30" (the CSC's local time: `zone`),
+        in `language`."""
         try:
-            since = local_time(datetime.fromisoformat(self.since).astimezone(), language)
+            since = local_time(local(datetime.fromisoformat(self.since), zone), language)
         except ValueError:  # written by another version: shown as it is
             since = self.since
         text = translator(language).gettext("{role} pid {pid} on {host} since {since}")

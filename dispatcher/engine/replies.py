@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dispatcher.domain.acks import GuessLimit, Strikes, canonical_address, same_address
+from dispatcher.domain.localtime import local
 from dispatcher.domain.text import escape_line
 from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
@@ -83,7 +84,7 @@ class ReplyBook:
             return
         self._keep(reply, verdict, "ignored", at)
         assert sender.ignored_until is not None  # only an ignored sender's replies come here
-        until = f"{sender.ignored_until.astimezone():%H:%M}"
+        until = f"{local(sender.ignored_until, self.control.zone()):%H:%M}"
         self._tell(
             verdict.concerns,
             at,
@@ -173,7 +174,7 @@ class ReplyBook:
         self.kept.save_strikes(sender_key, struck)
         self.kept.forget_expired(at, self.limit.window)
         if struck.ignoring(at) and struck.ignored_until is not None:
-            until = f"{struck.ignored_until.astimezone():%H:%M}"
+            until = f"{local(struck.ignored_until, self.control.zone()):%H:%M}"
             log.warning("replies from %s ignored until %s", escape_line(reply.sender), until)
             self._tell(
                 verdict.concerns or self._running(),
@@ -191,7 +192,7 @@ class ReplyBook:
             after = before.struck(at, self.limit.per_request, self.limit)
             self.kept.save_strikes(key, after, sr=sr_id)
             if after.ignoring(at) and after.ignored_until is not None:
-                until = f"{after.ignored_until.astimezone():%H:%M}"
+                until = f"{local(after.ignored_until, self.control.zone()):%H:%M}"
                 self._tell(
                     (sr_id,),
                     at,

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from dispatcher.domain import metrics
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.localtime import local
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedState
@@ -52,6 +53,8 @@ def _time(moment: datetime) -> str:
 def handover_report(
     store: Store, roster: Roster, start: datetime, end: datetime, now: datetime
 ) -> Report:
+    zone = roster.zone  # the period and the times shown are the CSC's local ones
+    start, end, now = local(start, zone), local(end, zone), local(now, zone)
     repository = RequestRepository(store)
     open_now = repository.matching(RequestFilter(drill=False))
     # closed ones touched in the shift, however long before it they were received

@@ -2,15 +2,17 @@
 
 A report covers the requests received in [start, end) (drills never count), as their records
 stand when it is made; Red Flags also count every older request still open. Periods are in
-local time: without dates, a daily report is yesterday, a weekly one last week (Monday to
-Monday), a monthly one last month.
+the CSC's local time (the roster's csc zone, never the machine's): without dates, a daily
+report is yesterday, a weekly one last week (Monday to Monday), a monthly one last month.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dispatcher.domain import metrics
+from dispatcher.domain.localtime import local, local_day, midnight, wall_time
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedKind, PlannedState
 from dispatcher.errors import DispatcherError
@@ -43,18 +45,26 @@ def _after(kind: str, start: datetime) -> datetime:
 
 
 def period_bounds(
-    kind: str, at: datetime, start: datetime | None = None, end: datetime | None = None
+    kind: str,
+    at: datetime,
+    zone: ZoneInfo,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> tuple[datetime, datetime]:
-    """The period a report covers: as given, or the last whole one before `at`."""
+    """The period a report covers: as given, or the last whole one before `at`, from and to
+    the CSC's local midnights (`zone`: the roster's CSC zone). A time given without an
+    offset is the CSC's wall clock."""
     if start is None and end is None:
-        midnight = at.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        today = local_day(at, zone)
         if kind == "daily":
-            return midnight - timedelta(days=1), midnight
+            return midnight(today - timedelta(days=1), zone), midnight(today, zone)
         if kind == "weekly":
-            monday = midnight - timedelta(days=midnight.weekday())
-            return monday - timedelta(days=7), monday
-        first = midnight.replace(day=1)
-        return _add_months(first, -1), first
+            monday = today - timedelta(days=today.weekday())
+            return midnight(monday - timedelta(days=7), zone), midnight(monday, zone)
+        first = today.replace(day=1)
+        return midnight((first - timedelta(days=1)).replace(day=1), zone), midnight(first, zone)
+    start = wall_time(start, zone) if start else None
+    end = wall_time(end, zone) if end else None
     if start is None:
         assert end is not None
         start = end - (_after(kind, end) - end)
@@ -67,7 +77,9 @@ def period_bounds(
 def service_report(
     store: Store, roster: Roster, kind: str, start: datetime, end: datetime, now: datetime
 ) -> Report:
-    received, older_open = received_between(store, start, end, metrics.MEASURED_EVENTS)
+    zone = roster.zone
+    start, end, now = local(start, zone), local(end, zone), local(now, zone)
+    received, older_open = received_between(store, start, end, metrics.MEASURED_EVENTS, zone)
     items = [metrics.facts(sr, timeline, roster, now) for sr, timeline in received]
     # Older open requests count only for their Red Flags: one without a Red Flag has no
     # red_flag_opened event, so only those are worked out (10,000 open cost 3 s otherwise).

@@ -94,7 +94,7 @@ def read_units(node: Node, org: Organisation) -> None:
     for item in node.items() or []:
         fields = item.mapping(
             ("id", "kind", "name"),
-            ("name_zh", "sites", "product_lines", "emergency_criteria", "language"),
+            ("name_zh", "sites", "product_lines", "emergency_criteria", "language", "zone"),
         )
         if fields is None:
             continue
@@ -119,10 +119,44 @@ def read_units(node: Node, org: Organisation) -> None:
                 _read_criteria(fields["emergency_criteria"], [line for line in lines if line], org)
         if unit_id and "language" in fields:
             org.languages[unit_id] = read_language(fields["language"])
+        zone = _read_csc_zone(item, fields.get("zone"), kind)
         if unit_id and kind and name:
             org.units[unit_id] = Unit(
-                unit_id, kind, name, name_zh or "", sites, tuple(line for line in lines if line)
+                unit_id,
+                kind,
+                name,
+                name_zh or "",
+                sites,
+                tuple(line for line in lines if line),
+                zone or "",
             )
+    if isinstance(node.value, list) and not any(
+        isinstance(item, dict) and item.get("kind") == UnitKind.CSC.value for item in node.value
+    ):
+        node.error(
+            "no unit of kind csc: its zone (e.g. Asia/Shanghai) is the zone of every local "
+            "date, SR ids and report days included"
+        )
+
+
+def _read_csc_zone(unit: Node, node: Node | None, kind: UnitKind | None) -> str | None:
+    """The CSC's zone (the zone of every local date): required on the unit of kind csc, and
+    on no other unit (people and rotations have a `timezone` of their own). There is no
+    default: the machine's zone is never used."""
+    if kind is not UnitKind.CSC:
+        if node is not None and kind is not None:
+            node.error("only the unit of kind csc has a zone (a person's is their timezone)")
+        return None
+    if node is None:
+        unit.problems.add(
+            unit.line,
+            unit.column,
+            f"{unit.path}.zone",
+            "missing (required): the CSC's IANA time zone, e.g. Asia/Shanghai, the zone of "
+            "every local date (SR ids, report days, archive months, shifts)",
+        )
+        return None
+    return read_zone(node)
 
 
 def _read_sites(node: Node | None, kind: UnitKind | None) -> tuple[str, ...]:

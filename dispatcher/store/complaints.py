@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
 
@@ -46,8 +47,11 @@ class ComplaintRepository:
         about: str,
         respond_by: datetime | None = None,
         resolve_by: datetime | None = None,
+        *,
+        zone: ZoneInfo | None,
     ) -> tuple[ServiceRequest, Complaint]:
-        """Register the complaint's request and its record, linked to earlier ones, in one commit."""
+        """Register the complaint's request and its record, linked to earlier ones, in one
+        commit; `zone` numbers it as `RequestRepository.register` says."""
         earlier = self.all()
         made: list[Complaint] = []
 
@@ -63,7 +67,7 @@ class ComplaintRepository:
             )
             return [], {COMPLAINTS: [Document(made[0].to_dict(), doc_id=doc_id(sr.id))]}
 
-        sr, _ = self.requests.register(received, build, at, actor, channel, also=record)
+        sr, _ = self.requests.register(received, build, at, actor, channel, also=record, zone=zone)
         return sr, made[0]
 
     def record(

@@ -13,19 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tinydb import TinyDB
 
+from dispatcher.domain.localtime import local_day
 from dispatcher.domain.requests import Event, ServiceRequest
 from dispatcher.store import Store
 from dispatcher.store.requests import EVENTS, REQUESTS, RequestRepository
+from dispatcher.store.zone import csc_zone
 
 History = list[tuple[ServiceRequest, list[Event]]]
 
 
-def _months(start: datetime, end: datetime) -> list[str]:
-    first: date = start.astimezone().date().replace(day=1)
-    last: date = (end - timedelta(microseconds=1)).astimezone().date()
+def _months(start: datetime, end: datetime, zone: ZoneInfo) -> list[str]:
+    first: date = local_day(start, zone).replace(day=1)
+    last: date = local_day(end - timedelta(microseconds=1), zone)
     months = []
     while first <= last:
         months.append(f"{first:%Y-%m}")
@@ -44,15 +47,17 @@ def _with_timelines(db: TinyDB, requests: list[ServiceRequest], kinds: frozenset
 
 
 def received_between(
-    store: Store, start: datetime, end: datetime, kinds: frozenset[str]
+    store: Store, start: datetime, end: datetime, kinds: frozenset[str], zone: ZoneInfo | None
 ) -> tuple[History, History]:
     """Real (non-drill) requests received in [start, end), and older ones still open with a
     Red Flag (the only older ones a report counts), each with the events of its timeline
-    whose kind is in `kinds`, oldest first."""
+    whose kind is in `kinds`, oldest first. `zone` is the roster's CSC zone (None: the
+    store's recorded one); the months read are those of the range's dates in the zone the
+    store's ids are numbered in (`dispatcher.store.zone`)."""
     RequestRepository(store).sweep()  # closed requests a crash left in live move first
     received = _with_timelines(store.live, _received(store.live, start, end), kinds)
     periods = set(store.archive_periods())
-    for month in _months(start, end):
+    for month in _months(start, end, csc_zone(store, zone)):
         if month not in periods:
             continue
         db = store.archive(month)

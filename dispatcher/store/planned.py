@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
 
+from dispatcher.domain.localtime import local_day
 from dispatcher.domain.planned import PlannedService, format_planned_id, planned_doc_id
 from dispatcher.errors import NotFound
 from dispatcher.store import Store
 from dispatcher.store.sequences import numbered
+from dispatcher.store.zone import csc_zone
 
 PLANNED = "planned"
 
@@ -23,8 +26,12 @@ class PlannedRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def add(self, start: datetime, build: Callable[[str], PlannedService]) -> PlannedService:
-        day = start.astimezone().date()
+    def add(
+        self, start: datetime, build: Callable[[str], PlannedService], zone: ZoneInfo | None
+    ) -> PlannedService:
+        """Number the work by the CSC's local date of its start (`zone`: the roster's CSC
+        zone, None without a roster: see `dispatcher.store.zone`), build it, save it."""
+        day = local_day(start, csc_zone(self.store, zone, record=True))
 
         def allocate() -> PlannedService:
             number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)

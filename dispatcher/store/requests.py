@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from dispatcher.domain.localtime import local_day
 from dispatcher.domain.requests import (
     Event,
     ServiceRequest,
@@ -35,6 +37,7 @@ from dispatcher.store.callouts import CALLOUTS, CalloutRepository
 from dispatcher.store.outbox import OUTBOX, OutboxRepository
 from dispatcher.store.replies import REPLIES, STRIKES, ReplyRepository
 from dispatcher.store.sequences import numbered
+from dispatcher.store.zone import csc_zone, recorded_zone
 
 if TYPE_CHECKING:
     from dispatcher.store.open_requests import OpenChanges
@@ -191,9 +194,10 @@ class RequestRepository:
 
     def _periods_since(self, since: datetime | None) -> list[str]:
         periods = self.store.archive_periods()
-        if since is None:
+        zone = recorded_zone(self.store) if since is not None else None
+        if since is None or zone is None:  # a store that recorded no zone yet: every month
             return periods
-        return [p for p in periods if p >= f"{since:%Y-%m}"]
+        return [p for p in periods if p >= f"{local_day(since, zone):%Y-%m}"]
 
     def _find(self, sr_id: str) -> tuple[TinyDB, dict] | None:
         sr_id = sr_id.strip().upper()
@@ -220,8 +224,12 @@ class RequestRepository:
         channel: str,
         also: Callable[[ServiceRequest], tuple[list[Event], dict[str, list[Document]]]]
         | None = None,
+        *,
+        zone: ZoneInfo | None,
     ) -> tuple[ServiceRequest, list[Event]]:
-        """Allocate the next id of the day the SR was received (local date), build it, save it.
+        """Allocate the next id of the day the SR was received (the CSC's local date), build
+        it, save it. `zone` is the roster's CSC zone, None without a roster; the store records
+        it, or refuses it when its ids are numbered in another (`dispatcher.store.zone`).
 
         Two commits, neither of which reads the live partition: the number is allocated in the
         counters partition (if `build` raises, it is not), then the SR and its events are
@@ -232,7 +240,7 @@ class RequestRepository:
         run), to save in the same commit. A number found taken already (the counters were
         behind the ids present) recovers the counters and tries once more (`numbered`).
         """
-        day = received.astimezone().date()
+        day = local_day(received, csc_zone(self.store, zone, record=True))
         return numbered(self.store, lambda: self._register(day, build, at, actor, channel, also))
 
     def _register(

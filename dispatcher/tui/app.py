@@ -112,7 +112,7 @@ class DeskApp(App):
             engine = words["engine.here"]
         else:
             holder = desk.lease().holder()
-            engine = holder.describe(self.language) if holder else words["engine.none"]
+            engine = holder.describe(desk.zone, self.language) if holder else words["engine.none"]
         status = replace(
             self.status,
             shift=tuple(on_shift(desk.roster, desk.now(), self.language)),

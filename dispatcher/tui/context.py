@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
 from dispatcher.engine.clock import Clock, SystemClock
@@ -21,7 +23,6 @@ class DeskContext:
     roster: Roster
     actor: str
     clock: Clock = field(default_factory=SystemClock)
-    zone: tzinfo | None = None  # the zone the desk shows local time in; None: the machine's
     roster_path: Path | None = None  # where the roster came from: drill scenarios sit beside it
     confirm_days: int = 30  # a phone no acknowledgement came through for longer shows on call
     _history: HistoryIndex | None = field(default=None, init=False, repr=False)
@@ -29,8 +30,14 @@ class DeskContext:
     def now(self) -> datetime:
         return self.clock.now()
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The CSC's zone (the roster's csc unit's): the desk's clock and every local time it
+        shows, never the machine's."""
+        return self.roster.zone
+
     def local(self, at: datetime) -> datetime:
-        return at.astimezone(self.zone)
+        return local(at, self.zone)
 
     def overrides(self) -> tuple[Override, ...]:
         """Overrides arranged at run time (the roster file's own are in the roster)."""

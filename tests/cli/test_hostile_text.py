@@ -8,6 +8,7 @@ import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -108,7 +109,7 @@ def plant(data: Path) -> str:
                 product=every,
             )
 
-        sr, _ = repository.register(at, build, at, every, "phone")
+        sr, _ = repository.register(at, build, at, every, "phone", zone=ZoneInfo("Asia/Shanghai"))
         repository.change(sr.id, lambda r: r.note(at, every, every, every))
     return sr.id
 

@@ -3,13 +3,14 @@
 import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
 
-TODAY = datetime.now().astimezone().strftime("%Y%m%d")
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")  # the CSC's date
 
 
 SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
@@ -172,6 +173,7 @@ def test_export_then_import_into_another_store_keeps_everything(run, tmp_path):
     original = json.loads(run("sr", "show", sr_id, "--json").output)
     assert shown == original
     # the day's counter moved past the imported ids
+    assert runner.invoke(cli, ["store", "zone", "Asia/Shanghai"], env=env).exit_code == 0
     fresh = runner.invoke(
         cli, ["sr", "new", "--summary", "x", "--category", "consultation"], env=env
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,3 +59,9 @@ def test_the_english_page_is_unchanged_in_shape():
 
     assert page.short.startswith("SR-20261124-0007 EMERGENCY critical: ")
     assert "Call-out: round 1, step 1" in page.long and "(VIP bank)" in page.long
+
+
+def test_an_sla_warning_gives_its_deadline_in_utc_as_it_says_whatever_zone_it_came_in():
+    due = datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # typed at the CSC
+    text = messages.sla_warning(SR, "en", "response", False, due).short
+    assert "due 2026-11-25 00:00 UTC" in text

@@ -10,7 +10,7 @@ from dispatcher.roster import parse_roster
 # (Shanghai time), a three-hour gap on Sunday night.
 ROSTER = """
 units:
-  - {id: csc, kind: csc, name: Customer Service Centre}
+  - {id: csc, kind: csc, zone: Asia/Shanghai, name: Customer Service Centre}
   - {id: br-sh, kind: branch, name: Shanghai Branch, sites: [Shanghai]}
   - id: bd-net
     kind: bd

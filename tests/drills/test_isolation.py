@@ -3,6 +3,7 @@ and a real page goes before a drill page when both are due."""
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
@@ -24,6 +25,7 @@ def register(store, summary, drill):
         T0,
         "desk",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
 
 

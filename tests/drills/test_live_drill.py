@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -94,6 +95,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(
         now,
         "wang.fang",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     drill = start_drill(control, scenario, clock.now(), "wang.fang")
     assert DrillRepository(store).running() == [drill]  # the desk shows DRILL meanwhile

@@ -63,7 +63,7 @@ def test_one_engine_per_data_directory_and_the_lease_frees_when_its_holder_dies(
         assert not desk.acquire("desk")
         seen = desk.holder()
         assert seen.pid == holder.pid and seen.role == "engine"
-        assert "engine pid" in seen.describe()
+        assert "engine pid" in seen.describe(UTC)
     finally:
         holder.kill()
         holder.wait()

@@ -139,7 +139,7 @@ def ntfy_installed(monkeypatch):
 
 ROSTER = """
 units:
-  - {id: csc, kind: csc, name: Customer Service Centre}
+  - {id: csc, kind: csc, zone: Asia/Shanghai, name: Customer Service Centre}
   - {id: br-sh, kind: branch, name: Shanghai Branch, sites: [Shanghai]}
   - id: bd-bss
     kind: bd

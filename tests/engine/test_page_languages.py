@@ -21,8 +21,8 @@ CHEN, GAO, HE = "+12125550101", "+12125550102", "+12125550103"
 def roster_in_languages():
     text = NIGHT_ROSTER.read_text(encoding="utf-8")
     text = text.replace(
-        "{id: csc, kind: csc, name: Customer Service Centre}",
-        "{id: csc, kind: csc, name: Customer Service Centre, language: zh}",
+        "{id: csc, kind: csc, zone: Asia/Shanghai, name: Customer Service Centre}",
+        "{id: csc, kind: csc, zone: Asia/Shanghai, name: Customer Service Centre, language: zh}",
     )
     text = text.replace(
         "{id: br-sh, kind: branch, name: Shanghai Branch, sites: [Shanghai]}",

@@ -17,6 +17,7 @@ from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.engine.control import CalloutControl
 from dispatcher.store import Store
 from dispatcher.store.replies import REPLIES, STRIKES
+from dispatcher.store.requests import period_of
 from dispatcher.testing.hostile import HOSTILE, assert_inert
 
 CHEN = "+12125550101"
@@ -160,7 +161,7 @@ async def test_replies_move_to_the_archive_with_their_request(night):
     requests.change(sr.id, lambda r: r.close(at, "wang.fang", "desk"))
 
     assert not [d for d in live.all() if d["sr"] == sr.id]
-    archived = night.store.archive(f"{sr.received.astimezone():%Y-%m}").table(REPLIES)
+    archived = night.store.archive(period_of(sr.id)).table(REPLIES)
     assert [d["sender"] for d in archived.all() if d["sr"] == sr.id] == [STRANGER]
 
 

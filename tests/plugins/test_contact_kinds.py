@@ -70,7 +70,7 @@ def test_plugins_lists_the_contact_kinds(installed, tmp_path):
 
 
 ROSTER = """
-units: [{id: br, kind: branch, name: Branch, sites: [Shanghai]}]
+units: [{id: csc, kind: csc, name: CSC, zone: Asia/Shanghai}, {id: br, kind: branch, name: Branch, sites: [Shanghai]}]
 people:
   - id: li
     name: Li Wei

@@ -4,6 +4,7 @@ by hand in test_periodic.py."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -286,6 +287,7 @@ def build_month(data_dir):
             lambda pid, s=start, t=title: PlannedService(
                 pid, PlannedKind.CUTOVER, t, s, s + timedelta(hours=5), "Shanghai"
             ),
+            ZoneInfo("Asia/Shanghai"),
         )
         planned.change(work.id, lambda w, d=done: w.complete(d))
         if called:
@@ -301,6 +303,7 @@ def build_month(data_dir):
         lambda pid: PlannedService(
             pid, PlannedKind.INSPECTION, "Yearly inspection", at(9, 1), at(9, 3), "Beijing"
         ),
+        ZoneInfo("Asia/Shanghai"),
     )
     planned.change(work.id, lambda w: w.complete(at(9, 3)))
     return store

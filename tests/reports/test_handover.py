@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
@@ -87,6 +88,7 @@ def night(data_dir):
         START - timedelta(hours=5),
         "desk",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     requests.change(
         f1.id,
@@ -105,6 +107,7 @@ def night(data_dir):
         START + timedelta(hours=4),
         "desk",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     requests.change(r1.id, lambda sr: sr.resolve(START + timedelta(hours=5), "desk"))
     older = START - timedelta(days=2)
@@ -114,6 +117,7 @@ def night(data_dir):
         older,
         "desk",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     requests.change(c1.id, lambda sr: sr.resolve(START - timedelta(days=1), "desk"))
     requests.change(
@@ -137,6 +141,7 @@ def night(data_dir):
             lambda pid, s=start, t=title: PlannedService(
                 pid, PlannedKind.CUTOVER, t, s, s + timedelta(hours=4), "Shanghai"
             ),
+            ZoneInfo("Asia/Shanghai"),
         )
     return store, roster, (e1, e2, f1.id, r1.id, c1.id)
 
@@ -336,7 +341,7 @@ def test_a_request_received_weeks_before_the_shift_and_closed_in_it_is_handed_ov
                 sr_id, received, Category.FAULT_SUPPORT, summary, severity=Severity.CRITICAL,
                 site="Shanghai", product="msc-9000", criteria=("1",),
             ),
-            received, "desk", "phone",
+            received, "desk", "phone", zone=ZoneInfo("Asia/Shanghai"),
         )  # fmt: skip
         return sr.id
 

@@ -14,8 +14,9 @@ figure in Markdown, CSV and JSON. Every expected value below was worked out by h
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
@@ -167,8 +168,8 @@ def test_the_monthly_report_as_json_has_every_figure(month):
     report = json.loads(render(service_report(store, roster, "monthly", START, END, NOW), "json"))
     assert (report["report"], report["from"], report["to"]) == (
         "monthly",
-        "2026-10-01T00:00:00+00:00",
-        "2026-11-01T00:00:00+00:00",
+        "2026-10-01T08:00:00+08:00",  # the period as the CSC's clocks show it
+        "2026-11-01T08:00:00+08:00",
     )
     assert list(report["tables"]) == list(EXPECTED)
     for name, (columns, rows) in EXPECTED.items():
@@ -185,9 +186,9 @@ def test_the_monthly_report_as_csv_has_one_line_per_figure(month):
     assert lines[0] == ["table", "key", "field", "value"]
     assert lines[1:5] == [
         ["report", "period", "kind", "monthly"],
-        ["report", "period", "from", "2026-10-01T00:00:00+00:00"],
-        ["report", "period", "to", "2026-11-01T00:00:00+00:00"],
-        ["report", "period", "generated", "2026-11-25T00:00:00+00:00"],
+        ["report", "period", "from", "2026-10-01T08:00:00+08:00"],
+        ["report", "period", "to", "2026-11-01T08:00:00+08:00"],
+        ["report", "period", "generated", "2026-11-25T08:00:00+08:00"],
     ]
     expected = []
     for name, (columns, rows) in EXPECTED.items():
@@ -219,7 +220,7 @@ def test_the_monthly_report_in_markdown_shows_every_figure(month):
     store, roster = month
     text = render(service_report(store, roster, "monthly", START, END, NOW), "md")
     assert text.startswith(
-        "# Monthly service report\n\nPeriod: 2026-10-01T00:00+00:00 to 2026-11-01T00:00+00:00"
+        "# Monthly service report\n\nPeriod: 2026-10-01T08:00+08:00 to 2026-11-01T08:00+08:00"
     )
     tables = list(markdown_tables(text).values())
     assert len(tables) == len(EXPECTED)
@@ -291,14 +292,30 @@ def test_bad_report_options_are_one_line_and_exit_2(month, tmp_path):
     assert "Traceback" not in missing.output + backwards.output
 
 
-def test_default_periods_are_the_last_whole_day_week_and_month():
-    at = datetime(2026, 11, 25, 3, 0).astimezone()  # a Wednesday
-    midnight = at.replace(hour=0, minute=0)
-    assert period_bounds("daily", at) == (midnight.replace(day=24), midnight)
-    assert period_bounds("weekly", at) == (midnight.replace(day=16), midnight.replace(day=23))
-    assert period_bounds("monthly", at) == (
+def test_default_periods_are_the_last_whole_day_week_and_month_in_the_csc_zone():
+    shanghai = ZoneInfo("Asia/Shanghai")
+    at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)  # Wednesday 03:00 at the CSC
+    midnight = datetime(2026, 11, 25, tzinfo=shanghai)
+    assert period_bounds("daily", at, shanghai) == (midnight.replace(day=24), midnight)
+    assert period_bounds("weekly", at, shanghai) == (
+        midnight.replace(day=16),
+        midnight.replace(day=23),
+    )
+    assert period_bounds("monthly", at, shanghai) == (
         midnight.replace(month=10, day=1),
         midnight.replace(day=1),
     )
     start = datetime(2026, 12, 1, tzinfo=UTC)
-    assert period_bounds("monthly", at, start) == (start, datetime(2027, 1, 1, tzinfo=UTC))
+    assert period_bounds("monthly", at, shanghai, start) == (
+        start,
+        datetime(2027, 1, 1, tzinfo=UTC),
+    )
+    typed = datetime(2026, 12, 1)  # --from without an offset: the CSC's wall clock
+    assert period_bounds("daily", at, shanghai, typed) == (
+        datetime(2026, 12, 1, tzinfo=shanghai),
+        datetime(2026, 12, 2, tzinfo=shanghai),
+    )
+    new_york = ZoneInfo("America/New_York")  # a daily report across the end of summer time
+    day = period_bounds("daily", datetime(2026, 11, 2, 12, tzinfo=UTC), new_york)
+    assert day == (datetime(2026, 11, 1, tzinfo=new_york), datetime(2026, 11, 2, tzinfo=new_york))
+    assert day[1].astimezone(UTC) - day[0].astimezone(UTC) == timedelta(hours=25)

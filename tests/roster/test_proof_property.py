@@ -77,6 +77,7 @@ def cases(draw):
     step = ChainStep(tuple(targets), ("sms",), 5)
     roster = Roster(
         units={
+            "csc": Unit("csc", UnitKind.CSC, "CSC", zone="Asia/Shanghai"),
             "br": Unit("br", UnitKind.BRANCH, "Branch", sites=("Shanghai",)),
             "bd": Unit("bd", UnitKind.BD, "BD", product_lines=("pl",)),
         },

@@ -100,7 +100,7 @@ def test_planned_commands_complete_a_cutover_and_the_callback_is_in_the_queue(ru
         ).output
     )
     ps_id = made["id"]
-    assert ps_id == "PS-20261125-01"
+    assert ps_id == "PS-20261126-01"  # 22:00 UTC is 06:00 on the 26th at the CSC (Shanghai)
     run(
         "planned",
         "new",
@@ -137,7 +137,7 @@ def test_planned_commands_complete_a_cutover_and_the_callback_is_in_the_queue(ru
     assert "satisfaction callback queued" in completed
     queue = json.loads(run("sr", "callback", "--json").output)
     assert [(i["subject"], i["kind"], i["contact"]) for i in queue] == [(ps_id, "cutover", "Ma Li")]
-    run("planned", "complete", "PS-20261125-02")  # a patch: no callback
+    run("planned", "complete", "PS-20261126-02")  # a patch: no callback
     assert len(json.loads(run("sr", "callback", "--json").output)) == 1
     run("sr", "callback", ps_id, "--outcome", "reached", "--score", "5", "--words", "smooth")
     assert json.loads(run("sr", "callback", "--json").output) == []

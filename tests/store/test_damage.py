@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -16,7 +17,7 @@ from dispatcher.cli import cli
 from dispatcher.store import Store
 from dispatcher.store.requests import day_key
 
-TODAY = datetime.now().astimezone().strftime("%Y%m%d")
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")  # the CSC's date
 ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
 REPAIR = "run `dispatcher store repair`"
 
@@ -34,6 +35,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable:
             cli, [str(a) for a in args], env={"DISPATCHER_DATA": str(data or tmp_path / "data")}
         )
 
+    invoke("store", "zone", "Asia/Shanghai")  # as the first command with the roster records
     return invoke
 
 
@@ -173,6 +175,9 @@ def test_lost_counters_never_reuse_an_id(run, tmp_path: Path) -> None:
     _new(run, "request 2")
     shutil.rmtree(data / "counters")
 
+    lost_zone = run("sr", "new", "--summary", "x", "--category", "consultation")
+    assert lost_zone.exit_code == 2 and "time zone is unknown" in lost_zone.stderr
+    assert run("store", "zone", "Asia/Shanghai").exit_code == 0
     assert _new(run, "request 3") == _id(3)
     shown = run("sr", "show", first)
     assert "request 1" in shown.stdout and "engineer on site" in shown.stdout
@@ -214,10 +219,10 @@ def test_a_damaged_counter_refuses_new_ids_and_repair_recovers_the_sequence(run,
     journal.write_bytes(b"".join(lines[:-1]) + lines[-1].replace(b'"value":3', b'"value":1'))
 
     refused = run("sr", "new", "--summary", "x", "--category", "consultation")
-    assert refused.exit_code == 2 and "counters/journal.0 line 3" in refused.stderr
+    assert refused.exit_code == 2 and "counters/journal.0 line 4" in refused.stderr
     checked = run("store", "check")
-    assert checked.exit_code == 1 and "counters/journal.0 line 3" in checked.stdout
-    assert f"{day_key(datetime.now().astimezone().date())} is at 2" in checked.stdout
+    assert checked.exit_code == 1 and "counters/journal.0 line 4" in checked.stdout
+    assert f"{day_key(datetime.now(ZoneInfo('Asia/Shanghai')).date())} is at 2" in checked.stdout
 
     assert run("store", "repair", "--into", tmp_path / "copy").exit_code == 0
     assert _new(run, "request 4", "--data", tmp_path / "copy") == _id(4)
@@ -251,6 +256,7 @@ async def test_the_desk_opens_on_a_damaged_store_and_shows_the_warning(tmp_path:
     data = tmp_path / "data"
     runner = CliRunner()
     env = {"DISPATCHER_DATA": str(data)}
+    assert runner.invoke(cli, ["store", "zone", "Asia/Shanghai"], env=env).exit_code == 0
     for n in range(1, 4):
         args = ["sr", "new", "--summary", f"request {n}", "--category", "consultation"]
         assert runner.invoke(cli, args, env=env).exit_code == 0
@@ -262,8 +268,7 @@ async def test_the_desk_opens_on_a_damaged_store_and_shows_the_warning(tmp_path:
             store,
             load_roster(ROSTER),
             "night-desk",
-            clock=ManualClock(datetime.now().astimezone()),
-            zone=ZoneInfo("UTC"),
+            clock=ManualClock(datetime.now(ZoneInfo("UTC"))),
         )
         app = DeskApp(desk, "en")
         async with app.run_test(size=(160, 45)) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from tinydb.table import Document
@@ -164,7 +165,12 @@ def test_append_new_needs_doc_ids(store: Store) -> None:
 
 def _register(repository: RequestRepository, summary: str) -> ServiceRequest:
     sr, _ = repository.register(
-        AT, lambda i: ServiceRequest(i, AT, Category.COMPLAINT, summary), AT, "desk", "test"
+        AT,
+        lambda i: ServiceRequest(i, AT, Category.COMPLAINT, summary),
+        AT,
+        "desk",
+        "test",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     return sr
 

@@ -3,6 +3,7 @@ versions stored: open requests changed since, codes in use, what moves with a cl
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dispatcher.domain.callout import CalloutRun, Position, RunState
 from dispatcher.domain.outbox import DeliveryState, Purpose
@@ -19,7 +20,7 @@ def register(repository: RequestRepository, summary: str, drill: bool = False) -
     def build(sr_id: str) -> ServiceRequest:
         return ServiceRequest(sr_id, T0, Category.FAULT_SUPPORT, summary, drill=drill)
 
-    sr, _ = repository.register(T0, build, T0, "desk", "phone")
+    sr, _ = repository.register(T0, build, T0, "desk", "phone", zone=ZoneInfo("Asia/Shanghai"))
     return sr
 
 

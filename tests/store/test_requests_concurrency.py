@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from zoneinfo import ZoneInfo
 
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -11,6 +12,7 @@ from dispatcher.store.requests import RequestFilter, RequestRepository
 WRITER = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
     from dispatcher.domain.requests import Category, ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
@@ -19,7 +21,7 @@ WRITER = textwrap.dedent("""
     repository = RequestRepository(Store(data))
     at = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
     first, _ = repository.register(at, lambda i: ServiceRequest(i, at, Category.FAULT_SUPPORT, name),
-                                   at, name, "test")
+                                   at, name, "test", zone=ZoneInfo("Asia/Shanghai"))
     shared = sys.argv[4]
     for n in range(count):
         repository.change(first.id, lambda r: r.note(at, name, f"{name} {n}"))
@@ -37,7 +39,12 @@ def test_two_processes_write_500_events_each_to_their_own_and_a_shared_request(t
 
     t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     shared, _ = repository.register(
-        t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "s"), t0, "desk", "test"
+        t0,
+        lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "s"),
+        t0,
+        "desk",
+        "test",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     writers = [
         subprocess.Popen(
@@ -67,6 +74,7 @@ def test_two_processes_write_500_events_each_to_their_own_and_a_shared_request(t
 REGISTRAR = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
     from dispatcher.domain.requests import Category, ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
@@ -77,7 +85,8 @@ REGISTRAR = textwrap.dedent("""
     for n in range(count):
         store = Store(data)  # a fresh process-like store each time, as `sr new` is
         sr, _ = RequestRepository(store).register(
-            at, lambda i: ServiceRequest(i, at, Category.CONSULTATION, f"{name} {n}"), at, name, "test")
+            at, lambda i: ServiceRequest(i, at, Category.CONSULTATION, f"{name} {n}"), at, name,
+            "test", zone=ZoneInfo("Asia/Shanghai"))
         assert not store.live.partition.loaded
         store.close()
         print(sr.id, flush=True)
@@ -91,7 +100,14 @@ def test_two_processes_registering_at_once_never_share_an_id(tmp_path):
 
     t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     watcher = RequestRepository(Store(tmp_path))
-    watcher.register(t0, lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "first"), t0, "d", "t")
+    watcher.register(
+        t0,
+        lambda i: ServiceRequest(i, t0, Category.COMPLAINT, "first"),
+        t0,
+        "d",
+        "t",
+        zone=ZoneInfo("Asia/Shanghai"),
+    )
     assert len(watcher.matching(RequestFilter())) == 1  # this process has live loaded
     count = 60
     writers = [

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,16 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SIZE = (160, 45)
-
-
-@pytest.fixture(autouse=True)
-def utc_machine(monkeypatch):
-    """SR ids take the machine's local date: pin it, so ids and snapshots are the same anywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +58,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def desk(store, roster):
-    return DeskContext(store, roster, "night-desk", clock=ManualClock(NOW), zone=SHANGHAI)
+    return DeskContext(store, roster, "night-desk", clock=ManualClock(NOW))
 
 
 @pytest.fixture
@@ -111,7 +100,9 @@ def register_request(
             criteria=tuple(criteria),
         )
 
-    sr, _ = RequestRepository(store).register(received, build, received, "phone-desk", "phone")
+    sr, _ = RequestRepository(store).register(
+        received, build, received, "phone-desk", "phone", zone=ZoneInfo("Asia/Shanghai")
+    )
     return sr
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from dispatcher.domain.requests import Category, ServiceRequest
 from dispatcher.engine.control import CalloutControl
@@ -198,6 +199,7 @@ async def test_tonight_s_planned_work_shows_with_a_fault_during_its_window(store
             site="Shanghai",
             product="msc-9000",
         ),
+        ZoneInfo("Asia/Shanghai"),
     )
     fault = register_request(store, "Calls dropping after midnight", minutes_ago=20)
     app = make_app()

@@ -13,7 +13,7 @@ from dispatcher.store.callouts import Confirmation, confirm
 from dispatcher.tui.app import DeskApp
 from dispatcher.tui.context import DeskContext
 
-from .conftest import NOW, ROOT, SHANGHAI
+from .conftest import NOW, ROOT
 
 NTFY = ContactKindSpec("ntfy", str.lower, example="csc-li-na", acknowledges=True)
 LI_NA_MOBILE = "+12125550100"
@@ -39,7 +39,7 @@ async def test_on_call_shows_the_topic_and_an_answer_there_confirms_only_it(stor
         1,
     )
     roster = parse_roster(text.encode(), "contacts.yaml", ContactKinds([NTFY]))
-    desk = DeskContext(store, roster, "night-desk", clock=ManualClock(NOW), zone=SHANGHAI)
+    desk = DeskContext(store, roster, "night-desk", clock=ManualClock(NOW))
 
     contacts = await unconfirmed_contacts(desk, settle)
     assert "ntfy csc-li-na" in contacts and f"mobile {LI_NA_MOBILE}" in contacts

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import Input
@@ -61,7 +62,9 @@ def plant(store: Store) -> str:
         )
 
     repository = RequestRepository(store)
-    sr, _ = repository.register(received, build, received, EVERY, EVERY)
+    sr, _ = repository.register(
+        received, build, received, EVERY, EVERY, zone=ZoneInfo("Asia/Shanghai")
+    )
     repository.change(sr.id, lambda r: r.note(received, EVERY, EVERY, EVERY))
     return sr.id
 

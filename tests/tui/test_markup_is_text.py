@@ -5,6 +5,7 @@ the desk or add an action to it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from textual.widgets import DataTable, Input
 
@@ -30,6 +31,7 @@ async def test_a_planned_title_holding_markup_shows_as_typed(store, make_app, se
             NOW + timedelta(hours=3),
             site="[red]Shanghai",
         ),
+        ZoneInfo("Asia/Shanghai"),
     )
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
@@ -49,6 +51,7 @@ async def test_the_callback_queue_shows_markup_as_typed(store, make_app, settle)
         received,
         "desk",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     requests.change(sr.id, lambda r: r.resolve(received + timedelta(minutes=30), "desk"))
     app = make_app()

@@ -5,17 +5,19 @@ listed, added with times in the covered person's zone, and ended."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from textual.widgets import DataTable
 
 from dispatcher.domain.rotation import Override
 from dispatcher.engine.clock import ManualClock
+from dispatcher.roster import parse_roster
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.tui.app import DeskApp
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.oncall import OnCallScreen
 
-from .conftest import NOW
+from .conftest import NOW, ROOT
 from .test_screens import duty_row
 
 
@@ -46,7 +48,10 @@ async def test_every_role_with_phones_and_the_handover_time(make_app, roster, se
 async def test_an_override_ends_at_the_covered_person_s_time_is_listed_and_ended(
     store, roster, settle
 ):
-    desk = DeskContext(store, roster, "night-desk", clock=ManualClock(NOW), zone=UTC)
+    text = (ROOT / "contacts.yaml").read_text()
+    in_utc = parse_roster(text.replace("    zone: Asia/Shanghai ", "    zone: UTC ").encode())
+    assert in_utc.zone == ZoneInfo("UTC")  # a CSC on UTC: the override follows Li Na's clock
+    desk = DeskContext(store, in_utc, "night-desk", clock=ManualClock(NOW))
     app = DeskApp(desk)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from textual.command import CommandList
@@ -212,11 +211,7 @@ async def test_a_gap_in_the_roster_shows_in_red(store, settle):
     )
     assert holed != text
     roster = parse_roster(holed.encode(), "contacts.yaml")
-    app = DeskApp(
-        DeskContext(
-            store, roster, "night-desk", clock=ManualClock(NOW), zone=ZoneInfo("Asia/Shanghai")
-        )
-    )
+    app = DeskApp(DeskContext(store, roster, "night-desk", clock=ManualClock(NOW)))
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         await pilot.press("o")

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
@@ -44,6 +45,7 @@ def resolved_request(repository, summary, hours_ago):
         received,
         "desk",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     repository.change(sr.id, lambda r: r.resolve(received + timedelta(minutes=30), "desk"))
     return sr.id
@@ -72,6 +74,7 @@ async def test_the_queue_shows_who_waits_and_a_call_is_recorded_from_it(tmp_path
             customer="China Example",
             contact="Zhou Min",
         ),
+        ZoneInfo("Asia/Shanghai"),
     )
     PlannedRepository(store).change(work.id, lambda w: w.complete(T0 + timedelta(hours=3)))
     app = QueueApp(store)

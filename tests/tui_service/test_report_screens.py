@@ -2,6 +2,7 @@ import os
 import stat
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.app import App
@@ -32,12 +33,15 @@ class ScreenApp(App):
         self.push_screen(self.first)
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the sample roster's CSC zone
+
+
 def desk_at(store, now):
     return DeskContext(store, load_roster(SAMPLE_ROSTER), "wang.fang", clock=ManualClock(now))
 
 
 def yesterday_noon():
-    return (datetime.now().astimezone() - timedelta(days=1)).replace(
+    return (datetime.now(SHANGHAI) - timedelta(days=1)).replace(
         hour=12, minute=0, second=0, microsecond=0
     )
 
@@ -59,6 +63,7 @@ def register(repository, received, summary, category, product, site, drill=False
         received,
         "desk",
         "phone",
+        zone=ZoneInfo("Asia/Shanghai"),
     )
     return sr.id
 
@@ -105,7 +110,7 @@ def private(folder) -> bool:
 async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_path, settle):
     store = Store(tmp_path)
     yesterday(store)
-    screen = ReportsScreen(desk_at(store, datetime.now().astimezone()), "en", kind="daily")
+    screen = ReportsScreen(desk_at(store, datetime.now(SHANGHAI)), "en", kind="daily")
     app = ScreenApp(screen)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
@@ -136,7 +141,7 @@ async def test_the_report_screen_draws_yesterdays_figures_and_exports_them(tmp_p
 async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path, settle):
     store = Store(tmp_path)
     repository = RequestRepository(store)
-    now = datetime.now().astimezone()
+    now = datetime.now(SHANGHAI)
     sr_id = register(
         repository,
         now - timedelta(hours=2),
@@ -169,7 +174,7 @@ async def test_the_handover_screen_shows_the_shift_and_saves_it(tmp_path, settle
 async def test_the_report_screen_opens_on_this_shift_and_says_no_data(tmp_path, settle):
     """Tonight is visible at once; a chart with nothing to draw says so instead of a blank box."""
     store = Store(tmp_path)
-    now = datetime.now().astimezone()
+    now = datetime.now(SHANGHAI)
     register(
         RequestRepository(store),
         now - timedelta(hours=1),
@@ -195,7 +200,7 @@ async def test_the_report_screen_opens_on_this_shift_and_says_no_data(tmp_path, 
 async def test_the_handover_scrolls_by_keyboard(tmp_path, settle):
     store = Store(tmp_path)
     repository = RequestRepository(store)
-    now = datetime.now().astimezone()
+    now = datetime.now(SHANGHAI)
     for n in range(30):
         register(
             repository,

@@ -82,8 +82,9 @@ class OverrideScreen(ModalScreen[Override | None]):
         assert isinstance(widget, Input)  # the form's fields are selects and inputs
         return widget.value.strip() or None
 
-    def zone(self) -> tzinfo | None:
-        """The covered person's zone; the person taking over's when nobody is covered."""
+    def zone(self) -> tzinfo:
+        """The covered person's zone; the person taking over's when nobody is covered; the
+        CSC's when nobody is chosen yet."""
         for selector in ("#covers", "#person"):
             person = self.desk.roster.people.get(self._value(selector) or "")
             if person is not None:
@@ -94,7 +95,7 @@ class OverrideScreen(ModalScreen[Override | None]):
     def chosen(self) -> None:
         zone = self.zone()
         self.query_one("#until-label", Label).update(
-            self.words["override.until.zone"].format(zone=str(zone) if zone else "local")
+            self.words["override.until.zone"].format(zone=str(zone))
         )
 
     @on(Input.Submitted)

@@ -3,14 +3,15 @@ today so far, or of the last day, week or month, as charts; an empty chart says 
 
 The figures come from the same report `dispatcher report daily|weekly|monthly` writes, and
 `e` exports it beside the data (Markdown, CSV and JSON). Periods follow the desk's clock and
-zone. The screen shows at once, saying "working…"; the report is then built and exported in
-worker threads, so a month over a large store never freezes the desk.
+the CSC's zone (the roster's). The screen shows at once, saying "working…"; the report is
+then built and exported in worker threads, so a month over a large store never freezes the desk.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.containers import Grid
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from dispatcher.domain.localtime import local, local_day, midnight
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import translator
 from dispatcher.reports import Report
@@ -32,15 +34,15 @@ from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
-def bounds(kind: str, now: datetime, zone) -> tuple[datetime, datetime]:
-    """The period of `kind` at `now`, in the desk's zone: "shift" is the 12 hours up to now,
-    "today" from the desk's local midnight to now, the others the last whole one."""
-    local = now.astimezone(zone)
+def bounds(kind: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The period of `kind` at `now`, in the CSC's zone: "shift" is the 12 hours up to now,
+    "today" from the CSC's local midnight to now, the others the last whole one."""
+    at = local(now, zone)
     if kind == "shift":
-        return shift_bounds(local)
+        return shift_bounds(at)
     if kind == "today":
-        return local.replace(hour=0, minute=0, second=0, microsecond=0), local
-    return period_bounds(kind, local)
+        return midnight(local_day(at, zone), zone), at
+    return period_bounds(kind, at, zone)
 
 
 class ReportsScreen(DeskScreen):
