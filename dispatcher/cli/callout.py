@@ -152,7 +152,7 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             repeat=record.repeat,
         )
     )
-    zone = command_zone(control.store, control.roster)
+    zone = command_zone(control.store, control.roster if control.has_roster else None)
     if record.running:
         deadline = f"{local(record.run.step_deadline, zone):%Y-%m-%d %H:%M:%S %Z}"
         click.echo("  " + tr("next step at {at}", at=deadline))
