@@ -20,8 +20,12 @@ from dispatcher.domain.localtime import local
 from dispatcher.i18n import local_time, name_of, translator
 
 LEASE_FILE = "engine.lease"
-ACQUIRE_TRIES = 5  # a probe by `holder()` in another desk must not make a free lease look held
-ACQUIRE_PAUSE_SECONDS = 0.02
+# A probe by `holder()` holds a shared lock for an instant, or longer when its thread waits for
+# the interpreter: a free lease that is only probed is waited for up to this bound, never
+# mistaken for a held one.
+ACQUIRE_BOUND_SECONDS = 2.0
+ACQUIRE_PAUSE_SECONDS = 0.01
+READ_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,16 @@ class LeaseHolder:
         )
 
 
+def _held_exclusively(fd: int) -> bool:
+    """True when an engine holds the lease; False when only probes (shared locks) do."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return False
+
+
 class EngineLease:
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / LEASE_FILE
@@ -58,21 +72,22 @@ class EngineLease:
         if self._held is not None:
             return True
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        for attempt in range(ACQUIRE_TRIES):
+        deadline = time.monotonic() + ACQUIRE_BOUND_SECONDS
+        while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                # Held, or only probed: `holder()` takes a shared lock for an instant.
-                if attempt == ACQUIRE_TRIES - 1:
+                if _held_exclusively(fd) or time.monotonic() > deadline:
                     os.close(fd)
                     return False
-                time.sleep(ACQUIRE_PAUSE_SECONDS)
+                time.sleep(ACQUIRE_PAUSE_SECONDS)  # only probed: the probe ends in a moment
         me = LeaseHolder(
             os.getpid(), socket.gethostname(), role, datetime.now(UTC).isoformat(timespec="seconds")
         )
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(me.__dict__).encode(), 0)
+        written = json.dumps(me.__dict__).encode()
+        os.pwrite(fd, written, 0)  # then cut what a longer earlier holder left: never empty
+        os.ftruncate(fd, len(written))
         os.fsync(fd)
         self._held = fd
         return True
@@ -95,10 +110,13 @@ class EngineLease:
             os.close(fd)
 
     def _read(self) -> LeaseHolder | None:
-        try:
-            return LeaseHolder(**json.loads(self.path.read_text()))
-        except (OSError, ValueError, TypeError):
-            return LeaseHolder(0, "?", "unknown", "?")
+        """The holder's own words; read again while a new holder is writing them."""
+        for _ in range(READ_TRIES):
+            try:
+                return LeaseHolder(**json.loads(self.path.read_text()))
+            except (OSError, ValueError, TypeError):
+                time.sleep(ACQUIRE_PAUSE_SECONDS)
+        return LeaseHolder(0, "?", "unknown", "?")
 
     def release(self) -> None:
         if self._held is not None:

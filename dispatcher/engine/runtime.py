@@ -349,6 +349,8 @@ class EngineThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
+        self._starting = threading.Lock()  # a desk's start and its takeover never race
+        self._stopped = False  # once stopped, never started again (a desk quitting)
 
     @property
     def running(self) -> bool:
@@ -359,14 +361,20 @@ class EngineThread:
 
     def start(self) -> bool:
         """Run the engine if no other process does; False when another holds the lease."""
-        if self.running:
+        with self._starting:
+            if self.running:
+                return True
+            if self._stopped:
+                return False
+            if not self.lease.acquire(self.role):
+                return False
+            self._ready.clear()
+            self._thread = threading.Thread(
+                target=self._main, name="dispatcher-engine", daemon=True
+            )
+            self._thread.start()
+            self._ready.wait(timeout=10)
             return True
-        if not self.lease.acquire(self.role):
-            return False
-        self._thread = threading.Thread(target=self._main, name="dispatcher-engine", daemon=True)
-        self._thread.start()
-        self._ready.wait(timeout=10)
-        return True
 
     def _main(self) -> None:
         async def main() -> None:
@@ -390,7 +398,9 @@ class EngineThread:
             self.lease.release()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the pass under way, and give the lease back."""
+        """Stop after the pass under way, and give the lease back, for good."""
+        with self._starting:  # a start under way ends first; none begins after
+            self._stopped = True
         if self._loop is not None and self._stop is not None and self.running:
             self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None:

@@ -87,19 +87,12 @@ class DeskApp(App):
         if self.preferences_problem:
             self.notify(self.preferences_problem, severity="warning")
         self.push_screen(BoardScreen(self.desk, self.language))
-        if self.engine is not None:
-            self.start_engine(self.engine)
-        self.read_status()
+        self.read_status()  # which starts this desk's engine when no other process runs one
         self.check_channels()
         self.set_interval(STATUS_SECONDS, self.read_status)
         self.set_interval(HEALTH_SECONDS, self.check_channels)
 
     # -- status for every screen's header ------------------------------------------------------
-
-    @work(thread=True, group="engine")
-    def start_engine(self, engine: EngineThread) -> None:
-        engine.start()  # False: another process holds the lease; the header says who
-        self.read_status()
 
     @property
     def runs_engine(self) -> bool:
@@ -107,11 +100,16 @@ class DeskApp(App):
 
     @work(thread=True, exclusive=True, group="status")
     def read_status(self) -> None:
+        """The header's status; a desk that can run the engine takes it over as soon as
+        nobody holds it (its holder quit or died), so the timers never wait for a restart."""
         desk, words = self.desk, labels(self.language)
+        holder = None if self.runs_engine else desk.lease().holder()
+        if holder is None and self.engine is not None and not self.runs_engine:
+            self.engine.start()
         if self.runs_engine:
             engine = words["engine.here"]
         else:
-            holder = desk.lease().holder()
+            holder = holder or desk.lease().holder()
             engine = holder.describe(desk.zone, self.language) if holder else words["engine.none"]
         status = replace(
             self.status,
@@ -139,10 +137,11 @@ class DeskApp(App):
             self.show_status(replace(self.status, channels=overdue(channels, HEALTH_BOUND)))
 
     def show_status(self, status: DeskStatus) -> None:
-        self.status = status
+        self.status = status  # a header still mounting reads it when its mount ends
         for screen in self.screen_stack:
             for header in screen.query(DeskHeader):
-                header.show(status)
+                if header.is_mounted:
+                    header.show(status)
 
     # -- app-wide actions --------------------------------------------------------------------
 

@@ -106,3 +106,30 @@ def test_another_desk_asking_who_holds_the_lease_does_not_keep_it_from_being_tak
     finally:
         stop.set()
         prober.join()
+
+
+def test_a_probe_that_lingers_does_not_make_a_free_lease_look_held(tmp_path):
+    """A probe's thread can wait for the interpreter while it holds its shared lock; the lease
+    is still taken once the probe lets go, and refused only while an engine holds it."""
+    import fcntl
+    import os
+    import threading
+
+    from dispatcher.engine.lease import EngineLease
+
+    probe_path = tmp_path / "engine.lease"
+    probe_path.touch()
+    probe = os.open(probe_path, os.O_RDONLY)
+    fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    taken = threading.Event()
+    lease = EngineLease(tmp_path)
+    taker = threading.Thread(target=lambda: lease.acquire("desk") and taken.set())
+    taker.start()
+    try:
+        assert not taken.wait(0.3)  # still probed: the taker waits rather than give up
+    finally:
+        os.close(probe)
+    taker.join()
+    assert taken.is_set() and lease.held
+    assert not EngineLease(tmp_path).acquire("engine")
+    lease.release()

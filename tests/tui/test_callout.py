@@ -17,6 +17,7 @@ from dispatcher.engine.runtime import Engine, EngineThread
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.outbox import OutboxRepository
+from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.app import DeskApp
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -210,3 +211,26 @@ async def test_a_second_desk_leaves_the_engine_to_its_holder_and_quits_at_once(
     finally:
         engine.stop()
         holder.release()
+
+
+async def test_a_desk_takes_the_engine_over_when_its_holder_quits(desk, store, roster, settle):
+    """Timers never wait for a restart: the next status read after the holder is gone starts
+    this desk's engine, and the header says so."""
+    holder = EngineLease(store.data_dir)
+    assert holder.acquire("engine")
+    engine = EngineThread(store, roster, PluginManager(store=store), clock=desk.clock)
+    app = DeskApp(desk, "en", engine)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            assert not engine.running
+            holder.release()  # `dispatcher engine` stopped, or its machine died
+            app.read_status()
+            await pilot_wait_for(
+                pilot, lambda: app.status.engine == "this desk", what="the desk took the engine"
+            )
+            assert engine.running
+    finally:
+        engine.stop()
+        holder.release()
+    assert not engine.start()  # a stopped desk engine is never started again
