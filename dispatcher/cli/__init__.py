@@ -9,6 +9,7 @@ import sys
 import click
 
 from dispatcher import __version__
+from dispatcher.cli.help import in_language
 from dispatcher.cli.language import (
     choose,
     given_language,
@@ -68,7 +69,8 @@ class DispatcherGroup(click.Group):
     def main(self, args=None, *rest, **kwargs):  # type: ignore[override]
         install_click_translation()  # click's usage errors in the run's language
         choose(given_language(list(sys.argv[1:] if args is None else args)))
-        return super().main(args, *rest, **kwargs)
+        # the help, usage lines and type names of every command in the run's language
+        return click.Group.main(in_language(self, language()), args, *rest, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -78,7 +80,7 @@ class DispatcherGroup(click.Group):
         if target is None:
             return None
         module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+        return in_language(getattr(importlib.import_module(module), attribute), language())
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         """The command to run, after refusing control characters in what was typed."""

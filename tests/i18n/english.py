@@ -10,7 +10,7 @@ import re
 KEPT = {
     "SR", "PS", "SLA", "VIP", "CSC", "CSQ", "TAC", "BD", "BR", "CCI", "CASE", "UTC", "CST", "L", "Red",
     "Flag", "ctrl", "Ctrl", "C", "esc", "enter", "md", "csv", "json", "Markdown", "HH", "MM",
-    "YYYY", "DD", "ISO", "UTF", "YAML", "JSON", "SMS", "dispatcher", "ACK", "English", "pid", "s", "a",
+    "YYYY", "DD", "ISO", "UTF", "YAML", "JSON", "CSV", "SMS", "dispatcher", "ACK", "English", "pid", "s", "a",
     "n", "q", "p", "e", "d", "w", "m", "r", "t", "o", "x", "c", "b", "f",
 }  # fmt: skip
 _NOT_WORDS = re.compile(
