@@ -111,8 +111,24 @@ class _UsageLine(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--version`, said in the run's language (click's own option words its line once, as
+    the command is defined, before any language is chosen)."""
+    if value and not ctx.resilient_parsing:
+        line = tr("%(prog)s, version %(version)s")
+        click.echo(line % {"prog": "dispatcher", "version": __version__})
+        ctx.exit()
+
+
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dispatcher")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @language_option
 @click.option(
     "--log-level",

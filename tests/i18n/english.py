@@ -16,6 +16,7 @@ KEPT = {
 _NOT_WORDS = re.compile(
     r"\{[^}]*\}"  # a placeholder
     r"|`[^`]*`"  # code: a command, a roster key
+    r"|%\(\w+\)[sd]"  # a printf-style placeholder, as click's version line has
     r"|'[^']*'"  # a quoted id or value as typed
     r"|--?[A-Za-z][\w-]*"  # an option name
     r"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"  # an environment variable

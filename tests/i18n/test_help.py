@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from dispatcher.cli import cli
 from dispatcher.cli.help import wrap
 from tests.i18n.english import english_words
+from tests.i18n.test_command_line import figures
 
 
 def command_paths(group: click.Group = cli, path: tuple[str, ...] = ()):
@@ -135,3 +136,13 @@ def test_click_type_words_and_argument_names_are_chinese_in_errors():
     assert result.exit_code == 2 and "缺少参数 '请求编号'" in result.output, result.output
     english = runner.invoke(cli, ["--lang", "en", "roster", "check", "--days", "many"])
     assert "'many' is not a valid integer" in english.output, english.output
+
+
+def test_the_version_line_is_said_in_the_run_language():
+    runner = CliRunner()
+    chinese = runner.invoke(cli, ["--lang", "zh", "--version"], prog_name="dispatcher")
+    english = runner.invoke(cli, ["--lang", "en", "--version"], prog_name="dispatcher")
+    assert chinese.exit_code == english.exit_code == 0
+    assert english.output.startswith("dispatcher, version ")
+    assert chinese.output.startswith("dispatcher,版本 ")
+    assert figures(english.output) == figures(chinese.output)
