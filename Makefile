@@ -50,7 +50,7 @@ format: $(STAMP)
 catalogue: $(STAMP)
 	mkdir -p build
 	$(BIN)/pybabel -q extract --sort-by-file -k NC_:1c,2 -k NN_:1,2 -k tr -k tr_n:1,2 -o build/dispatcher.pot dispatcher plugins
-	$(BIN)/python -m dispatcher.cli.help build/dispatcher.pot  # every command's --help text
+	$(BIN)/python -c 'from dispatcher.cli.help import add_to_template as add; add("build/dispatcher.pot")'
 	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i build/dispatcher.pot \
 		-d dispatcher/i18n/locale -D dispatcher -l zh
 

@@ -15,7 +15,7 @@ Each text's message id is what click shows in English: a docstring cleaned as cl
 Choices (`[L1|L2|L3]`) stay as typed: they are what the command accepts. What differs from
 one machine to the next (the user data folder, an absolute path) is `{path}` in the id.
 
-    python -m dispatcher.cli.help build/dispatcher.pot   # adds every help text to a template
+    add_to_template("build/dispatcher.pot")   # every help text, for `make catalogue`
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import inspect
 import re
-import sys
 from collections.abc import Iterator
 from functools import cache
 from typing import Any, TypeVar
@@ -227,7 +226,7 @@ class _Context(click.Context):
     formatter_class = _Formatter
 
 
-def _add_to_template(path: str) -> None:
+def add_to_template(path: str) -> None:
     """Add every help text of `dispatcher` to the message template at `path` (`make catalogue`)."""
     from babel.messages.pofile import read_po, write_po
 
@@ -239,7 +238,3 @@ def _add_to_template(path: str) -> None:
         template.add(text, context=HELP, locations=[("dispatcher/cli/help.py", 0)])
     with open(path, "wb") as target:
         write_po(target, template, sort_by_file=True)
-
-
-if __name__ == "__main__":
-    _add_to_template(sys.argv[1])
