@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -129,10 +129,25 @@ def in_language(command: _Command, language: str) -> _Command:
     shown_as.params = [_parameter(param, said) for param in command.params]
     if isinstance(command, click.Group):
         shown_as.subcommand_metavar = said(command.subcommand_metavar)
-        shown_as.commands = {
-            name: in_language(sub, language) for name, sub in command.commands.items()
-        }
+        shown_as.commands = _Commands(command.commands, language)
     return shown_as
+
+
+class _Commands(Mapping[str, click.Command]):
+    """A group's subcommands in a language, each copied when click first asks for it (a run
+    copies only the commands on its path, and a group's help their descriptions)."""
+
+    def __init__(self, commands: Mapping[str, click.Command], language: str) -> None:
+        self.commands, self.language = commands, language
+
+    def __getitem__(self, name: str) -> click.Command:
+        return in_language(self.commands[name], self.language)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.commands)
+
+    def __len__(self) -> int:
+        return len(self.commands)
 
 
 def _saying(language: str):
