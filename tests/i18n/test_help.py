@@ -130,7 +130,7 @@ def test_click_type_words_and_argument_names_are_chinese_in_errors():
         cli, ["--lang", "zh", "roster", "check", "--days", "many"], prog_name="dispatcher"
     )
     assert result.exit_code == 2
-    assert "'many' 不是有效的数值(整数范围)" in result.output, result.output
+    assert "'many' 不是有效的数值(整数)" in result.output, result.output
     assert not english_words(result.output, {"many"}), result.output
     result = runner.invoke(cli, ["--lang", "zh", "sr", "show"])
     assert result.exit_code == 2 and "缺少参数 '请求编号'" in result.output, result.output
