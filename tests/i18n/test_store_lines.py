@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
+from tests.cli.test_full_disk import run as full_disk_run
 from tests.i18n.english import english_words
 from tests.i18n.test_command_line import figures
 from tests.store.test_damage import _damage_journal_line
@@ -116,3 +117,18 @@ def test_the_lost_events_of_a_repaired_timeline_read_in_chinese(run, tmp_path):
     assert f"丢失:{sr_id} 的第 3 个事件:已在其时间线中标记为丢失" in repaired.output
     shown = run("zh", "sr", "show", sr_id, "--data", copy)
     assert "此事件因 live/journal.0 第 3 行的损坏而丢失" in shown.output, shown.output
+
+
+def test_a_full_disk_is_said_in_chinese_and_nothing_is_half_written(tmp_path):
+    first = full_disk_run(tmp_path, "sr", "new", "--summary", "早", "--category", "consultation")
+    assert first.returncode == 0, first.stderr
+    journal = max((tmp_path / "live").glob("journal.*"), key=lambda p: p.stat().st_size)
+    limit = journal.stat().st_size + 100
+    args = ("sr", "new", "--summary", "x" * 2000, "--category", "consultation")
+    refused = full_disk_run(tmp_path, "--lang", "zh", *args, file_limit=limit)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "无法保存到" in refused.stderr and "文件过大;此更改未保存" in refused.stderr
+    assert not english_words(refused.stderr, FILES), refused.stderr
+    english = full_disk_run(tmp_path, "--lang", "en", *args, file_limit=limit)
+    assert "file too large; the change was not saved" in english.stderr
+    assert figures(english.stderr) == figures(refused.stderr)
