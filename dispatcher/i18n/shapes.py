@@ -182,6 +182,20 @@ SHAPES = (
     N_("no chain applies to {sr}: {why}"),
     N_("{path} has no chain '{chain}'"),
     N_("cannot start a chain for {sr}: it is {state}"),
+    N_("{sr} has no call-out chain"),
+    N_("this needs a roster (--roster)"),
+    N_("running chain '{chain}' needs a roster (--roster)"),
+    N_("routing {sr} needs a roster (--roster)"),
+    N_("{person} has no contact method that {channel} reaches"),
+    N_("notification {id} cannot go from {state} to {status}"),
+    N_("a complaint is a request of category complaint, not {kind}"),
+    N_("{sr} is a {kind} request, not a complaint"),
+    N_("{sr} already has its complaint record"),
+    N_("override {id} has already ended"),
+    N_("{name} must be a whole number of 1 or more, not {value}"),
+    N_("{name} must be a number of seconds above 0, not {value}"),
+    N_("{path}: no data directory there"),
+    N_("{path}: cannot read: {reason}"),
     # an import file's problems (dispatcher.store.transfer, import_schema), after FILE:LINE: field:
     # the store's damage, its check and its repair (dispatcher.store.damage, check, repair)
     N_("{file} line {line}"),
@@ -232,6 +246,10 @@ SHAPES = (
     N_("no such file or directory"),
     N_("input/output error"),
     N_("too many open files"),
+    N_("No such file or directory"),  # and as `OSError.strerror` words them
+    N_("Permission denied"),
+    N_("Is a directory"),
+    N_("No space left on device"),
     # the desk's remembered language and theme (dispatcher.preferences)
     N_("{path}: cannot be read: {reason}"),
     N_("{path}: cannot be saved: {reason}"),

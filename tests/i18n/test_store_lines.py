@@ -132,3 +132,10 @@ def test_a_full_disk_is_said_in_chinese_and_nothing_is_half_written(tmp_path):
     english = full_disk_run(tmp_path, "--lang", "en", *args, file_limit=limit)
     assert "file too large; the change was not saved" in english.stderr
     assert figures(english.stderr) == figures(refused.stderr)
+
+
+def test_checking_where_there_is_no_data_directory_is_said_in_chinese(run, tmp_path):
+    english, chinese, code = both(run, "store", "check", "--data", tmp_path / "nothing")
+    assert code == 2 and "no data directory there" in english
+    assert "那里没有数据目录" in chinese
+    assert_chinese(english, chinese)
