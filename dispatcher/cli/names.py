@@ -104,4 +104,14 @@ class Names:
         return " (international form, starting with +)"
 
 
+def resolve_fields(names: Names, fields: dict[str, str]) -> None:
+    """The roster's ids for the names `sr new` and `complaint new` take, and the reporter's
+    phone as E.164, in place."""
+    fields["site"] = names("site", fields["site"], "--site")
+    fields["product"] = names("product", fields["product"], "--product")
+    fields["owner_unit"] = names("unit", fields["owner_unit"], "--owner-unit")
+    fields["owner_person"] = names("person", fields["owner_person"], "--owner-person")
+    fields["reporter_phone"] = names.phone(fields["reporter_phone"], "--reporter-phone")
+
+
 PHONE_HELP = "Phone number, stored as E.164 (without +: a number of the CSC's country)."

@@ -1,5 +1,6 @@
 """Options several commands share, declared once so that they read, complete and explain
-themselves alike: the site, the product and the owner of a request."""
+themselves alike: the site, the product and the owner of a request, and the language of a
+command's own output."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from collections.abc import Callable
 
 import click
 
+from dispatcher.cli.common import Choice
 from dispatcher.cli.completion import (
     complete_people,
     complete_products,
     complete_sites,
     complete_units,
 )
+from dispatcher.i18n import LANGUAGES
+
+
+def lang_option(help: str, name: str = "language") -> Callable[[Callable], Callable]:
+    """`--lang en|zh` of a command whose output may be in another language than the run's
+    (`dispatcher --lang`): the desk, a report. Passed as `name`; None when not given."""
+    return click.option("--lang", name, type=Choice(LANGUAGES), default=None, help=help)
 
 
 def request_place_options(command: Callable) -> Callable:
