@@ -23,7 +23,9 @@ from dispatcher.store import Store
 
 @click.command()
 @roster_option
-@lang_option("Interface language (default: the one last chosen at the desk, else from the locale).")
+@lang_option(
+    help="Interface language (default: the one last chosen at the desk, else from the locale)."
+)
 @click.option(
     "--confirm-days",
     type=click.IntRange(min=1),

@@ -172,8 +172,8 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @lang_option(
-    "Language of the report (default: the command line's); JSON keys stay English.",
-    "report_language",
+    help="Language of the report (default: the command line's); JSON keys stay English.",
+    name="report_language",
 )
 @roster_option
 @with_store

@@ -19,7 +19,7 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.cli.language import language as run_language
-from dispatcher.cli.options import lang_option
+from dispatcher.cli.options import lang_option, output_option
 from dispatcher.domain.oncall import Roster
 from dispatcher.i18n import translator
 from dispatcher.reports import Report
@@ -31,15 +31,10 @@ from dispatcher.store import Store
 
 def _output_options(command):
     command = lang_option(
-        "Language of titles, column heads and names (default: the command line's, "
+        help="Language of titles, column heads and names (default: the command line's, "
         "`dispatcher --lang`); JSON keys stay English."
     )(command)
-    command = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Write to this file (default: standard output).",
-    )(command)
+    command = output_option(help="Write to this file (default: standard output).")(command)
     command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
         command
     )

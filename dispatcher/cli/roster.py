@@ -14,11 +14,9 @@ from dispatcher.cli.common import (
     load_roster_for_command,
     roster_option,
 )
-from dispatcher.cli.completion import (
-    complete_units,
-)
 from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.cli.names import Names
+from dispatcher.cli.options import name_option
 from dispatcher.cli.roster_audit import audit
 from dispatcher.cli.roster_ical import ical
 from dispatcher.cli.roster_overrides import override_group
@@ -142,9 +140,7 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
 @click.option(
     "--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC)."
 )
-@click.option(
-    "--unit", metavar="UNIT", shell_complete=complete_units, help="Only this unit or product line."
-)
+@name_option("--unit", what="unit", help="Only this unit or product line.")
 @click.option("--role", type=ROLE, help="Only this role.")
 @roster_option
 @data_option

@@ -19,24 +19,21 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.cli.completion import (
-    complete_people,
-)
 from dispatcher.cli.language import tr, value
 from dispatcher.cli.names import Names
+from dispatcher.cli.options import name_option
 from dispatcher.cli.roster_values import utc_minute
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.oncall import Roster
 
 
 @click.command("audit")
-@click.option(
+@name_option(
     "--person",
     "--people",
     "people_ids",
-    shell_complete=complete_people,
+    what="person",
     multiple=True,
-    metavar="PERSON",
     help="Ask only this person (repeatable; default: every interface person and case handler).",
 )
 @click.option(

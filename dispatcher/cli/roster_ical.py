@@ -12,12 +12,9 @@ from dispatcher.cli.common import (
     load_roster_for_command,
     roster_option,
 )
-from dispatcher.cli.completion import (
-    complete_people,
-    complete_units,
-)
 from dispatcher.cli.language import tr, tr_n
 from dispatcher.cli.names import Names
+from dispatcher.cli.options import name_option, output_option
 from dispatcher.cli.roster_values import ROLE, parse_instant, stored_overrides
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.ical import pairs_of_person, shifts_calendar, whole_duties
@@ -25,21 +22,14 @@ from dispatcher.store.paths import write_output
 
 
 @click.command("ical")
-@click.option(
-    "--unit",
-    metavar="UNIT",
-    shell_complete=complete_units,
-    help="Shifts of this unit or product line (all its roles, or --role).",
+@name_option(
+    "--unit", what="unit", help="Shifts of this unit or product line (all its roles, or --role)."
 )
 @click.option("--role", type=ROLE, help="With --unit: only this role.")
-@click.option(
-    "--person", metavar="PERSON", shell_complete=complete_people, help="The shifts of this person."
-)
+@name_option("--person", what="person", help="The shifts of this person.")
 @click.option("--from", "start", metavar="DATE", help="Start (default today, 00:00 UTC).")
 @click.option("--days", default=28, show_default=True, type=click.IntRange(1, 366))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
-)
+@output_option(help="File (default stdout).")
 @roster_option
 @data_option
 def ical(

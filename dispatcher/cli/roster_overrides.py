@@ -18,12 +18,9 @@ from dispatcher.cli.common import (
     roster_option,
     with_store,
 )
-from dispatcher.cli.completion import (
-    complete_people,
-    complete_units,
-)
 from dispatcher.cli.language import tr, value
 from dispatcher.cli.names import Names
+from dispatcher.cli.options import name_option
 from dispatcher.cli.roster_values import ROLE, parse_instant, utc_minute
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
@@ -38,21 +35,13 @@ def override_group() -> None:
 
 
 @override_group.command("add")
-@click.option(
-    "--person", required=True, metavar="PERSON", shell_complete=complete_people, help="Who covers."
-)
-@click.option(
+@name_option("--person", what="person", required=True, help="Who covers.")
+@name_option(
     "--covers",
-    metavar="PERSON",
-    shell_complete=complete_people,
+    what="person",
     help="Whose shifts are covered (omit to add PERSON to --unit/--role).",
 )
-@click.option(
-    "--unit",
-    metavar="UNIT",
-    shell_complete=complete_units,
-    help="Limit to this unit or product line.",
-)
+@name_option("--unit", what="unit", help="Limit to this unit or product line.")
 @click.option("--role", type=ROLE, help="Limit to this role.")
 @click.option(
     "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."

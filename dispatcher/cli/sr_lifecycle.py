@@ -25,11 +25,10 @@ from dispatcher.cli.common import (
 )
 from dispatcher.cli.completion import (
     complete_callback_subjects,
-    complete_people,
     complete_requests,
-    complete_units,
 )
 from dispatcher.cli.language import language, tr
+from dispatcher.cli.options import name_option
 from dispatcher.cli.sr_views import event_line
 from dispatcher.domain.planned import is_planned_id
 from dispatcher.domain.requests import (
@@ -135,20 +134,8 @@ def note(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) 
 
 @click.command("assign")
 @click.argument("sr_id", shell_complete=complete_requests)
-@click.option(
-    "--unit",
-    default="",
-    metavar="UNIT",
-    shell_complete=complete_units,
-    help="Unit or product line (id or name).",
-)
-@click.option(
-    "--person",
-    default="",
-    metavar="PERSON",
-    shell_complete=complete_people,
-    help="Person (id or name).",
-)
+@name_option("--unit", what="unit", default="", help="Unit or product line (id or name).")
+@name_option("--person", what="person", default="", help="Person (id or name).")
 @click.option("--note", "text", default="")
 @roster_option
 @actor_option

@@ -19,6 +19,7 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.cli.language import tr, tr_n
+from dispatcher.cli.options import output_option
 from dispatcher.errors import DispatcherError
 from dispatcher.store import Store
 from dispatcher.store.paths import write_output
@@ -71,12 +72,7 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     "--open/--all", "only_open", default=False, help="Open requests only, or all (default)."
 )
 @click.option("--since", type=TIME, help="Received at or after this time.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
-)
+@output_option(help="Write to this file (default: standard output).")
 @with_store
 def export(store: Store, only_open: bool, since: datetime | None, output: Path | None) -> None:
     """Export requests with their timelines as JSON lines (the import format)."""

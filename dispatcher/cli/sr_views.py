@@ -22,15 +22,11 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.cli.completion import (
-    complete_branches,
-    complete_people,
-    complete_products,
     complete_requests,
-    complete_sites,
-    complete_units,
 )
 from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.names import Names
+from dispatcher.cli.options import name_option
 from dispatcher.cli.terminal import cell, labelled
 from dispatcher.domain.localtime import local
 from dispatcher.domain.requests import (
@@ -51,30 +47,15 @@ from dispatcher.store.requests import RequestFilter, RequestRepository
 @click.option("--emergency", is_flag=True, default=None, help="Emergencies only.")
 @click.option("--category", type=Choice(Category))
 @click.option("--status", type=Choice(Status))
-@click.option(
+@name_option(
     "--branch",
-    metavar="BRANCH",
-    shell_complete=complete_branches,
+    what="branch",
     help="Requests from the sites of this branch or overseas site (id or name).",
 )
-@click.option(
-    "--site", metavar="SITE", shell_complete=complete_sites, help="Requests from this site."
-)
-@click.option(
-    "--product", metavar="PRODUCT", shell_complete=complete_products, help="Product id or name."
-)
-@click.option(
-    "--unit",
-    metavar="UNIT",
-    shell_complete=complete_units,
-    help="Owned by this unit or product line (id or name).",
-)
-@click.option(
-    "--person",
-    metavar="PERSON",
-    shell_complete=complete_people,
-    help="Owned by this person (id or name).",
-)
+@name_option("--site", what="site", help="Requests from this site.")
+@name_option("--product", what="product", help="Product id or name.")
+@name_option("--unit", what="unit", help="Owned by this unit or product line (id or name).")
+@name_option("--person", what="person", help="Owned by this person (id or name).")
 @click.option("--since", type=TIME, help="Received at or after this time.")
 @click.option(
     "--drills",
