@@ -1,4 +1,8 @@
-"""`dispatcher drill ...`: dry-run, sweep, run, abort and report drills of the call-out chain."""
+"""`dispatcher drill ...`: dry-run, sweep, run, abort and report drills of the call-out chain.
+
+The commands are here; what a dry run and a sweep show is in `drill_dry`, and how a live drill
+is followed to its end in `drill_live`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""`dispatcher roster ...`: check 24×7 reachability, see who is on call, arrange cover."""
+"""`dispatcher roster ...`: check 24×7 reachability, see who is on call, arrange cover.
+
+`roster check` and `roster oncall` are here; the group gathers the others from their modules:
+`roster_overrides` (`roster override add|list|remove`), `roster_ical` (`roster ical`) and
+`roster_audit` (`roster audit`); what they read and print alike is in `roster_values`.
+"""
 
 from __future__ import annotations
 
