@@ -1,7 +1,6 @@
 """A live drill followed from the command line: `drill run` starts it, prints each step as the
 engine reaches it (running the engine in this process when no desk or `dispatcher engine` holds
-the data directory) and its report when the chain ends; Ctrl-C aborts it. `engine_here` also
-serves `roster audit --wait`."""
+the data directory, `local_engine`) and its report when the chain ends; Ctrl-C aborts it."""
 
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from dispatcher.cli.common import (
     now,
 )
 from dispatcher.cli.language import language, tr
+from dispatcher.cli.local_engine import engine_here, poll_store
 from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.i18n.phrases import phrase
@@ -44,7 +44,13 @@ def run_live(
     if not wait:
         echo_json(record) if as_json else click.echo(record.sr)
         return None
-    engine = engine_here(store, roster)
+    engine = engine_here(
+        store,
+        roster,
+        lambda holder: tr(
+            "the engine runs in {holder}; following the drill from here", holder=holder
+        ),
+    )
     try:
         _follow(store, record.sr, quiet=as_json)
     except KeyboardInterrupt:
@@ -61,25 +67,6 @@ def run_live(
     report = drill_report(store, roster, record.sr)
     echo_json(report) if as_json else click.echo(report_markdown(report, language()), nl=False)
     return report.passed
-
-
-def engine_here(store: Store, roster: Roster):
-    """An engine in this process when none holds the data directory; None when one does."""
-    from dispatcher.engine.runtime import EngineThread
-    from dispatcher.plugins import PluginManager
-
-    engine = EngineThread(store, roster, PluginManager(store=store).load(), role="drill")
-    if engine.start():
-        return engine
-    holder = engine.holder()
-    click.echo(
-        tr(
-            "the engine runs in {holder}; following the drill from here",
-            holder=holder.describe(roster.zone, language()) if holder else tr("another process"),
-        ),
-        err=True,
-    )
-    return None
 
 
 def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) -> None:
@@ -114,11 +101,10 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
 def _settle_outbox(store: Store, sr_id: str, limit_seconds: float = 30.0) -> None:
     """Give this process's engine time to send what the drill still has queued (the notices
     that it is over) before it stops."""
-
     outbox = OutboxRepository(store)
-    deadline = time.monotonic() + limit_seconds
-    while time.monotonic() < deadline:
-        store.refresh()
-        if not any(r.state.value in ("queued", "sending") for r in outbox.for_sr(sr_id)):
-            return
-        time.sleep(0.5)
+    poll_store(
+        store,
+        lambda: not any(r.state.value in ("queued", "sending") for r in outbox.for_sr(sr_id)),
+        limit_seconds,
+        every=0.5,
+    )

@@ -130,21 +130,24 @@ def audit(
 
 
 def _await_audit(store, roster, audit_id: str, timeout: int) -> None:
-    import time
-
-    from dispatcher.cli.drill_live import engine_here
+    """Until everyone asked answered or `timeout` seconds passed, running the engine here when
+    no desk or `dispatcher engine` does."""
+    from dispatcher.cli.local_engine import engine_here, poll_store
     from dispatcher.store.reachability import audit_answers
 
-    engine = engine_here(store, roster)
-    deadline = time.monotonic() + timeout
+    def everyone_answered() -> bool:
+        answers = audit_answers(store, audit_id)
+        return {a.person for a in answers} <= {a.person for a in answers if a.confirmed_at}
+
+    engine = engine_here(
+        store,
+        roster,
+        lambda holder: tr(
+            "the engine runs in {holder}; waiting for the answers from here", holder=holder
+        ),
+    )
     try:
-        while time.monotonic() < deadline:
-            store.refresh()
-            answers = audit_answers(store, audit_id)
-            answered = {a.person for a in answers if a.confirmed_at}
-            if {a.person for a in answers} <= answered:
-                return
-            time.sleep(1)
+        poll_store(store, everyone_answered, timeout, every=1)
     finally:
         if engine is not None:
             engine.stop()
