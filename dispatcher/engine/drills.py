@@ -54,7 +54,10 @@ def abort_drill(control: CalloutControl, sr_id: str, at: datetime, actor: str) -
         raise DispatcherError(f"drill {record.sr} was already aborted at {record.aborted:%H:%M}")
     callout = CalloutRepository(control.store).get(record.sr)
     if callout is None or not callout.running:
-        state = callout.run.state.value if callout else "not started"
-        raise DispatcherError(f"drill {record.sr} is over ({state}); there is nothing to abort")
+        raise DispatcherError(
+            f"drill {record.sr} is over ({callout.run.state.value}); there is nothing to abort"
+            if callout
+            else f"drill {record.sr} never started a chain; there is nothing to abort"
+        )
     control.stop(record.sr, at, actor, reason=ABORTED)
     return drills.aborted(record.sr, at, actor)

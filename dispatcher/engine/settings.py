@@ -62,6 +62,9 @@ def _number(name: str, raw: str, whole: bool = False) -> float:
         if value < (1 if whole else 0.001):
             raise ValueError
     except ValueError:
-        kind = "a whole number of 1 or more" if whole else "a number of seconds above 0"
-        raise DispatcherError(f"{name} must be {kind}, not {raw!r}") from None
+        raise DispatcherError(
+            f"{name} must be a whole number of 1 or more, not {raw!r}"
+            if whole
+            else f"{name} must be a number of seconds above 0, not {raw!r}"
+        ) from None
     return value

@@ -29,12 +29,20 @@ RECORDED_KINDS = (ENGINE_EVENTS - PEOPLES_WORDS) | {
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
 
 
+# Kinds whose text is a person's words unless it is the one the engine or the domain writes
+# in their place (`engine.control.acknowledge`, `domain.requests.callback`): its beginning.
+COMPOSED_WHEN_NO_WORDS: dict[str, str] = {
+    EventKind.ACKNOWLEDGED: "acknowledged by ",
+    EventKind.CALLOUT_ACKNOWLEDGED: "acknowledged by ",
+    EventKind.REOPENED: "dissatisfied callback (score ",
+}
+
+
 def composed(kind: str, text: str) -> bool:
     """Whether a timeline text of `kind` was composed by the desk or the engine (and so is said
     in the reader's language), not written by a person."""
-    return kind in RECORDED_KINDS or (
-        kind == "callout_acknowledged" and text.startswith("acknowledged by ")
-    )
+    start = COMPOSED_WHEN_NO_WORDS.get(kind)  # a StrEnum member is found by its value
+    return kind in RECORDED_KINDS or (start is not None and text.startswith(start))
 
 
 def _values(text: str, language: str) -> str:
@@ -189,6 +197,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
             ("state",),
         ),
         (r"acknowledged by (?P<who>.+)", N_("acknowledged by {who}"), ()),
+        (
+            r"dissatisfied callback \(score (?P<score>\d)\)",
+            N_("dissatisfied callback (score {score})"),
+            (),
+        ),
         (
             r"(?P<who>\S+) acknowledged by (?P<channel>[a-z]+)",
             N_("{who} acknowledged by {channel}"),

@@ -22,6 +22,7 @@ from functools import cache
 
 from dispatcher.i18n import N_, name_of, translator
 from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.refusals import REFUSALS, THING, UNKNOWN_PROBLEM
 
 VALUES = frozenset(
     {
@@ -108,32 +109,6 @@ SHAPES = (
     N_("{names} are not set"),
     # a rate limit (dispatcher.plugins.info.describe_limit)
     N_("{count} per {seconds} s"),
-    # the roster's own problems (dispatcher.roster)
-    N_("missing (required)"),
-    N_("unknown person {person!r}"),
-    N_("unknown product {product!r}"),
-    N_("the file is empty; a roster needs units and people"),
-    N_("not UTF-8 text; save the roster as UTF-8"),
-    N_("not valid YAML: {reason}"),
-    N_("expected a mapping, got {what}"),
-    N_("expected a list, got {what}"),
-    N_("expected text, got {what}"),
-    N_("expected true or false, got {what}"),
-    N_("{value!r} is not a valid id (letters, digits, '-', '_', '.')"),
-    N_("{what} is not one of: {choices}"),
-    N_("{what} is not a duration such as 15m, 4h, 1h30m or 7d"),
-    N_("{what} is not a date (YYYY-MM-DD)"),
-    N_("{what} is not a time of day (HH:MM, 24-hour)"),
-    N_("{value!r} is not a valid phone number (international form, starting with +)"),
-    N_("{person!r} does not hold the role {role!r} (add it to their roles)"),
-    N_("{what} is not a contact kind (mobile, voice, email or a plugin's)"),
-    N_("kind {kind}: no installed plugin provides it"),
-    N_("kind {kind}: {reason}"),
-    N_("{address!r} is not a valid email address ({reason})"),
-    N_("expected an extension of 1 to 30 digits in quotes, got {value!r}"),
-    N_("a chain needs at least one step"),
-    N_("a rotation needs at least one handoff"),
-    N_("the rotation is empty: it names no one"),
     # records asked for and moves refused (dispatcher.domain, dispatcher.store, the engine)
     N_("no request {sr}"),
     N_("no drill {sr} (drill list shows them)"),
@@ -330,6 +305,7 @@ SHAPES = (
     N_("every {weekday} {clock} {zone}, from {since}"),
     N_("every {weekday} {clock} {zone}, to {until}"),
     N_("every {weekday} {clock} {zone}, from {since} to {until}"),
+    *REFUSALS,  # the roster's problems and more refusals (dispatcher.i18n.refusals)
 )
 
 _FIELD = re.compile(r"\{(\w+)(![rs])?\}")
@@ -365,6 +341,20 @@ def _kinds(text: str, language: str) -> str:
     return f"{name_of(category, language)}: {named}" if named else name_of(category, language)
 
 
+def _values_known(fields: dict[str, str], language: str) -> bool:
+    """Whether each value field holds domain values (or something no word of English: an id),
+    so that a shape matches by its values and not by chance; a contact kind may be a plugin's."""
+    for name, value in fields.items():
+        if name in VALUES and name != "kind":
+            for part in value.split(","):
+                part = part.strip()
+                if re.fullmatch(r"[a-z_ -]+", part) and name_of(part, language) == part.replace(
+                    "_", " "
+                ):
+                    return False
+    return True
+
+
 def said(text: str, language: str) -> str:
     """`text` (an English line of a known shape) in `language`; unchanged when unknown."""
     if language == "en" or not text:
@@ -378,9 +368,16 @@ def said(text: str, language: str) -> str:
         found = pattern.fullmatch(text)
         if found is None:
             continue
+        if not _values_known(found.groupdict(), language):
+            continue  # "the override is empty: …" is not "{state} {time}: {why}"
         fields = {}
         for name, value in found.groupdict().items():
-            if name in VALUES:
+            if name == THING:
+                value = translator(language).pgettext(THING, value)
+            elif name == "problem":  # a YAML parser's words: said by shape, else in general
+                known = said(value, language)
+                value = known if known != value else translator(language).gettext(UNKNOWN_PROBLEM)
+            elif name in VALUES:
                 value = ", ".join(name_of(part.strip(), language) for part in value.split(","))
             elif name == "position":
                 value = phrase(value, language)

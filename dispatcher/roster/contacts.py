@@ -39,9 +39,13 @@ def read_contact(node: Node, kinds: ContactKinds | None = None) -> ContactMethod
     name = kind.name if isinstance(kind, ContactKindSpec) else kind.value
     wanted, unwanted = ("number", "address") if kind in PHONE_KINDS else ("address", "number")
     if unwanted in fields:
-        fields[unwanted].error(f"{_a(name)} contact has {_a(wanted)}, not {_a(unwanted)}")
+        fields[unwanted].error(
+            f"a contact of kind {name} has a number, not an address"
+            if wanted == "number"
+            else f"a contact of kind {name} has an address, not a number"
+        )
     if "ext" in fields and name not in PHONE_KINDS:
-        fields["ext"].error(f"{_a(name)} contact has no extension")
+        fields["ext"].error(f"a contact of kind {name} has no extension")
         return None
     if wanted not in fields:
         node.problems.add(node.line, node.column, f"{node.path}.{wanted}", "missing (required)")
@@ -92,11 +96,6 @@ def _read_declared(node: Node, kind: ContactKindSpec) -> str | None:
         )
         return None
     return normalised
-
-
-def _a(word: str) -> str:
-    """`word` with its indefinite article, as a kind's name is read: "an email", "a mobile"."""
-    return f"an {word}" if word[:1] in tuple("aeiou") else f"a {word}"
 
 
 def _short(error: Exception, limit: int = 200) -> str:

@@ -207,6 +207,6 @@ def _rate(node: Node) -> float | None:
     except (TypeError, ValueError):
         rate = None
     if isinstance(value, bool) or rate is None or not 0 <= rate <= 1:
-        node.error(f"{describe(value)} is not a share such as 100% or 0.9")
+        node.error(f"{describe(value)} is not a share such as 0.9 or 100%")
         return None
     return rate

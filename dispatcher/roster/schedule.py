@@ -130,12 +130,13 @@ def _read_handoff(node: Node, repeat: Repeat, start: date, period: int) -> Hando
         return Handoff(int(day_words[1]) - 1, clock)
     if repeat is Repeat.DAILY and not day_words:
         return Handoff(0, clock)
-    examples = {
-        Repeat.DAILY: "'08:00'",
-        Repeat.WEEKLY: "'mon 08:00'",
-        Repeat.CYCLE: f"'08:00' or 'day 2 08:00' (day 1..{period})",
-    }
-    node.error(f"{text!r} is not a {repeat.value} handoff; write {examples[repeat]}")
+    node.error(
+        f"{text!r} is not a daily handoff; write '08:00'"
+        if repeat is Repeat.DAILY
+        else f"{text!r} is not a weekly handoff; write 'mon 08:00'"
+        if repeat is Repeat.WEEKLY
+        else f"{text!r} is not a cycle handoff; write '08:00' or 'day 2 08:00' (day 1..{period})"
+    )
     return None
 
 

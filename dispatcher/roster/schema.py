@@ -65,8 +65,13 @@ class Organisation:
         if unit is None or unit in placeholders:
             return unit
         if unit not in self.unit_ids.seen:
-            also = f" or a placeholder ({', '.join(sorted(placeholders))})" if placeholders else ""
-            node.error(f"unknown unit {unit!r} (expected a unit or product line id{also})")
+            known = ", ".join(sorted(placeholders))
+            node.error(
+                f"unknown unit {unit!r} (expected a unit or product line id or a placeholder "
+                f"({known}))"
+                if placeholders
+                else f"unknown unit {unit!r} (expected a unit or product line id)"
+            )
             return None
         return unit
 

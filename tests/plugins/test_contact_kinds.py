@@ -89,11 +89,11 @@ def test_the_roster_checks_each_address_with_its_kinds_validator():
         parse_roster(ROSTER.encode(), "contacts.yaml", ContactKinds([WECOM]))
 
     assert raised.value.errors == [
-        "contacts.yaml:9:31: people[0].contacts[1].number: a wecom contact has an address, not a number",
+        "contacts.yaml:9:31: people[0].contacts[1].number: a contact of kind wecom has an address, not a number",
         "contacts.yaml:9:9: people[0].contacts[1].address: missing (required)",
         "contacts.yaml:10:32: people[0].contacts[2].address: kind wecom: a WeCom user id is letters,"
         " digits and dots",
-        "contacts.yaml:11:44: people[0].contacts[3].ext: a wecom contact has no extension",
+        "contacts.yaml:11:44: people[0].contacts[3].ext: a contact of kind wecom has no extension",
         "contacts.yaml:12:16: people[0].contacts[4].kind: 'WeCom!' is not a contact kind (mobile,"
         " voice, email or a plugin's)",
     ]

@@ -1,0 +1,158 @@
+"""More shapes of lines composed in English below the command line (see `shapes.py`): the
+roster's problems, the YAML parser's own problem texts, and refusals raised by the engine, the
+store and the reports. `tests/i18n/test_raised_messages.py` finds every literal message raised
+under `dispatcher/` and fails on one no shape says in Chinese.
+
+Two kinds of field are said here: `thing`, the kind of record a roster id names ("person",
+"rotation": `THINGS`), and `problem`, a YAML parser's problem text, said by its shape when it
+has one, else by a generic line (the location before it is kept)."""
+
+from __future__ import annotations
+
+from dispatcher.i18n import N_, NC_
+
+THING = "thing"  # the message context of the kinds of roster record
+THINGS = (
+    NC_("thing", "unit"),
+    NC_("thing", "product"),
+    NC_("thing", "person"),
+    NC_("thing", "rotation"),
+    NC_("thing", "override"),
+    NC_("thing", "chain"),
+    NC_("thing", "scenario"),
+    NC_("thing", "criterion"),
+)
+# A YAML problem no shape below knows (PyYAML and libyaml word them; the location is kept).
+UNKNOWN_PROBLEM = N_("the YAML syntax is wrong here")
+
+REFUSALS = (
+    # the roster's own problems (dispatcher.roster)
+    N_("missing (required)"),
+    N_("unknown person {person!r}"),
+    N_("unknown product {product!r}"),
+    N_("the file is empty; a roster needs units and people"),
+    N_("not UTF-8 text; save the roster as UTF-8"),
+    N_("expected a mapping, got {what}"),
+    N_("expected a list, got {what}"),
+    N_("expected text, got {what}"),
+    N_("expected true or false, got {what}"),
+    N_("{value!r} is not a valid id (letters, digits, '-', '_', '.')"),
+    N_("{what} is not one of: {choices}"),
+    N_("{what} is not a duration such as 15m, 4h, 1h30m or 7d"),
+    N_("{what} is not a date (YYYY-MM-DD)"),
+    N_("{what} is not a time of day (HH:MM, 24-hour)"),
+    N_("{value!r} is not a valid phone number (international form, starting with +)"),
+    N_("{person!r} does not hold the role {role!r} (add it to their roles)"),
+    N_("{what} is not a contact kind (mobile, voice, email or a plugin's)"),
+    N_("kind {kind}: no installed plugin provides it"),
+    N_("kind {kind}: {reason}"),
+    N_("{address!r} is not a valid email address ({reason})"),
+    N_("expected an extension of 1 to 30 digits in quotes, got {value!r}"),
+    N_("a chain needs at least one step"),
+    N_("a rotation needs at least one handoff"),
+    N_("the rotation is empty: it names no one"),
+    N_("not valid YAML: {problem}"),
+    N_("nothing"),
+    N_("a mapping"),
+    N_("a number ({value})"),
+    N_("expected a whole number ≥ {minimum}, got {got}"),
+    N_("expected a whole number from {minimum} to {maximum}, got {got}"),
+    N_("{what} is not a date and time with a UTC offset (2026-12-24T20:00+08:00)"),
+    N_("unknown key (expected one of: {choices})"),
+    N_("duplicate {thing} id {value!r} (first defined on line {line})"),
+    N_("unknown unit {unit!r} (expected a unit or product line id)"),
+    N_("unknown unit {unit!r} (expected a unit or product line id or a placeholder ({known}))"),
+    N_("{value!r} is not a known IANA time zone (e.g. Asia/Shanghai)"),
+    N_("only the unit of kind csc has a zone (a person's is their timezone)"),
+    N_(
+        "no unit of kind csc: its zone (e.g. Asia/Shanghai) is the zone of every local date, "
+        "SR ids and report days included"
+    ),
+    N_(
+        "missing (required): the CSC's IANA time zone, e.g. Asia/Shanghai, the zone of every "
+        "local date (SR ids, report days, archive months, shifts)"
+    ),
+    N_("only a unit of kind bd has product lines"),
+    N_("only a unit of kind bd adds emergency criteria"),
+    N_("only a branch or an overseas site covers sites"),
+    N_("targets must not shrink: response ≤ restore ≤ resolve"),
+    N_("{value!r} is a base criterion id; a BD adds its own, e.g. 'CN-1'"),
+    N_("{product!r} is not a product of this BD"),
+    N_("a contact of kind {name} has a number, not an address"),
+    N_("a contact of kind {name} has an address, not a number"),
+    N_("a contact of kind {name} has no extension"),
+    N_("kind {name}: the validator of plugin {plugin} returned no address"),
+    N_("kind {name}: the validator of plugin {plugin} failed ({reason})"),
+    N_("expected a phone number in quotes, such as '+1 212 555 0100', got {what}"),
+    N_(
+        "a mobile number cannot have an extension (SMS cannot dial {extension}); "
+        "list it as kind: voice"
+    ),
+    N_("{value!r} is not a mobile number, so it cannot receive SMS; list it as kind: voice"),
+    N_("the number's extension {extension} differs from ext {ext}"),
+    N_("missing (required for repeat: cycle)"),
+    N_("only a rotation with repeat: cycle has cycle_days"),
+    N_("{value!r} repeats a handoff, so two shifts would overlap"),
+    N_("{value!r} is not a daily handoff; write '08:00'"),
+    N_("{value!r} is not a weekly handoff; write 'mon 08:00'"),
+    N_("{value!r} is not a cycle handoff; write '08:00' or 'day 2 08:00' (day 1..{days})"),
+    N_(
+        "overlaps rotation {rotation!r} for the same unit and role {when}; put people on call "
+        "together in one slot instead"
+    ),
+    N_("{when} (daylight-saving change in {zones})"),
+    N_("the override is empty: 'to' must be after 'from'"),
+    N_("the override is empty: --to must be after --from"),
+    N_("an override without 'covers' adds a person to a role: give both 'unit' and 'role'"),
+    N_("a step needs at least one of its {key}"),
+    N_("the roster has no chain {chain!r} (its chains: {known})"),
+    N_("the roster has no chain {chain!r}"),
+    N_("unknown product {product!r} (not in {path})"),
+    N_("no branch or overseas site in {path} covers {site!r}"),
+    N_("a drill is an emergency drill: give at least one criterion"),
+    N_("{what} is not a share such as 0.9 or 100%"),
+    N_("{what} is not an emergency criterion (base 1-12; this product's: {known})"),
+    N_("scenario {id}: {path} has no chain '{chain}'"),
+    N_("scenario {id}: the roster has no chain '{chain}'"),
+    # the YAML parser's problems (PyYAML, libyaml; dispatcher.roster.reader)
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("found character that cannot start any token"),
+    N_("did not find expected ',' or {bracket}"),  # ']' or '}'
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected key"),
+    N_("did not find expected node content"),
+    N_("could not find expected ':'"),
+    N_("found undefined alias"),
+    N_("second occurrence"),
+    N_("found unexpected end of stream"),
+    N_("found unknown escape character"),
+    N_("control characters are not allowed"),
+    N_("found unknown directive name"),
+    N_("but found another document"),
+    N_("exceeded maximum nesting depth"),
+    N_("found duplicate key {key} (first on line {line})"),
+    N_("{value!r} is not a valid {type}"),
+    # refusals of the engine, the store and the reports
+    N_("--to must be after --from"),
+    N_("nobody to audit: no contact method any channel reaches"),
+    N_("notification {id} is {state}; only a failed or cancelled one can be sent again"),
+    N_("no channel '{channel}' (known: {known})"),
+    N_("drill {sr} is over ({state}); there is nothing to abort"),
+    N_("drill {sr} never started a chain; there is nothing to abort"),
+    N_("{path}: not a regular file ({what}); give a file"),
+    N_("{path}: larger than {count} MB; not read"),
+    N_("cannot write {path}: {reason}"),
+    N_(
+        "cannot write {path}: it is {what}, not a regular file; give the path of a file (or "
+        "leave out --output for standard output)"
+    ),
+    N_("a symbolic link"),
+    N_("a directory"),
+    N_("a device"),
+    N_("a pipe"),
+    N_("a socket"),
+    N_("not a regular file"),
+    N_("{path}: already exists; name a new directory with --into"),
+    N_("{path}: changed while it was checked; nothing was imported"),
+)
