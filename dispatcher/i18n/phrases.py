@@ -27,6 +27,11 @@ RECORDED_KINDS = (ENGINE_EVENTS - PEOPLES_WORDS) | {
     EventKind.RECORD_LOST,  # written by `dispatcher store repair`
 }
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
+# Inside a text: a target nobody covers, a person no channel of a step reaches, a reason.
+_REASON = r"gave up after \d+ attempts|its step is over|no retry before its step ends at [\d:]+"
+_NOBODY = re.compile(
+    r"[a-z_]+ of [\w$.-]+(?=, |$)|[\w.-]+ \(no contact method for [a-z, ]+\)|" + _REASON
+)
 
 
 # Kinds whose text is a person's words unless it is the one the engine or the domain writes
@@ -100,6 +105,24 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
         (r"Red Flag opened: told (?P<who>.+)", N_("Red Flag opened: told {who}"), ()),
         (r"Red Flag closed: told (?P<who>.+)", N_("Red Flag closed: told {who}"), ()),
         (r"(?P<channel>[a-z]+) to (?P<who>[\w.-]+)", N_("{channel} to {who}"), ()),
+        (  # a provider's words, then why the engine gives up (engine.outcomes._no_retry)
+            r"(?P<channel>[a-z]+) to (?P<who>[\w.-]+): (?P<detail>.+) \((?P<why>gave up after "
+            r"\d+ attempts|its step is over|no retry before its step ends at [\d:]+)\)",
+            N_("{channel} to {who}: {detail} ({why})"),
+            (),
+        ),
+        (r"gave up after (?P<count>\d+) attempts", N_("gave up after {count} attempts"), ()),
+        (r"its step is over", N_("its step is over"), ()),
+        (
+            r"no retry before its step ends at (?P<time>[\d:]+)",
+            N_("no retry before its step ends at {time}"),
+            (),
+        ),
+        (
+            r"instead of (?P<channel>[a-z]+) (?P<address>\S+), which failed permanently",
+            N_("instead of {channel} {address}, which failed permanently"),
+            (),
+        ),
         (
             r"(?P<channel>[a-z]+) to (?P<who>[\w.-]+): (?P<detail>.+)",
             N_("{channel} to {who}: {detail}"),
@@ -208,6 +231,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
             (),
         ),
         (r"(?P<role>[a-z_]+) of (?P<unit>\S+)", N_("{role} of {unit}"), ("role",)),
+        (
+            r"(?P<person>[\w.-]+) \(no contact method for (?P<channels>[a-z, ]+)\)",
+            N_("{person} (no contact method for {channels})"),
+            (),
+        ),
         (r"no site given", N_("no site given"), ()),
         (
             r"(?P<product>.+) down in (?P<site>.+) \((?P<line>[^()]+)\)",
@@ -291,6 +319,9 @@ def phrase(text: str, language: str) -> str:
                 value = name_of(value[1:], language)
             elif name == "targets":  # "case_handler of br-x, duty_manager of csc"
                 value = ", ".join(phrase(part, language) for part in value.split(", "))
+            elif name in ("why", "who"):  # a reason of our own; who a step reaches not
+                value = _NOBODY.sub(lambda part: phrase(part.group(), language), value)
             parts[name] = value
         return translator(language).gettext(message).format(**parts)
-    return text
+    # a provider's words followed by the engine's reason ("… (gave up after 3 attempts)")
+    return re.sub(_REASON, lambda part: phrase(part.group(), language), text)

@@ -43,3 +43,41 @@ def test_a_dispatchers_note_is_never_rephrased_on_the_timeline():
 
     assert "note" not in RECORDED_KINDS and "callback" not in RECORDED_KINDS
     assert phrase("customer happy", "zh") == "customer happy"
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "sms to sh-li-na: carrier timeout (gave up after 3 attempts)",
+            "经 sms 发给 sh-li-na:carrier timeout(试了 3 次后放弃)",
+        ),
+        (
+            "voice to sh-li-na: busy (no retry before its step ends at 03:10:00)",
+            "经 voice 发给 sh-li-na:busy(这一步于 03:10:00 结束,之前不再重试)",
+        ),
+        (
+            "round 1, step 2 reaches nobody (case_handler of br-x, sh-li-na (no contact method "
+            "for sms, voice)): skipped",
+            "第 1 轮第 2 步 无人可呼叫(br-x 的现场CASE处理负责人, sh-li-na(没有 sms, voice "
+            "可到达的联系方式)):已跳过",
+        ),
+        (
+            "instead of sms +8613800000000, which failed permanently",
+            "代替彻底失败的 sms +8613800000000",
+        ),
+        ("dissatisfied callback (score 2)", "不满意的回访(评分 2)"),
+    ],
+)
+def test_the_engines_reasons_inside_a_timeline_text_are_said_in_chinese(english, chinese):
+    assert phrase(english, "zh") == chinese
+
+
+def test_an_acknowledgement_the_desk_wrote_is_its_text_and_a_persons_note_is_theirs():
+    from dispatcher.i18n.phrases import composed
+
+    for kind in ("acknowledged", "callout_acknowledged"):
+        assert composed(kind, "acknowledged by Li Na")
+        assert not composed(kind, "on my way")
+    assert composed("reopened", "dissatisfied callback (score 1)")
+    assert not composed("reopened", "customer called back angry")
