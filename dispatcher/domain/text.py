@@ -72,9 +72,12 @@ def check(value: str, field: str, *, multiline: bool = False) -> str:
     if found is None:
         return value
     index, char = found
-    name = _NAMES.get(char, "control character")
-    what = f"control character {name}" if name != "control character" else name
-    raise UnsafeText(f"{field}: {what} ({_code(char)}) at position {index + 1} is not allowed")
+    code, position = _code(char), index + 1
+    raise UnsafeText(
+        f"{field}: control character {_NAMES[char]} ({code}) at position {position} is not allowed"
+        if char in _NAMES
+        else f"{field}: control character ({code}) at position {position} is not allowed"
+    )
 
 
 def escape(text: str) -> str:

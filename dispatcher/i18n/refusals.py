@@ -133,6 +133,26 @@ REFUSALS = (
     N_("exceeded maximum nesting depth"),
     N_("found duplicate key {key} (first on line {line})"),
     N_("{value!r} is not a valid {type}"),
+    # typed text, the CSC's zone (dispatcher.domain.text, store.zone, domain.oncall)
+    N_("{field}: control character {name} ({code}) at position {position} is not allowed"),
+    N_("{field}: control character ({code}) at position {position} is not allowed"),
+    N_(
+        "{path}: the recorded CSC zone {zone!r} is not a known IANA zone; run `dispatcher "
+        "store check`"
+    ),
+    N_(
+        "{path}: the CSC's time zone is unknown, so no local date can be taken: this "
+        "store has recorded none yet; use the roster (--roster) once, whose csc unit "
+        "names it, or record it with `dispatcher store zone ZONE`"
+    ),
+    N_(
+        "CSC zone {zone} refused: the local dates of {path} are in {recorded}, and a "
+        "store keeps one zone (correct the roster's csc zone)"
+    ),
+    N_(
+        "{path}: the unit of kind csc has no zone, so no local date can be known (add "
+        "e.g. zone: Asia/Shanghai to it)"
+    ),
     # refusals of the engine, the store and the reports
     N_("--to must be after --from"),
     N_("nobody to audit: no contact method any channel reaches"),

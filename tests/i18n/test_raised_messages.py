@@ -6,15 +6,36 @@ message without one fails here rather than reaching a Chinese reader in English.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from dispatcher.i18n.shapes import said
 from tests.i18n.english import english_words
 
 ROOT = Path(__file__).resolve().parents[2]
-RAISED = {"DispatcherError", "BadParameter", "UsageError", "error", "add"}
+RAISED = {"DispatcherError", "BadParameter", "UsageError", "error", "add"} | {
+    # DispatcherError's own kinds (dispatcher.errors, store, roster, domain.text)
+    "NotFound",
+    "IllegalTransition",
+    "StoreError",
+    "StoreZoneError",
+    "StoreDamaged",
+    "DuplicateId",
+    "UnsafeText",
+    "PreferencesError",
+}
 # A formatted part stands for an id, a name, a number or a value the data gives: kept as it is.
 SAMPLES = ("x1", "1")  # as an id, and as a number (a line number matches digits only)
+# Messages that reach no reader, or are built of parts each with a shape of its own.
+NOT_SAID = {
+    "cannot x1 x1: x1",  # domain.requests._move: each reason is a shape ("… it is closed")
+    "cannot close x1 without a callback: x1",  # the same reasons
+    "archive period must look like 2026-11, not 'x1'",  # a bug's message: periods are computed
+    "'x1' is not a database of the store at x1",  # a bug's message: databases are named in code
+    "the store partition x1 is closed",  # a bug's message: a partition used after closing
+    "cannot compact x1 inside an atomic block",  # a bug's message: compaction is scheduled
+    "x1/x1: document x1 already exists; an id is never reused",  # a bug's: ids come from counters
+}
 LOGGERS = {"log", "logger"}  # a log line is for whoever runs the engine, not a reader
 
 
@@ -55,9 +76,14 @@ def _messages() -> list[tuple[str, tuple[str, ...]]]:
             if name == "add" and len(node.args) != 4:
                 continue  # a set's add, not a problem
             for texts in zip(*(_samples(message, sample) for sample in SAMPLES), strict=True):
-                if english_words(texts[0], {"x"}):
+                if english_words(texts[0], {"x"}) and texts[0] not in NOT_SAID:
                     found.append((f"{path.relative_to(ROOT)}:{node.lineno}", texts))
     return found
+
+
+def _message(line: str) -> str:
+    """`line` without its location (`path:line[:column]: field: `): a file's key stays as it is."""
+    return re.sub(r"^\S+?:\d+(?::\d+)?: (?:\S+: )?", "", line)
 
 
 def test_the_scan_finds_the_messages_it_guards():
@@ -71,7 +97,7 @@ def test_every_raised_message_has_a_chinese_shape():
         said_well = [
             text
             for text in texts
-            if said(text, "zh") != text and not english_words(said(text, "zh"), {"x"})
+            if said(text, "zh") != text and not english_words(_message(said(text, "zh")), {"x"})
         ]
         if not said_well:
             chinese = said(texts[0], "zh")
