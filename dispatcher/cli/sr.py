@@ -41,26 +41,24 @@ from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.cli.names import PHONE_HELP, Names
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import cell, styled
+from dispatcher.domain.emergency import check_criteria
+from dispatcher.domain.lifecycle import CALLBACK_ATTEMPTS, CallbackOutcome, Status
 from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import is_planned_id
-from dispatcher.domain.requests import (
-    CALLBACK_ATTEMPTS,
-    CallbackOutcome,
+from dispatcher.domain.request_parts import (
     Category,
     Customer,
-    Event,
     IntakeChannel,
     Level,
     Owner,
     Reporter,
-    ServiceRequest,
     Severity,
-    Status,
     VipKind,
-    check_criteria,
 )
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.routing import describe_target, preview, route
+from dispatcher.domain.timeline import Event
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import composed, phrase

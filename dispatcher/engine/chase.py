@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 
 from dispatcher.domain.callout import RunState
-from dispatcher.domain.requests import OPEN_BEFORE_RESOLUTION
+from dispatcher.domain.lifecycle import OPEN_BEFORE_RESOLUTION
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.engine.paging import page_step
 from dispatcher.errors import DispatcherError

@@ -24,13 +24,14 @@ from dispatcher.domain.callout import (
     stop,
 )
 from dispatcher.domain.chains import ChainSpec
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose
-from dispatcher.domain.requests import Event, ServiceRequest, Status
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import BUILT_IN_KINDS, ContactKind, ContactMethod, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import Routing, route
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.timeline import Event, EventKind
 from dispatcher.engine.codes import CodeBook
 from dispatcher.engine.notices import tell_drill_over, tell_status
 from dispatcher.errors import DispatcherError, IllegalTransition

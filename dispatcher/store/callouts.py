@@ -22,7 +22,7 @@ from tinydb.table import Document
 
 from dispatcher.domain.callout import CalloutRun, Position, RunState
 from dispatcher.domain.outbox import Purpose
-from dispatcher.domain.requests import doc_id
+from dispatcher.domain.request_ids import doc_id
 from dispatcher.store import Store, archived_table
 
 CALLOUTS = "callouts"
