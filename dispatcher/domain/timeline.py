@@ -13,6 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from dispatcher.domain.stored import member_or_value
+
 
 class EventKind(StrEnum):
     # What people do: the lifecycle's moves (`lifecycle.TRANSITIONS`) and what goes beside them.
@@ -87,7 +89,7 @@ ENGINE_EVENTS = frozenset(
 def kind_of(value: str) -> EventKind | str:
     """A stored kind read back: its `EventKind`, or the string itself when this version does
     not know it (an imported timeline's own kind)."""
-    return EventKind(value) if value in EventKind._value2member_map_ else value
+    return member_or_value(EventKind, value)
 
 
 @dataclass(frozen=True)
