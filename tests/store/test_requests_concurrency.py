@@ -13,7 +13,8 @@ WRITER = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
-    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.domain.request_parts import Category
+    from dispatcher.domain.requests import ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
 
@@ -76,7 +77,8 @@ REGISTRAR = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
-    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.domain.request_parts import Category
+    from dispatcher.domain.requests import ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
 
