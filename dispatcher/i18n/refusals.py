@@ -155,6 +155,9 @@ REFUSALS = (
     ),
     # refusals of the engine, the store and the reports
     N_("--to must be after --from"),
+    N_("cannot read the roster ({reason})"),
+    N_("cannot read the scenarios ({reason})"),
+    N_("cannot read: {reason}"),
     N_("nobody to audit: no contact method any channel reaches"),
     N_("notification {id} is {state}; only a failed or cancelled one can be sent again"),
     N_("no channel '{channel}' (known: {known})"),

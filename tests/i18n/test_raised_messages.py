@@ -23,6 +23,7 @@ RAISED = {"DispatcherError", "BadParameter", "UsageError", "error", "add"} | {
     "DuplicateId",
     "UnsafeText",
     "PreferencesError",
+    "RosterError",  # its lines: `[f"{path}:1:1: (file): …"]`
 }
 # A formatted part stands for an id, a name, a number or a value the data gives: kept as it is.
 SAMPLES = ("x1", "1")  # as an id, and as a number (a line number matches digits only)
@@ -73,6 +74,8 @@ def _messages() -> list[tuple[str, tuple[str, ...]]]:
                 continue
             # problems.add(line, column, where, message): the message is the last argument
             message = node.args[-1] if name == "add" else node.args[0]
+            if isinstance(message, ast.List) and message.elts:
+                message = message.elts[0]
             if name == "add" and len(node.args) != 4:
                 continue  # a set's add, not a problem
             for texts in zip(*(_samples(message, sample) for sample in SAMPLES), strict=True):
