@@ -10,6 +10,7 @@ The public surface every other layer uses:
     with store.atomic(db):             # every write to db's tables in the block is one commit
         ...
     store.append_new(db, {"events": [Document(..., doc_id=n)]})  # one commit of new documents
+    store.adopt_new(db, {"events": {n: document}})  # new documents handed over (bulk loads)
     store.next_sequence("sr:20261124") # a counter that is unique across processes
     store.compact(db)                  # snapshot a partition now (it also happens by itself)
     store.refresh()                    # catch up with other processes now (reads do it anyway)
@@ -158,6 +159,16 @@ class Store:
                     raise ValueError(f"append_new needs Documents with a doc_id, not {doc!r}")
                 table[doc_id] = dict(doc)
         partition.append_new(changes)
+
+    def adopt_new(self, db: TinyDB | None, docs: Mapping[str, dict[int, dict]]) -> None:
+        """Insert new documents (`{table: {doc_id: document}}`) into `db`'s tables, in the
+        enclosing atomic block or as one commit; DuplicateId if an id is taken. The store
+        keeps the dicts themselves: hand over JSON values as a decoder made them, and keep no
+        reference to them (a bulk load's documents are then neither copied nor read back)."""
+        partition = self._partition(db)
+        with partition.writing():
+            for name, table in docs.items():
+                partition.adopt_new(name, table, partition.label)
 
     def next_sequence(self, key: str, db: TinyDB | None = None) -> int:
         """The next value of a named counter, starting at 1, unique across processes."""

@@ -206,7 +206,7 @@ def _plain(value: Any, where: str, problems: Problems) -> int:
 
 
 LINE = text(200)
-EVENT = fields(
+_EVENT = fields(
     {
         "at": (time(), _MISSING),
         "actor": (text(200, least=1), _MISSING),
@@ -216,6 +216,69 @@ EVENT = fields(
         "data": (event_data, {}),
     }
 )
+_EVENT_FIELDS = frozenset(("at", "actor", "kind", "text", "channel", "data"))
+_SCALARS = (int, float, bool, type(None))
+# A time that `datetime.fromisoformat` reads and `isoformat` writes back character for character
+# (which costs more than the reading): no ".000000", no "-00:00", minutes of an offset below 60.
+_ISO_AS_WRITTEN = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(?!000000)\d{6})?(?!-00:00)[+-](?:[01]\d|2[0-3]):[0-5]\d\Z"
+)
+
+
+def _plain_event(value: Any) -> dict | None:
+    """An event in its normalised form if it is plainly good, else None: `_EVENT`'s result
+    for the common case (one-line texts, data of a few plain values), found without its
+    field-by-field walk. None only means "look closer": `event` then runs `_EVENT`."""
+    if type(value) is not dict or not value.keys() <= _EVENT_FIELDS:
+        return None
+    at, actor, kind = value.get("at"), value.get("actor"), value.get("kind")
+    said, channel, data = value.get("text", ""), value.get("channel", ""), value.get("data", {})
+    if not (
+        type(at) is str
+        and type(actor) is str
+        and type(kind) is str
+        and type(said) is str
+        and type(channel) is str
+        and type(data) is dict
+        and len(at) <= 40
+        and 0 < len(actor) <= 200
+        and len(said) <= 20_000
+        and len(channel) <= 32
+        and actor.isprintable()
+        and said.isprintable()
+        and channel.isprintable()
+        and _KIND.match(kind)
+        and len(data) <= 8
+    ):
+        return None
+    for key, each in data.items():  # at most 8 x (64 + 1,000) characters: under MAX_DATA_BYTES
+        if not _KEY.match(key) or not (
+            type(each) in _SCALARS
+            or (type(each) is str and len(each) <= 1000 and each.isprintable())
+        ):
+            return None
+    try:
+        parsed = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return {
+        "at": at if _ISO_AS_WRITTEN.match(at) else parsed.isoformat(),
+        "actor": actor,
+        "kind": kind,
+        "text": said,
+        "channel": channel,
+        "data": data,
+    }
+
+
+def event(value: Any, where: str, problems: Problems) -> Any:
+    """One timeline event, checked and normalised (`_EVENT`; most through `_plain_event`)."""
+    plain = _plain_event(value)
+    return _EVENT(value, where, problems) if plain is None else plain
+
+
 RECORD = fields(
     {
         "id": (request_id, _MISSING),
@@ -244,7 +307,7 @@ RECORD = fields(
         ),
         "drill": (boolean, False),
         "callback_attempts": (count(1000), 0),
-        "timeline": (listing(EVENT, 10_000), []),
+        "timeline": (listing(event, 10_000), []),
     }
 )
 

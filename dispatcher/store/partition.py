@@ -15,14 +15,13 @@ documents without loading, after `snapshots.quick_check` and a checksum pass ove
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from dispatcher.errors import StoreError
-from dispatcher.store import compaction, files, snapshots
+from dispatcher.store import codec, compaction, files, snapshots
 from dispatcher.store.damage import Damage, StoreDamaged, ids_in_line
 from dispatcher.store.journal import Journal, store_errors
 from dispatcher.store.lock import FileLock
@@ -194,7 +193,7 @@ class Partition(LoggedTables):
         with self.mutex:
             self._check_open()
             if not self.loaded and not self._depth:
-                payload = files.dumps(
+                payload = codec.dumps(
                     {"t": {name: {"set": table} for name, table in docs.items() if table}}
                 )
                 with self._lock.held():
@@ -233,10 +232,11 @@ class Partition(LoggedTables):
 
     def _commit(self) -> None:
         try:
-            payload = files.dumps(self._undo.commit(self.tables))
+            payload = codec.dumps(self._undo.commit(self.tables))
         except (TypeError, ValueError):
             self._rollback(0)
             raise
+        read_back = self._undo.copied_in()
         journal = self._loaded_journal
         try:
             if journal.size() > self._pos:  # an unterminated tail: `_sync_locked` read the rest
@@ -246,9 +246,11 @@ class Partition(LoggedTables):
             self._rollback(0)
             raise
         self._lineno += 1
+        if not read_back:  # adopted documents are JSON values nobody else holds
+            return
         # From now on memory holds the documents exactly as a replay would read them back,
         # sharing nothing with the objects the caller passed in.
-        for name, change in json.loads(payload)["t"].items():
+        for name, change in codec.loads(payload)["t"].items():
             if "set" in change:
                 table = self.tables[name]
                 for key, doc in change["set"].items():

@@ -381,9 +381,11 @@ class RequestRepository:
     def import_batch(self, requests: list[tuple[ServiceRequest, list[Event]]]) -> set[str]:
         """Save already-validated SRs with their timelines (`bulk.save_batch`); returns the
         archive months written."""
+        from dispatcher.store import codec
         from dispatcher.store.bulk import save_batch
 
-        return save_batch(self, [(sr, [e.to_dict() for e in events]) for sr, events in requests])
+        docs = [(sr.to_dict(), [e.to_dict() for e in events]) for sr, events in requests]
+        return save_batch(self, codec.loads(codec.dumps(docs)))  # copies nobody else holds
 
     def release_archives(self, keep: Set[str] = frozenset()) -> None:
         """Free the memory of archive months opened by a bulk job, but those in `keep`."""

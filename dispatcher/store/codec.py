@@ -1,0 +1,52 @@
+"""JSON for the store's files and for imports: orjson, with the standard library behind it.
+
+Journal lines and snapshots are written by `dumps` and read by `loads`. What orjson writes is
+what `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` wrote, byte for byte, but
+for the spelling of some floats (`0.00001` for `1e-05`, the same number), so files written
+before read as they always did, and files written now read with any JSON reader. What orjson
+refuses to read (`NaN`, a lone surrogate escape, an integer past 64 bits: what the standard
+library wrote and reads) is read by the standard library.
+
+`loads_strict` reads text from outside (an import file): JSON as RFC 8259 defines it, so a
+value the store could not write back as it was given (`NaN`, `Infinity`, a lone surrogate)
+is refused at the line that holds it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+# Integer document ids as keys; a datetime or dataclass is refused (TypeError), as json does.
+_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+DecodeError = orjson.JSONDecodeError  # a json.JSONDecodeError: .msg, .lineno, .colno
+
+
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON, keys in their order (integer keys as strings). Raises TypeError or
+    ValueError for what JSON cannot hold. A float NaN or infinity is written as null: the
+    store's documents never hold one (an import refuses them)."""
+    try:
+        return orjson.dumps(value, option=_OPTIONS)
+    except orjson.JSONEncodeError:  # an integer past 64 bits, or what json refuses as well
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def loads(data: bytes | str) -> Any:
+    """The value of JSON the store wrote, now or with the standard library before; raises
+    ValueError (a json.JSONDecodeError) if it is not JSON."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
+def loads_strict(data: bytes | str) -> Any:
+    """The value of one JSON text from outside; `DecodeError` if it is not RFC 8259 JSON
+    (which refuses NaN, Infinity and lone surrogates) or not UTF-8."""
+    return orjson.loads(data)
