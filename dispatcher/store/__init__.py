@@ -276,19 +276,6 @@ class Store:
         self.close()
 
 
-def archived_table(store: Store, sr_id: str, name: str):
-    """A table of the archive month an SR's id names, if that month has an archive."""
-    from dispatcher.domain.requests import SR_ID
-
-    match = SR_ID.match(sr_id)
-    if match is None:  # an audit's id, say: never archived
-        return None
-    period = f"{match.group(1)[:4]}-{match.group(1)[4:6]}"
-    if period not in store.archive_periods():
-        return None
-    return store.archive(period).table(name)
-
-
 def _counter_id(key: str) -> int:
     return zlib.crc32(key.encode()) + 1
 

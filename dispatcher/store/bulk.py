@@ -7,15 +7,15 @@ from collections.abc import Iterable
 from datetime import date
 
 from dispatcher.domain.requests import Status, doc_id, parse_id
-from dispatcher.store.requests import (
+from dispatcher.store.request_layout import (
     EVENT_ID_FACTOR,
     EVENTS,
     REQUESTS,
-    RequestRepository,
     day_key,
     event_doc_id,
     period_of,
 )
+from dispatcher.store.requests import RequestRepository
 
 # Requests with their timelines, as stored documents (`ServiceRequest.to_dict` with its
 # `event_count`; `Event.to_dict` / `Event.canonical`), handed over to the store to keep.

@@ -23,7 +23,8 @@ from tinydb.table import Document
 from dispatcher.domain.callout import CalloutRun, Position, RunState
 from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.requests import doc_id
-from dispatcher.store import Store, archived_table
+from dispatcher.store import Store
+from dispatcher.store.request_layout import archived_table
 
 CALLOUTS = "callouts"
 CONFIRMATIONS = "confirmations"

@@ -17,7 +17,7 @@ from tinydb.table import Table
 
 from dispatcher.domain.requests import Event, ServiceRequest, Status
 from dispatcher.store import Store
-from dispatcher.store.requests import EVENTS, REQUESTS, event_doc_id
+from dispatcher.store.request_layout import EVENTS, REQUESTS, event_doc_id
 
 
 @dataclass(frozen=True)

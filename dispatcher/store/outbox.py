@@ -25,7 +25,8 @@ from dispatcher.domain.outbox import (
     notification_key,
 )
 from dispatcher.errors import DispatcherError, NotFound
-from dispatcher.store import Store, archived_table
+from dispatcher.store import Store
+from dispatcher.store.request_layout import archived_table
 
 OUTBOX = "outbox"
 

@@ -14,11 +14,10 @@ part-way, completed by running the same import again with `resume`.
 
 from __future__ import annotations
 
-import gc
 import json
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -195,22 +194,6 @@ def _refuse_differing(
     problems.raise_any()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused for a bulk job. An import makes millions of small
-    dicts and holds a month of them at a time, none in a reference cycle: the collector would
-    walk the growing tables again and again for nothing (a third of an import's time), while
-    reference counting frees every batch and month the import lets go. One collection after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect()
-
-
 def import_file(
     path: Path,
     repository: RequestRepository,
@@ -220,7 +203,7 @@ def import_file(
 ) -> ImportSummary:
     """Check the whole file, then write it in batches (each batch one commit per partition)."""
     directory = repository.store.data_dir
-    with ExitStack() as stack, _collector_paused():
+    with ExitStack() as stack, codec.decoding_in_bulk(collect_after=True):
         with store_errors(f"cannot write a temporary file in {directory}"):
             spill = _Spill(stack.enter_context(tempfile.TemporaryFile(dir=directory)))
         skip = check_file(path, repository, spill, resume, check_progress)
