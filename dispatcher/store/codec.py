@@ -9,7 +9,10 @@ library wrote and reads) is read by the standard library.
 
 `loads_strict` reads text from outside (an import file): JSON as RFC 8259 defines it, so a
 value the store could not write back as it was given (`NaN`, `Infinity`, a lone surrogate)
-is refused at the line that holds it.
+is refused at the line that holds it. orjson reads an integer past 64 bits as a float, so a
+text holding such a long number is read by the standard library instead, exactly (and the
+import's schema refuses the number by its field: the store's documents hold none, and its
+doc ids are below 2**63).
 
 `decoding_in_bulk` pauses the cyclic garbage collector while a whole partition or an import
 file is decoded.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,7 +34,8 @@ _OPTIONS = (
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 )
 
-DecodeError = orjson.JSONDecodeError  # a json.JSONDecodeError: .msg, .lineno, .colno
+DecodeError = json.JSONDecodeError  # orjson's too: .msg, .lineno, .colno
+_LONG_NUMBER = re.compile(r"[0-9]{20}|-[0-9]{19}")  # what orjson may read as a float
 
 
 def dumps(value: Any) -> bytes:
@@ -52,10 +57,21 @@ def loads(data: bytes | str) -> Any:
         return json.loads(data)
 
 
-def loads_strict(data: bytes | str) -> Any:
+def loads_strict(data: str) -> Any:
     """The value of one JSON text from outside; `DecodeError` if it is not RFC 8259 JSON
-    (which refuses NaN, Infinity and lone surrogates) or not UTF-8."""
-    return orjson.loads(data)
+    (which refuses NaN, Infinity and lone surrogates)."""
+    if not _LONG_NUMBER.search(data):
+        return orjson.loads(data)
+    value = json.loads(data, parse_constant=lambda name: _refuse(data, f"{name} is not JSON"))
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        _refuse(data, "a lone surrogate is not text")
+    return value
+
+
+def _refuse(data: str, why: str) -> Any:
+    raise DecodeError(why, data, 0)
 
 
 @contextmanager

@@ -46,6 +46,7 @@ _CRITERION = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}\Z")
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 MAX_DATA_BYTES = 16 * 1024
+INT_LOWEST, INT_HIGHEST = -(2**63), 2**64 - 1  # what the store's JSON reads back exactly
 MULTILINE = frozenset({"words", "note", "text"})  # keys of event data that may hold newlines
 
 
@@ -96,6 +97,8 @@ def _plain(value: Any, where: str, problems: Problems) -> int:
         return size
     if isinstance(value, list):
         return 2 + sum(_plain(each, f"{where}[{i}]", problems) for i, each in enumerate(value))
+    if type(value) is int and not INT_LOWEST <= value <= INT_HIGHEST:
+        problems.append(f"{where}: a whole number beyond 64 bits")
     return 8  # null, a boolean or a number
 
 
@@ -147,7 +150,10 @@ def _plain_event(value: Any) -> dict | None:
         return None
     for key, each in data.items():  # at most 8 x (64 + 1,000) characters: under MAX_DATA_BYTES
         if not _KEY.match(key) or not (
-            type(each) in _SCALARS
+            (
+                type(each) in _SCALARS
+                and (type(each) is not int or INT_LOWEST <= each <= INT_HIGHEST)
+            )
             or (type(each) is str and len(each) <= 1000 and each.isprintable())
         ):
             return None

@@ -73,6 +73,19 @@ def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
         ({"callback_attempts": True}, "callback_attempts: must be a whole number"),
         ({"event_count": 3}, "(record): unknown field 'event_count'"),
         ({"received": "2026-11-23T20:00:00"}, "received: has no UTC offset"),
+        (
+            {
+                "timeline": [
+                    {
+                        "at": f"{DAY}T20:00:00+00:00",
+                        "actor": "a",
+                        "kind": "note",
+                        "data": {"n": 2**70},
+                    }
+                ]
+            },
+            "timeline[0].data.n: a whole number beyond 64 bits",
+        ),
     ],
 )
 def test_wrong_types_are_refused_with_file_line_field_and_nothing_is_written(
