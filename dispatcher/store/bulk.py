@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from dispatcher.domain.requests import Status, doc_id, parse_id
+from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.request_ids import doc_id, parse_id
 from dispatcher.store.request_layout import (
     EVENT_ID_FACTOR,
     EVENTS,

@@ -17,16 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from dispatcher.domain.emergency import BASE_BY_ID
-from dispatcher.domain.requests import (
-    Category,
-    IntakeChannel,
-    Level,
-    Severity,
-    Status,
-    VipKind,
-    format_id,
-    parse_id,
-)
+from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.request_ids import format_id, parse_id
+from dispatcher.domain.request_parts import Category, IntakeChannel, Level, Severity, VipKind
 from dispatcher.errors import DispatcherError
 from dispatcher.store.field_checks import (
     MISSING,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from tinydb.table import Document
 
-from dispatcher.domain.requests import Event, Status, doc_id
+from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.request_ids import doc_id
+from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.outbox import OutboxRepository

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from dispatcher.domain.requests import SR_ID, doc_id, id_day
+from dispatcher.domain.request_ids import SR_ID, doc_id, id_day
 
 if TYPE_CHECKING:
     from tinydb.table import Table

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from dispatcher.domain.requests import ServiceRequest, Status
+from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 from dispatcher.store import codec

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dispatcher.cli import cli
-from dispatcher.domain.requests import format_id, parse_id
+from dispatcher.domain.request_ids import format_id, parse_id
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
 from dispatcher.testing.waiting import wait_for
@@ -348,7 +348,7 @@ def test_an_import_compacts_each_month_once(tmp_path: Path, monkeypatch) -> None
     events=st.integers(min_value=1, max_value=3),
 )
 def test_an_imported_event_is_stored_as_the_event_would_store_itself(at, text, data, events):
-    from dispatcher.domain.requests import Event
+    from dispatcher.domain.timeline import Event
     from dispatcher.store.import_schema import check_record
     from dispatcher.store.transfer import _stored
 
