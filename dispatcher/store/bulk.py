@@ -19,7 +19,7 @@ from dispatcher.store.request_layout import (
 from dispatcher.store.requests import RequestRepository
 
 # Requests with their timelines, as stored documents (`ServiceRequest.to_dict` with its
-# `event_count`; `Event.to_dict` / `Event.canonical`), handed over to the store to keep.
+# `event_count`; `Event.to_dict`), handed over to the store to keep.
 Batch = list[tuple[dict, list[dict]]]
 
 
