@@ -10,7 +10,7 @@ from datetime import datetime
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dispatcher.domain.drill_outcomes import DrillReport
@@ -33,6 +33,7 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 1.0
@@ -109,7 +110,7 @@ class DrillScreen(DeskScreen):
                 yield Static(id="status")
                 yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
                 yield Static(id="verdict")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#people", DataTable).add_columns(*self.words["columns"])
