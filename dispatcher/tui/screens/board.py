@@ -68,7 +68,11 @@ class BoardScreen(DeskScreen):
         yield Static(id="planned")
         yield Input(placeholder=self.words["search"], id="search")
         yield VirtualTable(
-            self._columns(), self.render_row, key=lambda row: row.sr.id, id="requests"
+            self._columns(),
+            self.render_row,
+            key=lambda row: row.sr.id,
+            id="requests",
+            keep_lines=True,
         )
         yield DeskFooter()
 
@@ -145,7 +149,7 @@ class BoardScreen(DeskScreen):
 
     def tick(self) -> None:
         """Once a second: countdowns move and unseen breaches flash."""
-        self.query_one(VirtualTable).refresh()
+        self.table.invalidate()
 
     # -- filtering ---------------------------------------------------------------------------
 
@@ -233,6 +237,7 @@ class BoardScreen(DeskScreen):
 
     def open_request(self, sr_id: str) -> None:
         self.seen.add(sr_id)
+        self.table.invalidate()  # its breach stops flashing
         self.app.push_screen(DetailScreen(self.desk, self.language, sr_id))
         row = next((r for r in self.all_rows if r.sr.id == sr_id), None)
         if row is not None and row.exhausted_unseen:
