@@ -164,6 +164,16 @@ async def test_a_failed_page_sent_again_by_another_channel(make_app, store, engi
         assert [(r.channel, r.state) for r in again] == [("email", DeliveryState.QUEUED)]
 
 
+async def this_desk_runs_the_engine(pilot, engine) -> None:
+    """Wait until this desk runs the engine and its header says so (it starts once the
+    board has painted its rows)."""
+    await pilot_wait_for(
+        pilot,
+        lambda: engine.running and "this desk" in str(pilot.app.status.engine),
+        what="this desk running the engine",
+    )
+
+
 async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(
     desk, store, roster, settle
 ):
@@ -171,12 +181,7 @@ async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(
     app = DeskApp(desk, "en", engine)
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            # the engine starts once the board has painted its rows
-            await pilot_wait_for(
-                pilot,
-                lambda: engine.running and "this desk" in str(app.status.engine),
-                what="this desk running the engine",
-            )
+            await this_desk_runs_the_engine(pilot, engine)
             await register_emergency(pilot)
             await settle(pilot)
             [chain] = CalloutRepository(store).running()
@@ -261,11 +266,7 @@ async def test_the_desk_starts_its_engine_once_the_board_shows_its_rows(
     app = DeskApp(desk, "en", engine)
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            await pilot_wait_for(
-                pilot,
-                lambda: engine.running and "this desk" in str(app.status.engine),
-                what="this desk running the engine",
-            )
+            await this_desk_runs_the_engine(pilot, engine)
             assert running_as_rows_shown[0] is False
     finally:
         engine.stop()
