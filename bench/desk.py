@@ -150,6 +150,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 async def run_desk(data: Path) -> dict[str, float]:
     from textual import events
+    from textual.worker import WorkerState
 
     from dispatcher.engine.runtime import EngineThread
     from dispatcher.plugins.manager import PluginManager
@@ -182,7 +183,11 @@ async def run_desk(data: Path) -> dict[str, float]:
             "every channel's health in the header",
             step=0.05,
         )
-        await asyncio.wait_for(app.workers.wait_for_complete(), WAIT_S)
+        # every worker done (one cancelled by a newer one of its group is no failure here)
+        busy = (WorkerState.PENDING, WorkerState.RUNNING)
+        await until(
+            lambda: not any(w.state in busy for w in app.workers), "the desk's workers to finish"
+        )
 
         painted: list[float] = []
         draw = VirtualTable.render_line
