@@ -28,20 +28,20 @@ from dispatcher.cli.language import language, tr
 from dispatcher.cli.names import PHONE_HELP, resolve_fields
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import styled
+from dispatcher.domain.emergency import check_criteria
 from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import (
+from dispatcher.domain.request_parts import (
     Category,
     Customer,
     IntakeChannel,
     Level,
     Owner,
     Reporter,
-    ServiceRequest,
     Severity,
     VipKind,
-    check_criteria,
 )
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.routing import describe_target, preview, route, unfilled_targets
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from dispatcher.domain.chains import ChainSpec, ChainStep, PersonTarget, RoleTarget, Target
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Category, Level, Severity
+from dispatcher.domain.request_parts import Category, Level, Severity
 from dispatcher.domain.roster import Person, Role, UnitKind
 from dispatcher.domain.rotation import Override
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from dispatcher.domain.drills import DrillTargets, Scenario, builtin_scenarios
 from dispatcher.domain.emergency import BASE_BY_ID
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Category, Severity
+from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.roster import MAX_FILE_BYTES, _parse_yaml
 from dispatcher.roster.errors import Problems, RosterError
