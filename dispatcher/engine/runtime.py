@@ -7,8 +7,8 @@ second; a throttled one is delayed, never dropped), and start a poll of the chan
 replies and delivery updates when one is due. A pass never waits for a send or a poll: each
 is a task of its own under a time bound (`dispatcher.engine.sending`), so a provider that
 hangs holds up neither another page nor a step timer. `run` repeats passes until told to
-stop, sleeping until the next thing falls due (and at most `idle_seconds`, so commands from
-other processes are picked up at once).
+stop, sleeping until the next thing falls due, the store changes (a command from another
+process or thread: looked for every `notice_seconds`) or `idle_seconds` have passed.
 
 Everything it decides is in the store before anything is sent, so a process killed at any
 moment resumes where it stopped: due notifications are sent, none confirmed sent is sent again.
@@ -311,11 +311,29 @@ class Engine:
                     exc_info=not isinstance(error, DispatcherError),
                 )
                 wake = self.clock.now() + timedelta(seconds=1)
-            sleeper = asyncio.ensure_future(self.clock.sleep_until(wake))
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (sleeper, stopper):
+            seen = self.store.version(self.store.live)  # what this pass saw, or undid
+            waits = {
+                asyncio.ensure_future(self.clock.sleep_until(wake)),
+                asyncio.ensure_future(stop.wait()),
+                asyncio.ensure_future(self._changed(seen)),
+            }
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in waits:
                 task.cancel()
+
+    async def _changed(self, seen: int) -> None:
+        """Return once the live partition has changed since `seen` (`Store.version`): a
+        request registered, a chain acknowledged or stopped, by a command, a desk or another
+        thread, or a send's outcome recorded. Looks every `notice_seconds` (real time)."""
+        live = self.store.live
+        while True:
+            await asyncio.sleep(self.settings.notice_seconds)
+            try:
+                self.store.refresh(live)
+            except DispatcherError:  # damage, say: the passes report it, at their own pace
+                continue
+            if self.store.version(live) != seen:
+                return
 
     async def aclose(self) -> None:
         """Let the sends under way end (each within its bound), then close every channel."""
