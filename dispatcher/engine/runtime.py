@@ -42,6 +42,7 @@ from dispatcher.plugins.contract import (
 )
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
+from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.channel_health import record_faults
 from dispatcher.store.outbox import OutboxRecord
 
@@ -159,11 +160,11 @@ class Engine:
         """Start a send for everything due, each request's first notification before anyone's
         second, all marked as being sent in one commit before the first is handed over."""
         ready: list[tuple[OutboxRecord, str]] = []
+        runs: dict[str, CalloutRecord | None] = {}  # each request's run, read once a pass
         with self.store.atomic(self.store.live):  # one commit: delays, cancellations, claims
-            for record in each_request_in_turn(self.control.outbox.due(now)):
-                if record.id in self._inflight:
-                    continue
-                channel = self._ready(record, now)
+            due = self.control.outbox.due(now, skip=self._inflight.keys())
+            for record in each_request_in_turn(due):
+                channel = self._ready(record, now, runs)
                 if channel is not None:
                     ready.append((record, channel))
             if not ready:
@@ -178,11 +179,16 @@ class Engine:
 
             task.add_done_callback(forget)
 
-    def _ready(self, record: OutboxRecord, now: datetime) -> str | None:
-        """The channel to send `record` through now, or None after settling why not."""
+    def _ready(
+        self, record: OutboxRecord, now: datetime, runs: dict[str, CalloutRecord | None]
+    ) -> str | None:
+        """The channel to send `record` through now, or None after settling why not (`runs`
+        holds the runs read so far this pass, by request)."""
         outbox = self.control.outbox
         if record.purpose in PAGES:
-            run = self.control.callouts.get(record.sr)
+            if record.sr not in runs:
+                runs[record.sr] = self.control.callouts.get(record.sr)
+            run = runs[record.sr]
             if run is None or not run.running:
                 if record.state is DeliveryState.SENDING:
                     outbox.move(record.id, DeliveryState.QUEUED, now)

@@ -142,3 +142,16 @@ def test_a_stored_event_kind_reads_back_as_the_enumeration_and_an_unknown_one_as
     assert Event.from_dict(note.to_dict()).kind is EventKind.NOTE
     imported = Event.from_dict({**note.to_dict(), "kind": "site_visit"})
     assert imported.kind == "site_visit" and not isinstance(imported.kind, EventKind)
+
+
+def test_a_reader_with_a_budget_copies_out_only_the_first_changed_requests(store):
+    """The SLA watch, started beside thousands of open requests it has not seen, copies out
+    a budget's worth at a time, and the next look goes on from what it has seen."""
+    requests = RequestRepository(store)
+    ids = [register(requests, f"slow {n}").id for n in range(5)]
+    found = requests.open_changes({}, limit=2)
+    assert [o.id for o in found.changed] == ids[:2]
+    known = {o.id: o.event_count for o in found.changed}
+    found = requests.open_changes(known, limit=2)
+    assert [o.id for o in found.changed] == ids[2:4] and found.unchanged == ids[:2]
+    assert [o.id for o in requests.open_changes(known).changed] == ids[2:]
