@@ -265,12 +265,13 @@ class OutboxRepository:
         )
         return OutboxRecord.from_document(found[0]) if found else None
 
-    def code_for(self, sr: str, person: str) -> str | None:
-        """The acknowledgement code a person's notifications about an SR carry, if any."""
-        found = self.table.search(
-            lambda d: d["sr"] == sr and d["person"] == person and bool(d.get("ack_code"))
-        )
-        return found[0]["ack_code"] if found else None
+    def codes_for(self, sr: str) -> dict[str, str]:
+        """The acknowledgement code each person's notifications about an SR carry, by person
+        (those paged without one left out)."""
+        codes: dict[str, str] = {}
+        for doc in self.table.search(lambda d: d["sr"] == sr and bool(d.get("ack_code"))):
+            codes.setdefault(doc["person"], doc["ack_code"])
+        return codes
 
     def codes_in_use(self) -> set[str]:
         """Every acknowledgement code the live outbox holds."""

@@ -74,8 +74,7 @@ def test_codes_in_use_and_the_code_a_person_was_paged_with(store):
     outbox = OutboxRepository(store)
     outbox.enqueue([notification("SR-20261124-0001", "li.na", "111111")])
     outbox.enqueue([notification("AUDIT-20261124-1", "wang.fang", "222222")])
-    assert outbox.code_for("SR-20261124-0001", "li.na") == "111111"
-    assert outbox.code_for("SR-20261124-0001", "wang.fang") is None
+    assert outbox.codes_for("SR-20261124-0001") == {"li.na": "111111"}
     assert outbox.codes_in_use() == {"111111", "222222"}
 
 
