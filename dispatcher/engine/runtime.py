@@ -108,9 +108,11 @@ class Engine:
     async def tick(self) -> None:
         now = self.clock.now()
         self.store.refresh()
-        while self.chaser.chase(now, CHASE_SLICE_SECONDS):
+        more = self.chaser.chase(now, CHASE_SLICE_SECONDS)
+        while more:
             self._send_due(self.clock.now())  # the requests paged so far go out at once
             await asyncio.sleep(0)  # and reach their channels while the rest are paged
+            more = self.chaser.chase(now, CHASE_SLICE_SECONDS, resume=True)
         if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
             self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
             self.watcher.check(now)
