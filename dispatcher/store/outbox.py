@@ -10,7 +10,7 @@ outbox queues nothing, so one trigger never pages twice.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
@@ -218,12 +218,13 @@ class OutboxRepository:
         the outbox holds hundreds queued for later or being sent."""
         queued, sending = DeliveryState.QUEUED.value, DeliveryState.SENDING.value
 
-        def ready(doc: Mapping[str, Any]) -> bool:
-            if doc["state"] == sending:
-                return True
-            return doc["state"] == queued and datetime.fromisoformat(doc["due"]) <= now
-
-        found = [d for d in self.table.search(ready) if d.doc_id not in skip]
+        found = self.table.search(
+            lambda d: (
+                d["state"] == sending
+                or (d["state"] == queued and datetime.fromisoformat(d["due"]) <= now)
+            )
+        )
+        found = [d for d in found if d.doc_id not in skip]
         return sorted(
             (OutboxRecord.from_document(d) for d in found), key=lambda r: (r.drill, r.due, r.id)
         )
