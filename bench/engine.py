@@ -51,7 +51,9 @@ from engine_trace import STAGES, decompose  # bench/engine_trace.py
 
 from dispatcher.domain.localtime import local_day
 from dispatcher.domain.outbox import DeliveryState
-from dispatcher.domain.requests import Category, Customer, Event, ServiceRequest, Severity, VipKind
+from dispatcher.domain.request_parts import Category, Customer, Severity, VipKind
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.engine.control import CalloutControl
 from dispatcher.roster import load_roster
 from dispatcher.store import Store

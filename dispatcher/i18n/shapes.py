@@ -291,6 +291,8 @@ SHAPES = (
     N_("has no UTC offset"),
     N_("must be true or false, not {what}"),
     N_("must be a whole number from 0 to {count}"),
+    N_("expected a whole number from {minimum} to {maximum}, got {got}"),
+    N_("{got} is longer than {count} days"),
     N_("must be an object, not {what}"),
     N_("unknown field {name}"),
     N_("missing"),
@@ -303,6 +305,10 @@ SHAPES = (
     N_("text"),
     N_("a list"),
     N_("an object"),
+    # what the roster reader found instead (dispatcher.roster.nodes.describe)
+    N_("a number ({value})"),
+    N_("a mapping"),
+    N_("nothing"),
     # the roster's proof (dispatcher.domain.verdict, proof, coverage, recurrence)
     N_("HOLE the roster has no 'emergency' chain: an emergency pages nobody"),
     N_("GAP  {unit} {role}: {reason} — {when}"),

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Select, Static
 
 from dispatcher.domain.callbacks import CallbackDue
+from dispatcher.domain.lifecycle import DISSATISFIED, CallbackOutcome
 from dispatcher.domain.planned import CallbackAttempt
-from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
 from dispatcher.domain.text import check, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator

@@ -16,17 +16,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from dispatcher.domain.emergency import criteria_for
-from dispatcher.domain.requests import (
+from dispatcher.domain.request_parts import (
     Category,
     Customer,
     IntakeChannel,
     Level,
     Owner,
     Reporter,
-    ServiceRequest,
     Severity,
     VipKind,
 )
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.shapes import said
