@@ -19,10 +19,18 @@ bound (and those still held back by a person's mail limit, never attempted), and
 transient failures delivered within their step. Targets: first notification
 p99 ≤ 0.5 s and timer lateness p99 ≤ 1 s while mail hangs; 0 claimed but not sent; every
 transient failure delivered within its step.
+
+`--only plain|chaos` runs one of the two; `--others N` opens N other requests instead of
+10,000 (a quicker run while working). `--decompose` runs the engine under
+`bench/engine_trace.py` and prints, per stage of each emergency's first page (`decompose_`
+names, p50/p99), where the time went: registered → a pass has read it → paged → queued →
+claimed → send task → slot → provider answered, and how long the bench's own registrations
+took (their wait for the store's lock included).
 """
 
 from __future__ import annotations
 
+import argparse
 import http.server
 import json
 import multiprocessing
@@ -39,6 +47,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from channels import serve_peer  # bench/channels.py: the peers in processes of their own
+from engine_trace import STAGES, decompose  # bench/engine_trace.py
 
 from dispatcher.domain.localtime import local_day
 from dispatcher.domain.outbox import DeliveryState
@@ -129,11 +138,11 @@ def roster_yaml(channels: str = "[voice, sms, email]") -> str:
     return "\n".join(lines) + "\n"
 
 
-def other_requests(now: datetime) -> list[tuple[ServiceRequest, list[Event]]]:
-    """10,000 open minor faults received in the last hour, each with its registration."""
+def other_requests(now: datetime, count: int) -> list[tuple[ServiceRequest, list[Event]]]:
+    """`count` open minor faults received in the last hour, each with its registration."""
     batch = []
     day = local_day(now, ZoneInfo("Asia/Shanghai"))  # the CSC zone of the generated roster
-    for n in range(1, OTHERS + 1):
+    for n in range(1, count + 1):
         received = now - timedelta(seconds=n % 3600)
         sr = ServiceRequest(
             f"SR-{day:%Y%m%d}-{n + 1000:04d}",
@@ -185,11 +194,20 @@ class FlakyWebhook(http.server.BaseHTTPRequestHandler):
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=("plain", "chaos"), help="run only this one")
+    parser.add_argument("--others", type=int, default=OTHERS, help="other open requests")
+    parser.add_argument("--decompose", action="store_true", help="where the time goes")
+    options = parser.parse_args()
     context = multiprocessing.get_context("spawn")
     peers, environ = start_peers(context)
+    plain = 0
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            plain = run(Path(folder) / "plain", environ)
+        if options.only != "chaos":
+            with tempfile.TemporaryDirectory() as folder:
+                plain = run(Path(folder) / "plain", environ, options)
+        if options.only == "plain":
+            return plain
         with (
             tempfile.TemporaryDirectory() as folder,
             SilentServer() as silent,
@@ -204,7 +222,7 @@ def main() -> int:
                 "DISPATCHER_WEBHOOK_URL": f"http://127.0.0.1:{webhook.server_address[1]}/hook",
             }
             try:
-                chaos = run(Path(folder) / "chaos", chaos_environ, chaos=True)
+                chaos = run(Path(folder) / "chaos", chaos_environ, options, chaos=True)
             finally:
                 webhook.shutdown()
         return plain or chaos
@@ -214,19 +232,26 @@ def main() -> int:
             process.join(10)
 
 
-def run(folder: Path, environ: dict[str, str], chaos: bool = False) -> int:
+def run(
+    folder: Path, environ: dict[str, str], options: argparse.Namespace, chaos: bool = False
+) -> int:
     folder.mkdir()
     roster_path = folder / "contacts.yaml"
     roster_path.write_text(roster_yaml(CHAOS_CHANNELS if chaos else "[voice, sms, email]"))
     roster = load_roster(roster_path)
     data = folder / "data"
     store = Store(data)
-    RequestRepository(store).import_batch(other_requests(datetime.now(UTC)))
+    RequestRepository(store).import_batch(other_requests(datetime.now(UTC), options.others))
+    trace = folder / "trace.jsonl"
+    entry = (
+        [str(Path(__file__).with_name("engine_trace.py")), str(trace)]
+        if options.decompose
+        else ["-c", "from dispatcher.cli import main; main()"]
+    )
     engine = subprocess.Popen(
         [
             sys.executable,
-            "-c",
-            "from dispatcher.cli import main; main()",
+            *entry,
             "engine",
             "--roster",
             str(roster_path),
@@ -238,9 +263,9 @@ def run(folder: Path, environ: dict[str, str], chaos: bool = False) -> int:
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(3)  # the engine has started and read the store
+        wait_until_idle(engine.pid)  # it has started, read the store and paged nothing yet
         control = CalloutControl(store, roster)
-        registered = register_emergencies(control)
+        registered, spent = register_emergencies(control)
         deadline = time.monotonic() + STEP_WAIT * 60 + 60
         while time.monotonic() < deadline:
             store.refresh()
@@ -285,7 +310,7 @@ def run(folder: Path, environ: dict[str, str], chaos: bool = False) -> int:
     figures = {
         "emergencies": EMERGENCIES,
         "people": len(roster.people),
-        "other_open_requests": OTHERS,
+        "other_open_requests": options.others,
         "first_notification_p50_s": round(percentile(first, 0.5), 3),
         "first_notification_p99_s": round(percentile(first, 0.99), 3),
         "notifications_sent": len(sends),
@@ -321,16 +346,59 @@ def run(folder: Path, environ: dict[str, str], chaos: bool = False) -> int:
             print(f"{prefix}late_transient: {record.state.value} {record.detail}")
         met = met and not claimed and len(within) == len(retried) > 0
     figures["target_seconds"] = target
+    if options.decompose:
+        figures |= decomposition(trace, spent, healthy)
     for name, value in figures.items():
         print(f"{prefix}{name}: {value}")
     print(f"{prefix}targets_met: {'yes' if met else 'no'}")
     return 0 if met else 1
 
 
-def register_emergencies(control: CalloutControl) -> dict[str, datetime]:
-    """50 emergencies at once; when each was registered."""
+def wait_until_idle(pid: int, bound: float = 120.0) -> None:
+    """Until the engine's process has read the store and settled: its CPU time (Linux's
+    /proc) grew by less than a tenth of the last half second. A fixed pause was too short on
+    a busy machine, and the first emergencies then waited for the engine to start."""
+    deadline = time.monotonic() + bound
+    ticks = os.sysconf("SC_CLK_TCK")
+    time.sleep(1)  # the interpreter starting
+
+    def used() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+    before = used()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = used()
+        if now - before < 0.05:
+            return
+        before = now
+    raise SystemExit(f"the engine was still busy after {bound:g} s")
+
+
+def decomposition(trace: Path, spent: dict[str, tuple[float, float]], healthy) -> dict:
+    """`decompose_<stage>_p50_s`/`_p99_s` (`engine_trace.STAGES`), and the longest wait."""
+    figures: dict = {}
+    for name, spans in decompose(trace, spent, healthy).items():
+        if name.startswith(("slowest_", "spent_")):
+            figures[f"decompose_{name}_s"] = round(spans[0], 3)
+        elif spans:
+            figures[f"decompose_{name}_p50_s"] = round(percentile(spans, 0.5), 3)
+            figures[f"decompose_{name}_p99_s"] = round(percentile(spans, 0.99), 3)
+            figures[f"decompose_{name}_max_s"] = round(max(spans), 3)
+    figures["decompose_stages"] = ", ".join(f"{name} {what}" for name, _, _, what in STAGES)
+    return figures
+
+
+def register_emergencies(
+    control: CalloutControl,
+) -> tuple[dict[str, datetime], dict[str, tuple[float, float]]]:
+    """50 emergencies at once; when each was registered, and when (wall seconds) each
+    registration began and ended."""
     registered: dict[str, datetime] = {}
+    spent: dict[str, tuple[float, float]] = {}
     for n in range(EMERGENCIES):
+        began = time.time()
         now = datetime.now(UTC)
         sr, _ = control.register(
             now,
@@ -350,7 +418,8 @@ def register_emergencies(control: CalloutControl) -> dict[str, datetime]:
             "phone",
         )
         registered[sr.id] = datetime.now(UTC)
-    return registered
+        spent[sr.id] = (began, registered[sr.id].timestamp())
+    return registered, spent
 
 
 def _within_step(record, control: CalloutControl) -> bool:

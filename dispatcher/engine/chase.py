@@ -33,21 +33,27 @@ class Chaser:
         self.plugins = plugins
         self._observed: dict[str, RunState] = {}
         self._heard: list[CalloutEvent] = []  # for observers, once the chase is committed
+        self._chased: set[str] = set()  # the requests this pass has chased so far
 
-    def chase(self, now: datetime, budget: float | None = None) -> bool:
+    def chase(self, now: datetime, budget: float | None = None, *, resume: bool = False) -> bool:
         """Page every reached step not yet paged; move on every run whose wait is over.
 
         The requests chased in one call are one commit (each its own savepoint: a request
         that cannot be chased, say its chain left the roster, is logged and rolled back
         alone, and the others go on); observers hear of it once it is committed. With a
         `budget` (seconds of work), stop once it is spent, between two requests: True means
-        some are left for the next call, so what is queued can go out first."""
+        some are left for the next call, so what is queued can go out first. A call with
+        `resume` goes on with the same pass: the requests it chased already are not read
+        again, only those left and those registered meanwhile (fifty emergencies at once are
+        paged in slices, and each slice would otherwise look at all fifty again)."""
         deadline = None if budget is None else time.monotonic() + budget
         store = self.control.store
         self._heard = []
+        if not resume:
+            self._chased = set()
         more = False
         with store.atomic(store.live):
-            for record in self.control.callouts.all():
+            for record in self.control.callouts.all(skip=self._chased):
                 if deadline is not None and time.monotonic() > deadline:
                     more = True
                     break
@@ -58,6 +64,7 @@ class Chaser:
                 except DispatcherError as error:
                     del self._heard[heard:]
                     log.error("%s: chain not chased: %s", record.sr, one_line(str(error)))
+                self._chased.add(record.sr)
         for event in self._heard:
             self.plugins.callout_event(event)
         self._heard = []

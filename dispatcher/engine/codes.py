@@ -24,16 +24,25 @@ class CodeBook:
         one person, and unique among live notifications and the codes this book handed out
         that are not queued yet (a step paging several people at once). `at` is when it is
         issued."""
-        code = self.outbox.code_for(sr_id, person_id)
-        if code:
-            return code
+        return self.ack_codes(sr_id, [person_id], at)[person_id]
+
+    def ack_codes(self, sr_id: str, person_ids: list[str], at: datetime) -> dict[str, str]:
+        """`ack_code` for each of several people paged about one SR (a step), person id ->
+        code, reading the outbox twice in all rather than twice a person."""
+        codes = {p: c for p, c in self.outbox.codes_for(sr_id).items() if p in person_ids}
+        missing = [p for p in person_ids if p not in codes]
+        if not missing:
+            return codes
         in_use = self.outbox.codes_in_use()
         self._issued = {key: code for key, code in self._issued.items() if code not in in_use}
-        if (sr_id, person_id) in self._issued:
-            return self._issued[sr_id, person_id]
         in_use |= set(self._issued.values())
-        while True:
-            code = code_from(secrets.randbelow(CODE_COUNT))
-            if code not in in_use:
+        for person_id in missing:
+            code = self._issued.get((sr_id, person_id))
+            if code is None:
+                code = code_from(secrets.randbelow(CODE_COUNT))
+                while code in in_use:
+                    code = code_from(secrets.randbelow(CODE_COUNT))
                 self._issued[sr_id, person_id] = code
-                return code
+                in_use.add(code)
+            codes[person_id] = code
+        return codes

@@ -2,7 +2,7 @@
 
 Synchronous and safe from any process (a command, a desk, a drill): each call is one commit
 on the live partition, changing the SR's timeline and its call-out run together. Whoever holds
-the engine lease notices the change on its next pass (within a second) and pages what the run
+the engine lease notices the change within about 20 ms (`Engine.run`) and pages what the run
 now needs; nothing here talks to a provider. The reachability audit is
 `dispatcher.engine.audit`.
 """

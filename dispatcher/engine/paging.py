@@ -43,6 +43,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         purpose = Purpose.REPAGE if record.how == ReachedBy.REPAGED else Purpose.PAGE
         pages: list[OutboxRecord] = []
         paged: list[str] = []
+        codes = control.codes.ack_codes(sr.id, [p.id for p in found.people], at)
         for person in found.people:
             ways = routes_for(person, step.channels, control.reaches)
             # None of the step's channels can reach them here (no credentials, say): the
@@ -52,7 +53,6 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 nobody.append(f"{person.id} (no contact method for {', '.join(step.channels)})")
                 continue
             paged.append(person.id)
-            code = control.codes.ack_code(sr.id, person.id, at)
             text = messages.page(sr, person.language, record.position_label(person.language))
             pages += [
                 OutboxRecord(
@@ -61,7 +61,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     channel=route.channel,
                     contact_kind=route.contact.kind,
                     address=route.contact.address,
-                    ack_code=code,
+                    ack_code=codes[person.id],
                     purpose=purpose,
                     created=at,
                     due=at,

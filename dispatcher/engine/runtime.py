@@ -7,8 +7,8 @@ second; a throttled one is delayed, never dropped), and start a poll of the chan
 replies and delivery updates when one is due. A pass never waits for a send or a poll: each
 is a task of its own under a time bound (`dispatcher.engine.sending`), so a provider that
 hangs holds up neither another page nor a step timer. `run` repeats passes until told to
-stop, sleeping until the next thing falls due (and at most `idle_seconds`, so commands from
-other processes are picked up at once).
+stop, sleeping until the next thing falls due, the store changes (a command from another
+process or thread: looked for every `notice_seconds`) or `idle_seconds` have passed.
 
 Everything it decides is in the store before anything is sent, so a process killed at any
 moment resumes where it stopped: due notifications are sent, none confirmed sent is sent again.
@@ -42,6 +42,7 @@ from dispatcher.plugins.contract import (
 )
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
+from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.channel_health import record_faults
 from dispatcher.store.outbox import OutboxRecord
 
@@ -107,9 +108,11 @@ class Engine:
     async def tick(self) -> None:
         now = self.clock.now()
         self.store.refresh()
-        while self.chaser.chase(now, CHASE_SLICE_SECONDS):
+        more = self.chaser.chase(now, CHASE_SLICE_SECONDS)
+        while more:
             self._send_due(self.clock.now())  # the requests paged so far go out at once
             await asyncio.sleep(0)  # and reach their channels while the rest are paged
+            more = self.chaser.chase(now, CHASE_SLICE_SECONDS, resume=True)
         if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
             self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
             self.watcher.check(now)
@@ -159,11 +162,11 @@ class Engine:
         """Start a send for everything due, each request's first notification before anyone's
         second, all marked as being sent in one commit before the first is handed over."""
         ready: list[tuple[OutboxRecord, str]] = []
+        runs: dict[str, CalloutRecord | None] = {}  # each request's run, read once a pass
         with self.store.atomic(self.store.live):  # one commit: delays, cancellations, claims
-            for record in each_request_in_turn(self.control.outbox.due(now)):
-                if record.id in self._inflight:
-                    continue
-                channel = self._ready(record, now)
+            due = self.control.outbox.due(now, skip=self._inflight.keys())
+            for record in each_request_in_turn(due):
+                channel = self._ready(record, now, runs)
                 if channel is not None:
                     ready.append((record, channel))
             if not ready:
@@ -178,11 +181,16 @@ class Engine:
 
             task.add_done_callback(forget)
 
-    def _ready(self, record: OutboxRecord, now: datetime) -> str | None:
-        """The channel to send `record` through now, or None after settling why not."""
+    def _ready(
+        self, record: OutboxRecord, now: datetime, runs: dict[str, CalloutRecord | None]
+    ) -> str | None:
+        """The channel to send `record` through now, or None after settling why not (`runs`
+        holds the runs read so far this pass, by request)."""
         outbox = self.control.outbox
         if record.purpose in PAGES:
-            run = self.control.callouts.get(record.sr)
+            if record.sr not in runs:
+                runs[record.sr] = self.control.callouts.get(record.sr)
+            run = runs[record.sr]
             if run is None or not run.running:
                 if record.state is DeliveryState.SENDING:
                     outbox.move(record.id, DeliveryState.QUEUED, now)
@@ -311,11 +319,29 @@ class Engine:
                     exc_info=not isinstance(error, DispatcherError),
                 )
                 wake = self.clock.now() + timedelta(seconds=1)
-            sleeper = asyncio.ensure_future(self.clock.sleep_until(wake))
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (sleeper, stopper):
+            seen = self.store.version(self.store.live)  # what this pass saw, or undid
+            waits = {
+                asyncio.ensure_future(self.clock.sleep_until(wake)),
+                asyncio.ensure_future(stop.wait()),
+                asyncio.ensure_future(self._changed(seen)),
+            }
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in waits:
                 task.cancel()
+
+    async def _changed(self, seen: int) -> None:
+        """Return once the live partition has changed since `seen` (`Store.version`): a
+        request registered, a chain acknowledged or stopped, by a command, a desk or another
+        thread, or a send's outcome recorded. Looks every `notice_seconds` (real time)."""
+        live = self.store.live
+        while True:
+            await asyncio.sleep(self.settings.notice_seconds)
+            try:
+                self.store.refresh(live)
+            except DispatcherError:  # damage, say: the passes report it, at their own pace
+                continue
+            if self.store.version(live) != seen:
+                return
 
     async def aclose(self) -> None:
         """Let the sends under way end (each within its bound), then close every channel."""

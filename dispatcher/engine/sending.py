@@ -118,7 +118,9 @@ class WorkerRunner:
 class Slots:
     """At most `limit` holders at once; a waiter with a lower `priority` goes first, waiters
     of equal priority in the order they came. asyncio's `Semaphore` serves only in order of
-    arrival, which in a burst puts a request's first page behind every page queued before it."""
+    arrival, which in a burst puts a request's first page behind every page queued before it.
+    Used on one event loop only: a channel's slots live on its worker, so a send that ends
+    hands its slot to the next at once, however busy the engine's own loop is."""
 
     def __init__(self, limit: int) -> None:
         self.free = limit
@@ -244,15 +246,15 @@ class Sender:
         slots = self._slots.setdefault(channel, Slots(self.concurrency))
         target = self.channels[channel]
 
-        async def timed() -> tuple[Any, datetime]:  # on the channel's worker
-            result = await _call(lambda: target.send(notification))
-            return result, self.now()
+        async def held() -> tuple[Any, datetime]:  # on the channel's worker: a slot, the send
+            await slots.acquire(priority)
+            try:
+                result = await _call(lambda: target.send(notification))
+                return result, self.now()
+            finally:
+                slots.release()
 
-        await slots.acquire(priority)
-        try:
-            return await self._runners[channel].submit(timed)
-        finally:
-            slots.release()
+        return await self._runners[channel].submit(held)
 
     async def poll(self, channel: str) -> PollResult | None:
         """The channel's replies and updates, or None (logged) when its poll failed."""

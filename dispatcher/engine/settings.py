@@ -18,7 +18,10 @@ SENDS_AT_ONCE_ENV = "DISPATCHER_SENDS_AT_ONCE"  # sends one channel has under wa
 @dataclass(frozen=True)
 class EngineSettings:
     poll_seconds: float = 2.0  # how often channels are asked for replies and delivery updates
-    idle_seconds: float = 0.2  # the longest sleep: other processes' commands wait no longer
+    idle_seconds: float = 0.2  # the longest sleep between two passes
+    # How often a sleeping engine looks (one fstat) for a change to the live partition, by
+    # another process or thread, a command to act on: a new emergency waits no longer.
+    notice_seconds: float = 0.02
     watch_seconds: float = 5.0  # how often SLA clocks and Red Flags are looked at
     max_concurrent_sends: int = SENDS_AT_ONCE  # per channel (`engine.sending`)
     send_timeout: float = 20.0  # seconds one send may take before it counts as failed

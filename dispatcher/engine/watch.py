@@ -25,6 +25,10 @@ from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.store.outbox import OutboxRecord
 
 PASS_BUDGET_SECONDS = 0.03  # the longest one pass may spend, so timers stay on time
+# Changed requests copied out of the store per look, more than a budget's worth: after a start
+# beside 10,000 open requests, a look copies these, not all 10,000 (a pause of the engine's
+# loop that a new emergency would wait through).
+LOOK_AT_MOST = 200
 QUIET = ("sms", "email")  # a near breach and a CSQ notice are texts and mails
 LOUD = ("voice", "sms", "email")  # a breach also rings
 
@@ -45,7 +49,8 @@ class Watcher:
         known = self._looked
         if woken:  # a request whose SLA moment has come is looked at as if it had changed
             known = {sr_id: n for sr_id, n in known.items() if sr_id not in woken}
-        for found in self.control.requests.open_changes(known, drills=False).changed:
+        changes = self.control.requests.open_changes(known, drills=False, limit=LOOK_AT_MOST)
+        for found in changes.changed:
             if time.monotonic() > deadline:
                 return
             self._look(found.request(), now)

@@ -14,6 +14,7 @@ The public surface every other layer uses:
     store.next_sequence("sr:20261124") # a counter that is unique across processes
     store.compact(db)                  # snapshot a partition now (it also happens by itself)
     store.refresh()                    # catch up with other processes now (reads do it anyway)
+    store.version(db)                  # moves with every change to db seen by this process
     store.close_archive("2026-11")     # release a cached archive partition's memory
     store.close()
 
@@ -234,6 +235,12 @@ class Store:
             with partition.mutex:
                 if partition.loaded:  # an unloaded partition reads everything on first use
                     partition.refresh()
+
+    def version(self, db: TinyDB | None = None) -> int:
+        """A number that moves with every change to `db`'s tables this process has seen: its
+        own writes, from any thread, and other processes' once read (`refresh`). A reader
+        waiting for any change compares two."""
+        return self._partition(db).version
 
     def damage(self) -> list[Damage]:
         """The damage this process has found in the partitions it read, and what the damage

@@ -13,6 +13,7 @@ acknowledged through it: the proof that a contact method works.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -191,9 +192,10 @@ class CalloutRepository:
             raw = archived.get(doc_id=doc_id(sr_id)) if archived is not None else None
         return CalloutRecord.from_dict(raw) if raw is not None else None
 
-    def all(self) -> list[CalloutRecord]:
+    def all(self, skip: Collection[str] = ()) -> list[CalloutRecord]:
+        """Every run in live, oldest first, but those of the requests in `skip` (not read)."""
         return sorted(
-            (CalloutRecord.from_dict(d) for d in self.table.all()),
+            (CalloutRecord.from_dict(d) for d in self.table.all() if d["sr"] not in skip),
             key=lambda r: (r.run.started, r.sr),
         )
 

@@ -53,8 +53,11 @@ class _Split:
     """A search condition for `open_changes`: true for an open SR that changed; notes the
     ids of the unchanged ones as it goes, so its answer is never cached."""
 
-    def __init__(self, known: Mapping[str, int], drills: bool, unchanged: list[str]) -> None:
+    def __init__(
+        self, known: Mapping[str, int], drills: bool, unchanged: list[str], limit: int | None
+    ) -> None:
         self.known, self.drills, self.unchanged = known, drills, unchanged
+        self.room = limit  # how many changed ones may still be copied; None: all
 
     def __call__(self, value: Mapping[str, Any]) -> bool:
         if value.get("status") == Status.CLOSED.value or (not self.drills and value.get("drill")):
@@ -62,20 +65,27 @@ class _Split:
         if self.known.get(value["id"]) == value.get("event_count", 0):
             self.unchanged.append(value["id"])
             return False
-        return True
+        if self.room is None:
+            return True
+        self.room -= 1
+        return self.room >= 0
 
     def is_cacheable(self) -> bool:
         return False
 
 
-def open_changes(store: Store, known: Mapping[str, int], drills: bool = True) -> OpenChanges:
+def open_changes(
+    store: Store, known: Mapping[str, int], drills: bool = True, limit: int | None = None
+) -> OpenChanges:
     """The open SRs of the live partition (drills too unless `drills` is False), split by
     whether they changed since `known` (SR id -> the event count the caller saw; an SR it
-    does not name has changed). A closed SR left in live is skipped, not moved."""
+    does not name has changed). With `limit`, only the first `limit` changed ones are
+    copied out, and the others are in neither list: a reader with a time budget asks again.
+    A closed SR left in live is skipped, not moved."""
     live = store.live
     events = live.table(EVENTS)
     unchanged: list[str] = []
-    split = _Split(known, drills, unchanged)
+    split = _Split(known, drills, unchanged, limit)
     changed = [
         OpenRequest(raw["id"], raw.get("event_count", 0), raw, events)
         for raw in live.table(REQUESTS).search(split)

@@ -10,6 +10,7 @@ outbox queues nothing, so one trigger never pages twice.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
@@ -214,17 +215,23 @@ class OutboxRepository:
     def all(self) -> list[OutboxRecord]:
         return sorted((OutboxRecord.from_document(d) for d in self.table.all()), key=lambda r: r.id)
 
-    def pending(self) -> list[OutboxRecord]:
-        """Queued, or interrupted while sending."""
-        pending = {s.value for s in PENDING}
-        found = self.table.search(lambda d: d["state"] in pending)  # copies only these
-        return [OutboxRecord.from_document(d) for d in found]
+    def due(self, now: datetime, skip: Collection[int] = ()) -> list[OutboxRecord]:
+        """What to send now: queued and due, or interrupted while sending, but for the ids in
+        `skip` (sends under way). Real pages come before drill ones (a real emergency during
+        a drill takes priority), then oldest first. Only these records are built: in a burst
+        the outbox holds hundreds queued for later or being sent."""
+        queued, sending = DeliveryState.QUEUED.value, DeliveryState.SENDING.value
 
-    def due(self, now: datetime) -> list[OutboxRecord]:
-        """What to send now: queued and due, or interrupted while sending. Real pages come
-        before drill ones (a real emergency during a drill takes priority), then oldest first."""
-        ready = [r for r in self.pending() if r.state is DeliveryState.SENDING or r.due <= now]
-        return sorted(ready, key=lambda r: (r.drill, r.due, r.id))
+        found = self.table.search(
+            lambda d: (
+                d["state"] == sending
+                or (d["state"] == queued and datetime.fromisoformat(d["due"]) <= now)
+            )
+        )
+        found = [d for d in found if d.doc_id not in skip]
+        return sorted(
+            (OutboxRecord.from_document(d) for d in found), key=lambda r: (r.drill, r.due, r.id)
+        )
 
     def cancel_queued(
         self, sr: str, at: datetime, why: str, purposes: frozenset[str]
@@ -263,12 +270,13 @@ class OutboxRepository:
         )
         return OutboxRecord.from_document(found[0]) if found else None
 
-    def code_for(self, sr: str, person: str) -> str | None:
-        """The acknowledgement code a person's notifications about an SR carry, if any."""
-        found = self.table.search(
-            lambda d: d["sr"] == sr and d["person"] == person and bool(d.get("ack_code"))
-        )
-        return found[0]["ack_code"] if found else None
+    def codes_for(self, sr: str) -> dict[str, str]:
+        """The acknowledgement code each person's notifications about an SR carry, by person
+        (those paged without one left out)."""
+        codes: dict[str, str] = {}
+        for doc in self.table.search(lambda d: d["sr"] == sr and bool(d.get("ack_code"))):
+            codes.setdefault(doc["person"], doc["ack_code"])
+        return codes
 
     def codes_in_use(self) -> set[str]:
         """Every acknowledgement code the live outbox holds."""

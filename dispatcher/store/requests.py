@@ -103,14 +103,17 @@ class RequestRepository:
         self.store.refresh(live)
         return live.partition.version
 
-    def open_changes(self, known: Mapping[str, int], drills: bool = True) -> OpenChanges:
+    def open_changes(
+        self, known: Mapping[str, int], drills: bool = True, limit: int | None = None
+    ) -> OpenChanges:
         """The open SRs of the live partition (drills too unless `drills` is False), split by
         whether they changed since `known` (SR id -> the event count the caller saw; an SR it
-        does not name has changed): what the board and the engine's SLA watch ask on each
-        look (`store.open_requests`). Does not sweep: a closed SR left in live is skipped."""
+        does not name has changed), the first `limit` changed ones at most: what the board
+        and the engine's SLA watch ask on each look (`store.open_requests`). Does not sweep:
+        a closed SR left in live is skipped."""
         from dispatcher.store.open_requests import open_changes
 
-        return open_changes(self.store, known, drills)
+        return open_changes(self.store, known, drills, limit)
 
     def changed_since(self, since: datetime, drill: bool | None = False) -> list[ServiceRequest]:
         """Every SR with a timeline event at or after `since`, whatever its age: open ones from

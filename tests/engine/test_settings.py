@@ -78,7 +78,7 @@ async def test_a_waiting_send_of_higher_priority_goes_before_those_that_came_ear
     late = [asyncio.create_task(wait(f"ninth-{n}", (0, 8))) for n in range(3)]
     await asyncio.sleep(0)
     gave_up = asyncio.create_task(asyncio.wait_for(slots.acquire((0, 0)), 0.001))
-    await asyncio.sleep(0.01)
+    await asyncio.wait({gave_up}, timeout=10)  # its wait timed out (on a loaded machine too)
     assert gave_up.done() and isinstance(gave_up.exception(), TimeoutError)
     first = asyncio.create_task(wait("first", (0, 0)))
     drill = asyncio.create_task(wait("drill", (1, 0)))
@@ -87,3 +87,43 @@ async def test_a_waiting_send_of_higher_priority_goes_before_those_that_came_ear
     await asyncio.gather(*late, first, drill)
     assert order == ["first", "ninth-0", "ninth-1", "ninth-2", "drill"]
     assert slots.free == 1
+
+
+async def test_a_send_that_ends_hands_its_slot_on_while_the_engines_loop_is_busy():
+    """A plugin channel's slots live on its worker: with one slot, the second send starts as
+    soon as the first ends, even while the engine's loop is held by a long commit."""
+    import asyncio
+    import threading
+    import time
+
+    from dispatcher.engine.sending import Sender
+    from dispatcher.plugins.contract import Receipt
+    from dispatcher.testing import sample_notification
+    from dispatcher.testing.waiting import wait_for_async
+
+    started: dict[str, float] = {}
+    first_under_way = threading.Event()
+
+    class Quick:
+        name = "quick"
+
+        async def send(self, notification):
+            started[notification.contact.address] = time.monotonic()
+            first_under_way.set()
+            await asyncio.sleep(0.01)
+            return Receipt.accepted("quick", provider_id=notification.contact.address)
+
+    sender = Sender({"quick": Quick()}, concurrency=1)  # a plugin: on a worker of its own
+    try:
+        sends = [
+            asyncio.ensure_future(sender.send("quick", sample_notification(a)))
+            for a in ("+15550000001", "+15550000002")
+        ]
+        await wait_for_async(first_under_way.is_set, what="the first send under way")
+        time.sleep(0.5)  # the engine's loop held (a long commit), as the second waits its turn
+        held_until = time.monotonic()
+        receipts = await asyncio.gather(*sends)
+    finally:
+        await sender.aclose()
+    assert all(r.ok for r in receipts)
+    assert started["+15550000002"] < held_until - 0.3

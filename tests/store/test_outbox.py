@@ -99,3 +99,18 @@ def test_a_record_survives_its_stored_form(tmp_path):
     outbox = OutboxRepository(Store(tmp_path))
     (record,) = outbox.enqueue([replace(page("li-na"), drill=True, round=1, step=2)])
     assert OutboxRepository(Store(tmp_path)).get(record.id) == record
+
+
+def test_what_is_due_leaves_out_the_sends_under_way(tmp_path):
+    """The engine asks what is due on every pass; the sends it has under way are left out
+    (they stay `sending` until their receipt), as are pages due later."""
+    outbox = OutboxRepository(Store(tmp_path))
+    first, second, later = outbox.enqueue(
+        [page("li-na"), page("chen-jie"), page("gao-yu", due=T0 + timedelta(minutes=1))]
+    )
+    outbox.sending_many([first.id, second.id], T0)
+    assert [r.id for r in outbox.due(T0)] == [first.id, second.id]  # interrupted: again
+    assert [r.id for r in outbox.due(T0, skip={first.id})] == [second.id]
+    assert [r.id for r in outbox.due(T0 + timedelta(minutes=1), skip={first.id, second.id})] == [
+        later.id
+    ]

@@ -77,8 +77,7 @@ def test_codes_in_use_and_the_code_a_person_was_paged_with(store):
     outbox = OutboxRepository(store)
     outbox.enqueue([notification("SR-20261124-0001", "li.na", "111111")])
     outbox.enqueue([notification("AUDIT-20261124-1", "wang.fang", "222222")])
-    assert outbox.code_for("SR-20261124-0001", "li.na") == "111111"
-    assert outbox.code_for("SR-20261124-0001", "wang.fang") is None
+    assert outbox.codes_for("SR-20261124-0001") == {"li.na": "111111"}
     assert outbox.codes_in_use() == {"111111", "222222"}
 
 
@@ -145,3 +144,16 @@ def test_a_stored_event_kind_reads_back_as_the_enumeration_and_an_unknown_one_as
     assert Event.from_dict(note.to_dict()).kind is EventKind.NOTE
     imported = Event.from_dict({**note.to_dict(), "kind": "site_visit"})
     assert imported.kind == "site_visit" and not isinstance(imported.kind, EventKind)
+
+
+def test_a_reader_with_a_budget_copies_out_only_the_first_changed_requests(store):
+    """The SLA watch, started beside thousands of open requests it has not seen, copies out
+    a budget's worth at a time, and the next look goes on from what it has seen."""
+    requests = RequestRepository(store)
+    ids = [register(requests, f"slow {n}").id for n in range(5)]
+    found = requests.open_changes({}, limit=2)
+    assert [o.id for o in found.changed] == ids[:2]
+    known = {o.id: o.event_count for o in found.changed}
+    found = requests.open_changes(known, limit=2)
+    assert [o.id for o in found.changed] == ids[2:4] and found.unchanged == ids[:2]
+    assert [o.id for o in requests.open_changes(known).changed] == ids[2:]
