@@ -104,6 +104,11 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
                 reason = said(info.reason, language())
                 line = tr("engine: channel {name} off: {reason}", name=info.name, reason=reason)
                 click.echo(line, err=True)
+        for plugin in plugins.plugins:
+            if plugin.status == "failed":
+                reason = said(plugin.reason, language())
+                line = tr("engine: plugin {name} off: {reason}", name=plugin.name, reason=reason)
+                click.echo(line, err=True)
         engine = Engine(store, roster, plugins, settings=settings)
         log.info("engine running on %s; channels %s", store.data_dir, ", ".join(channels) or "none")
         try:

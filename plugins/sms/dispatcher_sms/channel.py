@@ -158,8 +158,12 @@ class SmsChannel(ChannelBase):
         )
 
     def _forget_old(self) -> None:
-        """Forget messages sent before twice the window: no poll lists them again."""
-        horizon = self._now() - 2 * REPLY_WINDOW
+        """Forget messages sent more than twice the window before the newest one read: a
+        poll lists only the window, so none of them is listed again. (Measured from the
+        newest message, not this machine's clock, which may differ from Twilio's.)"""
+        if not self._read:
+            return
+        horizon = max(self._read.values()) - 2 * REPLY_WINDOW
         for sid in [sid for sid, sent in self._read.items() if sent < horizon]:
             del self._read[sid]
 
