@@ -36,7 +36,7 @@ WIDTHS = {
     "channel": 7,
     "address": 22,
     "purpose": 8,
-    "state": 10,
+    "state": 21,  # "on the desk, to relay"
     "attempt": 4,
     "detail": 20,
 }
