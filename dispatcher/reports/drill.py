@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drill_report import build_report
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.outbox import ON_DESK, RELAY_CHANNEL, RELAYED, DeliveryState
+from dispatcher.domain.outbox import RELAYED
 from dispatcher.domain.text import columns
 from dispatcher.i18n import N_, NC_, name_of, translator
 from dispatcher.i18n.phrases import phrase
@@ -312,9 +312,8 @@ def _target(name: str, language: str) -> str:
 
 def _page_result(page, language: str) -> str:
     _ = translator(language).gettext
-    on_desk = page.channel == RELAY_CHANNEL and page.state == DeliveryState.SENT
-    state = name_of(ON_DESK if on_desk else page.state, language)
-    if on_desk:  # sent to the desk: nobody has it until a dispatcher relays it
+    state = name_of(page.shown_state, language)
+    if page.on_desk:  # sent to the desk: nobody has it until a dispatcher relays it
         return state
     if page.provider_status == RELAYED:  # delivered by the dispatcher the detail names
         return _("{state} ({reason})").format(state=state, reason=said(page.detail, language))
