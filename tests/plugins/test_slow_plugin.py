@@ -10,7 +10,6 @@ import asyncio
 import base64
 import hashlib
 import os
-import signal
 import subprocess
 import sys
 import zipfile
@@ -21,13 +20,13 @@ import pytest
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.runtime import Engine
-from dispatcher.logfile import log_path
 from dispatcher.plugins import PluginManager
 from dispatcher.plugins.manager import LOAD_ENV
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
-from dispatcher.testing.waiting import wait_for
 from dispatcher.tui.data.status import ChannelHealth, channel_health
+
+from .test_broken_plugin_installed import command, run_engine_until_running
 
 ROOT = Path(__file__).resolve().parents[2]
 ROSTER = ROOT / "tests" / "engine" / "night.yaml"
@@ -92,10 +91,6 @@ def environ(site: Path) -> dict[str, str]:
     return {**kept, "PYTHONPATH": str(site), LOAD_ENV: "1", "DISPATCHER_LANG": "en"}
 
 
-def command(*args: str) -> list[str]:
-    return [str(Path(sys.executable).with_name("dispatcher")), *args]
-
-
 def test_dispatcher_plugins_answers_and_names_the_plugin(site, tmp_path):
     listed = subprocess.run(
         command("plugins", "--data", str(tmp_path / "data")),
@@ -111,33 +106,8 @@ def test_dispatcher_plugins_answers_and_names_the_plugin(site, tmp_path):
 
 
 def test_the_engine_runs_and_its_start_line_names_the_plugin(site, tmp_path):
-    data = tmp_path / "data"
-    engine = subprocess.Popen(
-        command("engine", "--roster", str(ROOT / "contacts.yaml"), "--data", str(data)),
-        env=environ(site),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        log = log_path(data)
-        wait_for(
-            lambda: (
-                (log.is_file() and "engine running on" in log.read_text())
-                or engine.poll() is not None
-            ),
-            timeout=60,
-            what="the engine running",
-        )
-        assert engine.poll() is None, engine.communicate()
-        engine.send_signal(signal.SIGTERM)
-        _, err = engine.communicate(timeout=30)
-    finally:
-        if engine.poll() is None:
-            engine.kill()
-            engine.communicate()
-    assert engine.returncode == 0, err
+    returncode, err = run_engine_until_running(tmp_path / "data", environ(site), tmp_path)
+    assert returncode == 0, err
     assert f"engine: plugin slowlogin off: {REASON}" in err
     assert "channels desk" in err
 
