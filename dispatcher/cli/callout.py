@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from dispatcher.cli.common import (
+    CHANNEL,
     Choice,
     actor_option,
     command_zone,
@@ -54,7 +55,6 @@ from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
 
-CHANNEL = "cli"
 log = logging.getLogger(__name__)
 
 
