@@ -38,9 +38,16 @@ from dispatcher.cli.completion import (
 from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.localtime import local
-from dispatcher.domain.outbox import DeliveryState, describe, pages_by_step
+from dispatcher.domain.outbox import (
+    RELAY_CHANNEL,
+    DeliveryState,
+    describe,
+    pages_by_step,
+    shown_state,
+)
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
+from dispatcher.engine.relay import relay
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
 from dispatcher.i18n.shapes import said
@@ -103,6 +110,11 @@ def engine_command(store: Store, roster_path: Path, verbose: bool) -> None:
             if not info.enabled:
                 reason = said(info.reason, language())
                 line = tr("engine: channel {name} off: {reason}", name=info.name, reason=reason)
+                click.echo(line, err=True)
+        for plugin in plugins.plugins:
+            if plugin.status == "failed":
+                reason = said(plugin.reason, language())
+                line = tr("engine: plugin {name} off: {reason}", name=plugin.name, reason=reason)
                 click.echo(line, err=True)
         engine = Engine(store, roster, plugins, settings=settings)
         log.info("engine running on %s; channels %s", store.data_dir, ", ".join(channels) or "none")
@@ -292,7 +304,8 @@ class NotificationId(click.ParamType):
 def outbox_group(
     ctx: click.Context, store: Store, sr_id: str | None, state: str | None, as_json: bool
 ) -> None:
-    """Every notification, with its state; `outbox retry ID` sends a failed one again."""
+    """Every notification, with its state; `outbox retry ID` sends a failed one again,
+    `outbox relay ID` records that you phoned a page on the desk through."""
     if ctx.invoked_subcommand is not None:
         return
     control = CalloutControl(store, None)
@@ -322,7 +335,24 @@ def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
         (value(record.state), 9),
     )
     line = " ".join(cell(text, width) for text, width in columns)
-    return f"{line} {record.provider_status}{why}".rstrip()
+    status = record.provider_status
+    if record.channel == RELAY_CHANNEL:  # sent to the desk is not delivered: say so
+        status = value(shown_state(record)) if record.state is DeliveryState.SENT else ""
+    return f"{line} {status}{why}".rstrip()
+
+
+@outbox_group.command("relay")
+@click.argument("notification_id", type=NotificationId(), shell_complete=complete_notifications)
+@actor_option
+@json_option
+@with_store
+def outbox_relay(store: Store, notification_id: int, actor: str | None, as_json: bool) -> None:
+    """Record that you phoned a page on the desk through: delivered, by you."""
+    record = relay(CalloutControl(store, None), notification_id, now(), resolve_actor(actor))
+    if as_json:
+        echo_json(record)
+        return
+    click.echo(_outbox_line(record, command_zone(store)))
 
 
 @outbox_group.command("retry")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dispatcher.domain.drills import TargetResult
+from dispatcher.domain.outbox import ON_DESK, RELAY_CHANNEL, DeliveryState
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,16 @@ class Page:
     @property
     def failed(self) -> bool:
         return self.state == "failed"
+
+    @property
+    def on_desk(self) -> bool:
+        """Sent to the desk and not relayed yet: nobody has it."""
+        return self.channel == RELAY_CHANNEL and self.state == DeliveryState.SENT
+
+    @property
+    def shown_state(self) -> str:
+        """The state a reader is shown (`dispatcher.domain.outbox.shown_state`)."""
+        return ON_DESK if self.on_desk else self.state
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -83,6 +83,20 @@ NEXT_STATES: dict[DeliveryState, frozenset[DeliveryState]] = {
 
 PENDING = frozenset({DeliveryState.QUEUED, DeliveryState.SENDING})
 
+# The built-in channel whose pages a dispatcher phones through by hand: sent to the desk is
+# not delivered; a page is delivered when the dispatcher says they relayed it.
+RELAY_CHANNEL = "desk"
+ON_DESK = "on the desk, to relay"  # how a page sent to the desk and not yet relayed is shown
+RELAYED = "relayed"  # its provider status once a dispatcher relayed it
+
+
+def shown_state(record: NotificationLike) -> str:
+    """The state a reader is shown: the record's, except a page sent to the desk and not yet
+    relayed, which is `ON_DESK` (nobody has the page yet)."""
+    if record.channel == RELAY_CHANNEL and record.state is DeliveryState.SENT:
+        return ON_DESK
+    return record.state.value
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -210,6 +224,8 @@ class NotificationLike(Protocol):
     @property
     def state(self) -> DeliveryState: ...
     @property
+    def channel(self) -> str: ...
+    @property
     def purpose(self) -> Purpose: ...
     @property
     def round(self) -> int: ...
@@ -247,12 +263,17 @@ N = TypeVar("N", bound=NotificationLike)
 
 def describe(record: NotificationLike) -> str:
     """What became of a notification, in one line for the chain log: sent or delivered
-    (when), delayed (until when, by what), waiting to retry (when, after what), failed
-    (why), cancelled (why). Times are UTC, HH:MM:SS."""
+    (when), on the desk to relay (since when) or relayed by a dispatcher (when), delayed
+    (until when, by what), waiting to retry (when, after what), failed (why), cancelled
+    (why). Times are UTC, HH:MM:SS."""
     when = f"{record.updated:%H:%M:%S}" if record.updated else ""
     why = " ".join(x for x in (record.error_code, record.detail) if x)
     if record.state is DeliveryState.DELIVERED:
+        if record.provider_status == RELAYED:  # the detail names the dispatcher
+            return f"{record.detail} at {when}"
         return f"delivered {when}"
+    if record.channel == RELAY_CHANNEL and record.state is DeliveryState.SENT:
+        return f"{ON_DESK} since {when}"
     if record.state is DeliveryState.SENT:
         status = record.provider_status
         return f"sent {when}" + (f" ({status})" if status and status != "sent" else "")

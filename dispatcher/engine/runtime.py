@@ -3,8 +3,9 @@
 Each pass (`tick`) does, in order: page the steps that runs reached and have not paged yet,
 move on the runs whose wait is over, look at SLA clocks and Red Flags, start a send for each
 notification due (real pages before drill ones, each request's first before anyone's
-second; a throttled one is delayed, never dropped), and start a poll of the channels for
-replies and delivery updates when one is due. A pass never waits for a send or a poll: each
+second; a throttled one is delayed, never dropped), and start a poll of each channel for
+replies and delivery updates when one is due (each its own task: a channel whose poll
+hangs delays no other channel's replies). A pass never waits for a send or a poll: each
 is a task of its own under a time bound (`dispatcher.engine.sending`), so a provider that
 hangs holds up neither another page nor a step timer. `run` repeats passes until told to
 stop, sleeping until the next thing falls due, the store changes (a command from another
@@ -37,6 +38,7 @@ from dispatcher.engine.watch import Watcher
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.contract import (
     Failure,
+    PollResult,
     Receipt,
     one_line,
 )
@@ -98,7 +100,10 @@ class Engine:
         self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
         self._turns = Turns()
         self._receipts: list[tuple[OutboxRecord, Receipt, datetime]] = []  # to record
-        self._polling: asyncio.Task[None] | None = None
+        self._polls: dict[str, asyncio.Task[None]] = {}  # channel -> its poll under way
+        self._unrecorded: dict[
+            str, list[PollResult]
+        ] = {}  # channel -> poll results a commit failed to keep
         self._next_poll: datetime | None = None
         self._next_watch: datetime | None = None
         self._remember_recent_sends()
@@ -118,15 +123,17 @@ class Engine:
             self.watcher.check(now)
         self._send_due(self.clock.now())
         now = self.clock.now()
-        if (self._next_poll is None or now >= self._next_poll) and self._polling is None:
+        if self._next_poll is None or now >= self._next_poll:
             self._next_poll = now + self.poll_every
-            self._polling = asyncio.create_task(self._poll())
+            for name in self.channels:  # each on its own: a slow one holds up no other
+                if name not in self._polls:
+                    self._polls[name] = asyncio.create_task(self._poll(name))
 
     async def settle(self, timeout: float = 30.0) -> None:
         """Wait (at most `timeout` real seconds) until every send and poll under way is
         recorded: for commands, tests and benches that need a pass's outcome."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while tasks := [*self._inflight.values(), *([self._polling] if self._polling else [])]:
+        while tasks := [*self._inflight.values(), *self._polls.values()]:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 return
@@ -283,23 +290,26 @@ class Engine:
 
     # -- listening ----------------------------------------------------------------------------
 
-    async def _poll(self) -> None:
-        """Ask every channel at once for replies and updates, each on its own worker under
-        its bound, and record what came back."""
+    async def _poll(self, name: str) -> None:
+        """Ask one channel for replies and updates, on its worker under its bound, and record
+        what came back. Results a failed commit (a full disk) did not keep are recorded with
+        the channel's next poll (recording one twice changes nothing: a reply is kept by its
+        key, a delivery moves a notification once)."""
         try:
-            names = list(self.channels)
-            results = await asyncio.gather(*(self.sender.poll(name) for name in names))
+            result = await self.sender.poll(name)
+            found = [*self._unrecorded.pop(name, []), *([result] if result else [])]
             now = self.clock.now()
-            found = [r for r in results if r is not None]
-            await self._record(
-                [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates]
-                + [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
-                "poll result",
-            )
-        except Exception as error:  # a full disk: asked again at the next poll
-            log.error("poll not recorded: %s", one_line(str(error)))
+            try:
+                await self._record(
+                    [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates]
+                    + [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
+                    "poll result",
+                )
+            except Exception as error:  # kept, and recorded with the next poll
+                self._unrecorded[name] = found
+                log.error("channel %s: poll not recorded: %s", name, one_line(str(error)))
         finally:
-            self._polling = None
+            self._polls.pop(name, None)
 
     # -- running --------------------------------------------------------------------------------
 

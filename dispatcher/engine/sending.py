@@ -24,6 +24,7 @@ import inspect
 import itertools
 import logging
 import threading
+from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -194,6 +195,7 @@ class Sender:
             name: InlineRunner() if name in inline else WorkerRunner(name) for name in self.channels
         }
         self._slots: dict[str, Slots] = {}
+        self._answers: dict[str, deque[Any]] = {}  # polls answered, not yet taken
 
     def timeout_for(self, channel: str) -> float:
         return self.timeouts.get(channel, self.default_timeout)
@@ -257,21 +259,37 @@ class Sender:
         return await self._runners[channel].submit(held)
 
     async def poll(self, channel: str) -> PollResult | None:
-        """The channel's replies and updates, or None (logged) when its poll failed."""
+        """The channel's replies and updates, or None (logged) when its poll failed.
+
+        The channel's answer is kept on its own worker the moment `poll` returns, and taken
+        here: an answer that comes just after the bound is reported with the next poll,
+        never lost between the worker and the engine."""
         timeout = self.timeout_for(channel)
         target = self.channels[channel]
+        answers = self._answers.setdefault(channel, deque())
+
+        async def polled() -> None:  # on the channel's worker
+            answers.append(await _call(target.poll))
+
         try:
-            result = await asyncio.wait_for(self._runners[channel].submit(target.poll), timeout)
+            await asyncio.wait_for(self._runners[channel].submit(polled), timeout)
         except TimeoutError:
             log.warning("channel %s: poll timed out after %g s", channel, timeout)
-            return None
         except Exception as error:
             log.warning("channel %s: poll failed: %s", channel, self.redact(one_line(str(error))))
+        found: list[PollResult] = []
+        while answers:
+            result = answers.popleft()
+            if isinstance(result, PollResult):
+                found.append(result)
+            else:
+                log.warning("channel %s: poll returned %s", channel, type(result).__name__)
+        if not found:
             return None
-        if not isinstance(result, PollResult):
-            log.warning("channel %s: poll returned %s", channel, type(result).__name__)
-            return None
-        return result
+        return PollResult(
+            replies=tuple(r for result in found for r in result.replies),
+            updates=tuple(u for result in found for u in result.updates),
+        )
 
     async def aclose(self) -> None:
         """Close every channel on its own worker, then stop the workers."""

@@ -51,6 +51,10 @@ SHAPES = (
     N_("delivered {time}"),
     N_("sent {time}"),
     N_("sent {time} ({status})"),
+    N_("on the desk, to relay since {time}"),
+    N_("relayed by {who} at {time}"),
+    N_("relayed by {who}"),
+    N_("notification {id} is not on the desk to relay: {channel} {state}"),
     N_("being handed to the provider"),
     N_("retry at {time} after: {why}"),
     N_("delayed until {time} by {why}"),
@@ -104,6 +108,8 @@ SHAPES = (
         "(pages shown on the desk, read out by the dispatcher)"
     ),
     N_("{steps}: no channel of the step is enabled here; its pages go through the desk's relay"),
+    # a plugin that did not load in time (dispatcher.plugins.deadline)
+    N_("{what} did not answer within {seconds} s"),
     # a channel's settings (dispatcher.plugins.contract)
     N_("{names} is not set"),
     N_("{names} are not set"),

@@ -73,6 +73,8 @@ VALUE_NAMES = (
     NC_("value", "delivered"),
     NC_("value", "failed"),
     NC_("value", "cancelled"),
+    NC_("value", "on the desk, to relay"),
+    NC_("value", "relayed"),
     NC_("value", "answered"),
     NC_("value", "response"),
     NC_("value", "restore"),

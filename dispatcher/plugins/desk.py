@@ -2,7 +2,9 @@
 
 A notification sent through it becomes a record in the store's `desk_outbox` table; the
 desk lists those records and the dispatcher relays them by hand, reading out the engine's
-ready `sms_text` (which holds the code and the drill marker). It reaches every kind of
+ready `sms_text` (which holds the code and the drill marker). A page put on the desk is sent,
+not delivered: it is shown "on the desk, to relay" until the dispatcher marks it relayed
+(`dispatcher.engine.relay`), and then it is delivered, by them. It reaches every kind of
 contact method installed (the built-in ones and every kind a plugin declares), so a roster
 without any provider configured still works end to end.
 """
@@ -47,7 +49,8 @@ class DeskChannel(ChannelBase):
                     "at": datetime.now(UTC).isoformat(),
                 }
             )
-        return Receipt.accepted(self.name, f"desk-{doc_id}", DeliveryStatus.DELIVERED)
+        # On the desk is not delivered: the dispatcher relays it (`dispatcher.engine.relay`).
+        return Receipt.accepted(self.name, f"desk-{doc_id}", DeliveryStatus.SENT)
 
 
 class DeskPlugin:

@@ -7,7 +7,11 @@ channels instead of registering them, or whose `dispatcher_channels` raises, is 
 listed with a one-line reason naming what is wrong, its channels left out, every other plugin
 loaded. Contact kinds (`dispatcher_contact_kinds`) are collected from every loaded plugin
 before any channel, so a channel may reach a kind another plugin declares; a channel reaching
-a kind nobody declares disables its plugin. `DISPATCHER_BLOCK_PLUGINS` names plugins not to
+a kind nobody declares disables its plugin. Importing a plugin and each hook that loads it
+(`dispatcher_contact_kinds`, `dispatcher_channels`: its channels are built there) run on a
+thread of their own for at most `DISPATCHER_PLUGIN_LOAD_SECONDS` (5 s): a plugin that has
+not answered by then (a login with no timeout) is disabled with that reason, and the
+others load. `DISPATCHER_BLOCK_PLUGINS` names plugins not to
 load; `DISPATCHER_ALLOW_PLUGINS`, when set, names the only entry-point plugins to load (the
 built-in desk channel loads unless blocked).
 """
@@ -30,6 +34,7 @@ from dispatcher.domain.outbox import Limit
 from dispatcher.domain.roster import BUILT_IN_KINDS
 from dispatcher.plugins import hookspecs
 from dispatcher.plugins.contract import CalloutEvent, Channel, Settings, one_line, redact
+from dispatcher.plugins.deadline import NoAnswer, within
 from dispatcher.plugins.desk import DeskPlugin
 from dispatcher.plugins.info import (
     BUILT_IN_KIND_INFOS,
@@ -47,6 +52,8 @@ from dispatcher.plugins.validation import hook_problem
 BLOCK_ENV = "DISPATCHER_BLOCK_PLUGINS"  # comma-separated plugin names not to load
 ALLOW_ENV = "DISPATCHER_ALLOW_PLUGINS"  # if set: the only entry-point plugins to load
 TRACE_ENV = "DISPATCHER_TRACE_HOOKS"  # set to 1 to print every hook call on stderr
+LOAD_ENV = "DISPATCHER_PLUGIN_LOAD_SECONDS"  # how long one plugin's import or hook may take
+LOAD_SECONDS = 5.0
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 
 log = logging.getLogger(__name__)
@@ -94,6 +101,15 @@ class PluginManager:
         """The entry-point plugins `DISPATCHER_ALLOW_PLUGINS` allows; None when it is unset."""
         return self._names(ALLOW_ENV) if ALLOW_ENV in self.environ else None
 
+    @property
+    def load_seconds(self) -> float:
+        """How long one plugin's import, or one of its loading hooks, may take (`LOAD_ENV`)."""
+        try:
+            seconds = float(self.environ.get(LOAD_ENV) or LOAD_SECONDS)
+        except ValueError:
+            return LOAD_SECONDS
+        return seconds if seconds > 0 else LOAD_SECONDS
+
     def load(self) -> PluginManager:
         """Register built-ins and entry points, check each, collect channels. Idempotent."""
         if self._loaded:
@@ -136,7 +152,10 @@ class PluginManager:
             )
             return
         try:
-            plugin = entry_point.load()
+            plugin = within(entry_point.load, self.load_seconds, "the import")
+        except NoAnswer as silent:
+            self._fail(entry_point.name, distribution, version, str(silent))
+            return
         except Exception as error:  # a third party's bug must not stop the desk
             reason = one_line(f"cannot import: {type(error).__name__}: {error}")
             self._fail(entry_point.name, distribution, version, reason)
@@ -197,8 +216,16 @@ class PluginManager:
         if "dispatcher_contact_kinds" not in self._plugins[plugin_name].hooks:
             return
         registration = KindRegistration()
+        hook = self._only("dispatcher_contact_kinds", plugin_name)
         try:
-            returned = self._only("dispatcher_contact_kinds", plugin_name)(register=registration)
+            returned = within(
+                lambda: hook(register=registration),
+                self.load_seconds,
+                "dispatcher_contact_kinds",
+            )
+        except NoAnswer as silent:
+            self._disable(plugin_name, str(silent))
+            return
         except Exception as error:
             self._disable(
                 plugin_name, f"dispatcher_contact_kinds failed: {type(error).__name__}: {error}"
@@ -228,9 +255,12 @@ class PluginManager:
         if "dispatcher_channels" not in info.hooks:
             return
         registration = ChannelRegistration(plugin_name, self.kind_names)
+        hook = self._only("dispatcher_channels", plugin_name)
         try:
-            returned = self._only("dispatcher_channels", plugin_name)(
-                register=registration, settings=self.settings
+            returned = within(
+                lambda: hook(register=registration, settings=self.settings),
+                self.load_seconds,
+                "dispatcher_channels",
             )
             if returned:
                 raise _Broken(
@@ -242,7 +272,7 @@ class PluginManager:
         except Exception as error:
             reason = (
                 str(error)
-                if isinstance(error, _Broken)
+                if isinstance(error, (_Broken, NoAnswer))
                 else (f"dispatcher_channels failed: {type(error).__name__}: {error}")
             )
             self._disable(plugin_name, reason)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drill_report import build_report
 from dispatcher.domain.oncall import Roster
+from dispatcher.domain.outbox import RELAYED
 from dispatcher.domain.text import columns
 from dispatcher.i18n import N_, NC_, name_of, translator
 from dispatcher.i18n.phrases import phrase
@@ -311,7 +312,11 @@ def _target(name: str, language: str) -> str:
 
 def _page_result(page, language: str) -> str:
     _ = translator(language).gettext
-    state = name_of(page.state, language)
+    state = name_of(page.shown_state, language)
+    if page.on_desk:  # sent to the desk: nobody has it until a dispatcher relays it
+        return state
+    if page.provider_status == RELAYED:  # delivered by the dispatcher the detail names
+        return _("{state} ({reason})").format(state=state, reason=said(page.detail, language))
     if page.failed:
         reason = " ".join(x for x in (page.error_code, page.detail) if x)
         return _("{state} ({reason})").format(state=state, reason=reason) if reason else state

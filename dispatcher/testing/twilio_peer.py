@@ -76,7 +76,7 @@ class TwilioPeer:
         self._callback_urls: dict[str, str] = {}
         self._rejections: dict[str, tuple[int, int, str]] = {}
         self._outcomes: dict[str, str] = {}
-        self._failures: list[tuple[int, int, str]] = []
+        self._failures: list[tuple[str, tuple[int, int, str]]] = []  # where, answer
         self._lock = threading.Lock()
         self._loop = LoopThread("twilio-peer")
         self._runner: web.AppRunner | None = None
@@ -135,12 +135,15 @@ class TwilioPeer:
         with self._lock:
             self._outcomes[number] = outcome
 
-    def fail_next(self, status: int = 500, count: int = 1, code: int | None = None) -> None:
-        """The next `count` API requests fail with HTTP `status` (500, 503 or 429)."""
+    def fail_next(
+        self, status: int = 500, count: int = 1, code: int | None = None, where: str = ""
+    ) -> None:
+        """The next `count` API requests fail with HTTP `status` (500, 503 or 429); with
+        `where`, only requests whose "METHOD path?query" holds it ("GET /2010-04-01/…")."""
         twilio_code = code or (20429 if status == 429 else 20500)
         message = "Too Many Requests" if status == 429 else "Internal Server Error"
         with self._lock:
-            self._failures.extend([(status, twilio_code, message)] * count)
+            self._failures.extend([(where, (status, twilio_code, message))] * count)
 
     def receive_sms(self, sender: str, body: str, to: str = TEST_FROM) -> str:
         """A person's reply arrives at `to`; it shows in the inbound message list."""
@@ -196,7 +199,11 @@ class TwilioPeer:
         form = {key: str(value) for key, value in posted.items()}
         with self._lock:
             self.requests.append((request.method, request.path, form))
-            failure = self._failures.pop(0) if self._failures else None
+            asked = f"{request.method} {request.path_qs}"
+            due = next((f for f in self._failures if f[0] in asked), None)
+            if due is not None:
+                self._failures.remove(due)
+            failure = due[1] if due else None
         if failure:
             return error_response(*failure), form
         try:
@@ -278,28 +285,46 @@ class TwilioPeer:
         return handler
 
     def _list(self, kind: str) -> Handler:
+        """Newest first, in pages as Twilio gives them: `PageSize` records (50 unless asked,
+        at most 1,000), and a `next_page_uri` whose `PageToken` ("PA" and the last sid
+        given) goes on after that record, however many arrived meanwhile."""
+
         async def handler(request: web.Request) -> web.Response:
             refused, _ = await self._guard(request)
             if refused is not None:
                 return refused
-            wanted = {k: v for k, v in request.query.items() if k in ("To", "From", "Status")}
+            query = request.query
+            wanted = {k: v for k, v in query.items() if k in ("To", "From", "Status")}
+            size = min(int(query.get("PageSize", "50")), 1000)
+            page = int(query.get("Page", "0"))
+            after = query.get("PageToken", "PA")[2:]
             with self._lock:
                 records = [
                     public(r)
                     for r in reversed(getattr(self, kind).values())
                     if all(r[key.lower()] == value for key, value in wanted.items())
                 ]
-            uri = request.path_qs
+            sids = [r["sid"] for r in records]
+            start = sids.index(after) + 1 if after in sids else 0
+            shown = records[start : start + size]
+
+            def uri(page: int, token: str | None) -> str:
+                asked = {**wanted, "PageSize": str(size), "Page": str(page)}
+                if token:
+                    asked["PageToken"] = f"PA{token}"
+                return str(request.url.with_query(asked).relative())
+
+            following = start + size < len(records) and shown
             return web.json_response(
                 {
-                    kind: records,
-                    "start": 0,
-                    "end": max(len(records) - 1, 0),
-                    "page": 0,
-                    "page_size": max(len(records), 50),
-                    "uri": uri,
-                    "first_page_uri": uri,
-                    "next_page_uri": None,
+                    kind: shown,
+                    "start": page * size,
+                    "end": page * size + max(len(shown) - 1, 0),
+                    "page": page,
+                    "page_size": size,
+                    "uri": request.path_qs,
+                    "first_page_uri": uri(0, None),
+                    "next_page_uri": uri(page + 1, shown[-1]["sid"]) if following else None,
                     "previous_page_uri": None,
                 }
             )

@@ -246,6 +246,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     C("outbox.retry", "t", "retry", N_("Retry"), N_("Send a failed notification again")),
     C("outbox.other", "y", "retry_other", N_("Other channel"), N_("Send it by another channel")),
+    C(
+        "outbox.relay",
+        "r",
+        "relay",
+        N_("Relayed"),
+        N_("Mark the page on the desk as phoned through by you"),
+    ),
     C("outbox.back", "escape", "app.pop_screen", N_("Back"), N_("Back to the board")),
     C(
         "callbacks.record",

@@ -210,11 +210,11 @@ def test_listings_stay_aligned_with_drill_rows_and_wide_characters(run, tmp_path
     _engine_pass(tmp_path / "d", SAMPLE, quiet_environ)
     rows = run("outbox").stdout.splitlines()
     assert any(" DRILL " in r for r in rows) and any(" DRILL " not in r for r in rows)
-    state_at = {r.index(" delivered ") for r in rows}
+    state_at = {r.index(" sent ") for r in rows}  # on the desk, to relay: sent, not delivered
     assert len(state_at) == 1, rows  # the state column starts at one place on every row
     number = rows[0].split()[0]  # "#1": `outbox retry` takes it as listed
     again = run("outbox", "retry", number, code=2)
-    assert f"notification {number[1:]} is delivered; only a failed" in again.output
+    assert f"notification {number[1:]} is sent; only a failed" in again.output
     listed = run("sr", "list", "--all", "--drills").stdout.splitlines()
     listed += run("sr", "list").stdout.splitlines()
     summary_at = {

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from dispatcher.cli import cli
 from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.relay import relay
 from dispatcher.roster import parse_roster
 from dispatcher.store import Store
 from dispatcher.store.drills import DrillRepository
@@ -52,15 +53,23 @@ def test_a_drill_run_here_follows_its_chain_until_acknowledged_and_prints_the_re
         control = CalloutControl(store, parse_roster(desk_roster.read_bytes()))
         sr_id = wait_for(
             lambda: [d.sr for d in DrillRepository(store).all() if _paged(store, d.sr)],
-            what="the drill's first page delivered",
+            what="the drill's first page on the desk",
         )[0]
+        # On the desk is not delivered: the report says so until the dispatcher relays it.
+        shown = drill(tmp_path, desk_roster, "report", sr_id).stdout
+        assert "| Alice | desk | +12125550100 | on the desk, to relay |" in shown
+        (page,) = [p for p in OutboxRepository(store).for_sr(sr_id) if p.person == "alice"]
+        relay(control, page.id, datetime.now(UTC), "wang.fang")
         control.acknowledge(sr_id, datetime.now(UTC), "wang.fang", by="Alice", via="desk")
     result = runner.result(timeout=30)
     assert result.exit_code == 0, result.output  # the drill passed its targets
     assert f"DRILL {sr_id} started" in result.stderr
     assert "round 1, step 1: alice by desk" in result.stderr
     assert "**PASSED**" in result.stdout
-    assert "| Alice | desk | +12125550100 | delivered | by desk after " in result.stdout
+    assert (
+        "| Alice | desk | +12125550100 | delivered (relayed by wang.fang) | by desk after "
+        in result.stdout
+    )
     report = json.loads(drill(tmp_path, desk_roster, "report", sr_id, "--format", "json").output)
     assert report["state"] == "acknowledged" and report["reach_rate"] == 1.0
     assert [s["label"] for s in report["steps"]] == ["round 1, step 1"]
@@ -70,7 +79,7 @@ def test_a_drill_run_here_follows_its_chain_until_acknowledged_and_prints_the_re
 
 def _paged(store, sr_id) -> bool:
     store.refresh()
-    return any(r.state.value == "delivered" for r in OutboxRepository(store).for_sr(sr_id))
+    return any(r.state.value == "sent" for r in OutboxRepository(store).for_sr(sr_id))
 
 
 def test_a_drill_started_without_waiting_can_be_aborted(tmp_path, desk_roster):

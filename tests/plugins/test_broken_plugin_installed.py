@@ -61,10 +61,19 @@ def test_plugins_and_engine_run_beside_an_installed_broken_plugin(tmp_path):
     assert listed.returncode == 0, listed.stderr
     assert f"chat 0.3 (dispatcher-chat-robot) [failed: {REASON}]" in listed.stdout
 
+    returncode, err = run_engine_until_running(data, env, tmp_path)
+    assert returncode == 0, err
+    assert "channels desk" in err
+    assert f"plugin chat disabled: {REASON}" in log_path(data).read_text()
+
+
+def run_engine_until_running(data: Path, env: dict, cwd: Path) -> tuple[int, str]:
+    """`dispatcher engine` on `data` with the sample roster until its log says it runs,
+    then stopped with SIGTERM: its exit code and what it wrote on stderr."""
     engine = subprocess.Popen(
         command("engine", "--roster", str(ROOT / "contacts.yaml"), "--data", str(data)),
         env=env,
-        cwd=tmp_path,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -86,6 +95,4 @@ def test_plugins_and_engine_run_beside_an_installed_broken_plugin(tmp_path):
         if engine.poll() is None:
             engine.kill()
             engine.communicate()
-    assert engine.returncode == 0, err
-    assert "channels desk" in err
-    assert f"plugin chat disabled: {REASON}" in log.read_text()
+    return engine.returncode, err

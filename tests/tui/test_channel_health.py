@@ -32,6 +32,7 @@ def fake_plugins(channels: dict[str, Channel]):
             self.channel_infos = [ChannelInfo(name, "test", True) for name in channels] + [
                 ChannelInfo("sms", "test", False, "TWILIO_ACCOUNT_SID is not set")
             ]
+            self.plugins = []  # every plugin loaded
 
         async def aclose(self):
             pass

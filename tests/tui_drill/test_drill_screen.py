@@ -104,7 +104,7 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(
         screen.refresh_progress()
         await settle(pilot)
         assert [(r[0], r[1], r[2]) for r in rows(screen)] == [
-            ("round 1, step 1", name, "desk delivered")
+            ("round 1, step 1", name, "desk on the desk, to relay")
             for name in ("Ann Sms", "Ben Key", "Cat Silent", "Dan Wrong")
         ]
         assert "press a to abort" in text(screen, "#verdict")

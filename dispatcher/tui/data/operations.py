@@ -20,6 +20,7 @@ from dispatcher.domain.routing import EMERGENCY_CHAIN, preview, route, step_for_
 from dispatcher.domain.text import check
 from dispatcher.domain.timeline import Event
 from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.relay import relay
 from dispatcher.errors import IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
@@ -95,6 +96,10 @@ class Operations:
 
     def retry(self, notification_id: int, channel: str | None = None) -> OutboxRecord:
         return self.control.retry(notification_id, self.desk.now(), self.desk.actor, channel)
+
+    def relay(self, notification_id: int) -> OutboxRecord:
+        """This dispatcher phoned a page on the desk through: delivered, by them."""
+        return relay(self.control, notification_id, self.desk.now(), self.desk.actor)
 
     def mark_seen(self, sr_id: str) -> None:
         CalloutRepository(self.desk.store).mark_seen(sr_id)

@@ -48,7 +48,8 @@ def channel_health(
     timeout: float = CHECK_SECONDS,
     progress: Callable[[tuple[ChannelHealth, ...]], None] | None = None,
 ) -> list[ChannelHealth]:
-    """Every channel: disabled ones with their reason, enabled ones after `check()`, each
+    """Every channel: disabled ones (and plugins disabled while loading) with their reason,
+    enabled ones after `check()`, each
     check bounded by `timeout` seconds and all run at once; `progress` hears the whole list
     first with the checks pending (ok None), then again as each one ends. A channel the
     engine saw fault several times in a row is unhealthy whatever `check()` says
@@ -67,6 +68,13 @@ def channel_health(
             if info.enabled
             else ChannelHealth(info.name, False, info.reason)
             for info in plugins.channel_infos
+        ]
+        # A plugin disabled while loading (it failed, or did not answer in time) registered
+        # no channel: it is shown by its own name, with its reason.
+        found += [
+            ChannelHealth(info.name, False, info.reason)
+            for info in plugins.plugins
+            if info.status == "failed" and info.name not in channels
         ]
 
         def tell() -> None:

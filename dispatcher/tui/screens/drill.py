@@ -311,7 +311,7 @@ class DrillScreen(DeskScreen):
                 )
             for person in step.people:
                 pages = ", ".join(
-                    f"{p.channel} {p.state}" + (f" ({p.error_code})" if p.error_code else "")
+                    f"{p.channel} {p.shown_state}" + (f" ({p.error_code})" if p.error_code else "")
                     for p in person.pages
                 )
                 rows.append(

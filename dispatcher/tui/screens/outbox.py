@@ -1,6 +1,6 @@
 """Outbox: every notification of the night, live, with its state; Enter shows a page's text
 (SMS, mail, speech) and its deliveries; a failed one can be sent again (`t`) or by another
-channel (`y`)."""
+channel (`y`); a page on the desk, once phoned through, is marked relayed (`r`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.outbox import DeliveryState, shown_state
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import translator
+from dispatcher.i18n.shapes import said
 from dispatcher.reports.words import cell
 from dispatcher.store.outbox import OutboxRecord
 from dispatcher.tui.commands import bindings_for
@@ -35,7 +37,7 @@ WIDTHS = {
     "channel": 7,
     "address": 22,
     "purpose": 8,
-    "state": 10,
+    "state": 21,  # "on the desk, to relay"
     "attempt": 4,
     "detail": 20,
 }
@@ -129,6 +131,23 @@ class OutboxScreen(DeskScreen):
         )
         self.reload()
 
+    def action_relay(self) -> None:
+        record = self.query_one(VirtualTable).current
+        if record is not None:
+            self.relay(record.id)
+
+    @work(thread=True, group="outbox-write")
+    def relay(self, notification_id: int) -> None:
+        try:
+            record = Operations(self.desk).relay(notification_id)
+        except DispatcherError as error:
+            message = said(str(error), self.language)
+            self.app.call_from_thread(self.notify, message, severity="error")
+            return
+        done = translator(self.language).gettext("#{id} relayed by {who}")
+        self.app.call_from_thread(self.notify, done.format(id=record.id, who=self.desk.actor))
+        self.reload()
+
     def render_row(self, record: OutboxRecord):
         person = self.people.get(record.person)
         name = (
@@ -136,7 +155,9 @@ class OutboxScreen(DeskScreen):
             if person is None
             else (person.name_zh if self.language == "zh" and person.name_zh else person.name)
         )
-        state = Text(name_of(record.state, self.language), style=STATE_STYLES.get(record.state, ""))
+        state = Text(
+            name_of(shown_state(record), self.language), style=STATE_STYLES.get(record.state, "")
+        )
         purpose = name_of(record.purpose, self.language) + (" D" if record.drill else "")
         detail = " ".join(
             cell(p, self.language)

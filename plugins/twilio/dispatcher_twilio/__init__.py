@@ -9,14 +9,25 @@ threads. A library for channel plugins, not a plugin: it registers no channel.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import aiohttp
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from dispatcher.plugins import Failure, MissingSetting, Receipt, Settings, one_line, redact
+from dispatcher.plugins import (
+    Failure,
+    MissingSetting,
+    PollResult,
+    Receipt,
+    Reply,
+    Settings,
+    StatusUpdate,
+    one_line,
+    redact,
+)
 
 TWILIO_URL_ENV = "DISPATCHER_TWILIO_URL"
 
@@ -97,3 +108,20 @@ class TwilioSession:
 
     def redact(self, text: str) -> str:
         return redact(text, [self.config.auth_token])
+
+
+@dataclass
+class Held:
+    """What the parts of a poll found, held until a poll returns it: a part that fails, or
+    a poll the engine's time bound cuts short, loses nothing another part found, and what
+    was found is reported by the next poll."""
+
+    replies: list[Reply] = field(default_factory=list)
+    updates: list[StatusUpdate] = field(default_factory=list)
+
+    def take(self) -> PollResult:
+        """Everything held (replies in the order they were sent), and hold nothing more."""
+        replies, self.replies = self.replies, []
+        updates, self.updates = self.updates, []
+        replies.sort(key=lambda reply: reply.received_at or datetime.min.replace(tzinfo=UTC))
+        return PollResult(replies=tuple(replies), updates=tuple(updates))

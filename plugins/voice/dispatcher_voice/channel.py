@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from dispatcher_twilio import TwilioConfig, TwilioSession
+from dispatcher_twilio import Held, TwilioConfig, TwilioSession
 from twilio.twiml.voice_response import VoiceResponse
 
 from dispatcher.plugins import (
@@ -88,6 +88,7 @@ class VoiceChannel(ChannelBase):
         self.receiver = receiver
         self.twilio = TwilioSession(config)
         self._outstanding: dict[str, DeliveryStatus] = {}  # call sid -> last reported status
+        self._held = Held()  # found, not yet returned by a poll
 
     async def send(self, notification: Notification) -> Receipt:
         options = {}
@@ -116,17 +117,26 @@ class VoiceChannel(ChannelBase):
         return Receipt.accepted(self.name, call.sid, status)
 
     async def poll(self) -> PollResult:
-        """Key presses and status callbacks from the receiver, then the calls still open."""
+        """Key presses and status callbacks from the receiver, then the calls still open.
+
+        What the receiver gave and each call fetched is held until a poll returns it, so a
+        poll cut short (a fetch failing, the engine's time bound) loses no key press or
+        outcome: the next poll reports it."""
         replies, callbacks = self.receiver.drain() if self.receiver is not None else ([], [])
-        updates = [u for sid, status in callbacks if (u := self._update(sid, status))]
-        sids = list(self._outstanding)
-        fetched = await asyncio.gather(
-            *(self.twilio.client.calls(sid).fetch_async() for sid in sids), return_exceptions=True
+        self._held.replies.extend(replies)
+        self._held.updates.extend(
+            u for sid, status in callbacks if (u := self._update(sid, status))
         )
-        for sid, call in zip(sids, fetched, strict=False):
-            if not isinstance(call, BaseException) and (update := self._update(sid, call.status)):
-                updates.append(update)
-        return PollResult(replies=tuple(replies), updates=tuple(updates))
+        await asyncio.gather(
+            *(self._fetch(sid) for sid in list(self._outstanding)), return_exceptions=True
+        )
+        return self._held.take()
+
+    async def _fetch(self, sid: str) -> None:
+        """One open call's status, held if it changed (a failed fetch is asked again)."""
+        call = await self.twilio.client.calls(sid).fetch_async()
+        if update := self._update(sid, call.status):
+            self._held.updates.append(update)
 
     def _update(self, sid: str, twilio_status: str) -> StatusUpdate | None:
         """A StatusUpdate if this call's status changed since it was last reported."""
