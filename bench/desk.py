@@ -150,7 +150,7 @@ async def run_desk(data: Path) -> dict[str, float]:
     from textual import events
     from textual.worker import WorkerState
 
-    from dispatcher.engine.runtime import EngineThread
+    from dispatcher.engine.thread import EngineThread
     from dispatcher.plugins.manager import PluginManager
     from dispatcher.roster import load_roster
     from dispatcher.store import Store

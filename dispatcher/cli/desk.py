@@ -39,7 +39,7 @@ def desk(
     store: Store, roster_path: Path, language: str | None, actor: str | None, confirm_days: int
 ) -> None:
     """Open the dispatch desk on a roster (checked first: a broken roster never opens)."""
-    from dispatcher.engine.runtime import EngineThread
+    from dispatcher.engine.thread import EngineThread
     from dispatcher.plugins.manager import PluginManager
     from dispatcher.tui.app import DeskApp
     from dispatcher.tui.context import DeskContext

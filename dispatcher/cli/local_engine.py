@@ -18,7 +18,7 @@ def engine_here(store: Store, roster: Roster, elsewhere: Callable[[str], str]):
     """An engine in this process when none holds the data directory; None when one does,
     after printing `elsewhere(the process that holds it)` on stderr: that the command follows
     the engine's work from here."""
-    from dispatcher.engine.runtime import EngineThread
+    from dispatcher.engine.thread import EngineThread
     from dispatcher.plugins import PluginManager
 
     engine = EngineThread(store, roster, PluginManager(store=store).load(), role="drill")

@@ -10,7 +10,7 @@ from textual.app import App
 from textual.widgets import Input
 
 from dispatcher.domain.text import UnsafeText, check, escape_line, first_unsafe
-from dispatcher.engine.runtime import EngineThread
+from dispatcher.engine.thread import EngineThread
 from dispatcher.i18n.shapes import said
 from dispatcher.preferences import Preferences, PreferencesError
 from dispatcher.store.callouts import CalloutRepository

@@ -13,7 +13,8 @@ from dispatcher.domain.outbox import DeliveryState
 from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
-from dispatcher.engine.runtime import Engine, EngineSettings, EngineThread
+from dispatcher.engine.runtime import Engine, EngineSettings
+from dispatcher.engine.thread import EngineThread
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.testing.waiting import wait_for

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from dispatcher.cli import cli
 from dispatcher.engine.control import CalloutControl
-from dispatcher.engine.runtime import Engine, EngineThread
+from dispatcher.engine.runtime import Engine
+from dispatcher.engine.thread import EngineThread
 from dispatcher.plugins import ALLOW_ENV, PluginManager
 from dispatcher.roster import load_roster
 from dispatcher.store import Store

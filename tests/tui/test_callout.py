@@ -13,7 +13,8 @@ import pytest
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.engine.lease import EngineLease
-from dispatcher.engine.runtime import Engine, EngineThread
+from dispatcher.engine.runtime import Engine
+from dispatcher.engine.thread import EngineThread
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.outbox import OutboxRepository
