@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from dispatcher.cli.language import tr
+from dispatcher.cli.language import language, tr
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.localtime import wall_time
+from dispatcher.i18n.shapes import said
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
 if TYPE_CHECKING:
@@ -188,7 +189,8 @@ def open_store(data_dir: Path | None) -> Iterator[Store]:
         finally:
             line = store.damage_warning()
             if line:
-                styled(tr("warning: {problem}", problem=line), fg="yellow", err=True)
+                problem = said(line, language())  # composed in English by the store
+                styled(tr("warning: {problem}", problem=problem), fg="yellow", err=True)
 
 
 @contextmanager

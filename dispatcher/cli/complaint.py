@@ -32,7 +32,8 @@ from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import labelled, styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.localtime import local
-from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
+from dispatcher.domain.request_parts import Category, Customer, Owner, Reporter
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import EventKind
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository

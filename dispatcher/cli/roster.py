@@ -28,6 +28,7 @@ from dispatcher.cli.roster_overrides import override_group
 from dispatcher.cli.roster_values import ROLE, parse_instant, stored_overrides, utc_minute
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
+from dispatcher.domain.routing import chains_filled_from_requests
 from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
 from dispatcher.engine.control import default_reaches
 from dispatcher.errors import DispatcherError
@@ -133,6 +134,15 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
         )
     for note in channels.notes:
         click.echo(tr("NOTE {note}", note=said(note, lang)))
+    filled = chains_filled_from_requests(roster)
+    if filled:
+        click.echo(
+            tr(
+                "NOTE the proof covers requests that give the site and product their chain "
+                "names units through ({chains}); one without them pages fewer people",
+                chains=", ".join(filled),
+            )
+        )
     problems = len(verdict.problems())
     click.echo(
         tr("reachable at every minute")

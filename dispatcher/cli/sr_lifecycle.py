@@ -30,15 +30,12 @@ from dispatcher.cli.completion import (
 from dispatcher.cli.language import language, tr
 from dispatcher.cli.options import name_option
 from dispatcher.cli.sr_views import event_line
+from dispatcher.domain.emergency import check_criteria
+from dispatcher.domain.lifecycle import CALLBACK_ATTEMPTS, CallbackOutcome
 from dispatcher.domain.planned import is_planned_id
-from dispatcher.domain.requests import (
-    CALLBACK_ATTEMPTS,
-    CallbackOutcome,
-    Event,
-    Owner,
-    ServiceRequest,
-    check_criteria,
-)
+from dispatcher.domain.request_parts import Owner
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
 from dispatcher.store import Store

@@ -28,21 +28,21 @@ from dispatcher.cli.language import language, tr
 from dispatcher.cli.names import PHONE_HELP, resolve_fields
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import styled
+from dispatcher.domain.emergency import check_criteria
 from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import (
+from dispatcher.domain.request_parts import (
     Category,
     Customer,
     IntakeChannel,
     Level,
     Owner,
     Reporter,
-    ServiceRequest,
     Severity,
     VipKind,
-    check_criteria,
 )
-from dispatcher.domain.routing import describe_target, preview, route
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.routing import describe_target, preview, route, unfilled_targets
 from dispatcher.engine.lease import EngineLease
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
@@ -176,6 +176,7 @@ def new(
         )
     if chain is not None:
         click.echo(tr("call-out: the {chain} chain started", chain=chain), err=True)
+        _warn_unfilled(roster, chain, request)
         if EngineLease(store.data_dir).holder() is None:
             styled(
                 tr(
@@ -185,6 +186,31 @@ def new(
                 fg="yellow",
                 err=True,
             )
+
+
+def _warn_unfilled(roster: Roster | None, chain: str, request: ServiceRequest) -> None:
+    """Say whom the chain cannot page because the request gives no site or product."""
+    if roster is None or chain not in roster.chains:
+        return
+    unfilled = unfilled_targets(roster.chains[chain], request.site, request.product)
+    for field, targets in unfilled.items():
+        named = ", ".join(phrase(describe_target(t), language()) for t in targets)
+        line = (
+            tr(
+                "the {chain} chain pages {targets} through the request's site: none was "
+                "given, so they are not paged",
+                chain=chain,
+                targets=named,
+            )
+            if field == "site"
+            else tr(
+                "the {chain} chain pages {targets} through the request's product: none was "
+                "given, so they are not paged",
+                chain=chain,
+                targets=named,
+            )
+        )
+        styled(line, fg="yellow", err=True)
 
 
 def _show_routing(

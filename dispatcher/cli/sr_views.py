@@ -28,13 +28,11 @@ from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.names import Names
 from dispatcher.cli.options import name_option
 from dispatcher.cli.terminal import cell, labelled
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.localtime import local
-from dispatcher.domain.requests import (
-    Category,
-    Event,
-    ServiceRequest,
-    Status,
-)
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.i18n.phrases import composed, phrase
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository

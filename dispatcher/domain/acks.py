@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 CODE_DIGITS = 6
@@ -51,6 +52,17 @@ def parse_reply(text: str | None) -> str | None:
     folded = unicodedata.normalize("NFKC", text)
     match = _REPLY.match(folded)
     return match.group(1) if match else None
+
+
+class ReplyOutcome(StrEnum):
+    """What a reply came to (`dispatcher.engine.replies` judges it; the store keeps it)."""
+
+    ACKNOWLEDGED = "acknowledged"  # its code, from where it was paged
+    SUSPICIOUS = "suspicious"  # a live code from an address that was not paged with it
+    WRONG_CODE = "wrong_code"  # a code no live notification carries
+    NO_CODE = "no_code"  # words, or a wrong key on the call: no guess
+    REFUSED = "refused"  # its request refuses typed codes for now
+    IGNORED = "ignored"  # its sender's replies are ignored for now
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from dispatcher.domain.drills import Scenario
-from dispatcher.domain.requests import Customer, IntakeChannel, ServiceRequest
+from dispatcher.domain.request_parts import Customer, IntakeChannel
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.store.callouts import CalloutRepository

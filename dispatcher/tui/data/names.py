@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dispatcher.domain.names import Ambiguous, Unnamed, resolve_name
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Owner
+from dispatcher.domain.request_parts import Owner
 from dispatcher.domain.roster import Person
 from dispatcher.errors import DispatcherError
 

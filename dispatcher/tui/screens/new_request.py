@@ -16,19 +16,20 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from dispatcher.domain.emergency import criteria_for
-from dispatcher.domain.requests import (
+from dispatcher.domain.request_parts import (
     Category,
     Customer,
     IntakeChannel,
     Level,
     Owner,
     Reporter,
-    ServiceRequest,
     Severity,
     VipKind,
 )
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 from dispatcher.roster.phones import csc_region, e164
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -289,7 +290,7 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     def _failed(self, message: str) -> None:
         self.saving = False
-        message = escape_line(message)
+        message = escape_line(said(message, self.language))  # a refusal composed in English
         self.query_one("#form-error", Static).update(Text(message))
         self.notify(message, severity="error")
 
