@@ -21,7 +21,8 @@ from dispatcher.domain.localtime import local_day
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
-from dispatcher.store.requests import EVENTS, REQUESTS, RequestRepository
+from dispatcher.store.request_layout import EVENTS, REQUESTS
+from dispatcher.store.requests import RequestRepository
 from dispatcher.store.zone import csc_zone
 
 History = list[tuple[ServiceRequest, list[Event]]]
