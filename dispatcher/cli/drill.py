@@ -37,7 +37,7 @@ from dispatcher.cli.drill_live import run_live
 from dispatcher.cli.language import language, tr
 from dispatcher.cli.options import lang_option
 from dispatcher.cli.terminal import cell
-from dispatcher.domain.drills import HOUR, dry_run, sweep
+from dispatcher.domain.drills import FAILED, HOUR, IN_PROGRESS, PASSED, dry_run, sweep
 from dispatcher.domain.localtime import local
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
@@ -162,11 +162,16 @@ def list_command(store: Store, roster_path: Path, as_json: bool) -> None:
     from dispatcher.reports.drill import drill_history, history_text, trend
 
     roster = load_roster_for_command(roster_path)
-    rows = drill_history(store, roster)
+    rows = drill_history(store, roster, now())
     if as_json:
         echo_json({"drills": rows, "trend": trend(rows)})
         return
     click.echo(history_text(rows, language()) if rows else tr("no drills yet"))
+
+
+# `drill report`'s exit status by the drill's verdict: 3 says "not decided yet", so a script
+# never reads a running drill as passed.
+VERDICT_EXIT = {PASSED: 0, FAILED: 1, IN_PROGRESS: 3}
 
 
 @drill_group.command("report")
@@ -190,17 +195,17 @@ def report_command(
     roster_path: Path,
 ) -> None:
     """The drill's report: per step and person, who was reached how and how fast; pass or
-    fail against the scenario's targets; what to fix. Exit 1 when the drill is over and
-    failed."""
+    fail against the scenario's targets; what to fix. Exit 0 passed, 1 failed (a target
+    missed for good), 3 in progress (a target not decided yet while the chain runs)."""
     from dispatcher.reports.drill import drill_report, report_markdown
 
     roster = load_roster_for_command(roster_path)
-    report = drill_report(store, roster, drill_id)
+    report = drill_report(store, roster, drill_id, now())
     if as_json or output_format == "json":
         echo_json(report)
     else:
         click.echo(report_markdown(report, report_language or language()), nl=False)
-    click.get_current_context().exit(1 if report.failed else 0)
+    click.get_current_context().exit(VERDICT_EXIT[report.verdict])
 
 
 @drill_group.command("abort")

@@ -64,7 +64,7 @@ def run_live(
     finally:
         if engine is not None:
             engine.stop()
-    report = drill_report(store, roster, record.sr)
+    report = drill_report(store, roster, record.sr, now())
     echo_json(report) if as_json else click.echo(report_markdown(report, language()), nl=False)
     return report.passed
 

@@ -71,6 +71,21 @@ class Names:
                 )
             ) from None
 
+    def person(self, typed: str, option: str) -> str:
+        """The roster id of the person `typed` names, for a name that is recorded (who
+        acknowledged, who owns a request): without a roster there is nothing to hold it
+        against, so it is refused rather than taken as typed (PROMISES 3); "" stays ""."""
+        if typed.strip() and self.roster is None:
+            raise DispatcherError(
+                tr(
+                    "{option}: '{typed}' cannot be checked without a roster; give --roster "
+                    "(or set DISPATCHER_ROSTER)",
+                    option=option,
+                    typed=typed.strip(),
+                )
+            )
+        return self("person", typed, option)
+
     def phone(self, typed: str, option: str) -> str:
         """`typed` as E.164 ("" stays ""); one line naming the option when it is no number."""
         typed = typed.strip()
@@ -111,7 +126,7 @@ def resolve_fields(names: Names, fields: dict[str, str]) -> None:
     fields["site"] = names("site", fields["site"], "--site")
     fields["product"] = names("product", fields["product"], "--product")
     fields["owner_unit"] = names("unit", fields["owner_unit"], "--owner-unit")
-    fields["owner_person"] = names("person", fields["owner_person"], "--owner-person")
+    fields["owner_person"] = names.person(fields["owner_person"], "--owner-person")
     fields["reporter_phone"] = names.phone(fields["reporter_phone"], "--reporter-phone")
 
 

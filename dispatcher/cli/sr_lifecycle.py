@@ -89,29 +89,53 @@ MOVES = (
 
 @click.command("ack")
 @click.argument("sr_id", shell_complete=complete_requests)
-@click.option("--by", default="", help="Who acknowledged, when recording it for them.")
+@name_option(
+    "--by",
+    what="person",
+    default="",
+    help="The roster person who took it (id or name), when recording it for them; "
+    "without it, the dispatcher acting (--as) acknowledges.",
+)
 @click.option("--note", "text", default="")
+@roster_option
 @actor_option
 @json_option
 @with_store
-def ack(store: Store, sr_id: str, by: str, text: str, actor: str | None, as_json: bool) -> None:
-    """Acknowledge: someone owns the problem. Its call-out chain stops."""
+def ack(
+    store: Store,
+    sr_id: str,
+    by: str,
+    text: str,
+    roster_path: Path,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    """Acknowledge: someone owns the problem. Its call-out chain stops.
+
+    Only a person of the roster (`--by`, refused with the nearest names when it names
+    nobody, exit 2) or the named dispatcher acting (`--as`) can acknowledge (PROMISES 3)."""
     actor = resolve_actor(actor)
     from dispatcher.engine.control import CalloutControl
 
-    run = CalloutControl(store, None).acknowledge(sr_id, now(), actor, by or actor, CHANNEL, text)
+    names = names_for_command(roster_path) if by.strip() else None
+    who, person = actor, ""
+    if names is not None and by.strip() != actor:
+        person = names.person(by, "--by")
+        who = names.roster.people[person].display_name
+    control = CalloutControl(store, names.roster if names else None)
+    run = control.acknowledge(sr_id, now(), actor, who, CHANNEL, text, person=person)
     request = RequestRepository(store).get(sr_id)
     if as_json:
         echo_json({"request": request, "callout": run})
         return
     if run is None:
-        click.echo(tr("{sr} acknowledged by {who}", sr=request.id, who=by or actor))
+        click.echo(tr("{sr} acknowledged by {who}", sr=request.id, who=who))
         return
     click.echo(
         tr(
             "{sr} acknowledged by {who}; its {chain} chain stopped at {position}",
             sr=request.id,
-            who=by or actor,
+            who=who,
             chain=run.run.chain,
             position=phrase(run.position_label(), language()),
         )
@@ -152,7 +176,7 @@ def assign(
     if not unit.strip() and not person.strip():
         raise DispatcherError(tr("give --unit, --person or both"))
     names = names_for_command(roster_path)
-    unit, person = names("unit", unit, "--unit"), names("person", person, "--person")
+    unit, person = names("unit", unit, "--unit"), names.person(person, "--person")
     _change(
         store,
         sr_id,

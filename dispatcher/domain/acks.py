@@ -54,17 +54,6 @@ def parse_reply(text: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def canonical_address(address: str) -> str:
-    """An address as replies are matched and counted: NFKC, no spaces, case folded."""
-    return "".join(unicodedata.normalize("NFKC", address).split()).casefold()
-
-
-def same_address(paged: str, sender: str) -> bool:
-    """Whether a reply's sender is the address that was paged: E.164 numbers compare exactly
-    (after NFKC and without spaces), mail addresses without regard to case."""
-    return bool(sender) and canonical_address(paged) == canonical_address(sender)
-
-
 class ReplyOutcome(StrEnum):
     """What a reply came to (`dispatcher.engine.replies` judges it; the store keeps it)."""
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from dispatcher.domain.addresses import Canonical
 from dispatcher.domain.roster import BUILT_IN_KINDS
 
 # A kind's name: a lower-case word, as it is written in contacts.yaml (`kind: ntfy`).
@@ -41,8 +42,14 @@ class ContactKindSpec:
     `dispatcher plugins`; `description` says what an address is ("an ntfy topic the person
     subscribes to"). `acknowledges` says a person can answer a page through it (their reply
     comes back from the address, as an SMS does): the reachability audit then expects each
-    such contact method to be confirmed, as it expects a phone. `plugin` is filled in by the
-    plugin manager."""
+    such contact method to be confirmed, as it expects a phone. `canonical(address)`, when
+    given, returns the form two addresses of this kind share exactly when they are the same
+    identity (for a kind whose identities ignore case: `address.casefold()`); a reply
+    acknowledges only when its sender's form equals the paged address's. Without it the
+    sender must be the paged address exactly, once surrounding white space is stripped: no
+    case or Unicode folding (`dispatcher.domain.addresses`). It must be pure and quick, and
+    raise `ValueError` for text that is no address of the kind (such a sender acknowledges
+    nothing). `plugin` is filled in by the plugin manager."""
 
     name: str
     validate: AddressValidator
@@ -50,6 +57,7 @@ class ContactKindSpec:
     description: str = ""
     acknowledges: bool = False
     plugin: str = ""
+    canonical: Canonical | None = None
 
 
 class ContactKinds:
@@ -78,6 +86,12 @@ class ContactKinds:
         if name not in self._specs and name not in BUILT_IN_KINDS:
             self._look_further()
         return self._specs.get(name)
+
+    def canonical(self, name: str) -> Canonical | None:
+        """Kind `name`'s declared canonical form (`ContactKindSpec.canonical`); None for a
+        built-in kind, an undeclared one, or one that declares none."""
+        spec = self.spec(name)
+        return spec.canonical if spec is not None else None
 
     @property
     def declared(self) -> tuple[ContactKindSpec, ...]:

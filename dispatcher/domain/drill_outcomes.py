@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dispatcher.domain.drills import TargetResult
+from dispatcher.domain.drills import FAILED, IN_PROGRESS, PASSED, TargetResult
 from dispatcher.domain.outbox import ON_DESK, RELAY_CHANNEL, DeliveryState
 
 
@@ -168,18 +168,28 @@ class DrillReport:
         return self.acknowledgements[0].after if self.acknowledgements else None
 
     @property
-    def passed(self) -> bool:
-        return all(r.passed for r in self.results)
-
-    @property
     def over(self) -> bool:
-        """The chain has ended (acknowledged, exhausted, stopped, aborted): the verdict is final."""
+        """The chain has ended (acknowledged, exhausted, stopped, aborted)."""
         return self.state != "running" or self.aborted is not None
 
     @property
+    def verdict(self) -> str:
+        """ "failed" once a target is missed for good (even while the chain still runs: it
+        can no longer pass), "passed" once every target is decided and met, else "in
+        progress"."""
+        verdicts = {r.verdict for r in self.results}
+        if FAILED in verdicts:
+            return FAILED
+        return IN_PROGRESS if IN_PROGRESS in verdicts else PASSED
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == PASSED
+
+    @property
     def failed(self) -> bool:
-        """Over and short of a target: what `drill report` exits 1 on."""
-        return self.over and not self.passed
+        """A target missed for good: what `drill report` exits 1 on."""
+        return self.verdict == FAILED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -190,7 +200,8 @@ class DrillReport:
             "started": self.started,
             "state": self.state,
             "aborted": self.aborted,
-            "passed": self.passed,
+            "passed": None if self.verdict == IN_PROGRESS else self.passed,
+            "verdict": self.verdict,
             "reach_rate": self.reach_rate,
             "seconds_to_first_ack": _seconds(self.first_ack_after),
             "acknowledgements": [a.to_dict() for a in self.acknowledgements],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from dispatcher.domain import outbox
@@ -42,6 +42,7 @@ ACK_EVENTS = (
     EventKind.LATE_ACKNOWLEDGEMENT,
 )
 WAITING = "paged, waiting for an answer"
+PAGING = (WAITING, "being paged")  # a person's verdict while their step still waits
 
 
 class StepLike(outbox.StepLike, Protocol):
@@ -97,9 +98,11 @@ def build_report(
     notifications: Iterable[NotificationLike],
     events: Iterable[EventLike],
     people: Mapping[str, Person],
+    now: datetime,
 ) -> DrillReport:
-    """The report of one drill from its records; `people` are the roster's, for names and
-    contact methods (someone no longer in the roster is shown by id)."""
+    """The report of one drill from its records as of `now` (aware); `people` are the
+    roster's, for names and contact methods (someone no longer in the roster is shown by id).
+    While the chain runs, a target is judged only once it is decided (`drills.judge`)."""
     notifications = sorted(notifications, key=lambda n: n.id)
     acks = _acknowledgements(events, started, people)
     running = state == "running" and aborted is None
@@ -160,11 +163,13 @@ def build_report(
         (),
         (),
     )
-    results = judge(targets, report.first_ack_after, first_step, report.reach_rate)
+    elapsed = None if report.over else max(now - started, timedelta(0))
+    results = judge(targets, report.first_ack_after, first_step, report.reach_rate, elapsed)
+    missed = [r for r in results if r.decided and not r.passed]
     return replace(
         report,
         results=tuple(results),
-        fixes=tuple(_fixes(outcomes, report.people, people, results if report.over else ())),
+        fixes=tuple(_fixes(outcomes, report.people, people, missed)),
     )
 
 
@@ -262,7 +267,7 @@ def _fixes(
             and p.channel != "desk"
             for p in outcome.pages
         )
-        if outcome.acknowledged_at is None and delivered:
+        if outcome.acknowledged_at is None and delivered and outcome.verdict not in PAGING:
             fixes.append(
                 f"{outcome.name} was paged but never acknowledged: check they know to "
                 "reply with the code or press 1"

@@ -43,7 +43,7 @@ class Outcomes:
         self.roster = control.roster
         self.plugins = plugins
         self.retry = retry
-        self.replies = ReplyBook(control)
+        self.replies = ReplyBook(control, canonical=plugins.contact_kinds().canonical)
 
     def settle(self, record: OutboxRecord, receipt: Receipt, at: datetime) -> None:
         """Record what a send came to: sent or delivered, retried later, or failed (and then

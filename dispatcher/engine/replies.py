@@ -21,16 +21,12 @@ The replies and the strikes are kept by `dispatcher.store.replies.ReplyRepositor
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from dispatcher.domain.acks import (
-    GuessLimit,
-    ReplyOutcome,
-    Strikes,
-    canonical_address,
-    same_address,
-)
+from dispatcher.domain.acks import GuessLimit, ReplyOutcome, Strikes
+from dispatcher.domain.addresses import Canonical, canonical_address, same_address
 from dispatcher.domain.localtime import local
 from dispatcher.domain.text import escape_line
 from dispatcher.domain.timeline import EventKind
@@ -56,10 +52,19 @@ class Verdict:
 
 
 class ReplyBook:
-    def __init__(self, control: CalloutControl, limit: GuessLimit = GUESS_LIMIT) -> None:
+    def __init__(
+        self,
+        control: CalloutControl,
+        limit: GuessLimit = GUESS_LIMIT,
+        canonical: Callable[[str], Canonical | None] = lambda kind: None,
+    ) -> None:
+        """`canonical(kind)` is a contact kind's declared canonical form, if any
+        (`ContactKinds.canonical`): a reply binds to a page only from the same address by
+        that kind's rules (`dispatcher.domain.addresses`)."""
         self.control = control
         self.kept = ReplyRepository(control.store)
         self.limit = limit
+        self.canonical = canonical
 
     def judge(self, reply: Reply, at: datetime) -> Verdict | None:
         """Record one reply and say what it came to; None if it was seen before. Call inside
@@ -125,7 +130,11 @@ class ReplyBook:
         if carried is not None and carried.ack_code == code:  # a key press on the call itself
             return Verdict(ReplyOutcome.ACKNOWLEDGED, carried, (carried.sr,))
         found = outbox.by_ack_code(code)
-        bound = [r for r in found if same_address(r.address, reply.sender)]
+        bound = [
+            r
+            for r in found
+            if same_address(r.address, reply.sender, r.contact_kind, self.canonical(r.contact_kind))
+        ]
         if bound:
             newest = max(bound, key=lambda r: r.id)
             if self.kept.strikes(f"sr|{newest.sr}").ignoring(at):
@@ -139,7 +148,7 @@ class ReplyBook:
     def _paged_for(self, sender: str) -> tuple[str, ...]:
         """The live requests whose running chains paged this address."""
         running = {record.sr for record in self.control.callouts.running()}
-        return self.control.outbox.requests_paging(sender, running)
+        return self.control.outbox.requests_paging(sender, running, self.canonical)
 
     def _failed(
         self, reply: Reply, verdict: Verdict, sender_key: str, sender: Strikes, at: datetime

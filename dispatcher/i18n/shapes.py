@@ -91,6 +91,7 @@ SHAPES = (
     N_("first acknowledgement within {span}"),
     N_("after {span}"),
     N_("never"),
+    N_("not yet"),
     N_("acknowledged at step {step} or before"),
     N_("at step {step}"),
     N_("at least {rate} of the people paged acknowledge"),

@@ -120,7 +120,9 @@ class Reply:
 
     `sender` is the address it came from, written as the contact method is (E.164 for a phone,
     the mail address, a plugin kind's address as its validator returns it): a code
-    acknowledges only when `sender` is the address that was paged with it, or when
+    acknowledges only when `sender` is the address that was paged with it, by the rules of
+    its contact kind (`dispatcher.domain.addresses`; a plugin's kind exactly, unless it
+    declares `ContactKindSpec.canonical`), or when
     `provider_id` is that of the notification that carried it (a key press on the call
     itself). Anything else is recorded as a suspicious reply and acknowledges
     nothing (`dispatcher.engine.replies`).

@@ -46,8 +46,11 @@ def dispatcher_contact_kinds(register: RegisterKind) -> None:
     desk's relay still reaches it). Call ``register(ContactKindSpec(name, validate,
     example=..., description=...))`` for each kind: ``validate(address)`` returns the address
     normalised or raises `ValueError` saying why it is not one, and must accept ``example``.
-    A kind's name is a lower-case word, not a built-in one; the first plugin to declare a
-    name owns it. A bad declaration disables the plugin with the reason. Return nothing.
+    An optional ``canonical=`` function gives the form two addresses of the kind share when
+    they are the same identity (say ``str.casefold`` for handles that ignore case); without
+    it a reply's sender must equal the paged address exactly (stripped). A kind's name is a
+    lower-case word, not a built-in one; the first plugin to declare a name owns it. A bad
+    declaration disables the plugin with the reason. Return nothing.
     """
 
 

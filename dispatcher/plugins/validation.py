@@ -74,6 +74,15 @@ def kind_problem(kind: Any) -> str | None:
         kind.validate(kind.example)
     except Exception as error:  # a plugin's validator refusing its own example is its bug
         return f"{label}: validate refuses its own example {kind.example!r} ({error})"
+    if kind.canonical is not None:
+        if not callable(kind.canonical):
+            return f"{label}: canonical must be a function of an address, not {kind.canonical!r}"
+        try:
+            form = kind.canonical(kind.validate(kind.example))
+        except Exception as error:  # as above: its own example must have a canonical form
+            return f"{label}: canonical refuses its own example {kind.example!r} ({error})"
+        if not isinstance(form, str) or not form:
+            return f"{label}: canonical must return the address's form as text, not {form!r}"
     return None
 
 

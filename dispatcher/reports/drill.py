@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dispatcher.domain.drill_outcomes import DrillReport
-from dispatcher.domain.drill_report import build_report
+from dispatcher.domain.drill_report import PAGING, build_report
+from dispatcher.domain.drills import IN_PROGRESS, PASSED
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import RELAYED
 from dispatcher.domain.text import columns
@@ -25,10 +26,17 @@ from dispatcher.store.outbox import OutboxRepository
 from dispatcher.store.requests import RequestRepository
 
 
-def drill_report(store: Store, roster: Roster, sr_id: str) -> DrillReport:
+def drill_report(store: Store, roster: Roster, sr_id: str, now: datetime) -> DrillReport:
+    """One drill's report as of `now` (aware): a running drill's targets are judged only once
+    decided."""
     drill = DrillRepository(store).get(sr_id)
     return _report(
-        roster, drill, CalloutRepository(store), OutboxRepository(store), RequestRepository(store)
+        roster,
+        drill,
+        CalloutRepository(store),
+        OutboxRepository(store),
+        RequestRepository(store),
+        now,
     )
 
 
@@ -38,6 +46,7 @@ def _report(
     callouts: CalloutRepository,
     outbox: OutboxRepository,
     requests: RequestRepository,
+    now: datetime,
 ) -> DrillReport:
     callout = callouts.get(drill.sr)
     scenario = drill.scenario
@@ -55,6 +64,7 @@ def _report(
         outbox.for_sr(drill.sr),
         requests.timeline(drill.sr),
         roster.people,
+        now,
     )
 
 
@@ -70,7 +80,8 @@ class HistoryRow:
             "started": r.started,
             "state": r.state,
             "aborted": r.aborted,
-            "passed": r.passed,
+            "passed": None if r.verdict == IN_PROGRESS else r.passed,
+            "verdict": r.verdict,
             "reach_rate": r.reach_rate,
             "seconds_to_first_ack": (
                 r.first_ack_after.total_seconds() if r.first_ack_after is not None else None
@@ -80,15 +91,15 @@ class HistoryRow:
         }
 
 
-def drill_history(store: Store, roster: Roster) -> list[HistoryRow]:
-    """Every drill, oldest first, with its figures."""
+def drill_history(store: Store, roster: Roster, now: datetime) -> list[HistoryRow]:
+    """Every drill, oldest first, with its figures as of `now`."""
     callouts, outbox, requests = (
         CalloutRepository(store),
         OutboxRepository(store),
         RequestRepository(store),
     )
     return [
-        HistoryRow(_report(roster, drill, callouts, outbox, requests))
+        HistoryRow(_report(roster, drill, callouts, outbox, requests, now))
         for drill in DrillRepository(store).all()
     ]
 
@@ -128,6 +139,8 @@ WORDS = (
     N_("FAIL"),
     N_("PASSED"),
     N_("FAILED"),
+    N_("in progress"),
+    N_("IN PROGRESS"),
     N_("target"),
     N_("wanted"),
     N_("got"),
@@ -163,7 +176,7 @@ def history_text(rows: list[HistoryRow], language: str = "en") -> str:
         lines.append(
             f"{r.sr:<17} {_when(r.started):<23} {r.scenario:<22} {_fit(_state(r, language), 12)} "
             f"{_rate(r.reach_rate):>6} {_fit(_long(r.first_ack_after, language), 10, right=True)}  "
-            f"{w['pass'] if r.passed else w['FAIL']}"
+            f"{_verdict(r.verdict, w, short=True)}"
         )
     change = trend(rows)
     if "reach_rate" in change:
@@ -210,14 +223,14 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
             aborted=aborted,
         ),
         "",
-        f"**{w['PASSED'] if r.passed else w['FAILED']}**",
+        f"**{_verdict(r.verdict, w)}**",
         "",
         f"| {w['target']} | {w['wanted']} | {w['got']} | {w['result']} |",
         "| --- | --- | --- | --- |",
     ]
     lines += [
         f"| {_target(t.name, language)} | {said(t.wanted, language)} | {said(t.got, language)} | "
-        f"{w['pass'] if t.passed else w['FAIL']} |"
+        f"{_verdict(t.verdict, w, short=True)} |"
         for t in r.results
     ]
     paged = r.people
@@ -282,7 +295,7 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
                     channel=person.acknowledged_via, span=_long(person.time_to_ack, language)
                 )
                 if person.acknowledged_at
-                else _("never")
+                else (_("not yet") if person.verdict in PAGING else _("never"))
             )
             for page in person.pages or ():
                 lines.append(
@@ -304,6 +317,16 @@ def _fit(text: str, width: int, right: bool = False) -> str:
     """`text` padded to `width` terminal columns (a Han character takes two)."""
     pad = " " * max(0, width - columns(text))
     return pad + text if right else text + pad
+
+
+def _verdict(verdict: str, w: dict[str, str], short: bool = False) -> str:
+    """A drill's or a target's verdict in the report's words: pass/FAIL in tables, PASSED/FAILED
+    as the heading, "in progress" while it is not decided."""
+    if verdict == IN_PROGRESS:
+        return w["in progress"] if short else w["IN PROGRESS"]
+    if verdict == PASSED:
+        return w["pass"] if short else w["PASSED"]
+    return w["FAIL"] if short else w["FAILED"]
 
 
 def _target(name: str, language: str) -> str:

@@ -140,7 +140,7 @@ def drills_run(store: Store, roster: Roster, start: datetime, end: datetime) -> 
     for drill in DrillRepository(store).all():
         if not _in(drill.started, start, end):
             continue
-        report = drill_report(store, roster, drill.sr)
+        report = drill_report(store, roster, drill.sr, end)
         state = "aborted" if report.aborted else report.state
         rows.append(
             (
@@ -151,7 +151,7 @@ def drills_run(store: Store, roster: Roster, start: datetime, end: datetime) -> 
                 "-" if report.reach_rate is None else f"{report.reach_rate:.0%}",
                 f"{sum(p.acknowledged_at is not None for p in report.people)} of "
                 f"{len(report.people)}",
-                "running" if not report.over else ("passed" if report.passed else "FAILED"),
+                {"passed": "passed", "failed": "FAILED"}.get(report.verdict, "running"),
             )
         )
     return Table(

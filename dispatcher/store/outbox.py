@@ -10,14 +10,14 @@ outbox queues nothing, so one trigger never pages twice.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
 from tinydb.table import Document
 
-from dispatcher.domain.acks import same_address
+from dispatcher.domain.addresses import Canonical, same_address
 from dispatcher.domain.outbox import (
     NEXT_STATES,
     PENDING,
@@ -250,11 +250,22 @@ class OutboxRepository:
         queued = self.table.search(lambda d: d["state"] == DeliveryState.QUEUED.value)
         return min((datetime.fromisoformat(d["due"]) for d in queued), default=None)
 
-    def requests_paging(self, address: str, among: set[str]) -> tuple[str, ...]:
-        """Which of the requests `among` had a notification to `address` (`same_address`:
-        one number however it is written), sorted."""
+    def requests_paging(
+        self,
+        address: str,
+        among: set[str],
+        canonical: Callable[[str], Canonical | None] = lambda kind: None,
+    ) -> tuple[str, ...]:
+        """Which of the requests `among` had a notification to `address`, sorted
+        (`same_address` by the paged contact kind's rules: one number however it is written;
+        `canonical(kind)` a plugin kind's declared form)."""
         paged = self.table.search(
-            lambda d: d["sr"] in among and same_address(d["address"], address)
+            lambda d: (
+                d["sr"] in among
+                and same_address(
+                    d["address"], address, d["contact_kind"], canonical(d["contact_kind"])
+                )
+            )
         )
         return tuple(sorted({d["sr"] for d in paged}))
 

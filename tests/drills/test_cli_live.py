@@ -87,7 +87,7 @@ def test_a_drill_started_without_waiting_can_be_aborted(tmp_path, desk_roster):
     assert started.exit_code == 0, started.output
     sr_id = json.loads(started.stdout)["sr"]
     running = drill(tmp_path, desk_roster, "report", sr_id)
-    assert running.exit_code == 0 and "call-out running." in running.output  # not failed yet
+    assert running.exit_code == 3 and "call-out running." in running.output  # not decided yet
     aborted = drill(tmp_path, desk_roster, "abort", sr_id)
     assert aborted.exit_code == 0, aborted.output
     assert "drill aborted; everyone already paged is told it is over" in aborted.output
@@ -148,3 +148,35 @@ def test_drill_report_counts_an_acknowledgement_typed_at_the_desk_and_exits_1_on
     assert failed.exit_code == 1, failed.output
     assert "**FAILED**" in failed.output and "call-out acknowledged" in failed.output
     assert "nothing found" not in failed.output
+
+
+SAMPLE = Path(__file__).parents[2] / "contacts.yaml"
+
+
+def test_a_drill_still_running_is_in_progress_never_failed(tmp_path):
+    """The sample roster's drill, paged by the engine, read back before anyone could answer:
+    every target "in progress" in both languages, the report's JSON and `drill list`; exit 3."""
+    started = drill(tmp_path, SAMPLE, "run", "drill-pl-core", "--no-wait", "--json")
+    assert started.exit_code == 0, started.output
+    sr_id = json.loads(started.stdout)["sr"]
+    with Store(tmp_path / "data") as store:
+        engine_pass(store, SAMPLE)  # step 1 paged
+        assert OutboxRepository(store).for_sr(sr_id)
+    report = drill(tmp_path, SAMPLE, "report", sr_id)
+    assert report.exit_code == 3, report.output
+    assert "call-out running." in report.output and "**IN PROGRESS**" in report.output
+    assert "FAIL" not in report.output and "| never |" not in report.output
+    assert "| first acknowledgement within 10 min | not yet | in progress |" in report.output
+    as_json = json.loads(drill(tmp_path, SAMPLE, "report", sr_id, "--json").output)
+    assert as_json["verdict"] == "in progress" and as_json["passed"] is None
+    assert {t["verdict"] for t in as_json["targets"]} == {"in progress"}
+    zh = drill(tmp_path, SAMPLE, "report", sr_id, "--lang", "zh")
+    assert zh.exit_code == 3 and "呼叫状态:呼叫中" in zh.output and "呼叫呼叫中" not in zh.output
+    assert "进行中" in zh.output and "失败" not in zh.output and "FAIL" not in zh.output
+    listed = drill(tmp_path, SAMPLE, "list")
+    (row,) = [line for line in listed.output.splitlines() if line.startswith(sr_id)]
+    assert row.rstrip().endswith("in progress") and "FAIL" not in row
+    assert (
+        json.loads(drill(tmp_path, SAMPLE, "list", "--json").output)["drills"][0]["verdict"]
+        == "in progress"
+    )

@@ -62,7 +62,7 @@ async def test_the_report_names_a_faulty_channel_to_fix(tmp_path, monkeypatch, c
         await engine.run_once()  # the fallback: the desk's relay
         await controllable_clock.advance(timedelta(minutes=10, seconds=3))
         await engine.run_once()
-        report = drill_report(store, roster, drill.sr)
+        report = drill_report(store, roster, drill.sr, controllable_clock.now())
     finally:
         await engine.aclose()
         store.close()

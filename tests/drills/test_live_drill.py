@@ -125,7 +125,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(
 
     assert control.callouts.get(drill.sr).run.state is RunState.ACKNOWLEDGED
     assert DrillRepository(store).running() == []
-    report = drill_report(store, roster, drill.sr)
+    report = drill_report(store, roster, drill.sr, clock.now())
     people = {p.person: p for p in report.people}
     assert set(people) == {"ann", "ben", "cat", "dan"}  # step 2 was never needed
     assert people["ann"].verdict == "acknowledged by sms"
@@ -162,7 +162,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(
             drill, scenario=replace(scenario, targets=DrillTargets(timedelta(minutes=5), 1, 0.5))
         )
     )
-    assert drill_report(store, roster, drill.sr).passed
+    assert drill_report(store, roster, drill.sr, clock.now()).passed
 
     # No trace in the service: not in sr list's requests, the day's service report or the
     # handover's service tables (the handover lists it among the drills run, apart); no Red
@@ -210,7 +210,7 @@ async def test_a_live_drill_names_who_was_reached_and_how(
         cli, ["sr", "list", "--all", "--json", "--data", str(store.data_dir)]
     )
     assert [r["id"] for r in json.loads(listed.output)] == [real.id]
-    history = drill_history(store, roster)
+    history = drill_history(store, roster, clock.now())
     assert [row.report.sr for row in history] == [drill.sr]
     assert "50%" in history_text(history)
 
@@ -232,7 +232,7 @@ async def test_an_aborted_drill_tells_everyone_paged_that_it_is_over(
         assert len(texts) == 2 and "The drill is over" in texts[-1]
     await later(engine, clock, minutes=30)
     assert sms_to(twilio_peer, EVE) == []  # step 2 never came
-    report = drill_report(store, roster, drill.sr)
+    report = drill_report(store, roster, drill.sr, clock.now())
     assert report.aborted == drill.started + timedelta(minutes=2, seconds=3)
     assert all(p.told_over for p in report.people)
     assert report.state == "stopped" and not report.passed

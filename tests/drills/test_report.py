@@ -58,6 +58,7 @@ def report(steps, notifications, events=(), targets=None):
         notifications,
         events,
         PEOPLE,
+        T0 + timedelta(hours=1),
     )
 
 
@@ -193,7 +194,7 @@ def test_an_acknowledgement_typed_at_the_desk_counts_whatever_form_of_the_name()
         events = [_desk_ack(typed, timedelta(seconds=14))]
         result = build_report(
             SR, "core", "Core down", "emergency", targets, T0, "acknowledged", None, 2,
-            steps, records, events, PEOPLE,
+            steps, records, events, PEOPLE, T0 + timedelta(minutes=1),
         )  # fmt: skip
         assert [(a.person, a.via) for a in result.acknowledgements] == [("li", "phone")]
         assert result.reach_rate == 0.5 and result.passed
@@ -210,7 +211,7 @@ def test_not_reached_only_once_the_wait_of_the_step_is_over():
     ]
     running = build_report(
         SR, "core", "Core down", "emergency", DrillTargets(), T0, "running", None, 2,
-        steps, records, [], PEOPLE,
+        steps, records, [], PEOPLE, T0 + timedelta(minutes=1),
     )  # fmt: skip
     assert [p.verdict for p in running.people] == ["paged, waiting for an answer", "being paged"]
     assert not running.failed  # still running: no verdict yet
@@ -227,3 +228,55 @@ def test_a_failed_drill_never_says_there_is_nothing_to_fix():
     assert "**FAILED**" in text
     assert "nothing found" not in text
     assert "- target missed: first acknowledgement within 10 min (got never)" in text
+
+
+def _running(now, events=(), targets=None):
+    steps = [StepLog(0, 0, T0, ("li", "wu"), ("desk",))]
+    records = [
+        sent("li", "desk", "+12125550100", "delivered", id=1),
+        sent("wu", "desk", "+12125550188", "delivered", id=2),
+    ]
+    return build_report(
+        SR, "core", "Core down", "emergency", targets or DrillTargets(), T0, "running", None, 2,
+        steps, records, events, PEOPLE, now,
+    )  # fmt: skip
+
+
+def test_a_running_drill_has_no_verdict_until_a_target_is_decided():
+    early = _running(T0 + timedelta(seconds=15))
+    assert early.verdict == "in progress" and not early.failed and not early.passed
+    assert [(t.name, t.verdict, t.got) for t in early.results] == [
+        ("acknowledged_within", "in progress", "not yet"),
+        ("acknowledged_by_step", "in progress", "not yet"),
+        ("reach_rate", "in progress", "0%"),
+    ]
+    # what the roster lacks is known now; a miss is not, while the step's wait runs
+    assert early.fixes == ("Wu Bo has no mobile number: SMS cannot reach them; add one",)
+    assert early.to_dict()["passed"] is None and early.to_dict()["verdict"] == "in progress"
+    assert early.to_dict()["targets"][0]["passed"] is None
+    text = report_markdown(early)
+    assert "**IN PROGRESS**" in text and "FAIL" not in text and "never" not in text
+    assert "| first acknowledgement within 10 min | not yet | in progress |" in text
+    zh = report_markdown(early, "zh")
+    assert "进行中" in zh and "呼叫呼叫中" not in zh and "失败" not in zh
+    listed = history_text([HistoryRow(early)])
+    assert listed.rstrip().endswith("in progress") and "FAIL" not in listed
+
+    # Its time passed with nobody acknowledging: that target is missed for good, the drill failed.
+    late = _running(T0 + timedelta(minutes=10, seconds=1))
+    assert late.verdict == "failed" and late.failed
+    assert [(t.name, t.verdict) for t in late.results] == [
+        ("acknowledged_within", "failed"),
+        ("acknowledged_by_step", "in progress"),
+        ("reach_rate", "in progress"),
+    ]
+    assert "**FAILED**" in report_markdown(late)
+
+    # Acknowledged in time while the chain still runs: two targets pass, the reach rate waits.
+    acked = _running(T0 + timedelta(minutes=2), [_desk_ack("li", timedelta(seconds=40))])
+    assert [(t.name, t.verdict) for t in acked.results] == [
+        ("acknowledged_within", "passed"),
+        ("acknowledged_by_step", "passed"),
+        ("reach_rate", "in progress"),
+    ]
+    assert acked.verdict == "in progress"

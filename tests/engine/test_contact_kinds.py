@@ -299,7 +299,7 @@ async def test_a_drill_report_shows_the_topic_that_reached_the_person(engine, ht
     )
     await later(engine)
 
-    report = drill_report(engine.store, engine.roster, drill.sr)
+    report = drill_report(engine.store, engine.roster, drill.sr, engine.clock.now())
     (chen,) = report.people
     assert chen.verdict == "acknowledged by ntfy"
     assert [(p.channel, p.address) for p in chen.pages] == [("ntfy", "csc-chen")]

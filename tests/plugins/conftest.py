@@ -156,6 +156,16 @@ BROKEN = {
         declaring(ContactKindSpec("pager", _refuses_everything, example="4711")),
         "kind 'pager': validate refuses its own example '4711' (no address is good enough)",
     ),
+    "bad_canonical": (
+        declaring(
+            ContactKindSpec("handle", str.strip, example="LiWei", canonical=_refuses_everything)
+        ),
+        "kind 'handle': canonical refuses its own example 'LiWei' (no address is good enough)",
+    ),
+    "canonical_not_a_function": (
+        declaring(ContactKindSpec("room", str.strip, example="LiWei", canonical="casefold")),
+        "kind 'room': canonical must be a function of an address, not 'casefold'",
+    ),
     "not_a_kind": (
         declaring("ntfy"),
         "dispatcher_contact_kinds registered a str, not a ContactKindSpec",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -212,7 +213,9 @@ def test_a_whole_night_in_a_real_terminal(pane, tmp_path):
     desk.wait_gone("DRILL RUNNING")
 
     with Store(data) as store:
-        report = drill_report(store, load_roster(ROOT / "contacts.yaml"), drill.sr)
+        report = drill_report(
+            store, load_roster(ROOT / "contacts.yaml"), drill.sr, datetime.now(UTC)
+        )
     assert report.state == "acknowledged" and report.acknowledgements
     assert (
         report.acknowledgements[0].person == drilled and report.acknowledgements[0].via == "phone"

@@ -118,7 +118,7 @@ async def test_the_dry_run_then_a_live_drill_followed_to_its_verdict(
         assert rows(screen)[0][3] == "acknowledged by desk"
         verdict = text(screen, "#verdict")
         assert verdict.startswith("FAILED")  # three of four never acknowledged
-        assert "ok   first acknowledgement within 10 min: after 3 min" in verdict
+        assert "pass first acknowledgement within 10 min: after 3 min" in verdict
         assert "FAIL at least 100% of the people paged acknowledge: 25%" in verdict
 
         await pilot.press("down")  # another scenario: the finished drill gives way to its preview

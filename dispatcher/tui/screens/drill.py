@@ -14,7 +14,15 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dispatcher.domain.drill_outcomes import DrillReport
-from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
+from dispatcher.domain.drills import (
+    FAILED,
+    IN_PROGRESS,
+    PASSED,
+    Scenario,
+    builtin_scenarios,
+    dead_numbers,
+    dry_run,
+)
 from dispatcher.domain.routing import describe_target
 from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import CalloutControl
@@ -22,6 +30,7 @@ from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator
 from dispatcher.i18n.phrases import phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.reports.drill import drill_report, report_markdown
 from dispatcher.reports.words import cell
 from dispatcher.roster.overrides import OverrideRepository
@@ -65,6 +74,9 @@ def words_for(language: str) -> dict:
         "awaited": _("first acknowledgement awaited · press a to abort"),
         "passed": _("PASSED"),
         "failed": _("FAILED"),
+        "pass": _("pass"),
+        "FAIL": _("FAIL"),
+        "in progress": _("in progress"),
         "fix": _("fix"),
         "confirm": _("Run {name} LIVE?"),
         "confirm.body": _("Real people are paged now (every message marked DRILL):"),
@@ -272,7 +284,8 @@ class DrillScreen(DeskScreen):
                 self.app.call_from_thread(self.notify, self.words["no_report"], severity="warning")
                 return
             sr_id = drills[-1].sr
-        text = report_markdown(drill_report(self.store, self.roster, sr_id), self.language)
+        report = drill_report(self.store, self.roster, sr_id, self.desk.now())
+        text = report_markdown(report, self.language)
         self.app.call_from_thread(
             self.app.push_screen,
             TextViewScreen(self.desk, self.language, f"{self.words['report']} {sr_id}", text),
@@ -296,7 +309,7 @@ class DrillScreen(DeskScreen):
         """In a worker: read the drill's records again (the engine may run in another
         process) and show them."""
         self.store.refresh(self.store.live)
-        report = drill_report(self.store, self.roster, sr_id)
+        report = drill_report(self.store, self.roster, sr_id, self.desk.now())
         self.app.call_from_thread(self.show_progress, report)
 
     def show_progress(self, report: DrillReport) -> None:
@@ -319,25 +332,36 @@ class DrillScreen(DeskScreen):
                 )
         self.query_one("#people", SizedTable).fill(rows)
         state = "aborted" if report.aborted else report.state
-        first = report.first_ack_after
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"
         self.query_one("#status", Static).update(
             f"[b reverse] {words['drill']} [/] {report.sr} {phrase(report.scenario_name, self.language)}: "
             f"{name_of(state, self.language)}{reach}"
         )
-        if not report.over:
-            self.query_one("#verdict", Static).update(
+        self.query_one("#verdict", Static).update("\n".join(self._verdict_lines(report)))
+
+    def _verdict_lines(self, report: DrillReport) -> list[str]:
+        """The drill's verdict, each target's ("in progress" until it is decided) and what to
+        fix; while nothing is decided, how long the first acknowledgement has taken."""
+        words, language = self.words, self.language
+        first = report.first_ack_after
+        if report.verdict == IN_PROGRESS:
+            head = (
                 words["first_after"].format(seconds=int(first.total_seconds()))
                 if first
                 else words["awaited"]
             )
-            return
-        verdict = f"[green]{words['passed']}[/]" if report.passed else f"[red]{words['failed']}[/]"
-        lines = [verdict] + [
-            f"{'ok  ' if t.passed else 'FAIL'} {t.wanted}: {t.got}" for t in report.results
+        elif report.passed:
+            head = f"[green]{words['passed']}[/]"
+        else:
+            head = f"[red]{words['failed']}[/]"
+        marks = {PASSED: words["pass"], FAILED: words["FAIL"], IN_PROGRESS: words["in progress"]}
+        lines = [head] + [
+            f"{marks[t.verdict]} {said(t.wanted, language)}: {said(t.got, language)}"
+            for t in report.results
         ]
-        lines += [f"{words['fix']}: {fix}" for fix in report.fixes]
-        self.query_one("#verdict", Static).update("\n".join(lines))
+        return lines + [
+            f"{words['fix']}: {escape_line(said(fix, language))}" for fix in report.fixes
+        ]
 
     def action_leave(self) -> None:
         self.app.pop_screen()
