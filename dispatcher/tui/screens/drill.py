@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,7 +17,6 @@ from textual.widgets.option_list import Option
 from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
 from dispatcher.domain.routing import describe_target
-from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.errors import DispatcherError
@@ -30,6 +30,7 @@ from dispatcher.store.drills import DrillRepository
 from dispatcher.store.outbox import OutboxRepository
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
@@ -100,7 +101,7 @@ class DrillScreen(DeskScreen):
         with Horizontal():
             yield OptionList(
                 *(
-                    Option(f"{s.id}\n  {phrase(s.name, self.language)}", id=s.id)
+                    Option(plain(f"{s.id}\n  {phrase(s.name, self.language)}", lines=True), id=s.id)
                     for s in self.scenarios
                 ),
                 id="scenarios",
@@ -165,35 +166,39 @@ class DrillScreen(DeskScreen):
             for person in step.people:
                 phone = words["no_phone"] if person.id in check.no_phone else words["would_page"]
                 table.add_row(
-                    str(step.number), person.display_name, ", ".join(step.channels), phone
+                    plain(step.number),
+                    plain(person.display_name),
+                    plain(", ".join(step.channels)),
+                    plain(phone),
                 )
             for target in step.nobody_for:
+                nobody = f"{words['nobody']}: {phrase(describe_target(target), self.language)}"
                 table.add_row(
-                    str(step.number),
-                    f"[red]{words['nobody']}: {phrase(describe_target(target), self.language)}[/]",
-                    "",
-                    words["skipped"],
+                    plain(step.number), plain(nobody, "red"), plain(""), plain(words["skipped"])
                 )
         holes = [c.preview.number for c in checks if c.problem]
         self.query_one("#status", Static).update(
-            words["dry_run"].format(
-                name=phrase(scenario.name, self.language),
-                chain=cell(scenario.chain, self.language),
-                at=f"{self.desk.local(at):%H:%M %Z}",
+            plain(
+                words["dry_run"].format(
+                    name=phrase(scenario.name, self.language),
+                    chain=cell(scenario.chain, self.language),
+                    at=f"{self.desk.local(at):%H:%M %Z}",
+                )
             )
         )
         self.query_one("#verdict", Static).update(
-            "[red]"
-            + translator(self.language)
-            .ngettext(
-                "step {steps} would reach no one by phone",
-                "steps {steps} would reach no one by phone",
-                len(holes),
+            plain(
+                translator(self.language)
+                .ngettext(
+                    "step {steps} would reach no one by phone",
+                    "steps {steps} would reach no one by phone",
+                    len(holes),
+                )
+                .format(steps=", ".join(map(str, holes))),
+                "red",
             )
-            .format(steps=", ".join(map(str, holes)))
-            + "[/]"
             if holes
-            else words["no_holes"]
+            else plain(words["no_holes"])
         )
 
     # -- live ------------------------------------------------------------------------------
@@ -303,7 +308,10 @@ class DrillScreen(DeskScreen):
         for step in report.steps:
             for target in step.nobody_for:
                 table.add_row(
-                    step.label, f"[red]{words['nobody']}: {target}[/]", "", words["skipped"]
+                    plain(step.label),
+                    plain(f"{words['nobody']}: {target}", "red"),
+                    plain(""),
+                    plain(words["skipped"]),
                 )
             for person in step.people:
                 pages = ", ".join(
@@ -311,28 +319,36 @@ class DrillScreen(DeskScreen):
                     for p in person.pages
                 )
                 table.add_row(
-                    step.label, escape_line(person.name), escape_line(pages), person.verdict
+                    plain(step.label), plain(person.name), plain(pages), plain(person.verdict)
                 )
         state = "aborted" if report.aborted else report.state
         first = report.first_ack_after
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"
-        self.query_one("#status", Static).update(
-            f"[b reverse] {words['drill']} [/] {report.sr} {phrase(report.scenario_name, self.language)}: "
-            f"{name_of(state, self.language)}{reach}"
+        status = Text.assemble(
+            (f" {words['drill']} ", "bold reverse"),
+            plain(
+                f" {report.sr} {phrase(report.scenario_name, self.language)}: "
+                f"{name_of(state, self.language)}{reach}"
+            ),
         )
+        self.query_one("#status", Static).update(status)
         if not report.over:
             self.query_one("#verdict", Static).update(
-                words["first_after"].format(seconds=int(first.total_seconds()))
-                if first
-                else words["awaited"]
+                plain(
+                    words["first_after"].format(seconds=int(first.total_seconds()))
+                    if first
+                    else words["awaited"]
+                )
             )
             return
-        verdict = f"[green]{words['passed']}[/]" if report.passed else f"[red]{words['failed']}[/]"
-        lines = [verdict] + [
-            f"{'ok  ' if t.passed else 'FAIL'} {t.wanted}: {t.got}" for t in report.results
-        ]
+        verdict = (
+            plain(words["passed"], "green") if report.passed else plain(words["failed"], "red")
+        )
+        lines = [f"{'ok  ' if t.passed else 'FAIL'} {t.wanted}: {t.got}" for t in report.results]
         lines += [f"{words['fix']}: {fix}" for fix in report.fixes]
-        self.query_one("#verdict", Static).update("\n".join(lines))
+        self.query_one("#verdict", Static).update(
+            Text("\n").join([verdict, *(plain(line) for line in lines)])
+        )
 
     def action_leave(self) -> None:
         self.app.pop_screen()

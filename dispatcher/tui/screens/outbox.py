@@ -19,6 +19,7 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.outbox import read_outbox
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
@@ -79,8 +80,10 @@ class OutboxScreen(DeskScreen):
     def show(self, records: list[OutboxRecord]) -> None:
         failed = sum(r.state is DeliveryState.FAILED for r in records)
         self.query_one("#outbox-title", Static).update(
-            f"{self.words['outbox.title']}: {len(records)} · {name_of('failed', self.language)} "
-            f"{failed}"
+            plain(
+                f"{self.words['outbox.title']}: {len(records)} · "
+                f"{name_of('failed', self.language)} {failed}"
+            )
         )
         self.query_one(VirtualTable).set_rows(records)
 

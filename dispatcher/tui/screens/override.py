@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,9 +16,9 @@ from textual.widgets import Input, Label, Select, Static
 
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
-from dispatcher.domain.text import escape_line
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.plain import plain
 
 MORNING = "08:00"
 
@@ -55,8 +54,8 @@ class OverrideScreen(ModalScreen[Override | None]):
 
     def compose(self) -> ComposeResult:
         words, roster = self.words, self.desk.roster
-        people = [(f"{p.name} ({p.id})", p.id) for p in roster.people.values()]
-        units = [(u, u) for u in [*roster.units, *roster.product_lines]]
+        people = [(plain(f"{p.name} ({p.id})"), p.id) for p in roster.people.values()]
+        units = [(plain(u), u) for u in [*roster.units, *roster.product_lines]]
         with Vertical(classes="dialog"):
             yield Label(words["override.title"], classes="danger")
             yield Label(words["override.person"])
@@ -67,7 +66,7 @@ class OverrideScreen(ModalScreen[Override | None]):
             yield Select(units, id="unit", prompt="—")
             yield Label(words["override.role"])
             yield Select(
-                [(name_of(r, self.language), r.value) for r in Role], id="role", prompt="—"
+                [(plain(name_of(r, self.language)), r.value) for r in Role], id="role", prompt="—"
             )
             yield Label(words["override.until"], id="until-label")
             yield Input(MORNING, id="until")
@@ -95,7 +94,7 @@ class OverrideScreen(ModalScreen[Override | None]):
     def chosen(self) -> None:
         zone = self.zone()
         self.query_one("#until-label", Label).update(
-            self.words["override.until.zone"].format(zone=str(zone))
+            plain(self.words["override.until.zone"].format(zone=str(zone)))
         )
 
     @on(Input.Submitted)
@@ -104,15 +103,13 @@ class OverrideScreen(ModalScreen[Override | None]):
         unit, role = self._value("#unit"), self._value("#role")
         error = self.query_one("#override-error", Static)
         if person is None or (covers is None and (unit is None or role is None)):
-            error.update(f"{self.words['override.person']}; {self.words['override.covers']}")
+            error.update(plain(f"{self.words['override.person']}; {self.words['override.covers']}"))
             return
         now = self.desk.local(self.desk.now())
         try:
             end = until_local(now, self._value("#until") or MORNING, self.zone())
         except ValueError:
-            error.update(
-                Text(escape_line(f"{self.words['override.until']}: {self._value('#until')}"))
-            )
+            error.update(plain(f"{self.words['override.until']}: {self._value('#until')}"))
             return
         self.dismiss(
             Override(
