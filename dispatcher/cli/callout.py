@@ -46,6 +46,7 @@ from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
+from dispatcher.store.requests import RequestRepository
 
 CHANNEL = "cli"
 log = logging.getLogger(__name__)
@@ -130,6 +131,8 @@ def _control(store: Store, roster_path: Path) -> CalloutControl:
 
 def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if record is None:
+        # a request the store does not hold is named so ("no request SR-…"), not chainless
+        RequestRepository(control.store).status(sr_id)
         raise DispatcherError(tr("{sr} has no call-out chain", sr=sr_id))
     pages = pages_by_step(record.steps, control.outbox.for_sr(record.sr))
     if as_json:
