@@ -11,7 +11,7 @@ outbox queues nothing, so one trigger never pages twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tinydb.table import Document
@@ -204,7 +204,8 @@ class OutboxRepository:
             DeliveryState.QUEUED,
             at,
             due=until,
-            detail=f"delayed until {until:%H:%M:%S} by {why}",
+            # kept in UTC, and saying so; a reader is shown it in the CSC's zone (`shown_detail`)
+            detail=f"delayed until {until.astimezone(UTC):%H:%M:%S} UTC by {why}",
         )
 
     def all(self) -> list[OutboxRecord]:

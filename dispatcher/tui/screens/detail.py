@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
-from dispatcher.domain.outbox import PAGES
+from dispatcher.domain.outbox import PAGES, shown_detail
 from dispatcher.domain.requests import Status
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
@@ -203,7 +203,8 @@ class DetailScreen(DetailActions):
             # What became of it and why: a delay, a retry, a failure, a cancellation.
             cell = Text(name_of(state, self.language), style=STATE_STYLES.get(state, ""))
             if record.detail and record.state.value in ("queued", "failed", "cancelled"):
-                cell.append(f" {escape_line(record.detail)}", style="dim")
+                detail = shown_detail(record, self.desk.zone)
+                cell.append(f" {escape_line(detail)}", style="dim")
             table.add_row(
                 plain(self._local(record.created)),
                 plain(

@@ -4,13 +4,15 @@ channel (`y`)."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
-from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.outbox import DeliveryState, shown_detail
 from dispatcher.errors import DispatcherError
 from dispatcher.reports.words import cell
 from dispatcher.store.outbox import OutboxRecord
@@ -99,7 +101,9 @@ class OutboxScreen(DeskScreen):
     def show_page(self, record: OutboxRecord) -> None:
         title = f"#{record.id} {record.sr} → {record.address}"
         self.app.push_screen(
-            TextViewScreen(self.desk, self.language, title, page_text(record, self.desk.local))
+            TextViewScreen(
+                self.desk, self.language, title, page_text(record, self.desk.local, self.desk.zone)
+            )
         )
 
     def action_retry(self) -> None:
@@ -142,7 +146,11 @@ class OutboxScreen(DeskScreen):
         purpose = name_of(record.purpose, self.language) + (" D" if record.drill else "")
         detail = " ".join(
             cell(p, self.language)
-            for p in (record.provider_status, record.error_code, record.detail)
+            for p in (
+                record.provider_status,
+                record.error_code,
+                shown_detail(record, self.desk.zone),
+            )
             if p
         )
         cells = [
@@ -165,9 +173,9 @@ def _fenced(text: str) -> str:
     return "```text\n" + text.replace("```", "ʼʼʼ") + "\n```"
 
 
-def page_text(record: OutboxRecord, local) -> str:
+def page_text(record: OutboxRecord, local, zone: tzinfo) -> str:
     """One notification: what it said in each form, and what became of it."""
-    error = " ".join(p for p in (record.error_code, record.detail) if p)
+    error = " ".join(p for p in (record.error_code, shown_detail(record, zone)) if p)
     lines = [
         f"**{record.purpose}** · {record.channel} · {record.contact_kind} {record.address} · "
         f"round {record.round + 1}, step {record.step + 1}" + (" · DRILL" if record.drill else ""),
