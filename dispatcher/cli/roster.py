@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 import click
@@ -27,9 +27,10 @@ from dispatcher.cli.completion import (
 from dispatcher.cli.language import language, tr, tr_n, value
 from dispatcher.cli.names import Names
 from dispatcher.cli.terminal import cell
+from dispatcher.domain.localtime import local, wall_time
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
-from dispatcher.domain.rotation import Override
+from dispatcher.domain.rotation import Override, override_zone
 from dispatcher.domain.verdict import RosterVerdict, check_roster, idle_overrides, one_year_from
 from dispatcher.engine.control import default_reaches
 from dispatcher.errors import DispatcherError
@@ -48,8 +49,9 @@ def roster_group() -> None:
     """The roster (contacts.yaml): who is on call, and can we reach them at every hour?"""
 
 
-def _parse_instant(value: str | None, option: str) -> datetime:
-    """An ISO date or date-time; without a UTC offset it is read as UTC. None means now."""
+def _parse_instant(value: str | None, option: str, zone: tzinfo) -> datetime:
+    """An ISO date or date-time, in UTC; without a UTC offset it is read as a wall clock of
+    `zone` (the CSC's, or for an override the covered person's). None means now."""
     if value is None:
         return datetime.now(UTC).replace(second=0, microsecond=0)
     try:
@@ -62,7 +64,7 @@ def _parse_instant(value: str | None, option: str) -> datetime:
                 value=value,
             )
         ) from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    return wall_time(parsed, zone).astimezone(UTC)
 
 
 def _stored_overrides(data_dir: Path | None) -> tuple[Override, ...]:
@@ -104,7 +106,7 @@ def check(
     overrides that cover nobody are reported on the same horizon."""
     roster = load_roster_for_command(_one_roster(path, roster_path))
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
-    begin = _parse_instant(start, "--from")
+    begin = _parse_instant(start, "--from", roster.zone)
     end = begin + timedelta(days=days) if days else one_year_from(begin)
     verdict = check_roster(roster, begin, end, default_reaches(roster), _stored_overrides(data_dir))
     if as_json:
@@ -199,7 +201,7 @@ def oncall(
 ) -> None:
     """Who would be called now (or at --at), and who takes over next."""
     roster = load_roster_for_command(roster_path)
-    at = _parse_instant(at_text, "--at")
+    at = _parse_instant(at_text, "--at", roster.zone)
     unit = Names(roster, roster_path)("unit", unit or "", "--unit") or None
     overrides = _stored_overrides(data_dir)
     pairs = dict.fromkeys((r.unit, r.role) for r in roster.rotations.values())
@@ -276,9 +278,13 @@ def override_group() -> None:
 )
 @click.option("--role", type=ROLE, help="Limit to this role.")
 @click.option(
-    "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
+    "--from",
+    "start",
+    required=True,
+    metavar="TIME",
+    help="Start (ISO; no offset = the covered person's zone, else PERSON's).",
 )
-@click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset = UTC).")
+@click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset: as --from).")
 @click.option("--reason", default="", help="Why (shown in the desk and the handover report).")
 @roster_option
 @actor_option
@@ -307,11 +313,12 @@ def override_add(
         raise DispatcherError(
             tr("an override without --covers adds a person to a role: give --unit and --role")
         )
+    zone = override_zone(roster.people, person, covers, roster.zone)  # as the desk's form
     override = Override(
         "",
         person,
-        _parse_instant(start, "--from"),
-        _parse_instant(end, "--to"),
+        _parse_instant(start, "--from", zone),
+        _parse_instant(end, "--to", zone),
         covers,
         unit,
         Role(role) if role else None,
@@ -333,8 +340,18 @@ def override_add(
         )
     if as_json:
         echo_json(stored)
-    else:
-        click.echo(stored.id)
+        return
+    click.echo(stored.id)
+    whose = stored.covers or stored.person
+    for shown, whose_time in (
+        (zone, tr("the time of {person}", person=whose)),
+        (roster.zone, tr("the CSC's time")),
+    ):
+        begins, ends = local(stored.start, shown), local(stored.end, shown)
+        span = f"{begins:%Y-%m-%d %H:%M} – {ends:%Y-%m-%d %H:%M}"
+        click.echo(
+            "  " + tr("{span} {zone} ({whose})", span=span, zone=str(shown), whose=whose_time)
+        )
 
 
 @override_group.command("list")
@@ -403,7 +420,7 @@ def ical(
     roster = load_roster_for_command(roster_path)
     overrides = _stored_overrides(data_dir)
     begin = (
-        _parse_instant(start, "--from")
+        _parse_instant(start, "--from", roster.zone)
         if start
         else datetime.combine(datetime.now(UTC).date(), time(), UTC)
     )

@@ -5,7 +5,6 @@ for Shanghai staff is 08:00 in Shanghai, whatever zone the desk shows."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from dispatcher.domain.roster import Role
-from dispatcher.domain.rotation import Override
+from dispatcher.domain.rotation import Override, override_zone
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.labels import labels, name_of
 from dispatcher.tui.plain import plain
@@ -82,13 +81,12 @@ class OverrideScreen(ModalScreen[Override | None]):
         return widget.value.strip() or None
 
     def zone(self) -> tzinfo:
-        """The covered person's zone; the person taking over's when nobody is covered; the
-        CSC's when nobody is chosen yet."""
-        for selector in ("#covers", "#person"):
-            person = self.desk.roster.people.get(self._value(selector) or "")
-            if person is not None:
-                return ZoneInfo(person.timezone)
-        return self.desk.zone
+        """The window's zone (`override_zone`): the covered person's, else the person taking
+        over's, else the CSC's."""
+        people = self.desk.roster.people
+        return override_zone(
+            people, self._value("#person") or "", self._value("#covers"), self.desk.zone
+        )
 
     @on(Select.Changed)
     def chosen(self) -> None:
