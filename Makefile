@@ -45,11 +45,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# After changing marked strings: refresh the Chinese catalogue's entries (new ones come empty,
+# After changing marked strings or a command's help: refresh the Chinese catalogue's entries (new ones come empty,
 # and tests/i18n fails until each has its Chinese form).
 catalogue: $(STAMP)
 	mkdir -p build
 	$(BIN)/pybabel -q extract --sort-by-file -k NC_:1c,2 -k NN_:1,2 -k tr -k tr_n:1,2 -o build/dispatcher.pot dispatcher plugins
+	$(BIN)/python -c 'from dispatcher.cli.help import add_to_template as add; add("build/dispatcher.pot")'
 	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i build/dispatcher.pot \
 		-d dispatcher/i18n/locale -D dispatcher -l zh
 

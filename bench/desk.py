@@ -75,7 +75,9 @@ async def until(condition, what: str, seconds: float = WAIT_S, step: float = 0.0
 
 def populate(data: Path) -> None:
     from dispatcher.domain.localtime import local_day
-    from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, format_id
+    from dispatcher.domain.request_ids import format_id
+    from dispatcher.domain.request_parts import Category, Customer, Severity
+    from dispatcher.domain.requests import ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
 
@@ -105,14 +107,10 @@ def populate(data: Path) -> None:
 
 def archive_year(data: Path, rng: random.Random) -> None:
     """A year of closed requests, 100 a day, each with its timeline to closure."""
-    from dispatcher.domain.requests import (
-        CallbackOutcome,
-        Category,
-        Customer,
-        Reporter,
-        ServiceRequest,
-        format_id,
-    )
+    from dispatcher.domain.lifecycle import CallbackOutcome
+    from dispatcher.domain.request_ids import format_id
+    from dispatcher.domain.request_parts import Category, Customer, Reporter
+    from dispatcher.domain.requests import ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
 

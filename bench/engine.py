@@ -42,7 +42,9 @@ from channels import serve_peer  # bench/channels.py: the peers in processes of 
 
 from dispatcher.domain.localtime import local_day
 from dispatcher.domain.outbox import DeliveryState
-from dispatcher.domain.requests import Category, Customer, Event, ServiceRequest, Severity, VipKind
+from dispatcher.domain.request_parts import Category, Customer, Severity, VipKind
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.engine.control import CalloutControl
 from dispatcher.roster import load_roster
 from dispatcher.store import Store

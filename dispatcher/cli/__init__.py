@@ -9,6 +9,7 @@ import sys
 import click
 
 from dispatcher import __version__
+from dispatcher.cli.help import in_language
 from dispatcher.cli.language import (
     choose,
     given_language,
@@ -68,7 +69,8 @@ class DispatcherGroup(click.Group):
     def main(self, args=None, *rest, **kwargs):  # type: ignore[override]
         install_click_translation()  # click's usage errors in the run's language
         choose(given_language(list(sys.argv[1:] if args is None else args)))
-        return super().main(args, *rest, **kwargs)
+        # the help, usage lines and type names of every command in the run's language
+        return click.Group.main(in_language(self, language()), args, *rest, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -78,7 +80,7 @@ class DispatcherGroup(click.Group):
         if target is None:
             return None
         module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+        return in_language(getattr(importlib.import_module(module), attribute), language())
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         """The command to run, after refusing control characters in what was typed."""
@@ -109,8 +111,24 @@ class _UsageLine(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--version`, said in the run's language (click's own option words its line once, as
+    the command is defined, before any language is chosen)."""
+    if value and not ctx.resilient_parsing:
+        line = tr("%(prog)s, version %(version)s")
+        click.echo(line % {"prog": "dispatcher", "version": __version__})
+        ctx.exit()
+
+
 @click.group(cls=DispatcherGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dispatcher")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @language_option
 @click.option(
     "--log-level",

@@ -6,9 +6,9 @@ import click
 
 from dispatcher.cli.common import command_zone, echo_json, now
 from dispatcher.cli.language import tr, tr_n, value
+from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.domain.localtime import local
 from dispatcher.domain.planned import CallbackAttempt
-from dispatcher.domain.requests import CallbackOutcome
 from dispatcher.store import Store
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from dispatcher.cli.common import (
+    CHANNEL,
     Choice,
     actor_option,
     command_zone,
@@ -48,7 +49,6 @@ from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
 from dispatcher.store.requests import RequestRepository
 
-CHANNEL = "cli"
 log = logging.getLogger(__name__)
 
 

@@ -22,16 +22,17 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from dispatcher.cli.language import tr
+from dispatcher.cli.language import language, tr
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.localtime import wall_time
-from dispatcher.domain.text import columns
+from dispatcher.i18n.shapes import said
 from dispatcher.store import DATA_ENV, Store, default_data_dir
 
 if TYPE_CHECKING:
     from dispatcher.domain.oncall import Roster
 
 ROSTER_ENV = "DISPATCHER_ROSTER"
+CHANNEL = "cli"  # the channel a change made from the command line records on a timeline
 
 
 def data_option(command: Callable) -> Callable:
@@ -188,7 +189,19 @@ def open_store(data_dir: Path | None) -> Iterator[Store]:
         finally:
             line = store.damage_warning()
             if line:
-                styled(tr("warning: {problem}", problem=line), fg="yellow", err=True)
+                problem = said(line, language())  # composed in English by the store
+                styled(tr("warning: {problem}", problem=problem), fg="yellow", err=True)
+
+
+@contextmanager
+def existing_store(data_dir: Path | None) -> Iterator[Store | None]:
+    """The store of `--data` when its directory exists, else None: a command that only reads
+    (a roster check, a dry run) never creates a data directory."""
+    if not (data_dir or default_data_dir()).is_dir():
+        yield None
+        return
+    with open_store(data_dir) as store:
+        yield store
 
 
 def with_store(command: Callable) -> Callable:
@@ -233,11 +246,6 @@ def to_jsonable(value: Any) -> Any:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
-
-
-def labelled(label: str, text: str, width: int = 13) -> str:
-    """`label:` padded to `width` terminal columns (a Han character takes two), then `text`."""
-    return f"{label}:{' ' * max(1, width - columns(label) - 1)}{text}"
 
 
 def echo_records(records: list, as_json: bool, line: Callable[[Any], str], nothing: str) -> None:

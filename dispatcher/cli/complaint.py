@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import click
 
 from dispatcher.cli.common import (
+    CHANNEL,
     TIME,
     actor_option,
     command_zone,
     csc_time,
     echo_json,
     json_option,
-    labelled,
     names_for_command,
     now,
     required_text,
@@ -27,18 +27,16 @@ from dispatcher.cli.completion import (
     complete_requests,
 )
 from dispatcher.cli.language import tr, value
-from dispatcher.cli.names import PHONE_HELP
+from dispatcher.cli.names import PHONE_HELP, resolve_fields
 from dispatcher.cli.options import owner_options, request_place_options
-from dispatcher.cli.sr import resolve_fields
-from dispatcher.cli.terminal import styled
+from dispatcher.cli.terminal import labelled, styled
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.localtime import local
-from dispatcher.domain.requests import Category, Customer, Owner, Reporter, ServiceRequest
+from dispatcher.domain.request_parts import Category, Customer, Owner, Reporter
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import EventKind
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository
-
-CHANNEL = "cli"
 
 
 @click.group()

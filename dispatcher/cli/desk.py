@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from dispatcher.cli.common import (
-    Choice,
     actor_option,
     command_zone,
     load_roster_for_command,
@@ -17,19 +16,15 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.cli.language import language as run_language
-from dispatcher.i18n import LANGUAGES
+from dispatcher.cli.options import lang_option
 from dispatcher.preferences import FILE_NAME, config_dir, desk_language
 from dispatcher.store import Store
 
 
 @click.command()
 @roster_option
-@click.option(
-    "--lang",
-    "language",
-    type=Choice(LANGUAGES),
-    default=None,
-    help="Interface language (default: the one last chosen at the desk, else from the locale).",
+@lang_option(
+    help="Interface language (default: the one last chosen at the desk, else from the locale)."
 )
 @click.option(
     "--confirm-days",

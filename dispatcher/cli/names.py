@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dispatcher.cli.language import tr, value
-from dispatcher.domain.names import Ambiguous, find_named, name_table, nearest_names
+from dispatcher.cli.language import tr
+from dispatcher.domain.names import Ambiguous, Unnamed, resolve_name
 from dispatcher.domain.oncall import Roster
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import N_
 from dispatcher.roster.phones import csc_region, e164, numbers_in
 
 WHAT = {
-    "person": "person",
-    "unit": "unit or product line",
-    "branch": "branch, overseas site or site",
-    "site": "site",
-    "product": "product",
+    "person": N_("person"),
+    "unit": N_("unit or product line"),
+    "branch": N_("branch, overseas site or site"),
+    "site": N_("site"),
+    "product": N_("product"),
 }
 
 
@@ -40,9 +41,8 @@ class Names:
         typed = typed.strip()
         if not typed or self.roster is None:
             return typed
-        table = name_table(self.roster, what)
         try:
-            found = find_named(table, typed)
+            return resolve_name(self.roster, what, typed)
         except Ambiguous as many:
             raise DispatcherError(
                 tr(
@@ -54,24 +54,22 @@ class Names:
                     ids=", ".join(many.ids),
                 )
             ) from None
-        if found is not None:
-            return found
-        near = nearest_names(table, typed)
-        hint = (
-            tr("nearest: {names}", names=", ".join(near))
-            if near
-            else tr("known: {names}, …", names=", ".join(sorted(i for i, _ in table)[:6]))
-        )
-        raise DispatcherError(
-            tr(
-                "{option}: no {what} '{typed}' in {path}; {hint}",
-                option=option,
-                what=value(WHAT[what]),
-                typed=typed,
-                path=self.source,
-                hint=hint,
+        except Unnamed as missing:
+            hint = (
+                tr("nearest: {names}", names=", ".join(missing.near))
+                if missing.near
+                else tr("known: {names}, …", names=", ".join(missing.known))
             )
-        )
+            raise DispatcherError(
+                tr(
+                    "{option}: no {what} '{typed}' in {path}; {hint}",
+                    option=option,
+                    what=tr(WHAT[what]),
+                    typed=typed,
+                    path=self.source,
+                    hint=hint,
+                )
+            ) from None
 
     def phone(self, typed: str, option: str) -> str:
         """`typed` as E.164 ("" stays ""); one line naming the option when it is no number."""
@@ -100,8 +98,21 @@ class Names:
     @property
     def _form(self) -> str:
         if self.region:
-            return f" (international form starting with +, or a number of {self.region})"
-        return " (international form, starting with +)"
+            return " " + tr(
+                "(international form starting with +, or a number of {region})",
+                region=self.region,
+            )
+        return " " + tr("(international form, starting with +)")
+
+
+def resolve_fields(names: Names, fields: dict[str, str]) -> None:
+    """The roster's ids for the names `sr new` and `complaint new` take, and the reporter's
+    phone as E.164, in place."""
+    fields["site"] = names("site", fields["site"], "--site")
+    fields["product"] = names("product", fields["product"], "--product")
+    fields["owner_unit"] = names("unit", fields["owner_unit"], "--owner-unit")
+    fields["owner_person"] = names("person", fields["owner_person"], "--owner-person")
+    fields["reporter_phone"] = names.phone(fields["reporter_phone"], "--reporter-phone")
 
 
 PHONE_HELP = "Phone number, stored as E.164 (without +: a number of the CSC's country)."

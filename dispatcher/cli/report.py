@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from dispatcher.cli.common import (
     with_store,
 )
 from dispatcher.cli.language import language as run_language
-from dispatcher.i18n import LANGUAGES, translator
+from dispatcher.cli.options import lang_option, output_option
+from dispatcher.domain.oncall import Roster
+from dispatcher.i18n import translator
 from dispatcher.reports import Report
 from dispatcher.reports.periodic import KINDS, period_bounds, service_report
 from dispatcher.reports.render import FORMATS, render, save
@@ -27,20 +30,11 @@ from dispatcher.store import Store
 
 
 def _output_options(command):
-    command = click.option(
-        "--lang",
-        "language",
-        type=Choice(LANGUAGES),
-        default=None,
+    command = lang_option(
         help="Language of titles, column heads and names (default: the command line's, "
-        "`dispatcher --lang`); JSON keys stay English.",
+        "`dispatcher --lang`); JSON keys stay English."
     )(command)
-    command = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Write to this file (default: standard output).",
-    )(command)
+    command = output_option(help="Write to this file (default: standard output).")(command)
     command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
         command
     )
@@ -75,49 +69,57 @@ def report() -> None:
     """Reports: the shift handover, and daily, weekly and monthly service reports."""
 
 
-@report.command("handover")
-@_output_options
-@with_store
+# What a report command builds: (store, roster, --from, --to as typed, now) -> the report.
+Build = Callable[[Store, Roster, datetime | None, datetime | None, datetime], Report]
+
+
+def _report_command(name: str, help: str | None = None) -> Callable[[Build], click.Command]:
+    """Make `build` the command `dispatcher report NAME` (its help: `help`, else `build`'s
+    docstring): the period and output options, the roster, then the report written as asked."""
+
+    def decorate(build: Build) -> click.Command:
+        @report.command(name, help=help or build.__doc__)
+        @_output_options
+        @with_store
+        def command(
+            store: Store,
+            roster_path: Path,
+            start: datetime | None,
+            end: datetime | None,
+            fmt: str,
+            as_json: bool,
+            output: Path | None,
+            language: str | None,
+        ) -> None:
+            roster = load_roster_for_command(roster_path)
+            _emit(build(store, roster, start, end, now()), fmt, as_json, output, language)
+
+        return command
+
+    return decorate
+
+
+@_report_command("handover")
 def handover(
-    store: Store,
-    roster_path: Path,
-    start: datetime | None,
-    end: datetime | None,
-    fmt: str,
-    as_json: bool,
-    output: Path | None,
-    language: str | None,
-) -> None:
+    store: Store, roster: Roster, start: datetime | None, end: datetime | None, at: datetime
+) -> Report:
     """The shift handover: open requests, Red Flags, chains, SLA breaches, callbacks due,
     the next shift's planned work and the notes of the shift (default: the last 12 hours)."""
     from dispatcher.reports.handover import handover_report, shift_bounds
 
-    roster = load_roster_for_command(roster_path)
-    at = now()
     zone = command_zone(store, roster)
     start, end = shift_bounds(at, csc_time(start, zone), csc_time(end, zone))
-    _emit(handover_report(store, roster, start, end, at), fmt, as_json, output, language)
+    return handover_report(store, roster, start, end, at)
 
 
 def _periodic(kind: str, unit: str) -> None:
-    @report.command(kind, help=f"The {kind} service report (default: the last whole {unit}).")
-    @_output_options
-    @with_store
-    def command(
-        store: Store,
-        roster_path: Path,
-        start: datetime | None,
-        end: datetime | None,
-        fmt: str,
-        as_json: bool,
-        output: Path | None,
-        language: str | None,
-    ) -> None:
-        roster = load_roster_for_command(roster_path)
-        at = now()
+    def build(
+        store: Store, roster: Roster, start: datetime | None, end: datetime | None, at: datetime
+    ) -> Report:
         start, end = period_bounds(kind, at, command_zone(store, roster), start, end)
-        report = service_report(store, roster, kind, start, end, at)
-        _emit(report, fmt, as_json, output, language)
+        return service_report(store, roster, kind, start, end, at)
+
+    _report_command(kind, f"The {kind} service report (default: the last whole {unit}).")(build)
 
 
 for _kind, _unit in zip(KINDS, ("day", "week", "month"), strict=False):

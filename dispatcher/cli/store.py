@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from dispatcher.cli.common import data_option, echo_json, json_option, open_store, progress_bar
-from dispatcher.cli.language import tr, tr_n
+from dispatcher.cli.language import language, tr, tr_n
+from dispatcher.i18n.shapes import said
 from dispatcher.store import default_data_dir
 from dispatcher.store.check import check_store, partition_labels
 from dispatcher.store.damage import write_notice
@@ -49,8 +50,9 @@ def check_command(data_dir: Path | None, as_json: bool) -> None:
             }
         )
     else:
-        for finding in report.findings:
-            click.echo(finding.line())
+        for finding in report.findings:  # found in English (also the notice), said here
+            where, problem = (said(text, language()) for text in (finding.where, finding.problem))
+            click.echo(tr("{where}: {problem}", where=where, problem=problem))
         problems = (
             tr_n(
                 "{count} problem",
@@ -92,8 +94,8 @@ def repair_command(data_dir: Path | None, into: Path | None) -> None:
     data_dir = data_dir or default_data_dir()
     with progress_bar(len(partition_labels(data_dir)), tr("repairing")) as done:
         report = repair_store(data_dir, into, done)
-    for line in report.lines():
-        click.echo(line)
+    for line in report.lines():  # as REPAIR-REPORT.txt has them, in the run's language
+        click.echo(said(line, language()))
 
 
 @store_group.command("zone")

@@ -101,6 +101,13 @@ def cell(text: object, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def labelled(label: str, text: str, width: int = 13) -> str:
+    """`label:` padded to `width` terminal columns, with at least one space after the colon
+    however long the label, then `text`: the rows of a record shown field by field."""
+    head = f"{label}:"
+    return cell(head, max(width, cell_len(head) + 1)) + text
+
+
 class EscapingFormatter(logging.Formatter):
     """Log lines with control characters escaped (an SMS body or a provider's error text
     may hold any)."""

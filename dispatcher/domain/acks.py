@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 CODE_DIGITS = 6
@@ -62,6 +63,17 @@ def same_address(paged: str, sender: str) -> bool:
     """Whether a reply's sender is the address that was paged: E.164 numbers compare exactly
     (after NFKC and without spaces), mail addresses without regard to case."""
     return bool(sender) and canonical_address(paged) == canonical_address(sender)
+
+
+class ReplyOutcome(StrEnum):
+    """What a reply came to (`dispatcher.engine.replies` judges it; the store keeps it)."""
+
+    ACKNOWLEDGED = "acknowledged"  # its code, from where it was paged
+    SUSPICIOUS = "suspicious"  # a live code from an address that was not paged with it
+    WRONG_CODE = "wrong_code"  # a code no live notification carries
+    NO_CODE = "no_code"  # words, or a wrong key on the call: no guess
+    REFUSED = "refused"  # its request refuses typed codes for now
+    IGNORED = "ignored"  # its sender's replies are ignored for now
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dispatcher.domain.requests import (
-    CALLBACK_ATTEMPTS,
-    Event,
-    ServiceRequest,
-    Status,
-)
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.lifecycle import CALLBACK_ATTEMPTS, Status
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event, EventKind
 
 CALLBACK_WITHIN = timedelta(hours=24)
 

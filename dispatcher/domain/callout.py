@@ -44,6 +44,16 @@ class RunState(StrEnum):
     STOPPED = "stopped"  # stopped by hand (a drill aborted, an SR resolved without an ack)
 
 
+class ReachedBy(StrEnum):
+    """How a run reached a step (the store's step log and run keep it as `how`)."""
+
+    START = "start"  # the chain started there
+    TIMER = "timer"  # the previous step's wait ran out
+    ESCALATED = "escalated"  # a dispatcher moved the chain on, or a raised level aimed it there
+    REPAGED = "repaged"  # a dispatcher paged the step again
+    SKIPPED = "skipped"  # the previous step reached nobody and was skipped at once
+
+
 @dataclass(frozen=True)
 class Position:
     round: int  # 0-based

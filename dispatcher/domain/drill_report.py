@@ -73,7 +73,7 @@ class NotificationLike(outbox.NotificationLike, Protocol):
 
 
 class EventLike(Protocol):
-    """A timeline event as the report reads it (the frozen `requests.Event`)."""
+    """A timeline event as the report reads it (the frozen `timeline.Event`)."""
 
     @property
     def kind(self) -> str: ...

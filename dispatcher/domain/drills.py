@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from dispatcher.domain.chains import ChainSpec, RoleTarget
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Category, Severity
+from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.domain.roster import PHONE_KINDS, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import EMERGENCY_CHAIN, StepPreview, describe_target, preview

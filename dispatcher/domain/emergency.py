@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dispatcher.errors import DispatcherError
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -78,3 +80,19 @@ BASE_BY_ID: dict[str, Criterion] = {c.id: c for c in BASE_CRITERIA}
 def criteria_for(extra: tuple[Criterion, ...] = ()) -> tuple[Criterion, ...]:
     """The base criteria followed by a product's own; an added one never replaces a base one."""
     return BASE_CRITERIA + tuple(c for c in extra if c.id not in BASE_BY_ID)
+
+
+def check_criteria(criteria: tuple[str, ...], extra_ids: frozenset[str] | None = None) -> None:
+    """Criteria are base ("1".."12") or, when the product's own are known, one of those."""
+    for criterion in criteria:
+        if criterion in BASE_BY_ID:
+            continue
+        if extra_ids is not None and criterion not in extra_ids:
+            known = ", ".join(sorted(extra_ids)) or "none"
+            raise DispatcherError(
+                f"unknown emergency criterion '{criterion}' (base 1-12; this product's: {known})"
+            )
+        if extra_ids is None and criterion.isdigit():
+            raise DispatcherError(
+                f"unknown emergency criterion '{criterion}' (base criteria are 1-12)"
+            )

@@ -18,10 +18,11 @@ from typing import Any
 from dispatcher.domain.complaints import Complaint
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedService
-from dispatcher.domain.requests import Event, Level, ServiceRequest, Severity
+from dispatcher.domain.request_parts import Level, Severity
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import UnitKind
 from dispatcher.domain.sla import SlaClock, SlaKind, SlaState, sla_clocks, stopped_at
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.timeline import Event, EventKind
 from dispatcher.i18n import N_
 
 UNKNOWN = "(unknown)"

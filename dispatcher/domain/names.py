@@ -23,21 +23,13 @@ def names_of(person: Person) -> tuple[str, ...]:
     return tuple(n for n in (person.display_name, person.name, person.name_zh, person.id) if n)
 
 
-def find_person(people: Mapping[str, Person], name: str) -> Person | None:
-    """The roster person `name` names, or None."""
-    wanted = _key(name)
-    if not wanted:
-        return None
-    for person in people.values():
-        if wanted in {_key(n) for n in names_of(person)}:
-            return person
-    return None
-
-
 def person_named(people: Mapping[str, Person], name: str) -> str:
-    """The id of the person `name` names, or `name` itself when it names nobody."""
-    person = find_person(people, name)
-    return person.id if person else name
+    """The id of the person `name` names, or `name` itself when it names nobody, or several."""
+    try:
+        found = find_named([(p.id, names_of(p)) for p in people.values()], name)
+    except Ambiguous:
+        return name
+    return found or name
 
 
 # -- every kind of name a command line or a prompt takes -----------------------------------
@@ -49,6 +41,27 @@ class Ambiguous(ValueError):
     def __init__(self, name: str, ids: list[str]) -> None:
         super().__init__(name)
         self.ids = ids
+
+
+class Unnamed(LookupError):
+    """A name that names no roster entry of its kind: `near` are the closest names as spelt
+    (`nearest_names`), `known` the first few ids of the kind, for a hint when none is near."""
+
+    def __init__(self, name: str, near: list[str], known: list[str]) -> None:
+        super().__init__(name)
+        self.near = near
+        self.known = known
+
+
+def resolve_name(roster: Roster, what: str, name: str) -> str:
+    """The id `name` names among the roster's `what` (one of `NAMED`, see `name_table`): what
+    the command line and the desk accept alike. Raises `Ambiguous` when it names several,
+    `Unnamed` when it names none (a blank name included)."""
+    table = name_table(roster, what)
+    found = find_named(table, name)
+    if found is None:
+        raise Unnamed(name, nearest_names(table, name), sorted(i for i, _ in table)[:6])
+    return found
 
 
 def name_table(roster: Roster, what: str) -> list[tuple[str, tuple[str, ...]]]:

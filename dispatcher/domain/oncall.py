@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.emergency import Criterion
-from dispatcher.domain.requests import Severity
+from dispatcher.domain.request_parts import Severity
 from dispatcher.domain.roster import (
     PHONE_KINDS,
     Person,

@@ -44,6 +44,18 @@ class Purpose(StrEnum):
     STATUS_UPDATE = "status_update"  # someone else acknowledged: you need not come
 
 
+class Urgency(StrEnum):
+    """How urgent a notification is, for channels that can say so (priority, sound).
+
+    Stored as its value on the outbox record, and a `StrEnum` like `Purpose`.
+    """
+
+    EMERGENCY = "emergency"  # a page for an emergency (紧急事件)
+    HIGH = "high"  # a page for any other request; an SLA breach
+    NORMAL = "normal"  # notices and status updates
+    LOW = "low"  # tests, audits, a drill's end
+
+
 # The purposes of a call-out's pages: those an acknowledgement or a stop makes pointless.
 PAGES = frozenset({Purpose.PAGE, Purpose.REPAGE})
 

@@ -16,12 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from dispatcher.domain.callbacks import CallbackDue
-from dispatcher.domain.requests import (
-    CALLBACK_ATTEMPTS,
-    CallbackOutcome,
-    Category,
-    ServiceRequest,
-)
+from dispatcher.domain.lifecycle import CALLBACK_ATTEMPTS, CallbackOutcome
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.errors import DispatcherError, IllegalTransition
 
 PLANNED_ID = re.compile(r"^PS-(\d{8})-(\d{2,})$")

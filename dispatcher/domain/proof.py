@@ -24,7 +24,7 @@ from dispatcher.domain.callout import routes_for
 from dispatcher.domain.chains import ChainStep, PersonTarget, Target
 from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.recurrence import changing_zones, runs
-from dispatcher.domain.requests import Category, Level, Severity
+from dispatcher.domain.request_parts import Category, Level, Severity
 from dispatcher.domain.roster import Person, Role, UnitKind
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import describe_target, resolve_step, route

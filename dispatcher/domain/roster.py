@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
-from dispatcher.domain.requests import Severity
+from dispatcher.domain.request_parts import Severity
 
 
 class ContactKind(StrEnum):

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from dispatcher.domain.chains import ChainSpec, ChainStep, PersonTarget, Target
+from dispatcher.domain.chains import ChainSpec, ChainStep, PersonTarget, RoleTarget, Target
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Category, Level, Severity
+from dispatcher.domain.request_parts import Category, Level, Severity
 from dispatcher.domain.roster import Person, Role, UnitKind
 from dispatcher.domain.rotation import Override
 
@@ -215,6 +215,40 @@ def step_for_unit(
             if any(matches(aimed(target)) for target in step.targets):
                 return index
     return None
+
+
+# What a chain's placeholder units are filled from: the request's site or its product.
+FILLED_FROM = {"$branch": "site", "$bd": "product", "$product_line": "product"}
+
+
+def unfilled_targets(chain: ChainSpec, site: str, product: str) -> dict[str, tuple[Target, ...]]:
+    """The request fields a chain needs and the request lacks: {"site" | "product": the
+    targets that name a unit through it}.
+
+    The roster's proof covers every site and every product (`proof.routing_inputs`), never
+    a request without them: a chain naming `$branch` for a request with no site pages fewer
+    people than the proof proved, perhaps nobody at a step. The chain still starts (an
+    emergency pages whom it can), and the dispatcher is told what to give."""
+    given = {"site": site, "product": product}
+    missing: dict[str, list[Target]] = {}
+    for step in chain.steps:
+        for target in step.targets:
+            if isinstance(target, RoleTarget) and target.unit in FILLED_FROM:
+                field = FILLED_FROM[target.unit]
+                if not given[field] and target not in missing.get(field, []):
+                    missing.setdefault(field, []).append(target)
+    return {field: tuple(targets) for field, targets in missing.items()}
+
+
+def chains_filled_from_requests(roster: Roster) -> dict[str, tuple[str, ...]]:
+    """{chain id: the request fields ("site", "product") its placeholder units are filled
+    from}, for the chains that have any: what the proof assumes every request gives."""
+    found: dict[str, tuple[str, ...]] = {}
+    for chain in roster.chains.values():
+        fields = unfilled_targets(chain, "", "")
+        if fields:
+            found[chain.id] = tuple(sorted(fields, reverse=True))  # "site", "product"
+    return found
 
 
 def describe_target(target: Target) -> str:

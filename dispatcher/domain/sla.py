@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from dispatcher.domain.requests import Event, ServiceRequest, Status
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event, EventKind
 
 NEAR_BREACH = 0.8
 

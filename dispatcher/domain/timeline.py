@@ -1,4 +1,4 @@
-"""What can happen on a request's timeline: the kinds of its events.
+"""A request's timeline: its events (`Event`) and the kinds they come in (`EventKind`).
 
 An event's kind is stored as the member's value and read back as it is; `EventKind` is a
 `StrEnum`, so each member compares equal to its string (`EventKind.NOTE == "note"`). A
@@ -8,11 +8,16 @@ lower-case name): those stay strings, shown by their name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
+
+from dispatcher.domain.stored import member_or_value
 
 
 class EventKind(StrEnum):
-    # What people do: the lifecycle's moves (`requests.TRANSITIONS`) and what goes beside them.
+    # What people do: the lifecycle's moves (`lifecycle.TRANSITIONS`) and what goes beside them.
     REGISTERED = "registered"
     DISPATCHED = "dispatched"
     ACKNOWLEDGED = "acknowledged"
@@ -84,4 +89,58 @@ ENGINE_EVENTS = frozenset(
 def kind_of(value: str) -> EventKind | str:
     """A stored kind read back: its `EventKind`, or the string itself when this version does
     not know it (an imported timeline's own kind)."""
-    return EventKind(value) if value in EventKind._value2member_map_ else value
+    return member_or_value(EventKind, value)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of an SR's timeline: who did what, when, through which channel."""
+
+    sr: str
+    seq: int
+    at: datetime
+    actor: str
+    kind: EventKind | str  # a string only for a kind this version does not know (`kind_of`)
+    text: str = ""
+    channel: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sr": self.sr,
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "kind": str(self.kind),
+            "text": self.text,
+            "channel": self.channel,
+            "data": self.data,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Event:
+        return cls(
+            sr=raw["sr"],
+            seq=int(raw["seq"]),
+            at=datetime.fromisoformat(raw["at"]),
+            actor=raw["actor"],
+            kind=kind_of(raw["kind"]),
+            text=raw.get("text", ""),
+            channel=raw.get("channel", ""),
+            data=dict(raw.get("data") or {}),
+        )
+
+    @staticmethod
+    def canonical(raw: dict[str, Any]) -> dict[str, Any]:
+        """`Event.from_dict(raw).to_dict()` without building the event: the stored form of
+        an event given as a dict (an import writes millions of them)."""
+        return {
+            "sr": raw["sr"],
+            "seq": int(raw["seq"]),
+            "at": datetime.fromisoformat(raw["at"]).isoformat(),
+            "actor": raw["actor"],
+            "kind": raw["kind"],
+            "text": raw.get("text", ""),
+            "channel": raw.get("channel", ""),
+            "data": dict(raw.get("data") or {}),
+        }

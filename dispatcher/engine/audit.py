@@ -14,7 +14,7 @@ from datetime import datetime
 from dispatcher.domain import messages
 from dispatcher.domain.callout import MANUAL_CHANNEL
 from dispatcher.domain.localtime import local_day
-from dispatcher.domain.outbox import Purpose
+from dispatcher.domain.outbox import Purpose, Urgency
 from dispatcher.domain.roster import ContactKind, Person
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
@@ -54,7 +54,7 @@ def enqueue_audit(
                     address=contact.address,
                     ack_code=code,
                     purpose=Purpose.AUDIT,
-                    urgency="low",
+                    urgency=Urgency.LOW,
                     created=at,
                     due=at,
                     detail=f"audit by {actor}",

@@ -10,8 +10,8 @@ import logging
 import time
 from datetime import datetime
 
-from dispatcher.domain.callout import RunState
-from dispatcher.domain.requests import OPEN_BEFORE_RESOLUTION
+from dispatcher.domain.callout import ReachedBy, RunState
+from dispatcher.domain.lifecycle import OPEN_BEFORE_RESOLUTION
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.engine.paging import page_step
 from dispatcher.errors import DispatcherError
@@ -98,7 +98,7 @@ class Chaser:
                     )
                 record = paged
             else:
-                record = self.control.move_on(record.sr, now, ENGINE, "timer")
+                record = self.control.move_on(record.sr, now, ENGINE, ReachedBy.TIMER)
             self._observe(record, now)
 
     def _resolved(self, sr_id: str) -> bool:

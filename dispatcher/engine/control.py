@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dispatcher.domain.callout import (
     MANUAL_CHANNEL,
+    ReachedBy,
     RunState,
     acknowledge,
     advance,
@@ -24,13 +25,14 @@ from dispatcher.domain.callout import (
     stop,
 )
 from dispatcher.domain.chains import ChainSpec
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose
-from dispatcher.domain.requests import Event, ServiceRequest, Status
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import BUILT_IN_KINDS, ContactKind, ContactMethod, Person
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import Routing, route
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.timeline import Event, EventKind
 from dispatcher.engine.codes import CodeBook
 from dispatcher.engine.notices import tell_drill_over, tell_status
 from dispatcher.errors import DispatcherError, IllegalTransition
@@ -257,7 +259,7 @@ class CalloutControl:
         self, sr_id: str, at: datetime, actor: str, channel: str = "desk"
     ) -> CalloutRecord:
         """Move the chain on to its next step now, without waiting."""
-        return self.move_on(sr_id, at, actor, "escalated", channel)
+        return self.move_on(sr_id, at, actor, ReachedBy.ESCALATED, channel)
 
     def escalate_to(
         self, sr_id: str, step: int, at: datetime, actor: str, why: str, channel: str = "desk"
@@ -273,7 +275,7 @@ class CalloutControl:
             record = record.with_run(
                 move_to(record.run, self.chain(record.run.chain), step, at),
                 at,
-                how="escalated",
+                how=ReachedBy.ESCALATED,
                 repages=record.repages + again,
             )
             text = f"{record.position_label()} (escalated: {why})"
@@ -295,7 +297,7 @@ class CalloutControl:
         return record
 
     def move_on(
-        self, sr_id: str, at: datetime, actor: str, how: str, channel: str = ""
+        self, sr_id: str, at: datetime, actor: str, how: ReachedBy, channel: str = ""
     ) -> CalloutRecord:
         """The next step (its wait ended, or a dispatcher escalated); after the last step of
         the last round the chain is exhausted, and flashes on the desk until seen."""
@@ -313,9 +315,13 @@ class CalloutControl:
                 )
             else:
                 record = record.with_run(run, at, how=how)
-                kind = EventKind.CALLOUT_ESCALATED if how == "escalated" else EventKind.STEP_REACHED
+                kind = (
+                    EventKind.CALLOUT_ESCALATED
+                    if how is ReachedBy.ESCALATED
+                    else EventKind.STEP_REACHED
+                )
                 text = f"{record.position_label()} ({how})"
-            if how == "escalated" or kind == EventKind.CALLOUT_EXHAUSTED:
+            if how is ReachedBy.ESCALATED or kind == EventKind.CALLOUT_EXHAUSTED:
                 self.requests.change(sr_id, lambda sr: sr.record(at, actor, kind, text, channel))
             self.callouts.save(record)
         return record
@@ -327,7 +333,7 @@ class CalloutControl:
             record = record.with_run(
                 repage(record.run, self.chain(record.run.chain), at),
                 at,
-                how="repaged",
+                how=ReachedBy.REPAGED,
                 repages=record.repages + 1,
             )
             self.requests.change(

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from dispatcher.domain.drills import Scenario
 from dispatcher.domain.localtime import local
-from dispatcher.domain.requests import Customer, IntakeChannel, ServiceRequest
+from dispatcher.domain.request_parts import Customer, IntakeChannel
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import DispatcherError
 from dispatcher.store.callouts import CalloutRepository

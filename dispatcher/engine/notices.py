@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from dispatcher.domain import messages
-from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose
+from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose, Urgency
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import Person
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
@@ -45,7 +45,7 @@ def tell_drill_over(
         for record in quiet:
             if (record.channel, record.address) not in seen:
                 seen.add((record.channel, record.address))
-                told.append(_about(outbox, record, at, Purpose.DRILL_OVER, "low", text))
+                told.append(_about(outbox, record, at, Purpose.DRILL_OVER, Urgency.LOW, text))
     return told
 
 
@@ -74,7 +74,7 @@ def tell_status(
                 reached,
                 key=lambda r: (r.state is not DeliveryState.DELIVERED, r.channel == "voice"),
             )
-            told.append(_about(outbox, best, at, Purpose.STATUS_UPDATE, "normal", text))
+            told.append(_about(outbox, best, at, Purpose.STATUS_UPDATE, Urgency.NORMAL, text))
     return told
 
 
@@ -83,7 +83,7 @@ def _about(
     page: OutboxRecord,
     at: datetime,
     purpose: Purpose,
-    urgency: str,
+    urgency: Urgency,
     text: Mapping[str, messages.Message],
 ) -> OutboxRecord:
     """A message about a page, queued to the same person, channel and address."""

@@ -11,6 +11,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
+from dispatcher.domain.acks import ReplyOutcome
 from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose, RetryPolicy
 from dispatcher.domain.text import escape_line
@@ -223,8 +224,8 @@ class Outcomes:
         """Act on a reply that acknowledges (see `dispatcher.engine.replies` for which do)."""
         with self.store.atomic(self.store.live):
             verdict = self.replies.judge(reply, at)
-            if verdict is None or verdict.outcome != "acknowledged":
-                if verdict is not None and verdict.outcome != "ignored":
+            if verdict is None or verdict.outcome is not ReplyOutcome.ACKNOWLEDGED:
+                if verdict is not None and verdict.outcome is not ReplyOutcome.IGNORED:
                     log.info(
                         "reply on %s %s: %s",
                         reply.channel,

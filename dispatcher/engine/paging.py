@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from dispatcher.domain import messages
-from dispatcher.domain.callout import routes_for
-from dispatcher.domain.outbox import PAGES, Purpose
+from dispatcher.domain.callout import ReachedBy, routes_for
+from dispatcher.domain.outbox import PAGES, Purpose, Urgency
 from dispatcher.domain.routing import describe_target, preview_step
 from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
@@ -40,7 +40,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         )
         nobody = [describe_target(t) for t in found.nobody_for]
         label = record.position_label()
-        purpose = Purpose.REPAGE if record.how == "repaged" else Purpose.PAGE
+        purpose = Purpose.REPAGE if record.how == ReachedBy.REPAGED else Purpose.PAGE
         pages: list[OutboxRecord] = []
         paged: list[str] = []
         for person in found.people:
@@ -70,7 +70,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                     step=record.run.position.step,
                     run=record.run.started.isoformat(),
                     instance=f".{record.repages}" if record.repages else "",
-                    urgency="emergency" if sr.is_emergency else "high",
+                    urgency=Urgency.EMERGENCY if sr.is_emergency else Urgency.HIGH,
                     short_text=text.short,
                     long_text=text.long,
                     spoken_text=text.spoken,
@@ -116,7 +116,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         )
         control.callouts.save(record)
         if not paged:
-            record = control.move_on(sr.id, at, ENGINE, "skipped")
+            record = control.move_on(sr.id, at, ENGINE, ReachedBy.SKIPPED)
     return record
 
 

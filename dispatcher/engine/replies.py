@@ -24,7 +24,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from dispatcher.domain.acks import GuessLimit, Strikes, canonical_address, same_address
+from dispatcher.domain.acks import (
+    GuessLimit,
+    ReplyOutcome,
+    Strikes,
+    canonical_address,
+    same_address,
+)
 from dispatcher.domain.localtime import local
 from dispatcher.domain.text import escape_line
 from dispatcher.domain.timeline import EventKind
@@ -41,10 +47,10 @@ GUESS_LIMIT = GuessLimit()
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a reply came to: `acknowledged` (with the notification), `suspicious`, `wrong_code`,
-    `no_code`, `refused` (its request refuses typed codes now) or `ignored` (its sender is)."""
+    """What a reply came to (`ReplyOutcome`), with the notification it acknowledged or whose
+    code it carried, and the requests it concerns."""
 
-    outcome: str
+    outcome: ReplyOutcome
     notification: OutboxRecord | None = None
     concerns: tuple[str, ...] = ()  # the SR ids the reply concerns
 
@@ -68,10 +74,10 @@ class ReplyBook:
                 "reply from %s ignored until %s", escape_line(reply.sender), sender.ignored_until
             )
             self._tell_own_code_ignored(reply, sender, at)
-            return Verdict("ignored")
+            return Verdict(ReplyOutcome.IGNORED)
         verdict = self._verdict(reply, at)
         self._keep(reply, verdict, verdict.outcome, at)
-        if verdict.outcome != "acknowledged":
+        if verdict.outcome is not ReplyOutcome.ACKNOWLEDGED:
             self._failed(reply, verdict, sender_key, sender, at)
         return verdict
 
@@ -80,9 +86,9 @@ class ReplyBook:
         engineer who mistyped five times, then got it right): nothing is acknowledged, but the
         desk is told, once per reply, so that it phones them. Other ignored replies stay unread."""
         verdict = self._verdict(reply, at)
-        if verdict.outcome != "acknowledged":
+        if verdict.outcome is not ReplyOutcome.ACKNOWLEDGED:
             return
-        self._keep(reply, verdict, "ignored", at)
+        self._keep(reply, verdict, ReplyOutcome.IGNORED, at)
         assert sender.ignored_until is not None  # only an ignored sender's replies come here
         until = f"{local(sender.ignored_until, self.control.zone()):%H:%M}"
         self._tell(
@@ -94,7 +100,7 @@ class ReplyBook:
             reply,
         )
 
-    def _keep(self, reply: Reply, verdict: Verdict, outcome: str, at: datetime) -> None:
+    def _keep(self, reply: Reply, verdict: Verdict, outcome: ReplyOutcome, at: datetime) -> None:
         """Store a reply read, by its key: a reply polled again is then seen before."""
         self.kept.add(
             ReplyEntry(
@@ -114,21 +120,21 @@ class ReplyBook:
         code = reply.ack_code
         outbox = self.control.outbox
         if not code:
-            return Verdict("no_code", concerns=self._paged_for(reply.sender))
+            return Verdict(ReplyOutcome.NO_CODE, concerns=self._paged_for(reply.sender))
         carried = outbox.by_provider_id(reply.channel, reply.provider_id)
         if carried is not None and carried.ack_code == code:  # a key press on the call itself
-            return Verdict("acknowledged", carried, (carried.sr,))
+            return Verdict(ReplyOutcome.ACKNOWLEDGED, carried, (carried.sr,))
         found = outbox.by_ack_code(code)
         bound = [r for r in found if same_address(r.address, reply.sender)]
         if bound:
             newest = max(bound, key=lambda r: r.id)
             if self.kept.strikes(f"sr|{newest.sr}").ignoring(at):
-                return Verdict("refused", newest, (newest.sr,))
-            return Verdict("acknowledged", newest, (newest.sr,))
+                return Verdict(ReplyOutcome.REFUSED, newest, (newest.sr,))
+            return Verdict(ReplyOutcome.ACKNOWLEDGED, newest, (newest.sr,))
         if found:
             paged = max(found, key=lambda r: r.id)
-            return Verdict("suspicious", paged, (paged.sr,))
-        return Verdict("wrong_code", concerns=self._paged_for(reply.sender))
+            return Verdict(ReplyOutcome.SUSPICIOUS, paged, (paged.sr,))
+        return Verdict(ReplyOutcome.WRONG_CODE, concerns=self._paged_for(reply.sender))
 
     def _paged_for(self, sender: str) -> tuple[str, ...]:
         """The live requests whose running chains paged this address."""
@@ -140,7 +146,7 @@ class ReplyBook:
     ) -> None:
         """Strike the sender and the requests concerned; tell the desk what it must know."""
         said = one_line(reply.text, 60)
-        if verdict.outcome == "suspicious":
+        if verdict.outcome is ReplyOutcome.SUSPICIOUS:
             paged = verdict.notification
             assert paged is not None  # a suspicious reply carries the code of a notification
             self._tell(
@@ -151,7 +157,7 @@ class ReplyBook:
                 f"{reply.channel}: not a paged address, nothing acknowledged",
                 reply,
             )
-        elif verdict.outcome == "refused":
+        elif verdict.outcome is ReplyOutcome.REFUSED:
             self._tell(
                 verdict.concerns,
                 at,
@@ -168,7 +174,9 @@ class ReplyBook:
                 f"{reply.sender} replied by {reply.channel} with no code of this request: {said}",
                 reply,
             )
-        if verdict.outcome == "no_code":  # words ("on my way") or a wrong key on the call:
+        if (
+            verdict.outcome is ReplyOutcome.NO_CODE
+        ):  # words ("on my way") or a wrong key on the call:
             return  # no code, so no guess; striking them would mute the engineers who answer
         struck = sender.struck(at, self.limit.per_sender, self.limit)
         self.kept.save_strikes(sender_key, struck)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import routes_for
-from dispatcher.domain.outbox import Purpose
+from dispatcher.domain.outbox import Purpose, Urgency
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import ContactKind, Person, Role, UnitKind
 from dispatcher.domain.routing import preview
@@ -189,7 +189,7 @@ class Watcher:
                     ack_code=code,
                     purpose=Purpose.NOTICE,
                     topic=topic,
-                    urgency="high" if topic.endswith(":breach") else "normal",
+                    urgency=Urgency.HIGH if topic.endswith(":breach") else Urgency.NORMAL,
                     created=now,
                     due=now,
                     short_text=text.short,

@@ -24,6 +24,7 @@ RECORDED_KINDS = (ENGINE_EVENTS - PEOPLES_WORDS) | {
     EventKind.DISPATCHED,
     EventKind.RED_FLAG_OPENED,
     EventKind.RED_FLAG_CLOSED,
+    EventKind.RECORD_LOST,  # written by `dispatcher store repair`
 }
 _STEP = r"round (?P<round>\d+), step (?P<step>\d+)"
 
@@ -51,6 +52,16 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
     for pattern, message, values in (
         (r"emergency criteria (?P<criteria>[\d, ]+)", N_("emergency criteria {criteria}"), ()),
         (r"call-out chain (?P<chain>\S+)", N_("call-out chain {chain}"), ()),
+        (
+            r"this event was lost to damage at (?P<file>\S+) line (?P<line>\d+)",
+            N_("this event was lost to damage at {file} line {line}"),
+            (),
+        ),
+        (
+            r"this event was lost to damage at an earlier write",
+            N_("this event was lost to damage at an earlier write"),
+            (),
+        ),
         (_STEP + r" \((?P<how>[a-z]+)\)", N_("{step} ({how})"), ("how",)),
         (
             _STEP + r" \(escalated: (?P<level>L\d), step for (?P<unit>\S+)\)",

@@ -7,11 +7,12 @@ below is the English template the source formats, matched whole (a `{field}` mat
 a `{field!r}` a quoted one) and re-said from the catalogue. Fields keep what they matched
 (ids, names, addresses, numbers, a provider's words), except the fields in `VALUES`, which
 are domain values named by `name_of`; `position` and `targets`, a chain position and the
-targets nobody covers, said by `phrase`; `kinds`, categories and their severities; and those in
-`NESTED`, each perhaps a line of a shape of its own ("5 min 30 s", "SMTP_HOST is not set",
-"every Sunday 22:00–01:00 Asia/Shanghai"), else kept as it is (a provider's words).
-A problem located in a file (`path:line[:column]: field: message`) keeps its location and
-says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
+targets nobody covers, said by `phrase`; `records`, stored records each said on its own;
+`kinds`, categories and their severities; and those in `NESTED`, each perhaps a line of a
+shape of its own ("5 min 30 s", "SMTP_HOST is not set", "every Sunday 22:00–01:00
+Asia/Shanghai"), else kept as it is (a provider's words). A field in `DIGITS` matches a
+number only. A problem located in a file (`path:line[:column]: field: message`) keeps its
+location and says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ VALUES = frozenset(
 # Fields that are lines of a shape of their own (a duration, a reason, a recurrence, ...).
 NESTED = frozenset(
     {"span", "wanted", "got", "why", "reason", "when", "who", "products", "sites", "limit", "what"}
+    | {"place", "record"}  # a damaged file's line, a stored record (dispatcher.store)
 )  # `why` is also a routing reason: `said` ends with `phrase`, which knows those
+DIGITS = frozenset({"line", "seq", "number"})  # a number: "{file} line {line}"
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -179,7 +182,88 @@ SHAPES = (
     N_("no chain applies to {sr}: {why}"),
     N_("{path} has no chain '{chain}'"),
     N_("cannot start a chain for {sr}: it is {state}"),
+    N_("{sr} has no call-out chain"),
+    N_("this needs a roster (--roster)"),
+    N_("running chain '{chain}' needs a roster (--roster)"),
+    N_("routing {sr} needs a roster (--roster)"),
+    N_("{person} has no contact method that {channel} reaches"),
+    N_("notification {id} cannot go from {state} to {status}"),
+    N_("a complaint is a request of category complaint, not {kind}"),
+    N_("{sr} is a {kind} request, not a complaint"),
+    N_("{sr} already has its complaint record"),
+    N_("override {id} has already ended"),
+    N_("{name} must be a whole number of 1 or more, not {value}"),
+    N_("{name} must be a number of seconds above 0, not {value}"),
+    N_("{path}: no data directory there"),
+    N_("{path}: cannot read: {reason}"),
     # an import file's problems (dispatcher.store.transfer, import_schema), after FILE:LINE: field:
+    # the store's damage, its check and its repair (dispatcher.store.damage, check, repair)
+    N_("{file} line {line}"),
+    N_("not a journal line"),
+    N_("checksum mismatch"),
+    N_("not JSON"),
+    N_("not a commit"),
+    N_("not a valid commit"),
+    N_("missing, though journals follow it"),
+    N_("newer than the snapshot (generation {generation})"),
+    N_("newer than the snapshot"),
+    N_("truncated: {count} of {size} bytes"),
+    N_("bad header"),
+    N_("unreadable body"),
+    N_("another generation or size"),
+    N_(
+        "the store is damaged at {place}: {reason}; what it held is not shown and writes are "
+        "refused; run `dispatcher store repair`"
+    ),
+    N_(
+        "the store is damaged at {place}: {reason} and {count} more place(s); what it held is "
+        "not shown and writes are refused; run `dispatcher store repair`"
+    ),
+    N_("the store is damaged at {place}; run `dispatcher store repair`"),
+    N_("the store is damaged at {place} (and {count} more); run `dispatcher store repair`"),
+    N_("{sr} event {seq}"),
+    N_("{table} document {number}"),
+    N_("names {sr}, which is not in the store"),
+    N_("{key} is at {count} but number {number} exists: an id would be handed out twice"),
+    N_("{record} holds id {value}"),
+    N_("{sr} belongs to archive/{period}"),
+    N_("{sr} is also in {label}"),
+    N_("the timeline of {sr} lacks events {runs}"),
+    N_("{record} has no request"),
+    N_("{record} holds another event"),
+    N_("cannot save to {path}: {reason}; the change was not saved"),
+    N_("cannot read {path}: {reason}"),
+    N_("cannot open {path}: {reason}"),
+    N_("cannot lock {path}: {reason}"),
+    N_("cannot create data directory {path}: {reason}"),
+    N_("cannot compact {path}: {reason}; nothing was lost"),
+    N_("cannot repair {path}: {reason}; its last line is torn"),
+    N_("no space left on device"),  # the system's reasons, as `store.journal.reason` words them
+    N_("file too large"),
+    N_("disk quota exceeded"),
+    N_("permission denied"),
+    N_("read-only file system"),
+    N_("no such file or directory"),
+    N_("input/output error"),
+    N_("too many open files"),
+    N_("No such file or directory"),  # and as `OSError.strerror` words them
+    N_("Permission denied"),
+    N_("Is a directory"),
+    N_("No space left on device"),
+    # the desk's remembered language and theme (dispatcher.preferences)
+    N_("{path}: cannot be read: {reason}"),
+    N_("{path}: cannot be saved: {reason}"),
+    N_("not a theme name"),
+    N_("repair of {path}"),
+    N_("recovered {count} records into {path}"),
+    N_("lost: {place} ({reason}); it held {records}"),
+    N_("lost: {place} ({reason}); what it held cannot be read"),
+    N_("lost: {sr} event {seq}: marked as lost in its timeline"),
+    N_("lost: {record}: its request record is lost; its {count} events are kept in {table}"),
+    N_(
+        "{count} losses; the damaged directory is untouched. Check the copy with "
+        "`dispatcher store check --data {target}`, then put it in place of {source}"
+    ),
     N_("{path}: {total} problems; nothing was imported"),
     N_("{path}: {total} problems (the first {count} above); nothing was imported"),
     N_(
@@ -211,6 +295,8 @@ SHAPES = (
     N_("has no UTC offset"),
     N_("must be true or false, not {what}"),
     N_("must be a whole number from 0 to {count}"),
+    N_("expected a whole number from {minimum} to {maximum}, got {got}"),
+    N_("{got} is longer than {count} days"),
     N_("must be an object, not {what}"),
     N_("unknown field {name}"),
     N_("missing"),
@@ -223,6 +309,10 @@ SHAPES = (
     N_("text"),
     N_("a list"),
     N_("an object"),
+    # what the roster reader found instead (dispatcher.roster.nodes.describe)
+    N_("a number ({value})"),
+    N_("a mapping"),
+    N_("nothing"),
     # the roster's proof (dispatcher.domain.verdict, proof, coverage, recurrence)
     N_("HOLE the roster has no 'emergency' chain: an emergency pages nobody"),
     N_("GAP  {unit} {role}: {reason} — {when}"),
@@ -267,6 +357,8 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
             name, conversion = found.group(1), found.group(2)
             if conversion:  # a quoted text
                 parts.append(f"(?P<{name}>'[^']*'|\"[^\"]*\")")
+            elif name in DIGITS:
+                parts.append(f"(?P<{name}>\\d+)")
             elif name in VALUES:  # a value's name: words
                 parts.append(f"(?P<{name}>[\\w ,-]+?)")
             else:
@@ -304,6 +396,8 @@ def said(text: str, language: str) -> str:
                 value = phrase(value, language)
             elif name in NESTED:
                 value = said(value, language)
+            elif name == "records":  # "SR-20261124-0002, SR-20261124-0002 event 1"
+                value = ", ".join(said(part, language) for part in value.split(", "))
             elif name == "targets":  # "case_handler of br-x, duty_manager of csc"
                 value = ", ".join(phrase(part, language) for part in value.split(", "))
             elif name == "kinds":  # "fault_support: critical, major; complaint: minor"

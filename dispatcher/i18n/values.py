@@ -162,4 +162,10 @@ VALUE_NAMES = (
     NC_("value", "disabled"),
     NC_("value", "channel"),
     NC_("value", "address"),
+    # how a step was reached, and what a reply came to
+    NC_("value", "skipped"),
+    NC_("value", "suspicious"),
+    NC_("value", "wrong code"),
+    NC_("value", "no code"),
+    NC_("value", "ignored"),
 )

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 
 from dispatcher.domain import metrics
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.localtime import local
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedState
-from dispatcher.domain.requests import Event, ServiceRequest, Status
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.sla import SlaState
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.timeline import Event, EventKind
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_
 from dispatcher.reports import Report, shift

@@ -17,12 +17,12 @@ from phonenumbers import PhoneNumberType
 from dispatcher.domain.contact_kinds import KIND_NAME, ContactKinds, ContactKindSpec
 from dispatcher.domain.roster import (
     BUILT_IN_KINDS,
-    EXTENSION,
     PHONE_KINDS,
     ContactKind,
     ContactMethod,
 )
 from dispatcher.roster.nodes import Node, describe
+from dispatcher.roster.phones import valid_number, written
 
 SMS_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
@@ -126,11 +126,8 @@ def _read_number(node: Node, kind: ContactKind, ext: Node | None = None) -> str 
             f"got {describe(node.value)}"
         )
         return None
-    try:
-        number = phonenumbers.parse(raw, None)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = valid_number(raw)
+    if number is None:
         node.error(f"{raw!r} is not a valid phone number (international form, starting with +)")
         return None
     in_number = number.extension or ""
@@ -148,8 +145,7 @@ def _read_number(node: Node, kind: ContactKind, ext: Node | None = None) -> str 
             f"{raw!r} is not a mobile number, so it cannot receive SMS; list it as kind: voice"
         )
         return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164}{EXTENSION}{extension}" if extension else e164
+    return written(number, extension)
 
 
 def _read_extension(node: Node, in_number: str, number: Node) -> str | None:

@@ -23,6 +23,8 @@ CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 E = TypeVar("E", bound=StrEnum)
 
+LONGEST_DURATION = timedelta(days=366)  # a drill target or a window beyond a year is a typo
+
 
 def describe(value: Any) -> str:
     if value is None:
@@ -115,14 +117,18 @@ class Node:
             return None
         return value
 
-    def integer(self, minimum: int = 0) -> int | None:
+    def integer(self, minimum: int, maximum: int) -> int | None:
+        """A whole number in [minimum, maximum]: every count the roster gives has a sane
+        bound, so a typo of nine digits is refused here rather than overflow a date later."""
         if (
             isinstance(self.value, int)
             and not isinstance(self.value, bool)
-            and self.value >= minimum
+            and minimum <= self.value <= maximum
         ):
             return int(self.value)
-        self.error(f"expected a whole number ≥ {minimum}, got {describe(self.value)}")
+        self.error(
+            f"expected a whole number from {minimum} to {maximum}, got {describe(self.value)}"
+        )
         return None
 
     def boolean(self) -> bool | None:
@@ -145,7 +151,14 @@ class Node:
             self.error(f"{describe(self.value)} is not a duration such as 15m, 4h, 1h30m or 7d")
             return None
         days, hours, minutes = (int(g or 0) for g in match.groups())
-        return timedelta(days=days, hours=hours, minutes=minutes)
+        try:
+            length = timedelta(days=days, hours=hours, minutes=minutes)
+        except OverflowError:
+            length = LONGEST_DURATION * 2
+        if length > LONGEST_DURATION:
+            self.error(f"{describe(self.value)} is longer than {LONGEST_DURATION.days} days")
+            return None
+        return length
 
     def day(self) -> date | None:
         try:

@@ -12,27 +12,33 @@ from importlib import resources
 import phonenumbers
 
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.roster import UnitKind
-
-EXTENSION = ";ext="
+from dispatcher.domain.roster import EXTENSION, UnitKind
 
 
-def e164(typed: str, region: str | None = None) -> str | None:
-    """`typed` ("+1 212 555 0100", "021 6123 4567" in region "CN") as E.164, with its
-    extension; None when it is not a valid number. Without `region` (an ISO 3166 code) only
-    the international form, starting with +, is understood."""
+def valid_number(typed: str, region: str | None = None) -> phonenumbers.PhoneNumber | None:
+    """`typed` ("+1 212 555 0100", "021 6123 4567" in region "CN") parsed, or None when it is
+    not a valid number. Without `region` (an ISO 3166 code) only the international form,
+    starting with +, is understood."""
     try:
         number = phonenumbers.parse(typed, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return _formatted(number)
+    return number if phonenumbers.is_valid_number(number) else None
 
 
-def _formatted(number: phonenumbers.PhoneNumber) -> str:
+def e164(typed: str, region: str | None = None) -> str | None:
+    """`typed` (as `valid_number` reads it) as E.164, with its extension; None when it is not
+    a valid number."""
+    number = valid_number(typed, region)
+    return None if number is None else written(number)
+
+
+def written(number: phonenumbers.PhoneNumber, extension: str | None = None) -> str:
+    """`number` as E.164, then ";ext=" and `extension` (default: the number's own) when it
+    has one: "+12125550100;ext=4321" (RFC 3966), as the roster and the store keep it."""
     text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{text}{EXTENSION}{number.extension}" if number.extension else text
+    extension = number.extension if extension is None else extension
+    return f"{text}{EXTENSION}{extension}" if extension else text
 
 
 def numbers_in(text: str, region: str | None = None) -> list[tuple[str, str | None]]:
@@ -44,7 +50,7 @@ def numbers_in(text: str, region: str | None = None) -> list[tuple[str, str | No
     return [
         (
             match.raw_string,
-            _formatted(match.number) if phonenumbers.is_valid_number(match.number) else None,
+            written(match.number) if phonenumbers.is_valid_number(match.number) else None,
         )
         for match in found
     ]

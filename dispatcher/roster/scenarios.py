@@ -22,13 +22,15 @@ from pathlib import Path
 from dispatcher.domain.drills import DrillTargets, Scenario, builtin_scenarios
 from dispatcher.domain.emergency import BASE_BY_ID
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Category, Severity
+from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.roster import MAX_FILE_BYTES, _parse_yaml
 from dispatcher.roster.errors import Problems, RosterError
 from dispatcher.roster.nodes import Node, describe
 from dispatcher.roster.schema import Ids
 from dispatcher.store.paths import read_input
+
+MAX_STEPS = 100  # a drill target's step: a chain is never that long
 
 FILENAME = "drills.yaml"
 SCENARIO_REQUIRED = ("id", "name", "site", "product")
@@ -186,7 +188,9 @@ def _targets(node: Node) -> DrillTargets | None:
         ok &= field.value in (None, "none") or within is not None
     if "acknowledged_by_step" in fields:
         field = fields["acknowledged_by_step"]
-        step = None if field.value in (None, "none") else field.integer(minimum=1)
+        step = (
+            None if field.value in (None, "none") else field.integer(minimum=1, maximum=MAX_STEPS)
+        )
         ok &= field.value in (None, "none") or step is not None
     if "reach_rate" in fields:
         field = fields["reach_rate"]

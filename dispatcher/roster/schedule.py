@@ -23,6 +23,10 @@ from dispatcher.roster.schema import Ids, Organisation, read_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OVERLAP_HORIZON = timedelta(days=366)
+# Bounds of the counts a roster gives: beyond them a value is a typo, not a plan.
+MAX_CYCLE_DAYS = 366
+MAX_REPEAT = 20  # rounds of a chain
+MAX_WAIT_MINUTES = 24 * 60  # a step's wait: a day
 
 
 def read_rotations(node: Node, org: Organisation) -> dict[str, Rotation]:
@@ -79,7 +83,7 @@ def _read_period(fields: dict[str, Node], repeat: Repeat | None) -> int | None:
                 "missing (required for repeat: cycle)",
             )
             return None
-        return fields["cycle_days"].integer(minimum=1)
+        return fields["cycle_days"].integer(minimum=1, maximum=MAX_CYCLE_DAYS)
     if "cycle_days" in fields:
         fields["cycle_days"].error("only a rotation with repeat: cycle has cycle_days")
         return None
@@ -256,7 +260,9 @@ def read_chains(node: Node, org: Organisation) -> dict[str, ChainSpec]:
             continue
         chain_id = ids.claim(fields["id"]) if "id" in fields else None
         name = fields["name"].text() if "name" in fields else chain_id
-        repeat = fields["repeat"].integer(minimum=1) if "repeat" in fields else 1
+        repeat = (
+            fields["repeat"].integer(minimum=1, maximum=MAX_REPEAT) if "repeat" in fields else 1
+        )
         step_nodes = (fields["steps"].items() or []) if "steps" in fields else []
         if "steps" in fields and fields["steps"].value == []:
             fields["steps"].error("a chain needs at least one step")
@@ -274,7 +280,7 @@ def _read_step(node: Node, org: Organisation) -> ChainStep | None:
         return None
     targets = [_read_target(t, org) for t in fields["targets"].items() or []]
     channels = [c.ident() for c in fields["channels"].items() or []]
-    wait = fields["wait_minutes"].integer(minimum=0)
+    wait = fields["wait_minutes"].integer(minimum=0, maximum=MAX_WAIT_MINUTES)
     for key in ("targets", "channels"):
         if fields[key].value == []:
             fields[key].error(f"a step needs at least one of its {key}")

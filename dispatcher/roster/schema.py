@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dispatcher.domain.contact_kinds import ContactKinds
 from dispatcher.domain.emergency import BASE_BY_ID, Criterion
-from dispatcher.domain.requests import Severity
+from dispatcher.domain.request_parts import Severity
 from dispatcher.domain.roster import (
     Person,
     Product,

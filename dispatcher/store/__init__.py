@@ -267,7 +267,7 @@ class Store:
 
 def archived_table(store: Store, sr_id: str, name: str):
     """A table of the archive month an SR's id names, if that month has an archive."""
-    from dispatcher.domain.requests import SR_ID
+    from dispatcher.domain.request_ids import SR_ID
 
     match = SR_ID.match(sr_id)
     if match is None:  # an audit's id, say: never archived

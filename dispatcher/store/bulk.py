@@ -8,7 +8,8 @@ from datetime import date
 
 from tinydb.table import Document
 
-from dispatcher.domain.requests import ServiceRequest, doc_id, parse_id
+from dispatcher.domain.request_ids import doc_id, parse_id
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.store.requests import (
     EVENT_ID_FACTOR,
     EVENTS,

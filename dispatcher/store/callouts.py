@@ -20,9 +20,10 @@ from typing import Any
 from tinydb import Query
 from tinydb.table import Document
 
-from dispatcher.domain.callout import CalloutRun, Position, RunState
+from dispatcher.domain.callout import CalloutRun, Position, ReachedBy, RunState
 from dispatcher.domain.outbox import Purpose
-from dispatcher.domain.requests import doc_id
+from dispatcher.domain.request_ids import doc_id
+from dispatcher.domain.stored import member_or_value
 from dispatcher.store import Store, archived_table
 
 CALLOUTS = "callouts"
@@ -40,7 +41,7 @@ class StepLog:
     channels: tuple[str, ...] = ()
     nobody_for: tuple[str, ...] = ()  # targets that resolved to nobody
     skipped: bool = False  # the step reached nobody and was skipped at once
-    how: str = "timer"  # "start", "timer", "escalated", "repaged"
+    how: ReachedBy | str = ReachedBy.TIMER  # a string only for a value this version does not know
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,7 +52,7 @@ class StepLog:
             "channels": list(self.channels),
             "nobody_for": list(self.nobody_for),
             "skipped": self.skipped,
-            "how": self.how,
+            "how": str(self.how),
         }
 
     @classmethod
@@ -64,7 +65,7 @@ class StepLog:
             tuple(raw.get("channels", ())),
             tuple(raw.get("nobody_for", ())),
             bool(raw.get("skipped")),
-            raw.get("how", "timer"),
+            member_or_value(ReachedBy, raw.get("how", ReachedBy.TIMER)),
         )
 
 
@@ -80,7 +81,7 @@ class CalloutRecord:
     stopped_reason: str = ""
     steps: tuple[StepLog, ...] = ()
     paged: str = ""  # the step instance whose pages are queued (see `step_key`)
-    how: str = "start"  # how the current step was reached
+    how: ReachedBy | str = ReachedBy.START  # how the current step was reached
     repages: int = 0  # re-pages by hand so far: each makes the current step a new instance
     seen: bool = True  # an exhausted chain flashes on the desk until a dispatcher saw it
     updated: datetime | None = None
@@ -138,7 +139,7 @@ class CalloutRecord:
             "stopped_reason": self.stopped_reason,
             "steps": [s.to_dict() for s in self.steps],
             "paged": self.paged,
-            "how": self.how,
+            "how": str(self.how),
             "repages": self.repages,
             "seen": self.seen,
             "updated": iso(self.updated),
@@ -169,7 +170,7 @@ class CalloutRecord:
             stopped_reason=raw.get("stopped_reason", ""),
             steps=tuple(StepLog.from_dict(s) for s in raw.get("steps", ())),
             paged=raw.get("paged", ""),
-            how=raw.get("how", "timer"),
+            how=member_or_value(ReachedBy, raw.get("how", ReachedBy.TIMER)),
             repages=int(raw.get("repages", 0)),
             seen=bool(raw.get("seen", True)),
             updated=when("updated"),

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dispatcher.domain.requests import SR_ID, doc_id
+from dispatcher.domain.request_ids import SR_ID, doc_id
 from dispatcher.errors import DispatcherError
 from dispatcher.store import PERIOD, SEQUENCES_TABLE, files, snapshots
 from dispatcher.store.requests import COMPANIONS, EVENT_ID_FACTOR, EVENTS, REQUESTS, period_of

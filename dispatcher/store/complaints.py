@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 from tinydb.table import Document
 
 from dispatcher.domain.complaints import Complaint, new_complaint
-from dispatcher.domain.requests import Category, Event, ServiceRequest, doc_id
+from dispatcher.domain.request_ids import doc_id
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository

@@ -13,7 +13,7 @@ from datetime import datetime
 from tinydb.table import Document
 
 from dispatcher.domain.drills import Scenario
-from dispatcher.domain.requests import doc_id
+from dispatcher.domain.request_ids import doc_id
 from dispatcher.errors import NotFound
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRepository

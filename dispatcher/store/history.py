@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from tinydb import TinyDB
 
 from dispatcher.domain.localtime import local_day
-from dispatcher.domain.requests import Event, ServiceRequest
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
 from dispatcher.store.requests import EVENTS, REQUESTS, RequestRepository
 from dispatcher.store.zone import csc_zone

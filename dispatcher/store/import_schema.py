@@ -19,16 +19,9 @@ from enum import StrEnum
 from typing import Any
 
 from dispatcher.domain.emergency import BASE_BY_ID
-from dispatcher.domain.requests import (
-    Category,
-    IntakeChannel,
-    Level,
-    Severity,
-    Status,
-    VipKind,
-    format_id,
-    parse_id,
-)
+from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.request_ids import format_id, parse_id
+from dispatcher.domain.request_parts import Category, IntakeChannel, Level, Severity, VipKind
 from dispatcher.domain.text import UnsafeText, check
 from dispatcher.errors import DispatcherError
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from tinydb.table import Table
 
-from dispatcher.domain.requests import Event, ServiceRequest, Status
+from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
 from dispatcher.store.requests import EVENTS, REQUESTS, event_doc_id
 

@@ -22,8 +22,10 @@ from dispatcher.domain.outbox import (
     PENDING,
     DeliveryState,
     Purpose,
+    Urgency,
     notification_key,
 )
+from dispatcher.domain.stored import member_or_value
 from dispatcher.errors import DispatcherError, NotFound
 from dispatcher.store import Store, archived_table
 
@@ -59,7 +61,7 @@ class OutboxRecord:
     long_text: str = ""
     spoken_text: str = ""
     language: str = "en"
-    urgency: str = "normal"  # emergency, high, normal, low (`plugins.contract.Urgency`)
+    urgency: Urgency | str = Urgency.NORMAL  # a string only for a value this version does not know
     topic: str = ""  # what a notice is about: "sla:response:near", "red_flag:opened", ...
     run: str = ""  # the call-out run a page belongs to: when the run started
     instance: str = ""  # what makes it one of several alike: ".2" a second re-page, ...
@@ -105,6 +107,7 @@ class OutboxRecord:
         raw = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
         raw["state"] = self.state.value
         raw["purpose"] = str(self.purpose)
+        raw["urgency"] = str(self.urgency)
         for key in ("created", "due", "updated"):
             raw[key] = raw[key].isoformat() if raw[key] else None
         return raw
@@ -114,8 +117,8 @@ class OutboxRecord:
         raw = dict(doc)
         raw["state"] = DeliveryState(raw["state"])
         # A purpose this version does not know stays its string (it is sent as a notice).
-        if raw["purpose"] in Purpose._value2member_map_:
-            raw["purpose"] = Purpose(raw["purpose"])
+        raw["purpose"] = member_or_value(Purpose, raw["purpose"])
+        raw["urgency"] = member_or_value(Urgency, raw.get("urgency", Urgency.NORMAL))
         for key in ("created", "due", "updated"):
             raw[key] = datetime.fromisoformat(raw[key]) if raw.get(key) else None
         return cls(**raw, id=doc.doc_id)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from tinydb.table import Document
 
-from dispatcher.domain.acks import Strikes
+from dispatcher.domain.acks import ReplyOutcome, Strikes
 from dispatcher.store import Store
 
 REPLIES = "replies"
@@ -46,7 +46,7 @@ class ReplyEntry:
     text: str
     ack_code: str | None  # the code the reply carried, None for none
     at: datetime
-    outcome: str
+    outcome: ReplyOutcome
     notification: int | None = None
 
     @property
@@ -63,7 +63,7 @@ class ReplyEntry:
             "text": self.text,
             "ack_code": self.ack_code,
             "at": self.at.isoformat(),
-            "outcome": self.outcome,
+            "outcome": self.outcome.value,
             "notification": self.notification,
         }
 

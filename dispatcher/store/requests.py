@@ -22,15 +22,11 @@ from zoneinfo import ZoneInfo
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.localtime import local_day
-from dispatcher.domain.requests import (
-    Event,
-    ServiceRequest,
-    Status,
-    doc_id,
-    format_id,
-    id_day,
-)
+from dispatcher.domain.request_ids import doc_id, format_id, id_day
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
 from dispatcher.store.callouts import CALLOUTS, CalloutRepository

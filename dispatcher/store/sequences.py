@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
-from dispatcher.domain import planned, requests
+from dispatcher.domain import planned, request_ids
 from dispatcher.store import Store
 from dispatcher.store.damage import DuplicateId
 
@@ -23,7 +23,7 @@ T = TypeVar("T")
 NUMBERED = (("sr", "requests", True), ("ps", "planned", False))
 # How each kind's doc id holds its day: SR-20261124-0042 is 20261124 x 100,000 + 42,
 # PS-20261125-01 is 20261125 x 1,000 + 1.
-DAY_FACTOR = {"sr": requests.ID_DAY_FACTOR, "ps": planned.ID_DAY_FACTOR}
+DAY_FACTOR = {"sr": request_ids.ID_DAY_FACTOR, "ps": planned.ID_DAY_FACTOR}
 
 
 def key_of(prefix: str, doc_id: int) -> tuple[str, int]:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dispatcher.domain.requests import Event, ServiceRequest
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.text import escape
+from dispatcher.domain.timeline import Event
 from dispatcher.errors import DispatcherError
 from dispatcher.store.bulk import Batch, differing, existing_ids, save_batch
 from dispatcher.store.damage import StoreDamaged

@@ -9,16 +9,13 @@ Twilio's JSON shapes (see tests/contracts for the published description):
 and lets a test play the carrier and the person: `advance()` moves every message and call one
 status on (sending signed status callbacks), `receive_sms()` makes a person reply,
 `press_key()` presses a key on a call's `<Gather>`, `reject()` and `script()` simulate
-carrier failures with Twilio's error codes, `fail_next()` makes the API itself fail.
+carrier failures with Twilio's error codes, `fail_next()` makes the API itself fail. The
+records it keeps, and how each moves one status on, are in `dispatcher.testing.twilio_records`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
-import secrets
 import threading
 import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime
@@ -28,37 +25,33 @@ from typing import Any
 from aiohttp import BasicAuth, ClientSession, web
 from aiohttp.typedefs import Handler
 
-from dispatcher.plugins.sizes import sms_parts
 from dispatcher.testing._loopback import LoopThread
+from dispatcher.testing.twilio_records import (
+    API,
+    CALL_OUTCOMES,
+    CALL_STEPS,
+    MESSAGE_OUTCOMES,
+    TEST_ACCOUNT_SID,
+    TEST_AUTH_TOKEN,
+    TEST_FROM,
+    error_response,
+    new_call,
+    new_message,
+    public,
+    step_call,
+    step_message,
+    twilio_signature,
+)
 
-TEST_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
-TEST_AUTH_TOKEN = "test-auth-token-" + "5ec2e7" * 3
-TEST_FROM = "+15550000000"
-API = "/2010-04-01/Accounts/{account}"
-
-# Final outcomes a test can script for a number, with the Twilio error code they carry.
-MESSAGE_OUTCOMES = {"delivered": None, "undelivered": 30003, "failed": 30005}
-CALL_OUTCOMES = {"completed": None, "busy": None, "no-answer": None, "failed": 32009}
-
-_MESSAGE_STEPS = ["queued", "sending", "sent", "delivered"]
-_CALL_STEPS = ["queued", "initiated", "ringing", "in-progress", "completed"]
-
-
-def twilio_signature(auth_token: str, url: str, params: dict[str, str]) -> str:
-    """`X-Twilio-Signature`: base64 HMAC-SHA1 of the URL followed by the sorted POST params."""
-    payload = url + "".join(key + params[key] for key in sorted(params))
-    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
-
-
-def _error(status: int, code: int, message: str) -> web.Response:
-    body = {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-        "status": status,
-    }
-    return web.json_response(body, status=status)
+__all__ = [
+    "CALL_OUTCOMES",
+    "MESSAGE_OUTCOMES",
+    "TEST_ACCOUNT_SID",
+    "TEST_AUTH_TOKEN",
+    "TEST_FROM",
+    "TwilioPeer",
+    "twilio_signature",
+]
 
 
 class TwilioPeer:
@@ -165,7 +158,7 @@ class TwilioPeer:
 
     async def settle(self) -> None:
         """Advance until every message and call has reached its final status."""
-        for _ in range(len(_CALL_STEPS)):
+        for _ in range(CALL_STEPS):
             await self.advance()
 
     async def press_key(self, call_sid: str, digits: str = "1") -> tuple[int, str]:
@@ -205,7 +198,7 @@ class TwilioPeer:
             self.requests.append((request.method, request.path, form))
             failure = self._failures.pop(0) if self._failures else None
         if failure:
-            return _error(*failure), form
+            return error_response(*failure), form
         try:
             auth = BasicAuth.decode(request.headers.get("Authorization", ""))
         except ValueError:
@@ -215,7 +208,7 @@ class TwilioPeer:
             or (auth.login, auth.password) != (self.account_sid, self.auth_token)
             or request.match_info["account"] != self.account_sid
         ):
-            return _error(401, 20003, "Authenticate"), form
+            return error_response(401, 20003, "Authenticate"), form
         return None, form
 
     async def _create_message(self, request: web.Request) -> web.Response:
@@ -223,63 +216,33 @@ class TwilioPeer:
         if refused is not None:
             return refused
         if not form.get("To") or not form.get("Body") or not form.get("From"):
-            return _error(400, 21604, "A 'To', 'From' and 'Body' are required.")
+            return error_response(400, 21604, "A 'To', 'From' and 'Body' are required.")
         with self._lock:
             if form["To"] in self._rejections:
-                return _error(*self._rejections[form["To"]])
+                return error_response(*self._rejections[form["To"]])
             sid = self._new_message(form["From"], form["To"], form["Body"], "outbound-api")
             if form.get("StatusCallback"):
                 self._callback_urls[sid] = form["StatusCallback"]
-            return web.json_response(self._public(self.messages[sid]), status=201)
+            return web.json_response(public(self.messages[sid]), status=201)
 
     async def _create_call(self, request: web.Request) -> web.Response:
         refused, form = await self._guard(request)
         if refused is not None:
             return refused
         if not form.get("To") or not form.get("From") or not (form.get("Twiml") or form.get("Url")):
-            return _error(400, 21205, "A 'To', 'From' and 'Twiml' or 'Url' are required.")
+            return error_response(400, 21205, "A 'To', 'From' and 'Twiml' or 'Url' are required.")
         digits = form.get("SendDigits", "")
         if len(digits) > 32 or set(digits) - set("0123456789ABCD#*wW"):
-            return _error(400, 21205, "SendDigits: at most 32 of 0-9, A-D, #, *, w, W.")
+            return error_response(400, 21205, "SendDigits: at most 32 of 0-9, A-D, #, *, w, W.")
         with self._lock:
             if form["To"] in self._rejections:
-                return _error(*self._rejections[form["To"]])
-            now = self._stamp()
-            sid = "CA" + secrets.token_hex(16)
-            self.calls[sid] = {
-                "sid": sid,
-                "account_sid": self.account_sid,
-                "api_version": "2010-04-01",
-                "to": form["To"],
-                "to_formatted": form["To"],
-                "from": form["From"],
-                "from_formatted": form["From"],
-                "status": "queued",
-                "direction": "outbound-api",
-                "date_created": now,
-                "date_updated": now,
-                "start_time": None,
-                "end_time": None,
-                "duration": None,
-                "price": None,
-                "price_unit": "USD",
-                "answered_by": None,
-                "caller_name": None,
-                "forwarded_from": None,
-                "group_sid": None,
-                "parent_call_sid": None,
-                "phone_number_sid": None,
-                "queue_time": "0",
-                "trunk_sid": None,
-                "annotation": None,
-                "uri": f"{API.format(account=self.account_sid)}/Calls/{sid}.json",
-                "subresource_uris": {},
-                "_twiml": form.get("Twiml", "<Response/>"),
-                "_send_digits": form.get("SendDigits"),  # keys dialled once it connects
-            }
+                return error_response(*self._rejections[form["To"]])
+            call = new_call(self.account_sid, form, self._stamp())
+            sid = call["sid"]
+            self.calls[sid] = call
             if form.get("StatusCallback"):
                 self._callback_urls[sid] = form["StatusCallback"]
-            return web.json_response(self._public(self.calls[sid]), status=201)
+            return web.json_response(public(self.calls[sid]), status=201)
 
     async def _fetch_account(self, request: web.Request) -> web.Response:
         refused, _ = await self._guard(request)
@@ -307,10 +270,10 @@ class TwilioPeer:
             with self._lock:
                 record = getattr(self, kind).get(request.match_info["sid"])
                 if record is None:
-                    return _error(
+                    return error_response(
                         404, 20404, f"The requested resource {request.path} was not found"
                     )
-                return web.json_response(self._public(record))
+                return web.json_response(public(record))
 
         return handler
 
@@ -322,7 +285,7 @@ class TwilioPeer:
             wanted = {k: v for k, v in request.query.items() if k in ("To", "From", "Status")}
             with self._lock:
                 records = [
-                    self._public(r)
+                    public(r)
                     for r in reversed(getattr(self, kind).values())
                     if all(r[key.lower()] == value for key, value in wanted.items())
                 ]
@@ -350,88 +313,22 @@ class TwilioPeer:
         return format_datetime(now.astimezone(UTC), usegmt=True).replace("GMT", "+0000")
 
     def _new_message(self, sender: str, to: str, body: str, direction: str) -> str:
-        now = self._stamp()
-        sid = "SM" + secrets.token_hex(16)
-        self.messages[sid] = {
-            "sid": sid,
-            "account_sid": self.account_sid,
-            "api_version": "2010-04-01",
-            "body": body,
-            "from": sender,
-            "to": to,
-            "direction": direction,
-            "status": "queued",
-            "num_segments": str(sms_parts(body)),
-            "num_media": "0",
-            "error_code": None,
-            "error_message": None,
-            "price": None,
-            "price_unit": "USD",
-            "messaging_service_sid": None,
-            "date_created": now,
-            "date_updated": now,
-            "date_sent": now if direction == "inbound" else None,
-            "uri": f"{API.format(account=self.account_sid)}/Messages/{sid}.json",
-            "subresource_uris": {
-                "media": f"{API.format(account=self.account_sid)}/Messages/{sid}/Media.json"
-            },
-        }
-        return sid
+        message = new_message(self.account_sid, sender, to, body, direction, self._stamp())
+        self.messages[message["sid"]] = message
+        return str(message["sid"])
 
     def _step_message(self, message: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
-        if message["direction"] != "outbound-api" or message["status"] not in _MESSAGE_STEPS[:-1]:
-            return None
         outcome = self._outcomes.get(message["to"], "delivered")
-        following = _MESSAGE_STEPS[_MESSAGE_STEPS.index(message["status"]) + 1]
-        if following == "delivered" and outcome in MESSAGE_OUTCOMES:
-            following = outcome
-            message["error_code"] = MESSAGE_OUTCOMES[outcome]
-        message["status"] = following
-        message["date_updated"] = message["date_sent"] = self._stamp()
-        params = {
-            "MessageSid": message["sid"],
-            "MessageStatus": following,
-            "To": message["to"],
-            "From": message["from"],
-            "AccountSid": self.account_sid,
-        }
-        if message["error_code"]:
-            params["ErrorCode"] = str(message["error_code"])
-        return self._callback(message["sid"], params)
+        params = step_message(message, outcome, self._stamp())
+        return None if params is None else self._callback(message["sid"], params)
 
     def _step_call(self, call: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
-        if call["status"] not in _CALL_STEPS[:-1]:
-            return None
-        outcome = self._outcomes.get(call["to"], "completed")
-        following = _CALL_STEPS[_CALL_STEPS.index(call["status"]) + 1]
-        if outcome == "failed" and following == "ringing":
-            following = "failed"
-        elif outcome in ("busy", "no-answer") and following == "in-progress":
-            following = outcome
-        now = self._stamp()
-        if following == "in-progress":
-            call["start_time"] = now
-        if following in ("completed", "busy", "no-answer", "failed"):
-            call["end_time"], call["duration"] = now, "0"
-        call["status"], call["date_updated"] = following, now
-        return self._callback(
-            call["sid"],
-            {
-                "CallSid": call["sid"],
-                "CallStatus": following,
-                "To": call["to"],
-                "From": call["from"],
-                "AccountSid": self.account_sid,
-                "Direction": "outbound-api",
-            },
-        )
+        params = step_call(call, self._outcomes.get(call["to"], "completed"), self._stamp())
+        return None if params is None else self._callback(call["sid"], params)
 
     def _callback(self, sid: str, params: dict[str, str]) -> tuple[str, dict[str, str]] | None:
         url = self._callback_urls.get(sid)
         return (url, params) if url else None
-
-    def _public(self, record: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in record.items() if not k.startswith("_")}
 
     # -- outgoing requests (on the peer's loop) --------------------------------------------
 

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from dispatcher.domain.text import UnsafeText, check, escape_line, first_unsafe
 from dispatcher.engine.runtime import EngineThread
+from dispatcher.i18n.shapes import said
 from dispatcher.preferences import Preferences, PreferencesError
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.tui.commands import bindings_for, localize
@@ -67,9 +68,11 @@ class DeskApp(App):
         self.theme = saved.theme if saved.theme in self.available_themes else NIGHT_THEMES[0]
 
     def notify(self, message: str, *args, **kwargs) -> None:
-        """Every toast, as text: its message often quotes data (an id, a provider's error)."""
+        """Every toast, as text: its message often quotes data (an id, a provider's error).
+        A refusal the domain, the store or the lifecycle composed in English is said in the
+        desk's language (`dispatcher.i18n.shapes`)."""
         kwargs["markup"] = False
-        super().notify(escape_line(str(message)), *args, **kwargs)
+        super().notify(escape_line(said(str(message), self.language)), *args, **kwargs)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """A control character typed or pasted into any field is refused: shown escaped in
@@ -116,7 +119,7 @@ class DeskApp(App):
             shift=tuple(on_shift(desk.roster, desk.now(), self.language)),
             engine=engine,
             drill=drill_running(desk.store),
-            damage=desk.store.damage_warning() or "",
+            damage=said(desk.store.damage_warning() or "", self.language),
         )
         self.call_from_thread(self.show_status, status)
 

@@ -176,6 +176,7 @@ EN = {
     "level.yes": N_("Raise and page"),
     "level.no": N_("Keep {level}"),
     "unknown.person": N_("'{name}' is not in the roster: pick a name from the list"),
+    "ambiguous.person": N_("'{name}' names more than one person ({ids}): pick one from the list"),
     "unknown.unit": N_("'{unit}' is not a unit of the roster: pick one from the list"),
     "unknown.person_of_unit": N_("'{name}' is not in {unit}"),
     "readonly": N_("CLOSED — read only"),

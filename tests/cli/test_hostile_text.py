@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from dispatcher.cli import cli
 from dispatcher.cli.terminal import EscapingFormatter
-from dispatcher.domain.requests import Category, Customer, Reporter, ServiceRequest
+from dispatcher.domain.request_parts import Category, Customer, Reporter
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
 from dispatcher.testing.hostile import HOSTILE, assert_inert

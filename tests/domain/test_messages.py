@@ -10,7 +10,8 @@ import pytest
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import Position
-from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
+from dispatcher.domain.request_parts import Category, Customer, Severity, VipKind
+from dispatcher.domain.requests import ServiceRequest
 
 AT = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
 KEPT = {"SR", "SLA", "VIP", "CSC", "CSQ", "UTC", "AUDIT"}

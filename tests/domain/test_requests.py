@@ -4,18 +4,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatcher.domain.requests import (
-    CallbackOutcome,
-    Category,
-    Level,
-    Owner,
-    ServiceRequest,
-    Status,
-    check_criteria,
-    doc_id,
-    format_id,
-    parse_id,
-)
+from dispatcher.domain.emergency import check_criteria
+from dispatcher.domain.lifecycle import CallbackOutcome, Status
+from dispatcher.domain.request_ids import doc_id, format_id, parse_id
+from dispatcher.domain.request_parts import Category, Level, Owner
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.errors import DispatcherError, IllegalTransition
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

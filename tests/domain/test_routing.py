@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dispatcher.domain.requests import Category, Level
+from dispatcher.domain.request_parts import Category, Level
 from dispatcher.domain.roster import Role
 from dispatcher.domain.routing import preview, route
 from dispatcher.roster import load_roster
@@ -78,7 +78,7 @@ def test_a_severity_of_its_own_gets_its_own_calmer_chain():
     from dataclasses import replace
 
     from dispatcher.domain.chains import ChainSpec
-    from dispatcher.domain.requests import Severity
+    from dispatcher.domain.request_parts import Severity
 
     roster = replace(
         ROSTER,

@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dispatcher.domain.requests import CallbackOutcome, Category, ServiceRequest
+from dispatcher.domain.lifecycle import CallbackOutcome
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.sla import SlaKind, SlaState, next_deadline, next_wakeup, sla_clocks
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

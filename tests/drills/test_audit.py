@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from dispatcher.cli import cli
 from dispatcher.domain.roster import ContactKind
+from dispatcher.engine.lease import EngineLease
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.callouts import Confirmation, confirm
@@ -105,3 +106,22 @@ def test_unconfirmed_contacts_lists_phone_numbers_not_confirmed_within_the_days(
         ("ben", ContactKind.MOBILE),
     ]
     assert stale[-1].last_confirmed == now - timedelta(days=40) and stale[-1].via == "voice"
+
+
+def test_an_audit_waiting_while_another_process_runs_the_engine_says_so(
+    tmp_path, twilio_settings, smtp_settings
+):
+    """The engine's holder sends the audit; the command only waits, and says that it does
+    (it used to say it was following a drill)."""
+    env = {**twilio_settings, **smtp_settings, "DISPATCHER_WEBHOOK_URL": ""}
+    data = tmp_path / "data"
+    data.mkdir()
+    holder = EngineLease(data)
+    assert holder.acquire("engine")  # `dispatcher engine` runs elsewhere on this data
+    try:
+        result = roster_cli(env, data, "audit", "--people", "ann", "--wait", "--timeout", "1")
+    finally:
+        holder.release()
+    assert result.exit_code == 1, result.output  # nobody sent the question: nobody answered
+    assert "; waiting for the answers from here" in result.stderr
+    assert "drill" not in result.stderr

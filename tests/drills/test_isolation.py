@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
-from dispatcher.domain.requests import Category, ServiceRequest
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.store import Store
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestFilter, RequestRepository

@@ -17,7 +17,8 @@ from dispatcher.cli import cli
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.drills import DrillTargets, builtin_scenarios
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
-from dispatcher.domain.requests import Category, ServiceRequest
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.engine.runtime import Engine, EngineSettings

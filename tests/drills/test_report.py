@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from dispatcher.domain.drill_report import build_report
 from dispatcher.domain.drills import DrillTargets
 from dispatcher.domain.outbox import DeliveryState
-from dispatcher.domain.requests import Event
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
+from dispatcher.domain.timeline import Event
 from dispatcher.reports.drill import HistoryRow, history_text, report_markdown, trend
 from dispatcher.store.callouts import StepLog
 from dispatcher.store.outbox import OutboxRecord

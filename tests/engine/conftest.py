@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
-from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
+from dispatcher.domain.request_parts import Category, Customer, Severity, VipKind
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.clock import ManualClock
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.runtime import Engine, EngineSettings

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.outbox import DeliveryState
-from dispatcher.domain.requests import Category, Status
+from dispatcher.domain.request_parts import Category
 from dispatcher.plugins.contract import CalloutEventKind
 
 CHEN, GAO, HE, JI, KONG, LU = (f"+121255501{n:02d}" for n in range(1, 7))

@@ -15,7 +15,7 @@ import pytest
 
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.outbox import DEFAULT_LIMITS, DeliveryState, Limit, RetryPolicy
-from dispatcher.domain.requests import Category, Severity
+from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.engine.runtime import Engine, EngineSettings
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.testing.smtp_server import SilentServer

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from dispatcher.cli import cli
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.outbox import DeliveryState
-from dispatcher.domain.requests import Category, Severity
+from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.engine.runtime import Engine, EngineSettings, EngineThread
@@ -167,7 +167,7 @@ def test_the_desk_runs_the_engine_in_a_thread_of_its_own(tmp_path):
 
 
 async def test_a_closed_request_takes_its_chain_and_notifications_to_the_archive(night):
-    from dispatcher.domain.requests import CallbackOutcome
+    from dispatcher.domain.lifecycle import CallbackOutcome
     from dispatcher.store.outbox import OUTBOX
 
     sr = night.register(**FAULT)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from dispatcher.domain.requests import Category, Severity
+from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.runtime import Engine
 from dispatcher.plugins.desk import DESK_OUTBOX_TABLE

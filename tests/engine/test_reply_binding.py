@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from dispatcher.cli import cli
 from dispatcher.domain.acks import CODE_DIGITS, GuessLimit, parse_reply
 from dispatcher.domain.callout import RunState
-from dispatcher.domain.requests import CallbackOutcome
+from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.engine.control import CalloutControl
 from dispatcher.store import Store
 from dispatcher.store.replies import REPLIES, STRIKES

@@ -10,12 +10,13 @@ import re
 KEPT = {
     "SR", "PS", "SLA", "VIP", "CSC", "CSQ", "TAC", "BD", "BR", "CCI", "CASE", "UTC", "CST", "L", "Red",
     "Flag", "ctrl", "Ctrl", "C", "esc", "enter", "md", "csv", "json", "Markdown", "HH", "MM",
-    "YYYY", "DD", "ISO", "UTF", "YAML", "JSON", "SMS", "dispatcher", "ACK", "English", "pid", "s", "a",
+    "YYYY", "DD", "ISO", "UTF", "YAML", "JSON", "CSV", "SMS", "dispatcher", "ACK", "English", "pid", "s", "a",
     "n", "q", "p", "e", "d", "w", "m", "r", "t", "o", "x", "c", "b", "f",
 }  # fmt: skip
 _NOT_WORDS = re.compile(
     r"\{[^}]*\}"  # a placeholder
     r"|`[^`]*`"  # code: a command, a roster key
+    r"|%\(\w+\)[sd]"  # a printf-style placeholder, as click's version line has
     r"|'[^']*'"  # a quoted id or value as typed
     r"|--?[A-Za-z][\w-]*"  # an option name
     r"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"  # an environment variable

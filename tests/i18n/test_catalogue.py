@@ -14,7 +14,9 @@ from babel.messages.pofile import read_po
 
 import dispatcher.domain
 import dispatcher.plugins
+from dispatcher.cli import cli
 from dispatcher.cli.click_words import CLICK_MESSAGES
+from dispatcher.cli.help import HELP, help_texts
 from dispatcher.i18n import KEYWORDS, LOCALE_DIR, VALUE, name_of, translator
 from dispatcher.i18n.compile import compiled
 from tests.i18n.english import english_words
@@ -38,6 +40,8 @@ def extracted() -> dict[tuple[str | None, str], str]:
         ):
             key = message if isinstance(message, str) else message[0]
             found.setdefault((context, key), f"{folder}/{path}:{line}")
+    for text in help_texts(cli):  # every command's --help, walked as click shows it
+        found.setdefault((HELP, text), "dispatcher --help")
     return found
 
 

@@ -126,6 +126,19 @@ def test_refusals_of_the_store_and_the_lifecycle_read_in_chinese(run):
         assert_chinese(english, chinese, set())
 
 
+def test_a_name_or_a_phone_the_roster_does_not_know_is_refused_in_chinese(run):
+    new = ("sr", "new", "--summary", "x", "--category", "consultation", "--roster", SAMPLE)
+    for args, english_says in (
+        (("--owner-unit", "tacx"), "no unit or product line 'tacx'"),
+        (("--site", "Shanghia"), "no site 'Shanghia'"),
+        (("--reporter-phone", "12"), "(international form starting with +, or a number of"),
+    ):
+        english, chinese, code = both(run, *new, *args)
+        assert code == 2 and english_says in english, english
+        region = {"CN"}  # the CSC's country, an ISO 3166 code
+        assert_chinese(english, chinese, given_words(SAMPLE, texts=args) | region)
+
+
 def test_a_wrong_import_file_is_told_line_by_line_in_chinese(run, tmp_path):
     wrong = tmp_path / "wrong.jsonl"
     wrong.write_text('not json\n{"id": "SR-20261124-0001", "summary": 5}\n')

@@ -2,7 +2,8 @@
 
 import pytest
 
-from dispatcher.domain.requests import Category, Customer, ServiceRequest, Severity, VipKind
+from dispatcher.domain.request_parts import Category, Customer, Severity, VipKind
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.plugins import ChannelBase, ContactKind, ContactKindSpec, Receipt, hookimpl
 
 

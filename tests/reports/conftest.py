@@ -8,15 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.domain.planned import CallbackAttempt, PlannedKind, PlannedService
-from dispatcher.domain.requests import (
-    CallbackOutcome,
-    Category,
-    Customer,
-    IntakeChannel,
-    ServiceRequest,
-    Severity,
-)
+from dispatcher.domain.request_parts import Category, Customer, IntakeChannel, Severity
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.complaints import ComplaintRepository

@@ -8,15 +8,10 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
+from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.domain.planned import PlannedKind, PlannedService
-from dispatcher.domain.requests import (
-    CallbackOutcome,
-    Category,
-    Customer,
-    Reporter,
-    ServiceRequest,
-    Severity,
-)
+from dispatcher.domain.request_parts import Category, Customer, Reporter, Severity
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.control import CalloutControl
 from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.reports.render import render

@@ -14,7 +14,8 @@ from dispatcher.domain.callout import routes_for
 from dispatcher.domain.chains import ChainSpec, ChainStep, PersonTarget, RoleTarget
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.proof import prove_chains
-from dispatcher.domain.requests import Category, ServiceRequest
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.roster import (
     ContactKind,
     ContactMethod,

@@ -6,14 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dispatcher.domain.callbacks import request_callback
-from dispatcher.domain.requests import (
-    CALLBACK_ATTEMPTS,
-    CallbackOutcome,
-    Category,
-    Reporter,
-    ServiceRequest,
-    Status,
-)
+from dispatcher.domain.lifecycle import CALLBACK_ATTEMPTS, CallbackOutcome, Status
+from dispatcher.domain.request_parts import Category, Reporter
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.errors import DispatcherError, IllegalTransition
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dispatcher.domain.complaints import new_complaint
+from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.domain.planned import CallbackAttempt, PlannedKind, PlannedService
-from dispatcher.domain.requests import CallbackOutcome, Category, ServiceRequest
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.errors import DispatcherError, IllegalTransition
 
 T0 = datetime(2026, 11, 25, 22, 0, tzinfo=UTC)

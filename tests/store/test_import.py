@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dispatcher.cli import cli
-from dispatcher.domain.requests import format_id, parse_id
+from dispatcher.domain.request_ids import format_id, parse_id
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestFilter, RequestRepository
 from dispatcher.testing.waiting import wait_for
@@ -334,7 +334,7 @@ def test_an_import_compacts_each_month_once(tmp_path: Path, monkeypatch) -> None
     seq=st.integers(min_value=1, max_value=10_000),
 )
 def test_an_imported_event_is_stored_as_the_event_would_store_itself(at, text, data, seq) -> None:
-    from dispatcher.domain.requests import Event
+    from dispatcher.domain.timeline import Event
 
     raw = {"sr": "SR-20261123-0001", "seq": seq, "at": at.isoformat(), "actor": "desk"}
     raw |= {"kind": "note", "text": text, "data": data}

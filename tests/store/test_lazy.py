@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from tinydb.table import Document
 
-from dispatcher.domain.requests import Category, ServiceRequest, doc_id
+from dispatcher.domain.request_ids import doc_id
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.errors import StoreError
 from dispatcher.store import Store, files
 from dispatcher.store.requests import RequestFilter, RequestRepository

@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher.domain.callout import CalloutRun, Position, RunState
+from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.domain.outbox import DeliveryState, Purpose
-from dispatcher.domain.requests import CallbackOutcome, Category, Event, ServiceRequest, format_id
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.request_ids import format_id
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.domain.timeline import Event, EventKind
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository, StepLog
 from dispatcher.store.outbox import OutboxRecord, OutboxRepository
 from dispatcher.store.requests import RequestRepository

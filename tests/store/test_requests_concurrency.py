@@ -13,7 +13,8 @@ WRITER = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
-    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.domain.request_parts import Category
+    from dispatcher.domain.requests import ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
 
@@ -35,7 +36,8 @@ def test_two_processes_write_500_events_each_to_their_own_and_a_shared_request(t
     repository = RequestRepository(at_start)
     from datetime import UTC, datetime
 
-    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.domain.request_parts import Category
+    from dispatcher.domain.requests import ServiceRequest
 
     t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     shared, _ = repository.register(
@@ -75,7 +77,8 @@ REGISTRAR = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
-    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.domain.request_parts import Category
+    from dispatcher.domain.requests import ServiceRequest
     from dispatcher.store import Store
     from dispatcher.store.requests import RequestRepository
 
@@ -96,7 +99,8 @@ REGISTRAR = textwrap.dedent("""
 def test_two_processes_registering_at_once_never_share_an_id(tmp_path):
     from datetime import UTC, datetime
 
-    from dispatcher.domain.requests import Category, ServiceRequest
+    from dispatcher.domain.request_parts import Category
+    from dispatcher.domain.requests import ServiceRequest
 
     t0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     watcher = RequestRepository(Store(tmp_path))

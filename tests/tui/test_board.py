@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from dispatcher.domain.requests import Category, ServiceRequest
+from dispatcher.domain.request_parts import Category
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.control import CalloutControl
 from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.app import NIGHT_THEMES

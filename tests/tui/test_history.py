@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Markdown, Static
 
-from dispatcher.domain.requests import CallbackOutcome, Reporter
+from dispatcher.domain.lifecycle import CallbackOutcome
+from dispatcher.domain.request_parts import Reporter
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.data.history import HistoryIndex, search_history
 from dispatcher.tui.screens.detail import DetailScreen

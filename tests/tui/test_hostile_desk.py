@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import Input
 
-from dispatcher.domain.requests import Category, Customer, Reporter, ServiceRequest
+from dispatcher.domain.request_parts import Category, Customer, Reporter
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.text import UnsafeText
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository

@@ -11,7 +11,7 @@ from textual.widgets import Label
 
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
-from dispatcher.domain.requests import Severity
+from dispatcher.domain.request_parts import Severity
 from dispatcher.domain.roster import ContactKind, Person, Role
 from dispatcher.domain.routing import step_for_unit
 from dispatcher.engine.control import CalloutControl

@@ -4,13 +4,19 @@ saying what changed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.callout import RunState
+from dispatcher.engine.clock import ManualClock
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.requests import RequestRepository
+from dispatcher.tui.app import DeskApp
+from dispatcher.tui.context import DeskContext
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.detail import DetailScreen
+from tests.tui.conftest import NOW
 
 
 def timeline_text(app) -> str:
@@ -45,6 +51,31 @@ async def test_a_name_or_unit_not_in_the_roster_is_refused(make_app, night, stor
         assert "'Nobody Here' is not in the roster" in said
         assert "'no-such-unit' is not a unit of the roster" in said
         assert "'Li Na' is not in tac" in said
+
+
+async def test_a_name_two_people_share_is_refused_and_names_are_read_as_the_command_line_does(
+    store, roster, night, settle
+):
+    """The desk resolves names as the command line does: a name of two people acknowledges
+    nobody (it says whom it names); a unit's id is read in any case, a person by any name."""
+    li_na = roster.person("sh-li-na")
+    twin = replace(li_na, id="bj-li-na", unit="br-beijing", name_zh="")
+    shared = replace(roster, people={**roster.people, twin.id: twin})
+    app = DeskApp(DeskContext(store, shared, "night-desk", clock=ManualClock(NOW)), "en")
+    app.NOTIFICATION_TIMEOUT = 3600
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_row(pilot, settle, 1)
+        await pilot.press("a", *"li na", "enter")
+        await settle(pilot)
+        assert "'li na' names more than one person (sh-li-na, bj-li-na)" in notices(app)
+        assert RequestRepository(store).get(night[1].id).status.value == "new"
+        await pilot.press("r", *"shanghai", "enter")  # a site, not a unit
+        await settle(pilot)
+        assert "'shanghai' is not a unit of the roster" in notices(app)
+        await pilot.press("r", *"BR-SHANGHAI", "space", *"李娜", "enter")
+        await settle(pilot)
+        owner = RequestRepository(store).get(night[1].id).owner
+        assert (owner.unit, owner.person) == ("br-shanghai", "sh-li-na")
 
 
 async def test_a_name_is_completed_from_the_roster(make_app, night, store, settle):

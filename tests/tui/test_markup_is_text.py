@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from textual.widgets import DataTable, Input
 
 from dispatcher.domain.planned import PlannedKind, PlannedService
-from dispatcher.domain.requests import Category, Customer, ServiceRequest
+from dispatcher.domain.request_parts import Category, Customer
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.screens.callbacks import CallbackQueueScreen

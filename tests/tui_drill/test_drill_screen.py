@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label, Static
 from textual.worker import WorkerState
 
 from dispatcher.domain.callout import RunState
-from dispatcher.domain.drills import builtin_scenarios
+from dispatcher.domain.drills import builtin_scenarios, dry_run
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.runtime import Engine
 from dispatcher.plugins.manager import PluginManager
@@ -176,4 +176,27 @@ async def test_the_refresh_never_cancels_an_abort_under_way(
         (drill,) = DrillRepository(store).all()
         assert drill.aborted is not None
         assert control.callouts.get(drill.sr).run.state is RunState.STOPPED
+    store.close()
+
+
+async def test_the_people_are_drawn_whole_even_when_painted_before_the_table_is_idle(
+    tmp_path, controllable_clock, settle
+):
+    """A DataTable sized its columns when idle and kept what it had drawn before at the
+    labels' widths: on a loaded machine the Chinese snapshot showed "Li N  voic  将被". The
+    screen's table is sized as its rows are given, so a paint at once draws them whole."""
+    store, roster = Store(tmp_path), parse_roster(ROSTER.encode())
+    (core,) = builtin_scenarios(roster)
+    desk = DeskContext(store, roster, "wang.fang", clock=controllable_clock)
+    screen = DrillScreen(desk, "en", [])  # no scenario: nothing previewed before the one below
+    async with DrillApp(screen).run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        table = screen.query_one("#people", DataTable)
+        at = controllable_clock.now()
+        screen.show_preview(core, at, dry_run(roster, core, at))
+        painted = [table.render_line(y).text for y in range(1, 1 + table.row_count)]
+        assert [line.split()[1:3] for line in painted][:2] == [["Ann", "Sms"], ["Ben", "Key"]]
+        assert all("would be paged" in line for line in painted if "NOBODY" not in line)
+        await settle(pilot)
+        assert [table.render_line(y).text for y in range(1, 1 + table.row_count)] == painted
     store.close()

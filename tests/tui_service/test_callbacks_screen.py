@@ -5,8 +5,10 @@ from zoneinfo import ZoneInfo
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
 
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.planned import PlannedKind, PlannedService
-from dispatcher.domain.requests import Category, Reporter, ServiceRequest, Status
+from dispatcher.domain.request_parts import Category, Reporter
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.planned import PlannedRepository

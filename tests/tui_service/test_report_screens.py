@@ -9,7 +9,8 @@ from textual.app import App
 from textual.widgets import Markdown, Static
 from textual_plotext import PlotextPlot
 
-from dispatcher.domain.requests import Category, ServiceRequest, Severity
+from dispatcher.domain.request_parts import Category, Severity
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.clock import ManualClock
 from dispatcher.roster import load_roster
 from dispatcher.store import Store

@@ -12,9 +12,11 @@ from datetime import datetime
 from functools import cached_property
 
 from dispatcher.domain.callout import RunState
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Event, ServiceRequest, Status
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.sla import SlaClock, next_deadline, sla_clocks
+from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
 from dispatcher.store.requests import RequestRepository

@@ -8,9 +8,9 @@ from datetime import datetime
 from rich.text import Text
 
 from dispatcher.domain.callout import Position, RunState
-from dispatcher.domain.requests import Event, ServiceRequest
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.sla import SlaClock, sla_clocks
-from dispatcher.domain.timeline import EventKind
+from dispatcher.domain.timeline import Event, EventKind
 from dispatcher.i18n import name_of
 from dispatcher.i18n.phrases import phrase
 from dispatcher.reports.words import cell

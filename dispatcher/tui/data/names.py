@@ -1,11 +1,12 @@
-"""What the desk accepts where a dispatcher types a person or a unit: roster names only, with
-the lists the prompts complete from. Errors say what was typed and what to do."""
+"""What the desk accepts where a dispatcher types a person or a unit: roster names, resolved as
+the command line resolves them (`dispatcher.domain.names.resolve_name`), with the lists the
+prompts complete from. Errors say what was typed and what to do, in the desk's words."""
 
 from __future__ import annotations
 
-from dispatcher.domain.names import find_person
+from dispatcher.domain.names import Ambiguous, Unnamed, resolve_name
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.requests import Owner
+from dispatcher.domain.request_parts import Owner
 from dispatcher.domain.roster import Person
 from dispatcher.errors import DispatcherError
 
@@ -29,18 +30,26 @@ def owner_choices(roster: Roster) -> list[str]:
 
 
 def check_person(roster: Roster, name: str, words: dict[str, str]) -> Person:
-    person = find_person(roster.people, name)
-    if person is None:
-        raise DispatcherError(words["unknown.person"].format(name=name))
-    return person
+    """The roster person `name` names, found as the command line finds one
+    (`dispatcher.domain.names.resolve_name`); a name of several people is refused."""
+    try:
+        return roster.people[resolve_name(roster, "person", name)]
+    except Ambiguous as many:
+        raise DispatcherError(
+            words["ambiguous.person"].format(name=name, ids=", ".join(many.ids))
+        ) from None
+    except Unnamed:
+        raise DispatcherError(words["unknown.person"].format(name=name)) from None
 
 
 def check_owner(roster: Roster, answer: str, words: dict[str, str]) -> Owner:
-    """ "unit [person]": the unit must be the roster's; the person, if given, one of its
-    people (by any form of their name)."""
-    unit, _, name = answer.strip().partition(" ")
-    if unit not in unit_ids(roster):
-        raise DispatcherError(words["unknown.unit"].format(unit=unit))
+    """ "unit [person]": the unit must be the roster's (by id or name, as the command line
+    takes it); the person, if given, one of its people (by any form of their name)."""
+    typed, _, name = answer.strip().partition(" ")
+    try:
+        unit = resolve_name(roster, "unit", typed)
+    except (Ambiguous, Unnamed):
+        raise DispatcherError(words["unknown.unit"].format(unit=typed)) from None
     if not name.strip():
         return Owner(unit, "")
     person = check_person(roster, name.strip(), words)

@@ -11,17 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dispatcher.domain.callout import Position, next_position
-from dispatcher.domain.requests import (
-    CallbackOutcome,
-    Event,
-    Level,
-    Owner,
-    ServiceRequest,
-    check_criteria,
-)
+from dispatcher.domain.emergency import check_criteria
+from dispatcher.domain.lifecycle import CallbackOutcome
+from dispatcher.domain.request_parts import Level, Owner
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import EMERGENCY_CHAIN, preview, route, step_for_unit
 from dispatcher.domain.text import check
+from dispatcher.domain.timeline import Event
 from dispatcher.engine.control import CalloutControl
 from dispatcher.errors import IllegalTransition
 from dispatcher.roster.overrides import OverrideRepository

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from dispatcher.domain.requests import Category, Level
+from dispatcher.domain.request_parts import Category, Level
 from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.i18n.phrases import phrase
 from dispatcher.tui.context import DeskContext

@@ -18,11 +18,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Select, Static
 
 from dispatcher.domain.callbacks import CallbackDue
+from dispatcher.domain.lifecycle import DISSATISFIED, CallbackOutcome
 from dispatcher.domain.planned import CallbackAttempt
-from dispatcher.domain.requests import DISSATISFIED, CallbackOutcome
 from dispatcher.domain.text import check, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator
+from dispatcher.i18n.shapes import said
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
@@ -124,6 +125,7 @@ class CallbackDialog(ModalScreen[bool]):
         )
 
     def failed(self, message: str) -> None:
+        message = said(message, self.language)  # a refusal composed in English
         self.query_one("#error", Static).update(Text(escape_line(message), style="bold red"))
 
     @work(thread=True, exclusive=True, group="callback-record")

@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.outbox import PAGES, shown_detail
-from dispatcher.domain.requests import Status
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError

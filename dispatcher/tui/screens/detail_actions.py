@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from textual import work
 
-from dispatcher.domain.requests import CALLBACK_ATTEMPTS, CallbackOutcome, Status
+from dispatcher.domain.lifecycle import CALLBACK_ATTEMPTS, CallbackOutcome, Status
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_, name_of, translator
 from dispatcher.tui.data.detail import RequestView

@@ -35,6 +35,7 @@ from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
+from dispatcher.tui.widgets.sized_table import SizedTable
 
 REFRESH_SECONDS = 1.0
 # Reads of the store run in the exclusive group "drill" (a newer read replaces an older one);
@@ -108,12 +109,13 @@ class DrillScreen(DeskScreen):
             )
             with Vertical():
                 yield Static(id="status")
-                yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+                yield SizedTable(
+                    self.words["columns"], id="people", cursor_type="row", zebra_stripes=True
+                )
                 yield Static(id="verdict")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#people", DataTable).add_columns(*self.words["columns"])
         if self.scenarios:
             self.query_one(OptionList).highlighted = 0
         self.follow_running()
@@ -159,23 +161,25 @@ class DrillScreen(DeskScreen):
 
     def show_preview(self, scenario: Scenario, at: datetime, checks) -> None:
         words = self.words
-        table = self.query_one("#people", DataTable)
-        table.clear()
+        rows: list[tuple[Text, Text, Text, Text]] = []
         for check in checks:
             step = check.preview
             for person in step.people:
                 phone = words["no_phone"] if person.id in check.no_phone else words["would_page"]
-                table.add_row(
-                    plain(step.number),
-                    plain(person.display_name),
-                    plain(", ".join(step.channels)),
-                    plain(phone),
+                rows.append(
+                    (
+                        plain(step.number),
+                        plain(person.display_name),
+                        plain(", ".join(step.channels)),
+                        plain(phone),
+                    )
                 )
             for target in step.nobody_for:
                 nobody = f"{words['nobody']}: {phrase(describe_target(target), self.language)}"
-                table.add_row(
-                    plain(step.number), plain(nobody, "red"), plain(""), plain(words["skipped"])
+                rows.append(
+                    (plain(step.number), plain(nobody, "red"), plain(""), plain(words["skipped"]))
                 )
+        self.query_one("#people", SizedTable).fill(rows)
         holes = [c.preview.number for c in checks if c.problem]
         self.query_one("#status", Static).update(
             plain(
@@ -303,24 +307,26 @@ class DrillScreen(DeskScreen):
         """The drill step by step, person by person; the verdict once it is over."""
         words = self.words
         self.report = report
-        table = self.query_one("#people", DataTable)
-        table.clear()
+        rows: list[tuple[Text, Text, Text, Text]] = []
         for step in report.steps:
             for target in step.nobody_for:
-                table.add_row(
-                    plain(step.label),
-                    plain(f"{words['nobody']}: {target}", "red"),
-                    plain(""),
-                    plain(words["skipped"]),
+                rows.append(
+                    (
+                        plain(step.label),
+                        plain(f"{words['nobody']}: {target}", "red"),
+                        plain(""),
+                        plain(words["skipped"]),
+                    )
                 )
             for person in step.people:
                 pages = ", ".join(
                     f"{p.channel} {p.state}" + (f" ({p.error_code})" if p.error_code else "")
                     for p in person.pages
                 )
-                table.add_row(
-                    plain(step.label), plain(person.name), plain(pages), plain(person.verdict)
+                rows.append(
+                    (plain(step.label), plain(person.name), plain(pages), plain(person.verdict))
                 )
+        self.query_one("#people", SizedTable).fill(rows)
         state = "aborted" if report.aborted else report.state
         first = report.first_ack_after
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"

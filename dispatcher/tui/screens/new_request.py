@@ -16,18 +16,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from dispatcher.domain.emergency import criteria_for
-from dispatcher.domain.requests import (
+from dispatcher.domain.request_parts import (
     Category,
     Customer,
     IntakeChannel,
     Level,
     Owner,
     Reporter,
-    ServiceRequest,
     Severity,
     VipKind,
 )
+from dispatcher.domain.requests import ServiceRequest
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 from dispatcher.roster.phones import csc_region, e164
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -296,6 +297,7 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     def _failed(self, message: str) -> None:
         self.saving = False
+        message = said(message, self.language)  # a refusal composed in English
         self.query_one("#form-error", Static).update(plain(message))
         self.notify(message, severity="error")
 
