@@ -49,7 +49,7 @@ def override_group() -> None:
     "start",
     required=True,
     metavar="TIME",
-    help="Start (ISO; no offset = the covered person's zone, else PERSON's).",
+    help="Start (ISO; no offset = the covered person's zone, else --person's).",
 )
 @click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset: as --from).")
 @click.option("--reason", default="", help="Why (shown in the desk and the handover report).")
