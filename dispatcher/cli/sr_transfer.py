@@ -49,7 +49,9 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
         raise DispatcherError(
             tr("{path}: cannot read: {reason}", path=path, reason=error.strerror)
         ) from None
-    with progress_bar(2 * size, tr("checking and importing")) as done:  # the file is read twice
+    with progress_bar(
+        2 * size, tr("checking and importing")
+    ) as done:  # each byte: checked, then written
         summary = import_file(path, RequestRepository(store), resume, done, done)
     if as_json:
         echo_json(summary.__dict__)

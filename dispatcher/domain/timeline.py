@@ -129,18 +129,3 @@ class Event:
             channel=raw.get("channel", ""),
             data=dict(raw.get("data") or {}),
         )
-
-    @staticmethod
-    def canonical(raw: dict[str, Any]) -> dict[str, Any]:
-        """`Event.from_dict(raw).to_dict()` without building the event: the stored form of
-        an event given as a dict (an import writes millions of them)."""
-        return {
-            "sr": raw["sr"],
-            "seq": int(raw["seq"]),
-            "at": datetime.fromisoformat(raw["at"]).isoformat(),
-            "actor": raw["actor"],
-            "kind": raw["kind"],
-            "text": raw.get("text", ""),
-            "channel": raw.get("channel", ""),
-            "data": dict(raw.get("data") or {}),
-        }

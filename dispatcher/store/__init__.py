@@ -10,6 +10,7 @@ The public surface every other layer uses:
     with store.atomic(db):             # every write to db's tables in the block is one commit
         ...
     store.append_new(db, {"events": [Document(..., doc_id=n)]})  # one commit of new documents
+    store.adopt_new(db, {"events": {n: document}})  # new documents handed over (bulk loads)
     store.next_sequence("sr:20261124") # a counter that is unique across processes
     store.compact(db)                  # snapshot a partition now (it also happens by itself)
     store.refresh()                    # catch up with other processes now (reads do it anyway)
@@ -159,6 +160,16 @@ class Store:
                 table[doc_id] = dict(doc)
         partition.append_new(changes)
 
+    def adopt_new(self, db: TinyDB | None, docs: Mapping[str, dict[int, dict]]) -> None:
+        """Insert new documents (`{table: {doc_id: document}}`) into `db`'s tables, in the
+        enclosing atomic block or as one commit; DuplicateId if an id is taken. The store
+        keeps the dicts themselves: hand over JSON values as a decoder made them, and keep no
+        reference to them (a bulk load's documents are then neither copied nor read back)."""
+        partition = self._partition(db)
+        with partition.writing():
+            for name, table in docs.items():
+                partition.adopt_new(name, table, partition.label)
+
     def next_sequence(self, key: str, db: TinyDB | None = None) -> int:
         """The next value of a named counter, starting at 1, unique across processes."""
         with self._sequence(key, db) as (value, store_value):
@@ -263,19 +274,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def archived_table(store: Store, sr_id: str, name: str):
-    """A table of the archive month an SR's id names, if that month has an archive."""
-    from dispatcher.domain.request_ids import SR_ID
-
-    match = SR_ID.match(sr_id)
-    if match is None:  # an audit's id, say: never archived
-        return None
-    period = f"{match.group(1)[:4]}-{match.group(1)[4:6]}"
-    if period not in store.archive_periods():
-        return None
-    return store.archive(period).table(name)
 
 
 def _counter_id(key: str) -> int:

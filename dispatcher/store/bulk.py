@@ -6,22 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from tinydb.table import Document
-
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.request_ids import doc_id, parse_id
-from dispatcher.domain.requests import ServiceRequest
-from dispatcher.store.requests import (
+from dispatcher.store.request_layout import (
     EVENT_ID_FACTOR,
     EVENTS,
     REQUESTS,
-    RequestRepository,
     day_key,
     event_doc_id,
     period_of,
 )
+from dispatcher.store.requests import RequestRepository
 
-# Requests with their timelines as stored documents (`Event.to_dict` / `Event.canonical`).
-Batch = list[tuple[ServiceRequest, list[dict]]]
+# Requests with their timelines, as stored documents (`ServiceRequest.to_dict` with its
+# `event_count`; `Event.to_dict`), handed over to the store to keep.
+Batch = list[tuple[dict, list[dict]]]
 
 
 def existing_ids(repository: RequestRepository, sr_ids: Iterable[str]) -> set[str]:
@@ -51,17 +50,17 @@ def differing(repository: RequestRepository, batch: Batch) -> set[str]:
     periods = set(store.archive_periods())
     live = store.live
     found = set()
-    for sr, events in batch:
-        period = period_of(sr.id)
-        key = doc_id(sr.id)
+    for request, events in batch:
+        sr_id = request["id"]
+        period, key = period_of(sr_id), doc_id(sr_id)
         db = live
         if live.table(REQUESTS).get(doc_id=key) is None and period in periods:
             db = store.archive(period)
         stored = db.table(REQUESTS).get(doc_id=key)
-        wanted = [event_doc_id(sr.id, e["seq"]) for e in events]
+        wanted = [event_doc_id(sr_id, e["seq"]) for e in events]
         timeline = db.table(EVENTS).get(doc_ids=wanted) or []
-        if stored != sr.to_dict() or [dict(e) for e in timeline] != events:
-            found.add(sr.id)
+        if stored != request or [dict(e) for e in timeline] != events:
+            found.add(sr_id)
     repository.release_archives()
     return found
 
@@ -70,33 +69,33 @@ def save_batch(repository: RequestRepository, requests: Batch) -> set[str]:
     """Save already-validated SRs with their timelines: open ones to live, closed ones to
     their archive month, one commit per partition; raise each day's counter past them.
     Returns the archive months written. An id already in a partition is refused
-    (`DuplicateId`) and that partition's commit saves nothing.
+    (`DuplicateId`) and that partition's commit saves nothing. The documents are handed over
+    to the store (`Store.adopt_new`): the caller keeps no reference to them.
 
     The counters are raised first, in their own commit: a crash after it leaves only
     unused numbers, never a counter below an SR already saved."""
     store = repository.store
     repository.sweep()
     highest: dict[date, int] = {}
-    for sr, _ in requests:
-        day, number = parse_id(sr.id)
+    for request, _ in requests:
+        day, number = parse_id(request["id"])
         highest[day] = max(highest.get(day, 0), number)
     counters = store.counters
     with store.atomic(counters):
         for day, number in highest.items():
             store.raise_sequence(day_key(day), number, db=counters)
     by_db: dict[str, Batch] = {}
-    for sr, events in requests:
-        by_db.setdefault("" if sr.is_open else period_of(sr.id), []).append((sr, events))
+    for request, events in requests:
+        closed = request["status"] == Status.CLOSED.value
+        by_db.setdefault(period_of(request["id"]) if closed else "", []).append((request, events))
     for period, batch in sorted(by_db.items()):
+        docs: dict[int, dict] = {}
+        timelines: dict[int, dict] = {}
+        for request, events in batch:
+            key = doc_id(request["id"])
+            docs[key] = request
+            base = key * EVENT_ID_FACTOR
+            timelines.update((base + e["seq"], e) for e in events)
         db = store.live if not period else store.archive(period)
-        with store.atomic(db):
-            db.table(REQUESTS).insert_multiple(
-                Document(sr.to_dict(), doc_id=doc_id(sr.id)) for sr, _ in batch
-            )
-            db.table(EVENTS).insert_multiple(
-                Document(e, doc_id=base + e["seq"])
-                for sr, events in batch
-                for base in (doc_id(sr.id) * EVENT_ID_FACTOR,)
-                for e in events
-            )
+        store.adopt_new(db, {REQUESTS: docs, EVENTS: timelines})
     return {period for period in by_db if period}

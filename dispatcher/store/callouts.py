@@ -24,7 +24,8 @@ from dispatcher.domain.callout import CalloutRun, Position, ReachedBy, RunState
 from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.request_ids import doc_id
 from dispatcher.domain.stored import member_or_value
-from dispatcher.store import Store, archived_table
+from dispatcher.store import Store
+from dispatcher.store.request_layout import archived_table
 
 CALLOUTS = "callouts"
 CONFIRMATIONS = "confirmations"

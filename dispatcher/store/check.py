@@ -20,10 +20,16 @@ from pathlib import Path
 from dispatcher.domain.request_ids import SR_ID, doc_id
 from dispatcher.errors import DispatcherError
 from dispatcher.store import PERIOD, SEQUENCES_TABLE, files, snapshots
-from dispatcher.store.requests import COMPANIONS, EVENT_ID_FACTOR, EVENTS, REQUESTS, period_of
+from dispatcher.store.callouts import CALLOUTS
+from dispatcher.store.outbox import OUTBOX
+from dispatcher.store.replies import REPLIES, STRIKES
+from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, period_of
 from dispatcher.store.sequences import numbered_ids
 
 LOST_AND_FOUND = "lost_and_found"  # where `store repair` keeps events whose request is lost
+# Tables of other repositories whose records belong to one SR (their "sr" field); each
+# repository's `moving_with` says which of them move to the archive with it.
+COMPANIONS = (CALLOUTS, OUTBOX, REPLIES, STRIKES)
 
 
 @dataclass(frozen=True)

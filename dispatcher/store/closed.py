@@ -16,7 +16,7 @@ from typing import Any
 
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.store import Store
-from dispatcher.store.requests import REQUESTS
+from dispatcher.store.request_layout import REQUESTS
 
 _NOT_DIGITS = re.compile(r"\D")
 

@@ -16,12 +16,12 @@ decide what to do with them.
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from dispatcher.store import codec
 
 SNAPSHOT = "snapshot"
 SNAPSHOT_TMP = "snapshot.tmp"
@@ -71,10 +71,6 @@ def journal_generations(directory: Path) -> list[int]:
     return sorted(found)
 
 
-def dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def encode_line(payload: bytes) -> bytes:
     return b"%08x " % zlib.crc32(payload) + payload + b"\n"
 
@@ -94,7 +90,7 @@ def _decode_line(raw: bytes, parse: bool) -> dict | str:
     if not parse:
         return {}
     try:
-        value = json.loads(body)
+        value = codec.loads(body)
     except ValueError:
         return "not JSON"
     return value if isinstance(value, dict) else "not a commit"
@@ -169,7 +165,7 @@ def parse_snapshot(data: bytes) -> tuple[int, dict, dict]:
     generation = verify_snapshot(data)
     body = data[data.find(b"\n") + 1 :]
     try:
-        value = json.loads(body)
+        value = codec.loads(body)
         tables = {
             name: {int(doc_id): doc for doc_id, doc in docs.items()}
             for name, docs in value["tables"].items()
@@ -201,7 +197,7 @@ def read_high(path: Path) -> dict[str, int] | None:
     if start < 0 or not tail.endswith(b"}}"):
         return None
     try:
-        high = json.loads(tail[start + len(b',"high":') : -1])
+        high = codec.loads(tail[start + len(b',"high":') : -1])
         return {str(name): int(n) for name, n in high.items()}
     except (ValueError, TypeError, AttributeError):
         return None
@@ -230,7 +226,7 @@ DIR_MODE = 0o700
 
 def write_snapshot(directory: Path, generation: int, tables: dict, high: dict) -> int:
     """Write `snapshot.tmp` and fsync it; the caller renames it into place. Returns its size."""
-    body = dumps({"tables": tables, "high": high})
+    body = codec.dumps({"tables": tables, "high": high})
     header = b"%s %d %08x %d\n" % (_MAGIC, generation, zlib.crc32(body), len(body))
     fd = os.open(directory / SNAPSHOT_TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:

@@ -10,7 +10,7 @@ events of the kinds a report measures are read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +21,8 @@ from dispatcher.domain.localtime import local_day
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
-from dispatcher.store.requests import EVENTS, REQUESTS, RequestRepository
+from dispatcher.store.request_layout import EVENTS, REQUESTS
+from dispatcher.store.requests import RequestRepository
 from dispatcher.store.zone import csc_zone
 
 History = list[tuple[ServiceRequest, list[Event]]]
@@ -48,18 +49,25 @@ def _with_timelines(db: TinyDB, requests: list[ServiceRequest], kinds: frozenset
 
 
 def received_between(
-    store: Store, start: datetime, end: datetime, kinds: frozenset[str], zone: ZoneInfo | None
+    store: Store,
+    start: datetime,
+    end: datetime,
+    kinds: frozenset[str],
+    zone: ZoneInfo | None,
+    holds: Callable[[str], bool] | None = None,
 ) -> tuple[History, History]:
     """Real (non-drill) requests received in [start, end), and older ones still open with a
     Red Flag (the only older ones a report counts), each with the events of its timeline
     whose kind is in `kinds`, oldest first. `zone` is the roster's CSC zone (None: the
     store's recorded one); the months read are those of the range's dates in the zone the
-    store's ids are numbered in (`dispatcher.store.zone`)."""
+    store's ids are numbered in (`dispatcher.store.zone`), but a month for which `holds`
+    (given the month, "2026-11") says False: a caller that knows the month holds no closed
+    request received in the range (the desk's history index) spares reading it."""
     RequestRepository(store).sweep()  # closed requests a crash left in live move first
     received = _with_timelines(store.live, _received(store.live, start, end), kinds)
     periods = set(store.archive_periods())
     for month in _months(start, end, csc_zone(store, zone)):
-        if month not in periods:
+        if month not in periods or (holds is not None and not holds(month)):
             continue
         db = store.archive(month)
         closed = _received(db, start, end)

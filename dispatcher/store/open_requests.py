@@ -19,7 +19,7 @@ from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
-from dispatcher.store.requests import EVENTS, REQUESTS, event_doc_id
+from dispatcher.store.request_layout import EVENTS, REQUESTS, event_doc_id
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from dispatcher.domain.outbox import (
 )
 from dispatcher.domain.stored import member_or_value
 from dispatcher.errors import DispatcherError, NotFound
-from dispatcher.store import Store, archived_table
+from dispatcher.store import Store
+from dispatcher.store.request_layout import archived_table
 
 OUTBOX = "outbox"
 

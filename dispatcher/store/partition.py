@@ -1,37 +1,31 @@
-"""One partition: its tables in memory, kept equal to its snapshot and journal on disk.
+"""One partition's writes: commits, the append that does not load, and compaction.
 
 Writes run between `begin` and `end` (see `writing()`): the first one takes the partition's
 file lock, catches up with what other processes appended and refuses if the partition is
-damaged; every change to the tables goes through `put`/`delete`/`clear`/`drop`, which keep
-the undo log (`undo.py`); the outermost end turns the log into one journal line, appends and
-fsyncs it (`journal.py`), compacts when due (`compaction.py`) and releases the lock.
-
-Reads call `refresh()`: one fstat of the journal tells whether another process appended to it
-(the file grew) or compacted the partition (the file was unlinked). Opening reads nothing: the
-tables are loaded (`snapshots.load`) by the first read or write that needs them. Damage found
-on the way is kept in `damage`; reads go on with what could be read. `append_new()` adds new
-documents without loading, after `snapshots.quick_check` and a checksum pass over the journal.
+damaged; every change to the tables goes through `put`/`delete`/`clear`/`drop`/`adopt_new`,
+which keep the undo log (`undo.py`); the outermost end turns the log into one journal line,
+appends and fsyncs it (`journal.py`), compacts when due (`compaction.py`) and releases the
+lock. Loading and catching up with other processes are `loaded.LoadedPartition`'s.
+`append_new()` adds new documents without loading, after `snapshots.quick_check` and a
+checksum pass over the journal.
 """
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from dispatcher.errors import StoreError
-from dispatcher.store import compaction, files, snapshots
-from dispatcher.store.damage import Damage, StoreDamaged, ids_in_line
-from dispatcher.store.journal import Journal, store_errors
-from dispatcher.store.lock import FileLock
-from dispatcher.store.undo import LoggedTables, apply_commit
+from dispatcher.store import codec, compaction, files, snapshots
+from dispatcher.store.damage import Damage, StoreDamaged
+from dispatcher.store.journal import Journal
+from dispatcher.store.loaded import LoadedPartition
 
 
-class Partition(LoggedTables):
-    """The tables of one partition directory, shared by every process that opens it.
-    `label` names it in messages ("live", "archive/2026-11")."""
+class Partition(LoadedPartition):
+    """One partition, shared by every process that opens it: its writes and compaction over
+    the tables `LoadedPartition` keeps."""
 
     def __init__(
         self,
@@ -40,95 +34,9 @@ class Partition(LoggedTables):
         label: str | None = None,
         policy: compaction.Policy | None = None,
     ) -> None:
-        super().__init__()
-        self.directory = directory
-        self.label = label or directory.name
-        self.mutex = threading.RLock()
-        self.damage: list[Damage] = []
-        self.loaded = False  # the tables are read on first use (`_ensure_loaded`)
+        super().__init__(directory, label=label)
         self._policy = policy or compaction.Policy()
         self._compact_retry_at = 0
-        self._depth = 0
-        self._journal: Journal | None = None
-        self._snapshot_generation: int | None = None
-        self._pos = 0  # bytes of the journal applied to memory
-        self._lineno = 1  # line number of the next journal line
-        self._snapshot_size = 0
-        self._closed = False
-        with store_errors(f"cannot open {directory}"):
-            directory.mkdir(mode=files.DIR_MODE, parents=True, exist_ok=True)
-        self._lock = FileLock(directory / files.LOCK)
-
-    # -- loading and catching up -------------------------------------------------------------
-
-    def _ensure_loaded(self) -> None:
-        """Read the partition now if this process has not yet (call with `mutex` held)."""
-        if not self.loaded:
-            with self._lock.held():
-                self._load_locked()
-
-    def _load_locked(self) -> None:
-        image = snapshots.load(self.directory, self.label)
-        journal = Journal(self.directory, image.current)
-        if self._journal is not None:
-            self._journal.close()
-        self._journal = journal
-        self._snapshot_generation = image.generation
-        self._pos, self._lineno, self._snapshot_size = image.pos, image.lineno, image.snapshot_size
-        self.tables, self.high, self.damage = image.tables, image.high, image.damage
-        self.version += 1
-        self.loaded = True
-        self._read_journal()  # what was appended between reading the file and opening it
-
-    def refresh(self) -> None:
-        """Catch up with other processes' commits (call with `mutex` held)."""
-        self._check_open()
-        if self._depth:
-            return  # inside a write the file lock is held: nobody else can have written
-        if not self.loaded:
-            self._ensure_loaded()
-        elif self._loaded_journal.unlinked():  # another process compacted: read the new pair
-            with self._lock.held():
-                self._load_locked()
-        elif self._loaded_journal.size() > self._pos:
-            self._read_journal()
-
-    def _sync_locked(self) -> None:
-        """Under the file lock: catch up, reloading if the snapshot changed meanwhile."""
-        current = snapshots.current_generation(self.directory)
-        if (
-            not self.loaded
-            or self._loaded_journal.unlinked()
-            or current != self._snapshot_generation
-        ):
-            self._load_locked()
-        else:
-            self._read_journal()
-
-    def _read_journal(self) -> None:
-        """Apply the complete journal lines past `_pos`; a damaged one is noted in `damage`
-        (after a second look under the file lock) and skipped, never dropped from the file."""
-        journal = self._loaded_journal
-        size = journal.size()
-        if size <= self._pos:
-            return
-        found = files.scan(journal.read(self._pos, size), self._lineno)
-        if found.bad and not self._lock.locked:
-            with self._lock.held():  # confirm with no writer mid-append
-                self._sync_locked()
-            return
-        name = f"{self.label}/{journal.path.name}"
-        for lineno, commit in found.commits:
-            try:
-                apply_commit(self.tables, self.high, commit)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                self.damage.append(Damage(name, lineno, "not a valid commit"))
-        for bad in found.bad:
-            self.damage.append(Damage(name, bad.lineno, bad.reason, ids_in_line(bad.raw[9:])))
-        self._pos += found.used
-        self._lineno += len(found.commits) + len(found.bad)
-        if found.commits:
-            self.version += 1
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -194,7 +102,7 @@ class Partition(LoggedTables):
         with self.mutex:
             self._check_open()
             if not self.loaded and not self._depth:
-                payload = files.dumps(
+                payload = codec.dumps(
                     {"t": {name: {"set": table} for name, table in docs.items() if table}}
                 )
                 with self._lock.held():
@@ -233,10 +141,11 @@ class Partition(LoggedTables):
 
     def _commit(self) -> None:
         try:
-            payload = files.dumps(self._undo.commit(self.tables))
+            payload = codec.dumps(self._undo.commit(self.tables))
         except (TypeError, ValueError):
             self._rollback(0)
             raise
+        read_back = self._undo.copied_in()
         journal = self._loaded_journal
         try:
             if journal.size() > self._pos:  # an unterminated tail: `_sync_locked` read the rest
@@ -246,9 +155,11 @@ class Partition(LoggedTables):
             self._rollback(0)
             raise
         self._lineno += 1
+        if not read_back:  # adopted documents are JSON values nobody else holds
+            return
         # From now on memory holds the documents exactly as a replay would read them back,
         # sharing nothing with the objects the caller passed in.
-        for name, change in json.loads(payload)["t"].items():
+        for name, change in codec.loads(payload)["t"].items():
             if "set" in change:
                 table = self.tables[name]
                 for key, doc in change["set"].items():
@@ -289,24 +200,3 @@ class Partition(LoggedTables):
         self._pos, self._lineno, self._snapshot_size = 0, 1, size
         self._compact_retry_at = 0
         compaction.drop_superseded(self.directory, generation)
-
-    # -- closing -----------------------------------------------------------------------------
-
-    @property
-    def _loaded_journal(self) -> Journal:
-        """The journal `_load_locked` opened (the partition is loaded)."""
-        assert self._journal is not None, f"{self.label} is not loaded"
-        return self._journal
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StoreError(f"the store partition {self.directory} is closed")
-
-    def close(self) -> None:
-        with self.mutex:
-            if self._closed:
-                return
-            self._closed = True
-            if self._journal is not None:
-                self._journal.close()
-            self._lock.close()

@@ -30,7 +30,7 @@ from dispatcher.store.check import (
     shared_lock,
 )
 from dispatcher.store.damage import DAMAGE_NOTICE, Damage
-from dispatcher.store.requests import EVENT_ID_FACTOR, EVENTS, REQUESTS
+from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS
 from dispatcher.store.sequences import numbered_ids
 from dispatcher.store.snapshots import Image
 

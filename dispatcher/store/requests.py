@@ -1,9 +1,8 @@
-"""Service requests and their timelines in the store.
+"""Service requests and their timelines in the store: reading, registering and changing them.
 
-Open SRs live in the live partition; a closed SR moves, with its whole timeline, to the archive
-partition of the month its id names (SR-20261124-… → "2026-11"), so opening the store reads
-only what is live. Document ids are derived from the readable ids, so an SR is found in O(1)
-in exactly one place, and its events are the doc ids just after it.
+Where their documents are is `request_layout`'s: open SRs in the live partition, closed ones
+(moved by `request_archive`) in the archive month their id names, so opening the store reads
+only what is live.
 
 The day counters that number SRs live in the store's small `counters` partition, so `sr new`
 never reads the live partition: it allocates a number there, then appends the SR and its
@@ -14,8 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -24,74 +22,30 @@ from tinydb.table import Document
 
 from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.localtime import local_day
-from dispatcher.domain.request_ids import doc_id, format_id, id_day
+from dispatcher.domain.request_ids import doc_id, format_id
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import Event
 from dispatcher.errors import NotFound, StoreError
 from dispatcher.store import Store
-from dispatcher.store.callouts import CALLOUTS, CalloutRepository
-from dispatcher.store.outbox import OUTBOX, OutboxRepository
-from dispatcher.store.replies import REPLIES, STRIKES, ReplyRepository
+from dispatcher.store.request_archive import archive, archive_stranded_closed, note_archive_change
+from dispatcher.store.request_filter import RequestFilter
+from dispatcher.store.request_layout import (
+    ARCHIVE_CHANGES,
+    EVENTS,
+    REQUESTS,
+    at_of,
+    day_key,
+    event_doc_id,
+    period_of,
+)
 from dispatcher.store.sequences import numbered
 from dispatcher.store.zone import csc_zone, recorded_zone
 
 if TYPE_CHECKING:
     from dispatcher.store.open_requests import OpenChanges
 
-REQUESTS = "requests"
-EVENTS = "events"
-EVENT_ID_FACTOR = 1_000_000  # event doc id = SR doc id * factor + seq
-# Tables of other repositories whose records belong to one SR (their "sr" field); each
-# repository's `moving_with` says which of them move to the archive with it.
-COMPANIONS = (CALLOUTS, OUTBOX, REPLIES, STRIKES)
-# In live, one small document per archived SR changed lately (closed, or changed once closed):
-# its month and when, so "changed since" opens only the months that hold such SRs.
-ARCHIVE_CHANGES = "archive_changes"
-ARCHIVE_CHANGES_KEPT = timedelta(days=62)
 
-
-def event_doc_id(sr_id: str, seq: int) -> int:
-    return doc_id(sr_id) * EVENT_ID_FACTOR + seq
-
-
-def day_key(day: date) -> str:
-    """The name of the counter that numbers the SRs of one day."""
-    return f"sr:{day:%Y%m%d}"
-
-
-def _at(doc: dict) -> datetime:
-    return datetime.fromisoformat(doc["at"])
-
-
-def period_of(sr_id: str) -> str:
-    return f"{id_day(sr_id):%Y-%m}"
-
-
-@dataclass(frozen=True)
-class RequestFilter:
-    """What `sr list` and the board ask for; None means any. Drills stay out unless asked for:
-    they must never count in service figures."""
-
-    include_closed: bool = False
-    emergency: bool | None = None
-    category: str | None = None
-    status: str | None = None
-    site: str | None = None
-    product: str | None = None
-    since: datetime | None = None
-    drill: bool | None = False
-
-    def matches(self, sr: ServiceRequest) -> bool:
-        return (
-            (self.include_closed or sr.is_open)
-            and (self.emergency is None or sr.is_emergency == self.emergency)
-            and (self.category is None or sr.category.value == self.category)
-            and (self.status is None or sr.status.value == self.status)
-            and (self.site is None or sr.site.casefold() == self.site.casefold())
-            and (self.product is None or sr.product.casefold() == self.product.casefold())
-            and (self.since is None or sr.received >= self.since)
-            and (self.drill is None or sr.drill == self.drill)
-        )
+OPEN = RequestFilter()  # every open request but drills
 
 
 class RequestRepository:
@@ -128,7 +82,7 @@ class RequestRepository:
         ids = [event_doc_id(raw["id"], seq) for seq in range(1, raw["event_count"] + 1)]
         return [Event.from_dict(doc) for doc in db.table(EVENTS).get(doc_ids=ids) or []]
 
-    def matching(self, request_filter: RequestFilter = RequestFilter()) -> list[ServiceRequest]:
+    def matching(self, request_filter: RequestFilter = OPEN) -> list[ServiceRequest]:
         """Matching SRs, oldest first; archive partitions are read only when closed SRs count."""
         self.sweep()
         found = [sr for sr in self._all_in(self.store.live) if request_filter.matches(sr)]
@@ -169,14 +123,14 @@ class RequestRepository:
         self.sweep()
 
         def changed_in(db: TinyDB) -> list[ServiceRequest]:
-            wanted = {d["sr"] for d in db.table(EVENTS).all() if _at(d) >= since}
+            wanted = {d["sr"] for d in db.table(EVENTS).all() if at_of(d) >= since}
             return [
                 ServiceRequest.from_dict(d) for d in db.table(REQUESTS).all() if d["id"] in wanted
             ]
 
         live = self.store.live
         found = changed_in(live)
-        moved = live.table(ARCHIVE_CHANGES).search(lambda d: _at(d) >= since)
+        moved = live.table(ARCHIVE_CHANGES).search(lambda d: at_of(d) >= since)
         periods = set(self._periods_since(since)) | {d["period"] for d in moved}
         for period in sorted(periods & set(self.store.archive_periods())):
             found += changed_in(self.store.archive(period))
@@ -292,9 +246,9 @@ class RequestRepository:
             else:
                 with self.store.atomic(db):
                     self._save(db, sr, events)
-                self._note_archive_change(sr.id, events)
+                note_archive_change(self.store, sr.id, events)
         if sr.status is Status.CLOSED and db is live:
-            self._archive(sr.id)
+            archive(self.store, sr.id)
         return sr, events
 
     def _save(self, db: TinyDB, sr: ServiceRequest, events: Iterable[Event]) -> None:
@@ -303,83 +257,24 @@ class RequestRepository:
             Document(e.to_dict(), doc_id=event_doc_id(e.sr, e.seq)) for e in events
         )
 
-    # -- archiving ----------------------------------------------------------------------
-
-    def _archive(self, sr_id: str) -> None:
-        """Copy a closed SR, its timeline, its call-out run and its notifications to its
-        month, then drop them from live, so live holds only what is open.
-
-        Each half is one commit and both are idempotent, so a crash between them leaves a
-        closed SR in live that the next open finishes moving.
-        """
-        live = self.store.live
-        raw = live.table(REQUESTS).get(doc_id=doc_id(sr_id))
-        if raw is None:
-            return
-        event_ids = [event_doc_id(sr_id, seq) for seq in range(1, raw["event_count"] + 1)]
-        events = live.table(EVENTS).get(doc_ids=event_ids) or []
-        # What other repositories keep of the SR, each saying what moves with it.
-        companions = {
-            **CalloutRepository(self.store).moving_with(sr_id),
-            **OutboxRepository(self.store).moving_with(sr_id),
-            **ReplyRepository(self.store).moving_with(sr_id),
-        }
-        archive = self.store.archive(period_of(sr_id))
-        with self.store.atomic(archive):
-            archive.table(REQUESTS).upsert(Document(dict(raw), doc_id=doc_id(sr_id)))
-            existing = set(event_ids) & {
-                d.doc_id for d in archive.table(EVENTS).get(doc_ids=event_ids) or []
-            }
-            archive.table(EVENTS).insert_multiple(
-                Document(dict(e), doc_id=e.doc_id) for e in events if e.doc_id not in existing
-            )
-            for name, docs in companions.items():
-                for doc in docs:
-                    archive.table(name).upsert(Document(dict(doc), doc_id=doc.doc_id))
-        with self.store.atomic(live):
-            self._note_archive_change(sr_id, [Event.from_dict(e) for e in events])
-            live.table(REQUESTS).remove(doc_ids=[doc_id(sr_id)])
-            present = [e.doc_id for e in events]
-            if present:
-                live.table(EVENTS).remove(doc_ids=present)
-            for name, docs in companions.items():
-                if docs:
-                    live.table(name).remove(doc_ids=[d.doc_id for d in docs])
-
-    def _note_archive_change(self, sr_id: str, events: list[Event]) -> None:
-        """In live's commit: this archived SR changed at its last event (see `changed_since`);
-        notes older than `ARCHIVE_CHANGES_KEPT` before it are dropped."""
-        if not events:
-            return
-        at = max(e.at for e in events)
-        table = self.store.live.table(ARCHIVE_CHANGES)
-        stale = at - ARCHIVE_CHANGES_KEPT
-        old = [d.doc_id for d in table.search(lambda d: _at(d) < stale)]
-        if old:
-            table.remove(doc_ids=old)
-        note = {"sr": sr_id, "period": period_of(sr_id), "at": at.isoformat()}
-        table.upsert(Document(note, doc_id=doc_id(sr_id)))
-
     def sweep(self) -> None:
         """Once per repository, before its first read of live: finish moving closed SRs that a
-        crash left in live. `register` does not read live, so it does not sweep."""
+        crash left in live (`request_archive`). `register` does not read live, so it does not
+        sweep."""
         if not self._swept:
             self._swept = True
-            self._archive_stranded_closed()
-
-    def _archive_stranded_closed(self) -> None:
-        table = self.store.live.table(REQUESTS)
-        for raw in table.search(lambda doc: doc.get("status") == Status.CLOSED.value):
-            self._archive(raw["id"])
+            archive_stranded_closed(self.store)
 
     # -- bulk ---------------------------------------------------------------------------
 
     def import_batch(self, requests: list[tuple[ServiceRequest, list[Event]]]) -> set[str]:
         """Save already-validated SRs with their timelines (`bulk.save_batch`); returns the
         archive months written."""
+        from dispatcher.store import codec
         from dispatcher.store.bulk import save_batch
 
-        return save_batch(self, [(sr, [e.to_dict() for e in events]) for sr, events in requests])
+        docs = [(sr.to_dict(), [e.to_dict() for e in events]) for sr, events in requests]
+        return save_batch(self, codec.loads(codec.dumps(docs)))  # copies nobody else holds
 
     def release_archives(self, keep: Set[str] = frozenset()) -> None:
         """Free the memory of archive months opened by a bulk job, but those in `keep`."""

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dispatcher.store import files
+from dispatcher.store import codec, files
 from dispatcher.store.damage import Damage, ids_in_line
 from dispatcher.store.journal import store_errors
 from dispatcher.store.undo import Tables, apply_commit
@@ -39,6 +39,11 @@ class Image:
 
 def load(directory: Path, label: str) -> Image:
     """Read the snapshot and replay its journal; damage is listed, never raised."""
+    with codec.decoding_in_bulk():
+        return _load(directory, label)
+
+
+def _load(directory: Path, label: str) -> Image:
     image = Image()
     path = directory / files.SNAPSHOT
     with store_errors(f"cannot read {path}"):

@@ -1,29 +1,36 @@
 """Moving a history of requests in and out in bulk: one JSON object per line.
 
-The format is `import_schema.py`'s. An import reads the file three times and holds one batch at
-a time, so its memory does not grow with the file (beyond one id per request): (1) every line is
-checked and every problem listed as `FILE:LINE: field: reason`; (2) ids already in the store are
-refused, or with `resume` skipped when the store holds exactly that record and refused when it
-differs; only then (3) are the records written, in batches of one commit per partition. A file
-that passed (1) and (2) is written whole, or, if the process is killed part-way, completed by
-running the same import again with `resume`.
+The format is `import_schema.py`'s. An import reads the file once and holds one batch at a
+time, so its memory does not grow with the file (beyond one id per request): (1) every line is
+parsed and checked, every problem listed as `FILE:LINE: field: reason`, and each record, as
+the documents the store will hold, goes to a private spill file (unnamed, in the data
+directory, gone when the import ends or is killed: as large as the input); (2) ids already in
+the store are refused, or with `resume` skipped when the store holds exactly that record and
+refused when it differs; only then (3) are the spilled records written, in batches of one
+commit per partition. What is written is what was checked, whatever happens to the file
+meanwhile. A file that passed (1) and (2) is written whole, or, if the process is killed
+part-way, completed by running the same import again with `resume`.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.text import escape
-from dispatcher.domain.timeline import Event
 from dispatcher.errors import DispatcherError
+from dispatcher.store import codec
 from dispatcher.store.bulk import Batch, differing, existing_ids, save_batch
 from dispatcher.store.damage import StoreDamaged
-from dispatcher.store.import_schema import check_record, normalise_checked
+from dispatcher.store.import_schema import check_record
+from dispatcher.store.journal import store_errors
 from dispatcher.store.paths import open_input
 from dispatcher.store.requests import RequestFilter, RequestRepository
 
@@ -31,6 +38,8 @@ BATCH = 2_000
 MAX_ERRORS_SHOWN = 20
 MAX_LINE_BYTES = 4_000_000  # one SR with a long timeline fits many times over
 Progress = Callable[[int], None]  # told how many more bytes (or records) are done
+# One spilled record: its line number, the input bytes it accounts for, the stored documents.
+Spilled = tuple[int, int, dict, list[dict]]
 
 
 def _no_progress(done: int) -> None:
@@ -53,48 +62,49 @@ class ImportSummary:
     skipped: int = 0  # already in the store, identical (with resume)
 
 
-def _parse(record: dict[str, Any]) -> tuple[ServiceRequest, list[dict]]:
-    """The request, and its timeline as stored documents."""
-    timeline = record.get("timeline", [])
-    fields = {k: v for k, v in record.items() if k != "timeline"}
-    sr = ServiceRequest.from_dict({**fields, "event_count": len(timeline)})
-    events = [
-        Event.canonical({**event, "sr": sr.id, "seq": index})
-        for index, event in enumerate(timeline, start=1)
-    ]
-    return sr, events
+def _stored(record: dict[str, Any]) -> tuple[dict, list[dict]]:
+    """A checked record as the documents the store holds: the request, and its timeline. The
+    checker gives each event with its fields in order, time normalised and defaults filled,
+    so with its SR and place first it is what `Event.to_dict` stores (tested)."""
+    timeline = record.pop("timeline", [])
+    sr = ServiceRequest.from_dict({**record, "event_count": len(timeline)})
+    sr_id = sr.id
+    events = [{"sr": sr_id, "seq": seq, **event} for seq, event in enumerate(timeline, start=1)]
+    return sr.to_dict(), events
 
 
-def _records(
-    path: Path, progress: Progress, checked: bool = False
-) -> Iterator[tuple[int, dict[str, Any] | None, list[str]]]:
-    """(line number, normalised record or None, problems) for every non-blank line; when the
-    file was `checked` already, records are only normalised."""
+def _records(path: Path, progress: Progress) -> Iterator[tuple[int, int, dict | None, list[str]]]:
+    """(line number, bytes read since the last record, normalised record or None, problems)
+    for every non-blank line."""
     with open_input(path) as handle:  # only a regular file
-        number = 0
+        number = read = 0
         while line := handle.readline(MAX_LINE_BYTES + 1):
             number += 1
+            read += len(line)
             progress(len(line))
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
                 while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
                     progress(len(rest))
                 progress(len(rest))
-                yield number, None, [f"(line): longer than {MAX_LINE_BYTES:,} bytes"]
+                yield number, read, None, [f"(line): longer than {MAX_LINE_BYTES:,} bytes"]
+                read = 0
                 continue
             if not line.strip():
                 continue
             try:
-                raw = json.loads(line.decode("utf-8"))
+                raw = codec.loads_strict(line.decode("utf-8"))
             except UnicodeDecodeError as error:
-                yield number, None, [f"(line): not UTF-8 text ({error.reason})"]
-                continue
-            except json.JSONDecodeError as error:
-                yield number, None, [f"(line): not JSON ({error.msg} at column {error.colno})"]
-                continue
-            if checked:
-                yield number, normalise_checked(raw), []
+                yield number, read, None, [f"(line): not UTF-8 text ({error.reason})"]
+            except codec.DecodeError as error:
+                yield (
+                    number,
+                    read,
+                    None,
+                    [f"(line): not JSON ({error.msg} at column {error.colno})"],
+                )
             else:
-                yield number, *check_record(raw)
+                yield number, read, *check_record(raw)
+            read = 0
 
 
 class _Problems:
@@ -112,23 +122,44 @@ class _Problems:
             raise ImportFileError(self.path, self.shown, self.total, hint)
 
 
+class _Spill:
+    """The checked records, as stored documents, in an unnamed private file."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+
+    def add(self, number: int, read: int, request: dict, events: list[dict]) -> None:
+        with store_errors("cannot write the import's temporary file"):
+            self.file.write(codec.dumps([number, read, request, events]) + b"\n")
+
+    def __iter__(self) -> Iterator[Spilled]:
+        with store_errors("cannot read the import's temporary file"):
+            self.file.seek(0)
+            for line in self.file:
+                number, read, request, events = codec.loads(line)
+                yield number, read, request, events
+
+
 def check_file(
     path: Path,
     repository: RequestRepository,
+    spill: _Spill,
     resume: bool = False,
     progress: Progress = _no_progress,
 ) -> set[str]:
-    """Check every line and the ids against the store; raise with all that is wrong, or return
-    the ids to skip (with `resume`: already in the store, identical)."""
+    """Check every line, spill what passed, and check the ids against the store; raise with
+    all that is wrong, or return the ids to skip (with `resume`: already in the store)."""
     problems = _Problems(path)
     seen: dict[str, int] = {}
-    for number, record, found in _records(path, progress):
+    for number, read, record, found in _records(path, progress):
         for problem in found:
             problems.add(number, problem)
         if record is not None:
             if record["id"] in seen:
                 problems.add(number, f"id: {record['id']} is also on line {seen[record['id']]}")
             seen.setdefault(record["id"], number)
+            if not problems.total:  # past the first problem nothing is written: stop spilling
+                spill.add(number, read, *_stored(record))
     problems.raise_any()
     clashes = existing_ids(repository, seen)
     damage = repository.store.damage()
@@ -143,28 +174,21 @@ def check_file(
     return clashes
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from error
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _refuse_differing(path: Path, repository: RequestRepository, skip: set[str]) -> None:
+def _refuse_differing(
+    path: Path, repository: RequestRepository, skip: set[str], spill: _Spill
+) -> None:
     """With resume: every record already in the store must be there exactly as in the file."""
     problems = _Problems(path)
-    batch: dict[str, tuple[int, tuple[ServiceRequest, list[dict]]]] = {}
+    batch: dict[str, tuple[int, tuple[dict, list[dict]]]] = {}
 
     def compare() -> None:
         for sr_id in sorted(differing(repository, [pair for _, pair in batch.values()])):
             problems.add(batch[sr_id][0], f"id: {sr_id} is in the store with other contents")
         batch.clear()
 
-    for number, record, _ in _records(path, _no_progress, checked=True):
-        assert record is not None  # checked: every line is a record
-        if record["id"] in skip:
-            batch[record["id"]] = (number, _parse(record))
+    for number, _, request, events in spill:
+        if request["id"] in skip:
+            batch[request["id"]] = (number, (request, events))
             if len(batch) >= BATCH:
                 compare()
     compare()
@@ -179,23 +203,29 @@ def import_file(
     check_progress: Progress = _no_progress,
 ) -> ImportSummary:
     """Check the whole file, then write it in batches (each batch one commit per partition)."""
-    checked = _stamp(path)
-    skip = check_file(path, repository, resume, check_progress)
-    if skip:
-        _refuse_differing(path, repository, skip)
-    if _stamp(path) != checked:
-        raise DispatcherError(f"{path}: changed while it was checked; nothing was imported")
+    directory = repository.store.data_dir
+    with ExitStack() as stack, codec.decoding_in_bulk(collect_after=True):
+        with store_errors(f"cannot write a temporary file in {directory}"):
+            spill = _Spill(stack.enter_context(tempfile.TemporaryFile(dir=directory)))
+        skip = check_file(path, repository, spill, resume, check_progress)
+        if skip:
+            _refuse_differing(path, repository, skip, spill)
+        return _write(repository, spill, skip, progress)
+
+
+def _write(
+    repository: RequestRepository, spill: _Spill, skip: set[str], progress: Progress
+) -> ImportSummary:
     batch: Batch = []
     requests = open_count = events = 0
     with repository.store.bulk_load():
-        for _, record, _ in _records(path, progress, checked=True):
-            assert record is not None  # checked: every line is a record
-            if record["id"] in skip:
+        for _, read, request, timeline in spill:
+            progress(read)
+            if request["id"] in skip:
                 continue
-            sr, timeline = _parse(record)
-            batch.append((sr, timeline))
+            batch.append((request, timeline))
             requests += 1
-            open_count += sr.is_open
+            open_count += request["status"] != Status.CLOSED.value
             events += len(timeline)
             if len(batch) >= BATCH:
                 repository.release_archives(keep=save_batch(repository, batch))

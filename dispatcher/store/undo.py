@@ -25,6 +25,16 @@ class DocumentWritten:
 
 
 @dataclass(frozen=True)
+class DocumentsAdopted:
+    """New documents were put, the dicts themselves, handed over by the caller (`adopt_new`);
+    `high` is the table's high-water mark before."""
+
+    table: str
+    doc_ids: tuple[int, ...]
+    high: int
+
+
+@dataclass(frozen=True)
 class TableCreated:
     table: str
 
@@ -43,7 +53,7 @@ class TableDropped:
     high: int
 
 
-Entry = DocumentWritten | TableCreated | TableCleared | TableDropped
+Entry = DocumentWritten | DocumentsAdopted | TableCreated | TableCleared | TableDropped
 
 
 class UndoLog:
@@ -74,6 +84,11 @@ class UndoLog:
                 else:
                     tables[name][entry.doc_id] = entry.old
                 high[name] = entry.high
+            elif isinstance(entry, DocumentsAdopted):
+                table = tables[name]
+                for doc_id in entry.doc_ids:
+                    del table[doc_id]
+                high[name] = entry.high
             elif isinstance(entry, TableCreated):
                 tables.pop(name, None)
                 high.pop(name, None)
@@ -89,6 +104,8 @@ class UndoLog:
             ids = touched.setdefault(entry.table, {})
             if isinstance(entry, DocumentWritten):
                 ids[entry.doc_id] = None
+            elif isinstance(entry, DocumentsAdopted):
+                ids.update(dict.fromkeys(entry.doc_ids))
             elif not isinstance(entry, TableCreated):
                 reset.add(entry.table)
         changes: dict[str, dict] = {}
@@ -108,6 +125,11 @@ class UndoLog:
                 change["set"] = sets
             changes[name] = change
         return {"t": changes}
+
+    def copied_in(self) -> bool:
+        """Whether a document of the log came from a caller who may still hold it (anything
+        but `DocumentsAdopted`): the commit then reads its documents back from its line."""
+        return any(isinstance(entry, DocumentWritten) for entry in self.entries)
 
 
 class LoggedTables:
@@ -137,6 +159,24 @@ class LoggedTables:
                 f"{label}/{name}: document {doc_id} already exists; an id is never reused"
             )
         self.put(name, doc_id, doc)
+
+    def adopt_new(self, name: str, docs: dict[int, dict], label: str) -> None:
+        """`put_new` many documents at once, keeping the dicts themselves: the caller hands
+        over JSON values as a decoder made them (no tuples, no shared objects) and keeps no
+        reference to them, so they need no copy read back. DuplicateId if an id is taken."""
+        table = self.table_for_write(name)
+        taken = table.keys() & docs.keys()
+        if taken:
+            raise DuplicateId(
+                f"{label}/{name}: document {min(taken)} already exists; an id is never reused"
+            )
+        if not docs:
+            return
+        high = self.high[name]
+        self._undo.record(DocumentsAdopted(name, tuple(docs), high))
+        table.update(docs)
+        self.high[name] = max(high, max(docs))
+        self.version += 1
 
     def put(self, name: str, doc_id: int, doc: dict) -> None:
         table = self.table_for_write(name)

@@ -60,6 +60,7 @@ class DeskApp(App):
         self.title = labels(language)["title"]
         self.preferences_path = preferences_path
         self.preferences_problem = ""
+        self.started_work = False  # the engine and channel checks (see `start_work`)
         try:
             saved = Preferences.read(preferences_path) if preferences_path else Preferences()
         except PreferencesError as error:
@@ -90,10 +91,24 @@ class DeskApp(App):
         if self.preferences_problem:
             self.notify(self.preferences_problem, severity="warning")
         self.push_screen(BoardScreen(self.desk, self.language))
-        self.read_status()  # which starts this desk's engine when no other process runs one
-        self.check_channels()
+        # The engine (its plugins, then a look at every open request) and the channel checks
+        # start once the board has painted its rows, or after STATUS_SECONDS if it has not:
+        # at launch they would share the one interpreter with the board's first read. A
+        # takeover of the engine waits as long (the status is read every STATUS_SECONDS).
+        self.set_timer(STATUS_SECONDS, self.start_work)
         self.set_interval(STATUS_SECONDS, self.read_status)
         self.set_interval(HEALTH_SECONDS, self.check_channels)
+
+    def on_board_screen_shown(self, _: BoardScreen.Shown) -> None:
+        self.start_work()
+
+    def start_work(self) -> None:
+        """Once: the first status read (which starts this desk's engine when no other process
+        runs one) and the first channel checks."""
+        if not self.started_work:
+            self.started_work = True
+            self.read_status()
+            self.check_channels()
 
     # -- status for every screen's header ------------------------------------------------------
 

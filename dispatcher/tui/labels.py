@@ -171,7 +171,14 @@ EN = {
         "its next step, step {step}."
     ),
     "level.nobody": N_(
-        "The owner becomes {owner}; nobody is paged: the routing names no one for {next}."
+        "The owner becomes {owner}; nobody is paged: step {step} of {chain} has no one on call now."
+    ),
+    "level.last": N_(
+        "The owner becomes {owner}; nobody new is paged: {chain} has no step for {owner} and "
+        "none after the step it is on, which goes on waiting."
+    ),
+    "level.nochain": N_(
+        "The owner becomes {owner}; nobody is paged: no call-out chain is routed for {next}."
     ),
     "level.yes": N_("Raise and page"),
     "level.no": N_("Keep {level}"),

@@ -146,7 +146,7 @@ def test_a_wrong_import_file_is_told_line_by_line_in_chinese(run, tmp_path):
     assert code == 2 and "summary: must be text, not a number" in english
     assert f"{wrong}:2: summary: 必须是文本,不能是数字" in chinese
     fields = {"line", "received", "category", "summary"}  # the file's field names
-    said_by_json = {"Expecting", "value"}  # Python's JSON reader, quoted as it said it
+    said_by_json = {"invalid", "literal", "expected", "value"}  # orjson, quoted as it said it
     assert_chinese(english, chinese, fields | said_by_json)
 
 

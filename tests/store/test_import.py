@@ -73,6 +73,19 @@ def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
         ({"callback_attempts": True}, "callback_attempts: must be a whole number"),
         ({"event_count": 3}, "(record): unknown field 'event_count'"),
         ({"received": "2026-11-23T20:00:00"}, "received: has no UTC offset"),
+        (
+            {
+                "timeline": [
+                    {
+                        "at": f"{DAY}T20:00:00+00:00",
+                        "actor": "a",
+                        "kind": "note",
+                        "data": {"n": 2**70},
+                    }
+                ]
+            },
+            "timeline[0].data.n: a whole number beyond 64 bits",
+        ),
     ],
 )
 def test_wrong_types_are_refused_with_file_line_field_and_nothing_is_written(
@@ -327,15 +340,76 @@ def test_an_import_compacts_each_month_once(tmp_path: Path, monkeypatch) -> None
         assert len(listed) == 17
 
 
+@settings(deadline=None)  # the first example imports the store: slow on a loaded machine
 @given(
     at=st.datetimes(timezones=st.timezones()),
     text=st.text(max_size=20),
     data=st.dictionaries(st.sampled_from(["step", "clock"]), st.integers() | st.text(max_size=5)),
-    seq=st.integers(min_value=1, max_value=10_000),
+    events=st.integers(min_value=1, max_value=3),
 )
-def test_an_imported_event_is_stored_as_the_event_would_store_itself(at, text, data, seq) -> None:
+def test_an_imported_event_is_stored_as_the_event_would_store_itself(at, text, data, events):
     from dispatcher.domain.timeline import Event
+    from dispatcher.store.import_schema import check_record
+    from dispatcher.store.transfer import _stored
 
-    raw = {"sr": "SR-20261123-0001", "seq": seq, "at": at.isoformat(), "actor": "desk"}
-    raw |= {"kind": "note", "text": text, "data": data}
-    assert Event.canonical(raw) == Event.from_dict(raw).to_dict()
+    timeline = [{"at": at.isoformat(), "actor": "desk", "kind": "note", "text": text, "data": data}]
+    record, _ = check_record(_record(1, timeline=timeline * events))
+    if record is None:  # a text with a control character, say
+        return
+    _, stored = _stored(record)
+    assert [e["seq"] for e in stored] == list(range(1, events + 1))
+    assert stored == [Event.from_dict(e).to_dict() for e in stored]
+    assert [list(e) for e in stored] == [list(Event.from_dict(e).to_dict()) for e in stored]
+
+
+ODD_TEXT = st.text(st.characters(codec="utf-8"), max_size=6) | st.sampled_from(["", "a" * 201])
+TIMES = st.sampled_from(
+    ["2026-11-23T20:00:00+00:00", "2026-11-23T20:00:00.5+08:00", "2026-11-23T20:00:00", "x"]
+)
+VALUES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | ODD_TEXT
+KEYS = st.sampled_from(["step", "clock", "bad key", "x" * 65]) | ODD_TEXT
+EVENTS = st.fixed_dictionaries(
+    {
+        "at": TIMES,
+        "actor": st.sampled_from(["desk", "eng1"]) | ODD_TEXT,
+        "kind": st.sampled_from(["note", "Note", "registered"]) | ODD_TEXT,
+    },
+    optional={
+        "text": ODD_TEXT | VALUES,
+        "channel": ODD_TEXT | VALUES,
+        "data": st.dictionaries(KEYS, VALUES | st.lists(VALUES, max_size=2), max_size=9) | VALUES,
+        "extra": VALUES,
+    },
+)
+
+
+@settings(deadline=None)  # the first example imports the store: slow on a loaded machine
+@given(event=EVENTS)
+def test_the_quick_event_check_agrees_with_the_field_by_field_one(event: dict) -> None:
+    """The quick path accepts only what the field-by-field check accepts, as it normalises it."""
+    from dispatcher.store import import_schema
+
+    quick = import_schema._plain_event(event)
+    problems: list[str] = []
+    thorough = import_schema._EVENT(event, "timeline[0]", problems)
+    if quick is not None:
+        assert problems == [] and quick == thorough and list(quick) == list(thorough)
+
+
+@settings(deadline=None)  # the first example imports the store: slow on a loaded machine
+@given(
+    at=st.from_regex(
+        r"\A\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(\.\d{6}|\.0{6})?([+-][0-2]\d:[0-7]\d|-00:00)\Z"
+    )
+)
+def test_a_time_kept_as_written_is_the_time_normalised(at: str) -> None:
+    from datetime import datetime
+
+    from dispatcher.store import import_schema
+
+    try:
+        parsed = datetime.fromisoformat(at)
+    except ValueError:
+        return
+    if import_schema._ISO_AS_WRITTEN.match(at):
+        assert parsed.isoformat() == at

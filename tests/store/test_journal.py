@@ -250,3 +250,21 @@ def test_a_closed_archive_is_released_and_opens_again(store: Store) -> None:
     with pytest.raises(StoreError, match="closed"):
         archive.table("events").all()
     assert store.archive("2026-09").table("events").all() == [{"n": 1}]
+
+
+def test_adopted_documents_are_one_commit_and_a_taken_id_saves_none(tmp_path: Path) -> None:
+    from dispatcher.store.damage import DuplicateId
+
+    with Store(tmp_path) as store:
+        store.adopt_new(store.live, {"events": {1: {"a": 1}, 2: {"a": [1, {"b": None}]}}})
+        with pytest.raises(DuplicateId):
+            store.adopt_new(store.live, {"events": {3: {"a": 3}, 2: {"a": 9}}})
+        with pytest.raises(RuntimeError), store.atomic(store.live):  # a later failure undoes it
+            store.adopt_new(store.live, {"events": {4: {"a": 4}}})
+            raise RuntimeError("the block failed")
+        events = store.live.table("events")
+        assert events.get(doc_id=3) is None and events.get(doc_id=4) is None
+        assert events.insert({"a": 5}) == 3  # the next id: past the adopted, not the undone
+    with Store(tmp_path) as store:  # as the journal replays it
+        replayed = {d.doc_id: dict(d) for d in store.live.table("events").all()}
+        assert replayed == {1: {"a": 1}, 2: {"a": [1, {"b": None}]}, 3: {"a": 5}}

@@ -15,7 +15,7 @@ from dispatcher.domain.callout import ReachedBy
 from dispatcher.domain.outbox import Urgency
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord, CalloutRepository
-from dispatcher.store.files import dumps
+from dispatcher.store.codec import dumps
 from dispatcher.store.outbox import OUTBOX, OutboxRecord, OutboxRepository
 from dispatcher.store.replies import REPLIES, ReplyEntry, ReplyRepository
 

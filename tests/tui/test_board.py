@@ -211,3 +211,40 @@ async def test_tonight_s_planned_work_shows_with_a_fault_during_its_window(store
             "Planned work tonight: " in line and "cutover MSC-9000 core cutover (Shanghai)" in line
         )
         assert f"← {fault.id}" in line
+
+
+async def test_the_painted_board_flashes_with_the_clock_and_stops_once_opened(
+    make_app, night, desk, settle
+):
+    """The board keeps each row's painted line between repaints (moving the cursor repaints
+    from them); each tick of the clock draws them again, and so does opening a request."""
+    _emergency, fault, _ = night
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        table = board.query_one(VirtualTable)
+        line = next(i for i, r in enumerate(table.rows) if r.sr.id == fault.id) + 1
+
+        def flashing() -> bool:
+            return any(
+                s.style is not None
+                and s.style.bgcolor is not None
+                and "red" in s.style.bgcolor.name
+                for s in table.render_line(line)
+            )
+
+        seen = set()
+        for _ in range(2):
+            await desk.clock.advance(timedelta(seconds=1))
+            board.tick()  # what the board's one-second interval does
+            seen.add(flashing())
+        assert seen == {True, False}  # on and off with the desk's clock
+        board.open_request(fault.id)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        for _ in range(2):
+            await desk.clock.advance(timedelta(seconds=1))
+            assert not flashing()
+            board.tick()

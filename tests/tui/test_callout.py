@@ -19,9 +19,12 @@ from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.outbox import OutboxRepository
 from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.app import DeskApp
+from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.widgets.virtual_table import VirtualTable
+
+from .conftest import register_request
 
 
 @pytest.fixture
@@ -161,6 +164,16 @@ async def test_a_failed_page_sent_again_by_another_channel(make_app, store, engi
         assert [(r.channel, r.state) for r in again] == [("email", DeliveryState.QUEUED)]
 
 
+async def this_desk_runs_the_engine(pilot, engine) -> None:
+    """Wait until this desk runs the engine and its header says so (it starts once the
+    board has painted its rows)."""
+    await pilot_wait_for(
+        pilot,
+        lambda: engine.running and "this desk" in str(pilot.app.status.engine),
+        what="this desk running the engine",
+    )
+
+
 async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(
     desk, store, roster, settle
 ):
@@ -168,8 +181,7 @@ async def test_quitting_while_this_desk_chases_chains_asks_and_names_them(
     app = DeskApp(desk, "en", engine)
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            await settle(pilot)
-            assert engine.running and "this desk" in str(app.status.engine)
+            await this_desk_runs_the_engine(pilot, engine)
             await register_emergency(pilot)
             await settle(pilot)
             [chain] = CalloutRepository(store).running()
@@ -234,3 +246,27 @@ async def test_a_desk_takes_the_engine_over_when_its_holder_quits(desk, store, r
         engine.stop()
         holder.release()
     assert not engine.start()  # a stopped desk engine is never started again
+
+
+async def test_the_desk_starts_its_engine_once_the_board_shows_its_rows(
+    desk, store, roster, monkeypatch
+):
+    """At launch the engine (its plugins, a look at every open request) would share the one
+    interpreter with the board's first read: it starts once the rows are shown."""
+    register_request(store, "E1 down at Pudong")
+    engine = EngineThread(store, roster, PluginManager(store=store), clock=desk.clock)
+    running_as_rows_shown: list[bool] = []
+    show_rows = BoardScreen.show_rows
+
+    def shown(screen, *rows):
+        running_as_rows_shown.append(engine.running)
+        show_rows(screen, *rows)
+
+    monkeypatch.setattr(BoardScreen, "show_rows", shown)
+    app = DeskApp(desk, "en", engine)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await this_desk_runs_the_engine(pilot, engine)
+            assert running_as_rows_shown[0] is False
+    finally:
+        engine.stop()

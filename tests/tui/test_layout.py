@@ -8,7 +8,7 @@ from textual.widgets import Static
 from dispatcher.domain.drills import builtin_scenarios
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import start_drill
-from dispatcher.tui.screens.board import board_columns
+from dispatcher.tui.screens.board_rows import board_columns
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
 from .conftest import NOW, register_request

@@ -11,13 +11,14 @@ from textual.widgets import Label
 
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.outbox import DEFAULT_LIMITS, Limit
-from dispatcher.domain.request_parts import Severity
+from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.domain.roster import ContactKind, Person, Role
 from dispatcher.domain.routing import step_for_unit
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.runtime import Engine, EngineSettings
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store.callouts import CalloutRepository
+from dispatcher.store.outbox import OutboxRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -164,3 +165,49 @@ def test_the_step_a_chain_aims_at_a_unit(roster):
     # fault has no $bd step: the product line's step is the business division's own
     assert step_for_unit(roster, chains["fault"], "bd-network", "Shanghai", "msc-9000") == 2
     assert step_for_unit(roster, chains["consultation"], "tac", "Shanghai", "msc-9000") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        (
+            "en",
+            "The owner becomes csc; nobody new is paged: consultation has no step for csc and "
+            "none after the step it is on, which goes on waiting.",
+        ),
+        (
+            "zh",
+            "处理人改为 csc;不呼叫新的人:consultation 没有 csc 的步骤,当前这一步之后也没有"
+            "下一步,呼叫链继续等待当前这一步。",
+        ),
+    ],
+)
+async def test_level_up_on_a_chain_at_its_last_step_says_nobody_new_is_paged(
+    make_app, store, roster, engine, settle, language, says
+):
+    # A consultation, handled by the CSC at every level: its chain has one step, the
+    # product line's, and no step for the CSC. At that last step, raising the level changes
+    # the owner and pages nobody new; the desk says so, not that the routing names no one.
+    sr = register_request(store, "How to read the trunk counters", category=Category.CONSULTATION)
+    CalloutControl(store, roster).start(sr.id, NOW, "phone-desk")
+    await engine.run_once()
+    paged = len(OutboxRepository(store).for_sr(sr.id))
+    assert paged > 0
+
+    app = make_app(language)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_row(pilot, settle, 0)
+        question = await raise_level(pilot, settle)
+        assert says in question
+        assert "names no one" not in question and "没有指定任何人" not in question
+        await engine.run_once()
+
+    assert len(OutboxRepository(store).for_sr(sr.id)) == paged  # nobody new was paged
+    chain = CalloutRepository(store).get(sr.id)
+    assert (chain.run.chain, chain.run.state, chain.run.position.step) == (
+        "consultation",
+        RunState.RUNNING,
+        0,
+    )
+    changed = RequestRepository(store).get(sr.id)
+    assert (changed.level.value, changed.owner.unit) == ("L2", "csc")

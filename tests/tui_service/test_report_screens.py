@@ -9,6 +9,7 @@ from textual.app import App
 from textual.widgets import Markdown, Static
 from textual_plotext import PlotextPlot
 
+from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.domain.request_parts import Category, Severity
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.clock import ManualClock
@@ -222,4 +223,60 @@ async def test_the_handover_scrolls_by_keyboard(tmp_path, settle):
         await pilot.press("end")
         await pilot.wait_for_scheduled_animations()
         assert scroller.scroll_y == scroller.max_scroll_y > 0
+    store.close()
+
+
+def closed_request(received: datetime, number: int) -> tuple[ServiceRequest, list]:
+    """A request received at `received`, resolved, called back and closed within two hours."""
+    sr = ServiceRequest(
+        f"SR-{received.astimezone(SHANGHAI):%Y%m%d}-{number:04d}",
+        received,
+        Category.FAULT_SUPPORT,
+        f"closed {number}",
+        severity=Severity.MAJOR,
+        product="msc-9000",
+        site="Shanghai",
+    )
+    events = sr.registered(received, "desk", "phone")
+    events += sr.resolve(received + timedelta(hours=1), "li.na", "desk", "fixed")
+    events += sr.record_callback(received + timedelta(hours=2), "desk", CallbackOutcome.REACHED, 5)
+    events += sr.close(received + timedelta(hours=2), "desk")
+    return sr, events
+
+
+async def test_the_shift_report_reads_an_archive_month_only_if_it_holds_the_shifts_requests(
+    tmp_path, settle
+):
+    """The history index, warmed after launch, knows what each archive month holds: a month
+    with no closed request received in the shift is not read (its load is most of a report's
+    time); once a request of the shift is closed into it, it is read and counted."""
+    store = Store(tmp_path)
+    now = datetime(2026, 11, 24, 3, 0, tzinfo=SHANGHAI)  # the shift: 23 Nov 15:00 to now
+    repository = RequestRepository(store)
+    repository.import_batch([closed_request(now - timedelta(days=4), 1)])
+    desk = desk_at(store, now)
+    desk.history().warm()
+    read: list[str] = []
+    archive = store.archive
+
+    def reading(period: str):
+        read.append(period)
+        return archive(period)
+
+    store.archive = reading
+    screen = ReportsScreen(desk, "en")
+    async with ScreenApp(screen).run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        period = str(screen.query_one("#period", Static).render())
+        assert "Service report: this shift" in period and "0 requests " in period
+        assert read == []  # 2026-11 holds no request of the shift: not read
+
+        repository.import_batch([closed_request(now - timedelta(hours=5), 2)])
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        period = str(screen.query_one("#period", Static).render())
+        assert "Service report: this shift" in period and "1 request " in period
+        assert "2026-11" in read  # the month changed since the index read it: read again
     store.close()

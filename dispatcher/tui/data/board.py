@@ -7,6 +7,7 @@ changes, so an unchanged SR keeps the row built for it before.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
@@ -89,7 +90,9 @@ def board_order(rows: list[BoardRow]) -> list[BoardRow]:
 
 
 class BoardReader:
-    """Builds board rows; keeps the rows of unchanged SRs between reads."""
+    """Builds board rows; keeps the rows of unchanged SRs between reads. Reads from several
+    threads take turns: one that finds the rows already built for its version returns None
+    (two at launch would otherwise each build all 10,000 rows)."""
 
     def __init__(self, store: Store, roster: Roster) -> None:
         self.store = store
@@ -97,9 +100,14 @@ class BoardReader:
         self.requests = RequestRepository(store)
         self._rows: dict[str, tuple[int, BoardRow]] = {}
         self._version = -1
+        self._reading = threading.Lock()
 
     def read(self, now: datetime, force: bool = False) -> list[BoardRow] | None:
         """Every open SR's row in board order, or None when nothing changed since last time."""
+        with self._reading:
+            return self._read(now, force)
+
+    def _read(self, now: datetime, force: bool) -> list[BoardRow] | None:
         version = self.requests.live_version()
         if version == self._version and not force:
             return None

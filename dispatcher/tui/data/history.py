@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.store import Store
@@ -59,6 +60,15 @@ class HistoryIndex:
         entries = closed_in(self.store, period)
         self._months[period] = (signature, entries)
         return entries
+
+    def holds_received(self, period: str, start: datetime, end: datetime) -> bool:
+        """Whether archive month `period` may hold a closed, non-drill request received in
+        [start, end): False only when the month, as read and unchanged since, holds none (so
+        a report need not read it); True when it does or has not been read."""
+        known = self._months.get(period)
+        if known is None or known[0] != month_signature(self.store, period):
+            return True
+        return any(start <= datetime.fromisoformat(c.received) < end for c in known[1])
 
     def search(self, query: str) -> Found:
         """Closed, non-drill requests matching `query`, newest first, at most LIMIT: every word

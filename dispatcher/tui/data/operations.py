@@ -45,6 +45,8 @@ class LevelPlan:
     paged: tuple[str, ...]
     step: int | None = None  # None: nothing to page
     aimed: bool = True  # the chain aims `step` at the owner; False: no step is, the next one
+    at_end: bool = False  # no step is aimed at the owner and the running chain has no next
+    # step: it stays where it is, and nobody new is paged
 
 
 class Operations:
@@ -134,6 +136,7 @@ class Operations:
                 else Position(0, 0)
             )
             step = position.step if position is not None else None
+        at_end = step is None
         paged: tuple[str, ...] = ()
         if step is not None:
             steps = preview(
@@ -141,7 +144,7 @@ class Operations:
             )
             paged = tuple(p.display_name for p in steps[step].people)
         return LevelPlan(
-            sr.id, sr.level, following, owner, chain, running is None, paged, step, aimed
+            sr.id, sr.level, following, owner, chain, running is None, paged, step, aimed, at_end
         )
 
     def raise_level(self, plan: LevelPlan) -> ServiceRequest:

@@ -8,16 +8,15 @@ second by repainting those rows.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Input, Static
+from textual.message import Message
+from textual.widgets import Input, Static
 
-from dispatcher.domain.callout import RunState
 from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator
@@ -25,78 +24,31 @@ from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for, commands_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
-from dispatcher.tui.data.formats import clock_text
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
 from dispatcher.tui.plain import plain
+from dispatcher.tui.screens.board_rows import FILTERS, STEADY, RowPainter, board_columns
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.later import LATER, later
 from dispatcher.tui.screens.new_request import NewRequestScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
-from dispatcher.tui.widgets.virtual_table import GAP, Column, VirtualTable
+from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
 
 
 NEW_KEY = next(c.key for c in commands_for("board") if c.id == "board.new")
-PINNED = Style(color="red", bold=True)
-FLASH = Style(color="white", bgcolor="red", bold=True)
-NEAR = Style(color="yellow")
-
-FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
-    "all": lambda row, now: True,
-    "emergency": lambda row, now: row.pinned,
-    "late": lambda row, now: row.breached(now) or row.near(now),
-    "unowned": lambda row, now: row.unowned,
-    "drill": lambda row, now: row.sr.drill,
-}
-# Filters worked out with each read, in the worker: their rows change only when the store does,
-# but "late", which gains rows as time passes (see `BoardScreen.late_until`).
-STEADY = ("all", "emergency", "late", "unowned", "drill")
-
-WIDTHS = {
-    "id": 20,  # "! SR-20261130-0001 D": the whole id, its emergency mark and drill mark
-    "age": 6,
-    "category": 12,
-    "severity": 8,
-    "customer": 16,
-    "site": 10,
-    "owner": 12,
-    "status": 10,
-    "sla": 17,
-    "callout": 20,
-    "summary": 20,
-}
-# What a narrow terminal keeps (80 columns: the id, severity, status, call-out and summary),
-# then what it adds as the width allows, most useful first; wide terminals widen two columns.
-KEPT = ("id", "severity", "status", "callout", "summary")
-ADDED = ("sla", "owner", "age", "customer", "category", "site")
-WIDER = {"customer": 28, "category": 22, "summary": 40}
-SUMMARY_AT_LEAST = 16
-
-
-def board_columns(width: int) -> dict[str, int]:
-    """The columns that fit `width` cells, in the board's order, with their widths."""
-    widths = {key: WIDTHS[key] for key in KEPT}
-
-    def used() -> int:
-        return sum(widths.values()) + GAP * (len(widths) - 1)
-
-    widths["summary"] = SUMMARY_AT_LEAST
-    for key in ADDED:
-        if used() + WIDTHS[key] + GAP <= width:
-            widths[key] = WIDTHS[key]
-    for key, wide in WIDER.items():
-        if key in widths and used() + wide - widths[key] <= width:
-            widths[key] = wide
-    return {key: widths[key] for key in WIDTHS if key in widths}
 
 
 class BoardScreen(DeskScreen):
     CSS_PATH = "board.tcss"
     SCOPE = "board"
     BINDINGS = bindings_for(SCOPE)
+
+    class Shown(Message):
+        """The board has painted its first rows (the desk's start-up work may begin)."""
 
     def __init__(self, desk: DeskContext, language: str) -> None:
         super().__init__(desk, language)
@@ -109,6 +61,7 @@ class BoardScreen(DeskScreen):
         self.seen: set[str] = set()  # SRs whose breach this dispatcher has looked at
         self.loaded = False
         self.typed_ahead: list[str] | None = None  # keys typed after `n`, before the form
+        self.painter = RowPainter(desk, language, self.words, self.seen)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.desk, self.words)
@@ -116,9 +69,13 @@ class BoardScreen(DeskScreen):
         yield Static(id="planned")
         yield Input(placeholder=self.words["search"], id="search")
         yield VirtualTable(
-            self._columns(), self.render_row, key=lambda row: row.sr.id, id="requests"
+            self._columns(),
+            self.render_row,
+            key=lambda row: row.sr.id,
+            id="requests",
+            keep_lines=True,
         )
-        yield Footer()
+        yield DeskFooter()
 
     def _columns(self, width: int = 160) -> list[Column]:
         return [Column(key, self.words[key], w) for key, w in board_columns(width).items()]
@@ -165,10 +122,15 @@ class BoardScreen(DeskScreen):
             # The store's documents and these rows live as long as the desk: keep them out of
             # the collector's full passes, which otherwise stall keys for 100+ ms at 10,000 rows.
             gc.freeze()
-            self.import_screens()
+            self.call_after_refresh(self.first_shown)
         self.all_rows, self.steady, self.late_until = rows, steady, late_until
         self.loaded = True
         self.apply_filter()
+
+    def first_shown(self) -> None:
+        """Once the first rows are painted: the desk's start-up work, and the other screens."""
+        self.post_message(self.Shown())
+        self.import_screens()
 
     def show_planned(self, planned: list[PlannedTonight]) -> None:
         """Tonight's planned work in one line; a fault during a window is named beside it."""
@@ -188,7 +150,7 @@ class BoardScreen(DeskScreen):
 
     def tick(self) -> None:
         """Once a second: countdowns move and unseen breaches flash."""
-        self.query_one(VirtualTable).refresh()
+        self.table.invalidate()
 
     # -- filtering ---------------------------------------------------------------------------
 
@@ -260,67 +222,8 @@ class BoardScreen(DeskScreen):
             self.query_one(VirtualTable).focus()
             event.stop()
 
-    # -- drawing -----------------------------------------------------------------------------
-
     def render_row(self, row: BoardRow) -> tuple[list[Text | str], Style | None]:
-        sr, now, language = row.sr, self.desk.now(), self.language
-        breached = row.breached(now)
-        style = None
-        flash_on = int(now.timestamp()) % 2 == 0  # on and off with the desk's clock
-        if ((breached and sr.id not in self.seen) or row.exhausted_unseen) and flash_on:
-            style = FLASH
-        elif row.pinned:
-            style = PINNED
-        deadline = row.deadline
-        sla: Text | str = ""
-        if deadline is not None:
-            sla = f"{name_of(deadline.kind, language)} {clock_text(deadline.deadline - now)}"
-            if style is not FLASH:  # red on the flashing red would vanish
-                sla = Text(
-                    sla, style="bold red" if breached else ("yellow" if row.near(now) else "")
-                )
-        customer = ("★VIP " if sr.customer.vip else "") + sr.customer.name
-        owner = "/".join(part for part in (sr.owner.unit, sr.owner.person) if part)
-        cells: dict[str, Text | str] = {
-            "id": ("! " if row.pinned else "  ") + sr.id + (" D" if sr.drill else ""),
-            "age": clock_text(now - sr.received).rsplit(":", 1)[0],
-            "category": name_of(sr.category, language),
-            "severity": name_of(sr.severity, language),
-            "customer": customer,
-            "site": sr.site,
-            "owner": f"{owner or '—'} {sr.level.value}",
-            "status": name_of(sr.status, language),
-            "sla": sla,
-            "callout": self.callout_cell(row, style is FLASH),
-            "summary": sr.summary,
-        }
-        return [cells[column.key] for column in self.table.columns], style
-
-    def callout_cell(self, row: BoardRow, flashing: bool) -> Text | str:
-        """Where the chain stands: step, who was paged, or who acknowledged."""
-        record, language = row.callout, self.language
-        if record is None:
-            return ""
-        if record.run.state is RunState.ACKNOWLEDGED:
-            return Text(f"✓ {record.run.acknowledged_by}", style="green")
-        if record.run.state is not RunState.RUNNING:
-            text = name_of(record.run.state, language)
-            return text if flashing else Text(text, style="bold red")
-        last = record.steps[-1] if record.steps else None
-        position = (
-            f"{record.run.position.round + 1}.{record.run.position.step + 1}/{record.steps_total}"
-        )
-        if last is None:
-            return f"{position} …"
-        if last.skipped or not last.people:
-            return Text(f"{position} {self.words['nobody']}", style="" if flashing else "red")
-        return f"{position} → {', '.join(self.person_name(p) for p in last.people)}"
-
-    def person_name(self, person_id: str) -> str:
-        person = self.desk.roster.people.get(person_id)
-        if person is None:
-            return person_id
-        return person.name_zh if self.language == "zh" and person.name_zh else person.name
+        return self.painter.row(row, self.table.columns)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -335,6 +238,7 @@ class BoardScreen(DeskScreen):
 
     def open_request(self, sr_id: str) -> None:
         self.seen.add(sr_id)
+        self.table.invalidate()  # its breach stops flashing
         self.app.push_screen(DetailScreen(self.desk, self.language, sr_id))
         row = next((r for r in self.all_rows if r.sr.id == sr_id), None)
         if row is not None and row.exhausted_unseen:
@@ -413,4 +317,5 @@ class BoardScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         self.typed_ahead = None  # back on the board: its keys are its own
-        self.read_board(force=False)
+        if self.loaded:  # (at launch, `on_mount` reads)
+            self.read_board(force=False)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from dispatcher.domain.callbacks import CallbackDue
 from dispatcher.domain.lifecycle import DISSATISFIED, CallbackOutcome
@@ -31,6 +31,7 @@ from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 5.0
@@ -172,7 +173,7 @@ class CallbackQueueScreen(DeskScreen):
         yield Static(self.words["title"], id="queue-title")
         yield Static(id="summary")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*self.words["columns"])

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.lifecycle import Status
@@ -25,6 +25,7 @@ from dispatcher.tui.data.detail import RequestView, event_details, read_request
 from dispatcher.tui.data.formats import clock_text, pad
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.detail_actions import DetailActions
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 REFRESH_SECONDS = 2.0
@@ -74,7 +75,7 @@ class DetailScreen(DetailActions):
                 timeline: DataTable[str] = DataTable(id="timeline", cursor_type="row")
                 timeline.add_columns(words["when"], words["who"], words["what"], words["channel"])
                 yield timeline
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.reload()

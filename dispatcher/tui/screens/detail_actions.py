@@ -24,6 +24,15 @@ T = TypeVar("T")
 READ_ONLY_ALLOWED = {"pop_screen"}  # what a closed request still offers: going back
 
 
+def level_body(plan: LevelPlan) -> str:
+    """The label that says what raising the level pages (see `LevelPlan`)."""
+    if plan.paged:
+        return "level.body" if plan.aimed else "level.next"
+    if plan.at_end:
+        return "level.last"
+    return "level.nochain" if plan.step is None else "level.nobody"
+
+
 class DetailActions(DeskScreen[None]):
     """The base of `DetailScreen`, which provides `sr_id`, `view` and `reload`."""
 
@@ -130,7 +139,7 @@ class DetailActions(DeskScreen[None]):
     def confirm_level(self, plan: LevelPlan) -> None:
         words = self.words
         levels = {"level": plan.level.value, "next": plan.next.value}
-        body = "level.nobody" if not plan.paged else "level.body" if plan.aimed else "level.next"
+        body = level_body(plan)
 
         def answered(yes: bool | None) -> None:
             if yes:

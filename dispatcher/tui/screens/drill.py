@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dispatcher.domain.drill_outcomes import DrillReport
@@ -34,6 +34,7 @@ from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.sized_table import SizedTable
 
@@ -113,7 +114,7 @@ class DrillScreen(DeskScreen):
                     self.words["columns"], id="people", cursor_type="row", zebra_stripes=True
                 )
                 yield Static(id="verdict")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         if self.scenarios:

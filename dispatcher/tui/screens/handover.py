@@ -14,7 +14,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
@@ -27,6 +27,7 @@ from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
@@ -47,7 +48,7 @@ class HandoverScreen(DeskScreen):
         yield Static(self.words["handover.building"], id="handover-title")
         with VerticalScroll(id="handover-scroll"):
             yield Markdown(id="handover")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#handover-scroll", VerticalScroll).focus()

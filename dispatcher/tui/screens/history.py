@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
@@ -16,6 +16,7 @@ from dispatcher.tui.labels import name_of
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
@@ -44,7 +45,7 @@ class HistoryScreen(DeskScreen):
             words["id"], words["received"], words["status"], words["customer"], words["summary"]
         )
         yield table
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-query", Input).focus()

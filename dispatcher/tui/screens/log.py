@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, RichLog
+from textual.widgets import Header, RichLog
 
 from dispatcher.i18n import translator
 from dispatcher.logfile import log_path, read_appended, tail
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 
 SHOWN_LINES = 500
 REFRESH_SECONDS = 2.0
@@ -27,7 +28,7 @@ class LogScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
         yield RichLog(max_lines=SHOWN_LINES, markup=False, highlight=False, id="log")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.title = translator(self.language).gettext("Log")

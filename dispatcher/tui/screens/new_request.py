@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.request_parts import (
@@ -38,6 +38,7 @@ from dispatcher.tui.labels import name_of
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 TYPED = (
@@ -130,7 +131,7 @@ class NewRequestScreen(DeskScreen[str | None]):
                 yield Label(words["new.preview"], classes="form-title")
                 yield Static(id="emergency")
                 yield Static(id="preview")
-        yield Footer()
+        yield DeskFooter()
 
     def _field(self, word: str, widget) -> Vertical:
         return Vertical(Label(self.words[word]), widget, classes="field")

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
@@ -23,6 +23,7 @@ from dispatcher.tui.labels import name_of
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.override import OverrideScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
@@ -58,7 +59,7 @@ class OnCallScreen(DeskScreen):
         unconfirmed: DataTable[str] = DataTable(id="unconfirmed", cursor_type="row")
         unconfirmed.add_columns(words["person"], words["contact"], words["last_confirmed"])
         yield unconfirmed
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#duties", DataTable).focus()

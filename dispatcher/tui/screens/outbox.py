@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dispatcher.domain.outbox import DeliveryState, shown_detail
 from dispatcher.errors import DispatcherError
@@ -25,6 +25,7 @@ from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
@@ -67,7 +68,7 @@ class OutboxScreen(DeskScreen):
         yield DeskHeader(self.desk, words)
         yield Static(words["outbox.title"], id="outbox-title")
         yield VirtualTable(columns, self.render_row, key=lambda r: r.id, id="notifications")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from dispatcher.domain.localtime import local, local_day, midnight
@@ -32,6 +32,7 @@ from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
@@ -64,7 +65,7 @@ class ReportsScreen(DeskScreen):
         with Grid(id="charts"):
             for n in range(4):
                 yield PlotextPlot(id=f"chart-{n}")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         # the screen first, saying "working…"; then the figures, built in a worker
@@ -83,7 +84,16 @@ class ReportsScreen(DeskScreen):
     def build(self, kind: str) -> None:
         now = self.desk.now()
         start, end = bounds(kind, now, self.desk.zone)
-        report = service_report(self.store, self.roster, kind, start, end, now)
+        history = self.desk.history()  # which months hold closed requests of the period
+        report = service_report(
+            self.store,
+            self.roster,
+            kind,
+            start,
+            end,
+            now,
+            holds=lambda month: history.holds_received(month, start, end),
+        )
         self.app.call_from_thread(self.show, report)
 
     def show(self, report: Report) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from dispatcher.domain.text import escape
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
 
@@ -33,7 +34,7 @@ class TextViewScreen(DeskScreen):
         yield Static(plain(self.heading), id="view-title")
         with VerticalScroll(id="view"):
             yield Markdown(escape(self.markdown))  # text from outside stays text
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#view", VerticalScroll).focus()

@@ -5,6 +5,11 @@ rows); here the rows are plain Python objects and a `render_row` function turns 
 ones into cells at paint time. Replacing the rows, moving the cursor or ticking a countdown
 repaints one screen of lines. Cells are cut and padded by terminal cells, so Chinese text
 (two cells a character) lines up.
+
+With `keep_lines`, a row object is drawn once and its line kept until `invalidate()` (the
+owner calls it when what a row shows may have changed without a new row object: a countdown's
+second): moving the cursor, paging back or switching to a filter whose rows were drawn
+repaints from kept lines. Lines are kept per row object, cursor, focus, scroll and width.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from textual.strip import Strip
 from dispatcher.domain.text import escape_line, first_unsafe
 
 GAP = 1  # blank cells between columns
+KEPT_LINES = 2_000  # lines kept at most (`keep_lines`): a few screens of a tall terminal
 
 
 @dataclass(frozen=True)
@@ -82,12 +88,21 @@ class VirtualTable(ScrollView, can_focus=True):
         key: Callable[[Any], Hashable] = id,
         *,
         id: str | None = None,
+        keep_lines: bool = False,
     ) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
         self.render_row = render_row
         self.row_key = key
         self.rows: list[Any] = []
+        self.keep_lines = keep_lines
+        # (id of the row, its line's state) -> (the row, kept so its id is not reused; line)
+        self._lines: dict[tuple[int, bool, bool, int, int], tuple[Any, Strip]] = {}
+
+    def invalidate(self) -> None:
+        """What the rows show may have changed: draw every line again."""
+        self._lines.clear()
+        self.refresh()
 
     # -- data --------------------------------------------------------------------------------
 
@@ -108,6 +123,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         self.columns = list(columns)
+        self._lines.clear()
         self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
         self.refresh()
 
@@ -158,19 +174,29 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x, scroll_y = round(self.scroll_offset.x), round(self.scroll_offset.y)
+        index = scroll_y + y - 1
+        row = self.rows[index] if y > 0 and 0 <= index < len(self.rows) else None
+        key = (id(row), index == self.cursor, self.has_focus, scroll_x, width)
+        kept = self._lines.get(key) if self.keep_lines and row is not None else None
+        if kept is not None and kept[0] is row:
+            return kept[1]
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
             cells: Sequence[Text | str] = [Text(c.label) for c in self.columns]
             return self._strip(cells, base + header, scroll_x, width)
-        index = scroll_y + y - 1
-        if index >= len(self.rows):
+        if row is None:
             return Strip.blank(width, base)
-        cells, style = self.render_row(self.rows[index])
+        cells, style = self.render_row(row)
         line_style = base + style if style else base
         if index == self.cursor:
             line_style += self.get_component_rich_style("virtual-table--cursor")
-        return self._strip(cells, line_style, scroll_x, width)
+        strip = self._strip(cells, line_style, scroll_x, width)
+        if self.keep_lines:
+            if len(self._lines) > KEPT_LINES:
+                self._lines.clear()
+            self._lines[key] = (row, strip)
+        return strip
 
     def _strip(self, cells: Sequence[Text | str], style: Style, scroll_x: int, width: int) -> Strip:
         line = Text(no_wrap=True, overflow="ellipsis", end="")
