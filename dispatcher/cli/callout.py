@@ -43,6 +43,7 @@ from dispatcher.domain.outbox import (
     DeliveryState,
     describe,
     pages_by_step,
+    shown_detail,
     shown_state,
 )
 from dispatcher.engine.control import CalloutControl
@@ -54,6 +55,7 @@ from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
 from dispatcher.store.outbox import OutboxRecord
+from dispatcher.store.requests import RequestRepository
 
 log = logging.getLogger(__name__)
 
@@ -142,11 +144,14 @@ def _control(store: Store, roster_path: Path) -> CalloutControl:
 
 def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, sr_id: str) -> None:
     if record is None:
+        # a request the store does not hold is named so ("no request SR-…"), not chainless
+        RequestRepository(control.store).status(sr_id)
         raise DispatcherError(tr("{sr} has no call-out chain", sr=sr_id))
     pages = pages_by_step(record.steps, control.outbox.for_sr(record.sr))
+    zone = command_zone(control.store, control.roster if control.has_roster else None)
     if as_json:
         steps = [
-            {**step.to_dict(), "pages": [_page(p) for p in step_pages]}
+            {**step.to_dict(), "pages": [_page(p, zone) for p in step_pages]}
             for step, step_pages in zip(record.steps, pages, strict=True)
         ]
         echo_json({**record.to_dict(), "steps": steps})
@@ -164,7 +169,6 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             repeat=record.repeat,
         )
     )
-    zone = command_zone(control.store, control.roster if control.has_roster else None)
     if record.running:
         deadline = f"{local(record.run.step_deadline, zone):%Y-%m-%d %H:%M:%S %Z}"
         click.echo("  " + tr("next step at {at}", at=deadline))
@@ -194,20 +198,20 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             )
         )
         for page in step_pages:
-            result = said(describe(page), lang)
+            result = said(describe(page, zone), lang)
             click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
             click.echo("      " + tr("nobody for {who}", who=phrase(target, lang)))
 
 
-def _page(page: OutboxRecord) -> dict:
+def _page(page: OutboxRecord, zone: ZoneInfo) -> dict:
     return {
         "id": page.id,
         "person": page.person,
         "channel": page.channel,
         "address": page.address,
         "state": page.state.value,
-        "result": describe(page),
+        "result": describe(page, zone),  # as `chain show` says it, in the CSC's zone
     }
 
 
@@ -319,7 +323,7 @@ def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
     """One notification, its time in the CSC's `zone`."""
     created = local(record.created, zone)
     why = (
-        f"  {record.error_code} {record.detail}".rstrip()
+        f"  {record.error_code} {shown_detail(record, zone)}".rstrip()
         if record.detail or record.error_code
         else ""
     )

@@ -68,7 +68,7 @@ def check(
     overrides that cover nobody are reported on the same horizon."""
     roster = load_roster_for_command(_one_roster(path, roster_path))
     channels = check_installed_channels(roster)  # an unknown step channel: exit 2, file:line
-    begin = parse_instant(start, "--from")
+    begin = parse_instant(start, "--from", roster.zone)
     end = begin + timedelta(days=days) if days else one_year_from(begin)
     verdict = check_roster(roster, begin, end, default_reaches(roster), stored_overrides(data_dir))
     if as_json:
@@ -153,7 +153,10 @@ def _print_verdict(roster: Roster, verdict: RosterVerdict, channels: ChainChanne
 
 @click.command("oncall")
 @click.option(
-    "--at", "at_text", metavar="TIME", help="When (ISO date-time; default now; no offset = UTC)."
+    "--at",
+    "at_text",
+    metavar="TIME",
+    help="When (ISO date-time; default now; no offset = the CSC's zone).",
 )
 @name_option("--unit", what="unit", help="Only this unit or product line.")
 @click.option("--role", type=ROLE, help="Only this role.")
@@ -170,7 +173,7 @@ def oncall(
 ) -> None:
     """Who would be called now (or at --at), and who takes over next."""
     roster = load_roster_for_command(roster_path)
-    at = parse_instant(at_text, "--at")
+    at = parse_instant(at_text, "--at", roster.zone)
     unit = Names(roster, roster_path)("unit", unit or "", "--unit") or None
     overrides = stored_overrides(data_dir)
     pairs = dict.fromkeys((r.unit, r.role) for r in roster.rotations.values())

@@ -49,7 +49,7 @@ def ical(
     roster = load_roster_for_command(roster_path)
     overrides = stored_overrides(data_dir)
     begin = (
-        parse_instant(start, "--from")
+        parse_instant(start, "--from", roster.zone)
         if start
         else datetime.combine(datetime.now(UTC).date(), time(), UTC)
     )

@@ -22,8 +22,9 @@ from dispatcher.cli.language import tr, value
 from dispatcher.cli.names import Names
 from dispatcher.cli.options import name_option
 from dispatcher.cli.roster_values import ROLE, parse_instant, utc_minute
+from dispatcher.domain.localtime import local
 from dispatcher.domain.roster import Role
-from dispatcher.domain.rotation import Override
+from dispatcher.domain.rotation import Override, override_zone
 from dispatcher.domain.verdict import idle_overrides
 from dispatcher.errors import DispatcherError
 from dispatcher.roster.overrides import OverrideRepository
@@ -44,9 +45,13 @@ def override_group() -> None:
 @name_option("--unit", what="unit", help="Limit to this unit or product line.")
 @click.option("--role", type=ROLE, help="Limit to this role.")
 @click.option(
-    "--from", "start", required=True, metavar="TIME", help="Start (ISO; no offset = UTC)."
+    "--from",
+    "start",
+    required=True,
+    metavar="TIME",
+    help="Start (ISO; no offset = the covered person's zone, else --person's).",
 )
-@click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset = UTC).")
+@click.option("--to", "end", required=True, metavar="TIME", help="End (ISO; no offset: as --from).")
 @click.option("--reason", default="", help="Why (shown in the desk and the handover report).")
 @roster_option
 @actor_option
@@ -75,11 +80,12 @@ def override_add(
         raise DispatcherError(
             tr("an override without --covers adds a person to a role: give --unit and --role")
         )
+    zone = override_zone(roster.people, person, covers, roster.zone)  # as the desk's form
     override = Override(
         "",
         person,
-        parse_instant(start, "--from"),
-        parse_instant(end, "--to"),
+        parse_instant(start, "--from", zone),
+        parse_instant(end, "--to", zone),
         covers,
         unit,
         Role(role) if role else None,
@@ -101,8 +107,18 @@ def override_add(
         )
     if as_json:
         echo_json(stored)
-    else:
-        click.echo(stored.id)
+        return
+    click.echo(stored.id)
+    whose = stored.covers or stored.person
+    for shown, whose_time in (
+        (zone, tr("the time of {person}", person=whose)),
+        (roster.zone, tr("the CSC's time")),
+    ):
+        begins, ends = local(stored.start, shown), local(stored.end, shown)
+        span = f"{begins:%Y-%m-%d %H:%M} – {ends:%Y-%m-%d %H:%M}"
+        click.echo(
+            "  " + tr("{span} {zone} ({whose})", span=span, zone=str(shown), whose=whose_time)
+        )
 
 
 @override_group.command("list")

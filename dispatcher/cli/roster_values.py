@@ -1,14 +1,16 @@
 """What the `dispatcher roster` commands read and print alike: an instant typed as an ISO date
-or date-time (UTC when it has no offset), a minute shown in UTC, the run-time overrides a data
+or date-time (a wall clock of the CSC's zone, or of an override's, when it has no offset), a
+minute shown in UTC, the run-time overrides a data
 directory holds, and the role choice."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from dispatcher.cli.common import Choice, existing_store
 from dispatcher.cli.language import tr
+from dispatcher.domain.localtime import wall_time
 from dispatcher.domain.roster import Role
 from dispatcher.domain.rotation import Override
 from dispatcher.errors import DispatcherError
@@ -17,8 +19,9 @@ from dispatcher.roster.overrides import OverrideRepository
 ROLE = Choice(Role)
 
 
-def parse_instant(value: str | None, option: str) -> datetime:
-    """An ISO date or date-time; without a UTC offset it is read as UTC. None means now."""
+def parse_instant(value: str | None, option: str, zone: tzinfo) -> datetime:
+    """An ISO date or date-time, in UTC; without a UTC offset it is read as a wall clock of
+    `zone` (the CSC's, or for an override's window `override_zone`'s). None means now."""
     if value is None:
         return datetime.now(UTC).replace(second=0, microsecond=0)
     try:
@@ -31,7 +34,7 @@ def parse_instant(value: str | None, option: str) -> datetime:
                 value=value,
             )
         ) from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    return wall_time(parsed, zone).astimezone(UTC)
 
 
 def stored_overrides(data_dir: Path | None) -> tuple[Override, ...]:

@@ -10,7 +10,7 @@ complaint of that chain and numbered, so repeats are counted rather than lost.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dispatcher.errors import DispatcherError, IllegalTransition
@@ -66,7 +66,8 @@ class Complaint:
             raise DispatcherError(f"the response to {self.sr} needs text")
         if self.responded_at is not None:
             raise IllegalTransition(
-                f"{self.sr} was already answered at {self.responded_at:%Y-%m-%d %H:%M}"
+                f"{self.sr} was already answered at "
+                f"{self.responded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
             )
         return replace(self, response=response.strip(), responded_at=at)
 

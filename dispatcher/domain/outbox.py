@@ -21,9 +21,11 @@ import random
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Protocol, TypeVar
+
+from dispatcher.domain.localtime import local
 
 
 class Purpose(StrEnum):
@@ -261,12 +263,25 @@ class StepLike(Protocol):
 N = TypeVar("N", bound=NotificationLike)
 
 
-def describe(record: NotificationLike) -> str:
+DELAYED = "delayed until "  # how a held-back record's detail begins (`OutboxRepository.delay`)
+
+
+def shown_detail(record: NotificationLike, zone: tzinfo) -> str:
+    """The record's detail for a reader: a "delayed until" time, stored in UTC, is given as
+    the CSC's wall clock in `zone` (the moment it is due, `record.due`)."""
+    if not record.detail.startswith(DELAYED):
+        return record.detail
+    why = record.detail.partition(" by ")[2]
+    return f"{DELAYED}{local(record.due, zone):%H:%M:%S} by {why}"
+
+
+def describe(record: NotificationLike, zone: tzinfo) -> str:
     """What became of a notification, in one line for the chain log: sent or delivered
     (when), on the desk to relay (since when) or relayed by a dispatcher (when), delayed
     (until when, by what), waiting to retry (when, after what), failed (why), cancelled
-    (why). Times are UTC, HH:MM:SS."""
-    when = f"{record.updated:%H:%M:%S}" if record.updated else ""
+    (why). Times are the CSC's wall clock in `zone`, HH:MM:SS, as the chain's step lines
+    are."""
+    when = f"{local(record.updated, zone):%H:%M:%S}" if record.updated else ""
     why = " ".join(x for x in (record.error_code, record.detail) if x)
     if record.state is DeliveryState.DELIVERED:
         if record.provider_status == RELAYED:  # the detail names the dispatcher
@@ -280,11 +295,12 @@ def describe(record: NotificationLike) -> str:
     if record.state is DeliveryState.SENDING:
         return "being handed to the provider"
     if record.state is DeliveryState.QUEUED:
+        due = f"{local(record.due, zone):%H:%M:%S}"
         if record.attempt:
-            return f"retry at {record.due:%H:%M:%S} after: {why}"
-        if record.detail.startswith("delayed until"):
-            return record.detail
-        return f"queued for {record.due:%H:%M:%S}"
+            return f"retry at {due} after: {why}"
+        if record.detail.startswith(DELAYED):
+            return shown_detail(record, zone)
+        return f"queued for {due}"
     return f"{record.state.value} {when}: {why or 'no reason given'}"
 
 

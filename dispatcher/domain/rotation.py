@@ -8,14 +8,14 @@ slot is one person, several people together, or nobody (an off slot).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dispatcher.domain.roster import Role
+from dispatcher.domain.roster import Person, Role
 
 
 class Repeat(StrEnum):
@@ -121,6 +121,20 @@ class Override:
             "reason": self.reason,
             "created_by": self.created_by,
         }
+
+
+def override_zone(
+    people: Mapping[str, Person], person: str, covers: str | None, csc: tzinfo
+) -> tzinfo:
+    """The zone in which an override's window is typed without an offset and shown: the
+    covered person's (their shifts are what it takes over); the person taking over's when it
+    covers nobody; the CSC's `csc` when neither is in `people`. One rule for the desk's form
+    and `dispatcher roster override add`."""
+    for person_id in (covers, person):
+        found = people.get(person_id or "")
+        if found is not None:
+            return ZoneInfo(found.timezone)
+    return csc
 
 
 def apply_overrides(

@@ -32,6 +32,9 @@ _UNSAFE_CLASS = (
 _UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
 _UNSAFE_SHOWN = re.compile(f"(?!\r\n)[{_UNSAFE_CLASS}]")  # CR LF ends a line like LF
 _UNSAFE_OR_BREAK = re.compile(f"[{_UNSAFE_CLASS}\t\n]")
+# A byte that was not UTF-8: Python decodes command-line arguments with `surrogateescape`,
+# which turns each such byte into a lone surrogate (PEP 383); no UTF-8 text holds one.
+_UNDECODED = re.compile("[\ud800-\udfff]")
 
 _NAMES = {
     "\x00": "NUL",
@@ -63,11 +66,14 @@ def first_unsafe(value: str, *, multiline: bool = False) -> tuple[int, str] | No
 
 def check(value: str, field: str, *, multiline: bool = False) -> str:
     """`value` itself if it holds no control character; else raises `UnsafeText`, e.g.
-    "summary: control character ESC (\\u001b) at position 5 is not allowed".
+    "summary: control character ESC (\\u001b) at position 5 is not allowed", or
+    "summary: not UTF-8 text" for a value holding bytes that were not UTF-8.
 
     A one-line field (a name, a summary, anything that may end up in a mail header) refuses
     tab, CR and LF too; a multi-line one (a note) allows tab and newline.
     """
+    if _UNDECODED.search(value):
+        raise UnsafeText(f"{field}: not UTF-8 text")
     found = first_unsafe(value, multiline=multiline)
     if found is None:
         return value

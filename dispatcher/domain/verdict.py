@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dispatcher.domain.coverage import CoverageReport, Gap, Overlap, check_coverage
@@ -63,8 +63,9 @@ class RosterVerdict:
             for line in o.describe(*self._span)
         ]
         lines += [
-            f"OVERRIDE {o.id}: {o.covers} is not on call from {o.start:%Y-%m-%d %H:%M} to "
-            f"{o.end:%Y-%m-%d %H:%M} UTC, so {o.person} covers nobody"
+            f"OVERRIDE {o.id}: {o.covers} is not on call from "
+            f"{o.start.astimezone(UTC):%Y-%m-%d %H:%M} to {o.end.astimezone(UTC):%Y-%m-%d %H:%M} "
+            f"UTC, so {o.person} covers nobody"
             for o in self.idle_overrides
         ]
         return lines

@@ -367,6 +367,7 @@ class CalloutControl:
     def _running(self, sr_id: str) -> CalloutRecord:
         record = self.callouts.get(sr_id)
         if record is None:
+            self.requests.status(sr_id)  # NotFound ("no request SR-…") when the store holds none
             raise DispatcherError(f"{sr_id} has no call-out chain")
         if not record.running:
             raise IllegalTransition(

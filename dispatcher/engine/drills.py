@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dispatcher.domain.drills import Scenario
+from dispatcher.domain.localtime import local
 from dispatcher.domain.request_parts import Customer, IntakeChannel
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.control import CalloutControl
@@ -52,7 +53,8 @@ def abort_drill(control: CalloutControl, sr_id: str, at: datetime, actor: str) -
     drills = DrillRepository(control.store)
     record = drills.get(sr_id)
     if record.aborted is not None:
-        raise DispatcherError(f"drill {record.sr} was already aborted at {record.aborted:%H:%M}")
+        aborted = local(record.aborted, control.zone())
+        raise DispatcherError(f"drill {record.sr} was already aborted at {aborted:%H:%M %Z}")
     callout = CalloutRepository(control.store).get(record.sr)
     if callout is None or not callout.running:
         raise DispatcherError(

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from dispatcher.domain.acks import ReplyOutcome
+from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose, RetryPolicy
 from dispatcher.domain.text import escape_line
 from dispatcher.domain.timeline import EventKind
@@ -84,7 +85,7 @@ class Outcomes:
                         at,
                         EventKind.PAGE_FAILED,
                         f"{moved.channel} to {moved.person}: {receipt.detail}; "
-                        f"retry at {due:%H:%M:%S}",
+                        f"retry at {local(due, self.control.zone()):%H:%M:%S}",
                         transient=True,
                     )
                     return
@@ -118,7 +119,8 @@ class Outcomes:
         ):
             return "its step is over"
         if due >= run.run.step_deadline:
-            return f"no retry before its step ends at {run.run.step_deadline:%H:%M:%S}"
+            ends = local(run.run.step_deadline, self.control.zone())
+            return f"no retry before its step ends at {ends:%H:%M:%S}"
         return None
 
     def _failed(self, moved: OutboxRecord, at: datetime) -> None:

@@ -257,6 +257,10 @@ SHAPES = (
         "import of this file was interrupted, run it again with --resume"
     ),
     N_("longer than {count} bytes"),
+    # a typed value refused (dispatcher.domain.text.check)
+    N_("{field}: not UTF-8 text"),
+    N_("{field}: control character {char} ({code}) at position {index} is not allowed"),
+    N_("{field}: control character ({code}) at position {index} is not allowed"),
     N_("not UTF-8 text ({reason})"),
     N_("not JSON ({reason} at column {column})"),
     N_("{id} is also on line {line}"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tinydb.table import Document
@@ -209,7 +209,8 @@ class OutboxRepository:
             DeliveryState.QUEUED,
             at,
             due=until,
-            detail=f"delayed until {until:%H:%M:%S} by {why}",
+            # kept in UTC, and saying so; a reader is shown it in the CSC's zone (`shown_detail`)
+            detail=f"delayed until {until.astimezone(UTC):%H:%M:%S} UTC by {why}",
         )
 
     def all(self) -> list[OutboxRecord]:

@@ -70,7 +70,7 @@ def test_chain_commands_explain_what_they_cannot_do(tmp_path):
     no_reason = run(tmp_path, "chain", "stop", sr_id, "--roster", str(ROSTER), "--reason", " ")
     assert no_reason.exit_code == 2 and "--reason: must not be empty" in no_reason.stderr
     unknown = run(tmp_path, "chain", "show", "SR-20261124-0999")
-    assert unknown.exit_code == 2 and "SR-20261124-0999 has no call-out chain" in unknown.stderr
+    assert unknown.exit_code == 2 and unknown.stderr == "Error: no request SR-20261124-0999\n"
     missing = run(tmp_path, "outbox", "retry", "7")
     assert missing.exit_code == 2 and "no notification 7 in the outbox" in missing.stderr
 

@@ -135,7 +135,7 @@ async def test_a_provider_failing_twice_delivers_on_the_third_attempt_at_the_bac
     assert sent.updated == t0 + timedelta(seconds=49.5)
     assert len(night.sms_to(CHEN)) == 1
     first = next(e for e in night.control.requests.timeline(sr.id) if e.data.get("transient"))
-    assert "retry at 03:00:16" in first.text and "500" in first.text
+    assert "retry at 11:00:16" in first.text and "500" in first.text  # the CSC's zone
     await engine.aclose()
 
 
@@ -150,7 +150,7 @@ async def test_a_passing_failure_is_final_when_its_step_ends_and_shown(night):
         await engine.run_once()
     (text,) = night.outbox(sr.id)
     assert text.state is DeliveryState.FAILED and text.failure == "transient"
-    assert "no retry before its step ends at 03:01:00" in text.detail
+    assert "no retry before its step ends at 11:01:00" in text.detail
     assert any(
         e.kind == "page_failed" and "no retry before" in e.text
         for e in night.control.requests.timeline(sr.id)
@@ -219,17 +219,18 @@ async def test_chain_show_tells_per_contact_method_what_was_sent_delayed_and_fai
     await engine.run_once()  # step 2: Chen's text goes, He's waits its second
     shown = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(night.store.data_dir)])
     lines = [line.strip() for line in shown.output.splitlines()]
-    assert "chen.case sms +12125550101: sent 03:00:00 (queued)" in lines
-    assert "chen.case sms +12125550101: sent 03:01:00 (queued)" in lines
+    # the pages' times in the CSC's zone (Shanghai), as their steps' lines are
+    assert "chen.case sms +12125550101: sent 11:00:00 (queued)" in lines
+    assert "chen.case sms +12125550101: sent 11:01:00 (queued)" in lines
     assert (
-        "he.pl sms +12125550103: delayed until 03:01:01 by the sms provider's rate (1 per 1 s)"
+        "he.pl sms +12125550103: delayed until 11:01:01 by the sms provider's rate (1 per 1 s)"
         in lines
     )
     await night.clock.advance(timedelta(seconds=1))
     await engine.run_once()
     shown = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(night.store.data_dir)])
     failed = [line for line in shown.output.splitlines() if "he.pl sms" in line]
-    assert len(failed) == 1 and "failed 03:01:01: 21211" in failed[0]
+    assert len(failed) == 1 and "failed 11:01:01: 21211" in failed[0]
     await engine.aclose()
 
 

@@ -45,7 +45,8 @@ async def test_a_chase_with_failures_reads_in_chinese_on_the_timeline_and_in_cha
     delayed = CliRunner().invoke(
         cli, ["--lang", "zh", "chain", "show", sr.id, "--data", str(night.store.data_dir)]
     )
-    assert "因 sms 服务商的速率(1 秒 1 条) 推迟到 03:01:01" in delayed.output, delayed.output
+    # in the CSC's zone (Shanghai), as the step lines are
+    assert "因 sms 服务商的速率(1 秒 1 条) 推迟到 11:01:01" in delayed.output, delayed.output
     for _ in range(6):
         await night.clock.advance(timedelta(seconds=30))
         await engine.run_once()

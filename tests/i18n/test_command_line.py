@@ -205,8 +205,9 @@ def test_a_broken_roster_is_reported_in_chinese_with_its_file_line_and_field(run
 
 
 def test_the_proof_of_a_roster_with_a_hole_reads_in_chinese(run, drill_roster):
+    # 08:00 in Shanghai, the CSC's zone in which a time without an offset is read: whole nights
     english, chinese, code = both(
-        run, "roster", "check", drill_roster, "--from", "2026-11-23", "--days", "14"
+        run, "roster", "check", drill_roster, "--from", "2026-11-23T08:00", "--days", "14"
     )
     assert code == 1  # the Sunday night gap
     assert "GAP  br-sh case_handler: no one on call — every Sunday 22:00–01:00" in english

@@ -62,7 +62,7 @@ def test_several_problems_are_each_printed_then_exit_2(tmp_path: Path, base_text
 
 def test_oncall_and_an_override_that_changes_it(tmp_path: Path):
     data = ["--roster", str(SAMPLE), "--data", str(tmp_path / "d")]
-    at = ["--at", "2026-11-24T13:00", "--unit", "br-shanghai", "--role", "case_handler"]
+    at = ["--at", "2026-11-24T13:00+00:00", "--unit", "br-shanghai", "--role", "case_handler"]
     before = json.loads(run("oncall", *at, "--json", *data).output)["on_call"][0]
     assert [p["id"] for p in before["people"]] == ["sh-li-na"]
     assert before["until"] == "2026-11-25T00:00:00+00:00"
@@ -75,9 +75,9 @@ def test_oncall_and_an_override_that_changes_it(tmp_path: Path):
         "--covers",
         "sh-li-na",
         "--from",
-        "2026-11-24T12:30",
+        "2026-11-24T12:30+00:00",
         "--to",
-        "2026-11-24T18:00",
+        "2026-11-24T18:00+00:00",
         "--reason",
         "ill",
         "--as",
@@ -85,7 +85,7 @@ def test_oncall_and_an_override_that_changes_it(tmp_path: Path):
         *data,
     )
     assert added.exit_code == 0, added.output
-    override_id = added.output.strip()
+    override_id = added.output.splitlines()[0]  # then the window, in two zones
     after = json.loads(run("oncall", *at, "--json", *data).output)["on_call"][0]
     assert [p["id"] for p in after["people"]] == ["sh-wang-qiang"]
     listed = json.loads(

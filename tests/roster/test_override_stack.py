@@ -111,12 +111,13 @@ def test_adding_a_cover_of_someone_off_duty_warns(tmp_path: Path):
         cover = ["--person", "sh-wang-qiang", "--covers", "sh-li-na", "--from", start, "--to", end]
         return runner.invoke(cli, ["roster", "override", "add", *cover, *data])
 
-    # 2026-11-24 12:00-24:00 UTC (20:00-08:00 in Shanghai) is Li Na's shift; the day is not.
+    # 20:00-08:00 in Shanghai (Li Na's zone, in which times without an offset are read) is
+    # Li Na's shift; the day is not.
     off = add("2026-11-24T10:00", "2026-11-24T11:00")
     assert off.exit_code == 0, off.output
     assert (
-        "WARN sh-li-na is not on call between 2026-11-24 10:00 UTC and 2026-11-24 11:00 UTC: "
+        "WARN sh-li-na is not on call between 2026-11-24 02:00 UTC and 2026-11-24 03:00 UTC: "
         "sh-wang-qiang covers nobody"
     ) in off.stderr
-    on = add("2026-11-24T14:00", "2026-11-24T15:00")
+    on = add("2026-11-24T22:00", "2026-11-24T23:00")
     assert on.exit_code == 0 and "WARN" not in on.stderr

@@ -101,7 +101,7 @@ def test_json_lists_every_hole_with_its_intervals(tmp_path: Path):
         "check",
         str(path),
         "--from",
-        "2026-12-01",
+        "2026-12-01T08:00",  # the CSC's (Shanghai) wall clock: 00:00 UTC
         "--days",
         "3",
         "--json",

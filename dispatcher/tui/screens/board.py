@@ -26,6 +26,7 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.board_rows import FILTERS, STEADY, RowPainter, board_columns
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
@@ -181,7 +182,7 @@ class BoardScreen(DeskScreen):
             counts += f" · {len(shown)} {words['shown']}"
         if self.loaded and not self.all_rows:
             counts += f"   {words['nothing']}"
-        self.query_one("#counts", Static).update(counts)
+        self.query_one("#counts", Static).update(plain(counts))
 
     def action_next_filter(self) -> None:
         names = list(FILTERS)

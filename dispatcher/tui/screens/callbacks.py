@@ -29,6 +29,7 @@ from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
@@ -77,12 +78,10 @@ class CallbackDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         _ = translator(self.language).gettext
         with Vertical(id="callback-form"):
-            yield Static(
-                Text(escape_line(f"{self.item.subject}  {self.item.customer}  {self.item.summary}"))
-            )
+            yield Static(plain(f"{self.item.subject}  {self.item.customer}  {self.item.summary}"))
             yield Input(self.item.contact, placeholder=_("Who was called"), id="called")
             yield Select(
-                [(name_of(o, self.language), o.value) for o in CallbackOutcome],
+                [(plain(name_of(o, self.language)), o.value) for o in CallbackOutcome],
                 value=CallbackOutcome.REACHED.value,
                 allow_blank=False,
                 id="outcome",
@@ -208,12 +207,14 @@ class CallbackQueueScreen(DeskScreen):
                 item.summary,
             )
             style = "bold red" if late else ""  # cells are data: Text, never markup
-            table.add_row(*(Text(escape_line(c), style=style) for c in cells), key=item.subject)
+            table.add_row(*(plain(c, style) for c in cells), key=item.subject)
         overdue = sum(item.overdue(now) for item in queue)
         self.query_one("#summary", Static).update(
-            f"{len(queue)} {self.words['waiting']} · {overdue} {self.words['overdue']}"
-            if queue
-            else self.words["empty"]
+            plain(
+                f"{len(queue)} {self.words['waiting']} · {overdue} {self.words['overdue']}"
+                if queue
+                else self.words["empty"]
+            )
         )
 
     def action_record_callback(self) -> None:

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from dispatcher.tui.plain import plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = "dialog.tcss"
@@ -27,15 +29,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="danger" if self.danger else "")
+            yield Label(plain(self.title_text), classes="danger" if self.danger else "")
             if self.body:
-                yield Label(self.body)
+                yield Label(plain(self.body, lines=True))
             for line in self.lines:
-                yield Label(f"  • {line}", classes="danger" if self.danger else "")
+                yield Label(plain(f"  • {line}"), classes="danger" if self.danger else "")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.no} (n)", id="no", variant="primary")
+                yield Button(plain(f"{self.no} (n)"), id="no", variant="primary")
                 yield Button(
-                    f"{self.yes} (y)", id="yes", variant="error" if self.danger else "success"
+                    plain(f"{self.yes} (y)"),
+                    id="yes",
+                    variant="error" if self.danger else "success",
                 )
 
     def on_mount(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.lifecycle import Status
-from dispatcher.domain.outbox import PAGES
+from dispatcher.domain.outbox import PAGES, shown_detail
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
@@ -23,6 +23,7 @@ from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, event_details, read_request
 from dispatcher.tui.data.formats import clock_text, pad
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.detail_actions import DetailActions
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
@@ -179,7 +180,7 @@ class DetailScreen(DetailActions):
             else:
                 text.append(clock_text(clock.deadline - now), style="bold red" if late else "")
             text.append("\n")
-        self.query_one("#clocks", Static).update(text or "—")
+        self.query_one("#clocks", Static).update(text or plain("—"))
 
     def _show_callout(self, view: RequestView) -> None:
         self.query_one("#callout", Static).update(
@@ -203,15 +204,18 @@ class DetailScreen(DetailActions):
             # What became of it and why: a delay, a retry, a failure, a cancellation.
             cell = Text(name_of(state, self.language), style=STATE_STYLES.get(state, ""))
             if record.detail and record.state.value in ("queued", "failed", "cancelled"):
-                cell.append(f" {escape_line(record.detail)}", style="dim")
+                detail = shown_detail(record, self.desk.zone)
+                cell.append(f" {escape_line(detail)}", style="dim")
             table.add_row(
-                self._local(record.created),
-                f"{record.round + 1}.{record.step + 1}"
-                if record.purpose in PAGES
-                else name_of(record.purpose, self.language),
-                escape_line(view.person_name(record.person, self.language)),
-                escape_line(record.channel),
-                escape_line(record.address),
+                plain(self._local(record.created)),
+                plain(
+                    f"{record.round + 1}.{record.step + 1}"
+                    if record.purpose in PAGES
+                    else name_of(record.purpose, self.language)
+                ),
+                plain(view.person_name(record.person, self.language)),
+                plain(record.channel),
+                plain(record.address),
                 cell,
             )
 
@@ -229,9 +233,6 @@ class DetailScreen(DetailActions):
                 what += f": {phrase(event.text, self.language) if recorded else event.text}"
             actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
             table.add_row(
-                self._local(event.at),
-                escape_line(actor),
-                escape_line(what),
-                escape_line(event.channel),
+                plain(self._local(event.at)), plain(actor), plain(what), plain(event.channel)
             )
         table.move_cursor(row=table.row_count - 1)

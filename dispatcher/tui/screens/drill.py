@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -24,7 +25,6 @@ from dispatcher.domain.drills import (
     dry_run,
 )
 from dispatcher.domain.routing import describe_target
-from dispatcher.domain.text import escape_line
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill
 from dispatcher.errors import DispatcherError
@@ -39,6 +39,7 @@ from dispatcher.store.drills import DrillRepository
 from dispatcher.store.outbox import OutboxRepository
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
@@ -114,7 +115,7 @@ class DrillScreen(DeskScreen):
         with Horizontal():
             yield OptionList(
                 *(
-                    Option(f"{s.id}\n  {phrase(s.name, self.language)}", id=s.id)
+                    Option(plain(f"{s.id}\n  {phrase(s.name, self.language)}", lines=True), id=s.id)
                     for s in self.scenarios
                 ),
                 id="scenarios",
@@ -173,44 +174,48 @@ class DrillScreen(DeskScreen):
 
     def show_preview(self, scenario: Scenario, at: datetime, checks) -> None:
         words = self.words
-        rows: list[tuple[str, str, str, str]] = []
+        rows: list[tuple[Text, Text, Text, Text]] = []
         for check in checks:
             step = check.preview
             for person in step.people:
                 phone = words["no_phone"] if person.id in check.no_phone else words["would_page"]
                 rows.append(
-                    (str(step.number), person.display_name, ", ".join(step.channels), phone)
+                    (
+                        plain(step.number),
+                        plain(person.display_name),
+                        plain(", ".join(step.channels)),
+                        plain(phone),
+                    )
                 )
             for target in step.nobody_for:
+                nobody = f"{words['nobody']}: {phrase(describe_target(target), self.language)}"
                 rows.append(
-                    (
-                        str(step.number),
-                        f"[red]{words['nobody']}: {phrase(describe_target(target), self.language)}[/]",
-                        "",
-                        words["skipped"],
-                    )
+                    (plain(step.number), plain(nobody, "red"), plain(""), plain(words["skipped"]))
                 )
         self.query_one("#people", SizedTable).fill(rows)
         holes = [c.preview.number for c in checks if c.problem]
         self.query_one("#status", Static).update(
-            words["dry_run"].format(
-                name=phrase(scenario.name, self.language),
-                chain=cell(scenario.chain, self.language),
-                at=f"{self.desk.local(at):%H:%M %Z}",
+            plain(
+                words["dry_run"].format(
+                    name=phrase(scenario.name, self.language),
+                    chain=cell(scenario.chain, self.language),
+                    at=f"{self.desk.local(at):%H:%M %Z}",
+                )
             )
         )
         self.query_one("#verdict", Static).update(
-            "[red]"
-            + translator(self.language)
-            .ngettext(
-                "step {steps} would reach no one by phone",
-                "steps {steps} would reach no one by phone",
-                len(holes),
+            plain(
+                translator(self.language)
+                .ngettext(
+                    "step {steps} would reach no one by phone",
+                    "steps {steps} would reach no one by phone",
+                    len(holes),
+                )
+                .format(steps=", ".join(map(str, holes))),
+                "red",
             )
-            .format(steps=", ".join(map(str, holes)))
-            + "[/]"
             if holes
-            else words["no_holes"]
+            else plain(words["no_holes"])
         )
 
     # -- live ------------------------------------------------------------------------------
@@ -316,11 +321,16 @@ class DrillScreen(DeskScreen):
         """The drill step by step, person by person; the verdict once it is over."""
         words = self.words
         self.report = report
-        rows: list[tuple[str, str, str, str]] = []
+        rows: list[tuple[Text, Text, Text, Text]] = []
         for step in report.steps:
             for target in step.nobody_for:
                 rows.append(
-                    (step.label, f"[red]{words['nobody']}: {target}[/]", "", words["skipped"])
+                    (
+                        plain(step.label),
+                        plain(f"{words['nobody']}: {target}", "red"),
+                        plain(""),
+                        plain(words["skipped"]),
+                    )
                 )
             for person in step.people:
                 pages = ", ".join(
@@ -328,40 +338,42 @@ class DrillScreen(DeskScreen):
                     for p in person.pages
                 )
                 rows.append(
-                    (step.label, escape_line(person.name), escape_line(pages), person.verdict)
+                    (plain(step.label), plain(person.name), plain(pages), plain(person.verdict))
                 )
         self.query_one("#people", SizedTable).fill(rows)
         state = "aborted" if report.aborted else report.state
         reach = "" if report.reach_rate is None else f"; {words['reach']} {report.reach_rate:.0%}"
-        self.query_one("#status", Static).update(
-            f"[b reverse] {words['drill']} [/] {report.sr} {phrase(report.scenario_name, self.language)}: "
-            f"{name_of(state, self.language)}{reach}"
+        status = Text.assemble(
+            (f" {words['drill']} ", "bold reverse"),
+            plain(
+                f" {report.sr} {phrase(report.scenario_name, self.language)}: "
+                f"{name_of(state, self.language)}{reach}"
+            ),
         )
-        self.query_one("#verdict", Static).update("\n".join(self._verdict_lines(report)))
+        self.query_one("#status", Static).update(status)
+        self.query_one("#verdict", Static).update(Text("\n").join(self._verdict_lines(report)))
 
-    def _verdict_lines(self, report: DrillReport) -> list[str]:
+    def _verdict_lines(self, report: DrillReport) -> list[Text]:
         """The drill's verdict, each target's ("in progress" until it is decided) and what to
         fix; while nothing is decided, how long the first acknowledgement has taken."""
         words, language = self.words, self.language
         first = report.first_ack_after
         if report.verdict == IN_PROGRESS:
-            head = (
+            head = plain(
                 words["first_after"].format(seconds=int(first.total_seconds()))
                 if first
                 else words["awaited"]
             )
         elif report.passed:
-            head = f"[green]{words['passed']}[/]"
+            head = plain(words["passed"], "green")
         else:
-            head = f"[red]{words['failed']}[/]"
+            head = plain(words["failed"], "red")
         marks = {PASSED: words["pass"], FAILED: words["FAIL"], IN_PROGRESS: words["in progress"]}
         lines = [head] + [
-            f"{marks[t.verdict]} {said(t.wanted, language)}: {said(t.got, language)}"
+            plain(f"{marks[t.verdict]} {said(t.wanted, language)}: {said(t.got, language)}")
             for t in report.results
         ]
-        return lines + [
-            f"{words['fix']}: {escape_line(said(fix, language))}" for fix in report.fixes
-        ]
+        return lines + [plain(f"{words['fix']}: {said(fix, language)}") for fix in report.fixes]
 
     def action_leave(self) -> None:
         self.app.pop_screen()

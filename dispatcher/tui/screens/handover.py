@@ -25,6 +25,7 @@ from dispatcher.reports.render import markdown, save
 from dispatcher.store.files import DIR_MODE
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
@@ -67,8 +68,10 @@ class HandoverScreen(DeskScreen):
         self.report = report
         local = self.desk.local
         self.query_one("#handover-title", Static).update(
-            f"{self.words['handover.title']}: {local(report.start):%m-%d %H:%M} – "
-            f"{local(report.end):%m-%d %H:%M %Z}"
+            plain(
+                f"{self.words['handover.title']}: {local(report.start):%m-%d %H:%M} – "
+                f"{local(report.end):%m-%d %H:%M %Z}"
+            )
         )
         self.query_one(Markdown).update(escape(markdown(report, self.language)))
 

@@ -9,11 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
-from dispatcher.domain.text import escape_line
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.history import Found
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
@@ -61,7 +61,7 @@ class HistoryScreen(DeskScreen):
     def search(self, query: str) -> None:
         if not query.strip():
             return
-        self.query_one("#history-count", Static).update(self.words["history.searching"])
+        self.query_one("#history-count", Static).update(plain(self.words["history.searching"]))
         self.read(query)
 
     @work(thread=True, exclusive=True, group="history")
@@ -75,18 +75,20 @@ class HistoryScreen(DeskScreen):
         table.clear()
         for sr in found.requests:
             table.add_row(
-                sr.id,
-                f"{self.desk.local(sr.received):%Y-%m-%d %H:%M}",
-                name_of(sr.status, self.language),
-                Text(escape_line(sr.customer.name)),  # text from outside stays text
-                Text(escape_line(sr.summary)),
+                plain(sr.id),
+                plain(f"{self.desk.local(sr.received):%Y-%m-%d %H:%M}"),
+                plain(name_of(sr.status, self.language)),
+                plain(sr.customer.name),  # text from outside stays text
+                plain(sr.summary),
                 key=sr.id,
             )
         count = len(found.requests)
         self.query_one("#history-count", Static).update(
-            self.words["history.found"].format(count=f"{count}{'+' if found.more else ''}")
-            if count
-            else self.words["history.none"]
+            plain(
+                self.words["history.found"].format(count=f"{count}{'+' if found.more else ''}")
+                if count
+                else self.words["history.none"]
+            )
         )
         if count:
             table.focus()

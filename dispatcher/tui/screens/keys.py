@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label
 
 from dispatcher.tui.commands import COMMANDS
 from dispatcher.tui.labels import labels
+from dispatcher.tui.plain import plain
 
 
 def scope_order(first: str) -> list[str]:
@@ -47,11 +48,11 @@ class KeysScreen(ModalScreen[None]):
             table.add_columns(words["key"], words["does"], "")
             for scope in scope_order(self.scope):
                 title = words.get(f"scope.{scope}", scope)
-                table.add_row(Text(title, style="bold reverse"), "", "")
+                table.add_row(plain(title, "bold reverse"), plain(""), plain(""))
                 for command in (c for c in COMMANDS if c.scope == scope):
                     table.add_row(
-                        self.app.get_key_display(command.binding(self.language)),
-                        command.text(self.language),
-                        command.tip(self.language),
+                        plain(self.app.get_key_display(command.binding(self.language))),
+                        plain(command.text(self.language)),
+                        plain(command.tip(self.language)),
                     )
             yield table

@@ -6,7 +6,7 @@ asks before throwing away what was typed; an emergency needs its site, customer 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from enum import Enum
 
 from rich.text import Text
@@ -27,7 +27,6 @@ from dispatcher.domain.request_parts import (
     VipKind,
 )
 from dispatcher.domain.requests import ServiceRequest
-from dispatcher.domain.text import escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.shapes import said
 from dispatcher.roster.phones import csc_region, e164
@@ -36,6 +35,7 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.preview import RequestDraft, chain_preview
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
@@ -72,7 +72,7 @@ class NewRequestScreen(DeskScreen[str | None]):
     def _select(
         self, enum: type[Enum], default: Enum | None = None, blank: str | None = None, id: str = ""
     ) -> Select[str]:
-        options = [(name_of(member, self.language), member.value) for member in enum]
+        options = [(plain(name_of(member, self.language)), member.value) for member in enum]
         if blank is not None:
             return Select(options, prompt=blank, allow_blank=True, id=id)
         assert default is not None  # a select with no blank line starts on its default
@@ -81,7 +81,7 @@ class NewRequestScreen(DeskScreen[str | None]):
     def compose(self) -> ComposeResult:
         words, roster = self.words, self.desk.roster
         sites = sorted({site for unit in roster.units.values() for site in unit.sites})
-        products = [(f"{p.id} — {p.name}", p.id) for p in roster.products.values()]
+        products = [(plain(f"{p.id} — {p.name}"), p.id) for p in roster.products.values()]
         yield DeskHeader(self.desk, words)
         with Horizontal():
             with VerticalScroll(id="form"):
@@ -100,7 +100,7 @@ class NewRequestScreen(DeskScreen[str | None]):
                 with Horizontal(classes="row"):
                     yield self._field(
                         "new.site",
-                        Select([(s, s) for s in sites], prompt=words["new.none"], id="site"),
+                        Select([(plain(s), s) for s in sites], prompt=words["new.none"], id="site"),
                     )
                     yield self._field(
                         "new.product", Select(products, prompt=words["new.none"], id="product")
@@ -136,9 +136,15 @@ class NewRequestScreen(DeskScreen[str | None]):
     def _field(self, word: str, widget) -> Vertical:
         return Vertical(Label(self.words[word]), widget, classes="field")
 
-    def _criteria_options(self, product: str) -> list[tuple[str, str]]:
+    def _criteria_options(
+        self, product: str, kept: Collection[str] = ()
+    ) -> list[tuple[Text, str, bool]]:
+        """The criteria a request for `product` may name, those in `kept` ticked."""
         extra = self.desk.roster.criteria.get(product, ()) if product else ()
-        return [(f"{c.id:>4}  {c.text(self.language)}", c.id) for c in criteria_for(extra)]
+        return [
+            (plain(f"{c.id:>4}  {c.text(self.language)}"), c.id, c.id in kept)
+            for c in criteria_for(extra)
+        ]
 
     def on_mount(self) -> None:
         # Tab goes field to field: the scrolling panes are never a stop of their own (the
@@ -190,15 +196,16 @@ class NewRequestScreen(DeskScreen[str | None]):
         criteria = self.query_one("#criteria", SelectionList)
         kept = set(criteria.selected)
         criteria.clear_options()
-        options = self._criteria_options(self._value("#product"))
-        criteria.add_options([(label, value, value in kept) for label, value in options])
+        criteria.add_options(self._criteria_options(self._value("#product"), kept))
         criteria.highlighted = 0
 
     def update_preview(self) -> None:
         draft = self.draft()
         emergency = self.query_one("#emergency", Static)
         emergency.update(
-            self.words["new.emergency"] if draft.emergency else self.words["new.not_emergency"]
+            plain(
+                self.words["new.emergency"] if draft.emergency else self.words["new.not_emergency"]
+            )
         )
         emergency.set_class(draft.emergency, "-emergency")
         self.compute_preview(draft)
@@ -212,7 +219,7 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     def _refuse(self, message: str, focus: str) -> None:
         """Say in one line what is missing, where the eye is (a notice) and in the form."""
-        self.query_one("#form-error", Static).update(message)
+        self.query_one("#form-error", Static).update(plain(message))
         self.notify(message, severity="error")
         self.query_one(f"#{focus}").focus()
 
@@ -291,8 +298,8 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     def _failed(self, message: str) -> None:
         self.saving = False
-        message = escape_line(said(message, self.language))  # a refusal composed in English
-        self.query_one("#form-error", Static).update(Text(message))
+        message = said(message, self.language)  # a refusal composed in English
+        self.query_one("#form-error", Static).update(plain(message))
         self.notify(message, severity="error")
 
     def _saved(self, sr_id: str) -> None:

@@ -20,6 +20,7 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.oncall import OnCallView, read_on_call
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.override import OverrideScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
@@ -51,7 +52,7 @@ class OnCallScreen(DeskScreen):
         yield Label(words["gaps"], classes="section")
         yield Static(id="gaps")
         yield Label(
-            words["unconfirmed"].format(days=self.desk.confirm_days),
+            plain(words["unconfirmed"].format(days=self.desk.confirm_days)),
             classes="section",
             id="unconfirmed-title",
         )
@@ -76,10 +77,10 @@ class OnCallScreen(DeskScreen):
             if number:
                 text.append(", ")
             if person is None:
-                text.append(person_id)
+                text.append(plain(person_id))
                 continue
             name = person.name_zh if self.language == "zh" and person.name_zh else person.name
-            text.append(name)
+            text.append(plain(name))
             phone = view.phone(person_id)
             text.append(f" {phone}" if phone else f" ({self.words['no_phone']})",
                         style="" if phone else "bold red")  # fmt: skip
@@ -94,33 +95,37 @@ class OnCallScreen(DeskScreen):
         for duty in view.duties:
             following = duty.next
             table.add_row(
-                duty.unit,
-                name_of(duty.role, self.language),
+                plain(duty.unit),
+                plain(name_of(duty.role, self.language)),
                 self._names(view, duty.now.people),
-                f"{self.desk.local(duty.now.end):%m-%d %H:%M}",
-                self._next(view, following) if following else "—",
+                plain(f"{self.desk.local(duty.now.end):%m-%d %H:%M}"),
+                self._next(view, following) if following else plain("—"),
             )
         self._show_overrides(view)
         gaps = Text()
         for gap in view.gaps:
-            gaps.append(
-                f"{gap.unit} {name_of(gap.role, self.language)}: "
-                f"{self.desk.local(gap.start):%m-%d %H:%M} → "
-                f"{self.desk.local(gap.end):%m-%d %H:%M}  {gap.reason}"
-                + (f" ({gap.dst_zone})" if gap.dst_zone else "")
-                + "\n",
-                style="bold red",
+            gaps.append_text(
+                plain(
+                    f"{gap.unit} {name_of(gap.role, self.language)}: "
+                    f"{self.desk.local(gap.start):%m-%d %H:%M} → "
+                    f"{self.desk.local(gap.end):%m-%d %H:%M}  {gap.reason}"
+                    + (f" ({gap.dst_zone})" if gap.dst_zone else ""),
+                    style="bold red",
+                )
             )
+            gaps.append("\n")
         self.query_one("#gaps", Static).update(gaps or Text(self.words["no_gaps"], style="green"))
         unconfirmed = self.query_one("#unconfirmed", DataTable)
         unconfirmed.clear()
         for row in view.unconfirmed:
             last = (
-                f"{self.desk.local(row.last_confirmed):%Y-%m-%d %H:%M} ({row.via})"
+                plain(f"{self.desk.local(row.last_confirmed):%Y-%m-%d %H:%M} ({row.via})")
                 if row.last_confirmed
                 else Text(self.words["never"], style="yellow")
             )
-            unconfirmed.add_row(row.name, f"{name_of(row.kind, self.language)} {row.address}", last)
+            unconfirmed.add_row(
+                plain(row.name), plain(f"{name_of(row.kind, self.language)} {row.address}"), last
+            )
 
     def _next(self, view: OnCallView, following) -> Text:
         """Who takes over, from the handover time (the desk's clock)."""
@@ -136,12 +141,12 @@ class OnCallScreen(DeskScreen):
             if o.unit or o.role:
                 scope += f" [{o.unit or ''} {name_of(o.role, self.language) if o.role else ''}]"
             table.add_row(
-                o.id,
+                plain(o.id),
                 self._names(view, (o.person,), now=False),
-                scope.strip() or "—",
-                f"{self.desk.local(o.start):%m-%d %H:%M}",
-                f"{self.desk.local(o.end):%m-%d %H:%M}",
-                o.reason,
+                plain(scope.strip() or "—"),
+                plain(f"{self.desk.local(o.start):%m-%d %H:%M}"),
+                plain(f"{self.desk.local(o.end):%m-%d %H:%M}"),
+                plain(o.reason),
                 key=o.id,
             )
 

@@ -4,13 +4,15 @@ channel (`y`); a page on the desk, once phoned through, is marked relayed (`r`).
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from dispatcher.domain.outbox import DeliveryState, shown_state
+from dispatcher.domain.outbox import DeliveryState, shown_detail, shown_state
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import translator
 from dispatcher.i18n.shapes import said
@@ -21,6 +23,7 @@ from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.outbox import read_outbox
 from dispatcher.tui.labels import name_of
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
@@ -82,8 +85,10 @@ class OutboxScreen(DeskScreen):
     def show(self, records: list[OutboxRecord]) -> None:
         failed = sum(r.state is DeliveryState.FAILED for r in records)
         self.query_one("#outbox-title", Static).update(
-            f"{self.words['outbox.title']}: {len(records)} · {name_of('failed', self.language)} "
-            f"{failed}"
+            plain(
+                f"{self.words['outbox.title']}: {len(records)} · "
+                f"{name_of('failed', self.language)} {failed}"
+            )
         )
         self.query_one(VirtualTable).set_rows(records)
 
@@ -99,7 +104,9 @@ class OutboxScreen(DeskScreen):
     def show_page(self, record: OutboxRecord) -> None:
         title = f"#{record.id} {record.sr} → {record.address}"
         self.app.push_screen(
-            TextViewScreen(self.desk, self.language, title, page_text(record, self.desk.local))
+            TextViewScreen(
+                self.desk, self.language, title, page_text(record, self.desk.local, self.desk.zone)
+            )
         )
 
     def action_retry(self) -> None:
@@ -161,7 +168,11 @@ class OutboxScreen(DeskScreen):
         purpose = name_of(record.purpose, self.language) + (" D" if record.drill else "")
         detail = " ".join(
             cell(p, self.language)
-            for p in (record.provider_status, record.error_code, record.detail)
+            for p in (
+                record.provider_status,
+                record.error_code,
+                shown_detail(record, self.desk.zone),
+            )
             if p
         )
         cells = [
@@ -184,9 +195,9 @@ def _fenced(text: str) -> str:
     return "```text\n" + text.replace("```", "ʼʼʼ") + "\n```"
 
 
-def page_text(record: OutboxRecord, local) -> str:
+def page_text(record: OutboxRecord, local, zone: tzinfo) -> str:
     """One notification: what it said in each form, and what became of it."""
-    error = " ".join(p for p in (record.error_code, record.detail) if p)
+    error = " ".join(p for p in (record.error_code, shown_detail(record, zone)) if p)
     lines = [
         f"**{record.purpose}** · {record.channel} · {record.contact_kind} {record.address} · "
         f"round {record.round + 1}, step {record.step + 1}" + (" · DRILL" if record.drill else ""),

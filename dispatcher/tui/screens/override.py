@@ -5,9 +5,7 @@ for Shanghai staff is 08:00 in Shanghai, whatever zone the desk shows."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,10 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from dispatcher.domain.roster import Role
-from dispatcher.domain.rotation import Override
-from dispatcher.domain.text import escape_line
+from dispatcher.domain.rotation import Override, override_zone
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.labels import labels, name_of
+from dispatcher.tui.plain import plain
 
 MORNING = "08:00"
 
@@ -55,8 +53,8 @@ class OverrideScreen(ModalScreen[Override | None]):
 
     def compose(self) -> ComposeResult:
         words, roster = self.words, self.desk.roster
-        people = [(f"{p.name} ({p.id})", p.id) for p in roster.people.values()]
-        units = [(u, u) for u in [*roster.units, *roster.product_lines]]
+        people = [(plain(f"{p.name} ({p.id})"), p.id) for p in roster.people.values()]
+        units = [(plain(u), u) for u in [*roster.units, *roster.product_lines]]
         with Vertical(classes="dialog"):
             yield Label(words["override.title"], classes="danger")
             yield Label(words["override.person"])
@@ -67,7 +65,7 @@ class OverrideScreen(ModalScreen[Override | None]):
             yield Select(units, id="unit", prompt="—")
             yield Label(words["override.role"])
             yield Select(
-                [(name_of(r, self.language), r.value) for r in Role], id="role", prompt="—"
+                [(plain(name_of(r, self.language)), r.value) for r in Role], id="role", prompt="—"
             )
             yield Label(words["override.until"], id="until-label")
             yield Input(MORNING, id="until")
@@ -83,19 +81,18 @@ class OverrideScreen(ModalScreen[Override | None]):
         return widget.value.strip() or None
 
     def zone(self) -> tzinfo:
-        """The covered person's zone; the person taking over's when nobody is covered; the
-        CSC's when nobody is chosen yet."""
-        for selector in ("#covers", "#person"):
-            person = self.desk.roster.people.get(self._value(selector) or "")
-            if person is not None:
-                return ZoneInfo(person.timezone)
-        return self.desk.zone
+        """The window's zone (`override_zone`): the covered person's, else the person taking
+        over's, else the CSC's."""
+        people = self.desk.roster.people
+        return override_zone(
+            people, self._value("#person") or "", self._value("#covers"), self.desk.zone
+        )
 
     @on(Select.Changed)
     def chosen(self) -> None:
         zone = self.zone()
         self.query_one("#until-label", Label).update(
-            self.words["override.until.zone"].format(zone=str(zone))
+            plain(self.words["override.until.zone"].format(zone=str(zone)))
         )
 
     @on(Input.Submitted)
@@ -104,15 +101,13 @@ class OverrideScreen(ModalScreen[Override | None]):
         unit, role = self._value("#unit"), self._value("#role")
         error = self.query_one("#override-error", Static)
         if person is None or (covers is None and (unit is None or role is None)):
-            error.update(f"{self.words['override.person']}; {self.words['override.covers']}")
+            error.update(plain(f"{self.words['override.person']}; {self.words['override.covers']}"))
             return
         now = self.desk.local(self.desk.now())
         try:
             end = until_local(now, self._value("#until") or MORNING, self.zone())
         except ValueError:
-            error.update(
-                Text(escape_line(f"{self.words['override.until']}: {self._value('#until')}"))
-            )
+            error.update(plain(f"{self.words['override.until']}: {self._value('#until')}"))
             return
         self.dismiss(
             Override(

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
+from dispatcher.tui.plain import plain
+
 
 class PromptScreen(ModalScreen[str | None]):
     CSS_PATH = "dialog.tcss"
@@ -33,7 +35,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         suggester = SuggestFromList(self.choices, case_sensitive=False) if self.choices else None
         with Vertical(classes="dialog"):
-            yield Label(self.question)
+            yield Label(plain(self.question))
             yield Input(self.value, id="answer", suggester=suggester)
 
     @on(Input.Submitted)

@@ -30,6 +30,7 @@ from dispatcher.reports.render import FORMATS, save
 from dispatcher.store.files import DIR_MODE
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
@@ -60,7 +61,7 @@ class ReportsScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.desk, self.words)
-        yield Static(self._working(self.kind), id="period")
+        yield Static(plain(self._working(self.kind)), id="period")
         with Grid(id="charts"):
             for n in range(4):
                 yield PlotextPlot(id=f"chart-{n}")
@@ -76,7 +77,7 @@ class ReportsScreen(DeskScreen):
 
     def action_period(self, kind: str) -> None:
         self.kind = kind
-        self.query_one("#period", Static).update(self._working(kind))
+        self.query_one("#period", Static).update(plain(self._working(kind)))
         self.build(kind)
 
     @work(thread=True, exclusive=True)
@@ -104,11 +105,13 @@ class ReportsScreen(DeskScreen):
             total,
         )
         self.query_one("#period", Static).update(
-            period.format(
-                title=translator(self.language).gettext(report.title),
-                start=f"{report.start:%Y-%m-%d %H:%M}",
-                end=f"{report.end:%Y-%m-%d %H:%M}",
-                count=total,
+            plain(
+                period.format(
+                    title=translator(self.language).gettext(report.title),
+                    start=f"{report.start:%Y-%m-%d %H:%M}",
+                    end=f"{report.end:%Y-%m-%d %H:%M}",
+                    count=total,
+                )
             )
         )
         for n, series in enumerate(chart_series(report, self.language)):

@@ -10,6 +10,7 @@ from textual.widgets import Markdown, Static
 from dispatcher.domain.text import escape
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
@@ -30,7 +31,7 @@ class TextViewScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.desk, self.words)
-        yield Static(self.heading, id="view-title")
+        yield Static(plain(self.heading), id="view-title")
         with VerticalScroll(id="view"):
             yield Markdown(escape(self.markdown))  # text from outside stays text
         yield DeskFooter()

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from dispatcher.tui.data.status import DeskStatus
+from dispatcher.tui.plain import plain
 
 
 @runtime_checkable
@@ -56,8 +57,10 @@ class DeskHeader(Vertical):
         now = self.desk.now()
         local = self.desk.local(now)
         self.query_one("#header-clock", Static).update(
-            f"{self.words['title']}   {local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''} "
-            f"{self.words['local']} · {now.astimezone(UTC):%H:%M} UTC"
+            plain(
+                f"{self.words['title']}   {local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''} "
+                f"{self.words['local']} · {now.astimezone(UTC):%H:%M} UTC"
+            )
         )
 
     def show(self, status: DeskStatus) -> None:
@@ -66,7 +69,7 @@ class DeskHeader(Vertical):
         self.set_class(bool(status.damage), "-damaged")
         if status.damage:
             self.query_one("#header-damage", Static).update(
-                f"{self.words['store.damaged']}: {status.damage}"
+                plain(f"{self.words['store.damaged']}: {status.damage}")
             )
         words = self.words
         line = Text()
@@ -84,4 +87,5 @@ class DeskHeader(Vertical):
             line.append(mark, style=style)
         line_widget = self.query_one("#header-status", Static)
         line_widget.update(line)
-        line_widget.tooltip = "\n".join(f"{h.name}: {h.detail}" for h in channels or ()) or None
+        tip = "\n".join(f"{h.name}: {h.detail}" for h in channels or ())
+        line_widget.tooltip = plain(tip, lines=True) if tip else None

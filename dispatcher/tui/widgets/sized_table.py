@@ -16,13 +16,20 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
+from dispatcher.tui.plain import plain
+
 Cell = str | Text
 
 
+def as_text(cell: Cell) -> Text:
+    """`cell` as the table draws it: a string is plain text, never markup (it may hold data:
+    `dispatcher.tui.plain`)."""
+    return plain(cell) if isinstance(cell, str) else cell
+
+
 def width_of(cell: Cell) -> int:
-    """Terminal cells `cell` takes as the table draws it: a string is read as Rich markup,
-    as DataTable reads it (so "[red]NOBODY[/]" takes 6), a wide character takes 2."""
-    return (Text.from_markup(cell) if isinstance(cell, str) else cell).cell_len
+    """Terminal cells `cell` takes as the table draws it (a wide character takes 2)."""
+    return as_text(cell).cell_len
 
 
 class SizedTable(DataTable[Cell]):
@@ -43,4 +50,4 @@ class SizedTable(DataTable[Cell]):
             cells = [row[index] for row in rows if index < len(row)]
             self.add_column(label, width=max(map(width_of, [label, *cells])))
         for row in rows:
-            self.add_row(*row)
+            self.add_row(*(as_text(cell) for cell in row))
