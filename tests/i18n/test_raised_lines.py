@@ -108,5 +108,5 @@ def test_an_acknowledgement_on_the_timeline_reads_in_chinese(run):
     assert code == 0, said
     english, chinese, code = both(run, "sr", "show", sr_id)
     assert code == 0 and "acknowledged by Li Na" in english
-    assert "由 Li Na 确认" in chinese and "acknowledged by" not in chinese, chinese
+    assert "由 Li Na (李娜) 确认" in chinese and "acknowledged by" not in chinese, chinese
     assert_chinese(english, chinese, given_words(SAMPLE, texts=("Li Na",)))
