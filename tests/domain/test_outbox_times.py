@@ -25,6 +25,7 @@ def page(state: DeliveryState, **fields) -> SimpleNamespace:
         "detail": "",
         "error_code": "",
         "provider_status": "",
+        "channel": "sms",
     }
     return SimpleNamespace(**{**base, **fields})
 

@@ -3,6 +3,7 @@
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -199,7 +200,9 @@ def test_complaint_commands_link_repeats_and_record_the_response(run):
         "--summary",
         "wrong bill",
         "--owner-person",
-        "wang.fang",
+        "csc-jiang-hong",
+        "--roster",
+        Path(__file__).resolve().parents[2] / "contacts.yaml",
     ).output.strip()
     second = run(
         "complaint",
