@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import click
 from rich.cells import cell_len
 
+from dispatcher.cli.language import choose, language
 from dispatcher.i18n import translator
 
 HELP = "help"  # the message context of every help text
@@ -77,8 +78,16 @@ def _argument_name(param: click.Parameter) -> str:
 
 def help_texts(command: click.Command) -> Iterator[str]:
     """Every text `command` and the commands below it show in their help, as click shows it
-    in English (each a message id under the context `help`), and the names of click's types."""
-    yield from map(message_id, _texts_of(command))
+    in English (each a message id under the context `help`), and the names of click's types.
+
+    The root group hands out its commands in the run's language: the walk runs in English,
+    whatever an earlier run in this process chose, and gives that choice back."""
+    before = language()
+    choose("en")
+    try:
+        yield from map(message_id, _texts_of(command))
+    finally:
+        choose(before)
     for kind in CLICK_TYPES:
         yield kind.name
 

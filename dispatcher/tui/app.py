@@ -123,9 +123,11 @@ class DeskApp(App):
         desk, words = self.desk, labels(self.language)
         holder = None if self.runs_engine else desk.lease().holder()
         if holder is None and self.engine is not None and not self.runs_engine:
-            self.engine.start()
+            self.call_from_thread(self.take_engine, self.engine)
         if self.runs_engine:
             engine = words["engine.here"]
+        elif holder is None and self.engine is not None:
+            engine = words["engine.starting"]  # the header never waits for the engine
         else:
             holder = holder or desk.lease().holder()
             engine = holder.describe(desk.zone, self.language) if holder else words["engine.none"]
@@ -137,6 +139,13 @@ class DeskApp(App):
             damage=said(desk.store.damage_warning() or "", self.language),
         )
         self.call_from_thread(self.show_status, status)
+
+    @work(thread=True, group="engine")
+    def take_engine(self, engine: EngineThread) -> None:
+        """Start this desk's engine (it loads the plugins first), then say so in the header.
+        `EngineThread.start` serialises concurrent starts; False when another process won."""
+        engine.start()
+        self.call_from_thread(self.read_status)
 
     @work(thread=True, exclusive=True, group="health")
     def check_channels(self) -> None:

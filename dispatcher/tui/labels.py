@@ -44,6 +44,7 @@ EN = {
     "engine": N_("engine"),
     "engine.here": N_("this desk"),
     "engine.none": N_("nobody (timers wait)"),
+    "engine.starting": N_("starting on this desk…"),
     "channels": N_("channels"),
     "drill.banner": N_("DRILL RUNNING — every message is marked as a drill"),
     "store.damaged": N_("STORE DAMAGED — changes cannot be saved"),

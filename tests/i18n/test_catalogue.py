@@ -140,3 +140,17 @@ def test_english_plurals_are_right_and_chinese_has_one_form(count, english):
     assert translator("en").ngettext(one, many, count).format(count=count) == english
     chinese = translator("zh").ngettext(one, many, count).format(count=count)
     assert chinese == f"{count} 个未关闭请求"
+
+
+def test_the_help_walked_for_the_catalogue_is_english_after_a_chinese_run(tmp_path):
+    """A run in Chinese in this process leaves its language chosen: the walk is still in
+    English, and the choice is given back."""
+    from click.testing import CliRunner
+
+    from dispatcher.cli.language import language
+
+    CliRunner().invoke(cli, ["--lang", "zh", "sr", "--help"])
+    assert language() == "zh"
+    texts = set(help_texts(cli))
+    assert "[OPTIONS]" in texts and "[选项]" not in texts
+    assert language() == "zh"

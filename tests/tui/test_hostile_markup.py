@@ -132,7 +132,7 @@ async def planted(store, hostile_roster):
     engine = Engine(store, hostile_roster, PluginManager(store=store), clock)
     await engine.run_once()
     [paged, *_] = OutboxRepository(store).for_sr(sr.id)
-    code = OutboxRepository(store).code_for(sr.id, paged.person)
+    code = OutboxRepository(store).codes_for(sr.id)[paged.person]
     # words with no code first (shown to the desk), then the code that acknowledges
     engine.outcomes.reply(Reply(paged.channel, None, paged.address, f"OK {MARK} 10 min", "r0"), NOW)
     engine.outcomes.reply(Reply(paged.channel, code, paged.address, f"{code} {MARK}", "r1"), NOW)

@@ -71,7 +71,7 @@ def test_an_emergency_registered_in_a_real_terminal(pane, tmp_path):
         [sr] = RequestRepository(store).matching(RequestFilter())
     assert (sr.criteria, sr.site, sr.product) == (("1",), "Shanghai", "msc-9000")
     assert f"! {sr.id}" in screen
-    assert "engine: this desk" in screen
+    desk.wait_for("engine: this desk")  # it started once the board had painted
     desk.wait_for("1.1/3 → ")  # this desk's engine paged the first step of the chain
     desk.keys("q")
     desk.wait_for("These chains will stop being chased")  # it asks, naming the chain
