@@ -121,15 +121,14 @@ class DeskApp(App):
         """The header's status; a desk that can run the engine takes it over as soon as
         nobody holds it (its holder quit or died), so the timers never wait for a restart."""
         desk, words = self.desk, labels(self.language)
-        holder = None if self.runs_engine else desk.lease().holder()
-        if holder is None and self.engine is not None and not self.runs_engine:
-            self.call_from_thread(self.take_engine, self.engine)
-        if self.runs_engine:
+        running = self.runs_engine
+        holder = None if running else desk.lease().holder()  # one probe a read
+        if running:
             engine = words["engine.here"]
         elif holder is None and self.engine is not None:
+            self.call_from_thread(self.take_engine, self.engine)
             engine = words["engine.starting"]  # the header never waits for the engine
         else:
-            holder = holder or desk.lease().holder()
             engine = holder.describe(desk.zone, self.language) if holder else words["engine.none"]
         status = replace(
             self.status,
