@@ -98,7 +98,10 @@ async def test_the_desk_opens_beside_the_broken_plugins(broken, tmp_path, monkey
                         engine.running
                         and app.status.channels
                         and all(c.ok is not None for c in app.status.channels)
-                    ),  # not "checking…"
+                        and not any(
+                            c.detail.startswith("no answer within") for c in app.status.channels
+                        )
+                    ),  # not "checking…", nor past its bound on a busy machine (it answers later)
                     timeout=60,
                     what="the engine running and every channel checked",
                 )
