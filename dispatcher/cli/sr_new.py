@@ -3,7 +3,7 @@ with `--dry-run`, whom the chain would call, saving nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -48,6 +48,10 @@ from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
+
+# How long after it came in a request may still be registered: a backlog after an outage, not
+# a date typed wrong (1970-01-01 would number SR-19691231-0001 and land in no month's report).
+RECEIVED_AT_MOST_AGO = timedelta(days=31)
 
 
 @click.command("new")
@@ -106,6 +110,15 @@ def new(
     extra = roster.extra_criteria(fields["product"]) if roster and fields["product"] else ()
     check_criteria(criteria, frozenset(c.id for c in extra))
     received = csc_time(received, command_zone(store, roster))
+    if received is not None and received < now() - RECEIVED_AT_MOST_AGO:
+        raise DispatcherError(
+            tr(
+                "--received: {time} is more than {days} days ago; a request is registered "
+                "within {days} days of coming in",
+                time=received.isoformat(timespec="minutes"),
+                days=RECEIVED_AT_MOST_AGO.days,
+            )
+        )
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:

@@ -47,9 +47,12 @@ def check_command(data_dir: Path | None, as_json: bool) -> None:
                     {"where": f.where, "problem": f.problem, "damage": f.damage}
                     for f in report.findings
                 ],
+                "notes": report.notes,
             }
         )
     else:
+        for note in report.notes:
+            click.echo(said(note, language()))
         for finding in report.findings:  # found in English (also the notice), said here
             where, problem = (said(text, language()) for text in (finding.where, finding.problem))
             click.echo(tr("{where}: {problem}", where=where, problem=problem))

@@ -189,6 +189,18 @@ SHAPES = (
     N_("lost: {sr} event {seq}: marked as lost in its timeline"),
     N_("lost: {record}: its request record is lost; its {count} events are kept in {table}"),
     N_(
+        "lost: counters: rebuilt from the ids present, but what {place} held cannot be read: "
+        "compare new ids with the requests named lost"
+    ),
+    N_("cannot repair into {path}: {reason}; no copy was made"),
+    N_(
+        "no new id can be handed out: what the store held at {place} cannot be read, so the "
+        "day counters cannot be checked; run `dispatcher store repair`"
+    ),
+    N_(
+        "{place}: left by an interrupted compaction; no record is in it alone, and the next compaction replaces it"
+    ),
+    N_(
         "{count} losses; the damaged directory is untouched. Check the copy with "
         "`dispatcher store check --data {target}`, then put it in place of {source}"
     ),
@@ -213,6 +225,8 @@ SHAPES = (
     N_("{id} is already in the store"),
     N_("{id} is in the store with other contents"),
     N_("must be text, not {what}"),
+    N_("must be text, a number, true, false or null, not {what}"),
+    N_("must be text, a number, true, false, null or a list of them, not {what}"),
     N_("must not be empty"),
     N_("too short"),
     N_("longer than {count} characters"),

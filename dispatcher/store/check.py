@@ -5,7 +5,9 @@ reads them), the ids (a request's doc id is its id's, an event's its request's a
 number's, an archived request lies in the month its id names, no request in two partitions),
 the timelines (events 1..event_count of every request present, no event without its request),
 the references between tables (call-outs and notifications name a request that exists) and
-the sequences (no day counter below an id it numbered).
+the sequences (no day counter below an id it numbered). A `snapshot.tmp` that an interrupted
+compaction left is a note, not a problem: no record is in it alone, and the partition's next
+compaction (or a repair, which does not copy it) replaces it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Report:
     partitions: list[str] = field(default_factory=list)
     documents: int = 0
     findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what is worth knowing but no problem
 
     @property
     def exit_code(self) -> int:
@@ -113,6 +116,11 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
             highest[key] = max(highest.get(key, 0), number)
         if label == "counters":
             counters = sequences_in(image.tables)
+        if (data_dir / label / files.SNAPSHOT_TMP).exists():
+            report.notes.append(
+                f"{label}/{files.SNAPSHOT_TMP}: left by an interrupted compaction; no record is "
+                "in it alone, and the next compaction replaces it"
+            )
         progress(1)
     for sr_id, label in sorted(referenced.items()):
         if sr_id not in where_sr:

@@ -44,8 +44,8 @@ class Damage:
 class StoreDamaged(StoreError):
     """A write refused because the partition it would change is damaged."""
 
-    def __init__(self, damage: list[Damage]) -> None:
-        super().__init__(refusal(damage))
+    def __init__(self, damage: list[Damage], message: str | None = None) -> None:
+        super().__init__(message or refusal(damage))
         self.damage = list(damage)
 
 

@@ -7,7 +7,10 @@ spelling, SR-20261124-0042; criteria in upper case; defaults filled in) or `fiel
 problems, one per field, made by the checks of `field_checks.py`. Types are strict (`"drill":
 "false"` is not a boolean, a site is text, not a number); enumerations, time formats (ISO 8601
 with a UTC offset) and lengths are checked; text may not hold control characters (multi-line
-fields may hold newlines and tabs).
+fields may hold newlines and tabs). An event's kind is one this version records
+(`EventKind`), so every screen can name it; its channel a channel name as plugins are named
+(`plugins.validation.CHANNEL_NAME`), not necessarily one installed here; its data an object
+of plain values (text, numbers, true, false, null, or a list of those).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dispatcher.domain.emergency import BASE_BY_ID
 from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.request_ids import format_id, parse_id
 from dispatcher.domain.request_parts import Category, IntakeChannel, Level, Severity, VipKind
+from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError
 from dispatcher.store.field_checks import (
     MISSING,
@@ -36,7 +40,8 @@ from dispatcher.store.field_checks import (
 )
 
 _CRITERION = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}\Z")
-_KIND = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
+_KINDS = frozenset(kind.value for kind in EventKind)
+_CHANNEL = re.compile(r"(?:[a-z0-9][a-z0-9_.-]{0,31})?\Z")  # as `CHANNEL_NAME`, or none
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 MAX_DATA_BYTES = 16 * 1024
 INT_LOWEST, INT_HIGHEST = -(2**63), 2**64 - 1  # what the store's JSON reads back exactly
@@ -65,31 +70,44 @@ def criterion(value: Any, where: str, problems: Problems) -> Any:
 
 
 def event_data(value: Any, where: str, problems: Problems) -> Any:
-    """An object of plain values: keys are identifiers, text is one line; at most about
-    MAX_DATA_BYTES of keys and text."""
+    """An object of plain values (text, numbers, true, false, null, or a list of those): keys
+    are identifiers, text is one line; at most about MAX_DATA_BYTES of keys and text."""
     if not isinstance(value, dict):
         problems.append(f"{where}: must be an object, not {kind_of(value)}")
-    elif value and _plain(value, where, problems) > MAX_DATA_BYTES:
+        return value
+    size = 2
+    for key, each in value.items():
+        if not _KEY.match(key):
+            problems.append(f"{where}: key {shown_name(key)} is not an identifier")
+        else:
+            size += len(key) + 3 + _plain(each, f"{where}.{key}", problems)
+    if size > MAX_DATA_BYTES:
         problems.append(f"{where}: larger than {MAX_DATA_BYTES} bytes")
     return value
 
 
-def _plain(value: Any, where: str, problems: Problems) -> int:
-    """Check one value of an event's data; returns about how many bytes it holds."""
+def _plain(value: Any, where: str, problems: Problems, listed: bool = False) -> int:
+    """Check one value of an event's data (`listed`: an item of a list in it); returns about
+    how many bytes it holds."""
     if isinstance(value, str):
         multiline = where.rsplit(".", 1)[-1] in MULTILINE
         text(1000, block=multiline)(value, where, problems)
         return len(value) + 2
-    if isinstance(value, dict):
-        size = 2
-        for key, each in value.items():
-            if not _KEY.match(key):
-                problems.append(f"{where}: key {shown_name(key)} is not an identifier")
-            else:
-                size += len(key) + 3 + _plain(each, f"{where}.{key}", problems)
-        return size
-    if isinstance(value, list):
-        return 2 + sum(_plain(each, f"{where}[{i}]", problems) for i, each in enumerate(value))
+    if isinstance(value, list) and not listed:
+        return 2 + sum(
+            _plain(each, f"{where}[{i}]", problems, True) for i, each in enumerate(value)
+        )
+    if isinstance(value, dict | list):
+        if listed:
+            problems.append(
+                f"{where}: must be text, a number, true, false or null, not {kind_of(value)}"
+            )
+        else:
+            problems.append(
+                f"{where}: must be text, a number, true, false, null or a list of them, "
+                f"not {kind_of(value)}"
+            )
+        return 0
     if type(value) is int and not INT_LOWEST <= value <= INT_HIGHEST:
         problems.append(f"{where}: a whole number beyond 64 bits")
     return 8  # null, a boolean or a number
@@ -100,9 +118,9 @@ _EVENT = fields(
     {
         "at": (time(), MISSING),
         "actor": (text(200, least=1), MISSING),
-        "kind": (text(64, pattern=_KIND), MISSING),
+        "kind": (choice(EventKind), MISSING),
         "text": (text(20_000, block=True), ""),
-        "channel": (text(32), ""),
+        "channel": (text(32, pattern=_CHANNEL), ""),
         "data": (event_data, {}),
     }
 )
@@ -137,7 +155,8 @@ def _plain_event(value: Any) -> dict | None:
         and actor.isprintable()
         and said.isprintable()
         and channel.isprintable()
-        and _KIND.match(kind)
+        and kind in _KINDS
+        and _CHANNEL.match(channel)
         and len(data) <= 8
     ):
         return None

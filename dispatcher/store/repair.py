@@ -7,20 +7,27 @@ In the copy, a damaged or inconsistent partition is one verified snapshot (writt
 whose timeline lost events gets, at each lost position, a `record_lost` event saying so, so a
 timeline comes back whole or visibly incomplete, never silently shorter. Events whose request
 record is lost are kept in the `lost_and_found` table and named in the report. Every day
-counter is raised past the highest id present.
+counter is raised past the highest id present or held by a damaged line (`sequences.held_ids`).
+
+The copy is built in a hidden directory beside the target (`.<target>.incomplete-…`) and
+renamed to the target only once complete, so a repair that fails or is killed never leaves a
+copy that looks sound; a failure is one line (exit 2). A store repaired before holds the
+earlier `REPAIR-REPORT.txt`: the copy keeps it as `REPAIR-REPORT.<its UTC time>.txt` beside
+the new report, with any older ones.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dispatcher.domain.timeline import EventKind
-from dispatcher.errors import DispatcherError
+from dispatcher.errors import DispatcherError, StoreError
 from dispatcher.store import Store, compaction, files
 from dispatcher.store.check import (
     LOST_AND_FOUND,
@@ -30,8 +37,9 @@ from dispatcher.store.check import (
     shared_lock,
 )
 from dispatcher.store.damage import DAMAGE_NOTICE, Damage
+from dispatcher.store.journal import reason
 from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS
-from dispatcher.store.sequences import numbered_ids
+from dispatcher.store.sequences import held_ids, numbered_ids
 from dispatcher.store.snapshots import Image
 
 REPORT_NAME = "REPAIR-REPORT.txt"
@@ -66,16 +74,48 @@ def repair_store(
     now: datetime | None = None,
 ) -> RepairReport:
     """Copy what can be read from `data_dir` into `target` (default: beside it, named
-    `<name>.repaired-<UTC time>`); `progress` is told 1 per partition copied."""
+    `<name>.repaired-<UTC time>`); `progress` is told 1 per partition copied. Raises
+    DispatcherError (one line; no copy is left) when the copy cannot be made."""
     labels = partition_labels(data_dir)
     now = now or datetime.now(UTC)
     target = target or default_target(data_dir, now)
     if target.exists():
         raise DispatcherError(f"{target}: already exists; name a new directory with --into")
     report = RepairReport(data_dir, target)
-    target.mkdir(mode=files.DIR_MODE)
-    (target / "archive").mkdir(mode=files.DIR_MODE)
+    try:
+        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.incomplete-", dir=target.parent))
+    except OSError as exc:
+        raise StoreError(f"cannot repair into {target}: {reason(exc)}; no copy was made") from None
+    try:
+        _build(data_dir, labels, building, report, progress, now)
+        if target.exists():
+            raise DispatcherError(f"{target}: already exists; name a new directory with --into")
+        os.rename(building, target)
+        files.sync_directory(target.parent)
+    except (OSError, DispatcherError) as exc:
+        shutil.rmtree(building, ignore_errors=True)  # our own unfinished copy, nothing else
+        why = reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise StoreError(f"cannot repair into {target}: {why}; no copy was made") from None
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return report
+
+
+def _build(
+    data_dir: Path,
+    labels: list[str],
+    building: Path,
+    report: RepairReport,
+    progress: Callable[[int], None],
+    now: datetime,
+) -> None:
+    """Every partition, the top-level files, the raised counters and the report, into the
+    new directory `building`."""
+    (building / "archive").mkdir(mode=files.DIR_MODE)
     highest: dict[str, int] = {}
+    unknown: list[Damage] = []
+    counters_sound = "counters" in labels
     for label in labels:
         with shared_lock(data_dir / label):  # the files copied are the files read
             image = read_partition(data_dir, label)
@@ -84,25 +124,50 @@ def repair_store(
                 report.lost.append(_lost_line(damage))
             lost_before = len(report.lost)
             _mark_gaps(image.tables, image.damage, now, report)
-            for key, number in numbered_ids(image.tables, label.startswith("archive/")):
+            held, unreadable = held_ids(image.damage)
+            unknown += unreadable
+            counters_sound = counters_sound and not (label == "counters" and image.damage)
+            for key, number in [*numbered_ids(image.tables, label.startswith("archive/")), *held]:
                 highest[key] = max(highest.get(key, 0), number)
-            directory = target / label
+            directory = building / label
             directory.mkdir(mode=files.DIR_MODE, parents=True)
             if image.damage or len(report.lost) > lost_before:
                 compaction.install_snapshot(directory, 1, image.tables, image.high)
             else:  # sound and consistent: its files, as they were read
                 _copy_partition(data_dir / label, directory, image)
             progress(1)
+    if unknown and not counters_sound:
+        report.lost.append(
+            f"counters: rebuilt from the ids present, but what {unknown[0].where} held cannot "
+            "be read: compare new ids with the requests named lost"
+        )
     for path in data_dir.iterdir():
         if path.is_file() and path.name not in (DAMAGE_NOTICE, f"{DAMAGE_NOTICE}.tmp"):
-            shutil.copy2(path, target / path.name)
-    with Store(target) as store, store.atomic(store.counters):
+            shutil.copy2(path, _kept_name(path, building))
+    with Store(building) as store, store.atomic(store.counters):
         for key, number in highest.items():
             store.raise_sequence(key, number, db=store.counters)
-    fd = os.open(target / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
+    fd = os.open(building / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write("\n".join(report.lines()) + "\n")
-    return report
+        out.flush()
+        os.fsync(out.fileno())
+    files.sync_directory(building)
+
+
+def _kept_name(path: Path, building: Path) -> Path:
+    """Where a top-level file goes in the copy: as it is named, but an earlier repair's report
+    as `REPAIR-REPORT.<its UTC time>.txt` (its modification time), so the new one is
+    REPAIR-REPORT.txt and none is lost."""
+    if path.name != REPORT_NAME:
+        return building / path.name
+    made = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    stem, n = f"REPAIR-REPORT.{made:%Y%m%dT%H%M%SZ}", 1
+    kept = building / f"{stem}.txt"
+    while kept.exists() or (path.parent / kept.name).exists():
+        n += 1
+        kept = building / f"{stem}-{n}.txt"
+    return kept
 
 
 def _copy_partition(source: Path, directory: Path, image: Image) -> None:

@@ -38,7 +38,7 @@ from dispatcher.store.request_layout import (
     event_doc_id,
     period_of,
 )
-from dispatcher.store.sequences import numbered
+from dispatcher.store.sequences import guard_day, numbered
 from dispatcher.store.zone import csc_zone, recorded_zone
 
 if TYPE_CHECKING:
@@ -192,9 +192,14 @@ class RequestRepository:
         `also(sr)` may give more events, and new documents of other live tables (a call-out
         run), to save in the same commit. A number found taken already (the counters were
         behind the ids present) recovers the counters and tries once more (`numbered`).
+        Before a number is taken, the archive month of the day is verified (`guard_day`).
         """
         day = local_day(received, csc_zone(self.store, zone, record=True))
-        return numbered(self.store, lambda: self._register(day, build, at, actor, channel, also))
+        return numbered(
+            self.store,
+            lambda: self._register(day, build, at, actor, channel, also),
+            lambda: guard_day(self.store, day),
+        )
 
     def _register(
         self,

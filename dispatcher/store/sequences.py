@@ -10,12 +10,14 @@ ids present, before the next id is handed out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
 from typing import TypeVar
 
 from dispatcher.domain import planned, request_ids
-from dispatcher.store import Store
-from dispatcher.store.damage import DuplicateId
+from dispatcher.store import Store, snapshots
+from dispatcher.store.damage import REPAIR_HINT, Damage, DuplicateId, StoreDamaged
+from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, day_key
 
 T = TypeVar("T")
 
@@ -42,18 +44,74 @@ def numbered_ids(
                 yield key_of(prefix, doc_id)
 
 
+def held_ids(damage: Iterable[Damage]) -> tuple[list[tuple[str, int]], list[Damage]]:
+    """(counter key, number) of every numbered document that damaged places are known to
+    have held (`Damage.doc_ids`: an event names its request), and the damaged places whose
+    ids cannot be read at all (a missing or truncated snapshot, a line of garbage). An id a
+    damaged line held is taken: handing it out again would give two requests one id."""
+    held: list[tuple[str, int]] = []
+    unreadable: list[Damage] = []
+    for place in damage:
+        if not place.doc_ids:
+            unreadable.append(place)
+        for table, doc_id in place.doc_ids:
+            if table == EVENTS or (table == "?" and doc_id >= 10**17):  # as `readable_id`
+                table, doc_id = "requests", doc_id // EVENT_ID_FACTOR
+            for prefix, name, _ in NUMBERED:
+                key, number = key_of(prefix, doc_id)
+                day = int(key.partition(":")[2])
+                if table == name or (table == "?" and 1900_01_01 <= day <= 9999_12_31):
+                    held.append((key, number))
+                    break
+    return held, unreadable
+
+
 def highest_present(store: Store) -> dict[str, int]:
-    """The highest number of each counter key among the documents of every partition."""
+    """The highest number of each counter key among the documents of every partition and
+    those its damaged lines held. StoreDamaged when a damaged place's ids cannot be read:
+    no counter can then be trusted until `dispatcher store repair`."""
     highest: dict[str, int] = {}
     for period in [None, *store.archive_periods()]:
         archive = period is not None
         db = store.live if period is None else store.archive(period)
         tables = {name: {d.doc_id: d for d in db.table(name).all()} for _, name, _ in NUMBERED}
-        for key, number in numbered_ids(tables, archive):
+        held, unreadable = held_ids(db.partition.damage)
+        if unreadable:
+            raise StoreDamaged(unreadable, unreadable_refusal(unreadable))
+        for key, number in [*numbered_ids(tables, archive), *held]:
             highest[key] = max(highest.get(key, 0), number)
-        if period is not None:
+        if period is not None and not db.partition.damage:  # damage stays, to be warned of
             store.close_archive(period)
     return highest
+
+
+def unreadable_refusal(unreadable: list[Damage]) -> str:
+    return (
+        "no new id can be handed out: what the store held at "
+        f"{unreadable[0].where} cannot be read, so the day counters cannot be checked; "
+        f"{REPAIR_HINT}"
+    )
+
+
+def guard_day(store: Store, day: date) -> None:
+    """Before an SR id of `day` is handed out: the archive month that would hold the day's
+    ids is verified as cheaply as a write verifies a partition (snapshot header and size,
+    every journal line's checksum; nothing parsed). If it is damaged, it is read, so that the
+    command warns of it; the day's counter is raised past every id its damaged lines held,
+    and no id of the day is handed out if what they held cannot be read (StoreDamaged).
+    The live partition is verified by the write itself; other months hold no id of `day`."""
+    period = f"{day:%Y-%m}"
+    if not snapshots.damaged(store.data_dir / "archive" / period, f"archive/{period}"):
+        return
+    db = store.archive(period)
+    db.table(REQUESTS).get(doc_id=0)  # reads the month, which notes its damage
+    held, unreadable = held_ids(db.partition.damage)
+    if unreadable:
+        raise StoreDamaged(unreadable, unreadable_refusal(unreadable))
+    key = day_key(day)
+    top = max((number for k, number in held if k == key), default=0)
+    if top:
+        store.raise_sequence(key, top, db=store.counters)
 
 
 def ensure_counters(store: Store) -> None:
@@ -73,11 +131,15 @@ def recover_counters(store: Store) -> None:
             store.raise_sequence(key, number, db=store.counters)
 
 
-def numbered(store: Store, allocate: Callable[[], T]) -> T:
+def numbered(
+    store: Store, allocate: Callable[[], T], guard: Callable[[], None] = lambda: None
+) -> T:
     """`allocate()` (take a number, save the document under it), once more after recovering
     the counters if the number was taken already: the counters were behind the ids present
-    (an old copy restored). The refused attempt saved nothing, so trying again is safe."""
+    (an old copy restored). The refused attempt saved nothing, so trying again is safe.
+    `guard()` runs once the counters are there, before the number is taken (`guard_day`)."""
     ensure_counters(store)
+    guard()
     try:
         return allocate()
     except DuplicateId:

@@ -212,6 +212,24 @@ def quick_check(directory: Path, label: str) -> Quick:
     return Quick(generation, size, damage)
 
 
+def damaged(directory: Path, label: str) -> bool:
+    """Whether a partition shows damage to `quick_check` or in a journal line's checksum
+    (nothing parsed; a torn tail is no damage): what a write verifies before a blind append,
+    for a partition nobody writes (an archive month). False for a partition not there."""
+    if not directory.is_dir():
+        return False
+    quick = quick_check(directory, label)
+    if quick.damage:
+        return True
+    path = directory / files.journal_name(quick.generation)
+    with store_errors(f"cannot read {path}"):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # compacted meanwhile, or never written
+            return False
+    return bool(files.scan(data, 1, parse=False).bad)
+
+
 def write_verified(directory: Path, generation: int, tables: Tables, high: dict) -> int:
     """Write `snapshot.tmp`, fsync it, read it back and verify its header, length and
     checksum against what was written; returns its size. Raises OSError, or ValueError if

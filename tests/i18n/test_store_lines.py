@@ -139,3 +139,37 @@ def test_checking_where_there_is_no_data_directory_is_said_in_chinese(run, tmp_p
     assert code == 2 and "no data directory there" in english
     assert "那里没有数据目录" in chinese
     assert_chinese(english, chinese)
+
+
+def test_the_new_id_refusal_the_leftover_note_and_a_failed_repair_read_in_chinese(
+    run, tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    _requests(run, 2)
+    data = tmp_path / "data"
+    (data / "live" / "snapshot.tmp").write_bytes(b"half")
+    english, chinese, code = both(run, "store", "check")
+    assert code == 0 and "live/snapshot.tmp: left by an interrupted compaction" in english
+    assert "live/snapshot.tmp:中断的压缩留下的文件" in chinese
+    assert_chinese(english, chinese)
+
+    journal = data / "live" / "journal.0"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[1] = b"0badc0de " + b"#" * 80 + b"\n"  # nothing it held can be read
+    journal.write_bytes(b"".join(lines))
+    shutil.rmtree(data / "counters")
+    english, chinese, code = both(run, "store", "zone", "Asia/Shanghai")
+    assert code == 2 and "no new id can be handed out" in english
+    assert "无法分配新编号:存储在 live/journal.0 第 2 行 处的内容无法读取" in chinese
+    assert_chinese(english, chinese)
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("dispatcher.store.repair._copy_partition", disk_full)
+    monkeypatch.setattr("dispatcher.store.compaction.install_snapshot", disk_full)
+    english = run("en", "store", "repair", "--into", tmp_path / "copy")
+    chinese = run("zh", "store", "repair", "--into", tmp_path / "copy")
+    assert english.exit_code == chinese.exit_code == 2
+    assert "cannot repair into" in english.output and "无法修复到" in chinese.output
+    assert "磁盘空间已满;未生成任何副本" in chinese.output
+    assert_chinese(english.output, chinese.output)

@@ -47,6 +47,10 @@ def _record(n: int = 1, **fields) -> dict:
     return record
 
 
+def _event(**fields) -> dict:
+    return {"at": f"{DAY}T20:00:00+00:00", "actor": "a", "kind": "note", **fields}
+
+
 def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
     path = tmp_path / "in.jsonl"
     path.write_text(
@@ -86,6 +90,21 @@ def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
             },
             "timeline[0].data.n: a whole number beyond 64 bits",
         ),
+        (
+            {"timeline": [_event(data={"a": [1, {"b": {"c": [{"d": 2}]}}]})]},
+            "timeline[0].data.a[1]: must be text, a number, true, false or null, not an object",
+        ),
+        (
+            {"timeline": [_event(data={"a": {"b": 1}})]},
+            "timeline[0].data.a: must be text, a number, true, false, null or a list of them, "
+            "not an object",
+        ),
+        (
+            {"timeline": [_event(data={"a": [[1]]})]},
+            "timeline[0].data.a[0]: must be text, a number, true, false or null, not a list",
+        ),
+        ({"timeline": [_event(kind="no_such_kind")]}, "timeline[0].kind: must be one of "),
+        ({"timeline": [_event(channel="Bad Channel")]}, "timeline[0].channel: not in the"),
     ],
 )
 def test_wrong_types_are_refused_with_file_line_field_and_nothing_is_written(
