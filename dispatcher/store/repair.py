@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,7 +92,6 @@ def repair_store(
         if target.exists():
             raise DispatcherError(f"{target}: already exists; name a new directory with --into")
         os.rename(building, target)
-        files.sync_directory(target.parent)
     except (OSError, DispatcherError) as exc:
         shutil.rmtree(building, ignore_errors=True)  # our own unfinished copy, nothing else
         why = reason(exc) if isinstance(exc, OSError) else str(exc)
@@ -99,6 +99,8 @@ def repair_store(
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    with suppress(OSError):  # the copy is complete and named; this only hastens durability
+        files.sync_directory(target.parent)
     return report
 
 
