@@ -204,7 +204,8 @@ def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path
     assert f"{path}:3: (line): not JSON" in result.output
     assert f"{path}:4: timeline[0].at: has no UTC offset" in result.output
     assert f"{path}:4: timeline[0].actor: missing" in result.output
-    assert f"{path}: 4 problems; nothing was imported" in result.output
+    assert f"{path}:4: timeline[0].kind: must be one of registered, " in result.output
+    assert f"{path}: 5 problems; nothing was imported" in result.output
     assert json.loads(run("sr", "list", "--all", "--json").output) == []
 
 
