@@ -49,9 +49,10 @@ from dispatcher.i18n.phrases import phrase
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
 
-# How long after it came in a request may still be registered: a backlog after an outage, not
-# a date typed wrong (1970-01-01 would number SR-19691231-0001 and land in no month's report).
-RECEIVED_AT_MOST_AGO = timedelta(days=31)
+# How long after it came in a request may still be registered (a dry run may look at any
+# time): a backlog after an outage, not a date typed wrong (1970-01-01 would number
+# SR-19691231-0001); history older than a year is brought in by `sr import`.
+RECEIVED_AT_MOST_AGO = timedelta(days=366)
 
 
 @click.command("new")
@@ -110,15 +111,6 @@ def new(
     extra = roster.extra_criteria(fields["product"]) if roster and fields["product"] else ()
     check_criteria(criteria, frozenset(c.id for c in extra))
     received = csc_time(received, command_zone(store, roster))
-    if received is not None and received < now() - RECEIVED_AT_MOST_AGO:
-        raise DispatcherError(
-            tr(
-                "--received: {time} is more than {days} days ago; a request is registered "
-                "within {days} days of coming in",
-                time=received.isoformat(timespec="minutes"),
-                days=RECEIVED_AT_MOST_AGO.days,
-            )
-        )
     severity = severity or ("critical" if criteria else "minor")
     if dry_run:
         if roster is None:
@@ -137,6 +129,15 @@ def new(
             as_json,
         )
         return
+    if received is not None and received < now() - RECEIVED_AT_MOST_AGO:
+        raise DispatcherError(
+            tr(
+                "--received: {time} is more than {days} days ago; a request is registered "
+                "within {days} days of coming in",
+                time=received.isoformat(timespec="minutes"),
+                days=RECEIVED_AT_MOST_AGO.days,
+            )
+        )
     received = received or now()
 
     def build(sr_id: str) -> ServiceRequest:

@@ -174,5 +174,18 @@ def test_a_received_time_long_ago_is_refused(run, tmp_path: Path) -> None:
     )  # fmt: skip
     assert refused.exit_code == 2 and refused.stdout == ""
     assert refused.stderr.count("\n") == 1
-    assert "--received: 1970-01-01" in refused.stderr and "31 days" in refused.stderr
+    assert "--received: 1970-01-01" in refused.stderr and "366 days" in refused.stderr
     assert "SR-1969" not in refused.output
+
+
+def test_a_received_time_within_the_bound_registers_and_a_dry_run_looks_anywhere(run, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    earlier = (datetime.now(UTC) - timedelta(days=300)).isoformat(timespec="minutes")
+    made = run("sr", "new", "--summary", "x", "--category", "consultation", "--received", earlier)
+    assert made.exit_code == 0, made.output
+    looked = run(
+        "sr", "new", "--summary", "x", "--category", "consultation", "--dry-run",
+        "--received", "2001-01-01T00:00+08:00", "--roster", ROSTER,
+    )  # fmt: skip
+    assert looked.exit_code == 0, looked.output
