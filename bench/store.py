@@ -36,7 +36,7 @@ CATEGORIES = [
     "planned_service",
     "fault_support",
 ]
-KINDS = ["note", "notification_sent", "notification_delivered", "note", "escalated"]
+KINDS = ["note", "page_sent", "page_delivered", "note", "escalated"]  # kinds `sr show` names
 
 
 def year_of_requests(path: Path, end: datetime) -> None:
