@@ -167,3 +167,45 @@ def test_missing_credentials_disable_the_channel_with_the_reason():
     assert not info.enabled
     assert info.reason == "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN are not set"
     assert "sms" not in manager.channels
+
+
+async def test_a_poll_after_a_burst_fetches_a_few_at_a_time_and_reports_every_message(
+    sms, twilio_peer
+):
+    """Twenty messages open: the poll reports each one's delivery, with never more than
+    `FETCHES_AT_ONCE` status fetches in flight (the sends on the same worker are not crowded
+    out, and Twilio's limit on concurrent requests is kept)."""
+    import asyncio
+
+    import dispatcher_twilio
+
+    numbers = [f"+1555123{n:04d}" for n in range(20)]
+    receipts = [await sms.send(sample_notification(number)) for number in numbers]
+    await twilio_peer.settle()
+    in_flight = [0, 0]  # now, at most
+    fetch = sms._read_status
+
+    async def counted(sid: str) -> None:
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
+        try:
+            await asyncio.sleep(0.001)  # every fetch begun before any ends, if unbounded
+            await fetch(sid)
+        finally:
+            in_flight[0] -= 1
+
+    sms._read_status = counted
+    result = await sms.poll()
+    assert {u.provider_id for u in result.updates} == {r.provider_id for r in receipts}
+    assert in_flight[1] == dispatcher_twilio.FETCHES_AT_ONCE
+
+
+async def test_each_fetch_that_fails_is_returned_in_its_place():
+    from dispatcher_twilio import fetch_each
+
+    async def fetch(sid: str) -> None:
+        if sid == "bad":
+            raise OSError("reset")
+
+    found = await fetch_each(["a", "bad", "c"], fetch)
+    assert found[0] is None and isinstance(found[1], OSError) and found[2] is None
