@@ -54,6 +54,9 @@ RECORD_CHUNK = 25  # receipts or poll results recorded in one commit before time
 # Paging fifty emergencies at once takes a while (a commit each): their pages go out in
 # slices, each request's as soon as it is paged, not all after the last one is.
 CHASE_SLICE_SECONDS = 0.05
+# Notifications marked as being sent in one commit (each request's first before anyone's
+# second); the loop gets a turn between two such commits.
+CLAIM_CHUNK = 50
 
 
 class Engine:
@@ -116,13 +119,14 @@ class Engine:
         self.store.refresh()
         more = self.chaser.chase(now, CHASE_SLICE_SECONDS)
         while more:
-            self._send_due(self.clock.now())  # the requests paged so far go out at once
+            self._send_due(self.clock.now())  # the first pages paged so far go out at once
             await asyncio.sleep(0)  # and reach their channels while the rest are paged
             more = self.chaser.chase(now, CHASE_SLICE_SECONDS, resume=True)
         if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
             self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
             self.watcher.check(now)
-        self._send_due(self.clock.now())
+        while self._send_due(self.clock.now()):
+            await asyncio.sleep(0)  # the sends started go out while the rest are marked
         now = self.clock.now()
         if self._next_poll is None or now >= self._next_poll:
             self._next_poll = now + self.poll_every
@@ -166,22 +170,27 @@ class Engine:
 
     # -- sending ------------------------------------------------------------------------------
 
-    def _send_due(self, now: datetime) -> None:
-        """Start a send for everything due, each request's first notification before anyone's
-        second, all marked as being sent in one commit before the first is handed over. With
-        nothing due, the store's lock is not taken."""
+    def _send_due(self, now: datetime) -> bool:
+        """Start a send for what is due, each request's first notification before anyone's
+        second: at most `CLAIM_CHUNK`, marked as being sent in one commit before the first is
+        handed over. True when more are due: in a burst, the first pages of fifty requests go
+        out before the next hundreds are marked. With nothing due, no lock is taken."""
         if not self.control.outbox.due(now, skip=self._inflight.keys()):
-            return
+            return False
         ready: list[tuple[OutboxRecord, str]] = []
         runs: dict[str, CalloutRecord | None] = {}  # each request's run, read once a pass
+        more = False
         with self.store.atomic(self.store.live):  # one commit: delays, cancellations, claims
             due = self.control.outbox.due(now, skip=self._inflight.keys())
             for record in each_request_in_turn(due):
+                if len(ready) == CLAIM_CHUNK:
+                    more = True
+                    break
                 channel = self._ready(record, now, runs)
                 if channel is not None:
                     ready.append((record, channel))
             if not ready:
-                return
+                return False
             sending = self.control.outbox.sending_many([r.id for r, _ in ready], now)
         for record, (_, channel) in zip(sending, ready, strict=True):
             task = asyncio.create_task(self._send(record, channel, self._turns.priority(record)))
@@ -191,6 +200,7 @@ class Engine:
                 self._inflight.pop(key, None)
 
             task.add_done_callback(forget)
+        return more
 
     def _ready(
         self, record: OutboxRecord, now: datetime, runs: dict[str, CalloutRecord | None]
