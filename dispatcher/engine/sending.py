@@ -50,7 +50,7 @@ CLOSE_SECONDS = 5.0  # how long a channel's close() may take when the engine sto
 # Sends one channel has under way at once; the rest wait their turn in the order the engine
 # started them, so in a burst each request's first notification goes before the others
 # compete with it (a provider's own rate is lower still: Twilio's default is a call a second).
-# First sends have half as many again of their own (`Slots`).
+# First sends have as many again of their own (`Slots`).
 SENDS_AT_ONCE = 8
 
 
@@ -141,7 +141,7 @@ class Slots:
         if self.free > 0 and not self._waiting:
             self.free -= 1
             return False
-        if priority <= FIRST and self.spare > 0:
+        if priority == FIRST and self.spare > 0:
             self.spare -= 1
             return True
         turn: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
@@ -155,7 +155,7 @@ class Slots:
 
     def release(self, spare: bool = False) -> None:
         """Hand the slot to the first waiter (a spare one only to a first send)."""
-        while self._waiting and (not spare or self._waiting[0][0] <= FIRST):
+        while self._waiting and (not spare or self._waiting[0][0] == FIRST):
             _, _, turn = heapq.heappop(self._waiting)
             if not turn.done():
                 turn.set_result(spare)
@@ -261,7 +261,7 @@ class Sender:
     async def _send(
         self, channel: str, notification: Notification, priority: Priority
     ) -> tuple[Any, datetime]:
-        slots = self._slots.setdefault(channel, Slots(self.concurrency, self.concurrency // 2))
+        slots = self._slots.setdefault(channel, Slots(self.concurrency, self.concurrency))
         target = self.channels[channel]
 
         async def held() -> tuple[Any, datetime]:  # on the channel's worker: a slot, the send
