@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dispatcher_twilio import Held, TwilioConfig, TwilioSession, fetch_each
+from dispatcher_twilio import Held, TwilioConfig, TwilioSession
 
 from dispatcher.plugins import (
     ChannelBase,
@@ -168,9 +168,11 @@ class SmsChannel(ChannelBase):
             del self._read[sid]
 
     async def _read_statuses(self) -> None:
-        """Fetch each outstanding message (`FETCHES_AT_ONCE` at a time); each answer is held
-        as it comes."""
-        fetched = await fetch_each(list(self._outstanding), self._read_status)
+        """Fetch each outstanding message; each answer is held as it comes."""
+        sids = list(self._outstanding)
+        fetched = await asyncio.gather(
+            *(self._read_status(sid) for sid in sids), return_exceptions=True
+        )
         failed = [f for f in fetched if isinstance(f, BaseException)]
         if failed:  # the others are held; these are asked again at the next poll
             raise failed[0]

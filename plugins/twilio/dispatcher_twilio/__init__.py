@@ -9,7 +9,6 @@ threads. A library for channel plugins, not a plugin: it registers no channel.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -32,30 +31,10 @@ from dispatcher.plugins import (
 
 TWILIO_URL_ENV = "DISPATCHER_TWILIO_URL"
 
-# Status fetches one poll has in flight at once. After a burst a poll finds hundreds of
-# messages or calls still open: fetched all at once, their answers crowd the channel's worker
-# (the sends waiting behind every one of them, a new emergency's first page among them) and
-# run into Twilio's limit on an account's concurrent requests.
-FETCHES_AT_ONCE = 4
-
 # Twilio error codes that mean "try later" whatever the HTTP status says
 # (https://www.twilio.com/docs/api/errors): 20429 Too Many Requests, 20500 Internal Server
 # Error, 20503 Service Unavailable, 14107 SMS send rate limit exceeded, 30001 Queue overflow.
 TRY_LATER_CODES = frozenset({20429, 20500, 20503, 14107, 30001})
-
-
-async def fetch_each(
-    sids: list[str], fetch: Callable[[str], Awaitable[None]]
-) -> list[BaseException | None]:
-    """`fetch(sid)` for each of `sids`, `FETCHES_AT_ONCE` at a time; per sid, in order, the
-    exception it raised or None."""
-    gate = asyncio.Semaphore(FETCHES_AT_ONCE)
-
-    async def one(sid: str) -> None:
-        async with gate:
-            await fetch(sid)
-
-    return await asyncio.gather(*(one(sid) for sid in sids), return_exceptions=True)
 
 
 def failure_for(status: int, code: int | None) -> Failure:

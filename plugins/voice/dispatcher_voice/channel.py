@@ -7,9 +7,10 @@ wrapped in `<Gather>`: pressing 1 acknowledges, and Twilio also posts status cal
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
-from dispatcher_twilio import Held, TwilioConfig, TwilioSession, fetch_each
+from dispatcher_twilio import Held, TwilioConfig, TwilioSession
 from twilio.twiml.voice_response import VoiceResponse
 
 from dispatcher.plugins import (
@@ -118,15 +119,17 @@ class VoiceChannel(ChannelBase):
     async def poll(self) -> PollResult:
         """Key presses and status callbacks from the receiver, then the calls still open.
 
-        Open calls are fetched `FETCHES_AT_ONCE` at a time. What the receiver gave and each
-        call fetched is held until a poll returns it, so a poll cut short (a fetch failing,
-        the engine's time bound) loses no key press or outcome: the next poll reports it."""
+        What the receiver gave and each call fetched is held until a poll returns it, so a
+        poll cut short (a fetch failing, the engine's time bound) loses no key press or
+        outcome: the next poll reports it."""
         replies, callbacks = self.receiver.drain() if self.receiver is not None else ([], [])
         self._held.replies.extend(replies)
         self._held.updates.extend(
             u for sid, status in callbacks if (u := self._update(sid, status))
         )
-        await fetch_each(list(self._outstanding), self._fetch)  # a failed one: next poll
+        await asyncio.gather(
+            *(self._fetch(sid) for sid in list(self._outstanding)), return_exceptions=True
+        )
         return self._held.take()
 
     async def _fetch(self, sid: str) -> None:
