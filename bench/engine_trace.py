@@ -277,10 +277,11 @@ def decompose(
     """Per request, the milestones of its first page on a `healthy` channel: the seconds
     each of `STAGES` took, per request; `total`, registered → answered; `registration`, how
     long each of the bench's registrations took (its lock wait included); `engine_lock_wait`,
-    each wait of the engine for a file lock over 1 ms; `gc_pause`, each collection over 5 ms; `slowest_<stage>`, the slowest first
-    page's stages; `spent_<step>` and `spent_longest_<step>`, the engine's seconds in each
-    traced step, in all and at most. `registered` maps each request to when its
-    registration began and ended (wall-clock seconds)."""
+    each wait of the engine for a file lock over 1 ms; `gc_pause`, each collection over
+    5 ms; `slowest_<stage>`, the slowest first page's stages; `spent_<step>` and
+    `spent_longest_<step>`, the engine's seconds in each traced step, in all and at most.
+    `registered` maps each request to when its registration began and ended (wall-clock
+    seconds)."""
     trace = [json.loads(line) for line in trace_path.read_text().splitlines()]
     passes = {e["t"]: e.get("refreshed", e["t"]) for e in trace if e["kind"] == "pass"}
     by_id: dict[int, dict] = {}
