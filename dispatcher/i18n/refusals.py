@@ -1,7 +1,8 @@
 """More shapes of lines composed in English below the command line (see `shapes.py`): the
-roster's problems, the YAML parser's own problem texts, and refusals raised by the engine, the
-store and the reports. `tests/i18n/test_raised_messages.py` finds every literal message raised
-under `dispatcher/` and fails on one no shape says in Chinese.
+roster's problems, the YAML parser's own problem texts, refusals raised by the engine, the
+store and the reports, and the store's damage, its check and its repair.
+`tests/i18n/test_raised_messages.py` finds every literal message raised under `dispatcher/`
+and fails on one no shape says in Chinese.
 
 Two kinds of field are said here: `thing`, the kind of record a roster id names ("person",
 "rotation": `THINGS`), and `problem`, a YAML parser's problem text, said by its shape when it
@@ -178,4 +179,58 @@ REFUSALS = (
     N_("not a regular file"),
     N_("{path}: already exists; name a new directory with --into"),
     N_("{path}: changed while it was checked; nothing was imported"),
+    # an import file's problems (dispatcher.store.transfer, import_schema), after FILE:LINE: field:
+    # the store's damage, its check and its repair (dispatcher.store.damage, check, repair)
+    N_("{file} line {line}"),
+    N_("not a journal line"),
+    N_("checksum mismatch"),
+    N_("not JSON"),
+    N_("not a commit"),
+    N_("not a valid commit"),
+    N_("missing, though journals follow it"),
+    N_("newer than the snapshot (generation {generation})"),
+    N_("newer than the snapshot"),
+    N_("truncated: {count} of {size} bytes"),
+    N_("bad header"),
+    N_("unreadable body"),
+    N_("another generation or size"),
+    N_(
+        "the store is damaged at {place}: {reason}; what it held is not shown and writes are "
+        "refused; run `dispatcher store repair`"
+    ),
+    N_(
+        "the store is damaged at {place}: {reason} and {count} more place(s); what it held is "
+        "not shown and writes are refused; run `dispatcher store repair`"
+    ),
+    N_("the store is damaged at {place}; run `dispatcher store repair`"),
+    N_("the store is damaged at {place} (and {count} more); run `dispatcher store repair`"),
+    N_("{sr} event {seq}"),
+    N_("{table} document {number}"),
+    N_("names {sr}, which is not in the store"),
+    N_("{key} is at {count} but number {number} exists: an id would be handed out twice"),
+    N_("{record} holds id {value}"),
+    N_("{sr} belongs to archive/{period}"),
+    N_("{sr} is also in {label}"),
+    N_("the timeline of {sr} lacks events {runs}"),
+    N_("{record} has no request"),
+    N_("{record} holds another event"),
+    N_("cannot save to {path}: {reason}; the change was not saved"),
+    N_("cannot read {path}: {reason}"),
+    N_("cannot open {path}: {reason}"),
+    N_("cannot lock {path}: {reason}"),
+    N_("cannot create data directory {path}: {reason}"),
+    N_("cannot compact {path}: {reason}; nothing was lost"),
+    N_("cannot repair {path}: {reason}; its last line is torn"),
+    N_("no space left on device"),  # the system's reasons, as `store.journal.reason` words them
+    N_("file too large"),
+    N_("disk quota exceeded"),
+    N_("permission denied"),
+    N_("read-only file system"),
+    N_("no such file or directory"),
+    N_("input/output error"),
+    N_("too many open files"),
+    N_("No such file or directory"),  # and as `OSError.strerror` words them
+    N_("Permission denied"),
+    N_("Is a directory"),
+    N_("No space left on device"),
 )

@@ -178,60 +178,6 @@ SHAPES = (
     N_("{name} must be a number of seconds above 0, not {value}"),
     N_("{path}: no data directory there"),
     N_("{path}: cannot read: {reason}"),
-    # an import file's problems (dispatcher.store.transfer, import_schema), after FILE:LINE: field:
-    # the store's damage, its check and its repair (dispatcher.store.damage, check, repair)
-    N_("{file} line {line}"),
-    N_("not a journal line"),
-    N_("checksum mismatch"),
-    N_("not JSON"),
-    N_("not a commit"),
-    N_("not a valid commit"),
-    N_("missing, though journals follow it"),
-    N_("newer than the snapshot (generation {generation})"),
-    N_("newer than the snapshot"),
-    N_("truncated: {count} of {size} bytes"),
-    N_("bad header"),
-    N_("unreadable body"),
-    N_("another generation or size"),
-    N_(
-        "the store is damaged at {place}: {reason}; what it held is not shown and writes are "
-        "refused; run `dispatcher store repair`"
-    ),
-    N_(
-        "the store is damaged at {place}: {reason} and {count} more place(s); what it held is "
-        "not shown and writes are refused; run `dispatcher store repair`"
-    ),
-    N_("the store is damaged at {place}; run `dispatcher store repair`"),
-    N_("the store is damaged at {place} (and {count} more); run `dispatcher store repair`"),
-    N_("{sr} event {seq}"),
-    N_("{table} document {number}"),
-    N_("names {sr}, which is not in the store"),
-    N_("{key} is at {count} but number {number} exists: an id would be handed out twice"),
-    N_("{record} holds id {value}"),
-    N_("{sr} belongs to archive/{period}"),
-    N_("{sr} is also in {label}"),
-    N_("the timeline of {sr} lacks events {runs}"),
-    N_("{record} has no request"),
-    N_("{record} holds another event"),
-    N_("cannot save to {path}: {reason}; the change was not saved"),
-    N_("cannot read {path}: {reason}"),
-    N_("cannot open {path}: {reason}"),
-    N_("cannot lock {path}: {reason}"),
-    N_("cannot create data directory {path}: {reason}"),
-    N_("cannot compact {path}: {reason}; nothing was lost"),
-    N_("cannot repair {path}: {reason}; its last line is torn"),
-    N_("no space left on device"),  # the system's reasons, as `store.journal.reason` words them
-    N_("file too large"),
-    N_("disk quota exceeded"),
-    N_("permission denied"),
-    N_("read-only file system"),
-    N_("no such file or directory"),
-    N_("input/output error"),
-    N_("too many open files"),
-    N_("No such file or directory"),  # and as `OSError.strerror` words them
-    N_("Permission denied"),
-    N_("Is a directory"),
-    N_("No space left on device"),
     # the desk's remembered language and theme (dispatcher.preferences)
     N_("{path}: cannot be read: {reason}"),
     N_("{path}: cannot be saved: {reason}"),
