@@ -184,6 +184,9 @@ def _until_interrupted(args: list[str], env: dict, cwd: Path) -> tuple[int, str]
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # As a terminal starts it: a suite started in the background (`make test &`) ignores
+        # Ctrl-C, and a child inherits that, so its Ctrl-C would never arrive.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout])

@@ -16,6 +16,7 @@ from dispatcher.engine.clock import ManualClock
 from dispatcher.roster import load_roster
 from dispatcher.store import Store
 from dispatcher.store.requests import RequestRepository
+from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.status import DeskStatus
 from dispatcher.tui.screens.handover import HandoverScreen
@@ -216,13 +217,15 @@ async def test_the_handover_scrolls_by_keyboard(tmp_path, settle):
     async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         scroller = screen.query_one("#handover-scroll")
+        # the handover is read on a worker, then laid out: longer than the screen once it is
+        await pilot_wait_for(pilot, lambda: scroller.max_scroll_y > 0, what="a long handover")
         assert scroller.scroll_y == 0
         await pilot.press("pagedown")
-        await pilot.wait_for_scheduled_animations()  # a scroll may animate
-        assert scroller.scroll_y > 0
+        await pilot_wait_for(pilot, lambda: scroller.scroll_y > 0, what="a page down")
         await pilot.press("end")
-        await pilot.wait_for_scheduled_animations()
-        assert scroller.scroll_y == scroller.max_scroll_y > 0
+        await pilot_wait_for(
+            pilot, lambda: scroller.scroll_y == scroller.max_scroll_y, what="the end"
+        )
     store.close()
 
 

@@ -213,7 +213,12 @@ class NewRequestScreen(DeskScreen[str | None]):
     @work(thread=True, exclusive=True, group="preview")
     def compute_preview(self, draft: RequestDraft) -> None:
         text = chain_preview(self.desk, draft, self.desk.now(), self.language)
-        self.app.call_from_thread(self.query_one("#preview", Static).update, text)
+        self.app.call_from_thread(self._show_preview, text)
+
+    def _show_preview(self, text: Text) -> None:
+        """On the UI thread: the form may be still mounting, or closed while this was computed."""
+        for preview in self.query("#preview").results(Static):
+            preview.update(text)
 
     # -- saving ------------------------------------------------------------------------------
 
