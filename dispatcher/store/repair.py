@@ -35,6 +35,7 @@ from dispatcher.store.check import (
     partition_labels,
     read_partition,
     readable_id,
+    sequences_in,
     shared_lock,
 )
 from dispatcher.store.damage import DAMAGE_NOTICE, Damage
@@ -117,7 +118,7 @@ def _build(
     (building / "archive").mkdir(mode=files.DIR_MODE)
     highest: dict[str, int] = {}
     unknown: list[Damage] = []
-    counters_sound = "counters" in labels
+    counters_sound = False  # holding counters, undamaged: ahead of every id handed out
     for label in labels:
         with shared_lock(data_dir / label):  # the files copied are the files read
             image = read_partition(data_dir, label)
@@ -128,7 +129,8 @@ def _build(
             _mark_gaps(image.tables, image.damage, now, report)
             held, unreadable = held_ids(image.damage)
             unknown += unreadable
-            counters_sound = counters_sound and not (label == "counters" and image.damage)
+            if label == "counters":
+                counters_sound = not image.damage and bool(sequences_in(image.tables))
             for key, number in [*numbered_ids(image.tables, label.startswith("archive/")), *held]:
                 highest[key] = max(highest.get(key, 0), number)
             directory = building / label

@@ -138,6 +138,10 @@ def test_a_damaged_line_whose_ids_cannot_be_read_stops_new_ids_of_its_days(run, 
     assert {k: v for k, v in _files(data).items() if not k.startswith("counters")} == {
         k: v for k, v in before.items() if not k.startswith("counters")
     }
+    repaired = run("store", "repair", "--into", tmp_path / "copy")
+    assert repaired.exit_code == 0, repaired.output
+    assert "what it held cannot be read" in repaired.stdout
+    assert "counters: rebuilt from the ids present, but what" in repaired.stdout  # said plainly
 
 
 def test_counters_behind_are_raised_past_an_id_a_damaged_archive_line_held(run, tmp_path):
