@@ -9,17 +9,22 @@ unreachable DingTalk robot and a third party's channel, on a manual clock at 03:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
 from dispatcher.domain.outbox import PAGES, DeliveryState, RetryPolicy
+from dispatcher.domain.request_parts import Category, Level
 from dispatcher.domain.roster import ContactKind
 from dispatcher.plugins import ChannelBase, Receipt
 from dispatcher.plugins.contract import DeliveryStatus
+from dispatcher.roster import load_roster
+from dispatcher.store import Store
 from dispatcher.testing import free_port
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.preview import RequestDraft, chain_preview
 
 from .conftest import NIGHT_ROSTER
 from .test_chase import engine_for, start
@@ -159,6 +164,12 @@ def test_the_dry_run_and_the_check_name_the_channels_the_engine_then_uses(
     ) in checked.output, checked.output
     assert "step 1: Chen Jie, Gao Ming, He Lin by email, desk, then wait 10 min" in dry.output
     assert "step 3: Lu Yan by desk, then wait 15 min" in dry.output, dry.output
+    desk = DeskContext(Store(tmp_path / "desk"), load_roster(roster), "wang.fang")
+    draft = RequestDraft(Category.FAULT_SUPPORT, Level.L1, "Shanghai", "ocs-9000", ("7",))
+    at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)  # 03:00 in Shanghai
+    preview = chain_preview(desk, draft, at, "en").plain
+    assert "1 [email, desk]" in preview and "3 [desk]" in preview, preview
+    desk.store.close()
 
 
 async def test_the_engine_pages_by_the_channels_the_views_named(night, smtp_settings):
