@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dispatcher.domain.callout import MANUAL_CHANNEL
 from dispatcher.domain.oncall import Roster
-from dispatcher.engine.control import default_reaches
+from dispatcher.engine.context import default_reaches
 from dispatcher.plugins.manager import PluginManager
 
 
