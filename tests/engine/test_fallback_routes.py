@@ -75,6 +75,9 @@ async def test_dingtalk_down_and_no_twilio_puts_each_emergency_page_on_the_desk(
     assert {r.channel for r in night.outbox(sr.id)} == {"desk"}  # the notice to CSQ too
     shown = CliRunner().invoke(cli, ["outbox", "--data", str(night.store.data_dir)])
     assert shown.output.count("on the desk, to relay") >= len(STEP_ONE), shown.output
+    chain = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(night.store.data_dir)])
+    assert "dingtalk" not in chain.output and "retry at" not in chain.output, chain.output
+    assert "round 1, step 1 (start): chen.case, gao.gm, he.pl by desk" in chain.output
     await engine.aclose()
 
 
