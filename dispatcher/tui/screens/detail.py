@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.lifecycle import Status
-from dispatcher.domain.outbox import PAGES, shown_detail
+from dispatcher.domain.outbox import ON_DESK, PAGES, RELAYED, shown_detail, shown_state
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of
 from dispatcher.i18n.phrases import composed, phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, event_details, read_request
@@ -37,6 +38,7 @@ STATE_STYLES = {
     "queued": "yellow",
     "sending": "yellow",
     "cancelled": "dim",
+    ON_DESK: "bold yellow",  # nobody has the page until a dispatcher phones it through
 }
 
 
@@ -192,19 +194,27 @@ class DetailScreen(DetailActions):
         table = self.query_one("#progress", DataTable)
         table.clear()
         for record in view.notifications:
+            # A page sent through the desk's own channel reached nobody until a dispatcher
+            # relays it by phone: "on the desk, to relay", never "sent" (`shown_state`).
             state = (
                 "acknowledged"
                 if view.acknowledged(record)
                 else (
                     record.provider_status
                     if record.provider_status == "answered"
-                    else record.state.value
+                    else shown_state(record)
                 )
             )
-            # What became of it and why: a delay, a retry, a failure, a cancellation.
+            # What became of it and why: a delay, a retry, a failure, a cancellation, or
+            # which dispatcher relayed it.
             cell = Text(name_of(state, self.language), style=STATE_STYLES.get(state, ""))
-            if record.detail and record.state.value in ("queued", "failed", "cancelled"):
+            if record.detail and (
+                record.state.value in ("queued", "failed", "cancelled")
+                or record.provider_status == RELAYED
+            ):
                 detail = shown_detail(record, self.desk.zone)
+                if record.provider_status == RELAYED:  # "relayed by NAME", in either language
+                    detail = said(detail, self.language)
                 cell.append(f" {escape_line(detail)}", style="dim")
             table.add_row(
                 plain(self._local(record.created)),
