@@ -37,7 +37,8 @@ from dispatcher.cli.drill_live import run_live
 from dispatcher.cli.language import language, tr
 from dispatcher.cli.options import lang_option
 from dispatcher.cli.terminal import cell
-from dispatcher.domain.drills import FAILED, HOUR, IN_PROGRESS, PASSED, dry_run, sweep
+from dispatcher.domain.drill_judge import FAILED, IN_PROGRESS, PASSED
+from dispatcher.domain.drills import HOUR, dry_run, sweep
 from dispatcher.domain.localtime import local
 from dispatcher.engine.reach import enabled_reaches
 from dispatcher.errors import DispatcherError

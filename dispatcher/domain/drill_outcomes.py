@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dispatcher.domain.drills import FAILED, IN_PROGRESS, PASSED, TargetResult
+from dispatcher.domain.drill_judge import FAILED, IN_PROGRESS, PASSED, TargetResult
 from dispatcher.domain.outbox import ON_DESK, RELAY_CHANNEL, DeliveryState
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from dispatcher.domain import outbox
+from dispatcher.domain.drill_judge import TargetResult, judge
 from dispatcher.domain.drill_outcomes import (
     Acknowledgement,
     DrillReport,
@@ -21,13 +22,7 @@ from dispatcher.domain.drill_outcomes import (
     PersonOutcome,
     StepOutcome,
 )
-from dispatcher.domain.drills import (
-    NOT_MOBILE_CODES,
-    WRONG_NUMBER_CODES,
-    DrillTargets,
-    TargetResult,
-    judge,
-)
+from dispatcher.domain.drills import NOT_MOBILE_CODES, WRONG_NUMBER_CODES, DrillTargets
 from dispatcher.domain.names import person_named
 from dispatcher.domain.outbox import Purpose
 from dispatcher.domain.roster import ContactKind, Person

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from dispatcher.domain.drill_judge import IN_PROGRESS, PASSED
 from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drill_report import PAGING, build_report
-from dispatcher.domain.drills import IN_PROGRESS, PASSED
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import RELAYED
 from dispatcher.domain.text import columns

@@ -15,16 +15,9 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dispatcher.domain.callout import channels_used
+from dispatcher.domain.drill_judge import FAILED, IN_PROGRESS, PASSED
 from dispatcher.domain.drill_outcomes import DrillReport
-from dispatcher.domain.drills import (
-    FAILED,
-    IN_PROGRESS,
-    PASSED,
-    Scenario,
-    builtin_scenarios,
-    dead_numbers,
-    dry_run,
-)
+from dispatcher.domain.drills import Scenario, builtin_scenarios, dead_numbers, dry_run
 from dispatcher.domain.routing import describe_target
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.drills import abort_drill, start_drill

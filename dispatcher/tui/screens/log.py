@@ -14,6 +14,7 @@ from textual.widgets import RichLog, Static
 from dispatcher.i18n import translator
 from dispatcher.logfile import log_path, read_appended, tail
 from dispatcher.tui.commands import bindings_for
+from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
@@ -32,7 +33,7 @@ class LogScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         self.title = translator(self.language).gettext("Log")
         yield DeskHeader(self.desk, self.words)
-        yield Static(self.title, id="log-title")
+        yield Static(plain(self.title), id="log-title")
         # wrapped, so that a long line is read whole at 80 columns
         yield RichLog(max_lines=SHOWN_LINES, markup=False, highlight=False, wrap=True, id="log")
         yield DeskFooter()
