@@ -22,6 +22,7 @@ from dispatcher.cli.common import (
     installed_reaches,
     json_option,
     load_roster_for_command,
+    named_dispatcher,
     now,
     required_text,
     resolve_actor,
@@ -36,6 +37,7 @@ from dispatcher.cli.completion import (
     complete_requests,
 )
 from dispatcher.cli.language import language, tr, value
+from dispatcher.cli.names import Names
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import (
@@ -46,6 +48,7 @@ from dispatcher.domain.outbox import (
     shown_detail,
     shown_state,
 )
+from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
 from dispatcher.engine.relay import relay
@@ -154,7 +157,7 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             {**step.to_dict(), "pages": [_page(p, zone) for p in step_pages]}
             for step, step_pages in zip(record.steps, pages, strict=True)
         ]
-        echo_json({**record.to_dict(), "steps": steps})
+        echo_json({**record.to_dict(), "stopped_by": _stopped_by(control, record), "steps": steps})
         return
     lang = language()
     click.echo(
@@ -183,7 +186,15 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             )
         )
     if record.stopped_reason:
-        click.echo("  " + tr("stopped: {reason}", reason=record.stopped_reason))
+        who = _stopped_by(control, record)
+        click.echo(
+            "  "
+            + (
+                tr("stopped by {who}: {reason}", who=who, reason=record.stopped_reason)
+                if who
+                else tr("stopped: {reason}", reason=record.stopped_reason)
+            )
+        )
     for step, step_pages in zip(record.steps, pages, strict=True):
         who = ", ".join(step.people) or tr("NOBODY (skipped)")
         position = tr("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
@@ -202,6 +213,17 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
             click.echo("      " + tr("nobody for {who}", who=phrase(target, lang)))
+
+
+def _stopped_by(control: CalloutControl, record: CalloutRecord) -> str:
+    """Who stopped the chain: the actor of the request's last `callout_stopped` event ("" for
+    a record older than its timeline, as after an import)."""
+    stops = [
+        e.actor
+        for e in RequestRepository(control.store).timeline(record.sr)
+        if e.kind == EventKind.CALLOUT_STOPPED
+    ]
+    return stops[-1] if stops else ""
 
 
 def _page(page: OutboxRecord, zone: ZoneInfo) -> dict:
@@ -225,7 +247,12 @@ def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
     _show(control, control.callouts.get(sr_id.upper()), as_json, sr_id)
 
 
-def _chain_action(name: str, doc: str, call: Callable[..., CalloutRecord | None]) -> click.Command:
+def _chain_action(
+    name: str, doc: str, call: Callable[..., CalloutRecord | None], ends: bool = False
+) -> click.Command:
+    """A `chain` command; one that `ends` the chain is refused unless the dispatcher acting
+    (`--as`) is a person of the roster (PROMISES 1, 3)."""
+
     @chain_group.command(name, help=doc)
     @click.argument("sr_id", shell_complete=complete_requests)
     @roster_option
@@ -236,6 +263,9 @@ def _chain_action(name: str, doc: str, call: Callable[..., CalloutRecord | None]
         store: Store, sr_id: str, roster_path: Path, actor: str | None, as_json: bool, **options
     ) -> None:
         control = _control(store, roster_path)
+        if ends:  # a request the store does not hold is named so first
+            RequestRepository(store).status(sr_id.upper())
+            actor = named_dispatcher(actor, Names(control.roster, roster_path))
         record = call(control, sr_id.upper(), now(), resolve_actor(actor), **options)
         _show(control, record, as_json, sr_id)
 
@@ -268,6 +298,7 @@ stop_command = _chain_action(
     "stop",
     "Stop the chain (a drill's stop tells everyone paged it is over).",
     lambda c, sr, at, actor, reason: c.stop(sr, at, actor, reason, CHANNEL),
+    ends=True,
 )
 click.option("--reason", required=True, callback=required_text, help="Why the chain stops.")(
     stop_command
