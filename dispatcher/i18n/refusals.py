@@ -229,8 +229,10 @@ REFUSALS = (
     N_("no such file or directory"),
     N_("input/output error"),
     N_("too many open files"),
-    N_("No such file or directory"),  # and as `OSError.strerror` words them
-    N_("Permission denied"),
-    N_("Is a directory"),
-    N_("No space left on device"),
+    N_("is a directory"),
+    N_("not a directory"),
+    N_("operation not permitted"),
+    N_("file exists"),
+    N_("file name too long"),
+    N_("too many levels of symbolic links"),
 )
