@@ -235,4 +235,15 @@ REFUSALS = (
     N_("file exists"),
     N_("file name too long"),
     N_("too many levels of symbolic links"),
+    # what a channel says of its provider (plugins/*): `answer` is the provider's own words
+    N_("Twilio refused ({code}): {answer}"),
+    N_("cannot reach Twilio: {answer}"),
+    N_("DingTalk refused (HTTP {code}): {answer}"),
+    N_("cannot reach DingTalk: {answer}"),
+    N_("webhook refused (HTTP {code}): {answer}"),
+    N_("push refused (HTTP {code}): {answer}"),
+    N_("mailbox refused ({code}): {answer}"),
+    N_("login refused ({code}): {answer}"),
+    N_("mail server refused ({code}): {answer}"),
+    N_("{number}: {why}"),  # a provider's error code before what the channel said of it
 )
