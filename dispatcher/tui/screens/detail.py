@@ -19,6 +19,7 @@ from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of
 from dispatcher.i18n.phrases import composed, phrase
+from dispatcher.i18n.shapes import said
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.detail import RequestView, event_details, read_request
@@ -62,13 +63,16 @@ class DetailScreen(DetailActions):
                 yield Label(words["progress"], classes="section")
                 yield Static(id="callout")
                 progress: DataTable[str | Text] = DataTable(id="progress", cursor_type="row")
+                # each page's state before its address and its reason last: at 80×24 the
+                # state of every page shows beside whom it went to
                 progress.add_columns(
                     words["when"],
                     words["step"],
                     words["person"],
+                    words["state"],
                     words["channel"],
                     words["address"],
-                    words["state"],
+                    words["detail"],
                 )
                 yield progress
                 yield Label(words["timeline"], classes="section")
@@ -203,9 +207,10 @@ class DetailScreen(DetailActions):
             )
             # What became of it and why: a delay, a retry, a failure, a cancellation.
             cell = Text(name_of(state, self.language), style=STATE_STYLES.get(state, ""))
+            why = Text("", style="dim")
             if record.detail and record.state.value in ("queued", "failed", "cancelled"):
                 detail = shown_detail(record, self.desk.zone)
-                cell.append(f" {escape_line(detail)}", style="dim")
+                why.append(escape_line(said(detail, self.language)))
             table.add_row(
                 plain(self._local(record.created)),
                 plain(
@@ -214,9 +219,10 @@ class DetailScreen(DetailActions):
                     else name_of(record.purpose, self.language)
                 ),
                 plain(view.person_name(record.person, self.language)),
+                cell,
                 plain(record.channel),
                 plain(record.address),
-                cell,
+                why,
             )
 
     def _show_timeline(self, view: RequestView) -> None:
