@@ -46,8 +46,8 @@ WIDTHS = {
 }
 # Narrower than all of WIDTHS: the state right after the channel, then the rest, so each
 # notification's state shows at 80×24 (the address and detail are a scroll away).
-NARROW_ORDER = ("id", "sr", "person", "channel", "state", "attempt", "created", "address")
-NARROW_ORDER += tuple(key for key in WIDTHS if key not in NARROW_ORDER)
+FIRST_WHEN_NARROW = ("id", "sr", "person", "channel", "state", "attempt", "created", "address")
+NARROW_ORDER = FIRST_WHEN_NARROW + tuple(k for k in WIDTHS if k not in FIRST_WHEN_NARROW)
 
 
 def outbox_columns(width: int) -> dict[str, int]:
