@@ -24,8 +24,9 @@ transient failure delivered within its step.
 10,000 (a quicker run while working). `--decompose` runs the engine under
 `bench/engine_trace.py` and prints, per stage of each emergency's first page (`decompose_`
 names, p50/p99), where the time went: registered → a pass has read it → paged → queued →
-claimed → send task → slot → provider answered, and how long the bench's own registrations
-took (their wait for the store's lock included).
+claimed → send task → slot → provider answered, how long the bench's own registrations
+took (their wait for the store's lock included), the engine's waits for that lock, how late
+its loop ran (`loop_late`) and the garbage collector's pauses over 5 ms (`gc_pause`).
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ reads the same clock):
 - `released`: the send gave its slot back;
 - `lag`: the engine's loop was held `late` s past a 10 ms sleep (a step that ran long);
 - `lock`: this process waited `waited` s for a partition's file lock (`label`), when over 1 ms;
+- `poll`: a channel's poll (`channel`) began, and took `took` s;
+- `gc`: a pass of the garbage collector over `generation` took `took` s, when over 5 ms;
 - `spent`: per engine step (a chase, a claim, a commit...), its calls and seconds in all.
 
 With `BENCH_ENGINE_PROFILE=FILE` in its environment the engine's loop is profiled (cProfile)
@@ -28,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import cProfile
+import gc
 import json
 import os
 import sys
@@ -54,7 +57,7 @@ def note(kind: str, **fields) -> None:
 def install() -> None:
     tick, chase_all, page_step = runtime.Engine.tick, chase.Chaser.chase, chase.page_step
     send, send_due, acquire = runtime.Engine._send, runtime.Engine._send_due, sending.Slots.acquire
-    release = sending.Slots.release
+    release, poll = sending.Slots.release, sending.Sender.poll
     refresh, lock_acquire = runtime.Store.refresh, lock.FileLock.acquire
     engine_init = runtime.Engine.__init__
 
@@ -108,16 +111,24 @@ def install() -> None:
 
     async def traced_acquire(self, priority):
         began = time.time()
-        await acquire(self, priority)
+        spare = await acquire(self, priority)
         current = SENDING.get()
         if current is not None:
             note("slot", id=current["id"], waited=round(time.time() - began, 4))
+        return spare
 
-    def traced_release(self):
+    def traced_release(self, *args):
         current = SENDING.get()
         if current is not None:
             note("released", id=current["id"])
-        release(self)
+        release(self, *args)
+
+    async def traced_poll(self, channel):
+        began = time.time()
+        try:
+            return await poll(self, channel)
+        finally:
+            note("poll", channel=channel, took=round(time.time() - began, 4), t=began)
 
     def traced_lock(self):
         began = time.time()
@@ -137,6 +148,7 @@ def install() -> None:
         for name, channel in list(self.sender.channels.items()):
             self.sender.channels[name] = Traced(channel)
 
+    gc.callbacks.append(collected)
     runtime.Engine.tick = traced_tick
     runtime.Engine._send = traced_send
     runtime.Engine._send_due = traced_send_due
@@ -146,6 +158,7 @@ def install() -> None:
     chase.page_step = traced_page_step
     sending.Slots.acquire = traced_acquire
     sending.Slots.release = traced_release
+    sending.Sender.poll = traced_poll
     lock.FileLock.acquire = traced_lock
     for owner, name in (
         (chase.Chaser, "chase"),
@@ -174,6 +187,19 @@ def timed(name: str, call):
             spent[2] = max(spent[2], took)
 
     return wrapper
+
+
+_collecting = {"t": 0.0}
+
+
+def collected(phase: str, info: dict) -> None:
+    """`gc.callbacks`: each collection over 5 ms, with its generation."""
+    if phase == "start":
+        _collecting["t"] = time.time()
+        return
+    took = time.time() - _collecting["t"]
+    if took > 0.005:
+        note("gc", generation=info["generation"], took=round(took, 4), t=_collecting["t"])
 
 
 async def lag_probe() -> None:
@@ -251,10 +277,11 @@ def decompose(
     """Per request, the milestones of its first page on a `healthy` channel: the seconds
     each of `STAGES` took, per request; `total`, registered → answered; `registration`, how
     long each of the bench's registrations took (its lock wait included); `engine_lock_wait`,
-    each wait of the engine for a file lock over 1 ms; `slowest_<stage>`, the slowest first
-    page's stages; `spent_<step>` and `spent_longest_<step>`, the engine's seconds in each
-    traced step, in all and at most. `registered` maps each request to when its
-    registration began and ended (wall-clock seconds)."""
+    each wait of the engine for a file lock over 1 ms; `gc_pause`, each collection over
+    5 ms; `slowest_<stage>`, the slowest first page's stages; `spent_<step>` and
+    `spent_longest_<step>`, the engine's seconds in each traced step, in all and at most.
+    `registered` maps each request to when its registration began and ended (wall-clock
+    seconds)."""
     trace = [json.loads(line) for line in trace_path.read_text().splitlines()]
     passes = {e["t"]: e.get("refreshed", e["t"]) for e in trace if e["kind"] == "pass"}
     by_id: dict[int, dict] = {}
@@ -298,6 +325,7 @@ def decompose(
     spans["slot_held"] = [m["released"] - m["slot"] for m in held]
     spans["slot_answered_to_released"] = [m["released"] - m["answered"] for m in held]
     spans["loop_late"] = [e["late"] for e in trace if e["kind"] == "lag"]
+    spans["gc_pause"] = [e["took"] for e in trace if e["kind"] == "gc"]
     for entry in trace:
         if entry["kind"] == "spent":  # where the engine's loop went, for the whole run
             step = entry["name"].replace(".", "_").lower()

@@ -25,7 +25,7 @@ from dispatcher.cli import cli
 from dispatcher.domain.coverage import check_coverage
 from dispatcher.domain.roster import Role
 from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
-from dispatcher.engine.control import DEFAULT_REACHES
+from dispatcher.engine.context import DEFAULT_REACHES
 from dispatcher.roster import load_roster, parse_roster
 from dispatcher.roster.reader import C_PARSER
 

@@ -137,7 +137,7 @@ def installed_reaches(store: Store, roster) -> dict[str, frozenset[str]]:
     """What each channel reaches, for a command that picks a page's channel itself (an audit,
     a retry by another channel): the built-in channels, and every channel enabled here (a
     plugin's, reaching its own kinds)."""
-    from dispatcher.engine.control import default_reaches
+    from dispatcher.engine.context import default_reaches
     from dispatcher.plugins import PluginManager
 
     enabled = PluginManager(store=store).load().channels

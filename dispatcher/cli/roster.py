@@ -30,7 +30,7 @@ from dispatcher.domain.oncall import Roster, Span
 from dispatcher.domain.roster import Role
 from dispatcher.domain.routing import chains_filled_from_requests
 from dispatcher.domain.verdict import RosterVerdict, check_roster, one_year_from
-from dispatcher.engine.control import default_reaches
+from dispatcher.engine.context import default_reaches
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.shapes import said
 from dispatcher.plugins.chain_check import ChainChannels, check_installed_channels

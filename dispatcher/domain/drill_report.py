@@ -219,6 +219,8 @@ def _verdict(pages: tuple[Page, ...], ack: Acknowledgement | None, waiting: bool
         return "being paged"
     if all(p.state == "cancelled" for p in pages):
         return "not reached: no page went out before the chain ended"
+    if any(p.state == "delivered" for p in pages):  # a call answered, a text delivered, a relay
+        return "reached, never acknowledged"
     return "not reached: no answer"
 
 

@@ -36,6 +36,7 @@ from dispatcher.domain.request_parts import (
     Reporter,
     Severity,
 )
+from dispatcher.domain.stored import member
 from dispatcher.domain.timeline import ENGINE_EVENTS, Event, EventKind
 from dispatcher.errors import DispatcherError, IllegalTransition
 
@@ -325,10 +326,10 @@ class ServiceRequest:
         return cls(
             id=raw["id"],
             received=datetime.fromisoformat(raw["received"]),
-            category=Category(raw["category"]),
+            category=member(Category, raw["category"]),
             summary=raw["summary"],
-            severity=Severity(raw.get("severity", "minor")),
-            intake=IntakeChannel(raw.get("intake", "phone")),
+            severity=member(Severity, raw.get("severity", "minor")),
+            intake=member(IntakeChannel, raw.get("intake", "phone")),
             reporter=Reporter(**(raw.get("reporter") or {})),
             customer=Customer.from_dict(raw.get("customer")),
             site=raw.get("site", ""),
@@ -336,8 +337,8 @@ class ServiceRequest:
             description=raw.get("description", ""),
             criteria=tuple(raw.get("criteria") or ()),
             owner=Owner(**(raw.get("owner") or {})),
-            level=Level(raw.get("level", "L1")),
-            status=Status(raw.get("status", "new")),
+            level=member(Level, raw.get("level", "L1")),
+            status=member(Status, raw.get("status", "new")),
             red_flag=RedFlag.from_dict(flag) if flag else None,
             drill=bool(raw.get("drill", False)),
             callback_attempts=int(raw.get("callback_attempts", 0)),

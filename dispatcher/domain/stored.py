@@ -13,6 +13,14 @@ from typing import TypeVar
 E = TypeVar("E", bound=StrEnum)
 
 
+def member(kind: type[E], value: str) -> E:
+    """`kind(value)` (ValueError for a value it has no member of), found by a lookup: calling
+    the enumeration costs ten times as much, which a desk reading 10,000 requests of five
+    enumerated fields each feels at launch."""
+    found = kind._value2member_map_.get(value)
+    return kind(value) if found is None else found  # type: ignore[return-value]
+
+
 def member_or_value(kind: type[E], value: str) -> E | str:
     """`kind(value)`, or `value` itself when `kind` has no member of that value."""
-    return kind(value) if value in kind._value2member_map_ else value
+    return kind._value2member_map_.get(value, value)  # type: ignore[return-value]

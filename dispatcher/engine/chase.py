@@ -40,7 +40,8 @@ class Chaser:
 
         The requests chased in one call are one commit (each its own savepoint: a request
         that cannot be chased, say its chain left the roster, is logged and rolled back
-        alone, and the others go on); observers hear of it once it is committed. With a
+        alone, and the others go on); observers hear of it once it is committed. Runs with
+        nothing to write are only looked at: a pass that pages nobody takes no lock. With a
         `budget` (seconds of work), stop once it is spent, between two requests: True means
         some are left for the next call, so what is queued can go out first. A call with
         `resume` goes on with the same pass: the requests it chased already are not read
@@ -51,24 +52,40 @@ class Chaser:
         self._heard = []
         if not resume:
             self._chased = set()
-        more = False
-        with store.atomic(store.live):
-            for record in self.control.callouts.all(skip=self._chased):
-                if deadline is not None and time.monotonic() > deadline:
-                    more = True
-                    break
-                heard = len(self._heard)
-                try:
-                    with store.atomic(store.live):
-                        self._chase_one(record, now)
-                except DispatcherError as error:
-                    del self._heard[heard:]
-                    log.error("%s: chain not chased: %s", record.sr, one_line(str(error)))
+        due: list[str] = []  # runs with something to write, read again under the lock
+        for record in self.control.callouts.all(skip=self._chased):
+            if self._needs_chase(record, now):
+                due.append(record.sr)
+            else:  # nothing to write: the store's lock is not taken for it
+                self._observe(record, now)
                 self._chased.add(record.sr)
+        more = False
+        if due:
+            with store.atomic(store.live):
+                for sr_id in due:
+                    if deadline is not None and time.monotonic() > deadline:
+                        more = True
+                        break
+                    heard = len(self._heard)
+                    try:
+                        with store.atomic(store.live):
+                            again = self.control.callouts.get(sr_id)
+                            if again is not None:
+                                self._chase_one(again, now)
+                    except DispatcherError as error:
+                        del self._heard[heard:]
+                        log.error("%s: chain not chased: %s", sr_id, one_line(str(error)))
+                    self._chased.add(sr_id)
         for event in self._heard:
             self.plugins.callout_event(event)
         self._heard = []
         return more
+
+    def _needs_chase(self, record: CalloutRecord, now: datetime) -> bool:
+        """The run has a step to page, a wait that is over, or a request resolved under it."""
+        return record.running and (
+            record.needs_paging or record.run.step_deadline <= now or self._resolved(record.sr)
+        )
 
     def _chase_one(self, record: CalloutRecord, now: datetime) -> None:
         self._observe(record, now)

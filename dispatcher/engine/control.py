@@ -3,18 +3,17 @@
 Synchronous and safe from any process (a command, a desk, a drill): each call is one commit
 on the live partition, changing the SR's timeline and its call-out run together. Whoever holds
 the engine lease notices the change within about 20 ms (`Engine.run`) and pages what the run
-now needs; nothing here talks to a provider. The reachability audit is
+now needs; nothing here talks to a provider. What the commands read (the roster, its chains,
+routing, zone, the channels' reach) is `dispatcher.engine.context`; the reachability audit is
 `dispatcher.engine.audit`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from dispatcher.domain.callout import (
-    MANUAL_CHANNEL,
     ReachedBy,
     RunState,
     acknowledge,
@@ -24,103 +23,23 @@ from dispatcher.domain.callout import (
     start_run,
     stop,
 )
-from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.lifecycle import Status
-from dispatcher.domain.oncall import Roster
 from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose
 from dispatcher.domain.requests import ServiceRequest
-from dispatcher.domain.roster import BUILT_IN_KINDS, ContactKind, ContactMethod, Person
-from dispatcher.domain.rotation import Override
-from dispatcher.domain.routing import Routing, route
+from dispatcher.domain.roster import ContactMethod
+from dispatcher.domain.routing import Routing
 from dispatcher.domain.timeline import Event, EventKind
-from dispatcher.engine.codes import CodeBook
+from dispatcher.engine.context import ControlContext
 from dispatcher.engine.notices import tell_drill_over, tell_status
 from dispatcher.errors import DispatcherError, IllegalTransition
-from dispatcher.roster.overrides import OverrideRepository
-from dispatcher.store import Store
-from dispatcher.store.callouts import CALLOUTS, CalloutRecord, CalloutRepository
-from dispatcher.store.outbox import OutboxRecord, OutboxRepository
-from dispatcher.store.requests import RequestRepository
-from dispatcher.store.zone import csc_zone
-
-# What each built-in channel reaches, for commands that run without loading plugins.
-DEFAULT_REACHES: dict[str, frozenset[str]] = {
-    "voice": frozenset({ContactKind.MOBILE, ContactKind.VOICE}),
-    "sms": frozenset({ContactKind.MOBILE}),
-    "email": frozenset({ContactKind.EMAIL}),
-    MANUAL_CHANNEL: BUILT_IN_KINDS,  # the desk's own relay reaches every kind
-}
-
-
-def default_reaches(roster: Roster | None) -> dict[str, frozenset[str]]:
-    """`DEFAULT_REACHES`, the desk's relay reaching every kind `roster` uses (a plugin's kind
-    included), as an engine's desk channel reaches every installed kind."""
-    used = {c.kind for p in roster.people.values() for c in p.contacts} if roster else set()
-    return {**DEFAULT_REACHES, MANUAL_CHANNEL: DEFAULT_REACHES[MANUAL_CHANNEL] | used}
-
+from dispatcher.store.callouts import CALLOUTS, CalloutRecord
+from dispatcher.store.outbox import OutboxRecord
 
 ENGINE = "engine"  # the actor of what the engine does by itself
 
 
-class CalloutControl:
-    def __init__(
-        self,
-        store: Store,
-        roster: Roster | None,
-        overrides: tuple[Override, ...] | None = None,
-        reaches: Mapping[str, frozenset[str]] | None = None,
-    ) -> None:
-        self.store = store
-        self._roster = roster
-        self._overrides = overrides
-        self.reaches = dict(reaches) if reaches is not None else default_reaches(roster)
-        self.requests = RequestRepository(store)
-        self.callouts = CalloutRepository(store)
-        self.outbox = OutboxRepository(store)
-        self.codes = CodeBook(self.outbox)
-
-    @property
-    def roster(self) -> Roster:
-        """The roster, for what pages, routes or names people; `DispatcherError` when the
-        command was given none (acknowledging and stopping need none)."""
-        if self._roster is None:
-            raise DispatcherError("this needs a roster (--roster)")
-        return self._roster
-
-    @property
-    def has_roster(self) -> bool:
-        return self._roster is not None
-
-    @property
-    def roster_zone(self) -> ZoneInfo | None:
-        """The roster's CSC zone, None without a roster (the store's recorded one then holds:
-        `dispatcher.store.zone`)."""
-        return self._roster.zone if self._roster is not None else None
-
-    def zone(self) -> ZoneInfo:
-        """The CSC's zone of this control's local times: the roster's, else the store's."""
-        return csc_zone(self.store, self.roster_zone)
-
-    def overrides(self) -> tuple[Override, ...]:
-        """Run-time overrides from the store (the roster's own are part of the roster)."""
-        if self._overrides is not None:
-            return self._overrides
-        return OverrideRepository(self.store).all()
-
-    def chain(self, chain_id: str) -> ChainSpec:
-        if not self.has_roster:
-            raise DispatcherError(f"running chain '{chain_id}' needs a roster (--roster)")
-        try:
-            return self.roster.chains[chain_id]
-        except KeyError:
-            raise DispatcherError(f"{self.roster.source} has no chain '{chain_id}'") from None
-
-    def routing(self, sr: ServiceRequest) -> Routing:
-        if not self.has_roster:
-            raise DispatcherError(f"routing {sr.id} needs a roster (--roster)")
-        return route(
-            self.roster, sr.category, sr.level, sr.site, sr.product, sr.is_emergency, sr.severity
-        )
+class CalloutControl(ControlContext):
+    """The commands; each is one commit on the live partition (see the module's docstring)."""
 
     # -- starting ---------------------------------------------------------------------------
 
@@ -404,14 +323,3 @@ class CalloutControl:
             detail=f"sent again by {actor} (was #{notification_id})",
             instance=f"{original.instance} again #{notification_id}",
         )
-
-    def contact_for(self, person: Person, channel: str) -> ContactMethod:
-        reaches = self.reaches.get(channel)
-        if reaches is None:
-            raise DispatcherError(
-                f"no channel '{channel}' (known: {', '.join(sorted(self.reaches))})"
-            )
-        for contact in person.contacts:
-            if contact.kind in reaches:
-                return contact
-        raise DispatcherError(f"{person.display_name} has no contact method that {channel} reaches")

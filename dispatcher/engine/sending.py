@@ -42,12 +42,15 @@ from dispatcher.plugins.contract import (
 log = logging.getLogger(__name__)
 
 Priority = tuple[int, ...]  # lower goes first (`Slots`)
+# A real request's first send of its step (`engine.turns`: drill, sends of the step before it).
+FIRST: Priority = (0, 0)
 
 UNHEALTHY_AFTER = 3  # faults in a row that mark a channel unhealthy
 CLOSE_SECONDS = 5.0  # how long a channel's close() may take when the engine stops
 # Sends one channel has under way at once; the rest wait their turn in the order the engine
 # started them, so in a burst each request's first notification goes before the others
 # compete with it (a provider's own rate is lower still: Twilio's default is a call a second).
+# First sends have as many again of their own (`Slots`).
 SENDS_AT_ONCE = 8
 
 
@@ -117,37 +120,50 @@ class WorkerRunner:
 
 
 class Slots:
-    """At most `limit` holders at once; a waiter with a lower `priority` goes first, waiters
-    of equal priority in the order they came. asyncio's `Semaphore` serves only in order of
-    arrival, which in a burst puts a request's first page behind every page queued before it.
-    Used on one event loop only: a channel's slots live on its worker, so a send that ends
-    hands its slot to the next at once, however busy the engine's own loop is."""
+    """At most `limit` holders at once, and `spare` more for first sends only (priority
+    `FIRST`: a real request's first notification of its step); a waiter with a lower
+    `priority` goes first, waiters of equal priority in the order they came. asyncio's
+    `Semaphore` serves only in order of arrival, which in a burst puts a request's first page
+    behind every page queued before it; and with every slot held by the pages of requests
+    paged earlier, a new emergency's first page would still wait for one of them to end
+    (0.25 s in a burst of fifty). Used on one event loop only: a channel's slots live on its
+    worker, so a send that ends hands its slot to the next at once, however busy the engine's
+    own loop is."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, spare: int = 0) -> None:
         self.free = limit
-        self._waiting: list[tuple[Priority, int, asyncio.Future[None]]] = []
+        self.spare = spare
+        self._waiting: list[tuple[Priority, int, asyncio.Future[bool]]] = []
         self._arrivals = itertools.count()
 
-    async def acquire(self, priority: Priority) -> None:
+    async def acquire(self, priority: Priority) -> bool:
+        """Wait for a slot; True when it is a spare one (hand it back with `release(True)`)."""
         if self.free > 0 and not self._waiting:
             self.free -= 1
-            return
-        turn = asyncio.get_running_loop().create_future()
+            return False
+        if priority == FIRST and self.spare > 0:
+            self.spare -= 1
+            return True
+        turn: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (priority, next(self._arrivals), turn))
         try:
-            await turn
+            return await turn
         except asyncio.CancelledError:  # timed out waiting: a slot handed over meanwhile
             if turn.done() and not turn.cancelled():  # goes on to the next waiter
-                self.release()
+                self.release(turn.result())
             raise
 
-    def release(self) -> None:
-        while self._waiting:
+    def release(self, spare: bool = False) -> None:
+        """Hand the slot to the first waiter (a spare one only to a first send)."""
+        while self._waiting and (not spare or self._waiting[0][0] == FIRST):
             _, _, turn = heapq.heappop(self._waiting)
             if not turn.done():
-                turn.set_result(None)
+                turn.set_result(spare)
                 return
-        self.free += 1
+        if spare:
+            self.spare += 1
+        else:
+            self.free += 1
 
 
 @dataclass
@@ -245,16 +261,16 @@ class Sender:
     async def _send(
         self, channel: str, notification: Notification, priority: Priority
     ) -> tuple[Any, datetime]:
-        slots = self._slots.setdefault(channel, Slots(self.concurrency))
+        slots = self._slots.setdefault(channel, Slots(self.concurrency, self.concurrency))
         target = self.channels[channel]
 
         async def held() -> tuple[Any, datetime]:  # on the channel's worker: a slot, the send
-            await slots.acquire(priority)
+            spare = await slots.acquire(priority)
             try:
                 result = await _call(lambda: target.send(notification))
                 return result, self.now()
             finally:
-                slots.release()
+                slots.release(spare)
 
         return await self._runners[channel].submit(held)
 

@@ -35,7 +35,9 @@ class EngineSettings:
         the default; a short code or a messaging service more). `DISPATCHER_SEND_TIMEOUT`:
         seconds a send may take (20); `DISPATCHER_SEND_TIMEOUT_EMAIL` and the like, one
         channel's own. `DISPATCHER_SENDS_AT_ONCE`: sends one channel has under way at most
-        (the rest wait their turn, first pages first). Raises `DispatcherError` naming the variable for a bad value."""
+        (the rest wait their turn, first pages first), and as many again for a request's
+        first page of a step (`sending.Slots`). Raises `DispatcherError` naming the variable
+        for a bad value."""
         changes: dict = {}
         raw = environ.get(SMS_RATE_ENV, "").strip()
         if raw:

@@ -11,7 +11,6 @@ import threading
 from dispatcher.domain.oncall import Roster
 from dispatcher.engine.clock import Clock
 from dispatcher.engine.lease import EngineLease, LeaseHolder
-from dispatcher.engine.runtime import Engine
 from dispatcher.engine.settings import EngineSettings
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
@@ -72,6 +71,10 @@ class EngineThread:
             return True
 
     def _main(self) -> None:
+        # Imported here, in the engine's thread: a desk imports this module before its first
+        # paint, and the engine (its chase, codes and paging) is not needed until it starts.
+        from dispatcher.engine.runtime import Engine
+
         async def main() -> None:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()

@@ -2,7 +2,8 @@
 
 `each_request_in_turn` orders what a pass starts; `Turns` gives each send its place in the
 queue of a channel whose slots are all taken (`sending.Slots`), so that a request registered
-in the middle of a burst has its first page out before earlier requests' ninth.
+in the middle of a burst has its first page out before earlier requests' ninth: a real
+request's first send of its step (`sending.FIRST`) even has spare slots of its own.
 """
 
 from __future__ import annotations

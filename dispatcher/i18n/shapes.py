@@ -73,6 +73,7 @@ SHAPES = (
     N_("not reached: every page failed"),
     N_("not reached: no page went out before the chain ended"),
     N_("not reached: no answer"),
+    N_("reached, never acknowledged"),
     N_("{position}: nobody on call for {target}: fill that rotation"),
     N_(
         "{name}: {address} is a wrong number (the carrier rejected it, {reason}): correct it in the roster"

@@ -15,7 +15,7 @@ from dispatcher.domain import metrics
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.metrics import Table
 from dispatcher.domain.oncall import Roster
-from dispatcher.domain.outbox import PAGES
+from dispatcher.domain.outbox import PAGES, shown_state
 from dispatcher.domain.timeline import EventKind
 from dispatcher.i18n import N_
 from dispatcher.reports.drill import drill_report
@@ -122,7 +122,8 @@ def pages_unanswered(
                     _time(page.created),
                     person.display_name if person else page.person,
                     page.channel,
-                    page.state.value + (f" ({page.error_code})" if page.error_code else ""),
+                    # a page on the desk reached nobody until relayed: never "sent"
+                    shown_state(page) + (f" ({page.error_code})" if page.error_code else ""),
                     chain.run.state.value if chain else "",
                 )
             )

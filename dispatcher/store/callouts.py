@@ -199,6 +199,16 @@ class CalloutRepository:
             key=lambda r: (r.run.started, r.sr),
         )
 
+    def deadlines(self) -> list[datetime]:
+        """When the current step of each running run ends, read from the stored documents
+        alone (the engine asks on every pass; building every run costs it more)."""
+        running = RunState.RUNNING.value
+        return [
+            datetime.fromisoformat(d["step_deadline"])
+            for d in self.table.all()
+            if d["state"] == running
+        ]
+
     def running(self) -> list[CalloutRecord]:
         running = RunState.RUNNING.value
         return sorted(

@@ -130,7 +130,8 @@ async def test_a_live_drill_names_who_was_reached_and_how(
     assert set(people) == {"ann", "ben", "cat", "dan"}  # step 2 was never needed
     assert people["ann"].verdict == "acknowledged by sms"
     assert people["ben"].verdict == "acknowledged by voice"
-    assert people["cat"].verdict == "not reached: no answer"
+    # Cat's phone rang out, but the text was delivered: reached, not "not reached"
+    assert people["cat"].verdict == "reached, never acknowledged"
     assert people["dan"].verdict == f"not reached: wrong number {DAN} (carrier rejected it)"
     assert [(a.person, a.via) for a in report.acknowledgements] == [
         ("ann", "sms"),

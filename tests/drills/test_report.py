@@ -98,7 +98,11 @@ def test_what_to_fix_names_the_number_the_roster_and_the_rotation():
         "Wu Bo has no mobile number: SMS cannot reach them; add one",
         "Wu Bo was paged but never acknowledged: check they know to reply with the code or press 1",
     )
-    assert [p.verdict for p in result.people] == ["not reached: no answer"] * 2
+    # Li answered the call without pressing 1: reached, unlike Wu, whose phone rang out
+    assert [p.verdict for p in result.people] == [
+        "reached, never acknowledged",
+        "not reached: no answer",
+    ]
     assert result.reach_rate == 0 and not result.passed
     text = report_markdown(result)
     assert "Nobody on call for tac_engineer of tac." in text
@@ -216,7 +220,7 @@ def test_not_reached_only_once_the_wait_of_the_step_is_over():
     assert [p.verdict for p in running.people] == ["paged, waiting for an answer", "being paged"]
     assert not running.failed  # still running: no verdict yet
     over = report(steps, records, [], DrillTargets(timedelta(minutes=10), 1, 1.0))
-    assert over.people[0].verdict == "not reached: no answer"
+    assert over.people[0].verdict == "reached, never acknowledged"  # relayed by phone
     assert over.failed
 
 

@@ -89,6 +89,39 @@ async def test_a_waiting_send_of_higher_priority_goes_before_those_that_came_ear
     assert slots.free == 1
 
 
+async def test_a_first_page_takes_a_spare_slot_while_later_pages_hold_every_slot():
+    """Every slot held by later pages: a request's first page starts at once on a spare slot;
+    a spare slot that ends goes to the next first page, never to a later page or a drill's,
+    which wait for an ordinary slot."""
+    import asyncio
+
+    from dispatcher.engine.sending import Slots
+
+    slots = Slots(1, spare=1)
+    assert await slots.acquire((0, 3)) is False  # a later page under way
+    assert await asyncio.wait_for(slots.acquire((0, 0)), 10) is True  # at once, spare
+    order: list[str] = []
+
+    async def wait(name: str, priority: tuple[int, int]) -> None:
+        spare = await slots.acquire(priority)
+        order.append(f"{name}{' (spare)' if spare else ''}")
+        slots.release(spare)
+
+    waiting = [
+        asyncio.create_task(wait(name, priority))
+        for name, priority in (("ninth", (0, 8)), ("drill", (1, 0)), ("first", (0, 0)))
+    ]
+    await asyncio.sleep(0)
+    assert order == []  # the spare is taken too
+    slots.release(True)  # the first page under way ends: its spare slot to the next first
+    await asyncio.sleep(0)
+    assert order == ["first (spare)"]
+    slots.release(False)  # the later page ends
+    await asyncio.gather(*waiting)
+    assert order == ["first (spare)", "ninth", "drill"]
+    assert (slots.free, slots.spare) == (1, 1)
+
+
 async def test_a_send_that_ends_hands_its_slot_on_while_the_engines_loop_is_busy():
     """A plugin channel's slots live on its worker: with one slot, the second send starts as
     soon as the first ends, even while the engine's loop is held by a long commit."""

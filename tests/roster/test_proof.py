@@ -13,7 +13,7 @@ from dispatcher.domain.coverage import check_coverage, rotation_overlaps
 from dispatcher.domain.proof import prove_chains
 from dispatcher.domain.roster import ContactKind, Role
 from dispatcher.domain.rotation import Override
-from dispatcher.engine.control import DEFAULT_REACHES
+from dispatcher.engine.context import DEFAULT_REACHES
 from dispatcher.roster import load_roster, parse_roster
 from dispatcher.roster.errors import RosterError
 

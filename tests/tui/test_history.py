@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Markdown, Static
 
 from dispatcher.domain.lifecycle import CallbackOutcome
+from dispatcher.domain.outbox import shown_state
 from dispatcher.domain.request_parts import Reporter
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.data.history import HistoryIndex, search_history
@@ -82,7 +83,7 @@ async def test_the_outbox_shows_a_page_s_text_and_deliveries(make_app, night, se
         assert isinstance(app.screen, TextViewScreen)
         text = app.screen.query_one(Markdown).source
         assert "### SMS" in text and first.short_text.splitlines()[0] in text
-        assert "### Deliveries" in text and f"| state | {first.state.value} |" in text
+        assert "### Deliveries" in text and f"| state | {shown_state(first)} |" in text
 
 
 def closed(store, summary: str) -> str:

@@ -1,6 +1,6 @@
 """At 80×24 every notification's state shows (the desk's smallest terminal): on the outbox the
 state comes right after the channel, on the request's call-out progress right after the
-person, so a failed page is seen as failed without scrolling sideways."""
+step, so a failed page is seen as failed without scrolling sideways."""
 
 from __future__ import annotations
 
@@ -71,5 +71,7 @@ async def test_at_80_by_24_a_failed_notification_reads_failed(
     assert any(person in line and "raiser" in line and "failed" in line for line in outbox), (
         "\n".join(outbox)
     )
-    assert any(person in line and "failed" in line for line in detail), "\n".join(detail)
-    assert sum(" sent" in line for line in first) >= 3, "\n".join(first)  # each page's state
+    # the failed page's row: its step, then its state (whom it went to is a scroll away)
+    assert any(re.search(r"\b1\.1 +failed\b", line) for line in detail), "\n".join(detail)
+    relay = sum("1.1    on the desk" in line for line in first)
+    assert relay >= 3, "\n".join(first)  # each page's state beside its step

@@ -5,10 +5,14 @@ delivered, by them, in both languages; `dispatcher outbox relay` does the same."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from click.testing import CliRunner
+from textual.widgets import DataTable, Markdown
 
 from dispatcher.cli import cli
 from dispatcher.domain.outbox import RELAYED, DeliveryState
+from dispatcher.reports.handover import handover_report
 from dispatcher.store.outbox import OutboxRepository
 from dispatcher.tui.widgets.virtual_table import VirtualTable
 
@@ -87,3 +91,76 @@ async def test_the_command_line_relays_once_and_says_so(store, night):
         cli, ["--lang", "zh", "chain", "show", night[0].id, "--data", str(store.data_dir)]
     )
     assert "Wang Fang 已于" in chinese.output and "在值班台,待转告" in chinese.output
+
+
+def progress_states(screen) -> dict[int, str]:
+    """The detail screen's state cell of each notification, by the order they are listed."""
+    table = screen.query_one("#progress", DataTable)
+    return {i: str(table.get_row_at(i)[5]) for i in range(table.row_count)}
+
+
+def desk_rows(screen) -> list[int]:
+    table = screen.query_one("#progress", DataTable)
+    return [i for i in range(table.row_count) if str(table.get_row_at(i)[3]) == "desk"]
+
+
+async def test_the_detail_screen_says_a_desk_page_waits_to_be_relayed(
+    make_app, store, night, settle
+):
+    """The request's own list of its pages tells the truth too: "on the desk, to relay" until
+    the dispatcher phones it through, then delivered, naming who relayed it."""
+    emergency = night[0]
+    page = next(p for p in desk_pages(store) if p.sr == emergency.id)
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the emergency, pinned on top
+        await settle(pilot)
+        assert app.screen.sr_id == emergency.id
+        rows = desk_rows(app.screen)
+        assert rows
+        states = progress_states(app.screen)
+        assert {states[i] for i in rows} == {"on the desk, to relay"}
+        assert "sent" not in states.values()
+
+    # the dispatcher relays the page (the outbox's `r` does the same, tested above)
+    assert run(store, "outbox", "relay", str(page.id), "--as", "Wang Fang").exit_code == 0
+    for language, relayed in (
+        ("en", "delivered relayed by Wang Fang"),
+        ("zh", "已由 Wang Fang 转告"),
+    ):
+        app = make_app(language)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            states = [progress_states(app.screen)[i] for i in desk_rows(app.screen)]
+            assert any(relayed in state for state in states), states
+            if language == "zh":
+                assert any(state == "在值班台,待转告" for state in states), states
+
+
+async def test_the_handover_lists_a_desk_page_as_waiting_to_be_relayed(store, roster, desk, night):
+    """Pages nobody answered, in the handover: a page on the desk was never "sent"."""
+    emergency = night[0]
+    end = desk.now() + timedelta(minutes=1)  # the pages went at the desk's now
+    report = handover_report(store, roster, end - timedelta(hours=12), end, end)
+    rows = report.table("pages_unanswered").records()
+    on_desk = [r for r in rows if r["sr"] == emergency.id and r["channel"] == "desk"]
+    assert on_desk and {r["page"] for r in on_desk} == {"on the desk, to relay"}
+
+
+async def test_a_desk_page_s_text_says_it_waits_to_be_relayed(make_app, store, night, settle):
+    """Enter on the outbox shows a page's text and deliveries: a desk page is on the desk."""
+    page = desk_pages(store)[0]
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        table.cursor = next(i for i, r in enumerate(table.rows) if r.id == page.id)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = app.screen.query_one(Markdown).source
+        assert "| state | on the desk, to relay |" in text and "| state | sent |" not in text

@@ -24,14 +24,11 @@ from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for, commands_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.board import BoardReader, BoardRow
-from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.board_rows import FILTERS, STEADY, RowPainter, board_columns
 from dispatcher.tui.screens.desk_screen import DeskScreen
-from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.later import LATER, later
-from dispatcher.tui.screens.new_request import NewRequestScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
@@ -239,7 +236,7 @@ class BoardScreen(DeskScreen):
     def open_request(self, sr_id: str) -> None:
         self.seen.add(sr_id)
         self.table.invalidate()  # its breach stops flashing
-        self.app.push_screen(DetailScreen(self.desk, self.language, sr_id))
+        self.app.push_screen(later("detail")(self.desk, self.language, sr_id))
         row = next((r for r in self.all_rows if r.sr.id == sr_id), None)
         if row is not None and row.exhausted_unseen:
             self.mark_seen(sr_id)
@@ -247,6 +244,8 @@ class BoardScreen(DeskScreen):
     @work(thread=True, group="board-seen")
     def mark_seen(self, sr_id: str) -> None:
         """Every desk stops flashing a chain that ran out once one dispatcher has seen it."""
+        from dispatcher.tui.data.operations import Operations  # the engine's control: not at launch
+
         Operations(self.desk).mark_seen(sr_id)
 
     def action_new_request(self) -> None:
@@ -257,7 +256,7 @@ class BoardScreen(DeskScreen):
         if self.typed_ahead is None:  # from the palette: nothing typed ahead
             self.typed_ahead = []
         self.app.push_screen(
-            NewRequestScreen(self.desk, self.language, typed_ahead=self.take_typed_ahead),
+            later("new_request")(self.desk, self.language, typed_ahead=self.take_typed_ahead),
             registered,
         )
 

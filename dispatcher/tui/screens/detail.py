@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.lifecycle import Status
-from dispatcher.domain.outbox import PAGES, shown_detail
+from dispatcher.domain.outbox import ON_DESK, PAGES, RELAYED, shown_detail, shown_state
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
 from dispatcher.errors import DispatcherError
@@ -38,6 +38,7 @@ STATE_STYLES = {
     "queued": "yellow",
     "sending": "yellow",
     "cancelled": "dim",
+    ON_DESK: "bold yellow",  # nobody has the page until a dispatcher phones it through
 }
 
 
@@ -63,13 +64,13 @@ class DetailScreen(DetailActions):
                 yield Label(words["progress"], classes="section")
                 yield Static(id="callout")
                 progress: DataTable[str | Text] = DataTable(id="progress", cursor_type="row")
-                # each page's state before its address and its reason last: at 80×24 the
-                # state of every page shows beside whom it went to
+                # each page's state before whom it went to and its reason last: at 80×24 the
+                # state of every page shows ("on the desk, to relay" too)
                 progress.add_columns(
                     words["when"],
                     words["step"],
-                    words["person"],
                     words["state"],
+                    words["person"],
                     words["channel"],
                     words["address"],
                     words["detail"],
@@ -196,19 +197,26 @@ class DetailScreen(DetailActions):
         table = self.query_one("#progress", DataTable)
         table.clear()
         for record in view.notifications:
+            # A page sent through the desk's own channel reached nobody until a dispatcher
+            # relays it by phone: "on the desk, to relay", never "sent" (`shown_state`).
             state = (
                 "acknowledged"
                 if view.acknowledged(record)
                 else (
                     record.provider_status
                     if record.provider_status == "answered"
-                    else record.state.value
+                    else shown_state(record)
                 )
             )
-            # What became of it and why: a delay, a retry, a failure, a cancellation.
+            # What became of it and why: a delay, a retry, a failure, a cancellation, or
+            # which dispatcher relayed it.
             cell = Text(name_of(state, self.language), style=STATE_STYLES.get(state, ""))
             why = Text("", style="dim")
-            if record.detail and record.state.value in ("queued", "failed", "cancelled"):
+            if record.detail and (
+                record.state.value in ("queued", "failed", "cancelled")
+                or record.provider_status == RELAYED
+            ):
+                # said in the desk's language: "relayed by NAME", a retry, a channel's reason
                 detail = shown_detail(record, self.desk.zone)
                 why.append(escape_line(said(detail, self.language)))
             table.add_row(
@@ -218,8 +226,8 @@ class DetailScreen(DetailActions):
                     if record.purpose in PAGES
                     else name_of(record.purpose, self.language)
                 ),
-                plain(view.person_name(record.person, self.language)),
                 cell,
+                plain(view.person_name(record.person, self.language)),
                 plain(record.channel),
                 plain(record.address),
                 why,

@@ -1,6 +1,6 @@
 """The screens a key on the board opens, imported once the board shows its rows (in a worker)
-rather than at launch: their widgets (Markdown, charts) cost a loaded machine about a second
-of launch."""
+rather than at launch: their widgets (Markdown, charts) and what their actions use (the
+engine's control) cost a loaded machine about a second of launch."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from dispatcher.tui.screens.desk_screen import DeskScreen
 LATER = {
     name: (f"dispatcher.tui.screens.{name}", screen)
     for name, screen in (
-        ("callbacks", "CallbackQueueScreen"), ("drill", "DrillScreen"),
+        ("callbacks", "CallbackQueueScreen"), ("detail", "DetailScreen"), ("drill", "DrillScreen"),
         ("handover", "HandoverScreen"), ("history", "HistoryScreen"), ("log", "LogScreen"),
-        ("oncall", "OnCallScreen"), ("outbox", "OutboxScreen"), ("reports", "ReportsScreen"),
+        ("new_request", "NewRequestScreen"), ("oncall", "OnCallScreen"),
+        ("outbox", "OutboxScreen"), ("reports", "ReportsScreen"),
     )
 }  # fmt: skip
 

@@ -9,29 +9,35 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Header, RichLog
+from textual.widgets import RichLog, Static
 
 from dispatcher.i18n import translator
 from dispatcher.logfile import log_path, read_appended, tail
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
+from dispatcher.tui.widgets.desk_header import DeskHeader
 
 SHOWN_LINES = 500
 REFRESH_SECONDS = 2.0
 
 
 class LogScreen(DeskScreen):
+    DEFAULT_CSS = (
+        "LogScreen #log-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }"
+    )
     SCOPE = "log"
     BINDINGS = bindings_for(SCOPE)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
-        yield RichLog(max_lines=SHOWN_LINES, markup=False, highlight=False, id="log")
+        self.title = translator(self.language).gettext("Log")
+        yield DeskHeader(self.desk, self.words)
+        yield Static(self.title, id="log-title")
+        # wrapped, so that a long line is read whole at 80 columns
+        yield RichLog(max_lines=SHOWN_LINES, markup=False, highlight=False, wrap=True, id="log")
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        self.title = translator(self.language).gettext("Log")
         self._log_file = log_path(self.desk.store.data_dir)
         self._read_to: int | None = None
         self.read_log()

@@ -239,7 +239,7 @@ def page_text(record: OutboxRecord, local, zone: tzinfo) -> str:
         "",
         "| | |",
         "| --- | --- |",
-        f"| state | {record.state.value} |",
+        f"| state | {shown_state(record)} |",
         f"| provider's word | {record.provider_status or '—'} |",
         f"| sends | {record.attempt} |",
         f"| provider id | {record.provider_id or '—'} |",

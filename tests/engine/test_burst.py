@@ -1,0 +1,33 @@
+"""A burst of emergencies through the whole runtime (engine, real channels, loopback peers,
+manual clock): pages are marked as being sent a chunk at a time, requests' first pages
+first, and every page still goes."""
+
+from __future__ import annotations
+
+from dispatcher.domain.outbox import DeliveryState
+from dispatcher.engine import runtime
+
+
+async def test_pages_are_claimed_a_chunk_at_a_time_first_pages_first_and_all_go(night, monkeypatch):
+    batches: list[list[int]] = []
+    outbox = night.engine.control.outbox
+    claim = outbox.sending_many
+
+    def recorded(record_ids, at):
+        batches.append(list(record_ids))
+        return claim(record_ids, at)
+
+    monkeypatch.setattr(outbox, "sending_many", recorded)
+    monkeypatch.setattr(runtime, "CLAIM_CHUNK", 2)
+    srs = [night.register(summary=f"Billing down {n}") for n in range(3)]
+    await night.engine.run_once()
+
+    records = {r.id: r for sr in srs for r in night.outbox(sr.id)}
+    assert len(batches) > 2 and all(len(batch) <= 2 for batch in batches)
+    claimed = [records[record_id] for batch in batches for record_id in batch]
+    firsts = {min(r.id for r in records.values() if r.sr == sr.id) for sr in srs}
+    assert set(batches[0]) <= firsts and len(batches[0]) == 2  # two requests' first pages
+    assert not [r for r in records.values() if r.state is DeliveryState.SENDING]
+    left = [r for r in records.values() if r.state is DeliveryState.QUEUED]
+    assert all(r.detail.startswith("delayed") for r in left)  # a person's limit, no more
+    assert len(claimed) == len(records) - len(left)
