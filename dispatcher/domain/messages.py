@@ -32,14 +32,15 @@ def _cut(text: str, limit: int = SHORT_LIMIT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _said(sr: ServiceRequest, text: str, language: str) -> str:
-    """A drill's own text (a built-in scenario's summary and customer, which the product wrote,
-    `dispatcher.domain.drills`) in `language`; a real request's as it was typed."""
+def drill_words(sr: ServiceRequest, text: str, language: str) -> str:
+    """A drill's own text (a built-in scenario's summary, made-up customer and description,
+    which the product wrote: `dispatcher.domain.drills`) in `language`; a real request's
+    text as it was typed."""
     return phrase(text, language) if sr.drill and text else text
 
 
 def _where(sr: ServiceRequest, language: str) -> str:
-    parts = [_said(sr, sr.customer.name, language), sr.site, sr.product]
+    parts = [drill_words(sr, sr.customer.name, language), sr.site, sr.product]
     return translator(language).gettext(", ").join(p for p in parts if p)
 
 
@@ -49,7 +50,10 @@ def page(sr: ServiceRequest, language: str, step_label: str) -> Message:
     `step_label` is where the chain stands, already in `language` (`Position.label`).
     """
     _ = translator(language).gettext
-    summary, customer = _said(sr, sr.summary, language), _said(sr, sr.customer.name, language)
+    summary, customer = (
+        drill_words(sr, sr.summary, language),
+        drill_words(sr, sr.customer.name, language),
+    )
     what = _("EMERGENCY") if sr.is_emergency else _("Service request")
     severity = name_of(sr.severity, language)
     vip = (
@@ -99,7 +103,7 @@ def status_update(sr: ServiceRequest, language: str, by: str) -> Message:
     """Sent to everyone else already paged when someone acknowledged: the site is covered."""
     _ = translator(language).gettext
     text = _cut(_("{sr} taken by {by}. You need not act or come.").format(sr=sr.id, by=by))
-    summary = _("Summary: {summary}").format(summary=_said(sr, sr.summary, language))
+    summary = _("Summary: {summary}").format(summary=drill_words(sr, sr.summary, language))
     return Message(text, f"{text}\n{summary}", text)
 
 

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.messages import drill_words
 from dispatcher.domain.outbox import ON_DESK, PAGES, RELAYED, shown_detail, shown_state
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
@@ -122,7 +123,8 @@ class DetailScreen(DetailActions):
             text.append(f" {words['badge.emergency']} ", style="bold reverse red")
         if sr.status is Status.CLOSED:
             text.append(f" {words['readonly']} ", style="bold reverse")
-        text.append(f"\n{escape_line(sr.summary)}\n\n", style="bold")
+        summary = drill_words(sr, sr.summary, self.language)  # a built-in drill's, said
+        text.append(f"\n{escape_line(summary)}\n\n", style="bold")
         rows = [
             (words["status"], name_of(sr.status, language)),
             (words["category"], name_of(sr.category, language)),
@@ -130,7 +132,7 @@ class DetailScreen(DetailActions):
             (words["level"], sr.level.value),
             (
                 words["customer"],
-                sr.customer.name
+                drill_words(sr, sr.customer.name, language)
                 + (f" ★VIP {name_of(sr.customer.vip, language)}" if sr.customer.vip else ""),
             ),
             (words["site"], sr.site),
@@ -166,7 +168,7 @@ class DetailScreen(DetailActions):
                 text.append(f" {criterion:>4} {about}\n", style="red")
         if sr.description:
             text.append(f"\n{words['description']}:\n", style="bold")
-            text.append(escape(sr.description) + "\n")
+            text.append(escape(drill_words(sr, sr.description, self.language)) + "\n")
         self.query_one("#summary", Static).update(text)
 
     def _show_clocks(self, view: RequestView) -> None:
@@ -244,7 +246,12 @@ class DetailScreen(DetailActions):
             by = str(event.data.get("by", ""))
             if event.text and event.text not in what and not (by and by in event.text):
                 recorded = composed(event.kind, event.text)
-                what += f": {phrase(event.text, self.language) if recorded else event.text}"
+                shown = (
+                    phrase(event.text, self.language)
+                    if recorded
+                    else drill_words(view.sr, event.text, self.language)  # a drill's summary
+                )
+                what += f": {shown}"
             actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
             table.add_row(
                 plain(self._local(event.at)), plain(actor), plain(what), plain(event.channel)
