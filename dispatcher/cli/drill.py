@@ -41,6 +41,7 @@ from dispatcher.cli.options import lang_option
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.drills import FAILED, HOUR, IN_PROGRESS, PASSED, dry_run, sweep
 from dispatcher.domain.localtime import local
+from dispatcher.engine.reach import enabled_reaches
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
 from dispatcher.i18n.shapes import said
@@ -142,7 +143,7 @@ def run(
             click.get_current_context().exit(1 if holes else 0)
         channels = check_installed_channels(roster, [scenario.chain])  # unknown: exit 2
         checks = dry_run(roster, scenario, start, overrides, dead)
-        show_dry_run(scenario, start, checks, as_json)
+        show_dry_run(scenario, start, checks, enabled_reaches(roster), as_json)
         if not as_json:
             for note in channels.notes:
                 click.echo(tr("note: {note}", note=said(note, language())))

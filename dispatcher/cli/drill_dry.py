@@ -4,6 +4,7 @@ the run-time overrides and the numbers the carrier refused."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from dispatcher.cli.common import (
     existing_store,
 )
 from dispatcher.cli.language import language, tr, value, weekday
+from dispatcher.domain.callout import channels_used
 from dispatcher.domain.drills import HOUR, StepCheck, SweepHole, dead_numbers
 from dispatcher.domain.rotation import Override
 from dispatcher.domain.routing import describe_target
@@ -57,7 +59,15 @@ def stored_state(data_dir: Path | None) -> tuple[tuple[Override, ...], frozenset
         return OverrideRepository(store).all(), dead_numbers(OutboxRepository(store).all())
 
 
-def show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool) -> None:
+def show_dry_run(
+    scenario,
+    at: datetime,
+    checks: list[StepCheck],
+    reaches: Mapping[str, frozenset[str]],
+    as_json: bool,
+) -> None:
+    """Each step as it would run at `at`: the channels it would really page by (the rule
+    of `callout.routes_for` over the channels `reaches` names as enabled here), and whom."""
     if as_json:
         echo_json(
             {
@@ -67,6 +77,7 @@ def show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool)
                     {
                         "step": c.preview.number,
                         "channels": c.preview.channels,
+                        "paged_by": channels_used(c.preview.people, c.preview.channels, reaches),
                         "wait_minutes": c.preview.wait_minutes,
                         "problem": c.problem,
                         "people": [
@@ -103,7 +114,9 @@ def show_dry_run(scenario, at: datetime, checks: list[StepCheck], as_json: bool)
             + tr(
                 "step {number} by {channels}, then wait {minutes} min:",
                 number=step.number,
-                channels=", ".join(step.channels),
+                channels=", ".join(
+                    channels_used(step.people, step.channels, reaches) or step.channels
+                ),
                 minutes=step.wait_minutes,
             )
         )

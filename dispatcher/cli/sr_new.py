@@ -28,6 +28,7 @@ from dispatcher.cli.language import language, tr
 from dispatcher.cli.names import PHONE_HELP, resolve_fields
 from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import styled
+from dispatcher.domain.callout import channels_used
 from dispatcher.domain.emergency import check_criteria
 from dispatcher.domain.localtime import local
 from dispatcher.domain.oncall import Roster
@@ -44,6 +45,7 @@ from dispatcher.domain.request_parts import (
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.routing import describe_target, preview, route, unfilled_targets
 from dispatcher.engine.lease import EngineLease
+from dispatcher.engine.reach import enabled_reaches
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
 from dispatcher.store import Store
@@ -231,6 +233,7 @@ def _show_routing(
         if routing.chain is None
         else preview(roster, roster.chains[routing.chain], at, site, product)
     )
+    reaches = enabled_reaches(roster) if steps else {}
     if as_json:
         echo_json(
             {
@@ -243,6 +246,7 @@ def _show_routing(
                     {
                         "step": s.number,
                         "channels": s.channels,
+                        "paged_by": channels_used(s.people, s.channels, reaches),
                         "wait_minutes": s.wait_minutes,
                         "people": [{"id": p.id, "name": p.display_name} for p in s.people],
                         "nobody_for": [describe_target(t) for t in s.nobody_for],
@@ -277,7 +281,9 @@ def _show_routing(
                 "step {number}: {people} by {channels}, then wait {minutes} min",
                 number=step.number,
                 people=people,
-                channels=", ".join(step.channels),
+                channels=", ".join(
+                    channels_used(step.people, step.channels, reaches) or step.channels
+                ),
                 minutes=step.wait_minutes,
             )
         )

@@ -194,25 +194,36 @@ class PersonRoutes:
         return None
 
 
-# After the step's own channels, a person's other ways are tried in this order: the phone,
-# then text, then mail, then any plugin's; the desk's manual relay last.
+# The one rule for a person's routes in a step (`routes_for`), used by the engine and by every
+# view of what it will do (`roster check`, the dry runs, `chain show`, the desk's preview):
+# the step's own enabled channels first; then, for a person none of them can page (or after
+# they fail for good), only the built-in person-to-person channels, in this order: the phone,
+# then text, then mail; then the desk's manual relay, last and always. A plugin's channel
+# (DingTalk, WeCom, a webhook, any third party's) is used only when a step names it: a group
+# robot reads no replies, and a chain that never names a channel never pages through it.
 FALLBACK_ORDER = ("voice", "sms", "email")
 MANUAL_CHANNEL = "desk"
 
 
-def _fallback_rank(channel: str) -> tuple[int, str]:
-    if channel in FALLBACK_ORDER:
-        return FALLBACK_ORDER.index(channel), channel
-    return (len(FALLBACK_ORDER) + (channel == MANUAL_CHANNEL), channel)
+def fallback_channels(step_channels: Sequence[str], enabled: Iterable[str]) -> tuple[str, ...]:
+    """The channels a step falls back to, in order, after its own: each of `FALLBACK_ORDER`
+    enabled here and not named by the step, then the desk's relay (when enabled and not
+    named). `enabled`: the names of the channels enabled here."""
+    here = set(enabled)
+    built_in = (c for c in FALLBACK_ORDER if c in here and c not in step_channels)
+    relay = (
+        (MANUAL_CHANNEL,) if MANUAL_CHANNEL in here and MANUAL_CHANNEL not in step_channels else ()
+    )
+    return (*built_in, *relay)
 
 
 def routes_for(
     person: Person, step_channels: Sequence[str], reaches: Mapping[str, frozenset[str]]
 ) -> PersonRoutes:
-    """All routes for a person: the step's channels first, then every other enabled channel
-    (see `FALLBACK_ORDER`)."""
-    others = sorted((c for c in reaches if c not in step_channels), key=_fallback_rank)
-    channels = list(step_channels) + others
+    """All routes for a person, in the order to try them: the step's enabled channels, then
+    `fallback_channels` (see `FALLBACK_ORDER` for the rule). `reaches`: each enabled
+    channel -> the contact kinds it reaches."""
+    channels = [*step_channels, *fallback_channels(step_channels, reaches)]
     ordered = [
         Route(person.id, channel, contact)
         for channel in channels
@@ -221,6 +232,26 @@ def routes_for(
         if contact.kind in reaches[channel]
     ]
     return PersonRoutes(person, ordered)
+
+
+def first_routes(
+    person: Person, step_channels: Sequence[str], reaches: Mapping[str, frozenset[str]]
+) -> list[Route]:
+    """The routes a step pages a person by at once: one contact through each of the step's
+    channels that reaches them; when none does (no credentials here, say), their first
+    fallback route, the desk's relay at worst; [] when nothing reaches them."""
+    ways = routes_for(person, step_channels, reaches)
+    return ways.first_wave(step_channels) or ways.ordered[:1]
+
+
+def channels_used(
+    people: Iterable[Person], step_channels: Sequence[str], reaches: Mapping[str, frozenset[str]]
+) -> tuple[str, ...]:
+    """The channels a step really pages `people` by at once (`first_routes`), in the order
+    of `routes_for`: what a view of the step names, rather than the channels it asks for."""
+    used = {r.channel for p in people for r in first_routes(p, step_channels, reaches)}
+    order = [*step_channels, *fallback_channels(step_channels, reaches)]
+    return tuple(c for c in dict.fromkeys(order) if c in used)
 
 
 def unreachable(

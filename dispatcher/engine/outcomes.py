@@ -88,6 +88,7 @@ class Outcomes:
                         f"retry at {local(due, self.control.zone()):%H:%M:%S}",
                         transient=True,
                     )
+                    self._stand_in(moved, at)  # a fallback channel never holds the person
                     return
                 receipt = replace(receipt, detail=f"{receipt.detail} ({why})")
             if record.state is DeliveryState.QUEUED:  # never reached a provider
@@ -131,17 +132,22 @@ class Outcomes:
             f"{moved.channel} to {moved.person}: {moved.detail or moved.provider_status}",
         )
         self._tell_notification(CalloutEventKind.NOTIFICATION_FAILED, moved, at)
-        if moved.failure == Failure.PERMANENT.value:
-            instead = fallback(self.control, moved, at)
-            if instead is not None:
-                self._timeline(
-                    instead,
-                    at,
-                    EventKind.PAGE_FAILED,
-                    f"{moved.person}: {moved.channel} failed for good; {instead.channel} "
-                    f"{instead.address} next",
-                    fallback=instead.id,
-                )
+        self._stand_in(moved, at)
+
+    def _stand_in(self, failed: OutboxRecord, at: datetime) -> None:
+        """Queue the person's next route at once where `paging.fallback` says one takes the
+        failed page's place (a permanent failure; a transient one of a fallback channel)."""
+        instead = fallback(self.control, failed, at)
+        if instead is None:
+            return
+        how = "failed for good" if failed.failure == Failure.PERMANENT.value else "failed"
+        self._timeline(
+            instead,
+            at,
+            EventKind.PAGE_FAILED,
+            f"{failed.person}: {failed.channel} {how}; {instead.channel} {instead.address} next",
+            fallback=instead.id,
+        )
 
     def _timeline(
         self, record: OutboxRecord, at: datetime, kind: EventKind, text: str, **extra

@@ -8,11 +8,12 @@ from dataclasses import replace
 from datetime import datetime
 
 from dispatcher.domain import messages
-from dispatcher.domain.callout import ReachedBy, routes_for
+from dispatcher.domain.callout import ReachedBy, channels_used, first_routes, routes_for
 from dispatcher.domain.outbox import PAGES, Purpose, Urgency
 from dispatcher.domain.routing import describe_target, preview_step
 from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
+from dispatcher.plugins.contract import Failure
 from dispatcher.store.callouts import CalloutRecord, StepLog
 from dispatcher.store.outbox import OutboxRecord
 
@@ -45,10 +46,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         paged: list[str] = []
         codes = control.codes.ack_codes(sr.id, [p.id for p in found.people], at)
         for person in found.people:
-            ways = routes_for(person, step.channels, control.reaches)
-            # None of the step's channels can reach them here (no credentials, say): the
-            # first other way, the desk's manual relay at worst, rather than nobody.
-            routes = ways.first_wave(step.channels) or ways.ordered[:1]
+            routes = first_routes(person, step.channels, control.reaches)
             if not routes:
                 nobody.append(f"{person.id} (no contact method for {', '.join(step.channels)})")
                 continue
@@ -78,12 +76,15 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 )
                 for route in routes
             ]
+        # The channels really paged by (the step's, or a fallback), as every view names them.
+        channels = list(channels_used(found.people, step.channels, control.reaches))
+        channels = channels or list(step.channels)
         log = StepLog(
             record.run.position.round,
             record.run.position.step,
             at,
             tuple(paged),
-            tuple(step.channels),
+            tuple(channels),
             tuple(nobody),
             skipped=not paged,
             how=record.how,
@@ -91,7 +92,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
         record = replace(record, paged=record.step_key, steps=(*record.steps, log), updated=at)
         if paged:
             control.outbox.enqueue(pages)
-            line = f"{label}: paging {', '.join(paged)} by {', '.join(step.channels)}"
+            line = f"{label}: paging {', '.join(paged)} by {', '.join(channels)}"
             if nobody:
                 line += f"; nobody for {', '.join(nobody)}"
             kind = EventKind.STEP_REACHED
@@ -107,7 +108,7 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 line,
                 "",
                 people=paged,
-                channels=list(step.channels),
+                channels=channels,
                 nobody_for=nobody,
                 round=log.round + 1,
                 step=log.step + 1,
@@ -121,9 +122,13 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
 
 
 def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> OutboxRecord | None:
-    """After a permanent failure, the person's next contact method not yet tried in this step,
-    queued at once (an SMS to a dead number becomes a call); None when none is left or the
-    chain has moved on."""
+    """The person's next route, queued at once, when a page failed: after a permanent failure
+    the first route not yet tried in this step (an SMS to a dead number becomes a call); after
+    a transient failure of a channel the step did not name (a fallback: the failed one is
+    retried meanwhile), the route after it, once (not again when a retry fails), so a
+    fallback never holds the person (`callout.FALLBACK_ORDER`). None when none is left, the chain has moved on, or a
+    step's own channel failed for a passing reason (it is retried until the step's wait ends).
+    """
     if failed.purpose not in PAGES:
         return None
     store = control.store
@@ -139,19 +144,29 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
         if person is None:
             return None
         step = control.chain(record.run.chain).steps[record.run.position.step]
+        permanent = failed.failure == Failure.PERMANENT.value
+        if not permanent and failed.channel in step.channels:
+            return None
         tried = {
             (r.channel, r.address)
             for r in control.outbox.for_sr(failed.sr)
             if r.person == failed.person and (r.round, r.step) == (failed.round, failed.step)
         }
-        for route in routes_for(person, step.channels, control.reaches).ordered:
+        ordered = routes_for(person, step.channels, control.reaches).ordered
+        if not permanent:  # the route after the failed one, once: its retries go on
+            ways = [(r.channel, r.contact.address) for r in ordered]
+            way = (failed.channel, failed.address)
+            after = ways[ways.index(way) + 1 :] if way in ways else ways
+            ordered = [] if tried.intersection(after) else ordered[len(ways) - len(after) :]
+        for route in ordered:
             if (route.channel, route.contact.address) not in tried:
+                why = "failed permanently" if permanent else "failed and is retried"
                 return control.outbox.again(
                     failed,
                     at,
                     channel=route.channel,
                     contact_kind=route.contact.kind,
                     address=route.contact.address,
-                    detail=f"instead of {failed.channel} {failed.address}, which failed permanently",
+                    detail=f"instead of {failed.channel} {failed.address}, which {why}",
                 )
     return None

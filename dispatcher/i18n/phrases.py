@@ -134,6 +134,12 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
             N_("{who}: {channel} failed for good"),
             (),
         ),
+        (
+            r"instead of (?P<channel>[a-z]+) (?P<address>\S+), which failed and is retried",
+            N_("instead of {channel} {address}, which failed and is retried"),
+            (),
+        ),
+        (r"(?P<who>[\w.-]+): (?P<channel>[a-z]+) failed", N_("{who}: {channel} failed"), ()),
         (r"(?P<channel>[a-z]+) (?P<address>\S+) next", N_("{channel} {address} next"), ()),
         (r"nobody for (?P<targets>.+)", N_("nobody for {targets}"), ()),
         (

@@ -110,6 +110,10 @@ SHAPES = (
         "(pages shown on the desk, read out by the dispatcher)"
     ),
     N_("{steps}: no channel of the step is enabled here; its pages go through the desk's relay"),
+    N_(
+        "{steps}: no channel of the step is enabled here; its pages go by {channels}, "
+        "then the desk's relay"
+    ),
     # a plugin that did not load in time (dispatcher.plugins.deadline)
     N_("{what} did not answer within {seconds} s"),
     # a channel's settings (dispatcher.plugins.contract)

@@ -4,8 +4,10 @@ A step channel no installed plugin provides is an error in the roster, named wit
 line and the nearest channel name ("emial: no such channel; did you mean email?"): left
 alone, the live chain would quietly page through a fallback. An installed channel that is
 disabled (no credentials here) is named with its reason. A step none of whose channels is
-enabled still reaches its people through the desk's own relay, which every engine has (it
-needs only the data directory): the check passes and says so.
+enabled still reaches its people, by the rule the engine pages by (`callout.routes_for`):
+through the built-in phone, text and mail channels enabled here, then the desk's own relay,
+which every engine has (it needs only the data directory); never through a plugin's channel
+the step does not name. The check passes and names those channels.
 
     found = check_installed_channels(roster)  # DispatcherError (exit 2) for an unknown one
     for line in found.notes: ...
@@ -17,11 +19,12 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dispatcher.domain.callout import MANUAL_CHANNEL, fallback_channels
 from dispatcher.domain.oncall import Roster
 from dispatcher.errors import DispatcherError
 from dispatcher.plugins.manager import ChannelInfo, PluginManager
 
-RELAY = "desk"  # the built-in relay: enabled wherever an engine runs on a data directory
+RELAY = MANUAL_CHANNEL  # the built-in relay: enabled wherever an engine runs on a data directory
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,12 @@ def check_chain_channels(
             "no provider channel is enabled here: every step falls back to the desk's relay "
             "(pages shown on the desk, read out by the dispatcher)"
         )
-    elif relayed:
+    elif relayed:  # the engine's rule for a person none of the step's channels can page
+        first = fallback_channels((), enabled - {RELAY})
         notes.append(
             f"{', '.join(relayed)}: no channel of the step is enabled here; "
-            "its pages go through the desk's relay"
+            + (f"its pages go by {', '.join(first)}, then " if first else "its pages go through ")
+            + "the desk's relay"
         )
     return ChainChannels(tuple(unknown), tuple(notes))
 

@@ -12,6 +12,8 @@ from dispatcher.domain.oncall import Roster
 from dispatcher.domain.rotation import Override
 from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.lease import EngineLease
+from dispatcher.engine.reach import enabled_reaches
+from dispatcher.plugins.manager import PluginManager
 from dispatcher.roster.overrides import OverrideRepository
 from dispatcher.store import Store
 from dispatcher.tui.data.history import HistoryIndex
@@ -26,6 +28,7 @@ class DeskContext:
     roster_path: Path | None = None  # where the roster came from: drill scenarios sit beside it
     confirm_days: int = 30  # a phone no acknowledgement came through for longer shows on call
     _history: HistoryIndex | None = field(default=None, init=False, repr=False)
+    _reaches: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -48,6 +51,13 @@ class DeskContext:
         if self._history is None:
             self._history = HistoryIndex(self.store)
         return self._history
+
+    def reaches(self) -> dict[str, frozenset[str]]:
+        """What each channel enabled here reaches (`engine.reach.enabled_reaches`), read
+        once: what a preview of the pages names, as the engine here will page by them."""
+        if self._reaches is None:
+            self._reaches = enabled_reaches(self.roster, PluginManager(store=self.store))
+        return self._reaches
 
     def lease(self) -> EngineLease:
         return EngineLease(Path(self.store.data_dir))

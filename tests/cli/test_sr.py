@@ -287,7 +287,9 @@ def test_a_dry_run_shows_whom_the_chain_will_call_and_saves_nothing(run):
     )
     assert "handler: br-shanghai (L1)" in shown.output
     assert "this will call (emergency chain" in shown.output
-    assert "step 1:" in shown.output and "by voice, sms, email, then wait 10 min" in shown.output
+    # No provider is configured here: every page would go through the desk's relay, and the
+    # dry run says so rather than the channels the step asks for.
+    assert "step 1:" in shown.output and "by desk, then wait 10 min" in shown.output
     as_json = json.loads(
         run(
             "sr",

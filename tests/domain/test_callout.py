@@ -9,6 +9,8 @@ from dispatcher.domain.callout import (
     RunState,
     acknowledge,
     advance,
+    fallback_channels,
+    first_routes,
     repage,
     routes_for,
     start_run,
@@ -95,6 +97,32 @@ def test_a_permanent_sms_failure_switches_to_voice_at_once():
     assert (replacement.channel, replacement.contact.address) == ("voice", "+15550100")
     assert routes.replacement(replacement).channel == "email"
     assert routes.replacement(routes.ordered[-1]) is None
+
+
+ALL_KINDS = frozenset({ContactKind.MOBILE, ContactKind.VOICE, ContactKind.EMAIL})
+
+
+def test_a_plugin_channel_is_a_route_only_where_the_step_names_it():
+    here = {
+        "dingtalk": frozenset({ContactKind.MOBILE}),
+        "desk": ALL_KINDS,
+        "email": REACHES["email"],
+    }
+    unnamed = routes_for(person(MOBILE, MAIL), ("voice", "sms"), here).ordered
+    assert [(r.channel, r.contact.address) for r in unnamed] == [
+        ("email", "li.wei@example.com"),
+        ("desk", "+15550100"),
+        ("desk", "li.wei@example.com"),
+    ]
+    named = routes_for(person(MOBILE), ("dingtalk",), here).ordered
+    assert [r.channel for r in named] == ["dingtalk", "desk"]
+    assert first_routes(person(MOBILE), ("sms",), here)[0].channel == "desk"
+
+
+def test_the_fallbacks_are_voice_sms_email_then_the_relay_whatever_else_is_enabled():
+    enabled = ["webhook", "desk", "email", "wecom", "sms", "voice"]
+    assert fallback_channels(("sms",), enabled) == ("voice", "email", "desk")
+    assert fallback_channels(("desk",), ["desk", "webhook"]) == ()
 
 
 def test_people_with_no_route_are_named():

@@ -41,7 +41,8 @@ def test_a_dry_run_of_the_sample_names_whom_each_step_calls(tmp_path: Path):
     )
     assert result.exit_code == 0, result.output
     assert "dry run: nothing is sent" in result.output
-    assert "step 1 by voice, sms, email, then wait 10 min:" in result.output
+    # No provider is configured here: the engine would page through the desk's relay alone.
+    assert "step 1 by desk, then wait 10 min:" in result.output
     assert "Yang Fan (杨帆): mobile +12125550120, email yang.fan@example.com" in result.output
     assert not (tmp_path / "none").exists()
 

@@ -3,6 +3,7 @@ outbox shows what a page said and what became of it."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Markdown, Static
 
 from dispatcher.domain.lifecycle import CallbackOutcome
@@ -10,6 +11,7 @@ from dispatcher.domain.outbox import shown_state
 from dispatcher.domain.request_parts import Reporter
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.data.history import HistoryIndex, search_history
+from dispatcher.tui.labels import name_of
 from dispatcher.tui.screens.detail import DetailScreen
 from dispatcher.tui.screens.history import HistoryScreen
 from dispatcher.tui.screens.outbox import OutboxScreen
@@ -70,8 +72,14 @@ async def test_a_closed_request_opens_read_only_from_history(make_app, store, se
         assert "reopen" not in {b.binding.action for b in app.active_bindings.values()}
 
 
-async def test_the_outbox_shows_a_page_s_text_and_deliveries(make_app, night, settle):
-    app = make_app()
+@pytest.mark.parametrize(
+    ("language", "sms", "deliveries", "state"),
+    [("en", "SMS text", "Deliveries", "state"), ("zh", "短信文本", "投递", "状态")],
+)
+async def test_the_outbox_shows_a_page_s_text_and_deliveries(
+    make_app, night, settle, language, sms, deliveries, state
+):
+    app = make_app(language)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         await pilot.press("b")
@@ -82,8 +90,9 @@ async def test_the_outbox_shows_a_page_s_text_and_deliveries(make_app, night, se
         await settle(pilot)
         assert isinstance(app.screen, TextViewScreen)
         text = app.screen.query_one(Markdown).source
-        assert "### SMS" in text and first.short_text.splitlines()[0] in text
-        assert "### Deliveries" in text and f"| state | {shown_state(first)} |" in text
+        assert f"### {sms}" in text and first.short_text.splitlines()[0] in text
+        shown = name_of(shown_state(first), language)
+        assert f"### {deliveries}" in text and f"| {state} | {shown} |" in text
 
 
 def closed(store, summary: str) -> str:

@@ -193,7 +193,7 @@ async def test_the_people_are_drawn_whole_even_when_painted_before_the_table_is_
         await settle(pilot)
         table = screen.query_one("#people", DataTable)
         at = controllable_clock.now()
-        screen.show_preview(core, at, dry_run(roster, core, at))
+        screen.show_preview(core, at, dry_run(roster, core, at), desk.reaches())
         painted = [table.render_line(y).text for y in range(1, 1 + table.row_count)]
         assert [line.split()[1:3] for line in painted][:2] == [["Ann", "Sms"], ["Ben", "Key"]]
         assert all("would be paged" in line for line in painted if "NOBODY" not in line)

@@ -1,5 +1,6 @@
 """The new-request form's preview: who handles the request and whom its chain will call, in
-which order, by which channels — the same routing the engine will use."""
+which order, by which channels — the same routing, and the same channels, the engine will
+use (`callout.channels_used` over the channels enabled here)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from dispatcher.domain.callout import channels_used
 from dispatcher.domain.request_parts import Category, Level
 from dispatcher.domain.routing import describe_target, preview, route
 from dispatcher.i18n.phrases import phrase
@@ -42,12 +44,11 @@ def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language
     chain = roster.chains[routing.chain]
     text.append(f"{words['chain']}: ", style="bold")
     text.append(f"{chain.name} ×{chain.repeat}\n")
-    overrides = desk.overrides()
+    overrides, reaches = desk.overrides(), desk.reaches()
     for step in preview(roster, chain, at, draft.site, draft.product, overrides):
         text.append(f"{words['step']} {step.number} ", style="bold")
-        text.append(
-            f"[{', '.join(step.channels)}] {words['wait']} {step.wait_minutes} {words['min']}\n"
-        )
+        used = channels_used(step.people, step.channels, reaches) or step.channels
+        text.append(f"[{', '.join(used)}] {words['wait']} {step.wait_minutes} {words['min']}\n")
         for person in step.people:
             local = at.astimezone(ZoneInfo(person.timezone))
             name = person.name_zh if language == "zh" and person.name_zh else person.name

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dispatcher.domain.callout import channels_used
 from dispatcher.domain.drill_outcomes import DrillReport
 from dispatcher.domain.drills import (
     FAILED,
@@ -170,9 +171,12 @@ class DrillScreen(DeskScreen):
             OverrideRepository(self.store).all(),
             dead_numbers(OutboxRepository(self.store).all()),
         )
-        self.app.call_from_thread(self.show_preview, scenario, at, checks)
+        reaches = self.desk.reaches()  # the channels the engine here will really page by
+        self.app.call_from_thread(self.show_preview, scenario, at, checks, reaches)
 
-    def show_preview(self, scenario: Scenario, at: datetime, checks) -> None:
+    def show_preview(
+        self, scenario: Scenario, at: datetime, checks, reaches: dict[str, frozenset[str]]
+    ) -> None:
         words = self.words
         rows: list[tuple[Text, Text, Text, Text]] = []
         for check in checks:
@@ -183,7 +187,7 @@ class DrillScreen(DeskScreen):
                     (
                         plain(step.number),
                         plain(person.display_name),
-                        plain(", ".join(step.channels)),
+                        plain(", ".join(channels_used((person,), step.channels, reaches))),
                         plain(phone),
                     )
                 )

@@ -4,8 +4,6 @@ channel (`y`); a page on the desk, once phoned through, is marked relayed (`r`).
 
 from __future__ import annotations
 
-from datetime import tzinfo
-
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -22,6 +20,7 @@ from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.outbox import read_outbox
+from dispatcher.tui.data.page_text import page_text
 from dispatcher.tui.labels import name_of
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
@@ -127,7 +126,10 @@ class OutboxScreen(DeskScreen):
         title = f"#{record.id} {record.sr} → {record.address}"
         self.app.push_screen(
             TextViewScreen(
-                self.desk, self.language, title, page_text(record, self.desk.local, self.desk.zone)
+                self.desk,
+                self.language,
+                title,
+                page_text(record, self.desk.local, self.desk.zone, self.language),
             )
         )
 
@@ -210,42 +212,3 @@ class OutboxScreen(DeskScreen):
             "detail": detail,
         }
         return [cells[column.key] for column in self.query_one(VirtualTable).columns], None
-
-
-def _fenced(text: str) -> str:
-    """Text from a roster or a provider, shown as text (never as Markdown)."""
-    return "```text\n" + text.replace("```", "ʼʼʼ") + "\n```"
-
-
-def page_text(record: OutboxRecord, local, zone: tzinfo) -> str:
-    """One notification: what it said in each form, and what became of it."""
-    error = " ".join(p for p in (record.error_code, shown_detail(record, zone)) if p)
-    lines = [
-        f"**{record.purpose}** · {record.channel} · {record.contact_kind} {record.address} · "
-        f"round {record.round + 1}, step {record.step + 1}" + (" · DRILL" if record.drill else ""),
-        "",
-    ]
-    for label, text in (
-        ("SMS", record.short_text),
-        ("Mail", record.long_text),
-        ("Speech", record.spoken_text),
-    ):
-        if text:
-            lines += [f"### {label}", "", _fenced(text), ""]
-    if not (record.short_text or record.long_text or record.spoken_text):
-        lines += ["_no text was stored with this notification_", ""]
-    lines += [
-        "### Deliveries",
-        "",
-        "| | |",
-        "| --- | --- |",
-        f"| state | {shown_state(record)} |",
-        f"| provider's word | {record.provider_status or '—'} |",
-        f"| sends | {record.attempt} |",
-        f"| provider id | {record.provider_id or '—'} |",
-        f"| error | {error.replace('|', '/') or '—'} |",
-        f"| queued | {local(record.created):%Y-%m-%d %H:%M:%S} |",
-        f"| last change | "
-        f"{f'{local(record.updated):%Y-%m-%d %H:%M:%S}' if record.updated else '—'} |",
-    ]
-    return "\n".join(lines)
