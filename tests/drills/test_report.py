@@ -288,24 +288,11 @@ def test_a_running_drill_has_no_verdict_until_a_target_is_decided():
 
 def test_what_a_channel_says_of_its_provider_reads_in_chinese_around_the_providers_words():
     steps = [StepLog(0, 0, T0, ("li",), ("sms",), ())]
+    refused = "Twilio refused (400): Unable to create record: invalid 'To'"
+    unreachable = "cannot reach Twilio: ClientConnectorError refused"
     records = [
-        sent(
-            "li",
-            "sms",
-            "+12125550100",
-            "failed",
-            code="21211",
-            detail="Twilio refused (400): Unable to create record: invalid 'To'",
-            id=1,
-        ),
-        sent(
-            "li",
-            "voice",
-            "+12125550100",
-            "failed",
-            detail="cannot reach Twilio: ClientConnectorError refused",
-            id=2,
-        ),
+        sent("li", "sms", "+12125550100", "failed", code="21211", detail=refused, id=1),
+        sent("li", "voice", "+12125550100", "failed", detail=unreachable, id=2),
     ]
     chinese = report_markdown(report(steps, records), "zh")
     assert "21211 Twilio 拒绝(400):Unable to create record: invalid 'To'" in chinese
