@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 STAMP  := $(VENV)/.installed
 DATA   ?= .dispatcher-data
+# Who sits at `make desk`: a dispatcher of the sample roster (set DISPATCHER_AS to your own).
+DISPATCHER_AS ?= csc-jiang-hong
 # The compiled Chinese catalogue (setup.py compiles it in builds; this keeps a clone's current).
 MO     := dispatcher/i18n/locale/zh/LC_MESSAGES/dispatcher.mo
 
@@ -24,7 +26,7 @@ $(MO): $(MO:.mo=.po) $(STAMP)
 	$(BIN)/pybabel -q compile -d dispatcher/i18n/locale -D dispatcher
 
 desk: $(STAMP) $(MO)
-	$(BIN)/dispatcher desk --roster contacts.yaml --data $(DATA)
+	DISPATCHER_AS="$(DISPATCHER_AS)" $(BIN)/dispatcher desk --roster contacts.yaml --data $(DATA)
 
 test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest

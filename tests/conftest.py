@@ -77,4 +77,5 @@ def quiet_environ() -> dict[str, str]:
         "DINGTALK_WEBHOOK_URL": "",
         "PUSH_TOPIC_URL": "",
         "DISPATCHER_ROSTER": "",
+        "DISPATCHER_AS": "",
     }

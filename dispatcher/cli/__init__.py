@@ -52,7 +52,7 @@ COMMANDS = {
     "notify": "dispatcher.cli.plugins:notify_group",
     "engine": "dispatcher.cli.callout:engine_command",
     "chain": "dispatcher.cli.callout:chain_group",
-    "outbox": "dispatcher.cli.callout:outbox_group",
+    "outbox": "dispatcher.cli.outbox:outbox_group",
     "complaint": "dispatcher.cli.complaint:complaint",
     "planned": "dispatcher.cli.planned:planned",
     "report": "dispatcher.cli.report:report",

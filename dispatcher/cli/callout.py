@@ -1,4 +1,5 @@
-"""`dispatcher engine`, `dispatcher chain` and `dispatcher outbox`: the call-out from the shell."""
+"""`dispatcher engine` and `dispatcher chain`: the call-out from the shell (`dispatcher outbox`:
+`dispatcher.cli.outbox`)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,12 @@ import click
 
 from dispatcher.cli.common import (
     CHANNEL,
-    Choice,
     actor_option,
     command_zone,
     echo_json,
-    echo_records,
-    installed_reaches,
     json_option,
     load_roster_for_command,
+    named_dispatcher,
     now,
     required_text,
     resolve_actor,
@@ -31,24 +30,18 @@ from dispatcher.cli.common import (
 )
 from dispatcher.cli.completion import (
     complete_chains,
-    complete_channels,
-    complete_notifications,
     complete_requests,
 )
 from dispatcher.cli.language import language, tr, value
-from dispatcher.cli.terminal import cell
+from dispatcher.cli.names import Names
 from dispatcher.domain.localtime import local
 from dispatcher.domain.outbox import (
-    RELAY_CHANNEL,
-    DeliveryState,
     describe,
     pages_by_step,
-    shown_detail,
-    shown_state,
 )
+from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.lease import EngineLease
-from dispatcher.engine.relay import relay
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
 from dispatcher.i18n.shapes import said
@@ -154,7 +147,7 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             {**step.to_dict(), "pages": [_page(p, zone) for p in step_pages]}
             for step, step_pages in zip(record.steps, pages, strict=True)
         ]
-        echo_json({**record.to_dict(), "steps": steps})
+        echo_json({**record.to_dict(), "stopped_by": _stopped_by(control, record), "steps": steps})
         return
     lang = language()
     click.echo(
@@ -183,7 +176,15 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             )
         )
     if record.stopped_reason:
-        click.echo("  " + tr("stopped: {reason}", reason=record.stopped_reason))
+        who = _stopped_by(control, record)
+        click.echo(
+            "  "
+            + (
+                tr("stopped by {who}: {reason}", who=who, reason=record.stopped_reason)
+                if who
+                else tr("stopped: {reason}", reason=record.stopped_reason)
+            )
+        )
     for step, step_pages in zip(record.steps, pages, strict=True):
         who = ", ".join(step.people) or tr("NOBODY (skipped)")
         position = tr("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
@@ -202,6 +203,17 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
             click.echo(f"      {page.person} {page.channel} {page.address}: {result}")
         for target in step.nobody_for:
             click.echo("      " + tr("nobody for {who}", who=phrase(target, lang)))
+
+
+def _stopped_by(control: CalloutControl, record: CalloutRecord) -> str:
+    """Who stopped the chain: the actor of the request's last `callout_stopped` event ("" for
+    a record older than its timeline, as after an import)."""
+    stops = [
+        e.actor
+        for e in RequestRepository(control.store).timeline(record.sr)
+        if e.kind == EventKind.CALLOUT_STOPPED
+    ]
+    return stops[-1] if stops else ""
 
 
 def _page(page: OutboxRecord, zone: ZoneInfo) -> dict:
@@ -225,7 +237,12 @@ def chain_show(store: Store, sr_id: str, as_json: bool) -> None:
     _show(control, control.callouts.get(sr_id.upper()), as_json, sr_id)
 
 
-def _chain_action(name: str, doc: str, call: Callable[..., CalloutRecord | None]) -> click.Command:
+def _chain_action(
+    name: str, doc: str, call: Callable[..., CalloutRecord | None], ends: bool = False
+) -> click.Command:
+    """A `chain` command; one that `ends` the chain is refused unless the dispatcher acting
+    (`--as`) is a person of the roster (PROMISES 1, 3)."""
+
     @chain_group.command(name, help=doc)
     @click.argument("sr_id", shell_complete=complete_requests)
     @roster_option
@@ -236,6 +253,9 @@ def _chain_action(name: str, doc: str, call: Callable[..., CalloutRecord | None]
         store: Store, sr_id: str, roster_path: Path, actor: str | None, as_json: bool, **options
     ) -> None:
         control = _control(store, roster_path)
+        if ends:  # a request the store does not hold is named so first
+            RequestRepository(store).status(sr_id.upper())
+            actor = named_dispatcher(actor, Names(control.roster, roster_path))
         record = call(control, sr_id.upper(), now(), resolve_actor(actor), **options)
         _show(control, record, as_json, sr_id)
 
@@ -268,125 +288,8 @@ stop_command = _chain_action(
     "stop",
     "Stop the chain (a drill's stop tells everyone paged it is over).",
     lambda c, sr, at, actor, reason: c.stop(sr, at, actor, reason, CHANNEL),
+    ends=True,
 )
 click.option("--reason", required=True, callback=required_text, help="Why the chain stops.")(
     stop_command
 )
-
-
-class NotificationId(click.ParamType):
-    """A notification's number as `outbox` lists it: `12` or `#12`."""
-
-    name = "ID"
-
-    def convert(self, value, param, ctx) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().removeprefix("#")
-        if not text.isdigit():
-            self.fail(
-                tr("'{value}' is not a notification number such as 12 or #12", value=value),
-                param,
-                ctx,
-            )
-        return int(text)
-
-
-@click.group("outbox", invoke_without_command=True)
-@click.option(
-    "--sr",
-    "sr_id",
-    default=None,
-    metavar="SR_ID",
-    shell_complete=complete_requests,
-    help="Only this request's notifications.",
-)
-@click.option("--state", type=Choice(DeliveryState), default=None)
-@json_option
-@with_store
-@click.pass_context
-def outbox_group(
-    ctx: click.Context, store: Store, sr_id: str | None, state: str | None, as_json: bool
-) -> None:
-    """Every notification, with its state; `outbox retry ID` sends a failed one again,
-    `outbox relay ID` records that you phoned a page on the desk through."""
-    if ctx.invoked_subcommand is not None:
-        return
-    control = CalloutControl(store, None)
-    records = control.outbox.for_sr(sr_id.upper()) if sr_id else control.outbox.all()
-    records = [r for r in records if state is None or r.state.value == state]
-    zone = command_zone(store)
-    echo_records(records, as_json, lambda r: _outbox_line(r, zone), tr("no notifications"))
-
-
-def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
-    """One notification, its time in the CSC's `zone`."""
-    created = local(record.created, zone)
-    why = (
-        f"  {record.error_code} {shown_detail(record, zone)}".rstrip()
-        if record.detail or record.error_code
-        else ""
-    )
-    columns = (
-        (f"#{record.id}", 6),
-        (f"{created:%m-%d %H:%M:%S}", 15),
-        (record.sr, 17),
-        (value(record.purpose), 13),
-        (tr("DRILL") if record.drill else "", 5),
-        (record.person, 16),
-        (record.channel, 8),
-        (record.address, 26),
-        (value(record.state), 9),
-    )
-    line = " ".join(cell(text, width) for text, width in columns)
-    status = record.provider_status
-    if record.channel == RELAY_CHANNEL:  # sent to the desk is not delivered: say so
-        status = value(shown_state(record)) if record.state is DeliveryState.SENT else ""
-    return f"{line} {status}{why}".rstrip()
-
-
-@outbox_group.command("relay")
-@click.argument("notification_id", type=NotificationId(), shell_complete=complete_notifications)
-@actor_option
-@json_option
-@with_store
-def outbox_relay(store: Store, notification_id: int, actor: str | None, as_json: bool) -> None:
-    """Record that you phoned a page on the desk through: delivered, by you."""
-    record = relay(CalloutControl(store, None), notification_id, now(), resolve_actor(actor))
-    if as_json:
-        echo_json(record)
-        return
-    click.echo(_outbox_line(record, command_zone(store)))
-
-
-@outbox_group.command("retry")
-@click.argument("notification_id", type=NotificationId(), shell_complete=complete_notifications)
-@click.option(
-    "--channel",
-    default=None,
-    metavar="CHANNEL",
-    shell_complete=complete_channels,
-    help="Send it by another channel (sms, voice, email, desk, or a plugin's).",
-)
-@roster_option
-@actor_option
-@json_option
-@with_store
-def outbox_retry(
-    store: Store,
-    notification_id: int,
-    channel: str | None,
-    roster_path: Path,
-    actor: str | None,
-    as_json: bool,
-) -> None:
-    """Send a failed or cancelled notification again, or by another channel."""
-    roster = load_roster_for_command(roster_path) if channel else None
-    reaches = installed_reaches(store, roster) if roster else None
-    record = CalloutControl(store, roster, reaches=reaches).retry(
-        notification_id, now(), resolve_actor(actor), channel
-    )
-    if as_json:
-        echo_json(record)
-        return
-    click.echo(_outbox_line(record, command_zone(store, roster)))

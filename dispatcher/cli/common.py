@@ -112,13 +112,15 @@ def json_option(command: Callable) -> Callable:
 
 
 def actor_option(command: Callable) -> Callable:
-    """`--as NAME`: who makes the change (else the login name)."""
+    """`--as NAME`: who makes the change (else $DISPATCHER_AS, else the login name)."""
     return click.option(
         "--as",
         "actor",
         default=None,
+        envvar="DISPATCHER_AS",
         metavar="NAME",
-        help="Who makes the change (default: your login name).",
+        help="Who makes the change (default: $DISPATCHER_AS, else your login name); to "
+        "acknowledge or stop a chain, a person of the roster.",
     )(command)
 
 
@@ -177,6 +179,25 @@ def resolve_actor(actor: str | None) -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return os.environ.get("USER", "unknown")
+
+
+def named_dispatcher(actor: str | None, names) -> str:
+    """The roster person acting (`--as`, $DISPATCHER_AS, else the login name), by the name the
+    roster gives them, for a command that ends or stops a chain: only the people paged or a
+    named dispatcher can (PROMISES 3, 1). Anyone else, or no roster to check against, is
+    refused in one line naming `--as` (exit 2), and the chain keeps chasing. `names` is the
+    command's `dispatcher.cli.names.Names`."""
+    from dispatcher.errors import DispatcherError
+
+    try:
+        person = names.person(resolve_actor(actor), "--as")
+    except DispatcherError as refused:
+        if actor:
+            raise
+        raise DispatcherError(
+            tr("{problem} (your login name: give --as NAME or set DISPATCHER_AS)", problem=refused)
+        ) from None
+    return names.roster.people[person].display_name
 
 
 @contextmanager

@@ -10,12 +10,13 @@ from dispatcher.cli.common import (
     actor_option,
     command_zone,
     load_roster_for_command,
-    resolve_actor,
+    named_dispatcher,
     roster_option,
     start_logging,
     with_store,
 )
 from dispatcher.cli.language import language as run_language
+from dispatcher.cli.names import Names
 from dispatcher.cli.options import lang_option
 from dispatcher.preferences import FILE_NAME, config_dir, desk_language
 from dispatcher.store import Store
@@ -38,13 +39,16 @@ from dispatcher.store import Store
 def desk(
     store: Store, roster_path: Path, language: str | None, actor: str | None, confirm_days: int
 ) -> None:
-    """Open the dispatch desk on a roster (checked first: a broken roster never opens)."""
+    """Open the dispatch desk on a roster (checked first: a broken roster never opens), as a
+    person of it (`--as`, $DISPATCHER_AS, else the login name; anyone else is refused)."""
     from dispatcher.engine.thread import EngineThread
     from dispatcher.plugins.manager import PluginManager
     from dispatcher.tui.app import DeskApp
     from dispatcher.tui.context import DeskContext
 
     roster = load_roster_for_command(roster_path)
+    # the desk acknowledges, resolves and aborts drills: only as a named dispatcher (PROMISES 3)
+    actor = named_dispatcher(actor, Names(roster, roster_path))
     command_zone(store, roster)  # a store whose dates are in another zone: one line, no desk
     start_logging(store.data_dir)
     path = config_dir() / FILE_NAME
@@ -53,9 +57,7 @@ def desk(
         language = run_language()
         if problem:
             click.echo(f"dispatcher: {problem}", err=True)
-    context = DeskContext(
-        store, roster, resolve_actor(actor), roster_path=roster_path, confirm_days=confirm_days
-    )
+    context = DeskContext(store, roster, actor, roster_path=roster_path, confirm_days=confirm_days)
     engine = EngineThread(
         store, roster, PluginManager(store=store), role="desk", clock=context.clock
     )

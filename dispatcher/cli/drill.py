@@ -21,6 +21,7 @@ from dispatcher.cli.common import (
     every_problem,
     json_option,
     load_roster_for_command,
+    named_dispatcher,
     now,
     open_store,
     resolve_actor,
@@ -35,6 +36,7 @@ from dispatcher.cli.completion import (
 from dispatcher.cli.drill_dry import DurationParam, show_dry_run, show_sweep, stored_state
 from dispatcher.cli.drill_live import run_live
 from dispatcher.cli.language import language, tr
+from dispatcher.cli.names import Names
 from dispatcher.cli.options import lang_option
 from dispatcher.cli.terminal import cell
 from dispatcher.domain.drill_judge import FAILED, IN_PROGRESS, PASSED
@@ -151,6 +153,8 @@ def run(
         raise DispatcherError(tr("--at applies to --dry-run and --sweep; a live drill runs now"))
     with open_store(data_dir) as store:
         start_logging(store.data_dir)
+        # followed here, Ctrl-C stops the drill's chain: only a named dispatcher may (PROMISES 1)
+        actor = named_dispatcher(actor, Names(roster, roster_path)) if wait else actor
         passed = run_live(store, roster, scenario, resolve_actor(actor), wait, as_json)
     click.get_current_context().exit(0 if passed in (True, None) else 1)
 
@@ -224,7 +228,8 @@ def abort_command(
     from dispatcher.engine.drills import abort_drill
 
     roster = load_roster_for_command(roster_path)
-    record = abort_drill(CalloutControl(store, roster), drill_id, now(), resolve_actor(actor))
+    actor = named_dispatcher(actor, Names(roster, roster_path))
+    record = abort_drill(CalloutControl(store, roster), drill_id, now(), actor)
     if as_json:
         echo_json(record)
     else:

@@ -192,6 +192,15 @@ def _parameter(param: click.Parameter, said) -> click.Parameter:
     return shown_as
 
 
+def shown_name(name: str) -> str:
+    """How click names parameter `name` of the running command in its errors (`'PERSON'`, in
+    Chinese `'人员'`), as `--help` shows it in the run's language: for our own refusals about
+    an argument, never its English metavar typed out."""
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if p.name == name)
+    return param.get_error_hint(ctx)
+
+
 # A run of spaces, a run of narrow letters (a word, an option), or one character (a Han one).
 _PIECE = re.compile(r"\s+|[\x21-\u2e7f]+|.", re.S)
 _CLOSING = frozenset(",.;:!?)]}>,。、;:!?)》」』")  # never starts a line

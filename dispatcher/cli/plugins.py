@@ -21,6 +21,7 @@ from dispatcher.cli.completion import (
     complete_channels,
     complete_people,
 )
+from dispatcher.cli.help import shown_name
 from dispatcher.cli.language import language, tr, value
 from dispatcher.cli.names import Names
 from dispatcher.cli.terminal import cell
@@ -219,7 +220,8 @@ def notify_test(
     """Send a test message through each of PERSON's contact methods and report each outcome."""
 
     roster = load_roster_for_command(roster_path)
-    person = roster.person(Names(roster, roster_path)("person", person_id, "'PERSON'"))
+    named = Names(roster, roster_path)("person", person_id, shown_name("person_id"))
+    person = roster.person(named)
     manager = PluginManager(store=store).load()
     if channel_name and channel_name not in manager.channels:
         known = {c.name: c for c in manager.channel_infos}

@@ -16,6 +16,7 @@ from dispatcher.cli.common import (
     command_zone,
     echo_json,
     json_option,
+    named_dispatcher,
     names_for_command,
     now,
     required_text,
@@ -39,6 +40,7 @@ from dispatcher.domain.timeline import Event
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n.phrases import phrase
 from dispatcher.store import Store
+from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.requests import RequestRepository
 
 
@@ -54,16 +56,24 @@ def _change(
         click.echo(f"{request.id}  {event_line(event, zone)}")
 
 
-def _simple_move(name: str, method: str, doc: str) -> click.Command:
-    """A lifecycle command that takes an SR id and an optional note."""
+def _simple_move(name: str, method: str, doc: str, ends_chain: bool = False) -> click.Command:
+    """A lifecycle command that takes an SR id and an optional note; one that `ends_chain`
+    (resolve: nobody is left to find) is refused while the request's chain runs unless the
+    dispatcher acting is a person of the roster (PROMISES 1, 3)."""
 
     @click.command(name, help=doc)
     @click.argument("sr_id", shell_complete=complete_requests)
     @click.option("--note", "text", default="", help="Why, or what was said.")
+    @roster_option
     @actor_option
     @json_option
     @with_store
-    def command(store: Store, sr_id: str, text: str, actor: str | None, as_json: bool) -> None:
+    def command(
+        store: Store, sr_id: str, text: str, roster_path: Path, actor: str | None, as_json: bool
+    ) -> None:
+        chain = CalloutRepository(store).get(sr_id.strip().upper()) if ends_chain else None
+        if chain is not None and chain.running:
+            actor = named_dispatcher(actor, names_for_command(roster_path))
         _change(
             store,
             sr_id,
@@ -81,7 +91,9 @@ MOVES = (
     _simple_move(
         "resolve",
         "resolve",
-        "Resolved: the request enters the callback queue; closes its Red Flag.",
+        "Resolved: the request enters the callback queue; closes its Red Flag; a running "
+        "chain stops (--as: a person of the roster).",
+        ends_chain=True,
     ),
     _simple_move("escalate", "escalate", "Escalate to the next support level (L1 → L2 → L3)."),
 )
@@ -113,16 +125,15 @@ def ack(
     """Acknowledge: someone owns the problem. Its call-out chain stops.
 
     Only a person of the roster (`--by`, refused with the nearest names when it names
-    nobody, exit 2) or the named dispatcher acting (`--as`) can acknowledge (PROMISES 3)."""
-    actor = resolve_actor(actor)
+    nobody, exit 2) or the named dispatcher acting (`--as`, a person of the roster, refused
+    likewise) can acknowledge (PROMISES 3)."""
     from dispatcher.engine.control import CalloutControl
 
-    names = names_for_command(roster_path) if by.strip() else None
-    who, person = actor, ""
-    if names is not None and by.strip() != actor:
-        person = names.person(by, "--by")
-        who = names.roster.people[person].display_name
-    control = CalloutControl(store, names.roster if names else None)
+    names = names_for_command(roster_path)
+    person = names.person(by, "--by") if by.strip() else ""
+    actor = named_dispatcher(actor, names)
+    who = names.roster.people[person].display_name if person else actor
+    control = CalloutControl(store, names.roster)
     run = control.acknowledge(sr_id, now(), actor, who, CHANNEL, text, person=person)
     request = RequestRepository(store).get(sr_id)
     if as_json:

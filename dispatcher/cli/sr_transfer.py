@@ -18,10 +18,12 @@ from dispatcher.cli.common import (
     progress_bar,
     with_store,
 )
-from dispatcher.cli.language import tr, tr_n
+from dispatcher.cli.language import language, tr, tr_n
 from dispatcher.cli.options import output_option
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n.shapes import said
 from dispatcher.store import Store
+from dispatcher.store.journal import reason
 from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
 from dispatcher.store.transfer import export_lines, import_file
@@ -46,9 +48,8 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise DispatcherError(
-            tr("{path}: cannot read: {reason}", path=path, reason=error.strerror)
-        ) from None
+        why = said(reason(error), language())
+        raise DispatcherError(tr("{path}: cannot read: {reason}", path=path, reason=why)) from None
     with progress_bar(
         2 * size, tr("checking and importing")
     ) as done:  # each byte: checked, then written

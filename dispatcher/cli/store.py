@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from dispatcher.cli.common import data_option, echo_json, json_option, open_store, progress_bar
+from dispatcher.cli.help import shown_name
 from dispatcher.cli.language import language, tr, tr_n
 from dispatcher.i18n.shapes import said
 from dispatcher.store import default_data_dir
@@ -118,7 +119,7 @@ def zone_command(name: str | None, data_dir: Path | None) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(
             tr("'{name}' is not a known IANA time zone (e.g. Asia/Shanghai)", name=name),
-            param_hint="ZONE",
+            param_hint=shown_name("name"),
         ) from None
     with open_store(data_dir) as store:
         click.echo(csc_zone(store, zone, record=True).key)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.i18n import name_of, translator
+from dispatcher.i18n.phrases import phrase
 
 SHORT_LIMIT = 110  # leaves room in one SMS for the reply instruction and a drill mark
 
@@ -31,8 +32,15 @@ def _cut(text: str, limit: int = SHORT_LIMIT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def drill_words(sr: ServiceRequest, text: str, language: str) -> str:
+    """A drill's own text (a built-in scenario's summary, made-up customer and description,
+    which the product wrote: `dispatcher.domain.drills`) in `language`; a real request's
+    text as it was typed."""
+    return phrase(text, language) if sr.drill and text else text
+
+
 def _where(sr: ServiceRequest, language: str) -> str:
-    parts = [sr.customer.name, sr.site, sr.product]
+    parts = [drill_words(sr, sr.customer.name, language), sr.site, sr.product]
     return translator(language).gettext(", ").join(p for p in parts if p)
 
 
@@ -42,6 +50,10 @@ def page(sr: ServiceRequest, language: str, step_label: str) -> Message:
     `step_label` is where the chain stands, already in `language` (`Position.label`).
     """
     _ = translator(language).gettext
+    summary, customer = (
+        drill_words(sr, sr.summary, language),
+        drill_words(sr, sr.customer.name, language),
+    )
     what = _("EMERGENCY") if sr.is_emergency else _("Service request")
     severity = name_of(sr.severity, language)
     vip = (
@@ -51,7 +63,7 @@ def page(sr: ServiceRequest, language: str, step_label: str) -> Message:
     )
     short = _cut(
         _("{sr} {what} {severity}: {summary} ({where})").format(
-            sr=sr.id, what=what, severity=severity, summary=sr.summary, where=_where(sr, language)
+            sr=sr.id, what=what, severity=severity, summary=summary, where=_where(sr, language)
         )
     )
     long = _(
@@ -65,8 +77,8 @@ def page(sr: ServiceRequest, language: str, step_label: str) -> Message:
     ).format(
         what=what,
         sr=sr.id,
-        summary=sr.summary,
-        customer=sr.customer.name or "-",
+        summary=summary,
+        customer=customer or "-",
         vip=vip,
         site=sr.site or "-",
         product=sr.product or "-",
@@ -76,7 +88,7 @@ def page(sr: ServiceRequest, language: str, step_label: str) -> Message:
     )
     spoken = _(
         "{what} for {customer}. {summary}. Please acknowledge and call the service centre desk."
-    ).format(what=what, customer=sr.customer.name or _("a customer"), summary=sr.summary)
+    ).format(what=what, customer=customer or _("a customer"), summary=summary)
     return Message(short, long, spoken)
 
 
@@ -91,7 +103,7 @@ def status_update(sr: ServiceRequest, language: str, by: str) -> Message:
     """Sent to everyone else already paged when someone acknowledged: the site is covered."""
     _ = translator(language).gettext
     text = _cut(_("{sr} taken by {by}. You need not act or come.").format(sr=sr.id, by=by))
-    summary = _("Summary: {summary}").format(summary=sr.summary)
+    summary = _("Summary: {summary}").format(summary=drill_words(sr, sr.summary, language))
     return Message(text, f"{text}\n{summary}", text)
 
 

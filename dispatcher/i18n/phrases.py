@@ -249,6 +249,13 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
             (),
         ),
         (r"(?P<product>.+) down \((?P<line>[^()]+)\)", N_("{product} down ({line})"), ()),
+        # what a built-in drill scenario's request says (dispatcher.domain.drills, engine.drills)
+        (r"Drill Telecom \(fictional\)", N_("Drill Telecom (fictional)"), ()),
+        (
+            r"Drill of scenario (?P<scenario>\S+): not a real emergency\.",
+            N_("Drill of scenario {scenario}: not a real emergency."),
+            (),
+        ),
         (
             r"(?P<category>[a-z_]+) is handled by the CSC",
             N_("{category} is handled by the CSC"),

@@ -229,8 +229,21 @@ REFUSALS = (
     N_("no such file or directory"),
     N_("input/output error"),
     N_("too many open files"),
-    N_("No such file or directory"),  # and as `OSError.strerror` words them
-    N_("Permission denied"),
-    N_("Is a directory"),
-    N_("No space left on device"),
+    N_("is a directory"),
+    N_("not a directory"),
+    N_("operation not permitted"),
+    N_("file exists"),
+    N_("file name too long"),
+    N_("too many levels of symbolic links"),
+    # what a channel says of its provider (plugins/*): `answer` is the provider's own words
+    N_("Twilio refused ({code}): {answer}"),
+    N_("cannot reach Twilio: {answer}"),
+    N_("DingTalk refused (HTTP {code}): {answer}"),
+    N_("cannot reach DingTalk: {answer}"),
+    N_("webhook refused (HTTP {code}): {answer}"),
+    N_("push refused (HTTP {code}): {answer}"),
+    N_("mailbox refused ({code}): {answer}"),
+    N_("login refused ({code}): {answer}"),
+    N_("mail server refused ({code}): {answer}"),
+    N_("{number}: {why}"),  # a provider's error code before what the channel said of it
 )

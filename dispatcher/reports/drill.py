@@ -341,7 +341,7 @@ def _page_result(page, language: str) -> str:
     if page.provider_status == RELAYED:  # delivered by the dispatcher the detail names
         return _("{state} ({reason})").format(state=state, reason=said(page.detail, language))
     if page.failed:
-        reason = " ".join(x for x in (page.error_code, page.detail) if x)
+        reason = " ".join(x for x in (page.error_code, said(page.detail, language)) if x)
         return _("{state} ({reason})").format(state=state, reason=reason) if reason else state
     if page.state in ("queued", "cancelled") and page.detail:  # delayed, or never sent: why
         detail = said(page.detail, language)

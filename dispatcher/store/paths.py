@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
 from dispatcher.errors import DispatcherError
+from dispatcher.store.journal import reason
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ def open_input(path: Path) -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        raise DispatcherError(f"{path}: cannot read: {error.strerror}") from None
+        raise DispatcherError(f"{path}: cannot read: {reason(error)}") from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -59,7 +60,7 @@ def write_output(path: Path, write: Callable[[TextIO], T]) -> T:
     except FileNotFoundError:
         existing = None
     except OSError as error:
-        raise DispatcherError(f"cannot write {path}: {error.strerror}") from None
+        raise DispatcherError(f"cannot write {path}: {reason(error)}") from None
     if existing is not None and not stat.S_ISREG(existing):
         raise DispatcherError(
             f"cannot write {path}: it is {_kind(existing)}, not a regular file; "
@@ -69,7 +70,7 @@ def write_output(path: Path, write: Callable[[TextIO], T]) -> T:
     try:
         fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
     except OSError as error:
-        raise DispatcherError(f"cannot write {path}: {error.strerror}") from None
+        raise DispatcherError(f"cannot write {path}: {reason(error)}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             result = write(out)
@@ -78,7 +79,7 @@ def write_output(path: Path, write: Callable[[TextIO], T]) -> T:
         os.replace(partial, path)
     except OSError as error:
         Path(partial).unlink(missing_ok=True)
-        raise DispatcherError(f"cannot write {path}: {error.strerror}") from None
+        raise DispatcherError(f"cannot write {path}: {reason(error)}") from None
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise

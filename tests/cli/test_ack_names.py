@@ -31,6 +31,7 @@ NO_PROVIDERS = {
     "SMTP_HOST": "",
     "DISPATCHER_WEBHOOK_URL": "",
     "DISPATCHER_ROSTER": "",
+    "DISPATCHER_AS": "",
 }
 
 
@@ -99,13 +100,13 @@ def test_a_stranger_cannot_acknowledge(tmp_path, paged):
 
 
 def test_a_roster_person_acknowledges_and_the_others_are_told_by_their_name(tmp_path, paged):
-    acked = dispatcher(tmp_path, "sr", "ack", paged, "--by", "li na", "--as", "wang.fang")
+    acked = dispatcher(tmp_path, "sr", "ack", paged, "--by", "li na", "--as", "csc-jiang-hong")
     assert acked.exit_code == 0, acked.output
     assert f"{paged} acknowledged by Li Na (李娜); its emergency chain stopped" in acked.output
     assert chain_state(tmp_path, paged) == "acknowledged"
     with Store(tmp_path / "data") as store:
         (event,) = [e for e in RequestRepository(store).timeline(paged) if e.kind == "acknowledged"]
-        assert event.actor == "wang.fang" and event.data["by"] == "Li Na (李娜)"
+        assert event.actor == "Jiang Hong (江红)" and event.data["by"] == "Li Na (李娜)"
         told = [
             r for r in OutboxRepository(store).for_sr(paged) if r.purpose == Purpose.STATUS_UPDATE
         ]
@@ -113,9 +114,9 @@ def test_a_roster_person_acknowledges_and_the_others_are_told_by_their_name(tmp_
 
 
 def test_the_dispatcher_acting_acknowledges_without_by(tmp_path, paged):
-    acked = dispatcher(tmp_path, "sr", "ack", paged, "--as", "wang.fang", "--json")
+    acked = dispatcher(tmp_path, "sr", "ack", paged, "--as", "江红", "--json")
     assert acked.exit_code == 0, acked.output
-    assert "wang.fang" in json.dumps(json.loads(acked.output)["callout"])
+    assert json.loads(acked.output)["callout"]["acknowledged_by"] == "Jiang Hong (江红)"
     assert chain_state(tmp_path, paged) == "acknowledged"
 
 

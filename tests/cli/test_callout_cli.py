@@ -49,7 +49,9 @@ def test_a_chain_from_registration_to_acknowledgement(tmp_path):
     moved = run(tmp_path, "chain", "next", sr_id, "--roster", str(ROSTER), "--as", "wang.fang")
     assert moved.exit_code == 0 and "at round 1, step 2" in moved.stdout
 
-    acked = run(tmp_path, "sr", "ack", sr_id, "--by", "Ji Hua", "--roster", str(ROSTER))
+    acked = run(
+        tmp_path, "sr", "ack", sr_id, "--by", "Ji Hua", "--as", "Chen Jie", "--roster", str(ROSTER)
+    )
     assert acked.exit_code == 0
     assert (
         f"{sr_id} acknowledged by Ji Hua; its emergency chain stopped at round 1, step 2"

@@ -89,7 +89,7 @@ def test_list_filters(run):
 def test_a_request_goes_through_its_lifecycle_and_moves_to_the_archive(run):
     new_emergency(run)
     sr_id = f"SR-{TODAY}-0001"
-    run("sr", "ack", sr_id, "--by", "Li Na", "--roster", SAMPLE_ROSTER)
+    run("sr", "ack", sr_id, "--by", "Li Na", "--as", "Jiang Hong", "--roster", SAMPLE_ROSTER)
     run("sr", "escalate", sr_id)
     run("sr", "note", sr_id, "TAC on the bridge")
     run("sr", "resolve", sr_id)
@@ -117,7 +117,7 @@ def test_a_request_goes_through_its_lifecycle_and_moves_to_the_archive(run):
     assert shown["timeline"][2]["data"]["by"] == "Li Na (李娜)"  # as the roster shows her
     # a note is still possible on a closed request: corrections are new events
     run("sr", "note", sr_id, "correction: customer was Bank of Example Pudong")
-    again = run("sr", "ack", sr_id, ok=False)
+    again = run("sr", "ack", sr_id, "--as", "Jiang Hong", "--roster", SAMPLE_ROSTER, ok=False)
     assert again.exit_code == 2 and "closed" in again.output
 
 

@@ -27,13 +27,14 @@ NO_PROVIDERS = {
     "DISPATCHER_WEBHOOK_URL": "",
     "DISPATCHER_ROSTER": "",
 }
+ACTOR = {"DISPATCHER_AS": "alice"}  # who follows and aborts drills: a person of the roster
 
 
 def drill(tmp_path, roster, *args):
     return CliRunner().invoke(
         cli,
         ["drill", *args, "--roster", str(roster), "--data", str(tmp_path / "data")],
-        env=NO_PROVIDERS,
+        env={**NO_PROVIDERS, **ACTOR},
     )
 
 

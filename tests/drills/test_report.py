@@ -284,3 +284,19 @@ def test_a_running_drill_has_no_verdict_until_a_target_is_decided():
         ("reach_rate", "in progress"),
     ]
     assert acked.verdict == "in progress"
+
+
+def test_what_a_channel_says_of_its_provider_reads_in_chinese_around_the_providers_words():
+    steps = [StepLog(0, 0, T0, ("li",), ("sms",), ())]
+    refused = "Twilio refused (400): Unable to create record: invalid 'To'"
+    unreachable = "cannot reach Twilio: ClientConnectorError refused"
+    records = [
+        sent("li", "sms", "+12125550100", "failed", code="21211", detail=refused, id=1),
+        sent("li", "voice", "+12125550100", "failed", detail=unreachable, id=2),
+    ]
+    chinese = report_markdown(report(steps, records), "zh")
+    assert "21211 Twilio 拒绝(400):Unable to create record: invalid 'To'" in chinese
+    assert "无法连接 Twilio:ClientConnectorError refused" in chinese
+    assert "Twilio refused" not in chinese and "cannot reach" not in chinese
+    english = report_markdown(report(steps, records), "en")
+    assert "failed (21211 Twilio refused (400): Unable to create record" in english

@@ -8,8 +8,8 @@ import re
 
 # Words that stay as they are in Chinese text: ids, units, product and protocol names, keys.
 KEPT = {
-    "SR", "PS", "SLA", "IANA", "MB", "VIP", "CSC", "CSQ", "TAC", "BD", "BR", "CCI", "CASE", "UTC", "CST", "L", "Red",
-    "Flag", "ctrl", "Ctrl", "C", "esc", "enter", "md", "csv", "json", "Markdown", "HH", "MM",
+    "SR", "PS", "SLA", "IANA", "MB", "VIP", "CSC", "CSQ", "TAC", "BD", "BR", "CCI", "CASE", "UTC", "CST", "L",
+    "Twilio", "HTTP", "Webhook", "ctrl", "Ctrl", "C", "esc", "enter", "md", "csv", "json", "Markdown", "HH", "MM",
     "YYYY", "DD", "ISO", "UTF", "YAML", "JSON", "CSV", "SMS", "dispatcher", "ACK", "English", "pid", "s", "a",
     "n", "q", "p", "e", "d", "w", "m", "r", "t", "o", "x", "c", "b", "f",
 }  # fmt: skip

@@ -175,12 +175,13 @@ def test_a_drill_dry_run_and_its_report_in_chinese(run, drill_roster):
         for _ in range(2)
     ]
     first, second = (json.loads(out[out.index("{") :])["sr"] for _, out in started)
-    code, english = run("en", "drill", "abort", first, "--roster", drill_roster)
+    abort = ("--roster", drill_roster, "--as", "alice")  # a dispatcher of the roster
+    code, english = run("en", "drill", "abort", first, *abort)
     assert code == 0, english
-    code, chinese = run("zh", "drill", "abort", second, "--roster", drill_roster)
+    code, chinese = run("zh", "drill", "abort", second, *abort)
     assert code == 0, chinese
     assert_chinese(english.replace(first, "SR"), chinese.replace(second, "SR"), allowed)
-    english, chinese, code = both(run, "drill", "abort", first, "--roster", drill_roster)
+    english, chinese, code = both(run, "drill", "abort", first, *abort)
     assert code == 2 and "was already aborted" in english  # a refusal from the engine
     assert_chinese(english, chinese, allowed)
     sr_id = first

@@ -104,7 +104,7 @@ def test_an_acknowledgement_on_the_timeline_reads_in_chinese(run):
     code, created = run("en", "sr", "new", "--summary", "x", "--category", "consultation")
     assert code == 0, created
     sr_id = created.split()[0]
-    code, said = run("en", "sr", "ack", sr_id, "--by", "Li Na")
+    code, said = run("en", "sr", "ack", sr_id, "--by", "Li Na", "--as", "Jiang Hong")
     assert code == 0, said
     english, chinese, code = both(run, "sr", "show", sr_id)
     assert code == 0 and "acknowledged by Li Na" in english

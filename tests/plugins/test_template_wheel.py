@@ -163,7 +163,7 @@ def test_a_drill_pages_through_it(venv, tmp_path, http_peer):
     assert re.search(r"^  push \(plugin push\): enabled", listing.stdout, re.MULTILINE)
 
     drill = subprocess.Popen(
-        [str(p) for p in (dispatcher, "drill", "run", "push-night", *common, "--as", "lead")],
+        [str(p) for p in (dispatcher, "drill", "run", "push-night", *common, "--as", "eve")],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,

@@ -55,7 +55,7 @@ NIGHT = textwrap.dedent("""
         new("2026-12-01T07:00"),  # no roster: the zone the store recorded
     ]
     for sr_id in ids[:2]:  # closed: each to the archive month its id names
-        run("sr", "resolve", sr_id)
+        run("sr", "resolve", sr_id, "--as", "Jiang Hong", *with_roster)  # its chain stops
         run("sr", "callback", sr_id, "--outcome", "reached", "--score", "5")
         run("sr", "close", sr_id)
     since = json.loads(run("sr", "list", "--all", "--since", "2026-12-01", "--json"))

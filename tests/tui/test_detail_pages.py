@@ -34,7 +34,9 @@ async def test_a_failed_page_shows_why_and_a_notice_is_no_step(make_app, night, 
         await settle(pilot)
         rows = progress_rows(app)
     assert any(
-        "raiser" in row and "failed channel raiser: send raised RuntimeError: boom" in row
+        " failed " in row
+        and " raiser " in row
+        and row.endswith("channel raiser: send raised RuntimeError: boom")
         for row in rows
     )
     assert any(" notice " in row and "Lu Ming" in row for row in rows)

@@ -150,7 +150,7 @@ def test_in_a_real_terminal_no_sequence_from_the_data_reaches_it(tmp_path):
     command = [
         "env", "-u", "COLUMNS", "-u", "LINES", str(dispatcher), "desk",
         "--roster", "contacts.yaml", "--data", str(tmp_path / "data"),
-        "--lang", "en", "--as", "terminal-test",
+        "--lang", "en", "--as", "csc-jiang-hong",
     ]  # fmt: skip
     desk = Pane(command, root)
     try:

@@ -70,7 +70,9 @@ def test_the_desk_command_opens_in_the_remembered_language(config_home, monkeypa
     monkeypatch.setattr(DeskApp, "run", lambda app: opened.append((app.language, app.theme)))
 
     result = CliRunner().invoke(
-        cli, ["desk", "--roster", "contacts.yaml", "--data", str(tmp_path / "data")]
+        cli,
+        ["desk", "--roster", "contacts.yaml", "--data", str(tmp_path / "data")],
+        env={"DISPATCHER_AS": "Jiang Hong"},  # who sits there: a person of the roster
     )
 
     assert result.exit_code == 0, result.output

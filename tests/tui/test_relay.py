@@ -94,14 +94,16 @@ async def test_the_command_line_relays_once_and_says_so(store, night):
 
 
 def progress_states(screen) -> dict[int, str]:
-    """The detail screen's state cell of each notification, by the order they are listed."""
+    """The detail screen's state of each notification and its reason (who relayed it), by the
+    order they are listed."""
     table = screen.query_one("#progress", DataTable)
-    return {i: str(table.get_row_at(i)[5]) for i in range(table.row_count)}
+    rows = [table.get_row_at(i) for i in range(table.row_count)]
+    return {i: " ".join(str(row[c]) for c in (2, 6) if str(row[c])) for i, row in enumerate(rows)}
 
 
 def desk_rows(screen) -> list[int]:
     table = screen.query_one("#progress", DataTable)
-    return [i for i in range(table.row_count) if str(table.get_row_at(i)[3]) == "desk"]
+    return [i for i in range(table.row_count) if str(table.get_row_at(i)[4]) == "desk"]
 
 
 async def test_the_detail_screen_says_a_desk_page_waits_to_be_relayed(

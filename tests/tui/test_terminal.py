@@ -52,7 +52,7 @@ def pane(tmp_path):
             "--lang",
             "en",
             "--as",
-            "terminal-test",
+            "csc-jiang-hong",  # a dispatcher of the sample roster: the desk opens for no one else
         ]
         opened.append(Pane(command, ROOT))
         return opened[-1]

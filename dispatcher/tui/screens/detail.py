@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Static
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.messages import drill_words
 from dispatcher.domain.outbox import ON_DESK, PAGES, RELAYED, shown_detail, shown_state
 from dispatcher.domain.text import escape, escape_line
 from dispatcher.engine.control import ENGINE
@@ -64,13 +65,16 @@ class DetailScreen(DetailActions):
                 yield Label(words["progress"], classes="section")
                 yield Static(id="callout")
                 progress: DataTable[str | Text] = DataTable(id="progress", cursor_type="row")
+                # each page's state before whom it went to and its reason last: at 80×24 the
+                # state of every page shows ("on the desk, to relay" too)
                 progress.add_columns(
                     words["when"],
                     words["step"],
+                    words["state"],
                     words["person"],
                     words["channel"],
                     words["address"],
-                    words["state"],
+                    words["detail"],
                 )
                 yield progress
                 yield Label(words["timeline"], classes="section")
@@ -119,7 +123,8 @@ class DetailScreen(DetailActions):
             text.append(f" {words['badge.emergency']} ", style="bold reverse red")
         if sr.status is Status.CLOSED:
             text.append(f" {words['readonly']} ", style="bold reverse")
-        text.append(f"\n{escape_line(sr.summary)}\n\n", style="bold")
+        summary = drill_words(sr, sr.summary, self.language)  # a built-in drill's, said
+        text.append(f"\n{escape_line(summary)}\n\n", style="bold")
         rows = [
             (words["status"], name_of(sr.status, language)),
             (words["category"], name_of(sr.category, language)),
@@ -127,7 +132,7 @@ class DetailScreen(DetailActions):
             (words["level"], sr.level.value),
             (
                 words["customer"],
-                sr.customer.name
+                drill_words(sr, sr.customer.name, language)
                 + (f" ★VIP {name_of(sr.customer.vip, language)}" if sr.customer.vip else ""),
             ),
             (words["site"], sr.site),
@@ -163,7 +168,7 @@ class DetailScreen(DetailActions):
                 text.append(f" {criterion:>4} {about}\n", style="red")
         if sr.description:
             text.append(f"\n{words['description']}:\n", style="bold")
-            text.append(escape(sr.description) + "\n")
+            text.append(escape(drill_words(sr, sr.description, self.language)) + "\n")
         self.query_one("#summary", Static).update(text)
 
     def _show_clocks(self, view: RequestView) -> None:
@@ -208,14 +213,14 @@ class DetailScreen(DetailActions):
             # What became of it and why: a delay, a retry, a failure, a cancellation, or
             # which dispatcher relayed it.
             cell = Text(name_of(state, self.language), style=STATE_STYLES.get(state, ""))
+            why = Text("", style="dim")
             if record.detail and (
                 record.state.value in ("queued", "failed", "cancelled")
                 or record.provider_status == RELAYED
             ):
+                # said in the desk's language: "relayed by NAME", a retry, a channel's reason
                 detail = shown_detail(record, self.desk.zone)
-                if record.provider_status == RELAYED:  # "relayed by NAME", in either language
-                    detail = said(detail, self.language)
-                cell.append(f" {escape_line(detail)}", style="dim")
+                why.append(escape_line(said(detail, self.language)))
             table.add_row(
                 plain(self._local(record.created)),
                 plain(
@@ -223,10 +228,11 @@ class DetailScreen(DetailActions):
                     if record.purpose in PAGES
                     else name_of(record.purpose, self.language)
                 ),
+                cell,
                 plain(view.person_name(record.person, self.language)),
                 plain(record.channel),
                 plain(record.address),
-                cell,
+                why,
             )
 
     def _show_timeline(self, view: RequestView) -> None:
@@ -240,7 +246,12 @@ class DetailScreen(DetailActions):
             by = str(event.data.get("by", ""))
             if event.text and event.text not in what and not (by and by in event.text):
                 recorded = composed(event.kind, event.text)
-                what += f": {phrase(event.text, self.language) if recorded else event.text}"
+                shown = (
+                    phrase(event.text, self.language)
+                    if recorded
+                    else drill_words(view.sr, event.text, self.language)  # a drill's summary
+                )
+                what += f": {shown}"
             actor = name_of(event.actor, self.language) if event.actor == ENGINE else event.actor
             table.add_row(
                 plain(self._local(event.at)), plain(actor), plain(what), plain(event.channel)

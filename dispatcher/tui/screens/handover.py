@@ -19,10 +19,12 @@ from textual.widgets import Markdown, Static
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import translator
+from dispatcher.i18n.shapes import said
 from dispatcher.reports import Report
 from dispatcher.reports.handover import handover_report, shift_bounds
 from dispatcher.reports.render import markdown, save
 from dispatcher.store.files import DIR_MODE
+from dispatcher.store.journal import reason
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.plain import plain
@@ -91,7 +93,7 @@ class HandoverScreen(DeskScreen):
                 self.notify,
                 translator(self.language)
                 .gettext("cannot write {folder}: {reason}")
-                .format(folder=folder, reason=error.strerror),
+                .format(folder=folder, reason=said(reason(error), self.language)),
                 severity="error",
             )
             return

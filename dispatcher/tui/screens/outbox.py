@@ -28,7 +28,7 @@ from dispatcher.tui.screens.prompt import PromptScreen
 from dispatcher.tui.screens.text_view import TextViewScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
-from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
+from dispatcher.tui.widgets.virtual_table import GAP, Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
 WIDTHS = {
@@ -43,6 +43,19 @@ WIDTHS = {
     "attempt": 4,
     "detail": 20,
 }
+# Narrower than all of WIDTHS: the state right after the channel, then the rest, so each
+# notification's state shows at 80×24 (the address and detail are a scroll away).
+FIRST_WHEN_NARROW = ("id", "sr", "person", "channel", "state", "attempt", "created", "address")
+NARROW_ORDER = FIRST_WHEN_NARROW + tuple(k for k in WIDTHS if k not in FIRST_WHEN_NARROW)
+
+
+def outbox_columns(width: int) -> dict[str, int]:
+    """The outbox's columns for a table `width` cells wide, in their order, with their widths."""
+    if sum(WIDTHS.values()) + GAP * (len(WIDTHS) - 1) <= width:
+        return dict(WIDTHS)
+    return {key: WIDTHS[key] for key in NARROW_ORDER}
+
+
 STATE_STYLES = {
     DeliveryState.FAILED: Style(color="red", bold=True),
     DeliveryState.QUEUED: Style(color="yellow"),
@@ -62,14 +75,23 @@ class OutboxScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         words = self.words
-        heads = {"id": "#", "sr": words["id"], "person": words["person"]}
-        columns = [
-            Column(key, heads.get(key) or words[key], width) for key, width in WIDTHS.items()
-        ]
         yield DeskHeader(self.desk, words)
         yield Static(words["outbox.title"], id="outbox-title")
-        yield VirtualTable(columns, self.render_row, key=lambda r: r.id, id="notifications")
+        yield VirtualTable(self._columns(), self.render_row, key=lambda r: r.id, id="notifications")
         yield DeskFooter()
+
+    def _columns(self, width: int = 200) -> list[Column]:
+        heads = {"id": "#", "sr": self.words["id"], "person": self.words["person"]}
+        return [
+            Column(key, heads.get(key) or self.words[key], wide)
+            for key, wide in outbox_columns(width).items()
+        ]
+
+    def on_resize(self, event) -> None:
+        table = self.query_one(VirtualTable)
+        wanted = self._columns(event.size.width)
+        if [(c.key, c.width) for c in wanted] != [(c.key, c.width) for c in table.columns]:
+            table.set_columns(wanted)
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
@@ -177,16 +199,16 @@ class OutboxScreen(DeskScreen):
             )
             if p
         )
-        cells = [
-            str(record.id),
-            f"{self.desk.local(record.created):%m-%d %H:%M:%S}",
-            record.sr,
-            name,
-            record.channel,
-            record.address,
-            purpose,
-            state,
-            str(record.attempt),
-            detail,
-        ]
-        return cells, None
+        cells = {
+            "id": str(record.id),
+            "created": f"{self.desk.local(record.created):%m-%d %H:%M:%S}",
+            "sr": record.sr,
+            "person": name,
+            "channel": record.channel,
+            "address": record.address,
+            "purpose": purpose,
+            "state": state,
+            "attempt": str(record.attempt),
+            "detail": detail,
+        }
+        return [cells[column.key] for column in self.query_one(VirtualTable).columns], None

@@ -23,12 +23,14 @@ from textual_plotext import PlotextPlot
 from dispatcher.domain.localtime import local, local_day, midnight
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import translator
+from dispatcher.i18n.shapes import said
 from dispatcher.reports import Report
 from dispatcher.reports.charts import chart_series
 from dispatcher.reports.handover import shift_bounds
 from dispatcher.reports.periodic import TITLES, period_bounds, service_report
 from dispatcher.reports.render import FORMATS, save
 from dispatcher.store.files import DIR_MODE
+from dispatcher.store.journal import reason
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.plain import plain
@@ -154,7 +156,7 @@ class ReportsScreen(DeskScreen):
                 self.notify,
                 translator(self.language)
                 .gettext("cannot write {folder}: {reason}")
-                .format(folder=folder, reason=error.strerror),
+                .format(folder=folder, reason=said(reason(error), self.language)),
                 severity="error",
             )
             return
