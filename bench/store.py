@@ -5,7 +5,8 @@ Builds 100,000 SRs (about 2,000 open) with 2,000,000 timeline events as a JSON-l
 imports it with `dispatcher sr import`, then measures. Prints one `name: value` a line.
 Targets: import <= 60 s; append p99 <= 5 ms; open <= 2 s; `sr new` at a year <= 1.25 x empty;
 memory <= 300 MB; `store check` <= 30 s; `store repair` <= 30 s.
-The generated data is kept in bench/.data (git-ignored) and reused when present.
+The generated data is kept in bench/.data (git-ignored) and reused when present and of this
+version of the generator (`DATA_VERSION`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".data"
+DATA_VERSION = 2  # raised whenever the generated year changes: an older file is not reused
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 100_000))
 EVENTS_PER_REQUEST = 20
 OPEN = REQUESTS // 50
@@ -181,7 +183,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     WORK.mkdir(exist_ok=True)
-    source = WORK / f"year-{REQUESTS}.jsonl"
+    source = WORK / f"year-{REQUESTS}-v{DATA_VERSION}.jsonl"
     if not source.exists():
         year_of_requests(source, datetime.now(UTC) - timedelta(hours=1))
     data = WORK / "year-store"
