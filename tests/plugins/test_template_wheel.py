@@ -176,7 +176,10 @@ def test_a_drill_pages_through_it(venv, tmp_path, http_peer):
         assert text.startswith("[DRILL] SR-") and re.search(r" \d{4,8} .*\nFor [A-Z]\w+ \w+$", text)
         sr_id = text.removeprefix("[DRILL] ").split()[0]
         run(
-            dispatcher, "sr", "ack", sr_id, "--by", "Ann Sms", "--data", data, env=env, cwd=tmp_path
+            dispatcher,
+            *("sr", "ack", sr_id, "--by", "Ann Sms", "--as", "eve", "--data", data),
+            env=env,
+            cwd=tmp_path,
         )
         out, err = drill.communicate(timeout=120)
     finally:
