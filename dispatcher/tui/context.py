@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ class DeskContext:
     confirm_days: int = 30  # a phone no acknowledgement came through for longer shows on call
     _history: HistoryIndex | None = field(default=None, init=False, repr=False)
     _reaches: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
+    _reaches_read: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -55,9 +57,10 @@ class DeskContext:
     def reaches(self) -> dict[str, frozenset[str]]:
         """What each channel enabled here reaches (`engine.reach.enabled_reaches`), read
         once: what a preview of the pages names, as the engine here will page by them."""
-        if self._reaches is None:
-            self._reaches = enabled_reaches(self.roster, PluginManager(store=self.store))
-        return self._reaches
+        with self._reaches_read:  # previews on several workers at once: the plugins load once
+            if self._reaches is None:
+                self._reaches = enabled_reaches(self.roster, PluginManager(store=self.store))
+            return self._reaches
 
     def lease(self) -> EngineLease:
         return EngineLease(Path(self.store.data_dir))

@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
+from textual.worker import get_current_worker
 
 from dispatcher.domain.emergency import criteria_for
 from dispatcher.domain.request_parts import (
@@ -213,7 +214,10 @@ class NewRequestScreen(DeskScreen[str | None]):
     @work(thread=True, exclusive=True, group="preview")
     def compute_preview(self, draft: RequestDraft) -> None:
         text = chain_preview(self.desk, draft, self.desk.now(), self.language)
-        self.app.call_from_thread(self._show_preview, text)
+        # A preview superseded while it was computed (the form changed again) is never shown:
+        # an older one may finish after a newer one and would put back what the form was.
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_preview, text)
 
     def _show_preview(self, text: Text) -> None:
         """On the UI thread: the form may be still mounting, or closed while this was computed."""
