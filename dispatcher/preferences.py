@@ -26,6 +26,7 @@ from pathlib import Path
 import platformdirs
 
 from dispatcher.i18n import LANGUAGES
+from dispatcher.store.journal import reason
 
 FILE_NAME = "desk.toml"
 _THEME_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -54,8 +55,10 @@ class Preferences:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return cls()
-        except (OSError, UnicodeDecodeError) as error:
-            raise PreferencesError(f"{path}: cannot be read: {error}") from None
+        except OSError as error:
+            raise PreferencesError(f"{path}: cannot be read: {reason(error)}") from None
+        except UnicodeDecodeError:
+            raise PreferencesError(f"{path}: cannot be read: not UTF-8 text") from None
         try:
             found = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

@@ -235,6 +235,7 @@ REFUSALS = (
     N_("file exists"),
     N_("file name too long"),
     N_("too many levels of symbolic links"),
+    N_("not UTF-8 text"),  # a settings file in another encoding (`dispatcher.preferences`)
     # what a channel says of its provider (plugins/*): `answer` is the provider's own words
     N_("Twilio refused ({code}): {answer}"),
     N_("cannot reach Twilio: {answer}"),

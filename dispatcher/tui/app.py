@@ -14,6 +14,7 @@ from dispatcher.engine.thread import EngineThread
 from dispatcher.i18n.shapes import said
 from dispatcher.preferences import Preferences, PreferencesError
 from dispatcher.store.callouts import CalloutRepository
+from dispatcher.store.journal import reason
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.status import (
@@ -209,7 +210,7 @@ class DeskApp(App):
         try:
             preferences.write(self.preferences_path)
         except OSError as error:
-            problem = f"{self.preferences_path}: cannot be saved: {error.strerror or error}"
+            problem = f"{self.preferences_path}: cannot be saved: {reason(error)}"
             self.call_from_thread(self.notify, problem, severity="warning")
 
     def action_quit_desk(self) -> None:

@@ -1,5 +1,7 @@
 """The desk's log screen: the end of the log file, new lines as the engine writes them."""
 
+from pathlib import Path
+
 from dispatcher.logfile import log_path
 from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.screens.board import BoardScreen
@@ -12,6 +14,20 @@ def shown(app) -> str:
     return "".join(strip.text for strip in app.screen.query_one("#log").lines)
 
 
+def write_log(desk, text: str) -> Path:
+    """The desk's log file holding `text`; its path."""
+    path = log_path(desk.store.data_dir)
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def open_log(pilot, settle) -> None:
+    await settle(pilot)
+    await pilot.press("l")
+    await settle(pilot)
+
+
 async def wait_for_text(pilot, app, text):
     await pilot_wait_for(
         pilot,
@@ -22,18 +38,14 @@ async def wait_for_text(pilot, app, text):
 
 
 async def test_l_shows_the_log_and_what_is_written_next(make_app, settle, desk):
-    path = log_path(desk.store.data_dir)
-    path.parent.mkdir(parents=True)
-    path.write_text(
+    path = write_log(
+        desk,
         "2026-11-24T18:26:00Z INFO 7 dispatcher.engine.outcomes: SR-1 page_sent: sms to chen\n"
         "2026-11-24T18:27:00Z INFO 7 dispatcher.engine.outcomes: SR-1 reply \x1b[2J from +1\n",
-        encoding="utf-8",
     )
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+        await open_log(pilot, settle)
         assert isinstance(app.screen, LogScreen) and app.screen.title == "Log"
         await wait_for_text(pilot, app, "SR-1 page_sent: sms to chen")
         assert "SR-1 reply \\u001b[2J from +1" in shown(app)
@@ -51,9 +63,7 @@ async def test_l_shows_the_log_and_what_is_written_next(make_app, settle, desk):
 async def test_without_a_log_it_says_so_in_chinese(make_app, settle):
     app = make_app("zh")
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+        await open_log(pilot, settle)
         assert app.screen.title == "日志"
         await wait_for_text(pilot, app, "尚无日志")
         assert "返回" in {b.binding.description for b in app.active_bindings.values()}
@@ -62,18 +72,14 @@ async def test_without_a_log_it_says_so_in_chinese(make_app, settle):
 async def test_at_80_columns_the_log_has_the_desk_header_and_long_lines_wrap(
     make_app, settle, desk
 ):
-    path = log_path(desk.store.data_dir)
-    path.parent.mkdir(parents=True)
     tail_words = "delivery reported by the provider at the end of a long line"
-    path.write_text(
+    write_log(
+        desk,
         f"2026-11-24T18:26:00Z WARNING 7 dispatcher.engine.outcomes: SR-1 page_failed: {tail_words}\n",
-        encoding="utf-8",
     )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+        await open_log(pilot, settle)
         await wait_for_text(pilot, app, "SR-1 page_failed")
         assert app.screen.query(DeskHeader)  # the clock, the shift, the engine, the channels
         assert tail_words in shown(app)  # wrapped, not cut at column 80

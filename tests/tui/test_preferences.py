@@ -12,6 +12,7 @@ from dispatcher.preferences import (
     config_dir,
     desk_language,
 )
+from dispatcher.testing.waiting import pilot_wait_for
 from dispatcher.tui.app import NIGHT_THEMES, DeskApp
 from tests.tui.conftest import SIZE
 
@@ -77,3 +78,31 @@ def test_the_desk_command_opens_in_the_remembered_language(config_home, monkeypa
 
     assert result.exit_code == 0, result.output
     assert opened == [("zh", "nord")]
+
+
+def test_a_file_in_another_encoding_is_one_line(config_home):
+    path = config_dir() / FILE_NAME
+    path.parent.mkdir(parents=True)
+    path.write_bytes('language = "zh"\n# 夜班\n'.encode("gb18030"))
+
+    with pytest.raises(PreferencesError, match=f"^{path}: cannot be read: not UTF-8 text$"):
+        Preferences.read(path)
+
+
+async def test_a_chinese_desk_says_in_chinese_why_its_choice_was_not_saved(desk, tmp_path, settle):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    path = blocker / FILE_NAME  # its folder is a file: the save fails (root or not)
+
+    app = DeskApp(desk, "zh", preferences_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot_wait_for(
+            pilot,
+            lambda: any("无法保存" in n.message for n in app._notifications),
+            what="the failed save named",
+            describe=lambda: str([n.message for n in app._notifications]),
+        )
+        [said] = [n.message for n in app._notifications if "无法保存" in n.message]
+    assert said == f"{path}:无法保存:文件已存在"  # its folder cannot be made: a file is there
