@@ -9,13 +9,16 @@ from datetime import datetime
 
 from dispatcher.domain import messages
 from dispatcher.domain.callout import ReachedBy, channels_used, first_routes, routes_for
-from dispatcher.domain.outbox import PAGES, Purpose, Urgency
+from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose, Urgency
 from dispatcher.domain.routing import describe_target, preview_step
 from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
 from dispatcher.plugins.contract import Failure
 from dispatcher.store.callouts import CalloutRecord, StepLog
 from dispatcher.store.outbox import OutboxRecord
+
+# A notification that will not reach its person: failed, or cancelled before it was sent.
+GAVE_UP = frozenset({DeliveryState.FAILED, DeliveryState.CANCELLED})
 
 
 def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecord | None:
@@ -128,7 +131,10 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
     retried meanwhile), the route after it, once (not again when a retry fails), so a
     fallback never holds the person (`callout.FALLBACK_ORDER`). None when none is left, the chain has moved on, or a
     step's own channel failed for a passing reason (it is retried until the step's wait ends).
+    A notice has a rule of its own (`_notice_fallback`).
     """
+    if failed.purpose == Purpose.NOTICE:
+        return _notice_fallback(control, failed, at)
     if failed.purpose not in PAGES:
         return None
     store = control.store
@@ -168,5 +174,40 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
                     contact_kind=route.contact.kind,
                     address=route.contact.address,
                     detail=f"instead of {failed.channel} {failed.address}, which {why}",
+                )
+    return None
+
+
+def _notice_fallback(
+    control: CalloutControl, failed: OutboxRecord, at: datetime
+) -> OutboxRecord | None:
+    """A notice (a Red Flag to CSQ, an SLA clock to the owner) whose every way to its person
+    has failed for good: the person's next way not tried for it, voice, sms, email, then the
+    desk's relay (`callout.FALLBACK_ORDER`), so a dead number never loses a notice. None
+    while another way is still trying or has reached them, or when none is left."""
+    if failed.state not in GAVE_UP:  # still retried
+        return None
+    store = control.store
+    with store.atomic(store.live):
+        person = control.roster.people.get(failed.person)
+        if person is None:
+            return None
+        same = [
+            r
+            for r in control.outbox.for_sr(failed.sr)
+            if (r.purpose, r.topic, r.person) == (failed.purpose, failed.topic, failed.person)
+        ]
+        if any(r.state not in GAVE_UP for r in same if r.id != failed.id):
+            return None
+        tried = {(r.channel, r.address) for r in same}
+        for route in routes_for(person, (), control.reaches).ordered:
+            if (route.channel, route.contact.address) not in tried:
+                return control.outbox.again(
+                    failed,
+                    at,
+                    channel=route.channel,
+                    contact_kind=route.contact.kind,
+                    address=route.contact.address,
+                    detail=f"instead of {failed.channel} {failed.address}, which failed",
                 )
     return None

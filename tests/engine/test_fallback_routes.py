@@ -190,3 +190,37 @@ async def test_the_engine_pages_by_the_channels_the_views_named(night, smtp_sett
     await engine.run_once()
     assert [r.channel for r in night.outbox(thrice.id)] == ["email"]  # "by email, then …"
     await engine.aclose()
+
+
+async def test_a_red_flag_notice_no_way_delivers_reaches_the_desk_to_relay(night):
+    """Ma Qing's text and mail are refused for good, and so is a call: the notice to CSQ is
+    put on the desk to be read out, never lost to a dead number."""
+    night.peer.reject("+12125550107")  # messages and calls
+    night.smtp.refuse("ma@example.org")
+    sr = night.register()
+    for _ in range(4):
+        await night.engine.run_once()
+    told = [r for r in night.outbox(sr.id) if r.person == "ma.csq"]
+    assert [(r.channel, r.state) for r in told] == [
+        ("sms", DeliveryState.FAILED),
+        ("email", DeliveryState.FAILED),
+        ("voice", DeliveryState.FAILED),
+        ("desk", DeliveryState.SENT),
+    ]
+    relay = told[-1]
+    assert relay.topic == "red_flag:opened" and relay.purpose == "notice"
+    assert "Red Flag opened" in relay.long_text
+    said = [e.text for e in night.control.requests.timeline(sr.id)]
+    assert "ma.csq: voice failed for good; desk +12125550107 next" in said
+
+
+async def test_a_notice_one_way_delivered_is_not_sent_again(night):
+    night.smtp.refuse("ma@example.org")  # the mail fails; the text goes
+    sr = night.register()
+    for _ in range(3):
+        await night.engine.run_once()
+    told = [r for r in night.outbox(sr.id) if r.person == "ma.csq"]
+    assert sorted((r.channel, r.state) for r in told) == [
+        ("email", DeliveryState.FAILED),
+        ("sms", DeliveryState.SENT),
+    ]
