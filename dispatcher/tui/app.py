@@ -29,6 +29,7 @@ from dispatcher.tui.data.status import (
 from dispatcher.tui.labels import labels
 from dispatcher.tui.palette import DeskCommands
 from dispatcher.tui.screens.board import BoardScreen
+from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.keys import KeysScreen
@@ -181,9 +182,11 @@ class DeskApp(App):
 
     def action_switch_language(self) -> None:
         """Every screen again in the other language, the dispatcher staying where they are
-        (a dialog open is closed; a half-typed request keeps its language until saved)."""
-        if any(getattr(s, "KEEPS_TYPING", False) for s in self.screen_stack):
-            self.notify(labels(self.language)["language.later"], severity="warning")
+        (a dialog open is closed). A form changed since it opened is not rebuilt: the desk
+        first asks to save it (then switches) or to keep typing (Escape cancels the form)."""
+        typing = [s for s in self.screen_stack if getattr(s, "KEEPS_TYPING", False)]
+        if typing and typing[-1].typed():
+            self.ask_to_save_first(typing[-1])
             return
         self.language = "en" if self.language == "zh" else "zh"
         localize(self, self.language)
@@ -197,6 +200,28 @@ class DeskApp(App):
             self.push_screen(screen)
         self.read_status()
         self.remember(language=self.language)
+
+    def ask_to_save_first(self, form) -> None:
+        """ctrl+l on a half-typed form: "save, then switch" or "keep typing" (README)."""
+        words = labels(self.language)
+
+        def answered(save: bool | None) -> None:
+            if save and form in self.screen_stack:
+                form.save_then_switch()
+
+        if self.screen is not form:  # a dialog over the form: the question replaces it
+            self.pop_screen()
+        self.push_screen(
+            ConfirmScreen(
+                words["language.ask.title"],
+                words["language.ask.body"],
+                [],
+                words["language.ask.yes"],
+                words["language.ask.no"],
+                danger=False,
+            ),
+            answered,
+        )
 
     def remember(self, **changes: str) -> None:
         """Keep a changed language or theme for the next run (see `dispatcher.preferences`)."""

@@ -217,9 +217,13 @@ EN = {
     "from": N_("From"),
     "reason": N_("Reason"),
     "no_phone": N_("no phone"),
-    "language.later": N_(
-        "Save or cancel the new request first: the form would lose what you typed."
+    "language.ask.title": N_("Save the new request before switching the language?"),
+    "language.ask.body": N_(
+        "The form is half typed and would lose what you typed. Save it and switch, or keep "
+        "typing (the Escape key on the form cancels it)."
     ),
+    "language.ask.yes": N_("Save, then switch"),
+    "language.ask.no": N_("Keep typing"),
     "covers": N_("Covers"),
     "no_overrides": N_("No override to end."),
     "override.until.zone": N_("Until (HH:MM in {zone}, the covered person's time)"),

@@ -3,6 +3,7 @@ a request away, ctrl+s says what is missing, ctrl+l keeps the dispatcher where t
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -103,12 +104,69 @@ async def test_ctrl_l_keeps_the_dispatcher_on_their_screen(make_app, night, sett
         assert isinstance(app.screen, OnCallScreen) and app.screen.language == "en"
 
 
-async def test_ctrl_l_waits_while_a_request_is_half_typed(make_app, settle):
+async def test_ctrl_l_switches_an_untouched_form(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, NewRequestScreen) and app.screen.language == "zh"
+        assert app.language == "zh" and "新建" in str(app.screen.query_one(".form-title").render())
+        await pilot.press(*"Link")  # the form in Chinese takes keys as the English one did
+        await settle(pilot)
+        assert summary_typed(app) == "Link"
+
+
+async def test_ctrl_l_on_a_half_typed_form_asks_to_save_it_first(make_app, store, settle):
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         await pilot.press("n", *"Link", "ctrl+l")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and app.language == "en"
+        await pilot.press("n")  # keep typing: the form as it was, in English
+        await settle(pilot)
         assert isinstance(app.screen, NewRequestScreen) and app.language == "en"
         assert app.screen.query_one("#summary", Input).value == "Link"
-        assert "Save or cancel the new request first" in notices(app)
+        await pilot.press("ctrl+l", "y")  # save, then switch
+        await settle(pilot)
+        await pilot_wait_for(pilot, lambda: app.language == "zh", what="the desk in Chinese")
+        assert isinstance(app.screen, BoardScreen) and app.screen.language == "zh"
+        [sr] = RequestRepository(store).matching(RequestFilter())
+        assert sr.summary == "Link"
+
+
+async def test_ctrl_l_then_save_refused_keeps_the_form_and_its_language(make_app, store, settle):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#site").value = "Shanghai"  # chosen, no summary typed
+        await settle(pilot)
+        await pilot.press("ctrl+l", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, NewRequestScreen) and app.language == "en"
+        assert app.screen.query_one("#summary", Input).has_focus
+        assert "A summary is needed" in notices(app)
+        assert RequestRepository(store).matching(RequestFilter()) == []
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("site", "Shanghai"), ("product", "msc-9000"), ("category", "complaint"),
+     ("level", "L2"), ("severity", "major"), ("vip", "bank"), ("start_chain", False)],
+)  # fmt: skip
+async def test_escape_asks_when_only_a_list_was_chosen(make_app, settle, field, value):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one(f"#{field}").value = value
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)

@@ -42,14 +42,21 @@ def check_person(roster: Roster, name: str, words: dict[str, str]) -> Person:
         raise DispatcherError(words["unknown.person"].format(name=name)) from None
 
 
+def check_unit(roster: Roster, typed: str, words: dict[str, str]) -> str:
+    """The id of the roster unit or product line `typed` names (by id, name or Chinese name),
+    found as the command line finds `--owner-unit` and `--unit`
+    (`dispatcher.domain.names.resolve_name`); anything else is refused."""
+    try:
+        return resolve_name(roster, "unit", typed)
+    except (Ambiguous, Unnamed):
+        raise DispatcherError(words["unknown.unit"].format(unit=typed)) from None
+
+
 def check_owner(roster: Roster, answer: str, words: dict[str, str]) -> Owner:
     """ "unit [person]": the unit must be the roster's (by id or name, as the command line
     takes it); the person, if given, one of its people (by any form of their name)."""
     typed, _, name = answer.strip().partition(" ")
-    try:
-        unit = resolve_name(roster, "unit", typed)
-    except (Ambiguous, Unnamed):
-        raise DispatcherError(words["unknown.unit"].format(unit=typed)) from None
+    unit = check_unit(roster, typed, words)
     if not name.strip():
         return Owner(unit, "")
     person = check_person(roster, name.strip(), words)

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.worker import get_current_worker
 
@@ -33,6 +34,7 @@ from dispatcher.i18n.shapes import said
 from dispatcher.roster.phones import csc_region, e164
 from dispatcher.tui.commands import bindings_for
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.names import check_person, check_unit, person_choices, unit_ids
 from dispatcher.tui.data.operations import Operations
 from dispatcher.tui.data.preview import RequestDraft, chain_preview
 from dispatcher.tui.labels import name_of
@@ -42,16 +44,9 @@ from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
-TYPED = (
-    "summary",
-    "customer",
-    "reporter",
-    "reporter_phone",
-    "reporter_email",
-    "description",
-    "owner_unit",
-    "owner_person",
-)
+# The form's fields a dispatcher changes: any of them changed counts as typed (Escape and
+# ctrl+l ask first), a list chosen as much as a text typed.
+FIELDS = (Input, Select, SelectionList, Checkbox)
 EMERGENCY_NEEDS = ("site", "customer", "product")
 
 
@@ -67,6 +62,12 @@ class NewRequestScreen(DeskScreen[str | None]):
         super().__init__(desk, language)
         self.saving = False
         self.typed_ahead = typed_ahead  # what was typed after `n`, before this form was up
+        self.untouched: tuple[object, ...] = ()  # every field's value as the form opened
+        self.then_switch = False  # once saved, the desk switches its language (ctrl+l)
+
+    def in_language(self, language: str) -> DeskScreen:
+        """The form, untouched, in `language` (nothing typed ahead is taken again)."""
+        return type(self)(self.desk, language)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -124,8 +125,10 @@ class NewRequestScreen(DeskScreen[str | None]):
                 yield Label(words["new.description"])
                 yield Input(id="description")
                 with Horizontal(classes="row"):
-                    yield self._field("new.owner_unit", Input(id="owner_unit"))
-                    yield self._field("new.owner_person", Input(id="owner_person"))
+                    yield self._field("new.owner_unit", self._named("owner_unit", unit_ids(roster)))
+                    yield self._field(
+                        "new.owner_person", self._named("owner_person", person_choices(roster))
+                    )
                 yield Checkbox(words["new.start_chain"], value=True, id="start_chain")
                 yield Static(id="form-error")
             with VerticalScroll(id="preview-pane"):
@@ -133,6 +136,11 @@ class NewRequestScreen(DeskScreen[str | None]):
                 yield Static(id="emergency")
                 yield Static(id="preview")
         yield DeskFooter()
+
+    @staticmethod
+    def _named(id: str, choices: list[str]) -> Input:
+        """A field for a roster name: typing completes it (→ takes the completion)."""
+        return Input(id=id, suggester=SuggestFromList(choices, case_sensitive=False))
 
     def _field(self, word: str, widget) -> Vertical:
         return Vertical(Label(self.words[word]), widget, classes="field")
@@ -153,6 +161,7 @@ class NewRequestScreen(DeskScreen[str | None]):
         for pane in self.query(VerticalScroll):
             pane.can_focus = False
         self.query_one("#criteria", SelectionList).highlighted = 0
+        self.untouched = self.values()
         summary = self.query_one("#summary", Input)
         summary.focus()
         if self.typed_ahead is not None:
@@ -243,6 +252,9 @@ class NewRequestScreen(DeskScreen[str | None]):
             fields = ", ".join(self.words[f"new.{name}"] for name in missing)
             self._refuse(self.words["emergency.needs"].format(fields=fields), missing[0])
             return
+        owner = self.checked_owner()
+        if owner is None:
+            return
         phone = self._value("#reporter_phone")
         region = csc_region(self.desk.roster)
         if phone and e164(phone, region) is None:  # stored as E.164, as the command line does
@@ -264,8 +276,6 @@ class NewRequestScreen(DeskScreen[str | None]):
                 "customer",
                 "vip",
                 "description",
-                "owner_unit",
-                "owner_person",
             )
         }
 
@@ -289,12 +299,31 @@ class NewRequestScreen(DeskScreen[str | None]):
                 product=draft.product,
                 description=values["description"],
                 criteria=draft.criteria,
-                owner=Owner(values["owner_unit"], values["owner_person"]),
+                owner=owner,
                 level=draft.level,
             )
 
         start = draft.emergency or self.query_one("#start_chain", Checkbox).value
         self.register(build, received, start)
+
+    def checked_owner(self) -> Owner | None:
+        """The owner as the roster names it (ids), each name checked as `sr new` checks
+        `--owner-unit` and `--owner-person`; None after refusing the first field that names
+        nobody, the focus on it."""
+        roster, words = self.desk.roster, self.words
+        checks = (
+            ("owner_unit", lambda typed: check_unit(roster, typed, words)),
+            ("owner_person", lambda typed: check_person(roster, typed, words).id),
+        )
+        found = []
+        for field, check in checks:
+            typed = self._value(f"#{field}")
+            try:
+                found.append(check(typed) if typed else "")
+            except DispatcherError as refused:
+                self._refuse(f"{words[f'new.{field}']}: {refused}", field)
+                return None
+        return Owner(*found)
 
     @work(thread=True, exclusive=True, group="save")
     def register(self, build, received, start_chain: bool) -> None:
@@ -314,11 +343,29 @@ class NewRequestScreen(DeskScreen[str | None]):
     def _saved(self, sr_id: str) -> None:
         self.notify(f"{sr_id} {self.words['new.saved']}")
         self.dismiss(sr_id)
+        if self.then_switch:
+            self.app.call_later(self.app.action_switch_language)
+
+    def values(self) -> tuple[object, ...]:
+        """What every field of the form holds now (a select's choice, the ticked criteria)."""
+        found: list[object] = []
+        for field in self.query("*").results():
+            if isinstance(field, SelectionList):
+                found.append(tuple(field.selected))
+            elif isinstance(field, FIELDS):
+                found.append(field.value)
+        return tuple(found)
 
     def typed(self) -> bool:
-        return any(self._value(f"#{name}") for name in TYPED) or bool(
-            self.query_one("#criteria", SelectionList).selected
-        )
+        """Whether the dispatcher changed anything since the form opened."""
+        return self.values() != self.untouched
+
+    def save_then_switch(self) -> None:
+        """ctrl+l on a half-typed form, answered "save first": saved, the desk switches."""
+        self.then_switch = True
+        self.action_save()
+        if not self.saving:  # refused: the form says why; the language stays
+            self.then_switch = False
 
     def action_cancel(self) -> None:
         """Leave; when something was typed, only after the dispatcher says to throw it away."""
