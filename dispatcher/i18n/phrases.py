@@ -317,8 +317,11 @@ def phrase(text: str, language: str) -> str:
     if language == "en":
         return text
     if "; " in text:  # clauses joined by the domain, each said on its own
-        joiner = translator(language).gettext("; ")
-        return joiner.join(phrase(part, language) for part in text.split("; "))
+        clauses = text.split("; ")
+        said = [phrase(part, language) for part in clauses]
+        if said == clauses:  # none is ours (a provider's words): kept as written
+            return text
+        return translator(language).gettext("; ").join(said)
     for pattern, message, values in PHRASES:
         found = pattern.fullmatch(text)
         if found is None:

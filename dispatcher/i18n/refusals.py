@@ -246,5 +246,9 @@ REFUSALS = (
     N_("mailbox refused ({code}): {answer}"),
     N_("login refused ({code}): {answer}"),
     N_("mail server refused ({code}): {answer}"),
+    N_("unexpected answer from Twilio: {answer}"),
+    N_("TLS with {host} failed: {answer}"),
+    N_("cannot reach {host}:{port}: {answer}"),
+    N_("{host}:{port} cannot be used: {answer}"),
     N_("{number}: {why}"),  # a provider's error code before what the channel said of it
 )

@@ -13,6 +13,12 @@ shape of its own ("5 min 30 s", "SMTP_HOST is not set", "every Sunday 22:00–01
 Asia/Shanghai"), else kept as it is (a provider's words). A field in `DIGITS` matches a
 number only. A problem located in a file (`path:line[:column]: field: message`) keeps its
 location and says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
+
+A provider's own words (the `answer` a channel quotes: "Twilio refused (400): {answer}") are
+never re-said, rearranged or partly translated, wherever they stand: a value field matches
+only the domain's values (never a provider's "Unable" or "SMTP"), and no shape is taken whose
+own words would be found inside a provider's answer (`_inside_answer`), so only our sentence
+around them is said in another language.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ NESTED = frozenset(
     | {"place", "record"}  # a damaged file's line, a stored record (dispatcher.store)
 )  # `why` is also a routing reason: `said` ends with `phrase`, which knows those
 DIGITS = frozenset({"line", "seq", "number"})  # a number: "{file} line {line}"
+ANSWER = "answer"  # a provider's own words, quoted by a channel's line (`REFUSALS`)
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -121,6 +128,8 @@ SHAPES = (
     N_("{names} are not set"),
     # a rate limit (dispatcher.plugins.info.describe_limit)
     N_("{count} per {seconds} s"),
+    # a provider's error code before the channel's line (`dispatcher.domain.outbox.describe`)
+    N_("{number} {why}"),
     # records asked for and moves refused (dispatcher.domain, dispatcher.store, the engine)
     N_("no request {sr}"),
     N_("no drill {sr} (drill list shows them)"),
@@ -291,6 +300,7 @@ SHAPES = (
 )
 
 _FIELD = re.compile(r"\{(\w+)(![rs])?\}")
+_ID = re.compile(r"[a-z][a-z_-]*[\d.][\w.-]*")  # an id in a value's place, never a word
 _LOCATED = re.compile(r"(?P<where>\S+?:\d+(?::\d+)?: (?:\S+: )?)(?P<message>.+)")
 
 
@@ -317,6 +327,41 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(sorted(built, key=lambda item: -len(_FIELD.sub("", item[1]))))
 
 
+@cache
+def _answers() -> re.Pattern[str]:
+    """Where a channel's line quotes its provider: what comes before `{answer}` in each shape
+    that has one ("Twilio refused (400): ", "mailbox refused (550): ")."""
+    heads = []
+    for shape in SHAPES:
+        head, found, _ = shape.partition("{" + ANSWER + "}")
+        if found:
+            parts, at = [], 0
+            for field in _FIELD.finditer(head):
+                parts += [re.escape(head[at : field.start()]), r"[^:]+?"]
+                at = field.end()
+            heads.append("".join([*parts, re.escape(head[at:])]))
+    return re.compile("|".join(f"(?:{head})" for head in heads))
+
+
+def _inside_answer(found: re.Match[str], quoted: re.Match[str] | None) -> bool:
+    """Whether a shape's match cuts into a provider's answer or the channel's line quoting it
+    (`quoted`): a shape's own words (the text between its fields, the last excepted, which
+    closes our sentence around the answer) found inside the answer, or a field that ends
+    inside the channel's words before it ("21211 Twilio refused (400)" is not "{state}
+    {time}")."""
+    if quoted is None:
+        return False
+    head, answer_from = quoted.start(), quoted.end()
+    if ANSWER in found.re.groupindex and found.start(ANSWER) == answer_from:
+        return False  # the channel's line itself
+    starts = [found.start(name) for name in found.re.groupindex]
+    ends = [found.end(name) for name in found.re.groupindex]
+    between = zip([0, *ends[:-1]], starts, strict=True)  # our words before each field
+    if any(end > start and start >= answer_from for start, end in between):
+        return True
+    return any(start <= head < end < answer_from for start, end in zip(starts, ends, strict=True))
+
+
 def _kinds(text: str, language: str) -> str:
     category, _, severities = text.partition(": ")
     named = ", ".join(name_of(s, language) for s in severities.split(", ") if s)
@@ -324,15 +369,17 @@ def _kinds(text: str, language: str) -> str:
 
 
 def _values_known(fields: dict[str, str], language: str) -> bool:
-    """Whether each value field holds domain values (or something no word of English: an id),
-    so that a shape matches by its values and not by chance; a contact kind may be a plugin's."""
+    """Whether each value field holds the domain's values, so that a shape matches by its
+    values and not by chance (a provider's "Unable to create record: …" is not "{state}
+    {time}: {why}") or an id of ours (lowercase, with a digit or a dot); a contact kind may
+    be a plugin's."""
     for name, value in fields.items():
         if name in VALUES and name != "kind":
             for part in value.split(","):
                 part = part.strip()
-                if re.fullmatch(r"[a-z_ -]+", part) and name_of(part, language) == part.replace(
-                    "_", " "
-                ):
+                if part[:1] in "'\"":  # a `{field!r}`: the data's own text, quoted
+                    continue
+                if name_of(part, language) == part.replace("_", " ") and not _ID.fullmatch(part):
                     return False
     return True
 
@@ -346,9 +393,10 @@ def said(text: str, language: str) -> str:
         message = said(located.group("message"), language)
         if message != located.group("message"):
             return located.group("where") + message
+    quoted = _answers().search(text)
     for pattern, shape in _patterns():
         found = pattern.fullmatch(text)
-        if found is None:
+        if found is None or _inside_answer(found, quoted):
             continue
         if not _values_known(found.groupdict(), language):
             continue  # "the override is empty: …" is not "{state} {time}: {why}"
