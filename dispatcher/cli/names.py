@@ -16,7 +16,7 @@ from dispatcher.domain.names import Ambiguous, Unnamed, resolve_name
 from dispatcher.domain.oncall import Roster
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_
-from dispatcher.roster.phones import csc_region, e164, numbers_in
+from dispatcher.roster.phones import NotANumber, csc_region, e164, numbers_written
 
 WHAT = {
     "person": N_("person"),
@@ -101,14 +101,17 @@ class Names:
 
     def phones_in(self, text: str, option: str) -> str:
         """`text` ("Ma Li 138 0013 8000") with every phone number in it written as E.164."""
-        for raw, number in numbers_in(text, self.region):
-            if number is None:
-                raise DispatcherError(
-                    tr("{option}: '{typed}' is not a valid phone number", option=option, typed=raw)
-                    + self._form
+        try:
+            return numbers_written(text, self.region)
+        except NotANumber as bad:
+            raise DispatcherError(
+                tr(
+                    "{option}: '{typed}' is not a valid phone number",
+                    option=option,
+                    typed=bad.typed,
                 )
-            text = text.replace(raw, number, 1)
-        return text
+                + self._form
+            ) from None
 
     @property
     def _form(self) -> str:

@@ -56,6 +56,25 @@ def numbers_in(text: str, region: str | None = None) -> list[tuple[str, str | No
     ]
 
 
+class NotANumber(ValueError):
+    """A run of text that looks like a phone number and is none: `typed`, as it was typed."""
+
+    def __init__(self, typed: str) -> None:
+        super().__init__(typed)
+        self.typed = typed
+
+
+def numbers_written(text: str, region: str | None = None) -> str:
+    """`text` ("Ma Li 138 0013 8000") with every phone number in it written as E.164 (read as
+    `numbers_in` reads them); raises `NotANumber` naming the first run that is no valid number.
+    What the command line's `--called` and the desk's callback call take alike."""
+    for raw, number in numbers_in(text, region):
+        if number is None:
+            raise NotANumber(raw)
+        text = text.replace(raw, number, 1)
+    return text
+
+
 def csc_region(roster: Roster) -> str | None:
     """The ISO 3166 region of the CSC: that of the time zone most of the CSC unit's people
     keep (tzdata's zone.tab), or None."""

@@ -24,11 +24,13 @@ from dispatcher.domain.text import check, escape_line
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import name_of, translator
 from dispatcher.i18n.shapes import said
+from dispatcher.roster.phones import NotANumber, csc_region, numbers_written
 from dispatcher.store.callbacks import callback_queue
 from dispatcher.store.planned import PlannedRepository
 from dispatcher.store.requests import RequestRepository
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
+from dispatcher.tui.labels import labels
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
@@ -116,6 +118,17 @@ class CallbackDialog(ModalScreen[bool]):
             called = check(self.query_one("#called", Input).value, "called")
         except DispatcherError as error:
             self.failed(str(error))
+            return
+        region = csc_region(self.desk.roster)
+        try:  # its numbers stored as E.164, as `sr callback --called` stores them
+            called = numbers_written(called, region)
+        except NotANumber as bad:
+            _ = translator(self.language).gettext
+            invalid = labels(self.language)["phone.invalid"].format(
+                phone=bad.typed, region=region or "+"
+            )
+            self.failed(f"{_('Who was called')}: {invalid}")
+            self.query_one("#called", Input).focus()
             return
         self.record(
             int(score_text) if score_text else None,
