@@ -31,7 +31,7 @@ from dispatcher.tui.palette import DeskCommands
 from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
-from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.screens.desk_screen import DeskScreen, KeepsTyping
 from dispatcher.tui.screens.keys import KeysScreen
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
@@ -184,8 +184,8 @@ class DeskApp(App):
         """Every screen again in the other language, the dispatcher staying where they are
         (a dialog open is closed). A form changed since it opened is not rebuilt: the desk
         first asks to save it (then switches) or to keep typing (Escape cancels the form)."""
-        typing = [s for s in self.screen_stack if getattr(s, "KEEPS_TYPING", False)]
-        if typing and typing[-1].typed():
+        typing = [s for s in self.screen_stack if isinstance(s, KeepsTyping) and s.typed()]
+        if typing:
             self.ask_to_save_first(typing[-1])
             return
         self.language = "en" if self.language == "zh" else "zh"
@@ -201,7 +201,7 @@ class DeskApp(App):
         self.read_status()
         self.remember(language=self.language)
 
-    def ask_to_save_first(self, form) -> None:
+    def ask_to_save_first(self, form: KeepsTyping) -> None:
         """ctrl+l on a half-typed form: "save, then switch" or "keep typing" (README)."""
         words = labels(self.language)
 

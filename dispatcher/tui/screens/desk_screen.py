@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from textual.screen import Screen
 
@@ -13,12 +13,24 @@ from dispatcher.tui.labels import labels
 Result = TypeVar("Result")
 
 
+@runtime_checkable
+class KeepsTyping(Protocol):
+    """A form: building it again in the other language would lose what was typed."""
+
+    def typed(self) -> bool:
+        """Whether the dispatcher changed anything since it opened."""
+        ...
+
+    def save_then_switch(self) -> None:
+        """Save it; once saved, the desk switches its language."""
+        ...
+
+
 class DeskScreen(Screen[Result]):
     """A screen of one desk, in one language: its bindings (from the desk's one list, by the
     subclass's `SCOPE`) carry that language's words. Every subclass takes `(desk, language,
     ...)`, so `in_language` can build the same screen again in the other language."""
 
-    KEEPS_TYPING = False  # a form: switching the language would lose what was typed
     _made_with: tuple[tuple[Any, ...], dict[str, Any]]  # the arguments it was built with
 
     def __new__(cls, *args, **kwargs):

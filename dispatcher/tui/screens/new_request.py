@@ -44,9 +44,6 @@ from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
-# The form's fields a dispatcher changes: any of them changed counts as typed (Escape and
-# ctrl+l ask first), a list chosen as much as a text typed.
-FIELDS = (Input, Select, SelectionList, Checkbox)
 EMERGENCY_NEEDS = ("site", "customer", "product")
 
 
@@ -54,7 +51,6 @@ class NewRequestScreen(DeskScreen[str | None]):
     CSS_PATH = "new_request.tcss"
     SCOPE = "form"
     BINDINGS = bindings_for(SCOPE)
-    KEEPS_TYPING = True
 
     def __init__(
         self, desk: DeskContext, language: str, typed_ahead: Callable[[], str] | None = None
@@ -344,20 +340,22 @@ class NewRequestScreen(DeskScreen[str | None]):
         self.notify(f"{sr_id} {self.words['new.saved']}")
         self.dismiss(sr_id)
         if self.then_switch:
-            self.app.call_later(self.app.action_switch_language)
+            self.app.call_later(self.app.run_action, "switch_language")
 
     def values(self) -> tuple[object, ...]:
-        """What every field of the form holds now (a select's choice, the ticked criteria)."""
+        """What every field of the form holds now (a select's choice, the ticked criteria):
+        any of them changed counts as typed (Escape and ctrl+l ask first), a list chosen as
+        much as a text typed."""
         found: list[object] = []
         for field in self.query("*").results():
             if isinstance(field, SelectionList):
                 found.append(tuple(field.selected))
-            elif isinstance(field, FIELDS):
+            elif isinstance(field, (Input, Select, Checkbox)):
                 found.append(field.value)
         return tuple(found)
 
     def typed(self) -> bool:
-        """Whether the dispatcher changed anything since the form opened."""
+        """Whether the dispatcher changed anything since the form opened (`KeepsTyping`)."""
         return self.values() != self.untouched
 
     def save_then_switch(self) -> None:
