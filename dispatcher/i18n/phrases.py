@@ -15,6 +15,7 @@ import re
 
 from dispatcher.domain.timeline import ENGINE_EVENTS, EventKind
 from dispatcher.i18n import N_, name_of, translator
+from dispatcher.i18n.refusals import quoted_answer
 
 # The timeline events whose text the engine or the desk composes (never a person's words).
 # A note or a stop reason is a person's, never re-said; an acknowledgement's text is a note when
@@ -321,7 +322,18 @@ def phrase(text: str, language: str) -> str:
         said = [phrase(part, language) for part in clauses]
         if said == clauses:  # none is ours (a provider's words): kept as written
             return text
-        return translator(language).gettext("; ").join(said)
+        # inside a provider's quoted words, a "; " is theirs unless a phrase of ours follows
+        quoted, joiner = quoted_answer(text), translator(language).gettext("; ")
+        joined, at = said[0], len(clauses[0])
+        for clause, spoken in zip(clauses[1:], said[1:], strict=True):
+            theirs = (
+                quoted is not None
+                and at >= quoted.end()
+                and not any(pattern.fullmatch(clause) for pattern, _, _ in PHRASES)
+            )
+            joined += ("; " if theirs else joiner) + spoken
+            at += len("; ") + len(clause)
+        return joined
     for pattern, message, values in PHRASES:
         found = pattern.fullmatch(text)
         if found is None:

@@ -10,6 +10,9 @@ has one, else by a generic line (the location before it is kept)."""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from dispatcher.i18n import N_, NC_
 
 THING = "thing"  # the message context of the kinds of roster record
@@ -252,3 +255,24 @@ REFUSALS = (
     N_("{host}:{port} cannot be used: {answer}"),
     N_("{number}: {why}"),  # a provider's error code before what the channel said of it
 )
+
+ANSWER = "answer"  # a provider's own words, quoted by a channel's line above
+
+
+def quoted_answer(text: str) -> re.Match[str] | None:
+    """Where `text` quotes a provider through a channel's line: the match of the channel's
+    words before the answer ("Twilio refused (400): "), the answer starting at its end; None
+    when it quotes none. Nothing from there on is ours to say in another language."""
+    return _channel_heads().search(text)
+
+
+@cache
+def _channel_heads() -> re.Pattern[str]:
+    """What comes before `{answer}` in each channel's line, its fields any text but ":"."""
+    heads = []
+    for shape in REFUSALS:
+        head, found, _ = shape.partition("{" + ANSWER + "}")
+        if found:
+            parts = re.split(r"\{\w+\}", head)
+            heads.append("[^:]+?".join(re.escape(part) for part in parts))
+    return re.compile("|".join(f"(?:{head})" for head in heads))

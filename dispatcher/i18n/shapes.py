@@ -17,7 +17,7 @@ location and says its message. A line of no known shape is shown unchanged, so n
 A provider's own words (the `answer` a channel quotes: "Twilio refused (400): {answer}") are
 never re-said, rearranged or partly translated, wherever they stand: a value field matches
 only the domain's values (never a provider's "Unable" or "SMTP"), and no shape is taken whose
-own words would be found inside a provider's answer (`_inside_answer`), so only our sentence
+own words would be found inside a provider's answer (`_inside_answer`, `quoted_answer`), so only our sentence
 around them is said in another language.
 """
 
@@ -28,7 +28,7 @@ from functools import cache
 
 from dispatcher.i18n import N_, name_of, translator
 from dispatcher.i18n.phrases import phrase
-from dispatcher.i18n.refusals import REFUSALS, THING, UNKNOWN_PROBLEM
+from dispatcher.i18n.refusals import ANSWER, REFUSALS, THING, UNKNOWN_PROBLEM, quoted_answer
 
 VALUES = frozenset(
     {
@@ -51,7 +51,6 @@ NESTED = frozenset(
     | {"place", "record"}  # a damaged file's line, a stored record (dispatcher.store)
 )  # `why` is also a routing reason: `said` ends with `phrase`, which knows those
 DIGITS = frozenset({"line", "seq", "number"})  # a number: "{file} line {line}"
-ANSWER = "answer"  # a provider's own words, quoted by a channel's line (`REFUSALS`)
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -327,22 +326,6 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(sorted(built, key=lambda item: -len(_FIELD.sub("", item[1]))))
 
 
-@cache
-def _answers() -> re.Pattern[str]:
-    """Where a channel's line quotes its provider: what comes before `{answer}` in each shape
-    that has one ("Twilio refused (400): ", "mailbox refused (550): ")."""
-    heads = []
-    for shape in SHAPES:
-        head, found, _ = shape.partition("{" + ANSWER + "}")
-        if found:
-            parts, at = [], 0
-            for field in _FIELD.finditer(head):
-                parts += [re.escape(head[at : field.start()]), r"[^:]+?"]
-                at = field.end()
-            heads.append("".join([*parts, re.escape(head[at:])]))
-    return re.compile("|".join(f"(?:{head})" for head in heads))
-
-
 def _inside_answer(found: re.Match[str], quoted: re.Match[str] | None) -> bool:
     """Whether a shape's match cuts into a provider's answer or the channel's line quoting it
     (`quoted`): a shape's own words (the text between its fields, the last excepted, which
@@ -393,7 +376,7 @@ def said(text: str, language: str) -> str:
         message = said(located.group("message"), language)
         if message != located.group("message"):
             return located.group("where") + message
-    quoted = _answers().search(text)
+    quoted = quoted_answer(text)
     for pattern, shape in _patterns():
         found = pattern.fullmatch(text)
         if found is None or _inside_answer(found, quoted):

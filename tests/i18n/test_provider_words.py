@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
+from dispatcher.i18n.phrases import phrase
 from dispatcher.i18n.shapes import said
 from tests.engine.conftest import night, night_environ  # noqa: F401 (fixtures)
 from tests.engine.test_chase import start
@@ -122,3 +123,17 @@ async def test_chain_show_in_chinese_keeps_twilios_words(night):  # noqa: F811
     assert shown.exit_code == 0, shown.output
     words = "The 'To' number +12125550103 is not a valid phone number."
     assert f"Twilio 拒绝(400):Unable to create record: {words}" in shown.output, shown.output
+
+
+@pytest.mark.parametrize("answer", ANSWERS + LIKE_OURS)
+@pytest.mark.parametrize("channel", CHANNEL_LINES[1:])
+def test_a_timeline_line_keeps_the_providers_words(answer, channel):
+    """What the engine writes on the timeline of a page that failed (`phrase`)."""
+    line = channel.format(answer=answer)
+    for text in (
+        f"sms to he.pl: {line}",
+        f"sms to he.pl: 21211 {line}",
+        f"email to chen.case: {line} (gave up after 3 attempts)",
+    ):
+        chinese = phrase(text, "zh")
+        assert answer in chinese and chinese != text, f"{text!r} -> {chinese!r}"
