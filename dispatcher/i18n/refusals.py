@@ -266,6 +266,25 @@ def quoted_answer(text: str) -> re.Match[str] | None:
     return _channel_heads().search(text)
 
 
+def cuts_into_answer(found: re.Match[str], quoted: re.Match[str] | None) -> bool:
+    """Whether a shape's match cuts into a provider's answer or the channel's line quoting it
+    (`quoted`): a shape's own words (the text between its fields, the last excepted, which
+    closes our sentence around the answer) found inside the answer, or a field that ends
+    inside the channel's words before it ("21211 Twilio refused (400)" is not "{state}
+    {time}")."""
+    if quoted is None:
+        return False
+    head, answer_from = quoted.start(), quoted.end()
+    if ANSWER in found.re.groupindex and found.start(ANSWER) == answer_from:
+        return False  # the channel's line itself
+    starts = [found.start(name) for name in found.re.groupindex]
+    ends = [found.end(name) for name in found.re.groupindex]
+    between = zip([0, *ends[:-1]], starts, strict=True)  # our words before each field
+    if any(end > start and start >= answer_from for start, end in between):
+        return True
+    return any(start <= head < end < answer_from for start, end in zip(starts, ends, strict=True))
+
+
 @cache
 def _channel_heads() -> re.Pattern[str]:
     """What comes before `{answer}` in each channel's line, its fields any text but ":"."""

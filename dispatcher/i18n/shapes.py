@@ -17,7 +17,7 @@ location and says its message. A line of no known shape is shown unchanged, so n
 A provider's own words (the `answer` a channel quotes: "Twilio refused (400): {answer}") are
 never re-said, rearranged or partly translated, wherever they stand: a value field matches
 only the domain's values (never a provider's "Unable" or "SMTP"), and no shape is taken whose
-own words would be found inside a provider's answer (`_inside_answer`, `quoted_answer`), so only our sentence
+own words would be found inside a provider's answer (`refusals.cuts_into_answer`), so only our sentence
 around them is said in another language.
 """
 
@@ -28,7 +28,13 @@ from functools import cache
 
 from dispatcher.i18n import N_, name_of, translator
 from dispatcher.i18n.phrases import phrase
-from dispatcher.i18n.refusals import ANSWER, REFUSALS, THING, UNKNOWN_PROBLEM, quoted_answer
+from dispatcher.i18n.refusals import (
+    REFUSALS,
+    THING,
+    UNKNOWN_PROBLEM,
+    cuts_into_answer,
+    quoted_answer,
+)
 
 VALUES = frozenset(
     {
@@ -326,25 +332,6 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(sorted(built, key=lambda item: -len(_FIELD.sub("", item[1]))))
 
 
-def _inside_answer(found: re.Match[str], quoted: re.Match[str] | None) -> bool:
-    """Whether a shape's match cuts into a provider's answer or the channel's line quoting it
-    (`quoted`): a shape's own words (the text between its fields, the last excepted, which
-    closes our sentence around the answer) found inside the answer, or a field that ends
-    inside the channel's words before it ("21211 Twilio refused (400)" is not "{state}
-    {time}")."""
-    if quoted is None:
-        return False
-    head, answer_from = quoted.start(), quoted.end()
-    if ANSWER in found.re.groupindex and found.start(ANSWER) == answer_from:
-        return False  # the channel's line itself
-    starts = [found.start(name) for name in found.re.groupindex]
-    ends = [found.end(name) for name in found.re.groupindex]
-    between = zip([0, *ends[:-1]], starts, strict=True)  # our words before each field
-    if any(end > start and start >= answer_from for start, end in between):
-        return True
-    return any(start <= head < end < answer_from for start, end in zip(starts, ends, strict=True))
-
-
 def _kinds(text: str, language: str) -> str:
     category, _, severities = text.partition(": ")
     named = ", ".join(name_of(s, language) for s in severities.split(", ") if s)
@@ -379,7 +366,7 @@ def said(text: str, language: str) -> str:
     quoted = quoted_answer(text)
     for pattern, shape in _patterns():
         found = pattern.fullmatch(text)
-        if found is None or _inside_answer(found, quoted):
+        if found is None or cuts_into_answer(found, quoted):
             continue
         if not _values_known(found.groupdict(), language):
             continue  # "the override is empty: …" is not "{state} {time}: {why}"
