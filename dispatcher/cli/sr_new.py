@@ -288,17 +288,24 @@ def _show_routing(
         )
     )
     for step in steps:
-        people = ", ".join(p.display_name for p in step.people) or tr("NOBODY: skipped at once")
+        used = channels_used(step.people, step.channels, reaches)  # none: it pages nobody
+        people = ", ".join(p.display_name for p in step.people) if used else ""
+        words = {"number": step.number, "minutes": step.wait_minutes}
         click.echo(
             "  "
-            + tr(
-                "step {number}: {people} by {channels}, then wait {minutes} min",
-                number=step.number,
-                people=people,
-                channels=", ".join(
-                    channels_used(step.people, step.channels, reaches) or step.channels
-                ),
-                minutes=step.wait_minutes,
+            + (
+                tr(
+                    "step {number}: {people} by {channels}, then wait {minutes} min",
+                    people=people,
+                    channels=", ".join(used),
+                    **words,
+                )
+                if used
+                else tr(
+                    "step {number}: {people}, then wait {minutes} min",
+                    people=tr("NOBODY: skipped at once"),
+                    **words,
+                )
             )
         )
         for target in step.nobody_for:

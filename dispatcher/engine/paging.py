@@ -31,8 +31,8 @@ GAVE_UP = frozenset({DeliveryState.FAILED, DeliveryState.CANCELLED})
 
 def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecord | None:
     """Queue the pages of a run's current step, log the step and put it on the timeline, all
-    in one commit. A step that reaches nobody is logged as skipped and the run moves on at
-    once; returns the run as it then stands (None when there was nothing to page)."""
+    in one commit. A step that reaches nobody is logged as skipped, with no channel and the
+    targets and people nobody was found for, and the run moves on at once; returns the run as it then stands (None when there was nothing to page)."""
     store = control.store
     with store.atomic(store.live):
         record = control.callouts.get(sr_id)
@@ -87,9 +87,9 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 )
                 for route in routes
             ]
-        # The channels really paged by (the step's, or a fallback), as every view names them.
+        # The channels really paged by (the step's, or a fallback), as every view names them:
+        # none for a step that pages nobody, never the channels it asked for and did not use.
         channels = list(channels_used(found.people, step.channels, control.reaches))
-        channels = channels or list(step.channels)
         log = StepLog(
             record.run.position.round,
             record.run.position.step,
