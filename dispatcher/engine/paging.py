@@ -32,7 +32,8 @@ GAVE_UP = frozenset({DeliveryState.FAILED, DeliveryState.CANCELLED})
 def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecord | None:
     """Queue the pages of a run's current step, log the step and put it on the timeline, all
     in one commit. A step that reaches nobody is logged as skipped, with no channel and the
-    targets and people nobody was found for, and the run moves on at once; returns the run as it then stands (None when there was nothing to page)."""
+    targets and people nobody was found for, and the run moves on at once; returns the run
+    as it then stands (None when there was nothing to page)."""
     store = control.store
     with store.atomic(store.live):
         record = control.callouts.get(sr_id)
