@@ -152,8 +152,8 @@ class ReplyBook:
         stored = outbox.by_ack_code(code)
         found = [r for r in stored if answerable(r)]
         if not found:  # a guess, or a code only a notice or an unsent page holds
-            paged = self._paged_for(reply.sender) or tuple(sorted({r.sr for r in stored}))
-            return Verdict(ReplyOutcome.WRONG_CODE, concerns=paged)
+            concerns = self._paged_for(reply.sender) or tuple(sorted({r.sr for r in stored}))
+            return Verdict(ReplyOutcome.WRONG_CODE, concerns=concerns)
         bound = [
             r
             for r in found
