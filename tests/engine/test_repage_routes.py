@@ -118,6 +118,11 @@ async def test_a_repage_calls_the_number_that_worked_and_relays_a_phone_number(n
     assert not [s for s in said if "desk chen@example.org" in s or f"desk {GAO_MOBILE}" in s]
     shown = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(night.store.data_dir)])
     assert f"gao.gm sms {GAO_MOBILE}" not in shown.output, shown.output
+
+    # A dispatcher sends Chen's failed mail again through the desk: a number, by the same rule.
+    mail = next(r for r in again if r.person == "chen.case" and r.channel == "email")
+    relay = control.retry(mail.id, night.clock.now(), "wang.fang", channel="desk")
+    assert (relay.channel, relay.address) == ("desk", CHEN_MOBILE)
     await engine.aclose()
 
 
