@@ -196,7 +196,7 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
                 who=who,
                 channels=", ".join(step.channels),
             )
-            if step.channels  # a step that paged nobody used no channel
+            if step.channels and step.people  # one that paged nobody (a log of old) used none
             else tr("{position} ({how}): {who}", position=position, how=value(step.how), who=who)
         )
         click.echo(f"  {local(step.at, zone):%H:%M:%S}  {said_step}")

@@ -92,7 +92,7 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
                         who=who,
                         channels=", ".join(step.channels),
                     )
-                    if step.channels  # a step that paged nobody used no channel
+                    if step.channels and step.people  # one that paged nobody used none
                     else tr("{position}: {who}", position=position, who=who)
                 )
                 click.echo(f"{local(step.at, zone):%H:%M:%S} {said_step}", err=True)

@@ -266,9 +266,9 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
         heading = phrase(step.label, language)
         heading = heading[:1].upper() + heading[1:]
         how = f", {name_of(step.how, language)}" if step.how else ""
-        by = (  # a step that paged nobody used no channel
+        by = (  # a step that paged nobody (in a log of old too) used no channel
             ", " + _("by {channels}").format(channels=", ".join(step.channels))
-            if step.channels
+            if step.channels and step.people
             else ""
         )
         lines += ["", f"## {heading}: {_when(step.at)}{how}{by}", ""]
