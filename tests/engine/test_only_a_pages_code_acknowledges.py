@@ -85,3 +85,18 @@ async def test_a_status_update_carries_no_code(night):
     assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED
     told = [r for r in night.outbox(sr.id) if r.purpose == Purpose.STATUS_UPDATE]
     assert told and [r.ack_code for r in told] == [""] * len(told)
+
+
+async def test_a_notice_call_offers_no_key_and_a_page_call_does(night):
+    """The SLA breach rings the owner: that call asks for no key press, as its page did."""
+    sr = night.register()
+    await night.engine.tick()
+    await night.pass_(minutes=16)  # the 15-minute response clock has run out
+    await night.pass_()
+    calls = {r.provider_id: r for r in night.outbox(sr.id) if r.channel == "voice"}
+    breach = [r for r in calls.values() if r.topic == "sla:response:breach"]
+    assert breach and all(r.state is not DeliveryState.QUEUED for r in breach), breach
+    for sid, record in calls.items():
+        if record.attempt:
+            twiml = night.peer.calls[sid]["_twiml"]
+            assert ("<Gather" in twiml) is (record.purpose in PAGES), (record.purpose, twiml)
