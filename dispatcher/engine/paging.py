@@ -197,12 +197,17 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
 
 
 def _dead_relays_last(routes: PersonRoutes, tried: list[OutboxRecord]) -> list[Route]:
-    """`routes` in order, but the desk's relay to an address that failed for good among
-    `tried` after the relay to any other: the dispatcher is given a number that may answer."""
+    """`routes` in order, but among the desk's relays, one to a phone number that failed for
+    good among `tried` after one to any other number (a phone number still before a mail,
+    `callout.relay_contacts`): the dispatcher is given a number that may answer."""
     dead = {r.address for r in tried if r.failure == Failure.PERMANENT.value}
-    return sorted(
-        routes.ordered, key=lambda r: r.channel == MANUAL_CHANNEL and r.contact.address in dead
+    relays = iter(
+        sorted(
+            (r for r in routes.ordered if r.channel == MANUAL_CHANNEL),
+            key=lambda r: (not r.contact.reaches_by_phone, r.contact.address in dead),
+        )
     )
+    return [next(relays) if r.channel == MANUAL_CHANNEL else r for r in routes.ordered]
 
 
 def _step_instance(instance: str) -> str:
