@@ -214,6 +214,12 @@ REFUSALS = (
     N_("the timeline of {sr} lacks events {runs}"),
     N_("{record} has no request"),
     N_("{record} holds another event"),
+    N_("{record}: {field}: must be {what}, not {value}"),  # a document of the wrong shape
+    N_("{record}: must be an object, not {value}"),
+    N_("counter {key}"),
+    N_("a whole number from 0"),
+    N_("non-empty text"),
+    N_("lost: {place}: {reason}; kept in {table}"),
     N_("cannot save to {path}: {reason}; the change was not saved"),
     N_("cannot read {path}: {reason}"),
     N_("cannot open {path}: {reason}"),

@@ -50,12 +50,12 @@ from dispatcher.errors import StoreError
 from dispatcher.store import files
 from dispatcher.store.compaction import DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_RATIO, Policy
 from dispatcher.store.damage import Damage, read_notice, warning, write_notice
+from dispatcher.store.documents import SEQUENCES_TABLE
 from dispatcher.store.journal import reason
 from dispatcher.store.partition import Partition
 from dispatcher.store.table import PartitionDB
 
 DATA_ENV = "DISPATCHER_DATA"
-SEQUENCES_TABLE = "_sequences"
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 
 __all__ = ["DATA_ENV", "Store", "StoreError", "default_data_dir"]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dispatcher.domain.request_ids import SR_ID, doc_id
 from dispatcher.errors import DispatcherError
-from dispatcher.store import PERIOD, SEQUENCES_TABLE, files, snapshots
+from dispatcher.store import PERIOD, SEQUENCES_TABLE, documents, files, snapshots
 from dispatcher.store.callouts import CALLOUTS
 from dispatcher.store.outbox import OUTBOX
 from dispatcher.store.replies import REPLIES, STRIKES
@@ -154,9 +154,17 @@ def check_records(
     """The ids, timelines and references of one partition's records."""
     found: list[Finding] = []
     requests, events = tables.get(REQUESTS, {}), tables.get(EVENTS, {})
+    for table in (REQUESTS, EVENTS):
+        found += [
+            Finding(label, shape, True)
+            for key, raw in tables.get(table, {}).items()
+            if (shape := documents.problem(table, key, raw))
+        ]
     for key, raw in requests.items():
-        sr_id = raw.get("id") if isinstance(raw, dict) else None
-        if not isinstance(sr_id, str) or not SR_ID.match(sr_id) or doc_id(sr_id) != key:
+        if documents.problem(REQUESTS, key, raw):
+            continue  # named above
+        sr_id = raw["id"]
+        if _doc_id(sr_id) != key:
             found.append(Finding(label, f"{readable_id(REQUESTS, key)} holds id {sr_id!r}", False))
             continue
         if label.startswith("archive/") and label != f"archive/{period_of(sr_id)}":
@@ -166,7 +174,7 @@ def check_records(
         where_sr[sr_id] = label
         missing = [
             seq
-            for seq in range(1, int(raw.get("event_count", 0)) + 1)
+            for seq in range(1, raw["event_count"] + 1)
             if key * EVENT_ID_FACTOR + seq not in events
         ]
         if missing:
@@ -177,13 +185,23 @@ def check_records(
         owner = key // EVENT_ID_FACTOR
         if owner not in requests:
             found.append(Finding(label, f"{readable_id(EVENTS, key)} has no request", False))
-        elif not isinstance(raw, dict) or raw.get("seq") != key % EVENT_ID_FACTOR:
+        elif documents.problem(EVENTS, key, raw) is None and raw["seq"] != key % EVENT_ID_FACTOR:
             found.append(Finding(label, f"{readable_id(EVENTS, key)} holds another event", False))
     for name in COMPANIONS:
         for raw in tables.get(name, {}).values():
             if isinstance(raw, dict) and isinstance(raw.get("sr"), str) and SR_ID.match(raw["sr"]):
                 referenced.setdefault(raw["sr"], f"{label}/{name}")
     return found
+
+
+def _doc_id(sr_id: str) -> int | None:
+    """The doc id an SR id gives, None for one that is not an id (a day that is no date)."""
+    if not SR_ID.match(sr_id):
+        return None
+    try:
+        return doc_id(sr_id)
+    except DispatcherError:
+        return None
 
 
 def _runs(numbers: list[int]) -> str:

@@ -84,6 +84,17 @@ def ids_in_line(body: bytes) -> tuple[tuple[str, int], ...]:
         return tuple(("?", int(key)) for key in _DOC_KEY.findall(body))
 
 
+def commit_damage(file: str, line: int, error: Exception) -> Damage:
+    """The damage of a journal line whose checksum holds but whose commit cannot be applied
+    (`undo.apply_commit` raised `error`): a document of the wrong shape is named with its
+    field (`documents.BadDocument`), anything else is "not a valid commit"."""
+    from dispatcher.store.documents import BadDocument
+
+    if isinstance(error, BadDocument):
+        return Damage(file, line, str(error), ((error.table, error.doc_id),))
+    return Damage(file, line, "not a valid commit")
+
+
 DAMAGE_NOTICE = "DAMAGED"
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError, StoreError
-from dispatcher.store import Store, compaction, files
+from dispatcher.store import Store, compaction, documents, files
 from dispatcher.store.check import (
     LOST_AND_FOUND,
     partition_labels,
@@ -89,7 +89,7 @@ def repair_store(
     except OSError as exc:
         raise StoreError(f"cannot repair into {target}: {reason(exc)}; no copy was made") from None
     try:
-        _build(data_dir, labels, building, report, progress, now)
+        _build(data_dir, labels, building, report, progress)
         if target.exists():
             raise DispatcherError(f"{target}: already exists; name a new directory with --into")
         os.rename(building, target)
@@ -111,7 +111,6 @@ def _build(
     building: Path,
     report: RepairReport,
     progress: Callable[[int], None],
-    now: datetime,
 ) -> None:
     """Every partition, the top-level files, the raised counters and the report, into the
     new directory `building`."""
@@ -126,7 +125,8 @@ def _build(
             for damage in image.damage:
                 report.lost.append(_lost_line(damage))
             lost_before = len(report.lost)
-            _mark_gaps(image.tables, image.damage, now, report)
+            _set_aside_misshapen(label, image.tables, report)
+            _mark_gaps(image.tables, image.damage, report)
             held, unreadable = held_ids(image.damage)
             unknown += unreadable
             if label == "counters":
@@ -198,16 +198,31 @@ def _lost_line(damage: Damage) -> str:
     return f"{damage.where} ({damage.reason}){held}"
 
 
+def _set_aside_misshapen(
+    label: str, tables: dict[str, dict[int, dict]], report: RepairReport
+) -> None:
+    """Requests and events of the wrong shape (`documents.problem`: an `event_count` that is
+    text, an event without its position) are kept in `lost_and_found`, named in the report;
+    a request's timeline then comes back marked incomplete, its events in `lost_and_found`."""
+    for table in (REQUESTS, EVENTS):
+        documents_of = tables.get(table, {})
+        for key in list(documents_of):
+            problem = documents.problem(table, key, documents_of[key])
+            if problem:
+                tables.setdefault(LOST_AND_FOUND, {})[key] = documents_of.pop(key)
+                report.lost.append(f"{label}: {problem}; kept in {LOST_AND_FOUND}")
+
+
 def _mark_gaps(
-    tables: dict[str, dict[int, dict]], damage: list[Damage], now: datetime, report: RepairReport
+    tables: dict[str, dict[int, dict]], damage: list[Damage], report: RepairReport
 ) -> None:
     """A `record_lost` event at every lost position of a timeline; events without their
     request to `lost_and_found`."""
     requests, events = tables.get(REQUESTS, {}), tables.setdefault(EVENTS, {})
     places = ", ".join(d.where for d in damage) or "an earlier write"
     for key, raw in requests.items():
-        at = raw.get("received") or now.isoformat()
-        for seq in range(1, int(raw.get("event_count", 0)) + 1):
+        at = raw["received"]
+        for seq in range(1, raw["event_count"] + 1):
             event = events.get(key * EVENT_ID_FACTOR + seq)
             if event is not None:
                 at = event.get("at", at)
