@@ -217,6 +217,10 @@ REFUSALS = (
     N_("{record}: {field}: must be {what}, not {value}"),  # a document of the wrong shape
     N_("{record}: must be an object, not {value}"),
     N_("counter {key}"),
+    N_("no request id is left for {day}: {first} to {last} are all taken"),
+    N_("no planned service id is left for {day}: {first} to {last} are all taken"),
+    N_("{key} is at {count}, its end: no more ids of that day can be handed out"),
+    N_("{id} is past {last}, the last id of a day"),
     N_("a whole number from 0"),
     N_("non-empty text"),
     N_("lost: {place}: {reason}; kept in {table}"),

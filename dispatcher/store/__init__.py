@@ -58,7 +58,7 @@ from dispatcher.store.table import PartitionDB
 DATA_ENV = "DISPATCHER_DATA"
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 
-__all__ = ["DATA_ENV", "Store", "StoreError", "default_data_dir"]
+__all__ = ["DATA_ENV", "SequenceEnd", "Store", "StoreError", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -171,9 +171,12 @@ class Store:
             for name, table in docs.items():
                 partition.adopt_new(name, table, partition.label)
 
-    def next_sequence(self, key: str, db: TinyDB | None = None) -> int:
-        """The next value of a named counter, starting at 1, unique across processes."""
+    def next_sequence(self, key: str, db: TinyDB | None = None, *, last: int | None = None) -> int:
+        """The next value of a named counter, starting at 1, unique across processes.
+        `SequenceEnd` (nothing changed) when the next value would be past `last`."""
         with self._sequence(key, db) as (value, store_value):
+            if last is not None and value >= last:
+                raise SequenceEnd(key, last)
             store_value(value + 1)
         return value + 1
 
@@ -281,6 +284,14 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class SequenceEnd(StoreError):
+    """A counter at the last value its caller may hand out (`Store.next_sequence`'s `last`)."""
+
+    def __init__(self, key: str, last: int) -> None:
+        super().__init__(f"{key}: every number up to {last} is taken")
+        self.key, self.last = key, last
 
 
 def _counter_id(key: str) -> int:

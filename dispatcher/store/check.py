@@ -26,7 +26,7 @@ from dispatcher.store.callouts import CALLOUTS
 from dispatcher.store.outbox import OUTBOX
 from dispatcher.store.replies import REPLIES, STRIKES
 from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, period_of
-from dispatcher.store.sequences import numbered_ids
+from dispatcher.store.sequences import LAST, numbered_ids
 
 LOST_AND_FOUND = "lost_and_found"  # where `store repair` keeps events whose request is lost
 # Tables of other repositories whose records belong to one SR (their "sr" field); each
@@ -126,6 +126,16 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
         if sr_id not in where_sr:
             report.findings.append(
                 Finding(label, f"names {sr_id}, which is not in the store", False)
+            )
+    for key, value in sorted(counters.items()):
+        kind = key.partition(":")[0]
+        if kind in LAST and value >= LAST[kind]:
+            report.findings.append(
+                Finding(
+                    "counters",
+                    f"{key} is at {value}, its end: no more ids of that day can be handed out",
+                    False,
+                )
             )
     for key, number in sorted(highest.items()):
         if counters.get(key, 0) < number:

@@ -21,7 +21,7 @@ from typing import Any
 
 from dispatcher.domain.emergency import BASE_BY_ID
 from dispatcher.domain.lifecycle import Status
-from dispatcher.domain.request_ids import format_id, parse_id
+from dispatcher.domain.request_ids import LAST_NUMBER, format_id, parse_id
 from dispatcher.domain.request_parts import Category, IntakeChannel, Level, Severity, VipKind
 from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError
@@ -53,10 +53,16 @@ def request_id(value: Any, where: str, problems: Problems) -> Any:
         problems.append(f"{where}: must be a request id like SR-20261124-0042")
         return value
     try:
-        return format_id(*parse_id(value))
+        day, number = parse_id(value)
     except DispatcherError as error:
         problems.append(f"{where}: {error}")
         return value
+    if number > LAST_NUMBER:
+        problems.append(
+            f"{where}: {value.strip()} is past {format_id(day, LAST_NUMBER)}, the last id of a day"
+        )
+        return value
+    return format_id(day, number)
 
 
 def criterion(value: Any, where: str, problems: Problems) -> Any:

@@ -22,11 +22,11 @@ from tinydb.table import Document
 
 from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.localtime import local_day
-from dispatcher.domain.request_ids import doc_id, format_id
+from dispatcher.domain.request_ids import LAST_NUMBER, doc_id, format_id
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import Event
 from dispatcher.errors import NotFound, StoreError
-from dispatcher.store import Store
+from dispatcher.store import SequenceEnd, Store
 from dispatcher.store.request_archive import archive, archive_stranded_closed, note_archive_change
 from dispatcher.store.request_filter import RequestFilter
 from dispatcher.store.request_layout import (
@@ -212,7 +212,13 @@ class RequestRepository:
     ) -> tuple[ServiceRequest, list[Event]]:
         counters = self.store.counters
         with self.store.atomic(counters):
-            number = self.store.next_sequence(day_key(day), db=counters)
+            try:
+                number = self.store.next_sequence(day_key(day), db=counters, last=LAST_NUMBER)
+            except SequenceEnd:
+                raise StoreError(
+                    f"no request id is left for {day.isoformat()}: "
+                    f"{format_id(day, 1)} to {format_id(day, LAST_NUMBER)} are all taken"
+                ) from None
             sr = build(format_id(day, number))
             events = sr.registered(at, actor, channel)
             extra: dict[str, list[Document]] = {}
