@@ -221,6 +221,12 @@ REFUSALS = (
     N_("no planned service id is left for {day}: {first} to {last} are all taken"),
     N_("{key} is at {count}, its end: no more ids of that day can be handed out"),
     N_("{id} is past {last}, the last id of a day"),
+    N_(
+        "{key} handed out {what}, which no partition holds: lost (or never saved, if a crash "
+        "came between numbering and saving)"
+    ),
+    N_("lost: {what}: handed out by the counters, held by no partition"),
+    N_("{first} to {last}"),
     N_("{time} is later than now"),
     N_("{time} is {day} at the CSC ({zone}), not {date}, the day its id {sr} names"),
     N_("{time} is before the request was received ({received})"),

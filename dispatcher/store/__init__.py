@@ -49,7 +49,7 @@ from tinydb.table import Document
 from dispatcher.errors import StoreError
 from dispatcher.store import files
 from dispatcher.store.compaction import DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_RATIO, Policy
-from dispatcher.store.damage import Damage, read_notice, warning, write_notice
+from dispatcher.store.damage import Damage, SequenceEnd, read_notice, warning, write_notice
 from dispatcher.store.documents import SEQUENCES_TABLE
 from dispatcher.store.journal import reason
 from dispatcher.store.partition import Partition
@@ -172,8 +172,7 @@ class Store:
                 partition.adopt_new(name, table, partition.label)
 
     def next_sequence(self, key: str, db: TinyDB | None = None, *, last: int | None = None) -> int:
-        """The next value of a named counter, starting at 1, unique across processes.
-        `SequenceEnd` (nothing changed) when the next value would be past `last`."""
+        """Next value of a named counter, from 1, unique across processes; SequenceEnd past `last`."""
         with self._sequence(key, db) as (value, store_value):
             if last is not None and value >= last:
                 raise SequenceEnd(key, last)
@@ -181,8 +180,7 @@ class Store:
         return value + 1
 
     def raise_sequence(self, key: str, at_least: int, db: TinyDB | None = None) -> None:
-        """Make sure the counter's next value is past `at_least` (values taken elsewhere,
-        e.g. by an import)."""
+        """Make sure the counter's next value is past `at_least` (values an import took)."""
         with self._sequence(key, db) as (value, store_value):
             if value < at_least:
                 store_value(at_least)
@@ -284,14 +282,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class SequenceEnd(StoreError):
-    """A counter at the last value its caller may hand out (`Store.next_sequence`'s `last`)."""
-
-    def __init__(self, key: str, last: int) -> None:
-        super().__init__(f"{key}: every number up to {last} is taken")
-        self.key, self.last = key, last
 
 
 def _counter_id(key: str) -> int:

@@ -26,7 +26,14 @@ from dispatcher.store.callouts import CALLOUTS
 from dispatcher.store.outbox import OUTBOX
 from dispatcher.store.replies import REPLIES, STRIKES
 from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, period_of
-from dispatcher.store.sequences import LAST, numbered_ids
+from dispatcher.store.sequences import (
+    LAST,
+    held_ids,
+    id_range,
+    issued_unheld,
+    numbered_ids,
+    reported_lost,
+)
 
 LOST_AND_FOUND = "lost_and_found"  # where `store repair` keeps events whose request is lost
 # Tables of other repositories whose records belong to one SR (their "sr" field); each
@@ -106,7 +113,9 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
     where_sr: dict[str, str] = {}
     referenced: dict[str, str] = {}
     highest: dict[str, int] = {}
+    known: dict[str, int] = {}  # the highest number damaged places are known to have held
     counters: dict[str, int] = {}
+    reported: dict[str, int] = {}
     for label in report.partitions:
         image = read_partition(data_dir, label)
         report.findings += [Finding(d.where, d.reason, True) for d in image.damage]
@@ -114,8 +123,10 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
         report.findings += check_records(label, image.tables, where_sr, referenced)
         for key, number in numbered_ids(image.tables, label.startswith("archive/")):
             highest[key] = max(highest.get(key, 0), number)
+        for key, number in held_ids(image.damage)[0]:
+            known[key] = max(known.get(key, 0), number)
         if label == "counters":
-            counters = sequences_in(image.tables)
+            counters, reported = sequences_in(image.tables), reported_lost(image.tables)
         if (data_dir / label / files.SNAPSHOT_TMP).exists():
             report.notes.append(
                 f"{label}/{files.SNAPSHOT_TMP}: left by an interrupted compaction; no record is "
@@ -137,6 +148,17 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
                     False,
                 )
             )
+    for key, number in highest.items():
+        known[key] = max(known.get(key, 0), number)
+    for key, first, last in issued_unheld(counters, known, reported):
+        report.findings.append(
+            Finding(
+                "counters",
+                f"{key} handed out {id_range(key, first, last)}, which no partition holds: "
+                "lost (or never saved, if a crash came between numbering and saving)",
+                True,
+            )
+        )
     for key, number in sorted(highest.items()):
         if counters.get(key, 0) < number:
             report.findings.append(

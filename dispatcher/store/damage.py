@@ -54,6 +54,14 @@ class DuplicateId(StoreError, ValueError):
     TinyDB raises for an insert of an existing doc_id."""
 
 
+class SequenceEnd(StoreError):
+    """A counter at the last value its caller may hand out (`Store.next_sequence`'s `last`)."""
+
+    def __init__(self, key: str, last: int) -> None:
+        super().__init__(f"{key}: every number up to {last} is taken")
+        self.key, self.last = key, last
+
+
 def refusal(damage: list[Damage]) -> str:
     """ "the store is damaged at live/journal.0 line 5; run `dispatcher store repair`"."""
     more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""

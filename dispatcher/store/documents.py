@@ -20,6 +20,9 @@ from collections.abc import Callable
 from typing import Any
 
 SEQUENCES_TABLE = "_sequences"
+# In the counters partition: per day counter, the ids up to `through` that `store repair`
+# found handed out but held by no partition, and reported lost (`sequences.issued_unheld`).
+LOST_TABLE = "_lost"
 
 # (field, check, what it must be) for each table whose documents the store reads itself
 _Check = Callable[[Any], bool]
@@ -37,6 +40,10 @@ _FIELDS: dict[str, tuple[tuple[str, _Check, str], ...]] = {
     SEQUENCES_TABLE: (
         ("key", _text, "non-empty text"),
         ("value", _count, "a whole number from 0"),
+    ),
+    LOST_TABLE: (
+        ("key", _text, "non-empty text"),
+        ("through", _count, "a whole number from 0"),
     ),
     "requests": (
         ("id", _text, "non-empty text"),
@@ -63,7 +70,7 @@ class BadDocument(ValueError):
 # Verified as every partition is read (the store's own table): a counter of the wrong shape
 # never reaches memory. The request tables' documents are the repositories' (their tables are
 # TinyDB's, any shape to the store): `store check` and `store repair` verify those.
-ON_LOAD = frozenset({SEQUENCES_TABLE})
+ON_LOAD = frozenset({SEQUENCES_TABLE, LOST_TABLE})
 
 
 def verified(table: str) -> bool:

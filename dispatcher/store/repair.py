@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tinydb import Query
+
 from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError, StoreError
 from dispatcher.store import Store, compaction, documents, files
@@ -39,9 +41,16 @@ from dispatcher.store.check import (
     shared_lock,
 )
 from dispatcher.store.damage import DAMAGE_NOTICE, Damage
+from dispatcher.store.documents import LOST_TABLE
 from dispatcher.store.journal import reason
 from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS
-from dispatcher.store.sequences import held_ids, numbered_ids
+from dispatcher.store.sequences import (
+    held_ids,
+    id_range,
+    issued_unheld,
+    numbered_ids,
+    reported_lost,
+)
 from dispatcher.store.snapshots import Image
 
 REPORT_NAME = "REPAIR-REPORT.txt"
@@ -117,6 +126,8 @@ def _build(
     (building / "archive").mkdir(mode=files.DIR_MODE)
     highest: dict[str, int] = {}
     unknown: list[Damage] = []
+    counters: dict[str, int] = {}
+    reported: dict[str, int] = {}
     counters_sound = False  # holding counters, undamaged: ahead of every id handed out
     for label in labels:
         with shared_lock(data_dir / label):  # the files copied are the files read
@@ -131,6 +142,7 @@ def _build(
             unknown += unreadable
             if label == "counters":
                 counters_sound = not image.damage and bool(sequences_in(image.tables))
+                counters, reported = sequences_in(image.tables), reported_lost(image.tables)
             for key, number in [*numbered_ids(image.tables, label.startswith("archive/")), *held]:
                 highest[key] = max(highest.get(key, 0), number)
             directory = building / label
@@ -148,9 +160,17 @@ def _build(
     for path in data_dir.iterdir():
         if path.is_file() and path.name not in (DAMAGE_NOTICE, f"{DAMAGE_NOTICE}.tmp"):
             shutil.copy2(path, _kept_name(path, building))
+    unheld = issued_unheld(counters, highest, reported)
+    for key, first, last in unheld:
+        report.lost.append(
+            f"{id_range(key, first, last)}: handed out by the counters, held by no partition"
+        )
     with Store(building) as store, store.atomic(store.counters):
         for key, number in highest.items():
             store.raise_sequence(key, number, db=store.counters)
+        lost = store.counters.table(LOST_TABLE)
+        for key, _, last in unheld:  # reported once: the copy's check knows them
+            lost.upsert({"key": key, "through": last}, Query().key == key)
     fd = os.open(building / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write("\n".join(report.lines()) + "\n")
