@@ -124,7 +124,8 @@ def _build(
     """Every partition, the top-level files, the raised counters and the report, into the
     new directory `building`."""
     (building / "archive").mkdir(mode=files.DIR_MODE)
-    highest: dict[str, int] = {}
+    present: dict[str, int] = {}  # the highest number of each day counter in the copy
+    highest: dict[str, int] = {}  # ... and of those damaged places held
     unknown: list[Damage] = []
     counters: dict[str, int] = {}
     reported: dict[str, int] = {}
@@ -143,7 +144,9 @@ def _build(
             if label == "counters":
                 counters_sound = not image.damage and bool(sequences_in(image.tables))
                 counters, reported = sequences_in(image.tables), reported_lost(image.tables)
-            for key, number in [*numbered_ids(image.tables, label.startswith("archive/")), *held]:
+            for key, number in numbered_ids(image.tables, label.startswith("archive/")):
+                present[key] = max(present.get(key, 0), number)
+            for key, number in held:
                 highest[key] = max(highest.get(key, 0), number)
             directory = building / label
             directory.mkdir(mode=files.DIR_MODE, parents=True)
@@ -160,8 +163,30 @@ def _build(
     for path in data_dir.iterdir():
         if path.is_file() and path.name not in (DAMAGE_NOTICE, f"{DAMAGE_NOTICE}.tmp"):
             shutil.copy2(path, _kept_name(path, building))
-    unheld = issued_unheld(counters, highest, reported)
-    for key, first, last in unheld:
+    for key, number in present.items():
+        highest[key] = max(highest.get(key, 0), number)
+    _raise_counters(building, counters, highest, present, reported, report)
+    fd = os.open(building / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(report.lines()) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    files.sync_directory(building)
+
+
+def _raise_counters(
+    building: Path,
+    counters: dict[str, int],
+    highest: dict[str, int],
+    present: dict[str, int],
+    reported: dict[str, int],
+    report: RepairReport,
+) -> None:
+    """Raise the copy's day counters past every id present or held by damage (`highest`);
+    name the ids the counters handed out that nothing holds or held (`issued_unheld`); and
+    record in the copy's `_lost` table every id past those it holds (`present`), named lost
+    in this report or an earlier one, so that its `store check` does not name them again."""
+    for key, first, last in issued_unheld(counters, highest, reported):
         report.lost.append(
             f"{id_range(key, first, last)}: handed out by the counters, held by no partition"
         )
@@ -169,14 +194,9 @@ def _build(
         for key, number in highest.items():
             store.raise_sequence(key, number, db=store.counters)
         lost = store.counters.table(LOST_TABLE)
-        for key, _, last in unheld:  # reported once: the copy's check knows them
+        final = {k: max(counters.get(k, 0), highest.get(k, 0)) for k in counters | highest}
+        for key, _, last in issued_unheld(final, present, {}):
             lost.upsert({"key": key, "through": last}, Query().key == key)
-    fd = os.open(building / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write("\n".join(report.lines()) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    files.sync_directory(building)
 
 
 def _kept_name(path: Path, building: Path) -> Path:
