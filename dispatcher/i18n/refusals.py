@@ -227,6 +227,8 @@ REFUSALS = (
     ),
     N_("lost: {what}: handed out by the counters, held by no partition"),
     N_("{first} to {last}"),
+    N_("{place}: {sr}: {reason}; run `dispatcher store check`"),
+    N_("(record): cannot be read"),
     N_("{time} is later than now"),
     N_("{time} is {day} at the CSC ({zone}), not {date}, the day its id {sr} names"),
     N_("{time} is before the request was received ({received})"),

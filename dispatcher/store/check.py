@@ -25,7 +25,13 @@ from dispatcher.store import PERIOD, SEQUENCES_TABLE, documents, files, snapshot
 from dispatcher.store.callouts import CALLOUTS
 from dispatcher.store.outbox import OUTBOX
 from dispatcher.store.replies import REPLIES, STRIKES
-from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, period_of
+from dispatcher.store.request_layout import (
+    EVENT_ID_FACTOR,
+    EVENTS,
+    REQUESTS,
+    period_of,
+    request_problem,
+)
 from dispatcher.store.sequences import (
     LAST,
     held_ids,
@@ -196,6 +202,8 @@ def check_records(
         if documents.problem(REQUESTS, key, raw):
             continue  # named above
         sr_id = raw["id"]
+        if unreadable := request_problem(raw):
+            found.append(Finding(label, f"{readable_id(REQUESTS, key)}: {unreadable}", True))
         if _doc_id(sr_id) != key:
             found.append(Finding(label, f"{readable_id(REQUESTS, key)} holds id {sr_id!r}", False))
             continue

@@ -43,7 +43,7 @@ from dispatcher.store.check import (
 from dispatcher.store.damage import DAMAGE_NOTICE, Damage
 from dispatcher.store.documents import LOST_TABLE
 from dispatcher.store.journal import reason
-from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS
+from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, request_problem
 from dispatcher.store.sequences import (
     held_ids,
     id_range,
@@ -248,6 +248,8 @@ def _set_aside_misshapen(
         documents_of = tables.get(table, {})
         for key in list(documents_of):
             problem = documents.problem(table, key, documents_of[key])
+            if table == REQUESTS and not problem and (unread := request_problem(documents_of[key])):
+                problem = f"{readable_id(REQUESTS, key)}: {unread}"
             if problem:
                 tables.setdefault(LOST_AND_FOUND, {})[key] = documents_of.pop(key)
                 report.lost.append(f"{label}: {problem}; kept in {LOST_AND_FOUND}")

@@ -37,6 +37,7 @@ from dispatcher.store.request_layout import (
     day_key,
     event_doc_id,
     period_of,
+    request_from,
 )
 from dispatcher.store.sequences import guard_day, numbered
 from dispatcher.store.zone import csc_zone, recorded_zone
@@ -62,7 +63,7 @@ class RequestRepository:
         found = self._find(sr_id)
         if found is None:
             raise NotFound(f"no request {sr_id}")
-        return ServiceRequest.from_dict(found[1])
+        return request_from(found[1], found[0].partition.label)
 
     def status(self, sr_id: str) -> Status:
         """An SR's status alone, without reading the whole request: the engine asks it of
@@ -128,7 +129,9 @@ class RequestRepository:
         def changed_in(db: TinyDB) -> list[ServiceRequest]:
             wanted = {d["sr"] for d in db.table(EVENTS).all() if at_of(d) >= since}
             return [
-                ServiceRequest.from_dict(d) for d in db.table(REQUESTS).all() if d["id"] in wanted
+                request_from(d, db.partition.label)
+                for d in db.table(REQUESTS).all()
+                if d["id"] in wanted
             ]
 
         live = self.store.live
@@ -143,7 +146,7 @@ class RequestRepository:
 
     def _all_in(self, db: TinyDB) -> Iterator[ServiceRequest]:
         for raw in db.table(REQUESTS).all():
-            yield ServiceRequest.from_dict(raw)
+            yield request_from(raw, db.partition.label)
 
     def _periods_since(self, since: datetime | None) -> list[str]:
         periods = self.store.archive_periods()
@@ -253,7 +256,7 @@ class RequestRepository:
             if found is None:
                 raise NotFound(f"no request {sr_id}")
             db, raw = found
-            sr = ServiceRequest.from_dict(raw)
+            sr = request_from(raw, db.partition.label)
             events = action(sr)
             if db is live:
                 self._save(live, sr, events)

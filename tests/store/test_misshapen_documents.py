@@ -141,3 +141,35 @@ def test_a_misshapen_request_is_named_by_check_and_set_aside_by_repair(
     if "must be" in problem:  # set aside; a record naming another id is copied as it is
         assert recheck.exit_code == 0, recheck.output
         assert "lost_and_found" in (copy / "REPAIR-REPORT.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda raw: raw.update(customer={"name": None}), "customer.name: must be text, not null"),
+        (lambda raw: raw.update(category=["fault_support"]), "category: must be one of"),
+        (lambda raw: raw.pop("summary"), "summary: missing"),
+    ],
+    ids=["null-name", "list-category", "no-summary"],
+)
+def test_a_request_changed_by_hand_is_refused_in_one_line_named_and_set_aside(
+    run, tmp_path: Path, change: Callable[[dict], None], problem: str
+):
+    data = tmp_path / "data"
+    first = _new(run, "request 1")
+    _new(run, "request 2")
+    _request_doc(data, change)
+    reads = (("sr", "list"), ("sr", "show", first), ("sr", "note", first, "x"))
+    for args in reads if "null" not in problem else ():  # built, if wrong: check names it
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "internal error" not in result.output, result.output
+        line = next(x for x in result.stderr.splitlines() if x.startswith("Error"))
+        assert line.startswith(f"Error: live: {first}: {problem}"), line
+    checked = run("store", "check")
+    assert checked.exit_code == 1 and f"live: {first}: {problem}" in checked.stdout
+    copy = tmp_path / "copy"
+    assert run("store", "repair", "--into", copy).exit_code == 0
+    assert run("store", "check", data=copy).exit_code == 0
+    listed = run("sr", "list", data=copy)
+    assert listed.exit_code == 0 and "request 2" in listed.stdout
