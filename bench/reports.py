@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -34,10 +34,12 @@ def year_store() -> Path:
     if (data / "archive").is_dir() and any((data / "archive").iterdir()):
         return data
     year.WORK.mkdir(exist_ok=True)
-    source = year.WORK / f"year-{year.REQUESTS}.jsonl"
+    source = year.WORK / f"year-{year.REQUESTS}-v{year.DATA_VERSION}.jsonl"
     if not source.exists():
-        year.year_of_requests(source, datetime.now(UTC) - timedelta(hours=1))
-    seconds = year.run(["sr", "import", str(source)], dict(os.environ, DISPATCHER_DATA=str(data)))
+        year.year_of_requests(source, year.year_end())
+    env = dict(os.environ, DISPATCHER_DATA=str(data))
+    year.run(["store", "zone", year.CSC_ZONE], env)
+    seconds = year.run(["sr", "import", str(source)], env)
     print(f"reports_store_import_seconds: {seconds:.1f}")
     return data
 

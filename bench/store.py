@@ -22,12 +22,14 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".data"
-DATA_VERSION = 2  # raised whenever the generated year changes: an older file is not reused
+DATA_VERSION = 3  # raised whenever the generated year changes: an older file is not reused
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 100_000))
 EVENTS_PER_REQUEST = 20
+CSC_ZONE = "Asia/Shanghai"  # the sample roster's: ids are numbered by the day there
 OPEN = REQUESTS // 50
 DISPATCHER = [str(Path(sys.executable).with_name("dispatcher"))]
 
@@ -41,8 +43,15 @@ CATEGORIES = [
 KINDS = ["note", "page_sent", "page_delivered", "note", "escalated"]  # kinds `sr show` names
 
 
+def year_end() -> datetime:
+    """When the year's last request came in: a day ago, so that its last event (at most
+    EVENTS_PER_REQUEST x 30 min + 3 h after it) is not later than now, as an import needs."""
+    return datetime.now(UTC) - timedelta(days=1)
+
+
 def year_of_requests(path: Path, end: datetime) -> None:
-    """Write the year, oldest first; the newest OPEN requests are still open."""
+    """Write the year, oldest first; the newest OPEN requests are still open. Ids name the
+    day each request came in at the CSC (CSC_ZONE)."""
     rng = random.Random(2026)
     start = end - timedelta(days=365)
     step = (end - start) / REQUESTS
@@ -50,7 +59,7 @@ def year_of_requests(path: Path, end: datetime) -> None:
     with path.open("w", encoding="utf-8") as out:
         for n in range(REQUESTS):
             received = start + step * n
-            day = f"{received:%Y%m%d}"
+            day = f"{received.astimezone(ZoneInfo(CSC_ZONE)):%Y%m%d}"
             per_day[day] = per_day.get(day, 0) + 1
             is_open = n >= REQUESTS - OPEN
             at = received
@@ -185,10 +194,11 @@ def main() -> None:
     WORK.mkdir(exist_ok=True)
     source = WORK / f"year-{REQUESTS}-v{DATA_VERSION}.jsonl"
     if not source.exists():
-        year_of_requests(source, datetime.now(UTC) - timedelta(hours=1))
+        year_of_requests(source, year_end())
     data = WORK / "year-store"
     shutil.rmtree(data, ignore_errors=True)
     env = dict(os.environ, DISPATCHER_DATA=str(data))
+    run(["store", "zone", CSC_ZONE], env)
     print(f"store_import_seconds: {run(['sr', 'import', str(source)], env):.1f}")
     print(f"store_requests: {REQUESTS}")
     print(f"store_events: {sum(len(json.loads(line)['timeline']) for line in source.open())}")

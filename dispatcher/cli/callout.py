@@ -188,16 +188,18 @@ def _show(control: CalloutControl, record: CalloutRecord | None, as_json: bool, 
     for step, step_pages in zip(record.steps, pages, strict=True):
         who = ", ".join(step.people) or tr("NOBODY (skipped)")
         position = tr("round {round}, step {step}", round=step.round + 1, step=step.step + 1)
-        click.echo(
-            f"  {local(step.at, zone):%H:%M:%S}  "
-            + tr(
+        said_step = (
+            tr(
                 "{position} ({how}): {who} by {channels}",
                 position=position,
                 how=value(step.how),
                 who=who,
                 channels=", ".join(step.channels),
             )
+            if step.channels and step.people  # one that paged nobody (a log of old) used none
+            else tr("{position} ({how}): {who}", position=position, how=value(step.how), who=who)
         )
+        click.echo(f"  {local(step.at, zone):%H:%M:%S}  {said_step}")
         for page in step_pages:
             result = said(describe(page, zone), lang)
             click.echo(f"      {page.person} {page.channel} {page.address}: {result}")

@@ -78,15 +78,18 @@ def optional_roster(roster_path: Path):
 
 
 def required_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A click callback: a required text option given blank is refused (one line, exit 2)."""
+    """A click callback: a required text option given blank is refused (one line, exit 2),
+    naming the option, or its environment variable when the value came from there."""
     if value is not None and not value.strip():
         from dispatcher.errors import DispatcherError
 
-        name = (
-            max(param.opts, key=len)
-            if isinstance(param, click.Option)
-            else f"'{param.human_readable_name}'"  # as click names an argument
-        )
+        source = ctx.get_parameter_source(param.name) if param.name else None
+        if isinstance(param, click.Option) and source is click.core.ParameterSource.ENVIRONMENT:
+            name = str(param.envvar)
+        elif isinstance(param, click.Option):
+            name = max(param.opts, key=len)
+        else:
+            name = f"'{param.human_readable_name}'"  # as click names an argument
         raise DispatcherError(tr("{name}: must not be empty", name=name))
     return value.strip() if value is not None else None
 
@@ -112,13 +115,16 @@ def json_option(command: Callable) -> Callable:
 
 
 def actor_option(command: Callable) -> Callable:
-    """`--as NAME`: who makes the change (else $DISPATCHER_AS, else the login name)."""
+    """`--as NAME`: who makes the change (else $DISPATCHER_AS, else the login name); a name
+    of only blanks names nobody, so it is refused in one line naming `--as` or
+    `DISPATCHER_AS` (exit 2)."""
     return click.option(
         "--as",
         "actor",
         default=None,
         envvar="DISPATCHER_AS",
         metavar="NAME",
+        callback=required_text,
         help="Who makes the change (default: $DISPATCHER_AS, else your login name); to "
         "acknowledge or stop a chain, a person of the roster.",
     )(command)
@@ -173,12 +179,21 @@ def every_problem(error, path: Path, scenarios: bool = False):
 
 
 def resolve_actor(actor: str | None) -> str:
-    if actor:
-        return actor
+    """Who acts: `actor` (from `--as`/$DISPATCHER_AS, `actor_option`), else the login name;
+    DispatcherError when that is blank too (nobody would be named)."""
+    if actor and actor.strip():
+        return actor.strip()
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except Exception:  # no login name in some containers
-        return os.environ.get("USER", "unknown")
+        login = os.environ.get("USER", "unknown")
+    if not login.strip():
+        from dispatcher.errors import DispatcherError
+
+        raise DispatcherError(
+            tr("--as: your login name is blank; give --as NAME or set DISPATCHER_AS")
+        )
+    return login.strip()
 
 
 def named_dispatcher(actor: str | None, names) -> str:

@@ -109,15 +109,22 @@ def show_dry_run(
     )
     for check in checks:
         step = check.preview
+        used = channels_used(step.people, step.channels, reaches)  # none: it pages nobody
         click.echo(
             "  "
-            + tr(
-                "step {number} by {channels}, then wait {minutes} min:",
-                number=step.number,
-                channels=", ".join(
-                    channels_used(step.people, step.channels, reaches) or step.channels
-                ),
-                minutes=step.wait_minutes,
+            + (
+                tr(
+                    "step {number} by {channels}, then wait {minutes} min:",
+                    number=step.number,
+                    channels=", ".join(used),
+                    minutes=step.wait_minutes,
+                )
+                if used
+                else tr(
+                    "step {number}, then wait {minutes} min:",
+                    number=step.number,
+                    minutes=step.wait_minutes,
+                )
             )
         )
         for person in step.people:
@@ -128,7 +135,7 @@ def show_dry_run(
         for target in step.nobody_for:
             who = phrase(describe_target(target), lang)
             click.echo("    " + tr("NOBODY on call for {who}", who=who))
-        if not step.people:
+        if not used:
             click.echo("    " + tr("(this step reaches nobody and is skipped at once)"))
 
 

@@ -85,11 +85,15 @@ def _follow(store: Store, sr_id: str, quiet: bool, poll_seconds: float = 1.0) ->
                 position = tr(
                     "round {round}, step {step}", round=step.round + 1, step=step.step + 1
                 )
-                said_step = tr(
-                    "{position}: {who} by {channels}",
-                    position=position,
-                    who=who,
-                    channels=", ".join(step.channels),
+                said_step = (
+                    tr(
+                        "{position}: {who} by {channels}",
+                        position=position,
+                        who=who,
+                        channels=", ".join(step.channels),
+                    )
+                    if step.channels and step.people  # one that paged nobody used none
+                    else tr("{position}: {who}", position=position, who=who)
                 )
                 click.echo(f"{local(step.at, zone):%H:%M:%S} {said_step}", err=True)
         shown = len(steps)

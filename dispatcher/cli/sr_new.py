@@ -30,7 +30,7 @@ from dispatcher.cli.options import owner_options, request_place_options
 from dispatcher.cli.terminal import styled
 from dispatcher.domain.callout import channels_used
 from dispatcher.domain.emergency import check_criteria
-from dispatcher.domain.localtime import local
+from dispatcher.domain.localtime import CLOCK_SKEW, local
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.request_parts import (
     Category,
@@ -66,7 +66,12 @@ RECEIVED_AT_MOST_AGO = timedelta(days=366)
     "--severity", type=Choice(Severity), help="Default: critical for an emergency, else minor."
 )
 @click.option("--description", default="")
-@click.option("--received", type=TIME, help="When the request came in (default: now).")
+@click.option(
+    "--received",
+    type=TIME,
+    help="When the request came in (default: now): within the last 366 days, and not later "
+    "than now (5 minutes of clock difference allowed).",
+)
 @click.option("--intake", type=Choice(IntakeChannel), default="phone", show_default=True)
 @click.option("--reporter", "reporter_name", default="", help="Reporter's name.")
 @click.option("--reporter-email", default="")
@@ -104,7 +109,9 @@ def new(
     """Register a new service request.
 
     With a roster (`--roster`, or ./contacts.yaml when present) the site and product must be
-    the roster's, and a criterion beyond 1-12 must be one the product's BD added.
+    the roster's, and a criterion beyond 1-12 must be one the product's BD added. --received
+    is at most 366 days ago and never later than now: a time up to 5 minutes ahead is taken
+    (clocks differ that much), a later one is refused.
     """
     criteria = tuple(c.strip().upper() for c in criteria)
     names = names_for_command(roster_path)
@@ -138,6 +145,15 @@ def new(
                 "within {days} days of coming in",
                 time=received.isoformat(timespec="minutes"),
                 days=RECEIVED_AT_MOST_AGO.days,
+            )
+        )
+    if received is not None and received > now() + CLOCK_SKEW:
+        raise DispatcherError(
+            tr(
+                "--received: {time} is later than now; a request is registered once it has "
+                "come in (clocks may differ by {minutes} minutes)",
+                time=received.isoformat(timespec="minutes"),
+                minutes=int(CLOCK_SKEW.total_seconds() // 60),
             )
         )
     received = received or now()
@@ -288,17 +304,24 @@ def _show_routing(
         )
     )
     for step in steps:
-        people = ", ".join(p.display_name for p in step.people) or tr("NOBODY: skipped at once")
+        used = channels_used(step.people, step.channels, reaches)  # none: it pages nobody
+        people = ", ".join(p.display_name for p in step.people) if used else ""
+        words = {"number": step.number, "minutes": step.wait_minutes}
         click.echo(
             "  "
-            + tr(
-                "step {number}: {people} by {channels}, then wait {minutes} min",
-                number=step.number,
-                people=people,
-                channels=", ".join(
-                    channels_used(step.people, step.channels, reaches) or step.channels
-                ),
-                minutes=step.wait_minutes,
+            + (
+                tr(
+                    "step {number}: {people} by {channels}, then wait {minutes} min",
+                    people=people,
+                    channels=", ".join(used),
+                    **words,
+                )
+                if used
+                else tr(
+                    "step {number}: {people}, then wait {minutes} min",
+                    people=tr("NOBODY: skipped at once"),
+                    **words,
+                )
             )
         )
         for target in step.nobody_for:

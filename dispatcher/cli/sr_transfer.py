@@ -43,7 +43,9 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     """Import requests with their timelines from a JSON-lines file.
 
     Every line is checked first; one wrong line, or an id already in the store, imports
-    nothing. If an import is interrupted, run it again with --resume to complete it.
+    nothing. A request must have been received on the CSC's day its id names, and no time may
+    be later than now (5 minutes of clock difference allowed) or an event earlier than its
+    request. If an import is interrupted, run it again with --resume to complete it.
     """
     try:
         size = path.stat().st_size
@@ -53,7 +55,9 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     with progress_bar(
         2 * size, tr("checking and importing")
     ) as done:  # each byte: checked, then written
-        summary = import_file(path, RequestRepository(store), resume, done, done)
+        summary = import_file(
+            path, RequestRepository(store), resume, done, done, zone=command_zone(store)
+        )
     if as_json:
         echo_json(summary.__dict__)
     else:

@@ -201,6 +201,8 @@ class PersonRoutes:
 # then text, then mail; then the desk's manual relay, last and always. A plugin's channel
 # (DingTalk, WeCom, a webhook, any third party's) is used only when a step names it: a group
 # robot reads no replies, and a chain that never names a channel never pages through it.
+# The desk's relay is read out by a dispatcher on the phone: its routes take the person's
+# phone numbers first (`relay_contacts`), their other addresses only where they have none.
 FALLBACK_ORDER = ("voice", "sms", "email")
 MANUAL_CHANNEL = "desk"
 
@@ -228,10 +230,17 @@ def routes_for(
         Route(person.id, channel, contact)
         for channel in channels
         if channel in reaches
-        for contact in person.contacts
+        for contact in (relay_contacts(person) if channel == MANUAL_CHANNEL else person.contacts)
         if contact.kind in reaches[channel]
     ]
     return PersonRoutes(person, ordered)
+
+
+def relay_contacts(person: Person) -> list[ContactMethod]:
+    """A person's contact methods in the order the desk's relay takes them: phone numbers
+    (mobile, then voice, as the roster lists them) first, for the dispatcher phones; a mail
+    or a plugin's address only for a person with no number."""
+    return sorted(person.contacts, key=lambda contact: not contact.reaches_by_phone)
 
 
 def first_routes(

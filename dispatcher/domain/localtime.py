@@ -15,7 +15,12 @@ on machines in different zones number one night's requests the same.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
+
+# How far ahead of this machine's clock a time from elsewhere (another desk, a phone system, a
+# file) may be and still count as "now": clocks that are set by hand differ by minutes. A later
+# time (a request received tomorrow, an event in 2099) is refused.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def local(at: datetime, zone: tzinfo) -> datetime:

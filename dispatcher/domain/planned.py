@@ -23,6 +23,7 @@ from dispatcher.errors import DispatcherError, IllegalTransition
 
 PLANNED_ID = re.compile(r"^PS-(\d{8})-(\d{2,})$")
 ID_DAY_FACTOR = 1_000
+LAST_NUMBER = 99  # PS-YYYYMMDD-NN: the last number of a day handed out
 
 
 class PlannedKind(StrEnum):

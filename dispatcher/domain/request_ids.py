@@ -14,10 +14,14 @@ from dispatcher.errors import DispatcherError
 
 SR_ID = re.compile(r"^SR-(\d{8})-(\d{4,})$")
 ID_DAY_FACTOR = 100_000  # doc id = YYYYMMDD * factor + number of the day
+# The last number of a day the desk hands out: an id is read out as SR-YYYYMMDD-NNNN, four
+# digits (README, "Service requests"). Ids up to ID_DAY_FACTOR - 1 are still read (an older import
+# could bring them in); none past LAST_NUMBER is handed out or imported.
+LAST_NUMBER = 9_999
 
 
 def format_id(day: date, number: int) -> str:
-    """An id a person can read out on the phone: SR-20261124-0042."""
+    """An id a person can read out on the phone: SR-20261124-0042 (`number` 1..LAST_NUMBER)."""
     return f"SR-{day:%Y%m%d}-{number:04d}"
 
 

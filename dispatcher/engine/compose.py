@@ -72,14 +72,17 @@ def compose(
 
 
 def notification_for(record: OutboxRecord, people: Mapping[str, Person]) -> Notification:
-    """What a channel is handed for an outbox record, its texts composed for the reader."""
+    """What a channel is handed for an outbox record, its texts composed for the reader.
+    Its `ack_code` is "" unless the purpose takes one (`TAKES_A_CODE`): a channel that reads
+    replies itself (a call's key press) offers to acknowledge only when there is a code."""
     person = people.get(record.person) or Person(record.person, record.person, "")
     purpose = _member(Purpose, record.purpose, Purpose.NOTICE)
+    code = record.ack_code if purpose in TAKES_A_CODE else ""
     texts = compose(
         Message(record.short_text, record.long_text, record.spoken_text),
         sr_id=record.sr,
         purpose=purpose,
-        ack_code=record.ack_code,
+        ack_code=code,
         drill=record.drill,
         language=record.language,
     )
@@ -90,7 +93,7 @@ def notification_for(record: OutboxRecord, people: Mapping[str, Person]) -> Noti
         sr_id=record.sr,
         purpose=purpose,
         urgency=_member(Urgency, record.urgency, Urgency.NORMAL),
-        ack_code=record.ack_code,
+        ack_code=code,
         drill=record.drill,
         language=record.language,
         **texts.fields(),

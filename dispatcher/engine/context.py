@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from dispatcher.domain.callout import MANUAL_CHANNEL
+from dispatcher.domain.callout import MANUAL_CHANNEL, relay_contacts
 from dispatcher.domain.chains import ChainSpec
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.requests import ServiceRequest
@@ -105,14 +105,17 @@ class ControlContext:
         )
 
     def contact_for(self, person: Person, channel: str) -> ContactMethod:
-        """The first of `person`'s contact methods that `channel` reaches; `DispatcherError`
-        naming the channels known, or saying none of the person's methods is reached."""
+        """The first of `person`'s contact methods that `channel` reaches (for the desk's relay
+        a phone number first, `callout.relay_contacts`, as the engine picks it);
+        `DispatcherError` naming the channels known, or saying none of the person's methods
+        is reached."""
         reaches = self.reaches.get(channel)
         if reaches is None:
             raise DispatcherError(
                 f"no channel '{channel}' (known: {', '.join(sorted(self.reaches))})"
             )
-        for contact in person.contacts:
+        contacts = relay_contacts(person) if channel == MANUAL_CHANNEL else person.contacts
+        for contact in contacts:
             if contact.kind in reaches:
                 return contact
         raise DispatcherError(f"{person.display_name} has no contact method that {channel} reaches")

@@ -2,8 +2,9 @@
 
 Each follows a page that a provider took (sent or delivered) and goes to the same person,
 channel and address, as a notification of its own (`OutboxRepository.again`), in the
-recipient's language. Queued in the caller's commit: an acknowledgement or a stop and what it
-tells are one change.
+recipient's language, without the page's acknowledgement code: they ask nothing, and only a
+page's code acknowledges (`dispatcher.engine.replies`). Queued in the caller's commit: an
+acknowledgement or a stop and what it tells are one change.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def _about(
         at,
         purpose=purpose,
         urgency=urgency,
+        ack_code="",
         short_text=said.short,
         long_text=said.long,
         spoken_text=said.spoken,

@@ -8,7 +8,15 @@ from dataclasses import replace
 from datetime import datetime
 
 from dispatcher.domain import messages
-from dispatcher.domain.callout import ReachedBy, channels_used, first_routes, routes_for
+from dispatcher.domain.callout import (
+    MANUAL_CHANNEL,
+    PersonRoutes,
+    ReachedBy,
+    Route,
+    channels_used,
+    first_routes,
+    routes_for,
+)
 from dispatcher.domain.outbox import PAGES, DeliveryState, Purpose, Urgency
 from dispatcher.domain.routing import describe_target, preview_step
 from dispatcher.domain.timeline import EventKind
@@ -23,8 +31,9 @@ GAVE_UP = frozenset({DeliveryState.FAILED, DeliveryState.CANCELLED})
 
 def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecord | None:
     """Queue the pages of a run's current step, log the step and put it on the timeline, all
-    in one commit. A step that reaches nobody is logged as skipped and the run moves on at
-    once; returns the run as it then stands (None when there was nothing to page)."""
+    in one commit. A step that reaches nobody is logged as skipped, with no channel and the
+    targets and people nobody was found for, and the run moves on at once; returns the run
+    as it then stands (None when there was nothing to page)."""
     store = control.store
     with store.atomic(store.live):
         record = control.callouts.get(sr_id)
@@ -79,9 +88,9 @@ def page_step(control: CalloutControl, sr_id: str, at: datetime) -> CalloutRecor
                 )
                 for route in routes
             ]
-        # The channels really paged by (the step's, or a fallback), as every view names them.
+        # The channels really paged by (the step's, or a fallback), as every view names them:
+        # none for a step that pages nobody, never the channels it asked for and did not use.
         channels = list(channels_used(found.people, step.channels, control.reaches))
-        channels = channels or list(step.channels)
         log = StepLog(
             record.run.position.round,
             record.run.position.step,
@@ -129,9 +138,14 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
     the first route not yet tried in this step (an SMS to a dead number becomes a call); after
     a transient failure of a channel the step did not name (a fallback: the failed one is
     retried meanwhile), the route after it, once (not again when a retry fails), so a
-    fallback never holds the person (`callout.FALLBACK_ORDER`). None when none is left, the chain has moved on, or a
-    step's own channel failed for a passing reason (it is retried until the step's wait ends).
-    A notice has a rule of its own (`_notice_fallback`).
+    fallback never holds the person (`callout.FALLBACK_ORDER`). None when none is left, the
+    chain has moved on (to another step, or to a re-page of this one), or a step's own
+    channel failed for a passing reason (it is retried until the step's wait ends).
+
+    What was tried is the step instance's own (`OutboxRecord.instance`): a re-page falls back
+    over the same routes as the first paging did, the one that worked included. The desk's
+    relay takes a phone number first (`callout.relay_contacts`), one that failed for good
+    in this instance last. A notice has a rule of its own (`_notice_fallback`).
     """
     if failed.purpose == Purpose.NOTICE:
         return _notice_fallback(control, failed, at)
@@ -144,6 +158,7 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
             record is None
             or not record.running
             or (record.run.position.round, record.run.position.step) != (failed.round, failed.step)
+            or _step_instance(failed.instance) != (f".{record.repages}" if record.repages else "")
         ):
             return None
         person = control.roster.people.get(failed.person)
@@ -153,12 +168,15 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
         permanent = failed.failure == Failure.PERMANENT.value
         if not permanent and failed.channel in step.channels:
             return None
-        tried = {
-            (r.channel, r.address)
+        same = [
+            r
             for r in control.outbox.for_sr(failed.sr)
-            if r.person == failed.person and (r.round, r.step) == (failed.round, failed.step)
-        }
-        ordered = routes_for(person, step.channels, control.reaches).ordered
+            if r.person == failed.person
+            and r.purpose in PAGES
+            and (r.round, r.step, r.instance) == (failed.round, failed.step, failed.instance)
+        ]
+        tried = {(r.channel, r.address) for r in same}
+        ordered = _dead_relays_last(routes_for(person, step.channels, control.reaches), same)
         if not permanent:  # the route after the failed one, once: its retries go on
             ways = [(r.channel, r.contact.address) for r in ordered]
             way = (failed.channel, failed.address)
@@ -176,6 +194,26 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
                     detail=f"instead of {failed.channel} {failed.address}, which {why}",
                 )
     return None
+
+
+def _dead_relays_last(routes: PersonRoutes, tried: list[OutboxRecord]) -> list[Route]:
+    """`routes` in order, but among the desk's relays, one to a phone number that failed for
+    good among `tried` after one to any other number (a phone number still before a mail,
+    `callout.relay_contacts`): the dispatcher is given a number that may answer."""
+    dead = {r.address for r in tried if r.failure == Failure.PERMANENT.value}
+    relays = iter(
+        sorted(
+            (r for r in routes.ordered if r.channel == MANUAL_CHANNEL),
+            key=lambda r: (not r.contact.reaches_by_phone, r.contact.address in dead),
+        )
+    )
+    return [next(relays) if r.channel == MANUAL_CHANNEL else r for r in routes.ordered]
+
+
+def _step_instance(instance: str) -> str:
+    """The step instance a page belongs to: its own, or for a page sent again by hand
+    (`CalloutControl.retry`: "<instance> again #N") the instance it was sent again from."""
+    return instance.split(" again ", 1)[0]
 
 
 def _notice_fallback(
@@ -200,7 +238,7 @@ def _notice_fallback(
         if any(r.state not in GAVE_UP for r in same if r.id != failed.id):
             return None
         tried = {(r.channel, r.address) for r in same}
-        for route in routes_for(person, (), control.reaches).ordered:
+        for route in _dead_relays_last(routes_for(person, (), control.reaches), same):
             if (route.channel, route.contact.address) not in tried:
                 return control.outbox.again(
                     failed,

@@ -7,6 +7,14 @@ number, a plugin's reply from the identity it paged). The right code from anywhe
 *suspicious reply*: it goes on the request's timeline, where the desk shows it, and
 acknowledges nothing.
 
+Only a code that was handed out to be answered counts (`answerable`): one a page, a re-page or
+an audit carried (`ANSWERED_BY_CODE`) and that was handed to a provider (sent at least once,
+the desk's relay included). A notice, a status update or a drill's end carries no code
+(`dispatcher.engine.watch`, `dispatcher.engine.notices`); a code found only on such a message
+(one stored before they stopped carrying it) or on a page never sent is a wrong code, as a
+guess is. Every reply that carries a code comes here (an SMS, a key press on a call, a mail
+or a plugin's reply); the desk and `sr ack` acknowledge by a named person, never by a code.
+
 Guessing is limited (`dispatcher.domain.acks.GuessLimit`): each reply with a code that
 acknowledges nothing strikes its sender, and the requests it concerns (the one whose code it
 carried, or those the sender was paged for); a reply without a code is no guess. A sender
@@ -28,6 +36,7 @@ from datetime import datetime
 from dispatcher.domain.acks import GuessLimit, ReplyOutcome, Strikes
 from dispatcher.domain.addresses import Canonical, canonical_address, same_address
 from dispatcher.domain.localtime import local
+from dispatcher.domain.outbox import PAGES, Purpose
 from dispatcher.domain.text import escape_line
 from dispatcher.domain.timeline import EventKind
 from dispatcher.engine.control import ENGINE, CalloutControl
@@ -39,6 +48,17 @@ from dispatcher.store.replies import ReplyEntry, ReplyRepository
 log = logging.getLogger(__name__)
 
 GUESS_LIMIT = GuessLimit()
+# The purposes whose code the reader answers with and which a reply may acknowledge: a page
+# or re-page (the chain stops), an audit (the contact method is confirmed). A test's code
+# (`dispatcher notify test`) is never stored; a notice's message carries none.
+ANSWERED_BY_CODE = PAGES | {Purpose.AUDIT}
+
+
+def answerable(record: OutboxRecord) -> bool:
+    """Whether `record`'s code acknowledges when its person answers with it: it is a page,
+    re-page or audit, carries a code, and was handed to a provider (attempted at least once;
+    a page still queued, or cancelled before it went, gave its code to nobody)."""
+    return record.purpose in ANSWERED_BY_CODE and bool(record.ack_code) and record.attempt > 0
 
 
 @dataclass(frozen=True)
@@ -127,9 +147,13 @@ class ReplyBook:
         if not code:
             return Verdict(ReplyOutcome.NO_CODE, concerns=self._paged_for(reply.sender))
         carried = outbox.by_provider_id(reply.channel, reply.provider_id)
-        if carried is not None and carried.ack_code == code:  # a key press on the call itself
-            return Verdict(ReplyOutcome.ACKNOWLEDGED, carried, (carried.sr,))
-        found = outbox.by_ack_code(code)
+        if carried is not None and carried.ack_code == code and answerable(carried):
+            return Verdict(ReplyOutcome.ACKNOWLEDGED, carried, (carried.sr,))  # a key press
+        stored = outbox.by_ack_code(code)
+        found = [r for r in stored if answerable(r)]
+        if not found:  # a guess, or a code only a notice or an unsent page holds
+            concerns = self._paged_for(reply.sender) or tuple(sorted({r.sr for r in stored}))
+            return Verdict(ReplyOutcome.WRONG_CODE, concerns=concerns)
         bound = [
             r
             for r in found
@@ -140,10 +164,8 @@ class ReplyBook:
             if self.kept.strikes(f"sr|{newest.sr}").ignoring(at):
                 return Verdict(ReplyOutcome.REFUSED, newest, (newest.sr,))
             return Verdict(ReplyOutcome.ACKNOWLEDGED, newest, (newest.sr,))
-        if found:
-            paged = max(found, key=lambda r: r.id)
-            return Verdict(ReplyOutcome.SUSPICIOUS, paged, (paged.sr,))
-        return Verdict(ReplyOutcome.WRONG_CODE, concerns=self._paged_for(reply.sender))
+        paged = max(found, key=lambda r: r.id)
+        return Verdict(ReplyOutcome.SUSPICIOUS, paged, (paged.sr,))
 
     def _paged_for(self, sender: str) -> tuple[str, ...]:
         """The live requests whose running chains paged this address."""

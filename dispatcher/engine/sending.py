@@ -14,6 +14,11 @@ A plugin's mistake is contained and named: a `send` that raises, returns somethi
 than a `Receipt`, or outlives its bound becomes a failed `Receipt` naming the channel and the
 fault. Several faults in a row mark the channel unhealthy (`FaultCount`), which the desk
 shows; one good send clears it.
+
+Every text a channel returns passes through `redact` (the plugin manager's: every secret
+setting replaced) before the engine stores, logs or shows it (promise 6): a receipt's detail
+and error code, a delivery update's, as a fault's. A reply's words are the person's and are
+kept as they came.
 """
 
 from __future__ import annotations
@@ -26,9 +31,9 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from dispatcher.plugins.contract import (
     Channel,
@@ -36,12 +41,14 @@ from dispatcher.plugins.contract import (
     Notification,
     PollResult,
     Receipt,
+    StatusUpdate,
     one_line,
 )
 
 log = logging.getLogger(__name__)
 
 Priority = tuple[int, ...]  # lower goes first (`Slots`)
+Answer = TypeVar("Answer", Receipt, StatusUpdate)  # what a channel says of a notification
 # A real request's first send of its step (`engine.turns`: drill, sends of the step before it).
 FIRST: Priority = (0, 0)
 
@@ -256,7 +263,7 @@ class Sender:
                 f"channel {channel}: send returned {type(result).__name__}, not a Receipt",
             ), at
         self._healthy(channel)
-        return result, at
+        return self._redacted(result), at
 
     async def _send(
         self, channel: str, notification: Notification, priority: Priority
@@ -304,7 +311,11 @@ class Sender:
             return None
         return PollResult(
             replies=tuple(r for result in found for r in result.replies),
-            updates=tuple(u for result in found for u in result.updates),
+            updates=tuple(
+                self._redacted(u) if isinstance(u, StatusUpdate) else u
+                for result in found
+                for u in result.updates
+            ),
         )
 
     async def aclose(self) -> None:
@@ -316,6 +327,15 @@ class Sender:
                 log.warning("channel %s: close failed: %s", name, self.redact(one_line(str(error))))
         for runner in self._runners.values():
             runner.stop()
+
+    def _redacted(self, said: Answer) -> Answer:
+        """A receipt or delivery update with its texts (detail, error code) redacted."""
+        code = said.error_code
+        return replace(
+            said,
+            detail=self.redact(str(said.detail or "")),
+            error_code=None if code is None else self.redact(str(code)),
+        )
 
     def _fault(self, channel: str, failure: Failure, detail: str, code: str = "fault") -> Receipt:
         detail = self.redact(one_line(detail))

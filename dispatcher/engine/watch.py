@@ -160,11 +160,12 @@ class Watcher:
     ) -> list[OutboxRecord]:
         """One notice per person through each of `channels` that reaches them; where none
         does (only the desk's channel here), their first other way, the desk's relay at
-        worst: a notice is never dropped for want of a provider."""
+        worst: a notice is never dropped for want of a provider. A notice carries no
+        acknowledgement code: it asks nothing of its reader, and nobody told of a request may
+        stop its chain (promise 3: only a page's code acknowledges, `engine.replies`)."""
         records = []
         reaches = self.control.reaches
         for person in people:
-            code = self.control.codes.ack_code(sr.id, person.id, now)
             text = render(person.language)
             ways = [
                 (channel, contact)
@@ -191,7 +192,7 @@ class Watcher:
                     channel=channel,
                     contact_kind=contact.kind,
                     address=contact.address,
-                    ack_code=code,
+                    ack_code="",
                     purpose=Purpose.NOTICE,
                     topic=topic,
                     urgency=Urgency.HIGH if topic.endswith(":breach") else Urgency.NORMAL,

@@ -217,6 +217,27 @@ REFUSALS = (
     N_("the timeline of {sr} lacks events {runs}"),
     N_("{record} has no request"),
     N_("{record} holds another event"),
+    N_("{record}: {field}: must be {what}, not {value}"),  # a document of the wrong shape
+    N_("{record}: must be an object, not {value}"),
+    N_("counter {key}"),
+    N_("no request id is left for {day}: {first} to {last} are all taken"),
+    N_("no planned service id is left for {day}: {first} to {last} are all taken"),
+    N_("{key} is at {count}, its end: no more ids of that day can be handed out"),
+    N_("{id} is past {last}, the last id of a day"),
+    N_(
+        "{key} handed out {what}, which no partition holds: lost (or never saved, if a crash "
+        "came between numbering and saving)"
+    ),
+    N_("lost: {what}: handed out by the counters, held by no partition"),
+    N_("{first} to {last}"),
+    N_("{place}: {sr}: {reason}; run `dispatcher store check`"),
+    N_("(record): cannot be read"),
+    N_("{time} is later than now"),
+    N_("{time} is {day} at the CSC ({zone}), not {date}, the day its id {sr} names"),
+    N_("{time} is before the request was received ({received})"),
+    N_("a whole number from 0"),
+    N_("non-empty text"),
+    N_("lost: {place}: {reason}; kept in {table}"),
     N_("cannot save to {path}: {reason}; the change was not saved"),
     N_("cannot read {path}: {reason}"),
     N_("cannot open {path}: {reason}"),

@@ -86,7 +86,8 @@ class Notification:
     (`notification.purpose == "page"`), and `.value` is that string.
 
     `ack_code` is what the person answers with (an SMS reply "1234" or "ACK 1234", a key
-    press on a call), for a channel that reads replies itself.
+    press on a call), for a channel that reads replies itself; "" for a purpose that takes
+    no code (a notice, a status update, a drill's end): offer no way to acknowledge then.
     """
 
     id: str

@@ -266,8 +266,12 @@ def report_markdown(report: DrillReport, language: str = "en") -> str:
         heading = phrase(step.label, language)
         heading = heading[:1].upper() + heading[1:]
         how = f", {name_of(step.how, language)}" if step.how else ""
-        by = _("by {channels}").format(channels=", ".join(step.channels))
-        lines += ["", f"## {heading}: {_when(step.at)}{how}, {by}", ""]
+        by = (  # a step that paged nobody (in a log of old too) used no channel
+            ", " + _("by {channels}").format(channels=", ".join(step.channels))
+            if step.channels and step.people
+            else ""
+        )
+        lines += ["", f"## {heading}: {_when(step.at)}{how}{by}", ""]
         if step.people:
             first_after = step.first_ack_after
             lines.append(

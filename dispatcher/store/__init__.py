@@ -49,16 +49,16 @@ from tinydb.table import Document
 from dispatcher.errors import StoreError
 from dispatcher.store import files
 from dispatcher.store.compaction import DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_RATIO, Policy
-from dispatcher.store.damage import Damage, read_notice, warning, write_notice
+from dispatcher.store.damage import Damage, SequenceEnd, read_notice, warning, write_notice
+from dispatcher.store.documents import SEQUENCES_TABLE
 from dispatcher.store.journal import reason
 from dispatcher.store.partition import Partition
 from dispatcher.store.table import PartitionDB
 
 DATA_ENV = "DISPATCHER_DATA"
-SEQUENCES_TABLE = "_sequences"
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 
-__all__ = ["DATA_ENV", "Store", "StoreError", "default_data_dir"]
+__all__ = ["DATA_ENV", "SequenceEnd", "Store", "StoreError", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -171,15 +171,16 @@ class Store:
             for name, table in docs.items():
                 partition.adopt_new(name, table, partition.label)
 
-    def next_sequence(self, key: str, db: TinyDB | None = None) -> int:
-        """The next value of a named counter, starting at 1, unique across processes."""
+    def next_sequence(self, key: str, db: TinyDB | None = None, *, last: int | None = None) -> int:
+        """Next value of a named counter, from 1, unique across processes; SequenceEnd past `last`."""
         with self._sequence(key, db) as (value, store_value):
+            if last is not None and value >= last:
+                raise SequenceEnd(key, last)
             store_value(value + 1)
         return value + 1
 
     def raise_sequence(self, key: str, at_least: int, db: TinyDB | None = None) -> None:
-        """Make sure the counter's next value is past `at_least` (values taken elsewhere,
-        e.g. by an import)."""
+        """Make sure the counter's next value is past `at_least` (values an import took)."""
         with self._sequence(key, db) as (value, store_value):
             if value < at_least:
                 store_value(at_least)

@@ -21,12 +21,25 @@ from pathlib import Path
 
 from dispatcher.domain.request_ids import SR_ID, doc_id
 from dispatcher.errors import DispatcherError
-from dispatcher.store import PERIOD, SEQUENCES_TABLE, files, snapshots
+from dispatcher.store import PERIOD, SEQUENCES_TABLE, documents, files, snapshots
 from dispatcher.store.callouts import CALLOUTS
 from dispatcher.store.outbox import OUTBOX
 from dispatcher.store.replies import REPLIES, STRIKES
-from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, period_of
-from dispatcher.store.sequences import numbered_ids
+from dispatcher.store.request_layout import (
+    EVENT_ID_FACTOR,
+    EVENTS,
+    REQUESTS,
+    period_of,
+    request_problem,
+)
+from dispatcher.store.sequences import (
+    LAST,
+    held_ids,
+    id_range,
+    issued_unheld,
+    numbered_ids,
+    reported_lost,
+)
 
 LOST_AND_FOUND = "lost_and_found"  # where `store repair` keeps events whose request is lost
 # Tables of other repositories whose records belong to one SR (their "sr" field); each
@@ -106,7 +119,9 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
     where_sr: dict[str, str] = {}
     referenced: dict[str, str] = {}
     highest: dict[str, int] = {}
+    known: dict[str, int] = {}  # the highest number damaged places are known to have held
     counters: dict[str, int] = {}
+    reported: dict[str, int] = {}
     for label in report.partitions:
         image = read_partition(data_dir, label)
         report.findings += [Finding(d.where, d.reason, True) for d in image.damage]
@@ -114,8 +129,10 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
         report.findings += check_records(label, image.tables, where_sr, referenced)
         for key, number in numbered_ids(image.tables, label.startswith("archive/")):
             highest[key] = max(highest.get(key, 0), number)
+        for key, number in held_ids(image.damage)[0]:
+            known[key] = max(known.get(key, 0), number)
         if label == "counters":
-            counters = sequences_in(image.tables)
+            counters, reported = sequences_in(image.tables), reported_lost(image.tables)
         if (data_dir / label / files.SNAPSHOT_TMP).exists():
             report.notes.append(
                 f"{label}/{files.SNAPSHOT_TMP}: left by an interrupted compaction; no record is "
@@ -127,6 +144,27 @@ def check_store(data_dir: Path, progress: Callable[[int], None] = lambda done: N
             report.findings.append(
                 Finding(label, f"names {sr_id}, which is not in the store", False)
             )
+    for key, value in sorted(counters.items()):
+        kind = key.partition(":")[0]
+        if kind in LAST and value >= LAST[kind]:
+            report.findings.append(
+                Finding(
+                    "counters",
+                    f"{key} is at {value}, its end: no more ids of that day can be handed out",
+                    False,
+                )
+            )
+    for key, number in highest.items():
+        known[key] = max(known.get(key, 0), number)
+    for key, first, last in issued_unheld(counters, known, reported):
+        report.findings.append(
+            Finding(
+                "counters",
+                f"{key} handed out {id_range(key, first, last)}, which no partition holds: "
+                "lost (or never saved, if a crash came between numbering and saving)",
+                True,
+            )
+        )
     for key, number in sorted(highest.items()):
         if counters.get(key, 0) < number:
             report.findings.append(
@@ -154,9 +192,19 @@ def check_records(
     """The ids, timelines and references of one partition's records."""
     found: list[Finding] = []
     requests, events = tables.get(REQUESTS, {}), tables.get(EVENTS, {})
+    for table in (REQUESTS, EVENTS):
+        found += [
+            Finding(label, shape, True)
+            for key, raw in tables.get(table, {}).items()
+            if (shape := documents.problem(table, key, raw))
+        ]
     for key, raw in requests.items():
-        sr_id = raw.get("id") if isinstance(raw, dict) else None
-        if not isinstance(sr_id, str) or not SR_ID.match(sr_id) or doc_id(sr_id) != key:
+        if documents.problem(REQUESTS, key, raw):
+            continue  # named above
+        sr_id = raw["id"]
+        if unreadable := request_problem(raw):
+            found.append(Finding(label, f"{readable_id(REQUESTS, key)}: {unreadable}", True))
+        if _doc_id(sr_id) != key:
             found.append(Finding(label, f"{readable_id(REQUESTS, key)} holds id {sr_id!r}", False))
             continue
         if label.startswith("archive/") and label != f"archive/{period_of(sr_id)}":
@@ -166,7 +214,7 @@ def check_records(
         where_sr[sr_id] = label
         missing = [
             seq
-            for seq in range(1, int(raw.get("event_count", 0)) + 1)
+            for seq in range(1, raw["event_count"] + 1)
             if key * EVENT_ID_FACTOR + seq not in events
         ]
         if missing:
@@ -177,13 +225,23 @@ def check_records(
         owner = key // EVENT_ID_FACTOR
         if owner not in requests:
             found.append(Finding(label, f"{readable_id(EVENTS, key)} has no request", False))
-        elif not isinstance(raw, dict) or raw.get("seq") != key % EVENT_ID_FACTOR:
+        elif documents.problem(EVENTS, key, raw) is None and raw["seq"] != key % EVENT_ID_FACTOR:
             found.append(Finding(label, f"{readable_id(EVENTS, key)} holds another event", False))
     for name in COMPANIONS:
         for raw in tables.get(name, {}).values():
             if isinstance(raw, dict) and isinstance(raw.get("sr"), str) and SR_ID.match(raw["sr"]):
                 referenced.setdefault(raw["sr"], f"{label}/{name}")
     return found
+
+
+def _doc_id(sr_id: str) -> int | None:
+    """The doc id an SR id gives, None for one that is not an id (a day that is no date)."""
+    if not SR_ID.match(sr_id):
+        return None
+    try:
+        return doc_id(sr_id)
+    except DispatcherError:
+        return None
 
 
 def _runs(numbers: list[int]) -> str:

@@ -54,6 +54,14 @@ class DuplicateId(StoreError, ValueError):
     TinyDB raises for an insert of an existing doc_id."""
 
 
+class SequenceEnd(StoreError):
+    """A counter at the last value its caller may hand out (`Store.next_sequence`'s `last`)."""
+
+    def __init__(self, key: str, last: int) -> None:
+        super().__init__(f"{key}: every number up to {last} is taken")
+        self.key, self.last = key, last
+
+
 def refusal(damage: list[Damage]) -> str:
     """ "the store is damaged at live/journal.0 line 5; run `dispatcher store repair`"."""
     more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
@@ -82,6 +90,17 @@ def ids_in_line(body: bytes) -> tuple[tuple[str, int], ...]:
         return tuple(found)
     except (ValueError, KeyError, TypeError, AttributeError):
         return tuple(("?", int(key)) for key in _DOC_KEY.findall(body))
+
+
+def commit_damage(file: str, line: int, error: Exception) -> Damage:
+    """The damage of a journal line whose checksum holds but whose commit cannot be applied
+    (`undo.apply_commit` raised `error`): a document of the wrong shape is named with its
+    field (`documents.BadDocument`), anything else is "not a valid commit"."""
+    from dispatcher.store.documents import BadDocument
+
+    if isinstance(error, BadDocument):
+        return Damage(file, line, str(error), ((error.table, error.doc_id),))
+    return Damage(file, line, "not a valid commit")
 
 
 DAMAGE_NOTICE = "DAMAGED"

@@ -10,18 +10,21 @@ with a UTC offset) and lengths are checked; text may not hold control characters
 fields may hold newlines and tabs). An event's kind is one this version records
 (`EventKind`), so every screen can name it; its channel a channel name as plugins are named
 (`plugins.validation.CHANNEL_NAME`), not necessarily one installed here; its data an object
-of plain values (text, numbers, true, false, null, or a list of those).
+of plain values (text, numbers, true, false, null, or a list of those). Times agree
+(`check_times`): a request was received on the CSC's day its id names, and no time is later
+than the import (give or take `CLOCK_SKEW`) or an event earlier than its request's receipt.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from dispatcher.domain.emergency import BASE_BY_ID
 from dispatcher.domain.lifecycle import Status
-from dispatcher.domain.request_ids import format_id, parse_id
+from dispatcher.domain.localtime import CLOCK_SKEW, local_day
+from dispatcher.domain.request_ids import LAST_NUMBER, format_id, parse_id
 from dispatcher.domain.request_parts import Category, IntakeChannel, Level, Severity, VipKind
 from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError
@@ -53,10 +56,16 @@ def request_id(value: Any, where: str, problems: Problems) -> Any:
         problems.append(f"{where}: must be a request id like SR-20261124-0042")
         return value
     try:
-        return format_id(*parse_id(value))
+        day, number = parse_id(value)
     except DispatcherError as error:
         problems.append(f"{where}: {error}")
         return value
+    if number > LAST_NUMBER:
+        problems.append(
+            f"{where}: {value.strip()} is past {format_id(day, LAST_NUMBER)}, the last id of a day"
+        )
+        return value
+    return format_id(day, number)
 
 
 def criterion(value: Any, where: str, problems: Problems) -> Any:
@@ -225,7 +234,37 @@ RECORD = fields(
 
 
 def check_record(raw: Any) -> tuple[dict | None, Problems]:
-    """The record normalised, or None and its problems as `field: reason`."""
+    """The record normalised, or None and its problems as `field: reason` (its times against
+    each other and the clock: `check_times`, on the normalised record)."""
     problems: Problems = []
     record = RECORD(raw, "", problems)
     return (None, problems) if problems else (record, [])
+
+
+def check_times(record: dict, zone: tzinfo, now: datetime) -> Problems:
+    """The times of a normalised record (`check_record`'s) against each other, its id and the
+    clock, as `sr new` would have recorded them; `zone` is the CSC's (the day in an id is a
+    local date there), `now` the time of the import (aware): `received` falls on the CSC's day its id names and is not
+    later than `now` (give or take `CLOCK_SKEW`); no event is before `received` or later
+    than `now`."""
+    problems: Problems = []
+    latest = now + CLOCK_SKEW
+    received = datetime.fromisoformat(record["received"])
+    day = parse_id(record["id"])[0]
+    if received > latest:
+        problems.append(f"received: {record['received']} is later than now")
+    elif local_day(received, zone) != day:
+        problems.append(
+            f"received: {record['received']} is {local_day(received, zone).isoformat()} at the "
+            f"CSC ({zone}), not {day.isoformat()}, the day its id {record['id']} names"
+        )
+    for n, event in enumerate(record["timeline"]):
+        at = datetime.fromisoformat(event["at"])
+        if at > latest:
+            problems.append(f"timeline[{n}].at: {event['at']} is later than now")
+        elif at < received:
+            problems.append(
+                f"timeline[{n}].at: {event['at']} is before the request was received "
+                f"({record['received']})"
+            )
+    return problems

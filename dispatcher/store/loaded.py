@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dispatcher.errors import StoreError
 from dispatcher.store import files, snapshots
-from dispatcher.store.damage import Damage, ids_in_line
+from dispatcher.store.damage import Damage, commit_damage, ids_in_line
 from dispatcher.store.journal import Journal, store_errors
 from dispatcher.store.lock import FileLock
 from dispatcher.store.undo import LoggedTables, apply_commit
@@ -104,8 +104,8 @@ class LoadedPartition(LoggedTables):
         for lineno, commit in found.commits:
             try:
                 apply_commit(self.tables, self.high, commit)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                self.damage.append(Damage(name, lineno, "not a valid commit"))
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                self.damage.append(commit_damage(name, lineno, error))
         for bad in found.bad:
             self.damage.append(Damage(name, bad.lineno, bad.reason, ids_in_line(bad.raw[9:])))
         self._pos += found.used

@@ -13,9 +13,14 @@ from zoneinfo import ZoneInfo
 from tinydb.table import Document
 
 from dispatcher.domain.localtime import local_day
-from dispatcher.domain.planned import PlannedService, format_planned_id, planned_doc_id
-from dispatcher.errors import NotFound
-from dispatcher.store import Store
+from dispatcher.domain.planned import (
+    LAST_NUMBER,
+    PlannedService,
+    format_planned_id,
+    planned_doc_id,
+)
+from dispatcher.errors import NotFound, StoreError
+from dispatcher.store import SequenceEnd, Store
 from dispatcher.store.sequences import numbered
 from dispatcher.store.zone import csc_zone
 
@@ -34,7 +39,16 @@ class PlannedRepository:
         day = local_day(start, csc_zone(self.store, zone, record=True))
 
         def allocate() -> PlannedService:
-            number = self.store.next_sequence(f"ps:{day:%Y%m%d}", db=self.store.counters)
+            try:
+                number = self.store.next_sequence(
+                    f"ps:{day:%Y%m%d}", db=self.store.counters, last=LAST_NUMBER
+                )
+            except SequenceEnd:
+                raise StoreError(
+                    f"no planned service id is left for {day.isoformat()}: "
+                    f"{format_planned_id(day, 1)} to {format_planned_id(day, LAST_NUMBER)} are "
+                    "all taken"
+                ) from None
             planned = build(format_planned_id(day, number))
             self.store.live.table(PLANNED).insert(
                 Document(planned.to_dict(), doc_id=planned_doc_id(planned.id))

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tinydb import Query
+
 from dispatcher.domain.timeline import EventKind
 from dispatcher.errors import DispatcherError, StoreError
-from dispatcher.store import Store, compaction, files
+from dispatcher.store import Store, compaction, documents, files
 from dispatcher.store.check import (
     LOST_AND_FOUND,
     partition_labels,
@@ -39,9 +41,16 @@ from dispatcher.store.check import (
     shared_lock,
 )
 from dispatcher.store.damage import DAMAGE_NOTICE, Damage
+from dispatcher.store.documents import LOST_TABLE
 from dispatcher.store.journal import reason
-from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS
-from dispatcher.store.sequences import held_ids, numbered_ids
+from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, request_problem
+from dispatcher.store.sequences import (
+    held_ids,
+    id_range,
+    issued_unheld,
+    numbered_ids,
+    reported_lost,
+)
 from dispatcher.store.snapshots import Image
 
 REPORT_NAME = "REPAIR-REPORT.txt"
@@ -89,7 +98,7 @@ def repair_store(
     except OSError as exc:
         raise StoreError(f"cannot repair into {target}: {reason(exc)}; no copy was made") from None
     try:
-        _build(data_dir, labels, building, report, progress, now)
+        _build(data_dir, labels, building, report, progress)
         if target.exists():
             raise DispatcherError(f"{target}: already exists; name a new directory with --into")
         os.rename(building, target)
@@ -111,13 +120,15 @@ def _build(
     building: Path,
     report: RepairReport,
     progress: Callable[[int], None],
-    now: datetime,
 ) -> None:
     """Every partition, the top-level files, the raised counters and the report, into the
     new directory `building`."""
     (building / "archive").mkdir(mode=files.DIR_MODE)
-    highest: dict[str, int] = {}
+    present: dict[str, int] = {}  # the highest number of each day counter in the copy
+    highest: dict[str, int] = {}  # ... and of those damaged places held
     unknown: list[Damage] = []
+    counters: dict[str, int] = {}
+    reported: dict[str, int] = {}
     counters_sound = False  # holding counters, undamaged: ahead of every id handed out
     for label in labels:
         with shared_lock(data_dir / label):  # the files copied are the files read
@@ -126,12 +137,16 @@ def _build(
             for damage in image.damage:
                 report.lost.append(_lost_line(damage))
             lost_before = len(report.lost)
-            _mark_gaps(image.tables, image.damage, now, report)
+            _set_aside_misshapen(label, image.tables, report)
+            _mark_gaps(image.tables, image.damage, report)
             held, unreadable = held_ids(image.damage)
             unknown += unreadable
             if label == "counters":
                 counters_sound = not image.damage and bool(sequences_in(image.tables))
-            for key, number in [*numbered_ids(image.tables, label.startswith("archive/")), *held]:
+                counters, reported = sequences_in(image.tables), reported_lost(image.tables)
+            for key, number in numbered_ids(image.tables, label.startswith("archive/")):
+                present[key] = max(present.get(key, 0), number)
+            for key, number in held:
                 highest[key] = max(highest.get(key, 0), number)
             directory = building / label
             directory.mkdir(mode=files.DIR_MODE, parents=True)
@@ -148,15 +163,40 @@ def _build(
     for path in data_dir.iterdir():
         if path.is_file() and path.name not in (DAMAGE_NOTICE, f"{DAMAGE_NOTICE}.tmp"):
             shutil.copy2(path, _kept_name(path, building))
-    with Store(building) as store, store.atomic(store.counters):
-        for key, number in highest.items():
-            store.raise_sequence(key, number, db=store.counters)
+    for key, number in present.items():
+        highest[key] = max(highest.get(key, 0), number)
+    _raise_counters(building, counters, highest, present, reported, report)
     fd = os.open(building / REPORT_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write("\n".join(report.lines()) + "\n")
         out.flush()
         os.fsync(out.fileno())
     files.sync_directory(building)
+
+
+def _raise_counters(
+    building: Path,
+    counters: dict[str, int],
+    highest: dict[str, int],
+    present: dict[str, int],
+    reported: dict[str, int],
+    report: RepairReport,
+) -> None:
+    """Raise the copy's day counters past every id present or held by damage (`highest`);
+    name the ids the counters handed out that nothing holds or held (`issued_unheld`); and
+    record in the copy's `_lost` table every id past those it holds (`present`), named lost
+    in this report or an earlier one, so that its `store check` does not name them again."""
+    for key, first, last in issued_unheld(counters, highest, reported):
+        report.lost.append(
+            f"{id_range(key, first, last)}: handed out by the counters, held by no partition"
+        )
+    with Store(building) as store, store.atomic(store.counters):
+        for key, number in highest.items():
+            store.raise_sequence(key, number, db=store.counters)
+        lost = store.counters.table(LOST_TABLE)
+        final = {k: max(counters.get(k, 0), highest.get(k, 0)) for k in counters | highest}
+        for key, _, last in issued_unheld(final, present, {}):
+            lost.upsert({"key": key, "through": last}, Query().key == key)
 
 
 def _kept_name(path: Path, building: Path) -> Path:
@@ -198,16 +238,33 @@ def _lost_line(damage: Damage) -> str:
     return f"{damage.where} ({damage.reason}){held}"
 
 
+def _set_aside_misshapen(
+    label: str, tables: dict[str, dict[int, dict]], report: RepairReport
+) -> None:
+    """Requests and events of the wrong shape (`documents.problem`: an `event_count` that is
+    text, an event without its position) are kept in `lost_and_found`, named in the report;
+    a request's timeline then comes back marked incomplete, its events in `lost_and_found`."""
+    for table in (REQUESTS, EVENTS):
+        documents_of = tables.get(table, {})
+        for key in list(documents_of):
+            problem = documents.problem(table, key, documents_of[key])
+            if table == REQUESTS and not problem and (unread := request_problem(documents_of[key])):
+                problem = f"{readable_id(REQUESTS, key)}: {unread}"
+            if problem:
+                tables.setdefault(LOST_AND_FOUND, {})[key] = documents_of.pop(key)
+                report.lost.append(f"{label}: {problem}; kept in {LOST_AND_FOUND}")
+
+
 def _mark_gaps(
-    tables: dict[str, dict[int, dict]], damage: list[Damage], now: datetime, report: RepairReport
+    tables: dict[str, dict[int, dict]], damage: list[Damage], report: RepairReport
 ) -> None:
     """A `record_lost` event at every lost position of a timeline; events without their
     request to `lost_and_found`."""
     requests, events = tables.get(REQUESTS, {}), tables.setdefault(EVENTS, {})
     places = ", ".join(d.where for d in damage) or "an earlier write"
     for key, raw in requests.items():
-        at = raw.get("received") or now.isoformat()
-        for seq in range(1, int(raw.get("event_count", 0)) + 1):
+        at = raw["received"]
+        for seq in range(1, raw["event_count"] + 1):
             event = events.get(key * EVENT_ID_FACTOR + seq)
             if event is not None:
                 at = event.get("at", at)

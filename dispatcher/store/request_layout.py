@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dispatcher.domain.request_ids import SR_ID, doc_id, id_day
+from dispatcher.domain.requests import ServiceRequest
+from dispatcher.errors import StoreError
 
 if TYPE_CHECKING:
     from tinydb.table import Table
@@ -56,3 +58,27 @@ def archived_table(store: Store, sr_id: str, name: str) -> Table | None:
     if period not in store.archive_periods():
         return None
     return store.archive(period).table(name)
+
+
+def request_problem(raw: dict) -> str | None:
+    """Why a stored request is not one this version writes (`field: reason`, as the import
+    format's check words it: types, values, lengths), or None: a record changed by hand
+    behind a good checksum. `store check` names it, `store repair` sets it aside."""
+    from dispatcher.store.import_schema import check_record  # not on the reading path
+
+    problems = check_record({k: v for k, v in raw.items() if k != "event_count"})[1]
+    return problems[0] if problems else None
+
+
+def request_from(raw: dict, where: str) -> ServiceRequest:
+    """The stored request `raw` of partition `where`; a StoreError naming the partition, the
+    request and the field when it cannot be built (`request_problem`), not a crash. (Reads
+    do not verify every field's type, which costs too much on every read: `store check`
+    does.)"""
+
+    try:
+        return ServiceRequest.from_dict(raw)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        name = raw.get("id") if isinstance(raw.get("id"), str) else "a request"
+        problem = request_problem(raw) or "(record): cannot be read"
+        raise StoreError(f"{where}: {name}: {problem}; run `dispatcher store check`") from None

@@ -22,11 +22,11 @@ from tinydb.table import Document
 
 from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.localtime import local_day
-from dispatcher.domain.request_ids import doc_id, format_id
+from dispatcher.domain.request_ids import LAST_NUMBER, doc_id, format_id
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import Event
 from dispatcher.errors import NotFound, StoreError
-from dispatcher.store import Store
+from dispatcher.store import SequenceEnd, Store
 from dispatcher.store.request_archive import archive, archive_stranded_closed, note_archive_change
 from dispatcher.store.request_filter import RequestFilter
 from dispatcher.store.request_layout import (
@@ -37,6 +37,7 @@ from dispatcher.store.request_layout import (
     day_key,
     event_doc_id,
     period_of,
+    request_from,
 )
 from dispatcher.store.sequences import guard_day, numbered
 from dispatcher.store.zone import csc_zone, recorded_zone
@@ -62,7 +63,7 @@ class RequestRepository:
         found = self._find(sr_id)
         if found is None:
             raise NotFound(f"no request {sr_id}")
-        return ServiceRequest.from_dict(found[1])
+        return request_from(found[1], found[0].partition.label)
 
     def status(self, sr_id: str) -> Status:
         """An SR's status alone, without reading the whole request: the engine asks it of
@@ -128,7 +129,9 @@ class RequestRepository:
         def changed_in(db: TinyDB) -> list[ServiceRequest]:
             wanted = {d["sr"] for d in db.table(EVENTS).all() if at_of(d) >= since}
             return [
-                ServiceRequest.from_dict(d) for d in db.table(REQUESTS).all() if d["id"] in wanted
+                request_from(d, db.partition.label)
+                for d in db.table(REQUESTS).all()
+                if d["id"] in wanted
             ]
 
         live = self.store.live
@@ -143,7 +146,7 @@ class RequestRepository:
 
     def _all_in(self, db: TinyDB) -> Iterator[ServiceRequest]:
         for raw in db.table(REQUESTS).all():
-            yield ServiceRequest.from_dict(raw)
+            yield request_from(raw, db.partition.label)
 
     def _periods_since(self, since: datetime | None) -> list[str]:
         periods = self.store.archive_periods()
@@ -212,7 +215,13 @@ class RequestRepository:
     ) -> tuple[ServiceRequest, list[Event]]:
         counters = self.store.counters
         with self.store.atomic(counters):
-            number = self.store.next_sequence(day_key(day), db=counters)
+            try:
+                number = self.store.next_sequence(day_key(day), db=counters, last=LAST_NUMBER)
+            except SequenceEnd:
+                raise StoreError(
+                    f"no request id is left for {day.isoformat()}: "
+                    f"{format_id(day, 1)} to {format_id(day, LAST_NUMBER)} are all taken"
+                ) from None
             sr = build(format_id(day, number))
             events = sr.registered(at, actor, channel)
             extra: dict[str, list[Document]] = {}
@@ -247,7 +256,7 @@ class RequestRepository:
             if found is None:
                 raise NotFound(f"no request {sr_id}")
             db, raw = found
-            sr = ServiceRequest.from_dict(raw)
+            sr = request_from(raw, db.partition.label)
             events = action(sr)
             if db is live:
                 self._save(live, sr, events)

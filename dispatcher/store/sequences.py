@@ -17,6 +17,7 @@ from typing import TypeVar
 from dispatcher.domain import planned, request_ids
 from dispatcher.store import Store, snapshots
 from dispatcher.store.damage import REPAIR_HINT, Damage, DuplicateId, StoreDamaged
+from dispatcher.store.documents import LOST_TABLE
 from dispatcher.store.request_layout import EVENT_ID_FACTOR, EVENTS, REQUESTS, day_key
 
 T = TypeVar("T")
@@ -26,6 +27,38 @@ NUMBERED = (("sr", "requests", True), ("ps", "planned", False))
 # How each kind's doc id holds its day: SR-20261124-0042 is 20261124 x 100,000 + 42,
 # PS-20261125-01 is 20261125 x 1,000 + 1.
 DAY_FACTOR = {"sr": request_ids.ID_DAY_FACTOR, "ps": planned.ID_DAY_FACTOR}
+# The last number of a day each kind hands out (SR-…-9999, PS-…-99).
+LAST = {"sr": request_ids.LAST_NUMBER, "ps": planned.LAST_NUMBER}
+
+
+def issued_unheld(
+    counters: Mapping[str, int], known: Mapping[str, int], reported: Mapping[str, int]
+) -> list[tuple[str, int, int]]:
+    """(counter key, first, last) of the SR ids a day counter handed out past every id the
+    store holds or a damaged place is known to have held (`known`: the highest number of each
+    key) and past those a repair reported lost (`reported`, the `_lost` table): records that
+    are gone, such as a live journal emptied by hand. (A crash between numbering a request and
+    saving it skips its number, which is named too: it cannot be told apart.) Planned
+    services are left out: their numbers are not all kept."""
+    found = []
+    for key, value in sorted(counters.items()):
+        if key.startswith("sr:"):
+            first = max(known.get(key, 0), reported.get(key, 0)) + 1
+            if value >= first:
+                found.append((key, first, value))
+    return found
+
+
+def id_range(key: str, first: int, last: int) -> str:
+    """ "SR-20261201-0001 to SR-20261201-0005" (one id alone when first is last)."""
+    day = key.partition(":")[2]
+    ids = [f"SR-{day}-{n:04d}" for n in sorted({first, last})]
+    return " to ".join(ids)
+
+
+def reported_lost(tables: Mapping[str, Mapping[int, dict]]) -> dict[str, int]:
+    """The `_lost` table of a counters partition: key -> the last id reported lost."""
+    return {doc["key"]: doc["through"] for doc in tables.get(LOST_TABLE, {}).values()}
 
 
 def key_of(prefix: str, doc_id: int) -> tuple[str, int]:

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dispatcher.store import codec, files
-from dispatcher.store.damage import Damage, ids_in_line
+from dispatcher.store import codec, documents, files
+from dispatcher.store.damage import Damage, commit_damage, ids_in_line
 from dispatcher.store.journal import store_errors
 from dispatcher.store.undo import Tables, apply_commit
 
@@ -72,6 +72,10 @@ def _load(directory: Path, label: str) -> Image:
             for older in (g for g in generations if g < image.generation):
                 _replay(directory, label, older, image)
             salvage(data, image.tables, image.high)
+        for table, doc_id, problem in documents.drop_bad(image.tables):
+            image.damage.append(
+                Damage(f"{label}/{files.SNAPSHOT}", None, problem, ((table, doc_id),))
+            )
         replay = [image.generation]
         for newer in (g for g in generations if g > image.generation):
             if _size(directory, newer):  # an empty one is what an interrupted compaction left
@@ -113,8 +117,8 @@ def _replay(directory: Path, label: str, generation: int, image: Image) -> None:
     for lineno, commit in found.commits:
         try:
             apply_commit(image.tables, image.high, commit)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            image.damage.append(Damage(f"{label}/{name}", lineno, "not a valid commit"))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            image.damage.append(commit_damage(f"{label}/{name}", lineno, error))
     for bad in found.bad:
         image.damage.append(
             Damage(f"{label}/{name}", bad.lineno, bad.reason, ids_in_line(bad.raw[9:]))

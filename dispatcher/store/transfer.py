@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,7 +30,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.store import codec
 from dispatcher.store.bulk import Batch, differing, existing_ids, save_batch
 from dispatcher.store.damage import StoreDamaged
-from dispatcher.store.import_schema import check_record
+from dispatcher.store.import_schema import check_record, check_times
 from dispatcher.store.journal import store_errors
 from dispatcher.store.paths import open_input
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -73,9 +74,11 @@ def _stored(record: dict[str, Any]) -> tuple[dict, list[dict]]:
     return sr.to_dict(), events
 
 
-def _records(path: Path, progress: Progress) -> Iterator[tuple[int, int, dict | None, list[str]]]:
+def _records(
+    path: Path, progress: Progress, zone: tzinfo, now: datetime
+) -> Iterator[tuple[int, int, dict | None, list[str]]]:
     """(line number, bytes read since the last record, normalised record or None, problems)
-    for every non-blank line."""
+    for every non-blank line (`check_record`'s, with the CSC's `zone` and the time `now`)."""
     with open_input(path) as handle:  # only a regular file
         number = read = 0
         while line := handle.readline(MAX_LINE_BYTES + 1):
@@ -103,7 +106,10 @@ def _records(path: Path, progress: Progress) -> Iterator[tuple[int, int, dict | 
                     [f"(line): not JSON ({error.msg} at column {error.colno})"],
                 )
             else:
-                yield number, read, *check_record(raw)
+                record, problems = check_record(raw)
+                if record is not None:
+                    problems = check_times(record, zone, now)
+                yield number, read, None if problems else record, problems
             read = 0
 
 
@@ -146,12 +152,15 @@ def check_file(
     spill: _Spill,
     resume: bool = False,
     progress: Progress = _no_progress,
+    *,
+    zone: tzinfo,
+    now: datetime,
 ) -> set[str]:
     """Check every line, spill what passed, and check the ids against the store; raise with
     all that is wrong, or return the ids to skip (with `resume`: already in the store)."""
     problems = _Problems(path)
     seen: dict[str, int] = {}
-    for number, read, record, found in _records(path, progress):
+    for number, read, record, found in _records(path, progress, zone, now):
         for problem in found:
             problems.add(number, problem)
         if record is not None:
@@ -201,13 +210,26 @@ def import_file(
     resume: bool = False,
     progress: Progress = _no_progress,
     check_progress: Progress = _no_progress,
+    *,
+    zone: tzinfo,
+    now: datetime | None = None,
 ) -> ImportSummary:
-    """Check the whole file, then write it in batches (each batch one commit per partition)."""
+    """Check the whole file, then write it in batches (each batch one commit per partition).
+    `zone` is the CSC's (`dispatcher.store.zone`): a request's id names its local day of
+    receipt there; `now` (default: the wall clock) is the latest time a record may hold."""
     directory = repository.store.data_dir
     with ExitStack() as stack, codec.decoding_in_bulk(collect_after=True):
         with store_errors(f"cannot write a temporary file in {directory}"):
             spill = _Spill(stack.enter_context(tempfile.TemporaryFile(dir=directory)))
-        skip = check_file(path, repository, spill, resume, check_progress)
+        skip = check_file(
+            path,
+            repository,
+            spill,
+            resume,
+            check_progress,
+            zone=zone,
+            now=now or datetime.now(UTC),
+        )
         if skip:
             _refuse_differing(path, repository, skip, spill)
         return _write(repository, spill, skip, progress)

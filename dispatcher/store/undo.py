@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dispatcher.store.damage import DuplicateId
+from dispatcher.store.documents import check_documents, verified
 
 Tables = dict[str, dict[int, dict]]
 
@@ -215,8 +216,13 @@ class LoggedTables:
 
 def apply_commit(tables: Tables, high: dict[str, int], commit: dict) -> None:
     """Replay one journal commit onto tables in memory (raises KeyError, TypeError,
-    ValueError or AttributeError for a commit that is not one)."""
-    for name, change in commit["t"].items():
+    ValueError or AttributeError for a commit that is not one, `documents.BadDocument` for
+    one holding a document of the wrong shape; either way before changing anything)."""
+    changes = commit["t"].items()
+    for name, change in changes:
+        if verified(name) and change.get("set"):
+            check_documents(name, change["set"])
+    for name, change in changes:
         if change.get("drop"):
             tables.pop(name, None)
             high.pop(name, None)

@@ -6,7 +6,7 @@ from itertools import count
 
 from dispatcher.domain.messages import Message
 from dispatcher.domain.roster import ContactKind, ContactMethod, Person
-from dispatcher.engine.compose import compose
+from dispatcher.engine.compose import TAKES_A_CODE, compose
 from dispatcher.plugins.contract import Notification, Purpose, Urgency
 
 _ids = count(1)
@@ -57,7 +57,7 @@ def sample_notification(
         sr_id=sr_id,
         purpose=purpose,
         urgency=Urgency.EMERGENCY if purpose in (Purpose.PAGE, Purpose.REPAGE) else Urgency.LOW,
-        ack_code=ack_code,
+        ack_code=ack_code if purpose in TAKES_A_CODE else "",  # as the engine hands it
         drill=drill,
         language=language,
         **texts.fields(),

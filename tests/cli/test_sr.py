@@ -166,6 +166,9 @@ def test_export_then_import_into_another_store_keeps_everything(run, tmp_path):
     assert len(lines) == 2
     runner = CliRunner()
     env = {"DISPATCHER_DATA": str(tmp_path / "other")}
+    zoneless = runner.invoke(cli, ["sr", "import", str(out)], env=env)
+    assert zoneless.exit_code == 2 and "time zone is unknown" in zoneless.output  # ids' days
+    assert runner.invoke(cli, ["store", "zone", "Asia/Shanghai"], env=env).exit_code == 0
     imported = runner.invoke(cli, ["sr", "import", str(out)], env=env)
     assert imported.exit_code == 0, imported.output
     assert "imported 2 requests (1 open)" in imported.output

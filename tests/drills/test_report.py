@@ -1,6 +1,7 @@
 """The drill report from records built with the store's own types: what it advises to fix,
 and how the drill list shows the trend."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from dispatcher.domain.drill_report import build_report
@@ -300,3 +301,24 @@ def test_what_a_channel_says_of_its_provider_reads_in_chinese_around_the_provide
     assert "Twilio refused" not in chinese and "cannot reach" not in chinese
     english = report_markdown(report(steps, records), "en")
     assert "failed (21211 Twilio refused (400): Unable to create record" in english
+
+
+def test_a_skipped_step_is_reported_with_no_channel():
+    """A step that paged nobody used no channel: its heading names none (the engine logs
+    it with none; a log it named channels for is the old fault's)."""
+    steps = [
+        StepLog(0, 0, T0, ("li",), ("sms",), ()),
+        StepLog(0, 1, T0 + timedelta(minutes=10), (), (), ("tac_engineer of tac",), True),
+    ]
+    records = [sent("li", "sms", "+12125550100", "delivered", id=1)]
+    old = replace(steps[1], channels=("sms", "email"))  # as a log from before said it
+    assert report_markdown(report([steps[0], old], records)) == report_markdown(
+        report(steps, records)
+    )
+    for language in ("en", "zh"):
+        text = report_markdown(report(steps, records), language)
+        first, second = [
+            line for line in text.splitlines() if line.startswith("## ") and "UTC" in line
+        ]
+        assert first.endswith("by sms" if language == "en" else "经 sms"), first
+        assert second.endswith("19:10:00 UTC, " + ("timer" if language == "en" else "计时到"))

@@ -5,9 +5,24 @@ plugin manager redact every secret setting from what they keep of it."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from click.testing import CliRunner
+
+from dispatcher.cli import cli
+from dispatcher.domain.outbox import DeliveryState
+from dispatcher.domain.roster import ContactKind
+from dispatcher.engine.control import CalloutControl
+from dispatcher.engine.runtime import Engine, EngineSettings
+from dispatcher.plugins import ChannelBase, Failure, PollResult, Receipt, StatusUpdate
+from dispatcher.plugins.contract import DeliveryStatus
 from dispatcher.plugins.manager import PluginManager
+from dispatcher.roster import load_roster
 from dispatcher.store.replies import REPLIES
+
+from .conftest import NIGHT_ROSTER, billing_outage
+from .test_chase import FAULT
+from .test_plugin_faults import install  # noqa: F401 (a fixture)
 
 
 async def test_a_send_that_raises_with_a_secret_stores_and_logs_it_redacted(
@@ -60,3 +75,93 @@ def test_a_plugin_that_fails_to_start_with_a_secret_shows_it_redacted(monkeypatc
     shown = [str(info) for info in manager.plugins] + [str(i) for i in manager.channel_infos]
     assert any("cannot log in" in s for s in shown) and any("refused" in s for s in shown)
     assert not [s for s in shown if secret in s]
+
+
+LEAKY_CHAIN = """
+  - id: leaky
+    name: A third party's channel that quotes its credentials
+    steps:
+      - targets: [{person: chen.case}, {person: he.pl}]
+        channels: [leaky]
+        wait_minutes: 10
+"""
+
+
+class Leaky(ChannelBase):
+    """Refuses Chen's page, and later reports He Lin's failed, each time quoting secrets."""
+
+    name = "leaky"
+    reaches = frozenset({ContactKind.MOBILE})
+
+    def __init__(self, twilio_token: str, token: str) -> None:
+        self.said = f"https://acct:{twilio_token}@gw.example/send token={token}"
+        self.token = token
+        self.accepted: list[str] = []
+
+    async def send(self, notification):
+        if notification.recipient.id == "chen.case":
+            return Receipt.failed(
+                self.name, Failure.PERMANENT, self.said, error_code=f"E-{self.token}"
+            )
+        self.accepted.append(f"m-{len(self.accepted)}")
+        return Receipt.accepted(self.name, self.accepted[-1], DeliveryStatus.SENT)
+
+    async def poll(self):
+        sent, self.accepted = self.accepted, []
+        return PollResult(
+            updates=tuple(
+                StatusUpdate(
+                    self.name, sid, DeliveryStatus.FAILED, error_code=self.token, detail=self.said
+                )
+                for sid in sent
+            )
+        )
+
+
+async def test_what_a_channel_returns_is_stored_and_shown_redacted(
+    night,
+    night_environ,
+    install,  # noqa: F811
+    tmp_path,
+):
+    token = "tok-9f8e7d6c5b4a"
+    twilio_token = night_environ["TWILIO_AUTH_TOKEN"]
+    install("leaky", Leaky(twilio_token, token))
+    roster_file = tmp_path / "night.yaml"
+    roster_file.write_text(NIGHT_ROSTER.read_text() + LEAKY_CHAIN)
+    roster = load_roster(roster_file)
+    environ = {**night_environ, "DISPATCHER_LEAKY_TOKEN": token}
+    plugins = PluginManager(environ=environ, store=night.store).load()
+    assert "leaky" in plugins.channels
+    engine = Engine(night.store, roster, plugins, night.clock, settings=EngineSettings())
+    control = CalloutControl(night.store, roster)
+    now = night.clock.now()
+    sr, _ = control.register(
+        now, lambda i: billing_outage(i, now, **FAULT), now, "wang.fang", "phone", chain="leaky"
+    )
+    await engine.run_once()
+    await night.clock.advance(timedelta(seconds=5))
+    await engine.run_once()  # polls: He Lin's page reported failed
+
+    leaky = [r for r in night.outbox(sr.id) if r.channel == "leaky"]
+    assert sorted((r.person, r.state) for r in leaky) == [
+        ("chen.case", DeliveryState.FAILED),
+        ("he.pl", DeliveryState.FAILED),
+    ]
+    assert all("token=***" in r.detail and "acct:***@" in r.detail for r in leaky), leaky
+    assert {r.error_code for r in leaky} == {"E-***", "***"}
+    data = ["--data", str(night.store.data_dir)]
+    shown = [
+        CliRunner().invoke(cli, args).output
+        for args in (
+            ["outbox", *data],
+            ["sr", "show", sr.id, *data],
+            ["chain", "show", sr.id, *data],
+        )
+    ]
+    assert all("token=***" in out for out in shown), shown
+    stored = [path.read_bytes() for path in night.store.data_dir.rglob("*") if path.is_file()]
+    for secret in (token, twilio_token):
+        assert not [out for out in shown if secret in out]
+        assert not [b for b in stored if secret.encode() in b]
+    await engine.aclose()

@@ -193,3 +193,34 @@ def test_a_received_time_within_the_bound_registers_and_a_dry_run_looks_anywhere
         "--received", "2001-01-01T00:00+08:00", "--roster", ROSTER,
     )  # fmt: skip
     assert looked.exit_code == 0, looked.output
+
+
+def test_an_emptied_live_journal_is_named_lost_and_repair_reports_it_once(run, tmp_path: Path):
+    """`truncate -s 0 live/journal.0`: the counters handed out five ids no partition holds."""
+    data, copy = tmp_path / "data", tmp_path / "copy"
+    for n in range(1, 6):
+        _new(run, f"request {n}")
+    (data / "live" / "journal.0").write_bytes(b"")
+    checked = run("store", "check")
+    assert checked.exit_code == 1, checked.output
+    lost = f"sr:{TODAY} handed out {_id(1)} to {_id(5)}, which no partition holds: lost"
+    assert f"counters: {lost}" in checked.stdout
+    repaired = run("store", "repair", "--into", copy)
+    assert repaired.exit_code == 0, repaired.output
+    report = (copy / "REPAIR-REPORT.txt").read_text()
+    assert f"lost: {_id(1)} to {_id(5)}: handed out by the counters, held by no partition" in report
+    assert run("store", "check", data=copy).exit_code == 0  # reported once, known to the copy
+    assert _new(run, "request 6", "--data", copy) == _id(6)  # never one of the lost ids
+    (copy / "live" / "journal.0").write_bytes(b"")  # a loss after the repair is named again
+    again = run("store", "check", data=copy)
+    assert again.exit_code == 1 and f"handed out {_id(6)}, which no" in again.stdout
+
+
+def test_a_number_a_crash_skipped_at_the_top_of_a_day_is_named_too(run, tmp_path: Path):
+    data = tmp_path / "data"
+    _new(run, "request 1")
+    with Store(data) as store:  # numbered, then the process died before saving the request
+        store.next_sequence(f"sr:{TODAY}", db=store.counters)
+    checked = run("store", "check")
+    assert f"handed out {_id(2)}, which no partition holds" in checked.stdout
+    assert "never saved, if a crash came between numbering and saving" in checked.stdout

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -33,14 +34,14 @@ DAY = "2026-11-23"
 def _record(n: int = 1, **fields) -> dict:
     record = {
         "id": f"SR-20261123-{n:04d}",
-        "received": f"{DAY}T20:{n % 60:02d}:00+00:00",
+        "received": f"{DAY}T20:{n % 60:02d}:00+08:00",
         "category": "fault_support",
         "summary": f"link down at site {n}",
         "status": "in_progress",
         "criteria": ["1"] if n % 3 == 0 else [],
         "timeline": [
-            {"at": f"{DAY}T20:{n % 60:02d}:00+00:00", "actor": "desk", "kind": "registered"},
-            {"at": f"{DAY}T21:00:00+00:00", "actor": "eng1", "kind": "note", "text": "on site"},
+            {"at": f"{DAY}T20:{n % 60:02d}:00+08:00", "actor": "desk", "kind": "registered"},
+            {"at": f"{DAY}T21:00:00+08:00", "actor": "eng1", "kind": "note", "text": "on site"},
         ],
     }
     record.update(fields)
@@ -48,7 +49,7 @@ def _record(n: int = 1, **fields) -> dict:
 
 
 def _event(**fields) -> dict:
-    return {"at": f"{DAY}T20:00:00+00:00", "actor": "a", "kind": "note", **fields}
+    return {"at": f"{DAY}T20:00:00+08:00", "actor": "a", "kind": "note", **fields}
 
 
 def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
@@ -242,7 +243,9 @@ def _big_file(path: Path) -> None:
         for n in range(REQUESTS):
             day = 1 + n // 2000  # ten days of October and November, 2,000 requests a day
             month, day = (10, day) if day <= 5 else (11, day)
-            received = f"2026-{month:02d}-{day:02d}T{n % 24:02d}:00:00+00:00"
+            received = (
+                f"2026-{month:02d}-{day:02d}T{n % 24:02d}:00:00+08:00"  # the CSC's day its id names
+            )
             out.write(
                 json.dumps(
                     {
@@ -350,7 +353,7 @@ def test_an_import_compacts_each_month_once(tmp_path: Path, monkeypatch) -> None
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     with Store(tmp_path / "data", compact_min_bytes=1) as store:
-        summary = transfer.import_file(path, RequestRepository(store))
+        summary = transfer.import_file(path, RequestRepository(store), zone=ZoneInfo("UTC"))
     assert summary.requests == 17
     archives = [d.name for d in written if d.parent.name == "archive"]
     assert archives == ["2026-10", "2026-11"]

@@ -2,7 +2,8 @@
 
 Inline TwiML needs no public URL to place a call, and call outcomes (answered, busy,
 no-answer, failed) are read by polling. With the webhook receiver configured the message is
-wrapped in `<Gather>`: pressing 1 acknowledges, and Twilio also posts status callbacks.
+wrapped in `<Gather>` when the notification has a code to answer with (a page, an audit, a
+test; a notice has none): pressing 1 acknowledges, and Twilio also posts status callbacks.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ class VoiceChannel(ChannelBase):
         gather_url = None
         if self.receiver is not None:
             await self.receiver.start()
-            gather_url = self.receiver.gather_url(notification.ack_code)
+            if notification.ack_code:  # a notice asks nothing: no "press 1 to acknowledge"
+                gather_url = self.receiver.gather_url(notification.ack_code)
             options = {
                 "status_callback": self.receiver.status_url,
                 "status_callback_event": STATUS_EVENTS,

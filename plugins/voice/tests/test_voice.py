@@ -4,7 +4,7 @@ import aiohttp
 import pytest
 from dispatcher_voice import ReceiverConfig, TwilioConfig, VoiceChannel, WebhookReceiver
 
-from dispatcher.plugins import DeliveryStatus, Failure, Settings
+from dispatcher.plugins import DeliveryStatus, Failure, Purpose, Settings
 from dispatcher.testing import free_port
 from dispatcher.testing.builders import sample_notification
 from dispatcher.testing.twilio_peer import twilio_signature
@@ -109,6 +109,16 @@ async def test_pressing_1_acknowledges_by_the_notifications_code(voice_with_rece
         NUMBER,
         receipt.provider_id,
     )
+
+
+async def test_a_notice_call_offers_no_key_to_acknowledge(voice_with_receiver, twilio_peer):
+    """A notice (a Red Flag to CSQ, an SLA breach) asks nothing: the engine hands it no code,
+    and the call neither says "press 1" nor takes a key press as an answer."""
+    notice = sample_notification(NUMBER, purpose=Purpose.NOTICE)
+    assert notice.ack_code == ""
+    receipt = await voice_with_receiver.send(notice)
+    twiml = twilio_peer.calls[receipt.provider_id]["_twiml"]
+    assert "<Gather" not in twiml and "Press 1" not in twiml
 
 
 async def test_another_key_does_not_acknowledge(voice_with_receiver, twilio_peer):

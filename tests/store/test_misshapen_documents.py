@@ -1,0 +1,175 @@
+"""A document of the wrong shape behind a good checksum is damage like any other: a counter
+whose value is "abc", null, 1.5, a list, text, negative or a boolean is named by `store check`
+(file, line, field), refused by `sr new` in one line naming it, and `store repair` rebuilds the
+counters from the ids present without handing out an id twice. A request or event of the
+wrong shape is named by `store check` and set aside by `store repair`, never a crash."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dispatcher.store import Store
+from tests.store.test_damage import TODAY, _id, _new, run
+
+__all__ = ["run"]
+
+JUNK = ['"abc"', "null", "1.5", "[1]", '"5"', "-1", "-7", "true", "false", "{}"]
+KEY = f"sr:{TODAY}"
+DOC_ID = zlib.crc32(KEY.encode()) + 1
+
+
+def _line(body: str) -> bytes:
+    payload = body.encode()
+    return b"%08x " % zlib.crc32(payload) + payload + b"\n"
+
+
+def _junk_counter(value: str) -> bytes:
+    return _line(
+        f'{{"t":{{"_sequences":{{"set":{{"{DOC_ID}":{{"key":"{KEY}","value":{value}}}}}}}}}}}'
+    )
+
+
+@pytest.mark.parametrize("value", JUNK)
+def test_a_junk_counter_is_damage_named_refused_and_repaired(run, tmp_path: Path, value: str):
+    data = tmp_path / "data"
+    for n in range(1, 6):
+        _new(run, f"request {n}")
+    journal = data / "counters" / "journal.0"
+    line = len(journal.read_bytes().splitlines()) + 1
+    with open(journal, "ab") as out:
+        out.write(_junk_counter(value))
+    place = f"counters/journal.0 line {line}"
+
+    refused = run("sr", "new", "--summary", "x", "--category", "consultation")
+    assert refused.exit_code == 2, refused.output
+    assert "internal error" not in refused.output and "Traceback" not in refused.output
+    assert f"Error: the store is damaged at {place}; run `dispatcher store repair`" in (
+        refused.stderr
+    )
+    checked = run("store", "check")
+    assert checked.exit_code == 1, checked.output
+    assert f'{place}: counter "{KEY}": value: must be a whole number from 0, not ' in (
+        checked.stdout
+    )
+    listed = run("sr", "list")
+    assert listed.exit_code == 0 and "request 5" in listed.stdout
+
+    copy = tmp_path / "copy"
+    repaired = run("store", "repair", "--into", copy)
+    assert repaired.exit_code == 0, repaired.output
+    assert place in (copy / "REPAIR-REPORT.txt").read_text()
+    assert run("store", "check", data=copy).exit_code == 0
+    assert _new(run, "request 6", "--data", copy) == _id(6)  # never an id handed out before
+
+
+def test_a_junk_counter_as_the_counters_first_word_is_rebuilt_from_the_ids(run, tmp_path: Path):
+    """The counter's only document is junk (its good one was compacted into a snapshot that
+    holds it junk): repair rebuilds it from the ids present."""
+    data = tmp_path / "data"
+    for n in range(1, 4):
+        _new(run, f"request {n}")
+    with Store(data) as store:
+        store.compact(store.counters)
+    snapshot = data / "counters" / "snapshot"
+    header, body = snapshot.read_bytes().split(b"\n", 1)
+    doc = json.loads(body)
+    doc["tables"]["_sequences"][str(DOC_ID)]["value"] = "abc"
+    new_body = json.dumps(doc, separators=(",", ":")).encode()
+    generation = header.split()[1]
+    snapshot.write_bytes(
+        b"DSTORE1 %s %08x %d\n"
+        % (generation, zlib.crc32(new_body), len(header) + 1 + len(new_body))
+        + new_body
+    )
+    checked = run("store", "check")
+    assert checked.exit_code == 1, checked.output
+    assert f'counters/snapshot: counter "{KEY}": value: must be' in checked.stdout
+    refused = run("sr", "new", "--summary", "x", "--category", "consultation")
+    assert refused.exit_code == 2 and "counters/snapshot" in refused.stderr
+    copy = tmp_path / "copy"
+    assert run("store", "repair", "--into", copy).exit_code == 0
+    assert _new(run, "request 4", "--data", copy) == _id(4)
+
+
+def _request_doc(data: Path, change: Callable[[dict], None]) -> None:
+    """Append to live a commit that rewrites request 1 as `change` makes it (checksum good)."""
+    with Store(data) as store:
+        first = store.live.table("requests").all()[0]
+    key, raw = first.doc_id, dict(first)
+    change(raw)
+    with open(data / "live" / "journal.0", "ab") as out:
+        out.write(_line(json.dumps({"t": {"requests": {"set": {str(key): raw}}}})))
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (
+            lambda raw: raw.update(event_count="abc"),
+            'event_count: must be a whole number from 0, not "abc"',
+        ),
+        (
+            lambda raw: raw.update(event_count=None),
+            "event_count: must be a whole number from 0, not null",
+        ),
+        (lambda raw: raw.update(id=7), "id: must be non-empty text, not 7"),
+        (lambda raw: raw.update(id="SR-20261399-0001"), "holds id 'SR-20261399-0001'"),
+    ],
+    ids=["text-count", "null-count", "number-id", "no-date-id"],
+)
+def test_a_misshapen_request_is_named_by_check_and_set_aside_by_repair(
+    run, tmp_path: Path, change: Callable[[dict], None], problem: str
+):
+    data = tmp_path / "data"
+    for n in range(1, 3):
+        _new(run, f"request {n}")
+    _request_doc(data, change)
+    checked = run("store", "check")
+    assert checked.exit_code == 1, checked.output
+    assert "internal error" not in checked.output
+    assert problem in checked.stdout
+    copy = tmp_path / "copy"
+    repaired = run("store", "repair", "--into", copy)
+    assert repaired.exit_code == 0, repaired.output
+    assert "internal error" not in repaired.output
+    recheck = run("store", "check", data=copy)
+    if "must be" in problem:  # set aside; a record naming another id is copied as it is
+        assert recheck.exit_code == 0, recheck.output
+        assert "lost_and_found" in (copy / "REPAIR-REPORT.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda raw: raw.update(customer={"name": None}), "customer.name: must be text, not null"),
+        (lambda raw: raw.update(category=["fault_support"]), "category: must be one of"),
+        (lambda raw: raw.pop("summary"), "summary: missing"),
+    ],
+    ids=["null-name", "list-category", "no-summary"],
+)
+def test_a_request_changed_by_hand_is_refused_in_one_line_named_and_set_aside(
+    run, tmp_path: Path, change: Callable[[dict], None], problem: str
+):
+    data = tmp_path / "data"
+    first = _new(run, "request 1")
+    _new(run, "request 2")
+    _request_doc(data, change)
+    reads = (("sr", "list"), ("sr", "show", first), ("sr", "note", first, "x"))
+    for args in reads if "null" not in problem else ():  # built, if wrong: check names it
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "internal error" not in result.output, result.output
+        line = next(x for x in result.stderr.splitlines() if x.startswith("Error"))
+        assert line.startswith(f"Error: live: {first}: {problem}"), line
+    checked = run("store", "check")
+    assert checked.exit_code == 1 and f"live: {first}: {problem}" in checked.stdout
+    copy = tmp_path / "copy"
+    assert run("store", "repair", "--into", copy).exit_code == 0
+    assert run("store", "check", data=copy).exit_code == 0
+    listed = run("sr", "list", data=copy)
+    assert listed.exit_code == 0 and "request 2" in listed.stdout
