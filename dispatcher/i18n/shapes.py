@@ -11,7 +11,7 @@ targets nobody covers, said by `phrase`; `records`, stored records each said on 
 `kinds`, categories and their severities; and those in `NESTED`, each perhaps a line of a
 shape of its own ("5 min 30 s", "SMTP_HOST is not set", "every Sunday 22:00–01:00
 Asia/Shanghai"), else kept as it is (a provider's words). A field in `DIGITS` matches a
-number only. A problem located in a file (`path:line[:column]: field: message`) keeps its
+number only, one in `IDS` one word. A problem located in a file (`path:line[:column]: field: message`) keeps its
 location and says its message. A line of no known shape is shown unchanged, so nothing is ever hidden.
 
 A provider's own words (the `answer` a channel quotes: "Twilio refused (400): {answer}") are
@@ -57,6 +57,7 @@ NESTED = frozenset(
     | {"place", "record"}  # a damaged file's line, a stored record (dispatcher.store)
 )  # `why` is also a routing reason: `said` ends with `phrase`, which knows those
 DIGITS = frozenset({"line", "seq", "number"})  # a number: "{file} line {line}"
+IDS = frozenset({"first", "last"})  # an id, one word: "{first} to {last}" is a run of ids
 
 SHAPES = (
     # what became of a page (dispatcher.domain.outbox.describe)
@@ -322,6 +323,8 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
                 parts.append(f"(?P<{name}>'[^']*'|\"[^\"]*\")")
             elif name in DIGITS:
                 parts.append(f"(?P<{name}>\\d+)")
+            elif name in IDS:
+                parts.append(f"(?P<{name}>[^\\s,;:]+)")
             elif name in VALUES:  # a value's name: words
                 parts.append(f"(?P<{name}>[\\w ,-]+?)")
             else:
