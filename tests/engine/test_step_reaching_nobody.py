@@ -14,6 +14,9 @@ from dispatcher.cli import cli
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.runtime import Engine, EngineSettings
 from dispatcher.roster import load_roster
+from dispatcher.tui.context import DeskContext
+from dispatcher.tui.data.detail import read_request
+from dispatcher.tui.labels import labels
 
 from .conftest import NIGHT_ROSTER, billing_outage
 
@@ -59,6 +62,10 @@ async def test_a_step_reaching_nobody_is_logged_and_shown_with_no_channel(night,
     shown = CliRunner().invoke(cli, ["chain", "show", sr.id, "--data", str(night.store.data_dir)])
     (line,) = [s for s in shown.output.splitlines() if "round 1, step 3" in s]
     assert line.endswith("round 1, step 3 (escalated): NOBODY (skipped)"), shown.output
+    desk = DeskContext(night.store, roster, "wang.fang")  # the detail screen's chain
+    chain = read_request(desk, sr.id).callout_text(labels("en"), "en", night.clock.now()).plain
+    (row,) = [r for r in chain.splitlines() if r.startswith(" 1.3 ")]
+    assert "[" not in row and "no contact method" in row, chain
     await engine.aclose()
 
 
@@ -102,3 +109,23 @@ def test_the_dry_run_says_so_in_chinese(tmp_path, monkeypatch):
     (third,) = [line for line in dry.output.splitlines() if "第 3 步" in line]
     assert third.strip().startswith("第 3 步:") and "然后等待 15 分钟" in third, dry.output
     assert "经" not in third and "skipped" not in third and "wait" not in third
+
+
+def test_the_desk_names_no_channel_for_a_step_reaching_nobody(tmp_path):
+    """The new-request form's preview and the detail screen's chain, as the views above."""
+    from datetime import UTC, datetime
+
+    from dispatcher.domain.request_parts import Category, Level
+    from dispatcher.store import Store
+    from dispatcher.tui.data.preview import RequestDraft, chain_preview
+
+    desk = DeskContext(
+        Store(tmp_path / "desk"), load_roster(roster_without_duty_contacts(tmp_path)), "wang.fang"
+    )
+    draft = RequestDraft(Category.FAULT_SUPPORT, Level.L1, "Shanghai", "ocs-9000", ("7",))
+    at = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)  # 03:00 in Shanghai
+    lines = chain_preview(desk, draft, at, "en").plain.splitlines()
+    (third,) = [line for line in lines if line.startswith("step 3 ")]
+    assert third == "step 3 NOBODY: skipped at once wait 15 min", lines
+    assert "step 1 [desk] wait 10 min" in lines  # a step that reaches someone names its way
+    desk.store.close()

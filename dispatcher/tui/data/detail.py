@@ -73,7 +73,8 @@ class RequestView:
         for step in chain.steps:
             text.append(f"\n {step.round + 1}.{step.step + 1} {name_of(step.how, language):<9} ")
             text.append(", ".join(self.person_name(p, language) for p in step.people))
-            text.append(f"  [{', '.join(step.channels)}]", style="dim")
+            if step.channels:  # a step that paged nobody used none
+                text.append(f"  [{', '.join(step.channels)}]", style="dim")
             for target in step.nobody_for:
                 text.append(f"  {words['nobody']}: {phrase(target, language)}", style="bold red")
         return text

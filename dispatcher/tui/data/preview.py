@@ -47,8 +47,12 @@ def chain_preview(desk: DeskContext, draft: RequestDraft, at: datetime, language
     overrides, reaches = desk.overrides(), desk.reaches()
     for step in preview(roster, chain, at, draft.site, draft.product, overrides):
         text.append(f"{words['step']} {step.number} ", style="bold")
-        used = channels_used(step.people, step.channels, reaches) or step.channels
-        text.append(f"[{', '.join(used)}] {words['wait']} {step.wait_minutes} {words['min']}\n")
+        used = channels_used(step.people, step.channels, reaches)  # none: it reaches nobody
+        if used:
+            text.append(f"[{', '.join(used)}] ")
+        else:  # as the engine, the dry runs and chain show say it
+            text.append(f"{words['nobody']}: {words['skipped']} ", style="bold red")
+        text.append(f"{words['wait']} {step.wait_minutes} {words['min']}\n")
         for person in step.people:
             local = at.astimezone(ZoneInfo(person.timezone))
             name = person.name_zh if language == "zh" and person.name_zh else person.name
