@@ -128,11 +128,8 @@ class RequestRepository:
 
         def changed_in(db: TinyDB) -> list[ServiceRequest]:
             wanted = {d["sr"] for d in db.table(EVENTS).all() if at_of(d) >= since}
-            return [
-                request_from(d, db.partition.label)
-                for d in db.table(REQUESTS).all()
-                if d["id"] in wanted
-            ]
+            where = db.partition.label
+            return [request_from(d, where) for d in db.table(REQUESTS).all() if d["id"] in wanted]
 
         live = self.store.live
         found = changed_in(live)
@@ -145,8 +142,9 @@ class RequestRepository:
         return found
 
     def _all_in(self, db: TinyDB) -> Iterator[ServiceRequest]:
+        where = db.partition.label
         for raw in db.table(REQUESTS).all():
-            yield request_from(raw, db.partition.label)
+            yield request_from(raw, where)
 
     def _periods_since(self, since: datetime | None) -> list[str]:
         periods = self.store.archive_periods()
