@@ -182,18 +182,8 @@ def fallback(control: CalloutControl, failed: OutboxRecord, at: datetime) -> Out
             way = (failed.channel, failed.address)
             after = ways[ways.index(way) + 1 :] if way in ways else ways
             ordered = [] if tried.intersection(after) else ordered[len(ways) - len(after) :]
-        for route in ordered:
-            if (route.channel, route.contact.address) not in tried:
-                why = "failed permanently" if permanent else "failed and is retried"
-                return control.outbox.again(
-                    failed,
-                    at,
-                    channel=route.channel,
-                    contact_kind=route.contact.kind,
-                    address=route.contact.address,
-                    detail=f"instead of {failed.channel} {failed.address}, which {why}",
-                )
-    return None
+        why = "failed permanently" if permanent else "failed and is retried"
+        return _first_untried(control, failed, at, ordered, tried, why)
 
 
 def _dead_relays_last(routes: PersonRoutes, tried: list[OutboxRecord]) -> list[Route]:
@@ -238,14 +228,28 @@ def _notice_fallback(
         if any(r.state not in GAVE_UP for r in same if r.id != failed.id):
             return None
         tried = {(r.channel, r.address) for r in same}
-        for route in _dead_relays_last(routes_for(person, (), control.reaches), same):
-            if (route.channel, route.contact.address) not in tried:
-                return control.outbox.again(
-                    failed,
-                    at,
-                    channel=route.channel,
-                    contact_kind=route.contact.kind,
-                    address=route.contact.address,
-                    detail=f"instead of {failed.channel} {failed.address}, which failed",
-                )
+        ordered = _dead_relays_last(routes_for(person, (), control.reaches), same)
+        return _first_untried(control, failed, at, ordered, tried, "failed")
+
+
+def _first_untried(
+    control: CalloutControl,
+    failed: OutboxRecord,
+    at: datetime,
+    ordered: list[Route],
+    tried: set[tuple[str, str]],
+    why: str,
+) -> OutboxRecord | None:
+    """Queue `failed` again by the first of `ordered` not among `tried` (channel, address);
+    its detail says which it stands in for and `why`. None when every route was tried."""
+    for route in ordered:
+        if (route.channel, route.contact.address) not in tried:
+            return control.outbox.again(
+                failed,
+                at,
+                channel=route.channel,
+                contact_kind=route.contact.kind,
+                address=route.contact.address,
+                detail=f"instead of {failed.channel} {failed.address}, which {why}",
+            )
     return None
