@@ -115,6 +115,8 @@ class BoardScreen(DeskScreen):
         steady: dict[str, list[BoardRow]],
         late_until: datetime | None = None,
     ) -> None:
+        if self.closing():
+            return
         if not self.loaded:
             # The store's documents and these rows live as long as the desk: keep them out of
             # the collector's full passes, which otherwise stall keys for 100+ ms at 10,000 rows.
@@ -124,6 +126,11 @@ class BoardScreen(DeskScreen):
         self.loaded = True
         self.apply_filter()
 
+    def closing(self) -> bool:
+        """The desk is closing and has taken the board's widgets down: a read that ends now
+        (its thread cannot be stopped) is dropped, never a traceback on the way out."""
+        return not self.query(VirtualTable)
+
     def first_shown(self) -> None:
         """Once the first rows are painted: the desk's start-up work, and the other screens."""
         self.post_message(self.Shown())
@@ -131,6 +138,8 @@ class BoardScreen(DeskScreen):
 
     def show_planned(self, planned: list[PlannedTonight]) -> None:
         """Tonight's planned work in one line; a fault during a window is named beside it."""
+        if self.closing():
+            return
         line = self.query_one("#planned", Static)
         line.display = bool(planned)
         text = Text(f"{self.words['planned']}: ")  # titles are data: Text, never markup
