@@ -104,6 +104,10 @@ async def test_the_desk_opens_beside_the_broken_plugins(broken, tmp_path, monkey
                     ),  # not "checking…", nor past its bound on a busy machine (it answers later)
                     timeout=60,
                     what="the engine running and every channel checked",
+                    describe=lambda: (
+                        f"engine running: {engine.running}, lease held by: {engine.holder()}, "
+                        f"channels: {app.status.channels}"
+                    ),
                 )
                 assert isinstance(app.screen, BoardScreen)
                 channels = {c.name: c for c in app.status.channels}

@@ -248,17 +248,3 @@ async def test_the_painted_board_flashes_with_the_clock_and_stops_once_opened(
             await desk.clock.advance(timedelta(seconds=1))
             assert not flashing()
             board.tick()
-
-
-async def test_a_read_that_ends_while_the_desk_closes_is_dropped(make_app, night, settle):
-    """The board's read runs on a thread the desk cannot stop: one that ends after the desk
-    took the board's widgets down (it was closing) is dropped, not a traceback on the way
-    out (seen once under `make test-stress`)."""
-    app = make_app()
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        board = app.screen
-        rows, steady = board.all_rows, board.steady
-        await board.query(VirtualTable).remove()
-        board.show_rows(rows, steady)  # as the read's result arrives from its thread
-        board.show_planned([])

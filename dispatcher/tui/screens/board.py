@@ -106,8 +106,8 @@ class BoardScreen(DeskScreen):
             late_until = min((at for at in nearing if at > now), default=None)
             for row in rows:
                 _ = row.search_text  # worked out here, not on the first key of a search
-            self.app.call_from_thread(self.show_rows, rows, steady, late_until)
-            self.app.call_from_thread(self.show_planned, planned)
+            self.from_worker(self.show_rows, rows, steady, late_until)
+            self.from_worker(self.show_planned, planned)
 
     def show_rows(
         self,
@@ -115,8 +115,6 @@ class BoardScreen(DeskScreen):
         steady: dict[str, list[BoardRow]],
         late_until: datetime | None = None,
     ) -> None:
-        if self.closing():
-            return
         if not self.loaded:
             # The store's documents and these rows live as long as the desk: keep them out of
             # the collector's full passes, which otherwise stall keys for 100+ ms at 10,000 rows.
@@ -126,11 +124,6 @@ class BoardScreen(DeskScreen):
         self.loaded = True
         self.apply_filter()
 
-    def closing(self) -> bool:
-        """The desk is closing and has taken the board's widgets down: a read that ends now
-        (its thread cannot be stopped) is dropped, never a traceback on the way out."""
-        return not self.query(VirtualTable)
-
     def first_shown(self) -> None:
         """Once the first rows are painted: the desk's start-up work, and the other screens."""
         self.post_message(self.Shown())
@@ -138,8 +131,6 @@ class BoardScreen(DeskScreen):
 
     def show_planned(self, planned: list[PlannedTonight]) -> None:
         """Tonight's planned work in one line; a fault during a window is named beside it."""
-        if self.closing():
-            return
         line = self.query_one("#planned", Static)
         line.display = bool(planned)
         text = Text(f"{self.words['planned']}: ")  # titles are data: Text, never markup
@@ -321,7 +312,7 @@ class BoardScreen(DeskScreen):
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
             return
         drills = later("drill")(desk, self.language, scenarios)
-        self.app.call_from_thread(self.app.push_screen, drills)
+        self.from_worker(self.app.push_screen, drills)
 
     def on_screen_resume(self) -> None:
         self.typed_ahead = None  # back on the board: its keys are its own

@@ -32,7 +32,7 @@ from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.labels import labels
 from dispatcher.tui.plain import plain
-from dispatcher.tui.screens.desk_screen import DeskScreen
+from dispatcher.tui.screens.desk_screen import DeskScreen, ShownResults
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
 
@@ -61,7 +61,7 @@ def words_for(language: str) -> dict:
     }
 
 
-class CallbackDialog(ModalScreen[bool]):
+class CallbackDialog(ShownResults, ModalScreen[bool]):
     """Record one call to the customer of a queue item; dismisses True once saved."""
 
     CSS_PATH = "callbacks.tcss"
@@ -149,9 +149,9 @@ class CallbackDialog(ModalScreen[bool]):
         try:
             self._record(score, outcome, words, called, reopen)
         except DispatcherError as error:
-            self.app.call_from_thread(self.failed, str(error))
+            self.from_worker(self.failed, str(error))
             return
-        self.app.call_from_thread(self.dismiss, True)
+        self.from_worker(self.dismiss, True)
 
     def _record(
         self, score: int | None, outcome: CallbackOutcome, words: str, called: str, reopen: bool
@@ -200,7 +200,7 @@ class CallbackQueueScreen(DeskScreen):
     def read_queue(self) -> None:
         self.desk.store.refresh(self.desk.store.live)
         queue = callback_queue(self.desk.store)
-        self.app.call_from_thread(self.show_queue, queue)
+        self.from_worker(self.show_queue, queue)
 
     def show_queue(self, queue: list[CallbackDue]) -> None:
         now = self.desk.now()

@@ -94,7 +94,7 @@ class DetailScreen(DetailActions):
         except DispatcherError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.show, view)
+        self.from_worker(self.show, view)
 
     def show(self, view: RequestView) -> None:
         if self.view is not None and self.view.version == view.version:

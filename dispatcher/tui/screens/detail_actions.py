@@ -134,7 +134,7 @@ class DetailActions(DeskScreen[None]):
         except DispatcherError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.confirm_level, plan)
+        self.from_worker(self.confirm_level, plan)
 
     def confirm_level(self, plan: LevelPlan) -> None:
         words = self.words

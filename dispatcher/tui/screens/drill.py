@@ -133,7 +133,7 @@ class DrillScreen(DeskScreen):
         """A drill still running (started here before, or by another desk) is followed."""
         running = [r.sr for r in CalloutRepository(self.store).running() if r.run.drill]
         if running:
-            self.app.call_from_thread(setattr, self, "drill", running[-1])
+            self.from_worker(setattr, self, "drill", running[-1])
             self._progress(running[-1])
 
     @property
@@ -165,7 +165,7 @@ class DrillScreen(DeskScreen):
             dead_numbers(OutboxRepository(self.store).all()),
         )
         reaches = self.desk.reaches()  # the channels the engine here will really page by
-        self.app.call_from_thread(self.show_preview, scenario, at, checks, reaches)
+        self.from_worker(self.show_preview, scenario, at, checks, reaches)
 
     def show_preview(
         self, scenario: Scenario, at: datetime, checks, reaches: dict[str, frozenset[str]]
@@ -251,7 +251,7 @@ class DrillScreen(DeskScreen):
         except DispatcherError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(setattr, self, "drill", record.sr)
+        self.from_worker(setattr, self, "drill", record.sr)
         self.app.call_from_thread(
             self.notify,
             self.words["started"].format(sr=record.sr, name=phrase(scenario.name, self.language)),
@@ -288,7 +288,7 @@ class DrillScreen(DeskScreen):
             sr_id = drills[-1].sr
         report = drill_report(self.store, self.roster, sr_id, self.desk.now())
         text = report_markdown(report, self.language)
-        self.app.call_from_thread(
+        self.from_worker(
             self.app.push_screen,
             TextViewScreen(self.desk, self.language, f"{self.words['report']} {sr_id}", text),
         )
@@ -312,7 +312,7 @@ class DrillScreen(DeskScreen):
         process) and show them."""
         self.store.refresh(self.store.live)
         report = drill_report(self.store, self.roster, sr_id, self.desk.now())
-        self.app.call_from_thread(self.show_progress, report)
+        self.from_worker(self.show_progress, report)
 
     def show_progress(self, report: DrillReport) -> None:
         """The drill step by step, person by person; the verdict once it is over."""

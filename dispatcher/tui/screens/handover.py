@@ -64,7 +64,7 @@ class HandoverScreen(DeskScreen):
         now = self.desk.now()
         start, end = shift_bounds(now)
         report = handover_report(self.desk.store, self.desk.roster, start, end, now)
-        self.app.call_from_thread(self.show, report)
+        self.from_worker(self.show, report)
 
     def show(self, report: Report) -> None:
         self.report = report

@@ -67,7 +67,7 @@ class HistoryScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="history")
     def read(self, query: str) -> None:
         found = self.desk.history().search(query)
-        self.app.call_from_thread(self.show, found)
+        self.from_worker(self.show, found)
 
     def show(self, found: Found) -> None:
         self.found = found

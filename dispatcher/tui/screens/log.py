@@ -53,7 +53,7 @@ class LogScreen(DeskScreen):
             ]
         else:
             lines, offset = read_appended(self._log_file, self._read_to)
-        self.app.call_from_thread(self.show, lines, offset)
+        self.from_worker(self.show, lines, offset)
 
     def show(self, lines: list[str], offset: int) -> None:
         self._read_to = offset

@@ -222,7 +222,7 @@ class NewRequestScreen(DeskScreen[str | None]):
         # A preview superseded while it was computed (the form changed again) is never shown:
         # an older one may finish after a newer one and would put back what the form was.
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_preview, text)
+            self.from_worker(self._show_preview, text)
 
     def _show_preview(self, text: Text) -> None:
         """On the UI thread: the form may be still mounting, or closed while this was computed."""
@@ -323,21 +323,22 @@ class NewRequestScreen(DeskScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="save")
     def register(self, build, received, start_chain: bool) -> None:
+        """Save the request; the dispatcher hears how it went even if the form is gone."""
         try:
             sr = Operations(self.desk).register(build, received, start_chain)
         except DispatcherError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            message = said(str(error), self.language)  # a refusal composed in English
+            self.app.call_from_thread(self.notify, message, severity="error")
+            self.from_worker(self._failed, message)
             return
-        self.app.call_from_thread(self._saved, sr.id)
+        self.app.call_from_thread(self.notify, f"{sr.id} {self.words['new.saved']}")
+        self.from_worker(self._saved, sr.id)
 
     def _failed(self, message: str) -> None:
         self.saving = False
-        message = said(message, self.language)  # a refusal composed in English
         self.query_one("#form-error", Static).update(plain(message))
-        self.notify(message, severity="error")
 
     def _saved(self, sr_id: str) -> None:
-        self.notify(f"{sr_id} {self.words['new.saved']}")
         self.dismiss(sr_id)
         if self.then_switch:
             self.app.call_later(self.app.run_action, "switch_language")

@@ -67,7 +67,7 @@ class OnCallScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="oncall-read")
     def reload(self) -> None:
-        self.app.call_from_thread(self.show, read_on_call(self.desk))
+        self.from_worker(self.show, read_on_call(self.desk))
 
     def _names(self, view: OnCallView, ids: tuple[str, ...], now: bool = True) -> Text:
         """Names with their phone; those on call now with their own local time too."""

@@ -101,7 +101,7 @@ class OutboxScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="outbox-read")
     def reload(self) -> None:
         records = read_outbox(self.desk.store)
-        self.app.call_from_thread(self.show, records)
+        self.from_worker(self.show, records)
 
     def show(self, records: list[OutboxRecord]) -> None:
         failed = sum(r.state is DeliveryState.FAILED for r in records)

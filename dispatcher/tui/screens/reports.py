@@ -100,7 +100,7 @@ class ReportsScreen(DeskScreen):
             now,
             holds=lambda month: history.holds_received(month, start, end),
         )
-        self.app.call_from_thread(self.show, report)
+        self.from_worker(self.show, report)
 
     def show(self, report: Report) -> None:
         self.report = report

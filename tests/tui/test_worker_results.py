@@ -1,0 +1,100 @@
+"""A worker thread's result reaches its screen only while the screen is still on the desk: a
+read that ends after its screen was closed, or while the desk quits, is dropped, never a
+traceback (a board read ending during the desk's close was seen once under
+`make test-stress`). The thread is real and held until the screen is gone."""
+
+from __future__ import annotations
+
+import threading
+
+from dispatcher.testing.waiting import pilot_wait_for, wait_for_async
+from dispatcher.tui.screens.board import BoardScreen
+from dispatcher.tui.screens.history import HistoryScreen
+
+HOLD = 30  # seconds a held read waits at most for the test to let it go
+
+
+def watch_deliveries(screen) -> list[tuple[str, Exception | None]]:
+    """Each result the screen's worker handed back: the callback's name, and what handing it
+    over raised (None when nothing did)."""
+    handed: list[tuple[str, Exception | None]] = []
+    deliver = screen.from_worker
+
+    def watched(callback, *args) -> None:
+        try:
+            deliver(callback, *args)
+        except Exception as error:
+            handed.append((callback.__name__, error))
+        else:
+            handed.append((callback.__name__, None))
+
+    screen.from_worker = watched
+    return handed
+
+
+async def test_a_board_read_that_ends_while_the_desk_closes_is_dropped(make_app, night, settle):
+    app = make_app()
+    release = threading.Event()
+    shown: list[str] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        read = board.reader.read
+
+        def held_read(now, force):
+            release.wait(HOLD)
+            return read(now, force=True)
+
+        def show_rows(*_):
+            shown.append("rows")
+
+        def show_planned(*_):
+            shown.append("planned")
+
+        board.reader.read = held_read
+        board.show_rows, board.show_planned = show_rows, show_planned
+        handed = watch_deliveries(board)
+        board.read_board(force=True)
+    release.set()  # the desk has closed; the read's thread ends now
+
+    await wait_for_async(lambda: len(handed) == 2, what="the read handed back both results")
+    assert handed == [("show_rows", None), ("show_planned", None)]
+    assert shown == []
+
+
+async def test_a_search_that_ends_after_its_screen_closed_is_dropped(
+    make_app, night, desk, settle, monkeypatch
+):
+    app = make_app()
+    release = threading.Event()
+    shown: list[object] = []
+    index = desk.history()
+
+    class HeldIndex:
+        def __getattr__(self, name):
+            return getattr(index, name)
+
+        def search(self, query):
+            release.wait(HOLD)
+            return index.search(query)
+
+    monkeypatch.setattr(desk, "history", HeldIndex)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = HistoryScreen(desk, "en")
+        await app.push_screen(screen)
+        screen.show = shown.append
+        handed = watch_deliveries(screen)
+        screen.search("billing")
+        app.pop_screen()
+        await pilot_wait_for(
+            pilot, lambda: isinstance(app.screen, BoardScreen), what="back on the board"
+        )
+        release.set()
+        await pilot_wait_for(pilot, lambda: handed, what="the search handed back its result")
+        await settle(pilot)
+
+        assert handed == [("append", None)]
+        assert shown == []
+        assert isinstance(app.screen, BoardScreen)
