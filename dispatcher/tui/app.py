@@ -32,8 +32,9 @@ from dispatcher.tui.screens.board import BoardScreen
 from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.confirm_quit import ConfirmQuitScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen, KeepsTyping
-from dispatcher.tui.screens.keys import KeysScreen
+from dispatcher.tui.screens.later import later
 from dispatcher.tui.widgets.desk_header import DeskHeader
+from dispatcher.tui.worker_results import WorkerResults
 
 STATUS_SECONDS = 5.0
 HEALTH_SECONDS = 300.0
@@ -41,7 +42,7 @@ HEALTH_BOUND = CHECK_SECONDS + 3.0  # loading the plugins, then the slowest chec
 NIGHT_THEMES = ("textual-dark", "nord", "gruvbox", "tokyo-night")
 
 
-class DeskApp(App):
+class DeskApp(WorkerResults, App):
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {DeskCommands}
 
@@ -128,7 +129,7 @@ class DeskApp(App):
         if running:
             engine = words["engine.here"]
         elif holder is None and self.engine is not None:
-            self.call_from_thread(self.take_engine, self.engine)
+            self.from_worker(self.take_engine, self.engine)
             engine = words["engine.starting"]  # the header never waits for the engine
         else:
             engine = holder.describe(desk.zone, self.language) if holder else words["engine.none"]
@@ -139,23 +140,23 @@ class DeskApp(App):
             drill=drill_running(desk.store),
             damage=said(desk.store.damage_warning() or "", self.language),
         )
-        self.call_from_thread(self.show_status, status)
+        self.from_worker(self.show_status, status)
 
     @work(thread=True, group="engine")
     def take_engine(self, engine: EngineThread) -> None:
         """Start this desk's engine (it loads the plugins first), then say so in the header.
         `EngineThread.start` serialises concurrent starts; False when another process won."""
         engine.start()
-        self.call_from_thread(self.read_status)
+        self.from_worker(self.read_status)
 
     @work(thread=True, exclusive=True, group="health")
     def check_channels(self) -> None:
         """Each channel's health as its check ends; a check that never ends still shows,
         as not answering, once its bound has passed (see `health_overdue`)."""
-        self.call_from_thread(self.set_timer, HEALTH_BOUND, self.health_overdue)
+        self.from_worker(self.set_timer, HEALTH_BOUND, self.health_overdue)
 
         def heard(found: tuple[ChannelHealth, ...]) -> None:
-            self.call_from_thread(lambda: self.show_status(replace(self.status, channels=found)))
+            self.from_worker(lambda: self.show_status(replace(self.status, channels=found)))
 
         channel_health(self.desk.store, progress=heard)
 
@@ -163,6 +164,10 @@ class DeskApp(App):
         channels = self.status.channels
         if channels is None or any(h.ok is None for h in channels):
             self.show_status(replace(self.status, channels=overdue(channels, HEALTH_BOUND)))
+
+    def still_shown(self) -> bool:
+        """The desk's own workers hand back their results until it begins to quit."""
+        return self.is_running
 
     def show_status(self, status: DeskStatus) -> None:
         self.status = status  # a header still mounting reads it when its mount ends
@@ -174,7 +179,7 @@ class DeskApp(App):
     # -- app-wide actions --------------------------------------------------------------------
 
     def action_show_keys(self) -> None:
-        self.push_screen(KeysScreen(self.language, getattr(self.screen, "SCOPE", "board")))
+        self.push_screen(later("keys")(self.language, getattr(self.screen, "SCOPE", "board")))
 
     def action_next_theme(self) -> None:
         current = NIGHT_THEMES.index(self.theme) if self.theme in NIGHT_THEMES else -1
@@ -251,7 +256,7 @@ class DeskApp(App):
             f"{c.sr}  {c.run.chain}  {c.position_label()}"
             for c in CalloutRepository(self.desk.store).running()
         ]
-        self.call_from_thread(self.confirm_quit, running)
+        self.from_worker(self.confirm_quit, running)
 
     def confirm_quit(self, running: list[str]) -> None:
         if not running:

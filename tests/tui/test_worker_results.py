@@ -1,7 +1,7 @@
-"""A worker thread's result reaches its screen only while the screen is still on the desk: a
-read that ends after its screen was closed, or while the desk quits, is dropped, never a
-traceback (a board read ending during the desk's close was seen once under
-`make test-stress`). The thread is real and held until the screen is gone."""
+"""A worker thread's result reaches its screen, or the desk's header, only while that is still
+on the desk: a read that ends after its screen was closed, or while the desk quits, is dropped,
+never a traceback (a board read, then a status read, ending during the desk's close were seen
+under `make test-stress` and at launch). The thread is real and held until the screen is gone."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def watch_deliveries(screen) -> list[tuple[str, Exception | None]]:
 
 async def test_a_board_read_that_ends_while_the_desk_closes_is_dropped(make_app, night, settle):
     app = make_app()
-    release = threading.Event()
+    entered, release = threading.Event(), threading.Event()
     shown: list[str] = []
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -43,6 +43,7 @@ async def test_a_board_read_that_ends_while_the_desk_closes_is_dropped(make_app,
         read = board.reader.read
 
         def held_read(now, force):
+            entered.set()
             release.wait(HOLD)
             return read(now, force=True)
 
@@ -56,6 +57,7 @@ async def test_a_board_read_that_ends_while_the_desk_closes_is_dropped(make_app,
         board.show_rows, board.show_planned = show_rows, show_planned
         handed = watch_deliveries(board)
         board.read_board(force=True)
+        await wait_for_async(entered.is_set, what="the board read under way")
     release.set()  # the desk has closed; the read's thread ends now
 
     await wait_for_async(lambda: len(handed) == 2, what="the read handed back both results")
@@ -67,7 +69,7 @@ async def test_a_search_that_ends_after_its_screen_closed_is_dropped(
     make_app, night, desk, settle, monkeypatch
 ):
     app = make_app()
-    release = threading.Event()
+    entered, release = threading.Event(), threading.Event()
     shown: list[object] = []
     index = desk.history()
 
@@ -76,6 +78,7 @@ async def test_a_search_that_ends_after_its_screen_closed_is_dropped(
             return getattr(index, name)
 
         def search(self, query):
+            entered.set()
             release.wait(HOLD)
             return index.search(query)
 
@@ -87,6 +90,7 @@ async def test_a_search_that_ends_after_its_screen_closed_is_dropped(
         screen.show = shown.append
         handed = watch_deliveries(screen)
         screen.search("billing")
+        await wait_for_async(entered.is_set, what="the search under way")
         app.pop_screen()
         await pilot_wait_for(
             pilot, lambda: isinstance(app.screen, BoardScreen), what="back on the board"
@@ -98,3 +102,32 @@ async def test_a_search_that_ends_after_its_screen_closed_is_dropped(
         assert handed == [("append", None)]
         assert shown == []
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_a_status_read_that_ends_while_the_desk_closes_is_dropped(
+    make_app, night, settle, monkeypatch
+):
+    import dispatcher.tui.app as desk_app
+
+    app = make_app()
+    entered, release = threading.Event(), threading.Event()
+    on_shift = desk_app.on_shift
+
+    def held_on_shift(*args):
+        entered.set()
+        release.wait(HOLD)
+        return on_shift(*args)
+
+    shown: list[object] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(desk_app, "on_shift", held_on_shift)
+        app.show_status = shown.append
+        handed = watch_deliveries(app)
+        app.read_status()
+        await wait_for_async(entered.is_set, what="the status read under way")
+    release.set()  # the desk has closed; the status read's thread ends now
+
+    await wait_for_async(lambda: handed, what="the status read handed back its result")
+    assert handed == [("append", None)]
+    assert shown == []

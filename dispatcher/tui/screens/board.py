@@ -104,8 +104,6 @@ class BoardScreen(DeskScreen):
             steady = {name: [r for r in rows if FILTERS[name](r, now)] for name in STEADY}
             nearing = (c.near_at for r in rows for c in r.clocks if c.stopped is None)
             late_until = min((at for at in nearing if at > now), default=None)
-            for row in rows:
-                _ = row.search_text  # worked out here, not on the first key of a search
             self.from_worker(self.show_rows, rows, steady, late_until)
             self.from_worker(self.show_planned, planned)
 
@@ -267,8 +265,12 @@ class BoardScreen(DeskScreen):
 
     @work(thread=True, group="board-screens")
     def import_screens(self) -> None:
-        """After launch, off the UI thread: the screens a key opens, then the history index
-        (a year of archived requests), kept out of the collector's full passes as rows are."""
+        """After launch, off the UI thread: the rows' search texts (not worked out on the first
+        key of a search, nor before the board first shows), the screens a key opens, then the
+        history index (a year of archived requests), kept out of the collector's full passes
+        as rows are."""
+        for row in self.all_rows:
+            _ = row.search_text
         for name in LATER:
             later(name)
         self.desk.history().warm()

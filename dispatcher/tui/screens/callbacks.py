@@ -32,9 +32,10 @@ from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.labels import labels
 from dispatcher.tui.plain import plain
-from dispatcher.tui.screens.desk_screen import DeskScreen, ShownResults
+from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
+from dispatcher.tui.worker_results import WorkerResults
 
 REFRESH_SECONDS = 5.0
 CHANNEL = "desk"
@@ -61,7 +62,7 @@ def words_for(language: str) -> dict:
     }
 
 
-class CallbackDialog(ShownResults, ModalScreen[bool]):
+class CallbackDialog(WorkerResults, ModalScreen[bool]):
     """Record one call to the customer of a queue item; dismisses True once saved."""
 
     CSS_PATH = "callbacks.tcss"
