@@ -18,7 +18,16 @@ from dispatcher.testing.waiting import pilot_wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NIGHT_ROSTER = ROOT / "tests" / "engine" / "night.yaml"
-NO_PROVIDERS = {"TWILIO_ACCOUNT_SID": "", "SMTP_HOST": "", "DISPATCHER_WEBHOOK_URL": ""}
+# The setting that turns each installed provider channel on: unset, none is checked over a
+# network this machine does not have, whatever the shell running the tests has set.
+PROVIDER_SWITCHES = (
+    "TWILIO_ACCOUNT_SID",
+    "SMTP_HOST",
+    "DISPATCHER_WEBHOOK_URL",
+    "DINGTALK_WEBHOOK_URL",
+    "PUSH_SERVER_URL",
+)
+NO_PROVIDERS = dict.fromkeys(PROVIDER_SWITCHES, "")
 
 
 def test_each_broken_plugin_is_disabled_with_the_reason_and_the_rest_load(broken):
@@ -83,7 +92,7 @@ async def test_the_desk_opens_beside_the_broken_plugins(broken, tmp_path, monkey
     from dispatcher.tui.context import DeskContext
     from dispatcher.tui.screens.board import BoardScreen
 
-    for name in ("TWILIO_ACCOUNT_SID", "SMTP_HOST", "DISPATCHER_BLOCK_PLUGINS"):
+    for name in (*PROVIDER_SWITCHES, "DISPATCHER_BLOCK_PLUGINS"):  # every installed plugin loads
         monkeypatch.delenv(name, raising=False)
     roster = load_roster(ROOT / "contacts.yaml")
     with Store(tmp_path / "data") as store:
