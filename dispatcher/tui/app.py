@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -133,14 +134,13 @@ class DeskApp(WorkerResults, App):
             engine = words["engine.starting"]  # the header never waits for the engine
         else:
             engine = holder.describe(desk.zone, self.language) if holder else words["engine.none"]
-        status = replace(
-            self.status,
+        self.from_worker(
+            self.show_status,
             shift=tuple(on_shift(desk.roster, desk.now(), self.language)),
             engine=engine,
             drill=drill_running(desk.store),
             damage=said(desk.store.damage_warning() or "", self.language),
         )
-        self.from_worker(self.show_status, status)
 
     @work(thread=True, group="engine")
     def take_engine(self, engine: EngineThread) -> None:
@@ -156,21 +156,24 @@ class DeskApp(WorkerResults, App):
         self.from_worker(self.set_timer, HEALTH_BOUND, self.health_overdue)
 
         def heard(found: tuple[ChannelHealth, ...]) -> None:
-            self.from_worker(lambda: self.show_status(replace(self.status, channels=found)))
+            self.from_worker(self.show_status, channels=found)
 
         channel_health(self.desk.store, progress=heard)
 
     def health_overdue(self) -> None:
         channels = self.status.channels
         if channels is None or any(h.ok is None for h in channels):
-            self.show_status(replace(self.status, channels=overdue(channels, HEALTH_BOUND)))
+            self.show_status(channels=overdue(channels, HEALTH_BOUND))
 
     def still_shown(self) -> bool:
         """The desk's own workers hand back their results until it begins to quit."""
         return self.is_running
 
-    def show_status(self, status: DeskStatus) -> None:
-        self.status = status  # a header still mounting reads it when its mount ends
+    def show_status(self, **changes: Any) -> None:
+        """The header's status with `changes` (`DeskStatus` fields), made here on the UI thread
+        from the status as it stands: a status read and a channel check each change their own
+        fields, and neither puts back what the other had found while it ran."""
+        status = self.status = replace(self.status, **changes)  # a mounting header reads it
         for screen in self.screen_stack:
             for header in screen.query(DeskHeader):
                 if header.is_mounted:

@@ -17,19 +17,19 @@ from textual.types import NoActiveAppError
 class WorkerResults:
     """For a desk's app or one of its screens (a Textual `MessagePump`)."""
 
-    def from_worker(self: Any, callback: Callable[..., object], *args: Any) -> None:
-        """From a worker thread: run `callback(*args)` on the desk's loop, and wait for it,
-        while `still_shown()`; otherwise drop it."""
+    def from_worker(self: Any, callback: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        """From a worker thread: run `callback(*args, **kwargs)` on the desk's loop, and wait
+        for it, while `still_shown()`; otherwise drop it."""
         try:
             app = self.app
         except NoActiveAppError:  # taken off the desk: no app to hand anything to
             return
         if app.is_running:
-            app.call_from_thread(self._while_shown, callback, *args)
+            app.call_from_thread(self._while_shown, callback, *args, **kwargs)
 
-    def _while_shown(self, callback: Callable[..., object], *args: Any) -> None:
+    def _while_shown(self, callback: Callable[..., object], *args: Any, **kwargs: Any) -> None:
         if self.still_shown():
-            callback(*args)
+            callback(*args, **kwargs)
 
     def still_shown(self: Any) -> bool:
         """A screen: on the desk's screen stack while the desk runs."""

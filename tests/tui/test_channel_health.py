@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from dispatcher.plugins.contract import Health
 from dispatcher.plugins.manager import ChannelInfo
+from dispatcher.testing.waiting import pilot_wait_for, wait_for_async
 from dispatcher.tui.data import status
 
 
@@ -78,3 +79,43 @@ async def test_checks_that_say_nothing_in_time_show_as_not_answering(monkeypatch
         app.health_overdue()
         header = str(app.screen.query_one("#header-status", Static).render())
         assert "channels  channels✗" in header.replace(":", "")
+
+
+async def test_a_status_read_keeps_what_a_channel_check_found_while_it_ran(
+    monkeypatch, make_app, settle
+):
+    """The status read and the channel check each change their own fields: a read that began
+    while a channel was still being checked does not put "checking…" back once the check has
+    answered (the header then said "no answer" of a channel that had answered, for good)."""
+    import dispatcher.tui.app as desk_app
+
+    gate, entered, release = threading.Event(), threading.Event(), threading.Event()
+    monkeypatch.setattr(
+        status, "PluginManager", fake_plugins({"desk": Channel(Health(True, "ok"), gate)})
+    )
+    on_shift = desk_app.on_shift
+
+    def held_on_shift(*args):
+        entered.set()
+        release.wait(30)
+        return on_shift(*args)
+
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot_wait_for(
+            pilot,
+            lambda: app.status.channels and app.status.channels[0].ok is None,
+            what="the desk channel being checked",
+        )
+        monkeypatch.setattr(desk_app, "on_shift", held_on_shift)
+        app.read_status()
+        await wait_for_async(entered.is_set, what="a status read under way")
+        gate.set()  # the check answers while the status read runs
+        await pilot_wait_for(
+            pilot, lambda: app.status.channels[0].ok, what="the desk channel's answer shown"
+        )
+        release.set()
+        await settle(pilot)
+
+        assert app.status.channels[0] == status.ChannelHealth("desk", True, "ok")
+        assert "desk✓" in str(app.screen.query_one("#header-status", Static).render())

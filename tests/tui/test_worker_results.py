@@ -20,9 +20,9 @@ def watch_deliveries(screen) -> list[tuple[str, Exception | None]]:
     handed: list[tuple[str, Exception | None]] = []
     deliver = screen.from_worker
 
-    def watched(callback, *args) -> None:
+    def watched(callback, *args, **kwargs) -> None:
         try:
-            deliver(callback, *args)
+            deliver(callback, *args, **kwargs)
         except Exception as error:
             handed.append((callback.__name__, error))
         else:
@@ -119,15 +119,19 @@ async def test_a_status_read_that_ends_while_the_desk_closes_is_dropped(
         return on_shift(*args)
 
     shown: list[object] = []
+
+    def show_status(**changes):
+        shown.append(changes)
+
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         monkeypatch.setattr(desk_app, "on_shift", held_on_shift)
-        app.show_status = shown.append
+        app.show_status = show_status
         handed = watch_deliveries(app)
         app.read_status()
         await wait_for_async(entered.is_set, what="the status read under way")
     release.set()  # the desk has closed; the status read's thread ends now
 
     await wait_for_async(lambda: handed, what="the status read handed back its result")
-    assert handed == [("append", None)]
+    assert handed == [("show_status", None)]
     assert shown == []
