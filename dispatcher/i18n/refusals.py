@@ -220,8 +220,8 @@ REFUSALS = (
     N_("{record}: {field}: must be {what}, not {value}"),  # a document of the wrong shape
     N_("{record}: must be an object, not {value}"),
     N_("counter {key}"),
-    N_("no request id is left for {day}: {first} to {last} are all taken"),
-    N_("no planned service id is left for {day}: {first} to {last} are all taken"),
+    N_("no request id is left for {day}: {last}, the last id of the day, is taken"),
+    N_("no planned service id is left for {day}: {last}, the last id of the day, is taken"),
     N_("{key} is at {count}, its end: no more ids of that day can be handed out"),
     N_("{id} is past {last}, the last id of a day"),
     N_(
@@ -236,6 +236,7 @@ REFUSALS = (
     N_("{time} is {day} at the CSC ({zone}), not {date}, the day its id {sr} names"),
     N_("{time} is before the request was received ({received})"),
     N_("a whole number from 0"),
+    N_("a whole number from 0 to {count}"),
     N_("non-empty text"),
     N_("lost: {place}: {reason}; kept in {table}"),
     N_("cannot save to {path}: {reason}; the change was not saved"),

@@ -50,7 +50,7 @@ from dispatcher.errors import StoreError
 from dispatcher.store import files
 from dispatcher.store.compaction import DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_RATIO, Policy
 from dispatcher.store.damage import Damage, SequenceEnd, read_notice, warning, write_notice
-from dispatcher.store.documents import SEQUENCES_TABLE
+from dispatcher.store.documents import SEQUENCES_TABLE, last_number
 from dispatcher.store.journal import reason
 from dispatcher.store.partition import Partition
 from dispatcher.store.table import PartitionDB
@@ -172,7 +172,9 @@ class Store:
                 partition.adopt_new(name, table, partition.label)
 
     def next_sequence(self, key: str, db: TinyDB | None = None, *, last: int | None = None) -> int:
-        """Next value of a named counter, from 1, unique across processes; SequenceEnd past `last`."""
+        """Next value of a named counter, from 1, unique across processes; SequenceEnd past `last`
+        (default: the end of a day counter's ids, `documents.last_number`)."""
+        last = last if last is not None else last_number(key)
         with self._sequence(key, db) as (value, store_value):
             if last is not None and value >= last:
                 raise SequenceEnd(key, last)
@@ -180,7 +182,11 @@ class Store:
         return value + 1
 
     def raise_sequence(self, key: str, at_least: int, db: TinyDB | None = None) -> None:
-        """Make sure the counter's next value is past `at_least` (values an import took)."""
+        """Make sure the counter's next value is past `at_least` (values an import took); a day
+        counter is raised at most to its end (`documents.last_number`: its last id is taken),
+        never past it, which would be damage."""
+        last = last_number(key)
+        at_least = at_least if last is None else min(at_least, last)
         with self._sequence(key, db) as (value, store_value):
             if value < at_least:
                 store_value(at_least)

@@ -23,6 +23,7 @@ from dispatcher.domain.request_ids import SR_ID, doc_id
 from dispatcher.errors import DispatcherError
 from dispatcher.store import PERIOD, SEQUENCES_TABLE, documents, files, snapshots
 from dispatcher.store.callouts import CALLOUTS
+from dispatcher.store.documents import LAST
 from dispatcher.store.outbox import OUTBOX
 from dispatcher.store.replies import REPLIES, STRIKES
 from dispatcher.store.request_layout import (
@@ -33,7 +34,6 @@ from dispatcher.store.request_layout import (
     request_problem,
 )
 from dispatcher.store.sequences import (
-    LAST,
     held_ids,
     id_range,
     issued_unheld,

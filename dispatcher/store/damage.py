@@ -58,7 +58,7 @@ class SequenceEnd(StoreError):
     """A counter at the last value its caller may hand out (`Store.next_sequence`'s `last`)."""
 
     def __init__(self, key: str, last: int) -> None:
-        super().__init__(f"{key}: every number up to {last} is taken")
+        super().__init__(f"{key}: {last}, its last number, is taken")
         self.key, self.last = key, last
 
 

@@ -19,10 +19,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from dispatcher.domain import planned, request_ids
+
 SEQUENCES_TABLE = "_sequences"
 # In the counters partition: per day counter, the ids up to `through` that `store repair`
 # found handed out but held by no partition, and reported lost (`sequences.issued_unheld`).
 LOST_TABLE = "_lost"
+
+# The last number of a day each kind of day counter hands out (SR-…-9999, PS-…-99): a
+# counter (or a `_lost` mark) of such a key past it numbers no id that can be written, so it
+# is damage like a negative one. Other counters (audits, overrides) have no end.
+LAST = {"sr": request_ids.LAST_NUMBER, "ps": planned.LAST_NUMBER}
+_NUMBERS = frozenset({"value", "through"})  # the fields of a counter that number a day's ids
 
 # (field, check, what it must be) for each table whose documents the store reads itself
 _Check = Callable[[Any], bool]
@@ -86,10 +94,23 @@ def problem(table: str, doc_id: int, doc: Any) -> str | None:
     record = _record(table, doc_id, doc)
     if type(doc) is not dict:
         return f"{record}: must be an object, not {_shown(doc)}"
+    last = last_number(doc.get("key")) if table in ON_LOAD else None
     for name, check, what in fields:
-        if not check(doc.get(name)):
-            return f"{record}: {name}: must be {what}, not {_shown(doc.get(name))}"
+        value = doc.get(name)
+        if name in _NUMBERS and last is not None:
+            if not check(value) or value > last:
+                return f"{record}: {name}: must be {what} to {last}, not {_shown(value)}"
+        elif not check(value):
+            return f"{record}: {name}: must be {what}, not {_shown(value)}"
     return None
+
+
+def last_number(key: Any) -> int | None:
+    """The last number a day counter `key` ("sr:20261201", "ps:20261201") may reach (`LAST`),
+    None for a counter without an end ("override", "audit:20261201") or a key that is not text."""
+    if type(key) is not str:
+        return None
+    return LAST.get(key.partition(":")[0]) if ":" in key else None
 
 
 def check_documents(table: str, documents: dict[Any, Any]) -> None:

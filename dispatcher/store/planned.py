@@ -46,8 +46,7 @@ class PlannedRepository:
             except SequenceEnd:
                 raise StoreError(
                     f"no planned service id is left for {day.isoformat()}: "
-                    f"{format_planned_id(day, 1)} to {format_planned_id(day, LAST_NUMBER)} are "
-                    "all taken"
+                    f"{format_planned_id(day, LAST_NUMBER)}, the last id of the day, is taken"
                 ) from None
             planned = build(format_planned_id(day, number))
             self.store.live.table(PLANNED).insert(

@@ -218,7 +218,7 @@ class RequestRepository:
             except SequenceEnd:
                 raise StoreError(
                     f"no request id is left for {day.isoformat()}: "
-                    f"{format_id(day, 1)} to {format_id(day, LAST_NUMBER)} are all taken"
+                    f"{format_id(day, LAST_NUMBER)}, the last id of the day, is taken"
                 ) from None
             sr = build(format_id(day, number))
             events = sr.registered(at, actor, channel)

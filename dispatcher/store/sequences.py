@@ -27,8 +27,6 @@ NUMBERED = (("sr", "requests", True), ("ps", "planned", False))
 # How each kind's doc id holds its day: SR-20261124-0042 is 20261124 x 100,000 + 42,
 # PS-20261125-01 is 20261125 x 1,000 + 1.
 DAY_FACTOR = {"sr": request_ids.ID_DAY_FACTOR, "ps": planned.ID_DAY_FACTOR}
-# The last number of a day each kind hands out (SR-…-9999, PS-…-99).
-LAST = {"sr": request_ids.LAST_NUMBER, "ps": planned.LAST_NUMBER}
 
 
 def issued_unheld(

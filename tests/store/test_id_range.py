@@ -57,16 +57,21 @@ def test_an_id_past_the_days_last_is_refused_by_the_import(run, tmp_path: Path):
 
 
 def test_the_last_id_of_a_day_taken_sr_new_says_so_and_check_names_the_counter(run, tmp_path: Path):
-    day, record = _today_record("9999")
+    """Only SR-…-9998 imported and one `sr new` (9999): the message says the last id is
+    taken, not that every id of the day is."""
+    day, record = _today_record("9998")
     _, imported = _import(run, tmp_path, record)
     assert imported.exit_code == 0, imported.output
+    last = _new(run)
+    assert last.exit_code == 0 and last.stdout.strip() == f"SR-{day}-9999", last.output
     for _ in range(2):
         refused = _new(run)
         assert refused.exit_code == 2, refused.output
         (line,) = [x for x in refused.stderr.splitlines() if x.startswith("Error")]
         iso = f"{day[:4]}-{day[4:6]}-{day[6:]}"
         assert line == (
-            f"Error: no request id is left for {iso}: SR-{day}-0001 to SR-{day}-9999 are all taken"
+            f"Error: no request id is left for {iso}: SR-{day}-9999, the last id of the day, "
+            "is taken"
         ), line
     assert "10000" not in run("sr", "list").stdout
     checked = run("store", "check")
@@ -83,8 +88,9 @@ def test_a_counter_an_older_version_raised_past_the_end_hands_out_no_five_digit_
     day = first.stdout.strip().split("-")[1]
     key = f"sr:{day}"
     with Store(tmp_path / "data") as store:
-        store.raise_sequence(key, 99_999, db=store.counters)
+        store.raise_sequence(key, 99_999, db=store.counters)  # raised to its end, no further
     refused = _new(run)
     assert refused.exit_code == 2 and "no request id is left for" in refused.stderr
     checked = run("store", "check")
-    assert f"{key} is at 99999, its end" in checked.stdout
+    assert f"{key} is at 9999, its end" in checked.stdout
+    assert "damaged" not in checked.stdout + checked.stderr

@@ -1,5 +1,6 @@
 """A document of the wrong shape behind a good checksum is damage like any other: a counter
-whose value is "abc", null, 1.5, a list, text, negative or a boolean is named by `store check`
+whose value is "abc", null, 1.5, a list, text, negative, a boolean or past the last number an
+id of its day can hold (SR-…-9999, PS-…-99) is named by `store check`
 (file, line, field), refused by `sr new` in one line naming it, and `store repair` rebuilds the
 counters from the ids present without handing out an id twice. A request or event of the
 wrong shape is named by `store check` and set aside by `store repair`, never a crash."""
@@ -18,7 +19,20 @@ from tests.store.test_damage import TODAY, _id, _new, run
 
 __all__ = ["run"]
 
-JUNK = ['"abc"', "null", "1.5", "[1]", '"5"', "-1", "-7", "true", "false", "{}"]
+JUNK = [
+    '"abc"',
+    "null",
+    "1.5",
+    "[1]",
+    '"5"',
+    "-1",
+    "-7",
+    "true",
+    "false",
+    "{}",
+    "10000",
+    "99999999",
+]
 KEY = f"sr:{TODAY}"
 DOC_ID = zlib.crc32(KEY.encode()) + 1
 
@@ -53,9 +67,8 @@ def test_a_junk_counter_is_damage_named_refused_and_repaired(run, tmp_path: Path
     )
     checked = run("store", "check")
     assert checked.exit_code == 1, checked.output
-    assert f'{place}: counter "{KEY}": value: must be a whole number from 0, not ' in (
-        checked.stdout
-    )
+    said = f'{place}: counter "{KEY}": value: must be a whole number from 0 to 9999, not '
+    assert said in checked.stdout, checked.stdout  # to 9999: the last id a day can hold
     listed = run("sr", "list")
     assert listed.exit_code == 0 and "request 5" in listed.stdout
 
@@ -65,6 +78,7 @@ def test_a_junk_counter_is_damage_named_refused_and_repaired(run, tmp_path: Path
     assert place in (copy / "REPAIR-REPORT.txt").read_text()
     assert run("store", "check", data=copy).exit_code == 0
     assert _new(run, "request 6", "--data", copy) == _id(6)  # never an id handed out before
+    assert _new(run, "request 7", "--data", copy) == _id(7)
 
 
 def test_a_junk_counter_as_the_counters_first_word_is_rebuilt_from_the_ids(run, tmp_path: Path):
@@ -173,3 +187,47 @@ def test_a_request_changed_by_hand_is_refused_in_one_line_named_and_set_aside(
     assert run("store", "check", data=copy).exit_code == 0
     listed = run("sr", "list", data=copy)
     assert listed.exit_code == 0 and "request 2" in listed.stdout
+
+
+@pytest.mark.parametrize(
+    "key, value, last",
+    [("ps:20261201", 100, 99), ("sr:20261201", 10_000, 9999)],
+    ids=["planned", "request"],
+)
+def test_a_day_counter_past_its_last_id_is_damage_whatever_its_kind(
+    tmp_path: Path, key: str, value: int, last: int
+):
+    data = tmp_path / "data"
+    with Store(data) as store:
+        store.next_sequence(key, db=store.counters)
+        store.next_sequence("override", db=store.counters)  # a counter without an end
+        store.raise_sequence("override", 10**9, db=store.counters)
+    doc_id = zlib.crc32(key.encode()) + 1
+    with open(data / "counters" / "journal.0", "ab") as out:
+        out.write(
+            _line(
+                json.dumps(
+                    {"t": {"_sequences": {"set": {str(doc_id): {"key": key, "value": value}}}}}
+                )
+            )
+        )
+    with Store(data) as store:
+        store.counters.table("_sequences").all()
+        (damage,) = store.damage()
+    assert damage.describe() == (
+        f'counters/journal.0 line 4: counter "{key}": value: must be a whole number from 0 '
+        f"to {last}, not {value}"
+    )
+
+
+def test_a_counter_is_never_raised_past_its_last_id(tmp_path: Path):
+    """An id past the day's last one (left by an older version) raises the counter to its
+    end, not past it: the day's ids are used up, and nothing written is damage."""
+    data = tmp_path / "data"
+    with Store(data) as store:
+        store.raise_sequence("sr:20261201", 99_999, db=store.counters)
+        store.raise_sequence("ps:20261201", 500, db=store.counters)
+    with Store(data) as store:
+        values = {d["key"]: d["value"] for d in store.counters.table("_sequences").all()}
+        assert store.damage() == []
+    assert values == {"sr:20261201": 9999, "ps:20261201": 99}
