@@ -235,6 +235,8 @@ REFUSALS = (
     N_("{time} is later than now"),
     N_("{time} is {day} at the CSC ({zone}), not {date}, the day its id {sr} names"),
     N_("{time} is before the request was received ({received})"),
+    N_("{time} is before the Red Flag opened ({opened})"),
+    N_("only an emergency (a request with criteria) has a Red Flag"),
     N_("a whole number from 0"),
     N_("a whole number from 0 to {count}"),
     N_("non-empty text"),

@@ -3,7 +3,8 @@
 A check is `(value, field path, problems) -> the normalised value`; these make them: `text`,
 `choice` (an enumeration), `time` (ISO 8601 with a UTC offset), `boolean`, `count`, `fields`
 (an object with exactly these fields) and `listing`. Types are strict (`"false"` is not a
-boolean, 12 is not text); text may not hold control characters (`domain.text.check`).
+boolean, 12 is not text); text may not hold control characters (`domain.text.check`); text of
+only blanks is empty.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ def _unsafe(value: str, where: str, multiline: bool, problems: Problems) -> bool
 
 
 def text(most: int, *, least: int = 0, block: bool = False, pattern: re.Pattern | None = None):
+    """Text of `least` to `most` characters; text of only blanks is empty (normalised to "",
+    refused where `least` is 1): a name of spaces names nobody."""
+
     def check(value: Any, where: str, problems: Problems) -> Any:
+        if isinstance(value, str) and not value.strip():
+            value = ""
         if not isinstance(value, str):
             problems.append(f"{where}: must be text, not {kind_of(value)}")
         elif len(value) < least:

@@ -10,14 +10,17 @@ with a UTC offset) and lengths are checked; text may not hold control characters
 fields may hold newlines and tabs). An event's kind is one this version records
 (`EventKind`), so every screen can name it; its channel a channel name as plugins are named
 (`plugins.validation.CHANNEL_NAME`), not necessarily one installed here; its data an object
-of plain values (text, numbers, true, false, null, or a list of those). Times agree
-(`check_times`): a request was received on the CSC's day its id names, and no time is later
-than the import (give or take `CLOCK_SKEW`) or an event earlier than its request's receipt.
+of plain values (text, numbers, true, false, null, or a list of those). A record agrees with
+itself (`check_agreement`): a request was received on the CSC's day its id names; no time it
+holds (received, Red Flag, events) is later than the import (give or take `CLOCK_SKEW`) or
+earlier than its receipt; a Red Flag closes after it opened, on an emergency only. Text of
+only blanks is empty: refused where a field must not be empty (an actor, a summary).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -159,6 +162,8 @@ def _plain_event(value: Any) -> dict | None:
         and type(data) is dict
         and len(at) <= 40
         and 0 < len(actor) <= 200
+        and actor.strip()
+        and (said == "" or said.strip())  # blank text is empty: `_EVENT` makes it so
         and len(said) <= 20_000
         and len(channel) <= 32
         and actor.isprintable()
@@ -234,37 +239,55 @@ RECORD = fields(
 
 
 def check_record(raw: Any) -> tuple[dict | None, Problems]:
-    """The record normalised, or None and its problems as `field: reason` (its times against
-    each other and the clock: `check_times`, on the normalised record)."""
+    """The record normalised, or None and its problems as `field: reason` (the record against
+    itself and the clock: `check_agreement`, on the normalised record)."""
     problems: Problems = []
     record = RECORD(raw, "", problems)
     return (None, problems) if problems else (record, [])
 
 
-def check_times(record: dict, zone: tzinfo, now: datetime) -> Problems:
-    """The times of a normalised record (`check_record`'s) against each other, its id and the
-    clock, as `sr new` would have recorded them; `zone` is the CSC's (the day in an id is a
-    local date there), `now` the time of the import (aware): `received` falls on the CSC's day its id names and is not
-    later than `now` (give or take `CLOCK_SKEW`); no event is before `received` or later
-    than `now`."""
+def check_agreement(record: dict, zone: tzinfo, now: datetime) -> Problems:
+    """What a normalised record (`check_record`'s) says against itself, its id and the clock,
+    as `sr new` would have recorded it; `zone` is the CSC's (the day in an id is a local date
+    there), `now` the time of the import (aware). Every time the record holds (`_times`:
+    `received`, the Red Flag's opening and closing, each event's) is not later than `now`
+    (give or take `CLOCK_SKEW`) nor, but `received`, before `received`; `received` falls on
+    the CSC's day its id names; a Red Flag closes no earlier than it opened, and only an
+    emergency (a request with criteria) has one, as `ServiceRequest` opens it."""
     problems: Problems = []
     latest = now + CLOCK_SKEW
     received = datetime.fromisoformat(record["received"])
     day = parse_id(record["id"])[0]
-    if received > latest:
-        problems.append(f"received: {record['received']} is later than now")
-    elif local_day(received, zone) != day:
-        problems.append(
-            f"received: {record['received']} is {local_day(received, zone).isoformat()} at the "
-            f"CSC ({zone}), not {day.isoformat()}, the day its id {record['id']} names"
-        )
-    for n, event in enumerate(record["timeline"]):
-        at = datetime.fromisoformat(event["at"])
+    flag = record["red_flag"]
+    if flag is not None and not record["criteria"]:
+        problems.append("red_flag: only an emergency (a request with criteria) has a Red Flag")
+    for where, written in _times(record):
+        at = datetime.fromisoformat(written)
         if at > latest:
-            problems.append(f"timeline[{n}].at: {event['at']} is later than now")
-        elif at < received:
+            problems.append(f"{where}: {written} is later than now")
+        elif where != "received" and at < received:
             problems.append(
-                f"timeline[{n}].at: {event['at']} is before the request was received "
-                f"({record['received']})"
+                f"{where}: {written} is before the request was received ({record['received']})"
+            )
+        elif where == "received" and local_day(received, zone) != day:
+            problems.append(
+                f"received: {written} is {local_day(received, zone).isoformat()} at the "
+                f"CSC ({zone}), not {day.isoformat()}, the day its id {record['id']} names"
+            )
+        elif where == "red_flag.closed" and at < datetime.fromisoformat(flag["opened"]):
+            problems.append(
+                f"red_flag.closed: {written} is before the Red Flag opened ({flag['opened']})"
             )
     return problems
+
+
+def _times(record: dict) -> Iterator[tuple[str, str]]:
+    """(field, time as written) of every time a normalised record holds, `received` first."""
+    yield "received", record["received"]
+    flag = record["red_flag"]
+    if flag is not None:
+        yield "red_flag.opened", flag["opened"]
+        if flag["closed"] is not None:
+            yield "red_flag.closed", flag["closed"]
+    for n, event in enumerate(record["timeline"]):
+        yield f"timeline[{n}].at", event["at"]

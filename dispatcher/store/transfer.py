@@ -30,7 +30,7 @@ from dispatcher.errors import DispatcherError
 from dispatcher.store import codec
 from dispatcher.store.bulk import Batch, differing, existing_ids, save_batch
 from dispatcher.store.damage import StoreDamaged
-from dispatcher.store.import_schema import check_record, check_times
+from dispatcher.store.import_schema import check_agreement, check_record
 from dispatcher.store.journal import store_errors
 from dispatcher.store.paths import open_input
 from dispatcher.store.requests import RequestFilter, RequestRepository
@@ -108,7 +108,7 @@ def _records(
             else:
                 record, problems = check_record(raw)
                 if record is not None:
-                    problems = check_times(record, zone, now)
+                    problems = check_agreement(record, zone, now)
                 yield number, read, None if problems else record, problems
             read = 0
 

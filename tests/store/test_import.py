@@ -72,6 +72,9 @@ def _import(tmp_path: Path, *records: dict | str, data: Path | None = None):
         ({"summary": ["a"]}, "summary: must be text, not a list"),
         ({"summary": None}, "summary: must be text, not null"),
         ({"summary": ""}, "summary: must not be empty"),
+        ({"summary": "   "}, "summary: must not be empty"),  # blank is empty
+        ({"timeline": [_event(actor="  ")]}, "timeline[0].actor: must not be empty"),
+        ({"timeline": [_event(actor="\u3000\t")]}, "timeline[0].actor: must not be empty"),
         ({"category": ["fault_support"]}, "category: must be one of consultation"),
         ({"summary": "bell \x07 and escape \x1b[2J"}, "summary: control character BEL"),
         ({"criteria": ["13"]}, "criteria[0]: base criteria are 1-12"),
@@ -140,6 +143,23 @@ def test_an_imported_id_is_stored_in_its_one_spelling_and_defaults_are_filled(
         assert repository.get("SR-20261123-0007").id == "SR-20261123-0007"
         assert repository.get("SR-20261123-0008").severity.value == "minor"
         assert repository.timeline("SR-20261123-0008") == []
+
+
+def test_a_blank_name_the_import_takes_is_stored_empty(tmp_path: Path) -> None:
+    """A name of only blanks names nobody: optional names are kept empty, never as spaces."""
+    blank = _record(
+        9,
+        reporter={"name": "  ", "phone": " ", "email": ""},
+        customer={"name": "\u3000"},
+        owner={"unit": " ", "person": "  "},
+        site="  ",
+    )
+    _, result = _import(tmp_path, blank)
+    assert result.exit_code == 0, result.output
+    with Store(tmp_path / "data") as store:
+        sr = RequestRepository(store).get("SR-20261123-0009")
+    names = (sr.reporter.name, sr.reporter.phone, sr.customer.name, sr.owner.unit, sr.site)
+    assert names == ("", "", "", "", "") and sr.owner.person == ""
 
 
 # -- the fuzz: whatever is accepted renders everywhere; whatever is refused says where ------

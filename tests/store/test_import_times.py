@@ -1,7 +1,9 @@
 """Times that cannot be true are refused: `sr new --received` later than now (5 minutes of
 clock difference allowed), and in `sr import` a request received on another CSC day than its
-id names or later than now, an event before its request was received or later than now; each
-in one line naming the file, line and field, and nothing is written."""
+id names or later than now, any other time it holds (an event's, its Red Flag's opening and
+closing) before it was received or later than now, a Red Flag closed before it opened or on a
+request that is no emergency; each in one line naming the file, line and field, and nothing
+is written."""
 
 from __future__ import annotations
 
@@ -72,6 +74,13 @@ def _import(run, tmp_path: Path, *records: dict):
 GOOD = _record("SR-20261130-0001", "2026-11-30T09:00:00+08:00")
 
 
+def _flagged(opened: str, closed: str | None, criteria: tuple[str, ...] = ("1",)) -> dict:
+    """An emergency received at 09:00 on 2026-11-30 at the CSC, its Red Flag as given."""
+    record = _record("SR-20261130-0002", "2026-11-30T09:00:00+08:00")
+    record.update(criteria=list(criteria), red_flag={"opened": opened, "closed": closed})
+    return record
+
+
 @pytest.mark.parametrize(
     "record, field, problem",
     [
@@ -112,8 +121,51 @@ GOOD = _record("SR-20261130-0001", "2026-11-30T09:00:00+08:00")
             "timeline[1].at",
             "2099-01-01T00:00:00+00:00 is later than now",
         ),
+        (
+            _flagged("2099-01-01T00:00:00+00:00", None),
+            "red_flag.opened",
+            "2099-01-01T00:00:00+00:00 is later than now",
+        ),
+        (
+            _flagged("2026-11-30T09:00:00+08:00", "2099-01-01T00:00:00+00:00"),
+            "red_flag.closed",
+            "2099-01-01T00:00:00+00:00 is later than now",
+        ),
+        (
+            _flagged("2026-11-30T08:59:00+08:00", None),
+            "red_flag.opened",
+            "2026-11-30T08:59:00+08:00 is before the request was received "
+            "(2026-11-30T09:00:00+08:00)",
+        ),
+        (  # closed before it opened and before the request was received
+            _flagged("2026-11-30T09:00:00+08:00", "2026-11-01T00:00:00+00:00"),
+            "red_flag.closed",
+            "2026-11-01T00:00:00+00:00 is before the request was received",
+        ),
+        (
+            _flagged("2026-11-30T10:00:00+08:00", "2026-11-30T09:30:00+08:00"),
+            "red_flag.closed",
+            "2026-11-30T09:30:00+08:00 is before the Red Flag opened (2026-11-30T10:00:00+08:00)",
+        ),
+        (
+            _flagged("2026-11-30T09:00:00+08:00", None, criteria=()),
+            "red_flag",
+            "only an emergency (a request with criteria) has a Red Flag",
+        ),
     ],
-    ids=["future", "day-before", "utc-evening", "event-1970", "event-2099"],
+    ids=[
+        "future",
+        "day-before",
+        "utc-evening",
+        "event-1970",
+        "event-2099",
+        "flag-opened-2099",
+        "flag-closed-2099",
+        "flag-before-received",
+        "flag-closed-before-received",
+        "flag-closed-before-opened",
+        "flag-not-emergency",
+    ],
 )
 def test_the_import_refuses_times_that_cannot_be_true(
     run, tmp_path: Path, record: dict, field: str, problem: str
@@ -126,6 +178,15 @@ def test_the_import_refuses_times_that_cannot_be_true(
     assert problem in first, first
     assert "Traceback" not in result.output
     assert _files(tmp_path / "data") == before  # nothing written, not even the good line
+
+
+def test_the_import_takes_an_emergencys_red_flag_that_agrees(run, tmp_path: Path):
+    flagged = _flagged("2026-11-30T09:05:00+08:00", "2026-11-30T11:00:00+08:00")
+    _, result = _import(run, tmp_path, GOOD, flagged)
+    assert result.exit_code == 0, result.output
+    shown = run("sr", "show", "SR-20261130-0002")
+    assert shown.exit_code == 0, shown.output
+    assert "opened 2026-11-30 09:05, closed 2026-11-30 11:00" in shown.stdout
 
 
 def test_the_import_takes_a_request_received_on_its_ids_day_at_the_csc(run, tmp_path: Path):
