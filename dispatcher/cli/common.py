@@ -126,7 +126,7 @@ def actor_option(command: Callable) -> Callable:
         metavar="NAME",
         callback=required_text,
         help="Who makes the change (default: $DISPATCHER_AS, else your login name); to "
-        "acknowledge or stop a chain, a person of the roster.",
+        "acknowledge or stop a chain or relay a page, a person of the roster.",
     )(command)
 
 

@@ -17,6 +17,8 @@ from dispatcher.cli.common import (
     installed_reaches,
     json_option,
     load_roster_for_command,
+    named_dispatcher,
+    names_for_command,
     now,
     resolve_actor,
     roster_option,
@@ -115,12 +117,17 @@ def _outbox_line(record: OutboxRecord, zone: ZoneInfo) -> str:
 
 @outbox_group.command("relay")
 @click.argument("notification_id", type=NotificationId(), shell_complete=complete_notifications)
+@roster_option
 @actor_option
 @json_option
 @with_store
-def outbox_relay(store: Store, notification_id: int, actor: str | None, as_json: bool) -> None:
-    """Record that you phoned a page on the desk through: delivered, by you."""
-    record = relay(CalloutControl(store, None), notification_id, now(), resolve_actor(actor))
+def outbox_relay(
+    store: Store, notification_id: int, roster_path: Path, actor: str | None, as_json: bool
+) -> None:
+    """Record that you, a person of the roster, phoned a page on the desk through: delivered."""
+    # a delivery names who made it: only a named dispatcher records one (PROMISES 2, 3)
+    actor = named_dispatcher(actor, names_for_command(roster_path))
+    record = relay(CalloutControl(store, None), notification_id, now(), actor)
     if as_json:
         echo_json(record)
         return

@@ -1,5 +1,6 @@
-"""Nobody but a named dispatcher ends a chain from the command line (PROMISES 1, 3): the actor
-of every command that acknowledges, stops, aborts or resolves away a running chain (`--as`,
+"""Nobody but a named dispatcher ends a chain from the command line (PROMISES 1, 3), or records
+a page on the desk relayed (PROMISES 2): the actor of every command that acknowledges, stops,
+aborts or resolves away a running chain, or relays a page (`--as`,
 else $DISPATCHER_AS, else the login name) must be a person of the roster, found by id, name or
 Chinese name as `--by` is; anyone else is refused in one line naming `--as` (exit 2), and the
 chain keeps chasing. `chain show` says who stopped a chain."""
@@ -126,3 +127,42 @@ def test_the_desk_opens_only_for_a_person_of_the_roster(tmp_path, run):
     refused_in_one_line(run("desk", "--as", "Evil Stranger"), "Evil Stranger")
     login = run("desk")
     refused_in_one_line(login, "night-login")
+
+
+def test_only_a_person_of_the_roster_records_a_page_relayed(
+    tmp_path, run, emergency, quiet_environ
+):
+    """`outbox relay` names who phoned the page through: a stranger, the login name or no
+    roster to check against is refused in one line, and the page stays on the desk."""
+    from dispatcher.domain.outbox import DeliveryState
+    from dispatcher.store.outbox import OutboxRepository
+    from tests.cli.test_grammar import _engine_pass
+
+    _engine_pass(tmp_path / "data", SAMPLE, quiet_environ)  # pages the chain: to the desk
+    with Store(tmp_path / "data") as store:
+        page = next(r for r in OutboxRepository(store).all() if r.channel == "desk")
+    number = str(page.id)
+    refused_in_one_line(run("outbox", "relay", number, "--as", "Mallory Nobody"), "Mallory Nobody")
+    by_env = run("outbox", "relay", number, env={"DISPATCHER_AS": "Mallory Nobody"})
+    refused_in_one_line(by_env, "Mallory Nobody")
+    login = run("outbox", "relay", number)
+    refused_in_one_line(login, "night-login")
+    assert "DISPATCHER_AS" in login.output
+    no_roster = CliRunner().invoke(
+        cli,
+        ["outbox", "relay", number, "--as", "Xie Ning", "--data", str(tmp_path / "data")],
+        env=quiet_environ,
+    )
+    assert no_roster.exit_code == 2, no_roster.output
+    (line,) = no_roster.output.strip().splitlines()
+    assert line.startswith("Error: --as: ") and "roster" in line, line
+    with Store(tmp_path / "data") as store:
+        assert OutboxRepository(store).get(page.id).state is DeliveryState.SENT
+    shown = run("chain", "show", emergency)
+    assert shown.exit_code == 0 and "on the desk, to relay" in shown.output, shown.output
+    assert "relayed by" not in shown.output
+
+    done = run("outbox", "relay", number, "--as", "Xie Ning")
+    assert done.exit_code == 0, done.output
+    assert "relayed by Xie Ning (谢宁)" in done.output
+    assert "relayed by Xie Ning (谢宁) at" in run("chain", "show", emergency).output

@@ -6,6 +6,7 @@ delivered, by them, in both languages; `dispatcher outbox relay` does the same."
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from click.testing import CliRunner
 from textual.widgets import DataTable, Markdown
@@ -21,8 +22,16 @@ def desk_pages(store):
     return [r for r in OutboxRepository(store).all() if r.channel == "desk"]
 
 
+ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
+
+
 def run(store, *args):
     return CliRunner().invoke(cli, [*args, "--data", str(store.data_dir)])
+
+
+def relay(store, page_id: int, who: str):
+    """`outbox relay` as `who`, a person of the sample roster (only one may record it)."""
+    return run(store, "outbox", "relay", str(page_id), "--as", who, "--roster", str(ROSTER))
 
 
 def state_cell(screen, record_id: int) -> str:
@@ -78,19 +87,19 @@ async def test_the_command_line_relays_once_and_says_so(store, night):
     line = next(x for x in listed.output.splitlines() if x.startswith(f"#{page.id} "))
     assert line.rstrip().endswith("on the desk, to relay")
 
-    done = run(store, "outbox", "relay", str(page.id), "--as", "Wang Fang")
+    done = relay(store, page.id, "Xie Ning")
     assert done.exit_code == 0, done.output
-    assert "relayed by Wang Fang" in done.output
+    assert "relayed by Xie Ning (谢宁)" in done.output
 
-    again = run(store, "outbox", "relay", str(page.id), "--as", "Li Na")
+    again = relay(store, page.id, "Jiang Hong")
     assert again.exit_code == 2
     assert f"notification {page.id} is not on the desk to relay: desk delivered" in again.output
-    assert OutboxRepository(store).get(page.id).detail == "relayed by Wang Fang"
+    assert OutboxRepository(store).get(page.id).detail == "relayed by Xie Ning (谢宁)"
 
     chinese = CliRunner().invoke(
         cli, ["--lang", "zh", "chain", "show", night[0].id, "--data", str(store.data_dir)]
     )
-    assert "Wang Fang 已于" in chinese.output and "在值班台,待转告" in chinese.output
+    assert "Xie Ning (谢宁) 已于" in chinese.output and "在值班台,待转告" in chinese.output
 
 
 def progress_states(screen) -> dict[int, str]:
@@ -126,10 +135,10 @@ async def test_the_detail_screen_says_a_desk_page_waits_to_be_relayed(
         assert "sent" not in states.values()
 
     # the dispatcher relays the page (the outbox's `r` does the same, tested above)
-    assert run(store, "outbox", "relay", str(page.id), "--as", "Wang Fang").exit_code == 0
+    assert relay(store, page.id, "Xie Ning").exit_code == 0
     for language, relayed in (
-        ("en", "delivered relayed by Wang Fang"),
-        ("zh", "已由 Wang Fang 转告"),
+        ("en", "delivered relayed by Xie Ning (谢宁)"),
+        ("zh", "已由 Xie Ning (谢宁) 转告"),
     ):
         app = make_app(language)
         async with app.run_test(size=(160, 45)) as pilot:
