@@ -18,8 +18,10 @@ settings.load_profile("suite")
 
 @pytest.fixture(autouse=True)
 def own_config_folder(tmp_path_factory, monkeypatch):
-    """Every test reads and writes the desk's remembered settings in a folder of its own."""
+    """Every test reads and writes the desk's remembered settings in a folder of its own, and
+    acts as nobody the shell named (`DISPATCHER_AS` unset: set but blank is refused)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("DISPATCHER_AS", raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -77,5 +79,4 @@ def quiet_environ() -> dict[str, str]:
         "DINGTALK_WEBHOOK_URL": "",
         "PUSH_TOPIC_URL": "",
         "DISPATCHER_ROSTER": "",
-        "DISPATCHER_AS": "",
     }

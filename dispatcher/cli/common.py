@@ -79,7 +79,13 @@ def optional_roster(roster_path: Path):
 
 def required_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A click callback: a required text option given blank is refused (one line, exit 2),
-    naming the option, or its environment variable when the value came from there."""
+    naming the option, or its environment variable when the value came from there (set to
+    "", which click takes for unset, too)."""
+    envvar = param.envvar if isinstance(param, click.Option) else None
+    if value is None and isinstance(envvar, str) and os.environ.get(envvar) == "":
+        from dispatcher.errors import DispatcherError
+
+        raise DispatcherError(tr("{name}: must not be empty", name=envvar))
     if value is not None and not value.strip():
         from dispatcher.errors import DispatcherError
 

@@ -26,7 +26,7 @@ from dispatcher.store import Store
 from dispatcher.store.journal import reason
 from dispatcher.store.paths import write_output
 from dispatcher.store.requests import RequestFilter, RequestRepository
-from dispatcher.store.transfer import export_lines, import_file
+from dispatcher.store.transfer import ImportFileError, export_lines, import_file
 
 
 @click.command("import")
@@ -55,9 +55,12 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
     with progress_bar(
         2 * size, tr("checking and importing")
     ) as done:  # each byte: checked, then written
-        summary = import_file(
-            path, RequestRepository(store), resume, done, done, zone=command_zone(store)
-        )
+        try:
+            summary = import_file(
+                path, RequestRepository(store), resume, done, done, zone=command_zone(store)
+            )
+        except ImportFileError as refused:  # its count said in the language's plural form
+            raise DispatcherError(refused.said(language()), refused.problems) from None
     if as_json:
         echo_json(summary.__dict__)
     else:
@@ -70,7 +73,12 @@ def import_(store: Store, path: Path, resume: bool, as_json: bool) -> None:
             events=summary.events,
         )
         if summary.skipped:
-            line += tr("; {count} were already imported", count=summary.skipped)
+            line += tr_n(
+                "; {count} was already imported",
+                "; {count} were already imported",
+                summary.skipped,
+                count=summary.skipped,
+            )
         click.echo(line)
 
 

@@ -224,16 +224,6 @@ SHAPES = (
         "{count} losses; the damaged directory is untouched. Check the copy with "
         "`dispatcher store check --data {target}`, then put it in place of {source}"
     ),
-    N_("{path}: {total} problems; nothing was imported"),
-    N_("{path}: {total} problems (the first {count} above); nothing was imported"),
-    N_(
-        "{path}: {total} problems; nothing was imported; if an import of this file was "
-        "interrupted, run it again with --resume"
-    ),
-    N_(
-        "{path}: {total} problems (the first {count} above); nothing was imported; if an "
-        "import of this file was interrupted, run it again with --resume"
-    ),
     N_("longer than {count} bytes"),
     # a typed value refused (dispatcher.domain.text.check)
     N_("{field}: not UTF-8 text"),

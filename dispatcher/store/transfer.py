@@ -27,6 +27,7 @@ from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.text import escape
 from dispatcher.errors import DispatcherError
+from dispatcher.i18n import N_, NN_, translator
 from dispatcher.store import codec
 from dispatcher.store.bulk import Batch, differing, existing_ids, save_batch
 from dispatcher.store.damage import StoreDamaged
@@ -47,12 +48,35 @@ def _no_progress(done: int) -> None:
     """No progress to show."""
 
 
-class ImportFileError(DispatcherError):
-    """Lines of an import file that are wrong; nothing was imported."""
+# The summary of an import refused, by whether every problem is shown above it.
+ALL_SHOWN = NN_(
+    "{path}: {total} problem; nothing was imported",
+    "{path}: {total} problems; nothing was imported",
+)
+FIRST_SHOWN = NN_(
+    "{path}: {total} problem (the first {count} above); nothing was imported",
+    "{path}: {total} problems (the first {count} above); nothing was imported",
+)
+RESUME_HINT = N_("if an import of this file was interrupted, run it again with --resume")
 
-    def __init__(self, path: Path, errors: list[str], total: int, hint: str = "") -> None:
-        shown = f" (the first {len(errors)} above)" if total > len(errors) else ""
-        super().__init__(f"{path}: {total} problems{shown}; nothing was imported{hint}", errors)
+
+class ImportFileError(DispatcherError):
+    """Lines of an import file that are wrong; nothing was imported. Its message is English;
+    `said(language)` says it in another, its count in that language's plural form."""
+
+    def __init__(self, path: Path, errors: list[str], total: int, resume: bool = False) -> None:
+        self.path, self.total, self.resume = path, total, resume
+        super().__init__("", errors)
+        self.args = (self.said("en"),)
+
+    def said(self, language: str) -> str:
+        """ "in.jsonl: 1 problem; nothing was imported" in `language`."""
+        words = translator(language)
+        template = FIRST_SHOWN if self.total > len(self.problems) else ALL_SHOWN
+        line = words.ngettext(*template, self.total).format(
+            path=self.path, total=self.total, count=len(self.problems)
+        )
+        return f"{line}; {words.gettext(RESUME_HINT)}" if self.resume else line
 
 
 @dataclass(frozen=True)
@@ -123,9 +147,11 @@ class _Problems:
         if len(self.shown) < MAX_ERRORS_SHOWN:
             self.shown.append(f"{self.path}:{number}: {problem}")
 
-    def raise_any(self, hint: str = "") -> None:
+    def raise_any(self, resume: bool = False) -> None:
+        """ImportFileError if any problem was added (`resume`: say that --resume completes an
+        interrupted import)."""
         if self.total:
-            raise ImportFileError(self.path, self.shown, self.total, hint)
+            raise ImportFileError(self.path, self.shown, self.total, resume)
 
 
 class _Spill:
@@ -177,9 +203,7 @@ def check_file(
     if clashes and not resume:
         for sr_id in sorted(clashes, key=seen.__getitem__):
             problems.add(seen[sr_id], f"id: {sr_id} is already in the store")
-        problems.raise_any(
-            "; if an import of this file was interrupted, run it again with --resume"
-        )
+        problems.raise_any(resume=True)
     return clashes
 
 

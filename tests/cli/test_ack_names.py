@@ -31,7 +31,6 @@ NO_PROVIDERS = {
     "SMTP_HOST": "",
     "DISPATCHER_WEBHOOK_URL": "",
     "DISPATCHER_ROSTER": "",
-    "DISPATCHER_AS": "",
 }
 
 

@@ -1,6 +1,7 @@
-"""A name of only blanks names nobody: `--as "  "` or `DISPATCHER_AS=" "` is refused in one
-line naming the option or the variable (exit 2), on every command that takes an actor, before
-anything is saved; a timeline entry always names who acted."""
+"""A name of only blanks names nobody: `--as "  "` or `DISPATCHER_AS=" "` (or set but empty,
+which does not fall back to the login name) is refused in one line naming the option or the
+variable (exit 2), on every command that takes an actor, before anything is saved; a timeline
+entry always names who acted."""
 
 from __future__ import annotations
 
@@ -92,13 +93,22 @@ def test_every_command_refuses_a_blank_as(run, path):
 )
 def test_a_blank_dispatcher_as_is_refused_and_saves_nothing(tmp_path, run, emergency, command):
     args = [part.format(sr=emergency) for part in command]
-    for blank in (" ", "\t  "):
+    for blank in BLANKS:
         _refused(run(*args, env={"DISPATCHER_AS": blank}), "DISPATCHER_AS")
     with Store(tmp_path / "data") as store:
         timeline = RequestRepository(store).timeline(emergency)
     assert all(event.actor.strip() for event in timeline)
     assert [e.kind.value for e in timeline if e.kind.value == "note"] == []
     assert state(tmp_path, emergency) == "running"  # the chain keeps chasing
+
+
+def test_sr_new_with_an_empty_dispatcher_as_saves_nothing(tmp_path, run):
+    """Set but empty is not unset: it never falls back to the login name."""
+    new = ("sr", "new", "--summary", "x", "--category", "consultation")
+    _refused(run(*new, env={"DISPATCHER_AS": ""}), "DISPATCHER_AS")
+    assert "no requests" in run("sr", "list").output
+    named = run(*new, "--as", "Xie Ning", env={"DISPATCHER_AS": ""})  # --as wins
+    assert named.exit_code == 0, named.output
 
 
 def test_a_blank_login_name_is_refused(tmp_path, run, emergency, monkeypatch):

@@ -212,6 +212,35 @@ def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path
     assert json.loads(run("sr", "list", "--all", "--json").output) == []
 
 
+def test_import_counts_its_problems_in_each_languages_plural(run, tmp_path):
+    """One problem is "1 problem", in English and Chinese alike; an id already in the store
+    says that --resume completes an interrupted import, and a resumed one counts in words."""
+    good = {
+        "id": "SR-20261001-0001",
+        "received": "2026-10-01T02:00:00+00:00",
+        "category": "consultation",
+        "summary": "ok",
+        "timeline": [],
+    }
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(dict(good, severity="catastrophic")) + "\n")
+    refused = run("sr", "import", path, ok=False)
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[-1] == f"Error: {path}: 1 problem; nothing was imported"
+    zh = run("--lang", "zh", "sr", "import", path, ok=False)
+    assert zh.stderr.splitlines()[-1].endswith(f"{path}:1 个问题;未导入任何内容"), zh.stderr
+
+    path.write_text(json.dumps(good) + "\n")
+    assert run("sr", "import", path).exit_code == 0
+    again = run("sr", "import", path, ok=False)
+    assert again.stderr.splitlines()[-1] == (
+        f"Error: {path}: 1 problem; nothing was imported; if an import of this file was "
+        "interrupted, run it again with --resume"
+    )
+    resumed = run("sr", "import", "--resume", path)
+    assert "; 1 was already imported" in resumed.output
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

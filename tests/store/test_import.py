@@ -346,7 +346,7 @@ def test_an_import_killed_at_random_is_absent_complete_or_completed_by_resume(tm
         resumed = _dispatcher("sr", "import", "--resume", str(source), data=data)
         said, errors = resumed.communicate(timeout=300)
         assert resumed.returncode == 0, errors
-        assert f"{found} were already imported" in said
+        assert f"{found} {'was' if found == 1 else 'were'} already imported" in said
         assert _count(data) == REQUESTS
         outcomes.append(f"resumed after {found}")
     print(f"\nimport of {REQUESTS}: {duration:.1f} s whole; kills: {outcomes}")
