@@ -96,7 +96,7 @@ def problem(table: str, doc_id: int, doc: Any) -> str | None:
         return f"{record}: must be an object, not {_shown(doc)}"
     last = last_number(doc.get("key")) if table in ON_LOAD else None
     for name, check, what in fields:
-        value = doc.get(name)
+        value: Any = doc.get(name)
         if name in _NUMBERS and last is not None:
             if not check(value) or value > last:
                 return f"{record}: {name}: must be {what} to {last}, not {_shown(value)}"
