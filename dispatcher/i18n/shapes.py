@@ -204,10 +204,12 @@ SHAPES = (
     N_("not a theme name"),
     N_("repair of {path}"),
     N_("recovered {count} records into {path}"),
+    N_("recovered {count} record into {path}"),
     N_("lost: {place} ({reason}); it held {records}"),
     N_("lost: {place} ({reason}); what it held cannot be read"),
     N_("lost: {sr} event {seq}: marked as lost in its timeline"),
     N_("lost: {record}: its request record is lost; its {count} events are kept in {table}"),
+    N_("lost: {record}: its request record is lost; its event is kept in {table}"),
     N_(
         "lost: counters: rebuilt from the ids present, but what {place} held cannot be read: "
         "compare new ids with the requests named lost"
@@ -222,6 +224,10 @@ SHAPES = (
     ),
     N_(
         "{count} losses; the damaged directory is untouched. Check the copy with "
+        "`dispatcher store check --data {target}`, then put it in place of {source}"
+    ),
+    N_(
+        "{count} loss; the damaged directory is untouched. Check the copy with "
         "`dispatcher store check --data {target}`, then put it in place of {source}"
     ),
     N_("longer than {count} bytes"),

@@ -65,11 +65,14 @@ class RepairReport:
     lost: list[str] = field(default_factory=list)  # one line per loss, naming file, line, ids
 
     def lines(self) -> list[str]:
+        """The report, in English (the command line says each line in its language)."""
+        records = "record" if self.recovered == 1 else "records"
+        losses = "loss" if len(self.lost) == 1 else "losses"
         return [
             f"repair of {self.source}",
-            f"recovered {self.recovered} records into {self.target}",
+            f"recovered {self.recovered} {records} into {self.target}",
             *(f"lost: {line}" for line in self.lost),
-            f"{len(self.lost)} losses; the damaged directory is untouched. Check the copy with "
+            f"{len(self.lost)} {losses}; the damaged directory is untouched. Check the copy with "
             f"`dispatcher store check --data {self.target}`, then put it in place of {self.source}",
         ]
 
@@ -285,7 +288,8 @@ def _mark_gaps(
         tables.setdefault(LOST_AND_FOUND, {})[key] = events.pop(key)
     for owner in sorted({k // EVENT_ID_FACTOR for k in orphans}):
         count = sum(1 for k in orphans if k // EVENT_ID_FACTOR == owner)
+        events = "its event is" if count == 1 else f"its {count} events are"
         report.lost.append(
-            f"{readable_id(REQUESTS, owner)}: its request record is lost; its {count} events "
-            f"are kept in {LOST_AND_FOUND}"
+            f"{readable_id(REQUESTS, owner)}: its request record is lost; {events} kept in "
+            f"{LOST_AND_FOUND}"
         )

@@ -186,14 +186,17 @@ def test_export_then_import_into_another_store_keeps_everything(run, tmp_path):
     assert again.exit_code == 2 and "already in the store" in again.output
 
 
+GOOD = {
+    "id": "SR-20261001-0001",
+    "received": "2026-10-01T02:00:00+00:00",
+    "category": "consultation",
+    "summary": "ok",
+    "timeline": [],
+}
+
+
 def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path):
-    good = {
-        "id": "SR-20261001-0001",
-        "received": "2026-10-01T02:00:00+00:00",
-        "category": "consultation",
-        "summary": "ok",
-        "timeline": [],
-    }
+    good = GOOD
     bad_severity = dict(good, id="SR-20261001-0002", severity="catastrophic")
     bad_event = dict(good, id="SR-20261001-0003", timeline=[{"at": "2026-10-01", "kind": "x"}])
     path = tmp_path / "in.jsonl"
@@ -215,13 +218,7 @@ def test_a_bad_import_names_file_line_and_field_and_writes_nothing(run, tmp_path
 def test_import_counts_its_problems_in_each_languages_plural(run, tmp_path):
     """One problem is "1 problem", in English and Chinese alike; an id already in the store
     says that --resume completes an interrupted import, and a resumed one counts in words."""
-    good = {
-        "id": "SR-20261001-0001",
-        "received": "2026-10-01T02:00:00+00:00",
-        "category": "consultation",
-        "summary": "ok",
-        "timeline": [],
-    }
+    good = GOOD
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(dict(good, severity="catastrophic")) + "\n")
     refused = run("sr", "import", path, ok=False)
