@@ -191,12 +191,16 @@ def test_a_request_changed_by_hand_is_refused_in_one_line_named_and_set_aside(
 
 
 @pytest.mark.parametrize(
-    "key, value, last",
-    [("ps:20261201", 100, 99), ("sr:20261201", 10_000, 9999)],
-    ids=["planned", "request"],
+    "table, key, value, last",
+    [
+        ("_sequences", "ps:20261201", 100, 99),
+        ("_sequences", "sr:20261201", 10_000, 9999),
+        ("_lost", "sr:20261201", 10_000, 9999),  # the ids a repair reported lost, through
+    ],
+    ids=["planned", "request", "lost-through"],
 )
 def test_a_day_counter_past_its_last_id_is_damage_whatever_its_kind(
-    tmp_path: Path, key: str, value: int, last: int
+    tmp_path: Path, table: str, key: str, value: int, last: int
 ):
     data = tmp_path / "data"
     with Store(data) as store:
@@ -204,19 +208,17 @@ def test_a_day_counter_past_its_last_id_is_damage_whatever_its_kind(
         store.next_sequence("override", db=store.counters)  # a counter without an end
         store.raise_sequence("override", 10**9, db=store.counters)
     doc_id = zlib.crc32(key.encode()) + 1
+    field = "value" if table == "_sequences" else "through"
     with open(data / "counters" / "journal.0", "ab") as out:
         out.write(
-            _line(
-                json.dumps(
-                    {"t": {"_sequences": {"set": {str(doc_id): {"key": key, "value": value}}}}}
-                )
-            )
+            _line(json.dumps({"t": {table: {"set": {str(doc_id): {"key": key, field: value}}}}}))
         )
     with Store(data) as store:
         store.counters.table("_sequences").all()
         (damage,) = store.damage()
+    record = f'counter "{key}"' if table == "_sequences" else f"_lost document {doc_id}"
     assert damage.describe() == (
-        f'counters/journal.0 line 4: counter "{key}": value: must be a whole number from 0 '
+        f"counters/journal.0 line 4: {record}: {field}: must be a whole number from 0 "
         f"to {last}, not {value}"
     )
 
