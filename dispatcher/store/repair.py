@@ -288,8 +288,8 @@ def _mark_gaps(
         tables.setdefault(LOST_AND_FOUND, {})[key] = events.pop(key)
     for owner in sorted({k // EVENT_ID_FACTOR for k in orphans}):
         count = sum(1 for k in orphans if k // EVENT_ID_FACTOR == owner)
-        events = "its event is" if count == 1 else f"its {count} events are"
+        kept = "its event is" if count == 1 else f"its {count} events are"
         report.lost.append(
-            f"{readable_id(REQUESTS, owner)}: its request record is lost; {events} kept in "
+            f"{readable_id(REQUESTS, owner)}: its request record is lost; {kept} kept in "
             f"{LOST_AND_FOUND}"
         )
