@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dispatcher.store import Store
+from dispatcher.store.request_layout import EVENT_ID_FACTOR
 from tests.store.test_damage import TODAY, _id, _new, run
 
 __all__ = ["run"]
@@ -234,3 +235,31 @@ def test_a_counter_is_never_raised_past_its_last_id(tmp_path: Path):
         values = {d["key"]: d["value"] for d in store.counters.table("_sequences").all()}
         assert store.damage() == []
     assert values == {"sr:20261201": 9999, "ps:20261201": 99}
+
+
+def test_repair_counts_the_kept_events_of_a_lost_request_in_words(run, tmp_path: Path):
+    """One event whose request record is gone: "its event is kept", two: "its 2 events are"."""
+    data = tmp_path / "data"
+    sr_id = _new(run, "request 1")
+    day, number = (int(part) for part in sr_id.split("-")[1:])
+    orphans = {}
+    for owner, count in ((number + 7, 1), (number + 8, 2)):  # two requests never saved
+        for seq in range(1, count + 1):
+            key = (day * 100_000 + owner) * EVENT_ID_FACTOR + seq
+            at = "2026-12-01T00:00:00+00:00"
+            orphans[str(key)] = {"sr": _id(owner), "seq": seq, "at": at, "actor": "desk"}
+    with open(data / "live" / "journal.0", "ab") as out:
+        out.write(_line(json.dumps({"t": {"events": {"set": orphans}}})))
+    copy = tmp_path / "copy"
+    repaired = run("store", "repair", "--into", copy)
+    assert repaired.exit_code == 0, repaired.output
+    report = (copy / "REPAIR-REPORT.txt").read_text()
+    assert (
+        f"{_id(number + 7)}: its request record is lost; its event is kept in lost_and_found"
+        in report
+    )
+    assert (
+        f"{_id(number + 8)}: its request record is lost; its 2 events are kept in lost_and_found"
+        in report
+    )
+    assert "\n2 losses; " in report
