@@ -94,3 +94,24 @@ def test_a_counter_an_older_version_raised_past_the_end_hands_out_no_five_digit_
     checked = run("store", "check")
     assert f"{key} is at 9999, its end" in checked.stdout
     assert "damaged" not in checked.stdout + checked.stderr
+
+
+def test_a_days_last_planned_id_taken_planned_new_says_so(run, tmp_path: Path):
+    """PS-…-98 handed out, one `planned new` takes PS-…-99, the next is refused in one line
+    that says the last id is taken, and the counter stays at its end."""
+    with Store(tmp_path / "data") as store:
+        store.raise_sequence("ps:20261220", 98, db=store.counters)
+    window = ("--start", "2026-12-20T01:00", "--end", "2026-12-20T03:00")
+    new = ("planned", "new", "--kind", "patch", "--title", "OSS patch", *window)
+    last = run(*new)
+    assert last.exit_code == 0 and last.stdout.strip() == "PS-20261220-99", last.output
+    refused = run(*new)
+    assert refused.exit_code == 2, refused.output
+    (line,) = [x for x in refused.stderr.splitlines() if x.startswith("Error")]
+    assert line == (
+        "Error: no planned service id is left for 2026-12-20: PS-20261220-99, the last id of "
+        "the day, is taken"
+    ), line
+    with Store(tmp_path / "data") as store:
+        values = {d["key"]: d["value"] for d in store.counters.table("_sequences").all()}
+    assert values["ps:20261220"] == 99
