@@ -1,7 +1,8 @@
 """The shape of the documents the store itself reads, verified as they come from disk.
 
 A line whose checksum holds may still hold a document the store cannot use: a counter whose
-value is "abc", null or -3, a request whose `event_count` is text. A counter of the wrong
+value is "abc", null, -3 or past the last number an id of its day can hold (`LAST`: 99999999
+for `sr:20261201` numbers no SR-20261201-…), a request whose `event_count` is text. A counter of the wrong
 shape is damage like a bad checksum (`damage.py`), found as the partition is read: the commit
 that holds it is not applied, reads go on without it, the place is named with its file, line
 and field, writes are refused until `dispatcher store repair` copies what is sound and
