@@ -237,6 +237,7 @@ REFUSALS = (
     N_("{time} is before the request was received ({received})"),
     N_("{time} is before the Red Flag opened ({opened})"),
     N_("only an emergency (a request with criteria) has a Red Flag"),
+    N_("null, but the request is {status}: resolving it closed its Red Flag"),
     N_("a whole number from 0"),
     N_("a whole number from 0 to {count}"),
     N_("non-empty text"),

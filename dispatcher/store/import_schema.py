@@ -25,7 +25,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from dispatcher.domain.emergency import BASE_BY_ID
-from dispatcher.domain.lifecycle import Status
+from dispatcher.domain.lifecycle import OPEN_BEFORE_RESOLUTION, Status
 from dispatcher.domain.localtime import CLOCK_SKEW, local_day
 from dispatcher.domain.request_ids import LAST_NUMBER, format_id, parse_id
 from dispatcher.domain.request_parts import Category, IntakeChannel, Level, Severity, VipKind
@@ -52,6 +52,7 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 MAX_DATA_BYTES = 16 * 1024
 INT_LOWEST, INT_HIGHEST = -(2**63), 2**64 - 1  # what the store's JSON reads back exactly
 MULTILINE = frozenset({"words", "note", "text"})  # keys of event data that may hold newlines
+OPEN_STATES = frozenset(status.value for status in OPEN_BEFORE_RESOLUTION)  # a Red Flag open
 
 
 def request_id(value: Any, where: str, problems: Problems) -> Any:
@@ -252,8 +253,9 @@ def check_agreement(record: dict, zone: tzinfo, now: datetime) -> Problems:
     there), `now` the time of the import (aware). Every time the record holds (`_times`:
     `received`, the Red Flag's opening and closing, each event's) is not later than `now`
     (give or take `CLOCK_SKEW`) nor, but `received`, before `received`; `received` falls on
-    the CSC's day its id names; a Red Flag closes no earlier than it opened, and only an
-    emergency (a request with criteria) has one, as `ServiceRequest` opens it."""
+    the CSC's day its id names; a Red Flag closes no earlier than it opened, is closed once
+    the request is resolved, and only an emergency (a request with criteria) has one, as
+    `ServiceRequest` opens and closes it."""
     problems: Problems = []
     latest = now + CLOCK_SKEW
     received = datetime.fromisoformat(record["received"])
@@ -261,6 +263,11 @@ def check_agreement(record: dict, zone: tzinfo, now: datetime) -> Problems:
     flag = record["red_flag"]
     if flag is not None and not record["criteria"]:
         problems.append("red_flag: only an emergency (a request with criteria) has a Red Flag")
+    elif flag is not None and flag["closed"] is None and record["status"] not in OPEN_STATES:
+        problems.append(
+            f"red_flag.closed: null, but the request is {record['status']}: resolving it "
+            "closed its Red Flag"
+        )
     for where, written in _times(record):
         at = datetime.fromisoformat(written)
         if at > latest:

@@ -152,6 +152,11 @@ def _flagged(opened: str, closed: str | None, criteria: tuple[str, ...] = ("1",)
             "red_flag",
             "only an emergency (a request with criteria) has a Red Flag",
         ),
+        (
+            dict(_flagged("2026-11-30T09:00:00+08:00", None), status="closed"),
+            "red_flag.closed",
+            "null, but the request is closed: resolving it closed its Red Flag",
+        ),
     ],
     ids=[
         "future",
@@ -165,6 +170,7 @@ def _flagged(opened: str, closed: str | None, criteria: tuple[str, ...] = ("1",)
         "flag-closed-before-received",
         "flag-closed-before-opened",
         "flag-not-emergency",
+        "flag-open-when-closed",
     ],
 )
 def test_the_import_refuses_times_that_cannot_be_true(
