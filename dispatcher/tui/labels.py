@@ -30,6 +30,7 @@ EN = {
     "level": N_("Level"),
     "shown": N_("shown"),
     "search": N_("Search: id, customer, site, summary…"),
+    "searching": N_("Search"),
     "filter": N_("Filter"),
     "filter.all": N_("all"),
     "filter.emergency": N_("emergencies"),
