@@ -205,6 +205,8 @@ EN = {
         "{phone} is not a phone number: type it with + and the country code, or as a number "
         "of {region}."
     ),
+    "new.saving": N_("Saving… the form closes once the request is saved."),
+    "new.saving.switch": N_("Saving… the language switches once the request is saved."),
     "discard.title": N_("Throw away this request?"),
     "discard.body": N_("What you typed is lost."),
     "discard.yes": N_("Throw away"),
