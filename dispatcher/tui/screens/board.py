@@ -212,7 +212,7 @@ class BoardScreen(DeskScreen):
         if event.key == NEW_KEY and not search.has_focus:
             self.typed_ahead = []
             return
-        if event.key == "escape" and (search.has_focus or self.query_text):
+        if event.key == "escape" and search.display:
             # Escape ends a search, in the field or back on the table: the whole board again
             self.table.focus()
             search.hide()
