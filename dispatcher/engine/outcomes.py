@@ -44,7 +44,14 @@ class Outcomes:
         self.roster = control.roster
         self.plugins = plugins
         self.retry = retry
-        self.replies = ReplyBook(control, canonical=plugins.contact_kinds().canonical)
+        self.replies = ReplyBook(
+            control, reaches=self._reaches, canonical=plugins.contact_kinds().canonical
+        )
+
+    def _reaches(self, channel: str) -> frozenset[str]:
+        """The contact kinds an installed channel reaches; none for one not installed."""
+        found = self.plugins.channels.get(channel)
+        return frozenset() if found is None else frozenset(found.reaches)
 
     def settle(self, record: OutboxRecord, receipt: Receipt, at: datetime) -> None:
         """Record what a send came to: sent or delivered, retried later, or failed (and then
@@ -256,6 +263,16 @@ class Outcomes:
                 return
             person = self.roster.people.get(matched.person)
             by = person.display_name if person else matched.person
+            if not self._of_latest_run(matched):
+                self._late(
+                    matched.sr,
+                    at,
+                    by,
+                    reply.channel,
+                    f"{by} answered by {reply.channel} a page of an earlier call-out: the "
+                    "call-out under way goes on",
+                )
+                return
             log.info(
                 "%s reply on %s from %s acknowledges for %s",
                 matched.sr,
@@ -269,17 +286,24 @@ class Outcomes:
                         matched.sr, at, ENGINE, by, via=reply.channel, person=matched.person
                     )
                 except IllegalTransition:  # its chain had ended and someone owned it already
-                    self.control.requests.change(
-                        matched.sr,
-                        lambda sr: sr.record(
-                            at,
-                            ENGINE,
-                            EventKind.LATE_ACKNOWLEDGEMENT,
-                            f"{by} acknowledged by {reply.channel}",
-                            reply.channel,
-                            by=by,
-                            via=reply.channel,
-                        ),
+                    self._late(
+                        matched.sr, at, by, reply.channel, f"{by} acknowledged by {reply.channel}"
                     )
             except DispatcherError as error:
                 log.warning("%s: acknowledgement not recorded: %s", matched.sr, error)
+
+    def _of_latest_run(self, page: OutboxRecord) -> bool:
+        """Whether `page` belongs to its request's latest call-out (a page without a run, or a
+        request without one, does): a code paged by a call-out that has since been followed
+        by another never stops the new one, which may not page that person at all."""
+        latest = self.control.callouts.get(page.sr)
+        return not page.run or latest is None or latest.run.started.isoformat() == page.run
+
+    def _late(self, sr_id: str, at: datetime, by: str, channel: str, text: str) -> None:
+        """An answer that acknowledges no chain: on the timeline, where the desk sees it."""
+        self.control.requests.change(
+            sr_id,
+            lambda sr: sr.record(
+                at, ENGINE, EventKind.LATE_ACKNOWLEDGEMENT, text, channel, by=by, via=channel
+            ),
+        )

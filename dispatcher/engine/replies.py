@@ -3,9 +3,13 @@
 A code acknowledges only from where it was sent (promise 3): a reply on the very call or
 conversation that carried it (a key press on the call, matched by the provider's id), or a
 reply whose sender is an address that was paged with that code (an SMS from the paged E.164
-number, a plugin's reply from the identity it paged). The right code from anywhere else is a
+number, a plugin's reply from the identity it paged), through the channel that paged it or
+one that reaches that kind of address (a channel's word for who sent a reply is worth
+nothing about addresses it does not reach). The right code from anywhere else is a
 *suspicious reply*: it goes on the request's timeline, where the desk shows it, and
-acknowledges nothing.
+acknowledges nothing. A code acknowledges only the call-out that paged it: once a later one
+has started (a dispatcher stopped the chain and started another), its answer is a late
+acknowledgement on the timeline and the later call-out goes on (`dispatcher.engine.outcomes`).
 
 Only a code that was handed out to be answered counts (`answerable`): one a page, a re-page or
 an audit carried (`ANSWERED_BY_CODE`) and that was handed to a provider (sent at least once,
@@ -75,21 +79,26 @@ class ReplyBook:
     def __init__(
         self,
         control: CalloutControl,
+        reaches: Callable[[str], frozenset[str]],
         limit: GuessLimit = GUESS_LIMIT,
         canonical: Callable[[str], Canonical | None] = lambda kind: None,
     ) -> None:
-        """`canonical(kind)` is a contact kind's declared canonical form, if any
-        (`ContactKinds.canonical`): a reply binds to a page only from the same address by
-        that kind's rules (`dispatcher.domain.addresses`)."""
+        """`reaches(channel)` is the contact kinds an installed channel reaches (none for a
+        channel not installed): a reply binds to a page only through the channel that sent
+        it, or one that reaches the page's kind of address, whose word for its sender is
+        then worth as much. `canonical(kind)` is a contact kind's declared canonical form,
+        if any (`ContactKinds.canonical`): a reply binds to a page only from the same
+        address by that kind's rules (`dispatcher.domain.addresses`)."""
         self.control = control
         self.kept = ReplyRepository(control.store)
+        self.reaches = reaches
         self.limit = limit
         self.canonical = canonical
 
     def judge(self, reply: Reply, at: datetime) -> Verdict | None:
         """Record one reply and say what it came to; None if it was seen before. Call inside
         an atomic block on the live partition."""
-        if self.kept.seen(reply.channel, reply.provider_id, reply.text):
+        if self.kept.seen(reply.channel, reply.provider_id, reply.sender, reply.text):
             return None
         sender_key = f"sender|{reply.channel}|{canonical_address(reply.sender)}"
         sender = self.kept.strikes(sender_key)
@@ -157,7 +166,10 @@ class ReplyBook:
         bound = [
             r
             for r in found
-            if same_address(r.address, reply.sender, r.contact_kind, self.canonical(r.contact_kind))
+            if (r.channel == reply.channel or r.contact_kind in self.reaches(reply.channel))
+            and same_address(
+                r.address, reply.sender, r.contact_kind, self.canonical(r.contact_kind)
+            )
         ]
         if bound:
             newest = max(bound, key=lambda r: r.id)

@@ -237,6 +237,15 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
             N_("{who} acknowledged by {channel}"),
             (),
         ),
+        (
+            r"(?P<who>.+) answered by (?P<channel>[a-z]+) a page of an earlier call-out: the "
+            r"call-out under way goes on",
+            N_(
+                "{who} answered by {channel} a page of an earlier call-out: the call-out under "
+                "way goes on"
+            ),
+            (),
+        ),
         (r"(?P<role>[a-z_]+) of (?P<unit>\S+)", N_("{role} of {unit}"), ("role",)),
         (
             r"(?P<person>[\w.-]+) \(no contact method for (?P<channels>[a-z, ]+)\)",

@@ -52,7 +52,7 @@ class ReplyEntry:
     @property
     def key(self) -> str:
         """What makes a reply one: the same channel, provider id and text is the same reply."""
-        return reply_key(self.channel, self.provider_id, self.text)
+        return reply_key(self.channel, self.provider_id, self.sender, self.text)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -68,8 +68,11 @@ class ReplyEntry:
         }
 
 
-def reply_key(channel: str, provider_id: str, text: str) -> str:
-    return f"{channel}|{provider_id}|{text}"
+def reply_key(channel: str, provider_id: str, sender: str, text: str) -> str:
+    """One reply: its channel, the provider's id for it, who sent it and what it said. The
+    sender is part of it: a plugin whose ids repeat (or are empty) must not make the paged
+    person's reply look like a stranger's read before."""
+    return f"{channel}|{provider_id}|{sender}|{text}"
 
 
 class ReplyRepository:
@@ -83,9 +86,14 @@ class ReplyRepository:
 
     # -- replies ------------------------------------------------------------------------------
 
-    def seen(self, channel: str, provider_id: str, text: str) -> bool:
-        """Whether this reply was recorded before (a restarted engine polled it again)."""
-        return self.replies.get(doc_id=key_id(reply_key(channel, provider_id, text))) is not None
+    def seen(self, channel: str, provider_id: str, sender: str, text: str) -> bool:
+        """Whether this reply was recorded before (a restarted engine polled it again). A
+        reply kept while the key left the sender out is found by that key, from the same
+        sender only."""
+        if self.replies.get(doc_id=key_id(reply_key(channel, provider_id, sender, text))):
+            return True
+        kept = self.replies.get(doc_id=key_id(f"{channel}|{provider_id}|{text}"))
+        return kept is not None and kept["sender"] == sender
 
     def add(self, entry: ReplyEntry) -> None:
         """Keep a judged reply; past `UNMATCHED_KEPT` replies that concern no request, the
