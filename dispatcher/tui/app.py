@@ -193,6 +193,9 @@ class DeskApp(WorkerResults, App):
         (a dialog open is closed). A form changed since it opened is not rebuilt: the desk
         first asks to save it (then switches) or to keep typing (Escape cancels the form)."""
         typing = [s for s in self.screen_stack if isinstance(s, KeepsTyping) and s.typed()]
+        if typing and typing[-1].saving:  # nothing to ask: the switch follows the save
+            typing[-1].save_then_switch()
+            return
         if typing:
             self.ask_to_save_first(typing[-1])
             return

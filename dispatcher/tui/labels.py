@@ -30,6 +30,7 @@ EN = {
     "level": N_("Level"),
     "shown": N_("shown"),
     "search": N_("Search: id, customer, site, summary…"),
+    "searching": N_("Search"),
     "filter": N_("Filter"),
     "filter.all": N_("all"),
     "filter.emergency": N_("emergencies"),
@@ -204,6 +205,8 @@ EN = {
         "{phone} is not a phone number: type it with + and the country code, or as a number "
         "of {region}."
     ),
+    "new.saving": N_("Saving… the form closes once the request is saved."),
+    "new.saving.switch": N_("Saving… the language switches once the request is saved."),
     "discard.title": N_("Throw away this request?"),
     "discard.body": N_("What you typed is lost."),
     "discard.yes": N_("Throw away"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.screen import Screen
 from textual.types import NoActiveAppError
 
 
@@ -34,3 +35,13 @@ class WorkerResults:
     def still_shown(self: Any) -> bool:
         """A screen: on the desk's screen stack while the desk runs."""
         return self.is_attached and self.app.is_running and self in self.app.screen_stack
+
+
+def close_with(screen: Screen[Any], result: Any) -> None:
+    """On the UI thread, once a worker's save ended: dismiss `screen` with `result`, and with it
+    whatever the dispatcher opened over it meanwhile (a question, the list of keys), closed
+    unanswered. Textual's `dismiss` pops the top screen: alone, it closed the question and left
+    the saved form open. `screen` must be on the stack (a `from_worker` callback is)."""
+    while screen.app.screen is not screen:
+        screen.app.pop_screen()
+    screen.dismiss(result)

@@ -5,6 +5,7 @@ Every step waits for what the screen shows, never for a fixed time."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -233,3 +234,55 @@ def test_a_whole_night_in_a_real_terminal(pane, tmp_path):
     desk.keys("Escape")
     desk.wait_for("0 open requests")
     desk.keys("q")
+
+
+@pytest.mark.parametrize(
+    ("keys", "shown"),
+    [
+        (["?"], "Everywhere"),  # the keys screen, not a search for "?"
+        (["n", "x"], "▊  x "),  # the new-request form, "x" in its summary
+    ],
+)
+def test_keys_typed_as_the_desk_opens_are_the_boards(pane, tmp_path, keys, shown):
+    """Keys typed while the desk is still starting (the terminal holds them until it reads)
+    are the board's keys: none lands in the search field hidden until `/`, which filtered
+    the board down to nothing, emergencies included, with no sign why."""
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dispatcher")),
+            "sr",
+            "new",
+            "--data",
+            str(tmp_path / "data"),
+            "--roster",
+            "contacts.yaml",
+            "--summary",
+            "Core network down",
+            "--category",
+            "fault_support",
+            "--site",
+            "Shanghai",
+            "--product",
+            "msc-9000",
+            "--customer",
+            "China Example",
+            "--criterion",
+            "1",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DISPATCHER_AS": "csc-jiang-hong"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    desk = pane()
+    desk.keys(*keys)  # at once, before the board has painted
+    desk.wait_for(shown)
+    desk.keys("Escape")
+    if keys[0] == "n":  # the form asks before throwing "x" away
+        desk.wait_for("Throw away this request?")
+        desk.keys("y")
+    screen = desk.wait_for("1 emergency ·")
+    counts = next(line for line in screen.splitlines() if "1 emergency ·" in line)
+    assert "shown" not in counts, counts  # not filtered
+    assert "Core network down" in screen

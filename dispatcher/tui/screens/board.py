@@ -31,6 +31,7 @@ from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.screens.later import LATER, later
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
+from dispatcher.tui.widgets.search_field import SearchField
 from dispatcher.tui.widgets.virtual_table import Column, VirtualTable
 
 REFRESH_SECONDS = 2.0
@@ -64,7 +65,7 @@ class BoardScreen(DeskScreen):
         yield DeskHeader(self.desk, self.words)
         yield Static(self.words["loading"], id="counts")
         yield Static(id="planned")
-        yield Input(placeholder=self.words["search"], id="search")
+        yield SearchField(placeholder=self.words["search"], id="search")
         yield VirtualTable(
             self._columns(),
             self.render_row,
@@ -173,6 +174,8 @@ class BoardScreen(DeskScreen):
             )
             + f" · {words['filter']}: {words['filter.' + self.filter]}"
         )
+        if needle:  # the query that filters the board is always on screen, the field or not
+            counts += f" · {words['searching']}: {self.query_text.strip()}"
         if needle or self.filter != "all":
             counts += f" · {len(shown)} {words['shown']}"
         if self.loaded and not self.all_rows:
@@ -185,9 +188,7 @@ class BoardScreen(DeskScreen):
         self.apply_filter()
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("-shown")
-        search.focus()
+        self.query_one(SearchField).show()
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -207,14 +208,14 @@ class BoardScreen(DeskScreen):
             event.stop()
             event.prevent_default()
             return
-        if event.key == NEW_KEY and not self.query_one("#search", Input).has_focus:
+        search = self.query_one(SearchField)
+        if event.key == NEW_KEY and not search.has_focus:
             self.typed_ahead = []
             return
-        search = self.query_one("#search", Input)
-        if event.key == "escape" and search.has_focus:
-            search.value = ""
-            search.remove_class("-shown")
-            self.query_one(VirtualTable).focus()
+        if event.key == "escape" and search.display:
+            # Escape ends a search, in the field or back on the table: the whole board again
+            self.table.focus()
+            search.hide()
             event.stop()
 
     def render_row(self, row: BoardRow) -> tuple[list[Text | str], Style | None]:

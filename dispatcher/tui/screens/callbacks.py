@@ -35,7 +35,7 @@ from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
-from dispatcher.tui.worker_results import WorkerResults
+from dispatcher.tui.worker_results import WorkerResults, close_with
 
 REFRESH_SECONDS = 5.0
 CHANNEL = "desk"
@@ -77,6 +77,7 @@ class CallbackDialog(WorkerResults, ModalScreen[bool]):
         self.item = item
         self.actor = desk.actor
         self.language = language
+        self.recording = False  # a save under way: the dialog closes once it ends
 
     def compose(self) -> ComposeResult:
         _ = translator(self.language).gettext
@@ -102,14 +103,26 @@ class CallbackDialog(WorkerResults, ModalScreen[bool]):
                 yield Button(_("Cancel"), id="cancel")
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.cancelled()
 
     @on(Button.Pressed, "#cancel")
     def cancelled(self) -> None:
-        self.dismiss(False)
+        """Close without recording; while a save is under way, not at all (it closes once
+        the call is recorded)."""
+        if not self.said_recording():
+            self.dismiss(False)
+
+    def said_recording(self) -> bool:
+        """Whether a save is under way (and the dispatcher is told so)."""
+        if self.recording:
+            _ = translator(self.language).gettext
+            self.notify(_("Saving… the dialog closes once the call is recorded."))
+        return self.recording
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if self.said_recording():
+            return
         score_text = self.query_one("#score", Input).value.strip()
         if score_text and not score_text.isdigit():
             self.failed(f"satisfaction must be a number 1 to 5, not '{score_text}'")
@@ -131,6 +144,7 @@ class CallbackDialog(WorkerResults, ModalScreen[bool]):
             self.failed(f"{_('Who was called')}: {invalid}")
             self.query_one("#called", Input).focus()
             return
+        self.recording = True
         self.record(
             int(score_text) if score_text else None,
             CallbackOutcome(str(self.query_one("#outcome", Select).value)),
@@ -140,6 +154,7 @@ class CallbackDialog(WorkerResults, ModalScreen[bool]):
         )
 
     def failed(self, message: str) -> None:
+        self.recording = False
         message = said(message, self.language)  # a refusal composed in English
         self.query_one("#error", Static).update(Text(escape_line(message), style="bold red"))
 
@@ -152,7 +167,7 @@ class CallbackDialog(WorkerResults, ModalScreen[bool]):
         except DispatcherError as error:
             self.from_worker(self.failed, str(error))
             return
-        self.from_worker(self.dismiss, True)
+        self.from_worker(close_with, self, True)  # with any question opened over it
 
     def _record(
         self, score: int | None, outcome: CallbackOutcome, words: str, called: str, reopen: bool

@@ -18,12 +18,15 @@ Result = TypeVar("Result")
 class KeepsTyping(Protocol):
     """A form: building it again in the other language would lose what was typed."""
 
+    saving: bool  # a save under way: the form closes once it ends
+
     def typed(self) -> bool:
         """Whether the dispatcher changed anything since it opened."""
         ...
 
     def save_then_switch(self) -> None:
-        """Save it; once saved, the desk switches its language."""
+        """Save it (or, while `saving`, let the save under way end); once saved, the desk
+        switches its language."""
         ...
 
 

@@ -43,6 +43,7 @@ from dispatcher.tui.screens.confirm import ConfirmScreen
 from dispatcher.tui.screens.desk_screen import DeskScreen
 from dispatcher.tui.widgets.desk_footer import DeskFooter
 from dispatcher.tui.widgets.desk_header import DeskHeader
+from dispatcher.tui.worker_results import close_with
 
 EMERGENCY_NEEDS = ("site", "customer", "product")
 
@@ -238,6 +239,9 @@ class NewRequestScreen(DeskScreen[str | None]):
         self.query_one(f"#{focus}").focus()
 
     def action_save(self) -> None:
+        if self.saving:  # the save under way closes the form
+            self.notify(self.words["new.saving"])
+            return
         summary = self._value("#summary")
         if not summary:
             self._refuse(self.words["summary.needed"], "summary")
@@ -256,8 +260,6 @@ class NewRequestScreen(DeskScreen[str | None]):
         if phone and e164(phone, region) is None:  # stored as E.164, as the command line does
             message = self.words["phone.invalid"].format(phone=phone, region=region or "+")
             self._refuse(message, "reporter_phone")
-            return
-        if self.saving:
             return
         self.saving = True
         received = self.desk.now()
@@ -335,11 +337,11 @@ class NewRequestScreen(DeskScreen[str | None]):
         self.from_worker(self._saved, sr.id)
 
     def _failed(self, message: str) -> None:
-        self.saving = False
+        self.saving = self.then_switch = False  # refused: the form says why; the language stays
         self.query_one("#form-error", Static).update(plain(message))
 
     def _saved(self, sr_id: str) -> None:
-        self.dismiss(sr_id)
+        close_with(self, sr_id)  # a question opened while it saved closes with the form
         if self.then_switch:
             self.app.call_later(self.app.run_action, "switch_language")
 
@@ -360,14 +362,22 @@ class NewRequestScreen(DeskScreen[str | None]):
         return self.values() != self.untouched
 
     def save_then_switch(self) -> None:
-        """ctrl+l on a half-typed form, answered "save first": saved, the desk switches."""
+        """ctrl+l on a half-typed form, answered "save first", or while it saves: saved, the
+        desk switches."""
         self.then_switch = True
+        if self.saving:
+            self.notify(self.words["new.saving.switch"])
+            return
         self.action_save()
         if not self.saving:  # refused: the form says why; the language stays
             self.then_switch = False
 
     def action_cancel(self) -> None:
-        """Leave; when something was typed, only after the dispatcher says to throw it away."""
+        """Leave; when something was typed, only after the dispatcher says to throw it away;
+        while it saves, not at all (the form closes once saved)."""
+        if self.saving:
+            self.notify(self.words["new.saving"])
+            return
         if not self.typed():
             self.dismiss(None)
             return
