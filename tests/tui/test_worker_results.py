@@ -135,3 +135,30 @@ async def test_a_status_read_that_ends_while_the_desk_closes_is_dropped(
     await wait_for_async(lambda: handed, what="the status read handed back its result")
     assert handed == [("show_status", None)]
     assert shown == []
+
+
+async def test_a_screen_the_start_up_work_could_not_import_opens_from_its_key(
+    make_app, night, settle, monkeypatch
+):
+    """Python 3.11 can fail building two threads' syntax trees at once (CPython gh-106905,
+    seen once in a long run): the start-up work's import of a screen failing so leaves the
+    desk running, and the screen's key imports it."""
+    import dispatcher.tui.screens.board as board_module
+
+    real, failed = board_module.later, []
+
+    def later(name):
+        if name == "history" and threading.current_thread() is not threading.main_thread():
+            failed.append(name)
+            raise SystemError("AST constructor recursion depth mismatch (before=90, after=65)")
+        return real(name)
+
+    monkeypatch.setattr(board_module, "later", later)
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot_wait_for(pilot, lambda: failed, what="the start-up import failing")
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot_wait_for(
+            pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history screen"
+        )

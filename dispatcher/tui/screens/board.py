@@ -273,7 +273,10 @@ class BoardScreen(DeskScreen):
         for row in self.all_rows:
             _ = row.search_text
         for name in LATER:
-            later(name)
+            try:
+                later(name)
+            except SystemError:  # Python 3.11 can fail building two threads' syntax trees at
+                continue  # once (CPython gh-106905): the key that opens the screen imports it
         self.desk.history().warm()
         gc.freeze()
 
