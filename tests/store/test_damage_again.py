@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from dispatcher.store import Store
-from tests.store.test_damage import ROSTER, TODAY, _files, _id, _listed, _new, run
+from tests.store.test_damage import ROSTER, _files, _id, _listed, _new, run, today
 
 __all__ = ["run"]  # the fixture, shared with test_damage
 
-MONTH = f"{TODAY[:4]}-{TODAY[4:6]}"
+
+def month() -> str:
+    """The archive month of today's requests."""
+    return f"{today()[:4]}-{today()[4:6]}"
 
 
 def _damage_line(journal: Path, index: int, old: bytes, new: bytes) -> None:
@@ -93,8 +96,8 @@ def test_an_archive_month_damaged_is_warned_of_and_its_ids_never_reissued(run, t
     data = tmp_path / "data"
     first = _archived(run, "request 1")
     assert first == _id(1)
-    _damage_line(data / "archive" / MONTH / "journal.0", 0, b"request 1", b"requesT 1")
-    place = f"archive/{MONTH}/journal.0 line 1"
+    _damage_line(data / "archive" / month() / "journal.0", 0, b"request 1", b"requesT 1")
+    place = f"archive/{month()}/journal.0 line 1"
 
     made = run("sr", "new", "--summary", "request 2", "--category", "consultation")
     assert made.exit_code == 0, made.output
@@ -120,7 +123,7 @@ def test_an_archive_month_damaged_is_warned_of_and_its_ids_never_reissued(run, t
 def test_a_damaged_line_whose_ids_cannot_be_read_stops_new_ids_of_its_days(run, tmp_path):
     data = tmp_path / "data"
     _archived(run, "request 1")
-    journal = data / "archive" / MONTH / "journal.0"
+    journal = data / "archive" / month() / "journal.0"
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[0] = b"0badc0de " + b"#" * 200 + b"\n"  # nothing of it can be read
     journal.write_bytes(b"".join(lines))
@@ -129,7 +132,7 @@ def test_a_damaged_line_whose_ids_cannot_be_read_stops_new_ids_of_its_days(run, 
     refused = run("sr", "new", "--summary", "request 2", "--category", "consultation")
     assert refused.exit_code == 2 and refused.stdout == ""
     assert "no new id can be handed out" in refused.stderr
-    assert f"archive/{MONTH}/journal.0 line 1" in refused.stderr
+    assert f"archive/{month()}/journal.0 line 1" in refused.stderr
     shutil.rmtree(data / "counters")  # the zone is lost with them: the roster's is recorded
     refused = run(
         "sr", "new", "--summary", "request 2", "--category", "consultation", "--roster", ROSTER
@@ -150,7 +153,7 @@ def test_counters_behind_are_raised_past_an_id_a_damaged_archive_line_held(run, 
     old_counters = tmp_path / "counters-after-1"
     shutil.copytree(data / "counters", old_counters)
     assert _archived(run, "request 2") == _id(2)
-    _damage_line(data / "archive" / MONTH / "journal.0", 0, b"request 2", b"requesT 2")
+    _damage_line(data / "archive" / month() / "journal.0", 0, b"request 2", b"requesT 2")
     shutil.rmtree(data / "counters")
     shutil.copytree(old_counters, data / "counters")  # an old copy: it would hand out 0002
 
@@ -203,7 +206,7 @@ def test_an_emptied_live_journal_is_named_lost_and_repair_reports_it_once(run, t
     (data / "live" / "journal.0").write_bytes(b"")
     checked = run("store", "check")
     assert checked.exit_code == 1, checked.output
-    lost = f"sr:{TODAY} handed out {_id(1)} to {_id(5)}, which no partition holds: lost"
+    lost = f"sr:{today()} handed out {_id(1)} to {_id(5)}, which no partition holds: lost"
     assert f"counters: {lost}" in checked.stdout
     repaired = run("store", "repair", "--into", copy)
     assert repaired.exit_code == 0, repaired.output
@@ -220,7 +223,7 @@ def test_a_number_a_crash_skipped_at_the_top_of_a_day_is_named_too(run, tmp_path
     data = tmp_path / "data"
     _new(run, "request 1")
     with Store(data) as store:  # numbered, then the process died before saving the request
-        store.next_sequence(f"sr:{TODAY}", db=store.counters)
+        store.next_sequence(f"sr:{today()}", db=store.counters)
     checked = run("store", "check")
     assert f"handed out {_id(2)}, which no partition holds" in checked.stdout
     assert "never saved, if a crash came between numbering and saving" in checked.stdout

@@ -16,7 +16,7 @@ import pytest
 
 from dispatcher.store import Store
 from dispatcher.store.request_layout import EVENT_ID_FACTOR
-from tests.store.test_damage import TODAY, _id, _new, run
+from tests.store.test_damage import _id, _new, run, today
 
 __all__ = ["run"]
 
@@ -34,8 +34,15 @@ JUNK = [
     "10000",
     "99999999",
 ]
-KEY = f"sr:{TODAY}"
-DOC_ID = zlib.crc32(KEY.encode()) + 1
+
+
+def key() -> str:
+    """Today's request counter."""
+    return f"sr:{today()}"
+
+
+def doc_id() -> int:
+    return zlib.crc32(key().encode()) + 1
 
 
 def _line(body: str) -> bytes:
@@ -45,7 +52,7 @@ def _line(body: str) -> bytes:
 
 def _junk_counter(value: str) -> bytes:
     return _line(
-        f'{{"t":{{"_sequences":{{"set":{{"{DOC_ID}":{{"key":"{KEY}","value":{value}}}}}}}}}}}'
+        f'{{"t":{{"_sequences":{{"set":{{"{doc_id()}":{{"key":"{key()}","value":{value}}}}}}}}}}}'
     )
 
 
@@ -68,7 +75,7 @@ def test_a_junk_counter_is_damage_named_refused_and_repaired(run, tmp_path: Path
     )
     checked = run("store", "check")
     assert checked.exit_code == 1, checked.output
-    said = f'{place}: counter "{KEY}": value: must be a whole number from 0 to 9999, not '
+    said = f'{place}: counter "{key()}": value: must be a whole number from 0 to 9999, not '
     assert said in checked.stdout, checked.stdout  # to 9999: the last id a day can hold
     listed = run("sr", "list")
     assert listed.exit_code == 0 and "request 5" in listed.stdout
@@ -94,7 +101,7 @@ def test_a_junk_counter_as_the_counters_first_word_is_rebuilt_from_the_ids(run, 
     snapshot = data / "counters" / "snapshot"
     header, body = snapshot.read_bytes().split(b"\n", 1)
     doc = json.loads(body)
-    doc["tables"]["_sequences"][str(DOC_ID)]["value"] = "abc"
+    doc["tables"]["_sequences"][str(doc_id())]["value"] = "abc"
     new_body = json.dumps(doc, separators=(",", ":")).encode()
     generation = header.split()[1]
     snapshot.write_bytes(
@@ -104,7 +111,7 @@ def test_a_junk_counter_as_the_counters_first_word_is_rebuilt_from_the_ids(run, 
     )
     checked = run("store", "check")
     assert checked.exit_code == 1, checked.output
-    assert f'counters/snapshot: counter "{KEY}": value: must be' in checked.stdout
+    assert f'counters/snapshot: counter "{key()}": value: must be' in checked.stdout
     refused = run("sr", "new", "--summary", "x", "--category", "consultation")
     assert refused.exit_code == 2 and "counters/snapshot" in refused.stderr
     copy = tmp_path / "copy"
