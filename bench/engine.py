@@ -140,13 +140,18 @@ def roster_yaml(channels: str = "[voice, sms, email]") -> str:
 
 
 def other_requests(now: datetime, count: int) -> list[tuple[ServiceRequest, list[Event]]]:
-    """`count` open minor faults received in the last hour, each with its registration."""
+    """`count` open minor faults, each with its registration: half received in the last hour,
+    half a day earlier and acknowledged ten minutes after (a day's ids end at 9999, so ten
+    thousand open requests span two CSC days; acknowledged, the older ones breach no SLA)."""
     batch = []
-    day = local_day(now, ZoneInfo("Asia/Shanghai"))  # the CSC zone of the generated roster
+    zone = ZoneInfo("Asia/Shanghai")  # the CSC zone of the generated roster
+    numbers: dict[str, int] = {}
     for n in range(1, count + 1):
-        received = now - timedelta(seconds=n % 3600)
+        received = now - timedelta(seconds=n % 3600, days=0 if n % 2 else 1)
+        day = f"{local_day(received, zone):%Y%m%d}"
+        numbers[day] = numbers.get(day, 1000) + 1
         sr = ServiceRequest(
-            f"SR-{day:%Y%m%d}-{n + 1000:04d}",
+            f"SR-{day}-{numbers[day]:04d}",
             received,
             Category.FAULT_SUPPORT,
             f"Slow provisioning {n}",
@@ -154,7 +159,10 @@ def other_requests(now: datetime, count: int) -> list[tuple[ServiceRequest, list
             site=f"Site {n % BRANCHES}",
             product=f"prod-{n % LINES}",
         )
-        batch.append((sr, sr.registered(received, "bench", "phone")))
+        events = sr.registered(received, "bench", "phone")
+        if not n % 2:
+            events += sr.acknowledge(received + timedelta(minutes=10), "bench", "phone", "taken")
+        batch.append((sr, events))
     return batch
 
 
