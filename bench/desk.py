@@ -89,10 +89,13 @@ def populate(data: Path) -> None:
     products = ["msc-9000", "ims-core", "otn-3800", "olt-5000", "oss-view", "bill-one"]
     now = datetime.now(UTC)
     batch = []
+    numbers: dict[object, int] = {}  # each CSC day's ids from 0001 (a day's end at 9999)
     for number in range(1, OPEN_REQUESTS + 1):
         received = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 20))
+        day = local_day(received, CSC_ZONE)
+        numbers[day] = numbers.get(day, 0) + 1
         sr = ServiceRequest(
-            format_id(local_day(received, CSC_ZONE), number),
+            format_id(day, numbers[day]),
             received,
             rng.choice(list(Category)),
             f"request {number}: {rng.choice(['alarm', 'outage', 'slow', '话单延迟'])}",
