@@ -1,21 +1,13 @@
 """`dispatcher sr` as a dispatcher uses it: every command, its JSON, and its refusals."""
 
 import json
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
-
-
-def today() -> str:
-    """The CSC's date as an id holds it, when asked: a suite may run across the CSC's midnight
-    (16:00 UTC), so it is never worked out once at collection."""
-    return datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
-
+from tests.store.test_damage import today
 
 SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "contacts.yaml"
 
