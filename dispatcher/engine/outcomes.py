@@ -45,13 +45,10 @@ class Outcomes:
         self.plugins = plugins
         self.retry = retry
         self.replies = ReplyBook(
-            control, reaches=self._reaches, canonical=plugins.contact_kinds().canonical
+            control,
+            reaches=lambda channel: control.reaches.get(channel, frozenset()),
+            canonical=plugins.contact_kinds().canonical,
         )
-
-    def _reaches(self, channel: str) -> frozenset[str]:
-        """The contact kinds an installed channel reaches; none for one not installed."""
-        found = self.plugins.channels.get(channel)
-        return frozenset() if found is None else frozenset(found.reaches)
 
     def settle(self, record: OutboxRecord, receipt: Receipt, at: datetime) -> None:
         """Record what a send came to: sent or delivered, retried later, or failed (and then
