@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class Settings:
     def secrets(self) -> tuple[str, ...]:
         """The values whose names say they are secret (`SECRET_NAME`: ...TOKEN, ...PASSWORD,
         ...SECRET, ...KEY, a webhook URL), for `redact`."""
+        return self._secrets
+
+    @cached_property
+    def _secrets(self) -> tuple[str, ...]:  # read once: the engine redacts every receipt
         return tuple(
             value
             for name, value in self.values.items()
