@@ -106,6 +106,9 @@ class Engine:
         # them (`_record_receipts`).
         self._receipts: list[tuple[OutboxRecord, Receipt, datetime, asyncio.Future[None]]] = []
         self._recorder: asyncio.Task[None] | None = None
+        # Channel -> its fault count (in a row, the last, when, healthy), to be recorded with
+        # the receipts (`_record_health`).
+        self._health: dict[str, tuple[int, str, datetime, bool]] = {}
         self._polls: dict[str, asyncio.Task[None]] = {}  # channel -> its poll under way
         self._unrecorded: dict[
             str, list[PollResult]
@@ -270,7 +273,13 @@ class Engine:
             del self._receipts[:RECORD_CHUNK]
             try:
                 await self._record(
-                    [lambda r=r, c=c, t=t: self.outcomes.settle(r, c, t) for r, c, t, _ in chunk],
+                    [
+                        self._store_health,
+                        *(
+                            lambda r=r, c=c, t=t: self.outcomes.settle(r, c, t)
+                            for r, c, t, _ in chunk
+                        ),
+                    ],
                     "receipt",
                 )
             except Exception as error:  # a failed commit: these stay `sending`, to go again
@@ -301,14 +310,15 @@ class Engine:
             await asyncio.sleep(0)
 
     def _record_health(self, count: FaultCount) -> None:
-        record_faults(
-            self.store,
-            count.channel,
-            count.in_a_row,
-            count.last,
-            self.clock.now(),
-            not count.healthy,
-        )
+        """Kept until the receipt of the send that changed it is recorded, in the same
+        commit: a webhook failing every other send once cost a commit of its own per send."""
+        self._health[count.channel] = (count.in_a_row, count.last, self.clock.now(), count.healthy)
+
+    def _store_health(self) -> None:
+        """Write each channel's fault count changed since the last commit (`_record_health`)."""
+        while self._health:
+            channel, (in_a_row, last, at, healthy) = self._health.popitem()
+            record_faults(self.store, channel, in_a_row, last, at, not healthy)
 
     def _remember_recent_sends(self) -> None:
         """After a restart: the sends of the last quarter hour still count against throttles.
