@@ -122,22 +122,34 @@ class Engine:
     async def tick(self) -> None:
         now = self.clock.now()
         self.store.refresh()
-        more = self.chaser.chase(now, CHASE_SLICE_SECONDS)
-        while more:
-            self._send_due(self.clock.now())  # the first pages paged so far go out at once
-            await asyncio.sleep(0)  # and reach their channels while the rest are paged
-            more = self.chaser.chase(now, CHASE_SLICE_SECONDS, resume=True)
+        await self._chase(resume=False)
         if self._next_watch is None or now >= self._next_watch or self._watch_due(now):
             self._next_watch = now + timedelta(seconds=self.settings.watch_seconds)
             self.watcher.check(now)
         while self._send_due(self.clock.now()):
             await asyncio.sleep(0)  # the sends started go out while the rest are marked
+            # A request registered meanwhile is paged now, its first page marked before the
+            # rest of this pass's: in a burst of fifty, the last no longer waits for all
+            # the others' hundreds of pages to be marked before a pass reads it.
+            self.store.refresh(self.store.live)
+            await self._chase(resume=True)
         now = self.clock.now()
         if self._next_poll is None or now >= self._next_poll:
             self._next_poll = now + self.poll_every
             for name in self.channels:  # each on its own: a slow one holds up no other
                 if name not in self._polls:
                     self._polls[name] = asyncio.create_task(self._poll(name))
+
+    async def _chase(self, resume: bool) -> None:
+        """Page what the runs reached, a slice of requests at a time. After each slice the
+        first page of each request it paged is marked and handed to its channel, and nothing
+        else: paging fifty emergencies at once, the last one's first page no longer waits
+        for the others' second and third to be marked and started."""
+        more = self.chaser.chase(self.clock.now(), CHASE_SLICE_SECONDS, resume=resume)
+        while more:
+            self._send_due(self.clock.now(), firsts_only=True)
+            await asyncio.sleep(0)  # they reach their channels while the rest are paged
+            more = self.chaser.chase(self.clock.now(), CHASE_SLICE_SECONDS, resume=True)
 
     async def settle(self, timeout: float = 30.0) -> None:
         """Wait (at most `timeout` real seconds) until every send and poll under way is
@@ -175,11 +187,13 @@ class Engine:
 
     # -- sending ------------------------------------------------------------------------------
 
-    def _send_due(self, now: datetime) -> bool:
-        """Start a send for what is due, each request's first notification before anyone's
-        second: at most `CLAIM_CHUNK`, marked as being sent in one commit before the first is
-        handed over. True when more are due: in a burst, the first pages of fifty requests go
-        out before the next hundreds are marked. With nothing due, no lock is taken."""
+    def _send_due(self, now: datetime, firsts_only: bool = False) -> bool:
+        """Start a send for what is due, the first of each step none of whose sends started
+        before anything else, then each request's next before anyone's after that
+        (`each_request_in_turn`): at most `CLAIM_CHUNK`, marked as being sent in one commit
+        before the first is handed over. True when more are due: in a burst, the first pages
+        of fifty requests go out before the next hundreds are marked. With `firsts_only`,
+        only those firsts. With nothing due, no lock is taken."""
         if not self.control.outbox.due(now, skip=self._inflight.keys()):
             return False
         ready: list[tuple[OutboxRecord, str]] = []
@@ -187,8 +201,8 @@ class Engine:
         more = False
         with self.store.atomic(self.store.live):  # one commit: delays, cancellations, claims
             due = self.control.outbox.due(now, skip=self._inflight.keys())
-            for record in each_request_in_turn(due):
-                if len(ready) == CLAIM_CHUNK:
+            for first, record in each_request_in_turn(due, self._turns.untouched):
+                if len(ready) == CLAIM_CHUNK or (firsts_only and not first):
                     more = True
                     break
                 channel = self._ready(record, now, runs)

@@ -8,6 +8,8 @@ request's first send of its step (`sending.FIRST`) even has spare slots of its o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dispatcher.engine.sending import Priority
 from dispatcher.store.outbox import OutboxRecord
 
@@ -20,19 +22,33 @@ class Turns:
 
     def priority(self, record: OutboxRecord) -> Priority:
         """Real before drill, then how many sends of its request's step went before it."""
-        key = (record.sr, record.run, record.round, record.step)
+        key = _step(record)
         if len(self._started) > STARTED_MEMORY:
             self._started.clear()
         self._started[key] = before = self._started.get(key, -1) + 1
         return (int(record.drill), before)
 
+    def untouched(self, record: OutboxRecord) -> bool:
+        """No send of the record's request step has started (since the engine started)."""
+        return _step(record) not in self._started
 
-def each_request_in_turn(records: list[OutboxRecord]) -> list[OutboxRecord]:
-    """Records taken in turns, one per request: with fifty emergencies at once, each one's
-    first page goes out before any one's last. Real before drill stays first."""
+
+def each_request_in_turn(
+    records: list[OutboxRecord], untouched: Callable[[OutboxRecord], bool] = lambda r: True
+) -> list[tuple[bool, OutboxRecord]]:
+    """Records taken in turns, one per request, each marked True when it is the first of a
+    step none of whose sends has started (`untouched`): those come first of all, then the
+    others by turn. With fifty emergencies at once, each one's first page goes out before any
+    one's last, and before the second of a request paged earlier. Real before drill stays
+    first."""
     turn: dict[str, int] = {}
     ranked = []
     for record in records:
         turn[record.sr] = turn.get(record.sr, -1) + 1
-        ranked.append((record.drill, turn[record.sr], record.due, record.id, record))
-    return [entry[-1] for entry in sorted(ranked, key=lambda e: e[:4])]
+        first = turn[record.sr] == 0 and untouched(record)
+        ranked.append((record.drill, not first, turn[record.sr], record.due, record.id, record))
+    return [(not e[1], e[-1]) for e in sorted(ranked, key=lambda e: e[:5])]
+
+
+def _step(record: OutboxRecord) -> tuple[str, str, int, int]:
+    return (record.sr, record.run, record.round, record.step)

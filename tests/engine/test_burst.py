@@ -33,3 +33,39 @@ async def test_pages_are_claimed_a_chunk_at_a_time_first_pages_first_and_all_go(
     left = [r for r in records.values() if r.state is DeliveryState.QUEUED]
     assert all(r.detail.startswith("delayed") for r in left)  # a person's limit, no more
     assert len(claimed) == len(records) - len(left)
+
+
+async def test_a_request_registered_during_a_pass_has_its_first_page_marked_next(
+    night, monkeypatch
+):
+    """The pass that is marking two requests' pages, two at a time, reads a third request
+    registered meanwhile, pages it, and marks its first page before the others' next ones."""
+    batches: list[list[int]] = []
+    outbox = night.engine.control.outbox
+    claim = outbox.sending_many
+    send_due = night.engine._send_due
+    late = []
+
+    def recorded(record_ids, at):
+        batches.append(list(record_ids))
+        return claim(record_ids, at)
+
+    def registering_after_the_first_claim(now, **only):
+        more = send_due(now, **only)
+        if len(batches) == 1 and not late:
+            late.append(night.register(summary="Billing down meanwhile"))
+        return more
+
+    monkeypatch.setattr(outbox, "sending_many", recorded)
+    monkeypatch.setattr(night.engine, "_send_due", registering_after_the_first_claim)
+    monkeypatch.setattr(runtime, "CLAIM_CHUNK", 2)
+    monkeypatch.setattr(runtime, "CHASE_SLICE_SECONDS", 60.0)
+    earlier = [night.register(summary=f"Billing down {n}") for n in range(2)]
+    await night.engine.run_once()
+
+    [meanwhile] = late
+    first_page = min(r.id for r in night.outbox(meanwhile.id))
+    assert batches[1][0] == first_page  # in the very next commit, ahead of everyone's next
+    queued_then = [r for sr in earlier for r in night.outbox(sr.id) if r.id not in batches[0]]
+    assert queued_then  # the earlier requests still had pages to mark
+    assert all(r.state is not DeliveryState.SENDING for r in night.outbox(meanwhile.id))
