@@ -8,6 +8,7 @@ TRACE.jsonl when the engine stops, each with `t` in wall-clock seconds (the benc
 reads the same clock):
 
 - `pass`: a pass began (`t`), with `refreshed`, when it had caught up with the store;
+- `read`: the engine caught up with commits of other processes to the live partition;
 - `paging`: the pass began paging a request (`sr`, and `pass` when that pass began);
 - `queued`: the commit holding a request's pages ended (`sr`);
 - `claimed`: a pass marked a notification as being sent (`id`);
@@ -28,6 +29,7 @@ into FILE, for `python -m pstats FILE`.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextvars
 import cProfile
 import gc
@@ -39,7 +41,7 @@ import time
 from pathlib import Path
 
 from dispatcher.engine import chase, runtime, sending
-from dispatcher.store import lock, partition
+from dispatcher.store import loaded, lock, partition
 
 PROFILE_ENV = "BENCH_ENGINE_PROFILE"  # a file: the engine's loop profiled (cProfile) into it
 TRACE: list[dict] = []
@@ -59,6 +61,7 @@ def install() -> None:
     send, send_due, acquire = runtime.Engine._send, runtime.Engine._send_due, sending.Slots.acquire
     release, poll = sending.Slots.release, sending.Sender.poll
     refresh, lock_acquire = runtime.Store.refresh, lock.FileLock.acquire
+    catch_up = loaded.LoadedPartition.refresh
     engine_init = runtime.Engine.__init__
 
     async def traced_tick(self):
@@ -72,6 +75,13 @@ def install() -> None:
         result = refresh(self, *args, **kwargs)
         if TRACE and TRACE[-1]["kind"] == "pass":
             TRACE[-1]["refreshed"] = time.time()
+        return result
+
+    def traced_catch_up(self):
+        before = self.version
+        result = catch_up(self)
+        if self.version != before and self.label == "live":
+            note("read")
         return result
 
     def traced_page_step(control, sr_id, at):
@@ -154,6 +164,7 @@ def install() -> None:
     runtime.Engine._send_due = traced_send_due
     runtime.Engine.__init__ = traced_init
     runtime.Store.refresh = traced_refresh
+    loaded.LoadedPartition.refresh = traced_catch_up
     chase.Chaser.chase = traced_chase
     chase.page_step = traced_page_step
     sending.Slots.acquire = traced_acquire
@@ -260,7 +271,7 @@ if __name__ == "__main__":
 # -- reading a trace (in the bench's process) ------------------------------------------------
 
 STAGES = (
-    ("notice", "registered", "refreshed", "the request committed → a pass has read it"),
+    ("notice", "registered", "refreshed", "the request committed → the engine has read it"),
     ("chase", "refreshed", "paging", "→ the pass reaches it (paging others first)"),
     ("queue", "paging", "queued", "→ the commit holding its pages ends"),
     ("claim", "queued", "claimed", "→ its first page is marked being sent"),
@@ -283,14 +294,16 @@ def decompose(
     `registered` maps each request to when its registration began and ended (wall-clock
     seconds)."""
     trace = [json.loads(line) for line in trace_path.read_text().splitlines()]
-    passes = {e["t"]: e.get("refreshed", e["t"]) for e in trace if e["kind"] == "pass"}
+    reads = sorted(e["t"] for e in trace if e["kind"] == "read")
     by_id: dict[int, dict] = {}
     per_sr: dict[str, dict] = {}
     for entry in trace:
         kind = entry["kind"]
         if kind == "paging" and entry["sr"] in registered:
             per_sr.setdefault(entry["sr"], {}).setdefault("paging", entry["t"])
-            per_sr[entry["sr"]].setdefault("refreshed", passes.get(entry["pass"], entry["t"]))
+            per_sr[entry["sr"]].setdefault(
+                "refreshed", _first_read(reads, registered[entry["sr"]][1], entry["t"])
+            )
         elif kind == "queued" and entry["sr"] in registered:
             per_sr.setdefault(entry["sr"], {}).setdefault("queued", entry["t"])
         elif kind in ("claimed", "task", "slot", "provider", "answered", "released"):
@@ -332,3 +345,10 @@ def decompose(
             spans[f"spent_{step}"] = [entry["seconds"]]
             spans[f"spent_longest_{step}"] = [entry["longest"]]
     return spans
+
+
+def _first_read(reads: list[float], registered: float, paging: float) -> float:
+    """When the engine first caught up with the live partition after `registered` (the
+    line holding the request among what it read), at the latest when it began paging it."""
+    at = bisect.bisect_left(reads, registered)
+    return min(reads[at], paging) if at < len(reads) else paging
