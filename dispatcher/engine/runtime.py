@@ -106,6 +106,9 @@ class Engine:
         # them (`_record_receipts`).
         self._receipts: list[tuple[OutboxRecord, Receipt, datetime, asyncio.Future[None]]] = []
         self._recorder: asyncio.Task[None] | None = None
+        # Each set once its receipt is recorded: a poll's results wait for the receipts of
+        # the sends that ended before it (a status naming a page not yet recorded was lost).
+        self._recording: set[asyncio.Future[None]] = set()
         # Channel -> its fault count (in a row, the last, when, healthy), to be recorded with
         # the receipts (`_record_health`).
         self._health: dict[str, tuple[int, str, datetime, bool]] = {}
@@ -272,6 +275,8 @@ class Engine:
             receipt, at = await self.sender.send_stamped(channel, notification, priority)
         recorded = asyncio.get_running_loop().create_future()
         self._receipts.append((sending, receipt, at, recorded))
+        self._recording.add(recorded)
+        recorded.add_done_callback(self._recording.discard)
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record_receipts())
         await recorded
@@ -353,6 +358,8 @@ class Engine:
         key, a delivery moves a notification once)."""
         try:
             result = await self.sender.poll(name)
+            if self._recording:  # a status may name a page whose receipt is not recorded yet
+                await asyncio.wait(set(self._recording))
             found = [*self._unrecorded.pop(name, []), *([result] if result else [])]
             now = self.clock.now()
             try:

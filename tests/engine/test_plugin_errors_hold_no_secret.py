@@ -4,6 +4,7 @@ plugin manager redact every secret setting from what they keep of it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -164,4 +165,50 @@ async def test_what_a_channel_returns_is_stored_and_shown_redacted(
     for secret in (token, twilio_token):
         assert not [out for out in shown if secret in out]
         assert not [b for b in stored if secret.encode() in b]
+    await engine.aclose()
+
+
+async def test_a_status_that_comes_before_its_pages_receipt_is_recorded_is_kept(
+    night,
+    night_environ,
+    install,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """A channel's poll may report a page failed before the engine has recorded that page's
+    receipt (which holds the provider's id the status names): the status waits for it."""
+    leaky = Leaky("unused-twilio-token", "tok-1234")
+    install("leaky", leaky)
+    roster_file = tmp_path / "night.yaml"
+    roster_file.write_text(NIGHT_ROSTER.read_text() + LEAKY_CHAIN)
+    roster = load_roster(roster_file)
+    plugins = PluginManager(environ=night_environ, store=night.store).load()
+    engine = Engine(night.store, roster, plugins, night.clock, settings=EngineSettings())
+    release, holding = asyncio.Event(), asyncio.Event()
+    record = engine._record
+
+    async def held(changes, what):
+        if what == "receipt":
+            holding.set()
+            await release.wait()  # the receipts wait while the poll runs
+        await record(changes, what)
+
+    monkeypatch.setattr(engine, "_record", held)
+    now = night.clock.now()
+    sr, _ = CalloutControl(night.store, roster).register(
+        now, lambda i: billing_outage(i, now, **FAULT), now, "wang.fang", "phone", chain="leaky"
+    )
+    await engine.tick()
+    await holding.wait()  # a receipt is being recorded, and held there
+    while not leaky.accepted:  # He Lin's page answered, its receipt not recorded
+        await asyncio.sleep(0.01)
+    polled = asyncio.create_task(engine._poll("leaky"))
+    while leaky.accepted:  # the poll has taken He Lin's page's status
+        await asyncio.sleep(0.01)
+    release.set()
+    await polled
+    await engine.settle()
+
+    states = {r.person: r.state for r in night.outbox(sr.id) if r.channel == "leaky"}
+    assert states == {"chen.case": DeliveryState.FAILED, "he.pl": DeliveryState.FAILED}
     await engine.aclose()
