@@ -20,6 +20,7 @@ from dispatcher.plugins.contract import DeliveryStatus
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.roster import load_roster
 from dispatcher.store.replies import REPLIES
+from dispatcher.testing.waiting import wait_for_async
 
 from .conftest import NIGHT_ROSTER, billing_outage
 from .test_chase import FAULT
@@ -198,13 +199,12 @@ async def test_a_status_that_comes_before_its_pages_receipt_is_recorded_is_kept(
     sr, _ = CalloutControl(night.store, roster).register(
         now, lambda i: billing_outage(i, now, **FAULT), now, "wang.fang", "phone", chain="leaky"
     )
+    engine._next_poll = now + timedelta(hours=1)  # the pass polls nobody: the test does
     await engine.tick()
-    await holding.wait()  # a receipt is being recorded, and held there
-    while not leaky.accepted:  # He Lin's page answered, its receipt not recorded
-        await asyncio.sleep(0.01)
+    await wait_for_async(holding.is_set, what="a receipt being recorded, held there")
+    await wait_for_async(lambda: leaky.accepted, what="He Lin's page answered")
     polled = asyncio.create_task(engine._poll("leaky"))
-    while leaky.accepted:  # the poll has taken He Lin's page's status
-        await asyncio.sleep(0.01)
+    await wait_for_async(lambda: not leaky.accepted, what="the poll taking its status")
     release.set()
     await polled
     await engine.settle()
