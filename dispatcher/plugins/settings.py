@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Settings:
     """
 
     values: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A read-only copy: what `secrets` found once stays true, whoever held the mapping.
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
 
     def __repr__(self) -> str:  # the environment holds tokens and passwords: never show values
         return f"Settings(<{len(self.values)} values, not shown>)"

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from dispatcher.plugins.contract import Settings
 from dispatcher.testing.smtp_server import free_port
 from dispatcher.testing.waiting import wait_for
@@ -116,3 +118,15 @@ def test_settings_show_no_value():
     settings = Settings({"TWILIO_AUTH_TOKEN": TOKEN, "SMTP_PASSWORD": PASSWORD, "HOME": "/root"})
     assert not leaks(repr(settings)) and not leaks(str(settings))
     assert set(settings.secrets()) == {TOKEN, PASSWORD}
+
+
+def test_settings_are_a_copy_no_holder_can_change_behind_the_redaction():
+    """The secrets are read once (the engine redacts every receipt): so the settings are a
+    read-only copy, and a mapping changed after they were made changes nothing in them."""
+    environ = {"TWILIO_AUTH_TOKEN": TOKEN}
+    settings = Settings(environ)
+    assert settings.secrets() == (TOKEN,)
+    environ["SMTP_PASSWORD"] = PASSWORD
+    assert settings.secrets() == (TOKEN,) and settings.get("SMTP_PASSWORD") is None
+    with pytest.raises(TypeError):
+        settings.values["SMTP_PASSWORD"] = PASSWORD  # type: ignore[index]
