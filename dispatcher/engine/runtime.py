@@ -30,7 +30,8 @@ from dispatcher.engine.clock import Clock, SystemClock
 from dispatcher.engine.compose import notification_for
 from dispatcher.engine.control import CalloutControl
 from dispatcher.engine.outcomes import Outcomes
-from dispatcher.engine.sending import FaultCount, Priority, Sender
+from dispatcher.engine.recording import Recorder
+from dispatcher.engine.sending import Priority, Sender
 from dispatcher.engine.settings import EngineSettings
 from dispatcher.engine.turns import Turns, each_request_in_turn
 from dispatcher.engine.watch import Watcher
@@ -44,14 +45,12 @@ from dispatcher.plugins.contract import (
 from dispatcher.plugins.manager import PluginManager
 from dispatcher.store import Store
 from dispatcher.store.callouts import CalloutRecord
-from dispatcher.store.channel_health import record_faults
 from dispatcher.store.outbox import OutboxRecord
 
 log = logging.getLogger(__name__)
 
 BUILT_IN = "desk"  # the plugin whose channels run on the engine's own loop
 THROTTLE_MEMORY = timedelta(minutes=15)  # the longest window of the default limits
-RECORD_CHUNK = 25  # receipts or poll results recorded in one commit before timers get a turn
 # Paging fifty emergencies at once takes a while (a commit each): their pages go out in
 # slices, each request's as soon as it is paged, not all after the last one is.
 CHASE_SLICE_SECONDS = 0.05
@@ -88,6 +87,7 @@ class Engine:
         self.watcher = Watcher(self.control)
         self.chaser = Chaser(self.control, plugins)
         self.outcomes = Outcomes(self.control, plugins, settings.retry)
+        self.recorder = Recorder(store, self.outcomes, self.clock.now)
         # The limits channels declare, then the engine's own (which win where both set one).
         self.throttle = Throttle({**plugins.limits(), **(settings.limits or DEFAULT_LIMITS)})
         self.sender = Sender(
@@ -96,22 +96,12 @@ class Engine:
             default_timeout=settings.send_timeout,
             timeouts=settings.send_timeouts,
             concurrency=settings.max_concurrent_sends,
-            on_health=self._record_health,
+            on_health=self.recorder.health,
             now=self.clock.now,
             redact=plugins.redact,
         )
         self._inflight: dict[int, asyncio.Task[None]] = {}  # outbox id -> its send
         self._turns = Turns()
-        # Receipts to record, each with a future set once it is, and the one task recording
-        # them (`_record_receipts`).
-        self._receipts: list[tuple[OutboxRecord, Receipt, datetime, asyncio.Future[None]]] = []
-        self._recorder: asyncio.Task[None] | None = None
-        # Each set once its receipt is recorded: a poll's results wait for the receipts of
-        # the sends that ended before it (a status naming a page not yet recorded was lost).
-        self._recording: set[asyncio.Future[None]] = set()
-        # Channel -> its fault count (in a row, the last, when, healthy), to be recorded with
-        # the receipts (`_record_health`).
-        self._health: dict[str, tuple[int, str, datetime, bool]] = {}
         self._polls: dict[str, asyncio.Task[None]] = {}  # channel -> its poll under way
         self._unrecorded: dict[
             str, list[PollResult]
@@ -273,71 +263,7 @@ class Engine:
             at = self.clock.now()
         else:
             receipt, at = await self.sender.send_stamped(channel, notification, priority)
-        recorded = asyncio.get_running_loop().create_future()
-        self._receipts.append((sending, receipt, at, recorded))
-        self._recording.add(recorded)
-        recorded.add_done_callback(self._recording.discard)
-        if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.create_task(self._record_receipts())
-        await recorded
-
-    async def _record_receipts(self) -> None:
-        """Record the receipts of the sends that ended, `RECORD_CHUNK` to a commit, by one
-        task: the loop gets a turn (a pass paging a new emergency) after each commit. When
-        every send that ended recorded chunks of its own, one turn of the loop recorded them
-        all, and a burst's receipts held it for 0.3-0.5 s."""
-        await asyncio.sleep(0)  # the other sends ending now add theirs: recorded together
-        while self._receipts:
-            chunk = self._receipts[:RECORD_CHUNK]
-            del self._receipts[:RECORD_CHUNK]
-            try:
-                await self._record(
-                    [
-                        self._store_health,
-                        *(
-                            lambda r=r, c=c, t=t: self.outcomes.settle(r, c, t)
-                            for r, c, t, _ in chunk
-                        ),
-                    ],
-                    "receipt",
-                )
-            except Exception as error:  # a failed commit: these stay `sending`, to go again
-                log.error("receipts not recorded: %s", one_line(str(error)))
-            finally:
-                for *_, recorded in chunk:
-                    if not recorded.done():
-                        recorded.set_result(None)
-
-    async def _record(self, changes: list, what: str) -> None:
-        """Store changes, `RECORD_CHUNK` to a commit, each change a savepoint of its own (one
-        that fails is logged and undone alone; a receipt not recorded leaves its record
-        `sending`, to go again), yielding between commits so that timers keep their time."""
-        live = self.store.live
-        for start in range(0, len(changes), RECORD_CHUNK):
-            with self.store.atomic(live):
-                for change in changes[start : start + RECORD_CHUNK]:
-                    try:
-                        with self.store.atomic(live):
-                            change()
-                    except Exception as error:  # a bug in one must not lose the others
-                        log.error(
-                            "%s not recorded: %s",
-                            what,
-                            one_line(str(error)),
-                            exc_info=not isinstance(error, DispatcherError),
-                        )
-            await asyncio.sleep(0)
-
-    def _record_health(self, count: FaultCount) -> None:
-        """Kept until the receipt of the send that changed it is recorded, in the same
-        commit: a webhook failing every other send once cost a commit of its own per send."""
-        self._health[count.channel] = (count.in_a_row, count.last, self.clock.now(), count.healthy)
-
-    def _store_health(self) -> None:
-        """Write each channel's fault count changed since the last commit (`_record_health`)."""
-        while self._health:
-            channel, (in_a_row, last, at, healthy) = self._health.popitem()
-            record_faults(self.store, channel, in_a_row, last, at, not healthy)
+        await self.recorder.receipt(sending, receipt, at)
 
     def _remember_recent_sends(self) -> None:
         """After a restart: the sends of the last quarter hour still count against throttles.
@@ -358,14 +284,17 @@ class Engine:
         key, a delivery moves a notification once)."""
         try:
             result = await self.sender.poll(name)
-            if self._recording:  # a status may name a page whose receipt is not recorded yet
-                await asyncio.wait(set(self._recording))
             found = [*self._unrecorded.pop(name, []), *([result] if result else [])]
             now = self.clock.now()
-            try:
-                await self._record(
-                    [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates]
-                    + [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
+            try:  # replies at once; updates once the pages they name are recorded
+                record = self.recorder.record
+                await record(
+                    [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
+                    "poll result",
+                )
+                await self.recorder.receipts_so_far()
+                await record(
+                    [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates],
                     "poll result",
                 )
             except Exception as error:  # kept, and recorded with the next poll

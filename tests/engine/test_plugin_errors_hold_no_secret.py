@@ -186,7 +186,7 @@ async def test_a_status_that_comes_before_its_pages_receipt_is_recorded_is_kept(
     plugins = PluginManager(environ=night_environ, store=night.store).load()
     engine = Engine(night.store, roster, plugins, night.clock, settings=EngineSettings())
     release, holding = asyncio.Event(), asyncio.Event()
-    record = engine._record
+    record = engine.recorder.record
 
     async def held(changes, what):
         if what == "receipt":
@@ -194,7 +194,7 @@ async def test_a_status_that_comes_before_its_pages_receipt_is_recorded_is_kept(
             await release.wait()  # the receipts wait while the poll runs
         await record(changes, what)
 
-    monkeypatch.setattr(engine, "_record", held)
+    monkeypatch.setattr(engine.recorder, "record", held)
     now = night.clock.now()
     sr, _ = CalloutControl(night.store, roster).register(
         now, lambda i: billing_outage(i, now, **FAULT), now, "wang.fang", "phone", chain="leaky"
