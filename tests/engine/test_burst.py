@@ -4,6 +4,8 @@ first, and every page still goes."""
 
 from __future__ import annotations
 
+import asyncio
+
 from dispatcher.domain.outbox import DeliveryState
 from dispatcher.engine import runtime
 
@@ -69,3 +71,12 @@ async def test_a_request_registered_during_a_pass_has_its_first_page_marked_next
     queued_then = [r for sr in earlier for r in night.outbox(sr.id) if r.id not in batches[0]]
     assert queued_then  # the earlier requests still had pages to mark
     assert all(r.state is not DeliveryState.SENDING for r in night.outbox(meanwhile.id))
+
+
+async def test_a_pass_pages_every_request_when_its_slices_have_no_time_at_all(night, monkeypatch):
+    """A slice's time spent before it paged anyone (a slow machine, a long read) still pages
+    one request: a pass that paged nobody in a slice would try the next slice forever."""
+    monkeypatch.setattr(runtime, "CHASE_SLICE_SECONDS", 0.0)
+    srs = [night.register(summary=f"Billing down {n}") for n in range(3)]
+    await asyncio.wait_for(night.engine.run_once(), 60)
+    assert all(night.outbox(sr.id) for sr in srs)
