@@ -7,7 +7,7 @@ It wraps (never changes) the engine's steps and writes one JSON line per milesto
 TRACE.jsonl when the engine stops, each with `t` in wall-clock seconds (the bench's process
 reads the same clock):
 
-- `pass`: a pass began (`t`), with `refreshed`, when it had caught up with the store;
+- `pass`: a pass began (`t`);
 - `read`: the engine caught up with commits of other processes to the live partition;
 - `paging`: the pass began paging a request (`sr`, and `pass` when that pass began);
 - `queued`: the commit holding a request's pages ended (`sr`);
@@ -60,7 +60,7 @@ def install() -> None:
     tick, chase_all, page_step = runtime.Engine.tick, chase.Chaser.chase, chase.page_step
     send, send_due, acquire = runtime.Engine._send, runtime.Engine._send_due, sending.Slots.acquire
     release, poll = sending.Slots.release, sending.Sender.poll
-    refresh, lock_acquire = runtime.Store.refresh, lock.FileLock.acquire
+    lock_acquire = lock.FileLock.acquire
     catch_up = loaded.LoadedPartition.refresh
     engine_init = runtime.Engine.__init__
 
@@ -70,12 +70,6 @@ def install() -> None:
         _pass["t"] = time.time()
         note("pass", t=_pass["t"])
         return await tick(self)
-
-    def traced_refresh(self, *args, **kwargs):
-        result = refresh(self, *args, **kwargs)
-        if TRACE and TRACE[-1]["kind"] == "pass":
-            TRACE[-1]["refreshed"] = time.time()
-        return result
 
     def traced_catch_up(self):
         before = self.version
@@ -163,7 +157,6 @@ def install() -> None:
     runtime.Engine._send = traced_send
     runtime.Engine._send_due = traced_send_due
     runtime.Engine.__init__ = traced_init
-    runtime.Store.refresh = traced_refresh
     loaded.LoadedPartition.refresh = traced_catch_up
     chase.Chaser.chase = traced_chase
     chase.page_step = traced_page_step

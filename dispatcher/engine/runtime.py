@@ -121,10 +121,9 @@ class Engine:
             self.watcher.check(now)
         while self._send_due(self.clock.now()):
             await asyncio.sleep(0)  # the sends started go out while the rest are marked
-            # A request registered meanwhile is paged now, its first page marked before the
-            # rest of this pass's: in a burst of fifty, the last no longer waits for all
-            # the others' hundreds of pages to be marked before a pass reads it.
-            self.store.refresh(self.store.live)
+            # A request registered meanwhile is paged now (the chase's read catches up with
+            # the store), its first page marked before the rest of this pass's: in a burst of
+            # fifty, the last no longer waits for the others' hundreds of pages to be marked.
             await self._chase(resume=True)
         now = self.clock.now()
         if self._next_poll is None or now >= self._next_poll:

@@ -34,7 +34,7 @@ class Turns:
 
 
 def each_request_in_turn(
-    records: list[OutboxRecord], untouched: Callable[[OutboxRecord], bool] = lambda r: True
+    records: list[OutboxRecord], untouched: Callable[[OutboxRecord], bool]
 ) -> list[tuple[bool, OutboxRecord]]:
     """Records taken in turns, one per request, each marked True when it is the first of a
     step none of whose sends has started (`untouched`): those come first of all, then the
