@@ -4,8 +4,9 @@ Receipts are recorded by one task, `RECORD_CHUNK` to a commit, the loop getting 
 each commit (a pass paging a new emergency). A channel's fault count (`sending.FaultCount`)
 is written in the commit of the receipts that follow the send that changed it, and kept until
 a commit holding it succeeds: a webhook failing every other send once cost a commit of its own
-per send. A poll's delivery updates wait for the receipts of the sends that ended before it:
-a status names a page by the provider's id its receipt holds, and one that came first was lost.
+per send. A poll's results wait for the receipts of the sends that ended before it: a status,
+or a key pressed on a call, names its page by the provider's id its receipt holds, and one
+that came first found no page.
 """
 
 from __future__ import annotations

@@ -285,15 +285,14 @@ class Engine:
             result = await self.sender.poll(name)
             found = [*self._unrecorded.pop(name, []), *([result] if result else [])]
             now = self.clock.now()
-            try:  # replies at once; updates once the pages they name are recorded
-                record = self.recorder.record
-                await record(
-                    [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
-                    "poll result",
-                )
-                await self.recorder.receipts_so_far()
-                await record(
-                    [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates],
+            # A status, or a key pressed on a call, names its page by the provider's id that
+            # the page's receipt holds: the receipts of the sends that ended before this poll
+            # are recorded first (one came too late, and the page was not found).
+            await self.recorder.receipts_so_far()
+            try:
+                await self.recorder.record(
+                    [lambda u=u: self.outcomes.update(u, now) for r in found for u in r.updates]
+                    + [lambda p=p: self.outcomes.reply(p, now) for r in found for p in r.replies],
                     "poll result",
                 )
             except Exception as error:  # kept, and recorded with the next poll

@@ -4,6 +4,7 @@ replies typed on a Chinese keyboard in full-width mode acknowledge."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from dispatcher.domain.acks import CODE_DIGITS, GuessLimit, parse_reply
 from dispatcher.domain.callout import RunState
 from dispatcher.domain.lifecycle import CallbackOutcome
 from dispatcher.engine.control import CalloutControl
+from dispatcher.plugins.delivery import PollResult, Receipt, Reply
 from dispatcher.store import Store
 from dispatcher.store.replies import REPLIES, STRIKES
 from dispatcher.store.requests import period_of
@@ -241,3 +243,29 @@ async def test_an_engineer_muted_by_mistypes_who_sends_the_right_code_is_shown_t
     assert (
         len([e for e in night.control.requests.timeline(sr.id) if e.kind == "reply_refused"]) == 1
     )
+
+
+async def test_a_key_press_polled_while_its_calls_receipt_waits_acknowledges(night):
+    """A key pressed on a call names the call by the provider's id its receipt holds: a poll
+    that answers while that receipt still waits to be recorded waits for it, and the press
+    acknowledges (it found no page, and was judged suspicious from an unpaged number)."""
+    sr = night.register()
+    night.engine.chaser.chase(night.clock.now())
+    (page,) = night.control.outbox.sending_many([night.outbox(sr.id)[0].id], night.clock.now())
+    pressed = Reply(page.channel, page.ack_code, "+15559990000", page.ack_code, "PROV-1")
+
+    async def key_press_polled(name):
+        return PollResult(replies=(pressed,))
+
+    night.engine.sender.poll = key_press_polled
+    recorded = asyncio.create_task(
+        night.engine.recorder.receipt(
+            page, Receipt.accepted(page.channel, "PROV-1"), night.clock.now()
+        )
+    )
+    await asyncio.sleep(0)  # the call's send ended: its receipt handed over, not recorded
+    await night.engine._poll(page.channel)
+    await recorded
+
+    assert night.control.callouts.get(sr.id).run.state is RunState.ACKNOWLEDGED
+    assert "suspicious_reply" not in night.kinds(sr.id)
