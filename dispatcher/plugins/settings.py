@@ -53,6 +53,10 @@ class Settings:
         # A read-only copy: what `secrets` found once stays true, whoever held the mapping.
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
 
+    def __reduce__(self) -> tuple[type[Settings], tuple[dict[str, str]]]:
+        # copied or pickled (a plugin handing its settings to a process pool) from a dict
+        return (Settings, (dict(self.values),))
+
     def __repr__(self) -> str:  # the environment holds tokens and passwords: never show values
         return f"Settings(<{len(self.values)} values, not shown>)"
 

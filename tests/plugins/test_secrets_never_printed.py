@@ -4,8 +4,10 @@ data directory holds none."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -130,3 +132,5 @@ def test_settings_are_a_copy_no_holder_can_change_behind_the_redaction():
     assert settings.secrets() == (TOKEN,) and settings.get("SMTP_PASSWORD") is None
     with pytest.raises(TypeError):
         settings.values["SMTP_PASSWORD"] = PASSWORD  # type: ignore[index]
+    for copied in (copy.deepcopy(settings), pickle.loads(pickle.dumps(settings))):
+        assert copied.secrets() == (TOKEN,) and copied.get("SMTP_PASSWORD") is None
