@@ -102,8 +102,9 @@ async def test_a_status_read_keeps_what_a_channel_check_found_while_it_ran(
 
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot_wait_for(
-            pilot,
+        # not `pilot_wait_for`: it lets workers finish between looks, and would wait out the
+        # very check whose "checking…" this waits for
+        await wait_for_async(
             lambda: app.status.channels and app.status.channels[0].ok is None,
             what="the desk channel being checked",
         )

@@ -17,9 +17,12 @@ shows is unchanged.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -52,9 +55,11 @@ def fitting(widgets: list[Widget], width: int) -> list[Widget]:
 
 class DeskFooter(Footer):
     shown_width = 0  # the width the keys were chosen for
+    shown_keys: tuple[tuple[Any, ...], ...] | None = None  # what they were chosen from
 
     def compose(self) -> ComposeResult:
         self.shown_width = self.app.size.width
+        self.shown_keys = self._keys() if self._bindings_ready else None
         for widget in fitting(list(super().compose()), self.shown_width):
             if isinstance(widget, FooterKey):
                 # the command palette's key is not bound to the footer: it stays compact
@@ -62,6 +67,23 @@ class DeskFooter(Footer):
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
             yield widget
+
+    def _keys(self) -> tuple[tuple[Any, ...], ...]:
+        """The screen's keys as the footer would show them."""
+        return tuple(
+            (binding.key, binding.description, binding.action, enabled, tooltip)
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show
+        )
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Textual's footer composes its keys anew whenever the screen says its bindings may
+        have changed: as a screen opens, at each change of focus, at each return to it. Each
+        time cost a pass of the stylesheet over every key, some 15 ms, four or five times as a
+        screen opened, while its figures were being built. Here only keys that did change."""
+        if screen is self.screen and self._bindings_ready and self._keys() == self.shown_keys:
+            return
+        super().bindings_changed(screen)
 
     def on_resize(self, _: events.Resize) -> None:
         if self.app.size.width != self.shown_width and self._bindings_ready:
