@@ -150,6 +150,9 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 async def run_desk(data: Path) -> dict[str, float]:
+    from dispatcher.tui import collector
+
+    collector.pause()  # as `dispatcher desk` does before the desk is imported
     from textual import events
     from textual.worker import WorkerState
 

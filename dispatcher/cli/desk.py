@@ -41,6 +41,18 @@ def desk(
 ) -> None:
     """Open the dispatch desk on a roster (checked first: a broken roster never opens), as a
     person of it (`--as`, $DISPATCHER_AS, else the login name; anyone else is refused)."""
+    from dispatcher.tui import collector
+
+    collector.pause()  # until the board shows: see `dispatcher.tui.collector`
+    try:
+        _open_desk(store, roster_path, language, actor, confirm_days)
+    finally:
+        collector.resume()  # a desk refused before its board showed (a broken roster) too
+
+
+def _open_desk(
+    store: Store, roster_path: Path, language: str | None, actor: str | None, confirm_days: int
+) -> None:
     from dispatcher.engine.thread import EngineThread
     from dispatcher.plugins.manager import PluginManager
     from dispatcher.tui.app import DeskApp

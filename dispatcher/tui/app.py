@@ -16,6 +16,7 @@ from dispatcher.i18n.shapes import said
 from dispatcher.preferences import Preferences, PreferencesError
 from dispatcher.store.callouts import CalloutRepository
 from dispatcher.store.journal import reason
+from dispatcher.tui import collector
 from dispatcher.tui.commands import bindings_for, localize
 from dispatcher.tui.context import DeskContext
 from dispatcher.tui.data.status import (
@@ -111,6 +112,7 @@ class DeskApp(WorkerResults, App):
         runs one) and the first channel checks."""
         if not self.started_work:
             self.started_work = True
+            collector.resume()  # launch is over: see `dispatcher.tui.collector`
             self.read_status()
             self.check_channels()
 

@@ -115,9 +115,6 @@ class BoardScreen(DeskScreen):
         late_until: datetime | None = None,
     ) -> None:
         if not self.loaded:
-            # The store's documents and these rows live as long as the desk: keep them out of
-            # the collector's full passes, which otherwise stall keys for 100+ ms at 10,000 rows.
-            gc.freeze()
             self.call_after_refresh(self.first_shown)
         self.all_rows, self.steady, self.late_until = rows, steady, late_until
         self.loaded = True
