@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar, cast
+
+Part = TypeVar("Part")
+PARTS_SHARED = 4096  # distinct reporters, customers and owners kept (see `shared_part`)
 
 
 class Category(StrEnum):
@@ -68,7 +72,8 @@ class Customer:
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> Customer:
         raw = raw or {}
-        return cls(raw.get("name", ""), VipKind(raw["vip"]) if raw.get("vip") else None)
+        vip = VipKind(raw["vip"]) if raw.get("vip") else None
+        return shared_part(cls, {"name": raw.get("name", ""), "vip": vip})
 
 
 @dataclass(frozen=True)
@@ -101,3 +106,19 @@ class RedFlag:
             datetime.fromisoformat(raw["opened"]),
             datetime.fromisoformat(closed) if closed else None,
         )
+
+
+def shared_part(kind: type[Part], fields: dict[str, Any] | None) -> Part:
+    """`kind(**fields)` for a frozen part of a request, one object for equal fields: 10,000
+    requests read at a desk's launch name a few hundred customers and people, and building
+    each part anew cost a fifth of reading a request. Raises what `kind(**fields)` raises."""
+    fields = fields or {}
+    try:
+        return cast(Part, _shared(cast(Any, kind), **fields))  # a class is hashable
+    except TypeError:  # a value that cannot be a key (a damaged record): built, or refused, anew
+        return kind(**fields)
+
+
+@lru_cache(maxsize=PARTS_SHARED)
+def _shared(kind: type[Part], **fields: Any) -> Part:
+    return kind(**fields)

@@ -35,6 +35,7 @@ from dispatcher.domain.request_parts import (
     RedFlag,
     Reporter,
     Severity,
+    shared_part,
 )
 from dispatcher.domain.stored import member
 from dispatcher.domain.timeline import ENGINE_EVENTS, Event, EventKind
@@ -330,13 +331,13 @@ class ServiceRequest:
             summary=raw["summary"],
             severity=member(Severity, raw.get("severity", "minor")),
             intake=member(IntakeChannel, raw.get("intake", "phone")),
-            reporter=Reporter(**(raw.get("reporter") or {})),
+            reporter=shared_part(Reporter, raw.get("reporter")),
             customer=Customer.from_dict(raw.get("customer")),
             site=raw.get("site", ""),
             product=raw.get("product", ""),
             description=raw.get("description", ""),
             criteria=tuple(raw.get("criteria") or ()),
-            owner=Owner(**(raw.get("owner") or {})),
+            owner=shared_part(Owner, raw.get("owner")),
             level=member(Level, raw.get("level", "L1")),
             status=member(Status, raw.get("status", "new")),
             red_flag=RedFlag.from_dict(flag) if flag else None,

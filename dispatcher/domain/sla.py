@@ -8,10 +8,9 @@ breach once `NEAR_BREACH` of its time is used, and breached once its deadline pa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from dispatcher.domain.lifecycle import Status
 from dispatcher.domain.requests import ServiceRequest
@@ -24,6 +23,9 @@ class SlaKind(StrEnum):
     RESPONSE = "response"
     RESTORE = "restore"
     RESOLVE = "resolve"
+
+
+_KINDS = tuple(SlaKind)  # iterating the enumeration itself costs more, 10,000 times a read
 
 
 class SlaState(StrEnum):
@@ -45,17 +47,16 @@ class SlaTargets(Protocol):
     def resolve(self) -> timedelta: ...
 
 
-@dataclass(frozen=True)
-class SlaClock:
+class SlaClock(NamedTuple):
+    """One clock of an SR at a moment. A named tuple rather than a frozen dataclass: a board
+    read builds 30,000 of them, and a frozen dataclass costs five times as much to build."""
+
     kind: SlaKind
     started: datetime
     deadline: datetime
     stopped: datetime | None
     state: SlaState
-
-    @property
-    def near_at(self) -> datetime:
-        return self.started + (self.deadline - self.started) * NEAR_BREACH
+    near_at: datetime  # once NEAR_BREACH of its time is used: worked out once, read often
 
     def remaining(self, now: datetime) -> timedelta:
         return self.deadline - now
@@ -93,18 +94,21 @@ def sla_clocks(
 ) -> list[SlaClock]:
     """The three clocks of an SR at `now`."""
     clocks = []
-    for kind in SlaKind:
-        deadline = sr.received + getattr(targets, kind.value)
-        stopped = stopped_at(kind, sr, timeline)
+    started = sr.received
+    for kind in _KINDS:
+        allowed = getattr(targets, kind.value)
+        deadline = started + allowed
+        near_at = started + allowed * NEAR_BREACH
+        stopped = stopped_at(kind, sr, timeline) if timeline else None
         if stopped is not None:
             state = SlaState.MET if stopped <= deadline else SlaState.MISSED
         elif now >= deadline:
             state = SlaState.BREACHED
-        elif now >= sr.received + (deadline - sr.received) * NEAR_BREACH:
+        elif now >= near_at:
             state = SlaState.NEAR_BREACH
         else:
             state = SlaState.RUNNING
-        clocks.append(SlaClock(kind, sr.received, deadline, stopped, state))
+        clocks.append(SlaClock(kind, started, deadline, stopped, state, near_at))
     return clocks
 
 

@@ -58,6 +58,16 @@ class BoardRow:
     def deadline(self) -> SlaClock | None:
         return next_deadline(list(self.clocks))
 
+    @cached_property
+    def late_from(self) -> datetime | None:
+        """When the row turns late: the first near-breach moment of a clock still running (a
+        breached clock was near breach before). None while no clock runs."""
+        return min((c.near_at for c in self.clocks if c.stopped is None), default=None)
+
+    def late(self, now: datetime) -> bool:
+        """Near breach or breached: what the "late" filter shows."""
+        return self.late_from is not None and self.late_from <= now
+
     def breached(self, now: datetime) -> bool:
         return any(c.stopped is None and c.deadline <= now for c in self.clocks)
 

@@ -103,8 +103,8 @@ class BoardScreen(DeskScreen):
         if rows is not None:
             planned = planned_tonight(self.desk.store, now, [row.sr for row in rows])
             steady = {name: [r for r in rows if FILTERS[name](r, now)] for name in STEADY}
-            nearing = (c.near_at for r in rows for c in r.clocks if c.stopped is None)
-            late_until = min((at for at in nearing if at > now), default=None)
+            turning = (r.late_from for r in rows if r.late_from is not None)
+            late_until = min((at for at in turning if at > now), default=None)
             self.from_worker(self.show_rows, rows, steady, late_until)
             self.from_worker(self.show_planned, planned)
 

@@ -23,7 +23,7 @@ FLASH = Style(color="white", bgcolor="red", bold=True)
 FILTERS: dict[str, Callable[[BoardRow, datetime], bool]] = {
     "all": lambda row, now: True,
     "emergency": lambda row, now: row.pinned,
-    "late": lambda row, now: row.breached(now) or row.near(now),
+    "late": lambda row, now: row.late(now),
     "unowned": lambda row, now: row.unowned,
     "drill": lambda row, now: row.sr.drill,
 }
