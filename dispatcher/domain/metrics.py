@@ -10,7 +10,7 @@ the lower middle value of an even count, and every figure is a value that was me
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -291,10 +291,10 @@ def complaints(items: list[Facts], records: dict[str, Complaint], now: datetime)
     return Table("complaints", N_("Complaints (投诉) and repeats"), ("measure", "value"), rows)
 
 
-def _flag_opened_at_end(item: Facts, end: datetime) -> datetime | None:
+def _flag_opened_at_end(timeline: Iterable[Event], end: datetime) -> datetime | None:
     """When the Red Flag still open at `end` was raised; None if none was open then."""
     opened = None
-    for event in item.timeline:
+    for event in timeline:
         if event.at > end:
             continue
         if event.kind == EventKind.RED_FLAG_OPENED:
@@ -304,14 +304,27 @@ def _flag_opened_at_end(item: Facts, end: datetime) -> datetime | None:
     return opened
 
 
-def red_flags(items: list[Facts], start: datetime, end: datetime) -> tuple[Table, Table]:
-    """Red Flags opened and closed in [start, end), open at its end and their age then."""
+def red_flags(
+    timelines: Sequence[tuple[str, Sequence[Event]]], start: datetime, end: datetime
+) -> tuple[Table, Table]:
+    """Red Flags opened and closed in [start, end), open at its end and their age then, from
+    (SR id, timeline) pairs: a report's older open requests count only here, so none of their
+    other facts are worked out."""
 
     def count(kind: EventKind) -> int:
-        return sum(1 for f in items for e in f.timeline if e.kind == kind and start <= e.at < end)
+        return sum(
+            1
+            for _, timeline in timelines
+            for e in timeline
+            if e.kind == kind and start <= e.at < end
+        )
 
     still_open = sorted(
-        ((f.sr.id, at) for f in items if (at := _flag_opened_at_end(f, end)) is not None),
+        (
+            (sr_id, at)
+            for sr_id, timeline in timelines
+            if (at := _flag_opened_at_end(timeline, end)) is not None
+        ),
         key=lambda pair: (pair[1], pair[0]),
     )
     ages = [hours(end - at) for _, at in still_open]

@@ -66,7 +66,7 @@ def handover_report(
     ]
     repository.release_archives()  # a desk that made a handover must not keep months in memory
     open_items = [f for f in items if f.sr.is_open]
-    _, flags_open = metrics.red_flags(open_items, start, end)
+    _, flags_open = metrics.red_flags([(f.sr.id, f.timeline) for f in open_items], start, end)
     next_end = end + (end - start)
     during = shift.touched(items, start, end)
     tables = (

@@ -8,7 +8,7 @@ report is yesterday, a weekly one last week (Monday to Monday), a monthly one la
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from dispatcher.domain import metrics
 from dispatcher.domain.localtime import local, local_day, midnight, wall_time
 from dispatcher.domain.oncall import Roster
 from dispatcher.domain.planned import PlannedKind, PlannedState
+from dispatcher.domain.timeline import Event
 from dispatcher.errors import DispatcherError
 from dispatcher.i18n import N_
 from dispatcher.reports import Report
@@ -96,9 +97,10 @@ def service_report(
             store, start, end, metrics.MEASURED_EVENTS, zone, holds
         )
         items = [metrics.facts(sr, timeline, roster, now) for sr, timeline in received]
-        # Older open requests count only for their Red Flags: one without a Red Flag has no
-        # red_flag_opened event, so the store gives only those (10,000 open cost 3 s otherwise).
-        older = [metrics.facts(sr, timeline, roster, now) for sr, timeline in older_open]
+    # Older open requests count only for their Red Flags: one without a Red Flag has no
+    # red_flag_opened event, so the store gives only those (10,000 open cost 3 s otherwise).
+    flag_timelines: list[tuple[str, Sequence[Event]]] = [(f.sr.id, f.timeline) for f in items]
+    flag_timelines += [(sr.id, timeline) for sr, timeline in older_open]
     complaints = {c.sr: c for c in ComplaintRepository(store).all()}
     cutovers = [
         p
@@ -108,7 +110,7 @@ def service_report(
         and p.completed is not None
         and start <= p.completed < end
     ]
-    flags, flags_open = metrics.red_flags(items + older, start, end)
+    flags, flags_open = metrics.red_flags(flag_timelines, start, end)
     tables = (
         metrics.volumes(items),
         metrics.times(items),

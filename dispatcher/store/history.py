@@ -11,7 +11,7 @@ events of the kinds a report measures are read.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -83,6 +83,8 @@ def _received(db: TinyDB, start: datetime, end: datetime) -> list[ServiceRequest
     """A partition's real requests received in [start, end), oldest first: only those
     documents are built (building all of 10,000 open requests costs about a second)."""
 
+    start, end = start.astimezone(UTC), end.astimezone(UTC)  # see `_live`
+
     def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
         return not value.get("drill") and start <= datetime.fromisoformat(value["received"]) < end
 
@@ -93,7 +95,10 @@ def _received(db: TinyDB, start: datetime, end: datetime) -> list[ServiceRequest
 def _live(store: Store, start: datetime, end: datetime) -> tuple[list[ServiceRequest], ...]:
     """The live partition's real requests received in [start, end), and those received before
     `start` that have a Red Flag (of the older open ones, only their Red Flags count in a
-    report), each oldest first: one pass over the partition for both."""
+    report), each oldest first: one pass over the partition for both. The bounds are compared
+    in UTC, as the clocks record times: two times of one zone compare without asking the zone
+    for offsets, a third less time for this pass over 10,000 requests."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
 
     def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
         if value.get("drill"):
