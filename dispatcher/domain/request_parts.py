@@ -119,6 +119,6 @@ def shared_part(kind: type[Part], fields: dict[str, Any] | None) -> Part:
         return kind(**fields)
 
 
-@lru_cache(maxsize=PARTS_SHARED)
+@lru_cache(maxsize=PARTS_SHARED, typed=True)  # typed: a damaged `true` is not taken for 1
 def _shared(kind: type[Part], **fields: Any) -> Part:
     return kind(**fields)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from tinydb import TinyDB
 
-from dispatcher.domain.localtime import local_day
+from dispatcher.domain.localtime import local, local_day
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.domain.timeline import Event
 from dispatcher.store import Store
@@ -83,7 +83,7 @@ def _received(db: TinyDB, start: datetime, end: datetime) -> list[ServiceRequest
     """A partition's real requests received in [start, end), oldest first: only those
     documents are built (building all of 10,000 open requests costs about a second)."""
 
-    start, end = start.astimezone(UTC), end.astimezone(UTC)  # see `_live`
+    start, end = local(start, UTC), local(end, UTC)  # see `_live`
 
     def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
         return not value.get("drill") and start <= datetime.fromisoformat(value["received"]) < end
@@ -98,7 +98,7 @@ def _live(store: Store, start: datetime, end: datetime) -> tuple[list[ServiceReq
     report), each oldest first: one pass over the partition for both. The bounds are compared
     in UTC, as the clocks record times: two times of one zone compare without asking the zone
     for offsets, a third less time for this pass over 10,000 requests."""
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    start, end = local(start, UTC), local(end, UTC)
 
     def wanted(value: Mapping[Any, Any]) -> bool:  # a TinyDB query (`QueryLike`)
         if value.get("drill"):

@@ -4,12 +4,14 @@ Launch builds what lives as long as the desk: the modules, the store's documents
 objects for 10,000 open requests) and the board's rows. As they were made, the collector walked
 them again and again, and none was garbage: 0.1-0.15 s of a 1.5 s launch, spent holding the
 interpreter the board's first read and the first paint share. Reference counting frees what
-launch lets go meanwhile; a cycle made then waits for the collector's return.
+launch lets go meanwhile; the few thousand objects it lets go in reference cycles wait for the
+collector's return.
 
 `dispatcher desk` pauses it before the desk is imported (`pause`); the desk resumes it once
 its start-up work begins, when the board has first shown its rows or after a bound
-(`DeskApp.start_work`). What launch built is moved out of the full passes first (`gc.freeze`):
-at 10,000 rows each of those would stall keys for 100 ms and more.
+(`DeskApp.start_work`): one full collection, after the first paint, frees those cycles; then
+what launch built is moved out of the full passes (`gc.freeze`), which at 10,000 rows would
+each stall keys for 100 ms and more.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ def pause() -> None:
 
 
 def resume() -> None:
-    """Keep everything made so far out of the collector's passes, then collect as before."""
+    """Collect what launch let go, keep everything left out of the collector's later passes,
+    then collect as before."""
+    gc.collect()
     gc.freeze()
     gc.enable()

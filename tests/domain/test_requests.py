@@ -174,3 +174,24 @@ def test_any_sequence_of_moves_keeps_the_rules(actions, emergency):
         # a Red Flag is open exactly while an emergency is unresolved
         unresolved = sr.status not in (Status.RESOLVED, Status.CALLBACK, Status.CLOSED)
         assert (sr.red_flag is not None and sr.red_flag.is_open) == (sr.is_emergency and unresolved)
+
+
+def test_a_requests_parts_read_back_as_written_and_equal_ones_are_shared():
+    """Reading 10,000 requests shares one frozen reporter, customer or owner between those that
+    name the same; what a record holds reads back as it was, a damaged one included."""
+    sr = make()
+    sr.owner = Owner("tac", "Li Na")
+    first = ServiceRequest.from_dict(sr.to_dict())
+    again = ServiceRequest.from_dict(sr.to_dict())
+    assert first == again and first.owner is again.owner and first.customer is again.customer
+    assert first.to_dict() == sr.to_dict()
+    damaged = sr.to_dict()
+    damaged["owner"] = {"unit": True, "person": ""}  # after {"unit": 1} was read: kept apart
+    numbered = {**damaged, "owner": {"unit": 1, "person": ""}}
+    assert ServiceRequest.from_dict(numbered).owner.unit == 1
+    assert ServiceRequest.from_dict(damaged).owner.unit is True
+    damaged["reporter"] = {"name": ["not", "a", "key"]}  # unhashable: built as before
+    assert ServiceRequest.from_dict(damaged).reporter.name == ["not", "a", "key"]
+    damaged["reporter"] = {"nickname": "x"}  # a field no reporter has: refused as before
+    with pytest.raises(TypeError):
+        ServiceRequest.from_dict(damaged)

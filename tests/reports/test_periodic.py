@@ -18,11 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import cli
+from dispatcher.domain import metrics
 from dispatcher.reports.periodic import period_bounds, service_report
 from dispatcher.reports.render import render
+from dispatcher.store import Store
+from dispatcher.store.history import received_between
 
 ROSTER = str(Path(__file__).resolve().parents[2] / "contacts.yaml")
 
@@ -319,3 +323,11 @@ def test_default_periods_are_the_last_whole_day_week_and_month_in_the_csc_zone()
     day = period_bounds("daily", datetime(2026, 11, 2, 12, tzinfo=UTC), new_york)
     assert day == (datetime(2026, 11, 1, tzinfo=new_york), datetime(2026, 11, 2, tzinfo=new_york))
     assert day[1].astimezone(UTC) - day[0].astimezone(UTC) == timedelta(hours=25)
+
+
+def test_a_period_without_a_utc_offset_is_refused_not_guessed(tmp_path):
+    """The bounds are compared in UTC: one with no offset cannot be placed, and is refused
+    rather than read in the machine's zone."""
+    naive = START.replace(tzinfo=None)
+    with Store(tmp_path / "data") as store, pytest.raises(ValueError, match="no UTC offset"):
+        received_between(store, naive, END, metrics.MEASURED_EVENTS, ZoneInfo("UTC"))

@@ -6,6 +6,7 @@ too: the collector is never left off."""
 from __future__ import annotations
 
 import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ from dispatcher.tui.screens.board import BoardScreen
 from .conftest import SIZE
 
 SAMPLE = Path(__file__).resolve().parents[2] / "contacts.yaml"
+
+
+class Cycle:
+    me: Cycle
 
 
 @pytest.fixture
@@ -40,12 +45,17 @@ async def test_the_board_shows_with_the_collector_paused_and_the_desk_resumes_it
     monkeypatch.setattr(BoardScreen, "show_rows", noted)
     frozen_before = gc.get_freeze_count()
     gc.disable()  # as `dispatcher desk` does before it imports the desk
+    let_go = Cycle()
+    let_go.me = let_go  # a reference cycle launch makes and lets go: only the collector frees it
+    cycle = weakref.ref(let_go)
+    del let_go
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot_wait_for(pilot, lambda: app.started_work, what="the desk's start-up work")
         assert collecting_when_shown[:1] == [False]  # the first rows: built and shown paused
         assert gc.isenabled()
         assert gc.get_freeze_count() > frozen_before  # what launch built: out of full passes
+        assert cycle() is None  # collected first, not frozen for good
 
 
 @pytest.mark.parametrize(("person", "opens"), [("Xie Ning", True), ("Evil Stranger", False)])
