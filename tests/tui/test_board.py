@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from dispatcher.domain.request_parts import Category
 from dispatcher.domain.requests import ServiceRequest
 from dispatcher.engine.control import CalloutControl
-from dispatcher.testing.waiting import pilot_wait_for
+from dispatcher.testing.waiting import pilot_wait_for, wait_for_async
 from dispatcher.tui.app import NIGHT_THEMES
 from dispatcher.tui.widgets.desk_header import DeskHeader
 from dispatcher.tui.widgets.virtual_table import VirtualTable
@@ -49,6 +49,43 @@ async def test_filters_and_search_narrow_the_board(make_app, night, settle):
         assert shown_ids(app) == [consultation.id]
         await pilot.press("escape")
         assert len(shown_ids(app)) == 3
+
+
+async def test_the_board_shows_its_rows_before_its_other_filters_are_worked_out(
+    make_app, night, settle, monkeypatch
+):
+    """At launch the rows and the counts come first; a filter chosen before the others are
+    worked out shows its rows all the same."""
+    import threading
+
+    import dispatcher.tui.screens.board as board
+
+    release = threading.Event()
+    steady = board._steady
+
+    def held(rows, now, names):
+        if names == board.STEADY:
+            release.wait(30)
+        return steady(rows, now, names)
+
+    monkeypatch.setattr(board, "_steady", held)
+    _emergency, fault, _consultation = night
+    app = make_app()
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            # not `pilot_wait_for`, which lets workers finish: the board's reader is held
+            await wait_for_async(lambda: len(shown_ids(app)) == 3, what="the first rows")
+            counts = str(app.screen.query_one("#counts").render())
+            assert "3 open requests · 1 emergency" in counts, counts
+            await pilot.press("f", "f")  # emergencies, then SLA late or near
+            assert set(app.screen.steady) == {"all", "emergency"}  # the others still held
+            assert shown_ids(app) == [fault.id]
+            release.set()
+            await settle(pilot)
+            assert set(app.screen.steady) == set(board.STEADY)
+            assert shown_ids(app) == [fault.id]
+    finally:
+        release.set()
 
 
 async def test_the_late_filter_gains_a_request_once_its_clock_nears_breach(
