@@ -26,7 +26,10 @@ def pause() -> None:
 
 def resume() -> None:
     """Collect what launch let go, keep everything left out of the collector's later passes,
-    then collect as before."""
+    then collect as before. Nothing when the collector runs (resumed already, at the start of
+    the desk's work, or never paused: a desk run by a test)."""
+    if gc.isenabled():
+        return
     gc.collect()
     gc.freeze()
     gc.enable()
