@@ -95,6 +95,12 @@ def _over(sr: ServiceRequest, callout: CalloutRecord | None) -> bool:
     return sr.drill and callout is not None and not callout.running
 
 
+def next_turning_late(rows: list[BoardRow], now: datetime) -> datetime | None:
+    """When the next of `rows` turns late after `now`; None when none will."""
+    turning = (r.late_from for r in rows if r.late_from is not None)
+    return min((at for at in turning if at > now), default=None)
+
+
 def board_order(rows: list[BoardRow]) -> list[BoardRow]:
     """Emergencies and Red Flags first, then by time received."""
     return sorted(rows, key=lambda r: (not r.pinned, r.sr.received, r.sr.id))

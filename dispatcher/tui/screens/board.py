@@ -23,7 +23,7 @@ from dispatcher.i18n import name_of, translator
 from dispatcher.roster.scenarios import load_scenarios
 from dispatcher.tui.commands import bindings_for, commands_for
 from dispatcher.tui.context import DeskContext
-from dispatcher.tui.data.board import BoardReader, BoardRow
+from dispatcher.tui.data.board import BoardReader, BoardRow, next_turning_late
 from dispatcher.tui.data.planned import PlannedTonight, planned_tonight
 from dispatcher.tui.plain import plain
 from dispatcher.tui.screens.board_rows import FILTERS, STEADY, RowPainter, board_columns
@@ -118,9 +118,7 @@ class BoardScreen(DeskScreen):
             self.from_worker(self.show_rows, rows, _steady(rows, now, SHOWN_FIRST))
         planned = planned_tonight(self.desk.store, now, [row.sr for row in rows])
         steady = _steady(rows, now, STEADY)
-        turning = (r.late_from for r in rows if r.late_from is not None)
-        late_until = min((at for at in turning if at > now), default=None)
-        self.from_worker(self.show_rows, rows, steady, late_until)
+        self.from_worker(self.show_rows, rows, steady, next_turning_late(rows, now))
         self.from_worker(self.show_planned, planned)
 
     def show_rows(
@@ -157,20 +155,30 @@ class BoardScreen(DeskScreen):
         line.update(text)
 
     def tick(self) -> None:
-        """Once a second: countdowns move and unseen breaches flash."""
+        """Once a second: countdowns move, unseen breaches flash, and the "late" filter takes
+        in a request as it turns late (not only at the next change in the store)."""
+        if self._late_passed(self.desk.now()):
+            self.apply_filter()
         self.table.invalidate()
+
+    def _late_passed(self, now: datetime) -> bool:
+        """The "late" filter is shown and a request has turned late since it was worked out."""
+        return self.filter == "late" and self.late_until is not None and now >= self.late_until
 
     # -- filtering ---------------------------------------------------------------------------
 
     def apply_filter(self) -> None:
         now = self.desk.now()
         needle = self.query_text.casefold().strip()
-        stale = self.filter == "late" and self.late_until is not None and now >= self.late_until
+        stale = self._late_passed(now)
         if self.filter in self.steady and not stale:
             shown = self.steady[self.filter]
         else:
             wanted = FILTERS[self.filter]
             shown = [row for row in self.all_rows if wanted(row, now)]
+            if stale:  # kept until the next request turns late
+                self.steady = {**self.steady, "late": shown}
+                self.late_until = next_turning_late(self.all_rows, now)
         if needle:
             shown = [row for row in shown if needle in row.search_text]
         self.query_one(VirtualTable).set_rows(shown)
