@@ -111,14 +111,19 @@ class BoardScreen(DeskScreen):
         rows = self.reader.read(now, force=force)
         if rows is None:
             return
-        if not self.loaded:
+        first = not self.loaded
+        if first:
             # At launch the rows show before the other filters are worked out: that took
             # 40-60 ms of 10,000 rows while the board stood empty. A filter chosen meanwhile
             # is worked out as it is chosen (`apply_filter`).
             self.from_worker(self.show_rows, rows, _steady(rows, now, SHOWN_FIRST))
         planned = planned_tonight(self.desk.store, now, [row.sr for row in rows])
         steady = _steady(rows, now, STEADY)
-        self.from_worker(self.show_rows, rows, steady, next_turning_late(rows, now))
+        late_until = next_turning_late(rows, now)
+        if first:  # the rows are shown already: only the filters are new
+            self.from_worker(self.keep_filters, steady, late_until)
+        else:
+            self.from_worker(self.show_rows, rows, steady, late_until)
         self.from_worker(self.show_planned, planned)
 
     def show_rows(
@@ -132,6 +137,10 @@ class BoardScreen(DeskScreen):
         self.all_rows, self.steady, self.late_until = rows, steady, late_until
         self.loaded = True
         self.apply_filter()
+
+    def keep_filters(self, steady: dict[str, list[BoardRow]], late_until: datetime | None) -> None:
+        """Each filter's rows of the rows shown, worked out after they were."""
+        self.steady, self.late_until = steady, late_until
 
     def first_shown(self) -> None:
         """Once the first rows are painted: the desk's start-up work, and the other screens."""
