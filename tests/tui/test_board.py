@@ -88,6 +88,41 @@ async def test_the_board_shows_its_rows_before_its_other_filters_are_worked_out(
         release.set()
 
 
+async def test_a_read_held_up_past_a_newer_one_never_replaces_what_the_newer_showed(
+    make_app, night, add_request, monkeypatch
+):
+    """On a loaded machine the launch's read can still be working out its filters when the
+    next read (two seconds on) has shown another desk's new request: the older read's rows
+    and filters are dropped, not put back over the newer ones."""
+    import threading
+
+    import dispatcher.tui.screens.board as board
+
+    release, calls = threading.Event(), []
+    planned = board.planned_tonight
+
+    def held(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            release.wait(30)
+        return planned(*args, **kwargs)
+
+    monkeypatch.setattr(board, "planned_tonight", held)
+    app = make_app()
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await wait_for_async(lambda: len(shown_ids(app)) == 3, what="the first rows")
+            added = add_request("Fresh fault from another desk", minutes_ago=1)
+            await wait_for_async(lambda: added.id in shown_ids(app), what="the newer read")
+            release.set()
+            await pilot_wait_for(pilot, lambda: len(calls) == 2, what="both reads done")
+            await pilot.press("f", "f", "f")  # nobody acknowledged: all four, the new one too
+            assert app.screen.filter == "unowned"
+            assert added.id in shown_ids(app) and len(app.screen.all_rows) == 4
+    finally:
+        release.set()
+
+
 async def test_the_late_filter_gains_a_request_once_its_clock_nears_breach(
     make_app, store, desk, settle
 ):

@@ -118,6 +118,9 @@ class BoardReader:
         self._rows: dict[str, tuple[int, BoardRow]] = {}
         self._version = -1
         self._reading = threading.Lock()
+        # The rows of the last read that found a change: a screen shows no older ones, which
+        # a read held up (a loaded machine) could otherwise hand over after a newer one.
+        self.latest: list[BoardRow] | None = None
 
     def read(self, now: datetime, force: bool = False) -> list[BoardRow] | None:
         """Every open SR's row in board order, or None when nothing changed since last time.
@@ -125,7 +128,10 @@ class BoardReader:
         some 100,000 objects, none in a cycle, and its passes over them took as long as the
         read itself, at every desk's launch."""
         with self._reading, decoding_in_bulk():
-            return self._read(now, force)
+            rows = self._read(now, force)
+            if rows is not None:
+                self.latest = rows
+            return rows
 
     def _read(self, now: datetime, force: bool) -> list[BoardRow] | None:
         version = self.requests.live_version()

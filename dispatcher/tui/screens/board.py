@@ -121,7 +121,7 @@ class BoardScreen(DeskScreen):
         steady = _steady(rows, now, STEADY)
         late_until = next_turning_late(rows, now)
         if first:  # the rows are shown already: only the filters are new
-            self.from_worker(self.keep_filters, steady, late_until)
+            self.from_worker(self.keep_filters, rows, steady, late_until)
         else:
             self.from_worker(self.show_rows, rows, steady, late_until)
         self.from_worker(self.show_planned, planned)
@@ -132,15 +132,21 @@ class BoardScreen(DeskScreen):
         steady: dict[str, list[BoardRow]],
         late_until: datetime | None = None,
     ) -> None:
+        if rows is not self.reader.latest:
+            return  # a newer read was made meanwhile: its rows come, these are out of date
         if not self.loaded:
             self.call_after_refresh(self.first_shown)
         self.all_rows, self.steady, self.late_until = rows, steady, late_until
         self.loaded = True
         self.apply_filter()
 
-    def keep_filters(self, steady: dict[str, list[BoardRow]], late_until: datetime | None) -> None:
-        """Each filter's rows of the rows shown, worked out after they were."""
-        self.steady, self.late_until = steady, late_until
+    def keep_filters(
+        self, rows: list[BoardRow], steady: dict[str, list[BoardRow]], late_until: datetime | None
+    ) -> None:
+        """Each filter's rows of the rows shown, worked out after they were; none of rows a
+        newer read has replaced."""
+        if rows is self.all_rows:
+            self.steady, self.late_until = steady, late_until
 
     def first_shown(self) -> None:
         """Once the first rows are painted: the desk's start-up work, and the other screens."""
